@@ -1,0 +1,83 @@
+#!/bin/sh
+# dev.sh: the one entry point for building, running and testing nnlab.
+#   ./dev.sh run [ARGS]   install what is missing, build, start nnlab
+#   ./dev.sh test         install what is missing, build, run every test
+#   ./dev.sh asan         the same tests built with AddressSanitizer + UBSan
+#   ./dev.sh bench        benchmarks against PyTorch (installs python3-torch)
+#   ./dev.sh deps         only install the system packages
+# Packages come from Debian 12. As root apt-get runs directly, otherwise through
+# sudo; when neither works the exact apt-get line is printed and we stop.
+set -eu
+cd "$(dirname "$0")"
+
+PKGS="gcc libc6-dev meson ninja-build pkg-config liblua5.4-dev libreadline-dev \
+libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libopenblas-dev libcmocka-dev zlib1g-dev \
+fonts-dejavu-core xvfb xauth dataset-fashion-mnist wamerican python3"
+BENCH_PKGS="python3-torch python3-numpy"
+
+missing_packages() {
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+            printf '%s ' "$p"
+    done
+}
+
+install_packages() {
+    need=$(missing_packages "$@")
+    [ -z "$need" ] && return 0
+    line="apt-get install -y --no-install-recommends $need"
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive $line
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive $line
+    else
+        echo "nnlab needs these Debian packages: $need" >&2
+        echo "Install them as root, then run this again:" >&2
+        echo "  apt-get update && $line" >&2
+        exit 1
+    fi
+}
+
+configure() { # $1 build dir, rest meson options
+    dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@"
+    fi
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+deps)
+    install_packages $PKGS
+    ;;
+run)
+    install_packages $PKGS
+    configure build
+    ninja -C build
+    exec ./build/nnlab "$@"
+    ;;
+test)
+    install_packages $PKGS
+    configure build
+    ninja -C build
+    meson test -C build --print-errorlogs --num-processes 2 "$@"
+    ;;
+asan)
+    install_packages $PKGS
+    configure build-asan -Db_sanitize=address,undefined -Db_lundef=false
+    ninja -C build-asan
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C build-asan --print-errorlogs --num-processes 2 -t 4 "$@"
+    ;;
+bench)
+    install_packages $PKGS $BENCH_PKGS
+    configure build-release --buildtype=release
+    ninja -C build-release
+    exec sh bench/run.sh build-release "$@"
+    ;;
+*)
+    echo "usage: ./dev.sh run|test|asan|bench|deps" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,18 @@
+/* bind.c: the list of binding openers; each becomes a package.preload entry. */
+#include <lauxlib.h>
+
+#include "bind.h"
+
+static const luaL_Reg openers[] = {
+    {"nn.core", bind_open_tensor},
+    {NULL, NULL},
+};
+
+void bind_open_all(lua_State *L) {
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    for (const luaL_Reg *o = openers; o->name; o++) {
+        lua_pushcfunction(L, o->func);
+        lua_setfield(L, -2, o->name);
+    }
+    lua_pop(L, 1);
+}

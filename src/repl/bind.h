@@ -1,0 +1,27 @@
+/* bind.h: the Lua bindings of the engine and the viz, shared by the bind_*.c files.
+ * Each area (tensor, model, optim, data, plot) has one bind_<area>.c that ends in
+ * luaL_Reg tables and one opener; bind_open_all registers every opener's module in
+ * package.preload, so `require "nn.core"` etc. work in any Lua state we make. */
+#ifndef BIND_H
+#define BIND_H
+
+#include <lua.h>
+
+#include "nn.h"
+
+/* Registers all binding modules in package.preload of L. */
+void bind_open_all(lua_State *L);
+
+/* Openers, one per bind_*.c; each pushes its module table. */
+int bind_open_tensor(lua_State *L); /* "nn.core": tensors and ops */
+
+/* The engine context of this Lua state (created on first use, freed with the state). */
+nn_ctx *bind_ctx(lua_State *L);
+/* Checks that argument arg is a live tensor and returns it; raises a Lua error naming
+ * the argument otherwise ("tensor was freed" for a freed one). */
+nn_tensor *bind_checktensor(lua_State *L, int arg);
+/* Pushes a new userdata owning t (takes the caller's reference). A NULL t raises the
+ * engine's error message as a Lua error. */
+void bind_pushtensor(lua_State *L, nn_tensor *t);
+
+#endif
