@@ -63,6 +63,7 @@ struct nn_tensor {
     nn_tensor *base;                    /* for views: the tensor that owns data */
     nn_ctx *ctx;
     const char *name; /* optional label for graph drawings; not owned */
+    unsigned mark;    /* engine-private: traversal generation of backward/graph walks */
 };
 
 /* ---- context: errors, random generator, arena, grad mode ------------------ */
