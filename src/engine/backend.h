@@ -66,9 +66,9 @@ typedef struct nn_backend {
     void (*gemm)(bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda,
                  const float *b, int ldb, float beta, float *c, int ldc);
     /* Softmax (or log-softmax) along the middle axis of [outer, n, inner]. */
-    void (*softmax)(bool log, nn_rdims d, const float *x, float *y);
+    void (*softmax)(bool take_log, nn_rdims d, const float *x, float *y);
     /* gx += J^T gy, from the forward's y. */
-    void (*softmax_back)(bool log, nn_rdims d, const float *y, const float *gy, float *gx);
+    void (*softmax_back)(bool take_log, nn_rdims d, const float *y, const float *gy, float *gx);
     /* y[i,:] = x[rows[i],:] with rows of `cols` floats; back: gx[rows[i],:] += gy[i,:]. */
     void (*gather_rows)(const float *x, const int *rows, int n, int64_t cols, float *y);
     void (*gather_rows_back)(const float *gy, const int *rows, int n, int64_t cols, float *gx);

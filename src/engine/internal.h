@@ -153,9 +153,12 @@ extern const nn_op_def nn_op_matmul, nn_op_softmax, nn_op_log_softmax;
  * be NULL for zeros): checks inputs (live, same device), calls shape, allocates the
  * result (arena in a step, else heap) and its saved buffer, calls forward, and
  * records the result in the graph when grad is enabled and an input requires grad.
- * Returns NULL with the message set on failure, allocating nothing that stays. */
+ * Returns NULL with the message set on failure, allocating nothing that stays.
+ * extra: constructor data that does not fit the args (a target shape, a row list):
+ * out->saved points to it while shape() runs, and the first *saved floats' worth of
+ * bytes are copied into the allocated saved buffer before forward. May be NULL. */
 nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, const float *fargs,
-                       const int *iargs);
+                       const int *iargs, const void *extra);
 
 /* ---- tensor helpers (tensor.c) ---------------------------------------------- */
 

@@ -1,0 +1,260 @@
+/* tensor.c: tensor creation, reference counting, gradients' buffers, copies, fills
+ * and shape helpers. Ops are in op_*.c, the graph walk in autograd.c.
+ *
+ * A heap tensor is one allocation: the struct, padded to NN_ALIGN, then its data (no
+ * data for views and wrapped memory). Its saved buffer, grad and inputs are released
+ * when its refcount drops to zero. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define HEADER_BYTES ((sizeof(nn_tensor) + NN_ALIGN - 1) / NN_ALIGN * NN_ALIGN)
+
+char *nn_dims_str(int ndim, const int *shape, char *buf, size_t len) {
+    size_t n = 0;
+    if (len == 0) return buf;
+    buf[0] = '\0';
+    n += (size_t)snprintf(buf + n, len - n, "[");
+    for (int i = 0; i < ndim && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, i ? ",%d" : "%d", shape[i]);
+    if (n < len) snprintf(buf + n, len - n, "]");
+    return buf;
+}
+
+char *nn_shape_str(const nn_tensor *t, char *buf, size_t len) {
+    return nn_dims_str(t->ndim, t->shape, buf, len);
+}
+
+bool nn_same_shape(const nn_tensor *a, const nn_tensor *b) {
+    if (a->ndim != b->ndim) return false;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i]) return false;
+    return true;
+}
+
+int nn_check_shape(nn_ctx *ctx, const char *who, int ndim, const int *shape) {
+    if (ndim < 1 || ndim > NN_MAX_DIMS)
+        return nn_errorf(ctx, NN_ESHAPE, "%s: %d dimensions; tensors have 1 to %d", who, ndim,
+                         NN_MAX_DIMS);
+    int64_t size = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 1) {
+            char s[64];
+            return nn_errorf(ctx, NN_ESHAPE, "%s: shape %s: size %d of dimension %d is not >= 1",
+                             who, nn_dims_str(ndim, shape, s, sizeof s), shape[i], i + 1);
+        }
+        size *= shape[i];
+        if (size > ((int64_t)1 << 40)) {
+            char s[64];
+            return nn_errorf(ctx, NN_ESHAPE, "%s: shape %s is too large", who,
+                             nn_dims_str(ndim, shape, s, sizeof s));
+        }
+    }
+    return NN_OK;
+}
+
+nn_tensor *nn_tensor_alloc(nn_ctx *ctx, int ndim, const int *shape, bool in_arena, bool with_data) {
+    int64_t size = 1;
+    for (int i = 0; i < ndim; i++) size *= shape[i];
+    size_t bytes = HEADER_BYTES + (with_data ? nn_float_bytes(size) : 0);
+    unsigned char *mem = in_arena ? nn_arena_alloc(ctx, bytes) : nn_malloc(ctx, bytes);
+    if (!mem) return NULL;
+    nn_tensor *t = (nn_tensor *)mem;
+    memset(t, 0, sizeof *t);
+    t->data = with_data ? (float *)(mem + HEADER_BYTES) : NULL;
+    t->ndim = ndim;
+    for (int i = 0; i < NN_MAX_DIMS; i++) t->shape[i] = i < ndim ? shape[i] : 1;
+    t->size = size;
+    t->device = NN_CPU;
+    t->in_arena = in_arena;
+    t->refcount = 1;
+    t->op = NN_OP_LEAF;
+    t->ctx = ctx;
+    return t;
+}
+
+nn_tensor *nn_tensor_retain(nn_tensor *t) {
+    if (t && !t->in_arena) t->refcount++;
+    return t;
+}
+
+void nn_tensor_free(nn_tensor *t) {
+    if (!t || t->in_arena) return;
+    if (--t->refcount > 0) return;
+    /* Inputs, base and grad hold references only for heap tensors; recursion depth is
+     * the length of the chain of results no one else holds. */
+    for (int i = 0; i < NN_MAX_INPUTS; i++) nn_tensor_free(t->inputs[i]);
+    nn_tensor_free(t->base);
+    nn_tensor_free(t->grad);
+    nn_mfree(t->saved);
+    nn_mfree(t);
+}
+
+int nn_ensure_grad(nn_ctx *ctx, nn_tensor *t) {
+    if (t->grad) return NN_OK;
+    bool arena = t->in_arena && t->op != NN_OP_LEAF;
+    nn_tensor *g = nn_tensor_alloc(ctx, t->ndim, t->shape, arena, true);
+    if (!g) return NN_ENOMEM;
+    ctx->backend->fill(g->data, g->size, 0.0f);
+    t->grad = g;
+    return NN_OK;
+}
+
+int nn_norm_axis(nn_ctx *ctx, const char *who, const nn_tensor *t, int axis, int *out) {
+    int a = axis < 0 ? axis + t->ndim : axis;
+    if (a < 0 || a >= t->ndim) {
+        char s[64];
+        return nn_errorf(ctx, NN_EARG, "%s: axis %d is out of range for shape %s", who, axis,
+                         nn_shape_str(t, s, sizeof s));
+    }
+    *out = a;
+    return NN_OK;
+}
+
+/* ---- creation ---------------------------------------------------------------- */
+
+static nn_tensor *new_leaf(nn_ctx *ctx, const char *who, int ndim, const int *shape) {
+    if (!shape && ndim > 0) {
+        nn_errorf(ctx, NN_EARG, "%s: no shape given", who);
+        return NULL;
+    }
+    if (nn_check_shape(ctx, who, ndim, shape) != NN_OK) return NULL;
+    return nn_tensor_alloc(ctx, ndim, shape, false, true);
+}
+
+static nn_tensor *filled(nn_ctx *ctx, const char *who, int ndim, const int *shape, float v) {
+    nn_tensor *t = new_leaf(ctx, who, ndim, shape);
+    if (t) ctx->backend->fill(t->data, t->size, v);
+    return t;
+}
+
+nn_tensor *nn_full(nn_ctx *ctx, int ndim, const int *shape, float value) {
+    return filled(ctx, "full", ndim, shape, value);
+}
+
+nn_tensor *nn_zeros(nn_ctx *ctx, int ndim, const int *shape) {
+    return filled(ctx, "zeros", ndim, shape, 0.0f);
+}
+
+nn_tensor *nn_ones(nn_ctx *ctx, int ndim, const int *shape) {
+    return filled(ctx, "ones", ndim, shape, 1.0f);
+}
+
+nn_tensor *nn_from_array(nn_ctx *ctx, int ndim, const int *shape, const float *values) {
+    nn_tensor *t = new_leaf(ctx, "tensor", ndim, shape);
+    if (t) memcpy(t->data, values, (size_t)t->size * sizeof(float));
+    return t;
+}
+
+nn_tensor *nn_arange(nn_ctx *ctx, float start, float stop, float step) {
+    if (step == 0.0f || !(step == step)) {
+        nn_errorf(ctx, NN_EARG, "arange: step %g must be a nonzero number", (double)step);
+        return NULL;
+    }
+    double n = ceil(((double)stop - (double)start) / (double)step); /* NumPy's count */
+    if (!(n >= 1)) {
+        nn_errorf(ctx, NN_EARG, "arange: [%g, %g) in steps of %g is empty", (double)start,
+                  (double)stop, (double)step);
+        return NULL;
+    }
+    if (n > (double)((int64_t)1 << 31) - 1) {
+        nn_errorf(ctx, NN_EARG, "arange: [%g, %g) in steps of %g has too many values",
+                  (double)start, (double)stop, (double)step);
+        return NULL;
+    }
+    int shape[1] = {(int)n};
+    nn_tensor *t = new_leaf(ctx, "arange", 1, shape);
+    if (t)
+        for (int i = 0; i < shape[0]; i++) t->data[i] = (float)((double)start + i * (double)step);
+    return t;
+}
+
+nn_tensor *nn_linspace(nn_ctx *ctx, float a, float b, int n) {
+    if (n < 1) {
+        nn_errorf(ctx, NN_EARG, "linspace: count %d must be >= 1", n);
+        return NULL;
+    }
+    int shape[1] = {n};
+    nn_tensor *t = new_leaf(ctx, "linspace", 1, shape);
+    if (!t) return NULL;
+    double step = n > 1 ? ((double)b - (double)a) / (n - 1) : 0.0;
+    for (int i = 0; i < n; i++) t->data[i] = (float)((double)a + i * step);
+    if (n > 1) t->data[n - 1] = b; /* exact end point, as NumPy */
+    return t;
+}
+
+nn_tensor *nn_rand(nn_ctx *ctx, int ndim, const int *shape, float lo, float hi) {
+    nn_tensor *t = new_leaf(ctx, "rand", ndim, shape);
+    if (!t) return NULL;
+    for (int64_t i = 0; i < t->size; i++)
+        t->data[i] = (float)(lo + ((double)hi - lo) * nn_rand_uniform(ctx));
+    return t;
+}
+
+nn_tensor *nn_randn(nn_ctx *ctx, int ndim, const int *shape, float mean, float std) {
+    nn_tensor *t = new_leaf(ctx, "randn", ndim, shape);
+    if (!t) return NULL;
+    for (int64_t i = 0; i < t->size; i++)
+        t->data[i] = (float)(mean + (double)std * nn_rand_normal(ctx));
+    return t;
+}
+
+nn_tensor *nn_wrap(nn_ctx *ctx, int ndim, const int *shape, float *data) {
+    if (!data) {
+        nn_errorf(ctx, NN_EARG, "wrap: no memory given");
+        return NULL;
+    }
+    if (nn_check_shape(ctx, "wrap", ndim, shape) != NN_OK) return NULL;
+    nn_tensor *t = nn_tensor_alloc(ctx, ndim, shape, false, false);
+    if (t) t->data = data;
+    return t;
+}
+
+/* ---- leaves, gradients, copies ----------------------------------------------- */
+
+int nn_requires_grad(nn_tensor *t, bool on) {
+    if (!t) return NN_EARG;
+    if (t->op != NN_OP_LEAF)
+        return nn_errorf(t->ctx, NN_ESTATE,
+                         "requires_grad: only leaves can require grad; this is the result of %s "
+                         "(use copy() or detach() for a new leaf)",
+                         nn_op_name(t->op));
+    t->requires_grad = on;
+    return NN_OK;
+}
+
+void nn_zero_grad(nn_tensor *t) {
+    if (t && t->grad) t->ctx->backend->fill(t->grad->data, t->grad->size, 0.0f);
+}
+
+nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
+    nn_tensor *c = nn_tensor_alloc(ctx, t->ndim, t->shape, false, true);
+    if (c) ctx->backend->copy(c->data, t->data, t->size);
+    return c;
+}
+
+int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
+    if (dst->size != src->size) {
+        char a[64], b[64];
+        return nn_errorf(dst->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",
+                         nn_shape_str(src, a, sizeof a), nn_shape_str(dst, b, sizeof b),
+                         (long long)src->size, (long long)dst->size);
+    }
+    dst->ctx->backend->copy(dst->data, src->data, src->size);
+    return NN_OK;
+}
+
+void nn_fill(nn_tensor *t, float value) {
+    t->ctx->backend->fill(t->data, t->size, value);
+}
+
+float nn_get(const nn_tensor *t, int64_t index) {
+    return t->data[index];
+}
+
+int nn_read(const nn_tensor *t, float *out) {
+    memcpy(out, t->data, (size_t)t->size * sizeof(float));
+    return NN_OK;
+}
