@@ -1,0 +1,298 @@
+-- Lesson 01: the neuron and the perceptron. McCulloch–Pitts threshold units, then
+-- Rosenblatt's perceptron learning AND and OR with Δw = η(t − y)x, Δb = η(t − y),
+-- and failing on XOR; the same rule with several outputs.
+lesson{"perceptron", "The neuron and the perceptron"}
+
+-- Checks look at plain Lua values the student made: functions and small tables.
+local function truth_table(f)
+  local rows = {}
+  for _, x in ipairs{{0, 0}, {0, 1}, {1, 0}, {1, 1}} do
+    local ok, y = pcall(f, x[1], x[2])
+    rows[#rows + 1] = { x = x, y = ok and y or ("error: " .. tostring(y)) }
+  end
+  return rows
+end
+
+local function check_gate(env, name, want)
+  local f = env[name]
+  if type(f) ~= "function" then return false, ("there is no function `%s` yet"):format(name) end
+  for k, r in ipairs(truth_table(f)) do
+    if r.y ~= want[k] then
+      return false, ("%s(%d, %d) gives %s, it should give %d"):format(name, r.x[1], r.x[2], tostring(r.y), want[k])
+    end
+  end
+  return true
+end
+
+say[[
+# The artificial neuron
+
+A neuron takes inputs x₁ … xₙ, multiplies each by a *weight*, adds them up and
+passes the sum through an *activation function*:
+
+    y = f(w₁x₁ + w₂x₂ + … + wₙxₙ + b)
+
+The first model of this kind is the **McCulloch–Pitts neuron** (1943): binary
+inputs, fixed weights, and a threshold θ. It *fires* (outputs 1) when the weighted
+sum reaches the threshold, and outputs 0 otherwise. Nothing is learned: you choose
+the weights and θ by hand.
+]]
+
+show[[
+-- A McCulloch–Pitts neuron with weights 1, 1 and threshold 2 computes AND.
+function AND_mp(x1, x2)
+  local sum = 1 * x1 + 1 * x2
+  if sum >= 2 then return 1 else return 0 end
+end
+print(AND_mp(0, 0), AND_mp(0, 1), AND_mp(1, 0), AND_mp(1, 1))
+]]
+
+task{
+  [[Write `OR_mp(x1, x2)`, a McCulloch–Pitts neuron for OR: weights 1 and 1, and
+  the threshold θ chosen so that one active input is enough.]],
+  check = function(env) return check_gate(env, "OR_mp", {0, 1, 1, 1}) end,
+  hint = "Copy AND_mp and lower the threshold: which sum must already fire?",
+  solution = [[
+function OR_mp(x1, x2)
+  if x1 + x2 >= 1 then return 1 else return 0 end
+end]],
+}
+
+say[[
+# Rosenblatt's perceptron (1957)
+
+Rosenblatt's perceptron keeps the threshold unit but *learns* its weights, which may
+be negative or positive, and a **bias** b that moves the threshold:
+
+    y = step(w·x + b),   step(s) = 1 if s > 0, else 0
+
+It sees the training examples one at a time. For an example x with target t it
+computes y and changes the weights by
+
+    Δw = η (t − y) x        Δb = η (t − y)
+
+where η (eta) is the *learning rate*, 0 < η ≤ 1. When y = t nothing changes. When
+the neuron said 0 but should have said 1, t − y = 1 and w moves *towards* x, so
+w·x grows next time; when it said 1 but should have said 0, w moves away from x.
+
+Careful with the course notes: one of them writes Δw = ε·(error · output)·x and
+Δb = ε·error·(old bias). That is *not* Rosenblatt's rule. With output 0 on a
+missed positive example, error · output = 0, so that neuron would never learn
+from its mistake. The textbook's rule for several outputs, w(new) = w(old) + α t x
+when t ≠ y with bipolar targets (±1), *is* the same rule: there t − y = 2t.
+]]
+
+show[[
+function step(s) if s > 0 then return 1 else return 0 end end
+function predict(w, b, x) return step(w[1] * x[1] + w[2] * x[2] + b) end
+]]
+
+task{
+  [[Write `update(w, b, x, t, eta)`: one step of Rosenblatt's rule for the example
+  `x` (a table {x1, x2}) with target `t`. It returns the new weights (a new table)
+  and the new bias, using `predict(w, b, x)` for y.]],
+  check = function(env)
+    if type(env.update) ~= "function" then return false, "there is no function `update` yet" end
+    local cases = {
+      -- w, b, x, t, eta, expected w, expected b
+      { {0, 0}, 0, {1, 1}, 1, 0.5, {0.5, 0.5}, 0.5, "a missed positive (y = 0, t = 1)" },
+      { {1, 1}, 0, {1, 0}, 0, 0.25, {0.75, 1}, -0.25, "a false positive (y = 1, t = 0)" },
+      { {1, -1}, 0.5, {1, 0}, 1, 0.1, {1, -1}, 0.5, "a right answer (nothing changes)" },
+    }
+    for _, c in ipairs(cases) do
+      local w_in = { c[1][1], c[1][2] }
+      local ok, w, b = pcall(env.update, w_in, c[2], c[3], c[4], c[5])
+      if not ok then return false, "update raised an error: " .. tostring(w) end
+      if type(w) ~= "table" or type(b) ~= "number" then
+        return false, "update must return the new weights (a table) and the new bias (a number)"
+      end
+      local function near(p, q) return math.abs(p - q) < 1e-9 end
+      if not (near(w[1], c[6][1]) and near(w[2], c[6][2]) and near(b, c[7])) then
+        return false, ("on %s with w = {%g, %g}, b = %g, x = {%g, %g}, t = %d, η = %g it returns w = {%s, %s}, b = %s; Rosenblatt's rule gives w = {%g, %g}, b = %g")
+          :format(c[8], c[1][1], c[1][2], c[2], c[3][1], c[3][2], c[4], c[5],
+            tostring(w[1]), tostring(w[2]), tostring(b), c[6][1], c[6][2], c[7])
+      end
+      if w_in[1] ~= c[1][1] or w_in[2] ~= c[1][2] then
+        return false, "update changed the table it was given; return a new one instead"
+      end
+    end
+    return true
+  end,
+  hint = [[y = predict(w, b, x); then each new weight is w[i] + eta * (t - y) * x[i],
+  and the new bias is b + eta * (t - y).]],
+  solution = [[
+function update(w, b, x, t, eta)
+  local y = predict(w, b, x)
+  local err = t - y
+  return { w[1] + eta * err * x[1], w[2] + eta * err * x[2] }, b + eta * err
+end]],
+}
+
+say[[
+# Learning AND
+
+`train` below starts from w = (0, 0), b = 0 and goes through the four examples of
+AND again and again (each pass is an *epoch*), with *your* `update`. It stops after
+an epoch with no mistakes. Watch the weights move.
+]]
+
+show[[
+function train(examples, eta, epochs)
+  local w, b = {0, 0}, 0
+  for epoch = 1, epochs do
+    local mistakes = 0
+    for _, e in ipairs(examples) do
+      if predict(w, b, e.x) ~= e.t then mistakes = mistakes + 1 end
+      w, b = update(w, b, e.x, e.t, eta)
+    end
+    print(("epoch %2d: %d mistakes   w = (%5.2f, %5.2f)   b = %5.2f")
+      :format(epoch, mistakes, w[1], w[2], b))
+    if mistakes == 0 then return w, b, epoch end
+  end
+  return w, b, epochs
+end
+
+AND = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 0}, {x = {1, 0}, t = 0}, {x = {1, 1}, t = 1} }
+w_and, b_and = train(AND, 0.1, 20)
+]]
+
+say[[
+The decision boundary of the trained neuron is the line w₁x₁ + w₂x₂ + b = 0: on
+one side the neuron says 1, on the other 0. For AND it cuts (1, 1) off from the
+other three corners. Any line that does so is a right answer, which is why the
+weights you get depend on η and on the order of the examples.
+]]
+
+task{
+  [[Train the perceptron on OR: make the table `OR` of its four examples (like `AND`
+  above), then `w_or, b_or = train(OR, 0.1, 20)`.]],
+  check = function(env)
+    if type(env.OR) ~= "table" or #env.OR ~= 4 then return false, "make `OR`, a table of the four examples" end
+    for _, e in ipairs(env.OR) do
+      local want = (e.x[1] == 1 or e.x[2] == 1) and 1 or 0
+      if e.t ~= want then
+        return false, ("in `OR` the example x = {%d, %d} has t = %s, but OR gives %d"):format(e.x[1], e.x[2], tostring(e.t), want)
+      end
+    end
+    if type(env.w_or) ~= "table" or type(env.b_or) ~= "number" then
+      return false, "train it: w_or, b_or = train(OR, 0.1, 20)"
+    end
+    for _, x in ipairs{{0, 0}, {0, 1}, {1, 0}, {1, 1}} do
+      local y = env.predict(env.w_or, env.b_or, x)
+      local want = (x[1] == 1 or x[2] == 1) and 1 or 0
+      if y ~= want then
+        return false, ("with w_or and b_or the perceptron says %d for (%d, %d); OR is %d there: train longer?"):format(y, x[1], x[2], want)
+      end
+    end
+    return true
+  end,
+  hint = "OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, ... } with all four rows; then call train.",
+  solution = [[
+OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
+w_or, b_or = train(OR, 0.1, 20)]],
+}
+
+say[[
+# XOR: where one neuron is not enough
+
+XOR is 1 when exactly one input is 1. Try the same training on it.
+]]
+
+show[[
+XOR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 0} }
+w_xor, b_xor, epochs_xor = train(XOR, 0.1, 12)
+]]
+
+say[[
+Twelve epochs and it still makes mistakes; it would after a thousand, too. The
+weights cycle instead of settling down.
+]]
+
+quiz{
+  "Why can a single perceptron not learn XOR?",
+  choices = {
+    "The learning rate 0.1 is too small; with η = 1 it would converge.",
+    "No straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other.",
+    "The step function is not differentiable, so the rule cannot work.",
+    "XOR needs more than four training examples.",
+  },
+  answer = 2,
+  why = [[A perceptron can only draw one line (a hyperplane in more dimensions): it
+  learns exactly the *linearly separable* problems, and the convergence theorem
+  promises it finds a separating line whenever one exists. XOR has none. The cure
+  is a hidden layer, an MLP, which is the next lesson.]],
+}
+
+say[[
+# Several outputs
+
+A layer of perceptrons has one neuron per output, each with its own weights, all
+seeing the same input. The rule is applied to each output separately:
+
+    Δw_ij = η (t_j − y_j) x_i        Δb_j = η (t_j − y_j)
+
+Below, one layer learns AND and OR at the same time (output 1 is AND, output 2 is
+OR). The weights form a 2×2 matrix: w[i][j] joins input i to output j.
+]]
+
+show[[
+function train_layer(examples, eta, epochs)
+  local w, b = { {0, 0}, {0, 0} }, {0, 0}
+  for epoch = 1, epochs do
+    local mistakes = 0
+    for _, e in ipairs(examples) do
+      for j = 1, 2 do
+        local y = step(w[1][j] * e.x[1] + w[2][j] * e.x[2] + b[j])
+        local err = e.t[j] - y
+        if err ~= 0 then mistakes = mistakes + 1 end
+        for i = 1, 2 do w[i][j] = w[i][j] + eta * err * e.x[i] end
+        b[j] = b[j] + eta * err
+      end
+    end
+    if mistakes == 0 then return w, b, epoch end
+  end
+  return w, b, epochs
+end
+
+AND_OR = { {x = {0, 0}, t = {0, 0}}, {x = {0, 1}, t = {0, 1}},
+           {x = {1, 0}, t = {0, 1}}, {x = {1, 1}, t = {1, 1}} }
+w2, b2, epochs2 = train_layer(AND_OR, 0.1, 50)
+print(("learned in %d epochs: AND w = (%.1f, %.1f) b = %.1f;  OR w = (%.1f, %.1f) b = %.1f")
+  :format(epochs2, w2[1][1], w2[2][1], b2[1], w2[1][2], w2[2][2], b2[2]))
+]]
+
+task{
+  [[Use `train_layer` to learn NAND and NOR at once (output 1 NAND, output 2 NOR):
+  make the examples in `NAND_NOR`, then `w3, b3 = train_layer(NAND_NOR, 0.1, 50)`.]],
+  check = function(env)
+    if type(env.NAND_NOR) ~= "table" or #env.NAND_NOR ~= 4 then
+      return false, "make `NAND_NOR`, the four examples with two targets each"
+    end
+    if type(env.w3) ~= "table" or type(env.b3) ~= "table" then
+      return false, "train it: w3, b3 = train_layer(NAND_NOR, 0.1, 50)"
+    end
+    for _, x in ipairs{{0, 0}, {0, 1}, {1, 0}, {1, 1}} do
+      local want = { (x[1] == 1 and x[2] == 1) and 0 or 1, (x[1] == 1 or x[2] == 1) and 0 or 1 }
+      for j = 1, 2 do
+        local y = env.step(env.w3[1][j] * x[1] + env.w3[2][j] * x[2] + env.b3[j])
+        if y ~= want[j] then
+          return false, ("output %d (%s) gives %d for (%d, %d); it should give %d")
+            :format(j, j == 1 and "NAND" or "NOR", y, x[1], x[2], want[j])
+        end
+      end
+    end
+    return true
+  end,
+  hint = "NAND is 0 only for (1, 1); NOR is 1 only for (0, 0). Row (0, 1) is {x = {0, 1}, t = {1, 0}}.",
+  solution = [[
+NAND_NOR = { {x = {0, 0}, t = {1, 1}}, {x = {0, 1}, t = {1, 0}},
+             {x = {1, 0}, t = {1, 0}}, {x = {1, 1}, t = {0, 0}} }
+w3, b3 = train_layer(NAND_NOR, 0.1, 50)]],
+}
+
+say[[
+That is the perceptron: a weighted sum, a threshold, and a rule that moves the
+weights by η(t − y)x after each mistake. It learns every problem a line can
+separate and no other. Next, lesson 02 stacks neurons into layers and trains them
+with backpropagation, which solves XOR.
+]]
