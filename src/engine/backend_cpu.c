@@ -270,8 +270,9 @@ static void cpu_softmax(bool take_log, nn_rdims d, const float *x, float *y) {
             double sum = 0.0;
             for (int64_t j = 0; j < d.n; j++) sum += exp((double)(xo[j * d.inner] - mx));
             if (take_log) {
-                float lse = mx + (float)log(sum);
-                for (int64_t j = 0; j < d.n; j++) yo[j * d.inner] = xo[j * d.inner] - lse;
+                /* (x - max) first: exact for nearby logits, then one rounding */
+                float ls = (float)log(sum);
+                for (int64_t j = 0; j < d.n; j++) yo[j * d.inner] = (xo[j * d.inner] - mx) - ls;
             } else {
                 for (int64_t j = 0; j < d.n; j++)
                     yo[j * d.inner] = (float)(exp((double)(xo[j * d.inner] - mx)) / sum);

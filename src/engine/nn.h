@@ -243,4 +243,363 @@ int nn_surface_grid(nn_ctx *ctx, const nn_surface *s, double x0, double x1, doub
  * h = {a, b, c}: val[0] >= val[1], vec[k] the unit eigenvector of val[k]. */
 void nn_sym2_eig(const double h[3], double val[2], double vec[2][2]);
 
+/* ==== layers, losses, optimizers, training, data, files ====================
+ * The training side of the engine (issue 5). Models are trees of C modules over
+ * [batch, features] matrices of floats: leaves (linear, activation, dropout, batch
+ * norm) and containers (sequential, residual). A tree's parameters and gradients are
+ * each one contiguous block shared by all its nodes, so an optimizer is an update
+ * rule over three flat arrays. Forward and backward of the built-in modules are
+ * direct kernels (no tape) so that a training step allocates nothing and costs a
+ * few microseconds on a tiny net; nn_module_graph builds the same forward from ops,
+ * for autograd at the prompt and as the reference the kernels are tested against. */
+
+typedef struct nn_module nn_module;
+typedef struct nn_optim nn_optim;
+typedef struct nn_run nn_run;
+
+/* Activation kinds of lesson 03. The float parameter `a` of nn_activation_new is
+ * used by: sigmoid (slope: 1/(1+exp(-a x)), default 1), leaky ReLU (negative slope,
+ * default 0.01), ELU (alpha, default 1), PReLU (initial slope, default 0.25). */
+typedef enum nn_act_kind {
+    NN_ACT_STEP,          /* x > 0 ? 1 : 0; no gradient (zero) */
+    NN_ACT_LINEAR,        /* x */
+    NN_ACT_SIGMOID,       /* 1/(1+exp(-a x)) */
+    NN_ACT_BIPOLAR,       /* bipolar sigmoid (1-exp(-x))/(1+exp(-x)) = tanh(x/2) */
+    NN_ACT_TANH,          /* tanh x */
+    NN_ACT_LECUN_TANH,    /* 1.7159 tanh(2x/3) */
+    NN_ACT_HARD_TANH,     /* clamp(x, -1, 1) */
+    NN_ACT_RELU,          /* max(0, x) */
+    NN_ACT_LEAKY_RELU,    /* x > 0 ? x : a x */
+    NN_ACT_PRELU,         /* x > 0 ? x : a_j x, a_j learned per feature */
+    NN_ACT_ELU,           /* x > 0 ? x : a (exp(x)-1) */
+    NN_ACT_SOFTPLUS,      /* log(1+exp(x)) */
+    NN_ACT_SWISH,         /* x sigmoid(x) */
+    NN_ACT_GELU,          /* x Phi(x), the exact erf form */
+    NN_ACT_SOFTMAX,       /* exp(x_j)/sum_k exp(x_k) along each row */
+    NN_ACT_COUNT
+} nn_act_kind;
+
+/* The name of an activation ("tanh"...) or NULL; and back (-1 if unknown). */
+const char *nn_act_name(nn_act_kind k);
+int nn_act_from_name(const char *name);
+/* The default of an activation's argument a (see nn_act_kind), 0 if it has none. */
+float nn_act_default_arg(nn_act_kind k);
+
+/* Initialisers (fan_in/fan_out are the layer's in/out features). */
+typedef enum nn_init_kind {
+    NN_INIT_ZEROS,
+    NN_INIT_CONSTANT,       /* every value = a */
+    NN_INIT_UNIFORM,        /* U(a, b) */
+    NN_INIT_NORMAL,         /* N(a, b^2): mean a, std b */
+    NN_INIT_XAVIER_UNIFORM, /* U(+-sqrt(6/(fan_in+fan_out))) */
+    NN_INIT_XAVIER_NORMAL,  /* N(0, 2/(fan_in+fan_out)) */
+    NN_INIT_HE_UNIFORM,     /* U(+-sqrt(6/fan_in)) */
+    NN_INIT_HE_NORMAL,      /* N(0, 2/fan_in) */
+    NN_INIT_LECUN_UNIFORM,  /* U(+-sqrt(3/fan_in)) */
+    NN_INIT_LECUN_NORMAL,   /* N(0, 1/fan_in) */
+    NN_INIT_ORTHOGONAL,     /* rows or columns orthonormal (Gram-Schmidt of N(0,1)), times gain a (0 = 1) */
+    NN_INIT_COUNT
+} nn_init_kind;
+
+typedef struct nn_init {
+    nn_init_kind kind;
+    float a, b;
+} nn_init;
+
+/* Fills w[rows*cols] (row-major, fan_in = rows, fan_out = cols) from ctx's generator. */
+int nn_init_fill(nn_ctx *ctx, nn_init init, float *w, int rows, int cols);
+/* The name of an initialiser ("xavier_uniform"...), or NULL; and back (-1 if unknown). */
+const char *nn_init_name(nn_init_kind kind);
+int nn_init_from_name(const char *name);
+
+/* ---- modules ---- */
+
+typedef enum nn_module_kind {
+    NN_MOD_LINEAR,     /* y = x W + b, W [in,out], b [out] */
+    NN_MOD_ACTIVATION, /* y = f(x) elementwise (softmax: per row) */
+    NN_MOD_DROPOUT,    /* training: y = x m/(1-p), m ~ Bernoulli(1-p); evaluation: y = x */
+    NN_MOD_BATCHNORM,  /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
+    NN_MOD_SEQUENTIAL, /* y = f_n(...f_1(x)) */
+    NN_MOD_RESIDUAL,   /* y = x + f(x), f's output width = its input width */
+    NN_MOD_COUNT
+} nn_module_kind;
+
+/* Constructors return a module with one reference, or NULL with the message set. */
+nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b_init);
+nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a);
+nn_module *nn_dropout_new(nn_ctx *ctx, float p); /* 0 <= p < 1 */
+nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps);
+/* Takes a reference to each child. Widths must chain (width 0 = any: activations,
+ * dropout). The children's parameters move into the container's one block: they
+ * keep their values and the children become views of the container's block. */
+nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n);
+nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner);
+/* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
+nn_module *nn_module_retain(nn_module *m);
+void nn_module_free(nn_module *m);
+
+/* Introspection. in/out widths are 0 for modules that keep any width. */
+nn_module_kind nn_module_kind_of(const nn_module *m);
+int nn_module_in(const nn_module *m);
+int nn_module_out(const nn_module *m);
+int nn_module_children(const nn_module *m, nn_module **out, int max); /* returns count */
+const char *nn_module_name(const nn_module *m); /* "linear", "tanh", "sequential"... */
+nn_act_kind nn_module_act(const nn_module *m);  /* for activations */
+float nn_module_arg(const nn_module *m);        /* a, p, momentum: the module's number */
+int64_t nn_module_nparams(const nn_module *m);
+/* The module's parameters and gradients inside the shared block (NULL if none). */
+float *nn_module_params(nn_module *m);
+float *nn_module_grads(nn_module *m);
+/* The i-th parameter tensor of a leaf (0: weight/gamma/alpha, 1: bias/beta) as
+ * [rows, cols] at data; returns NN_EARG when there is none. */
+int nn_module_param(nn_module *m, int i, const char **name, float **data, float **grad, int *rows,
+                    int *cols);
+/* Batch norm's running mean and variance ([features] each); NULL for other kinds. */
+float *nn_module_running(nn_module *m);
+
+/* Training mode (dropout active, batch norm on batch statistics) or evaluation. */
+void nn_module_train(nn_module *m, bool on);
+/* Frozen modules get no gradient and are not updated (transfer learning). */
+void nn_module_freeze(nn_module *m, bool on);
+bool nn_module_frozen(const nn_module *m);
+/* L1 and L2 penalties on the weights (not biases) of the module and its children:
+ * loss += l1 sum|w| + l2 sum w^2 (Keras' convention; elastic net: both). */
+void nn_module_regularize(nn_module *m, float l1, float l2);
+/* The penalty of the current weights (what training adds to the loss). */
+double nn_module_penalty(const nn_module *m);
+void nn_module_zero_grad(nn_module *m);
+
+/* Direct forward of x[batch, width] into the module's own buffer, returned in *y
+ * (valid until the next forward). The buffers grow to the largest batch seen and
+ * are kept, so a steady-state step allocates nothing. */
+int nn_module_forward(nn_module *m, const float *x, int batch, int width, const float **y);
+/* Backward after nn_module_forward with the same x and batch: adds d(loss)/d(params) into the
+ * gradient block (plus the regularizer's gradient), and writes d(loss)/dx into dx
+ * when dx is not NULL. dy[batch, out] is d(loss)/dy. */
+int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx, int batch);
+/* The same forward built from ops on tensors (autograd records it when grad is on);
+ * the parameters take part as tensors over the block whose .grad is the gradient
+ * block, so backward through this graph accumulates where the kernels do. */
+nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
+
+/* ---- losses: mean over the batch (weighted mean with class weights) ---- */
+
+typedef enum nn_loss_kind {
+    NN_LOSS_MSE,       /* mean over elements of (y - t)^2 */
+    NN_LOSS_MAE,       /* mean |y - t| */
+    NN_LOSS_HUBER,     /* mean of 0.5 d^2 if |d| <= delta else delta(|d| - 0.5 delta) */
+    NN_LOSS_BCE,       /* binary CE with logits: mean of max(y,0) - y t + log(1+exp(-|y|)) */
+    NN_LOSS_CE,        /* categorical CE with logits: -log softmax(y)[class], per row */
+    NN_LOSS_HINGE,     /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
+    NN_LOSS_MULTI_HINGE, /* per row: sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins) */
+    NN_LOSS_COUNT
+} nn_loss_kind;
+
+/* Targets t: [batch, k] like y, or for CE and multi-hinge [batch, 1] class indices
+ * (0-based, as floats) or [batch, k] one-hot/probabilities. weights: NULL or one per
+ * class (CE, multi-hinge, BCE: [w0, w1]). Writes dy = d(loss)/dy if dy is not NULL.
+ * Returns NN_OK and the loss in *loss, or an error naming the shapes/classes. */
+int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int batch, int k, const float *t,
+            int tcols, const float *weights, float delta, double *loss, float *dy);
+const char *nn_loss_name(nn_loss_kind kind);
+int nn_loss_from_name(const char *name);
+/* The loss on tensors built from ops (autograd), the reference for nn_loss. */
+nn_tensor *nn_loss_graph(nn_ctx *ctx, nn_loss_kind kind, nn_tensor *y, nn_tensor *t, float delta);
+
+/* ---- optimizers ---- */
+
+typedef enum nn_optim_kind {
+    NN_OPT_GD, NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_NESTEROV, NN_OPT_ADAGRAD, NN_OPT_RMSPROP,
+    NN_OPT_ADADELTA, NN_OPT_ADAM, NN_OPT_ADAMW, NN_OPT_NADAM, NN_OPT_RPROP, NN_OPT_COUNT
+} nn_optim_kind;
+
+/* Hyper-parameters, settable between steps. Unused ones are ignored. */
+typedef struct nn_optim_hp {
+    float lr;
+    float momentum;      /* momentum, nesterov: mu */
+    float beta1, beta2;  /* adam, adamw, nadam */
+    float rho;           /* rmsprop, adadelta: decay of the squared-gradient average */
+    float eps;
+    float weight_decay;  /* L2 added to the gradient (adamw: decoupled) */
+    float clip_norm;     /* > 0: scale the gradient to at most this global norm */
+    float clip_value;    /* > 0: clamp each gradient component to [-v, v] */
+    float eta_plus, eta_minus, step_min, step_max; /* rprop */
+} nn_optim_hp;
+
+/* The defaults of a kind (see optim.c for each rule and where its numbers come from). */
+nn_optim_hp nn_optim_defaults(nn_optim_kind kind);
+/* An optimizer over n parameters (its state is one zeroed block). */
+nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n);
+void nn_optim_free(nn_optim *o);
+nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
+nn_optim_kind nn_optim_kind_of(const nn_optim *o);
+const char *nn_optim_name(nn_optim_kind kind);
+int nn_optim_from_name(const char *name);
+int64_t nn_optim_steps(const nn_optim *o);
+/* One update of p[n] from g[n] (clipping g first). Returns g's norm before clipping. */
+double nn_optim_step(nn_optim *o, float *p, float *g);
+/* Sets the step count (bias corrections use it), e.g. when resuming from a file. */
+void nn_optim_set_steps(nn_optim *o, int64_t t);
+/* Names and arrays of the state ("velocity", "sum_sq"...; n floats each). */
+int nn_optim_nstate(const nn_optim *o);
+const char *nn_optim_state_name(const nn_optim *o, int i);
+float *nn_optim_state(nn_optim *o, int i);
+/* The effective per-parameter step size at the current state into out[n] (lr for
+ * plain SGD, lr/sqrt(acc+eps) for Adagrad, ...). */
+void nn_optim_effective_lr(const nn_optim *o, float *out);
+void nn_optim_reset(nn_optim *o); /* zero the state and the step count */
+int64_t nn_optim_size(const nn_optim *o);
+
+/* One optimizer step over a module's block, skipping frozen modules; the gradient
+ * norm, or NaN with the message set when o does not fit m. */
+double nn_optim_step_module(nn_optim *o, nn_module *m);
+
+/* ---- learning-rate schedules ---- */
+
+typedef enum nn_sched_kind {
+    NN_SCHED_CONSTANT,
+    NN_SCHED_STEP,        /* lr0 gamma^floor(t/period) */
+    NN_SCHED_EXPONENTIAL, /* lr0 gamma^t */
+    NN_SCHED_COSINE,      /* lr_min + (lr0-lr_min)(1+cos(pi t/period))/2, t clamped to period */
+    NN_SCHED_CYCLIC,      /* triangular between lr_min and lr0, half-cycle = period */
+    NN_SCHED_WARMUP,      /* lr0 min(1, (t+1)/period) */
+    NN_SCHED_COUNT
+} nn_sched_kind;
+typedef struct nn_sched {
+    nn_sched_kind kind;
+    float lr0, lr_min, gamma;
+    int period;
+} nn_sched;
+/* The learning rate at step t (0-based). */
+float nn_sched_lr(const nn_sched *s, int64_t t);
+const char *nn_sched_name(nn_sched_kind kind);
+int nn_sched_from_name(const char *name);
+
+/* ---- data sets: x [n, nx] and y [n, ny], rows are samples ---- */
+
+typedef struct nn_dataset {
+    int n, nx, ny;
+    int classes; /* > 0: y is [n,1] class indices 0..classes-1; 0 for regression */
+    float *x, *y;
+} nn_dataset;
+
+nn_dataset *nn_dataset_new(nn_ctx *ctx, int n, int nx, int ny, int classes);
+void nn_dataset_free(nn_dataset *d);
+/* Synthetic sets of TensorFlow Playground and the course. Points in [-6, 6]^2 (the
+ * Playground's scale), labels 0/1 (or 0..classes-1), noise in data units. */
+typedef enum nn_synth_kind {
+    NN_SYN_CIRCLE, NN_SYN_XOR, NN_SYN_GAUSS, NN_SYN_SPIRAL, NN_SYN_MOONS, NN_SYN_BLOBS,
+    NN_SYN_PLANE, NN_SYN_GAUSS_SUM, NN_SYN_SINE, NN_SYN_COUNT
+} nn_synth_kind;
+nn_dataset *nn_synth(nn_ctx *ctx, nn_synth_kind kind, int n, int classes, float noise);
+const char *nn_synth_name(nn_synth_kind kind);
+int nn_synth_from_name(const char *name);
+/* Playground features of 2-D points: flags bit 0 x1, 1 x2, 2 x1^2, 3 x2^2, 4 x1 x2,
+ * 5 sin x1, 6 sin x2; a new set with the chosen columns in that order. */
+nn_dataset *nn_features(nn_ctx *ctx, const nn_dataset *d, unsigned flags);
+/* Shuffles rows in place with ctx's generator. */
+void nn_dataset_shuffle(nn_ctx *ctx, nn_dataset *d);
+/* The first (1-frac) rows into *a and the rest into *b (copies). 0 < frac < 1. */
+int nn_dataset_split(nn_ctx *ctx, const nn_dataset *d, float frac, nn_dataset **a, nn_dataset **b);
+/* Rows [start, start+count) as a new set. */
+nn_dataset *nn_dataset_slice(nn_ctx *ctx, const nn_dataset *d, int start, int count);
+/* Column statistics of x fitted on one set, applied to any: standardise (mean 0,
+ * std 1; a constant column keeps std 1) or min-max to [0, 1]. stats: 2*nx floats. */
+void nn_fit_standardize(const nn_dataset *d, float *stats);
+void nn_fit_minmax(const nn_dataset *d, float *stats);
+void nn_apply_scaling(nn_dataset *d, const float *stats); /* x = (x - s[j]) / s[nx+j] */
+/* One-hot rows of class indices: out[n*classes]; fails on an index out of range. */
+int nn_one_hot(nn_ctx *ctx, const float *labels, int n, int classes, float *out);
+/* CSV with a header row; label_col (0-based, -1 = none) becomes y; with classify the
+ * label is a class index (text labels are numbered in order of appearance and *names,
+ * if not NULL, gets them newline-separated; the caller frees it with free()). */
+nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, int label_col, bool classify, char **names);
+/* IDX files (gzip or raw): images [n, rows*cols] scaled to [0,1], labels [n,1]. */
+nn_dataset *nn_idx_load(nn_ctx *ctx, const char *images, const char *labels, int limit);
+
+/* ---- metrics ---- */
+
+/* Confusion matrix cm[classes*classes] (row = true class, column = predicted) from
+ * scores y[batch, k]: the argmax, or for k = 1 class 1 when y > threshold (0 for a
+ * logit, 0.5 for a probability). Adds into cm. */
+void nn_confusion_add(const float *y, int batch, int k, const float *labels, int classes,
+                      float threshold, int64_t *cm);
+typedef struct nn_metrics {
+    double accuracy, precision, recall, f1; /* macro averages over classes */
+} nn_metrics;
+nn_metrics nn_metrics_from_confusion(const int64_t *cm, int classes);
+
+/* ---- the training loop ---- */
+
+typedef struct nn_fit_opts {
+    nn_loss_kind loss;
+    float huber_delta;
+    const float *class_weights; /* NULL or one per class; copied */
+    int epochs;
+    int batch;          /* 0 = the whole set (GD) */
+    bool shuffle;
+    int patience;       /* > 0: early stopping on validation loss, restoring the best weights */
+    float min_delta;    /* an improvement smaller than this does not count */
+    int every_steps;    /* callback every N steps (0 = never by steps) */
+    double every_ms;    /* callback every M ms (0 = never by time) */
+    nn_sched sched;     /* applied when sched.lr0 > 0 */
+    /* Called every N steps / M ms and at each epoch end (epoch_end true); a nonzero
+     * return stops the run. */
+    int (*callback)(nn_run *run, bool epoch_end, void *user);
+    void *user;
+} nn_fit_opts;
+
+typedef enum nn_run_state { NN_RUN_RUNNING, NN_RUN_DONE, NN_RUN_STOPPED, NN_RUN_FAILED } nn_run_state;
+
+/* One epoch's record. Validation fields are NaN without a validation set; accuracy
+ * NaN for regression. */
+typedef struct nn_epoch_rec {
+    double loss, acc, val_loss, val_acc, seconds;
+} nn_epoch_rec;
+
+/* A run trains m with o on train (and reports on val, which may be NULL). It takes
+ * references to nothing: the caller keeps m, o and the data alive until it frees
+ * the run. */
+nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *train,
+                   const nn_dataset *val, const nn_fit_opts *opts);
+void nn_run_free(nn_run *r);
+/* Trains for about ms milliseconds (ms <= 0: to the end) and returns the state.
+ * A NaN/Inf loss fails the run with a message naming the step (nn_run_message). */
+nn_run_state nn_run_for(nn_run *r, double ms);
+void nn_run_stop(nn_run *r); /* the next nn_run_for returns NN_RUN_STOPPED */
+nn_run_state nn_run_status(const nn_run *r);
+const char *nn_run_message(const nn_run *r); /* why it stopped or failed, or "" */
+int nn_run_epoch(const nn_run *r);             /* epochs finished */
+int64_t nn_run_step(const nn_run *r);          /* steps done */
+int nn_run_steps_per_epoch(const nn_run *r);
+int nn_run_step_in_epoch(const nn_run *r);
+double nn_run_last_loss(const nn_run *r);      /* loss of the last step */
+double nn_run_epoch_loss(const nn_run *r);     /* running mean of this epoch */
+double nn_run_epoch_acc(const nn_run *r);      /* running accuracy of this epoch */
+int nn_run_best_epoch(const nn_run *r);        /* 1-based; 0 if none */
+const nn_epoch_rec *nn_run_history(const nn_run *r, int *n);
+/* Step losses of the whole run (one per step). */
+const float *nn_run_step_losses(const nn_run *r, int64_t *n);
+/* Loss and metrics of m on a whole set, in evaluation mode, in batches. cm may be
+ * NULL, else classes*classes counts. */
+int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind loss, float delta,
+                double *loss_out, double *acc_out, int64_t *cm);
+
+/* LR range test: batches of d with lr growing exponentially from lr_min to lr_max
+ * over n steps (plain SGD unless o is given), writes lr[i], loss[i]; stops early when
+ * the loss passes 4x its minimum or is not finite. Returns the steps done. The
+ * module's weights are restored afterwards. */
+int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d, nn_loss_kind loss,
+                     int batch, float lr_min, float lr_max, int n, float *lr, float *loss_out);
+
+/* ---- model files ---- */
+
+/* Writes m (architecture, parameters, batch-norm statistics, and o's state when o is
+ * not NULL) to path through a temporary file renamed over it. See modelfile.c for
+ * the format. */
+int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path);
+/* Reads a model file; *o (if not NULL) gets the saved optimizer or NULL. A file that
+ * is truncated, corrupted (CRC) or not a model is refused with the reason. */
+nn_module *nn_model_load(nn_ctx *ctx, const char *path, nn_optim **o);
+
 #endif
