@@ -1,0 +1,187 @@
+/* activation.c: the activation functions of lesson 03 as kernels over float arrays:
+ * y = f(x) and dx += f'(x) dy, shared by the activation module (module.c) and the
+ * activation op (op_activation.c). Softmax works per row; the rest elementwise. */
+#include <math.h>
+#include <string.h>
+
+#include "train_internal.h"
+
+#define LECUN_A 1.7159f
+#define LECUN_B (2.0f / 3.0f)
+
+static inline float sigm(float x) {
+    return 1.0f / (1.0f + expf(-x));
+}
+
+static void softmax_rows(const float *x, float *y, int64_t rows, int cols) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *yr = y + r * cols;
+        float mx = xr[0];
+        for (int j = 1; j < cols; j++) mx = xr[j] > mx ? xr[j] : mx;
+        float s = 0;
+        for (int j = 0; j < cols; j++) s += (yr[j] = expf(xr[j] - mx));
+        float inv = 1.0f / s;
+        for (int j = 0; j < cols; j++) yr[j] *= inv;
+    }
+}
+
+void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t rows, int cols) {
+    int64_t n = rows * cols;
+    switch (k) {
+    case NN_ACT_STEP:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0 ? 1.0f : 0.0f;
+        break;
+    case NN_ACT_LINEAR:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i];
+        break;
+    case NN_ACT_SIGMOID:
+        for (int64_t i = 0; i < n; i++) y[i] = sigm(a * x[i]);
+        break;
+    case NN_ACT_BIPOLAR: /* (1-e^-x)/(1+e^-x) = tanh(x/2), the stable way */
+        for (int64_t i = 0; i < n; i++) y[i] = tanhf(0.5f * x[i]);
+        break;
+    case NN_ACT_TANH:
+        for (int64_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+        break;
+    case NN_ACT_LECUN_TANH:
+        for (int64_t i = 0; i < n; i++) y[i] = LECUN_A * tanhf(LECUN_B * x[i]);
+        break;
+    case NN_ACT_HARD_TANH:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] < -1 ? -1.0f : x[i] > 1 ? 1.0f : x[i];
+        break;
+    case NN_ACT_RELU:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0f;
+        break;
+    case NN_ACT_LEAKY_RELU:
+    case NN_ACT_PRELU: /* a is the learned slope for PReLU */
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
+        break;
+    case NN_ACT_ELU:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : a * expm1f(x[i]);
+        break;
+    case NN_ACT_SOFTPLUS: /* max(x,0) + log1p(exp(-|x|)): no overflow for large x */
+        for (int64_t i = 0; i < n; i++) y[i] = fmaxf(x[i], 0) + log1pf(expf(-fabsf(x[i])));
+        break;
+    case NN_ACT_SWISH:
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] * sigm(x[i]);
+        break;
+    case NN_ACT_GELU:
+        for (int64_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+        break;
+    case NN_ACT_SOFTMAX:
+        softmax_rows(x, y, rows, cols);
+        break;
+    case NN_ACT_COUNT:
+        break;
+    }
+}
+
+/* dx += f'(x) dy, given the forward's x and y. For PReLU *da (if not NULL) gets
+ * d(loss)/da = sum over x <= 0 of x dy added. */
+void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, const float *dy,
+                     float *dx, int64_t rows, int cols, float *da) {
+    int64_t n = rows * cols;
+    switch (k) {
+    case NN_ACT_STEP: /* flat almost everywhere: no gradient, as the lesson shows */
+        break;
+    case NN_ACT_LINEAR:
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i];
+        break;
+    case NN_ACT_SIGMOID: /* y = s(a x): dy/dx = a y (1 - y) */
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * a * y[i] * (1 - y[i]);
+        break;
+    case NN_ACT_BIPOLAR: /* y = tanh(x/2): dy/dx = (1 - y^2)/2 */
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * 0.5f * (1 - y[i] * y[i]);
+        break;
+    case NN_ACT_TANH:
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * (1 - y[i] * y[i]);
+        break;
+    case NN_ACT_LECUN_TANH: /* y = A tanh(Bx): dy/dx = A B (1 - (y/A)^2) */
+        for (int64_t i = 0; i < n; i++) {
+            float t = y[i] / LECUN_A;
+            dx[i] += dy[i] * LECUN_A * LECUN_B * (1 - t * t);
+        }
+        break;
+    case NN_ACT_HARD_TANH:
+        for (int64_t i = 0; i < n; i++) dx[i] += (x[i] > -1 && x[i] < 1) ? dy[i] : 0.0f;
+        break;
+    case NN_ACT_RELU:
+        for (int64_t i = 0; i < n; i++) dx[i] += x[i] > 0 ? dy[i] : 0.0f;
+        break;
+    case NN_ACT_LEAKY_RELU:
+    case NN_ACT_PRELU: {
+        double s = 0;
+        for (int64_t i = 0; i < n; i++) {
+            if (x[i] > 0) {
+                dx[i] += dy[i];
+            } else {
+                dx[i] += a * dy[i];
+                s += (double)x[i] * dy[i];
+            }
+        }
+        if (k == NN_ACT_PRELU && da) *da += (float)s;
+        break;
+    }
+    case NN_ACT_ELU: /* x <= 0: y = a(e^x - 1), dy/dx = a e^x = y + a */
+        for (int64_t i = 0; i < n; i++) dx[i] += x[i] > 0 ? dy[i] : dy[i] * (y[i] + a);
+        break;
+    case NN_ACT_SOFTPLUS:
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * sigm(x[i]);
+        break;
+    case NN_ACT_SWISH: /* y = x s(x): dy/dx = s + x s (1 - s) */
+        for (int64_t i = 0; i < n; i++) {
+            float s = sigm(x[i]);
+            dx[i] += dy[i] * (s + x[i] * s * (1 - s));
+        }
+        break;
+    case NN_ACT_GELU: /* y = x Phi(x): dy/dx = Phi(x) + x phi(x) */
+        for (int64_t i = 0; i < n; i++) {
+            float cdf = 0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+            float pdf = expf(-0.5f * x[i] * x[i]) * 0.3989422804014327f;
+            dx[i] += dy[i] * (cdf + x[i] * pdf);
+        }
+        break;
+    case NN_ACT_SOFTMAX: /* dx_j = y_j (dy_j - sum_k dy_k y_k), per row */
+        for (int64_t r = 0; r < rows; r++) {
+            const float *yr = y + r * cols, *gr = dy + r * cols;
+            float dot = 0;
+            for (int j = 0; j < cols; j++) dot += gr[j] * yr[j];
+            for (int j = 0; j < cols; j++) dx[r * cols + j] += yr[j] * (gr[j] - dot);
+        }
+        break;
+    case NN_ACT_COUNT:
+        break;
+    }
+}
+
+static const char *const act_names[NN_ACT_COUNT] = {
+    "step",      "linear", "sigmoid",    "bipolar_sigmoid", "tanh", "lecun_tanh",
+    "hard_tanh", "relu",   "leaky_relu", "prelu",           "elu",  "softplus",
+    "swish",     "gelu",   "softmax",
+};
+
+const char *nn_act_name(nn_act_kind k) {
+    return (unsigned)k < NN_ACT_COUNT ? act_names[k] : NULL;
+}
+
+int nn_act_from_name(const char *name) {
+    for (int i = 0; i < NN_ACT_COUNT; i++)
+        if (!strcmp(name, act_names[i])) return i;
+    return -1;
+}
+
+float nn_act_default_arg(nn_act_kind k) {
+    switch (k) {
+    case NN_ACT_SIGMOID:
+        return 1.0f;
+    case NN_ACT_LEAKY_RELU:
+        return 0.01f;
+    case NN_ACT_ELU:
+        return 1.0f;
+    case NN_ACT_PRELU:
+        return 0.25f;
+    default:
+        return 0.0f;
+    }
+}

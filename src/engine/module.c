@@ -1,0 +1,639 @@
+/* module.c: the C modules (linear, activation, dropout, batch norm, sequential,
+ * residual): construction into one shared parameter block, the direct forward and
+ * backward kernels over [batch, width] matrices, modes, freezing, regularisation.
+ * The same forward built from ops is in module_graph.c; initialisers in init.c. */
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "train_internal.h"
+
+/* Below this many multiply-adds a plain loop beats an sgemm call (the Playground
+ * net's layers are a few hundred). */
+#define SMALL_GEMM 16384
+
+/* ---- blocks and lifecycle -------------------------------------------------- */
+
+static nn_block *block_new(nn_ctx *ctx, int64_t n) {
+    nn_block *b = nn_calloc(ctx, 1, sizeof *b);
+    if (!b) return NULL;
+    b->p = nn_calloc(ctx, (size_t)n, sizeof(float));
+    b->g = nn_calloc(ctx, (size_t)n, sizeof(float));
+    if (!b->p || !b->g) {
+        nn_mfree(b->p);
+        nn_mfree(b->g);
+        nn_mfree(b);
+        return NULL;
+    }
+    b->n = n;
+    b->refs = 1;
+    return b;
+}
+
+static void block_release(nn_block *b) {
+    if (b && --b->refs == 0) {
+        nn_mfree(b->p);
+        nn_mfree(b->g);
+        nn_mfree(b);
+    }
+}
+
+int nn_grow(nn_ctx *ctx, float **buf, int64_t *cap, int64_t n) {
+    if (n <= *cap) return NN_OK;
+    float *p = nn_malloc(ctx, (size_t)n * sizeof(float));
+    if (!p) return NN_ENOMEM;
+    nn_mfree(*buf);
+    *buf = p;
+    *cap = n;
+    return NN_OK;
+}
+
+static void drop_param_tensors(nn_module *m) {
+    for (int i = 0; i < 2; i++) {
+        if (m->pt[i]) {
+            nn_tensor_free(m->pt[i]->grad);
+            m->pt[i]->grad = NULL;
+            nn_tensor_free(m->pt[i]);
+            m->pt[i] = NULL;
+        }
+    }
+}
+
+static nn_module *module_new(nn_ctx *ctx, nn_module_kind kind, int in, int out, int64_t np) {
+    nn_module *m = nn_calloc(ctx, 1, sizeof *m);
+    if (!m) return NULL;
+    m->ctx = ctx;
+    m->kind = kind;
+    m->refs = 1;
+    m->in = in;
+    m->out = out;
+    m->np = np;
+    m->training = true;
+    if (np > 0 && !(m->blk = block_new(ctx, np))) {
+        nn_mfree(m);
+        return NULL;
+    }
+    return m;
+}
+
+nn_module *nn_module_retain(nn_module *m) {
+    if (m) m->refs++;
+    return m;
+}
+
+void nn_module_free(nn_module *m) {
+    if (!m || --m->refs > 0) return;
+    for (int i = 0; i < m->nkids; i++) nn_module_free(m->kids[i]);
+    nn_mfree(m->kids);
+    drop_param_tensors(m);
+    block_release(m->blk);
+    nn_mfree(m->running);
+    nn_mfree(m->y);
+    nn_mfree(m->saved);
+    nn_mfree(m->dx);
+    nn_mfree(m);
+}
+
+/* ---- constructors ------------------------------------------------------------ */
+
+nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b_init) {
+    if (in < 1 || out < 1) {
+        nn_errorf(ctx, NN_EARG, "linear: sizes must be >= 1, got in=%d out=%d", in, out);
+        return NULL;
+    }
+    nn_module *m = module_new(ctx, NN_MOD_LINEAR, in, out, (int64_t)in * out + out);
+    if (!m) return NULL;
+    m->w_init = w_init;
+    m->b_init = b_init;
+    float *p = m->blk->p;
+    if (nn_init_fill(ctx, w_init, p, in, out) != NN_OK ||
+        nn_init_fill(ctx, b_init, p + (int64_t)in * out, 1, out) != NN_OK) {
+        nn_module_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a) {
+    if ((unsigned)kind >= NN_ACT_COUNT) {
+        nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", (int)kind);
+        return NULL;
+    }
+    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, kind == NN_ACT_PRELU ? 1 : 0);
+    if (!m) return NULL;
+    m->act = kind;
+    m->a = a;
+    if (kind == NN_ACT_PRELU) m->blk->p[0] = a; /* the slope is the one parameter */
+    return m;
+}
+
+nn_module *nn_dropout_new(nn_ctx *ctx, float p) {
+    if (!(p >= 0 && p < 1)) {
+        nn_errorf(ctx, NN_EARG, "dropout: p must be in [0, 1), got %g", p);
+        return NULL;
+    }
+    nn_module *m = module_new(ctx, NN_MOD_DROPOUT, 0, 0, 0);
+    if (m) m->a = p;
+    return m;
+}
+
+nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps) {
+    if (features < 1 || !(momentum > 0 && momentum <= 1) || !(eps > 0)) {
+        nn_errorf(ctx, NN_EARG,
+                  "batchnorm: need features >= 1, 0 < momentum <= 1, eps > 0; got %d, %g, %g",
+                  features, momentum, eps);
+        return NULL;
+    }
+    nn_module *m = module_new(ctx, NN_MOD_BATCHNORM, features, features, 2 * (int64_t)features);
+    if (!m) return NULL;
+    m->a = momentum;
+    m->eps = eps;
+    m->running = nn_malloc(ctx, 2 * (size_t)features * sizeof(float));
+    if (!m->running) {
+        nn_module_free(m);
+        return NULL;
+    }
+    for (int j = 0; j < features; j++) {
+        m->blk->p[j] = 1; /* gamma = 1, beta = 0: the identity at start */
+        m->running[j] = 0;
+        m->running[features + j] = 1;
+    }
+    return m;
+}
+
+/* Points m and its subtree at block b from offset off on (params already copied). */
+static void rebase(nn_module *m, nn_block *b, int64_t off) {
+    drop_param_tensors(m); /* they pointed into the old block */
+    if (m->np > 0) {
+        b->refs++;
+        block_release(m->blk);
+        m->blk = b;
+    }
+    m->off = off;
+    for (int i = 0; i < m->nkids; i++) {
+        rebase(m->kids[i], b, off);
+        off += m->kids[i]->np;
+    }
+}
+
+static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *const *kids, int n,
+                                int in, int out) {
+    int64_t np = 0;
+    for (int i = 0; i < n; i++) np += kids[i]->np;
+    nn_module *m = module_new(ctx, kind, in, out, np);
+    if (!m) return NULL;
+    m->kids = nn_calloc(ctx, (size_t)n, sizeof *m->kids);
+    if (!m->kids) {
+        nn_module_free(m);
+        return NULL;
+    }
+    int64_t off = 0;
+    for (int i = 0; i < n; i++) {
+        nn_module *k = kids[i];
+        if (k->np > 0) {
+            memcpy(m->blk->p + off, k->blk->p + k->off, (size_t)k->np * sizeof(float));
+            memcpy(m->blk->g + off, k->blk->g + k->off, (size_t)k->np * sizeof(float));
+        }
+        m->kids[i] = nn_module_retain(k);
+        off += k->np;
+    }
+    m->nkids = n;
+    if (np > 0) {
+        off = 0;
+        for (int i = 0; i < n; i++) {
+            rebase(m->kids[i], m->blk, off);
+            off += m->kids[i]->np;
+        }
+    }
+    return m;
+}
+
+nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n) {
+    if (n < 1) {
+        nn_errorf(ctx, NN_EARG, "sequential: needs at least one module");
+        return NULL;
+    }
+    int in = 0, w = 0;
+    for (int i = 0; i < n; i++) {
+        nn_module *k = children[i];
+        if (!k) {
+            nn_errorf(ctx, NN_EARG, "sequential: module %d is missing", i + 1);
+            return NULL;
+        }
+        if (k->in && w && k->in != w) {
+            nn_errorf(ctx, NN_ESHAPE, "sequential: module %d (%s) takes %d features but gets %d",
+                      i + 1, nn_module_name(k), k->in, w);
+            return NULL;
+        }
+        if (!w && !in && k->in) in = k->in;
+        if (k->out) w = k->out;
+    }
+    return container_new(ctx, NN_MOD_SEQUENTIAL, children, n, in, w);
+}
+
+nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner) {
+    if (!inner) {
+        nn_errorf(ctx, NN_EARG, "residual: the inner module is missing");
+        return NULL;
+    }
+    if (inner->in != inner->out) {
+        nn_errorf(ctx, NN_ESHAPE, "residual: x + f(x) needs f to keep the width, got %d -> %d",
+                  inner->in, inner->out);
+        return NULL;
+    }
+    return container_new(ctx, NN_MOD_RESIDUAL, &inner, 1, inner->in, inner->out);
+}
+
+/* ---- introspection ----------------------------------------------------------- */
+
+nn_module_kind nn_module_kind_of(const nn_module *m) {
+    return m->kind;
+}
+int nn_module_in(const nn_module *m) {
+    return m->in;
+}
+int nn_module_out(const nn_module *m) {
+    return m->out;
+}
+nn_act_kind nn_module_act(const nn_module *m) {
+    return m->act;
+}
+float nn_module_arg(const nn_module *m) {
+    if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU) return m->blk->p[m->off];
+    return m->a;
+}
+int64_t nn_module_nparams(const nn_module *m) {
+    return m->np;
+}
+float *nn_module_params(nn_module *m) {
+    return m->np ? m->blk->p + m->off : NULL;
+}
+float *nn_module_grads(nn_module *m) {
+    return m->np ? m->blk->g + m->off : NULL;
+}
+float *nn_module_running(nn_module *m) {
+    return m->running;
+}
+bool nn_module_frozen(const nn_module *m) {
+    return m->frozen;
+}
+
+int nn_module_children(const nn_module *m, nn_module **out, int max) {
+    for (int i = 0; i < m->nkids && i < max; i++) out[i] = m->kids[i];
+    return m->nkids;
+}
+
+const char *nn_module_name(const nn_module *m) {
+    static const char *const names[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
+                                                    "batchnorm", "sequential", "residual"};
+    if (m->kind == NN_MOD_ACTIVATION) return nn_act_name(m->act);
+    return names[m->kind];
+}
+
+int nn_module_param(nn_module *m, int i, const char **name, float **data, float **grad, int *rows,
+                    int *cols) {
+    int r = 0, c = 0;
+    int64_t at = 0;
+    const char *nm = NULL;
+    if (m->kind == NN_MOD_LINEAR && i == 0) nm = "weight", r = m->in, c = m->out;
+    if (m->kind == NN_MOD_LINEAR && i == 1)
+        nm = "bias", r = 1, c = m->out, at = (int64_t)m->in * m->out;
+    if (m->kind == NN_MOD_BATCHNORM && i == 0) nm = "gamma", r = 1, c = m->out;
+    if (m->kind == NN_MOD_BATCHNORM && i == 1) nm = "beta", r = 1, c = m->out, at = m->out;
+    if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU && i == 0)
+        nm = "alpha", r = 1, c = 1;
+    if (!nm) return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
+    if (name) *name = nm;
+    if (data) *data = m->blk->p + m->off + at;
+    if (grad) *grad = m->blk->g + m->off + at;
+    if (rows) *rows = r;
+    if (cols) *cols = c;
+    return NN_OK;
+}
+
+/* ---- modes ---------------------------------------------------------------------- */
+
+void nn_module_train(nn_module *m, bool on) {
+    m->training = on;
+    for (int i = 0; i < m->nkids; i++) nn_module_train(m->kids[i], on);
+}
+
+void nn_module_freeze(nn_module *m, bool on) {
+    m->frozen = on;
+    for (int i = 0; i < m->nkids; i++) nn_module_freeze(m->kids[i], on);
+}
+
+void nn_module_regularize(nn_module *m, float l1, float l2) {
+    m->l1 = l1;
+    m->l2 = l2;
+    for (int i = 0; i < m->nkids; i++) nn_module_regularize(m->kids[i], l1, l2);
+}
+
+double nn_module_penalty(const nn_module *m) {
+    double s = 0;
+    if (m->kind == NN_MOD_LINEAR && (m->l1 != 0 || m->l2 != 0)) {
+        const float *w = m->blk->p + m->off;
+        for (int64_t i = 0; i < (int64_t)m->in * m->out; i++)
+            s += m->l1 * fabsf(w[i]) + m->l2 * (double)w[i] * w[i];
+    }
+    for (int i = 0; i < m->nkids; i++) s += nn_module_penalty(m->kids[i]);
+    return s;
+}
+
+void nn_module_zero_grad(nn_module *m) {
+    if (m->np) memset(m->blk->g + m->off, 0, (size_t)m->np * sizeof(float));
+}
+
+void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user) {
+    if (m->nkids == 0) {
+        if (m->np > 0) fn(m, user);
+        return;
+    }
+    for (int i = 0; i < m->nkids; i++) nn_module_each_leaf(m->kids[i], fn, user);
+}
+
+/* ---- linear kernels ------------------------------------------------------------- */
+
+/* y[B,out] = x[B,in] W[in,out] + b */
+static void linear_forward(const float *x, const float *w, const float *b, float *y, int B, int in,
+                           int out) {
+    for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
+    if ((int64_t)B * in * out < SMALL_GEMM) {
+        for (int r = 0; r < B; r++) {
+            float *yr = y + (int64_t)r * out;
+            const float *xr = x + (int64_t)r * in;
+            for (int k = 0; k < in; k++) {
+                float xv = xr[k];
+                const float *wk = w + (int64_t)k * out;
+                for (int j = 0; j < out; j++) yr[j] += xv * wk[j];
+            }
+        }
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out, 1.0f, y,
+                out);
+}
+
+/* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
+static void linear_backward(const float *x, const float *w, const float *dy, float *dw, float *db,
+                            float *dx, int B, int in, int out) {
+    bool small = (int64_t)B * in * out < SMALL_GEMM;
+    if (dw) {
+        for (int r = 0; r < B; r++)
+            for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
+        if (small) {
+            for (int r = 0; r < B; r++) {
+                const float *xr = x + (int64_t)r * in, *gr = dy + (int64_t)r * out;
+                for (int k = 0; k < in; k++) {
+                    float xv = xr[k];
+                    float *dwk = dw + (int64_t)k * out;
+                    for (int j = 0; j < out; j++) dwk[j] += xv * gr[j];
+                }
+            }
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dy, out,
+                        1.0f, dw, out);
+        }
+    }
+    if (!dx) return;
+    if (small) {
+        for (int r = 0; r < B; r++) {
+            const float *gr = dy + (int64_t)r * out;
+            float *dxr = dx + (int64_t)r * in;
+            for (int k = 0; k < in; k++) {
+                const float *wk = w + (int64_t)k * out;
+                float s = 0;
+                for (int j = 0; j < out; j++) s += gr[j] * wk[j];
+                dxr[k] = s;
+            }
+        }
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dy, out, w, out,
+                    0.0f, dx, in);
+    }
+}
+
+/* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
+static void penalty_grad(const nn_module *m, const float *w, float *dw) {
+    if (m->l1 == 0 && m->l2 == 0) return;
+    for (int64_t i = 0; i < (int64_t)m->in * m->out; i++)
+        dw[i] += m->l1 * (float)((w[i] > 0) - (w[i] < 0)) + 2 * m->l2 * w[i];
+}
+
+/* ---- batch norm kernels ------------------------------------------------------------ */
+
+/* Training: per feature j, mean and biased variance over the batch; x_hat saved for
+ * backward with rstd = 1/sqrt(var + eps); running stats move by momentum towards
+ * the batch's (unbiased variance, as PyTorch). Evaluation: running stats. */
+static void bn_forward(nn_module *m, const float *x, float *y, int B) {
+    int F = m->out;
+    const float *gamma = m->blk->p + m->off, *beta = gamma + F;
+    float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
+    for (int j = 0; j < F; j++) {
+        float mean, var;
+        if (m->training) {
+            double s = 0, s2 = 0;
+            for (int r = 0; r < B; r++) s += x[(int64_t)r * F + j];
+            mean = (float)(s / B);
+            for (int r = 0; r < B; r++) {
+                double d = x[(int64_t)r * F + j] - mean;
+                s2 += d * d;
+            }
+            var = (float)(s2 / B);
+            float mom = m->a;
+            m->running[j] = (1 - mom) * m->running[j] + mom * mean;
+            float unb = B > 1 ? (float)(s2 / (B - 1)) : var;
+            m->running[F + j] = (1 - mom) * m->running[F + j] + mom * unb;
+        } else {
+            mean = m->running[j];
+            var = m->running[F + j];
+        }
+        rstd[j] = 1.0f / sqrtf(var + m->eps);
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            xhat[i] = (x[i] - mean) * rstd[j];
+            y[i] = gamma[j] * xhat[i] + beta[j];
+        }
+    }
+}
+
+/* forward was y = gamma x_hat + beta with x_hat = (x - mean) rstd, so
+ * dgamma += sum dy x_hat, dbeta += sum dy and, with batch statistics,
+ * dx = gamma rstd / B (B dy - sum dy - x_hat sum(dy x_hat)); with running
+ * statistics (evaluation) the mean and rstd are constants: dx = gamma rstd dy. */
+static void bn_backward(nn_module *m, const float *dy, float *dx, int B, bool params) {
+    int F = m->out;
+    const float *gamma = m->blk->p + m->off;
+    float *dgamma = m->blk->g + m->off, *dbeta = dgamma + F;
+    const float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
+    for (int j = 0; j < F; j++) {
+        double sg = 0, sgx = 0;
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            sg += dy[i];
+            sgx += (double)dy[i] * xhat[i];
+        }
+        if (params) {
+            dgamma[j] += (float)sgx;
+            dbeta[j] += (float)sg;
+        }
+        if (!dx) continue;
+        float k = gamma[j] * rstd[j];
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            dx[i] = m->training ? k / B * (float)(B * dy[i] - sg - xhat[i] * sgx) : k * dy[i];
+        }
+    }
+}
+
+/* ---- forward and backward ------------------------------------------------------------ */
+
+static int width_out(const nn_module *m, int w) {
+    return m->out ? m->out : w;
+}
+
+static int check_width(nn_module *m, int width) {
+    if (m->in && width != m->in)
+        return nn_errorf(m->ctx, NN_ESHAPE, "%s: takes %d features, got %d", nn_module_name(m),
+                         m->in, width);
+    return NN_OK;
+}
+
+static int fwd(nn_module *m, const float *x, int B, int width) {
+    nn_ctx *ctx = m->ctx;
+    int rc = check_width(m, width);
+    if (rc) return rc;
+    m->width = width;
+    int ow = width_out(m, width);
+    int64_t n = (int64_t)B * ow;
+    const float *p = m->np ? m->blk->p + m->off : NULL;
+    switch (m->kind) {
+    case NN_MOD_LINEAR:
+        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
+        linear_forward(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
+        m->yout = m->y;
+        return NN_OK;
+    case NN_MOD_ACTIVATION:
+        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
+        nn_act_forward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->y, B, width);
+        m->yout = m->y;
+        return NN_OK;
+    case NN_MOD_DROPOUT:
+        if (!m->training || m->a == 0) {
+            m->yout = x; /* identity in evaluation: no copy */
+            return NN_OK;
+        }
+        if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n))
+            return NN_ENOMEM;
+        {
+            float keep = 1 - m->a, scale = 1 / keep;
+            for (int64_t i = 0; i < n; i++) {
+                m->saved[i] = nn_rand_uniform(ctx) < keep ? scale : 0.0f;
+                m->y[i] = x[i] * m->saved[i];
+            }
+        }
+        m->yout = m->y;
+        return NN_OK;
+    case NN_MOD_BATCHNORM:
+        if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n + ow))
+            return NN_ENOMEM;
+        bn_forward(m, x, m->y, B);
+        m->yout = m->y;
+        return NN_OK;
+    case NN_MOD_SEQUENTIAL: {
+        const float *h = x;
+        int w = width;
+        for (int i = 0; i < m->nkids; i++) {
+            if ((rc = fwd(m->kids[i], h, B, w))) return rc;
+            h = m->kids[i]->yout;
+            w = width_out(m->kids[i], w);
+        }
+        m->yout = h;
+        return NN_OK;
+    }
+    case NN_MOD_RESIDUAL:
+        if ((rc = fwd(m->kids[0], x, B, width))) return rc;
+        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
+        for (int64_t i = 0; i < n; i++) m->y[i] = x[i] + m->kids[0]->yout[i];
+        m->yout = m->y;
+        return NN_OK;
+    case NN_MOD_COUNT:
+        break;
+    }
+    return nn_errorf(ctx, NN_EARG, "module of unknown kind %d", (int)m->kind);
+}
+
+int nn_module_forward(nn_module *m, const float *x, int batch, int width, const float **y) {
+    if (batch < 1) return nn_errorf(m->ctx, NN_EARG, "forward: batch must be >= 1, got %d", batch);
+    int rc = fwd(m, x, batch, width);
+    if (rc == NN_OK && y) *y = m->yout;
+    return rc;
+}
+
+/* dx (may be NULL) = d(loss)/dx; params get += unless frozen. */
+static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) {
+    int width = m->width, ow = width_out(m, width);
+    int64_t nin = (int64_t)B * width;
+    bool params = m->np > 0 && !m->frozen;
+    float *p = m->np ? m->blk->p + m->off : NULL, *g = m->np ? m->blk->g + m->off : NULL;
+    switch (m->kind) {
+    case NN_MOD_LINEAR:
+        linear_backward(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
+                        dx, B, m->in, m->out);
+        if (params) penalty_grad(m, p, g);
+        return NN_OK;
+    case NN_MOD_ACTIVATION: {
+        float *tmp = dx;
+        if (!dx) { /* PReLU still needs its slope's gradient */
+            if (!params) return NN_OK;
+            if (nn_grow(m->ctx, &m->dx, &m->dxcap, nin)) return NN_ENOMEM;
+            tmp = m->dx;
+        }
+        memset(tmp, 0, (size_t)nin * sizeof(float));
+        nn_act_backward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->yout, dy, tmp, B, width,
+                        params ? g : NULL);
+        return NN_OK;
+    }
+    case NN_MOD_DROPOUT:
+        if (!dx) return NN_OK;
+        if (!m->training || m->a == 0)
+            memcpy(dx, dy, (size_t)nin * sizeof(float));
+        else
+            for (int64_t i = 0; i < nin; i++) dx[i] = dy[i] * m->saved[i];
+        return NN_OK;
+    case NN_MOD_BATCHNORM:
+        bn_backward(m, dy, dx, B, params);
+        return NN_OK;
+    case NN_MOD_SEQUENTIAL: {
+        const float *d = dy;
+        for (int i = m->nkids - 1; i >= 0; i--) {
+            nn_module *k = m->kids[i];
+            const float *kin = i > 0 ? m->kids[i - 1]->yout : x;
+            float *kdx = dx;
+            if (i > 0) {
+                if (nn_grow(m->ctx, &k->dx, &k->dxcap, (int64_t)B * k->width)) return NN_ENOMEM;
+                kdx = k->dx;
+            }
+            int rc = bwd(k, kin, d, kdx, B);
+            if (rc) return rc;
+            d = kdx;
+        }
+        return NN_OK;
+    }
+    case NN_MOD_RESIDUAL: {
+        int rc = bwd(m->kids[0], x, dy, dx, B);
+        if (rc) return rc;
+        if (dx)
+            for (int64_t i = 0; i < (int64_t)B * ow; i++) dx[i] += dy[i];
+        return NN_OK;
+    }
+    case NN_MOD_COUNT:
+        break;
+    }
+    return nn_errorf(m->ctx, NN_EARG, "module of unknown kind %d", (int)m->kind);
+}
+
+int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx, int batch) {
+    if (!m->yout) return nn_errorf(m->ctx, NN_ESTATE, "backward: no forward before it");
+    return bwd(m, x, dy, dx, batch);
+}

@@ -1,0 +1,348 @@
+/* optim.c: the optimizers as update rules over three flat arrays: parameters p[n],
+ * gradients g[n] and the optimizer's state (one block of nstate*n floats). The rules
+ * follow the course notes (../shared/notes) and the standard papers where the
+ * course gives none or writes one wrongly; each rule's comment says which. */
+#include <math.h>
+#include <string.h>
+
+#include "train_internal.h"
+
+struct nn_optim {
+    nn_ctx *ctx;
+    nn_optim_kind kind;
+    nn_optim_hp hp;
+    int64_t n, t; /* parameters, steps taken */
+    int nstate;
+    float *state; /* nstate arrays of n floats */
+};
+
+static const char *const optim_names[NN_OPT_COUNT] = {
+    "gd",       "sgd",  "momentum", "nesterov", "adagrad", "rmsprop",
+    "adadelta", "adam", "adamw",    "nadam",    "rprop",
+};
+
+const char *nn_optim_name(nn_optim_kind kind) {
+    return (unsigned)kind < NN_OPT_COUNT ? optim_names[kind] : NULL;
+}
+
+int nn_optim_from_name(const char *name) {
+    for (int i = 0; i < NN_OPT_COUNT; i++)
+        if (!strcmp(name, optim_names[i])) return i;
+    return -1;
+}
+
+/* Defaults. The course gives only RMSProp's (rho 0.9, eps 1e-10, seeds-002:1601);
+ * the rest are the papers' and PyTorch's/Keras' usual values. */
+nn_optim_hp nn_optim_defaults(nn_optim_kind kind) {
+    nn_optim_hp h = {.lr = 0.01f,
+                     .momentum = 0.9f,
+                     .beta1 = 0.9f,
+                     .beta2 = 0.999f,
+                     .rho = 0.9f,
+                     .eps = 1e-8f,
+                     .eta_plus = 1.2f,
+                     .eta_minus = 0.5f,
+                     .step_min = 1e-6f,
+                     .step_max = 50.0f};
+    switch (kind) {
+    case NN_OPT_ADAGRAD:
+        h.eps = 1e-10f;
+        break;
+    case NN_OPT_RMSPROP:
+        h.lr = 0.001f, h.eps = 1e-10f;
+        break;
+    case NN_OPT_ADADELTA:
+        h.lr = 1.0f, h.eps = 1e-6f;
+        break;
+    case NN_OPT_ADAM:
+        h.lr = 0.001f;
+        break;
+    case NN_OPT_ADAMW:
+        h.lr = 0.001f, h.weight_decay = 0.01f;
+        break;
+    case NN_OPT_NADAM:
+        h.lr = 0.002f;
+        break;
+    default:
+        break;
+    }
+    return h;
+}
+
+static int nstate_of(nn_optim_kind k) {
+    switch (k) {
+    case NN_OPT_GD:
+    case NN_OPT_SGD:
+        return 0;
+    case NN_OPT_MOMENTUM:
+    case NN_OPT_NESTEROV:
+    case NN_OPT_ADAGRAD:
+    case NN_OPT_RMSPROP:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+const char *nn_optim_state_name(const nn_optim *o, int i) {
+    static const char *const names[NN_OPT_COUNT][2] = {
+        {NULL, NULL},     {NULL, NULL},      {"velocity", NULL},        {"velocity", NULL},
+        {"sum_sq", NULL}, {"mean_sq", NULL}, {"mean_sq", "mean_dx_sq"}, {"m", "v"},
+        {"m", "v"},       {"m", "v"},        {"prev_grad", "step"},
+    };
+    return i >= 0 && i < o->nstate ? names[o->kind][i] : NULL;
+}
+
+nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n) {
+    if ((unsigned)kind >= NN_OPT_COUNT) {
+        nn_errorf(ctx, NN_EARG, "optimizer: unknown kind %d", (int)kind);
+        return NULL;
+    }
+    if (n < 1) {
+        nn_errorf(ctx, NN_EARG, "%s: nothing to optimize (%lld parameters)", optim_names[kind],
+                  (long long)n);
+        return NULL;
+    }
+    nn_optim *o = nn_calloc(ctx, 1, sizeof *o);
+    if (!o) return NULL;
+    o->ctx = ctx;
+    o->kind = kind;
+    o->hp = hp;
+    o->n = n;
+    o->nstate = nstate_of(kind);
+    if (o->nstate && !(o->state = nn_calloc(ctx, (size_t)(o->nstate * n), sizeof(float)))) {
+        nn_mfree(o);
+        return NULL;
+    }
+    nn_optim_reset(o);
+    return o;
+}
+
+void nn_optim_free(nn_optim *o) {
+    if (!o) return;
+    nn_mfree(o->state);
+    nn_mfree(o);
+}
+
+void nn_optim_reset(nn_optim *o) {
+    if (o->nstate) memset(o->state, 0, (size_t)(o->nstate * o->n) * sizeof(float));
+    if (o->kind == NN_OPT_RPROP) /* Rprop's step sizes start at lr */
+        for (int64_t i = 0; i < o->n; i++) o->state[o->n + i] = o->hp.lr;
+    o->t = 0;
+}
+
+nn_optim_hp *nn_optim_hparams(nn_optim *o) {
+    return &o->hp;
+}
+nn_optim_kind nn_optim_kind_of(const nn_optim *o) {
+    return o->kind;
+}
+int64_t nn_optim_steps(const nn_optim *o) {
+    return o->t;
+}
+int nn_optim_nstate(const nn_optim *o) {
+    return o->nstate;
+}
+int64_t nn_optim_size(const nn_optim *o) {
+    return o->n;
+}
+float *nn_optim_state(nn_optim *o, int i) {
+    return i >= 0 && i < o->nstate ? o->state + i * o->n : NULL;
+}
+void nn_optim_set_steps(nn_optim *o, int64_t t) {
+    o->t = t;
+}
+
+/* Updates p[i], i in [a, b), at step t (1-based; bias corrections use it). */
+static void update(nn_optim *o, float *p, const float *g, int64_t a, int64_t b) {
+    const nn_optim_hp *h = &o->hp;
+    float lr = h->lr, wd = h->weight_decay, eps = h->eps;
+    float *s0 = o->state, *s1 = o->state ? o->state + o->n : NULL;
+    double t = (double)o->t;
+    for (int64_t i = a; i < b; i++) {
+        float gi = g[i];
+        if (wd != 0 && o->kind != NN_OPT_ADAMW) gi += wd * p[i]; /* L2 in the gradient */
+        switch (o->kind) {
+        case NN_OPT_GD:
+        case NN_OPT_SGD: /* w <- w - lr g */
+            p[i] -= lr * gi;
+            break;
+        case NN_OPT_MOMENTUM: /* v <- mu v - lr g; w <- w + v (notes O-03, standard form) */
+            s0[i] = h->momentum * s0[i] - lr * gi;
+            p[i] += s0[i];
+            break;
+        case NN_OPT_NESTEROV:
+            /* The course's look-ahead w - mu v needs the gradient at another point; with
+             * w' = w + mu v (Sutskever 2013; PyTorch's form) it is: v <- mu v - lr g;
+             * w <- w + mu v - lr g, g taken at the current (look-ahead) weights. */
+            s0[i] = h->momentum * s0[i] - lr * gi;
+            p[i] += h->momentum * s0[i] - lr * gi;
+            break;
+        case NN_OPT_ADAGRAD: /* a <- a + g^2; w <- w - lr/sqrt(a + eps) g (course O-06) */
+            s0[i] += gi * gi;
+            p[i] -= lr / sqrtf(s0[i] + eps) * gi;
+            break;
+        case NN_OPT_RMSPROP: /* v <- rho v + (1-rho) g^2; w <- w - lr/sqrt(v + eps) g (002:1571) */
+            s0[i] = h->rho * s0[i] + (1 - h->rho) * gi * gi;
+            p[i] -= lr / sqrtf(s0[i] + eps) * gi;
+            break;
+        case NN_OPT_ADADELTA: {
+            /* s <- rho s + (1-rho) g^2; g' = sqrt(dx + eps)/sqrt(s + eps) g;
+             * w <- w - lr g'; dx <- rho dx + (1-rho) g'^2 (course O-09, lr = 1) */
+            s0[i] = h->rho * s0[i] + (1 - h->rho) * gi * gi;
+            float gp = sqrtf(s1[i] + eps) / sqrtf(s0[i] + eps) * gi;
+            p[i] -= lr * gp;
+            s1[i] = h->rho * s1[i] + (1 - h->rho) * gp * gp;
+            break;
+        }
+        case NN_OPT_ADAMW: /* decoupled decay (Loshchilov & Hutter): w <- w - lr wd w */
+            p[i] -= lr * wd * p[i];
+            /* fall through */
+        case NN_OPT_ADAM: {
+            /* m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; w <- w - lr m^/(sqrt(v^) + eps),
+             * m^ = m/(1-b1^t), v^ = v/(1-b2^t): eps outside the root as in the paper (the
+             * course puts it inside, 001:811) */
+            s0[i] = h->beta1 * s0[i] + (1 - h->beta1) * gi;
+            s1[i] = h->beta2 * s1[i] + (1 - h->beta2) * gi * gi;
+            double mh = s0[i] / (1 - pow(h->beta1, t)), vh = s1[i] / (1 - pow(h->beta2, t));
+            p[i] -= (float)(lr * mh / (sqrt(vh) + eps));
+            break;
+        }
+        case NN_OPT_NADAM: {
+            /* Adam with a Nesterov look-ahead on m (Dozat 2016, no momentum schedule):
+             * w <- w - lr (b1 m^ + (1-b1) g/(1-b1^t)) / (sqrt(v^) + eps) */
+            s0[i] = h->beta1 * s0[i] + (1 - h->beta1) * gi;
+            s1[i] = h->beta2 * s1[i] + (1 - h->beta2) * gi * gi;
+            double c1 = 1 - pow(h->beta1, t), vh = s1[i] / (1 - pow(h->beta2, t));
+            double mbar = h->beta1 * s0[i] / c1 + (1 - h->beta1) * gi / c1;
+            p[i] -= (float)(lr * mbar / (sqrt(vh) + eps));
+            break;
+        }
+        case NN_OPT_RPROP: {
+            /* iRprop- (Igel & Huesken): the sign of g g_prev grows (eta+) or shrinks
+             * (eta-) the step, clamped to [step_min, step_max]; after a sign change the
+             * step is skipped and g_prev forgotten. w <- w - sign(g) step. */
+            float sg = gi * s0[i];
+            if (sg > 0)
+                s1[i] = fminf(s1[i] * h->eta_plus, h->step_max);
+            else if (sg < 0) {
+                s1[i] = fmaxf(s1[i] * h->eta_minus, h->step_min);
+                gi = 0;
+            }
+            p[i] -= (float)((gi > 0) - (gi < 0)) * s1[i];
+            s0[i] = gi;
+            break;
+        }
+        case NN_OPT_COUNT:
+            break;
+        }
+    }
+}
+
+/* Clips g over the ranges; returns the norm before clipping. */
+typedef struct range {
+    int64_t a, b;
+} range;
+
+static double clip(const nn_optim_hp *h, float *g, const range *r, int nr) {
+    double ss = 0;
+    for (int k = 0; k < nr; k++)
+        for (int64_t i = r[k].a; i < r[k].b; i++) ss += (double)g[i] * g[i];
+    double norm = sqrt(ss);
+    if (h->clip_value > 0)
+        for (int k = 0; k < nr; k++)
+            for (int64_t i = r[k].a; i < r[k].b; i++)
+                g[i] = fminf(fmaxf(g[i], -h->clip_value), h->clip_value);
+    if (h->clip_norm > 0) {
+        double ss2 = 0;
+        for (int k = 0; k < nr; k++)
+            for (int64_t i = r[k].a; i < r[k].b; i++) ss2 += (double)g[i] * g[i];
+        double n2 = sqrt(ss2);
+        if (n2 > h->clip_norm) {
+            float s = (float)(h->clip_norm / n2);
+            for (int k = 0; k < nr; k++)
+                for (int64_t i = r[k].a; i < r[k].b; i++) g[i] *= s;
+        }
+    }
+    return norm;
+}
+
+static double step_ranges(nn_optim *o, float *p, float *g, const range *r, int nr) {
+    double norm = clip(&o->hp, g, r, nr);
+    o->t++;
+    for (int k = 0; k < nr; k++) update(o, p, g, r[k].a, r[k].b);
+    return norm;
+}
+
+double nn_optim_step(nn_optim *o, float *p, float *g) {
+    range all = {0, o->n};
+    return step_ranges(o, p, g, &all, 1);
+}
+
+/* The ranges of the leaves that are not frozen, merged when adjacent. */
+typedef struct ranges {
+    range r[64];
+    int n;
+    bool overflow;
+    int64_t base;
+} ranges;
+
+static void add_leaf(nn_module *leaf, void *user) {
+    ranges *rs = user;
+    if (leaf->frozen) return;
+    int64_t a = leaf->off - rs->base, b = a + leaf->np;
+    if (rs->n > 0 && rs->r[rs->n - 1].b == a) {
+        rs->r[rs->n - 1].b = b;
+    } else if (rs->n < 64) {
+        rs->r[rs->n++] = (range){a, b};
+    } else {
+        rs->overflow = true;
+    }
+}
+
+double nn_optim_step_module(nn_optim *o, nn_module *m) {
+    if (m->np != o->n) {
+        nn_errorf(o->ctx, NN_ESHAPE, "%s: made for %lld parameters, the model has %lld",
+                  optim_names[o->kind], (long long)o->n, (long long)m->np);
+        return NAN;
+    }
+    float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
+    if (!m->frozen && m->nkids == 0) return nn_optim_step(o, p, g);
+    ranges rs = {.base = m->off};
+    nn_module_each_leaf(m, add_leaf, &rs);
+    if (rs.overflow) { /* many interleaved frozen leaves: one range per leaf, in batches */
+        nn_errorf(o->ctx, NN_EARG, "%s: more than 64 separate trainable parts",
+                  optim_names[o->kind]);
+        return NAN;
+    }
+    return step_ranges(o, p, g, rs.r, rs.n);
+}
+
+void nn_optim_effective_lr(const nn_optim *o, float *out) {
+    const nn_optim_hp *h = &o->hp;
+    const float *s0 = o->state, *s1 = o->state ? o->state + o->n : NULL;
+    double t = o->t > 0 ? (double)o->t : 1;
+    for (int64_t i = 0; i < o->n; i++) {
+        switch (o->kind) {
+        case NN_OPT_ADAGRAD:
+        case NN_OPT_RMSPROP:
+            out[i] = h->lr / sqrtf(s0[i] + h->eps);
+            break;
+        case NN_OPT_ADADELTA:
+            out[i] = h->lr * sqrtf(s1[i] + h->eps) / sqrtf(s0[i] + h->eps);
+            break;
+        case NN_OPT_ADAM:
+        case NN_OPT_ADAMW:
+        case NN_OPT_NADAM: /* the factor in front of the first moment m */
+            out[i] = (float)(h->lr / (1 - pow(h->beta1, t)) /
+                             (sqrt(s1[i] / (1 - pow(h->beta2, t))) + h->eps));
+            break;
+        case NN_OPT_RPROP:
+            out[i] = s1[i];
+            break;
+        default:
+            out[i] = h->lr;
+            break;
+        }
+    }
+}

@@ -1,0 +1,417 @@
+/* train.c: the training loop in C: epochs over shuffled mini-batches, validation,
+ * metrics, early stopping that restores the best weights, callbacks every N steps
+ * or M milliseconds, and time slicing (nn_run_for) so the REPL can run it as a
+ * background job. All buffers are sized when the run is made: a step allocates
+ * nothing. Also the evaluation of a model on a set and the LR range test. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "train_internal.h"
+
+#define EVAL_BATCH 256
+
+struct nn_run {
+    nn_ctx *ctx;
+    nn_module *m;
+    nn_optim *o;
+    const nn_dataset *tr, *va;
+    nn_fit_opts opts;
+    float *cw; /* copied class weights */
+    int batch, spe, k;
+    int *perm;
+    float *xb, *yb, *tb, *dy; /* batch inputs, targets, one-hot targets, d(loss)/dy */
+    int epoch, pos;
+    int64_t step;
+    double ep_loss, ep_correct;
+    int ep_seen;
+    nn_epoch_rec *hist;
+    float *losses; /* one per step, sized epochs*spe */
+    float *best;   /* the best epoch's parameters */
+    double best_val;
+    int best_epoch, since_best;
+    nn_run_state state;
+    char msg[NN_ERR_LEN];
+    double t0_epoch, last_cb_ms;
+    int64_t last_cb_step;
+};
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static bool needs_index(nn_loss_kind l) {
+    return l == NN_LOSS_CE || l == NN_LOSS_MULTI_HINGE;
+}
+
+/* The class threshold of a single output: 0 for logits, 1/2 for probabilities. */
+static float threshold_of(nn_loss_kind l) {
+    return l == NN_LOSS_BCE || l == NN_LOSS_HINGE ? 0.0f : 0.5f;
+}
+
+static int predicted(const float *yr, int k, float thr) {
+    if (k == 1) return yr[0] > thr;
+    int c = 0;
+    for (int j = 1; j < k; j++) c = yr[j] > yr[c] ? j : c;
+    return c;
+}
+
+/* Targets of rows [0,B) for the loss: labels as they are, or one-hot rows when the
+ * loss wants one column per class of a classification set. */
+static const float *targets(const nn_dataset *d, const float *y, int B, int k, nn_loss_kind l,
+                            float *tb, int *tcols) {
+    if (d->classes > 0 && k > 1 && !needs_index(l) && d->ny == 1) {
+        memset(tb, 0, (size_t)B * k * sizeof(float));
+        for (int r = 0; r < B; r++) {
+            int c = (int)y[r];
+            if (c >= 0 && c < k) tb[(int64_t)r * k + c] = 1;
+        }
+        *tcols = k;
+        return tb;
+    }
+    *tcols = d->ny;
+    return y;
+}
+
+static int out_width(const nn_module *m, int nx) {
+    return nn_module_out(m) ? nn_module_out(m) : nx;
+}
+
+int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind loss, float delta,
+                double *loss_out, double *acc_out, int64_t *cm) {
+    int k = out_width(m, d->nx), B = d->n < EVAL_BATCH ? d->n : EVAL_BATCH;
+    float *tb = nn_malloc(ctx, (size_t)B * k * sizeof(float));
+    if (!tb) return NN_ENOMEM;
+    bool was = m->training;
+    nn_module_train(m, false);
+    double tot = 0, correct = 0;
+    int rc = NN_OK;
+    for (int s = 0; s < d->n && rc == NN_OK; s += B) {
+        int b = d->n - s < B ? d->n - s : B, tcols;
+        const float *y, *yl = d->y + (int64_t)s * d->ny;
+        if ((rc = nn_module_forward(m, d->x + (int64_t)s * d->nx, b, d->nx, &y))) break;
+        const float *t = targets(d, yl, b, k, loss, tb, &tcols);
+        double l;
+        if ((rc = nn_loss(ctx, loss, y, b, k, t, tcols, NULL, delta, &l, NULL))) break;
+        tot += l * b;
+        if (d->classes > 0) {
+            for (int r = 0; r < b; r++)
+                correct += predicted(y + (int64_t)r * k, k, threshold_of(loss)) == (int)yl[r];
+            if (cm) nn_confusion_add(y, b, k, yl, d->classes, threshold_of(loss), cm);
+        }
+    }
+    nn_module_train(m, was);
+    nn_mfree(tb);
+    if (rc) return rc;
+    if (loss_out) *loss_out = tot / d->n;
+    if (acc_out) *acc_out = d->classes > 0 ? correct / d->n : NAN;
+    return NN_OK;
+}
+
+nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
+                   const nn_dataset *va, const nn_fit_opts *opts) {
+    int in = nn_module_in(m);
+    if (in && in != tr->nx) {
+        nn_errorf(ctx, NN_ESHAPE, "fit: the model takes %d features, the data has %d", in, tr->nx);
+        return NULL;
+    }
+    if (va && va->nx != tr->nx) {
+        nn_errorf(ctx, NN_ESHAPE, "fit: validation data has %d features, training data %d", va->nx,
+                  tr->nx);
+        return NULL;
+    }
+    if (nn_optim_size(o) != nn_module_nparams(m)) {
+        nn_errorf(ctx, NN_ESHAPE, "fit: the optimizer is for %lld parameters, the model has %lld",
+                  (long long)nn_optim_size(o), (long long)nn_module_nparams(m));
+        return NULL;
+    }
+    if (opts->epochs < 1 || opts->batch < 0) {
+        nn_errorf(ctx, NN_EARG, "fit: need epochs >= 1 and batch >= 0, got %d and %d", opts->epochs,
+                  opts->batch);
+        return NULL;
+    }
+    nn_run *r = nn_calloc(ctx, 1, sizeof *r);
+    if (!r) return NULL;
+    r->ctx = ctx, r->m = m, r->o = o, r->tr = tr, r->va = va, r->opts = *opts;
+    r->batch = opts->batch == 0 || opts->batch > tr->n ? tr->n : opts->batch;
+    r->spe = (tr->n + r->batch - 1) / r->batch;
+    r->k = out_width(m, tr->nx);
+    int64_t B = r->batch, total = (int64_t)opts->epochs * r->spe;
+    int ncw = tr->classes > 0 ? tr->classes : 2;
+    r->perm = nn_malloc(ctx, (size_t)tr->n * sizeof(int));
+    r->xb = nn_malloc(ctx, (size_t)(B * tr->nx) * sizeof(float));
+    r->yb = nn_malloc(ctx, (size_t)(B * tr->ny) * sizeof(float));
+    r->tb = nn_malloc(ctx, (size_t)(B * r->k) * sizeof(float));
+    r->dy = nn_malloc(ctx, (size_t)(B * r->k) * sizeof(float));
+    r->hist = nn_calloc(ctx, (size_t)opts->epochs, sizeof *r->hist);
+    r->losses = nn_malloc(ctx, (size_t)total * sizeof(float));
+    r->best = nn_malloc(ctx, (size_t)nn_module_nparams(m) * sizeof(float));
+    if (opts->class_weights && (r->cw = nn_malloc(ctx, (size_t)ncw * sizeof(float))))
+        memcpy(r->cw, opts->class_weights, (size_t)ncw * sizeof(float));
+    if (!r->perm || !r->xb || !r->yb || !r->tb || !r->dy || !r->hist || !r->losses || !r->best ||
+        (opts->class_weights && !r->cw)) {
+        nn_run_free(r);
+        return NULL;
+    }
+    r->opts.class_weights = r->cw;
+    for (int i = 0; i < tr->n; i++) r->perm[i] = i;
+    r->best_val = INFINITY;
+    r->state = NN_RUN_RUNNING;
+    r->last_cb_ms = now_ms();
+    return r;
+}
+
+void nn_run_free(nn_run *r) {
+    if (!r) return;
+    nn_mfree(r->perm);
+    nn_mfree(r->xb);
+    nn_mfree(r->yb);
+    nn_mfree(r->tb);
+    nn_mfree(r->dy);
+    nn_mfree(r->hist);
+    nn_mfree(r->losses);
+    nn_mfree(r->best);
+    nn_mfree(r->cw);
+    nn_mfree(r);
+}
+
+static void fail(nn_run *r, nn_run_state st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    va_end(ap);
+    r->state = st;
+}
+
+static void restore_best(nn_run *r) {
+    if (r->best_epoch > 0)
+        memcpy(nn_module_params(r->m), r->best, (size_t)nn_module_nparams(r->m) * sizeof(float));
+}
+
+/* Epoch end: validation, history, early stopping. Returns false when the run ended. */
+static bool end_epoch(nn_run *r) {
+    nn_epoch_rec *h = &r->hist[r->epoch];
+    h->loss = r->ep_loss / r->ep_seen;
+    h->acc = r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+    h->val_loss = h->val_acc = NAN;
+    if (r->va) {
+        int rc = nn_evaluate(r->ctx, r->m, r->va, r->opts.loss, r->opts.huber_delta, &h->val_loss,
+                             &h->val_acc, NULL);
+        if (rc) {
+            fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
+            return false;
+        }
+    }
+    h->seconds = (now_ms() - r->t0_epoch) / 1e3;
+    r->epoch++;
+    r->pos = 0;
+    r->ep_loss = r->ep_correct = 0;
+    r->ep_seen = 0;
+    if (r->opts.patience > 0) {
+        double v = r->va ? h->val_loss : h->loss;
+        if (v < r->best_val - r->opts.min_delta) {
+            r->best_val = v;
+            r->best_epoch = r->epoch;
+            r->since_best = 0;
+            memcpy(r->best, nn_module_params(r->m),
+                   (size_t)nn_module_nparams(r->m) * sizeof(float));
+        } else if (++r->since_best >= r->opts.patience) {
+            restore_best(r);
+            fail(r, NN_RUN_STOPPED,
+                 "early stopping after epoch %d: no improvement of the %s loss for %d epochs; "
+                 "restored the weights of epoch %d",
+                 r->epoch, r->va ? "validation" : "training", r->opts.patience, r->best_epoch);
+        }
+    }
+    if (r->opts.callback && r->opts.callback(r, true, r->opts.user) && r->state == NN_RUN_RUNNING)
+        fail(r, NN_RUN_STOPPED, "stopped by the callback after epoch %d", r->epoch);
+    if (r->state == NN_RUN_RUNNING && r->epoch >= r->opts.epochs) {
+        if (r->opts.patience > 0) restore_best(r);
+        r->state = NN_RUN_DONE;
+    }
+    return r->state == NN_RUN_RUNNING;
+}
+
+/* One mini-batch step. Returns false when the run ended. */
+static bool step(nn_run *r) {
+    const nn_dataset *d = r->tr;
+    if (r->pos == 0) {
+        r->t0_epoch = now_ms();
+        if (r->opts.shuffle)
+            for (int i = d->n - 1; i > 0; i--) {
+                int j = (int)nn_rand_below(r->ctx, (uint32_t)i + 1), t = r->perm[i];
+                r->perm[i] = r->perm[j], r->perm[j] = t;
+            }
+    }
+    int s = r->pos * r->batch, B = d->n - s < r->batch ? d->n - s : r->batch, k = r->k, tcols;
+    for (int i = 0; i < B; i++) {
+        int row = r->perm[s + i];
+        memcpy(r->xb + (int64_t)i * d->nx, d->x + (int64_t)row * d->nx,
+               (size_t)d->nx * sizeof(float));
+        memcpy(r->yb + (int64_t)i * d->ny, d->y + (int64_t)row * d->ny,
+               (size_t)d->ny * sizeof(float));
+    }
+    nn_optim_hp *hp = nn_optim_hparams(r->o);
+    if (r->opts.sched.lr0 > 0) hp->lr = nn_sched_lr(&r->opts.sched, r->step);
+    const float *y;
+    double loss;
+    nn_module_zero_grad(r->m);
+    int rc = nn_module_forward(r->m, r->xb, B, d->nx, &y);
+    const float *t = targets(d, r->yb, B, k, r->opts.loss, r->tb, &tcols);
+    if (!rc)
+        rc = nn_loss(r->ctx, r->opts.loss, y, B, k, t, tcols, r->opts.class_weights,
+                     r->opts.huber_delta, &loss, r->dy);
+    if (rc) {
+        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
+        return false;
+    }
+    if (!isfinite(loss)) {
+        fail(r, NN_RUN_FAILED,
+             "the loss became %s at step %lld (epoch %d, batch %d of %d): the learning rate "
+             "(%g) may be too high or the gradients exploding; try a smaller lr, gradient "
+             "clipping (clip_norm) or standardised inputs",
+             isnan(loss) ? "NaN" : "infinite", (long long)r->step + 1, r->epoch + 1, r->pos + 1,
+             r->spe, hp->lr);
+        return false;
+    }
+    if ((rc = nn_module_backward(r->m, r->xb, r->dy, NULL, B))) {
+        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
+        return false;
+    }
+    nn_optim_step_module(r->o, r->m);
+    if (d->classes > 0)
+        for (int i = 0; i < B; i++)
+            r->ep_correct +=
+                predicted(y + (int64_t)i * k, k, threshold_of(r->opts.loss)) == (int)r->yb[i];
+    r->losses[r->step] = (float)loss;
+    r->ep_loss += loss * B;
+    r->ep_seen += B;
+    r->step++;
+    r->pos++;
+    if (r->pos == r->spe) return end_epoch(r);
+    return true;
+}
+
+static bool callback_due(nn_run *r, double t) {
+    if (!r->opts.callback) return false;
+    if (r->opts.every_steps > 0 && r->step - r->last_cb_step >= r->opts.every_steps) return true;
+    return r->opts.every_ms > 0 && t - r->last_cb_ms >= r->opts.every_ms;
+}
+
+nn_run_state nn_run_for(nn_run *r, double ms) {
+    double t0 = now_ms(), t = t0;
+    while (r->state == NN_RUN_RUNNING) {
+        if (!step(r)) break;
+        t = now_ms();
+        if (callback_due(r, t)) {
+            r->last_cb_step = r->step;
+            r->last_cb_ms = t;
+            if (r->opts.callback(r, false, r->opts.user) && r->state == NN_RUN_RUNNING)
+                fail(r, NN_RUN_STOPPED, "stopped by the callback at step %lld", (long long)r->step);
+        }
+        if (ms > 0 && t - t0 >= ms) break;
+    }
+    return r->state;
+}
+
+void nn_run_stop(nn_run *r) {
+    if (r->state == NN_RUN_RUNNING)
+        fail(r, NN_RUN_STOPPED, "stopped at step %lld (epoch %d)", (long long)r->step,
+             r->epoch + 1);
+}
+
+nn_run_state nn_run_status(const nn_run *r) {
+    return r->state;
+}
+const char *nn_run_message(const nn_run *r) {
+    return r->msg;
+}
+int nn_run_epoch(const nn_run *r) {
+    return r->epoch;
+}
+int64_t nn_run_step(const nn_run *r) {
+    return r->step;
+}
+int nn_run_steps_per_epoch(const nn_run *r) {
+    return r->spe;
+}
+int nn_run_step_in_epoch(const nn_run *r) {
+    return r->pos;
+}
+double nn_run_last_loss(const nn_run *r) {
+    return r->step > 0 ? r->losses[r->step - 1] : NAN;
+}
+double nn_run_epoch_loss(const nn_run *r) {
+    return r->ep_seen > 0 ? r->ep_loss / r->ep_seen : NAN;
+}
+double nn_run_epoch_acc(const nn_run *r) {
+    return r->ep_seen > 0 && r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+}
+int nn_run_best_epoch(const nn_run *r) {
+    return r->best_epoch;
+}
+const nn_epoch_rec *nn_run_history(const nn_run *r, int *n) {
+    *n = r->epoch;
+    return r->hist;
+}
+const float *nn_run_step_losses(const nn_run *r, int64_t *n) {
+    *n = r->step;
+    return r->losses;
+}
+
+int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d, nn_loss_kind loss,
+                     int batch, float lr_min, float lr_max, int n, float *lr, float *loss_out) {
+    if (!(lr_min > 0 && lr_max > lr_min) || n < 2 || batch < 1)
+        return nn_errorf(ctx, NN_EARG,
+                         "lr range test: need 0 < lr_min < lr_max, n >= 2, batch >= 1; got %g, %g, "
+                         "%d, %d",
+                         lr_min, lr_max, n, batch);
+    int64_t np = nn_module_nparams(m);
+    bool own = o == NULL;
+    if (own && !(o = nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), np)))
+        return NN_ENOMEM;
+    float *saved = nn_malloc(ctx, (size_t)np * sizeof(float));
+    int spe = (d->n + batch - 1) / batch; /* enough epochs for n steps */
+    nn_fit_opts fo = {.loss = loss,
+                      .huber_delta = 1,
+                      .epochs = (n + spe - 1) / spe + 1,
+                      .batch = batch,
+                      .shuffle = true};
+    nn_run *r = saved ? nn_run_new(ctx, m, o, d, NULL, &fo) : NULL;
+    if (!r) {
+        nn_mfree(saved);
+        if (own) nn_optim_free(o);
+        return NN_ENOMEM;
+    }
+    memcpy(saved, nn_module_params(m), (size_t)np * sizeof(float));
+    float hp_lr = nn_optim_hparams(o)->lr;
+    double best = INFINITY, g = pow((double)lr_max / lr_min, 1.0 / (n - 1));
+    int i = 0;
+    for (; i < n && r->state == NN_RUN_RUNNING; i++) {
+        lr[i] = (float)(lr_min * pow(g, i)); /* exponential growth per batch */
+        nn_optim_hparams(o)->lr = lr[i];
+        if (!step(r)) break;
+        loss_out[i] = r->losses[r->step - 1];
+        if (loss_out[i] < best) best = loss_out[i];
+        if (loss_out[i] > 4 * best) {
+            i++;
+            break;
+        }
+    }
+    if (r->state == NN_RUN_FAILED) { /* a NaN is where the test ends, not an error */
+        loss_out[i] = NAN;
+        i++;
+    }
+    memcpy(nn_module_params(m), saved, (size_t)np * sizeof(float));
+    nn_optim_hparams(o)->lr = hp_lr;
+    nn_optim_reset(o);
+    nn_run_free(r);
+    nn_mfree(saved);
+    if (own) nn_optim_free(o);
+    return i;
+}

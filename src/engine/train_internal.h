@@ -1,0 +1,54 @@
+/* train_internal.h: what the training files of the engine share (module.c,
+ * activation.c, loss.c, optim.c, train.c, modelfile.c and the graph builders): the
+ * module struct and the kernels. Nothing here is public; see nn.h for contracts. */
+#ifndef NN_TRAIN_INTERNAL_H
+#define NN_TRAIN_INTERNAL_H
+
+#include "internal.h"
+
+/* The parameters and gradients of one module tree: two blocks of n floats, shared
+ * by every node of the tree (reference counted by the nodes). */
+typedef struct nn_block {
+    float *p, *g;
+    int64_t n;
+    int refs;
+} nn_block;
+
+struct nn_module {
+    nn_ctx *ctx;
+    nn_module_kind kind;
+    int refs;
+    int in, out;     /* widths; 0 = any (activation, dropout) */
+    nn_act_kind act; /* activations */
+    float a;         /* activation argument, dropout p, batch-norm momentum */
+    float eps;       /* batch norm */
+    nn_init w_init, b_init;
+    nn_block *blk; /* parameters [off, off+np) of blk; NULL when np == 0 */
+    int64_t off, np;
+    nn_module **kids;
+    int nkids;
+    bool training, frozen;
+    float l1, l2;
+    float *running; /* batch norm: mean[out] then var[out] */
+    /* Buffers, grown to the largest batch*width seen, never shrunk. */
+    int64_t ycap, scap, dxcap;
+    float *y;          /* output (sequential: none, the last child's) */
+    float *saved;      /* dropout mask; batch norm x_hat then rstd */
+    float *dx;         /* d(loss)/d(input), written for the parent */
+    const float *yout; /* the last forward's output */
+    int width;         /* the last forward's input width */
+    nn_tensor *pt[2];  /* parameter tensors over the block, made by nn_module_graph */
+};
+
+/* Activation kernels (activation.c). */
+void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t rows, int cols);
+void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, const float *dy,
+                     float *dx, int64_t rows, int cols, float *da);
+
+/* Grows *buf to hold n floats (counted heap); NN_OK or NN_ENOMEM. */
+int nn_grow(nn_ctx *ctx, float **buf, int64_t *cap, int64_t n);
+/* Calls fn on every leaf of m that has parameters, with frozen = whether it or an
+ * ancestor is frozen. */
+void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);
+
+#endif

@@ -1,0 +1,251 @@
+/* test_optim.c: each optimizer's first three steps on f(w) = w^2 (g = 2w) from
+ * w = 1, against values worked by hand in the comments; defaults, clipping,
+ * effective learning rates, frozen modules. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "nn.h"
+
+#define TOL 1e-6
+
+/* Runs three steps of kind with hp on f(w) = w^2 and checks w after each. */
+static void three_steps(nn_optim_kind kind, nn_optim_hp hp, const double want[3]) {
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim *o = nn_optim_new(ctx, kind, hp, 1);
+    assert_non_null(o);
+    float w = 1, g;
+    for (int t = 0; t < 3; t++) {
+        g = 2 * w;
+        nn_optim_step(o, &w, &g);
+        if (fabs(w - want[t]) > TOL)
+            fail_msg("%s step %d: w = %.9g, want %.9g (diff %.3g)", nn_optim_name(kind), t + 1, w,
+                     want[t], fabs(w - want[t]));
+    }
+    assert_int_equal(nn_optim_steps(o), 3);
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
+static nn_optim_hp hp_lr(nn_optim_kind k, float lr) {
+    nn_optim_hp h = nn_optim_defaults(k);
+    h.lr = lr;
+    return h;
+}
+
+/* w <- w - lr g, lr 0.1: 1 - 0.1*2 = 0.8; 0.8 - 0.1*1.6 = 0.64; 0.64 - 0.1*1.28 = 0.512 */
+static void test_sgd_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_SGD, hp_lr(NN_OPT_SGD, 0.1f), (double[]){0.8, 0.64, 0.512});
+    three_steps(NN_OPT_GD, hp_lr(NN_OPT_GD, 0.1f), (double[]){0.8, 0.64, 0.512});
+}
+
+/* v <- 0.9 v - 0.1 g; w <- w + v:
+ * g=2:    v = -0.2,                     w = 0.8
+ * g=1.6:  v = -0.18 - 0.16 = -0.34,     w = 0.46
+ * g=0.92: v = -0.306 - 0.092 = -0.398,  w = 0.062 */
+static void test_momentum_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_MOMENTUM, hp_lr(NN_OPT_MOMENTUM, 0.1f), (double[]){0.8, 0.46, 0.062});
+}
+
+/* v <- 0.9 v - 0.1 g; w <- w + 0.9 v - 0.1 g:
+ * g=2:      v = -0.2,                        w = 1 - 0.18 - 0.2 = 0.62
+ * g=1.24:   v = -0.18 - 0.124 = -0.304,      w = 0.62 - 0.2736 - 0.124 = 0.2224
+ * g=0.4448: v = -0.2736 - 0.04448 = -0.31808, w = 0.2224 - 0.286272 - 0.04448 = -0.108352 */
+static void test_nesterov_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_NESTEROV, hp_lr(NN_OPT_NESTEROV, 0.1f), (double[]){0.62, 0.2224, -0.108352});
+}
+
+/* a <- a + g^2; w <- w - 0.1 g / sqrt(a + 1e-10):
+ * g=2:       a = 4,        w = 1 - 0.1*2/2 = 0.9
+ * g=1.8:     a = 7.24,     w = 0.9 - 0.18/2.6907248 = 0.83310353
+ * g=1.666207: a = 10.016246, w = 0.83310353 - 0.1666207/3.1648453 = 0.78045618 */
+static void test_adagrad_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_ADAGRAD, hp_lr(NN_OPT_ADAGRAD, 0.1f),
+                (double[]){0.9, 0.833103527, 0.780456181});
+}
+
+/* The course's RMSProp (rho 0.9, eps 1e-10 by default): v <- 0.9 v + 0.1 g^2;
+ * w <- w - 0.01 g / sqrt(v + eps):
+ * g=2:        v = 0.4,       w = 1 - 0.02/0.6324555 = 0.96837722
+ * g=1.936754: v = 0.7351021, w = 0.96837722 - 0.01936754/0.8573809 = 0.94578803
+ * g=1.891576: v = 1.0193970, w = 0.94578803 - 0.01891576/1.0096519 = 0.92705310 */
+static void test_rmsprop_three_steps(void **state) {
+    (void)state;
+    nn_optim_hp d = nn_optim_defaults(NN_OPT_RMSPROP);
+    assert_float_equal(d.rho, 0.9f, 0);
+    assert_float_equal(d.eps, 1e-10f, 0);
+    three_steps(NN_OPT_RMSPROP, hp_lr(NN_OPT_RMSPROP, 0.01f),
+                (double[]){0.968377223, 0.945788025, 0.927053098});
+}
+
+/* s <- 0.9 s + 0.1 g^2; g' = sqrt(dx + 1e-6)/sqrt(s + 1e-6) g; w <- w - g';
+ * dx <- 0.9 dx + 0.1 g'^2 (lr 1):
+ * g=2:       s = 0.4,      g' = 0.001/0.6324563*2 = 0.0031623,  w = 0.99683773, dx = 1.0e-6
+ * g=1.993675: s = 0.757474, g' = 0.0014142/0.8703297*1.993675 = 0.0032396, w = 0.99359817
+ * g=1.987196: s = 1.076616, w = 0.99030905 */
+static void test_adadelta_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_ADADELTA, nn_optim_defaults(NN_OPT_ADADELTA),
+                (double[]){0.996837726, 0.993598174, 0.990309046});
+}
+
+/* m <- 0.9 m + 0.1 g; v <- 0.999 v + 0.001 g^2; w <- w - 0.1 m^/(sqrt(v^) + 1e-8):
+ * g=2:        m = 0.2,      v = 0.004,     m^ = 2,        v^ = 4,        w = 0.9
+ * g=1.8:      m = 0.36,     v = 0.007236,  m^ = 1.8947368, v^ = 3.6198099, w = 0.80041223
+ * g=1.6008245: m = 0.4840825, v = 0.0097914, m^ = 1.7867434, v^ = 3.2682296, w = 0.70158627 */
+static void test_adam_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_ADAM, hp_lr(NN_OPT_ADAM, 0.1f), (double[]){0.9, 0.800412229, 0.701586273});
+}
+
+/* AdamW, decay 0.1: first w <- w - 0.1*0.1 w, then Adam on the gradient at the old w:
+ * step 1: w = 0.99, g = 2 (at w = 1): w = 0.99 - 0.1 = 0.89
+ * step 2: w = 0.8811, g = 1.78: m = 0.358, v = 0.0071644, w = 0.78157186
+ * step 3: g = 1.5631437, w = 0.67510122 */
+static void test_adamw_three_steps(void **state) {
+    (void)state;
+    nn_optim_hp h = hp_lr(NN_OPT_ADAMW, 0.1f);
+    h.weight_decay = 0.1f;
+    three_steps(NN_OPT_ADAMW, h, (double[]){0.89, 0.781571856, 0.675101222});
+}
+
+/* Nadam: w <- w - 0.1 (0.9 m^ + 0.1 g/(1 - 0.9^t)) / (sqrt(v^) + 1e-8):
+ * g=2:    m = 0.2,   m^ = 2, v^ = 4: step = 0.1 (1.8 + 0.2)/2 = 0.19, w = 0.81
+ * g=1.62: m = 0.342, m^ = 1.8, v^ = 3.3118559: w = 0.67412997
+ * g=1.34826: w = 0.55682914 */
+static void test_nadam_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_NADAM, hp_lr(NN_OPT_NADAM, 0.1f),
+                (double[]){0.810000001, 0.674129965, 0.556829144});
+}
+
+/* Rprop, first step 0.1, eta+ 1.2: the sign of g never changes, so the step grows:
+ * w = 1 - 0.1 = 0.9; 0.9 - 0.12 = 0.78; 0.78 - 0.144 = 0.636 */
+static void test_rprop_three_steps(void **state) {
+    (void)state;
+    three_steps(NN_OPT_RPROP, hp_lr(NN_OPT_RPROP, 0.1f), (double[]){0.9, 0.78, 0.636});
+}
+
+/* g = (3, 4) has norm 5; clip_norm 1 scales it to (0.6, 0.8); SGD lr 1 from (0, 0)
+ * gives (-0.6, -0.8). clip_value 0.5 gives (-0.5, -0.5). */
+static void test_clipping_by_norm_and_value(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim_hp h = hp_lr(NN_OPT_SGD, 1);
+    h.clip_norm = 1;
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, h, 2);
+    float p[2] = {0, 0}, g[2] = {3, 4};
+    assert_float_equal(nn_optim_step(o, p, g), 5.0, 1e-6);
+    assert_float_equal(p[0], -0.6f, 1e-6);
+    assert_float_equal(p[1], -0.8f, 1e-6);
+    nn_optim_hparams(o)->clip_norm = 0;
+    nn_optim_hparams(o)->clip_value = 0.5f;
+    p[0] = p[1] = 0, g[0] = 3, g[1] = -4;
+    nn_optim_step(o, p, g);
+    assert_float_equal(p[0], -0.5f, 1e-6);
+    assert_float_equal(p[1], 0.5f, 1e-6);
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
+/* Adagrad's effective rate after g = 2: 0.1/sqrt(4) = 0.05; the state is readable. */
+static void test_effective_lr_and_state(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAGRAD, hp_lr(NN_OPT_ADAGRAD, 0.1f), 1);
+    float w = 1, g = 2, e;
+    nn_optim_effective_lr(o, &e);
+    assert_true(e > 1000); /* 0.1/sqrt(1e-10) before any gradient */
+    nn_optim_step(o, &w, &g);
+    nn_optim_effective_lr(o, &e);
+    assert_float_equal(e, 0.05f, 1e-6);
+    assert_string_equal(nn_optim_state_name(o, 0), "sum_sq");
+    assert_float_equal(nn_optim_state(o, 0)[0], 4.0f, 0);
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
+/* A frozen layer keeps its weights; the other is updated. */
+static void test_frozen_module_is_not_updated(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_init c = {NN_INIT_CONSTANT, 1, 0};
+    nn_module *l[2] = {nn_linear_new(ctx, 1, 1, c, c), nn_linear_new(ctx, 1, 1, c, c)};
+    nn_module *m = nn_sequential_new(ctx, l, 2);
+    nn_module_freeze(l[0], true);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, hp_lr(NN_OPT_SGD, 0.1f), nn_module_nparams(m));
+    for (int i = 0; i < 4; i++) nn_module_grads(m)[i] = 1;
+    nn_optim_step_module(o, m);
+    const float *p = nn_module_params(m);
+    assert_float_equal(p[0], 1, 0);
+    assert_float_equal(p[1], 1, 0);
+    assert_float_equal(p[2], 0.9f, 1e-7);
+    assert_float_equal(p[3], 0.9f, 1e-7);
+    nn_optim_free(o);
+    nn_module_free(l[0]);
+    nn_module_free(l[1]);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
+static void test_rejects_bad_kind_and_size(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    assert_null(nn_optim_new(ctx, NN_OPT_COUNT, nn_optim_defaults(NN_OPT_SGD), 3));
+    assert_null(nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), 0));
+    assert_non_null(strstr(nn_error(ctx), "nothing to optimize"));
+    assert_int_equal(nn_optim_from_name("adam"), NN_OPT_ADAM);
+    assert_int_equal(nn_optim_from_name("bogus"), -1);
+    nn_ctx_free(ctx);
+}
+
+/* Schedules: step halves every 10, cosine reaches lr_min at the period, the
+ * triangle peaks at the half cycle, warm-up ramps linearly. */
+static void test_schedules(void **state) {
+    (void)state;
+    nn_sched s = {NN_SCHED_STEP, 1, 0, 0.5f, 10};
+    assert_float_equal(nn_sched_lr(&s, 9), 1, 0);
+    assert_float_equal(nn_sched_lr(&s, 10), 0.5f, 0);
+    s = (nn_sched){NN_SCHED_COSINE, 1, 0.1f, 0, 100};
+    assert_float_equal(nn_sched_lr(&s, 0), 1, 1e-6);
+    assert_float_equal(nn_sched_lr(&s, 50), 0.55f, 1e-6);
+    assert_float_equal(nn_sched_lr(&s, 200), 0.1f, 1e-6);
+    s = (nn_sched){NN_SCHED_CYCLIC, 1, 0, 0, 4};
+    assert_float_equal(nn_sched_lr(&s, 2), 0.5f, 1e-6);
+    assert_float_equal(nn_sched_lr(&s, 4), 1, 1e-6);
+    assert_float_equal(nn_sched_lr(&s, 8), 0, 1e-6);
+    s = (nn_sched){NN_SCHED_WARMUP, 1, 0, 0, 4};
+    assert_float_equal(nn_sched_lr(&s, 0), 0.25f, 1e-6);
+    assert_float_equal(nn_sched_lr(&s, 10), 1, 1e-6);
+    s = (nn_sched){NN_SCHED_EXPONENTIAL, 2, 0, 0.5f, 0};
+    assert_float_equal(nn_sched_lr(&s, 3), 0.25f, 1e-6);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sgd_three_steps),
+        cmocka_unit_test(test_momentum_three_steps),
+        cmocka_unit_test(test_nesterov_three_steps),
+        cmocka_unit_test(test_adagrad_three_steps),
+        cmocka_unit_test(test_rmsprop_three_steps),
+        cmocka_unit_test(test_adadelta_three_steps),
+        cmocka_unit_test(test_adam_three_steps),
+        cmocka_unit_test(test_adamw_three_steps),
+        cmocka_unit_test(test_nadam_three_steps),
+        cmocka_unit_test(test_rprop_three_steps),
+        cmocka_unit_test(test_clipping_by_norm_and_value),
+        cmocka_unit_test(test_effective_lr_and_state),
+        cmocka_unit_test(test_frozen_module_is_not_updated),
+        cmocka_unit_test(test_rejects_bad_kind_and_size),
+        cmocka_unit_test(test_schedules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
