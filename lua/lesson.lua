@@ -25,19 +25,19 @@ local BLOCKING = { task = true, quiz = true, pause = true }
 -- Where things are, and how output looks
 ---------------------------------------------------------------------------------
 
--- Output goes through lesson.write so that tests and the REPL can redirect it.
-function lesson.write(s) io.stdout:write(s) end
+-- Output goes through lesson._write so that tests and the REPL can redirect it.
+function lesson._write(s) io.stdout:write(s) end
 local function out(...)
   local parts = table.pack(...)
   for k = 1, parts.n do parts[k] = tostring(parts[k]) end
-  lesson.write(table.concat(parts, " ") .. "\n")
+  lesson._write(table.concat(parts, " ") .. "\n")
 end
 
 -- nil: decide from the terminal (stdout a tty and NO_COLOR unset); true/false: forced.
-lesson.colour = nil
+lesson._colour = nil
 local tty_stdout
 local function colour()
-  if lesson.colour ~= nil then return lesson.colour end
+  if lesson._colour ~= nil then return lesson._colour end
   if tty_stdout == nil then
     local nocolour = os.getenv("NO_COLOR")
     tty_stdout = (nocolour == nil or nocolour == "") and os_execute ~= nil
@@ -56,7 +56,7 @@ local function st(s, name) return markup.style(s, name, colour()) end
 
 -- The lessons folder: the REPL's (which honours $NNLAB_LESSONS_DIR), else
 -- $NNLAB_LESSONS_DIR, else lessons/ beside the lua/ folder this file was loaded from.
-function lesson.dir()
+function lesson._dir()
   if type(core.lessons_dir) == "string" then return core.lessons_dir end
   local env = os.getenv("NNLAB_LESSONS_DIR")
   if env and env ~= "" then return env end
@@ -65,11 +65,11 @@ function lesson.dir()
     local root = here:match("^(.*)/lua/lesson%.lua$")
     if root then return root .. "/lessons" end
   end
-  error("lesson.dir: cannot find the lessons folder; set NNLAB_LESSONS_DIR", 2)
+  error("lesson._dir: cannot find the lessons folder; set NNLAB_LESSONS_DIR", 2)
 end
 
 -- Progress lives in $XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state when unset).
-function lesson.state_dir()
+function lesson._state_dir()
   local xdg = os.getenv("XDG_STATE_HOME")
   if xdg and xdg ~= "" then return xdg .. "/nnlab" end
   local home = os.getenv("HOME")
@@ -194,7 +194,7 @@ end
 -- The lessons in the lessons folder: {name, id, title, file, ntasks, pages} each,
 -- in file order. A file that fails to load is listed with its error.
 function lesson.list(dir)
-  dir = dir or lesson.dir()
+  dir = dir or lesson._dir()
   local list = {}
   for _, f in ipairs(lesson_files(dir)) do
     local path = dir .. "/" .. f
@@ -210,12 +210,12 @@ end
 
 -- Finds a lesson file by its file name ("01_perceptron"), number ("01", "1"), id, or
 -- a unique part of the name ("percep").
-function lesson.find(name, dir)
+function lesson._find(name, dir)
   need(type(name) == "string" or math.type(name) == "integer", 2,
-    "lesson.find: name must be a string or a number, got %s", type(name))
+    "lesson._find: name must be a string or a number, got %s", type(name))
   name = tostring(name)
   if name:match("%.lua$") and io_open(name) then return name end
-  dir = dir or lesson.dir()
+  dir = dir or lesson._dir()
   local files = lesson_files(dir)
   local num = tonumber(name)
   local hits = {}
@@ -239,13 +239,13 @@ end
 ---------------------------------------------------------------------------------
 
 local function progress_file()
-  local d = lesson.state_dir()
+  local d = lesson._state_dir()
   return d and (d .. "/lessons.lua")
 end
 
 -- Reads the progress table ({[name] = {page, pages, tasks, quizzes, done}}); a
 -- missing file is empty progress, a damaged one is reported and ignored.
-function lesson.load_progress()
+function lesson._load_progress()
   local path = progress_file()
   if not path then return {} end
   local f = io_open(path, "r")
@@ -272,7 +272,7 @@ end
 
 -- Writes the whole table to a temporary file and renames it over the old one, so an
 -- interrupted write never leaves half a file. Returns true, or nil and a message.
-function lesson.save_progress(t)
+function lesson._save_progress(t)
   local path = progress_file()
   if not path then return nil, "no HOME or XDG_STATE_HOME to keep progress in" end
   local dir = path:match("^(.*)/[^/]+$")
@@ -364,23 +364,23 @@ local function choice_label(k) return tostring(k) end
 -- cur = {les, page, env, ran = {[step] = true}, passed, answered, skip_warned, finished}
 local cur
 
-function lesson.active() return cur ~= nil and not cur.finished end
-function lesson.current() return cur end
+function lesson._active() return cur ~= nil and not cur.finished end
+function lesson._current() return cur end
 
 local function progress_of(name)
-  local all = lesson.load_progress()
+  local all = lesson._load_progress()
   return all, all[name]
 end
 
 local function save()
   if not cur then return end
-  local all = lesson.load_progress()
+  local all = lesson._load_progress()
   local L = cur.les
   all[L.name] = {
     page = cur.page, pages = #L.pages, done = cur.finished or (all[L.name] or {}).done,
     tasks = cur.passed, quizzes = cur.answered,
   }
-  local ok, err = lesson.save_progress(all)
+  local ok, err = lesson._save_progress(all)
   if not ok and not cur.save_warned then
     cur.save_warned = true
     out(st("lesson: progress not saved: " .. tostring(err), "bad"))
@@ -400,7 +400,7 @@ local function footer()
   if s.kind == "task" then
     keys = ":check when done · :hint · :solution · :back"
   elseif s.kind == "quiz" then
-    keys = "type the number of your answer · :back"
+    keys = ":answer N with the number of your choice · :back"
   else
     keys = "Enter or :next to go on · :back"
   end
@@ -481,7 +481,7 @@ end
 -- environment its code runs in (the user's globals by default).
 function lesson.start(name, opts)
   opts = opts or {}
-  local path = lesson.find(name)
+  local path = lesson._find(name)
   local L = lesson.load(path)
   local _, prog = progress_of(L.name)
   cur = { les = L, env = opts.env or _G, ran = {}, passed = {}, answered = {}, page = 1 }
@@ -511,7 +511,7 @@ function lesson.next()
     if s.kind == "task" then
       out(st("The task is not checked yet: :check when you are done, :hint for a hint, :solution for one way to do it. :next again skips it.", "dim"))
     else
-      out(st("The quiz is not answered yet: type the number of an answer. :next again skips it.", "dim"))
+      out(st("The quiz is not answered yet: :answer N with the number of a choice. :next again skips it.", "dim"))
     end
     return
   end
@@ -541,9 +541,9 @@ end
 function lesson.restart()
   need_lesson("restart")
   local L, env = cur.les, cur.env
-  local all = lesson.load_progress()
+  local all = lesson._load_progress()
   all[L.name] = nil
-  lesson.save_progress(all)
+  lesson._save_progress(all)
   cur = nil
   lesson.start(L.file, { page = 1, env = env })
 end
@@ -615,8 +615,8 @@ end
 -- The REPL calls this with each line typed at the prompt before evaluating it; it
 -- returns true when the line was meant for the lesson: an empty line goes on (like
 -- :next), and a bare number answers a quiz that is waiting.
-function lesson.intercept(line)
-  if not lesson.active() then return false end
+function lesson._intercept(line)
+  if not lesson._active() then return false end
   if line:match("^%s*$") then
     lesson.next()
     return true
@@ -631,8 +631,8 @@ function lesson.intercept(line)
 end
 
 -- Prints the lessons with the student's progress.
-function lesson.print_list()
-  local prog = lesson.load_progress()
+function lesson._print_list()
+  local prog = lesson._load_progress()
   out(st("  #   lesson              title                                   progress", "strong"))
   for _, L in ipairs(lesson.list()) do
     local num, short = L.name:match("^(%d+)_?(.*)$")
@@ -658,13 +658,13 @@ function lesson.print_list()
 end
 
 -- The :commands, for the REPL to register: name -> {fn(argstring), help}.
-lesson.commands = {
-  lessons = { fn = function() lesson.print_list() end, help = "list the lessons and your progress" },
+lesson._commands = {
+  lessons = { fn = function() lesson._print_list() end, help = "list the lessons and your progress" },
   lesson = {
     fn = function(arg)
       if arg and arg:match("%S") then lesson.start(arg:match("^%s*(.-)%s*$"))
       elseif cur then show_page(cur.page)
-      else lesson.print_list() end
+      else lesson._print_list() end
     end,
     help = ":lesson NAME starts or resumes a lesson (:lesson alone shows the current page again)",
   },
@@ -678,6 +678,12 @@ lesson.commands = {
   answer = { fn = function(arg) lesson.answer(arg) end, help = ":answer N answers the current quiz" },
 }
 
+-- Registers the :commands and the empty-line hook with the REPL (lua/repl.lua).
+function lesson._install(r)
+  for name, c in pairs(lesson._commands) do r.command(name, c.fn, c.help) end
+  r.on_empty_line(function() lesson._intercept("") end)
+end
+
 ---------------------------------------------------------------------------------
 -- Headless checking: `nnlab --check [NAME...]`
 ---------------------------------------------------------------------------------
@@ -687,7 +693,7 @@ lesson.commands = {
 -- must fail before its solution runs (else it cannot tell whether the student did
 -- anything) with a message, and pass after it. Returns true, or false and
 -- "step N (kind, file:line): reason".
-function lesson.check_lesson(path, opts)
+function lesson.check_file(path, opts)
   opts = opts or {}
   local okload, L = pcall(lesson.load, path)
   if not okload then return false, "does not load: " .. tostring(L) end
@@ -724,11 +730,11 @@ end
 
 -- Checks the named lessons (all of them when names is empty), printing one line a
 -- lesson. Returns the process exit status: 0 when all pass, 1 otherwise.
-function lesson.check_main(names, opts)
+function lesson._check_main(names, opts)
   opts = opts or {}
   local paths = {}
   if not names or #names == 0 then
-    local dir = lesson.dir()
+    local dir = lesson._dir()
     for _, f in ipairs(lesson_files(dir)) do paths[#paths + 1] = dir .. "/" .. f end
     if #paths == 0 then
       io.stderr:write(("nnlab --check: no lessons in %s\n"):format(dir))
@@ -736,7 +742,7 @@ function lesson.check_main(names, opts)
     end
   else
     for _, n in ipairs(names) do
-      local ok, p = pcall(lesson.find, n)
+      local ok, p = pcall(lesson._find, n)
       if not ok then
         io.stderr:write(("FAIL %s: %s\n"):format(n, tostring(p)))
         return 1
@@ -748,7 +754,7 @@ function lesson.check_main(names, opts)
   for _, path in ipairs(paths) do
     local name = path:match("([^/]+)%.lua$") or path
     local t0 = os.clock()
-    local ok, res = lesson.check_lesson(path, opts)
+    local ok, res = lesson.check_file(path, opts)
     if ok then
       real_print(("ok   %-24s %3d steps, %d tasks, %d quizzes  %.2f s"):format(
         name, #res.steps, res.ntasks, res.nquizzes, os.clock() - t0))
@@ -764,4 +770,5 @@ function lesson.check_main(names, opts)
   return 0
 end
 
-return lesson
+-- lesson "01" at the prompt is :lesson 01.
+return setmetatable(lesson, { __call = function(_, name) return lesson.start(name) end })

@@ -14,11 +14,11 @@ local good = fixtures .. "/lessons_good/00_tiny.lua"
 local state = os.tmpname()
 os.remove(state)
 assert(os.execute("mkdir -p '" .. state .. "'"), "cannot make a temporary folder " .. state)
-lesson.state_dir = function() return state end
-lesson.colour = false
+lesson._state_dir = function() return state end
+lesson._colour = false
 
 local captured = {}
-lesson.write = function(s) captured[#captured + 1] = s end
+lesson._write = function(s) captured[#captured + 1] = s end
 local function output()
   local s = table.concat(captured)
   captured = {}
@@ -89,7 +89,7 @@ function tests.interactive_run_steps_checks_quiz_and_end()
   expect_eq(lesson.check(), true, "check after the task was done")
   expect_find(output(), "Done", "a passing check says so")
 
-  assert(lesson.intercept(""), "an empty line goes on while a lesson is active")
+  assert(lesson._intercept(""), "an empty line goes on while a lesson is active")
   o = output()
   expect_find(o, "Second page.", "the next page")
   expect_find(o, "1) 3", "quiz choices are numbered")
@@ -97,16 +97,16 @@ function tests.interactive_run_steps_checks_quiz_and_end()
 
   expect_eq(lesson.answer(1), false, "a wrong answer")
   expect_find(output(), "Not 1", "a wrong answer is named")
-  assert(lesson.intercept(" 2 "), "a bare number answers a waiting quiz")
+  assert(lesson._intercept(" 2 "), "a bare number answers a waiting quiz")
   expect_find(output(), "Right. Two and two make four.", "the quiz's why")
-  assert(not lesson.intercept("y = 3"), "Lua code is not taken by the lesson")
+  assert(not lesson._intercept("y = 3"), "Lua code is not taken by the lesson")
 
   lesson.next() -- to the pause page
   lesson.next() -- to the closing page
   expect_eq(env.z, 85, "the last show step ran")
   expect_find(output(), "end of lesson 00_tiny · 1/1 tasks done", "the end")
-  assert(not lesson.active(), "a finished lesson is not active")
-  assert(not lesson.intercept(""), "an empty line after the end is the prompt's again")
+  assert(not lesson._active(), "a finished lesson is not active")
+  assert(not lesson._intercept(""), "an empty line after the end is the prompt's again")
 end
 
 function tests.next_warns_once_on_an_unchecked_task_then_skips()
@@ -115,26 +115,26 @@ function tests.next_warns_once_on_an_unchecked_task_then_skips()
   output()
   lesson.next()
   expect_find(output(), "not checked yet", "the first :next warns")
-  expect_eq(lesson.current().page, 1, "still on the task's page")
+  expect_eq(lesson._current().page, 1, "still on the task's page")
   lesson.next()
   expect_find(output(), "Second page.", "the second :next skips")
   lesson.back()
   expect_find(output(), "Task: Make", "back shows the previous page")
   lesson.goto_page(3)
-  expect_eq(lesson.current().page, 3, ":goto")
+  expect_eq(lesson._current().page, 3, ":goto")
   local ok, err = pcall(lesson.goto_page, 9)
   assert(not ok and err:find("from 1 to 4", 1, true), "goto outside the lesson: " .. tostring(err))
   output()
   lesson.restart()
-  expect_eq(lesson.current().page, 1, ":restart goes to the first page")
+  expect_eq(lesson._current().page, 1, ":restart goes to the first page")
   expect_find(output(), "Task: Make", ":restart shows the first page")
-  expect_eq(lesson.load_progress()["00_tiny"].page, 1, ":restart saves the first page")
+  expect_eq(lesson._load_progress()["00_tiny"].page, 1, ":restart saves the first page")
 end
 
 function tests.progress_is_written_and_read_back_and_resume_catches_up()
   lesson.start(good, { env = {}, page = 1 })
   output()
-  local env = lesson.current().env
+  local env = lesson._current().env
   env.y = 2 * env.x
   lesson.check()
   lesson.next()
@@ -144,7 +144,7 @@ function tests.progress_is_written_and_read_back_and_resume_catches_up()
   f:close()
   expect_find(text, '["00_tiny"] = {page = 2, pages = 4, done = false, tasks = {[3]=true}', "progress file")
 
-  local prog = lesson.load_progress()["00_tiny"]
+  local prog = lesson._load_progress()["00_tiny"]
   expect_eq(prog.page, 2, "page read back")
   assert(prog.tasks[3], "passed task read back")
 
@@ -163,15 +163,15 @@ function tests.damaged_progress_file_is_ignored()
   local f = assert(io.open(state .. "/lessons.lua", "w"))
   f:write("return {{{")
   f:close()
-  local prog = lesson.load_progress()
+  local prog = lesson._load_progress()
   expect_eq(next(prog), nil, "damaged progress reads as empty")
   expect_find(output(), "ignoring damaged progress file", "and is reported")
 end
 
 function tests.check_passes_a_good_lesson()
-  local ok, L = lesson.check_lesson(good)
+  local ok, L = lesson.check_file(good)
   assert(ok, "the good fixture fails --check: " .. tostring(L))
-  expect_eq(lesson.check_main({ good }), 0, "exit status for a good lesson")
+  expect_eq(lesson._check_main({ good }), 0, "exit status for a good lesson")
 end
 
 function tests.check_names_step_and_reason_of_broken_lessons()
@@ -183,24 +183,24 @@ function tests.check_names_step_and_reason_of_broken_lessons()
     { "04_bad_quiz.lua", "does not load:" },
   }
   for _, c in ipairs(cases) do
-    local ok, msg = lesson.check_lesson(bad .. c[1])
+    local ok, msg = lesson.check_file(bad .. c[1])
     assert(not ok, c[1] .. " must fail --check")
     expect_find(msg, c[2], c[1])
   end
-  local ok, msg = lesson.check_lesson(bad .. "02_show_error.lua")
+  local ok, msg = lesson.check_file(bad .. "02_show_error.lua")
   assert(not ok)
   expect_find(msg, "attempt to index a nil value", "the show error's own message")
-  expect_eq(lesson.check_main({ good, bad .. "01_failing_check.lua" }), 1, "exit status with a broken lesson")
+  expect_eq(lesson._check_main({ good, bad .. "01_failing_check.lua" }), 1, "exit status with a broken lesson")
 end
 
 function tests.find_by_number_name_and_part()
   local dir = fixtures .. "/lessons_bad"
-  expect_eq(lesson.find("2", dir), dir .. "/02_show_error.lua", "by number")
-  expect_eq(lesson.find("show_error", dir), dir .. "/02_show_error.lua", "by name")
-  expect_eq(lesson.find("cannot", dir), dir .. "/03_check_cannot_fail.lua", "by a unique part")
-  local ok, err = pcall(lesson.find, "check", dir)
+  expect_eq(lesson._find("2", dir), dir .. "/02_show_error.lua", "by number")
+  expect_eq(lesson._find("show_error", dir), dir .. "/02_show_error.lua", "by name")
+  expect_eq(lesson._find("cannot", dir), dir .. "/03_check_cannot_fail.lua", "by a unique part")
+  local ok, err = pcall(lesson._find, "check", dir)
   assert(not ok and err:find("matches 2 lessons", 1, true), "an ambiguous part: " .. tostring(err))
-  ok, err = pcall(lesson.find, "nothing", dir)
+  ok, err = pcall(lesson._find, "nothing", dir)
   assert(not ok and err:find('no lesson "nothing"', 1, true), "a missing lesson: " .. tostring(err))
 end
 

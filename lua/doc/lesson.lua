@@ -1,0 +1,99 @@
+-- doc/lesson.lua: help entries of the lesson engine (lua/lesson.lua). The :commands
+-- (:lessons, :lesson, :next, ...) call these functions.
+return {
+  ["lesson"] = {
+    sig = 'lesson(name)',
+    summary = "start or resume a lesson; the same as :lesson NAME",
+    text = [[
+name is the lesson's number ("01" or 1), its file name ("01_perceptron") or a part of
+it that only one lesson has ("percep"). :lessons lists them with your progress.
+A lesson shows its text and code page by page; a page ends at a task, a quiz or a
+pause. Enter (or :next) goes on, :back goes back, :check checks a task, :hint and
+:solution help with it, :answer N answers a quiz. Progress is saved in
+$XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state/nnlab/ when unset).]],
+    example = [[lesson "01"]],
+  },
+  ["lesson.start"] = {
+    sig = 'lesson.start(name [, {page = n, env = table}])',
+    summary = "start or resume a lesson (:lesson NAME)",
+    text = [[
+Resumes at the saved page unless page is given; the code of earlier pages that
+this session has not run (show steps and reference solutions) runs quietly first,
+so their variables exist. env is where the lesson's code runs: the globals by
+default. Returns the loaded lesson.]],
+    example = [[lesson.start("perceptron", {page = 1})]],
+  },
+  ["lesson.next"] = {
+    sig = "lesson.next()",
+    summary = "go on to the next page (:next, or Enter on an empty line)",
+    text = [[
+On a task that is not checked yet (or a quiz not answered) the first :next says so
+and the second skips it.]],
+    example = [[lesson.next()]],
+  },
+  ["lesson.back"] = {
+    sig = "lesson.back()",
+    summary = "show the previous page again (:back)",
+    example = [[lesson.back()]],
+  },
+  ["lesson.goto_page"] = {
+    sig = "lesson.goto_page(n)",
+    summary = "jump to page n of the running lesson (:goto N)",
+    example = [[lesson.goto_page(3)]],
+  },
+  ["lesson.restart"] = {
+    sig = "lesson.restart()",
+    summary = "forget the lesson's progress and begin at its first page (:restart)",
+    example = [[lesson.restart()]],
+  },
+  ["lesson.hint"] = {
+    sig = "lesson.hint()",
+    summary = "a hint for the current task (:hint)",
+    example = [[lesson.hint()]],
+  },
+  ["lesson.solution"] = {
+    sig = "lesson.solution()",
+    summary = "one solution of the current task, or the quiz's answer (:solution)",
+    text = [[The code is shown, not run: type or paste it, then :check.]],
+    example = [[lesson.solution()]],
+  },
+  ["lesson.check"] = {
+    sig = "ok = lesson.check()",
+    summary = "check the current task (:check); says what is still wrong",
+    example = [[lesson.check()]],
+  },
+  ["lesson.answer"] = {
+    sig = "ok = lesson.answer(n)",
+    summary = "answer the current quiz with choice n (:answer N)",
+    example = [[lesson.answer(2)]],
+  },
+  ["lesson.list"] = {
+    sig = "lessons = lesson.list([dir])",
+    summary = "the lessons in the lessons folder, loaded (:lessons prints them)",
+    text = [[
+Each item has name, id, title, file, steps, pages, ntasks and nquizzes; a file that
+does not load has name, file and error instead.]],
+    example = [[for _, l in ipairs(lesson.list()) do print(l.name, l.title) end]],
+  },
+  ["lesson.load"] = {
+    sig = "l = lesson.load(path)",
+    summary = "load a lesson file into its list of steps, without running it",
+    text = [[
+A lesson file calls lesson{id, title}, then say[[text]], show[[code]],
+task{prompt, check = function(env) ... end, hint = "...", solution = [[code]]},
+quiz{q, choices = {...}, answer = n, why = "..."} and pause(). A check returns true
+when the task is done, or false and a message saying what is still wrong. Errors
+name the file and line of the bad step.]],
+    example = [[l = lesson.load("lessons/01_perceptron.lua"); print(#l.steps, #l.pages)]],
+  },
+  ["lesson.check_file"] = {
+    sig = "ok, err = lesson.check_file(path [, {verbose = true}])",
+    summary = "run a lesson headless with its reference solutions, as nnlab --check does",
+    text = [[
+Every show step must run; every task's check must fail (with a message) before its
+solution runs and pass after it. Returns true and the lesson, or false and
+"step N (kind, file:line): reason". The code runs in a fresh environment whose
+reads fall through to the globals.]],
+    example = [[print(lesson.check_file("lessons/00_welcome.lua"))]],
+  },
+}
