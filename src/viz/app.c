@@ -1,0 +1,176 @@
+/* app.c: the viz's shared state: SDL and SDL2_ttf start-up, the font cache (DejaVu
+ * Sans, bold and mono, one TTF_Font per pixel size), whether a display exists, the list
+ * of windows, and the queue of events for the program. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vizint.h"
+
+static const char *font_dirs[] = {"/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/",
+                                  "/usr/local/share/fonts/dejavu/", NULL};
+static const char *font_files[3] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"};
+
+static int find_font(const char *file, char *out, size_t n) {
+    for (int d = 0; font_dirs[d]; d++) {
+        snprintf(out, n, "%s%s", font_dirs[d], file);
+        FILE *f = fopen(out, "rb");
+        if (f) {
+            fclose(f);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+viz_app *viz_app_new(char *err, size_t errlen) {
+    viz_app *a = calloc(1, sizeof *a);
+    if (!a) {
+        snprintf(err, errlen, "viz: out of memory");
+        return NULL;
+    }
+    if (!find_font(font_files[0], a->font_path[0], sizeof a->font_path[0])) {
+        snprintf(err, errlen, "viz: DejaVuSans.ttf not found in %s (install fonts-dejavu-core)",
+                 font_dirs[0]);
+        free(a);
+        return NULL;
+    }
+    for (int i = 1; i < 3; i++) /* bold and mono fall back to the regular face */
+        if (!find_font(font_files[i], a->font_path[i], sizeof a->font_path[i]))
+            snprintf(a->font_path[i], sizeof a->font_path[i], "%s", a->font_path[0]);
+    if (TTF_Init() != 0) {
+        snprintf(err, errlen, "viz: SDL2_ttf: %s", TTF_GetError());
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void viz_app_free(viz_app *a) {
+    if (!a) return;
+    while (a->nwins > 0) viz_window_close(a->wins[--a->nwins]);
+    free(a->wins);
+    for (int i = 0; i < a->nfonts; i++) TTF_CloseFont(a->fonts[i].font);
+    TTF_Quit();
+    if (a->video == 1) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    free(a);
+}
+
+const char *viz_app_error(const viz_app *a) {
+    return a->err;
+}
+
+TTF_Font *app_font(viz_app *a, viz_face face, int px) {
+    if (px < 4) px = 4;
+    for (int i = 0; i < a->nfonts; i++)
+        if (a->fonts[i].face == face && a->fonts[i].px == px) return a->fonts[i].font;
+    TTF_Font *f = TTF_OpenFont(a->font_path[face], px);
+    if (!f) return NULL;
+    if (a->nfonts == VIZ_MAX_FONTS) { /* full: drop the oldest size */
+        TTF_CloseFont(a->fonts[0].font);
+        memmove(a->fonts, a->fonts + 1, (VIZ_MAX_FONTS - 1) * sizeof *a->fonts);
+        a->nfonts--;
+    }
+    a->fonts[a->nfonts++] = (viz_font){face, px, f};
+    return f;
+}
+
+int viz_app_has_display(viz_app *a) {
+    if (a->video) return a->video == 1;
+    const char *d = getenv("DISPLAY"), *wd = getenv("WAYLAND_DISPLAY"),
+               *drv = getenv("SDL_VIDEODRIVER");
+    if ((!d || !*d) && (!wd || !*wd) && (!drv || !*drv)) {
+        snprintf(a->err, sizeof a->err, "no display (DISPLAY and WAYLAND_DISPLAY are unset)");
+        a->video = -1;
+        return 0;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        snprintf(a->err, sizeof a->err, "no display: %s", SDL_GetError());
+        a->video = -1;
+        return 0;
+    }
+    a->video = 1;
+    return 1;
+}
+
+void app_push_event(viz_app *a, const viz_event *ev) {
+    if (a->evcount == VIZ_MAX_EVENTS) { /* nobody reads them: keep the newest */
+        a->evhead = (a->evhead + 1) % VIZ_MAX_EVENTS;
+        a->evcount--;
+    }
+    a->events[(a->evhead + a->evcount) % VIZ_MAX_EVENTS] = *ev;
+    a->evcount++;
+}
+
+int viz_app_next_event(viz_app *a, viz_event *ev) {
+    if (!a->evcount) return 0;
+    *ev = a->events[a->evhead];
+    a->evhead = (a->evhead + 1) % VIZ_MAX_EVENTS;
+    a->evcount--;
+    return 1;
+}
+
+/* Drops queued events of a window that is going away. */
+static void forget_events(viz_app *a, viz_window *w) {
+    int n = a->evcount, k = 0;
+    viz_event keep[VIZ_MAX_EVENTS];
+    for (int i = 0; i < n; i++) {
+        viz_event *e = &a->events[(a->evhead + i) % VIZ_MAX_EVENTS];
+        if (e->win != w) keep[k++] = *e;
+    }
+    a->evhead = 0, a->evcount = k;
+    memcpy(a->events, keep, (size_t)k * sizeof *keep);
+}
+
+int app_add_window(viz_app *a, viz_window *w) {
+    if (a->nwins == a->capwins) {
+        int cap = a->capwins ? 2 * a->capwins : 8;
+        viz_window **nw = realloc(a->wins, (size_t)cap * sizeof *nw);
+        if (!nw) return VIZ_ENOMEM;
+        a->wins = nw, a->capwins = cap;
+    }
+    a->wins[a->nwins++] = w;
+    return VIZ_OK;
+}
+
+void app_remove_window(viz_app *a, viz_window *w) {
+    for (int i = 0; i < a->nwins; i++)
+        if (a->wins[i] == w) {
+            memmove(a->wins + i, a->wins + i + 1, (size_t)(a->nwins - i - 1) * sizeof *a->wins);
+            a->nwins--;
+            break;
+        }
+    forget_events(a, w);
+}
+
+int viz_app_pump(viz_app *a, double now_ms) {
+    if (a->video != 1) return a->evcount;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        uint32_t id = 0;
+        switch (e.type) {
+        case SDL_WINDOWEVENT:
+            id = e.window.windowID;
+            break;
+        case SDL_KEYDOWN:
+            id = e.key.windowID;
+            break;
+        case SDL_MOUSEMOTION:
+            id = e.motion.windowID;
+            break;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+            id = e.button.windowID;
+            break;
+        default:
+            continue; /* SDL_QUIT included: closing windows never ends nnlab */
+        }
+        for (int i = 0; i < a->nwins; i++)
+            if (viz_window_id(a->wins[i]) == id) {
+                window_handle(a->wins[i], &e);
+                break;
+            }
+    }
+    for (int i = 0; i < a->nwins; i++) window_redraw(a->wins[i], now_ms);
+    return a->evcount;
+}

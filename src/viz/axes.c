@@ -1,0 +1,269 @@
+/* axes.c: what plots with data axes share: the theme, mapping data to pixels, the
+ * layout of title, tick labels and axis labels around the plot area (choosing as many
+ * ticks as fit without overlapping labels), the legend and the colour bar. */
+#include <math.h>
+#include <stdio.h>
+
+#include "vizint.h"
+
+void theme_make(viz_theme *t, double scale, int projector) {
+    if (!(scale > 0)) scale = 1;
+    double s = scale * (projector ? 1.4 : 1);
+    double l = scale * (projector ? 2 : 1);
+    t->scale = scale;
+    t->projector = projector;
+    t->font = (int)lround(15 * s);
+    t->small = (int)lround(13 * s);
+    t->title = (int)lround(17 * s);
+    t->line = 2.2 * l;
+    t->thin = 1.0 * l;
+    t->axis = 1.3 * l;
+    t->point = 4.0 * (projector ? 1.5 : 1) * scale;
+    t->pad = (int)lround(6 * s);
+    t->bg = viz_rgb(255, 255, 255);
+    t->fg = projector ? viz_rgb(0, 0, 0) : viz_rgb(26, 26, 26);
+    t->muted = projector ? viz_rgb(20, 20, 20) : viz_rgb(70, 70, 70);
+    t->grid = projector ? viz_rgb(200, 200, 200) : viz_rgb(228, 228, 228);
+    t->box = projector ? viz_rgb(0, 0, 0) : viz_rgb(60, 60, 60);
+}
+
+static double tr(const viz_axis *a, double v) {
+    return a->log ? log10(v) : v;
+}
+
+double frame_px(const viz_frame *f, double x) {
+    double a = tr(&f->ax, f->ax.min), b = tr(&f->ax, f->ax.max);
+    return f->x0 + (tr(&f->ax, x) - a) / (b - a) * (f->x1 - f->x0);
+}
+
+double frame_py(const viz_frame *f, double y) {
+    double a = tr(&f->ay, f->ay.min), b = tr(&f->ay, f->ay.max);
+    return f->y1 - (tr(&f->ay, y) - a) / (b - a) * (f->y1 - f->y0);
+}
+
+static double untr(const viz_axis *a, double u) {
+    return a->log ? pow(10, u) : u;
+}
+
+double frame_dx(const viz_frame *f, double px) {
+    double a = tr(&f->ax, f->ax.min), b = tr(&f->ax, f->ax.max);
+    return untr(&f->ax, a + (px - f->x0) / (f->x1 - f->x0) * (b - a));
+}
+
+double frame_dy(const viz_frame *f, double py) {
+    double a = tr(&f->ay, f->ay.min), b = tr(&f->ay, f->ay.max);
+    return untr(&f->ay, a + (f->y1 - py) / (f->y1 - f->y0) * (b - a));
+}
+
+static int make_ticks(const viz_axis *a, int maxn, double *out, double *step) {
+    *step = 0;
+    if (a->log) return ticks_log(a->min, a->max, maxn, out);
+    return ticks_nice(a->min, a->max, maxn, out, step);
+}
+
+static int tick_tail(const viz_theme *t) {
+    return (int)lround(5 * t->scale);
+}
+
+int title_height(viz_app *a, const viz_theme *t, const viz_panel *p) {
+    int w, h;
+    text_size(a, FONT_BOLD, t->title, p->label[VIZ_TITLE], &w, &h);
+    return h ? h + t->pad : 0;
+}
+
+void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int x1,
+                int y0) {
+    text_draw(cv, a, FONT_BOLD, t->title, p->label[VIZ_TITLE], (x0 + x1) / 2, y0,
+              ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+}
+
+/* Widest tick label of the y axis. */
+static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
+    int wmax = 0;
+    for (int i = 0; i < f->nyt; i++) {
+        char buf[32];
+        int w, h;
+        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
+        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        if (w > wmax) wmax = w;
+    }
+    return wmax;
+}
+
+/* True when the x tick labels, centred on their ticks, leave a gap between them. */
+static int xlabels_fit(viz_app *a, const viz_theme *t, const viz_frame *f) {
+    double prev_right = -1e9;
+    for (int i = 0; i < f->nxt; i++) {
+        char buf[32];
+        int w, h;
+        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
+        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        double c = frame_px(f, f->xt[i]);
+        if (c - w / 2.0 < prev_right + t->small) return 0;
+        prev_right = c + w / 2.0;
+    }
+    return 1;
+}
+
+void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
+                 int x1, int y1, int right) {
+    int fw, fh, sw, sh;
+    text_size(a, FONT_SANS, t->font, "Ag", &fw, &fh);
+    text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
+    int top = y0 + t->pad + title_height(a, t, p) + sh / 2;
+    int bottom = y1 - t->pad - sh - tick_tail(t) - t->pad / 2;
+    if (p->label[VIZ_XLABEL]) bottom -= fh + t->pad / 2;
+    if (bottom < top + 10) bottom = top + 10;
+    /* y ticks: about one per 3.5 lines of tick text */
+    int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
+    f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+    int left = x0 + t->pad + ylabels_width(a, t, f) + tick_tail(t) + t->pad / 2;
+    if (p->label[VIZ_YLABEL]) left += fh + t->pad / 2;
+    int rgt = x1 - t->pad - right - 2 * sw; /* room for half the last x tick label */
+    if (rgt < left + 10) rgt = left + 10;
+    f->x0 = left, f->x1 = rgt, f->y0 = top, f->y1 = bottom;
+    /* x ticks: start generous and drop until the labels do not overlap */
+    for (int nx = (rgt - left) / (4 * sw) + 1; nx >= 2; nx--) {
+        f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
+        if (xlabels_fit(a, t, f)) break;
+    }
+}
+
+static int inside(const viz_frame *f, double v, const viz_axis *a) {
+    double lo = fmin(a->min, a->max), hi = fmax(a->min, a->max), e = (hi - lo) * 1e-9;
+    (void)f;
+    return v >= lo - e && v <= hi + e;
+}
+
+void axes_grid(viz_canvas *cv, const viz_theme *t, const viz_frame *f) {
+    for (int i = 0; i < f->nxt; i++) {
+        if (!inside(f, f->xt[i], &f->ax)) continue;
+        double x = floor(frame_px(f, f->xt[i])) + 0.5;
+        cv_line(cv, x, f->y0, x, f->y1, t->thin, t->grid, 1);
+    }
+    for (int i = 0; i < f->nyt; i++) {
+        if (!inside(f, f->yt[i], &f->ay)) continue;
+        double y = floor(frame_py(f, f->yt[i])) + 0.5;
+        cv_line(cv, f->x0, y, f->x1, y, t->thin, t->grid, 1);
+    }
+}
+
+void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+               const viz_frame *f) {
+    int tail = tick_tail(t);
+    double ax = t->axis / 2;
+    cv_line(cv, f->x0 - ax, f->y1 + ax, f->x1, f->y1 + ax, t->axis, t->box, 1);
+    cv_line(cv, f->x0 - ax, f->y0, f->x0 - ax, f->y1 + ax, t->axis, t->box, 1);
+    char buf[32];
+    for (int i = 0; i < f->nxt; i++) {
+        if (!inside(f, f->xt[i], &f->ax)) continue;
+        double x = floor(frame_px(f, f->xt[i])) + 0.5;
+        cv_line(cv, x, f->y1, x, f->y1 + tail, t->axis, t->box, 1);
+        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
+        text_draw(cv, a, FONT_SANS, t->small, buf, (int)x, f->y1 + tail + 1,
+                  ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+    }
+    for (int i = 0; i < f->nyt; i++) {
+        if (!inside(f, f->yt[i], &f->ay)) continue;
+        double y = floor(frame_py(f, f->yt[i])) + 0.5;
+        cv_line(cv, f->x0 - tail, y, f->x0, y, t->axis, t->box, 1);
+        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
+        text_draw(cv, a, FONT_SANS, t->small, buf, f->x0 - tail - t->pad / 2, (int)y,
+                  ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
+    }
+    int w, h;
+    if (p->label[VIZ_XLABEL]) {
+        text_size(a, FONT_SANS, t->small, "0", &w, &h);
+        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_XLABEL], (f->x0 + f->x1) / 2,
+                  f->y1 + tail + h + t->pad / 2, ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+    }
+    if (p->label[VIZ_YLABEL]) {
+        int lw = ylabels_width(a, t, f);
+        text_size(a, FONT_SANS, t->font, "Ag", &w, &h);
+        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_YLABEL],
+                  f->x0 - tail - t->pad / 2 - lw - t->pad / 2, (f->y0 + f->y1) / 2,
+                  ALIGN_RIGHT | ALIGN_MIDDLE, t->fg, 1);
+    }
+}
+
+void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                 const char *const *names, const uint32_t *cols, int n, int lines) {
+    if (n <= 0) return;
+    int wmax = 0, h = 0, w;
+    for (int i = 0; i < n; i++) {
+        text_size(a, FONT_SANS, t->small, names[i], &w, &h);
+        if (w > wmax) wmax = w;
+    }
+    text_size(a, FONT_SANS, t->small, "Ag", &w, &h);
+    int sample = (int)lround(22 * t->scale), pad = t->pad;
+    int bw = pad + sample + pad + wmax + pad, bh = pad + n * h + pad;
+    int bx = f->x1 - bw - pad, by = f->y0 + pad;
+    cv_blend_rect(cv, bx, by, bw, bh, t->bg, 0.88);
+    cv_line(cv, bx + 0.5, by + 0.5, bx + bw - 0.5, by + 0.5, 1, t->grid, 1);
+    cv_line(cv, bx + bw - 0.5, by + 0.5, bx + bw - 0.5, by + bh - 0.5, 1, t->grid, 1);
+    cv_line(cv, bx + 0.5, by + bh - 0.5, bx + bw - 0.5, by + bh - 0.5, 1, t->grid, 1);
+    cv_line(cv, bx + 0.5, by + 0.5, bx + 0.5, by + bh - 0.5, 1, t->grid, 1);
+    for (int i = 0; i < n; i++) {
+        double cy = by + pad + i * h + h / 2.0;
+        if (lines)
+            cv_line(cv, bx + pad, cy, bx + pad + sample, cy, t->line * 1.3, cols[i], 1);
+        else
+            cv_disc(cv, bx + pad + sample / 2.0, cy, t->point * 1.2, cols[i]);
+        text_draw(cv, a, FONT_SANS, t->small, names[i], bx + 2 * pad + sample, (int)cy,
+                  ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
+    }
+}
+
+static int bar_ticks(double lo, double hi, int log, int maxn, double *out, double *step) {
+    viz_axis ax = {lo, hi, log};
+    return make_ticks(&ax, maxn, out, step);
+}
+
+int colorbar_width(viz_app *a, const viz_theme *t, double lo, double hi, int log) {
+    double tk[VIZ_MAX_TICKS], step;
+    int n = bar_ticks(lo, hi, log, 8, tk, &step), wmax = 0, w, h;
+    char buf[32];
+    for (int i = 0; i < n; i++) {
+        tick_format(tk[i], step, log, buf, sizeof buf);
+        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        if (w > wmax) wmax = w;
+    }
+    return 2 * t->pad + (int)lround(16 * t->scale) + tick_tail(t) + t->pad / 2 + wmax;
+}
+
+void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f, int x,
+                   int bw, viz_map m, double lo, double hi, int log, const double *levels,
+                   int nlevels) {
+    int y0 = f->y0, y1 = f->y1;
+    double l0 = log ? log10(lo) : lo, l1 = log ? log10(hi) : hi;
+    for (int y = y0; y < y1; y++) {
+        double u = 1 - (y + 0.5 - y0) / (y1 - y0);
+        cv_fill_rect(cv, x, y, bw, 1, cmap_apply(m, u));
+    }
+    /* contour levels as white-edged dark marks across the bar */
+    for (int i = 0; i < nlevels; i++) {
+        double v = log ? log10(levels[i]) : levels[i];
+        double y = y1 - (v - l0) / (l1 - l0) * (y1 - y0);
+        if (y >= y0 && y <= y1) cv_line(cv, x, y, x + bw, y, t->thin, t->fg, 0.8);
+    }
+    cv_line(cv, x - 0.5, y0 - 0.5, x + bw + 0.5, y0 - 0.5, 1, t->box, 1);
+    cv_line(cv, x - 0.5, y1 + 0.5, x + bw + 0.5, y1 + 0.5, 1, t->box, 1);
+    cv_line(cv, x - 0.5, y0 - 0.5, x - 0.5, y1 + 0.5, 1, t->box, 1);
+    cv_line(cv, x + bw + 0.5, y0 - 0.5, x + bw + 0.5, y1 + 0.5, 1, t->box, 1);
+    double tk[VIZ_MAX_TICKS], step;
+    int sw, sh;
+    text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
+    int maxn = (int)((y1 - y0) / (3.0 * sh)) + 1;
+    int n = bar_ticks(lo, hi, log, maxn < 2 ? 2 : maxn, tk, &step);
+    char buf[32];
+    for (int i = 0; i < n; i++) {
+        double v = log ? log10(tk[i]) : tk[i];
+        if (v < fmin(l0, l1) - 1e-9 * fabs(l1 - l0) || v > fmax(l0, l1) + 1e-9 * fabs(l1 - l0))
+            continue;
+        double y = floor(y1 - (v - l0) / (l1 - l0) * (y1 - y0)) + 0.5;
+        cv_line(cv, x + bw, y, x + bw + tick_tail(t), y, t->axis, t->box, 1);
+        tick_format(tk[i], step, log, buf, sizeof buf);
+        text_draw(cv, a, FONT_SANS, t->small, buf, x + bw + tick_tail(t) + t->pad / 2, (int)y,
+                  ALIGN_LEFT | ALIGN_MIDDLE, t->muted, 0);
+    }
+}

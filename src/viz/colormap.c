@@ -1,0 +1,58 @@
+/* colormap.c: colour maps for values (viridis-like sequential, a blue-white-red
+ * diverging map for signed values, gray) and the Okabe-Ito palette for series and
+ * classes. Maps interpolate linearly between 11 samples of the reference maps. */
+#include <math.h>
+
+#include "vizint.h"
+
+/* matplotlib's viridis at t = 0, 0.1, ..., 1: perceptually uniform, colour-blind safe,
+ * readable in gray. */
+static const uint32_t viridis[11] = {0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c,
+                                     0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725};
+/* ColorBrewer RdBu reversed: blue for negative, red for positive, near white at 0. */
+static const uint32_t diverging[11] = {0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
+                                       0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f};
+/* Okabe & Ito (2008): blue, vermillion, bluish green, reddish purple, orange, sky blue,
+ * black, yellow. Yellow is last because it vanishes on white under a projector. */
+static const uint32_t okabe_ito[8] = {0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7,
+                                      0xe69f00, 0x56b4e9, 0x000000, 0xf0e442};
+
+static uint32_t sample(const uint32_t *tab, double t) {
+    if (!(t >= 0)) t = 0; /* NaN maps to the low end */
+    if (t > 1) t = 1;
+    double u = t * 10;
+    int i = (int)floor(u);
+    if (i >= 10) i = 9;
+    return viz_mix(tab[i] | 0xff000000u, tab[i + 1] | 0xff000000u, u - i);
+}
+
+uint32_t cmap_viridis(double t) {
+    return sample(viridis, t);
+}
+
+uint32_t cmap_diverging(double t) {
+    return sample(diverging, t);
+}
+
+uint32_t cmap_gray(double t) {
+    if (!(t >= 0)) t = 0;
+    if (t > 1) t = 1;
+    int v = (int)(t * 255 + 0.5);
+    return viz_rgb(v, v, v);
+}
+
+uint32_t cmap_apply(viz_map m, double t) {
+    switch (m) {
+    case VIZ_MAP_DIVERGING:
+        return cmap_diverging(t);
+    case VIZ_MAP_GRAY:
+        return cmap_gray(t);
+    default:
+        return cmap_viridis(t);
+    }
+}
+
+uint32_t cmap_series(int i) {
+    if (i < 0) i = -i;
+    return okabe_ito[i % 8] | 0xff000000u;
+}

@@ -1,0 +1,93 @@
+/* plot_bars.c: grouped bars with category labels under each group (class
+ * probabilities, gradient norm per layer) and histograms on a numeric x axis. */
+#include <math.h>
+
+#include "vizint.h"
+
+static void y_range(const viz_panel *p, viz_axis *ay) {
+    double lo = 0, hi = 0;
+    size_t n = (size_t)p->ngroups * p->nbseries;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(p->bars[i])) lo = fmin(lo, p->bars[i]), hi = fmax(hi, p->bars[i]);
+    if (hi == lo) hi = lo + 1;
+    double pad = (hi - lo) * 0.05; /* bars start at zero: pad only away from it */
+    *ay = (viz_axis){lo < 0 ? lo - pad : 0, hi > 0 ? hi + pad : 0, 0};
+    if (p->fix[1][0] < p->fix[1][1]) ay->min = p->fix[1][0], ay->max = p->fix[1][1];
+}
+
+static void hist(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_frame *f) {
+    f->ax = (viz_axis){p->hlo, p->hhi, 0};
+    y_range(p, &f->ay);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+    axes_grid(cv, t, f);
+    double bw = (p->hhi - p->hlo) / p->ngroups;
+    uint32_t col = cmap_series(0);
+    for (int b = 0; b < p->ngroups; b++) {
+        int xa = (int)lround(frame_px(f, p->hlo + b * bw));
+        int xb = (int)lround(frame_px(f, p->hlo + (b + 1) * bw));
+        int ya = (int)lround(frame_py(f, p->bars[b])), yb = (int)lround(frame_py(f, 0));
+        /* one pixel gap between bins when they are wide enough to afford it */
+        cv_fill_rect(cv, xa, ya, xb - xa - (xb - xa > 4), yb - ya, col);
+    }
+}
+
+void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    viz_frame *f = &lay->f;
+    int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1;
+    lay->has = p->bars != NULL;
+    if (!p->bars) {
+        title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+        return;
+    }
+    if (p->kind == VIZ_HIST) {
+        hist(cv, a, t, p, f);
+    } else {
+        /* groups at x = 1..ngroups; category labels replace the numeric x ticks */
+        f->ax = (viz_axis){0.5, p->ngroups + 0.5, 0};
+        y_range(p, &f->ay);
+        axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+        f->nxt = 0;
+        axes_grid(cv, t, f);
+        double gw = (f->x1 - f->x0) / (double)p->ngroups, inner = gw * 0.8 / p->nbseries;
+        int sw, sh;
+        text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
+        int every = 1; /* label every k-th group when labels would collide */
+        if (p->glabels) {
+            int wmax = 0, w, h;
+            for (int g = 0; g < p->ngroups; g++) {
+                text_size(a, FONT_SANS, t->small, p->glabels[g], &w, &h);
+                if (w > wmax) wmax = w;
+            }
+            while (every * gw < wmax + t->pad && every < p->ngroups) every++;
+        }
+        for (int g = 0; g < p->ngroups; g++) {
+            double gx = f->x0 + g * gw + gw * 0.1;
+            for (int s = 0; s < p->nbseries; s++) {
+                float v = p->bars[(size_t)g * p->nbseries + s];
+                int xa = (int)lround(gx + s * inner), xb = (int)lround(gx + (s + 1) * inner);
+                int ya = (int)lround(frame_py(f, fmax(v, 0))),
+                    yb = (int)lround(frame_py(f, fmin(v, 0)));
+                cv_fill_rect(cv, xa, ya, xb - xa - (p->nbseries > 1 && xb - xa > 4), yb - ya,
+                             cmap_series(s));
+            }
+            if (p->glabels && g % every == 0)
+                text_draw(cv, a, FONT_SANS, t->small, p->glabels[g], (int)(f->x0 + (g + 0.5) * gw),
+                          f->y1 + (int)lround(5 * t->scale) + 1, ALIGN_CENTER | ALIGN_TOP, t->muted,
+                          0);
+        }
+    }
+    if (f->ay.min < 0) { /* the zero line, when bars go both ways */
+        double y = floor(frame_py(f, 0)) + 0.5;
+        cv_line(cv, f->x0, y, f->x1, y, t->axis, t->box, 1);
+    }
+    axes_draw(cv, a, t, p, f);
+    if (p->kind == VIZ_BARS && p->nbseries > 1 && p->snames) {
+        const char *names[32];
+        uint32_t cols[32];
+        int n = p->nbseries < 32 ? p->nbseries : 32;
+        for (int s = 0; s < n; s++)
+            names[s] = p->snames[s] ? p->snames[s] : "", cols[s] = cmap_series(s);
+        legend_draw(cv, a, t, f, names, cols, n, 0);
+    }
+    title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+}

@@ -1,0 +1,253 @@
+/* plot_field.c: a scalar grid as a heat map with a colour bar and contour lines, or a
+ * multi-class grid (hue per class, lightness by confidence), with points and
+ * trajectories (series, with a moving head) on top. Also the point markers that
+ * scatter plots share. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vizint.h"
+
+typedef struct {
+    double *xy; /* segments x0 y0 x1 y1 in pixels */
+    size_t n, cap;
+    const viz_frame *f;
+    const viz_panel *p;
+} segs;
+
+static void collect(void *ud, double x0, double y0, double x1, double y1) {
+    segs *s = ud;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        double *nxy = realloc(s->xy, cap * 4 * sizeof *nxy);
+        if (!nxy) return;
+        s->xy = nxy, s->cap = cap;
+    }
+    const viz_panel *p = s->p;
+    double sx = (p->gx1 - p->gx0) / (p->gw - 1), sy = (p->gy1 - p->gy0) / (p->gh - 1);
+    double *o = &s->xy[4 * s->n++];
+    o[0] = frame_px(s->f, p->gx0 + x0 * sx), o[1] = frame_py(s->f, p->gy0 + y0 * sy);
+    o[2] = frame_px(s->f, p->gx0 + x1 * sx), o[3] = frame_py(s->f, p->gy0 + y1 * sy);
+}
+
+/* Bilinear sample of channel c of the grid at fractional grid coordinates. */
+static double sample(const viz_panel *p, double gi, double gj, int c) {
+    if (gi < 0) gi = 0;
+    if (gj < 0) gj = 0;
+    if (gi > p->gw - 1) gi = p->gw - 1;
+    if (gj > p->gh - 1) gj = p->gh - 1;
+    int i = (int)gi, j = (int)gj;
+    if (i > p->gw - 2) i = p->gw - 2;
+    if (j > p->gh - 2) j = p->gh - 2;
+    double u = gi - i, v = gj - j;
+    int k = p->gk;
+    const float *g = p->grid;
+    double a = g[((size_t)j * p->gw + i) * k + c], b = g[((size_t)j * p->gw + i + 1) * k + c];
+    double d = g[((size_t)(j + 1) * p->gw + i) * k + c];
+    double e = g[((size_t)(j + 1) * p->gw + i + 1) * k + c];
+    return (a * (1 - u) + b * u) * (1 - v) + (d * (1 - u) + e * u) * v;
+}
+
+/* Value range of a scalar grid, and how to colour it. */
+typedef struct {
+    double lo, hi;
+    int log;
+    viz_map map;
+} field_scale;
+
+static field_scale field_range(const viz_panel *p) {
+    field_scale s = {INFINITY, -INFINITY, 0, p->map};
+    size_t n = (size_t)p->gw * p->gh;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(p->grid[i])) s.lo = fmin(s.lo, p->grid[i]), s.hi = fmax(s.hi, p->grid[i]);
+    if (!(s.lo <= s.hi)) s.lo = 0, s.hi = 1;
+    if (s.hi == s.lo) s.lo -= 0.5, s.hi += 0.5;
+    if (s.map == VIZ_MAP_AUTO) s.map = s.lo < 0 && s.hi > 0 ? VIZ_MAP_DIVERGING : VIZ_MAP_VIRIDIS;
+    if (s.map == VIZ_MAP_DIVERGING && s.lo < 0 && s.hi > 0) { /* white stays at zero */
+        double m = fmax(-s.lo, s.hi);
+        s.lo = -m, s.hi = m;
+    }
+    s.log = s.lo > 0 && s.hi / s.lo > 1000;
+    return s;
+}
+
+static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
+                      const field_scale *s) {
+    uint32_t lut[256];
+    for (int i = 0; i < 256; i++) lut[i] = cmap_apply(s->map, i / 255.0);
+    double l0 = s->log ? log10(s->lo) : s->lo, l1 = s->log ? log10(s->hi) : s->hi;
+    int x0 = f->x0 > cv->cx0 ? f->x0 : cv->cx0, x1 = f->x1 < cv->cx1 ? f->x1 : cv->cx1;
+    int y0 = f->y0 > cv->cy0 ? f->y0 : cv->cy0, y1 = f->y1 < cv->cy1 ? f->y1 : cv->cy1;
+    double sx = (p->gw - 1) / (p->gx1 - p->gx0), sy = (p->gh - 1) / (p->gy1 - p->gy0);
+    for (int y = y0; y < y1; y++) {
+        double gj = (frame_dy(f, y + 0.5) - p->gy0) * sy;
+        for (int x = x0; x < x1; x++) {
+            double gi = (frame_dx(f, x + 0.5) - p->gx0) * sx;
+            uint32_t col;
+            if (p->gk == 1) {
+                double v = sample(p, gi, gj, 0);
+                if (s->log) v = v > 0 ? log10(v) : l0;
+                int k = (int)((v - l0) / (l1 - l0) * 255 + 0.5);
+                col = isfinite(v) ? lut[k < 0 ? 0 : k > 255 ? 255 : k] : viz_rgb(200, 200, 200);
+            } else { /* hue of the likeliest class, paler where the net is unsure */
+                int best = 0;
+                double bp = -INFINITY;
+                for (int c = 0; c < p->gk; c++) {
+                    double pc = sample(p, gi, gj, c);
+                    if (pc > bp) bp = pc, best = c;
+                }
+                double conf = (bp - 1.0 / p->gk) / (1 - 1.0 / p->gk);
+                conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+                col = viz_mix(viz_rgb(255, 255, 255), cmap_series(best), 0.15 + 0.55 * conf);
+            }
+            cv->px[(size_t)y * cv->w + x] = col;
+        }
+    }
+}
+
+static void draw_contours(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
+                          const viz_frame *f, const double *levels, int n) {
+    segs s = {NULL, 0, 0, f, p};
+    float *g = p->grid, *tmp = NULL;
+    if (p->gk == 2) { /* two classes: the decision boundary p1 = 0.5 */
+        size_t m = (size_t)p->gw * p->gh;
+        if (!(tmp = malloc(m * sizeof *tmp))) return;
+        for (size_t i = 0; i < m; i++) tmp[i] = p->grid[2 * i + 1];
+        g = tmp;
+    }
+    for (int l = 0; l < n; l++) contour_level(g, p->gw, p->gh, levels[l], collect, &s);
+    free(tmp);
+    /* a pale halo under a dark line reads on both ends of the colour map */
+    double wd = t->thin * (p->gk == 2 ? 2.2 : 1.6);
+    for (size_t i = 0; i < s.n; i++) {
+        double *o = &s.xy[4 * i];
+        cv_line(cv, o[0], o[1], o[2], o[3], wd + 2 * t->scale, viz_rgb(255, 255, 255), 0.45);
+    }
+    for (size_t i = 0; i < s.n; i++) {
+        double *o = &s.xy[4 * i];
+        cv_line(cv, o[0], o[1], o[2], o[3], wd, viz_rgb(20, 20, 20), 0.85);
+    }
+    free(s.xy);
+}
+
+void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                 const viz_frame *f) {
+    double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
+    uint32_t white = viz_rgb(255, 255, 255);
+    for (size_t i = 0; i < p->npts; i++) {
+        double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
+        if (!isfinite(x) || !isfinite(y)) continue;
+        uint32_t col = cmap_series(p->ptcls[i]);
+        if (p->pthollow[i]) { /* test points: a ring, white-edged */
+            cv_ring(cv, x, y, r, r * 0.55 + 2 * edge, white);
+            cv_ring(cv, x, y, r, r * 0.55, col);
+        } else {
+            cv_disc(cv, x, y, r + edge, white);
+            cv_disc(cv, x, y, r, col);
+        }
+        if (p->ptlabel && p->ptlabel[i])
+            text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], (int)(x + r + t->pad / 2), (int)y,
+                      ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
+    }
+}
+
+static void draw_trajectories(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                              const viz_frame *f) {
+    const char *names[64];
+    uint32_t cols[64];
+    int n = 0;
+    for (int s = 0; s < p->nseries; s++) {
+        const viz_series *se = &p->series[s];
+        uint32_t col = cmap_series(s);
+        double *xy = malloc((se->n ? se->n : 1) * 2 * sizeof *xy);
+        if (!xy) continue;
+        for (size_t i = 0; i < se->n; i++)
+            xy[2 * i] = frame_px(f, se->x[i]), xy[2 * i + 1] = frame_py(f, se->y[i]);
+        cv_polyline(cv, xy, se->n, t->line + 2 * t->scale, viz_rgb(255, 255, 255), 0.6);
+        cv_polyline(cv, xy, se->n, t->line, col, 1);
+        if (se->n) { /* the head: where the optimizer is now */
+            cv_disc(cv, xy[2 * se->n - 2], xy[2 * se->n - 1], t->point * 1.6 + 1.5 * t->scale,
+                    viz_rgb(255, 255, 255));
+            cv_disc(cv, xy[2 * se->n - 2], xy[2 * se->n - 1], t->point * 1.6, col);
+        }
+        free(xy);
+        if (n < 64) names[n] = se->name, cols[n++] = col;
+    }
+    legend_draw(cv, a, t, f, names, cols, n, 1);
+}
+
+void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    viz_frame *f = &lay->f;
+    int has = p->grid != NULL;
+    f->ax = (viz_axis){has ? p->gx0 : 0, has ? p->gx1 : 1, 0};
+    f->ay = (viz_axis){has ? p->gy0 : 0, has ? p->gy1 : 1, 0};
+    if (!has && p->npts) { /* points alone: fit them */
+        f->ax.min = f->ay.min = INFINITY, f->ax.max = f->ay.max = -INFINITY;
+        for (size_t i = 0; i < p->npts; i++)
+            f->ax.min = fmin(f->ax.min, p->ptx[i]), f->ax.max = fmax(f->ax.max, p->ptx[i]),
+            f->ay.min = fmin(f->ay.min, p->pty[i]), f->ay.max = fmax(f->ay.max, p->pty[i]);
+        range_nice(&f->ax.min, &f->ax.max, 0);
+        range_nice(&f->ay.min, &f->ay.max, 0);
+    }
+    for (int ax = 0; ax < 2; ax++) {
+        viz_axis *A = ax ? &f->ay : &f->ax;
+        if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
+    }
+    field_scale s = {0, 1, 0, VIZ_MAP_VIRIDIS};
+    int scalar = has && p->gk == 1;
+    if (scalar) s = field_range(p);
+    int bar = scalar ? colorbar_width(a, t, s.lo, s.hi, s.log) : 0;
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar);
+    lay->has = 1;
+    if (has)
+        draw_heat(cv, p, f, &s);
+    else
+        axes_grid(cv, t, f);
+    double levels[256];
+    int nl = 0;
+    if (scalar && p->nlevels > 0) {
+        nl = p->nlevels;
+        memcpy(levels, p->levels, (size_t)nl * sizeof *levels);
+    } else if (scalar) {
+        nl = contour_auto_levels(s.lo, s.hi, p->nauto, levels);
+    } else if (has && p->gk == 2) {
+        levels[0] = 0.5, nl = 1;
+    }
+    int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
+    cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
+    if (has && nl) draw_contours(cv, t, p, f, levels, nl);
+    points_draw(cv, a, t, p, f);
+    draw_trajectories(cv, a, t, p, f);
+    cv_clip(cv, cx0, cy0, cx1, cy1);
+    axes_draw(cv, a, t, p, f);
+    if (scalar)
+        colorbar_draw(cv, a, t, f, f->x1 + 2 * t->pad, (int)lround(16 * t->scale), s.map, s.lo,
+                      s.hi, s.log, levels, p->gk == 1 ? nl : 0);
+    title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+}
+
+int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+    const viz_frame *f = &lay->f;
+    if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return 0;
+    double x = frame_dx(f, px + 0.5), y = frame_dy(f, py + 0.5);
+    if ((p->kind == VIZ_FIELD) && p->grid && x >= p->gx0 && x <= p->gx1 && y >= p->gy0 &&
+        y <= p->gy1) {
+        double gi = (x - p->gx0) / (p->gx1 - p->gx0) * (p->gw - 1);
+        double gj = (y - p->gy0) / (p->gy1 - p->gy0) * (p->gh - 1);
+        if (p->gk == 1) {
+            snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, sample(p, gi, gj, 0));
+        } else {
+            int best = 0;
+            double bp = -INFINITY;
+            for (int c = 0; c < p->gk; c++) {
+                double pc = sample(p, gi, gj, c);
+                if (pc > bp) bp = pc, best = c;
+            }
+            snprintf(buf, n, "x %.4g  y %.4g  class %d (%.0f%%)", x, y, best + 1, 100 * bp);
+        }
+        return 1;
+    }
+    snprintf(buf, n, "x %.4g  y %.4g", x, y);
+    return 1;
+}

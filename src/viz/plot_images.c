@@ -1,0 +1,108 @@
+/* plot_images.c: a grid of small images (filters, feature maps, samples) with a caption
+ * under each; one normalisation shared by all images or one per image; signed values
+ * on the diverging map centred on zero, others in gray, 3 channels as RGB. */
+#include <math.h>
+
+#include "vizint.h"
+
+static int has_captions(const viz_panel *p) {
+    for (int i = 0; i < p->in; i++)
+        if (p->caption[i] && p->caption[i][0]) return 1;
+    return 0;
+}
+
+/* Columns that give the images the largest scale in a W x H area. */
+static int best_cols(const viz_panel *p, int W, int H, int gap, int caph, double *scale) {
+    int best = 1;
+    double bs = 0;
+    int c0 = p->icols > 0 ? p->icols : 1, c1 = p->icols > 0 ? p->icols : p->in;
+    for (int c = c0; c <= c1; c++) {
+        int rows = (p->in + c - 1) / c;
+        double cw = (W - (c + 1.0) * gap) / c, chh = (H - (rows + 1.0) * gap) / rows - caph;
+        double s = fmin(cw / p->iw, chh / p->ih);
+        if (s > bs) bs = s, best = c;
+    }
+    *scale = bs;
+    return best;
+}
+
+int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
+                int i, int *rx, int *ry, int *rw, int *rh) {
+    if (i < 0 || i >= p->in) return 0;
+    int gap = t->pad, cw, ch = 0;
+    if (has_captions(p)) text_size(a, FONT_SANS, t->small, "Ag", &cw, &ch);
+    double s;
+    int cols = best_cols(p, x1 - x0, y1 - y0, gap, ch, &s);
+    if (s <= 0) s = 0.01;
+    if (s >= 1) s = floor(s); /* whole pixels per image pixel: no uneven blocks */
+    int rows = (p->in + cols - 1) / cols;
+    int iw = (int)(p->iw * s), ih = (int)(p->ih * s);
+    int cellw = iw + gap, cellh = ih + ch + gap;
+    /* centre the grid in the area */
+    int gx = x0 + (x1 - x0 - cols * cellw + gap) / 2, gy = y0 + (y1 - y0 - rows * cellh + gap) / 2;
+    *rx = gx + (i % cols) * cellw;
+    *ry = gy + (i / cols) * cellh;
+    *rw = iw, *rh = ih;
+    return 1;
+}
+
+static void minmax(const float *v, size_t n, double *lo, double *hi) {
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i])) *lo = fmin(*lo, v[i]), *hi = fmax(*hi, v[i]);
+    if (!(*lo <= *hi)) *lo = 0, *hi = 1;
+}
+
+void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    int x0 = cv->cx0, y0 = cv->cy0, x1 = cv->cx1, y1 = cv->cy1;
+    lay->has = 0;
+    title_draw(cv, a, t, p, x0, x1, y0 + t->pad);
+    if (!p->img) return;
+    int top = y0 + t->pad + title_height(a, t, p);
+    size_t per = (size_t)p->ih * p->iw * p->ic;
+    double glo, ghi;
+    minmax(p->img, per * p->in, &glo, &ghi);
+    for (int i = 0; i < p->in; i++) {
+        int rx, ry, rw, rh;
+        if (!images_cell(a, t, p, x0 + t->pad, top, x1 - t->pad, y1 - t->pad, i, &rx, &ry, &rw,
+                         &rh))
+            continue;
+        const float *im = p->img + per * i;
+        double lo = glo, hi = ghi;
+        if (!p->ishared) minmax(im, per, &lo, &hi);
+        viz_map m = p->map;
+        if (m == VIZ_MAP_AUTO) m = lo < 0 && p->ic == 1 ? VIZ_MAP_DIVERGING : VIZ_MAP_GRAY;
+        if (m == VIZ_MAP_DIVERGING) { /* zero stays white */
+            double mm = fmax(fabs(lo), fabs(hi));
+            lo = -mm, hi = mm;
+        }
+        double span = hi > lo ? hi - lo : 1;
+        for (int y = 0; y < rh; y++) {
+            int r = y * p->ih / rh;
+            for (int x = 0; x < rw; x++) {
+                int c = x * p->iw / rw;
+                const float *px = im + ((size_t)r * p->iw + c) * p->ic;
+                uint32_t col;
+                if (p->ic == 3) {
+                    int rgb[3];
+                    for (int k = 0; k < 3; k++) {
+                        double u = (px[k] - lo) / span;
+                        rgb[k] = (int)((u < 0 ? 0 : u > 1 ? 1 : u) * 255 + 0.5);
+                    }
+                    col = viz_rgb(rgb[0], rgb[1], rgb[2]);
+                } else {
+                    col = cmap_apply(m, (px[0] - lo) / span);
+                }
+                cv_fill_rect(cv, rx + x, ry + y, 1, 1, col);
+            }
+        }
+        /* a hairline frame so white-on-white and black-on-black images keep their edge */
+        cv_line(cv, rx - 0.5, ry - 0.5, rx + rw + 0.5, ry - 0.5, 1, t->grid, 1);
+        cv_line(cv, rx - 0.5, ry + rh + 0.5, rx + rw + 0.5, ry + rh + 0.5, 1, t->grid, 1);
+        cv_line(cv, rx - 0.5, ry - 0.5, rx - 0.5, ry + rh + 0.5, 1, t->grid, 1);
+        cv_line(cv, rx + rw + 0.5, ry - 0.5, rx + rw + 0.5, ry + rh + 0.5, 1, t->grid, 1);
+        if (p->caption[i])
+            text_draw(cv, a, FONT_SANS, t->small, p->caption[i], rx + rw / 2, ry + rh + 1,
+                      ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+    }
+}

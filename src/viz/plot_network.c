@@ -1,0 +1,86 @@
+/* plot_network.c: a network diagram: layers as columns of nodes, edges coloured by the
+ * sign of their weight (diverging map) and thickened by its size, optionally a tiny heat
+ * map inside each node (what the neuron computes over the input plane). */
+#include <math.h>
+#include <stdio.h>
+
+#include "vizint.h"
+
+void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    lay->has = 0;
+    int x0 = cv->cx0, x1 = cv->cx1, y1 = cv->cy1;
+    title_draw(cv, a, t, p, x0, x1, cv->cy0 + t->pad);
+    if (!p->nlayers) return;
+    int sw, sh;
+    text_size(a, FONT_SANS, t->small, "Ag", &sw, &sh);
+    int top = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
+    int bottom = y1 - 2 * t->pad - sh;
+    int maxn = 1;
+    for (int l = 0; l < p->nlayers; l++) maxn = p->sizes[l] > maxn ? p->sizes[l] : maxn;
+    double colw = (x1 - x0) / (double)p->nlayers, rowh = (bottom - top) / (double)maxn;
+    double node = fmin(fmin(colw * 0.3, rowh * 0.8), 64 * t->scale);
+    if (node < 3) node = 3;
+    /* node centres */
+    double cx[64], cy0[64], dy[64];
+    for (int l = 0; l < p->nlayers; l++) {
+        cx[l] = x0 + (l + 0.5) * colw;
+        dy[l] = rowh;
+        cy0[l] = (top + bottom) / 2.0 - (p->sizes[l] - 1) * rowh / 2;
+    }
+    double wmax = 0;
+    for (size_t i = 0; i < p->nweights; i++) wmax = fmax(wmax, fabs(p->weights[i]));
+    size_t off = 0;
+    for (int l = 0; l + 1 < p->nlayers; l++) {
+        int ni = p->sizes[l], nj = p->sizes[l + 1];
+        for (int i = 0; i < ni; i++)
+            for (int j = 0; j < nj; j++) {
+                double x0e = cx[l] + node / 2, y0e = cy0[l] + i * dy[l];
+                double x1e = cx[l + 1] - node / 2, y1e = cy0[l + 1] + j * dy[l + 1];
+                if (p->weights && wmax > 0) {
+                    double w = p->weights[off + (size_t)i * nj + j] / wmax;
+                    /* weak weights fade towards the white of the map's centre */
+                    cv_line(cv, x0e, y0e, x1e, y1e, t->thin * 0.6 + 4 * t->scale * fabs(w),
+                            cmap_diverging(0.5 + 0.5 * w), 0.9);
+                } else {
+                    cv_line(cv, x0e, y0e, x1e, y1e, t->thin, t->grid, 1);
+                }
+            }
+        off += (size_t)ni * nj;
+    }
+    double mabs = 0;
+    size_t nm = (size_t)p->nmaps * p->mapres * p->mapres;
+    for (size_t i = 0; i < nm; i++) mabs = fmax(mabs, fabs(p->maps[i]));
+    int k = 0;
+    for (int l = 0; l < p->nlayers; l++) {
+        for (int i = 0; i < p->sizes[l]; i++, k++) {
+            double x = cx[l], y = cy0[l] + i * dy[l];
+            if (p->maps && k < p->nmaps && mabs > 0) {
+                int n = (int)node, res = p->mapres;
+                const float *m = p->maps + (size_t)k * res * res;
+                int bx = (int)lround(x - node / 2), by = (int)lround(y - node / 2);
+                for (int yy = 0; yy < n; yy++)
+                    for (int xx = 0; xx < n; xx++) {
+                        int r = (n - 1 - yy) * res / n, c = xx * res / n; /* row 0 at bottom */
+                        double v = m[(size_t)r * res + c] / mabs;
+                        cv_fill_rect(cv, bx + xx, by + yy, 1, 1, cmap_diverging(0.5 + 0.5 * v));
+                    }
+                cv_line(cv, bx - 0.5, by - 0.5, bx + n + 0.5, by - 0.5, t->thin, t->box, 1);
+                cv_line(cv, bx - 0.5, by + n + 0.5, bx + n + 0.5, by + n + 0.5, t->thin, t->box, 1);
+                cv_line(cv, bx - 0.5, by - 0.5, bx - 0.5, by + n + 0.5, t->thin, t->box, 1);
+                cv_line(cv, bx + n + 0.5, by - 0.5, bx + n + 0.5, by + n + 0.5, t->thin, t->box, 1);
+            } else {
+                cv_disc(cv, x, y, node / 2, t->box);
+                cv_disc(cv, x, y, node / 2 - t->axis, viz_rgb(255, 255, 255));
+            }
+        }
+        char buf[32];
+        if (l == 0)
+            snprintf(buf, sizeof buf, "input %d", p->sizes[l]);
+        else if (l == p->nlayers - 1)
+            snprintf(buf, sizeof buf, "output %d", p->sizes[l]);
+        else
+            snprintf(buf, sizeof buf, "%d", p->sizes[l]);
+        text_draw(cv, a, FONT_SANS, t->small, buf, (int)cx[l], bottom + t->pad,
+                  ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+    }
+}

@@ -1,0 +1,70 @@
+/* plot_scatter.c: points with class colours and optional text labels (2-D codes,
+ * word maps) on autoscaled axes, and the text readout panel. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vizint.h"
+
+void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    viz_frame *f = &lay->f;
+    f->ax = (viz_axis){INFINITY, -INFINITY, p->xlog};
+    f->ay = (viz_axis){INFINITY, -INFINITY, p->ylog};
+    int maxcls = 0;
+    for (size_t i = 0; i < p->npts; i++) {
+        if (!isfinite(p->ptx[i]) || !isfinite(p->pty[i])) continue;
+        f->ax.min = fmin(f->ax.min, p->ptx[i]), f->ax.max = fmax(f->ax.max, p->ptx[i]);
+        f->ay.min = fmin(f->ay.min, p->pty[i]), f->ay.max = fmax(f->ay.max, p->pty[i]);
+        if (p->ptcls[i] > maxcls) maxcls = p->ptcls[i];
+    }
+    if (!(f->ax.min <= f->ax.max)) f->ax.min = f->ay.min = 0, f->ax.max = f->ay.max = 1;
+    range_nice(&f->ax.min, &f->ax.max, p->xlog);
+    range_nice(&f->ay.min, &f->ay.max, p->ylog);
+    for (int ax = 0; ax < 2; ax++) {
+        viz_axis *A = ax ? &f->ay : &f->ax;
+        if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
+    }
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+    lay->has = 1;
+    axes_grid(cv, t, f);
+    int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
+    cv_clip(cv, f->x0, f->y0, cx1, f->y1); /* labels may run right of the plot area */
+    points_draw(cv, a, t, p, f);
+    cv_clip(cv, cx0, cy0, cx1, cy1);
+    axes_draw(cv, a, t, p, f);
+    if (maxcls >= 1 && maxcls < 8) {
+        char buf[8][16];
+        const char *names[8];
+        uint32_t cols[8];
+        for (int c = 0; c <= maxcls; c++) {
+            snprintf(buf[c], sizeof buf[c], "class %d", c + 1);
+            names[c] = buf[c], cols[c] = cmap_series(c);
+        }
+        legend_draw(cv, a, t, f, names, cols, maxcls + 1, 0);
+    }
+    title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+}
+
+void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    lay->has = 0;
+    int x0 = cv->cx0, x1 = cv->cx1;
+    title_draw(cv, a, t, p, x0, x1, cv->cy0 + t->pad);
+    if (!p->text) return;
+    int px = (int)lround(t->font * 1.4), w, h;
+    text_size(a, FONT_MONO, px, "Ag", &w, &h);
+    int y = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
+    const char *s = p->text;
+    char line[512];
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        size_t m = n < sizeof line - 1 ? n : sizeof line - 1;
+        memcpy(line, s, m);
+        line[m] = 0;
+        if (m)
+            text_draw(cv, a, FONT_MONO, px, line, x0 + 2 * t->pad, y, ALIGN_LEFT | ALIGN_TOP, t->fg,
+                      0);
+        y += h;
+        s += n;
+        if (*s) s++;
+    }
+}

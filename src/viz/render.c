@@ -1,0 +1,153 @@
+/* render.c: offscreen rendering of a panel into ARGB pixels, the mapping between data
+ * and pixels of a rendered panel, and PNG files through SDL2_image. No display needed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "vizint.h"
+
+void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    memset(lay, 0, sizeof *lay);
+    for (int y = cv->cy0; y < cv->cy1; y++)
+        for (int x = cv->cx0; x < cv->cx1; x++) cv->px[(size_t)y * cv->w + x] = t->bg;
+    switch (p->kind) {
+    case VIZ_LINES:
+        plot_lines(cv, a, t, p, lay);
+        break;
+    case VIZ_FIELD:
+        plot_field(cv, a, t, p, lay);
+        break;
+    case VIZ_IMAGES:
+        plot_images(cv, a, t, p, lay);
+        break;
+    case VIZ_BARS:
+    case VIZ_HIST:
+        plot_bars(cv, a, t, p, lay);
+        break;
+    case VIZ_SCATTER:
+        plot_scatter(cv, a, t, p, lay);
+        break;
+    case VIZ_NETWORK:
+        plot_network(cv, a, t, p, lay);
+        break;
+    case VIZ_TEXT:
+        plot_text(cv, a, t, p, lay);
+        break;
+    case VIZ_SURFACE:
+        plot_surface(cv, a, t, p, lay);
+        break;
+    }
+}
+
+static int check_size(viz_panel *p, int w, int h) {
+    if (w < 16 || h < 16 || w > 16384 || h > 16384)
+        return panel_fail(p, VIZ_EINVAL, "render: size %d x %d (16 to 16384 pixels a side)", w, h);
+    return VIZ_OK;
+}
+
+int viz_panel_render(viz_app *a, viz_panel *p, uint32_t *argb, int w, int h, double scale,
+                     int projector) {
+    int rc = check_size(p, w, h);
+    if (rc) return rc;
+    viz_canvas cv;
+    viz_theme t;
+    viz_layout lay;
+    cv_init(&cv, argb, w, h);
+    theme_make(&t, scale, projector);
+    panel_draw(&cv, a, &t, p, &lay);
+    return VIZ_OK;
+}
+
+int viz_panel_save_png(viz_app *a, viz_panel *p, const char *path, int w, int h, int projector) {
+    int rc = check_size(p, w, h);
+    if (rc) return rc;
+    uint32_t *px = malloc((size_t)w * h * sizeof *px);
+    if (!px) return panel_fail(p, VIZ_ENOMEM, "save: out of memory for %d x %d", w, h);
+    viz_panel_render(a, p, px, w, h, 1, projector);
+    rc = viz_png_write(path, px, w, h, p->err, sizeof p->err);
+    free(px);
+    return rc;
+}
+
+/* Renders once to learn the layout, then maps. */
+static int layout_of(viz_app *a, viz_panel *p, int w, int h, viz_layout *lay) {
+    int rc = check_size(p, w, h);
+    if (rc) return rc;
+    uint32_t *px = malloc((size_t)w * h * sizeof *px);
+    if (!px) return panel_fail(p, VIZ_ENOMEM, "layout: out of memory");
+    viz_canvas cv;
+    viz_theme t;
+    cv_init(&cv, px, w, h);
+    theme_make(&t, 1, 0);
+    panel_draw(&cv, a, &t, p, lay);
+    free(px);
+    if (!lay->has) return panel_fail(p, VIZ_EINVAL, "this panel has no data axes");
+    return VIZ_OK;
+}
+
+int viz_panel_to_pixel(viz_app *a, viz_panel *p, int w, int h, double x, double y, double *px,
+                       double *py) {
+    viz_layout lay;
+    int rc = layout_of(a, p, w, h, &lay);
+    if (rc) return rc;
+    *px = frame_px(&lay.f, x), *py = frame_py(&lay.f, y);
+    return VIZ_OK;
+}
+
+int viz_panel_to_data(viz_app *a, viz_panel *p, int w, int h, double px, double py, double *x,
+                      double *y) {
+    viz_layout lay;
+    int rc = layout_of(a, p, w, h, &lay);
+    if (rc) return rc;
+    const viz_frame *f = &lay.f;
+    if (px < f->x0 || px > f->x1 || py < f->y0 || py > f->y1)
+        return panel_fail(p, VIZ_EINVAL, "pixel (%g, %g) is outside the plot area", px, py);
+    *x = frame_dx(f, px), *y = frame_dy(f, py);
+    return VIZ_OK;
+}
+
+int viz_png_write(const char *path, const uint32_t *argb, int w, int h, char *err, size_t errlen) {
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormatFrom((void *)argb, w, h, 32, w * 4, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        snprintf(err, errlen, "png %s: %s", path, SDL_GetError());
+        return VIZ_ENOMEM;
+    }
+    int rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, IMG_GetError());
+        return VIZ_EIO;
+    }
+    return VIZ_OK;
+}
+
+int viz_png_read(const char *path, uint32_t **argb, int *w, int *h, char *err, size_t errlen) {
+    SDL_Surface *s = IMG_Load(path);
+    if (!s) {
+        snprintf(err, errlen, "cannot read %s: %s", path, IMG_GetError());
+        return VIZ_EIO;
+    }
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    if (!c) {
+        snprintf(err, errlen, "%s: %s", path, SDL_GetError());
+        return VIZ_EIO;
+    }
+    uint32_t *px = malloc((size_t)c->w * c->h * sizeof *px);
+    if (!px) {
+        SDL_FreeSurface(c);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return VIZ_ENOMEM;
+    }
+    SDL_LockSurface(c);
+    for (int y = 0; y < c->h; y++)
+        memcpy(px + (size_t)y * c->w, (uint8_t *)c->pixels + (size_t)y * c->pitch,
+               (size_t)c->w * 4);
+    SDL_UnlockSurface(c);
+    *argb = px, *w = c->w, *h = c->h;
+    SDL_FreeSurface(c);
+    return VIZ_OK;
+}

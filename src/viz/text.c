@@ -1,0 +1,48 @@
+/* text.c: text through SDL2_ttf, blended onto a canvas with anti-aliasing, straight or
+ * turned 90 degrees for y-axis labels. Fonts are opened per size by app_font and kept. */
+#include "vizint.h"
+
+void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h) {
+    *w = *h = 0;
+    if (!s || !*s) return;
+    TTF_Font *f = app_font(a, face, px);
+    if (!f || TTF_SizeUTF8(f, s, w, h) != 0) *w = *h = 0;
+}
+
+void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
+               int align, uint32_t col, int rotated) {
+    if (!s || !*s) return;
+    TTF_Font *f = app_font(a, face, px);
+    if (!f) return;
+    SDL_Color white = {255, 255, 255, 255};
+    /* Blended gives ARGB8888 with coverage in alpha; we use only the alpha. */
+    SDL_Surface *src = TTF_RenderUTF8_Blended(f, s, white);
+    if (!src) return;
+    SDL_Surface *s32 = src->format->format == SDL_PIXELFORMAT_ARGB8888
+                           ? src
+                           : SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
+    if (!s32) {
+        SDL_FreeSurface(src);
+        return;
+    }
+    int tw = s32->w, th = s32->h;
+    int bw = rotated ? th : tw, bh = rotated ? tw : th;
+    int hx = align & 3, vy = align & 12;
+    int ox = hx == ALIGN_CENTER ? x - bw / 2 : hx == ALIGN_RIGHT ? x - bw : x;
+    int oy = vy == ALIGN_MIDDLE ? y - bh / 2 : vy == ALIGN_BOTTOM ? y - bh : y;
+    if (SDL_LockSurface(s32) == 0) {
+        for (int j = 0; j < th; j++) {
+            const uint32_t *row = (const uint32_t *)((const uint8_t *)s32->pixels + j * s32->pitch);
+            for (int i = 0; i < tw; i++) {
+                int al = row[i] >> 24;
+                if (!al) continue;
+                /* rotated 90 degrees counter-clockwise: text reads bottom to top */
+                int dx = rotated ? ox + j : ox + i, dy = rotated ? oy + (tw - 1 - i) : oy + j;
+                cv_blend(cv, dx, dy, col, al / 255.0);
+            }
+        }
+        SDL_UnlockSurface(s32);
+    }
+    if (s32 != src) SDL_FreeSurface(s32);
+    SDL_FreeSurface(src);
+}

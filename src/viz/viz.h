@@ -1,0 +1,178 @@
+/* viz.h: nnlab's plots. Panels draw arrays of floats (lines, fields with contours,
+ * image grids, bars, histograms, scatter, network diagrams, text readouts, 3-D
+ * surfaces) into ARGB pixels, offscreen or in SDL2 windows that group panels in a grid.
+ * The viz knows nothing of Lua or the engine: every setter copies the numbers it gets.
+ *
+ * Errors: fallible calls return VIZ_OK or a negative VIZ_E* code and leave a one-line
+ * message naming the values in viz_panel_error / viz_window_error / viz_app_error.
+ * Nothing here prints, exits or aborts. */
+#ifndef VIZ_H
+#define VIZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { VIZ_OK = 0, VIZ_EINVAL = -1, VIZ_ENOMEM = -2, VIZ_EIO = -3, VIZ_ENODISPLAY = -4 };
+
+typedef struct viz_app viz_app;       /* fonts, open windows, pending events */
+typedef struct viz_panel viz_panel;   /* one plot; reference counted */
+typedef struct viz_window viz_window; /* panels in a grid, shown or offscreen */
+
+typedef enum {
+    VIZ_LINES,   /* series y(x) appended live; log axes, smoothing, markers */
+    VIZ_FIELD,   /* heat map of a grid + colour bar, contours, points, trajectories */
+    VIZ_IMAGES,  /* grid of small images with captions */
+    VIZ_BARS,    /* grouped bars with category labels */
+    VIZ_HIST,    /* histogram of values */
+    VIZ_SCATTER, /* points with class colours and optional labels */
+    VIZ_NETWORK, /* layers of nodes, edges by weight, optional heat map per node */
+    VIZ_TEXT,    /* a readout of lines of text */
+    VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
+} viz_kind;
+
+typedef enum { VIZ_MAP_AUTO, VIZ_MAP_VIRIDIS, VIZ_MAP_DIVERGING, VIZ_MAP_GRAY } viz_map;
+typedef enum { VIZ_TITLE, VIZ_XLABEL, VIZ_YLABEL } viz_label;
+
+/* ---- the app: one per program (or Lua state) ---- */
+
+/* Opens SDL (no video yet) and SDL2_ttf with DejaVu Sans. NULL with err filled on
+ * failure. */
+viz_app *viz_app_new(char *err, size_t errlen);
+/* Closes every window and the fonts. Panels and windows must be freed before. */
+void viz_app_free(viz_app *a);
+const char *viz_app_error(const viz_app *a);
+/* 1 when windows can be shown: DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER is set and
+ * SDL's video starts. Tries once. */
+int viz_app_has_display(viz_app *a);
+
+/* ---- panels ---- */
+
+viz_panel *viz_panel_new(viz_kind kind); /* NULL on lack of memory */
+void viz_panel_free(viz_panel *p);       /* drops the caller's reference; NULL ok */
+viz_kind viz_panel_kind(const viz_panel *p);
+const char *viz_panel_error(const viz_panel *p);
+/* Counts changes; a window redraws a panel when its version moved. */
+unsigned viz_panel_version(const viz_panel *p);
+
+int viz_panel_set_label(viz_panel *p, viz_label which, const char *text);
+int viz_panel_set_log(viz_panel *p, int xlog, int ylog);
+/* Fixed axis range (axis 0 = x, 1 = y); min == max (e.g. both NAN) means automatic. */
+int viz_panel_set_range(viz_panel *p, int axis, double min, double max);
+int viz_panel_set_map(viz_panel *p, viz_map map);
+
+/* Series (lines; trajectories over a field): appends n points to the series called
+ * name, creating it. x NULL means x = 1, 2, 3, ... continuing the series. */
+int viz_series_add(viz_panel *p, const char *name, const float *x, const float *y, size_t n);
+/* Exponential smoothing of drawn lines, 0 (off) <= alpha < 1; raw data shown faint. */
+int viz_series_set_smooth(viz_panel *p, double alpha);
+/* A vertical marker at data x with a label (e.g. "early stop"). */
+int viz_panel_add_marker(viz_panel *p, double x, const char *label);
+int viz_series_clear(viz_panel *p);
+
+/* Field: v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),
+ * y = ymin + j*(ymax-ymin)/(h-1) (row 0 at the bottom); w, h >= 2. */
+int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax, double ymin,
+                  double ymax);
+/* Multi-class field: prob[(j*w + i)*k + c], each class its hue, confidence as lightness. */
+int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, double xmin,
+                          double xmax, double ymin, double ymax);
+/* Contour levels: n explicit levels, or n == 0 with count > 0 for automatic levels
+ * (log-spaced when the values span more than 3 decades), count == 0 for none. */
+int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count);
+
+/* Points on fields and scatter plots; cls NULL means class 0; hollow marks test points. */
+int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls, size_t n,
+                   int hollow);
+/* Text labels of the points, in the order they were added (scatter). */
+int viz_points_set_labels(viz_panel *p, const char *const *labels, size_t n);
+int viz_points_clear(viz_panel *p);
+
+/* Images: n images of h x w with channels 1 or 3, data[((i*h + r)*w + c)*channels + ch].
+ * shared: one normalisation for all images, else each its own. Signed values use the
+ * diverging map centred on 0 (VIZ_MAP_AUTO), others gray. cols 0 = automatic. */
+int viz_images_set(viz_panel *p, const float *data, int n, int h, int w, int channels, int shared,
+                   int cols);
+int viz_images_set_caption(viz_panel *p, int i, const char *text);
+
+/* Bars: v[g*nseries + s] for group g and series s; labels and names may be NULL. */
+int viz_bars_set(viz_panel *p, const float *v, int ngroups, int nseries,
+                 const char *const *group_labels, const char *const *series_names);
+/* Histogram of n values in bins equal bins over [min, max] of the values. */
+int viz_hist_set(viz_panel *p, const float *v, size_t n, int bins);
+
+/* Network: nlayers layers of sizes[l] nodes; weights holds, layer after layer, the
+ * sizes[l] x sizes[l+1] matrix w[i*sizes[l+1] + j] from node i to node j (may be NULL). */
+int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *weights);
+/* One res x res map per node, nodes in layer order (as the TensorFlow Playground). */
+int viz_network_set_maps(viz_panel *p, const float *maps, int nnodes, int res);
+
+int viz_text_set(viz_panel *p, const char *text); /* lines separated by '\n' */
+
+/* Surface: a grid as in viz_field_set, seen from yaw and pitch (degrees). */
+int viz_surface_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,
+                    double ymin, double ymax);
+int viz_surface_set_view(viz_panel *p, double yaw, double pitch, int shaded);
+
+/* ---- rendering and export ---- */
+
+/* Renders p into w x h ARGB8888 pixels (row-major, stride w). scale multiplies type
+ * and line sizes (HiDPI); projector: larger type, thicker lines, more contrast. */
+int viz_panel_render(viz_app *a, viz_panel *p, uint32_t *argb, int w, int h, double scale,
+                     int projector);
+int viz_panel_save_png(viz_app *a, viz_panel *p, const char *path, int w, int h, int projector);
+/* Maps between data and pixel coordinates of p rendered at w x h; VIZ_EINVAL when the
+ * panel has no data axes, or (to_data) the pixel lies outside the plot area. */
+int viz_panel_to_pixel(viz_app *a, viz_panel *p, int w, int h, double x, double y, double *px,
+                       double *py);
+int viz_panel_to_data(viz_app *a, viz_panel *p, int w, int h, double px, double py, double *x,
+                      double *y);
+/* Writes w x h ARGB pixels to a PNG file, and reads one back (caller frees *argb). */
+int viz_png_write(const char *path, const uint32_t *argb, int w, int h, char *err, size_t errlen);
+int viz_png_read(const char *path, uint32_t **argb, int *w, int *h, char *err, size_t errlen);
+
+/* ---- windows ---- */
+
+/* A window of w x h points holding panels in a grid (cols 0 = automatic). It is drawn
+ * offscreen until viz_window_show. */
+viz_window *viz_window_new(viz_app *a, const char *title, int w, int h);
+void viz_window_free(viz_window *win); /* closes it, releases its panels; NULL ok */
+const char *viz_window_error(const viz_window *win);
+int viz_window_add(viz_window *win, viz_panel *p); /* takes a reference to p */
+int viz_window_set_cols(viz_window *win, int cols);
+int viz_window_npanels(const viz_window *win);
+/* Opens the SDL window; VIZ_ENODISPLAY when there is no display. */
+int viz_window_show(viz_window *win);
+int viz_window_is_open(const viz_window *win);
+void viz_window_close(viz_window *win);
+void viz_window_set_projector(viz_window *win, int on);
+int viz_window_projector(const viz_window *win);
+/* Renders the whole window (its size, all panels) into a PNG. */
+int viz_window_save_png(viz_window *win, const char *path);
+/* Records each redraw to prefix-000001.png, ...; NULL prefix stops. */
+int viz_window_record(viz_window *win, const char *prefix);
+/* The pixels last drawn (w x h ARGB), or NULL before the first redraw. */
+const uint32_t *viz_window_pixels(const viz_window *win, int *w, int *h);
+/* The SDL window id, 0 when not shown (for tests that read the screen). */
+uint32_t viz_window_id(const viz_window *win);
+
+/* ---- events ---- */
+
+typedef enum { VIZ_EV_KEY, VIZ_EV_CLICK, VIZ_EV_CLOSE, VIZ_EV_SAVED } viz_event_type;
+typedef struct {
+    viz_event_type type;
+    viz_window *win;
+    int panel;      /* 0-based index in win, -1 if none */
+    int key;        /* VIZ_EV_KEY: the SDL keycode ("space" is ' ') */
+    int button;     /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right */
+    double x, y;    /* VIZ_EV_CLICK: data coordinates */
+    char path[256]; /* VIZ_EV_SAVED: the PNG written by the 's' key */
+} viz_event;
+
+/* Handles pending SDL events (keys s, f, p are acted on here and also reported),
+ * then redraws the panels that changed, at most 60 times a second per window.
+ * now_ms is a monotonic clock. Returns the number of events waiting. */
+int viz_app_pump(viz_app *a, double now_ms);
+/* Pops the oldest event into *ev; 0 when there is none. */
+int viz_app_next_event(viz_app *a, viz_event *ev);
+
+#endif

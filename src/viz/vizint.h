@@ -1,0 +1,259 @@
+/* vizint.h: what the files of src/viz share and nothing outside uses: the canvas and
+ * its primitives, text, colour maps, ticks, contours, axes, the panel's data and the
+ * app's state. Tests include it to check layouts against pixels. */
+#ifndef VIZINT_H
+#define VIZINT_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "viz.h"
+
+#define VIZ_ERRLEN     256
+#define VIZ_MAX_FONTS  24
+#define VIZ_MAX_EVENTS 64
+
+/* ---- canvas.c: ARGB8888 pixels with a clip rectangle, anti-aliased primitives ---- */
+typedef struct {
+    uint32_t *px;
+    int w, h;               /* stride is w */
+    int cx0, cy0, cx1, cy1; /* clip, half-open: cx0 <= x < cx1 */
+} viz_canvas;
+
+static inline uint32_t viz_rgb(int r, int g, int b) {
+    return 0xff000000u | (uint32_t)r << 16 | (uint32_t)g << 8 | (uint32_t)b;
+}
+static inline int viz_r(uint32_t c) {
+    return (c >> 16) & 255;
+}
+static inline int viz_g(uint32_t c) {
+    return (c >> 8) & 255;
+}
+static inline int viz_b(uint32_t c) {
+    return c & 255;
+}
+uint32_t viz_mix(uint32_t a, uint32_t b, double t); /* (1-t) a + t b */
+
+void cv_init(viz_canvas *cv, uint32_t *px, int w, int h);
+void cv_clip(viz_canvas *cv, int x0, int y0, int x1, int y1); /* intersected with the canvas */
+void cv_noclip(viz_canvas *cv);
+void cv_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover);
+void cv_fill_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col);
+void cv_blend_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col, double alpha);
+/* Segment of width wd (pixels) with round caps, anti-aliased; coordinates are pixel
+ * centres at +0.5. alpha < 1 makes it translucent. */
+void cv_line(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
+             double alpha);
+/* Dashed segment: dash and gap lengths in pixels. */
+void cv_dashed(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
+               double dash, double gap);
+void cv_polyline(viz_canvas *cv, const double *xy, size_t n, double wd, uint32_t col, double alpha);
+void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col);
+void cv_ring(viz_canvas *cv, double cx, double cy, double r, double wd, uint32_t col);
+void cv_triangle(viz_canvas *cv, const double *p, uint32_t col); /* p = x0,y0,x1,y1,x2,y2 */
+
+/* ---- text.c: DejaVu Sans through SDL2_ttf ---- */
+typedef enum { FONT_SANS, FONT_BOLD, FONT_MONO } viz_face;
+enum { ALIGN_LEFT = 0, ALIGN_CENTER = 1, ALIGN_RIGHT = 2 };
+enum { ALIGN_TOP = 0, ALIGN_MIDDLE = 4, ALIGN_BOTTOM = 8 };
+/* Width and height of text in pixels at size px; 0, 0 for an empty string. */
+void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h);
+/* Draws text anchored at (x, y) by align (ALIGN_* | ALIGN_*); rotated: 90 degrees
+ * counter-clockwise (y-axis labels), anchor applies to the rotated box. */
+void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
+               int align, uint32_t col, int rotated);
+
+/* ---- theme: sizes and colours for one render ---- */
+typedef struct {
+    double scale;
+    int projector;
+    int font, small, title;         /* type sizes in pixels */
+    double line, thin, axis, point; /* widths and radius in pixels */
+    int pad;                        /* spacing unit */
+    uint32_t bg, fg, muted, grid, box;
+} viz_theme;
+void theme_make(viz_theme *t, double scale, int projector);
+
+/* ---- colormap.c ---- */
+uint32_t cmap_viridis(double t);   /* t in [0, 1] */
+uint32_t cmap_diverging(double t); /* 0 blue, 0.5 near white, 1 red */
+uint32_t cmap_gray(double t);
+uint32_t cmap_apply(viz_map m, double t);
+/* Series and class colour i (Okabe-Ito, ordered so that neighbours contrast and
+ * yellow, which vanishes on white, comes last). */
+uint32_t cmap_series(int i);
+
+/* ---- ticks.c ---- */
+#define VIZ_MAX_TICKS 32
+/* Nice ticks covering [lo, hi], at most maxn; returns their count and *step. */
+int ticks_nice(double lo, double hi, int maxn, double *out, double *step);
+/* Ticks at powers of ten (or 1-2-5 within a decade when the range is small). */
+int ticks_log(double lo, double hi, int maxn, double *out);
+/* Formats v for a tick with spacing step ("0.25", "1e-05", "200"). */
+void tick_format(double v, double step, int log, char *buf, size_t n);
+/* Expands [*lo, *hi] to nice round ends (linear) or decades (log). */
+void range_nice(double *lo, double *hi, int log);
+
+/* ---- contour.c: marching squares ---- */
+/* Calls emit(ud, x0, y0, x1, y1) for each segment of the level set v == level, in grid
+ * coordinates (i across, j up; cell corners at integers). */
+typedef void (*contour_emit)(void *ud, double x0, double y0, double x1, double y1);
+void contour_level(const float *v, int w, int h, double level, contour_emit emit, void *ud);
+/* Automatic levels: about count nice levels in (lo, hi), log-spaced when lo > 0 and
+ * hi / lo > 1000. Returns their number (<= VIZ_MAX_TICKS). */
+int contour_auto_levels(double lo, double hi, int count, double *levels);
+
+/* ---- axes.c: plot frame, ticks, labels, title, legend, colour bar ---- */
+typedef struct {
+    double min, max;
+    int log;
+} viz_axis;
+typedef struct {
+    int x0, y0, x1, y1; /* plot area in pixels, half-open */
+    viz_axis ax, ay;
+    double xt[VIZ_MAX_TICKS], yt[VIZ_MAX_TICKS], xstep, ystep; /* ticks chosen by layout */
+    int nxt, nyt;
+} viz_frame;
+double frame_px(const viz_frame *f, double x);
+double frame_py(const viz_frame *f, double y);
+double frame_dx(const viz_frame *f, double px); /* inverse of frame_px */
+double frame_dy(const viz_frame *f, double py);
+/* Space taken by the title above the plot (0 without title). */
+int title_height(viz_app *a, const viz_theme *t, const viz_panel *p);
+void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int x1,
+                int y0);
+/* Fits the frame in the rectangle (x0, y0, x1, y1) leaving room for title, axis labels,
+ * tick labels and right (e.g. colour bar width). Axis ranges must be set before. */
+void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
+                 int x1, int y1, int right);
+/* Grid lines (below data) and the frame, ticks, labels (above data). */
+void axes_grid(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
+void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+               const viz_frame *f);
+/* Legend in the top-right corner of the plot area; hollow[i] marks ring markers. */
+void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                 const char *const *names, const uint32_t *cols, int n, int lines);
+/* Colour bar for values lo..hi with map m, placed at x (width bar), beside frame f. */
+void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f, int x,
+                   int bw, viz_map m, double lo, double hi, int log, const double *levels,
+                   int nlevels);
+int colorbar_width(viz_app *a, const viz_theme *t, double lo, double hi, int log);
+
+/* ---- panel.c: the panel's data ---- */
+typedef struct {
+    char *name;
+    float *x, *y;
+    size_t n, cap;
+} viz_series;
+
+typedef struct {
+    double x;
+    char *label;
+} viz_marker;
+
+struct viz_panel {
+    viz_kind kind;
+    int refs;
+    unsigned version;
+    char err[VIZ_ERRLEN];
+    char *label[3];
+    int xlog, ylog;
+    double fix[2][2]; /* fixed ranges [axis][min,max], NAN when automatic */
+    viz_map map;
+    /* lines and trajectories */
+    viz_series *series;
+    int nseries;
+    double smooth;
+    viz_marker *markers;
+    int nmarkers;
+    /* field, surface */
+    float *grid; /* w*h values, or w*h*k class probabilities */
+    int gw, gh, gk;
+    double gx0, gx1, gy0, gy1;
+    double *levels;
+    int nlevels, nauto;
+    double yaw, pitch;
+    int shaded;
+    /* points */
+    float *ptx, *pty;
+    int *ptcls;
+    unsigned char *pthollow;
+    char **ptlabel;
+    size_t npts, ptcap;
+    /* images */
+    float *img;
+    int in, ih, iw, ic, ishared, icols;
+    char **caption;
+    /* bars, hist */
+    float *bars;
+    int ngroups, nbseries;
+    char **glabels, **snames;
+    double hlo, hhi; /* histogram bin range */
+    /* network */
+    int *sizes;
+    int nlayers;
+    float *weights;
+    size_t nweights;
+    float *maps;
+    int nmaps, mapres;
+    /* text */
+    char *text;
+};
+
+void panel_retain(viz_panel *p);
+int panel_fail(viz_panel *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- plot_*.c: one renderer per kind; each fills the whole canvas clip ---- */
+typedef struct {
+    int has; /* frame valid (panel has data axes) */
+    viz_frame f;
+} viz_layout;
+void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+/* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
+ * space already removed; returns 0 when i is out of range. */
+int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
+                int i, int *rx, int *ry, int *rw, int *rh);
+/* Points drawn on a frame (field and scatter). */
+void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                 const viz_frame *f);
+/* Value text under the cursor at pixel (px, py), or 0 when there is none. */
+int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
+/* Renders into the canvas clip rectangle; fills lay. */
+void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+
+/* ---- app.c, window.c ---- */
+typedef struct {
+    viz_face face;
+    int px;
+    TTF_Font *font;
+} viz_font;
+
+struct viz_app {
+    char err[VIZ_ERRLEN];
+    char font_path[3][512];
+    viz_font fonts[VIZ_MAX_FONTS];
+    int nfonts;
+    int video; /* 0 untried, 1 up, -1 unavailable */
+    viz_window **wins;
+    int nwins, capwins;
+    viz_event events[VIZ_MAX_EVENTS];
+    int evhead, evcount;
+    int saves; /* counter for the 's' key's file names */
+};
+
+TTF_Font *app_font(viz_app *a, viz_face face, int px);
+void app_push_event(viz_app *a, const viz_event *ev);
+int app_add_window(viz_app *a, viz_window *w);
+void app_remove_window(viz_app *a, viz_window *w);
+/* Window-side handlers called by viz_app_pump. */
+void window_handle(viz_window *w, const SDL_Event *e);
+void window_redraw(viz_window *w, double now_ms);
+
+#endif

@@ -1,0 +1,408 @@
+/* window.c: windows holding panels in a grid that reflows on resize. A window draws
+ * offscreen (save, record) and, once shown, into an SDL window: only panels whose
+ * version moved (or under a moving cursor) are redrawn, at most 60 times a second.
+ * Keys s (save PNG), f (full screen), p (projector) act here; every key, click and
+ * close is also queued for the program. HiDPI: drawn at the window's pixel size with
+ * type and lines scaled by pixels per point and by the display's DPI. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vizint.h"
+
+#define FRAME_MS (1000.0 / 60)
+
+struct viz_window {
+    viz_app *a;
+    char err[VIZ_ERRLEN];
+    char *title;
+    int w, h; /* points */
+    viz_panel **panels;
+    unsigned *drawn; /* version of each panel on screen */
+    viz_layout *lays;
+    int n, cap, cols;
+    SDL_Window *sdl;
+    uint32_t id;
+    int projector, fullscreen, dirty;
+    uint32_t *px;
+    int pw, ph;
+    double scale, last_ms;
+    int mx, my, hover, hover_drawn; /* cursor in pixels; panel under it */
+    int drag, dragx, dragy;
+    char *rec;
+    int recn;
+};
+
+viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
+    if (w < 64 || h < 64 || w > 8192 || h > 8192) {
+        snprintf(a->err, sizeof a->err, "window: size %d x %d (64 to 8192)", w, h);
+        return NULL;
+    }
+    viz_window *win = calloc(1, sizeof *win);
+    if (!win) return NULL;
+    win->a = a;
+    win->title = strdup(title ? title : "nnlab");
+    win->w = w, win->h = h;
+    win->hover = win->hover_drawn = -1;
+    win->last_ms = -1e18;
+    if (!win->title || app_add_window(a, win) != VIZ_OK) {
+        free(win->title);
+        free(win);
+        snprintf(a->err, sizeof a->err, "window: out of memory");
+        return NULL;
+    }
+    return win;
+}
+
+void viz_window_free(viz_window *win) {
+    if (!win) return;
+    viz_window_close(win);
+    app_remove_window(win->a, win);
+    for (int i = 0; i < win->n; i++) viz_panel_free(win->panels[i]);
+    free(win->panels), free(win->drawn), free(win->lays);
+    free(win->px), free(win->title), free(win->rec);
+    free(win);
+}
+
+const char *viz_window_error(const viz_window *win) {
+    return win->err;
+}
+
+int viz_window_add(viz_window *win, viz_panel *p) {
+    if (win->n == win->cap) {
+        int cap = win->cap ? 2 * win->cap : 4;
+        viz_panel **np = realloc(win->panels, (size_t)cap * sizeof *np);
+        if (np) win->panels = np;
+        unsigned *nd = realloc(win->drawn, (size_t)cap * sizeof *nd);
+        if (nd) win->drawn = nd;
+        viz_layout *nl = realloc(win->lays, (size_t)cap * sizeof *nl);
+        if (nl) win->lays = nl;
+        if (!np || !nd || !nl) {
+            snprintf(win->err, sizeof win->err, "window: out of memory for %d panels", cap);
+            return VIZ_ENOMEM;
+        }
+        win->cap = cap;
+    }
+    panel_retain(p);
+    win->panels[win->n] = p;
+    win->drawn[win->n] = 0;
+    memset(&win->lays[win->n], 0, sizeof *win->lays);
+    win->n++;
+    win->dirty = 1;
+    return VIZ_OK;
+}
+
+int viz_window_set_cols(viz_window *win, int cols) {
+    if (cols < 0 || cols > 64) {
+        snprintf(win->err, sizeof win->err, "window: %d columns (0 to 64)", cols);
+        return VIZ_EINVAL;
+    }
+    win->cols = cols;
+    win->dirty = 1;
+    return VIZ_OK;
+}
+
+int viz_window_npanels(const viz_window *win) {
+    return win->n;
+}
+
+/* Cell of panel i in a W x H window. */
+static void cell(const viz_window *win, int W, int H, int i, int *x, int *y, int *w, int *h) {
+    int cols = win->cols > 0 ? win->cols : (int)ceil(sqrt(win->n));
+    if (cols < 1) cols = 1;
+    int rows = (win->n + cols - 1) / cols;
+    if (rows < 1) rows = 1;
+    int c = i % cols, r = i / cols;
+    *x = c * W / cols, *y = r * H / rows;
+    *w = (c + 1) * W / cols - *x, *h = (r + 1) * H / rows - *y;
+}
+
+static int panel_at(const viz_window *win, int px, int py) {
+    for (int i = 0; i < win->n; i++) {
+        int x, y, w, h;
+        cell(win, win->pw, win->ph, i, &x, &y, &w, &h);
+        if (px >= x && px < x + w && py >= y && py < y + h) return i;
+    }
+    return -1;
+}
+
+static void draw_tooltip(viz_canvas *cv, viz_app *a, const viz_theme *t, const char *s, int x,
+                         int y) {
+    int w, h, pad = t->pad / 2 + 1;
+    text_size(a, FONT_SANS, t->small, s, &w, &h);
+    int bx = x + 12, by = y + 14; /* below right of the cursor, flipped at the edges */
+    if (bx + w + 2 * pad > cv->cx1) bx = x - 8 - w - 2 * pad;
+    if (by + h + 2 * pad > cv->cy1) by = y - 8 - h - 2 * pad;
+    cv_blend_rect(cv, bx, by, w + 2 * pad, h + 2 * pad, t->bg, 0.92);
+    cv_line(cv, bx + 0.5, by + 0.5, bx + w + 2 * pad - 0.5, by + 0.5, 1, t->box, 1);
+    cv_line(cv, bx + 0.5, by + h + 2 * pad - 0.5, bx + w + 2 * pad - 0.5, by + h + 2 * pad - 0.5, 1,
+            t->box, 1);
+    cv_line(cv, bx + 0.5, by + 0.5, bx + 0.5, by + h + 2 * pad - 0.5, 1, t->box, 1);
+    cv_line(cv, bx + w + 2 * pad - 0.5, by + 0.5, bx + w + 2 * pad - 0.5, by + h + 2 * pad - 0.5, 1,
+            t->box, 1);
+    text_draw(cv, a, FONT_SANS, t->small, s, bx + pad, by + pad, ALIGN_LEFT | ALIGN_TOP, t->fg, 0);
+}
+
+/* Draws the panels that need it into px (pw x ph); all of them when all is set.
+ * Returns how many were drawn. */
+static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover) {
+    viz_canvas cv;
+    viz_theme t;
+    cv_init(&cv, px, pw, ph);
+    theme_make(&t, scale, win->projector);
+    int drawn = 0;
+    for (int i = 0; i < win->n; i++) {
+        viz_panel *p = win->panels[i];
+        int need = all || p->version != win->drawn[i] || i == hover || i == win->hover_drawn;
+        if (!need) continue;
+        int x, y, w, h;
+        cell(win, pw, ph, i, &x, &y, &w, &h);
+        cv_clip(&cv, x, y, x + w, y + h);
+        panel_draw(&cv, win->a, &t, p, &win->lays[i]);
+        char buf[128];
+        if (i == hover && panel_hover_text(p, &win->lays[i], win->mx, win->my, buf, sizeof buf))
+            draw_tooltip(&cv, win->a, &t, buf, win->mx, win->my);
+        win->drawn[i] = p->version;
+        drawn++;
+    }
+    if (!win->n) cv_fill_rect(&cv, 0, 0, pw, ph, t.bg);
+    return drawn;
+}
+
+int viz_window_save_png(viz_window *win, const char *path) {
+    int pw = win->pw ? win->pw : win->w, ph = win->ph ? win->ph : win->h;
+    double scale = win->pw ? win->scale : 1;
+    uint32_t *px = malloc((size_t)pw * ph * sizeof *px);
+    if (!px) {
+        snprintf(win->err, sizeof win->err, "save: out of memory");
+        return VIZ_ENOMEM;
+    }
+    /* a separate buffer and no hover: the saved picture has no tooltip */
+    unsigned *keep = malloc((size_t)(win->n ? win->n : 1) * sizeof *keep);
+    viz_layout *lkeep = malloc((size_t)(win->n ? win->n : 1) * sizeof *lkeep);
+    if (!keep || !lkeep) {
+        free(px), free(keep), free(lkeep);
+        snprintf(win->err, sizeof win->err, "save: out of memory");
+        return VIZ_ENOMEM;
+    }
+    if (win->n) {
+        memcpy(keep, win->drawn, (size_t)win->n * sizeof *keep);
+        memcpy(lkeep, win->lays, (size_t)win->n * sizeof *lkeep);
+    }
+    int hd = win->hover_drawn;
+    win->hover_drawn = -1;
+    render(win, px, pw, ph, scale, 1, -1);
+    win->hover_drawn = hd;
+    if (win->n) {
+        memcpy(win->drawn, keep, (size_t)win->n * sizeof *keep);
+        memcpy(win->lays, lkeep, (size_t)win->n * sizeof *lkeep);
+    }
+    free(keep), free(lkeep);
+    int rc = viz_png_write(path, px, pw, ph, win->err, sizeof win->err);
+    free(px);
+    return rc;
+}
+
+int viz_window_record(viz_window *win, const char *prefix) {
+    free(win->rec);
+    win->rec = NULL;
+    win->recn = 0;
+    if (prefix && !(win->rec = strdup(prefix))) {
+        snprintf(win->err, sizeof win->err, "record: out of memory");
+        return VIZ_ENOMEM;
+    }
+    return VIZ_OK;
+}
+
+const uint32_t *viz_window_pixels(const viz_window *win, int *w, int *h) {
+    *w = win->pw, *h = win->ph;
+    return win->px;
+}
+
+uint32_t viz_window_id(const viz_window *win) {
+    return win->id;
+}
+
+int viz_window_is_open(const viz_window *win) {
+    return win->sdl != NULL;
+}
+
+int viz_window_projector(const viz_window *win) {
+    return win->projector;
+}
+
+void viz_window_set_projector(viz_window *win, int on) {
+    win->projector = !!on;
+    win->dirty = 1;
+}
+
+int viz_window_show(viz_window *win) {
+    if (win->sdl) return VIZ_OK;
+    if (!viz_app_has_display(win->a)) {
+        snprintf(win->err, sizeof win->err, "%s", win->a->err);
+        return VIZ_ENODISPLAY;
+    }
+    win->sdl = SDL_CreateWindow(win->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                win->w, win->h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!win->sdl) {
+        snprintf(win->err, sizeof win->err, "window %s: %s", win->title, SDL_GetError());
+        return VIZ_ENODISPLAY;
+    }
+    win->id = SDL_GetWindowID(win->sdl);
+    win->dirty = 1;
+    win->last_ms = -1e18;
+    return VIZ_OK;
+}
+
+void viz_window_close(viz_window *win) {
+    if (!win->sdl) return;
+    SDL_DestroyWindow(win->sdl);
+    win->sdl = NULL;
+    win->id = 0;
+    win->fullscreen = 0;
+}
+
+/* Type and line scale: pixels per point (HiDPI back-ends) times the display's DPI
+ * over 96 when the screen is really dense (X11 reports it that way). */
+static double window_scale(viz_window *win, int pw) {
+    int ww, wh;
+    SDL_GetWindowSize(win->sdl, &ww, &wh);
+    double s = ww > 0 ? (double)pw / ww : 1;
+    float ddpi = 0;
+    int d = SDL_GetWindowDisplayIndex(win->sdl);
+    if (d >= 0 && SDL_GetDisplayDPI(d, &ddpi, NULL, NULL) == 0 && ddpi > 120 && s < 1.5)
+        s *= ddpi / 96.0 > 3 ? 3 : ddpi / 96.0;
+    return s;
+}
+
+void window_redraw(viz_window *win, double now_ms) {
+    if (!win->sdl || now_ms - win->last_ms < FRAME_MS) return;
+    SDL_Surface *surf = SDL_GetWindowSurface(win->sdl);
+    if (!surf) return;
+    int all = win->dirty;
+    if (surf->w != win->pw || surf->h != win->ph || !win->px) {
+        uint32_t *px = realloc(win->px, (size_t)surf->w * surf->h * sizeof *px);
+        if (!px) return;
+        win->px = px, win->pw = surf->w, win->ph = surf->h;
+        all = 1;
+    }
+    win->scale = window_scale(win, win->pw);
+    int hover = win->hover;
+    if (!render(win, win->px, win->pw, win->ph, win->scale, all, hover) &&
+        hover == win->hover_drawn)
+        return;
+    win->hover_drawn = hover;
+    win->dirty = 0;
+    win->last_ms = now_ms;
+    SDL_Surface *src = SDL_CreateRGBSurfaceWithFormatFrom(win->px, win->pw, win->ph, 32,
+                                                          win->pw * 4, SDL_PIXELFORMAT_ARGB8888);
+    if (!src) return;
+    SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_NONE);
+    SDL_BlitSurface(src, NULL, surf, NULL);
+    SDL_FreeSurface(src);
+    SDL_UpdateWindowSurface(win->sdl);
+    if (win->rec) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s-%06d.png", win->rec, ++win->recn);
+        viz_png_write(path, win->px, win->pw, win->ph, win->err, sizeof win->err);
+    }
+}
+
+/* The 's' key: nnlab-<title>-<k>.png in the current folder. */
+static void save_key(viz_window *win) {
+    viz_event ev = {.type = VIZ_EV_SAVED, .win = win, .panel = -1};
+    char name[64];
+    size_t k = 0;
+    for (const char *s = win->title; *s && k < sizeof name - 1; s++)
+        name[k++] = isalnum((unsigned char)*s) ? *s : '-';
+    name[k] = 0;
+    snprintf(ev.path, sizeof ev.path, "nnlab-%s-%d.png", name, ++win->a->saves);
+    if (viz_window_save_png(win, ev.path) != VIZ_OK)
+        snprintf(ev.path, sizeof ev.path, "(not saved: %.200s)", win->err);
+    app_push_event(win->a, &ev);
+}
+
+/* Cursor in pixels from event coordinates in points. */
+static void to_pixels(viz_window *win, int x, int y, int *px, int *py) {
+    int ww, wh;
+    SDL_GetWindowSize(win->sdl, &ww, &wh);
+    *px = ww > 0 && win->pw ? x * win->pw / ww : x;
+    *py = wh > 0 && win->ph ? y * win->ph / wh : y;
+}
+
+static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
+    int px, py;
+    to_pixels(win, b->x, b->y, &px, &py);
+    int i = panel_at(win, px, py);
+    if (i < 0) return;
+    viz_panel *p = win->panels[i];
+    if (p->kind == VIZ_SURFACE) { /* drag to rotate */
+        win->drag = 1, win->dragx = px, win->dragy = py;
+        return;
+    }
+    const viz_layout *lay = &win->lays[i];
+    const viz_frame *f = &lay->f;
+    if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return;
+    viz_event ev = {.type = VIZ_EV_CLICK, .win = win, .panel = i, .button = b->button};
+    ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
+    app_push_event(win->a, &ev);
+}
+
+static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
+    int px, py;
+    to_pixels(win, m->x, m->y, &px, &py);
+    if (win->drag && (m->state & SDL_BUTTON_LMASK)) {
+        int i = panel_at(win, win->dragx, win->dragy);
+        if (i >= 0 && win->panels[i]->kind == VIZ_SURFACE) {
+            viz_panel *p = win->panels[i];
+            viz_surface_set_view(p, p->yaw + (px - win->dragx) * 0.5,
+                                 p->pitch + (py - win->dragy) * 0.3, p->shaded);
+        }
+        win->dragx = px, win->dragy = py;
+    } else {
+        win->drag = 0;
+    }
+    win->mx = px, win->my = py;
+    win->hover = panel_at(win, px, py);
+}
+
+void window_handle(viz_window *win, const SDL_Event *e) {
+    if (e->type == SDL_WINDOWEVENT) {
+        switch (e->window.event) {
+        case SDL_WINDOWEVENT_CLOSE: {
+            viz_window_close(win);
+            viz_event ev = {.type = VIZ_EV_CLOSE, .win = win, .panel = -1};
+            app_push_event(win->a, &ev);
+            break;
+        }
+        case SDL_WINDOWEVENT_LEAVE:
+            win->hover = -1;
+            break;
+        case SDL_WINDOWEVENT_SIZE_CHANGED:
+        case SDL_WINDOWEVENT_EXPOSED:
+            win->dirty = 1;
+            break;
+        default:
+            break;
+        }
+    } else if (e->type == SDL_KEYDOWN && !e->key.repeat) {
+        int key = e->key.keysym.sym;
+        if (key == SDLK_s) save_key(win);
+        if (key == SDLK_f) {
+            win->fullscreen = !win->fullscreen;
+            SDL_SetWindowFullscreen(win->sdl, win->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            win->dirty = 1;
+        }
+        if (key == SDLK_p) viz_window_set_projector(win, !win->projector);
+        viz_event ev = {.type = VIZ_EV_KEY, .win = win, .panel = win->hover, .key = key};
+        app_push_event(win->a, &ev);
+    } else if (e->type == SDL_MOUSEBUTTONDOWN) {
+        mouse_down(win, &e->button);
+    } else if (e->type == SDL_MOUSEBUTTONUP) {
+        win->drag = 0;
+    } else if (e->type == SDL_MOUSEMOTION) {
+        mouse_move(win, &e->motion);
+    }
+}

@@ -1,0 +1,156 @@
+/* test_plot_field.c: the rendered field: contour lines where the level is, colour bar
+ * ends in the map's end colours, points in their class colours, clicks map back. */
+#include <math.h>
+#include <string.h>
+
+#include "vizt.h"
+
+#define G 201
+#define W 640
+#define H 560
+
+static viz_panel *paraboloid(void) {
+    static float v[G * G];
+    for (int j = 0; j < G; j++)
+        for (int i = 0; i < G; i++) {
+            double x = -1 + 2.0 * i / (G - 1), y = -1 + 2.0 * j / (G - 1);
+            v[j * G + i] = (float)(x * x + y * y);
+        }
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set(p, v, G, G, -1, 1, -1, 1), VIZ_OK);
+    return p;
+}
+
+static void test_field_contour_passes_at_radius(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = paraboloid();
+    double r = 0.6, lv = r * r;
+    /* the same field without and with the one contour: the line is where they differ */
+    assert_int_equal(viz_field_set_levels(p, NULL, 0, 0), VIZ_OK);
+    viz_layout lay;
+    uint32_t *bare = vt_render(a, p, W, H, &lay);
+    assert_int_equal(viz_field_set_levels(p, &lv, 1, 0), VIZ_OK);
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_contour");
+    const viz_frame *f = &lay.f;
+    double cx = frame_px(f, 0), cy = frame_py(f, 0), rx = frame_px(f, r) - cx;
+    double ry = cy - frame_py(f, r);
+    int misses = 0;
+    for (int k = 0; k < 72; k++) {
+        double th = k * 2 * M_PI / 72;
+        /* along the ray, the band the contour changed (dark line in a pale halo) is
+         * centred on the circle */
+        int best = 0;
+        double sum = 0, wsum = 0;
+        for (double s = 0.8; s <= 1.2; s += 0.002) {
+            int x = (int)floor(cx + s * rx * cos(th)), y = (int)floor(cy - s * ry * sin(th));
+            int d = vt_dist(px[y * W + x], bare[y * W + x]);
+            if (d > best) best = d;
+            sum += s * d, wsum += d;
+        }
+        double at = wsum > 0 ? sum / wsum : 0;
+        double off = fabs(at - 1) * rx; /* pixels */
+        if (best < 60 || off > 1.0) {
+            print_message("angle %d: largest change %d at %.2f px from the circle\n", k * 5, best,
+                          off);
+            misses++;
+        }
+    }
+    assert_int_equal(misses, 0);
+    /* and nothing changed far from it */
+    int far = 0;
+    for (int y = f->y0; y < f->y1; y++)
+        for (int x = f->x0; x < f->x1; x++) {
+            double d = hypot((x + 0.5 - cx) / rx, (y + 0.5 - cy) / ry);
+            if (fabs(d - 1) * rx > 4) far += px[y * W + x] != bare[y * W + x];
+        }
+    assert_int_equal(far, 0);
+    free(px), free(bare);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_colorbar_ends_have_map_end_colours(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = paraboloid();
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int bx = lay.f.x1 + 2 * t.pad + 8; /* middle of the bar */
+    uint32_t top = px[(lay.f.y0 + 1) * W + bx], bottom = px[(lay.f.y1 - 2) * W + bx];
+    if (vt_dist(top, cmap_viridis(1)) > 6 || vt_dist(bottom, cmap_viridis(0)) > 6)
+        fail_msg("colour bar ends %06x / %06x, want %06x / %06x", top & 0xffffff, bottom & 0xffffff,
+                 cmap_viridis(1) & 0xffffff, cmap_viridis(0) & 0xffffff);
+    /* signed values get the diverging map: blue below, red above */
+    static float s[4] = {-2, 1, -1, 2};
+    viz_panel *q = viz_panel_new(VIZ_FIELD);
+    viz_field_set(q, s, 2, 2, 0, 1, 0, 1);
+    free(px);
+    px = vt_render(a, q, W, H, &lay);
+    top = px[(lay.f.y0 + 1) * W + lay.f.x1 + 2 * t.pad + 8];
+    bottom = px[(lay.f.y1 - 2) * W + lay.f.x1 + 2 * t.pad + 8];
+    assert_true(vt_dist(top, cmap_diverging(1)) <= 6);
+    assert_true(vt_dist(bottom, cmap_diverging(0)) <= 6);
+    free(px);
+    viz_panel_free(q);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_points_take_class_colours(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = paraboloid();
+    float x[2] = {-0.5f, 0.5f}, y[2] = {0.5f, -0.5f};
+    int cls[2] = {1, 2};
+    assert_int_equal(viz_points_add(p, x, y, cls, 2, 0), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    for (int i = 0; i < 2; i++) {
+        int X = (int)frame_px(&lay.f, x[i]), Y = (int)frame_py(&lay.f, y[i]);
+        assert_true(vt_dist(px[Y * W + X], cmap_series(cls[i])) <= 3);
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_pixel_and_data_round_trip(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = paraboloid();
+    double px, py, x, y;
+    assert_int_equal(viz_panel_to_pixel(a, p, W, H, 0.25, -0.5, &px, &py), VIZ_OK);
+    assert_int_equal(viz_panel_to_data(a, p, W, H, px, py, &x, &y), VIZ_OK);
+    assert_true(fabs(x - 0.25) < 1e-9 && fabs(y + 0.5) < 1e-9);
+    assert_int_equal(viz_panel_to_data(a, p, W, H, 1, 1, &x, &y), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "outside"));
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_rejects_bad_grid(void **state) {
+    (void)state;
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    float v[4] = {0};
+    assert_int_equal(viz_field_set(p, v, 1, 4, 0, 1, 0, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "1 x 4"));
+    assert_int_equal(viz_field_set(p, v, 2, 2, 1, 1, 0, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "[1, 1]"));
+    viz_panel_free(p);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_contour_passes_at_radius),
+        cmocka_unit_test(test_field_colorbar_ends_have_map_end_colours),
+        cmocka_unit_test(test_field_points_take_class_colours),
+        cmocka_unit_test(test_field_pixel_and_data_round_trip),
+        cmocka_unit_test(test_field_rejects_bad_grid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,68 @@
+/* test_plot_images.c: an image grid places each image in its cell, in its colours. */
+#include "vizt.h"
+
+#define W 600
+#define H 400
+
+static void test_images_grid_places_each_image(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_IMAGES);
+    enum { N = 6, S = 4 };
+    float data[N * S * S];
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < S * S; k++) data[i * S * S + k] = (float)i;
+    assert_int_equal(viz_images_set(p, data, N, S, S, 1, 1, 0), VIZ_OK);
+    viz_images_set_caption(p, 0, "zero");
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "images_grid");
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int top = t.pad + title_height(a, &t, p);
+    int prev_x = -1, prev_y = -1;
+    for (int i = 0; i < N; i++) {
+        int x, y, w, h;
+        assert_true(images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, i, &x, &y, &w, &h));
+        assert_true(w > 40 && h > 40 && x >= 0 && y >= 0 && x + w <= W && y + h <= H);
+        /* row-major order: each cell right of the last, or on a lower row */
+        assert_true(y > prev_y || (y == prev_y && x > prev_x));
+        prev_x = x, prev_y = y;
+        uint32_t want = cmap_gray(i / (N - 1.0));
+        int n = vt_count(px, W, x + 1, y + 1, x + w - 1, y + h - 1, want, 2);
+        if (n != (w - 2) * (h - 2))
+            fail_msg("image %d: %d of %d pixels in %06x", i, n, (w - 2) * (h - 2), want & 0xffffff);
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_images_signed_values_use_diverging_map(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_IMAGES);
+    float data[8] = {-1, -1, 1, 1, 0, 0, 0, 0}; /* two 2x2 images, per-image scale */
+    viz_images_set(p, data, 2, 2, 2, 1, 1, 2);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int x, y, w, h, top = t.pad + title_height(a, &t, p);
+    images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, 0, &x, &y, &w, &h);
+    assert_true(vt_dist(px[(y + 2) * W + x + 2], cmap_diverging(0)) <= 2);
+    assert_true(vt_dist(px[(y + h - 2) * W + x + 2], cmap_diverging(1)) <= 2);
+    images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, 1, &x, &y, &w, &h);
+    assert_true(vt_dist(px[(y + h / 2) * W + x + w / 2], cmap_diverging(0.5)) <= 2);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_images_grid_places_each_image),
+        cmocka_unit_test(test_images_signed_values_use_diverging_map),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
