@@ -29,7 +29,8 @@ static int split(char *line, char **f, int max) {
         *e = '\0';
         while (*s == ' ' || *s == '\t') s++;
         char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\r' || t[-1] == '\t')) *--t = '\0';
+        while (t > s && (t[-1] == ' ' || t[-1] == '\r' || t[-1] == '\t' || t[-1] == '\n'))
+            *--t = '\0';
         if (n < max) f[n] = s;
         n++;
         if (!end) break;

@@ -306,7 +306,7 @@ static bool callback_due(nn_run *r, double t) {
 nn_run_state nn_run_for(nn_run *r, double ms) {
     double t0 = now_ms(), t = t0;
     while (r->state == NN_RUN_RUNNING) {
-        if (!step(r)) break;
+        bool more = step(r); /* the last step's callback still comes */
         t = now_ms();
         if (callback_due(r, t)) {
             r->last_cb_step = r->step;
@@ -314,6 +314,7 @@ nn_run_state nn_run_for(nn_run *r, double ms) {
             if (r->opts.callback(r, false, r->opts.user) && r->state == NN_RUN_RUNNING)
                 fail(r, NN_RUN_STOPPED, "stopped by the callback at step %lld", (long long)r->step);
         }
+        if (!more) break;
         if (ms > 0 && t - t0 >= ms) break;
     }
     return r->state;

@@ -1,0 +1,286 @@
+/* test_train.c: the training loop end to end: XOR to 100%, the spiral to >= 95% test
+ * accuracy with a fixed seed, early stopping restoring the best epoch, a NaN run
+ * stopped with its message, time slicing and callbacks, a run that allocates nothing
+ * per step, and the LR range test. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "nn.h"
+
+static nn_init I(nn_init_kind k) {
+    return (nn_init){k, 0, 0};
+}
+
+/* in -> hidden (act) [-> hidden (act)] -> out */
+static nn_module *mlp(nn_ctx *ctx, int in, int hidden, int layers, int out, nn_act_kind act) {
+    nn_module *p[8];
+    int n = 0, w = in;
+    for (int l = 0; l < layers; l++) {
+        p[n++] = nn_linear_new(ctx, w, hidden, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+        p[n++] = nn_activation_new(ctx, act, nn_act_default_arg(act));
+        w = hidden;
+    }
+    p[n++] = nn_linear_new(ctx, w, out, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+    nn_module *m = nn_sequential_new(ctx, p, n);
+    for (int i = 0; i < n; i++) nn_module_free(p[i]);
+    return m;
+}
+
+static nn_optim *adam(nn_ctx *ctx, nn_module *m, float lr) {
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_ADAM);
+    h.lr = lr;
+    return nn_optim_new(ctx, NN_OPT_ADAM, h, nn_module_nparams(m));
+}
+
+/* The four XOR points, 2-4-1 tanh, BCE with logits, full batch. */
+static void test_xor_learned_to_100_percent(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 1);
+    nn_dataset *d = nn_dataset_new(ctx, 4, 2, 1, 2);
+    float x[8] = {0, 0, 0, 1, 1, 0, 1, 1}, y[4] = {0, 1, 1, 0};
+    memcpy(d->x, x, sizeof x);
+    memcpy(d->y, y, sizeof y);
+    nn_module *m = mlp(ctx, 2, 4, 1, 1, NN_ACT_TANH);
+    nn_optim *o = adam(ctx, m, 0.05f);
+    nn_fit_opts fo = {.loss = NN_LOSS_BCE, .epochs = 500, .batch = 0};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    double loss, acc;
+    assert_int_equal(nn_evaluate(ctx, m, d, NN_LOSS_BCE, 1, &loss, &acc, NULL), NN_OK);
+    assert_float_equal(acc, 1.0, 0);
+    assert_true(loss < 0.05);
+    int n;
+    const nn_epoch_rec *h = nn_run_history(r, &n);
+    assert_int_equal(n, 500);
+    assert_true(h[499].loss < h[0].loss);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* The course's spiral: 3 arms of 400 points, 30% held out, 2-32-32-3 tanh, Adam. */
+static void test_spiral_reaches_95_percent(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 42);
+    nn_dataset *all = nn_synth(ctx, NN_SYN_SPIRAL, 400, 3, 0.1f), *tr, *te;
+    nn_dataset_shuffle(ctx, all);
+    assert_int_equal(nn_dataset_split(ctx, all, 0.3f, &tr, &te), NN_OK);
+    float st[4];
+    nn_fit_standardize(tr, st);
+    nn_apply_scaling(tr, st);
+    nn_apply_scaling(te, st);
+    nn_module *m = mlp(ctx, 2, 32, 2, 3, NN_ACT_TANH);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 300, .batch = 32, .shuffle = true};
+    nn_run *r = nn_run_new(ctx, m, o, tr, te, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    double loss, acc;
+    int64_t cm[9] = {0};
+    nn_evaluate(ctx, m, te, NN_LOSS_CE, 1, &loss, &acc, cm);
+    printf("spiral: test accuracy %.3f, loss %.4f\n", acc, loss);
+    assert_true(acc >= 0.95);
+    nn_metrics mt = nn_metrics_from_confusion(cm, 3);
+    assert_float_equal(mt.accuracy, acc, 1e-9);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(all);
+    nn_dataset_free(tr);
+    nn_dataset_free(te);
+    nn_ctx_free(ctx);
+}
+
+/* Validation = a set whose labels contradict the training set, so validation loss
+ * rises after the first epochs: the run stops after `patience` epochs without
+ * improvement and the weights are those saved at the best epoch. */
+typedef struct snaps {
+    nn_module *m;
+    float w[40][64];
+} snaps;
+
+static int keep_weights(nn_run *r, bool epoch_end, void *user) {
+    snaps *s = user;
+    if (epoch_end && nn_run_epoch(r) <= 40)
+        memcpy(s->w[nn_run_epoch(r) - 1], nn_module_params(s->m),
+               (size_t)nn_module_nparams(s->m) * sizeof(float));
+    return 0;
+}
+
+static void test_early_stopping_restores_best_epoch(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 5);
+    nn_dataset *tr = nn_synth(ctx, NN_SYN_GAUSS, 200, 2, 0.0f);
+    nn_dataset *va = nn_dataset_slice(ctx, tr, 0, 100);
+    for (int i = 0; i < va->n; i++) va->y[i] = 1 - va->y[i]; /* flipped labels */
+    nn_module *m = mlp(ctx, 2, 4, 1, 2, NN_ACT_TANH);
+    assert_true(nn_module_nparams(m) <= 64);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    static snaps s;
+    s.m = m;
+    nn_fit_opts fo = {.loss = NN_LOSS_CE,
+                      .epochs = 40,
+                      .batch = 20,
+                      .shuffle = true,
+                      .patience = 3,
+                      .callback = keep_weights,
+                      .user = &s};
+    nn_run *r = nn_run_new(ctx, m, o, tr, va, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_STOPPED);
+    int n, best = nn_run_best_epoch(r);
+    const nn_epoch_rec *h = nn_run_history(r, &n);
+    assert_true(n < 40);
+    assert_int_equal(n, best + 3);
+    for (int e = 0; e < n; e++) assert_true(h[e].val_loss >= h[best - 1].val_loss);
+    assert_memory_equal(nn_module_params(m), s.w[best - 1],
+                        (size_t)nn_module_nparams(m) * sizeof(float));
+    assert_non_null(strstr(nn_run_message(r), "early stopping"));
+    char want[64];
+    snprintf(want, sizeof want, "restored the weights of epoch %d", best);
+    assert_non_null(strstr(nn_run_message(r), want));
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    nn_ctx_free(ctx);
+}
+
+/* SGD with lr 1e6 on a regression blows up: the run fails naming the step. */
+static void test_nan_run_stopped_with_message(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 100, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 8, 1, 1, NN_ACT_RELU);
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_SGD);
+    h.lr = 1e6f;
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, h, nn_module_nparams(m));
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 50, .batch = 10};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    const char *msg = nn_run_message(r);
+    printf("%s\n", msg);
+    assert_non_null(strstr(msg, "at step"));
+    assert_non_null(strstr(msg, "learning rate (1e+06) may be too high"));
+    assert_non_null(strstr(msg, "clip"));
+    assert_true(nn_run_step(r) < 50 * 10);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+static int count_calls(nn_run *r, bool epoch_end, void *user) {
+    (void)r;
+    int *c = user;
+    c[epoch_end ? 1 : 0]++;
+    return 0;
+}
+
+/* run_for returns after its slice and resumes where it left off; callbacks come
+ * every N steps and at each epoch end; the steady state allocates nothing. */
+static void test_time_slices_callbacks_no_allocation(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_CIRCLE, 500, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 8, 2, 1, NN_ACT_TANH);
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_SGD);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, h, nn_module_nparams(m));
+    int calls[2] = {0, 0};
+    nn_fit_opts fo = {.loss = NN_LOSS_BCE,
+                      .epochs = 200,
+                      .batch = 10,
+                      .shuffle = true,
+                      .every_steps = 100,
+                      .callback = count_calls,
+                      .user = calls};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 1), NN_RUN_RUNNING);
+    int64_t s1 = nn_run_step(r);
+    assert_true(s1 > 0);
+    uint64_t a0 = nn_heap_allocs(ctx);
+    nn_run_for(r, 1);
+    assert_true(nn_run_step(r) > s1);
+    assert_int_equal(nn_heap_allocs(ctx), a0); /* no validation set: steps only */
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    assert_int_equal(nn_run_step(r), 200 * 50);
+    assert_int_equal(calls[0], 200 * 50 / 100);
+    assert_int_equal(calls[1], 200);
+    int64_t n;
+    const float *ls = nn_run_step_losses(r, &n);
+    assert_int_equal(n, 10000);
+    assert_true(ls[n - 1] < ls[0]);
+    nn_run_free(r);
+
+    /* stop from outside */
+    r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    nn_run_for(r, 1);
+    nn_run_stop(r);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_STOPPED);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+static void test_rejects_mismatched_data(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_SINE, 50, 0, 0.1f);
+    nn_module *m = mlp(ctx, 2, 4, 1, 1, NN_ACT_TANH);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 1};
+    assert_null(nn_run_new(ctx, m, o, d, NULL, &fo));
+    assert_string_equal(nn_error(ctx), "fit: the model takes 2 features, the data has 1");
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* The LR range test: the rate grows by a constant factor per batch from lr_min, the
+ * loss is recorded, and the weights are put back. */
+static void test_lr_range_test(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_GAUSS, 200, 2, 0.0f);
+    nn_module *m = mlp(ctx, 2, 8, 1, 2, NN_ACT_RELU);
+    float before[64], lr[100], loss[100];
+    memcpy(before, nn_module_params(m), (size_t)nn_module_nparams(m) * sizeof(float));
+    int n = nn_lr_range_test(ctx, m, NULL, d, NN_LOSS_CE, 10, 1e-4f, 10.0f, 100, lr, loss);
+    assert_true(n >= 50 && n <= 100);
+    assert_float_equal(lr[0], 1e-4f, 1e-9);
+    assert_float_equal(lr[1] / lr[0], pow(1e5, 1.0 / 99), 1e-4);
+    double mn = 1e9;
+    for (int i = 0; i < n; i++) mn = fmin(mn, loss[i]);
+    assert_true(mn < loss[0]);
+    assert_memory_equal(before, nn_module_params(m), (size_t)nn_module_nparams(m) * sizeof(float));
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xor_learned_to_100_percent),
+        cmocka_unit_test(test_spiral_reaches_95_percent),
+        cmocka_unit_test(test_early_stopping_restores_best_epoch),
+        cmocka_unit_test(test_nan_run_stopped_with_message),
+        cmocka_unit_test(test_time_slices_callbacks_no_allocation),
+        cmocka_unit_test(test_rejects_mismatched_data),
+        cmocka_unit_test(test_lr_range_test),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
