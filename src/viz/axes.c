@@ -106,13 +106,14 @@ static int xlabels_fit(viz_app *a, const viz_theme *t, const viz_frame *f) {
 }
 
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
-                 int x1, int y1, int right) {
+                 int x1, int y1, int right, int below, int equal) {
     int fw, fh, sw, sh;
     text_size(a, FONT_SANS, t->font, "Ag", &fw, &fh);
     text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
     int top = y0 + t->pad + title_height(a, t, p) + sh / 2;
     int bottom = y1 - t->pad - sh - tick_tail(t) - t->pad / 2;
     if (p->label[VIZ_XLABEL]) bottom -= fh + t->pad / 2;
+    bottom -= below;
     if (bottom < top + 10) bottom = top + 10;
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
@@ -122,8 +123,22 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     int rgt = x1 - t->pad - right - 2 * sw; /* room for half the last x tick label */
     if (rgt < left + 10) rgt = left + 10;
     f->x0 = left, f->x1 = rgt, f->y0 = top, f->y1 = bottom;
+    double ra = (f->ay.max - f->ay.min) / (f->ax.max - f->ax.min);
+    if (equal && ra > 0 && isfinite(ra)) { /* one data unit as long on both axes */
+        int w = rgt - left, h = bottom - top;
+        if (h > w * ra) {
+            int nh = (int)lround(w * ra);
+            f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
+            ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
+            f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+        } else {
+            int nw = (int)lround(h / ra);
+            f->x0 = left + (w - nw) / 2, f->x1 = f->x0 + nw;
+        }
+        left = f->x0, rgt = f->x1;
+    }
     /* x ticks: start generous and drop until the labels do not overlap */
-    for (int nx = (rgt - left) / (4 * sw) + 1; nx >= 2; nx--) {
+    for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
         f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
         if (xlabels_fit(a, t, f)) break;
     }
@@ -205,8 +220,11 @@ void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame
     cv_line(cv, bx + 0.5, by + 0.5, bx + 0.5, by + bh - 0.5, 1, t->grid, 1);
     for (int i = 0; i < n; i++) {
         double cy = by + pad + i * h + h / 2.0;
-        if (lines)
+        if (lines == 1)
             cv_line(cv, bx + pad, cy, bx + pad + sample, cy, t->line * 1.3, cols[i], 1);
+        else if (lines == 2)
+            cv_fill_rect(cv, bx + pad + sample / 4, (int)(cy - sample / 4.0), sample / 2,
+                         sample / 2, cols[i]);
         else
             cv_disc(cv, bx + pad + sample / 2.0, cy, t->point * 1.2, cols[i]);
         text_draw(cv, a, FONT_SANS, t->small, names[i], bx + 2 * pad + sample, (int)cy,

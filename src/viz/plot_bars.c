@@ -18,7 +18,7 @@ static void y_range(const viz_panel *p, viz_axis *ay) {
 static void hist(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_frame *f) {
     f->ax = (viz_axis){p->hlo, p->hhi, 0};
     y_range(p, &f->ay);
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
     axes_grid(cv, t, f);
     double bw = (p->hhi - p->hlo) / p->ngroups;
     uint32_t col = cmap_series(0);
@@ -45,35 +45,41 @@ void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
         /* groups at x = 1..ngroups; category labels replace the numeric x ticks */
         f->ax = (viz_axis){0.5, p->ngroups + 0.5, 0};
         y_range(p, &f->ay);
-        axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+        int sw, sh, wmax = 0, w, h;
+        text_size(a, FONT_SANS, t->small, "Ag", &sw, &sh);
+        for (int g = 0; p->glabels && g < p->ngroups; g++) {
+            text_size(a, FONT_SANS, t->small, p->glabels[g], &w, &h);
+            if (w > wmax) wmax = w;
+        }
+        axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
+        double gw = (f->x1 - f->x0) / (double)p->ngroups;
+        /* labels that collide go on two staggered rows; if even that fails, every k-th */
+        int rows = wmax + t->pad > gw ? 2 : 1, every = 1;
+        if (rows == 2) {
+            axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, sh, 0);
+            gw = (f->x1 - f->x0) / (double)p->ngroups;
+            while (2 * every * gw < wmax + t->pad && every < p->ngroups) every++;
+        }
         f->nxt = 0;
         axes_grid(cv, t, f);
-        double gw = (f->x1 - f->x0) / (double)p->ngroups, inner = gw * 0.8 / p->nbseries;
-        int sw, sh;
-        text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
-        int every = 1; /* label every k-th group when labels would collide */
-        if (p->glabels) {
-            int wmax = 0, w, h;
-            for (int g = 0; g < p->ngroups; g++) {
-                text_size(a, FONT_SANS, t->small, p->glabels[g], &w, &h);
-                if (w > wmax) wmax = w;
-            }
-            while (every * gw < wmax + t->pad && every < p->ngroups) every++;
-        }
+        double inner = gw * 0.8 / p->nbseries;
         for (int g = 0; g < p->ngroups; g++) {
             double gx = f->x0 + g * gw + gw * 0.1;
             for (int s = 0; s < p->nbseries; s++) {
                 float v = p->bars[(size_t)g * p->nbseries + s];
                 int xa = (int)lround(gx + s * inner), xb = (int)lround(gx + (s + 1) * inner);
-                int ya = (int)lround(frame_py(f, fmax(v, 0))),
-                    yb = (int)lround(frame_py(f, fmin(v, 0)));
+                int ya = (int)lround(frame_py(f, fmax(v, 0)));
+                int yb = (int)lround(frame_py(f, fmin(v, 0)));
                 cv_fill_rect(cv, xa, ya, xb - xa - (p->nbseries > 1 && xb - xa > 4), yb - ya,
                              cmap_series(s));
             }
-            if (p->glabels && g % every == 0)
-                text_draw(cv, a, FONT_SANS, t->small, p->glabels[g], (int)(f->x0 + (g + 0.5) * gw),
-                          f->y1 + (int)lround(5 * t->scale) + 1, ALIGN_CENTER | ALIGN_TOP, t->muted,
-                          0);
+            int row = rows == 2 ? g % 2 : 0;
+            if (p->glabels && (g - row) % (rows * every) == 0) {
+                int tx = (int)(f->x0 + (g + 0.5) * gw), ty = f->y1 + (int)lround(5 * t->scale) + 1;
+                if (row) cv_line(cv, tx + 0.5, f->y1, tx + 0.5, ty + sh - 2, 1, t->grid, 1);
+                text_draw(cv, a, FONT_SANS, t->small, p->glabels[g], tx, ty + row * sh,
+                          ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+            }
         }
     }
     if (f->ay.min < 0) { /* the zero line, when bars go both ways */
@@ -87,7 +93,7 @@ void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
         int n = p->nbseries < 32 ? p->nbseries : 32;
         for (int s = 0; s < n; s++)
             names[s] = p->snames[s] ? p->snames[s] : "", cols[s] = cmap_series(s);
-        legend_draw(cv, a, t, f, names, cols, n, 0);
+        legend_draw(cv, a, t, f, names, cols, n, 2);
     }
     title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
 }

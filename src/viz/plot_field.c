@@ -133,16 +133,21 @@ static void draw_contours(viz_canvas *cv, const viz_theme *t, const viz_panel *p
 
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
+    /* a white edge inside a dark hairline: a point reads on any colour of the field,
+     * including its own class colour */
     double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
-    uint32_t white = viz_rgb(255, 255, 255);
+    double rim = 0.9 * t->scale;
+    uint32_t white = viz_rgb(255, 255, 255), dark = viz_rgb(30, 30, 30);
     for (size_t i = 0; i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
         uint32_t col = cmap_series(p->ptcls[i]);
-        if (p->pthollow[i]) { /* test points: a ring, white-edged */
+        if (p->pthollow[i]) { /* test points: a ring */
+            cv_ring(cv, x, y, r, r * 0.55 + 2 * edge + 2 * rim, dark);
             cv_ring(cv, x, y, r, r * 0.55 + 2 * edge, white);
             cv_ring(cv, x, y, r, r * 0.55, col);
         } else {
+            cv_disc(cv, x, y, r + edge + rim, dark);
             cv_disc(cv, x, y, r + edge, white);
             cv_disc(cv, x, y, r, col);
         }
@@ -198,7 +203,7 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     int scalar = has && p->gk == 1;
     if (scalar) s = field_range(p);
     int bar = scalar ? colorbar_width(a, t, s.lo, s.hi, s.log) : 0;
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar, 0, 1);
     lay->has = 1;
     if (has)
         draw_heat(cv, p, f, &s);

@@ -97,22 +97,28 @@ void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
         viz_axis *A = ax ? &f->ay : &f->ax;
         if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
     }
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
     lay->has = 1;
     axes_grid(cv, t, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0 - 1, f->x1 + 1, f->y1 + 1);
     const char *names[64];
     uint32_t cols[64];
+    size_t longest = 1;
+    for (int s = 0; s < p->nseries; s++)
+        if (p->series[s].n > longest) longest = p->series[s].n;
     for (int s = 0; s < p->nseries; s++) {
         viz_series *se = &p->series[s];
         uint32_t col = cmap_series(s);
         double *ys = malloc((se->n ? se->n : 1) * sizeof *ys);
         if (!ys) continue;
         for (size_t i = 0; i < se->n; i++) ys[i] = se->y[i];
-        if (p->smooth > 0) {
+        /* Smoothing spans the same stretch of x for every series: a sparse validation
+         * curve beside a dense training curve gets alpha^(longest/n), not a lagging mess. */
+        double alpha = p->smooth > 0 && se->n ? pow(p->smooth, (double)longest / se->n) : 0;
+        if (alpha > 0.01) {
             draw_series(cv, f, se->x, ys, se->n, t->thin * 1.2, col, 0.3);
-            smooth(se->y, se->n, p->smooth, ys);
+            smooth(se->y, se->n, alpha, ys);
         }
         draw_series(cv, f, se->x, ys, se->n, t->line, col, 1);
         free(ys);

@@ -24,7 +24,7 @@ void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         viz_axis *A = ax ? &f->ay : &f->ax;
         if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
     }
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
     lay->has = 1;
     axes_grid(cv, t, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;

@@ -46,13 +46,13 @@ int ticks_log(double lo, double hi, int maxn, double *out) {
     if (!(lo > 0) || !(hi > lo)) return ticks_nice(lo, hi, maxn, out, &(double){0});
     int e0 = (int)ceil(log10(lo) - 1e-9), e1 = (int)floor(log10(hi) + 1e-9);
     int n = 0;
-    if (e1 - e0 + 1 >= 2) {
+    if (e1 - e0 + 1 >= 3) { /* three decades or more: powers of ten are enough */
         int every = (e1 - e0) / (maxn > 1 ? maxn : 1) + 1; /* every k-th decade */
         for (int e = e0; e <= e1 && n < VIZ_MAX_TICKS; e++)
             if ((e - e0) % every == 0) out[n++] = pow(10, e);
         return n;
     }
-    /* less than two decades: 1, 2, 5 times powers of ten */
+    /* under three decades: 1, 2, 5 times powers of ten, thinned to fit */
     static const double m[3] = {1, 2, 5};
     for (int e = e0 - 1; e <= e1 + 1; e++)
         for (int k = 0; k < 3 && n < VIZ_MAX_TICKS; k++) {
@@ -60,6 +60,14 @@ int ticks_log(double lo, double hi, int maxn, double *out) {
             if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out[n++] = v;
         }
     if (n < 2) return ticks_nice(lo, hi, maxn, out, &(double){0});
+    if (n > maxn) { /* keep the powers of ten only */
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            double m0 = out[i] / pow(10, floor(log10(out[i]) + 1e-9));
+            if (fabs(m0 - 1) < 1e-6) out[k++] = out[i];
+        }
+        if (k >= 2) n = k;
+    }
     return n;
 }
 
@@ -69,6 +77,14 @@ void tick_format(double v, double step, int log, char *buf, size_t n) {
         return;
     }
     double a = fabs(v);
+    /* big round steps read best with a suffix: 20k, 40k, ... 100k; 1.5M */
+    if (!log && step >= 1000 && a >= 1000) {
+        double unit = step >= 1e6 && a >= 1e6 ? 1e6 : 1e3;
+        double m = v / unit, sm = step / unit;
+        int dec = sm >= 1 ? 0 : (int)ceil(-log10(sm) - 1e-9);
+        snprintf(buf, n, "%.*f%s", dec > 3 ? 3 : dec, m, unit == 1e6 ? "M" : "k");
+        return;
+    }
     if (log || a >= 1e5 || a < 1e-4) {
         if (log && a >= 1e-3 && a < 1e4) {
             snprintf(buf, n, "%g", v);
@@ -98,7 +114,9 @@ void range_nice(double *lo, double *hi, int log) {
     if (log) {
         if (!(*lo > 0)) *lo = *hi > 0 ? *hi / 10 : 1;
         if (!(*hi > *lo)) *hi = *lo * 10;
-        return; /* log axes keep the data's ends: a whole decade often wastes half the plot */
+        double pad = pow(*hi / *lo, 0.04); /* 4% of the decades on each side */
+        *lo /= pad, *hi *= pad;
+        return;
     }
     if (*hi == *lo) {
         double d = *lo == 0 ? 1 : fabs(*lo) * 0.1;

@@ -123,14 +123,16 @@ int title_height(viz_app *a, const viz_theme *t, const viz_panel *p);
 void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int x1,
                 int y0);
 /* Fits the frame in the rectangle (x0, y0, x1, y1) leaving room for title, axis labels,
- * tick labels and right (e.g. colour bar width). Axis ranges must be set before. */
+ * tick labels, right (e.g. colour bar width) and below (extra rows of x labels); equal
+ * keeps one data unit equally long on both axes (fields). Axis ranges must be set. */
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
-                 int x1, int y1, int right);
+                 int x1, int y1, int right, int below, int equal);
 /* Grid lines (below data) and the frame, ticks, labels (above data). */
 void axes_grid(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
 void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                const viz_frame *f);
-/* Legend in the top-right corner of the plot area; hollow[i] marks ring markers. */
+/* Legend in the top-right corner of the plot area; the sample is a disc (lines 0), a
+ * line (1) or a square (2). */
 void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
                  const char *const *names, const uint32_t *cols, int n, int lines);
 /* Colour bar for values lo..hi with map m, placed at x (width bar), beside frame f. */
