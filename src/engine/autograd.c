@@ -36,6 +36,10 @@ const nn_op_def *const nn_ops[NN_OP_COUNT] = {
     [NN_OP_MATMUL] = &nn_op_matmul,
     [NN_OP_SOFTMAX] = &nn_op_softmax,
     [NN_OP_LOG_SOFTMAX] = &nn_op_log_softmax,
+    [NN_OP_ACTIVATION] = &nn_op_activation,
+    [NN_OP_PRELU] = &nn_op_prelu,
+    [NN_OP_DROPOUT] = &nn_op_dropout,
+    [NN_OP_LOSS] = &nn_op_loss,
 };
 
 const char *nn_op_name(int op) {

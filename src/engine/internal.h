@@ -116,6 +116,10 @@ enum nn_op_kind {
     NN_OP_SOFTMAX,
     NN_OP_LOG_SOFTMAX,
     /* training ops go here */
+    NN_OP_ACTIVATION, /* op_activation.c (issue 5) */
+    NN_OP_PRELU,
+    NN_OP_DROPOUT, /* op_dropout.c */
+    NN_OP_LOSS,    /* op_loss.c: every loss of loss.c, fused */
     NN_OP_COUNT
 };
 
@@ -148,6 +152,7 @@ extern const nn_op_def nn_op_scale, nn_op_add_scalar, nn_op_pow, nn_op_neg, nn_o
     nn_op_sqrt, nn_op_abs, nn_op_tanh, nn_op_sigmoid, nn_op_relu;
 extern const nn_op_def nn_op_sum, nn_op_mean, nn_op_max, nn_op_argmax;
 extern const nn_op_def nn_op_matmul, nn_op_softmax, nn_op_log_softmax;
+extern const nn_op_def nn_op_activation, nn_op_prelu, nn_op_dropout, nn_op_loss; /* training */
 
 /* Runs op on inputs[0..n) with arguments (fargs: 2 floats, iargs: 3 ints; either may
  * be NULL for zeros): checks inputs (live, same device), calls shape, allocates the

@@ -382,6 +382,18 @@ int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx,
  * block, so backward through this graph accumulates where the kernels do. */
 nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
 
+/* The i-th parameter (0: weight/gamma/alpha, 1: bias/beta) of a leaf as a tensor over
+ * the block with .grad over the gradient block; owned by the module (retain to keep;
+ * it stays valid while the module lives and is not put into another container). */
+nn_tensor *nn_module_param_tensor(nn_module *m, int i);
+
+/* Training ops (autograd): activation f(x; a) elementwise (softmax: last axis);
+ * PReLU with a learned one-element slope; inverted dropout (identity unless
+ * training). */
+nn_tensor *nn_activation(nn_ctx *ctx, nn_tensor *x, nn_act_kind kind, float a);
+nn_tensor *nn_prelu(nn_ctx *ctx, nn_tensor *x, nn_tensor *alpha);
+nn_tensor *nn_dropout(nn_ctx *ctx, nn_tensor *x, float p, bool training);
+
 /* ---- losses: mean over the batch (weighted mean with class weights) ---- */
 
 typedef enum nn_loss_kind {
@@ -403,7 +415,8 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int batch, int k, co
             int tcols, const float *weights, float delta, double *loss, float *dy);
 const char *nn_loss_name(nn_loss_kind kind);
 int nn_loss_from_name(const char *name);
-/* The loss on tensors built from ops (autograd), the reference for nn_loss. */
+/* The loss as one fused autograd op on y [B,k] and targets (as nn_loss, without
+ * class weights): a [1] tensor whose backward adds d(loss)/dy into y's grad. */
 nn_tensor *nn_loss_graph(nn_ctx *ctx, nn_loss_kind kind, nn_tensor *y, nn_tensor *t, float delta);
 
 /* ---- optimizers ---- */

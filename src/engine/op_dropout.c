@@ -1,0 +1,50 @@
+/* op_dropout.c: inverted dropout as an autograd op: in training each element is kept
+ * with probability 1-p and scaled by 1/(1-p) (the mask is drawn from the ctx's
+ * generator and saved for backward); in evaluation the op is the identity. */
+#include "train_internal.h"
+
+static int dropout_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
+    const nn_tensor *a = out->inputs[0];
+    float p = out->fargs[0];
+    if (!(p >= 0 && p < 1))
+        return nn_errorf(ctx, NN_EARG, "dropout: p must be in [0, 1), got %g", p);
+    out->ndim = a->ndim;
+    for (int k = 0; k < NN_MAX_DIMS; k++) out->shape[k] = a->shape[k];
+    *saved = out->iargs[0] ? (size_t)a->size : 0; /* the mask, in training only */
+    return NN_OK;
+}
+
+static void dropout_forward(nn_ctx *ctx, nn_tensor *out) {
+    const float *x = out->inputs[0]->data;
+    if (!out->iargs[0]) {
+        for (int64_t i = 0; i < out->size; i++) out->data[i] = x[i];
+        return;
+    }
+    float keep = 1 - out->fargs[0], scale = 1 / keep, *mask = out->saved;
+    for (int64_t i = 0; i < out->size; i++) {
+        mask[i] = nn_rand_uniform(ctx) < keep ? scale : 0.0f;
+        out->data[i] = x[i] * mask[i];
+    }
+}
+
+/* forward: y = x mask (training) or y = x, so dx += mask dy or dx += dy */
+static void dropout_backward(nn_ctx *ctx, nn_tensor *out) {
+    (void)ctx;
+    nn_tensor *x = out->inputs[0];
+    const float *g = out->grad->data, *mask = out->saved;
+    for (int64_t i = 0; i < out->size; i++)
+        x->grad->data[i] += out->iargs[0] ? g[i] * mask[i] : g[i];
+}
+
+const nn_op_def nn_op_dropout = {.name = "dropout",
+                                 .ninputs = 1,
+                                 .differentiable = true,
+                                 .shape = dropout_shape,
+                                 .forward = dropout_forward,
+                                 .backward = dropout_backward};
+
+nn_tensor *nn_dropout(nn_ctx *ctx, nn_tensor *x, float p, bool training) {
+    float fargs[2] = {p, 0};
+    int iargs[3] = {training && p > 0, 0, 0};
+    return nn_op_apply(ctx, NN_OP_DROPOUT, &x, 1, fargs, iargs, NULL);
+}
