@@ -78,12 +78,12 @@ does not load has name, file and error instead.]],
   ["lesson.load"] = {
     sig = "l = lesson.load(path)",
     summary = "load a lesson file into its list of steps, without running it",
-    text = [[
+    text = [=[
 A lesson file calls lesson{id, title}, then say[[text]], show[[code]],
 task{prompt, check = function(env) ... end, hint = "...", solution = [[code]]},
 quiz{q, choices = {...}, answer = n, why = "..."} and pause(). A check returns true
 when the task is done, or false and a message saying what is still wrong. Errors
-name the file and line of the bad step.]],
+name the file and line of the bad step.]=],
     example = [[l = lesson.load("lessons/01_perceptron.lua"); print(#l.steps, #l.pages)]],
   },
   ["lesson.check_file"] = {
