@@ -137,6 +137,7 @@ function lesson.load(path)
   function fenv.show(code)
     need(type(code) == "string", 2, "show: expected code (a string), got %s", type(code))
     local ok, err = load(code, "=show", "t")
+    if not ok then ok = load("return " .. code, "=show", "t") end -- an expression
     need(ok ~= nil, 2, "show: the code does not compile: %s", tostring(err))
     add("show", { code = code })
   end

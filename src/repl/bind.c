@@ -5,6 +5,7 @@
 
 static const luaL_Reg openers[] = {
     {"nn.core", bind_open_tensor},
+    {"nn.race", bind_open_race},
     {NULL, NULL},
 };
 

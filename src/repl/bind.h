@@ -14,6 +14,7 @@ void bind_open_all(lua_State *L);
 
 /* Openers, one per bind_*.c; each pushes its module table. */
 int bind_open_tensor(lua_State *L); /* "nn.core": tensors and ops */
+int bind_open_race(lua_State *L);   /* "nn.race": loss surfaces, optimizers on a point */
 
 /* The engine context of this Lua state (created on first use, freed with the state). */
 nn_ctx *bind_ctx(lua_State *L);

@@ -1,0 +1,579 @@
+-- race.lua: optimizer races on 2-D loss surfaces. Each racer is one of the engine's
+-- optimizers (the same C code that trains networks) stepping a 2-float parameter
+-- (x, y) with the exact gradient of the surface: a built-in one (C, nn.race) or one
+-- the student types (a Lua function or a formula string, differentiated by dual
+-- numbers, lua/dual.lua). Every step is recorded (position, value, gradient used,
+-- optimizer state, effective learning rates), so the race can be shown, rewound,
+-- stepped and exported; the views are in lua/race_view.lua.
+--
+-- Time: `r.k` steps have been computed; the view shows step `r.shown` <= r.k.
+-- Computing is lazy and in lockstep (all racers step together), so a change of a
+-- racer's hyper-parameters takes effect at the next computed step; after a rewind
+-- it cuts that racer's recorded future and continues from the shown step.
+
+local C = require "nn.race"
+local dual = require "dual"
+
+local race = {}
+
+local Race = {}
+Race.__index = Race
+
+local Racer = {}
+Racer.__index = Racer
+
+-- ---- defaults ----------------------------------------------------------------
+
+-- Adaptive optimizers move about lr per step whatever the gradient's size, so their
+-- default rate is a fraction of the view box; the others scale with 1/curvature.
+local ADAPTIVE = {adagrad = 1 / 40, rmsprop = 1 / 100, adam = 1 / 100, adamw = 1 / 100,
+                  nadam = 1 / 100, rprop = 1 / 200}
+local CURVATURE = {gd = true, sgd = true, momentum = true, nesterov = true}
+local GD_RATE = 0.3 -- lr = GD_RATE / L: stable for L up to 2/lr, visibly moving
+
+local DEFAULT_OPTIMIZERS = {"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}
+local DEFAULT_STEPS = 300
+local DEFAULT_BOX = {-2, 2, -2, 2}
+local EPS_FRACTION = 0.01 -- "reached a minimum": within this fraction of the box width
+local FAR = 1000 -- a racer this many box widths from the view has diverged
+
+-- ---- surfaces: built-in (C) or typed (duals) -----------------------------------
+
+-- A surface seen by the racers: eval(x, y) -> f, fx, fy; hessian(x, y) -> f, fx,
+-- fy, fxx, fxy, fyy; info = {name, formula, box, starts, minima, minval, nglobal,
+-- log_levels}; grid(nx, ny, box) -> flat values.
+local function builtin_surface(name, param)
+    local ok, s = pcall(C.surface, name, param)
+    if not ok then error("race: " .. tostring(s):gsub("^[^:]*:%d+: ", ""), 4) end
+    local info = s:info()
+    return {
+        builtin = true,
+        name = info.name,
+        formula = info.formula,
+        box = {info.xmin, info.xmax, info.ymin, info.ymax},
+        starts = info.starts,
+        minima = info.minima,
+        minval = info.minval,
+        nglobal = info.nglobal,
+        log_levels = info.log_levels,
+        eval = function(x, y) return s:eval(x, y) end,
+        hessian = function(x, y) return s:hessian(x, y) end,
+        grid = function(nx, ny, b) return s:grid(nx, ny, b[1], b[2], b[3], b[4]) end,
+    }
+end
+
+-- Local minima of a typed f inside the box: grid points lower than their 8
+-- neighbours, polished by Newton's method with the exact (dual) Hessian, kept
+-- when they converge inside the box to a point where the Hessian is positive
+-- definite. Sorted by value: the lowest are "global" (within 1e-9 of the best).
+local function find_minima(f, box)
+    local n = 41
+    local v = {}
+    local function at(i, j) return v[j * n + i + 1] end
+    local dx, dy = (box[2] - box[1]) / (n - 1), (box[4] - box[3]) / (n - 1)
+    for j = 0, n - 1 do
+        for i = 0, n - 1 do
+            local ok, fv = pcall(f, box[1] + i * dx, box[3] + j * dy)
+            v[j * n + i + 1] = (ok and type(fv) == "number" and fv == fv) and fv or math.huge
+        end
+    end
+    local found = {}
+    for j = 1, n - 2 do
+        for i = 1, n - 2 do
+            local c, low = at(i, j), true
+            for b = -1, 1 do
+                for a = -1, 1 do
+                    if (a ~= 0 or b ~= 0) and at(i + a, j + b) <= c then low = false end
+                end
+            end
+            if low and c < math.huge then
+                local x, y = box[1] + i * dx, box[3] + j * dy
+                for _ = 1, 50 do
+                    local ok, _, gx, gy, hxx, hxy, hyy = pcall(dual.hessian, f, x, y)
+                    if not ok then break end
+                    local det = hxx * hyy - hxy * hxy
+                    if not (det > 0 and hxx > 0) then x = nil; break end
+                    local sx, sy = (hyy * gx - hxy * gy) / det, (hxx * gy - hxy * gx) / det
+                    x, y = x - sx, y - sy
+                    if math.abs(sx) + math.abs(sy) < 1e-14 * (1 + math.abs(x) + math.abs(y)) then
+                        break
+                    end
+                end
+                if x and x >= box[1] and x <= box[2] and y >= box[3] and y <= box[4] then
+                    local ok, fv, gx, gy = pcall(dual.grad, f, x, y)
+                    if ok and math.abs(gx) + math.abs(gy) < 1e-8 then
+                        local dup = false
+                        for _, m in ipairs(found) do
+                            if math.abs(m[1] - x) + math.abs(m[2] - y) < 1e-6 then dup = true end
+                        end
+                        if not dup then found[#found + 1] = {x, y, fv} end
+                    end
+                end
+            end
+        end
+    end
+    table.sort(found, function(a, b) return a[3] < b[3] end)
+    local minima, minval, nglobal = {}, {}, 0
+    for k, m in ipairs(found) do
+        minima[k], minval[k] = {m[1], m[2]}, m[3]
+        if m[3] <= found[1][3] + 1e-9 * (1 + math.abs(found[1][3])) then nglobal = k end
+    end
+    return minima, minval, nglobal
+end
+
+local function typed_surface(f, box)
+    local formula
+    if type(f) == "string" then
+        formula = f
+        local ok, g = pcall(dual.compile, f)
+        if not ok then error("race: " .. g, 4) end
+        f = g
+    else
+        formula = "your function"
+    end
+    local minima, minval, nglobal = find_minima(f, box)
+    local w, h = box[2] - box[1], box[4] - box[3]
+    return {
+        builtin = false,
+        name = formula,
+        formula = formula,
+        f = f,
+        box = box,
+        starts = {{box[1] + 0.15 * w, box[4] - 0.15 * h}},
+        minima = minima,
+        minval = minval,
+        nglobal = nglobal,
+        log_levels = false,
+        eval = function(x, y) return dual.grad(f, x, y) end,
+        hessian = function(x, y) return dual.hessian(f, x, y) end,
+        grid = function(nx, ny, b)
+            local out = {}
+            for j = 0, ny - 1 do
+                local y = b[3] + (b[4] - b[3]) * j / (ny - 1)
+                for i = 0, nx - 1 do
+                    local ok, v = pcall(f, b[1] + (b[2] - b[1]) * i / (nx - 1), y)
+                    out[j * nx + i + 1] = (ok and type(v) == "number") and v or 0 / 0
+                end
+            end
+            return out
+        end,
+    }
+end
+
+-- ---- racers --------------------------------------------------------------------
+
+local function finite(...)
+    for i = 1, select("#", ...) do
+        local v = select(i, ...)
+        if not (v == v and v > -math.huge and v < math.huge) then return false end
+    end
+    return true
+end
+
+-- The largest |eigenvalue| of the Hessian at (x, y), or nil where it fails.
+local function curvature(surface, x, y)
+    local ok, _, _, _, hxx, hxy, hyy = pcall(surface.hessian, x, y)
+    if not ok or not finite(hxx, hxy, hyy) then return nil end
+    local l1, l2 = C.eig(hxx, hxy, hyy)
+    return math.max(math.abs(l1), math.abs(l2))
+end
+
+-- The default hyper-parameters of kind on this surface from this start.
+local function default_hp(kind, surface, start)
+    local b = surface.box
+    local width = math.max(b[2] - b[1], b[4] - b[3])
+    if ADAPTIVE[kind] then return {lr = ADAPTIVE[kind] * width} end
+    if CURVATURE[kind] then
+        local L = curvature(surface, start[1], start[2]) or 1
+        return {lr = GD_RATE / math.max(L, 1)}
+    end
+    return {} -- adadelta: no learning rate; the engine's defaults
+end
+
+local function check_point(p, what)
+    if type(p) ~= "table" or type(p[1]) ~= "number" or type(p[2]) ~= "number" then
+        error(("race: %s must be a point {x, y}, got %s"):format(what, type(p) == "table"
+            and "{" .. tostring(p[1]) .. ", " .. tostring(p[2]) .. "}" or type(p)), 4)
+    end
+end
+
+-- A racer from an entry of optimizers: "adam" or {"adam", lr = 0.05, label = "...",
+-- start = {x, y}, noise = s}.
+local function new_racer(r, entry, i, start)
+    local spec = type(entry) == "string" and {entry} or entry
+    if type(spec) ~= "table" or type(spec[1]) ~= "string" then
+        error(("race: optimizers[%d] must be a name or {name, lr = ...}, got %s"):format(i,
+            type(entry)), 3)
+    end
+    local kind = spec[1]
+    local st = spec.start or start
+    check_point(st, ("optimizers[%d].start"):format(i))
+    local hp = default_hp(kind, r.surface, st)
+    if r.lr and not spec.lr then hp.lr = r.lr end
+    for k, v in pairs(spec) do
+        if type(k) == "string" and k ~= "label" and k ~= "start" and k ~= "noise" then hp[k] = v end
+    end
+    local ok, opt = pcall(C.optimizer, kind, st[1], st[2], hp)
+    if not ok then error(("race: optimizers[%d]: %s"):format(i, opt:gsub("^[^:]*:%d+: ", "")), 3) end
+    local x, y = opt:position()
+    local racer = setmetatable({
+        index = i,
+        kind = kind,
+        label = spec.label or kind,
+        opt = opt,
+        noise = spec.noise or r.noise,
+        start = {st[1], st[2]},
+        -- the record, index k+1 for step k (step 0 = the start)
+        x = {x}, y = {y}, f = {}, gx = {}, gy = {},
+        snap = {opt:snapshot()},
+        ex = {}, ey = {},
+        stopped = nil, -- step at which it stopped, and why
+        message = nil,
+        surface_eval = r.surface.eval,
+        box = r.surface.box,
+    }, Racer)
+    racer.ex[1], racer.ey[1] = opt:effective_lr()
+    racer:evaluate(0)
+    return racer
+end
+
+-- Value and gradient at step k's position into the record; stops the racer when f
+-- fails or gives NaN/Inf.
+function Racer:evaluate(k)
+    local ok, f, gx, gy = pcall(self.surface_eval, self.x[k + 1], self.y[k + 1])
+    if not ok then
+        self:stop(k, ("error at step %d: %s"):format(k, tostring(f)))
+    elseif type(f) ~= "number" then
+        self:stop(k, ("error at step %d: f returned %s, expected a number"):format(k, type(f)))
+    elseif not finite(f, gx, gy) then
+        self:stop(k, ("diverged at step %d: f = %g, gradient (%g, %g)"):format(k, f, gx, gy))
+    end
+    self.f[k + 1], self.gx[k + 1], self.gy[k + 1] = f, gx, gy
+end
+
+function Racer:stop(k, message)
+    self.stopped, self.message = k, message
+end
+
+-- Step k -> k+1 with the gradient at step k (plus noise), through the engine.
+function Racer:step(k, noise)
+    local gx, gy = self.gx[k + 1], self.gy[k + 1]
+    if self.noise and self.noise > 0 then
+        gx, gy = gx + self.noise * noise[1], gy + self.noise * noise[2]
+        self.gx[k + 1], self.gy[k + 1] = gx, gy -- the gradient the optimizer got
+    end
+    local x, y = self.opt:step(gx, gy)
+    self.x[k + 2], self.y[k + 2] = x, y
+    self.snap[k + 2] = self.opt:snapshot()
+    self.ex[k + 2], self.ey[k + 2] = self.opt:effective_lr()
+    local b = self.box
+    local far = FAR * math.max(b[2] - b[1], b[4] - b[3])
+    if not finite(x, y) or math.abs(x - (b[1] + b[2]) / 2) > far
+        or math.abs(y - (b[3] + b[4]) / 2) > far then
+        self:stop(k + 1, ("diverged at step %d: (x, y) = (%g, %g)"):format(k + 1, x, y))
+        local ok, f = pcall(self.surface_eval, x, y) -- the value there, for the table
+        self.f[k + 2] = ok and type(f) == "number" and f or 0 / 0
+        self.gx[k + 2], self.gy[k + 2] = 0 / 0, 0 / 0
+        return
+    end
+    self:evaluate(k + 1)
+end
+
+-- Forgets everything after step k and puts the optimizer back as it was then.
+function Racer:truncate(k)
+    for t = #self.x, k + 2, -1 do
+        self.x[t], self.y[t], self.f[t], self.gx[t], self.gy[t] = nil, nil, nil, nil, nil
+        self.snap[t], self.ex[t], self.ey[t] = nil, nil, nil
+    end
+    if self.stopped and self.stopped > k then self.stopped, self.message = nil, nil end
+    self.opt:restore(self.snap[k + 1])
+    self.opt:set_position(self.x[k + 1], self.y[k + 1])
+    -- the noise was added into the record; the clean gradient is needed again
+    if not self.stopped then self:evaluate(k) end
+end
+
+-- The last step this racer has a position for.
+function Racer:last()
+    return #self.x - 1
+end
+
+-- ---- the race -------------------------------------------------------------------
+
+local function parse_box(b, default)
+    if b == nil then return default end
+    if type(b) ~= "table" or #b ~= 4 then
+        error("race: box must be {xmin, xmax, ymin, ymax}", 4)
+    end
+    for i = 1, 4 do
+        if type(b[i]) ~= "number" then error("race: box must hold four numbers", 4) end
+    end
+    if not (b[1] < b[2] and b[3] < b[4]) then
+        error(("race: box {%g, %g, %g, %g} is empty"):format(b[1], b[2], b[3], b[4]), 4)
+    end
+    return {b[1], b[2], b[3], b[4]}
+end
+
+local KNOWN_OPTIONS = {surface = 1, f = 1, optimizers = 1, start = 1, steps = 1, noise = 1,
+    seed = 1, eps = 1, lr = 1, box = 1, param = 1, kappa = 1, show = 1, speed = 1, title = 1}
+
+-- race.new(opts): the race without opening a window (race{...} opens one too).
+function race.new(opts)
+    if type(opts) ~= "table" then
+        error("race: expected a table of options, e.g. race{surface = \"saddle\"}", 2)
+    end
+    for k in pairs(opts) do
+        if not KNOWN_OPTIONS[k] then
+            local names = {}
+            for n in pairs(KNOWN_OPTIONS) do names[#names + 1] = n end
+            table.sort(names)
+            error(("race: unknown option '%s' (options: %s)"):format(tostring(k),
+                table.concat(names, ", ")), 2)
+        end
+    end
+    if opts.surface and opts.f then error("race: give surface or f, not both", 2) end
+    local surface
+    if opts.f then
+        if type(opts.f) ~= "function" and type(opts.f) ~= "string" then
+            error("race: f must be a function of (x, y) or a formula string, got " .. type(opts.f), 2)
+        end
+        surface = typed_surface(opts.f, parse_box(opts.box, DEFAULT_BOX))
+    else
+        local name = opts.surface or "bowl"
+        if type(name) ~= "string" then
+            error("race: surface must be a name (" .. table.concat(C.surfaces(), ", ") .. ")", 2)
+        end
+        surface = builtin_surface(name, opts.param or opts.kappa)
+        surface.box = parse_box(opts.box, surface.box)
+    end
+    local steps = opts.steps or DEFAULT_STEPS
+    if math.type(steps) ~= "integer" or steps < 1 then
+        error(("race: steps must be a whole number >= 1, got %s"):format(tostring(steps)), 2)
+    end
+    local noise = opts.noise or 0
+    if type(noise) ~= "number" or noise < 0 or noise ~= noise then
+        error(("race: noise must be a number >= 0, got %s"):format(tostring(noise)), 2)
+    end
+    local optimizers = opts.optimizers or DEFAULT_OPTIMIZERS
+    if type(optimizers) ~= "table" or #optimizers == 0 then
+        error("race: optimizers must be a list such as {\"sgd\", \"momentum\", {\"adam\", lr = 0.05}}", 2)
+    end
+    local r = setmetatable({
+        surface = surface,
+        steps = steps,
+        noise = noise,
+        seed = opts.seed,
+        lr = opts.lr,
+        title = opts.title,
+        k = 0,
+        shown = 0,
+        racers = {},
+    }, Race)
+    local width = math.max(surface.box[2] - surface.box[1], surface.box[4] - surface.box[3])
+    r.eps = opts.eps or EPS_FRACTION * width
+    -- one start for all, or one per optimizer ({{x, y}, {x, y}, ...})
+    local start = opts.start or surface.starts[1]
+    local per = type(start) == "table" and type(start[1]) == "table"
+    if per and #start ~= #optimizers then
+        error(("race: %d starts for %d optimizers"):format(#start, #optimizers), 2)
+    end
+    -- gradient noise for every (step, racer), drawn at once from the engine's
+    -- generator, so one seed gives one race whatever else uses the generator later
+    r.draws = noise > 0 and C.normals(2 * steps * #optimizers, opts.seed) or {}
+    for i, entry in ipairs(optimizers) do
+        local racer = new_racer(r, entry, i, per and start[i] or start)
+        if r.racers[racer.label] then -- two of a kind: tell them apart by lr, or number
+            racer.label = ("%s lr=%.3g"):format(racer.label, racer.opt.lr)
+            if r.racers[racer.label] then racer.label = racer.label .. " #" .. i end
+        end
+        r.racers[i] = racer
+        r.racers[racer.label] = racer
+    end
+    return r
+end
+
+-- The two noise draws of racer i at step k (0 when there is no noise).
+function Race:draw(k, i)
+    local n = #self.racers
+    local base = 2 * (k * n + (i - 1))
+    if base + 2 > #self.draws then -- past the steps asked for: more from the generator
+        local more = C.normals(2 * n * (k + 1) - #self.draws)
+        for _, v in ipairs(more) do self.draws[#self.draws + 1] = v end
+    end
+    return {self.draws[base + 1] or 0, self.draws[base + 2] or 0}
+end
+
+-- Computes steps until r.k == k (all racers in lockstep; stopped ones stay put).
+function Race:compute(k)
+    while self.k < k do
+        for i, racer in ipairs(self.racers) do
+            if not racer.stopped and racer:last() == self.k then
+                racer:step(self.k, self.noise > 0 and self:draw(self.k, i) or nil)
+            end
+        end
+        self.k = self.k + 1
+    end
+end
+
+-- Computes n more steps (default: up to r.steps) and shows the last one.
+function Race:advance(n)
+    self:compute(self.k + (n or (self.steps - self.k)))
+    self.shown = self.k
+    return self
+end
+
+-- Shows step k (0 = the start), computing up to it when needed.
+function Race:seek(k)
+    k = math.max(0, math.floor(k))
+    self:compute(k)
+    self.shown = k
+    return self
+end
+
+local function find_racer(self, who)
+    local racer = self.racers[who]
+    if not racer then
+        local names = {}
+        for _, rc in ipairs(self.racers) do names[#names + 1] = rc.label end
+        error(("race: no racer '%s' (racers: %s)"):format(tostring(who),
+            table.concat(names, ", ")), 3)
+    end
+    return racer
+end
+
+-- Changes hyper-parameters of one racer (by label or index) from the shown step
+-- on: r:set("adam", {lr = 0.1}). A future computed after a rewind is cut.
+function Race:set(who, hp)
+    local racer = find_racer(self, who)
+    if type(hp) ~= "table" then error("race:set: expected a table such as {lr = 0.01}", 2) end
+    if racer:last() > self.shown then racer:truncate(self.shown) end
+    for k, v in pairs(hp) do
+        local ok, err = pcall(function() racer.opt[k] = v end)
+        if not ok then error("race:set: " .. tostring(err):gsub("^[^:]*:%d+: ", ""), 2) end
+    end
+    -- the others keep their recorded future; this one recomputes it with the new values
+    self:compute_one(racer, self.k)
+    return self
+end
+
+-- Recomputes one racer from its last step up to step k.
+function Race:compute_one(racer, k)
+    for t = racer:last(), k - 1 do
+        if racer.stopped then break end
+        racer:step(t, self.noise > 0 and self:draw(t, racer.index) or nil)
+    end
+end
+
+-- Index into a record at the shown step (a stopped racer stays at its last point).
+function Racer:at(k)
+    return math.min(k, self:last()) + 1
+end
+
+-- The first step at which the racer came within eps of a known minimum, or nil;
+-- also the minimum and whether it is a global one.
+function Race:reached(racer, upto)
+    local mins = self.surface.minima
+    if #mins == 0 then return nil end
+    local last = math.min(upto or self.k, racer:last())
+    for t = 0, last do
+        local x, y = racer.x[t + 1], racer.y[t + 1]
+        for i, m in ipairs(mins) do
+            local dx, dy = x - m[1], y - m[2]
+            if dx * dx + dy * dy <= self.eps * self.eps then
+                return t, m, i <= self.surface.nglobal
+            end
+        end
+    end
+    return nil
+end
+
+-- One row per racer at the shown step: {label, reached (step or nil), global (the
+-- minimum reached is a global one), value, x, y, diverged (bool), message}.
+function Race:results()
+    local rows = {}
+    for i, racer in ipairs(self.racers) do
+        local j = racer:at(self.shown)
+        local t, _, global = self:reached(racer, self.shown)
+        local stopped = racer.stopped and racer.stopped <= self.shown
+        rows[i] = {
+            label = racer.label,
+            reached = t,
+            global = global,
+            value = racer.f[j],
+            x = racer.x[j],
+            y = racer.y[j],
+            diverged = stopped and racer.message:find("^diverged") ~= nil or false,
+            message = stopped and racer.message or nil,
+        }
+    end
+    return rows
+end
+
+local function fmt(v)
+    if v == nil then return "-" end
+    if v ~= v then return "nan" end
+    return ("%.4g"):format(v)
+end
+
+-- The final table as text: steps to within eps of a minimum, value, place, status.
+function Race:table()
+    local lines = {("%-12s %14s %11s %19s  %s"):format("optimizer",
+        ("steps<%.2g"):format(self.eps), "f", "(x, y)", "status")}
+    for _, row in ipairs(self:results()) do
+        local status = row.message and (row.diverged and "diverged" or "error") or "ok"
+        lines[#lines + 1] = ("%-12s %14s %11s %19s  %s"):format(row.label:sub(1, 12),
+            row.reached and (row.reached .. (row.global and "" or " local")) or "-", fmt(row.value),
+            ("(%s, %s)"):format(fmt(row.x), fmt(row.y)), status)
+    end
+    return table.concat(lines, "\n")
+end
+
+-- What the step view shows for a racer at step k (default: the shown step): the
+-- update from step k-1 to k as vectors in parameter units, the optimizer's state
+-- after it and its effective learning rates (the engine's numbers, unchanged).
+function Race:step_info(who, k)
+    local racer = find_racer(self, who or 1)
+    k = math.max(1, math.min(k or self.shown, racer:last()))
+    local hp = racer.opt:hparams()
+    local snap = racer.snap[k + 1] -- {steps, state 1 (x, y), state 2 (x, y)}
+    local state = {}
+    for i, name in ipairs(racer.opt:state_names()) do
+        state[name] = {snap[2 * i], snap[2 * i + 1]}
+    end
+    local gx, gy = racer.gx[k], racer.gy[k]
+    local info = {
+        racer = racer.label,
+        kind = racer.kind,
+        step = k,
+        from = {racer.x[k], racer.y[k]},
+        to = {racer.x[k + 1], racer.y[k + 1]},
+        grad = {gx, gy},
+        gd_step = {-hp.lr * gx, -hp.lr * gy}, -- what plain GD at this lr would do
+        step_vec = {racer.x[k + 1] - racer.x[k], racer.y[k + 1] - racer.y[k]},
+        state = state,
+        effective_lr = {racer.ex[k + 1], racer.ey[k + 1]},
+        lr = hp.lr,
+    }
+    if state.velocity then -- momentum, nesterov: v is itself a step in parameter units
+        info.velocity = {state.velocity[1], state.velocity[2]}
+    elseif state.m then -- adam family: m is a gradient average; shown as -lr m^ (a step)
+        local b1 = hp.beta1
+        local c = 1 - b1 ^ snap[1]
+        info.velocity = {-hp.lr * state.m[1] / c, -hp.lr * state.m[2] / c}
+    end
+    return info
+end
+
+-- ---- the module: race{...} makes a race and shows it ------------------------------
+
+race.surfaces = C.surfaces
+race.optimizers = C.optimizers
+race.find_minima = find_minima
+
+setmetatable(race, {__call = function(_, opts)
+    local r = race.new(opts)
+    local ok, view = pcall(require, "race_view")
+    if ok and opts.show ~= false then view.show(r, opts) end
+    return r
+end})
+
+return race
