@@ -318,7 +318,74 @@ print(("numeric:  ∂E/∂w11 ≈        %.8f"):format(numgrad(E_of_w11, w[1][1]
 ]]
 
 say[[
-The two agree: the phases of the algorithm are the chain rule, with the sign
-folded into δ. Next, lesson 03 looks at the activation functions f themselves and
-at why a deep stack of sigmoids learns so slowly.
+# The same network, differentiated by the engine
+
+Writing δ's by hand does not scale to real networks. nnlab's engine records each
+operation as it runs (the *computational graph*) and `:backward()` walks it from
+the loss back to every tensor marked `:requires_grad()`, applying the chain rule
+with memoization: exactly the phases above, for any graph. Here is the 3-3-2 net
+again, as matrix products: the hidden layer is Z = f(x·V + v₀) and the output
+Y = f(Z·W + w₀), with x a 1×3 row.
+]]
+
+show[[
+X  = nn.tensor{x}                       -- 1×3, the input row
+T  = nn.tensor{t}                       -- 1×2, the target
+V  = nn.tensor(v):requires_grad()       -- 3×3, V[i][j] = v_ij
+V0 = nn.tensor{v0}:requires_grad()      -- 1×3
+W  = nn.tensor(w):requires_grad()       -- 3×2, W[j][k] = w_jk
+W0 = nn.tensor{w0}:requires_grad()      -- 1×2
+Z  = (X:matmul(V) + V0):sigmoid()
+Y  = (Z:matmul(W) + W0):sigmoid()
+E_t = (T - Y):pow(2):sum() * 0.5
+E_t:backward()
+print("E =", E_t:item())
+print("∂E/∂W from the engine:", W.grad)
+print(("by hand, −δ_k·Z_j for j = 1: %.5f %.5f"):format(-delta_k[1] * z[1], -delta_k[2] * z[1]))
+]]
+
+say[[
+The graph the engine recorded for E, one node per operation, each with the nodes
+it read (its inputs); `backward` visits them from the last to the first:
+]]
+
+show[[
+for _, node in ipairs(nn.graph(E_t)) do
+  print(("%2d  %-10s [%s]  from %s"):format(node.id, node.op, table.concat(node.shape, "×"),
+    #node.inputs > 0 and table.concat(node.inputs, ", ") or "(a leaf: data or weights)"))
+end
+]]
+
+task{
+  [[Do phase III with the engine's gradient: make `W_new`, the tensor of the
+  hidden-to-output weights after one step of gradient descent with α = 0.5,
+  W − α·∂E/∂W (`W.grad`).]],
+  check = function(env)
+    local e = example()
+    local Wn = env.W_new
+    local ok, rows = pcall(function() return Wn:totable() end)
+    if Wn == nil or not ok then return false, "`W_new` is not a tensor yet" end
+    if #rows ~= 3 or type(rows[1]) ~= "table" or #rows[1] ~= 2 then
+      return false, "`W_new` should have the shape of W, 3×2"
+    end
+    for j = 1, 3 do
+      for k = 1, 2 do
+        local want = e.w[j][k] + e.alpha * e.delta_k[k] * e.z[j]
+        if not near(rows[j][k], want, 1e-5) then
+          return false, ("W_new[%d][%d] is %.6f; w_%d%d + Δw_%d%d is %.6f (did you subtract α·W.grad?)")
+            :format(j, k, rows[j][k], j, k, j, k, want)
+        end
+      end
+    end
+    return true
+  end,
+  hint = "W_new = W - W.grad * 0.5",
+  solution = [[W_new = W - W.grad * 0.5]],
+}
+
+say[[
+It matches the textbook's w_jk(new) = w_jk(old) + α·δ_k·Z_j to float precision:
+the BPN phases *are* gradient descent with gradients from the chain rule. Next,
+lesson 03 looks at the activation functions f themselves and at why a deep stack
+of sigmoids learns so slowly.
 ]]
