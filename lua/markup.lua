@@ -98,20 +98,25 @@ local function wrap(styled, width, first_prefix, hang)
 end
 
 -- Removes the indentation common to all non-blank lines and the blank lines at
--- both ends, so lessons can indent their [[...]] text like code.
+-- both ends, so lessons can indent their [[...]] text like code. When the text
+-- starts on the line of its opening bracket (task{[[Write ...), that first line
+-- has no indentation of its own and does not count, as in Python's cleandoc.
 function markup.dedent(text)
   local lines = {}
   for l in (text .. "\n"):gmatch("(.-)\r?\n") do lines[#lines + 1] = l end
+  local first_inline = text:match("^[^%s]") ~= nil
   while #lines > 0 and lines[1]:match("^%s*$") do table.remove(lines, 1) end
   while #lines > 0 and lines[#lines]:match("^%s*$") do table.remove(lines) end
   local common
-  for _, l in ipairs(lines) do
-    if not l:match("^%s*$") then
+  for k, l in ipairs(lines) do
+    if not l:match("^%s*$") and not (k == 1 and first_inline) then
       local ind = #l:match("^ *")
       common = common and math.min(common, ind) or ind
     end
   end
-  for k, l in ipairs(lines) do lines[k] = l:sub((common or 0) + 1) end
+  for k, l in ipairs(lines) do
+    if not (k == 1 and first_inline) then lines[k] = l:sub((common or 0) + 1) end
+  end
   return lines
 end
 
