@@ -184,11 +184,34 @@ static inline void bin_grads(int kind, float a, float b, float g, float *da, flo
     }
 }
 
+/* g += sign * gy summed over the axes where g's input was broadcast (stride 0): the
+ * gradient of a + b and a - b. Rows are walked with the input's strides, so a row
+ * bias ([m] against [n,m]) is a vectorised add per row and a column bias ([n,1]) a
+ * row sum. */
+static void acc_broadcast(const nn_bcast *bc, const int64_t *st, const float *restrict gy,
+                          float *restrict g, float sign) {
+    const int *s = bc->shape;
+    int64_t o = 0;
+    for (int i0 = 0; i0 < s[0]; i0++)
+        for (int i1 = 0; i1 < s[1]; i1++)
+            for (int i2 = 0; i2 < s[2]; i2++, o += s[3]) {
+                float *row = g + i0 * st[0] + i1 * st[1] + i2 * st[2];
+                const float *gr = gy + o;
+                if (st[3] == 1) {
+                    for (int i3 = 0; i3 < s[3]; i3++) row[i3] += sign * gr[i3];
+                } else {
+                    float acc = 0.0f;
+                    for (int i3 = 0; i3 < s[3]; i3++) acc += gr[i3];
+                    row[0] += sign * acc;
+                }
+            }
+}
+
 static void cpu_binary_back(int kind, const nn_bcast *bc, const float *a, const float *b,
                             const float *gy, float *ga, float *gb) {
-    if (bc->same && kind == NN_B_ADD) {
-        if (ga) cpu_acc(ga, gy, bc->size);
-        if (gb) cpu_acc(gb, gy, bc->size);
+    if (kind == NN_B_ADD || kind == NN_B_SUB) {
+        if (ga) acc_broadcast(bc, bc->sa, gy, ga, 1.0f);
+        if (gb) acc_broadcast(bc, bc->sb, gy, gb, kind == NN_B_ADD ? 1.0f : -1.0f);
         return;
     }
     /* General case: += into the input's element, which sums over broadcast axes
