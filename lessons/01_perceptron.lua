@@ -204,8 +204,8 @@ w_xor, b_xor, epochs_xor = train(XOR, 0.1, 12)
 ]]
 
 say[[
-Twelve epochs and it still makes mistakes; it would after a thousand, too. The
-weights cycle instead of settling down.
+Twelve epochs and it still makes all four mistakes; it would after a thousand,
+too. The weights go round in a circle: every epoch ends where it started.
 ]]
 
 quiz{

@@ -426,7 +426,8 @@ local function present(s)
   elseif s.kind == "quiz" then
     out(st("Quiz: ", "strong") .. markup.render(s.q, { colour = colour(), width = width() - 6 }))
     for k, c in ipairs(s.choices) do
-      out(("  %s) %s"):format(choice_label(k), markup.render(c, { colour = colour(), width = width() - 6 })))
+      local text = markup.render(c, { colour = colour(), width = width() - 6 })
+      out(("  %s) %s"):format(choice_label(k), (text:gsub("\n", "\n     "))))
     end
   elseif s.kind == "pause" and s.text then
     out(markup.render(s.text, { colour = colour(), width = width() }))
