@@ -1,0 +1,123 @@
+-- doc/repl.lua: help entries of the REPL's own functions (help, jobs, repl.*).
+return {
+  ["help"] = {
+    sig = "help([name])",
+    summary = "show the help of a function or module; with no argument list the topics",
+    text = [[
+name is a string such as "nn.zeros" or "tensor:matmul", or the function itself.
+At the prompt ?name does the same: ?nn.zeros]],
+    example = [[help("spawn")]],
+  },
+  ["apropos"] = {
+    sig = "apropos(word)",
+    summary = "list the help topics whose name or text mention word",
+    example = [[apropos("job")]],
+  },
+  ["spawn"] = {
+    sig = "job = spawn(fn [, name])",
+    summary = "run fn as a background job, in slices between keystrokes",
+    text = [[
+fn runs as a coroutine: it must call coroutine.yield() between slices of its work
+(a few milliseconds each) so that the prompt, windows and other jobs get their turn.
+What the job prints appears above the prompt. In a script, jobs run to their end
+when the script finishes, or earlier when it calls wait(job).]],
+    example = [[
+job = spawn(function()
+  for i = 1, 100 do print(i); coroutine.yield() end
+end)]],
+  },
+  ["jobs"] = {
+    sig = "jobs()",
+    summary = "list the background jobs that are running or paused (also :jobs)",
+    example = [[jobs()]],
+  },
+  ["wait"] = {
+    sig = "wait(job)",
+    summary = "run a job in the foreground until it ends; Ctrl-C stops it",
+    text = [[
+Raises the job's error if it failed. Inside another job, wait yields until the job
+ends instead.]],
+    example = [[wait(spawn(function() for i = 1, 3 do print(i); coroutine.yield() end end))]],
+  },
+  ["job:stop"] = {
+    sig = "job:stop()",
+    summary = "stop a job for good (also :stop N)",
+    example = [[job:stop()]],
+  },
+  ["job:pause"] = {
+    sig = "job:pause()",
+    summary = "pause a running job; job:resume() continues it",
+    example = [[job:pause()]],
+  },
+  ["job:resume"] = {
+    sig = "job:resume()",
+    summary = "continue a paused job",
+    example = [[job:resume()]],
+  },
+  ["job.state"] = {
+    sig = "job.state",
+    summary = 'the job\'s state: "running", "paused", "done", "stopped" or "error"',
+    text = [[job.time is the seconds it has run so far, job.error its error message.]],
+    example = [[print(job.state)]],
+  },
+  ["repl.spawn"] = {
+    sig = "repl.spawn(fn [, name])",
+    summary = "the same as spawn",
+    example = [[repl.spawn(function() coroutine.yield() end)]],
+  },
+  ["repl.jobs"] = {
+    sig = "repl.jobs()",
+    summary = "the same as jobs",
+    example = [[repl.jobs()]],
+  },
+  ["repl.wait"] = {
+    sig = "repl.wait(job)",
+    summary = "the same as wait",
+    example = [[repl.wait(job)]],
+  },
+  ["repl.job_by_id"] = {
+    sig = "repl.job_by_id(n)",
+    summary = "the job with number n (as :jobs shows it), or nil",
+    example = [[repl.job_by_id(1)]],
+  },
+  ["repl.interactive"] = {
+    sig = "repl.interactive",
+    summary = "true at the interactive prompt, false in a script, -e or piped input",
+    text = [[
+Long work starts itself with spawn() when repl.interactive is true and runs to
+completion in place otherwise.]],
+    example = [[if repl.interactive then spawn(work) else work() end]],
+  },
+  ["repl.timing"] = {
+    sig = "repl.timing",
+    summary = "when true the prompt prints how long each command took (:time on|off)",
+    example = [[repl.timing = true]],
+  },
+  ["repl.command"] = {
+    sig = "repl.command(name, fn [, help])",
+    summary = "add the prompt command :name; fn receives the rest of the line",
+    example = [[repl.command("hello", function(arg) print("hello " .. arg) end, "say hello")]],
+  },
+  ["repl.on_empty_line"] = {
+    sig = "repl.on_empty_line(fn)",
+    summary = "call fn() when Enter is pressed on an empty prompt line (nil removes it)",
+    text = [[Lessons use it so that Enter shows the next page.]],
+    example = [[repl.on_empty_line(function() print("next!") end)]],
+  },
+  ["repl.nearest"] = {
+    sig = "repl.nearest(word, names)",
+    summary = "the names that are near word (at most two edits, or starting with it)",
+    example = [[repl.nearest("hepl", {"help", "quit"})  --> {"help"}]],
+  },
+  ["repl.printer"] = {
+    sig = "repl.printer(type_name, fn)",
+    summary = "print values whose metatable's __name is type_name as fn(value)",
+    text = [[fn returns a string. nil for fn removes the printer.]],
+    example = [[repl.printer("nnlab.module", function(m) return "a model" end)]],
+  },
+  ["repl.repr"] = {
+    sig = "repl.repr(value)",
+    summary = "the text the prompt prints for value",
+    example = [[repl.repr({1, 2, x = {3}})  --> '{1, 2, x = {3}}']],
+  },
+}

@@ -1,0 +1,188 @@
+-- help.lua: the help registry. Every file in lua/doc/ returns a table of entries
+-- keyed "<module>.<function>" (nn.zeros), "<type>:<method>" (tensor:matmul) or a bare
+-- global name (spawn); each entry is {sig=, summary=, text=, example=}. help(name)
+-- shows one, help() lists them, apropos(word) searches them. help.missing() lists
+-- public functions that have no entry (tests/lua/test_help_coverage.lua).
+local core = require "repl.core"
+
+local help = {}
+local entries = {}   -- key -> entry
+local loaded = false
+
+local function load_docs()
+  if loaded then return end
+  loaded = true
+  local dir = core.lua_dir .. "/doc"
+  local files = core.listdir(dir) or {}
+  for _, file in ipairs(files) do
+    if file:match("%.lua$") then
+      local chunk, err = loadfile(dir .. "/" .. file)
+      local ok, docs = false, err
+      if chunk then ok, docs = pcall(chunk) end
+      if ok and type(docs) == "table" then
+        for key, entry in pairs(docs) do entries[key] = entry end
+      else
+        io.stderr:write("help: cannot load " .. file .. ": " .. tostring(docs) .. "\n")
+      end
+    end
+  end
+end
+
+--- The entries, loaded on first use.
+function help.entries()
+  load_docs()
+  return entries
+end
+
+--- Adds or replaces entries at run time (lessons document their own functions).
+function help.add(docs)
+  load_docs()
+  for key, entry in pairs(docs) do entries[key] = entry end
+end
+
+-- The public modules whose functions need entries: global name -> table.
+help.modules = {"nn", "optim", "data", "plot", "race", "lesson", "repl"}
+help.globals = {"help", "apropos", "spawn", "jobs", "wait"}
+
+-- Finds the key of a function value by walking the modules and metatables.
+local function key_of(value)
+  for _, g in ipairs(help.globals) do
+    if _G[g] == value then return g end
+  end
+  for _, mod in ipairs(help.modules) do
+    local t = _G[mod]
+    if type(t) == "table" then
+      if t == value then return mod end
+      for k, v in pairs(t) do
+        if v == value then return mod .. "." .. tostring(k) end
+      end
+    end
+  end
+  for name, mt in pairs(debug.getregistry()) do
+    if type(name) == "string" and name:match("^nnlab%.") and type(mt) == "table"
+        and type(mt.__index) == "table" then
+      for k, v in pairs(mt.__index) do
+        if v == value then return name:sub(7) .. ":" .. k end
+      end
+    end
+  end
+end
+
+local function show(key, e)
+  local out = {e.sig or key}
+  if e.summary then out[#out + 1] = "  " .. e.summary end
+  if e.text then out[#out + 1] = "\n" .. e.text:gsub("^%s+", ""):gsub("%s+$", "") end
+  if e.example then
+    out[#out + 1] = "\nExample:\n  " .. e.example:gsub("^%s+", ""):gsub("%s+$", ""):gsub("\n", "\n  ")
+  end
+  print(table.concat(out, "\n"))
+end
+
+local function sorted_keys()
+  local keys = {}
+  for k in pairs(help.entries()) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+--- help([name or value]): shows the entry of name (a string such as "nn.zeros" or
+--- "tensor:matmul", or the function itself); with no argument lists the topics.
+function help.help(name)
+  load_docs()
+  if name == nil then
+    local groups, names = {}, {}
+    for _, k in ipairs(sorted_keys()) do
+      local g = k:match("^([%w_]+)[.:]") or "(globals)"
+      if not groups[g] then groups[g] = {}; names[#names + 1] = g end
+      table.insert(groups[g], k)
+    end
+    table.sort(names)
+    for _, g in ipairs(names) do
+      print(g .. ": " .. table.concat(groups[g], "  "))
+    end
+    print("help(\"name\") or ?name for one topic; apropos(\"word\") searches; :help lists commands")
+    return
+  end
+  local key = name
+  if type(name) ~= "string" then
+    key = key_of(name)
+    if not key then print("no help for this " .. type(name)); return end
+  end
+  local e = entries[key]
+  if not e then  -- tensor.matmul for tensor:matmul, or a method name alone
+    local alt = key:gsub("%.", ":", 1)
+    e, key = entries[alt], alt
+    if not e then
+      for _, k in ipairs(sorted_keys()) do
+        if k:match("[.:]" .. name:gsub("%p", "%%%0") .. "$") then e, key = entries[k], k; break end
+      end
+    end
+  end
+  if not e then
+    local near = require("repl").nearest(name, sorted_keys())
+    local msg = "no help for '" .. name .. "'"
+    if #near > 0 then msg = msg .. "; did you mean " .. table.concat(near, ", ", 1, math.min(3, #near)) .. "?" end
+    print(msg)
+    return
+  end
+  show(key, e)
+end
+
+--- apropos(word): lists the topics whose name or text mention word.
+function help.apropos(word)
+  if type(word) ~= "string" then error("apropos: expected a word, got " .. type(word), 2) end
+  local lw = word:lower()
+  local found = 0
+  for _, k in ipairs(sorted_keys()) do
+    local e = entries[k]
+    local hay = (k .. " " .. (e.summary or "") .. " " .. (e.text or "")):lower()
+    if hay:find(lw, 1, true) then
+      print(string.format("%-24s %s", k, e.summary or ""))
+      found = found + 1
+    end
+  end
+  if found == 0 then print("nothing about '" .. word .. "'") end
+end
+
+--- missing() -> sorted list of public functions that have no entry: functions of
+--- the global modules (help.modules), the REPL globals, and methods in the __index
+--- tables of "nnlab.*" metatables.
+function help.missing()
+  load_docs()
+  local miss = {}
+  for _, g in ipairs(help.globals) do
+    if _G[g] ~= nil and not entries[g] then miss[#miss + 1] = g end
+  end
+  local function walk(prefix, t, seen)
+    if seen[t] then return end
+    seen[t] = true
+    for k, v in pairs(t) do
+      if type(k) == "string" and not k:match("^_") then
+        local key = prefix .. "." .. k
+        if type(v) == "function" and not entries[key] then miss[#miss + 1] = key
+        elseif type(v) == "table" and getmetatable(v) == nil and k:match("^%l") then
+          walk(key, v, seen)  -- submodules such as nn.cuda
+        end
+      end
+    end
+  end
+  for _, mod in ipairs(help.modules) do
+    if type(_G[mod]) == "table" then walk(mod, _G[mod], {}) end
+  end
+  for name, mt in pairs(debug.getregistry()) do
+    if type(name) == "string" and name:match("^nnlab%.") and type(mt) == "table"
+        and type(mt.__index) == "table" then
+      local tname = name:sub(7)
+      for k, v in pairs(mt.__index) do
+        if type(k) == "string" and type(v) == "function" and not k:match("^_")
+            and not entries[tname .. ":" .. k] then
+          miss[#miss + 1] = tname .. ":" .. k
+        end
+      end
+    end
+  end
+  table.sort(miss)
+  return miss
+end
+
+return help

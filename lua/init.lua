@@ -1,0 +1,12 @@
+-- init.lua: runs when nnlab starts, in every mode (prompt, script, -e). Sets the
+-- globals a user sees. Each module owner adds one line `x = require "x"` below.
+repl = require "repl"
+local help = require "help"
+
+_G.help = help.help
+apropos = help.apropos
+spawn = repl.spawn
+jobs = repl.jobs
+wait = repl.wait
+lesson = require "lesson"
+lesson._install(repl)

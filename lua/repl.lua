@@ -1,0 +1,298 @@
+-- repl.lua: the Lua half of the nnlab prompt: background jobs (coroutines run in
+-- time slices between keystrokes), `:commands`, and the table `repl` that user code
+-- sees (repl.interactive, repl.command, repl.printer, repl.timing). The C half
+-- (src/repl) calls repl._jobs_step, repl._jobs_finish, repl._command and repl._help.
+--
+-- Jobs in scripts: a script (or -e chunk) that spawns jobs has them run to
+-- completion right after it ends, or earlier when it calls wait(job).
+local core = require "repl.core"
+
+local repl = {
+  interactive = false, -- set by the prompt while it runs
+  timing = false,      -- :time on
+  version = core.version,
+  safe = core.safe,
+  lua_dir = core.lua_dir,
+  lessons_dir = core.lessons_dir,
+}
+
+------------------------------------------------------------------------ jobs
+
+local Job = {}
+Job.__index = Job
+Job.__name = "job"
+
+local all_jobs = {}  -- id -> job, in creation order in `order`
+local order = {}
+local next_id = 1
+
+function Job:__tostring()
+  return string.format("job %d (%s, %s, %.2f s)", self.id, self.name, self.state, self.time)
+end
+
+--- Runs one slice of the job; returns when it yields or ends.
+function Job:_step()
+  if self.state ~= "running" then return end
+  local t0 = core.now()
+  local ok, err = coroutine.resume(self.co)
+  self.time = self.time + (core.now() - t0)
+  if not ok and tostring(err):find("interrupted!$") then -- Ctrl-C during wait()
+    self.state = "stopped"
+    self.error = "interrupted!"
+  elseif not ok then
+    self.state = "error"
+    self.error = core.traceback(self.co, tostring(err))
+    if not self.waited then
+      core.report(string.format("job %d (%s) failed: %s", self.id, self.name, self.error))
+    end
+  elseif coroutine.status(self.co) == "dead" then
+    self.state = "done"
+  end
+end
+
+function Job:stop()
+  if self.state == "running" or self.state == "paused" then
+    self.state = "stopped"
+    -- a job stopping itself is still running: it ends when it next yields
+    if coroutine.running() ~= self.co then coroutine.close(self.co) end
+  end
+  return self
+end
+
+function Job:pause()
+  if self.state == "running" then self.state = "paused" end
+  return self
+end
+
+function Job:resume()
+  if self.state == "paused" then self.state = "running" end
+  return self
+end
+
+local function live(job)
+  return job.state == "running" or job.state == "paused"
+end
+
+local function forget_finished()
+  local keep = {}
+  for _, job in ipairs(order) do
+    if live(job) then keep[#keep + 1] = job else all_jobs[job.id] = nil end
+  end
+  order = keep
+end
+
+--- spawn(fn [, name]) -> job: runs fn as a background job.
+function repl.spawn(fn, name)
+  if type(fn) ~= "function" then
+    error("spawn: expected a function, got " .. type(fn), 2)
+  end
+  forget_finished()
+  local info = debug.getinfo(fn, "S")
+  local job = setmetatable({
+    id = next_id, co = coroutine.create(fn), state = "running", time = 0,
+    name = name or string.format("%s:%d", info.short_src, info.linedefined),
+  }, Job)
+  next_id = next_id + 1
+  all_jobs[job.id] = job
+  order[#order + 1] = job
+  return job
+end
+
+--- jobs() -> the list of jobs that are running or paused, printed as a table.
+function repl.jobs()
+  local list = {}
+  for _, job in ipairs(order) do
+    if live(job) then list[#list + 1] = job end
+  end
+  return setmetatable(list, {__tostring = function(l)
+    if #l == 0 then return "no jobs" end
+    local lines = {}
+    for _, job in ipairs(l) do
+      lines[#lines + 1] = string.format("%3d  %-8s %8.2f s  %s", job.id, job.state, job.time, job.name)
+    end
+    return table.concat(lines, "\n")
+  end})
+end
+
+--- wait(job) -> true: runs the job in the foreground until it ends (Ctrl-C stops
+--- it), other jobs running beside it; raises its error if it failed. Inside
+--- another job, yields until then.
+function repl.wait(job)
+  if getmetatable(job) ~= Job then error("wait: expected a job, got " .. type(job), 2) end
+  if coroutine.isyieldable() then
+    while live(job) do coroutine.yield() end
+  else
+    local was = core.foreground(true)
+    job.waited = true
+    local ok, err = pcall(function()
+      -- the other jobs keep their slices: the job may be waiting for one of them
+      while live(job) do
+        if job.state == "paused" then job.state = "running" end
+        repl._jobs_step(0.01)
+        core.pump()
+      end
+    end)
+    job.waited = nil
+    core.foreground(was)
+    if not ok then
+      job:stop()
+      error(err, 0)
+    end
+  end
+  if job.state == "error" or job.error == "interrupted!" then error(job.error, 0) end
+  return job.state == "done"
+end
+
+--- Called by the prompt each pass: runs job slices for about budget seconds;
+--- returns true when a job still wants to run.
+function repl._jobs_step(budget)
+  local t_end = core.now() + budget
+  local busy
+  repeat
+    busy = false
+    for _, job in ipairs(order) do
+      if job.state == "running" then
+        job:_step()
+        busy = busy or job.state == "running"
+      end
+    end
+  until not busy or core.now() >= t_end
+  return busy
+end
+
+--- Called after a script: runs every job to its end; false when one failed.
+function repl._jobs_finish()
+  local ok = true
+  for _, job in ipairs(order) do
+    if live(job) then
+      local fine, err = pcall(repl.wait, job)
+      if not fine then
+        core.report(string.format("job %d (%s) failed: %s", job.id, job.name, err))
+        ok = false
+      end
+    elseif job.state == "error" then
+      ok = false
+    end
+  end
+  forget_finished()
+  return ok
+end
+
+function repl.job_by_id(id)
+  return all_jobs[id]
+end
+
+------------------------------------------------------------------- commands
+
+local commands = {}  -- name -> {fn = fn, help = "..."}
+
+--- command(name, fn, help): adds `:name args...`; fn receives the rest of the line.
+function repl.command(name, fn, help)
+  if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
+    error("repl.command: name must be a word, got " .. tostring(name), 2)
+  end
+  if type(fn) ~= "function" then error("repl.command: expected a function", 2) end
+  commands[name] = {fn = fn, help = help or ""}
+end
+
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = {[0] = i}
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+--- The names nearest to word among names (edit distance <= 2, or a prefix).
+function repl.nearest(word, names)
+  local out = {}
+  for _, name in ipairs(names) do
+    local d = distance(word, name)
+    if d <= 2 or name:sub(1, #word) == word then out[#out + 1] = {name, d} end
+  end
+  table.sort(out, function(x, y) return x[2] < y[2] or (x[2] == y[2] and x[1] < y[1]) end)
+  for i, p in ipairs(out) do out[i] = p[1] end
+  return out
+end
+
+function repl._command(line)
+  local name, rest = line:match("^%s*:([%w_%-]*)%s*(.-)%s*$")
+  local cmd = name and commands[name]
+  if not cmd then
+    local names = {}
+    for n in pairs(commands) do names[#names + 1] = n end
+    local near = repl.nearest(name or "", names)
+    local msg = string.format("unknown command ':%s'", name or line)
+    if #near > 0 then
+      for i, n in ipairs(near) do near[i] = ":" .. n end
+      msg = msg .. "; did you mean " .. table.concat(near, ", ", 1, math.min(#near, 3)) .. "?"
+    end
+    error(msg .. " (:help lists the commands)", 0)
+  end
+  return cmd.fn(rest)
+end
+
+local empty_line_fn
+
+--- on_empty_line(fn): fn() runs when Enter is pressed on an empty prompt line.
+function repl.on_empty_line(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("repl.on_empty_line: expected a function or nil, got " .. type(fn), 2)
+  end
+  empty_line_fn = fn
+end
+
+function repl._empty_line()
+  if empty_line_fn then empty_line_fn() end
+end
+
+function repl._help(line)
+  local name = line:match("^%s*%?%s*(.-)%s*$")
+  help(name ~= "" and name or nil)
+end
+
+repl.command("help", function()
+  local names = {}
+  for n in pairs(commands) do names[#names + 1] = n end
+  table.sort(names)
+  for _, n in ipairs(names) do print(string.format("  :%-10s %s", n, commands[n].help)) end
+  print("  ?name       help on a function, e.g. ?nn.zeros; help() lists topics")
+end, "list the commands")
+
+repl.command("quit", function() repl._quit = true end, "leave nnlab (also Ctrl-D)")
+
+repl.command("jobs", function() print(repl.jobs()) end, "list background jobs")
+
+repl.command("stop", function(arg)
+  local id = tonumber(arg)
+  local job = id and all_jobs[id]
+  if not job then error(":stop: no job " .. (arg ~= "" and arg or "given") .. "; :jobs lists them", 0) end
+  job:stop()
+  print(tostring(job))
+end, "stop job N: :stop 1")
+
+repl.command("time", function(arg)
+  if arg == "on" then repl.timing = true
+  elseif arg == "off" then repl.timing = false
+  else error(":time: say ':time on' or ':time off'", 0) end
+end, "print how long each command takes: :time on|off")
+
+repl.command("clear", function() core.clear() end, "clear the screen")
+
+--- printer(type_name, fn): values whose metatable's __name is type_name print as fn(value).
+function repl.printer(type_name, fn)
+  core.printer(type_name, fn)
+end
+
+--- repr(value) -> the string the prompt prints for value.
+function repl.repr(value)
+  return core.repr(value)
+end
+
+return repl

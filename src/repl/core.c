@@ -1,0 +1,145 @@
+/* core.c: "repl.core", the C helpers that lua/repl.lua (jobs, commands, help) builds
+ * on: a monotonic clock, one pass of the event-loop hooks, the foreground flag,
+ * the pretty printer, coroutine tracebacks, reporting above the prompt, and a
+ * directory listing. Also wraps print and io.write so that what jobs print appears
+ * above the prompt instead of inside the line being typed. */
+#include <dirent.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replint.h"
+
+static int core_now(lua_State *L) {
+    lua_pushnumber(L, repl_now());
+    return 1;
+}
+
+static int core_pump(lua_State *L) {
+    repl_hooks_run(L);
+    return 0;
+}
+
+/* foreground([on]) -> previous: while on, Ctrl-C raises "interrupted!" in Lua. */
+static int core_foreground(lua_State *L) {
+    repl *r = repl_get(L);
+    lua_pushboolean(L, r->foreground);
+    if (!lua_isnone(L, 1)) r->foreground = lua_toboolean(L, 1);
+    return 1;
+}
+
+static int core_repr(lua_State *L) {
+    luaL_checkany(L, 1);
+    repl_pushrepr(L, 1, lua_toboolean(L, 2));
+    return 1;
+}
+
+/* traceback(co, msg) -> msg with the traceback of the (dead or suspended)
+ * coroutine co, trimmed to the user's code like the prompt's. */
+static int core_traceback(lua_State *L) {
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co != NULL, 1, "coroutine");
+    const char *msg = luaL_optstring(L, 2, "");
+    luaL_traceback(L, co, msg, 0);
+    repl_trim_traceback(L);
+    return 1;
+}
+
+/* report(msg): prints an error message on stderr above the prompt. */
+static int core_report(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    repl_report(L);
+    return 0;
+}
+
+/* listdir(path) -> sorted array of the names in path (without . and ..), or nil and
+ * a message. */
+static int core_listdir(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    DIR *d = opendir(path);
+    if (!d) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: cannot open folder", path);
+        return 2;
+    }
+    lua_newtable(L);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        lua_pushstring(L, e->d_name);
+        lua_seti(L, -2, ++n);
+    }
+    closedir(d);
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "sort");
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+    return 1;
+}
+
+static int core_hide(lua_State *L) {
+    repl_out_hide(repl_get(L));
+    return 0;
+}
+
+static int core_clear(lua_State *L) {
+    repl_out_hide(repl_get(L));
+    fputs("\x1b[H\x1b[2J", stdout);
+    fflush(stdout);
+    return 0;
+}
+
+/* The wrapped output function is upvalue 1; the prompt comes off the screen first. */
+static int wrapped_output(lua_State *L) {
+    repl_out_hide(repl_get(L));
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void wrap(lua_State *L, const char *table, const char *name) {
+    if (table)
+        lua_getglobal(L, table);
+    else
+        lua_pushglobaltable(L);
+    lua_getfield(L, -1, name);
+    if (lua_isfunction(L, -1)) {
+        lua_pushcclosure(L, wrapped_output, 1);
+        lua_setfield(L, -2, name);
+    } else {
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static const luaL_Reg core_funcs[] = {
+    {"now", core_now},
+    {"pump", core_pump},
+    {"foreground", core_foreground},
+    {"repr", core_repr},
+    {"traceback", core_traceback},
+    {"report", core_report},
+    {"listdir", core_listdir},
+    {"hide", core_hide},
+    {"clear", core_clear},
+    {"printer", repl_set_printer},
+    {NULL, NULL},
+};
+
+int repl_open_core(lua_State *L) {
+    wrap(L, NULL, "print");
+    wrap(L, "io", "write");
+    luaL_newlib(L, core_funcs);
+    repl *r = repl_get(L);
+    lua_pushboolean(L, r->safe);
+    lua_setfield(L, -2, "safe");
+    lua_pushstring(L, repl_lua_dir());
+    lua_setfield(L, -2, "lua_dir");
+    lua_pushstring(L, repl_lessons_dir());
+    lua_setfield(L, -2, "lessons_dir");
+    lua_pushstring(L, NNLAB_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}

@@ -1,0 +1,233 @@
+/* eval.c: evaluating what is typed, in the steps of lua.c: a line is first compiled
+ * as `return <line>` so that expressions print; otherwise as a statement; input
+ * whose only fault is that it ends early is incomplete (the prompt asks for more).
+ * Calls run under a message handler that adds a traceback trimmed to the user's
+ * code. `:commands` and `?name` are handed to lua/repl.lua. */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replint.h"
+
+#define EOFMARK    "<eof>"
+#define CHUNKNAME  "=stdin"
+#define ANSI_ERR   "\x1b[1;31m"
+#define ANSI_DIM   "\x1b[2m"
+#define ANSI_RESET "\x1b[0m"
+
+bool repl_colour(int fd) {
+    const char *term = getenv("TERM");
+    return isatty(fd) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+}
+
+/* Compiles code as `return <code>` (so expressions have values) and, failing that,
+ * as a statement. Pushes the function, or the statement's error message. */
+static int load_chunk(lua_State *L, const char *code, size_t len) {
+    const char *ret = lua_pushfstring(L, "return %s;", code);
+    int status = luaL_loadbuffer(L, ret, strlen(ret), CHUNKNAME);
+    lua_remove(L, -2);
+    if (status == LUA_OK) return status;
+    lua_pop(L, 1);
+    return luaL_loadbuffer(L, code, len, CHUNKNAME);
+}
+
+bool repl_incomplete(lua_State *L, const char *code) {
+    int status = load_chunk(L, code, strlen(code));
+    bool incomplete = false;
+    if (status == LUA_ERRSYNTAX) {
+        size_t n;
+        const char *msg = lua_tolstring(L, -1, &n);
+        size_t mark = sizeof EOFMARK - 1;
+        incomplete = n >= mark && strcmp(msg + n - mark, EOFMARK) == 0;
+    }
+    lua_pop(L, 1);
+    return incomplete;
+}
+
+/* True when the n bytes at line contain the string needle. */
+static bool contains(const char *line, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    for (size_t j = 0; j + k <= n; j++)
+        if (memcmp(line + j, needle, k) == 0) return true;
+    return false;
+}
+
+/* True for traceback frames that are nnlab's machinery, not the user's code. */
+static bool noise_frame(const char *line, size_t n) {
+    static const char *const noise[] = {
+        "[C]: in ?",
+        "[C]: in function 'error'",
+        "lua/repl.lua:",
+        "lua/init.lua:",
+        "lua/help.lua:",
+        "[C]: in function 'xpcall'",
+        "[C]: in function 'pcall'",
+    };
+    for (size_t i = 0; i < sizeof noise / sizeof noise[0]; i++)
+        if (contains(line, n, noise[i])) return true;
+    return false;
+}
+
+/* Replaces the traceback string on top of the stack by one without nnlab's own
+ * frames; drops the traceback entirely when all that is left is the main chunk
+ * (the message already says where: "stdin:1:"). */
+void repl_trim_traceback(lua_State *L) {
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    const char *tb = strstr(s, "\nstack traceback:");
+    if (!tb) return;
+    char *out = malloc(len + 1);
+    if (!out) return; /* keep it untrimmed */
+    size_t head = (size_t)(tb - s), o = 0;
+    const char *p = tb + strlen("\nstack traceback:");
+    int kept = 0;
+    bool only_main = true;
+    while (*p == '\n') {
+        const char *line = p + 1;
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        if (!noise_frame(line, n)) {
+            kept++;
+            if (!contains(line, n, "in main chunk")) only_main = false;
+            out[o++] = '\n';
+            memcpy(out + o, line, n);
+            o += n;
+        }
+        p = line + n;
+    }
+    out[o] = '\0';
+    lua_pushlstring(L, s, head);
+    if (kept > 0 && !only_main) {
+        lua_pushfstring(L, "\nstack traceback:%s", out);
+        lua_concat(L, 2);
+    }
+    free(out);
+    lua_remove(L, -2);
+}
+
+static int msghandler(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) { /* not a string: use __tostring when there is one */
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    repl_trim_traceback(L);
+    return 1;
+}
+
+int repl_docall(lua_State *L, int nargs) {
+    repl *r = repl_get(L);
+    bool was = r->foreground;
+    r->foreground = true;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base);
+    int status = lua_pcall(L, nargs, LUA_MULTRET, base);
+    lua_remove(L, base);
+    r->foreground = was;
+    /* a Ctrl-C that came after the last check belongs to this command, not the prompt */
+    repl_interrupt_take();
+    return status;
+}
+
+void repl_report(lua_State *L) {
+    repl *r = repl_get(L);
+    if (r) repl_out_hide(r);
+    const char *msg = lua_tostring(L, -1);
+    if (!msg) msg = "(error object is not a string)";
+    fflush(stdout);
+    if (repl_colour(2)) {
+        const char *tb = strstr(msg, "\nstack traceback:");
+        int n = tb ? (int)(tb - msg) : (int)strlen(msg);
+        fprintf(stderr, ANSI_ERR "%.*s" ANSI_RESET, n, msg);
+        if (tb) fprintf(stderr, ANSI_DIM "%s" ANSI_RESET, tb);
+        fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "%s\n", msg);
+    }
+    fflush(stderr);
+    lua_pop(L, 1);
+}
+
+bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
+    int top = lua_gettop(L) - nargs;
+    lua_getglobal(L, "repl");
+    if (lua_type(L, -1) != LUA_TTABLE || lua_getfield(L, -1, name) != LUA_TFUNCTION) {
+        lua_settop(L, top);
+        return false;
+    }
+    lua_remove(L, -2);
+    lua_insert(L, top + 1);
+    int status = repl_docall(L, nargs);
+    if (status != LUA_OK) {
+        repl_report(L);
+        lua_settop(L, top);
+        return false;
+    }
+    lua_settop(L, top + (nresults > 0 ? nresults : 0));
+    return true;
+}
+
+/* Prints the values from index first to the top, tab-separated, and makes the
+ * first one `_`. */
+static void print_results(lua_State *L, int first) {
+    int n = lua_gettop(L) - first + 1;
+    if (n <= 0) return;
+    lua_pushvalue(L, first);
+    lua_setglobal(L, "_");
+    for (int i = first; i < first + n; i++) {
+        repl_pushrepr(L, i, true);
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (i > first) fputc('\t', stdout);
+        fwrite(s, 1, len, stdout);
+        lua_pop(L, 1);
+    }
+    fputc('\n', stdout);
+    fflush(stdout);
+}
+
+static bool timing_on(lua_State *L) {
+    bool on = false;
+    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+        lua_getfield(L, -1, "timing");
+        on = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return on;
+}
+
+void repl_eval_line(lua_State *L, const char *chunk) {
+    int top = lua_gettop(L);
+    while (*chunk == ' ' || *chunk == '\t') chunk++;
+    if (*chunk == ':' || *chunk == '?') {
+        lua_pushstring(L, chunk);
+        repl_call_lua(L, *chunk == ':' ? "_command" : "_help", 1, 0);
+        return;
+    }
+    if (*chunk == '\0') {
+        repl_call_lua(L, "_empty_line", 0, 0);
+        return;
+    }
+    if (load_chunk(L, chunk, strlen(chunk)) != LUA_OK) {
+        repl_report(L);
+        lua_settop(L, top);
+        return;
+    }
+    double t0 = repl_now();
+    int status = repl_docall(L, 0);
+    double dt = repl_now() - t0;
+    if (status == LUA_OK)
+        print_results(L, top + 1);
+    else
+        repl_report(L);
+    lua_settop(L, top);
+    if (timing_on(L)) {
+        printf(dt < 1 ? "(%.3f ms)\n" : "(%.3f s)\n", dt < 1 ? dt * 1e3 : dt);
+        fflush(stdout);
+    }
+}

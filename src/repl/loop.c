@@ -1,0 +1,217 @@
+/* loop.c: the interactive prompt. One thread: each pass waits on standard input for
+ * at most PASS_WAIT_MS (not at all while jobs have work), feeds readline's callback
+ * interface the keys that came, evaluates a finished line with readline's handler
+ * removed (so the terminal is in its normal mode while user code runs), then runs
+ * the event-loop hooks and gives background jobs a time slice. Whatever is printed
+ * while the line is shown first takes the line off the screen; the pass ends by
+ * putting it back. Ctrl-C at the prompt clears the line; Ctrl-D on an empty line
+ * (or end of input) leaves. */
+#include <errno.h>
+#include <lauxlib.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "replint.h"
+
+#define PASS_WAIT_MS  10
+#define JOB_BUDGET_S  0.008 /* seconds of job slices per pass */
+#define KEYS_PER_PASS 256   /* keys fed to readline before hooks get a turn */
+#define PROMPT        "nn> "
+#define PROMPT_MORE   "..> "
+
+typedef struct loop {
+    lua_State *L;
+    repl *r;
+    char *pending;  /* the lines of an incomplete chunk so far, or NULL */
+    char *line;     /* a line readline finished, waiting to be evaluated */
+    bool have_line; /* line is set (NULL line: end of input) */
+} loop;
+
+/* readline's line handler takes no user pointer, and readline itself is one per
+ * process: this is the loop that its handler reports to. */
+static loop *current;
+
+/* Removing the handler here (as readline's own example does) keeps readline from
+ * printing a fresh prompt before the line has been evaluated. */
+static void on_line(char *line) {
+    current->line = line;
+    current->have_line = true;
+    rl_callback_handler_remove();
+    current->r->rl_active = false;
+    current->r->rl_hidden = false;
+}
+
+static void prompt_show(loop *lp) {
+    rl_callback_handler_install(lp->pending ? PROMPT_MORE : PROMPT, on_line);
+    lp->r->rl_active = true;
+    lp->r->rl_hidden = false;
+}
+
+static void prompt_remove(loop *lp) {
+    if (!lp->r->rl_active) return;
+    rl_callback_handler_remove();
+    lp->r->rl_active = false;
+    lp->r->rl_hidden = false;
+}
+
+void repl_out_hide(repl *r) {
+    if (!r || !r->rl_active || r->rl_hidden) return;
+    fflush(stdout);
+    rl_clear_visible_line();
+    fflush(rl_outstream);
+    r->rl_hidden = true;
+}
+
+void repl_out_show(repl *r) {
+    if (!r->rl_hidden) return;
+    fflush(stdout);
+    fflush(stderr);
+    rl_on_new_line();
+    rl_redisplay();
+    r->rl_hidden = false;
+}
+
+/* Appends line to the pending chunk; returns the chunk when it is complete (the
+ * caller frees it), NULL when more lines are needed. */
+static char *accumulate(loop *lp, const char *line) {
+    size_t old = lp->pending ? strlen(lp->pending) : 0, n = strlen(line);
+    char *chunk = realloc(lp->pending, old + n + 2);
+    if (!chunk) {
+        fprintf(stderr, "nnlab: out of memory; input dropped\n");
+        free(lp->pending);
+        lp->pending = NULL;
+        return NULL;
+    }
+    if (old) chunk[old++] = '\n';
+    memcpy(chunk + old, line, n + 1);
+    lp->pending = NULL;
+    /* `:command` and `?name` are whole on one line */
+    const char *p = chunk;
+    while (*p == ' ' || *p == '\t') p++;
+    bool special = (old == 0) && (*p == ':' || *p == '?');
+    if (!special && repl_incomplete(lp->L, chunk)) {
+        lp->pending = chunk;
+        return NULL;
+    }
+    return chunk;
+}
+
+/* Handles a line from readline; returns false to leave the prompt. */
+static bool take_line(loop *lp) {
+    char *line = lp->line;
+    lp->have_line = false;
+    lp->line = NULL;
+    prompt_remove(lp);
+    if (!line) { /* Ctrl-D on an empty line, or end of input */
+        fputc('\n', stdout);
+        return false;
+    }
+    repl_history_add(lp->r, line);
+    char *chunk = accumulate(lp, line);
+    free(line);
+    if (chunk) {
+        repl_eval_line(lp->L, chunk);
+        free(chunk);
+    }
+    return true;
+}
+
+/* Ctrl-C at the prompt: drop the typed line and any pending chunk. */
+static void clear_line(loop *lp) {
+    free(lp->pending);
+    lp->pending = NULL;
+    if (lp->r->rl_active) {
+        rl_replace_line("", 0);
+        rl_point = rl_end = 0;
+        prompt_remove(lp);
+    }
+    fputs("^C\n", stdout);
+    fflush(stdout);
+}
+
+static bool quit_requested(lua_State *L) {
+    bool quit = false;
+    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+        lua_getfield(L, -1, "_quit");
+        quit = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return quit;
+}
+
+/* Gives background jobs a slice; true when some job still wants to run. */
+static bool run_jobs(lua_State *L) {
+    lua_pushnumber(L, JOB_BUDGET_S);
+    if (!repl_call_lua(L, "_jobs_step", 1, 1)) return false;
+    bool busy = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return busy;
+}
+
+static void set_interactive(lua_State *L, bool on) {
+    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+        lua_pushboolean(L, on);
+        lua_setfield(L, -2, "interactive");
+    }
+    lua_pop(L, 1);
+}
+
+/* Feeds readline the keys waiting on standard input; false at end of input. */
+static bool read_keys(loop *lp, int wait_ms) {
+    struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+    for (int k = 0; k < KEYS_PER_PASS && !lp->have_line; k++) {
+        int n = poll(&pfd, 1, k == 0 ? wait_ms : 0);
+        if (n < 0 && errno != EINTR) return false;
+        if (n <= 0) break;
+        if (pfd.revents & POLLIN)
+            rl_callback_read_char();
+        else if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+            return false;
+    }
+    return true;
+}
+
+int repl_loop(lua_State *L) {
+    loop lp = {.L = L, .r = repl_get(L)};
+    loop *outer = current;
+    current = &lp;
+    rl_catch_signals = 0; /* Ctrl-C is ours: signals.c */
+    rl_readline_name = "nnlab";
+    repl_history_open(lp.r);
+    repl_complete_install(L);
+    set_interactive(L, true);
+    lp.r->interactive = true;
+    bool busy = false;
+    prompt_show(&lp);
+    for (;;) {
+        bool eof = !read_keys(&lp, busy ? 0 : PASS_WAIT_MS);
+        if (repl_interrupt_take()) {
+            clear_line(&lp);
+        } else if (lp.have_line) {
+            if (!take_line(&lp)) break;
+        } else if (eof) {
+            prompt_remove(&lp);
+            fputc('\n', stdout);
+            break;
+        }
+        if (quit_requested(L)) break;
+        repl_hooks_run(L);
+        busy = run_jobs(L);
+        if (!lp.r->rl_active) prompt_show(&lp);
+        repl_out_show(lp.r);
+    }
+    prompt_remove(&lp);
+    free(lp.pending);
+    repl_history_close(lp.r);
+    lp.r->interactive = false;
+    set_interactive(L, false);
+    current = outer;
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* replint.h: what the REPL's own files share and nothing else sees: the per-state
+ * REPL record (hooks, foreground flag, prompt state), Ctrl-C, output above the
+ * prompt, history, and the "repl.core" module. */
+#ifndef REPLINT_H
+#define REPLINT_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "repl.h"
+
+typedef struct repl_hook {
+    repl_hook_fn fn;
+    void *ud;
+} repl_hook;
+
+/* One per Lua state, a userdata in the registry; every thread finds it through
+ * lua_getextraspace (Lua copies the main thread's extra space into new threads). */
+typedef struct repl {
+    lua_State *main;
+    repl_hook *hooks;
+    int nhooks, caphooks;
+    bool in_hooks;    /* hooks are running: don't run them again from the count hook */
+    bool foreground;  /* a command or wait() runs: Ctrl-C raises "interrupted!" */
+    bool interactive; /* at the prompt (also repl.interactive) */
+    bool safe;
+    double last_hooks; /* monotonic seconds of the last hook pass from the count hook */
+    /* prompt state, owned by loop.c */
+    bool rl_active;     /* readline's handler is installed and its line shown */
+    bool rl_hidden;     /* the line was taken off the screen to print above it */
+    char *history_path; /* NULL: history in memory only */
+} repl;
+
+/* The record of L's state; never NULL for states made by repl_newstate. */
+repl *repl_get(lua_State *L);
+
+/* Monotonic time in seconds. */
+double repl_now(void);
+
+/* signals.c: SIGINT sets a flag; the count hook (installed on the main thread and
+ * so inherited by every coroutine) raises "interrupted!" in the foreground. */
+void repl_signals_install(void);
+void repl_counthook_install(lua_State *L);
+/* Returns and clears the Ctrl-C flag. */
+bool repl_interrupt_take(void);
+
+/* loop.c: before anything is written while the prompt is shown, take the typed
+ * line off the screen; repl_out_show puts it back (called at the end of a pass). */
+void repl_out_hide(repl *r);
+void repl_out_show(repl *r);
+/* Runs the interactive prompt until :quit or Ctrl-D; returns the exit status. */
+int repl_loop(lua_State *L);
+
+/* eval.c: evaluates one complete chunk typed at the prompt (or a `:command` or a
+ * `?name`), prints results, sets _, reports errors. */
+void repl_eval_line(lua_State *L, const char *chunk);
+/* Calls repl[name](...) from lua/repl.lua with nargs arguments on the stack,
+ * reporting errors; returns false on error or when the function is missing. */
+bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults);
+
+/* history.c: loads the history file (see history.c for where it is) and keeps
+ * appending to it; without a usable file the history lives in memory only. */
+bool repl_history_path(char *out, size_t n);
+void repl_history_open(repl *r);
+void repl_history_add(repl *r, const char *line);
+void repl_history_close(repl *r);
+
+/* complete.c: installs the readline completion function for L. */
+void repl_complete_install(lua_State *L);
+
+/* core.c: opens "repl.core" (C helpers that lua/repl.lua builds on). */
+int repl_open_core(lua_State *L);
+
+/* print.c: repl.printer(type_name, fn). */
+int repl_set_printer(lua_State *L);
+/* eval.c: replaces the traceback string on top of the stack by one trimmed to the
+ * user's code. */
+void repl_trim_traceback(lua_State *L);
+
+/* start.c: the whole program: options, scripts, -e, the prompt; the exit status. */
+int repl_main(int argc, char **argv);
+
+/* Colours for the terminal, or "" when stderr/stdout is not one. */
+bool repl_colour(int fd);
+
+#endif

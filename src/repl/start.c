@@ -1,0 +1,147 @@
+/* start.c: the ways to start nnlab, as in lua.c: options, -e chunks, a script with
+ * its `arg` table, standard input read as a script when it is not a terminal, and
+ * the interactive prompt. Background jobs that a script spawned run to completion
+ * after the script (and after each -e chunk), so `spawn` means the same everywhere. */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replint.h"
+
+static const char usage[] =
+    "usage: nnlab [options] [script [args]]\n"
+    "  -e CODE      run the Lua code CODE\n"
+    "  -i           enter the prompt after running script or -e\n"
+    "  --safe       run without os.execute, io.popen, os.remove, os.rename,\n"
+    "               package.loadlib and C modules\n"
+    "  -v, --version  print the version\n"
+    "  -h, --help   print this help\n"
+    "  --           stop handling options\n"
+    "  -            run standard input as a script\n"
+    "With no script and no -e, nnlab opens the prompt (or, when standard input is\n"
+    "not a terminal, runs it as a script).\n";
+
+typedef struct options {
+    bool interactive, safe, version, help, has_e;
+    int script; /* index of the script in argv, 0 when none */
+} options;
+
+/* Returns false (after a message) on a bad option. */
+static bool parse(int argc, char **argv, options *o) {
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            o->script = i;
+            return true;
+        }
+        if (strcmp(a, "--") == 0) {
+            o->script = i + 1 < argc ? i + 1 : 0;
+            return true;
+        }
+        if (strcmp(a, "-i") == 0)
+            o->interactive = true;
+        else if (strcmp(a, "--safe") == 0)
+            o->safe = true;
+        else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
+            o->version = true;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            o->help = true;
+        else if (strcmp(a, "-e") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "nnlab: -e needs a chunk of Lua code\n%s", usage);
+                return false;
+            }
+            o->has_e = true;
+        } else {
+            fprintf(stderr, "nnlab: unknown option '%s'\n%s", a, usage);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* arg = {[-n] = "nnlab", ..., [0] = script, [1] = its first argument, ...} as lua.c
+ * makes it; without a script arg[0] is the program. */
+static void set_arg(lua_State *L, int argc, char **argv, int script) {
+    lua_createtable(L, argc - script, script + 1);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+/* Runs the function on top of the stack, below its nargs arguments; reports
+ * errors. */
+static bool run(lua_State *L, int nargs) {
+    if (repl_docall(L, nargs) != LUA_OK) {
+        repl_report(L);
+        return false;
+    }
+    lua_settop(L, 0);
+    return true;
+}
+
+/* Lets the jobs spawned so far finish (a script's jobs run to the end). */
+static bool finish_jobs(lua_State *L) {
+    if (!repl_call_lua(L, "_jobs_finish", 0, 1)) return false;
+    bool ok = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return ok;
+}
+
+static bool run_e(lua_State *L, char **argv, int end) {
+    for (int i = 1; i < end; i++) {
+        if (strcmp(argv[i], "-e") != 0) continue;
+        const char *code = argv[++i];
+        if (luaL_loadbuffer(L, code, strlen(code), "=(command line)") != LUA_OK) {
+            repl_report(L);
+            return false;
+        }
+        if (!run(L, 0) || !finish_jobs(L)) return false;
+    }
+    return true;
+}
+
+static bool run_script(lua_State *L, int argc, char **argv, int script) {
+    const char *name = argv[script];
+    if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0) name = NULL;
+    if (luaL_loadfile(L, name) != LUA_OK) {
+        repl_report(L);
+        return false;
+    }
+    int n = 0;
+    for (int i = script + 1; i < argc; i++, n++) lua_pushstring(L, argv[i]);
+    return run(L, n) && finish_jobs(L);
+}
+
+int repl_main(int argc, char **argv) {
+    options o;
+    if (!parse(argc, argv, &o)) return 1;
+    if (o.help) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (o.version) {
+        printf("nnlab %s (%s)\n", NNLAB_VERSION, LUA_RELEASE);
+        if (!o.interactive && !o.has_e && !o.script) return 0;
+    }
+    repl_signals_install();
+    lua_State *L = repl_newstate(o.safe);
+    if (!L) return 1;
+    set_arg(L, argc, argv, o.script);
+    bool ok = run_e(L, argv, o.script ? o.script : argc);
+    if (ok && o.script)
+        ok = run_script(L, argc, argv, o.script);
+    else if (ok && !o.has_e && !o.interactive && !isatty(STDIN_FILENO)) {
+        ok = luaL_loadfile(L, NULL) == LUA_OK ? run(L, 0) && finish_jobs(L)
+                                              : (repl_report(L), false);
+    } else if (ok && !o.has_e && !o.script) {
+        o.interactive = true;
+    }
+    if (ok && o.interactive) repl_loop(L);
+    repl_closestate(L);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+/* state.c: the Lua state of nnlab: standard libraries, bindings, "repl.core",
+ * package.path on nnlab's lua/ folder, the per-state REPL record with its hook
+ * list, lua/init.lua, and --safe. The prompt itself is in loop.c. */
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bind.h"
+#include "replint.h"
+
+#define REPL_KEY "nnlab.repl"
+
+double repl_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+repl *repl_get(lua_State *L) {
+    return *(repl **)lua_getextraspace(L);
+}
+
+static int repl_gc(lua_State *L) {
+    repl *r = luaL_checkudata(L, 1, REPL_KEY);
+    free(r->hooks);
+    free(r->history_path);
+    r->hooks = NULL;
+    r->history_path = NULL;
+    return 0;
+}
+
+/* Creates the record as a userdata anchored in the registry, so it lives exactly as
+ * long as the state, and points the main thread's extra space at it. */
+static repl *repl_record_new(lua_State *L) {
+    repl *r = lua_newuserdatauv(L, sizeof *r, 0);
+    memset(r, 0, sizeof *r);
+    r->main = L;
+    luaL_newmetatable(L, REPL_KEY);
+    lua_pushcfunction(L, repl_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, REPL_KEY);
+    *(repl **)lua_getextraspace(L) = r;
+    return r;
+}
+
+void repl_hook_add(lua_State *L, repl_hook_fn fn, void *ud) {
+    repl *r = repl_get(L);
+    if (r->nhooks == r->caphooks) {
+        int cap = r->caphooks ? 2 * r->caphooks : 8;
+        repl_hook *h = realloc(r->hooks, (size_t)cap * sizeof *h);
+        if (!h) luaL_error(L, "repl_hook_add: out of memory");
+        r->hooks = h;
+        r->caphooks = cap;
+    }
+    r->hooks[r->nhooks++] = (repl_hook){fn, ud};
+}
+
+void repl_hooks_run(lua_State *L) {
+    repl *r = repl_get(L);
+    if (!r || r->in_hooks) return;
+    r->in_hooks = true;
+    /* a hook may add hooks: index, don't cache the pointer */
+    for (int i = 0; i < r->nhooks; i++) r->hooks[i].fn(L, r->hooks[i].ud);
+    r->in_hooks = false;
+}
+
+static void set_path(lua_State *L) {
+    const char *dir = repl_lua_dir();
+    lua_getglobal(L, "package");
+    lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", dir, dir);
+    lua_setfield(L, -2, "path");
+    lua_pop(L, 1);
+}
+
+/* --safe: the user's code loses what can run programs, delete or rename files, or
+ * load native code. The preload searcher stays, so nnlab's own bindings load. */
+static void make_safe(lua_State *L) {
+    static const char *const remove[][2] = {
+        {"os", "execute"}, {"io", "popen"},        {"os", "remove"},
+        {"os", "rename"},  {"package", "loadlib"},
+    };
+    for (size_t i = 0; i < sizeof remove / sizeof remove[0]; i++) {
+        lua_getglobal(L, remove[i][0]);
+        lua_pushnil(L);
+        lua_setfield(L, -2, remove[i][1]);
+        lua_pop(L, 1);
+    }
+    lua_getglobal(L, "package");
+    lua_pushliteral(L, "");
+    lua_setfield(L, -2, "cpath");
+    lua_getfield(L, -1, "searchers"); /* preload, Lua, C, Croot: keep the first two */
+    lua_pushnil(L);
+    lua_seti(L, -2, 4);
+    lua_pushnil(L);
+    lua_seti(L, -2, 3);
+    lua_pop(L, 2);
+}
+
+static int pinit(lua_State *L) {
+    bool safe = lua_toboolean(L, 1);
+    luaL_openlibs(L);
+    bind_open_all(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, repl_open_core);
+    lua_setfield(L, -2, "repl.core");
+    lua_pop(L, 1);
+    set_path(L);
+    if (safe) make_safe(L);
+    lua_pushfstring(L, "%s/init.lua", repl_lua_dir());
+    const char *init = lua_tostring(L, -1);
+    if (luaL_loadfile(L, init) != LUA_OK) return lua_error(L);
+    lua_call(L, 0, 0);
+    return 0;
+}
+
+lua_State *repl_newstate(bool safe) {
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        fprintf(stderr, "nnlab: cannot create the Lua state: out of memory\n");
+        return NULL;
+    }
+    repl *r = repl_record_new(L);
+    r->safe = safe;
+    repl_counthook_install(L);
+    lua_pushcfunction(L, pinit);
+    lua_pushboolean(L, safe);
+    if (repl_docall(L, 1) != LUA_OK) {
+        lua_pushfstring(L, "nnlab: starting up (%s/init.lua): %s", repl_lua_dir(),
+                        lua_tostring(L, -1));
+        lua_remove(L, -2);
+        repl_report(L);
+        lua_close(L);
+        return NULL;
+    }
+    lua_settop(L, 0);
+    return L;
+}
+
+void repl_closestate(lua_State *L) {
+    if (L) lua_close(L);
+}

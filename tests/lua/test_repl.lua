@@ -1,0 +1,104 @@
+-- test_repl.lua: the Lua half of the REPL (lua/repl.lua, lua/help.lua) run by the
+-- nnlab binary: jobs run in slices, pause, stop, fail and are waited for; :commands
+-- and their suggestions; the printer seen from Lua; help lookups.
+assert(repl.interactive == false, "a script is not interactive")
+
+-- spawn runs slices; wait finishes a job in the foreground
+local log = {}
+local job = spawn(function()
+  for i = 1, 5 do log[#log + 1] = i; coroutine.yield() end
+  return "done"
+end, "counter")
+assert(job.state == "running", "a new job runs, got " .. job.state)
+assert(#log == 0, "spawn does not run the job at once")
+repl._jobs_step(0)
+assert(#log == 1, "one step of the job runs one slice, got " .. #log)
+assert(wait(job) == true)
+assert(job.state == "done" and #log == 5, "wait runs the job to the end")
+
+-- pause, resume, stop
+local n = 0
+local j2 = spawn(function() while true do n = n + 1; coroutine.yield() end end)
+repl._jobs_step(0)
+j2:pause()
+local before = n
+for _ = 1, 3 do repl._jobs_step(0) end
+assert(n == before, "a paused job does not run")
+j2:resume()
+repl._jobs_step(0)
+assert(n == before + 1, "a resumed job runs again")
+j2:stop()
+assert(j2.state == "stopped")
+repl._jobs_step(0)
+assert(n == before + 1, "a stopped job does not run")
+assert(tostring(jobs()) == "no jobs", "finished jobs leave the list: " .. tostring(jobs()))
+
+-- a failing job: the error comes back from wait with its traceback
+local j3 = spawn(function() coroutine.yield(); error("job broke") end)
+local ok, err = pcall(wait, j3)
+assert(not ok and err:find("job broke", 1, true), "wait raises the job's error: " .. tostring(err))
+assert(j3.state == "error")
+
+-- wait inside a job yields until the other job ends
+local order = {}
+local slow = spawn(function() for _ = 1, 3 do coroutine.yield() end; order[#order + 1] = "slow" end)
+local waiter = spawn(function() wait(slow); order[#order + 1] = "waiter" end)
+wait(waiter)
+assert(order[1] == "slow" and order[2] == "waiter", "wait in a job waits: " .. table.concat(order, ","))
+
+-- jobs left running at the end of a script are finished by nnlab (checked by the
+-- e2e test); bad arguments are clear errors
+ok, err = pcall(spawn, 42)
+assert(not ok and err:find("expected a function, got number", 1, true), err)
+ok, err = pcall(wait, {})
+assert(not ok and err:find("expected a job", 1, true), err)
+
+-- commands and suggestions
+local got
+repl.command("hello", function(arg) got = arg end, "say hello")
+repl._command(":hello  world ")
+assert(got == "world", "command gets the rest of the line, got " .. tostring(got))
+ok, err = pcall(repl._command, ":hepl")
+assert(not ok and err:match("did you mean [^?]*:help[,?]"), "suggests :help, got " .. tostring(err))
+ok, err = pcall(repl._command, ":time maybe")
+assert(not ok and err:find(":time on", 1, true), err)
+repl._command(":time on")
+assert(repl.timing == true)
+repl._command(":time off")
+assert(repl.timing == false)
+local near = repl.nearest("qiut", {"quit", "jobs", "help"})
+assert(#near == 1 and near[1] == "quit", "nearest: " .. table.concat(near, ","))
+
+-- the empty-line hook
+local pressed = 0
+repl.on_empty_line(function() pressed = pressed + 1 end)
+repl._empty_line()
+repl.on_empty_line(nil)
+repl._empty_line()
+assert(pressed == 1, "on_empty_line runs its function once, then is removed")
+
+-- the printer, through repl.repr
+assert(repl.repr({1, 2, x = "a"}) == '{1, 2, x = "a"}', repl.repr({1, 2, x = "a"}))
+local cyc = {}
+cyc.self = cyc
+assert(repl.repr(cyc):find("<cycle: table: ", 1, true), repl.repr(cyc))
+repl.printer("test.point", function(p) return ("point(%d, %d)"):format(p.x, p.y) end)
+local pt = setmetatable({x = 1, y = 2}, {__name = "test.point"})
+assert(repl.repr({pt}) == "{point(1, 2)}", repl.repr({pt}))
+
+-- help: entries load from lua/doc, lookups by name and by value
+local help_mod = require "help"
+assert(help_mod.entries()["spawn"], "lua/doc/repl.lua is loaded")
+local printed = {}
+local real_print = print
+print = function(...) printed[#printed + 1] = table.concat({...}, " ") end
+help("spawn")
+help(wait)
+help("spwan")
+apropos("background")
+print = real_print
+local text = table.concat(printed, "\n")
+assert(text:find("job = spawn(fn [, name])", 1, true), text)
+assert(text:find("wait(job)", 1, true), text)
+assert(text:find("did you mean spawn", 1, true), text)
+assert(text:find("spawn", 1, true), text)
