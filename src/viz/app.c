@@ -50,6 +50,7 @@ void viz_app_free(viz_app *a) {
     if (!a) return;
     while (a->nwins > 0) viz_window_close(a->wins[--a->nwins]);
     free(a->wins);
+    free(a->scratch);
     for (int i = 0; i < a->nfonts; i++) TTF_CloseFont(a->fonts[i].font);
     TTF_Quit();
     if (a->video == 1) SDL_QuitSubSystem(SDL_INIT_VIDEO);

@@ -2,6 +2,8 @@
  * thick lines and discs (coverage from the exact distance to the shape), triangles.
  * No text (text.c) and no knowledge of plots. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vizint.h"
 
@@ -52,25 +54,17 @@ void cv_blend_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col, dou
         for (int i = x; i < x + w; i++) cv_blend(cv, i, j, col, alpha);
 }
 
-/* Distance from (px, py) to the segment a-b. */
-static double seg_dist(double px, double py, double ax, double ay, double bx, double by) {
-    double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
-    double t = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    double qx = ax + t * dx - px, qy = ay + t * dy - py;
-    return sqrt(qx * qx + qy * qy);
-}
+/* A segment prepared for rasterising: endpoints in (u, v), where u is the major axis
+ * (x when the segment is more horizontal than vertical), ordered so that u0 <= u1. */
+typedef struct {
+    double u0, v0, u1, v1, du, dv, inv_l2, slope, band;
+    int xmajor;
+} seg;
 
-/* Visits only the pixels near the segment: along its major axis, a band of the
- * half-width stretched by the slope, so long diagonal lines stay cheap. Pixel (i, j)
- * covers [i, i+1) x [j, j+1); its centre is (i+0.5, j+0.5). */
-void cv_line(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
-             double alpha) {
-    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
-    double r = wd / 2;
-    double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
-    int xmajor = fabs(dx) >= fabs(dy);
-    if (!xmajor) { /* swap roles of x and y */
+static void seg_make(seg *s, double x0, double y0, double x1, double y1, double reach) {
+    double dx = x1 - x0, dy = y1 - y0;
+    s->xmajor = fabs(dx) >= fabs(dy);
+    if (!s->xmajor) { /* swap roles of x and y */
         double t;
         t = x0, x0 = y0, y0 = t;
         t = x1, x1 = y1, y1 = t;
@@ -82,28 +76,133 @@ void cv_line(viz_canvas *cv, double x0, double y0, double x1, double y1, double 
         t = y0, y0 = y1, y1 = t;
         dx = -dx, dy = -dy;
     }
-    double slope = dx != 0 ? dy / dx : 0;
-    double band = len > 0 && dx != 0 ? (r + 1) * len / fabs(dx) : r + 1;
-    /* clip the major range to the canvas so huge coordinates cost nothing */
-    double lo = x0 - r - 1, hi = x1 + r + 1;
-    double clo = xmajor ? cv->cx0 : cv->cy0, chi = xmajor ? cv->cx1 : cv->cy1;
-    if (lo < clo - 1) lo = clo - 1;
-    if (hi > chi + 1) hi = chi + 1;
-    for (int u = (int)floor(lo); u <= (int)ceil(hi); u++) {
-        double uc = u + 0.5, t = uc < x0 ? x0 : uc > x1 ? x1 : uc;
-        double vc = y0 + (t - x0) * slope;
-        for (int v = (int)floor(vc - band - 0.5); v <= (int)ceil(vc + band); v++) {
-            double d = seg_dist(uc, v + 0.5, x0, y0, x1, y1);
-            double c = r + 0.5 - d;
-            if (c <= 0) continue;
-            if (c > 1) c = 1;
-            if (r < 0.5) c *= 2 * r; /* hairlines: fainter, not thicker */
-            if (xmajor)
-                cv_blend(cv, u, v, col, c * alpha);
+    double l2 = dx * dx + dy * dy;
+    s->u0 = x0, s->v0 = y0, s->u1 = x1, s->v1 = y1, s->du = dx, s->dv = dy;
+    s->inv_l2 = l2 > 0 ? 1 / l2 : 0;
+    s->slope = dx != 0 ? dy / dx : 0;
+    /* vertical half-extent of the band of pixels within reach of the line */
+    s->band = dx != 0 ? reach * sqrt(l2) / fabs(dx) : reach;
+}
+
+/* Squared distance from (u, v) to the segment. */
+static inline double seg_d2(const seg *s, double u, double v) {
+    double t = ((u - s->u0) * s->du + (v - s->v0) * s->dv) * s->inv_l2;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double qu = s->u0 + t * s->du - u, qv = s->v0 + t * s->dv - v;
+    return qu * qu + qv * qv;
+}
+
+/* Calls fn(ud, x, y, distance) for each pixel of the clip rectangle whose centre lies
+ * within reach of the segment: along the major axis, a band stretched by the slope, so
+ * long diagonal lines stay cheap. Pixel (i, j) covers [i, i+1) x [j, j+1). */
+static inline void seg_visit(const seg *s, double reach, int cx0, int cy0, int cx1, int cy1,
+                             void (*fn)(void *, int, int, double), void *ud) {
+    double r2 = reach * reach;
+    double lo = s->u0 - reach, hi = s->u1 + reach;
+    int clo = s->xmajor ? cx0 : cy0, chi = s->xmajor ? cx1 : cy1;
+    int vlo = s->xmajor ? cy0 : cx0, vhi = s->xmajor ? cy1 : cx1;
+    int ua = (int)floor(lo), ub = (int)ceil(hi);
+    if (ua < clo) ua = clo;
+    if (ub > chi - 1) ub = chi - 1;
+    for (int u = ua; u <= ub; u++) {
+        double uc = u + 0.5, t = uc < s->u0 ? s->u0 : uc > s->u1 ? s->u1 : uc;
+        double vc = s->v0 + (t - s->u0) * s->slope;
+        int va = (int)floor(vc - s->band - 0.5), vb = (int)ceil(vc + s->band);
+        if (va < vlo) va = vlo;
+        if (vb > vhi - 1) vb = vhi - 1;
+        for (int v = va; v <= vb; v++) {
+            double d2 = seg_d2(s, uc, v + 0.5);
+            if (d2 >= r2) continue;
+            if (s->xmajor)
+                fn(ud, u, v, sqrt(d2));
             else
-                cv_blend(cv, v, u, col, c * alpha);
+                fn(ud, v, u, sqrt(d2));
         }
     }
+}
+
+typedef struct {
+    viz_canvas *cv;
+    double r, alpha;
+    uint32_t col;
+} line_paint;
+
+static void paint_px(void *ud, int x, int y, double d) {
+    line_paint *lp = ud;
+    double c = lp->r + 0.5 - d;
+    if (c > 1) c = 1;
+    if (lp->r < 0.5) c *= 2 * lp->r; /* hairlines: fainter, not thicker */
+    cv_blend(lp->cv, x, y, lp->col, c * lp->alpha);
+}
+
+void cv_line(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
+             double alpha) {
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
+    double r = wd / 2, reach = r + 0.5;
+    seg s;
+    seg_make(&s, x0, y0, x1, y1, reach);
+    line_paint lp = {cv, r, alpha, col};
+    seg_visit(&s, reach, cv->cx0, cv->cy0, cv->cx1, cv->cy1, paint_px, &lp);
+}
+
+/* ---- masks: coverage accumulated with max, composited once ---- */
+
+int mask_init(viz_mask *m, const viz_canvas *cv, viz_app *a) {
+    m->x0 = cv->cx0, m->y0 = cv->cy0;
+    m->w = cv->cx1 - cv->cx0, m->h = cv->cy1 - cv->cy0;
+    if (m->w <= 0 || m->h <= 0) m->w = m->h = 0;
+    size_t n = (size_t)m->w * m->h + 1;
+    /* the app's scratch memory: fresh pages on every render would cost page faults */
+    if (a->scratch_n < 2 * n) {
+        float *s = realloc(a->scratch, 2 * n * sizeof *s);
+        if (!s) {
+            m->a = m->b = NULL;
+            return VIZ_ENOMEM;
+        }
+        a->scratch = s, a->scratch_n = 2 * n;
+    }
+    m->a = a->scratch, m->b = a->scratch + n;
+    memset(a->scratch, 0, 2 * n * sizeof *a->scratch);
+    return VIZ_OK;
+}
+
+void mask_free(viz_mask *m) {
+    m->a = m->b = NULL; /* the memory stays with the app */
+}
+
+typedef struct {
+    viz_mask *m;
+    double ra, rb;
+} mask_paint;
+
+static void mask_px(void *ud, int x, int y, double d) {
+    mask_paint *mp = ud;
+    viz_mask *m = mp->m;
+    size_t k = (size_t)(y - m->y0) * m->w + (x - m->x0);
+    double ca = mp->ra + 0.5 - d, cb = mp->rb + 0.5 - d;
+    float fa = (float)(ca > 1 ? 1 : ca), fb = (float)(cb > 1 ? 1 : cb);
+    if (fa > m->a[k]) m->a[k] = fa;
+    if (fb > m->b[k]) m->b[k] = fb;
+}
+
+void mask_line(viz_mask *m, double x0, double y0, double x1, double y1, double wa, double wb) {
+    if (!m->a || !isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
+    double ra = wa / 2, rb = wb / 2, reach = (ra > rb ? ra : rb) + 0.5;
+    seg s;
+    seg_make(&s, x0, y0, x1, y1, reach);
+    mask_paint mp = {m, ra, rb};
+    seg_visit(&s, reach, m->x0, m->y0, m->x0 + m->w, m->y0 + m->h, mask_px, &mp);
+}
+
+void mask_composite(viz_canvas *cv, const viz_mask *m, uint32_t ca, double aa, uint32_t cb,
+                    double ab) {
+    if (!m->a) return;
+    for (int j = 0; j < m->h; j++)
+        for (int i = 0; i < m->w; i++) {
+            size_t k = (size_t)j * m->w + i;
+            if (m->a[k] > 0) cv_blend(cv, m->x0 + i, m->y0 + j, ca, m->a[k] * aa);
+            if (m->b[k] > 0) cv_blend(cv, m->x0 + i, m->y0 + j, cb, m->b[k] * ab);
+        }
 }
 
 void cv_dashed(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
@@ -126,11 +225,12 @@ void cv_polyline(viz_canvas *cv, const double *xy, size_t n, double wd, uint32_t
 
 void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col) {
     if (!isfinite(cx) || !isfinite(cy)) return;
+    double in2 = r > 0.5 ? (r - 0.5) * (r - 0.5) : -1, out2 = (r + 0.5) * (r + 0.5);
     for (int j = (int)floor(cy - r - 1); j <= (int)ceil(cy + r + 1); j++)
         for (int i = (int)floor(cx - r - 1); i <= (int)ceil(cx + r + 1); i++) {
-            double d = hypot(i + 0.5 - cx, j + 0.5 - cy);
-            double c = r + 0.5 - d;
-            cv_blend(cv, i, j, col, c > 1 ? 1 : c);
+            double dx = i + 0.5 - cx, dy = j + 0.5 - cy, d2 = dx * dx + dy * dy;
+            if (d2 >= out2) continue;
+            cv_blend(cv, i, j, col, d2 <= in2 ? 1 : r + 0.5 - sqrt(d2));
         }
 }
 

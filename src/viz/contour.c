@@ -10,41 +10,57 @@ static double cross(double va, double vb, double level) {
     return d != 0 ? (level - va) / d : 0.5;
 }
 
-void contour_level(const float *v, int w, int h, double level, contour_emit emit, void *ud) {
+/* Emits the segments of one cell (corners c, counter-clockwise from bottom-left at
+ * grid point (i, j)) for one level. */
+static void cell_level(const double *c, int i, int j, double level, contour_emit emit, void *ud) {
+    int up[4], nup = 0;
+    for (int k = 0; k < 4; k++) nup += up[k] = c[k] >= level;
+    if (nup == 0 || nup == 4) return;
+    /* crossing point on edge k, from corner k to corner k+1 */
+    static const double cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
+    double px[4], py[4];
+    int edges[4], ne = 0;
+    for (int k = 0; k < 4; k++) {
+        int k1 = (k + 1) & 3;
+        if (up[k] == up[k1]) continue;
+        double t = cross(c[k], c[k1], level);
+        px[k] = i + cx[k] + t * (cx[k1] - cx[k]);
+        py[k] = j + cy[k] + t * (cy[k1] - cy[k]);
+        edges[ne++] = k;
+    }
+    if (ne == 2) {
+        emit(ud, px[edges[0]], py[edges[0]], px[edges[1]], py[edges[1]]);
+        return;
+    }
+    /* saddle: the centre value decides which corners connect */
+    int centre_up = (c[0] + c[1] + c[2] + c[3]) / 4 >= level;
+    if (centre_up == up[0]) { /* corner 0 joins corner 2 through the centre */
+        emit(ud, px[0], py[0], px[1], py[1]);
+        emit(ud, px[2], py[2], px[3], py[3]);
+    } else {
+        emit(ud, px[3], py[3], px[0], py[0]);
+        emit(ud, px[1], py[1], px[2], py[2]);
+    }
+}
+
+/* One pass over the cells for all levels: a cell is looked at only for the levels
+ * between its lowest and highest corner. */
+void contour_levels(const float *v, int w, int h, const double *levels, int n, contour_emit emit,
+                    void *ud) {
     for (int j = 0; j + 1 < h; j++)
         for (int i = 0; i + 1 < w; i++) {
-            /* corners counter-clockwise from bottom-left */
             double c[4] = {v[(size_t)j * w + i], v[(size_t)j * w + i + 1],
                            v[(size_t)(j + 1) * w + i + 1], v[(size_t)(j + 1) * w + i]};
             if (!isfinite(c[0]) || !isfinite(c[1]) || !isfinite(c[2]) || !isfinite(c[3])) continue;
-            int up[4], nup = 0;
-            for (int k = 0; k < 4; k++) nup += up[k] = c[k] >= level;
-            if (nup == 0 || nup == 4) continue;
-            /* crossing point on edge k, from corner k to corner k+1 */
-            static const double cx[4] = {0, 1, 1, 0}, cy[4] = {0, 0, 1, 1};
-            double px[4], py[4];
-            int edges[4], ne = 0;
-            for (int k = 0; k < 4; k++) {
-                int k1 = (k + 1) & 3;
-                if (up[k] == up[k1]) continue;
-                double t = cross(c[k], c[k1], level);
-                px[k] = i + cx[k] + t * (cx[k1] - cx[k]);
-                py[k] = j + cy[k] + t * (cy[k1] - cy[k]);
-                edges[ne++] = k;
-            }
-            if (ne == 2) {
-                emit(ud, px[edges[0]], py[edges[0]], px[edges[1]], py[edges[1]]);
-            } else { /* saddle: the centre value decides which corners connect */
-                int centre_up = (c[0] + c[1] + c[2] + c[3]) / 4 >= level;
-                if (centre_up == up[0]) { /* corner 0 joins corner 2 through the centre */
-                    emit(ud, px[0], py[0], px[1], py[1]);
-                    emit(ud, px[2], py[2], px[3], py[3]);
-                } else {
-                    emit(ud, px[3], py[3], px[0], py[0]);
-                    emit(ud, px[1], py[1], px[2], py[2]);
-                }
-            }
+            double lo = fmin(fmin(c[0], c[1]), fmin(c[2], c[3]));
+            double hi = fmax(fmax(c[0], c[1]), fmax(c[2], c[3]));
+            for (int l = 0; l < n; l++)
+                if (levels[l] > lo && levels[l] <= hi) cell_level(c, i, j, levels[l], emit, ud);
         }
+}
+
+void contour_level(const float *v, int w, int h, double level, contour_emit emit, void *ud) {
+    contour_levels(v, w, h, &level, 1, emit, ud);
 }
 
 int contour_auto_levels(double lo, double hi, int count, double *levels) {

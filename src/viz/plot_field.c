@@ -80,10 +80,13 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
     int x0 = f->x0 > cv->cx0 ? f->x0 : cv->cx0, x1 = f->x1 < cv->cx1 ? f->x1 : cv->cx1;
     int y0 = f->y0 > cv->cy0 ? f->y0 : cv->cy0, y1 = f->y1 < cv->cy1 ? f->y1 : cv->cy1;
     double sx = (p->gw - 1) / (p->gx1 - p->gx0), sy = (p->gh - 1) / (p->gy1 - p->gy0);
+    double *gis = malloc((size_t)(x1 > x0 ? x1 - x0 : 1) * sizeof *gis);
+    if (!gis) return;
+    for (int x = x0; x < x1; x++) gis[x - x0] = (frame_dx(f, x + 0.5) - p->gx0) * sx;
     for (int y = y0; y < y1; y++) {
         double gj = (frame_dy(f, y + 0.5) - p->gy0) * sy;
         for (int x = x0; x < x1; x++) {
-            double gi = (frame_dx(f, x + 0.5) - p->gx0) * sx;
+            double gi = gis[x - x0];
             uint32_t col;
             if (p->gk == 1) {
                 double v = sample(p, gi, gj, 0);
@@ -104,9 +107,10 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
             cv->px[(size_t)y * cv->w + x] = col;
         }
     }
+    free(gis);
 }
 
-static void draw_contours(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
+static void draw_contours(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                           const viz_frame *f, const double *levels, int n) {
     segs s = {NULL, 0, 0, f, p};
     float *g = p->grid, *tmp = NULL;
@@ -116,18 +120,19 @@ static void draw_contours(viz_canvas *cv, const viz_theme *t, const viz_panel *p
         for (size_t i = 0; i < m; i++) tmp[i] = p->grid[2 * i + 1];
         g = tmp;
     }
-    for (int l = 0; l < n; l++) contour_level(g, p->gw, p->gh, levels[l], collect, &s);
+    contour_levels(g, p->gw, p->gh, levels, n, collect, &s);
     free(tmp);
     /* a pale halo under a dark line reads on both ends of the colour map */
     double wd = t->thin * (p->gk == 2 ? 2.2 : 1.6);
-    for (size_t i = 0; i < s.n; i++) {
-        double *o = &s.xy[4 * i];
-        cv_line(cv, o[0], o[1], o[2], o[3], wd + 2 * t->scale, viz_rgb(255, 255, 255), 0.45);
+    viz_mask m;
+    if (mask_init(&m, cv, a) == VIZ_OK) {
+        for (size_t i = 0; i < s.n; i++) {
+            double *o = &s.xy[4 * i];
+            mask_line(&m, o[0], o[1], o[2], o[3], wd + 2 * t->scale, wd);
+        }
+        mask_composite(cv, &m, viz_rgb(255, 255, 255), 0.45, viz_rgb(20, 20, 20), 0.85);
     }
-    for (size_t i = 0; i < s.n; i++) {
-        double *o = &s.xy[4 * i];
-        cv_line(cv, o[0], o[1], o[2], o[3], wd, viz_rgb(20, 20, 20), 0.85);
-    }
+    mask_free(&m);
     free(s.xy);
 }
 
@@ -221,7 +226,7 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     }
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
-    if (has && nl) draw_contours(cv, t, p, f, levels, nl);
+    if (has && nl) draw_contours(cv, a, t, p, f, levels, nl);
     points_draw(cv, a, t, p, f);
     draw_trajectories(cv, a, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);

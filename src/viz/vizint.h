@@ -48,6 +48,18 @@ void cv_line(viz_canvas *cv, double x0, double y0, double x1, double y1, double 
 void cv_dashed(viz_canvas *cv, double x0, double y0, double x1, double y1, double wd, uint32_t col,
                double dash, double gap);
 void cv_polyline(viz_canvas *cv, const double *xy, size_t n, double wd, uint32_t col, double alpha);
+/* Coverage masks over the clip rectangle of a canvas, two channels (e.g. a pale halo
+ * and a dark line): strokes accumulate with max, so joints of many short segments are
+ * not darker, then one composite blends channel a and then b onto the canvas. */
+typedef struct {
+    float *a, *b;
+    int x0, y0, w, h;
+} viz_mask;
+int mask_init(viz_mask *m, const viz_canvas *cv, viz_app *a); /* VIZ_ENOMEM: a, b NULL */
+void mask_free(viz_mask *m);
+void mask_line(viz_mask *m, double x0, double y0, double x1, double y1, double wa, double wb);
+void mask_composite(viz_canvas *cv, const viz_mask *m, uint32_t ca, double aa, uint32_t cb,
+                    double ab);
 void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col);
 void cv_ring(viz_canvas *cv, double cx, double cy, double r, double wd, uint32_t col);
 void cv_triangle(viz_canvas *cv, const double *p, uint32_t col); /* p = x0,y0,x1,y1,x2,y2 */
@@ -99,6 +111,9 @@ void range_nice(double *lo, double *hi, int log);
  * coordinates (i across, j up; cell corners at integers). */
 typedef void (*contour_emit)(void *ud, double x0, double y0, double x1, double y1);
 void contour_level(const float *v, int w, int h, double level, contour_emit emit, void *ud);
+/* The same for n levels in one pass over the grid. */
+void contour_levels(const float *v, int w, int h, const double *levels, int n, contour_emit emit,
+                    void *ud);
 /* Automatic levels: about count nice levels in (lo, hi), log-spaced when lo > 0 and
  * hi / lo > 1000. Returns their number (<= VIZ_MAX_TICKS). */
 int contour_auto_levels(double lo, double hi, int count, double *levels);
@@ -247,7 +262,9 @@ struct viz_app {
     int nwins, capwins;
     viz_event events[VIZ_MAX_EVENTS];
     int evhead, evcount;
-    int saves; /* counter for the 's' key's file names */
+    int saves;      /* counter for the 's' key's file names */
+    float *scratch; /* masks' memory, kept between renders */
+    size_t scratch_n;
 };
 
 TTF_Font *app_font(viz_app *a, viz_face face, int px);
