@@ -10,3 +10,6 @@ jobs = repl.jobs
 wait = repl.wait
 lesson = require "lesson"
 lesson._install(repl)
+nn = require "nn"
+optim = require "optim"
+data = require "data"

@@ -3,23 +3,30 @@
 #include "internal.h"
 
 /* A is [m,k] ([k,m] when transposed), B is [k,n] ([n,k]); C is [m,n]. */
-static int matmul_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0], *b = out->inputs[1];
-    bool ta = out->iargs[0], tb = out->iargs[1];
+static int matmul_error(nn_ctx *ctx, const nn_tensor *a, const nn_tensor *b, bool ta, bool tb,
+                        int ka, int kb) {
     char sa[64], sb[64];
     nn_shape_str(a, sa, sizeof sa);
     nn_shape_str(b, sb, sizeof sb);
+    if (a->ndim != 2 || b->ndim != 2)
+        return nn_errorf(ctx, NN_ESHAPE, "matmul: %s x %s: both must be 2-D", sa, sb);
     const char *how = ta && tb ? " (both transposed)"
                       : ta     ? " (first transposed)"
                       : tb     ? " (second transposed)"
                                : "";
-    if (a->ndim != 2 || b->ndim != 2)
-        return nn_errorf(ctx, NN_ESHAPE, "matmul: %s x %s: both must be 2-D", sa, sb);
+    return nn_errorf(ctx, NN_ESHAPE, "matmul: %s x %s%s: inner sizes %d and %d differ", sa, sb, how,
+                     ka, kb);
+}
+
+/* A is [m,k] ([k,m] when transposed), B is [k,n] ([n,k]); C is [m,n]. Messages are
+ * formatted only on failure: this runs on every step. */
+static int matmul_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
+    const nn_tensor *a = out->inputs[0], *b = out->inputs[1];
+    bool ta = out->iargs[0], tb = out->iargs[1];
+    if (a->ndim != 2 || b->ndim != 2) return matmul_error(ctx, a, b, ta, tb, 0, 0);
     int ka = ta ? a->shape[0] : a->shape[1];
     int kb = tb ? b->shape[1] : b->shape[0];
-    if (ka != kb)
-        return nn_errorf(ctx, NN_ESHAPE, "matmul: %s x %s%s: inner sizes %d and %d differ", sa, sb,
-                         how, ka, kb);
+    if (ka != kb) return matmul_error(ctx, a, b, ta, tb, ka, kb);
     out->ndim = 2;
     out->shape[0] = ta ? a->shape[1] : a->shape[0];
     out->shape[1] = tb ? b->shape[0] : b->shape[1];

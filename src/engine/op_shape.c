@@ -6,40 +6,48 @@
 
 /* ---- reshape: extra is {ndim, shape...}; one size may be -1 ------------------------ */
 
-static int reshape_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    const int *req = out->saved;
-    int ndim = req[0];
-    const int *shape = req + 1;
+static int reshape_error(nn_ctx *ctx, const nn_tensor *a, int ndim, const int *shape,
+                         const char *what, long long x, long long y) {
     char sa[64], sr[64];
     nn_shape_str(a, sa, sizeof sa);
     if (ndim < 1 || ndim > NN_MAX_DIMS)
         return nn_errorf(ctx, NN_ESHAPE, "reshape: %s to %d dimensions; tensors have 1 to %d", sa,
                          ndim, NN_MAX_DIMS);
     nn_dims_str(ndim, shape, sr, sizeof sr);
+    if (!what)
+        return nn_errorf(ctx, NN_ESHAPE, "reshape: %s to %s: sizes must be >= 1 (one may be -1)",
+                         sa, sr);
+    return nn_errorf(ctx, NN_ESHAPE, what, sa, sr, x, y);
+}
+
+static int reshape_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
+    const nn_tensor *a = out->inputs[0];
+    const int *req = out->saved;
+    int ndim = req[0];
+    const int *shape = req + 1;
+    if (ndim < 1 || ndim > NN_MAX_DIMS) return reshape_error(ctx, a, ndim, shape, NULL, 0, 0);
     int64_t known = 1;
     int infer = -1;
     for (int k = 0; k < ndim; k++) {
         if (shape[k] == -1 && infer < 0)
             infer = k;
         else if (shape[k] < 1)
-            return nn_errorf(ctx, NN_ESHAPE,
-                             "reshape: %s to %s: sizes must be >= 1 (one may be -1)", sa, sr);
+            return reshape_error(ctx, a, ndim, shape, NULL, 0, 0);
         else
             known *= shape[k];
         out->shape[k] = shape[k];
     }
     if (infer >= 0) {
         if (a->size % known != 0)
-            return nn_errorf(ctx, NN_ESHAPE,
-                             "reshape: %s to %s: %lld elements do not divide by %lld", sa, sr,
-                             (long long)a->size, (long long)known);
+            return reshape_error(ctx, a, ndim, shape,
+                                 "reshape: %s to %s: %lld elements do not divide by %lld",
+                                 (long long)a->size, (long long)known);
         out->shape[infer] = (int)(a->size / known);
         known = a->size;
     }
     if (known != a->size)
-        return nn_errorf(ctx, NN_ESHAPE, "reshape: %s to %s: sizes %lld and %lld differ", sa, sr,
-                         (long long)a->size, (long long)known);
+        return reshape_error(ctx, a, ndim, shape, "reshape: %s to %s: sizes %lld and %lld differ",
+                             (long long)a->size, (long long)known);
     out->ndim = ndim;
     *saved = 0;
     return NN_OK;

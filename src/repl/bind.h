@@ -15,6 +15,9 @@ void bind_open_all(lua_State *L);
 /* Openers, one per bind_*.c; each pushes its module table. */
 int bind_open_tensor(lua_State *L); /* "nn.core": tensors and ops */
 int bind_open_race(lua_State *L);   /* "nn.race": loss surfaces, optimizers on a point */
+int bind_open_model(lua_State *L);  /* "nn.train": modules, losses, runs, files (bind_model.c) */
+int bind_open_optim(lua_State *L);  /* "nn.optim": optimizers (bind_optim.c) */
+int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */
 
 /* The engine context of this Lua state (created on first use, freed with the state). */
 nn_ctx *bind_ctx(lua_State *L);
@@ -25,4 +28,13 @@ nn_tensor *bind_checktensor(lua_State *L, int arg);
  * engine's error message as a Lua error. */
 void bind_pushtensor(lua_State *L, nn_tensor *t);
 
+/* Training objects shared between bind_model.c, bind_optim.c and bind_data.c: check
+ * an argument (raising "... was freed" / a type error) or push a new owner. */
+nn_module *bind_checkmodule(lua_State *L, int arg);
+nn_optim *bind_checkoptim(lua_State *L, int arg);
+/* Pushes a userdata owning o that keeps the value at index target (its module or
+ * tensors) alive. */
+void bind_pushoptim(lua_State *L, nn_optim *o, int target);
+nn_dataset *bind_checkdataset(lua_State *L, int arg);
+void bind_pushdataset(lua_State *L, nn_dataset *d); /* NULL raises the engine error */
 #endif
