@@ -3,5 +3,6 @@
 -- training are added below it by their own code.
 local nn = {}
 for k, v in pairs(require "nn.core") do nn[k] = v end
+require("nn_train")(nn) -- layers, losses, models, fit, save/load (lua/nn_train.lua)
 
 return nn

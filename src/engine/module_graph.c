@@ -15,7 +15,7 @@ nn_tensor *nn_module_param_tensor(nn_module *m, int i) {
     int rows, cols;
     if (nn_module_param(m, i, NULL, &data, &grad, &rows, &cols) != NN_OK) return NULL;
     int shape[2] = {rows, cols};
-    int nd = rows == 1 ? 1 : 2;
+    int nd = m->kind == NN_MOD_LINEAR && i == 0 ? 2 : 1; /* W [in,out]; the rest vectors */
     const int *sh = nd == 1 ? &shape[1] : shape;
     nn_tensor *t = nn_wrap(m->ctx, nd, sh, data), *g = t ? nn_wrap(m->ctx, nd, sh, grad) : NULL;
     if (!g) {
@@ -35,31 +35,42 @@ static nn_tensor *constant(nn_ctx *ctx, const float *v, int n) {
     return t;
 }
 
+/* Batch norm from ops. Outside a step every op result is a heap tensor we own one
+ * reference to: the intermediates are dropped at the end (the result keeps what
+ * backward needs). */
 static nn_tensor *bn_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
     nn_tensor *gamma = nn_module_param_tensor(m, 0), *beta = nn_module_param_tensor(m, 1);
     if (!gamma || !beta) return NULL;
     int F = m->out;
-    nn_tensor *xc, *rstd;
+    nn_tensor *tmp[8] = {NULL}, *xc, *rstd;
     if (m->training) { /* batch statistics; the running ones move as in module.c */
-        nn_tensor *mean = nn_mean(ctx, x, 0, true);
-        xc = nn_sub(ctx, x, mean);
-        nn_tensor *var = nn_mean(ctx, nn_pow(ctx, xc, 2), 0, true);
-        rstd = nn_pow(ctx, nn_add_scalar(ctx, var, m->eps), -0.5f);
-        if (!rstd) return NULL;
-        int B = x->shape[0];
-        for (int j = 0; j < F; j++) {
-            float mu = mean->data[j], v = var->data[j], unb = B > 1 ? v * B / (B - 1) : v;
-            m->running[j] = (1 - m->a) * m->running[j] + m->a * mu;
-            m->running[F + j] = (1 - m->a) * m->running[F + j] + m->a * unb;
+        nn_tensor *mean = tmp[0] = nn_mean(ctx, x, 0, true);
+        xc = tmp[1] = nn_sub(ctx, x, mean);
+        tmp[2] = nn_pow(ctx, xc, 2);
+        nn_tensor *var = tmp[3] = nn_mean(ctx, tmp[2], 0, true);
+        tmp[4] = nn_add_scalar(ctx, var, m->eps);
+        rstd = tmp[5] = nn_pow(ctx, tmp[4], -0.5f);
+        if (rstd) {
+            int B = x->shape[0];
+            for (int j = 0; j < F; j++) {
+                float mu = mean->data[j], v = var->data[j], unb = B > 1 ? v * B / (B - 1) : v;
+                m->running[j] = (1 - m->a) * m->running[j] + m->a * mu;
+                m->running[F + j] = (1 - m->a) * m->running[F + j] + m->a * unb;
+            }
         }
     } else { /* running statistics are constants here */
-        nn_tensor *rm = constant(ctx, m->running, F), *rv = constant(ctx, m->running + F, F);
-        xc = nn_sub(ctx, x, rm);
-        rstd = nn_pow(ctx, nn_add_scalar(ctx, rv, m->eps), -0.5f);
-        nn_tensor_free(rm); /* results keep what they need */
-        nn_tensor_free(rv);
+        nn_tensor *rm = tmp[0] = constant(ctx, m->running, F);
+        nn_tensor *rv = tmp[1] = constant(ctx, m->running + F, F);
+        xc = tmp[2] = nn_sub(ctx, x, rm);
+        tmp[3] = nn_add_scalar(ctx, rv, m->eps);
+        rstd = tmp[4] = nn_pow(ctx, tmp[3], -0.5f);
     }
-    return nn_add(ctx, nn_mul(ctx, nn_mul(ctx, xc, rstd), gamma), beta);
+    nn_tensor *xh = tmp[6] = nn_mul(ctx, xc, rstd);
+    nn_tensor *xg = tmp[7] = nn_mul(ctx, xh, gamma);
+    nn_tensor *y = nn_add(ctx, xg, beta);
+    if (!ctx->in_step)
+        for (int i = 0; i < 8; i++) nn_tensor_free(tmp[i]);
+    return y;
 }
 
 nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
@@ -78,7 +89,10 @@ nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
     switch (m->kind) {
     case NN_MOD_LINEAR: {
         nn_tensor *w = nn_module_param_tensor(m, 0), *b = nn_module_param_tensor(m, 1);
-        return w && b ? nn_add(ctx, nn_matmul(ctx, x, w, false, false), b) : NULL;
+        nn_tensor *xw = w && b ? nn_matmul(ctx, x, w, false, false) : NULL;
+        nn_tensor *y = xw ? nn_add(ctx, xw, b) : NULL;
+        if (!ctx->in_step) nn_tensor_free(xw); /* y holds it when it needs it */
+        return y;
     }
     case NN_MOD_ACTIVATION:
         if (m->act == NN_ACT_PRELU) return nn_prelu(ctx, x, nn_module_param_tensor(m, 0));

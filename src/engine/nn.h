@@ -451,6 +451,10 @@ int nn_optim_from_name(const char *name);
 int64_t nn_optim_steps(const nn_optim *o);
 /* One update of p[n] from g[n] (clipping g first). Returns g's norm before clipping. */
 double nn_optim_step(nn_optim *o, float *p, float *g);
+/* One update over separate arrays p[k][n[k]] (tensors of a module written in Lua):
+ * the state is laid out part after part; sum n[k] must be the optimizer's size. */
+double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const int64_t *n,
+                           int parts);
 /* Sets the step count (bias corrections use it), e.g. when resuming from a file. */
 void nn_optim_set_steps(nn_optim *o, int64_t t);
 /* Names and arrays of the state ("velocity", "sum_sq"...; n floats each). */

@@ -153,13 +153,14 @@ void nn_optim_set_steps(nn_optim *o, int64_t t) {
     o->t = t;
 }
 
-/* Updates p[i], i in [a, b), at step t (1-based; bias corrections use it). */
-static void update(nn_optim *o, float *p, const float *g, int64_t a, int64_t b) {
+/* Updates p[i] for i in [0, n), whose state sits at [soff, soff+n) of each state
+ * array, at step t (1-based; bias corrections use it). */
+static void update(nn_optim *o, float *p, const float *g, int64_t n, int64_t soff) {
     const nn_optim_hp *h = &o->hp;
     float lr = h->lr, wd = h->weight_decay, eps = h->eps;
-    float *s0 = o->state, *s1 = o->state ? o->state + o->n : NULL;
+    float *s0 = o->state ? o->state + soff : NULL, *s1 = o->state ? o->state + o->n + soff : NULL;
     double t = (double)o->t;
-    for (int64_t i = a; i < b; i++) {
+    for (int64_t i = 0; i < n; i++) {
         float gi = g[i];
         if (wd != 0 && o->kind != NN_OPT_ADAMW) gi += wd * p[i]; /* L2 in the gradient */
         switch (o->kind) {
@@ -270,13 +271,50 @@ static double clip(const nn_optim_hp *h, float *g, const range *r, int nr) {
 static double step_ranges(nn_optim *o, float *p, float *g, const range *r, int nr) {
     double norm = clip(&o->hp, g, r, nr);
     o->t++;
-    for (int k = 0; k < nr; k++) update(o, p, g, r[k].a, r[k].b);
+    for (int k = 0; k < nr; k++) update(o, p + r[k].a, g + r[k].a, r[k].b - r[k].a, r[k].a);
     return norm;
 }
 
 double nn_optim_step(nn_optim *o, float *p, float *g) {
     range all = {0, o->n};
     return step_ranges(o, p, g, &all, 1);
+}
+
+double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const int64_t *n,
+                           int parts) {
+    int64_t tot = 0;
+    double ss = 0;
+    for (int k = 0; k < parts; k++) {
+        tot += n[k];
+        for (int64_t i = 0; i < n[k]; i++) ss += (double)g[k][i] * g[k][i];
+    }
+    if (tot != o->n) {
+        nn_errorf(o->ctx, NN_ESHAPE, "%s: made for %lld parameters, given %lld",
+                  optim_names[o->kind], (long long)o->n, (long long)tot);
+        return NAN;
+    }
+    double norm = sqrt(ss), scale = 1;
+    const nn_optim_hp *h = &o->hp;
+    if (h->clip_value > 0 || h->clip_norm > 0) { /* as clip(), across the parts */
+        double ss2 = 0;
+        for (int k = 0; k < parts; k++)
+            for (int64_t i = 0; i < n[k]; i++) {
+                if (h->clip_value > 0)
+                    g[k][i] = fminf(fmaxf(g[k][i], -h->clip_value), h->clip_value);
+                ss2 += (double)g[k][i] * g[k][i];
+            }
+        if (h->clip_norm > 0 && sqrt(ss2) > h->clip_norm) scale = h->clip_norm / sqrt(ss2);
+        if (scale != 1)
+            for (int k = 0; k < parts; k++)
+                for (int64_t i = 0; i < n[k]; i++) g[k][i] *= (float)scale;
+    }
+    o->t++;
+    int64_t off = 0;
+    for (int k = 0; k < parts; k++) {
+        update(o, p[k], g[k], n[k], off);
+        off += n[k];
+    }
+    return norm;
 }
 
 /* The ranges of the leaves that are not frozen, merged when adjacent. */

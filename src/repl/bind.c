@@ -6,6 +6,7 @@
 static const luaL_Reg openers[] = {
     {"nn.core", bind_open_tensor},
     {"nn.race", bind_open_race},
+    {"viz.core", bind_open_plot},
     {"nn.train", bind_open_model},
     {"nn.optim", bind_open_optim},
     {"nn.data", bind_open_data},

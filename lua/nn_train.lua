@@ -1,0 +1,421 @@
+-- nn_train.lua: layers, losses, models and training for the `nn` table (required
+-- by nn.lua): nn.linear, the activations of lesson 03, nn.dropout, nn.batchnorm,
+-- nn.sequential, nn.residual, the losses, m:fit{...}, m:summary(), nn.save/nn.load.
+-- Built-in modules are C objects ("nn.train") that train without entering Lua per
+-- step; a module written in Lua (a table with forward and parameters) trains through
+-- autograd at the cost of the calls.
+local T = require "nn.train"
+local core = require "nn.core"
+
+return function(nn)
+
+local module_methods = T.module_methods
+
+------------------------------------------------------------------------ layers
+
+-- An initialiser spec: "he_normal", {"uniform", -0.1, 0.1}, or a number (constant).
+local function init_args(spec, default, what)
+  if spec == nil then spec = default end
+  if type(spec) == "number" then return "constant", spec, 0 end
+  if type(spec) == "string" then return spec, 0, 0 end
+  if type(spec) == "table" then return spec[1], spec[2] or 0, spec[3] or 0 end
+  error(what .. ": expected a name, {name, a, b} or a number, got " .. type(spec), 3)
+end
+
+--- nn.linear(in, out [, {init=, bias=, l1=, l2=}]): y = x W + b
+function nn.linear(inputs, outputs, opts)
+  opts = opts or {}
+  local wn, wa, wb = init_args(opts.init, "xavier_uniform", "init")
+  local bn, ba, bb = init_args(opts.bias, "zeros", "bias")
+  local m = T.linear(inputs, outputs, wn, wa, wb, bn, ba, bb)
+  if opts.l1 or opts.l2 then m:regularize(opts.l1 or 0, opts.l2 or 0) end
+  if opts.freeze then m:freeze() end
+  return m
+end
+
+-- Activation constructors: nn.tanh() is a module; nn.tanh(x) on a tensor applies it.
+local function activation(name, argname)
+  return function(a, ...)
+    if type(a) == "userdata" and getmetatable(a) == debug.getregistry()["nnlab.tensor"] then
+      local arg = select(1, ...)
+      return T.activation(name, arg)(a)
+    end
+    if type(a) == "table" then a = a[argname] or a[1] end
+    return T.activation(name, a)
+  end
+end
+
+nn.step = activation("step")
+nn.identity = activation("linear")
+nn.sigmoid = activation("sigmoid", "slope")
+nn.bipolar_sigmoid = activation("bipolar_sigmoid")
+nn.tanh = activation("tanh")
+nn.lecun_tanh = activation("lecun_tanh")
+nn.hard_tanh = activation("hard_tanh")
+nn.relu = activation("relu")
+nn.leaky_relu = activation("leaky_relu", "slope")
+nn.prelu = activation("prelu", "init")
+nn.elu = activation("elu", "alpha")
+nn.softplus = activation("softplus")
+nn.swish = activation("swish")
+nn.gelu = activation("gelu")
+nn.softmax = activation("softmax")
+
+--- nn.activation(name [, a]): any activation by name
+function nn.activation(name, a) return T.activation(name, a) end
+
+--- nn.dropout(p): inverted dropout
+function nn.dropout(p) return T.dropout(p or 0.5) end
+
+--- nn.batchnorm(features [, {momentum=0.1, eps=1e-5}])
+function nn.batchnorm(features, opts)
+  opts = opts or {}
+  return T.batchnorm(features, opts.momentum, opts.eps)
+end
+
+local function is_builtin(m)
+  return getmetatable(m) == debug.getregistry()["nnlab.module"]
+end
+
+-- A sequential of modules of which some are written in Lua: forward calls each
+-- (autograd does the backward); parameters are all of theirs.
+local LuaSeq = {}
+LuaSeq.__index = LuaSeq
+function LuaSeq:forward(x)
+  for _, m in ipairs(self.modules) do x = m(x) end
+  return x
+end
+LuaSeq.__call = LuaSeq.forward
+function LuaSeq:parameters()
+  local ps = {}
+  for _, m in ipairs(self.modules) do
+    for _, p in ipairs(m:parameters()) do ps[#ps + 1] = p end
+  end
+  return ps
+end
+function LuaSeq:train(on)
+  for _, m in ipairs(self.modules) do if m.train then m:train(on) end end
+  return self
+end
+function LuaSeq:eval() return self:train(false) end
+
+--- nn.sequential{m1, m2, ...}
+function nn.sequential(list)
+  if type(list) ~= "table" then error("nn.sequential: expected a list of modules", 2) end
+  local builtin = true
+  for i, m in ipairs(list) do
+    if not is_builtin(m) then
+      if type(m) ~= "table" or not (m.forward or getmetatable(m) and getmetatable(m).__call) then
+        error(("nn.sequential: item %d is not a module (%s)"):format(i, type(m)), 2)
+      end
+      builtin = false
+    end
+  end
+  if builtin then return T.sequential(list) end
+  return setmetatable({modules = list}, LuaSeq)
+end
+
+--- nn.residual(m): x + m(x)
+function nn.residual(m) return T.residual(m) end
+
+------------------------------------------------------------------------ losses
+
+local loss_of = {}  -- loss function -> its engine name
+
+local function loss(name)
+  local f = function(y, t, delta) return T.loss(name, y, t, delta) end
+  loss_of[f] = name
+  return f
+end
+
+nn.mse = loss("mse")
+nn.mae = loss("mae")
+nn.huber = loss("huber")
+nn.bce = loss("bce")
+nn.binary_cross_entropy = nn.bce
+nn.cross_entropy = loss("cross_entropy")
+nn.hinge = loss("hinge")
+nn.multi_hinge = loss("multi_hinge")
+
+local function loss_name(l)
+  if type(l) == "string" then return l end
+  local n = loss_of[l]
+  if not n then error("fit: loss must be one of nn.mse, nn.cross_entropy, ... or a name", 3) end
+  return n
+end
+
+------------------------------------------------------------------------ models
+
+local function check_data(d, what)
+  if getmetatable(d) ~= debug.getregistry()["nnlab.dataset"] then
+    error(what .. ": expected a data set (data.spiral{...}, data.from(x, y), ...), got "
+      .. type(d), 3)
+  end
+  return d
+end
+
+--- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
+function module_methods.evaluate(m, d, l)
+  check_data(d, "evaluate")
+  local info = d:info()
+  l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
+  local lv, acc, cm, mt = T.evaluate(m, d, l)
+  local r = {loss = lv, accuracy = acc, confusion = cm}
+  if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
+  return r
+end
+
+--- m:predict(x) -> outputs in evaluation mode, no graph
+function module_methods.predict(m, x) return T.predict(m, x) end
+
+local function fmt_params(n)
+  local s = tostring(math.floor(n))
+  return s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
+end
+
+--- m:summary([inputs]): each layer's output shape and parameter count (as Keras)
+function module_methods.summary(m, inputs)
+  local rows, total, frozen = {}, 0, 0
+  local function walk(mod, width, depth)
+    local info = mod:info()
+    local out = info.outputs > 0 and info.outputs or width
+    if info.kind == "sequential" or info.kind == "residual" then
+      if depth > 0 then
+        rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, out, info.nparams, true}
+      end
+      for _, c in ipairs(mod:children()) do width = walk(c, width, depth + 1) end
+      return out
+    end
+    rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, out, info.nparams}
+    total = total + info.nparams
+    if info.frozen then frozen = frozen + info.nparams end
+    return out
+  end
+  local info = m:info()
+  walk(m, inputs or info.inputs, info.kind == "sequential" and 0 or 1)
+  local lines = {string.format("%-28s %-16s %10s", "Layer (type)", "Output Shape", "Param #"),
+                 string.rep("=", 56)}
+  for _, r in ipairs(rows) do
+    local shape = r[2] and r[2] > 0 and ("(None, " .. r[2] .. ")") or "(None, ?)"
+    lines[#lines + 1] = string.format("%-28s %-16s %10s", r[1], shape,
+      r[4] and "" or fmt_params(r[3]))
+  end
+  lines[#lines + 1] = string.rep("=", 56)
+  lines[#lines + 1] = "Total params: " .. fmt_params(total)
+  lines[#lines + 1] = "Trainable params: " .. fmt_params(total - frozen)
+  lines[#lines + 1] = "Non-trainable params: " .. fmt_params(frozen)
+  local text = table.concat(lines, "\n")
+  print(text)
+  return text
+end
+
+------------------------------------------------------------------------ fit
+
+local Run = {}
+Run.__name = "run"
+
+function Run.__index(self, k)
+  if k == "history" then return self._r:history() end
+  if k == "state" or k == "epoch" or k == "step" or k == "message" or k == "best_epoch" then
+    return self._r:status()[k]
+  end
+  return Run[k]
+end
+
+function Run:__tostring()
+  local s = self._r:status()
+  return string.format("run (%s, epoch %d/%d, step %d, loss %.4g)%s", s.state, s.epoch,
+    self.epochs, s.step, s.last_loss, s.message ~= "" and (": " .. s.message) or "")
+end
+
+--- run:stop(): stops the run at its next step
+function Run:stop() self._r:stop(); if self.job then self.job:stop() end; return self end
+--- run:losses([from]) -> the loss of every step (from step `from`)
+function Run:losses(from) return self._r:losses(from) end
+--- run:status() -> {state, epoch, step, last_loss, epoch_loss, ...}
+function Run:status() return self._r:status() end
+--- run:wait(): runs it in the foreground until it ends
+function Run:wait()
+  if self.job then return repl.wait(self.job) end
+  return self:_foreground()
+end
+
+local function seconds(t)
+  if t ~= t or t == math.huge then return "?" end
+  if t < 60 then return string.format("%.0fs", t) end
+  return string.format("%dm%02ds", t // 60, math.floor(t % 60))
+end
+
+-- "epoch 3/20 [=====>......] 12/25 - loss 0.4512 - acc 0.8125 - 2s left": the epoch
+-- in progress, or with done = i the record of finished epoch i.
+function Run:progress_line(done)
+  local s = self._r:status()
+  local e = done or math.min(s.epoch + 1, self.epochs)
+  local spe, k = s.steps_per_epoch, done and s.steps_per_epoch or s.step_in_epoch
+  local width = 20
+  local fill = math.floor(width * k / spe)
+  local bar = string.rep("=", fill) .. (fill < width and ">" or "") ..
+    string.rep(".", math.max(0, width - fill - 1))
+  local parts = {string.format("epoch %d/%d [%s] %d/%d", e, self.epochs, bar, k, spe)}
+  local function add(fmt, v) if v == v then parts[#parts + 1] = string.format(fmt, v) end end
+  if done then
+    local h = self._r:history()
+    add("loss %.4f", h.loss[done])
+    add("acc %.4f", h.acc[done])
+    add("val_loss %.4f", h.val_loss[done])
+    add("val_acc %.4f", h.val_acc[done])
+    add("%.2fs", h.seconds[done])
+  else
+    add("loss %.4f", s.epoch_loss)
+    add("acc %.4f", s.epoch_acc)
+    local total = self.epochs * spe
+    local el = os.clock() - self.t0
+    parts[#parts + 1] = seconds(s.step > 0 and el / s.step * (total - s.step) or math.huge) .. " left"
+  end
+  return table.concat(parts, " - ")
+end
+
+-- Prints the progress: on a terminal the current line is redrawn in place; a
+-- finished epoch gets its own line (about 20 of them in all, and the last).
+function Run:_show(final)
+  if not self.verbose then return end
+  local s = self._r:status()
+  local every = math.max(1, math.ceil(self.epochs / 20))
+  while self.shown < s.epoch do
+    self.shown = self.shown + 1
+    if self.shown % every == 0 or self.shown == self.epochs or (final and self.shown == s.epoch) then
+      local line = self:progress_line(self.shown)
+      io.write(self.tty and ("\r\27[K" .. line .. "\n") or (line .. "\n"))
+    end
+  end
+  if self.tty and not final and s.state == "running" then
+    io.write("\r\27[K" .. self:progress_line(false))
+  end
+  io.flush()
+end
+
+function Run:_finish()
+  self:_show(true)
+  local s = self._r:status()
+  if self.verbose and self.tty then io.write("\r\27[K") end
+  if self.verbose and s.message ~= "" then print(s.message) end
+  if s.state == "failed" then error(s.message, 0) end
+  return self
+end
+
+local SLICE_MS = 50
+
+function Run:_foreground()
+  local ok, err = pcall(function()
+    while self._r:run_for(SLICE_MS) == "running" do self:_show(false) end
+  end)
+  if not ok then
+    self._r:stop()
+    if self.verbose and self.tty then io.write("\n") end
+    error(err, 0)
+  end
+  return self:_finish()
+end
+
+-- The training loop of a module written in Lua: autograd per batch.
+local function fit_lua(m, d, opts)
+  local opt = opts.optimizer
+  local x, y = d:x(), d:y()
+  local n = #x
+  local lname = opts.loss
+  local hist = {loss = {}}
+  local batch = opts.batch or 32
+  for epoch = 1, opts.epochs or 10 do
+    local perm = {}
+    for i = 1, n do perm[i] = i - 1 end
+    local tot, seen = 0, 0
+    for s = 1, n, batch do
+      local b = math.min(batch, n - s + 1)
+      local rows = {}
+      for i = 1, b do rows[i] = perm[s + i - 1] + 1 end
+      local xb, yb = x:gather(rows), y:gather(rows)
+      opt:zero_grad()
+      local l = T.loss(lname, m(xb), yb)
+      l:backward()
+      opt:step()
+      tot, seen = tot + l:item() * b, seen + b
+    end
+    hist.loss[epoch] = tot / seen
+    if opts.on_epoch then opts.on_epoch(epoch, hist.loss[epoch]) end
+  end
+  return {history = hist}
+end
+
+--- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
+--- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, wait=,
+--- verbose=} -> run
+local function fit(m, args)
+  if type(args) ~= "table" then error("fit: expected a table {train, loss=..., ...}", 2) end
+  local d = check_data(args[1] or args.train or args.data, "fit")
+  local info = d:info()
+  local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
+  local opt = args.optimizer
+  if opt == nil then opt = require("optim").adam(m) end
+  if not is_builtin(m) then
+    return fit_lua(m, d, {optimizer = opt, loss = lname, epochs = args.epochs, batch = args.batch,
+                          on_epoch = args.on_epoch})
+  end
+  local val = args.validation
+  if val ~= nil then check_data(val, "fit: validation") end
+  local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = os.clock(),
+    verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)
+  local on_step, callback = args.on_step, nil
+  if on_step then
+    callback = function(epoch_end)
+      if not epoch_end then return on_step(self) == false end
+      return false
+    end
+  end
+  local r = T.run(m, opt, d, val, {
+    loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
+    patience = args.patience, min_delta = args.min_delta, every = args.every,
+    every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
+    schedule = args.schedule, callback = callback})
+  self._r = r
+  local background = repl and repl.interactive and not args.wait
+  if not background then return self:_foreground() end
+  self.verbose = args.verbose == true
+  self.job = spawn(function()
+    while r:run_for(20) == "running" do
+      self.job.name = "fit: " .. self:progress_line(false)
+      coroutine.yield()
+    end
+    local s = r:status()
+    self.job.name = ("fit: %s after epoch %d, loss %.4g"):format(s.state, s.epoch, s.last_loss)
+    if s.state == "failed" then error(s.message, 0) end
+  end, "fit")
+  return self
+end
+module_methods.fit = fit
+LuaSeq.fit = fit
+
+------------------------------------------------------------------------ files and tools
+
+--- nn.save(m, path [, optimizer])
+function nn.save(m, path, opt) T.save(m, path, opt) return true end
+
+--- nn.load(path) -> model, optimizer|nil; nil and the reason when the file is refused
+function nn.load(path) return T.load(path) end
+
+--- nn.evaluate(m, data [, loss])
+function nn.evaluate(m, d, l) return module_methods.evaluate(m, d, l) end
+
+--- nn.lr_range_test{model, data, loss=, batch=, lr_min=, lr_max=, steps=, optimizer=}
+function nn.lr_range_test(args)
+  local m, d = args[1] or args.model, check_data(args[2] or args.data, "lr_range_test")
+  local info = d:info()
+  local lrs, losses = T.lr_range_test(m, d,
+    loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse")), args.batch or 32,
+    args.lr_min or 1e-5, args.lr_max or 10, args.steps or 100, args.optimizer)
+  return {lr = lrs, loss = losses}
+end
+
+--- nn.names() -> {activations=..., losses=..., inits=...}
+function nn.names() return T.names() end
+
+end

@@ -1,0 +1,706 @@
+/* bind_model.c: the "nn.train" module: C modules (layers and containers), losses,
+ * training runs, evaluation, the LR range test and model files, for Lua. The
+ * friendly API (nn.linear, m:fit{...}, m:summary()) is lua/nn_train.lua on top.
+ *
+ * A module userdata ("nnlab.module") owns one reference to an engine module; a
+ * container holds its children's references itself. A run userdata ("nnlab.run")
+ * keeps its model, optimizer and data sets alive through user values, and calls a
+ * Lua function from the C loop for on_step callbacks. */
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bind.h"
+
+#define MODULE_MT "nnlab.module"
+#define RUN_MT    "nnlab.run"
+#define KEEP_KEY  "nnlab.keepalive" /* weak-keyed: tensor userdata -> its module */
+
+typedef struct {
+    nn_module *m;
+} module_ud;
+
+typedef struct {
+    nn_run *r;
+    lua_State *L;  /* the thread inside the current run_for, for callbacks */
+    char err[256]; /* a callback's error, raised after the slice */
+} run_ud;
+
+enum { UV_MODEL = 1, UV_OPTIM, UV_TRAIN, UV_VAL, UV_CALLBACK, RUN_NUV = UV_CALLBACK };
+
+/* ---- modules ------------------------------------------------------------------ */
+
+nn_module *bind_checkmodule(lua_State *L, int arg) {
+    module_ud *u = luaL_checkudata(L, arg, MODULE_MT);
+    if (!u->m) luaL_argerror(L, arg, "module was freed");
+    return u->m;
+}
+
+/* Pushes a userdata owning m (the caller's reference); NULL raises the engine error. */
+static void pushmodule(lua_State *L, nn_module *m) {
+    if (!m) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    module_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->m = NULL;
+    luaL_setmetatable(L, MODULE_MT);
+    u->m = m;
+}
+
+static int m_release(lua_State *L) {
+    module_ud *u = luaL_checkudata(L, 1, MODULE_MT);
+    nn_module_free(u->m);
+    u->m = NULL;
+    return 0;
+}
+
+static nn_init checkinit(lua_State *L, int arg) {
+    nn_init in = {NN_INIT_ZEROS, 0, 0};
+    const char *name = luaL_checkstring(L, arg);
+    int k = nn_init_from_name(name);
+    if (k < 0) luaL_argerror(L, arg, lua_pushfstring(L, "unknown initialiser '%s'", name));
+    in.kind = (nn_init_kind)k;
+    in.a = (float)luaL_optnumber(L, arg + 1, 0);
+    in.b = (float)luaL_optnumber(L, arg + 2, 0);
+    return in;
+}
+
+/* linear(in, out, winit, wa, wb, binit, ba, bb) */
+static int t_linear(lua_State *L) {
+    int in = (int)luaL_checkinteger(L, 1), out = (int)luaL_checkinteger(L, 2);
+    nn_init w = checkinit(L, 3), b = checkinit(L, 6);
+    pushmodule(L, nn_linear_new(bind_ctx(L), in, out, w, b));
+    return 1;
+}
+
+static int t_activation(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    int k = nn_act_from_name(name);
+    if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown activation '%s'", name));
+    float a = (float)luaL_optnumber(L, 2, nn_act_default_arg((nn_act_kind)k));
+    pushmodule(L, nn_activation_new(bind_ctx(L), (nn_act_kind)k, a));
+    return 1;
+}
+
+static int t_dropout(lua_State *L) {
+    pushmodule(L, nn_dropout_new(bind_ctx(L), (float)luaL_checknumber(L, 1)));
+    return 1;
+}
+
+static int t_batchnorm(lua_State *L) {
+    int n = (int)luaL_checkinteger(L, 1);
+    float mom = (float)luaL_optnumber(L, 2, 0.1), eps = (float)luaL_optnumber(L, 3, 1e-5);
+    pushmodule(L, nn_batchnorm_new(bind_ctx(L), n, mom, eps));
+    return 1;
+}
+
+static int t_sequential(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int n = (int)luaL_len(L, 1);
+    if (n < 1) luaL_argerror(L, 1, "a sequential needs at least one module");
+    nn_module **kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids, 0); /* freed by GC */
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 1, i + 1);
+        module_ud *u = luaL_testudata(L, -1, MODULE_MT);
+        if (!u || !u->m)
+            luaL_error(L, "sequential: item %d is not a built-in module (%s)", i + 1,
+                       luaL_typename(L, -1));
+        kids[i] = u->m;
+        lua_pop(L, 1);
+    }
+    pushmodule(L, nn_sequential_new(bind_ctx(L), kids, n));
+    return 1;
+}
+
+static int t_residual(lua_State *L) {
+    pushmodule(L, nn_residual_new(bind_ctx(L), bind_checkmodule(L, 1)));
+    return 1;
+}
+
+/* m:forward(x): the graph path, so autograd sees it (x and the parameters). */
+static int m_forward(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_tensor *x = bind_checktensor(L, 2);
+    bind_pushtensor(L, nn_module_graph(bind_ctx(L), m, x));
+    return 1;
+}
+
+/* Pushes tensor t owned by module userdata at index mi, keeping the module alive. */
+static void push_owned(lua_State *L, nn_tensor *t, int mi) {
+    bind_pushtensor(L, nn_tensor_retain(t));
+    if (lua_getfield(L, LUA_REGISTRYINDEX, KEEP_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, KEEP_KEY);
+    }
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, mi);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+/* Pushes the leaves of m with parameters into the table at index ti, from 1+*n. */
+static void collect_params(lua_State *L, nn_module *m, int mi, int ti, int *n) {
+    nn_module *kids[256];
+    int nk = nn_module_children(m, kids, 256);
+    if (nk == 0) {
+        for (int i = 0; i < 2; i++) {
+            nn_tensor *t = nn_module_param_tensor(m, i);
+            if (!t) break;
+            push_owned(L, t, mi);
+            lua_rawseti(L, ti, ++*n);
+        }
+        return;
+    }
+    for (int i = 0; i < nk && i < 256; i++) collect_params(L, kids[i], mi, ti, n);
+}
+
+static int m_parameters(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    lua_newtable(L);
+    int n = 0;
+    collect_params(L, m, 1, lua_gettop(L), &n);
+    nn_clear_error(bind_ctx(L));
+    return 1;
+}
+
+/* m:param(i) -> tensor, name (i = 1 weight/gamma/alpha, 2 bias/beta) of a leaf */
+static int m_param(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    int i = (int)luaL_checkinteger(L, 2) - 1;
+    const char *name;
+    if (nn_module_param(m, i, &name, NULL, NULL, NULL, NULL) != NN_OK) {
+        lua_pushnil(L);
+        return 1;
+    }
+    nn_tensor *t = nn_module_param_tensor(m, i);
+    if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    push_owned(L, t, 1);
+    lua_pushstring(L, name);
+    return 2;
+}
+
+static int m_children(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1), *kids[256];
+    int n = nn_module_children(m, kids, 256);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n && i < 256; i++) {
+        pushmodule(L, nn_module_retain(kids[i]));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int m_info(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    static const char *const kinds[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
+                                                    "batchnorm", "sequential", "residual"};
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, nn_module_name(m));
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, kinds[nn_module_kind_of(m)]);
+    lua_setfield(L, -2, "kind");
+    lua_pushinteger(L, nn_module_in(m));
+    lua_setfield(L, -2, "inputs");
+    lua_pushinteger(L, nn_module_out(m));
+    lua_setfield(L, -2, "outputs");
+    lua_pushinteger(L, (lua_Integer)nn_module_nparams(m));
+    lua_setfield(L, -2, "nparams");
+    lua_pushnumber(L, nn_module_arg(m));
+    lua_setfield(L, -2, "arg");
+    lua_pushboolean(L, nn_module_frozen(m));
+    lua_setfield(L, -2, "frozen");
+    return 1;
+}
+
+static int m_train(lua_State *L) {
+    nn_module_train(bind_checkmodule(L, 1), lua_isnone(L, 2) || lua_toboolean(L, 2));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_eval(lua_State *L) {
+    nn_module_train(bind_checkmodule(L, 1), false);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_freeze(lua_State *L) {
+    nn_module_freeze(bind_checkmodule(L, 1), lua_isnone(L, 2) || lua_toboolean(L, 2));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_unfreeze(lua_State *L) {
+    nn_module_freeze(bind_checkmodule(L, 1), false);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_regularize(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    float l1 = (float)luaL_optnumber(L, 2, 0), l2 = (float)luaL_optnumber(L, 3, 0);
+    if (l1 < 0 || l2 < 0)
+        luaL_error(L, "regularize: l1 and l2 must be >= 0, got %f and %f", l1, l2);
+    nn_module_regularize(m, l1, l2);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_penalty(lua_State *L) {
+    lua_pushnumber(L, nn_module_penalty(bind_checkmodule(L, 1)));
+    return 1;
+}
+
+static int m_zero_grad(lua_State *L) {
+    nn_module_zero_grad(bind_checkmodule(L, 1));
+    return 0;
+}
+
+static int m_nparams(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)nn_module_nparams(bind_checkmodule(L, 1)));
+    return 1;
+}
+
+/* Batch norm's running mean and variance as two new tensors. */
+static int m_running(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    float *r = nn_module_running(m);
+    if (!r) return 0;
+    int n = nn_module_out(m);
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), 1, &n, r));
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), 1, &n, r + n));
+    return 2;
+}
+
+static int m_tostring(lua_State *L) {
+    module_ud *u = luaL_checkudata(L, 1, MODULE_MT);
+    if (!u->m) {
+        lua_pushliteral(L, "module (freed)");
+        return 1;
+    }
+    int in = nn_module_in(u->m), out = nn_module_out(u->m);
+    if (in || out)
+        lua_pushfstring(L, "%s (%d -> %d, %d parameters)", nn_module_name(u->m), in, out,
+                        (int)nn_module_nparams(u->m));
+    else
+        lua_pushfstring(L, "%s", nn_module_name(u->m));
+    return 1;
+}
+
+/* ---- losses and evaluation ------------------------------------------------------ */
+
+static nn_loss_kind checkloss(lua_State *L, int arg) {
+    const char *name = luaL_checkstring(L, arg);
+    int k = nn_loss_from_name(name);
+    if (k < 0) luaL_argerror(L, arg, lua_pushfstring(L, "unknown loss '%s'", name));
+    return (nn_loss_kind)k;
+}
+
+/* loss(name, y, t [, delta]) -> a [1] tensor in the graph */
+static int t_loss(lua_State *L) {
+    nn_loss_kind k = checkloss(L, 1);
+    nn_tensor *y = bind_checktensor(L, 2), *t = bind_checktensor(L, 3);
+    bind_pushtensor(L, nn_loss_graph(bind_ctx(L), k, y, t, (float)luaL_optnumber(L, 4, 1.0)));
+    return 1;
+}
+
+/* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
+static int t_evaluate(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_dataset *d = bind_checkdataset(L, 2);
+    nn_loss_kind k = checkloss(L, 3);
+    float delta = (float)luaL_optnumber(L, 4, 1.0);
+    lua_settop(L, 3);
+    int c = d->classes;
+    int64_t *cm = c > 0 ? lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0) : NULL;
+    if (cm) memset(cm, 0, (size_t)c * c * sizeof(int64_t));
+    double loss, acc;
+    if (nn_evaluate(bind_ctx(L), m, d, k, delta, &loss, &acc, cm))
+        luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    lua_pushnumber(L, loss);
+    if (!cm) return 1;
+    lua_pushnumber(L, acc);
+    lua_createtable(L, c, 0);
+    for (int i = 0; i < c; i++) {
+        lua_createtable(L, c, 0);
+        for (int j = 0; j < c; j++) {
+            lua_pushinteger(L, (lua_Integer)cm[(int64_t)i * c + j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    nn_metrics mt = nn_metrics_from_confusion(cm, c);
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, mt.accuracy);
+    lua_setfield(L, -2, "accuracy");
+    lua_pushnumber(L, mt.precision);
+    lua_setfield(L, -2, "precision");
+    lua_pushnumber(L, mt.recall);
+    lua_setfield(L, -2, "recall");
+    lua_pushnumber(L, mt.f1);
+    lua_setfield(L, -2, "f1");
+    return 4;
+}
+
+/* predict(m, x) -> y (a new tensor, evaluation mode, no graph) */
+static int t_predict(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_tensor *x = bind_checktensor(L, 2);
+    if (x->ndim != 2) luaL_argerror(L, 2, "expected [batch, features]");
+    const float *y;
+    nn_module_train(m, false);
+    int rc = nn_module_forward(m, x->data, x->shape[0], x->shape[1], &y);
+    nn_module_train(m, true);
+    if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    int shape[2] = {x->shape[0], nn_module_out(m) ? nn_module_out(m) : x->shape[1]};
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), 2, shape, y));
+    return 1;
+}
+
+/* ---- files -------------------------------------------------------------------------- */
+
+static int t_save(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    nn_optim *o = lua_isnoneornil(L, 3) ? NULL : bind_checkoptim(L, 3);
+    if (nn_model_save(bind_ctx(L), m, o, path)) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    return 0;
+}
+
+/* load(path) -> module, optimizer|nil; nil, message when the file is refused */
+static int t_load(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    nn_optim *o = NULL;
+    nn_module *m = nn_model_load(bind_ctx(L), path, &o);
+    if (!m) {
+        lua_pushnil(L);
+        lua_pushstring(L, nn_error(bind_ctx(L)));
+        return 2;
+    }
+    pushmodule(L, m);
+    if (!o) return 1;
+    bind_pushoptim(L, o, lua_gettop(L));
+    return 2;
+}
+
+/* ---- runs ------------------------------------------------------------------------------ */
+
+static run_ud *checkrun(lua_State *L, int arg) {
+    run_ud *u = luaL_checkudata(L, arg, RUN_MT);
+    if (!u->r) luaL_argerror(L, arg, "run was freed");
+    return u;
+}
+
+static int r_release(lua_State *L) {
+    run_ud *u = luaL_checkudata(L, 1, RUN_MT);
+    nn_run_free(u->r);
+    u->r = NULL;
+    return 0;
+}
+
+/* The C loop's callback: calls the Lua function (user value) with epoch_end; a true
+ * result or an error stops the run (the error is raised after the slice). */
+static int run_callback(nn_run *r, bool epoch_end, void *user) {
+    (void)r;
+    run_ud *u = user;
+    lua_State *L = u->L;
+    if (!L || u->err[0]) return 1;
+    if (lua_getiuservalue(L, 1, UV_CALLBACK) != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushboolean(L, epoch_end);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        snprintf(u->err, sizeof u->err, "%s", msg ? msg : "error in a callback");
+        lua_pop(L, 1);
+        return 1;
+    }
+    int stop = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return stop;
+}
+
+static double optfield(lua_State *L, int t, const char *k, double def) {
+    lua_getfield(L, t, k);
+    double v = luaL_optnumber(L, -1, def);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* run(m, opt, train, val|nil, opts) with opts {loss, epochs, batch, shuffle,
+ * patience, min_delta, every, every_ms, delta, class_weights, callback, schedule =
+ * {kind, lr0, lr_min, gamma, period}} */
+static int t_run(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_optim *o = bind_checkoptim(L, 2);
+    nn_dataset *tr = bind_checkdataset(L, 3);
+    nn_dataset *va = lua_isnoneornil(L, 4) ? NULL : bind_checkdataset(L, 4);
+    luaL_checktype(L, 5, LUA_TTABLE);
+    run_ud *u = lua_newuserdatauv(L, sizeof *u, RUN_NUV);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, RUN_MT);
+    int ri = lua_gettop(L);
+    for (int i = 1; i <= 4; i++) {
+        lua_pushvalue(L, i);
+        lua_setiuservalue(L, ri, i);
+    }
+    nn_fit_opts fo = {.huber_delta = 1, .shuffle = true};
+    lua_getfield(L, 5, "loss");
+    fo.loss = checkloss(L, -1);
+    lua_pop(L, 1);
+    fo.epochs = (int)optfield(L, 5, "epochs", 10);
+    fo.batch = (int)optfield(L, 5, "batch", 32);
+    fo.patience = (int)optfield(L, 5, "patience", 0);
+    fo.min_delta = (float)optfield(L, 5, "min_delta", 0);
+    fo.every_steps = (int)optfield(L, 5, "every", 0);
+    fo.every_ms = optfield(L, 5, "every_ms", 0);
+    fo.huber_delta = (float)optfield(L, 5, "delta", 1);
+    lua_getfield(L, 5, "shuffle");
+    if (!lua_isnil(L, -1)) fo.shuffle = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    float cw[1024];
+    if (lua_getfield(L, 5, "class_weights") == LUA_TTABLE) {
+        int nc = tr->classes > 0 ? tr->classes : 2, n = (int)luaL_len(L, -1);
+        if (n != nc || nc > 1024)
+            luaL_error(L, "fit: class_weights needs %d numbers, got %d", nc, n);
+        for (int i = 0; i < n; i++) {
+            lua_geti(L, -1, i + 1);
+            cw[i] = (float)luaL_checknumber(L, -1);
+            lua_pop(L, 1);
+        }
+        fo.class_weights = cw;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 5, "schedule") == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        lua_getfield(L, t, "kind");
+        const char *kn = luaL_optstring(L, -1, "constant");
+        int k = nn_sched_from_name(kn);
+        if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn);
+        lua_pop(L, 1);
+        fo.sched =
+            (nn_sched){(nn_sched_kind)k, (float)optfield(L, t, "lr0", 0.01),
+                       (float)optfield(L, t, "lr_min", 0), (float)optfield(L, t, "gamma", 0.5),
+                       (int)optfield(L, t, "period", 10)};
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 5, "callback") == LUA_TFUNCTION) {
+        lua_setiuservalue(L, ri, UV_CALLBACK);
+        fo.callback = run_callback;
+        fo.user = u;
+        if (fo.every_steps <= 0 && fo.every_ms <= 0) fo.every_steps = 1;
+    } else {
+        lua_pop(L, 1);
+    }
+    u->r = nn_run_new(bind_ctx(L), m, o, tr, va, &fo);
+    if (!u->r) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    lua_settop(L, ri);
+    return 1;
+}
+
+static const char *const state_names[] = {"running", "done", "stopped", "failed"};
+
+/* run:run_for(ms) -> state; raises a callback's error */
+static int r_run_for(lua_State *L) {
+    run_ud *u = checkrun(L, 1);
+    double ms = luaL_optnumber(L, 2, 0);
+    lua_settop(L, 1); /* the callback finds the run at index 1 */
+    u->L = L;
+    nn_run_state st = nn_run_for(u->r, ms);
+    u->L = NULL;
+    if (u->err[0]) {
+        char msg[256];
+        memcpy(msg, u->err, sizeof msg);
+        u->err[0] = '\0';
+        luaL_error(L, "%s", msg);
+    }
+    lua_pushstring(L, state_names[st]);
+    return 1;
+}
+
+static int r_stop(lua_State *L) {
+    nn_run_stop(checkrun(L, 1)->r);
+    return 0;
+}
+
+/* run:status() -> a table of where the run stands */
+static int r_status(lua_State *L) {
+    nn_run *r = checkrun(L, 1)->r;
+    lua_createtable(L, 0, 10);
+    lua_pushstring(L, state_names[nn_run_status(r)]);
+    lua_setfield(L, -2, "state");
+    lua_pushstring(L, nn_run_message(r));
+    lua_setfield(L, -2, "message");
+    lua_pushinteger(L, nn_run_epoch(r));
+    lua_setfield(L, -2, "epoch");
+    lua_pushinteger(L, (lua_Integer)nn_run_step(r));
+    lua_setfield(L, -2, "step");
+    lua_pushinteger(L, nn_run_steps_per_epoch(r));
+    lua_setfield(L, -2, "steps_per_epoch");
+    lua_pushinteger(L, nn_run_step_in_epoch(r));
+    lua_setfield(L, -2, "step_in_epoch");
+    lua_pushnumber(L, nn_run_last_loss(r));
+    lua_setfield(L, -2, "last_loss");
+    lua_pushnumber(L, nn_run_epoch_loss(r));
+    lua_setfield(L, -2, "epoch_loss");
+    lua_pushnumber(L, nn_run_epoch_acc(r));
+    lua_setfield(L, -2, "epoch_acc");
+    lua_pushinteger(L, nn_run_best_epoch(r));
+    lua_setfield(L, -2, "best_epoch");
+    return 1;
+}
+
+/* run:history() -> {loss = {...}, acc, val_loss, val_acc, seconds} per epoch; NaN
+ * entries (no validation, regression) are left out as nil-free NaNs for plots. */
+static int r_history(lua_State *L) {
+    nn_run *r = checkrun(L, 1)->r;
+    int n;
+    const nn_epoch_rec *h = nn_run_history(r, &n);
+    static const char *const keys[5] = {"loss", "acc", "val_loss", "val_acc", "seconds"};
+    lua_createtable(L, 0, 5);
+    for (int k = 0; k < 5; k++) {
+        lua_createtable(L, n, 0);
+        for (int e = 0; e < n; e++) {
+            const double v[5] = {h[e].loss, h[e].acc, h[e].val_loss, h[e].val_acc, h[e].seconds};
+            lua_pushnumber(L, v[k]);
+            lua_rawseti(L, -2, e + 1);
+        }
+        lua_setfield(L, -2, keys[k]);
+    }
+    return 1;
+}
+
+/* run:losses([from]) -> the step losses from step `from` (1-based) on, as a table */
+static int r_losses(lua_State *L) {
+    nn_run *r = checkrun(L, 1)->r;
+    int64_t n, from = luaL_optinteger(L, 2, 1);
+    const float *ls = nn_run_step_losses(r, &n);
+    if (from < 1) from = 1;
+    lua_createtable(L, n >= from ? (int)(n - from + 1) : 0, 0);
+    for (int64_t i = from - 1; i < n; i++) {
+        lua_pushnumber(L, ls[i]);
+        lua_rawseti(L, -2, (lua_Integer)(i - from + 2));
+    }
+    return 1;
+}
+
+/* lr_range_test(m, data, loss, batch, lr_min, lr_max, n [, opt]) -> lrs, losses */
+static int t_lr_range(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_dataset *d = bind_checkdataset(L, 2);
+    nn_loss_kind k = checkloss(L, 3);
+    int batch = (int)luaL_checkinteger(L, 4), n = (int)luaL_checkinteger(L, 7);
+    float lo = (float)luaL_checknumber(L, 5), hi = (float)luaL_checknumber(L, 6);
+    nn_optim *o = lua_isnoneornil(L, 8) ? NULL : bind_checkoptim(L, 8);
+    if (n < 2 || n > 100000) luaL_argerror(L, 7, "steps must be in 2..100000");
+    float *buf = lua_newuserdatauv(L, 2 * (size_t)n * sizeof(float), 0);
+    int done = nn_lr_range_test(bind_ctx(L), m, o, d, k, batch, lo, hi, n, buf, buf + n);
+    if (done < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    for (int t = 0; t < 2; t++) {
+        lua_createtable(L, done, 0);
+        for (int i = 0; i < done; i++) {
+            lua_pushnumber(L, buf[t * n + i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+    }
+    return 2;
+}
+
+static int t_isatty(lua_State *L) {
+    lua_pushboolean(L, isatty(STDOUT_FILENO));
+    return 1;
+}
+
+static int t_names(lua_State *L) {
+    lua_newtable(L);
+    lua_newtable(L);
+    for (int k = 0; k < NN_ACT_COUNT; k++) {
+        lua_pushstring(L, nn_act_name((nn_act_kind)k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "activations");
+    lua_newtable(L);
+    for (int k = 0; k < NN_LOSS_COUNT; k++) {
+        lua_pushstring(L, nn_loss_name((nn_loss_kind)k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "losses");
+    lua_newtable(L);
+    for (int k = 0; k < NN_INIT_COUNT; k++) {
+        lua_pushstring(L, nn_init_name((nn_init_kind)k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "inits");
+    return 1;
+}
+
+static const luaL_Reg module_fns[] = {
+    {"linear", t_linear},
+    {"activation", t_activation},
+    {"dropout", t_dropout},
+    {"batchnorm", t_batchnorm},
+    {"sequential", t_sequential},
+    {"residual", t_residual},
+    {"loss", t_loss},
+    {"evaluate", t_evaluate},
+    {"predict", t_predict},
+    {"save", t_save},
+    {"load", t_load},
+    {"run", t_run},
+    {"lr_range_test", t_lr_range},
+    {"isatty", t_isatty},
+    {"names", t_names},
+    {NULL, NULL},
+};
+
+static const luaL_Reg module_methods[] = {
+    {"forward", m_forward},   {"parameters", m_parameters},
+    {"param", m_param},       {"children", m_children},
+    {"info", m_info},         {"train", m_train},
+    {"eval", m_eval},         {"freeze", m_freeze},
+    {"unfreeze", m_unfreeze}, {"regularize", m_regularize},
+    {"penalty", m_penalty},   {"zero_grad", m_zero_grad},
+    {"nparams", m_nparams},   {"running", m_running},
+    {"free", m_release},      {NULL, NULL},
+};
+
+static const luaL_Reg run_methods[] = {
+    {"run_for", r_run_for}, {"stop", r_stop},    {"status", r_status}, {"history", r_history},
+    {"losses", r_losses},   {"free", r_release}, {NULL, NULL},
+};
+
+/* A metatable named mt with __index = a table of methods, __gc and __close; leaves
+ * the methods table on the stack. */
+static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc) {
+    luaL_newmetatable(L, mt);
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__close");
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__index");
+    lua_remove(L, -2);
+}
+
+int bind_open_model(lua_State *L) {
+    luaL_newlib(L, module_fns);
+    new_class(L, MODULE_MT, module_methods, m_release);
+    luaL_getmetatable(L, MODULE_MT);
+    lua_pushcfunction(L, m_forward);
+    lua_setfield(L, -2, "__call");
+    lua_pushcfunction(L, m_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_setfield(L, -2, "module_methods"); /* lua/nn_train.lua adds fit, summary */
+    new_class(L, RUN_MT, run_methods, r_release);
+    lua_setfield(L, -2, "run_methods");
+    return 1;
+}

@@ -1,0 +1,331 @@
+/* bind_optim.c: the "nn.optim" module: optimizers for Lua. An optimizer userdata
+ * ("nnlab.optimizer") owns its engine optimizer and keeps its target alive through
+ * a user value: a built-in module (one block), one tensor (w with w.grad), or a list
+ * of tensors (the parameters of a module written in Lua). Hyper-parameters are
+ * fields (opt.lr = 0.01 takes effect at the next step); the state is readable. */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "bind.h"
+
+#define OPTIM_MT "nnlab.optimizer"
+
+typedef struct {
+    nn_optim *o;
+} optim_ud;
+
+/* The fields of nn_optim_hp by name, for opt.lr, opt.momentum, ... */
+static const struct {
+    const char *name;
+    size_t off;
+} hp_fields[] = {
+    {"lr", offsetof(nn_optim_hp, lr)},
+    {"momentum", offsetof(nn_optim_hp, momentum)},
+    {"beta1", offsetof(nn_optim_hp, beta1)},
+    {"beta2", offsetof(nn_optim_hp, beta2)},
+    {"rho", offsetof(nn_optim_hp, rho)},
+    {"eps", offsetof(nn_optim_hp, eps)},
+    {"weight_decay", offsetof(nn_optim_hp, weight_decay)},
+    {"clip_norm", offsetof(nn_optim_hp, clip_norm)},
+    {"clip_value", offsetof(nn_optim_hp, clip_value)},
+    {"eta_plus", offsetof(nn_optim_hp, eta_plus)},
+    {"eta_minus", offsetof(nn_optim_hp, eta_minus)},
+    {"step_min", offsetof(nn_optim_hp, step_min)},
+    {"step_max", offsetof(nn_optim_hp, step_max)},
+};
+#define N_HP (sizeof hp_fields / sizeof hp_fields[0])
+
+static float *hp_field(nn_optim_hp *h, const char *name) {
+    for (size_t i = 0; i < N_HP; i++)
+        if (!strcmp(name, hp_fields[i].name)) return (float *)((char *)h + hp_fields[i].off);
+    return NULL;
+}
+
+nn_optim *bind_checkoptim(lua_State *L, int arg) {
+    optim_ud *u = luaL_checkudata(L, arg, OPTIM_MT);
+    if (!u->o) luaL_argerror(L, arg, "optimizer was freed");
+    return u->o;
+}
+
+void bind_pushoptim(lua_State *L, nn_optim *o, int target) {
+    target = lua_absindex(L, target);
+    optim_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->o = NULL;
+    luaL_setmetatable(L, OPTIM_MT);
+    u->o = o;
+    lua_pushvalue(L, target);
+    lua_setiuservalue(L, -2, 1);
+}
+
+static int o_release(lua_State *L) {
+    optim_ud *u = luaL_checkudata(L, 1, OPTIM_MT);
+    nn_optim_free(u->o);
+    u->o = NULL;
+    return 0;
+}
+
+/* The parameter count of a target: module, tensor or list of tensors. */
+static int64_t target_size(lua_State *L, int arg) {
+    if (luaL_testudata(L, arg, "nnlab.module")) return nn_module_nparams(bind_checkmodule(L, arg));
+    if (lua_istable(L, arg)) {
+        int64_t n = 0;
+        for (int i = 1; i <= (int)luaL_len(L, arg); i++) {
+            lua_geti(L, arg, i);
+            n += bind_checktensor(L, -1)->size;
+            lua_pop(L, 1);
+        }
+        return n;
+    }
+    return bind_checktensor(L, arg)->size;
+}
+
+/* new(kind, target [, hp table]) */
+static int w_new(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    int k = nn_optim_from_name(name);
+    if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown optimizer '%s'", name));
+    int64_t n = target_size(L, 2);
+    nn_optim_hp hp = nn_optim_defaults((nn_optim_kind)k);
+    if (lua_istable(L, 3)) {
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            if (lua_type(L, -2) == LUA_TSTRING) {
+                float *f = hp_field(&hp, lua_tostring(L, -2));
+                if (!f) luaL_error(L, "%s: unknown option '%s'", name, lua_tostring(L, -2));
+                *f = (float)luaL_checknumber(L, -1);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    nn_optim *o = nn_optim_new(bind_ctx(L), (nn_optim_kind)k, hp, n);
+    if (!o) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    bind_pushoptim(L, o, 2);
+    return 1;
+}
+
+/* defaults(kind) -> table of hyper-parameters */
+static int w_defaults(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    int k = nn_optim_from_name(name);
+    if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown optimizer '%s'", name));
+    nn_optim_hp hp = nn_optim_defaults((nn_optim_kind)k);
+    lua_createtable(L, 0, (int)N_HP);
+    for (size_t i = 0; i < N_HP; i++) {
+        lua_pushnumber(L, *hp_field(&hp, hp_fields[i].name));
+        lua_setfield(L, -2, hp_fields[i].name);
+    }
+    return 1;
+}
+
+static int w_names(lua_State *L) {
+    lua_createtable(L, NN_OPT_COUNT, 0);
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        lua_pushstring(L, nn_optim_name((nn_optim_kind)k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    return 1;
+}
+
+/* opt:step() -> gradient norm before clipping: updates the target from its gradients */
+static int o_step(lua_State *L) {
+    nn_optim *o = bind_checkoptim(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    double norm;
+    if (luaL_testudata(L, -1, "nnlab.module")) {
+        norm = nn_optim_step_module(o, bind_checkmodule(L, -1));
+    } else if (lua_istable(L, -1)) {
+        int n = (int)luaL_len(L, -1);
+        float **p =
+            lua_newuserdatauv(L, 2 * (size_t)n * sizeof(float *) + (size_t)n * sizeof(int64_t), 0);
+        float **g = p + n;
+        int64_t *sz = (int64_t *)(g + n);
+        for (int i = 0; i < n; i++) {
+            lua_geti(L, -2, i + 1);
+            nn_tensor *t = bind_checktensor(L, -1);
+            if (!t->grad)
+                luaL_error(L, "step: parameter %d has no gradient (call backward first)", i + 1);
+            p[i] = t->data, g[i] = t->grad->data, sz[i] = t->size;
+            lua_pop(L, 1);
+        }
+        norm = nn_optim_step_parts(o, p, g, sz, n);
+    } else {
+        nn_tensor *t = bind_checktensor(L, -1);
+        if (!t->grad) luaL_error(L, "step: the tensor has no gradient (call backward first)");
+        if (t->size != nn_optim_size(o)) luaL_error(L, "step: the tensor changed size");
+        norm = nn_optim_step(o, t->data, t->grad->data);
+    }
+    if (norm != norm) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    lua_pushnumber(L, norm);
+    return 1;
+}
+
+/* Copies n floats into a new 1-D tensor. */
+static void push_floats(lua_State *L, const float *v, int64_t n) {
+    int shape = (int)n;
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), 1, &shape, v));
+}
+
+/* opt:state(name|i) -> a copy of a state array (velocity, m, v, sum_sq...) as a tensor */
+static int o_state(lua_State *L) {
+    nn_optim *o = bind_checkoptim(L, 1);
+    int i = -1;
+    if (lua_type(L, 2) == LUA_TNUMBER)
+        i = (int)lua_tointeger(L, 2) - 1;
+    else {
+        const char *name = luaL_checkstring(L, 2);
+        for (int k = 0; k < nn_optim_nstate(o); k++)
+            if (!strcmp(name, nn_optim_state_name(o, k))) i = k;
+    }
+    float *s = nn_optim_state(o, i);
+    if (!s) return 0;
+    push_floats(L, s, nn_optim_size(o));
+    return 1;
+}
+
+static int o_state_names(lua_State *L) {
+    nn_optim *o = bind_checkoptim(L, 1);
+    lua_createtable(L, nn_optim_nstate(o), 0);
+    for (int k = 0; k < nn_optim_nstate(o); k++) {
+        lua_pushstring(L, nn_optim_state_name(o, k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    return 1;
+}
+
+static int o_effective_lr(lua_State *L) {
+    nn_optim *o = bind_checkoptim(L, 1);
+    int64_t n = nn_optim_size(o);
+    float *buf = lua_newuserdatauv(L, (size_t)n * sizeof(float), 0);
+    nn_optim_effective_lr(o, buf);
+    push_floats(L, buf, n);
+    return 1;
+}
+
+static int o_reset(lua_State *L) {
+    nn_optim_reset(bind_checkoptim(L, 1));
+    return 0;
+}
+
+static int o_zero_grad(lua_State *L) {
+    bind_checkoptim(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    if (luaL_testudata(L, -1, "nnlab.module")) {
+        nn_module_zero_grad(bind_checkmodule(L, -1));
+    } else if (lua_istable(L, -1)) {
+        for (int i = 1; i <= (int)luaL_len(L, -1); i++) {
+            lua_geti(L, -1, i);
+            nn_zero_grad(bind_checktensor(L, -1));
+            lua_pop(L, 1);
+        }
+    } else {
+        nn_zero_grad(bind_checktensor(L, -1));
+    }
+    return 0;
+}
+
+static int o_steps(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)nn_optim_steps(bind_checkoptim(L, 1)));
+    return 1;
+}
+
+static int o_kind(lua_State *L) {
+    lua_pushstring(L, nn_optim_name(nn_optim_kind_of(bind_checkoptim(L, 1))));
+    return 1;
+}
+
+static int o_hparams(lua_State *L) {
+    nn_optim_hp *h = nn_optim_hparams(bind_checkoptim(L, 1));
+    lua_createtable(L, 0, (int)N_HP);
+    for (size_t i = 0; i < N_HP; i++) {
+        lua_pushnumber(L, *hp_field(h, hp_fields[i].name));
+        lua_setfield(L, -2, hp_fields[i].name);
+    }
+    return 1;
+}
+
+static int o_target(lua_State *L) {
+    bind_checkoptim(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    {"step", o_step},
+    {"state", o_state},
+    {"state_names", o_state_names},
+    {"effective_lr", o_effective_lr},
+    {"reset", o_reset},
+    {"zero_grad", o_zero_grad},
+    {"steps", o_steps},
+    {"kind", o_kind},
+    {"hparams", o_hparams},
+    {"target", o_target},
+    {"free", o_release},
+    {NULL, NULL},
+};
+
+/* opt.lr and the other hyper-parameters read as fields; methods otherwise. */
+static int o_index(lua_State *L) {
+    optim_ud *u = luaL_checkudata(L, 1, OPTIM_MT);
+    const char *k = lua_tostring(L, 2);
+    float *f = k && u->o ? hp_field(nn_optim_hparams(u->o), k) : NULL;
+    if (f) {
+        lua_pushnumber(L, *f);
+        return 1;
+    }
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__methods");
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+static int o_newindex(lua_State *L) {
+    nn_optim *o = bind_checkoptim(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    float *f = hp_field(nn_optim_hparams(o), k);
+    if (!f) luaL_error(L, "%s has no setting '%s'", nn_optim_name(nn_optim_kind_of(o)), k);
+    float v = (float)luaL_checknumber(L, 3);
+    if (!(v >= 0))
+        luaL_error(L, "%s.%s must be >= 0, got %f", nn_optim_name(nn_optim_kind_of(o)), k, v);
+    *f = v;
+    return 0;
+}
+
+static int o_tostring(lua_State *L) {
+    optim_ud *u = luaL_checkudata(L, 1, OPTIM_MT);
+    if (!u->o)
+        lua_pushliteral(L, "optimizer (freed)");
+    else
+        lua_pushfstring(L, "%s (lr %f, %d steps)", nn_optim_name(nn_optim_kind_of(u->o)),
+                        (double)nn_optim_hparams(u->o)->lr, (int)nn_optim_steps(u->o));
+    return 1;
+}
+
+static const luaL_Reg fns[] = {
+    {"new", w_new},
+    {"defaults", w_defaults},
+    {"names", w_names},
+    {NULL, NULL},
+};
+
+int bind_open_optim(lua_State *L) {
+    luaL_newlib(L, fns);
+    luaL_newmetatable(L, OPTIM_MT);
+    luaL_newlib(L, methods);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__methods"); /* the help test reads methods here */
+    lua_setfield(L, -3, "methods");
+    lua_pushcfunction(L, o_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, o_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, o_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, o_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, o_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    return 1;
+}
