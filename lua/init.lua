@@ -13,3 +13,4 @@ lesson._install(repl)
 nn = require "nn"
 optim = require "optim"
 data = require "data"
+plot = require "plot"

@@ -1,0 +1,248 @@
+-- plot.lua: the friendly plotting API on top of "viz.core" (src/repl/bind_plot.c).
+-- Each constructor (plot.lines, plot.field, ...) makes a panel, applies a table of
+-- options, and shows it in a window of its own unless show = false; plot.window{...}
+-- groups panels in one window. Panels save to PNG with or without a display. Keys in a
+-- window: space pauses/resumes the job bound with w:bind(job), s saves a PNG, f full
+-- screen, p projector mode. Clicks on a panel go to p:on_click(fn).
+local core = require "viz.core"
+
+local plot = {}
+local P = core.plot_methods    -- methods of "nnlab.plot" userdata (C, plus the ones below)
+local W = core.window_methods  -- methods of "nnlab.window" userdata
+
+local weak = {__mode = "k"}
+local home = setmetatable({}, weak)     -- panel -> the window it is shown in
+local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button)
+local on_key = setmetatable({}, weak)   -- window -> fn(key, panel)
+local bound = setmetatable({}, weak)    -- window -> job
+local said_off = false
+
+-- Default window size for each kind, in points.
+local sizes = {
+  lines = {760, 480}, field = {640, 560}, images = {720, 520}, bars = {720, 480},
+  hist = {720, 480}, scatter = {640, 560}, network = {720, 520}, text = {480, 300},
+  surface = {640, 560},
+}
+
+-- Shows w; without a display says once that windows are off.
+local function show(w)
+  local ok, why = w:show()
+  if not ok and not said_off then
+    said_off = true
+    io.stderr:write("plot: windows are off (" .. tostring(why) ..
+      "); plots are still made, and p:save(\"file.png\") writes them\n")
+  end
+  return ok
+end
+
+-- Evaluates f(x, y) on an n x n grid over the box; rows go from ymin up. When f
+-- returns k > 1 values (class probabilities) each row holds n*k values.
+local function sample(f, xmin, xmax, ymin, ymax, n)
+  local rows, k = {}, nil
+  for j = 0, n - 1 do
+    local y = ymin + (ymax - ymin) * j / (n - 1)
+    local row = {}
+    for i = 0, n - 1 do
+      local x = xmin + (xmax - xmin) * i / (n - 1)
+      local r = table.pack(f(x, y))
+      if not k then
+        k = r.n
+        if k < 1 or type(r[1]) ~= "number" then
+          error(("plot: f(%g, %g) returned %s, not a number"):format(x, y, tostring(r[1])), 3)
+        end
+      end
+      for c = 1, k do row[#row + 1] = r[c] end
+    end
+    rows[j + 1] = row
+  end
+  return rows, k
+end
+
+local function bounds(o)
+  return o.xmin or -1, o.xmax or 1, o.ymin or -1, o.ymax or 1
+end
+
+-- Points given as {x = {...}, y = {...}, class = {...}} or a list of {x, y [, class]}.
+local function add_points(p, pts, hollow)
+  if pts.x then
+    p:points(pts.x, pts.y, pts.class, hollow)
+    return
+  end
+  local xs, ys, cs = {}, {}, {}
+  for i, q in ipairs(pts) do xs[i], ys[i], cs[i] = q[1], q[2], q[3] or 1 end
+  p:points(xs, ys, cs, hollow)
+end
+
+--- p:update(opts): applies options (the same names the constructors take).
+function P:update(o)
+  local kind = self:kind()
+  if o.title then self:label("title", o.title) end
+  if o.xlabel then self:label("xlabel", o.xlabel) end
+  if o.ylabel then self:label("ylabel", o.ylabel) end
+  if o.xlog ~= nil or o.ylog ~= nil then self:log(o.xlog, o.ylog) end
+  if o.xlim then self:range("x", o.xlim[1], o.xlim[2]) end
+  if o.ylim then self:range("y", o.ylim[1], o.ylim[2]) end
+  if o.map then self:map(o.map) end
+  if o.smooth then self:smooth(o.smooth) end
+  if kind == "lines" then
+    if o.y then self:add(o.name or "data", o.x, o.y) end
+    for name, s in pairs(o.series or {}) do
+      if s.y then self:add(name, s.x, s.y) else self:add(name, s) end
+    end
+  elseif kind == "field" or kind == "surface" then
+    local xmin, xmax, ymin, ymax = bounds(o)
+    if o.f then
+      local n = o.n or (kind == "field" and 100 or 40)
+      local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
+      self:grid(rows, xmin, xmax, ymin, ymax, k)
+    elseif o.values then
+      self:grid(o.values, xmin, xmax, ymin, ymax, o.classes)
+    end
+    if o.levels then self:levels(o.levels) end
+    if o.points then add_points(self, o.points, false) end
+    if o.test then add_points(self, o.test, true) end
+    if o.yaw or o.pitch or o.shaded ~= nil then
+      self:view(o.yaw or 35, o.pitch or 30, o.shaded ~= false)
+    end
+  elseif kind == "images" then
+    local imgs = o.images
+    if imgs then
+      if type(imgs) == "table" and type(imgs[1]) == "table" then
+        -- a list of 2-D images (lists of rows): flatten
+        local flat, h, w = {}, #imgs[1], #imgs[1][1]
+        for _, im in ipairs(imgs) do
+          for _, row in ipairs(im) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
+        end
+        self:images(flat, #imgs, h, w, 1, o.shared ~= false, o.cols)
+      else
+        local n, h, w = o.n, o.h, o.w
+        if not n and type(imgs) == "userdata" then
+          local s = imgs.shape
+          if s and #s >= 3 then n, h, w = s[1], s[#s - 1], s[#s] end
+        end
+        assert(n and h and w, "plot.images: give n, h and w with a flat list of values")
+        self:images(imgs, n, h, w, o.channels or 1, o.shared ~= false, o.cols)
+      end
+    end
+    for i, c in ipairs(o.captions or {}) do self:caption(i, c) end
+  elseif kind == "bars" then
+    if o.values then self:bars(o.values, o.labels, o.names) end
+  elseif kind == "hist" then
+    if o.values then self:hist(o.values, o.bins) end
+  elseif kind == "scatter" then
+    if o.x then self:points(o.x, o.y, o.class) end
+    if o.points then add_points(self, o.points, false) end
+    if o.labels then self:labels(o.labels) end
+  elseif kind == "network" then
+    if o.sizes then self:network(o.sizes, o.weights) end
+    if o.maps then self:maps(o.maps, o.res) end
+  elseif kind == "text" then
+    if o.text then self:text(o.text) end
+  end
+  return self
+end
+
+--- p:on_click(fn): fn(x, y, button) is called with data coordinates on clicks.
+function P:on_click(fn)
+  on_click[self] = fn
+  return self
+end
+
+--- p:window() -> the window that shows p (nil when it has none).
+function P:window()
+  return home[self]
+end
+
+--- w:bind(job): space in the window pauses and resumes job.
+function W:bind(job)
+  bound[self] = job
+  return self
+end
+
+--- w:on_key(fn): fn(key, panel) is called for each key pressed in the window.
+function W:on_key(fn)
+  on_key[self] = fn
+  return self
+end
+
+local function make(kind, o)
+  o = o or {}
+  local p = core.new(kind)
+  p:update(o)
+  if o.show ~= false then
+    local size = sizes[kind]
+    local w = core.window(o.title or kind, o.width or size[1], o.height or size[2])
+    w:add(p)
+    home[p] = w
+    show(w)
+  end
+  return p
+end
+
+--- plot.lines{title=, xlabel=, ylabel=, xlog=, ylog=, smooth=, y=, series=}
+function plot.lines(o) return make("lines", o) end
+--- plot.field{f = function(x, y) ... end, xmin=, xmax=, ymin=, ymax=, levels=, points=}
+function plot.field(o) return make("field", o) end
+--- plot.images{images=, captions=, shared=, cols=}
+function plot.images(o) return make("images", o) end
+--- plot.bars{values=, labels=, names=}
+function plot.bars(o) return make("bars", o) end
+--- plot.hist{values=, bins=}
+function plot.hist(o) return make("hist", o) end
+--- plot.scatter{x=, y=, class=, labels=}
+function plot.scatter(o) return make("scatter", o) end
+--- plot.network{sizes=, weights=, maps=, res=}
+function plot.network(o) return make("network", o) end
+--- plot.text{text=}
+function plot.text(o)
+  if type(o) == "string" then o = {text = o} end
+  return make("text", o)
+end
+--- plot.surface{f=, xmin=, ..., yaw=, pitch=, shaded=}
+function plot.surface(o) return make("surface", o) end
+
+--- plot.window{p1, p2, ..., title=, cols=, width=, height=} -> window
+function plot.window(o)
+  local n = #o
+  assert(n >= 1, "plot.window: give the panels to group, as plot.window{p1, p2}")
+  local cols = o.cols or math.ceil(math.sqrt(n))
+  local rows = math.ceil(n / cols)
+  local w = core.window(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
+    o.height or math.min(1000, 400 * rows))
+  if o.cols then w:cols(o.cols) end
+  for i = 1, n do
+    local p = o[i]
+    local old = home[p]
+    -- a panel alone in its own window moves here; that window closes
+    if old and #old:panels() == 1 then old:close() end
+    w:add(p)
+    home[p] = w
+  end
+  if o.show ~= false then show(w) end
+  return w
+end
+
+--- plot.pump() -> number of window events handled (the REPL calls it by itself).
+function plot.pump() return core.pump() end
+
+--- plot.display() -> true, or false and why windows cannot open.
+function plot.display() return core.has_display() end
+
+core.on_event(function(ev)
+  local w = ev.window
+  if ev.type == "key" then
+    if ev.key == "space" and w and bound[w] then
+      local job = bound[w]
+      if job.state == "paused" then job:resume() elseif job.state == "running" then job:pause() end
+    end
+    local fn = w and on_key[w]
+    if fn then fn(ev.key, ev.panel) end
+  elseif ev.type == "click" then
+    local fn = ev.panel and on_click[ev.panel]
+    if fn then fn(ev.x, ev.y, ev.button) end
+  elseif ev.type == "saved" then
+    print("saved " .. ev.path)
+  end
+end)
+
+return plot

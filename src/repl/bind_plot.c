@@ -1,0 +1,830 @@
+/* bind_plot.c: the "viz.core" module: panels ("nnlab.plot") and windows
+ * ("nnlab.window") of src/viz for Lua, and the REPL hook that pumps SDL events, redraws
+ * windows and hands keys, clicks and closes to a Lua handler. Friendliness (options
+ * tables, f(x, y) grids, callbacks, job binding) lives in lua/plot.lua.
+ *
+ * Numbers come from Lua tables (flat, or nested rows for grids) or engine tensors; viz
+ * copies them. A userdata owns its viz object; __gc, __close and :free() share one
+ * release path. The viz app (fonts, windows) lives in a registry userdata made before
+ * any panel or window, so at lua_close it is finalized after all of them. */
+#include <ctype.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bind.h"
+#include "repl.h"
+#include "viz.h"
+
+#define PLOT_MT    "nnlab.plot"
+#define WINDOW_MT  "nnlab.window"
+#define APP_KEY    "nnlab.viz.app"
+#define WINS_KEY   "nnlab.viz.windows" /* viz_window* -> userdata, weak values */
+#define OPEN_KEY   "nnlab.viz.open"    /* shown windows, kept alive until closed */
+#define HAND_KEY   "nnlab.viz.handler" /* Lua function receiving events */
+#define MAX_VALUES 50000000            /* floats one call may pass (200 MB) */
+
+typedef struct {
+    viz_panel *p;
+} plot_ud;
+
+typedef struct {
+    viz_window *w;
+} window_ud;
+
+/* ---- the app ----------------------------------------------------------------------- */
+
+static int app_gc(lua_State *L) {
+    viz_app **a = lua_touserdata(L, 1);
+    viz_app_free(*a);
+    *a = NULL;
+    return 0;
+}
+
+static viz_app *get_app(lua_State *L) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, APP_KEY) == LUA_TUSERDATA) {
+        viz_app *a = *(viz_app **)lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        if (!a) luaL_error(L, "plot: the viz is closed");
+        return a;
+    }
+    lua_pop(L, 1);
+    viz_app **a = lua_newuserdatauv(L, sizeof *a, 0);
+    *a = NULL;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, app_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    char err[256];
+    viz_app *app = viz_app_new(err, sizeof err);
+    if (!app) luaL_error(L, "%s", err);
+    *a = app;
+    lua_setfield(L, LUA_REGISTRYINDEX, APP_KEY);
+    return app;
+}
+
+static viz_app *app_if_any(lua_State *L) {
+    viz_app *a = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, APP_KEY) == LUA_TUSERDATA)
+        a = *(viz_app **)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return a;
+}
+
+/* ---- numbers from tables and tensors ---------------------------------------------- */
+
+/* A growable float buffer held by a userdata on the stack, so an error raised while
+ * reading frees it with the next collection. */
+typedef struct {
+    float *v;
+    size_t n, cap;
+} fbuf;
+
+static int fbuf_gc(lua_State *L) {
+    fbuf *b = lua_touserdata(L, 1);
+    free(b->v);
+    b->v = NULL;
+    return 0;
+}
+
+static fbuf *fbuf_new(lua_State *L) {
+    fbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    if (luaL_newmetatable(L, "nnlab.viz.fbuf")) {
+        lua_pushcfunction(L, fbuf_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return b;
+}
+
+static void fbuf_push(lua_State *L, fbuf *b, float x) {
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        if (cap > MAX_VALUES) luaL_error(L, "plot: more than %d values", MAX_VALUES);
+        float *v = realloc(b->v, cap * sizeof *v);
+        if (!v) luaL_error(L, "plot: out of memory");
+        b->v = v, b->cap = cap;
+    }
+    b->v[b->n++] = x;
+}
+
+/* Reads argument arg (a tensor, a list of numbers, or a list of rows) into a new fbuf
+ * pushed on the stack. *rows and *cols give the shape: a tensor's first dimension and
+ * the product of the rest; a list of n numbers is 1 x n. */
+static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
+    arg = lua_absindex(L, arg);
+    fbuf *b = fbuf_new(L);
+    int r = 1, c = 0;
+    if (lua_type(L, arg) == LUA_TUSERDATA) {
+        nn_tensor *t = bind_checktensor(L, arg);
+        if (t->size > MAX_VALUES) luaL_argerror(L, arg, "tensor too large to plot");
+        b->v = malloc((size_t)t->size * sizeof *b->v);
+        if (!b->v) luaL_error(L, "plot: out of memory");
+        b->cap = b->n = (size_t)t->size;
+        if (nn_read(t, b->v) != 0) luaL_error(L, "plot: %s", nn_error(bind_ctx(L)));
+        r = t->ndim > 1 ? t->shape[0] : 1;
+        c = (int)(t->size / r);
+    } else {
+        luaL_checktype(L, arg, LUA_TTABLE);
+        lua_Integer n = luaL_len(L, arg);
+        int nested = n > 0 && lua_geti(L, arg, 1) == LUA_TTABLE;
+        lua_pop(L, 1);
+        r = nested ? (int)n : 1;
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_geti(L, arg, i);
+            if (nested) {
+                if (!lua_istable(L, -1))
+                    luaL_error(L, "bad argument #%d: row %d is not a table", arg, (int)i);
+                lua_Integer m = luaL_len(L, -1);
+                if (i == 1) c = (int)m;
+                if (m != c)
+                    luaL_error(L, "bad argument #%d: row %d has %d values, row 1 has %d", arg,
+                               (int)i, (int)m, c);
+                for (lua_Integer j = 1; j <= m; j++) {
+                    lua_geti(L, -1, j);
+                    int ok;
+                    lua_Number x = lua_tonumberx(L, -1, &ok);
+                    if (!ok)
+                        luaL_error(L, "bad argument #%d: value [%d][%d] is not a number", arg,
+                                   (int)i, (int)j);
+                    fbuf_push(L, b, (float)x);
+                    lua_pop(L, 1);
+                }
+            } else {
+                int ok;
+                lua_Number x = lua_tonumberx(L, -1, &ok);
+                if (!ok) luaL_error(L, "bad argument #%d: value %d is not a number", arg, (int)i);
+                fbuf_push(L, b, (float)x);
+            }
+            lua_pop(L, 1);
+        }
+        if (!nested) c = (int)n;
+    }
+    if (rows) *rows = r;
+    if (cols) *cols = c;
+    return b;
+}
+
+/* A list of strings (or nil) as a NULL-padded array in a userdata on the stack. */
+static const char **check_strings(lua_State *L, int arg, int n) {
+    if (lua_isnoneornil(L, arg)) {
+        lua_pushnil(L);
+        return NULL;
+    }
+    luaL_checktype(L, arg, LUA_TTABLE);
+    const char **s = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *s, 0);
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, arg, i + 1);
+        s[i] = lua_tostring(L, -1); /* strings stay alive in the argument table */
+        lua_pop(L, 1);
+    }
+    return s;
+}
+
+/* ---- panels -------------------------------------------------------------------------- */
+
+static const char *const kinds[] = {"lines",   "field",   "images", "bars",    "hist",
+                                    "scatter", "network", "text",   "surface", NULL};
+
+static viz_panel *checkplot(lua_State *L, int arg) {
+    plot_ud *u = luaL_checkudata(L, arg, PLOT_MT);
+    if (!u->p) luaL_argerror(L, arg, "plot was freed");
+    return u->p;
+}
+
+static int check(lua_State *L, viz_panel *p, int rc) {
+    if (rc != VIZ_OK) return luaL_error(L, "%s", viz_panel_error(p));
+    return 0;
+}
+
+static int plot_new(lua_State *L) {
+    int kind = luaL_checkoption(L, 1, NULL, kinds);
+    get_app(L); /* before the panel: finalized after it */
+    plot_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->p = NULL;
+    luaL_setmetatable(L, PLOT_MT);
+    if (!(u->p = viz_panel_new((viz_kind)kind))) return luaL_error(L, "plot: out of memory");
+    return 1;
+}
+
+static int plot_release(lua_State *L) {
+    plot_ud *u = luaL_checkudata(L, 1, PLOT_MT);
+    viz_panel_free(u->p);
+    u->p = NULL;
+    return 0;
+}
+
+static int plot_tostring(lua_State *L) {
+    plot_ud *u = luaL_checkudata(L, 1, PLOT_MT);
+    if (!u->p)
+        lua_pushstring(L, "plot (freed)");
+    else
+        lua_pushfstring(L, "plot (%s)", kinds[viz_panel_kind(u->p)]);
+    return 1;
+}
+
+static int w_plot_kind(lua_State *L) {
+    lua_pushstring(L, kinds[viz_panel_kind(checkplot(L, 1))]);
+    return 1;
+}
+
+static int w_plot_version(lua_State *L) {
+    lua_pushinteger(L, viz_panel_version(checkplot(L, 1)));
+    return 1;
+}
+
+static int w_plot_label(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    static const char *const which[] = {"title", "xlabel", "ylabel", NULL};
+    int k = luaL_checkoption(L, 2, NULL, which);
+    check(L, p, viz_panel_set_label(p, (viz_label)k, luaL_optstring(L, 3, NULL)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_log(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    check(L, p, viz_panel_set_log(p, lua_toboolean(L, 2), lua_toboolean(L, 3)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_range(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    static const char *const axes[] = {"x", "y", NULL};
+    int ax = luaL_checkoption(L, 2, NULL, axes);
+    double lo = luaL_optnumber(L, 3, NAN), hi = luaL_optnumber(L, 4, NAN);
+    check(L, p, viz_panel_set_range(p, ax, lo, hi));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_map(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    static const char *const maps[] = {"auto", "viridis", "diverging", "gray", NULL};
+    check(L, p, viz_panel_set_map(p, (viz_map)luaL_checkoption(L, 2, "auto", maps)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:add(name, [x,] y): x and y lists (or tensors) of equal length. */
+static int w_plot_add(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    int two = !lua_isnoneornil(L, 4); /* (name, x, y), or (name, nil, y) */
+    int hasx = two && !lua_isnil(L, 3);
+    fbuf *y = check_floats(L, two ? 4 : 3, NULL, NULL);
+    fbuf *x = hasx ? check_floats(L, 3, NULL, NULL) : NULL;
+    if (x && x->n != y->n)
+        return luaL_error(L, "plot:add %s: %d x values and %d y values", name, (int)x->n,
+                          (int)y->n);
+    check(L, p, viz_series_add(p, name, x ? x->v : NULL, y->v, y->n));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:push(name, y [, x]): one point. */
+static int w_plot_push(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    float y = (float)luaL_checknumber(L, 3);
+    float x = (float)luaL_optnumber(L, 4, 0);
+    check(L, p, viz_series_add(p, name, lua_isnoneornil(L, 4) ? NULL : &x, &y, 1));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_smooth(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    check(L, p, viz_series_set_smooth(p, luaL_checknumber(L, 2)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_marker(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    check(L, p, viz_panel_add_marker(p, luaL_checknumber(L, 2), luaL_optstring(L, 3, "")));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_clear(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    viz_series_clear(p);
+    viz_points_clear(p);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:grid(values, xmin, xmax, ymin, ymax [, k]): values h rows of w (or w*k for k
+ * classes); row 1 is at ymin. Field and surface panels. */
+static int w_plot_grid(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    double b[4];
+    for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
+    int k = (int)luaL_optinteger(L, 7, 1);
+    int h, w;
+    fbuf *v = check_floats(L, 2, &h, &w);
+    if (k < 1 || w % k) return luaL_error(L, "plot:grid: rows of %d values for %d classes", w, k);
+    int rc;
+    if (viz_panel_kind(p) == VIZ_SURFACE)
+        rc = viz_surface_set(p, v->v, w, h, b[0], b[1], b[2], b[3]);
+    else if (k == 1)
+        rc = viz_field_set(p, v->v, w, h, b[0], b[1], b[2], b[3]);
+    else
+        rc = viz_field_set_classes(p, v->v, w / k, h, k, b[0], b[1], b[2], b[3]);
+    check(L, p, rc);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:levels(list) for explicit contour levels, p:levels(n) for about n automatic ones. */
+static int w_plot_levels(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    if (lua_isnumber(L, 2)) {
+        check(L, p, viz_field_set_levels(p, NULL, 0, (int)lua_tointeger(L, 2)));
+    } else {
+        fbuf *v = check_floats(L, 2, NULL, NULL);
+        double l[256];
+        int n = v->n < 256 ? (int)v->n : 256;
+        for (int i = 0; i < n; i++) l[i] = v->v[i];
+        check(L, p, viz_field_set_levels(p, l, n, 0));
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:points(x, y [, classes [, hollow]]): classes are 1-based. */
+static int w_plot_points(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    fbuf *x = check_floats(L, 2, NULL, NULL), *y = check_floats(L, 3, NULL, NULL);
+    if (x->n != y->n)
+        return luaL_error(L, "plot:points: %d x values and %d y values", (int)x->n, (int)y->n);
+    int *cls = NULL;
+    if (!lua_isnoneornil(L, 4)) {
+        fbuf *c = check_floats(L, 4, NULL, NULL);
+        if (c->n != x->n)
+            return luaL_error(L, "plot:points: %d classes for %d points", (int)c->n, (int)x->n);
+        cls = lua_newuserdatauv(L, (x->n ? x->n : 1) * sizeof *cls, 0);
+        for (size_t i = 0; i < x->n; i++) cls[i] = (int)lroundf(c->v[i]) - 1;
+    }
+    check(L, p, viz_points_add(p, x->v, y->v, cls, x->n, lua_toboolean(L, 5)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_labels(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int n = (int)luaL_len(L, 2);
+    const char **s = check_strings(L, 2, n);
+    check(L, p, viz_points_set_labels(p, s, (size_t)n));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:images(data, n, h, w [, channels, shared, cols]) */
+static int w_plot_images(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    int n = (int)luaL_checkinteger(L, 3), h = (int)luaL_checkinteger(L, 4);
+    int w = (int)luaL_checkinteger(L, 5), c = (int)luaL_optinteger(L, 6, 1);
+    int shared = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
+    int cols = (int)luaL_optinteger(L, 8, 0);
+    fbuf *v = check_floats(L, 2, NULL, NULL);
+    if (n < 1 || h < 1 || w < 1 || (c != 1 && c != 3))
+        return luaL_error(L, "plot:images: %d images of %d x %d with %d channels", n, h, w, c);
+    if (v->n != (size_t)n * h * w * c)
+        return luaL_error(L, "plot:images: %d values for %d images of %d x %d x %d", (int)v->n, n,
+                          h, w, c);
+    check(L, p, viz_images_set(p, v->v, n, h, w, c, shared, cols));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_caption(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    check(L, p,
+          viz_images_set_caption(p, (int)luaL_checkinteger(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:bars(values [, group_labels, series_names]): values a list (one series) or rows
+ * of groups, each row one value per series. */
+static int w_plot_bars(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    int rows, cols;
+    fbuf *v = check_floats(L, 2, &rows, &cols);
+    int ng = rows, ns = cols;
+    if (lua_istable(L, 2) && rows == 1) ng = cols, ns = 1; /* a flat list: one series */
+    if (v->n == 0) return luaL_error(L, "plot:bars: no values");
+    const char **g = check_strings(L, 3, ng);
+    const char **s = check_strings(L, 4, ns);
+    check(L, p, viz_bars_set(p, v->v, ng, ns, g, s));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_hist(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    int bins = (int)luaL_optinteger(L, 3, 30);
+    fbuf *v = check_floats(L, 2, NULL, NULL);
+    check(L, p, viz_hist_set(p, v->v, v->n, bins));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:network(sizes [, weights]): weights a list of matrices (in x out) or of tensors. */
+static int w_plot_network(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int nl = (int)luaL_len(L, 2);
+    if (nl < 1 || nl > 64) return luaL_error(L, "plot:network: %d layers (1 to 64)", nl);
+    int sizes[64];
+    for (int l = 0; l < nl; l++) {
+        lua_geti(L, 2, l + 1);
+        sizes[l] = (int)luaL_checkinteger(L, -1);
+        lua_pop(L, 1);
+    }
+    fbuf *all = NULL;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        if (luaL_len(L, 3) != nl - 1)
+            return luaL_error(L, "plot:network: %d weight matrices for %d layers",
+                              (int)luaL_len(L, 3), nl);
+        all = fbuf_new(L);
+        for (int l = 0; l + 1 < nl; l++) {
+            lua_geti(L, 3, l + 1);
+            fbuf *m = check_floats(L, -1, NULL, NULL);
+            if (m->n != (size_t)sizes[l] * sizes[l + 1])
+                return luaL_error(L, "plot:network: matrix %d has %d values, layers %d x %d", l + 1,
+                                  (int)m->n, sizes[l], sizes[l + 1]);
+            for (size_t i = 0; i < m->n; i++) fbuf_push(L, all, m->v[i]);
+            lua_pop(L, 2);
+        }
+    }
+    check(L, p, viz_network_set(p, sizes, nl, all ? all->v : NULL));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:maps(values, res): one res x res map per node, nodes in layer order. */
+static int w_plot_maps(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    int res = (int)luaL_checkinteger(L, 3);
+    fbuf *v = check_floats(L, 2, NULL, NULL);
+    if (res < 2 || v->n % ((size_t)res * res))
+        return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
+    check(L, p, viz_network_set_maps(p, v->v, (int)(v->n / ((size_t)res * res)), res));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_text(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    check(L, p, viz_text_set(p, luaL_checkstring(L, 2)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_plot_view(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    int shaded = lua_isnoneornil(L, 4) ? 1 : lua_toboolean(L, 4);
+    check(L, p, viz_surface_set_view(p, luaL_checknumber(L, 2), luaL_checknumber(L, 3), shaded));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:save(path [, w, h, projector]) */
+static int w_plot_save(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    int w = (int)luaL_optinteger(L, 3, 800), h = (int)luaL_optinteger(L, 4, 560);
+    check(L, p, viz_panel_save_png(get_app(L), p, path, w, h, lua_toboolean(L, 5)));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:to_data(px, py [, w, h]): data coordinates of a pixel of the panel saved at w x h. */
+static int w_plot_to_data(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    double px = luaL_checknumber(L, 2), py = luaL_checknumber(L, 3), x, y;
+    int w = (int)luaL_optinteger(L, 4, 800), h = (int)luaL_optinteger(L, 5, 560);
+    if (viz_panel_to_data(get_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
+        lua_pushnil(L);
+        lua_pushstring(L, viz_panel_error(p));
+        return 2;
+    }
+    lua_pushnumber(L, x);
+    lua_pushnumber(L, y);
+    return 2;
+}
+
+/* ---- windows ------------------------------------------------------------------------- */
+
+static viz_window *checkwindow(lua_State *L, int arg) {
+    window_ud *u = luaL_checkudata(L, arg, WINDOW_MT);
+    if (!u->w) luaL_argerror(L, arg, "window was freed");
+    return u->w;
+}
+
+static int window_new(lua_State *L) {
+    const char *title = luaL_optstring(L, 1, "nnlab");
+    int w = (int)luaL_optinteger(L, 2, 800), h = (int)luaL_optinteger(L, 3, 560);
+    viz_app *a = get_app(L);
+    window_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->w = NULL;
+    luaL_setmetatable(L, WINDOW_MT);
+    lua_newtable(L); /* its panels' userdata, for events */
+    lua_setiuservalue(L, -2, 1);
+    if (!(u->w = viz_window_new(a, title, w, h))) return luaL_error(L, "%s", viz_app_error(a));
+    lua_getfield(L, LUA_REGISTRYINDEX, WINS_KEY);
+    lua_pushlightuserdata(L, u->w);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return 1;
+}
+
+static void set_open(lua_State *L, viz_window *w, int idx, int open) {
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
+    lua_pushlightuserdata(L, w);
+    if (open)
+        lua_pushvalue(L, idx);
+    else
+        lua_pushnil(L);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+static int window_release(lua_State *L) {
+    window_ud *u = luaL_checkudata(L, 1, WINDOW_MT);
+    if (!u->w) return 0;
+    set_open(L, u->w, 1, 0);
+    viz_window_free(u->w);
+    u->w = NULL;
+    return 0;
+}
+
+static int window_tostring(lua_State *L) {
+    window_ud *u = luaL_checkudata(L, 1, WINDOW_MT);
+    if (!u->w)
+        lua_pushstring(L, "window (freed)");
+    else
+        lua_pushfstring(L, "window (%d panels, %s)", viz_window_npanels(u->w),
+                        viz_window_is_open(u->w) ? "open" : "not shown");
+    return 1;
+}
+
+static int w_window_add(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    viz_panel *p = checkplot(L, 2);
+    if (viz_window_add(w, p) != VIZ_OK) return luaL_error(L, "%s", viz_window_error(w));
+    lua_getiuservalue(L, 1, 1);
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, -2, viz_window_npanels(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_window_panels(lua_State *L) {
+    checkwindow(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    return 1;
+}
+
+static int w_window_cols(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (viz_window_set_cols(w, (int)luaL_checkinteger(L, 2)) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* w:show() -> true, or false and the reason (no display). */
+static int w_window_show(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (viz_window_show(w) != VIZ_OK) {
+        lua_pushboolean(L, 0);
+        lua_pushstring(L, viz_window_error(w));
+        return 2;
+    }
+    set_open(L, w, 1, 1);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int w_window_close(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    viz_window_close(w);
+    set_open(L, w, 1, 0);
+    return 0;
+}
+
+static int w_window_is_open(lua_State *L) {
+    lua_pushboolean(L, viz_window_is_open(checkwindow(L, 1)));
+    return 1;
+}
+
+static int w_window_projector(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (!lua_isnoneornil(L, 2)) viz_window_set_projector(w, lua_toboolean(L, 2));
+    lua_pushboolean(L, viz_window_projector(w));
+    return 1;
+}
+
+static int w_window_save(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (viz_window_save_png(w, luaL_checkstring(L, 2)) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int w_window_record(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (viz_window_record(w, luaL_optstring(L, 2, NULL)) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- events and the hook --------------------------------------------------------------- */
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void push_key(lua_State *L, int key) {
+    if (key == ' ')
+        lua_pushstring(L, "space");
+    else if (key > ' ' && key < 127)
+        lua_pushfstring(L, "%c", key);
+    else
+        lua_pushfstring(L, "key%d", key);
+}
+
+/* Pushes the event as a table {type, window, panel, key, button, x, y, path}. */
+static void push_event(lua_State *L, const viz_event *ev) {
+    static const char *const types[] = {"key", "click", "close", "saved"};
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, types[ev->type]);
+    lua_setfield(L, -2, "type");
+    lua_getfield(L, LUA_REGISTRYINDEX, WINS_KEY);
+    lua_pushlightuserdata(L, ev->win);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (ev->panel >= 0 && lua_type(L, -1) == LUA_TUSERDATA) {
+        lua_getiuservalue(L, -1, 1);
+        lua_rawgeti(L, -1, ev->panel + 1);
+        lua_setfield(L, -4, "panel");
+        lua_pop(L, 1);
+    }
+    lua_setfield(L, -2, "window");
+    if (ev->type == VIZ_EV_KEY) {
+        push_key(L, ev->key);
+        lua_setfield(L, -2, "key");
+    } else if (ev->type == VIZ_EV_CLICK) {
+        lua_pushinteger(L, ev->button);
+        lua_setfield(L, -2, "button");
+        lua_pushnumber(L, ev->x);
+        lua_setfield(L, -2, "x");
+        lua_pushnumber(L, ev->y);
+        lua_setfield(L, -2, "y");
+    } else if (ev->type == VIZ_EV_SAVED) {
+        lua_pushstring(L, ev->path);
+        lua_setfield(L, -2, "path");
+    }
+}
+
+/* Pumps SDL, redraws, and calls the handler for each event; an error in the handler
+ * is reported and the rest are still delivered. Returns the number of events. */
+static int pump(lua_State *L) {
+    viz_app *a = app_if_any(L);
+    if (!a) return 0;
+    viz_app_pump(a, now_ms());
+    viz_event ev;
+    int n = 0;
+    while (viz_app_next_event(a, &ev)) {
+        n++;
+        if (ev.type == VIZ_EV_CLOSE) { /* a closed window may be collected again */
+            lua_getfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
+            lua_pushlightuserdata(L, ev.win);
+            lua_pushnil(L);
+            lua_rawset(L, -3);
+            lua_pop(L, 1);
+        }
+        if (lua_getfield(L, LUA_REGISTRYINDEX, HAND_KEY) != LUA_TFUNCTION) {
+            lua_pop(L, 1);
+            continue;
+        }
+        push_event(L, &ev);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) repl_report(L);
+    }
+    return n;
+}
+
+static void hook(lua_State *L, void *ud) {
+    (void)ud;
+    if (!lua_checkstack(L, 20)) return;
+    pump(L);
+}
+
+static int core_pump(lua_State *L) {
+    lua_pushinteger(L, pump(L));
+    return 1;
+}
+
+static int core_on_event(lua_State *L) {
+    if (!lua_isnil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, HAND_KEY);
+    return 0;
+}
+
+/* core.has_display() -> true, or false and why. */
+static int core_has_display(lua_State *L) {
+    viz_app *a = get_app(L);
+    int ok = viz_app_has_display(a);
+    lua_pushboolean(L, ok);
+    if (ok) return 1;
+    lua_pushstring(L, viz_app_error(a));
+    return 2;
+}
+
+static const luaL_Reg module_fns[] = {
+    {"new", plot_new},
+    {"window", window_new},
+    {"pump", core_pump},
+    {"on_event", core_on_event},
+    {"has_display", core_has_display},
+    {NULL, NULL},
+};
+
+static const luaL_Reg plot_methods[] = {
+    {"kind", w_plot_kind},       {"version", w_plot_version}, {"label", w_plot_label},
+    {"log", w_plot_log},         {"range", w_plot_range},     {"map", w_plot_map},
+    {"add", w_plot_add},         {"push", w_plot_push},       {"smooth", w_plot_smooth},
+    {"marker", w_plot_marker},   {"clear", w_plot_clear},     {"grid", w_plot_grid},
+    {"levels", w_plot_levels},   {"points", w_plot_points},   {"labels", w_plot_labels},
+    {"images", w_plot_images},   {"caption", w_plot_caption}, {"bars", w_plot_bars},
+    {"hist", w_plot_hist},       {"network", w_plot_network}, {"maps", w_plot_maps},
+    {"text", w_plot_text},       {"view", w_plot_view},       {"save", w_plot_save},
+    {"to_data", w_plot_to_data}, {"free", plot_release},      {NULL, NULL},
+};
+
+static const luaL_Reg window_methods[] = {
+    {"add", w_window_add},
+    {"panels", w_window_panels},
+    {"cols", w_window_cols},
+    {"show", w_window_show},
+    {"close", w_window_close},
+    {"is_open", w_window_is_open},
+    {"projector", w_window_projector},
+    {"save", w_window_save},
+    {"record", w_window_record},
+    {"free", window_release},
+    {NULL, NULL},
+};
+
+/* Makes metatable name with __gc/__close = release, __tostring, and __index = a table
+ * of methods, which it leaves in field `field` of the module table on top. */
+static void make_type(lua_State *L, const char *name, lua_CFunction release, lua_CFunction tostring,
+                      const luaL_Reg *methods, const char *field) {
+    luaL_newmetatable(L, name);
+    lua_pushcfunction(L, release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__index");
+    lua_setfield(L, -3, field); /* module.methods_<type> = the methods table */
+    lua_pop(L, 1);
+}
+
+int bind_open_plot(lua_State *L) {
+    luaL_newlib(L, module_fns);
+    make_type(L, PLOT_MT, plot_release, plot_tostring, plot_methods, "plot_methods");
+    make_type(L, WINDOW_MT, window_release, window_tostring, window_methods, "window_methods");
+    lua_newtable(L); /* viz_window* -> window userdata, weak: windows die when dropped */
+    lua_createtable(L, 0, 1);
+    lua_pushstring(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, WINS_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
+    repl_hook_add(L, hook, NULL);
+    return 1;
+}
