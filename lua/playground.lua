@@ -1,0 +1,347 @@
+-- playground.lua: the TensorFlow Playground at the prompt. playground{...} makes a
+-- 2-D data set, a small net and an optimizer, opens the network, decision and loss
+-- views in one window and trains in a background job. Every setting can be changed
+-- while it runs (pg.lr = 0.01 at once; pg.hidden = {4} rebuilds the net, as the
+-- Playground does); clicking the decision surface adds a point (left: the chosen
+-- class, right: the other) and training goes on with it; space in the window
+-- pauses and resumes, and pg.run:step() advances one mini-batch while paused.
+local views = require "views"
+local plot = require "plot"
+local nncore = require "nn.core"
+local train = require "nn.train"
+local optim_core = require "nn.optim"
+local ndata = require "nn.data"
+local rcore = require "repl.core"
+
+local now = rcore.now
+local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
+
+-- The settings, their defaults (those of the Playground where it has one) and what a
+-- change rebuilds: "live" applies at the next step, "run" starts a new run of the
+-- same net, "model" a new net, "data" new data (and a new net when widths change).
+local SETTINGS = {
+  data = { "spiral", "data" }, n = { 400, "data" }, noise = { 0.1, "data" },
+  classes = { 2, "data" }, test = { 0.5, "data" }, seed = { false, "data" },
+  hidden = { { 4, 2 }, "model" }, activation = { "tanh", "model" },
+  features = { { "x1", "x2" }, "model" }, optimizer = { "sgd", "model" }, init = { "xavier_uniform", "model" },
+  lr = { 0.03, "live" }, l1 = { 0, "live" }, l2 = { 0, "live" },
+  batch = { 10, "run" }, epochs = { false, "run" },
+  grid = { 100, "view" }, discretize = { false, "view" }, fps = { 15, "view" },
+}
+local ORDER = { "data", "n", "noise", "classes", "test", "seed", "hidden", "activation", "features",
+  "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps" }
+
+local Playground = {}
+
+local function check_setting(name, v)
+  local def = SETTINGS[name]
+  if not def then
+    error(("playground: no setting %q (the settings are %s)"):format(tostring(name), table.concat(ORDER, ", ")), 3)
+  end
+  local want = type(def[1])
+  if name == "seed" or name == "epochs" then want = "number" end
+  if v ~= nil and v ~= false and type(v) ~= want then
+    error(("playground: %s must be a %s, got %s"):format(name, want, type(v)), 3)
+  end
+  if name == "hidden" then
+    for i, h in ipairs(v) do
+      if math.type(h) ~= "integer" or h < 1 or h > 64 then
+        error(("playground: hidden[%d] must be a layer width from 1 to 64, got %s"):format(i, tostring(h)), 3)
+      end
+    end
+  elseif name == "lr" and not (v > 0) then
+    error(("playground: lr must be > 0, got %s"):format(tostring(v)), 3)
+  elseif (name == "n" or name == "batch" or name == "grid") and (math.type(v) ~= "integer" or v < 2) then
+    error(("playground: %s must be an integer of at least 2, got %s"):format(name, tostring(v)), 3)
+  elseif name == "test" and not (v > 0 and v < 1) then
+    error(("playground: test is the fraction of points held out, between 0 and 1, got %s"):format(tostring(v)), 3)
+  end
+end
+
+-- Regression sets (targets are numbers, not classes).
+local REGRESSION = { plane = true, gauss_sum = true, sine = true }
+
+-- Makes the data: s.n points of s.data, shuffled with the seed, split into train
+-- and test; keeps the train points as Lua rows so that clicks can add to them.
+local function make_data(pg)
+  local s = pg._s
+  if s.seed then nncore.seed(s.seed) end
+  local classes = REGRESSION[s.data] and 0 or s.classes
+  local all = ndata.synth(s.data, s.n, classes, s.noise)
+  all:shuffle()
+  local tr, te = all:split(s.test)
+  pg.nclasses = all:info().classes
+  pg._rows = { x = tr:x():totable(), y = tr:y():totable() }
+  pg.train_raw, pg.test_raw = tr, te
+end
+
+local function flags_of(features)
+  local flags = 0
+  for _, name in ipairs(features) do
+    local bit
+    for i, f in ipairs(views.features) do if f == name then bit = i - 1 end end
+    if not bit then
+      error(("playground: unknown feature %q (the features are %s)"):format(tostring(name), table.concat(views.features, ", ")), 4)
+    end
+    flags = flags | (1 << bit)
+  end
+  if flags == 0 then error("playground: choose at least one feature", 4) end
+  return flags
+end
+
+-- The sets the net sees: the raw points through the chosen features.
+local function featurize(pg)
+  local flags = flags_of(pg._s.features)
+  pg.flags = flags
+  pg.train_set, pg.test_set = pg.train_raw:features(flags), pg.test_raw:features(flags)
+end
+
+local function output_width(pg) return pg.nclasses > 2 and pg.nclasses or 1 end
+local function loss_name(pg)
+  if pg.nclasses == 0 then return "mse" end
+  return pg.nclasses > 2 and "ce" or "bce"
+end
+
+local function make_model(pg)
+  local s = pg._s
+  local mods, width = {}, pg.train_set:info().nx
+  for _, h in ipairs(s.hidden) do
+    mods[#mods + 1] = train.linear(width, h, s.init, 0, 0, "zeros")
+    mods[#mods + 1] = train.activation(s.activation)
+    width = h
+  end
+  mods[#mods + 1] = train.linear(width, output_width(pg), s.init, 0, 0, "zeros")
+  pg.model = train.sequential(mods)
+  pg.model:regularize(s.l1, s.l2)
+  pg.opt = optim_core.new(s.optimizer, pg.model, { lr = s.lr })
+end
+
+local function epochs_of(pg)
+  local e = pg._s.epochs
+  if e then return e end
+  return interactive() and 1000000000 or 200 -- at the prompt it trains until stopped
+end
+
+local function make_run(pg)
+  pg.raw_run = train.run(pg.model, pg.opt, pg.train_set, pg.test_set,
+    { loss = loss_name(pg), epochs = epochs_of(pg), batch = pg._s.batch })
+end
+
+-- Builds what a change needs, from the deepest level down.
+local LEVEL = { data = 4, model = 3, run = 2, live = 1, view = 0 }
+local function rebuild(pg, level)
+  local old_width = pg.train_set and pg.train_set:info().nx
+  if level >= LEVEL.data then
+    make_data(pg)
+    featurize(pg)
+    if pg.train_set:info().nx ~= old_width or (pg.model and pg.model:info().outputs ~= output_width(pg)) then
+      level = LEVEL.model
+    end
+  end
+  if level >= LEVEL.model then
+    if level == LEVEL.model then featurize(pg) end
+    make_model(pg)
+  end
+  if level >= LEVEL.run then make_run(pg) end
+  if level == LEVEL.live then
+    pg.opt.lr = pg._s.lr
+    pg.model:regularize(pg._s.l1, pg._s.l2)
+  end
+  local v = pg.views
+  if v then
+    local d = v.decision
+    d.model, d.data, d.test, d.classes, d.flags = pg.model, pg.train_raw, pg.test_raw, pg.nclasses, pg.flags
+    d.n, d.discretize = pg._s.grid, pg._s.discretize
+    v.network.model, v.network.flags, v.network.classes = pg.model, pg.flags, pg.nclasses
+    if level >= LEVEL.run then
+      -- a new net starts a new curve; the same net on new data continues its curve
+      v.loss:follow(pg.raw_run, level < LEVEL.model)
+      v.loss.optimizer = pg.opt
+    end
+    pg:refresh()
+  end
+end
+
+--- Redraws the three views now.
+function Playground:refresh()
+  local v = self.views
+  v.decision:refresh()
+  v.network:refresh()
+  v.loss:refresh()
+  return self
+end
+
+--- Adds a training point at (x1, x2) of class c (1-based), then trains on with it.
+function Playground:add_point(x1, x2, c)
+  if self.nclasses == 0 then
+    error("playground: points can be added to classification data only", 2)
+  end
+  if math.type(c) ~= "integer" or c < 1 or c > self.nclasses then
+    error(("playground: class must be 1 to %d, got %s"):format(self.nclasses, tostring(c)), 2)
+  end
+  local rows = self._rows
+  rows.x[#rows.x + 1] = { x1, x2 }
+  rows.y[#rows.y + 1] = { c - 1 }
+  self.train_raw = ndata.from(nncore.tensor(rows.x), nncore.tensor(rows.y), self.nclasses)
+  self.train_set = self.train_raw:features(self.flags)
+  make_run(self)
+  local v = self.views
+  v.decision.data = self.train_raw
+  v.loss:follow(self.raw_run, true)
+  self:refresh()
+  return self
+end
+
+-- The run object users see (pg.run): pause, resume, step and the status.
+local Run = {}
+Run.__index = Run
+Run.__name = "playground run"
+function Run:pause() self.pg.job:pause(); return self end
+function Run:resume() self.pg.job:resume(); return self end
+--- Advances one mini-batch while the job is paused, and redraws.
+function Run:step()
+  local pg = self.pg
+  if pg.job.state == "running" then
+    error("run:step(): the run is training; pause it first (space in its window, or run:pause())", 2)
+  end
+  pg.raw_run:run_for(1e-6) -- any positive budget ends the slice after one step
+  pg:refresh()
+  return pg.raw_run:status()
+end
+function Run:status() return self.pg.raw_run:status() end
+function Run:history() return self.pg.raw_run:history() end
+function Run:losses(from) return self.pg.raw_run:losses(from) end
+function Run:stop() self.pg:stop(); return self end
+function Run:__tostring()
+  local st = self.pg.raw_run:status()
+  return ("playground run (%s, epoch %d, step %d, loss %.4g)"):format(self.pg.job.state, st.epoch, st.step, st.last_loss)
+end
+
+--- Stops training and the job; the window stays until closed.
+function Playground:stop()
+  self.raw_run:stop()
+  if self.job then self.job:stop() end
+  return self
+end
+
+-- The training job: slices of training, views redrawn at a bounded rate (the
+-- decision view at fps, the network at half of it, the loss at 10 Hz), until the
+-- run ends or the window closes.
+local function start_job(pg)
+  local last = { decision = -math.huge, network = -math.huge, loss = -math.huge }
+  local slice_ms = 8
+  return spawn(function()
+    while true do
+      local w = pg.window
+      if interactive() and not w:is_open() then return end
+      local state = pg.raw_run:run_for(slice_ms)
+      local t = now()
+      local fps = pg._s.fps
+      local v = pg.views
+      if t - last.decision >= 1 / fps then v.decision:refresh(); last.decision = t end
+      if t - last.network >= 2 / fps then v.network:refresh(); last.network = t end
+      if t - last.loss >= 0.1 then v.loss:refresh(); last.loss = t end
+      if state ~= "running" then
+        if state == "failed" then
+          error("playground: training failed: " .. pg.raw_run:status().message, 0)
+        end
+        pg:refresh()
+        if not interactive() then return end
+        -- finished (or stopped): wait for a change of setting or a new point
+        local run = pg.raw_run
+        while pg.raw_run == run do
+          if not pg.window:is_open() then return end
+          coroutine.yield()
+        end
+      end
+      coroutine.yield()
+    end
+  end, "playground")
+end
+
+local function make(opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("playground: expected a table of settings, got " .. type(opts), 2) end
+  local s = {}
+  for _, name in ipairs(ORDER) do
+    local v = SETTINGS[name][1]
+    if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end
+    s[name] = v
+  end
+  for k, v in pairs(opts) do
+    if k ~= "show" and k ~= "wait" then
+      check_setting(k, v)
+      s[k] = v
+    end
+  end
+  -- Every field exists from the start (false until made), so that assignments to
+  -- them bypass __newindex, which is for settings only.
+  local pg = setmetatable({ _s = s, nclasses = false, train_set = false, test_set = false,
+    train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
+    raw_run = false, run = false, views = false, window = false, job = false, box = false,
+    click_class = 1 }, Playground)
+  rebuild(pg, LEVEL.data)
+  pg.run = setmetatable({ pg = pg }, Run)
+  local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }
+  local rows = pg._rows.x
+  if #rows > 0 then
+    local m = 0
+    for _, r in ipairs(rows) do m = math.max(m, math.abs(r[1]), math.abs(r[2])) end
+    box = { xmin = -1.1 * m, xmax = 1.1 * m, ymin = -1.1 * m, ymax = 1.1 * m }
+  end
+  pg.box = box
+  pg.views = {
+    network = views.network(pg.model, { box = box, features = pg.flags, classes = pg.nclasses,
+      live = false, show = false, title = "network" }),
+    decision = views.decision(pg.model, pg.train_raw, { test = pg.test_raw, box = box, n = s.grid,
+      features = pg.flags, discretize = s.discretize, live = false, show = false, title = "output" }),
+    loss = views.loss(pg.raw_run, { optimizer = pg.opt, names = { "train", "test" },
+      accuracy = false, window = false, live = false, title = "loss" }),
+  }
+  pg.window = plot.window{ pg.views.network.plot, pg.views.decision.plot, pg.views.loss.plot,
+    cols = 3, width = 1500, height = 520, title = "playground", show = opts.show }
+  pg.views.decision.plot:on_click(function(x1, x2, button)
+    if pg.nclasses == 0 or not x1 then return end
+    local c = pg.click_class
+    if button ~= 1 then c = c % pg.nclasses + 1 end
+    pg:add_point(x1, x2, c)
+  end)
+  pg.job = start_job(pg)
+  pg.window:bind(pg.job)
+  pg:refresh()
+  if not interactive() and opts.wait ~= false then wait(pg.job) end
+  return pg
+end
+
+-- Reading pg.lr gives the setting; assigning it applies it (see SETTINGS).
+Playground.__index = function(pg, k)
+  local m = rawget(Playground, k)
+  if m ~= nil then return m end
+  local s = rawget(pg, "_s")
+  if SETTINGS[k] then return s[k] end
+  return nil
+end
+Playground.__newindex = function(pg, k, v)
+  if not SETTINGS[k] then
+    error(("playground: no setting %q (the settings are %s)"):format(tostring(k), table.concat(ORDER, ", ")), 2)
+  end
+  check_setting(k, v)
+  if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end
+  pg._s[k] = v
+  local job_ended = pg.job and (pg.job.state == "done" or pg.job.state == "stopped")
+  rebuild(pg, LEVEL[SETTINGS[k][2]])
+  if job_ended and pg.window:is_open() and interactive() then
+    pg.job = start_job(pg)
+    pg.window:bind(pg.job)
+  end
+end
+Playground.__name = "playground"
+Playground.__tostring = function(pg)
+  local s = pg._s
+  local st = pg.raw_run:status()
+  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, loss %.4g")
+    :format(s.data, s.n, s.noise, table.concat(s.hidden, ", "), s.activation, table.concat(s.features, ", "),
+      s.optimizer, s.lr, s.batch, st.epoch, st.last_loss)
+end
+
+return make

@@ -1,0 +1,475 @@
+-- views.lua: the live training views. plot.decision(model, data) draws the decision
+-- surface of a 2-D classifier (or a regression's predicted surface) with the data
+-- points; plot.loss(run) the train/validation loss (and accuracy) as it grows;
+-- plot.network(model) the Playground view, each neuron a small heat map of its output
+-- over the input plane and each link coloured and thickened by its weight; and
+-- playground{...} opens the three and trains a small net, with every setting
+-- changeable while it runs. Views refresh at a bounded rate from a background job at
+-- the prompt; in scripts they draw when made and on :refresh() and :save().
+-- Built on the bindings (nn.train, nn.optim, nn.data) and plot.lua; the engine and
+-- the viz know nothing of each other, so the surfaces are grids of floats asked of
+-- the engine and handed to the viz.
+local plot = require "plot"
+local nncore = require "nn.core"
+local train = require "nn.train"
+local optim_core = require "nn.optim"
+local ndata = require "nn.data"
+local rcore = require "repl.core"
+
+local views = {}
+local network_panel = plot.network -- plot.lua's, before plot.network becomes ours below
+
+local now = rcore.now
+local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
+
+local function mt_name(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and rawget(mt, "__name") or nil
+end
+
+-- The friendly layers may wrap the binding's userdata in tables; these find it.
+local function as_module(m, who)
+  if mt_name(m) == "nnlab.module" then return m end
+  if type(m) == "table" then
+    for _, k in ipairs{"module", "_module", "model"} do
+      if mt_name(rawget(m, k)) == "nnlab.module" then return rawget(m, k) end
+    end
+  end
+  error(("%s: expected a model (a module such as nn.sequential{...}), got %s"):format(who, mt_name(m) or type(m)), 3)
+end
+
+local function as_dataset(d, who)
+  if mt_name(d) == "nnlab.dataset" then return d end
+  if type(d) == "table" then
+    for _, k in ipairs{"dataset", "_dataset", "set"} do
+      if mt_name(rawget(d, k)) == "nnlab.dataset" then return rawget(d, k) end
+    end
+  end
+  error(("%s: expected a data set (as data.spiral{...} makes), got %s"):format(who, mt_name(d) or type(d)), 3)
+end
+
+local function as_run(r, who)
+  if mt_name(r) == "nnlab.run" then return r end
+  if type(r) == "table" then
+    for _, k in ipairs{"run", "_run", "raw"} do
+      if mt_name(rawget(r, k)) == "nnlab.run" then return rawget(r, k) end
+    end
+  end
+  error(("%s: expected a training run (what m:fit{...} returns), got %s"):format(who, mt_name(r) or type(r)), 3)
+end
+
+---------------------------------------------------------------------------------
+-- Grids over the input plane
+---------------------------------------------------------------------------------
+
+-- The Playground's input features, in the engine's bit order (nn_features).
+local FEATURES = { "x1", "x2", "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)" }
+views.features = FEATURES
+
+-- Feature names (a list) to the engine's flags; nil means the raw inputs.
+local function feature_flags(list)
+  if list == nil then return nil end
+  if math.type(list) == "integer" then return list end
+  local flags = 0
+  for _, name in ipairs(list) do
+    local bit
+    for i, f in ipairs(FEATURES) do if f == name or (name == "x1*x2" and f == "x1x2") then bit = i - 1 end end
+    if not bit then
+      error(("unknown feature %q (the features are %s)"):format(tostring(name), table.concat(FEATURES, ", ")), 3)
+    end
+    flags = flags | (1 << bit)
+  end
+  if flags == 0 then error("features: choose at least one", 3) end
+  return flags
+end
+
+-- The n x n points of the box as an [n*n, 2] tensor, row j (from ymin up) after row
+-- j-1, as the viz lays out a field; mapped through the features when flags is set.
+-- Cached: a refresh at 20 Hz must not rebuild 40 000 points each time.
+local grid_cache = setmetatable({}, { __mode = "v" })
+local function grid_inputs(box, n, flags)
+  local key = ("%g %g %g %g %d %s"):format(box.xmin, box.xmax, box.ymin, box.ymax, n, tostring(flags))
+  local g = grid_cache[key]
+  if g then return g end
+  local rows = {}
+  for j = 0, n - 1 do
+    local y = box.ymin + (box.ymax - box.ymin) * j / (n - 1)
+    for i = 0, n - 1 do rows[#rows + 1] = { box.xmin + (box.xmax - box.xmin) * i / (n - 1), y } end
+  end
+  g = nncore.tensor(rows)
+  if flags then
+    local d = ndata.from(g, nncore.zeros{ n * n, 1 })
+    g = d:features(flags):x()
+  end
+  grid_cache[key] = g
+  return g
+end
+
+-- The box around the data's first two columns, with a margin.
+local function data_box(x)
+  local rows = x:totable()
+  local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+  for _, r in ipairs(rows) do
+    xmin, xmax = math.min(xmin, r[1]), math.max(xmax, r[1])
+    ymin, ymax = math.min(ymin, r[2]), math.max(ymax, r[2])
+  end
+  if xmin == math.huge then return { xmin = -1, xmax = 1, ymin = -1, ymax = 1 } end
+  local mx, my = 0.1 * math.max(xmax - xmin, 1e-3), 0.1 * math.max(ymax - ymin, 1e-3)
+  return { xmin = xmin - mx, xmax = xmax + mx, ymin = ymin - my, ymax = ymax + my }
+end
+
+-- The last module of a model, to know whether its output is already a probability.
+local function last_activation(m)
+  local kids = m:children()
+  local last = #kids > 0 and kids[#kids] or m
+  local info = last:info()
+  return info.kind == "activation" and info.name or nil
+end
+
+-- Class probabilities [N, k] from the model's outputs y [N, k'] (k' = 1: one logit
+-- or probability of class 2). Uses tensor ops only: no Lua loop over 40 000 rows.
+local function class_probs(m, y)
+  local act = last_activation(m)
+  local k = y.shape[2]
+  if k == 1 then
+    local p = act == "sigmoid" and y or y:sigmoid()
+    -- [1 - p, p] = p·[-1, 1] + [1, 0]
+    return p:matmul(nncore.tensor{ { -1, 1 } }) + nncore.tensor{ { 1, 0 } }
+  end
+  if act == "softmax" then return y end
+  return y:softmax(2)
+end
+
+-- One-hot of the most probable class (ties share), from tensor ops:
+-- 1 where p equals the row's maximum, 0 elsewhere, rows renormalised.
+local function discretize(p)
+  local top = p:max(2, true)
+  local hot = ((p - top) * 1e6 + 1):relu() - ((p - top) * 1e6):relu()
+  return hot / hot:sum(2, true)
+end
+
+---------------------------------------------------------------------------------
+-- plot.decision
+---------------------------------------------------------------------------------
+
+local Decision = {}
+Decision.__index = Decision
+Decision.__name = "decision view"
+
+-- Points of a data set on the panel: its raw first two columns, coloured by class
+-- (regression: all one colour), hollow for test points.
+local function add_data_points(p, d, hollow)
+  local x, y, info = d:x(), d:y(), d:info()
+  local xs, ys, cs = {}, {}, {}
+  local rows, labels = x:totable(), y:totable()
+  for i, r in ipairs(rows) do
+    xs[i], ys[i] = r[1], r[2]
+    cs[i] = info.classes > 0 and (math.floor(labels[i][1] + 0.5) + 1) or 1
+  end
+  if #xs > 0 then p:points(xs, ys, cs, hollow) end
+end
+
+--- Recomputes the surface from the model and redraws the points.
+function Decision:refresh()
+  local m, n = self.model, self.n
+  local g = grid_inputs(self.box, n, self.flags)
+  local y = train.predict(m, g)
+  local p = self.plot
+  if self.classes > 0 then
+    local probs = class_probs(m, y)
+    if self.discretize then probs = discretize(probs) end
+    local k = probs.shape[2]
+    p:grid(probs:reshape{ n, n * k }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax, k)
+  else
+    p:grid(y:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
+  end
+  p:clear()
+  if self.data then add_data_points(p, self.data, false) end
+  if self.test then add_data_points(p, self.test, true) end
+  self.frames = self.frames + 1
+  self.last_refresh = now()
+  return self
+end
+
+function Decision:save(path, w, h)
+  self:refresh()
+  return self.plot:save(path, w, h)
+end
+
+-- Keeps a view fresh at the prompt: redraws at most fps times a second while its
+-- window is open. Scripts draw on demand instead (their jobs must end).
+local function keep_fresh(view, fps)
+  if not interactive() then return nil end
+  local period = 1 / fps
+  return spawn(function()
+    while true do
+      local w = view.plot:window()
+      if not (w and w:is_open()) then return end
+      if now() - view.last_refresh >= period then view:refresh() end
+      coroutine.yield()
+    end
+  end, view.kind .. " view")
+end
+
+--- plot.decision(model, data [, opts]) -> view
+local function decision(model, data, opts)
+  opts = opts or {}
+  local m = as_module(model, "plot.decision")
+  local d = data and as_dataset(data, "plot.decision")
+  local test = opts.test and as_dataset(opts.test, "plot.decision")
+  local info = d and d:info() or { classes = opts.classes or 0 }
+  local n = opts.n or 100
+  if math.type(n) ~= "integer" or n < 2 or n > 400 then
+    error(("plot.decision: n (the grid's points per side) must be an integer from 2 to 400, got %s"):format(tostring(n)), 2)
+  end
+  local box = opts.box or (d and data_box(d:x())) or { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }
+  local view = setmetatable({
+    kind = "decision", model = m, data = d, test = test, classes = info.classes, n = n, box = box,
+    flags = feature_flags(opts.features), discretize = opts.discretize == true,
+    frames = 0, last_refresh = -math.huge,
+  }, Decision)
+  view.plot = plot.field{ title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface"),
+    xlabel = "x1", ylabel = "x2", show = opts.show }
+  view:refresh()
+  if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
+  return view
+end
+
+---------------------------------------------------------------------------------
+-- plot.loss
+---------------------------------------------------------------------------------
+
+local Loss = {}
+Loss.__index = Loss
+Loss.__name = "loss view"
+
+-- Appends what the run did since the last refresh: the step losses averaged over
+-- chunks (about 20 points an epoch, so a long run stays light), each epoch's
+-- validation loss and accuracies, and markers for early stopping and for
+-- learning-rate changes of the optimizer it watches. x is in epochs, continuing
+-- across the runs it followed (see :follow).
+function Loss:refresh()
+  local r, st = self.run, self.run:status()
+  local spe = math.max(1, st.steps_per_epoch)
+  local x0, names = self.offset, self.names
+  -- Long epochs: the step losses averaged over chunks of spe/20 steps, so the curve
+  -- moves within an epoch; short ones (the Playground's): each epoch's mean, as
+  -- single mini-batch losses would be mostly noise.
+  local by_steps = spe >= 100
+  if by_steps then
+    local chunk = spe // 20
+    local losses = r:losses(self.next_step)
+    local i = 1
+    while i + chunk - 1 <= #losses do
+      local s = 0
+      for k = i, i + chunk - 1 do s = s + losses[k] end
+      local step_end = self.next_step + i + chunk - 2
+      if s == s and s < math.huge then self.plot:push(names[1], s / chunk, x0 + step_end / spe) end
+      i = i + chunk
+    end
+    self.next_step = self.next_step + i - 1
+  end
+  local h = r:history()
+  if self.acc_plot == nil and self.window and (h.acc[1] == h.acc[1] and #h.acc > 0) then
+    -- the first accuracy shows that the run classifies: its panel joins the window
+    self.acc_plot = plot.lines{ title = "accuracy", xlabel = "epoch", ylabel = "accuracy", show = false }
+    self.window:add(self.acc_plot)
+    self.window:cols(2)
+  end
+  for e = self.epochs_drawn + 1, #h.loss do
+    if not by_steps and h.loss[e] == h.loss[e] then self.plot:push(names[1], h.loss[e], x0 + e) end
+    if h.val_loss[e] == h.val_loss[e] then self.plot:push(names[2], h.val_loss[e], x0 + e) end
+    if self.acc_plot then
+      if h.acc[e] == h.acc[e] then self.acc_plot:push(names[1], h.acc[e], x0 + e) end
+      if h.val_acc[e] == h.val_acc[e] then self.acc_plot:push(names[2], h.val_acc[e], x0 + e) end
+    end
+    self.epochs_drawn = e
+  end
+  if self.optimizer then
+    local lr = self.optimizer.lr
+    if self.lr and math.abs(lr - self.lr) > 1e-6 * math.max(1e-3, self.lr) then
+      self.plot:marker(x0 + st.step / spe, ("lr %.3g → %.3g"):format(self.lr, lr))
+    end
+    self.lr = lr
+  end
+  if st.state ~= "running" and not self.ended then
+    self.ended = true
+    if st.best_epoch > 0 and st.best_epoch < st.epoch then
+      self.plot:marker(x0 + st.best_epoch, ("early stop: best epoch %d"):format(st.best_epoch))
+    elseif st.state ~= "done" then
+      self.plot:marker(x0 + st.step / spe, st.state)
+    end
+  end
+  self.frames = self.frames + 1
+  self.last_refresh = now()
+  return self
+end
+
+--- Follows another run: its curve continues where this one's ended (continue
+--- true: the same model trains on, e.g. on more data), or starts afresh.
+function Loss:follow(run, continue)
+  self:refresh()
+  local st = self.run:status()
+  if continue then
+    self.offset = self.offset + st.step / math.max(1, st.steps_per_epoch)
+  else
+    self.offset = 0
+    self.plot:clear()
+    if self.acc_plot then self.acc_plot:clear() end
+  end
+  self.run, self.next_step, self.epochs_drawn, self.ended = as_run(run, "loss:follow"), 1, 0, false
+  return self
+end
+
+function Loss:save(path)
+  self:refresh()
+  if self.window then return self.window:save(path) end
+  return self.plot:save(path)
+end
+
+--- plot.loss(run [, opts]) -> view
+local function loss_view(run, opts)
+  opts = opts or {}
+  local r = as_run(run, "plot.loss")
+  local view = setmetatable({
+    kind = "loss", run = r, next_step = 1, epochs_drawn = 0, frames = 0, last_refresh = -math.huge,
+    offset = 0, names = opts.names or { "train", "validation" },
+    optimizer = opts.optimizer or (type(run) == "table" and (rawget(run, "optimizer") or rawget(run, "opt"))) or nil,
+  }, Loss)
+  view.plot = plot.lines{ title = opts.title or "loss", xlabel = "epoch", ylabel = "loss",
+    ylog = opts.ylog, smooth = opts.smooth, show = false }
+  -- accuracy: shown when asked (accuracy = true), never with accuracy = false, and
+  -- otherwise as soon as the run reports one (it cannot tell before its first epoch)
+  if opts.accuracy then
+    view.acc_plot = plot.lines{ title = "accuracy", xlabel = "epoch", ylabel = "accuracy", show = false }
+  elseif opts.accuracy == false then
+    view.acc_plot = false
+  end
+  if opts.window ~= false then
+    local panels = { view.plot, view.acc_plot or nil, title = opts.title or "training", show = opts.show }
+    panels.cols = #panels
+    view.window = plot.window(panels)
+  end
+  view:refresh()
+  if opts.live ~= false and view.window and interactive() then
+    local period = 1 / (opts.fps or 10)
+    view.job = spawn(function()
+      while view.window:is_open() do
+        if now() - view.last_refresh >= period then
+          view:refresh()
+          if view.ended then return end
+        end
+        coroutine.yield()
+      end
+    end, "loss view")
+  end
+  return view
+end
+
+---------------------------------------------------------------------------------
+-- plot.network: the Playground view
+---------------------------------------------------------------------------------
+
+local Network = {}
+Network.__index = Network
+Network.__name = "network view"
+
+-- The layers of a model as the Playground draws them: the linear modules in order,
+-- each followed by the activation (if any) applied to its output.
+local function layers_of(m)
+  local kids = m:children()
+  if #kids == 0 then kids = { m } end
+  local layers = {}
+  for _, c in ipairs(kids) do
+    local info = c:info()
+    if info.kind == "linear" then
+      layers[#layers + 1] = { linear = c, mods = { c }, inputs = info.inputs, outputs = info.outputs }
+    elseif #layers > 0 then
+      local l = layers[#layers]
+      l.mods[#l.mods + 1] = c
+    else
+      error(("plot.network: the model starts with a %s; the view needs linear layers first"):format(info.name), 3)
+    end
+  end
+  if #layers == 0 then error("plot.network: the model has no linear layers", 3) end
+  return layers
+end
+
+-- Appends the columns of h [N, width] (N = res*res) as maps to out.
+local function append_maps(out, h)
+  local rows = h:t():totable()
+  for _, row in ipairs(rows) do
+    for _, v in ipairs(row) do out[#out + 1] = v end
+  end
+end
+
+function Network:refresh()
+  local layers = layers_of(self.model)
+  local sizes, weights = { layers[1].inputs }, {}
+  for _, l in ipairs(layers) do
+    sizes[#sizes + 1] = l.outputs
+    weights[#weights + 1] = l.linear:param(1)
+  end
+  local p = self.plot
+  p:network(sizes, weights)
+  local g = grid_inputs(self.box, self.res, self.flags)
+  local maps = {}
+  -- Every map on the Playground's scale, −1 to 1: inputs divided by the largest
+  -- value they take in the box, class outputs as 2p − 1 (so the colour says which
+  -- class the neuron votes for); tanh units are there already.
+  local span = math.max(math.abs(self.box.xmin), math.abs(self.box.xmax), math.abs(self.box.ymin),
+    math.abs(self.box.ymax), 1e-9)
+  local top = g:abs():max(1, true)
+  append_maps(maps, g / (top + 1e-9 * span))
+  local h = g
+  for li, l in ipairs(layers) do
+    for _, mod in ipairs(l.mods) do h = train.predict(mod, h) end
+    if li == #layers and self.classes > 0 then
+      local p = last_activation(self.model) and h or (h.shape[2] == 1 and h:sigmoid() or h:softmax(2))
+      append_maps(maps, p * 2 - 1)
+    else
+      append_maps(maps, h)
+    end
+  end
+  p:maps(maps, self.res)
+  self.frames = self.frames + 1
+  self.last_refresh = now()
+  return self
+end
+
+function Network:save(path, w, h)
+  self:refresh()
+  return self.plot:save(path, w, h)
+end
+
+--- plot.network(model [, opts]) -> view; plot.network{sizes=...} is plot.lua's
+local function network_view(model, opts)
+  opts = opts or {}
+  local m = as_module(model, "plot.network")
+  local view = setmetatable({
+    kind = "network", model = m, box = opts.box or { xmin = -1, xmax = 1, ymin = -1, ymax = 1 },
+    res = opts.res or 24, flags = feature_flags(opts.features), classes = opts.classes or 2,
+    frames = 0, last_refresh = -math.huge,
+  }, Network)
+  view.plot = network_panel{ title = opts.title or "network", show = opts.show }
+  view:refresh()
+  if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 10) end
+  return view
+end
+
+views.decision, views.loss, views.network = decision, loss_view, network_view
+
+-- Added to the plot table: plot.decision and plot.loss, and plot.network, which
+-- keeps plot.lua's plot.network{sizes = ..., weights = ...} for a table of options
+-- and draws a model's Playground view otherwise.
+plot.decision = decision
+plot.loss = loss_view
+plot.network = function(model, opts)
+  if type(model) == "table" and getmetatable(model) == nil
+      and not (rawget(model, "module") or rawget(model, "_module") or rawget(model, "model")) then
+    return network_panel(model)
+  end
+  return network_view(model, opts)
+end
+
+return views

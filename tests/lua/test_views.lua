@@ -1,0 +1,220 @@
+-- test_views.lua: the training views (lua/views.lua) and the playground
+-- (lua/playground.lua), rendered offscreen and read back as pixels: a trained XOR
+-- net's decision surface has each class colour in the right quadrants; discretize
+-- makes each region one flat colour; a regression surface is bright where the
+-- prediction is high; the network and loss views draw and follow a run; playground
+-- settings apply while it runs, clicks add points, run:step() advances one step.
+local plot = require "plot"
+require "views"
+local playground = require "playground"
+local nncore = require "nn.core"
+local train = require "nn.train"
+local optim_core = require "nn.optim"
+local ndata = require "nn.data"
+local png = require "views.core"
+
+local dir = os.getenv("TMPDIR") or "/tmp"
+local function tmp(name) return ("%s/nnlab-test-views-%s.png"):format(dir, name) end
+local W, H = 640, 560
+
+local function expect(cond, fmt, ...)
+  if not cond then error(fmt:format(...), 2) end
+end
+
+-- Trains a 2-8-1 tanh net on XOR to convergence; returns model and data.
+local function trained_xor()
+  nncore.seed(11)
+  local d = ndata.synth("xor", 400, 2, 0.05)
+  local m = train.sequential{ train.linear(2, 8, "xavier_uniform", 0, 0, "zeros"), train.activation("tanh"),
+    train.linear(8, 1, "xavier_uniform", 0, 0, "zeros") }
+  local o = optim_core.new("adam", m, { lr = 0.03 })
+  local r = train.run(m, o, d, nil, { loss = "bce", epochs = 60, batch = 16 })
+  expect(r:run_for(0) == "done", "the XOR run did not finish")
+  local h = r:history()
+  expect(h.acc[#h.acc] > 0.95, "XOR did not train: accuracy %.3f", h.acc[#h.acc])
+  return m, d
+end
+
+-- The pixel of data point (x, y) in a panel saved at W x H: the plot area is affine,
+-- so two pixels' data coordinates give the map.
+local function pixel_of(p, x, y)
+  local x1, y1 = p:to_data(W * 0.4, H * 0.4, W, H)
+  local x2, y2 = p:to_data(W * 0.6, H * 0.6, W, H)
+  expect(x1 and x2, "to_data failed: %s", tostring(y1))
+  local px = W * 0.4 + (x - x1) / (x2 - x1) * (W * 0.2)
+  local py = H * 0.4 + (y - y1) / (y2 - y1) * (H * 0.2)
+  return math.floor(px + 0.5), math.floor(py + 0.5)
+end
+
+local function colour_at(img, p, x, y)
+  return img:pixel(pixel_of(p, x, y))
+end
+
+-- The majority label of the data points in the quadrant of (sx, sy).
+local function quadrant_label(d, sx, sy)
+  local xs, ys = d:x():totable(), d:y():totable()
+  local votes = { [0] = 0, [1] = 0 }
+  for i, r in ipairs(xs) do
+    if r[1] * sx > 0 and r[2] * sy > 0 then
+      local c = math.floor(ys[i][1] + 0.5)
+      votes[c] = votes[c] + 1
+    end
+  end
+  return votes[1] > votes[0] and 1 or 0
+end
+
+local tests = {}
+
+function tests.decision_surface_of_trained_xor_has_class_colours_in_the_right_quadrants()
+  local m, d = trained_xor()
+  local v = plot.decision(m, d, { show = false, n = 120 })
+  expect(v:save(tmp("xor"), W, H), "save failed")
+  local img = assert(png.read_png(tmp("xor")))
+  -- class 1 (label 0) is drawn blue and class 2 (label 1) orange: blue > red, or red > blue
+  local seen = { [0] = 0, [1] = 0 }
+  for _, q in ipairs{ { 1, 1 }, { -1, 1 }, { -1, -1 }, { 1, -1 } } do
+    local want = quadrant_label(d, q[1], q[2])
+    seen[want] = seen[want] + 1
+    for _, r in ipairs{ 2.0, 3.5 } do
+      local red, green, blue = colour_at(img, v.plot, q[1] * r, q[2] * r)
+      local got = red > blue + 40 and 1 or (blue > red + 40 and 0 or nil)
+      expect(got == want, "quadrant (%d, %d) at radius %g: colour (%d, %d, %d) is %s; the data say class %d there",
+        q[1], q[2], r, red, green, blue, got == nil and "neither class's colour" or ("class " .. got), want)
+    end
+  end
+  expect(seen[0] == 2 and seen[1] == 2, "XOR data should have two quadrants of each class")
+end
+
+function tests.discretize_draws_each_region_in_one_flat_colour()
+  local m, d = trained_xor()
+  local soft = plot.decision(m, d, { show = false, n = 120 })
+  local hard = plot.decision(m, d, { show = false, n = 120, discretize = true })
+  soft:save(tmp("soft"), W, H)
+  hard:save(tmp("hard"), W, H)
+  local simg, himg = assert(png.read_png(tmp("soft"))), assert(png.read_png(tmp("hard")))
+  -- two places of the same region, one near the boundary and one deep inside; away
+  -- from the points (data run from -6 to 6; points are drawn on top)
+  local function same(img, p)
+    local a = { colour_at(img, p, 0.6, 5.8) }
+    local b = { colour_at(img, p, 5.8, 5.8) }
+    return a[1] == b[1] and a[2] == b[2] and a[3] == b[3], a, b
+  end
+  local soft_same, a, b = same(simg, soft.plot)
+  expect(not soft_same, "without discretize, confidence should shade the region: (%d,%d,%d) and (%d,%d,%d)",
+    a[1], a[2], a[3], b[1], b[2], b[3])
+  local hard_same
+  hard_same, a, b = same(himg, hard.plot)
+  expect(hard_same, "with discretize a region is one colour: (%d,%d,%d) and (%d,%d,%d)", a[1], a[2], a[3], b[1], b[2], b[3])
+end
+
+function tests.regression_surface_is_bright_where_the_prediction_is_high()
+  nncore.seed(5)
+  -- y = x1 + x2 on [-1, 1]^2: a linear model learns it exactly
+  local rows, ys = {}, {}
+  for i = 1, 200 do
+    local a, b = math.random() * 2 - 1, math.random() * 2 - 1
+    rows[i], ys[i] = { a, b }, { a + b }
+  end
+  local d = ndata.from(nncore.tensor(rows), nncore.tensor(ys))
+  local m = train.sequential{ train.linear(2, 1, "xavier_uniform", 0, 0, "zeros") }
+  local r = train.run(m, optim_core.new("adam", m, { lr = 0.05 }), d, nil, { loss = "mse", epochs = 100, batch = 20 })
+  r:run_for(0)
+  local v = plot.decision(m, d, { show = false, n = 60 })
+  expect(v.classes == 0, "a data set of numbers is a regression")
+  v:save(tmp("regression"), W, H)
+  local img = assert(png.read_png(tmp("regression")))
+  -- signed values use the diverging map: red above 0, blue below. Corners away from
+  -- any point (the box has a margin around the data).
+  local r1, g1, b1 = colour_at(img, v.plot, 1.05, 1.05)
+  local r2, g2, b2 = colour_at(img, v.plot, -1.05, -1.05)
+  expect(r1 > b1 + 60, "the prediction at (1, 1) is about 2, but the colour is (%d, %d, %d)", r1, g1, b1)
+  expect(b2 > r2 + 60, "the prediction at (-1, -1) is about -2, but the colour is (%d, %d, %d)", r2, g2, b2)
+end
+
+function tests.network_view_draws_the_layers_and_follows_training()
+  local m, d = trained_xor()
+  local v = plot.network(m, { show = false, box = { xmin = -6, xmax = 6, ymin = -6, ymax = 6 } })
+  expect(v.kind == "network", "plot.network(model) is the network view")
+  local before = v.plot:version()
+  v:refresh()
+  expect(v.plot:version() > before, "refresh must redraw the panel")
+  expect(v:save(tmp("network")), "save failed")
+  local img = assert(png.read_png(tmp("network")))
+  local w, h = img:size()
+  expect(w > 100 and h > 100, "network PNG is %dx%d", w, h)
+  -- plot.lua's own form still works
+  local p = plot.network{ sizes = { 2, 3, 1 }, show = false }
+  expect(p:kind() == "network", "plot.network{sizes=...} is plot.lua's panel")
+  local ok, err = pcall(plot.decision, {}, d)
+  expect(not ok and err:find("expected a model", 1, true), "a bad model is named: %s", tostring(err))
+end
+
+function tests.loss_view_follows_a_run_and_marks_lr_changes()
+  nncore.seed(2)
+  local d = ndata.synth("circle", 300, 2, 0.05)
+  local tr, va = d:split(0.3)
+  local m = train.sequential{ train.linear(2, 6, "xavier_uniform", 0, 0, "zeros"), train.activation("tanh"),
+    train.linear(6, 1, "xavier_uniform", 0, 0, "zeros") }
+  local o = optim_core.new("sgd", m, { lr = 0.1 })
+  local r = train.run(m, o, tr, va, { loss = "bce", epochs = 20, batch = 10 })
+  local v = plot.loss(r, { show = false, optimizer = o })
+  r:run_for(5)
+  v:refresh()
+  expect(v.acc_plot, "a classification run gets an accuracy panel once it reports accuracy")
+  local drawn = v.epochs_drawn
+  o.lr = 0.01
+  local version = v.plot:version()
+  v:refresh()
+  expect(v.plot:version() > version, "an lr change must add a marker")
+  expect(math.abs(v.lr - 0.01) < 1e-6, "the view keeps the new lr, got %s", tostring(v.lr))
+  r:run_for(0)
+  v:refresh()
+  expect(v.ended and v.epochs_drawn == 20 and v.epochs_drawn >= drawn, "the view draws all 20 epochs, drew %d", v.epochs_drawn)
+  expect(v:save(tmp("loss")), "save failed")
+end
+
+function tests.playground_applies_settings_adds_points_and_steps_when_paused()
+  local pg = playground{ data = "xor", hidden = { 4 }, epochs = 3, seed = 4, show = false }
+  expect(pg.raw_run:status().state == "done", "a script's playground trains to its epochs")
+  expect(pg.model:nparams() == (2 * 4 + 4) + (4 * 1 + 1), "2-4-1 net has 17 parameters, got %d", pg.model:nparams())
+  pg.lr = 0.01
+  expect(math.abs(pg.opt.lr - 0.01) < 1e-6, "pg.lr sets the optimizer's lr, got %s", tostring(pg.opt.lr))
+  pg.hidden = { 3 }
+  expect(pg.model:nparams() == (2 * 3 + 3) + (3 * 1 + 1), "pg.hidden = {3} rebuilds the net, got %d parameters", pg.model:nparams())
+  pg.features = { "x1", "x2", "x1^2" }
+  expect(pg.train_set:info().nx == 3, "three features give three inputs, got %d", pg.train_set:info().nx)
+  local ok, err = pcall(function() pg.learning_rate = 1 end)
+  expect(not ok and err:find("no setting \"learning_rate\"", 1, true), "unknown settings are refused: %s", tostring(err))
+  ok, err = pcall(function() pg.hidden = { 0 } end)
+  expect(not ok and err:find("hidden[1]", 1, true), "bad widths are refused: %s", tostring(err))
+
+  local n = #pg._rows.x
+  pg:add_point(0.5, 0.5, 2)
+  expect(pg.train_set:info().n == n + 1, "a click adds a training point: %d -> %d", n, pg.train_set:info().n)
+
+  local pg2 = playground{ data = "circle", epochs = 5, seed = 1, show = false, wait = false }
+  pg2.job:pause()
+  local s0 = pg2.raw_run:status().step
+  pg2.run:step()
+  pg2.run:step()
+  expect(pg2.raw_run:status().step == s0 + 2, "two run:step() calls advance two steps: %d -> %d", s0, pg2.raw_run:status().step)
+  ok, err = pcall(function() pg2.job:resume(); pg2.run:step() end)
+  expect(not ok and err:find("pause it first", 1, true), "step while running is refused: %s", tostring(err))
+  wait(pg2.job)
+  expect(pg2.raw_run:status().state == "done", "the resumed run finishes")
+  expect(pg2.views.decision.frames > 0 and pg2.views.network.frames > 0, "the views were drawn")
+end
+
+local names = {}
+for name in pairs(tests) do names[#names + 1] = name end
+table.sort(names)
+local failed = 0
+for _, name in ipairs(names) do
+  local ok, err = xpcall(tests[name], debug.traceback)
+  if not ok then
+    failed = failed + 1
+    io.stderr:write(("FAIL %s: %s\n"):format(name, err))
+  end
+end
+if failed > 0 then error(("%d of %d view tests failed"):format(failed, #names)) end
+print(("ok: %d view tests"):format(#names))
