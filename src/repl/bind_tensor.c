@@ -68,9 +68,13 @@ static nn_tensor *totensor(lua_State *L, int arg) {
 }
 
 /* The userdata gets its metatable before it owns t, so __gc always finds a valid
- * (possibly NULL) pointer. */
+ * (possibly NULL) pointer. An arena tensor (a step's result) is pushed as a copy. */
 void bind_pushtensor(lua_State *L, nn_tensor *t) {
     if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (t->in_arena) { /* Lua handles never point into the arena: it is reset each step */
+        t = nn_copy(bind_ctx(L), t);
+        if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    }
     tensor_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->t = NULL;
     luaL_setmetatable(L, TENSOR_MT);

@@ -198,6 +198,35 @@ static void test_training_step_makes_no_heap_allocation(void **state) {
     nn_tensor_free(data), nn_tensor_free(target);
 }
 
+/* Two contexts with one seed: the same initial weights, the same gradients and the
+ * same weights after a few steps, bit for bit. */
+static void train_a_little(nn_ctx *ctx, float out[12]) {
+    nn_seed(ctx, 99);
+    nn_tensor *x = nn_randn(ctx, 2, TU_SHAPE(8, 3), 0, 1);
+    nn_tensor *w = nn_randn(ctx, 2, TU_SHAPE(3, 4), 0, 1);
+    nn_requires_grad(w, true);
+    for (int step = 0; step < 5; step++) {
+        nn_step_begin(ctx);
+        nn_tensor *loss =
+            nn_mean(ctx, nn_tanh(ctx, nn_matmul(ctx, x, w, false, false)), NN_ALL, false);
+        nn_backward(ctx, loss);
+        for (int k = 0; k < 12; k++) w->data[k] -= 0.1f * w->grad->data[k];
+        nn_zero_grad(w);
+        nn_step_end(ctx);
+    }
+    memcpy(out, w->data, 12 * sizeof(float));
+    nn_tensor_free(x), nn_tensor_free(w);
+}
+
+static void test_training_is_deterministic_for_a_seed(void **state) {
+    float a[12], b[12];
+    train_a_little(*state, a);
+    nn_ctx *other = nn_ctx_new();
+    train_a_little(other, b);
+    nn_ctx_free(other);
+    assert_memory_equal(a, b, sizeof a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_backward_through_shared_input, tu_setup, tu_teardown),
@@ -211,6 +240,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_mlp_loss_grad_matches_finite_difference, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_training_step_makes_no_heap_allocation, tu_setup,
+                                        tu_teardown),
+        cmocka_unit_test_setup_teardown(test_training_is_deterministic_for_a_seed, tu_setup,
                                         tu_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
