@@ -10,6 +10,7 @@ static const luaL_Reg openers[] = {
     {"nn.train", bind_open_model},
     {"nn.optim", bind_open_optim},
     {"nn.data", bind_open_data},
+    {"views.core", bind_open_views},
     {NULL, NULL},
 };
 

@@ -19,6 +19,7 @@ int bind_open_plot(lua_State *L);   /* "viz.core": plot panels and windows */
 int bind_open_model(lua_State *L);  /* "nn.train": modules, losses, runs, files (bind_model.c) */
 int bind_open_optim(lua_State *L);  /* "nn.optim": optimizers (bind_optim.c) */
 int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */
+int bind_open_views(lua_State *L);  /* "views.core": PNG pixels for the views (bind_views.c) */
 
 /* The engine context of this Lua state (created on first use, freed with the state). */
 nn_ctx *bind_ctx(lua_State *L);
