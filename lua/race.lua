@@ -35,7 +35,7 @@ local DEFAULT_OPTIMIZERS = {"gd", "momentum", "nesterov", "adagrad", "rmsprop", 
 local DEFAULT_STEPS = 300
 local DEFAULT_BOX = {-2, 2, -2, 2}
 local EPS_FRACTION = 0.01 -- "reached a minimum": within this fraction of the box width
-local FAR = 1000 -- a racer this many box widths from the view has diverged
+local OUT = 0.5 -- a racer this far outside the view (in box widths) stops
 
 -- ---- surfaces: built-in (C) or typed (duals) -----------------------------------
 
@@ -229,6 +229,7 @@ local function new_racer(r, entry, i, start)
         ex = {}, ey = {},
         stopped = nil, -- step at which it stopped, and why
         message = nil,
+        reach = {upto = -1}, -- Race:reached's scan so far
         surface_eval = r.surface.eval,
         box = r.surface.box,
     }, Racer)
@@ -266,17 +267,27 @@ function Racer:step(k, noise)
     self.x[k + 2], self.y[k + 2] = x, y
     self.snap[k + 2] = self.opt:snapshot()
     self.ex[k + 2], self.ey[k + 2] = self.opt:effective_lr()
-    local b = self.box
-    local far = FAR * math.max(b[2] - b[1], b[4] - b[3])
-    if not finite(x, y) or math.abs(x - (b[1] + b[2]) / 2) > far
-        or math.abs(y - (b[3] + b[4]) / 2) > far then
+    if not finite(x, y) then
         self:stop(k + 1, ("diverged at step %d: (x, y) = (%g, %g)"):format(k + 1, x, y))
-        local ok, f = pcall(self.surface_eval, x, y) -- the value there, for the table
-        self.f[k + 2] = ok and type(f) == "number" and f or 0 / 0
-        self.gx[k + 2], self.gy[k + 2] = 0 / 0, 0 / 0
+        self.f[k + 2], self.gx[k + 2], self.gy[k + 2] = 0 / 0, 0 / 0, 0 / 0
         return
     end
     self:evaluate(k + 1)
+    if self.stopped then return end
+    -- off the view there is nothing to watch: uphill that is divergence (a rate too
+    -- large), downhill it is a surface without a bottom (the saddles)
+    local b = self.box
+    local m = OUT * math.max(b[2] - b[1], b[4] - b[3])
+    if x < b[1] - m or x > b[2] + m or y < b[3] - m or y > b[4] + m then
+        local f = self.f[k + 2]
+        if f > self.f[1] then
+            self:stop(k + 1, ("diverged at step %d: left the view uphill, f = %.4g at (%.4g, %.4g)")
+                :format(k + 1, f, x, y))
+        else
+            self:stop(k + 1, ("left the view at step %d, downhill: f = %.4g at (%.4g, %.4g)")
+                :format(k + 1, f, x, y))
+        end
+    end
 end
 
 -- Forgets everything after step k and puts the optimizer back as it was then.
@@ -286,6 +297,7 @@ function Racer:truncate(k)
         self.snap[t], self.ex[t], self.ey[t] = nil, nil, nil
     end
     if self.stopped and self.stopped > k then self.stopped, self.message = nil, nil end
+    if self.reach.upto > k then self.reach = {upto = -1} end
     self.opt:restore(self.snap[k + 1])
     self.opt:set_position(self.x[k + 1], self.y[k + 1])
     -- the noise was added into the record; the clean gradient is needed again
@@ -314,7 +326,8 @@ local function parse_box(b, default)
 end
 
 local KNOWN_OPTIONS = {surface = 1, f = 1, optimizers = 1, start = 1, steps = 1, noise = 1,
-    seed = 1, eps = 1, lr = 1, box = 1, param = 1, kappa = 1, show = 1, speed = 1, title = 1}
+    seed = 1, eps = 1, lr = 1, box = 1, param = 1, kappa = 1, show = 1, speed = 1, title = 1,
+    play = 1, width = 1, height = 1}
 
 -- race.new(opts): the race without opening a window (race{...} opens one too).
 function race.new(opts)
@@ -452,6 +465,10 @@ function Race:set(who, hp)
     end
     -- the others keep their recorded future; this one recomputes it with the new values
     self:compute_one(racer, self.k)
+    if self.view then
+        self.view.dirty = true
+        self.view:draw()
+    end
     return self
 end
 
@@ -469,25 +486,34 @@ function Racer:at(k)
 end
 
 -- The first step at which the racer came within eps of a known minimum, or nil;
--- also the minimum and whether it is a global one.
+-- also the minimum and whether it is a global one. The scan is remembered (the
+-- record only changes by truncate, which forgets it), so a frame costs O(new steps).
 function Race:reached(racer, upto)
     local mins = self.surface.minima
     if #mins == 0 then return nil end
-    local last = math.min(upto or self.k, racer:last())
-    for t = 0, last do
+    upto = math.min(upto or self.k, racer:last())
+    local c = racer.reach
+    if c.t then
+        if c.t <= upto then return c.t, c.m, c.global end
+        return nil
+    end
+    for t = c.upto + 1, upto do
         local x, y = racer.x[t + 1], racer.y[t + 1]
         for i, m in ipairs(mins) do
             local dx, dy = x - m[1], y - m[2]
             if dx * dx + dy * dy <= self.eps * self.eps then
-                return t, m, i <= self.surface.nglobal
+                c.t, c.m, c.global, c.upto = t, m, i <= self.surface.nglobal, t
+                return t, m, c.global
             end
         end
+        c.upto = t
     end
     return nil
 end
 
 -- One row per racer at the shown step: {label, reached (step or nil), global (the
--- minimum reached is a global one), value, x, y, diverged (bool), message}.
+-- minimum reached is a global one), value, x, y, diverged (bool), left (the view,
+-- downhill: bool), message}.
 function Race:results()
     local rows = {}
     for i, racer in ipairs(self.racers) do
@@ -502,6 +528,7 @@ function Race:results()
             x = racer.x[j],
             y = racer.y[j],
             diverged = stopped and racer.message:find("^diverged") ~= nil or false,
+            left = stopped and racer.message:find("^left the view") ~= nil or false,
             message = stopped and racer.message or nil,
         }
     end
@@ -514,15 +541,29 @@ local function fmt(v)
     return ("%.4g"):format(v)
 end
 
--- The final table as text: steps to within eps of a minimum, value, place, status.
-function Race:table()
-    local lines = {("%-12s %14s %11s %19s  %s"):format("optimizer",
-        ("steps<%.2g"):format(self.eps), "f", "(x, y)", "status")}
+-- The final table as text: steps to within eps of a minimum ("local" when that
+-- minimum is not a global one), value, place (unless compact), status.
+function Race:table(compact)
+    local lines = {}
+    if compact then -- narrow enough for a third of the window
+        lines[1] = ("steps: first within %.2g of a minimum (* local)"):format(self.eps)
+        lines[2] = ("%-8s%6s%10s %s"):format("", "steps", "f", "status")
+    else
+        lines[1] = ("%-12s %14s %11s %19s  %s"):format("optimizer",
+            ("steps<%.2g"):format(self.eps), "f", "(x, y)", "status")
+    end
     for _, row in ipairs(self:results()) do
-        local status = row.message and (row.diverged and "diverged" or "error") or "ok"
-        lines[#lines + 1] = ("%-12s %14s %11s %19s  %s"):format(row.label:sub(1, 12),
-            row.reached and (row.reached .. (row.global and "" or " local")) or "-", fmt(row.value),
-            ("(%s, %s)"):format(fmt(row.x), fmt(row.y)), status)
+        local status = row.message and (row.diverged and "diverged" or row.left and "left"
+            or "error") or "ok"
+        if compact then
+            local reached = row.reached and (row.reached .. (row.global and "" or "*")) or "-"
+            lines[#lines + 1] = ("%-8s%6s%10s %s"):format(row.label:sub(1, 8), reached,
+                fmt(row.value), status)
+        else
+            local reached = row.reached and (row.reached .. (row.global and "" or " local")) or "-"
+            lines[#lines + 1] = ("%-12s %14s %11s %19s  %s"):format(row.label:sub(1, 12), reached,
+                fmt(row.value), ("(%s, %s)"):format(fmt(row.x), fmt(row.y)), status)
+        end
     end
     return table.concat(lines, "\n")
 end
@@ -563,6 +604,93 @@ function Race:step_info(who, k)
     return info
 end
 
+-- ---- the window's controls, also as methods (race_view.lua does the drawing) -------
+
+local function view_of(self)
+    if not self.view then
+        self.view = require("race_view").new(self, {})
+    end
+    return self.view
+end
+
+-- r:show(): opens the race's window (race{...} does it unless show = false).
+function Race:show(opts)
+    local v = view_of(self)
+    v.shown_window = v.window:show()
+    if opts == nil or opts.play ~= false then self:play() end
+    return self
+end
+
+-- r:play() / r:pause(): the animation, a job (space in the window).
+function Race:play()
+    local v = view_of(self)
+    if self.shown >= self.steps then v:seek(0) end
+    v.playing = true
+    return v:start()
+end
+
+function Race:pause()
+    view_of(self).playing = false
+    return self
+end
+
+-- r:forward(n) / r:back(n): n steps (default 1) forward or back, paused.
+function Race:forward(n)
+    local v = view_of(self)
+    v.playing = false
+    v:seek(self.shown + (n or 1))
+    return self
+end
+
+function Race:back(n)
+    return self:forward(-(n or 1))
+end
+
+-- r:rewind([k]): back to step k (default 0).
+function Race:rewind(k)
+    local v = view_of(self)
+    v:seek(k or 0)
+    return self
+end
+
+-- r:speed(steps_per_second) -> the speed; without an argument only reads it.
+function Race:speed(v)
+    local view = view_of(self)
+    if v ~= nil then
+        if type(v) ~= "number" or v <= 0 then error("race:speed: expected a number > 0", 2) end
+        view.speed = v
+        view:draw_table()
+    end
+    return view.speed
+end
+
+-- r:focus(who): the racer the step view shows.
+function Race:focus(who)
+    local racer = find_racer(self, who)
+    local v = view_of(self)
+    v.focus = racer.index
+    v:draw_step()
+    return self
+end
+
+-- r:curvature(x, y) -> l1, l2, v1x, v1y, v2x, v2y: the Hessian's eigen-decomposition
+-- at (x, y), also drawn on the surface (what a click does).
+function Race:curvature(x, y)
+    return view_of(self):curvature(x, y)
+end
+
+-- r:export(prefix [, every [, upto]]) -> frames: numbered PNGs prefix-000000.png ...
+function Race:export(prefix, every, upto)
+    if type(prefix) ~= "string" then error("race:export: expected a file prefix", 2) end
+    return view_of(self):export(prefix, every, upto)
+end
+
+-- r:save(path): the window as it is now, as a PNG.
+function Race:save(path)
+    view_of(self).window:save(path)
+    return self
+end
+
 -- ---- the module: race{...} makes a race and shows it ------------------------------
 
 race.surfaces = C.surfaces
@@ -571,8 +699,10 @@ race.find_minima = find_minima
 
 setmetatable(race, {__call = function(_, opts)
     local r = race.new(opts)
-    local ok, view = pcall(require, "race_view")
-    if ok and opts.show ~= false then view.show(r, opts) end
+    if opts.show ~= false then
+        r.view = require("race_view").new(r, opts)
+        r:show(opts)
+    end
     return r
 end})
 

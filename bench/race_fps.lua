@@ -1,0 +1,55 @@
+-- race_fps.lua: frames per second of an optimizer race's window: 10 optimizers, 1000
+-- steps, every frame one more step drawn (trajectories, loss curves, step view, bars,
+-- table) and the window redrawn through the real path (viz_app_pump redraws the panels
+-- whose version moved). Run without a screen:
+--   SDL_VIDEODRIVER=dummy build/nnlab bench/race_fps.lua [frames]
+-- The window redraws at most 60 times a second, so each pump is called 17 ms after the
+-- previous redraw and timed on its own; the figure is 1000 / (update + redraw) ms,
+-- what the race could draw without that cap. Times are the process's CPU time
+-- (os.clock), so that other programs on a busy machine do not count; the wall-clock
+-- figure is printed too.
+local race = require "race"
+local plot = require "plot"
+local now = require("repl.core").now
+
+local frames = tonumber(arg and arg[1]) or 1000
+local ok, why = plot.display()
+if not ok then
+    print("race_fps: no display (" .. tostring(why) .. "); run with SDL_VIDEODRIVER=dummy")
+    return
+end
+
+local r = race{surface = "rosenbrock", steps = 1000, show = false,
+    optimizers = {"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam",
+                  "nadam", "rprop"}}
+local t0 = now()
+r:advance()
+local compute = now() - t0
+r:show{play = false}
+local v = r.view
+r:seek(0)
+plot.pump()
+
+-- the prompt's hook would redraw windows from inside long Lua code; here only the
+-- explicit pump below redraws, so that update and redraw are timed apart
+require("repl.core").foreground(false)
+local cpu = os.clock
+local update, redraw, wall, last = 0, 0, 0, now()
+for k = 1, frames do
+    local a, wa = cpu(), now()
+    v:seek(k % (r.steps + 1))
+    local b, wb = cpu(), now()
+    while now() - last < 0.0175 do end -- past the window's 60-a-second limit
+    local c, wc = cpu(), now()
+    plot.pump()
+    local d, wd = cpu(), now()
+    last = wd
+    update, redraw = update + (b - a), redraw + (d - c)
+    wall = wall + (wb - wa) + (wd - wc)
+end
+local per = (update + redraw) / frames
+print(("race_fps: 10 optimizers x 1000 steps computed in %.1f ms"):format(compute * 1e3))
+print(("race_fps: %d frames at 1500 x 900: update %.2f ms + redraw %.2f ms = %.2f ms a frame, %.0f frames/s")
+    :format(frames, update / frames * 1e3, redraw / frames * 1e3, per * 1e3, 1 / per))
+print(("race_fps: wall clock %.2f ms a frame, %.0f frames/s"):format(wall / frames * 1e3,
+    frames / wall))

@@ -1,0 +1,92 @@
+-- test_race_view.lua: the race's window, drawn offscreen (no display needed): the
+-- panels follow the shown step, rewinding redraws, the curvature view's arrows are the
+-- Hessian's eigenvectors scaled by eigenvalue, the step view's arrows are the recorded
+-- update, and export writes numbered PNG frames.
+local race = require "race"
+
+local dir = os.getenv("TMPDIR") or "/tmp"
+local prefix = ("%s/nnlab-race-test-%d"):format(dir, os.time())
+
+local function exists(path)
+    local f = io.open(path, "rb")
+    if not f then return false end
+    local head = f:read(8)
+    f:close()
+    return head == "\137PNG\r\n\26\n"
+end
+
+local r = race{surface = "saddle", optimizers = {"gd", "momentum", {"adam", lr = 0.05}},
+               steps = 60, show = false}
+assert(r.view == nil, "show = false opens nothing")
+
+-- controls work without a display; each moves the shown step
+r:forward(5)
+assert(r.shown == 5 and r.view, "forward computes and shows")
+r:back(2)
+assert(r.shown == 3)
+r:rewind()
+assert(r.shown == 0)
+r:rewind(30)
+assert(r.shown == 30 and r.k == 30)
+assert(r:speed() > 0)
+r:speed(120)
+assert(r:speed() == 120)
+local ok = pcall(r.speed, r, -1)
+assert(not ok, "a negative speed is refused")
+
+-- the trajectories drawn are the recorded paths up to the shown step
+local v = r.view
+for i, racer in ipairs(r.racers) do
+    assert(v.drawn[i] == math.min(31, racer:last() + 1),
+        ("racer %d: %s points drawn at step 30"):format(i, tostring(v.drawn[i])))
+end
+r:rewind(10) -- back: redrawn from the start
+for i in ipairs(r.racers) do assert(v.drawn[i] == 11) end
+
+-- the curvature view at a point of the saddle: eigenvalues 2 and -2 along the axes,
+-- arrows a tenth of the view long (the larger |eigenvalue|), the negative one both ways
+local l1, l2, v1x, v1y, v2x, v2y = r:curvature(0.3, -0.2)
+assert(l1 == 2 and l2 == -2)
+assert(math.abs(math.abs(v1x) - 1) < 1e-12 and math.abs(v1y) < 1e-12)
+assert(math.abs(v2x) < 1e-12 and math.abs(math.abs(v2y) - 1) < 1e-12)
+local a1, a2 = v.curv[1], v.curv[2]
+assert(a1.name:find("lambda = 2") and a2.name:find("curves down"))
+assert(math.abs(a1.x[2] - 0.3 - 0.4 * v1x) < 1e-12, "arrow tip at 0.1 * view width * lambda/max")
+assert(#a2.x == 2 * #a1.x, "the escape direction is drawn both ways")
+-- on the valley the arrows follow kappa: lambda 1 and 50
+local rv = race{surface = "valley", kappa = 50, optimizers = {"gd"}, steps = 5, show = false}
+local k1, k2 = rv:curvature(1, 1)
+assert(k1 == 50 and k2 == 1)
+local long = math.abs(rv.view.curv[1].y[2] - 1)
+local short = math.abs(rv.view.curv[2].x[2] - 1)
+assert(math.abs(long / short - 50) < 1e-9, "arrow lengths are proportional to the eigenvalues")
+
+-- the step view draws the recorded update: the step arrow ends where the racer went
+r:rewind(20)
+r:focus("momentum")
+local info = r:step_info("momentum", 20)
+local m = r.racers.momentum
+local k = math.min(20, m:last()) -- it may have left the view earlier: its last step then
+assert(info.step == k and info.to[1] == m.x[k + 1] and info.to[2] == m.y[k + 1])
+assert(info.velocity and info.state.velocity)
+
+-- a PNG of the window, and numbered frames
+assert(pcall(r.save, r, prefix .. "-window.png"))
+assert(exists(prefix .. "-window.png"), "window PNG written")
+local n = r:export(prefix, 20)
+assert(n == 4, ("export every 20 of 60 steps writes 4 frames, wrote %d"):format(n))
+for i = 0, 3 do
+    local path = ("%s-%06d.png"):format(prefix, i)
+    assert(exists(path), path .. " missing")
+    os.remove(path)
+end
+os.remove(prefix .. "-window.png")
+assert(r.shown == 20, "export puts the shown step back")
+
+-- a typed surface with noise draws too, and its minima come from the dual Hessian
+local rt = race{f = "x^2 + 3*y^2 + 0.1*sin(5*x)", box = {-2, 2, -2, 2}, noise = 0.2, seed = 4,
+                optimizers = {"rmsprop", "adagrad"}, steps = 40, show = false}
+rt:forward(40)
+assert(rt.shown == 40 and #rt.surface.minima >= 1)
+
+print("test_race_view: ok")
