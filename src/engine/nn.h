@@ -91,7 +91,10 @@ bool nn_set_grad_enabled(nn_ctx *ctx, bool enabled);
 bool nn_grad_enabled(const nn_ctx *ctx);
 
 /* Starts a step: resets the arena and sends op results to it until nn_step_end.
- * Tensors from an earlier step must not be used after this. */
+ * Tensors from an earlier step must not be used after this. Makers (nn_zeros,
+ * nn_copy, ...) still use the heap. Arena results hold no references to their
+ * inputs: the caller keeps parameters and data alive through the step. Leaves'
+ * .grad buffers are made once on the heap; intermediates' come from the arena. */
 void nn_step_begin(nn_ctx *ctx);
 /* Ends a step: op results go to the heap again. Arena tensors stay readable until
  * the next nn_step_begin. */
