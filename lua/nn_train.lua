@@ -216,7 +216,8 @@ Run.__name = "run"
 
 function Run.__index(self, k)
   if k == "history" then return self._r:history() end
-  if k == "state" or k == "epoch" or k == "step" or k == "message" or k == "best_epoch" then
+  -- run.step is the method run:step(); the step count is run:status().step
+  if k == "state" or k == "epoch" or k == "message" or k == "best_epoch" then
     return self._r:status()[k]
   end
   return Run[k]
@@ -238,6 +239,19 @@ function Run:status() return self._r:status() end
 function Run:wait()
   if self.job then return repl.wait(self.job) end
   return self:_foreground()
+end
+
+--- run:pause() / run:resume(): pause and resume a background run (space in a plot
+--- window that shows it does the same)
+function Run:pause() if self.job then self.job:pause() end; return self end
+function Run:resume() if self.job then self.job:resume() end; return self end
+--- run:step() -> status: one mini-batch while the run is paused
+function Run:step()
+  if self.job and self.job.state == "running" then
+    error("run:step(): the run is training; pause it first (space in its plot window, or run:pause())", 2)
+  end
+  self._r:run_for(1e-6) -- any positive budget ends the slice after one step
+  return self._r:status()
 end
 
 local function seconds(t)

@@ -51,7 +51,7 @@ end
 local function as_run(r, who)
   if mt_name(r) == "nnlab.run" then return r end
   if type(r) == "table" then
-    for _, k in ipairs{"run", "_run", "raw"} do
+    for _, k in ipairs{"_r", "run", "_run", "raw"} do
       if mt_name(rawget(r, k)) == "nnlab.run" then return rawget(r, k) end
     end
   end

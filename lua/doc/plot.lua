@@ -73,12 +73,15 @@ per series; labels name the groups, names the series (shown in a legend).
     example = [[plot.scatter{x = {1, 2, 3}, y = {3, 1, 2}, class = {1, 2, 2}, labels = {"a", "b", "c"}}]],
   },
   ["plot.network"] = {
-    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}",
+    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, opts])",
     summary = "network diagram: layers of nodes, edges coloured and thickened by weight",
     text = [[
 weights is a list of matrices (tensors or rows), one per pair of layers, in x out.
 maps gives a res x res heat map per node (all nodes in layer order, flat), drawn inside
 the node as the TensorFlow Playground does.
+plot.network(model) draws a model's Playground view (lua/views.lua): each neuron a heat
+map of its output over the input plane, links by weight, refreshed while it trains;
+opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...}.
 ]] .. common,
     example = [[plot.network{sizes = {2, 3, 1}, weights = {{{1, -1, 0.5}, {0.2, 0.3, -2}}, {{1}, {-1}, {0.5}}}}]],
   },

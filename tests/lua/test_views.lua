@@ -205,6 +205,29 @@ function tests.playground_applies_settings_adds_points_and_steps_when_paused()
   expect(pg2.views.decision.frames > 0 and pg2.views.network.frames > 0, "the views were drawn")
 end
 
+function tests.fit_run_pauses_steps_and_feeds_the_loss_view()
+  nncore.seed(8)
+  local tr = data.spiral{ n = 200, noise = 0.1 }
+  local m = nn.sequential{ nn.linear(2, 8), nn.tanh(), nn.linear(8, 1) }
+  -- as at the prompt: fit runs as a background job
+  local was = repl.interactive
+  repl.interactive = true
+  local ok, run = pcall(function() return m:fit{ tr, loss = nn.bce, epochs = 5, batch = 10, verbose = false } end)
+  repl.interactive = was
+  expect(ok, "fit failed: %s", tostring(run))
+  expect(run.job, "at the prompt fit runs as a job")
+  run:pause()
+  local s0 = run:status().step
+  run:step()
+  expect(run:status().step == s0 + 1, "run:step() advances one step: %d -> %d", s0, run:status().step)
+  local v = plot.loss(run, { show = false })
+  expect(v.optimizer == run.optimizer, "the loss view watches the run's optimizer")
+  run:resume()
+  wait(run.job)
+  v:refresh()
+  expect(v.epochs_drawn == 5, "the loss view drew the 5 epochs, drew %d", v.epochs_drawn)
+end
+
 local names = {}
 for name in pairs(tests) do names[#names + 1] = name end
 table.sort(names)
