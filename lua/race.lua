@@ -613,11 +613,19 @@ local function view_of(self)
     return self.view
 end
 
--- r:show(): opens the race's window (race{...} does it unless show = false).
+-- r:show(): opens the race's window (race{...} does it unless show = false) and
+-- plays the race. Where nobody can watch an animation (no display, or a script or
+-- `nnlab --check` rather than the prompt) it shows the finished race instead; space
+-- in the window replays it.
 function Race:show(opts)
     local v = view_of(self)
     v.shown_window = v.window:show()
-    if opts == nil or opts.play ~= false then self:play() end
+    local repl = package.loaded.repl
+    if not v.shown_window or not (repl and repl.interactive) then
+        v:seek(self.steps)
+    elseif opts == nil or opts.play ~= false then
+        self:play()
+    end
     return self
 end
 
