@@ -160,7 +160,86 @@ say[[
 The decision boundary of the trained neuron is the line w₁x₁ + w₂x₂ + b = 0: on
 one side the neuron says 1, on the other 0. For AND it cuts (1, 1) off from the
 other three corners. Any line that does so is a right answer, which is why the
-weights you get depend on η and on the order of the examples.
+weights you get depend on η and on the order of the examples. The plot shows
+w·x + b as colour (red where the neuron says 1), the line where it is 0, and the
+examples (orange: t = 1, blue: t = 0). The corner (1, 0) lies exactly on the
+line: w·x + b = 0 there, and step(0) = 0, so it counts as 0.
+]]
+
+show[[
+corner_points = { {0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 2} }   -- {x1, x2, class}; class 2 is t = 1
+p_and = plot.field{title = "AND: w·x + b, and the line w·x + b = 0",
+  xmin = -0.5, xmax = 1.5, ymin = -0.5, ymax = 1.5, levels = {0}, points = corner_points,
+  f = function(x1, x2) return w_and[1] * x1 + w_and[2] * x2 + b_and end}
+]]
+
+say[[
+# Watch it learn
+
+`perceptron_live` trains a perceptron in a window, one example at a time, and
+redraws the line after each update (the example just seen is circled). Click in
+the window to add a point with t = 1, right-click for t = 0: training goes on
+with the new point. It keeps watching for new points until you close the window
+(or stop its job with `:stop N`; `:jobs` lists the jobs).
+]]
+
+show[[
+function perceptron_live(examples, eta, max_epochs)
+  local now = require("repl.core").now
+  local box = { xmin = -0.5, xmax = 1.5, ymin = -0.5, ymax = 1.5, n = 50 }
+  local w, b = {0, 0}, 0
+  local p = plot.field{title = "perceptron", xmin = box.xmin, xmax = box.xmax, ymin = box.ymin,
+    ymax = box.ymax, n = 2, f = function() return 0 end, levels = {0}}
+  local function draw(current, text)
+    p:update{f = function(x1, x2) return w[1] * x1 + w[2] * x2 + b end, xmin = box.xmin,
+      xmax = box.xmax, ymin = box.ymin, ymax = box.ymax, n = box.n}
+    p:clear()
+    local xs, ys, cs = {}, {}, {}
+    for i, e in ipairs(examples) do xs[i], ys[i], cs[i] = e.x[1], e.x[2], e.t + 1 end
+    p:points(xs, ys, cs)
+    if current then p:points({current.x[1]}, {current.x[2]}, {current.t + 1}, true) end
+    p:label("title", text)
+  end
+  p:on_click(function(x1, x2, button)
+    examples[#examples + 1] = { x = {x1, x2}, t = button == 1 and 1 or 0 }
+  end)
+  local live = repl.interactive
+  local function pause_for(seconds)
+    if not live then return end
+    local t_end = now() + seconds
+    repeat coroutine.yield() until now() >= t_end
+  end
+  local job = spawn(function()
+    local epoch = 0
+    while epoch < (max_epochs or 100) do
+      epoch = epoch + 1
+      local mistakes = 0
+      for k = 1, #examples do
+        local e = examples[k]
+        local y = predict(w, b, e.x)
+        if y ~= e.t then mistakes = mistakes + 1 end
+        w, b = update(w, b, e.x, e.t, eta)
+        draw(e, ("epoch %d: x = (%.2f, %.2f), t = %d, y = %d   w = (%.2f, %.2f), b = %.2f")
+          :format(epoch, e.x[1], e.x[2], e.t, y, w[1], w[2], b))
+        pause_for(0.25)
+      end
+      if mistakes == 0 then
+        draw(nil, ("learned in %d epochs: w = (%.2f, %.2f), b = %.2f; click to add points"):format(epoch, w[1], w[2], b))
+        if not live then break end
+        local seen = #examples  -- wait for a new point, or for the window to close
+        while #examples == seen do
+          if not p:window():is_open() then return end
+          coroutine.yield()
+        end
+      end
+    end
+  end, "perceptron_live")
+  if not live then wait(job) end
+  return job, p
+end
+
+OR_live = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
+live_job, live_plot = perceptron_live(OR_live, 0.1)
 ]]
 
 task{

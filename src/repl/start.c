@@ -15,6 +15,10 @@ static const char usage[] =
     "  -i           enter the prompt after running script or -e\n"
     "  --safe       run without os.execute, io.popen, os.remove, os.rename,\n"
     "               package.loadlib and C modules\n"
+    "  --lesson NAME  start (or resume) lesson NAME at the prompt, e.g. --lesson 01\n"
+    "  --check [NAME...]  run every lesson (or the named ones) headless with the\n"
+    "               reference solutions; exit 1 naming the lesson, step and reason\n"
+    "               when a step fails\n"
     "  -v, --version  print the version\n"
     "  -h, --help   print this help\n"
     "  --           stop handling options\n"
@@ -24,7 +28,9 @@ static const char usage[] =
 
 typedef struct options {
     bool interactive, safe, version, help, has_e;
-    int script; /* index of the script in argv, 0 when none */
+    int script;         /* index of the script in argv, 0 when none */
+    const char *lesson; /* --lesson NAME, or NULL */
+    int check;          /* index of --check in argv (the lesson names follow), 0 when none */
 } options;
 
 /* Returns false (after a message) on a bad option. */
@@ -48,7 +54,16 @@ static bool parse(int argc, char **argv, options *o) {
             o->version = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
             o->help = true;
-        else if (strcmp(a, "-e") == 0) {
+        else if (strcmp(a, "--lesson") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "nnlab: --lesson needs a lesson name, e.g. --lesson 01\n%s", usage);
+                return false;
+            }
+            o->lesson = argv[i];
+        } else if (strcmp(a, "--check") == 0) {
+            o->check = i; /* the remaining arguments are lesson names */
+            return true;
+        } else if (strcmp(a, "-e") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "nnlab: -e needs a chunk of Lua code\n%s", usage);
                 return false;
@@ -117,6 +132,42 @@ static bool run_script(lua_State *L, int argc, char **argv, int script) {
     return run(L, n) && finish_jobs(L);
 }
 
+/* --check: lesson._check_main{names} (lua/lesson.lua) runs the named lessons (all
+ * when none) headless and returns the exit status. */
+static int check_lessons(lua_State *L, int argc, char **argv, int first) {
+    lua_getglobal(L, "lesson");
+    if (!lua_istable(L, -1) || lua_getfield(L, -1, "_check_main") != LUA_TFUNCTION) {
+        fprintf(stderr, "nnlab --check: the lesson engine (lua/lesson.lua) did not load\n");
+        return 1;
+    }
+    lua_remove(L, -2);
+    lua_createtable(L, argc - first, 0);
+    for (int i = first; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - first + 1);
+    }
+    int top = lua_gettop(L) - 2;
+    if (repl_docall(L, 1) != LUA_OK) {
+        repl_report(L);
+        return 1;
+    }
+    int status =
+        lua_gettop(L) > top && lua_isinteger(L, top + 1) ? (int)lua_tointeger(L, top + 1) : 1;
+    lua_settop(L, top);
+    return status;
+}
+
+/* --lesson NAME: the prompt follows, so the lesson's code runs as it will there
+ * (background jobs, live plots) from its first page on. */
+static bool start_lesson(lua_State *L, const char *name) {
+    if (luaL_loadstring(L, "repl.interactive = true; lesson.start(...)") != LUA_OK) {
+        repl_report(L);
+        return false;
+    }
+    lua_pushstring(L, name);
+    return run(L, 1);
+}
+
 int repl_main(int argc, char **argv) {
     options o;
     if (!parse(argc, argv, &o)) return 1;
@@ -132,6 +183,11 @@ int repl_main(int argc, char **argv) {
     lua_State *L = repl_newstate(o.safe);
     if (!L) return 1;
     set_arg(L, argc, argv, o.script);
+    if (o.check) {
+        int status = check_lessons(L, argc, argv, o.check + 1);
+        repl_closestate(L);
+        return status;
+    }
     bool ok = run_e(L, argv, o.script ? o.script : argc);
     if (ok && o.script)
         ok = run_script(L, argc, argv, o.script);
@@ -140,6 +196,10 @@ int repl_main(int argc, char **argv) {
                                               : (repl_report(L), false);
     } else if (ok && !o.has_e && !o.script) {
         o.interactive = true;
+    }
+    if (ok && o.lesson) {
+        ok = start_lesson(L, o.lesson);
+        o.interactive = ok;
     }
     if (ok && o.interactive) repl_loop(L);
     repl_closestate(L);
