@@ -385,7 +385,118 @@ task{
 
 say[[
 It matches the textbook's w_jk(new) = w_jk(old) + α·δ_k·Z_j to float precision:
-the BPN phases *are* gradient descent with gradients from the chain rule. Next,
-lesson 03 looks at the activation functions f themselves and at why a deep stack
-of sigmoids learns so slowly.
+the BPN phases *are* gradient descent with gradients from the chain rule.
+
+# XOR, solved by a hidden layer
+
+Lesson 01 showed that no single perceptron learns XOR. Two layers do: each hidden
+unit draws one line, and the output combines them. `m:fit` runs backpropagation
+over mini-batches for us (with `wait = true` it trains before the lesson goes on;
+at the prompt without it, training runs in the background). The plot shows the
+decision surface with the training points (filled) and the test points (hollow).
+]]
+
+show[[
+xor_train, xor_test = data.xor{n = 400, noise = 0.05, test = 0.25, seed = 1}
+mlp = nn.sequential{ nn.linear(2, 4), nn.tanh(), nn.linear(4, 1) }
+mlp:summary()
+xor_run = mlp:fit{ xor_train, validation = xor_test, loss = nn.bce, epochs = 100, batch = 16,
+                   optimizer = optim.adam(mlp, {lr = 0.03}), wait = true, verbose = false }
+print(xor_run, "test accuracy:", mlp:evaluate(xor_test, nn.bce).accuracy)
+xor_view = plot.decision(mlp, xor_train, {test = xor_test})
+]]
+
+task{
+  [[Make `net2`: an MLP with *one* hidden layer of 3 ReLU units (`nn.relu()`), and
+  train it on `xor_train` until its accuracy on `xor_test` is at least 0.9.]],
+  check = function(env)
+    local m = env.net2
+    if m == nil then return false, "there is no `net2` yet" end
+    local ok, kids = pcall(function() return m:children() end)
+    if not ok then return false, "`net2` is not a model: make it with nn.sequential{...}" end
+    local linears, relus, width = 0, 0, nil
+    for _, c in ipairs(kids) do
+      local info = c:info()
+      if info.kind == "linear" then
+        linears = linears + 1
+        if linears == 1 then width = info.outputs end
+      end
+      if info.name == "relu" then relus = relus + 1 end
+    end
+    if linears ~= 2 or relus ~= 1 or width ~= 3 then
+      return false, ("`net2` has %d linear layers, %d ReLU and a hidden width of %s; it should be linear(2, 3), relu, linear(3, 1)")
+        :format(linears, relus, tostring(width))
+    end
+    local acc = m:evaluate(env.xor_test, nn.bce).accuracy
+    if acc < 0.9 then
+      return false, ("`net2` has test accuracy %.2f; train it longer or with a larger lr (0.9 is enough; ReLU nets sometimes start badly: make a new one)"):format(acc)
+    end
+    return true
+  end,
+  hint = [[net2 = nn.sequential{nn.linear(2, 3), nn.relu(), nn.linear(3, 1)}, then
+  net2:fit{xor_train, loss = nn.bce, epochs = 200, optimizer = optim.adam(net2, {lr = 0.03}), wait = true}]],
+  solution = [[
+nn.seed(3)
+net2 = nn.sequential{ nn.linear(2, 3), nn.relu(), nn.linear(3, 1) }
+net2:fit{ xor_train, loss = nn.bce, epochs = 300, batch = 16,
+          optimizer = optim.adam(net2, {lr = 0.03}), wait = true, verbose = false }]],
+}
+
+say[[
+# A curve no line can follow
+
+Back to the course's f(x) = 2·sin(x²) + √(5x), on 0 ≤ x ≤ 3. A linear model
+(one neuron, identity activation) can only fit the best straight line. An MLP
+composes enough bends to follow the curve.
+]]
+
+show[[
+curve_x, curve_y = {}, {}
+for i = 1, 200 do
+  local x = 3 * (i - 1) / 199
+  curve_x[i], curve_y[i] = {x}, {2 * math.sin(x * x) + math.sqrt(5 * x)}
+end
+curve = data.from(nn.tensor(curve_x), nn.tensor(curve_y))
+line_model = nn.sequential{ nn.linear(1, 1) }
+line_model:fit{ curve, loss = nn.mse, epochs = 300, batch = 20, optimizer = optim.adam(line_model, {lr = 0.05}),
+                wait = true, verbose = false }
+print("mean squared error of the best line:", line_model:evaluate(curve, nn.mse).loss)
+]]
+
+task{
+  [[Make `curve_net`, an MLP with tanh hidden layers, and train it on `curve` (with
+  `loss = nn.mse`) until its mean squared error is below 0.05.]],
+  check = function(env)
+    local m = env.curve_net
+    if m == nil then return false, "there is no `curve_net` yet" end
+    local ok, r = pcall(function() return m:evaluate(env.curve, nn.mse) end)
+    if not ok then return false, "`curve_net` cannot be evaluated on `curve`: " .. tostring(r) end
+    if r.loss >= 0.05 then
+      return false, ("`curve_net` has mean squared error %.3f; it needs < 0.05: more hidden units (32), two hidden layers, or more epochs"):format(r.loss)
+    end
+    return true
+  end,
+  hint = [[curve_net = nn.sequential{nn.linear(1, 32), nn.tanh(), nn.linear(32, 32), nn.tanh(), nn.linear(32, 1)};
+  fit with optim.adam(curve_net, {lr = 0.01}) for about 1000 epochs.]],
+  solution = [[
+nn.seed(2)
+curve_net = nn.sequential{ nn.linear(1, 32), nn.tanh(), nn.linear(32, 32), nn.tanh(), nn.linear(32, 1) }
+curve_net:fit{ curve, loss = nn.mse, epochs = 1000, batch = 20,
+               optimizer = optim.adam(curve_net, {lr = 0.01}), wait = true, verbose = false }]],
+}
+
+show[[
+local xs = nn.tensor(curve_x)
+local function column(t) local out = {} for i, r in ipairs(t:totable()) do out[i] = r[1] end return out end
+local flat_x = column(xs)
+curve_plot = plot.lines{ title = "2·sin(x²) + √(5x): a line against an MLP", xlabel = "x", ylabel = "y",
+  series = { target = {x = flat_x, y = column(nn.tensor(curve_y))},
+             line = {x = flat_x, y = column(line_model:predict(xs))},
+             mlp = {x = flat_x, y = column(curve_net:predict(xs))} } }
+]]
+
+say[[
+The line misses every bend; the MLP lies on the curve. Next, lesson 03 looks at
+the activation functions f themselves and at why a deep stack of sigmoids learns
+so slowly.
 ]]

@@ -700,34 +700,48 @@ function lesson.check_file(path, opts)
   local okload, L = pcall(lesson.load, path)
   if not okload then return false, "does not load: " .. tostring(L) end
   local env = setmetatable({}, { __index = _G })
-  if not opts.verbose then env.print = function() end end
+  local global_print = _G.print
+  if not opts.verbose then
+    -- quiet: the lesson's prints and those of the library it calls (m:summary())
+    env.print = function() end
+    _G.print = env.print
+  end
+  local ok, err = pcall(function() return lesson._check_steps(L, env, opts) end)
+  _G.print = global_print
+  if not ok then return false, tostring(err) end
+  if err then return false, err end
+  return true, L
+end
+
+-- The steps of check_file, in order; returns nil when all pass, else the reason.
+function lesson._check_steps(L, env, opts)
   local function where(s) return ("step %d (%s, %s:%d)"):format(s.n, s.kind, L.file, s.line) end
   for _, s in ipairs(L.steps) do
     local chunkname = "=" .. L.file .. ":" .. s.line
     if s.kind == "say" then
       local ok, err = pcall(markup.render, s.text, { colour = false, width = 78 })
-      if not ok then return false, where(s) .. ": text does not render: " .. tostring(err) end
+      if not ok then return where(s) .. ": text does not render: " .. tostring(err) end
       if opts.verbose then real_print(markup.render(s.text)) end
     elseif s.kind == "show" then
       local ok, err = run_code(s.code, env, chunkname, opts.verbose, true)
-      if not ok then return false, where(s) .. ": the code fails: " .. err end
+      if not ok then return where(s) .. ": the code fails: " .. err end
     elseif s.kind == "task" then
       local pass, msg = run_check(s, env)
       if pass then
-        return false, where(s) .. ": the check passes before the solution ran, so it cannot tell whether the student did the task"
+        return where(s) .. ": the check passes before the solution ran, so it cannot tell whether the student did the task"
       end
       if type(msg) ~= "string" or msg == "" then
-        return false, where(s) .. ": a failing check must say what is wrong (return false, \"message\")"
+        return where(s) .. ": a failing check must say what is wrong (return false, \"message\")"
       end
       local ok, err = run_code(s.solution, env, chunkname, opts.verbose, true)
-      if not ok then return false, where(s) .. ": the reference solution fails: " .. err end
+      if not ok then return where(s) .. ": the reference solution fails: " .. err end
       pass, msg = run_check(s, env)
       if not pass then
-        return false, where(s) .. ": the check fails after the reference solution: " .. tostring(msg)
+        return where(s) .. ": the check fails after the reference solution: " .. tostring(msg)
       end
     end
   end
-  return true, L
+  return nil
 end
 
 -- Checks the named lessons (all of them when names is empty), printing one line a
