@@ -117,6 +117,22 @@ L:backward()
 print(L:item(), w.grad)
 ]]
 
+say[[
+# A first plot
+
+Plots open in their own window and update while you work. `plot.lines` draws
+series of points; a tensor can be given directly. In the window, `s` saves a PNG,
+`p` switches to projector mode (large type), `f` to full screen. Without a display
+the plot is still made, and `p:save("file.png")` writes it.
+]]
+
+show[[
+xs = nn.linspace(-4, 4, 81)
+first_plot = plot.lines{ title = "three activation functions", xlabel = "x",
+  series = { tanh = {x = xs, y = xs:tanh()}, sigmoid = {x = xs, y = xs:sigmoid()},
+             relu = {x = xs, y = xs:relu()} } }
+]]
+
 quiz{
   "You are stuck on a task in a lesson. What do :hint and :solution do?",
   choices = {
