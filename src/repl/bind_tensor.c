@@ -116,13 +116,19 @@ static int checkshape(lua_State *L, int arg, int *shape) {
     return n;
 }
 
-/* A 1-based axis (negative counts from the end) at arg; nil gives def. */
-static int checkaxis(lua_State *L, int arg, int def) {
+/* A 1-based axis of t (negative counts from the end) at arg, as the engine's 0-based
+ * one; nil gives def. Checked here so that messages use the numbers the user typed. */
+static int checkaxis(lua_State *L, int arg, const nn_tensor *t, int def) {
     if (lua_isnoneornil(L, arg)) return def;
     lua_Integer a = luaL_checkinteger(L, arg);
     if (a == 0) luaL_argerror(L, arg, "axes count from 1 (or from -1 at the end)");
-    if (a > NN_MAX_DIMS || a < -NN_MAX_DIMS)
-        luaL_argerror(L, arg, lua_pushfstring(L, "axis %d is out of range", (int)a));
+    if (a > t->ndim || a < -t->ndim) {
+        char s[64];
+        luaL_argerror(
+            L, arg,
+            lua_pushfstring(L, "axis %d is out of range for shape %s (1 to %d, or -1 to -%d)",
+                            (int)a, nn_shape_str(t, s, sizeof s), t->ndim, t->ndim));
+    }
     return a > 0 ? (int)a - 1 : (int)a;
 }
 
@@ -453,7 +459,7 @@ typedef nn_tensor *(*reduce_fn)(nn_ctx *, nn_tensor *, int, bool);
 /* t:sum([axis [, keepdim]]): all elements when axis is nil. */
 static int reduce(lua_State *L, reduce_fn f) {
     nn_tensor *a = bind_checktensor(L, 1);
-    int axis = checkaxis(L, 2, NN_ALL);
+    int axis = checkaxis(L, 2, a, NN_ALL);
     bool keep = lua_toboolean(L, 3);
     nn_tensor *r = check_result(L, f(bind_ctx(L), a, axis, keep));
     if (f == nn_argmax) /* 1-based indices for Lua */
@@ -484,13 +490,13 @@ static int m_matmul(lua_State *L) {
 
 static int m_softmax(lua_State *L) {
     nn_tensor *a = bind_checktensor(L, 1);
-    bind_pushtensor(L, nn_softmax(bind_ctx(L), a, checkaxis(L, 2, -1)));
+    bind_pushtensor(L, nn_softmax(bind_ctx(L), a, checkaxis(L, 2, a, -1)));
     return 1;
 }
 
 static int m_log_softmax(lua_State *L) {
     nn_tensor *a = bind_checktensor(L, 1);
-    bind_pushtensor(L, nn_log_softmax(bind_ctx(L), a, checkaxis(L, 2, -1)));
+    bind_pushtensor(L, nn_log_softmax(bind_ctx(L), a, checkaxis(L, 2, a, -1)));
     return 1;
 }
 
@@ -509,6 +515,10 @@ static int m_rows(lua_State *L) {
     if (start < 1 || start > a->shape[0])
         luaL_argerror(L, 2,
                       lua_pushfstring(L, "row %d is out of range 1..%d", (int)start, a->shape[0]));
+    if (count < 1 || count > a->shape[0] - start + 1)
+        luaL_argerror(L, 3,
+                      lua_pushfstring(L, "%d rows from row %d do not fit in %d rows", (int)count,
+                                      (int)start, a->shape[0]));
     bind_pushtensor(L, nn_slice_rows(bind_ctx(L), a, (int)start - 1, (int)count));
     return 1;
 }
