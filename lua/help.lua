@@ -44,6 +44,21 @@ end
 help.modules = {"nn", "optim", "data", "plot", "race", "lesson", "repl"}
 help.globals = {"help", "apropos", "spawn", "jobs", "wait"}
 
+--- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
+--- metatables: __methods when there is one (userdata whose __index is a function),
+--- else a table __index.
+function help.method_tables()
+  local out = {}
+  for name, mt in pairs(debug.getregistry()) do
+    if type(name) == "string" and name:match("^nnlab%.") and type(mt) == "table" then
+      local methods = rawget(mt, "__methods")
+      if type(methods) ~= "table" then methods = rawget(mt, "__index") end
+      if type(methods) == "table" then out[name:sub(7)] = methods end
+    end
+  end
+  return out
+end
+
 -- Finds the key of a function value by walking the modules and metatables.
 local function key_of(value)
   for _, g in ipairs(help.globals) do
@@ -58,12 +73,9 @@ local function key_of(value)
       end
     end
   end
-  for name, mt in pairs(debug.getregistry()) do
-    if type(name) == "string" and name:match("^nnlab%.") and type(mt) == "table"
-        and type(mt.__index) == "table" then
-      for k, v in pairs(mt.__index) do
-        if v == value then return name:sub(7) .. ":" .. k end
-      end
+  for name, methods in pairs(help.method_tables()) do
+    for k, v in pairs(methods) do
+      if v == value then return name .. ":" .. k end
     end
   end
 end
@@ -145,8 +157,8 @@ function help.apropos(word)
 end
 
 --- missing() -> sorted list of public functions that have no entry: functions of
---- the global modules (help.modules), the REPL globals, and methods in the __index
---- tables of "nnlab.*" metatables.
+--- the global modules (help.modules), the REPL globals, and the methods of the
+--- "nnlab.*" metatables (help.method_tables).
 function help.missing()
   load_docs()
   local miss = {}
@@ -169,15 +181,11 @@ function help.missing()
   for _, mod in ipairs(help.modules) do
     if type(_G[mod]) == "table" then walk(mod, _G[mod], {}) end
   end
-  for name, mt in pairs(debug.getregistry()) do
-    if type(name) == "string" and name:match("^nnlab%.") and type(mt) == "table"
-        and type(mt.__index) == "table" then
-      local tname = name:sub(7)
-      for k, v in pairs(mt.__index) do
-        if type(k) == "string" and type(v) == "function" and not k:match("^_")
-            and not entries[tname .. ":" .. k] then
-          miss[#miss + 1] = tname .. ":" .. k
-        end
+  for tname, methods in pairs(help.method_tables()) do
+    for k, v in pairs(methods) do
+      if type(k) == "string" and type(v) == "function" and not k:match("^_")
+          and not entries[tname .. ":" .. k] then
+        miss[#miss + 1] = tname .. ":" .. k
       end
     end
   end

@@ -136,6 +136,7 @@ function repl.wait(job)
     core.foreground(was)
     if not ok then
       job:stop()
+      if tostring(err):find("interrupted!$") then err = "interrupted!" end
       error(err, 0)
     end
   end

@@ -1,10 +1,10 @@
 /* complete.c: Tab completion. Candidates come from the live Lua state: globals and
  * keywords; after `a.b.` the fields of that table; after `a:` its methods; fields
- * and methods of userdata through their metatables (__index tables, and __keys, a
- * table of names or a function returning one, for objects whose __index is a
- * function). Nothing is called but __keys, so completing never runs user code by
- * accident. Inside a string literal, file names. repl_complete is the tested core;
- * the readline glue at the end converts its candidates to readline's frame. */
+ * and methods of userdata through their metatables (__index tables; and for
+ * objects whose __index is a function, __keys, a table of names or a function
+ * returning one, and after `:` __methods, the table of methods). Nothing is called but __keys, so
+ * completing never runs user code by accident. Inside a string literal, file names. repl_complete
+ * is the tested core; the readline glue at the end converts its candidates to readline's frame. */
 #include <dirent.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -78,7 +78,8 @@ static void add_files(lua_State *L, int set, const char *typed) {
 }
 
 /* Adds prefix..key for the identifier keys of the table at t that start with
- * want; methods_only keeps functions only. */
+ * want; methods_only keeps functions only. Names starting with _ (private by
+ * convention, and metamethods) only when want starts with _. */
 static void add_keys(lua_State *L, int set, int t, const char *prefix, const char *want,
                      bool methods_only) {
     size_t wlen = strlen(want);
@@ -88,7 +89,7 @@ static void add_keys(lua_State *L, int set, int t, const char *prefix, const cha
             const char *k = lua_tostring(L, -2);
             bool ident = ident_char(*k) && !(*k >= '0' && *k <= '9');
             for (const char *p = k; ident && *p; p++) ident = ident_char(*p);
-            if (ident && strncmp(k, want, wlen) == 0 && strncmp(k, "__", 2) != 0) {
+            if (ident && strncmp(k, want, wlen) == 0 && (*k != '_' || *want == '_')) {
                 lua_pushfstring(L, "%s%s", prefix, k);
                 lua_pushboolean(L, 1);
                 lua_rawset(L, set);
@@ -123,6 +124,16 @@ done:
     lua_settop(L, top);
 }
 
+/* Adds the names in the __methods table of v's metatable (userdata whose __index
+ * is a function keep their methods there); false when there is none. */
+static bool add_methods(lua_State *L, int set, int v, const char *prefix, const char *want) {
+    if (luaL_getmetafield(L, v, "__methods") == LUA_TNIL) return false;
+    bool ok = lua_istable(L, -1);
+    if (ok) add_keys(L, set, lua_gettop(L), prefix, want, true);
+    lua_pop(L, 1);
+    return ok;
+}
+
 /* Adds the fields (or methods) of the value at v: its own keys when it is a table,
  * then what its metatables' __keys and __index tables hold. */
 static void add_fields(lua_State *L, int set, int v, const char *prefix, const char *want,
@@ -131,7 +142,8 @@ static void add_fields(lua_State *L, int set, int v, const char *prefix, const c
     for (int depth = 0; depth < MAX_INDEX_CHAIN; depth++) {
         int cur = lua_gettop(L);
         if (lua_istable(L, cur)) add_keys(L, set, cur, prefix, want, methods_only);
-        add_listed(L, set, cur, prefix, want);
+        if (!methods_only || !add_methods(L, set, cur, prefix, want))
+            add_listed(L, set, cur, prefix, want);
         if (luaL_getmetafield(L, cur, "__index") == LUA_TNIL) break;
         lua_replace(L, cur);
         if (!lua_istable(L, cur)) break;

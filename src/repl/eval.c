@@ -58,6 +58,7 @@ static bool contains(const char *line, size_t n, const char *needle) {
 static bool noise_frame(const char *line, size_t n) {
     static const char *const noise[] = {
         "[C]: in ?",
+        "(...tail calls...)",
         "[C]: in function 'error'",
         "lua/repl.lua:",
         "lua/init.lua:",
@@ -119,15 +120,15 @@ static int msghandler(lua_State *L) {
 }
 
 int repl_docall(lua_State *L, int nargs) {
-    repl *r = repl_get(L);
-    bool was = r->foreground;
-    r->foreground = true;
+    repl *r = repl_get(L); /* NULL in a bare state (tests) */
+    bool was = r && r->foreground;
+    if (r) r->foreground = true;
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, msghandler);
     lua_insert(L, base);
     int status = lua_pcall(L, nargs, LUA_MULTRET, base);
     lua_remove(L, base);
-    r->foreground = was;
+    if (r) r->foreground = was;
     /* a Ctrl-C that came after the last check belongs to this command, not the prompt */
     repl_interrupt_take();
     return status;
@@ -221,10 +222,14 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     double t0 = repl_now();
     int status = repl_docall(L, 0);
     double dt = repl_now() - t0;
-    if (status == LUA_OK)
+    if (status == LUA_OK) {
         print_results(L, top + 1);
-    else
+    } else {
+        /* the terminal echoed ^C without a newline */
+        const char *msg = lua_tostring(L, -1);
+        if (msg && strstr(msg, "interrupted!") && isatty(STDIN_FILENO)) fputc('\n', stderr);
         repl_report(L);
+    }
     lua_settop(L, top);
     if (timing_on(L)) {
         printf(dt < 1 ? "(%.3f ms)\n" : "(%.3f s)\n", dt < 1 ? dt * 1e3 : dt);

@@ -127,12 +127,18 @@ static void clear_line(loop *lp) {
     free(lp->pending);
     lp->pending = NULL;
     if (lp->r->rl_active) {
+        /* ^C after the typed text; then the handler goes, and with it the "\r"
+         * readline writes when it turns bracketed paste off, now harmless */
+        rl_point = rl_end;
+        rl_redisplay();
+        fputs("^C\n", rl_outstream);
+        fflush(rl_outstream);
         rl_replace_line("", 0);
-        rl_point = rl_end = 0;
         prompt_remove(lp);
+    } else {
+        fputs("^C\n", stdout);
+        fflush(stdout);
     }
-    fputs("^C\n", stdout);
-    fflush(stdout);
 }
 
 static bool quit_requested(lua_State *L) {

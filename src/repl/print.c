@@ -14,8 +14,8 @@
 #define MAX_ITEMS    40   /* entries shown per table before "... (N more)" */
 #define MAX_SORT     2000 /* hash keys sorted; beyond that they are only counted */
 #define MAX_STRING   300  /* bytes of a nested string shown */
-#define LINE_WIDTH 78
-#define PACK_WIDTH 16 /* items up to this long are packed several a line */
+#define LINE_WIDTH   78
+#define PACK_WIDTH   16 /* items up to this long are packed several a line */
 #define PRINTERS_KEY "nnlab.printers"
 
 /* stack slot of the table of tables on the current path (cycle detection) */
@@ -192,6 +192,10 @@ static void join_packed(lua_State *L, int n, int indent) {
 /* Joins the n item strings on top of the stack into one table constructor: on one
  * line when it fits, packed lines when the items are short, else one a line. */
 static void join_items(lua_State *L, int n, int indent) {
+    if (n == 0) {
+        lua_pushliteral(L, "{}");
+        return;
+    }
     size_t total = 0;
     bool multiline = false;
     for (int i = n; i >= 1; i--) {

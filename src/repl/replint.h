@@ -15,8 +15,7 @@ typedef struct repl_hook {
     void *ud;
 } repl_hook;
 
-/* One per Lua state, a userdata in the registry; every thread finds it through
- * lua_getextraspace (Lua copies the main thread's extra space into new threads). */
+/* One per Lua state, a userdata in the registry (repl_get finds it). */
 typedef struct repl {
     lua_State *main;
     repl_hook *hooks;
@@ -32,7 +31,8 @@ typedef struct repl {
     char *history_path; /* NULL: history in memory only */
 } repl;
 
-/* The record of L's state; never NULL for states made by repl_newstate. */
+/* The record of L's state (L may be any of its threads); NULL for states not made
+ * by repl_newstate, until a hook is added to them. */
 repl *repl_get(lua_State *L);
 
 /* Monotonic time in seconds. */

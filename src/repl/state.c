@@ -11,7 +11,8 @@
 #include "bind.h"
 #include "replint.h"
 
-#define REPL_KEY "nnlab.repl"
+/* registry key of the record; not "nnlab.<type>", which names userdata types */
+#define REPL_KEY "nnlab_repl_record"
 
 double repl_now(void) {
     struct timespec ts;
@@ -19,12 +20,18 @@ double repl_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Looked up in the registry rather than kept in lua_getextraspace: Lua leaves the
+ * main thread's extra space uninitialised, so a state made elsewhere (a test's)
+ * could not be told apart. */
 repl *repl_get(lua_State *L) {
-    return *(repl **)lua_getextraspace(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, REPL_KEY);
+    repl *r = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return r;
 }
 
 static int repl_gc(lua_State *L) {
-    repl *r = luaL_checkudata(L, 1, REPL_KEY);
+    repl *r = lua_touserdata(L, 1);
     free(r->hooks);
     free(r->history_path);
     r->hooks = NULL;
@@ -33,22 +40,24 @@ static int repl_gc(lua_State *L) {
 }
 
 /* Creates the record as a userdata anchored in the registry, so it lives exactly as
- * long as the state, and points the main thread's extra space at it. */
+ * long as the state. */
 static repl *repl_record_new(lua_State *L) {
     repl *r = lua_newuserdatauv(L, sizeof *r, 0);
     memset(r, 0, sizeof *r);
-    r->main = L;
-    luaL_newmetatable(L, REPL_KEY);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+    r->main = lua_tothread(L, -1);
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
     lua_pushcfunction(L, repl_gc);
     lua_setfield(L, -2, "__gc");
     lua_setmetatable(L, -2);
     lua_setfield(L, LUA_REGISTRYINDEX, REPL_KEY);
-    *(repl **)lua_getextraspace(L) = r;
     return r;
 }
 
 void repl_hook_add(lua_State *L, repl_hook_fn fn, void *ud) {
     repl *r = repl_get(L);
+    if (!r) r = repl_record_new(L); /* a state not made by repl_newstate (a test's) */
     if (r->nhooks == r->caphooks) {
         int cap = r->caphooks ? 2 * r->caphooks : 8;
         repl_hook *h = realloc(r->hooks, (size_t)cap * sizeof *h);

@@ -1,0 +1,327 @@
+/* test_e2e.c: the nnlab binary driven through a pseudo-terminal as a person types:
+ * expressions print, a function typed over several lines works, an error leaves
+ * the prompt alive, history survives a restart, a background job prints above a
+ * half-typed line without breaking it, Ctrl-C stops an endless loop, Ctrl-D leaves,
+ * --safe refuses os.execute, piped standard input runs as a script. Every wait is
+ * for output (with a generous deadline for loaded CI machines), never a fixed sleep;
+ * the test needs no standard input of its own. */
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEADLINE_S 30.0 /* per expected output; CI machines can be slow */
+#define OUT_MAX    (1 << 20)
+
+typedef struct term {
+    pid_t pid;
+    int fd;
+    char *out; /* everything the program wrote, NUL-terminated */
+    size_t len;
+    size_t mark; /* expect() searches from here */
+} term;
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Starts nnlab with args on a new 100x30 terminal, history in state_dir. */
+static void start(term *t, const char *state_dir, const char *const *args) {
+    struct winsize ws = {.ws_row = 30, .ws_col = 100};
+    memset(t, 0, sizeof *t);
+    t->out = calloc(OUT_MAX + 1, 1);
+    assert_non_null(t->out);
+    t->pid = forkpty(&t->fd, NULL, NULL, &ws);
+    assert_true(t->pid >= 0);
+    if (t->pid == 0) {
+        const char *argv[16] = {NNLAB_EXE};
+        for (int i = 0; args && args[i] && i < 14; i++) argv[i + 1] = args[i];
+        setenv("XDG_STATE_HOME", state_dir, 1);
+        setenv("TERM", "xterm", 1);
+        setenv("NO_COLOR", "1", 1);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        unsetenv("DISPLAY");
+        execv(NNLAB_EXE, (char *const *)argv);
+        _exit(127);
+    }
+}
+
+/* Reads what is there, waiting at most ms; false at end of output. */
+static bool pump(term *t, int ms) {
+    struct pollfd p = {.fd = t->fd, .events = POLLIN};
+    if (poll(&p, 1, ms) <= 0) return true;
+    ssize_t n = read(t->fd, t->out + t->len, OUT_MAX - t->len);
+    if (n <= 0) return false; /* EIO once the child has gone */
+    t->len += (size_t)n;
+    t->out[t->len] = '\0';
+    return true;
+}
+
+/* Waits until needle appears after the mark; moves the mark past it. */
+static void expect(term *t, const char *needle) {
+    double end = now() + DEADLINE_S;
+    for (;;) {
+        char *hit = strstr(t->out + t->mark, needle);
+        if (hit) {
+            t->mark = (size_t)(hit - t->out) + strlen(needle);
+            return;
+        }
+        if (now() > end || !pump(t, 100))
+            fail_msg("did not see \"%s\"; the terminal showed after the mark:\n%s", needle,
+                     t->out + t->mark);
+    }
+}
+
+static void type(term *t, const char *keys) {
+    size_t n = strlen(keys);
+    assert_int_equal(write(t->fd, keys, n), (ssize_t)n);
+}
+
+/* Waits for the program to end and returns its exit status. */
+static int finish(term *t) {
+    double end = now() + DEADLINE_S;
+    int status = 0;
+    while (waitpid(t->pid, &status, WNOHANG) == 0) {
+        if (now() > end) {
+            kill(t->pid, SIGKILL);
+            waitpid(t->pid, &status, 0);
+            fail_msg("nnlab did not exit; it showed:\n%s", t->out + t->mark);
+        }
+        pump(t, 50);
+    }
+    close(t->fd);
+    free(t->out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static char state_dir[] = "/tmp/nnlab_e2e_XXXXXX";
+
+static int make_state_dir(void **unused) {
+    (void)unused;
+    return mkdtemp(state_dir) ? 0 : -1;
+}
+
+static int remove_state_dir(void **unused) {
+    (void)unused;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", state_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_e2e_expression_prints(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "6 * 7\r");
+    expect(&t, "42");
+    type(&t, "{1, 'two', x = 3}\r");
+    expect(&t, "{1, \"two\", x = 3}");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_multiline_function(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "function sq(x)\r");
+    expect(&t, "..> ");
+    type(&t, "return x * x\r");
+    expect(&t, "..> ");
+    type(&t, "end\r");
+    expect(&t, "nn> ");
+    type(&t, "sq(12)\r");
+    expect(&t, "144");
+    expect(&t, "nn> "); /* keys typed while a command runs are read in cooked mode,
+                           where Ctrl-D would be taken by the terminal */
+    type(&t, "\x04");   /* Ctrl-D on an empty line leaves */
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_error_leaves_repl_alive(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "kept = 'still here'\r");
+    type(&t, "error('kaboom')\r");
+    expect(&t, "stdin:1: kaboom");
+    type(&t, "nil + 1\r");
+    expect(&t, "attempt to perform arithmetic on a nil value");
+    type(&t, "x = = 1\r");
+    expect(&t, "unexpected symbol");
+    type(&t, "kept\r");
+    expect(&t, "still here");
+    type(&t, ":nosuch\r");
+    expect(&t, "unknown command ':nosuch'");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_history_persists(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "marker_417 = 417\r");
+    expect(&t, "nn> ");
+    type(&t, "marker_417 = 417\r"); /* a consecutive duplicate is kept once */
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+
+    char path[256], line[256];
+    snprintf(path, sizeof path, "%s/nnlab/history", state_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int count = 0;
+    while (fgets(line, sizeof line, f)) count += strcmp(line, "marker_417 = 417\n") == 0;
+    fclose(f);
+    assert_int_equal(count, 1);
+
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "\x1b[A\x1b[A"); /* Up twice: past :quit to the marker */
+    expect(&t, "marker_417 = 417");
+    type(&t, "\r");
+    type(&t, "marker_417 + 1\r");
+    expect(&t, "418");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_job_runs_while_typing(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    /* a job printing "tick N" every ~50 ms of its own run time */
+    type(&t, "n, k = 0, 0; job = spawn(function() local t = os.clock() while true do "
+             "n = n + 1; if os.clock() - t > 0.05 then t = os.clock(); k = k + 1; "
+             "print('tick ' .. k) end; coroutine.yield() end end)\r");
+    expect(&t, "tick 1");
+    type(&t, "half_typed");
+    expect(&t, "half_typed");
+    /* two more ticks arrive while the line is half typed; after each the line is
+     * drawn again below it */
+    expect(&t, "tick ");
+    expect(&t, "half_typed");
+    expect(&t, "tick ");
+    expect(&t, "half_typed");
+    type(&t, " = n\r"); /* finishing the line: readline still holds all of it */
+    expect(&t, "nn> ");
+    type(&t, "job:stop(); print('progress', half_typed > 0 and n > half_typed)\r");
+    expect(&t, "progress\ttrue");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_ctrl_c_stops_endless_loop(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "x = 5; print('loop' .. 'ing'); while true do end\r");
+    expect(&t, "looping");
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "x + 1\r");
+    expect(&t, "6");
+    expect(&t, "nn> ");
+    type(&t, "some text\x03"); /* at the prompt Ctrl-C drops the line, nnlab stays */
+    expect(&t, "^C");
+    type(&t, "x * 2\r");
+    expect(&t, "10");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_safe_refuses_os_execute(void **unused) {
+    (void)unused;
+    term t;
+    const char *args[] = {"--safe", "-e", "os.execute('true')", NULL};
+    start(&t, state_dir, args);
+    expect(&t, "attempt to call a nil value (field 'execute')");
+    assert_int_equal(finish(&t), 1);
+
+    const char *interactive[] = {"--safe", NULL};
+    start(&t, state_dir, interactive);
+    expect(&t, "nn> ");
+    type(&t, "print(os.execute, io.popen, os.remove, os.rename, package.loadlib)\r");
+    expect(&t, "nil\tnil\tnil\tnil\tnil");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* Runs nnlab with input as its standard input (a pipe, not a terminal); returns
+ * its exit status and its output in out. */
+static int run_piped(const char *input, char *out, size_t n) {
+    int in[2], res[2];
+    assert_int_equal(pipe(in), 0);
+    assert_int_equal(pipe(res), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(res[1], 1);
+        dup2(res[1], 2);
+        close(in[1]);
+        close(res[0]);
+        execl(NNLAB_EXE, NNLAB_EXE, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(res[1]);
+    assert_int_equal(write(in[1], input, strlen(input)), (ssize_t)strlen(input));
+    close(in[1]);
+    size_t len = 0;
+    ssize_t got;
+    while (len + 1 < n && (got = read(res[0], out + len, n - 1 - len)) > 0) len += (size_t)got;
+    out[len] = '\0';
+    close(res[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_e2e_piped_stdin_is_a_script(void **unused) {
+    (void)unused;
+    char out[4096];
+    assert_int_equal(run_piped("print('from pipe', repl.interactive)\n", out, sizeof out), 0);
+    assert_non_null(strstr(out, "from pipe\tfalse"));
+    assert_int_equal(run_piped("error('piped failure')\n", out, sizeof out), 1);
+    assert_non_null(strstr(out, "piped failure"));
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_e2e_expression_prints),
+        cmocka_unit_test(test_e2e_multiline_function),
+        cmocka_unit_test(test_e2e_error_leaves_repl_alive),
+        cmocka_unit_test(test_e2e_history_persists),
+        cmocka_unit_test(test_e2e_job_runs_while_typing),
+        cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
+        cmocka_unit_test(test_e2e_safe_refuses_os_execute),
+        cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
+    };
+    return cmocka_run_group_tests(tests, make_state_dir, remove_state_dir);
+}

@@ -1,0 +1,137 @@
+/* test_eval.c: evaluation pieces of the prompt (src/repl/eval.c): the detector of
+ * incomplete input that decides between running a chunk and asking for another
+ * line, and calls that report errors with a traceback trimmed to the user's code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <string.h>
+
+#include "repl.h"
+
+static int setup(void **state) {
+    lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
+    *state = L;
+    return 0;
+}
+
+static int teardown(void **state) {
+    lua_close(*state);
+    return 0;
+}
+
+static void test_incomplete_open_constructs_ask_for_more(void **state) {
+    lua_State *L = *state;
+    const char *open[] = {
+        "function f(x)",
+        "function f(x)\n  return x * 2",
+        "t = {",
+        "t = {1, 2,\n 3",
+        "s = \"abc",
+        "s = [[long\nstring",
+        "for i = 1, 10 do",
+        "if x then print(x) else",
+        "x = 1 +",
+        "print(",
+        "local t = {a = {b = {",
+        "repeat x = x + 1",
+        "while true do",
+        "--[[ an open\ncomment",
+    };
+    for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+        if (!repl_incomplete(L, open[i])) fail_msg("should be incomplete: %s", open[i]);
+    }
+    assert_int_equal(lua_gettop(L), 0);
+}
+
+static void test_incomplete_rejects_finished_and_broken_input(void **state) {
+    lua_State *L = *state;
+    const char *done[] = {
+        "1 + 2",
+        "function f(x)\n  return x * 2\nend",
+        "t = {1, 2, 3}",
+        "x = = 1", /* a syntax error that more lines can't fix */
+        "end",     /* likewise */
+        "print('a' 'b')",
+        "s = \"abc\"",
+        "",
+        "f(21)",
+        "for i = 1, 2 do end",
+        "x = 1 + )",
+    };
+    for (size_t i = 0; i < sizeof done / sizeof done[0]; i++) {
+        if (repl_incomplete(L, done[i])) fail_msg("should be complete: %s", done[i]);
+    }
+    assert_int_equal(lua_gettop(L), 0);
+}
+
+/* Runs code under repl_docall; returns its error message (or NULL). */
+static const char *run(lua_State *L, const char *code) {
+    static char msg[2048];
+    if (luaL_loadbuffer(L, code, strlen(code), "=stdin") != LUA_OK) return "syntax";
+    if (repl_docall(L, 0) == LUA_OK) {
+        lua_settop(L, 0);
+        return NULL;
+    }
+    snprintf(msg, sizeof msg, "%s", lua_tostring(L, -1));
+    lua_settop(L, 0);
+    return msg;
+}
+
+static void test_docall_error_at_top_level_has_no_traceback(void **state) {
+    const char *msg = run(*state, "error('boom')");
+    assert_non_null(msg);
+    assert_string_equal(msg, "stdin:1: boom");
+}
+
+static void test_docall_traceback_shows_user_frames_only(void **state) {
+    const char *msg = run(*state, "local function inner() local x = nil; return x.y end\n"
+                                  "local function outer() return inner() + 1 end\n"
+                                  "outer()");
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "stdin:1: attempt to index a nil value (local 'x')"));
+    assert_non_null(strstr(msg, "stack traceback:"));
+    assert_non_null(strstr(msg, "in upvalue 'inner'"));
+    assert_non_null(strstr(msg, "in local 'outer'"));
+    assert_null(strstr(msg, "[C]: in ?"));
+}
+
+static void test_docall_error_objects_that_are_not_strings(void **state) {
+    const char *msg = run(*state, "error(setmetatable({}, {__tostring = function() "
+                                  "return 'custom error' end}))");
+    assert_non_null(msg);
+    assert_string_equal(msg, "custom error");
+    msg = run(*state, "error({code = 1})");
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "(error object is a table value)"));
+}
+
+static void test_docall_success_returns_values(void **state) {
+    lua_State *L = *state;
+    luaL_loadstring(L, "return 1, 2, 3");
+    assert_int_equal(repl_docall(L, 0), LUA_OK);
+    assert_int_equal(lua_gettop(L), 3);
+    assert_int_equal(lua_tointeger(L, 3), 3);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_incomplete_open_constructs_ask_for_more, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_incomplete_rejects_finished_and_broken_input, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_error_at_top_level_has_no_traceback, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_traceback_shows_user_frames_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_error_objects_that_are_not_strings, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_success_returns_values, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

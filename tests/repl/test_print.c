@@ -1,0 +1,137 @@
+/* test_print.c: the prompt's pretty printer (src/repl/print.c): scalars, nested
+ * tables on one line or many, depth and width limits, cycles, printers registered
+ * by type name, failing __tostring, and a large tensor abbreviated NumPy-style
+ * (through the "nn.core" binding's __tostring). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <string.h>
+
+#include "bind.h"
+#include "repl.h"
+
+static int setup(void **state) {
+    lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
+    bind_open_all(L);
+    *state = L;
+    return 0;
+}
+
+static int teardown(void **state) {
+    lua_close(*state);
+    return 0;
+}
+
+/* Evaluates expr and returns the printer's text for its value. */
+static const char *show(lua_State *L, const char *expr, bool raw) {
+    static char out[16384];
+    lua_settop(L, 0);
+    lua_pushfstring(L, "return %s", expr);
+    if (luaL_dostring(L, lua_tostring(L, -1)) != LUA_OK)
+        fail_msg("%s: %s", expr, lua_tostring(L, -1));
+    repl_pushrepr(L, -1, raw);
+    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
+    lua_settop(L, 0);
+    return out;
+}
+
+static void test_print_scalars(void **state) {
+    lua_State *L = *state;
+    assert_string_equal(show(L, "42", false), "42");
+    assert_string_equal(show(L, "0.5", false), "0.5");
+    assert_string_equal(show(L, "nil", false), "nil");
+    assert_string_equal(show(L, "true", false), "true");
+    assert_string_equal(show(L, "'a\\nb'", true), "a\nb");             /* at the prompt: as is */
+    assert_string_equal(show(L, "'a\\nb\"'", false), "\"a\\nb\\\"\""); /* quoted, escaped */
+}
+
+static void test_print_nested_tables(void **state) {
+    lua_State *L = *state;
+    assert_string_equal(show(L, "{1, 2, {3, 4}, name = 'x', [10] = true, ['a b'] = 1}", true),
+                        "{1, 2, {3, 4}, [10] = true, [\"a b\"] = 1, name = \"x\"}");
+    assert_string_equal(show(L, "{}", true), "{}");
+    /* too long for a line: one entry a line, nested ones indented */
+    const char *s = show(L, "{alpha = {1, 2, 3}, beta = string.rep('x', 70)}", true);
+    assert_string_equal(s, "{\n  alpha = {1, 2, 3},\n  beta = \""
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\n}");
+    /* depth limit */
+    assert_string_equal(show(L, "{{{{{{1}}}}}}", true), "{{{{{...}}}}}");
+}
+
+static void test_print_width_limit_counts_the_rest(void **state) {
+    lua_State *L = *state;
+    const char *s = show(L,
+                         "(function() local t = {} for i = 1, 1000 do t[i] = i end "
+                         "t.x = 1 return t end)()",
+                         true);
+    assert_non_null(strstr(s, "... (961 more)"));
+    assert_null(strstr(s, "41,"));
+    assert_true(strlen(s) < 400);
+}
+
+static void test_print_cycles_are_shown_not_followed(void **state) {
+    lua_State *L = *state;
+    const char *s = show(L, "(function() local t = {name = 'me'} t.self = t return t end)()", true);
+    assert_non_null(strstr(s, "self = <cycle: table: 0x"));
+    assert_non_null(strstr(s, "name = \"me\""));
+    /* the same table twice, not on a cycle, prints twice */
+    s = show(L, "(function() local a = {1} return {a, a} end)()", true);
+    assert_string_equal(s, "{{1}, {1}}");
+}
+
+static int point_printer(lua_State *L) {
+    lua_getfield(L, 1, "x");
+    lua_pushfstring(L, "point(%d)", (int)lua_tointeger(L, -1));
+    return 1;
+}
+
+static void test_print_registered_printer_and_tostring(void **state) {
+    lua_State *L = *state;
+    /* repl.printer stores printers here by type name (see print.c) */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, "nnlab.printers");
+    lua_pushcfunction(L, point_printer);
+    lua_setfield(L, -2, "test.point");
+    lua_pop(L, 1);
+    assert_string_equal(show(L, "{setmetatable({x = 7}, {__name = 'test.point'})}", true),
+                        "{point(7)}");
+    assert_string_equal(
+        show(L, "setmetatable({}, {__tostring = function() return 'custom' end})", true), "custom");
+    const char *s =
+        show(L, "setmetatable({}, {__tostring = function() error('bad tostring') end})", true);
+    assert_non_null(strstr(s, "bad tostring"));
+    assert_int_equal(s[0], '<');
+}
+
+static void test_print_large_tensor_is_abbreviated(void **state) {
+    lua_State *L = *state;
+    const char *s = show(L, "require('nn.core').zeros{100, 100}", true);
+    assert_non_null(strstr(s, "[100,100]"));
+    assert_non_null(strstr(s, "..."));
+    int lines = 1;
+    for (const char *p = s; *p; p++) lines += *p == '\n';
+    assert_true(lines < 15);
+    /* inside a table the tensor's lines are indented under its key */
+    s = show(L, "{w = require('nn.core').zeros{2, 2}, b = 1}", true);
+    assert_non_null(strstr(s, "w = tensor [2,2]"));
+    assert_non_null(strstr(s, "\n   [0. 0.]]"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_print_scalars, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_nested_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_width_limit_counts_the_rest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_cycles_are_shown_not_followed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_registered_printer_and_tostring, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_print_large_tensor_is_abbreviated, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
