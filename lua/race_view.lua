@@ -22,7 +22,7 @@ local GRID3D = 48       -- the 3-D view's grid
 local STEP_GRID = 40    -- the step view's grid
 local LOG_SPAN = 1e4    -- shifted values span this many times their smallest: log colours
 local ARROW_HEAD = 0.18 -- barb length as a fraction of the arrow
-local MIN_MOVE = 1 / 1000 -- path points closer than this fraction of the view are not drawn
+local MIN_MOVE = 1 / 600 -- path points closer than this fraction of the view are not drawn
 local KEY_RIGHT, KEY_LEFT = "key1073741903", "key1073741904" -- SDL arrow keycodes
 
 -- ---- what is drawn ------------------------------------------------------------------
@@ -87,10 +87,11 @@ end
 function View:draw_paths()
     local r = self.race
     local full = self.dirty or not self.drawn or r.shown < self.drawn_k
-    local main, loss = self.main, self.loss
+    local main, loss, surf = self.main, self.loss, self.surf
     if full then
         main:clear()
         loss:clear()
+        surf:clear()
         local s = r.surface
         if #s.minima > 0 then
             local xs, ys, cl = {}, {}, {}
@@ -117,7 +118,10 @@ function View:draw_paths()
                 end
             end
             self.kept[i] = {kx, ky}
-            if #px > 0 or full then main:add(racer.label, px, py) end
+            if #px > 0 or full then
+                main:add(racer.label, px, py)
+                surf:add(racer.label, px, py)
+            end
             local xs, ys = {}, {}
             for t = from, j do
                 local v = self:loss_value(racer, t)
@@ -310,18 +314,19 @@ function view.new(r, opts)
     local s = r.surface
     local box = s.box
     local values, shift = field_values(r, box, GRID)
-    local title = r.title or ("%s: %s"):format(s.builtin and s.name or "f", s.formula)
+    local title = r.title or (#s.formula <= 40 and ("%s: %s"):format(s.builtin and s.name or "f",
+        s.formula) or s.builtin and s.name or s.formula:sub(1, 37) .. "...")
     local main = plot.field{show = false, title = title,
         values = values, xmin = box[1], xmax = box[2], ymin = box[3], ymax = box[4]}
     main:range("x", box[1], box[2]):range("y", box[3], box[4])
-    main:levels(10)
+    main:levels(8)
     local loss = plot.lines{show = false, title = shift and "f - min (log)" or "f", xlabel = "step",
         ylog = shift ~= nil}
     local stepv = plot.field{show = false, title = "step view"}
     local bars = plot.bars{show = false, title = "effective learning rate"}
     local tbl = plot.text{show = false, text = ""}
     local v3 = field_values(r, box, GRID3D)
-    local surf = plot.surface{show = false, title = "surface (drag to turn)", values = v3,
+    local surf = plot.surface{show = false, title = "3-D (drag to turn)", values = v3,
         xmin = box[1], xmax = box[2], ymin = box[3], ymax = box[4], yaw = 35, pitch = 35}
     local w = plot.window{main, loss, tbl, stepv, bars, surf, cols = 3,
         title = "race: " .. (s.builtin and s.name or s.formula),

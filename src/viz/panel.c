@@ -166,7 +166,9 @@ static viz_series *find_series(viz_panel *p, const char *name) {
 }
 
 int viz_series_add(viz_panel *p, const char *name, const float *x, const float *y, size_t n) {
-    int rc = want(p, "series", p->kind == VIZ_LINES || p->kind == VIZ_FIELD);
+    int rc = want(p, "series",
+                  p->kind == VIZ_LINES || p->kind == VIZ_FIELD ||
+                      p->kind == VIZ_SURFACE); /* surface: paths on it */
     if (rc) return rc;
     if (!name || !*name) name = "data";
     if (!y && n) return panel_fail(p, VIZ_EINVAL, "series %s: no y values", name);

@@ -99,5 +99,7 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
             if (j + 2 == ny) cv_line(cv, a3[0], a3[1], a2[0], a2[1], t->thin, col, 1);
         }
     }
+    surface_proj pr = {yaw, pitch, lo, hi, s, ox, oy};
+    surface_paths_draw(cv, t, p, &pr); /* trajectories over the facets */
     free(P), free(F);
 }

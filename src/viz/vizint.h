@@ -233,6 +233,15 @@ void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
 void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+/* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
+typedef struct {
+    double yaw, pitch; /* radians */
+    double lo, hi;     /* the grid's value range, drawn as heights 0..1 */
+    double s, ox, oy;  /* pixels per unit and the screen origin */
+} surface_proj;
+/* The panel's series as paths lying on its surface, with heads (surface_paths.c). */
+void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
+                        const surface_proj *pr);
 /* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
