@@ -26,10 +26,10 @@ local SETTINGS = {
   features = { { "x1", "x2" }, "model" }, optimizer = { "sgd", "model" }, init = { "xavier_uniform", "model" },
   lr = { 0.03, "live" }, l1 = { 0, "live" }, l2 = { 0, "live" },
   batch = { 10, "run" }, epochs = { false, "run" },
-  grid = { 100, "view" }, discretize = { false, "view" }, fps = { 15, "view" },
+  grid = { 100, "view" }, discretize = { false, "view" }, fps = { 15, "view" }, speed = { 20, "view" },
 }
 local ORDER = { "data", "n", "noise", "classes", "test", "seed", "hidden", "activation", "features",
-  "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps" }
+  "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps", "speed" }
 
 local Playground = {}
 
@@ -53,6 +53,8 @@ local function check_setting(name, v)
     error(("playground: lr must be > 0, got %s"):format(tostring(v)), 3)
   elseif (name == "n" or name == "batch" or name == "grid") and (math.type(v) ~= "integer" or v < 2) then
     error(("playground: %s must be an integer of at least 2, got %s"):format(name, tostring(v)), 3)
+  elseif name == "speed" and not (v >= 0) then
+    error(("playground: speed is epochs a second (0: as fast as it can), got %s"):format(tostring(v)), 3)
   elseif name == "test" and not (v > 0 and v < 1) then
     error(("playground: test is the fraction of points held out, between 0 and 1, got %s"):format(tostring(v)), 3)
   end
@@ -116,10 +118,13 @@ local function make_model(pg)
   pg.opt = optim_core.new(s.optimizer, pg.model, { lr = s.lr })
 end
 
+-- At the prompt it trains until stopped: runs of 1000 epochs, each continuing the
+-- last (a run keeps a record per epoch, so one endless run would grow without bound).
+local CHUNK_EPOCHS = 1000
 local function epochs_of(pg)
   local e = pg._s.epochs
   if e then return e end
-  return interactive() and 1000000000 or 200 -- at the prompt it trains until stopped
+  return interactive() and CHUNK_EPOCHS or 200
 end
 
 local function make_run(pg)
@@ -224,17 +229,45 @@ function Playground:stop()
   return self
 end
 
+-- One slice of training. At the prompt with speed > 0, as many steps as make
+-- `speed` epochs a second (a tiny net would otherwise learn faster than the eye can
+-- follow); otherwise for slice_ms of work.
+local function train_slice(pg, slice_ms)
+  local speed = pg._s.speed
+  if not interactive() or speed == 0 then return pg.raw_run:run_for(slice_ms) end
+  local spe = pg.raw_run:status().steps_per_epoch
+  local t = now()
+  -- steps owed since the last slice; a backlog of at most a tenth of a second
+  pg._credit = math.min(pg._credit + (t - pg._last_t) * speed * spe, speed * spe * 0.1 + 1)
+  pg._last_t = t
+  local n = math.floor(pg._credit)
+  pg._credit = pg._credit - n
+  local state = pg.raw_run:status().state
+  for _ = 1, n do
+    state = pg.raw_run:run_for(1e-6) -- any positive budget ends the slice after one step
+    if state ~= "running" then break end
+  end
+  return state
+end
+
 -- The training job: slices of training, views redrawn at a bounded rate (the
 -- decision view at fps, the network at half of it, the loss at 10 Hz), until the
 -- run ends or the window closes.
 local function start_job(pg)
   local last = { decision = -math.huge, network = -math.huge, loss = -math.huge }
   local slice_ms = 8
+  pg._last_t = now()
   return spawn(function()
     while true do
       local w = pg.window
       if interactive() and not w:is_open() then return end
-      local state = pg.raw_run:run_for(slice_ms)
+      local state = train_slice(pg, slice_ms)
+      if state == "done" and interactive() and not pg._s.epochs then
+        -- the chunk of epochs is done: the same net goes on in a new run
+        make_run(pg)
+        pg.views.loss:follow(pg.raw_run, true)
+        state = "running"
+      end
       local t = now()
       local fps = pg._s.fps
       local v = pg.views
@@ -279,7 +312,7 @@ local function make(opts)
   local pg = setmetatable({ _s = s, nclasses = false, train_set = false, test_set = false,
     train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
     raw_run = false, run = false, views = false, window = false, job = false, box = false,
-    click_class = 1 }, Playground)
+    click_class = 1, _credit = 0, _last_t = 0 }, Playground)
   rebuild(pg, LEVEL.data)
   pg.run = setmetatable({ pg = pg }, Run)
   local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }

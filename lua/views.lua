@@ -85,12 +85,11 @@ end
 
 -- The n x n points of the box as an [n*n, 2] tensor, row j (from ymin up) after row
 -- j-1, as the viz lays out a field; mapped through the features when flags is set.
--- Cached: a refresh at 20 Hz must not rebuild 40 000 points each time.
-local grid_cache = setmetatable({}, { __mode = "v" })
-local function grid_inputs(box, n, flags)
+-- Each view keeps its last grid (cache = the view): a refresh at 20 Hz must not
+-- rebuild 40 000 points each time.
+local function grid_inputs(box, n, flags, cache)
   local key = ("%g %g %g %g %d %s"):format(box.xmin, box.xmax, box.ymin, box.ymax, n, tostring(flags))
-  local g = grid_cache[key]
-  if g then return g end
+  if cache.grid_key == key then return cache.grid end
   local rows = {}
   for j = 0, n - 1 do
     local y = box.ymin + (box.ymax - box.ymin) * j / (n - 1)
@@ -101,7 +100,7 @@ local function grid_inputs(box, n, flags)
     local d = ndata.from(g, nncore.zeros{ n * n, 1 })
     g = d:features(flags):x()
   end
-  grid_cache[key] = g
+  cache.grid_key, cache.grid = key, g
   return g
 end
 
@@ -172,7 +171,7 @@ end
 --- Recomputes the surface from the model and redraws the points.
 function Decision:refresh()
   local m, n = self.model, self.n
-  local g = grid_inputs(self.box, n, self.flags)
+  local g = grid_inputs(self.box, n, self.flags, self)
   local y = train.predict(m, g)
   local p = self.plot
   if self.classes > 0 then
@@ -412,7 +411,7 @@ function Network:refresh()
   end
   local p = self.plot
   p:network(sizes, weights)
-  local g = grid_inputs(self.box, self.res, self.flags)
+  local g = grid_inputs(self.box, self.res, self.flags, self)
   local maps = {}
   -- Every map on the Playground's scale, −1 to 1: inputs divided by the largest
   -- value they take in the box, class outputs as 2p − 1 (so the colour says which
@@ -428,7 +427,9 @@ function Network:refresh()
       local p = last_activation(self.model) and h or (h.shape[2] == 1 and h:sigmoid() or h:softmax(2))
       append_maps(maps, p * 2 - 1)
     else
-      append_maps(maps, h)
+      -- clamped to [-1, 1] as the Playground does: the viz scales all maps together,
+      -- and one ReLU unit at 8 would wash out every other map
+      append_maps(maps, (h + 1):relu() - (h - 1):relu() - 1)
     end
   end
   p:maps(maps, self.res)

@@ -40,7 +40,9 @@ and the regression sets plane, gauss_sum, sine), n (400 points), noise (0.1), cl
 (2), test (0.5, the fraction held out), seed, hidden ({4, 2}), activation ("tanh"),
 features ({"x1", "x2"}; also "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)"), optimizer
 ("sgd"), init ("xavier_uniform"), lr (0.03), l1 and l2 (0), batch (10), epochs (until
-stopped at the prompt, 200 in scripts), grid (100), discretize (false), fps (15).
+stopped at the prompt, 200 in scripts), grid (100), discretize (false), fps (15, the
+decision view's frames a second), speed (20 epochs a second at the prompt, so that
+you can watch; 0 trains as fast as it can).
 
 Every setting can be changed while it trains: pg.lr = 0.01 and pg.l2 = 0.001 apply at
 the next step; pg.batch starts a new run of the same net; pg.hidden, pg.activation,

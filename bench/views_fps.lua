@@ -1,0 +1,70 @@
+-- views_fps.lua: the cost of watching a net learn (issue 6). Trains the playground
+-- net of the issue (spiral, hidden {8, 8}, tanh, features x1, x2, x1^2, batch 10)
+-- three ways for SECONDS each and prints training steps a second:
+--   1. no views: the run alone, in slices of 8 ms as the playground's job takes them;
+--   2. the playground with its views at their default rates (decision 15 Hz, network
+--      7.5 Hz, loss 10 Hz) and a 200 x 200 decision grid;
+--   3. the same with the decision view uncapped (fps = 1000): the frames a second
+--      the 200 x 200 decision view reaches while the net trains.
+-- The playground is driven as the prompt drives it (job slices, then plot.pump, which
+-- redraws the window when a display is there). Run: nnlab bench/views_fps.lua [SECONDS]
+-- (under xvfb-run for a real window; SDL_VIDEODRIVER=dummy measures offscreen).
+local seconds = tonumber(arg and arg[1]) or 5
+local now = require("repl.core").now
+local train = require "nn.train"
+
+local settings = { data = "spiral", hidden = { 8, 8 }, activation = "tanh", lr = 0.03,
+  features = { "x1", "x2", "x1^2" }, batch = 10, seed = 1, grid = 200, speed = 0 }
+
+local function copy(t, extra)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  for k, v in pairs(extra or {}) do c[k] = v end
+  return c
+end
+
+-- 1. the run alone
+nn.seed(1)
+local pg0 = playground(copy(settings, { epochs = 1, show = false }))
+local r = train.run(pg0.model, pg0.opt, pg0.train_set, pg0.test_set, { loss = "bce", epochs = 1000000, batch = 10 })
+local t0, steps0 = now(), r:status().step
+while now() - t0 < seconds do r:run_for(8) end
+local bare = (r:status().step - steps0) / (now() - t0)
+r:stop()
+
+-- 2 and 3: the playground at the prompt's pace
+local function watched(fps)
+  repl.interactive = true
+  local pg = playground(copy(settings, { fps = fps }))
+  local t1 = now()
+  local s1 = pg.raw_run:status().step
+  local f1 = pg.views.decision.frames
+  local steps_before = 0 -- steps of earlier runs (each chunk of epochs is a new run)
+  local run = pg.raw_run
+  while now() - t1 < seconds do
+    repl._jobs_step(0.02)
+    plot.pump()
+    if pg.raw_run ~= run then
+      steps_before = steps_before + run:status().step
+      run = pg.raw_run
+    end
+  end
+  local dt = now() - t1
+  local steps = steps_before + pg.raw_run:status().step - s1
+  local frames = pg.views.decision.frames - f1
+  pg:stop()
+  pg.window:close()
+  repl.interactive = false
+  return steps / dt, frames / dt
+end
+
+local capped_steps, capped_fps = watched(15)
+local free_steps, free_fps = watched(1000)
+
+print(("playground net (spiral, {8, 8} tanh, x1 x2 x1^2, batch 10), %g s each, display: %s")
+  :format(seconds, tostring(plot.display())))
+print(("  no views:                               %9.0f steps/s"):format(bare))
+print(("  views at default rates (decision 15 Hz): %9.0f steps/s, decision view %.1f frames/s")
+  :format(capped_steps, capped_fps))
+print(("  decision view uncapped (200 x 200):     %9.0f steps/s, decision view %.1f frames/s")
+  :format(free_steps, free_fps))
