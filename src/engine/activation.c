@@ -9,6 +9,28 @@
 #define LECUN_A 1.7159f
 #define LECUN_B (2.0f / 3.0f)
 
+/* tanh as a rational function, Eigen's generic_fast_tanh_float: odd polynomial of
+ * degree 13 over even of degree 6 on x clamped to +-7.9053 (where tanh rounds to
+ * +-1), a few ulp from tanhf and about 5x faster than glibc's (which goes through
+ * expm1f); with no libm call the loops vectorize. Tiny x return x. */
+static inline float fast_tanh(float x) {
+    const float clamp = 7.90531110763549805f;
+    x = x > clamp ? clamp : x < -clamp ? -clamp : x;
+    if (fabsf(x) < 0.0004f) return x;
+    float x2 = x * x;
+    float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+    p = x2 * p + -8.60467152213735e-11f;
+    p = x2 * p + 5.12229709037114e-08f;
+    p = x2 * p + 1.48572235717979e-05f;
+    p = x2 * p + 6.37261928875436e-04f;
+    p = x2 * p + 4.89352455891786e-03f;
+    p = x * p;
+    float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+    q = x2 * q + 2.26843463243900e-03f;
+    q = x2 * q + 4.89352518554385e-03f;
+    return p / q;
+}
+
 static inline float sigm(float x) {
     return 1.0f / (1.0f + expf(-x));
 }
@@ -39,13 +61,13 @@ void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t ro
         for (int64_t i = 0; i < n; i++) y[i] = sigm(a * x[i]);
         break;
     case NN_ACT_BIPOLAR: /* (1-e^-x)/(1+e^-x) = tanh(x/2), the stable way */
-        for (int64_t i = 0; i < n; i++) y[i] = tanhf(0.5f * x[i]);
+        for (int64_t i = 0; i < n; i++) y[i] = fast_tanh(0.5f * x[i]);
         break;
     case NN_ACT_TANH:
-        for (int64_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+        for (int64_t i = 0; i < n; i++) y[i] = fast_tanh(x[i]);
         break;
     case NN_ACT_LECUN_TANH:
-        for (int64_t i = 0; i < n; i++) y[i] = LECUN_A * tanhf(LECUN_B * x[i]);
+        for (int64_t i = 0; i < n; i++) y[i] = LECUN_A * fast_tanh(LECUN_B * x[i]);
         break;
     case NN_ACT_HARD_TANH:
         for (int64_t i = 0; i < n; i++) y[i] = x[i] < -1 ? -1.0f : x[i] > 1 ? 1.0f : x[i];
