@@ -133,6 +133,31 @@ say[[
 Look at the derivatives: the sigmoid's is at most **0.25** (at 0), and both it and
 tanh's go to zero on either side: the unit *saturates*. ReLU's derivative is
 exactly 1 for every positive input.
+
+The engine has every activation of the course as a layer (`nn.sigmoid()`,
+`nn.tanh()`, `nn.lecun_tanh()`, `nn.hard_tanh()`, `nn.relu()`, `nn.leaky_relu()`,
+`nn.prelu()`, `nn.elu()`, `nn.softplus()`, `nn.swish()`, `nn.gelu()`, ...).
+`compare` below plots f on the left and f′ on the right, the derivative taken by
+autograd: mark x with `:requires_grad()`, run the layer, `backward` the sum.
+]]
+
+show[[
+function compare(names, title)
+  local xs = nn.linspace(-4, 4, 161)
+  local f_series, d_series = {}, {}
+  for _, name in ipairs(names) do
+    local x = xs:copy():requires_grad()
+    local y = nn[name]():forward(x)
+    y:sum():backward()            -- d(sum y)/dx_i = f′(x_i): each y_i depends on x_i only
+    f_series[name] = {x = xs, y = y:detach()}
+    d_series[name] = {x = xs, y = x.grad}
+  end
+  local pf = plot.lines{title = "f(x)", xlabel = "x", series = f_series, show = false}
+  local pd = plot.lines{title = "f′(x)", xlabel = "x", series = d_series, show = false}
+  return plot.window{pf, pd, cols = 2, title = title or "activations"}, pf, pd
+end
+squashing = compare({"sigmoid", "tanh", "lecun_tanh", "hard_tanh"}, "squashing functions")
+rectifiers = compare({"relu", "leaky_relu", "elu", "softplus", "swish", "gelu"}, "rectifiers")
 ]]
 
 quiz{
@@ -145,6 +170,73 @@ quiz{
   0.25¹⁰ ≈ 9.5·10⁻⁷, before the weights. That is the *vanishing gradient*: the
   first layers of a deep sigmoid net barely learn. ReLU's f′ = 1 for active units
   does not shrink the gradient, which is one reason it became the default.]],
+}
+
+say[[
+# Vanishing gradients, measured
+
+Below are two nets of 10 layers of width 16, one with sigmoid units and one with
+ReLU, fed the same random batch. After one backward pass we measure the size (the
+norm) of each layer's weight gradient, from the first layer (next to the input)
+to the last. The y axis is logarithmic: each grid line is a factor of 10.
+]]
+
+show[[
+function layer_grad_norms(act)
+  nn.seed(7)
+  local mods = {}
+  for i = 1, 10 do
+    mods[#mods + 1] = nn.linear(16, 16, {init = act == "relu" and "he_normal" or "xavier_normal"})
+    mods[#mods + 1] = nn[act]()
+  end
+  mods[#mods + 1] = nn.linear(16, 1)
+  local net = nn.sequential(mods)
+  local x = nn.randn{64, 16}
+  local loss = net:forward(x):pow(2):mean()
+  loss:backward()
+  local norms = {}
+  for _, layer in ipairs(net:children()) do
+    if layer:info().kind == "linear" and #norms < 10 then
+      local g = layer:param(1).grad
+      norms[#norms + 1] = math.sqrt((g * g):sum():item())
+    end
+  end
+  return norms
+end
+sigmoid_norms, relu_norms = layer_grad_norms("sigmoid"), layer_grad_norms("relu")
+for i = 1, 10 do
+  print(("layer %2d   sigmoid %.2e   relu %.2e"):format(i, sigmoid_norms[i], relu_norms[i]))
+end
+local layers = {}
+for i = 1, 10 do layers[i] = i end
+grad_plot = plot.lines{title = "weight-gradient norm per layer", xlabel = "layer (1 = next to the input)",
+  ylabel = "norm", ylog = true,
+  series = {sigmoid = {x = layers, y = sigmoid_norms}, relu = {x = layers, y = relu_norms}}}
+]]
+
+task{
+  [[How many times smaller is the first layer's gradient than the tenth's in the
+  sigmoid net? Set `shrink` to sigmoid_norms[10] / sigmoid_norms[1], and
+  `shrink_relu` to the same ratio for the ReLU net.]],
+  check = function(env)
+    if type(env.sigmoid_norms) ~= "table" then return false, "run the code above first (:back)" end
+    local want = env.sigmoid_norms[10] / env.sigmoid_norms[1]
+    local want_relu = env.relu_norms[10] / env.relu_norms[1]
+    if type(env.shrink) ~= "number" then return false, "set `shrink` to a number" end
+    if not near(env.shrink, want, 1e-6) then
+      if near(env.shrink, 1 / want, 1e-6) then return false, "`shrink` is upside down: the last layer's norm over the first's" end
+      return false, ("`shrink` is %g; sigmoid_norms[10] / sigmoid_norms[1] is %g"):format(env.shrink, want)
+    end
+    if type(env.shrink_relu) ~= "number" or not near(env.shrink_relu, want_relu, 1e-6) then
+      return false, ("`shrink_relu` should be relu_norms[10] / relu_norms[1] = %g"):format(want_relu)
+    end
+    return true
+  end,
+  hint = "shrink = sigmoid_norms[10] / sigmoid_norms[1]",
+  solution = [[
+shrink = sigmoid_norms[10] / sigmoid_norms[1]
+shrink_relu = relu_norms[10] / relu_norms[1]
+print(("sigmoid: the first layer gets %.0f times less gradient; relu: %.1f times"):format(shrink, shrink_relu))]],
 }
 
 say[[
