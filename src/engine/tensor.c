@@ -80,16 +80,29 @@ nn_tensor *nn_tensor_retain(nn_tensor *t) {
     return t;
 }
 
-void nn_tensor_free(nn_tensor *t) {
+/* Drops one reference; a tensor that reaches zero goes on the to-free list, linked
+ * through its `saved` field (its saved buffer is freed first). */
+static void drop(nn_tensor *t, nn_tensor **list) {
     if (!t || t->in_arena) return;
     if (--t->refcount > 0) return;
-    /* Inputs, base and grad hold references only for heap tensors; recursion depth is
-     * the length of the chain of results no one else holds. */
-    for (int i = 0; i < NN_MAX_INPUTS; i++) nn_tensor_free(t->inputs[i]);
-    nn_tensor_free(t->base);
-    nn_tensor_free(t->grad);
     nn_mfree(t->saved);
-    nn_mfree(t);
+    t->saved = *list;
+    *list = t;
+}
+
+/* Iterative, not recursive: freeing the last result of a long chain (an RNN unrolled
+ * over a thousand steps) frees the whole chain without deep recursion. */
+void nn_tensor_free(nn_tensor *t) {
+    nn_tensor *list = NULL;
+    drop(t, &list);
+    while (list) {
+        nn_tensor *d = list;
+        list = d->saved;
+        for (int i = 0; i < NN_MAX_INPUTS; i++) drop(d->inputs[i], &list);
+        drop(d->base, &list);
+        drop(d->grad, &list);
+        nn_mfree(d);
+    }
 }
 
 int nn_ensure_grad(nn_ctx *ctx, nn_tensor *t) {
