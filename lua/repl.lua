@@ -255,7 +255,7 @@ end
 
 function repl._help(line)
   local name = line:match("^%s*%?%s*(.-)%s*$")
-  help(name ~= "" and name or nil)
+  require("help").help(name ~= "" and name or nil)
 end
 
 repl.command("help", function()

@@ -153,9 +153,16 @@ void repl_report(lua_State *L) {
     lua_pop(L, 1);
 }
 
+int repl_push_module(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    int type = lua_getfield(L, -1, "repl");
+    lua_remove(L, -2);
+    return type;
+}
+
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
     int top = lua_gettop(L) - nargs;
-    lua_getglobal(L, "repl");
+    repl_push_module(L);
     if (lua_type(L, -1) != LUA_TTABLE || lua_getfield(L, -1, name) != LUA_TFUNCTION) {
         lua_settop(L, top);
         return false;
@@ -193,7 +200,7 @@ static void print_results(lua_State *L, int first) {
 
 static bool timing_on(lua_State *L) {
     bool on = false;
-    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+    if (repl_push_module(L) == LUA_TTABLE) {
         lua_getfield(L, -1, "timing");
         on = lua_toboolean(L, -1);
         lua_pop(L, 1);

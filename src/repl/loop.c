@@ -143,7 +143,7 @@ static void clear_line(loop *lp) {
 
 static bool quit_requested(lua_State *L) {
     bool quit = false;
-    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+    if (repl_push_module(L) == LUA_TTABLE) {
         lua_getfield(L, -1, "_quit");
         quit = lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -162,7 +162,7 @@ static bool run_jobs(lua_State *L) {
 }
 
 static void set_interactive(lua_State *L, bool on) {
-    if (lua_getglobal(L, "repl") == LUA_TTABLE) {
+    if (repl_push_module(L) == LUA_TTABLE) {
         lua_pushboolean(L, on);
         lua_setfield(L, -2, "interactive");
     }

@@ -320,16 +320,18 @@ static void repr_table(lua_State *L, int t, int depth, int indent) {
     lua_rawset(L, SEEN);
 }
 
+/* function (builtin), or function (file.lua:12) where it was defined: the address
+ * Lua would print tells a student nothing. */
 static void repr_function(lua_State *L, int idx) {
     lua_Debug ar;
     lua_pushvalue(L, idx);
     lua_getinfo(L, ">S", &ar);
-    const char *addr = luaL_tolstring(L, idx, NULL);
-    if (strcmp(ar.what, "C") == 0)
-        lua_pushfstring(L, "%s (builtin)", addr);
-    else
-        lua_pushfstring(L, "%s (%s:%d)", addr, ar.short_src, ar.linedefined);
-    lua_remove(L, -2);
+    if (strcmp(ar.what, "C") == 0) {
+        lua_pushliteral(L, "function (builtin)");
+    } else {
+        const char *src = strrchr(ar.short_src, '/');
+        lua_pushfstring(L, "function (%s:%d)", src ? src + 1 : ar.short_src, ar.linedefined);
+    }
 }
 
 static void repr(lua_State *L, int idx, int depth, int indent) {

@@ -55,6 +55,9 @@ int repl_loop(lua_State *L);
 /* eval.c: evaluates one complete chunk typed at the prompt (or a `:command` or a
  * `?name`), prints results, sets _, reports errors. */
 void repl_eval_line(lua_State *L, const char *chunk);
+/* Pushes the module "repl" (lua/repl.lua) from package.loaded, so that a user
+ * assigning to the global `repl` can't break the prompt; returns its type. */
+int repl_push_module(lua_State *L);
 /* Calls repl[name](...) from lua/repl.lua with nargs arguments on the stack,
  * reporting errors; returns false on error or when the function is missing. */
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults);
