@@ -98,6 +98,17 @@ the gradient of the cross-entropy with respect to s is simply p − t, which doe
 not vanish when the sigmoid saturates.
 ]]
 
+show[[
+-- The loss for t = 1 as the predicted probability p goes from 0 to 1.
+ps, ce, sq = {}, {}, {}
+for i = 1, 99 do
+  ps[i] = i / 100
+  ce[i], sq[i] = -math.log(ps[i]), (1 - ps[i])^2
+end
+loss_plot = plot.lines{title = "loss for target t = 1", xlabel = "predicted probability p", ylabel = "loss",
+  series = {["cross-entropy −log p"] = {x = ps, y = ce}, ["squared error (1 − p)²"] = {x = ps, y = sq}}}
+]]
+
 task{
   [[Write `bce(p, t)`, the binary cross-entropy of one prediction p (a probability)
   for the target t (0 or 1), with the natural logarithm.]],

@@ -33,6 +33,32 @@ for step = 1, 5 do
 end
 ]]
 
+say[[
+The plot shows the curve, the points visited, and at each one its tangent: the
+straight line whose slope is dL/dw there. Each step follows the tangent downhill.
+]]
+
+show[[
+-- The curve, the visited points and a short piece of the tangent at each.
+function gd_plot(eta, w0, steps, title, show)
+  local cx, cy = {}, {}
+  for i = 0, 120 do cx[#cx + 1] = -2 + 8 * i / 120; cy[#cy + 1] = L(cx[#cx]) end
+  local px, py, tx, ty = {}, {}, {}, {}
+  local w = w0
+  for k = 0, steps do
+    px[#px + 1], py[#py + 1] = w, L(w)
+    local s = dL(w)
+    for _, d in ipairs{-0.6, 0.6} do tx[#tx + 1], ty[#ty + 1] = w + d, L(w) + s * d end
+    tx[#tx + 1], ty[#ty + 1] = 0 / 0, 0 / 0   -- NaN: a gap between tangents
+    w = w - eta * s
+  end
+  return plot.lines{title = title or ("gradient descent, η = " .. eta), xlabel = "w", ylabel = "L(w)",
+    ylim = {0, 20}, show = show, series = {["L(w)"] = {x = cx, y = cy}, steps = {x = px, y = py},
+    tangents = {x = tx, y = ty}}}
+end
+gd_view = gd_plot(0.25, -1, 5)
+]]
+
 task{
   [[Write `gd(grad, w0, eta, steps)`: gradient descent from w0 for `steps` steps,
   where grad(w) gives dL/dw. Return a table of the visited points, starting with
@@ -85,6 +111,12 @@ for _, eta in ipairs{0.01, 0.3, 0.9, 1.1} do
 end
 local far = gd(dL, -1, 1.1, 4000)
 print(("η = 1.1 after 4000 steps: w = %s"):format(tostring(far[#far])))
+rates_views = {}
+for _, eta in ipairs{0.01, 0.3, 0.9, 1.1} do
+  rates_views[#rates_views + 1] = gd_plot(eta, -1, 8, ("η = %g"):format(eta), false)
+end
+rates_window = plot.window{rates_views[1], rates_views[2], rates_views[3], rates_views[4], cols = 4,
+  title = "too small, right, too large, diverging"}
 ]]
 
 task{
@@ -182,6 +214,15 @@ for _, run in ipairs{ {"batch (256)", 256}, {"mini-batch (32)", 32}, {"stochasti
     :format(run[1], curve[1], curve[5], curve[20], w, b))
 end
 ]=]
+
+show[[
+local epochs = {}
+for e = 1, 20 do epochs[e] = e end
+local series = {}
+for name, c in pairs(curves) do series[name] = {x = epochs, y = c} end
+batch_plot = plot.lines{title = "loss on all the data after each epoch", xlabel = "epoch", ylabel = "MSE",
+  ylog = true, series = series}
+]]
 
 say[[
 With the same η, batch GD has taken only 20 steps in 20 epochs and is still far
