@@ -621,6 +621,21 @@ static int shape_call(lua_State *L) {
     return 1;
 }
 
+/* "{3, 2}", as the table would be written */
+static int shape_tostring(lua_State *L) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addchar(&b, '{');
+    for (lua_Integer i = 1, n = luaL_len(L, 1); i <= n; i++) {
+        lua_geti(L, 1, i);
+        if (i > 1) luaL_addstring(&b, ", ");
+        luaL_addvalue(&b);
+    }
+    luaL_addchar(&b, '}');
+    luaL_pushresult(&b);
+    return 1;
+}
+
 static void push_shape(lua_State *L, const nn_tensor *t) {
     lua_createtable(L, t->ndim, 0);
     for (int k = 0; k < t->ndim; k++) {
@@ -630,6 +645,8 @@ static void push_shape(lua_State *L, const nn_tensor *t) {
     if (luaL_newmetatable(L, "nnlab.shape_mt")) {
         lua_pushcfunction(L, shape_call);
         lua_setfield(L, -2, "__call");
+        lua_pushcfunction(L, shape_tostring);
+        lua_setfield(L, -2, "__tostring");
     }
     lua_setmetatable(L, -2);
 }
@@ -645,6 +662,8 @@ typedef struct {
     char fmt[16]; /* one printf format for every element, NumPy-like */
     int width;
 } numfmt;
+
+static void format_number(char *s, size_t len, const numfmt *f, double v);
 
 /* All integers: "3."; moderate magnitudes: fixed with 4 decimals; else exponents. */
 static numfmt choose_format(const nn_tensor *t) {
@@ -671,15 +690,25 @@ static numfmt choose_format(const nn_tensor *t) {
     f.width = 0;
     for (int64_t i = 0; i < t->size; i++) {
         char b[64];
-        int w = snprintf(b, sizeof b, f.fmt, (double)nn_get(t, i));
+        format_number(b, sizeof b, &f, nn_get(t, i));
+        int w = (int)strlen(b);
         if (w > f.width) f.width = w;
     }
     return f;
 }
 
+static void format_number(char *s, size_t len, const numfmt *f, double v) {
+    if (isnan(v))
+        snprintf(s, len, "nan");
+    else if (isinf(v))
+        snprintf(s, len, v > 0 ? "inf" : "-inf");
+    else
+        snprintf(s, len, f->fmt, v);
+}
+
 static void add_number(luaL_Buffer *b, const numfmt *f, double v) {
     char s[64], p[80];
-    snprintf(s, sizeof s, f->fmt, v);
+    format_number(s, sizeof s, f, v);
     snprintf(p, sizeof p, "%*s", f->width, s);
     luaL_addstring(b, p);
 }

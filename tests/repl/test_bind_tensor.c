@@ -186,7 +186,9 @@ static void test_tostring_like_numpy(void **state) {
     run(L, "s1 = tostring(nn.tensor{{1, 2}, {30, 4}})\n"
            "s2 = tostring(nn.tensor{0.5, -1.25})\n"
            "s3 = tostring(nn.arange(2000):reshape(40, 50))\n"
-           "s4 = tostring(nn.tensor{1}:requires_grad() * 2)\n");
+           "s4 = tostring(nn.tensor{1}:requires_grad() * 2)\n"
+           "s5 = tostring(nn.tensor{-1, 0, 1}:log())\n"
+           "s6 = tostring(nn.zeros(3, 2).shape)\n");
     lua_getglobal(L, "s1");
     assert_string_equal(lua_tostring(L, -1), "tensor [2,2] float32 cpu\n[[ 1.  2.]\n [30.  4.]]");
     lua_getglobal(L, "s2");
@@ -202,7 +204,11 @@ static void test_tostring_like_numpy(void **state) {
                                              " [1950. 1951. 1952. ... 1997. 1998. 1999.]]");
     lua_getglobal(L, "s4");
     assert_string_equal(lua_tostring(L, -1), "tensor [1] float32 cpu op=scale requires_grad\n[2.]");
-    lua_pop(L, 4);
+    lua_getglobal(L, "s5");
+    assert_string_equal(lua_tostring(L, -1), "tensor [3] float32 cpu\n[ nan -inf   0.]");
+    lua_getglobal(L, "s6");
+    assert_string_equal(lua_tostring(L, -1), "{3, 2}");
+    lua_pop(L, 6);
 }
 
 /* Every function of nn.core and every method and field of a tensor has a help entry
