@@ -222,6 +222,11 @@ function Run:__tostring()
   return ("playground run (%s, epoch %d, step %d, loss %.4g)"):format(self.pg.job.state, st.epoch, st.step, st.last_loss)
 end
 
+--- pg:neuron(layer, i): one neuron's output, large, in a window of its own.
+function Playground:neuron(layer, i)
+  return self.views.network:neuron(layer, i)
+end
+
 --- Stops training and the job; the window stays until closed.
 function Playground:stop()
   self.raw_run:stop()

@@ -402,6 +402,8 @@ local function append_maps(out, h)
   end
 end
 
+local draw_zoom -- below: the enlarged neuron of view:neuron()
+
 function Network:refresh()
   local layers = layers_of(self.model)
   local sizes, weights = { layers[1].inputs }, {}
@@ -433,9 +435,47 @@ function Network:refresh()
     end
   end
   p:maps(maps, self.res)
+  if self.zoom then draw_zoom(self) end
   self.frames = self.frames + 1
   self.last_refresh = now()
   return self
+end
+
+--- view:neuron(layer, i) -> a field plot of one neuron's output over the input plane,
+--- large, redrawn with the network view. layer 0 is the inputs, the last the output.
+function Network:neuron(layer, i)
+  local layers = layers_of(self.model)
+  local widths = { layers[1].inputs }
+  for _, l in ipairs(layers) do widths[#widths + 1] = l.outputs end
+  if math.type(layer) ~= "integer" or layer < 0 or layer > #layers then
+    error(("neuron: layer must be 0 (the inputs) to %d (the output), got %s"):format(#layers, tostring(layer)), 2)
+  end
+  if math.type(i) ~= "integer" or i < 1 or i > widths[layer + 1] then
+    error(("neuron: layer %d has neurons 1 to %d, got %s"):format(layer, widths[layer + 1], tostring(i)), 2)
+  end
+  self.zoom = { layer = layer, index = i, n = 80,
+    plot = plot.field{ title = ("layer %d, neuron %d"):format(layer, i), xlabel = "x1", ylabel = "x2",
+      show = true } }
+  self:refresh()
+  return self.zoom.plot
+end
+
+-- Draws the enlarged neuron: its column of the layer's output on its own grid.
+function draw_zoom(self)
+  local z = self.zoom
+  local g = grid_inputs(self.box, z.n, self.flags, z)
+  local h = g
+  local layers = layers_of(self.model)
+  for li = 1, z.layer do
+    for _, mod in ipairs(layers[li].mods) do h = train.predict(mod, h) end
+  end
+  if z.layer == #layers and self.classes > 0 and not last_activation(self.model) then
+    h = h.shape[2] == 1 and h:sigmoid() or h:softmax(2)
+  end
+  local pick = {} -- a column of zeros with a 1 at the neuron: h·pick is its output
+  for k = 1, h.shape[2] do pick[k] = { k == z.index and 1 or 0 } end
+  z.plot:grid(h:matmul(nncore.tensor(pick)):reshape{ z.n, z.n }, self.box.xmin, self.box.xmax,
+    self.box.ymin, self.box.ymax)
 end
 
 function Network:save(path, w, h)

@@ -81,7 +81,8 @@ maps gives a res x res heat map per node (all nodes in layer order, flat), drawn
 the node as the TensorFlow Playground does.
 plot.network(model) draws a model's Playground view (lua/views.lua): each neuron a heat
 map of its output over the input plane, links by weight, refreshed while it trains;
-opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...}.
+opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...};
+view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs).
 ]] .. common,
     example = [[plot.network{sizes = {2, 3, 1}, weights = {{{1, -1, 0.5}, {0.2, 0.3, -2}}, {{1}, {-1}, {0.5}}}}]],
   },

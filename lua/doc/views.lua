@@ -49,7 +49,8 @@ the next step; pg.batch starts a new run of the same net; pg.hidden, pg.activati
 pg.features, pg.optimizer make a new net; pg.data, pg.noise, pg.n make new data.
 Click the surface to add a training point of class pg.click_class (1), right-click
 for the other class: training goes on with it. Space in the window pauses and
-resumes; pg.run:step() then advances one mini-batch. pg:stop() ends the training.]],
+resumes; pg.run:step() then advances one mini-batch. pg:neuron(layer, i) shows one
+neuron's output large (layer 0: the inputs). pg:stop() ends the training.]],
     example = [[
 pg = playground{data = "spiral", hidden = {8, 8}, activation = "tanh", lr = 0.03,
                 features = {"x1", "x2", "x1^2"}}

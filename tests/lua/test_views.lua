@@ -142,6 +142,13 @@ function tests.network_view_draws_the_layers_and_follows_training()
   local img = assert(png.read_png(tmp("network")))
   local w, h = img:size()
   expect(w > 100 and h > 100, "network PNG is %dx%d", w, h)
+  -- one neuron large: the picked column of the layer, redrawn with the view
+  local z = v:neuron(1, 2)
+  local zv = z:version()
+  v:refresh()
+  expect(z:version() > zv, "the enlarged neuron is redrawn with the network view")
+  local ok0, err0 = pcall(v.neuron, v, 1, 9)
+  expect(not ok0 and err0:find("layer 1 has neurons 1 to 8", 1, true), "a neuron outside the layer is named: %s", tostring(err0))
   -- plot.lua's own form still works
   local p = plot.network{ sizes = { 2, 3, 1 }, show = false }
   expect(p:kind() == "network", "plot.network{sizes=...} is plot.lua's panel")
