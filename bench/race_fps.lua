@@ -1,7 +1,8 @@
 -- race_fps.lua: frames per second of an optimizer race's window: 10 optimizers, 1000
--- steps, every frame one more step drawn (trajectories, loss curves, step view, bars,
--- table) and the window redrawn through the real path (viz_app_pump redraws the panels
--- whose version moved). Run without a screen:
+-- steps, every frame one more step drawn as while playing (trajectories, heads and
+-- loss curves, step view and bars every frame; the 3-D view with its paths and the
+-- table every 4th) and the window redrawn through the real path (viz_app_pump
+-- redraws the panels whose version moved). Run without a screen:
 --   SDL_VIDEODRIVER=dummy build/nnlab bench/race_fps.lua [frames]
 -- The window redraws at most 60 times a second, so each pump is called 17 ms after the
 -- previous redraw and timed on its own; the figure is 1000 / (update + redraw) ms,
@@ -27,7 +28,8 @@ r:advance()
 local compute = now() - t0
 r:show{play = false}
 local v = r.view
-r:seek(0)
+v.playing = true -- drawn as the animation draws (the job itself is not started)
+v:seek(0)
 plot.pump()
 
 -- the prompt's hook would redraw windows from inside long Lua code; here only the

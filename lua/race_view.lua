@@ -18,7 +18,9 @@ local View = {}
 View.__index = View
 
 local GRID = 100        -- contour grid points per side (each frame redraws its contours)
-local GRID3D = 48       -- the 3-D view's grid
+local GRID3D = 36       -- the 3-D view's grid
+local SLOW_EVERY = 4    -- while playing, the 3-D view and the table follow every 4th frame
+local LOSS_POINTS = 500 -- points of a loss curve at most
 local STEP_GRID = 40    -- the step view's grid
 local LOG_SPAN = 1e4    -- shifted values span this many times their smallest: log colours
 local ARROW_HEAD = 0.18 -- barb length as a fraction of the arrow
@@ -87,11 +89,10 @@ end
 function View:draw_paths()
     local r = self.race
     local full = self.dirty or not self.drawn or r.shown < self.drawn_k
-    local main, loss, surf = self.main, self.loss, self.surf
+    local main, loss = self.main, self.loss
     if full then
         main:clear()
         loss:clear()
-        surf:clear()
         local s = r.surface
         if #s.minima > 0 then
             local xs, ys, cl = {}, {}, {}
@@ -118,15 +119,14 @@ function View:draw_paths()
                 end
             end
             self.kept[i] = {kx, ky}
-            if #px > 0 or full then
-                main:add(racer.label, px, py)
-                surf:add(racer.label, px, py)
-            end
+            if #px > 0 or full then main:add(racer.label, px, py) end
+            -- at most LOSS_POINTS points a curve: a panel a third of the window wide
+            -- has fewer pixels than that, so every stride-th step is all it can show
             local xs, ys = {}, {}
             for t = from, j do
                 local v = self:loss_value(racer, t)
                 if not v then break end
-                xs[#xs + 1], ys[#ys + 1] = t - 1, v
+                if (t - 1) % self.stride == 0 then xs[#xs + 1], ys[#ys + 1] = t - 1, v end
             end
             if #xs > 0 or full then loss:add(racer.label, xs, ys) end
         end
@@ -193,11 +193,36 @@ function View:draw_table()
     self.tbl:text(head .. r:table(true) .. tail)
 end
 
--- Redraws every changing panel for the race's shown step.
+-- The paths on the 3-D view, from the start (the main view's decimation).
+function View:draw_surf()
+    local r, surf = self.race, self.surf
+    local b = r.surface.box
+    local gap = MIN_MOVE * math.max(b[2] - b[1], b[4] - b[3])
+    surf:clear()
+    for _, racer in ipairs(r.racers) do
+        local px, py = {}, {}
+        local kx, ky = math.huge, math.huge
+        for t = 1, drawable(racer, r.shown) do
+            local x, y = racer.x[t], racer.y[t]
+            if math.abs(x - kx) + math.abs(y - ky) >= gap then
+                px[#px + 1], py[#py + 1], kx, ky = x, y, x, y
+            end
+        end
+        surf:add(racer.label, px, py)
+    end
+end
+
+-- Redraws the changing panels for the race's shown step. While playing, the 3-D
+-- view and the table are redrawn every SLOW_EVERY frames: the race is watched on the
+-- contours, the loss curves and the step view, which follow every frame.
 function View:draw()
     self:draw_paths()
     self:draw_step()
-    self:draw_table()
+    self.frame = (self.frame or 0) + 1
+    if not self.playing or self.frame % SLOW_EVERY == 0 or self.race.shown >= self.race.steps then
+        self:draw_surf()
+        self:draw_table()
+    end
 end
 
 -- ---- the curvature view ------------------------------------------------------------
@@ -229,6 +254,7 @@ function View:curvature(x, y)
     end
     self.dirty = true
     self:draw_paths()
+    self:draw_surf()
     return l1, l2, v1x, v1y, v2x, v2y
 end
 
@@ -336,6 +362,7 @@ function view.new(r, opts)
         surf = surf, focus = 1, playing = false,
         loss_shift = shift and s.minval[1], -- the loss panel shows f - min, log scale
         speed = opts.speed or math.max(30, r.steps / 10),
+        stride = math.max(1, math.ceil(r.steps / LOSS_POINTS)),
     }, View)
     self.last_speed = self.speed
     if shift then self.loss_floor = (s.minval[1] - shift) * 1e-9 end -- delta * 1e-9
