@@ -510,11 +510,10 @@ function lesson.next()
   local undone = (s.kind == "task" and not cur.passed[s.n]) or (s.kind == "quiz" and not cur.answered[s.n])
   if undone and not cur.skip_warned then
     cur.skip_warned = true
-    if s.kind == "task" then
-      out(st("The task is not checked yet: :check when you are done, :hint for a hint, :solution for one way to do it. :next again skips it.", "dim"))
-    else
-      out(st("The quiz is not answered yet: :answer N with the number of a choice. :next again skips it.", "dim"))
-    end
+    local text = s.kind == "task"
+      and "The task is not checked yet: :check when you are done, :hint for a hint, :solution for one way to do it. :next again skips it."
+      or "The quiz is not answered yet: :answer N with the number of a choice. :next again skips it."
+    out(st(markup.render(text, { width = width() }), "dim"))
     return
   end
   out("")
