@@ -285,9 +285,9 @@ function View:key(key)
         self:seek(0)
     elseif key == "n" then
         self.focus = self.focus % #r.racers + 1
-    elseif key == "e" then
-        local n = self:export("race")
-        print(("race: wrote %d frames race-000000.png ..."):format(n))
+    elseif key == "e" then -- about a hundred frames, so that the prompt is back soon
+        local n = self:export("race", math.max(1, math.ceil(r.steps / 100)))
+        print(("race: wrote %d frames race-000000.png ... in the current folder"):format(n))
     end
     self:draw_table()
     self:draw_step()
@@ -298,7 +298,7 @@ end
 function View:start()
     if self.job and (self.job.state == "running" or self.job.state == "paused") then return end
     local now = require("repl.core").now
-    self.job = spawn(function()
+    self.job = require("repl").spawn(function()
         local t0, k0 = now(), self.race.shown
         while self.playing and self.race.shown < self.race.steps do
             if not self.window:is_open() and self.shown_window then break end

@@ -83,6 +83,22 @@ end
 os.remove(prefix .. "-window.png")
 assert(r.shown == 20, "export puts the shown step back")
 
+-- the animation is a job: played to the end it stops; a pause ends it where it is
+do
+    local rj = race{surface = "bowl", steps = 80, optimizers = {"gd", "adam"}, show = false}
+    rj:show{play = false}
+    rj:speed(4000)
+    local job = rj:play()
+    assert(rj.shown == 0, "play starts from the start when the race was at its end")
+    wait(job)
+    assert(job.state == "done" and rj.shown == 80 and not rj.view.playing)
+    rj:rewind(10)
+    local j2 = rj:play()
+    rj:pause()
+    wait(j2)
+    assert(rj.shown == 10, "paused at once: still at step 10")
+end
+
 -- a typed surface with noise draws too, and its minima come from the dual Hessian
 local rt = race{f = "x^2 + 3*y^2 + 0.1*sin(5*x)", box = {-2, 2, -2, 2}, noise = 0.2, seed = 4,
                 optimizers = {"rmsprop", "adagrad"}, steps = 40, show = false}
