@@ -206,6 +206,10 @@ local function new_racer(r, entry, i, start)
             type(entry)), 3)
     end
     local kind = spec[1]
+    if spec.noise ~= nil and (type(spec.noise) ~= "number" or not (spec.noise >= 0)) then
+        error(("race: optimizers[%d].noise must be a number >= 0, got %s"):format(i,
+            tostring(spec.noise)), 3)
+    end
     local st = spec.start or start
     check_point(st, ("optimizers[%d].start"):format(i))
     local hp = default_hp(kind, r.surface, st)
@@ -389,9 +393,6 @@ function race.new(opts)
     if per and #start ~= #optimizers then
         error(("race: %d starts for %d optimizers"):format(#start, #optimizers), 2)
     end
-    -- gradient noise for every (step, racer), drawn at once from the engine's
-    -- generator, so one seed gives one race whatever else uses the generator later
-    r.draws = noise > 0 and C.normals(2 * steps * #optimizers, opts.seed) or {}
     for i, entry in ipairs(optimizers) do
         local racer = new_racer(r, entry, i, per and start[i] or start)
         if r.racers[racer.label] then -- two of a kind: tell them apart by lr, or number
@@ -401,11 +402,20 @@ function race.new(opts)
         r.racers[i] = racer
         r.racers[racer.label] = racer
     end
+    -- gradient noise for every (step, racer), drawn at once from the engine's
+    -- generator, so one seed gives one race whatever else uses the generator later
+    r.draws = {}
+    for _, racer in ipairs(r.racers) do
+        if racer.noise > 0 then
+            r.draws = C.normals(2 * steps * #r.racers, opts.seed)
+            break
+        end
+    end
     return r
 end
 
--- The two noise draws of racer i at step k (0 when there is no noise).
-function Race:draw(k, i)
+-- The two standard normal draws of racer i's gradient noise at step k.
+function Race:noise_draws(k, i)
     local n = #self.racers
     local base = 2 * (k * n + (i - 1))
     if base + 2 > #self.draws then -- past the steps asked for: more from the generator
@@ -420,7 +430,7 @@ function Race:compute(k)
     while self.k < k do
         for i, racer in ipairs(self.racers) do
             if not racer.stopped and racer:last() == self.k then
-                racer:step(self.k, self.noise > 0 and self:draw(self.k, i) or nil)
+                racer:step(self.k, racer.noise > 0 and self:noise_draws(self.k, i) or nil)
             end
         end
         self.k = self.k + 1
@@ -476,7 +486,7 @@ end
 function Race:compute_one(racer, k)
     for t = racer:last(), k - 1 do
         if racer.stopped then break end
-        racer:step(t, self.noise > 0 and self:draw(t, racer.index) or nil)
+        racer:step(t, racer.noise > 0 and self:noise_draws(t, racer.index) or nil)
     end
 end
 

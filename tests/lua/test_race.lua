@@ -62,6 +62,20 @@ do
     end
 end
 
+-- noise per racer: plain GD without it beside SGD with it (either way round)
+do
+    local a = race.new{surface = "bowl", noise = 0.5, seed = 3, steps = 20,
+                       optimizers = {{"gd", noise = 0}, "sgd"}}:advance()
+    local b = race.new{surface = "bowl", seed = 3, steps = 20,
+                       optimizers = {"gd", {"sgd", noise = 0.5}}}:advance()
+    local clean = race.new{surface = "bowl", steps = 20, optimizers = {"gd", "sgd"}}:advance()
+    same_paths(a.racers[1], clean.racers[1], "gd with noise = 0 is exact")
+    same_paths(a.racers[2], b.racers[2], "sgd's noise is the same either way")
+    assert(a.racers[2].x[10] ~= clean.racers[2].x[10], "sgd is noisy")
+    local ok, err = pcall(race.new, {optimizers = {{"sgd", noise = -1}}})
+    assert(not ok and err:find("noise must be a number >= 0"), err)
+end
+
 -- a diverging racer stops alone, with a message; the others go on
 do
     local r = race.new{surface = "bowl", optimizers = {{"gd", lr = 1.5}, "adam", "momentum"},
