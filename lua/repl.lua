@@ -16,6 +16,18 @@ local repl = {
   lessons_dir = core.lessons_dir,
 }
 
+-- print and io.write are wrapped in C (src/repl/core.c); io.stdout:write and
+-- io.stderr:write go through the file method, wrapped here the same way: the typed
+-- line leaves the screen before anything is written and comes back after.
+do
+  local methods = getmetatable(io.stdout).__index
+  local write = methods.write
+  methods.write = function(f, ...)
+    if f == io.stdout or f == io.stderr then core.hide() end
+    return write(f, ...)
+  end
+end
+
 ------------------------------------------------------------------------ jobs
 
 local Job = {}
