@@ -11,6 +11,24 @@
 
 #include "vizt.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* SDL's X11 start-up (video init, first window, its input method) keeps D-Bus and Xlib
+ * state for the life of the process, partly in libraries it unloads again (frames LSan
+ * cannot name, so no suppression file can match them): leak checking is paused while
+ * the back-end starts. Our window code is leak-checked by test_window (dummy driver). */
+static void lsan_pause(int on) {
+    if (on)
+        __lsan_disable();
+    else
+        __lsan_enable();
+}
+#else
+static void lsan_pause(int on) {
+    (void)on;
+}
+#endif
+
 #define W 480
 #define H 360
 
@@ -18,7 +36,8 @@ static void test_window_screenshot_matches_offscreen_render(void **state) {
     (void)state;
     if (!getenv("DISPLAY")) skip();
     viz_app *a = vt_app();
-    assert_true(viz_app_has_display(a));
+    lsan_pause(1);
+    int shown = viz_app_has_display(a);
     viz_panel *p = viz_panel_new(VIZ_FIELD);
     enum { G = 50 };
     static float v[G * G];
@@ -30,13 +49,16 @@ static void test_window_screenshot_matches_offscreen_render(void **state) {
     viz_points_add(p, x, y, NULL, 2, 0);
     viz_window *w = viz_window_new(a, "xvfb test", W, H);
     viz_window_add(w, p);
-    assert_int_equal(viz_window_show(w), VIZ_OK);
+    int rc = shown ? viz_window_show(w) : VIZ_ENODISPLAY;
     double t = 0;
-    for (int k = 0; k < 30; k++) { /* let the window map, expose and draw */
+    for (int k = 0; rc == VIZ_OK && k < 30; k++) { /* let the window map, expose, draw */
         t += 100;
         viz_app_pump(a, t);
         SDL_Delay(10);
     }
+    lsan_pause(0);
+    assert_true(shown);
+    assert_int_equal(rc, VIZ_OK);
     SDL_Window *sw = SDL_GetWindowFromID(viz_window_id(w));
     assert_non_null(sw);
     SDL_SysWMinfo info;
