@@ -139,7 +139,9 @@ local function typed_surface(f, box)
         formula = formula,
         f = f,
         box = box,
-        starts = {{box[1] + 0.15 * w, box[4] - 0.15 * h}},
+        -- left of centre and just off the middle row: on a saddle typed as x^2 - y^2
+        -- that is beside the ridge, where the race is interesting
+        starts = {{box[1] + 0.12 * w, (box[3] + box[4]) / 2 + 0.02 * h}},
         minima = minima,
         minval = minval,
         nglobal = nglobal,
