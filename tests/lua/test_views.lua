@@ -107,6 +107,49 @@ function tests.discretize_draws_each_region_in_one_flat_colour()
   expect(hard_same, "with discretize a region is one colour: (%d,%d,%d) and (%d,%d,%d)", a[1], a[2], a[3], b[1], b[2], b[3])
 end
 
+function tests.three_classes_get_three_colours_and_early_stopping_is_marked()
+  local tr, te = data.blobs{ n = 300, classes = 3, noise = 0.3, test = 0.3, seed = 4 }
+  nncore.seed(4)
+  local m = nn.sequential{ nn.linear(2, 16), nn.relu(), nn.linear(16, 3) }
+  local run = m:fit{ tr, validation = te, loss = nn.cross_entropy, epochs = 60, batch = 16,
+    verbose = false, patience = 3 }
+  local v = plot.decision(m, tr, { test = te, show = false })
+  v:save(tmp("blobs"), W, H)
+  local img = assert(png.read_png(tmp("blobs")))
+  -- the colour at each class's mean point; the three must differ clearly
+  local sums = {}
+  local xs, ys = tr:x():totable(), tr:y():totable()
+  for i, r in ipairs(xs) do
+    local c = math.floor(ys[i][1] + 0.5) + 1
+    sums[c] = sums[c] or { 0, 0, 0 }
+    sums[c][1], sums[c][2], sums[c][3] = sums[c][1] + r[1], sums[c][2] + r[2], sums[c][3] + 1
+  end
+  local colours = {}
+  for c = 1, 3 do
+    expect(sums[c], "class %d has no training points", c)
+    colours[c] = { colour_at(img, v.plot, sums[c][1] / sums[c][3], sums[c][2] / sums[c][3]) }
+  end
+  for a = 1, 3 do
+    for b = a + 1, 3 do
+      local d = 0
+      for k = 1, 3 do d = math.max(d, math.abs(colours[a][k] - colours[b][k])) end
+      expect(d > 60, "classes %d and %d look alike at their centres: (%d,%d,%d) and (%d,%d,%d)", a, b,
+        colours[a][1], colours[a][2], colours[a][3], colours[b][1], colours[b][2], colours[b][3])
+    end
+  end
+  -- early stopping: the loss view ends with a marker at the best epoch
+  local st = run:status()
+  local lv = plot.loss(run, { show = false })
+  expect(lv.ended, "the loss view sees that the run ended")
+  expect(st.best_epoch > 0 and st.best_epoch < st.epoch,
+    "this run (seed 4, patience 3) stops early; best epoch %d of %d", st.best_epoch, st.epoch)
+  local lv2 = plot.loss(run, { show = false, live = false })
+  local before = lv2.plot:version()
+  lv2.ended = false -- drawn once at creation; the marker is added again on this refresh
+  lv2:refresh()
+  expect(lv2.plot:version() > before, "early stopping (best epoch %d of %d) adds a marker", st.best_epoch, st.epoch)
+end
+
 function tests.regression_surface_is_bright_where_the_prediction_is_high()
   nncore.seed(5)
   -- y = x1 + x2 on [-1, 1]^2: a linear model learns it exactly
