@@ -43,7 +43,7 @@ grep '^#' "$out" || true
 nn_s=$(value epoch_s "$out")
 awk -v a="$nn_s" 'BEGIN { printf "mlp: nnlab %.3f s/epoch = %.1f GFLOP/s = %.0f%% of the 180 GFLOP/s floor (%.2f s)\n", a, 84.5 / a, 100 * (84.5 / 180) / a, 84.5 / 180 }'
 if [ "$have_torch" = yes ]; then
-    "$py" "$here/mlp.py" "$threads" 2 > "$out"
+    "$py" "$here/mlp.py" "$threads" 1 > "$out"
     grep '^#' "$out" || true
     pt_s=$(value epoch_s "$out")
     awk -v a="$nn_s" -v b="$pt_s" 'BEGIN {

@@ -7,10 +7,13 @@
 
 #include "train_internal.h"
 
-/* sqrtf without errno lets GCC vectorize the adaptive rules (the argument is never
- * negative here). */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-math-errno")
+/* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
+ * (GCC's function multiversioning), so one binary runs everywhere and uses 8 lanes
+ * where it can. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define NN_VECTOR_CLONES __attribute__((target_clones("avx2,fma", "default")))
+#else
+#define NN_VECTOR_CLONES
 #endif
 
 struct nn_optim {
@@ -163,8 +166,8 @@ void nn_optim_set_steps(nn_optim *o, int64_t t) {
  * array, at step t (1-based; bias corrections use it). One loop per rule, in float,
  * so that the compiler vectorizes the common ones (the MLP benchmark's Adam touches
  * 235k parameters a step). */
-static void update(nn_optim *o, float *restrict p, const float *restrict g, int64_t n,
-                   int64_t soff) {
+NN_VECTOR_CLONES static void update(nn_optim *o, float *restrict p, const float *restrict g,
+                                    int64_t n, int64_t soff) {
     const nn_optim_hp *h = &o->hp;
     const float lr = h->lr, wd = o->kind == NN_OPT_ADAMW ? 0 : h->weight_decay, eps = h->eps;
     const float mu = h->momentum, rho = h->rho, b1 = h->beta1, b2 = h->beta2;
