@@ -236,6 +236,7 @@ end
 
 function repl._command(line)
   local name, rest = line:match("^%s*:([%w_%-]*)%s*(.-)%s*$")
+  if name == "" and rest == "" then name = "help" end  -- a lone ":" lists the commands
   local cmd = name and commands[name]
   if not cmd then
     local names = {}

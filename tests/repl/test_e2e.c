@@ -133,6 +133,8 @@ static void test_e2e_expression_prints(void **unused) {
     expect(&t, "42");
     type(&t, "{1, 'two', x = 3}\r");
     expect(&t, "{1, \"two\", x = 3}");
+    type(&t, "_.x * 10\r"); /* _ is the last value */
+    expect(&t, "30");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
@@ -172,6 +174,64 @@ static void test_e2e_error_leaves_repl_alive(void **unused) {
     expect(&t, "still here");
     type(&t, ":nosuch\r");
     expect(&t, "unknown command ':nosuch'");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_tab_completes(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "word_count = 7\r");
+    expect(&t, "nn> ");
+    type(&t, "string.up\t"); /* a unique completion is written into the line */
+    expect(&t, "per");
+    type(&t, "(\"ab\") .. word_c\t");
+    expect(&t, "ount");
+    type(&t, "\r");
+    expect(&t, "AB7");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_odd_input_never_kills_the_prompt(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    const char *odd[] = {
+        ")))",
+        "]]",
+        "=",
+        ":",
+        "?",
+        "? nosuch_topic",
+        ":stop",
+        ":stop 99",
+        ":time maybe",
+        "local 1",
+        "return",
+        "...",
+        "#nil",
+        "nil()",
+        "goto x",
+        "\x1b[Z",
+        "coroutine.yield()",
+        "setmetatable(_G, {__index = function(_, k) error('no ' .. k) end})",
+        "print = nil",
+        "repl = nil",
+        "error()",
+        "error(nil)",
+        "error({})",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        type(&t, odd[i]);
+        type(&t, "\r");
+        expect(&t, "nn> ");
+    }
+    type(&t, "rawget(_G, 'string').format('%d', 6 * 7)\r");
+    expect(&t, "42");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
@@ -317,6 +377,8 @@ int main(void) {
         cmocka_unit_test(test_e2e_expression_prints),
         cmocka_unit_test(test_e2e_multiline_function),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
+        cmocka_unit_test(test_e2e_tab_completes),
+        cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
