@@ -9,12 +9,14 @@
 -- The playground is driven as the prompt drives it (job slices, then plot.pump, which
 -- redraws the window when a display is there). Run: nnlab bench/views_fps.lua [SECONDS]
 -- (under xvfb-run for a real window; SDL_VIDEODRIVER=dummy measures offscreen).
+-- An optional second argument sets the decision grid's points per side (200).
 local seconds = tonumber(arg and arg[1]) or 5
+local grid = math.tointeger(tonumber(arg and arg[2])) or 200
 local now = require("repl.core").now
 local train = require "nn.train"
 
 local settings = { data = "spiral", hidden = { 8, 8 }, activation = "tanh", lr = 0.03,
-  features = { "x1", "x2", "x1^2" }, batch = 10, seed = 1, grid = 200, speed = 0 }
+  features = { "x1", "x2", "x1^2" }, batch = 10, seed = 1, grid = grid, speed = 0 }
 
 local function copy(t, extra)
   local c = {}
@@ -66,5 +68,5 @@ print(("playground net (spiral, {8, 8} tanh, x1 x2 x1^2, batch 10), %g s each, d
 print(("  no views:                               %9.0f steps/s"):format(bare))
 print(("  views at default rates (decision 15 Hz): %9.0f steps/s, decision view %.1f frames/s")
   :format(capped_steps, capped_fps))
-print(("  decision view uncapped (200 x 200):     %9.0f steps/s, decision view %.1f frames/s")
-  :format(free_steps, free_fps))
+print(("  decision view uncapped (%d x %d):     %9.0f steps/s, decision view %.1f frames/s")
+  :format(grid, grid, free_steps, free_fps))
