@@ -6,7 +6,7 @@
  *  2. a 784-256-128-10 ReLU MLP, batch 64, softmax cross-entropy composed from the
  *     core ops (log_softmax, mul by one-hot, sum, mean), forward + backward + SGD:
  *     time per step and steps per second.
- * Usage: bench_core [seconds per measurement, default 0.5]. */
+ * Usage: bench_core [seconds per measurement, default 0.5] [wall|cpu, default wall]. */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,14 +16,15 @@
 
 #include "nn.h"
 
+/* Wall-clock time, or the process's CPU time (all threads) with the "cpu" argument:
+ * on a machine shared with other work, CPU time with OPENBLAS_NUM_THREADS=1 leaves
+ * out the time other processes held the core. */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static double now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(bench_clock, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double min2(double a, double b) {
-    return a < b ? a : b;
 }
 
 typedef void (*work_fn)(void *ud);
@@ -44,6 +45,34 @@ static double time_per_call(work_fn fn, void *ud, double budget) {
         if (t / calls < best) best = t / calls;
     }
     return best;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+#define MAX_SAMPLES 100000
+
+/* Median seconds per call of f and of g, timed one call each in turn until `budget`
+ * seconds pass: on a busy machine both see the same moments, and the median ignores
+ * the calls that another process interrupted. */
+static void paired_medians(work_fn f, work_fn g, void *ud, double budget, double *tf, double *tg) {
+    static double sf[MAX_SAMPLES], sg[MAX_SAMPLES];
+    f(ud), g(ud); /* warm up caches and OpenBLAS's buffers */
+    int n = 0;
+    double start = now();
+    while (n < MAX_SAMPLES && (n < 5 || now() - start < budget)) {
+        double t0 = now();
+        f(ud);
+        double t1 = now();
+        g(ud);
+        double t2 = now();
+        sf[n] = t1 - t0, sg[n] = t2 - t1, n++;
+    }
+    qsort(sf, (size_t)n, sizeof *sf, cmp_double);
+    qsort(sg, (size_t)n, sizeof *sg, cmp_double);
+    *tf = sf[n / 2], *tg = sg[n / 2];
 }
 
 /* ---- matmul ---------------------------------------------------------------------- */
@@ -76,29 +105,21 @@ static void bench_matmul(nn_ctx *ctx, double budget) {
     /* the engine's fixed cost per op (checks, arena tensor, dispatch) at 2x2 */
     mm_case t = {ctx, nn_ones(ctx, 2, (int[]){2, 2}), nn_ones(ctx, 2, (int[]){2, 2}),
                  malloc(sizeof(float) * 4), 2};
-    double oe = 1e30, orw = 1e30;
-    for (int round = 0; round < 8; round++) {
-        oe = min2(oe, time_per_call(engine_mm, &t, budget / 16));
-        orw = min2(orw, time_per_call(raw_mm, &t, budget / 16));
-    }
+    double oe, orw;
+    paired_medians(engine_mm, raw_mm, &t, budget / 4, &oe, &orw);
     printf("matmul 2x2: engine %.0f ns per call, sgemm %.0f ns: %.0f ns of engine overhead\n",
            oe * 1e9, orw * 1e9, (oe - orw) * 1e9);
     nn_tensor_free(t.a);
     nn_tensor_free(t.b);
     free(t.c);
-    printf("matmul, square n x n (float32):\n");
+    printf("matmul, square n x n (float32), medians of paired calls:\n");
     printf("%6s %14s %14s %8s\n", "n", "engine GFLOP/s", "sgemm GFLOP/s", "ratio");
     for (int n = 64; n <= 1024; n *= 2) {
         mm_case m = {ctx, nn_randn(ctx, 2, (int[]){n, n}, 0, 1),
                      nn_randn(ctx, 2, (int[]){n, n}, 0, 1), malloc(sizeof(float) * n * n), n};
         double flops = 2.0 * n * n * n;
-        /* short rounds of each in turn, best of each: a busy moment on the machine
-         * hits both alike and the minimum ignores it */
-        double te = 1e30, tr = 1e30;
-        for (int round = 0; round < 8; round++) {
-            te = min2(te, time_per_call(engine_mm, &m, budget / 8));
-            tr = min2(tr, time_per_call(raw_mm, &m, budget / 8));
-        }
+        double te, tr;
+        paired_medians(engine_mm, raw_mm, &m, budget, &te, &tr);
         printf("%6d %14.1f %14.1f %8.3f\n", n, flops / te * 1e-9, flops / tr * 1e-9, tr / te);
         nn_tensor_free(m.a);
         nn_tensor_free(m.b);
@@ -190,10 +211,13 @@ static void bench_mlp(nn_ctx *ctx, double budget) {
 
 int main(int argc, char **argv) {
     double budget = argc > 1 ? atof(argv[1]) : 0.5;
-    if (!(budget > 0)) {
-        fprintf(stderr, "usage: bench_core [seconds per measurement]\n");
+    bool cpu = argc > 2 && strcmp(argv[2], "cpu") == 0;
+    if (!(budget > 0) || (argc > 2 && !cpu && strcmp(argv[2], "wall") != 0)) {
+        fprintf(stderr, "usage: bench_core [seconds per measurement] [wall|cpu]\n");
         return 2;
     }
+    if (cpu) bench_clock = CLOCK_PROCESS_CPUTIME_ID;
+    printf("timing with %s\n", cpu ? "process CPU time" : "wall-clock time");
     nn_ctx *ctx = nn_ctx_new();
     if (!ctx) return 1;
     nn_seed(ctx, 1);
