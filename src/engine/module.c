@@ -48,14 +48,12 @@ int nn_grow(nn_ctx *ctx, float **buf, int64_t *cap, int64_t n) {
     return NN_OK;
 }
 
+/* Drops the module's reference to its parameter tensors; one still held elsewhere
+ * (a Lua handle) keeps its struct, and the binding keeps the module alive with it. */
 static void drop_param_tensors(nn_module *m) {
     for (int i = 0; i < 2; i++) {
-        if (m->pt[i]) {
-            nn_tensor_free(m->pt[i]->grad);
-            m->pt[i]->grad = NULL;
-            nn_tensor_free(m->pt[i]);
-            m->pt[i] = NULL;
-        }
+        nn_tensor_free(m->pt[i]);
+        m->pt[i] = NULL;
     }
 }
 
@@ -83,7 +81,10 @@ nn_module *nn_module_retain(nn_module *m) {
 
 void nn_module_free(nn_module *m) {
     if (!m || --m->refs > 0) return;
-    for (int i = 0; i < m->nkids; i++) nn_module_free(m->kids[i]);
+    for (int i = 0; i < m->nkids; i++) {
+        m->kids[i]->parents--;
+        nn_module_free(m->kids[i]);
+    }
     nn_mfree(m->kids);
     drop_param_tensors(m);
     block_release(m->blk);
@@ -161,15 +162,22 @@ nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps
     return m;
 }
 
-/* Points m and its subtree at block b from offset off on (params already copied). */
+/* Points m and its subtree at block b from offset off on (params already copied).
+ * Parameter tensors already handed out follow their module into the new block. */
 static void rebase(nn_module *m, nn_block *b, int64_t off) {
-    drop_param_tensors(m); /* they pointed into the old block */
     if (m->np > 0) {
         b->refs++;
         block_release(m->blk);
         m->blk = b;
     }
     m->off = off;
+    for (int i = 0; i < 2; i++) {
+        float *data, *grad;
+        if (m->pt[i] && nn_module_param(m, i, NULL, &data, &grad, NULL, NULL) == NN_OK) {
+            m->pt[i]->data = data;
+            m->pt[i]->grad->data = grad;
+        }
+    }
     for (int i = 0; i < m->nkids; i++) {
         rebase(m->kids[i], b, off);
         off += m->kids[i]->np;
@@ -195,6 +203,7 @@ static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *con
             memcpy(m->blk->g + off, k->blk->g + k->off, (size_t)k->np * sizeof(float));
         }
         m->kids[i] = nn_module_retain(k);
+        k->parents++;
         off += k->np;
     }
     m->nkids = n;
@@ -206,6 +215,19 @@ static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *con
         }
     }
     return m;
+}
+
+/* A module has buffers of its own and its parameters live in its container's
+ * block, so it can sit in one container, once: reuse is refused with a hint. */
+static bool in_use(nn_ctx *ctx, const char *who, const nn_module *k, nn_module *const *earlier,
+                   int i) {
+    bool dup = k->parents > 0;
+    for (int j = 0; j < i && !dup; j++) dup = earlier[j] == k;
+    if (dup)
+        nn_errorf(ctx, NN_EARG,
+                  "%s: module %d (%s) is already part of a model; make a new one for each place",
+                  who, i + 1, nn_module_name(k));
+    return dup;
 }
 
 nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n) {
@@ -220,6 +242,7 @@ nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n) {
             nn_errorf(ctx, NN_EARG, "sequential: module %d is missing", i + 1);
             return NULL;
         }
+        if (in_use(ctx, "sequential", k, children, i)) return NULL;
         if (k->in && w && k->in != w) {
             nn_errorf(ctx, NN_ESHAPE, "sequential: module %d (%s) takes %d features but gets %d",
                       i + 1, nn_module_name(k), k->in, w);
@@ -236,6 +259,7 @@ nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner) {
         nn_errorf(ctx, NN_EARG, "residual: the inner module is missing");
         return NULL;
     }
+    if (in_use(ctx, "residual", inner, NULL, 0)) return NULL;
     if (inner->in != inner->out) {
         nn_errorf(ctx, NN_ESHAPE, "residual: x + f(x) needs f to keep the width, got %d -> %d",
                   inner->in, inner->out);

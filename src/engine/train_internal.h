@@ -28,6 +28,7 @@ struct nn_module {
     nn_module **kids;
     int nkids;
     bool training, frozen;
+    int parents;       /* containers holding it: a module sits in at most one */
     float l1, l2;
     float *running; /* batch norm: mean[out] then var[out] */
     /* Buffers, grown to the largest batch*width seen, never shrunk. */

@@ -304,6 +304,37 @@ static void test_initialisers(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A module sits in one model, once; parameter tensors taken before it moved into a
+ * container follow it into the container's block. */
+static void test_reuse_refused_and_param_tensors_follow(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_init c = {NN_INIT_CONSTANT, 2, 0};
+    nn_module *l = nn_linear_new(ctx, 2, 2, c, c), *t = nn_activation_new(ctx, NN_ACT_TANH, 0);
+    nn_tensor *w = nn_tensor_retain(nn_module_param_tensor(l, 0));
+    nn_module *twice[3] = {l, t, t};
+    assert_null(nn_sequential_new(ctx, twice, 3));
+    assert_string_equal(
+        nn_error(ctx), "sequential: module 3 (tanh) is already part of a model; make a new one for "
+                       "each place");
+    nn_module *m = nn_sequential_new(ctx, twice, 2);
+    assert_non_null(m);
+    assert_ptr_equal(w->data, nn_module_params(m)); /* followed into the new block */
+    assert_ptr_equal(w->grad->data, nn_module_grads(m));
+    assert_float_equal(w->data[3], 2, 0);
+    assert_null(nn_sequential_new(ctx, twice, 1)); /* l is inside m */
+    nn_module *r = nn_residual_new(ctx, m);        /* m itself is free to use, once */
+    assert_non_null(r);
+    assert_ptr_equal(w->data, nn_module_params(r));
+    assert_null(nn_residual_new(ctx, m));
+    nn_module_free(r);
+    nn_module_free(l);
+    nn_module_free(t);
+    nn_module_free(m);
+    nn_tensor_free(w);
+    nn_ctx_free(ctx);
+}
+
 /* After the first step has sized the buffers, forward + backward allocate nothing. */
 static void test_steady_state_allocates_nothing(void **state) {
     (void)state;
@@ -341,6 +372,7 @@ int main(void) {
         cmocka_unit_test(test_batchnorm_normalises),
         cmocka_unit_test(test_initialisers),
         cmocka_unit_test(test_steady_state_allocates_nothing),
+        cmocka_unit_test(test_reuse_refused_and_param_tensors_follow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
