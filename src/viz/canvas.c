@@ -7,15 +7,6 @@
 
 #include "vizint.h"
 
-uint32_t viz_mix(uint32_t a, uint32_t b, double t) {
-    if (t <= 0) return a;
-    if (t >= 1) return b;
-    int r = (int)(viz_r(a) + (viz_r(b) - viz_r(a)) * t + 0.5);
-    int g = (int)(viz_g(a) + (viz_g(b) - viz_g(a)) * t + 0.5);
-    int bl = (int)(viz_b(a) + (viz_b(b) - viz_b(a)) * t + 0.5);
-    return viz_rgb(r, g, bl);
-}
-
 void cv_init(viz_canvas *cv, uint32_t *px, int w, int h) {
     cv->px = px;
     cv->w = w;
@@ -34,12 +25,6 @@ void cv_clip(viz_canvas *cv, int x0, int y0, int x1, int y1) {
     cv->cy0 = y0 < 0 ? 0 : y0;
     cv->cx1 = x1 > cv->w ? cv->w : x1;
     cv->cy1 = y1 > cv->h ? cv->h : y1;
-}
-
-void cv_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover) {
-    if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1 || cover <= 0) return;
-    uint32_t *d = &cv->px[(size_t)y * cv->w + x];
-    *d = cover >= 1 ? (col | 0xff000000u) : viz_mix(*d, col, cover);
 }
 
 void cv_fill_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col) {

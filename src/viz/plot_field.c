@@ -69,7 +69,32 @@ static field_scale field_range(const viz_panel *p) {
         s.lo = -m, s.hi = m;
     }
     s.log = s.lo > 0 && s.hi / s.lo > 1000;
+    /* round the ends out to ticks, so that both ends of the colour bar are labelled */
+    if (s.log) {
+        s.lo = pow(10, floor(log10(s.lo) + 1e-9)), s.hi = pow(10, ceil(log10(s.hi) - 1e-9));
+    } else {
+        double t[VIZ_MAX_TICKS], step;
+        ticks_nice(s.lo, s.hi, 6, t, &step);
+        s.lo = floor(s.lo / step + 1e-9) * step, s.hi = ceil(s.hi / step - 1e-9) * step;
+    }
     return s;
+}
+
+/* Bilinear weights of one pixel row or column: cell index and fraction. */
+typedef struct {
+    int i;
+    float u;
+} lerp_at;
+
+static void lerp_table(lerp_at *t, int n, double g0, double dg, int size) {
+    for (int k = 0; k < n; k++) {
+        double g = g0 + k * dg;
+        if (g < 0) g = 0;
+        if (g > size - 1) g = size - 1;
+        int i = (int)g;
+        if (i > size - 2) i = size - 2;
+        t[k] = (lerp_at){i, (float)(g - i)};
+    }
 }
 
 static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
@@ -79,35 +104,51 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
     double l0 = s->log ? log10(s->lo) : s->lo, l1 = s->log ? log10(s->hi) : s->hi;
     int x0 = f->x0 > cv->cx0 ? f->x0 : cv->cx0, x1 = f->x1 < cv->cx1 ? f->x1 : cv->cx1;
     int y0 = f->y0 > cv->cy0 ? f->y0 : cv->cy0, y1 = f->y1 < cv->cy1 ? f->y1 : cv->cy1;
+    if (x1 <= x0 || y1 <= y0) return;
     double sx = (p->gw - 1) / (p->gx1 - p->gx0), sy = (p->gh - 1) / (p->gy1 - p->gy0);
-    double *gis = malloc((size_t)(x1 > x0 ? x1 - x0 : 1) * sizeof *gis);
-    if (!gis) return;
-    for (int x = x0; x < x1; x++) gis[x - x0] = (frame_dx(f, x + 0.5) - p->gx0) * sx;
+    /* field axes are linear: grid coordinates step evenly across pixels */
+    double gx = (frame_dx(f, x0 + 0.5) - p->gx0) * sx,
+           dgx = (frame_dx(f, x0 + 1.5) - frame_dx(f, x0 + 0.5)) * sx;
+    lerp_at *cols = malloc((size_t)(x1 - x0) * sizeof *cols);
+    if (!cols) return;
+    lerp_table(cols, x1 - x0, gx, dgx, p->gw);
+    double scale = 255 / (l1 - l0);
     for (int y = y0; y < y1; y++) {
-        double gj = (frame_dy(f, y + 0.5) - p->gy0) * sy;
-        for (int x = x0; x < x1; x++) {
-            double gi = gis[x - x0];
-            uint32_t col;
-            if (p->gk == 1) {
-                double v = sample(p, gi, gj, 0);
+        lerp_at r;
+        lerp_table(&r, 1, (frame_dy(f, y + 0.5) - p->gy0) * sy, 0, p->gh);
+        uint32_t *out = cv->px + (size_t)y * cv->w;
+        if (p->gk == 1) {
+            const float *g0 = p->grid + (size_t)r.i * p->gw, *g1 = g0 + p->gw;
+            for (int x = x0; x < x1; x++) {
+                lerp_at c = cols[x - x0];
+                float a = g0[c.i] + (g0[c.i + 1] - g0[c.i]) * c.u;
+                float b = g1[c.i] + (g1[c.i + 1] - g1[c.i]) * c.u;
+                double v = a + (b - a) * r.u;
                 if (s->log) v = v > 0 ? log10(v) : l0;
-                int k = (int)((v - l0) / (l1 - l0) * 255 + 0.5);
-                col = isfinite(v) ? lut[k < 0 ? 0 : k > 255 ? 255 : k] : viz_rgb(200, 200, 200);
-            } else { /* hue of the likeliest class, paler where the net is unsure */
-                int best = 0;
-                double bp = -INFINITY;
-                for (int c = 0; c < p->gk; c++) {
-                    double pc = sample(p, gi, gj, c);
-                    if (pc > bp) bp = pc, best = c;
+                if (!isfinite(v)) {
+                    out[x] = viz_rgb(200, 200, 200);
+                    continue;
                 }
-                double conf = (bp - 1.0 / p->gk) / (1 - 1.0 / p->gk);
-                conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
-                col = viz_mix(viz_rgb(255, 255, 255), cmap_series(best), 0.15 + 0.55 * conf);
+                int k = (int)((v - l0) * scale + 0.5);
+                out[x] = lut[k < 0 ? 0 : k > 255 ? 255 : k];
             }
-            cv->px[(size_t)y * cv->w + x] = col;
+            continue;
+        }
+        for (int x = x0; x < x1; x++) { /* hue of the likeliest class, paler where unsure */
+            lerp_at c = cols[x - x0];
+            double gi = c.i + c.u, gj = r.i + r.u;
+            int best = 0;
+            double bp = -INFINITY;
+            for (int k = 0; k < p->gk; k++) {
+                double pc = sample(p, gi, gj, k);
+                if (pc > bp) bp = pc, best = k;
+            }
+            double conf = (bp - 1.0 / p->gk) / (1 - 1.0 / p->gk);
+            conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+            out[x] = viz_mix(viz_rgb(255, 255, 255), cmap_series(best), 0.15 + 0.55 * conf);
         }
     }
-    free(gis);
+    free(cols);
 }
 
 static void draw_contours(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,

@@ -32,12 +32,24 @@ static inline int viz_g(uint32_t c) {
 static inline int viz_b(uint32_t c) {
     return c & 255;
 }
-uint32_t viz_mix(uint32_t a, uint32_t b, double t); /* (1-t) a + t b */
+/* (1-t) a + t b, per channel; inline because every anti-aliased pixel goes through it */
+static inline uint32_t viz_mix(uint32_t a, uint32_t b, double t) {
+    if (t <= 0) return a;
+    if (t >= 1) return b;
+    int w = (int)(t * 256 + 0.5), iw = 256 - w;
+    uint32_t rb = (((a & 0xff00ffu) * iw + (b & 0xff00ffu) * w + 0x800080u) >> 8) & 0xff00ffu;
+    uint32_t g = (((a & 0x00ff00u) * iw + (b & 0x00ff00u) * w + 0x008000u) >> 8) & 0x00ff00u;
+    return 0xff000000u | rb | g;
+}
 
 void cv_init(viz_canvas *cv, uint32_t *px, int w, int h);
 void cv_clip(viz_canvas *cv, int x0, int y0, int x1, int y1); /* intersected with the canvas */
 void cv_noclip(viz_canvas *cv);
-void cv_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover);
+static inline void cv_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover) {
+    if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1 || cover <= 0) return;
+    uint32_t *d = &cv->px[(size_t)y * cv->w + x];
+    *d = cover >= 1 ? (col | 0xff000000u) : viz_mix(*d, col, cover);
+}
 void cv_fill_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col);
 void cv_blend_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col, double alpha);
 /* Segment of width wd (pixels) with round caps, anti-aliased; coordinates are pixel
