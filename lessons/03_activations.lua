@@ -134,7 +134,9 @@ Look at the derivatives: the sigmoid's is at most **0.25** (at 0), and both it a
 tanh's go to zero on either side: the unit *saturates*. ReLU's derivative is
 exactly 1 for every positive input.
 
-The engine has every activation of the course as a layer (`nn.sigmoid()`,
+(PReLU's slope below 0 is learned; a new one starts at 0.25. The bipolar sigmoid
+is tanh(x/2), so its derivative at 0 is 1/2.) The engine has every activation of
+the course as a layer (`nn.sigmoid()`,
 `nn.tanh()`, `nn.lecun_tanh()`, `nn.hard_tanh()`, `nn.relu()`, `nn.leaky_relu()`,
 `nn.prelu()`, `nn.elu()`, `nn.softplus()`, `nn.swish()`, `nn.gelu()`, ...).
 `compare` below plots f on the left and f′ on the right, the derivative taken by
@@ -156,8 +158,8 @@ function compare(names, title)
   local pd = plot.lines{title = "f′(x)", xlabel = "x", series = d_series, show = false}
   return plot.window{pf, pd, cols = 2, title = title or "activations"}, pf, pd
 end
-squashing = compare({"sigmoid", "tanh", "lecun_tanh", "hard_tanh"}, "squashing functions")
-rectifiers = compare({"relu", "leaky_relu", "elu", "softplus", "swish", "gelu"}, "rectifiers")
+squashing = compare({"sigmoid", "bipolar_sigmoid", "tanh", "lecun_tanh", "hard_tanh"}, "squashing functions")
+rectifiers = compare({"relu", "leaky_relu", "prelu", "elu", "softplus", "swish", "gelu"}, "rectifiers")
 ]]
 
 quiz{

@@ -231,6 +231,10 @@ local function decision(model, data, opts)
     xlabel = "x1", ylabel = "x2", show = opts.show }
   view:refresh()
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
+  -- opts.run: space in the window pauses and resumes that run's background job
+  local job = type(opts.run) == "table" and rawget(opts.run, "job")
+  local w = view.plot:window()
+  if job and w then w:bind(job) end
   return view
 end
 
@@ -350,6 +354,9 @@ local function loss_view(run, opts)
     view.window = plot.window(panels)
   end
   view:refresh()
+  -- space in the window pauses and resumes a run that trains in the background
+  local job = type(run) == "table" and rawget(run, "job")
+  if view.window and job then view.window:bind(job) end
   if opts.live ~= false and view.window and interactive() then
     local period = 1 / (opts.fps or 10)
     view.job = spawn(function()

@@ -2,7 +2,7 @@
 -- playground (lua/playground.lua). plot.network's entry is in doc/plot.lua.
 return {
   ["plot.decision"] = {
-    sig = "view = plot.decision(model, data [, {test=, discretize=, n=, box=, features=, fps=}])",
+    sig = "view = plot.decision(model, data [, {test=, discretize=, n=, box=, features=, fps=, run=}])",
     summary = "the decision surface of a 2-D classifier (or a regression's surface), live",
     text = [[
 Each class has its colour, lighter where the model is less sure; data points are
@@ -13,7 +13,8 @@ regression set the field is the predicted value. n is the grid's points per side
 the model was trained on ({"x1", "x2", "x1^2", ...}). At the prompt the view redraws
 up to fps (20) times a second while its window is open; in scripts it draws when
 made, on view:refresh() and on view:save(path). Clicking it calls the function given
-to view.plot:on_click(fn(x1, x2, button)).]],
+to view.plot:on_click(fn(x1, x2, button)). With run = the run that trains the model,
+space in the window pauses and resumes it (run:step() then advances one mini-batch).]],
     example = [[
 train, test = data.xor{n = 400, test = 0.3}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -28,7 +29,8 @@ The training loss is drawn per epoch (for long epochs, in about 20 pieces an epo
 the validation loss at each epoch's end; an accuracy panel joins when the run reports
 accuracy. ylog = true draws the loss on a log scale. Markers show where the learning
 rate of the run's optimizer was changed (opt.lr = 0.003 typed while it trains) and
-where early stopping found the best epoch.]],
+where early stopping found the best epoch. Space in its window pauses and resumes a
+run training in the background; run:step() then advances one mini-batch.]],
     example = [[v = plot.loss(run, {ylog = true})]],
   },
   ["playground"] = {
