@@ -11,6 +11,14 @@ return function(nn)
 
 local module_methods = T.module_methods
 
+-- Calls f(...) and raises its error at the caller of the function calling ccall
+-- (the user's line, not this file's), without the C side's position.
+local function ccall(f, ...)
+  local r = table.pack(pcall(f, ...))
+  if not r[1] then error((tostring(r[2]):gsub("^[^:\n]+:%d+: ", "")), 3) end
+  return table.unpack(r, 2, r.n)
+end
+
 ------------------------------------------------------------------------ layers
 
 -- An initialiser spec: "he_normal", {"uniform", -0.1, 0.1}, or a number (constant).
@@ -27,7 +35,7 @@ function nn.linear(inputs, outputs, opts)
   opts = opts or {}
   local wn, wa, wb = init_args(opts.init, "xavier_uniform", "init")
   local bn, ba, bb = init_args(opts.bias, "zeros", "bias")
-  local m = T.linear(inputs, outputs, wn, wa, wb, bn, ba, bb)
+  local m = ccall(T.linear, inputs, outputs, wn, wa, wb, bn, ba, bb)
   if opts.l1 or opts.l2 then m:regularize(opts.l1 or 0, opts.l2 or 0) end
   if opts.freeze then m:freeze() end
   return m
@@ -38,10 +46,10 @@ local function activation(name, argname)
   return function(a, ...)
     if type(a) == "userdata" and getmetatable(a) == debug.getregistry()["nnlab.tensor"] then
       local arg = select(1, ...)
-      return T.activation(name, arg)(a)
+      return ccall(T.activation(name, arg), a)
     end
     if type(a) == "table" then a = a[argname] or a[1] end
-    return T.activation(name, a)
+    return ccall(T.activation, name, a)
   end
 end
 
@@ -62,15 +70,15 @@ nn.gelu = activation("gelu")
 nn.softmax = activation("softmax")
 
 --- nn.activation(name [, a]): any activation by name
-function nn.activation(name, a) return T.activation(name, a) end
+function nn.activation(name, a) return ccall(T.activation, name, a) end
 
 --- nn.dropout(p): inverted dropout
-function nn.dropout(p) return T.dropout(p or 0.5) end
+function nn.dropout(p) return ccall(T.dropout, p or 0.5) end
 
 --- nn.batchnorm(features [, {momentum=0.1, eps=1e-5}])
 function nn.batchnorm(features, opts)
   opts = opts or {}
-  return T.batchnorm(features, opts.momentum, opts.eps)
+  return ccall(T.batchnorm, features, opts.momentum, opts.eps)
 end
 
 local function is_builtin(m)
@@ -111,19 +119,19 @@ function nn.sequential(list)
       builtin = false
     end
   end
-  if builtin then return T.sequential(list) end
+  if builtin then return ccall(T.sequential, list) end
   return setmetatable({modules = list}, LuaSeq)
 end
 
 --- nn.residual(m): x + m(x)
-function nn.residual(m) return T.residual(m) end
+function nn.residual(m) return ccall(T.residual, m) end
 
 ------------------------------------------------------------------------ losses
 
 local loss_of = {}  -- loss function -> its engine name
 
 local function loss(name)
-  local f = function(y, t, delta) return T.loss(name, y, t, delta) end
+  local f = function(y, t, delta) return ccall(T.loss, name, y, t, delta) end
   loss_of[f] = name
   return f
 end
@@ -159,7 +167,7 @@ function module_methods.evaluate(m, d, l)
   check_data(d, "evaluate")
   local info = d:info()
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
-  local lv, acc, cm, mt = T.evaluate(m, d, l)
+  local lv, acc, cm, mt = ccall(T.evaluate, m, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
   if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
   return r
@@ -278,7 +286,8 @@ function Run:progress_line(done)
     add("acc %.4f", h.acc[done])
     add("val_loss %.4f", h.val_loss[done])
     add("val_acc %.4f", h.val_acc[done])
-    add("%.2fs", h.seconds[done])
+    local sec = h.seconds[done]
+    parts[#parts + 1] = sec < 1 and string.format("%.0fms", sec * 1000) or string.format("%.1fs", sec)
   else
     add("loss %.4f", s.epoch_loss)
     add("acc %.4f", s.epoch_acc)
@@ -385,7 +394,7 @@ local function fit(m, args)
       return false
     end
   end
-  local r = T.run(m, opt, d, val, {
+  local r = ccall(T.run, m, opt, d, val, {
     loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
     patience = args.patience, min_delta = args.min_delta, every = args.every,
     every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
@@ -411,7 +420,7 @@ LuaSeq.fit = fit
 ------------------------------------------------------------------------ files and tools
 
 --- nn.save(m, path [, optimizer])
-function nn.save(m, path, opt) T.save(m, path, opt) return true end
+function nn.save(m, path, opt) ccall(T.save, m, path, opt) return true end
 
 --- nn.load(path) -> model, optimizer|nil; nil and the reason when the file is refused
 function nn.load(path) return T.load(path) end
@@ -423,7 +432,7 @@ function nn.evaluate(m, d, l) return module_methods.evaluate(m, d, l) end
 function nn.lr_range_test(args)
   local m, d = args[1] or args.model, check_data(args[2] or args.data, "lr_range_test")
   local info = d:info()
-  local lrs, losses = T.lr_range_test(m, d,
+  local lrs, losses = ccall(T.lr_range_test, m, d,
     loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse")), args.batch or 32,
     args.lr_min or 1e-5, args.lr_max or 10, args.steps or 100, args.optimizer)
   return {lr = lrs, loss = losses}

@@ -17,7 +17,9 @@ local function maker(kind)
   return function(m, opts)
     if m == nil then error("optim." .. kind .. ": expected a model or tensors to optimize", 2) end
     if type(opts) == "number" then opts = {lr = opts} end
-    return O.new(kind, target_of(m), opts)
+    local ok, o = pcall(O.new, kind, target_of(m), opts)
+    if not ok then error((tostring(o):gsub("^[^:\n]+:%d+: ", "")), 2) end
+    return o
   end
 end
 

@@ -110,7 +110,7 @@ l1 sum|w| + l2 sum w^2 to the loss.]],
 The layers' parameters move into one block owned by the sequential; the layers
 stay usable as views of it. A module written in Lua (a table with forward and
 parameters) may be mixed in: then the sequential is a Lua module trained through
-autograd.]],
+autograd. A module sits in one model, once: use a new nn.tanh() for each place.]],
     example = [[m = nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}]],
   },
   ["nn.residual"] = {

@@ -106,6 +106,12 @@ assert(close(nn.cross_entropy(nn.tensor{{1, 2, 3}}, nn.tensor{{2}}):item(), 0.40
 local lr = nn.lr_range_test{s, train, lr_min = 1e-4, lr_max = 1, steps = 30}
 assert(#lr.lr >= 2 and #lr.lr == #lr.loss)
 
+-- errors name the user's line and the values
+local okr, e2 = pcall(function() return nn.sequential{nn.linear(2, 3), nn.linear(4, 1)} end)
+assert(not okr and e2:find("module 2 %(linear%) takes 4 features but gets 3"), e2)
+local reuse = nn.tanh()
+assert(not pcall(nn.sequential, {nn.linear(2, 2), reuse, reuse}))
+
 -- data sets
 local c = data.circle{n = 100}
 assert(c:info().classes == 2 and #c == 100)
