@@ -26,6 +26,9 @@ trap 'rm -f "$out"' EXIT
 "$build/bench/bench_train" playground 3 > "$out"
 grep '^#' "$out" || true
 nn_steps=$(value steps_per_s "$out")
+if [ -x "$build/nnlab" ]; then # the same through m:fit in Lua: no Lua per step
+    "$build/nnlab" "$here/playground.lua" | grep -v '^nnlab-lua' || true
+fi
 if [ "$have_torch" = yes ]; then
     "$py" "$here/playground.py" "$threads" 3 > "$out"
     grep '^#' "$out" || true

@@ -5,7 +5,8 @@
 -- step; a module written in Lua (a table with forward and parameters) trains through
 -- autograd at the cost of the calls.
 local T = require "nn.train"
-local core = require "nn.core"
+local ok_core, rcore = pcall(require, "repl.core")
+local now = ok_core and rcore.now or os.clock -- wall-clock seconds at the prompt
 
 return function(nn)
 
@@ -264,6 +265,7 @@ end
 
 local function seconds(t)
   if t ~= t or t == math.huge then return "?" end
+  if t < 10 then return string.format("%.1fs", t) end
   if t < 60 then return string.format("%.0fs", t) end
   return string.format("%dm%02ds", t // 60, math.floor(t % 60))
 end
@@ -292,7 +294,7 @@ function Run:progress_line(done)
     add("loss %.4f", s.epoch_loss)
     add("acc %.4f", s.epoch_acc)
     local total = self.epochs * spe
-    local el = os.clock() - self.t0
+    local el = now() - self.t0
     parts[#parts + 1] = seconds(s.step > 0 and el / s.step * (total - s.step) or math.huge) .. " left"
   end
   return table.concat(parts, " - ")
@@ -385,7 +387,7 @@ local function fit(m, args)
   end
   local val = args.validation
   if val ~= nil then check_data(val, "fit: validation") end
-  local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = os.clock(),
+  local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)
   local on_step, callback = args.on_step, nil
   if on_step then
