@@ -241,8 +241,11 @@ int colorbar_width(viz_app *a, const viz_theme *t, double lo, double hi, int log
     double tk[VIZ_MAX_TICKS], step;
     int n = bar_ticks(lo, hi, log, 8, tk, &step), wmax = 0, w, h;
     char buf[32];
-    for (int i = 0; i < n; i++) {
-        tick_format(tk[i], step, log, buf, sizeof buf);
+    for (int i = 0; i < n + 2; i++) {
+        if (i < n)
+            tick_format(tk[i], step, log, buf, sizeof buf);
+        else
+            snprintf(buf, sizeof buf, "%.3g", i == n ? lo : hi);
         text_size(a, FONT_SANS, t->small, buf, &w, &h);
         if (w > wmax) wmax = w;
     }
@@ -268,19 +271,33 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
     cv_line(cv, x - 0.5, y1 + 0.5, x + bw + 0.5, y1 + 0.5, 1, t->box, 1);
     cv_line(cv, x - 0.5, y0 - 0.5, x - 0.5, y1 + 0.5, 1, t->box, 1);
     cv_line(cv, x + bw + 0.5, y0 - 0.5, x + bw + 0.5, y1 + 0.5, 1, t->box, 1);
-    double tk[VIZ_MAX_TICKS], step;
+    double tk[VIZ_MAX_TICKS + 2], step;
     int sw, sh;
     text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
     int maxn = (int)((y1 - y0) / (3.0 * sh)) + 1;
     int n = bar_ticks(lo, hi, log, maxn < 2 ? 2 : maxn, tk, &step);
+    /* both ends are always labelled (the range of the data): nice ticks too close to
+     * an end make way for it */
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        double v = log ? log10(tk[i]) : tk[i];
+        double py = y1 - (v - l0) / (l1 - l0) * (y1 - y0);
+        if (py > y0 + 1.2 * sh && py < y1 - 1.2 * sh) tk[kept++] = tk[i];
+    }
+    n = kept;
+    tk[n++] = lo, tk[n++] = hi;
     char buf[32];
     for (int i = 0; i < n; i++) {
         double v = log ? log10(tk[i]) : tk[i];
         if (v < fmin(l0, l1) - 1e-9 * fabs(l1 - l0) || v > fmax(l0, l1) + 1e-9 * fabs(l1 - l0))
             continue;
         double y = floor(y1 - (v - l0) / (l1 - l0) * (y1 - y0)) + 0.5;
+        if (i >= n - 2) y = i == n - 2 ? y1 - 0.5 : y0 + 0.5;
         cv_line(cv, x + bw, y, x + bw + tick_tail(t), y, t->axis, t->box, 1);
-        tick_format(tk[i], step, log, buf, sizeof buf);
+        if (i >= n - 2) /* the data's own ends: three significant digits */
+            snprintf(buf, sizeof buf, "%.3g", tk[i]);
+        else
+            tick_format(tk[i], step, log, buf, sizeof buf);
         text_draw(cv, a, FONT_SANS, t->small, buf, x + bw + tick_tail(t) + t->pad / 2, (int)y,
                   ALIGN_LEFT | ALIGN_MIDDLE, t->muted, 0);
     }

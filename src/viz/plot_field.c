@@ -69,14 +69,6 @@ static field_scale field_range(const viz_panel *p) {
         s.lo = -m, s.hi = m;
     }
     s.log = s.lo > 0 && s.hi / s.lo > 1000;
-    /* round the ends out to ticks, so that both ends of the colour bar are labelled */
-    if (s.log) {
-        s.lo = pow(10, floor(log10(s.lo) + 1e-9)), s.hi = pow(10, ceil(log10(s.hi) - 1e-9));
-    } else {
-        double t[VIZ_MAX_TICKS], step;
-        ticks_nice(s.lo, s.hi, 6, t, &step);
-        s.lo = floor(s.lo / step + 1e-9) * step, s.hi = ceil(s.hi / step - 1e-9) * step;
-    }
     return s;
 }
 
@@ -188,18 +180,28 @@ void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
         uint32_t col = cmap_series(p->ptcls[i]);
-        if (p->pthollow[i]) { /* test points: a ring */
-            cv_ring(cv, x, y, r, r * 0.55 + 2 * edge + 2 * rim, dark);
-            cv_ring(cv, x, y, r, r * 0.55 + 2 * edge, white);
-            cv_ring(cv, x, y, r, r * 0.55, col);
+        if (p->pthollow[i]) { /* test points: hollow, a thick ring of the class colour */
+            cv_disc(cv, x, y, r + edge + rim, dark);
+            cv_disc(cv, x, y, r + edge, col);
+            cv_disc(cv, x, y, r * 0.5, white);
         } else {
             cv_disc(cv, x, y, r + edge + rim, dark);
             cv_disc(cv, x, y, r + edge, white);
             cv_disc(cv, x, y, r, col);
         }
-        if (p->ptlabel && p->ptlabel[i])
-            text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], (int)(x + r + t->pad / 2), (int)y,
-                      ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
+    }
+    /* labels after all points, so none hides under a point, with a white halo */
+    for (size_t i = 0; p->ptlabel && i < p->npts; i++) {
+        double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
+        if (!p->ptlabel[i] || !isfinite(x) || !isfinite(y)) continue;
+        int lx = (int)(x + r + edge + t->pad / 2), ly = (int)y;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+                if (dx || dy)
+                    text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], lx + dx, ly + dy,
+                              ALIGN_LEFT | ALIGN_MIDDLE, white, 0);
+        text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], lx, ly, ALIGN_LEFT | ALIGN_MIDDLE,
+                  t->fg, 0);
     }
 }
 

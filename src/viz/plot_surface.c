@@ -2,6 +2,7 @@
  * yaw and a pitch, shaded facets drawn back to front (painter's algorithm) or a
  * wireframe coloured by height. At most 64 x 64 facets are drawn; the data stay whole. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "vizint.h"
@@ -102,4 +103,9 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     surface_proj pr = {yaw, pitch, lo, hi, s, ox, oy};
     surface_paths_draw(cv, t, p, &pr); /* trajectories over the facets */
     free(P), free(F);
+    /* no z axis on an isometric view: the height range in words, and the colour map */
+    char buf[96];
+    snprintf(buf, sizeof buf, "height %.3g (purple) to %.3g (yellow)", lo, hi);
+    text_draw(cv, a, FONT_SANS, t->small, buf, x0 + t->pad, y1 - t->pad, ALIGN_LEFT | ALIGN_BOTTOM,
+              t->muted, 0);
 }
