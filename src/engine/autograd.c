@@ -147,6 +147,8 @@ static int64_t topo_sort(nn_ctx *ctx, nn_tensor *root, bool only_grad) {
         } else if (t->mark == expanded) {
             sp--;
             t->mark = done;
+            /* a wide graph (a tree of adds) has far more nodes than stack depth */
+            if (grow_scratch(ctx, count + 1) != NN_OK) return NN_ENOMEM;
             ctx->topo[count++] = t;
         } else {
             t->mark = expanded;

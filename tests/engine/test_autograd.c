@@ -51,6 +51,30 @@ static void test_backward_through_a_deep_chain(void **state) {
     nn_tensor_free(x);
 }
 
+/* A balanced tree of adds over 1024 leaves: many more nodes than stack depth. */
+static void test_backward_through_a_wide_tree(void **state) {
+    nn_ctx *ctx = *state;
+    enum { N = 1024 };
+    nn_tensor *level[N], *leaves[N];
+    for (int i = 0; i < N; i++) {
+        leaves[i] = level[i] = nn_full(ctx, 1, TU_SHAPE(1), (float)i);
+        nn_requires_grad(leaves[i], true);
+        nn_tensor_retain(leaves[i]);
+    }
+    for (int n = N; n > 1; n /= 2)
+        for (int i = 0; i < n / 2; i++) {
+            nn_tensor *s = nn_add(ctx, level[2 * i], level[2 * i + 1]);
+            nn_tensor_free(level[2 * i]), nn_tensor_free(level[2 * i + 1]);
+            level[i] = s;
+        }
+    assert_float_equal(level[0]->data[0], N * (N - 1) / 2, 0);
+    assert_int_equal(nn_graph(ctx, level[0], NULL, 0), 2 * N - 1);
+    assert_int_equal(nn_backward(ctx, level[0]), NN_OK);
+    for (int i = 0; i < N; i++) assert_float_equal(leaves[i]->grad->data[0], 1, 0);
+    nn_tensor_free(level[0]);
+    for (int i = 0; i < N; i++) nn_tensor_free(leaves[i]);
+}
+
 static void test_no_grad_records_nothing(void **state) {
     nn_ctx *ctx = *state;
     nn_tensor *x = nn_ones(ctx, 1, TU_SHAPE(2));
@@ -235,6 +259,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_backward_accumulates_and_leaves_without_grad_get_none,
                                         tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_backward_through_a_deep_chain, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_backward_through_a_wide_tree, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_no_grad_records_nothing, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_backward_rejects_a_loss_with_many_elements, tu_setup,
                                         tu_teardown),
