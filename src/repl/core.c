@@ -135,9 +135,9 @@ int repl_open_core(lua_State *L) {
     repl *r = repl_get(L);
     lua_pushboolean(L, r->safe);
     lua_setfield(L, -2, "safe");
-    lua_pushstring(L, repl_lua_dir());
+    lua_pushstring(L, r->lua_dir);
     lua_setfield(L, -2, "lua_dir");
-    lua_pushstring(L, repl_lessons_dir());
+    lua_pushstring(L, r->lessons_dir);
     lua_setfield(L, -2, "lessons_dir");
     lua_pushstring(L, NNLAB_VERSION);
     lua_setfield(L, -2, "version");

@@ -1,7 +1,7 @@
 /* paths.c: where nnlab's Lua files and lessons are. An installed nnlab finds them
  * next to its executable (PREFIX/bin/nnlab -> PREFIX/share/nnlab/...), so a copied
  * prefix still works; a build-tree nnlab uses the source tree; $NNLAB_LUA_DIR and
- * $NNLAB_LESSONS_DIR override both. Results are computed once and kept. */
+ * $NNLAB_LESSONS_DIR override both. The REPL record keeps the answers. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,26 +37,21 @@ static bool beside_exe(const char *sub, const char *probe, char *out, size_t n) 
     return is_dir_with(out, probe);
 }
 
-static const char *find_dir(char *buf, size_t n, const char *env, const char *sub,
-                            const char *probe, const char *build, const char *install) {
-    if (buf[0]) return buf;
+static void find_dir(char *buf, size_t n, const char *env, const char *sub, const char *probe,
+                     const char *build, const char *install) {
     const char *e = getenv(env);
     if (e && *e)
         snprintf(buf, n, "%s", e);
-    else if (!beside_exe(sub, probe, buf, n)) {
+    else if (!beside_exe(sub, probe, buf, n))
         snprintf(buf, n, "%s", is_dir_with(build, probe) ? build : install);
-    }
-    return buf;
 }
 
-const char *repl_lua_dir(void) {
-    static char dir[PATH_MAX];
-    return find_dir(dir, sizeof dir, "NNLAB_LUA_DIR", "lua", "init.lua", NNLAB_LUA_DIR_BUILD,
-                    NNLAB_LUA_DIR_INSTALL);
+void repl_find_lua_dir(char *out, size_t n) {
+    find_dir(out, n, "NNLAB_LUA_DIR", "lua", "init.lua", NNLAB_LUA_DIR_BUILD,
+             NNLAB_LUA_DIR_INSTALL);
 }
 
-const char *repl_lessons_dir(void) {
-    static char dir[PATH_MAX];
-    return find_dir(dir, sizeof dir, "NNLAB_LESSONS_DIR", "lessons", ".", NNLAB_LESSONS_DIR_BUILD,
-                    NNLAB_LESSONS_DIR_INSTALL);
+void repl_find_lessons_dir(char *out, size_t n) {
+    find_dir(out, n, "NNLAB_LESSONS_DIR", "lessons", ".", NNLAB_LESSONS_DIR_BUILD,
+             NNLAB_LESSONS_DIR_INSTALL);
 }

@@ -37,12 +37,13 @@ lua_State *repl_newstate(bool safe);
 /* Closes a state made by repl_newstate (NULL is accepted). */
 void repl_closestate(lua_State *L);
 
-/* The folder of nnlab's Lua files: $NNLAB_LUA_DIR, else the installed one next to
- * the executable (PREFIX/bin/nnlab -> PREFIX/share/nnlab/lua), else the source tree's
- * lua/ when it exists, else the configured install folder. Never NULL. */
-const char *repl_lua_dir(void);
-/* The same for the lessons folder. */
-const char *repl_lessons_dir(void);
+/* Writes into out (n bytes, PATH_MAX is enough) the folder of nnlab's Lua files:
+ * $NNLAB_LUA_DIR, else the installed one next to the executable (PREFIX/bin/nnlab ->
+ * PREFIX/share/nnlab/lua), else the source tree's lua/ when it exists, else the
+ * configured install folder. */
+void repl_find_lua_dir(char *out, size_t n);
+/* The same for the lessons folder ($NNLAB_LESSONS_DIR first). */
+void repl_find_lessons_dir(char *out, size_t n);
 
 /* ---- evaluation ----------------------------------------------------------- */
 

@@ -10,6 +10,8 @@
 
 #include "repl.h"
 
+#define REPL_PATH_MAX 4096
+
 typedef struct repl_hook {
     repl_hook_fn fn;
     void *ud;
@@ -29,6 +31,7 @@ typedef struct repl {
     bool rl_active;     /* readline's handler is installed and its line shown */
     bool rl_hidden;     /* the line was taken off the screen to print above it */
     char *history_path; /* NULL: history in memory only */
+    char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;
 
 /* The record of L's state (L may be any of its threads); NULL for states not made

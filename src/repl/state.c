@@ -78,7 +78,7 @@ void repl_hooks_run(lua_State *L) {
 }
 
 static void set_path(lua_State *L) {
-    const char *dir = repl_lua_dir();
+    const char *dir = repl_get(L)->lua_dir;
     lua_getglobal(L, "package");
     lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", dir, dir);
     lua_setfield(L, -2, "path");
@@ -119,7 +119,7 @@ static int pinit(lua_State *L) {
     lua_pop(L, 1);
     set_path(L);
     if (safe) make_safe(L);
-    lua_pushfstring(L, "%s/init.lua", repl_lua_dir());
+    lua_pushfstring(L, "%s/init.lua", repl_get(L)->lua_dir);
     const char *init = lua_tostring(L, -1);
     if (luaL_loadfile(L, init) != LUA_OK) return lua_error(L);
     lua_call(L, 0, 0);
@@ -134,12 +134,13 @@ lua_State *repl_newstate(bool safe) {
     }
     repl *r = repl_record_new(L);
     r->safe = safe;
+    repl_find_lua_dir(r->lua_dir, sizeof r->lua_dir);
+    repl_find_lessons_dir(r->lessons_dir, sizeof r->lessons_dir);
     repl_counthook_install(L);
     lua_pushcfunction(L, pinit);
     lua_pushboolean(L, safe);
     if (repl_docall(L, 1) != LUA_OK) {
-        lua_pushfstring(L, "nnlab: starting up (%s/init.lua): %s", repl_lua_dir(),
-                        lua_tostring(L, -1));
+        lua_pushfstring(L, "nnlab: starting up (%s/init.lua): %s", r->lua_dir, lua_tostring(L, -1));
         lua_remove(L, -2);
         repl_report(L);
         lua_close(L);
