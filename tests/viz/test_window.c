@@ -167,12 +167,91 @@ static void test_window_without_display_still_saves(void **state) {
     if (*keep) setenv("SDL_VIDEODRIVER", keep, 1);
 }
 
+static void test_window_hover_shows_value_but_not_in_saved_png(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "hover", 400, 400);
+    viz_panel *p = field();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    double px, py;
+    viz_panel_to_pixel(a, p, 400, 400, 0, 0, &px, &py);
+    SDL_Event m = {0};
+    m.type = SDL_MOUSEMOTION;
+    m.motion.windowID = viz_window_id(w);
+    m.motion.x = (int)px, m.motion.y = (int)py;
+    SDL_PushEvent(&m);
+    pump(a, &t);
+    int pw, ph;
+    const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    uint32_t *off = malloc(400 * 400 * 4);
+    viz_panel_render(a, p, off, 400, 400, 1, 0);
+    /* a tooltip box below right of the cursor, nowhere else */
+    int near = 0, far = 0;
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            int diff = shown[y * 400 + x] != off[y * 400 + x];
+            int in = x >= px && x < px + 200 && y >= py && y < py + 60;
+            near += diff && in, far += diff && !in;
+        }
+    assert_true(near > 100);
+    assert_int_equal(far, 0);
+    char path[] = "/tmp/nnlab-viz-hover-XXXXXX.png";
+    close(mkstemps(path, 4));
+    assert_int_equal(viz_window_save_png(w, path), VIZ_OK);
+    uint32_t *back;
+    int bw, bh;
+    char err[256];
+    assert_int_equal(viz_png_read(path, &back, &bw, &bh, err, sizeof err), VIZ_OK);
+    assert_memory_equal(back, off, 400 * 400 * 4);
+    unlink(path);
+    free(back), free(off);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_records_numbered_frames(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "rec", 200, 150);
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    char dir[] = "/tmp/nnlab-viz-rec-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char prefix[64], path[96];
+    snprintf(prefix, sizeof prefix, "%s/run", dir);
+    assert_int_equal(viz_window_record(w, prefix), VIZ_OK);
+    double t = 0;
+    float y = 4;
+    pump(a, &t);
+    viz_series_add(p, "a", NULL, &y, 1);
+    pump(a, &t);
+    pump(a, &t); /* nothing changed: no frame */
+    viz_window_record(w, NULL);
+    for (int k = 1; k <= 3; k++) {
+        snprintf(path, sizeof path, "%s-%06d.png", prefix, k);
+        FILE *f = fopen(path, "rb");
+        assert_true(k <= 2 ? f != NULL : f == NULL);
+        if (f) fclose(f), unlink(path);
+    }
+    rmdir(dir);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
         cmocka_unit_test(test_window_redraws_only_changed_panels),
         cmocka_unit_test(test_window_keys_clicks_and_close_become_events),
         cmocka_unit_test(test_window_without_display_still_saves),
+        cmocka_unit_test(test_window_hover_shows_value_but_not_in_saved_png),
+        cmocka_unit_test(test_window_records_numbered_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
