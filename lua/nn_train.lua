@@ -386,7 +386,12 @@ local function fit(m, args)
                           on_epoch = args.on_epoch})
   end
   local val = args.validation
-  if val ~= nil then check_data(val, "fit: validation") end
+  if type(val) == "number" then -- a fraction of the training set, its last rows
+    if not (val > 0 and val < 1) then error("fit: validation = " .. val .. " is not a fraction in (0, 1)", 2) end
+    d, val = ccall(d.split, d, val)
+  elseif val ~= nil then
+    check_data(val, "fit: validation")
+  end
   local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)
   local on_step, callback = args.on_step, nil

@@ -267,7 +267,8 @@ Stops early when the loss passes 4 times its minimum or becomes NaN. Returns {lr
     sig = "m:fit{train, validation=, loss=, optimizer=, epochs=10, batch=32, ...} -> run",
     summary = "trains m; at the prompt as a background job, in a script (or with wait = true) in the foreground with a progress line",
     text = [[
-Options: validation (a data set), loss (nn.cross_entropy, nn.mse, ... or a name;
+Options: validation (a data set, or a fraction such as 0.2 of the training rows, taken
+from the end), loss (nn.cross_entropy, nn.mse, ... or a name;
 cross_entropy for classes, mse otherwise by default), optimizer (optim.adam(m) by
 default), epochs, batch (1 = SGD, 0 = the whole set = GD), shuffle (true),
 patience and min_delta (early stopping on the validation loss, restoring the best

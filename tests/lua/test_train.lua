@@ -106,6 +106,12 @@ assert(close(nn.cross_entropy(nn.tensor{{1, 2, 3}}, nn.tensor{{2}}):item(), 0.40
 local lr = nn.lr_range_test{s, train, lr_min = 1e-4, lr_max = 1, steps = 30}
 assert(#lr.lr >= 2 and #lr.lr == #lr.loss)
 
+-- a validation fraction splits the training set
+local vr = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}
+local vrun = vr:fit{data.gauss{n = 100}, validation = 0.2, epochs = 2, verbose = false}
+assert(vrun.history.val_loss[2] == vrun.history.val_loss[2])
+assert(vrun:status().steps_per_epoch == 3) -- 80 rows in batches of 32
+
 -- errors name the user's line and the values
 local okr, e2 = pcall(function() return nn.sequential{nn.linear(2, 3), nn.linear(4, 1)} end)
 assert(not okr and e2:find("module 2 %(linear%) takes 4 features but gets 3"), e2)
