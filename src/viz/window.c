@@ -1,6 +1,7 @@
 /* window.c: windows holding panels in a grid that reflows on resize. A window draws
  * offscreen (save, record) and, once shown, into an SDL window: only panels whose
- * version moved (or under a moving cursor) are redrawn, at most 60 times a second.
+ * version moved (or under a moving cursor) are redrawn, at most 60 times a second
+ * (and a window takes at most a fifth of the time, when drawing is slow).
  * Keys s (save PNG), f (full screen), p (projector) act here; every key, click and
  * close is also queued for the program. HiDPI: drawn at the window's pixel size with
  * type and lines scaled by pixels per point and by the display's DPI. */
@@ -29,6 +30,7 @@ struct viz_window {
     uint32_t *px;
     int pw, ph;
     double scale, last_ms;
+    double gap_ms; /* least time between redraws: 1/60 s, more when drawing is slow */
     int mx, my, hover, hover_drawn; /* cursor in pixels; panel under it */
     int drag, dragx, dragy;
     char *rec;
@@ -278,7 +280,9 @@ static double window_scale(viz_window *win, int pw) {
 }
 
 void window_redraw(viz_window *win, double now_ms) {
-    if (!win->sdl || now_ms - win->last_ms < FRAME_MS) return;
+    if (!win->sdl || now_ms - win->last_ms < (win->gap_ms > FRAME_MS ? win->gap_ms : FRAME_MS))
+        return;
+    uint64_t t0 = SDL_GetPerformanceCounter();
     SDL_Surface *surf = SDL_GetWindowSurface(win->sdl);
     if (!surf) return;
     int all = win->dirty;
@@ -303,6 +307,8 @@ void window_redraw(viz_window *win, double now_ms) {
     SDL_BlitSurface(src, NULL, surf, NULL);
     SDL_FreeSurface(src);
     SDL_UpdateWindowSurface(win->sdl);
+    /* a window may take at most a fifth of the time, so training is never starved */
+    win->gap_ms = 5e3 * (double)(SDL_GetPerformanceCounter() - t0) / SDL_GetPerformanceFrequency();
     if (win->rec) {
         char path[1024];
         snprintf(path, sizeof path, "%s-%06d.png", win->rec, ++win->recn);

@@ -22,7 +22,7 @@ static viz_panel *lines(void) {
 }
 
 static void pump(viz_app *a, double *t) {
-    *t += 100; /* past the 60/s limit */
+    *t += 1000; /* past the 60/s limit, and the slow-drawing limit under sanitizers */
     viz_app_pump(a, *t);
 }
 
