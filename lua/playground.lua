@@ -256,8 +256,8 @@ local function train_slice(pg, slice_ms)
 end
 
 -- The training job: slices of training, views redrawn at a bounded rate (the
--- decision view at fps, the network at half of it, the loss at 10 Hz), until the
--- run ends or the window closes.
+-- decision view at fps, the network at about half of it, the loss at up to 10 Hz),
+-- until the run ends or the window closes.
 local function start_job(pg)
   local last = { decision = -math.huge, network = -math.huge, loss = -math.huge }
   local slice_ms = 8
@@ -276,9 +276,14 @@ local function start_job(pg)
       local t = now()
       local fps = pg._s.fps
       local v = pg.views
-      if t - last.decision >= 1 / fps then v.decision:refresh(); last.decision = t end
-      if t - last.network >= 2 / fps then v.network:refresh(); last.network = t end
-      if t - last.loss >= 0.1 then v.loss:refresh(); last.loss = t end
+      -- the network and loss views change only on the decision view's frames, so
+      -- that the window is redrawn once a frame rather than for each view
+      if t - last.decision >= 1 / fps then
+        v.decision:refresh()
+        last.decision = t
+        if t - last.network >= 1.5 / fps then v.network:refresh(); last.network = t end
+        if t - last.loss >= 0.1 then v.loss:refresh(); last.loss = t end
+      end
       if state ~= "running" then
         if state == "failed" then
           error("playground: training failed: " .. pg.raw_run:status().message, 0)
