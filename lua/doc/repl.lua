@@ -19,8 +19,9 @@ At the prompt ?name does the same: ?nn.zeros]],
     text = [[
 fn runs as a coroutine: it must call coroutine.yield() between slices of its work
 (a few milliseconds each) so that the prompt, windows and other jobs get their turn.
-What the job prints appears above the prompt. In a script, jobs run to their end
-when the script finishes, or earlier when it calls wait(job).]],
+What the job prints appears above the prompt. In a script (or -e), jobs run to their
+end when the script finishes, or earlier when it calls wait(job); with nnlab -i they
+go on in the background at the prompt.]],
     example = [[
 job = spawn(function()
   for i = 1, 100 do print(i); coroutine.yield() end

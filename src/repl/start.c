@@ -1,7 +1,8 @@
 /* start.c: the ways to start nnlab, as in lua.c: options, -e chunks, a script with
  * its `arg` table, standard input read as a script when it is not a terminal, and
  * the interactive prompt. Background jobs that a script spawned run to completion
- * after the script (and after each -e chunk), so `spawn` means the same everywhere. */
+ * after the script (and after each -e chunk), so `spawn` means the same everywhere;
+ * with -i they go on in the background at the prompt instead. */
 #include <lauxlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,15 +100,17 @@ static bool run(lua_State *L, int nargs) {
     return true;
 }
 
-/* Lets the jobs spawned so far finish (a script's jobs run to the end). */
-static bool finish_jobs(lua_State *L) {
+/* Lets the jobs spawned so far finish (a script's jobs run to the end), unless the
+ * prompt follows (-i), where they go on in the background. */
+static bool finish_jobs(lua_State *L, bool prompt_follows) {
+    if (prompt_follows) return true;
     if (!repl_call_lua(L, "_jobs_finish", 0, 1)) return false;
     bool ok = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return ok;
 }
 
-static bool run_e(lua_State *L, char **argv, int end) {
+static bool run_e(lua_State *L, char **argv, int end, bool prompt_follows) {
     for (int i = 1; i < end; i++) {
         if (strcmp(argv[i], "-e") != 0) continue;
         const char *code = argv[++i];
@@ -115,12 +118,12 @@ static bool run_e(lua_State *L, char **argv, int end) {
             repl_report(L);
             return false;
         }
-        if (!run(L, 0) || !finish_jobs(L)) return false;
+        if (!run(L, 0) || !finish_jobs(L, prompt_follows)) return false;
     }
     return true;
 }
 
-static bool run_script(lua_State *L, int argc, char **argv, int script) {
+static bool run_script(lua_State *L, int argc, char **argv, int script, bool prompt_follows) {
     const char *name = argv[script];
     if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0) name = NULL;
     if (luaL_loadfile(L, name) != LUA_OK) {
@@ -129,7 +132,7 @@ static bool run_script(lua_State *L, int argc, char **argv, int script) {
     }
     int n = 0;
     for (int i = script + 1; i < argc; i++, n++) lua_pushstring(L, argv[i]);
-    return run(L, n) && finish_jobs(L);
+    return run(L, n) && finish_jobs(L, prompt_follows);
 }
 
 /* --check: lesson._check_main{names} (lua/lesson.lua) runs the named lessons (all
@@ -188,11 +191,11 @@ int repl_main(int argc, char **argv) {
         repl_closestate(L);
         return status;
     }
-    bool ok = run_e(L, argv, o.script ? o.script : argc);
+    bool ok = run_e(L, argv, o.script ? o.script : argc, o.interactive);
     if (ok && o.script)
-        ok = run_script(L, argc, argv, o.script);
+        ok = run_script(L, argc, argv, o.script, o.interactive);
     else if (ok && !o.has_e && !o.interactive && !isatty(STDIN_FILENO)) {
-        ok = luaL_loadfile(L, NULL) == LUA_OK ? run(L, 0) && finish_jobs(L)
+        ok = luaL_loadfile(L, NULL) == LUA_OK ? run(L, 0) && finish_jobs(L, false)
                                               : (repl_report(L), false);
     } else if (ok && !o.has_e && !o.script) {
         o.interactive = true;
