@@ -301,6 +301,31 @@ int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *
         }
         return 1;
     }
+    if (p->kind == VIZ_LINES) { /* the data point nearest the cursor, within 24 pixels */
+        double best = 24 * 24;
+        const viz_series *bs = NULL;
+        size_t bi = 0;
+        for (int s = 0; s < p->nseries; s++) {
+            const viz_series *se = &p->series[s];
+            for (size_t i = 0; i < se->n; i++) {
+                double dx = frame_px(f, se->x[i]) - px, dy = frame_py(f, se->y[i]) - py;
+                if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, bs = se, bi = i;
+            }
+        }
+        if (bs) {
+            snprintf(buf, n, "%s: x %.6g  y %.4g", bs->name, bs->x[bi], bs->y[bi]);
+            return 1;
+        }
+    }
+    if (p->kind == VIZ_BARS && p->bars) { /* the value of the group under the cursor */
+        int g = (int)floor(x - 0.5);
+        if (g >= 0 && g < p->ngroups) {
+            int k = snprintf(buf, n, "%s:", p->glabels && p->glabels[g] ? p->glabels[g] : "");
+            for (int s = 0; s < p->nbseries && k > 0 && (size_t)k < n; s++)
+                k += snprintf(buf + k, n - k, " %.4g", p->bars[(size_t)g * p->nbseries + s]);
+            return 1;
+        }
+    }
     snprintf(buf, n, "x %.4g  y %.4g", x, y);
     return 1;
 }

@@ -1,6 +1,7 @@
 /* test_plot_lines.c: title, legend and series land where the layout puts them; log
  * axes and long series work. */
 #include <math.h>
+#include <string.h>
 
 #include "vizt.h"
 
@@ -101,6 +102,27 @@ static void test_lines_rejects_setters_of_other_kinds(void **state) {
     viz_panel_free(p);
 }
 
+static void test_lines_hover_names_nearest_point(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float x[3] = {10, 20, 30}, y[3] = {0.5f, 0.25f, 0.125f};
+    viz_series_add(p, "train", x, y, 3);
+    viz_layout lay;
+    free(vt_render(a, p, W, H, &lay));
+    char buf[128];
+    int px = (int)frame_px(&lay.f, 20) + 3, py = (int)frame_py(&lay.f, 0.25) - 2;
+    assert_true(panel_hover_text(p, &lay, px, py, buf, sizeof buf));
+    assert_string_equal(buf, "train: x 20  y 0.25");
+    /* far from every point: the cursor's own coordinates */
+    assert_true(
+        panel_hover_text(p, &lay, (int)frame_px(&lay.f, 15), lay.f.y1 - 5, buf, sizeof buf));
+    assert_non_null(strstr(buf, "x "));
+    assert_null(strstr(buf, "train"));
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
@@ -108,6 +130,7 @@ int main(void) {
         cmocka_unit_test(test_lines_log_axis_maps_decades_evenly),
         cmocka_unit_test(test_lines_many_points_render),
         cmocka_unit_test(test_lines_rejects_setters_of_other_kinds),
+        cmocka_unit_test(test_lines_hover_names_nearest_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
