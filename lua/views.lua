@@ -190,6 +190,41 @@ function Decision:refresh()
   return self
 end
 
+--- view:add_point(x1, x2, class): adds a training point (class 1..k) to the view's
+--- data set. When the view follows a run (opts.run), training goes on with it: the
+--- run stops and a new one continues the same model and optimizer on the larger set
+--- for the epochs that were left, or as many again when it had finished (view.run
+--- is the new one).
+function Decision:add_point(x1, x2, c)
+  if self.classes == 0 then error("add_point: points can be added to classification data only", 2) end
+  if math.type(c) ~= "integer" or c < 1 or c > self.classes then
+    error(("add_point: class must be 1 to %d, got %s"):format(self.classes, tostring(c)), 2)
+  end
+  if not self.rows then self.rows = { x = self.data:x():totable(), y = self.data:y():totable() } end
+  local rows = self.rows
+  rows.x[#rows.x + 1] = { x1, x2 }
+  rows.y[#rows.y + 1] = { c - 1 }
+  self.data = ndata.from(nncore.tensor(rows.x), nncore.tensor(rows.y), self.classes)
+  local r = self.run
+  if r and r.model and r.optimizer then
+    local st = r:status()
+    r:stop()
+    -- the batch size the run used, from its steps an epoch
+    local n = #rows.x - 1
+    local batch = math.max(1, math.ceil(n / math.max(1, st.steps_per_epoch)))
+    local loss = (self.classes == 2 and self.model:info().outputs == 1) and "bce" or "cross_entropy"
+    local set = self.flags and self.data:features(self.flags) or self.data
+    -- the epochs that were left, or another full round when the run had finished
+    local epochs = r.epochs or 100
+    local left = epochs - st.epoch
+    self.run = r.model:fit{ set, loss = loss, optimizer = r.optimizer, batch = batch,
+      epochs = left >= 1 and left or epochs, verbose = false }
+    local w = self.plot:window()
+    if w and self.run.job then w:bind(self.run.job) end
+  end
+  return self:refresh()
+end
+
 function Decision:save(path, w, h)
   self:refresh()
   return self.plot:save(path, w, h)
@@ -231,10 +266,21 @@ local function decision(model, data, opts)
     xlabel = "x1", ylabel = "x2", show = opts.show }
   view:refresh()
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
-  -- opts.run: space in the window pauses and resumes that run's background job
-  local job = type(opts.run) == "table" and rawget(opts.run, "job")
+  -- opts.run: space in the window pauses and resumes that run's background job, and
+  -- clicks add points that it trains on (left: class click_class, right: the next)
+  view.run = type(opts.run) == "table" and opts.run or nil
+  view.click_class = 1
+  local job = view.run and rawget(view.run, "job")
   local w = view.plot:window()
   if job and w then w:bind(job) end
+  if view.classes > 0 then
+    view.plot:on_click(function(x1, x2, button)
+      if not x1 then return end
+      local c = view.click_class
+      if button ~= 1 then c = c % view.classes + 1 end
+      view:add_point(x1, x2, c)
+    end)
+  end
   return view
 end
 

@@ -13,8 +13,11 @@ regression set the field is the predicted value. n is the grid's points per side
 the model was trained on ({"x1", "x2", "x1^2", ...}). At the prompt the view redraws
 up to fps (20) times a second while its window is open; in scripts it draws when
 made, on view:refresh() and on view:save(path). Clicking it calls the function given
-to view.plot:on_click(fn(x1, x2, button)). With run = the run that trains the model,
-space in the window pauses and resumes it (run:step() then advances one mini-batch).]],
+With run = the run that trains the model in the background, space in the window
+pauses and resumes it (run:step() then advances one mini-batch), and a click adds a
+training point there (left: class view.click_class, 1; right: the next class): the
+run stops and a new one (view.run) goes on with the same model and optimizer on the
+larger set, as in ConvNetJS's 2-D demo. view:add_point(x1, x2, class) does the same.]],
     example = [[
 train, test = data.xor{n = 400, test = 0.3}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}

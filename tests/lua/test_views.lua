@@ -255,6 +255,30 @@ function tests.playground_applies_settings_adds_points_and_steps_when_paused()
   expect(pg2.views.decision.frames > 0 and pg2.views.network.frames > 0, "the views were drawn")
 end
 
+function tests.clicking_a_decision_view_adds_a_point_and_training_goes_on()
+  local tr = data.xor{ n = 200, noise = 0.05, seed = 6 }
+  nncore.seed(6)
+  local m = nn.sequential{ nn.linear(2, 8), nn.tanh(), nn.linear(8, 1) }
+  local was = repl.interactive
+  repl.interactive = true -- as at the prompt: fit trains in the background
+  local ok, err = pcall(function()
+    local run = m:fit{ tr, loss = nn.bce, epochs = 30, batch = 10, verbose = false }
+    run:pause()
+    local v = plot.decision(m, tr, { run = run, show = false })
+    v:add_point(3, -3, 2)
+    expect(v.data:info().n == 201, "the point joined the data: %d points", v.data:info().n)
+    expect(run:status().state == "stopped", "the old run stops, got %s", run:status().state)
+    expect(v.run ~= run and v.run.job, "a new run goes on in the background")
+    expect(v.run.optimizer == run.optimizer, "with the same optimizer")
+    wait(v.run.job)
+    expect(v.run:status().state == "done", "the new run trains to the end: %s", v.run:status().state)
+    local pok, perr = pcall(v.add_point, v, 0, 0, 3)
+    expect(not pok and perr:find("class must be 1 to 2", 1, true), "bad classes are refused: %s", tostring(perr))
+  end)
+  repl.interactive = was
+  if not ok then error(err, 0) end
+end
+
 function tests.fit_run_pauses_steps_and_feeds_the_loss_view()
   nncore.seed(8)
   local tr = data.spiral{ n = 200, noise = 0.1 }
