@@ -53,10 +53,13 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
             sxmin = fmin(sxmin, q[0]), sxmax = fmax(sxmax, q[0]);
             symin = fmin(symin, q[1]), symax = fmax(symax, q[1]);
         }
-    double W = x1 - x0 - 4 * t->pad, H = y1 - top - 4 * t->pad;
+    int lw, lh; /* the line of text under the surface */
+    text_size(a, FONT_SANS, t->small, "Ag", &lw, &lh);
+    int bottom = y1 - lh - t->pad;
+    double W = x1 - x0 - 4 * t->pad, H = bottom - top - 2 * t->pad;
     double s = fmin(W / (sxmax - sxmin), H / (symax - symin));
     double ox = (x0 + x1) / 2.0 - s * (sxmin + sxmax) / 2,
-           oy = (top + y1) / 2.0 + s * (symin + symax) / 2;
+           oy = (top + bottom) / 2.0 + s * (symin + symax) / 2;
     for (size_t k = 0; k < (size_t)nx * ny; k++) {
         P[4 * k] = ox + s * P[4 * k];
         P[4 * k + 1] = oy - s * P[4 * k + 1];
@@ -77,16 +80,17 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         double h = (a0[3] + a1[3] + a2[3] + a3[3]) / 4;
         uint32_t col = cmap_viridis(h);
         if (p->shaded) {
-            /* light from the viewer's upper left: slope facing it is brighter */
-            double ex = a2[0] - a0[0], ey = a2[1] - a0[1], fx = a3[0] - a1[0], fy = a3[1] - a1[1];
-            double cross = ex * fy - ey * fx; /* facing sign on screen */
-            double dzx = (a1[3] - a0[3] + a2[3] - a3[3]) / 2,
-                   dzy = (a3[3] - a0[3] + a2[3] - a1[3]) / 2;
-            double shade = 0.75 + 0.9 * (dzy - dzx) * (nx > 1 ? 1 : 0);
-            shade = shade < 0.45 ? 0.45 : shade > 1.15 ? 1.15 : shade;
+            /* Lambert shading, light from the viewer's upper left: the facet's normal in
+             * grid space (Z = 1.2 h over cells 2/(n-1) wide), turned by the yaw */
+            double dzx = (a1[3] - a0[3] + a2[3] - a3[3]) / 2 * 1.2 * (nx - 1) / 2;
+            double dzy = (a3[3] - a0[3] + a2[3] - a1[3]) / 2 * 1.2 * (ny - 1) / 2;
+            double nn = sqrt(dzx * dzx + dzy * dzy + 1);
+            double nxg = -dzx / nn, nyg = -dzy / nn, nz = 1 / nn;
+            double nxv = nxg * cos(yaw) - nyg * sin(yaw), nyv = nxg * sin(yaw) + nyg * cos(yaw);
+            double lambert = -0.5 * nxv - 0.5 * nyv + 0.707 * nz; /* light (-.5, -.5, .707) */
+            double shade = 0.55 + 0.55 * (lambert > 0 ? lambert : 0);
             col = shade <= 1 ? viz_mix(viz_rgb(0, 0, 0), col, shade)
                              : viz_mix(col, viz_rgb(255, 255, 255), shade - 1);
-            (void)cross;
             double t1[6] = {a0[0], a0[1], a1[0], a1[1], a2[0], a2[1]};
             double t2[6] = {a0[0], a0[1], a2[0], a2[1], a3[0], a3[1]};
             cv_triangle(cv, t1, col);
