@@ -15,16 +15,21 @@
 /* ---- blocks and lifecycle -------------------------------------------------- */
 
 static nn_block *block_new(nn_ctx *ctx, int64_t n) {
+    if (n > INT32_MAX) {
+        nn_errorf(ctx, NN_EARG, "model: %lld parameters are too many", (long long)n);
+        return NULL;
+    }
     nn_block *b = nn_calloc(ctx, 1, sizeof *b);
     if (!b) return NULL;
-    b->p = nn_calloc(ctx, (size_t)n, sizeof(float));
-    b->g = nn_calloc(ctx, (size_t)n, sizeof(float));
-    if (!b->p || !b->g) {
-        nn_mfree(b->p);
-        nn_mfree(b->g);
+    int size = (int)n;
+    b->pt = nn_zeros(ctx, 1, &size);
+    b->gt = b->pt ? nn_zeros(ctx, 1, &size) : NULL;
+    if (!b->gt) {
+        nn_tensor_free(b->pt);
         nn_mfree(b);
         return NULL;
     }
+    b->p = b->pt->data, b->g = b->gt->data;
     b->n = n;
     b->refs = 1;
     return b;
@@ -32,8 +37,8 @@ static nn_block *block_new(nn_ctx *ctx, int64_t n) {
 
 static void block_release(nn_block *b) {
     if (b && --b->refs == 0) {
-        nn_mfree(b->p);
-        nn_mfree(b->g);
+        nn_tensor_free(b->pt);
+        nn_tensor_free(b->gt);
         nn_mfree(b);
     }
 }
@@ -173,9 +178,14 @@ static void rebase(nn_module *m, nn_block *b, int64_t off) {
     m->off = off;
     for (int i = 0; i < 2; i++) {
         float *data, *grad;
-        if (m->pt[i] && nn_module_param(m, i, NULL, &data, &grad, NULL, NULL) == NN_OK) {
-            m->pt[i]->data = data;
-            m->pt[i]->grad->data = grad;
+        nn_tensor *t = m->pt[i];
+        if (t && nn_module_param(m, i, NULL, &data, &grad, NULL, NULL) == NN_OK) {
+            t->data = data;
+            t->grad->data = grad;
+            nn_tensor_free(t->base); /* the old block's memory may go now */
+            nn_tensor_free(t->grad->base);
+            t->base = nn_tensor_retain(b->pt);
+            t->grad->base = nn_tensor_retain(b->gt);
         }
     }
     for (int i = 0; i < m->nkids; i++) {

@@ -7,9 +7,12 @@
 #include "internal.h"
 
 /* The parameters and gradients of one module tree: two blocks of n floats, shared
- * by every node of the tree (reference counted by the nodes). */
+ * by every node of the tree (reference counted by the nodes). The memory belongs to
+ * two 1-D tensors, so that parameter tensors handed out (views with base = them)
+ * keep it alive after the modules are gone. */
 typedef struct nn_block {
-    float *p, *g;
+    float *p, *g; /* pt->data, gt->data */
+    nn_tensor *pt, *gt;
     int64_t n;
     int refs;
 } nn_block;
@@ -28,7 +31,7 @@ struct nn_module {
     nn_module **kids;
     int nkids;
     bool training, frozen;
-    int parents;       /* containers holding it: a module sits in at most one */
+    int parents; /* containers holding it: a module sits in at most one */
     float l1, l2;
     float *running; /* batch norm: mean[out] then var[out] */
     /* Buffers, grown to the largest batch*width seen, never shrunk. */

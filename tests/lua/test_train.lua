@@ -106,6 +106,17 @@ assert(close(nn.cross_entropy(nn.tensor{{1, 2, 3}}, nn.tensor{{2}}):item(), 0.40
 local lr = nn.lr_range_test{s, train, lr_min = 1e-4, lr_max = 1, steps = 30}
 assert(#lr.lr >= 2 and #lr.lr == #lr.loss)
 
+-- parameter tensors outlive a freed model (the memory goes with the last of them)
+local fm = nn.sequential{nn.linear(2, 3), nn.relu(), nn.linear(3, 1)}
+fm(nn.randn{4, 2}):sum():backward()
+local fw = fm:parameters()[1]
+local fg = fw.grad
+fm:free()
+assert(not pcall(function() return fm(nn.randn{1, 2}) end))
+fm = nil
+collectgarbage(); collectgarbage()
+assert(fw:sum():item() == fw:sum():item() and fg:abs():sum():item() > 0)
+
 -- a validation fraction splits the training set
 local vr = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}
 local vrun = vr:fit{data.gauss{n = 100}, validation = 0.2, epochs = 2, verbose = false}
