@@ -374,6 +374,13 @@ double nn_module_penalty(const nn_module *m) {
     return s;
 }
 
+bool nn_module_regularized(const nn_module *m) {
+    if (m->l1 != 0 || m->l2 != 0) return true;
+    for (int i = 0; i < m->nkids; i++)
+        if (nn_module_regularized(m->kids[i])) return true;
+    return false;
+}
+
 void nn_module_zero_grad(nn_module *m) {
     if (m->np) memset(m->blk->g + m->off, 0, (size_t)m->np * sizeof(float));
 }

@@ -368,7 +368,7 @@ bool nn_module_frozen(const nn_module *m);
 /* L1 and L2 penalties on the weights (not biases) of the module and its children:
  * loss += l1 sum|w| + l2 sum w^2 (Keras' convention; elastic net: both). */
 void nn_module_regularize(nn_module *m, float l1, float l2);
-/* The penalty of the current weights (what training adds to the loss). */
+/* The penalty of the current weights (training adds it to the loss it reports). */
 double nn_module_penalty(const nn_module *m);
 void nn_module_zero_grad(nn_module *m);
 

@@ -20,6 +20,7 @@ struct nn_run {
     nn_fit_opts opts;
     float *cw; /* copied class weights */
     int batch, spe, k;
+    bool regularized; /* the loss reported includes the penalty */
     int *perm;
     float *xb, *yb, *tb, *dy; /* batch inputs, targets, one-hot targets, d(loss)/dy */
     int epoch, pos;
@@ -139,6 +140,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->batch = opts->batch == 0 || opts->batch > tr->n ? tr->n : opts->batch;
     r->spe = (tr->n + r->batch - 1) / r->batch;
     r->k = out_width(m, tr->nx);
+    r->regularized = nn_module_regularized(m);
     int64_t B = r->batch, total = (int64_t)opts->epochs * r->spe;
     int ncw = tr->classes > 0 ? tr->classes : 2;
     r->perm = nn_malloc(ctx, (size_t)tr->n * sizeof(int));
@@ -279,6 +281,7 @@ static bool step(nn_run *r) {
              r->spe, hp->lr);
         return false;
     }
+    if (r->regularized) loss += nn_module_penalty(r->m); /* reported as Keras does */
     if ((rc = nn_module_backward(r->m, r->xb, r->dy, NULL, B))) {
         fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;

@@ -51,6 +51,8 @@ void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, con
 
 /* Grows *buf to hold n floats (counted heap); NN_OK or NN_ENOMEM. */
 int nn_grow(nn_ctx *ctx, float **buf, int64_t *cap, int64_t n);
+/* Whether m or a module inside it has an L1/L2 penalty. */
+bool nn_module_regularized(const nn_module *m);
 /* Calls fn on every leaf of m that has parameters, with frozen = whether it or an
  * ancestor is frozen. */
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);

@@ -235,6 +235,29 @@ static void test_time_slices_callbacks_no_allocation(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* With an L2 penalty the reported loss is the data loss plus l2 sum w^2: a model
+ * with zero weights and constant bias 1 on targets 0 has MSE 1 and penalty 0 at the
+ * first step, then SGD moves only the bias. */
+static void test_penalty_in_reported_loss(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_dataset_new(ctx, 4, 1, 1, 0); /* x = 0, y = 0 */
+    nn_init w = {NN_INIT_CONSTANT, 0.5f, 0}, b = {NN_INIT_CONSTANT, 1, 0};
+    nn_module *m = nn_linear_new(ctx, 1, 1, w, b);
+    nn_module_regularize(m, 0, 0.1f);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), 2);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 1, .batch = 4};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    /* MSE (1 - 0)^2 = 1, penalty 0.1 * 0.5^2 = 0.025 */
+    assert_float_equal(nn_run_last_loss(r), 1.025, 1e-6);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
 static void test_rejects_mismatched_data(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
@@ -279,6 +302,7 @@ int main(void) {
         cmocka_unit_test(test_early_stopping_restores_best_epoch),
         cmocka_unit_test(test_nan_run_stopped_with_message),
         cmocka_unit_test(test_time_slices_callbacks_no_allocation),
+        cmocka_unit_test(test_penalty_in_reported_loss),
         cmocka_unit_test(test_rejects_mismatched_data),
         cmocka_unit_test(test_lr_range_test),
     };
