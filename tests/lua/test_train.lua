@@ -117,6 +117,18 @@ fm = nil
 collectgarbage(); collectgarbage()
 assert(fw:sum():item() == fw:sum():item() and fg:abs():sum():item() > 0)
 
+-- at the prompt fit is a background job; opt.lr set while it runs takes effect
+repl.interactive = true
+local bg = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+local bgopt = optim.adam(bg, {lr = 0.01})
+local bgrun = bg:fit{data.moons{n = 200, seed = 4}, optimizer = bgopt, epochs = 200, batch = 8}
+repl.interactive = false
+assert(bgrun.job and bgrun.state == "running", "fit at the prompt should be a job")
+assert(tostring(jobs()):find("fit"))
+bgopt.lr = 0.002
+bgrun:wait()
+assert(bgrun.state == "done" and close(bgopt.lr, 0.002))
+
 -- a validation fraction splits the training set
 local vr = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}
 local vrun = vr:fit{data.gauss{n = 100}, validation = 0.2, epochs = 2, verbose = false}
