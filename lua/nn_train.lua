@@ -5,6 +5,7 @@
 -- step; a module written in Lua (a table with forward and parameters) trains through
 -- autograd at the cost of the calls.
 local T = require "nn.train"
+local core = require "nn.core"
 local ok_core, rcore = pcall(require, "repl.core")
 local now = ok_core and rcore.now or os.clock -- wall-clock seconds at the prompt
 
@@ -342,33 +343,45 @@ function Run:_foreground()
   return self:_finish()
 end
 
--- The training loop of a module written in Lua: autograd per batch.
-local function fit_lua(m, d, opts)
-  local opt = opts.optimizer
+-- The training loop of a module written in Lua: autograd per batch (the forward's
+-- calls cost what they cost); shuffled with the engine's generator, a line per
+-- epoch, validation loss when given. Returns {history = {loss, val_loss}, state}.
+local function fit_lua(m, d, val, opts)
+  local opt, lname = opts.optimizer, opts.loss
   local x, y = d:x(), d:y()
-  local n = #x
-  local lname = opts.loss
-  local hist = {loss = {}}
-  local batch = opts.batch or 32
-  for epoch = 1, opts.epochs or 10 do
-    local perm = {}
-    for i = 1, n do perm[i] = i - 1 end
-    local tot, seen = 0, 0
+  local n, batch, epochs = #x, opts.batch or 32, opts.epochs or 10
+  if batch <= 0 or batch > n then batch = n end
+  local hist = {loss = {}, val_loss = {}}
+  local vx, vy = val and val:x(), val and val:y()
+  for epoch = 1, epochs do
+    local keys, perm = core.rand(n):totable(), {}
+    for i = 1, n do perm[i] = i end
+    table.sort(perm, function(a, b) return keys[a] < keys[b] end)
+    local tot = 0
     for s = 1, n, batch do
-      local b = math.min(batch, n - s + 1)
-      local rows = {}
-      for i = 1, b do rows[i] = perm[s + i - 1] + 1 end
-      local xb, yb = x:gather(rows), y:gather(rows)
+      local rows = table.move(perm, s, math.min(s + batch - 1, n), 1, {})
       opt:zero_grad()
-      local l = T.loss(lname, m(xb), yb)
+      local l = T.loss(lname, m(x:gather(rows)), y:gather(rows))
       l:backward()
       opt:step()
-      tot, seen = tot + l:item() * b, seen + b
+      local v = l:item()
+      if v ~= v or v == math.huge or v == -math.huge then
+        error(("the loss became %s at step %d (epoch %d): the learning rate (%g) may be too high; "
+          .. "try a smaller lr or gradient clipping (clip_norm)"):format(tostring(v),
+          (epoch - 1) * math.ceil(n / batch) + (s - 1) // batch + 1, epoch, opt.lr), 0)
+      end
+      tot = tot + v * #rows
     end
-    hist.loss[epoch] = tot / seen
-    if opts.on_epoch then opts.on_epoch(epoch, hist.loss[epoch]) end
+    hist.loss[epoch] = tot / n
+    hist.val_loss[epoch] = vx and core.no_grad(function()
+      return T.loss(lname, m(vx), vy):item()
+    end) or 0 / 0
+    if opts.verbose then
+      print(("epoch %d/%d - loss %.4f%s"):format(epoch, epochs, hist.loss[epoch],
+        vx and (" - val_loss %.4f"):format(hist.val_loss[epoch]) or ""))
+    end
   end
-  return {history = hist}
+  return {history = hist, state = "done"}
 end
 
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
@@ -381,16 +394,16 @@ local function fit(m, args)
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
   local opt = args.optimizer
   if opt == nil then opt = require("optim").adam(m) end
-  if not is_builtin(m) then
-    return fit_lua(m, d, {optimizer = opt, loss = lname, epochs = args.epochs, batch = args.batch,
-                          on_epoch = args.on_epoch})
-  end
   local val = args.validation
   if type(val) == "number" then -- a fraction of the training set, its last rows
     if not (val > 0 and val < 1) then error("fit: validation = " .. val .. " is not a fraction in (0, 1)", 2) end
     d, val = ccall(d.split, d, val)
   elseif val ~= nil then
     check_data(val, "fit: validation")
+  end
+  if not is_builtin(m) then
+    return fit_lua(m, d, val, {optimizer = opt, loss = lname, epochs = args.epochs,
+                               batch = args.batch, verbose = args.verbose ~= false})
   end
   local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)

@@ -95,9 +95,9 @@ Scale.__call = Scale.forward
 function Scale:parameters() return {self.k} end
 local lm = nn.sequential{nn.linear(1, 1), setmetatable({k = nn.tensor{1.0}:requires_grad()}, Scale)}
 local sine = data.sine{n = 64, seed = 2}
-local h = lm:fit{sine, loss = nn.mse, optimizer = optim.adam(lm, {lr = 0.05}), epochs = 20,
-  batch = 16}
-assert(h.history.loss[20] < h.history.loss[1])
+local h = lm:fit{sine, validation = 0.25, loss = nn.mse, optimizer = optim.adam(lm, {lr = 0.05}),
+  epochs = 20, batch = 16, verbose = false}
+assert(h.history.loss[20] < h.history.loss[1] and h.history.val_loss[20] < h.history.val_loss[1])
 
 -- activations as functions and modules, losses on tensors
 local y = nn.tanh(nn.tensor{{0.5, -0.5}})
