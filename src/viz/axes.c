@@ -124,7 +124,10 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     if (rgt < left + 10) rgt = left + 10;
     f->x0 = left, f->x1 = rgt, f->y0 = top, f->y1 = bottom;
     double ra = (f->ay.max - f->ay.min) / (f->ax.max - f->ax.min);
-    if (equal && ra > 0 && isfinite(ra)) { /* one data unit as long on both axes */
+    /* one data unit as long on both axes, when the axes measure comparable things (a
+     * range 1000 times longer than the other is a different unit: fill the panel) */
+    double pa = (double)(bottom - top) / (rgt - left);
+    if (equal && ra > 0 && isfinite(ra) && ra / pa < 5 && pa / ra < 5) {
         int w = rgt - left, h = bottom - top;
         if (h > w * ra) {
             int nh = (int)lround(w * ra);
@@ -212,7 +215,20 @@ void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame
     text_size(a, FONT_SANS, t->small, "Ag", &w, &h);
     int sample = (int)lround(22 * t->scale), pad = t->pad;
     int bw = pad + sample + pad + wmax + pad, bh = pad + n * h + pad;
-    int bx = f->x1 - bw - pad, by = f->y0 + pad;
+    /* the corner where the legend hides the least of what is drawn already */
+    int bx = f->x1 - bw - pad, by = f->y0 + pad, least = -1;
+    for (int c = 0; c < 4; c++) {
+        int cx = c & 1 ? f->x0 + pad + (int)lround(t->axis) : f->x1 - bw - pad;
+        int cy = c & 2 ? f->y1 - bh - pad : f->y0 + pad;
+        int ink = 0;
+        for (int y = cy; y < cy + bh; y++)
+            for (int x = cx; x < cx + bw; x++) {
+                if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1) continue;
+                uint32_t p = cv->px[(size_t)y * cv->w + x] | 0xff000000u;
+                ink += p != (t->bg | 0xff000000u) && p != (t->grid | 0xff000000u);
+            }
+        if (least < 0 || ink < least) least = ink, bx = cx, by = cy;
+    }
     cv_blend_rect(cv, bx, by, bw, bh, t->bg, 0.88);
     cv_line(cv, bx + 0.5, by + 0.5, bx + bw - 0.5, by + 0.5, 1, t->grid, 1);
     cv_line(cv, bx + bw - 0.5, by + 0.5, bx + bw - 0.5, by + bh - 0.5, 1, t->grid, 1);

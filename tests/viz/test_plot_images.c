@@ -59,10 +59,33 @@ static void test_images_signed_values_use_diverging_map(void **state) {
     viz_app_free(a);
 }
 
+static void test_images_long_caption_stays_under_its_image(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_IMAGES);
+    float data[3 * 4] = {0};
+    viz_images_set(p, data, 3, 2, 2, 1, 1, 3);
+    viz_images_set_caption(p, 0, "a caption far longer than the little image above it");
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, 300, 120, &lay);
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int x, y, w, h, top = t.pad + title_height(a, &t, p);
+    images_cell(a, &t, p, t.pad, top, 300 - t.pad, 120 - t.pad, 0, &x, &y, &w, &h);
+    /* text of image 1's caption ends within half a gap of its image's right edge */
+    int right = x + w + t.pad / 2 + 1;
+    assert_true(vt_dark(px, 300, x, y + h + 1, x + w, 120, 160) > 10);
+    assert_int_equal(vt_dark(px, 300, right, y + h + 1, right + 20, 120, 160), 0);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_images_grid_places_each_image),
         cmocka_unit_test(test_images_signed_values_use_diverging_map),
+        cmocka_unit_test(test_images_long_caption_stays_under_its_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
