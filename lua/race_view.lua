@@ -6,8 +6,8 @@
 -- effective per-coordinate learning rates as bars; and the surface in 3-D. The
 -- curvature view draws the Hessian's eigenvectors, scaled by eigenvalue, where the
 -- surface is clicked. Animation is a job; keys: space play/pause, . or right one step,
--- , or left one back, + and - speed, 0 rewind, n next racer in the step view, e
--- export PNG frames. The viz has no arrow primitive: an arrow is a series drawn
+-- , or left one back, + and - speed, 0 rewind, n next racer in the step view, [ and ]
+-- halve and double its learning rate from the shown step on, e export PNG frames. The viz has no arrow primitive: an arrow is a series drawn
 -- shaft, head barb, tip, other barb, tip, so its round head sits on the tip.
 
 local plot = require "plot"
@@ -285,6 +285,10 @@ function View:key(key)
         self:seek(0)
     elseif key == "n" then
         self.focus = self.focus % #r.racers + 1
+    elseif key == "[" or key == "]" then -- the step view's racer: lr halved or doubled
+        local racer = r.racers[self.focus]
+        r:set(racer.index, {lr = racer.opt.lr * (key == "]" and 2 or 0.5)})
+        print(("race: %s lr = %g from step %d"):format(racer.label, racer.opt.lr, r.shown))
     elseif key == "e" then -- about a hundred frames, so that the prompt is back soon
         local n = self:export("race", math.max(1, math.ceil(r.steps / 100)))
         print(("race: wrote %d frames race-000000.png ... in the current folder"):format(n))

@@ -31,7 +31,8 @@ velocity or -lr*m^, the step taken, magnified) with its effective per-coordinate
 learning rates; the surface in 3-D (drag to turn). Click the surface: the Hessian's
 eigenvectors there, scaled by eigenvalue (the curvature view).
 Keys: space play/pause, . or right one step, , or left one back, + - speed, 0 rewind,
-n next racer in the step view, e export PNG frames, s save a PNG, p projector.]],
+n next racer in the step view, [ ] halve or double its learning rate (from the shown
+step on, as r:set does), e export PNG frames, s save a PNG, p projector.]],
     example = [[r = race{surface = "rosenbrock", optimizers = {"gd", "momentum", {"adam", lr = 0.05}}, steps = 500}]],
   },
   ["race.new"] = {

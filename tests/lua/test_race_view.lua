@@ -83,6 +83,23 @@ end
 os.remove(prefix .. "-window.png")
 assert(r.shown == 20, "export puts the shown step back")
 
+-- keys: ] doubles the step view's racer's learning rate from the shown step on
+do
+    local rk = race{surface = "bowl", steps = 30, optimizers = {"gd", "adam"}, show = false}
+    rk:forward(30)
+    local before = {table.unpack(rk.racers.gd.x)}
+    local lr = rk.racers.gd.opt.lr
+    rk:rewind(10)
+    rk.view:key("]")
+    assert(math.abs(rk.racers.gd.opt.lr - 2 * lr) < 1e-7, "] doubles lr")
+    assert(rk.racers.gd.x[11] == before[11] and rk.racers.gd.x[20] ~= before[20],
+        "the path changes after the shown step only")
+    rk.view:key("n")
+    assert(rk.view.focus == 2)
+    rk.view:key("[")
+    assert(math.abs(rk.racers.adam.opt.lr - 0.02) < 1e-7, "[ halves adam's lr (0.04 by default)")
+end
+
 -- the animation is a job: played to the end it stops; a pause ends it where it is
 do
     local rj = race{surface = "bowl", steps = 80, optimizers = {"gd", "adam"}, show = false}
