@@ -333,7 +333,7 @@ end
 
 local KNOWN_OPTIONS = {surface = 1, f = 1, optimizers = 1, start = 1, steps = 1, noise = 1,
     seed = 1, eps = 1, lr = 1, box = 1, param = 1, kappa = 1, show = 1, speed = 1, title = 1,
-    play = 1, width = 1, height = 1}
+    play = 1, width = 1, height = 1, keep = 1}
 
 -- race.new(opts): the race without opening a window (race{...} opens one too).
 function race.new(opts)
@@ -705,6 +705,17 @@ function Race:export(prefix, every, upto)
     return view_of(self):export(prefix, every, upto)
 end
 
+-- r:close(): stops the animation and closes the window.
+function Race:close()
+    local v = self.view
+    if v then
+        v.playing = false
+        if v.job then v.job:stop() end
+        if v.window:is_open() then v.window:close() end
+    end
+    return self
+end
+
 -- r:save(path): the window as it is now, as a PNG.
 function Race:save(path)
     view_of(self).window:save(path)
@@ -717,11 +728,17 @@ race.surfaces = C.surfaces
 race.optimizers = C.optimizers
 race.find_minima = find_minima
 
+-- The race whose window race{...} opened last: the next one closes it (one race window
+-- at a time, as a lesson goes from race to race) unless keep = true.
+local last = setmetatable({}, {__mode = "v"})
+
 setmetatable(race, {__call = function(_, opts)
     local r = race.new(opts)
     if opts.show ~= false then
+        if last.race and not opts.keep then last.race:close() end
         r.view = require("race_view").new(r, opts)
         r:show(opts)
+        last.race = r
     end
     return r
 end})

@@ -21,7 +21,8 @@ Options:
              drawn from the engine's generator; seed = n seeds it first (same seed,
              same race); eps: "reached a minimum" radius (1% of the view)
   kappa      the valley's condition number (10); lr = x for every racer without one
-  show       false: no window (r:show() later); play = false: open paused
+  show       false: no window (r:show() later); play = false: open paused; the window
+             of the previous race{} closes unless keep = true
 A racer whose f errors or gives NaN/Inf, or that leaves the view uphill, stops alone
 with a message (leaving it downhill, as on the saddles, is "left").
 The window: contours (log-spaced where values span decades) with paths, heads and
@@ -150,6 +151,11 @@ surface does the same.]],
     sig = "r:export(prefix [, every [, upto]]) -> frames",
     summary = "writes the race as numbered PNG frames prefix-000000.png, ... (key e)",
     example = [[r:export("/tmp/race", 5)]],
+  },
+  ["race:close"] = {
+    sig = "r:close() -> r",
+    summary = "stops the animation and closes the race's window",
+    example = [[r:close()]],
   },
   ["race:save"] = {
     sig = "r:save(path) -> r",

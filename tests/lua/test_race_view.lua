@@ -100,6 +100,22 @@ do
     assert(math.abs(rk.racers.adam.opt.lr - 0.02) < 1e-7, "[ halves adam's lr (0.04 by default)")
 end
 
+-- one race window at a time: the next race{} closes the last one's, unless keep = true
+do
+    local plot = require "plot"
+    if plot.display() then
+        local a = race{surface = "bowl", steps = 5, optimizers = {"gd"}}
+        assert(a.view.window:is_open())
+        local b = race{surface = "bowl", steps = 5, optimizers = {"gd"}}
+        assert(not a.view.window:is_open() and b.view.window:is_open(), "a closed, b open")
+        local c = race{surface = "bowl", steps = 5, optimizers = {"gd"}, keep = true}
+        assert(b.view.window:is_open() and c.view.window:is_open(), "keep = true keeps b")
+        c:close()
+        b:close()
+        assert(not c.view.window:is_open())
+    end
+end
+
 -- the animation is a job: played to the end it stops; a pause ends it where it is
 do
     local rj = race{surface = "bowl", steps = 80, optimizers = {"gd", "adam"}, show = false}
