@@ -381,6 +381,23 @@ bool nn_module_regularized(const nn_module *m) {
     return false;
 }
 
+int64_t nn_module_stats_size(const nn_module *m) {
+    int64_t n = m->running ? 2 * (int64_t)m->out : 0;
+    for (int i = 0; i < m->nkids; i++) n += nn_module_stats_size(m->kids[i]);
+    return n;
+}
+
+/* Copies the running statistics of every batch norm in m to buf (save) or back. */
+float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
+    if (m->running) {
+        size_t bytes = 2 * (size_t)m->out * sizeof(float);
+        memcpy(save ? buf : m->running, save ? m->running : buf, bytes);
+        buf += 2 * m->out;
+    }
+    for (int i = 0; i < m->nkids; i++) buf = nn_module_stats_copy(m->kids[i], buf, save);
+    return buf;
+}
+
 void nn_module_zero_grad(nn_module *m) {
     if (m->np) memset(m->blk->g + m->off, 0, (size_t)m->np * sizeof(float));
 }

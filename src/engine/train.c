@@ -29,7 +29,7 @@ struct nn_run {
     int ep_seen;
     nn_epoch_rec *hist;
     float *losses; /* one per step, sized epochs*spe */
-    float *best;   /* the best epoch's parameters */
+    float *best;   /* the best epoch's parameters, then its batch-norm statistics */
     double best_val;
     int best_epoch, since_best;
     nn_run_state state;
@@ -150,7 +150,8 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->dy = nn_malloc(ctx, (size_t)(B * r->k) * sizeof(float));
     r->hist = nn_calloc(ctx, (size_t)opts->epochs, sizeof *r->hist);
     r->losses = nn_malloc(ctx, (size_t)total * sizeof(float));
-    r->best = nn_malloc(ctx, (size_t)nn_module_nparams(m) * sizeof(float));
+    r->best =
+        nn_malloc(ctx, (size_t)(nn_module_nparams(m) + nn_module_stats_size(m)) * sizeof(float));
     if (opts->class_weights && (r->cw = nn_malloc(ctx, (size_t)ncw * sizeof(float))))
         memcpy(r->cw, opts->class_weights, (size_t)ncw * sizeof(float));
     if (!r->perm || !r->xb || !r->yb || !r->tb || !r->dy || !r->hist || !r->losses || !r->best ||
@@ -190,9 +191,18 @@ static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
     r->state = st;
 }
 
+/* The best epoch's weights and batch-norm statistics, kept and put back. */
+static void save_best(nn_run *r) {
+    int64_t np = nn_module_nparams(r->m);
+    if (np) memcpy(r->best, nn_module_params(r->m), (size_t)np * sizeof(float));
+    nn_module_stats_copy(r->m, r->best + np, true);
+}
+
 static void restore_best(nn_run *r) {
-    if (r->best_epoch > 0)
-        memcpy(nn_module_params(r->m), r->best, (size_t)nn_module_nparams(r->m) * sizeof(float));
+    int64_t np = nn_module_nparams(r->m);
+    if (r->best_epoch <= 0) return;
+    if (np) memcpy(nn_module_params(r->m), r->best, (size_t)np * sizeof(float));
+    nn_module_stats_copy(r->m, r->best + np, false);
 }
 
 /* Epoch end: validation, history, early stopping. Returns false when the run ended. */
@@ -220,8 +230,7 @@ static bool end_epoch(nn_run *r) {
             r->best_val = v;
             r->best_epoch = r->epoch;
             r->since_best = 0;
-            memcpy(r->best, nn_module_params(r->m),
-                   (size_t)nn_module_nparams(r->m) * sizeof(float));
+            save_best(r);
         } else if (++r->since_best >= r->opts.patience) {
             restore_best(r);
             fail(r, NN_RUN_STOPPED,

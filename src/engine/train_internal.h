@@ -53,6 +53,10 @@ void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, con
 int nn_grow(nn_ctx *ctx, float **buf, int64_t *cap, int64_t n);
 /* Whether m or a module inside it has an L1/L2 penalty. */
 bool nn_module_regularized(const nn_module *m);
+/* The running statistics of the batch norms in m (floats), and a copy of them into
+ * buf (save) or from it; returns the position after them in buf. */
+int64_t nn_module_stats_size(const nn_module *m);
+float *nn_module_stats_copy(nn_module *m, float *buf, bool save);
 /* Calls fn on every leaf of m that has parameters, with frozen = whether it or an
  * ancestor is frozen. */
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);

@@ -157,6 +157,58 @@ static void test_early_stopping_restores_best_epoch(void **state) {
 }
 
 /* SGD with lr 1e6 on a regression blows up: the run fails naming the step. */
+/* With a batch norm inside, the restored epoch brings back its running statistics
+ * too: evaluation after the stop equals evaluation at the best epoch. */
+typedef struct bn_snap {
+    nn_ctx *ctx;
+    nn_module *m;
+    const nn_dataset *va;
+    double val[40];
+} bn_snap;
+
+static int eval_each_epoch(nn_run *r, bool epoch_end, void *user) {
+    bn_snap *s = user;
+    if (epoch_end && nn_run_epoch(r) <= 40)
+        nn_evaluate(s->ctx, s->m, s->va, NN_LOSS_CE, 1, &s->val[nn_run_epoch(r) - 1], NULL, NULL);
+    return 0;
+}
+
+static void test_early_stopping_restores_batchnorm_stats(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 6);
+    nn_dataset *tr = nn_synth(ctx, NN_SYN_GAUSS, 200, 2, 0.3f);
+    nn_dataset *va = nn_dataset_slice(ctx, tr, 0, 100);
+    for (int i = 0; i < va->n; i++) va->y[i] = 1 - va->y[i];
+    nn_init xu = {NN_INIT_XAVIER_UNIFORM, 0, 0}, z = {NN_INIT_ZEROS, 0, 0};
+    nn_module *p[4] = {nn_linear_new(ctx, 2, 4, xu, z), nn_batchnorm_new(ctx, 4, 0.3f, 1e-5f),
+                       nn_activation_new(ctx, NN_ACT_TANH, 0), nn_linear_new(ctx, 4, 2, xu, z)};
+    nn_module *m = nn_sequential_new(ctx, p, 4);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    static bn_snap s;
+    s.ctx = ctx, s.m = m, s.va = va;
+    nn_fit_opts fo = {.loss = NN_LOSS_CE,
+                      .epochs = 40,
+                      .batch = 20,
+                      .shuffle = true,
+                      .patience = 3,
+                      .callback = eval_each_epoch,
+                      .user = &s};
+    nn_run *r = nn_run_new(ctx, m, o, tr, va, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_STOPPED);
+    int best = nn_run_best_epoch(r);
+    double now;
+    nn_evaluate(ctx, m, va, NN_LOSS_CE, 1, &now, NULL, NULL);
+    assert_float_equal(now, s.val[best - 1], 1e-12);
+    nn_run_free(r);
+    nn_optim_free(o);
+    for (int i = 0; i < 4; i++) nn_module_free(p[i]);
+    nn_module_free(m);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    nn_ctx_free(ctx);
+}
+
 static void test_nan_run_stopped_with_message(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
@@ -300,6 +352,7 @@ int main(void) {
         cmocka_unit_test(test_xor_learned_to_100_percent),
         cmocka_unit_test(test_spiral_reaches_95_percent),
         cmocka_unit_test(test_early_stopping_restores_best_epoch),
+        cmocka_unit_test(test_early_stopping_restores_batchnorm_stats),
         cmocka_unit_test(test_nan_run_stopped_with_message),
         cmocka_unit_test(test_time_slices_callbacks_no_allocation),
         cmocka_unit_test(test_penalty_in_reported_loss),
