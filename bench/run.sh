@@ -59,3 +59,7 @@ for b in bench_core bench_viz; do
         "$build/bench/$b"
     fi
 done
+
+# optimizer race window (issue 7): 10 optimizers, 1000 steps, offscreen on SDL's dummy driver
+echo "== race_fps"
+SDL_VIDEODRIVER=dummy "$build/nnlab" "$here/race_fps.lua" 1000
