@@ -48,9 +48,14 @@ function Job:_step()
   local t0 = core.now()
   local ok, err = coroutine.resume(self.co)
   self.time = self.time + (core.now() - t0)
-  if not ok and tostring(err):find("interrupted!$") then -- Ctrl-C during wait()
+  if not ok and tostring(err):find("interrupted!$") then
+    -- Ctrl-C during wait(), or at the prompt while this job never yielded
     self.state = "stopped"
     self.error = "interrupted!"
+    if not self.waited then
+      core.report(string.format("job %d (%s) stopped by Ctrl-C: it ran %.1f s without "
+        .. "coroutine.yield()", self.id, self.name, core.now() - t0))
+    end
   elseif not ok then
     self.state = "error"
     self.error = core.traceback(self.co, tostring(err))

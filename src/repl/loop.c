@@ -152,12 +152,22 @@ static bool quit_requested(lua_State *L) {
     return quit;
 }
 
-/* Gives background jobs a slice; true when some job still wants to run. */
-static bool run_jobs(lua_State *L) {
+/* Gives background jobs a slice; true when some job still wants to run. Not a
+ * foreground call: Ctrl-C meanwhile is for the prompt (see signals.c). */
+static bool run_jobs(loop *lp) {
+    lua_State *L = lp->L;
+    int top = lua_gettop(L);
+    if (repl_push_module(L) != LUA_TTABLE || lua_getfield(L, -1, "_jobs_step") != LUA_TFUNCTION) {
+        lua_settop(L, top);
+        return false;
+    }
     lua_pushnumber(L, JOB_BUDGET_S);
-    if (!repl_call_lua(L, "_jobs_step", 1, 1)) return false;
-    bool busy = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    lp->r->jobs_since = repl_now();
+    int status = lua_pcall(L, 1, 1, 0);
+    lp->r->jobs_since = 0;
+    bool busy = status == LUA_OK && lua_toboolean(L, -1);
+    if (status != LUA_OK) repl_report(L);
+    lua_settop(L, top);
     return busy;
 }
 
@@ -209,7 +219,7 @@ int repl_loop(lua_State *L) {
         }
         if (quit_requested(L)) break;
         repl_hooks_run(L);
-        busy = run_jobs(L);
+        busy = run_jobs(&lp);
         if (!lp.r->rl_active) prompt_show(&lp);
         repl_out_show(lp.r);
     }

@@ -26,6 +26,7 @@ typedef struct repl {
     bool foreground;  /* a command or wait() runs: Ctrl-C raises "interrupted!" */
     bool interactive; /* at the prompt (also repl.interactive) */
     bool safe;
+    double jobs_since; /* monotonic start of the background job pass running now, or 0 */
     double last_hooks; /* monotonic seconds of the last hook pass from the count hook */
     /* prompt state, owned by loop.c */
     bool rl_active;     /* readline's handler is installed and its line shown */

@@ -311,6 +311,21 @@ static void test_e2e_ctrl_c_stops_endless_loop(void **unused) {
     expect(&t, "^C");
     type(&t, "x * 2\r");
     expect(&t, "10");
+    /* Ctrl-C at the prompt leaves background jobs alone, but stops one that never
+     * yields (after a second of holding the loop) */
+    type(&t, "j = spawn(function() while true do coroutine.yield() end end); "
+             "print('spawn' .. 'ed')\r");
+    expect(&t, "spawned");
+    expect(&t, "nn> ");
+    type(&t, "\x03");
+    expect(&t, "^C");
+    type(&t, "k = spawn(function() coroutine.yield(); print('stuck' .. 'now'); while true do end "
+             "end)\r");
+    expect(&t, "stucknow");
+    type(&t, "\x03");
+    expect(&t, "stopped by Ctrl-C");
+    type(&t, "print(j.state .. '/' .. k.state)\r");
+    expect(&t, "running/stopped");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
