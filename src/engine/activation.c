@@ -48,7 +48,8 @@ static void softmax_rows(const float *x, float *y, int64_t rows, int cols) {
     }
 }
 
-void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t rows, int cols) {
+NN_VECTOR_CLONES void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t rows,
+                                     int cols) {
     int64_t n = rows * cols;
     switch (k) {
     case NN_ACT_STEP:
@@ -101,8 +102,9 @@ void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t ro
 
 /* dx += f'(x) dy, given the forward's x and y. For PReLU *da (if not NULL) gets
  * d(loss)/da = sum over x <= 0 of x dy added. */
-void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, const float *dy,
-                     float *dx, int64_t rows, int cols, float *da) {
+NN_VECTOR_CLONES void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y,
+                                      const float *dy, float *dx, int64_t rows, int cols,
+                                      float *da) {
     int64_t n = rows * cols;
     switch (k) {
     case NN_ACT_STEP: /* flat almost everywhere: no gradient, as the lesson shows */

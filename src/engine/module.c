@@ -413,8 +413,8 @@ void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), 
 /* ---- linear kernels ------------------------------------------------------------- */
 
 /* y[B,out] = x[B,in] W[in,out] + b */
-static void linear_forward(const float *x, const float *w, const float *b, float *y, int B, int in,
-                           int out) {
+NN_VECTOR_CLONES static void linear_forward(const float *x, const float *w, const float *b,
+                                            float *y, int B, int in, int out) {
     for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
     if ((int64_t)B * in * out < SMALL_GEMM) {
         for (int r = 0; r < B; r++) {
@@ -433,8 +433,9 @@ static void linear_forward(const float *x, const float *w, const float *b, float
 }
 
 /* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
-static void linear_backward(const float *x, const float *w, const float *dy, float *dw, float *db,
-                            float *dx, int B, int in, int out) {
+NN_VECTOR_CLONES static void linear_backward(const float *x, const float *w, const float *dy,
+                                             float *dw, float *db, float *dx, int B, int in,
+                                             int out) {
     bool small = (int64_t)B * in * out < SMALL_GEMM;
     if (dw) {
         for (int r = 0; r < B; r++)

@@ -7,15 +7,6 @@
 
 #include "train_internal.h"
 
-/* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
- * (GCC's function multiversioning), so one binary runs everywhere and uses 8 lanes
- * where it can. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define NN_VECTOR_CLONES __attribute__((target_clones("avx2,fma", "default")))
-#else
-#define NN_VECTOR_CLONES
-#endif
-
 struct nn_optim {
     nn_ctx *ctx;
     nn_optim_kind kind;
@@ -174,7 +165,9 @@ NN_VECTOR_CLONES static void update(nn_optim *o, float *restrict p, const float 
     float *restrict s0 = o->state ? o->state + soff : NULL;
     float *restrict s1 = o->state ? o->state + o->n + soff : NULL;
     /* bias corrections, once per call: pow per element would cost more than the update */
-    const float c1 = (float)(1 - pow(b1, (double)o->t)), c2 = (float)(1 - pow(b2, (double)o->t));
+    bool adam = o->kind >= NN_OPT_ADAM && o->kind <= NN_OPT_NADAM;
+    const float c1 = adam ? (float)(1 - pow(b1, (double)o->t)) : 1;
+    const float c2 = adam ? (float)(1 - pow(b2, (double)o->t)) : 1;
     switch (o->kind) {
     case NN_OPT_GD:
     case NN_OPT_SGD: /* w <- w - lr g (g plus wd w: L2 in the gradient, for every rule) */

@@ -44,6 +44,15 @@ struct nn_module {
     nn_tensor *pt[2];  /* parameter tensors over the block, made by nn_module_graph */
 };
 
+/* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
+ * (GCC's function multiversioning), so one binary runs everywhere and uses 8 lanes
+ * where it can. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define NN_VECTOR_CLONES __attribute__((target_clones("avx2,fma", "default")))
+#else
+#define NN_VECTOR_CLONES
+#endif
+
 /* Activation kernels (activation.c). */
 void nn_act_forward(nn_act_kind k, float a, const float *x, float *y, int64_t rows, int cols);
 void nn_act_backward(nn_act_kind k, float a, const float *x, const float *y, const float *dy,
