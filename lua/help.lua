@@ -109,8 +109,13 @@ function help.help(name)
       table.insert(groups[g], k)
     end
     table.sort(names)
-    for _, g in ipairs(names) do
-      print(g .. ": " .. table.concat(groups[g], "  "))
+    for _, g in ipairs(names) do  -- one paragraph a group, wrapped at 78 columns
+      local line = g .. ":"
+      for _, k in ipairs(groups[g]) do
+        if #line + 2 + #k > 78 then print(line); line = "   " end
+        line = line .. "  " .. k
+      end
+      print(line)
     end
     print("help(\"name\") or ?name for one topic; apropos(\"word\") searches; :help lists commands")
     return
