@@ -90,6 +90,16 @@ local function show(key, e)
   print(table.concat(out, "\n"))
 end
 
+-- Prints "head:  k1  k2 ..." as one paragraph wrapped at 78 columns.
+local function print_wrapped(head, keys)
+  local line = head .. ":"
+  for _, k in ipairs(keys) do
+    if #line + 2 + #k > 78 then print(line); line = "   " end
+    line = line .. "  " .. k
+  end
+  print(line)
+end
+
 local function sorted_keys()
   local keys = {}
   for k in pairs(help.entries()) do keys[#keys + 1] = k end
@@ -109,14 +119,7 @@ function help.help(name)
       table.insert(groups[g], k)
     end
     table.sort(names)
-    for _, g in ipairs(names) do  -- one paragraph a group, wrapped at 78 columns
-      local line = g .. ":"
-      for _, k in ipairs(groups[g]) do
-        if #line + 2 + #k > 78 then print(line); line = "   " end
-        line = line .. "  " .. k
-      end
-      print(line)
-    end
+    for _, g in ipairs(names) do print_wrapped(g, groups[g]) end
     print("help(\"name\") or ?name for one topic; apropos(\"word\") searches; :help lists commands")
     return
   end
@@ -133,6 +136,17 @@ function help.help(name)
       for _, k in ipairs(sorted_keys()) do
         if k:match("[.:]" .. name:gsub("%p", "%%%0") .. "$") then e, key = entries[k], k; break end
       end
+    end
+  end
+  if not e and type(name) == "string" and type(_G[name]) == "table" then
+    -- a module without an entry of its own: list what it has
+    local keys = {}
+    for _, k in ipairs(sorted_keys()) do
+      if k:sub(1, #name + 1) == name .. "." then keys[#keys + 1] = k end
+    end
+    if #keys > 0 then
+      print_wrapped(name, keys)
+      return
     end
   end
   if not e then

@@ -1,5 +1,16 @@
 -- doc/repl.lua: help entries of the REPL's own functions (help, jobs, repl.*).
 return {
+  ["repl"] = {
+    sig = "repl",
+    summary = "the prompt itself: jobs, :commands, printers, timing",
+    text = [[
+At the prompt an expression prints its value and `_` holds the last one; input that
+is not finished (an open function, table or string) continues on a "..>" line. Tab
+completes names, fields, methods and, inside a string, file names. Ctrl-C stops the
+running command (or clears the line), Ctrl-D on an empty line leaves. Commands
+start with ":" (:help lists them); ?name shows help.]],
+    example = [[repl.command("hi", function() print("hi") end, "say hi")]],
+  },
   ["help"] = {
     sig = "help([name])",
     summary = "show the help of a function or module; with no argument list the topics",
