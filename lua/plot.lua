@@ -3,7 +3,9 @@
 -- options, and shows it in a window of its own unless show = false; plot.window{...}
 -- groups panels in one window. Panels save to PNG with or without a display. Keys in a
 -- window: space pauses/resumes the job bound with w:bind(job), s saves a PNG, f full
--- screen, p projector mode. Clicks on a panel go to p:on_click(fn).
+-- screen, p projector mode. Clicks on a panel go to p:on_click(fn), with the
+-- modifier keys held; the cursor's moves over a panel to p:on_hover(fn), at most 20
+-- times a second (the viz coalesces a sweep into its latest place).
 local core = require "viz.core"
 
 local plot = {}
@@ -12,7 +14,8 @@ local W = core.window_methods  -- methods of "nnlab.window" userdata
 
 local weak = {__mode = "k"}
 local home = setmetatable({}, weak)     -- panel -> the window it is shown in
-local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button)
+local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
+local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel)
 local bound = setmetatable({}, weak)    -- window -> job
 local said_off = false
@@ -142,9 +145,25 @@ function P:update(o)
   return self
 end
 
---- p:on_click(fn): fn(x, y, button) is called with data coordinates on clicks.
+--- p:on_click(fn): fn(x, y, button, mods) is called with data coordinates on clicks;
+--- mods = {shift = bool, ctrl = bool, alt = bool}.
 function P:on_click(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("p:on_click: expected a function (or nil), got " .. type(fn), 2)
+  end
   on_click[self] = fn
+  return self
+end
+
+--- p:on_hover(fn): fn(x, y, info) is called as the cursor moves over the panel, at
+--- most 20 times a second. x, y are data coordinates (nil off the plot area); info =
+--- {text = the tooltip's text, layer =, node = (network: the node under the cursor,
+--- layer 0 the inputs), shift =, ctrl =, alt =}.
+function P:on_hover(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("p:on_hover: expected a function (or nil), got " .. type(fn), 2)
+  end
+  on_hover[self] = fn
   return self
 end
 
@@ -239,7 +258,13 @@ core.on_event(function(ev)
     if fn then fn(ev.key, ev.panel) end
   elseif ev.type == "click" then
     local fn = ev.panel and on_click[ev.panel]
-    if fn then fn(ev.x, ev.y, ev.button) end
+    if fn then fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
+  elseif ev.type == "motion" then
+    local fn = ev.panel and on_hover[ev.panel]
+    if fn then
+      fn(ev.x, ev.y, { text = ev.text, layer = ev.layer, node = ev.node, shift = ev.shift,
+        ctrl = ev.ctrl, alt = ev.alt })
+    end
   elseif ev.type == "saved" then
     print("saved " .. ev.path)
   end

@@ -33,7 +33,7 @@ for about 10 automatic contour levels (log-spaced over wide ranges), levels = {0
 for given ones, levels = 0 for none. points = {x = {...}, y = {...}, class = {...}}
 draws filled points, test = {...} hollow ones. Signed values use the diverging map.
 Trajectories: p:add(name, xs, ys) or p:push(name, y, x) draws a path with a moving head.
-Clicks: p:on_click(function(x, y, button) ... end).
+Clicks: p:on_click(function(x, y, button, mods) ... end); the cursor: p:on_hover(fn).
 ]] .. common,
     example = [[
 p = plot.field{xmin = -2, xmax = 2, ymin = -2, ymax = 2,
@@ -129,9 +129,23 @@ w = plot.window{loss, acc, title = "training"}]],
     example = [[p:update{f = function(x, y) return x * y end}]],
   },
   ["plot:on_click"] = {
-    sig = "p:on_click(function(x, y, button) ... end)",
+    sig = "p:on_click(function(x, y, button, mods) ... end)",
     summary = "call a function with data coordinates when the panel is clicked",
-    example = [[p:on_click(function(x, y, b) print(x, y, b) end)]],
+    text = [[
+button is 1 (left), 2 (middle) or 3 (right); mods = {shift =, ctrl =, alt =} says which
+modifier keys were held. x, y are nil on panels without data axes. nil removes it.]],
+    example = [[p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
+  },
+  ["plot:on_hover"] = {
+    sig = "p:on_hover(function(x, y, info) ... end)",
+    summary = "call a function as the cursor moves over the panel (at most 20 times a second)",
+    text = [[
+x, y are data coordinates (nil off the plot area or on panels without axes). info.text
+is what the tooltip says (the value, bin count or pixel under the cursor); on network
+panels info.layer and info.node name the node under the cursor (layer 0 the inputs,
+nodes from 1); info.shift, info.ctrl, info.alt the modifier keys. A sweep of the
+mouse is coalesced: the function sees the cursor's latest place. nil removes it.]],
+    example = [[p:on_hover(function(x, y, info) print(info.text) end)]],
   },
   ["plot:window"] = {
     sig = "w = p:window()",

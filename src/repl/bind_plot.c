@@ -671,10 +671,25 @@ static void push_key(lua_State *L, int key) {
         lua_pushfstring(L, "key%d", key);
 }
 
-/* Pushes the event as a table {type, window, panel, key, button, x, y, path}. */
+static void set_bool(lua_State *L, const char *k, int v) {
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* x, y of a click or motion; nil where the cursor was off the data axes (NAN). */
+static void set_coords(lua_State *L, const viz_event *ev) {
+    if (isnan(ev->x) || isnan(ev->y)) return;
+    lua_pushnumber(L, ev->x);
+    lua_setfield(L, -2, "x");
+    lua_pushnumber(L, ev->y);
+    lua_setfield(L, -2, "y");
+}
+
+/* Pushes the event as a table {type, window, panel, key, button, x, y, shift, ctrl,
+ * alt, text, layer, node, path}; layer 0 is a network's inputs, node is 1-based. */
 static void push_event(lua_State *L, const viz_event *ev) {
-    static const char *const types[] = {"key", "click", "close", "saved"};
-    lua_createtable(L, 0, 8);
+    static const char *const types[] = {"key", "click", "close", "saved", "motion"};
+    lua_createtable(L, 0, 12);
     lua_pushstring(L, types[ev->type]);
     lua_setfield(L, -2, "type");
     lua_getfield(L, LUA_REGISTRYINDEX, WINS_KEY);
@@ -688,16 +703,28 @@ static void push_event(lua_State *L, const viz_event *ev) {
         lua_pop(L, 1);
     }
     lua_setfield(L, -2, "window");
+    if (ev->type == VIZ_EV_KEY || ev->type == VIZ_EV_CLICK || ev->type == VIZ_EV_MOTION) {
+        set_bool(L, "shift", ev->mods & VIZ_MOD_SHIFT);
+        set_bool(L, "ctrl", ev->mods & VIZ_MOD_CTRL);
+        set_bool(L, "alt", ev->mods & VIZ_MOD_ALT);
+    }
     if (ev->type == VIZ_EV_KEY) {
         push_key(L, ev->key);
         lua_setfield(L, -2, "key");
     } else if (ev->type == VIZ_EV_CLICK) {
         lua_pushinteger(L, ev->button);
         lua_setfield(L, -2, "button");
-        lua_pushnumber(L, ev->x);
-        lua_setfield(L, -2, "x");
-        lua_pushnumber(L, ev->y);
-        lua_setfield(L, -2, "y");
+        set_coords(L, ev);
+    } else if (ev->type == VIZ_EV_MOTION) {
+        set_coords(L, ev);
+        lua_pushstring(L, ev->text);
+        lua_setfield(L, -2, "text");
+        if (ev->layer >= 0) {
+            lua_pushinteger(L, ev->layer);
+            lua_setfield(L, -2, "layer");
+            lua_pushinteger(L, ev->node + 1);
+            lua_setfield(L, -2, "node");
+        }
     } else if (ev->type == VIZ_EV_SAVED) {
         lua_pushstring(L, ev->path);
         lua_setfield(L, -2, "path");

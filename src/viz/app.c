@@ -172,6 +172,9 @@ int viz_app_pump(viz_app *a, double now_ms) {
                 break;
             }
     }
-    for (int i = 0; i < a->nwins; i++) window_redraw(a->wins[i], now_ms);
+    for (int i = 0; i < a->nwins; i++) {
+        window_redraw(a->wins[i], now_ms);
+        window_motion(a->wins[i], now_ms); /* after the redraw: layouts are current */
+    }
     return a->evcount;
 }

@@ -282,6 +282,17 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
 
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
     const viz_frame *f = &lay->f;
+    if (p->kind == VIZ_IMAGES) return images_hover(p, lay, px, py, buf, n);
+    int l, i;
+    if (p->kind == VIZ_NETWORK && network_node_at(p, lay, px, py, &l, &i)) {
+        if (l == 0)
+            snprintf(buf, n, "input %d", i + 1);
+        else if (l == p->nlayers - 1)
+            snprintf(buf, n, "output %d", i + 1);
+        else
+            snprintf(buf, n, "layer %d, neuron %d", l, i + 1);
+        return 1;
+    }
     if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return 0;
     double x = frame_dx(f, px + 0.5), y = frame_dy(f, py + 0.5);
     if ((p->kind == VIZ_FIELD) && p->grid && x >= p->gx0 && x <= p->gx1 && y >= p->gy0 &&
@@ -323,6 +334,16 @@ int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *
             int k = snprintf(buf, n, "%s:", p->glabels && p->glabels[g] ? p->glabels[g] : "");
             for (int s = 0; s < p->nbseries && k > 0 && (size_t)k < n; s++)
                 k += snprintf(buf + k, n - k, " %.4g", p->bars[(size_t)g * p->nbseries + s]);
+            return 1;
+        }
+    }
+    if (p->kind == VIZ_HIST && p->bars) { /* the bin under the cursor and its count */
+        double bw = (p->hhi - p->hlo) / p->ngroups;
+        int b = (int)floor((x - p->hlo) / bw);
+        if (b >= 0 && b < p->ngroups) {
+            /* the last bin holds its upper end too (viz_hist_set) */
+            snprintf(buf, n, "[%.4g, %.4g%c: %.0f", p->hlo + b * bw, p->hlo + (b + 1) * bw,
+                     b == p->ngroups - 1 ? ']' : ')', p->bars[b]);
             return 1;
         }
     }

@@ -28,9 +28,9 @@ static int best_cols(const viz_panel *p, int W, int H, int gap, int caph, double
     return best;
 }
 
-int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
-                int i, int *rx, int *ry, int *rw, int *rh) {
-    if (i < 0 || i >= p->in) return 0;
+/* The grid's geometry in (x0, y0, x1, y1): first cell, cell steps, image size. */
+static void grid_of(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
+                    int y1, viz_layout *g) {
     int gap = t->pad, cw, ch = 0;
     if (has_captions(p)) text_size(a, FONT_SANS, t->small, "Ag", &cw, &ch);
     double s;
@@ -38,13 +38,40 @@ int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int 
     if (s <= 0) s = 0.01;
     if (s >= 1) s = floor(s); /* whole pixels per image pixel: no uneven blocks */
     int rows = (p->in + cols - 1) / cols;
-    int iw = (int)(p->iw * s), ih = (int)(p->ih * s);
-    int cellw = iw + gap, cellh = ih + ch + gap;
+    g->cols = cols;
+    g->iw = (int)(p->iw * s), g->ih = (int)(p->ih * s);
+    g->cellw = g->iw + gap, g->cellh = g->ih + ch + gap;
     /* centre the grid in the area */
-    int gx = x0 + (x1 - x0 - cols * cellw + gap) / 2, gy = y0 + (y1 - y0 - rows * cellh + gap) / 2;
-    *rx = gx + (i % cols) * cellw;
-    *ry = gy + (i / cols) * cellh;
-    *rw = iw, *rh = ih;
+    g->gx = x0 + (x1 - x0 - cols * g->cellw + gap) / 2;
+    g->gy = y0 + (y1 - y0 - rows * g->cellh + gap) / 2;
+}
+
+int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
+                int i, int *rx, int *ry, int *rw, int *rh) {
+    if (i < 0 || i >= p->in) return 0;
+    viz_layout g;
+    grid_of(a, t, p, x0, y0, x1, y1, &g);
+    *rx = g.gx + (i % g.cols) * g.cellw;
+    *ry = g.gy + (i / g.cols) * g.cellh;
+    *rw = g.iw, *rh = g.ih;
+    return 1;
+}
+
+int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+    if (!p->img || lay->cellw <= 0 || lay->cellh <= 0 || lay->iw <= 0 || lay->ih <= 0) return 0;
+    int dx = px - lay->gx, dy = py - lay->gy;
+    if (dx < 0 || dy < 0) return 0;
+    int c = dx / lay->cellw, r = dy / lay->cellh, i = r * lay->cols + c;
+    int ix = dx - c * lay->cellw, iy = dy - r * lay->cellh;
+    if (c >= lay->cols || i >= p->in || ix >= lay->iw || iy >= lay->ih) return 0;
+    int row = iy * p->ih / lay->ih, col = ix * p->iw / lay->iw;
+    const float *v = p->img + (((size_t)i * p->ih + row) * p->iw + col) * p->ic;
+    int k = snprintf(buf, n, "image %d  row %d  col %d  ", i + 1, row + 1, col + 1);
+    if (k < 0 || (size_t)k >= n) return 1;
+    if (p->ic == 3)
+        snprintf(buf + k, n - k, "rgb %.4g %.4g %.4g", v[0], v[1], v[2]);
+    else
+        snprintf(buf + k, n - k, "value %.4g", v[0]);
     return 1;
 }
 
@@ -77,6 +104,7 @@ void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, v
     title_draw(cv, a, t, p, x0, x1, y0 + t->pad);
     if (!p->img) return;
     int top = y0 + t->pad + title_height(a, t, p);
+    grid_of(a, t, p, x0 + t->pad, top, x1 - t->pad, y1 - t->pad, lay);
     size_t per = (size_t)p->ih * p->iw * p->ic;
     double glo, ghi;
     minmax(p->img, per * p->in, &glo, &ghi);

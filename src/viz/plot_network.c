@@ -20,6 +20,7 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     double colw = (x1 - x0) / (double)p->nlayers, rowh = (bottom - top) / (double)maxn;
     double node = fmin(fmin(colw * 0.3, rowh * 0.8), 64 * t->scale);
     if (node < 3) node = 3;
+    lay->nx0 = x0, lay->nx1 = x1, lay->top = top, lay->bottom = bottom, lay->node = node;
     /* node centres */
     double cx[64], cy0[64], dy[64];
     for (int l = 0; l < p->nlayers; l++) {
@@ -83,4 +84,24 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         text_draw(cv, a, FONT_SANS, t->small, buf, (int)cx[l], bottom + t->pad,
                   ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
     }
+}
+
+int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
+                    int *node) {
+    if (!p->nlayers || lay->node <= 0 || lay->nx1 <= lay->nx0) return 0;
+    int maxn = 1;
+    for (int l = 0; l < p->nlayers; l++) maxn = p->sizes[l] > maxn ? p->sizes[l] : maxn;
+    double colw = (lay->nx1 - lay->nx0) / (double)p->nlayers;
+    double rowh = (lay->bottom - lay->top) / (double)maxn;
+    int l = (int)floor((px + 0.5 - lay->nx0) / colw);
+    if (l < 0 || l >= p->nlayers) return 0;
+    double cx = lay->nx0 + (l + 0.5) * colw;
+    double cy0 = (lay->top + lay->bottom) / 2.0 - (p->sizes[l] - 1) * rowh / 2;
+    int i = (int)lround((py + 0.5 - cy0) / rowh);
+    if (i < 0 || i >= p->sizes[l]) return 0;
+    /* the node's box, and a few pixels around it: small nodes stay easy to hit */
+    double half = lay->node / 2 + 3;
+    if (fabs(px + 0.5 - cx) > half || fabs(py + 0.5 - (cy0 + i * rowh)) > half) return 0;
+    *layer = l, *node = i;
+    return 1;
 }

@@ -157,16 +157,26 @@ uint32_t viz_window_id(const viz_window *win);
 
 /* ---- events ---- */
 
-typedef enum { VIZ_EV_KEY, VIZ_EV_CLICK, VIZ_EV_CLOSE, VIZ_EV_SAVED } viz_event_type;
+typedef enum { VIZ_EV_KEY, VIZ_EV_CLICK, VIZ_EV_CLOSE, VIZ_EV_SAVED, VIZ_EV_MOTION } viz_event_type;
+enum { VIZ_MOD_SHIFT = 1, VIZ_MOD_CTRL = 2, VIZ_MOD_ALT = 4 };
 typedef struct {
     viz_event_type type;
     viz_window *win;
-    int panel;      /* 0-based index in win, -1 if none */
-    int key;        /* VIZ_EV_KEY: the SDL keycode ("space" is ' ') */
-    int button;     /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right */
-    double x, y;    /* VIZ_EV_CLICK: data coordinates */
-    char path[256]; /* VIZ_EV_SAVED: the PNG written by the 's' key */
+    int panel;       /* 0-based index in win, -1 if none */
+    int key;         /* VIZ_EV_KEY: the SDL keycode ("space" is ' ') */
+    int button;      /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right */
+    int mods;        /* VIZ_EV_CLICK, VIZ_EV_KEY: VIZ_MOD_* held down */
+    double x, y;     /* VIZ_EV_CLICK, VIZ_EV_MOTION: data coordinates (NAN: no data axes
+                      * or outside the plot area) */
+    int layer, node; /* VIZ_EV_MOTION on a network panel: the node under the cursor
+                      * (0-based; layer 0 the inputs), else -1 */
+    char text[128];  /* VIZ_EV_MOTION: what the tooltip says ("" when nothing) */
+    char path[256];  /* VIZ_EV_SAVED: the PNG written by the 's' key */
 } viz_event;
+
+/* Motion is reported at most once per VIZ_MOTION_MS per window, with the cursor's
+ * latest place, so that a sweep of the mouse cannot flood the program. */
+#define VIZ_MOTION_MS 50
 
 /* Handles pending SDL events (keys s, f, p are acted on here and also reported),
  * then redraws the panels that changed, at most 60 times a second per window.

@@ -236,6 +236,14 @@ int panel_fail(viz_panel *p, int code, const char *fmt, ...) __attribute__((form
 typedef struct {
     int has; /* frame valid (panel has data axes) */
     viz_frame f;
+    /* Where panels without data axes put their items, so that hover can name one.
+     * Image grid: first cell at (gx, gy), cells of cellw x cellh in cols columns,
+     * images of iw x ih pixels. Network: nodes in columns across (nx0, nx1), rows
+     * centred in (top, bottom), node boxes of node pixels; graph: its columns and
+     * rows spread over the same area. */
+    int gx, gy, cols, cellw, cellh, iw, ih;
+    int nx0, nx1, top, bottom;
+    double node;
 } viz_layout;
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
@@ -258,6 +266,12 @@ void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
                 int i, int *rx, int *ry, int *rw, int *rh);
+/* Hover text of the image pixel under (px, py) in an image grid laid out as lay. */
+int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
+/* The node under (px, py) of a network diagram laid out as lay: 1 and its layer and
+ * index (0-based), or 0 when the cursor is on no node. */
+int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
+                    int *node);
 /* Points drawn on a frame (field and scatter). */
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f);
@@ -295,5 +309,7 @@ void app_remove_window(viz_app *a, viz_window *w);
 /* Window-side handlers called by viz_app_pump. */
 void window_handle(viz_window *w, const SDL_Event *e);
 void window_redraw(viz_window *w, double now_ms);
+/* Queues a motion event when the cursor moved and VIZ_MOTION_MS have passed. */
+void window_motion(viz_window *w, double now_ms);
 
 #endif

@@ -33,6 +33,8 @@ struct viz_window {
     double gap_ms; /* least time between redraws: 1/60 s, more when drawing is slow */
     int mx, my, hover, hover_drawn; /* cursor in pixels; panel under it */
     int drag, dragx, dragy;
+    int moved;        /* the cursor moved since the last motion event */
+    double motion_ms; /* when the last motion event was queued */
     char *rec;
     int recn;
 };
@@ -48,7 +50,7 @@ viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
     win->title = strdup(title ? title : "nnlab");
     win->w = w, win->h = h;
     win->hover = win->hover_drawn = -1;
-    win->last_ms = -1e18;
+    win->last_ms = win->motion_ms = -1e18;
     if (!win->title || app_add_window(a, win) != VIZ_OK) {
         free(win->title);
         free(win);
@@ -338,6 +340,12 @@ static void to_pixels(viz_window *win, int x, int y, int *px, int *py) {
     *py = wh > 0 && win->ph ? y * win->ph / wh : y;
 }
 
+static int mods_now(void) {
+    SDL_Keymod m = SDL_GetModState();
+    return (m & KMOD_SHIFT ? VIZ_MOD_SHIFT : 0) | (m & KMOD_CTRL ? VIZ_MOD_CTRL : 0) |
+           (m & KMOD_ALT ? VIZ_MOD_ALT : 0);
+}
+
 static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     int px, py;
     to_pixels(win, b->x, b->y, &px, &py);
@@ -351,7 +359,8 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     const viz_layout *lay = &win->lays[i];
     const viz_frame *f = &lay->f;
     if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return;
-    viz_event ev = {.type = VIZ_EV_CLICK, .win = win, .panel = i, .button = b->button};
+    viz_event ev = {
+        .type = VIZ_EV_CLICK, .win = win, .panel = i, .button = b->button, .mods = mods_now()};
     ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
     app_push_event(win->a, &ev);
 }
@@ -372,6 +381,33 @@ static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
     }
     win->mx = px, win->my = py;
     win->hover = panel_at(win, px, py);
+    win->moved = 1;
+}
+
+void window_motion(viz_window *win, double now_ms) {
+    if (!win->moved || now_ms - win->motion_ms < VIZ_MOTION_MS) return;
+    win->moved = 0;
+    int i = win->hover;
+    if (i < 0 || i >= win->n || win->drag) return; /* a drag rotates; it is not hovering */
+    win->motion_ms = now_ms;
+    viz_event ev = {.type = VIZ_EV_MOTION,
+                    .win = win,
+                    .panel = i,
+                    .mods = mods_now(),
+                    .x = NAN,
+                    .y = NAN,
+                    .layer = -1,
+                    .node = -1};
+    viz_panel *p = win->panels[i];
+    const viz_layout *lay = &win->lays[i];
+    const viz_frame *f = &lay->f;
+    int px = win->mx, py = win->my;
+    if (lay->has && px >= f->x0 && px < f->x1 && py >= f->y0 && py < f->y1)
+        ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
+    if (p->kind == VIZ_NETWORK && !network_node_at(p, lay, px, py, &ev.layer, &ev.node))
+        ev.layer = ev.node = -1;
+    if (!panel_hover_text(p, lay, px, py, ev.text, sizeof ev.text)) ev.text[0] = 0;
+    app_push_event(win->a, &ev);
 }
 
 void window_handle(viz_window *win, const SDL_Event *e) {
@@ -402,7 +438,8 @@ void window_handle(viz_window *win, const SDL_Event *e) {
             win->dirty = 1;
         }
         if (key == SDLK_p) viz_window_set_projector(win, !win->projector);
-        viz_event ev = {.type = VIZ_EV_KEY, .win = win, .panel = win->hover, .key = key};
+        viz_event ev = {
+            .type = VIZ_EV_KEY, .win = win, .panel = win->hover, .key = key, .mods = mods_now()};
         app_push_event(win->a, &ev);
     } else if (e->type == SDL_MOUSEBUTTONDOWN) {
         mouse_down(win, &e->button);

@@ -81,8 +81,40 @@ static void test_images_long_caption_stays_under_its_image(void **state) {
     viz_app_free(a);
 }
 
+static void test_images_hover_names_the_pixel_value(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_IMAGES);
+    enum { N = 3, S = 4 };
+    float data[N * S * S];
+    for (int k = 0; k < N * S * S; k++) data[k] = 0.25f * k; /* each pixel its own value */
+    assert_int_equal(viz_images_set(p, data, N, S, S, 1, 1, 0), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int top = t.pad + title_height(a, &t, p);
+    char buf[128], want[128];
+    for (int i = 0; i < N; i++) {
+        int x, y, w, h;
+        assert_true(images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, i, &x, &y, &w, &h));
+        /* the centre of image pixel (row 2, col 3), 0-based (1, 2) */
+        int cx = x + (2 * w + w / 2) / S, cy = y + (1 * h + h / 2) / S;
+        assert_true(panel_hover_text(p, &lay, cx, cy, buf, sizeof buf));
+        snprintf(want, sizeof want, "image %d  row 2  col 3  value %.4g", i + 1,
+                 0.25 * (i * S * S + 1 * S + 2));
+        assert_string_equal(buf, want);
+        /* the gap right of an image is no pixel */
+        assert_false(panel_hover_text(p, &lay, x + w + 1, cy, buf, sizeof buf));
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_images_hover_names_the_pixel_value),
         cmocka_unit_test(test_images_grid_places_each_image),
         cmocka_unit_test(test_images_signed_values_use_diverging_map),
         cmocka_unit_test(test_images_long_caption_stays_under_its_image),

@@ -210,10 +210,32 @@ static void test_plots_multiclass_field_uses_class_hues(void **state) {
     viz_app_free(a);
 }
 
+static void test_plots_hist_hover_names_the_bin_count(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_HIST);
+    /* bins of width 1 over [0, 4]: counts 1, 2, 3, 4 */
+    float v[10] = {0, 1, 1, 2, 2, 2, 4, 4, 4, 4};
+    assert_int_equal(viz_hist_set(p, v, 10, 4), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, 500, 400, &lay);
+    char buf[128];
+    const char *want[4] = {"[0, 1): 1", "[1, 2): 2", "[2, 3): 3", "[3, 4]: 4"};
+    for (int b = 0; b < 4; b++) {
+        int x = (int)frame_px(&lay.f, b + 0.5), y = (int)frame_py(&lay.f, 0.5);
+        assert_true(panel_hover_text(p, &lay, x, y, buf, sizeof buf));
+        assert_string_equal(buf, want[b]);
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plots_every_kind_renders),
         cmocka_unit_test(test_plots_multiclass_field_uses_class_hues),
+        cmocka_unit_test(test_plots_hist_hover_names_the_bin_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

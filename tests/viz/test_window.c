@@ -244,6 +244,247 @@ static void test_window_records_numbered_frames(void **state) {
     viz_app_free(a);
 }
 
+static void motion(viz_window *w, int x, int y, uint32_t state) {
+    SDL_Event m = {0};
+    m.type = SDL_MOUSEMOTION;
+    m.motion.windowID = viz_window_id(w);
+    m.motion.x = x, m.motion.y = y;
+    m.motion.state = state;
+    SDL_PushEvent(&m);
+}
+
+static int drain(viz_app *a, viz_event_type type, viz_event *last) {
+    viz_event ev;
+    int n = 0;
+    while (viz_app_next_event(a, &ev))
+        if (ev.type == type) n++, *last = ev;
+    return n;
+}
+
+static void test_window_motion_is_coalesced_and_carries_data_coordinates(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "motion", 400, 400);
+    viz_panel *p = field();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    viz_event ev;
+    drain(a, VIZ_EV_MOTION, &ev);
+    /* a sweep of 30 moves within one pass: one event, at the last place */
+    double px, py;
+    viz_panel_to_pixel(a, p, 400, 400, 0.5, -0.5, &px, &py);
+    for (int k = 0; k < 30; k++) motion(w, 100 + k, 120 + k, 0);
+    motion(w, (int)px, (int)py, 0);
+    pump(a, &t);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 1);
+    assert_int_equal(ev.panel, 0);
+    assert_true(fabs(ev.x - 0.5) < 0.02 && fabs(ev.y + 0.5) < 0.02);
+    assert_non_null(strstr(ev.text, "value"));
+    assert_int_equal(ev.layer, -1);
+    /* within VIZ_MOTION_MS of it nothing more; after it, the cursor's latest place */
+    motion(w, 3, 3, 0);
+    viz_app_pump(a, t + VIZ_MOTION_MS / 2);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 0);
+    viz_app_pump(a, t + VIZ_MOTION_MS + 1);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 1);
+    assert_true(isnan(ev.x)); /* (3, 3) is outside the plot area */
+    /* no move, no event */
+    pump(a, &t);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 0);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_click_carries_modifier_keys(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "mods", 400, 400);
+    viz_panel *p = field();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    viz_event ev;
+    int mods[] = {KMOD_NONE, KMOD_LSHIFT, KMOD_RCTRL, KMOD_LSHIFT | KMOD_LCTRL};
+    int want[] = {0, VIZ_MOD_SHIFT, VIZ_MOD_CTRL, VIZ_MOD_SHIFT | VIZ_MOD_CTRL};
+    for (int k = 0; k < 4; k++) {
+        SDL_SetModState((SDL_Keymod)mods[k]);
+        SDL_Event c = {0};
+        c.type = SDL_MOUSEBUTTONDOWN;
+        c.button.windowID = viz_window_id(w);
+        c.button.button = SDL_BUTTON_LEFT;
+        c.button.x = 200, c.button.y = 200;
+        SDL_PushEvent(&c);
+        pump(a, &t);
+        assert_int_equal(drain(a, VIZ_EV_CLICK, &ev), 1);
+        assert_int_equal(ev.mods, want[k]);
+    }
+    SDL_SetModState(KMOD_NONE);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_motion_names_the_network_node(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "net", 600, 400);
+    viz_panel *p = viz_panel_new(VIZ_NETWORK);
+    int sizes[3] = {2, 3, 1};
+    viz_network_set(p, sizes, 3, NULL);
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    viz_event ev;
+    drain(a, VIZ_EV_MOTION, &ev);
+    /* render offscreen with the layout to find node 3 of layer 1 (the middle column) */
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, 600, 400, &lay);
+    int found = 0, fx = 0, fy = 0;
+    for (int y = 0; y < 400 && !found; y++)
+        for (int x = 0; x < 600 && !found; x++) {
+            int l, i;
+            if (network_node_at(p, &lay, x, y, &l, &i) && l == 1 && i == 2)
+                found = 1, fx = x, fy = y;
+        }
+    assert_true(found);
+    /* the hit area is the node's box: a node (dark ring) is drawn there */
+    assert_true(vt_dark(px, 600, fx, fy, fx + (int)lay.node + 6, fy + (int)lay.node + 6, 120) > 10);
+    free(px);
+    motion(w, fx + 4, fy + 4, 0);
+    pump(a, &t);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 1);
+    assert_int_equal(ev.layer, 1);
+    assert_int_equal(ev.node, 2);
+    assert_string_equal(ev.text, "layer 1, neuron 3");
+    motion(w, 5, 5, 0); /* the corner: no node */
+    pump(a, &t);
+    assert_int_equal(drain(a, VIZ_EV_MOTION, &ev), 1);
+    assert_int_equal(ev.layer, -1);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void key(viz_window *w, int sym) {
+    SDL_Event e = {0};
+    e.type = SDL_KEYDOWN;
+    e.key.windowID = viz_window_id(w);
+    e.key.keysym.sym = sym;
+    SDL_PushEvent(&e);
+}
+
+static void test_window_f_toggles_full_screen(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "full", 300, 200);
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    SDL_Window *sw = SDL_GetWindowFromID(viz_window_id(w));
+    assert_non_null(sw);
+    assert_false(SDL_GetWindowFlags(sw) & SDL_WINDOW_FULLSCREEN_DESKTOP);
+    key(w, SDLK_f);
+    pump(a, &t);
+    assert_true((SDL_GetWindowFlags(sw) & SDL_WINDOW_FULLSCREEN_DESKTOP) ==
+                SDL_WINDOW_FULLSCREEN_DESKTOP);
+    key(w, SDLK_f);
+    pump(a, &t);
+    assert_false(SDL_GetWindowFlags(sw) & SDL_WINDOW_FULLSCREEN);
+    viz_event ev;
+    assert_int_equal(drain(a, VIZ_EV_KEY, &ev), 2);
+    assert_int_equal(ev.key, 'f');
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_s_saves_what_the_window_shows(void **state) {
+    (void)state;
+    char dir[] = "/tmp/nnlab-viz-s-XXXXXX", old[1024];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(dir), 0);
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "my plot", 320, 240);
+    viz_panel *p = field();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    viz_event ev;
+    drain(a, VIZ_EV_SAVED, &ev);
+    key(w, SDLK_s);
+    pump(a, &t);
+    assert_int_equal(drain(a, VIZ_EV_SAVED, &ev), 1);
+    assert_string_equal(ev.path, "nnlab-my-plot-1.png"); /* the title, made a file name */
+    uint32_t *back;
+    int bw, bh;
+    char err[256];
+    assert_int_equal(viz_png_read(ev.path, &back, &bw, &bh, err, sizeof err), VIZ_OK);
+    int pw, ph;
+    const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(bw, pw);
+    assert_int_equal(bh, ph);
+    assert_memory_equal(back, shown, (size_t)pw * ph * 4);
+    free(back);
+    unlink(ev.path);
+    assert_int_equal(chdir(old), 0);
+    rmdir(dir);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_dragging_a_surface_rotates_it(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "surf", 400, 400);
+    viz_panel *p = viz_panel_new(VIZ_SURFACE);
+    float v[16];
+    for (int k = 0; k < 16; k++) v[k] = (float)((k % 4) * (k / 4));
+    viz_surface_set(p, v, 4, 4, -1, 1, -1, 1);
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    int pw, ph;
+    const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    uint32_t *before = malloc((size_t)pw * ph * 4);
+    memcpy(before, shown, (size_t)pw * ph * 4);
+    double yaw = p->yaw, pitch = p->pitch;
+    SDL_Event c = {0};
+    c.type = SDL_MOUSEBUTTONDOWN;
+    c.button.windowID = viz_window_id(w);
+    c.button.button = SDL_BUTTON_LEFT;
+    c.button.x = 200, c.button.y = 200;
+    SDL_PushEvent(&c);
+    motion(w, 240, 210, SDL_BUTTON_LMASK); /* 40 pixels right, 10 down */
+    pump(a, &t);
+    assert_true(fabs(p->yaw - (yaw + 40 * 0.5)) < 1e-9);
+    assert_true(fabs(p->pitch - (pitch + 10 * 0.3)) < 1e-9);
+    shown = viz_window_pixels(w, &pw, &ph);
+    int changed = 0;
+    for (int k = 0; k < pw * ph; k++) changed += shown[k] != before[k];
+    assert_true(changed > 1000); /* the window shows the turned surface */
+    /* a drag is no click, and moving without the button held does not turn it */
+    viz_event ev;
+    assert_int_equal(drain(a, VIZ_EV_CLICK, &ev), 0);
+    motion(w, 300, 300, 0);
+    pump(a, &t);
+    assert_true(fabs(p->yaw - (yaw + 40 * 0.5)) < 1e-9);
+    free(before);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
@@ -252,6 +493,12 @@ int main(void) {
         cmocka_unit_test(test_window_without_display_still_saves),
         cmocka_unit_test(test_window_hover_shows_value_but_not_in_saved_png),
         cmocka_unit_test(test_window_records_numbered_frames),
+        cmocka_unit_test(test_window_motion_is_coalesced_and_carries_data_coordinates),
+        cmocka_unit_test(test_window_click_carries_modifier_keys),
+        cmocka_unit_test(test_window_motion_names_the_network_node),
+        cmocka_unit_test(test_window_f_toggles_full_screen),
+        cmocka_unit_test(test_window_s_saves_what_the_window_shows),
+        cmocka_unit_test(test_window_dragging_a_surface_rotates_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
