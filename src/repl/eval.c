@@ -22,6 +22,28 @@ bool repl_colour(int fd) {
     return isatty(fd) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
+/* `loss:backward(); w.grad` is neither an expression nor a statement, so lua.c would
+ * wait for more input. Students type it all the time: when the text after the last
+ * ';' is an expression, compile `<head>; return <tail>` so that its value prints.
+ * Only tried after both plain forms failed, and kept only if it compiles, so valid
+ * input never changes meaning. On failure leaves the statement's error (status). */
+static int load_last_expression(lua_State *L, const char *code, size_t len, int status) {
+    const char *semi = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (code[i] == ';') semi = code + i;
+    if (!semi || semi[1] == '\0') return status;
+    const char *split = lua_pushfstring(
+        L, "%s return %s;", lua_pushlstring(L, code, (size_t)(semi - code + 1)), semi + 1);
+    int again = luaL_loadbuffer(L, split, strlen(split), CHUNKNAME);
+    if (again != LUA_OK) {
+        lua_pop(L, 3);
+        return status;
+    }
+    lua_replace(L, -4); /* the compiled function takes the error message's place */
+    lua_pop(L, 2);
+    return LUA_OK;
+}
+
 /* Compiles code as `return <code>` (so expressions have values) and, failing that,
  * as a statement. Pushes the function, or the statement's error message. */
 static int load_chunk(lua_State *L, const char *code, size_t len) {
@@ -30,7 +52,9 @@ static int load_chunk(lua_State *L, const char *code, size_t len) {
     lua_remove(L, -2);
     if (status == LUA_OK) return status;
     lua_pop(L, 1);
-    return luaL_loadbuffer(L, code, len, CHUNKNAME);
+    status = luaL_loadbuffer(L, code, len, CHUNKNAME);
+    if (status == LUA_OK) return status;
+    return load_last_expression(L, code, len, status);
 }
 
 bool repl_incomplete(lua_State *L, const char *code) {

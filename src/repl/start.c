@@ -171,6 +171,14 @@ static bool start_lesson(lua_State *L, const char *name) {
     return run(L, 1);
 }
 
+/* What a student sees first at a bare prompt: where help is and how to leave. */
+static void banner(void) {
+    printf("nnlab %s, a deep-learning lab at the prompt (%s)\n"
+           "help() lists topics, ?name explains one, :lessons lists the lessons, "
+           ":quit leaves\n",
+           NNLAB_VERSION, LUA_RELEASE);
+}
+
 int repl_main(int argc, char **argv) {
     options o;
     if (!parse(argc, argv, &o)) return 1;
@@ -204,7 +212,10 @@ int repl_main(int argc, char **argv) {
         ok = start_lesson(L, o.lesson);
         o.interactive = ok;
     }
-    if (ok && o.interactive) repl_loop(L);
+    if (ok && o.interactive) {
+        if (!o.lesson && !o.script && !o.has_e) banner();
+        repl_loop(L);
+    }
     repl_closestate(L);
     return ok ? 0 : 1;
 }

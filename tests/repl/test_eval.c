@@ -42,6 +42,8 @@ static void test_incomplete_open_constructs_ask_for_more(void **state) {
         "repeat x = x + 1",
         "while true do",
         "--[[ an open\ncomment",
+        "x = 1; function f()",
+        "for i = 1, 2 do print(i);",
     };
     for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
         if (!repl_incomplete(L, open[i])) fail_msg("should be incomplete: %s", open[i]);
@@ -63,6 +65,9 @@ static void test_incomplete_rejects_finished_and_broken_input(void **state) {
         "f(21)",
         "for i = 1, 2 do end",
         "x = 1 + )",
+        "a = 1; a",                /* statements, then an expression whose value prints */
+        "loss:backward(); w.grad", /* (lua.c would ask for more lines here) */
+        "s = \"a;b\"; s",
     };
     for (size_t i = 0; i < sizeof done / sizeof done[0]; i++) {
         if (repl_incomplete(L, done[i])) fail_msg("should be complete: %s", done[i]);
