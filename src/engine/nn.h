@@ -558,7 +558,9 @@ typedef struct nn_fit_opts {
     int epochs;
     int batch;          /* 0 = the whole set (GD) */
     bool shuffle;
-    int patience;       /* > 0: early stopping on validation loss, restoring the best weights */
+    int patience;       /* > 0: early stopping on the validation loss (training loss without
+                         * a validation set), restoring the best epoch's weights and batch-norm
+                         * statistics, also when the epochs run out */
     float min_delta;    /* an improvement smaller than this does not count */
     int every_steps;    /* callback every N steps (0 = never by steps) */
     double every_ms;    /* callback every M ms (0 = never by time) */
