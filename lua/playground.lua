@@ -3,7 +3,8 @@
 -- views in one window and trains in a background job. Every setting can be changed
 -- while it runs (pg.lr = 0.01 at once; pg.hidden = {4} rebuilds the net, as the
 -- Playground does); clicking the decision surface adds a point (left: the chosen
--- class, right: the other) and training goes on with it; space in the window
+-- class, right or shift-left: the other) and training goes on with it; hovering a
+-- neuron of the network view shows its output large; space in the window
 -- pauses and resumes, and pg.run:step() advances one mini-batch while paused.
 local views = require "views"
 local plot = require "plot"
@@ -343,10 +344,10 @@ local function make(opts)
   }
   pg.window = plot.window{ pg.views.network.plot, pg.views.decision.plot, pg.views.loss.plot,
     cols = 3, width = 1500, height = 520, title = "playground", show = opts.show }
-  pg.views.decision.plot:on_click(function(x1, x2, button)
+  pg.views.decision.plot:on_click(function(x1, x2, button, mods)
     if pg.nclasses == 0 or not x1 then return end
     local c = pg.click_class
-    if button ~= 1 then c = c % pg.nclasses + 1 end
+    if button ~= 1 or (mods and mods.shift) then c = c % pg.nclasses + 1 end
     pg:add_point(x1, x2, c)
   end)
   pg.job = start_job(pg)

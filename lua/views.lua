@@ -267,17 +267,18 @@ local function decision(model, data, opts)
   view:refresh()
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
   -- opts.run: space in the window pauses and resumes that run's background job, and
-  -- clicks add points that it trains on (left: class click_class, right: the next)
+  -- clicks add points that it trains on (left: class click_class; right or
+  -- shift-left: the next)
   view.run = type(opts.run) == "table" and opts.run or nil
   view.click_class = 1
   local job = view.run and rawget(view.run, "job")
   local w = view.plot:window()
   if job and w then w:bind(job) end
   if view.classes > 0 then
-    view.plot:on_click(function(x1, x2, button)
+    view.plot:on_click(function(x1, x2, button, mods)
       if not x1 then return end
       local c = view.click_class
-      if button ~= 1 then c = c % view.classes + 1 end
+      if button ~= 1 or (mods and mods.shift) then c = c % view.classes + 1 end
       view:add_point(x1, x2, c)
     end)
   end
@@ -496,6 +497,7 @@ end
 
 --- view:neuron(layer, i) -> a field plot of one neuron's output over the input plane,
 --- large, redrawn with the network view. layer 0 is the inputs, the last the output.
+--- Hovering a neuron in the view does the same; the enlarged plot is reused.
 function Network:neuron(layer, i)
   local layers = layers_of(self.model)
   local widths = { layers[1].inputs }
@@ -506,9 +508,18 @@ function Network:neuron(layer, i)
   if math.type(i) ~= "integer" or i < 1 or i > widths[layer + 1] then
     error(("neuron: layer %d has neurons 1 to %d, got %s"):format(layer, widths[layer + 1], tostring(i)), 2)
   end
-  self.zoom = { layer = layer, index = i, n = 80,
-    plot = plot.field{ title = ("layer %d, neuron %d"):format(layer, i), xlabel = "x1", ylabel = "x2",
-      show = true } }
+  local title = ("layer %d, neuron %d"):format(layer, i)
+  local z = self.zoom
+  if z then
+    -- one enlarged neuron at a time: hovering from node to node retitles it
+    z.layer, z.index = layer, i
+    z.plot:label("title", title)
+    local w = z.plot:window()
+    if w and not w:is_open() then w:show() end -- closed by the user: back it comes
+  else
+    self.zoom = { layer = layer, index = i, n = 80,
+      plot = plot.field{ title = title, xlabel = "x1", ylabel = "x2", show = true } }
+  end
   self:refresh()
   return self.zoom.plot
 end
@@ -546,6 +557,14 @@ local function network_view(model, opts)
     frames = 0, last_refresh = -math.huge,
   }, Network)
   view.plot = network_panel{ title = opts.title or "network", show = opts.show }
+  -- hovering a neuron shows its output over the input plane, large (as the
+  -- Playground does); only a move to another neuron recomputes it
+  view.plot:on_hover(function(_, _, info)
+    local z = view.zoom
+    if info.layer and info.node and not (z and z.layer == info.layer and z.index == info.node) then
+      view:neuron(info.layer, info.node)
+    end
+  end)
   view:refresh()
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 10) end
   return view

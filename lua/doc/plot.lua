@@ -82,7 +82,8 @@ the node as the TensorFlow Playground does.
 plot.network(model) draws a model's Playground view (lua/views.lua): each neuron a heat
 map of its output over the input plane, links by weight, refreshed while it trains;
 opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...};
-view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs).
+view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs); hovering a
+neuron in the view does the same.
 ]] .. common,
     example = [[plot.network{sizes = {2, 3, 1}, weights = {{{1, -1, 0.5}, {0.2, 0.3, -2}}, {{1}, {-1}, {0.5}}}}]],
   },

@@ -15,7 +15,8 @@ up to fps (20) times a second while its window is open; in scripts it draws when
 made, on view:refresh() and on view:save(path). Clicking it calls the function given
 With run = the run that trains the model in the background, space in the window
 pauses and resumes it (run:step() then advances one mini-batch), and a click adds a
-training point there (left: class view.click_class, 1; right: the next class): the
+training point there (left: class view.click_class, 1; right or shift-left: the
+next class): the
 run stops and a new one (view.run) goes on with the same model and optimizer on the
 larger set, as in ConvNetJS's 2-D demo. view:add_point(x1, x2, class) does the same.]],
     example = [[
@@ -53,9 +54,11 @@ Every setting can be changed while it trains: pg.lr = 0.01 and pg.l2 = 0.001 app
 the next step; pg.batch starts a new run of the same net; pg.hidden, pg.activation,
 pg.features, pg.optimizer make a new net; pg.data, pg.noise, pg.n make new data.
 Click the surface to add a training point of class pg.click_class (1), right-click
-for the other class: training goes on with it. Space in the window pauses and
-resumes; pg.run:step() then advances one mini-batch. pg:neuron(layer, i) shows one
-neuron's output large (layer 0: the inputs). pg:stop() ends the training.]],
+or shift-click for the other class: training goes on with it. Space in the window
+pauses and resumes; pg.run:step() then advances one mini-batch. Hovering a neuron of
+the network view shows its output over the input plane large, in a window of its
+own; pg:neuron(layer, i) does the same (layer 0: the inputs). pg:stop() ends the
+training.]],
     example = [[
 pg = playground{data = "spiral", hidden = {8, 8}, activation = "tanh", lr = 0.03,
                 features = {"x1", "x2", "x1^2"}}

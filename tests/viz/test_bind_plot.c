@@ -216,11 +216,127 @@ static void test_bind_plot_window_records_frames_from_lua(void **state) {
     repl_closestate(L);
 }
 
+/* The panel inside a plot userdata held by Lua global name (lua/plot.lua's panels are
+ * "nnlab.plot" userdata holding a viz_panel pointer first). */
+static viz_panel *panel_of(const char *name) {
+    lua_getglobal(L, name);
+    viz_panel *p = *(viz_panel **)luaL_checkudata(L, -1, "nnlab.plot");
+    lua_pop(L, 1);
+    return p;
+}
+
+static void
+test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_class(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("playground = require 'playground'\n"
+        "pg = playground{data = 'xor', hidden = {3}, epochs = 20, seed = 4, lr = 0.1}\n"
+        "net_panel = pg.views.network.plot\n"
+        "n0 = #pg._rows.y");
+    assert_string_equal(eval("pg.window:is_open()"), "true");
+    uint32_t id = 0;
+    for (uint32_t k = 1; k < 64; k++) {
+        SDL_Window *sw = SDL_GetWindowFromID(k);
+        if (sw && strcmp(SDL_GetWindowTitle(sw), "playground") == 0) id = k;
+    }
+    assert_true(id != 0);
+    int ww, wh;
+    SDL_GetWindowSize(SDL_GetWindowFromID(id), &ww, &wh);
+    repl_hooks_run(L);
+    /* the decision panel is the middle third: click its centre, plain, shifted, right */
+    int cx = ww / 2, cy = wh / 2;
+    push_click(id, SDL_BUTTON_LEFT, cx, cy);
+    repl_hooks_run(L);
+    SDL_SetModState(KMOD_LSHIFT);
+    push_click(id, SDL_BUTTON_LEFT, cx, cy);
+    repl_hooks_run(L);
+    SDL_SetModState(KMOD_NONE);
+    push_click(id, SDL_BUTTON_RIGHT, cx, cy);
+    repl_hooks_run(L);
+    assert_string_equal(eval("#pg._rows.y - n0"), "3");
+    /* labels are 0-based: click_class 1 is label 0, the other class label 1 */
+    assert_string_equal(
+        eval("pg._rows.y[n0 + 1][1] .. pg._rows.y[n0 + 2][1] .. pg._rows.y[n0 + 3][1]"), "011");
+    char code[256];
+    snprintf(code, sizeof code,
+             "local x, y = pg.views.decision.plot:to_data(%d, %d, %d, %d)\n"
+             "local r = pg._rows.x[n0 + 2]\n"
+             "assert(math.abs(r[1] - x) < 0.1 and math.abs(r[2] - y) < 0.1,\n"
+             "  ('point at %%g, %%g; the click maps to %%g, %%g'):format(r[1], r[2], x, y))",
+             cx - ww / 3, cy, ww - 2 * (ww / 3), wh);
+    run(code);
+    /* hover: find neuron 2 of the hidden layer in the network panel (the left third)
+     * by the viz's own hit test on an offscreen render of the same size */
+    viz_app *a = vt_app();
+    viz_panel *np = panel_of("net_panel");
+    viz_layout lay;
+    int pw = ww / 3;
+    uint32_t *px = vt_render(a, np, pw, wh, &lay);
+    int hx = -1, hy = -1, gx = -1, gy = -1; /* neurons 2 and 3 of layer 1 */
+    for (int y = 0; y < wh; y++)
+        for (int x = 0; x < pw; x++) {
+            int l, i;
+            if (!network_node_at(np, &lay, x, y, &l, &i) || l != 1) continue;
+            if (i == 1 && hx < 0) hx = x + 6, hy = y + 6;
+            if (i == 2 && gx < 0) gx = x + 6, gy = y + 6;
+        }
+    free(px);
+    viz_app_free(a);
+    assert_true(hx >= 0 && gx >= 0);
+    pump_later();
+    push_motion(id, hx, hy);
+    pump_later();
+    assert_string_equal(eval("pg.views.network.zoom and pg.views.network.zoom.layer"), "1");
+    assert_string_equal(eval("pg.views.network.zoom.index"), "2");
+    /* the enlarged plot shows that neuron: red where its tanh output is positive, blue
+     * where negative (the diverging map of signed fields) */
+    run("local png, train, nncore = require 'views.core', require 'nn.train', require 'nn.core'\n"
+        "local z = pg.views.network.zoom.plot\n"
+        "local path = (os.getenv('TMPDIR') or '/tmp') .. '/nnlab-test-bind-neuron.png'\n"
+        "assert(z:save(path, 640, 560))\n"
+        "local img = assert(png.read_png(path))\n"
+        "os.remove(path)\n"
+        "local kids = pg.model:children()\n"
+        "local function out(x, y)\n"
+        "  local h = train.predict(kids[2], train.predict(kids[1], nncore.tensor{{x, y}}))\n"
+        "  return h:totable()[1][2]\n"
+        "end\n"
+        "local x1, y1 = z:to_data(256, 224, 640, 560)\n"
+        "local x2, y2 = z:to_data(384, 336, 640, 560)\n"
+        "local checked = 0\n"
+        "for _, q in ipairs{{-0.8, -0.8}, {0.8, 0.8}, {-0.8, 0.8}, {0.8, -0.8}} do\n"
+        "  local b = pg.box\n"
+        "  local x, y = q[1] * b.xmax, q[2] * b.ymax\n"
+        "  local v = out(x, y)\n"
+        "  if math.abs(v) > 0.3 then\n"
+        "    local px = math.floor(256 + (x - x1) / (x2 - x1) * 128 + 0.5)\n"
+        "    local py = math.floor(224 + (y - y1) / (y2 - y1) * 112 + 0.5)\n"
+        "    local r, g, bl = img:pixel(px, py)\n"
+        "    assert((v > 0) == (r > bl), ('neuron output %g at (%g, %g) drawn as (%d, %d, "
+        "%d)'):format(v, x, y, r, g, bl))\n"
+        "    checked = checked + 1\n"
+        "  end\n"
+        "end\n"
+        "assert(checked >= 2, 'the neuron is nearly flat: nothing to compare')");
+    /* moving to another neuron shows it in the same plot */
+    run("zoom_plot, zoom_version = pg.views.network.zoom.plot, "
+        "pg.views.network.zoom.plot:version()");
+    push_motion(id, gx, gy);
+    pump_later();
+    assert_string_equal(eval("pg.views.network.zoom.index"), "3");
+    assert_string_equal(eval("pg.views.network.zoom.plot == zoom_plot"), "true");
+    assert_string_equal(eval("zoom_plot:version() > zoom_version"), "true");
+    repl_closestate(L);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bind_plot_space_click_and_keys_reach_lua),
         cmocka_unit_test(test_bind_plot_hover_and_modifiers_reach_lua),
         cmocka_unit_test(test_bind_plot_window_records_frames_from_lua),
+        cmocka_unit_test(
+            test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_class),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
