@@ -164,7 +164,7 @@ static void nested_fill(lua_State *L, int level, int ndim, const int *shape, flo
                    shape[level], level + 1 < ndim ? "tables" : "numbers");
     for (int i = 1; i <= shape[level]; i++) {
         lua_geti(L, -1, i);
-        if (level + 1 < ndim) {
+        if (level + 1 < ndim && level + 1 < NN_MAX_DIMS) { /* 2nd test: -O3 sees the bound */
             nested_fill(L, level + 1, ndim, shape, out, pos);
         } else {
             int ok;
@@ -600,7 +600,8 @@ static int m_item(lua_State *L) {
 static void push_nested(lua_State *L, const nn_tensor *t, int level, int64_t *pos) {
     lua_createtable(L, t->shape[level], 0);
     for (int i = 1; i <= t->shape[level]; i++) {
-        if (level + 1 < t->ndim)
+        if (level + 1 < t->ndim &&
+            level + 1 < NN_MAX_DIMS) /* the second test lets -O3 see the bound */
             push_nested(L, t, level + 1, pos);
         else
             lua_pushnumber(L, nn_get(t, (*pos)++));
