@@ -55,12 +55,12 @@ struct nn_tensor {
     bool requires_grad; /* leaf: accumulate .grad in backward; result: is in a graph */
     bool in_arena;      /* memory belongs to the step arena */
     int refcount;
-    int op;                             /* kind of the op that made it; NN_OP_LEAF for leaves */
-    nn_tensor *inputs[NN_MAX_INPUTS];   /* the op's inputs (referenced), NULL-padded */
-    float fargs[2];                     /* op arguments (scalar, exponent, slope...) */
-    int iargs[3];                       /* op arguments (axis, flags...) */
-    void *saved;                        /* what backward needs, owned like data */
-    nn_tensor *base;                    /* for views: the tensor that owns data */
+    int op;                           /* kind of the op that made it; NN_OP_LEAF for leaves */
+    nn_tensor *inputs[NN_MAX_INPUTS]; /* the op's inputs (referenced), NULL-padded */
+    float fargs[2];                   /* op arguments (scalar, exponent, slope...) */
+    int iargs[3];                     /* op arguments (axis, flags...) */
+    void *saved;                      /* what backward needs, owned like data */
+    nn_tensor *base;                  /* for views: the tensor that owns data */
     nn_ctx *ctx;
     const char *name; /* optional label for graph drawings; not owned */
     unsigned mark;    /* engine-private: traversal generation of backward/graph walks */
@@ -146,9 +146,10 @@ int nn_read(const nn_tensor *t, float *out);
 /* ---- ops: each records itself when grad is on and an input requires grad -- */
 
 /* Views and data movement. */
-nn_tensor *nn_reshape(nn_ctx *ctx, nn_tensor *a, int ndim, const int *shape); /* one dim may be -1 */
-nn_tensor *nn_transpose(nn_ctx *ctx, nn_tensor *a);                          /* 2-D only */
-nn_tensor *nn_slice_rows(nn_ctx *ctx, nn_tensor *a, int start, int count);    /* along axis 0 */
+nn_tensor *nn_reshape(nn_ctx *ctx, nn_tensor *a, int ndim,
+                      const int *shape);                                   /* one dim may be -1 */
+nn_tensor *nn_transpose(nn_ctx *ctx, nn_tensor *a);                        /* 2-D only */
+nn_tensor *nn_slice_rows(nn_ctx *ctx, nn_tensor *a, int start, int count); /* along axis 0 */
 nn_tensor *nn_gather_rows(nn_ctx *ctx, nn_tensor *a, const int *rows, int n); /* a[rows[i]] */
 
 /* Elementwise binary, with NumPy broadcasting (a row [m] or [1,m], a column [n,1],
@@ -264,21 +265,21 @@ typedef struct nn_run nn_run;
  * used by: sigmoid (slope: 1/(1+exp(-a x)), default 1), leaky ReLU (negative slope,
  * default 0.01), ELU (alpha, default 1), PReLU (initial slope, default 0.25). */
 typedef enum nn_act_kind {
-    NN_ACT_STEP,          /* x > 0 ? 1 : 0; no gradient (zero) */
-    NN_ACT_LINEAR,        /* x */
-    NN_ACT_SIGMOID,       /* 1/(1+exp(-a x)) */
-    NN_ACT_BIPOLAR,       /* bipolar sigmoid (1-exp(-x))/(1+exp(-x)) = tanh(x/2) */
-    NN_ACT_TANH,          /* tanh x */
-    NN_ACT_LECUN_TANH,    /* 1.7159 tanh(2x/3) */
-    NN_ACT_HARD_TANH,     /* clamp(x, -1, 1) */
-    NN_ACT_RELU,          /* max(0, x) */
-    NN_ACT_LEAKY_RELU,    /* x > 0 ? x : a x */
-    NN_ACT_PRELU,         /* x > 0 ? x : a_j x, a_j learned per feature */
-    NN_ACT_ELU,           /* x > 0 ? x : a (exp(x)-1) */
-    NN_ACT_SOFTPLUS,      /* log(1+exp(x)) */
-    NN_ACT_SWISH,         /* x sigmoid(x) */
-    NN_ACT_GELU,          /* x Phi(x), the exact erf form */
-    NN_ACT_SOFTMAX,       /* exp(x_j)/sum_k exp(x_k) along each row */
+    NN_ACT_STEP,       /* x > 0 ? 1 : 0; no gradient (zero) */
+    NN_ACT_LINEAR,     /* x */
+    NN_ACT_SIGMOID,    /* 1/(1+exp(-a x)) */
+    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-x))/(1+exp(-x)) = tanh(x/2) */
+    NN_ACT_TANH,       /* tanh x */
+    NN_ACT_LECUN_TANH, /* 1.7159 tanh(2x/3) */
+    NN_ACT_HARD_TANH,  /* clamp(x, -1, 1) */
+    NN_ACT_RELU,       /* max(0, x) */
+    NN_ACT_LEAKY_RELU, /* x > 0 ? x : a x */
+    NN_ACT_PRELU,      /* x > 0 ? x : a_j x, a_j learned per feature */
+    NN_ACT_ELU,        /* x > 0 ? x : a (exp(x)-1) */
+    NN_ACT_SOFTPLUS,   /* log(1+exp(x)) */
+    NN_ACT_SWISH,      /* x sigmoid(x) */
+    NN_ACT_GELU,       /* x Phi(x), the exact erf form */
+    NN_ACT_SOFTMAX,    /* exp(x_j)/sum_k exp(x_k) along each row */
     NN_ACT_COUNT
 } nn_act_kind;
 
@@ -300,7 +301,8 @@ typedef enum nn_init_kind {
     NN_INIT_HE_NORMAL,      /* N(0, 2/fan_in) */
     NN_INIT_LECUN_UNIFORM,  /* U(+-sqrt(3/fan_in)) */
     NN_INIT_LECUN_NORMAL,   /* N(0, 1/fan_in) */
-    NN_INIT_ORTHOGONAL,     /* rows or columns orthonormal (Gram-Schmidt of N(0,1)), times gain a (0 = 1) */
+    NN_INIT_ORTHOGONAL, /* rows or columns orthonormal (Gram-Schmidt of N(0,1)), times gain a (0 =
+                           1) */
     NN_INIT_COUNT
 } nn_init_kind;
 
@@ -400,12 +402,12 @@ nn_tensor *nn_dropout(nn_ctx *ctx, nn_tensor *x, float p, bool training);
 /* ---- losses: mean over the batch (weighted mean with class weights) ---- */
 
 typedef enum nn_loss_kind {
-    NN_LOSS_MSE,       /* mean over elements of (y - t)^2 */
-    NN_LOSS_MAE,       /* mean |y - t| */
-    NN_LOSS_HUBER,     /* mean of 0.5 d^2 if |d| <= delta else delta(|d| - 0.5 delta) */
-    NN_LOSS_BCE,       /* binary CE with logits: mean of max(y,0) - y t + log(1+exp(-|y|)) */
-    NN_LOSS_CE,        /* categorical CE with logits: -log softmax(y)[class], per row */
-    NN_LOSS_HINGE,     /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
+    NN_LOSS_MSE,         /* mean over elements of (y - t)^2 */
+    NN_LOSS_MAE,         /* mean |y - t| */
+    NN_LOSS_HUBER,       /* mean of 0.5 d^2 if |d| <= delta else delta(|d| - 0.5 delta) */
+    NN_LOSS_BCE,         /* binary CE with logits: mean of max(y,0) - y t + log(1+exp(-|y|)) */
+    NN_LOSS_CE,          /* categorical CE with logits: -log softmax(y)[class], per row */
+    NN_LOSS_HINGE,       /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
     NN_LOSS_MULTI_HINGE, /* per row: sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins) */
     NN_LOSS_COUNT
 } nn_loss_kind;
@@ -425,20 +427,30 @@ nn_tensor *nn_loss_graph(nn_ctx *ctx, nn_loss_kind kind, nn_tensor *y, nn_tensor
 /* ---- optimizers ---- */
 
 typedef enum nn_optim_kind {
-    NN_OPT_GD, NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_NESTEROV, NN_OPT_ADAGRAD, NN_OPT_RMSPROP,
-    NN_OPT_ADADELTA, NN_OPT_ADAM, NN_OPT_ADAMW, NN_OPT_NADAM, NN_OPT_RPROP, NN_OPT_COUNT
+    NN_OPT_GD,
+    NN_OPT_SGD,
+    NN_OPT_MOMENTUM,
+    NN_OPT_NESTEROV,
+    NN_OPT_ADAGRAD,
+    NN_OPT_RMSPROP,
+    NN_OPT_ADADELTA,
+    NN_OPT_ADAM,
+    NN_OPT_ADAMW,
+    NN_OPT_NADAM,
+    NN_OPT_RPROP,
+    NN_OPT_COUNT
 } nn_optim_kind;
 
 /* Hyper-parameters, settable between steps. Unused ones are ignored. */
 typedef struct nn_optim_hp {
     float lr;
-    float momentum;      /* momentum, nesterov: mu */
-    float beta1, beta2;  /* adam, adamw, nadam */
-    float rho;           /* rmsprop, adadelta: decay of the squared-gradient average */
+    float momentum;     /* momentum, nesterov: mu */
+    float beta1, beta2; /* adam, adamw, nadam */
+    float rho;          /* rmsprop, adadelta: decay of the squared-gradient average */
     float eps;
-    float weight_decay;  /* L2 added to the gradient (adamw: decoupled) */
-    float clip_norm;     /* > 0: scale the gradient to at most this global norm */
-    float clip_value;    /* > 0: clamp each gradient component to [-v, v] */
+    float weight_decay; /* L2 added to the gradient (adamw: decoupled) */
+    float clip_norm;    /* > 0: scale the gradient to at most this global norm */
+    float clip_value;   /* > 0: clamp each gradient component to [-v, v] */
     float eta_plus, eta_minus, step_min, step_max; /* rprop */
 } nn_optim_hp;
 
@@ -508,8 +520,16 @@ void nn_dataset_free(nn_dataset *d);
 /* Synthetic sets of TensorFlow Playground and the course. Points in [-6, 6]^2 (the
  * Playground's scale), labels 0/1 (or 0..classes-1), noise in data units. */
 typedef enum nn_synth_kind {
-    NN_SYN_CIRCLE, NN_SYN_XOR, NN_SYN_GAUSS, NN_SYN_SPIRAL, NN_SYN_MOONS, NN_SYN_BLOBS,
-    NN_SYN_PLANE, NN_SYN_GAUSS_SUM, NN_SYN_SINE, NN_SYN_COUNT
+    NN_SYN_CIRCLE,
+    NN_SYN_XOR,
+    NN_SYN_GAUSS,
+    NN_SYN_SPIRAL,
+    NN_SYN_MOONS,
+    NN_SYN_BLOBS,
+    NN_SYN_PLANE,
+    NN_SYN_GAUSS_SUM,
+    NN_SYN_SINE,
+    NN_SYN_COUNT
 } nn_synth_kind;
 nn_dataset *nn_synth(nn_ctx *ctx, nn_synth_kind kind, int n, int classes, float noise);
 const char *nn_synth_name(nn_synth_kind kind);
@@ -556,22 +576,27 @@ typedef struct nn_fit_opts {
     float huber_delta;
     const float *class_weights; /* NULL or one per class; copied */
     int epochs;
-    int batch;          /* 0 = the whole set (GD) */
+    int batch; /* 0 = the whole set (GD) */
     bool shuffle;
-    int patience;       /* > 0: early stopping on the validation loss (training loss without
-                         * a validation set), restoring the best epoch's weights and batch-norm
-                         * statistics, also when the epochs run out */
-    float min_delta;    /* an improvement smaller than this does not count */
-    int every_steps;    /* callback every N steps (0 = never by steps) */
-    double every_ms;    /* callback every M ms (0 = never by time) */
-    nn_sched sched;     /* applied when sched.lr0 > 0 */
+    int patience;    /* > 0: early stopping on the validation loss (training loss without
+                      * a validation set), restoring the best epoch's weights and batch-norm
+                      * statistics, also when the epochs run out */
+    float min_delta; /* an improvement smaller than this does not count */
+    int every_steps; /* callback every N steps (0 = never by steps) */
+    double every_ms; /* callback every M ms (0 = never by time) */
+    nn_sched sched;  /* applied when sched.lr0 > 0 */
     /* Called every N steps / M ms and at each epoch end (epoch_end true); a nonzero
      * return stops the run. */
     int (*callback)(nn_run *run, bool epoch_end, void *user);
     void *user;
 } nn_fit_opts;
 
-typedef enum nn_run_state { NN_RUN_RUNNING, NN_RUN_DONE, NN_RUN_STOPPED, NN_RUN_FAILED } nn_run_state;
+typedef enum nn_run_state {
+    NN_RUN_RUNNING,
+    NN_RUN_DONE,
+    NN_RUN_STOPPED,
+    NN_RUN_FAILED
+} nn_run_state;
 
 /* One epoch's record. Validation fields are NaN without a validation set; accuracy
  * NaN for regression. */
@@ -591,14 +616,14 @@ nn_run_state nn_run_for(nn_run *r, double ms);
 void nn_run_stop(nn_run *r); /* the next nn_run_for returns NN_RUN_STOPPED */
 nn_run_state nn_run_status(const nn_run *r);
 const char *nn_run_message(const nn_run *r); /* why it stopped or failed, or "" */
-int nn_run_epoch(const nn_run *r);             /* epochs finished */
-int64_t nn_run_step(const nn_run *r);          /* steps done */
+int nn_run_epoch(const nn_run *r);           /* epochs finished */
+int64_t nn_run_step(const nn_run *r);        /* steps done */
 int nn_run_steps_per_epoch(const nn_run *r);
 int nn_run_step_in_epoch(const nn_run *r);
-double nn_run_last_loss(const nn_run *r);      /* loss of the last step */
-double nn_run_epoch_loss(const nn_run *r);     /* running mean of this epoch */
-double nn_run_epoch_acc(const nn_run *r);      /* running accuracy of this epoch */
-int nn_run_best_epoch(const nn_run *r);        /* 1-based; 0 if none */
+double nn_run_last_loss(const nn_run *r);  /* loss of the last step */
+double nn_run_epoch_loss(const nn_run *r); /* running mean of this epoch */
+double nn_run_epoch_acc(const nn_run *r);  /* running accuracy of this epoch */
+int nn_run_best_epoch(const nn_run *r);    /* 1-based; 0 if none */
 const nn_epoch_rec *nn_run_history(const nn_run *r, int *n);
 /* Step losses of the whole run (one per step). */
 const float *nn_run_step_losses(const nn_run *r, int64_t *n);
