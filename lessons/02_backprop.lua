@@ -356,6 +356,18 @@ for _, node in ipairs(nn.graph(E_t)) do
 end
 ]]
 
+say[[
+Drawn as a picture, it is the graph of the course's figure: data (gray) and weights
+(orange) on the left, each operation (blue) one step right of what it reads, the
+error E at the end. Backpropagation walks the arrows backwards, from E to every
+orange box: those are the tensors that asked for a gradient.
+]]
+
+show[[
+graph_plot = plot.graph(E_t, {names = {X = X, T = T, V = V, V0 = V0, W = W, W0 = W0},
+                              title = "the recorded graph of E"})
+]]
+
 task{
   [[Do phase III with the engine's gradient: make `W_new`, the tensor of the
   hidden-to-output weights after one step of gradient descent with α = 0.5,

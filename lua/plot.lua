@@ -24,7 +24,7 @@ local said_off = false
 local sizes = {
   lines = {760, 480}, field = {640, 560}, images = {720, 520}, bars = {720, 480},
   hist = {720, 480}, scatter = {640, 560}, network = {720, 520}, text = {480, 300},
-  surface = {640, 560},
+  surface = {640, 560}, graph = {980, 480},
 }
 
 -- Shows w; without a display says once that windows are off.
@@ -219,6 +219,97 @@ function plot.text(o)
 end
 --- plot.surface{f=, xmin=, ..., yaw=, pitch=, shaded=}
 function plot.surface(o) return make("surface", o) end
+
+-- The leaf key of a tensor: its shape and whether it needs a gradient, as nn.graph
+-- reports them (a graph has no other handle on the tensors it read).
+local function leaf_key(node)
+  return table.concat(node.shape, "x") .. (node.requires_grad and "+" or "-")
+end
+
+-- Nodes and edges from nn.graph(t): a label "op\nshape" (a leaf named by names =
+-- {X = X, ...} when exactly one named tensor has its shape and gradient flag), a
+-- style (operation, weights that need a gradient, data) and edges from inputs.
+local function from_autograd(t, names)
+  local nn = require "nn.core"
+  local nodes = nn.graph(t)
+  local by_key = {}
+  for name, v in pairs(names or {}) do
+    local ok, g = pcall(nn.graph, v)
+    if not ok then error(("plot.graph: names.%s is not a tensor"):format(tostring(name)), 3) end
+    if #g == 1 then
+      local k = leaf_key(g[1])
+      by_key[k] = by_key[k] == nil and name or false -- false: two names fit, so neither
+    end
+  end
+  local labels, styles, from, to = {}, {}, {}, {}
+  for i, n in ipairs(nodes) do
+    local leaf = #n.inputs == 0
+    local name = n.name or (leaf and by_key[leaf_key(n)]) or (leaf and "leaf") or n.op
+    labels[i] = name .. "\n" .. table.concat(n.shape, "×")
+    styles[i] = leaf and (n.requires_grad and 1 or 2) or 0
+    for _, src in ipairs(n.inputs) do from[#from + 1], to[#to + 1] = src, i end
+  end
+  return labels, styles, from, to
+end
+
+-- Nodes as strings, {label =, style =} or nn.graph's tables; edges as {from, to}
+-- pairs (node numbers), or, when nodes carry inputs = {...}, from those.
+local function from_lists(o)
+  local labels, styles, from, to = {}, {}, {}, {}
+  local kinds = { op = 0, operation = 0, weights = 1, parameter = 1, data = 2 }
+  for i, n in ipairs(o.nodes or {}) do
+    if type(n) == "string" then
+      labels[i], styles[i] = n, nil
+    elseif type(n) == "table" then
+      labels[i] = n.label or n.name or n.op or tostring(i)
+      if n.shape and not n.label then labels[i] = labels[i] .. "\n" .. table.concat(n.shape, "×") end
+      local st = n.style
+      if type(st) == "string" then
+        st = kinds[st]
+        if not st then error(("plot.graph: node %d: style %q is not op, weights or data"):format(i, n.style), 3) end
+      end
+      styles[i] = st
+      for _, src in ipairs(o.edges and {} or n.inputs or {}) do from[#from + 1], to[#to + 1] = src, i end
+    else
+      error(("plot.graph: node %d is a %s; give a label or {label =, style =}"):format(i, type(n)), 3)
+    end
+  end
+  for e, pair in ipairs(o.edges or {}) do
+    if type(pair) ~= "table" or #pair ~= 2 then
+      error(("plot.graph: edge %d should be {from, to}"):format(e), 3)
+    end
+    from[#from + 1], to[#to + 1] = pair[1], pair[2]
+  end
+  -- styles given for some nodes only: the rest by whether they have inputs
+  local any = next(styles) ~= nil
+  if any then
+    local has_in = {}
+    for _, v in ipairs(to) do has_in[v] = true end
+    for i = 1, #labels do if styles[i] == nil then styles[i] = has_in[i] and 0 or 2 end end
+  end
+  return labels, any and styles or nil, from, to
+end
+
+--- plot.graph{nodes=, edges=, title=} or plot.graph(tensor [, {names=, title=}])
+function plot.graph(o, opts)
+  local labels, styles, from, to
+  if type(o) == "userdata" then
+    opts = opts or {}
+    labels, styles, from, to = from_autograd(o, opts.names)
+    local copy = { title = "computational graph" }
+    for k, v in pairs(opts) do if k ~= "names" then copy[k] = v end end
+    o = copy
+  elseif type(o) == "table" then
+    labels, styles, from, to = from_lists(o)
+  else
+    error("plot.graph: expected a tensor (its recorded graph) or {nodes =, edges =}, got " .. type(o), 2)
+  end
+  if #labels == 0 then error("plot.graph: no nodes to draw", 2) end
+  local p = make("graph", o)
+  local ok, err = pcall(p.graph, p, labels, from, to, styles)
+  if not ok then error("plot." .. tostring(err):gsub("^.-: graph: ", "graph: "), 2) end
+  return p
+end
 
 --- plot.window{p1, p2, ..., title=, cols=, width=, height=} -> window
 function plot.window(o)

@@ -99,6 +99,26 @@ neuron in the view does the same.
     text = "shaded = false draws a wireframe coloured by height.\n" .. common,
     example = [[plot.surface{f = function(x, y) return x * x + 3 * y * y end, xmin = -2, xmax = 2, ymin = -2, ymax = 2}]],
   },
+  ["plot.graph"] = {
+    sig = "p = plot.graph(tensor [, {names = {X = X, ...}, title=}])  or  plot.graph{nodes=, edges=}",
+    summary = "a computational graph: boxes in columns by depth, arrows from inputs to results",
+    text = [[
+plot.graph(t) draws the graph autograd recorded for t (nn.graph(t)): one box per
+operation (blue) with its output's shape, the leaves it read (weights that need a
+gradient in orange, data in gray), arrows from each input to what was computed from it.
+Leaves have no names in the engine: names = {X = X, W = W} names each leaf whose shape
+and gradient flag match exactly one of the named tensors. plot.graph{nodes = {...},
+edges = {{from, to}, ...}} draws any graph: nodes are labels ("add\n1×3": a second line
+in small type) or {label =, style = "op" | "weights" | "data"}; nn.graph's node tables
+work too (edges from their inputs). A node sits one column right of its deepest input,
+a leaf just before the op that reads it; a long graph runs down instead of across
+when that gives the boxes more room. A cycle is refused.
+]] .. common,
+    example = [[
+x = nn.tensor{{1, 2}}; w = nn.tensor{{0.5}, {-1}}:requires_grad()
+y = x:matmul(w):tanh():sum()
+plot.graph(y, {names = {x = x, w = w}})]],
+  },
   ["plot.window"] = {
     sig = "w = plot.window{p1, p2, ..., title=, cols=, width=, height=, show=}",
     summary = "group panels in one window (a grid that reflows on resize)",
@@ -206,6 +226,10 @@ mouse is coalesced: the function sees the cursor's latest place. nil removes it.
     example = [[p:maps(m, 16)]]},
   ["plot:text"] = {sig = "p:text(string)", summary = "set the text of a readout panel",
     example = [[r:text(("epoch %d\nloss %.4f"):format(e, l))]]},
+  ["plot:graph"] = {sig = "p:graph(labels, from, to [, styles])",
+    summary = "set a graph panel's nodes and edges (edge e: from[e] -> to[e], node numbers)",
+    text = "styles: 0 operation, 1 weights, 2 data, one per node; plot.graph is the friendly form.",
+    example = [[p:graph({"a", "b", "a+b"}, {1, 2}, {3, 3})]]},
   ["plot:view"] = {sig = "p:view(yaw, pitch [, shaded])",
     summary = "viewing angles (degrees) of a surface", example = [[p:view(45, 30)]]},
   ["plot:save"] = {sig = "p:save(path [, width, height, projector])",

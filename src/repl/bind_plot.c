@@ -187,8 +187,8 @@ static const char **check_strings(lua_State *L, int arg, int n) {
 
 /* ---- panels -------------------------------------------------------------------------- */
 
-static const char *const kinds[] = {"lines",   "field",   "images", "bars",    "hist",
-                                    "scatter", "network", "text",   "surface", NULL};
+static const char *const kinds[] = {"lines",   "field", "images",  "bars",  "hist", "scatter",
+                                    "network", "text",  "surface", "graph", NULL};
 
 static viz_panel *checkplot(lua_State *L, int arg) {
     plot_ud *u = luaL_checkudata(L, arg, PLOT_MT);
@@ -480,6 +480,36 @@ static int w_plot_maps(lua_State *L) {
     if (res < 2 || v->n % ((size_t)res * res))
         return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
     check(L, p, viz_network_set_maps(p, v->v, (int)(v->n / ((size_t)res * res)), res));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:graph(labels, from, to [, styles]): node labels; edges from[e] -> to[e] (1-based
+ * node numbers); styles 0 operation, 1 weights, 2 data. */
+static int w_plot_graph(lua_State *L) {
+    viz_panel *p = checkplot(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int n = (int)luaL_len(L, 2);
+    const char **labels = check_strings(L, 2, n);
+    fbuf *from = check_floats(L, 3, NULL, NULL), *to = check_floats(L, 4, NULL, NULL);
+    if (from->n != to->n)
+        return luaL_error(L, "plot:graph: %d edge starts and %d edge ends", (int)from->n,
+                          (int)to->n);
+    size_t ne = from->n;
+    int *ends = lua_newuserdatauv(L, 2 * (ne ? ne : 1) * sizeof *ends, 0);
+    for (size_t e = 0; e < ne; e++) { /* out-of-range numbers are refused by the viz */
+        ends[e] = (int)lroundf(from->v[e]) - 1;
+        ends[ne + e] = (int)lroundf(to->v[e]) - 1;
+    }
+    int *styles = NULL;
+    if (!lua_isnoneornil(L, 5)) {
+        fbuf *s = check_floats(L, 5, NULL, NULL);
+        if (s->n != (size_t)n)
+            return luaL_error(L, "plot:graph: %d styles for %d nodes", (int)s->n, n);
+        styles = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *styles, 0);
+        for (int i = 0; i < n; i++) styles[i] = (int)lroundf(s->v[i]);
+    }
+    check(L, p, viz_graph_set(p, labels, styles, n, ends, ends + ne, (int)ne));
     lua_settop(L, 1);
     return 1;
 }
@@ -796,15 +826,20 @@ static const luaL_Reg module_fns[] = {
 };
 
 static const luaL_Reg plot_methods[] = {
-    {"kind", w_plot_kind},       {"version", w_plot_version}, {"label", w_plot_label},
-    {"log", w_plot_log},         {"range", w_plot_range},     {"map", w_plot_map},
-    {"add", w_plot_add},         {"push", w_plot_push},       {"smooth", w_plot_smooth},
-    {"marker", w_plot_marker},   {"clear", w_plot_clear},     {"grid", w_plot_grid},
-    {"levels", w_plot_levels},   {"points", w_plot_points},   {"labels", w_plot_labels},
-    {"images", w_plot_images},   {"caption", w_plot_caption}, {"bars", w_plot_bars},
-    {"hist", w_plot_hist},       {"network", w_plot_network}, {"maps", w_plot_maps},
-    {"text", w_plot_text},       {"view", w_plot_view},       {"save", w_plot_save},
-    {"to_data", w_plot_to_data}, {"free", plot_release},      {NULL, NULL},
+    {"kind", w_plot_kind},       {"version", w_plot_version},
+    {"label", w_plot_label},     {"log", w_plot_log},
+    {"range", w_plot_range},     {"map", w_plot_map},
+    {"add", w_plot_add},         {"push", w_plot_push},
+    {"smooth", w_plot_smooth},   {"marker", w_plot_marker},
+    {"clear", w_plot_clear},     {"grid", w_plot_grid},
+    {"levels", w_plot_levels},   {"points", w_plot_points},
+    {"labels", w_plot_labels},   {"images", w_plot_images},
+    {"caption", w_plot_caption}, {"bars", w_plot_bars},
+    {"hist", w_plot_hist},       {"network", w_plot_network},
+    {"maps", w_plot_maps},       {"text", w_plot_text},
+    {"graph", w_plot_graph},     {"view", w_plot_view},
+    {"save", w_plot_save},       {"to_data", w_plot_to_data},
+    {"free", plot_release},      {NULL, NULL},
 };
 
 static const luaL_Reg window_methods[] = {

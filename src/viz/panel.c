@@ -31,7 +31,7 @@ static void free_strings(char **s, size_t n) {
 }
 
 viz_panel *viz_panel_new(viz_kind kind) {
-    if ((int)kind < VIZ_LINES || kind > VIZ_SURFACE) return NULL;
+    if ((int)kind < VIZ_LINES || kind > VIZ_GRAPH) return NULL;
     viz_panel *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->kind = kind;
@@ -91,6 +91,7 @@ void viz_panel_free(viz_panel *p) {
     clear_bars(p);
     free(p->grid), free(p->levels), free(p->sizes), free(p->weights), free(p->maps);
     free(p->text);
+    graph_clear(p);
     free(p);
 }
 
@@ -105,8 +106,8 @@ unsigned viz_panel_version(const viz_panel *p) {
 }
 
 static const char *kind_name(viz_kind k) {
-    static const char *names[] = {"lines",   "field",   "images", "bars",   "hist",
-                                  "scatter", "network", "text",   "surface"};
+    static const char *names[] = {"lines",   "field",   "images", "bars",    "hist",
+                                  "scatter", "network", "text",   "surface", "graph"};
     return names[k];
 }
 

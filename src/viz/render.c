@@ -38,6 +38,9 @@ void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     case VIZ_SURFACE:
         plot_surface(cv, a, t, p, lay);
         break;
+    case VIZ_GRAPH:
+        plot_graph(cv, a, t, p, lay);
+        break;
     }
 }
 

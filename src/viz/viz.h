@@ -28,6 +28,7 @@ typedef enum {
     VIZ_NETWORK, /* layers of nodes, edges by weight, optional heat map per node */
     VIZ_TEXT,    /* a readout of lines of text */
     VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
+    VIZ_GRAPH,   /* boxes with labels in columns by depth, arrows from inputs to results */
 } viz_kind;
 
 typedef enum { VIZ_MAP_AUTO, VIZ_MAP_VIRIDIS, VIZ_MAP_DIVERGING, VIZ_MAP_GRAY } viz_map;
@@ -107,6 +108,13 @@ int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *we
 int viz_network_set_maps(viz_panel *p, const float *maps, int nnodes, int res);
 
 int viz_text_set(viz_panel *p, const char *text); /* lines separated by '\n' */
+
+/* Graph: n nodes, each a label (lines separated by '\n': a name, then e.g. a shape)
+ * and a style (0 an operation, 1 a leaf that needs a gradient, 2 data; styles NULL:
+ * operations are the nodes with inputs); edges from[e] -> to[e], 0-based. Laid out
+ * left to right by depth. VIZ_EINVAL for an edge out of range or a cycle. */
+int viz_graph_set(viz_panel *p, const char *const *labels, const int *styles, int n,
+                  const int *from, const int *to, int nedges);
 
 /* Surface: a grid as in viz_field_set, seen from yaw and pitch (degrees). */
 int viz_surface_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,

@@ -227,6 +227,11 @@ struct viz_panel {
     int nmaps, mapres;
     /* text */
     char *text;
+    /* graph: labels, styles, edges, and the layout made when it is set */
+    char **nlabel;
+    int *nstyle, *efrom, *eto, *ncol; /* ncol: depth */
+    double *npos, gspan;              /* place along the column, from 0 to gspan */
+    int gnodes, nedges, gcols;
 };
 
 void panel_retain(viz_panel *p);
@@ -253,6 +258,20 @@ void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
 void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+void graph_clear(viz_panel *p); /* frees the graph's data (plot_graph.c) */
+/* Where a graph drawn in (x0, y0, x1, y1) (title space removed) puts its nodes: depth
+ * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
+ * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
+typedef struct {
+    int down, compact; /* compact: smaller type, for many columns in a narrow panel */
+    double dstep, pstep, ox, oy, maxw, maxh;
+} graph_geom;
+void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
+                    int y1, graph_geom *g);
+/* Box of node i; 0 when i is out of range. */
+int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
+              int *bx, int *by, int *bw, int *bh);
 /* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
 typedef struct {
     double yaw, pitch; /* radians */

@@ -111,6 +111,45 @@ if okn and type(nn) == "table" and nn.tensor then
   assert(is_png(tmp("tensorfield")))
 end
 
+-- graph: from lists, and from a tensor's recorded graph with named leaves; pixels of
+-- the boxes read back (the C test checks the layout; here the glue's labels and styles)
+do
+  local g = plot.graph{nodes = {"x", "w", {label = "mul", style = "op"}, "b", "add"},
+    edges = {{1, 3}, {2, 3}, {3, 5}, {4, 5}}, title = "x·w + b", show = false}
+  assert(g:kind() == "graph")
+  g:save(tmp("graph"))
+  assert(is_png(tmp("graph")))
+  fails("plot.graph: the edges form a cycle", plot.graph, {nodes = {"a", "b"}, edges = {{1, 2}, {2, 1}}, show = false})
+  fails("edge 1 goes from node 1 to node 7", plot.graph, {nodes = {"a", "b"}, edges = {{1, 7}}, show = false})
+  fails("style \"weight\" is not op, weights or data", plot.graph, {nodes = {{label = "a", style = "weight"}}, show = false})
+  fails("expected a tensor", plot.graph, 3)
+  local okn2, nn2 = pcall(require, "nn")
+  if okn2 and type(nn2) == "table" and nn2.graph then
+    local X = nn2.tensor{{1, 0, 1}}
+    local V = nn2.tensor{{1, 2}, {3, 4}, {5, 6}}:requires_grad()
+    local Y = X:matmul(V):sigmoid():sum()
+    local tg = plot.graph(Y, {names = {X = X, V = V}, show = false})
+    tg:save(tmp("tgraph"), 600, 300)
+    local png = require "views.core"
+    local img = assert(png.read_png(tmp("tgraph")))
+    os.remove(tmp("tgraph"))
+    -- four nodes in a row, left to right: X and V (gray data, orange weights) feed
+    -- matmul; the colours of the two kinds of leaf and of the ops are all there
+    local gray, orange, blue = 0, 0, 0
+    local w, h = img:size()
+    for y = 0, h - 1, 2 do
+      for x = 0, w - 1, 2 do
+        local r, gr, b = img:pixel(x, y)
+        if r == 238 and gr == 238 and b == 238 then gray = gray + 1 end
+        if r > b + 15 and r > 240 and gr > 200 then orange = orange + 1 end
+        if b > r + 15 and b > 230 and gr > 200 then blue = blue + 1 end
+      end
+    end
+    assert(gray > 50 and orange > 50 and blue > 100,
+      ("graph fills: %d data, %d weights, %d ops pixels"):format(gray, orange, blue))
+  end
+end
+
 -- a freed plot says so
 local q = plot.text{text = "x", show = false}
 q:free()

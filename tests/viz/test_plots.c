@@ -147,17 +147,29 @@ static viz_panel *make(viz_kind k) {
         viz_surface_set(p, v, G, G, -2, 2, -2, 2);
         break;
     }
+    case VIZ_GRAPH: { /* lesson 02's E = 0.5 * sum((T - sigmoid(sigmoid(X V + V0) W + W0))^2) */
+        static const char *lab[] = {"X\n1×3",   "V\n3×3",       "matmul\n1×3",  "V0\n1×3",
+                                    "add\n1×3", "sigmoid\n1×3", "W\n3×2",       "matmul\n1×2",
+                                    "W0\n1×2",  "add\n1×2",     "sigmoid\n1×2", "T\n1×2",
+                                    "sub\n1×2", "pow\n1×2",     "sum\n1",       "mul\n1"};
+        static const int sty[] = {2, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 2, 0, 0, 0, 0};
+        static const int from[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 10, 12, 13, 14};
+        static const int to[] = {2, 2, 4, 4, 5, 7, 7, 9, 9, 10, 12, 12, 13, 14, 15};
+        viz_panel_set_label(p, VIZ_TITLE, "the recorded graph of E");
+        viz_graph_set(p, lab, sty, 16, from, to, 15);
+        break;
+    }
     }
     return p;
 }
 
-static const char *names[] = {"lines",   "field",   "images", "bars",   "hist",
-                              "scatter", "network", "text",   "surface"};
+static const char *names[] = {"lines",   "field",   "images", "bars",    "hist",
+                              "scatter", "network", "text",   "surface", "graph"};
 
 static void test_plots_every_kind_renders(void **state) {
     (void)state;
     viz_app *a = vt_app();
-    for (int k = VIZ_LINES; k <= VIZ_SURFACE; k++) {
+    for (int k = VIZ_LINES; k <= VIZ_GRAPH; k++) {
         for (int proj = 0; proj < 2; proj++) {
             viz_panel *p = make((viz_kind)k);
             uint32_t *px = malloc(W * H * sizeof *px);
