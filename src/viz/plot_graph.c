@@ -170,10 +170,10 @@ static int label_lines(const char *s, char line[3][96]) {
 }
 
 /* The first line is the node's name (bold), the rest (its shape) smaller; compact
- * (many columns in a narrow panel) one size smaller each. */
+ * (many columns in a narrow panel: 1 or 2) a size or two smaller each. */
 static int line_px(const viz_theme *t, int k, int compact) {
     int px = k ? t->small : t->font;
-    return compact ? px - (int)lround(2 * t->scale) : px;
+    return px - compact * (int)lround(2 * t->scale);
 }
 
 static void line_size(viz_app *a, const viz_theme *t, int compact, int k, const char *s, int *w,
@@ -199,7 +199,7 @@ void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, 
                     int y1, graph_geom *g) {
     int bw = 0, bh = 0;
     double W = x1 - x0, H = y1 - y0, slots = p->gspan + 1, across = 0, down = 0;
-    for (g->compact = 0; g->compact < 2; g->compact++) {
+    for (g->compact = 0; g->compact < 3; g->compact++) {
         bw = bh = 0;
         for (int i = 0; i < p->gnodes; i++) {
             int w, h;
@@ -212,7 +212,7 @@ void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, 
         down = fmin(W / slots / (bw * 1.15), H / p->gcols / (bh * 1.8));
         if (fmax(across, down) >= 1) break; /* the labels fit at full size */
     }
-    if (g->compact > 1) g->compact = 1;
+    if (g->compact > 2) g->compact = 2;
     g->down = down > across;
     double depth_len = g->down ? H : W, place_len = g->down ? W : H;
     g->dstep = depth_len / p->gcols, g->pstep = place_len / slots;
@@ -223,7 +223,7 @@ void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, 
     double dw = g->dstep * p->gcols, pw = g->pstep * slots;
     g->ox = x0 + ((g->down ? pw : dw) < W ? (W - (g->down ? pw : dw)) / 2 : 0);
     g->oy = y0 + ((g->down ? dw : pw) < H ? (H - (g->down ? dw : pw)) / 2 : 0);
-    g->maxw = (g->down ? g->pstep * 0.92 : g->dstep * 0.84);
+    g->maxw = (g->down ? g->pstep * 0.92 : g->dstep * 0.88);
     g->maxh = (g->down ? g->dstep * 0.62 : g->pstep * 0.85);
 }
 
@@ -239,6 +239,21 @@ int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_ge
     *bw = w, *bh = h;
     *bx = (int)lround(cx - w / 2.0), *by = (int)lround(cy - h / 2.0);
     return 1;
+}
+
+/* Shortens s with an ellipsis until it is at most w pixels wide: a label cut at the
+ * box's edge mid-letter reads as another word. Cuts only between UTF-8 characters. */
+static void fit_line(viz_app *a, const viz_theme *t, int compact, int k, char *s, size_t n, int w) {
+    int tw, th;
+    line_size(a, t, compact, k, s, &tw, &th);
+    size_t len = strlen(s);
+    while (tw > w && len > 1) {
+        do len--;
+        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80);
+        if (len + 4 > n) continue;
+        memcpy(s + len, "\xe2\x80\xa6", 4); /* U+2026 and the terminating zero */
+        line_size(a, t, compact, k, s, &tw, &th);
+    }
 }
 
 static void frame_rect(viz_canvas *cv, int x, int y, int w, int h, double wd, uint32_t col) {
@@ -293,6 +308,7 @@ void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
         int nl = label_lines(p->nlabel[i], line), th = 0, lh[3];
         for (int k = 0; k < nl; k++) {
             int lw;
+            fit_line(a, t, g.compact, k, line[k], sizeof line[k], bw - 2);
             line_size(a, t, g.compact, k, line[k], &lw, &lh[k]);
             th += lh[k];
         }

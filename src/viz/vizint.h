@@ -264,7 +264,7 @@ void graph_clear(viz_panel *p); /* frees the graph's data (plot_graph.c) */
  * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
  * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
 typedef struct {
-    int down, compact; /* compact: smaller type, for many columns in a narrow panel */
+    int down, compact; /* compact 1, 2: smaller type, for many columns in a narrow panel */
     double dstep, pstep, ox, oy, maxw, maxh;
 } graph_geom;
 void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
