@@ -112,7 +112,8 @@ edges = {{from, to}, ...}} draws any graph: nodes are labels ("add\n1×3": a sec
 in small type) or {label =, style = "op" | "weights" | "data"}; nn.graph's node tables
 work too (edges from their inputs). A node sits one column right of its deepest input,
 a leaf just before the op that reads it; a long graph runs down instead of across
-when that gives the boxes more room. A cycle is refused.
+when that gives the boxes more room; a label too long for its box ends in "…", and
+hovering the box shows it whole. A cycle is refused.
 ]] .. common,
     example = [[
 x = nn.tensor{{1, 2}}; w = nn.tensor{{0.5}, {-1}}:requires_grad()

@@ -283,6 +283,14 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
     const viz_frame *f = &lay->f;
     if (p->kind == VIZ_IMAGES) return images_hover(p, lay, px, py, buf, n);
+    if (p->kind == VIZ_GRAPH) { /* the node's whole label: boxes may shorten it */
+        int g = graph_node_at(p, lay, px, py);
+        if (g < 0) return 0;
+        snprintf(buf, n, "%s", p->nlabel[g]);
+        for (char *c = buf; *c; c++)
+            if (*c == '\n') *c = ' ';
+        return 1;
+    }
     int l, i;
     if (p->kind == VIZ_NETWORK && network_node_at(p, lay, px, py, &l, &i)) {
         if (l == 0)
@@ -342,8 +350,8 @@ int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *
         int b = (int)floor((x - p->hlo) / bw);
         if (b >= 0 && b < p->ngroups) {
             /* the last bin holds its upper end too (viz_hist_set) */
-            snprintf(buf, n, "[%.4g, %.4g%c: %.0f", p->hlo + b * bw, p->hlo + (b + 1) * bw,
-                     b == p->ngroups - 1 ? ']' : ')', p->bars[b]);
+            snprintf(buf, n, "%.0f in [%.4g, %.4g%c", p->bars[b], p->hlo + b * bw,
+                     p->hlo + (b + 1) * bw, b == p->ngroups - 1 ? ']' : ')');
             return 1;
         }
     }

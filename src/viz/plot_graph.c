@@ -256,6 +256,17 @@ static void fit_line(viz_app *a, const viz_theme *t, int compact, int k, char *s
     }
 }
 
+int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py) {
+    const graph_geom *g = &lay->gg;
+    if (!p->gnodes || g->dstep <= 0) return -1;
+    for (int i = 0; i < p->gnodes; i++) {
+        double d = (p->ncol[i] + 0.5) * g->dstep, q = (p->npos[i] + 0.5) * g->pstep;
+        double cx = g->ox + (g->down ? q : d), cy = g->oy + (g->down ? d : q);
+        if (fabs(px + 0.5 - cx) <= g->maxw / 2 && fabs(py + 0.5 - cy) <= g->maxh / 2) return i;
+    }
+    return -1;
+}
+
 static void frame_rect(viz_canvas *cv, int x, int y, int w, int h, double wd, uint32_t col) {
     double l = x + 0.5, r = x + w - 0.5, tp = y + 0.5, b = y + h - 0.5;
     cv_line(cv, l, tp, r, tp, wd, col, 1);
@@ -285,6 +296,7 @@ void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     lay->nx0 = x0, lay->nx1 = x1, lay->top = y0, lay->bottom = y1;
     graph_geom g;
     graph_geometry(a, t, p, x0, y0, x1, y1, &g);
+    lay->gg = g;
     for (int e = 0; e < p->nedges; e++) { /* arrows below the boxes */
         int ax, ay, aw, ah, bx, by, bw, bh;
         graph_box(a, t, p, &g, p->efrom[e], &ax, &ay, &aw, &ah);

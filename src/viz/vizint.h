@@ -238,6 +238,13 @@ void panel_retain(viz_panel *p);
 int panel_fail(viz_panel *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- plot_*.c: one renderer per kind; each fills the whole canvas clip ---- */
+/* Where a graph drawn in (x0, y0, x1, y1) (title space removed) puts its nodes: depth
+ * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
+ * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
+typedef struct {
+    int down, compact; /* compact 1, 2: smaller type, for many columns in a narrow panel */
+    double dstep, pstep, ox, oy, maxw, maxh;
+} graph_geom;
 typedef struct {
     int has; /* frame valid (panel has data axes) */
     viz_frame f;
@@ -249,6 +256,7 @@ typedef struct {
     int gx, gy, cols, cellw, cellh, iw, ih;
     int nx0, nx1, top, bottom;
     double node;
+    graph_geom gg; /* graph: where its nodes went */
 } viz_layout;
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
@@ -260,15 +268,10 @@ void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
 void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void graph_clear(viz_panel *p); /* frees the graph's data (plot_graph.c) */
-/* Where a graph drawn in (x0, y0, x1, y1) (title space removed) puts its nodes: depth
- * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
- * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
-typedef struct {
-    int down, compact; /* compact 1, 2: smaller type, for many columns in a narrow panel */
-    double dstep, pstep, ox, oy, maxw, maxh;
-} graph_geom;
 void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
                     int y1, graph_geom *g);
+/* The graph node whose place (a box's room) holds (px, py), or -1. */
+int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py);
 /* Box of node i; 0 when i is out of range. */
 int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
               int *bx, int *by, int *bw, int *bh);

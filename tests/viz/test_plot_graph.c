@@ -82,6 +82,11 @@ static void test_graph_draws_boxes_labels_and_arrows(void **state) {
             if (!apart) fail_msg("boxes of %s and %s overlap", lab[i], lab[j]);
         }
     }
+    /* hover over a box names its node, with the whole label */
+    char buf[128];
+    int *m = box[7];
+    assert_true(panel_hover_text(p, &lay, m[0] + m[2] / 2, m[1] + m[3] / 2, buf, sizeof buf));
+    assert_string_equal(buf, "matmul 1×2");
     /* each edge: dark pixels midway between its two boxes, on the arrow */
     for (int e = 0; e < E; e++) {
         int *s = box[from[e]], *d = box[to[e]];

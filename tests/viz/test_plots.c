@@ -232,7 +232,7 @@ static void test_plots_hist_hover_names_the_bin_count(void **state) {
     viz_layout lay;
     uint32_t *px = vt_render(a, p, 500, 400, &lay);
     char buf[128];
-    const char *want[4] = {"[0, 1): 1", "[1, 2): 2", "[2, 3): 3", "[3, 4]: 4"};
+    const char *want[4] = {"1 in [0, 1)", "2 in [1, 2)", "3 in [2, 3)", "4 in [3, 4]"};
     for (int b = 0; b < 4; b++) {
         int x = (int)frame_px(&lay.f, b + 0.5), y = (int)frame_py(&lay.f, 0.5);
         assert_true(panel_hover_text(p, &lay, x, y, buf, sizeof buf));
