@@ -16,7 +16,7 @@ local weak = {__mode = "k"}
 local home = setmetatable({}, weak)     -- panel -> the window it is shown in
 local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
-local on_key = setmetatable({}, weak)   -- window -> fn(key, panel)
+local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
 local bound = setmetatable({}, weak)    -- window -> job
 local said_off = false
 
@@ -178,7 +178,8 @@ function W:bind(job)
   return self
 end
 
---- w:on_key(fn): fn(key, panel) is called for each key pressed in the window.
+--- w:on_key(fn): fn(key, panel, mods) is called for each key pressed in the window;
+--- panel is the one under the cursor, mods = {shift =, ctrl =, alt =}.
 function W:on_key(fn)
   on_key[self] = fn
   return self
@@ -346,7 +347,7 @@ core.on_event(function(ev)
       if job.state == "paused" then job:resume() elseif job.state == "running" then job:pause() end
     end
     local fn = w and on_key[w]
-    if fn then fn(ev.key, ev.panel) end
+    if fn then fn(ev.key, ev.panel, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
   elseif ev.type == "click" then
     local fn = ev.panel and on_click[ev.panel]
     if fn then fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end

@@ -267,7 +267,8 @@ mouse is coalesced: the function sees the cursor's latest place. nil removes it.
     example = [[w:free()]]},
   ["window:bind"] = {sig = "w:bind(job)", summary = "space in the window pauses/resumes job",
     example = [[w:bind(spawn(function() while true do coroutine.yield() end end))]]},
-  ["window:on_key"] = {sig = "w:on_key(function(key, panel) ... end)",
+  ["window:on_key"] = {sig = "w:on_key(function(key, panel, mods) ... end)",
     summary = "call a function for each key pressed in the window",
+    text = "key: \"space\", \"a\", ...; panel: the one under the cursor (or nil); mods = {shift =, ctrl =, alt =}.",
     example = [[w:on_key(function(k) print("key", k) end)]]},
 }

@@ -150,6 +150,14 @@ static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
     assert_string_equal(eval("clicks[1].mods.shift and not clicks[1].mods.ctrl"), "true");
     assert_string_equal(
         eval("clicks[2].b == 3 and clicks[2].mods.ctrl and not clicks[2].mods.shift"), "true");
+    /* keys carry them too */
+    run("keys = {}; p:window():on_key(function(k, panel, mods) keys[#keys + 1] = {k = k, mods = "
+        "mods} end)");
+    SDL_SetModState(KMOD_LCTRL);
+    key(id, SDLK_z);
+    repl_hooks_run(L);
+    SDL_SetModState(KMOD_NONE);
+    assert_string_equal(eval("#keys == 1 and keys[1].k == 'z' and keys[1].mods.ctrl"), "true");
     /* p:on_hover(nil) stops them; a bad callback is refused */
     run("p:on_hover(nil)");
     push_motion(id, 300, 300);
