@@ -31,6 +31,7 @@ struct viz_window {
     int pw, ph;
     double scale, last_ms;
     double gap_ms; /* least time between redraws: 1/60 s, more when drawing is slow */
+    int frames;    /* redraws since shown */
     int mx, my, hover, hover_drawn; /* cursor in pixels; panel under it */
     int drag, dragx, dragy;
     int moved;        /* the cursor moved since the last motion event */
@@ -256,6 +257,7 @@ int viz_window_show(viz_window *win) {
     }
     win->id = SDL_GetWindowID(win->sdl);
     win->dirty = 1;
+    win->frames = 0, win->gap_ms = 0;
     win->last_ms = -1e18;
     return VIZ_OK;
 }
@@ -309,8 +311,11 @@ void window_redraw(viz_window *win, double now_ms) {
     SDL_BlitSurface(src, NULL, surf, NULL);
     SDL_FreeSurface(src);
     SDL_UpdateWindowSurface(win->sdl);
-    /* a window may take at most a fifth of the time, so training is never starved */
-    win->gap_ms = 5e3 * (double)(SDL_GetPerformanceCounter() - t0) / SDL_GetPerformanceFrequency();
+    /* a window may take at most a fifth of the time, so training is never starved; the
+     * first frame opens fonts and the window's surface, and does not set the pace */
+    if (win->frames++ > 0)
+        win->gap_ms =
+            5e3 * (double)(SDL_GetPerformanceCounter() - t0) / SDL_GetPerformanceFrequency();
     if (win->rec) {
         char path[1024];
         snprintf(path, sizeof path, "%s-%06d.png", win->rec, ++win->recn);
