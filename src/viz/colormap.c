@@ -13,9 +13,14 @@ static const uint32_t viridis[11] = {0x440154, 0x482475, 0x414487, 0x355f8d, 0x2
 static const uint32_t diverging[11] = {0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
                                        0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f};
 /* Okabe & Ito (2008): blue, vermillion, bluish green, reddish purple, orange, sky blue,
- * black, yellow. Yellow is last because it vanishes on white under a projector. */
-static const uint32_t okabe_ito[8] = {0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7,
-                                      0xe69f00, 0x56b4e9, 0x000000, 0xf0e442};
+ * black, yellow. Yellow is last because it vanishes on white under a projector.
+ * A race of ten optimizers needs more than eight, so six darker colours of Paul Tol's
+ * muted scheme follow (wine, dark green, indigo, olive, purple, brown); only the first
+ * eight are safe for every colour-blind viewer. */
+#define NSERIES 14
+static const uint32_t series[NSERIES] = {0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7, 0xe69f00,
+                                         0x56b4e9, 0x000000, 0xf0e442, 0x882255, 0x117733,
+                                         0x332288, 0x999933, 0xaa4499, 0x661100};
 
 static uint32_t sample(const uint32_t *tab, double t) {
     if (!(t >= 0)) t = 0; /* NaN maps to the low end */
@@ -54,5 +59,5 @@ uint32_t cmap_apply(viz_map m, double t) {
 
 uint32_t cmap_series(int i) {
     if (i < 0) i = -i;
-    return okabe_ito[i % 8] | 0xff000000u;
+    return series[i % NSERIES] | 0xff000000u;
 }

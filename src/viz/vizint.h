@@ -103,8 +103,8 @@ uint32_t cmap_viridis(double t);   /* t in [0, 1] */
 uint32_t cmap_diverging(double t); /* 0 blue, 0.5 near white, 1 red */
 uint32_t cmap_gray(double t);
 uint32_t cmap_apply(viz_map m, double t);
-/* Series and class colour i (Okabe-Ito, ordered so that neighbours contrast and
- * yellow, which vanishes on white, comes last). */
+/* Series and class colour i: 14 distinct colours, Okabe-Ito's eight first (ordered so
+ * that neighbours contrast and yellow, which vanishes on white, comes last). */
 uint32_t cmap_series(int i);
 
 /* ---- ticks.c ---- */
