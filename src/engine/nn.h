@@ -460,6 +460,11 @@ nn_optim_hp nn_optim_defaults(nn_optim_kind kind);
 nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n);
 void nn_optim_free(nn_optim *o);
 nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
+/* The name of hyper-parameter i of nn_optim_hp ("lr", "momentum", ...), or NULL when
+ * i is past the last; for bindings that expose them by name. */
+const char *nn_optim_hp_name(int i);
+/* The field of hp called name, or NULL when there is none. */
+float *nn_optim_hp_field(nn_optim_hp *hp, const char *name);
 nn_optim_kind nn_optim_kind_of(const nn_optim *o);
 const char *nn_optim_name(nn_optim_kind kind);
 int nn_optim_from_name(const char *name);
@@ -467,7 +472,9 @@ int64_t nn_optim_steps(const nn_optim *o);
 /* One update of p[n] from g[n] (clipping g first). Returns g's norm before clipping. */
 double nn_optim_step(nn_optim *o, float *p, float *g);
 /* One update over separate arrays p[k][n[k]] (tensors of a module written in Lua):
- * the state is laid out part after part; sum n[k] must be the optimizer's size. */
+ * the state is laid out part after part; sum n[k] must be the optimizer's size. A
+ * part with p[k] NULL is frozen: it keeps its place in the state but is neither
+ * updated nor counted in the norm (g[k] is not read). */
 double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const int64_t *n,
                            int parts);
 /* Sets the step count (bias corrections use it), e.g. when resuming from a file. */

@@ -3,6 +3,7 @@
  * follow the course notes (../shared/notes) and the standard papers where the
  * course gives none or writes one wrongly; each rule's comment says which. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "train_internal.h"
@@ -133,6 +134,38 @@ void nn_optim_reset(nn_optim *o) {
 
 nn_optim_hp *nn_optim_hparams(nn_optim *o) {
     return &o->hp;
+}
+
+/* The fields of nn_optim_hp by name, in the order of the struct. */
+static const struct {
+    const char *name;
+    size_t offset;
+} hp_fields[] = {
+    {"lr", offsetof(nn_optim_hp, lr)},
+    {"momentum", offsetof(nn_optim_hp, momentum)},
+    {"beta1", offsetof(nn_optim_hp, beta1)},
+    {"beta2", offsetof(nn_optim_hp, beta2)},
+    {"rho", offsetof(nn_optim_hp, rho)},
+    {"eps", offsetof(nn_optim_hp, eps)},
+    {"weight_decay", offsetof(nn_optim_hp, weight_decay)},
+    {"clip_norm", offsetof(nn_optim_hp, clip_norm)},
+    {"clip_value", offsetof(nn_optim_hp, clip_value)},
+    {"eta_plus", offsetof(nn_optim_hp, eta_plus)},
+    {"eta_minus", offsetof(nn_optim_hp, eta_minus)},
+    {"step_min", offsetof(nn_optim_hp, step_min)},
+    {"step_max", offsetof(nn_optim_hp, step_max)},
+};
+#define NHP_FIELDS ((int)(sizeof hp_fields / sizeof hp_fields[0]))
+
+const char *nn_optim_hp_name(int i) {
+    return i >= 0 && i < NHP_FIELDS ? hp_fields[i].name : NULL;
+}
+
+float *nn_optim_hp_field(nn_optim_hp *hp, const char *name) {
+    for (int i = 0; i < NHP_FIELDS; i++)
+        if (strcmp(name, hp_fields[i].name) == 0)
+            return (float *)((char *)hp + hp_fields[i].offset);
+    return NULL;
 }
 nn_optim_kind nn_optim_kind_of(const nn_optim *o) {
     return o->kind;
@@ -322,7 +355,8 @@ double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const 
     double ss = 0;
     for (int k = 0; k < parts; k++) {
         tot += n[k];
-        for (int64_t i = 0; i < n[k]; i++) ss += (double)g[k][i] * g[k][i];
+        if (p[k])
+            for (int64_t i = 0; i < n[k]; i++) ss += (double)g[k][i] * g[k][i];
     }
     if (tot != o->n) {
         nn_errorf(o->ctx, NN_ESHAPE, "%s: made for %lld parameters, given %lld",
@@ -334,7 +368,7 @@ double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const 
     if (h->clip_value > 0 || h->clip_norm > 0) { /* as clip(), across the parts */
         double ss2 = 0;
         for (int k = 0; k < parts; k++)
-            for (int64_t i = 0; i < n[k]; i++) {
+            for (int64_t i = 0; p[k] && i < n[k]; i++) {
                 if (h->clip_value > 0)
                     g[k][i] = fminf(fmaxf(g[k][i], -h->clip_value), h->clip_value);
                 ss2 += (double)g[k][i] * g[k][i];
@@ -342,12 +376,12 @@ double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const 
         if (h->clip_norm > 0 && sqrt(ss2) > h->clip_norm) scale = h->clip_norm / sqrt(ss2);
         if (scale != 1)
             for (int k = 0; k < parts; k++)
-                for (int64_t i = 0; i < n[k]; i++) g[k][i] *= (float)scale;
+                for (int64_t i = 0; p[k] && i < n[k]; i++) g[k][i] *= (float)scale;
     }
     o->t++;
     int64_t off = 0;
     for (int k = 0; k < parts; k++) {
-        update(o, p[k], g[k], n[k], off);
+        if (p[k]) update(o, p[k], g[k], n[k], off);
         off += n[k];
     }
     return norm;

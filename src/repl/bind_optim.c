@@ -14,31 +14,14 @@ typedef struct {
     nn_optim *o;
 } optim_ud;
 
-/* The fields of nn_optim_hp by name, for opt.lr, opt.momentum, ... */
-static const struct {
+/* Pushes a table {lr = ..., momentum = ..., ...} of hp's fields. */
+static void push_hparams(lua_State *L, nn_optim_hp *hp) {
+    lua_newtable(L);
     const char *name;
-    size_t off;
-} hp_fields[] = {
-    {"lr", offsetof(nn_optim_hp, lr)},
-    {"momentum", offsetof(nn_optim_hp, momentum)},
-    {"beta1", offsetof(nn_optim_hp, beta1)},
-    {"beta2", offsetof(nn_optim_hp, beta2)},
-    {"rho", offsetof(nn_optim_hp, rho)},
-    {"eps", offsetof(nn_optim_hp, eps)},
-    {"weight_decay", offsetof(nn_optim_hp, weight_decay)},
-    {"clip_norm", offsetof(nn_optim_hp, clip_norm)},
-    {"clip_value", offsetof(nn_optim_hp, clip_value)},
-    {"eta_plus", offsetof(nn_optim_hp, eta_plus)},
-    {"eta_minus", offsetof(nn_optim_hp, eta_minus)},
-    {"step_min", offsetof(nn_optim_hp, step_min)},
-    {"step_max", offsetof(nn_optim_hp, step_max)},
-};
-#define N_HP (sizeof hp_fields / sizeof hp_fields[0])
-
-static float *hp_field(nn_optim_hp *h, const char *name) {
-    for (size_t i = 0; i < N_HP; i++)
-        if (!strcmp(name, hp_fields[i].name)) return (float *)((char *)h + hp_fields[i].off);
-    return NULL;
+    for (int i = 0; (name = nn_optim_hp_name(i)); i++) {
+        lua_pushnumber(L, *nn_optim_hp_field(hp, name));
+        lua_setfield(L, -2, name);
+    }
 }
 
 nn_optim *bind_checkoptim(lua_State *L, int arg) {
@@ -90,7 +73,7 @@ static int w_new(lua_State *L) {
         lua_pushnil(L);
         while (lua_next(L, 3)) {
             if (lua_type(L, -2) == LUA_TSTRING) {
-                float *f = hp_field(&hp, lua_tostring(L, -2));
+                float *f = nn_optim_hp_field(&hp, lua_tostring(L, -2));
                 if (!f) luaL_error(L, "%s: unknown option '%s'", name, lua_tostring(L, -2));
                 *f = (float)luaL_checknumber(L, -1);
             }
@@ -109,11 +92,7 @@ static int w_defaults(lua_State *L) {
     int k = nn_optim_from_name(name);
     if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown optimizer '%s'", name));
     nn_optim_hp hp = nn_optim_defaults((nn_optim_kind)k);
-    lua_createtable(L, 0, (int)N_HP);
-    for (size_t i = 0; i < N_HP; i++) {
-        lua_pushnumber(L, *hp_field(&hp, hp_fields[i].name));
-        lua_setfield(L, -2, hp_fields[i].name);
-    }
+    push_hparams(L, &hp);
     return 1;
 }
 
@@ -144,7 +123,8 @@ static int o_step(lua_State *L) {
             nn_tensor *t = bind_checktensor(L, -1);
             if (!t->grad)
                 luaL_error(L, "step: parameter %d has no gradient (call backward first)", i + 1);
-            p[i] = t->data, g[i] = t->grad->data, sz[i] = t->size;
+            /* requires_grad off (a frozen layer's tensor): keep its state, skip it */
+            p[i] = t->requires_grad ? t->data : NULL, g[i] = t->grad->data, sz[i] = t->size;
             lua_pop(L, 1);
         }
         norm = nn_optim_step_parts(o, p, g, sz, n);
@@ -235,11 +215,7 @@ static int o_kind(lua_State *L) {
 
 static int o_hparams(lua_State *L) {
     nn_optim_hp *h = nn_optim_hparams(bind_checkoptim(L, 1));
-    lua_createtable(L, 0, (int)N_HP);
-    for (size_t i = 0; i < N_HP; i++) {
-        lua_pushnumber(L, *hp_field(h, hp_fields[i].name));
-        lua_setfield(L, -2, hp_fields[i].name);
-    }
+    push_hparams(L, h);
     return 1;
 }
 
@@ -268,7 +244,7 @@ static const luaL_Reg methods[] = {
 static int o_index(lua_State *L) {
     optim_ud *u = luaL_checkudata(L, 1, OPTIM_MT);
     const char *k = lua_tostring(L, 2);
-    float *f = k && u->o ? hp_field(nn_optim_hparams(u->o), k) : NULL;
+    float *f = k && u->o ? nn_optim_hp_field(nn_optim_hparams(u->o), k) : NULL;
     if (f) {
         lua_pushnumber(L, *f);
         return 1;
@@ -283,7 +259,7 @@ static int o_index(lua_State *L) {
 static int o_newindex(lua_State *L) {
     nn_optim *o = bind_checkoptim(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    float *f = hp_field(nn_optim_hparams(o), k);
+    float *f = nn_optim_hp_field(nn_optim_hparams(o), k);
     if (!f) luaL_error(L, "%s has no setting '%s'", nn_optim_name(nn_optim_kind_of(o)), k);
     float v = (float)luaL_checknumber(L, 3);
     if (!(v >= 0))

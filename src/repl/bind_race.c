@@ -188,44 +188,16 @@ static raceopt *checkopt(lua_State *L, int arg) {
     return r;
 }
 
-/* The hyper-parameters a Lua name may set, and where they live. */
-typedef struct {
-    const char *name;
-    size_t off;
-} hp_field;
-
-static const hp_field hp_fields[] = {
-    {"lr", offsetof(nn_optim_hp, lr)},
-    {"momentum", offsetof(nn_optim_hp, momentum)},
-    {"beta1", offsetof(nn_optim_hp, beta1)},
-    {"beta2", offsetof(nn_optim_hp, beta2)},
-    {"rho", offsetof(nn_optim_hp, rho)},
-    {"eps", offsetof(nn_optim_hp, eps)},
-    {"weight_decay", offsetof(nn_optim_hp, weight_decay)},
-    {"clip_norm", offsetof(nn_optim_hp, clip_norm)},
-    {"clip_value", offsetof(nn_optim_hp, clip_value)},
-    {"eta_plus", offsetof(nn_optim_hp, eta_plus)},
-    {"eta_minus", offsetof(nn_optim_hp, eta_minus)},
-    {"step_min", offsetof(nn_optim_hp, step_min)},
-    {"step_max", offsetof(nn_optim_hp, step_max)},
-    {NULL, 0},
-};
-
-static float *hp_slot(nn_optim_hp *hp, const char *name) {
-    for (const hp_field *f = hp_fields; f->name; f++)
-        if (!strcmp(f->name, name)) return (float *)((char *)hp + f->off);
-    return NULL;
-}
-
 /* Sets hp.name = value, or raises an error naming the bad name or value. */
 static void hp_set(lua_State *L, nn_optim_hp *hp, const char *opt, const char *name, double value) {
-    float *slot = hp_slot(hp, name);
+    float *slot = nn_optim_hp_field(hp, name);
     if (!slot) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
-        for (const hp_field *f = hp_fields; f->name; f++) {
-            if (f != hp_fields) luaL_addstring(&b, ", ");
-            luaL_addstring(&b, f->name);
+        const char *known;
+        for (int i = 0; (known = nn_optim_hp_name(i)); i++) {
+            if (i > 0) luaL_addstring(&b, ", ");
+            luaL_addstring(&b, known);
         }
         luaL_pushresult(&b);
         luaL_error(L, "%s: no hyper-parameter '%s' (there are: %s)", opt, name,
@@ -388,8 +360,9 @@ static int w_opt_hparams(lua_State *L) {
     raceopt *r = checkopt(L, 1);
     nn_optim_hp *hp = nn_optim_hparams(r->o);
     lua_createtable(L, 0, 13);
-    for (const hp_field *f = hp_fields; f->name; f++)
-        setnum(L, f->name, *(float *)((char *)hp + f->off));
+    const char *name;
+    for (int i = 0; (name = nn_optim_hp_name(i)); i++)
+        setnum(L, name, *nn_optim_hp_field(hp, name));
     return 1;
 }
 
@@ -441,7 +414,7 @@ static int w_opt_index(lua_State *L) {
     const char *k = luaL_checkstring(L, 2);
     if (luaL_getmetafield(L, 1, "methods") && lua_getfield(L, -1, k) != LUA_TNIL) return 1;
     if (!r->o) return luaL_error(L, "optimizer was freed");
-    float *slot = hp_slot(nn_optim_hparams(r->o), k);
+    float *slot = nn_optim_hp_field(nn_optim_hparams(r->o), k);
     if (!slot) return 0;
     lua_pushnumber(L, *slot);
     return 1;

@@ -229,6 +229,22 @@ static void test_schedules(void **state) {
     assert_float_equal(nn_sched_lr(&s, 3), 0.25f, 1e-6);
 }
 
+/* Hyper-parameters by name, as the bindings set them (opt.lr = 0.01). */
+static void test_optim_hp_fields_by_name(void **state) {
+    (void)state;
+    nn_optim_hp hp = nn_optim_defaults(NN_OPT_ADAM);
+    float *lr = nn_optim_hp_field(&hp, "lr");
+    assert_ptr_equal(lr, &hp.lr);
+    assert_ptr_equal(nn_optim_hp_field(&hp, "beta2"), &hp.beta2);
+    assert_ptr_equal(nn_optim_hp_field(&hp, "step_max"), &hp.step_max);
+    assert_null(nn_optim_hp_field(&hp, "learning_rate"));
+    int n = 0;
+    for (const char *name; (name = nn_optim_hp_name(n)); n++)
+        assert_non_null(nn_optim_hp_field(&hp, name));     /* every listed name resolves */
+    assert_int_equal(n, (int)(sizeof hp / sizeof(float))); /* and every field is listed */
+    assert_null(nn_optim_hp_name(-1));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sgd_three_steps),
@@ -246,6 +262,7 @@ int main(void) {
         cmocka_unit_test(test_frozen_module_is_not_updated),
         cmocka_unit_test(test_rejects_bad_kind_and_size),
         cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_optim_hp_fields_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
