@@ -108,6 +108,13 @@ function LuaSeq:train(on)
   return self
 end
 function LuaSeq:eval() return self:train(false) end
+--- s:freeze([on]) / s:unfreeze(): freezes (unfreezes) the modules that can be
+function LuaSeq:freeze(on)
+  on = on == nil or not not on -- freeze() freezes; freeze(false) unfreezes
+  for _, m in ipairs(self.modules) do if m.freeze then m:freeze(on) end end
+  return self
+end
+function LuaSeq:unfreeze() return self:freeze(false) end
 
 --- nn.sequential{m1, m2, ...}
 function nn.sequential(list)
@@ -343,45 +350,228 @@ function Run:_foreground()
   return self:_finish()
 end
 
--- The training loop of a module written in Lua: autograd per batch (the forward's
--- calls cost what they cost); shuffled with the engine's generator, a line per
--- epoch, validation loss when given. Returns {history = {loss, val_loss}, state}.
-local function fit_lua(m, d, val, opts)
-  local opt, lname = opts.optimizer, opts.loss
+-- The training loop of a module written in Lua, as an object with the methods of
+-- the C run (run_for, stop, status, history, losses), so Run above (progress line,
+-- foreground, background job, pause and step) drives both. Each step is autograd:
+-- zero_grad, forward, loss, backward, opt:step(); the forward's calls cost what they
+-- cost. Differences from the C loop: no class_weights, no l1/l2 penalty of built-in
+-- layers, and early stopping restores the parameters but not batch-norm statistics.
+local LuaRun = {}
+LuaRun.__index = LuaRun
+
+local function forward(m, x)
+  if m.forward then return m:forward(x) end
+  return m(x)
+end
+
+local function lua_run_new(m, opt, d, val, o)
   local x, y = d:x(), d:y()
-  local n, batch, epochs = #x, opts.batch or 32, opts.epochs or 10
+  local n = #x
+  local batch = o.batch
   if batch <= 0 or batch > n then batch = n end
-  local hist = {loss = {}, val_loss = {}}
-  local vx, vy = val and val:x(), val and val:y()
-  for epoch = 1, epochs do
-    local keys, perm = core.rand(n):totable(), {}
-    for i = 1, n do perm[i] = i end
-    table.sort(perm, function(a, b) return keys[a] < keys[b] end)
-    local tot = 0
-    for s = 1, n, batch do
-      local rows = table.move(perm, s, math.min(s + batch - 1, n), 1, {})
-      opt:zero_grad()
-      local l = T.loss(lname, m(x:gather(rows)), y:gather(rows))
-      l:backward()
-      opt:step()
-      local v = l:item()
-      if v ~= v or v == math.huge or v == -math.huge then
-        error(("the loss became %s at step %d (epoch %d): the learning rate (%g) may be too high; "
-          .. "try a smaller lr or gradient clipping (clip_norm)"):format(tostring(v),
-          (epoch - 1) * math.ceil(n / batch) + (s - 1) // batch + 1, epoch, opt.lr), 0)
+  local classes = d:info().classes
+  local r = setmetatable({m = m, opt = opt, x = x, y = y, n = n, batch = batch,
+    spe = (n + batch - 1) // batch, o = o, classes = classes,
+    thr = (o.loss == "bce" or o.loss == "hinge") and 0 or 0.5,
+    vx = val and val:x(), vy = val and val:y(),
+    state = "running", msg = "", epoch = 0, pos = 0, step_n = 0, perm = {},
+    ep_loss = 0, ep_correct = 0, ep_seen = 0, losses_ = {}, best_epoch = 0,
+    best_val = math.huge, since_best = 0, last_cb_step = 0, last_cb_ms = now() * 1000,
+    hist = {loss = {}, acc = {}, val_loss = {}, val_acc = {}, seconds = {}}}, LuaRun)
+  for i = 1, n do r.perm[i] = i end
+  return r
+end
+
+function LuaRun:_fail(state, fmt, ...)
+  self.state, self.msg = state, fmt:format(...)
+end
+
+-- Rows of out (a [B, k] tensor) whose predicted class is the label in labels.
+function LuaRun:_correct(out, labels)
+  local c, rows, ls = 0, out:totable(), labels:totable()
+  for i, row in ipairs(rows) do
+    local p = 0
+    if #row == 1 then p = row[1] > self.thr and 1 or 0
+    else for j = 2, #row do if row[j] > row[p + 1] then p = j - 1 end end end
+    local l = ls[i]
+    if type(l) == "table" then l = l[1] end
+    if p == l then c = c + 1 end
+  end
+  return c
+end
+
+-- The loss (and correct count) of the whole set x, y in evaluation mode.
+function LuaRun:_evaluate(x, y)
+  local m = self.m
+  if m.eval then m:eval() end
+  local ok, lv, c = pcall(core.no_grad, function()
+    local out = forward(m, x)
+    return T.loss(self.o.loss, out, y, self.o.delta):item(),
+      self.classes > 0 and self:_correct(out, y) or nil
+  end)
+  if m.train then m:train(true) end
+  if not ok then error(lv, 0) end
+  return lv, c and c / #x or 0 / 0
+end
+
+function LuaRun:_save_best()
+  self.best = {}
+  for i, p in ipairs(self.m:parameters()) do self.best[i] = p:copy() end
+end
+
+function LuaRun:_restore_best()
+  if self.best_epoch <= 0 or not self.best then return end
+  for i, p in ipairs(self.m:parameters()) do T.assign(p, self.best[i]) end
+end
+
+-- Epoch end: validation, history, early stopping; false when the run ended.
+function LuaRun:_end_epoch()
+  local h, e = self.hist, self.epoch + 1
+  h.loss[e] = self.ep_loss / self.ep_seen
+  h.acc[e] = self.classes > 0 and self.ep_correct / self.ep_seen or 0 / 0
+  h.val_loss[e], h.val_acc[e] = 0 / 0, 0 / 0
+  if self.vx then
+    local ok, lv, acc = pcall(self._evaluate, self, self.vx, self.vy)
+    if not ok then self:_fail("failed", "validation: %s", tostring(lv)); return false end
+    h.val_loss[e], h.val_acc[e] = lv, acc
+  end
+  h.seconds[e] = now() - self.t0_epoch
+  self.epoch, self.pos = e, 0
+  self.ep_loss, self.ep_correct, self.ep_seen = 0, 0, 0
+  local o = self.o
+  if o.patience > 0 then
+    local v = self.vx and h.val_loss[e] or h.loss[e]
+    if v < self.best_val - o.min_delta then
+      self.best_val, self.best_epoch, self.since_best = v, e, 0
+      self:_save_best()
+    else
+      self.since_best = self.since_best + 1
+      if self.since_best >= o.patience then
+        self:_restore_best()
+        self:_fail("stopped", "early stopping after epoch %d: no improvement of the %s loss "
+          .. "for %d epochs; restored the weights of epoch %d", e,
+          self.vx and "validation" or "training", o.patience, self.best_epoch)
       end
-      tot = tot + v * #rows
-    end
-    hist.loss[epoch] = tot / n
-    hist.val_loss[epoch] = vx and core.no_grad(function()
-      return T.loss(lname, m(vx), vy):item()
-    end) or 0 / 0
-    if opts.verbose then
-      print(("epoch %d/%d - loss %.4f%s"):format(epoch, epochs, hist.loss[epoch],
-        vx and (" - val_loss %.4f"):format(hist.val_loss[epoch]) or ""))
     end
   end
-  return {history = hist, state = "done"}
+  if o.callback and o.callback(true) and self.state == "running" then
+    self:_fail("stopped", "stopped by the callback after epoch %d", e)
+  end
+  if self.state == "running" and e >= o.epochs then
+    if o.patience > 0 then self:_restore_best() end
+    self.state = "done"
+  end
+  return self.state == "running"
+end
+
+-- One mini-batch; false when the run ended.
+function LuaRun:_step()
+  local o, n = self.o, self.n
+  if self.pos == 0 then
+    self.t0_epoch = now()
+    if o.shuffle then
+      local keys = core.rand(n):totable()
+      table.sort(self.perm, function(a, b) return keys[a] < keys[b] end)
+    end
+  end
+  local s = self.pos * self.batch
+  local rows = table.move(self.perm, s + 1, math.min(s + self.batch, n), 1, {})
+  local B, opt = #rows, self.opt
+  if o.schedule then opt.lr = o.schedule(self.step_n) end
+  local ok, err = pcall(function()
+    opt:zero_grad()
+    local yb = self.y:gather(rows)
+    local out = forward(self.m, self.x:gather(rows))
+    local l = T.loss(o.loss, out, yb, o.delta)
+    local v = l:item()
+    if v ~= v or v == math.huge or v == -math.huge then return v end
+    l:backward()
+    opt:step()
+    if self.classes > 0 then self.ep_correct = self.ep_correct + self:_correct(out, yb) end
+    return v
+  end)
+  if not ok and tostring(err):find("interrupted!$") then error(err, 0) end -- Ctrl-C
+  if not ok then
+    self:_fail("failed", "step %d: %s", self.step_n + 1, tostring(err))
+    return false
+  end
+  local v = err
+  if v ~= v or v == math.huge or v == -math.huge then
+    self:_fail("failed", "the loss became %s at step %d (epoch %d, batch %d of %d): the "
+      .. "learning rate (%g) may be too high or the gradients exploding; try a smaller lr, "
+      .. "gradient clipping (clip_norm) or standardised inputs", v ~= v and "NaN" or "infinite",
+      self.step_n + 1, self.epoch + 1, self.pos + 1, self.spe, opt.lr)
+    return false
+  end
+  self.step_n, self.pos = self.step_n + 1, self.pos + 1
+  self.losses_[self.step_n] = v
+  self.ep_loss, self.ep_seen = self.ep_loss + v * B, self.ep_seen + B
+  if self.pos == self.spe then return self:_end_epoch() end
+  return true
+end
+
+-- run_for(ms) -> state: steps for about ms milliseconds (all of them when ms <= 0),
+-- calling the callback every `every` steps or `every_ms` milliseconds; its errors
+-- are raised, as the C run's are.
+function LuaRun:run_for(ms)
+  ms = ms or 0
+  local o, t0 = self.o, now() * 1000
+  while self.state == "running" do
+    local more = self:_step()
+    local t = now() * 1000
+    if o.callback and ((o.every > 0 and self.step_n - self.last_cb_step >= o.every)
+        or (o.every_ms > 0 and t - self.last_cb_ms >= o.every_ms)) then
+      self.last_cb_step, self.last_cb_ms = self.step_n, t
+      if o.callback(false) and self.state == "running" then
+        self:_fail("stopped", "stopped by the callback at step %d", self.step_n)
+      end
+    end
+    if not more then break end
+    if ms > 0 and t - t0 >= ms then break end
+  end
+  return self.state
+end
+
+function LuaRun:stop()
+  if self.state == "running" then
+    self:_fail("stopped", "stopped at step %d (epoch %d)", self.step_n, self.epoch + 1)
+  end
+end
+
+function LuaRun:status()
+  local seen = self.ep_seen
+  return {state = self.state, message = self.msg, epoch = self.epoch, step = self.step_n,
+    steps_per_epoch = self.spe, step_in_epoch = self.pos,
+    last_loss = self.losses_[self.step_n] or 0 / 0, epoch_loss = self.ep_loss / seen,
+    epoch_acc = self.classes > 0 and self.ep_correct / seen or 0 / 0,
+    best_epoch = self.best_epoch}
+end
+
+function LuaRun:history()
+  local h = {}
+  for k, list in pairs(self.hist) do h[k] = table.move(list, 1, #list, 1, {}) end
+  return h
+end
+
+function LuaRun:losses(from)
+  from = math.max(1, from or 1)
+  return table.move(self.losses_, from, #self.losses_, 1, {})
+end
+
+-- fit's options for a Lua module's run; refuses those it cannot honour.
+local function lua_run_opts(args, lname, epochs, callback)
+  if args.class_weights then
+    error("fit: class_weights work with built-in modules only (this model is written in Lua)", 3)
+  end
+  local sched = args.schedule
+  if sched ~= nil and not (getmetatable(sched) and getmetatable(sched).__call) then
+    sched = require("optim").schedule(sched)
+  end
+  local every, every_ms = args.every or 0, args.every_ms or 0
+  if callback and every <= 0 and every_ms <= 0 then every = 1 end
+  return {loss = lname, epochs = epochs, batch = args.batch or 32, shuffle = args.shuffle ~= false,
+    patience = args.patience or 0, min_delta = args.min_delta or 0, every = every,
+    every_ms = every_ms, delta = args.delta or 1, schedule = sched, callback = callback}
 end
 
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
@@ -401,10 +591,6 @@ local function fit(m, args)
   elseif val ~= nil then
     check_data(val, "fit: validation")
   end
-  if not is_builtin(m) then
-    return fit_lua(m, d, val, {optimizer = opt, loss = lname, epochs = args.epochs,
-                               batch = args.batch, verbose = args.verbose ~= false})
-  end
   local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)
   local on_step, callback = args.on_step, nil
@@ -414,11 +600,16 @@ local function fit(m, args)
       return false
     end
   end
-  local r = ccall(T.run, m, opt, d, val, {
-    loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
-    patience = args.patience, min_delta = args.min_delta, every = args.every,
-    every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
-    schedule = args.schedule, callback = callback})
+  local r
+  if is_builtin(m) then
+    r = ccall(T.run, m, opt, d, val, {
+      loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
+      patience = args.patience, min_delta = args.min_delta, every = args.every,
+      every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
+      schedule = args.schedule, callback = callback})
+  else
+    r = lua_run_new(m, opt, d, val, lua_run_opts(args, lname, self.epochs, callback))
+  end
   self._r = r
   local background = repl and repl.interactive and not args.wait
   if not background then return self:_foreground() end

@@ -219,10 +219,16 @@ Stops early when the loss passes 4 times its minimum or becomes NaN. Returns {lr
   ["module:freeze"] = {
     sig = "m:freeze([on])",
     summary = "freezes the module's parameters: they get no gradient and are not updated (transfer learning)",
+    text = [[
+Works in fit, in m(x) with backward (the parameter tensors stop requiring grad) and
+in an optimizer over a Lua module's tensors (a tensor with requires_grad off is left
+alone, its optimizer state kept). On a sequential with Lua modules in it, freeze and
+unfreeze reach the built-in layers; a Lua module's own tensors are frozen with
+t:requires_grad(false).]],
   },
   ["module:unfreeze"] = {
     sig = "m:unfreeze()",
-    summary = "makes frozen parameters trainable again",
+    summary = "makes frozen parameters trainable again (in fit and through autograd)",
   },
   ["module:regularize"] = {
     sig = "m:regularize(l1, l2)",
@@ -276,7 +282,14 @@ weights), on_step (a function(run) called every `every` steps or `every_ms`
 milliseconds; returning false stops), class_weights, schedule
 (optim.schedule{...} or {kind =, lr0 =, ...}), wait, verbose. A NaN or infinite
 loss stops the run and says at which step and why it may have happened.
-The run's history has loss, acc, val_loss, val_acc and seconds per epoch.]],
+The run's history has loss, acc, val_loss, val_acc and seconds per epoch.
+
+A model written in Lua (a sequential with a Lua module in it) takes the same
+options and gives the same run, progress line and job; each step goes through
+autograd (zero_grad, forward, loss, backward, opt:step()), so it is slower. What
+differs there: class_weights is refused, the l1/l2 of built-in layers is not added
+to the loss, and early stopping puts back the parameters but not batch-norm
+running statistics.]],
     example = [[run = m:fit{train, validation = test, loss = nn.cross_entropy, optimizer = optim.adam(m, {lr = 0.01}), epochs = 200}]],
   },
   ["run:run_for"] = {

@@ -352,8 +352,13 @@ void nn_module_train(nn_module *m, bool on) {
     for (int i = 0; i < m->nkids; i++) nn_module_train(m->kids[i], on);
 }
 
+/* Also flips requires_grad of the parameter tensors already made for autograd, so a
+ * graph built after freezing leaves their .grad alone and an optimizer over the
+ * tensors (a module written in Lua) skips them. */
 void nn_module_freeze(nn_module *m, bool on) {
     m->frozen = on;
+    for (int i = 0; i < 2; i++)
+        if (m->pt[i]) m->pt[i]->requires_grad = !on;
     for (int i = 0; i < m->nkids; i++) nn_module_freeze(m->kids[i], on);
 }
 

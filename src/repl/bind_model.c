@@ -301,6 +301,17 @@ static nn_loss_kind checkloss(lua_State *L, int arg) {
     return (nn_loss_kind)k;
 }
 
+/* assign(dst, src): copies src's numbers into dst in place (same element count);
+ * fit puts the best epoch's weights back into a Lua module's tensors with it. */
+static int t_assign(lua_State *L) {
+    nn_tensor *dst = bind_checktensor(L, 1), *src = bind_checktensor(L, 2);
+    if (dst->size != src->size)
+        luaL_error(L, "assign: %lld numbers into a tensor of %lld", (long long)src->size,
+                   (long long)dst->size);
+    if (dst->size) memcpy(dst->data, src->data, (size_t)dst->size * sizeof(float));
+    return 0;
+}
+
 /* loss(name, y, t [, delta]) -> a [1] tensor in the graph */
 static int t_loss(lua_State *L) {
     nn_loss_kind k = checkloss(L, 1);
@@ -648,6 +659,7 @@ static const luaL_Reg module_fns[] = {
     {"sequential", t_sequential},
     {"residual", t_residual},
     {"loss", t_loss},
+    {"assign", t_assign},
     {"evaluate", t_evaluate},
     {"predict", t_predict},
     {"save", t_save},

@@ -1,0 +1,201 @@
+-- test_fit_lua.lua: m:fit{...} for a module written in Lua (autograd per step) behaves
+-- as for a built-in one: a job at the prompt, on_step, early stopping that restores
+-- the best weights, the NaN message, the progress line, pause/step/stop; and freezing
+-- a layer stops (unfreezing restarts) its learning through autograd.
+
+-- A module written in Lua: y = x * k
+local Scale = {}
+Scale.__index = Scale
+function Scale:forward(x) return x * self.k end
+Scale.__call = Scale.forward
+function Scale:parameters() return {self.k} end
+local function scale(k) return setmetatable({k = nn.tensor{k}:requires_grad()}, Scale) end
+
+local function lua_net(outputs)
+  return nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, outputs or 2), scale(1.0)}
+end
+
+local function snapshot(m)
+  local s = {}
+  for i, p in ipairs(m:parameters()) do s[i] = p:copy():totable() end
+  return s
+end
+
+local function same(a, b)
+  local function eq(x, y)
+    if type(x) ~= "table" then return x == y end
+    if #x ~= #y then return false end
+    for i = 1, #x do if not eq(x[i], y[i]) then return false end end
+    return true
+  end
+  return eq(a, b)
+end
+
+nn.seed(7)
+local moons = data.moons{n = 120, seed = 5}
+
+-- on_step: every step by default, every N steps with every = N; false stops the run
+do
+  local m = lua_net()
+  local calls, seen = 0, nil
+  local run = m:fit{moons, optimizer = optim.adam(m, {lr = 0.01}), epochs = 3, batch = 20,
+    on_step = function(r) calls = calls + 1; seen = r end, verbose = false}
+  assert(run.state == "done", run.state)
+  assert(calls == 18, "on_step ran " .. calls .. " times, expected 3 epochs x 6 steps")
+  assert(seen == run, "on_step gets the run")
+  calls = 0
+  run = m:fit{moons, epochs = 3, batch = 20, every = 4, verbose = false,
+    on_step = function() calls = calls + 1 end}
+  assert(calls == 4, "on_step with every = 4 ran " .. calls .. " times over 18 steps")
+  run = m:fit{moons, epochs = 3, batch = 20, verbose = false,
+    on_step = function(r) if r:status().step == 5 then return false end end}
+  assert(run.state == "stopped" and run.message:find("stopped by the callback at step 5"),
+    run.message)
+  -- history and step losses as the C run gives them, with accuracy for classes
+  local h = m:fit{moons, epochs = 2, batch = 30, verbose = false}
+  assert(#h.history.loss == 2 and #h.history.acc == 2 and #h.history.seconds == 2)
+  assert(h.history.acc[2] >= 0 and h.history.acc[2] <= 1, h.history.acc[2])
+  assert(#h:losses() == 8 and #h:losses(7) == 2)
+  assert(h:status().steps_per_epoch == 4 and h:status().epoch == 2)
+end
+
+-- the progress line: the same Keras-like format as the C path (plain lines when
+-- output is not a terminal), with the accuracy of a classification set
+do
+  local m = lua_net()
+  local lines = {}
+  local write = io.write
+  io.write = function(...) lines[#lines + 1] = table.concat({...}) end -- luacheck: ignore
+  local ok, err = pcall(function()
+    m:fit{moons, validation = 0.25, epochs = 2, batch = 30, verbose = true}
+  end)
+  io.write = write
+  assert(ok, err)
+  local text = table.concat(lines)
+  assert(text:find("epoch 1/2 %[====================%] 3/3 %- loss %d%.%d+ %- acc %d%.%d+ %- "
+    .. "val_loss %d%.%d+ %- val_acc %d%.%d+ %- %d"), text)
+  assert(text:find("epoch 2/2 [", 1, true), text)
+end
+
+-- early stopping restores the weights of the best epoch
+do
+  nn.seed(3)
+  local g = data.gauss{n = 200, seed = 3}
+  local flipped = data.from(g:x(), (1 - g:y()), {classes = 2})
+  local m = lua_net()
+  local per_epoch = {}
+  local run = m:fit{g, validation = flipped, optimizer = optim.adam(m, {lr = 0.02}), epochs = 50,
+    batch = 20, patience = 2, every = 10, verbose = false,
+    on_step = function(r) per_epoch[r:status().epoch] = snapshot(m) end}
+  assert(run.state == "stopped" and run.message:find("early stopping"), run.message)
+  local best = run.best_epoch
+  assert(best >= 1 and #run.history.loss == best + 2, #run.history.loss .. " epochs, best " .. best)
+  assert(run.message:find("restored the weights of epoch " .. best, 1, true), run.message)
+  assert(same(snapshot(m), per_epoch[best]), "the weights are not those of epoch " .. best)
+  -- (the last epoch's snapshot is taken after the restore; the one after best is not)
+  assert(not same(snapshot(m), per_epoch[best + 1]), "the weights after the best epoch kept")
+end
+
+-- a NaN run stops with the step named and the usual causes
+do
+  local plane = data.plane{n = 100}
+  local m = lua_net(1)
+  local ok, err = pcall(function()
+    m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 1e6}), epochs = 20, verbose = false}
+  end)
+  err = tostring(err)
+  assert(not ok and err:find("the loss became [%a]+ at step %d+ %(epoch %d+, batch %d+ of 4%)")
+    and err:find("learning rate %(1e%+06%) may be too high"), err)
+  -- class weights are for built-in modules only: refused, not ignored
+  local okw, errw = pcall(function() m:fit{moons, class_weights = {1, 2}, verbose = false} end)
+  assert(not okw and errw:find("class_weights"), errw)
+end
+
+-- at the prompt it is a job that advances between yields; opt.lr set while it runs
+-- takes effect; pause, step and stop work as for a built-in model
+do
+  local m = lua_net()
+  local opt = optim.sgd(m, {lr = 0.05})
+  repl.interactive = true
+  local run = m:fit{moons, optimizer = opt, epochs = 400, batch = 4}
+  repl.interactive = false
+  assert(run.job and run.state == "running" and run:status().step == 0, "fit at the prompt is a job")
+  assert(tostring(jobs()):find("fit"))
+  local before = m:parameters()[1]:copy():totable()
+  repl._jobs_step(0.05)
+  local s1 = run:status().step
+  assert(s1 > 0 and run.state == "running", "the job made no progress in a slice: " .. s1)
+  assert(run.job.name:find("^fit: epoch %d+/400 %["), run.job.name)
+  repl._jobs_step(0.05)
+  local s2 = run:status().step
+  assert(s2 > s1, ("no progress across yields: %d then %d"):format(s1, s2))
+  assert(not same(before, m:parameters()[1]:copy():totable()), "weights did not move")
+  -- opt.lr = 0 between slices: the next steps leave the weights alone
+  opt.lr = 0
+  repl._jobs_step(0.02)
+  local frozen_at = snapshot(m)
+  repl._jobs_step(0.02)
+  assert(run:status().step > s2 and same(frozen_at, snapshot(m)), "opt.lr = 0 did not take effect")
+  opt.lr = 0.05
+  run:pause()
+  local s3 = run:status().step
+  repl._jobs_step(0.02)
+  assert(run:status().step == s3, "a paused run went on")
+  assert(run:step().step == s3 + 1, "run:step() is one mini-batch")
+  run:resume()
+  run:stop()
+  assert(run.state == "stopped" and run.message:find("stopped at step"), run.message)
+  assert(not run:status().state ~= "running")
+  -- wait = true runs it in the foreground, even at the prompt
+  repl.interactive = true
+  local fg = m:fit{moons, epochs = 2, batch = 40, wait = true, verbose = false}
+  repl.interactive = false
+  assert(not fg.job and fg.state == "done", "wait = true should run in the foreground")
+  -- run:wait() finishes a background run
+  repl.interactive = true
+  local bg = m:fit{moons, epochs = 3, batch = 40}
+  repl.interactive = false
+  bg:wait()
+  assert(bg.state == "done" and #bg.history.loss == 3, bg.state)
+end
+
+-- freezing a built-in layer inside a Lua module: its tensors (made before the
+-- freeze, by a first forward) keep their values through autograd training, even with
+-- Adam's momentum from earlier steps; unfreezing lets them learn again
+do
+  local sine = data.sine{n = 64, seed = 2}
+  local first = nn.linear(1, 8)
+  local m = nn.sequential{first, nn.tanh(), nn.linear(8, 1), scale(1.0)}
+  local opt = optim.adam(m, {lr = 0.02})
+  m:fit{sine, loss = nn.mse, optimizer = opt, epochs = 3, batch = 16, verbose = false}
+  local w0 = first:parameters()[1]:copy():totable()
+  local rest0 = snapshot(m)
+  first:freeze()
+  m:fit{sine, loss = nn.mse, optimizer = opt, epochs = 5, batch = 16, verbose = false}
+  assert(same(first:parameters()[1]:copy():totable(), w0), "a frozen layer's weights moved")
+  assert(first:parameters()[1].grad:abs():sum():item() == 0, "a frozen layer got a gradient")
+  assert(not same(snapshot(m)[3], rest0[3]), "the layers not frozen should still learn")
+  -- m:freeze() on the Lua sequential freezes its built-in layers
+  m:freeze()
+  local all0 = snapshot(m)
+  m:fit{sine, loss = nn.mse, optimizer = opt, epochs = 2, batch = 16, verbose = false}
+  local all1 = snapshot(m)
+  for i = 1, 4 do assert(same(all0[i], all1[i]), "built-in parameter " .. i .. " moved when frozen") end
+  assert(not same(all0[5], all1[5]), "the Lua module's own tensor is not frozen by m:freeze()")
+  m:unfreeze()
+  m:fit{sine, loss = nn.mse, optimizer = opt, epochs = 2, batch = 16, verbose = false}
+  assert(not same(first:parameters()[1]:copy():totable(), w0), "unfrozen weights did not learn")
+end
+
+-- the same freeze through a hand-written autograd loop on a built-in layer
+do
+  local lin = nn.linear(2, 1)
+  local w = lin:parameters()[1]
+  lin:freeze()
+  lin(nn.randn{4, 2}:requires_grad()):sum():backward() -- x needs a gradient; w must not get one
+  assert(w.grad:abs():sum():item() == 0, "backward reached a frozen weight")
+  lin:unfreeze()
+  lin(nn.randn{4, 2}):sum():backward()
+  assert(w.grad:abs():sum():item() > 0, "backward skipped an unfrozen weight")
+end
+print("test_fit_lua.lua: ok")
