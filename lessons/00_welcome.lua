@@ -153,7 +153,7 @@ say[[
   `:goto N` jumps to page N; `:restart` begins again.
 - A **task** is checked when you say `:check`; the message says what is still
   wrong. `:hint` helps, `:solution` shows one answer.
-- A **quiz** is answered with `:answer N`.
+- A **quiz** is answered by typing the number of your choice (or `:answer N`).
 - `:lessons` lists the lessons with your progress, which is saved: leave with
   `:quit` and `:lesson NAME` resumes where you were.
 

@@ -401,7 +401,7 @@ local function footer()
   if s.kind == "task" then
     keys = ":check when done · :hint · :solution · :back"
   elseif s.kind == "quiz" then
-    keys = ":answer N with the number of your choice · :back"
+    keys = "type the number of your choice · :back"
   else
     keys = "Enter or :next to go on · :back"
   end
@@ -512,7 +512,7 @@ function lesson.next()
     cur.skip_warned = true
     local text = s.kind == "task"
       and "The task is not checked yet: :check when you are done, :hint for a hint, :solution for one way to do it. :next again skips it."
-      or "The quiz is not answered yet: :answer N with the number of a choice. :next again skips it."
+      or "The quiz is not answered yet: type the number of a choice. :next again skips it."
     out(st(markup.render(text, { width = width() }), "dim"))
     return
   end
@@ -679,10 +679,10 @@ lesson._commands = {
   answer = { fn = function(arg) lesson.answer(arg) end, help = ":answer N answers the current quiz" },
 }
 
--- Registers the :commands and the empty-line hook with the REPL (lua/repl.lua).
+-- Registers the :commands and the line hook with the REPL (lua/repl.lua).
 function lesson._install(r)
   for name, c in pairs(lesson._commands) do r.command(name, c.fn, c.help) end
-  r.on_empty_line(function() lesson._intercept("") end)
+  r.on_line(lesson._intercept)
 end
 
 ---------------------------------------------------------------------------------

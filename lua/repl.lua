@@ -254,21 +254,26 @@ function repl._command(line)
     end
     error(msg .. " (:help lists the commands)", 0)
   end
-  return cmd.fn(rest)
+  -- a command's error is a message for the user: its frames inside nnlab's own Lua
+  -- files would only hide it, so it is raised again from here, without them
+  local ok, err = pcall(cmd.fn, rest)
+  if not ok then error(err, 0) end
+  return err
 end
 
-local empty_line_fn
+local line_fn
 
---- on_empty_line(fn): fn() runs when Enter is pressed on an empty prompt line.
-function repl.on_empty_line(fn)
+--- on_line(fn): fn(line) sees each line typed at the prompt before it runs (not
+--- :commands or ?help); when fn returns true the line was taken and does not run.
+function repl.on_line(fn)
   if fn ~= nil and type(fn) ~= "function" then
-    error("repl.on_empty_line: expected a function or nil, got " .. type(fn), 2)
+    error("repl.on_line: expected a function or nil, got " .. type(fn), 2)
   end
-  empty_line_fn = fn
+  line_fn = fn
 end
 
-function repl._empty_line()
-  if empty_line_fn then empty_line_fn() end
+function repl._line(line)
+  return line_fn ~= nil and line_fn(line) == true
 end
 
 function repl._help(line)

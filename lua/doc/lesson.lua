@@ -9,7 +9,7 @@ name is the lesson's number ("01" or 1), its file name ("01_perceptron") or a pa
 it that only one lesson has ("percep"). :lessons lists them with your progress.
 A lesson shows its text and code page by page; a page ends at a task, a quiz or a
 pause. Enter (or :next) goes on, :back goes back, :check checks a task, :hint and
-:solution help with it, :answer N answers a quiz. Progress is saved in
+:solution help with it, typing a number (or :answer N) answers a quiz. Progress is saved in
 $XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state/nnlab/ when unset).]],
     example = [[lesson "01"]],
   },

@@ -110,11 +110,12 @@ completion in place otherwise.]],
     summary = "add the prompt command :name; fn receives the rest of the line",
     example = [[repl.command("hello", function(arg) print("hello " .. arg) end, "say hello")]],
   },
-  ["repl.on_empty_line"] = {
-    sig = "repl.on_empty_line(fn)",
-    summary = "call fn() when Enter is pressed on an empty prompt line (nil removes it)",
-    text = [[Lessons use it so that Enter shows the next page.]],
-    example = [[repl.on_empty_line(function() print("next!") end)]],
+  ["repl.on_line"] = {
+    sig = "repl.on_line(fn)",
+    summary = "fn(line) sees each typed line before it runs; returning true takes it (nil removes fn)",
+    text = [[Lessons use it so that Enter on an empty line shows the next page and a bare
+number answers the quiz on screen. :commands and ?help never reach fn.]],
+    example = [[repl.on_line(function(line) if line == "" then print("next!") return true end end)]],
   },
   ["repl.nearest"] = {
     sig = "repl.nearest(word, names)",

@@ -241,10 +241,11 @@ void repl_eval_line(lua_State *L, const char *chunk) {
         repl_call_lua(L, *chunk == ':' ? "_command" : "_help", 1, 0);
         return;
     }
-    if (*chunk == '\0') {
-        repl_call_lua(L, "_empty_line", 0, 0);
-        return;
-    }
+    /* a lesson may take the line: Enter goes on, a bare number answers a quiz */
+    lua_pushstring(L, chunk);
+    bool taken = repl_call_lua(L, "_line", 1, 1) && lua_toboolean(L, -1);
+    lua_settop(L, top);
+    if (taken || *chunk == '\0') return;
     if (load_chunk(L, chunk, strlen(chunk)) != LUA_OK) {
         repl_report(L);
         lua_settop(L, top);

@@ -97,7 +97,7 @@ function tests.interactive_run_steps_checks_quiz_and_end()
 
   expect_eq(lesson.answer(1), false, "a wrong answer")
   expect_find(output(), "Not 1", "a wrong answer is named")
-  assert(lesson._intercept(" 2 "), "a bare number answers a waiting quiz")
+  assert(repl._line(" 2 "), "the prompt hands a bare number to the lesson (lesson._install)")
   expect_find(output(), "Right. Two and two make four.", "the quiz's why")
   assert(not lesson._intercept("y = 3"), "Lua code is not taken by the lesson")
 

@@ -71,11 +71,13 @@ assert(#near == 1 and near[1] == "quit", "nearest: " .. table.concat(near, ","))
 
 -- the empty-line hook
 local pressed = 0
-repl.on_empty_line(function() pressed = pressed + 1 end)
-repl._empty_line()
-repl.on_empty_line(nil)
-repl._empty_line()
-assert(pressed == 1, "on_empty_line runs its function once, then is removed")
+repl.on_line(function(line) pressed = pressed + 1; return line == "2" end)
+assert(repl._line("") == false, "an empty line not taken")
+assert(repl._line("2") == true, "the hook takes a line by returning true")
+repl.on_line(nil)
+assert(repl._line("2") == false)
+assert(pressed == 2, "on_line runs its function for each line, then is removed")
+assert(not pcall(repl.on_line, 42), "on_line refuses a number")
 
 -- the printer, through repl.repr
 assert(repl.repr({1, 2, x = "a"}) == '{1, 2, x = "a"}', repl.repr({1, 2, x = "a"}))
