@@ -185,6 +185,26 @@ function W:on_key(fn)
   return self
 end
 
+local record_png = W.record
+--- w:record(prefix | {gif = path, fps = 20} | nil): every redraw to numbered PNGs, or
+--- to an animated GIF (at most fps frames a second, each shown 1/fps s); nil stops
+--- both and finishes the GIF.
+function W:record(o)
+  if type(o) == "table" then
+    if type(o.gif) ~= "string" then
+      error("w:record: expected {gif = \"file.gif\", fps = 20}, got gif = " .. tostring(o.gif), 2)
+    end
+    local fps = o.fps or 20
+    if math.type(fps) ~= "integer" then
+      error("w:record: fps is a whole number of frames a second (1 to 50), got " .. tostring(fps), 2)
+    end
+    return core.window_record_gif(self, o.gif, fps)
+  elseif o == nil then
+    core.window_record_gif(self, nil)
+  end
+  return record_png(self, o)
+end
+
 local function make(kind, o)
   o = o or {}
   local p = core.new(kind)

@@ -700,7 +700,16 @@ function Race:curvature(x, y)
 end
 
 -- r:export(prefix [, every [, upto]]) -> frames: numbered PNGs prefix-000000.png ...
+-- r:export{gif = path, fps = 20, every =, upto =, prefix =} -> frames: an animated GIF
+-- (and the PNGs too when prefix is given).
 function Race:export(prefix, every, upto)
+    if type(prefix) == "table" then
+        local o = prefix
+        if type(o.gif) ~= "string" and type(o.prefix) ~= "string" then
+            error("race:export: expected {gif = \"race.gif\"} or {prefix = \"frames/race\"}", 2)
+        end
+        return view_of(self):export(o.prefix, o.every, o.upto, o.gif, o.fps)
+    end
     if type(prefix) ~= "string" then error("race:export: expected a file prefix", 2) end
     return view_of(self):export(prefix, every, upto)
 end

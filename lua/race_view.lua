@@ -320,20 +320,28 @@ function View:start()
     return self.job
 end
 
--- Writes the race as numbered PNG frames prefix-000000.png, ... (every `every` steps,
--- from the start to the shown step or `upto`); returns the number of frames.
-function View:export(prefix, every, upto)
+-- Writes the race as numbered PNG frames prefix-000000.png, ... and/or an animated GIF
+-- at gif (fps frames a second), a frame every `every` steps from the start to `upto`
+-- (default the last step); returns the number of frames. prefix or gif may be nil.
+function View:export(prefix, every, upto, gif, fps)
     local r = self.race
     every = every or 1
     upto = upto or r.steps
     local keep = r.shown
+    local w = self.window
+    if gif then w:record{gif = gif, fps = fps or 20} end
     local n = 0
-    for k = 0, upto, every do
-        self:seek(k)
-        self.window:save(("%s-%06d.png"):format(prefix, n))
-        n = n + 1
-    end
+    local ok, err = pcall(function()
+        for k = 0, upto, every do
+            self:seek(k)
+            if prefix then w:save(("%s-%06d.png"):format(prefix, n)) end
+            if gif then w:frame() end
+            n = n + 1
+        end
+    end)
+    if gif then w:record(nil) end -- finishes the file, also after an error
     self:seek(keep)
+    if not ok then error(err, 0) end
     return n
 end
 

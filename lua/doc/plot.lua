@@ -260,9 +260,18 @@ mouse is coalesced: the function sees the cursor's latest place. nil removes it.
     example = [[w:projector(true)]]},
   ["window:save"] = {sig = "w:save(path)", summary = "render the whole window to a PNG",
     example = [[w:save("training.png")]]},
-  ["window:record"] = {sig = "w:record(prefix | nil)",
-    summary = "write every redraw to prefix-000001.png, ...; nil stops",
-    example = [[w:record("frames/run")]]},
+  ["window:record"] = {sig = "w:record(prefix | {gif = path, fps = 20} | nil)",
+    summary = "write every redraw to prefix-000001.png, ... or to an animated GIF; nil stops",
+    text = [[With {gif = "run.gif", fps = 20} redraws go into one animated GIF, at most fps
+(1 to 50) frames a second, each shown 1/fps s: time without redraws is left out. Frames
+keep the window's size when recording began. Each frame has its own 256 colours, exact
+for flat plots. w:record(nil) stops and finishes the file; w:frame() adds a frame now.]],
+    example = [[w:record{gif = "training.gif", fps = 10}]]},
+  ["window:frame"] = {sig = "w:frame() -> frames",
+    summary = "render the window now into its recording (GIF frames so far)",
+    text = [[For scripted animations: change the plots, call w:frame(), repeat, with no
+waiting for the screen (works without a display). Errors when the window is not recording.]],
+    example = [[w:record{gif = "a.gif"}; for i = 1, 10 do p:update{...}; w:frame() end; w:record(nil)]]},
   ["window:free"] = {sig = "w:free()", summary = "close and release the window now",
     example = [[w:free()]]},
   ["window:bind"] = {sig = "w:bind(job)", summary = "space in the window pauses/resumes job",

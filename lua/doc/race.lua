@@ -148,9 +148,13 @@ surface does the same.]],
     example = [[r:curvature(0, 0)]],
   },
   ["race:export"] = {
-    sig = "r:export(prefix [, every [, upto]]) -> frames",
-    summary = "writes the race as numbered PNG frames prefix-000000.png, ... (key e)",
-    example = [[r:export("/tmp/race", 5)]],
+    sig = "r:export(prefix [, every [, upto]]) | r:export{gif =, fps =, every =, upto =, prefix =} -> frames",
+    summary = "writes the race as numbered PNG frames prefix-000000.png, ... (key e) or an animated GIF",
+    text = [[A frame every `every` steps (default 1) from step 0 to `upto` (default the last).
+With gif = "race.gif" the frames go into one animated GIF playing fps (default 20, at
+most 50) frames a second and looping; prefix = adds the PNGs as well. Works without a
+display. The window's size is the GIF's: a 200-step race at 800 x 560 is a few MB.]],
+    example = [[r:export{gif = "/tmp/race.gif", every = 2}]],
   },
   ["race:close"] = {
     sig = "r:close() -> r",

@@ -684,6 +684,25 @@ static int w_window_record(lua_State *L) {
     return 1;
 }
 
+/* core.window_record_gif(w, path | nil, fps): lua/plot.lua's w:record{gif =} calls it. */
+static int core_window_record_gif(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    const char *path = luaL_optstring(L, 2, NULL);
+    int fps = (int)luaL_optinteger(L, 3, 20);
+    if (viz_window_record_gif(w, path, fps) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* w:frame() -> frames: renders now into the recordings; the GIF's frame count. */
+static int w_window_frame(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (viz_window_record_frame(w) != VIZ_OK) return luaL_error(L, "%s", viz_window_error(w));
+    lua_pushinteger(L, viz_window_gif_frames(w));
+    return 1;
+}
+
 /* ---- events and the hook --------------------------------------------------------------- */
 
 static double now_ms(void) {
@@ -822,6 +841,7 @@ static const luaL_Reg module_fns[] = {
     {"pump", core_pump},
     {"on_event", core_on_event},
     {"has_display", core_has_display},
+    {"window_record_gif", core_window_record_gif},
     {NULL, NULL},
 };
 
@@ -852,6 +872,7 @@ static const luaL_Reg window_methods[] = {
     {"projector", w_window_projector},
     {"save", w_window_save},
     {"record", w_window_record},
+    {"frame", w_window_frame},
     {"free", window_release},
     {NULL, NULL},
 };

@@ -138,6 +138,20 @@ int viz_panel_to_data(viz_app *a, viz_panel *p, int w, int h, double px, double 
 int viz_png_write(const char *path, const uint32_t *argb, int w, int h, char *err, size_t errlen);
 int viz_png_read(const char *path, uint32_t **argb, int *w, int *h, char *err, size_t errlen);
 
+/* Animated GIFs of w x h ARGB frames, each shown delay_cs hundredths of a second
+ * (browsers show delays under 2 as 10); loop: the times it plays, 0 forever, -1 once
+ * with no loop extension. Each frame gets its own 256-colour palette, exact when the
+ * frame has at most 256 colours (see gif.c). open: NULL with err filled on failure;
+ * add: VIZ_EINVAL for a frame of another size, VIZ_EIO when writing fails, message in
+ * viz_gif_error; close writes the end of the file and frees g (NULL ok). */
+typedef struct viz_gif viz_gif;
+viz_gif *viz_gif_open(const char *path, int w, int h, int delay_cs, int loop, char *err,
+                      size_t errlen);
+int viz_gif_add(viz_gif *g, const uint32_t *argb, int w, int h);
+int viz_gif_frames(const viz_gif *g);
+const char *viz_gif_error(const viz_gif *g);
+int viz_gif_close(viz_gif *g, char *err, size_t errlen);
+
 /* ---- windows ---- */
 
 /* A window of w x h points holding panels in a grid (cols 0 = automatic). It is drawn
@@ -158,6 +172,15 @@ int viz_window_projector(const viz_window *win);
 int viz_window_save_png(viz_window *win, const char *path);
 /* Records each redraw to prefix-000001.png, ...; NULL prefix stops. */
 int viz_window_record(viz_window *win, const char *prefix);
+/* Records redraws to an animated GIF at path, at most fps (1 to 50) frames a second,
+ * each shown 1/fps s (time without redraws is left out), looping forever; frames are
+ * the window's pixel size when recording began (cut or padded after a resize). NULL
+ * path stops and finishes the file (VIZ_EIO when that fails). */
+int viz_window_record_gif(viz_window *win, const char *path, int fps);
+/* Renders the window offscreen now and adds it to the recordings (GIF, PNG frames):
+ * for scripted animations that do not wait for redraws; VIZ_EINVAL when not recording. */
+int viz_window_record_frame(viz_window *win);
+int viz_window_gif_frames(const viz_window *win); /* frames in the GIF being recorded */
 /* The pixels last drawn (w x h ARGB), or NULL before the first redraw. */
 const uint32_t *viz_window_pixels(const viz_window *win, int *w, int *h);
 /* The SDL window id, 0 when not shown (for tests that read the screen). */

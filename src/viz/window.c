@@ -38,6 +38,11 @@ struct viz_window {
     double motion_ms; /* when the last motion event was queued */
     char *rec;
     int recn;
+    viz_gif *gif;       /* recording to an animated GIF, or NULL */
+    int gw, gh;         /* its frame size: the window's pixels when recording began */
+    double gif_gap_ms;  /* least time between its frames (1 / fps) */
+    double gif_last_ms; /* when its last frame was taken */
+    uint32_t *gifpx;    /* a frame cut or padded to gw x gh after a resize */
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -68,6 +73,7 @@ void viz_window_free(viz_window *win) {
     for (int i = 0; i < win->n; i++) viz_panel_free(win->panels[i]);
     free(win->panels), free(win->drawn), free(win->lays);
     free(win->px), free(win->title), free(win->rec);
+    viz_window_record_gif(win, NULL, 0);
     free(win);
 }
 
@@ -176,21 +182,19 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     return drawn;
 }
 
-int viz_window_save_png(viz_window *win, const char *path) {
+/* Renders the whole window offscreen at its pixel size, with no tooltip, into a new
+ * buffer (caller frees); NULL with win->err filled when memory runs out. */
+static uint32_t *render_offscreen(viz_window *win, const char *what, int *pwp, int *php) {
     int pw = win->pw ? win->pw : win->w, ph = win->ph ? win->ph : win->h;
     double scale = win->pw ? win->scale : 1;
     uint32_t *px = malloc((size_t)pw * ph * sizeof *px);
-    if (!px) {
-        snprintf(win->err, sizeof win->err, "save: out of memory");
-        return VIZ_ENOMEM;
-    }
-    /* a separate buffer and no hover: the saved picture has no tooltip */
+    /* what is on screen stays as drawn: the versions and layouts are put back after */
     unsigned *keep = malloc((size_t)(win->n ? win->n : 1) * sizeof *keep);
     viz_layout *lkeep = malloc((size_t)(win->n ? win->n : 1) * sizeof *lkeep);
-    if (!keep || !lkeep) {
+    if (!px || !keep || !lkeep) {
         free(px), free(keep), free(lkeep);
-        snprintf(win->err, sizeof win->err, "save: out of memory");
-        return VIZ_ENOMEM;
+        snprintf(win->err, sizeof win->err, "%s: out of memory for %d x %d", what, pw, ph);
+        return NULL;
     }
     if (win->n) {
         memcpy(keep, win->drawn, (size_t)win->n * sizeof *keep);
@@ -205,6 +209,14 @@ int viz_window_save_png(viz_window *win, const char *path) {
         memcpy(win->lays, lkeep, (size_t)win->n * sizeof *lkeep);
     }
     free(keep), free(lkeep);
+    *pwp = pw, *php = ph;
+    return px;
+}
+
+int viz_window_save_png(viz_window *win, const char *path) {
+    int pw, ph;
+    uint32_t *px = render_offscreen(win, "save", &pw, &ph);
+    if (!px) return VIZ_ENOMEM;
     int rc = viz_png_write(path, px, pw, ph, win->err, sizeof win->err);
     free(px);
     return rc;
@@ -219,6 +231,72 @@ int viz_window_record(viz_window *win, const char *prefix) {
         return VIZ_ENOMEM;
     }
     return VIZ_OK;
+}
+
+int viz_window_record_gif(viz_window *win, const char *path, int fps) {
+    int rc = VIZ_OK;
+    if (win->gif && viz_gif_close(win->gif, win->err, sizeof win->err) != VIZ_OK) rc = VIZ_EIO;
+    win->gif = NULL;
+    free(win->gifpx);
+    win->gifpx = NULL;
+    if (!path || rc != VIZ_OK) return rc;
+    if (fps < 1 || fps > 50) {
+        snprintf(win->err, sizeof win->err,
+                 "record %s: fps %d (1 to 50: GIF delays are "
+                 "hundredths of a second, and under 2 play as 10)",
+                 path, fps);
+        return VIZ_EINVAL;
+    }
+    win->gw = win->pw ? win->pw : win->w, win->gh = win->ph ? win->ph : win->h;
+    win->gif =
+        viz_gif_open(path, win->gw, win->gh, (100 + fps / 2) / fps, 0, win->err, sizeof win->err);
+    if (!win->gif) return VIZ_EIO;
+    win->gif_gap_ms = 1000.0 / fps;
+    win->gif_last_ms = -1e18;
+    return VIZ_OK;
+}
+
+/* Adds pixels of pw x ph to the GIF, cut or padded (with the top-left pixel, the
+ * window's background) to the recording's size when the window was resized. */
+static int gif_frame(viz_window *win, const uint32_t *px, int pw, int ph) {
+    if (pw != win->gw || ph != win->gh) {
+        if (!win->gifpx && !(win->gifpx = malloc((size_t)win->gw * win->gh * sizeof *px))) {
+            snprintf(win->err, sizeof win->err, "record: out of memory");
+            return VIZ_ENOMEM;
+        }
+        for (int y = 0; y < win->gh; y++)
+            for (int x = 0; x < win->gw; x++)
+                win->gifpx[(size_t)y * win->gw + x] =
+                    x < pw && y < ph ? px[(size_t)y * pw + x] : px[0];
+        px = win->gifpx;
+    }
+    if (viz_gif_add(win->gif, px, win->gw, win->gh) != VIZ_OK) {
+        snprintf(win->err, sizeof win->err, "%s", viz_gif_error(win->gif));
+        return VIZ_EIO;
+    }
+    return VIZ_OK;
+}
+
+int viz_window_record_frame(viz_window *win) {
+    if (!win->gif && !win->rec) {
+        snprintf(win->err, sizeof win->err, "record: the window is not recording");
+        return VIZ_EINVAL;
+    }
+    int pw, ph, rc = VIZ_OK;
+    uint32_t *px = render_offscreen(win, "record", &pw, &ph);
+    if (!px) return VIZ_ENOMEM;
+    if (win->gif) rc = gif_frame(win, px, pw, ph);
+    if (!rc && win->rec) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s-%06d.png", win->rec, ++win->recn);
+        rc = viz_png_write(path, px, pw, ph, win->err, sizeof win->err);
+    }
+    free(px);
+    return rc;
+}
+
+int viz_window_gif_frames(const viz_window *win) {
+    return win->gif ? viz_gif_frames(win->gif) : 0;
 }
 
 const uint32_t *viz_window_pixels(const viz_window *win, int *w, int *h) {
@@ -320,6 +398,10 @@ void window_redraw(viz_window *win, double now_ms) {
         char path[1024];
         snprintf(path, sizeof path, "%s-%06d.png", win->rec, ++win->recn);
         viz_png_write(path, win->px, win->pw, win->ph, win->err, sizeof win->err);
+    }
+    if (win->gif && now_ms - win->gif_last_ms >= win->gif_gap_ms) {
+        win->gif_last_ms = now_ms;
+        gif_frame(win, win->px, win->pw, win->ph); /* a failure stays in win->err */
     }
 }
 
