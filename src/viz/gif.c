@@ -2,7 +2,9 @@
  * palette: a frame of at most 256 colours (flat plots) is written exactly; otherwise
  * the frame's most frequent colours are kept exactly (background, lines, text) and a
  * median cut of the remaining colours (colour maps, anti-aliasing) fills the rest, each
- * pixel mapped to its nearest palette colour. No dithering: plots are mostly flat. */
+ * pixel mapped to its nearest palette colour. No dithering: plots are mostly flat.
+ * After the first frame only the rectangle that changed is written, its unchanged
+ * pixels transparent (they show the frame before): a race's frames shrink several times. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,7 @@
 #include "viz.h"
 
 #define GIF_COLOURS 256
-#define GIF_EXACT   128 /* at most this many frequent colours kept exactly */
+#define GIF_EXACT   32 /* at most this many frequent colours kept exactly */
 #define GIF_ERRLEN  256
 #define EMPTY       0xffffffffu /* hash slot marker: real keys are 24-bit */
 
@@ -25,7 +27,15 @@ struct viz_gif {
     uint32_t hmask;
     uint32_t *cols, *cnts; /* the distinct colours of a frame and their counts */
     GifByteType *idx;      /* w * h palette indices */
+    uint32_t *prev;        /* the last frame added, to find what changed */
 };
+
+/* Palette index of pixels unchanged since the last frame (255 colours left for them). */
+#define KEEP (GIF_COLOURS - 1)
+
+static int changed(const viz_gif *g, const uint32_t *argb, size_t i) {
+    return !g->frames || ((argb[i] ^ g->prev[i]) & 0xffffff);
+}
 
 /* ---- colour hash (open addressing, sized for every pixel being distinct) ---- */
 
@@ -40,6 +50,7 @@ static size_t count_colours(viz_gif *g, const uint32_t *argb) {
     memset(g->keys, 0xff, ((size_t)g->hmask + 1) * sizeof *g->keys);
     size_t n = 0, np = (size_t)g->w * g->h;
     for (size_t i = 0; i < np; i++) {
+        if (!changed(g, argb, i)) continue;
         uint32_t rgb = argb[i] & 0xffffff, s = slot_of(g, rgb);
         if (g->keys[s] == EMPTY) g->keys[s] = rgb, g->vals[s] = 0, g->cols[n++] = rgb;
         g->vals[s]++;
@@ -116,14 +127,11 @@ static int median_cut(uint32_t *cols, uint32_t *cnts, size_t lo, size_t hi, int 
         if (pick < 0) break;
         box b = boxes[pick];
         if (sort_box(cols, cnts, b, pc)) return VIZ_ENOMEM;
-        uint64_t total = 0, run = 0;
-        for (size_t i = b.lo; i < b.hi; i++) total += cnts[i];
-        size_t cut = b.lo + 1; /* the weighted median, leaving both halves non-empty */
-        for (size_t i = b.lo; i < b.hi - 1; i++) {
-            run += cnts[i];
-            cut = i + 1;
-            if (2 * run >= total) break;
-        }
+        /* cut at the middle of the range, not the weighted median: boxes even in colour
+         * space keep gradients (colour bars, shaded surfaces) free of wide bands */
+        int mid = (chan(cols[b.lo], pc) + chan(cols[b.hi - 1], pc)) / 2;
+        size_t cut = b.lo + 1;
+        while (cut < b.hi - 1 && chan(cols[cut], pc) <= mid) cut++;
         boxes[pick] = (box){b.lo, cut};
         boxes[nb++] = (box){cut, b.hi};
     }
@@ -174,23 +182,39 @@ static int nearest(const uint32_t *pal, int npal, uint32_t rgb) {
 
 /* Fills pal (GIF_COLOURS entries) and g->idx for one frame. */
 static int quantise(viz_gif *g, const uint32_t *argb, uint32_t *pal) {
-    size_t n = count_colours(g, argb);
-    int npal = 0;
+    size_t n = count_colours(g, argb), np = (size_t)g->w * g->h, nch = 0;
+    int npal = 0, room = g->frames ? KEEP : GIF_COLOURS;
     memset(pal, 0, GIF_COLOURS * sizeof *pal);
-    if (n <= GIF_COLOURS) {
+    for (size_t i = 0; i < n; i++) nch += g->cnts[i];
+    if (n <= (size_t)room) {
         for (size_t i = 0; i < n; i++) pal[npal++] = g->cols[i];
     } else {
         if (sort_by_count(g->cols, g->cnts, n)) return VIZ_ENOMEM;
-        /* exact colours: frequent ones, each covering at least 1/4000 of the frame */
-        size_t np = (size_t)g->w * g->h, k = 0;
-        while (k < GIF_EXACT && g->cnts[k] * 4000 >= np) pal[npal++] = g->cols[k++];
-        if (median_cut(g->cols, g->cnts, k, n, GIF_COLOURS - npal, pal, &npal)) return VIZ_ENOMEM;
+        /* exact colours: frequent ones, each covering at least 1/4000 of what changed */
+        size_t k = 0;
+        while (k < GIF_EXACT && g->cnts[k] * 4000 >= nch) pal[npal++] = g->cols[k++];
+        if (median_cut(g->cols, g->cnts, k, n, room - npal, pal, &npal)) return VIZ_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) g->vals[slot_of(g, g->cols[i])] = nearest(pal, npal, g->cols[i]);
-    size_t np = (size_t)g->w * g->h;
     for (size_t i = 0; i < np; i++)
-        g->idx[i] = (GifByteType)g->vals[slot_of(g, argb[i] & 0xffffff)];
+        g->idx[i] =
+            changed(g, argb, i) ? (GifByteType)g->vals[slot_of(g, argb[i] & 0xffffff)] : KEEP;
     return VIZ_OK;
+}
+
+/* The smallest rectangle holding every changed pixel (1 x 1 when none changed). */
+static void changed_rect(const viz_gif *g, const uint32_t *argb, int *x0, int *y0, int *x1,
+                         int *y1) {
+    *x0 = g->w, *y0 = g->h, *x1 = *y1 = 0;
+    for (int y = 0; y < g->h; y++)
+        for (int x = 0; x < g->w; x++)
+            if (changed(g, argb, (size_t)y * g->w + x)) {
+                if (x < *x0) *x0 = x;
+                if (x >= *x1) *x1 = x + 1;
+                if (y < *y0) *y0 = y;
+                if (y >= *y1) *y1 = y + 1;
+            }
+    if (*x1 == 0) *x0 = *y0 = 0, *x1 = *y1 = 1;
 }
 
 /* ---- the file ---- */
@@ -223,7 +247,8 @@ viz_gif *viz_gif_open(const char *path, int w, int h, int delay_cs, int loop, ch
     while (hn < 2 * np) hn *= 2;
     if (!g || !(g->path = strdup(path)) || !(g->keys = malloc(hn * sizeof *g->keys)) ||
         !(g->vals = malloc(hn * sizeof *g->vals)) || !(g->cols = malloc(np * sizeof *g->cols)) ||
-        !(g->cnts = malloc(np * sizeof *g->cnts)) || !(g->idx = malloc(np))) {
+        !(g->cnts = malloc(np * sizeof *g->cnts)) || !(g->idx = malloc(np)) ||
+        !(g->prev = malloc(np * sizeof *g->prev))) {
         snprintf(err, errlen, "gif %s: out of memory for %d x %d", path, w, h);
         goto fail;
     }
@@ -244,7 +269,9 @@ viz_gif *viz_gif_open(const char *path, int w, int h, int delay_cs, int loop, ch
     return g;
 fail:
     if (g && g->f) EGifCloseFile(g->f, &e);
-    if (g) free(g->path), free(g->keys), free(g->vals), free(g->cols), free(g->cnts), free(g->idx);
+    if (g)
+        free(g->path), free(g->keys), free(g->vals), free(g->cols), free(g->cnts), free(g->idx),
+            free(g->prev);
     free(g);
     return NULL;
 }
@@ -268,16 +295,20 @@ int viz_gif_add(viz_gif *g, const uint32_t *argb, int w, int h) {
         snprintf(g->err, sizeof g->err, "gif %s: out of memory", g->path);
         return VIZ_ENOMEM;
     }
+    int x0, y0, x1, y1;
+    changed_rect(g, argb, &x0, &y0, &x1, &y1);
     GraphicsControlBlock gcb = {.DisposalMode = DISPOSE_DO_NOT,
                                 .DelayTime = g->delay_cs,
-                                .TransparentColor = NO_TRANSPARENT_COLOR};
+                                .TransparentColor = g->frames ? KEEP : NO_TRANSPARENT_COLOR};
     GifByteType ext[4];
     size_t len = EGifGCBToExtension(&gcb, ext);
     int ok = EGifPutExtension(g->f, GRAPHICS_EXT_FUNC_CODE, (int)len, ext) != GIF_ERROR &&
-             EGifPutImageDesc(g->f, 0, 0, w, h, false, map) != GIF_ERROR &&
-             EGifPutLine(g->f, g->idx, w * h) != GIF_ERROR;
+             EGifPutImageDesc(g->f, x0, y0, x1 - x0, y1 - y0, false, map) != GIF_ERROR;
+    for (int y = y0; ok && y < y1; y++)
+        ok = EGifPutLine(g->f, g->idx + (size_t)y * w + x0, x1 - x0) != GIF_ERROR;
     GifFreeMapObject(map);
     if (!ok) return gif_fail(g, VIZ_EIO, g->f->Error, "frame");
+    memcpy(g->prev, argb, (size_t)w * h * sizeof *argb);
     g->frames++;
     return VIZ_OK;
 }
@@ -297,7 +328,8 @@ int viz_gif_close(viz_gif *g, char *err, size_t errlen) {
         snprintf(err, errlen, "cannot finish %s: %s", g->path, GifErrorString(e));
         rc = VIZ_EIO;
     }
-    free(g->path), free(g->keys), free(g->vals), free(g->cols), free(g->cnts), free(g->idx);
+    free(g->path), free(g->keys), free(g->vals), free(g->cols), free(g->cnts), free(g->idx),
+        free(g->prev);
     free(g);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* test_gif.c: animated GIFs read back through giflib's own reader: frame count, size,
- * delay and loop extension as asked, flat colours exact, a frame of many colours close
+ * delay and loop extension as asked, flat colours exact (a frame that changes a little
+ * writes only that rectangle), a frame of many colours close
  * and its flat areas exact; a bad path and a frame of another size are refused. */
 #include <string.h>
 #include <unistd.h>
@@ -8,7 +9,7 @@
 
 #include "vizt.h"
 
-enum { W = 40, H = 30, FRAMES = 3, DELAY = 7 };
+enum { W = 40, H = 30, FRAMES = 4, DELAY = 7 };
 
 static void tmp_gif(char *path) {
     int fd = mkstemps(path, 4);
@@ -16,27 +17,42 @@ static void tmp_gif(char *path) {
     close(fd);
 }
 
-/* Frame k: a left half, a right half and a stripe, each a flat colour. */
+/* Frame k: a left half, a right half and a stripe, each a flat colour; the last frame
+ * is the one before with a 3 x 2 block changed. */
 static void flat_frame(uint32_t *px, int k) {
-    static const uint32_t cols[FRAMES][3] = {{0xff0000, 0x00ff00, 0x123456},
-                                             {0xffffff, 0x000000, 0xfe0102},
-                                             {0x0072b2, 0xe69f00, 0x440154}};
+    if (k == FRAMES - 1) {
+        flat_frame(px, k - 1);
+        for (int y = 20; y < 22; y++)
+            for (int x = 5; x < 8; x++) px[y * W + x] = 0xff00ffffu;
+        return;
+    }
+    static const uint32_t cols[FRAMES - 1][3] = {{0xff0000, 0x00ff00, 0x123456},
+                                                 {0xffffff, 0x000000, 0xfe0102},
+                                                 {0x0072b2, 0xe69f00, 0x440154}};
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++)
             px[y * W + x] = 0xff000000u | (y == 10 ? cols[k][2] : cols[k][x < W / 2 ? 0 : 1]);
 }
 
-/* The ARGB pixels of image i of a slurped GIF (each image covers the screen here). */
+/* Draws image i of a slurped GIF over px (the previous frame), as a viewer does: its
+ * rectangle only, skipping its transparent index. */
 static void read_image(GifFileType *f, int i, uint32_t *px) {
     SavedImage *im = &f->SavedImages[i];
-    assert_int_equal(im->ImageDesc.Width, f->SWidth);
-    assert_int_equal(im->ImageDesc.Height, f->SHeight);
-    ColorMapObject *map = im->ImageDesc.ColorMap ? im->ImageDesc.ColorMap : f->SColorMap;
+    GifImageDesc *d = &im->ImageDesc;
+    assert_true(d->Left >= 0 && d->Top >= 0 && d->Left + d->Width <= f->SWidth &&
+                d->Top + d->Height <= f->SHeight);
+    ColorMapObject *map = d->ColorMap ? d->ColorMap : f->SColorMap;
     assert_non_null(map);
-    for (int j = 0; j < f->SWidth * f->SHeight; j++) {
-        GifColorType c = map->Colors[im->RasterBits[j]];
-        px[j] = 0xff000000u | (uint32_t)c.Red << 16 | (uint32_t)c.Green << 8 | c.Blue;
-    }
+    GraphicsControlBlock gcb;
+    assert_int_equal(DGifSavedExtensionToGCB(f, i, &gcb), GIF_OK);
+    for (int y = 0; y < d->Height; y++)
+        for (int x = 0; x < d->Width; x++) {
+            int k = im->RasterBits[y * d->Width + x];
+            if (k == gcb.TransparentColor) continue;
+            GifColorType c = map->Colors[k];
+            px[(d->Top + y) * f->SWidth + d->Left + x] =
+                0xff000000u | (uint32_t)c.Red << 16 | (uint32_t)c.Green << 8 | c.Blue;
+        }
 }
 
 /* The NETSCAPE2.0 loop count, or -1 when there is none (it is saved before image 0). */
@@ -83,6 +99,13 @@ static void test_gif_flat_frames_read_back_exactly(void **state) {
         assert_int_equal(DGifSavedExtensionToGCB(f, k, &gcb), GIF_OK);
         assert_int_equal(gcb.DelayTime, DELAY);
         read_image(f, k, back);
+        if (k == FRAMES - 1) { /* only what changed is written */
+            GifImageDesc *d = &f->SavedImages[k].ImageDesc;
+            assert_int_equal(d->Left, 5);
+            assert_int_equal(d->Top, 20);
+            assert_int_equal(d->Width, 3);
+            assert_int_equal(d->Height, 2);
+        }
         for (int j = 0; j < W * H; j++)
             if (back[j] != px[k][j])
                 fail_msg("frame %d pixel (%d, %d): %06x, written %06x", k, j % W, j / W,
