@@ -1,9 +1,12 @@
 /* test_window.c: windows on SDL's dummy video driver (no display needed): panels are
  * laid out in a grid, the window shows what the offscreen renderer draws, only changed
- * panels are redrawn, keys and clicks come back as events, closing is reported. */
+ * panels are redrawn, keys and clicks come back as events, closing is reported;
+ * redraws are recorded to numbered PNGs or an animated GIF. */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <gif_lib.h>
 
 #include "vizt.h"
 
@@ -239,6 +242,52 @@ static void test_window_records_numbered_frames(void **state) {
         if (f) fclose(f), unlink(path);
     }
     rmdir(dir);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+/* Redraws go into the GIF (not a pass with nothing changed), w:frame adds one now, and
+ * stopping finishes a file giflib reads back at the window's size. */
+static void test_window_records_a_gif_of_redraws(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "gif", 200, 150);
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    char path[] = "/tmp/nnlab-viz-rec-XXXXXX.gif";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(viz_window_record_gif(w, path, 60), VIZ_EINVAL);
+    if (!strstr(viz_window_error(w), "fps 60")) fail_msg("message: %s", viz_window_error(w));
+    assert_int_equal(viz_window_record_gif(w, path, 10), VIZ_OK);
+    double t = 0;
+    float y = 4;
+    pump(a, &t);
+    viz_series_add(p, "a", NULL, &y, 1);
+    pump(a, &t);
+    pump(a, &t); /* nothing changed: no frame */
+    assert_int_equal(viz_window_gif_frames(w), 2);
+    assert_int_equal(viz_window_record_frame(w), VIZ_OK);
+    assert_int_equal(viz_window_gif_frames(w), 3);
+    int pw, ph;
+    viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(viz_window_record_gif(w, NULL, 0), VIZ_OK);
+    assert_int_equal(viz_window_record_frame(w), VIZ_EINVAL);
+    int e;
+    GifFileType *f = DGifOpenFileName(path, &e);
+    assert_non_null(f);
+    assert_int_equal(DGifSlurp(f), GIF_OK);
+    assert_int_equal(f->ImageCount, 3);
+    assert_int_equal(f->SWidth, pw);
+    assert_int_equal(f->SHeight, ph);
+    GraphicsControlBlock gcb;
+    assert_int_equal(DGifSavedExtensionToGCB(f, 0, &gcb), GIF_OK);
+    assert_int_equal(gcb.DelayTime, 10);
+    DGifCloseFile(f, &e);
+    unlink(path);
     viz_panel_free(p);
     viz_window_free(w);
     viz_app_free(a);
@@ -524,6 +573,7 @@ int main(void) {
         cmocka_unit_test(test_window_without_display_still_saves),
         cmocka_unit_test(test_window_hover_shows_value_but_not_in_saved_png),
         cmocka_unit_test(test_window_records_numbered_frames),
+        cmocka_unit_test(test_window_records_a_gif_of_redraws),
         cmocka_unit_test(test_window_motion_is_coalesced_and_carries_data_coordinates),
         cmocka_unit_test(test_window_click_carries_modifier_keys),
         cmocka_unit_test(test_window_motion_names_the_network_node),
