@@ -4,13 +4,13 @@
 #include "bind.h"
 
 static const luaL_Reg openers[] = {
-    {"nn.core", bind_open_tensor},
-    {"nn.race", bind_open_race},
-    {"viz.core", bind_open_plot},
-    {"nn.train", bind_open_model},
-    {"nn.optim", bind_open_optim},
-    {"nn.data", bind_open_data},
-    {"views.core", bind_open_views},
+    {"nn.core", bind_open_tensor},   /* bind_tensor.c */
+    {"nn.race", bind_open_race},     /* bind_race.c */
+    {"viz.core", bind_open_plot},    /* bind_plot.c */
+    {"nn.train", bind_open_model},   /* bind_model.c */
+    {"nn.optim", bind_open_optim},   /* bind_optim.c */
+    {"nn.data", bind_open_data},     /* bind_data.c */
+    {"views.core", bind_open_views}, /* bind_views.c */
     {NULL, NULL},
 };
 
