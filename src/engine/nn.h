@@ -364,6 +364,7 @@ float *nn_module_running(nn_module *m);
 
 /* Training mode (dropout active, batch norm on batch statistics) or evaluation. */
 void nn_module_train(nn_module *m, bool on);
+bool nn_module_training(const nn_module *m); /* whether m is in training mode */
 /* Frozen modules get no gradient and are not updated (transfer learning). */
 void nn_module_freeze(nn_module *m, bool on);
 bool nn_module_frozen(const nn_module *m);
@@ -592,6 +593,14 @@ typedef struct nn_fit_opts {
     int every_steps; /* callback every N steps (0 = never by steps) */
     double every_ms; /* callback every M ms (0 = never by time) */
     nn_sched sched;  /* applied when sched.lr0 > 0 */
+    /* NULL, or the rate of each step 0..n_lr_steps-1 (copied; the last one holds
+     * after them), used instead of sched: a schedule given as a function, sampled
+     * once when the run is made so that the loop calls no function per step. */
+    const float *lr_steps;
+    int64_t n_lr_steps;
+    /* The clock of every_ms callbacks and epoch times in milliseconds, given user;
+     * NULL = CLOCK_MONOTONIC. Tests pass a fake one. */
+    double (*clock_ms)(void *user);
     /* Called every N steps / M ms and at each epoch end (epoch_end true); a nonzero
      * return stops the run. */
     int (*callback)(nn_run *run, bool epoch_end, void *user);
@@ -609,6 +618,8 @@ typedef enum nn_run_state {
  * NaN for regression. */
 typedef struct nn_epoch_rec {
     double loss, acc, val_loss, val_acc, seconds;
+    /* as nn_metrics_reported gives them; NaN for regression (val_: without validation) */
+    double precision, recall, f1, val_precision, val_recall, val_f1;
 } nn_epoch_rec;
 
 /* A run trains m with o on train (and reports on val, which may be NULL). It takes
@@ -634,6 +645,14 @@ int nn_run_best_epoch(const nn_run *r);    /* 1-based; 0 if none */
 const nn_epoch_rec *nn_run_history(const nn_run *r, int *n);
 /* Step losses of the whole run (one per step). */
 const float *nn_run_step_losses(const nn_run *r, int64_t *n);
+/* The confusion matrix (row = true class) of the last finished epoch: of the training
+ * batches as they were trained (validation false) or of the validation set; NULL
+ * before the first epoch, for regression, or without a validation set. *classes gets
+ * its size. */
+const int64_t *nn_run_confusion(const nn_run *r, bool validation, int *classes);
+/* Precision, recall and F1 as fit reports them: of class 1 for two classes (binary),
+ * else the macro averages of nn_metrics_from_confusion. */
+nn_metrics nn_metrics_reported(const int64_t *cm, int classes);
 /* Loss and metrics of m on a whole set, in evaluation mode, in batches. cm may be
  * NULL, else classes*classes counts. */
 int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind loss, float delta,

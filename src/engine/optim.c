@@ -387,25 +387,39 @@ double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const 
     return norm;
 }
 
-/* The ranges of the leaves that are not frozen, merged when adjacent. */
+/* The ranges of the leaves that are not frozen, merged when adjacent. Up to
+ * SMALL_RANGES of them fit in the struct (no allocation in a training step); a model
+ * with more separate trainable parts (every other layer of a deep net frozen) grows
+ * a heap array for that step. */
+#define SMALL_RANGES 64
 typedef struct ranges {
-    range r[64];
-    int n;
-    bool overflow;
+    range small[SMALL_RANGES];
+    range *r; /* small, or the heap */
+    int n, cap;
+    bool oom;
     int64_t base;
+    nn_ctx *ctx;
 } ranges;
 
 static void add_leaf(nn_module *leaf, void *user) {
     ranges *rs = user;
-    if (leaf->frozen) return;
+    if (leaf->frozen || rs->oom) return;
     int64_t a = leaf->off - rs->base, b = a + leaf->np;
     if (rs->n > 0 && rs->r[rs->n - 1].b == a) {
         rs->r[rs->n - 1].b = b;
-    } else if (rs->n < 64) {
-        rs->r[rs->n++] = (range){a, b};
-    } else {
-        rs->overflow = true;
+        return;
     }
+    if (rs->n == rs->cap) {
+        range *bigger = nn_malloc(rs->ctx, (size_t)rs->cap * 2 * sizeof *bigger);
+        if (!bigger) {
+            rs->oom = true;
+            return;
+        }
+        memcpy(bigger, rs->r, (size_t)rs->n * sizeof *bigger);
+        if (rs->r != rs->small) nn_mfree(rs->r);
+        rs->r = bigger, rs->cap *= 2;
+    }
+    rs->r[rs->n++] = (range){a, b};
 }
 
 double nn_optim_step_module(nn_optim *o, nn_module *m) {
@@ -416,14 +430,17 @@ double nn_optim_step_module(nn_optim *o, nn_module *m) {
     }
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     if (!m->frozen && m->nkids == 0) return nn_optim_step(o, p, g);
-    ranges rs = {.base = m->off};
+    ranges rs = {.cap = SMALL_RANGES, .base = m->off, .ctx = o->ctx};
+    rs.r = rs.small;
     nn_module_each_leaf(m, add_leaf, &rs);
-    if (rs.overflow) { /* many interleaved frozen leaves: one range per leaf, in batches */
-        nn_errorf(o->ctx, NN_EARG, "%s: more than 64 separate trainable parts",
-                  optim_names[o->kind]);
-        return NAN;
-    }
-    return step_ranges(o, p, g, rs.r, rs.n);
+    double norm = NAN;
+    if (rs.oom)
+        nn_errorf(o->ctx, NN_ENOMEM, "%s: out of memory for %d trainable parts",
+                  optim_names[o->kind], rs.n);
+    else
+        norm = step_ranges(o, p, g, rs.r, rs.n);
+    if (rs.r != rs.small) nn_mfree(rs.r);
+    return norm;
 }
 
 void nn_optim_effective_lr(const nn_optim *o, float *out) {

@@ -30,6 +30,11 @@ struct nn_run {
     nn_epoch_rec *hist;
     float *losses; /* one per step, sized epochs*spe */
     float *best;   /* the best epoch's parameters, then its batch-norm statistics */
+    float *lrs;    /* opts.lr_steps copied, or NULL */
+    int classes;   /* of the training set; 0 for regression */
+    /* Confusion matrices classes x classes: of this epoch's training batches so far,
+     * then of the last finished epoch's training batches and validation set. */
+    int64_t *cm_epoch, *cm_train, *cm_val;
     double best_val;
     int best_epoch, since_best;
     nn_run_state state;
@@ -42,6 +47,27 @@ static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double run_clock(const nn_run *r) {
+    return r->opts.clock_ms ? r->opts.clock_ms(r->opts.user) : now_ms();
+}
+
+/* Kept here, beside the loop that saves and restores the mode, because module.c has
+ * only the setter. */
+bool nn_module_training(const nn_module *m) {
+    return m->training;
+}
+
+nn_metrics nn_metrics_reported(const int64_t *cm, int classes) {
+    if (classes != 2) return nn_metrics_from_confusion(cm, classes);
+    nn_metrics mt = nn_metrics_from_confusion(cm, classes); /* its accuracy */
+    double tp = (double)cm[3], fp = (double)cm[2], fn = (double)cm[1];
+    mt.precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+    mt.recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+    mt.f1 = mt.precision + mt.recall > 0 ? 2 * mt.precision * mt.recall / (mt.precision + mt.recall)
+                                         : 0;
+    return mt;
 }
 
 static bool needs_index(nn_loss_kind l) {
@@ -154,8 +180,22 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
         nn_malloc(ctx, (size_t)(nn_module_nparams(m) + nn_module_stats_size(m)) * sizeof(float));
     if (opts->class_weights && (r->cw = nn_malloc(ctx, (size_t)ncw * sizeof(float))))
         memcpy(r->cw, opts->class_weights, (size_t)ncw * sizeof(float));
+    bool lrs_ok = true;
+    if (opts->lr_steps && opts->n_lr_steps > 0) {
+        r->lrs = nn_malloc(ctx, (size_t)opts->n_lr_steps * sizeof(float));
+        if ((lrs_ok = r->lrs != NULL))
+            memcpy(r->lrs, opts->lr_steps, (size_t)opts->n_lr_steps * sizeof(float));
+    }
+    r->classes = tr->classes > 0 ? tr->classes : 0;
+    bool cm_ok = true;
+    if (r->classes > 0) {
+        size_t cc = (size_t)r->classes * r->classes;
+        r->cm_epoch = nn_calloc(ctx, 3 * cc, sizeof(int64_t));
+        cm_ok = r->cm_epoch != NULL;
+        if (cm_ok) r->cm_train = r->cm_epoch + cc, r->cm_val = r->cm_epoch + 2 * cc;
+    }
     if (!r->perm || !r->xb || !r->yb || !r->tb || !r->dy || !r->hist || !r->losses || !r->best ||
-        (opts->class_weights && !r->cw)) {
+        (opts->class_weights && !r->cw) || !lrs_ok || !cm_ok) {
         nn_run_free(r);
         return NULL;
     }
@@ -163,7 +203,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     for (int i = 0; i < tr->n; i++) r->perm[i] = i;
     r->best_val = INFINITY;
     r->state = NN_RUN_RUNNING;
-    r->last_cb_ms = now_ms();
+    r->last_cb_ms = run_clock(r);
     return r;
 }
 
@@ -178,6 +218,8 @@ void nn_run_free(nn_run *r) {
     nn_mfree(r->losses);
     nn_mfree(r->best);
     nn_mfree(r->cw);
+    nn_mfree(r->lrs);
+    nn_mfree(r->cm_epoch);
     nn_mfree(r);
 }
 
@@ -211,15 +253,31 @@ static bool end_epoch(nn_run *r) {
     h->loss = r->ep_loss / r->ep_seen;
     h->acc = r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
     h->val_loss = h->val_acc = NAN;
+    h->precision = h->recall = h->f1 = NAN;
+    h->val_precision = h->val_recall = h->val_f1 = NAN;
+    int c = r->classes;
+    size_t cm_bytes = (size_t)c * c * sizeof(int64_t);
+    if (c > 0) {
+        memcpy(r->cm_train, r->cm_epoch, cm_bytes);
+        memset(r->cm_epoch, 0, cm_bytes);
+        nn_metrics mt = nn_metrics_reported(r->cm_train, c);
+        h->precision = mt.precision, h->recall = mt.recall, h->f1 = mt.f1;
+    }
     if (r->va) {
+        if (c > 0) memset(r->cm_val, 0, cm_bytes);
+        int64_t *cm = c > 0 && r->va->classes == c ? r->cm_val : NULL;
         int rc = nn_evaluate(r->ctx, r->m, r->va, r->opts.loss, r->opts.huber_delta, &h->val_loss,
-                             &h->val_acc, NULL);
+                             &h->val_acc, cm);
         if (rc) {
             fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
             return false;
         }
+        if (cm) {
+            nn_metrics mt = nn_metrics_reported(cm, c);
+            h->val_precision = mt.precision, h->val_recall = mt.recall, h->val_f1 = mt.f1;
+        }
     }
-    h->seconds = (now_ms() - r->t0_epoch) / 1e3;
+    h->seconds = (run_clock(r) - r->t0_epoch) / 1e3;
     r->epoch++;
     r->pos = 0;
     r->ep_loss = r->ep_correct = 0;
@@ -252,7 +310,7 @@ static bool end_epoch(nn_run *r) {
 static bool step(nn_run *r) {
     const nn_dataset *d = r->tr;
     if (r->pos == 0) {
-        r->t0_epoch = now_ms();
+        r->t0_epoch = run_clock(r);
         if (r->opts.shuffle)
             for (int i = d->n - 1; i > 0; i--) {
                 int j = (int)nn_rand_below(r->ctx, (uint32_t)i + 1), t = r->perm[i];
@@ -268,7 +326,10 @@ static bool step(nn_run *r) {
                (size_t)d->ny * sizeof(float));
     }
     nn_optim_hp *hp = nn_optim_hparams(r->o);
-    if (r->opts.sched.lr0 > 0) hp->lr = nn_sched_lr(&r->opts.sched, r->step);
+    if (r->lrs)
+        hp->lr = r->lrs[r->step < r->opts.n_lr_steps ? r->step : r->opts.n_lr_steps - 1];
+    else if (r->opts.sched.lr0 > 0)
+        hp->lr = nn_sched_lr(&r->opts.sched, r->step);
     const float *y;
     double loss;
     nn_module_zero_grad(r->m);
@@ -295,11 +356,17 @@ static bool step(nn_run *r) {
         fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;
     }
-    nn_optim_step_module(r->o, r->m);
-    if (d->classes > 0)
+    nn_clear_error(r->ctx);
+    if (isnan(nn_optim_step_module(r->o, r->m)) && nn_error(r->ctx)[0]) {
+        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
+        return false;
+    }
+    if (d->classes > 0) {
+        float thr = threshold_of(r->opts.loss);
         for (int i = 0; i < B; i++)
-            r->ep_correct +=
-                predicted(y + (int64_t)i * k, k, threshold_of(r->opts.loss)) == (int)r->yb[i];
+            r->ep_correct += predicted(y + (int64_t)i * k, k, thr) == (int)r->yb[i];
+        nn_confusion_add(y, B, k, r->yb, r->classes, thr, r->cm_epoch);
+    }
     r->losses[r->step] = (float)loss;
     r->ep_loss += loss * B;
     r->ep_seen += B;
@@ -321,15 +388,20 @@ static bool callback_due(nn_run *r, double t) {
 #define CLOCK_EVERY_US 20.0
 #define CLOCK_STRIDE   16
 
+/* The model trains in training mode (dropout on, batch norm on batch statistics and
+ * updating its running ones) whatever mode the user left it in, and gets that mode
+ * back at the end of each slice, so predict/evaluate between slices see the user's. */
 nn_run_state nn_run_for(nn_run *r, double ms) {
-    double t0 = now_ms(), t = t0, tlast = t0;
+    double t0 = run_clock(r), t = t0, tlast = t0;
     int stride = 1, since = 0;
+    bool user_mode = r->m->training;
+    nn_module_train(r->m, true);
     while (r->state == NN_RUN_RUNNING) {
         bool more = step(r); /* the last step's callback still comes */
         bool by_steps = r->opts.callback && r->opts.every_steps > 0 &&
                         r->step - r->last_cb_step >= r->opts.every_steps;
         if (!by_steps && ++since < stride && more) continue;
-        t = now_ms();
+        t = run_clock(r);
         if (since > 0) stride = (t - tlast) * 1e3 / since < CLOCK_EVERY_US ? CLOCK_STRIDE : 1;
         tlast = t, since = 0;
         if (callback_due(r, t)) {
@@ -341,6 +413,7 @@ nn_run_state nn_run_for(nn_run *r, double ms) {
         if (!more) break;
         if (ms > 0 && t - t0 >= ms) break;
     }
+    nn_module_train(r->m, user_mode);
     return r->state;
 }
 
@@ -388,6 +461,49 @@ const float *nn_run_step_losses(const nn_run *r, int64_t *n) {
     *n = r->step;
     return r->losses;
 }
+const int64_t *nn_run_confusion(const nn_run *r, bool validation, int *classes) {
+    *classes = r->classes;
+    if (r->classes == 0 || r->epoch == 0 ||
+        (validation && (!r->va || r->va->classes != r->classes)))
+        return NULL;
+    return validation ? r->cm_val : r->cm_train;
+}
+
+/* What the LR range test changes and puts back: the weights, the batch-norm
+ * statistics, the optimizer's state, step count and settings, and the training mode. */
+typedef struct saved_model {
+    float *buf; /* parameters, then batch-norm statistics, then the optimizer's state */
+    int64_t np, steps;
+    nn_optim_hp hp;
+    bool training;
+} saved_model;
+
+static int save_model(nn_ctx *ctx, nn_module *m, nn_optim *o, saved_model *sv) {
+    int64_t np = nn_module_nparams(m), ns = nn_module_stats_size(m);
+    int nst = nn_optim_nstate(o);
+    sv->buf = nn_malloc(ctx, (size_t)(np * (1 + nst) + ns) * sizeof(float));
+    if (!sv->buf) return NN_ENOMEM;
+    sv->np = np, sv->steps = nn_optim_steps(o), sv->hp = *nn_optim_hparams(o);
+    sv->training = m->training;
+    if (np) memcpy(sv->buf, nn_module_params(m), (size_t)np * sizeof(float));
+    float *at = nn_module_stats_copy(m, sv->buf + np, true);
+    for (int i = 0; i < nst; i++, at += np)
+        memcpy(at, nn_optim_state(o, i), (size_t)np * sizeof(float));
+    return NN_OK;
+}
+
+static void restore_model(nn_module *m, nn_optim *o, saved_model *sv) {
+    int64_t np = sv->np;
+    if (np) memcpy(nn_module_params(m), sv->buf, (size_t)np * sizeof(float));
+    float *at = nn_module_stats_copy(m, sv->buf + np, false);
+    for (int i = 0; i < nn_optim_nstate(o); i++, at += np)
+        memcpy(nn_optim_state(o, i), at, (size_t)np * sizeof(float));
+    nn_optim_set_steps(o, sv->steps);
+    *nn_optim_hparams(o) = sv->hp;
+    nn_module_train(m, sv->training);
+    nn_mfree(sv->buf);
+    sv->buf = NULL;
+}
 
 int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d, nn_loss_kind loss,
                      int batch, float lr_min, float lr_max, int n, float *lr, float *loss_out) {
@@ -400,21 +516,21 @@ int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d
     bool own = o == NULL;
     if (own && !(o = nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), np)))
         return NN_ENOMEM;
-    float *saved = nn_malloc(ctx, (size_t)np * sizeof(float));
+    saved_model sv = {0};
     int spe = (d->n + batch - 1) / batch; /* enough epochs for n steps */
     nn_fit_opts fo = {.loss = loss,
                       .huber_delta = 1,
                       .epochs = (n + spe - 1) / spe + 1,
                       .batch = batch,
                       .shuffle = true};
-    nn_run *r = saved ? nn_run_new(ctx, m, o, d, NULL, &fo) : NULL;
+    nn_run *r = save_model(ctx, m, o, &sv) == NN_OK ? nn_run_new(ctx, m, o, d, NULL, &fo) : NULL;
     if (!r) {
-        nn_mfree(saved);
+        int rc = sv.buf ? (int)NN_ESHAPE : (int)NN_ENOMEM; /* nn_run_new's message stays */
+        nn_mfree(sv.buf);
         if (own) nn_optim_free(o);
-        return NN_ENOMEM;
+        return rc;
     }
-    memcpy(saved, nn_module_params(m), (size_t)np * sizeof(float));
-    float hp_lr = nn_optim_hparams(o)->lr;
+    nn_module_train(m, true);
     double best = INFINITY, g = pow((double)lr_max / lr_min, 1.0 / (n - 1));
     int i = 0;
     for (; i < n && r->state == NN_RUN_RUNNING; i++) {
@@ -432,11 +548,8 @@ int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d
         loss_out[i] = NAN;
         i++;
     }
-    memcpy(nn_module_params(m), saved, (size_t)np * sizeof(float));
-    nn_optim_hparams(o)->lr = hp_lr;
-    nn_optim_reset(o);
+    restore_model(m, o, &sv);
     nn_run_free(r);
-    nn_mfree(saved);
     if (own) nn_optim_free(o);
     return i;
 }

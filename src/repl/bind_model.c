@@ -320,6 +320,48 @@ static int t_loss(lua_State *L) {
     return 1;
 }
 
+/* Pushes the confusion matrix cm (classes x classes) as rows of counts, then
+ * {accuracy, precision, recall, f1} read from it as fit reports them. */
+static void push_confusion(lua_State *L, const int64_t *cm, int c) {
+    lua_createtable(L, c, 0);
+    for (int i = 0; i < c; i++) {
+        lua_createtable(L, c, 0);
+        for (int j = 0; j < c; j++) {
+            lua_pushinteger(L, (lua_Integer)cm[(int64_t)i * c + j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    nn_metrics mt = nn_metrics_reported(cm, c);
+    lua_createtable(L, 0, 4);
+    lua_pushnumber(L, mt.accuracy);
+    lua_setfield(L, -2, "accuracy");
+    lua_pushnumber(L, mt.precision);
+    lua_setfield(L, -2, "precision");
+    lua_pushnumber(L, mt.recall);
+    lua_setfield(L, -2, "recall");
+    lua_pushnumber(L, mt.f1);
+    lua_setfield(L, -2, "f1");
+}
+
+/* confusion(y, labels, classes, loss) -> confusion, metrics: of scores y [n, k] against
+ * class labels [n, 1]; for models written in Lua, whose outputs come from autograd. */
+static int t_confusion(lua_State *L) {
+    nn_tensor *y = bind_checktensor(L, 1), *t = bind_checktensor(L, 2);
+    int c = (int)luaL_checkinteger(L, 3);
+    nn_loss_kind k = checkloss(L, 4);
+    if (y->ndim != 2 || t->size != y->shape[0])
+        luaL_error(L, "confusion: %d labels for outputs of %d rows", (int)t->size,
+                   y->ndim > 0 ? y->shape[0] : 1);
+    if (c < 1 || c > 4096) luaL_argerror(L, 3, "classes must be in 1..4096");
+    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
+    memset(cm, 0, (size_t)c * c * sizeof(int64_t));
+    float thr = k == NN_LOSS_BCE || k == NN_LOSS_HINGE ? 0.0f : 0.5f;
+    nn_confusion_add(y->data, y->shape[0], y->shape[1], t->data, c, thr, cm);
+    push_confusion(L, cm, c);
+    return 2;
+}
+
 /* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
 static int t_evaluate(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
@@ -336,37 +378,21 @@ static int t_evaluate(lua_State *L) {
     lua_pushnumber(L, loss);
     if (!cm) return 1;
     lua_pushnumber(L, acc);
-    lua_createtable(L, c, 0);
-    for (int i = 0; i < c; i++) {
-        lua_createtable(L, c, 0);
-        for (int j = 0; j < c; j++) {
-            lua_pushinteger(L, (lua_Integer)cm[(int64_t)i * c + j]);
-            lua_rawseti(L, -2, j + 1);
-        }
-        lua_rawseti(L, -2, i + 1);
-    }
-    nn_metrics mt = nn_metrics_from_confusion(cm, c);
-    lua_createtable(L, 0, 4);
-    lua_pushnumber(L, mt.accuracy);
-    lua_setfield(L, -2, "accuracy");
-    lua_pushnumber(L, mt.precision);
-    lua_setfield(L, -2, "precision");
-    lua_pushnumber(L, mt.recall);
-    lua_setfield(L, -2, "recall");
-    lua_pushnumber(L, mt.f1);
-    lua_setfield(L, -2, "f1");
+    push_confusion(L, cm, c);
     return 4;
 }
 
-/* predict(m, x) -> y (a new tensor, evaluation mode, no graph) */
+/* predict(m, x) -> y (a new tensor, evaluation mode, no graph); the model keeps the
+ * mode it had. */
 static int t_predict(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
     nn_tensor *x = bind_checktensor(L, 2);
     if (x->ndim != 2) luaL_argerror(L, 2, "expected [batch, features]");
     const float *y;
+    bool was = nn_module_training(m);
     nn_module_train(m, false);
     int rc = nn_module_forward(m, x->data, x->shape[0], x->shape[1], &y);
-    nn_module_train(m, true);
+    nn_module_train(m, was);
     if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     int shape[2] = {x->shape[0], nn_module_out(m) ? nn_module_out(m) : x->shape[1]};
     bind_pushtensor(L, nn_from_array(bind_ctx(L), 2, shape, y));
@@ -444,9 +470,33 @@ static double optfield(lua_State *L, int t, const char *k, double def) {
     return v;
 }
 
+/* Samples the schedule function at index fi for each step of the run into a
+ * userdata left on the stack (the run copies it): the C loop calls no Lua per step. */
+static const float *sample_schedule(lua_State *L, int fi, int64_t steps) {
+    if (steps > 100000000)
+        luaL_error(L,
+                   "fit: a schedule function over %lld steps is too many to sample; use a "
+                   "table schedule",
+                   (long long)steps);
+    float *lrs = lua_newuserdatauv(L, (size_t)steps * sizeof(float), 0);
+    for (int64_t t = 0; t < steps; t++) {
+        lua_pushvalue(L, fi);
+        lua_pushinteger(L, (lua_Integer)t);
+        lua_call(L, 1, 1);
+        int isnum;
+        double v = lua_tonumberx(L, -1, &isnum);
+        if (!isnum || !(v >= 0) || isinf(v))
+            luaL_error(L, "fit: the schedule gave %s at step %lld; it must return a rate >= 0",
+                       luaL_tolstring(L, -1, NULL), (long long)t);
+        lrs[t] = (float)v;
+        lua_pop(L, 1);
+    }
+    return lrs;
+}
+
 /* run(m, opt, train, val|nil, opts) with opts {loss, epochs, batch, shuffle,
  * patience, min_delta, every, every_ms, delta, class_weights, callback, schedule =
- * {kind, lr0, lr_min, gamma, period}} */
+ * {kind, lr0 (or lr), lr_min, gamma, period} or a function of the step -> lr} */
 static int t_run(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
     nn_optim *o = bind_checkoptim(L, 2);
@@ -488,19 +538,30 @@ static int t_run(lua_State *L) {
         fo.class_weights = cw;
     }
     lua_pop(L, 1);
-    if (lua_getfield(L, 5, "schedule") == LUA_TTABLE) {
+    int st = lua_getfield(L, 5, "schedule");
+    if (st == LUA_TTABLE && !luaL_getmetafield(L, -1, "__call")) {
         int t = lua_gettop(L);
         lua_getfield(L, t, "kind");
         const char *kn = luaL_optstring(L, -1, "constant");
         int k = nn_sched_from_name(kn);
         if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn);
         lua_pop(L, 1);
+        double lr0 = optfield(L, t, "lr0", optfield(L, t, "lr", 0.01));
         fo.sched =
-            (nn_sched){(nn_sched_kind)k, (float)optfield(L, t, "lr0", 0.01),
-                       (float)optfield(L, t, "lr_min", 0), (float)optfield(L, t, "gamma", 0.5),
-                       (int)optfield(L, t, "period", 10)};
+            (nn_sched){(nn_sched_kind)k, (float)lr0, (float)optfield(L, t, "lr_min", 0),
+                       (float)optfield(L, t, "gamma", 0.5), (int)optfield(L, t, "period", 10)};
+    } else if (st == LUA_TFUNCTION || st == LUA_TTABLE) { /* a function or a callable */
+        if (st == LUA_TTABLE) lua_pop(L, 1);              /* the __call */
+        int b = fo.batch <= 0 || fo.batch > tr->n ? tr->n : fo.batch;
+        fo.n_lr_steps = (int64_t)(fo.epochs > 0 ? fo.epochs : 0) * ((tr->n + b - 1) / b);
+        if (fo.n_lr_steps > 0) fo.lr_steps = sample_schedule(L, lua_gettop(L), fo.n_lr_steps);
+    } else if (st != LUA_TNIL) {
+        luaL_error(L,
+                   "fit: schedule must be a table {kind = ..., lr0 = ...} or a function of "
+                   "the step, got %s",
+                   luaL_typename(L, -1));
     }
-    lua_pop(L, 1);
+    /* the schedule (and its sampled rates) stay on the stack until the run copies them */
     if (lua_getfield(L, 5, "callback") == LUA_TFUNCTION) {
         lua_setiuservalue(L, ri, UV_CALLBACK);
         fo.callback = run_callback;
@@ -567,18 +628,25 @@ static int r_status(lua_State *L) {
     return 1;
 }
 
-/* run:history() -> {loss = {...}, acc, val_loss, val_acc, seconds} per epoch; NaN
+/* run:history() -> {loss = {...}, acc, val_loss, val_acc, seconds, precision, recall,
+ * f1, val_precision, val_recall, val_f1} per epoch; NaN
  * entries (no validation, regression) are left out as nil-free NaNs for plots. */
 static int r_history(lua_State *L) {
     nn_run *r = checkrun(L, 1)->r;
     int n;
     const nn_epoch_rec *h = nn_run_history(r, &n);
-    static const char *const keys[5] = {"loss", "acc", "val_loss", "val_acc", "seconds"};
-    lua_createtable(L, 0, 5);
-    for (int k = 0; k < 5; k++) {
+    static const char *const keys[] = {"loss",          "acc",        "val_loss", "val_acc",
+                                       "seconds",       "precision",  "recall",   "f1",
+                                       "val_precision", "val_recall", "val_f1"};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    lua_createtable(L, 0, NKEYS);
+    for (int k = 0; k < NKEYS; k++) {
         lua_createtable(L, n, 0);
         for (int e = 0; e < n; e++) {
-            const double v[5] = {h[e].loss, h[e].acc, h[e].val_loss, h[e].val_acc, h[e].seconds};
+            const double v[NKEYS] = {h[e].loss,       h[e].acc,     h[e].val_loss,
+                                     h[e].val_acc,    h[e].seconds, h[e].precision,
+                                     h[e].recall,     h[e].f1,      h[e].val_precision,
+                                     h[e].val_recall, h[e].val_f1};
             lua_pushnumber(L, v[k]);
             lua_rawseti(L, -2, e + 1);
         }
@@ -623,6 +691,17 @@ static int t_lr_range(lua_State *L) {
     return 2;
 }
 
+/* run:confusion([validation]) -> confusion, metrics of the last finished epoch (the
+ * validation set's when validation is true), or nil */
+static int r_confusion(lua_State *L) {
+    nn_run *r = checkrun(L, 1)->r;
+    int c;
+    const int64_t *cm = nn_run_confusion(r, lua_toboolean(L, 2), &c);
+    if (!cm) return 0;
+    push_confusion(L, cm, c);
+    return 2;
+}
+
 static int t_isatty(lua_State *L) {
     lua_pushboolean(L, isatty(STDOUT_FILENO));
     return 1;
@@ -661,6 +740,7 @@ static const luaL_Reg module_fns[] = {
     {"loss", t_loss},
     {"assign", t_assign},
     {"evaluate", t_evaluate},
+    {"confusion", t_confusion},
     {"predict", t_predict},
     {"save", t_save},
     {"load", t_load},
@@ -683,8 +763,9 @@ static const luaL_Reg module_methods[] = {
 };
 
 static const luaL_Reg run_methods[] = {
-    {"run_for", r_run_for}, {"stop", r_stop},    {"status", r_status}, {"history", r_history},
-    {"losses", r_losses},   {"free", r_release}, {NULL, NULL},
+    {"run_for", r_run_for}, {"stop", r_stop},     {"status", r_status},
+    {"history", r_history}, {"losses", r_losses}, {"confusion", r_confusion},
+    {"free", r_release},    {NULL, NULL},
 };
 
 /* A metatable named mt with __index = a table of methods, __gc and __close; leaves
