@@ -104,6 +104,8 @@ function LuaSeq:parameters()
   return ps
 end
 function LuaSeq:train(on)
+  on = on == nil or not not on -- train() trains; train(false) evaluates
+  self.training = on
   for _, m in ipairs(self.modules) do if m.train then m:train(on) end end
   return self
 end
@@ -171,59 +173,215 @@ local function check_data(d, what)
   return d
 end
 
+local function forward(m, x)
+  if m.forward then return m:forward(x) end
+  return m(x)
+end
+
+-- Training or evaluation mode of a built-in module or one written in Lua (a Lua
+-- module without a `training` field counts as training, the default).
+local function is_training(m)
+  if is_builtin(m) then return m:training() end
+  return type(m) ~= "table" or m.training ~= false
+end
+
+local function set_mode(m, on)
+  if is_builtin(m) or (type(m) == "table" and m.train) then m:train(on) end
+end
+
+-- f() with m in evaluation mode and no graph; m gets back the mode it had.
+local function in_eval(m, f)
+  local was = is_training(m)
+  set_mode(m, false)
+  local r = table.pack(pcall(core.no_grad, f))
+  set_mode(m, was)
+  if not r[1] then error(r[2], 0) end
+  return table.unpack(r, 2, r.n)
+end
+
+-- evaluate of a model with a module written in Lua: one forward of the whole set.
+local function evaluate_lua(m, d, l)
+  local classes = d:info().classes
+  return in_eval(m, function()
+    local x, y = d:x(), d:y()
+    local out = forward(m, x)
+    local r = {loss = T.loss(l, out, y):item()}
+    if classes > 0 then
+      local cm, mt = T.confusion(out, y, classes, l)
+      r.accuracy, r.confusion = mt.accuracy, cm
+      r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1
+    end
+    return r
+  end)
+end
+
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
-function module_methods.evaluate(m, d, l)
+--- (precision, recall and F1 of class 1 for two classes, macro averages for more)
+local function evaluate(m, d, l)
   check_data(d, "evaluate")
   local info = d:info()
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
+  if not is_builtin(m) then
+    local ok, r = pcall(evaluate_lua, m, d, l)
+    if not ok then error("evaluate: " .. tostring(r):gsub("^[^:\n]+:%d+: ", ""), 2) end
+    return r
+  end
   local lv, acc, cm, mt = ccall(T.evaluate, m, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
   if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
   return r
 end
+module_methods.evaluate = evaluate
+LuaSeq.evaluate = evaluate
 
---- m:predict(x) -> outputs in evaluation mode, no graph
-function module_methods.predict(m, x) return T.predict(m, x) end
+--- m:predict(x) -> outputs in evaluation mode, no graph; the model keeps its mode
+function module_methods.predict(m, x) return ccall(T.predict, m, x) end
+function LuaSeq.predict(m, x)
+  if getmetatable(x) ~= debug.getregistry()["nnlab.tensor"] then
+    error("predict: expected a tensor [batch, features], got " .. type(x), 2)
+  end
+  return in_eval(m, function() return forward(m, x) end)
+end
 
 local function fmt_params(n)
   local s = tostring(math.floor(n))
   return s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
 end
 
---- m:summary([inputs]): each layer's output shape and parameter count (as Keras)
-function module_methods.summary(m, inputs)
+-- The name of a module written in Lua: its metatable's __name, or "lua module".
+local function lua_name(mod)
+  local mt = getmetatable(mod)
+  return type(mt) == "table" and type(mt.__name) == "string" and mt.__name or "lua module"
+end
+
+local function param_count(mod)
+  local n = 0
+  if type(mod) == "table" and mod.parameters then
+    for _, p in ipairs(mod:parameters()) do n = n + p:numel() end
+  end
+  return n
+end
+
+-- The rows of a summary: {name, shape, params | nil for a container}, and the totals.
+-- Built-in layers report their widths; a module written in Lua is run on a dummy
+-- batch of zeros [2, inputs] (in evaluation mode, no graph) to see its output shape.
+local function summary_rows(m, inputs)
   local rows, total, frozen = {}, 0, 0
+  local function shape_of(w) return w and w > 0 and ("(None, " .. w .. ")") or "(None, ?)" end
   local function walk(mod, width, depth)
     local info = mod:info()
     local out = info.outputs > 0 and info.outputs or width
     if info.kind == "sequential" or info.kind == "residual" then
       if depth > 0 then
-        rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, out, info.nparams, true}
+        rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, shape_of(out)}
       end
       for _, c in ipairs(mod:children()) do width = walk(c, width, depth + 1) end
       return out
     end
-    rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, out, info.nparams}
+    rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, shape_of(out), info.nparams}
     total = total + info.nparams
     if info.frozen then frozen = frozen + info.nparams end
     return out
   end
-  local info = m:info()
-  walk(m, inputs or info.inputs, info.kind == "sequential" and 0 or 1)
-  local lines = {string.format("%-28s %-16s %10s", "Layer (type)", "Output Shape", "Param #"),
-                 string.rep("=", 56)}
-  for _, r in ipairs(rows) do
-    local shape = r[2] and r[2] > 0 and ("(None, " .. r[2] .. ")") or "(None, ?)"
-    lines[#lines + 1] = string.format("%-28s %-16s %10s", r[1], shape,
-      r[4] and "" or fmt_params(r[3]))
+  if is_builtin(m) then
+    local info = m:info()
+    walk(m, inputs or info.inputs, info.kind == "sequential" and 0 or 1)
+    return rows, total, frozen
   end
-  lines[#lines + 1] = string.rep("=", 56)
-  lines[#lines + 1] = "Total params: " .. fmt_params(total)
-  lines[#lines + 1] = "Trainable params: " .. fmt_params(total - frozen)
-  lines[#lines + 1] = "Non-trainable params: " .. fmt_params(frozen)
-  local text = table.concat(lines, "\n")
+  local mods = m.modules or {m}
+  local width = inputs
+  if not width and is_builtin(mods[1]) then width = mods[1]:info().inputs end
+  if not width or width < 1 then
+    error("summary: the first module is written in Lua, so the input width is unknown; "
+      .. "give it: m:summary(features)", 0)
+  end
+  in_eval(m, function()
+    local x = core.zeros{2, width}
+    for i, mod in ipairs(mods) do
+      local ok, y = pcall(forward, mod, x)
+      if not ok then
+        error(("summary: module %d (%s) failed on a dummy batch [2, %d]: %s"):format(i,
+          is_builtin(mod) and mod:info().name or lua_name(mod), x.shape[2] or 0,
+          tostring(y):gsub("^[^:\n]+:%d+: ", "")), 0)
+      end
+      local shape = y.shape
+      local dims = {"None"}
+      for k = 2, #shape do dims[#dims + 1] = tostring(shape[k]) end
+      local text = "(" .. table.concat(dims, ", ") .. ")"
+      if is_builtin(mod) then
+        local info = mod:info()
+        if info.kind == "sequential" or info.kind == "residual" then
+          walk(mod, x.shape[2], 1)
+        else
+          rows[#rows + 1] = {info.name, text, info.nparams}
+          total = total + info.nparams
+          if info.frozen then frozen = frozen + info.nparams end
+        end
+      else
+        local np = param_count(mod)
+        rows[#rows + 1] = {lua_name(mod), text, np}
+        total = total + np
+      end
+      x = y
+    end
+  end)
+  return rows, total, frozen
+end
+
+-- The summary table: Keras' layout, or compact (the printed form of a model).
+local function summary_text(m, inputs, compact)
+  local rows, total, frozen = summary_rows(m, inputs)
+  local w1, w2, w3 = 28, 16, 10
+  if compact then w1, w2, w3 = 20, 14, 8 end
+  local rowfmt = "%-" .. w1 .. "s %-" .. w2 .. "s %" .. w3 .. "s"
+  local lines = {string.format(rowfmt, "Layer (type)", "Output Shape", "Param #")}
+  local rule = string.rep(compact and "-" or "=", w1 + w2 + w3 + 2)
+  lines[#lines + 1] = rule
+  for _, r in ipairs(rows) do
+    lines[#lines + 1] = string.format(rowfmt, r[1], r[2], r[3] and fmt_params(r[3]) or "")
+  end
+  lines[#lines + 1] = rule
+  if compact then
+    lines[#lines + 1] = ("Total params: %s (trainable %s)"):format(fmt_params(total),
+      fmt_params(total - frozen))
+  else
+    lines[#lines + 1] = "Total params: " .. fmt_params(total)
+    lines[#lines + 1] = "Trainable params: " .. fmt_params(total - frozen)
+    lines[#lines + 1] = "Non-trainable params: " .. fmt_params(frozen)
+  end
+  return table.concat(lines, "\n")
+end
+
+--- m:summary([inputs | {inputs=, print=}]): prints each layer's output shape and
+--- parameter count (as Keras) and returns nothing, so the prompt shows it once;
+--- with print = false it prints nothing and returns the text instead.
+local function summary(m, opts)
+  local inputs, quiet = opts, false
+  if type(opts) == "table" then inputs, quiet = opts.inputs or opts[1], opts.print == false end
+  local ok, text = pcall(summary_text, m, inputs, false)
+  if not ok then error((tostring(text):gsub("^[^:\n]+:%d+: ", "")), 2) end
+  if quiet then return text end
   print(text)
-  return text
+end
+module_methods.summary = summary
+LuaSeq.summary = summary
+
+-- A container prints as its compact summary table; a single layer (and a freed or
+-- a Lua model whose table cannot be made) as one line.
+local module_mt = debug.getregistry()["nnlab.module"]
+local c_tostring = module_mt.__tostring
+module_mt.__tostring = function(m)
+  local ok, info = pcall(m.info, m)
+  if not ok or (info.kind ~= "sequential" and info.kind ~= "residual") then return c_tostring(m) end
+  local okt, text = pcall(summary_text, m, nil, true)
+  return okt and (info.name .. " (" .. info.inputs .. " -> " .. info.outputs .. ")\n" .. text)
+    or c_tostring(m)
+end
+function LuaSeq.__tostring(m)
+  local ok, text = pcall(summary_text, m, nil, true)
+  if ok then return "sequential (with modules written in Lua)\n" .. text end
+  return ("sequential (%d modules, some written in Lua; %s parameters)"):format(#m.modules,
+    fmt_params(param_count(m)))
 end
 
 ------------------------------------------------------------------------ fit
@@ -233,6 +391,10 @@ Run.__name = "run"
 
 function Run.__index(self, k)
   if k == "history" then return self._r:history() end
+  if k == "error" then -- the message of a failed run (a NaN loss...), else nil
+    local s = self._r:status()
+    return s.state == "failed" and s.message or nil
+  end
   -- run.step is the method run:step(); the step count is run:status().step
   if k == "state" or k == "epoch" or k == "message" or k == "best_epoch" then
     return self._r:status()[k]
@@ -252,6 +414,16 @@ function Run:stop() self._r:stop(); if self.job then self.job:stop() end; return
 function Run:losses(from) return self._r:losses(from) end
 --- run:status() -> {state, epoch, step, last_loss, epoch_loss, ...}
 function Run:status() return self._r:status() end
+--- run:confusion(["train" | "validation"]) -> confusion, metrics of the last
+--- finished epoch (rows are true classes); the validation set's by default when
+--- there is one; nil before the first epoch or for regression
+function Run:confusion(which)
+  if which ~= nil and which ~= "train" and which ~= "validation" then
+    error("run:confusion: expected \"train\" or \"validation\", got " .. tostring(which), 2)
+  end
+  if which == nil then which = self.has_validation and "validation" or "train" end
+  return self._r:confusion(which == "validation")
+end
 --- run:wait(): runs it in the foreground until it ends
 function Run:wait()
   if self.job then return repl.wait(self.job) end
@@ -294,8 +466,10 @@ function Run:progress_line(done)
     local h = self._r:history()
     add("loss %.4f", h.loss[done])
     add("acc %.4f", h.acc[done])
+    for _, name in ipairs(self.metrics) do add(name .. " %.4f", h[name][done]) end
     add("val_loss %.4f", h.val_loss[done])
     add("val_acc %.4f", h.val_acc[done])
+    for _, name in ipairs(self.metrics) do add("val_" .. name .. " %.4f", h["val_" .. name][done]) end
     local sec = h.seconds[done]
     parts[#parts + 1] = sec < 1 and string.format("%.0fms", sec * 1000) or string.format("%.1fs", sec)
   else
@@ -308,12 +482,22 @@ function Run:progress_line(done)
   return table.concat(parts, " - ")
 end
 
--- Prints the progress: on a terminal the current line is redrawn in place; a
--- finished epoch gets its own line (about 20 of them in all, and the last).
+-- Plain (non-terminal) output shows every epoch up to PLAIN_EPOCHS, and for longer
+-- runs every k-th epoch and the last, so a log stays about that long.
+local PLAIN_EPOCHS = 50
+
+-- Prints the progress as Keras does: on a terminal the epoch in progress is one
+-- line redrawn in place and each finished epoch keeps its line; in plain output
+-- each finished epoch (or each k-th, said once) gets a line.
 function Run:_show(final)
   if not self.verbose then return end
   local s = self._r:status()
-  local every = math.max(1, math.ceil(self.epochs / 20))
+  local every = self.tty and 1 or math.ceil(self.epochs / PLAIN_EPOCHS)
+  if every > 1 and not self.said_every then
+    self.said_every = true
+    io.write(("(%d epochs: showing every %d%s and the last)\n"):format(self.epochs, every,
+      every == 2 and "nd" or every == 3 and "rd" or "th"))
+  end
   while self.shown < s.epoch do
     self.shown = self.shown + 1
     if self.shown % every == 0 or self.shown == self.epochs or (final and self.shown == s.epoch) then
@@ -327,12 +511,14 @@ function Run:_show(final)
   io.flush()
 end
 
+-- The end of a foreground run: the last lines, and why it stopped. A failed run
+-- (a NaN loss) is not an error: its message is printed once, verbose or not, and
+-- the run comes back with its history, state "failed" and run.error.
 function Run:_finish()
   self:_show(true)
   local s = self._r:status()
   if self.verbose and self.tty then io.write("\r\27[K") end
-  if self.verbose and s.message ~= "" then print(s.message) end
-  if s.state == "failed" then error(s.message, 0) end
+  if s.message ~= "" and (self.verbose or s.state == "failed") then print(s.message) end
   return self
 end
 
@@ -359,11 +545,6 @@ end
 local LuaRun = {}
 LuaRun.__index = LuaRun
 
-local function forward(m, x)
-  if m.forward then return m:forward(x) end
-  return m(x)
-end
-
 local function lua_run_new(m, opt, d, val, o)
   local x, y = d:x(), d:y()
   local n = #x
@@ -377,7 +558,9 @@ local function lua_run_new(m, opt, d, val, o)
     state = "running", msg = "", epoch = 0, pos = 0, step_n = 0, perm = {},
     ep_loss = 0, ep_correct = 0, ep_seen = 0, losses_ = {}, best_epoch = 0,
     best_val = math.huge, since_best = 0, last_cb_step = 0, last_cb_ms = now() * 1000,
-    hist = {loss = {}, acc = {}, val_loss = {}, val_acc = {}, seconds = {}}}, LuaRun)
+    hist = {loss = {}, acc = {}, val_loss = {}, val_acc = {}, seconds = {}, precision = {},
+      recall = {}, f1 = {}, val_precision = {}, val_recall = {}, val_f1 = {}}}, LuaRun)
+  r.cm_epoch = r:_zero_cm()
   for i = 1, n do r.perm[i] = i end
   return r
 end
@@ -386,32 +569,37 @@ function LuaRun:_fail(state, fmt, ...)
   self.state, self.msg = state, fmt:format(...)
 end
 
--- Rows of out (a [B, k] tensor) whose predicted class is the label in labels.
-function LuaRun:_correct(out, labels)
-  local c, rows, ls = 0, out:totable(), labels:totable()
-  for i, row in ipairs(rows) do
-    local p = 0
-    if #row == 1 then p = row[1] > self.thr and 1 or 0
-    else for j = 2, #row do if row[j] > row[p + 1] then p = j - 1 end end end
-    local l = ls[i]
-    if type(l) == "table" then l = l[1] end
-    if p == l then c = c + 1 end
+function LuaRun:_zero_cm()
+  if self.classes <= 0 then return nil end
+  local cm = {}
+  for i = 1, self.classes do
+    cm[i] = {}
+    for j = 1, self.classes do cm[i][j] = 0 end
   end
-  return c
+  return cm
 end
 
--- The loss (and correct count) of the whole set x, y in evaluation mode.
+-- Adds the confusion matrix of outputs out against labels into cm; returns the
+-- number of rows predicted right.
+function LuaRun:_confusion_add(cm, out, labels)
+  local c = T.confusion(out, labels, self.classes, self.o.loss)
+  local right = 0
+  for i, row in ipairs(c) do
+    for j, v in ipairs(row) do cm[i][j] = cm[i][j] + v end
+    right = right + row[i]
+  end
+  return right
+end
+
+-- The loss (and accuracy, confusion matrix) of the whole set x, y in evaluation mode.
 function LuaRun:_evaluate(x, y)
-  local m = self.m
-  if m.eval then m:eval() end
-  local ok, lv, c = pcall(core.no_grad, function()
-    local out = forward(m, x)
-    return T.loss(self.o.loss, out, y, self.o.delta):item(),
-      self.classes > 0 and self:_correct(out, y) or nil
+  return in_eval(self.m, function()
+    local out = forward(self.m, x)
+    local lv = T.loss(self.o.loss, out, y, self.o.delta):item()
+    if self.classes <= 0 then return lv, 0 / 0 end
+    local cm = self:_zero_cm()
+    return lv, self:_confusion_add(cm, out, y) / #x, cm
   end)
-  if m.train then m:train(true) end
-  if not ok then error(lv, 0) end
-  return lv, c and c / #x or 0 / 0
 end
 
 function LuaRun:_save_best()
@@ -430,10 +618,22 @@ function LuaRun:_end_epoch()
   h.loss[e] = self.ep_loss / self.ep_seen
   h.acc[e] = self.classes > 0 and self.ep_correct / self.ep_seen or 0 / 0
   h.val_loss[e], h.val_acc[e] = 0 / 0, 0 / 0
+  local names = {"precision", "recall", "f1"}
+  for _, k in ipairs(names) do h[k][e], h["val_" .. k][e] = 0 / 0, 0 / 0 end
+  if self.classes > 0 then
+    self.cm_train, self.cm_epoch = self.cm_epoch, self:_zero_cm()
+    local mt = T.metrics(self.cm_train)
+    for _, k in ipairs(names) do h[k][e] = mt[k] end
+  end
   if self.vx then
-    local ok, lv, acc = pcall(self._evaluate, self, self.vx, self.vy)
+    local ok, lv, acc, cm = pcall(self._evaluate, self, self.vx, self.vy)
     if not ok then self:_fail("failed", "validation: %s", tostring(lv)); return false end
     h.val_loss[e], h.val_acc[e] = lv, acc
+    if cm then
+      self.cm_val = cm
+      local mt = T.metrics(cm)
+      for _, k in ipairs(names) do h["val_" .. k][e] = mt[k] end
+    end
   end
   h.seconds[e] = now() - self.t0_epoch
   self.epoch, self.pos = e, 0
@@ -487,7 +687,9 @@ function LuaRun:_step()
     if v ~= v or v == math.huge or v == -math.huge then return v end
     l:backward()
     opt:step()
-    if self.classes > 0 then self.ep_correct = self.ep_correct + self:_correct(out, yb) end
+    if self.classes > 0 then
+      self.ep_correct = self.ep_correct + self:_confusion_add(self.cm_epoch, out, yb)
+    end
     return v
   end)
   if not ok and tostring(err):find("interrupted!$") then error(err, 0) end -- Ctrl-C
@@ -514,6 +716,15 @@ end
 -- calling the callback every `every` steps or `every_ms` milliseconds; its errors
 -- are raised, as the C run's are.
 function LuaRun:run_for(ms)
+  local user_mode = is_training(self.m) -- trains in training mode, as the C run does
+  set_mode(self.m, true)
+  local ok, state = pcall(self._run_for, self, ms)
+  set_mode(self.m, user_mode)
+  if not ok then error(state, 0) end
+  return state
+end
+
+function LuaRun:_run_for(ms)
   ms = ms or 0
   local o, t0 = self.o, now() * 1000
   while self.state == "running" do
@@ -553,9 +764,55 @@ function LuaRun:history()
   return h
 end
 
+function LuaRun:confusion(validation)
+  local cm = validation and self.cm_val or not validation and self.epoch > 0 and self.cm_train
+  if not cm then return nil end
+  local copy = {}
+  for i, row in ipairs(cm) do copy[i] = table.move(row, 1, #row, 1, {}) end
+  return copy, T.metrics(cm)
+end
+
 function LuaRun:losses(from)
   from = math.max(1, from or 1)
   return table.move(self.losses_, from, #self.losses_, 1, {})
+end
+
+-- fit's schedule: nil, a function of the step (0-based) -> lr, a callable object of
+-- the user's, or a table {kind =, lr0 = (or lr =), ...} made into optim.schedule's.
+local function fit_schedule(s)
+  if s == nil or type(s) == "function" then return s end
+  if type(s) ~= "table" then
+    error("fit: schedule must be a table {kind = 'step', lr0 = ...} (see optim.schedule) or a "
+      .. "function of the step -> lr, got " .. type(s), 3)
+  end
+  local mt = getmetatable(s)
+  if mt and mt.__call and s.kind == nil then return s end
+  local ok, sched = pcall(require("optim").schedule, s)
+  if not ok then error("fit: " .. tostring(sched):gsub("^[^:\n]+:%d+: ", ""), 3) end
+  return sched
+end
+
+-- fit's metrics = {...}: the names beyond loss and accuracy (always there) to show.
+local function fit_metrics(list, classes)
+  if list == nil then return {} end
+  if type(list) ~= "table" then
+    error("fit: metrics must be a list such as {\"precision\", \"recall\", \"f1\"}, got "
+      .. type(list), 3)
+  end
+  local out = {}
+  for _, name in ipairs(list) do
+    if name == "precision" or name == "recall" or name == "f1" then
+      out[#out + 1] = name
+    elseif name ~= "accuracy" and name ~= "acc" then
+      error(("fit: unknown metric %s; choose from accuracy, precision, recall, f1")
+        :format(tostring(name)), 3)
+    end
+  end
+  if #out > 0 and classes <= 0 then
+    error("fit: metrics " .. table.concat(out, ", ") .. " need a classification set; this one "
+      .. "is regression (classes = 0)", 3)
+  end
+  return out
 end
 
 -- fit's options for a Lua module's run; refuses those it cannot honour.
@@ -563,10 +820,7 @@ local function lua_run_opts(args, lname, epochs, callback)
   if args.class_weights then
     error("fit: class_weights work with built-in modules only (this model is written in Lua)", 3)
   end
-  local sched = args.schedule
-  if sched ~= nil and not (getmetatable(sched) and getmetatable(sched).__call) then
-    sched = require("optim").schedule(sched)
-  end
+  local sched = fit_schedule(args.schedule)
   local every, every_ms = args.every or 0, args.every_ms or 0
   if callback and every <= 0 and every_ms <= 0 then every = 1 end
   return {loss = lname, epochs = epochs, batch = args.batch or 32, shuffle = args.shuffle ~= false,
@@ -575,8 +829,9 @@ local function lua_run_opts(args, lname, epochs, callback)
 end
 
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
---- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, wait=,
---- verbose=} -> run
+--- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, metrics=,
+--- wait=, verbose=} -> run. A run that fails (a NaN loss) prints why once and still
+--- comes back, with run.state "failed", run.error and its history.
 local function fit(m, args)
   if type(args) ~= "table" then error("fit: expected a table {train, loss=..., ...}", 2) end
   local d = check_data(args[1] or args.train or args.data, "fit")
@@ -592,7 +847,8 @@ local function fit(m, args)
     check_data(val, "fit: validation")
   end
   local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
-    verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt}, Run)
+    verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt,
+    metrics = fit_metrics(args.metrics, info.classes), has_validation = val ~= nil}, Run)
   local on_step, callback = args.on_step, nil
   if on_step then
     callback = function(epoch_end)
@@ -602,11 +858,16 @@ local function fit(m, args)
   end
   local r
   if is_builtin(m) then
+    local sched = fit_schedule(args.schedule)
+    if type(sched) == "table" and sched.kind then -- the engine's formula, no Lua per step
+      sched = {kind = sched.kind, lr0 = sched.lr0, lr_min = sched.lr_min, gamma = sched.gamma,
+        period = sched.period}
+    end
     r = ccall(T.run, m, opt, d, val, {
       loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
       patience = args.patience, min_delta = args.min_delta, every = args.every,
       every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
-      schedule = args.schedule, callback = callback})
+      schedule = sched, callback = callback})
   else
     r = lua_run_new(m, opt, d, val, lua_run_opts(args, lname, self.epochs, callback))
   end
@@ -621,7 +882,8 @@ local function fit(m, args)
     end
     local s = r:status()
     self.job.name = ("fit: %s after epoch %d, loss %.4g"):format(s.state, s.epoch, s.last_loss)
-    if s.state == "failed" then error(s.message, 0) end
+    -- a failed run is reported once, without a traceback; the job itself ends well
+    if s.state == "failed" then (ok_core and rcore.report or print)("fit: " .. s.message) end
   end, "fit")
   return self
 end
@@ -630,22 +892,169 @@ LuaSeq.fit = fit
 
 ------------------------------------------------------------------------ files and tools
 
---- nn.save(m, path [, optimizer])
-function nn.save(m, path, opt) ccall(T.save, m, path, opt) return true end
+--- nn.save(m, path [, optimizer]): a model of built-in layers, as a model file
+function nn.save(m, path, opt)
+  if type(m) == "table" and not is_builtin(m) then
+    error("nn.save: this model has a module written in Lua, which a model file cannot "
+      .. "describe (it holds built-in layers only); save its weights with "
+      .. "nn.save_params(m, path) and load them into a model built the same way with "
+      .. "nn.load_params(m, path)", 2)
+  end
+  ccall(T.save, m, path, opt)
+  return true
+end
 
 --- nn.load(path) -> model, optimizer|nil; nil and the reason when the file is refused
 function nn.load(path) return T.load(path) end
 
+-- The numbers of a tensor as a flat list, row after row.
+local function flat(t)
+  local out, v = {}, t:totable()
+  local function walk(x)
+    if type(x) ~= "table" then out[#out + 1] = x; return end
+    for _, y in ipairs(x) do walk(y) end
+  end
+  walk(v)
+  return out
+end
+
+local PARAMS_MAGIC = "nnlab params 1\n"
+local PACK_CHUNK = 512 -- floats a string.pack call (Lua's stack bounds the count)
+
+--- nn.save_params(m, path): the parameter tensors of any model (also one with modules
+--- written in Lua), in order, as float32; nn.load_params puts them back
+function nn.save_params(m, path)
+  if type(m) ~= "table" and not is_builtin(m) or not m.parameters then
+    error("nn.save_params: expected a model, got " .. type(m), 2)
+  end
+  local ps = m:parameters()
+  local f, err = io.open(path, "wb")
+  if not f then error("nn.save_params: " .. tostring(err), 2) end
+  f:write(PARAMS_MAGIC, string.pack("<I4", #ps))
+  for _, p in ipairs(ps) do
+    local v = flat(p)
+    f:write(string.pack("<I8", #v))
+    for i = 1, #v, PACK_CHUNK do
+      local j = math.min(i + PACK_CHUNK - 1, #v)
+      f:write(string.pack("<" .. string.rep("f", j - i + 1), table.unpack(v, i, j)))
+    end
+  end
+  local ok, cerr = f:close()
+  if not ok then error("nn.save_params: " .. tostring(cerr), 2) end
+  return true
+end
+
+--- nn.load_params(m, path) -> true, or nil and the reason when the file does not fit m
+function nn.load_params(m, path)
+  if type(m) ~= "table" and not is_builtin(m) or not m.parameters then
+    error("nn.load_params: expected a model, got " .. type(m), 2)
+  end
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local bytes = f:read("a")
+  f:close()
+  if bytes:sub(1, #PARAMS_MAGIC) ~= PARAMS_MAGIC then
+    return nil, path .. ": not a parameter file of nn.save_params"
+  end
+  local ps, pos = m:parameters(), #PARAMS_MAGIC + 1
+  if #bytes < pos + 3 then return nil, path .. ": truncated" end
+  local count
+  count, pos = string.unpack("<I4", bytes, pos)
+  if count ~= #ps then
+    return nil, ("%s: %d parameter tensors, the model has %d"):format(path, count, #ps)
+  end
+  local values = {}
+  for i, p in ipairs(ps) do
+    if #bytes < pos + 7 then return nil, path .. ": truncated" end
+    local n
+    n, pos = string.unpack("<I8", bytes, pos)
+    if n ~= p:numel() then
+      return nil, ("%s: tensor %d has %d numbers, the model's has %d"):format(path, i, n, p:numel())
+    end
+    if #bytes < pos + 4 * n - 1 then return nil, path .. ": truncated" end
+    local v = {}
+    for k = 1, n, PACK_CHUNK do
+      local c = math.min(PACK_CHUNK, n - k + 1)
+      local got = table.pack(string.unpack("<" .. string.rep("f", c), bytes, pos))
+      table.move(got, 1, c, k, v)
+      pos = got[c + 1]
+    end
+    values[i] = v
+  end
+  if pos <= #bytes then return nil, path .. ": " .. (#bytes - pos + 1) .. " bytes after the end" end
+  for i, p in ipairs(ps) do T.assign(p, core.tensor(values[i])) end -- all checked first
+  return true
+end
+
 --- nn.evaluate(m, data [, loss])
-function nn.evaluate(m, d, l) return module_methods.evaluate(m, d, l) end
+function nn.evaluate(m, d, l) return evaluate(m, d, l) end
+
+-- The LR range test of a model with modules written in Lua: the Lua loop with a copy
+-- of the optimizer (so the user's keeps its state); the weights, the batch norms'
+-- statistics and the mode are put back.
+local function lr_range_lua(m, d, lname, batch, lo, hi, steps, opt)
+  if not (lo > 0 and hi > lo) or steps < 2 or batch < 1 then
+    error(("lr_range_test: need 0 < lr_min < lr_max, steps >= 2, batch >= 1; got %g, %g, %d, %d")
+      :format(lo, hi, steps, batch), 3)
+  end
+  local optim = require "optim"
+  local o = opt and optim.new(opt:kind(), m, opt:hparams()) or optim.sgd(m)
+  local saved, stats = {}, {}
+  for i, p in ipairs(m:parameters()) do saved[i] = p:copy() end
+  local function collect(mod)
+    if is_builtin(mod) then
+      if mod:info().kind == "batchnorm" then stats[#stats + 1] = {mod, mod:running()} end
+      for _, c in ipairs(mod:children()) do collect(c) end
+    elseif type(mod) == "table" and mod.modules then
+      for _, c in ipairs(mod.modules) do collect(c) end
+    end
+  end
+  collect(m)
+  local g = (hi / lo) ^ (1 / (steps - 1))
+  local spe = (#d + batch - 1) // batch
+  local r = lua_run_new(m, o, d, nil, {loss = lname, epochs = steps // spe + 2, batch = batch,
+    shuffle = true, patience = 0, min_delta = 0, every = 0, every_ms = 0, delta = 1,
+    schedule = function(t) return lo * g ^ t end})
+  local lrs, losses, best = {}, {}, math.huge
+  local user_mode = is_training(m)
+  set_mode(m, true)
+  local ok, err = pcall(function()
+    for i = 1, steps do
+      lrs[i] = lo * g ^ (i - 1)
+      if not r:_step() then
+        if r.state == "failed" then losses[i] = 0 / 0 else lrs[i] = nil end
+        break
+      end
+      losses[i] = r.losses_[r.step_n]
+      best = math.min(best, losses[i])
+      if losses[i] > 4 * best then break end
+    end
+  end)
+  set_mode(m, user_mode)
+  for i, p in ipairs(m:parameters()) do T.assign(p, saved[i]) end
+  for _, s in ipairs(stats) do s[1]:set_running(s[2], s[3]) end
+  if not ok then error(err, 0) end
+  return lrs, losses
+end
 
 --- nn.lr_range_test{model, data, loss=, batch=, lr_min=, lr_max=, steps=, optimizer=}
+--- -> {lr = {...}, loss = {...}}; the model and the optimizer are left as they were
 function nn.lr_range_test(args)
+  if type(args) ~= "table" then error("nn.lr_range_test: expected a table {model, data, ...}", 2) end
   local m, d = args[1] or args.model, check_data(args[2] or args.data, "lr_range_test")
+  if not is_builtin(m) and not (type(m) == "table" and m.parameters) then
+    error("nn.lr_range_test: expected a model, got " .. type(m), 2)
+  end
   local info = d:info()
-  local lrs, losses = ccall(T.lr_range_test, m, d,
-    loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse")), args.batch or 32,
-    args.lr_min or 1e-5, args.lr_max or 10, args.steps or 100, args.optimizer)
+  local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
+  local batch, lo, hi, steps = args.batch or 32, args.lr_min or 1e-5, args.lr_max or 10,
+    args.steps or 100
+  local lrs, losses
+  if is_builtin(m) then
+    lrs, losses = ccall(T.lr_range_test, m, d, lname, batch, lo, hi, steps, args.optimizer)
+  else
+    lrs, losses = lr_range_lua(m, d, lname, batch, lo, hi, steps, args.optimizer)
+  end
   return {lr = lrs, loss = losses}
 end
 

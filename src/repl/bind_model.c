@@ -223,6 +223,11 @@ static int m_train(lua_State *L) {
     return 1;
 }
 
+static int m_training(lua_State *L) {
+    lua_pushboolean(L, nn_module_training(bind_checkmodule(L, 1)));
+    return 1;
+}
+
 static int m_eval(lua_State *L) {
     nn_module_train(bind_checkmodule(L, 1), false);
     lua_settop(L, 1);
@@ -275,6 +280,22 @@ static int m_running(lua_State *L) {
     bind_pushtensor(L, nn_from_array(bind_ctx(L), 1, &n, r));
     bind_pushtensor(L, nn_from_array(bind_ctx(L), 1, &n, r + n));
     return 2;
+}
+
+/* m:set_running(mean, var): puts back batch norm's running statistics (as
+ * m:running() gave them); the LR range test of a model written in Lua uses it. */
+static int m_set_running(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_tensor *mean = bind_checktensor(L, 2), *var = bind_checktensor(L, 3);
+    float *r = nn_module_running(m);
+    if (!r) luaL_error(L, "set_running: %s is not a batch norm", nn_module_name(m));
+    int n = nn_module_out(m);
+    if (mean->size != n || var->size != n)
+        luaL_error(L, "set_running: the batch norm has %d features, got %d and %d numbers", n,
+                   (int)mean->size, (int)var->size);
+    memcpy(r, mean->data, (size_t)n * sizeof(float));
+    memcpy(r + n, var->data, (size_t)n * sizeof(float));
+    return 0;
 }
 
 static int m_tostring(lua_State *L) {
@@ -360,6 +381,27 @@ static int t_confusion(lua_State *L) {
     nn_confusion_add(y->data, y->shape[0], y->shape[1], t->data, c, thr, cm);
     push_confusion(L, cm, c);
     return 2;
+}
+
+/* metrics(confusion) -> {accuracy, precision, recall, f1} of a table of rows of
+ * counts, as fit reports them (a Lua module's run adds its matrices up in Lua). */
+static int t_metrics(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int c = (int)luaL_len(L, 1);
+    if (c < 1 || c > 4096) luaL_argerror(L, 1, "expected 1..4096 rows of counts");
+    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
+    for (int i = 0; i < c; i++) {
+        if (lua_geti(L, 1, i + 1) != LUA_TTABLE || luaL_len(L, -1) != c)
+            luaL_error(L, "metrics: row %d is not %d counts", i + 1, c);
+        for (int j = 0; j < c; j++) {
+            lua_geti(L, -1, j + 1);
+            cm[(int64_t)i * c + j] = (int64_t)luaL_checkinteger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    push_confusion(L, cm, c);
+    return 1; /* the metrics, on top */
 }
 
 /* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
@@ -741,6 +783,7 @@ static const luaL_Reg module_fns[] = {
     {"assign", t_assign},
     {"evaluate", t_evaluate},
     {"confusion", t_confusion},
+    {"metrics", t_metrics},
     {"predict", t_predict},
     {"save", t_save},
     {"load", t_load},
@@ -752,14 +795,24 @@ static const luaL_Reg module_fns[] = {
 };
 
 static const luaL_Reg module_methods[] = {
-    {"forward", m_forward},   {"parameters", m_parameters},
-    {"param", m_param},       {"children", m_children},
-    {"info", m_info},         {"train", m_train},
-    {"eval", m_eval},         {"freeze", m_freeze},
-    {"unfreeze", m_unfreeze}, {"regularize", m_regularize},
-    {"penalty", m_penalty},   {"zero_grad", m_zero_grad},
-    {"nparams", m_nparams},   {"running", m_running},
-    {"free", m_release},      {NULL, NULL},
+    {"forward", m_forward},
+    {"parameters", m_parameters},
+    {"param", m_param},
+    {"children", m_children},
+    {"info", m_info},
+    {"train", m_train},
+    {"eval", m_eval},
+    {"freeze", m_freeze},
+    {"unfreeze", m_unfreeze},
+    {"regularize", m_regularize},
+    {"penalty", m_penalty},
+    {"zero_grad", m_zero_grad},
+    {"nparams", m_nparams},
+    {"running", m_running},
+    {"set_running", m_set_running},
+    {"training", m_training},
+    {"free", m_release},
+    {NULL, NULL},
 };
 
 static const luaL_Reg run_methods[] = {

@@ -96,16 +96,25 @@ do
   assert(not same(snapshot(m), per_epoch[best + 1]), "the weights after the best epoch kept")
 end
 
--- a NaN run stops with the step named and the usual causes
+-- a NaN run stops with the step named and the usual causes, printed once, and the
+-- run comes back (state, error, the losses of the steps before) instead of an error
 do
   local plane = data.plane{n = 100}
   local m = lua_net(1)
-  local ok, err = pcall(function()
-    m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 1e6}), epochs = 20, verbose = false}
+  local printed, print0 = {}, print
+  print = function(...) printed[#printed + 1] = table.concat({...}, "\t") end -- luacheck: ignore
+  local ok, run = pcall(function()
+    return m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 1e6}), epochs = 20}
   end)
-  err = tostring(err)
-  assert(not ok and err:find("the loss became [%a]+ at step %d+ %(epoch %d+, batch %d+ of 4%)")
+  print = print0 -- luacheck: ignore
+  assert(ok, run)
+  local err = tostring(run.error)
+  assert(run.state == "failed" and err:find("the loss became [%a]+ at step %d+ %(epoch %d+, batch %d+ of 4%)")
     and err:find("learning rate %(1e%+06%) may be too high"), err)
+  local n = 0
+  for _, line in ipairs(printed) do if line:find("the loss became", 1, true) then n = n + 1 end end
+  assert(n == 1, "the NaN message was printed " .. n .. " times")
+  assert(#run:losses() >= 1 and run.history.loss, "the run lost its record")
   -- class weights are for built-in modules only: refused, not ignored
   local okw, errw = pcall(function() m:fit{moons, class_weights = {1, 2}, verbose = false} end)
   assert(not okw and errw:find("class_weights"), errw)
