@@ -1,7 +1,8 @@
 /* test_train.c: the training loop end to end: XOR to 100%, the spiral to >= 95% test
  * accuracy with a fixed seed, early stopping restoring the best epoch, a NaN run
  * stopped with its message, time slicing and callbacks, a run that allocates nothing
- * per step, and the LR range test. */
+ * per step, and the LR range test; training mode, per-step rates, epoch metrics,
+ * timed callbacks on a fake clock, and deep nets of many separate trainable parts. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -347,6 +348,263 @@ static void test_lr_range_test(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A net with batch norm: 2 -> 4 -> batch norm -> tanh -> 2 (p[1] is the batch norm). */
+static nn_module *bn_net(nn_ctx *ctx, nn_module *p[4]) {
+    p[0] = nn_linear_new(ctx, 2, 4, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+    p[1] = nn_batchnorm_new(ctx, 4, 0.3f, 1e-5f);
+    p[2] = nn_activation_new(ctx, NN_ACT_TANH, 0);
+    p[3] = nn_linear_new(ctx, 4, 2, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+    return nn_sequential_new(ctx, p, 4);
+}
+
+static void free_all(nn_module *p[], int n) {
+    for (int i = 0; i < n; i++) nn_module_free(p[i]);
+}
+
+/* After m:eval(), fit still trains in training mode (batch norm's running statistics
+ * move off 0/1) and the model gets its evaluation mode back when the run ends. */
+static void test_run_trains_in_training_mode_and_restores_mode(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 2);
+    nn_dataset *d = nn_synth(ctx, NN_SYN_GAUSS, 100, 2, 0.3f);
+    nn_module *p[4], *m = bn_net(ctx, p);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    nn_module_train(m, false);
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 2, .batch = 20};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    const float *run = nn_module_running(p[1]);
+    double moved = 0;
+    for (int i = 0; i < 4; i++) moved += fabs(run[i]) + fabs(run[4 + i] - 1);
+    assert_true(moved > 1e-3);
+    assert_false(nn_module_training(m));
+    nn_run_free(r);
+    nn_optim_free(o);
+    free_all(p, 4);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* The LR range test with the user's optimizer puts back its state and step count,
+ * its rate, the batch-norm statistics and the weights. */
+static void test_lr_range_test_restores_optimizer_and_batchnorm(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 4);
+    nn_dataset *d = nn_synth(ctx, NN_SYN_GAUSS, 100, 2, 0.3f);
+    nn_module *p[4], *m = bn_net(ctx, p);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 1, .batch = 20};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE); /* the optimizer has state now */
+    nn_run_free(r);
+    int64_t np = nn_module_nparams(m), steps = nn_optim_steps(o);
+    assert_true(steps == 5 && np <= 64);
+    float params[64], m1[64], v2[64], running[8], lr[40], loss[40];
+    memcpy(params, nn_module_params(m), (size_t)np * sizeof(float));
+    memcpy(m1, nn_optim_state(o, 0), (size_t)np * sizeof(float));
+    memcpy(v2, nn_optim_state(o, 1), (size_t)np * sizeof(float));
+    memcpy(running, nn_module_running(p[1]), sizeof running);
+    int n = nn_lr_range_test(ctx, m, o, d, NN_LOSS_CE, 10, 1e-4f, 1.0f, 40, lr, loss);
+    assert_true(n >= 2);
+    assert_int_equal(nn_optim_steps(o), steps);
+    assert_float_equal(nn_optim_hparams(o)->lr, 0.01f, 0);
+    assert_memory_equal(m1, nn_optim_state(o, 0), (size_t)np * sizeof(float));
+    assert_memory_equal(v2, nn_optim_state(o, 1), (size_t)np * sizeof(float));
+    assert_memory_equal(running, nn_module_running(p[1]), sizeof running);
+    assert_memory_equal(params, nn_module_params(m), (size_t)np * sizeof(float));
+    nn_optim_free(o);
+    free_all(p, 4);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* A fake clock: every reading is 1 ms after the last. */
+typedef struct fake_clock {
+    double ms;
+    int calls[2]; /* callbacks by time, at epoch ends */
+} fake_clock;
+
+static double fake_ms(void *user) {
+    fake_clock *c = user;
+    return c->ms += 1;
+}
+
+static int count_fake(nn_run *r, bool epoch_end, void *user) {
+    (void)r;
+    ((fake_clock *)user)->calls[epoch_end]++;
+    return 0;
+}
+
+/* every_ms = 5 on a clock that moves 1 ms a reading: a step reads it once to three
+ * times (the step, an epoch's start and end), so a callback comes every 2 to 5 steps. */
+static void test_every_ms_callbacks_follow_the_clock(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_CIRCLE, 100, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 4, 1, 1, NN_ACT_TANH);
+    nn_optim *o =
+        nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), nn_module_nparams(m));
+    fake_clock c = {0};
+    nn_fit_opts fo = {.loss = NN_LOSS_BCE,
+                      .epochs = 20,
+                      .batch = 10,
+                      .every_ms = 5,
+                      .callback = count_fake,
+                      .clock_ms = fake_ms,
+                      .user = &c};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    int steps = 20 * 10;
+    printf("%d timed callbacks over %d steps\n", c.calls[0], steps);
+    assert_true(c.calls[0] >= steps / 5 - 1 && c.calls[0] <= steps / 2 + 1);
+    assert_int_equal(c.calls[1], 20);
+    nn_run_free(r);
+    /* no time passes: no timed callback, only the epoch ends */
+    fake_clock still = {0};
+    fo.clock_ms = NULL, fo.every_ms = 1e12, fo.user = &still;
+    r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    assert_int_equal(still.calls[0], 0);
+    assert_int_equal(still.calls[1], 20);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+#define DEEP 140 /* residual linear layers, every other one frozen: 70 trainable parts */
+
+/* A deep net with interleaved frozen layers trains: the layers not frozen move, the
+ * frozen ones do not (this was "more than 64 separate trainable parts", ignored).
+ * Residual blocks x + (x W + b) with W = 0 at first carry the signal through all. */
+static void test_many_separate_trainable_parts_train(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 5);
+    nn_dataset *d = nn_synth(ctx, NN_SYN_GAUSS, 40, 2, 0.3f);
+    static nn_module *lin[DEEP], *res[DEEP];
+    for (int i = 0; i < DEEP; i++) {
+        lin[i] = nn_linear_new(ctx, 2, 2, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+        if (i % 2) nn_module_freeze(lin[i], true);
+        res[i] = nn_residual_new(ctx, lin[i]);
+    }
+    nn_module *m = nn_sequential_new(ctx, res, DEEP);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    int64_t np = nn_module_nparams(m);
+    assert_int_equal(np, DEEP * 6);
+    static float before[DEEP * 6];
+    memcpy(before, nn_module_params(m), (size_t)np * sizeof(float));
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 2, .batch = 20};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    const float *after = nn_module_params(m);
+    for (int i = 0; i < DEEP; i++) {
+        bool moved = memcmp(before + 6 * i, after + 6 * i, 6 * sizeof(float)) != 0;
+        if (moved != (i % 2 == 0)) fail_msg("layer %d: moved %d, frozen %d", i, moved, i % 2);
+    }
+    nn_run_free(r);
+    nn_optim_free(o);
+    free_all(res, DEEP);
+    free_all(lin, DEEP);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+static int record_lr(nn_run *r, bool epoch_end, void *user) {
+    (void)r;
+    if (!epoch_end) {
+        float **at = user;
+        *(*at)++ = 0; /* marks a step; the rate is read through the optimizer below */
+    }
+    return 0;
+}
+
+/* Per-step rates (a schedule function sampled by the binding) are applied in order,
+ * and the last one holds after them. */
+static void test_lr_steps_applied_each_step(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_CIRCLE, 40, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 4, 1, 1, NN_ACT_TANH);
+    nn_optim *o =
+        nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), nn_module_nparams(m));
+    float lrs[3] = {0.5f, 0.25f, 0.125f}, marks[16], *at = marks;
+    nn_fit_opts fo = {.loss = NN_LOSS_BCE,
+                      .epochs = 2,
+                      .batch = 10,
+                      .lr_steps = lrs,
+                      .n_lr_steps = 3,
+                      .every_steps = 1,
+                      .callback = record_lr,
+                      .user = &at};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    lrs[0] = 9; /* copied when the run was made */
+    const float want[8] = {0.5f, 0.25f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f};
+    for (int s = 0; s < 8; s++) {
+        nn_run_for(r, 1e-9); /* one step */
+        assert_float_equal(nn_optim_hparams(o)->lr, want[s], 0);
+    }
+    assert_int_equal(nn_run_status(r), NN_RUN_DONE);
+    assert_int_equal(at - marks, 8);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* Per-epoch precision, recall and F1 come from the epoch's confusion matrices: binary
+ * (class 1) for two classes; the validation ones equal nn_evaluate's matrix. */
+static void test_epoch_metrics_and_confusion(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 8);
+    nn_dataset *tr = nn_synth(ctx, NN_SYN_GAUSS, 200, 2, 0.3f);
+    nn_dataset *va = nn_dataset_slice(ctx, tr, 0, 60);
+    nn_module *m = mlp(ctx, 2, 8, 1, 2, NN_ACT_TANH);
+    nn_optim *o = adam(ctx, m, 0.02f);
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 3, .batch = 25, .shuffle = true};
+    nn_run *r = nn_run_new(ctx, m, o, tr, va, &fo);
+    int c;
+    assert_null(nn_run_confusion(r, false, &c));
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    int n;
+    const nn_epoch_rec *h = nn_run_history(r, &n);
+    const int64_t *ct = nn_run_confusion(r, false, &c), *cv = nn_run_confusion(r, true, &c);
+    assert_non_null(ct);
+    assert_non_null(cv);
+    assert_int_equal(c, 2);
+    assert_int_equal(ct[0] + ct[1] + ct[2] + ct[3], 200);
+    double tp = (double)ct[3], prec = tp / (tp + ct[2]), rec = tp / (tp + ct[1]);
+    assert_float_equal(h[2].precision, prec, 1e-12);
+    assert_float_equal(h[2].recall, rec, 1e-12);
+    assert_float_equal(h[2].f1, 2 * prec * rec / (prec + rec), 1e-12);
+    int64_t cm[4] = {0};
+    double loss, acc;
+    assert_int_equal(nn_evaluate(ctx, m, va, NN_LOSS_CE, 1, &loss, &acc, cm), NN_OK);
+    assert_memory_equal(cm, cv, sizeof cm);
+    nn_metrics mt = nn_metrics_reported(cm, 2);
+    assert_float_equal(h[2].val_f1, mt.f1, 1e-12);
+    assert_float_equal(h[2].val_acc, acc, 1e-12);
+    /* three classes: the macro averages */
+    int64_t c3[9] = {5, 1, 0, 2, 6, 0, 0, 0, 4};
+    nn_metrics m3 = nn_metrics_reported(c3, 3), mm = nn_metrics_from_confusion(c3, 3);
+    assert_float_equal(m3.f1, mm.f1, 0);
+    assert_float_equal(m3.precision, (5.0 / 7 + 6.0 / 7 + 1) / 3, 1e-12);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    nn_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xor_learned_to_100_percent),
@@ -358,6 +616,12 @@ int main(void) {
         cmocka_unit_test(test_penalty_in_reported_loss),
         cmocka_unit_test(test_rejects_mismatched_data),
         cmocka_unit_test(test_lr_range_test),
+        cmocka_unit_test(test_run_trains_in_training_mode_and_restores_mode),
+        cmocka_unit_test(test_lr_range_test_restores_optimizer_and_batchnorm),
+        cmocka_unit_test(test_every_ms_callbacks_follow_the_clock),
+        cmocka_unit_test(test_many_separate_trainable_parts_train),
+        cmocka_unit_test(test_lr_steps_applied_each_step),
+        cmocka_unit_test(test_epoch_metrics_and_confusion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
