@@ -61,8 +61,8 @@ bool nn_module_training(const nn_module *m) {
 
 nn_metrics nn_metrics_reported(const int64_t *cm, int classes) {
     if (classes != 2) return nn_metrics_from_confusion(cm, classes);
-    nn_metrics mt = nn_metrics_from_confusion(cm, classes); /* its accuracy */
-    double tp = (double)cm[3], fp = (double)cm[2], fn = (double)cm[1];
+    nn_metrics mt = nn_metrics_from_confusion(cm, classes);            /* its accuracy */
+    double tp = (double)cm[3], fp = (double)cm[1], fn = (double)cm[2]; /* row = true */
     mt.precision = tp + fp > 0 ? tp / (tp + fp) : 0;
     mt.recall = tp + fn > 0 ? tp / (tp + fn) : 0;
     mt.f1 = mt.precision + mt.recall > 0 ? 2 * mt.precision * mt.recall / (mt.precision + mt.recall)

@@ -581,7 +581,8 @@ static void test_epoch_metrics_and_confusion(void **state) {
     assert_non_null(cv);
     assert_int_equal(c, 2);
     assert_int_equal(ct[0] + ct[1] + ct[2] + ct[3], 200);
-    double tp = (double)ct[3], prec = tp / (tp + ct[2]), rec = tp / (tp + ct[1]);
+    double tp = (double)ct[3], prec = tp / (tp + ct[1]),
+           rec = tp / (tp + ct[2]); /* [true][predicted] */
     assert_float_equal(h[2].precision, prec, 1e-12);
     assert_float_equal(h[2].recall, rec, 1e-12);
     assert_float_equal(h[2].f1, 2 * prec * rec / (prec + rec), 1e-12);

@@ -150,4 +150,186 @@ assert(c:info().classes == 2 and #c == 100)
 local pf = c:playground{"x1", "x2", "x1sq", "x2sq"}
 assert(pf:info().nx == 4)
 assert(not pcall(data.spiral, {n = 1, classes = 3}))
+-- Output written by the library while f runs: print's lines and io.write's text.
+local function captured(f)
+  local out, print0, write0 = {}, print, io.write
+  print = function(...) out[#out + 1] = table.concat({...}, "\t") .. "\n" end -- luacheck: ignore
+  io.write = function(...) out[#out + 1] = table.concat({...}) end -- luacheck: ignore
+  local ok, a = pcall(f)
+  print, io.write = print0, write0 -- luacheck: ignore
+  assert(ok, a)
+  return table.concat(out), a
+end
+
+local function count(text, pat)
+  local n = 0
+  for _ in text:gmatch(pat) do n = n + 1 end
+  return n
+end
+
+-- modes: fit trains in training mode even after m:eval() (batch norm's running
+-- statistics move) and gives the mode back; predict and evaluate keep the mode
+do
+  nn.seed(11)
+  local gs = data.gauss{n = 80, seed = 11}
+  local bn = nn.batchnorm(4)
+  local bm = nn.sequential{nn.linear(2, 4), bn, nn.tanh(), nn.dropout(0.5), nn.linear(4, 2)}
+  bm:eval()
+  bm:fit{gs, epochs = 2, batch = 20, verbose = false}
+  local mean, var = bn:running()
+  assert(mean:abs():sum():item() > 1e-4 and (var - 1):abs():sum():item() > 1e-4,
+    "batch norm's running statistics did not move: fit ran in evaluation mode")
+  assert(bm:training() == false, "fit did not give back the evaluation mode")
+  local x = gs:x()
+  bm:predict(x)
+  assert(bm:training() == false, "predict switched an evaluated model to training")
+  bm:evaluate(gs)
+  assert(bm:training() == false, "evaluate switched the mode")
+  local a, b = bm(x), bm(x) -- dropout off: the same numbers twice
+  assert((a - b):abs():sum():item() == 0, "dropout active after predict in evaluation mode")
+  bm:train()
+  bm:predict(x)
+  assert(bm:training() == true, "predict switched a training model to evaluation")
+end
+
+-- schedules: the Lua formulas against hand values, the engine's against them inside
+-- fit, lr = in a raw table, and a function
+do
+  local function sched(t) return optim.schedule(t) end
+  local st = sched{kind = "step", lr0 = 1, gamma = 0.5, period = 10}
+  assert(st(0) == 1 and st(9) == 1 and st(10) == 0.5 and st(25) == 0.25)
+  assert(close(sched{kind = "exponential", lr0 = 1, gamma = 0.9}(2), 0.81, 1e-12))
+  local cs = sched{kind = "cosine", lr0 = 1, lr_min = 0, period = 10}
+  assert(close(cs(0), 1) and close(cs(5), 0.5, 1e-12) and close(cs(10), 0) and close(cs(20), 0))
+  local cy = sched{kind = "cyclic", lr0 = 1, lr_min = 0.1, period = 4}
+  assert(close(cy(0), 0.1) and close(cy(2), 0.55) and close(cy(4), 1) and close(cy(6), 0.55)
+    and close(cy(8), 0.1))
+  local wu = sched{kind = "warmup", lr0 = 1, period = 4}
+  assert(wu(0) == 0.25 and wu(3) == 1 and wu(10) == 1)
+  assert(sched{kind = "constant", lr = 0.3}(7) == 0.3)
+
+  local d40 = data.gauss{n = 40, seed = 12} -- 4 steps an epoch with batch 10
+  local function lrs_of(schedule)
+    local sm = nn.sequential{nn.linear(2, 2)}
+    local o = optim.sgd(sm, {lr = 0.01})
+    local seen = {}
+    sm:fit{d40, optimizer = o, epochs = 6, batch = 10, shuffle = false, verbose = false,
+      schedule = schedule, on_step = function(r) seen[r:status().step] = o.lr end}
+    return seen
+  end
+  -- a step schedule with lr = (not lr0): halves every 2 epochs (8 steps)
+  local seen = lrs_of{kind = "step", lr = 0.1, gamma = 0.5, period = 8}
+  for s = 1, 24 do
+    local epoch = (s - 1) // 4 + 1
+    local want = 0.1 * 0.5 ^ ((epoch - 1) // 2)
+    assert(close(seen[s], want, 1e-7), ("step %d (epoch %d): lr %g, want %g"):format(s, epoch,
+      seen[s], want))
+  end
+  -- the engine's cosine equals optim.schedule's at every step
+  local spec = {kind = "cosine", lr0 = 0.2, lr_min = 0.01, period = 20}
+  seen = lrs_of(spec)
+  for s = 1, 24 do assert(close(seen[s], optim.schedule(spec)(s - 1), 1e-7), s) end
+  -- a function of the step
+  seen = lrs_of(function(t) return 0.001 * (t + 1) end)
+  for s = 1, 24 do assert(close(seen[s], 0.001 * s, 1e-7), ("step %d: lr %g"):format(s, seen[s])) end
+  assert(not pcall(lrs_of, function() return "fast" end))
+  assert(not pcall(lrs_of, {kind = "sideways"}))
+end
+
+-- metrics during training: per epoch for train and validation, in the progress line;
+-- the confusion matrix on the run; binary for two classes, like evaluate
+do
+  nn.seed(13)
+  local tr2, va2 = data.moons{n = 200, seed = 13, test = 0.3}
+  local mm = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+  local out, mrun = captured(function()
+    return mm:fit{tr2, validation = va2, epochs = 3, batch = 20,
+      metrics = {"accuracy", "precision", "recall", "f1"}}
+  end)
+  local h = mrun.history
+  for _, k in ipairs{"precision", "recall", "f1", "val_precision", "val_recall", "val_f1"} do
+    assert(#h[k] == 3 and h[k][3] >= 0 and h[k][3] <= 1, k)
+  end
+  assert(out:find("epoch 3/3 .* %- f1 %d%.%d+ .* %- val_f1 %d%.%d+"), out)
+  local cm, mt = mrun:confusion()
+  assert(cm[1][1] + cm[1][2] + cm[2][1] + cm[2][2] == #va2)
+  local tp, fp, fn = cm[2][2], cm[1][2], cm[2][1]
+  assert(close(mt.precision, tp / (tp + fp), 1e-12) and close(mt.recall, tp / (tp + fn), 1e-12))
+  assert(close(h.val_f1[3], mt.f1, 1e-12))
+  local ev2 = mm:evaluate(va2)
+  assert(close(ev2.f1, h.val_f1[3], 1e-12) and close(ev2.precision, h.val_precision[3], 1e-12))
+  local ct = mrun:confusion("train")
+  assert(ct[1][1] + ct[1][2] + ct[2][1] + ct[2][2] == #tr2)
+  local okm, em = pcall(function() mm:fit{tr2, metrics = {"auc"}, verbose = false} end)
+  assert(not okm and em:find("unknown metric auc"), em)
+  okm, em = pcall(function() mm:fit{data.plane{n = 20}, metrics = {"f1"}, verbose = false} end)
+  assert(not okm and em:find("need a classification set"), em)
+end
+
+-- callbacks every M ms: a period longer than any run never calls on_step
+do
+  local em = nn.sequential{nn.linear(2, 2)}
+  local calls = 0
+  em:fit{data.gauss{n = 40}, epochs = 5, batch = 4, every_ms = 1e9, verbose = false,
+    on_step = function() calls = calls + 1 end}
+  assert(calls == 0, "on_step ran " .. calls .. " times with every_ms = 1e9")
+end
+
+-- a NaN run: the message once (verbose), the run and its history come back; at the
+-- prompt the job ends without an error of its own
+do
+  local pm = nn.sequential{nn.linear(2, 8), nn.relu(), nn.linear(8, 1)}
+  local out, nrun = captured(function()
+    return pm:fit{plane, loss = nn.mse, optimizer = optim.sgd(pm, {lr = 1e6}), epochs = 20}
+  end)
+  assert(count(out, "the loss became") == 1, out)
+  assert(nrun.state == "failed" and nrun.error:find("at step %d+ %(epoch 1, batch %d+ of 4%)"),
+    tostring(nrun.error))
+  assert(nrun.history and #nrun:losses() >= 1)
+  repl.interactive = true
+  local brun = pm:fit{plane, loss = nn.mse, optimizer = optim.sgd(pm, {lr = 1e6}), epochs = 20}
+  repl.interactive = false
+  assert(pcall(brun.wait, brun), "waiting on a failed run raised")
+  assert(brun.state == "failed" and brun.error:find("learning rate"))
+  assert(brun.job.state == "done", "the job of a failed run ended with " .. brun.job.state)
+  local dm = nn.sequential{nn.linear(2, 2)}
+  local done = dm:fit{data.gauss{n = 20}, epochs = 1, verbose = false}
+  assert(done.state == "done" and done.error == nil)
+end
+
+-- progress lines (plain output): every epoch up to 50; beyond, every k-th and the last
+do
+  local g20 = data.gauss{n = 20, seed = 14}
+  local pm = nn.sequential{nn.linear(2, 2)}
+  local out = captured(function() pm:fit{g20, epochs = 7, batch = 20} end)
+  assert(count(out, "epoch %d+/7 ") == 7, out)
+  out = captured(function() pm:fit{g20, epochs = 120, batch = 20} end)
+  assert(count(out, "epoch %d+/120 ") == 40, out)
+  assert(count(out, "showing every 3rd") == 1 and out:find("epoch 120/120", 1, true), out)
+end
+
+-- a model prints as its summary table; m:summary() prints it once and returns nothing
+do
+  local shown = tostring(s)
+  assert(shown:find("Layer (type)", 1, true) and shown:find("Total params: 1,251", 1, true), shown)
+  assert(shown:find("linear%s+%(None, 32%)%s+96"), shown)
+  local out = captured(function() assert(select("#", s:summary()) == 0) end)
+  assert(count(out, "Total params") == 1, out)
+  assert(tostring(nn.tanh()) == "tanh")
+end
+
+-- the LR range test leaves the user's optimizer (state, steps, rate) as it was
+do
+  local lm2 = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 3)}
+  local lo = optim.adam(lm2, {lr = 0.01})
+  lm2:fit{train, optimizer = lo, epochs = 1, verbose = false}
+  local steps0, m0 = lo:steps(), lo:state(1):totable()
+  local w0 = lm2:parameters()[1]:copy():totable()
+  nn.lr_range_test{lm2, train, optimizer = lo, steps = 20}
+  assert(lo:steps() == steps0 and close(lo.lr, 0.01), "optimizer steps or rate changed")
+  local m1 = lo:state(1):totable()
+  for i = 1, #m0 do assert(m0[i] == m1[i], "optimizer state changed at " .. i) end
+  local w1 = lm2:parameters()[1]:copy():totable()
+  for i = 1, #w0 do for j = 1, #w0[i] do assert(w0[i][j] == w1[i][j]) end end
+end
 print("test_train.lua: ok")
