@@ -207,4 +207,105 @@ do
   lin(nn.randn{4, 2}):sum():backward()
   assert(w.grad:abs():sum():item() > 0, "backward skipped an unfrozen weight")
 end
+-- summary, evaluate, predict and the LR range test of a model with a Lua module
+do
+  nn.seed(21)
+  local m = lua_net()
+  local text = m:summary{print = false}
+  assert(text:find("linear%s+%(None, 8%)%s+24") and text:find("tanh%s+%(None, 8%)%s+0")
+    and text:find("linear%s+%(None, 2%)%s+18") and text:find("lua module%s+%(None, 2%)%s+1"), text)
+  assert(text:find("Total params: 43", 1, true), text)
+  assert(tostring(m):find("Total params: 43", 1, true), tostring(m))
+  -- a first module written in Lua needs the input width
+  local first_lua = nn.sequential{scale(2.0), nn.linear(2, 3)}
+  local okw, ew = pcall(first_lua.summary, first_lua)
+  assert(not okw and ew:find("m:summary%(features%)"), ew)
+  assert(first_lua:summary{2, print = false}:find("Total params: 10", 1, true))
+  m:fit{moons, epochs = 5, batch = 20, verbose = false}
+  local ev = m:evaluate(moons)
+  assert(ev.loss > 0 and ev.accuracy > 0.5 and ev.f1 > 0 and #ev.confusion == 2, ev.accuracy)
+  local cm = ev.confusion
+  assert(cm[1][1] + cm[1][2] + cm[2][1] + cm[2][2] == #moons)
+  local ev2 = nn.evaluate(m, moons)
+  assert(ev2.accuracy == ev.accuracy)
+  local y = m:predict(moons:x())
+  assert(y.shape[1] == #moons and y.shape[2] == 2)
+  -- predict keeps the mode: dropout off after m:eval()
+  local dm = nn.sequential{nn.linear(2, 8), nn.dropout(0.5), nn.linear(8, 2), scale(1.0)}
+  dm:eval()
+  dm:predict(moons:x())
+  assert(dm.training == false, "predict switched the Lua model to training")
+  local a, b = dm(moons:x()), dm(moons:x())
+  assert((a - b):abs():sum():item() == 0, "dropout came back after predict")
+  -- the LR range test: weights and the user's optimizer left as they were
+  local opt = optim.adam(m, {lr = 0.01})
+  m:fit{moons, optimizer = opt, epochs = 1, verbose = false}
+  local before, steps = snapshot(m), opt:steps()
+  local lr = nn.lr_range_test{m, moons, optimizer = opt, lr_min = 1e-4, lr_max = 10, steps = 30}
+  assert(#lr.lr >= 2 and #lr.lr == #lr.loss and lr.lr[1] == 1e-4, #lr.lr)
+  assert(same(snapshot(m), before), "the LR range test changed the weights")
+  assert(opt:steps() == steps and math.abs(opt.lr - 0.01) < 1e-9, "the optimizer changed")
+end
+
+-- fit trains a Lua model in training mode after m:eval() (its batch norm's running
+-- statistics move) and gives the mode back; metrics and the confusion matrix as in C
+do
+  nn.seed(22)
+  local bn = nn.batchnorm(8)
+  local m = nn.sequential{nn.linear(2, 8), bn, nn.tanh(), nn.linear(8, 2), scale(1.0)}
+  m:eval()
+  local tr, va = data.moons{n = 120, seed = 22, test = 0.25}
+  local run = m:fit{tr, validation = va, epochs = 2, batch = 15, verbose = false,
+    metrics = {"precision", "recall", "f1"}}
+  local mean = bn:running()
+  assert(mean:abs():sum():item() > 1e-4, "fit trained the Lua model in evaluation mode")
+  assert(m.training == false and bn:training() == false, "fit did not give the mode back")
+  local h = run.history
+  assert(#h.f1 == 2 and #h.val_f1 == 2 and h.val_recall[2] >= 0, "metrics missing")
+  local cm, mt = run:confusion()
+  assert(cm[1][1] + cm[1][2] + cm[2][1] + cm[2][2] == #va)
+  assert(math.abs(mt.f1 - h.val_f1[2]) < 1e-12)
+  local ev = m:evaluate(va)
+  assert(math.abs(ev.f1 - h.val_f1[2]) < 1e-12, ev.f1 .. " vs " .. h.val_f1[2])
+  -- every_ms longer than the run: no timed callback
+  local calls = 0
+  m:fit{tr, epochs = 2, batch = 15, every_ms = 1e9, verbose = false,
+    on_step = function() calls = calls + 1 end}
+  assert(calls == 0, "on_step ran " .. calls .. " times with every_ms = 1e9")
+  -- a function schedule and a table with lr =
+  local opt, seen = optim.sgd(m, {lr = 0.5}), {}
+  m:fit{tr, optimizer = opt, epochs = 1, batch = 30, verbose = false,
+    schedule = {kind = "step", lr = 0.2, gamma = 0.5, period = 2},
+    on_step = function(r) seen[#seen + 1] = opt.lr end}
+  assert(#seen == 3 and math.abs(seen[1] - 0.2) < 1e-7 and math.abs(seen[3] - 0.1) < 1e-7,
+    table.concat(seen, ", "))
+end
+
+-- nn.save refuses a model with a Lua module and says what to do instead;
+-- nn.save_params / nn.load_params carry its weights into the same architecture
+do
+  nn.seed(23)
+  local m = lua_net()
+  m:fit{moons, epochs = 2, batch = 20, verbose = false}
+  local path = os.tmpname()
+  local ok, err = pcall(nn.save, m, path)
+  assert(not ok and err:find("written in Lua") and err:find("nn.save_params", 1, true)
+    and err:find("nn.load_params", 1, true), err)
+  assert(nn.save_params(m, path))
+  local m2 = lua_net()
+  assert(not same(snapshot(m2), snapshot(m)))
+  assert(nn.load_params(m2, path))
+  assert(same(snapshot(m2), snapshot(m)), "loaded parameters differ")
+  local x = moons:x()
+  assert((m(x) - m2(x)):abs():sum():item() == 0, "outputs differ after load_params")
+  local other = lua_net(3)
+  local none, why = nn.load_params(other, path)
+  assert(none == nil and why:find("tensor 3 has 16 numbers, the model's has 24"), why)
+  local f = io.open(path, "wb")
+  f:write("not params")
+  f:close()
+  none, why = nn.load_params(m2, path)
+  assert(none == nil and why:find("not a parameter file"), why)
+  os.remove(path)
+end
 print("test_fit_lua.lua: ok")
