@@ -181,7 +181,7 @@ end
 -- Training or evaluation mode of a built-in module or one written in Lua (a Lua
 -- module without a `training` field counts as training, the default).
 local function is_training(m)
-  if is_builtin(m) then return m:training() end
+  if is_builtin(m) then return T.training(m) end
   return type(m) ~= "table" or m.training ~= false
 end
 
@@ -388,6 +388,7 @@ end
 
 local Run = {}
 Run.__name = "run"
+local LuaRun = {} -- the loop of a module written in Lua, below
 
 function Run.__index(self, k)
   if k == "history" then return self._r:history() end
@@ -422,7 +423,8 @@ function Run:confusion(which)
     error("run:confusion: expected \"train\" or \"validation\", got " .. tostring(which), 2)
   end
   if which == nil then which = self.has_validation and "validation" or "train" end
-  return self._r:confusion(which == "validation")
+  if getmetatable(self._r) == LuaRun then return self._r:confusion(which == "validation") end
+  return T.run_confusion(self._r, which == "validation")
 end
 --- run:wait(): runs it in the foreground until it ends
 function Run:wait()
@@ -542,7 +544,6 @@ end
 -- zero_grad, forward, loss, backward, opt:step(); the forward's calls cost what they
 -- cost. Differences from the C loop: no class_weights, no l1/l2 penalty of built-in
 -- layers, and early stopping restores the parameters but not batch-norm statistics.
-local LuaRun = {}
 LuaRun.__index = LuaRun
 
 local function lua_run_new(m, opt, d, val, o)
@@ -1032,7 +1033,7 @@ local function lr_range_lua(m, d, lname, batch, lo, hi, steps, opt)
   end)
   set_mode(m, user_mode)
   for i, p in ipairs(m:parameters()) do T.assign(p, saved[i]) end
-  for _, s in ipairs(stats) do s[1]:set_running(s[2], s[3]) end
+  for _, s in ipairs(stats) do T.set_running(s[1], s[2], s[3]) end
   if not ok then error(err, 0) end
   return lrs, losses
 end

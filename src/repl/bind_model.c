@@ -223,6 +223,8 @@ static int m_train(lua_State *L) {
     return 1;
 }
 
+/* training(m) -> whether m is in training mode (for lua/, not a method: m:train()
+ * and m:eval() are the user's side). */
 static int m_training(lua_State *L) {
     lua_pushboolean(L, nn_module_training(bind_checkmodule(L, 1)));
     return 1;
@@ -282,7 +284,7 @@ static int m_running(lua_State *L) {
     return 2;
 }
 
-/* m:set_running(mean, var): puts back batch norm's running statistics (as
+/* set_running(m, mean, var): puts back batch norm's running statistics (as
  * m:running() gave them); the LR range test of a model written in Lua uses it. */
 static int m_set_running(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
@@ -733,7 +735,7 @@ static int t_lr_range(lua_State *L) {
     return 2;
 }
 
-/* run:confusion([validation]) -> confusion, metrics of the last finished epoch (the
+/* run_confusion(run [, validation]) -> confusion, metrics of the last finished epoch (the
  * validation set's when validation is true), or nil */
 static int r_confusion(lua_State *L) {
     nn_run *r = checkrun(L, 1)->r;
@@ -783,6 +785,9 @@ static const luaL_Reg module_fns[] = {
     {"assign", t_assign},
     {"evaluate", t_evaluate},
     {"confusion", t_confusion},
+    {"run_confusion", r_confusion},
+    {"training", m_training},
+    {"set_running", m_set_running},
     {"metrics", t_metrics},
     {"predict", t_predict},
     {"save", t_save},
@@ -795,30 +800,19 @@ static const luaL_Reg module_fns[] = {
 };
 
 static const luaL_Reg module_methods[] = {
-    {"forward", m_forward},
-    {"parameters", m_parameters},
-    {"param", m_param},
-    {"children", m_children},
-    {"info", m_info},
-    {"train", m_train},
-    {"eval", m_eval},
-    {"freeze", m_freeze},
-    {"unfreeze", m_unfreeze},
-    {"regularize", m_regularize},
-    {"penalty", m_penalty},
-    {"zero_grad", m_zero_grad},
-    {"nparams", m_nparams},
-    {"running", m_running},
-    {"set_running", m_set_running},
-    {"training", m_training},
-    {"free", m_release},
-    {NULL, NULL},
+    {"forward", m_forward},   {"parameters", m_parameters},
+    {"param", m_param},       {"children", m_children},
+    {"info", m_info},         {"train", m_train},
+    {"eval", m_eval},         {"freeze", m_freeze},
+    {"unfreeze", m_unfreeze}, {"regularize", m_regularize},
+    {"penalty", m_penalty},   {"zero_grad", m_zero_grad},
+    {"nparams", m_nparams},   {"running", m_running},
+    {"free", m_release},      {NULL, NULL},
 };
 
 static const luaL_Reg run_methods[] = {
-    {"run_for", r_run_for}, {"stop", r_stop},     {"status", r_status},
-    {"history", r_history}, {"losses", r_losses}, {"confusion", r_confusion},
-    {"free", r_release},    {NULL, NULL},
+    {"run_for", r_run_for}, {"stop", r_stop},    {"status", r_status}, {"history", r_history},
+    {"losses", r_losses},   {"free", r_release}, {NULL, NULL},
 };
 
 /* A metatable named mt with __index = a table of methods, __gc and __close; leaves
