@@ -361,11 +361,14 @@ static bool step(nn_run *r) {
         fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;
     }
-    if (d->classes > 0) {
+    if (d->classes > 0) { /* accuracy and the confusion matrix from one argmax a row */
         float thr = threshold_of(r->opts.loss);
-        for (int i = 0; i < B; i++)
-            r->ep_correct += predicted(y + (int64_t)i * k, k, thr) == (int)r->yb[i];
-        nn_confusion_add(y, B, k, r->yb, r->classes, thr, r->cm_epoch);
+        int c = r->classes;
+        for (int i = 0; i < B; i++) {
+            int p = predicted(y + (int64_t)i * k, k, thr), t = (int)r->yb[i];
+            r->ep_correct += p == t;
+            if (t >= 0 && t < c && p < c) r->cm_epoch[(int64_t)t * c + p]++;
+        }
     }
     r->losses[r->step] = (float)loss;
     r->ep_loss += loss * B;
