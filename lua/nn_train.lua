@@ -497,8 +497,7 @@ function Run:_show(final)
   local every = self.tty and 1 or math.ceil(self.epochs / PLAIN_EPOCHS)
   if every > 1 and not self.said_every then
     self.said_every = true
-    io.write(("(%d epochs: showing every %d%s and the last)\n"):format(self.epochs, every,
-      every == 2 and "nd" or every == 3 and "rd" or "th"))
+    io.write(("(%d epochs: a line every %d epochs and the last)\n"):format(self.epochs, every))
   end
   while self.shown < s.epoch do
     self.shown = self.shown + 1
@@ -554,7 +553,6 @@ local function lua_run_new(m, opt, d, val, o)
   local classes = d:info().classes
   local r = setmetatable({m = m, opt = opt, x = x, y = y, n = n, batch = batch,
     spe = (n + batch - 1) // batch, o = o, classes = classes,
-    thr = (o.loss == "bce" or o.loss == "hinge") and 0 or 0.5,
     vx = val and val:x(), vy = val and val:y(),
     state = "running", msg = "", epoch = 0, pos = 0, step_n = 0, perm = {},
     ep_loss = 0, ep_correct = 0, ep_seen = 0, losses_ = {}, best_epoch = 0,

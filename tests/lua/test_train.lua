@@ -306,7 +306,7 @@ do
   assert(count(out, "epoch %d+/7 ") == 7, out)
   out = captured(function() pm:fit{g20, epochs = 120, batch = 20} end)
   assert(count(out, "epoch %d+/120 ") == 40, out)
-  assert(count(out, "showing every 3rd") == 1 and out:find("epoch 120/120", 1, true), out)
+  assert(count(out, "a line every 3 epochs") == 1 and out:find("epoch 120/120", 1, true), out)
 end
 
 -- a model prints as its summary table; m:summary() prints it once and returns nothing
