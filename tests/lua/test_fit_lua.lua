@@ -260,6 +260,13 @@ do
     metrics = {"precision", "recall", "f1"}}
   local mean = bn:running()
   assert(mean:abs():sum():item() > 1e-4, "fit trained the Lua model in evaluation mode")
+  -- the LR range test of a Lua model puts batch norm's statistics back
+  local mean0, var0 = bn:running()
+  nn.lr_range_test{m, tr, batch = 15, steps = 10}
+  local mean1, var1 = bn:running()
+  assert((mean1 - mean0):abs():sum():item() == 0 and (var1 - var0):abs():sum():item() == 0,
+    "the LR range test left batch norm's running statistics changed")
+  assert(m.training == false, "the LR range test changed the mode")
   assert(m.training == false and T.training(bn) == false, "fit did not give the mode back")
   local h = run.history
   assert(#h.f1 == 2 and #h.val_f1 == 2 and h.val_recall[2] >= 0, "metrics missing")
