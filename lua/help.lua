@@ -131,7 +131,7 @@ local function show_object(value)
   print("Methods (help(\"" .. tkey .. ":name\") for one):")
   for _, k in ipairs(names) do
     local m = entries[tkey .. ":" .. k]
-    print(("  %-26s %s"):format(m and m.sig or (tkey .. ":" .. k), m and m.summary or "(no entry)"))
+    print(("  %-24s %s"):format(tkey .. ":" .. k, m and m.summary or "(no entry)"))
   end
 end
 

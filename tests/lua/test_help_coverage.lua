@@ -90,16 +90,17 @@ local function expect_help(what, value, needle)
     fail(("help(%s) did not show %q:\n%s"):format(what, needle, text))
   end
 end
+local function sig(key) return (help.entries()[key] or {}).sig or ("the entry " .. key) end
 for _, mod in ipairs(help.modules) do
-  if _G[mod] then expect_help(mod, _G[mod], help.entries()[mod].sig) end
+  if _G[mod] then expect_help(mod, _G[mod], sig(mod)) end
 end
-expect_help("nn.zeros", nn.zeros, help.entries()["nn.zeros"].sig)
-expect_help("spawn", spawn, help.entries()["spawn"].sig)
-expect_help("a tensor's matmul", nn.ones(1).matmul, help.entries()["tensor:matmul"].sig)
+expect_help("nn.zeros", nn.zeros, sig("nn.zeros"))
+expect_help("spawn", spawn, sig("spawn"))
+expect_help("a tensor's matmul", nn.ones(1).matmul, sig("tensor:matmul"))
 expect_help("a tensor", nn.ones(2), "tensor:matmul")
 expect_help("a run", run, "run:progress_line")
 expect_help("a race", r, "race:play")
-expect_help("\"plot\"", "plot", help.entries()["plot"].sig)
+expect_help("\"plot\"", "plot", sig("plot"))
 
 -- every example runs, each in a fresh process inside a temporary folder
 local exe = arg and arg[-1]
