@@ -214,6 +214,13 @@ function help.help(name)
     return
   end
   show(key, e)
+  if type(_G[key]) == "table" then -- a module: its topics follow its entry
+    local keys = {}
+    for _, k in ipairs(sorted_keys()) do
+      if k:sub(1, #key + 1) == key .. "." then keys[#keys + 1] = k end
+    end
+    if #keys > 0 then print(""); print_wrapped("Topics", keys) end
+  end
 end
 
 --- apropos(word): lists the topics whose name or text mention word.

@@ -10,7 +10,10 @@ it that only one lesson has ("percep"). :lessons lists them with your progress.
 A lesson shows its text and code page by page; a page ends at a task, a quiz or a
 pause. Enter (or :next) goes on, :back goes back, :check checks a task, :hint and
 :solution help with it, typing a number (or :answer N) answers a quiz. Progress is saved in
-$XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state/nnlab/ when unset).]],
+$XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state/nnlab/ when unset).
+Functions: lesson(name) or lesson.start, lesson.next, lesson.back, lesson.goto_page,
+lesson.restart, lesson.check, lesson.hint, lesson.solution, lesson.answer, lesson.list,
+lesson.load, lesson.check_file.]],
     example = [[
 lesson "01"   -- the same as :lesson 01]],
   },

@@ -33,7 +33,11 @@ learning rates; the surface in 3-D (drag to turn). Click the surface: the Hessia
 eigenvectors there, scaled by eigenvalue (the curvature view).
 Keys: space play/pause, . or right one step, , or left one back, + - speed, 0 rewind,
 n next racer in the step view, [ ] halve or double its learning rate (from the shown
-step on, as r:set does), e export PNG frames, s save a PNG, p projector.]],
+step on, as r:set does), e export PNG frames, s save a PNG, p projector.
+Functions: race{...} (window and play), race.new{...} (no window), race.surfaces(),
+race.optimizers(), race.find_minima(f, box). Race methods (?race:play): advance,
+play, pause, forward, back, rewind, seek, set, results, table, step_info, curvature,
+export, save, close.]],
     example = [[
 r = race{surface = "rosenbrock", optimizers = {"gd", "momentum", {"adam", lr = 0.05}}, steps = 100}
 print(r:table())]],

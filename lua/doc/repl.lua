@@ -8,7 +8,10 @@ At the prompt an expression prints its value and `_` holds the last one; input t
 is not finished (an open function, table or string) continues on a "..>" line. Tab
 completes names, fields, methods and, inside a string, file names. Ctrl-C stops the
 running command (or clears the line), Ctrl-D on an empty line leaves. Commands
-start with ":" (:help lists them); ?name shows help.]],
+start with ":" (:help lists them); ?name shows help.
+Functions: repl.spawn, repl.jobs, repl.wait (the globals spawn, jobs, wait),
+repl.job_by_id, repl.command, repl.on_line, repl.printer, repl.repr, repl.nearest;
+fields repl.interactive, repl.timing, repl.version, repl.lua_dir, repl.lessons_dir.]],
     example = [[
 repl.command("hi", function() print("hi") end, "say hi")
 print(repl.interactive, repl.version)]],
