@@ -261,6 +261,8 @@ Opens (headless: renders) the race's window as needed; works without a display.]
     summary = "a built-in surface's value and exact gradient (require 'nn.race'.surface(name))",
     example = [[
 s = require("nn.race").surface("rosenbrock"); print(s:eval(-1.2, 1))]],
+    text = [[
+The race's own surfaces are computed in C (src/engine/surface.c) with their gradients in closed form, so this is what every racer steps with. s comes from require("nn.race").surface(name) with a name of race.surfaces(); an unknown name is refused.]],
   },
   ["surface:hessian"] = {
     sig = "s:hessian(x, y) -> f, fx, fy, fxx, fxy, fyy",
