@@ -105,7 +105,7 @@ The first row names the columns; label is the column (from 1) of the target, the
     sig = "data.idx(images, labels [, {limit=}])",
     summary = "MNIST-style IDX files (gzip or raw): images scaled to [0, 1], labels as classes",
     text = [[
-The IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw: images [n, h*w] scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k. A file that is not IDX, or images and labels of different counts, is an error with the reason.]],
+The IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw: images [n, h*w] scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k. A file that is not IDX is refused with the reason.]],
     example = [[
 dir = "/usr/share/datasets/fashion-mnist/"
 d = data.idx(dir .. "t10k-images-idx3-ubyte.gz", dir .. "t10k-labels-idx1-ubyte.gz", {limit = 100})

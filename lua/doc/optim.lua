@@ -187,7 +187,7 @@ print(opt:state("m"))   -- Adam's first moment]],
     sig = "opt:state_names()",
     summary = "the names of the optimizer's state arrays",
     text = [[
-Momentum and Nesterov have velocity, Adagrad sum_sq, RMSProp mean_sq, AdaDelta two averages, Adam, AdamW and Nadam m and v; plain GD and SGD none.]],
+Momentum and Nesterov have velocity, Adagrad sum_sq, RMSProp mean_sq, AdaDelta mean_sq and mean_dx_sq, Adam, AdamW and Nadam m and v, Rprop prev_grad and step; plain GD and SGD none.]],
     example = [[
 print(table.concat(optim.adam(nn.ones(2):requires_grad()):state_names(), " "))]],
   },

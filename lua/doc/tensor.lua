@@ -53,7 +53,7 @@ to 1; stop is left out, and a negative step counts down.]],
     example = [[
 print(nn.linspace(-1, 1, 5))   -- -1, -0.5, 0, 0.5, 1]],
     text = [[
-A 1-D tensor of n values, a first and b last (n >= 2), as NumPy's linspace.]],
+A 1-D tensor of n values, a first and b last, as NumPy's linspace (n = 1 gives just a).]],
   },
   ["nn.rand"] = {
     sig = "nn.rand{2, 3}  or  nn.rand(2, 3)  or  nn.rand({2, 3}, lo, hi)",

@@ -180,7 +180,7 @@ print(l:info().nparams)   --> 48]],
 m = nn.sequential{nn.linear(4, 16), nn.relu(), nn.dropout(0.2), nn.linear(16, 2)}
 m:eval(); print(m(nn.ones(1, 4)))]],
     text = [[
-p defaults to 0.5 and must be in [0, 1). It draws from the engine's generator, so runs repeat with the same nn.seed. m:eval() (and predict, evaluate) turns it off; fit turns it back on for training.]],
+p defaults to 0.5 and must be in [0, 1). It draws from the engine's generator, so runs repeat with the same nn.seed. m:eval() turns it off, and predict and evaluate run without it.]],
   },
   ["nn.batchnorm"] = {
     sig = "nn.batchnorm(features [, {momentum = 0.1, eps = 1e-5}])",
@@ -248,7 +248,7 @@ Quadratic near the target and linear far away: MSE's smooth minimum with MAE's r
 y = nn.tensor{{2.0}, {-1.0}}; t = nn.tensor{{1}, {0}}
 print(nn.bce(y, t):item())]],
     text = [[
-y are logits (no sigmoid layer before it): the loss is computed as max(y,0) - y t + log(1 + e^-|y|), which cannot overflow. y and t are [n, 1] (or [n, k] for k independent labels). In fit, loss = nn.bce or "bce".]],
+y are logits (no sigmoid layer before it): the loss is computed as max(y,0) - y t + log(1 + e^-|y|), which cannot overflow. y and t are [n, 1]. In fit, loss = nn.bce or "bce".]],
   },
   ["nn.binary_cross_entropy"] = {
     sig = "nn.binary_cross_entropy(y, t)  or  loss = nn.binary_cross_entropy in fit",
@@ -456,7 +456,7 @@ print(nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}:nparams())   
     sig = "m:running() -> mean, var",
     summary = "batch norm's running mean and variance",
     text = [[
-Two tensors of the layer's width; only batch-norm layers have them (another module raises an error). They move during training and are what evaluation mode normalises with.]],
+Two tensors of the layer's width; only batch-norm layers have them (other modules return nothing). They move during training and are what evaluation mode normalises with.]],
     example = [[
 bn = nn.batchnorm(3); mean, var = bn:running(); print(mean, var)]],
   },
@@ -464,7 +464,7 @@ bn = nn.batchnorm(3); mean, var = bn:running(); print(mean, var)]],
     sig = "m:free()",
     summary = "releases the module now (it is unusable afterwards)",
     text = [[
-Frees the engine object at once rather than at garbage collection; later use raises an error. A module inside a sequential is freed with it.]],
+Frees the engine object at once rather than at garbage collection; later use raises an error.]],
     example = [[
 m = nn.linear(100, 100); m:free()]],
   },
@@ -482,7 +482,7 @@ The same as nn.evaluate(m, data, loss): loss, and for classes accuracy, precisio
     sig = "m:predict(x)",
     summary = "outputs for x in evaluation mode, without a graph",
     text = [[
-x is [n, inputs]; the model is put in evaluation mode (dropout off, batch norm's running statistics). Outputs are raw (logits for classifiers): take :argmax(2) for classes.]],
+x is [n, inputs]; it runs in evaluation mode (dropout off, batch norm's running statistics) and puts the model's mode back after. Outputs are raw (logits for classifiers): take :argmax(2) for classes.]],
     example = [[
 m = nn.sequential{nn.linear(2, 3)}
 print(m:predict(nn.ones(2, 2)):argmax(2))]],
