@@ -1,8 +1,9 @@
 -- help.lua: the help registry. Every file in lua/doc/ returns a table of entries
--- keyed "<module>.<function>" (nn.zeros), "<type>:<method>" (tensor:matmul) or a bare
--- global name (spawn); each entry is {sig=, summary=, text=, example=}. help(name)
--- shows one, help() lists them, apropos(word) searches them. help.missing() lists
--- public functions that have no entry (tests/lua/test_help_coverage.lua).
+-- keyed "<module>.<function>" (nn.zeros), "<type>:<method>" (tensor:matmul), a module
+-- (nn) or a bare global name (spawn); each entry is {sig=, summary=, text=, example=}.
+-- help(name) shows one, help(value) finds it by identity (a module, a function, or an
+-- object, whose methods it lists), help() lists them, apropos(word) searches them.
+-- help.missing() lists what has no entry (tests/lua/test_help_coverage.lua).
 local core = require "repl.core"
 
 local help = {}
