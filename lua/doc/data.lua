@@ -8,7 +8,11 @@ return {
 train, test = data.circle{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0 by default, a fraction of the radius 5); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes).]],
+n points (default 500) with noise (0 by default, a fraction of the radius 5); seed =
+s seeds the engine's generator first, so the same seed gives the same set. The rows
+are shuffled (shuffle = false keeps them in order); test = f splits the last
+fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0
+([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes).]],
   },
   ["data.xor"] = {
     sig = "data.xor{n=, noise=, classes=, seed=, test=}",
@@ -17,7 +21,12 @@ n points (default 500) with noise (0 by default, a fraction of the radius 5); se
 train, test = data.xor{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes). No line separates the classes: a perceptron fails, one hidden layer (or the x1x2 feature) succeeds.]],
+n points (default 500) with noise (0); seed = s seeds the engine's generator first,
+so the same seed gives the same set. The rows are shuffled (shuffle = false keeps
+them in order); test = f splits the last fraction f off and returns train, test. x
+is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or
+nn.bce with two classes). No line separates the classes: a perceptron fails, one
+hidden layer (or the x1x2 feature) succeeds.]],
   },
   ["data.gauss"] = {
     sig = "data.gauss{n=, noise=, classes=, seed=, test=}",
@@ -26,7 +35,12 @@ n points (default 500) with noise (0); seed = s seeds the engine's generator fir
 train, test = data.gauss{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0; it widens the clusters); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes). Linearly separable: a single neuron is enough.]],
+n points (default 500) with noise (0; it widens the clusters); seed = s seeds the
+engine's generator first, so the same seed gives the same set. The rows are shuffled
+(shuffle = false keeps them in order); test = f splits the last fraction f off and
+returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for
+nn.cross_entropy (or nn.bce with two classes). Linearly separable: a single neuron
+is enough.]],
   },
   ["data.spiral"] = {
     sig = "data.spiral{n=, noise=, classes=, seed=, test=}",
@@ -35,7 +49,12 @@ n points (default 500) with noise (0; it widens the clusters); seed = s seeds th
 train, test = data.spiral{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 400) with noise (0.1); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes). classes = k gives k arms; the hardest of the Playground's sets.]],
+n points (default 400) with noise (0.1); seed = s seeds the engine's generator
+first, so the same seed gives the same set. The rows are shuffled (shuffle = false
+keeps them in order); test = f splits the last fraction f off and returns train,
+test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy
+(or nn.bce with two classes). classes = k gives k arms; the hardest of the
+Playground's sets.]],
   },
   ["data.moons"] = {
     sig = "data.moons{n=, noise=, classes=, seed=, test=}",
@@ -44,7 +63,11 @@ n points (default 400) with noise (0.1); seed = s seeds the engine's generator f
 train, test = data.moons{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0.1); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes).]],
+n points (default 500) with noise (0.1); seed = s seeds the engine's generator
+first, so the same seed gives the same set. The rows are shuffled (shuffle = false
+keeps them in order); test = f splits the last fraction f off and returns train,
+test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy
+(or nn.bce with two classes).]],
   },
   ["data.blobs"] = {
     sig = "data.blobs{n=, noise=, classes=, seed=, test=}",
@@ -53,7 +76,11 @@ n points (default 500) with noise (0.1); seed = s seeds the engine's generator f
 train, test = data.blobs{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0; it widens the clusters); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes). classes = 3 by default.]],
+n points (default 500) with noise (0; it widens the clusters); seed = s seeds the
+engine's generator first, so the same seed gives the same set. The rows are shuffled
+(shuffle = false keeps them in order); test = f splits the last fraction f off and
+returns train, test. x is [n, 2]; y holds class indices from 0 ([n, 1]), ready for
+nn.cross_entropy (or nn.bce with two classes). classes = 3 by default.]],
   },
   ["data.plane"] = {
     sig = "data.plane{n=, noise=, classes=, seed=, test=}",
@@ -62,7 +89,10 @@ n points (default 500) with noise (0; it widens the clusters); seed = s seeds th
 train, test = data.plane{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0, added to y); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y is the target value [n, 1], for nn.mse.]],
+n points (default 500) with noise (0, added to y); seed = s seeds the engine's
+generator first, so the same seed gives the same set. The rows are shuffled (shuffle
+= false keeps them in order); test = f splits the last fraction f off and returns
+train, test. x is [n, 2]; y is the target value [n, 1], for nn.mse.]],
   },
   ["data.gauss_sum"] = {
     sig = "data.gauss_sum{n=, noise=, classes=, seed=, test=}",
@@ -71,7 +101,10 @@ n points (default 500) with noise (0, added to y); seed = s seeds the engine's g
 train, test = data.gauss_sum{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0, added to y); seed = s seeds the engine's generator first, so the same seed gives the same set. The rows are shuffled (shuffle = false keeps them in order); test = f splits the last fraction f off and returns train, test. x is [n, 2]; y is the target value [n, 1], for nn.mse.]],
+n points (default 500) with noise (0, added to y); seed = s seeds the engine's
+generator first, so the same seed gives the same set. The rows are shuffled (shuffle
+= false keeps them in order); test = f splits the last fraction f off and returns
+train, test. x is [n, 2]; y is the target value [n, 1], for nn.mse.]],
   },
   ["data.sine"] = {
     sig = "data.sine{n=, noise=, classes=, seed=, test=}",
@@ -79,7 +112,9 @@ n points (default 500) with noise (0, added to y); seed = s seeds the engine's g
     example = [[
 train = data.sine{n = 100, seed = 1}; print(train:info().nx)   --> 1]],
     text = [[
-n points (default 200) with noise (0.05) added to y; seed, shuffle and test as for the other sets. x is [n, 1], y [n, 1]: the 1-D regression of the course's function-approximation lessons.]],
+n points (default 200) with noise (0.05) added to y; seed, shuffle and test as for
+the other sets. x is [n, 1], y [n, 1]: the 1-D regression of the course's
+function-approximation lessons.]],
   },
   ["data.from"] = {
     sig = "data.from(x, y [, {classes=, classify=}])",
@@ -88,7 +123,9 @@ n points (default 200) with noise (0.05) added to y; seed, shuffle and test as f
 d = data.from(nn.tensor{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, nn.tensor{{0}, {1}, {1}, {0}}, {classes = 2})
 print(d:info().n, d:info().classes)   --> 4 2]],
     text = [[
-x and y must have the same number of rows (an error names both). classes = k makes a classification set whose y holds class indices 0 .. k-1; classify = true counts the classes from the largest label. Without either, y is a regression target.]],
+x and y must have the same number of rows (an error names both). classes = k makes a
+classification set whose y holds class indices 0 .. k-1; classify = true counts the
+classes from the largest label. Without either, y is a regression target.]],
   },
   ["data.csv"] = {
     sig = "data.csv(path, {label = column, classify = true, test = 0.2})",
@@ -99,13 +136,19 @@ f:write("a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n"); f:close()
 d, names = data.csv("tiny.csv", {label = 3, classify = true})
 print(d:info().n, names[1], names[2])   --> 3 cat dog]],
     text = [[
-The first row names the columns; label is the column (from 1) of the target, the others are features and must be numbers. classify = true treats the label as classes: text labels are numbered in order of appearance and their names are the second result. test = f returns train, test, names. A file that cannot be read, or a cell that is not a number, is an error that says what is wrong.]],
+The first row names the columns; label is the column (from 1) of the target, the
+others are features and must be numbers. classify = true treats the label as
+classes: text labels are numbered in order of appearance and their names are the
+second result. test = f returns train, test, names. A file that cannot be read, or a
+cell that is not a number, is an error that says what is wrong.]],
   },
   ["data.idx"] = {
     sig = "data.idx(images, labels [, {limit=}])",
     summary = "MNIST-style IDX files (gzip or raw): images scaled to [0, 1], labels as classes",
     text = [[
-The IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw: images [n, h*w] scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k. A file that is not IDX is refused with the reason.]],
+The IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw: images [n, h*w]
+scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k. A
+file that is not IDX is refused with the reason.]],
     example = [[
 dir = "/usr/share/datasets/fashion-mnist/"
 d = data.idx(dir .. "t10k-images-idx3-ubyte.gz", dir .. "t10k-labels-idx1-ubyte.gz", {limit = 100})
@@ -118,7 +161,10 @@ print(d:info().nx, d:info().classes)   --> 784 10]],
 train, test = data.fashion_mnist{limit = 200}
 print(train:info().n, data.fashion_labels[test:y():totable()[1][1] + 1])]],
     text = [[
-Reads /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist package). split = "train" or "test" returns one set; the default returns both. limit = k keeps the first k images of each, which loads far faster. Pixels are in [0, 1]; plot.images{images = d:x():rows(1, 16):reshape(16, 28, 28)} shows some.]],
+Reads /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist package).
+split = "train" or "test" returns one set; the default returns both. limit = k keeps
+the first k images of each, which loads far faster. Pixels are in [0, 1];
+plot.images{images = d:x():rows(1, 16):reshape(16, 28, 28)} shows some.]],
   },
   ["data.standardize"] = {
     sig = "data.standardize(train, ...)",
@@ -128,13 +174,16 @@ train, test = data.gauss{n = 200, test = 0.5, seed = 1}
 data.standardize(train, test)
 print(train:x():mean(1))   -- about 0, 0]],
     text = [[
-Changes the sets in place and returns the statistics (what train:scaler("standard") gives). Fitting on the training set only keeps the test set honest. Only x is scaled, not y.]],
+Changes the sets in place and returns the statistics (what train:scaler("standard")
+gives). Fitting on the training set only keeps the test set honest. Only x is
+scaled, not y.]],
   },
   ["data.minmax"] = {
     sig = "data.minmax(train, ...)",
     summary = "fits min and max on train and scales every set to [0, 1] with them",
     text = [[
-Changes the sets in place and returns the statistics; test values can fall outside [0, 1] when they lie beyond the training range. Only x is scaled.]],
+Changes the sets in place and returns the statistics; test values can fall outside
+[0, 1] when they lie beyond the training range. Only x is scaled.]],
     example = [[
 train, test = data.gauss{n = 200, test = 0.5, seed = 1}
 data.minmax(train, test)
@@ -176,7 +225,9 @@ i = data.spiral{n = 100, classes = 3}:info(); print(i.n, i.nx, i.ny, i.classes)]
     sig = "d:shuffle()",
     summary = "shuffles the rows in place (the engine's seeded generator)",
     text = [[
-Rows move together with their targets; nn.seed(n) before makes the order repeat. The makers already shuffle; fit reshuffles each epoch itself (shuffle = false stops that).]],
+Rows move together with their targets; nn.seed(n) before makes the order repeat. The
+makers already shuffle; fit reshuffles each epoch itself (shuffle = false stops
+that).]],
     example = [[
 nn.seed(1); d = data.xor{n = 5, shuffle = false}; d:shuffle(); print(d:y())]],
   },
@@ -184,7 +235,8 @@ nn.seed(1); d = data.xor{n = 5, shuffle = false}; d:shuffle(); print(d:y())]],
     sig = "d:split(frac) -> a, b",
     summary = "the first 1-frac of the rows and the last frac, as new sets",
     text = [[
-frac must be in (0, 1); the rows are not shuffled first (shuffle the set, or use the makers' test = option). The original set is unchanged.]],
+frac must be in (0, 1); the rows are not shuffled first (shuffle the set, or use the
+makers' test = option). The original set is unchanged.]],
     example = [[
 a, b = data.xor{n = 100}:split(0.2); print(a:info().n, b:info().n)   --> 80 20]],
   },
@@ -200,7 +252,8 @@ d = data.xor{n = 100}:slice(11, 10); print(d:info().n)   --> 10]],
     sig = "d:features(flags)",
     summary = "Playground's input features by bits (1 x1, 2 x2, 4 x1^2, 8 x2^2, 16 x1x2, 32 sin x1, 64 sin x2)",
     text = [[
-d must hold 2-D points; the new set has one column per bit set, in the order of the bits, and the same targets. d:playground{...} does the same by names.]],
+d must hold 2-D points; the new set has one column per bit set, in the order of the
+bits, and the same targets. d:playground{...} does the same by names.]],
     example = [[
 d = data.circle{n = 10}:features(1 | 2 | 4 | 8); print(d:info().nx)   --> 4]],
   },
@@ -208,7 +261,9 @@ d = data.circle{n = 10}:features(1 | 2 | 4 | 8); print(d:info().nx)   --> 4]],
     sig = "d:playground{\"x1\", \"x2\", \"x1sq\", \"x2sq\", \"x1x2\", \"sin1\", \"sin2\"}",
     summary = "a new set with Playground's features of 2-D points",
     text = [[
-Names: x1, x2, x1sq, x2sq, x1x2, sin1, sin2 (the default is {"x1", "x2"}); an unknown name is refused with the list. With x1sq and x2sq a single neuron separates data.circle.]],
+Names: x1, x2, x1sq, x2sq, x1x2, sin1, sin2 (the default is {"x1", "x2"}); an
+unknown name is refused with the list. With x1sq and x2sq a single neuron separates
+data.circle.]],
     example = [[
 d = data.circle{n = 100}:playground{"x1sq", "x2sq"}; print(d:info().nx)   --> 2]],
   },
@@ -216,7 +271,9 @@ d = data.circle{n = 100}:playground{"x1sq", "x2sq"}; print(d:info().nx)   --> 2]
     sig = "d:scaler(\"standard\"|\"minmax\")",
     summary = "column statistics fitted on d, for d2:scale(stats)",
     text = [[
-"standard" gives each column's mean (shift) and standard deviation (scale); "minmax" its min and max - min. Apply them with d:scale(stats) to any set of the same width; data.standardize does both steps.]],
+"standard" gives each column's mean (shift) and standard deviation (scale); "minmax"
+its min and max - min. Apply them with d:scale(stats) to any set of the same width;
+data.standardize does both steps.]],
     example = [[
 train, test = data.gauss{n = 100, test = 0.5}
 st = train:scaler("standard"); train:scale(st); test:scale(st)]],
@@ -241,7 +298,9 @@ d = data.xor{n = 1000}; d:free()]],
     sig = "data.fashion_labels",
     summary = "the names of Fashion-MNIST's ten classes, in the order of the labels (class 0 is \"T-shirt/top\")",
     text = [[
-A list of ten strings: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot. Class c (0-based, as in the data) is data.fashion_labels[c + 1].]],
+A list of ten strings: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt,
+Sneaker, Bag, Ankle boot. Class c (0-based, as in the data) is data.fashion_labels[c
++ 1].]],
     example = [[
 print(data.fashion_labels[9 + 1])   --> Ankle boot]],
   },

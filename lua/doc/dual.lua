@@ -67,7 +67,9 @@ g = dual.wrap(function(x) return math.sin(x) end); print(g(dual.new(0, 1)))]],
     example = [[
 x = dual.new(3, 1); print(x^2)  --> dual(9; 6)]],
     text = [[
-Each d_i is the derivative along direction i: dual.new(3, 1) is x = 3 with dx/dx = 1, the seed of a one-variable derivative. Arithmetic with numbers and other duals carries the derivatives along (the chain rule, done by the operators).]],
+Each d_i is the derivative along direction i: dual.new(3, 1) is x = 3 with
+dx/dx = 1, the seed of a one-variable derivative. Arithmetic with numbers and other duals
+carries the derivatives along (the chain rule, done by the operators).]],
   },
   ["dual.value"] = {
     sig = "dual.value(d) -> number",
@@ -75,7 +77,8 @@ Each d_i is the derivative along direction i: dual.new(3, 1) is x = 3 with dx/dx
     example = [[
 print(dual.value(dual.new(2, 1) * 3))  --> 6]],
     text = [[
-Goes down through duals of duals to the number; numbers come back as they are. Use it to compare (d == 0 is false for a dual).]],
+Goes down through duals of duals to the number; numbers come back as they are. Use
+it to compare (d == 0 is false for a dual).]],
   },
   ["dual.part"] = {
     sig = "dual.part(d, i) -> number or dual",
@@ -83,7 +86,8 @@ Goes down through duals of duals to the number; numbers come back as they are. U
     example = [[
 print(dual.part(dual.new(2, 5, 7), 3))  --> 7]],
     text = [[
-Part 1 is the value, part i + 1 the derivative along direction i; a part past the last is 0. For a dual of duals a part is itself a dual.]],
+Part 1 is the value, part i + 1 the derivative along direction i; a part past the
+last is 0. For a dual of duals a part is itself a dual.]],
   },
   ["dual.isdual"] = {
     sig = "dual.isdual(v) -> boolean",
@@ -99,6 +103,8 @@ True only for values made by dual.new or computed from one.]],
     example = [[
 print(dual.math.sin(dual.new(0, 1)))  --> dual(0.0; 1.0)]],
     text = [[
-sin cos tan asin acos atan exp log sqrt abs tanh sinh cosh max min floor ceil take duals (and numbers); the rest is Lua's math (pi, huge, random...). dual.grad gives your function this table as its `math`.]],
+sin cos tan asin acos atan exp log sqrt abs tanh sinh cosh max min floor ceil take
+duals (and numbers); the rest is Lua's math (pi, huge, random...). dual.grad gives
+your function this table as its `math`.]],
   },
 }

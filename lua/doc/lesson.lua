@@ -45,7 +45,8 @@ lesson.next()]],
 lesson.start("01", {page = 1})
 lesson.goto_page(2); lesson.back()]],
     text = [[
-On the first page it says so and stays. The page's text is shown again; its code does not run again.]],
+On the first page it says so and stays. The page's text is shown again; its code
+does not run again.]],
   },
   ["lesson.goto_page"] = {
     sig = "lesson.goto_page(n)",
@@ -54,7 +55,9 @@ On the first page it says so and stays. The page's text is shown again; its code
 lesson.start("01", {page = 1})
 lesson.goto_page(3)]],
     text = [[
-n counts from 1 (:lessons shows how many pages a lesson has); a page out of range is refused with the range. The code of the pages skipped over runs quietly first, so their variables exist.]],
+n counts from 1 (:lessons shows how many pages a lesson has); a page out of range is
+refused with the range. The code of the pages skipped over runs quietly first, so
+their variables exist.]],
   },
   ["lesson.restart"] = {
     sig = "lesson.restart()",
@@ -63,7 +66,8 @@ n counts from 1 (:lessons shows how many pages a lesson has); a page out of rang
 lesson.start("01", {page = 1})
 lesson.restart()]],
     text = [[
-The saved progress of this lesson is forgotten and it begins again at page 1; other lessons keep theirs.]],
+The saved progress of this lesson is forgotten and it begins again at page 1; other
+lessons keep theirs.]],
   },
   ["lesson.hint"] = {
     sig = "lesson.hint()",
@@ -89,7 +93,9 @@ lesson.solution()]],
 lesson.start("01", {page = 1})
 print(lesson.check())   --> false: OR_mp is not written yet]],
     text = [[
-Runs the task's check on the lesson's environment (your globals): true and "done" when it passes, and the page may go on; false and what is still wrong otherwise. A check that raises an error counts as not done, with the error shown.]],
+Runs the task's check on the lesson's environment (your globals): true and "done"
+when it passes, and the page may go on; false and what is still wrong otherwise. A
+check that raises an error counts as not done, with the error shown.]],
   },
   ["lesson.answer"] = {
     sig = "ok = lesson.answer(n)",
@@ -98,7 +104,9 @@ Runs the task's check on the lesson's environment (your globals): true and "done
 lesson.start("01", {page = 1})
 lesson.answer(2)]],
     text = [[
-n is the number of a choice as shown (1, 2, ...); the answer is checked and explained (the quiz's why). Typing a bare number at the prompt on a quiz page does the same. Without a quiz on the page it says so.]],
+n is the number of a choice as shown (1, 2, ...); the answer is checked and
+explained (the quiz's why). Typing a bare number at the prompt on a quiz page does
+the same. Without a quiz on the page it says so.]],
   },
   ["lesson.list"] = {
     sig = "lessons = lesson.list([dir])",

@@ -72,7 +72,8 @@ nn.seed(1)
 p = plot.hist{values = nn.randn{1000}, bins = 40, title = "weights", show = false}
 p:save("hist.png")]],
     text = [[
-values is a list or a tensor (any shape: all its elements); bins (30) equal-width bins span its range. Hovering a bar says how many values fall in it.]],
+values is a list or a tensor (any shape: all its elements); bins (30) equal-width
+bins span its range. Hovering a bar says how many values fall in it.]],
   },
   ["plot.scatter"] = {
     sig = "p = plot.scatter{x=, y=, class=, labels=}",
@@ -156,7 +157,9 @@ w:save("training.png")]],
     sig = "n = plot.pump()",
     summary = "handle window events and redraw now (the REPL does it by itself)",
     text = [[
-Returns the number of events (keys, clicks, closes) handled. A script that animates plots in a loop of its own calls it to keep its windows alive; the prompt and wait() pump for you.]],
+Returns the number of events (keys, clicks, closes) handled. A script that animates
+plots in a loop of its own calls it to keep its windows alive; the prompt and wait()
+pump for you.]],
     example = [[
 print(plot.pump())]],
   },
@@ -166,7 +169,9 @@ print(plot.pump())]],
     example = [[
 ok, why = plot.display(); print(ok, why)]],
     text = [[
-Windows need a display: DISPLAY or WAYLAND_DISPLAY set (or SDL_VIDEODRIVER). Without one the answer is false and the reason; plots are still made and p:save(path) writes them.]],
+Windows need a display: DISPLAY or WAYLAND_DISPLAY set (or SDL_VIDEODRIVER). Without
+one the answer is false and the reason; plots are still made and p:save(path) writes
+them.]],
   },
 
   -- methods of plots
@@ -177,7 +182,9 @@ Windows need a display: DISPLAY or WAYLAND_DISPLAY set (or SDL_VIDEODRIVER). Wit
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:update{f = function(x, y) return x * x + y * y end, title = "bowl"}]],
     text = [[
-Takes the same table of options as the plot's constructor (plot.field's f, box and levels, a lines plot's series, title, xlog, ...) and applies those given; the others stay. Returns p.]],
+Takes the same table of options as the plot's constructor (plot.field's f, box and
+levels, a lines plot's series, title, xlog, ...) and applies those given; the others
+stay. Returns p.]],
   },
   ["plot:on_click"] = {
     sig = "p:on_click(function(x, y, button, mods) ... end)",
@@ -209,21 +216,24 @@ p:on_hover(function(x, y, info) print(info.text) end)]],
 p = plot.lines{title = "loss"}
 w = p:window(); if w then w:projector(true) end]],
     text = [[
-A plot made with show = false, and not added to a window, has none. Use it to reach the window of a plot made by a constructor (to save, record or project it).]],
+A plot made with show = false, and not added to a window, has none. Use it to reach
+the window of a plot made by a constructor (to save, record or project it).]],
   },
   ["plot:kind"] = {sig = "p:kind()", summary = "the kind of plot: \"lines\", \"field\", ...",
     example = [[
 p = plot.lines{title = "loss", show = false}
 print(p:kind())   --> lines]],
     text = [[
-One of lines, field, images, bars, hist, scatter, network, text, surface, graph: which methods apply to it.]],
+One of lines, field, images, bars, hist, scatter, network, text, surface, graph:
+which methods apply to it.]],
   },
   ["plot:version"] = {sig = "p:version()", summary = "a counter that moves each time the plot changes",
     example = [[
 p = plot.lines{title = "loss", show = false}
 v = p:version(); p:push("train", 1); print(p:version() > v)   --> true]],
     text = [[
-Windows redraw a panel when its version moved; tests and views compare versions to know whether something changed.]],
+Windows redraw a panel when its version moved; tests and views compare versions to
+know whether something changed.]],
   },
   ["plot:label"] = {sig = "p:label(\"title\"|\"xlabel\"|\"ylabel\", text)",
     summary = "set the title or an axis label", example = [[
@@ -245,14 +255,16 @@ Both arguments are booleans; values <= 0 cannot be drawn on a log axis and are l
 p = plot.lines{title = "loss", show = false}
 p:range("y", 0, 1); p:range("y")]],
     text = [[
-Without lo and hi the axis goes back to fitting the data. Same as the xlim = and ylim = options.]],
+Without lo and hi the axis goes back to fitting the data. Same as the xlim = and
+ylim = options.]],
   },
   ["plot:map"] = {sig = "p:map(\"auto\"|\"viridis\"|\"diverging\"|\"gray\")",
     summary = "colour map of fields and images", example = [[
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:map("diverging")]],
     text = [[
-auto chooses diverging for signed values and viridis (images: gray) otherwise; all maps are perceptually uniform and safe for colour-blind viewers.]],
+auto chooses diverging for signed values and viridis (images: gray) otherwise; all
+maps are perceptually uniform and safe for colour-blind viewers.]],
   },
   ["plot:add"] = {sig = "p:add(name, [xs,] ys)",
     summary = "append points to the series called name (lines; trajectories on fields)",
@@ -260,7 +272,9 @@ auto chooses diverging for signed values and viridis (images: gray) otherwise; a
 p = plot.lines{title = "loss", show = false}
 p:add("train", {1, 2, 3}, {0.9, 0.5, 0.3})]],
     text = [[
-xs and ys are lists or tensors of the same length (without xs, x continues from the series' last point). A new name starts a new series with its own colour and legend entry. On a field it draws a trajectory with a moving head.]],
+xs and ys are lists or tensors of the same length (without xs, x continues from the
+series' last point). A new name starts a new series with its own colour and legend
+entry. On a field it draws a trajectory with a moving head.]],
   },
   ["plot:push"] = {sig = "p:push(name, y [, x])",
     summary = "append one point to a series; x defaults to the next step",
@@ -276,7 +290,8 @@ The cheap way to grow a curve during training: one call per step.]],
 p = plot.lines{title = "loss", show = false}
 p:smooth(0.9)]],
     text = [[
-alpha is the weight of the past in the moving average (TensorBoard's smoothing); the raw data stays drawn faintly. Same as the smooth = option.]],
+alpha is the weight of the past in the moving average (TensorBoard's smoothing); the
+raw data stays drawn faintly. Same as the smooth = option.]],
   },
   ["plot:marker"] = {sig = "p:marker(x, label)", summary = "a labelled vertical line at x",
     example = [[
@@ -298,7 +313,9 @@ The panel's options (labels, ranges, map) stay; a field keeps its grid.]],
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:grid({{0, 1}, {1, 2}}, 0, 1, 0, 1)]],
     text = [[
-rows is a list of rows of numbers (row 1 at ymin) or a tensor [rows, cols]; with k > 1 each row holds cols * k values, k class probabilities per cell, drawn as hue and lightness. plot.field{values = ...} is the friendly form.]],
+rows is a list of rows of numbers (row 1 at ymin) or a tensor [rows, cols]; with k >
+1 each row holds cols * k values, k class probabilities per cell, drawn as hue and
+lightness. plot.field{values = ...} is the friendly form.]],
   },
   ["plot:levels"] = {sig = "p:levels(n | {l1, l2, ...})",
     summary = "contour levels: about n automatic ones, or the given ones",
@@ -306,7 +323,8 @@ rows is a list of rows of numbers (row 1 at ymin) or a tensor [rows, cols]; with
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:levels({0.1, 0.5, 1})]],
     text = [[
-n = 0 removes the contours; over values that span decades the automatic levels are log-spaced. Same as the levels = option.]],
+n = 0 removes the contours; over values that span decades the automatic levels are
+log-spaced. Same as the levels = option.]],
   },
   ["plot:points"] = {sig = "p:points(xs, ys [, classes [, hollow]])",
     summary = "add points (classes 1-based; hollow for test points)",
@@ -314,7 +332,8 @@ n = 0 removes the contours; over values that span decades the automatic levels a
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:points({0, 0.5}, {0.5, 0}, {1, 2})]],
     text = [[
-xs and ys in data coordinates, classes from 1 (each class its colour; none: one colour); hollow = true draws rings, as plot.decision does for test points.]],
+xs and ys in data coordinates, classes from 1 (each class its colour; none: one
+colour); hollow = true draws rings, as plot.decision does for test points.]],
   },
   ["plot:labels"] = {sig = "p:labels({text1, text2, ...})",
     summary = "text labels of the points, in order", example = [[
@@ -328,7 +347,8 @@ For scatter plots: a string per point, drawn beside it (word embeddings, 2-D cod
 p = plot.images{images = {{{0, 1}, {1, 0}}}, show = false}
 p:images(nn.rand(4 * 5 * 5), 4, 5, 5)]],
     text = [[
-values holds n images of h x w (x channels) numbers, flat, in a list or a tensor; shared = false scales each image on its own, cols sets the grid's columns.]],
+values holds n images of h x w (x channels) numbers, flat, in a list or a tensor;
+shared = false scales each image on its own, cols sets the grid's columns.]],
   },
   ["plot:caption"] = {sig = "p:caption(i, text)", summary = "caption under image i",
     example = [[
@@ -342,7 +362,8 @@ i counts from 1; the text is drawn under the image.]],
 p = plot.bars{values = {1}, show = false}
 p:bars({0.2, 0.8}, {"no", "yes"}, {"answer"})]],
     text = [[
-values as plot.bars{values=} takes them (a list, or rows of groups); labels name the bars or groups, names the series.]],
+values as plot.bars{values=} takes them (a list, or rows of groups); labels name the
+bars or groups, names the series.]],
   },
   ["plot:hist"] = {sig = "p:hist(values [, bins])", summary = "set the histogram's values",
     example = [[
@@ -357,7 +378,9 @@ values a list or tensor; bins defaults to 30.]],
 p = plot.network{sizes = {2, 1}, show = false}
 p:network({2, 3, 1}, {nn.randn(2, 3), nn.randn(3, 1)})]],
     text = [[
-sizes lists the width of each layer; weights (optional) one matrix per pair of layers, in x out, as tensors or rows: edge colour gives the sign, thickness the size.]],
+sizes lists the width of each layer; weights (optional) one matrix per pair of
+layers, in x out, as tensors or rows: edge colour gives the sign, thickness the
+size.]],
   },
   ["plot:maps"] = {sig = "p:maps(values, res)",
     summary = "one res x res heat map per node of a network diagram",
@@ -365,7 +388,8 @@ sizes lists the width of each layer; weights (optional) one matrix per pair of l
 p = plot.network{sizes = {2, 1}, show = false}
 p:maps(nn.rand(3 * 16 * 16), 16)]],
     text = [[
-values holds one res x res map per node, nodes in layer order (inputs first), flat; the Playground's neuron pictures.]],
+values holds one res x res map per node, nodes in layer order (inputs first), flat;
+the Playground's neuron pictures.]],
   },
   ["plot:text"] = {sig = "p:text(string)", summary = "set the text of a readout panel",
     example = [[
@@ -385,7 +409,8 @@ p:graph({"a", "b", "a+b"}, {1, 2}, {3, 3}, {2, 2, 0})]],},
 p = plot.surface{f = function(x, y) return x * y end, show = false}
 p:view(45, 30)]],
     text = [[
-yaw turns around the vertical axis, pitch tilts; shaded = false draws a wireframe. Dragging with the mouse does the same.]],
+yaw turns around the vertical axis, pitch tilts; shaded = false draws a wireframe.
+Dragging with the mouse does the same.]],
   },
   ["plot:save"] = {sig = "p:save(path [, width, height, projector])",
     summary = "render the panel to a PNG file (works without a display)",
@@ -393,7 +418,9 @@ yaw turns around the vertical axis, pitch tilts; shaded = false draws a wirefram
 p = plot.lines{title = "loss", show = false}
 p:push("train", 1); p:save("loss.png", 1200, 800)]],
     text = [[
-width and height in pixels default to the panel's window size; projector = true renders with projector mode's large type. Writes a PNG, with or without a display; an unwritable path is an error naming it.]],
+width and height in pixels default to the panel's window size; projector = true
+renders with projector mode's large type. Writes a PNG, with or without a display;
+an unwritable path is an error naming it.]],
   },
   ["plot:to_data"] = {sig = "x, y = p:to_data(px, py [, width, height])",
     summary = "data coordinates of a pixel of the panel saved at width x height",
@@ -401,7 +428,8 @@ width and height in pixels default to the panel's window size; projector = true 
 p = plot.field{f = function(x, y) return x * y end, show = false}
 print(p:to_data(320, 280, 640, 560))]],
     text = [[
-px, py count pixels from the top left; for tests and click handling. nil off the data area or on panels without axes.]],
+px, py count pixels from the top left; for tests and click handling. nil off the
+data area or on panels without axes.]],
   },
   ["plot:free"] = {sig = "p:free()", summary = "release the plot now (windows keep what they show)",
     example = [[
@@ -460,7 +488,8 @@ false after the user closed it too.]],
 w = plot.window{plot.lines{title = "loss", show = false}, show = false}
 w:projector(true)]],
     text = [[
-For lecture halls: all panels of the window get large type and thick lines; on defaults to true. Key p toggles it.]],
+For lecture halls: all panels of the window get large type and thick lines; on
+defaults to true. Key p toggles it.]],
   },
   ["window:save"] = {sig = "w:save(path)", summary = "render the whole window to a PNG",
     example = [[

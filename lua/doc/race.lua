@@ -48,7 +48,10 @@ print(r:table())]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "adam"}}; r:advance(); print(r:table())]],
     text = [[
-Takes every option of race{...} but makes no window and computes nothing yet: r:advance() computes the steps, r:show() opens the window later. Bad options (an unknown surface or optimizer, a formula that does not parse) are refused with the reason.]],
+Takes every option of race{...} but makes no window and computes nothing yet:
+r:advance() computes the steps, r:show() opens the window later. Bad options (an
+unknown surface or optimizer, a formula that does not parse) are refused with the
+reason.]],
   },
   ["race.surfaces"] = {
     sig = "race.surfaces() -> {names}",
@@ -67,7 +70,8 @@ print(table.concat(race.surfaces(), " "))]],
     example = [[
 print(table.concat(race.optimizers(), " "))]],
     text = [[
-The same names as optim.names(): each racer runs the engine's own update rule, so what you see on the surface is what trains networks.]],
+The same names as optim.names(): each racer runs the engine's own update rule, so
+what you see on the surface is what trains networks.]],
   },
   ["race.find_minima"] = {
     sig = "race.find_minima(f, {xmin, xmax, ymin, ymax}) -> minima, values, nglobal",
@@ -76,7 +80,11 @@ The same names as optim.names(): each racer runs the engine's own update rule, s
 mins, vals, nglobal = race.find_minima(function(x, y) return (x^2+y-11)^2 + (x+y^2-7)^2 end, {-5, 5, -5, 5})
 print(#mins, nglobal)   -- Himmelblau: 4 global minima]],
     text = [[
-Samples f on a grid over the box, starts Newton's method (with the exact Hessian from dual numbers) from the lowest cells, and keeps distinct points where the gradient vanishes and the Hessian is positive definite. Returns the minima as {x, y} pairs sorted by value, their values, and how many share the lowest value (the global ones). What a race does for a surface of your own, to say who reached a minimum.]],
+Samples f on a grid over the box, starts Newton's method (with the exact Hessian
+from dual numbers) from the lowest cells, and keeps distinct points where the
+gradient vanishes and the Hessian is positive definite. Returns the minima as {x, y}
+pairs sorted by value, their values, and how many share the lowest value (the global
+ones). What a race does for a surface of your own, to say who reached a minimum.]],
   },
   ["race:advance"] = {
     sig = "r:advance([n]) -> r",
@@ -85,7 +93,9 @@ Samples f on a grid over the box, starts Newton's method (with the exact Hessian
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance(10); print(r.k)   --> 10]],
     text = [[
-Steps every racer in lockstep (a stopped racer stays put). Without n it computes up to r.steps; the shown step becomes the last computed one. Returns r, so r:advance():table() works.]],
+Steps every racer in lockstep (a stopped racer stays put). Without n it computes up
+to r.steps; the shown step becomes the last computed one. Returns r, so
+r:advance():table() works.]],
   },
   ["race:seek"] = {
     sig = "r:seek(k) -> r",
@@ -95,7 +105,8 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 r:advance()
 r:seek(0); print(r.shown)   --> 0]],
     text = [[
-k = 0 is the start; steps beyond those computed are computed first. The window (if any) is not redrawn: r:rewind(k) and the keys do that.]],
+k = 0 is the start; steps beyond those computed are computed first. The window (if
+any) is not redrawn: r:rewind(k) and the keys do that.]],
   },
   ["race:set"] = {
     sig = "r:set(racer, {lr = ..., ...}) -> r",
@@ -117,7 +128,9 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 r:advance()
 for _, row in ipairs(r:results()) do print(row.label, row.reached, row.value) end]],
     text = [[
-label the racer's name; reached the first step within eps of a known minimum (nil if none) and global whether that minimum is a global one; value f at the shown step, x, y the position; diverged and left say how a stopped racer stopped, message in words.]],
+label the racer's name; reached the first step within eps of a known minimum (nil if
+none) and global whether that minimum is a global one; value f at the shown step, x,
+y the position; diverged and left say how a stopped racer stopped, message in words.]],
   },
   ["race:table"] = {
     sig = "r:table([compact]) -> string",
@@ -127,7 +140,9 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 r:advance()
 print(r:table())]],
     text = [[
-What the race window's table shows: one line per racer with the steps to within eps of a minimum (* for a local one), f at the shown step, its place and status. compact = true drops the header.]],
+What the race window's table shows: one line per racer with the steps to within eps
+of a minimum (* for a local one), f at the shown step, its place and status. compact
+= true drops the header.]],
   },
   ["race:step_info"] = {
     sig = "r:step_info([racer [, k]]) -> {grad, gd_step, velocity, step_vec, state, effective_lr, ...}",
@@ -147,7 +162,8 @@ s = r:step_info("adam"); print(s.effective_lr[1], s.effective_lr[2])]],
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:show({play = false}); r:save("race.png")]],
     text = [[
-In a script, or without a display, it shows the finished race (the last step) instead of animating; at the prompt it plays unless play = false. Returns r.]],
+In a script, or without a display, it shows the finished race (the last step)
+instead of animating; at the prompt it plays unless play = false. Returns r.]],
   },
   ["race:play"] = {
     sig = "r:play() -> job",
@@ -156,7 +172,9 @@ In a script, or without a display, it shows the finished race (the last step) in
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:speed(400); job = r:play(); wait(job)]],
     text = [[
-Opens the window when needed and animates speed steps a second from the shown step (from 0 when it was at the end). The job ends at the last step; space pauses. In a script the job runs to its end when the script finishes.]],
+Opens the window when needed and animates speed steps a second from the shown step
+(from 0 when it was at the end). The job ends at the last step; space pauses. In a
+script the job runs to its end when the script finishes.]],
   },
   ["race:pause"] = {
     sig = "r:pause() -> r",
@@ -194,7 +212,8 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 r:advance()
 r:rewind(); print(r.shown)   --> 0]],
     text = [[
-Shows step k without forgetting the steps after it: play again, or r:set a racer to branch from there.]],
+Shows step k without forgetting the steps after it: play again, or r:set a racer to
+branch from there.]],
   },
   ["race:speed"] = {
     sig = "r:speed([steps_per_second]) -> speed",
@@ -203,7 +222,8 @@ Shows step k without forgetting the steps after it: play again, or r:set a racer
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 print(r:speed(120))   --> 120]],
     text = [[
-A number > 0 (else an error); without an argument it only reads the speed. The default is chosen so a race lasts a few seconds.]],
+A number > 0 (else an error); without an argument it only reads the speed. The
+default is chosen so a race lasts a few seconds.]],
   },
   ["race:focus"] = {
     sig = "r:focus(racer) -> r",
@@ -262,7 +282,10 @@ Opens (headless: renders) the race's window as needed; works without a display.]
     example = [[
 s = require("nn.race").surface("rosenbrock"); print(s:eval(-1.2, 1))]],
     text = [[
-The race's own surfaces are computed in C (src/engine/surface.c) with their gradients in closed form, so this is what every racer steps with. s comes from require("nn.race").surface(name) with a name of race.surfaces(); an unknown name is refused.]],
+The race's own surfaces are computed in C (src/engine/surface.c) with their
+gradients in closed form, so this is what every racer steps with. s comes from
+require("nn.race").surface(name) with a name of race.surfaces(); an unknown name is
+refused.]],
   },
   ["surface:hessian"] = {
     sig = "s:hessian(x, y) -> f, fx, fy, fxx, fxy, fyy",
@@ -270,7 +293,8 @@ The race's own surfaces are computed in C (src/engine/surface.c) with their grad
     example = [[
 print(require("nn.race").surface("saddle"):hessian(0, 0))   -- fxx 2, fyy -2]],
     text = [[
-fxx, fxy, fyy are exact (from the engine's closed forms); the eigenvalues say how curved f is along the principal directions.]],
+fxx, fxy, fyy are exact (from the engine's closed forms); the eigenvalues say how
+curved f is along the principal directions.]],
   },
   ["surface:grid"] = {
     sig = "s:grid(nx, ny [, x0, x1, y0, y1]) -> {values}",
@@ -278,7 +302,8 @@ fxx, fxy, fyy are exact (from the engine's closed forms); the eigenvalues say ho
     example = [[
 print(#require("nn.race").surface("bowl"):grid(10, 10))   --> 100]],
     text = [[
-nx * ny values in one flat list, row after row with y rising from y0; what the race's contour and 3-D panels are drawn from.]],
+nx * ny values in one flat list, row after row with y rising from y0; what the
+race's contour and 3-D panels are drawn from.]],
   },
   ["surface:info"] = {
     sig = "s:info() -> {name, formula, xmin, xmax, ymin, ymax, starts, minima, minval, nglobal, ...}",
@@ -286,7 +311,9 @@ nx * ny values in one flat list, row after row with y rising from y0; what the r
     example = [[
 i = require("nn.race").surface("himmelblau"):info(); print(i.formula, #i.minima, i.nglobal)]],
     text = [[
-minima lists {x, y} of the known minima (the global ones first, nglobal of them) and minval their value; starts the default start points; formula the text shown in the window.]],
+minima lists {x, y} of the known minima (the global ones first, nglobal of them) and
+minval their value; starts the default start points; formula the text shown in the
+window.]],
   },
   ["surface:set_param"] = {
     sig = "s:set_param(value)",
@@ -294,13 +321,16 @@ minima lists {x, y} of the known minima (the global ones first, nglobal of them)
     example = [[
 s = require("nn.race").surface("valley"); s:set_param(100); print(s:eval(1, 1))   --> 50.5 1 100]],
     text = [[
-Only the valley has a parameter: f = (x^2 + kappa y^2)/2, so kappa is the ratio of its curvatures. Gradient descent needs lr < 2/kappa along y and crawls along x: the classic case for momentum.]],
+Only the valley has a parameter: f = (x^2 + kappa y^2)/2, so kappa is the ratio of
+its curvatures. Gradient descent needs lr < 2/kappa along y and crawls along x: the
+classic case for momentum.]],
   },
   ["race:compute"] = {
     sig = "r:compute(k)",
     summary = "compute steps until step k, all racers in lockstep (what advance and seek call)",
     text = [[
-Lower level than r:advance: the shown step does not move. Racers that stopped stay at their last point; each gets the gradient (and noise) of its own position.]],
+Lower level than r:advance: the shown step does not move. Racers that stopped stay
+at their last point; each gets the gradient (and noise) of its own position.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:compute(20); print(r.k, r.shown)   --> 20 0]],
@@ -318,7 +348,8 @@ r:compute(10); r:compute_one(r.racers[1], 20); print(r.racers[1]:last())   --> 2
     sig = "r:noise_draws(k, i) -> {n1, n2}",
     summary = "the two standard normal draws of racer i's gradient noise at step k",
     text = [[
-Drawn once from the engine's generator and kept, so rewinding and recomputing gives the same noisy path; a race with noise = s adds s times them to the gradient.]],
+Drawn once from the engine's generator and kept, so rewinding and recomputing gives
+the same noisy path; a race with noise = s adds s times them to the gradient.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"sgd"}, noise = 0.1, seed = 1}
 print(table.unpack(r:noise_draws(0, 1)))]],
@@ -327,7 +358,8 @@ print(table.unpack(r:noise_draws(0, 1)))]],
     sig = "r:reached(racer [, upto]) -> step, minimum, global",
     summary = "the first step at which a racer came within eps of a known minimum (nil if it did not)",
     text = [[
-racer is a racer object (r.racers[i]); upto limits the scan (default the computed steps). The minimum is {x, y}; global says whether it is one of the global minima.]],
+racer is a racer object (r.racers[i]); upto limits the scan (default the computed
+steps). The minimum is {x, y}; global says whether it is one of the global minima.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance()
@@ -347,7 +379,8 @@ a = r.racers[1]; print(a.x[a:at(10)], a.y[a:at(10)])]],
     sig = "racer:evaluate(k)",
     summary = "f and its gradient at the racer's step-k position, into its records",
     text = [[
-Stops the racer with a message when f raises an error, returns something that is not a number, or gives NaN or infinity.]],
+Stops the racer with a message when f raises an error, returns something that is not
+a number, or gives NaN or infinity.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance()
@@ -367,7 +400,10 @@ print(r.racers[1]:last())   --> 40]],
     sig = "racer:step(k [, noise])",
     summary = "one optimizer step of the racer from step k to k + 1, through the engine",
     text = [[
-noise is the pair of normal draws (r:noise_draws) scaled by the racer's noise setting. The new position is evaluated; leaving the view uphill stops it as diverged, downhill as "left". Use r:advance rather than stepping racers yourself: the race keeps them in lockstep.]],
+noise is the pair of normal draws (r:noise_draws) scaled by the racer's noise
+setting. The new position is evaluated; leaving the view uphill stops it as
+diverged, downhill as "left". Use r:advance rather than stepping racers yourself:
+the race keeps them in lockstep.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 a = r.racers[1]; a:step(0); print(a:last())   --> 1]],
@@ -376,7 +412,8 @@ a = r.racers[1]; a:step(0); print(a:last())   --> 1]],
     sig = "racer:stop(k, message)",
     summary = "mark the racer stopped at step k, with the message the table shows",
     text = [[
-Stopped racers stay at their last point in later steps; r:set after a rewind can bring one back.]],
+Stopped racers stay at their last point in later steps; r:set after a rewind can
+bring one back.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 a = r.racers[2]; a:stop(0, "stopped by hand"); r:advance(); print(r:table())]],

@@ -34,7 +34,8 @@ help("spawn"); help(plot); help(nn.ones(2))]],
     example = [[
 apropos("momentum")]],
     text = [[
-The search ignores case and looks in each entry's name, summary and text; one line per topic found, with its summary. A word that is not a string is refused.]],
+The search ignores case and looks in each entry's name, summary and text; one line
+per topic found, with its summary. A word that is not a string is refused.]],
   },
   ["spawn"] = {
     sig = "job = spawn(fn [, name])",
@@ -57,7 +58,8 @@ end)]],
 job = spawn(function() for i = 1, 5 do coroutine.yield() end end)
 print(jobs())]],
     text = [[
-Returns the list (printed as a table of id, state, seconds run and name); finished jobs are left out. :stop N stops one.]],
+Returns the list (printed as a table of id, state, seconds run and name); finished
+jobs are left out. :stop N stops one.]],
   },
   ["wait"] = {
     sig = "wait(job)",
@@ -75,7 +77,8 @@ wait(spawn(function() for i = 1, 3 do print(i); coroutine.yield() end end))]],
 job = spawn(function() for i = 1, 5 do coroutine.yield() end end)
 job:stop(); print(job.state)   --> stopped]],
     text = [[
-The coroutine is closed (its to-be-closed variables run); a job that stops itself ends at its next yield. Returns the job.]],
+The coroutine is closed (its to-be-closed variables run); a job that stops itself
+ends at its next yield. Returns the job.]],
   },
   ["job:pause"] = {
     sig = "job:pause()",
@@ -85,7 +88,8 @@ job = spawn(function() for i = 1, 5 do coroutine.yield() end end)
 job:pause(); print(job.state)   --> paused
 job:resume()]],
     text = [[
-A paused job gets no slices until job:resume(); space in a window bound to it does the same. Returns the job.]],
+A paused job gets no slices until job:resume(); space in a window bound to it does
+the same. Returns the job.]],
   },
   ["job:resume"] = {
     sig = "job:resume()",
@@ -136,7 +140,8 @@ The global wait is this function.]],
 job = spawn(function() for i = 1, 5 do coroutine.yield() end end)
 print(repl.job_by_id(job.id) == job)   --> true]],
     text = [[
-The number is the one jobs() and :jobs show; nil when there is no such job (or it finished and was forgotten).]],
+The number is the one jobs() and :jobs show; nil when there is no such job (or it
+finished and was forgotten).]],
   },
   ["repl.interactive"] = {
     sig = "repl.interactive",
@@ -162,7 +167,9 @@ A plain field; :time on and :time off set it.]],
     example = [[
 repl.command("hello", function(arg) print("hello " .. arg) end, "say hello")]],
     text = [[
-name must be a word (letters, digits, _), fn a function; an existing command of that name is replaced. help is the line :help shows for it. An error in fn prints its message without a traceback.]],
+name must be a word (letters, digits, _), fn a function; an existing command of that
+name is replaced. help is the line :help shows for it. An error in fn prints its
+message without a traceback.]],
   },
   ["repl.on_line"] = {
     sig = "repl.on_line(fn)",
@@ -179,7 +186,9 @@ repl.on_line(nil)]],
     example = [[
 print(table.concat(repl.nearest("hepl", {"help", "quit"}), " "))   --> help]],
     text = [[
-Edit distance (insertions, deletions, substitutions) of at most 2, or names that start with word; sorted by distance, then by name. What "did you mean" suggestions come from.]],
+Edit distance (insertions, deletions, substitutions) of at most 2, or names that
+start with word; sorted by distance, then by name. What "did you mean" suggestions
+come from.]],
   },
   ["repl.printer"] = {
     sig = "repl.printer(type_name, fn)",
@@ -196,6 +205,8 @@ repl.printer("nnlab.module", nil)]],
     example = [[
 print(repl.repr({1, 2, x = {3}}))]],
     text = [[
-Tables print as constructors ({1, 2, x = {3}}), nested ones to a limited depth; tensors, models and other objects by their printer (repl.printer) or __tostring; strings quoted.]],
+Tables print as constructors ({1, 2, x = {3}}), nested ones to a limited depth;
+tensors, models and other objects by their printer (repl.printer) or __tostring;
+strings quoted.]],
   },
 }

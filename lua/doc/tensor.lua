@@ -121,7 +121,8 @@ Broadcasts as a:add does; a number on either side works (1 - a too).]],
     example = [[
 print(nn.arange(3) * nn.arange(3))   -- 0, 1, 4]],
     text = [[
-The Hadamard (elementwise) product, not the matrix product: that is a:matmul(b). Broadcasts as a:add does.]],
+The Hadamard (elementwise) product, not the matrix product: that is a:matmul(b).
+Broadcasts as a:add does.]],
   },
   ["tensor:div"] = {sig = "a:div(b)  or  a / b", summary = "elementwise quotient; b a tensor (broadcast) or a number",
     example = [[
@@ -157,7 +158,8 @@ print(nn.tensor{0, 1}:exp())   -- 1, 2.718]],
   },
   ["tensor:log"] = {sig = "a:log()", summary = "natural logarithm of each element (NaN below 0)",
     text = [[
-The derivative is 1/x; log(0) is -inf. For losses prefer nn.cross_entropy, which is computed stably.]],
+The derivative is 1/x; log(0) is -inf. For losses prefer nn.cross_entropy, which is
+computed stably.]],
     example = [[
 print(nn.tensor{1, math.exp(1)}:log())   -- 0, 1]],
   },
@@ -175,13 +177,15 @@ print(nn.tensor{-1.5, 2}:abs())   -- 1.5, 2]],
   },
   ["tensor:tanh"] = {sig = "a:tanh()", summary = "hyperbolic tangent of each element; derivative 1 - tanh^2",
     text = [[
-Squashes to (-1, 1); zero-centred, unlike the sigmoid, but it saturates the same way for large |x|.]],
+Squashes to (-1, 1); zero-centred, unlike the sigmoid, but it saturates the same way
+for large |x|.]],
     example = [[
 print(nn.tensor{-1, 0, 1}:tanh())]],
   },
   ["tensor:sigmoid"] = {sig = "a:sigmoid()", summary = "1 / (1 + e^-x) of each element; derivative s (1 - s)",
     text = [[
-Squashes to (0, 1); its derivative is at most 0.25 (at 0), which is why deep sigmoid nets have vanishing gradients.]],
+Squashes to (0, 1); its derivative is at most 0.25 (at 0), which is why deep sigmoid
+nets have vanishing gradients.]],
     example = [[
 print(nn.tensor{-2, 0, 2}:sigmoid())]],
   },
@@ -211,7 +215,8 @@ print(nn.tensor{{1, 5}, {7, 2}}:max(2))   -- 5, 7]],
 logits = nn.tensor{{0.1, 2.0, -1}, {3, 0, 0}}
 print(logits:argmax(2))   -- 2, 1: the predicted class of each row]],
     text = [[
-Returns positions as float values in a tensor (1-based); ties go to the first. axis and keepdim as in a:sum.]],
+Returns positions as float values in a tensor (1-based); ties go to the first. axis
+and keepdim as in a:sum.]],
   },
   ["tensor:matmul"] = {sig = "a:matmul(b [, trans_a [, trans_b]])", summary = "matrix product of 2-D tensors, either side transposed on request",
     text = [[
@@ -248,21 +253,24 @@ print(nn.tensor{{1, 2}}:transpose())]],
     example = [[
 print(nn.arange(6):reshape(2, -1).shape[2])   --> 3]],
     text = [[
-The number of elements must stay the same; the error names both shapes. Writing into one view changes the other.]],
+The number of elements must stay the same; the error names both shapes. Writing into
+one view changes the other.]],
   },
   ["tensor:rows"] = {sig = "a:rows(start [, count])", summary = "count rows (default 1) from the 1-based row start; shares memory",
     example = [[
 x = nn.arange(8):reshape(4, 2)
 print(x:rows(3, 2))   -- rows 3 and 4]],
     text = [[
-A view of a mini-batch: rows start .. start+count-1 of the first axis; out-of-range rows give an error naming them.]],
+A view of a mini-batch: rows start .. start+count-1 of the first axis; out-of-range
+rows give an error naming them.]],
   },
   ["tensor:gather"] = {sig = "a:gather{i, j, ...}", summary = "the rows at 1-based indices i, j, ... (repeats allowed); a copy",
     example = [[
 x = nn.arange(6):reshape(3, 2)
 print(x:gather{3, 1, 3})]],
     text = [[
-Indices count from 1 along the first axis; one out of range is refused with its value. Gradients add back into the rows read.]],
+Indices count from 1 along the first axis; one out of range is refused with its
+value. Gradients add back into the rows read.]],
   },
   ["tensor:copy"] = {sig = "a:copy()", summary = "a new tensor with the same values, outside any graph",
     text = [[
@@ -289,7 +297,8 @@ w = nn.randn{2, 1}:requires_grad()
 loss = (nn.ones(3, 2):matmul(w) - 1):pow(2):mean()
 loss:backward(); print(w.grad)]]},
   ["tensor:requires_grad"] = {sig = "w:requires_grad([on])", summary = "mark a leaf as needing gradients (on defaults to true); returns w",
-    text = [[The state reads as w.needs_grad. Results of ops cannot be marked: they require grad when an input does.]],
+    text = [[The state reads as w.needs_grad. Results of ops cannot be marked: they require grad
+when an input does.]],
     example = [[
 w = nn.zeros{2, 1}:requires_grad(); print(w.needs_grad)   --> true]],
   },
@@ -302,13 +311,15 @@ print(w.grad:sum():item())   --> 0]],
   },
   ["tensor:item"] = {sig = "a:item()", summary = "the value of a one-element tensor as a Lua number",
     text = [[
-Any shape with exactly one element works ([1], [1,1], ...); more elements raise an error naming the shape.]],
+Any shape with exactly one element works ([1], [1,1], ...); more elements raise an
+error naming the shape.]],
     example = [[
 print(nn.tensor{{1, 2}}:sum():item())   --> 3]],
   },
   ["tensor:totable"] = {sig = "a:totable()", summary = "the values as nested Lua tables",
     text = [[
-Nested as the shape is: a [2, 3] tensor gives 2 rows of 3 numbers. A 1-D tensor gives a flat list.]],
+Nested as the shape is: a [2, 3] tensor gives 2 rows of 3 numbers. A 1-D tensor
+gives a flat list.]],
     example = [[
 t = nn.tensor{{1, 2}, {3, 4}}:totable(); print(t[2][1])   --> 3]],
   },

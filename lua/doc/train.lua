@@ -8,8 +8,11 @@ return {
 m = nn.sequential{nn.linear(2, 8), nn.step(), nn.linear(8, 1)}
 print(nn.step(nn.tensor{-2, 0, 2}))]],
     text = [[
-The perceptron's threshold unit (lesson 01). Gradient descent cannot train the layers below it: use it to show why smooth activations are needed.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+The perceptron's threshold unit (lesson 01). Gradient descent cannot train the
+layers below it: use it to show why smooth activations are needed.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.identity"] = {
     sig = "nn.identity()",
@@ -18,8 +21,11 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.identity(), nn.linear(8, 1)}
 print(nn.identity(nn.tensor{-2, 0, 2}))]],
     text = [[
-A layer with no activation: stacking linear layers with identity between them is still one linear map.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+A layer with no activation: stacking linear layers with identity between them is
+still one linear map.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.sigmoid"] = {
     sig = "nn.sigmoid([slope])  or  nn.sigmoid{slope = a}",
@@ -28,8 +34,12 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.sigmoid(), nn.linear(8, 1)}
 print(nn.sigmoid(nn.tensor{-2, 0, 2}))]],
     text = [[
-Saturates for large |x| (derivative at most a/4), the cause of vanishing gradients in deep sigmoid nets; a larger slope a makes it steeper. Pair a sigmoid output with nn.bce, which fuses it stably (nn.bce takes logits).
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Saturates for large |x| (derivative at most a/4), the cause of vanishing gradients
+in deep sigmoid nets; a larger slope a makes it steeper. Pair a sigmoid output with
+nn.bce, which fuses it stably (nn.bce takes logits).
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.bipolar_sigmoid"] = {
     sig = "nn.bipolar_sigmoid()",
@@ -39,7 +49,9 @@ m = nn.sequential{nn.linear(2, 8), nn.bipolar_sigmoid(), nn.linear(8, 1)}
 print(nn.bipolar_sigmoid(nn.tensor{-2, 0, 2}))]],
     text = [[
 The sigmoid rescaled to (-1, 1): 2 sigmoid(x) - 1. Zero-centred like tanh, half as steep.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.tanh"] = {
     sig = "nn.tanh()  or  nn.tanh(x)",
@@ -48,8 +60,11 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 print(nn.tanh(nn.tensor{-2, 0, 2}))]],
     text = [[
-Zero-centred, which helps the next layer; it saturates like the sigmoid, with derivative 1 at 0.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Zero-centred, which helps the next layer; it saturates like the sigmoid, with
+derivative 1 at 0.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.lecun_tanh"] = {
     sig = "nn.lecun_tanh()",
@@ -58,8 +73,11 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.lecun_tanh(), nn.linear(8, 1)}
 print(nn.lecun_tanh(nn.tensor{-2, 0, 2}))]],
     text = [[
-Chosen by LeCun so that f(1) = 1 and f(-1) = -1 with unit-variance inputs keeping about unit variance.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Chosen by LeCun so that f(1) = 1 and f(-1) = -1 with unit-variance inputs keeping
+about unit variance.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.hard_tanh"] = {
     sig = "nn.hard_tanh()",
@@ -69,7 +87,9 @@ m = nn.sequential{nn.linear(2, 8), nn.hard_tanh(), nn.linear(8, 1)}
 print(nn.hard_tanh(nn.tensor{-2, 0, 2}))]],
     text = [[
 A piecewise-linear, cheap tanh; no gradient where |x| > 1.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.relu"] = {
     sig = "nn.relu()  or  nn.relu(x)",
@@ -78,8 +98,12 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.relu(), nn.linear(8, 1)}
 print(nn.relu(nn.tensor{-2, 0, 2}))]],
     text = [[
-Cheap and non-saturating for x > 0, the default of deep nets; a unit whose input stays negative gets no gradient and stops learning. He initialisation (init = "he_normal") suits it.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Cheap and non-saturating for x > 0, the default of deep nets; a unit whose input
+stays negative gets no gradient and stops learning. He initialisation (init =
+"he_normal") suits it.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.leaky_relu"] = {
     sig = "nn.leaky_relu([slope])",
@@ -88,8 +112,11 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.leaky_relu(), nn.linear(8, 1)}
 print(nn.leaky_relu(nn.tensor{-2, 0, 2}))]],
     text = [[
-A small slope for x < 0 keeps some gradient flowing, so units cannot die. nn.leaky_relu{slope = 0.1} works too.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+A small slope for x < 0 keeps some gradient flowing, so units cannot die.
+nn.leaky_relu{slope = 0.1} works too.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.prelu"] = {
     sig = "nn.prelu([init])",
@@ -99,7 +126,9 @@ m = nn.sequential{nn.linear(2, 8), nn.prelu(), nn.linear(8, 1)}
 print(nn.prelu(nn.tensor{-2, 0, 2}))]],
     text = [[
 The slope is a parameter of the module, trained with the weights (m:param(1) reads it).
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.elu"] = {
     sig = "nn.elu([alpha])",
@@ -108,8 +137,11 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 8), nn.elu(), nn.linear(8, 1)}
 print(nn.elu(nn.tensor{-2, 0, 2}))]],
     text = [[
-Smooth at 0 for alpha = 1, negative outputs push the mean activation towards zero; saturates to -alpha for very negative x.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Smooth at 0 for alpha = 1, negative outputs push the mean activation towards zero;
+saturates to -alpha for very negative x.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.softplus"] = {
     sig = "nn.softplus()",
@@ -119,7 +151,9 @@ m = nn.sequential{nn.linear(2, 8), nn.softplus(), nn.linear(8, 1)}
 print(nn.softplus(nn.tensor{-2, 0, 2}))]],
     text = [[
 Positive and smooth everywhere; it never has a zero gradient, unlike ReLU.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.swish"] = {
     sig = "nn.swish()",
@@ -129,7 +163,9 @@ m = nn.sequential{nn.linear(2, 8), nn.swish(), nn.linear(8, 1)}
 print(nn.swish(nn.tensor{-2, 0, 2}))]],
     text = [[
 Non-monotonic near 0 and smooth; often a little better than ReLU in deep nets.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.gelu"] = {
     sig = "nn.gelu()",
@@ -139,7 +175,9 @@ m = nn.sequential{nn.linear(2, 8), nn.gelu(), nn.linear(8, 1)}
 print(nn.gelu(nn.tensor{-2, 0, 2}))]],
     text = [[
 The activation of transformers (BERT, GPT); close to swish(1.702 x).
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.softmax"] = {
     sig = "nn.softmax()",
@@ -147,8 +185,12 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
     example = [[
 print(nn.softmax(nn.tensor{{1, 2, 3}}))   -- each row sums to 1]],
     text = [[
-Use it to read probabilities at the output; for training, give the logits to nn.cross_entropy, which fuses log-softmax stably, rather than putting a softmax layer before the loss.
-Called with no tensor it makes a module for nn.sequential (a new one for each place it is used); called on a tensor it applies the function there, in the autograd graph.]],
+Use it to read probabilities at the output; for training, give the logits to
+nn.cross_entropy, which fuses log-softmax stably, rather than putting a softmax
+layer before the loss.
+Called with no tensor it makes a module for nn.sequential (a new one for each place
+it is used); called on a tensor it applies the function there, in the autograd
+graph.]],
   },
   ["nn.activation"] = {
     sig = "nn.activation(name [, a])",
@@ -157,7 +199,9 @@ Called with no tensor it makes a module for nn.sequential (a new one for each pl
 m = nn.sequential{nn.linear(2, 4), nn.activation("elu", 0.5), nn.linear(4, 1)}
 print(table.concat(nn.names().activations, " "))]],
     text = [[
-The same modules as nn.tanh() and the others, chosen by a string (what the playground's activation setting uses). a is the parameter of the activations that have one (slope, alpha, init). An unknown name is refused with the list of names.]],
+The same modules as nn.tanh() and the others, chosen by a string (what the
+playground's activation setting uses). a is the parameter of the activations that
+have one (slope, alpha, init). An unknown name is refused with the list of names.]],
   },
   ["nn.linear"] = {
     sig = "nn.linear(in, out [, {init=, bias=, l1=, l2=, freeze=}])",
@@ -180,7 +224,9 @@ print(l:info().nparams)   --> 48]],
 m = nn.sequential{nn.linear(4, 16), nn.relu(), nn.dropout(0.2), nn.linear(16, 2)}
 m:eval(); print(m(nn.ones(1, 4)))]],
     text = [[
-p defaults to 0.5 and must be in [0, 1). It draws from the engine's generator, so runs repeat with the same nn.seed. m:eval() turns it off, and predict and evaluate run without it.]],
+p defaults to 0.5 and must be in [0, 1). It draws from the engine's generator, so
+runs repeat with the same nn.seed. m:eval() turns it off, and predict and evaluate
+run without it.]],
   },
   ["nn.batchnorm"] = {
     sig = "nn.batchnorm(features [, {momentum = 0.1, eps = 1e-5}])",
@@ -190,7 +236,10 @@ bn = nn.batchnorm(16)
 m = nn.sequential{nn.linear(2, 16), bn, nn.relu(), nn.linear(16, 2)}
 print(bn:running())]],
     text = [[
-features is the width of the layer before it. gamma starts at 1 and beta at 0, both learned; the running statistics move by momentum each training step and are read back with m:running(). Put it between a linear layer and its activation, as Ioffe and Szegedy did.]],
+features is the width of the layer before it. gamma starts at 1 and beta at 0, both
+learned; the running statistics move by momentum each training step and are read
+back with m:running(). Put it between a linear layer and its activation, as Ioffe
+and Szegedy did.]],
   },
   ["nn.sequential"] = {
     sig = "nn.sequential{m1, m2, ...}",
@@ -212,7 +261,9 @@ r = nn.residual(nn.sequential{nn.linear(16, 16), nn.relu(), nn.linear(16, 16)})
 m = nn.sequential{nn.linear(2, 16), r, nn.linear(16, 1)}
 print(m(nn.ones(1, 2)))]],
     text = [[
-The inner module's output width must equal its input width, else the error names both. The gradient reaches x both through m and directly, which is why deep residual nets still train.]],
+The inner module's output width must equal its input width, else the error names
+both. The gradient reaches x both through m and directly, which is why deep residual
+nets still train.]],
   },
   ["nn.mse"] = {
     sig = "nn.mse(y, t)  or  loss = nn.mse in fit",
@@ -221,7 +272,9 @@ The inner module's output width must equal its input width, else the error names
 y = nn.tensor{{0.5}, {2.0}}; t = nn.tensor{{1}, {1}}
 l = nn.mse(y, t); print(l:item())   --> 0.625]],
     text = [[
-The loss of regression, and of the course's first networks. y and t have the same shape (an error names both otherwise). Returns a one-element tensor in the graph: call :backward() on it. In fit, pass loss = nn.mse or "mse".]],
+The loss of regression, and of the course's first networks. y and t have the same
+shape (an error names both otherwise). Returns a one-element tensor in the graph:
+call :backward() on it. In fit, pass loss = nn.mse or "mse".]],
   },
   ["nn.mae"] = {
     sig = "nn.mae(y, t)  or  loss = nn.mae in fit",
@@ -230,7 +283,8 @@ The loss of regression, and of the course's first networks. y and t have the sam
 y = nn.tensor{{0.5}, {2.0}}; t = nn.tensor{{1}, {1}}
 print(nn.mae(y, t):item())   --> 0.75]],
     text = [[
-Less sensitive to outliers than MSE; its gradient is sign(y - t)/n, the same size however far off. Same shapes and use as nn.mse.]],
+Less sensitive to outliers than MSE; its gradient is sign(y - t)/n, the same size
+however far off. Same shapes and use as nn.mse.]],
   },
   ["nn.huber"] = {
     sig = "nn.huber(y, t)  or  loss = nn.huber in fit",
@@ -239,7 +293,8 @@ Less sensitive to outliers than MSE; its gradient is sign(y - t)/n, the same siz
 y = nn.tensor{{0.5}, {2.0}}; t = nn.tensor{{1}, {1}}
 print(nn.huber(y, t):item())]],
     text = [[
-Quadratic near the target and linear far away: MSE's smooth minimum with MAE's robustness. delta is a third argument (nn.huber(y, t, 0.5)) or fit's delta = option.]],
+Quadratic near the target and linear far away: MSE's smooth minimum with MAE's
+robustness. delta is a third argument (nn.huber(y, t, 0.5)) or fit's delta = option.]],
   },
   ["nn.bce"] = {
     sig = "nn.bce(y, t)  or  loss = nn.bce in fit",
@@ -248,7 +303,9 @@ Quadratic near the target and linear far away: MSE's smooth minimum with MAE's r
 y = nn.tensor{{2.0}, {-1.0}}; t = nn.tensor{{1}, {0}}
 print(nn.bce(y, t):item())]],
     text = [[
-y are logits (no sigmoid layer before it): the loss is computed as max(y,0) - y t + log(1 + e^-|y|), which cannot overflow. y and t are [n, 1]. In fit, loss = nn.bce or "bce".]],
+y are logits (no sigmoid layer before it): the loss is computed as max(y,0) - y t +
+log(1 + e^-|y|), which cannot overflow. y and t are [n, 1]. In fit, loss = nn.bce or
+"bce".]],
   },
   ["nn.binary_cross_entropy"] = {
     sig = "nn.binary_cross_entropy(y, t)  or  loss = nn.binary_cross_entropy in fit",
@@ -266,7 +323,10 @@ The long name of nn.bce (the same function): logits in, targets 0/1, sigmoid fus
 y = nn.tensor{{2.0, 0.5, -1.0}}; t = nn.tensor{{0}}
 print(nn.cross_entropy(y, t):item())   -- -log of softmax(y) at class 0]],
     text = [[
-y are the logits [n, classes] of the last linear layer (no softmax layer before it); t is [n, 1] of class indices from 0, as data sets give them, or [n, classes] one-hot rows. The loss is -log softmax(y)[true class], averaged. In fit it is the default loss for classification sets.]],
+y are the logits [n, classes] of the last linear layer (no softmax layer before it);
+t is [n, 1] of class indices from 0, as data sets give them, or [n, classes] one-hot
+rows. The loss is -log softmax(y)[true class], averaged. In fit it is the default
+loss for classification sets.]],
   },
   ["nn.hinge"] = {
     sig = "nn.hinge(y, t)  or  loss = nn.hinge in fit",
@@ -275,7 +335,8 @@ y are the logits [n, classes] of the last linear layer (no softmax layer before 
 y = nn.tensor{{2.0}, {0.5}}; t = nn.tensor{{1}, {0}}
 print(nn.hinge(y, t):item())   --> 0.75]],
     text = [[
-The SVM loss on one output per row: zero once the score y has the right sign with margin 1. y and t are [n, 1].]],
+The SVM loss on one output per row: zero once the score y has the right sign with
+margin 1. y and t are [n, 1].]],
   },
   ["nn.multi_hinge"] = {
     sig = "nn.multi_hinge(y, t)  or  loss = nn.multi_hinge in fit",
@@ -284,13 +345,18 @@ The SVM loss on one output per row: zero once the score y has the right sign wit
 y = nn.tensor{{3.0, 1.0, 2.5}}; t = nn.tensor{{0}}
 print(nn.multi_hinge(y, t):item())   --> 0.5]],
     text = [[
-The multi-class SVM (Weston-Watkins) loss: y [n, classes] scores, t [n, 1] class indices from 0. Zero when the true class beats every other by a margin of 1.]],
+The multi-class SVM (Weston-Watkins) loss: y [n, classes] scores, t [n, 1] class
+indices from 0. Zero when the true class beats every other by a margin of 1.]],
   },
   ["nn.save"] = {
     sig = "nn.save(m, path [, optimizer])",
     summary = "writes the model (and the optimizer's state, to resume) to a file, through a temporary file renamed over path",
     text = [[
-Saves built-in models (C modules); a module written in Lua is refused. Passing the optimizer too keeps its state (moments, step count), so that training resumes where it stopped. Returns true; an unwritable path is an error naming it. The format (magic NNLABMDL, version, architecture, parameters, CRC-32) is documented in src/engine/modelfile.c.]],
+Saves built-in models (C modules); a module written in Lua is refused. Passing the
+optimizer too keeps its state (moments, step count), so that training resumes where
+it stopped. Returns true; an unwritable path is an error naming it. The format
+(magic NNLABMDL, version, architecture, parameters, CRC-32) is documented in
+src/engine/modelfile.c.]],
     example = [[
 m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 nn.save(m, "tiny.nnl", optim.adam(m))]],
@@ -303,7 +369,9 @@ nn.save(nn.sequential{nn.linear(2, 1)}, "one.nnl")
 m2 = nn.load("one.nnl"); print(m2(nn.ones(1, 2)))
 print(nn.load("no-such-file.nnl"))   --> nil and why]],
     text = [[
-Returns the model and, when the file holds one, its optimizer ready to go on training. A missing, truncated, corrupted (CRC) or foreign file is not an error but nil and the reason, so check the first result.]],
+Returns the model and, when the file holds one, its optimizer ready to go on
+training. A missing, truncated, corrupted (CRC) or foreign file is not an error but
+nil and the reason, so check the first result.]],
   },
   ["nn.evaluate"] = {
     sig = "nn.evaluate(m, data [, loss])",
@@ -313,13 +381,18 @@ train, test = data.xor{n = 200, test = 0.3, seed = 1}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
 r = nn.evaluate(m, test); print(r.loss, r.accuracy, r.f1)]],
     text = [[
-The loss defaults to cross_entropy for classification sets and mse otherwise. Runs in evaluation mode (no dropout). The result has loss and, for classes, accuracy, confusion (rows: true class, columns: predicted) and the macro averages precision, recall and f1.]],
+The loss defaults to cross_entropy for classification sets and mse otherwise. Runs
+in evaluation mode (no dropout). The result has loss and, for classes, accuracy,
+confusion (rows: true class, columns: predicted) and the macro averages precision,
+recall and f1.]],
   },
   ["nn.lr_range_test"] = {
     sig = "nn.lr_range_test{m, data, loss=, batch=32, lr_min=1e-5, lr_max=10, steps=100, optimizer=}",
     summary = "the LR range test: the rate grows exponentially per batch and the loss is recorded; the weights are put back",
     text = [[
-Stops early when the loss passes 4 times its minimum or becomes NaN. Returns {lr = {...}, loss = {...}}: plot loss against lr (log scale) and pick a rate a little below the steepest fall.]],
+Stops early when the loss passes 4 times its minimum or becomes NaN. Returns {lr =
+{...}, loss = {...}}: plot loss against lr (log scale) and pick a rate a little
+below the steepest fall.]],
     example = [[
 nn.seed(1)
 train = data.spiral{n = 200}
@@ -331,7 +404,8 @@ print(#r.lr, r.lr[1], r.loss[1])]],
     sig = "nn.names()",
     summary = "the names of the activations, losses and initialisers",
     text = [[
-A table with three lists: activations (for nn.activation and the playground), losses (the names fit accepts) and inits (for init = and bias = of nn.linear).]],
+A table with three lists: activations (for nn.activation and the playground), losses
+(the names fit accepts) and inits (for init = and bias = of nn.linear).]],
     example = [[
 n = nn.names(); print(table.concat(n.losses, " "))]],
   },
@@ -343,13 +417,16 @@ m = nn.sequential{nn.linear(2, 3), nn.tanh(), nn.linear(3, 1)}
 y = m(nn.ones(4, 2)); y:sum():backward()
 print(m:parameters()[1].grad)]],
     text = [[
-x is [batch, inputs]; the width must match the first layer's (the error names both). In training mode dropout is active; use m:predict(x) for outputs without a graph. A module written in Lua is called the same way.]],
+x is [batch, inputs]; the width must match the first layer's (the error names both).
+In training mode dropout is active; use m:predict(x) for outputs without a graph. A
+module written in Lua is called the same way.]],
   },
   ["module:parameters"] = {
     sig = "m:parameters()",
     summary = "the parameter tensors (weights and biases of every layer); each has .grad after backward",
     text = [[
-Tensors that view the model's own memory (changing them changes the model); they require grad unless frozen. An optimizer made on the model updates them.]],
+Tensors that view the model's own memory (changing them changes the model); they
+require grad unless frozen. An optimizer made on the model updates them.]],
     example = [[
 m = nn.sequential{nn.linear(2, 3), nn.tanh(), nn.linear(3, 1)}
 for i, p in ipairs(m:parameters()) do print(i, p.shape[1], p.shape[2]) end]],
@@ -361,13 +438,15 @@ for i, p in ipairs(m:parameters()) do print(i, p.shape[1], p.shape[2]) end]],
 m = nn.sequential{nn.linear(2, 3), nn.tanh()}
 w, name = m:children()[1]:param(1); print(name, w.shape[1], w.shape[2])]],
     text = [[
-Returns the tensor (a view of the layer's memory) and its name ("weight", "bias", "gamma", ...). Layers without parameters, or an i beyond them, give an error.]],
+Returns the tensor (a view of the layer's memory) and its name ("weight", "bias",
+"gamma", ...). Layers without parameters, or an i beyond them, give an error.]],
   },
   ["module:children"] = {
     sig = "m:children()",
     summary = "the modules inside a sequential or residual",
     text = [[
-A list of the inner modules in order (empty for a layer). They are the same objects as those passed to nn.sequential.]],
+A list of the inner modules in order (empty for a layer). They are the same objects
+as those passed to nn.sequential.]],
     example = [[
 m = nn.sequential{nn.linear(2, 3), nn.tanh(), nn.linear(3, 1)}
 for _, c in ipairs(m:children()) do print(c:info().name) end]],
@@ -376,7 +455,9 @@ for _, c in ipairs(m:children()) do print(c:info().name) end]],
     sig = "m:info()",
     summary = "a table: name, kind, inputs, outputs, nparams, arg, frozen",
     text = [[
-name is what summary prints ("linear", "tanh"...), kind the module kind, inputs and outputs the widths (0 when any width fits), nparams the parameter count, arg the activation's parameter, frozen whether it is frozen.]],
+name is what summary prints ("linear", "tanh"...), kind the module kind, inputs and
+outputs the widths (0 when any width fits), nparams the parameter count, arg the
+activation's parameter, frozen whether it is frozen.]],
     example = [[
 i = nn.linear(2, 3):info(); print(i.name, i.inputs, i.outputs, i.nparams)]],
   },
@@ -384,7 +465,8 @@ i = nn.linear(2, 3):info(); print(i.name, i.inputs, i.outputs, i.nparams)]],
     sig = "m:train([on])",
     summary = "training mode (dropout active, batch norm on batch statistics); m:train(false) = m:eval()",
     text = [[
-Applies to the module and everything inside it; returns m. fit switches to training mode itself and predict/evaluate to evaluation mode.]],
+Applies to the module and everything inside it; returns m. fit switches to training
+mode itself and predict/evaluate to evaluation mode.]],
     example = [[
 m = nn.sequential{nn.linear(2, 4), nn.dropout(0.5)}; m:train(); print(m(nn.ones(1, 2)))]],
   },
@@ -414,7 +496,8 @@ m:children()[1]:freeze(); m:summary()   -- 24 non-trainable params]],
     sig = "m:unfreeze()",
     summary = "makes frozen parameters trainable again (in fit and through autograd)",
     text = [[
-The same as m:freeze(false); returns m. The optimizer's state of those parameters was kept, so training resumes smoothly.]],
+The same as m:freeze(false); returns m. The optimizer's state of those parameters
+was kept, so training resumes smoothly.]],
     example = [[
 l = nn.linear(2, 2); l:freeze(); l:unfreeze(); print(l:info().frozen)   --> false]],
   },
@@ -425,13 +508,16 @@ l = nn.linear(2, 2); l:freeze(); l:unfreeze(); print(l:info().frozen)   --> fals
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 m:regularize(0, 1e-4); print(m:penalty())]],
     text = [[
-Applies to the weights of the module's linear layers, not their biases. fit adds the penalty to the loss it reports; m:penalty() reads it. nn.linear's l1 = and l2 = options do the same per layer.]],
+Applies to the weights of the module's linear layers, not their biases. fit adds the
+penalty to the loss it reports; m:penalty() reads it. nn.linear's l1 = and l2 =
+options do the same per layer.]],
   },
   ["module:penalty"] = {
     sig = "m:penalty()",
     summary = "the current regularisation term",
     text = [[
-l1 sum|w| + l2 sum w^2 over the regularised weights, with the weights as they are now; 0 without regularisation.]],
+l1 sum|w| + l2 sum w^2 over the regularised weights, with the weights as they are
+now; 0 without regularisation.]],
     example = [[
 l = nn.linear(2, 2, {init = 1}); l:regularize(0.5, 0); print(l:penalty())   --> 2]],
   },
@@ -439,7 +525,8 @@ l = nn.linear(2, 2, {init = 1}); l:regularize(0.5, 0); print(l:penalty())   --> 
     sig = "m:zero_grad()",
     summary = "sets every parameter gradient to zero",
     text = [[
-Use it before a backward of your own (m(x) ... :backward()); fit and opt:step do their own zeroing.]],
+Use it before a backward of your own (m(x) ... :backward()); fit and opt:step do
+their own zeroing.]],
     example = [[
 m = nn.linear(2, 1); m(nn.ones(1, 2)):sum():backward(); m:zero_grad()
 print(m:parameters()[1].grad)]],
@@ -456,7 +543,9 @@ print(nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}:nparams())   
     sig = "m:running() -> mean, var",
     summary = "batch norm's running mean and variance",
     text = [[
-Two tensors of the layer's width; only batch-norm layers have them (other modules return nothing). They move during training and are what evaluation mode normalises with.]],
+Two tensors of the layer's width; only batch-norm layers have them (other modules
+return nothing). They move during training and are what evaluation mode normalises
+with.]],
     example = [[
 bn = nn.batchnorm(3); mean, var = bn:running(); print(mean, var)]],
   },
@@ -476,13 +565,16 @@ test = data.xor{n = 100, seed = 2}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
 print(m:evaluate(test).accuracy)]],
     text = [[
-The same as nn.evaluate(m, data, loss): loss, and for classes accuracy, precision, recall, f1 (macro) and confusion (rows true, columns predicted).]],
+The same as nn.evaluate(m, data, loss): loss, and for classes accuracy, precision,
+recall, f1 (macro) and confusion (rows true, columns predicted).]],
   },
   ["module:predict"] = {
     sig = "m:predict(x)",
     summary = "outputs for x in evaluation mode, without a graph",
     text = [[
-x is [n, inputs]; it runs in evaluation mode (dropout off, batch norm's running statistics) and puts the model's mode back after. Outputs are raw (logits for classifiers): take :argmax(2) for classes.]],
+x is [n, inputs]; it runs in evaluation mode (dropout off, batch norm's running
+statistics) and puts the model's mode back after. Outputs are raw (logits for
+classifiers): take :argmax(2) for classes.]],
     example = [[
 m = nn.sequential{nn.linear(2, 3)}
 print(m:predict(nn.ones(2, 2)):argmax(2))]],
@@ -493,7 +585,8 @@ print(m:predict(nn.ones(2, 2)):argmax(2))]],
     example = [[
 nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}:summary()]],
     text = [[
-inputs is the input width when the first layer does not fix it. Also returns the text it prints. Frozen parameters are counted as non-trainable.]],
+inputs is the input width when the first layer does not fix it. Also returns the
+text it prints. Frozen parameters are counted as non-trainable.]],
   },
   ["module:fit"] = {
     sig = "m:fit{train, validation=, loss=, optimizer=, epochs=10, batch=32, ...} -> run",
@@ -528,7 +621,8 @@ print(run.history.val_acc[20])]],
     sig = "r:run_for(ms)",
     summary = "trains for about ms milliseconds and returns the state (running, done, stopped, failed)",
     text = [[
-The engine run behind a fit (run._r); fit and its job call it for you. Returns the state as a string after about ms milliseconds of steps; "running" means more to do.]],
+The engine run behind a fit (run._r); fit and its job call it for you. Returns the
+state as a string after about ms milliseconds of steps; "running" means more to do.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -538,7 +632,8 @@ print(run._r:run_for(10))   --> done: this run already ended]],
     sig = "run:stop()",
     summary = "stops the run at its next step",
     text = [[
-The run keeps its weights as they are (the best ones when early stopping had found them); its state becomes "stopped" and a background job ends. Returns the run.]],
+The run keeps its weights as they are (the best ones when early stopping had found
+them); its state becomes "stopped" and a background job ends. Returns the run.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -548,7 +643,10 @@ run:stop(); print(run:status().state)]],
     sig = "run:status()",
     summary = "where the run stands: state, message, epoch, step, steps_per_epoch, last_loss, epoch_loss, best_epoch",
     text = [[
-A table: state (running, done, stopped, failed), message (why it stopped, e.g. early stopping or a NaN), epoch, step, steps_per_epoch, step_in_epoch, last_loss, epoch_loss, epoch_acc, best_epoch. Also run.state, run.epoch, run.message, run.best_epoch read single fields.]],
+A table: state (running, done, stopped, failed), message (why it stopped, e.g. early
+stopping or a NaN), epoch, step, steps_per_epoch, step_in_epoch, last_loss,
+epoch_loss, epoch_acc, best_epoch. Also run.state, run.epoch, run.message,
+run.best_epoch read single fields.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -558,7 +656,9 @@ s = run:status(); print(s.state, s.epoch, s.step, s.last_loss)]],
     sig = "run.history  or  r:history()",
     summary = "per epoch: loss, acc, val_loss, val_acc, seconds (NaN where there is none)",
     text = [[
-A table of lists indexed by epoch: loss, acc (training), val_loss, val_acc (validation), seconds. Values a run has not measured (accuracy of a regression, validation without a validation set) are NaN. run.history is read fresh each time.]],
+A table of lists indexed by epoch: loss, acc (training), val_loss, val_acc
+(validation), seconds. Values a run has not measured (accuracy of a regression,
+validation without a validation set) are NaN. run.history is read fresh each time.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -568,7 +668,8 @@ h = run.history; print(#h.loss, h.loss[1], h.loss[3])]],
     sig = "run:losses([from])",
     summary = "the loss of every step (from step `from` on)",
     text = [[
-A list of numbers, one per mini-batch step since the start (or since step from, counted from 1): the raw curve plot.loss smooths.]],
+A list of numbers, one per mini-batch step since the start (or since step from,
+counted from 1): the raw curve plot.loss smooths.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -578,7 +679,8 @@ print(#run:losses(), run:losses(5)[1])]],
     sig = "r:free()",
     summary = "releases the run's engine object",
     text = [[
-For the engine run behind a fit (run._r): releases its memory now; the model and optimizer stay. Later use raises an error.]],
+For the engine run behind a fit (run._r): releases its memory now; the model and
+optimizer stay. Later use raises an error.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -588,7 +690,9 @@ run._r:free()]],
     sig = "run:wait()",
     summary = "runs a background fit in the foreground until it ends",
     text = [[
-Returns when the run is done, stopped or failed (raising a failure's message); Ctrl-C stops it. In a script fit already runs in the foreground, so wait returns at once.]],
+Returns when the run is done, stopped or failed (raising a failure's message);
+Ctrl-C stops it. In a script fit already runs in the foreground, so wait returns at
+once.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -598,7 +702,9 @@ run:wait(); print(run.state)]],
     sig = "run:pause()",
     summary = "pause a run training in the background (space in its plot window does the same)",
     text = [[
-Only a background run (a fit at the prompt, or with its job) can pause; in a script, where fit runs in the foreground, it does nothing. Returns the run. run:step() then advances one mini-batch, run:resume() goes on.]],
+Only a background run (a fit at the prompt, or with its job) can pause; in a script,
+where fit runs in the foreground, it does nothing. Returns the run. run:step() then
+advances one mini-batch, run:resume() goes on.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -608,7 +714,8 @@ run:pause(); run:resume()]],
     sig = "run:resume()",
     summary = "go on training a paused background run",
     text = [[
-Undoes run:pause() (or a space in the plot window); returns the run. Nothing happens to a run that is not paused.]],
+Undoes run:pause() (or a space in the plot window); returns the run. Nothing happens
+to a run that is not paused.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
@@ -618,7 +725,9 @@ run:pause():resume()]],
     sig = "run:step() -> status",
     summary = "one mini-batch step of a paused (or foreground) run, then its status",
     text = [[
-Lets you watch training one update at a time: pause the run, then step it and look at the plots or at run:status().last_loss. Raises an error while the run is still training in the background. A run that has ended does not move.]],
+Lets you watch training one update at a time: pause the run, then step it and look
+at the plots or at run:status().last_loss. Raises an error while the run is still
+training in the background. A run that has ended does not move.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 2, verbose = false}
@@ -628,7 +737,10 @@ print(run:step().step)]],
     sig = "run:progress_line([epoch]) -> string",
     summary = "the progress line fit prints: epoch, bar, loss, accuracy, time left",
     text = [[
-Without an argument, the epoch in progress ("epoch 3/20 [=====>......] 12/25 - loss 0.4512 - acc 0.8125 - 2s left"); with epoch = i, the record of finished epoch i with its loss, acc, val_loss, val_acc and time. Values a run does not have are left out. A background job's name in jobs() is this line.]],
+Without an argument, the epoch in progress ("epoch 3/20 [=====>......] 12/25 - loss
+0.4512 - acc 0.8125 - 2s left"); with epoch = i, the record of finished epoch i with
+its loss, acc, val_loss, val_acc and time. Values a run does not have are left out.
+A background job's name in jobs() is this line.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}

@@ -92,7 +92,10 @@ v = plot.decision(m, train, {show = false}); help(v)]],
     sig = "v:refresh() -> v",
     summary = "recompute the decision surface from the model now and redraw the points",
     text = [[
-Predicts the model on the n x n grid (in evaluation mode, without a graph), colours each cell by class and confidence (or by value for regression), then draws the training points filled and the test points hollow. At the prompt the view does it by itself while its window is open; in a script call it after training more.]],
+Predicts the model on the n x n grid (in evaluation mode, without a graph), colours
+each cell by class and confidence (or by value for regression), then draws the
+training points filled and the test points hollow. At the prompt the view does it by
+itself while its window is open; in a script call it after training more.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -104,7 +107,11 @@ m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
     sig = "v:add_point(x1, x2, class) -> v",
     summary = "add a training point of class (1 to k) at (x1, x2); a run the view follows trains on with it",
     text = [[
-Only for classification sets; class is an integer from 1 (the first class, label 0) to the number of classes, anything else is refused with the range. When the view was made with run = r, that run stops and a new one (v.run) continues the same model and optimizer on the larger set for the epochs that were left (or as many again). A click on the surface calls it.]],
+Only for classification sets; class is an integer from 1 (the first class, label 0)
+to the number of classes, anything else is refused with the range. When the view was
+made with run = r, that run stops and a new one (v.run) continues the same model and
+optimizer on the larger set for the epochs that were left (or as many again). A
+click on the surface calls it.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -127,7 +134,10 @@ v = plot.decision(m, train, {show = false}); v:save("decision.png", 800, 700)]],
     sig = "v:refresh() -> v",
     summary = "draw what the run did since the last refresh",
     text = [[
-Appends the step losses (averaged in about 20 pieces an epoch, so a long run stays light), each epoch's validation loss and accuracies, and markers where early stopping found its best epoch or the optimizer's lr was changed. At the prompt the view does it by itself.]],
+Appends the step losses (averaged in about 20 pieces an epoch, so a long run stays
+light), each epoch's validation loss and accuracies, and markers where early
+stopping found its best epoch or the optimizer's lr was changed. At the prompt the
+view does it by itself.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -138,7 +148,9 @@ v = plot.loss(run, {show = false}); v:refresh()]],
     sig = "v:follow(run [, continue]) -> v",
     summary = "follow another run: with continue = true its curve goes on where the last ended, else it starts afresh",
     text = [[
-Use continue = true when the same model trains on (after adding data, or a second fit); without it the plot is cleared for the new run. The x axis counts epochs across the runs followed.]],
+Use continue = true when the same model trains on (after adding data, or a second
+fit); without it the plot is cleared for the new run. The x axis counts epochs
+across the runs followed.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -151,7 +163,8 @@ v:follow(run2, true):save("both.png")]],
     sig = "v:save(path)",
     summary = "refresh the curves and write them (and the accuracy panel, when there is one) to a PNG",
     text = [[
-When the run reports accuracy the loss and accuracy panels share a window and both are saved; works without a display.]],
+When the run reports accuracy the loss and accuracy panels share a window and both
+are saved; works without a display.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -162,7 +175,9 @@ plot.loss(run, {show = false}):save("curves.png")]],
     sig = "v:refresh() -> v",
     summary = "redraw the network: each neuron's output over the input plane and the links by weight",
     text = [[
-Each node shows, as a res x res heat map over the box, the output of that neuron for every input point; link colour is the weight's sign, thickness its size. An enlarged neuron (v:neuron) is redrawn too.]],
+Each node shows, as a res x res heat map over the box, the output of that neuron for
+every input point; link colour is the weight's sign, thickness its size. An enlarged
+neuron (v:neuron) is redrawn too.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -173,7 +188,9 @@ v = plot.network(m, {show = false}); v:refresh()]],
     sig = "v:neuron(layer, i) -> plot",
     summary = "open one neuron's output over the input plane, large, in a window of its own",
     text = [[
-layer 0 is the inputs, the last layer the output; i counts from 1. Out-of-range numbers are refused with the ranges. One enlarged plot is reused: hovering another neuron retitles it. Returns that field plot.]],
+layer 0 is the inputs, the last layer the output; i counts from 1. Out-of-range
+numbers are refused with the ranges. One enlarged plot is reused: hovering another
+neuron retitles it. Returns that field plot.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -196,7 +213,8 @@ plot.network(m, {show = false}):save("network.png")]],
     sig = "pg:refresh() -> pg",
     summary = "redraw the playground's three views (decision surface, network, loss) now",
     text = [[
-The playground does it by itself at the prompt; in a script after pg.run:step() or changing a setting.]],
+The playground does it by itself at the prompt; in a script after pg.run:step() or
+changing a setting.]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 pg:refresh()]],
@@ -205,7 +223,9 @@ pg:refresh()]],
     sig = "pg:add_point(x1, x2, class) -> pg",
     summary = "add a training point of class (1 to k) at (x1, x2) and train on with it",
     text = [[
-Only for classification data; class counts from 1. Training goes on from the same weights on the larger set, and the loss curve continues. A click on the surface calls it (right or shift-click: the other class).]],
+Only for classification data; class counts from 1. Training goes on from the same
+weights on the larger set, and the loss curve continues. A click on the surface
+calls it (right or shift-click: the other class).]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 pg:add_point(0.5, -0.5, 1)]],
@@ -214,7 +234,8 @@ pg:add_point(0.5, -0.5, 1)]],
     sig = "pg:neuron(layer, i) -> plot",
     summary = "one neuron's output over the input plane, large, in a window of its own",
     text = [[
-The same as network_view:neuron on the playground's network view: layer 0 the inputs, i from 1; hovering a neuron does it too.]],
+The same as network_view:neuron on the playground's network view: layer 0 the
+inputs, i from 1; hovering a neuron does it too.]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 p = pg:neuron(1, 1); p:save("neuron.png")]],
@@ -223,7 +244,8 @@ p = pg:neuron(1, 1); p:save("neuron.png")]],
     sig = "pg:stop() -> pg",
     summary = "stop the training and its job; the window stays until it is closed",
     text = [[
-Setting pg.hidden, pg.data and the others afterwards still rebuilds the net or the data (and at the prompt starts training again).]],
+Setting pg.hidden, pg.data and the others afterwards still rebuilds the net or the
+data (and at the prompt starts training again).]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 pg:stop(); print(pg.run:status().state)]],
@@ -232,7 +254,8 @@ pg:stop(); print(pg.run:status().state)]],
     sig = "pg.run:pause() -> run",
     summary = "pause the playground's training (space in its window)",
     text = [[
-pg.run:step() then advances one mini-batch and redraws; pg.run:resume() goes on. Nothing happens when the training has ended.]],
+pg.run:step() then advances one mini-batch and redraws; pg.run:resume() goes on.
+Nothing happens when the training has ended.]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 pg.run:pause(); pg.run:resume()]],
@@ -250,7 +273,8 @@ pg.run:pause():resume()]],
     sig = "pg.run:step() -> status",
     summary = "one mini-batch step while paused, then a redraw; returns the status",
     text = [[
-Raises an error while the playground trains: pause it first. Watch the decision surface move one update at a time.]],
+Raises an error while the playground trains: pause it first. Watch the decision
+surface move one update at a time.]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 print(pg.run:step().step)]],
@@ -259,7 +283,8 @@ print(pg.run:step().step)]],
     sig = "pg.run:status()",
     summary = "where the training stands: state, epoch, step, last_loss, ... as run:status()",
     text = [[
-The same table as a fit's run:status() gives, for the playground's current run (a new run starts when the net, the data or the batch changes).]],
+The same table as a fit's run:status() gives, for the playground's current run (a
+new run starts when the net, the data or the batch changes).]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 s = pg.run:status(); print(s.epoch, s.last_loss)]],
