@@ -8,8 +8,8 @@ return {
 train, test = data.circle{n = 400, noise = 0.1, test = 0.3, seed = 1}
 print(train:info().n, test:info().n)   --> 280 120]],
     text = [[
-n points (default 500) with noise (0 by default, a fraction of the radius 5); seed =
-s seeds the engine's generator first, so the same seed gives the same set. The rows
+n points (default 500) with noise (0 by default, a fraction of the radius 5);
+seed = s seeds the engine's generator first, so the same seed gives the same set. The rows
 are shuffled (shuffle = false keeps them in order); test = f splits the last
 fraction f off and returns train, test. x is [n, 2]; y holds class indices from 0
 ([n, 1]), ready for nn.cross_entropy (or nn.bce with two classes).]],

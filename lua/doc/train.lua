@@ -99,8 +99,8 @@ m = nn.sequential{nn.linear(2, 8), nn.relu(), nn.linear(8, 1)}
 print(nn.relu(nn.tensor{-2, 0, 2}))]],
     text = [[
 Cheap and non-saturating for x > 0, the default of deep nets; a unit whose input
-stays negative gets no gradient and stops learning. He initialisation (init =
-"he_normal") suits it.
+stays negative gets no gradient and stops learning. He initialisation
+(init = "he_normal") suits it.
 Called with no tensor it makes a module for nn.sequential (a new one for each place
 it is used); called on a tensor it applies the function there, in the autograd
 graph.]],
