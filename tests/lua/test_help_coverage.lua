@@ -31,6 +31,19 @@ for name, v in pairs(_G) do
   end
 end
 
+-- every global function that is not Lua's own is in help.globals
+local lua_base = {}
+for name in ("assert collectgarbage dofile error getmetatable ipairs load loadfile next pairs "
+    .. "pcall print rawequal rawget rawlen rawset require select setmetatable tonumber "
+    .. "tostring type warn xpcall"):gmatch("%S+") do lua_base[name] = true end
+local globals = {}
+for _, g in ipairs(help.globals) do globals[g] = true end
+for name, v in pairs(_G) do
+  if type(v) == "function" and not lua_base[name] and not globals[name] then
+    fail("global function " .. name .. " is missing from help.globals (lua/help.lua)")
+  end
+end
+
 -- real objects of every class, made headless
 nn.seed(1)
 local train = data.xor{n = 40, seed = 1}
