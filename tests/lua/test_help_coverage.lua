@@ -85,13 +85,13 @@ table.sort(keys)
 -- help(value) finds entries by identity: modules, functions and objects
 local function shown(value)
   local out, saved = {}, print
-  print = function(...) -- luacheck: ignore
+  print = function(...) -- help prints; catch what it says
     local parts = table.pack(...)
     for i = 1, parts.n do parts[i] = tostring(parts[i]) end
     out[#out + 1] = table.concat(parts, "\t")
   end
   local ok, err = pcall(help.help, value)
-  print = saved -- luacheck: ignore
+  print = saved
   if not ok then return nil, err end
   return table.concat(out, "\n")
 end
@@ -114,6 +114,9 @@ expect_help("a tensor", nn.ones(2), "tensor:matmul")
 expect_help("a run", run, "run:progress_line")
 expect_help("a race", r, "race:play")
 expect_help("\"plot\"", "plot", sig("plot"))
+expect_help("a method name alone", "progress_line", sig("run:progress_line"))
+expect_help("a plain table", {}, "no help for this table")
+expect_help("a misspelt name", "nn.zerox", "did you mean nn.zeros")
 
 -- every example runs, each in a fresh process inside a temporary folder
 local exe = arg and arg[-1]
