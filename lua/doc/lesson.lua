@@ -45,8 +45,8 @@ lesson.next()]],
 lesson.start("01", {page = 1})
 lesson.goto_page(2); lesson.back()]],
     text = [[
-On the first page it says so and stays. The page's text is shown again; its code
-does not run again.]],
+On the first page it shows that page again. Code that already ran does not run
+again.]],
   },
   ["lesson.goto_page"] = {
     sig = "lesson.goto_page(n)",
@@ -76,7 +76,8 @@ lessons keep theirs.]],
 lesson.start("01", {page = 1})
 lesson.hint()]],
     text = [[
-Says so when the page has no task or the task has no hint.]],
+Shows the hint of the page's task (or of its quiz, when the quiz has one); says so
+when the page has no task.]],
   },
   ["lesson.solution"] = {
     sig = "lesson.solution()",
@@ -93,9 +94,11 @@ lesson.solution()]],
 lesson.start("01", {page = 1})
 print(lesson.check())   --> false: OR_mp is not written yet]],
     text = [[
-Runs the task's check on the lesson's environment (your globals): true and "done"
-when it passes, and the page may go on; false and what is still wrong otherwise. A
-check that raises an error counts as not done, with the error shown.]],
+Runs the task's check on the lesson's environment (your globals). When it passes it
+prints "Done" and returns true, and the page may go on; otherwise it prints what is
+still wrong and returns false. A check that raises an error counts as not done, with
+the error shown. Like the other lesson functions it raises "no lesson is running"
+when none is.]],
   },
   ["lesson.answer"] = {
     sig = "ok = lesson.answer(n)",

@@ -80,11 +80,12 @@ what you see on the surface is what trains networks.]],
 mins, vals, nglobal = race.find_minima(function(x, y) return (x^2+y-11)^2 + (x+y^2-7)^2 end, {-5, 5, -5, 5})
 print(#mins, nglobal)   -- Himmelblau: 4 global minima]],
     text = [[
-Samples f on a grid over the box, starts Newton's method (with the exact Hessian
-from dual numbers) from the lowest cells, and keeps distinct points where the
-gradient vanishes and the Hessian is positive definite. Returns the minima as {x, y}
-pairs sorted by value, their values, and how many share the lowest value (the global
-ones). What a race does for a surface of your own, to say who reached a minimum.]],
+Samples f on a 41 x 41 grid over the box, runs Newton's method (with the exact
+Hessian from dual numbers) from each cell lower than its eight neighbours, and keeps
+the distinct points inside the box where the gradient vanishes and the Hessian is
+positive definite. Returns the minima as {x, y} pairs sorted by value, their values,
+and how many share the lowest value (the global ones). A race does this for a surface
+of your own, to say who reached a minimum.]],
   },
   ["race:advance"] = {
     sig = "r:advance([n]) -> r",
@@ -223,7 +224,8 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 print(r:speed(120))   --> 120]],
     text = [[
 A number > 0 (else an error); without an argument it only reads the speed. The
-default is chosen so a race lasts a few seconds.]],
+default is r.steps / 10 steps a second (at least 30), so a race plays in about ten
+seconds; race{speed = ...} sets it from the start.]],
   },
   ["race:focus"] = {
     sig = "r:focus(racer) -> r",
