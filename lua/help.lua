@@ -1,8 +1,9 @@
 -- help.lua: the help registry. Every file in lua/doc/ returns a table of entries
--- keyed "<module>.<function>" (nn.zeros), "<type>:<method>" (tensor:matmul) or a bare
--- global name (spawn); each entry is {sig=, summary=, text=, example=}. help(name)
--- shows one, help() lists them, apropos(word) searches them. help.missing() lists
--- public functions that have no entry (tests/lua/test_help_coverage.lua).
+-- keyed "<module>.<function>" (nn.zeros), "<type>:<method>" (tensor:matmul), a module
+-- (nn) or a bare global name (spawn); each entry is {sig=, summary=, text=, example=}.
+-- help(name) shows one, help(value) finds it by identity (a module, a function, or an
+-- object, whose methods it lists), help() lists them, apropos(word) searches them.
+-- help.missing() lists what has no entry (tests/lua/test_help_coverage.lua).
 local core = require "repl.core"
 
 local help = {}
@@ -40,9 +41,10 @@ function help.add(docs)
   for key, entry in pairs(docs) do entries[key] = entry end
 end
 
--- The public modules whose functions need entries: global name -> table.
-help.modules = {"nn", "optim", "data", "plot", "race", "lesson", "repl"}
-help.globals = {"help", "apropos", "spawn", "jobs", "wait"}
+-- The public modules whose functions need entries: global names of tables. Each has
+-- an entry of its own too (help(nn) or ?nn shows it).
+help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl"}
+help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
 --- metatables: __methods when there is one (userdata whose __index is a function),
@@ -59,24 +61,78 @@ function help.method_tables()
   return out
 end
 
--- Finds the key of a function value by walking the modules and metatables.
+--- class_of(value) -> type key, {name = method}: the methods of an object (userdata
+--- or table with a metatable that has __name), as its entries are keyed: "tensor"
+--- for "nnlab.tensor", "decision_view" for "decision view" ("decision_view:save").
+--- The methods are the functions of __methods, of a table __index and of the
+--- metatable itself (Lua classes whose __index is a function), except _names.
+--- nil for anything else.
+function help.class_of(value)
+  local mt = getmetatable(value)
+  if type(mt) ~= "table" then return nil end
+  local name = rawget(mt, "__name")
+  if type(name) ~= "string" then return nil end
+  local key = name:gsub("^nnlab%.", ""):gsub("%s+", "_")
+  local methods = {}
+  local function take(t)
+    if type(t) ~= "table" then return end
+    for k, v in pairs(t) do
+      if type(k) == "string" and type(v) == "function" and not k:match("^_") then
+        methods[k] = v
+      end
+    end
+  end
+  take(rawget(mt, "__methods"))
+  take(rawget(mt, "__index"))
+  take(mt)
+  return key, methods
+end
+
+-- Finds the key of a value by identity: a global function, a module or one of its
+-- functions (submodules such as nn.cuda too), a method of an "nnlab.*" type.
 local function key_of(value)
   for _, g in ipairs(help.globals) do
     if _G[g] == value then return g end
   end
-  for _, mod in ipairs(help.modules) do
-    local t = _G[mod]
-    if type(t) == "table" then
-      if t == value then return mod end
-      for k, v in pairs(t) do
-        if v == value then return mod .. "." .. tostring(k) end
+  local function search(prefix, t, seen)
+    if seen[t] then return nil end
+    seen[t] = true
+    if t == value then return prefix end
+    for k, v in pairs(t) do
+      if type(k) == "string" and not k:match("^_") then
+        if v == value then return prefix .. "." .. k end
+        if type(v) == "table" and getmetatable(v) == nil and k:match("^%l") then
+          local found = search(prefix .. "." .. k, v, seen)
+          if found then return found end
+        end
       end
+    end
+  end
+  for _, mod in ipairs(help.modules) do
+    if type(_G[mod]) == "table" then
+      local found = search(mod, _G[mod], {})
+      if found then return found end
     end
   end
   for name, methods in pairs(help.method_tables()) do
     for k, v in pairs(methods) do
       if v == value then return name .. ":" .. k end
     end
+  end
+end
+
+-- help(object): the object's type and its documented methods, one a line.
+local function show_object(value)
+  local tkey, methods = help.class_of(value)
+  local names = {}
+  for k in pairs(methods) do names[#names + 1] = k end
+  table.sort(names)
+  local e = entries[tkey]
+  print(("%s (a %s object)%s"):format(tostring(value), tkey, e and ("\n  " .. e.summary) or ""))
+  print("Methods (help(\"" .. tkey .. ":name\") for one):")
+  for _, k in ipairs(names) do
+    local m = entries[tkey .. ":" .. k]
+    print(("  %-24s %s"):format(tkey .. ":" .. k, m and m.summary or "(no entry)"))
   end
 end
 
@@ -126,7 +182,9 @@ function help.help(name)
   local key = name
   if type(name) ~= "string" then
     key = key_of(name)
-    if not key then print("no help for this " .. type(name)); return end
+    if not key and help.class_of(name) then show_object(name); return end
+    if not key then print("no help for this " .. type(name) .. " (try help() for the topics)"); return end
+    name = key
   end
   local e = entries[key]
   if not e then  -- tensor.matmul for tensor:matmul, or a method name alone
@@ -157,6 +215,13 @@ function help.help(name)
     return
   end
   show(key, e)
+  if type(_G[key]) == "table" then -- a module: its topics follow its entry
+    local keys = {}
+    for _, k in ipairs(sorted_keys()) do
+      if k:sub(1, #key + 1) == key .. "." then keys[#keys + 1] = k end
+    end
+    if #keys > 0 then print(""); print_wrapped("Topics", keys) end
+  end
 end
 
 --- apropos(word): lists the topics whose name or text mention word.
@@ -175,22 +240,31 @@ function help.apropos(word)
   if found == 0 then print("nothing about '" .. word .. "'") end
 end
 
---- missing() -> sorted list of public functions that have no entry: functions of
---- the global modules (help.modules), the REPL globals, and the methods of the
---- "nnlab.*" metatables (help.method_tables).
-function help.missing()
+--- missing([objects]) -> sorted list of public functions and modules that have no
+--- entry: the global modules themselves and their functions (help.modules), the
+--- REPL globals, the methods of the "nnlab.*" metatables (help.method_tables) and
+--- the methods of each object in the list objects (help.class_of: how the methods
+--- of classes written in Lua, such as runs, views and races, are found).
+function help.missing(objects)
   load_docs()
-  local miss = {}
+  local miss, seen_key = {}, {}
+  local function need(key)
+    if not entries[key] and not seen_key[key] then
+      seen_key[key] = true
+      miss[#miss + 1] = key
+    end
+  end
   for _, g in ipairs(help.globals) do
-    if _G[g] ~= nil and not entries[g] then miss[#miss + 1] = g end
+    if _G[g] ~= nil then need(g) end
   end
   local function walk(prefix, t, seen)
     if seen[t] then return end
     seen[t] = true
+    need(prefix)
     for k, v in pairs(t) do
       if type(k) == "string" and not k:match("^_") then
         local key = prefix .. "." .. k
-        if type(v) == "function" and not entries[key] then miss[#miss + 1] = key
+        if type(v) == "function" then need(key)
         elseif type(v) == "table" and getmetatable(v) == nil and k:match("^%l") then
           walk(key, v, seen)  -- submodules such as nn.cuda
         end
@@ -202,10 +276,15 @@ function help.missing()
   end
   for tname, methods in pairs(help.method_tables()) do
     for k, v in pairs(methods) do
-      if type(k) == "string" and type(v) == "function" and not k:match("^_")
-          and not entries[tname .. ":" .. k] then
-        miss[#miss + 1] = tname .. ":" .. k
+      if type(k) == "string" and type(v) == "function" and not k:match("^_") then
+        need(tname .. ":" .. k)
       end
+    end
+  end
+  for _, obj in ipairs(objects or {}) do
+    local tname, methods = help.class_of(obj)
+    if tname then
+      for k in pairs(methods) do need(tname .. ":" .. k) end
     end
   end
   table.sort(miss)

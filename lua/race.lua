@@ -21,6 +21,7 @@ Race.__index = Race
 
 local Racer = {}
 Racer.__index = Racer
+Race.__name, Racer.__name = "race", "racer" -- help(r) finds their methods by these
 
 -- ---- defaults ----------------------------------------------------------------
 

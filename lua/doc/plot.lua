@@ -17,7 +17,7 @@ p:add(name, xs, ys). smooth = 0.9 draws an exponential moving average over the f
 raw data. 100 000 points per series stay fast.
 ]] .. common,
     example = [[
-p = plot.lines{title = "loss", xlabel = "step", ylog = true}
+p = plot.lines{title = "loss", xlabel = "step", ylog = true, show = false}
 for i = 1, 100 do p:push("train", 1 / i) end
 p:marker(80, "early stop")
 p:save("loss.png")]],
@@ -36,7 +36,7 @@ Trajectories: p:add(name, xs, ys) or p:push(name, y, x) draws a path with a movi
 Clicks: p:on_click(function(x, y, button, mods) ... end); the cursor: p:on_hover(fn).
 ]] .. common,
     example = [[
-p = plot.field{xmin = -2, xmax = 2, ymin = -2, ymax = 2,
+p = plot.field{xmin = -2, xmax = 2, ymin = -2, ymax = 2, show = false,
                f = function(x, y) return x * x - y * y end}
 p:save("saddle.png")]],
   },
@@ -48,7 +48,9 @@ images is a list of 2-D images (lists of rows), a tensor [n, h, w], or a flat li
 n, h, w (and channels = 3 for RGB). shared = false scales each image on its own.
 Signed values use the diverging map centred on zero, others gray.
 ]] .. common,
-    example = [[plot.images{images = {{{0, 1}, {1, 0}}, {{1, 1}, {0, 0}}}, captions = {"a", "b"}}]],
+    example = [[
+p = plot.images{images = {{{0, 1}, {1, 0}}, {{1, 1}, {0, 0}}}, captions = {"a", "b"}, show = false}
+p:save("images.png")]],
   },
   ["plot.bars"] = {
     sig = "p = plot.bars{values=, labels=, names=}",
@@ -57,20 +59,30 @@ Signed values use the diverging map centred on zero, others gray.
 values is a list (one bar per label) or a list of rows, one row per group with one value
 per series; labels name the groups, names the series (shown in a legend).
 ]] .. common,
-    example = [[plot.bars{values = {0.1, 0.7, 0.2}, labels = {"cat", "dog", "bird"}}]],
+    example = [[
+p = plot.bars{values = {0.1, 0.7, 0.2}, labels = {"cat", "dog", "bird"}, show = false}
+p:save("bars.png")]],
   },
   ["plot.hist"] = {
     sig = "p = plot.hist{values=, bins=30}",
     summary = "histogram of values (activations, weights)",
     text = common,
-    example = [[plot.hist{values = nn.randn{1000}, bins = 40, title = "weights"}]],
+    example = [[
+nn.seed(1)
+p = plot.hist{values = nn.randn{1000}, bins = 40, title = "weights", show = false}
+p:save("hist.png")]],
+    text = [[
+values is a list or a tensor (any shape: all its elements); bins (30) equal-width
+bins span its range. Hovering a bar says how many values fall in it.]],
   },
   ["plot.scatter"] = {
     sig = "p = plot.scatter{x=, y=, class=, labels=}",
     summary = "points with class colours and optional text labels (2-D codes, word maps)",
     text = "class holds 1-based class numbers; labels a list of strings, one per point.\n" ..
       common,
-    example = [[plot.scatter{x = {1, 2, 3}, y = {3, 1, 2}, class = {1, 2, 2}, labels = {"a", "b", "c"}}]],
+    example = [[
+p = plot.scatter{x = {1, 2, 3}, y = {3, 1, 2}, class = {1, 2, 2}, labels = {"a", "b", "c"}, show = false}
+p:save("scatter.png")]],
   },
   ["plot.network"] = {
     sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, opts])",
@@ -85,19 +97,27 @@ opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...}
 view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs); hovering a
 neuron in the view does the same.
 ]] .. common,
-    example = [[plot.network{sizes = {2, 3, 1}, weights = {{{1, -1, 0.5}, {0.2, 0.3, -2}}, {{1}, {-1}, {0.5}}}}]],
+    example = [[
+p = plot.network{sizes = {2, 3, 1}, show = false,
+                 weights = {{{1, -1, 0.5}, {0.2, 0.3, -2}}, {{1}, {-1}, {0.5}}}}
+p:save("net.png")]],
   },
   ["plot.text"] = {
     sig = "p = plot.text{text=, title=}  or  plot.text(string)",
     summary = "a text readout panel (epoch, step, loss, learning rate)",
     text = "Update it with p:text(string).\n" .. common,
-    example = [[r = plot.text("epoch 1\nloss 0.5"); r:text("epoch 2\nloss 0.4")]],
+    example = [[
+r = plot.text("epoch 1\nloss 0.5"); r:text("epoch 2\nloss 0.4")
+r:save("readout.png")]],
   },
   ["plot.surface"] = {
     sig = "p = plot.surface{f=, xmin=, xmax=, ymin=, ymax=, n=40, yaw=, pitch=, shaded=}",
     summary = "3-D surface of f(x, y) (loss surfaces); drag with the mouse to rotate",
     text = "shaded = false draws a wireframe coloured by height.\n" .. common,
-    example = [[plot.surface{f = function(x, y) return x * x + 3 * y * y end, xmin = -2, xmax = 2, ymin = -2, ymax = 2}]],
+    example = [[
+p = plot.surface{f = function(x, y) return x * x + 3 * y * y end, show = false,
+                 xmin = -2, xmax = 2, ymin = -2, ymax = 2}
+p:save("bowl.png")]],
   },
   ["plot.graph"] = {
     sig = "p = plot.graph(tensor [, {names = {X = X, ...}, title=}])  or  plot.graph{nodes=, edges=}",
@@ -118,7 +138,7 @@ hovering the box shows it whole. A cycle is refused.
     example = [[
 x = nn.tensor{{1, 2}}; w = nn.tensor{{0.5}, {-1}}:requires_grad()
 y = x:matmul(w):tanh():sum()
-plot.graph(y, {names = {x = x, w = w}})]],
+p = plot.graph(y, {names = {x = x, w = w}, show = false}); p:save("graph.png")]],
   },
   ["plot.window"] = {
     sig = "w = plot.window{p1, p2, ..., title=, cols=, width=, height=, show=}",
@@ -130,25 +150,41 @@ projector mode (larger type, thicker lines, more contrast).]],
     example = [[
 loss = plot.lines{title = "loss", show = false}
 acc = plot.lines{title = "accuracy", show = false}
-w = plot.window{loss, acc, title = "training"}]],
+w = plot.window{loss, acc, title = "training", show = false}
+w:save("training.png")]],
   },
   ["plot.pump"] = {
     sig = "n = plot.pump()",
     summary = "handle window events and redraw now (the REPL does it by itself)",
-    text = "Returns the number of events (keys, clicks, closes) handled.",
-    example = [[plot.pump()]],
+    text = [[
+Returns the number of events (keys, clicks, closes) handled. A script that animates
+plots in a loop of its own calls it to keep its windows alive; the prompt and wait()
+pump for you.]],
+    example = [[
+print(plot.pump())]],
   },
   ["plot.display"] = {
     sig = "ok, why = plot.display()",
     summary = "whether windows can open (a display exists), and why not",
-    example = [[print(plot.display())]],
+    example = [[
+ok, why = plot.display(); print(ok, why)]],
+    text = [[
+Windows need a display: DISPLAY or WAYLAND_DISPLAY set (or SDL_VIDEODRIVER). Without
+one the answer is false and the reason; plots are still made and p:save(path) writes
+them.]],
   },
 
   -- methods of plots
   ["plot:update"] = {
     sig = "p:update{...}",
     summary = "apply options, with the names the constructor takes (new f, points, title ...)",
-    example = [[p:update{f = function(x, y) return x * y end}]],
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:update{f = function(x, y) return x * x + y * y end, title = "bowl"}]],
+    text = [[
+Takes the same table of options as the plot's constructor (plot.field's f, box and
+levels, a lines plot's series, title, xlog, ...) and applies those given; the others
+stay. Returns p.]],
   },
   ["plot:on_click"] = {
     sig = "p:on_click(function(x, y, button, mods) ... end)",
@@ -156,7 +192,9 @@ w = plot.window{loss, acc, title = "training"}]],
     text = [[
 button is 1 (left), 2 (middle) or 3 (right); mods = {shift =, ctrl =, alt =} says which
 modifier keys were held. x, y are nil on panels without data axes. nil removes it.]],
-    example = [[p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
   },
   ["plot:on_hover"] = {
     sig = "p:on_hover(function(x, y, info) ... end)",
@@ -167,117 +205,337 @@ is what the tooltip says (the value, bin count or pixel under the cursor); on ne
 panels info.layer and info.node name the node under the cursor (layer 0 the inputs,
 nodes from 1); info.shift, info.ctrl, info.alt the modifier keys. A sweep of the
 mouse is coalesced: the function sees the cursor's latest place. nil removes it.]],
-    example = [[p:on_hover(function(x, y, info) print(info.text) end)]],
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:on_hover(function(x, y, info) print(info.text) end)]],
   },
   ["plot:window"] = {
     sig = "w = p:window()",
     summary = "the window that shows the panel (nil when shown nowhere)",
-    example = [[p:window():projector(true)]],
+    example = [[
+p = plot.lines{title = "loss"}
+w = p:window(); if w then w:projector(true) end]],
+    text = [[
+A plot made with show = false, and not added to a window, has none. Use it to reach
+the window of a plot made by a constructor (to save, record or project it).]],
   },
   ["plot:kind"] = {sig = "p:kind()", summary = "the kind of plot: \"lines\", \"field\", ...",
-    example = [[print(p:kind())]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+print(p:kind())   --> lines]],
+    text = [[
+One of lines, field, images, bars, hist, scatter, network, text, surface, graph:
+which methods apply to it.]],
+  },
   ["plot:version"] = {sig = "p:version()", summary = "a counter that moves each time the plot changes",
-    example = [[print(p:version())]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+v = p:version(); p:push("train", 1); print(p:version() > v)   --> true]],
+    text = [[
+Windows redraw a panel when its version moved; tests and views compare versions to
+know whether something changed.]],
+  },
   ["plot:label"] = {sig = "p:label(\"title\"|\"xlabel\"|\"ylabel\", text)",
-    summary = "set the title or an axis label", example = [[p:label("title", "loss")]]},
+    summary = "set the title or an axis label", example = [[
+p = plot.lines{title = "loss", show = false}
+p:label("ylabel", "cross-entropy")]],
+    text = [[
+Same as the title =, xlabel = and ylabel = options; another first argument is refused.]],
+  },
   ["plot:log"] = {sig = "p:log(xlog, ylog)", summary = "log scale on x and/or y",
-    example = [[p:log(false, true)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:log(false, true)]],
+    text = [[
+Both arguments are booleans; values <= 0 cannot be drawn on a log axis and are left out.]],
+  },
   ["plot:range"] = {sig = "p:range(\"x\"|\"y\", lo, hi)",
     summary = "fix an axis range; p:range(\"y\") goes back to automatic",
-    example = [[p:range("y", 0, 1)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:range("y", 0, 1); p:range("y")]],
+    text = [[
+Without lo and hi the axis goes back to fitting the data. Same as the xlim = and
+ylim = options.]],
+  },
   ["plot:map"] = {sig = "p:map(\"auto\"|\"viridis\"|\"diverging\"|\"gray\")",
-    summary = "colour map of fields and images", example = [[p:map("diverging")]]},
+    summary = "colour map of fields and images", example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:map("diverging")]],
+    text = [[
+auto chooses diverging for signed values and viridis (images: gray) otherwise; all
+maps are perceptually uniform and safe for colour-blind viewers.]],
+  },
   ["plot:add"] = {sig = "p:add(name, [xs,] ys)",
     summary = "append points to the series called name (lines; trajectories on fields)",
-    example = [[p:add("train", {1, 2, 3}, {0.9, 0.5, 0.3})]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:add("train", {1, 2, 3}, {0.9, 0.5, 0.3})]],
+    text = [[
+xs and ys are lists or tensors of the same length (without xs, x continues from the
+series' last point). A new name starts a new series with its own colour and legend
+entry. On a field it draws a trajectory with a moving head.]],
+  },
   ["plot:push"] = {sig = "p:push(name, y [, x])",
     summary = "append one point to a series; x defaults to the next step",
-    example = [[p:push("train", loss)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+for step = 1, 10 do p:push("train", 1 / step) end]],
+    text = [[
+The cheap way to grow a curve during training: one call per step.]],
+  },
   ["plot:smooth"] = {sig = "p:smooth(alpha)",
     summary = "exponential smoothing of drawn lines, 0 (off) to 0.99",
-    example = [[p:smooth(0.9)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:smooth(0.9)]],
+    text = [[
+alpha is the weight of the past in the moving average (TensorBoard's smoothing); the
+raw data stays drawn faintly. Same as the smooth = option.]],
+  },
   ["plot:marker"] = {sig = "p:marker(x, label)", summary = "a labelled vertical line at x",
-    example = [[p:marker(120, "early stop")]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:marker(120, "early stop")]],
+    text = [[
+Marks an event on the x axis (an lr change, the best epoch); plot.loss draws them for you.]],
+  },
   ["plot:clear"] = {sig = "p:clear()", summary = "remove series, markers and points",
-    example = [[p:clear()]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:push("train", 1); p:clear()]],
+    text = [[
+The panel's options (labels, ranges, map) stay; a field keeps its grid.]],
+  },
   ["plot:grid"] = {sig = "p:grid(rows, xmin, xmax, ymin, ymax [, k])",
     summary = "set the values of a field or surface (k > 1: class probabilities)",
-    example = [[p:grid({{0, 1}, {1, 2}}, 0, 1, 0, 1)]]},
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:grid({{0, 1}, {1, 2}}, 0, 1, 0, 1)]],
+    text = [[
+rows is a list of rows of numbers (row 1 at ymin) or a tensor [rows, cols]; with k >
+1 each row holds cols * k values, k class probabilities per cell, drawn as hue and
+lightness. plot.field{values = ...} is the friendly form.]],
+  },
   ["plot:levels"] = {sig = "p:levels(n | {l1, l2, ...})",
     summary = "contour levels: about n automatic ones, or the given ones",
-    example = [[p:levels({0.1, 0.5, 1})]]},
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:levels({0.1, 0.5, 1})]],
+    text = [[
+n = 0 removes the contours; over values that span decades the automatic levels are
+log-spaced. Same as the levels = option.]],
+  },
   ["plot:points"] = {sig = "p:points(xs, ys [, classes [, hollow]])",
     summary = "add points (classes 1-based; hollow for test points)",
-    example = [[p:points({0, 1}, {1, 0}, {1, 2})]]},
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:points({0, 0.5}, {0.5, 0}, {1, 2})]],
+    text = [[
+xs and ys in data coordinates, classes from 1 (each class its colour; none: one
+colour); hollow = true draws rings, as plot.decision does for test points.]],
+  },
   ["plot:labels"] = {sig = "p:labels({text1, text2, ...})",
-    summary = "text labels of the points, in order", example = [[p:labels({"king", "queen"})]]},
+    summary = "text labels of the points, in order", example = [[
+p = plot.scatter{x = {1, 2}, y = {1, 2}, show = false}
+p:labels({"king", "queen"})]],
+    text = [[
+For scatter plots: a string per point, drawn beside it (word embeddings, 2-D codes).]],
+  },
   ["plot:images"] = {sig = "p:images(values, n, h, w [, channels, shared, cols])",
-    summary = "set the images of an image grid", example = [[p:images(t, 16, 5, 5)]]},
+    summary = "set the images of an image grid", example = [[
+p = plot.images{images = {{{0, 1}, {1, 0}}}, show = false}
+p:images(nn.rand(4 * 5 * 5), 4, 5, 5)]],
+    text = [[
+values holds n images of h x w (x channels) numbers, flat, in a list or a tensor;
+shared = false scales each image on its own, cols sets the grid's columns.]],
+  },
   ["plot:caption"] = {sig = "p:caption(i, text)", summary = "caption under image i",
-    example = [[p:caption(1, "filter 1")]]},
+    example = [[
+p = plot.images{images = {{{0, 1}, {1, 0}}}, show = false}
+p:caption(1, "filter 1")]],
+    text = [[
+i counts from 1; the text is drawn under the image.]],
+  },
   ["plot:bars"] = {sig = "p:bars(values [, labels, names])", summary = "set the bars",
-    example = [[p:bars({0.2, 0.8}, {"no", "yes"})]]},
+    example = [[
+p = plot.bars{values = {1}, show = false}
+p:bars({0.2, 0.8}, {"no", "yes"}, {"answer"})]],
+    text = [[
+values as plot.bars{values=} takes them (a list, or rows of groups); labels name the
+bars or groups, names the series.]],
+  },
   ["plot:hist"] = {sig = "p:hist(values [, bins])", summary = "set the histogram's values",
-    example = [[p:hist(w, 50)]]},
+    example = [[
+nn.seed(1); p = plot.hist{values = {1}, show = false}
+p:hist(nn.randn{500}, 50)]],
+    text = [[
+values a list or tensor; bins defaults to 30.]],
+  },
   ["plot:network"] = {sig = "p:network(sizes [, weights])",
     summary = "set layer sizes and weight matrices of a network diagram",
-    example = [[p:network({2, 3, 1}, {w1, w2})]]},
+    example = [[
+p = plot.network{sizes = {2, 1}, show = false}
+p:network({2, 3, 1}, {nn.randn(2, 3), nn.randn(3, 1)})]],
+    text = [[
+sizes lists the width of each layer; weights (optional) one matrix per pair of
+layers, in x out, as tensors or rows: edge colour gives the sign, thickness the
+size.]],
+  },
   ["plot:maps"] = {sig = "p:maps(values, res)",
     summary = "one res x res heat map per node of a network diagram",
-    example = [[p:maps(m, 16)]]},
+    example = [[
+p = plot.network{sizes = {2, 1}, show = false}
+p:maps(nn.rand(3 * 16 * 16), 16)]],
+    text = [[
+values holds one res x res map per node, nodes in layer order (inputs first), flat;
+the Playground's neuron pictures.]],
+  },
   ["plot:text"] = {sig = "p:text(string)", summary = "set the text of a readout panel",
-    example = [[r:text(("epoch %d\nloss %.4f"):format(e, l))]]},
+    example = [[
+r = plot.text("start")
+r:text(("epoch %d\nloss %.4f"):format(3, 0.25))]],
+    text = [[
+Replaces the text of a plot.text panel; newlines make lines.]],
+  },
   ["plot:graph"] = {sig = "p:graph(labels, from, to [, styles])",
     summary = "set a graph panel's nodes and edges (edge e: from[e] -> to[e], node numbers)",
     text = "styles: 0 operation, 1 weights, 2 data, one per node; plot.graph is the friendly form.",
-    example = [[p:graph({"a", "b", "a+b"}, {1, 2}, {3, 3})]]},
+    example = [[
+p = plot.graph{nodes = {"a", "b"}, edges = {}, show = false}
+p:graph({"a", "b", "a+b"}, {1, 2}, {3, 3}, {2, 2, 0})]],},
   ["plot:view"] = {sig = "p:view(yaw, pitch [, shaded])",
-    summary = "viewing angles (degrees) of a surface", example = [[p:view(45, 30)]]},
+    summary = "viewing angles (degrees) of a surface", example = [[
+p = plot.surface{f = function(x, y) return x * y end, show = false}
+p:view(45, 30)]],
+    text = [[
+yaw turns around the vertical axis, pitch tilts; shaded = false draws a wireframe.
+Dragging with the mouse does the same.]],
+  },
   ["plot:save"] = {sig = "p:save(path [, width, height, projector])",
     summary = "render the panel to a PNG file (works without a display)",
-    example = [[p:save("loss.png", 1200, 800)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:push("train", 1); p:save("loss.png", 1200, 800)]],
+    text = [[
+width and height in pixels default to the panel's window size; projector = true
+renders with projector mode's large type. Writes a PNG, with or without a display;
+an unwritable path is an error naming it.]],
+  },
   ["plot:to_data"] = {sig = "x, y = p:to_data(px, py [, width, height])",
     summary = "data coordinates of a pixel of the panel saved at width x height",
-    example = [[print(p:to_data(400, 300))]]},
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+print(p:to_data(320, 280, 640, 560))]],
+    text = [[
+px, py count pixels from the top left; for tests and click handling. nil off the
+data area or on panels without axes.]],
+  },
   ["plot:free"] = {sig = "p:free()", summary = "release the plot now (windows keep what they show)",
-    example = [[p:free()]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+p:free()]],
+    text = [[
+The window that showed it keeps its own copy until it closes; later calls on p raise an error.]],
+  },
 
   -- methods of windows
   ["window:add"] = {sig = "w:add(p)", summary = "add a panel to the window's grid",
-    example = [[w:add(plot.hist{values = v, show = false})]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:add(plot.hist{values = {1, 2, 2, 3}, show = false})]],
+    text = [[
+A panel shown alone in a window of its own moves here; the grid reflows.]],
+  },
   ["window:panels"] = {sig = "w:panels()", summary = "the list of the window's panels",
-    example = [[for i, p in ipairs(w:panels()) do print(p) end]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+for i, p in ipairs(w:panels()) do print(i, p:kind()) end]],
+    text = [[
+In grid order, as the plot objects themselves.]],
+  },
   ["window:cols"] = {sig = "w:cols(n)", summary = "number of columns of the grid (0: automatic)",
-    example = [[w:cols(3)]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:cols(3)]],
+    text = [[
+Without it (or with 0) the grid picks its columns from the window's shape.]],
+  },
   ["window:show"] = {sig = "ok, why = w:show()", summary = "open the window on screen",
-    example = [[w:show()]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+print(w:show())]],
+    text = [[
+Returns true, or false and why (no display). Windows made with show = false open with it.]],
+  },
   ["window:close"] = {sig = "w:close()", summary = "close the window (the plots stay usable)",
-    example = [[w:close()]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:show(); w:close(); print(w:is_open())   --> false]],
+    text = [[
+w:show() opens it again.]],
+  },
   ["window:is_open"] = {sig = "w:is_open()", summary = "whether the window is on screen",
-    example = [[print(w:is_open())]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+print(w:is_open())]],
+    text = [[
+false after the user closed it too.]],
+  },
   ["window:projector"] = {sig = "w:projector([on])",
     summary = "projector mode: larger type, thicker lines, more contrast (key p)",
-    example = [[w:projector(true)]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:projector(true)]],
+    text = [[
+For lecture halls: all panels of the window get large type and thick lines; on
+defaults to true. Key p toggles it.]],
+  },
   ["window:save"] = {sig = "w:save(path)", summary = "render the whole window to a PNG",
-    example = [[w:save("training.png")]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:save("training.png")]],
+    text = [[
+Renders offscreen at the window's size; works without a display.]],
+  },
   ["window:record"] = {sig = "w:record(prefix | {gif = path, fps = 20} | nil)",
     summary = "write every redraw to prefix-000001.png, ... or to an animated GIF; nil stops",
     text = [[With {gif = "run.gif", fps = 20} redraws go into one animated GIF, at most fps
 (1 to 50) frames a second, each shown 1/fps s: time without redraws is left out. Frames
 keep the window's size when recording began. Each frame has its own 256 colours, exact
 for flat plots. w:record(nil) stops and finishes the file; w:frame() adds a frame now.]],
-    example = [[w:record{gif = "training.gif", fps = 10}]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:record{gif = "training.gif", fps = 10}; w:frame(); w:record(nil)]],},
   ["window:frame"] = {sig = "w:frame() -> frames",
     summary = "render the window now into its recording (GIF frames so far)",
     text = [[For scripted animations: change the plots, call w:frame(), repeat, with no
 waiting for the screen (works without a display). Errors when the window is not recording.]],
-    example = [[w:record{gif = "a.gif"}; for i = 1, 10 do p:update{...}; w:frame() end; w:record(nil)]]},
+    example = [[
+p = plot.lines{title = "loss", show = false}
+w = plot.window{p, show = false}
+w:record{gif = "a.gif"}
+for i = 1, 10 do p:push("train", 1 / i); w:frame() end
+w:record(nil)]],},
   ["window:free"] = {sig = "w:free()", summary = "close and release the window now",
-    example = [[w:free()]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:free()]],
+    text = [[
+Closes it and frees it at once; its panels stay usable.]],
+  },
   ["window:bind"] = {sig = "w:bind(job)", summary = "space in the window pauses/resumes job",
-    example = [[w:bind(spawn(function() while true do coroutine.yield() end end))]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+job = spawn(function() for i = 1, 3 do coroutine.yield() end end)
+w:bind(job)]],
+    text = [[
+The job (a training run's, a race's) is paused and resumed by space; nil unbinds. Returns w.]],
+  },
   ["window:on_key"] = {sig = "w:on_key(function(key, panel, mods) ... end)",
     summary = "call a function for each key pressed in the window",
     text = "key: \"space\", \"a\", ...; panel: the one under the cursor (or nil); mods = {shift =, ctrl =, alt =}.",
-    example = [[w:on_key(function(k) print("key", k) end)]]},
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:on_key(function(k, panel, mods) print("key", k, mods.shift) end)]],},
 }

@@ -20,10 +20,10 @@ next class): the
 run stops and a new one (view.run) goes on with the same model and optimizer on the
 larger set, as in ConvNetJS's 2-D demo. view:add_point(x1, x2, class) does the same.]],
     example = [[
-train, test = data.xor{n = 400, test = 0.3}
+train, test = data.xor{n = 400, test = 0.3, seed = 1}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
-run = m:fit{train, loss = nn.bce, epochs = 200}
-v = plot.decision(m, train, {test = test})]],
+run = m:fit{train, loss = nn.bce, epochs = 50, verbose = false}
+v = plot.decision(m, train, {test = test, show = false}); v:save("xor.png")]],
   },
   ["plot.loss"] = {
     sig = "view = plot.loss(run [, {ylog=, optimizer=, accuracy=, fps=}])",
@@ -35,7 +35,11 @@ accuracy. ylog = true draws the loss on a log scale. Markers show where the lear
 rate of the run's optimizer was changed (opt.lr = 0.003 typed while it trains) and
 where early stopping found the best epoch. Space in its window pauses and resumes a
 run training in the background; run:step() then advances one mini-batch.]],
-    example = [[v = plot.loss(run, {ylog = true})]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.loss(run, {ylog = true, show = false}); v:save("loss.png")]],
   },
   ["playground"] = {
     sig = 'pg = playground{data = "spiral", hidden = {8, 8}, activation = "tanh", lr = 0.03, features = {"x1", "x2"}, ...}',
@@ -61,7 +65,255 @@ own; pg:neuron(layer, i) does the same (layer 0: the inputs). pg:stop() ends the
 training.]],
     example = [[
 pg = playground{data = "spiral", hidden = {8, 8}, activation = "tanh", lr = 0.03,
-                features = {"x1", "x2", "x1^2"}}
-pg.lr = 0.01]],
+                features = {"x1", "x2", "x1^2"}, epochs = 5}
+pg.lr = 0.01
+print(pg)]],
+  },
+  ["views"] = {
+    sig = "views",
+    summary = "the live views of training: plot.decision, plot.loss, plot.network(model), the playground",
+    text = [[
+A view is a table that owns a plot (view.plot) and redraws it from a model or a run:
+at the prompt by itself (up to fps times a second while its window is open), in
+scripts when made and on view:refresh() or view:save(path). Their methods:
+  decision view   v:refresh()  v:add_point(x1, x2, class)  v:save(path [, w, h])
+  loss view       v:refresh()  v:follow(run [, continue])  v:save(path)
+  network view    v:refresh()  v:neuron(layer, i)  v:save(path [, w, h])
+  playground      pg:refresh()  pg:add_point(x1, x2, class)  pg:neuron(layer, i)  pg:stop()
+  playground run  pg.run:pause()  :resume()  :step()  :status()  :history()  :losses()  :stop()
+help("decision_view:add_point") and the like show each.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {show = false}); help(v)]],
+  },
+  ["decision_view:refresh"] = {
+    sig = "v:refresh() -> v",
+    summary = "recompute the decision surface from the model now and redraw the points",
+    text = [[
+Predicts the model on the n x n grid (in evaluation mode, without a graph), colours
+each cell by class and confidence (or by value for regression), then draws the
+training points filled and the test points hollow. At the prompt the view does it by
+itself while its window is open; in a script call it after training more.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {show = false})
+m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
+  },
+  ["decision_view:add_point"] = {
+    sig = "v:add_point(x1, x2, class) -> v",
+    summary = "add a training point of class (1 to k) at (x1, x2); a run the view follows trains on with it",
+    text = [[
+Only for classification sets; class is an integer from 1 (the first class, label 0)
+to the number of classes, anything else is refused with the range. When the view was
+made with run = r, that run stops and a new one (v.run) continues the same model and
+optimizer on the larger set for the epochs that were left (or as many again). A
+click on the surface calls it.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {run = run, show = false})
+v:add_point(0.5, 0.5, 2); print(v.data:info().n)   --> 201]],
+  },
+  ["decision_view:save"] = {
+    sig = "v:save(path [, width, height])",
+    summary = "refresh the surface and write the view to a PNG",
+    text = [[
+Works without a display; width and height in pixels default to the panel's size.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {show = false}); v:save("decision.png", 800, 700)]],
+  },
+  ["loss_view:refresh"] = {
+    sig = "v:refresh() -> v",
+    summary = "draw what the run did since the last refresh",
+    text = [[
+Appends the step losses (averaged in about 20 pieces an epoch, so a long run stays
+light), each epoch's validation loss and accuracies, and markers where early
+stopping found its best epoch or the optimizer's lr was changed. At the prompt the
+view does it by itself.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.loss(run, {show = false}); v:refresh()]],
+  },
+  ["loss_view:follow"] = {
+    sig = "v:follow(run [, continue]) -> v",
+    summary = "follow another run: with continue = true its curve goes on where the last ended, else it starts afresh",
+    text = [[
+Use continue = true when the same model trains on (after adding data, or a second
+fit); without it the plot is cleared for the new run. The x axis counts epochs
+across the runs followed.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.loss(run, {show = false})
+run2 = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v:follow(run2, true):save("both.png")]],
+  },
+  ["loss_view:save"] = {
+    sig = "v:save(path)",
+    summary = "refresh the curves and write them (and the accuracy panel, when there is one) to a PNG",
+    text = [[
+When the run reports accuracy the loss and accuracy panels share a window and both
+are saved; works without a display.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+plot.loss(run, {show = false}):save("curves.png")]],
+  },
+  ["network_view:refresh"] = {
+    sig = "v:refresh() -> v",
+    summary = "redraw the network: each neuron's output over the input plane and the links by weight",
+    text = [[
+Each node shows, as a res x res heat map over the box, the output of that neuron for
+every input point; link colour is the weight's sign, thickness its size. An enlarged
+neuron (v:neuron) is redrawn too.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.network(m, {show = false}); v:refresh()]],
+  },
+  ["network_view:neuron"] = {
+    sig = "v:neuron(layer, i) -> plot",
+    summary = "open one neuron's output over the input plane, large, in a window of its own",
+    text = [[
+layer 0 is the inputs, the last layer the output; i counts from 1. Out-of-range
+numbers are refused with the ranges. One enlarged plot is reused: hovering another
+neuron retitles it. Returns that field plot.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.network(m, {show = false})
+p = v:neuron(1, 2); p:save("neuron.png")]],
+  },
+  ["network_view:save"] = {
+    sig = "v:save(path [, width, height])",
+    summary = "refresh the network and write it to a PNG",
+    text = [[
+Works without a display; the size defaults to the panel's.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+plot.network(m, {show = false}):save("network.png")]],
+  },
+  ["playground:refresh"] = {
+    sig = "pg:refresh() -> pg",
+    summary = "redraw the playground's three views (decision surface, network, loss) now",
+    text = [[
+The playground does it by itself at the prompt; in a script after pg.run:step() or
+changing a setting.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg:refresh()]],
+  },
+  ["playground:add_point"] = {
+    sig = "pg:add_point(x1, x2, class) -> pg",
+    summary = "add a training point of class (1 to k) at (x1, x2) and train on with it",
+    text = [[
+Only for classification data; class counts from 1. Training goes on from the same
+weights on the larger set, and the loss curve continues. A click on the surface
+calls it (right or shift-click: the other class).]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg:add_point(0.5, -0.5, 1)]],
+  },
+  ["playground:neuron"] = {
+    sig = "pg:neuron(layer, i) -> plot",
+    summary = "one neuron's output over the input plane, large, in a window of its own",
+    text = [[
+The same as network_view:neuron on the playground's network view: layer 0 the
+inputs, i from 1; hovering a neuron does it too.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+p = pg:neuron(1, 1); p:save("neuron.png")]],
+  },
+  ["playground:stop"] = {
+    sig = "pg:stop() -> pg",
+    summary = "stop the training and its job; the window stays until it is closed",
+    text = [[
+Setting pg.hidden, pg.data and the others afterwards still rebuilds the net or the
+data (and at the prompt starts training again).]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg:stop(); print(pg.run:status().state)]],
+  },
+  ["playground_run:pause"] = {
+    sig = "pg.run:pause() -> run",
+    summary = "pause the playground's training (space in its window)",
+    text = [[
+pg.run:step() then advances one mini-batch and redraws; pg.run:resume() goes on.
+Nothing happens when the training has ended.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg.run:pause(); pg.run:resume()]],
+  },
+  ["playground_run:resume"] = {
+    sig = "pg.run:resume() -> run",
+    summary = "go on with paused training",
+    text = [[
+Undoes pg.run:pause() or a space in the window.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg.run:pause():resume()]],
+  },
+  ["playground_run:step"] = {
+    sig = "pg.run:step() -> status",
+    summary = "one mini-batch step while paused, then a redraw; returns the status",
+    text = [[
+Raises an error while the playground trains: pause it first. Watch the decision
+surface move one update at a time.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+print(pg.run:step().step)]],
+  },
+  ["playground_run:status"] = {
+    sig = "pg.run:status()",
+    summary = "where the training stands: state, epoch, step, last_loss, ... as run:status()",
+    text = [[
+The same table as a fit's run:status() gives, for the playground's current run (a
+new run starts when the net, the data or the batch changes).]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+s = pg.run:status(); print(s.epoch, s.last_loss)]],
+  },
+  ["playground_run:history"] = {
+    sig = "pg.run:history()",
+    summary = "per epoch: loss, acc, val_loss (the test set), val_acc, seconds",
+    text = [[
+As run.history of a fit; the playground's test points are its validation set.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+print(#pg.run:history().loss)]],
+  },
+  ["playground_run:losses"] = {
+    sig = "pg.run:losses([from])",
+    summary = "the loss of every step (from step `from` on)",
+    text = [[
+One number per mini-batch since the current run began.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+print(#pg.run:losses())]],
+  },
+  ["playground_run:stop"] = {
+    sig = "pg.run:stop() -> run",
+    summary = "stop the training (the same as pg:stop())",
+    text = [[
+The views stay and can still be refreshed and saved.]],
+    example = [[
+pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
+pg.run:stop()]],
   },
 }
