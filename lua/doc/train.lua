@@ -352,7 +352,8 @@ indices from 0. Zero when the true class beats every other by a margin of 1.]],
     sig = "nn.save(m, path [, optimizer])",
     summary = "writes the model (and the optimizer's state, to resume) to a file, through a temporary file renamed over path",
     text = [[
-Saves built-in models (C modules); a module written in Lua is refused. Passing the
+Saves built-in models (C modules). A model with a module written in Lua is refused
+with an error that says so: save its weights with nn.save_params instead. Passing the
 optimizer too keeps its state (moments, step count), so that training resumes where
 it stopped. Returns true; an unwritable path is an error naming it. The format
 (magic NNLABMDL, version, architecture, parameters, CRC-32) is documented in
@@ -390,7 +391,9 @@ recall and f1.]],
     sig = "nn.lr_range_test{m, data, loss=, batch=32, lr_min=1e-5, lr_max=10, steps=100, optimizer=}",
     summary = "the LR range test: the rate grows exponentially per batch and the loss is recorded; the weights are put back",
     text = [[
-Stops early when the loss passes 4 times its minimum or becomes NaN. Returns {lr =
+Stops early when the loss passes 4 times its minimum or becomes NaN. Afterwards the
+weights, batch-norm statistics, the model's mode and the state of an optimizer that
+was passed in are all put back, so it can be run before training. Returns {lr =
 {...}, loss = {...}}: plot loss against lr (log scale) and pick a rate a little
 below the steepest fall.]],
     example = [[
@@ -566,7 +569,10 @@ m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
 print(m:evaluate(test).accuracy)]],
     text = [[
 The same as nn.evaluate(m, data, loss): loss, and for classes accuracy, precision,
-recall, f1 (macro) and confusion (rows true, columns predicted).]],
+recall, f1 and confusion (rows true, columns predicted). With two classes precision,
+recall and f1 are those of class 1 (binary); with more they are macro averages. The
+model runs in evaluation mode and keeps the mode it had. Models with modules written
+in Lua work too.]],
   },
   ["module:predict"] = {
     sig = "m:predict(x)",
@@ -585,8 +591,11 @@ print(m:predict(nn.ones(2, 2)):argmax(2))]],
     example = [[
 nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}:summary()]],
     text = [[
-inputs is the input width when the first layer does not fix it. Also returns the
-text it prints. Frozen parameters are counted as non-trainable.]],
+inputs is the input width when the first layer does not fix it. Prints the table
+once and returns nothing; m:summary{print = false} returns the text instead. Frozen
+parameters are counted as non-trainable. For a model with modules written in Lua the
+shapes come from a forward pass on a batch of zeros. At the prompt a model prints as
+this table too.]],
   },
   ["module:fit"] = {
     sig = "m:fit{train, validation=, loss=, optimizer=, epochs=10, batch=32, ...} -> run",
@@ -599,9 +608,15 @@ default), epochs, batch (1 = SGD, 0 = the whole set = GD), shuffle (true),
 patience and min_delta (early stopping on the validation loss, restoring the best
 weights), on_step (a function(run) called every `every` steps or `every_ms`
 milliseconds; returning false stops), class_weights, schedule
-(optim.schedule{...} or {kind =, lr0 =, ...}), wait, verbose. A NaN or infinite
-loss stops the run and says at which step and why it may have happened.
-The run's history has loss, acc, val_loss, val_acc and seconds per epoch.
+(optim.schedule{...}, a table {kind =, lr =, ...}, or a function(step) returning the
+rate), metrics (a list of "precision", "recall", "f1": recorded per epoch for
+training and validation and shown in the progress line), wait, verbose. The model
+trains in training mode and validation runs in evaluation mode; the mode the model
+had is given back. A NaN or infinite loss stops the run with a message, printed
+once, that says at which step and why it may have happened; the run is still
+returned, with run.state "failed" and run.error the message.
+The run's history has loss, acc, val_loss, val_acc and seconds per epoch, and the
+chosen metrics (precision, val_precision, ...).
 
 A model written in Lua (a sequential with a Lua module in it) takes the same
 options and gives the same run, progress line and job; each step goes through
@@ -652,9 +667,46 @@ nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
 s = run:status(); print(s.state, s.epoch, s.step, s.last_loss)]],
   },
+  ["nn.save_params"] = {
+    sig = "nn.save_params(m, path)",
+    summary = "writes the parameter tensors of any model (also one with modules written in Lua) to a file",
+    text = [[
+The parameters in m:parameters() order, as float32, after a short header. Unlike
+nn.save it stores no architecture: load them with nn.load_params into a model built
+the same way. An unwritable path is an error naming it.]],
+    example = [[
+m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+nn.save_params(m, "tiny.params")
+m2 = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+print(nn.load_params(m2, "tiny.params"))]],
+  },
+  ["nn.load_params"] = {
+    sig = "nn.load_params(m, path) -> true, or nil and the reason",
+    summary = "puts parameters saved by nn.save_params back into a model of the same shape",
+    text = [[
+Checks the whole file first (header, number of tensors, each tensor's size, nothing
+left over), and only then copies, so a file that does not fit leaves m untouched and
+gives nil and the reason.]],
+    example = [[
+m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+nn.save_params(m, "tiny.params")
+print(nn.load_params(nn.sequential{nn.linear(2, 3)}, "tiny.params"))  --> nil and why]],
+  },
+  ["run:confusion"] = {
+    sig = "run:confusion([\"train\" | \"validation\"]) -> confusion, metrics",
+    summary = "the confusion matrix of the last epoch (training or validation set) and its metrics",
+    text = [[
+Rows are the true classes, columns the predicted ones, counted over the last
+finished epoch. The second result has accuracy, precision, recall and f1 (class 1
+for two classes, macro averages for more). Only for classification runs.]],
+    example = [[
+nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 3, verbose = false}
+cm, mt = run:confusion(); print(cm[1][1], mt.f1)]],
+  },
   ["run:history"] = {
     sig = "run.history  or  r:history()",
-    summary = "per epoch: loss, acc, val_loss, val_acc, seconds (NaN where there is none)",
+    summary = "per epoch: loss, acc, val_loss, val_acc, seconds and the chosen metrics (NaN where there is none)",
     text = [[
 A table of lists indexed by epoch: loss, acc (training), val_loss, val_acc
 (validation), seconds. Values a run has not measured (accuracy of a regression,
