@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replint.h"
@@ -52,8 +53,12 @@ static int core_report(lua_State *L) {
     return 0;
 }
 
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* listdir(path) -> sorted array of the names in path (without . and ..), or nil and
- * a message. */
+ * a message. Sorted here in C, not with table.sort, which the user may replace. */
 static int core_listdir(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
     DIR *d = opendir(path);
@@ -62,20 +67,39 @@ static int core_listdir(lua_State *L) {
         lua_pushfstring(L, "%s: cannot open folder", path);
         return 2;
     }
-    lua_newtable(L);
+    lua_newtable(L); /* the names, anchored while their pointers are sorted */
+    int names = lua_gettop(L);
     int n = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         lua_pushstring(L, e->d_name);
-        lua_seti(L, -2, ++n);
+        lua_seti(L, names, ++n);
     }
     closedir(d);
-    lua_getglobal(L, "table");
-    lua_getfield(L, -1, "sort");
-    lua_pushvalue(L, -3);
-    lua_call(L, 1, 0);
-    lua_pop(L, 1);
+    const char **sorted = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *sorted, 0);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, names, i + 1);
+        sorted[i] = lua_tostring(L, -1);
+        lua_pop(L, 1); /* still referenced by names */
+    }
+    qsort(sorted, (size_t)n, sizeof *sorted, compare_names);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, sorted[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
     return 1;
+}
+
+/* register(module): keeps lua/repl.lua's module in the registry, where the C half
+ * of the prompt finds it whatever the user does to `repl` or package.loaded. */
+static int core_register(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY) != LUA_TNIL)
+        return luaL_error(L, "repl.core.register: the module is registered already");
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY);
+    return 0;
 }
 
 static int core_hide(lua_State *L) {
@@ -125,6 +149,7 @@ static const luaL_Reg core_funcs[] = {
     {"hide", core_hide},
     {"clear", core_clear},
     {"printer", repl_set_printer},
+    {"register", core_register},
     {NULL, NULL},
 };
 

@@ -178,20 +178,27 @@ void repl_report(lua_State *L) {
 }
 
 int repl_push_module(lua_State *L) {
-    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    int type = lua_getfield(L, -1, "repl");
+    return lua_getfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY);
+}
+
+int repl_module_field(lua_State *L, const char *name) {
+    int type = LUA_TNIL;
+    if (repl_push_module(L) == LUA_TTABLE) {
+        lua_pushstring(L, name);
+        type = lua_rawget(L, -2); /* raw: a metatable the user set can't run here */
+    } else {
+        lua_pushnil(L);
+    }
     lua_remove(L, -2);
     return type;
 }
 
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
     int top = lua_gettop(L) - nargs;
-    repl_push_module(L);
-    if (lua_type(L, -1) != LUA_TTABLE || lua_getfield(L, -1, name) != LUA_TFUNCTION) {
+    if (repl_module_field(L, name) != LUA_TFUNCTION) {
         lua_settop(L, top);
         return false;
     }
-    lua_remove(L, -2);
     lua_insert(L, top + 1);
     int status = repl_docall(L, nargs);
     if (status != LUA_OK) {
@@ -204,12 +211,16 @@ bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
 }
 
 /* Prints the values from index first to the top, tab-separated, and makes the
- * first one `_`. */
+ * first one `_`: set raw, so that a metatable the user gave _G (read-only
+ * globals, say) can neither refuse it nor raise outside any pcall. */
 static void print_results(lua_State *L, int first) {
     int n = lua_gettop(L) - first + 1;
     if (n <= 0) return;
+    lua_pushglobaltable(L);
+    lua_pushliteral(L, "_");
     lua_pushvalue(L, first);
-    lua_setglobal(L, "_");
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
     for (int i = first; i < first + n; i++) {
         repl_pushrepr(L, i, true);
         size_t len;
@@ -223,12 +234,8 @@ static void print_results(lua_State *L, int first) {
 }
 
 static bool timing_on(lua_State *L) {
-    bool on = false;
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_getfield(L, -1, "timing");
-        on = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    repl_module_field(L, "timing");
+    bool on = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return on;
 }

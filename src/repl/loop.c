@@ -142,12 +142,8 @@ static void clear_line(loop *lp) {
 }
 
 static bool quit_requested(lua_State *L) {
-    bool quit = false;
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_getfield(L, -1, "_quit");
-        quit = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    repl_module_field(L, "_quit");
+    bool quit = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return quit;
 }
@@ -157,7 +153,7 @@ static bool quit_requested(lua_State *L) {
 static bool run_jobs(loop *lp) {
     lua_State *L = lp->L;
     int top = lua_gettop(L);
-    if (repl_push_module(L) != LUA_TTABLE || lua_getfield(L, -1, "_jobs_step") != LUA_TFUNCTION) {
+    if (repl_module_field(L, "_jobs_step") != LUA_TFUNCTION) {
         lua_settop(L, top);
         return false;
     }
@@ -171,12 +167,40 @@ static bool run_jobs(loop *lp) {
     return busy;
 }
 
+static int set_interactive_protected(lua_State *L) {
+    lua_pushliteral(L, "interactive");
+    lua_pushvalue(L, 2);
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* repl.interactive, set raw (no metamethod runs) and under pcall (the module
+ * could be out of memory), so the loop never raises. */
 static void set_interactive(lua_State *L, bool on) {
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_pushboolean(L, on);
-        lua_setfield(L, -2, "interactive");
+    if (repl_push_module(L) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
     }
-    lua_pop(L, 1);
+    lua_pushcfunction(L, set_interactive_protected);
+    lua_insert(L, -2);
+    lua_pushboolean(L, on);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) lua_pop(L, 1);
+}
+
+static int run_hooks_protected(lua_State *L) {
+    repl_hooks_run(L);
+    return 0;
+}
+
+/* The event-loop hooks (windows' event pumps) under pcall: a hook that raises
+ * must not take the prompt with it. */
+static void run_hooks(loop *lp) {
+    lua_State *L = lp->L;
+    lua_pushcfunction(L, run_hooks_protected);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        lp->r->in_hooks = false; /* the error jumped past repl_hooks_run's reset */
+        repl_report(L);
+    }
 }
 
 /* Feeds readline the keys waiting on standard input; false at end of input. */
@@ -218,7 +242,7 @@ int repl_loop(lua_State *L) {
             break;
         }
         if (quit_requested(L)) break;
-        repl_hooks_run(L);
+        run_hooks(&lp);
         busy = run_jobs(&lp);
         if (!lp.r->rl_active) prompt_show(&lp);
         repl_out_show(lp.r);

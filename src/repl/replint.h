@@ -59,9 +59,16 @@ int repl_loop(lua_State *L);
 /* eval.c: evaluates one complete chunk typed at the prompt (or a `:command` or a
  * `?name`), prints results, sets _, reports errors. */
 void repl_eval_line(lua_State *L, const char *chunk);
-/* Pushes the module "repl" (lua/repl.lua) from package.loaded, so that a user
- * assigning to the global `repl` can't break the prompt; returns its type. */
+/* Registry key of the module "repl" (lua/repl.lua), which it stores there itself
+ * (core.register) as it loads, before any user code runs. */
+#define REPL_MODULE_KEY "nnlab_repl_module"
+/* Pushes the module "repl" as it was stored at start-up, so that a user replacing
+ * the global `repl` or package.loaded.repl can't break the prompt; returns its
+ * type (nil in a state without it). */
 int repl_push_module(lua_State *L);
+/* Pushes the raw field name of that module (nil when there is no module), and
+ * returns its type; never runs a metamethod, so never raises. */
+int repl_module_field(lua_State *L, const char *name);
 /* Calls repl[name](...) from lua/repl.lua with nargs arguments on the stack,
  * reporting errors; returns false on error or when the function is missing. */
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults);

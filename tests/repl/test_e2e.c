@@ -236,6 +236,43 @@ static void test_e2e_odd_input_never_kills_the_prompt(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* The prompt's own code reads nothing the user can replace: with `table` and
+ * `coroutine` gone, a module table whose __index raises and a read-only _G, values
+ * still print, Tab still completes, jobs still run and :commands still work. */
+static void test_e2e_user_globals_cannot_crash_the_prompt(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "table = nil\r");
+    expect(&t, "nn> ");
+    type(&t, "{b = 1, a = 2}\r");
+    expect(&t, "{a = 2, b = 1}");
+    type(&t, "string.up\t"); /* completion sorts its candidates */
+    expect(&t, "per");
+    type(&t, "('ok') .. 'ay'\r");
+    expect(&t, "OKay");
+    type(&t, ":help\r");
+    expect(&t, ":quit");
+    type(&t, "local y = coroutine.yield; j = spawn(function() for i = 1, 3 do y() end "
+             "print('job' .. 'done') end); coroutine = nil\r");
+    expect(&t, "jobdone");
+    type(&t, ":jobs\r");
+    expect(&t, "no jobs");
+    type(&t, "setmetatable(repl, {__index = function(_, k) error('no field ' .. k) end})\r");
+    expect(&t, "nn> ");
+    type(&t, "6 * 7\r");
+    expect(&t, "42");
+    type(&t, "setmetatable(_G, {__newindex = function() error('read-only') end})\r");
+    expect(&t, "nn> ");
+    type(&t, "2 + 3\r");
+    expect(&t, "5");
+    type(&t, "_ * 10\r"); /* _ is still set */
+    expect(&t, "50");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
 static void test_e2e_history_persists(void **unused) {
     (void)unused;
     term t;
@@ -394,6 +431,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
+        cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
