@@ -61,6 +61,25 @@ static void test_makers(void **state) {
                 "local t3 = nn.tensor{{{1}, {2}}, {{3}, {4}}}; assert(t3.ndim == 3)\n");
 }
 
+/* Sizes that do not fit the engine's int shapes were truncated: {4294967298} made
+ * shape [2], {1e12, 1e12} negative sizes. Each bad size is refused by value. */
+static void test_makers_refuse_sizes_that_do_not_fit(void **state) {
+    lua_State *L = *state;
+    run_fails(L, "nn.zeros{4294967298}", "size 1 is 4294967298; sizes are 1 to 2147483647");
+    run_fails(L, "nn.zeros{1e12, 1e12}", "size 1 is 1000000000000");
+    run_fails(L, "nn.ones(3, 4294967296)", "size 2 is 4294967296");
+    run_fails(L, "nn.zeros{2.5}", "size 1 is 2.5, not an integer");
+    run_fails(L, "nn.zeros{2, 'x'}", "size 2 is a string, not an integer");
+    run_fails(L, "nn.randn{3, -1}", "size 2 is -1; sizes are 1 to");
+    run_fails(L, "nn.zeros{0}", "size 1 is 0");
+    run_fails(L, "nn.full({1048576, 1048576, 2}, 1)",
+              "2199023255552 elements are too many (at most 1099511627776)");
+    run_fails(L, "nn.linspace(0, 1, 4294967298)", "count 4294967298; counts are 1 to");
+    run_fails(L, "nn.zeros{2, 3}:reshape{4294967298, -1}", "size 1 is 4294967298");
+    run_fails(L, "nn.zeros{2, 3}:reshape(-2, 3)", "size 1 is -2; sizes are 1 to 2147483647 (or -1");
+    run(L, "assert(nn.zeros{2, 3}:reshape(-1, 2).shape[1] == 3)");
+}
+
 static void test_seed_gives_the_same_numbers(void **state) {
     run(*state, "nn.seed(5); local a = nn.randn{8}:totable()\n"
                 "nn.seed(5); local b = nn.randn{8}:totable()\n"
@@ -234,6 +253,7 @@ static void test_docs_cover_every_function(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_makers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_makers_refuse_sizes_that_do_not_fit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seed_gives_the_same_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arithmetic_and_metamethods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reductions_use_one_based_axes, setup, teardown),
