@@ -22,6 +22,14 @@ bool repl_colour(int fd) {
     return isatty(fd) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
+/* An expression is compiled as `return <expr>\n, nil`: with a second value the
+ * return is not a tail call, so the main chunk stays on the stack and an error
+ * raised by a function it calls keeps the user's "stdin:1:" and frame; the extra
+ * nil (always exactly one, always last) is dropped after the call. The newline
+ * ends a trailing `-- comment`. */
+#define RETURN_OPEN  "return "
+#define RETURN_CLOSE "\n, nil;"
+
 /* `loss:backward(); w.grad` is neither an expression nor a statement, so lua.c would
  * wait for more input. Students type it all the time: when the text after the last
  * ';' is an expression, compile `<head>; return <tail>` so that its value prints.
@@ -32,8 +40,9 @@ static int load_last_expression(lua_State *L, const char *code, size_t len, int 
     for (size_t i = 0; i < len; i++)
         if (code[i] == ';') semi = code + i;
     if (!semi || semi[1] == '\0') return status;
-    const char *split = lua_pushfstring(
-        L, "%s return %s;", lua_pushlstring(L, code, (size_t)(semi - code + 1)), semi + 1);
+    const char *split =
+        lua_pushfstring(L, "%s " RETURN_OPEN "%s" RETURN_CLOSE,
+                        lua_pushlstring(L, code, (size_t)(semi - code + 1)), semi + 1);
     int again = luaL_loadbuffer(L, split, strlen(split), CHUNKNAME);
     if (again != LUA_OK) {
         lua_pop(L, 3);
@@ -44,21 +53,27 @@ static int load_last_expression(lua_State *L, const char *code, size_t len, int 
     return LUA_OK;
 }
 
-/* Compiles code as `return <code>` (so expressions have values) and, failing that,
- * as a statement. Pushes the function, or the statement's error message. */
-static int load_chunk(lua_State *L, const char *code, size_t len) {
-    const char *ret = lua_pushfstring(L, "return %s;", code);
+/* Compiles code as an expression (so it has values) and, failing that, as a
+ * statement. Pushes the function, or the statement's error message; *expression
+ * tells whether the function returns the extra nil of RETURN_CLOSE. */
+static int load_chunk(lua_State *L, const char *code, size_t len, bool *expression) {
+    const char *ret = lua_pushfstring(L, RETURN_OPEN "%s" RETURN_CLOSE, code);
     int status = luaL_loadbuffer(L, ret, strlen(ret), CHUNKNAME);
     lua_remove(L, -2);
+    *expression = true;
     if (status == LUA_OK) return status;
     lua_pop(L, 1);
     status = luaL_loadbuffer(L, code, len, CHUNKNAME);
+    *expression = false;
     if (status == LUA_OK) return status;
-    return load_last_expression(L, code, len, status);
+    status = load_last_expression(L, code, len, status);
+    *expression = status == LUA_OK;
+    return status;
 }
 
 bool repl_incomplete(lua_State *L, const char *code) {
-    int status = load_chunk(L, code, strlen(code));
+    bool expression;
+    int status = load_chunk(L, code, strlen(code), &expression);
     bool incomplete = false;
     if (status == LUA_ERRSYNTAX) {
         size_t n;
@@ -78,26 +93,51 @@ static bool contains(const char *line, size_t n, const char *needle) {
     return false;
 }
 
-/* True for traceback frames that are nnlab's machinery, not the user's code. */
-static bool noise_frame(const char *line, size_t n) {
-    static const char *const noise[] = {
-        "[C]: in ?",
-        "(...tail calls...)",
-        "[C]: in function 'error'",
-        "lua/repl.lua:",
-        "lua/init.lua:",
-        "lua/help.lua:",
-        "[C]: in function 'xpcall'",
-        "[C]: in function 'pcall'",
-    };
-    for (size_t i = 0; i < sizeof noise / sizeof noise[0]; i++)
-        if (contains(line, n, noise[i])) return true;
-    return false;
+/* True when the source src (n bytes, as a traceback shows it) is a file in the
+ * folder dir_slash ("/x/lua/"). Lua shortens long paths to "..." and their tail:
+ * then some "/"-ended start of the tail must be an end of dir_slash. */
+static bool source_in_dir(const char *src, size_t n, const char *dir_slash) {
+    size_t d = strlen(dir_slash);
+    if (n >= 3 && memcmp(src, "...", 3) == 0) {
+        src += 3;
+        n -= 3;
+        for (size_t i = 1; i <= n && i <= d; i++)
+            if (src[i - 1] == '/' && memcmp(src, dir_slash + d - i, i) == 0) return true;
+        return false;
+    }
+    return n > d && memcmp(src, dir_slash, d) == 0;
+}
+
+/* True for traceback frames that are nnlab's machinery, not the user's code: C
+ * frames (the message already names the C function that raised, and a C frame has
+ * no line a student could look at), tail-call markers, and any frame of a file in
+ * nnlab's lua/ folder (dir_slash). */
+static bool noise_frame(const char *line, size_t n, const char *dir_slash) {
+    while (n > 0 && *line == '\t') line++, n--;
+    if (n >= 4 && memcmp(line, "[C]:", 4) == 0) return true;
+    if (contains(line, n, "(...tail calls...)")) return true;
+    const char *colon = memchr(line, ':', n);
+    return colon && source_in_dir(line, (size_t)(colon - line), dir_slash);
+}
+
+/* Writes nnlab's lua/ folder, with a final '/', into out (REPL_PATH_MAX bytes). */
+static void lua_dir_slash(lua_State *L, char *out) {
+    repl *r = repl_get(L);
+    char dir[REPL_PATH_MAX];
+    if (r)
+        snprintf(dir, sizeof dir, "%s", r->lua_dir);
+    else
+        repl_find_lua_dir(dir, sizeof dir); /* a bare state (tests) */
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';
+    snprintf(out, REPL_PATH_MAX, "%.*s/", REPL_PATH_MAX - 2, dir);
 }
 
 /* Replaces the traceback string on top of the stack by one without nnlab's own
  * frames; drops the traceback entirely when all that is left is the main chunk
- * (the message already says where: "stdin:1:"). */
+ * (the message already says where: "stdin:1:"). A message that carries a
+ * traceback already (a job's error raised again by wait) gets one header: the
+ * second "stack traceback:" line is not a frame. */
 void repl_trim_traceback(lua_State *L) {
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
@@ -105,6 +145,8 @@ void repl_trim_traceback(lua_State *L) {
     if (!tb) return;
     char *out = malloc(len + 1);
     if (!out) return; /* keep it untrimmed */
+    char dir_slash[REPL_PATH_MAX];
+    lua_dir_slash(L, dir_slash);
     size_t head = (size_t)(tb - s), o = 0;
     const char *p = tb + strlen("\nstack traceback:");
     int kept = 0;
@@ -113,7 +155,8 @@ void repl_trim_traceback(lua_State *L) {
         const char *line = p + 1;
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
-        if (!noise_frame(line, n)) {
+        bool header = n == strlen("stack traceback:") && memcmp(line, "stack traceback:", n) == 0;
+        if (!header && !noise_frame(line, n, dir_slash)) {
             kept++;
             if (!contains(line, n, "in main chunk")) only_main = false;
             out[o++] = '\n';
@@ -253,7 +296,8 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     bool taken = repl_call_lua(L, "_line", 1, 1) && lua_toboolean(L, -1);
     lua_settop(L, top);
     if (taken || *chunk == '\0') return;
-    if (load_chunk(L, chunk, strlen(chunk)) != LUA_OK) {
+    bool expression;
+    if (load_chunk(L, chunk, strlen(chunk), &expression) != LUA_OK) {
         repl_report(L);
         lua_settop(L, top);
         return;
@@ -262,6 +306,7 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     int status = repl_docall(L, 0);
     double dt = repl_now() - t0;
     if (status == LUA_OK) {
+        if (expression) lua_pop(L, 1); /* RETURN_CLOSE's nil */
         print_results(L, top + 1);
     } else {
         /* the terminal echoed ^C without a newline */

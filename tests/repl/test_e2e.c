@@ -273,6 +273,40 @@ static void test_e2e_user_globals_cannot_crash_the_prompt(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* Counts the occurrences of needle in what the terminal showed from offset from. */
+static int count_since(const term *t, size_t from, const char *needle) {
+    int n = 0;
+    for (const char *p = t->out + from; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* An error raised inside nnlab's Lua files (nn.linear checks its arguments in
+ * lua/nn_train.lua) shows the user's line, typed as an expression or as a
+ * statement, and none of nnlab's frames; wait on a failed job shows one traceback. */
+static void test_e2e_errors_show_only_the_users_frames(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    size_t from = t.mark;
+    type(&t, "x = nn.linear(nil)\r");
+    expect(&t, "stdin:1: bad argument #1");
+    expect(&t, "nn> ");
+    type(&t, "nn.linear(nil)\r"); /* an expression: compiled without a tail call */
+    expect(&t, "stdin:1: bad argument #1");
+    expect(&t, "nn> ");
+    if (count_since(&t, from, "nn_train.lua") || count_since(&t, from, "stack traceback:"))
+        fail_msg("nnlab's frames were shown:\n%s", t.out + from);
+    from = t.mark;
+    type(&t, "j = spawn(function() coroutine.yield(); error('job ' .. 'broke') end); wait(j)\r");
+    expect(&t, "stdin:1: job broke");
+    expect(&t, "in main chunk");
+    expect(&t, "nn> ");
+    assert_int_equal(count_since(&t, from, "stack traceback:"), 1);
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
 static void test_e2e_history_persists(void **unused) {
     (void)unused;
     term t;
@@ -432,6 +466,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
         cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
+        cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
