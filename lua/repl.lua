@@ -32,7 +32,7 @@ do
   local methods = getmetatable(io.stdout).__index
   local write = methods.write
   methods.write = function(f, ...)
-    if f == stdout or f == stderr then core.hide() end
+    if f == stdout or f == stderr then core.hide(...) end
     return write(f, ...)
   end
 end

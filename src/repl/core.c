@@ -102,8 +102,31 @@ static int core_register(lua_State *L) {
     return 0;
 }
 
+/* Notes whether what is about to be written, the values at first..last, ends
+ * inside a line, so that the prompt can end that line before it is drawn again
+ * (else it is drawn over the text, and the next pass clears both). */
+static void note_output(lua_State *L, repl *r, int first, int last) {
+    if (!r) return;
+    for (int i = last; i >= first; i--) {
+        if (lua_type(L, i) == LUA_TNUMBER) { /* no number ends in a newline */
+            r->out_partial = true;
+            return;
+        }
+        size_t n;
+        const char *s = lua_type(L, i) == LUA_TSTRING ? lua_tolstring(L, i, &n) : NULL;
+        if (s && n > 0) {
+            r->out_partial = s[n - 1] != '\n';
+            return;
+        }
+    }
+}
+
+/* hide(...): takes the prompt off the screen before the values ... are written
+ * (by the caller) above it. */
 static int core_hide(lua_State *L) {
-    repl_out_hide(repl_get(L));
+    repl *r = repl_get(L);
+    repl_out_hide(r);
+    note_output(L, r, 1, lua_gettop(L));
     return 0;
 }
 
@@ -114,23 +137,31 @@ static int core_clear(lua_State *L) {
     return 0;
 }
 
-/* The wrapped output function is upvalue 1; the prompt comes off the screen first. */
+/* The wrapped output function is upvalue 1, and upvalue 2 is true when it ends
+ * each call with a newline (print); the prompt comes off the screen first. */
 static int wrapped_output(lua_State *L) {
-    repl_out_hide(repl_get(L));
+    repl *r = repl_get(L);
+    repl_out_hide(r);
+    if (lua_toboolean(L, lua_upvalueindex(2))) {
+        if (r) r->out_partial = false;
+    } else {
+        note_output(L, r, 1, lua_gettop(L));
+    }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
 }
 
-static void wrap(lua_State *L, const char *table, const char *name) {
+static void wrap(lua_State *L, const char *table, const char *name, bool ends_lines) {
     if (table)
         lua_getglobal(L, table);
     else
         lua_pushglobaltable(L);
     lua_getfield(L, -1, name);
     if (lua_isfunction(L, -1)) {
-        lua_pushcclosure(L, wrapped_output, 1);
+        lua_pushboolean(L, ends_lines);
+        lua_pushcclosure(L, wrapped_output, 2);
         lua_setfield(L, -2, name);
     } else {
         lua_pop(L, 1);
@@ -154,8 +185,8 @@ static const luaL_Reg core_funcs[] = {
 };
 
 int repl_open_core(lua_State *L) {
-    wrap(L, NULL, "print");
-    wrap(L, "io", "write");
+    wrap(L, NULL, "print", true);
+    wrap(L, "io", "write", false);
     luaL_newlib(L, core_funcs);
     repl *r = repl_get(L);
     lua_pushboolean(L, r->safe);

@@ -206,6 +206,7 @@ void repl_report(lua_State *L) {
     if (r) repl_out_hide(r);
     const char *msg = lua_tostring(L, -1);
     if (!msg) msg = "(error object is not a string)";
+    if (r && r->out_partial) fputc('\n', stdout); /* after io.write("abc"): own line */
     fflush(stdout);
     if (repl_colour(2)) {
         const char *tb = strstr(msg, "\nstack traceback:");
@@ -217,6 +218,7 @@ void repl_report(lua_State *L) {
         fprintf(stderr, "%s\n", msg);
     }
     fflush(stderr);
+    if (r) r->out_partial = false;
     lua_pop(L, 1);
 }
 
@@ -264,6 +266,8 @@ static void print_results(lua_State *L, int first) {
     lua_pushvalue(L, first);
     lua_rawset(L, -3);
     lua_pop(L, 1);
+    repl *r = repl_get(L);
+    if (r && r->out_partial) fputc('\n', stdout); /* io.write('x') printed no newline */
     for (int i = first; i < first + n; i++) {
         repl_pushrepr(L, i, true);
         size_t len;
@@ -274,6 +278,7 @@ static void print_results(lua_State *L, int first) {
     }
     fputc('\n', stdout);
     fflush(stdout);
+    if (r) r->out_partial = false;
 }
 
 static bool timing_on(lua_State *L) {

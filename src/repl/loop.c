@@ -47,7 +47,18 @@ static void on_line(char *line) {
     current->r->rl_hidden = false;
 }
 
+/* Ends a line that output left open, so that the prompt starts a line of its own
+ * and clearing it later takes nothing else with it. */
+static void end_partial_line(repl *r) {
+    if (!r->out_partial) return;
+    fflush(stderr);
+    fputc('\n', stdout);
+    fflush(stdout);
+    r->out_partial = false;
+}
+
 static void prompt_show(loop *lp) {
+    end_partial_line(lp->r);
     rl_callback_handler_install(lp->pending ? PROMPT_MORE : PROMPT, on_line);
     lp->r->rl_active = true;
     lp->r->rl_hidden = false;
@@ -71,6 +82,7 @@ void repl_out_hide(repl *r) {
 void repl_out_show(repl *r) {
     if (!r->rl_hidden) return;
     fflush(stdout);
+    end_partial_line(r); /* a job's io.write("dot", i) without "\n" */
     fflush(stderr);
     rl_on_new_line();
     rl_redisplay();

@@ -31,6 +31,7 @@ typedef struct repl {
     /* prompt state, owned by loop.c */
     bool rl_active;     /* readline's handler is installed and its line shown */
     bool rl_hidden;     /* the line was taken off the screen to print above it */
+    bool out_partial;   /* the last write through print/io.write ended inside a line */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;

@@ -93,8 +93,9 @@ static void type(term *t, const char *keys) {
     assert_int_equal(write(t->fd, keys, n), (ssize_t)n);
 }
 
-/* Waits for the program to end and returns its exit status. */
-static int finish(term *t) {
+/* Waits for the program to end and returns its exit status; t->out stays for the
+ * caller to read (and free). */
+static int finish_keep(term *t) {
     double end = now() + DEADLINE_S;
     int status = 0;
     while (waitpid(t->pid, &status, WNOHANG) == 0) {
@@ -105,9 +106,19 @@ static int finish(term *t) {
         }
         pump(t, 50);
     }
+    while (pump(t, 0) && t->len < OUT_MAX) { /* what is still in the terminal */
+        struct pollfd p = {.fd = t->fd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0) break;
+    }
     close(t->fd);
-    free(t->out);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Waits for the program to end and returns its exit status. */
+static int finish(term *t) {
+    int status = finish_keep(t);
+    free(t->out);
+    return status;
 }
 
 static char state_dir[] = "/tmp/nnlab_e2e_XXXXXX";
@@ -307,6 +318,123 @@ static void test_e2e_errors_show_only_the_users_frames(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* ---- what a person would see: a small model of the terminal's screen ---- */
+
+#define SCREEN_COLS 100 /* as start() sets the window */
+#define SCREEN_ROWS 400 /* rows never scroll off: the model keeps them all */
+
+typedef struct screen {
+    char cell[SCREEN_ROWS][SCREEN_COLS + 1];
+    int row, col, rows_used;
+} screen;
+
+/* Applies one escape sequence "ESC [ params final" starting at s; returns its
+ * length. Cursor moves and erasing are modelled, modes and colours ignored. */
+static size_t apply_csi(screen *sc, const char *s) {
+    size_t i = 2;
+    int arg = 0;
+    bool has = false;
+    while (s[i] && (s[i] < 0x40 || s[i] > 0x7e)) {
+        if (s[i] >= '0' && s[i] <= '9') arg = arg * 10 + (s[i] - '0'), has = true;
+        i++;
+    }
+    int n = has && arg > 0 ? arg : 1;
+    char *line = sc->cell[sc->row];
+    switch (s[i]) {
+    case 'K':
+        if (arg == 0) memset(line + sc->col, ' ', SCREEN_COLS - (size_t)sc->col);
+        if (arg == 1) memset(line, ' ', (size_t)sc->col + 1);
+        if (arg == 2) memset(line, ' ', SCREEN_COLS);
+        break;
+    case 'A':
+        sc->row = sc->row - n < 0 ? 0 : sc->row - n;
+        break;
+    case 'B':
+        sc->row += n;
+        break;
+    case 'C':
+        sc->col = sc->col + n >= SCREEN_COLS ? SCREEN_COLS - 1 : sc->col + n;
+        break;
+    case 'D':
+        sc->col = sc->col - n < 0 ? 0 : sc->col - n;
+        break;
+    case 'G':
+        sc->col = n - 1;
+        break;
+    default:
+        break;
+    }
+    return s[i] ? i + 1 : i;
+}
+
+/* Replays everything the program wrote onto an empty screen. */
+static void render(const term *t, screen *sc) {
+    memset(sc, 0, sizeof *sc);
+    for (int r = 0; r < SCREEN_ROWS; r++) memset(sc->cell[r], ' ', SCREEN_COLS);
+    for (const char *p = t->out; *p && sc->row < SCREEN_ROWS - 1;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == 0x1b && p[1] == '[') {
+            p += apply_csi(sc, p);
+            continue;
+        }
+        if (c == 0x1b) {
+            p += p[1] ? 2 : 1;
+            continue;
+        }
+        if (c == '\r')
+            sc->col = 0;
+        else if (c == '\n')
+            sc->row++;
+        else if (c == '\b')
+            sc->col -= sc->col > 0;
+        else if (c >= 32) {
+            if (sc->col == SCREEN_COLS) sc->col = 0, sc->row++;
+            sc->cell[sc->row][sc->col++] = (char)c;
+        }
+        if (sc->row + 1 > sc->rows_used) sc->rows_used = sc->row + 1;
+        p++;
+    }
+}
+
+/* True when needle shows on one row of the rendered screen. */
+static bool on_screen(const screen *sc, const char *needle) {
+    for (int r = 0; r < sc->rows_used; r++)
+        if (strstr(sc->cell[r], needle)) return true;
+    return false;
+}
+
+static void dump_screen(const screen *sc) {
+    for (int r = 0; r < sc->rows_used; r++) print_message("|%s|\n", sc->cell[r]);
+}
+
+/* A job that writes without a newline, one piece a pass (each after ~30 ms of
+ * yielding, longer than a pass's job budget): every piece stays on the screen,
+ * none is drawn over by the prompt. */
+static void test_e2e_job_output_without_newline_stays(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "now = require('repl.core').now; spawn(function() for i = 1, 3 do "
+             "io.write('do' .. 't', i); local t0 = now() repeat coroutine.yield() until "
+             "now() - t0 > 0.03 end print('|en' .. 'd') end)\r");
+    expect(&t, "|end");
+    expect(&t, "nn> ");
+    type(&t, "io.write('half' .. 'way')\r"); /* at the prompt too: the prompt starts anew */
+    expect(&t, "halfway");
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    assert_int_equal(finish_keep(&t), 0);
+    static screen sc;
+    render(&t, &sc);
+    if (!on_screen(&sc, "dot1") || !on_screen(&sc, "dot2") || !on_screen(&sc, "dot3") ||
+        !on_screen(&sc, "halfway")) {
+        dump_screen(&sc);
+        fail_msg("a job's output without a newline was drawn over");
+    }
+    free(t.out);
+}
+
 static void test_e2e_history_persists(void **unused) {
     (void)unused;
     term t;
@@ -467,6 +595,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
         cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
         cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),
+        cmocka_unit_test(test_e2e_job_output_without_newline_stays),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
