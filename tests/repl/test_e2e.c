@@ -2,7 +2,11 @@
  * expressions print, a function typed over several lines works, an error leaves
  * the prompt alive, history survives a restart, a background job prints above a
  * half-typed line without breaking it, Ctrl-C stops an endless loop, Ctrl-D leaves,
- * --safe refuses os.execute, piped standard input runs as a script. Every wait is
+ * --safe refuses os.execute, piped standard input runs as a script; user code that
+ * removes globals can't crash it, errors show the user's frames only, output
+ * without a newline stays on the screen (a small screen model replays it); a
+ * script gets `arg`, its errors go to stderr with status 1, -i FILE, --version,
+ * --help, :time on, colours unless NO_COLOR. Every wait is
  * for output (with a generous deadline for loaded CI machines), never a fixed sleep;
  * the test needs no standard input of its own. */
 #include <stdbool.h>
@@ -41,8 +45,9 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Starts nnlab with args on a new 100x30 terminal, history in state_dir. */
-static void start(term *t, const char *state_dir, const char *const *args) {
+/* Starts nnlab with args on a new 100x30 terminal (TERM=xterm), history in
+ * state_dir; with colour false NO_COLOR is set. */
+static void start_colour(term *t, const char *state_dir, const char *const *args, bool colour) {
     struct winsize ws = {.ws_row = 30, .ws_col = 100};
     memset(t, 0, sizeof *t);
     t->out = calloc(OUT_MAX + 1, 1);
@@ -54,12 +59,19 @@ static void start(term *t, const char *state_dir, const char *const *args) {
         for (int i = 0; args && args[i] && i < 14; i++) argv[i + 1] = args[i];
         setenv("XDG_STATE_HOME", state_dir, 1);
         setenv("TERM", "xterm", 1);
-        setenv("NO_COLOR", "1", 1);
+        if (colour)
+            unsetenv("NO_COLOR");
+        else
+            setenv("NO_COLOR", "1", 1);
         setenv("SDL_VIDEODRIVER", "dummy", 1);
         unsetenv("DISPLAY");
         execv(NNLAB_EXE, (char *const *)argv);
         _exit(127);
     }
+}
+
+static void start(term *t, const char *state_dir, const char *const *args) {
+    start_colour(t, state_dir, args, false);
 }
 
 /* Reads what is there, waiting at most ms; false at end of output. */
@@ -585,6 +597,168 @@ static void test_e2e_piped_stdin_is_a_script(void **unused) {
     assert_non_null(strstr(out, "piped failure"));
 }
 
+/* Runs nnlab with args (no terminal, empty standard input); returns its exit
+ * status, with its standard output in out and its standard error in err. */
+static int run_args(const char *const *args, char *out, char *err, size_t n) {
+    int o[2], e[2];
+    assert_int_equal(pipe(o), 0);
+    assert_int_equal(pipe(e), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *argv[16] = {NNLAB_EXE};
+        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        close(o[0]);
+        close(e[0]);
+        setenv("NO_COLOR", "1", 1);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        execv(NNLAB_EXE, (char *const *)argv);
+        _exit(127);
+    }
+    close(o[1]);
+    close(e[1]);
+    struct pollfd p[2] = {{.fd = o[0], .events = POLLIN}, {.fd = e[0], .events = POLLIN}};
+    size_t len[2] = {0, 0};
+    char *buf[2] = {out, err};
+    int open_fds = 2;
+    while (open_fds > 0 && poll(p, 2, (int)(DEADLINE_S * 1000)) > 0) {
+        for (int k = 0; k < 2; k++) {
+            if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP))) continue;
+            ssize_t got = read(p[k].fd, buf[k] + len[k], n - 1 - len[k]);
+            if (got <= 0) {
+                close(p[k].fd);
+                p[k].fd = -1;
+                open_fds--;
+            } else {
+                len[k] += (size_t)got;
+            }
+        }
+    }
+    out[len[0]] = '\0';
+    err[len[1]] = '\0';
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Writes code to a new script in state_dir; returns its path (static). */
+static const char *write_script(const char *name, const char *code) {
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", state_dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(code, f);
+    fclose(f);
+    return path;
+}
+
+static void test_e2e_script_gets_its_arg_table(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *script = write_script("args.lua", "print('arg', arg[0], arg[1], arg[2], #arg)\n"
+                                                  "print('prog', arg[-1])\n"
+                                                  "print('dots', ...)\n");
+    char want[512];
+    const char *args[] = {script, "a", "b c", NULL};
+    assert_int_equal(run_args(args, out, err, sizeof out), 0);
+    snprintf(want, sizeof want, "arg\t%s\ta\tb c\t2\nprog\t%s\ndots\ta\tb c\n", script, NNLAB_EXE);
+    assert_string_equal(out, want);
+    assert_string_equal(err, "");
+}
+
+static void test_e2e_script_error_goes_to_stderr_with_status_1(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *script =
+        write_script("fails.lua", "print('before')\nerror('script ' .. 'broke')\n");
+    const char *args[] = {script, NULL};
+    assert_int_equal(run_args(args, out, err, sizeof out), 1);
+    assert_string_equal(out, "before\n");
+    assert_non_null(strstr(err, "fails.lua:2: script broke"));
+    const char *e_args[] = {"-e", "error('from -e')", NULL};
+    assert_int_equal(run_args(e_args, out, err, sizeof out), 1);
+    assert_non_null(strstr(err, "from -e"));
+    assert_null(strstr(out, "from -e"));
+}
+
+static void test_e2e_version_and_help(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *version[] = {"--version", NULL};
+    assert_int_equal(run_args(version, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "nnlab ", 6) == 0);
+    assert_non_null(strstr(out, "(Lua 5.4"));
+    const char *v[] = {"-v", NULL};
+    assert_int_equal(run_args(v, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "nnlab ", 6) == 0);
+    const char *help[] = {"--help", NULL};
+    assert_int_equal(run_args(help, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "usage: nnlab [options] [script [args]]", 38) == 0);
+    assert_non_null(strstr(out, "--lesson NAME"));
+    const char *bad[] = {"--nosuch", NULL};
+    assert_int_equal(run_args(bad, out, err, sizeof out), 1);
+    assert_non_null(strstr(err, "unknown option '--nosuch'"));
+}
+
+/* -i FILE: the script runs, then the prompt opens with its globals. */
+static void test_e2e_dash_i_runs_the_script_then_the_prompt(void **unused) {
+    (void)unused;
+    const char *script = write_script("setup.lua", "answer = 6 * 7; print('set ' .. 'up')\n");
+    term t;
+    const char *args[] = {"-i", script, NULL};
+    start(&t, state_dir, args);
+    expect(&t, "set up");
+    expect(&t, "nn> ");
+    type(&t, "answer + 1\r");
+    expect(&t, "43");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_time_on_prints_a_time(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, ":time on\r");
+    expect(&t, "nn> ");
+    type(&t, "local s = 0; for i = 1, 1000 do s = s + i end; s\r");
+    expect(&t, "500500");
+    expect(&t, " ms)");
+    type(&t, ":time off\r");
+    expect(&t, "nn> ");
+    size_t from = t.mark;
+    type(&t, "2 + 2\r");
+    expect(&t, "4");
+    expect(&t, "nn> ");
+    assert_int_equal(count_since(&t, from, " ms)"), 0);
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* Errors are red on a terminal that has colours (TERM=xterm, no NO_COLOR), plain
+ * with NO_COLOR set. */
+static void test_e2e_colour_unless_no_color(void **unused) {
+    (void)unused;
+    for (int colour = 1; colour >= 0; colour--) {
+        term t;
+        start_colour(&t, state_dir, NULL, colour);
+        expect(&t, "nn> ");
+        size_t from = t.mark;
+        type(&t, "error('pai' .. 'nted')\r");
+        expect(&t, "painted");
+        expect(&t, "nn> ");
+        bool red = count_since(&t, from, "\x1b[1;31mstdin:1: painted\x1b[0m") == 1;
+        if (red != (colour == 1))
+            fail_msg("colour %d: the error showed as:\n%s", colour, t.out + from);
+        type(&t, ":quit\r");
+        assert_int_equal(finish(&t), 0);
+    }
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
@@ -601,6 +775,12 @@ int main(void) {
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
+        cmocka_unit_test(test_e2e_script_gets_its_arg_table),
+        cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),
+        cmocka_unit_test(test_e2e_version_and_help),
+        cmocka_unit_test(test_e2e_dash_i_runs_the_script_then_the_prompt),
+        cmocka_unit_test(test_e2e_time_on_prints_a_time),
+        cmocka_unit_test(test_e2e_colour_unless_no_color),
     };
     return cmocka_run_group_tests(tests, make_state_dir, remove_state_dir);
 }
