@@ -597,6 +597,40 @@ static void test_e2e_piped_stdin_is_a_script(void **unused) {
     assert_non_null(strstr(out, "piped failure"));
 }
 
+/* Ctrl-C stops a foreground training run (fit with wait = true: the C training
+ * loop in slices) and a Lua loop that calls C in a loop; the prompt comes back and
+ * the model is still usable. */
+static void test_e2e_ctrl_c_stops_training_and_c_loops(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "train = data.spiral{n = 200, classes = 3}; m = nn.sequential{nn.linear(2, 32), "
+             "nn.tanh(), nn.linear(32, 3)}; opt = optim.adam(m, {lr = 0.01}); "
+             "print('rea' .. 'dy')\r");
+    expect(&t, "ready");
+    expect(&t, "nn> ");
+    type(&t, "print('fit' .. 'ting'); run = m:fit{train, loss = nn.cross_entropy, optimizer = opt, "
+             "epochs = 1000000, batch = 8, wait = true}\r");
+    expect(&t, "fitting");
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "print('after', m ~= nil)\r");
+    expect(&t, "after\ttrue");
+    expect(&t, "nn> ");
+    type(&t, "a = nn.randn{64, 64}; print('mat' .. 'muls'); while true do a = a:matmul(a):tanh() "
+             "end\r");
+    expect(&t, "matmuls");
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "a.shape[1]\r");
+    expect(&t, "64");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
 /* Runs nnlab with args (no terminal, empty standard input); returns its exit
  * status, with its standard output in out and its standard error in err. */
 static int run_args(const char *const *args, char *out, char *err, size_t n) {
@@ -773,6 +807,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
+        cmocka_unit_test(test_e2e_ctrl_c_stops_training_and_c_loops),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
         cmocka_unit_test(test_e2e_script_gets_its_arg_table),
