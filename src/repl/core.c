@@ -153,6 +153,43 @@ static int wrapped_output(lua_State *L) {
     return lua_gettop(L);
 }
 
+/* The wrapped function is upvalue 1: it may read the terminal (io.read,
+ * file:read, os.execute's program) or end the process (os.exit), so the echo the
+ * loop holds off while a line runs is on during the call. */
+static int with_echo(lua_State *L) {
+    repl *r = repl_get(L);
+    bool held = repl_echo_release(r);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    if (held) repl_echo_hold(r);
+    return lua_gettop(L);
+}
+
+/* Replaces t[name] (t at index t) by with_echo around it. */
+static void wrap_with_echo(lua_State *L, int t, const char *name) {
+    if (lua_getfield(L, t, name) == LUA_TFUNCTION) {
+        lua_pushcclosure(L, with_echo, 1);
+        lua_setfield(L, t, name);
+    } else {
+        lua_pop(L, 1);
+    }
+}
+
+static void wrap_readers(lua_State *L) {
+    static const char *const readers[][2] = {{"io", "read"}, {"os", "execute"}, {"os", "exit"}};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        if (lua_getglobal(L, readers[i][0]) == LUA_TTABLE)
+            wrap_with_echo(L, lua_gettop(L), readers[i][1]);
+        lua_pop(L, 1);
+    }
+    int top = lua_gettop(L); /* file methods: io.stdin:read() */
+    if (luaL_getmetatable(L, LUA_FILEHANDLE) == LUA_TTABLE &&
+        lua_getfield(L, -1, "__index") == LUA_TTABLE)
+        wrap_with_echo(L, lua_gettop(L), "read");
+    lua_settop(L, top);
+}
+
 static void wrap(lua_State *L, const char *table, const char *name, bool ends_lines) {
     if (table)
         lua_getglobal(L, table);
@@ -187,6 +224,7 @@ static const luaL_Reg core_funcs[] = {
 int repl_open_core(lua_State *L) {
     wrap(L, NULL, "print", true);
     wrap(L, "io", "write", false);
+    wrap_readers(L);
     luaL_newlib(L, core_funcs);
     repl *r = repl_get(L);
     lua_pushboolean(L, r->safe);

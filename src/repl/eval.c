@@ -314,9 +314,12 @@ void repl_eval_line(lua_State *L, const char *chunk) {
         if (expression) lua_pop(L, 1); /* RETURN_CLOSE's nil */
         print_results(L, top + 1);
     } else {
-        /* the terminal echoed ^C without a newline */
+        /* with echo on the terminal showed ^C without a newline; with echo held
+         * (loop.c) it showed nothing */
         const char *msg = lua_tostring(L, -1);
-        if (msg && strstr(msg, "interrupted!") && isatty(STDIN_FILENO)) fputc('\n', stderr);
+        repl *r = repl_get(L);
+        if (msg && strstr(msg, "interrupted!") && isatty(STDIN_FILENO))
+            fputs(r && r->echo_held ? "^C\n" : "\n", stderr);
         repl_report(L);
     }
     lua_settop(L, top);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -47,6 +48,29 @@ static void on_line(char *line) {
     current->r->rl_hidden = false;
 }
 
+/* Keys typed while a line runs would be echoed by the terminal (readline's
+ * handler is removed, so the terminal is in its normal mode) and then shown again
+ * by readline when the prompt is back: "opt.lr = 0.01nn> opt.lr = 0.01". So echo
+ * is off meanwhile; the keys wait in the terminal's buffer for readline. */
+void repl_echo_hold(repl *r) {
+    struct termios tio;
+    if (r->echo_held || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &tio) != 0) return;
+    if (!(tio.c_lflag & ECHO)) return; /* not ours to turn back on later */
+    tio.c_lflag &= ~(tcflag_t)ECHO;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0) r->echo_held = true;
+}
+
+bool repl_echo_release(repl *r) {
+    struct termios tio;
+    if (!r || !r->echo_held) return false;
+    r->echo_held = false;
+    if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_lflag |= ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+    }
+    return true;
+}
+
 /* Ends a line that output left open, so that the prompt starts a line of its own
  * and clearing it later takes nothing else with it. */
 static void end_partial_line(repl *r) {
@@ -59,6 +83,7 @@ static void end_partial_line(repl *r) {
 
 static void prompt_show(loop *lp) {
     end_partial_line(lp->r);
+    repl_echo_release(lp->r); /* before readline saves the terminal's modes */
     rl_callback_handler_install(lp->pending ? PROMPT_MORE : PROMPT, on_line);
     lp->r->rl_active = true;
     lp->r->rl_hidden = false;
@@ -128,6 +153,7 @@ static bool take_line(loop *lp) {
     char *chunk = accumulate(lp, line);
     free(line);
     if (chunk) {
+        repl_echo_hold(lp->r);
         repl_eval_line(lp->L, chunk);
         free(chunk);
     }
@@ -260,6 +286,7 @@ int repl_loop(lua_State *L) {
         repl_out_show(lp.r);
     }
     prompt_remove(&lp);
+    repl_echo_release(lp.r);
     free(lp.pending);
     repl_history_close(lp.r);
     lp.r->interactive = false;

@@ -32,6 +32,7 @@ typedef struct repl {
     bool rl_active;     /* readline's handler is installed and its line shown */
     bool rl_hidden;     /* the line was taken off the screen to print above it */
     bool out_partial;   /* the last write through print/io.write ended inside a line */
+    bool echo_held;     /* the terminal's echo is off while a typed line runs */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;
@@ -54,6 +55,13 @@ bool repl_interrupt_take(void);
  * line off the screen; repl_out_show puts it back (called at the end of a pass). */
 void repl_out_hide(repl *r);
 void repl_out_show(repl *r);
+/* While a typed line runs, the terminal does not echo keys (readline shows them
+ * when the prompt is back). repl_echo_release turns echo on again for code that
+ * reads the terminal (io.read, os.execute, ...; core.c wraps them) and returns
+ * whether it was held; repl_echo_hold turns it off again. Both do nothing when
+ * standard input is not a terminal. */
+bool repl_echo_release(repl *r);
+void repl_echo_hold(repl *r);
 /* Runs the interactive prompt until :quit or Ctrl-D; returns the exit status. */
 int repl_loop(lua_State *L);
 

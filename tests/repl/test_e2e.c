@@ -447,6 +447,49 @@ static void test_e2e_job_output_without_newline_stays(void **unused) {
     free(t.out);
 }
 
+/* Rows of the rendered screen that show needle. */
+static int rows_showing(const screen *sc, const char *needle) {
+    int n = 0;
+    for (int r = 0; r < sc->rows_used; r++) n += strstr(sc->cell[r], needle) != NULL;
+    return n;
+}
+
+/* Keys typed while a line runs show once, on the next prompt's line, not first as
+ * the terminal's echo and then again by readline; code that reads the terminal
+ * (a program run by os.execute; io.read is wrapped the same way) still has its
+ * input echoed. */
+static void test_e2e_keys_typed_during_a_command_show_once(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "print('bu' .. 'sy'); local t = os.clock() while os.clock() - t < 0.5 do end; "
+             "print('do' .. 'ne')\r");
+    expect(&t, "busy");
+    type(&t, "typed_ahead = 17");
+    expect(&t, "done");
+    expect(&t, "typed_ahead = 17"); /* readline shows it on the new prompt line */
+    type(&t, "\r");
+    expect(&t, "nn> ");
+    /* the program prints "reading" after echo is back on, so the keys come after */
+    type(&t, "os.execute(\"printf 'rea''ding\\\\n'; read x; echo \\\"got $x\\\"\")\r");
+    expect(&t, "reading");
+    type(&t, "echoed_input\r");
+    expect(&t, "got echoed_input");
+    expect(&t, "nn> ");
+    type(&t, "typed_ahead + 1\r");
+    expect(&t, "18");
+    type(&t, ":quit\r");
+    assert_int_equal(finish_keep(&t), 0);
+    static screen sc;
+    render(&t, &sc);
+    if (rows_showing(&sc, "typed_ahead = 17") != 1 || rows_showing(&sc, "echoed_input") != 2) {
+        dump_screen(&sc);
+        fail_msg("typed-ahead keys should show once, io.read's input echoed");
+    }
+    free(t.out);
+}
+
 static void test_e2e_history_persists(void **unused) {
     (void)unused;
     term t;
@@ -804,6 +847,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
         cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),
         cmocka_unit_test(test_e2e_job_output_without_newline_stays),
+        cmocka_unit_test(test_e2e_keys_typed_during_a_command_show_once),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
