@@ -1,8 +1,9 @@
 /* eval.c: evaluating what is typed, in the steps of lua.c: a line is first compiled
- * as `return <line>` so that expressions print; otherwise as a statement; input
- * whose only fault is that it ends early is incomplete (the prompt asks for more).
- * Calls run under a message handler that adds a traceback trimmed to the user's
- * code. `:commands` and `?name` are handed to lua/repl.lua. */
+ * as `return <line>, nil` (no tail call: see RETURN_CLOSE) so that expressions
+ * print; otherwise as a statement; input whose only fault is that it ends early is
+ * incomplete (the prompt asks for more). Calls run under a message handler that
+ * adds a traceback trimmed to the user's code. `:commands` and `?name` are handed
+ * to lua/repl.lua. */
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
