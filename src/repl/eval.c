@@ -1,9 +1,9 @@
-/* eval.c: evaluating what is typed, in the steps of lua.c: a line is first compiled
- * as `return <line>, nil` (no tail call: see RETURN_CLOSE) so that expressions
- * print; otherwise as a statement; input whose only fault is that it ends early is
- * incomplete (the prompt asks for more). Calls run under a message handler that
- * adds a traceback trimmed to the user's code. `:commands` and `?name` are handed
- * to lua/repl.lua. */
+/* eval.c: evaluating what is typed, in the steps of lua.c: a line is first
+ * compiled as `return <line>` (its values passed through a call, so that it is no
+ * tail call: see load_expression) so that expressions print; otherwise as a
+ * statement; input whose only fault is that it ends early is incomplete (the prompt
+ * asks for more). Calls run under a message handler that adds a traceback trimmed
+ * to the user's code. `:commands` and `?name` are handed to lua/repl.lua. */
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +23,26 @@ bool repl_colour(int fd) {
     return isatty(fd) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
-/* An expression is compiled as `return <expr>\n, nil`: with a second value the
- * return is not a tail call, so the main chunk stays on the stack and an error
- * raised by a function it calls keeps the user's "stdin:1:" and frame; the extra
- * nil (always exactly one, always last) is dropped after the call. The newline
- * ends a trailing `-- comment`. */
-#define RETURN_OPEN  "return "
-#define RETURN_CLOSE "\n, nil;"
+/* Compiles `<head> return <expr>` so that an expression has values, but as
+ * `<head> return (function(...) return ... end)(<expr>\n)`: the values are passed
+ * on whole, and <expr> is no tail call, so while it runs the main chunk stays on
+ * the stack and an error raised by a function it calls (error(msg, 2) from
+ * nnlab's Lua files) keeps the user's "stdin:1:" and frame. The newline ends a
+ * trailing `-- comment`. The plain form must compile first, so input that is not
+ * an expression list (`x) (y`) can't become one inside the parentheses. Pushes
+ * the function, or the error message of the plain form. */
+static int load_expression(lua_State *L, const char *head, const char *expr) {
+    const char *plain = lua_pushfstring(L, "%s return %s;", head, expr);
+    int status = luaL_loadbuffer(L, plain, strlen(plain), CHUNKNAME);
+    lua_remove(L, -2);
+    if (status != LUA_OK) return status;
+    lua_pop(L, 1);
+    const char *whole =
+        lua_pushfstring(L, "%s return (function(...) return ... end)(%s\n)", head, expr);
+    status = luaL_loadbuffer(L, whole, strlen(whole), CHUNKNAME);
+    lua_remove(L, -2);
+    return status;
+}
 
 /* `loss:backward(); w.grad` is neither an expression nor a statement, so lua.c would
  * wait for more input. Students type it all the time: when the text after the last
@@ -41,40 +54,30 @@ static int load_last_expression(lua_State *L, const char *code, size_t len, int 
     for (size_t i = 0; i < len; i++)
         if (code[i] == ';') semi = code + i;
     if (!semi || semi[1] == '\0') return status;
-    const char *split =
-        lua_pushfstring(L, "%s " RETURN_OPEN "%s" RETURN_CLOSE,
-                        lua_pushlstring(L, code, (size_t)(semi - code + 1)), semi + 1);
-    int again = luaL_loadbuffer(L, split, strlen(split), CHUNKNAME);
+    const char *head = lua_pushlstring(L, code, (size_t)(semi - code + 1));
+    int again = load_expression(L, head, semi + 1);
+    lua_remove(L, -2); /* head */
     if (again != LUA_OK) {
-        lua_pop(L, 3);
+        lua_pop(L, 1);
         return status;
     }
-    lua_replace(L, -4); /* the compiled function takes the error message's place */
-    lua_pop(L, 2);
+    lua_replace(L, -2); /* the compiled function takes the error message's place */
     return LUA_OK;
 }
 
 /* Compiles code as an expression (so it has values) and, failing that, as a
- * statement. Pushes the function, or the statement's error message; *expression
- * tells whether the function returns the extra nil of RETURN_CLOSE. */
-static int load_chunk(lua_State *L, const char *code, size_t len, bool *expression) {
-    const char *ret = lua_pushfstring(L, RETURN_OPEN "%s" RETURN_CLOSE, code);
-    int status = luaL_loadbuffer(L, ret, strlen(ret), CHUNKNAME);
-    lua_remove(L, -2);
-    *expression = true;
+ * statement. Pushes the function, or the statement's error message. */
+static int load_chunk(lua_State *L, const char *code, size_t len) {
+    int status = load_expression(L, "", code);
     if (status == LUA_OK) return status;
     lua_pop(L, 1);
     status = luaL_loadbuffer(L, code, len, CHUNKNAME);
-    *expression = false;
     if (status == LUA_OK) return status;
-    status = load_last_expression(L, code, len, status);
-    *expression = status == LUA_OK;
-    return status;
+    return load_last_expression(L, code, len, status);
 }
 
 bool repl_incomplete(lua_State *L, const char *code) {
-    bool expression;
-    int status = load_chunk(L, code, strlen(code), &expression);
+    int status = load_chunk(L, code, strlen(code));
     bool incomplete = false;
     if (status == LUA_ERRSYNTAX) {
         size_t n;
@@ -302,8 +305,7 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     bool taken = repl_call_lua(L, "_line", 1, 1) && lua_toboolean(L, -1);
     lua_settop(L, top);
     if (taken || *chunk == '\0') return;
-    bool expression;
-    if (load_chunk(L, chunk, strlen(chunk), &expression) != LUA_OK) {
+    if (load_chunk(L, chunk, strlen(chunk)) != LUA_OK) {
         repl_report(L);
         lua_settop(L, top);
         return;
@@ -312,7 +314,6 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     int status = repl_docall(L, 0);
     double dt = repl_now() - t0;
     if (status == LUA_OK) {
-        if (expression) lua_pop(L, 1); /* RETURN_CLOSE's nil */
         print_results(L, top + 1);
     } else {
         /* with echo on the terminal showed ^C without a newline; with echo held

@@ -158,6 +158,8 @@ static void test_e2e_expression_prints(void **unused) {
     expect(&t, "{1, \"two\", x = 3}");
     type(&t, "_.x * 10\r"); /* _ is the last value */
     expect(&t, "30");
+    type(&t, "pcall(error, 'x' .. 'y')\r"); /* every value of the last call prints */
+    expect(&t, "false\txy");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
