@@ -1,8 +1,11 @@
 /* core.c: "repl.core", the C helpers that lua/repl.lua (jobs, commands, help) builds
  * on: a monotonic clock, one pass of the event-loop hooks, the foreground flag,
  * the pretty printer, coroutine tracebacks, reporting above the prompt, and a
- * directory listing. Also wraps print and io.write so that what jobs print appears
- * above the prompt instead of inside the line being typed. */
+ * directory listing, and register, which keeps lua/repl.lua's module where the C
+ * half finds it. Also wraps print and io.write so that what jobs print appears
+ * above the prompt instead of inside the line being typed, and the functions that
+ * read the terminal (io.read, file:read, os.execute, os.exit) so that they have
+ * the terminal's echo, which the loop holds off while a typed line runs. */
 #include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>

@@ -1,10 +1,11 @@
 /* loop.c: the interactive prompt. One thread: each pass waits on standard input for
  * at most PASS_WAIT_MS (not at all while jobs have work), feeds readline's callback
  * interface the keys that came, evaluates a finished line with readline's handler
- * removed (so the terminal is in its normal mode while user code runs), then runs
+ * removed (so the terminal is in its normal mode while user code runs, but without
+ * echo: type-ahead is shown once, by readline, at the next prompt), then runs
  * the event-loop hooks and gives background jobs a time slice. Whatever is printed
  * while the line is shown first takes the line off the screen; the pass ends by
- * putting it back. Ctrl-C at the prompt clears the line; Ctrl-D on an empty line
+ * putting it back, on a line of its own when output ended mid-line. Ctrl-C at the prompt clears the line; Ctrl-D on an empty line
  * (or end of input) leaves. */
 #include <errno.h>
 #include <lauxlib.h>
