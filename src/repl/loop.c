@@ -5,8 +5,8 @@
  * echo: type-ahead is shown once, by readline, at the next prompt), then runs
  * the event-loop hooks and gives background jobs a time slice. Whatever is printed
  * while the line is shown first takes the line off the screen; the pass ends by
- * putting it back, on a line of its own when output ended mid-line. Ctrl-C at the prompt clears the line; Ctrl-D on an empty line
- * (or end of input) leaves. */
+ * putting it back, on a line of its own when output ended mid-line. Ctrl-C at the
+ * prompt clears the line; Ctrl-D on an empty line (or end of input) leaves. */
 #include <errno.h>
 #include <lauxlib.h>
 #include <poll.h>
