@@ -288,6 +288,14 @@ static void test_e2e_user_globals_cannot_crash_the_prompt(void **unused) {
     expect(&t, "nn> ");
     type(&t, "6 * 7\r");
     expect(&t, "42");
+    type(&t, "package.loaded.repl = setmetatable({}, {__index = function() error('gone') end})\r");
+    expect(&t, "nn> ");
+    type(&t, ":time on\r"); /* the prompt kept the module it started with */
+    expect(&t, "nn> ");
+    type(&t, "7 * 7\r");
+    expect(&t, " ms)");
+    type(&t, ":time off\r");
+    expect(&t, "nn> ");
     type(&t, "setmetatable(_G, {__newindex = function() error('read-only') end})\r");
     expect(&t, "nn> ");
     type(&t, "2 + 3\r");
