@@ -7,6 +7,15 @@
 -- completion right after it ends, or earlier when it calls wait(job).
 local core = require "repl.core"
 
+-- The standard names this file uses, captured as it loads: the user may assign to
+-- any global at the prompt (`table = nil`, `coroutine = nil`), and the jobs loop,
+-- :help and jobs() must go on working regardless. print and io.write are already
+-- the wrapped ones (core.c wraps them when repl.core opens).
+local coroutine, table, string, math, debug, io = coroutine, table, string, math, debug, io
+local error, pcall, print, require, tostring, tonumber = error, pcall, print, require, tostring, tonumber
+local type, ipairs, pairs, getmetatable, setmetatable = type, ipairs, pairs, getmetatable, setmetatable
+local stdout, stderr = io.stdout, io.stderr
+
 local repl = {
   interactive = false, -- set by the prompt while it runs
   timing = false,      -- :time on
@@ -23,7 +32,7 @@ do
   local methods = getmetatable(io.stdout).__index
   local write = methods.write
   methods.write = function(f, ...)
-    if f == io.stdout or f == io.stderr then core.hide() end
+    if f == stdout or f == stderr then core.hide(...) end
     return write(f, ...)
   end
 end
@@ -319,4 +328,5 @@ function repl.repr(value)
   return core.repr(value)
 end
 
+core.register(repl) -- where the C half of the prompt finds this module
 return repl

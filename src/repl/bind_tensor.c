@@ -7,6 +7,7 @@
  * negative axes count from the end in both. Layers, losses and training are bound
  * elsewhere (bind_model.c ...). */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,8 +16,9 @@
 
 #define TENSOR_MT    "nnlab.tensor"
 #define CTX_KEY      "nnlab.ctx"
-#define PRINT_EDGE   3    /* items shown at each end of an abbreviated axis */
-#define PRINT_THRESH 1000 /* tensors with more elements print abbreviated, as NumPy */
+#define PRINT_EDGE   3                  /* items shown at each end of an abbreviated axis */
+#define PRINT_THRESH 1000               /* tensors with more elements print abbreviated, as NumPy */
+#define MAX_ELEMENTS ((int64_t)1 << 40) /* the engine's bound too (nn_check_shape) */
 
 typedef struct {
     nn_tensor *t;
@@ -90,30 +92,75 @@ static int release(lua_State *L) {
 
 /* ---- argument helpers ---------------------------------------------------------------- */
 
-/* A shape from a table {2, 3} at arg, or from the integers arg..top. */
-static int checkshape(lua_State *L, int arg, int *shape) {
+/* The size of dimension dim (1-based) of a shape, from the value at idx; arg is
+ * the argument the message names. A size is an integer from 1 to INT_MAX (the
+ * engine's shapes are int), or -1 when infer is true (reshape's "the rest"). */
+static int checksize(lua_State *L, int arg, int idx, int dim, bool infer) {
+    int ok;
+    lua_Integer v = lua_tointegerx(L, idx, &ok);
+    if (!ok) {
+        if (lua_type(L, idx) == LUA_TNUMBER)
+            luaL_argerror(
+                L, arg,
+                lua_pushfstring(L, "size %d is %f, not an integer", dim, lua_tonumber(L, idx)));
+        luaL_argerror(
+            L, arg,
+            lua_pushfstring(L, "size %d is a %s, not an integer", dim, luaL_typename(L, idx)));
+    }
+    if ((v < 1 && !(infer && v == -1)) || v > INT_MAX)
+        luaL_argerror(L, arg,
+                      lua_pushfstring(L, "size %d is %I; sizes are 1 to %d%s", dim, v, INT_MAX,
+                                      infer ? " (or -1 for the rest)" : ""));
+    return (int)v;
+}
+
+/* Refuses a shape of more than MAX_ELEMENTS elements, naming the count. */
+static void checkcount(lua_State *L, int arg, int n, const int *shape) {
+    int64_t count = 1;
+    for (int i = 0; i < n; i++) {
+        int64_t d = shape[i] < 0 ? 1 : shape[i]; /* -1: reshape infers it */
+        if (count > MAX_ELEMENTS / d) {
+            double total = 1;
+            for (int k = 0; k < n; k++) total *= shape[k] < 0 ? 1 : shape[k];
+            if (total < 0x1p63)
+                lua_pushfstring(L, "%I", (lua_Integer)total);
+            else
+                lua_pushfstring(L, "%f", total);
+            luaL_argerror(L, arg,
+                          lua_pushfstring(L, "%s elements are too many (at most %I)",
+                                          lua_tostring(L, -1), (lua_Integer)MAX_ELEMENTS));
+        }
+        count *= d;
+    }
+}
+
+/* A shape from a table {2, 3} at arg, or from the integers arg..top; -1 allowed
+ * for one size when infer is true. */
+static int checkshape_x(lua_State *L, int arg, int *shape, bool infer) {
     int n;
     if (lua_istable(L, arg)) {
-        n = (int)luaL_len(L, arg);
-        if (n < 1 || n > NN_MAX_DIMS)
-            luaL_argerror(L, arg,
-                          lua_pushfstring(L, "a shape has 1 to %d sizes, not %d", NN_MAX_DIMS, n));
+        lua_Integer len = luaL_len(L, arg);
+        if (len < 1 || len > NN_MAX_DIMS)
+            luaL_argerror(
+                L, arg, lua_pushfstring(L, "a shape has 1 to %d sizes, not %I", NN_MAX_DIMS, len));
+        n = (int)len;
         for (int i = 0; i < n; i++) {
             lua_geti(L, arg, i + 1);
-            int ok;
-            lua_Integer v = lua_tointegerx(L, -1, &ok);
-            if (!ok) luaL_argerror(L, arg, lua_pushfstring(L, "size %d is not an integer", i + 1));
-            shape[i] = (int)v;
+            shape[i] = checksize(L, arg, -1, i + 1, infer);
             lua_pop(L, 1);
         }
-        return n;
+    } else {
+        n = lua_gettop(L) - arg + 1;
+        if (n < 1 || n > NN_MAX_DIMS)
+            luaL_argerror(L, arg, "expected a shape: a table {2, 3} or sizes 2, 3");
+        for (int i = 0; i < n; i++) shape[i] = checksize(L, arg + i, arg + i, i + 1, infer);
     }
-    int top = lua_gettop(L);
-    n = top - arg + 1;
-    if (n < 1 || n > NN_MAX_DIMS)
-        luaL_argerror(L, arg, "expected a shape: a table {2, 3} or sizes 2, 3");
-    for (int i = 0; i < n; i++) shape[i] = (int)luaL_checkinteger(L, arg + i);
+    checkcount(L, arg, n, shape);
     return n;
+}
+
+static int checkshape(lua_State *L, int arg, int *shape) {
+    return checkshape_x(L, arg, shape, false);
 }
 
 /* A 1-based axis of t (negative counts from the end) at arg, as the engine's 0-based
@@ -232,8 +279,10 @@ static int nn_arange_l(lua_State *L) {
 
 static int nn_linspace_l(lua_State *L) {
     float a = (float)luaL_checknumber(L, 1), b = (float)luaL_checknumber(L, 2);
-    int n = (int)luaL_checkinteger(L, 3);
-    bind_pushtensor(L, nn_linspace(bind_ctx(L), a, b, n));
+    lua_Integer n = luaL_checkinteger(L, 3);
+    if (n < 1 || n > INT_MAX)
+        luaL_argerror(L, 3, lua_pushfstring(L, "count %I; counts are 1 to %d", n, INT_MAX));
+    bind_pushtensor(L, nn_linspace(bind_ctx(L), a, b, (int)n));
     return 1;
 }
 
@@ -503,7 +552,7 @@ static int m_log_softmax(lua_State *L) {
 /* t:reshape(2, 3) or t:reshape{2, 3}; one size may be -1. */
 static int m_reshape(lua_State *L) {
     nn_tensor *a = bind_checktensor(L, 1);
-    int shape[NN_MAX_DIMS], n = checkshape(L, 2, shape);
+    int shape[NN_MAX_DIMS], n = checkshape_x(L, 2, shape, true);
     bind_pushtensor(L, nn_reshape(bind_ctx(L), a, n, shape));
     return 1;
 }

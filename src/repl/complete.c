@@ -2,9 +2,10 @@
  * keywords; after `a.b.` the fields of that table; after `a:` its methods; fields
  * and methods of userdata through their metatables (__index tables; and for
  * objects whose __index is a function, __keys, a table of names or a function
- * returning one, and after `:` __methods, the table of methods). Nothing is called but __keys, so
- * completing never runs user code by accident. Inside a string literal, file names. repl_complete
- * is the tested core; the readline glue at the end converts its candidates to readline's frame. */
+ * returning one, and after `:` also __methods, the table of methods). Nothing is called but __keys,
+ * so completing never runs user code by accident. Inside a string literal, file names.
+ * repl_complete is the tested core; the readline glue at the end converts its candidates to
+ * readline's frame. */
 #include <dirent.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -125,13 +126,11 @@ done:
 }
 
 /* Adds the names in the __methods table of v's metatable (userdata whose __index
- * is a function keep their methods there); false when there is none. */
-static bool add_methods(lua_State *L, int set, int v, const char *prefix, const char *want) {
-    if (luaL_getmetafield(L, v, "__methods") == LUA_TNIL) return false;
-    bool ok = lua_istable(L, -1);
-    if (ok) add_keys(L, set, lua_gettop(L), prefix, want, true);
+ * is a function keep their methods there). */
+static void add_methods(lua_State *L, int set, int v, const char *prefix, const char *want) {
+    if (luaL_getmetafield(L, v, "__methods") == LUA_TNIL) return;
+    if (lua_istable(L, -1)) add_keys(L, set, lua_gettop(L), prefix, want, true);
     lua_pop(L, 1);
-    return ok;
 }
 
 /* Adds the fields (or methods) of the value at v: its own keys when it is a table,
@@ -142,8 +141,10 @@ static void add_fields(lua_State *L, int set, int v, const char *prefix, const c
     for (int depth = 0; depth < MAX_INDEX_CHAIN; depth++) {
         int cur = lua_gettop(L);
         if (lua_istable(L, cur)) add_keys(L, set, cur, prefix, want, methods_only);
-        if (!methods_only || !add_methods(L, set, cur, prefix, want))
-            add_listed(L, set, cur, prefix, want);
+        /* after `:` too, every listed name: a listed field may be callable
+         * (a tensor's t:shape() is a table with __call, not a method) */
+        if (methods_only) add_methods(L, set, cur, prefix, want);
+        add_listed(L, set, cur, prefix, want);
         if (luaL_getmetafield(L, cur, "__index") == LUA_TNIL) break;
         lua_replace(L, cur);
         if (!lua_istable(L, cur)) break;
@@ -174,20 +175,33 @@ static void lookup(lua_State *L, const char *key) {
     lua_pushnil(L);
 }
 
+static int compare_words(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Replaces the set at index set by a sorted array of its keys. Sorted in C, not
+ * with table.sort: the user may have replaced or removed the global table. */
 static void push_sorted(lua_State *L, int set) {
-    lua_newtable(L);
-    lua_Integer n = 0;
+    size_t n = 0;
     lua_pushnil(L);
     while (lua_next(L, set)) {
         lua_pop(L, 1);
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, -3, ++n);
+        n++;
     }
-    lua_getglobal(L, "table");
-    lua_getfield(L, -1, "sort");
-    lua_pushvalue(L, -3);
-    lua_call(L, 1, 0);
-    lua_pop(L, 1);
+    const char **words = lua_newuserdatauv(L, (n ? n : 1) * sizeof *words, 0);
+    size_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, set)) {
+        lua_pop(L, 1);
+        words[i++] = lua_tostring(L, -1); /* the set's keys are strings, anchored in it */
+    }
+    qsort(words, n, sizeof *words, compare_words);
+    lua_createtable(L, (int)n, 0);
+    for (i = 0; i < n; i++) {
+        lua_pushstring(L, words[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_remove(L, -2); /* the pointers */
     lua_remove(L, set);
 }
 
@@ -289,15 +303,30 @@ static char *common_prefix(char **m, size_t count) {
     return p;
 }
 
+/* complete_protected(end) -> candidates, wstart: repl_complete under pcall, as
+ * readline calls us outside any Lua call and an error there would abort. */
+static int complete_protected(lua_State *L) {
+    size_t wstart = 0;
+    repl_complete(L, rl_line_buffer, (size_t)lua_tointeger(L, 1), &wstart);
+    lua_pushinteger(L, (lua_Integer)wstart);
+    return 2;
+}
+
 static char **attempt(const char *text, int start, int end) {
     (void)text;
     lua_State *L = completion_state;
     rl_attempted_completion_over = 1; /* no fallback to readline's file names */
     rl_completion_append_character = '\0';
     int top = lua_gettop(L);
-    size_t wstart;
-    repl_complete(L, rl_line_buffer, (size_t)end, &wstart);
-    size_t count = (size_t)luaL_len(L, -1);
+    lua_pushcfunction(L, complete_protected);
+    lua_pushinteger(L, end);
+    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+        lua_settop(L, top);
+        return NULL;
+    }
+    size_t wstart = (size_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    size_t count = lua_rawlen(L, -1);
     char **m = count ? calloc(count + 2, sizeof *m) : NULL;
     if (!m) {
         lua_settop(L, top);

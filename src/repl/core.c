@@ -1,11 +1,15 @@
 /* core.c: "repl.core", the C helpers that lua/repl.lua (jobs, commands, help) builds
  * on: a monotonic clock, one pass of the event-loop hooks, the foreground flag,
  * the pretty printer, coroutine tracebacks, reporting above the prompt, and a
- * directory listing. Also wraps print and io.write so that what jobs print appears
- * above the prompt instead of inside the line being typed. */
+ * directory listing, and register, which keeps lua/repl.lua's module where the C
+ * half finds it. Also wraps print and io.write so that what jobs print appears
+ * above the prompt instead of inside the line being typed, and the functions that
+ * read the terminal (io.read, file:read, os.execute, os.exit) so that they have
+ * the terminal's echo, which the loop holds off while a typed line runs. */
 #include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replint.h"
@@ -52,8 +56,12 @@ static int core_report(lua_State *L) {
     return 0;
 }
 
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* listdir(path) -> sorted array of the names in path (without . and ..), or nil and
- * a message. */
+ * a message. Sorted here in C, not with table.sort, which the user may replace. */
 static int core_listdir(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
     DIR *d = opendir(path);
@@ -62,24 +70,66 @@ static int core_listdir(lua_State *L) {
         lua_pushfstring(L, "%s: cannot open folder", path);
         return 2;
     }
-    lua_newtable(L);
+    lua_newtable(L); /* the names, anchored while their pointers are sorted */
+    int names = lua_gettop(L);
     int n = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         lua_pushstring(L, e->d_name);
-        lua_seti(L, -2, ++n);
+        lua_seti(L, names, ++n);
     }
     closedir(d);
-    lua_getglobal(L, "table");
-    lua_getfield(L, -1, "sort");
-    lua_pushvalue(L, -3);
-    lua_call(L, 1, 0);
-    lua_pop(L, 1);
+    const char **sorted = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *sorted, 0);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, names, i + 1);
+        sorted[i] = lua_tostring(L, -1);
+        lua_pop(L, 1); /* still referenced by names */
+    }
+    qsort(sorted, (size_t)n, sizeof *sorted, compare_names);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, sorted[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
     return 1;
 }
 
+/* register(module): keeps lua/repl.lua's module in the registry, where the C half
+ * of the prompt finds it whatever the user does to `repl` or package.loaded. */
+static int core_register(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY) != LUA_TNIL)
+        return luaL_error(L, "repl.core.register: the module is registered already");
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY);
+    return 0;
+}
+
+/* Notes whether what is about to be written, the values at first..last, ends
+ * inside a line, so that the prompt can end that line before it is drawn again
+ * (else it is drawn over the text, and the next pass clears both). */
+static void note_output(lua_State *L, repl *r, int first, int last) {
+    if (!r) return;
+    for (int i = last; i >= first; i--) {
+        if (lua_type(L, i) == LUA_TNUMBER) { /* no number ends in a newline */
+            r->out_partial = true;
+            return;
+        }
+        size_t n;
+        const char *s = lua_type(L, i) == LUA_TSTRING ? lua_tolstring(L, i, &n) : NULL;
+        if (s && n > 0) {
+            r->out_partial = s[n - 1] != '\n';
+            return;
+        }
+    }
+}
+
+/* hide(...): takes the prompt off the screen before the values ... are written
+ * (by the caller) above it. */
 static int core_hide(lua_State *L) {
-    repl_out_hide(repl_get(L));
+    repl *r = repl_get(L);
+    repl_out_hide(r);
+    note_output(L, r, 1, lua_gettop(L));
     return 0;
 }
 
@@ -90,23 +140,68 @@ static int core_clear(lua_State *L) {
     return 0;
 }
 
-/* The wrapped output function is upvalue 1; the prompt comes off the screen first. */
+/* The wrapped output function is upvalue 1, and upvalue 2 is true when it ends
+ * each call with a newline (print); the prompt comes off the screen first. */
 static int wrapped_output(lua_State *L) {
-    repl_out_hide(repl_get(L));
+    repl *r = repl_get(L);
+    repl_out_hide(r);
+    if (lua_toboolean(L, lua_upvalueindex(2))) {
+        if (r) r->out_partial = false;
+    } else {
+        note_output(L, r, 1, lua_gettop(L));
+    }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
 }
 
-static void wrap(lua_State *L, const char *table, const char *name) {
+/* The wrapped function is upvalue 1: it may read the terminal (io.read,
+ * file:read, os.execute's program) or end the process (os.exit), so the echo the
+ * loop holds off while a line runs is on during the call. */
+static int with_echo(lua_State *L) {
+    repl *r = repl_get(L);
+    bool held = repl_echo_release(r);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    if (held) repl_echo_hold(r);
+    return lua_gettop(L);
+}
+
+/* Replaces t[name] (t at index t) by with_echo around it. */
+static void wrap_with_echo(lua_State *L, int t, const char *name) {
+    if (lua_getfield(L, t, name) == LUA_TFUNCTION) {
+        lua_pushcclosure(L, with_echo, 1);
+        lua_setfield(L, t, name);
+    } else {
+        lua_pop(L, 1);
+    }
+}
+
+static void wrap_readers(lua_State *L) {
+    static const char *const readers[][2] = {{"io", "read"}, {"os", "execute"}, {"os", "exit"}};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        if (lua_getglobal(L, readers[i][0]) == LUA_TTABLE)
+            wrap_with_echo(L, lua_gettop(L), readers[i][1]);
+        lua_pop(L, 1);
+    }
+    int top = lua_gettop(L); /* file methods: io.stdin:read() */
+    if (luaL_getmetatable(L, LUA_FILEHANDLE) == LUA_TTABLE &&
+        lua_getfield(L, -1, "__index") == LUA_TTABLE)
+        wrap_with_echo(L, lua_gettop(L), "read");
+    lua_settop(L, top);
+}
+
+static void wrap(lua_State *L, const char *table, const char *name, bool ends_lines) {
     if (table)
         lua_getglobal(L, table);
     else
         lua_pushglobaltable(L);
     lua_getfield(L, -1, name);
     if (lua_isfunction(L, -1)) {
-        lua_pushcclosure(L, wrapped_output, 1);
+        lua_pushboolean(L, ends_lines);
+        lua_pushcclosure(L, wrapped_output, 2);
         lua_setfield(L, -2, name);
     } else {
         lua_pop(L, 1);
@@ -125,12 +220,14 @@ static const luaL_Reg core_funcs[] = {
     {"hide", core_hide},
     {"clear", core_clear},
     {"printer", repl_set_printer},
+    {"register", core_register},
     {NULL, NULL},
 };
 
 int repl_open_core(lua_State *L) {
-    wrap(L, NULL, "print");
-    wrap(L, "io", "write");
+    wrap(L, NULL, "print", true);
+    wrap(L, "io", "write", false);
+    wrap_readers(L);
     luaL_newlib(L, core_funcs);
     repl *r = repl_get(L);
     lua_pushboolean(L, r->safe);

@@ -1,8 +1,9 @@
-/* eval.c: evaluating what is typed, in the steps of lua.c: a line is first compiled
- * as `return <line>` so that expressions print; otherwise as a statement; input
- * whose only fault is that it ends early is incomplete (the prompt asks for more).
- * Calls run under a message handler that adds a traceback trimmed to the user's
- * code. `:commands` and `?name` are handed to lua/repl.lua. */
+/* eval.c: evaluating what is typed, in the steps of lua.c: a line is first
+ * compiled as `return <line>` (its values passed through a call, so that it is no
+ * tail call: see load_expression) so that expressions print; otherwise as a
+ * statement; input whose only fault is that it ends early is incomplete (the prompt
+ * asks for more). Calls run under a message handler that adds a traceback trimmed
+ * to the user's code. `:commands` and `?name` are handed to lua/repl.lua. */
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,27 @@ bool repl_colour(int fd) {
     return isatty(fd) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
+/* Compiles `<head> return <expr>` so that an expression has values, but as
+ * `<head> return (function(...) return ... end)(<expr>\n)`: the values are passed
+ * on whole, and <expr> is no tail call, so while it runs the main chunk stays on
+ * the stack and an error raised by a function it calls (error(msg, 2) from
+ * nnlab's Lua files) keeps the user's "stdin:1:" and frame. The newline ends a
+ * trailing `-- comment`. The plain form must compile first, so input that is not
+ * an expression list (`x) (y`) can't become one inside the parentheses. Pushes
+ * the function, or the error message of the plain form. */
+static int load_expression(lua_State *L, const char *head, const char *expr) {
+    const char *plain = lua_pushfstring(L, "%s return %s;", head, expr);
+    int status = luaL_loadbuffer(L, plain, strlen(plain), CHUNKNAME);
+    lua_remove(L, -2);
+    if (status != LUA_OK) return status;
+    lua_pop(L, 1);
+    const char *whole =
+        lua_pushfstring(L, "%s return (function(...) return ... end)(%s\n)", head, expr);
+    status = luaL_loadbuffer(L, whole, strlen(whole), CHUNKNAME);
+    lua_remove(L, -2);
+    return status;
+}
+
 /* `loss:backward(); w.grad` is neither an expression nor a statement, so lua.c would
  * wait for more input. Students type it all the time: when the text after the last
  * ';' is an expression, compile `<head>; return <tail>` so that its value prints.
@@ -32,24 +54,21 @@ static int load_last_expression(lua_State *L, const char *code, size_t len, int 
     for (size_t i = 0; i < len; i++)
         if (code[i] == ';') semi = code + i;
     if (!semi || semi[1] == '\0') return status;
-    const char *split = lua_pushfstring(
-        L, "%s return %s;", lua_pushlstring(L, code, (size_t)(semi - code + 1)), semi + 1);
-    int again = luaL_loadbuffer(L, split, strlen(split), CHUNKNAME);
+    const char *head = lua_pushlstring(L, code, (size_t)(semi - code + 1));
+    int again = load_expression(L, head, semi + 1);
+    lua_remove(L, -2); /* head */
     if (again != LUA_OK) {
-        lua_pop(L, 3);
+        lua_pop(L, 1);
         return status;
     }
-    lua_replace(L, -4); /* the compiled function takes the error message's place */
-    lua_pop(L, 2);
+    lua_replace(L, -2); /* the compiled function takes the error message's place */
     return LUA_OK;
 }
 
-/* Compiles code as `return <code>` (so expressions have values) and, failing that,
- * as a statement. Pushes the function, or the statement's error message. */
+/* Compiles code as an expression (so it has values) and, failing that, as a
+ * statement. Pushes the function, or the statement's error message. */
 static int load_chunk(lua_State *L, const char *code, size_t len) {
-    const char *ret = lua_pushfstring(L, "return %s;", code);
-    int status = luaL_loadbuffer(L, ret, strlen(ret), CHUNKNAME);
-    lua_remove(L, -2);
+    int status = load_expression(L, "", code);
     if (status == LUA_OK) return status;
     lua_pop(L, 1);
     status = luaL_loadbuffer(L, code, len, CHUNKNAME);
@@ -78,26 +97,51 @@ static bool contains(const char *line, size_t n, const char *needle) {
     return false;
 }
 
-/* True for traceback frames that are nnlab's machinery, not the user's code. */
-static bool noise_frame(const char *line, size_t n) {
-    static const char *const noise[] = {
-        "[C]: in ?",
-        "(...tail calls...)",
-        "[C]: in function 'error'",
-        "lua/repl.lua:",
-        "lua/init.lua:",
-        "lua/help.lua:",
-        "[C]: in function 'xpcall'",
-        "[C]: in function 'pcall'",
-    };
-    for (size_t i = 0; i < sizeof noise / sizeof noise[0]; i++)
-        if (contains(line, n, noise[i])) return true;
-    return false;
+/* True when the source src (n bytes, as a traceback shows it) is a file in the
+ * folder dir_slash ("/x/lua/"). Lua shortens long paths to "..." and their tail:
+ * then some "/"-ended start of the tail must be an end of dir_slash. */
+static bool source_in_dir(const char *src, size_t n, const char *dir_slash) {
+    size_t d = strlen(dir_slash);
+    if (n >= 3 && memcmp(src, "...", 3) == 0) {
+        src += 3;
+        n -= 3;
+        for (size_t i = 1; i <= n && i <= d; i++)
+            if (src[i - 1] == '/' && memcmp(src, dir_slash + d - i, i) == 0) return true;
+        return false;
+    }
+    return n > d && memcmp(src, dir_slash, d) == 0;
+}
+
+/* True for traceback frames that are nnlab's machinery, not the user's code: C
+ * frames (the message already names the C function that raised, and a C frame has
+ * no line a student could look at), tail-call markers, and any frame of a file in
+ * nnlab's lua/ folder (dir_slash). */
+static bool noise_frame(const char *line, size_t n, const char *dir_slash) {
+    while (n > 0 && *line == '\t') line++, n--;
+    if (n >= 4 && memcmp(line, "[C]:", 4) == 0) return true;
+    if (contains(line, n, "(...tail calls...)")) return true;
+    const char *colon = memchr(line, ':', n);
+    return colon && source_in_dir(line, (size_t)(colon - line), dir_slash);
+}
+
+/* Writes nnlab's lua/ folder, with a final '/', into out (REPL_PATH_MAX bytes). */
+static void lua_dir_slash(lua_State *L, char *out) {
+    repl *r = repl_get(L);
+    char dir[REPL_PATH_MAX];
+    if (r)
+        snprintf(dir, sizeof dir, "%s", r->lua_dir);
+    else
+        repl_find_lua_dir(dir, sizeof dir); /* a bare state (tests) */
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';
+    snprintf(out, REPL_PATH_MAX, "%.*s/", REPL_PATH_MAX - 2, dir);
 }
 
 /* Replaces the traceback string on top of the stack by one without nnlab's own
  * frames; drops the traceback entirely when all that is left is the main chunk
- * (the message already says where: "stdin:1:"). */
+ * (the message already says where: "stdin:1:"). A message that carries a
+ * traceback already (a job's error raised again by wait) gets one header: the
+ * second "stack traceback:" line is not a frame. */
 void repl_trim_traceback(lua_State *L) {
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
@@ -105,6 +149,8 @@ void repl_trim_traceback(lua_State *L) {
     if (!tb) return;
     char *out = malloc(len + 1);
     if (!out) return; /* keep it untrimmed */
+    char dir_slash[REPL_PATH_MAX];
+    lua_dir_slash(L, dir_slash);
     size_t head = (size_t)(tb - s), o = 0;
     const char *p = tb + strlen("\nstack traceback:");
     int kept = 0;
@@ -113,7 +159,8 @@ void repl_trim_traceback(lua_State *L) {
         const char *line = p + 1;
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
-        if (!noise_frame(line, n)) {
+        bool header = n == strlen("stack traceback:") && memcmp(line, "stack traceback:", n) == 0;
+        if (!header && !noise_frame(line, n, dir_slash)) {
             kept++;
             if (!contains(line, n, "in main chunk")) only_main = false;
             out[o++] = '\n';
@@ -163,6 +210,7 @@ void repl_report(lua_State *L) {
     if (r) repl_out_hide(r);
     const char *msg = lua_tostring(L, -1);
     if (!msg) msg = "(error object is not a string)";
+    if (r && r->out_partial) fputc('\n', stdout); /* after io.write("abc"): own line */
     fflush(stdout);
     if (repl_colour(2)) {
         const char *tb = strstr(msg, "\nstack traceback:");
@@ -174,24 +222,32 @@ void repl_report(lua_State *L) {
         fprintf(stderr, "%s\n", msg);
     }
     fflush(stderr);
+    if (r) r->out_partial = false;
     lua_pop(L, 1);
 }
 
 int repl_push_module(lua_State *L) {
-    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    int type = lua_getfield(L, -1, "repl");
+    return lua_getfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY);
+}
+
+int repl_module_field(lua_State *L, const char *name) {
+    int type = LUA_TNIL;
+    if (repl_push_module(L) == LUA_TTABLE) {
+        lua_pushstring(L, name);
+        type = lua_rawget(L, -2); /* raw: a metatable the user set can't run here */
+    } else {
+        lua_pushnil(L);
+    }
     lua_remove(L, -2);
     return type;
 }
 
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
     int top = lua_gettop(L) - nargs;
-    repl_push_module(L);
-    if (lua_type(L, -1) != LUA_TTABLE || lua_getfield(L, -1, name) != LUA_TFUNCTION) {
+    if (repl_module_field(L, name) != LUA_TFUNCTION) {
         lua_settop(L, top);
         return false;
     }
-    lua_remove(L, -2);
     lua_insert(L, top + 1);
     int status = repl_docall(L, nargs);
     if (status != LUA_OK) {
@@ -204,12 +260,18 @@ bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
 }
 
 /* Prints the values from index first to the top, tab-separated, and makes the
- * first one `_`. */
+ * first one `_`: set raw, so that a metatable the user gave _G (read-only
+ * globals, say) can neither refuse it nor raise outside any pcall. */
 static void print_results(lua_State *L, int first) {
     int n = lua_gettop(L) - first + 1;
     if (n <= 0) return;
+    lua_pushglobaltable(L);
+    lua_pushliteral(L, "_");
     lua_pushvalue(L, first);
-    lua_setglobal(L, "_");
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    repl *r = repl_get(L);
+    if (r && r->out_partial) fputc('\n', stdout); /* io.write('x') printed no newline */
     for (int i = first; i < first + n; i++) {
         repl_pushrepr(L, i, true);
         size_t len;
@@ -220,15 +282,12 @@ static void print_results(lua_State *L, int first) {
     }
     fputc('\n', stdout);
     fflush(stdout);
+    if (r) r->out_partial = false;
 }
 
 static bool timing_on(lua_State *L) {
-    bool on = false;
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_getfield(L, -1, "timing");
-        on = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    repl_module_field(L, "timing");
+    bool on = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return on;
 }
@@ -257,9 +316,12 @@ void repl_eval_line(lua_State *L, const char *chunk) {
     if (status == LUA_OK) {
         print_results(L, top + 1);
     } else {
-        /* the terminal echoed ^C without a newline */
+        /* with echo on the terminal showed ^C without a newline; with echo held
+         * (loop.c) it showed nothing */
         const char *msg = lua_tostring(L, -1);
-        if (msg && strstr(msg, "interrupted!") && isatty(STDIN_FILENO)) fputc('\n', stderr);
+        repl *r = repl_get(L);
+        if (msg && strstr(msg, "interrupted!") && isatty(STDIN_FILENO))
+            fputs(r && r->echo_held ? "^C\n" : "\n", stderr);
         repl_report(L);
     }
     lua_settop(L, top);

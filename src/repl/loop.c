@@ -1,17 +1,19 @@
 /* loop.c: the interactive prompt. One thread: each pass waits on standard input for
  * at most PASS_WAIT_MS (not at all while jobs have work), feeds readline's callback
  * interface the keys that came, evaluates a finished line with readline's handler
- * removed (so the terminal is in its normal mode while user code runs), then runs
+ * removed (so the terminal is in its normal mode while user code runs, but without
+ * echo: type-ahead is shown once, by readline, at the next prompt), then runs
  * the event-loop hooks and gives background jobs a time slice. Whatever is printed
  * while the line is shown first takes the line off the screen; the pass ends by
- * putting it back. Ctrl-C at the prompt clears the line; Ctrl-D on an empty line
- * (or end of input) leaves. */
+ * putting it back, on a line of its own when output ended mid-line. Ctrl-C at the
+ * prompt clears the line; Ctrl-D on an empty line (or end of input) leaves. */
 #include <errno.h>
 #include <lauxlib.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -47,7 +49,42 @@ static void on_line(char *line) {
     current->r->rl_hidden = false;
 }
 
+/* Keys typed while a line runs would be echoed by the terminal (readline's
+ * handler is removed, so the terminal is in its normal mode) and then shown again
+ * by readline when the prompt is back: "opt.lr = 0.01nn> opt.lr = 0.01". So echo
+ * is off meanwhile; the keys wait in the terminal's buffer for readline. */
+void repl_echo_hold(repl *r) {
+    struct termios tio;
+    if (r->echo_held || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &tio) != 0) return;
+    if (!(tio.c_lflag & ECHO)) return; /* not ours to turn back on later */
+    tio.c_lflag &= ~(tcflag_t)ECHO;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0) r->echo_held = true;
+}
+
+bool repl_echo_release(repl *r) {
+    struct termios tio;
+    if (!r || !r->echo_held) return false;
+    r->echo_held = false;
+    if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_lflag |= ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+    }
+    return true;
+}
+
+/* Ends a line that output left open, so that the prompt starts a line of its own
+ * and clearing it later takes nothing else with it. */
+static void end_partial_line(repl *r) {
+    if (!r->out_partial) return;
+    fflush(stderr);
+    fputc('\n', stdout);
+    fflush(stdout);
+    r->out_partial = false;
+}
+
 static void prompt_show(loop *lp) {
+    end_partial_line(lp->r);
+    repl_echo_release(lp->r); /* before readline saves the terminal's modes */
     rl_callback_handler_install(lp->pending ? PROMPT_MORE : PROMPT, on_line);
     lp->r->rl_active = true;
     lp->r->rl_hidden = false;
@@ -71,6 +108,7 @@ void repl_out_hide(repl *r) {
 void repl_out_show(repl *r) {
     if (!r->rl_hidden) return;
     fflush(stdout);
+    end_partial_line(r); /* a job's io.write("dot", i) without "\n" */
     fflush(stderr);
     rl_on_new_line();
     rl_redisplay();
@@ -116,6 +154,7 @@ static bool take_line(loop *lp) {
     char *chunk = accumulate(lp, line);
     free(line);
     if (chunk) {
+        repl_echo_hold(lp->r);
         repl_eval_line(lp->L, chunk);
         free(chunk);
     }
@@ -142,12 +181,8 @@ static void clear_line(loop *lp) {
 }
 
 static bool quit_requested(lua_State *L) {
-    bool quit = false;
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_getfield(L, -1, "_quit");
-        quit = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    repl_module_field(L, "_quit");
+    bool quit = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return quit;
 }
@@ -157,7 +192,7 @@ static bool quit_requested(lua_State *L) {
 static bool run_jobs(loop *lp) {
     lua_State *L = lp->L;
     int top = lua_gettop(L);
-    if (repl_push_module(L) != LUA_TTABLE || lua_getfield(L, -1, "_jobs_step") != LUA_TFUNCTION) {
+    if (repl_module_field(L, "_jobs_step") != LUA_TFUNCTION) {
         lua_settop(L, top);
         return false;
     }
@@ -171,12 +206,40 @@ static bool run_jobs(loop *lp) {
     return busy;
 }
 
+static int set_interactive_protected(lua_State *L) {
+    lua_pushliteral(L, "interactive");
+    lua_pushvalue(L, 2);
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* repl.interactive, set raw (no metamethod runs) and under pcall (the module
+ * could be out of memory), so the loop never raises. */
 static void set_interactive(lua_State *L, bool on) {
-    if (repl_push_module(L) == LUA_TTABLE) {
-        lua_pushboolean(L, on);
-        lua_setfield(L, -2, "interactive");
+    if (repl_push_module(L) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
     }
-    lua_pop(L, 1);
+    lua_pushcfunction(L, set_interactive_protected);
+    lua_insert(L, -2);
+    lua_pushboolean(L, on);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) lua_pop(L, 1);
+}
+
+static int run_hooks_protected(lua_State *L) {
+    repl_hooks_run(L);
+    return 0;
+}
+
+/* The event-loop hooks (windows' event pumps) under pcall: a hook that raises
+ * must not take the prompt with it. */
+static void run_hooks(loop *lp) {
+    lua_State *L = lp->L;
+    lua_pushcfunction(L, run_hooks_protected);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        lp->r->in_hooks = false; /* the error jumped past repl_hooks_run's reset */
+        repl_report(L);
+    }
 }
 
 /* Feeds readline the keys waiting on standard input; false at end of input. */
@@ -218,12 +281,13 @@ int repl_loop(lua_State *L) {
             break;
         }
         if (quit_requested(L)) break;
-        repl_hooks_run(L);
+        run_hooks(&lp);
         busy = run_jobs(&lp);
         if (!lp.r->rl_active) prompt_show(&lp);
         repl_out_show(lp.r);
     }
     prompt_remove(&lp);
+    repl_echo_release(lp.r);
     free(lp.pending);
     repl_history_close(lp.r);
     lp.r->interactive = false;

@@ -6,6 +6,7 @@
  * that. Everything runs inside one pcall, so a failing __tostring can't escape. */
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replint.h"
@@ -132,20 +133,63 @@ static bool custom_repr(lua_State *L, int idx, int indent) {
     return true;
 }
 
+/* A key of a table being printed, with what it sorts by. */
+typedef struct sort_key {
+    int rank; /* 0 numbers, 1 strings, 2 anything else (by its printed form) */
+    lua_Number num;
+    const char *s; /* the string, or the printed form; anchored in a Lua table */
+    size_t len;
+    lua_Integer slot; /* index in the table of keys */
+} sort_key;
+
 /* Orders keys: numbers, then strings, then anything else by its printed form. */
-static int key_less(lua_State *L) {
-    int ta = lua_type(L, 1), tb = lua_type(L, 2);
-    int ra = ta == LUA_TNUMBER ? 0 : ta == LUA_TSTRING ? 1 : 2;
-    int rb = tb == LUA_TNUMBER ? 0 : tb == LUA_TSTRING ? 1 : 2;
-    if (ra != rb)
-        lua_pushboolean(L, ra < rb);
-    else if (ra < 2)
-        lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
-    else {
-        const char *a = luaL_tolstring(L, 1, NULL), *b = luaL_tolstring(L, 2, NULL);
-        lua_pushboolean(L, strcmp(a, b) < 0);
+static int key_order(const void *pa, const void *pb) {
+    const sort_key *a = pa, *b = pb;
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    if (a->rank == 0) return a->num < b->num ? -1 : a->num > b->num ? 1 : 0;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->s, b->s, n);
+    return c != 0 ? c : a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+}
+
+/* Sorts the array keys[1..n] in place, in C rather than with table.sort, which
+ * the user may have replaced or removed. */
+static void sort_keys(lua_State *L, int keys, lua_Integer n) {
+    if (n < 2) return;
+    sort_key *k = lua_newuserdatauv(L, (size_t)n * sizeof *k, 0);
+    lua_createtable(L, (int)n, 0); /* anchors the printed forms */
+    int forms = lua_gettop(L);
+    for (lua_Integer i = 0; i < n; i++) {
+        int type = lua_rawgeti(L, keys, i + 1);
+        sort_key *e = &k[i];
+        e->slot = i + 1;
+        e->rank = type == LUA_TNUMBER ? 0 : type == LUA_TSTRING ? 1 : 2;
+        e->num = e->rank == 0 ? lua_tonumber(L, -1) : 0;
+        if (e->rank == 0) {
+            e->s = NULL;
+            e->len = 0;
+        } else if (e->rank == 1) {
+            e->s = lua_tolstring(L, -1, &e->len); /* anchored by keys */
+        } else {
+            luaL_tolstring(L, -1, &e->len);
+            lua_rawseti(L, forms, i + 1);
+            lua_rawgeti(L, forms, i + 1);
+            e->s = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
     }
-    return 1;
+    qsort(k, (size_t)n, sizeof *k, key_order);
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, keys, k[i].slot);
+        lua_rawseti(L, -2, i + 1);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_rawseti(L, keys, i);
+    }
+    lua_pop(L, 3);
 }
 
 /* Pushes `key = ` (or `[key] = `) for the key at kidx. */
@@ -284,12 +328,7 @@ static void repr_table(lua_State *L, int t, int depth, int indent) {
             unsorted++;
         }
     }
-    lua_getglobal(L, "table");
-    lua_getfield(L, -1, "sort");
-    lua_pushvalue(L, keys);
-    lua_pushcfunction(L, key_less);
-    lua_call(L, 2, 0);
-    lua_pop(L, 1);
+    sort_keys(L, keys, nkeys);
     for (lua_Integer i = 1; i <= nkeys; i++) {
         if (shown >= MAX_ITEMS) {
             more += nkeys - i + 1;

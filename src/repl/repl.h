@@ -52,7 +52,8 @@ void repl_find_lessons_dir(char *out, size_t n);
 bool repl_incomplete(lua_State *L, const char *code);
 
 /* Calls the function below its nargs arguments like lua_pcall with nresults
- * LUA_MULTRET, with a traceback trimmed to the user's code and Ctrl-C handling.
+ * LUA_MULTRET, with a traceback trimmed to the user's code (no frames of nnlab's
+ * lua/ folder, no C frames) and Ctrl-C handling.
  * On error leaves the message (with traceback) on the stack and returns the status. */
 int repl_docall(lua_State *L, int nargs);
 /* Prints the error message on top of the stack to stderr (coloured on a terminal)
@@ -72,7 +73,9 @@ void repl_pushrepr(lua_State *L, int idx, bool raw_strings);
 
 /* Pushes a sorted array of the words that complete `line` up to byte `end`: global
  * names, table fields and methods after `.` and `:` (walking metatables' __index
- * tables, and __keys tables or functions, without calling any __index function),
+ * tables, and __keys tables or functions, without calling any __index function;
+ * after `:` a table's functions, and for userdata every name listed in __methods
+ * or __keys, since a listed field may be callable, like a tensor's t:shape()),
  * and file names when end is inside a string literal. Each candidate is the whole
  * word from the position *wstart (set on return), which is where the completed
  * word begins in line. */

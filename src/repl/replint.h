@@ -31,6 +31,8 @@ typedef struct repl {
     /* prompt state, owned by loop.c */
     bool rl_active;     /* readline's handler is installed and its line shown */
     bool rl_hidden;     /* the line was taken off the screen to print above it */
+    bool out_partial;   /* the last write through print/io.write ended inside a line */
+    bool echo_held;     /* the terminal's echo is off while a typed line runs */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;
@@ -53,15 +55,29 @@ bool repl_interrupt_take(void);
  * line off the screen; repl_out_show puts it back (called at the end of a pass). */
 void repl_out_hide(repl *r);
 void repl_out_show(repl *r);
+/* While a typed line runs, the terminal does not echo keys (readline shows them
+ * when the prompt is back). repl_echo_release turns echo on again for code that
+ * reads the terminal (io.read, os.execute, ...; core.c wraps them) and returns
+ * whether it was held; repl_echo_hold turns it off again. Both do nothing when
+ * standard input is not a terminal. */
+bool repl_echo_release(repl *r);
+void repl_echo_hold(repl *r);
 /* Runs the interactive prompt until :quit or Ctrl-D; returns the exit status. */
 int repl_loop(lua_State *L);
 
 /* eval.c: evaluates one complete chunk typed at the prompt (or a `:command` or a
  * `?name`), prints results, sets _, reports errors. */
 void repl_eval_line(lua_State *L, const char *chunk);
-/* Pushes the module "repl" (lua/repl.lua) from package.loaded, so that a user
- * assigning to the global `repl` can't break the prompt; returns its type. */
+/* Registry key of the module "repl" (lua/repl.lua), which it stores there itself
+ * (core.register) as it loads, before any user code runs. */
+#define REPL_MODULE_KEY "nnlab_repl_module"
+/* Pushes the module "repl" as it was stored at start-up, so that a user replacing
+ * the global `repl` or package.loaded.repl can't break the prompt; returns its
+ * type (nil in a state without it). */
 int repl_push_module(lua_State *L);
+/* Pushes the raw field name of that module (nil when there is no module), and
+ * returns its type; never runs a metamethod, so never raises. */
+int repl_module_field(lua_State *L, const char *name);
 /* Calls repl[name](...) from lua/repl.lua with nargs arguments on the stack,
  * reporting errors; returns false on error or when the function is missing. */
 bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults);

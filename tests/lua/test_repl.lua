@@ -104,3 +104,22 @@ assert(text:find("job = spawn(fn [, name])", 1, true), text)
 assert(text:find("wait(job)", 1, true), text)
 assert(text:find("did you mean spawn", 1, true), text)
 assert(text:find("spawn", 1, true), text)
+
+-- lua/repl.lua captured the standard libraries as it loaded: with the globals
+-- gone, jobs still run, jobs() still prints and :help still lists the commands
+do
+  local saved_table, saved_coroutine = table, coroutine
+  local yield = coroutine.yield
+  local steps = 0
+  local running = spawn(function() while true do steps = steps + 1; yield() end end, "spinner")
+  table, coroutine = nil, nil
+  local ok1, err1 = pcall(repl._jobs_step, 0)
+  local ok2, listed = pcall(function() return tostring(jobs()) end)
+  local ok3, err3 = pcall(repl._command, ":help")
+  table, coroutine = saved_table, saved_coroutine
+  running:stop()
+  assert(ok1, "jobs run without the global coroutine: " .. tostring(err1))
+  assert(steps == 1, "the job ran one slice, got " .. steps)
+  assert(ok2 and listed:find("spinner", 1, true), "jobs() prints without the global table: " .. tostring(listed))
+  assert(ok3, ":help works without the global table: " .. tostring(err3))
+end

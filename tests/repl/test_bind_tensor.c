@@ -12,6 +12,7 @@
 #include <lualib.h>
 
 #include "bind.h"
+#include "repl.h"
 
 static int setup(void **state) {
     lua_State *L = luaL_newstate();
@@ -59,6 +60,51 @@ static void test_makers(void **state) {
                 "assert(r:max():item() < 3 and (-r):max():item() <= -2)\n"
                 "assert(nn.randn(10, 10):numel() == 100)\n"
                 "local t3 = nn.tensor{{{1}, {2}}, {{3}, {4}}}; assert(t3.ndim == 3)\n");
+}
+
+/* Sizes that do not fit the engine's int shapes were truncated: {4294967298} made
+ * shape [2], {1e12, 1e12} negative sizes. Each bad size is refused by value. */
+static void test_makers_refuse_sizes_that_do_not_fit(void **state) {
+    lua_State *L = *state;
+    run_fails(L, "nn.zeros{4294967298}", "size 1 is 4294967298; sizes are 1 to 2147483647");
+    run_fails(L, "nn.zeros{1e12, 1e12}", "size 1 is 1000000000000");
+    run_fails(L, "nn.ones(3, 4294967296)", "size 2 is 4294967296");
+    run_fails(L, "nn.zeros{2.5}", "size 1 is 2.5, not an integer");
+    run_fails(L, "nn.zeros{2, 'x'}", "size 2 is a string, not an integer");
+    run_fails(L, "nn.randn{3, -1}", "size 2 is -1; sizes are 1 to");
+    run_fails(L, "nn.zeros{0}", "size 1 is 0");
+    run_fails(L, "nn.full({1048576, 1048576, 2}, 1)",
+              "2199023255552 elements are too many (at most 1099511627776)");
+    run_fails(L, "nn.linspace(0, 1, 4294967298)", "count 4294967298; counts are 1 to");
+    run_fails(L, "nn.zeros{2, 3}:reshape{4294967298, -1}", "size 1 is 4294967298");
+    run_fails(L, "nn.zeros{2, 3}:reshape(-2, 3)", "size 1 is -2; sizes are 1 to 2147483647 (or -1");
+    run(L, "assert(nn.zeros{2, 3}:reshape(-1, 2).shape[1] == 3)");
+}
+
+/* Tab after `t:` lists every name a tensor answers to, the callable field shape
+ * (t:shape()) with the methods. */
+static void test_completion_after_colon_lists_shape(void **state) {
+    lua_State *L = *state;
+    run(L, "t = nn.zeros{2, 3}");
+    size_t wstart;
+    const char *line = "n = t:sh";
+    repl_complete(L, line, strlen(line), &wstart);
+    assert_int_equal(lua_rawlen(L, -1), 1);
+    lua_rawgeti(L, -1, 1);
+    assert_string_equal(lua_tostring(L, -1), "t:shape");
+    assert_int_equal(wstart, 4);
+    lua_settop(L, 0);
+    line = "t:";
+    repl_complete(L, line, strlen(line), &wstart);
+    bool matmul = false, shape = false;
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+        lua_rawgeti(L, -1, i);
+        matmul = matmul || strcmp(lua_tostring(L, -1), "t:matmul") == 0;
+        shape = shape || strcmp(lua_tostring(L, -1), "t:shape") == 0;
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 0);
+    assert_true(matmul && shape);
 }
 
 static void test_seed_gives_the_same_numbers(void **state) {
@@ -234,6 +280,8 @@ static void test_docs_cover_every_function(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_makers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_makers_refuse_sizes_that_do_not_fit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_completion_after_colon_lists_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seed_gives_the_same_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arithmetic_and_metamethods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reductions_use_one_based_axes, setup, teardown),

@@ -93,9 +93,19 @@ static void test_complete_methods_after_colon(void **state) {
     lua_State *L = *state;
     assert_string_equal(complete(L, "obj:ma", NULL), "obj:matmul obj:max");
     assert_string_equal(complete(L, "obj:s", NULL), ""); /* size is not a function */
-    assert_string_equal(complete(L, "t:re", NULL), "t:relu t:reshape");
+    assert_string_equal(complete(L, "t:re", NULL), "t:relu t:requires t:reshape");
+    /* a listed field may be callable (a tensor's t:shape()): userdata list every name */
+    assert_string_equal(complete(L, "t:s", NULL), "t:shape");
     assert_string_equal(complete(L, "t.s", NULL), "t.shape");
     assert_string_equal(complete(L, "io.stdout:wr", NULL), "io.stdout:write");
+}
+
+static void test_complete_without_the_global_table(void **state) {
+    lua_State *L = *state;
+    run(L, "table = nil");
+    assert_string_equal(complete(L, "nn.z", NULL), "nn.zeros nn.zip");
+    run(L, "setmetatable(_G, {__index = function(_, k) error('no global ' .. k) end})");
+    assert_string_equal(complete(L, "nnu", NULL), "nnumber");
 }
 
 static void test_complete_nothing_for_unknown_paths(void **state) {
@@ -148,6 +158,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_complete_globals_and_keywords, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_fields_after_dot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_methods_after_colon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_complete_without_the_global_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_nothing_for_unknown_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_file_names_in_strings, setup, teardown),
     };

@@ -2,7 +2,11 @@
  * expressions print, a function typed over several lines works, an error leaves
  * the prompt alive, history survives a restart, a background job prints above a
  * half-typed line without breaking it, Ctrl-C stops an endless loop, Ctrl-D leaves,
- * --safe refuses os.execute, piped standard input runs as a script. Every wait is
+ * --safe refuses os.execute, piped standard input runs as a script; user code that
+ * removes globals can't crash it, errors show the user's frames only, output
+ * without a newline stays on the screen (a small screen model replays it); a
+ * script gets `arg`, its errors go to stderr with status 1, -i FILE, --version,
+ * --help, :time on, colours unless NO_COLOR. Every wait is
  * for output (with a generous deadline for loaded CI machines), never a fixed sleep;
  * the test needs no standard input of its own. */
 #include <stdbool.h>
@@ -41,8 +45,9 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Starts nnlab with args on a new 100x30 terminal, history in state_dir. */
-static void start(term *t, const char *state_dir, const char *const *args) {
+/* Starts nnlab with args on a new 100x30 terminal (TERM=xterm), history in
+ * state_dir; with colour false NO_COLOR is set. */
+static void start_colour(term *t, const char *state_dir, const char *const *args, bool colour) {
     struct winsize ws = {.ws_row = 30, .ws_col = 100};
     memset(t, 0, sizeof *t);
     t->out = calloc(OUT_MAX + 1, 1);
@@ -54,12 +59,19 @@ static void start(term *t, const char *state_dir, const char *const *args) {
         for (int i = 0; args && args[i] && i < 14; i++) argv[i + 1] = args[i];
         setenv("XDG_STATE_HOME", state_dir, 1);
         setenv("TERM", "xterm", 1);
-        setenv("NO_COLOR", "1", 1);
+        if (colour)
+            unsetenv("NO_COLOR");
+        else
+            setenv("NO_COLOR", "1", 1);
         setenv("SDL_VIDEODRIVER", "dummy", 1);
         unsetenv("DISPLAY");
         execv(NNLAB_EXE, (char *const *)argv);
         _exit(127);
     }
+}
+
+static void start(term *t, const char *state_dir, const char *const *args) {
+    start_colour(t, state_dir, args, false);
 }
 
 /* Reads what is there, waiting at most ms; false at end of output. */
@@ -93,8 +105,9 @@ static void type(term *t, const char *keys) {
     assert_int_equal(write(t->fd, keys, n), (ssize_t)n);
 }
 
-/* Waits for the program to end and returns its exit status. */
-static int finish(term *t) {
+/* Waits for the program to end and returns its exit status; t->out stays for the
+ * caller to read (and free). */
+static int finish_keep(term *t) {
     double end = now() + DEADLINE_S;
     int status = 0;
     while (waitpid(t->pid, &status, WNOHANG) == 0) {
@@ -105,9 +118,19 @@ static int finish(term *t) {
         }
         pump(t, 50);
     }
+    while (pump(t, 0) && t->len < OUT_MAX) { /* what is still in the terminal */
+        struct pollfd p = {.fd = t->fd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0) break;
+    }
     close(t->fd);
-    free(t->out);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Waits for the program to end and returns its exit status. */
+static int finish(term *t) {
+    int status = finish_keep(t);
+    free(t->out);
+    return status;
 }
 
 static char state_dir[] = "/tmp/nnlab_e2e_XXXXXX";
@@ -135,6 +158,8 @@ static void test_e2e_expression_prints(void **unused) {
     expect(&t, "{1, \"two\", x = 3}");
     type(&t, "_.x * 10\r"); /* _ is the last value */
     expect(&t, "30");
+    type(&t, "pcall(error, 'x' .. 'y')\r"); /* every value of the last call prints */
+    expect(&t, "false\txy");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
@@ -234,6 +259,245 @@ static void test_e2e_odd_input_never_kills_the_prompt(void **unused) {
     expect(&t, "42");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
+}
+
+/* The prompt's own code reads nothing the user can replace: with `table` and
+ * `coroutine` gone, a module table whose __index raises and a read-only _G, values
+ * still print, Tab still completes, jobs still run and :commands still work. */
+static void test_e2e_user_globals_cannot_crash_the_prompt(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "table = nil\r");
+    expect(&t, "nn> ");
+    type(&t, "{b = 1, a = 2}\r");
+    expect(&t, "{a = 2, b = 1}");
+    type(&t, "string.up\t"); /* completion sorts its candidates */
+    expect(&t, "per");
+    type(&t, "('ok') .. 'ay'\r");
+    expect(&t, "OKay");
+    type(&t, ":help\r");
+    expect(&t, ":quit");
+    type(&t, "local y = coroutine.yield; j = spawn(function() for i = 1, 3 do y() end "
+             "print('job' .. 'done') end); coroutine = nil\r");
+    expect(&t, "jobdone");
+    type(&t, ":jobs\r");
+    expect(&t, "no jobs");
+    type(&t, "setmetatable(repl, {__index = function(_, k) error('no field ' .. k) end})\r");
+    expect(&t, "nn> ");
+    type(&t, "6 * 7\r");
+    expect(&t, "42");
+    type(&t, "package.loaded.repl = setmetatable({}, {__index = function() error('gone') end})\r");
+    expect(&t, "nn> ");
+    type(&t, ":time on\r"); /* the prompt kept the module it started with */
+    expect(&t, "nn> ");
+    type(&t, "7 * 7\r");
+    expect(&t, " ms)");
+    type(&t, ":time off\r");
+    expect(&t, "nn> ");
+    type(&t, "setmetatable(_G, {__newindex = function() error('read-only') end})\r");
+    expect(&t, "nn> ");
+    type(&t, "2 + 3\r");
+    expect(&t, "5");
+    type(&t, "_ * 10\r"); /* _ is still set */
+    expect(&t, "50");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* Counts the occurrences of needle in what the terminal showed from offset from. */
+static int count_since(const term *t, size_t from, const char *needle) {
+    int n = 0;
+    for (const char *p = t->out + from; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* An error raised inside nnlab's Lua files (nn.linear checks its arguments in
+ * lua/nn_train.lua) shows the user's line, typed as an expression or as a
+ * statement, and none of nnlab's frames; wait on a failed job shows one traceback. */
+static void test_e2e_errors_show_only_the_users_frames(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    size_t from = t.mark;
+    type(&t, "x = nn.linear(nil)\r");
+    expect(&t, "stdin:1: bad argument #1");
+    expect(&t, "nn> ");
+    type(&t, "nn.linear(nil)\r"); /* an expression: compiled without a tail call */
+    expect(&t, "stdin:1: bad argument #1");
+    expect(&t, "nn> ");
+    if (count_since(&t, from, "nn_train.lua") || count_since(&t, from, "stack traceback:"))
+        fail_msg("nnlab's frames were shown:\n%s", t.out + from);
+    from = t.mark;
+    type(&t, "j = spawn(function() coroutine.yield(); error('job ' .. 'broke') end); wait(j)\r");
+    expect(&t, "stdin:1: job broke");
+    expect(&t, "in main chunk");
+    expect(&t, "nn> ");
+    assert_int_equal(count_since(&t, from, "stack traceback:"), 1);
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* ---- what a person would see: a small model of the terminal's screen ---- */
+
+#define SCREEN_COLS 100 /* as start() sets the window */
+#define SCREEN_ROWS 400 /* rows never scroll off: the model keeps them all */
+
+typedef struct screen {
+    char cell[SCREEN_ROWS][SCREEN_COLS + 1];
+    int row, col, rows_used;
+} screen;
+
+/* Applies one escape sequence "ESC [ params final" starting at s; returns its
+ * length. Cursor moves and erasing are modelled, modes and colours ignored. */
+static size_t apply_csi(screen *sc, const char *s) {
+    size_t i = 2;
+    int arg = 0;
+    bool has = false;
+    while (s[i] && (s[i] < 0x40 || s[i] > 0x7e)) {
+        if (s[i] >= '0' && s[i] <= '9') arg = arg * 10 + (s[i] - '0'), has = true;
+        i++;
+    }
+    int n = has && arg > 0 ? arg : 1;
+    char *line = sc->cell[sc->row];
+    switch (s[i]) {
+    case 'K':
+        if (arg == 0) memset(line + sc->col, ' ', SCREEN_COLS - (size_t)sc->col);
+        if (arg == 1) memset(line, ' ', (size_t)sc->col + 1);
+        if (arg == 2) memset(line, ' ', SCREEN_COLS);
+        break;
+    case 'A':
+        sc->row = sc->row - n < 0 ? 0 : sc->row - n;
+        break;
+    case 'B':
+        sc->row += n;
+        break;
+    case 'C':
+        sc->col = sc->col + n >= SCREEN_COLS ? SCREEN_COLS - 1 : sc->col + n;
+        break;
+    case 'D':
+        sc->col = sc->col - n < 0 ? 0 : sc->col - n;
+        break;
+    case 'G':
+        sc->col = n - 1;
+        break;
+    default:
+        break;
+    }
+    return s[i] ? i + 1 : i;
+}
+
+/* Replays everything the program wrote onto an empty screen. */
+static void render(const term *t, screen *sc) {
+    memset(sc, 0, sizeof *sc);
+    for (int r = 0; r < SCREEN_ROWS; r++) memset(sc->cell[r], ' ', SCREEN_COLS);
+    for (const char *p = t->out; *p && sc->row < SCREEN_ROWS - 1;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == 0x1b && p[1] == '[') {
+            p += apply_csi(sc, p);
+            continue;
+        }
+        if (c == 0x1b) {
+            p += p[1] ? 2 : 1;
+            continue;
+        }
+        if (c == '\r')
+            sc->col = 0;
+        else if (c == '\n')
+            sc->row++;
+        else if (c == '\b')
+            sc->col -= sc->col > 0;
+        else if (c >= 32) {
+            if (sc->col == SCREEN_COLS) sc->col = 0, sc->row++;
+            sc->cell[sc->row][sc->col++] = (char)c;
+        }
+        if (sc->row + 1 > sc->rows_used) sc->rows_used = sc->row + 1;
+        p++;
+    }
+}
+
+/* True when needle shows on one row of the rendered screen. */
+static bool on_screen(const screen *sc, const char *needle) {
+    for (int r = 0; r < sc->rows_used; r++)
+        if (strstr(sc->cell[r], needle)) return true;
+    return false;
+}
+
+static void dump_screen(const screen *sc) {
+    for (int r = 0; r < sc->rows_used; r++) print_message("|%s|\n", sc->cell[r]);
+}
+
+/* A job that writes without a newline, one piece a pass (each after ~30 ms of
+ * yielding, longer than a pass's job budget): every piece stays on the screen,
+ * none is drawn over by the prompt. */
+static void test_e2e_job_output_without_newline_stays(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "now = require('repl.core').now; spawn(function() for i = 1, 3 do "
+             "io.write('do' .. 't', i); local t0 = now() repeat coroutine.yield() until "
+             "now() - t0 > 0.03 end print('|en' .. 'd') end)\r");
+    expect(&t, "|end");
+    expect(&t, "nn> ");
+    type(&t, "io.write('half' .. 'way')\r"); /* at the prompt too: the prompt starts anew */
+    expect(&t, "halfway");
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    assert_int_equal(finish_keep(&t), 0);
+    static screen sc;
+    render(&t, &sc);
+    if (!on_screen(&sc, "dot1") || !on_screen(&sc, "dot2") || !on_screen(&sc, "dot3") ||
+        !on_screen(&sc, "halfway")) {
+        dump_screen(&sc);
+        fail_msg("a job's output without a newline was drawn over");
+    }
+    free(t.out);
+}
+
+/* Rows of the rendered screen that show needle. */
+static int rows_showing(const screen *sc, const char *needle) {
+    int n = 0;
+    for (int r = 0; r < sc->rows_used; r++) n += strstr(sc->cell[r], needle) != NULL;
+    return n;
+}
+
+/* Keys typed while a line runs show once, on the next prompt's line, not first as
+ * the terminal's echo and then again by readline; code that reads the terminal
+ * (a program run by os.execute; io.read is wrapped the same way) still has its
+ * input echoed. */
+static void test_e2e_keys_typed_during_a_command_show_once(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "print('bu' .. 'sy'); local t = os.clock() while os.clock() - t < 0.5 do end; "
+             "print('do' .. 'ne')\r");
+    expect(&t, "busy");
+    type(&t, "typed_ahead = 17");
+    expect(&t, "done");
+    expect(&t, "typed_ahead = 17"); /* readline shows it on the new prompt line */
+    type(&t, "\r");
+    expect(&t, "nn> ");
+    /* the program prints "reading" after echo is back on, so the keys come after */
+    type(&t, "os.execute(\"printf 'rea''ding\\\\n'; read x; echo \\\"got $x\\\"\")\r");
+    expect(&t, "reading");
+    type(&t, "echoed_input\r");
+    expect(&t, "got echoed_input");
+    expect(&t, "nn> ");
+    type(&t, "typed_ahead + 1\r");
+    expect(&t, "18");
+    type(&t, ":quit\r");
+    assert_int_equal(finish_keep(&t), 0);
+    static screen sc;
+    render(&t, &sc);
+    if (rows_showing(&sc, "typed_ahead = 17") != 1 || rows_showing(&sc, "echoed_input") != 2) {
+        dump_screen(&sc);
+        fail_msg("typed-ahead keys should show once, io.read's input echoed");
+    }
+    free(t.out);
 }
 
 static void test_e2e_history_persists(void **unused) {
@@ -386,6 +650,202 @@ static void test_e2e_piped_stdin_is_a_script(void **unused) {
     assert_non_null(strstr(out, "piped failure"));
 }
 
+/* Ctrl-C stops a foreground training run (fit with wait = true: the C training
+ * loop in slices) and a Lua loop that calls C in a loop; the prompt comes back and
+ * the model is still usable. */
+static void test_e2e_ctrl_c_stops_training_and_c_loops(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "train = data.spiral{n = 200, classes = 3}; m = nn.sequential{nn.linear(2, 32), "
+             "nn.tanh(), nn.linear(32, 3)}; opt = optim.adam(m, {lr = 0.01}); "
+             "print('rea' .. 'dy')\r");
+    expect(&t, "ready");
+    expect(&t, "nn> ");
+    type(&t, "print('fit' .. 'ting'); run = m:fit{train, loss = nn.cross_entropy, optimizer = opt, "
+             "epochs = 1000000, batch = 8, wait = true}\r");
+    expect(&t, "fitting");
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "print('after', m ~= nil)\r");
+    expect(&t, "after\ttrue");
+    expect(&t, "nn> ");
+    type(&t, "a = nn.randn{64, 64}; print('mat' .. 'muls'); while true do a = a:matmul(a):tanh() "
+             "end\r");
+    expect(&t, "matmuls");
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "a.shape[1]\r");
+    expect(&t, "64");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* Runs nnlab with args (no terminal, empty standard input); returns its exit
+ * status, with its standard output in out and its standard error in err. */
+static int run_args(const char *const *args, char *out, char *err, size_t n) {
+    int o[2], e[2];
+    assert_int_equal(pipe(o), 0);
+    assert_int_equal(pipe(e), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *argv[16] = {NNLAB_EXE};
+        for (int i = 0; args[i] && i < 14; i++) argv[i + 1] = args[i];
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        close(o[0]);
+        close(e[0]);
+        setenv("NO_COLOR", "1", 1);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        execv(NNLAB_EXE, (char *const *)argv);
+        _exit(127);
+    }
+    close(o[1]);
+    close(e[1]);
+    struct pollfd p[2] = {{.fd = o[0], .events = POLLIN}, {.fd = e[0], .events = POLLIN}};
+    size_t len[2] = {0, 0};
+    char *buf[2] = {out, err};
+    int open_fds = 2;
+    while (open_fds > 0 && poll(p, 2, (int)(DEADLINE_S * 1000)) > 0) {
+        for (int k = 0; k < 2; k++) {
+            if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP))) continue;
+            ssize_t got = read(p[k].fd, buf[k] + len[k], n - 1 - len[k]);
+            if (got <= 0) {
+                close(p[k].fd);
+                p[k].fd = -1;
+                open_fds--;
+            } else {
+                len[k] += (size_t)got;
+            }
+        }
+    }
+    out[len[0]] = '\0';
+    err[len[1]] = '\0';
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Writes code to a new script in state_dir; returns its path (static). */
+static const char *write_script(const char *name, const char *code) {
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", state_dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(code, f);
+    fclose(f);
+    return path;
+}
+
+static void test_e2e_script_gets_its_arg_table(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *script = write_script("args.lua", "print('arg', arg[0], arg[1], arg[2], #arg)\n"
+                                                  "print('prog', arg[-1])\n"
+                                                  "print('dots', ...)\n");
+    char want[512];
+    const char *args[] = {script, "a", "b c", NULL};
+    assert_int_equal(run_args(args, out, err, sizeof out), 0);
+    snprintf(want, sizeof want, "arg\t%s\ta\tb c\t2\nprog\t%s\ndots\ta\tb c\n", script, NNLAB_EXE);
+    assert_string_equal(out, want);
+    assert_string_equal(err, "");
+}
+
+static void test_e2e_script_error_goes_to_stderr_with_status_1(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *script =
+        write_script("fails.lua", "print('before')\nerror('script ' .. 'broke')\n");
+    const char *args[] = {script, NULL};
+    assert_int_equal(run_args(args, out, err, sizeof out), 1);
+    assert_string_equal(out, "before\n");
+    assert_non_null(strstr(err, "fails.lua:2: script broke"));
+    const char *e_args[] = {"-e", "error('from -e')", NULL};
+    assert_int_equal(run_args(e_args, out, err, sizeof out), 1);
+    assert_non_null(strstr(err, "from -e"));
+    assert_null(strstr(out, "from -e"));
+}
+
+static void test_e2e_version_and_help(void **unused) {
+    (void)unused;
+    static char out[4096], err[4096];
+    const char *version[] = {"--version", NULL};
+    assert_int_equal(run_args(version, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "nnlab ", 6) == 0);
+    assert_non_null(strstr(out, "(Lua 5.4"));
+    const char *v[] = {"-v", NULL};
+    assert_int_equal(run_args(v, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "nnlab ", 6) == 0);
+    const char *help[] = {"--help", NULL};
+    assert_int_equal(run_args(help, out, err, sizeof out), 0);
+    assert_true(strncmp(out, "usage: nnlab [options] [script [args]]", 38) == 0);
+    assert_non_null(strstr(out, "--lesson NAME"));
+    const char *bad[] = {"--nosuch", NULL};
+    assert_int_equal(run_args(bad, out, err, sizeof out), 1);
+    assert_non_null(strstr(err, "unknown option '--nosuch'"));
+}
+
+/* -i FILE: the script runs, then the prompt opens with its globals. */
+static void test_e2e_dash_i_runs_the_script_then_the_prompt(void **unused) {
+    (void)unused;
+    const char *script = write_script("setup.lua", "answer = 6 * 7; print('set ' .. 'up')\n");
+    term t;
+    const char *args[] = {"-i", script, NULL};
+    start(&t, state_dir, args);
+    expect(&t, "set up");
+    expect(&t, "nn> ");
+    type(&t, "answer + 1\r");
+    expect(&t, "43");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+static void test_e2e_time_on_prints_a_time(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, ":time on\r");
+    expect(&t, "nn> ");
+    type(&t, "local s = 0; for i = 1, 1000 do s = s + i end; s\r");
+    expect(&t, "500500");
+    expect(&t, " ms)");
+    type(&t, ":time off\r");
+    expect(&t, "nn> ");
+    size_t from = t.mark;
+    type(&t, "2 + 2\r");
+    expect(&t, "4");
+    expect(&t, "nn> ");
+    assert_int_equal(count_since(&t, from, " ms)"), 0);
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* Errors are red on a terminal that has colours (TERM=xterm, no NO_COLOR), plain
+ * with NO_COLOR set. */
+static void test_e2e_colour_unless_no_color(void **unused) {
+    (void)unused;
+    for (int colour = 1; colour >= 0; colour--) {
+        term t;
+        start_colour(&t, state_dir, NULL, colour);
+        expect(&t, "nn> ");
+        size_t from = t.mark;
+        type(&t, "error('pai' .. 'nted')\r");
+        expect(&t, "painted");
+        expect(&t, "nn> ");
+        bool red = count_since(&t, from, "\x1b[1;31mstdin:1: painted\x1b[0m") == 1;
+        if (red != (colour == 1))
+            fail_msg("colour %d: the error showed as:\n%s", colour, t.out + from);
+        type(&t, ":quit\r");
+        assert_int_equal(finish(&t), 0);
+    }
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
@@ -394,11 +854,22 @@ int main(void) {
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
+        cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
+        cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),
+        cmocka_unit_test(test_e2e_job_output_without_newline_stays),
+        cmocka_unit_test(test_e2e_keys_typed_during_a_command_show_once),
         cmocka_unit_test(test_e2e_history_persists),
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
+        cmocka_unit_test(test_e2e_ctrl_c_stops_training_and_c_loops),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
+        cmocka_unit_test(test_e2e_script_gets_its_arg_table),
+        cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),
+        cmocka_unit_test(test_e2e_version_and_help),
+        cmocka_unit_test(test_e2e_dash_i_runs_the_script_then_the_prompt),
+        cmocka_unit_test(test_e2e_time_on_prints_a_time),
+        cmocka_unit_test(test_e2e_colour_unless_no_color),
     };
     return cmocka_run_group_tests(tests, make_state_dir, remove_state_dir);
 }

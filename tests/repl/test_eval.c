@@ -9,6 +9,8 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "repl.h"
@@ -106,6 +108,59 @@ static void test_docall_traceback_shows_user_frames_only(void **state) {
     assert_null(strstr(msg, "[C]: in ?"));
 }
 
+/* Loads code as the file path (chunk name "@path", as require gives it) and stores
+ * the function it returns in the global name. */
+static void define_in_file(lua_State *L, const char *path, const char *code, const char *name) {
+    lua_pushfstring(L, "@%s", path);
+    assert_int_equal(luaL_loadbuffer(L, code, strlen(code), lua_tostring(L, -1)), LUA_OK);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, name);
+    lua_pop(L, 1);
+}
+
+/* Every frame of a file in nnlab's lua/ folder goes, whichever file it is (not only
+ * repl.lua, init.lua, help.lua), also when Lua shortened a long path to "...";
+ * C frames go; the user's frames stay. */
+static void test_docall_trims_every_frame_of_nnlab_lua_files(void **state) {
+    lua_State *L = *state;
+    const char *dirs[] = {
+        "/opt/nnlab/share/nnlab/lua",
+        "/a/very/long/prefix/that/lua/shortens/in/tracebacks/share/nnlab/lua",
+    };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        setenv("NNLAB_LUA_DIR", dirs[i], 1);
+        char path[512];
+        snprintf(path, sizeof path, "%s/nn_train.lua", dirs[i]);
+        define_in_file(L, path,
+                       "local function ccall(f, ...) local ok, e = pcall(f, ...)\n"
+                       "  if not ok then error(e, 3) end end\n"
+                       "return function(n) ccall(string.rep, 'x', n); return 1 end",
+                       "linear");
+        const char *msg = run(L, "local function build() local m = linear(nil) + 1 end\n"
+                                 "build()");
+        unsetenv("NNLAB_LUA_DIR");
+        assert_non_null(msg);
+        if (strstr(msg, "nn_train.lua") || strstr(msg, "[C]"))
+            fail_msg("nnlab's frames are left in:\n%s", msg);
+        if (!strstr(msg, "stdin:1: bad argument #2 to 'string.rep'")) fail_msg("message: %s", msg);
+        assert_non_null(strstr(msg, "in local 'build'"));
+        assert_non_null(strstr(msg, "stdin:2: in main chunk"));
+    }
+}
+
+/* A job's error raised again (wait) already carries its traceback: the new one
+ * joins it under one header. */
+static void test_docall_traceback_inside_message_gets_one_header(void **state) {
+    const char *msg = run(*state, "local function again() error('stdin:9: job broke\\n"
+                                  "stack traceback:\\n\\tstdin:9: in function <stdin:8>', 0) end\n"
+                                  "again()");
+    assert_non_null(msg);
+    const char *first = strstr(msg, "stack traceback:");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "stack traceback:"));
+    assert_non_null(strstr(msg, "\tstdin:9: in function <stdin:8>\n\tstdin:1: in local 'again'"));
+}
+
 static void test_docall_error_objects_that_are_not_strings(void **state) {
     const char *msg = run(*state, "error(setmetatable({}, {__tostring = function() "
                                   "return 'custom error' end}))");
@@ -133,6 +188,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_docall_error_at_top_level_has_no_traceback, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_docall_traceback_shows_user_frames_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_trims_every_frame_of_nnlab_lua_files, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_docall_traceback_inside_message_gets_one_header, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_docall_error_objects_that_are_not_strings, setup,
                                         teardown),

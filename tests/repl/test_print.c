@@ -123,6 +123,13 @@ static void test_print_large_tensor_is_abbreviated(void **state) {
     assert_non_null(strstr(s, "\n   [0. 0.]]"));
 }
 
+static void test_print_sorts_keys_without_the_global_table(void **state) {
+    lua_State *L = *state;
+    assert_int_equal(luaL_dostring(L, "table = nil"), LUA_OK);
+    assert_string_equal(show(L, "{b = 1, a = 2, [2] = 'x', [0.5] = 'y', [true] = 3}", true),
+                        "{[0.5] = \"y\", [2] = \"x\", a = 2, b = 1, [true] = 3}");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_print_scalars, setup, teardown),
@@ -132,6 +139,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_print_registered_printer_and_tostring, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_print_large_tensor_is_abbreviated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_sorts_keys_without_the_global_table, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
