@@ -113,8 +113,10 @@ static void fbuf_push(lua_State *L, fbuf *b, float x) {
 }
 
 /* Reads argument arg (a tensor, a list of numbers, or a list of rows) into a new fbuf
- * pushed on the stack. *rows and *cols give the shape: a tensor's first dimension and
- * the product of the rest; a list of n numbers is 1 x n. */
+ * pushed on the stack. The buffer takes the next stack slot, so a wrapper first fixes
+ * the stack at its last argument (lua_settop(L, last)): an argument left out then reads
+ * as nil, never as one of these buffers. *rows and *cols give the shape: a tensor's first dimension
+ * and the product of the rest; a list of n numbers is 1 x n. */
 static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
     arg = lua_absindex(L, arg);
     fbuf *b = fbuf_new(L);
@@ -169,19 +171,33 @@ static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
     return b;
 }
 
-/* A list of strings (or nil) as a NULL-padded array in a userdata on the stack. */
+/* A list of n strings (or nil) as an array in a userdata pushed on the stack; a missing
+ * entry is NULL, a number becomes its text. Like check_floats, it takes the next stack
+ * slot. The strings stay alive in the userdata's user value, a table of them (a
+ * number's text would otherwise die with the stack slot it was converted in). */
 static const char **check_strings(lua_State *L, int arg, int n) {
+    arg = lua_absindex(L, arg);
     if (lua_isnoneornil(L, arg)) {
         lua_pushnil(L);
         return NULL;
     }
     luaL_checktype(L, arg, LUA_TTABLE);
-    const char **s = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *s, 0);
+    const char **s = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *s, 1);
+    lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
-        lua_geti(L, arg, i + 1);
-        s[i] = lua_tostring(L, -1); /* strings stay alive in the argument table */
-        lua_pop(L, 1);
+        int type = lua_geti(L, arg, i + 1);
+        if (type == LUA_TNIL) {
+            s[i] = NULL;
+            lua_pop(L, 1);
+            continue;
+        }
+        if (type != LUA_TSTRING && type != LUA_TNUMBER)
+            luaL_error(L, "bad argument #%d: entry %d is a %s, not a string", arg, i + 1,
+                       lua_typename(L, type));
+        s[i] = lua_tostring(L, -1);
+        lua_rawseti(L, -2, i + 1);
     }
+    lua_setiuservalue(L, -2, 1);
     return s;
 }
 
@@ -273,6 +289,7 @@ static int w_plot_map(lua_State *L) {
 
 /* p:add(name, [x,] y): x and y lists (or tensors) of equal length. */
 static int w_plot_add(lua_State *L) {
+    lua_settop(L, 4);
     viz_panel *p = checkplot(L, 1);
     const char *name = luaL_checkstring(L, 2);
     int two = !lua_isnoneornil(L, 4); /* (name, x, y), or (name, nil, y) */
@@ -323,6 +340,7 @@ static int w_plot_clear(lua_State *L) {
 /* p:grid(values, xmin, xmax, ymin, ymax [, k]): values h rows of w (or w*k for k
  * classes); row 1 is at ymin. Field and surface panels. */
 static int w_plot_grid(lua_State *L) {
+    lua_settop(L, 7);
     viz_panel *p = checkplot(L, 1);
     double b[4];
     for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
@@ -344,6 +362,7 @@ static int w_plot_grid(lua_State *L) {
 
 /* p:levels(list) for explicit contour levels, p:levels(n) for about n automatic ones. */
 static int w_plot_levels(lua_State *L) {
+    lua_settop(L, 2);
     viz_panel *p = checkplot(L, 1);
     if (lua_isnumber(L, 2)) {
         check(L, p, viz_field_set_levels(p, NULL, 0, (int)lua_tointeger(L, 2)));
@@ -360,7 +379,9 @@ static int w_plot_levels(lua_State *L) {
 
 /* p:points(x, y [, classes [, hollow]]): classes are 1-based. */
 static int w_plot_points(lua_State *L) {
+    lua_settop(L, 5);
     viz_panel *p = checkplot(L, 1);
+    int hollow = lua_toboolean(L, 5);
     fbuf *x = check_floats(L, 2, NULL, NULL), *y = check_floats(L, 3, NULL, NULL);
     if (x->n != y->n)
         return luaL_error(L, "plot:points: %d x values and %d y values", (int)x->n, (int)y->n);
@@ -372,12 +393,13 @@ static int w_plot_points(lua_State *L) {
         cls = lua_newuserdatauv(L, (x->n ? x->n : 1) * sizeof *cls, 0);
         for (size_t i = 0; i < x->n; i++) cls[i] = (int)lroundf(c->v[i]) - 1;
     }
-    check(L, p, viz_points_add(p, x->v, y->v, cls, x->n, lua_toboolean(L, 5)));
+    check(L, p, viz_points_add(p, x->v, y->v, cls, x->n, hollow));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_labels(lua_State *L) {
+    lua_settop(L, 2);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
@@ -389,6 +411,7 @@ static int w_plot_labels(lua_State *L) {
 
 /* p:images(data, n, h, w [, channels, shared, cols]) */
 static int w_plot_images(lua_State *L) {
+    lua_settop(L, 8);
     viz_panel *p = checkplot(L, 1);
     int n = (int)luaL_checkinteger(L, 3), h = (int)luaL_checkinteger(L, 4);
     int w = (int)luaL_checkinteger(L, 5), c = (int)luaL_optinteger(L, 6, 1);
@@ -416,6 +439,7 @@ static int w_plot_caption(lua_State *L) {
 /* p:bars(values [, group_labels, series_names]): values a list (one series) or rows
  * of groups, each row one value per series. */
 static int w_plot_bars(lua_State *L) {
+    lua_settop(L, 4);
     viz_panel *p = checkplot(L, 1);
     int rows, cols;
     fbuf *v = check_floats(L, 2, &rows, &cols);
@@ -430,6 +454,7 @@ static int w_plot_bars(lua_State *L) {
 }
 
 static int w_plot_hist(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
     int bins = (int)luaL_optinteger(L, 3, 30);
     fbuf *v = check_floats(L, 2, NULL, NULL);
@@ -440,6 +465,7 @@ static int w_plot_hist(lua_State *L) {
 
 /* p:network(sizes [, weights]): weights a list of matrices (in x out) or of tensors. */
 static int w_plot_network(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int nl = (int)luaL_len(L, 2);
@@ -474,6 +500,7 @@ static int w_plot_network(lua_State *L) {
 
 /* p:maps(values, res): one res x res map per node, nodes in layer order. */
 static int w_plot_maps(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
     int res = (int)luaL_checkinteger(L, 3);
     fbuf *v = check_floats(L, 2, NULL, NULL);
@@ -487,6 +514,7 @@ static int w_plot_maps(lua_State *L) {
 /* p:graph(labels, from, to [, styles]): node labels; edges from[e] -> to[e] (1-based
  * node numbers); styles 0 operation, 1 weights, 2 data. */
 static int w_plot_graph(lua_State *L) {
+    lua_settop(L, 5);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
