@@ -8,6 +8,7 @@
  * release path. The viz app (fonts, windows) lives in a registry userdata made before
  * any panel or window, so at lua_close it is finalized after all of them. */
 #include <ctype.h>
+#include <limits.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -75,6 +76,19 @@ static viz_app *app_if_any(lua_State *L) {
 }
 
 /* ---- numbers from tables and tensors ---------------------------------------------- */
+
+/* luaL_checkinteger narrowed to an int: a value beyond an int is refused by name, not
+ * wrapped into a small or negative number that the viz would then take. */
+static int check_int(lua_State *L, int arg) {
+    lua_Integer v = luaL_checkinteger(L, arg);
+    if (v < INT_MIN || v > INT_MAX)
+        luaL_argerror(L, arg, lua_pushfstring(L, "%I is out of range", (LUAI_UACINT)v));
+    return (int)v;
+}
+
+static int opt_int(lua_State *L, int arg, int def) {
+    return lua_isnoneornil(L, arg) ? def : check_int(L, arg);
+}
 
 /* A growable float buffer held by a userdata on the stack, so an error raised while
  * reading frees it with the next collection. */
@@ -344,7 +358,7 @@ static int w_plot_grid(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
     double b[4];
     for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
-    int k = (int)luaL_optinteger(L, 7, 1);
+    int k = opt_int(L, 7, 1);
     int h, w;
     fbuf *v = check_floats(L, 2, &h, &w);
     if (k < 1 || w % k) return luaL_error(L, "plot:grid: rows of %d values for %d classes", w, k);
@@ -365,7 +379,7 @@ static int w_plot_levels(lua_State *L) {
     lua_settop(L, 2);
     viz_panel *p = checkplot(L, 1);
     if (lua_isnumber(L, 2)) {
-        check(L, p, viz_field_set_levels(p, NULL, 0, (int)lua_tointeger(L, 2)));
+        check(L, p, viz_field_set_levels(p, NULL, 0, check_int(L, 2)));
     } else {
         fbuf *v = check_floats(L, 2, NULL, NULL);
         double l[256];
@@ -413,14 +427,14 @@ static int w_plot_labels(lua_State *L) {
 static int w_plot_images(lua_State *L) {
     lua_settop(L, 8);
     viz_panel *p = checkplot(L, 1);
-    int n = (int)luaL_checkinteger(L, 3), h = (int)luaL_checkinteger(L, 4);
-    int w = (int)luaL_checkinteger(L, 5), c = (int)luaL_optinteger(L, 6, 1);
+    int n = check_int(L, 3), h = check_int(L, 4);
+    int w = check_int(L, 5), c = opt_int(L, 6, 1);
     int shared = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
-    int cols = (int)luaL_optinteger(L, 8, 0);
+    int cols = opt_int(L, 8, 0);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (n < 1 || h < 1 || w < 1 || (c != 1 && c != 3))
         return luaL_error(L, "plot:images: %d images of %d x %d with %d channels", n, h, w, c);
-    if (v->n != (size_t)n * h * w * c)
+    if ((double)v->n != (double)n * h * w * c) /* in doubles: the product may pass size_t */
         return luaL_error(L, "plot:images: %d values for %d images of %d x %d x %d", (int)v->n, n,
                           h, w, c);
     check(L, p, viz_images_set(p, v->v, n, h, w, c, shared, cols));
@@ -430,8 +444,7 @@ static int w_plot_images(lua_State *L) {
 
 static int w_plot_caption(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
-    check(L, p,
-          viz_images_set_caption(p, (int)luaL_checkinteger(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+    check(L, p, viz_images_set_caption(p, check_int(L, 2) - 1, luaL_optstring(L, 3, NULL)));
     lua_settop(L, 1);
     return 1;
 }
@@ -456,7 +469,7 @@ static int w_plot_bars(lua_State *L) {
 static int w_plot_hist(lua_State *L) {
     lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
-    int bins = (int)luaL_optinteger(L, 3, 30);
+    int bins = opt_int(L, 3, 30);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     check(L, p, viz_hist_set(p, v->v, v->n, bins));
     lua_settop(L, 1);
@@ -473,7 +486,12 @@ static int w_plot_network(lua_State *L) {
     int sizes[64];
     for (int l = 0; l < nl; l++) {
         lua_geti(L, 2, l + 1);
-        sizes[l] = (int)luaL_checkinteger(L, -1);
+        int ok;
+        lua_Integer size = lua_tointegerx(L, -1, &ok);
+        if (!ok || size < INT_MIN || size > INT_MAX) /* the viz refuses sizes out of 1..512 */
+            return luaL_error(L, "plot:network: layer %d has %s nodes (1 to 512)", l + 1,
+                              luaL_tolstring(L, -1, NULL));
+        sizes[l] = (int)size;
         lua_pop(L, 1);
     }
     fbuf *all = NULL;
@@ -502,7 +520,7 @@ static int w_plot_network(lua_State *L) {
 static int w_plot_maps(lua_State *L) {
     lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
-    int res = (int)luaL_checkinteger(L, 3);
+    int res = check_int(L, 3);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (res < 2 || v->n % ((size_t)res * res))
         return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
@@ -561,7 +579,7 @@ static int w_plot_view(lua_State *L) {
 static int w_plot_save(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
     const char *path = luaL_checkstring(L, 2);
-    int w = (int)luaL_optinteger(L, 3, 800), h = (int)luaL_optinteger(L, 4, 560);
+    int w = opt_int(L, 3, 800), h = opt_int(L, 4, 560);
     check(L, p, viz_panel_save_png(get_app(L), p, path, w, h, lua_toboolean(L, 5)));
     lua_settop(L, 1);
     return 1;
@@ -571,7 +589,7 @@ static int w_plot_save(lua_State *L) {
 static int w_plot_to_data(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
     double px = luaL_checknumber(L, 2), py = luaL_checknumber(L, 3), x, y;
-    int w = (int)luaL_optinteger(L, 4, 800), h = (int)luaL_optinteger(L, 5, 560);
+    int w = opt_int(L, 4, 800), h = opt_int(L, 5, 560);
     if (viz_panel_to_data(get_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
         lua_pushnil(L);
         lua_pushstring(L, viz_panel_error(p));
@@ -592,7 +610,7 @@ static viz_window *checkwindow(lua_State *L, int arg) {
 
 static int window_new(lua_State *L) {
     const char *title = luaL_optstring(L, 1, "nnlab");
-    int w = (int)luaL_optinteger(L, 2, 800), h = (int)luaL_optinteger(L, 3, 560);
+    int w = opt_int(L, 2, 800), h = opt_int(L, 3, 560);
     viz_app *a = get_app(L);
     window_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
     u->w = NULL;
@@ -658,7 +676,7 @@ static int w_window_panels(lua_State *L) {
 
 static int w_window_cols(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
-    if (viz_window_set_cols(w, (int)luaL_checkinteger(L, 2)) != VIZ_OK)
+    if (viz_window_set_cols(w, check_int(L, 2)) != VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);
     return 1;
@@ -716,7 +734,7 @@ static int w_window_record(lua_State *L) {
 static int core_window_record_gif(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
-    int fps = (int)luaL_optinteger(L, 3, 20);
+    int fps = opt_int(L, 3, 20);
     if (viz_window_record_gif(w, path, fps) != VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);

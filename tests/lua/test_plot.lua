@@ -262,6 +262,15 @@ do
   end
   assert(red > 100 and blue > 100, ("network: %d red, %d blue weight pixels"):format(red, blue))
 end
+fails("layer 2 has x nodes", plot.network, {sizes = {2, "x"}, show = false})
+-- sizes and counts beyond an int are refused, not wrapped (2^30 cubed images of no
+-- values passed the size check once, and drawing them crashed)
+do
+  local im = plot.images{show = false}
+  fails("0 values for 1073741824 images", im.images, im, {}, 2^30, 2^30, 2^30)
+  local hp = plot.hist{show = false}
+  fails("1099511627776 is out of range", hp.hist, hp, {1, 2}, 2^40)
+end
 fails("2 weight matrices for 2 layers", plot.network,
       {sizes = {2, 1}, weights = {{{1}, {1}}, {{1}}}, show = false})
 
