@@ -89,7 +89,13 @@ function P:update(o)
   if o.smooth then self:smooth(o.smooth) end
   if kind == "lines" then
     if o.y then self:add(o.name or "data", o.x, o.y) end
-    for name, s in pairs(o.series or {}) do
+    -- in the order of their names: pairs' order changes from run to run, and with it
+    -- each series' colour and place in the legend
+    local names = {}
+    for name in pairs(o.series or {}) do names[#names + 1] = name end
+    table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+    for _, name in ipairs(names) do
+      local s = o.series[name]
       if s.y then self:add(name, s.x, s.y) else self:add(name, s) end
     end
   elseif kind == "field" or kind == "surface" then

@@ -96,6 +96,21 @@ do
   assert(count(img, BLUE, 20) > 100, "p:add(name, y) drew no line")
 end
 
+-- series = {name = ...} take colours in the order of their names, the same every run
+do
+  local q = plot.lines{series = {e = {5, 5, 5}, b = {2, 2, 2}, d = {4, 4, 4}, a = {1, 1, 1},
+                                 c = {x = {1, 2, 3}, y = {3, 3, 3}}}, ylim = {0, 6}, show = false}
+  local img = render(q, "lines-series", 600, 400)
+  local cols = {BLUE, ORANGE, GREEN, {0xcc, 0x79, 0xa7}, {0xe6, 0x9f, 0x00}}
+  for k, col in ipairs(cols) do
+    local px, py = to_pixel(q, 2, k, 600, 400)
+    local hit = false
+    for dy = -1, 1 do hit = hit or near(img, px, py + dy, col, 30) end
+    local r, gr, b = img:pixel(px, py)
+    assert(hit, ("series %s at y = %d drawn (%d, %d, %d)"):format(string.char(96 + k), k, r, gr, b))
+  end
+end
+
 -- field from f(x, y), with points (filled), test points (hollow), a trajectory, levels
 local f = plot.field{xmin = -2, xmax = 2, ymin = -1, ymax = 1, n = 50, levels = 6,
                      f = function(x, y) return x * x - y * y end,
