@@ -283,6 +283,8 @@ fails("layer 2 has x nodes", plot.network, {sizes = {2, "x"}, show = false})
 do
   local im = plot.images{show = false}
   fails("0 values for 1073741824 images", im.images, im, {}, 2^30, 2^30, 2^30)
+  fails("plot:images: -5 columns (0 for automatic)", im.images, im, {1, 2, 3, 4}, 1, 2, 2, 1,
+        true, -5)
   local hp = plot.hist{show = false}
   fails("1099511627776 is out of range", hp.hist, hp, {1, 2}, 2^40)
 end
