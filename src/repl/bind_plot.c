@@ -437,7 +437,8 @@ static int w_plot_images(lua_State *L) {
     if ((double)v->n != (double)n * h * w * c) /* in doubles: the product may pass size_t */
         return luaL_error(L, "plot:images: %d values for %d images of %d x %d x %d", (int)v->n, n,
                           h, w, c);
-    if (cols < 0) return luaL_error(L, "plot:images: %d columns (0 for automatic)", cols);
+    if (cols < 0)
+        return luaL_argerror(L, 8, lua_pushfstring(L, "%d columns, 0 for automatic", cols));
     check(L, p, viz_images_set(p, v->v, n, h, w, c, shared, cols));
     lua_settop(L, 1);
     return 1;

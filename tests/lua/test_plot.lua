@@ -277,13 +277,31 @@ do
   end
   assert(red > 100 and blue > 100, ("network: %d red, %d blue weight pixels"):format(red, blue))
 end
-fails("layer 2 has x nodes", plot.network, {sizes = {2, "x"}, show = false})
+fails("plot.network{sizes}: plot:network: layer 2 has x nodes (1 to 512)", plot.network,
+      {sizes = {2, "x"}, show = false})
+-- bad data in the options: the error names the option and the value, not an argument
+-- number of a method inside plot.lua
+fails("plot.lines{y}: value 2 is not a number", plot.lines, {y = {1, "x"}, show = false})
+fails("plot.lines{y}: table expected, got string", plot.lines, {y = "abc", show = false})
+fails("plot.lines{series.a}: table expected, got number", plot.lines,
+      {series = {a = 3}, show = false})
+fails("plot.scatter{x, y}: plot:points: 1 x values and 2 y values", plot.scatter,
+      {x = {1}, y = {1, 2}, show = false})
+fails("plot.field{values}: table expected, got number", plot.field, {values = 3, show = false})
+fails("plot.scatter{y}: table expected, got nil", plot.scatter, {x = {1}, show = false})
+fails("plot.window: entry 2 is 3, not a plot", plot.window, {plot.text{text = "a", show = false}, 3})
+fails("plot.images{cols}: -1 columns, 0 for automatic", plot.images,
+      {images = {0, 1}, n = 1, h = 1, w = 2, cols = -1, show = false})
+fails("plot.field{points}: value 1 is not a number", plot.field,
+      {points = {x = {1}, y = {2}, class = {"a"}}, show = false})
+fails("plot.bars{labels}: table expected, got string", plot.bars,
+      {values = {1, 2}, labels = "ab", show = false})
 -- sizes and counts beyond an int are refused, not wrapped (2^30 cubed images of no
 -- values passed the size check once, and drawing them crashed)
 do
   local im = plot.images{show = false}
   fails("0 values for 1073741824 images", im.images, im, {}, 2^30, 2^30, 2^30)
-  fails("plot:images: -5 columns (0 for automatic)", im.images, im, {1, 2, 3, 4}, 1, 2, 2, 1,
+  fails("-5 columns, 0 for automatic", im.images, im, {1, 2, 3, 4}, 1, 2, 2, 1,
         true, -5)
   local hp = plot.hist{show = false}
   fails("1099511627776 is out of range", hp.hist, hp, {1, 2}, 2^40)
