@@ -127,10 +127,10 @@ static void fbuf_push(lua_State *L, fbuf *b, float x) {
 }
 
 /* Reads argument arg (a tensor, a list of numbers, or a list of rows) into a new fbuf
- * pushed on the stack. The buffer takes the next stack slot, so a wrapper first fixes
- * the stack at its last argument (lua_settop(L, last)): an argument left out then reads
- * as nil, never as one of these buffers. *rows and *cols give the shape: a tensor's first dimension
- * and the product of the rest; a list of n numbers is 1 x n. */
+ * pushed on the stack. *rows and *cols give the shape: a tensor's first dimension and
+ * the product of the rest; a list of n numbers is 1 x n. The buffer takes the next
+ * stack slot, so a wrapper first fixes the stack at its last argument (lua_settop): an
+ * argument left out then reads as nil, never as one of these buffers. */
 static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
     arg = lua_absindex(L, arg);
     fbuf *b = fbuf_new(L);
@@ -154,26 +154,29 @@ static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
             lua_geti(L, arg, i);
             if (nested) {
                 if (!lua_istable(L, -1))
-                    luaL_error(L, "bad argument #%d: row %d is not a table", arg, (int)i);
+                    luaL_argerror(L, arg, lua_pushfstring(L, "row %d is not a table", (int)i));
                 lua_Integer m = luaL_len(L, -1);
                 if (i == 1) c = (int)m;
                 if (m != c)
-                    luaL_error(L, "bad argument #%d: row %d has %d values, row 1 has %d", arg,
-                               (int)i, (int)m, c);
+                    luaL_argerror(L, arg,
+                                  lua_pushfstring(L, "row %d has %d values, row 1 has %d", (int)i,
+                                                  (int)m, c));
                 for (lua_Integer j = 1; j <= m; j++) {
                     lua_geti(L, -1, j);
                     int ok;
                     lua_Number x = lua_tonumberx(L, -1, &ok);
                     if (!ok)
-                        luaL_error(L, "bad argument #%d: value [%d][%d] is not a number", arg,
-                                   (int)i, (int)j);
+                        luaL_argerror(
+                            L, arg,
+                            lua_pushfstring(L, "value [%d][%d] is not a number", (int)i, (int)j));
                     fbuf_push(L, b, (float)x);
                     lua_pop(L, 1);
                 }
             } else {
                 int ok;
                 lua_Number x = lua_tonumberx(L, -1, &ok);
-                if (!ok) luaL_error(L, "bad argument #%d: value %d is not a number", arg, (int)i);
+                if (!ok)
+                    luaL_argerror(L, arg, lua_pushfstring(L, "value %d is not a number", (int)i));
                 fbuf_push(L, b, (float)x);
             }
             lua_pop(L, 1);
@@ -206,8 +209,9 @@ static const char **check_strings(lua_State *L, int arg, int n) {
             continue;
         }
         if (type != LUA_TSTRING && type != LUA_TNUMBER)
-            luaL_error(L, "bad argument #%d: entry %d is a %s, not a string", arg, i + 1,
-                       lua_typename(L, type));
+            luaL_argerror(
+                L, arg,
+                lua_pushfstring(L, "entry %d is a %s, not a string", i + 1, lua_typename(L, type)));
         s[i] = lua_tostring(L, -1);
         lua_rawseti(L, -2, i + 1);
     }
