@@ -88,6 +88,10 @@ do
   assert(blue > 300 and orange > 100, ("lines: %d train, %d validation pixels"):format(blue, orange))
 end
 fails("3 x values and 2 y values", p.add, p, "bad", {1, 2, 3}, {1, 2})
+-- a bad value is named with its argument, counted as Lua counts a method's
+fails("bad argument #2 to 'add' (value 2 is not a number)", function() p:add("bad", {1, "x"}) end)
+fails("bad argument #1 to 'grid' (row 2 has 1 values, row 1 has 2)",
+      function() plot.field{show = false}:grid({{1, 2}, {3}}, 0, 1, 0, 1) end)
 -- p:add(name, y) with no x: the y values at 1, 2, 3
 do
   local q = plot.lines{show = false}
