@@ -401,7 +401,7 @@ void window_redraw(viz_window *win, double now_ms) {
     int drawn = render(win, win->px, win->pw, win->ph, win->scale, all, hover);
     win->hover_drawn = hover; /* a change of hovered panel always comes with hover_moved */
     win->hover_moved = 0;
-    if (!drawn) return;
+    if (!drawn && !all) return; /* all: an empty window still shows its background */
     win->dirty = 0;
     win->last_ms = now_ms;
     SDL_Surface *src = SDL_CreateRGBSurfaceWithFormatFrom(win->px, win->pw, win->ph, 32,

@@ -792,6 +792,44 @@ static void test_window_hidpi_scale_follows_pixels_per_point_and_dpi(void **stat
     viz_app_free(a);
 }
 
+/* The colour of pixel (x, y) of the SDL window's own surface (what is on screen). */
+static void screen_rgb(viz_window *w, int x, int y, uint8_t *r, uint8_t *g, uint8_t *b) {
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    assert_non_null(s);
+    SDL_LockSurface(s);
+    const uint8_t *row = (const uint8_t *)s->pixels + (size_t)y * s->pitch;
+    uint32_t v = 0;
+    memcpy(&v, row + (size_t)x * s->format->BytesPerPixel, s->format->BytesPerPixel);
+    SDL_GetRGB(v, s->format, r, g, b);
+    SDL_UnlockSurface(s);
+}
+
+static void test_window_empty_window_shows_its_background(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "empty", 200, 150);
+    viz_window_show(w);
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 0, 0, 0)); /* black before the first frame */
+    double t = 0;
+    pump(a, &t);
+    int pw, ph;
+    const uint32_t *px = viz_window_pixels(w, &pw, &ph);
+    assert_non_null(px);
+    uint8_t r, g, b;
+    screen_rgb(w, 100, 75, &r, &g, &b);
+    assert_int_equal(viz_rgb(r, g, b), px[75 * pw + 100] | 0xff000000u);
+    assert_true(r > 200 && g > 200 && b > 200); /* the light background, not black */
+    /* a panel added later is shown */
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    pump(a, &t);
+    assert_cell_shows(a, w, p, 0, 0, 200, 150);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
@@ -812,6 +850,7 @@ int main(void) {
         cmocka_unit_test(test_window_grid_reflows_to_the_window_shape),
         cmocka_unit_test(test_window_several_windows_draw_and_report_on_their_own),
         cmocka_unit_test(test_window_hidpi_scale_follows_pixels_per_point_and_dpi),
+        cmocka_unit_test(test_window_empty_window_shows_its_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
