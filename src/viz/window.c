@@ -198,7 +198,7 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
         win->drawn[i] = p->version;
         drawn++;
     }
-    if (!win->n) cv_fill_rect(&cv, 0, 0, pw, ph, t.bg);
+    if (!win->n && all) cv_fill_rect(&cv, 0, 0, pw, ph, t.bg);
     return drawn;
 }
 
