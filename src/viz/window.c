@@ -138,12 +138,18 @@ static int auto_cols(int n, int W, int H) {
     return best;
 }
 
-/* Cell of panel i in a W x H window. */
+/* Columns and rows of the grid in a W x H window (at least one cell). */
+static void grid_shape(const viz_window *win, int W, int H, int *cols, int *rows) {
+    *cols = win->cols > 0 ? win->cols : auto_cols(win->n, W, H);
+    if (*cols < 1) *cols = 1;
+    *rows = (win->n + *cols - 1) / *cols;
+    if (*rows < 1) *rows = 1;
+}
+
+/* Cell i of the grid in a W x H window: panel i's, or an empty one past the last. */
 static void cell(const viz_window *win, int W, int H, int i, int *x, int *y, int *w, int *h) {
-    int cols = win->cols > 0 ? win->cols : auto_cols(win->n, W, H);
-    if (cols < 1) cols = 1;
-    int rows = (win->n + cols - 1) / cols;
-    if (rows < 1) rows = 1;
+    int cols, rows;
+    grid_shape(win, W, H, &cols, &rows);
     int c = i % cols, r = i / cols;
     *x = c * W / cols, *y = r * H / rows;
     *w = (c + 1) * W / cols - *x, *h = (r + 1) * H / rows - *y;
@@ -198,7 +204,14 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
         win->drawn[i] = p->version;
         drawn++;
     }
-    if (!win->n && all) cv_fill_rect(&cv, 0, 0, pw, ph, t.bg);
+    int cols, rows;
+    grid_shape(win, pw, ph, &cols, &rows);
+    for (int i = win->n; all && i < cols * rows; i++) { /* empty cells (or window) */
+        int x, y, w, h;
+        cell(win, pw, ph, i, &x, &y, &w, &h);
+        cv_noclip(&cv);
+        cv_fill_rect(&cv, x, y, w, h, t.bg);
+    }
     return drawn;
 }
 

@@ -830,6 +830,39 @@ static void test_window_empty_window_shows_its_background(void **state) {
     viz_app_free(a);
 }
 
+/* Cells past the last panel (three panels in two by two) show the background, on
+ * screen and in a saved PNG, not black or stale pixels. */
+static void test_window_empty_cells_show_the_background(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "three", 400, 300);
+    viz_panel *p = lines(), *q = field(), *r = lines();
+    viz_window_add(w, p);
+    viz_window_add(w, q);
+    viz_window_add(w, r);
+    char path[] = "/tmp/nnlab-viz-cells-XXXXXX.png";
+    close(mkstemps(path, 4));
+    assert_int_equal(viz_window_save_png(w, path), VIZ_OK);
+    uint32_t *back;
+    int bw, bh;
+    char err[256];
+    assert_int_equal(viz_png_read(path, &back, &bw, &bh, err, sizeof err), VIZ_OK);
+    unlink(path);
+    uint32_t bg = back[0]; /* the top-left corner of panel 1 is background */
+    assert_true(vt_luma(bg) > 200 && (bg >> 24) == 0xff);
+    assert_int_equal(vt_count(back, 400, 200, 150, 400, 300, bg, 0), 200 * 150);
+    free(back);
+    viz_window_show(w);
+    int pw, ph;
+    double t = 0;
+    pump(a, &t);
+    const uint32_t *px = viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(vt_count(px, pw, 200, 150, 400, 300, bg, 0), 200 * 150);
+    viz_panel_free(p), viz_panel_free(q), viz_panel_free(r);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
@@ -851,6 +884,7 @@ int main(void) {
         cmocka_unit_test(test_window_several_windows_draw_and_report_on_their_own),
         cmocka_unit_test(test_window_hidpi_scale_follows_pixels_per_point_and_dpi),
         cmocka_unit_test(test_window_empty_window_shows_its_background),
+        cmocka_unit_test(test_window_empty_cells_show_the_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
