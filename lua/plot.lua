@@ -418,7 +418,8 @@ core.on_event(function(ev)
         ctrl = ev.ctrl, alt = ev.alt })
     end
   elseif ev.type == "saved" then
-    print("saved " .. ev.path)
+    local why = ev.path:match("^%(not saved: (.*)%)$") -- the viz's note when writing failed
+    if why then print("plot: not saved: " .. why) else print("saved " .. ev.path) end
   end
 end)
 

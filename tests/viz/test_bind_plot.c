@@ -380,6 +380,36 @@ static void test_bind_plot_says_once_that_windows_are_off(void **state) {
     if (*keep) setenv("SDL_VIDEODRIVER", keep, 1);
 }
 
+/* The 's' key in a window says where the PNG went, or why it could not be written (the
+ * current folder was removed), never "saved" for a file that is not there. */
+static void test_bind_plot_s_key_says_saved_or_why_not(void **state) {
+    (void)state;
+    char dir[] = "/tmp/nnlab-bind-s-XXXXXX", old[1024];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(dir), 0);
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("said = {}\n"
+        "print = function(...) said[#said + 1] = table.concat({...}, ' ') end\n"
+        "p = plot.lines{y = {1, 2}, width = 320, height = 240, title = 'k'}");
+    uint32_t id = only_window();
+    assert_true(id != 0);
+    repl_hooks_run(L);
+    key(id, SDLK_s);
+    repl_hooks_run(L);
+    assert_string_equal(eval("said[1]"), "saved nnlab-k-1.png");
+    unlink("nnlab-k-1.png");
+    assert_int_equal(rmdir(dir), 0); /* the folder is gone: the next save fails */
+    key(id, SDLK_s);
+    repl_hooks_run(L);
+    const char *msg = eval("said[2]");
+    if (strncmp(msg, "plot: not saved: ", 17) != 0 || !strstr(msg, "nnlab-k-2.png"))
+        fail_msg("said: %s", msg);
+    repl_closestate(L);
+    assert_int_equal(chdir(old), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bind_plot_space_click_and_keys_reach_lua),
@@ -388,6 +418,7 @@ int main(void) {
         cmocka_unit_test(
             test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_class),
         cmocka_unit_test(test_bind_plot_says_once_that_windows_are_off),
+        cmocka_unit_test(test_bind_plot_s_key_says_saved_or_why_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
