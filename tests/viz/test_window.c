@@ -191,6 +191,7 @@ static void test_window_hover_shows_value_but_not_in_saved_png(void **state) {
     pump(a, &t);
     int pw, ph;
     const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    vt_look(shown, 400, 400, "window_tooltip");
     uint32_t *off = malloc(400 * 400 * 4);
     viz_panel_render(a, p, off, 400, 400, 1, 0);
     /* a tooltip box below right of the cursor, nowhere else */
@@ -670,6 +671,7 @@ static void test_window_grid_reflows_to_the_window_shape(void **state) {
     viz_window_pixels(w, &pw, &ph);
     assert_int_equal(pw, 200);
     assert_int_equal(ph, 600);
+    vt_look(viz_window_pixels(w, &pw, &ph), pw, ph, "window_reflowed");
     assert_cell_shows(a, w, p, 0, 0, 200, 300); /* tall: one above the other */
     assert_cell_shows(a, w, q, 0, 300, 200, 300);
     /* clicks follow the new grid */
