@@ -72,7 +72,12 @@ local function add_points(p, pts, hollow)
     return
   end
   local xs, ys, cs = {}, {}, {}
-  for i, q in ipairs(pts) do xs[i], ys[i], cs[i] = q[1], q[2], q[3] or 1 end
+  for i, q in ipairs(pts) do
+    if type(q) ~= "table" then
+      error(("point %d is %s, not {x, y [, class]}"):format(i, tostring(q)), 0)
+    end
+    xs[i], ys[i], cs[i] = q[1], q[2], q[3] or 1
+  end
   p:points(xs, ys, cs, hollow)
 end
 

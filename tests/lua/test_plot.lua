@@ -296,6 +296,8 @@ fails("plot.scatter{y}: table expected, got nil", plot.scatter, {x = {1}, show =
 fails("plot.window: entry 2 is 3, not a plot", plot.window, {plot.text{text = "a", show = false}, 3})
 fails("plot.images{cols}: -1 columns, 0 for automatic", plot.images,
       {images = {0, 1}, n = 1, h = 1, w = 2, cols = -1, show = false})
+fails("plot.field{test}: point 2 is 5, not {x, y [, class]}", plot.field,
+      {test = {{1, 1}, 5}, show = false})
 fails("plot.field{points}: value 1 is not a number", plot.field,
       {points = {x = {1}, y = {2}, class = {"a"}}, show = false})
 fails("plot.bars{labels}: table expected, got string", plot.bars,
