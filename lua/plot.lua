@@ -72,9 +72,36 @@ local function add_points(p, pts, hollow)
     return
   end
   local xs, ys, cs = {}, {}, {}
-  for i, q in ipairs(pts) do xs[i], ys[i], cs[i] = q[1], q[2], q[3] or 1 end
+  for i, q in ipairs(pts) do
+    if type(q) ~= "table" then
+      error(("point %d is %s, not {x, y [, class]}"):format(i, tostring(q)), 0)
+    end
+    xs[i], ys[i], cs[i] = q[1], q[2], q[3] or 1
+  end
   p:points(xs, ys, cs, hollow)
 end
+
+-- fn(self, ...) for options of the panel; names[k] is the option passed as argument k
+-- after self. An error names the option and the problem, not an argument number of a
+-- method called inside this file: "plot.lines{y}: value 2 is not a number".
+local function apply(self, names, fn, ...)
+  local ok, err = pcall(fn, self, ...)
+  if ok then return end
+  local msg = tostring(err):gsub("^[^:\n]*:%d+: ", "")
+  local k = tonumber(msg:match("^bad argument #(%d+)"))
+  local what = #names == 1 and names[1] or (k and names[k - 1])
+  if not what then -- no argument named: the options that were given
+    local given = {}
+    for i, name in ipairs(names) do
+      if select(i, ...) ~= nil then given[#given + 1] = name end
+    end
+    what = table.concat(given, ", ")
+  end
+  msg = msg:gsub("^bad argument #%d+ to '[^']*' %((.*)%)$", "%1"):gsub("^bad argument #%d+: ", "")
+  error(("plot.%s{%s}: %s"):format(self:kind(), what, msg), 0)
+end
+
+local IMAGE_ARGS = {"images", "n", "h", "w", "channels", "shared", "cols"}
 
 --- p:update(opts): applies options (the same names the constructors take).
 function P:update(o)
@@ -88,22 +115,34 @@ function P:update(o)
   if o.map then self:map(o.map) end
   if o.smooth then self:smooth(o.smooth) end
   if kind == "lines" then
-    if o.y then self:add(o.name or "data", o.x, o.y) end
-    for name, s in pairs(o.series or {}) do
-      if s.y then self:add(name, s.x, s.y) else self:add(name, s) end
+    if o.y then apply(self, {"name", "x", "y"}, P.add, o.name or "data", o.x, o.y) end
+    -- in the order of their names: pairs' order changes from run to run, and with it
+    -- each series' colour and place in the legend
+    local names = {}
+    for name in pairs(o.series or {}) do names[#names + 1] = name end
+    table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+    for _, name in ipairs(names) do
+      local s, what = o.series[name], "series." .. tostring(name)
+      if type(s) == "table" and s.y then
+        apply(self, {what, what .. ".x", what .. ".y"}, P.add, name, s.x, s.y)
+      else
+        apply(self, {what, what}, P.add, name, s)
+      end
     end
   elseif kind == "field" or kind == "surface" then
     local xmin, xmax, ymin, ymax = bounds(o)
     if o.f then
       local n = o.n or (kind == "field" and 100 or 40)
       local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
-      self:grid(rows, xmin, xmax, ymin, ymax, k)
+      apply(self, {"f", "xmin", "xmax", "ymin", "ymax"}, P.grid, rows, xmin, xmax, ymin, ymax,
+        k)
     elseif o.values then
-      self:grid(o.values, xmin, xmax, ymin, ymax, o.classes)
+      apply(self, {"values", "xmin", "xmax", "ymin", "ymax", "classes"}, P.grid, o.values,
+        xmin, xmax, ymin, ymax, o.classes)
     end
-    if o.levels then self:levels(o.levels) end
-    if o.points then add_points(self, o.points, false) end
-    if o.test then add_points(self, o.test, true) end
+    if o.levels then apply(self, {"levels"}, P.levels, o.levels) end
+    if o.points then apply(self, {"points"}, add_points, o.points, false) end
+    if o.test then apply(self, {"test"}, add_points, o.test, true) end
     if o.yaw or o.pitch or o.shaded ~= nil then
       self:view(o.yaw or 35, o.pitch or 30, o.shaded ~= false)
     end
@@ -116,7 +155,7 @@ function P:update(o)
         for _, im in ipairs(imgs) do
           for _, row in ipairs(im) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
         end
-        self:images(flat, #imgs, h, w, 1, o.shared ~= false, o.cols)
+        apply(self, IMAGE_ARGS, P.images, flat, #imgs, h, w, 1, o.shared ~= false, o.cols)
       else
         local n, h, w = o.n, o.h, o.w
         if not n and type(imgs) == "userdata" then
@@ -124,21 +163,24 @@ function P:update(o)
           if s and #s >= 3 then n, h, w = s[1], s[#s - 1], s[#s] end
         end
         assert(n and h and w, "plot.images: give n, h and w with a flat list of values")
-        self:images(imgs, n, h, w, o.channels or 1, o.shared ~= false, o.cols)
+        apply(self, IMAGE_ARGS, P.images, imgs, n, h, w, o.channels or 1, o.shared ~= false,
+          o.cols)
       end
     end
     for i, c in ipairs(o.captions or {}) do self:caption(i, c) end
   elseif kind == "bars" then
-    if o.values then self:bars(o.values, o.labels, o.names) end
+    if o.values then
+      apply(self, {"values", "labels", "names"}, P.bars, o.values, o.labels, o.names)
+    end
   elseif kind == "hist" then
-    if o.values then self:hist(o.values, o.bins) end
+    if o.values then apply(self, {"values", "bins"}, P.hist, o.values, o.bins) end
   elseif kind == "scatter" then
-    if o.x then self:points(o.x, o.y, o.class) end
-    if o.points then add_points(self, o.points, false) end
-    if o.labels then self:labels(o.labels) end
+    if o.x then apply(self, {"x", "y", "class"}, P.points, o.x, o.y, o.class) end
+    if o.points then apply(self, {"points"}, add_points, o.points, false) end
+    if o.labels then apply(self, {"labels"}, P.labels, o.labels) end
   elseif kind == "network" then
-    if o.sizes then self:network(o.sizes, o.weights) end
-    if o.maps then self:maps(o.maps, o.res) end
+    if o.sizes then apply(self, {"sizes", "weights"}, P.network, o.sizes, o.weights) end
+    if o.maps then apply(self, {"maps", "res"}, P.maps, o.maps, o.res) end
   elseif kind == "text" then
     if o.text then self:text(o.text) end
   end
@@ -343,6 +385,9 @@ function plot.window(o)
   if o.cols then w:cols(o.cols) end
   for i = 1, n do
     local p = o[i]
+    if not pcall(P.kind, p) then
+      error(("plot.window: entry %d is %s, not a plot"):format(i, tostring(p)), 2)
+    end
     local old = home[p]
     -- a panel alone in its own window moves here; that window closes
     if old and #old:panels() == 1 then old:close() end
@@ -378,7 +423,8 @@ core.on_event(function(ev)
         ctrl = ev.ctrl, alt = ev.alt })
     end
   elseif ev.type == "saved" then
-    print("saved " .. ev.path)
+    local why = ev.path:match("^%(not saved: (.*)%)$") -- the viz's note when writing failed
+    if why then print("plot: not saved: " .. why) else print("saved " .. ev.path) end
   end
 end)
 

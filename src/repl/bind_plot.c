@@ -8,6 +8,7 @@
  * release path. The viz app (fonts, windows) lives in a registry userdata made before
  * any panel or window, so at lua_close it is finalized after all of them. */
 #include <ctype.h>
+#include <limits.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -76,6 +77,19 @@ static viz_app *app_if_any(lua_State *L) {
 
 /* ---- numbers from tables and tensors ---------------------------------------------- */
 
+/* luaL_checkinteger narrowed to an int: a value beyond an int is refused by name, not
+ * wrapped into a small or negative number that the viz would then take. */
+static int check_int(lua_State *L, int arg) {
+    lua_Integer v = luaL_checkinteger(L, arg);
+    if (v < INT_MIN || v > INT_MAX)
+        luaL_argerror(L, arg, lua_pushfstring(L, "%I is out of range", (LUAI_UACINT)v));
+    return (int)v;
+}
+
+static int opt_int(lua_State *L, int arg, int def) {
+    return lua_isnoneornil(L, arg) ? def : check_int(L, arg);
+}
+
 /* A growable float buffer held by a userdata on the stack, so an error raised while
  * reading frees it with the next collection. */
 typedef struct {
@@ -114,7 +128,9 @@ static void fbuf_push(lua_State *L, fbuf *b, float x) {
 
 /* Reads argument arg (a tensor, a list of numbers, or a list of rows) into a new fbuf
  * pushed on the stack. *rows and *cols give the shape: a tensor's first dimension and
- * the product of the rest; a list of n numbers is 1 x n. */
+ * the product of the rest; a list of n numbers is 1 x n. The buffer takes the next
+ * stack slot, so a wrapper first fixes the stack at its last argument (lua_settop): an
+ * argument left out then reads as nil, never as one of these buffers. */
 static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
     arg = lua_absindex(L, arg);
     fbuf *b = fbuf_new(L);
@@ -138,26 +154,29 @@ static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
             lua_geti(L, arg, i);
             if (nested) {
                 if (!lua_istable(L, -1))
-                    luaL_error(L, "bad argument #%d: row %d is not a table", arg, (int)i);
+                    luaL_argerror(L, arg, lua_pushfstring(L, "row %d is not a table", (int)i));
                 lua_Integer m = luaL_len(L, -1);
                 if (i == 1) c = (int)m;
                 if (m != c)
-                    luaL_error(L, "bad argument #%d: row %d has %d values, row 1 has %d", arg,
-                               (int)i, (int)m, c);
+                    luaL_argerror(L, arg,
+                                  lua_pushfstring(L, "row %d has %d values, row 1 has %d", (int)i,
+                                                  (int)m, c));
                 for (lua_Integer j = 1; j <= m; j++) {
                     lua_geti(L, -1, j);
                     int ok;
                     lua_Number x = lua_tonumberx(L, -1, &ok);
                     if (!ok)
-                        luaL_error(L, "bad argument #%d: value [%d][%d] is not a number", arg,
-                                   (int)i, (int)j);
+                        luaL_argerror(
+                            L, arg,
+                            lua_pushfstring(L, "value [%d][%d] is not a number", (int)i, (int)j));
                     fbuf_push(L, b, (float)x);
                     lua_pop(L, 1);
                 }
             } else {
                 int ok;
                 lua_Number x = lua_tonumberx(L, -1, &ok);
-                if (!ok) luaL_error(L, "bad argument #%d: value %d is not a number", arg, (int)i);
+                if (!ok)
+                    luaL_argerror(L, arg, lua_pushfstring(L, "value %d is not a number", (int)i));
                 fbuf_push(L, b, (float)x);
             }
             lua_pop(L, 1);
@@ -169,19 +188,34 @@ static fbuf *check_floats(lua_State *L, int arg, int *rows, int *cols) {
     return b;
 }
 
-/* A list of strings (or nil) as a NULL-padded array in a userdata on the stack. */
+/* A list of n strings (or nil) as an array in a userdata pushed on the stack; a missing
+ * entry is NULL, a number becomes its text. Like check_floats, it takes the next stack
+ * slot. The strings stay alive in the userdata's user value, a table of them (a
+ * number's text would otherwise die with the stack slot it was converted in). */
 static const char **check_strings(lua_State *L, int arg, int n) {
+    arg = lua_absindex(L, arg);
     if (lua_isnoneornil(L, arg)) {
         lua_pushnil(L);
         return NULL;
     }
     luaL_checktype(L, arg, LUA_TTABLE);
-    const char **s = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *s, 0);
+    const char **s = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *s, 1);
+    lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
-        lua_geti(L, arg, i + 1);
-        s[i] = lua_tostring(L, -1); /* strings stay alive in the argument table */
-        lua_pop(L, 1);
+        int type = lua_geti(L, arg, i + 1);
+        if (type == LUA_TNIL) {
+            s[i] = NULL;
+            lua_pop(L, 1);
+            continue;
+        }
+        if (type != LUA_TSTRING && type != LUA_TNUMBER)
+            luaL_argerror(
+                L, arg,
+                lua_pushfstring(L, "entry %d is a %s, not a string", i + 1, lua_typename(L, type)));
+        s[i] = lua_tostring(L, -1);
+        lua_rawseti(L, -2, i + 1);
     }
+    lua_setiuservalue(L, -2, 1);
     return s;
 }
 
@@ -273,6 +307,7 @@ static int w_plot_map(lua_State *L) {
 
 /* p:add(name, [x,] y): x and y lists (or tensors) of equal length. */
 static int w_plot_add(lua_State *L) {
+    lua_settop(L, 4);
     viz_panel *p = checkplot(L, 1);
     const char *name = luaL_checkstring(L, 2);
     int two = !lua_isnoneornil(L, 4); /* (name, x, y), or (name, nil, y) */
@@ -323,10 +358,11 @@ static int w_plot_clear(lua_State *L) {
 /* p:grid(values, xmin, xmax, ymin, ymax [, k]): values h rows of w (or w*k for k
  * classes); row 1 is at ymin. Field and surface panels. */
 static int w_plot_grid(lua_State *L) {
+    lua_settop(L, 7);
     viz_panel *p = checkplot(L, 1);
     double b[4];
     for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
-    int k = (int)luaL_optinteger(L, 7, 1);
+    int k = opt_int(L, 7, 1);
     int h, w;
     fbuf *v = check_floats(L, 2, &h, &w);
     if (k < 1 || w % k) return luaL_error(L, "plot:grid: rows of %d values for %d classes", w, k);
@@ -344,9 +380,10 @@ static int w_plot_grid(lua_State *L) {
 
 /* p:levels(list) for explicit contour levels, p:levels(n) for about n automatic ones. */
 static int w_plot_levels(lua_State *L) {
+    lua_settop(L, 2);
     viz_panel *p = checkplot(L, 1);
     if (lua_isnumber(L, 2)) {
-        check(L, p, viz_field_set_levels(p, NULL, 0, (int)lua_tointeger(L, 2)));
+        check(L, p, viz_field_set_levels(p, NULL, 0, check_int(L, 2)));
     } else {
         fbuf *v = check_floats(L, 2, NULL, NULL);
         double l[256];
@@ -360,7 +397,9 @@ static int w_plot_levels(lua_State *L) {
 
 /* p:points(x, y [, classes [, hollow]]): classes are 1-based. */
 static int w_plot_points(lua_State *L) {
+    lua_settop(L, 5);
     viz_panel *p = checkplot(L, 1);
+    int hollow = lua_toboolean(L, 5);
     fbuf *x = check_floats(L, 2, NULL, NULL), *y = check_floats(L, 3, NULL, NULL);
     if (x->n != y->n)
         return luaL_error(L, "plot:points: %d x values and %d y values", (int)x->n, (int)y->n);
@@ -372,12 +411,13 @@ static int w_plot_points(lua_State *L) {
         cls = lua_newuserdatauv(L, (x->n ? x->n : 1) * sizeof *cls, 0);
         for (size_t i = 0; i < x->n; i++) cls[i] = (int)lroundf(c->v[i]) - 1;
     }
-    check(L, p, viz_points_add(p, x->v, y->v, cls, x->n, lua_toboolean(L, 5)));
+    check(L, p, viz_points_add(p, x->v, y->v, cls, x->n, hollow));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_labels(lua_State *L) {
+    lua_settop(L, 2);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
@@ -389,17 +429,20 @@ static int w_plot_labels(lua_State *L) {
 
 /* p:images(data, n, h, w [, channels, shared, cols]) */
 static int w_plot_images(lua_State *L) {
+    lua_settop(L, 8);
     viz_panel *p = checkplot(L, 1);
-    int n = (int)luaL_checkinteger(L, 3), h = (int)luaL_checkinteger(L, 4);
-    int w = (int)luaL_checkinteger(L, 5), c = (int)luaL_optinteger(L, 6, 1);
+    int n = check_int(L, 3), h = check_int(L, 4);
+    int w = check_int(L, 5), c = opt_int(L, 6, 1);
     int shared = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
-    int cols = (int)luaL_optinteger(L, 8, 0);
+    int cols = opt_int(L, 8, 0);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (n < 1 || h < 1 || w < 1 || (c != 1 && c != 3))
         return luaL_error(L, "plot:images: %d images of %d x %d with %d channels", n, h, w, c);
-    if (v->n != (size_t)n * h * w * c)
+    if ((double)v->n != (double)n * h * w * c) /* in doubles: the product may pass size_t */
         return luaL_error(L, "plot:images: %d values for %d images of %d x %d x %d", (int)v->n, n,
                           h, w, c);
+    if (cols < 0)
+        return luaL_argerror(L, 8, lua_pushfstring(L, "%d columns, 0 for automatic", cols));
     check(L, p, viz_images_set(p, v->v, n, h, w, c, shared, cols));
     lua_settop(L, 1);
     return 1;
@@ -407,8 +450,7 @@ static int w_plot_images(lua_State *L) {
 
 static int w_plot_caption(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
-    check(L, p,
-          viz_images_set_caption(p, (int)luaL_checkinteger(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+    check(L, p, viz_images_set_caption(p, check_int(L, 2) - 1, luaL_optstring(L, 3, NULL)));
     lua_settop(L, 1);
     return 1;
 }
@@ -416,6 +458,7 @@ static int w_plot_caption(lua_State *L) {
 /* p:bars(values [, group_labels, series_names]): values a list (one series) or rows
  * of groups, each row one value per series. */
 static int w_plot_bars(lua_State *L) {
+    lua_settop(L, 4);
     viz_panel *p = checkplot(L, 1);
     int rows, cols;
     fbuf *v = check_floats(L, 2, &rows, &cols);
@@ -430,8 +473,9 @@ static int w_plot_bars(lua_State *L) {
 }
 
 static int w_plot_hist(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
-    int bins = (int)luaL_optinteger(L, 3, 30);
+    int bins = opt_int(L, 3, 30);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     check(L, p, viz_hist_set(p, v->v, v->n, bins));
     lua_settop(L, 1);
@@ -440,6 +484,7 @@ static int w_plot_hist(lua_State *L) {
 
 /* p:network(sizes [, weights]): weights a list of matrices (in x out) or of tensors. */
 static int w_plot_network(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int nl = (int)luaL_len(L, 2);
@@ -447,7 +492,12 @@ static int w_plot_network(lua_State *L) {
     int sizes[64];
     for (int l = 0; l < nl; l++) {
         lua_geti(L, 2, l + 1);
-        sizes[l] = (int)luaL_checkinteger(L, -1);
+        int ok;
+        lua_Integer size = lua_tointegerx(L, -1, &ok);
+        if (!ok || size < INT_MIN || size > INT_MAX) /* the viz refuses sizes out of 1..512 */
+            return luaL_error(L, "plot:network: layer %d has %s nodes (1 to 512)", l + 1,
+                              luaL_tolstring(L, -1, NULL));
+        sizes[l] = (int)size;
         lua_pop(L, 1);
     }
     fbuf *all = NULL;
@@ -474,8 +524,9 @@ static int w_plot_network(lua_State *L) {
 
 /* p:maps(values, res): one res x res map per node, nodes in layer order. */
 static int w_plot_maps(lua_State *L) {
+    lua_settop(L, 3);
     viz_panel *p = checkplot(L, 1);
-    int res = (int)luaL_checkinteger(L, 3);
+    int res = check_int(L, 3);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (res < 2 || v->n % ((size_t)res * res))
         return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
@@ -487,6 +538,7 @@ static int w_plot_maps(lua_State *L) {
 /* p:graph(labels, from, to [, styles]): node labels; edges from[e] -> to[e] (1-based
  * node numbers); styles 0 operation, 1 weights, 2 data. */
 static int w_plot_graph(lua_State *L) {
+    lua_settop(L, 5);
     viz_panel *p = checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
@@ -533,7 +585,7 @@ static int w_plot_view(lua_State *L) {
 static int w_plot_save(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
     const char *path = luaL_checkstring(L, 2);
-    int w = (int)luaL_optinteger(L, 3, 800), h = (int)luaL_optinteger(L, 4, 560);
+    int w = opt_int(L, 3, 800), h = opt_int(L, 4, 560);
     check(L, p, viz_panel_save_png(get_app(L), p, path, w, h, lua_toboolean(L, 5)));
     lua_settop(L, 1);
     return 1;
@@ -543,7 +595,7 @@ static int w_plot_save(lua_State *L) {
 static int w_plot_to_data(lua_State *L) {
     viz_panel *p = checkplot(L, 1);
     double px = luaL_checknumber(L, 2), py = luaL_checknumber(L, 3), x, y;
-    int w = (int)luaL_optinteger(L, 4, 800), h = (int)luaL_optinteger(L, 5, 560);
+    int w = opt_int(L, 4, 800), h = opt_int(L, 5, 560);
     if (viz_panel_to_data(get_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
         lua_pushnil(L);
         lua_pushstring(L, viz_panel_error(p));
@@ -564,7 +616,7 @@ static viz_window *checkwindow(lua_State *L, int arg) {
 
 static int window_new(lua_State *L) {
     const char *title = luaL_optstring(L, 1, "nnlab");
-    int w = (int)luaL_optinteger(L, 2, 800), h = (int)luaL_optinteger(L, 3, 560);
+    int w = opt_int(L, 2, 800), h = opt_int(L, 3, 560);
     viz_app *a = get_app(L);
     window_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
     u->w = NULL;
@@ -630,7 +682,7 @@ static int w_window_panels(lua_State *L) {
 
 static int w_window_cols(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
-    if (viz_window_set_cols(w, (int)luaL_checkinteger(L, 2)) != VIZ_OK)
+    if (viz_window_set_cols(w, check_int(L, 2)) != VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);
     return 1;
@@ -688,7 +740,7 @@ static int w_window_record(lua_State *L) {
 static int core_window_record_gif(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
-    int fps = (int)luaL_optinteger(L, 3, 20);
+    int fps = opt_int(L, 3, 20);
     if (viz_window_record_gif(w, path, fps) != VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);

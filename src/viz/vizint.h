@@ -333,5 +333,9 @@ void window_handle(viz_window *w, const SDL_Event *e);
 void window_redraw(viz_window *w, double now_ms);
 /* Queues a motion event when the cursor moved and VIZ_MOTION_MS have passed. */
 void window_motion(viz_window *w, double now_ms);
+/* Type and line scale of a window pixel_w pixels wide on point_w points: pixels per
+ * point (HiDPI back-ends), times the display's DPI over 96 (at most 3) when the screen
+ * is dense (ddpi > 120, X11 reports it that way) but the back-end did not scale. */
+double window_pixel_scale(int pixel_w, int point_w, float ddpi);
 
 #endif

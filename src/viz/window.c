@@ -1,6 +1,7 @@
-/* window.c: windows holding panels in a grid that reflows on resize. A window draws
- * offscreen (save, record) and, once shown, into an SDL window: only panels whose
- * version moved (or under a moving cursor) are redrawn, at most 60 times a second
+/* window.c: windows holding panels in a grid that reflows on resize (its columns chosen
+ * from the window's shape unless set). A window draws offscreen (save, record) and,
+ * once shown, into an SDL window: only panels whose version moved (or under a cursor
+ * that moved, for the tooltip) are redrawn, at most 60 times a second
  * (and a window takes at most a fifth of the time, when drawing is slow).
  * Keys s (save PNG), f (full screen), p (projector) act here; every key, click and
  * close is also queued for the program. HiDPI: drawn at the window's pixel size with
@@ -14,6 +15,9 @@
 #include "vizint.h"
 
 #define FRAME_MS (1000.0 / 60)
+/* The shape (width over height) automatic columns aim each panel at: that of a plot
+ * with room for its axes, legend and colour bar, between the kinds' default sizes. */
+#define PANEL_ASPECT (4.0 / 3)
 
 struct viz_window {
     viz_app *a;
@@ -33,6 +37,7 @@ struct viz_window {
     double gap_ms; /* least time between redraws: 1/60 s, more when drawing is slow */
     int frames;    /* redraws since shown */
     int mx, my, hover, hover_drawn; /* cursor in pixels; panel under it */
+    int hover_moved;                /* the cursor moved (or left) since the tooltip was drawn */
     int drag, dragx, dragy;
     int moved;        /* the cursor moved since the last motion event */
     double motion_ms; /* when the last motion event was queued */
@@ -119,12 +124,32 @@ int viz_window_npanels(const viz_window *win) {
     return win->n;
 }
 
-/* Cell of panel i in a W x H window. */
+/* Columns for n panels in a W x H window: the count whose cells come closest to
+ * PANEL_ASPECT (by ratio), so that a tall window stacks panels, a wide one sets them
+ * side by side, and a square one makes a square grid. Ties go to fewer columns. */
+static int auto_cols(int n, int W, int H) {
+    int best = 1;
+    double best_err = INFINITY;
+    for (int c = 1; c <= n && H > 0; c++) {
+        int r = (n + c - 1) / c;
+        double err = fabs(log((double)W * r / ((double)H * c) / PANEL_ASPECT));
+        if (err < best_err - 1e-9) best = c, best_err = err;
+    }
+    return best;
+}
+
+/* Columns and rows of the grid in a W x H window (at least one cell). */
+static void grid_shape(const viz_window *win, int W, int H, int *cols, int *rows) {
+    *cols = win->cols > 0 ? win->cols : auto_cols(win->n, W, H);
+    if (*cols < 1) *cols = 1;
+    *rows = (win->n + *cols - 1) / *cols;
+    if (*rows < 1) *rows = 1;
+}
+
+/* Cell i of the grid in a W x H window: panel i's, or an empty one past the last. */
 static void cell(const viz_window *win, int W, int H, int i, int *x, int *y, int *w, int *h) {
-    int cols = win->cols > 0 ? win->cols : (int)ceil(sqrt(win->n));
-    if (cols < 1) cols = 1;
-    int rows = (win->n + cols - 1) / cols;
-    if (rows < 1) rows = 1;
+    int cols, rows;
+    grid_shape(win, W, H, &cols, &rows);
     int c = i % cols, r = i / cols;
     *x = c * W / cols, *y = r * H / rows;
     *w = (c + 1) * W / cols - *x, *h = (r + 1) * H / rows - *y;
@@ -166,7 +191,8 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     int drawn = 0;
     for (int i = 0; i < win->n; i++) {
         viz_panel *p = win->panels[i];
-        int need = all || p->version != win->drawn[i] || i == hover || i == win->hover_drawn;
+        int need = all || p->version != win->drawn[i] ||
+                   (win->hover_moved && (i == hover || i == win->hover_drawn));
         if (!need) continue;
         int x, y, w, h;
         cell(win, pw, ph, i, &x, &y, &w, &h);
@@ -178,7 +204,14 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
         win->drawn[i] = p->version;
         drawn++;
     }
-    if (!win->n) cv_fill_rect(&cv, 0, 0, pw, ph, t.bg);
+    int cols, rows;
+    grid_shape(win, pw, ph, &cols, &rows);
+    for (int i = win->n; all && i < cols * rows; i++) { /* empty cells (or window) */
+        int x, y, w, h;
+        cell(win, pw, ph, i, &x, &y, &w, &h);
+        cv_noclip(&cv);
+        cv_fill_rect(&cv, x, y, w, h, t.bg);
+    }
     return drawn;
 }
 
@@ -348,17 +381,19 @@ void viz_window_close(viz_window *win) {
     win->fullscreen = 0;
 }
 
-/* Type and line scale: pixels per point (HiDPI back-ends) times the display's DPI
- * over 96 when the screen is really dense (X11 reports it that way). */
+double window_pixel_scale(int pixel_w, int point_w, float ddpi) {
+    double s = point_w > 0 && pixel_w > 0 ? (double)pixel_w / point_w : 1;
+    if (ddpi > 120 && s < 1.5) s *= ddpi / 96.0 > 3 ? 3 : ddpi / 96.0;
+    return s;
+}
+
 static double window_scale(viz_window *win, int pw) {
     int ww, wh;
     SDL_GetWindowSize(win->sdl, &ww, &wh);
-    double s = ww > 0 ? (double)pw / ww : 1;
     float ddpi = 0;
     int d = SDL_GetWindowDisplayIndex(win->sdl);
-    if (d >= 0 && SDL_GetDisplayDPI(d, &ddpi, NULL, NULL) == 0 && ddpi > 120 && s < 1.5)
-        s *= ddpi / 96.0 > 3 ? 3 : ddpi / 96.0;
-    return s;
+    if (d < 0 || SDL_GetDisplayDPI(d, &ddpi, NULL, NULL) != 0) ddpi = 0;
+    return window_pixel_scale(pw, ww, ddpi);
 }
 
 void window_redraw(viz_window *win, double now_ms) {
@@ -376,10 +411,10 @@ void window_redraw(viz_window *win, double now_ms) {
     }
     win->scale = window_scale(win, win->pw);
     int hover = win->hover;
-    if (!render(win, win->px, win->pw, win->ph, win->scale, all, hover) &&
-        hover == win->hover_drawn)
-        return;
-    win->hover_drawn = hover;
+    int drawn = render(win, win->px, win->pw, win->ph, win->scale, all, hover);
+    win->hover_drawn = hover; /* a change of hovered panel always comes with hover_moved */
+    win->hover_moved = 0;
+    if (!drawn && !all) return; /* all: an empty window still shows its background */
     win->dirty = 0;
     win->last_ms = now_ms;
     SDL_Surface *src = SDL_CreateRGBSurfaceWithFormatFrom(win->px, win->pw, win->ph, 32,
@@ -469,6 +504,7 @@ static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
     win->mx = px, win->my = py;
     win->hover = panel_at(win, px, py);
     win->moved = 1;
+    win->hover_moved = 1;
 }
 
 void window_motion(viz_window *win, double now_ms) {
@@ -508,6 +544,7 @@ void window_handle(viz_window *win, const SDL_Event *e) {
         }
         case SDL_WINDOWEVENT_LEAVE:
             win->hover = -1;
+            win->hover_moved = 1;
             break;
         case SDL_WINDOWEVENT_SIZE_CHANGED:
         case SDL_WINDOWEVENT_EXPOSED:

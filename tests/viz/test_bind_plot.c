@@ -1,7 +1,8 @@
 /* test_bind_plot.c: the plot binding and lua/plot.lua inside a real nnlab Lua state,
  * on SDL's dummy video driver: keys and clicks pushed as SDL events reach Lua through
  * the REPL hook: space pauses and resumes the job bound to the window, clicks call the
- * panel's callback with data coordinates, other keys go to the window's key callback. */
+ * panel's callback with data coordinates, other keys go to the window's key callback;
+ * with no display, windows being off is said once. */
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -338,6 +339,77 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     repl_closestate(L);
 }
 
+/* With no display, the first plot that would open a window says once that windows are
+ * off (and how to save instead); later ones say nothing; plots still save. */
+static void test_bind_plot_says_once_that_windows_are_off(void **state) {
+    (void)state;
+    char keep[64] = "";
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    if (drv) snprintf(keep, sizeof keep, "%s", drv);
+    unsetenv("SDL_VIDEODRIVER"), unsetenv("DISPLAY"), unsetenv("WAYLAND_DISPLAY");
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("said = {}\n"
+        "local real = io.stderr\n"
+        "io.stderr = setmetatable({write = function(self, ...)\n"
+        "  for _, s in ipairs{...} do said[#said + 1] = s end\n"
+        "  return self\n"
+        "end}, {__index = real})\n"
+        "a = plot.lines{y = {1, 2}}\n"
+        "b = plot.field{f = function(x, y) return x * y end, n = 5}\n"
+        "w = plot.window{a, b}\n"
+        "c = plot.text('x')\n"
+        "io.stderr = real");
+    assert_string_equal(eval("#said"), "1");
+    const char *msg = eval("said[1]");
+    if (!strstr(msg, "windows are off") || !strstr(msg, "no display") || !strstr(msg, "p:save"))
+        fail_msg("message: %s", msg);
+    assert_string_equal(eval("w:is_open() or a:window():is_open()"), "false");
+    char path[] = "/tmp/nnlab-bind-off-XXXXXX.png", code[128];
+    close(mkstemps(path, 4));
+    snprintf(code, sizeof code, "a:save('%s', 320, 240)", path);
+    run(code);
+    uint32_t *back;
+    int bw, bh;
+    char err[256];
+    assert_int_equal(viz_png_read(path, &back, &bw, &bh, err, sizeof err), VIZ_OK);
+    assert_int_equal(bw, 320);
+    free(back);
+    unlink(path);
+    repl_closestate(L);
+    if (*keep) setenv("SDL_VIDEODRIVER", keep, 1);
+}
+
+/* The 's' key in a window says where the PNG went, or why it could not be written (the
+ * current folder was removed), never "saved" for a file that is not there. */
+static void test_bind_plot_s_key_says_saved_or_why_not(void **state) {
+    (void)state;
+    char dir[] = "/tmp/nnlab-bind-s-XXXXXX", old[1024];
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(dir), 0);
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("said = {}\n"
+        "print = function(...) said[#said + 1] = table.concat({...}, ' ') end\n"
+        "p = plot.lines{y = {1, 2}, width = 320, height = 240, title = 'k'}");
+    uint32_t id = only_window();
+    assert_true(id != 0);
+    repl_hooks_run(L);
+    key(id, SDLK_s);
+    repl_hooks_run(L);
+    assert_string_equal(eval("said[1]"), "saved nnlab-k-1.png");
+    unlink("nnlab-k-1.png");
+    assert_int_equal(rmdir(dir), 0); /* the folder is gone: the next save fails */
+    key(id, SDLK_s);
+    repl_hooks_run(L);
+    const char *msg = eval("said[2]");
+    if (strncmp(msg, "plot: not saved: ", 17) != 0 || !strstr(msg, "nnlab-k-2.png"))
+        fail_msg("said: %s", msg);
+    repl_closestate(L);
+    assert_int_equal(chdir(old), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bind_plot_space_click_and_keys_reach_lua),
@@ -345,6 +417,8 @@ int main(void) {
         cmocka_unit_test(test_bind_plot_window_records_frames_from_lua),
         cmocka_unit_test(
             test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_class),
+        cmocka_unit_test(test_bind_plot_says_once_that_windows_are_off),
+        cmocka_unit_test(test_bind_plot_s_key_says_saved_or_why_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

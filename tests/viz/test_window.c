@@ -1,7 +1,9 @@
 /* test_window.c: windows on SDL's dummy video driver (no display needed): panels are
- * laid out in a grid, the window shows what the offscreen renderer draws, only changed
- * panels are redrawn, keys and clicks come back as events, closing is reported;
- * redraws are recorded to numbered PNGs or an animated GIF. */
+ * laid out in a grid that follows the window's shape, the window shows what the
+ * offscreen renderer draws, only changed panels are redrawn (a resting cursor redraws
+ * nothing), keys and clicks come back as events, closing is reported, several windows
+ * live side by side; redraws are recorded to numbered PNGs or an animated GIF; the
+ * HiDPI scale. */
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +191,7 @@ static void test_window_hover_shows_value_but_not_in_saved_png(void **state) {
     pump(a, &t);
     int pw, ph;
     const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    vt_look(shown, 400, 400, "window_tooltip");
     uint32_t *off = malloc(400 * 400 * 4);
     viz_panel_render(a, p, off, 400, 400, 1, 0);
     /* a tooltip box below right of the cursor, nowhere else */
@@ -565,6 +568,303 @@ static void test_window_dragging_a_surface_rotates_it(void **state) {
     viz_app_free(a);
 }
 
+/* Scribbles on pixel (x, y) of the window, pumps once, and says whether that pass
+ * repainted it: 1 for a redraw of the panel there, 0 for none (the pixel is then put
+ * back as it was). */
+static int redrawn(viz_app *a, viz_window *w, double *t, int x, int y) {
+    int pw, ph;
+    uint32_t *px = (uint32_t *)viz_window_pixels(w, &pw, &ph);
+    uint32_t was = px[y * pw + x];
+    px[y * pw + x] = 0xff123456u;
+    pump(a, t);
+    px = (uint32_t *)viz_window_pixels(w, &pw, &ph);
+    if (px[y * pw + x] != 0xff123456u) return 1;
+    px[y * pw + x] = was;
+    return 0;
+}
+
+static int idle_redraws(viz_app *a, viz_window *w, double *t, int passes) {
+    int n = 0;
+    for (int k = 0; k < passes; k++) n += redrawn(a, w, t, 5, 5);
+    return n;
+}
+
+static void test_window_resting_cursor_redraws_only_on_a_move_or_a_change(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "rest", 400, 400);
+    viz_panel *p = field();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    assert_int_equal(idle_redraws(a, w, &t, 30), 0);
+    /* the cursor comes to rest on the panel: one redraw (the tooltip), then none */
+    motion(w, 200, 200, 0);
+    assert_int_equal(redrawn(a, w, &t, 5, 5), 1);
+    assert_int_equal(idle_redraws(a, w, &t, 30), 0);
+    /* each move redraws once */
+    motion(w, 210, 205, 0);
+    assert_int_equal(idle_redraws(a, w, &t, 30), 1);
+    /* the panel changes under the resting cursor: redrawn, with the tooltip still there */
+    float v[4] = {3, 2, 1, 0};
+    viz_field_set(p, v, 2, 2, -1, 1, -1, 1);
+    assert_int_equal(idle_redraws(a, w, &t, 30), 1);
+    int pw, ph;
+    const uint32_t *shown = viz_window_pixels(w, &pw, &ph);
+    uint32_t *off = malloc(400 * 400 * 4);
+    viz_panel_render(a, p, off, 400, 400, 1, 0);
+    int tip = 0, elsewhere = 0; /* the tooltip: beside the cursor (flipped at the edges) */
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            int diff = shown[y * 400 + x] != off[y * 400 + x];
+            int beside = y > 205 - 80 && y < 205 + 80;
+            tip += diff && beside, elsewhere += diff && !beside;
+        }
+    assert_true(tip > 100);
+    assert_int_equal(elsewhere, 0);
+    /* leaving the window takes the tooltip away: one redraw */
+    SDL_Event lv = {0};
+    lv.type = SDL_WINDOWEVENT;
+    lv.window.windowID = viz_window_id(w);
+    lv.window.event = SDL_WINDOWEVENT_LEAVE;
+    SDL_PushEvent(&lv);
+    assert_int_equal(idle_redraws(a, w, &t, 30), 1);
+    shown = viz_window_pixels(w, &pw, &ph);
+    assert_memory_equal(shown, off, 400 * 400 * 4);
+    free(off);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+/* Asserts that rows [y0, y0 + h) and columns [x0, x0 + w) of the window's pixels are
+ * what the offscreen renderer draws for p at w x h. */
+static void assert_cell_shows(viz_app *a, viz_window *win, viz_panel *p, int x0, int y0, int w,
+                              int h) {
+    int pw, ph;
+    const uint32_t *px = viz_window_pixels(win, &pw, &ph);
+    uint32_t *off = malloc((size_t)w * h * 4);
+    viz_panel_render(a, p, off, w, h, 1, 0);
+    for (int y = 0; y < h; y++)
+        if (memcmp(px + (size_t)(y0 + y) * pw + x0, off + (size_t)y * w, (size_t)w * 4))
+            fail_msg("cell at (%d, %d) of %d x %d: row %d differs from the panel's render", x0, y0,
+                     w, h, y);
+    free(off);
+}
+
+static void test_window_grid_reflows_to_the_window_shape(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "reflow", 600, 300);
+    viz_panel *p = field(), *q = lines();
+    viz_window_add(w, p);
+    viz_window_add(w, q);
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    assert_cell_shows(a, w, p, 0, 0, 300, 300); /* wide: side by side */
+    assert_cell_shows(a, w, q, 300, 0, 300, 300);
+    SDL_SetWindowSize(SDL_GetWindowFromID(viz_window_id(w)), 200, 600);
+    pump(a, &t);
+    int pw, ph;
+    viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(pw, 200);
+    assert_int_equal(ph, 600);
+    vt_look(viz_window_pixels(w, &pw, &ph), pw, ph, "window_reflowed");
+    assert_cell_shows(a, w, p, 0, 0, 200, 300); /* tall: one above the other */
+    assert_cell_shows(a, w, q, 0, 300, 200, 300);
+    /* clicks follow the new grid */
+    SDL_Event c = {0};
+    c.type = SDL_MOUSEBUTTONDOWN;
+    c.button.windowID = viz_window_id(w);
+    c.button.button = SDL_BUTTON_LEFT;
+    c.button.x = 100, c.button.y = 450;
+    SDL_PushEvent(&c);
+    pump(a, &t);
+    viz_event ev;
+    assert_int_equal(drain(a, VIZ_EV_CLICK, &ev), 1);
+    assert_int_equal(ev.panel, 1);
+    /* four panels in a square window: two by two; set columns win over the shape */
+    viz_panel *r = lines(), *s = field();
+    viz_window_add(w, r);
+    viz_window_add(w, s);
+    SDL_SetWindowSize(SDL_GetWindowFromID(viz_window_id(w)), 600, 480);
+    pump(a, &t);
+    assert_cell_shows(a, w, s, 300, 240, 300, 240);
+    viz_window_set_cols(w, 4);
+    pump(a, &t);
+    assert_cell_shows(a, w, s, 450, 0, 150, 480);
+    viz_panel_free(p), viz_panel_free(q), viz_panel_free(r), viz_panel_free(s);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+static void test_window_several_windows_draw_and_report_on_their_own(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w1 = viz_window_new(a, "one", 300, 200), *w2 = viz_window_new(a, "two", 320, 240);
+    viz_panel *p = lines(), *q = field();
+    viz_window_add(w1, p);
+    viz_window_add(w2, q);
+    assert_int_equal(viz_window_show(w1), VIZ_OK);
+    assert_int_equal(viz_window_show(w2), VIZ_OK);
+    assert_int_not_equal(viz_window_id(w1), viz_window_id(w2));
+    double t = 0;
+    pump(a, &t);
+    assert_cell_shows(a, w1, p, 0, 0, 300, 200);
+    assert_cell_shows(a, w2, q, 0, 0, 320, 240);
+    /* a change in one window's panel redraws that window only */
+    int pw1, ph1, pw2, ph2;
+    uint32_t *px1 = (uint32_t *)viz_window_pixels(w1, &pw1, &ph1);
+    uint32_t *px2 = (uint32_t *)viz_window_pixels(w2, &pw2, &ph2);
+    px1[5 * pw1 + 5] = px2[5 * pw2 + 5] = 0xff123456u;
+    float y = 7;
+    viz_series_add(p, "a", NULL, &y, 1);
+    pump(a, &t);
+    assert_int_not_equal(px1[5 * pw1 + 5], 0xff123456u);
+    assert_int_equal(px2[5 * pw2 + 5], 0xff123456u);
+    /* keys and clicks name the window they happened in */
+    key(w2, SDLK_x);
+    SDL_Event c = {0};
+    c.type = SDL_MOUSEBUTTONDOWN;
+    c.button.windowID = viz_window_id(w1);
+    c.button.button = SDL_BUTTON_LEFT;
+    c.button.x = 150, c.button.y = 100;
+    SDL_PushEvent(&c);
+    pump(a, &t);
+    viz_event ev;
+    assert_true(viz_app_next_event(a, &ev));
+    assert_int_equal(ev.type, VIZ_EV_KEY);
+    assert_true(ev.win == w2);
+    assert_true(viz_app_next_event(a, &ev));
+    assert_int_equal(ev.type, VIZ_EV_CLICK);
+    assert_true(ev.win == w1);
+    /* closing one leaves the other open and drawing */
+    SDL_Event cl = {0};
+    cl.type = SDL_WINDOWEVENT;
+    cl.window.windowID = viz_window_id(w1);
+    cl.window.event = SDL_WINDOWEVENT_CLOSE;
+    SDL_PushEvent(&cl);
+    pump(a, &t);
+    assert_true(viz_app_next_event(a, &ev));
+    assert_int_equal(ev.type, VIZ_EV_CLOSE);
+    assert_true(ev.win == w1);
+    assert_false(viz_window_is_open(w1));
+    assert_true(viz_window_is_open(w2));
+    px2 = (uint32_t *)viz_window_pixels(w2, &pw2, &ph2);
+    px2[5 * pw2 + 5] = 0xff123456u;
+    viz_panel_set_label(q, VIZ_TITLE, "still here");
+    pump(a, &t);
+    assert_int_not_equal(px2[5 * pw2 + 5], 0xff123456u);
+    viz_panel_free(p), viz_panel_free(q);
+    viz_window_free(w1);
+    viz_window_free(w2);
+    viz_app_free(a);
+}
+
+/* Dark pixels of a text panel rendered at w x h with the given scale. */
+static int text_ink(viz_app *a, viz_panel *p, int w, int h, double scale) {
+    uint32_t *px = malloc((size_t)w * h * 4);
+    assert_int_equal(viz_panel_render(a, p, px, w, h, scale, 0), VIZ_OK);
+    int n = vt_dark(px, w, 0, 0, w, h, 128);
+    free(px);
+    return n;
+}
+
+static void test_window_hidpi_scale_follows_pixels_per_point_and_dpi(void **state) {
+    (void)state;
+    /* a back-end that gives 2 pixels a point (renderer output twice the window size) */
+    assert_true(fabs(window_pixel_scale(1600, 800, 96) - 2) < 1e-12);
+    assert_true(fabs(window_pixel_scale(1600, 800, 192) - 2) < 1e-12); /* not twice over */
+    /* one pixel a point: the display's DPI decides, capped at 3 */
+    assert_true(fabs(window_pixel_scale(800, 800, 96) - 1) < 1e-12);
+    assert_true(fabs(window_pixel_scale(800, 800, 0) - 1) < 1e-12); /* DPI unknown */
+    assert_true(fabs(window_pixel_scale(800, 800, 144) - 1.5) < 1e-12);
+    assert_true(fabs(window_pixel_scale(800, 800, 600) - 3) < 1e-12);
+    assert_true(fabs(window_pixel_scale(800, 0, 96) - 1) < 1e-12); /* not mapped yet */
+    /* at scale 2 on twice the pixels, type and lines are twice as large: about four
+     * times the ink of scale 1 */
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_TEXT);
+    viz_text_set(p, "epoch 12\nloss 0.25");
+    int one = text_ink(a, p, 400, 300, 1), two = text_ink(a, p, 800, 600, 2);
+    if (two < 3 * one || two > 5 * one) fail_msg("ink at scale 1: %d, at scale 2: %d", one, two);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+/* The colour of pixel (x, y) of the SDL window's own surface (what is on screen). */
+static void screen_rgb(viz_window *w, int x, int y, uint8_t *r, uint8_t *g, uint8_t *b) {
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    assert_non_null(s);
+    SDL_LockSurface(s);
+    const uint8_t *row = (const uint8_t *)s->pixels + (size_t)y * s->pitch;
+    uint32_t v = 0;
+    memcpy(&v, row + (size_t)x * s->format->BytesPerPixel, s->format->BytesPerPixel);
+    SDL_GetRGB(v, s->format, r, g, b);
+    SDL_UnlockSurface(s);
+}
+
+static void test_window_empty_window_shows_its_background(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "empty", 200, 150);
+    viz_window_show(w);
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 0, 0, 0)); /* black before the first frame */
+    double t = 0;
+    pump(a, &t);
+    int pw, ph;
+    const uint32_t *px = viz_window_pixels(w, &pw, &ph);
+    assert_non_null(px);
+    uint8_t r, g, b;
+    screen_rgb(w, 100, 75, &r, &g, &b);
+    assert_int_equal(viz_rgb(r, g, b), px[75 * pw + 100] | 0xff000000u);
+    assert_true(r > 200 && g > 200 && b > 200); /* the light background, not black */
+    /* a panel added later is shown */
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    pump(a, &t);
+    assert_cell_shows(a, w, p, 0, 0, 200, 150);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
+/* Cells past the last panel (three panels in two by two) show the background, on
+ * screen and in a saved PNG, not black or stale pixels. */
+static void test_window_empty_cells_show_the_background(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "three", 400, 300);
+    viz_panel *p = lines(), *q = field(), *r = lines();
+    viz_window_add(w, p);
+    viz_window_add(w, q);
+    viz_window_add(w, r);
+    char path[] = "/tmp/nnlab-viz-cells-XXXXXX.png";
+    close(mkstemps(path, 4));
+    assert_int_equal(viz_window_save_png(w, path), VIZ_OK);
+    uint32_t *back;
+    int bw, bh;
+    char err[256];
+    assert_int_equal(viz_png_read(path, &back, &bw, &bh, err, sizeof err), VIZ_OK);
+    unlink(path);
+    uint32_t bg = back[0]; /* the top-left corner of panel 1 is background */
+    assert_true(vt_luma(bg) > 200 && (bg >> 24) == 0xff);
+    assert_int_equal(vt_count(back, 400, 200, 150, 400, 300, bg, 0), 200 * 150);
+    free(back);
+    viz_window_show(w);
+    int pw, ph;
+    double t = 0;
+    pump(a, &t);
+    const uint32_t *px = viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(vt_count(px, pw, 200, 150, 400, 300, bg, 0), 200 * 150);
+    viz_panel_free(p), viz_panel_free(q), viz_panel_free(r);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
@@ -581,6 +881,12 @@ int main(void) {
         cmocka_unit_test(test_window_f_toggles_full_screen),
         cmocka_unit_test(test_window_s_saves_what_the_window_shows),
         cmocka_unit_test(test_window_dragging_a_surface_rotates_it),
+        cmocka_unit_test(test_window_resting_cursor_redraws_only_on_a_move_or_a_change),
+        cmocka_unit_test(test_window_grid_reflows_to_the_window_shape),
+        cmocka_unit_test(test_window_several_windows_draw_and_report_on_their_own),
+        cmocka_unit_test(test_window_hidpi_scale_follows_pixels_per_point_and_dpi),
+        cmocka_unit_test(test_window_empty_window_shows_its_background),
+        cmocka_unit_test(test_window_empty_cells_show_the_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
