@@ -2,7 +2,6 @@
  * residual): construction into one shared parameter block, the direct forward and
  * backward kernels over [batch, width] matrices, modes, freezing, regularisation.
  * The same forward built from ops is in module_graph.c; initialisers in init.c. */
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -10,7 +9,6 @@
 
 /* Below this many multiply-adds a plain loop beats an sgemm call (the Playground
  * net's layers are a few hundred). */
-#define SMALL_GEMM 16384
 
 /* ---- blocks and lifecycle -------------------------------------------------- */
 
@@ -125,11 +123,26 @@ nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a) {
         nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", (int)kind);
         return NULL;
     }
-    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, kind == NN_ACT_PRELU ? 1 : 0);
+    if (kind == NN_ACT_PRELU) return nn_prelu_new(ctx, 0, a);
+    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, 0);
     if (!m) return NULL;
     m->act = kind;
     m->a = a;
-    if (kind == NN_ACT_PRELU) m->blk->p[0] = a; /* the slope is the one parameter */
+    return m;
+}
+
+nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init) {
+    if (features < 0) {
+        nn_errorf(ctx, NN_EARG, "prelu: features must be >= 1 (or 0 for one shared slope), got %d",
+                  features);
+        return NULL;
+    }
+    /* the slopes are the parameters; width is checked only when they are per feature */
+    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, features, features, features ? features : 1);
+    if (!m) return NULL;
+    m->act = NN_ACT_PRELU;
+    m->a = init;
+    for (int64_t j = 0; j < m->np; j++) m->blk->p[j] = init;
     return m;
 }
 
@@ -335,7 +348,7 @@ int nn_module_param(nn_module *m, int i, const char **name, float **data, float 
     if (m->kind == NN_MOD_BATCHNORM && i == 0) nm = "gamma", r = 1, c = m->out;
     if (m->kind == NN_MOD_BATCHNORM && i == 1) nm = "beta", r = 1, c = m->out, at = m->out;
     if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU && i == 0)
-        nm = "alpha", r = 1, c = 1;
+        nm = "alpha", r = 1, c = (int)m->np;
     if (!nm) return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
     if (name) *name = nm;
     if (data) *data = m->blk->p + m->off + at;
@@ -413,68 +426,6 @@ void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), 
         return;
     }
     for (int i = 0; i < m->nkids; i++) nn_module_each_leaf(m->kids[i], fn, user);
-}
-
-/* ---- linear kernels ------------------------------------------------------------- */
-
-/* y[B,out] = x[B,in] W[in,out] + b */
-NN_VECTOR_CLONES static void linear_forward(const float *x, const float *w, const float *b,
-                                            float *y, int B, int in, int out) {
-    for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
-    if ((int64_t)B * in * out < SMALL_GEMM) {
-        for (int r = 0; r < B; r++) {
-            float *yr = y + (int64_t)r * out;
-            const float *xr = x + (int64_t)r * in;
-            for (int k = 0; k < in; k++) {
-                float xv = xr[k];
-                const float *wk = w + (int64_t)k * out;
-                for (int j = 0; j < out; j++) yr[j] += xv * wk[j];
-            }
-        }
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out, 1.0f, y,
-                out);
-}
-
-/* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
-NN_VECTOR_CLONES static void linear_backward(const float *x, const float *w, const float *dy,
-                                             float *dw, float *db, float *dx, int B, int in,
-                                             int out) {
-    bool small = (int64_t)B * in * out < SMALL_GEMM;
-    if (dw) {
-        for (int r = 0; r < B; r++)
-            for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
-        if (small) {
-            for (int r = 0; r < B; r++) {
-                const float *xr = x + (int64_t)r * in, *gr = dy + (int64_t)r * out;
-                for (int k = 0; k < in; k++) {
-                    float xv = xr[k];
-                    float *dwk = dw + (int64_t)k * out;
-                    for (int j = 0; j < out; j++) dwk[j] += xv * gr[j];
-                }
-            }
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dy, out,
-                        1.0f, dw, out);
-        }
-    }
-    if (!dx) return;
-    if (small) {
-        for (int r = 0; r < B; r++) {
-            const float *gr = dy + (int64_t)r * out;
-            float *dxr = dx + (int64_t)r * in;
-            for (int k = 0; k < in; k++) {
-                const float *wk = w + (int64_t)k * out;
-                float s = 0;
-                for (int j = 0; j < out; j++) s += gr[j] * wk[j];
-                dxr[k] = s;
-            }
-        }
-    } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dy, out, w, out,
-                    0.0f, dx, in);
-    }
 }
 
 /* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
@@ -574,12 +525,15 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     switch (m->kind) {
     case NN_MOD_LINEAR:
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        linear_forward(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
+        ctx->backend->linear(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_ACTIVATION:
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        nn_act_forward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->y, B, width);
+        if (m->act == NN_ACT_PRELU)
+            ctx->backend->prelu(x, p, (int)m->np, m->y, B, width);
+        else
+            ctx->backend->act(m->act, m->a, x, m->y, B, width);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_DROPOUT:
@@ -589,13 +543,7 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
         }
         if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n))
             return NN_ENOMEM;
-        {
-            float keep = 1 - m->a, scale = 1 / keep;
-            for (int64_t i = 0; i < n; i++) {
-                m->saved[i] = nn_rand_uniform(ctx) < keep ? scale : 0.0f;
-                m->y[i] = x[i] * m->saved[i];
-            }
-        }
+        ctx->backend->dropout(x, m->saved, m->y, n, 1 - m->a, ctx->rng);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_BATCHNORM:
@@ -618,7 +566,8 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     case NN_MOD_RESIDUAL:
         if ((rc = fwd(m->kids[0], x, B, width))) return rc;
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        for (int64_t i = 0; i < n; i++) m->y[i] = x[i] + m->kids[0]->yout[i];
+        ctx->backend->binary(NN_B_ADD, &(nn_bcast){.shape = {1, 1, 1, 1}, .size = n, .same = true},
+                             x, m->kids[0]->yout, m->y);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_COUNT:
@@ -640,30 +589,26 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     int64_t nin = (int64_t)B * width;
     bool params = m->np > 0 && !m->frozen;
     float *p = m->np ? m->blk->p + m->off : NULL, *g = m->np ? m->blk->g + m->off : NULL;
+    const nn_backend *be = m->ctx->backend;
     switch (m->kind) {
     case NN_MOD_LINEAR:
-        linear_backward(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
-                        dx, B, m->in, m->out);
+        be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL, dx,
+                        B, m->in, m->out);
         if (params) penalty_grad(m, p, g);
         return NN_OK;
-    case NN_MOD_ACTIVATION: {
-        float *tmp = dx;
-        if (!dx) { /* PReLU still needs its slope's gradient */
-            if (!params) return NN_OK;
-            if (nn_grow(m->ctx, &m->dx, &m->dxcap, nin)) return NN_ENOMEM;
-            tmp = m->dx;
-        }
-        memset(tmp, 0, (size_t)nin * sizeof(float));
-        nn_act_backward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->yout, dy, tmp, B, width,
-                        params ? g : NULL);
+    case NN_MOD_ACTIVATION:
+        if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
+        if (m->act == NN_ACT_PRELU) /* the slopes need their gradient even without dx */
+            be->prelu_back(x, p, (int)m->np, dy, dx, params ? g : NULL, B, width);
+        else if (dx)
+            be->act_back(m->act, m->a, x, m->yout, dy, dx, B, width);
         return NN_OK;
-    }
     case NN_MOD_DROPOUT:
         if (!dx) return NN_OK;
         if (!m->training || m->a == 0)
-            memcpy(dx, dy, (size_t)nin * sizeof(float));
+            be->copy(dx, dy, nin);
         else
-            for (int64_t i = 0; i < nin; i++) dx[i] = dy[i] * m->saved[i];
+            be->dropout_back(dy, m->saved, dx, nin, true);
         return NN_OK;
     case NN_MOD_BATCHNORM:
         bn_backward(m, dy, dx, B, params);
@@ -687,8 +632,7 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     case NN_MOD_RESIDUAL: {
         int rc = bwd(m->kids[0], x, dy, dx, B);
         if (rc) return rc;
-        if (dx)
-            for (int64_t i = 0; i < (int64_t)B * ow; i++) dx[i] += dy[i];
+        if (dx) be->acc(dx, dy, (int64_t)B * ow);
         return NN_OK;
     }
     case NN_MOD_COUNT:
