@@ -166,8 +166,7 @@ static int64_t topo_sort(nn_ctx *ctx, nn_tensor *root, bool only_grad) {
 int nn_graph(nn_ctx *ctx, nn_tensor *root, nn_tensor **out, int max) {
     if (!root) return nn_errorf(ctx, NN_EARG, "graph: no tensor given");
     if (max < 0) return nn_errorf(ctx, NN_EARG, "graph: room for %d nodes is not >= 0", max);
-    if (!out && max > 0)
-        return nn_errorf(ctx, NN_EARG, "graph: no array given for %d nodes", max);
+    if (!out && max > 0) return nn_errorf(ctx, NN_EARG, "graph: no array given for %d nodes", max);
     int64_t n = topo_sort(ctx, root, false);
     if (n < 0) return (int)n;
     for (int64_t i = 0; i < n && i < max; i++) out[i] = ctx->topo[i];

@@ -115,21 +115,19 @@ typedef struct nn_backend {
     /* Activation `kind` (an nn_act_kind) of x viewed as [rows, cols] (softmax: per row)
      * with argument a; back: gx += f'(x) gy from the forward's x and y. */
     void (*act)(int kind, float a, const float *x, float *y, int64_t rows, int cols);
-    void (*act_back)(int kind, float a, const float *x, const float *y, const float *gy,
-                     float *gx, int64_t rows, int cols);
+    void (*act_back)(int kind, float a, const float *x, const float *y, const float *gy, float *gx,
+                     int64_t rows, int cols);
     /* PReLU over [rows, cols] with nalpha slopes: 1 shared, or cols (one per feature,
      * alpha[j] for column j): y = x > 0 ? x : alpha x. Back: gx += (x > 0 ? 1 : alpha)
      * gy and galpha[j] += sum over rows (of column j, or of all) of x gy where x <= 0;
      * either output may be NULL. */
-    void (*prelu)(const float *x, const float *alpha, int nalpha, float *y, int64_t rows,
-                  int cols);
-    void (*prelu_back)(const float *x, const float *alpha, int nalpha, const float *gy,
-                       float *gx, float *galpha, int64_t rows, int cols);
+    void (*prelu)(const float *x, const float *alpha, int nalpha, float *y, int64_t rows, int cols);
+    void (*prelu_back)(const float *x, const float *alpha, int nalpha, const float *gy, float *gx,
+                       float *galpha, int64_t rows, int cols);
     /* Inverted dropout in training: mask[i] = 1/keep with probability keep (drawn with
      * nn_xoshiro_uniform from rng, element by element, so a seed gives one mask on every
      * device), else 0; y = x mask. Back: gx += gy mask, or gx = gy mask when `assign`. */
-    void (*dropout)(const float *x, float *mask, float *y, int64_t n, float keep,
-                    uint64_t rng[4]);
+    void (*dropout)(const float *x, float *mask, float *y, int64_t n, float keep, uint64_t rng[4]);
     void (*dropout_back)(const float *gy, const float *mask, float *gx, int64_t n, bool assign);
     /* The linear layer: y[B,out] = x[B,in] W[in,out] + b[out]. Back: dW += x^T dy and
      * db += the column sums of dy when dw (and then db) is not NULL, and dx = dy W^T

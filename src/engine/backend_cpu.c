@@ -408,8 +408,8 @@ static void cpu_prelu_back(const float *restrict x, const float *restrict alpha,
     if (galpha && nalpha == 1) galpha[0] += (float)shared;
 }
 
-static void cpu_dropout(const float *restrict x, float *restrict mask, float *restrict y,
-                        int64_t n, float keep, uint64_t rng[4]) {
+static void cpu_dropout(const float *restrict x, float *restrict mask, float *restrict y, int64_t n,
+                        float keep, uint64_t rng[4]) {
     float scale = 1.0f / keep;
     for (int64_t i = 0; i < n; i++) {
         mask[i] = nn_xoshiro_uniform(rng) < keep ? scale : 0.0f;

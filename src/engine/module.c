@@ -592,13 +592,13 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     const nn_backend *be = m->ctx->backend;
     switch (m->kind) {
     case NN_MOD_LINEAR:
-        be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL, dx,
-                        B, m->in, m->out);
+        be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
+                        dx, B, m->in, m->out);
         if (params) penalty_grad(m, p, g);
         return NN_OK;
     case NN_MOD_ACTIVATION:
         if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
-        if (m->act == NN_ACT_PRELU) /* the slopes need their gradient even without dx */
+        if (m->act == NN_ACT_PRELU)      /* the slopes need their gradient even without dx */
             be->prelu_back(x, p, (int)m->np, dy, dx, params ? g : NULL, B, width);
         else if (dx)
             be->act_back(m->act, m->a, x, m->yout, dy, dx, B, width);

@@ -23,8 +23,8 @@ static int loss_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
                          name, nn_shape_str(y, s1, sizeof s1), nn_shape_str(t, s2, sizeof s2));
     }
     double l; /* validates targets (classes, widths) with the kernel's own messages */
-    int rc = ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l,
-                                NULL);
+    int rc =
+        ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l, NULL);
     if (rc) return rc;
     out->ndim = 1;
     out->shape[0] = 1;

@@ -70,7 +70,8 @@ nn_tensor *nn_tensor_alloc(nn_ctx *ctx, int ndim, const int *shape, bool in_aren
         if (with_data) {
             size_t bytes = nn_float_bytes(size);
             if (!(data = ctx->backend->alloc(bytes))) {
-                nn_errorf(ctx, NN_ENOMEM, "out of %s memory (%zu bytes)", ctx->backend->name, bytes);
+                nn_errorf(ctx, NN_ENOMEM, "out of %s memory (%zu bytes)", ctx->backend->name,
+                          bytes);
                 return NULL;
             }
             ctx->heap_allocs++;
@@ -313,8 +314,10 @@ nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
 
 int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
     if (!dst || !src)
-        return nn_errorf(dst ? dst->ctx : src ? src->ctx : NULL, NN_EARG,
-                         "copy: no %s tensor given", dst ? "source" : "destination");
+        return nn_errorf(dst   ? dst->ctx
+                         : src ? src->ctx
+                               : NULL,
+                         NN_EARG, "copy: no %s tensor given", dst ? "source" : "destination");
     if (dst->size != src->size) {
         char a[64], b[64];
         return nn_errorf(dst->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",

@@ -244,27 +244,49 @@ static void test_abs_and_relu_grads_at_zero_are_zero(void **state) {
 static double unary_ref(int op, double x, double *dydx) {
     double y;
     switch (op) {
-    case 0: y = -x, *dydx = -1; break;
-    case 1: y = 3 * x, *dydx = 3; break;
-    case 2: y = x + 2, *dydx = 1; break;
-    case 3: y = x * x, *dydx = 2 * x; break;
-    case 4: y = exp(x), *dydx = exp(x); break;
-    case 5: y = log(x), *dydx = 1 / x; break;
-    case 6: y = sqrt(x), *dydx = 0.5 / sqrt(x); break;
-    case 7: y = fabs(x), *dydx = x > 0 ? 1 : -1; break;
-    case 8: y = tanh(x), *dydx = 1 - tanh(x) * tanh(x); break;
-    case 9: y = 1 / (1 + exp(-x)), *dydx = y * (1 - y); break;
-    default: y = x > 0 ? x : 0, *dydx = x > 0 ? 1 : 0; break;
+    case 0:
+        y = -x, *dydx = -1;
+        break;
+    case 1:
+        y = 3 * x, *dydx = 3;
+        break;
+    case 2:
+        y = x + 2, *dydx = 1;
+        break;
+    case 3:
+        y = x * x, *dydx = 2 * x;
+        break;
+    case 4:
+        y = exp(x), *dydx = exp(x);
+        break;
+    case 5:
+        y = log(x), *dydx = 1 / x;
+        break;
+    case 6:
+        y = sqrt(x), *dydx = 0.5 / sqrt(x);
+        break;
+    case 7:
+        y = fabs(x), *dydx = x > 0 ? 1 : -1;
+        break;
+    case 8:
+        y = tanh(x), *dydx = 1 - tanh(x) * tanh(x);
+        break;
+    case 9:
+        y = 1 / (1 + exp(-x)), *dydx = y * (1 - y);
+        break;
+    default:
+        y = x > 0 ? x : 0, *dydx = x > 0 ? 1 : 0;
+        break;
     }
     return y;
 }
 
 static void test_unary_ops_on_one_element_and_one_row(void **state) {
     nn_ctx *ctx = *state;
-    un_op ops[] = {nn_neg, scale_by_3, add_2,   pow_2,      nn_exp, nn_log,
-                   nn_sqrt, nn_abs,    nn_tanh, nn_sigmoid, nn_relu};
-    const char *names[] = {"neg", "scale", "add_scalar", "pow 2",   "exp", "log",
-                           "sqrt", "abs",  "tanh",       "sigmoid", "relu"};
+    un_op ops[] = {nn_neg,  scale_by_3, add_2,   pow_2,      nn_exp, nn_log,
+                   nn_sqrt, nn_abs,     nn_tanh, nn_sigmoid, nn_relu};
+    const char *names[] = {"neg",  "scale", "add_scalar", "pow 2",   "exp", "log",
+                           "sqrt", "abs",   "tanh",       "sigmoid", "relu"};
     const float vals[4] = {0.7f, 1.9f, 0.25f, 3.5f}; /* positive: log and sqrt take all */
     const float neg[4] = {-0.7f, -1.9f, -0.25f, -3.5f};
     for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) {
@@ -287,8 +309,7 @@ static void test_unary_ops_on_one_element_and_one_row(void **state) {
                 double worst = 0; /* relative: exp(3.5) is 33 */
                 for (int64_t i = 0; i < x->size; i++) {
                     worst = fmax(worst, fabs(y->data[i] - want_y[i]) / (1 + fabs(want_y[i])));
-                    worst = fmax(worst,
-                                 fabs(x->grad->data[i] - want_g[i]) / (1 + fabs(want_g[i])));
+                    worst = fmax(worst, fabs(x->grad->data[i] - want_g[i]) / (1 + fabs(want_g[i])));
                 }
                 if (!(worst <= 1e-6))
                     print_message("%s on %s: relative error %g\n", names[o], s ? "[1,4]" : "[1]",
