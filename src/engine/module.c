@@ -222,8 +222,8 @@ static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *con
     for (int i = 0; i < n; i++) {
         nn_module *k = kids[i];
         if (k->np > 0) {
-            memcpy(m->blk->p + off, k->blk->p + k->off, (size_t)k->np * sizeof(float));
-            memcpy(m->blk->g + off, k->blk->g + k->off, (size_t)k->np * sizeof(float));
+            ctx->backend->copy(m->blk->p + off, k->blk->p + k->off, k->np);
+            ctx->backend->copy(m->blk->g + off, k->blk->g + k->off, k->np);
         }
         m->kids[i] = nn_module_retain(k);
         k->parents++;
@@ -417,7 +417,7 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
 }
 
 void nn_module_zero_grad(nn_module *m) {
-    if (m->np) memset(m->blk->g + m->off, 0, (size_t)m->np * sizeof(float));
+    if (m->np) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
 }
 
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user) {
