@@ -2,11 +2,11 @@
  * pointers.
  *
  * Ops check shapes and manage memory; they compute only through ctx->backend, and so do
- * the built-in modules (linear, activation, dropout) and the fused losses. Tensor data is
- * had from the table's alloc and read or written from the host only through upload and
- * download. The CPU table (backend_cpu.c) is the reference; a CUDA table with the same
- * entries plugs in later. Pointers are device pointers unless named host. Backward
- * kernels ADD into their outputs unless their comment says otherwise.
+ * the built-in modules (linear, activation, dropout, batch norm) and the fused losses. Tensor data
+ * is had from the table's alloc and read or written from the host only through upload and download.
+ * The CPU table (backend_cpu.c) is the reference; a CUDA table with the same entries plugs in
+ * later. Pointers are device pointers unless named host. Backward kernels ADD into their outputs
+ * unless their comment says otherwise.
  */
 #ifndef NN_BACKEND_H
 #define NN_BACKEND_H
@@ -136,6 +136,19 @@ typedef struct nn_backend {
                    int out);
     void (*linear_back)(const float *x, const float *w, const float *dy, float *dw, float *db,
                         float *dx, int B, int in, int out);
+    /* Batch norm over [B,F] per feature j: y = gamma_j x_hat + beta_j, x_hat = (x - mean_j)
+     * rstd_j, with the batch's mean and variance in training (running[0..F) means and
+     * running[F..2F) variances then move by momentum towards them) or the running ones;
+     * xhat[B,F] and rstd[F] are saved for back. Back: dgamma, dbeta += (when not NULL)
+     * and dx assigned (when not NULL). */
+    void (*batchnorm)(const float *x, const float *gamma, const float *beta, float *running,
+                      float *xhat, float *rstd, float *y, int B, int F, bool training,
+                      float momentum, float eps);
+    void (*batchnorm_back)(const float *dy, const float *gamma, const float *xhat,
+                           const float *rstd, float *dgamma, float *dbeta, float *dx, int B, int F,
+                           bool training);
+    /* The L1/L2 regulariser's gradient: dw += l1 sign(w) + 2 l2 w over n weights. */
+    void (*penalty_back)(const float *w, float *dw, int64_t n, float l1, float l2);
     /* Loss `kind` (an nn_loss_kind) of predictions y[B,k] against targets t[B,tcols], as
      * nn_loss: the mean into *loss (host) and d(loss)/dy into dy when dy is not NULL.
      * Returns NN_OK, or an error code with the message (bad classes, widths) in ctx. */

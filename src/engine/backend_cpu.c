@@ -487,6 +487,74 @@ NN_VECTOR_CLONES static void cpu_linear_back(const float *x, const float *w, con
     }
 }
 
+/* ---- batch norm and the regulariser ------------------------------------------------------ */
+
+/* Training: per feature j, mean and biased variance over the batch; x_hat saved for
+ * backward with rstd = 1/sqrt(var + eps); running stats move by momentum towards
+ * the batch's (unbiased variance, as PyTorch). Evaluation: running stats. */
+static void cpu_batchnorm(const float *x, const float *gamma, const float *beta, float *running,
+                          float *xhat, float *rstd, float *y, int B, int F, bool training,
+                          float momentum, float eps) {
+    for (int j = 0; j < F; j++) {
+        float mean, var;
+        if (training) {
+            double s = 0, s2 = 0;
+            for (int r = 0; r < B; r++) s += x[(int64_t)r * F + j];
+            mean = (float)(s / B);
+            for (int r = 0; r < B; r++) {
+                double d = x[(int64_t)r * F + j] - mean;
+                s2 += d * d;
+            }
+            var = (float)(s2 / B);
+            running[j] = (1 - momentum) * running[j] + momentum * mean;
+            float unb = B > 1 ? (float)(s2 / (B - 1)) : var;
+            running[F + j] = (1 - momentum) * running[F + j] + momentum * unb;
+        } else {
+            mean = running[j];
+            var = running[F + j];
+        }
+        rstd[j] = 1.0f / sqrtf(var + eps);
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            xhat[i] = (x[i] - mean) * rstd[j];
+            y[i] = gamma[j] * xhat[i] + beta[j];
+        }
+    }
+}
+
+/* forward was y = gamma x_hat + beta with x_hat = (x - mean) rstd, so
+ * dgamma += sum dy x_hat, dbeta += sum dy and, with batch statistics,
+ * dx = gamma rstd / B (B dy - sum dy - x_hat sum(dy x_hat)); with running
+ * statistics (evaluation) the mean and rstd are constants: dx = gamma rstd dy. */
+static void cpu_batchnorm_back(const float *dy, const float *gamma, const float *xhat,
+                               const float *rstd, float *dgamma, float *dbeta, float *dx, int B,
+                               int F, bool training) {
+    for (int j = 0; j < F; j++) {
+        double sg = 0, sgx = 0;
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            sg += dy[i];
+            sgx += (double)dy[i] * xhat[i];
+        }
+        if (dgamma) {
+            dgamma[j] += (float)sgx;
+            dbeta[j] += (float)sg;
+        }
+        if (!dx) continue;
+        float k = gamma[j] * rstd[j];
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            dx[i] = training ? k / B * (float)(B * dy[i] - sg - xhat[i] * sgx) : k * dy[i];
+        }
+    }
+}
+
+/* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
+static void cpu_penalty_back(const float *restrict w, float *restrict dw, int64_t n, float l1,
+                             float l2) {
+    for (int64_t i = 0; i < n; i++) dw[i] += l1 * (float)((w[i] > 0) - (w[i] < 0)) + 2 * l2 * w[i];
+}
+
 /* ---- losses ------------------------------------------------------------------------------ */
 
 static int cpu_loss(struct nn_ctx *ctx, int kind, const float *y, int B, int k, const float *t,
@@ -530,6 +598,9 @@ const nn_backend nn_backend_cpu = {
     .dropout_back = cpu_dropout_back,
     .linear = cpu_linear,
     .linear_back = cpu_linear_back,
+    .batchnorm = cpu_batchnorm,
+    .batchnorm_back = cpu_batchnorm_back,
+    .penalty_back = cpu_penalty_back,
     .loss = cpu_loss,
     .loss_back = cpu_loss_back,
 };

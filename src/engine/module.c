@@ -428,79 +428,6 @@ void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), 
     for (int i = 0; i < m->nkids; i++) nn_module_each_leaf(m->kids[i], fn, user);
 }
 
-/* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
-static void penalty_grad(const nn_module *m, const float *w, float *dw) {
-    if (m->l1 == 0 && m->l2 == 0) return;
-    for (int64_t i = 0; i < (int64_t)m->in * m->out; i++)
-        dw[i] += m->l1 * (float)((w[i] > 0) - (w[i] < 0)) + 2 * m->l2 * w[i];
-}
-
-/* ---- batch norm kernels ------------------------------------------------------------ */
-
-/* Training: per feature j, mean and biased variance over the batch; x_hat saved for
- * backward with rstd = 1/sqrt(var + eps); running stats move by momentum towards
- * the batch's (unbiased variance, as PyTorch). Evaluation: running stats. */
-static void bn_forward(nn_module *m, const float *x, float *y, int B) {
-    int F = m->out;
-    const float *gamma = m->blk->p + m->off, *beta = gamma + F;
-    float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
-    for (int j = 0; j < F; j++) {
-        float mean, var;
-        if (m->training) {
-            double s = 0, s2 = 0;
-            for (int r = 0; r < B; r++) s += x[(int64_t)r * F + j];
-            mean = (float)(s / B);
-            for (int r = 0; r < B; r++) {
-                double d = x[(int64_t)r * F + j] - mean;
-                s2 += d * d;
-            }
-            var = (float)(s2 / B);
-            float mom = m->a;
-            m->running[j] = (1 - mom) * m->running[j] + mom * mean;
-            float unb = B > 1 ? (float)(s2 / (B - 1)) : var;
-            m->running[F + j] = (1 - mom) * m->running[F + j] + mom * unb;
-        } else {
-            mean = m->running[j];
-            var = m->running[F + j];
-        }
-        rstd[j] = 1.0f / sqrtf(var + m->eps);
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            xhat[i] = (x[i] - mean) * rstd[j];
-            y[i] = gamma[j] * xhat[i] + beta[j];
-        }
-    }
-}
-
-/* forward was y = gamma x_hat + beta with x_hat = (x - mean) rstd, so
- * dgamma += sum dy x_hat, dbeta += sum dy and, with batch statistics,
- * dx = gamma rstd / B (B dy - sum dy - x_hat sum(dy x_hat)); with running
- * statistics (evaluation) the mean and rstd are constants: dx = gamma rstd dy. */
-static void bn_backward(nn_module *m, const float *dy, float *dx, int B, bool params) {
-    int F = m->out;
-    const float *gamma = m->blk->p + m->off;
-    float *dgamma = m->blk->g + m->off, *dbeta = dgamma + F;
-    const float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
-    for (int j = 0; j < F; j++) {
-        double sg = 0, sgx = 0;
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            sg += dy[i];
-            sgx += (double)dy[i] * xhat[i];
-        }
-        if (params) {
-            dgamma[j] += (float)sgx;
-            dbeta[j] += (float)sg;
-        }
-        if (!dx) continue;
-        float k = gamma[j] * rstd[j];
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            dx[i] = m->training ? k / B * (float)(B * dy[i] - sg - xhat[i] * sgx) : k * dy[i];
-        }
-    }
-}
-
 /* ---- forward and backward ------------------------------------------------------------ */
 
 static int width_out(const nn_module *m, int w) {
@@ -549,7 +476,8 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     case NN_MOD_BATCHNORM:
         if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n + ow))
             return NN_ENOMEM;
-        bn_forward(m, x, m->y, B);
+        ctx->backend->batchnorm(x, m->blk->p + m->off, m->blk->p + m->off + ow, m->running,
+                                m->saved, m->saved + n, m->y, B, ow, m->training, m->a, m->eps);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_SEQUENTIAL: {
@@ -594,7 +522,8 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     case NN_MOD_LINEAR:
         be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
                         dx, B, m->in, m->out);
-        if (params) penalty_grad(m, p, g);
+        if (params && (m->l1 != 0 || m->l2 != 0))
+            be->penalty_back(p, g, (int64_t)m->in * m->out, m->l1, m->l2);
         return NN_OK;
     case NN_MOD_ACTIVATION:
         if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
@@ -611,7 +540,8 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
             be->dropout_back(dy, m->saved, dx, nin, true);
         return NN_OK;
     case NN_MOD_BATCHNORM:
-        bn_backward(m, dy, dx, B, params);
+        be->batchnorm_back(dy, p, m->saved, m->saved + (int64_t)B * ow, params ? g : NULL,
+                           params ? g + ow : NULL, dx, B, ow, m->training);
         return NN_OK;
     case NN_MOD_SEQUENTIAL: {
         const float *d = dy;

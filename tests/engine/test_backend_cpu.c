@@ -11,7 +11,7 @@
 
 static struct {
     int alloc, free, upload, download, act, act_back, prelu, prelu_back, dropout, dropout_back,
-        linear, linear_back, loss, loss_back;
+        linear, linear_back, batchnorm, batchnorm_back, penalty_back, loss, loss_back;
 } calls;
 
 static void *count_alloc(size_t bytes) {
@@ -69,6 +69,22 @@ static void count_linear_back(const float *x, const float *w, const float *dy, f
     calls.linear_back++;
     nn_backend_cpu.linear_back(x, w, dy, dw, db, dx, B, in, out);
 }
+static void count_batchnorm(const float *x, const float *gamma, const float *beta, float *running,
+                            float *xhat, float *rstd, float *y, int B, int F, bool training,
+                            float momentum, float eps) {
+    calls.batchnorm++;
+    nn_backend_cpu.batchnorm(x, gamma, beta, running, xhat, rstd, y, B, F, training, momentum, eps);
+}
+static void count_batchnorm_back(const float *dy, const float *gamma, const float *xhat,
+                                 const float *rstd, float *dgamma, float *dbeta, float *dx, int B,
+                                 int F, bool training) {
+    calls.batchnorm_back++;
+    nn_backend_cpu.batchnorm_back(dy, gamma, xhat, rstd, dgamma, dbeta, dx, B, F, training);
+}
+static void count_penalty_back(const float *w, float *dw, int64_t n, float l1, float l2) {
+    calls.penalty_back++;
+    nn_backend_cpu.penalty_back(w, dw, n, l1, l2);
+}
 static int count_loss(struct nn_ctx *ctx, int kind, const float *y, int B, int k, const float *t,
                       int tcols, float delta, double *loss, float *dy) {
     calls.loss++;
@@ -90,6 +106,8 @@ static int counting_setup(void **state) {
     counting.prelu = count_prelu, counting.prelu_back = count_prelu_back;
     counting.dropout = count_dropout, counting.dropout_back = count_dropout_back;
     counting.linear = count_linear, counting.linear_back = count_linear_back;
+    counting.batchnorm = count_batchnorm, counting.batchnorm_back = count_batchnorm_back;
+    counting.penalty_back = count_penalty_back;
     counting.loss = count_loss, counting.loss_back = count_loss_back;
     memset(&calls, 0, sizeof calls);
     int rc = tu_setup(state);
@@ -174,12 +192,14 @@ static void test_training_ops_dispatch_through_the_backend(void **state) {
 static void test_modules_dispatch_through_the_backend(void **state) {
     nn_ctx *ctx = *state;
     nn_init he = {NN_INIT_HE_NORMAL, 0, 0}, zero = {NN_INIT_ZEROS, 0, 0};
-    nn_module *kids[] = {nn_linear_new(ctx, 3, 4, he, zero), nn_activation_new(ctx, NN_ACT_RELU, 0),
-                         nn_prelu_new(ctx, 4, 0.25f), nn_dropout_new(ctx, 0.3f),
-                         nn_linear_new(ctx, 4, 2, he, zero)};
-    nn_module *m = nn_sequential_new(ctx, kids, 5);
-    for (int i = 0; i < 5; i++) nn_module_free(kids[i]);
+    nn_module *kids[] = {
+        nn_linear_new(ctx, 3, 4, he, zero),    nn_activation_new(ctx, NN_ACT_RELU, 0),
+        nn_prelu_new(ctx, 4, 0.25f),           nn_dropout_new(ctx, 0.3f),
+        nn_batchnorm_new(ctx, 4, 0.1f, 1e-5f), nn_linear_new(ctx, 4, 2, he, zero)};
+    nn_module *m = nn_sequential_new(ctx, kids, 6);
+    for (int i = 0; i < 6; i++) nn_module_free(kids[i]);
     assert_non_null(m);
+    nn_module_regularize(m, 0, 0.01f);
     float x[6] = {0.5f, -1, 2, 1, 0.25f, -0.5f}, dy[4] = {1, -1, 0.5f, 2}, dx[6];
     const float *y;
     assert_int_equal(nn_module_forward(m, x, 2, 3, &y), NN_OK);
@@ -192,6 +212,9 @@ static void test_modules_dispatch_through_the_backend(void **state) {
     assert_int_equal(calls.prelu_back, 1);
     assert_int_equal(calls.dropout, 1);
     assert_int_equal(calls.dropout_back, 1);
+    assert_int_equal(calls.batchnorm, 1);
+    assert_int_equal(calls.batchnorm_back, 1);
+    assert_int_equal(calls.penalty_back, 2); /* one per linear layer */
     nn_module_free(m);
 }
 
