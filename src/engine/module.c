@@ -1,14 +1,12 @@
 /* module.c: the C modules (linear, activation, dropout, batch norm, sequential,
  * residual): construction into one shared parameter block, the direct forward and
- * backward kernels over [batch, width] matrices, modes, freezing, regularisation.
+ * backward over [batch, width] matrices (the kernels are the backend's: linear,
+ * act, prelu, dropout, batchnorm), modes, freezing, regularisation.
  * The same forward built from ops is in module_graph.c; initialisers in init.c. */
 #include <math.h>
 #include <string.h>
 
 #include "train_internal.h"
-
-/* Below this many multiply-adds a plain loop beats an sgemm call (the Playground
- * net's layers are a few hundred). */
 
 /* ---- blocks and lifecycle -------------------------------------------------- */
 
@@ -494,8 +492,8 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     case NN_MOD_RESIDUAL:
         if ((rc = fwd(m->kids[0], x, B, width))) return rc;
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        ctx->backend->binary(NN_B_ADD, &(nn_bcast){.shape = {1, 1, 1, 1}, .size = n, .same = true},
-                             x, m->kids[0]->yout, m->y);
+        ctx->backend->copy(m->y, x, n);
+        ctx->backend->acc(m->y, m->kids[0]->yout, n);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_COUNT:
@@ -526,6 +524,7 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
             be->penalty_back(p, g, (int64_t)m->in * m->out, m->l1, m->l2);
         return NN_OK;
     case NN_MOD_ACTIVATION:
+        if (!dx && !(params && m->act == NN_ACT_PRELU)) return NN_OK;
         if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
         if (m->act == NN_ACT_PRELU)      /* the slopes need their gradient even without dx */
             be->prelu_back(x, p, (int)m->np, dy, dx, params ? g : NULL, B, width);

@@ -313,11 +313,10 @@ nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
 }
 
 int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
-    if (!dst || !src)
-        return nn_errorf(dst   ? dst->ctx
-                         : src ? src->ctx
-                               : NULL,
-                         NN_EARG, "copy: no %s tensor given", dst ? "source" : "destination");
+    if (!dst || !src) {
+        nn_ctx *ctx = dst ? dst->ctx : src ? src->ctx : NULL;
+        return nn_errorf(ctx, NN_EARG, "copy: no %s tensor given", dst ? "source" : "destination");
+    }
     if (dst->size != src->size) {
         char a[64], b[64];
         return nn_errorf(dst->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",
