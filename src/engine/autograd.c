@@ -165,6 +165,8 @@ static int64_t topo_sort(nn_ctx *ctx, nn_tensor *root, bool only_grad) {
 
 int nn_graph(nn_ctx *ctx, nn_tensor *root, nn_tensor **out, int max) {
     if (!root) return nn_errorf(ctx, NN_EARG, "graph: no tensor given");
+    if (max < 0) return nn_errorf(ctx, NN_EARG, "graph: room for %d nodes is not >= 0", max);
+    if (!out && max > 0) return nn_errorf(ctx, NN_EARG, "graph: no array given for %d nodes", max);
     int64_t n = topo_sort(ctx, root, false);
     if (n < 0) return (int)n;
     for (int64_t i = 0; i < n && i < max; i++) out[i] = ctx->topo[i];
@@ -201,7 +203,10 @@ int nn_backward(nn_ctx *ctx, nn_tensor *loss) {
     if (n < 0) return (int)n;
     int rc = nn_ensure_grad(ctx, loss);
     if (rc != NN_OK) return rc;
-    loss->grad->data[0] += 1.0f; /* d(loss)/d(loss) */
+    float seed; /* d(loss)/d(loss) += 1, on the device: a leaf loss accumulates */
+    ctx->backend->download(&seed, loss->grad->data, 1);
+    seed += 1.0f;
+    ctx->backend->upload(loss->grad->data, &seed, 1);
     for (int64_t i = n - 1; i >= 0; i--) {
         nn_tensor *t = ctx->topo[i];
         if (t->op == NN_OP_LEAF) continue;

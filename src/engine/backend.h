@@ -1,14 +1,21 @@
-/* backend.h: the kernels a device provides, as a table of function pointers.
+/* backend.h: the kernels and the memory a device provides, as a table of function
+ * pointers.
  *
- * Ops check shapes and manage memory; they compute only through ctx->backend. The CPU
- * table (backend_cpu.c) is the reference; a CUDA table with the same entries plugs in
- * later. Pointers are device pointers. Backward kernels ADD into their outputs.
+ * Ops check shapes and manage memory; they compute only through ctx->backend, and so do
+ * the built-in modules (linear, activation, dropout, batch norm) and the fused losses. Tensor data
+ * is had from the table's alloc and read or written from the host only through upload and download.
+ * The CPU table (backend_cpu.c) is the reference; a CUDA table with the same entries plugs in
+ * later. Pointers are device pointers unless named host. Backward kernels ADD into their outputs
+ * unless their comment says otherwise.
  */
 #ifndef NN_BACKEND_H
 #define NN_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct nn_ctx; /* only for the loss entry's error message */
 
 /* Elementwise binary with NumPy broadcasting, over shapes padded to 4 dims:
  * out[i0,i1,i2,i3] = f(a[sum ik*sa[k]], b[sum ik*sb[k]]); a stride of 0 marks an axis
@@ -44,8 +51,36 @@ enum nn_unary_kind {
 enum nn_binary_kind { NN_B_ADD, NN_B_SUB, NN_B_MUL, NN_B_DIV };
 enum nn_reduce_kind { NN_R_SUM, NN_R_MEAN, NN_R_MAX };
 
+/* xoshiro256** (Blackman and Vigna, 2018), the engine's one generator, over the
+ * context's four state words. Here, not in ctx.c, so that a kernel that draws
+ * (dropout's mask) gives the numbers nn_rand_uniform would, on every device. */
+static inline uint64_t nn_xoshiro_next(uint64_t s[4]) {
+    uint64_t x = s[1] * 5;
+    uint64_t result = (x << 7 | x >> 57) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3] << 45 | s[3] >> 19;
+    return result;
+}
+
+/* Uniform in [0, 1) from 53 random bits. */
+static inline double nn_xoshiro_uniform(uint64_t s[4]) {
+    return (double)(nn_xoshiro_next(s) >> 11) * 0x1.0p-53;
+}
+
 typedef struct nn_backend {
     const char *name;
+    /* Memory. alloc: `bytes` of device memory aligned for vector loads, NULL when there
+     * is none; free accepts NULL. upload/download copy n floats host -> device and
+     * device -> host. */
+    void *(*alloc)(size_t bytes);
+    void (*free)(void *p);
+    void (*upload)(float *dst, const float *host_src, int64_t n);
+    void (*download)(float *host_dst, const float *src, int64_t n);
     void (*fill)(float *x, int64_t n, float v);
     void (*copy)(float *dst, const float *src, int64_t n);
     void (*acc)(float *dst, const float *src, int64_t n); /* dst += src */
@@ -75,6 +110,53 @@ typedef struct nn_backend {
     /* y = x^T for x of r rows and c columns; back adds: gx += gy^T. */
     void (*transpose)(const float *x, int r, int c, float *y);
     void (*transpose_back)(const float *gy, int r, int c, float *gx);
+
+    /* ---- training kernels: layers, activations, dropout, losses ---- */
+    /* Activation `kind` (an nn_act_kind) of x viewed as [rows, cols] (softmax: per row)
+     * with argument a; back: gx += f'(x) gy from the forward's x and y. */
+    void (*act)(int kind, float a, const float *x, float *y, int64_t rows, int cols);
+    void (*act_back)(int kind, float a, const float *x, const float *y, const float *gy, float *gx,
+                     int64_t rows, int cols);
+    /* PReLU over [rows, cols] with nalpha slopes: 1 shared, or cols (one per feature,
+     * alpha[j] for column j): y = x > 0 ? x : alpha x. Back: gx += (x > 0 ? 1 : alpha)
+     * gy and galpha[j] += sum over rows (of column j, or of all) of x gy where x <= 0;
+     * either output may be NULL. */
+    void (*prelu)(const float *x, const float *alpha, int nalpha, float *y, int64_t rows, int cols);
+    void (*prelu_back)(const float *x, const float *alpha, int nalpha, const float *gy, float *gx,
+                       float *galpha, int64_t rows, int cols);
+    /* Inverted dropout in training: mask[i] = 1/keep with probability keep (drawn with
+     * nn_xoshiro_uniform from rng, element by element, so a seed gives one mask on every
+     * device), else 0; y = x mask. Back: gx += gy mask, or gx = gy mask when `assign`. */
+    void (*dropout)(const float *x, float *mask, float *y, int64_t n, float keep, uint64_t rng[4]);
+    void (*dropout_back)(const float *gy, const float *mask, float *gx, int64_t n, bool assign);
+    /* The linear layer: y[B,out] = x[B,in] W[in,out] + b[out]. Back: dW += x^T dy and
+     * db += the column sums of dy when dw (and then db) is not NULL, and dx = dy W^T
+     * (assigned, not added) when dx is not NULL. */
+    void (*linear)(const float *x, const float *w, const float *b, float *y, int B, int in,
+                   int out);
+    void (*linear_back)(const float *x, const float *w, const float *dy, float *dw, float *db,
+                        float *dx, int B, int in, int out);
+    /* Batch norm over [B,F] per feature j: y = gamma_j x_hat + beta_j, x_hat = (x - mean_j)
+     * rstd_j, with the batch's mean and variance in training (running[0..F) means and
+     * running[F..2F) variances then move by momentum towards them) or the running ones;
+     * xhat[B,F] and rstd[F] are saved for back. Back: dgamma, dbeta += (when not NULL)
+     * and dx assigned (when not NULL). */
+    void (*batchnorm)(const float *x, const float *gamma, const float *beta, float *running,
+                      float *xhat, float *rstd, float *y, int B, int F, bool training,
+                      float momentum, float eps);
+    void (*batchnorm_back)(const float *dy, const float *gamma, const float *xhat,
+                           const float *rstd, float *dgamma, float *dbeta, float *dx, int B, int F,
+                           bool training);
+    /* The L1/L2 regulariser's gradient: dw += l1 sign(w) + 2 l2 w over n weights. */
+    void (*penalty_back)(const float *w, float *dw, int64_t n, float l1, float l2);
+    /* Loss `kind` (an nn_loss_kind) of predictions y[B,k] against targets t[B,tcols], as
+     * nn_loss: the mean into *loss (host) and d(loss)/dy into dy when dy is not NULL.
+     * Returns NN_OK, or an error code with the message (bad classes, widths) in ctx. */
+    int (*loss)(struct nn_ctx *ctx, int kind, const float *y, int B, int k, const float *t,
+                int tcols, float delta, double *loss, float *dy);
+    /* gy += g[0] d, with g the one-element gradient of the loss and d the dy the
+     * forward saved. */
+    void (*loss_back)(const float *d, const float *g, float *gy, int64_t n);
 } nn_backend;
 
 extern const nn_backend nn_backend_cpu;

@@ -1,11 +1,32 @@
 /* backend_cpu.c: the reference kernels, on host memory: OpenBLAS for gemm, plain loops
- * that the compiler vectorises for the rest. Every CUDA kernel is tested against
- * these. Backward kernels add into their outputs. */
+ * that the compiler vectorises for the rest, and the training kernels (activations and
+ * losses through activation.c and loss.c, whose formulas they share with nothing else).
+ * Every CUDA kernel is tested against these. Backward kernels add into their outputs. */
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "train_internal.h"
+
+/* Below this many multiply-adds (B * in * out) the linear layer runs its own loops:
+ * OpenBLAS's call and packing overhead dominates tiny Playground nets (2-8-8-1). */
+#define SMALL_GEMM 16384
+
+/* ---- memory: host memory is device memory --------------------------------------- */
+
+static void *cpu_alloc(size_t bytes) {
+    void *p = NULL;
+    return posix_memalign(&p, NN_ALIGN, bytes ? bytes : 1) == 0 ? p : NULL;
+}
+
+static void cpu_free(void *p) {
+    free(p);
+}
+
+static void cpu_transfer(float *dst, const float *src, int64_t n) {
+    if (dst != src && n > 0) memmove(dst, src, (size_t)n * sizeof(float));
+}
 
 static void cpu_fill(float *x, int64_t n, float v) {
     for (int64_t i = 0; i < n; i++) x[i] = v;
@@ -340,8 +361,219 @@ static void cpu_transpose_back(const float *gy, int r, int c, float *gx) {
         for (int j = 0; j < c; j++) gx[(int64_t)i * c + j] += gy[(int64_t)j * r + i];
 }
 
+/* ---- activations, PReLU, dropout ---------------------------------------------------- */
+
+static void cpu_act(int kind, float a, const float *x, float *y, int64_t rows, int cols) {
+    nn_act_forward((nn_act_kind)kind, a, x, y, rows, cols);
+}
+
+static void cpu_act_back(int kind, float a, const float *x, const float *y, const float *gy,
+                         float *gx, int64_t rows, int cols) {
+    nn_act_backward((nn_act_kind)kind, a, x, y, gy, gx, rows, cols, NULL);
+}
+
+static void cpu_prelu(const float *restrict x, const float *restrict alpha, int nalpha,
+                      float *restrict y, int64_t rows, int cols) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *yr = y + r * cols;
+        for (int j = 0; j < cols; j++) {
+            float aj = alpha[nalpha == 1 ? 0 : j];
+            yr[j] = xr[j] > 0.0f ? xr[j] : aj * xr[j];
+        }
+    }
+}
+
+/* forward: y = x > 0 ? x : a_j x, so dx += (x > 0 ? 1 : a_j) dy, da_j += x dy (x <= 0).
+ * The slopes' sums are kept in double: one slope can gather a whole batch. */
+static void cpu_prelu_back(const float *restrict x, const float *restrict alpha, int nalpha,
+                           const float *restrict gy, float *restrict gx, float *restrict galpha,
+                           int64_t rows, int cols) {
+    double shared = 0.0;
+    for (int j = 0; j < cols; j++) {
+        float aj = alpha[nalpha == 1 ? 0 : j];
+        double s = 0.0;
+        for (int64_t r = 0; r < rows; r++) {
+            int64_t i = r * cols + j;
+            if (x[i] > 0.0f) {
+                if (gx) gx[i] += gy[i];
+            } else {
+                if (gx) gx[i] += aj * gy[i];
+                s += (double)x[i] * gy[i];
+            }
+        }
+        if (galpha && nalpha != 1) galpha[j] += (float)s;
+        shared += s;
+    }
+    if (galpha && nalpha == 1) galpha[0] += (float)shared;
+}
+
+static void cpu_dropout(const float *restrict x, float *restrict mask, float *restrict y, int64_t n,
+                        float keep, uint64_t rng[4]) {
+    float scale = 1.0f / keep;
+    for (int64_t i = 0; i < n; i++) {
+        mask[i] = nn_xoshiro_uniform(rng) < keep ? scale : 0.0f;
+        y[i] = x[i] * mask[i];
+    }
+}
+
+static void cpu_dropout_back(const float *restrict gy, const float *restrict mask,
+                             float *restrict gx, int64_t n, bool assign) {
+    if (assign)
+        for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * mask[i];
+    else
+        for (int64_t i = 0; i < n; i++) gx[i] += gy[i] * mask[i];
+}
+
+/* ---- the linear layer ------------------------------------------------------------------ */
+
+/* y[B,out] = x[B,in] W[in,out] + b */
+NN_VECTOR_CLONES static void cpu_linear(const float *x, const float *w, const float *b, float *y,
+                                        int B, int in, int out) {
+    for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
+    if ((int64_t)B * in * out < SMALL_GEMM) {
+        for (int r = 0; r < B; r++) {
+            float *yr = y + (int64_t)r * out;
+            const float *xr = x + (int64_t)r * in;
+            for (int k = 0; k < in; k++) {
+                float xv = xr[k];
+                const float *wk = w + (int64_t)k * out;
+                for (int j = 0; j < out; j++) yr[j] += xv * wk[j];
+            }
+        }
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out, 1.0f, y,
+                out);
+}
+
+/* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
+NN_VECTOR_CLONES static void cpu_linear_back(const float *x, const float *w, const float *dy,
+                                             float *dw, float *db, float *dx, int B, int in,
+                                             int out) {
+    bool small = (int64_t)B * in * out < SMALL_GEMM;
+    if (dw) {
+        for (int r = 0; r < B; r++)
+            for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
+        if (small) {
+            for (int r = 0; r < B; r++) {
+                const float *xr = x + (int64_t)r * in, *gr = dy + (int64_t)r * out;
+                for (int k = 0; k < in; k++) {
+                    float xv = xr[k];
+                    float *dwk = dw + (int64_t)k * out;
+                    for (int j = 0; j < out; j++) dwk[j] += xv * gr[j];
+                }
+            }
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dy, out,
+                        1.0f, dw, out);
+        }
+    }
+    if (!dx) return;
+    if (small) {
+        for (int r = 0; r < B; r++) {
+            const float *gr = dy + (int64_t)r * out;
+            float *dxr = dx + (int64_t)r * in;
+            for (int k = 0; k < in; k++) {
+                const float *wk = w + (int64_t)k * out;
+                float s = 0;
+                for (int j = 0; j < out; j++) s += gr[j] * wk[j];
+                dxr[k] = s;
+            }
+        }
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dy, out, w, out,
+                    0.0f, dx, in);
+    }
+}
+
+/* ---- batch norm and the regulariser ------------------------------------------------------ */
+
+/* Training: per feature j, mean and biased variance over the batch; x_hat saved for
+ * backward with rstd = 1/sqrt(var + eps); running stats move by momentum towards
+ * the batch's (unbiased variance, as PyTorch). Evaluation: running stats. */
+static void cpu_batchnorm(const float *x, const float *gamma, const float *beta, float *running,
+                          float *xhat, float *rstd, float *y, int B, int F, bool training,
+                          float momentum, float eps) {
+    for (int j = 0; j < F; j++) {
+        float mean, var;
+        if (training) {
+            double s = 0, s2 = 0;
+            for (int r = 0; r < B; r++) s += x[(int64_t)r * F + j];
+            mean = (float)(s / B);
+            for (int r = 0; r < B; r++) {
+                double d = x[(int64_t)r * F + j] - mean;
+                s2 += d * d;
+            }
+            var = (float)(s2 / B);
+            running[j] = (1 - momentum) * running[j] + momentum * mean;
+            float unb = B > 1 ? (float)(s2 / (B - 1)) : var;
+            running[F + j] = (1 - momentum) * running[F + j] + momentum * unb;
+        } else {
+            mean = running[j];
+            var = running[F + j];
+        }
+        rstd[j] = 1.0f / sqrtf(var + eps);
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            xhat[i] = (x[i] - mean) * rstd[j];
+            y[i] = gamma[j] * xhat[i] + beta[j];
+        }
+    }
+}
+
+/* forward was y = gamma x_hat + beta with x_hat = (x - mean) rstd, so
+ * dgamma += sum dy x_hat, dbeta += sum dy and, with batch statistics,
+ * dx = gamma rstd / B (B dy - sum dy - x_hat sum(dy x_hat)); with running
+ * statistics (evaluation) the mean and rstd are constants: dx = gamma rstd dy. */
+static void cpu_batchnorm_back(const float *dy, const float *gamma, const float *xhat,
+                               const float *rstd, float *dgamma, float *dbeta, float *dx, int B,
+                               int F, bool training) {
+    for (int j = 0; j < F; j++) {
+        double sg = 0, sgx = 0;
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            sg += dy[i];
+            sgx += (double)dy[i] * xhat[i];
+        }
+        if (dgamma) {
+            dgamma[j] += (float)sgx;
+            dbeta[j] += (float)sg;
+        }
+        if (!dx) continue;
+        float k = gamma[j] * rstd[j];
+        for (int r = 0; r < B; r++) {
+            int64_t i = (int64_t)r * F + j;
+            dx[i] = training ? k / B * (float)(B * dy[i] - sg - xhat[i] * sgx) : k * dy[i];
+        }
+    }
+}
+
+/* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
+static void cpu_penalty_back(const float *restrict w, float *restrict dw, int64_t n, float l1,
+                             float l2) {
+    for (int64_t i = 0; i < n; i++) dw[i] += l1 * (float)((w[i] > 0) - (w[i] < 0)) + 2 * l2 * w[i];
+}
+
+/* ---- losses ------------------------------------------------------------------------------ */
+
+static int cpu_loss(struct nn_ctx *ctx, int kind, const float *y, int B, int k, const float *t,
+                    int tcols, float delta, double *loss, float *dy) {
+    return nn_loss(ctx, (nn_loss_kind)kind, y, B, k, t, tcols, NULL, delta, loss, dy);
+}
+
+static void cpu_loss_back(const float *restrict d, const float *restrict g, float *restrict gy,
+                          int64_t n) {
+    float g0 = g[0];
+    for (int64_t i = 0; i < n; i++) gy[i] += g0 * d[i];
+}
+
 const nn_backend nn_backend_cpu = {
     .name = "cpu",
+    .alloc = cpu_alloc,
+    .free = cpu_free,
+    .upload = cpu_transfer,
+    .download = cpu_transfer,
     .fill = cpu_fill,
     .copy = cpu_copy,
     .acc = cpu_acc,
@@ -358,4 +590,17 @@ const nn_backend nn_backend_cpu = {
     .gather_rows_back = cpu_gather_rows_back,
     .transpose = cpu_transpose,
     .transpose_back = cpu_transpose_back,
+    .act = cpu_act,
+    .act_back = cpu_act_back,
+    .prelu = cpu_prelu,
+    .prelu_back = cpu_prelu_back,
+    .dropout = cpu_dropout,
+    .dropout_back = cpu_dropout_back,
+    .linear = cpu_linear,
+    .linear_back = cpu_linear_back,
+    .batchnorm = cpu_batchnorm,
+    .batchnorm_back = cpu_batchnorm_back,
+    .penalty_back = cpu_penalty_back,
+    .loss = cpu_loss,
+    .loss_back = cpu_loss_back,
 };

@@ -156,18 +156,19 @@ void nn_ctx_free(nn_ctx *ctx) {
 }
 
 bool nn_set_grad_enabled(nn_ctx *ctx, bool enabled) {
+    if (!ctx) return false;
     bool old = ctx->grad_enabled;
     ctx->grad_enabled = enabled;
     return old;
 }
 
 bool nn_grad_enabled(const nn_ctx *ctx) {
-    return ctx->grad_enabled;
+    return ctx && ctx->grad_enabled;
 }
 
 /* ---- random generator ------------------------------------------------------- */
 
-/* xoshiro256** (Blackman and Vigna, 2018), seeded by splitmix64 as its authors
+/* xoshiro256** (nn_xoshiro_next in backend.h), seeded by splitmix64 as its authors
  * recommend: four state words from one 64-bit seed, never all zero. */
 static uint64_t splitmix64(uint64_t *x) {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -176,30 +177,13 @@ static uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t next_u64(nn_ctx *ctx) {
-    uint64_t *s = ctx->rng;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 void nn_seed(nn_ctx *ctx, uint64_t seed) {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++) ctx->rng[i] = splitmix64(&x);
 }
 
 double nn_rand_uniform(nn_ctx *ctx) {
-    return (double)(next_u64(ctx) >> 11) * 0x1.0p-53; /* 53 random bits: [0, 1) */
+    return nn_xoshiro_uniform(ctx->rng);
 }
 
 /* Box-Muller, one value per call (no cached spare, so the state is only the four
@@ -216,7 +200,7 @@ uint32_t nn_rand_below(nn_ctx *ctx, uint32_t n) {
     if (n <= 1) return 0;
     uint32_t threshold = (uint32_t)(-n) % n;
     for (;;) {
-        uint32_t r = (uint32_t)(next_u64(ctx) >> 32);
+        uint32_t r = (uint32_t)(nn_xoshiro_next(ctx->rng) >> 32);
         if (r >= threshold) return r % n;
     }
 }

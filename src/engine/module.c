@@ -1,16 +1,12 @@
 /* module.c: the C modules (linear, activation, dropout, batch norm, sequential,
  * residual): construction into one shared parameter block, the direct forward and
- * backward kernels over [batch, width] matrices, modes, freezing, regularisation.
+ * backward over [batch, width] matrices (the kernels are the backend's: linear,
+ * act, prelu, dropout, batchnorm), modes, freezing, regularisation.
  * The same forward built from ops is in module_graph.c; initialisers in init.c. */
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
 #include "train_internal.h"
-
-/* Below this many multiply-adds a plain loop beats an sgemm call (the Playground
- * net's layers are a few hundred). */
-#define SMALL_GEMM 16384
 
 /* ---- blocks and lifecycle -------------------------------------------------- */
 
@@ -125,11 +121,26 @@ nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a) {
         nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", (int)kind);
         return NULL;
     }
-    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, kind == NN_ACT_PRELU ? 1 : 0);
+    if (kind == NN_ACT_PRELU) return nn_prelu_new(ctx, 0, a);
+    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, 0);
     if (!m) return NULL;
     m->act = kind;
     m->a = a;
-    if (kind == NN_ACT_PRELU) m->blk->p[0] = a; /* the slope is the one parameter */
+    return m;
+}
+
+nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init) {
+    if (features < 0) {
+        nn_errorf(ctx, NN_EARG, "prelu: features must be >= 1 (or 0 for one shared slope), got %d",
+                  features);
+        return NULL;
+    }
+    /* the slopes are the parameters; width is checked only when they are per feature */
+    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, features, features, features ? features : 1);
+    if (!m) return NULL;
+    m->act = NN_ACT_PRELU;
+    m->a = init;
+    for (int64_t j = 0; j < m->np; j++) m->blk->p[j] = init;
     return m;
 }
 
@@ -209,8 +220,8 @@ static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *con
     for (int i = 0; i < n; i++) {
         nn_module *k = kids[i];
         if (k->np > 0) {
-            memcpy(m->blk->p + off, k->blk->p + k->off, (size_t)k->np * sizeof(float));
-            memcpy(m->blk->g + off, k->blk->g + k->off, (size_t)k->np * sizeof(float));
+            ctx->backend->copy(m->blk->p + off, k->blk->p + k->off, k->np);
+            ctx->backend->copy(m->blk->g + off, k->blk->g + k->off, k->np);
         }
         m->kids[i] = nn_module_retain(k);
         k->parents++;
@@ -335,7 +346,7 @@ int nn_module_param(nn_module *m, int i, const char **name, float **data, float 
     if (m->kind == NN_MOD_BATCHNORM && i == 0) nm = "gamma", r = 1, c = m->out;
     if (m->kind == NN_MOD_BATCHNORM && i == 1) nm = "beta", r = 1, c = m->out, at = m->out;
     if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU && i == 0)
-        nm = "alpha", r = 1, c = 1;
+        nm = "alpha", r = 1, c = (int)m->np;
     if (!nm) return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
     if (name) *name = nm;
     if (data) *data = m->blk->p + m->off + at;
@@ -404,7 +415,7 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
 }
 
 void nn_module_zero_grad(nn_module *m) {
-    if (m->np) memset(m->blk->g + m->off, 0, (size_t)m->np * sizeof(float));
+    if (m->np) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
 }
 
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user) {
@@ -413,141 +424,6 @@ void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), 
         return;
     }
     for (int i = 0; i < m->nkids; i++) nn_module_each_leaf(m->kids[i], fn, user);
-}
-
-/* ---- linear kernels ------------------------------------------------------------- */
-
-/* y[B,out] = x[B,in] W[in,out] + b */
-NN_VECTOR_CLONES static void linear_forward(const float *x, const float *w, const float *b,
-                                            float *y, int B, int in, int out) {
-    for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
-    if ((int64_t)B * in * out < SMALL_GEMM) {
-        for (int r = 0; r < B; r++) {
-            float *yr = y + (int64_t)r * out;
-            const float *xr = x + (int64_t)r * in;
-            for (int k = 0; k < in; k++) {
-                float xv = xr[k];
-                const float *wk = w + (int64_t)k * out;
-                for (int j = 0; j < out; j++) yr[j] += xv * wk[j];
-            }
-        }
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out, 1.0f, y,
-                out);
-}
-
-/* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
-NN_VECTOR_CLONES static void linear_backward(const float *x, const float *w, const float *dy,
-                                             float *dw, float *db, float *dx, int B, int in,
-                                             int out) {
-    bool small = (int64_t)B * in * out < SMALL_GEMM;
-    if (dw) {
-        for (int r = 0; r < B; r++)
-            for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
-        if (small) {
-            for (int r = 0; r < B; r++) {
-                const float *xr = x + (int64_t)r * in, *gr = dy + (int64_t)r * out;
-                for (int k = 0; k < in; k++) {
-                    float xv = xr[k];
-                    float *dwk = dw + (int64_t)k * out;
-                    for (int j = 0; j < out; j++) dwk[j] += xv * gr[j];
-                }
-            }
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dy, out,
-                        1.0f, dw, out);
-        }
-    }
-    if (!dx) return;
-    if (small) {
-        for (int r = 0; r < B; r++) {
-            const float *gr = dy + (int64_t)r * out;
-            float *dxr = dx + (int64_t)r * in;
-            for (int k = 0; k < in; k++) {
-                const float *wk = w + (int64_t)k * out;
-                float s = 0;
-                for (int j = 0; j < out; j++) s += gr[j] * wk[j];
-                dxr[k] = s;
-            }
-        }
-    } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dy, out, w, out,
-                    0.0f, dx, in);
-    }
-}
-
-/* The regulariser's gradient: dW += l1 sign(w) + 2 l2 w. */
-static void penalty_grad(const nn_module *m, const float *w, float *dw) {
-    if (m->l1 == 0 && m->l2 == 0) return;
-    for (int64_t i = 0; i < (int64_t)m->in * m->out; i++)
-        dw[i] += m->l1 * (float)((w[i] > 0) - (w[i] < 0)) + 2 * m->l2 * w[i];
-}
-
-/* ---- batch norm kernels ------------------------------------------------------------ */
-
-/* Training: per feature j, mean and biased variance over the batch; x_hat saved for
- * backward with rstd = 1/sqrt(var + eps); running stats move by momentum towards
- * the batch's (unbiased variance, as PyTorch). Evaluation: running stats. */
-static void bn_forward(nn_module *m, const float *x, float *y, int B) {
-    int F = m->out;
-    const float *gamma = m->blk->p + m->off, *beta = gamma + F;
-    float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
-    for (int j = 0; j < F; j++) {
-        float mean, var;
-        if (m->training) {
-            double s = 0, s2 = 0;
-            for (int r = 0; r < B; r++) s += x[(int64_t)r * F + j];
-            mean = (float)(s / B);
-            for (int r = 0; r < B; r++) {
-                double d = x[(int64_t)r * F + j] - mean;
-                s2 += d * d;
-            }
-            var = (float)(s2 / B);
-            float mom = m->a;
-            m->running[j] = (1 - mom) * m->running[j] + mom * mean;
-            float unb = B > 1 ? (float)(s2 / (B - 1)) : var;
-            m->running[F + j] = (1 - mom) * m->running[F + j] + mom * unb;
-        } else {
-            mean = m->running[j];
-            var = m->running[F + j];
-        }
-        rstd[j] = 1.0f / sqrtf(var + m->eps);
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            xhat[i] = (x[i] - mean) * rstd[j];
-            y[i] = gamma[j] * xhat[i] + beta[j];
-        }
-    }
-}
-
-/* forward was y = gamma x_hat + beta with x_hat = (x - mean) rstd, so
- * dgamma += sum dy x_hat, dbeta += sum dy and, with batch statistics,
- * dx = gamma rstd / B (B dy - sum dy - x_hat sum(dy x_hat)); with running
- * statistics (evaluation) the mean and rstd are constants: dx = gamma rstd dy. */
-static void bn_backward(nn_module *m, const float *dy, float *dx, int B, bool params) {
-    int F = m->out;
-    const float *gamma = m->blk->p + m->off;
-    float *dgamma = m->blk->g + m->off, *dbeta = dgamma + F;
-    const float *xhat = m->saved, *rstd = m->saved + (int64_t)B * F;
-    for (int j = 0; j < F; j++) {
-        double sg = 0, sgx = 0;
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            sg += dy[i];
-            sgx += (double)dy[i] * xhat[i];
-        }
-        if (params) {
-            dgamma[j] += (float)sgx;
-            dbeta[j] += (float)sg;
-        }
-        if (!dx) continue;
-        float k = gamma[j] * rstd[j];
-        for (int r = 0; r < B; r++) {
-            int64_t i = (int64_t)r * F + j;
-            dx[i] = m->training ? k / B * (float)(B * dy[i] - sg - xhat[i] * sgx) : k * dy[i];
-        }
-    }
 }
 
 /* ---- forward and backward ------------------------------------------------------------ */
@@ -574,12 +450,15 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     switch (m->kind) {
     case NN_MOD_LINEAR:
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        linear_forward(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
+        ctx->backend->linear(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_ACTIVATION:
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        nn_act_forward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->y, B, width);
+        if (m->act == NN_ACT_PRELU)
+            ctx->backend->prelu(x, p, (int)m->np, m->y, B, width);
+        else
+            ctx->backend->act(m->act, m->a, x, m->y, B, width);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_DROPOUT:
@@ -589,19 +468,14 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
         }
         if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n))
             return NN_ENOMEM;
-        {
-            float keep = 1 - m->a, scale = 1 / keep;
-            for (int64_t i = 0; i < n; i++) {
-                m->saved[i] = nn_rand_uniform(ctx) < keep ? scale : 0.0f;
-                m->y[i] = x[i] * m->saved[i];
-            }
-        }
+        ctx->backend->dropout(x, m->saved, m->y, n, 1 - m->a, ctx->rng);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_BATCHNORM:
         if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n + ow))
             return NN_ENOMEM;
-        bn_forward(m, x, m->y, B);
+        ctx->backend->batchnorm(x, m->blk->p + m->off, m->blk->p + m->off + ow, m->running,
+                                m->saved, m->saved + n, m->y, B, ow, m->training, m->a, m->eps);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_SEQUENTIAL: {
@@ -618,7 +492,8 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     case NN_MOD_RESIDUAL:
         if ((rc = fwd(m->kids[0], x, B, width))) return rc;
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        for (int64_t i = 0; i < n; i++) m->y[i] = x[i] + m->kids[0]->yout[i];
+        ctx->backend->copy(m->y, x, n);
+        ctx->backend->acc(m->y, m->kids[0]->yout, n);
         m->yout = m->y;
         return NN_OK;
     case NN_MOD_COUNT:
@@ -640,33 +515,32 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     int64_t nin = (int64_t)B * width;
     bool params = m->np > 0 && !m->frozen;
     float *p = m->np ? m->blk->p + m->off : NULL, *g = m->np ? m->blk->g + m->off : NULL;
+    const nn_backend *be = m->ctx->backend;
     switch (m->kind) {
     case NN_MOD_LINEAR:
-        linear_backward(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
+        be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
                         dx, B, m->in, m->out);
-        if (params) penalty_grad(m, p, g);
+        if (params && (m->l1 != 0 || m->l2 != 0))
+            be->penalty_back(p, g, (int64_t)m->in * m->out, m->l1, m->l2);
         return NN_OK;
-    case NN_MOD_ACTIVATION: {
-        float *tmp = dx;
-        if (!dx) { /* PReLU still needs its slope's gradient */
-            if (!params) return NN_OK;
-            if (nn_grow(m->ctx, &m->dx, &m->dxcap, nin)) return NN_ENOMEM;
-            tmp = m->dx;
-        }
-        memset(tmp, 0, (size_t)nin * sizeof(float));
-        nn_act_backward(m->act, m->act == NN_ACT_PRELU ? p[0] : m->a, x, m->yout, dy, tmp, B, width,
-                        params ? g : NULL);
+    case NN_MOD_ACTIVATION:
+        if (!dx && !(params && m->act == NN_ACT_PRELU)) return NN_OK;
+        if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
+        if (m->act == NN_ACT_PRELU)      /* the slopes need their gradient even without dx */
+            be->prelu_back(x, p, (int)m->np, dy, dx, params ? g : NULL, B, width);
+        else if (dx)
+            be->act_back(m->act, m->a, x, m->yout, dy, dx, B, width);
         return NN_OK;
-    }
     case NN_MOD_DROPOUT:
         if (!dx) return NN_OK;
         if (!m->training || m->a == 0)
-            memcpy(dx, dy, (size_t)nin * sizeof(float));
+            be->copy(dx, dy, nin);
         else
-            for (int64_t i = 0; i < nin; i++) dx[i] = dy[i] * m->saved[i];
+            be->dropout_back(dy, m->saved, dx, nin, true);
         return NN_OK;
     case NN_MOD_BATCHNORM:
-        bn_backward(m, dy, dx, B, params);
+        be->batchnorm_back(dy, p, m->saved, m->saved + (int64_t)B * ow, params ? g : NULL,
+                           params ? g + ow : NULL, dx, B, ow, m->training);
         return NN_OK;
     case NN_MOD_SEQUENTIAL: {
         const float *d = dy;
@@ -687,8 +561,7 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     case NN_MOD_RESIDUAL: {
         int rc = bwd(m->kids[0], x, dy, dx, B);
         if (rc) return rc;
-        if (dx)
-            for (int64_t i = 0; i < (int64_t)B * ow; i++) dx[i] += dy[i];
+        if (dx) be->acc(dx, dy, (int64_t)B * ow);
         return NN_OK;
     }
     case NN_MOD_COUNT:

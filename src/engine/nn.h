@@ -54,6 +54,7 @@ struct nn_tensor {
     nn_device device;
     bool requires_grad; /* leaf: accumulate .grad in backward; result: is in a graph */
     bool in_arena;      /* memory belongs to the step arena */
+    bool owns_data;     /* engine-private: data came from the backend's alloc */
     int refcount;
     int op;                           /* kind of the op that made it; NN_OP_LEAF for leaves */
     nn_tensor *inputs[NN_MAX_INPUTS]; /* the op's inputs (referenced), NULL-padded */
@@ -86,7 +87,8 @@ double nn_rand_normal(nn_ctx *ctx);
 /* A uniform integer in [0, n). */
 uint32_t nn_rand_below(nn_ctx *ctx, uint32_t n);
 
-/* Turns gradient recording on or off (a no-grad scope); returns the previous mode. */
+/* Turns gradient recording on or off (a no-grad scope); returns the previous mode.
+ * With a NULL ctx both do nothing and return false. */
 bool nn_set_grad_enabled(nn_ctx *ctx, bool enabled);
 bool nn_grad_enabled(const nn_ctx *ctx);
 
@@ -129,18 +131,24 @@ nn_tensor *nn_tensor_retain(nn_tensor *t);
 int nn_requires_grad(nn_tensor *t, bool on);
 /* Sets .grad to zero (one memset); keeps the buffer. */
 void nn_zero_grad(nn_tensor *t);
-/* A new leaf with the same values and no graph (torch's detach + clone). */
+/* A new leaf with the same values and no graph (torch's detach + clone); NULL with a
+ * message when t is NULL. */
 nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t);
-/* Copies values of src into dst; shapes must have equal sizes. */
+/* Copies values of src into dst; shapes must have equal sizes; NN_EARG if either is
+ * NULL. */
 int nn_copy_into(nn_tensor *dst, const nn_tensor *src);
-void nn_fill(nn_tensor *t, float value);
+/* Sets every value; NN_EARG when t is NULL. */
+int nn_fill(nn_tensor *t, float value);
 
 /* Shape helpers. nn_shape_str writes "[32,3]" into buf and returns buf. */
 char *nn_shape_str(const nn_tensor *t, char *buf, size_t len);
 bool nn_same_shape(const nn_tensor *a, const nn_tensor *b);
-/* Value at a flat index, wherever the tensor lives (copies from the device). */
+/* Value at a flat index, wherever the tensor lives (copies from the device). NaN for a
+ * NULL tensor, and NaN with a message in t's context for an index outside
+ * [0, size). */
 float nn_get(const nn_tensor *t, int64_t index);
-/* Copies all values to host memory out[size]. */
+/* Copies all values to host memory out[size] (from the device). NN_EARG (with a
+ * message when t is given) for a NULL t or out. */
 int nn_read(const nn_tensor *t, float *out);
 
 /* ---- ops: each records itself when grad is on and an input requires grad -- */
@@ -193,7 +201,8 @@ int nn_backward(nn_ctx *ctx, nn_tensor *loss);
 
 /* The graph that produced root, in topological order (inputs before results, root
  * last). Writes at most max pointers and returns the node count, which may exceed
- * max; returns a negative code on failure. */
+ * max (out may be NULL when max is 0: only the count); returns a negative code with a
+ * message on failure (no root, max < 0, or no out for max > 0). */
 int nn_graph(nn_ctx *ctx, nn_tensor *root, nn_tensor **out, int max);
 /* The name of an op kind ("matmul", "leaf"...). */
 const char *nn_op_name(int op);
@@ -274,7 +283,7 @@ typedef enum nn_act_kind {
     NN_ACT_HARD_TANH,  /* clamp(x, -1, 1) */
     NN_ACT_RELU,       /* max(0, x) */
     NN_ACT_LEAKY_RELU, /* x > 0 ? x : a x */
-    NN_ACT_PRELU,      /* x > 0 ? x : a_j x, a_j learned per feature */
+    NN_ACT_PRELU,      /* x > 0 ? x : a_j x, a_j learned (per feature: nn_prelu_new) */
     NN_ACT_ELU,        /* x > 0 ? x : a (exp(x)-1) */
     NN_ACT_SOFTPLUS,   /* log(1+exp(x)) */
     NN_ACT_SWISH,      /* x sigmoid(x) */
@@ -332,6 +341,10 @@ typedef enum nn_module_kind {
 /* Constructors return a module with one reference, or NULL with the message set. */
 nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b_init);
 nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a);
+/* PReLU learning one slope per feature (in = out = features) or, with features 0, one
+ * slope shared by all (any width, as nn_activation_new(NN_ACT_PRELU, init)); every
+ * slope starts at init. */
+nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init);
 nn_module *nn_dropout_new(nn_ctx *ctx, float p); /* 0 <= p < 1 */
 nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps);
 /* Takes a reference to each child. Widths must chain (width 0 = any: activations,
@@ -394,8 +407,8 @@ nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
 nn_tensor *nn_module_param_tensor(nn_module *m, int i);
 
 /* Training ops (autograd): activation f(x; a) elementwise (softmax: last axis);
- * PReLU with a learned one-element slope; inverted dropout (identity unless
- * training). */
+ * PReLU with learned slopes alpha: [1] shared, or one per feature of the last axis;
+ * inverted dropout (identity unless training). */
 nn_tensor *nn_activation(nn_ctx *ctx, nn_tensor *x, nn_act_kind kind, float a);
 nn_tensor *nn_prelu(nn_ctx *ctx, nn_tensor *x, nn_tensor *alpha);
 nn_tensor *nn_dropout(nn_ctx *ctx, nn_tensor *x, float p, bool training);

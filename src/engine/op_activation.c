@@ -1,7 +1,8 @@
 /* op_activation.c: the activations of lesson 03 as autograd ops over any tensor
  * (softmax along the last axis): NN_OP_ACTIVATION (kind in iargs[0], argument a in
- * fargs[0]) and PReLU with a learned slope tensor as second input. The math is
- * activation.c's, shared with the activation module. */
+ * fargs[0]) and PReLU with learned slopes as second input: one shared slope [1], or one
+ * per feature (the last axis) [n]. Both compute through the backend's act and prelu
+ * entries. */
 #include "train_internal.h"
 
 static void rows_cols(const nn_tensor *a, int64_t *rows, int *cols) {
@@ -13,10 +14,17 @@ static int act_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     const nn_tensor *a = out->inputs[0];
     if ((unsigned)out->iargs[0] >= NN_ACT_COUNT)
         return nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", out->iargs[0]);
-    if (out->op == NN_OP_PRELU && out->inputs[1]->size != 1) {
-        char s[32];
-        return nn_errorf(ctx, NN_ESHAPE, "prelu: the slope must be one number, got %s",
-                         nn_shape_str(out->inputs[1], s, sizeof s));
+    if (out->op == NN_OP_PRELU) {
+        const nn_tensor *alpha = out->inputs[1];
+        int features = a->shape[a->ndim - 1];
+        if (alpha->size != 1 && alpha->size != features) {
+            char s1[32], s2[32];
+            return nn_errorf(ctx, NN_ESHAPE,
+                             "prelu: %s slopes for input %s: give one slope, or one per feature "
+                             "(%d)",
+                             nn_shape_str(alpha, s1, sizeof s1), nn_shape_str(a, s2, sizeof s2),
+                             features);
+        }
     }
     out->ndim = a->ndim;
     for (int k = 0; k < NN_MAX_DIMS; k++) out->shape[k] = a->shape[k];
@@ -24,38 +32,36 @@ static int act_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     return NN_OK;
 }
 
-static float slope(const nn_tensor *out) {
-    return out->op == NN_OP_PRELU ? out->inputs[1]->data[0] : out->fargs[0];
-}
-
 static void act_forward(nn_ctx *ctx, nn_tensor *out) {
-    (void)ctx;
+    const nn_backend *be = ctx->backend;
     int64_t rows;
     int cols;
     rows_cols(out, &rows, &cols);
-    nn_act_forward((nn_act_kind)out->iargs[0], slope(out), out->inputs[0]->data, out->data, rows,
-                   cols);
+    if (out->op == NN_OP_PRELU) {
+        const nn_tensor *alpha = out->inputs[1];
+        be->prelu(out->inputs[0]->data, alpha->data, (int)alpha->size, out->data, rows, cols);
+    } else {
+        be->act(out->iargs[0], out->fargs[0], out->inputs[0]->data, out->data, rows, cols);
+    }
 }
 
-/* forward: y = f(x; a), so dx += f'(x) dy (and for PReLU da += sum_{x<=0} x dy). The
- * input's grad is written through a scratch sum when only the slope needs one. */
+/* forward: y = f(x; a), so dx += f'(x) dy; for PReLU y = x > 0 ? x : a_j x, so also
+ * da_j += sum over x <= 0 of x dy (over column j, or over all for one slope). */
 static void act_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *x = out->inputs[0], *a = out->op == NN_OP_PRELU ? out->inputs[1] : NULL;
+    const nn_backend *be = ctx->backend;
+    nn_tensor *x = out->inputs[0];
     int64_t rows;
     int cols;
     rows_cols(out, &rows, &cols);
-    float *da = a && a->requires_grad ? a->grad->data : NULL;
-    if (x->requires_grad) {
-        nn_act_backward((nn_act_kind)out->iargs[0], slope(out), x->data, out->data, out->grad->data,
-                        x->grad->data, rows, cols, da);
-        return;
+    float *gx = x->requires_grad ? x->grad->data : NULL;
+    if (out->op == NN_OP_PRELU) {
+        nn_tensor *alpha = out->inputs[1];
+        float *ga = alpha->requires_grad ? alpha->grad->data : NULL;
+        be->prelu_back(x->data, alpha->data, (int)alpha->size, out->grad->data, gx, ga, rows, cols);
+    } else if (gx) {
+        be->act_back(out->iargs[0], out->fargs[0], x->data, out->data, out->grad->data, gx, rows,
+                     cols);
     }
-    if (!da) return;
-    double s = 0; /* the slope alone: sum over x <= 0 of x dy */
-    for (int64_t i = 0; i < out->size; i++)
-        if (x->data[i] <= 0) s += (double)x->data[i] * out->grad->data[i];
-    (void)ctx;
-    *da += (float)s;
 }
 
 const nn_op_def nn_op_activation = {.name = "activation",
@@ -72,9 +78,8 @@ const nn_op_def nn_op_prelu = {.name = "prelu",
                                .backward = act_backward};
 
 nn_tensor *nn_activation(nn_ctx *ctx, nn_tensor *x, nn_act_kind kind, float a) {
-    float fargs[2] = {a, 0};
+    float fargs[2] = {a, 0}; /* for NN_ACT_PRELU a fixed slope; nn_prelu learns them */
     int iargs[3] = {(int)kind, 0, 0};
-    if (kind == NN_ACT_PRELU) fargs[0] = a; /* a fixed slope; nn_prelu learns it */
     return nn_op_apply(ctx, NN_OP_ACTIVATION, &x, 1, fargs, iargs, NULL);
 }
 

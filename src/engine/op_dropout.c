@@ -1,6 +1,7 @@
 /* op_dropout.c: inverted dropout as an autograd op: in training each element is kept
  * with probability 1-p and scaled by 1/(1-p) (the mask is drawn from the ctx's
- * generator and saved for backward); in evaluation the op is the identity. */
+ * generator and saved for backward); in evaluation the op is the identity. Computes
+ * through the backend's dropout entries. */
 #include "train_internal.h"
 
 static int dropout_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
@@ -16,24 +17,19 @@ static int dropout_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 
 static void dropout_forward(nn_ctx *ctx, nn_tensor *out) {
     const float *x = out->inputs[0]->data;
-    if (!out->iargs[0]) {
-        for (int64_t i = 0; i < out->size; i++) out->data[i] = x[i];
-        return;
-    }
-    float keep = 1 - out->fargs[0], scale = 1 / keep, *mask = out->saved;
-    for (int64_t i = 0; i < out->size; i++) {
-        mask[i] = nn_rand_uniform(ctx) < keep ? scale : 0.0f;
-        out->data[i] = x[i] * mask[i];
-    }
+    if (!out->iargs[0])
+        ctx->backend->copy(out->data, x, out->size);
+    else
+        ctx->backend->dropout(x, out->saved, out->data, out->size, 1 - out->fargs[0], ctx->rng);
 }
 
 /* forward: y = x mask (training) or y = x, so dx += mask dy or dx += dy */
 static void dropout_backward(nn_ctx *ctx, nn_tensor *out) {
-    (void)ctx;
     nn_tensor *x = out->inputs[0];
-    const float *g = out->grad->data, *mask = out->saved;
-    for (int64_t i = 0; i < out->size; i++)
-        x->grad->data[i] += out->iargs[0] ? g[i] * mask[i] : g[i];
+    if (out->iargs[0])
+        ctx->backend->dropout_back(out->grad->data, out->saved, x->grad->data, out->size, false);
+    else
+        ctx->backend->acc(x->grad->data, out->grad->data, out->size);
 }
 
 const nn_op_def nn_op_dropout = {.name = "dropout",

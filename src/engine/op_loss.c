@@ -1,7 +1,8 @@
 /* op_loss.c: every loss of loss.c as one fused autograd op (inputs: predictions
  * [B,k] and targets; result [1]). Forward runs the loss kernel, which also gives
  * d(loss)/dy; that is saved, so backward is one scaled add. Targets get no
- * gradient. Cross-entropy takes logits (fused log-softmax, stable). */
+ * gradient. Cross-entropy takes logits (fused log-softmax, stable). Computes through
+ * the backend's loss entries. */
 #include "train_internal.h"
 
 static void dims(const nn_tensor *t, int *rows, int *cols) {
@@ -22,8 +23,8 @@ static int loss_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
                          name, nn_shape_str(y, s1, sizeof s1), nn_shape_str(t, s2, sizeof s2));
     }
     double l; /* validates targets (classes, widths) with the kernel's own messages */
-    int rc = nn_loss(ctx, (nn_loss_kind)out->iargs[0], y->data, B, k, t->data, tc, NULL,
-                     out->fargs[0], &l, NULL);
+    int rc =
+        ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l, NULL);
     if (rc) return rc;
     out->ndim = 1;
     out->shape[0] = 1;
@@ -37,19 +38,16 @@ static void loss_forward(nn_ctx *ctx, nn_tensor *out) {
     dims(y, &B, &k);
     dims(t, &tb, &tc);
     double l = 0;
-    nn_loss(ctx, (nn_loss_kind)out->iargs[0], y->data, B, k, t->data, tc, NULL, out->fargs[0], &l,
-            out->saved);
-    out->data[0] = (float)l;
+    ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l,
+                       out->saved);
+    ctx->backend->fill(out->data, 1, (float)l);
 }
 
 /* forward: L = loss(y, t) with dL/dy saved, so dy += dout * saved */
 static void loss_backward(nn_ctx *ctx, nn_tensor *out) {
-    (void)ctx;
     nn_tensor *y = out->inputs[0];
     if (!y->requires_grad) return;
-    float g = out->grad->data[0];
-    const float *d = out->saved;
-    for (int64_t i = 0; i < y->size; i++) y->grad->data[i] += g * d[i];
+    ctx->backend->loss_back(out->saved, out->grad->data, y->grad->data, y->size);
 }
 
 const nn_op_def nn_op_loss = {.name = "loss",

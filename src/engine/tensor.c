@@ -1,9 +1,11 @@
 /* tensor.c: tensor creation, reference counting, gradients' buffers, copies, fills
  * and shape helpers. Ops are in op_*.c, the graph walk in autograd.c.
  *
- * A heap tensor is one allocation: the struct, padded to NN_ALIGN, then its data (no
- * data for views and wrapped memory). Its saved buffer, grad and inputs are released
- * when its refcount drops to zero. */
+ * A heap tensor is its struct (counted heap) and its data from the backend's alloc, on
+ * the device (no data for views and wrapped memory). An arena tensor is one arena
+ * block: the struct, padded to NN_ALIGN, then its data. Its saved buffer, grad and
+ * inputs are released when its refcount drops to zero. Values cross between host and
+ * device only through the backend's upload and download. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,12 +60,31 @@ int nn_check_shape(nn_ctx *ctx, const char *who, int ndim, const int *shape) {
 nn_tensor *nn_tensor_alloc(nn_ctx *ctx, int ndim, const int *shape, bool in_arena, bool with_data) {
     int64_t size = 1;
     for (int i = 0; i < ndim; i++) size *= shape[i];
-    size_t bytes = HEADER_BYTES + (with_data ? nn_float_bytes(size) : 0);
-    unsigned char *mem = in_arena ? nn_arena_alloc(ctx, bytes) : nn_malloc(ctx, bytes);
-    if (!mem) return NULL;
+    float *data = NULL;
+    unsigned char *mem;
+    if (in_arena) {
+        mem = nn_arena_alloc(ctx, HEADER_BYTES + (with_data ? nn_float_bytes(size) : 0));
+        if (!mem) return NULL;
+        if (with_data) data = (float *)(mem + HEADER_BYTES);
+    } else {
+        if (with_data) {
+            size_t bytes = nn_float_bytes(size);
+            if (!(data = ctx->backend->alloc(bytes))) {
+                nn_errorf(ctx, NN_ENOMEM, "out of %s memory (%zu bytes)", ctx->backend->name,
+                          bytes);
+                return NULL;
+            }
+            ctx->heap_allocs++;
+        }
+        if (!(mem = nn_malloc(ctx, HEADER_BYTES))) {
+            ctx->backend->free(data);
+            return NULL;
+        }
+    }
     nn_tensor *t = (nn_tensor *)mem;
     memset(t, 0, sizeof *t);
-    t->data = with_data ? (float *)(mem + HEADER_BYTES) : NULL;
+    t->data = data;
+    t->owns_data = data && !in_arena;
     t->ndim = ndim;
     for (int i = 0; i < NN_MAX_DIMS; i++) t->shape[i] = i < ndim ? shape[i] : 1;
     t->size = size;
@@ -101,6 +122,7 @@ void nn_tensor_free(nn_tensor *t) {
         for (int i = 0; i < NN_MAX_INPUTS; i++) drop(d->inputs[i], &list);
         drop(d->base, &list);
         drop(d->grad, &list);
+        if (d->owns_data) d->ctx->backend->free(d->data);
         nn_mfree(d);
     }
 }
@@ -156,9 +178,49 @@ nn_tensor *nn_ones(nn_ctx *ctx, int ndim, const int *shape) {
 }
 
 nn_tensor *nn_from_array(nn_ctx *ctx, int ndim, const int *shape, const float *values) {
+    if (!values) {
+        nn_errorf(ctx, NN_EARG, "tensor: no values given");
+        return NULL;
+    }
     nn_tensor *t = new_leaf(ctx, "tensor", ndim, shape);
-    if (t) memcpy(t->data, values, (size_t)t->size * sizeof(float));
+    if (t) ctx->backend->upload(t->data, values, t->size);
     return t;
+}
+
+/* Values made on the host (ranges, random numbers) go to the device in chunks through
+ * a buffer on the stack: no allocation, one upload per chunk. */
+enum { HOST_CHUNK = 256 };
+
+typedef float (*host_value_fn)(nn_ctx *ctx, int64_t i, const void *ud);
+
+static void upload_values(nn_ctx *ctx, nn_tensor *t, host_value_fn value, const void *ud) {
+    float buf[HOST_CHUNK];
+    for (int64_t at = 0; at < t->size; at += HOST_CHUNK) {
+        int64_t n = t->size - at < HOST_CHUNK ? t->size - at : HOST_CHUNK;
+        for (int64_t i = 0; i < n; i++) buf[i] = value(ctx, at + i, ud);
+        ctx->backend->upload(t->data + at, buf, n);
+    }
+}
+
+/* start + i step, and a + i step (end exact), as doubles {start, step[, n, end]} */
+static float ramp_value(nn_ctx *ctx, int64_t i, const void *ud) {
+    (void)ctx;
+    const double *r = ud;
+    if (r[2] > 1 && (double)i == r[2] - 1) return (float)r[3];
+    return (float)(r[0] + (double)i * r[1]);
+}
+
+/* lo + (hi - lo) u, and mean + std n, as doubles {lo, hi} and {mean, std} */
+static float uniform_value(nn_ctx *ctx, int64_t i, const void *ud) {
+    (void)i;
+    const double *r = ud;
+    return (float)(r[0] + (r[1] - r[0]) * nn_rand_uniform(ctx));
+}
+
+static float normal_value(nn_ctx *ctx, int64_t i, const void *ud) {
+    (void)i;
+    const double *r = ud;
+    return (float)(r[0] + r[1] * nn_rand_normal(ctx));
 }
 
 nn_tensor *nn_arange(nn_ctx *ctx, float start, float stop, float step) {
@@ -179,8 +241,8 @@ nn_tensor *nn_arange(nn_ctx *ctx, float start, float stop, float step) {
     }
     int shape[1] = {(int)n};
     nn_tensor *t = new_leaf(ctx, "arange", 1, shape);
-    if (t)
-        for (int i = 0; i < shape[0]; i++) t->data[i] = (float)((double)start + i * (double)step);
+    const double ramp[4] = {start, step, 0, 0};
+    if (t) upload_values(ctx, t, ramp_value, ramp);
     return t;
 }
 
@@ -193,24 +255,22 @@ nn_tensor *nn_linspace(nn_ctx *ctx, float a, float b, int n) {
     nn_tensor *t = new_leaf(ctx, "linspace", 1, shape);
     if (!t) return NULL;
     double step = n > 1 ? ((double)b - (double)a) / (n - 1) : 0.0;
-    for (int i = 0; i < n; i++) t->data[i] = (float)((double)a + i * step);
-    if (n > 1) t->data[n - 1] = b; /* exact end point, as NumPy */
+    const double ramp[4] = {a, step, n, b}; /* exact end point, as NumPy */
+    upload_values(ctx, t, ramp_value, ramp);
     return t;
 }
 
 nn_tensor *nn_rand(nn_ctx *ctx, int ndim, const int *shape, float lo, float hi) {
     nn_tensor *t = new_leaf(ctx, "rand", ndim, shape);
-    if (!t) return NULL;
-    for (int64_t i = 0; i < t->size; i++)
-        t->data[i] = (float)(lo + ((double)hi - lo) * nn_rand_uniform(ctx));
+    const double range[2] = {lo, hi};
+    if (t) upload_values(ctx, t, uniform_value, range);
     return t;
 }
 
 nn_tensor *nn_randn(nn_ctx *ctx, int ndim, const int *shape, float mean, float std) {
     nn_tensor *t = new_leaf(ctx, "randn", ndim, shape);
-    if (!t) return NULL;
-    for (int64_t i = 0; i < t->size; i++)
-        t->data[i] = (float)(mean + (double)std * nn_rand_normal(ctx));
+    const double dist[2] = {mean, std};
+    if (t) upload_values(ctx, t, normal_value, dist);
     return t;
 }
 
@@ -243,12 +303,20 @@ void nn_zero_grad(nn_tensor *t) {
 }
 
 nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
+    if (!t) {
+        nn_errorf(ctx, NN_EARG, "copy: no tensor given");
+        return NULL;
+    }
     nn_tensor *c = nn_tensor_alloc(ctx, t->ndim, t->shape, false, true);
     if (c) ctx->backend->copy(c->data, t->data, t->size);
     return c;
 }
 
 int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
+    if (!dst || !src) {
+        nn_ctx *ctx = dst ? dst->ctx : src ? src->ctx : NULL;
+        return nn_errorf(ctx, NN_EARG, "copy: no %s tensor given", dst ? "source" : "destination");
+    }
     if (dst->size != src->size) {
         char a[64], b[64];
         return nn_errorf(dst->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",
@@ -259,15 +327,28 @@ int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
     return NN_OK;
 }
 
-void nn_fill(nn_tensor *t, float value) {
+int nn_fill(nn_tensor *t, float value) {
+    if (!t) return NN_EARG; /* no context to hold a message */
     t->ctx->backend->fill(t->data, t->size, value);
+    return NN_OK;
 }
 
 float nn_get(const nn_tensor *t, int64_t index) {
-    return t->data[index];
+    if (!t) return NAN;
+    if (index < 0 || index >= t->size) {
+        char s[64];
+        nn_errorf(t->ctx, NN_EARG, "get: index %lld is out of range for shape %s (%lld values)",
+                  (long long)index, nn_shape_str(t, s, sizeof s), (long long)t->size);
+        return NAN;
+    }
+    float v;
+    t->ctx->backend->download(&v, t->data + index, 1);
+    return v;
 }
 
 int nn_read(const nn_tensor *t, float *out) {
-    memcpy(out, t->data, (size_t)t->size * sizeof(float));
+    if (!t) return NN_EARG;
+    if (!out) return nn_errorf(t->ctx, NN_EARG, "read: no memory to read into");
+    t->ctx->backend->download(out, t->data, t->size);
     return NN_OK;
 }

@@ -122,6 +122,22 @@ static void test_graph_lists_nodes_inputs_first(void **state) {
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) nn_tensor_free(t[i]);
 }
 
+static void test_graph_refuses_no_array_and_counts_with_none(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *x = nn_ones(ctx, 1, TU_SHAPE(3));
+    nn_requires_grad(x, true);
+    nn_tensor *y = nn_exp(ctx, x);
+    assert_int_equal(nn_graph(ctx, y, NULL, 4), NN_EARG);
+    assert_string_equal(nn_error(ctx), "graph: no array given for 4 nodes");
+    nn_tensor *nodes[2];
+    assert_int_equal(nn_graph(ctx, y, nodes, -1), NN_EARG);
+    assert_string_equal(nn_error(ctx), "graph: room for -1 nodes is not >= 0");
+    assert_int_equal(nn_graph(ctx, y, NULL, 0), 2); /* only the count */
+    assert_int_equal(nn_graph(ctx, NULL, nodes, 2), NN_EARG);
+    assert_string_equal(nn_error(ctx), "graph: no tensor given");
+    nn_tensor_free(y), nn_tensor_free(x);
+}
+
 /* ---- a two-layer MLP: in = {x, w1, b1, w2, b2}, ud = one-hot targets ----------------- */
 
 static nn_tensor *mlp_loss(nn_ctx *ctx, nn_tensor **in, void *ud) {
@@ -264,6 +280,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_backward_rejects_a_loss_with_many_elements, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_graph_lists_nodes_inputs_first, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_graph_refuses_no_array_and_counts_with_none, tu_setup,
+                                        tu_teardown),
         cmocka_unit_test_setup_teardown(test_mlp_loss_grad_matches_finite_difference, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_training_step_makes_no_heap_allocation, tu_setup,

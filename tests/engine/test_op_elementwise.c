@@ -185,6 +185,143 @@ static void test_unary_grads_match_finite_difference(void **state) {
     }
 }
 
+static void test_sub_and_div_reject_mismatched_shapes_naming_both(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *a = nn_zeros(ctx, 2, TU_SHAPE(2, 3));
+    nn_tensor *b = nn_zeros(ctx, 1, TU_SHAPE(4));
+    nn_tensor *c = nn_zeros(ctx, 2, TU_SHAPE(5, 3));
+    assert_null(nn_sub(ctx, a, b));
+    assert_string_equal(nn_error(ctx),
+                        "sub: [2,3] and [4] do not broadcast: sizes 3 and 4 differ (axis -1)");
+    assert_null(nn_div(ctx, c, a));
+    assert_string_equal(nn_error(ctx),
+                        "div: [5,3] and [2,3] do not broadcast: sizes 5 and 2 differ (axis -2)");
+    nn_tensor_free(a), nn_tensor_free(b), nn_tensor_free(c);
+}
+
+/* [1,3] + [3]: the row broadcasts onto one row; both gradients are the output's. */
+static void test_add_one_row_and_vector(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *a = tu_t(ctx, 2, TU_SHAPE(1, 3), TU_VALS(1, 2, 3));
+    nn_tensor *b = tu_t(ctx, 1, TU_SHAPE(3), TU_VALS(10, 20, 30));
+    nn_requires_grad(a, true), nn_requires_grad(b, true);
+    nn_tensor *r = nn_add(ctx, a, b);
+    tu_expect(r, 2, TU_SHAPE(1, 3), TU_VALS(11, 22, 33), 0);
+    nn_tensor *w = tu_t(ctx, 2, TU_SHAPE(1, 3), TU_VALS(1, -2, 5)); /* L = sum(r w) */
+    nn_tensor *rw = nn_mul(ctx, r, w), *l = nn_sum(ctx, rw, NN_ALL, false);
+    assert_int_equal(nn_backward(ctx, l), NN_OK);
+    tu_expect(a->grad, 2, TU_SHAPE(1, 3), TU_VALS(1, -2, 5), 0);
+    tu_expect(b->grad, 1, TU_SHAPE(3), TU_VALS(1, -2, 5), 0);
+    nn_tensor *all[] = {l, rw, w, r, a, b};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_tensor_free(all[i]);
+}
+
+/* d|x|/dx and drelu/dx at the kink: 0 by convention, as PyTorch (also relu through the
+ * activation op of lesson 03). Values beside the kink pin the sign. */
+static void test_abs_and_relu_grads_at_zero_are_zero(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *x = tu_t(ctx, 1, TU_SHAPE(3), TU_VALS(-1.5f, 0, 2));
+    nn_requires_grad(x, true);
+    struct {
+        int which;
+        float want[3];
+    } cases[] = {{0, {-1, 0, 1}}, {1, {0, 0, 1}}, {2, {0, 0, 1}}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        nn_zero_grad(x);
+        nn_tensor *y = cases[c].which == 0   ? nn_abs(ctx, x)
+                       : cases[c].which == 1 ? nn_relu(ctx, x)
+                                             : nn_activation(ctx, x, NN_ACT_RELU, 0);
+        nn_tensor *l = nn_sum(ctx, y, NN_ALL, false);
+        assert_int_equal(nn_backward(ctx, l), NN_OK);
+        tu_expect(x->grad, 1, TU_SHAPE(3), cases[c].want, 0);
+        nn_tensor_free(l), nn_tensor_free(y);
+    }
+    nn_tensor_free(x);
+}
+
+/* Every unary op on a [1] and a [1,4] input: values and derivatives against the
+ * formulas in double (the derivative written out, not taken from the kernel). */
+static double unary_ref(int op, double x, double *dydx) {
+    double y;
+    switch (op) {
+    case 0:
+        y = -x, *dydx = -1;
+        break;
+    case 1:
+        y = 3 * x, *dydx = 3;
+        break;
+    case 2:
+        y = x + 2, *dydx = 1;
+        break;
+    case 3:
+        y = x * x, *dydx = 2 * x;
+        break;
+    case 4:
+        y = exp(x), *dydx = exp(x);
+        break;
+    case 5:
+        y = log(x), *dydx = 1 / x;
+        break;
+    case 6:
+        y = sqrt(x), *dydx = 0.5 / sqrt(x);
+        break;
+    case 7:
+        y = fabs(x), *dydx = x > 0 ? 1 : -1;
+        break;
+    case 8:
+        y = tanh(x), *dydx = 1 - tanh(x) * tanh(x);
+        break;
+    case 9:
+        y = 1 / (1 + exp(-x)), *dydx = y * (1 - y);
+        break;
+    default:
+        y = x > 0 ? x : 0, *dydx = x > 0 ? 1 : 0;
+        break;
+    }
+    return y;
+}
+
+static void test_unary_ops_on_one_element_and_one_row(void **state) {
+    nn_ctx *ctx = *state;
+    un_op ops[] = {nn_neg,  scale_by_3, add_2,   pow_2,      nn_exp, nn_log,
+                   nn_sqrt, nn_abs,     nn_tanh, nn_sigmoid, nn_relu};
+    const char *names[] = {"neg",  "scale", "add_scalar", "pow 2",   "exp", "log",
+                           "sqrt", "abs",   "tanh",       "sigmoid", "relu"};
+    const float vals[4] = {0.7f, 1.9f, 0.25f, 3.5f}; /* positive: log and sqrt take all */
+    const float neg[4] = {-0.7f, -1.9f, -0.25f, -3.5f};
+    for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) {
+        for (int sign = 0; sign < 2; sign++) {
+            if (sign && (o == 5 || o == 6)) continue; /* log and sqrt of negatives */
+            const float *v = sign ? neg : vals;
+            int shapes[2][2] = {{1, 1}, {1, 4}};
+            for (int s = 0; s < 2; s++) {
+                nn_tensor *x = tu_t(ctx, s + 1, s ? shapes[1] : shapes[0], v);
+                nn_requires_grad(x, true);
+                nn_tensor *y = ops[o](ctx, x);
+                nn_tensor *l = nn_sum(ctx, y, NN_ALL, false);
+                assert_int_equal(nn_backward(ctx, l), NN_OK);
+                float want_y[4], want_g[4];
+                for (int64_t i = 0; i < x->size; i++) {
+                    double d;
+                    want_y[i] = (float)unary_ref((int)o, v[i], &d);
+                    want_g[i] = (float)d;
+                }
+                double worst = 0; /* relative: exp(3.5) is 33 */
+                for (int64_t i = 0; i < x->size; i++) {
+                    worst = fmax(worst, fabs(y->data[i] - want_y[i]) / (1 + fabs(want_y[i])));
+                    worst = fmax(worst, fabs(x->grad->data[i] - want_g[i]) / (1 + fabs(want_g[i])));
+                }
+                if (!(worst <= 1e-6))
+                    print_message("%s on %s: relative error %g\n", names[o], s ? "[1,4]" : "[1]",
+                                  worst);
+                assert_true(worst <= 1e-6);
+                assert_true(nn_same_shape(y, x));
+                nn_tensor_free(l), nn_tensor_free(y), nn_tensor_free(x);
+            }
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_same_shape_and_row_bias, tu_setup, tu_teardown),
@@ -203,6 +340,13 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_div_grad_matches_finite_difference, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_unary_grads_match_finite_difference, tu_setup,
+                                        tu_teardown),
+        cmocka_unit_test_setup_teardown(test_sub_and_div_reject_mismatched_shapes_naming_both,
+                                        tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_add_one_row_and_vector, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_abs_and_relu_grads_at_zero_are_zero, tu_setup,
+                                        tu_teardown),
+        cmocka_unit_test_setup_teardown(test_unary_ops_on_one_element_and_one_row, tu_setup,
                                         tu_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

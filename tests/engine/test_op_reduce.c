@@ -57,6 +57,43 @@ static void test_max_grad_goes_to_the_first_maximum(void **state) {
     nn_tensor_free(am), nn_tensor_free(m), nn_tensor_free(s), nn_tensor_free(a);
 }
 
+/* One element and one row: max and argmax of [1] and of [1,n] along each axis (along
+ * axis 0 of [1,n] every element is its own maximum), and the gradient of each max. */
+static void test_max_argmax_of_one_element_and_one_row(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *one = tu_t(ctx, 1, TU_SHAPE(1), TU_VALS(-3));
+    nn_requires_grad(one, true);
+    nn_tensor *r = nn_max(ctx, one, 0, false);
+    tu_expect(r, 1, TU_SHAPE(1), TU_VALS(-3), 0);
+    assert_int_equal(nn_backward(ctx, r), NN_OK);
+    tu_expect(one->grad, 1, TU_SHAPE(1), TU_VALS(1), 0);
+    nn_tensor_free(r);
+    r = nn_argmax(ctx, one, NN_ALL, false), tu_expect(r, 1, TU_SHAPE(1), TU_VALS(0), 0);
+    nn_tensor_free(r);
+
+    nn_tensor *row = tu_t(ctx, 2, TU_SHAPE(1, 4), TU_VALS(2, -1, 5, 5));
+    nn_requires_grad(row, true);
+    r = nn_max(ctx, row, 1, false), tu_expect(r, 1, TU_SHAPE(1), TU_VALS(5), 0);
+    assert_int_equal(nn_backward(ctx, r), NN_OK);
+    tu_expect(row->grad, 2, TU_SHAPE(1, 4), TU_VALS(0, 0, 1, 0), 0); /* the first of the tie */
+    nn_tensor_free(r);
+    r = nn_argmax(ctx, row, 1, true), tu_expect(r, 2, TU_SHAPE(1, 1), TU_VALS(2), 0);
+    nn_tensor_free(r);
+    r = nn_argmax(ctx, row, -1, false), tu_expect(r, 1, TU_SHAPE(1), TU_VALS(2), 0);
+    nn_tensor_free(r);
+    r = nn_max(ctx, row, 0, false), tu_expect(r, 1, TU_SHAPE(4), TU_VALS(2, -1, 5, 5), 0);
+    nn_zero_grad(row);
+    nn_tensor *s = nn_sum(ctx, r, NN_ALL, false);
+    assert_int_equal(nn_backward(ctx, s), NN_OK);
+    tu_expect(row->grad, 2, TU_SHAPE(1, 4), TU_VALS(1, 1, 1, 1), 0);
+    nn_tensor_free(s), nn_tensor_free(r);
+    r = nn_argmax(ctx, row, 0, false), tu_expect(r, 1, TU_SHAPE(4), TU_VALS(0, 0, 0, 0), 0);
+    nn_tensor_free(r);
+    r = nn_max(ctx, row, NN_ALL, true), tu_expect(r, 2, TU_SHAPE(1, 1), TU_VALS(5), 0);
+    nn_tensor_free(r);
+    nn_tensor_free(one), nn_tensor_free(row);
+}
+
 static void test_reduce_rejects_bad_axis(void **state) {
     nn_ctx *ctx = *state;
     nn_tensor *a = nn_zeros(ctx, 2, TU_SHAPE(2, 3));
@@ -100,6 +137,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sum_mean_over_axes_and_all, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_max_argmax_pick_the_first_largest, tu_setup,
+                                        tu_teardown),
+        cmocka_unit_test_setup_teardown(test_max_argmax_of_one_element_and_one_row, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_max_grad_goes_to_the_first_maximum, tu_setup,
                                         tu_teardown),

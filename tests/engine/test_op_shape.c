@@ -59,6 +59,26 @@ static void test_transpose_values_and_error(void **state) {
     nn_tensor_free(a), nn_tensor_free(t), nn_tensor_free(v);
 }
 
+/* [1,n] -> [n,1] and back, with the gradient routed to the right elements. */
+static void test_transpose_of_one_row(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *a = tu_t(ctx, 2, TU_SHAPE(1, 3), TU_VALS(7, 8, 9));
+    nn_requires_grad(a, true);
+    nn_tensor *t = nn_transpose(ctx, a);
+    tu_expect(t, 2, TU_SHAPE(3, 1), TU_VALS(7, 8, 9), 0);
+    nn_tensor *back = nn_transpose(ctx, t);
+    tu_expect(back, 2, TU_SHAPE(1, 3), TU_VALS(7, 8, 9), 0);
+    nn_tensor *w = tu_t(ctx, 2, TU_SHAPE(3, 1), TU_VALS(1, 10, 100));
+    nn_tensor *tw = nn_mul(ctx, t, w), *l = nn_sum(ctx, tw, NN_ALL, false);
+    assert_int_equal(nn_backward(ctx, l), NN_OK);
+    tu_expect(a->grad, 2, TU_SHAPE(1, 3), TU_VALS(1, 10, 100), 0);
+    nn_tensor *one = tu_t(ctx, 2, TU_SHAPE(1, 1), TU_VALS(4));
+    nn_tensor *t1 = nn_transpose(ctx, one);
+    tu_expect(t1, 2, TU_SHAPE(1, 1), TU_VALS(4), 0);
+    nn_tensor *all[] = {a, t, back, w, tw, l, one, t1};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_tensor_free(all[i]);
+}
+
 static nn_tensor *apply_reshape(nn_ctx *ctx, nn_tensor **in, void *ud) {
     (void)ud;
     return nn_reshape(ctx, in[0], 2, TU_SHAPE(4, -1));
@@ -106,6 +126,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_reshape_rejects_other_sizes, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_rows_slice_and_gather, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_transpose_values_and_error, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_transpose_of_one_row, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_shape_op_grads_match_finite_difference, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_gather_grad_adds_repeated_rows, tu_setup, tu_teardown),

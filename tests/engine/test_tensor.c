@@ -82,6 +82,34 @@ static void test_copy_fill_get_read(void **state) {
     nn_tensor_free(a), nn_tensor_free(c), nn_tensor_free(flat), nn_tensor_free(small);
 }
 
+/* C API hygiene: a missing tensor or an index outside it is an error, not a crash. */
+static void test_copy_fill_get_read_refuse_null_and_out_of_range(void **state) {
+    nn_ctx *ctx = *state;
+    nn_tensor *a = tu_t(ctx, 2, TU_SHAPE(2, 3), TU_VALS(1, 2, 3, 4, 5, 6));
+    assert_null(nn_copy(ctx, NULL));
+    assert_string_equal(nn_error(ctx), "copy: no tensor given");
+    assert_int_equal(nn_copy_into(NULL, a), NN_EARG);
+    assert_string_equal(nn_error(ctx), "copy: no destination tensor given");
+    assert_int_equal(nn_copy_into(a, NULL), NN_EARG);
+    assert_string_equal(nn_error(ctx), "copy: no source tensor given");
+    assert_int_equal(nn_copy_into(NULL, NULL), NN_EARG);
+    assert_int_equal(nn_fill(NULL, 1), NN_EARG);
+    assert_int_equal(nn_fill(a, 2), NN_OK);
+    nn_fill(a, 5);
+    assert_true(isnan(nn_get(NULL, 0)));
+    assert_true(isnan(nn_get(a, 6)));
+    assert_string_equal(nn_error(ctx), "get: index 6 is out of range for shape [2,3] (6 values)");
+    assert_true(isnan(nn_get(a, -1)));
+    assert_string_equal(nn_error(ctx), "get: index -1 is out of range for shape [2,3] (6 values)");
+    assert_float_equal(nn_get(a, 5), 5, 0);
+    assert_int_equal(nn_read(NULL, (float[1]){0}), NN_EARG);
+    assert_int_equal(nn_read(a, NULL), NN_EARG);
+    assert_string_equal(nn_error(ctx), "read: no memory to read into");
+    assert_null(nn_from_array(ctx, 1, TU_SHAPE(2), NULL));
+    assert_string_equal(nn_error(ctx), "tensor: no values given");
+    nn_tensor_free(a);
+}
+
 static void test_wrap_uses_caller_memory(void **state) {
     nn_ctx *ctx = *state;
     float mem[6] = {1, 2, 3, 4, 5, 6};
@@ -161,6 +189,8 @@ int main(void) {
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_shape_str_and_same_shape, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_copy_fill_get_read, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_copy_fill_get_read_refuse_null_and_out_of_range,
+                                        tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_wrap_uses_caller_memory, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_result_keeps_freed_input_alive, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_results_without_grad_keep_no_inputs, tu_setup,
