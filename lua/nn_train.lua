@@ -45,12 +45,25 @@ end
 
 -- Activation constructors: nn.tanh() is a module; nn.tanh(x) on a tensor applies it.
 local function activation(name, argname)
+  local ctor = "nn." .. (name == "linear" and "identity" or name)
   return function(a, ...)
     if type(a) == "userdata" and getmetatable(a) == debug.getregistry()["nnlab.tensor"] then
       local arg = select(1, ...)
       return ccall(T.activation(name, arg), a)
     end
-    if type(a) == "table" then a = a[argname] or a[1] end
+    if type(a) == "table" then
+      -- an option this activation does not have is refused, not silently ignored
+      for k in pairs(a) do
+        if k ~= 1 and k ~= argname then
+          error(("%s: unknown option '%s'%s"):format(ctor, tostring(k),
+            argname and (" (it takes " .. argname .. ")") or " (it takes none)"), 2)
+        end
+      end
+      a = a[argname] or a[1]
+    end
+    if a ~= nil and not argname then
+      error(("%s: takes no argument, got %s"):format(ctor, tostring(a)), 2)
+    end
     return ccall(T.activation, name, a)
   end
 end
@@ -64,7 +77,28 @@ nn.lecun_tanh = activation("lecun_tanh")
 nn.hard_tanh = activation("hard_tanh")
 nn.relu = activation("relu")
 nn.leaky_relu = activation("leaky_relu", "slope")
-nn.prelu = activation("prelu", "init")
+--- nn.prelu([features] [, {init = 0.25}]): learned slopes for x < 0, one per feature
+--- (features > 0) or one shared (none); nn.prelu(x) applies a shared 0.25 to a tensor
+function nn.prelu(features, opts)
+  if type(features) == "userdata" and getmetatable(features) == debug.getregistry()["nnlab.tensor"] then
+    return ccall(T.activation("prelu", opts), features)
+  end
+  if type(features) == "table" then features, opts = features.features or features[1], features end
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error("nn.prelu: expected options {init = ...}, got " .. type(opts), 2)
+  end
+  for k in pairs(opts) do
+    if k ~= "init" and k ~= "features" and k ~= 1 then
+      error(("nn.prelu: unknown option '%s' (it takes features and init)"):format(tostring(k)), 2)
+    end
+  end
+  if features ~= nil and (math.type(features) ~= "integer" or features < 0) then
+    error("nn.prelu: features must be a whole number of features (0 or none: one shared slope), got "
+      .. tostring(features), 2)
+  end
+  return ccall(T.prelu, features or 0, opts.init)
+end
 nn.elu = activation("elu", "alpha")
 nn.softplus = activation("softplus")
 nn.swish = activation("swish")

@@ -119,16 +119,18 @@ it is used); called on a tensor it applies the function there, in the autograd
 graph.]],
   },
   ["nn.prelu"] = {
-    sig = "nn.prelu([init])",
-    summary = "leaky ReLU whose negative slope is learned (one number, 0.25 at start) (a module; called on a tensor it applies the function)",
+    sig = "nn.prelu([features] [, {init = 0.25}])",
+    summary = "leaky ReLU whose negative slopes are learned: one per feature, or one shared (a module; called on a tensor it applies the function)",
     example = [[
-m = nn.sequential{nn.linear(2, 8), nn.prelu(), nn.linear(8, 1)}
-print(nn.prelu(nn.tensor{-2, 0, 2}))]],
+m = nn.sequential{nn.linear(2, 8), nn.prelu(8), nn.linear(8, 1)}
+print(m:children()[2]:param(1))        -- the 8 slopes, 0.25 at start
+print(nn.prelu{init = 0.1}, nn.prelu(nn.tensor{-2, 0, 2}))]],
     text = [[
-The slope is a parameter of the module, trained with the weights (m:param(1) reads it).
-Called with no tensor it makes a module for nn.sequential (a new one for each place
-it is used); called on a tensor it applies the function there, in the autograd
-graph.]],
+f(x) = x for x > 0 and a_j x otherwise, where a_j is learned with the weights.
+nn.prelu(n) learns one slope per feature of an n-wide layer (He et al.'s channel-wise
+PReLU); nn.prelu() learns one slope shared by all. init is the starting slope. The
+slopes are the module's parameter (m:param(1)) and are saved with the model.
+Called with a tensor it applies a fixed shared slope there, in the autograd graph.]],
   },
   ["nn.elu"] = {
     sig = "nn.elu([alpha])",

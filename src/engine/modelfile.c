@@ -213,6 +213,8 @@ static nn_module *read_node(rd *r, int depth) {
     nn_init zero = {NN_INIT_ZEROS, 0, 0};
     if (kind == NN_MOD_LINEAR)
         m = nn_linear_new(ctx, in, out, zero, zero);
+    else if (kind == NN_MOD_ACTIVATION && act == NN_ACT_PRELU)
+        m = nn_prelu_new(ctx, in, a); /* in is 0 for one shared slope */
     else if (kind == NN_MOD_ACTIVATION)
         m = nn_activation_new(ctx, (nn_act_kind)act, a);
     else if (kind == NN_MOD_DROPOUT)

@@ -6,6 +6,7 @@
  * container holds its children's references itself. A run userdata ("nnlab.run")
  * keeps its model, optimizer and data sets alive through user values, and calls a
  * Lua function from the C loop for on_step callbacks. */
+#include <limits.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -78,6 +79,15 @@ static int t_activation(lua_State *L) {
     if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown activation '%s'", name));
     float a = (float)luaL_optnumber(L, 2, nn_act_default_arg((nn_act_kind)k));
     pushmodule(L, nn_activation_new(bind_ctx(L), (nn_act_kind)k, a));
+    return 1;
+}
+
+/* prelu([features [, init]]): features 0 (the default) learns one shared slope. */
+static int t_prelu(lua_State *L) {
+    lua_Integer n = luaL_optinteger(L, 1, 0);
+    luaL_argcheck(L, n >= 0 && n <= INT_MAX, 1, "features must be 0 (one shared slope) or more");
+    float init = (float)luaL_optnumber(L, 2, nn_act_default_arg(NN_ACT_PRELU));
+    pushmodule(L, nn_prelu_new(bind_ctx(L), (int)n, init));
     return 1;
 }
 
@@ -777,6 +787,7 @@ static int t_names(lua_State *L) {
 static const luaL_Reg module_fns[] = {
     {"linear", t_linear},
     {"activation", t_activation},
+    {"prelu", t_prelu},
     {"dropout", t_dropout},
     {"batchnorm", t_batchnorm},
     {"sequential", t_sequential},

@@ -333,4 +333,36 @@ do
   local w1 = lm2:parameters()[1]:copy():totable()
   for i = 1, #w0 do for j = 1, #w0[i] do assert(w0[i][j] == w1[i][j]) end end
 end
+
+-- PReLU: one slope per feature or one shared, both trained and saved; activation
+-- constructors refuse options they do not have instead of ignoring them
+do
+  nn.seed(3)
+  local pm = nn.sequential{nn.linear(2, 4), nn.prelu(4, {init = 0.2}), nn.linear(4, 1)}
+  local slopes = pm:children()[2]:param(1)
+  assert(slopes:numel() == 4 and close(slopes:totable()[3], 0.2, 1e-7), "prelu(4) has 4 slopes at 0.2")
+  pm:fit{data.circle{n = 64}, loss = nn.bce, epochs = 3, verbose = false}
+  local s = pm:children()[2]:param(1):totable()
+  assert(s[1] ~= s[2] or s[2] ~= s[3], "per-feature slopes train apart")
+  local shared = nn.prelu{init = 0.1}
+  assert(shared:param(1):numel() == 1 and close(shared:param(1):totable()[1], 0.1, 1e-7))
+  local path = os.tmpname()
+  for _, model in ipairs{pm, nn.sequential{nn.linear(2, 3), nn.prelu(), nn.linear(3, 1)}} do
+    nn.save(model, path)
+    local back = assert(nn.load(path))
+    local x = nn.randn{5, 2}
+    local a, b = model:predict(x):totable(), back:predict(x):totable()
+    for i = 1, 5 do assert(a[i][1] == b[i][1], "prelu model loads bit for bit") end
+  end
+  os.remove(path)
+  for _, bad in ipairs{
+    {function() return nn.bipolar_sigmoid{slop = 2} end, "unknown option 'slop'"},
+    {function() return nn.tanh(3) end, "takes no argument"},
+    {function() return nn.prelu(0.5) end, "features must be a whole number"},
+    {function() return nn.prelu(4, {slope = 1}) end, "unknown option 'slope'"},
+  } do
+    local ok, err = pcall(bad[1])
+    assert(not ok and tostring(err):find(bad[2], 1, true), tostring(err))
+  end
+end
 print("test_train.lua: ok")
