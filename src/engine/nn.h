@@ -557,10 +557,24 @@ void nn_fit_minmax(const nn_dataset *d, float *stats);
 void nn_apply_scaling(nn_dataset *d, const float *stats); /* x = (x - s[j]) / s[nx+j] */
 /* One-hot rows of class indices: out[n*classes]; fails on an index out of range. */
 int nn_one_hot(nn_ctx *ctx, const float *labels, int n, int classes, float *out);
-/* CSV with a header row; label_col (0-based, -1 = none) becomes y; with classify the
- * label is a class index (text labels are numbered in order of appearance and *names,
- * if not NULL, gets them newline-separated; the caller frees it with free()). */
-nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, int label_col, bool classify, char **names);
+/* What a CSV file calls its columns and labels (from nn_csv_load; the caller frees
+ * it with nn_csv_names_free). */
+typedef struct nn_csv_names {
+    int ncols;      /* columns of the header */
+    char **columns; /* their names, in file order; x holds all but the label's */
+    int label_col;  /* the label's column (0-based), -1 for none */
+    int nclasses;   /* text labels: how many; 0 when the labels were numbers */
+    char **classes; /* class k's text label is classes[k] (NULL without text labels) */
+} nn_csv_names;
+/* CSV with a header row. The label column is the one whose header is `label` (when
+ * not NULL) or else the 0-based label_col (-1 = none); it becomes y. Numeric labels
+ * are targets, or class indices with classify; text labels (any of them with
+ * classify, or all of them) are classes numbered in order of first appearance.
+ * names, if not NULL, gets the header and the label names. Returns NULL with a
+ * message naming the file, the line and the column on failure. */
+nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, const char *label, int label_col,
+                        bool classify, nn_csv_names *names);
+void nn_csv_names_free(nn_csv_names *names); /* accepts NULL */
 /* IDX files (gzip or raw): images [n, rows*cols] scaled to [0,1], labels [n,1]. */
 nn_dataset *nn_idx_load(nn_ctx *ctx, const char *images, const char *labels, int limit);
 
