@@ -414,7 +414,8 @@ typedef enum nn_loss_kind {
 
 /* Targets t: [batch, k] like y, or for CE and multi-hinge [batch, 1] class indices
  * (0-based, as floats) or [batch, k] one-hot/probabilities. weights: NULL or one per
- * class (CE, multi-hinge, BCE: [w0, w1]). Writes dy = d(loss)/dy if dy is not NULL.
+ * class (CE, multi-hinge; BCE and hinge: [w0, w1]), a weighted mean over the rows by
+ * target class; MSE, MAE and Huber refuse them. Writes dy = d(loss)/dy if dy is not NULL.
  * Returns NN_OK and the loss in *loss, or an error naming the shapes/classes. */
 int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int batch, int k, const float *t,
             int tcols, const float *weights, float delta, double *loss, float *dy);
