@@ -214,7 +214,8 @@ static nn_module *read_node(rd *r, int depth) {
     if (kind == NN_MOD_LINEAR)
         m = nn_linear_new(ctx, in, out, zero, zero);
     else if (kind == NN_MOD_ACTIVATION)
-        m = nn_activation_new(ctx, (nn_act_kind)act, a);
+        /* files written before the bipolar sigmoid had a slope hold a = 0 for it */
+        m = nn_activation_new(ctx, (nn_act_kind)act, act == NN_ACT_BIPOLAR && a == 0 ? 1 : a);
     else if (kind == NN_MOD_DROPOUT)
         m = nn_dropout_new(ctx, a);
     else if (kind == NN_MOD_BATCHNORM) {

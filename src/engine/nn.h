@@ -262,13 +262,14 @@ typedef struct nn_optim nn_optim;
 typedef struct nn_run nn_run;
 
 /* Activation kinds of lesson 03. The float parameter `a` of nn_activation_new is
- * used by: sigmoid (slope: 1/(1+exp(-a x)), default 1), leaky ReLU (negative slope,
- * default 0.01), ELU (alpha, default 1), PReLU (initial slope, default 0.25). */
+ * used by: sigmoid and bipolar sigmoid (slope lambda, default 1), leaky ReLU
+ * (negative slope, default 0.01), ELU (alpha, default 1), PReLU (initial slope,
+ * default 0.25). */
 typedef enum nn_act_kind {
     NN_ACT_STEP,       /* x > 0 ? 1 : 0; no gradient (zero) */
     NN_ACT_LINEAR,     /* x */
     NN_ACT_SIGMOID,    /* 1/(1+exp(-a x)) */
-    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-x))/(1+exp(-x)) = tanh(x/2) */
+    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-a x))/(1+exp(-a x)) = tanh(a x/2) */
     NN_ACT_TANH,       /* tanh x */
     NN_ACT_LECUN_TANH, /* 1.7159 tanh(2x/3) */
     NN_ACT_HARD_TANH,  /* clamp(x, -1, 1) */

@@ -87,13 +87,41 @@ static void test_every_activation_grad_matches_finite_difference(void **state) {
         if (e > FD_TOL) fail_msg("%s: gradient error %.3g", nn_act_name((nn_act_kind)k), e);
         nn_module_free(m);
     }
-    /* sigmoid with a slope, leaky ReLU and ELU with other arguments */
-    float args[3] = {2.5f, 0.2f, 0.5f};
-    nn_act_kind kinds[3] = {NN_ACT_SIGMOID, NN_ACT_LEAKY_RELU, NN_ACT_ELU};
-    for (int i = 0; i < 3; i++) {
+    /* sigmoid and bipolar sigmoid with a slope, leaky ReLU and ELU with other arguments */
+    float args[4] = {2.5f, 2, 0.2f, 0.5f};
+    nn_act_kind kinds[4] = {NN_ACT_SIGMOID, NN_ACT_BIPOLAR, NN_ACT_LEAKY_RELU, NN_ACT_ELU};
+    for (int i = 0; i < 4; i++) {
         nn_module *m = nn_activation_new(ctx, kinds[i], args[i]);
         fill_x(ctx, x, 24);
         assert_true(fd_check(ctx, m, x, 4, 6) < FD_TOL);
+        nn_module_free(m);
+    }
+    nn_ctx_free(ctx);
+}
+
+/* The bipolar sigmoid with slope lambda (course ACT-06): f(x) = 2/(1 + e^(-lambda x)) - 1
+ * and f'(x) = (lambda/2)(1 - f(x)^2), so f'(0) = lambda/2. */
+static void test_bipolar_sigmoid_slope_value_and_grad(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    const float lambdas[3] = {0.5f, 2, 3};
+    const float xs[4] = {-1.5f, 0, 0.7f, 2};
+    for (int l = 0; l < 3; l++) {
+        nn_module *m = nn_activation_new(ctx, NN_ACT_BIPOLAR, lambdas[l]);
+        assert_non_null(m);
+        const float *y;
+        assert_int_equal(nn_module_forward(m, xs, 4, 1, &y), NN_OK);
+        float ones[4] = {1, 1, 1, 1}, dx[4];
+        nn_module_zero_grad(m);
+        assert_int_equal(nn_module_backward(m, xs, ones, dx, 4), NN_OK);
+        for (int i = 0; i < 4; i++) {
+            double f = 2 / (1 + exp(-(double)lambdas[l] * xs[i])) - 1;
+            double df = lambdas[l] / 2 * (1 - f * f);
+            if (fabs(y[i] - f) > 1e-6 || fabs(dx[i] - df) > 1e-6)
+                fail_msg("bipolar slope %g at %g: f %.8g want %.8g, f' %.8g want %.8g", lambdas[l],
+                         xs[i], y[i], f, dx[i], df);
+        }
+        assert_float_equal(dx[1], lambdas[l] / 2, 1e-7); /* the slope at the origin */
         nn_module_free(m);
     }
     nn_ctx_free(ctx);
@@ -364,6 +392,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_activation_grad_matches_finite_difference),
         cmocka_unit_test(test_activation_values),
+        cmocka_unit_test(test_bipolar_sigmoid_slope_value_and_grad),
         cmocka_unit_test(test_linear_batchnorm_dropout_grads),
         cmocka_unit_test(test_regularizer_gradient),
         cmocka_unit_test(test_sequential_and_residual_grads),
