@@ -172,7 +172,24 @@ static void test_linear_batchnorm_dropout_grads(void **state) {
     nn_module *lin =
         nn_linear_new(ctx, 5, 3, I(NN_INIT_XAVIER_UNIFORM, 0, 0), I(NN_INIT_NORMAL, 0, 0.5f));
     assert_true(fd_check(ctx, lin, x, 8, 5) < FD_TOL);
-    nn_module_regularize(lin, 0.01f, 0.02f); /* the penalty's gradient is added too */
+    /* with L1 0.01 and L2 0.02 the penalty is 0.01 sum|w| + 0.02 sum w^2 over the 15
+     * weights (not the 3 biases), and backward adds 0.01 sign(w) + 0.04 w to their
+     * gradients on top of the data's: with dy = 0 only the penalty's remain */
+    nn_module_regularize(lin, 0.01f, 0.02f);
+    const float *w = nn_module_params(lin), *g = nn_module_grads(lin);
+    double want = 0;
+    for (int i = 0; i < 15; i++) want += 0.01 * fabs(w[i]) + 0.02 * (double)w[i] * w[i];
+    assert_float_equal(nn_module_penalty(lin), want, 1e-9);
+    assert_true(want > 0);
+    float zeros[24] = {0}, dx[40];
+    const float *y;
+    nn_module_zero_grad(lin);
+    assert_int_equal(nn_module_forward(lin, x, 8, 5, &y), NN_OK);
+    assert_int_equal(nn_module_backward(lin, x, zeros, dx, 8), NN_OK);
+    for (int i = 0; i < 18; i++) {
+        double gw = i < 15 ? 0.01 * ((w[i] > 0) - (w[i] < 0)) + 0.04 * w[i] : 0;
+        if (fabs(g[i] - gw) > 1e-7) fail_msg("penalty gradient %d: %.8g, want %.8g", i, g[i], gw);
+    }
     nn_module_free(lin);
 
     nn_module *bn = nn_batchnorm_new(ctx, 5, 0.1f, 1e-5f);
