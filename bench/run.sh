@@ -10,7 +10,8 @@
 # exist, the optimizer race's frames per second and the views' cost (views_fps).
 set -eu
 build=${1:?usage: sh bench/run.sh BUILD_DIR [THREADS]}
-threads=${2:-$(nproc 2>/dev/null || echo 2)}
+cores=$(nproc 2>/dev/null || echo 2) # before OMP_NUM_THREADS is set: nproc obeys it
+threads=${2:-$cores}
 rounds=${3:-3}
 here=$(dirname "$0")
 export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
@@ -18,7 +19,7 @@ py=/usr/bin/python3
 have_torch=no
 if "$py" -c "import torch" 2>/dev/null; then have_torch=yes; fi
 
-echo "== training workloads: nnlab vs PyTorch, $threads threads ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+echo "== training workloads: nnlab vs PyTorch, $threads threads ($cores cores, load $(cut -d' ' -f1 /proc/loadavg))"
 [ "$have_torch" = yes ] || echo "   (PyTorch not found: install python3-torch for the comparison)"
 
 # value METRIC FILE: the number on the line "<who> <workload> METRIC <value>"
