@@ -1,8 +1,10 @@
 """mlp.py: PyTorch's side of the mlp workload (bench/bench_train.c): 784-256-128-10
 ReLU on Fashion-MNIST's 60000 training images (Debian's dataset-fashion-mnist; a
-generated stand-in of the same shape if missing), batch 64, Adam lr 1e-3,
-cross-entropy, one shuffled epoch in the usual PyTorch loop. Prints the best epoch
-time of `rounds`. Usage: mlp.py [threads] [rounds]"""
+generated stand-in of the same shape if missing), Xavier-uniform weights and zero
+biases as nnlab's, batch 64, Adam lr 1e-3, cross-entropy, shuffled epochs in the
+usual PyTorch loop. After WARMUP_STEPS steps of a throwaway model, as bench_train,
+prints the best epoch time of `rounds` epochs, each of a new model.
+Usage: mlp.py threads rounds"""
 import gzip
 import os
 import sys
@@ -10,8 +12,11 @@ import time
 
 import torch
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+WARMUP_STEPS = 100  # as bench_train.c
+
+if len(sys.argv) != 3:
+    sys.exit("usage: mlp.py threads rounds")
+threads, rounds = int(sys.argv[1]), int(sys.argv[2])
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 
@@ -36,29 +41,43 @@ else:
 n, batch = x.shape[0], 64
 
 
-def epoch():
+def new_model():
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
                                 torch.nn.Linear(256, 128), torch.nn.ReLU(),
                                 torch.nn.Linear(128, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    for layer in model:
+        if isinstance(layer, torch.nn.Linear):
+            torch.nn.init.xavier_uniform_(layer.weight)
+            torch.nn.init.zeros_(layer.bias)
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
+loss_fn = torch.nn.CrossEntropyLoss()
+
+
+def epoch(model, opt, steps=None):
+    """One shuffled epoch (or its first `steps` batches): seconds and mean loss."""
     t0 = time.perf_counter()
     perm = torch.randperm(n)
-    total = 0.0
-    for i in range(0, n, batch):
+    total, seen = 0.0, 0
+    for s, i in enumerate(range(0, n, batch)):
+        if steps is not None and s == steps:
+            break
         idx_ = perm[i:i + batch]
         opt.zero_grad()
         loss = loss_fn(model(x[idx_]), y[idx_])
         loss.backward()
         opt.step()
         total += loss.item() * len(idx_)
-    return time.perf_counter() - t0, total / n
+        seen += len(idx_)
+    return time.perf_counter() - t0, total / seen
 
 
+epoch(*new_model(), steps=WARMUP_STEPS)
 best, loss = 1e30, 0
 for _ in range(rounds):
-    t, loss = epoch()
+    t, loss = epoch(*new_model())
     best = min(best, t)
 print("torch mlp epoch_s %.3f" % best)
-print("# torch mlp: %d images, best of %d epochs %.3f s, epoch loss %.4f, %d threads" %
-      (n, rounds, best, loss, threads))
+print("# torch mlp: %d images, best of %d epochs %.3f s (after %d warm-up steps), epoch loss "
+      "%.4f, %d threads" % (n, rounds, best, WARMUP_STEPS, loss, threads))

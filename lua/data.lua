@@ -11,6 +11,46 @@ local methods = D.methods
 
 local FASHION = "/usr/share/datasets/fashion-mnist/"
 
+-- Argument checks: a maker called with something else than a table of options, or
+-- an option of the wrong type or name, gets an error at the caller's line that names
+-- the function, what it expects and what it got.
+local function describe(v)
+  if type(v) == "string" then return ("the string %q"):format(v) end
+  if type(v) == "number" or type(v) == "boolean" then return ("%s %s"):format(type(v), tostring(v)) end
+  return type(v) == "nil" and "nothing" or ("a " .. type(v))
+end
+
+local function options(fname, opts, known, example)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(("%s: expected a table of options like %s, got %s"):format(fname, example, describe(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if not known[k] then
+      local names = {}
+      for n in pairs(known) do names[#names + 1] = n end
+      table.sort(names)
+      error(("%s: unknown option %s (options: %s)"):format(fname,
+        type(k) == "string" and ("'" .. k .. "'") or describe(k), table.concat(names, ", ")), 3)
+    end
+  end
+  return opts
+end
+
+-- opts[key] is nil or passes check (a predicate); else an error saying what it must be.
+local function field(fname, opts, key, check, what)
+  local v = opts[key]
+  if v ~= nil and not check(v) then
+    error(("%s: %s must be %s, got %s"):format(fname, key, what, describe(v)), 3)
+  end
+  return v
+end
+
+local function count(v) return math.type(v) == "integer" and v > 0 end
+local function number(v) return type(v) == "number" and v == v end
+local function fraction(v) return type(v) == "number" and v >= 0 and v < 1 end
+local function integer(v) return math.type(v) == "integer" end
+
 -- Splits off opts.test of the rows (shuffled first unless shuffle = false).
 local function finish(d, opts)
   if opts.shuffle ~= false then d:shuffle() end
@@ -19,9 +59,17 @@ local function finish(d, opts)
   return d
 end
 
+local synth_options = {n = true, noise = true, classes = true, seed = true, test = true, shuffle = true}
+
 local function synth(kind, defaults)
+  local fname = "data." .. kind
   return function(opts)
-    opts = opts or {}
+    opts = options(fname, opts, synth_options, "{n = 200, noise = 0.1, test = 0.3}")
+    field(fname, opts, "n", count, "a whole number > 0")
+    field(fname, opts, "classes", function(v) return integer(v) and v >= 2 end, "a whole number >= 2")
+    field(fname, opts, "noise", function(v) return number(v) and v >= 0 end, "a number >= 0")
+    field(fname, opts, "seed", integer, "a whole number")
+    field(fname, opts, "test", fraction, "a fraction in [0, 1)")
     if opts.seed then core.seed(opts.seed) end
     local d = D.synth(kind, opts.n or defaults.n, opts.classes or defaults.classes or 0,
       opts.noise or defaults.noise or 0)
@@ -40,10 +88,16 @@ data.plane = synth("plane", {n = 500})
 data.gauss_sum = synth("gauss_sum", {n = 500})
 data.sine = synth("sine", {n = 200, noise = 0.05})
 
+local function is_tensor(v)
+  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
+end
+
 --- data.from(x, y [, {classes=}]) -> a set from tensors
 function data.from(x, y, opts)
-  opts = opts or {}
-  local classes = opts.classes
+  if not is_tensor(x) then error("data.from: x must be a tensor [n, features], got " .. describe(x), 2) end
+  if not is_tensor(y) then error("data.from: y must be a tensor [n, 1] or [n, targets], got " .. describe(y), 2) end
+  opts = options("data.from", opts, {classes = true, classify = true}, "{classify = true}")
+  local classes = field("data.from", opts, "classes", count, "a whole number > 0")
   if classes == nil and opts.classify then
     classes = 0
     for _, v in ipairs(y:totable()) do
@@ -54,31 +108,49 @@ function data.from(x, y, opts)
   return D.from(x, y, classes or 0)
 end
 
---- data.csv(path, {label=column, classify=, test=}) -> set(s), label names
+--- data.csv(path, {label=name or column, classify=, test=, shuffle=, seed=}) -> set(s), info
+--- info = {columns=, features=, label=, classes=}: the header's names, those of x's
+--- columns, the label column's, and the text labels by class id + 1 (nil for numbers)
 function data.csv(path, opts)
-  opts = opts or {}
-  local d, names = D.csv(path, opts.label or 0, opts.classify)
-  if not d then error(names, 2) end
+  if type(path) ~= "string" then error("data.csv: path must be a file name, got " .. describe(path), 2) end
+  opts = options("data.csv", opts, {label = true, classify = true, test = true, shuffle = true, seed = true},
+    '{label = "species", classify = true}')
+  field("data.csv", opts, "label", function(v) return type(v) == "string" or count(v) end,
+    "a column name or a column number from 1")
+  field("data.csv", opts, "test", fraction, "a fraction in [0, 1)")
+  field("data.csv", opts, "seed", integer, "a whole number")
+  local d, info = D.csv(path, opts.label, opts.classify)
+  if not d then error(info, 2) end
+  if opts.seed then core.seed(opts.seed) end
   if (opts.test or 0) > 0 then
     local a, b = finish(d, opts)
-    return a, b, names
+    return a, b, info
   end
-  return d, names
+  return d, info
 end
 
 --- data.idx(images, labels [, {limit=}]) -> set
 function data.idx(images, labels, opts)
-  local d, err = D.idx(images, labels, (opts or {}).limit)
+  if type(images) ~= "string" then error("data.idx: images must be a file name, got " .. describe(images), 2) end
+  if type(labels) ~= "string" then error("data.idx: labels must be a file name, got " .. describe(labels), 2) end
+  opts = options("data.idx", opts, {limit = true}, "{limit = 1000}")
+  field("data.idx", opts, "limit", count, "a whole number > 0")
+  local d, err = D.idx(images, labels, opts.limit)
   if not d then error(err, 2) end
   return d
 end
 
 --- data.fashion_mnist{limit=, split="train"|"test"|"both"} -> train, test (default both)
 function data.fashion_mnist(opts)
-  opts = opts or {}
+  opts = options("data.fashion_mnist", opts, {limit = true, split = true}, '{limit = 10000, split = "train"}')
+  field("data.fashion_mnist", opts, "limit", count, "a whole number > 0")
+  field("data.fashion_mnist", opts, "split", function(v) return v == "train" or v == "test" or v == "both" end,
+    '"train", "test" or "both"')
   local function load(which)
-    return data.idx(FASHION .. which .. "-images-idx3-ubyte.gz",
-      FASHION .. which .. "-labels-idx1-ubyte.gz", opts)
+    local d, err = D.idx(FASHION .. which .. "-images-idx3-ubyte.gz",
+      FASHION .. which .. "-labels-idx1-ubyte.gz", opts.limit)
+    if not d then error(err, 3) end
+    return d
   end
   local split = opts.split or "both"
   if split == "train" then return load("train") end
@@ -89,26 +161,38 @@ end
 data.fashion_labels = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
   "Shirt", "Sneaker", "Bag", "Ankle boot"}
 
---- data.standardize(train, ...) fits mean/std on train and applies it to every set
-function data.standardize(train, ...)
-  local st = train:scaler("standard")
+local function is_dataset(v)
+  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.dataset"]
+end
+
+-- Fits a scaler of kind on train and applies it to train and every other set.
+local function scale_all(fname, kind, train, ...)
+  if not is_dataset(train) then error(fname .. ": expected data sets (train first), got " .. describe(train), 3) end
+  local rest = table.pack(...)
+  for i = 1, rest.n do
+    if not is_dataset(rest[i]) then
+      error(("%s: argument %d must be a data set, got %s"):format(fname, i + 1, describe(rest[i])), 3)
+    end
+  end
+  local st = train:scaler(kind)
   train:scale(st)
-  for _, d in ipairs({...}) do d:scale(st) end
+  for i = 1, rest.n do rest[i]:scale(st) end
   return st
 end
 
+--- data.standardize(train, ...) fits mean/std on train and applies it to every set
+function data.standardize(train, ...) return scale_all("data.standardize", "standard", train, ...) end
+
 --- data.minmax(train, ...) fits min/max on train and scales every set to [0, 1]
-function data.minmax(train, ...)
-  local st = train:scaler("minmax")
-  train:scale(st)
-  for _, d in ipairs({...}) do d:scale(st) end
-  return st
-end
+function data.minmax(train, ...) return scale_all("data.minmax", "minmax", train, ...) end
 
 local feature_bits = {x1 = 1, x2 = 2, x1sq = 4, x2sq = 8, x1x2 = 16, sin1 = 32, sin2 = 64}
 
 --- d:playground{"x1", "x2", "x1sq", "x2sq", "x1x2", "sin1", "sin2"} -> a new set
 function methods.playground(d, names)
+  if names ~= nil and type(names) ~= "table" then
+    error('playground: expected a list of features like {"x1", "x2", "x1sq"}, got ' .. describe(names), 2)
+  end
   local flags = 0
   for _, n in ipairs(names or {"x1", "x2"}) do
     local b = feature_bits[n]

@@ -61,8 +61,8 @@ NN_VECTOR_CLONES void nn_act_forward(nn_act_kind k, float a, const float *x, flo
     case NN_ACT_SIGMOID:
         for (int64_t i = 0; i < n; i++) y[i] = sigm(a * x[i]);
         break;
-    case NN_ACT_BIPOLAR: /* (1-e^-x)/(1+e^-x) = tanh(x/2), the stable way */
-        for (int64_t i = 0; i < n; i++) y[i] = fast_tanh(0.5f * x[i]);
+    case NN_ACT_BIPOLAR: /* (1-e^-ax)/(1+e^-ax) = tanh(ax/2), the stable way */
+        for (int64_t i = 0; i < n; i++) y[i] = fast_tanh(0.5f * a * x[i]);
         break;
     case NN_ACT_TANH:
         for (int64_t i = 0; i < n; i++) y[i] = fast_tanh(x[i]);
@@ -115,8 +115,8 @@ NN_VECTOR_CLONES void nn_act_backward(nn_act_kind k, float a, const float *x, co
     case NN_ACT_SIGMOID: /* y = s(a x): dy/dx = a y (1 - y) */
         for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * a * y[i] * (1 - y[i]);
         break;
-    case NN_ACT_BIPOLAR: /* y = tanh(x/2): dy/dx = (1 - y^2)/2 */
-        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * 0.5f * (1 - y[i] * y[i]);
+    case NN_ACT_BIPOLAR: /* y = tanh(ax/2): dy/dx = (a/2)(1 - y^2) (course ACT-06) */
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * 0.5f * a * (1 - y[i] * y[i]);
         break;
     case NN_ACT_TANH:
         for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * (1 - y[i] * y[i]);
@@ -198,6 +198,7 @@ int nn_act_from_name(const char *name) {
 float nn_act_default_arg(nn_act_kind k) {
     switch (k) {
     case NN_ACT_SIGMOID:
+    case NN_ACT_BIPOLAR:
         return 1.0f;
     case NN_ACT_LEAKY_RELU:
         return 0.01f;

@@ -104,6 +104,12 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
         return nn_errorf(ctx, NN_ESHAPE, "%s: predictions [%d,%d] and targets [%d,%d] differ", who,
                          B, k, B, tcols);
     }
+    /* A regression target has no class to weigh by: refused rather than ignored. */
+    if (weights && (kind == NN_LOSS_MSE || kind == NN_LOSS_MAE || kind == NN_LOSS_HUBER))
+        return nn_errorf(ctx, NN_EARG,
+                         "%s: class weights need a classification loss (bce, cross_entropy, "
+                         "hinge, multi_hinge); %s is a regression loss",
+                         who, who);
     double s = 0, wsum = 0;
     switch (kind) {
     case NN_LOSS_MSE:
@@ -157,14 +163,16 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
         }
         return NN_OK;
     case NN_LOSS_HINGE:
-        /* targets 0/1 or -1/+1 map to s = -1/+1; l = max(0, 1 - s y) */
+        /* targets 0/1 or -1/+1 map to s = -1/+1; l = max(0, 1 - s y), weighted as BCE
+         * by the target's class: w0 for s = -1, w1 for s = +1 */
         for (int64_t i = 0; i < n; i++) {
             double sgn = t[i] > 0 ? 1 : -1, m = 1 - sgn * y[i];
-            s += m > 0 ? m : 0;
-            if (dy) dy[i] = (float)(m > 0 ? -sgn / n : 0);
+            double w = weights ? weights[t[i] > 0] : 1;
+            s += w * (m > 0 ? m : 0);
+            wsum += w;
+            if (dy) dy[i] = (float)(m > 0 ? -sgn * w : 0);
         }
-        *loss = s / n;
-        return NN_OK;
+        break;
     case NN_LOSS_MULTI_HINGE:
         /* l = sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins, as CS231n) */
         for (int r = 0; r < B; r++) {
@@ -188,7 +196,7 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
     case NN_LOSS_COUNT:
         break;
     }
-    /* the weighted means of BCE and multi-hinge */
+    /* the weighted means of BCE and the hinges */
     *loss = wsum > 0 ? s / wsum : 0;
     if (dy) {
         float inv = wsum > 0 ? (float)(1 / wsum) : 0;

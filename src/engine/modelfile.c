@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -92,6 +93,18 @@ static nn_optim_hp hp_from(const float *a) {
     return h;
 }
 
+/* The mode the saved file gets: an existing file's own, else what open(2) gives a
+ * new file, 0666 less the umask (mkstemp makes its file 0600, which would keep a
+ * model from the others who read the folder). umask can only be read by setting
+ * it, so it is set back at once; the engine runs on one thread. */
+static mode_t file_mode(const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) return st.st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
 int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path) {
     if (o && nn_optim_size(o) != m->np)
         return nn_errorf(ctx, NN_EARG,
@@ -145,7 +158,8 @@ int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path
                        strerror(errno));
     } else {
         FILE *f = fdopen(fd, "wb");
-        bool ok = f && fwrite(b.p, 1, b.len, f) == b.len && fflush(f) == 0 && fsync(fd) == 0;
+        bool ok = f && fchmod(fd, file_mode(path)) == 0 && fwrite(b.p, 1, b.len, f) == b.len &&
+                  fflush(f) == 0 && fsync(fd) == 0;
         int err = errno;
         if (f)
             ok = fclose(f) == 0 && ok;
@@ -216,7 +230,8 @@ static nn_module *read_node(rd *r, int depth) {
     else if (kind == NN_MOD_ACTIVATION && act == NN_ACT_PRELU)
         m = nn_prelu_new(ctx, in, a); /* in is 0 for one shared slope */
     else if (kind == NN_MOD_ACTIVATION)
-        m = nn_activation_new(ctx, (nn_act_kind)act, a);
+        /* files written before the bipolar sigmoid had a slope hold a = 0 for it */
+        m = nn_activation_new(ctx, (nn_act_kind)act, act == NN_ACT_BIPOLAR && a == 0 ? 1 : a);
     else if (kind == NN_MOD_DROPOUT)
         m = nn_dropout_new(ctx, a);
     else if (kind == NN_MOD_BATCHNORM) {

@@ -271,13 +271,14 @@ typedef struct nn_optim nn_optim;
 typedef struct nn_run nn_run;
 
 /* Activation kinds of lesson 03. The float parameter `a` of nn_activation_new is
- * used by: sigmoid (slope: 1/(1+exp(-a x)), default 1), leaky ReLU (negative slope,
- * default 0.01), ELU (alpha, default 1), PReLU (initial slope, default 0.25). */
+ * used by: sigmoid and bipolar sigmoid (slope lambda, default 1), leaky ReLU
+ * (negative slope, default 0.01), ELU (alpha, default 1), PReLU (initial slope,
+ * default 0.25). */
 typedef enum nn_act_kind {
     NN_ACT_STEP,       /* x > 0 ? 1 : 0; no gradient (zero) */
     NN_ACT_LINEAR,     /* x */
     NN_ACT_SIGMOID,    /* 1/(1+exp(-a x)) */
-    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-x))/(1+exp(-x)) = tanh(x/2) */
+    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-a x))/(1+exp(-a x)) = tanh(a x/2) */
     NN_ACT_TANH,       /* tanh x */
     NN_ACT_LECUN_TANH, /* 1.7159 tanh(2x/3) */
     NN_ACT_HARD_TANH,  /* clamp(x, -1, 1) */
@@ -428,7 +429,8 @@ typedef enum nn_loss_kind {
 
 /* Targets t: [batch, k] like y, or for CE and multi-hinge [batch, 1] class indices
  * (0-based, as floats) or [batch, k] one-hot/probabilities. weights: NULL or one per
- * class (CE, multi-hinge, BCE: [w0, w1]). Writes dy = d(loss)/dy if dy is not NULL.
+ * class (CE, multi-hinge; BCE and hinge: [w0, w1]), a weighted mean over the rows by
+ * target class; MSE, MAE and Huber refuse them. Writes dy = d(loss)/dy if dy is not NULL.
  * Returns NN_OK and the loss in *loss, or an error naming the shapes/classes. */
 int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int batch, int k, const float *t,
             int tcols, const float *weights, float delta, double *loss, float *dy);
@@ -571,10 +573,24 @@ void nn_fit_minmax(const nn_dataset *d, float *stats);
 void nn_apply_scaling(nn_dataset *d, const float *stats); /* x = (x - s[j]) / s[nx+j] */
 /* One-hot rows of class indices: out[n*classes]; fails on an index out of range. */
 int nn_one_hot(nn_ctx *ctx, const float *labels, int n, int classes, float *out);
-/* CSV with a header row; label_col (0-based, -1 = none) becomes y; with classify the
- * label is a class index (text labels are numbered in order of appearance and *names,
- * if not NULL, gets them newline-separated; the caller frees it with free()). */
-nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, int label_col, bool classify, char **names);
+/* What a CSV file calls its columns and labels (from nn_csv_load; the caller frees
+ * it with nn_csv_names_free). */
+typedef struct nn_csv_names {
+    int ncols;      /* columns of the header */
+    char **columns; /* their names, in file order; x holds all but the label's */
+    int label_col;  /* the label's column (0-based), -1 for none */
+    int nclasses;   /* text labels: how many; 0 when the labels were numbers */
+    char **classes; /* class k's text label is classes[k] (NULL without text labels) */
+} nn_csv_names;
+/* CSV with a header row. The label column is the one whose header is `label` (when
+ * not NULL) or else the 0-based label_col (-1 = none); it becomes y. Numeric labels
+ * are targets, or class indices with classify; text labels (any of them with
+ * classify, or all of them) are classes numbered in order of first appearance.
+ * names, if not NULL, gets the header and the label names. Returns NULL with a
+ * message naming the file, the line and the column on failure. */
+nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, const char *label, int label_col,
+                        bool classify, nn_csv_names *names);
+void nn_csv_names_free(nn_csv_names *names); /* accepts NULL */
 /* IDX files (gzip or raw): images [n, rows*cols] scaled to [0,1], labels [n,1]. */
 nn_dataset *nn_idx_load(nn_ctx *ctx, const char *images, const char *labels, int limit);
 

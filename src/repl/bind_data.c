@@ -71,26 +71,48 @@ static int w_from(lua_State *L) {
     return 1;
 }
 
-/* csv(path, label_col (1-based, 0 = none), classify) -> set, names|nil */
+static void push_strings(lua_State *L, char *const *s, int n, int skip) {
+    lua_createtable(L, n, 0);
+    for (int i = 0, k = 0; i < n; i++)
+        if (i != skip) {
+            lua_pushstring(L, s[i]);
+            lua_rawseti(L, -2, ++k);
+        }
+}
+
+/* csv(path, label (a header name, a 1-based column or nil), classify) -> set, info |
+ * nil, message. info = {columns = header names, features = x's column names, label =
+ * the label column's name, classes = text labels by class id (1-based) or nil}. */
 static int w_csv(lua_State *L) {
-    const char *path = luaL_checkstring(L, 1);
-    int col = (int)luaL_optinteger(L, 2, 0) - 1;
-    char *names = NULL;
-    nn_dataset *d = nn_csv_load(bind_ctx(L), path, col, lua_toboolean(L, 3), &names);
+    const char *path = luaL_checkstring(L, 1), *label = NULL;
+    int col = -1;
+    if (lua_type(L, 2) == LUA_TSTRING)
+        label = lua_tostring(L, 2);
+    else if (!lua_isnoneornil(L, 2))
+        col = (int)luaL_checkinteger(L, 2) - 1;
+    if (!label && col < -1) luaL_argerror(L, 2, "a column is numbered from 1");
+    nn_csv_names names;
+    nn_dataset *d = nn_csv_load(bind_ctx(L), path, label, col, lua_toboolean(L, 3), &names);
     if (!d) {
         lua_pushnil(L);
         lua_pushstring(L, nn_error(bind_ctx(L)));
         return 2;
     }
     bind_pushdataset(L, d);
-    if (!names) return 1;
-    lua_newtable(L);
-    int k = 0;
-    for (char *s = names, *e; (e = strchr(s, '\n')); s = e + 1) {
-        lua_pushlstring(L, s, (size_t)(e - s));
-        lua_rawseti(L, -2, ++k);
+    lua_createtable(L, 0, 4);
+    push_strings(L, names.columns, names.ncols, -1);
+    lua_setfield(L, -2, "columns");
+    push_strings(L, names.columns, names.ncols, names.label_col);
+    lua_setfield(L, -2, "features");
+    if (names.label_col >= 0) {
+        lua_pushstring(L, names.columns[names.label_col]);
+        lua_setfield(L, -2, "label");
     }
-    free(names);
+    if (names.nclasses) {
+        push_strings(L, names.classes, names.nclasses, -1);
+        lua_setfield(L, -2, "classes");
+    }
+    nn_csv_names_free(&names);
     return 2;
 }
 

@@ -97,16 +97,22 @@ static void test_features_split_scaling_one_hot(void **state) {
     nn_ctx_free(ctx);
 }
 
+static void write_file(const char *p, const char *text) {
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 static void test_csv(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     char p[64];
     snprintf(p, sizeof p, "/tmp/nnlab_test_%d.csv", (int)getpid());
-    FILE *f = fopen(p, "w");
-    fputs("sepal, petal, species\n5.1, 1.4, setosa\r\n7.0,4.7,versicolor\n\n6.3,6.0,setosa\n", f);
-    fclose(f);
-    char *names;
-    nn_dataset *d = nn_csv_load(ctx, p, 2, true, &names);
+    write_file(p,
+               "sepal, petal, species\n5.1, 1.4, setosa\r\n7.0,4.7,versicolor\n\n6.3,6.0,setosa\n");
+    nn_csv_names names;
+    nn_dataset *d = nn_csv_load(ctx, p, NULL, 2, true, &names);
     assert_non_null(d);
     assert_int_equal(d->n, 3);
     assert_int_equal(d->nx, 2);
@@ -114,14 +120,63 @@ static void test_csv(void **state) {
     assert_float_equal(d->x[2], 7.0f, 0);
     assert_float_equal(d->y[2], 0, 0);
     assert_float_equal(d->y[1], 1, 0);
-    assert_string_equal(names, "setosa\nversicolor\n");
-    free(names);
+    assert_int_equal(names.nclasses, 2);
+    assert_string_equal(names.classes[0], "setosa");
+    assert_string_equal(names.classes[1], "versicolor");
+    nn_csv_names_free(&names);
     nn_dataset_free(d);
-    f = fopen(p, "w");
-    fputs("a,b\n1,2\n3,x\n", f);
-    fclose(f);
-    assert_null(nn_csv_load(ctx, p, 1, false, NULL));
-    assert_non_null(strstr(nn_error(ctx), "line 3 column 2: 'x' is not a number"));
+    write_file(p, "a,b,c\n1,2,3\n3,x,4\n");
+    assert_null(nn_csv_load(ctx, p, NULL, 2, false, NULL));
+    assert_non_null(strstr(nn_error(ctx), "line 3 column 2 ('b'): 'x' is not a number"));
+    unlink(p);
+    nn_ctx_free(ctx);
+}
+
+/* The label by header name, wherever it is; the header's names kept; text labels
+ * become classes without classify; the label's name goes into errors. */
+static void test_csv_label_by_name_keeps_names(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    char p[64];
+    snprintf(p, sizeof p, "/tmp/nnlab_test_names_%d.csv", (int)getpid());
+    write_file(p, "species,sepal,petal\nvirginica,6.3,6.0\nsetosa,5.1,1.4\nvirginica,7.1,5.9\n");
+    uint64_t heap0 = nn_heap_allocs(ctx);
+    nn_csv_names names;
+    nn_dataset *d = nn_csv_load(ctx, p, "species", -1, false, &names);
+    assert_non_null(d);
+    assert_int_equal(d->nx, 2);
+    assert_int_equal(d->classes, 2);
+    assert_float_equal(d->x[0], 6.3f, 0);
+    assert_float_equal(d->x[3], 1.4f, 0);
+    assert_float_equal(d->y[0], 0, 0);
+    assert_float_equal(d->y[1], 1, 0);
+    assert_float_equal(d->y[2], 0, 0);
+    assert_int_equal(names.ncols, 3);
+    assert_int_equal(names.label_col, 0);
+    assert_string_equal(names.columns[0], "species");
+    assert_string_equal(names.columns[2], "petal");
+    assert_int_equal(names.nclasses, 2);
+    assert_string_equal(names.classes[0], "virginica");
+    assert_string_equal(names.classes[1], "setosa");
+    nn_csv_names_free(&names);
+    nn_dataset_free(d);
+    assert_true(nn_heap_allocs(ctx) > heap0); /* the names too come from the counted heap */
+
+    assert_null(nn_csv_load(ctx, p, "kind", -1, true, &names));
+    assert_non_null(strstr(nn_error(ctx), p));
+    assert_non_null(strstr(nn_error(ctx), "no column 'kind' (its columns: species, sepal, petal)"));
+    assert_null(names.columns);
+
+    write_file(p, "x,y\n1,2\n2,oops\n3,4\n");
+    assert_null(nn_csv_load(ctx, p, "y", -1, false, NULL));
+    assert_non_null(
+        strstr(nn_error(ctx), "column 'y' mixes numbers and text ('oops' in data row 2)"));
+    d = nn_csv_load(ctx, p, "y", -1, true, &names); /* with classify every label is a name */
+    assert_non_null(d);
+    assert_int_equal(d->classes, 3);
+    assert_string_equal(names.classes[1], "oops");
+    nn_csv_names_free(&names);
+    nn_dataset_free(d);
     unlink(p);
     nn_ctx_free(ctx);
 }
@@ -189,6 +244,7 @@ int main(void) {
         cmocka_unit_test(test_synthetic_sets),
         cmocka_unit_test(test_features_split_scaling_one_hot),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv_label_by_name_keeps_names),
         cmocka_unit_test(test_idx_gzip),
         cmocka_unit_test(test_fashion_mnist),
     };

@@ -97,6 +97,38 @@ static void test_grads_match_finite_difference(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* Hinge weighs each sample by its target's class as BCE does: scores (0.5, -0.5, 2)
+ * with labels (1, 0, 0) have margins 0.5, 0.5, 3; weights w0 = 3, w1 = 1 give
+ * (1*0.5 + 3*0.5 + 3*3) / (1 + 3 + 3) = 11/7, unweighted (0.5 + 0.5 + 3)/3. */
+static void test_hinge_class_weights(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    float y[3] = {0.5f, -0.5f, 2}, t[3] = {1, 0, 0}, w[2] = {3, 1}, ones[2] = {1, 1};
+    assert_float_equal(L(ctx, NN_LOSS_HINGE, y, 3, 1, t, 1, NULL), 4.0 / 3, 1e-9);
+    assert_float_equal(L(ctx, NN_LOSS_HINGE, y, 3, 1, t, 1, ones), 4.0 / 3, 1e-9);
+    assert_float_equal(L(ctx, NN_LOSS_HINGE, y, 3, 1, t, 1, w), 11.0 / 7, 1e-7);
+    float yg[3] = {0.5f, -0.5f, 2};
+    check_grad(ctx, NN_LOSS_HINGE, yg, 3, 1, t, 1, w);
+    nn_ctx_free(ctx);
+}
+
+/* MSE, MAE and Huber have no class per sample: weights are refused, naming the loss. */
+static void test_regression_losses_refuse_class_weights(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    float y[2] = {1, 2}, t[2] = {0, 1}, w[2] = {1, 2};
+    double l = 0;
+    nn_loss_kind kinds[3] = {NN_LOSS_MSE, NN_LOSS_MAE, NN_LOSS_HUBER};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(nn_loss(ctx, kinds[i], y, 2, 1, t, 1, w, 1, &l, NULL), NN_EARG);
+        char want[128];
+        snprintf(want, sizeof want, "%s: class weights need a classification loss",
+                 nn_loss_name(kinds[i]));
+        assert_non_null(strstr(nn_error(ctx), want));
+    }
+    nn_ctx_free(ctx);
+}
+
 static void test_rejects_bad_targets(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
@@ -135,6 +167,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),
         cmocka_unit_test(test_class_weights),
+        cmocka_unit_test(test_hinge_class_weights),
+        cmocka_unit_test(test_regression_losses_refuse_class_weights),
         cmocka_unit_test(test_grads_match_finite_difference),
         cmocka_unit_test(test_rejects_bad_targets),
         cmocka_unit_test(test_metrics),

@@ -1,6 +1,8 @@
-/* test_modelfile.c: save and load give bit-identical outputs (and optimizer state);
- * truncated, corrupted, foreign and missing files are refused with the reason; a
- * failed save leaves the old file. */
+/* test_modelfile.c: save and load give bit-identical outputs (and optimizer state),
+ * and training resumed from a saved model and optimizer goes on bit for bit as if
+ * never stopped; truncated, corrupted, foreign and missing files are refused with
+ * the reason; a save that fails part-way leaves the old file; saved files get the
+ * mode of a normal file. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -158,11 +164,188 @@ static void test_other_version_refused(void **state) {
     nn_ctx_free(ctx);
 }
 
+static mode_t mode_of(const char *p) {
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    return st.st_mode & 07777;
+}
+
+/* A new file gets 0666 less the umask, as a file made by fopen would (mkstemp alone
+ * gives 0600); saving over a file keeps that file's mode. */
+static void test_saved_file_has_normal_mode(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_module *m = model(ctx);
+    mode_t old = umask(022);
+    unlink(path);
+    assert_int_equal(nn_model_save(ctx, m, NULL, path), NN_OK);
+    assert_int_equal(mode_of(path), 0644);
+    umask(027);
+    unlink(path);
+    assert_int_equal(nn_model_save(ctx, m, NULL, path), NN_OK);
+    assert_int_equal(mode_of(path), 0640);
+    assert_int_equal(chmod(path, 0604), 0);
+    assert_int_equal(nn_model_save(ctx, m, NULL, path), NN_OK);
+    assert_int_equal(mode_of(path), 0604);
+    umask(old);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
+static unsigned char *read_all(const char *p, long *n) {
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = ftell(f);
+    rewind(f);
+    unsigned char *b = malloc((size_t)*n);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)*n, f), (size_t)*n);
+    fclose(f);
+    return b;
+}
+
+/* Files in /tmp whose names start with the model file's: the temporary ones. */
+static int leftover_temp_files(void) {
+    const char *base = strrchr(path, '/') + 1;
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+    DIR *dir = opendir("/tmp");
+    assert_non_null(dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(dir));) n += !strncmp(e->d_name, prefix, strlen(prefix));
+    closedir(dir);
+    return n;
+}
+
+/* A save that fails part-way through writing (the file size limit is lower than
+ * the file, so write(2) fails with EFBIG after some bytes) reports the error,
+ * removes its temporary file and leaves the previous file as it was. */
+static void test_failed_save_leaves_old_file(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 3);
+    nn_module *a = model(ctx), *b = model(ctx);
+    assert_int_equal(nn_model_save(ctx, a, NULL, path), NN_OK);
+    long n_before;
+    unsigned char *before = read_all(path, &n_before);
+    assert_true(n_before > 256);
+
+    struct rlimit keep, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &keep), 0);
+    small = keep;
+    small.rlim_cur = (rlim_t)n_before / 2; /* the header and some parameters get written */
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    int rc = nn_model_save(ctx, b, NULL, path);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &keep), 0);
+    signal(SIGXFSZ, was);
+    assert_int_equal(rc, NN_EIO);
+    assert_non_null(strstr(nn_error(ctx), "cannot write"));
+    assert_non_null(strstr(nn_error(ctx), path));
+
+    long n_after;
+    unsigned char *after = read_all(path, &n_after);
+    assert_int_equal(n_after, n_before);
+    assert_memory_equal(after, before, (size_t)n_before);
+    assert_int_equal(leftover_temp_files(), 0);
+    nn_module *back = nn_model_load(ctx, path, NULL); /* still a's parameters */
+    assert_non_null(back);
+    assert_memory_equal(nn_module_params(back), nn_module_params(a),
+                        (size_t)nn_module_nparams(a) * sizeof(float));
+    free(before);
+    free(after);
+    nn_module_free(back);
+    nn_module_free(a);
+    nn_module_free(b);
+    nn_ctx_free(ctx);
+}
+
+/* A small net with batch norm and a bipolar sigmoid of slope 2 (state beyond the
+ * weights: running statistics, the activation's argument). */
+static nn_module *resume_model(nn_ctx *ctx) {
+    nn_init xu = {NN_INIT_XAVIER_UNIFORM, 0, 0}, z = {NN_INIT_ZEROS, 0, 0};
+    nn_module *p[4] = {nn_linear_new(ctx, 2, 8, xu, z), nn_batchnorm_new(ctx, 8, 0.1f, 1e-5f),
+                       nn_activation_new(ctx, NN_ACT_BIPOLAR, 2), nn_linear_new(ctx, 8, 1, xu, z)};
+    nn_module *m = nn_sequential_new(ctx, p, 4);
+    for (int i = 0; i < 4; i++) nn_module_free(p[i]);
+    return m;
+}
+
+static void train_epochs(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d, int epochs) {
+    nn_fit_opts fo = {.loss = NN_LOSS_BCE, .epochs = epochs, .batch = 16, .huber_delta = 1};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_non_null(r);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    nn_run_free(r);
+}
+
+/* Six epochs of Adam in one go, and three, a save of model and optimizer, a load
+ * and three more: the same parameters and running statistics bit for bit (Adam's
+ * moments and step count travel in the file). Without shuffling: a new run starts
+ * its row order afresh, so a shuffled run is not resumed exactly. */
+static void test_resumed_training_is_bit_identical(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 21);
+    nn_dataset *d = nn_synth(ctx, NN_SYN_CIRCLE, 80, 0, 0.1f);
+    nn_seed(ctx, 5);
+    nn_module *whole = resume_model(ctx);
+    nn_seed(ctx, 5);
+    nn_module *first = resume_model(ctx);
+    assert_memory_equal(nn_module_params(whole), nn_module_params(first),
+                        (size_t)nn_module_nparams(whole) * sizeof(float));
+    nn_optim_hp hp = nn_optim_defaults(NN_OPT_ADAM);
+    hp.lr = 0.01f;
+    nn_optim *ow = nn_optim_new(ctx, NN_OPT_ADAM, hp, nn_module_nparams(whole));
+    nn_optim *of = nn_optim_new(ctx, NN_OPT_ADAM, hp, nn_module_nparams(first));
+    train_epochs(ctx, whole, ow, d, 6);
+
+    train_epochs(ctx, first, of, d, 3);
+    assert_int_equal(nn_model_save(ctx, first, of, path), NN_OK);
+    nn_optim_free(of);
+    nn_module_free(first);
+    nn_optim *o2;
+    nn_module *resumed = nn_model_load(ctx, path, &o2);
+    assert_non_null(resumed);
+    assert_non_null(o2);
+    train_epochs(ctx, resumed, o2, d, 3);
+
+    assert_int_equal(nn_optim_steps(o2), nn_optim_steps(ow));
+    int64_t np = nn_module_nparams(whole);
+    const float *pw = nn_module_params(whole), *pr = nn_module_params(resumed);
+    for (int64_t i = 0; i < np; i++)
+        if (memcmp(&pw[i], &pr[i], sizeof(float)))
+            fail_msg("parameter %lld: uninterrupted %.9g, resumed %.9g", (long long)i, pw[i],
+                     pr[i]);
+    for (int i = 0; i < nn_optim_nstate(ow); i++)
+        assert_memory_equal(nn_optim_state(ow, i), nn_optim_state(o2, i),
+                            (size_t)np * sizeof(float));
+    /* the running statistics: the same outputs in evaluation mode */
+    nn_module_train(whole, false);
+    nn_module_train(resumed, false);
+    const float *y;
+    float yw[80];
+    assert_int_equal(nn_module_forward(whole, d->x, 80, 2, &y), NN_OK);
+    memcpy(yw, y, sizeof yw);
+    assert_int_equal(nn_module_forward(resumed, d->x, 80, 2, &y), NN_OK);
+    assert_memory_equal(y, yw, sizeof yw);
+    nn_optim_free(o2);
+    nn_module_free(resumed);
+    nn_optim_free(ow);
+    nn_module_free(whole);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_save_load_identical_outputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupted_truncated_foreign_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_version_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_saved_file_has_normal_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_save_leaves_old_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resumed_training_is_bit_identical, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,13 +87,41 @@ static void test_every_activation_grad_matches_finite_difference(void **state) {
         if (e > FD_TOL) fail_msg("%s: gradient error %.3g", nn_act_name((nn_act_kind)k), e);
         nn_module_free(m);
     }
-    /* sigmoid with a slope, leaky ReLU and ELU with other arguments */
-    float args[3] = {2.5f, 0.2f, 0.5f};
-    nn_act_kind kinds[3] = {NN_ACT_SIGMOID, NN_ACT_LEAKY_RELU, NN_ACT_ELU};
-    for (int i = 0; i < 3; i++) {
+    /* sigmoid and bipolar sigmoid with a slope, leaky ReLU and ELU with other arguments */
+    float args[4] = {2.5f, 2, 0.2f, 0.5f};
+    nn_act_kind kinds[4] = {NN_ACT_SIGMOID, NN_ACT_BIPOLAR, NN_ACT_LEAKY_RELU, NN_ACT_ELU};
+    for (int i = 0; i < 4; i++) {
         nn_module *m = nn_activation_new(ctx, kinds[i], args[i]);
         fill_x(ctx, x, 24);
         assert_true(fd_check(ctx, m, x, 4, 6) < FD_TOL);
+        nn_module_free(m);
+    }
+    nn_ctx_free(ctx);
+}
+
+/* The bipolar sigmoid with slope lambda (course ACT-06): f(x) = 2/(1 + e^(-lambda x)) - 1
+ * and f'(x) = (lambda/2)(1 - f(x)^2), so f'(0) = lambda/2. */
+static void test_bipolar_sigmoid_slope_value_and_grad(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    const float lambdas[3] = {0.5f, 2, 3};
+    const float xs[4] = {-1.5f, 0, 0.7f, 2};
+    for (int l = 0; l < 3; l++) {
+        nn_module *m = nn_activation_new(ctx, NN_ACT_BIPOLAR, lambdas[l]);
+        assert_non_null(m);
+        const float *y;
+        assert_int_equal(nn_module_forward(m, xs, 4, 1, &y), NN_OK);
+        float ones[4] = {1, 1, 1, 1}, dx[4];
+        nn_module_zero_grad(m);
+        assert_int_equal(nn_module_backward(m, xs, ones, dx, 4), NN_OK);
+        for (int i = 0; i < 4; i++) {
+            double f = 2 / (1 + exp(-(double)lambdas[l] * xs[i])) - 1;
+            double df = lambdas[l] / 2 * (1 - f * f);
+            if (fabs(y[i] - f) > 1e-6 || fabs(dx[i] - df) > 1e-6)
+                fail_msg("bipolar slope %g at %g: f %.8g want %.8g, f' %.8g want %.8g", lambdas[l],
+                         xs[i], y[i], f, dx[i], df);
+        }
+        assert_float_equal(dx[1], lambdas[l] / 2, 1e-7); /* the slope at the origin */
         nn_module_free(m);
     }
     nn_ctx_free(ctx);
@@ -144,7 +172,24 @@ static void test_linear_batchnorm_dropout_grads(void **state) {
     nn_module *lin =
         nn_linear_new(ctx, 5, 3, I(NN_INIT_XAVIER_UNIFORM, 0, 0), I(NN_INIT_NORMAL, 0, 0.5f));
     assert_true(fd_check(ctx, lin, x, 8, 5) < FD_TOL);
-    nn_module_regularize(lin, 0.01f, 0.02f); /* the penalty's gradient is added too */
+    /* with L1 0.01 and L2 0.02 the penalty is 0.01 sum|w| + 0.02 sum w^2 over the 15
+     * weights (not the 3 biases), and backward adds 0.01 sign(w) + 0.04 w to their
+     * gradients on top of the data's: with dy = 0 only the penalty's remain */
+    nn_module_regularize(lin, 0.01f, 0.02f);
+    const float *w = nn_module_params(lin), *g = nn_module_grads(lin);
+    double want = 0;
+    for (int i = 0; i < 15; i++) want += 0.01 * fabs(w[i]) + 0.02 * (double)w[i] * w[i];
+    assert_float_equal(nn_module_penalty(lin), want, 1e-9);
+    assert_true(want > 0);
+    float zeros[24] = {0}, dx[40];
+    const float *y;
+    nn_module_zero_grad(lin);
+    assert_int_equal(nn_module_forward(lin, x, 8, 5, &y), NN_OK);
+    assert_int_equal(nn_module_backward(lin, x, zeros, dx, 8), NN_OK);
+    for (int i = 0; i < 18; i++) {
+        double gw = i < 15 ? 0.01 * ((w[i] > 0) - (w[i] < 0)) + 0.04 * w[i] : 0;
+        if (fabs(g[i] - gw) > 1e-7) fail_msg("penalty gradient %d: %.8g, want %.8g", i, g[i], gw);
+    }
     nn_module_free(lin);
 
     nn_module *bn = nn_batchnorm_new(ctx, 5, 0.1f, 1e-5f);
@@ -364,6 +409,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_activation_grad_matches_finite_difference),
         cmocka_unit_test(test_activation_values),
+        cmocka_unit_test(test_bipolar_sigmoid_slope_value_and_grad),
         cmocka_unit_test(test_linear_batchnorm_dropout_grads),
         cmocka_unit_test(test_regularizer_gradient),
         cmocka_unit_test(test_sequential_and_residual_grads),

@@ -134,6 +134,58 @@ static void test_rprop_three_steps(void **state) {
     three_steps(NN_OPT_RPROP, hp_lr(NN_OPT_RPROP, 0.1f), (double[]){0.9, 0.78, 0.636});
 }
 
+/* Feeds Rprop the gradients g[t] (not of any function, to steer the signs) from
+ * w = 0 and checks w and the step size after each update. */
+static void rprop_steps(nn_optim_hp hp, int n, const float *g, const double *want_w,
+                        const double *want_step) {
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_RPROP, hp, 1);
+    assert_non_null(o);
+    float w = 0;
+    for (int t = 0; t < n; t++) {
+        float gt = g[t];
+        nn_optim_step(o, &w, &gt);
+        double step = nn_optim_state(o, 1)[0];
+        if (fabs(w - want_w[t]) > TOL || fabs(step - want_step[t]) > TOL)
+            fail_msg("rprop step %d (g %g): w = %.9g, want %.9g; step %.9g, want %.9g", t + 1, g[t],
+                     w, want_w[t], step, want_step[t]);
+    }
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
+/* iRprop-, first step 0.1, eta+ 1.2, eta- 0.5. A sign change shrinks the step and
+ * skips the update (w stays), and the next gradient counts as having no previous
+ * one (neither grows nor shrinks):
+ *   g +1: w = -0.1 (step 0.1); g +1: step 0.12, w = -0.22;
+ *   g -1: step 0.06, w stays -0.22; g -1: step 0.06, w = -0.16; g -1: 0.072, -0.088 */
+static void test_rprop_sign_change_shrinks_and_skips(void **state) {
+    (void)state;
+    const float g[5] = {1, 1, -1, -1, -1};
+    rprop_steps(hp_lr(NN_OPT_RPROP, 0.1f), 5, g, (double[]){-0.1, -0.22, -0.22, -0.16, -0.088},
+                (double[]){0.1, 0.12, 0.06, 0.06, 0.072});
+}
+
+/* The step is clamped: growing stops at step_max 0.15 (0.1, 0.12, 0.144, 0.15, 0.15),
+ * and shrinking at step_min 0.04 (alternating signs: 0.075, skip, 0.075, 0.0375 ->
+ * 0.04, skip, 0.04). */
+static void test_rprop_step_clamped_to_min_and_max(void **state) {
+    (void)state;
+    nn_optim_hp hp = hp_lr(NN_OPT_RPROP, 0.1f);
+    hp.step_max = 0.15f;
+    hp.step_min = 0.04f;
+    const float up[5] = {1, 1, 1, 1, 1};
+    rprop_steps(hp, 5, up, (double[]){-0.1, -0.22, -0.364, -0.514, -0.664},
+                (double[]){0.1, 0.12, 0.144, 0.15, 0.15});
+    /* from w = 0: -0.1 (0.1), -0.22 (0.12), -0.364 (0.144), -0.514 (0.15); then the sign
+     * flips: step 0.075 and no move; g -1 again: w += 0.075; flip: 0.0375 -> clamped 0.04,
+     * no move; g +1 again: w -= 0.04 */
+    const float flip[8] = {1, 1, 1, 1, -1, -1, 1, 1};
+    rprop_steps(hp, 8, flip,
+                (double[]){-0.1, -0.22, -0.364, -0.514, -0.514, -0.439, -0.439, -0.479},
+                (double[]){0.1, 0.12, 0.144, 0.15, 0.075, 0.075, 0.04, 0.04});
+}
+
 /* g = (3, 4) has norm 5; clip_norm 1 scales it to (0.6, 0.8); SGD lr 1 from (0, 0)
  * gives (-0.6, -0.8). clip_value 0.5 gives (-0.5, -0.5). */
 static void test_clipping_by_norm_and_value(void **state) {
@@ -257,6 +309,8 @@ int main(void) {
         cmocka_unit_test(test_adamw_three_steps),
         cmocka_unit_test(test_nadam_three_steps),
         cmocka_unit_test(test_rprop_three_steps),
+        cmocka_unit_test(test_rprop_sign_change_shrinks_and_skips),
+        cmocka_unit_test(test_rprop_step_clamped_to_min_and_max),
         cmocka_unit_test(test_clipping_by_norm_and_value),
         cmocka_unit_test(test_effective_lr_and_state),
         cmocka_unit_test(test_frozen_module_is_not_updated),
