@@ -71,7 +71,7 @@ end
 nn.step = activation("step")
 nn.identity = activation("linear")
 nn.sigmoid = activation("sigmoid", "slope")
-nn.bipolar_sigmoid = activation("bipolar_sigmoid")
+nn.bipolar_sigmoid = activation("bipolar_sigmoid", "slope")
 nn.tanh = activation("tanh")
 nn.lecun_tanh = activation("lecun_tanh")
 nn.hard_tanh = activation("hard_tanh")

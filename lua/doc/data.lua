@@ -128,19 +128,22 @@ classification set whose y holds class indices 0 .. k-1; classify = true counts 
 classes from the largest label. Without either, y is a regression target.]],
   },
   ["data.csv"] = {
-    sig = "data.csv(path, {label = column, classify = true, test = 0.2})",
-    summary = "a CSV file with a header row: numeric columns are x, column `label` (from 1) is y; text labels become classes (their names are returned too)",
+    sig = "data.csv(path, {label = name or column, classify =, test =, shuffle =, seed =}) -> set(s), info",
+    summary = "a CSV file with a header row: the label column (by name, or number from 1) is y, the other columns x; text labels become classes",
     example = [[
 f = io.open("tiny.csv", "w")
 f:write("a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n"); f:close()
-d, names = data.csv("tiny.csv", {label = 3, classify = true})
-print(d:info().n, names[1], names[2])   --> 3 cat dog]],
+d, info = data.csv("tiny.csv", {label = "kind"})
+print(d:info().n, info.features[1], info.classes[1], info.classes[2])   --> 3 a cat dog]],
     text = [[
-The first row names the columns; label is the column (from 1) of the target, the
-others are features and must be numbers. classify = true treats the label as
-classes: text labels are numbered in order of appearance and their names are the
-second result. test = f returns train, test, names. A file that cannot be read, or a
-cell that is not a number, is an error that says what is wrong.]],
+The first row names the columns. label is the target column, by its header name or
+its number from 1; the other columns are the features and must be numbers. Without
+label every column is a feature. Text labels are classes, numbered in order of appearance;
+classify = true makes numeric labels classes too. The second result, info, has
+columns (the header), features (x's column names), label (the label's name) and
+classes (the text labels by class id + 1). test = f returns train, test, info (shuffled
+with seed first when given). A file that cannot be read, a missing column, or a cell
+that is not a number is an error that names the file, line and column.]],
   },
   ["data.idx"] = {
     sig = "data.idx(images, labels [, {limit=}])",

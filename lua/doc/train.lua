@@ -42,16 +42,18 @@ it is used); called on a tensor it applies the function there, in the autograd
 graph.]],
   },
   ["nn.bipolar_sigmoid"] = {
-    sig = "nn.bipolar_sigmoid()",
-    summary = "bipolar sigmoid (1 - e^-x)/(1 + e^-x) = tanh(x/2), in (-1, 1) (a module; called on a tensor it applies the function)",
+    sig = "nn.bipolar_sigmoid([{slope = 1}])",
+    summary = "bipolar sigmoid (1 - e^-λx)/(1 + e^-λx) = tanh(λx/2), in (-1, 1) (a module; called on a tensor it applies the function)",
     example = [[
 m = nn.sequential{nn.linear(2, 8), nn.bipolar_sigmoid(), nn.linear(8, 1)}
-print(nn.bipolar_sigmoid(nn.tensor{-2, 0, 2}))]],
+print(nn.bipolar_sigmoid(nn.tensor{-2, 0, 2}))
+print(nn.bipolar_sigmoid{slope = 2})]],
     text = [[
-The sigmoid rescaled to (-1, 1): 2 sigmoid(x) - 1. Zero-centred like tanh, half as steep.
-Called with no tensor it makes a module for nn.sequential (a new one for each place
-it is used); called on a tensor it applies the function there, in the autograd
-graph.]],
+The sigmoid rescaled to (-1, 1): 2 sigmoid(λx) - 1, with slope λ (1 by default), as
+the course writes it; f'(x) = (λ/2)(1 - f(x)^2). Zero-centred like tanh; with λ = 2 it
+is tanh itself. Called with no tensor it makes a module for nn.sequential (a new one
+for each place it is used); called on a tensor it applies the function there, in the
+autograd graph.]],
   },
   ["nn.tanh"] = {
     sig = "nn.tanh()  or  nn.tanh(x)",

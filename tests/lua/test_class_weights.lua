@@ -14,6 +14,7 @@ for _, loss in ipairs{"mse", "mae", "huber"} do
   local ok, err = pcall(fit, nn[loss], sine, {1, 2})
   assert(not ok, loss .. " accepted class weights")
   assert(tostring(err):find(loss .. ": class weights need a classification loss", 1, true), err)
+  assert(not tostring(err):find("step 1", 1, true), "refused before the run starts: " .. err)
 end
 
 local circle = data.circle{n = 40, seed = 1}
