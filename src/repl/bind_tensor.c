@@ -203,22 +203,46 @@ static void nested_shape(lua_State *L, int idx, int *ndim, int *shape) {
     lua_pop(L, 1);
 }
 
+/* Writes "t[2][1]" for the first `depth` indices of path into buf. */
+static const char *index_path(char *buf, size_t size, const int *path, int depth) {
+    size_t used = (size_t)snprintf(buf, size, "t");
+    for (int d = 0; d < depth && used < size; d++)
+        used += (size_t)snprintf(buf + used, size - used, "[%d]", path[d]);
+    return buf;
+}
+
+/* path holds the index taken at each level above this one, so that a ragged or
+ * wrong entry is named where the user wrote it: "t[2] holds 1 number, t[1] holds 2". */
 static void nested_fill(lua_State *L, int level, int ndim, const int *shape, float *out,
-                        int64_t *pos) {
+                        int64_t *pos, int *path) {
     /* the table is on top */
-    if (!lua_istable(L, -1) || (int)luaL_len(L, -1) != shape[level])
-        luaL_error(L, "nn.tensor: ragged table: level %d should hold %d %s", level + 1,
-                   shape[level], level + 1 < ndim ? "tables" : "numbers");
+    const char *what = level + 1 < ndim ? "tables" : "numbers";
+    char here[96], first[96];
+    if (!lua_istable(L, -1))
+        luaL_error(L, "nn.tensor: ragged table: %s is a %s, where %s holds a table of %d %s",
+                   index_path(here, sizeof here, path, level), luaL_typename(L, -1),
+                   index_path(first, sizeof first, (int[NN_MAX_DIMS]){1, 1, 1, 1}, level),
+                   shape[level], what);
+    int n = (int)luaL_len(L, -1);
+    if (n != shape[level]) {
+        char msg[256]; /* lua_pushfstring has no %.*s: "1 number", "3 numbers" */
+        snprintf(msg, sizeof msg, "nn.tensor: ragged table: %s holds %d %.*s, but %s holds %d",
+                 index_path(here, sizeof here, path, level), n, (int)strlen(what) - (n == 1), what,
+                 index_path(first, sizeof first, (int[NN_MAX_DIMS]){1, 1, 1, 1}, level),
+                 shape[level]);
+        luaL_error(L, "%s", msg);
+    }
     for (int i = 1; i <= shape[level]; i++) {
         lua_geti(L, -1, i);
+        path[level] = i;
         if (level + 1 < ndim && level + 1 < NN_MAX_DIMS) { /* 2nd test: -O3 sees the bound */
-            nested_fill(L, level + 1, ndim, shape, out, pos);
+            nested_fill(L, level + 1, ndim, shape, out, pos, path);
         } else {
             int ok;
             lua_Number v = lua_tonumberx(L, -1, &ok);
             if (!ok)
-                luaL_error(L, "nn.tensor: value %d at level %d is a %s, not a number", i, level + 1,
-                           luaL_typename(L, -1));
+                luaL_error(L, "nn.tensor: %s is a %s, not a number",
+                           index_path(here, sizeof here, path, level + 1), luaL_typename(L, -1));
             out[(*pos)++] = (float)v;
         }
         lua_pop(L, 1);
@@ -239,7 +263,8 @@ static int nn_tensor_l(lua_State *L) {
     bind_pushtensor(L, t); /* owned by Lua before reading, so an error frees it */
     int64_t pos = 0;
     lua_pushvalue(L, 1);
-    nested_fill(L, 0, ndim, shape, t->data, &pos);
+    int path[NN_MAX_DIMS] = {0};
+    nested_fill(L, 0, ndim, shape, t->data, &pos, path);
     lua_pop(L, 1);
     return 1;
 }

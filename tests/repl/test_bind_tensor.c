@@ -174,7 +174,12 @@ static void test_matmul_softmax_and_shapes(void **state) {
     run_fails(*state, "nn.zeros(3, 2):gather{1, 4}", "row 4 (position 2) is out of range 1..3");
     run_fails(*state, "nn.zeros(3, 2):rows(3, 2)", "2 rows from row 3 do not fit in 3 rows");
     run_fails(*state, "nn.zeros(2, 2):item()", "item() needs one");
-    run_fails(*state, "nn.tensor{{1, 2}, {3}}", "ragged table");
+    run_fails(*state, "nn.tensor{{1, 2}, {3}}", "t[2] holds 1 number, but t[1] holds 2");
+    run_fails(*state, "nn.tensor{{1, 2}, 3}",
+              "t[2] is a number, where t[1] holds a table of 2 numbers");
+    run_fails(*state, "nn.tensor{{{1, 2}, {3, 4}}, {{1, 2}, {3}}}",
+              "t[2][2] holds 1 number, but t[1][1] holds 2");
+    run_fails(*state, "nn.tensor{{1, \"a\"}}", "t[1][2] is a string, not a number");
     run_fails(*state, "nn.tensor{{1, 'x'}}", "is a string, not a number");
     run_fails(*state, "nn.zeros('a')", "bad argument #1 to 'zeros'");
     run_fails(*state, "nn.zeros(2):matmul(5)",
