@@ -80,11 +80,11 @@ void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel 
 /* Widest tick label of the y axis. */
 static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
     int wmax = 0;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->yt, f->nyt, f->ystep, f->ay.log, 0, lab);
     for (int i = 0; i < f->nyt; i++) {
-        char buf[32];
         int w, h;
-        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         if (w > wmax) wmax = w;
     }
     return wmax;
@@ -93,11 +93,11 @@ static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
 /* True when the x tick labels, centred on their ticks, leave a gap between them. */
 static int xlabels_fit(viz_app *a, const viz_theme *t, const viz_frame *f) {
     double prev_right = -1e9;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
     for (int i = 0; i < f->nxt; i++) {
-        char buf[32];
         int w, h;
-        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         double c = frame_px(f, f->xt[i]);
         if (c - w / 2.0 < prev_right + t->small) return 0;
         prev_right = c + w / 2.0;
@@ -172,21 +172,21 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
     double ax = t->axis / 2;
     cv_line(cv, f->x0 - ax, f->y1 + ax, f->x1, f->y1 + ax, t->axis, t->box, 1);
     cv_line(cv, f->x0 - ax, f->y0, f->x0 - ax, f->y1 + ax, t->axis, t->box, 1);
-    char buf[32];
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
     for (int i = 0; i < f->nxt; i++) {
         if (!inside(f, f->xt[i], &f->ax)) continue;
         double x = floor(frame_px(f, f->xt[i])) + 0.5;
         cv_line(cv, x, f->y1, x, f->y1 + tail, t->axis, t->box, 1);
-        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, (int)x, f->y1 + tail + 1,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], (int)x, f->y1 + tail + 1,
                   ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
     }
+    ticks_labels(f->yt, f->nyt, f->ystep, f->ay.log, 0, lab);
     for (int i = 0; i < f->nyt; i++) {
         if (!inside(f, f->yt[i], &f->ay)) continue;
         double y = floor(frame_py(f, f->yt[i])) + 0.5;
         cv_line(cv, f->x0 - tail, y, f->x0, y, t->axis, t->box, 1);
-        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, f->x0 - tail - t->pad / 2, (int)y,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], f->x0 - tail - t->pad / 2, (int)y,
                   ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
     }
     int w, h;
@@ -254,15 +254,13 @@ static int bar_ticks(double lo, double hi, int log, int maxn, double *out, doubl
 }
 
 int colorbar_width(viz_app *a, const viz_theme *t, double lo, double hi, int log) {
-    double tk[VIZ_MAX_TICKS], step;
+    double tk[VIZ_MAX_TICKS + 2], step;
     int n = bar_ticks(lo, hi, log, 8, tk, &step), wmax = 0, w, h;
-    char buf[32];
-    for (int i = 0; i < n + 2; i++) {
-        if (i < n)
-            tick_format(tk[i], step, log, buf, sizeof buf);
-        else
-            snprintf(buf, sizeof buf, "%.3g", i == n ? lo : hi);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+    tk[n++] = lo, tk[n++] = hi;
+    char lab[VIZ_MAX_TICKS + 2][VIZ_TICK_LABEL];
+    ticks_labels(tk, n, step, log, 2, lab);
+    for (int i = 0; i < n; i++) {
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         if (w > wmax) wmax = w;
     }
     return 2 * t->pad + (int)lround(16 * t->scale) + tick_tail(t) + t->pad / 2 + wmax;
@@ -302,7 +300,8 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
     }
     n = kept;
     tk[n++] = lo, tk[n++] = hi;
-    char buf[32];
+    char lab[VIZ_MAX_TICKS + 2][VIZ_TICK_LABEL];
+    ticks_labels(tk, n, step, log, 2, lab);
     for (int i = 0; i < n; i++) {
         double v = log ? log10(tk[i]) : tk[i];
         if (v < fmin(l0, l1) - 1e-9 * fabs(l1 - l0) || v > fmax(l0, l1) + 1e-9 * fabs(l1 - l0))
@@ -310,11 +309,7 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
         double y = floor(y1 - (v - l0) / (l1 - l0) * (y1 - y0)) + 0.5;
         if (i >= n - 2) y = i == n - 2 ? y1 - 0.5 : y0 + 0.5;
         cv_line(cv, x + bw, y, x + bw + tick_tail(t), y, t->axis, t->box, 1);
-        if (i >= n - 2) /* the data's own ends: three significant digits */
-            snprintf(buf, sizeof buf, "%.3g", tk[i]);
-        else
-            tick_format(tk[i], step, log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, x + bw + tick_tail(t) + t->pad / 2, (int)y,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], x + bw + tick_tail(t) + t->pad / 2, (int)y,
                   ALIGN_LEFT | ALIGN_MIDDLE, t->muted, 0);
     }
 }

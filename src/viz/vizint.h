@@ -113,8 +113,14 @@ uint32_t cmap_series(int i);
 int ticks_nice(double lo, double hi, int maxn, double *out, double *step);
 /* Ticks at powers of ten (or 1-2-5 within a decade when the range is small). */
 int ticks_log(double lo, double hi, int maxn, double *out);
-/* Formats v for a tick with spacing step ("0.25", "1e-05", "200"). */
+/* Formats v for a tick with spacing step ("0.25", "1e-5", "200"). */
 void tick_format(double v, double step, int log, char *buf, size_t n);
+/* The labels of one axis's n ticks, all in one format (plain, "20k", or "1.0002e6"
+ * with as many digits as tell ticks step apart); the last ends values are the data's
+ * own ends (a colour bar's), written one digit finer. */
+#define VIZ_TICK_LABEL 32
+void ticks_labels(const double *v, int n, double step, int log, int ends,
+                  char (*out)[VIZ_TICK_LABEL]);
 /* Expands [*lo, *hi] to nice round ends (linear) or decades (log). */
 void range_nice(double *lo, double *hi, int log);
 
