@@ -141,7 +141,14 @@ static void format_one(const label_fmt *f, double v, int fine, char *buf, size_t
         return;
     }
     double a = fabs(v);
-    int dec = f->dec + fine;
+    int dec = f->dec;
+    if (fine) { /* the finer digit only where the end is not already exact ("2.0", not "2.00") */
+        double u = f->kind == FMT_SUFFIX ? v / f->unit
+                   : f->kind == FMT_SCI  ? v / pow(10, decade(a))
+                                         : v;
+        double q = u * pow(10, dec);
+        if (f->kind == FMT_G || fabs(q - round(q)) > 1e-6 * fmax(1, fabs(q))) dec++;
+    }
     switch (f->kind) {
     case FMT_SUFFIX:
         snprintf(buf, n, "%.*f%s", dec, v / f->unit, f->unit == 1e6 ? "M" : "k");
@@ -153,7 +160,6 @@ static void format_one(const label_fmt *f, double v, int fine, char *buf, size_t
             snprintf(buf, n, "%g", v);
         return;
     case FMT_SCI: {
-        if (fine && dec < 1) dec = 1;
         int e = decade(a);
         double m = v / pow(10, e);
         if (fabs(m) >= 10 - 0.5 * pow(10, -dec)) m /= 10, e++; /* 9.97 would read "10.0" */

@@ -132,9 +132,10 @@ void contour_level(const float *v, int w, int h, double level, contour_emit emit
 /* The same for n levels in one pass over the grid. */
 void contour_levels(const float *v, int w, int h, const double *levels, int n, contour_emit emit,
                     void *ud);
-/* Automatic levels: about count nice levels in (lo, hi), log-spaced when lo > 0 and
- * hi / lo > 1000. Returns their number (<= VIZ_MAX_TICKS). */
-int contour_auto_levels(double lo, double hi, int count, double *levels);
+/* Automatic levels: about count nice levels in (lo, hi), log-spaced when log (and
+ * lo > 0; the field decides, by how its values spread). Returns their number
+ * (<= VIZ_MAX_TICKS). */
+int contour_auto_levels(double lo, double hi, int count, int log, double *levels);
 
 /* ---- axes.c: plot frame, ticks, labels, title, legend, colour bar ---- */
 typedef struct {

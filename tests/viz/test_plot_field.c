@@ -144,6 +144,74 @@ static void test_field_rejects_bad_grid(void **state) {
     viz_panel_free(p);
 }
 
+/* f sampled on an n x n grid over the box, contours off. */
+static viz_panel *sampled(double (*f)(double, double), int n, double x0, double x1, double y0,
+                          double y1) {
+    float *v = malloc((size_t)n * n * sizeof *v);
+    assert_non_null(v);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            v[j * n + i] = (float)f(x0 + (x1 - x0) * i / (n - 1), y0 + (y1 - y0) * j / (n - 1));
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set(p, v, n, n, x0, x1, y0, y1), VIZ_OK);
+    assert_int_equal(viz_field_set_levels(p, NULL, 0, 0), VIZ_OK);
+    free(v);
+    return p;
+}
+
+static double bowl(double x, double y) {
+    return x * x + y * y;
+}
+
+static double rosenbrock(double x, double y) {
+    return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+}
+
+/* Where on the map (0..1) the heat colour at data (x, y) lies: the nearest of 256. */
+static double map_place(viz_app *a, viz_panel *p, double x, double y) {
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    uint32_t c = px[(size_t)lround(frame_py(&lay.f, y)) * W + lround(frame_px(&lay.f, x))];
+    free(px);
+    int best = 0, bd = 1 << 30;
+    for (int k = 0; k < 256; k++) {
+        uint32_t m = cmap_viridis(k / 255.0);
+        int d = abs(viz_r(m) - viz_r(c)) + abs(viz_g(m) - viz_g(c)) + abs(viz_b(m) - viz_b(c));
+        if (d < bd) bd = d, best = k;
+    }
+    return best / 255.0;
+}
+
+static void test_field_log_colours_follow_the_spread_not_the_sampling(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    /* x^2 + y^2 over [-2, 2]^2: min 8e-4 at n = 100, 0 at n = 101; both linear, so the
+     * value 2 (a quarter of 8) sits a quarter up the map */
+    for (int n = 100; n <= 101; n++) {
+        viz_panel *p = sampled(bowl, n, -2, 2, -2, 2);
+        double u = map_place(a, p, 1, 1);
+        if (fabs(u - 0.25) > 0.03) fail_msg("paraboloid n=%d: value 2 at %.3f of the map", n, u);
+        viz_panel_free(p);
+    }
+    /* Rosenbrock: half its values in the lowest tenth, log on either sampling, so a
+     * value near 1% of the top (25 of 2509, at x = 0.5, y = 0.75) sits well up the map */
+    for (int n = 100; n <= 101; n++) {
+        viz_panel *p = sampled(rosenbrock, n, -2, 2, -1, 3);
+        double u = map_place(a, p, 0.5, 0.75);
+        if (u < 0.5) fail_msg("rosenbrock n=%d: value 25 at %.3f of the map", n, u);
+        viz_panel_free(p);
+    }
+    /* explicit levels spaced by decades ask for log colours on the paraboloid too */
+    viz_panel *p = sampled(bowl, 100, -2, 2, -2, 2);
+    double lv[4] = {0.01, 0.1, 1, 10};
+    assert_int_equal(viz_field_set_levels(p, lv, 4, 0), VIZ_OK);
+    double u = map_place(a, p, 0.5, 0); /* 0.25: far above a quarter in log */
+    if (u < 0.5) fail_msg("paraboloid with decade levels: value 0.25 at %.3f of the map", u);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -151,6 +219,7 @@ int main(void) {
         cmocka_unit_test(test_field_points_take_class_colours),
         cmocka_unit_test(test_field_pixel_and_data_round_trip),
         cmocka_unit_test(test_field_rejects_bad_grid),
+        cmocka_unit_test(test_field_log_colours_follow_the_spread_not_the_sampling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

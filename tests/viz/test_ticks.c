@@ -50,10 +50,10 @@ static void test_tick_format_uses_the_step_decimals(void **state) {
 static void test_contour_levels_go_log_over_three_decades(void **state) {
     (void)state;
     double l[VIZ_MAX_TICKS];
-    int n = contour_auto_levels(0.001, 100, 6, l);
+    int n = contour_auto_levels(0.001, 100, 6, 1, l);
     assert_true(n >= 4);
     for (int i = 1; i < n; i++) assert_true(l[i] / l[i - 1] > 1.9); /* geometric spacing */
-    n = contour_auto_levels(0, 10, 6, l);
+    n = contour_auto_levels(0, 10, 6, 0, l);
     assert_true(n >= 3);
     assert_true(fabs((l[2] - l[1]) - (l[1] - l[0])) < 1e-9); /* even spacing */
 }
