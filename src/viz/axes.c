@@ -3,6 +3,8 @@
  * ticks as fit without overlapping labels), the legend and the colour bar. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vizint.h"
 
@@ -204,31 +206,59 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
     }
 }
 
-void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
-                 const char *const *names, const uint32_t *cols, int n, int lines) {
-    if (n <= 0) return;
-    int wmax = 0, h = 0, w;
+/* The legend's box size and its row height. */
+static void legend_size(viz_app *a, const viz_theme *t, const char *const *names, int n, int *bw,
+                        int *bh, int *rowh) {
+    int wmax = 0, w, h;
     for (int i = 0; i < n; i++) {
         text_size(a, FONT_SANS, t->small, names[i], &w, &h);
         if (w > wmax) wmax = w;
     }
-    text_size(a, FONT_SANS, t->small, "Ag", &w, &h);
-    int sample = (int)lround(22 * t->scale), pad = t->pad;
-    int bw = pad + sample + pad + wmax + pad, bh = pad + n * h + pad;
-    /* the corner where the legend hides the least of what is drawn already */
-    int bx = f->x1 - bw - pad, by = f->y0 + pad, least = -1;
-    for (int c = 0; c < 4; c++) {
-        int cx = c & 1 ? f->x0 + pad + (int)lround(t->axis) : f->x1 - bw - pad;
-        int cy = c & 2 ? f->y1 - bh - pad : f->y0 + pad;
-        int ink = 0;
-        for (int y = cy; y < cy + bh; y++)
-            for (int x = cx; x < cx + bw; x++) {
-                if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1) continue;
-                uint32_t p = cv->px[(size_t)y * cv->w + x] | 0xff000000u;
-                ink += p != (t->bg | 0xff000000u) && p != (t->grid | 0xff000000u);
-            }
-        if (least < 0 || ink < least) least = ink, bx = cx, by = cy;
-    }
+    text_size(a, FONT_SANS, t->small, "Ag", &w, rowh);
+    int sample = (int)lround(22 * t->scale);
+    *bw = t->pad + sample + t->pad + wmax + t->pad, *bh = t->pad + n * *rowh + t->pad;
+}
+
+int legend_width(viz_app *a, const viz_theme *t, const char *const *names, int n) {
+    int bw, bh, rowh;
+    if (n <= 0) return 0;
+    legend_size(a, t, names, n, &bw, &bh, &rowh);
+    return bw + t->pad;
+}
+
+uint32_t *frame_snapshot(const viz_canvas *cv, const viz_frame *f) {
+    int w = f->x1 - f->x0, h = f->y1 - f->y0;
+    if (w <= 0 || h <= 0 || f->x0 < 0 || f->y0 < 0 || f->x1 > cv->w || f->y1 > cv->h) return NULL;
+    uint32_t *s = malloc((size_t)w * h * sizeof *s);
+    for (int y = 0; s && y < h; y++)
+        memcpy(s + (size_t)y * w, cv->px + (size_t)(f->y0 + y) * cv->w + f->x0, w * sizeof *s);
+    return s;
+}
+
+/* Pixels of the frame in the box (x, y, w, h) drawn since base: what a legend there
+ * would hide. Without base, anything that is not background or grid counts. */
+static int ink_in(const viz_canvas *cv, const viz_theme *t, const viz_frame *f,
+                  const uint32_t *base, int x, int y, int w, int h) {
+    int x0 = x > f->x0 ? x : f->x0, x1 = x + w < f->x1 ? x + w : f->x1;
+    int y0 = y > f->y0 ? y : f->y0, y1 = y + h < f->y1 ? y + h : f->y1;
+    int ink = 0, fw = f->x1 - f->x0;
+    for (int yy = y0; yy < y1; yy++)
+        for (int xx = x0; xx < x1; xx++) {
+            if (xx < cv->cx0 || yy < cv->cy0 || xx >= cv->cx1 || yy >= cv->cy1) continue;
+            uint32_t c = cv->px[(size_t)yy * cv->w + xx] | 0xff000000u;
+            if (base)
+                ink += c != (base[(size_t)(yy - f->y0) * fw + xx - f->x0] | 0xff000000u);
+            else
+                ink += c != (t->bg | 0xff000000u) && c != (t->grid | 0xff000000u);
+        }
+    return ink;
+}
+
+void legend_draw_at(viz_canvas *cv, viz_app *a, const viz_theme *t, int bx, int by,
+                    const char *const *names, const uint32_t *cols, int n, int lines, int *box) {
+    int bw, bh, h, pad = t->pad, sample = (int)lround(22 * t->scale);
+    legend_size(a, t, names, n, &bw, &bh, &h);
+    if (box) box[0] = bx, box[1] = by, box[2] = bw, box[3] = bh;
     cv_blend_rect(cv, bx, by, bw, bh, t->bg, 0.88);
     cv_line(cv, bx + 0.5, by + 0.5, bx + bw - 0.5, by + 0.5, 1, t->grid, 1);
     cv_line(cv, bx + bw - 0.5, by + 0.5, bx + bw - 0.5, by + bh - 0.5, 1, t->grid, 1);
@@ -246,6 +276,31 @@ void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame
         text_draw(cv, a, FONT_SANS, t->small, names[i], bx + 2 * pad + sample, (int)cy,
                   ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
     }
+}
+
+int legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                const char *const *names, const uint32_t *cols, int n, int lines,
+                const uint32_t *base, int *box) {
+    if (n <= 0) return 0;
+    int bw, bh, h, pad = t->pad;
+    legend_size(a, t, names, n, &bw, &bh, &h);
+    /* corners first (ties keep the earlier), then the middles of the edges; each box is
+     * judged with a pad of headroom around it, so the legend does not touch the data */
+    int xl = f->x0 + pad + (int)lround(t->axis), xr = f->x1 - bw - pad, xm = (xl + xr) / 2;
+    int yt = f->y0 + pad, yb = f->y1 - bh - pad, ym = (yt + yb) / 2;
+    const int cand[8][2] = {{xr, yt}, {xl, yt}, {xr, yb}, {xl, yb},
+                            {xm, yt}, {xm, yb}, {xr, ym}, {xl, ym}};
+    int bx = xr, by = yt, least = -1;
+    for (int c = 0; c < 8; c++) {
+        if (cand[c][0] < f->x0 || cand[c][1] < f->y0) continue; /* larger than the frame */
+        int ink =
+            ink_in(cv, t, f, base, cand[c][0] - pad, cand[c][1] - pad, bw + 2 * pad, bh + 2 * pad);
+        if (least < 0 || ink < least) least = ink, bx = cand[c][0], by = cand[c][1];
+    }
+    /* every place hides data: tell the caller, who makes room beside the plot */
+    if (least < 0 || least > (bw + 2 * pad) * (bh + 2 * pad) / 100) return 1;
+    legend_draw_at(cv, a, t, bx, by, names, cols, n, lines, box);
+    return 0;
 }
 
 static int bar_ticks(double lo, double hi, int log, int maxn, double *out, double *step) {

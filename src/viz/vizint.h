@@ -165,10 +165,20 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
 void axes_grid(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
 void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                const viz_frame *f);
-/* Legend in the top-right corner of the plot area; the sample is a disc (lines 0), a
- * line (1) or a square (2). */
-void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
-                 const char *const *names, const uint32_t *cols, int n, int lines);
+/* Legend with samples a disc (lines 0), a line (1) or a square (2). legend_draw puts
+ * it inside the plot area where it hides least of what was drawn since base (a
+ * frame_snapshot; NULL: whatever is not background or grid), marker and point labels
+ * included, with headroom. It returns 1 and draws nothing when every place would hide
+ * data: the caller then lays out again with legend_width more room on the right and
+ * draws it there with legend_draw_at. box (x, y, w, h; NULL ok) gets where it went. */
+int legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                const char *const *names, const uint32_t *cols, int n, int lines,
+                const uint32_t *base, int *box);
+void legend_draw_at(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y,
+                    const char *const *names, const uint32_t *cols, int n, int lines, int *box);
+int legend_width(viz_app *a, const viz_theme *t, const char *const *names, int n);
+/* A copy of the canvas over the plot area of f (caller frees; NULL when out of memory). */
+uint32_t *frame_snapshot(const viz_canvas *cv, const viz_frame *f);
 /* Colour bar for values lo..hi with map m, placed at x (width bar), beside frame f. */
 void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f, int x,
                    int bw, viz_map m, double lo, double hi, int log, const double *levels,
@@ -264,6 +274,7 @@ typedef struct {
     int nx0, nx1, top, bottom;
     double node;
     graph_geom gg; /* graph: where its nodes went */
+    int legend[4]; /* where the legend went: x, y, w, h (w 0: none) */
 } viz_layout;
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);

@@ -212,6 +212,106 @@ static void test_field_log_colours_follow_the_spread_not_the_sampling(void **sta
     viz_app_free(a);
 }
 
+/* A two-class field sure of class cls everywhere, with a training point at (-0.5, 0)
+ * and a test point at (0.5, 0) of class cls (none when points is 0). */
+static viz_panel *one_class_field(int cls, int points) {
+    enum { N = 20 };
+    static float prob[N * N * 2];
+    for (int i = 0; i < N * N; i++) prob[2 * i + cls] = 0.95f, prob[2 * i + 1 - cls] = 0.05f;
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set_classes(p, prob, N, N, 2, -1, 1, -1, 1), VIZ_OK);
+    float x[2] = {-0.5f, 0.5f}, y[2] = {0, 0};
+    int c[2] = {cls, cls};
+    if (points) {
+        viz_points_add(p, x, y, c, 1, 0);
+        viz_points_add(p, x + 1, y + 1, c + 1, 1, 1);
+    }
+    return p;
+}
+
+static void test_field_training_points_filled_test_points_hollow(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    for (int proj = 0; proj <= 1; proj++)
+        for (int cls = 0; cls < 2; cls++) {
+            viz_layout lay;
+            viz_panel *bare = one_class_field(cls, 0), *p = one_class_field(cls, 1);
+            uint32_t *b = vt_render_mode(a, bare, W, H, proj, &lay);
+            uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+            vt_look(px, W, H, proj ? "field_points_projector" : "field_points");
+            viz_theme t;
+            theme_make(&t, 1, proj);
+            double r = t.point, edge = 1.2 * (proj ? 1.5 : 1);
+            /* training: the class colour at the centre inside a dark outline */
+            double cx = frame_px(&lay.f, -0.5), cy = frame_py(&lay.f, 0);
+            uint32_t mid = px[(size_t)cy * W + (size_t)cx];
+            if (vt_dist(mid, cmap_series(cls)) > 12)
+                fail_msg("projector %d class %d: training point centre %06x, not its class colour",
+                         proj, cls, mid & 0xffffff);
+            int dark = 0;
+            for (int k = 0; k < 16; k++) {
+                double th = k * M_PI / 8, rr = r + edge / 2;
+                dark += vt_luma(px[(size_t)(cy + rr * sin(th)) * W + (size_t)(cx + rr * cos(th))]) <
+                        110;
+            }
+            if (dark < 12)
+                fail_msg("projector %d class %d: %d of 16 outline pixels dark", proj, cls, dark);
+            /* test: the background shows through the middle, a dark ring around it */
+            cx = frame_px(&lay.f, 0.5);
+            double R = 2.2 * r, hole = 0.25 * R;
+            int changed = 0, darkring = 0;
+            for (int y = (int)(cy - R - 2); y <= (int)(cy + R + 2); y++)
+                for (int x = (int)(cx - R - 2); x <= (int)(cx + R + 2); x++) {
+                    size_t i = (size_t)y * W + x;
+                    if (hypot(x + 0.5 - cx, y + 0.5 - cy) < hole)
+                        changed += vt_dist(px[i], b[i]) > 6;
+                    darkring += vt_luma(px[i]) < 80;
+                }
+            if (changed)
+                fail_msg("projector %d class %d: the test point's middle is not hollow (%d px)",
+                         proj, cls, changed);
+            if (darkring < 4 * R)
+                fail_msg("projector %d class %d: test ring has %d dark pixels", proj, cls,
+                         darkring);
+            free(b), free(px);
+            viz_panel_free(bare), viz_panel_free(p);
+        }
+    viz_app_free(a);
+}
+
+static void test_field_legend_keeps_off_the_paths_start(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = sampled(bowl, 60, -2, 2, -2, 2);
+    enum { N = 40 };
+    float x[2][N], y[2][N];
+    for (int i = 0; i < N; i++) { /* from the top-right corner towards the minimum */
+        double k = pow(0.9, i);
+        x[0][i] = (float)(1.8 * k), y[0][i] = (float)(1.8 * k);
+        x[1][i] = (float)(1.2 * k), y[1][i] = (float)(1.9 * k * k);
+    }
+    viz_series_add(p, "sgd", x[0], y[0], N);
+    viz_series_add(p, "momentum", x[1], y[1], N);
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+        vt_look(px, W, H, proj ? "field_race_legend_projector" : "field_race_legend");
+        int *L = lay.legend;
+        assert_true(L[2] > 0);
+        for (int s = 0; s < 2; s++)
+            for (int i = 0; i < N; i++) {
+                int X = (int)frame_px(&lay.f, x[s][i]), Y = (int)frame_py(&lay.f, y[s][i]);
+                if (vt_overlap(L, X - 3, Y - 3, 7, 7))
+                    fail_msg("projector %d: legend (%d %d %d %d) over path %d at point %d", proj,
+                             L[0], L[1], L[2], L[3], s, i);
+            }
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -220,6 +320,8 @@ int main(void) {
         cmocka_unit_test(test_field_pixel_and_data_round_trip),
         cmocka_unit_test(test_field_rejects_bad_grid),
         cmocka_unit_test(test_field_log_colours_follow_the_spread_not_the_sampling),
+        cmocka_unit_test(test_field_training_points_filled_test_points_hollow),
+        cmocka_unit_test(test_field_legend_keeps_off_the_paths_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,77 @@ static void test_lines_hover_names_nearest_point(void **state) {
     viz_app_free(a);
 }
 
+static void test_lines_lone_point_between_invalid_ones_is_a_dot(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float x[7] = {1, 2, 3, 4, 5, 6, 7}, y[7] = {1, NAN, 2, NAN, 3, -1, 5};
+    viz_series_add(p, "data", x, y, 7);
+    viz_panel_set_log(p, 0, 1); /* -1 is invalid on the log axis: 5 stands alone too */
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "lines_lone_points");
+    for (int k = 0; k < 3; k++) {
+        double xv = k == 2 ? 7 : 3 + 2 * k, yv = k == 2 ? 5 : 2 + k;
+        int X = (int)frame_px(&lay.f, xv), Y = (int)frame_py(&lay.f, yv);
+        int n = vt_count(px, W, X - 4, Y - 4, X + 5, Y + 5, cmap_series(0), 40);
+        if (n < 9) fail_msg("lone point (%g, %g): %d pixels of the series colour", xv, yv, n);
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+/* A loss curve with an "early stop" marker whose label sits in the top-right corner,
+ * and curves through the other three corners. */
+static viz_panel *busy_lines(void) {
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    enum { N = 101 };
+    float x[N], y1[N], y2[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = (float)i;
+        y1[i] = (float)(1 - i / 100.0);       /* top left to bottom right */
+        y2[i] = (float)(i < 50 ? 0.02 : 0.6); /* bottom left, then the middle right */
+    }
+    viz_series_add(p, "train", x, y1, N);
+    viz_series_add(p, "validation", x, y2, N);
+    viz_panel_add_marker(p, 92, "early stop");
+    viz_panel_set_label(p, VIZ_TITLE, "loss");
+    return p;
+}
+
+static void test_lines_legend_keeps_clear_of_marker_label_and_data(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = busy_lines();
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, 640, 400, proj, &lay);
+        vt_look(px, 640, 400, proj ? "lines_legend_busy_projector" : "lines_legend_busy");
+        const viz_frame *f = &lay.f;
+        viz_theme t;
+        theme_make(&t, 1, proj);
+        int *L = lay.legend, w, h;
+        assert_true(L[2] > 0);
+        text_size(a, FONT_SANS, t.small, "early stop", &w, &h);
+        int mx = (int)frame_px(f, 92);
+        if (vt_overlap(L, mx - w - t.pad, f->y0 + t.pad / 2, w + t.pad, h + t.pad))
+            fail_msg("projector %d: legend (%d %d %d %d) over the marker label", proj, L[0], L[1],
+                     L[2], L[3]);
+        if (L[0] < f->x1 && vt_overlap(L, mx - 2, f->y0, 5, f->y1 - f->y0))
+            fail_msg("projector %d: legend over the marker line", proj);
+        for (int i = 0; i <= 100; i++) { /* and over no point of either curve */
+            int X = (int)frame_px(f, i);
+            if (vt_overlap(L, X - 2, (int)frame_py(f, 1 - i / 100.0) - 2, 5, 5) ||
+                vt_overlap(L, X - 2, (int)frame_py(f, i < 50 ? 0.02 : 0.6) - 2, 5, 5))
+                fail_msg("projector %d: legend over the curves at x = %d", proj, i);
+        }
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
@@ -131,6 +202,8 @@ int main(void) {
         cmocka_unit_test(test_lines_many_points_render),
         cmocka_unit_test(test_lines_rejects_setters_of_other_kinds),
         cmocka_unit_test(test_lines_hover_names_nearest_point),
+        cmocka_unit_test(test_lines_lone_point_between_invalid_ones_is_a_dot),
+        cmocka_unit_test(test_lines_legend_keeps_clear_of_marker_label_and_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
