@@ -75,8 +75,10 @@ int title_height(viz_app *a, const viz_theme *t, const viz_panel *p) {
 
 void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int x1,
                 int y0) {
-    text_draw(cv, a, FONT_BOLD, t->title, p->label[VIZ_TITLE], (x0 + x1) / 2, y0,
-              ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+    char buf[512]; /* shortened to the panel, as captions are, instead of cut at both ends */
+    text_fit(a, FONT_BOLD, t->title, p->label[VIZ_TITLE], x1 - x0 - 2 * t->pad, buf, sizeof buf);
+    text_draw(cv, a, FONT_BOLD, t->title, buf, (x0 + x1) / 2, y0, ALIGN_CENTER | ALIGN_TOP, t->fg,
+              0);
 }
 
 /* Widest tick label of the y axis. */
@@ -192,17 +194,22 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
                   ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
     }
     int w, h;
+    char fit[256];
     if (p->label[VIZ_XLABEL]) {
         text_size(a, FONT_SANS, t->small, "0", &w, &h);
-        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_XLABEL], (f->x0 + f->x1) / 2,
+        text_fit(a, FONT_SANS, t->font, p->label[VIZ_XLABEL], f->x1 - f->x0, fit, sizeof fit);
+        text_draw(cv, a, FONT_SANS, t->font, fit, (f->x0 + f->x1) / 2,
                   f->y1 + tail + h + t->pad / 2, ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
     }
     if (p->label[VIZ_YLABEL]) {
+        /* no taller than the plot, or it runs into the title: shortened, or dropped when
+         * fewer than three letters would be left */
         int lw = ylabels_width(a, t, f);
         text_size(a, FONT_SANS, t->font, "Ag", &w, &h);
-        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_YLABEL],
-                  f->x0 - tail - t->pad / 2 - lw - t->pad / 2, (f->y0 + f->y1) / 2,
-                  ALIGN_RIGHT | ALIGN_MIDDLE, t->fg, 1);
+        text_fit(a, FONT_SANS, t->font, p->label[VIZ_YLABEL], f->y1 - f->y0, fit, sizeof fit);
+        if (strlen(fit) < strlen(p->label[VIZ_YLABEL]) && strlen(fit) < 3 + 3) fit[0] = 0;
+        text_draw(cv, a, FONT_SANS, t->font, fit, f->x0 - tail - t->pad / 2 - lw - t->pad / 2,
+                  (f->y0 + f->y1) / 2, ALIGN_RIGHT | ALIGN_MIDDLE, t->fg, 1);
     }
 }
 

@@ -86,6 +86,10 @@ void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h)
  * counter-clockwise (y-axis labels), anchor applies to the rotated box. */
 void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
                int align, uint32_t col, int rotated);
+/* Copies s into out, shortened with an ellipsis until it is at most w pixels wide (a
+ * label cut at an edge mid-letter reads as another word); "" when not even "…" fits.
+ * Cuts only between UTF-8 characters. */
+void text_fit(viz_app *a, viz_face face, int px, const char *s, int w, char *out, size_t n);
 
 /* ---- theme: sizes and colours for one render ---- */
 typedef struct {

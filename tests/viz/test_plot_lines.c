@@ -194,6 +194,56 @@ static void test_lines_legend_keeps_clear_of_marker_label_and_data(void **state)
     viz_app_free(a);
 }
 
+static void test_lines_long_title_is_shortened_not_clipped(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float y[3] = {1, 2, 3};
+    viz_series_add(p, "data", NULL, y, 3);
+    viz_panel_set_label(p, VIZ_TITLE,
+                        "a rather long title for a loss curve that is wider than its panel");
+    enum { PW = 300, PH = 200 };
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, PW, PH, &lay);
+    vt_look(px, PW, PH, "lines_long_title");
+    /* the title band: ink in the middle, none in the outer pad (it was cut there) */
+    assert_true(vt_dark(px, PW, PW / 2 - 40, 0, PW / 2 + 40, lay.f.y0 - 4, 120) > 20);
+    assert_int_equal(vt_dark(px, PW, 0, 0, 3, lay.f.y0 - 4, 200), 0);
+    assert_int_equal(vt_dark(px, PW, PW - 3, 0, PW, lay.f.y0 - 4, 200), 0);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_lines_y_label_no_taller_than_the_plot(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float y[3] = {1, 2, 3};
+    viz_series_add(p, "data", NULL, y, 3);
+    viz_panel_set_label(p, VIZ_YLABEL, "cross-entropy loss per example");
+    viz_panel_set_label(p, VIZ_XLABEL, "step");
+    enum { PW = 300, PH = 150 };
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, PW, PH, proj, &lay);
+        vt_look(px, PW, PH, proj ? "lines_small_ylabel_projector" : "lines_small_ylabel");
+        viz_theme t;
+        theme_make(&t, 1, proj);
+        int fw, fh;
+        text_size(a, FONT_SANS, t.font, "Ag", &fw, &fh);
+        /* the y label's column: no ink above or below the plot area */
+        int above = vt_dark(px, PW, 0, 0, t.pad + fh, lay.f.y0 - 2, 200);
+        int below = vt_dark(px, PW, 0, lay.f.y1 + 2, t.pad + fh, PH, 200);
+        if (above || below)
+            fail_msg("projector %d: y label runs %d px above and %d below the plot", proj, above,
+                     below);
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
@@ -204,6 +254,8 @@ int main(void) {
         cmocka_unit_test(test_lines_hover_names_nearest_point),
         cmocka_unit_test(test_lines_lone_point_between_invalid_ones_is_a_dot),
         cmocka_unit_test(test_lines_legend_keeps_clear_of_marker_label_and_data),
+        cmocka_unit_test(test_lines_long_title_is_shortened_not_clipped),
+        cmocka_unit_test(test_lines_y_label_no_taller_than_the_plot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
