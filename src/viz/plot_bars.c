@@ -59,12 +59,20 @@ static int draw_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *
         }
         axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, 0, 0);
         double gw = (f->x1 - f->x0) / (double)p->ngroups;
-        /* labels that collide go on two staggered rows; if even that fails, every k-th */
-        int rows = wmax + t->pad > gw ? 2 : 1, every = 1;
+        /* every bar gets its label: one row when they fit, else two staggered rows, else
+         * turned to read upwards, ending at the axis (shortened with an ellipsis when
+         * even that is too long for a third of the panel) */
+        int rows = wmax + t->pad > gw ? 2 : 1, turned = 0, tall = 0;
         if (rows == 2) {
             axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, sh, 0);
             gw = (f->x1 - f->x0) / (double)p->ngroups;
-            while (2 * every * gw < wmax + t->pad && every < p->ngroups) every++;
+            if (wmax + t->pad > 2 * gw) {
+                turned = 1, rows = 1;
+                tall = wmax < (cv->cy1 - cv->cy0) / 3 ? wmax : (cv->cy1 - cv->cy0) / 3;
+                axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room,
+                            tall > sh ? tall - sh : 0, 0);
+                gw = (f->x1 - f->x0) / (double)p->ngroups;
+            }
         }
         f->nxt = 0;
         axes_grid(cv, t, f);
@@ -81,11 +89,14 @@ static int draw_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *
                              cmap_series(s));
             }
             int row = rows == 2 ? g % 2 : 0;
-            if (p->glabels && (g - row) % (rows * every) == 0) {
+            if (p->glabels) {
                 int tx = (int)(f->x0 + (g + 0.5) * gw), ty = f->y1 + (int)lround(5 * t->scale) + 1;
+                char fit[256];
+                text_fit(a, FONT_SANS, t->small, p->glabels[g], turned ? tall : 2 * (int)gw, fit,
+                         sizeof fit);
                 if (row) cv_line(cv, tx + 0.5, f->y1, tx + 0.5, ty + sh - 2, 1, t->grid, 1);
-                text_draw(cv, a, FONT_SANS, t->small, p->glabels[g], tx, ty + row * sh,
-                          ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+                text_draw(cv, a, FONT_SANS, t->small, fit, tx, ty + row * sh,
+                          ALIGN_CENTER | ALIGN_TOP, t->muted, turned);
             }
         }
     }
