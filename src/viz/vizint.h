@@ -316,6 +316,10 @@ int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char
  * index (0-based), or 0 when the cursor is on no node. */
 int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
                     int *node);
+/* Centre and size in pixels of node i of layer l (0-based) of a network laid out as lay;
+ * 0 when out of range. */
+int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i, double *x,
+                        double *y, double *node);
 /* Points drawn on a frame (field and scatter). */
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f);
