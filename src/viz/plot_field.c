@@ -340,6 +340,7 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
     const viz_frame *f = &lay->f;
     if (p->kind == VIZ_IMAGES) return images_hover(p, lay, px, py, buf, n);
+    if (p->kind == VIZ_SURFACE) return surface_hover(p, lay, px, py, buf, n);
     if (p->kind == VIZ_GRAPH) { /* the node's whole label: boxes may shorten it */
         int g = graph_node_at(p, lay, px, py);
         if (g < 0) return 0;

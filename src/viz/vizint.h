@@ -266,6 +266,12 @@ typedef struct {
     int down, compact; /* compact 1, 2: smaller type, for many columns in a narrow panel */
     double dstep, pstep, ox, oy, maxw, maxh;
 } graph_geom;
+/* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
+typedef struct {
+    double yaw, pitch; /* radians */
+    double lo, hi;     /* the grid's value range, drawn as heights 0..1 */
+    double s, ox, oy;  /* pixels per unit and the screen origin */
+} surface_proj;
 typedef struct {
     int has; /* frame valid (panel has data axes) */
     viz_frame f;
@@ -277,8 +283,10 @@ typedef struct {
     int gx, gy, cols, cellw, cellh, iw, ih;
     int nx0, nx1, top, bottom;
     double node;
-    graph_geom gg; /* graph: where its nodes went */
-    int legend[4]; /* where the legend went: x, y, w, h (w 0: none) */
+    graph_geom gg;   /* graph: where its nodes went */
+    int legend[4];   /* where the legend went: x, y, w, h (w 0: none) */
+    surface_proj sp; /* surface: how it was projected, when has_sp */
+    int has_sp;
 } viz_layout;
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
@@ -297,15 +305,12 @@ int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py);
 /* Box of node i; 0 when i is out of range. */
 int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
               int *bx, int *by, int *bw, int *bh);
-/* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
-typedef struct {
-    double yaw, pitch; /* radians */
-    double lo, hi;     /* the grid's value range, drawn as heights 0..1 */
-    double s, ox, oy;  /* pixels per unit and the screen origin */
-} surface_proj;
 /* The panel's series as paths lying on its surface, with heads (surface_paths.c). */
 void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                         const surface_proj *pr);
+/* Hover text of the surface point under (px, py): the grid node nearest the viewer within
+ * a cell of the cursor; 0 when the cursor is off the surface. */
+int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
