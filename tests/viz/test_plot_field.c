@@ -312,6 +312,73 @@ static void test_field_legend_keeps_off_the_paths_start(void **state) {
     viz_app_free(a);
 }
 
+static void test_field_trajectory_heads_and_legend(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = sampled(bowl, 40, -2, 2, -2, 2);
+    float x[2][3] = {{-1.5f, -1.0f, -0.5f}, {1.5f, 1.0f, 0.6f}};
+    float y[2][3] = {{-1.5f, -1.2f, -0.8f}, {-1.5f, -1.0f, -0.6f}};
+    viz_series_add(p, "sgd", x[0], y[0], 3);
+    viz_series_add(p, "adam", x[1], y[1], 3);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_heads");
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    for (int s = 0; s < 2; s++) { /* the head: a disc of the series colour in a white edge */
+        double hx = frame_px(&lay.f, x[s][2]), hy = frame_py(&lay.f, y[s][2]);
+        double r = t.point * 1.6;
+        assert_true(vt_count(px, W, (int)(hx - r / 2), (int)(hy - r / 2), (int)(hx + r / 2) + 1,
+                             (int)(hy + r / 2) + 1, cmap_series(s), 10) >= (int)(r * r / 2));
+        int white = 0;
+        for (int k = 0; k < 16; k++) {
+            double th = k * M_PI / 8, rr = r + 0.7;
+            white +=
+                vt_luma(px[(size_t)(hy + rr * sin(th)) * W + (size_t)(hx + rr * cos(th))]) > 200;
+        }
+        if (white < 8) fail_msg("series %d: %d of 16 edge pixels white", s, white);
+    }
+    const int *L = lay.legend; /* both names, each beside its colour */
+    assert_true(L[2] > 0);
+    for (int s = 0; s < 2; s++)
+        assert_true(vt_count(px, W, L[0], L[1], L[0] + L[2], L[1] + L[3], cmap_series(s), 10) > 15);
+    assert_true(vt_dark(px, W, L[0], L[1], L[0] + L[2], L[1] + L[3], 100) > 20);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_classes_confidence_is_lightness(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    enum { N = 30, K = 3 };
+    static float prob[N * N * K];
+    for (int j = 0; j < N; j++) /* columns: sure of class 1, half sure, undecided */
+        for (int i = 0; i < N; i++) {
+            float *q = &prob[(j * N + i) * K];
+            double c0 = i < 10 ? 1 : i < 20 ? 2.0 / 3 : 1.0 / 3;
+            q[0] = (float)c0, q[1] = q[2] = (float)((1 - c0) / 2);
+        }
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_int_equal(viz_field_set_classes(p, prob, N, N, K, 0, 3, 0, 3), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_confidence");
+    int Y = (int)frame_py(&lay.f, 1.5), luma[3];
+    for (int b = 0; b < 3; b++) {
+        uint32_t c = px[(size_t)Y * W + (int)frame_px(&lay.f, 0.5 + b)];
+        double conf = b == 0 ? 1 : b == 1 ? 0.5 : 0; /* (p - 1/k) / (1 - 1/k) */
+        uint32_t want = viz_mix(viz_rgb(255, 255, 255), cmap_series(0), 0.15 + 0.55 * conf);
+        if (vt_dist(c, want) > 6)
+            fail_msg("confidence %.1f: %06x, %06x expected", conf, c & 0xffffff, want & 0xffffff);
+        luma[b] = vt_luma(c);
+    }
+    assert_true(luma[0] < luma[1] && luma[1] < luma[2]); /* surer is darker */
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -322,6 +389,8 @@ int main(void) {
         cmocka_unit_test(test_field_log_colours_follow_the_spread_not_the_sampling),
         cmocka_unit_test(test_field_training_points_filled_test_points_hollow),
         cmocka_unit_test(test_field_legend_keeps_off_the_paths_start),
+        cmocka_unit_test(test_field_trajectory_heads_and_legend),
+        cmocka_unit_test(test_field_classes_confidence_is_lightness),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,6 +244,68 @@ static void test_lines_y_label_no_taller_than_the_plot(void **state) {
     viz_app_free(a);
 }
 
+static void test_lines_marker_is_a_dashed_line_with_its_label(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float y[101];
+    for (int i = 0; i <= 100; i++) y[i] = 0.1f; /* low, out of the marker label's way */
+    float x[101];
+    for (int i = 0; i <= 100; i++) x[i] = (float)i;
+    viz_series_add(p, "data", x, y, 101);
+    viz_panel_set_range(p, 1, 0, 1);
+    viz_panel_add_marker(p, 60, "early stop");
+    viz_panel_add_marker(p, 500, "beyond"); /* outside the x range: not drawn */
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "lines_marker");
+    const viz_frame *f = &lay.f;
+    int X = (int)frame_px(f, 60), on = 0, off = 0;
+    for (int yy = f->y0 + 40; yy < frame_py(f, 0.3); yy++) /* dashes: dark and light runs */
+        if (vt_luma(px[(size_t)yy * W + X]) < 140)
+            on++;
+        else
+            off++;
+    if (on < 20 || off < 10) fail_msg("marker column: %d dark, %d light pixels", on, off);
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int w, h;
+    text_size(a, FONT_SANS, t.small, "early stop", &w, &h);
+    assert_true(vt_dark(px, W, X - w - t.pad, f->y0, X - 1, f->y0 + t.pad + h + 2, 120) > 30);
+    assert_int_equal(vt_dark(px, W, X + 3, f->y0, X + w, f->y0 + t.pad + h + 2, 120), 0);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_lines_smoothing_draws_the_average_over_faint_data(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    enum { N = 101 };
+    float x[N], y[N];
+    for (int i = 0; i < N; i++) x[i] = (float)i, y[i] = i < 50 ? 0.0f : 1.0f; /* a step */
+    viz_series_add(p, "data", x, y, N);
+    viz_series_set_smooth(p, 0.9);
+    viz_panel_set_range(p, 1, -0.1, 1.1);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "lines_smooth");
+    const viz_frame *f = &lay.f;
+    /* the debiased moving average five steps after the step */
+    double s = 0, wsum = 0;
+    for (int i = 0; i <= 55; i++) s = 0.9 * s + 0.1 * y[i], wsum = 0.9 * wsum + 0.1;
+    double avg = s / wsum;
+    int X = (int)frame_px(f, 55), Ys = (int)lround(frame_py(f, avg)), Yr = (int)frame_py(f, 1);
+    uint32_t col = cmap_series(0), faint = viz_mix(viz_rgb(255, 255, 255), col, 0.3);
+    assert_true(vt_count(px, W, X, Ys - 2, X + 1, Ys + 3, col, 30) > 0);   /* the average */
+    assert_true(vt_count(px, W, X, Yr - 2, X + 1, Yr + 3, faint, 30) > 0); /* the raw data */
+    assert_int_equal(vt_count(px, W, X, Yr - 2, X + 1, Yr + 3, col, 30), 0);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
@@ -256,6 +318,8 @@ int main(void) {
         cmocka_unit_test(test_lines_legend_keeps_clear_of_marker_label_and_data),
         cmocka_unit_test(test_lines_long_title_is_shortened_not_clipped),
         cmocka_unit_test(test_lines_y_label_no_taller_than_the_plot),
+        cmocka_unit_test(test_lines_marker_is_a_dashed_line_with_its_label),
+        cmocka_unit_test(test_lines_smoothing_draws_the_average_over_faint_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
