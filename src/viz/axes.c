@@ -109,6 +109,16 @@ static int xlabels_fit(viz_app *a, const viz_theme *t, const viz_frame *f) {
     return 1;
 }
 
+/* How far the last x tick label reaches right of xmax (negative: room to spare). */
+static int xlabels_overrun(viz_app *a, const viz_theme *t, const viz_frame *f, int xmax) {
+    if (f->nxt < 1) return 0;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
+    int w, h;
+    text_size(a, FONT_SANS, t->small, lab[f->nxt - 1], &w, &h);
+    return (int)ceil(frame_px(f, f->xt[f->nxt - 1]) + w / 2.0) - xmax;
+}
+
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
                  int x1, int y1, int right, int below, int equal) {
     int fw, fh, sw, sh;
@@ -144,10 +154,16 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
         }
         left = f->x0, rgt = f->x1;
     }
-    /* x ticks: start generous and drop until the labels do not overlap */
-    for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
-        f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
-        if (xlabels_fit(a, t, f)) break;
+    /* x ticks: start generous and drop until the labels do not overlap; then, when the
+     * last label (a long "1.0010e6") runs past the panel, narrow the plot and again */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
+            f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
+            if (xlabels_fit(a, t, f)) break;
+        }
+        int over = xlabels_overrun(a, t, f, x1 - t->pad / 2);
+        if (pass || over <= 0 || f->x1 - over < f->x0 + 10 || equal) break;
+        f->x1 -= over;
     }
 }
 

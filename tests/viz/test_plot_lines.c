@@ -306,6 +306,26 @@ static void test_lines_smoothing_draws_the_average_over_faint_data(void **state)
     viz_app_free(a);
 }
 
+static void test_lines_long_last_x_label_stays_in_the_panel(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    for (int k = 0; k < 6; k++) { /* labels like 1.0010e6, for several panel widths */
+        int pw = 500 + 37 * k;
+        viz_panel *p = viz_panel_new(VIZ_LINES);
+        float x[2] = {1e6f + 1, 1e6f + 1000}, y[2] = {0, 1};
+        viz_series_add(p, "data", x, y, 2);
+        viz_layout lay;
+        uint32_t *px = vt_render(a, p, pw, H, &lay);
+        int edge = 0;
+        for (int yy = lay.f.y1 + 3; yy < H; yy++)
+            edge += vt_luma(px[(size_t)yy * pw + pw - 1]) < 200;
+        if (edge) fail_msg("width %d: the last x label is cut at the panel's edge", pw);
+        free(px);
+        viz_panel_free(p);
+    }
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
@@ -320,6 +340,7 @@ int main(void) {
         cmocka_unit_test(test_lines_y_label_no_taller_than_the_plot),
         cmocka_unit_test(test_lines_marker_is_a_dashed_line_with_its_label),
         cmocka_unit_test(test_lines_smoothing_draws_the_average_over_faint_data),
+        cmocka_unit_test(test_lines_long_last_x_label_stays_in_the_panel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
