@@ -132,7 +132,8 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
     f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
-    int left = x0 + t->pad + ylabels_width(a, t, f) + tick_tail(t) + t->pad / 2;
+    int lw0 = ylabels_width(a, t, f);
+    int left = x0 + t->pad + lw0 + tick_tail(t) + t->pad / 2;
     if (p->label[VIZ_YLABEL]) left += fh + t->pad / 2;
     int rgt = x1 - t->pad - right - 2 * sw; /* room for half the last x tick label */
     if (rgt < left + 10) rgt = left + 10;
@@ -148,6 +149,14 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
             f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
             ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
             f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+            /* the new ticks may need more digits ("1.05525"): make room, keeping the
+             * aspect, so that their labels are not cut at the panel's edge */
+            int more = ylabels_width(a, t, f) - lw0;
+            if (more > 0 && f->x1 - f->x0 - more > 10) {
+                f->x0 += more;
+                nh = (int)lround((f->x1 - f->x0) * ra);
+                f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
+            }
         } else {
             int nw = (int)lround(h / ra);
             f->x0 = left + (w - nw) / 2, f->x1 = f->x0 + nw;

@@ -379,6 +379,27 @@ static void test_field_classes_confidence_is_lightness(void **state) {
     viz_app_free(a);
 }
 
+static void test_field_y_labels_of_a_tiny_box_are_not_cut(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    /* a race's step view: a box 1e-3 wide far from zero, one unit as long on both axes */
+    enum { N = 20 };
+    static float v[N * N];
+    for (int i = 0; i < N * N; i++) v[i] = (float)(4.1 + 1e-4 * (i % N) + 1e-4 * (i / N));
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_int_equal(viz_field_set(p, v, N, N, -1.0241, -1.0231, 1.0552, 1.0561), VIZ_OK);
+    for (int w = 300; w <= 500; w += 50) {
+        viz_layout lay;
+        uint32_t *px = vt_render(a, p, w, 360, &lay);
+        vt_look(px, w, 360, "field_tiny_box");
+        int cut = vt_dark(px, w, 0, lay.f.y0 - 10, 2, lay.f.y1 + 10, 200);
+        if (cut) fail_msg("width %d: y tick labels cut at the left edge (%d px)", w, cut);
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -391,6 +412,7 @@ int main(void) {
         cmocka_unit_test(test_field_legend_keeps_off_the_paths_start),
         cmocka_unit_test(test_field_trajectory_heads_and_legend),
         cmocka_unit_test(test_field_classes_confidence_is_lightness),
+        cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
