@@ -27,17 +27,27 @@ int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i,
     return 1;
 }
 
-/* The key of the edge colours, a line of each with its word, from (x, y). */
-static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y) {
-    static const char *const words[2] = {"positive weight", "negative weight"};
-    int len = (int)lround(18 * t->scale), w, h;
-    for (int k = 0; k < 2; k++) {
-        text_size(a, FONT_SANS, t->small, words[k], &w, &h);
-        cv_line(cv, x, y + h / 2.0, x + len, y + h / 2.0, t->line * 1.3, cmap_diverging(k ? 0 : 1),
-                1);
-        text_draw(cv, a, FONT_SANS, t->small, words[k], x + len + t->pad / 2, y,
+/* The key of the edge colours, a line of each with its word, from (x, y), in words
+ * short enough for width w. */
+static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y, int w) {
+    static const char *const words[3][2] = {
+        {"positive weight", "negative weight"}, {"positive", "negative"}, {"+", "\xe2\x88\x92"}};
+    int len = (int)lround(18 * t->scale), tw, th, k = 0;
+    for (; k < 2; k++) { /* the longest words that fit */
+        int need = 0;
+        for (int s = 0; s < 2; s++) {
+            text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
+            need += len + t->pad / 2 + tw + 2 * t->pad;
+        }
+        if (need <= w) break;
+    }
+    for (int s = 0; s < 2; s++) {
+        text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
+        cv_line(cv, x, y + th / 2.0, x + len, y + th / 2.0, t->line * 1.3,
+                cmap_diverging(s ? 0 : 1), 1);
+        text_draw(cv, a, FONT_SANS, t->small, words[k][s], x + len + t->pad / 2, y,
                   ALIGN_LEFT | ALIGN_TOP, t->muted, 0);
-        x += len + t->pad / 2 + w + 2 * t->pad;
+        x += len + t->pad / 2 + tw + 2 * t->pad;
     }
 }
 
@@ -50,7 +60,7 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     text_size(a, FONT_SANS, t->small, "Ag", &sw, &sh);
     int top = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
     if (p->weights) { /* the key goes under the title */
-        weight_key(cv, a, t, x0 + 2 * t->pad, top);
+        weight_key(cv, a, t, x0 + 2 * t->pad, top, x1 - x0 - 2 * t->pad);
         top += sh + t->pad;
     }
     int bottom = y1 - 2 * t->pad - sh;

@@ -83,10 +83,32 @@ static void test_network_edges_by_weight_sign_and_size(void **state) {
     viz_app_free(a);
 }
 
+static void test_network_key_fits_a_narrow_panel(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_NETWORK);
+    int sizes[2] = {2, 1};
+    float w[2] = {1.0f, -1.0f};
+    assert_int_equal(viz_network_set(p, sizes, 2, w), VIZ_OK);
+    enum { NW = 180 };
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, NW, 240, proj, &lay);
+        vt_look(px, NW, 240, proj ? "network_narrow_projector" : "network_narrow");
+        /* the key's words end inside the panel */
+        assert_int_equal(vt_dark(px, NW, NW - 3, 0, NW, lay.top, 200), 0);
+        assert_true(vt_count(px, NW, 0, 0, NW, lay.top, cmap_diverging(0), 20) > 10);
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_network_layers_are_spaced_on_their_own),
         cmocka_unit_test(test_network_edges_by_weight_sign_and_size),
+        cmocka_unit_test(test_network_key_fits_a_narrow_panel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
