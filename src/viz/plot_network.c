@@ -140,6 +140,7 @@ int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, i
     if (l < 0 || l >= p->nlayers) return 0;
     double rowh, cy0, size, cx, cy;
     layer_place(p, lay, l, &rowh, &cy0, &size);
+    if (!(rowh > 0)) return 0;
     int i = (int)lround((py + 0.5 - cy0) / rowh);
     if (!network_node_centre(p, lay, l, i, &cx, &cy, &size)) return 0;
     /* the node's box, and a few pixels around it: small nodes stay easy to hit */
