@@ -3,6 +3,8 @@
  * ticks as fit without overlapping labels), the legend and the colour bar. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vizint.h"
 
@@ -73,18 +75,20 @@ int title_height(viz_app *a, const viz_theme *t, const viz_panel *p) {
 
 void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int x1,
                 int y0) {
-    text_draw(cv, a, FONT_BOLD, t->title, p->label[VIZ_TITLE], (x0 + x1) / 2, y0,
-              ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+    char buf[512]; /* shortened to the panel, as captions are, instead of cut at both ends */
+    text_fit(a, FONT_BOLD, t->title, p->label[VIZ_TITLE], x1 - x0 - 2 * t->pad, buf, sizeof buf);
+    text_draw(cv, a, FONT_BOLD, t->title, buf, (x0 + x1) / 2, y0, ALIGN_CENTER | ALIGN_TOP, t->fg,
+              0);
 }
 
 /* Widest tick label of the y axis. */
 static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
     int wmax = 0;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->yt, f->nyt, f->ystep, f->ay.log, 0, lab);
     for (int i = 0; i < f->nyt; i++) {
-        char buf[32];
         int w, h;
-        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         if (w > wmax) wmax = w;
     }
     return wmax;
@@ -93,16 +97,26 @@ static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
 /* True when the x tick labels, centred on their ticks, leave a gap between them. */
 static int xlabels_fit(viz_app *a, const viz_theme *t, const viz_frame *f) {
     double prev_right = -1e9;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
     for (int i = 0; i < f->nxt; i++) {
-        char buf[32];
         int w, h;
-        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         double c = frame_px(f, f->xt[i]);
         if (c - w / 2.0 < prev_right + t->small) return 0;
         prev_right = c + w / 2.0;
     }
     return 1;
+}
+
+/* How far the last x tick label reaches right of xmax (negative: room to spare). */
+static int xlabels_overrun(viz_app *a, const viz_theme *t, const viz_frame *f, int xmax) {
+    if (f->nxt < 1) return 0;
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
+    int w, h;
+    text_size(a, FONT_SANS, t->small, lab[f->nxt - 1], &w, &h);
+    return (int)ceil(frame_px(f, f->xt[f->nxt - 1]) + w / 2.0) - xmax;
 }
 
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
@@ -118,7 +132,8 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
     f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
-    int left = x0 + t->pad + ylabels_width(a, t, f) + tick_tail(t) + t->pad / 2;
+    int lw0 = ylabels_width(a, t, f);
+    int left = x0 + t->pad + lw0 + tick_tail(t) + t->pad / 2;
     if (p->label[VIZ_YLABEL]) left += fh + t->pad / 2;
     int rgt = x1 - t->pad - right - 2 * sw; /* room for half the last x tick label */
     if (rgt < left + 10) rgt = left + 10;
@@ -134,16 +149,30 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
             f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
             ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
             f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+            /* the new ticks may need more digits ("1.05525"): make room, keeping the
+             * aspect, so that their labels are not cut at the panel's edge */
+            int more = ylabels_width(a, t, f) - lw0;
+            if (more > 0 && f->x1 - f->x0 - more > 10) {
+                f->x0 += more;
+                nh = (int)lround((f->x1 - f->x0) * ra);
+                f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
+            }
         } else {
             int nw = (int)lround(h / ra);
             f->x0 = left + (w - nw) / 2, f->x1 = f->x0 + nw;
         }
         left = f->x0, rgt = f->x1;
     }
-    /* x ticks: start generous and drop until the labels do not overlap */
-    for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
-        f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
-        if (xlabels_fit(a, t, f)) break;
+    /* x ticks: start generous and drop until the labels do not overlap; then, when the
+     * last label (a long "1.0010e6") runs past the panel, narrow the plot and again */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
+            f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
+            if (xlabels_fit(a, t, f)) break;
+        }
+        int over = xlabels_overrun(a, t, f, x1 - t->pad / 2);
+        if (pass || over <= 0 || f->x1 - over < f->x0 + 10 || equal) break;
+        f->x1 -= over;
     }
 }
 
@@ -172,63 +201,96 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
     double ax = t->axis / 2;
     cv_line(cv, f->x0 - ax, f->y1 + ax, f->x1, f->y1 + ax, t->axis, t->box, 1);
     cv_line(cv, f->x0 - ax, f->y0, f->x0 - ax, f->y1 + ax, t->axis, t->box, 1);
-    char buf[32];
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(f->xt, f->nxt, f->xstep, f->ax.log, 0, lab);
     for (int i = 0; i < f->nxt; i++) {
         if (!inside(f, f->xt[i], &f->ax)) continue;
         double x = floor(frame_px(f, f->xt[i])) + 0.5;
         cv_line(cv, x, f->y1, x, f->y1 + tail, t->axis, t->box, 1);
-        tick_format(f->xt[i], f->xstep, f->ax.log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, (int)x, f->y1 + tail + 1,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], (int)x, f->y1 + tail + 1,
                   ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
     }
+    ticks_labels(f->yt, f->nyt, f->ystep, f->ay.log, 0, lab);
     for (int i = 0; i < f->nyt; i++) {
         if (!inside(f, f->yt[i], &f->ay)) continue;
         double y = floor(frame_py(f, f->yt[i])) + 0.5;
         cv_line(cv, f->x0 - tail, y, f->x0, y, t->axis, t->box, 1);
-        tick_format(f->yt[i], f->ystep, f->ay.log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, f->x0 - tail - t->pad / 2, (int)y,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], f->x0 - tail - t->pad / 2, (int)y,
                   ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
     }
     int w, h;
+    char fit[256];
     if (p->label[VIZ_XLABEL]) {
         text_size(a, FONT_SANS, t->small, "0", &w, &h);
-        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_XLABEL], (f->x0 + f->x1) / 2,
+        text_fit(a, FONT_SANS, t->font, p->label[VIZ_XLABEL], f->x1 - f->x0, fit, sizeof fit);
+        text_draw(cv, a, FONT_SANS, t->font, fit, (f->x0 + f->x1) / 2,
                   f->y1 + tail + h + t->pad / 2, ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
     }
     if (p->label[VIZ_YLABEL]) {
+        /* no taller than the plot, or it runs into the title: shortened, or dropped when
+         * fewer than three letters would be left */
         int lw = ylabels_width(a, t, f);
         text_size(a, FONT_SANS, t->font, "Ag", &w, &h);
-        text_draw(cv, a, FONT_SANS, t->font, p->label[VIZ_YLABEL],
-                  f->x0 - tail - t->pad / 2 - lw - t->pad / 2, (f->y0 + f->y1) / 2,
-                  ALIGN_RIGHT | ALIGN_MIDDLE, t->fg, 1);
+        text_fit(a, FONT_SANS, t->font, p->label[VIZ_YLABEL], f->y1 - f->y0, fit, sizeof fit);
+        if (strlen(fit) < strlen(p->label[VIZ_YLABEL]) && strlen(fit) < 3 + 3) fit[0] = 0;
+        text_draw(cv, a, FONT_SANS, t->font, fit, f->x0 - tail - t->pad / 2 - lw - t->pad / 2,
+                  (f->y0 + f->y1) / 2, ALIGN_RIGHT | ALIGN_MIDDLE, t->fg, 1);
     }
 }
 
-void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
-                 const char *const *names, const uint32_t *cols, int n, int lines) {
-    if (n <= 0) return;
-    int wmax = 0, h = 0, w;
+/* The legend's box size and its row height. */
+static void legend_size(viz_app *a, const viz_theme *t, const char *const *names, int n, int *bw,
+                        int *bh, int *rowh) {
+    int wmax = 0, w, h;
     for (int i = 0; i < n; i++) {
         text_size(a, FONT_SANS, t->small, names[i], &w, &h);
         if (w > wmax) wmax = w;
     }
-    text_size(a, FONT_SANS, t->small, "Ag", &w, &h);
-    int sample = (int)lround(22 * t->scale), pad = t->pad;
-    int bw = pad + sample + pad + wmax + pad, bh = pad + n * h + pad;
-    /* the corner where the legend hides the least of what is drawn already */
-    int bx = f->x1 - bw - pad, by = f->y0 + pad, least = -1;
-    for (int c = 0; c < 4; c++) {
-        int cx = c & 1 ? f->x0 + pad + (int)lround(t->axis) : f->x1 - bw - pad;
-        int cy = c & 2 ? f->y1 - bh - pad : f->y0 + pad;
-        int ink = 0;
-        for (int y = cy; y < cy + bh; y++)
-            for (int x = cx; x < cx + bw; x++) {
-                if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1) continue;
-                uint32_t p = cv->px[(size_t)y * cv->w + x] | 0xff000000u;
-                ink += p != (t->bg | 0xff000000u) && p != (t->grid | 0xff000000u);
-            }
-        if (least < 0 || ink < least) least = ink, bx = cx, by = cy;
-    }
+    text_size(a, FONT_SANS, t->small, "Ag", &w, rowh);
+    int sample = (int)lround(22 * t->scale);
+    *bw = t->pad + sample + t->pad + wmax + t->pad, *bh = t->pad + n * *rowh + t->pad;
+}
+
+int legend_width(viz_app *a, const viz_theme *t, const char *const *names, int n) {
+    int bw, bh, rowh;
+    if (n <= 0) return 0;
+    legend_size(a, t, names, n, &bw, &bh, &rowh);
+    return bw + t->pad;
+}
+
+uint32_t *frame_snapshot(const viz_canvas *cv, const viz_frame *f) {
+    int w = f->x1 - f->x0, h = f->y1 - f->y0;
+    if (w <= 0 || h <= 0 || f->x0 < 0 || f->y0 < 0 || f->x1 > cv->w || f->y1 > cv->h) return NULL;
+    uint32_t *s = malloc((size_t)w * h * sizeof *s);
+    for (int y = 0; s && y < h; y++)
+        memcpy(s + (size_t)y * w, cv->px + (size_t)(f->y0 + y) * cv->w + f->x0, w * sizeof *s);
+    return s;
+}
+
+/* Pixels of the frame in the box (x, y, w, h) drawn since base: what a legend there
+ * would hide. Without base, anything that is not background or grid counts. */
+static int ink_in(const viz_canvas *cv, const viz_theme *t, const viz_frame *f,
+                  const uint32_t *base, int x, int y, int w, int h) {
+    int x0 = x > f->x0 ? x : f->x0, x1 = x + w < f->x1 ? x + w : f->x1;
+    int y0 = y > f->y0 ? y : f->y0, y1 = y + h < f->y1 ? y + h : f->y1;
+    int ink = 0, fw = f->x1 - f->x0;
+    for (int yy = y0; yy < y1; yy++)
+        for (int xx = x0; xx < x1; xx++) {
+            if (xx < cv->cx0 || yy < cv->cy0 || xx >= cv->cx1 || yy >= cv->cy1) continue;
+            uint32_t c = cv->px[(size_t)yy * cv->w + xx] | 0xff000000u;
+            if (base)
+                ink += c != (base[(size_t)(yy - f->y0) * fw + xx - f->x0] | 0xff000000u);
+            else
+                ink += c != (t->bg | 0xff000000u) && c != (t->grid | 0xff000000u);
+        }
+    return ink;
+}
+
+void legend_draw_at(viz_canvas *cv, viz_app *a, const viz_theme *t, int bx, int by,
+                    const char *const *names, const uint32_t *cols, int n, int lines, int *box) {
+    int bw, bh, h, pad = t->pad, sample = (int)lround(22 * t->scale);
+    legend_size(a, t, names, n, &bw, &bh, &h);
+    if (box) box[0] = bx, box[1] = by, box[2] = bw, box[3] = bh;
     cv_blend_rect(cv, bx, by, bw, bh, t->bg, 0.88);
     cv_line(cv, bx + 0.5, by + 0.5, bx + bw - 0.5, by + 0.5, 1, t->grid, 1);
     cv_line(cv, bx + bw - 0.5, by + 0.5, bx + bw - 0.5, by + bh - 0.5, 1, t->grid, 1);
@@ -248,21 +310,44 @@ void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame
     }
 }
 
+int legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                const char *const *names, const uint32_t *cols, int n, int lines,
+                const uint32_t *base, int *box) {
+    if (n <= 0) return 0;
+    int bw, bh, h, pad = t->pad;
+    legend_size(a, t, names, n, &bw, &bh, &h);
+    /* corners first (ties keep the earlier), then the middles of the edges; each box is
+     * judged with a pad of headroom around it, so the legend does not touch the data */
+    int xl = f->x0 + pad + (int)lround(t->axis), xr = f->x1 - bw - pad, xm = (xl + xr) / 2;
+    int yt = f->y0 + pad, yb = f->y1 - bh - pad, ym = (yt + yb) / 2;
+    const int cand[8][2] = {{xr, yt}, {xl, yt}, {xr, yb}, {xl, yb},
+                            {xm, yt}, {xm, yb}, {xr, ym}, {xl, ym}};
+    int bx = xr, by = yt, least = -1;
+    for (int c = 0; c < 8; c++) {
+        if (cand[c][0] < f->x0 || cand[c][1] < f->y0) continue; /* larger than the frame */
+        int ink =
+            ink_in(cv, t, f, base, cand[c][0] - pad, cand[c][1] - pad, bw + 2 * pad, bh + 2 * pad);
+        if (least < 0 || ink < least) least = ink, bx = cand[c][0], by = cand[c][1];
+    }
+    /* every place hides data: tell the caller, who makes room beside the plot */
+    if (least < 0 || least > (bw + 2 * pad) * (bh + 2 * pad) / 100) return 1;
+    legend_draw_at(cv, a, t, bx, by, names, cols, n, lines, box);
+    return 0;
+}
+
 static int bar_ticks(double lo, double hi, int log, int maxn, double *out, double *step) {
     viz_axis ax = {lo, hi, log};
     return make_ticks(&ax, maxn, out, step);
 }
 
 int colorbar_width(viz_app *a, const viz_theme *t, double lo, double hi, int log) {
-    double tk[VIZ_MAX_TICKS], step;
+    double tk[VIZ_MAX_TICKS + 2], step;
     int n = bar_ticks(lo, hi, log, 8, tk, &step), wmax = 0, w, h;
-    char buf[32];
-    for (int i = 0; i < n + 2; i++) {
-        if (i < n)
-            tick_format(tk[i], step, log, buf, sizeof buf);
-        else
-            snprintf(buf, sizeof buf, "%.3g", i == n ? lo : hi);
-        text_size(a, FONT_SANS, t->small, buf, &w, &h);
+    tk[n++] = lo, tk[n++] = hi;
+    char lab[VIZ_MAX_TICKS + 2][VIZ_TICK_LABEL];
+    ticks_labels(tk, n, step, log, 2, lab);
+    for (int i = 0; i < n; i++) {
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
         if (w > wmax) wmax = w;
     }
     return 2 * t->pad + (int)lround(16 * t->scale) + tick_tail(t) + t->pad / 2 + wmax;
@@ -302,7 +387,8 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
     }
     n = kept;
     tk[n++] = lo, tk[n++] = hi;
-    char buf[32];
+    char lab[VIZ_MAX_TICKS + 2][VIZ_TICK_LABEL];
+    ticks_labels(tk, n, step, log, 2, lab);
     for (int i = 0; i < n; i++) {
         double v = log ? log10(tk[i]) : tk[i];
         if (v < fmin(l0, l1) - 1e-9 * fabs(l1 - l0) || v > fmax(l0, l1) + 1e-9 * fabs(l1 - l0))
@@ -310,11 +396,7 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
         double y = floor(y1 - (v - l0) / (l1 - l0) * (y1 - y0)) + 0.5;
         if (i >= n - 2) y = i == n - 2 ? y1 - 0.5 : y0 + 0.5;
         cv_line(cv, x + bw, y, x + bw + tick_tail(t), y, t->axis, t->box, 1);
-        if (i >= n - 2) /* the data's own ends: three significant digits */
-            snprintf(buf, sizeof buf, "%.3g", tk[i]);
-        else
-            tick_format(tk[i], step, log, buf, sizeof buf);
-        text_draw(cv, a, FONT_SANS, t->small, buf, x + bw + tick_tail(t) + t->pad / 2, (int)y,
+        text_draw(cv, a, FONT_SANS, t->small, lab[i], x + bw + tick_tail(t) + t->pad / 2, (int)y,
                   ALIGN_LEFT | ALIGN_MIDDLE, t->muted, 0);
     }
 }

@@ -63,10 +63,10 @@ void contour_level(const float *v, int w, int h, double level, contour_emit emit
     contour_levels(v, w, h, &level, 1, emit, ud);
 }
 
-int contour_auto_levels(double lo, double hi, int count, double *levels) {
+int contour_auto_levels(double lo, double hi, int count, int log, double *levels) {
     if (count <= 0 || !(hi > lo) || !isfinite(lo) || !isfinite(hi)) return 0;
     if (count > VIZ_MAX_TICKS - 2) count = VIZ_MAX_TICKS - 2;
-    if (lo > 0 && hi / lo > 1000) { /* log-spaced: a loss surface's valley needs them */
+    if (log && lo > 0) { /* log-spaced: a loss surface's valley needs them */
         double l0 = log10(lo), l1 = log10(hi);
         int n = 0;
         for (int k = 1; k <= count; k++) {

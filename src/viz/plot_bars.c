@@ -1,6 +1,7 @@
 /* plot_bars.c: grouped bars with category labels under each group (class
  * probabilities, gradient norm per layer) and histograms on a numeric x axis. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "vizint.h"
 
@@ -31,13 +32,18 @@ static void hist(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, v
     }
 }
 
-void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+/* As draw_lines (plot_lines.c): room kept right of the plot for the legend; returns the
+ * room it needs there when no place inside was free of bars, else 0. */
+static int draw_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay,
+                     int room) {
     viz_frame *f = &lay->f;
+    uint32_t *base = NULL;
+    int busy = 0;
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1;
     lay->has = p->bars != NULL;
     if (!p->bars) {
         title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
-        return;
+        return 0;
     }
     if (p->kind == VIZ_HIST) {
         hist(cv, a, t, p, f);
@@ -51,17 +57,26 @@ void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
             text_size(a, FONT_SANS, t->small, p->glabels[g], &w, &h);
             if (w > wmax) wmax = w;
         }
-        axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
+        axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, 0, 0);
         double gw = (f->x1 - f->x0) / (double)p->ngroups;
-        /* labels that collide go on two staggered rows; if even that fails, every k-th */
-        int rows = wmax + t->pad > gw ? 2 : 1, every = 1;
+        /* every bar gets its label: one row when they fit, else two staggered rows, else
+         * turned to read upwards, ending at the axis (shortened with an ellipsis when
+         * even that is too long for a third of the panel) */
+        int rows = wmax + t->pad > gw ? 2 : 1, turned = 0, tall = 0;
         if (rows == 2) {
-            axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, sh, 0);
+            axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, sh, 0);
             gw = (f->x1 - f->x0) / (double)p->ngroups;
-            while (2 * every * gw < wmax + t->pad && every < p->ngroups) every++;
+            if (wmax + t->pad > 2 * gw) {
+                turned = 1, rows = 1;
+                tall = wmax < (cv->cy1 - cv->cy0) / 3 ? wmax : (cv->cy1 - cv->cy0) / 3;
+                axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room,
+                            tall > sh ? tall - sh : 0, 0);
+                gw = (f->x1 - f->x0) / (double)p->ngroups;
+            }
         }
         f->nxt = 0;
         axes_grid(cv, t, f);
+        base = room ? NULL : frame_snapshot(cv, f);
         double inner = gw * 0.8 / p->nbseries;
         for (int g = 0; g < p->ngroups; g++) {
             double gx = f->x0 + g * gw + gw * 0.1;
@@ -74,11 +89,14 @@ void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
                              cmap_series(s));
             }
             int row = rows == 2 ? g % 2 : 0;
-            if (p->glabels && (g - row) % (rows * every) == 0) {
+            if (p->glabels) {
                 int tx = (int)(f->x0 + (g + 0.5) * gw), ty = f->y1 + (int)lround(5 * t->scale) + 1;
+                char fit[256];
+                text_fit(a, FONT_SANS, t->small, p->glabels[g], turned ? tall : 2 * (int)gw, fit,
+                         sizeof fit);
                 if (row) cv_line(cv, tx + 0.5, f->y1, tx + 0.5, ty + sh - 2, 1, t->grid, 1);
-                text_draw(cv, a, FONT_SANS, t->small, p->glabels[g], tx, ty + row * sh,
-                          ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+                text_draw(cv, a, FONT_SANS, t->small, fit, tx, ty + row * sh,
+                          ALIGN_CENTER | ALIGN_TOP, t->muted, turned);
             }
         }
     }
@@ -93,7 +111,19 @@ void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz
         int n = p->nbseries < 32 ? p->nbseries : 32;
         for (int s = 0; s < n; s++)
             names[s] = p->snames[s] ? p->snames[s] : "", cols[s] = cmap_series(s);
-        legend_draw(cv, a, t, f, names, cols, n, 2);
+        if (room)
+            legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 2, lay->legend);
+        else if (legend_draw(cv, a, t, f, names, cols, n, 2, base, lay->legend))
+            busy = legend_width(a, t, names, n);
     }
+    free(base);
     title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+    return busy;
+}
+
+void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    int room = draw_bars(cv, a, t, p, lay, 0);
+    if (!room) return;
+    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
+    draw_bars(cv, a, t, p, lay, room);
 }

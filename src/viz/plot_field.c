@@ -56,6 +56,37 @@ typedef struct {
     viz_map map;
 } field_scale;
 
+/* Whether a non-negative grid reads better in log colours, decided by how its values
+ * are spread and not by whether the sampling hit the minimum (x^2 + y^2 has min 8e-4 on
+ * a 100-point grid and 0 on a 101-point one): log when more than half of the values lie
+ * in the lowest tenth of the range (a Rosenbrock valley: 63%; a paraboloid: 15%). The
+ * explicit levels, when given, decide instead: all positive and spanning two decades or
+ * more, more even in log than linear spacing. On log, s->lo becomes the smallest
+ * positive value (at least hi / 1e6), where zero is drawn too. */
+static int wants_log(const viz_panel *p, field_scale *s) {
+    if (s->lo < 0 || !(s->hi > 0)) return 0;
+    size_t n = (size_t)p->gw * p->gh, low = 0, finite = 0;
+    double cut = s->lo + 0.1 * (s->hi - s->lo), minpos = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        float v = p->grid[i];
+        if (!isfinite(v)) continue;
+        finite++;
+        low += v < cut;
+        if (v > 0 && v < minpos) minpos = v;
+    }
+    minpos = fmax(minpos, s->hi * 1e-6);
+    int log = 2 * low > finite && s->hi / minpos >= 100;
+    if (p->nlevels >= 2) {
+        const double *l = p->levels;
+        int k = p->nlevels, pos = 1;
+        for (int i = 0; i < k; i++) pos &= l[i] > 0;
+        log = pos && l[k - 1] / l[0] >= 100 && l[k / 2] - l[0] < (l[k - 1] - l[0]) / 4;
+        if (log) minpos = fmin(minpos, l[0]);
+    }
+    if (log) s->lo = minpos;
+    return log;
+}
+
 static field_scale field_range(const viz_panel *p) {
     field_scale s = {INFINITY, -INFINITY, 0, p->map};
     size_t n = (size_t)p->gw * p->gh;
@@ -68,7 +99,7 @@ static field_scale field_range(const viz_panel *p) {
         double m = fmax(-s.lo, s.hi);
         s.lo = -m, s.hi = m;
     }
-    s.log = s.lo > 0 && s.hi / s.lo > 1000;
+    s.log = s.map != VIZ_MAP_DIVERGING && wants_log(p, &s);
     return s;
 }
 
@@ -169,24 +200,33 @@ static void draw_contours(viz_canvas *cv, viz_app *a, const viz_theme *t, const 
     free(s.xy);
 }
 
+/* The annulus between radii r0 < r1. */
+static void band(viz_canvas *cv, double x, double y, double r0, double r1, uint32_t col) {
+    cv_ring(cv, x, y, (r0 + r1) / 2, r1 - r0, col);
+}
+
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
-    /* a white edge inside a dark hairline: a point reads on any colour of the field,
-     * including its own class colour */
+    /* Training points are discs of their class colour in a dark outline, so that they
+     * read on a background of their own class; a pale rim outside keeps the outline
+     * apart from dark backgrounds. Test points are larger rings of the class colour
+     * between dark edges with the background showing through the middle: hollow on
+     * any background, in projector mode too. */
     double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
     double rim = 0.9 * t->scale;
     uint32_t white = viz_rgb(255, 255, 255), dark = viz_rgb(30, 30, 30);
+    double R = 2.2 * r, cw = 0.5 * r, ri = R - rim - edge - cw - 0.6 * edge;
     for (size_t i = 0; i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
         uint32_t col = cmap_series(p->ptcls[i]);
-        if (p->pthollow[i]) { /* test points: hollow, a thick ring of the class colour */
-            cv_disc(cv, x, y, r + edge + rim, dark);
-            cv_disc(cv, x, y, r + edge, col);
-            cv_disc(cv, x, y, r * 0.5, white);
+        if (p->pthollow[i]) {
+            band(cv, x, y, ri - rim, R, white);
+            band(cv, x, y, ri, R - rim, dark);
+            band(cv, x, y, ri + 0.6 * edge, R - rim - edge, col);
         } else {
-            cv_disc(cv, x, y, r + edge + rim, dark);
-            cv_disc(cv, x, y, r + edge, white);
+            cv_disc(cv, x, y, r + edge + rim, white);
+            cv_disc(cv, x, y, r + edge, dark);
             cv_disc(cv, x, y, r, col);
         }
     }
@@ -205,11 +245,8 @@ void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel
     }
 }
 
-static void draw_trajectories(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+static void draw_trajectories(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                               const viz_frame *f) {
-    const char *names[64];
-    uint32_t cols[64];
-    int n = 0;
     for (int s = 0; s < p->nseries; s++) {
         const viz_series *se = &p->series[s];
         uint32_t col = cmap_series(s);
@@ -225,12 +262,14 @@ static void draw_trajectories(viz_canvas *cv, viz_app *a, const viz_theme *t, co
             cv_disc(cv, xy[2 * se->n - 2], xy[2 * se->n - 1], t->point * 1.6, col);
         }
         free(xy);
-        if (n < 64) names[n] = se->name, cols[n++] = col;
     }
-    legend_draw(cv, a, t, f, names, cols, n, 1);
 }
 
-void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+/* As draw_lines (plot_lines.c): room kept right of the colour bar for the legend of
+ * the trajectories; returns the room it needs there when no place inside was free of
+ * points and paths, else 0. */
+static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay,
+                      int room) {
     viz_frame *f = &lay->f;
     int has = p->grid != NULL;
     f->ax = (viz_axis){has ? p->gx0 : 0, has ? p->gx1 : 1, 0};
@@ -251,7 +290,7 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     int scalar = has && p->gk == 1;
     if (scalar) s = field_range(p);
     int bar = scalar ? colorbar_width(a, t, s.lo, s.hi, s.log) : 0;
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar, 0, 1);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room, 0, 1);
     lay->has = 1;
     if (has)
         draw_heat(cv, p, f, &s);
@@ -263,26 +302,45 @@ void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
         nl = p->nlevels;
         memcpy(levels, p->levels, (size_t)nl * sizeof *levels);
     } else if (scalar) {
-        nl = contour_auto_levels(s.lo, s.hi, p->nauto, levels);
+        nl = contour_auto_levels(s.lo, s.hi, p->nauto, s.log, levels);
     } else if (has && p->gk == 2) {
         levels[0] = 0.5, nl = 1;
     }
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
     if (has && nl) draw_contours(cv, a, t, p, f, levels, nl);
+    uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* the legend may hide contours */
     points_draw(cv, a, t, p, f);
-    draw_trajectories(cv, a, t, p, f);
+    draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
     if (scalar)
         colorbar_draw(cv, a, t, f, f->x1 + 2 * t->pad, (int)lround(16 * t->scale), s.map, s.lo,
                       s.hi, s.log, levels, p->gk == 1 ? nl : 0);
+    const char *names[64];
+    uint32_t cols[64];
+    int n = p->nseries < 64 ? p->nseries : 64, busy = 0;
+    for (int k = 0; k < n; k++) names[k] = p->series[k].name, cols[k] = cmap_series(k);
+    if (n && room)
+        legend_draw_at(cv, a, t, f->x1 + bar + t->pad, f->y0, names, cols, n, 1, lay->legend);
+    else if (n)
+        busy = legend_draw(cv, a, t, f, names, cols, n, 1, base, lay->legend);
+    free(base);
     title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+    return busy ? legend_width(a, t, names, n) : 0;
+}
+
+void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    int room = draw_field(cv, a, t, p, lay, 0);
+    if (!room) return;
+    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
+    draw_field(cv, a, t, p, lay, room);
 }
 
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
     const viz_frame *f = &lay->f;
     if (p->kind == VIZ_IMAGES) return images_hover(p, lay, px, py, buf, n);
+    if (p->kind == VIZ_SURFACE) return surface_hover(p, lay, px, py, buf, n);
     if (p->kind == VIZ_GRAPH) { /* the node's whole label: boxes may shorten it */
         int g = graph_node_at(p, lay, px, py);
         if (g < 0) return 0;

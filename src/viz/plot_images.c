@@ -75,22 +75,6 @@ int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char
     return 1;
 }
 
-/* Copies s into out, shortened with an ellipsis until it is at most w pixels wide (a
- * caption must not run under its neighbour). Cuts only between UTF-8 characters. */
-static void fit_text(viz_app *a, const viz_theme *t, const char *s, int w, char *out, size_t n) {
-    snprintf(out, n, "%s", s);
-    int tw, th;
-    text_size(a, FONT_SANS, t->small, out, &tw, &th);
-    size_t len = strlen(out);
-    while (tw > w && len > 0) {
-        do len--;
-        while (len > 0 && ((unsigned char)out[len] & 0xc0) == 0x80);
-        if (len + 4 > n) continue;
-        memcpy(out + len, "\xe2\x80\xa6", 4); /* U+2026 and the terminating zero */
-        text_size(a, FONT_SANS, t->small, out, &tw, &th);
-    }
-}
-
 static void minmax(const float *v, size_t n, double *lo, double *hi) {
     *lo = INFINITY, *hi = -INFINITY;
     for (size_t i = 0; i < n; i++)
@@ -149,7 +133,7 @@ void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, v
         cv_line(cv, rx + rw + 0.5, ry - 0.5, rx + rw + 0.5, ry + rh + 0.5, 1, t->grid, 1);
         if (p->caption[i]) {
             char cap[256];
-            fit_text(a, t, p->caption[i], rw + t->pad, cap, sizeof cap);
+            text_fit(a, FONT_SANS, t->small, p->caption[i], rw + t->pad, cap, sizeof cap);
             text_draw(cv, a, FONT_SANS, t->small, cap, rx + rw / 2, ry + rh + 1,
                       ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
         }

@@ -11,6 +11,16 @@ static int usable(const viz_frame *f, double x, double y) {
     return isfinite(x) && isfinite(y) && (!f->ax.log || x > 0) && (!f->ay.log || y > 0);
 }
 
+/* Ends a stretch of the polyline; a stretch of one point (a valid value between
+ * invalid ones) has no segment to draw, so it becomes a dot. */
+static void flush_run(viz_canvas *cv, const double *xy, size_t m, size_t run, double wd,
+                      uint32_t col, double alpha) {
+    if (run == 1 && m == 1 && alpha >= 1)
+        cv_disc(cv, xy[0], xy[1], 1.2 * wd, col);
+    else
+        cv_polyline(cv, xy, m, wd, col, alpha);
+}
+
 /* Draws one series as polylines broken at unusable points; at most four points per
  * pixel column reach the rasteriser, which keeps 100 000 points fast. */
 static void draw_series(viz_canvas *cv, const viz_frame *f, const float *x, const double *y,
@@ -18,11 +28,11 @@ static void draw_series(viz_canvas *cv, const viz_frame *f, const float *x, cons
     double *xy = malloc(8 * sizeof(double) * ((size_t)(f->x1 - f->x0) + 8));
     size_t cap = 4 * ((size_t)(f->x1 - f->x0) + 8), m = 0;
     if (!xy) return;
-    size_t i = 0;
+    size_t i = 0, run = 0; /* run: points since the last break */
     while (i < n) {
         if (!usable(f, x[i], y[i])) {
-            cv_polyline(cv, xy, m, wd, col, alpha);
-            m = 0;
+            flush_run(cv, xy, m, run, wd, col, alpha);
+            m = run = 0;
             i++;
             continue;
         }
@@ -48,11 +58,11 @@ static void draw_series(viz_canvas *cv, const viz_frame *f, const float *x, cons
             }
             xy[2 * m] = frame_px(f, x[order[q]]);
             xy[2 * m + 1] = frame_py(f, y[order[q]]);
-            m++;
+            m++, run++;
         }
         i = k + 1;
     }
-    cv_polyline(cv, xy, m, wd, col, alpha);
+    flush_run(cv, xy, m, run, wd, col, alpha);
     free(xy);
 }
 
@@ -70,7 +80,11 @@ static void smooth(const float *y, size_t n, double alpha, double *out) {
     }
 }
 
-void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+/* Draws the panel with room pixels kept right of the plot for the legend (0: the
+ * legend goes inside); returns the room the legend needs when no place inside was free
+ * of data, else 0. */
+static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay,
+                      int room) {
     viz_frame *f = &lay->f;
     f->ax = (viz_axis){INFINITY, -INFINITY, p->xlog};
     f->ay = (viz_axis){INFINITY, -INFINITY, p->ylog};
@@ -97,9 +111,10 @@ void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
         viz_axis *A = ax ? &f->ay : &f->ax;
         if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
     }
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, 0, 0);
     lay->has = 1;
     axes_grid(cv, t, f);
+    uint32_t *base = room ? NULL : frame_snapshot(cv, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0 - 1, f->x1 + 1, f->y1 + 1);
     const char *names[64];
@@ -139,11 +154,24 @@ void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
                   (right ? ALIGN_LEFT : ALIGN_RIGHT) | ALIGN_TOP, t->fg, 0);
     }
     axes_draw(cv, a, t, p, f);
-    int n = p->nseries < 64 ? p->nseries : 64;
-    if (n > 1 || (n == 1 && p->series[0].name[0] && strcmp(p->series[0].name, "data") != 0))
-        legend_draw(cv, a, t, f, names, cols, n, 1);
+    int n = p->nseries < 64 ? p->nseries : 64, busy = 0;
+    if (n > 1 || (n == 1 && p->series[0].name[0] && strcmp(p->series[0].name, "data") != 0)) {
+        if (room)
+            legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 1, lay->legend);
+        else
+            busy = legend_draw(cv, a, t, f, names, cols, n, 1, base, lay->legend);
+    }
+    free(base);
     if (total == 0)
         text_draw(cv, a, FONT_SANS, t->font, "no data yet", (f->x0 + f->x1) / 2,
                   (f->y0 + f->y1) / 2, ALIGN_CENTER | ALIGN_MIDDLE, t->muted, 0);
     title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+    return busy ? legend_width(a, t, names, n) : 0;
+}
+
+void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    int room = draw_lines(cv, a, t, p, lay, 0);
+    if (!room) return;
+    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
+    draw_lines(cv, a, t, p, lay, room);
 }

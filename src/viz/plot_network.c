@@ -6,6 +6,51 @@
 
 #include "vizint.h"
 
+/* Each layer is spaced on its own over (top, bottom): a row of (bottom - top) / size,
+ * at most 2.5 of the largest node, so that a 10-node layer beside a 64-node one is not
+ * squeezed into the 64's spacing; nodes fill 80% of their row, at most lay->node. */
+static void layer_place(const viz_panel *p, const viz_layout *lay, int l, double *rowh, double *cy0,
+                        double *node) {
+    *rowh = fmin((lay->bottom - lay->top) / (double)p->sizes[l], 2.5 * lay->node);
+    *node = fmin(lay->node, *rowh * 0.8);
+    if (*node < 3) *node = 3;
+    *cy0 = (lay->top + lay->bottom) / 2.0 - (p->sizes[l] - 1) * *rowh / 2;
+}
+
+int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i, double *x,
+                        double *y, double *node) {
+    if (l < 0 || l >= p->nlayers || i < 0 || i >= p->sizes[l] || lay->nx1 <= lay->nx0) return 0;
+    double rowh, cy0;
+    layer_place(p, lay, l, &rowh, &cy0, node);
+    *x = lay->nx0 + (l + 0.5) * (lay->nx1 - lay->nx0) / (double)p->nlayers;
+    *y = cy0 + i * rowh;
+    return 1;
+}
+
+/* The key of the edge colours, a line of each with its word, from (x, y), in words
+ * short enough for width w. */
+static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y, int w) {
+    static const char *const words[3][2] = {
+        {"positive weight", "negative weight"}, {"positive", "negative"}, {"+", "\xe2\x88\x92"}};
+    int len = (int)lround(18 * t->scale), tw, th, k = 0;
+    for (; k < 2; k++) { /* the longest words that fit */
+        int need = 0;
+        for (int s = 0; s < 2; s++) {
+            text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
+            need += len + t->pad / 2 + tw + 2 * t->pad;
+        }
+        if (need <= w) break;
+    }
+    for (int s = 0; s < 2; s++) {
+        text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
+        cv_line(cv, x, y + th / 2.0, x + len, y + th / 2.0, t->line * 1.3,
+                cmap_diverging(s ? 0 : 1), 1);
+        text_draw(cv, a, FONT_SANS, t->small, words[k][s], x + len + t->pad / 2, y,
+                  ALIGN_LEFT | ALIGN_TOP, t->muted, 0);
+        x += len + t->pad / 2 + tw + 2 * t->pad;
+    }
+}
+
 void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
     lay->has = 0;
     int x0 = cv->cx0, x1 = cv->cx1, y1 = cv->cy1;
@@ -14,19 +59,19 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     int sw, sh;
     text_size(a, FONT_SANS, t->small, "Ag", &sw, &sh);
     int top = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
+    if (p->weights) { /* the key goes under the title */
+        weight_key(cv, a, t, x0 + 2 * t->pad, top, x1 - x0 - 2 * t->pad);
+        top += sh + t->pad;
+    }
     int bottom = y1 - 2 * t->pad - sh;
-    int maxn = 1;
-    for (int l = 0; l < p->nlayers; l++) maxn = p->sizes[l] > maxn ? p->sizes[l] : maxn;
-    double colw = (x1 - x0) / (double)p->nlayers, rowh = (bottom - top) / (double)maxn;
-    double node = fmin(fmin(colw * 0.3, rowh * 0.8), 64 * t->scale);
-    if (node < 3) node = 3;
-    lay->nx0 = x0, lay->nx1 = x1, lay->top = top, lay->bottom = bottom, lay->node = node;
-    /* node centres */
-    double cx[64], cy0[64], dy[64];
+    double colw = (x1 - x0) / (double)p->nlayers;
+    lay->nx0 = x0, lay->nx1 = x1, lay->top = top, lay->bottom = bottom;
+    lay->node = fmin(colw * 0.3, 64 * t->scale);
+    /* node centres and sizes */
+    double cx[64], cy0[64], dy[64], nd[64];
     for (int l = 0; l < p->nlayers; l++) {
         cx[l] = x0 + (l + 0.5) * colw;
-        dy[l] = rowh;
-        cy0[l] = (top + bottom) / 2.0 - (p->sizes[l] - 1) * rowh / 2;
+        layer_place(p, lay, l, &dy[l], &cy0[l], &nd[l]);
     }
     double wmax = 0;
     for (size_t i = 0; i < p->nweights; i++) wmax = fmax(wmax, fabs(p->weights[i]));
@@ -35,8 +80,8 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         int ni = p->sizes[l], nj = p->sizes[l + 1];
         for (int i = 0; i < ni; i++)
             for (int j = 0; j < nj; j++) {
-                double x0e = cx[l] + node / 2, y0e = cy0[l] + i * dy[l];
-                double x1e = cx[l + 1] - node / 2, y1e = cy0[l + 1] + j * dy[l + 1];
+                double x0e = cx[l] + nd[l] / 2, y0e = cy0[l] + i * dy[l];
+                double x1e = cx[l + 1] - nd[l + 1] / 2, y1e = cy0[l + 1] + j * dy[l + 1];
                 if (p->weights && wmax > 0) {
                     double w = p->weights[off + (size_t)i * nj + j] / wmax;
                     /* weak weights fade towards the white of the map's centre */
@@ -53,6 +98,7 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     for (size_t i = 0; i < nm; i++) mabs = fmax(mabs, fabs(p->maps[i]));
     int k = 0;
     for (int l = 0; l < p->nlayers; l++) {
+        double node = nd[l];
         for (int i = 0; i < p->sizes[l]; i++, k++) {
             double x = cx[l], y = cy0[l] + i * dy[l];
             if (p->maps && k < p->nmaps && mabs > 0) {
@@ -89,19 +135,17 @@ void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
 int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
                     int *node) {
     if (!p->nlayers || lay->node <= 0 || lay->nx1 <= lay->nx0) return 0;
-    int maxn = 1;
-    for (int l = 0; l < p->nlayers; l++) maxn = p->sizes[l] > maxn ? p->sizes[l] : maxn;
     double colw = (lay->nx1 - lay->nx0) / (double)p->nlayers;
-    double rowh = (lay->bottom - lay->top) / (double)maxn;
     int l = (int)floor((px + 0.5 - lay->nx0) / colw);
     if (l < 0 || l >= p->nlayers) return 0;
-    double cx = lay->nx0 + (l + 0.5) * colw;
-    double cy0 = (lay->top + lay->bottom) / 2.0 - (p->sizes[l] - 1) * rowh / 2;
+    double rowh, cy0, size, cx, cy;
+    layer_place(p, lay, l, &rowh, &cy0, &size);
+    if (!(rowh > 0)) return 0;
     int i = (int)lround((py + 0.5 - cy0) / rowh);
-    if (i < 0 || i >= p->sizes[l]) return 0;
+    if (!network_node_centre(p, lay, l, i, &cx, &cy, &size)) return 0;
     /* the node's box, and a few pixels around it: small nodes stay easy to hit */
-    double half = lay->node / 2 + 3;
-    if (fabs(px + 0.5 - cx) > half || fabs(py + 0.5 - (cy0 + i * rowh)) > half) return 0;
+    double half = size / 2 + 3;
+    if (fabs(px + 0.5 - cx) > half || fabs(py + 0.5 - cy) > half) return 0;
     *layer = l, *node = i;
     return 1;
 }

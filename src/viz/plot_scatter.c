@@ -2,11 +2,17 @@
  * word maps) on autoscaled axes, and the text readout panel. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vizint.h"
 
-void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+#define LEGEND_MAX 32 /* classes named in the legend */
+
+/* As draw_lines (plot_lines.c): room kept right of the plot for the legend; returns the
+ * room it needs there when no place inside was free, else 0. */
+static int draw_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                        viz_layout *lay, int room) {
     viz_frame *f = &lay->f;
     f->ax = (viz_axis){INFINITY, -INFINITY, p->xlog};
     f->ay = (viz_axis){INFINITY, -INFINITY, p->ylog};
@@ -24,25 +30,37 @@ void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         viz_axis *A = ax ? &f->ay : &f->ax;
         if (p->fix[ax][0] < p->fix[ax][1]) A->min = p->fix[ax][0], A->max = p->fix[ax][1];
     }
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, 0, 0, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, 0, 0);
     lay->has = 1;
     axes_grid(cv, t, f);
+    uint32_t *base = room ? NULL : frame_snapshot(cv, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0, cx1, f->y1); /* labels may run right of the plot area */
     points_draw(cv, a, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
-    if (maxcls >= 1 && maxcls < 8) {
-        char buf[8][16];
-        const char *names[8];
-        uint32_t cols[8];
-        for (int c = 0; c <= maxcls; c++) {
-            snprintf(buf[c], sizeof buf[c], "class %d", c + 1);
-            names[c] = buf[c], cols[c] = cmap_series(c);
-        }
-        legend_draw(cv, a, t, f, names, cols, maxcls + 1, 0);
+    int n = maxcls + 1 < LEGEND_MAX ? maxcls + 1 : LEGEND_MAX, busy = 0;
+    char buf[LEGEND_MAX][16];
+    const char *names[LEGEND_MAX];
+    uint32_t cols[LEGEND_MAX];
+    for (int c = 0; c < n; c++) {
+        snprintf(buf[c], sizeof buf[c], "class %d", c + 1);
+        names[c] = buf[c], cols[c] = cmap_series(c);
     }
+    if (maxcls >= 1 && room)
+        legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 0, lay->legend);
+    else if (maxcls >= 1)
+        busy = legend_draw(cv, a, t, f, names, cols, n, 0, base, lay->legend);
+    free(base);
     title_draw(cv, a, t, p, cx0, cx1, cy0 + t->pad);
+    return busy ? legend_width(a, t, names, n) : 0;
+}
+
+void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+    int room = draw_scatter(cv, a, t, p, lay, 0);
+    if (!room) return;
+    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
+    draw_scatter(cv, a, t, p, lay, room);
 }
 
 void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {

@@ -1,6 +1,8 @@
 /* plot_surface.c: a grid as a 3-D surface (loss surfaces), orthographic view from a
  * yaw and a pitch, shaded facets drawn back to front (painter's algorithm) or a
- * wireframe coloured by height. At most 64 x 64 facets are drawn; the data stay whole. */
+ * wireframe coloured by height, in a box whose front edges carry ticks and labels of x,
+ * y and the value, turning with the view. At most 64 x 64 facets are drawn; the data
+ * stay whole. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,129 @@ typedef struct {
 static int by_depth(const void *a, const void *b) {
     double d = ((const facet *)a)->depth - ((const facet *)b)->depth;
     return d < 0 ? -1 : d > 0;
+}
+
+/* Screen point of box coordinates (X, Y in [-1, 1], Z in [-0.6, 0.6]) under pr, and
+ * its depth (larger: nearer the viewer). */
+static void box_point(const surface_proj *pr, double X, double Y, double Z, double *sx, double *sy,
+                      double *depth) {
+    double xr = X * cos(pr->yaw) - Y * sin(pr->yaw), yr = X * sin(pr->yaw) + Y * cos(pr->yaw);
+    *sx = pr->ox + pr->s * xr;
+    *sy = pr->oy - pr->s * (Z * cos(pr->pitch) + yr * sin(pr->pitch));
+    if (depth) *depth = -yr * cos(pr->pitch) + Z * sin(pr->pitch);
+}
+
+static void box_line(viz_canvas *cv, const surface_proj *pr, const double *a, const double *b,
+                     double wd, uint32_t col) {
+    double x0, y0, x1, y1;
+    box_point(pr, a[0], a[1], a[2], &x0, &y0, NULL);
+    box_point(pr, b[0], b[1], b[2], &x1, &y1, NULL);
+    cv_line(cv, x0, y0, x1, y1, wd, col, 1);
+}
+
+/* The floor corners (X, Y) = (+-1, +-1) nearest to and farthest from the viewer. */
+static void floor_corners(const surface_proj *pr, int *nearest, int *farthest) {
+    double best = -INFINITY, worst = INFINITY;
+    for (int c = 0; c < 4; c++) {
+        double sx, sy, d;
+        box_point(pr, c & 1 ? 1 : -1, c & 2 ? 1 : -1, -0.6, &sx, &sy, &d);
+        if (d > best) best = d, *nearest = c;
+        if (d < worst) worst = d, *farthest = c;
+    }
+}
+
+/* Text at screen point (x, y) pushed out along (dx, dy) (a unit vector) by pad plus
+ * half the text's extent that way, so that it clears the edge it labels. */
+static void label_out(viz_canvas *cv, viz_app *a, const viz_theme *t, const char *s, double x,
+                      double y, double dx, double dy, int px, uint32_t col) {
+    int w, h;
+    text_size(a, FONT_SANS, px, s, &w, &h);
+    double push = t->pad / 2.0 + fabs(dx) * w / 2.0 + fabs(dy) * h / 2.0;
+    text_draw(cv, a, FONT_SANS, px, s, (int)lround(x + dx * push), (int)lround(y + dy * push),
+              ALIGN_CENTER | ALIGN_MIDDLE, col, 0);
+}
+
+/* The back edges of the box (behind the surface): the two floor edges and the upright
+ * at the farthest corner. */
+static void box_back(viz_canvas *cv, const viz_theme *t, const surface_proj *pr) {
+    int near, far;
+    floor_corners(pr, &near, &far);
+    double fx = far & 1 ? 1 : -1, fy = far & 2 ? 1 : -1;
+    double c[3] = {fx, fy, -0.6}, ax[3] = {-fx, fy, -0.6}, ay[3] = {fx, -fy, -0.6};
+    double up[3] = {fx, fy, 0.6};
+    box_line(cv, pr, c, ax, t->thin, t->grid);
+    box_line(cv, pr, c, ay, t->thin, t->grid);
+    box_line(cv, pr, c, up, t->thin, t->grid);
+}
+
+/* One axis along the box edge from a to b (box coordinates) for data lo..hi, ticks
+ * pointing out along the box direction out (or, when out is NULL, left on the screen),
+ * with tick labels and the axis label. */
+static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, const surface_proj *pr,
+                     const double *ea, const double *eb, const double *out, double lo, double hi,
+                     const char *label) {
+    box_line(cv, pr, ea, eb, t->axis, t->box);
+    double tk[VIZ_MAX_TICKS], step;
+    double sa[2], sb[2];
+    box_point(pr, ea[0], ea[1], ea[2], &sa[0], &sa[1], NULL);
+    box_point(pr, eb[0], eb[1], eb[2], &sb[0], &sb[1], NULL);
+    int sw, sh;
+    text_size(a, FONT_SANS, t->small, "0.0", &sw, &sh);
+    double len = hypot(sb[0] - sa[0], sb[1] - sa[1]);
+    /* as many ticks as their labels have room along the edge: widths across the screen,
+     * line heights up it */
+    double room = len > 0 ? 1.3 * (fabs(sb[0] - sa[0]) * sw + fabs(sb[1] - sa[1]) * sh) / len : 1;
+    int maxn = (int)(len / room) + 1;
+    int n = ticks_nice(lo, hi, maxn < 3 ? 3 : maxn > 6 ? 6 : maxn, tk, &step);
+    char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
+    ticks_labels(tk, n, step, 0, 0, lab);
+    /* the outward direction on the screen */
+    double dx = -1, dy = 0, tail = 5 * t->scale;
+    if (out) {
+        double mx = (ea[0] + eb[0]) / 2, my = (ea[1] + eb[1]) / 2, mz = (ea[2] + eb[2]) / 2;
+        double x0, y0, x1, y1;
+        box_point(pr, mx, my, mz, &x0, &y0, NULL);
+        box_point(pr, mx + out[0], my + out[1], mz + out[2], &x1, &y1, NULL);
+        double d = hypot(x1 - x0, y1 - y0);
+        if (d > 1e-6) dx = (x1 - x0) / d, dy = (y1 - y0) / d;
+    }
+    for (int i = 0; i < n; i++) {
+        double u = (tk[i] - lo) / (hi - lo);
+        if (u < -1e-9 || u > 1 + 1e-9) continue;
+        double x = sa[0] + u * (sb[0] - sa[0]), y = sa[1] + u * (sb[1] - sa[1]);
+        cv_line(cv, x, y, x + dx * tail, y + dy * tail, t->axis, t->box, 1);
+        label_out(cv, a, t, lab[i], x + dx * tail, y + dy * tail, dx, dy, t->small, t->muted);
+    }
+    if (!label || !*label) return;
+    /* the axis label beyond the widest tick label */
+    int wmax = 0, w, h;
+    for (int i = 0; i < n; i++) {
+        text_size(a, FONT_SANS, t->small, lab[i], &w, &h);
+        if (w > wmax) wmax = w;
+    }
+    double push = tail + t->pad + fabs(dx) * wmax + fabs(dy) * sh;
+    double cx = (sa[0] + sb[0]) / 2 + dx * push, cy = (sa[1] + sb[1]) / 2 + dy * push;
+    label_out(cv, a, t, label, cx, cy, dx, dy, t->font, t->fg);
+}
+
+/* The front of the box: x and y along the floor edges that meet at the nearest corner,
+ * the value up the upright at the side corner farther left on the screen. */
+static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                      const surface_proj *pr) {
+    int near, far;
+    floor_corners(pr, &near, &far);
+    double nx = near & 1 ? 1 : -1, ny = near & 2 ? 1 : -1;
+    double x0[3] = {-1, ny, -0.6}, x1[3] = {1, ny, -0.6}, ox[3] = {0, ny, 0};
+    double y0[3] = {nx, -1, -0.6}, y1[3] = {nx, 1, -0.6}, oy[3] = {nx, 0, 0};
+    box_axis(cv, a, t, pr, x0, x1, ox, p->gx0, p->gx1, p->label[VIZ_XLABEL]);
+    box_axis(cv, a, t, pr, y0, y1, oy, p->gy0, p->gy1, p->label[VIZ_YLABEL]);
+    /* the two side corners: (-nx, ny) and (nx, -ny); the value axis on the left one */
+    double ax, ay, bx, by;
+    box_point(pr, -nx, ny, -0.6, &ax, &ay, NULL);
+    box_point(pr, nx, -ny, -0.6, &bx, &by, NULL);
+    double cx = ax < bx ? -nx : nx, cy = ax < bx ? ny : -ny;
+    double z0[3] = {cx, cy, -0.6}, z1[3] = {cx, cy, 0.6};
+    box_axis(cv, a, t, pr, z0, z1, NULL, pr->lo, pr->hi, NULL);
 }
 
 void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
@@ -53,10 +178,21 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
             sxmin = fmin(sxmin, q[0]), sxmax = fmax(sxmax, q[0]);
             symin = fmin(symin, q[1]), symax = fmax(symax, q[1]);
         }
-    int lw, lh; /* the line of text under the surface */
-    text_size(a, FONT_SANS, t->small, "Ag", &lw, &lh);
-    int bottom = y1 - lh - t->pad;
-    double W = x1 - x0 - 4 * t->pad, H = bottom - top - 2 * t->pad;
+    for (int c = 0; c < 8; c++) { /* the box's corners fit too */
+        double X = c & 1 ? 1 : -1, Y = c & 2 ? 1 : -1, Z = c & 4 ? 0.6 : -0.6;
+        double xr = X * cos(yaw) - Y * sin(yaw), yr = X * sin(yaw) + Y * cos(yaw);
+        double up = Z * cos(pitch) + yr * sin(pitch);
+        sxmin = fmin(sxmin, xr), sxmax = fmax(sxmax, xr);
+        symin = fmin(symin, up), symax = fmax(symax, up);
+    }
+    /* room around the box for tick labels and axis labels */
+    int lw, lh, fw, fh;
+    text_size(a, FONT_SANS, t->small, "-0.000", &lw, &lh);
+    text_size(a, FONT_SANS, t->font, "Ag", &fw, &fh);
+    int bottom = y1 - t->pad, side = lw + fh + 3 * t->pad;
+    double W = x1 - x0 - 2 * side, H = bottom - top - 2 * (lh + fh + 2 * t->pad);
+    if (W < 20) W = 20;
+    if (H < 20) H = 20;
     double s = fmin(W / (sxmax - sxmin), H / (symax - symin));
     double ox = (x0 + x1) / 2.0 - s * (sxmin + sxmax) / 2,
            oy = (top + bottom) / 2.0 + s * (symin + symax) / 2;
@@ -64,6 +200,8 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
         P[4 * k] = ox + s * P[4 * k];
         P[4 * k + 1] = oy - s * P[4 * k + 1];
     }
+    surface_proj pr = {yaw, pitch, lo, hi, s, ox, oy};
+    box_back(cv, t, &pr);
     size_t nf = 0;
     for (int j = 0; j + 1 < ny; j++)
         for (int i = 0; i + 1 < nx; i++) {
@@ -104,12 +242,31 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
             if (j + 2 == ny) cv_line(cv, a3[0], a3[1], a2[0], a2[1], t->thin, col, 1);
         }
     }
-    surface_proj pr = {yaw, pitch, lo, hi, s, ox, oy};
+    box_front(cv, a, t, p, &pr);
+    lay->sp = pr, lay->has_sp = 1;
     surface_paths_draw(cv, t, p, &pr); /* trajectories over the facets */
     free(P), free(F);
-    /* no z axis on an isometric view: the height range in words, and the colour map */
-    char buf[96];
-    snprintf(buf, sizeof buf, "height %.3g (purple) to %.3g (yellow)", lo, hi);
-    text_draw(cv, a, FONT_SANS, t->small, buf, x0 + t->pad, y1 - t->pad, ALIGN_LEFT | ALIGN_BOTTOM,
-              t->muted, 0);
+}
+
+int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+    if (!lay->has_sp || !p->grid) return 0;
+    const surface_proj *pr = &lay->sp;
+    /* the grid node nearest the viewer among those within a cell of the cursor */
+    double cell = pr->s * 2.0 / (p->gw < p->gh ? p->gw - 1 : p->gh - 1), reach = fmax(cell, 3);
+    double best = -INFINITY;
+    int bi = -1, bj = -1;
+    for (int j = 0; j < p->gh; j++)
+        for (int i = 0; i < p->gw; i++) {
+            double v = p->grid[(size_t)j * p->gw + i];
+            if (!isfinite(v)) continue;
+            double X = 2.0 * i / (p->gw - 1) - 1, Y = 2.0 * j / (p->gh - 1) - 1;
+            double Z = 1.2 * (v - pr->lo) / (pr->hi - pr->lo) - 0.6, sx, sy, d;
+            box_point(pr, X, Y, Z, &sx, &sy, &d);
+            if (fabs(sx - px - 0.5) <= reach && fabs(sy - py - 0.5) <= reach && d > best)
+                best = d, bi = i, bj = j;
+        }
+    if (bi < 0) return 0;
+    snprintf(buf, n, "x %.4g  y %.4g  value %.4g", p->gx0 + (p->gx1 - p->gx0) * bi / (p->gw - 1),
+             p->gy0 + (p->gy1 - p->gy0) * bj / (p->gh - 1), p->grid[(size_t)bj * p->gw + bi]);
+    return 1;
 }

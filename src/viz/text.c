@@ -1,5 +1,8 @@
 /* text.c: text through SDL2_ttf, blended onto a canvas with anti-aliasing, straight or
  * turned 90 degrees for y-axis labels. Fonts are opened per size by app_font and kept. */
+#include <stdio.h>
+#include <string.h>
+
 #include "vizint.h"
 
 void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h) {
@@ -45,4 +48,19 @@ void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s,
     }
     if (s32 != src) SDL_FreeSurface(s32);
     SDL_FreeSurface(src);
+}
+
+void text_fit(viz_app *a, viz_face face, int px, const char *s, int w, char *out, size_t n) {
+    snprintf(out, n, "%s", s ? s : "");
+    int tw, th;
+    text_size(a, face, px, out, &tw, &th);
+    size_t len = strlen(out);
+    while (tw > w && len > 0) {
+        do len--;
+        while (len > 0 && ((unsigned char)out[len] & 0xc0) == 0x80);
+        if (len + 4 > n) continue;
+        memcpy(out + len, "\xe2\x80\xa6", 4); /* U+2026 and the terminating zero */
+        text_size(a, face, px, out, &tw, &th);
+    }
+    if (tw > w) out[0] = 0; /* not even the ellipsis fits */
 }

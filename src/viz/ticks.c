@@ -71,39 +71,117 @@ int ticks_log(double lo, double hi, int maxn, double *out) {
     return n;
 }
 
-void tick_format(double v, double step, int log, char *buf, size_t n) {
-    if (v == 0) {
-        snprintf(buf, n, "0");
+/* How one axis writes its numbers: plain decimals, a k or M suffix, or mantissa and
+ * exponent ("2.5e-6"), with dec decimals. One format a axis, so that "1000" never sits
+ * next to "1e4". */
+typedef enum { FMT_FIXED, FMT_SUFFIX, FMT_SCI, FMT_G } fmt_kind;
+typedef struct {
+    fmt_kind kind;
+    int dec;
+    double unit; /* FMT_SUFFIX: 1e3 or 1e6 */
+} label_fmt;
+
+static int decade(double a) {
+    return (int)floor(log10(a) + 1e-9);
+}
+
+/* Decimals that write every multiple of step exactly: 0.25 -> 2, 2.5 -> 1, 200 -> 0. */
+static int step_decimals(double step) {
+    int dec = (int)ceil(-log10(step) - 1e-9);
+    if (fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-6) dec++;
+    return dec < 0 ? 0 : dec;
+}
+
+/* Mantissa decimals that tell v from v + step in the v's own decade. */
+static int sci_decimals(double v, double step) {
+    if (!(step > 0)) return 2; /* a lone value: three significant digits */
+    int es = decade(step);
+    return decade(fabs(v)) - es + step_decimals(step / pow(10, es));
+}
+
+/* The format of n values, the last ends of them the data's ends: those choose between
+ * notations but not the decimals of the ticks. */
+static label_fmt choose_format(const double *v, int n, int ends, double step, int log) {
+    double amax = 0, amin = INFINITY;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i]) && v[i] != 0)
+            amax = fmax(amax, fabs(v[i])), amin = fmin(amin, fabs(v[i]));
+    label_fmt f = {FMT_FIXED, 0, 1};
+    if (amax == 0) return f;
+    if (log) {
+        if (amin >= 1e-3 && amax < 1e4) return (label_fmt){FMT_G, 0, 1};
+        f.kind = FMT_SCI;
+        for (int i = 0; i < n - ends; i++) {
+            if (!isfinite(v[i]) || v[i] == 0) continue;
+            double m = fabs(v[i]) / pow(10, decade(fabs(v[i])));
+            if (fabs(m - round(m)) > 1e-6) f.dec = 1;
+        }
+        return f;
+    }
+    if (step >= 1000 && amax >= 1000 && amax < 1e9) {
+        f.kind = FMT_SUFFIX;
+        f.unit = amax >= 1e6 && step >= 1e5 ? 1e6 : 1e3;
+        f.dec = step_decimals(step / f.unit);
+        return f;
+    }
+    f.dec = step > 0 ? step_decimals(step) : 3;
+    if (amax < 1e5 && amax >= 1e-4 && f.dec <= 6) return f;
+    f.kind = FMT_SCI, f.dec = 0;
+    for (int i = 0; i < n - ends; i++)
+        if (isfinite(v[i]) && v[i] != 0 && sci_decimals(v[i], step) > f.dec)
+            f.dec = sci_decimals(v[i], step);
+    if (f.dec > 8) f.dec = 8;
+    return f;
+}
+
+/* Writes v in format f; fine: one more digit (the data's own ends on a colour bar). */
+static void format_one(const label_fmt *f, double v, int fine, char *buf, size_t n) {
+    if (v == 0 || !isfinite(v)) {
+        snprintf(buf, n, v == 0 ? "0" : "%g", v);
         return;
     }
     double a = fabs(v);
-    /* big round steps read best with a suffix: 20k, 40k, ... 100k; 1.5M */
-    if (!log && step >= 1000 && a >= 1000) {
-        double unit = step >= 1e6 && a >= 1e6 ? 1e6 : 1e3;
-        double m = v / unit, sm = step / unit;
-        int dec = sm >= 1 ? 0 : (int)ceil(-log10(sm) - 1e-9);
-        snprintf(buf, n, "%.*f%s", dec > 3 ? 3 : dec, m, unit == 1e6 ? "M" : "k");
-        return;
+    int dec = f->dec;
+    if (fine) { /* the finer digit only where the end is not already exact ("2.0", not "2.00") */
+        double u = f->kind == FMT_SUFFIX ? v / f->unit
+                   : f->kind == FMT_SCI  ? v / pow(10, decade(a))
+                                         : v;
+        double q = u * pow(10, dec);
+        if (f->kind == FMT_G || fabs(q - round(q)) > 1e-6 * fmax(1, fabs(q))) dec++;
     }
-    if (log || a >= 1e5 || a < 1e-4) {
-        if (log && a >= 1e-3 && a < 1e4) {
-            snprintf(buf, n, "%g", v);
-            return;
-        }
-        int e = (int)floor(log10(a) + 1e-9);
-        double m = v / pow(10, e);
-        if (fabs(m - round(m)) < 1e-6)
-            snprintf(buf, n, "%.0fe%d", m, e);
+    switch (f->kind) {
+    case FMT_SUFFIX:
+        snprintf(buf, n, "%.*f%s", dec, v / f->unit, f->unit == 1e6 ? "M" : "k");
+        return;
+    case FMT_G:
+        if (fine) /* two significant digits, never an exponent */
+            snprintf(buf, n, "%.*f", decade(a) < 1 ? 1 - decade(a) : 0, v);
         else
-            snprintf(buf, n, "%.1fe%d", m, e);
+            snprintf(buf, n, "%g", v);
+        return;
+    case FMT_SCI: {
+        int e = decade(a);
+        double m = v / pow(10, e);
+        if (fabs(m) >= 10 - 0.5 * pow(10, -dec)) m /= 10, e++; /* 9.97 would read "10.0" */
+        snprintf(buf, n, "%.*fe%d", dec, m, e);
         return;
     }
-    /* as many decimals as the step needs */
-    int dec = step > 0 ? (int)ceil(-log10(step) - 1e-9) : 3;
-    if (step > 0 && fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-6) dec++;
-    if (dec < 0) dec = 0;
-    if (dec > 6) dec = 6;
-    snprintf(buf, n, "%.*f", dec, v);
+    case FMT_FIXED:
+        snprintf(buf, n, "%.*f", dec, v);
+        return;
+    }
+}
+
+void ticks_labels(const double *v, int n, double step, int log, int ends,
+                  char (*out)[VIZ_TICK_LABEL]) {
+    label_fmt f = choose_format(v, n, ends, step, log);
+    for (int i = 0; i < n; i++) format_one(&f, v[i], i >= n - ends, out[i], VIZ_TICK_LABEL);
+}
+
+void tick_format(double v, double step, int log, char *buf, size_t n) {
+    char out[1][VIZ_TICK_LABEL];
+    ticks_labels(&v, 1, step, log, 0, out);
+    snprintf(buf, n, "%s", out[0]);
 }
 
 void range_nice(double *lo, double *hi, int log) {

@@ -78,7 +78,9 @@ int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, doubl
 int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, double xmin,
                           double xmax, double ymin, double ymax);
 /* Contour levels: n explicit levels, or n == 0 with count > 0 for automatic levels
- * (log-spaced when the values span more than 3 decades), count == 0 for none. */
+ * (log-spaced, with log colours, when the values are >= 0 and more than half of them
+ * lie in the lowest tenth of their range, as in a Rosenbrock valley; explicit levels a
+ * decade apart ask for log colours too), count == 0 for none. */
 int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count);
 
 /* Points on fields and scatter plots; cls NULL means class 0; hollow marks test points. */

@@ -86,6 +86,10 @@ void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h)
  * counter-clockwise (y-axis labels), anchor applies to the rotated box. */
 void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
                int align, uint32_t col, int rotated);
+/* Copies s into out, shortened with an ellipsis until it is at most w pixels wide (a
+ * label cut at an edge mid-letter reads as another word); "" when not even "…" fits.
+ * Cuts only between UTF-8 characters. */
+void text_fit(viz_app *a, viz_face face, int px, const char *s, int w, char *out, size_t n);
 
 /* ---- theme: sizes and colours for one render ---- */
 typedef struct {
@@ -113,8 +117,14 @@ uint32_t cmap_series(int i);
 int ticks_nice(double lo, double hi, int maxn, double *out, double *step);
 /* Ticks at powers of ten (or 1-2-5 within a decade when the range is small). */
 int ticks_log(double lo, double hi, int maxn, double *out);
-/* Formats v for a tick with spacing step ("0.25", "1e-05", "200"). */
+/* Formats v for a tick with spacing step ("0.25", "1e-5", "200"). */
 void tick_format(double v, double step, int log, char *buf, size_t n);
+/* The labels of one axis's n ticks, all in one format (plain, "20k", or "1.0002e6"
+ * with as many digits as tell ticks step apart); the last ends values are the data's
+ * own ends (a colour bar's), written one digit finer. */
+#define VIZ_TICK_LABEL 32
+void ticks_labels(const double *v, int n, double step, int log, int ends,
+                  char (*out)[VIZ_TICK_LABEL]);
 /* Expands [*lo, *hi] to nice round ends (linear) or decades (log). */
 void range_nice(double *lo, double *hi, int log);
 
@@ -126,9 +136,10 @@ void contour_level(const float *v, int w, int h, double level, contour_emit emit
 /* The same for n levels in one pass over the grid. */
 void contour_levels(const float *v, int w, int h, const double *levels, int n, contour_emit emit,
                     void *ud);
-/* Automatic levels: about count nice levels in (lo, hi), log-spaced when lo > 0 and
- * hi / lo > 1000. Returns their number (<= VIZ_MAX_TICKS). */
-int contour_auto_levels(double lo, double hi, int count, double *levels);
+/* Automatic levels: about count nice levels in (lo, hi), log-spaced when log (and
+ * lo > 0; the field decides, by how its values spread). Returns their number
+ * (<= VIZ_MAX_TICKS). */
+int contour_auto_levels(double lo, double hi, int count, int log, double *levels);
 
 /* ---- axes.c: plot frame, ticks, labels, title, legend, colour bar ---- */
 typedef struct {
@@ -158,10 +169,20 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
 void axes_grid(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
 void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                const viz_frame *f);
-/* Legend in the top-right corner of the plot area; the sample is a disc (lines 0), a
- * line (1) or a square (2). */
-void legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
-                 const char *const *names, const uint32_t *cols, int n, int lines);
+/* Legend with samples a disc (lines 0), a line (1) or a square (2). legend_draw puts
+ * it inside the plot area where it hides least of what was drawn since base (a
+ * frame_snapshot; NULL: whatever is not background or grid), marker and point labels
+ * included, with headroom. It returns 1 and draws nothing when every place would hide
+ * data: the caller then lays out again with legend_width more room on the right and
+ * draws it there with legend_draw_at. box (x, y, w, h; NULL ok) gets where it went. */
+int legend_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f,
+                const char *const *names, const uint32_t *cols, int n, int lines,
+                const uint32_t *base, int *box);
+void legend_draw_at(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y,
+                    const char *const *names, const uint32_t *cols, int n, int lines, int *box);
+int legend_width(viz_app *a, const viz_theme *t, const char *const *names, int n);
+/* A copy of the canvas over the plot area of f (caller frees; NULL when out of memory). */
+uint32_t *frame_snapshot(const viz_canvas *cv, const viz_frame *f);
 /* Colour bar for values lo..hi with map m, placed at x (width bar), beside frame f. */
 void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_frame *f, int x,
                    int bw, viz_map m, double lo, double hi, int log, const double *levels,
@@ -245,6 +266,12 @@ typedef struct {
     int down, compact; /* compact 1, 2: smaller type, for many columns in a narrow panel */
     double dstep, pstep, ox, oy, maxw, maxh;
 } graph_geom;
+/* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
+typedef struct {
+    double yaw, pitch; /* radians */
+    double lo, hi;     /* the grid's value range, drawn as heights 0..1 */
+    double s, ox, oy;  /* pixels per unit and the screen origin */
+} surface_proj;
 typedef struct {
     int has; /* frame valid (panel has data axes) */
     viz_frame f;
@@ -256,7 +283,10 @@ typedef struct {
     int gx, gy, cols, cellw, cellh, iw, ih;
     int nx0, nx1, top, bottom;
     double node;
-    graph_geom gg; /* graph: where its nodes went */
+    graph_geom gg;   /* graph: where its nodes went */
+    int legend[4];   /* where the legend went: x, y, w, h (w 0: none) */
+    surface_proj sp; /* surface: how it was projected, when has_sp */
+    int has_sp;
 } viz_layout;
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
@@ -275,15 +305,12 @@ int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py);
 /* Box of node i; 0 when i is out of range. */
 int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
               int *bx, int *by, int *bw, int *bh);
-/* How plot_surface projected a surface panel, for what surface_paths.c draws on it. */
-typedef struct {
-    double yaw, pitch; /* radians */
-    double lo, hi;     /* the grid's value range, drawn as heights 0..1 */
-    double s, ox, oy;  /* pixels per unit and the screen origin */
-} surface_proj;
 /* The panel's series as paths lying on its surface, with heads (surface_paths.c). */
 void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                         const surface_proj *pr);
+/* Hover text of the surface point under (px, py): the grid node nearest the viewer within
+ * a cell of the cursor; 0 when the cursor is off the surface. */
+int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
@@ -294,6 +321,10 @@ int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char
  * index (0-based), or 0 when the cursor is on no node. */
 int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
                     int *node);
+/* Centre and size in pixels of node i of layer l (0-based) of a network laid out as lay;
+ * 0 when out of range. */
+int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i, double *x,
+                        double *y, double *node);
 /* Points drawn on a frame (field and scatter). */
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f);

@@ -144,6 +144,262 @@ static void test_field_rejects_bad_grid(void **state) {
     viz_panel_free(p);
 }
 
+/* f sampled on an n x n grid over the box, contours off. */
+static viz_panel *sampled(double (*f)(double, double), int n, double x0, double x1, double y0,
+                          double y1) {
+    float *v = malloc((size_t)n * n * sizeof *v);
+    assert_non_null(v);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++)
+            v[j * n + i] = (float)f(x0 + (x1 - x0) * i / (n - 1), y0 + (y1 - y0) * j / (n - 1));
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set(p, v, n, n, x0, x1, y0, y1), VIZ_OK);
+    assert_int_equal(viz_field_set_levels(p, NULL, 0, 0), VIZ_OK);
+    free(v);
+    return p;
+}
+
+static double bowl(double x, double y) {
+    return x * x + y * y;
+}
+
+static double rosenbrock(double x, double y) {
+    return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+}
+
+/* Where on the map (0..1) the heat colour at data (x, y) lies: the nearest of 256. */
+static double map_place(viz_app *a, viz_panel *p, double x, double y) {
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    uint32_t c = px[(size_t)lround(frame_py(&lay.f, y)) * W + lround(frame_px(&lay.f, x))];
+    free(px);
+    int best = 0, bd = 1 << 30;
+    for (int k = 0; k < 256; k++) {
+        uint32_t m = cmap_viridis(k / 255.0);
+        int d = abs(viz_r(m) - viz_r(c)) + abs(viz_g(m) - viz_g(c)) + abs(viz_b(m) - viz_b(c));
+        if (d < bd) bd = d, best = k;
+    }
+    return best / 255.0;
+}
+
+static void test_field_log_colours_follow_the_spread_not_the_sampling(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    /* x^2 + y^2 over [-2, 2]^2: min 8e-4 at n = 100, 0 at n = 101; both linear, so the
+     * value 2 (a quarter of 8) sits a quarter up the map */
+    for (int n = 100; n <= 101; n++) {
+        viz_panel *p = sampled(bowl, n, -2, 2, -2, 2);
+        double u = map_place(a, p, 1, 1);
+        if (fabs(u - 0.25) > 0.03) fail_msg("paraboloid n=%d: value 2 at %.3f of the map", n, u);
+        viz_panel_free(p);
+    }
+    /* Rosenbrock: half its values in the lowest tenth, log on either sampling, so a
+     * value near 1% of the top (25 of 2509, at x = 0.5, y = 0.75) sits well up the map */
+    for (int n = 100; n <= 101; n++) {
+        viz_panel *p = sampled(rosenbrock, n, -2, 2, -1, 3);
+        double u = map_place(a, p, 0.5, 0.75);
+        if (u < 0.5) fail_msg("rosenbrock n=%d: value 25 at %.3f of the map", n, u);
+        viz_panel_free(p);
+    }
+    /* explicit levels spaced by decades ask for log colours on the paraboloid too */
+    viz_panel *p = sampled(bowl, 100, -2, 2, -2, 2);
+    double lv[4] = {0.01, 0.1, 1, 10};
+    assert_int_equal(viz_field_set_levels(p, lv, 4, 0), VIZ_OK);
+    double u = map_place(a, p, 0.5, 0); /* 0.25: far above a quarter in log */
+    if (u < 0.5) fail_msg("paraboloid with decade levels: value 0.25 at %.3f of the map", u);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+/* A two-class field sure of class cls everywhere, with a training point at (-0.5, 0)
+ * and a test point at (0.5, 0) of class cls (none when points is 0). */
+static viz_panel *one_class_field(int cls, int points) {
+    enum { N = 20 };
+    static float prob[N * N * 2];
+    for (int i = 0; i < N * N; i++) prob[2 * i + cls] = 0.95f, prob[2 * i + 1 - cls] = 0.05f;
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set_classes(p, prob, N, N, 2, -1, 1, -1, 1), VIZ_OK);
+    float x[2] = {-0.5f, 0.5f}, y[2] = {0, 0};
+    int c[2] = {cls, cls};
+    if (points) {
+        viz_points_add(p, x, y, c, 1, 0);
+        viz_points_add(p, x + 1, y + 1, c + 1, 1, 1);
+    }
+    return p;
+}
+
+static void test_field_training_points_filled_test_points_hollow(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    for (int proj = 0; proj <= 1; proj++)
+        for (int cls = 0; cls < 2; cls++) {
+            viz_layout lay;
+            viz_panel *bare = one_class_field(cls, 0), *p = one_class_field(cls, 1);
+            uint32_t *b = vt_render_mode(a, bare, W, H, proj, &lay);
+            uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+            vt_look(px, W, H, proj ? "field_points_projector" : "field_points");
+            viz_theme t;
+            theme_make(&t, 1, proj);
+            double r = t.point, edge = 1.2 * (proj ? 1.5 : 1);
+            /* training: the class colour at the centre inside a dark outline */
+            double cx = frame_px(&lay.f, -0.5), cy = frame_py(&lay.f, 0);
+            uint32_t mid = px[(size_t)cy * W + (size_t)cx];
+            if (vt_dist(mid, cmap_series(cls)) > 12)
+                fail_msg("projector %d class %d: training point centre %06x, not its class colour",
+                         proj, cls, mid & 0xffffff);
+            int dark = 0;
+            for (int k = 0; k < 16; k++) {
+                double th = k * M_PI / 8, rr = r + edge / 2;
+                dark += vt_luma(px[(size_t)(cy + rr * sin(th)) * W + (size_t)(cx + rr * cos(th))]) <
+                        110;
+            }
+            if (dark < 12)
+                fail_msg("projector %d class %d: %d of 16 outline pixels dark", proj, cls, dark);
+            /* test: the background shows through the middle, a dark ring around it */
+            cx = frame_px(&lay.f, 0.5);
+            double R = 2.2 * r, hole = 0.25 * R;
+            int changed = 0, darkring = 0;
+            for (int y = (int)(cy - R - 2); y <= (int)(cy + R + 2); y++)
+                for (int x = (int)(cx - R - 2); x <= (int)(cx + R + 2); x++) {
+                    size_t i = (size_t)y * W + x;
+                    if (hypot(x + 0.5 - cx, y + 0.5 - cy) < hole)
+                        changed += vt_dist(px[i], b[i]) > 6;
+                    darkring += vt_luma(px[i]) < 80;
+                }
+            if (changed)
+                fail_msg("projector %d class %d: the test point's middle is not hollow (%d px)",
+                         proj, cls, changed);
+            if (darkring < 4 * R)
+                fail_msg("projector %d class %d: test ring has %d dark pixels", proj, cls,
+                         darkring);
+            free(b), free(px);
+            viz_panel_free(bare), viz_panel_free(p);
+        }
+    viz_app_free(a);
+}
+
+static void test_field_legend_keeps_off_the_paths_start(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = sampled(bowl, 60, -2, 2, -2, 2);
+    enum { N = 40 };
+    float x[2][N], y[2][N];
+    for (int i = 0; i < N; i++) { /* from the top-right corner towards the minimum */
+        double k = pow(0.9, i);
+        x[0][i] = (float)(1.8 * k), y[0][i] = (float)(1.8 * k);
+        x[1][i] = (float)(1.2 * k), y[1][i] = (float)(1.9 * k * k);
+    }
+    viz_series_add(p, "sgd", x[0], y[0], N);
+    viz_series_add(p, "momentum", x[1], y[1], N);
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+        vt_look(px, W, H, proj ? "field_race_legend_projector" : "field_race_legend");
+        int *L = lay.legend;
+        assert_true(L[2] > 0);
+        for (int s = 0; s < 2; s++)
+            for (int i = 0; i < N; i++) {
+                int X = (int)frame_px(&lay.f, x[s][i]), Y = (int)frame_py(&lay.f, y[s][i]);
+                if (vt_overlap(L, X - 3, Y - 3, 7, 7))
+                    fail_msg("projector %d: legend (%d %d %d %d) over path %d at point %d", proj,
+                             L[0], L[1], L[2], L[3], s, i);
+            }
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_trajectory_heads_and_legend(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = sampled(bowl, 40, -2, 2, -2, 2);
+    float x[2][3] = {{-1.5f, -1.0f, -0.5f}, {1.5f, 1.0f, 0.6f}};
+    float y[2][3] = {{-1.5f, -1.2f, -0.8f}, {-1.5f, -1.0f, -0.6f}};
+    viz_series_add(p, "sgd", x[0], y[0], 3);
+    viz_series_add(p, "adam", x[1], y[1], 3);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_heads");
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    for (int s = 0; s < 2; s++) { /* the head: a disc of the series colour in a white edge */
+        double hx = frame_px(&lay.f, x[s][2]), hy = frame_py(&lay.f, y[s][2]);
+        double r = t.point * 1.6;
+        assert_true(vt_count(px, W, (int)(hx - r / 2), (int)(hy - r / 2), (int)(hx + r / 2) + 1,
+                             (int)(hy + r / 2) + 1, cmap_series(s), 10) >= (int)(r * r / 2));
+        int white = 0;
+        for (int k = 0; k < 16; k++) {
+            double th = k * M_PI / 8, rr = r + 0.7;
+            white +=
+                vt_luma(px[(size_t)(hy + rr * sin(th)) * W + (size_t)(hx + rr * cos(th))]) > 200;
+        }
+        if (white < 8) fail_msg("series %d: %d of 16 edge pixels white", s, white);
+    }
+    const int *L = lay.legend; /* both names, each beside its colour */
+    assert_true(L[2] > 0);
+    for (int s = 0; s < 2; s++)
+        assert_true(vt_count(px, W, L[0], L[1], L[0] + L[2], L[1] + L[3], cmap_series(s), 10) > 15);
+    assert_true(vt_dark(px, W, L[0], L[1], L[0] + L[2], L[1] + L[3], 100) > 20);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_classes_confidence_is_lightness(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    enum { N = 30, K = 3 };
+    static float prob[N * N * K];
+    for (int j = 0; j < N; j++) /* columns: sure of class 1, half sure, undecided */
+        for (int i = 0; i < N; i++) {
+            float *q = &prob[(j * N + i) * K];
+            double c0 = i < 10 ? 1 : i < 20 ? 2.0 / 3 : 1.0 / 3;
+            q[0] = (float)c0, q[1] = q[2] = (float)((1 - c0) / 2);
+        }
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_int_equal(viz_field_set_classes(p, prob, N, N, K, 0, 3, 0, 3), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_confidence");
+    int Y = (int)frame_py(&lay.f, 1.5), luma[3];
+    for (int b = 0; b < 3; b++) {
+        uint32_t c = px[(size_t)Y * W + (int)frame_px(&lay.f, 0.5 + b)];
+        double conf = b == 0 ? 1 : b == 1 ? 0.5 : 0; /* (p - 1/k) / (1 - 1/k) */
+        uint32_t want = viz_mix(viz_rgb(255, 255, 255), cmap_series(0), 0.15 + 0.55 * conf);
+        if (vt_dist(c, want) > 6)
+            fail_msg("confidence %.1f: %06x, %06x expected", conf, c & 0xffffff, want & 0xffffff);
+        luma[b] = vt_luma(c);
+    }
+    assert_true(luma[0] < luma[1] && luma[1] < luma[2]); /* surer is darker */
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_y_labels_of_a_tiny_box_are_not_cut(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    /* a race's step view: a box 1e-3 wide far from zero, one unit as long on both axes */
+    enum { N = 20 };
+    static float v[N * N];
+    for (int i = 0; i < N * N; i++) v[i] = (float)(4.1 + 1e-4 * (i % N) + 1e-4 * (i / N));
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_int_equal(viz_field_set(p, v, N, N, -1.0241, -1.0231, 1.0552, 1.0561), VIZ_OK);
+    for (int w = 300; w <= 500; w += 50) {
+        viz_layout lay;
+        uint32_t *px = vt_render(a, p, w, 360, &lay);
+        vt_look(px, w, 360, "field_tiny_box");
+        int cut = vt_dark(px, w, 0, lay.f.y0 - 10, 2, lay.f.y1 + 10, 200);
+        if (cut) fail_msg("width %d: y tick labels cut at the left edge (%d px)", w, cut);
+        free(px);
+    }
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -151,6 +407,12 @@ int main(void) {
         cmocka_unit_test(test_field_points_take_class_colours),
         cmocka_unit_test(test_field_pixel_and_data_round_trip),
         cmocka_unit_test(test_field_rejects_bad_grid),
+        cmocka_unit_test(test_field_log_colours_follow_the_spread_not_the_sampling),
+        cmocka_unit_test(test_field_training_points_filled_test_points_hollow),
+        cmocka_unit_test(test_field_legend_keeps_off_the_paths_start),
+        cmocka_unit_test(test_field_trajectory_heads_and_legend),
+        cmocka_unit_test(test_field_classes_confidence_is_lightness),
+        cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

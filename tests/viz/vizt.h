@@ -62,6 +62,24 @@ static inline uint32_t *vt_render(viz_app *a, viz_panel *p, int w, int h, viz_la
     return px;
 }
 
+/* As vt_render, in projector mode when projector is set. */
+static inline uint32_t *vt_render_mode(viz_app *a, viz_panel *p, int w, int h, int projector,
+                                       viz_layout *lay) {
+    uint32_t *px = malloc((size_t)w * h * sizeof *px);
+    assert_non_null(px);
+    viz_canvas cv;
+    viz_theme t;
+    cv_init(&cv, px, w, h);
+    theme_make(&t, 1, projector);
+    panel_draw(&cv, a, &t, p, lay);
+    return px;
+}
+
+/* 1 when the rectangles (x, y, w, h) overlap. */
+static inline int vt_overlap(const int *r, int x, int y, int w, int h) {
+    return r[0] < x + w && x < r[0] + r[2] && r[1] < y + h && y < r[1] + r[3];
+}
+
 /* Writes the render to $NNLAB_VIZ_LOOK/name.png when that folder is given, so that a
  * person can look at what the tests draw. */
 static inline void vt_look(const uint32_t *px, int w, int h, const char *name) {
