@@ -134,8 +134,21 @@ do
   assert(same(c, BLUE, 25), "class 1 point at (0, 0) drawn " .. fmt(c))
   c = point_at(img, f, 1, 0.5, W, H)
   assert(same(c, ORANGE, 25), "class 2 point at (1, 0.5) drawn " .. fmt(c))
-  c = point_at(img, f, 0.5, -0.5, W, H)
-  assert(same(c, WHITE, 10), "test point at (0.5, -0.5) not hollow: " .. fmt(c))
+  -- a test point is a ring: its centre shows the field as it is without the point,
+  -- and its rim is drawn (differs from that field)
+  local bare = plot.field{xmin = -2, xmax = 2, ymin = -1, ymax = 1, n = 50, levels = 6,
+                          f = function(x, y) return x * x - y * y end, show = false}
+  local bimg = render(bare, "field-bare", W, H)
+  local cx, cy
+  c, cx, cy = point_at(img, f, 0.5, -0.5, W, H)
+  local under = {bimg:pixel(cx, cy)}
+  assert(same(c, under, 12), "test point at (0.5, -0.5) not hollow: " .. fmt(c) .. " over " .. fmt(under))
+  local rim = false
+  for d = 3, 9 do
+    local rr, rg, rb = img:pixel(cx + d, cy)
+    if not same({rr, rg, rb}, {bimg:pixel(cx + d, cy)}, 40) then rim = true end
+  end
+  assert(rim, "test point at (0.5, -0.5) has no ring")
   -- the trajectory: its head, a large disc of series colour 1, at its last point
   c = point_at(img, f, -0.5, 0.1, W, H)
   assert(same(c, BLUE, 25), "trajectory head drawn " .. fmt(c))
