@@ -29,7 +29,8 @@ p:save("loss.png")]],
 f is sampled on an n x n grid (n = 100) over the box (default -1..1); values = rows of
 numbers (row 1 at ymin) gives the grid directly. When f returns k values (class
 probabilities) each class gets its hue and confidence its lightness. levels = 10 asks
-for about 10 automatic contour levels (log-spaced over wide ranges), levels = {0.1, 1}
+for about 10 automatic contour levels (log-spaced, with log colours, when most of the
+values crowd the bottom tenth of the range, as on Rosenbrock), levels = {0.1, 1}
 for given ones, levels = 0 for none. points = {x = {...}, y = {...}, class = {...}}
 draws filled points, test = {...} hollow ones. Signed values use the diverging map.
 Trajectories: p:add(name, xs, ys) or p:push(name, y, x) draws a path with a moving head.
@@ -144,7 +145,9 @@ p = plot.graph(y, {names = {x = x, w = w}, show = false}); p:save("graph.png")]]
     sig = "w = plot.window{p1, p2, ..., title=, cols=, width=, height=, show=}",
     summary = "group panels in one window (a grid that reflows on resize)",
     text = [[
-Panels that were alone in their own window move here. Keys in a window: space pauses or
+Panels that were alone in their own window move here. Without cols the grid takes the
+number of columns whose cells come closest to 4:3 for the window's shape, and reflows
+when the window is resized. Keys in a window: space pauses or
 resumes the job bound with w:bind(job), s saves a PNG, f toggles full screen, p toggles
 projector mode (larger type, thicker lines, more contrast).]],
     example = [[
