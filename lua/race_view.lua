@@ -215,11 +215,11 @@ end
 -- Redraws the changing panels for the race's shown step. While playing, the 3-D
 -- view and the table are redrawn every SLOW_EVERY frames: the race is watched on the
 -- contours, the loss curves and the step view, which follow every frame.
-function View:draw()
+function View:draw(full)
     self:draw_paths()
     self:draw_step()
     self.frame = (self.frame or 0) + 1
-    if not self.playing or self.frame % SLOW_EVERY == 0 or self.race.shown >= self.race.steps then
+    if full or not self.playing or self.frame % SLOW_EVERY == 0 or self.race.shown >= self.race.steps then
         self:draw_surf()
         self:draw_table()
     end
@@ -261,7 +261,7 @@ end
 -- ---- time -----------------------------------------------------------------------------
 
 function View:seek(k)
-    self.race:seek(math.max(0, math.min(k, self.race.steps)))
+    self.race:_seek(math.max(0, math.min(k, self.race.steps)))
     self:draw()
 end
 

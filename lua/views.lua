@@ -95,7 +95,7 @@ local function grid_inputs(box, n, flags, cache)
     local y = box.ymin + (box.ymax - box.ymin) * j / (n - 1)
     for i = 0, n - 1 do rows[#rows + 1] = { box.xmin + (box.xmax - box.xmin) * i / (n - 1), y } end
   end
-  g = nncore.tensor(rows)
+  local g = nncore.tensor(rows)
   if flags then
     local d = ndata.from(g, nncore.zeros{ n * n, 1 })
     g = d:features(flags):x()
