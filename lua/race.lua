@@ -56,6 +56,7 @@ local function builtin_surface(name, param)
         minval = info.minval,
         nglobal = info.nglobal,
         log_levels = info.log_levels,
+        param = info.param, param_name = info.param_name, -- the valley's kappa
         eval = function(x, y) return s:eval(x, y) end,
         hessian = function(x, y) return s:hessian(x, y) end,
         grid = function(nx, ny, b) return s:grid(nx, ny, b[1], b[2], b[3], b[4]) end,
