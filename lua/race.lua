@@ -451,10 +451,15 @@ local function show_step(self, k)
     end
 end
 
--- Computes n more steps (default: up to r.steps) and shows the last one.
+-- Shows the step n after the shown one (default: the last step, r.steps), computing
+-- up to it when needed.
 function Race:advance(n)
-    self:compute(self.k + (n or (self.steps - self.k)))
-    show_step(self, self.k)
+    if n ~= nil and math.type(n) ~= "integer" then
+        error(("race:advance: expected a whole number of steps, got %s"):format(tostring(n)), 2)
+    end
+    local k = n and math.max(0, self.shown + n) or math.max(self.steps, self.shown)
+    self:compute(k)
+    show_step(self, k)
     return self
 end
 
