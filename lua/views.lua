@@ -66,6 +66,17 @@ end
 local FEATURES = { "x1", "x2", "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)" }
 views.features = FEATURES
 
+-- The names of the inputs that the engine's feature flags select, in its order
+-- (nil: the raw inputs x1, x2).
+local function input_names(flags)
+  if not flags then return { "x1", "x2" } end
+  local names = {}
+  for i, f in ipairs(FEATURES) do
+    if flags & (1 << (i - 1)) ~= 0 then names[#names + 1] = f end
+  end
+  return names
+end
+
 -- Feature names (a list) to the engine's flags; nil means the raw inputs.
 local function feature_flags(list)
   if list == nil then return nil end
@@ -519,6 +530,10 @@ function Network:refresh()
   end
   local p = self.plot
   p:network(sizes, weights)
+  -- the viz labels the input column "input n" only: the title names the features
+  -- (the playground changes them while it runs)
+  self.title_text = ("%s (inputs %s)"):format(self.title, table.concat(input_names(self.flags), ", "))
+  p:label("title", self.title_text)
   local g = grid_inputs(self.box, self.res, self.flags, self)
   local maps = {}
   -- Every map on the Playground's scale, −1 to 1: inputs divided by the largest
@@ -560,16 +575,18 @@ function Network:neuron(layer, i)
   if math.type(i) ~= "integer" or i < 1 or i > widths[layer + 1] then
     error(("neuron: layer %d has neurons 1 to %d, got %s"):format(layer, widths[layer + 1], tostring(i)), 2)
   end
-  local title = ("layer %d, neuron %d"):format(layer, i)
+  local names = input_names(self.flags)
+  local title = layer == 0 and names[i] and ("input %d: %s"):format(i, names[i])
+    or ("layer %d, neuron %d"):format(layer, i)
   local z = self.zoom
   if z then
     -- one enlarged neuron at a time: hovering from node to node retitles it
-    z.layer, z.index = layer, i
+    z.layer, z.index, z.title = layer, i, title
     z.plot:label("title", title)
     local w = z.plot:window()
     if w and not w:is_open() then w:show() end -- closed by the user: back it comes
   else
-    self.zoom = { layer = layer, index = i, n = 80,
+    self.zoom = { layer = layer, index = i, n = 80, title = title,
       plot = plot.field{ title = title, xlabel = "x1", ylabel = "x2", show = true } }
   end
   self:refresh()
@@ -608,7 +625,8 @@ local function network_view(model, opts)
     res = opts.res or 24, flags = feature_flags(opts.features), classes = opts.classes or 2,
     frames = 0, last_refresh = -math.huge,
   }, Network)
-  view.plot = network_panel{ title = opts.title or "network", show = opts.show }
+  view.title = opts.title or "network"
+  view.plot = network_panel{ title = view.title, show = opts.show }
   -- hovering a neuron shows its output over the input plane, large (as the
   -- Playground does); only a move to another neuron recomputes it
   view.plot:on_hover(function(_, _, info)
