@@ -1,5 +1,5 @@
 -- Lesson 06: the optimizer race. The course's optimizers (GD, SGD, momentum,
--- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, Nadam, Rprop) race on 2-D loss surfaces:
+-- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, Rprop) race on 2-D loss surfaces:
 -- bowl, long valley, Rosenbrock, Beale, saddle, monkey saddle, plateau, Himmelblau,
 -- a bumpy surface, and one the student types. Why momentum overshoots and wants a
 -- smaller learning rate, why Adagrad slows down, AdaDelta without a learning rate,
@@ -36,9 +36,10 @@ its curvature there.
 ]]
 
 say[[
-Each page races all eleven of the engine's optimizers; `r:wait()` lets the race play
-in its window to the last step before the table is printed, so the table is the
-final one (Ctrl-C skips to the end). SGD is GD with noise added to every gradient
+The bowl, the valley, Rosenbrock, Beale, the saddle and the plateau each get a race
+of all eleven of the engine's optimizers, one race a page; `r:wait()` lets the race
+play in its window to the last step before the table is printed, so the table is
+the final one (Ctrl-C skips to the end). SGD is GD with noise added to every gradient
 (`noise = σ`), as a mini-batch sees the loss. The learning rates are chosen per
 surface, and the text says how: a rate that suits one surface diverges or crawls
 on another, and that is half of what the race teaches.

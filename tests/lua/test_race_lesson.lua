@@ -75,6 +75,11 @@ check(math.abs(rosen.racers.gd.x[rosen.steps + 1] - 0.72) < 0.01, "rosenbrock: g
 local beale = env.beale
 check(reached(beale, "rprop") == 64 and reached(beale, "rmsprop") == 188, "beale: rprop, rmsprop")
 for _, who in ipairs{"gd", "sgd", "adagrad", "adadelta"} do check(not reached(beale, who), "beale: %s", who) end
+for _, who in ipairs{"momentum", "nesterov"} do
+    check(reached(beale, who) >= 490 and reached(beale, who) <= 500, "beale: %s just in time", who)
+end
+check(math.abs(reached(beale, "nadam") - 400) <= 30 and math.abs(reached(beale, "adam") - 400) <= 30,
+    "beale: nadam and adam around 400")
 for _, racer in ipairs(beale.racers) do
     check(value(beale, "adadelta") >= value(beale, racer.label), "beale: adadelta is the furthest behind")
 end
