@@ -1,7 +1,7 @@
 -- Lesson 06: the optimizer race. The course's optimizers (GD, SGD, momentum,
--- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, Rprop) race on 2-D loss surfaces:
--- bowl, long valley, Rosenbrock, Beale, saddle, monkey saddle, plateau, Himmelblau,
--- a bumpy surface, and one the student types. Why momentum overshoots and wants a
+-- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, Rprop) race on 2-D loss
+-- surfaces: bowl, long valley, Rosenbrock, Beale, saddle, monkey saddle, plateau,
+-- Himmelblau, a bumpy surface, and one the student types. Why momentum overshoots and wants a
 -- smaller learning rate, why Adagrad slows down, AdaDelta without a learning rate,
 -- Adam's bias correction, per-coordinate learning rates, one update drawn as arrows.
 lesson{"optimizers", "The optimizer race"}
