@@ -70,13 +70,13 @@ not robust to outliers.
 ]]
 
 show[[
-data = {1, 2, 3, 4, 100}
+points = {1, 2, 3, 4, 100} -- not `data`: that is nnlab's data module
 local best_mse, best_mae, c_mse, c_mae = math.huge, math.huge, nil, nil
 for c = 0, 100, 0.5 do
   local cs = {}
-  for i = 1, #data do cs[i] = c end
-  if mse(cs, data) < best_mse then best_mse, c_mse = mse(cs, data), c end
-  if mae(cs, data) < best_mae then best_mae, c_mae = mae(cs, data), c end
+  for i = 1, #points do cs[i] = c end
+  if mse(cs, points) < best_mse then best_mse, c_mse = mse(cs, points), c end
+  if mae(cs, points) < best_mae then best_mae, c_mae = mae(cs, points), c end
 end
 print(("least MSE at c = %.1f (the mean is 22); least MAE at c = %.1f (the median is 3)"):format(c_mse, c_mae))
 ]]

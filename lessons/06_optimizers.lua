@@ -1,7 +1,7 @@
 -- Lesson 06: the optimizer race. The course's optimizers (GD, SGD, momentum,
--- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, Nadam, Rprop) race on 2-D loss surfaces:
--- bowl, long valley, Rosenbrock, Beale, saddle, monkey saddle, plateau, Himmelblau,
--- a bumpy surface, and one the student types. Why momentum overshoots and wants a
+-- Nesterov, Adagrad, RMSProp, AdaDelta, Adam, AdamW, Nadam, Rprop) race on 2-D loss
+-- surfaces: bowl, long valley, Rosenbrock, Beale, saddle, monkey saddle, plateau,
+-- Himmelblau, a bumpy surface, and one the student types. Why momentum overshoots and wants a
 -- smaller learning rate, why Adagrad slows down, AdaDelta without a learning rate,
 -- Adam's bias correction, per-coordinate learning rates, one update drawn as arrows.
 lesson{"optimizers", "The optimizer race"}
@@ -11,7 +11,7 @@ local function near(a, b, tol)
 end
 
 say[[
-# Two parameters, one surface, ten optimizers
+# Two parameters, one surface, eleven optimizers
 
 A network's loss depends on millions of weights. Take two, call them x and y, and
 the loss becomes a *surface* f(x, y) you can see: valleys, ridges, saddles and
@@ -35,20 +35,37 @@ speed, 0 rewinds, n shows the next racer in the step view. Click the surface to 
 its curvature there.
 ]]
 
+say[[
+The bowl, the valley, Rosenbrock, Beale, the saddle and the plateau each get a race
+of all eleven of the engine's optimizers, one race a page; `r:wait()` lets the race
+play in its window to the last step before the table is printed, so the table is
+the final one (Ctrl-C skips to the end). SGD is GD with noise added to every gradient
+(`noise = σ`), as a mini-batch sees the loss. The learning rates are chosen per
+surface, and the text says how: a rate that suits one surface diverges or crawls
+on another, and that is half of what the race teaches.
+]]
+
 show[[
-r = race{surface = "bowl", steps = 150,
-         optimizers = {"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
-                       "adam", "nadam", "rprop"}}
-print(r:table())
+bowl = race{surface = "bowl", steps = 150, seed = 1,
+            optimizers = {"gd", {"sgd", noise = 2}, "momentum", "nesterov", "adagrad",
+                          "rmsprop", "adadelta", "adam", "adamw", "nadam", "rprop"}}
+bowl:wait()
+print(bowl:table())
 ]]
 
 say[[
-On the round bowl f = x² + y² every optimizer gets there. The gradient points
-straight at the minimum, so plain gradient descent (GD) is already ideal: each step
-multiplies the distance by 1 − 2η. The adaptive ones (Adagrad, RMSProp, Adam, Rprop)
-take steps of about η per coordinate whatever the gradient's size, so they move at a
-steady pace and then circle or jitter near the bottom.
+On the round bowl f = x² + y² the gradient points straight at the minimum, so plain
+gradient descent (GD) is already ideal: each step multiplies the distance by
+1 − 2η, 0.7 at the default η = 0.15, and GD is within ε after 12 steps. Momentum
+and Nesterov are as quick. SGD gets there too, then jitters around the bottom: its
+noise never stops. Adam, AdamW, Nadam, RMSProp (η = 0.04) and Rprop (η = 0.02)
+move at a pace set by η rather than by the gradient's size, and arrive later,
+between 26 and 84 steps. Two never come within ε in 150 steps: Adagrad, whose
+rate shrinks as its sum of g² grows (f = 0.044 at the end), and AdaDelta, whose
+steps are still about 0.004 long at the end (f = 2.17): both are explained below.
 ]]
+
+pause()
 
 say[[
 # A long valley
@@ -56,13 +73,27 @@ say[[
 The valley f = (x² + κy²)/2 curves κ times more steeply across (y) than along (x);
 κ is its *condition number*. GD's learning rate must stay below 2/κ, or the steep
 direction blows up; with such a small η the shallow direction crawls. So GD
-zig-zags across the valley and creeps along it.
+zig-zags across the valley and creeps along it. Here κ = 100: GD and SGD get
+η = 0.018, just below the limit 0.02; momentum and Nesterov η = 0.005 (their
+velocity makes about ten times that, see below); Adagrad η = 0.5 and the others
+0.05, since they scale each coordinate's step on their own.
 ]]
 
 show[[
-r = race{surface = "valley", kappa = 100, steps = 300,
-         optimizers = {{"gd", lr = 0.018}, {"momentum", lr = 0.005}, {"adam", lr = 0.05}}}
-print(r:table())
+valley = race{surface = "valley", kappa = 100, steps = 300, seed = 1,
+              optimizers = {{"gd", lr = 0.018}, {"sgd", lr = 0.018, noise = 2},
+                            {"momentum", lr = 0.005}, {"nesterov", lr = 0.005},
+                            {"adagrad", lr = 0.5}, {"rmsprop", lr = 0.05}, "adadelta",
+                            {"adam", lr = 0.05}, {"adamw", lr = 0.05}, {"nadam", lr = 0.05},
+                            {"rprop", lr = 0.05}}}
+valley:wait()
+print(valley:table())
+]]
+
+say[[
+GD needs 209 steps; momentum and Nesterov about 45. The per-coordinate methods do
+not care that y is a hundred times steeper: Adagrad arrives at step 57 and Rprop
+at 19. SGD's noise keeps it from settling within ε, and AdaDelta has not started.
 ]]
 
 quiz{
@@ -82,25 +113,91 @@ quiz{
 }
 
 say[[
+# Rosenbrock's banana
+
+f = (1 − x)² + 100(y − x²)² has a curved valley: falling into it takes a few steps,
+following it to the minimum at (1, 1) takes thousands. The walls are steep
+(curvature about 1000 at the start), so GD gets η = 0.001 and momentum 0.0005;
+Adam, AdamW and Nadam 0.05, RMSProp 0.005, Rprop 0.01, Adagrad 0.5. 2000 steps.
+]]
+
+show[[
+rosen = race{surface = "rosenbrock", steps = 2000, seed = 1,
+             optimizers = {{"gd", lr = 0.001}, {"sgd", lr = 0.001, noise = 2},
+                           {"momentum", lr = 0.0005}, {"nesterov", lr = 0.0005},
+                           {"adagrad", lr = 0.5}, {"rmsprop", lr = 0.005}, "adadelta",
+                           {"adam", lr = 0.05}, {"adamw", lr = 0.05}, {"nadam", lr = 0.05},
+                           {"rprop", lr = 0.01}}}
+rosen:wait()
+print(rosen:table())
+]]
+
+say[[
+Nadam (step 968), Adam (1205), momentum (1500), Nesterov and Rprop reach the
+minimum; GD and SGD are still in the valley at x ≈ 0.72 after 2000 steps. AdamW's
+weight decay pulls (x, y) towards (0, 0), away from the minimum at (1, 1): on this
+surface it is a handicap, and AdamW stops short.
+]]
+
+pause()
+
+say[[
+# Beale's arms
+
+Beale's function has flat arms with steep walls, values spanning decades (the
+colours are on a log scale) and its minimum at (3, 0.5). GD gets η = 0.005,
+momentum 0.001, Adagrad 0.3, RMSProp 0.02, the Adam family and Rprop 0.05.
+]]
+
+show[[
+beale = race{surface = "beale", steps = 500, seed = 1,
+             optimizers = {{"gd", lr = 0.005}, {"sgd", lr = 0.005, noise = 2},
+                           {"momentum", lr = 0.001}, {"nesterov", lr = 0.001},
+                           {"adagrad", lr = 0.3}, {"rmsprop", lr = 0.02}, "adadelta",
+                           {"adam", lr = 0.05}, {"adamw", lr = 0.05}, {"nadam", lr = 0.05},
+                           {"rprop", lr = 0.05}}}
+beale:wait()
+print(beale:table())
+]]
+
+say[[
+Rprop, which looks only at the gradient's sign, is there at step 64; RMSProp at
+188, Nadam and Adam around 400, momentum and Nesterov just in time. GD, SGD and
+Adagrad are on their way along the flat arm; AdaDelta is the furthest behind.
+]]
+
+pause()
+
+say[[
 # Momentum overshoots
 
 Momentum keeps a velocity v: v ← μv − η·g, then w ← w + v. On a steady slope v
 grows until it is η·g/(1 − μ): with μ = 0.9, **ten times** GD's step. That is
-why momentum needs a learning rate about ten times smaller than GD, and why it
+why momentum wants a learning rate about ten times smaller than GD, and why it
 overshoots: the velocity carries it past the bottom, up the other side, and back.
 Nesterov measures the gradient where the velocity is about to take it, so it
 brakes earlier.
 
-Below, GD and momentum with the *same* η = 0.1 on the bowl: momentum swings
-around the minimum. With η = 0.01 it takes the shortest route.
+Below, GD, momentum and Nesterov with the *same* η = 0.1 on the bowl, and momentum
+with η = 0.01. The table prints, for each, how far it went past the minimum in x
+(the start is at x = −1.5): GD never does, momentum at 0.1 swings out more than a
+whole unit, Nesterov about 0.6, momentum at 0.01 about 0.44.
 ]]
 
 show[[
-r = race{surface = "bowl", steps = 100,
-         optimizers = {{"gd", lr = 0.1}, {"momentum", lr = 0.1, label = "mom 0.1"},
-                       {"momentum", lr = 0.01, label = "mom 0.01"}, {"nesterov", lr = 0.1}}}
-print(r:table())
-r:focus("mom 0.1")  -- the step view: velocity against -lr * gradient
+swing = race{surface = "bowl", steps = 100,
+             optimizers = {{"gd", lr = 0.1}, {"momentum", lr = 0.1, label = "mom 0.1"},
+                           {"momentum", lr = 0.01, label = "mom 0.01"}, {"nesterov", lr = 0.1}}}
+swing:focus("mom 0.1")  -- the step view: velocity against -lr * gradient
+swing:wait()
+print(swing:table())
+for _, racer in ipairs(swing.racers) do
+  local past = 0 -- the furthest x on the other side of the minimum from the start
+  for t = 1, #racer.x do
+    if racer.x[t] * racer.start[1] < 0 then past = math.max(past, math.abs(racer.x[t])) end
+  end
+  print(("%-9s went %.2f past the minimum in x"):format(racer.label, past))
+end
 ]]
 
 task{
@@ -149,12 +246,19 @@ the step view: they are the engine's own numbers, the optimizer's state.
 show[[
 r = race{surface = "valley", steps = 400, optimizers = {"adagrad", "rmsprop", "adam"}}
 r:focus("adagrad")
-r:advance()
+r:wait()
+print(r:table())
 for _, k in ipairs{1, 10, 100, 400} do
   local s = r:step_info("adagrad", k)
   print(("step %3d: adagrad's effective lr  x %.5f  y %.5f   (sum of g² %.4g, %.4g)")
     :format(k, s.effective_lr[1], s.effective_lr[2], s.state.sum_sq[1], s.state.sum_sq[2]))
 end
+]]
+
+say[[
+Adagrad (η = 0.2) has a rate for x of 0.057 after its first step and 0.011 at step
+400, five times smaller, although it is still far from the minimum; it needs 295
+steps where RMSProp and Adam (η = 0.08) need 56 and 64.
 ]]
 
 task{
@@ -180,15 +284,22 @@ say[[
 AdaDelta keeps two leaky averages: of the squared gradients, s, and of the squared
 *updates*, Δx. Its step is g · √(Δx + ε) / √(s + ε): the ratio has the units of the
 parameter, so no η is needed (ours is 1 and stays there). At the start Δx = 0, so
-the first step is only √ε/√(0.1 g²) ≈ 0.003 long whatever the gradient (ε = 10⁻⁶),
-and the steps grow as the updates do: a slow start, then a steady walk.
+the first step is only √ε/√(0.1 g²)·|g| = √10·√ε ≈ 0.003 per coordinate whatever
+the gradient (ε = 10⁻⁶). The updates it averages are that small too, so the steps
+stay small: on Beale they are 0.0045 long at the first step and 0.0024 at the
+500th. That is why AdaDelta trailed in every race above; a larger ε (try
+`{"adadelta", eps = 1e-4}`) makes its first step ten times longer.
 ]]
 
 show[[
 r = race{surface = "beale", steps = 500, optimizers = {"adadelta", "rmsprop", "adam"}}
+r:wait()
 print(r:table())
-local s = r:step_info("adadelta", 1)
-print(("adadelta's first step: (%.2g, %.2g)"):format(s.step_vec[1], s.step_vec[2]))
+for _, k in ipairs{1, 10, 100, 500} do
+  local s = r:step_info("adadelta", k)
+  print(("adadelta's step %3d: (%.2g, %.2g), length %.2g"):format(k, s.step_vec[1], s.step_vec[2],
+    math.sqrt(s.step_vec[1] ^ 2 + s.step_vec[2] ^ 2)))
+end
 ]]
 
 say[[
@@ -227,58 +338,107 @@ task{
   solution = [[m_hat = r:step_info("adam", 1).state.m[1] / (1 - 0.9)]],
 }
 
+pause()
+
 say[[
-# Saddles and plateaus
+# Saddles
 
 At a saddle the gradient is zero but it is not a minimum: f = x² − y² curves up
-along x and down along y. Started on the ridge (y = 0.01), GD and momentum slide
-to the centre and wait there while y grows by a factor 1 + 2η per step; the
-adaptive methods divide by the tiny gradient's size and leave at once. The
-curvature view (a click, or `r:curvature(x, y)`) draws the Hessian's eigenvectors
-scaled by eigenvalue: −2 along y, the way out.
+along x and down along y, and the way down has no bottom. Started beside the
+ridge, at y = 0.01, every racer slides towards the centre and then leaves the view
+downhill along y: the question is how soon. GD (η = 0.05) multiplies y by 1 + 2η
+= 1.1 a step, from 0.01 to 4 in 63 steps; momentum and Nesterov get η = 0.01;
+the others their defaults. The curvature view (a click, or `r:curvature(x, y)`)
+draws the Hessian's eigenvectors scaled by eigenvalue: −2 along y, the way out.
 ]]
 
 show[[
-r = race{surface = "saddle", steps = 200,
-         optimizers = {{"gd", lr = 0.05}, {"momentum", lr = 0.01}, "adagrad", "rmsprop", "adam"}}
-print(r:curvature(0, 0))
-print(r:table())
-]]
-
-show[[
-r = race{surface = "monkey", steps = 200, optimizers = {{"gd", lr = 0.02}, "rmsprop", "adam"}}
-print(r:table())
+saddle = race{surface = "saddle", steps = 200, seed = 1,
+              optimizers = {{"gd", lr = 0.05}, {"sgd", lr = 0.05, noise = 0.5},
+                            {"momentum", lr = 0.01}, {"nesterov", lr = 0.01}, "adagrad",
+                            "rmsprop", "adadelta", "adam", "adamw", "nadam", "rprop"}}
+local l1, l2, v1x, v1y, v2x, v2y = saddle:curvature(0, 0)
+print(("at (0, 0): eigenvalue %g along (%g, %g), %g along (%g, %g)")
+  :format(l1, v1x + 0, v1y + 0, l2, v2x + 0, v2y + 0)) -- + 0 turns -0 into 0
+saddle:wait()
+print(saddle:table())
+for _, racer in ipairs(saddle.racers) do
+  print(("%-9s %s"):format(racer.label, racer.message or "still in the view"))
+end
 ]]
 
 say[[
+Rprop leaves first, at step 21: its step grows by 1.2 each time the gradient's sign
+stays, and along y it always does. Nesterov and AdaDelta leave at 59, GD and
+momentum at 63. Adam and RMSProp move y by about η a step from the start instead
+of multiplying it, and leave later (72 to 78); Adagrad's shrinking rate keeps it in
+the view for all 200 steps.
+]]
+
+pause()
+
+show[[
+monkey = race{surface = "monkey", steps = 200, optimizers = {{"gd", lr = 0.02}, "rmsprop", "adam"}}
+monkey:wait()
+print(monkey:table())
+]]
+
+say[[
+The monkey saddle x³ − 3xy² has three ways down: every racer leaves the view.
+]]
+
+pause()
+
+say[[
+# A plateau
+
 On the plateau f = 1 − exp(−(x²/4 + y²/2)) the gradient far from the centre is
-almost zero: GD barely moves, while RMSProp and Adam, which normalise the step,
-cross the flat part at their usual pace.
+almost zero. Every racer has its default rate (GD's from the curvature at the
+start, 0.3; the adaptive ones a fraction of the view).
 ]]
 
 show[[
-r = race{surface = "plateau", steps = 300, optimizers = {"gd", "momentum", "rmsprop", "adam", "rprop"}}
-print(r:table())
+plateau = race{surface = "plateau", steps = 300, seed = 1,
+               optimizers = {"gd", {"sgd", noise = 0.05}, "momentum", "nesterov", "adagrad",
+                             "rmsprop", "adadelta", "adam", "adamw", "nadam", "rprop"}}
+plateau:wait()
+print(plateau:table())
 ]]
 
 say[[
-# Curved valleys, many minima, noise
+GD and SGD barely move: f is still above 0.99 after 300 steps. Momentum adds the
+tiny steps up and gets there at step 109, Nesterov at 88. The methods that divide
+by the gradient's size cross the flat part at their usual pace: Rprop 19, RMSProp
+24, Nadam, AdamW and Adam in 32 to 37, Adagrad 48, and even AdaDelta at 197.
+]]
 
-Rosenbrock's banana valley is easy to fall into and long to follow; Beale's flat
-arms have steep walls; Himmelblau has four equal minima, and where you end up
-depends on where you start and how you move; the bumpy surface has a local minimum
-beside the global one, which momentum can roll through and GD cannot.
-`noise = σ` adds N(0, σ²) to every gradient component, drawn from the engine's
-generator (seeded, so the same seed gives the same race): that is SGD's view of the
-loss through a mini-batch.
+pause()
+
+say[[
+# Many minima, and noise
+
+The bumpy surface has a local minimum beside the global one: here momentum rolls
+through the local one to the global minimum, while GD, Nesterov, Adam and Rprop
+stop in the local one (the table says "local"). Himmelblau has four equal minima,
+and where you end up depends on where you start and how you move. `noise = σ` adds
+N(0, σ²) to every gradient component, drawn from the engine's generator (seeded,
+so the same seed gives the same race): that is SGD's view of the loss through a
+mini-batch.
 ]]
 
 show[[
-r = race{surface = "bumpy", steps = 200, optimizers = {"gd", "momentum", "nesterov", "adam", "rprop"}}
-print(r:table())
-r = race{surface = "himmelblau", steps = 200, noise = 2, seed = 1,
-         optimizers = {"sgd", "momentum", "rmsprop", "adam", "nadam"}}
-print(r:table())
+bumpy = race{surface = "bumpy", steps = 200, optimizers = {"gd", "momentum", "nesterov", "adam", "rprop"}}
+bumpy:wait()
+print(bumpy:table())
+]]
+
+pause()
+
+show[[
+himmel = race{surface = "himmelblau", steps = 200, noise = 2, seed = 1,
+              optimizers = {"sgd", "momentum", "rmsprop", "adam", "nadam"}}
+himmel:wait()
+print(himmel:table())
 ]]
 
 quiz{
@@ -303,6 +463,7 @@ Hessian.
 show[[
 print(dual.grad(function(x, y) return x^2 - y^2 + 0.1 * math.sin(5 * x) end, 0.3, 0.7))
 r = race{f = "x^2 - y^2 + 0.1*sin(5*x)", steps = 150, optimizers = {"rmsprop", "adagrad", "adam"}}
+r:wait()
 print(r:table())
 ]]
 
@@ -317,7 +478,9 @@ task{
     if f == nil then return false, "`my_surface` is not set yet" end
     local ok, r = pcall(race.new, {f = f, steps = 300,
       optimizers = {{"gd", lr = 0.01}, {"momentum", lr = 0.01}}})
-    if not ok then return false, "race.new refused it: " .. tostring(r) end
+    if not ok then -- the message without the position in this file
+      return false, "race.new refused it: " .. tostring(r):gsub("^[^:]*:%d+: ", "")
+    end
     if #r.surface.minima == 0 then
       return false, "it has no minimum inside [-2, 2] x [-2, 2] for the racers to reach"
     end

@@ -642,13 +642,16 @@ function lesson._print_list()
       state = st("broken: " .. L.error, "bad")
     else
       local p = prog[L.name]
+      local n, q = 0, 0 -- tasks passed and quizzes answered, of this version of the lesson
+      for k in pairs(p and p.tasks or {}) do if L.steps[k] and L.steps[k].kind == "task" then n = n + 1 end end
+      for k in pairs(p and p.quizzes or {}) do if L.steps[k] and L.steps[k].kind == "quiz" then q = q + 1 end end
       if not p then
         state = "not started"
-      elseif p.done then
+      elseif p.done and n == L.ntasks and q == L.nquizzes then
         state = st("done ✓", "ok")
+      elseif p.done then -- read to the end, with a task or a quiz skipped
+        state = ("partly done · %d/%d tasks, %d/%d quizzes"):format(n, L.ntasks, q, L.nquizzes)
       else
-        local n = 0
-        for k in pairs(p.tasks or {}) do if L.steps[k] and L.steps[k].kind == "task" then n = n + 1 end end
         state = ("page %d/%d · %d/%d tasks"):format(p.page or 1, #L.pages, n, L.ntasks)
       end
     end

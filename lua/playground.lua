@@ -32,6 +32,11 @@ local SETTINGS = {
 local ORDER = { "data", "n", "noise", "classes", "test", "seed", "hidden", "activation", "features",
   "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps", "speed" }
 
+-- The 2-D sets the views can draw, and which of them are regression sets (targets
+-- are numbers, not classes). The engine's 1-D sine (x -> y) has no input plane.
+local SETS = { "spiral", "circle", "xor", "gauss", "moons", "blobs", "plane", "gauss_sum" }
+local REGRESSION = { plane = true, gauss_sum = true }
+
 local Playground = {}
 
 local function check_setting(name, v)
@@ -50,6 +55,14 @@ local function check_setting(name, v)
         error(("playground: hidden[%d] must be a layer width from 1 to 64, got %s"):format(i, tostring(h)), 3)
       end
     end
+  elseif name == "data" then
+    local known = false
+    for _, set in ipairs(SETS) do known = known or set == v end
+    if not known then
+      local why = v == "sine" and "sine is a 1-D set (one input x, a target y) and the playground's views are over a 2-D input plane; "
+        or ("no data set %q; "):format(v)
+      error(("playground: %sthe sets are %s (regression: plane, gauss_sum)"):format(why, table.concat(SETS, ", ")), 3)
+    end
   elseif name == "lr" and not (v > 0) then
     error(("playground: lr must be > 0, got %s"):format(tostring(v)), 3)
   elseif (name == "n" or name == "batch" or name == "grid") and (math.type(v) ~= "integer" or v < 2) then
@@ -61,8 +74,6 @@ local function check_setting(name, v)
   end
 end
 
--- Regression sets (targets are numbers, not classes).
-local REGRESSION = { plane = true, gauss_sum = true, sine = true }
 
 -- Makes the data: s.n points of s.data, shuffled with the seed, split into train
 -- and test; keeps the train points as Lua rows so that clicks can add to them.
@@ -371,9 +382,18 @@ Playground.__newindex = function(pg, k, v)
   end
   check_setting(k, v)
   if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end
+  -- the setting is kept only when the rebuild succeeds: a failure puts every field
+  -- back as it was (the views are updated last, so they never saw the change)
+  local old, saved = pg._s[k], {}
+  for f, fv in next, pg do saved[f] = fv end
   pg._s[k] = v
   local job_ended = pg.job and (pg.job.state == "done" or pg.job.state == "stopped")
-  rebuild(pg, LEVEL[SETTINGS[k][2]])
+  local ok, err = pcall(rebuild, pg, LEVEL[SETTINGS[k][2]])
+  if not ok then
+    for f, fv in pairs(saved) do rawset(pg, f, fv) end
+    pg._s[k] = old
+    error(("playground: %s = %s failed: %s"):format(k, tostring(v), tostring(err):gsub("^[^:]*:%d+: ", "")), 2)
+  end
   if job_ended and pg.window:is_open() and interactive() then
     pg.job = start_job(pg)
     pg.window:bind(pg.job)

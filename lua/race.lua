@@ -57,6 +57,7 @@ local function builtin_surface(name, param)
         minval = info.minval,
         nglobal = info.nglobal,
         log_levels = info.log_levels,
+        param = info.param, param_name = info.param_name, -- the valley's kappa
         eval = function(x, y) return s:eval(x, y) end,
         hessian = function(x, y) return s:hessian(x, y) end,
         grid = function(nx, ny, b) return s:grid(nx, ny, b[1], b[2], b[3], b[4]) end,
@@ -440,18 +441,60 @@ function Race:compute(k)
     end
 end
 
--- Computes n more steps (default: up to r.steps) and shows the last one.
+-- Redraws an open view for the shown step; a seek or an advance typed at the prompt
+-- also stops the animation, which would otherwise move the shown step on again.
+local function show_step(self, k)
+    self.shown = k
+    local v = self.view
+    if v then
+        v.playing = false
+        v:draw(true)
+    end
+end
+
+-- Shows the step n after the shown one (default: the last step, r.steps), computing
+-- up to it when needed.
 function Race:advance(n)
-    self:compute(self.k + (n or (self.steps - self.k)))
-    self.shown = self.k
+    if n ~= nil and math.type(n) ~= "integer" then
+        error(("race:advance: expected a whole number of steps, got %s"):format(tostring(n)), 2)
+    end
+    local k = n and math.max(0, self.shown + n) or math.max(self.steps, self.shown)
+    self:compute(k)
+    show_step(self, k)
+    return self
+end
+
+-- Sets the shown step to k (0 = the start), computing up to it when needed; the view
+-- (race_view.lua) calls this for each frame and redraws itself.
+function Race:_seek(k)
+    k = math.max(0, math.floor(k))
+    self:compute(k)
+    self.shown = k
     return self
 end
 
 -- Shows step k (0 = the start), computing up to it when needed.
 function Race:seek(k)
-    k = math.max(0, math.floor(k))
-    self:compute(k)
-    self.shown = k
+    if type(k) ~= "number" or k ~= k then
+        error(("race:seek: expected a step number, got %s"):format(tostring(k)), 2)
+    end
+    self:_seek(k)
+    show_step(self, self.shown)
+    return self
+end
+
+-- r:wait() -> r: the race played to its last step. At the prompt it waits while the
+-- window plays the race (other jobs run meanwhile); Ctrl-C, closing the window or a
+-- pause there skips to the end. Elsewhere the race is computed to the end at once.
+-- A lesson calls it before printing r:table(), so that the table is the final one.
+function Race:wait()
+    local v = self.view
+    local job = v and v.job
+    if job and (job.state == "running" or job.state == "paused") then
+        local ok, err = pcall(require("repl").wait, job)
+        if not ok and not tostring(err):find("interrupted!$") then error(err, 0) end
+    end
+    if self.shown < self.steps then self:seek(self.steps) end
     return self
 end
 
@@ -586,7 +629,18 @@ end
 -- after it and its effective learning rates (the engine's numbers, unchanged).
 function Race:step_info(who, k)
     local racer = find_racer(self, who or 1)
-    k = math.max(1, math.min(k or self.shown, racer:last()))
+    if k ~= nil and math.type(k) ~= "integer" then
+        error(("race:step_info: step must be a whole number, got %s"):format(tostring(k)), 2)
+    end
+    k = math.max(1, k or self.shown)
+    -- a step not computed yet (the race is playing, or was made by race.new) is
+    -- computed now; a racer that stopped earlier shows its last step
+    if k > racer:last() and not racer.stopped then self:compute(k) end
+    k = math.min(k, racer:last())
+    if k < 1 then
+        error(("race:step_info: %s took no step (%s)"):format(racer.label,
+            racer.message or "stopped at the start"), 2)
+    end
     local hp = racer.opt:hparams()
     local snap = racer.snap[k + 1] -- {steps, state 1 (x, y), state 2 (x, y)}
     local state = {}
@@ -728,7 +782,9 @@ end
 
 -- r:save(path): the window as it is now, as a PNG.
 function Race:save(path)
-    view_of(self).window:save(path)
+    local v = view_of(self)
+    v:draw(true) -- every panel for the shown step, also those a playing frame skips
+    v.window:save(path)
     return self
 end
 

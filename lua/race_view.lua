@@ -143,7 +143,8 @@ function View:draw_step()
     local racer = r.racers[self.focus]
     local k = math.min(r.shown, racer:last())
     if k < 1 then
-        self.stepv:label("title", ("step view: %s (no step yet)"):format(racer.label))
+        self.step_title = ("step view: %s (no step yet)"):format(racer.label)
+        self.stepv:label("title", self.step_title)
         self.bars:bars({{racer.ex[1], racer.opt.lr}, {racer.ey[1], racer.opt.lr}}, {"x", "y"},
             {"effective lr", "lr"})
         return
@@ -173,7 +174,8 @@ function View:draw_step()
             p:add(v[1], ax, ay)
         end
     end
-    p:label("title", ("step view: %s, step %d -> %d"):format(racer.label, k - 1, k))
+    self.step_title = ("step view: %s, step %d -> %d"):format(racer.label, k - 1, k)
+    p:label("title", self.step_title)
     self.bars:bars({{info.effective_lr[1], info.lr}, {info.effective_lr[2], info.lr}},
         {"x", "y"}, {"effective lr", "lr"})
     self.bars:label("title", ("effective lr: %s, step %d"):format(racer.label, k))
@@ -190,7 +192,8 @@ function View:draw_table()
         end
     end
     local tail = #msgs > 0 and "\n\n" .. table.concat(msgs, "\n") or ""
-    self.tbl:text(head .. r:table(true) .. tail)
+    self.table_text = head .. r:table(true) .. tail -- what the panel shows, for tests
+    self.tbl:text(self.table_text)
 end
 
 -- The paths on the 3-D view, from the start (the main view's decimation).
@@ -215,11 +218,11 @@ end
 -- Redraws the changing panels for the race's shown step. While playing, the 3-D
 -- view and the table are redrawn every SLOW_EVERY frames: the race is watched on the
 -- contours, the loss curves and the step view, which follow every frame.
-function View:draw()
+function View:draw(full)
     self:draw_paths()
     self:draw_step()
     self.frame = (self.frame or 0) + 1
-    if not self.playing or self.frame % SLOW_EVERY == 0 or self.race.shown >= self.race.steps then
+    if full or not self.playing or self.frame % SLOW_EVERY == 0 or self.race.shown >= self.race.steps then
         self:draw_surf()
         self:draw_table()
     end
@@ -261,7 +264,7 @@ end
 -- ---- time -----------------------------------------------------------------------------
 
 function View:seek(k)
-    self.race:seek(math.max(0, math.min(k, self.race.steps)))
+    self.race:_seek(math.max(0, math.min(k, self.race.steps)))
     self:draw()
 end
 
@@ -354,6 +357,9 @@ function view.new(r, opts)
     local values, shift = field_values(r, box, GRID)
     local title = r.title or (#s.formula <= 40 and ("%s: %s"):format(s.builtin and s.name or "f",
         s.formula) or s.builtin and s.name or s.formula:sub(1, 37) .. "...")
+    if not r.title and s.param_name then -- the valley: its condition number
+        title = ("%s, %s = %g"):format(title, s.param_name, s.param)
+    end
     local main = plot.field{show = false, title = title,
         values = values, xmin = box[1], xmax = box[2], ymin = box[3], ymax = box[4]}
     main:range("x", box[1], box[2]):range("y", box[3], box[4])
@@ -371,7 +377,7 @@ function view.new(r, opts)
         width = opts.width or 1500, height = opts.height or 900, show = false}
     local self = setmetatable({
         race = r, window = w, main = main, loss = loss, stepv = stepv, bars = bars, tbl = tbl,
-        surf = surf, focus = 1, playing = false,
+        surf = surf, focus = 1, playing = false, title = title,
         loss_shift = shift and s.minval[1], -- the loss panel shows f - min, log scale
         speed = opts.speed or math.max(30, r.steps / 10),
         stride = math.max(1, math.ceil(r.steps / LOSS_POINTS)),

@@ -66,6 +66,17 @@ end
 local FEATURES = { "x1", "x2", "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)" }
 views.features = FEATURES
 
+-- The names of the inputs that the engine's feature flags select, in its order
+-- (nil: the raw inputs x1, x2).
+local function input_names(flags)
+  if not flags then return { "x1", "x2" } end
+  local names = {}
+  for i, f in ipairs(FEATURES) do
+    if flags & (1 << (i - 1)) ~= 0 then names[#names + 1] = f end
+  end
+  return names
+end
+
 -- Feature names (a list) to the engine's flags; nil means the raw inputs.
 local function feature_flags(list)
   if list == nil then return nil end
@@ -95,7 +106,7 @@ local function grid_inputs(box, n, flags, cache)
     local y = box.ymin + (box.ymax - box.ymin) * j / (n - 1)
     for i = 0, n - 1 do rows[#rows + 1] = { box.xmin + (box.xmax - box.xmin) * i / (n - 1), y } end
   end
-  g = nncore.tensor(rows)
+  local g = nncore.tensor(rows)
   if flags then
     local d = ndata.from(g, nncore.zeros{ n * n, 1 })
     g = d:features(flags):x()
@@ -151,21 +162,56 @@ end
 -- plot.decision
 ---------------------------------------------------------------------------------
 
+-- The loss views that follow each run (weak both ways: a view or a run forgotten by
+-- the user goes): when a decision view replaces the run it trains (add_point), the
+-- loss views of the old run follow the new one.
+local loss_views = setmetatable({}, { __mode = "k" })
+local function follow_later(view, raw)
+  loss_views[raw] = loss_views[raw] or setmetatable({}, { __mode = "k" })
+  loss_views[raw][view] = true
+end
+local function hand_over(old_raw, new_run)
+  for view in pairs(loss_views[old_raw] or {}) do
+    if view.run == old_raw then view:follow(new_run, true) end
+  end
+end
+
 local Decision = {}
 Decision.__index = Decision
 Decision.__name = "decision view"
 
+-- Regression targets are drawn in this many colours, low to high over their range:
+-- the viz colours points by class only.
+local TARGET_BINS = 4
+views.target_bins = TARGET_BINS
+
+-- The colour (1..TARGET_BINS) of each regression target, by where it lies between
+-- the lowest and the highest.
+local function target_colours(labels)
+  local lo, hi = math.huge, -math.huge
+  for _, l in ipairs(labels) do lo, hi = math.min(lo, l[1]), math.max(hi, l[1]) end
+  local cs = {}
+  for i, l in ipairs(labels) do
+    local t = hi > lo and (l[1] - lo) / (hi - lo) or 0
+    cs[i] = math.min(TARGET_BINS, 1 + math.floor(t * TARGET_BINS))
+  end
+  return cs
+end
+
 -- Points of a data set on the panel: its raw first two columns, coloured by class
--- (regression: all one colour), hollow for test points.
+-- (regression: by target value, in TARGET_BINS colours), hollow for test points.
+-- Returns the colours used.
 local function add_data_points(p, d, hollow)
   local x, y, info = d:x(), d:y(), d:info()
-  local xs, ys, cs = {}, {}, {}
+  local xs, ys = {}, {}
   local rows, labels = x:totable(), y:totable()
+  local cs = info.classes == 0 and target_colours(labels) or {}
   for i, r in ipairs(rows) do
     xs[i], ys[i] = r[1], r[2]
-    cs[i] = info.classes > 0 and (math.floor(labels[i][1] + 0.5) + 1) or 1
+    if info.classes > 0 then cs[i] = math.floor(labels[i][1] + 0.5) + 1 end
   end
   if #xs > 0 then p:points(xs, ys, cs, hollow) end
+  return cs
 end
 
 --- Recomputes the surface from the model and redraws the points.
@@ -183,7 +229,7 @@ function Decision:refresh()
     p:grid(y:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
   end
   p:clear()
-  if self.data then add_data_points(p, self.data, false) end
+  if self.data then self.point_colours = add_data_points(p, self.data, false) end
   if self.test then add_data_points(p, self.test, true) end
   self.frames = self.frames + 1
   self.last_refresh = now()
@@ -221,6 +267,7 @@ function Decision:add_point(x1, x2, c)
       epochs = left >= 1 and left or epochs, verbose = false }
     local w = self.plot:window()
     if w and self.run.job then w:bind(self.run.job) end
+    hand_over(as_run(r, "add_point"), self.run) -- plot.loss(run) windows go on with it
   end
   return self:refresh()
 end
@@ -293,6 +340,21 @@ local Loss = {}
 Loss.__index = Loss
 Loss.__name = "loss view"
 
+-- Keeps a loss view fresh at the prompt: at most 1/period redraws a second while its
+-- window is open, until its run ends (follow starts it again for the next run).
+local function start_live_loss(view)
+  if not (view.window and interactive()) then return end
+  view.job = spawn(function()
+    while view.window:is_open() do
+      if now() - view.last_refresh >= view.period then
+        view:refresh()
+        if view.ended then return end
+      end
+      coroutine.yield()
+    end
+  end, "loss view")
+end
+
 -- Appends what the run did since the last refresh: the step losses averaged over
 -- chunks (about 20 points an epoch, so a long run stays light), each epoch's
 -- validation loss and accuracies, and markers for early stopping and for
@@ -342,7 +404,7 @@ function Loss:refresh()
     end
     self.lr = lr
   end
-  if st.state ~= "running" and not self.ended then
+  if st.state ~= "running" and not self.ended and not self.handing_over then
     self.ended = true
     if st.best_epoch > 0 and st.best_epoch < st.epoch then
       self.plot:marker(x0 + st.best_epoch, ("early stop: best epoch %d"):format(st.best_epoch))
@@ -358,7 +420,10 @@ end
 --- Follows another run: its curve continues where this one's ended (continue
 --- true: the same model trains on, e.g. on more data), or starts afresh.
 function Loss:follow(run, continue)
+  -- the last of the old run, without an end marker when the same model trains on
+  self.handing_over = continue
   self:refresh()
+  self.handing_over = nil
   local st = self.run:status()
   if continue then
     self.offset = self.offset + st.step / math.max(1, st.steps_per_epoch)
@@ -368,6 +433,11 @@ function Loss:follow(run, continue)
     if self.acc_plot then self.acc_plot:clear() end
   end
   self.run, self.next_step, self.epochs_drawn, self.ended = as_run(run, "loss:follow"), 1, 0, false
+  follow_later(self, self.run)
+  -- the live job ended with the old run; the new one needs it again
+  if self.period and not (self.job and (self.job.state == "running" or self.job.state == "paused")) then
+    start_live_loss(self)
+  end
   return self
 end
 
@@ -404,17 +474,10 @@ local function loss_view(run, opts)
   -- space in the window pauses and resumes a run that trains in the background
   local job = type(run) == "table" and rawget(run, "job")
   if view.window and job then view.window:bind(job) end
-  if opts.live ~= false and view.window and interactive() then
-    local period = 1 / (opts.fps or 10)
-    view.job = spawn(function()
-      while view.window:is_open() do
-        if now() - view.last_refresh >= period then
-          view:refresh()
-          if view.ended then return end
-        end
-        coroutine.yield()
-      end
-    end, "loss view")
+  follow_later(view, r)
+  if opts.live ~= false then
+    view.period = 1 / (opts.fps or 10)
+    start_live_loss(view)
   end
   return view
 end
@@ -467,6 +530,10 @@ function Network:refresh()
   end
   local p = self.plot
   p:network(sizes, weights)
+  -- the viz labels the input column "input n" only: the title names the features
+  -- (the playground changes them while it runs)
+  self.title_text = ("%s (inputs %s)"):format(self.title, table.concat(input_names(self.flags), ", "))
+  p:label("title", self.title_text)
   local g = grid_inputs(self.box, self.res, self.flags, self)
   local maps = {}
   -- Every map on the Playground's scale, −1 to 1: inputs divided by the largest
@@ -508,16 +575,18 @@ function Network:neuron(layer, i)
   if math.type(i) ~= "integer" or i < 1 or i > widths[layer + 1] then
     error(("neuron: layer %d has neurons 1 to %d, got %s"):format(layer, widths[layer + 1], tostring(i)), 2)
   end
-  local title = ("layer %d, neuron %d"):format(layer, i)
+  local names = input_names(self.flags)
+  local title = layer == 0 and names[i] and ("input %d: %s"):format(i, names[i])
+    or ("layer %d, neuron %d"):format(layer, i)
   local z = self.zoom
   if z then
     -- one enlarged neuron at a time: hovering from node to node retitles it
-    z.layer, z.index = layer, i
+    z.layer, z.index, z.title = layer, i, title
     z.plot:label("title", title)
     local w = z.plot:window()
     if w and not w:is_open() then w:show() end -- closed by the user: back it comes
   else
-    self.zoom = { layer = layer, index = i, n = 80,
+    self.zoom = { layer = layer, index = i, n = 80, title = title,
       plot = plot.field{ title = title, xlabel = "x1", ylabel = "x2", show = true } }
   end
   self:refresh()
@@ -556,7 +625,8 @@ local function network_view(model, opts)
     res = opts.res or 24, flags = feature_flags(opts.features), classes = opts.classes or 2,
     frames = 0, last_refresh = -math.huge,
   }, Network)
-  view.plot = network_panel{ title = opts.title or "network", show = opts.show }
+  view.title = opts.title or "network"
+  view.plot = network_panel{ title = view.title, show = opts.show }
   -- hovering a neuron shows its output over the input plane, large (as the
   -- Playground does); only a move to another neuron recomputes it
   view.plot:on_hover(function(_, _, info)

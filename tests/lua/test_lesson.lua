@@ -234,6 +234,34 @@ function tests.markup_renders_plain_and_colour_and_wraps()
   expect_find(hl, "\27[2m-- c\27[0m", "comment")
 end
 
+function tests.lessons_list_shows_a_lesson_with_a_skipped_task_as_partly_done()
+  local dir = lesson._dir
+  lesson._dir = function() return fixtures .. "/lessons_good" end
+  local ok, err = pcall(function()
+    local env = {}
+    lesson.start(good, { env = env, page = 1 })
+    lesson.next()
+    lesson.next() -- the task skipped
+    lesson.answer(2)
+    lesson.next()
+    lesson.next() -- the end
+    output()
+    lesson._print_list()
+    local o = output()
+    expect_find(o, "partly done · 0/1 tasks, 1/1 quizzes", "a skipped task")
+    assert(not o:find("done ✓", 1, true), "not shown as done:\n" .. o)
+    lesson.start(good, { env = env, page = 1 })
+    env.y = 2 * env.x
+    lesson.check()
+    lesson.goto_page(4)
+    output()
+    lesson._print_list()
+    expect_find(output(), "done ✓", "every task and quiz done")
+  end)
+  lesson._dir = dir
+  if not ok then error(err, 0) end
+end
+
 local names = {}
 for name in pairs(tests) do names[#names + 1] = name end
 table.sort(names)

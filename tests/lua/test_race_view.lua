@@ -132,6 +132,65 @@ do
     assert(rj.shown == 10, "paused at once: still at step 10")
 end
 
+-- r:seek and r:advance redraw an open view: the table, the step view and the paths
+-- follow (r:seek(150) then r:save showed "step 300 of 300" and a stale step view)
+do
+    local rs = race{surface = "bowl", steps = 300, optimizers = {"gd", "adam"}, show = false}
+    rs:forward(300)
+    local v = rs.view
+    assert(v.table_text:find("^step 300 of 300"), v.table_text)
+    rs:seek(150)
+    assert(v.table_text:find("^step 150 of 300"), "seek redraws the table: " .. v.table_text)
+    assert(v.step_title == "step view: gd, step 149 -> 150", v.step_title)
+    assert(v.drawn_k == 150, "seek redraws the paths")
+    rs:rewind(0)
+    rs:advance(20)
+    assert(v.table_text:find("^step 20 of 300"), "advance redraws the table: " .. v.table_text)
+    assert(v.step_title == "step view: gd, step 19 -> 20", v.step_title)
+    v.playing = true -- as while the animation plays, when the table follows every 4th frame
+    rs:seek(40)
+    assert(not v.playing and v.table_text:find("^step 40 of 300 %(paused%)"),
+        "a seek typed at the prompt stops the animation and redraws: " .. v.table_text)
+    local ok, err = pcall(rs.seek, rs, "end")
+    assert(not ok and err:find("expected a step number, got end"), err)
+end
+
+-- the valley's title shows its condition number
+do
+    local rk = race{surface = "valley", kappa = 30, steps = 5, optimizers = {"gd"}, show = false}
+    rk:forward(1)
+    assert(rk.view.title:find("kappa = 30", 1, true), rk.view.title)
+end
+
+-- at the prompt race{} plays from step 0 as a job; what the lesson reads meanwhile is
+-- computed when asked (step_info crashed: the step had no snapshot yet), and r:wait()
+-- returns with the race at its last step and the view redrawn there
+do
+    local repl = require "repl"
+    repl.interactive = true
+    local rp = race{surface = "bowl", steps = 150, optimizers = {"gd", "adadelta"}, speed = 3000}
+    local playing = rp.view.job ~= nil
+    if playing then assert(rp.shown == 0 and rp.k == 0, "the race starts at step 0") end
+    local s = rp:step_info("adadelta", 1)
+    assert(s.step == 1 and s.to[1] == rp.racers.adadelta.x[2], "step 1 computed when asked")
+    assert(math.abs(math.abs(s.step_vec[1]) - math.sqrt(10 * 1e-6)) < 1e-5, "adadelta's first step")
+    local s5 = rp:step_info("adadelta", 5)
+    assert(s5.step == 5 and rp.k >= 5)
+    if playing then assert(rp.shown == 0, "reading a step does not move the view") end
+    assert(rp:step_info("gd").step >= 1, "the shown step, or the first at the start")
+    rp:wait()
+    assert(rp.shown == 150 and not rp.view.playing, "wait: the race at its last step")
+    assert(rp.view.table_text:find("^step 150 of 150"), rp.view.table_text)
+    assert(rp:table():find("gd%s+%d+"), "the final table: gd has reached the minimum")
+    repl.interactive = false
+    rp:close()
+    -- race.new computes nothing until asked: step_info computes the step
+    local rn = race.new{surface = "bowl", steps = 10, optimizers = {"adam"}}
+    assert(rn:step_info("adam", 7).step == 7 and rn.k == 7)
+    local ok, err = pcall(rn.step_info, rn, "adam", 1.5)
+    assert(not ok and err:find("whole number"), err)
+end
+
 -- a typed surface with noise draws too, and its minima come from the dual Hessian
 local rt = race{f = "x^2 + 3*y^2 + 0.1*sin(5*x)", box = {-2, 2, -2, 2}, noise = 0.2, seed = 4,
                 optimizers = {"rmsprop", "adagrad"}, steps = 40, show = false}

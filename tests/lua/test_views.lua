@@ -2,10 +2,12 @@
 -- (lua/playground.lua), rendered offscreen and read back as pixels: a trained XOR
 -- net's decision surface has each class colour in the right quadrants; discretize
 -- makes each region one flat colour; a regression surface is bright where the
--- prediction is high; the network and loss views draw and follow a run; playground
+-- prediction is high; the network view draws each neuron's map and its links by
+-- weight, the loss view its curves and markers where they belong, and a loss window
+-- follows the run a click starts; playground
 -- settings apply while it runs, clicks add points, run:step() advances one step.
 local plot = require "plot"
-require "views"
+local views_target_bins = require("views").target_bins
 local playground = require "playground"
 local nncore = require "nn.core"
 local train = require "nn.train"
@@ -193,6 +195,14 @@ function tests.network_view_draws_the_layers_and_follows_training()
   local zv = z:version()
   v:refresh()
   expect(z:version() > zv, "the enlarged neuron is redrawn with the network view")
+  -- the inputs are named by their features (the viz labels the column "input n")
+  expect(v.title_text == "network (inputs x1, x2)", "the title names the inputs: %s", v.title_text)
+  expect(v:neuron(0, 2) == z and v.zoom.title == "input 2: x2", "input 2 enlarged: %s", v.zoom.title)
+  local m3 = train.sequential{ train.linear(3, 2, "xavier_uniform", 0, 0, "zeros") }
+  local vf = plot.network(m3, { show = false, live = false, features = { "x1", "x2", "x1^2" } })
+  expect(vf.title_text == "network (inputs x1, x2, x1^2)", "features in the title: %s", vf.title_text)
+  vf:neuron(0, 3)
+  expect(vf.zoom.title == "input 3: x1^2", "input 3 is x1^2: %s", vf.zoom.title)
   local ok0, err0 = pcall(v.neuron, v, 1, 9)
   expect(not ok0 and err0:find("layer 1 has neurons 1 to 8", 1, true), "a neuron outside the layer is named: %s", tostring(err0))
   -- plot.lua's own form still works
@@ -303,6 +313,227 @@ function tests.fit_run_pauses_steps_and_feeds_the_loss_view()
   wait(run.job)
   v:refresh()
   expect(v.epochs_drawn == 5, "the loss view drew the 5 epochs, drew %d", v.epochs_drawn)
+end
+
+-- ---- pixels of the network and loss views ----------------------------------------
+
+local function is_white(r, g, b) return r > 240 and g > 240 and b > 240 end
+local function hue(r, g, b)
+  if r > b + 40 then return "red" elseif b > r + 40 then return "blue" end
+  return nil
+end
+
+-- A 2-input, 1-output linear net with the given weights (bias 0).
+local function net2(w1, w2)
+  local m = train.sequential{ train.linear(2, 1, "xavier_uniform", 0, 0, "zeros") }
+  train.assign(m:children()[1]:param(1), nncore.tensor{ { w1 }, { w2 } })
+  return m
+end
+
+-- The coloured (red or blue) pixels of img inside x in [xa, xb), y in [ya, yb):
+-- their bounding box and the share of red and blue in its first and last fifth,
+-- along x (dir "x") or y.
+local function heat_box(img, xa, xb, ya, yb)
+  local bx0, bx1, by0, by1 = math.huge, -1, math.huge, -1
+  for y = ya, yb - 1 do
+    for x = xa, xb - 1 do
+      if hue(img:pixel(x, y)) then
+        bx0, bx1, by0, by1 = math.min(bx0, x), math.max(bx1, x), math.min(by0, y), math.max(by1, y)
+      end
+    end
+  end
+  expect(bx1 >= 0, "no heat map in x %d..%d, y %d..%d", xa, xb, ya, yb)
+  local function ends(dir)
+    local function count(lo, hi)
+      local n = { red = 0, blue = 0 }
+      for y = by0, by1 do
+        for x = bx0, bx1 do
+          local t = dir == "x" and (x - bx0) / (bx1 - bx0) or (y - by0) / (by1 - by0)
+          local h = t >= lo and t <= hi and hue(img:pixel(x, y))
+          if h then n[h] = n[h] + 1 end
+        end
+      end
+      return n.red > n.blue and "red" or "blue"
+    end
+    return count(0, 0.2), count(0.8, 1)
+  end
+  return { x0 = bx0, x1 = bx1, y0 = by0, y1 = by1, ends = ends }
+end
+
+-- The runs of non-white pixels down column x between rows ya and yb: {from, len, hue}.
+local function runs_down(img, x, ya, yb)
+  local runs, cur = {}, nil
+  for y = ya, yb do
+    local r, g, b = img:pixel(x, y)
+    if not is_white(r, g, b) then
+      if not cur then cur = { from = y, len = 0, n = { red = 0, blue = 0 } }; runs[#runs + 1] = cur end
+      cur.len = cur.len + 1
+      local h = hue(r, g, b)
+      if h then cur.n[h] = cur.n[h] + 1 end
+    else
+      cur = nil
+    end
+  end
+  for _, run in ipairs(runs) do run.hue = run.n.red > run.n.blue and "red" or (run.n.blue > 0 and "blue" or "grey") end
+  return runs
+end
+
+function tests.network_view_draws_each_neurons_heat_map_and_links_by_weight()
+  local NW, NH = 720, 520
+  local v = plot.network(net2(3, -3), { show = false, live = false, classes = 0 })
+  expect(v:save(tmp("net-maps"), NW, NH), "save failed")
+  local img = assert(png.read_png(tmp("net-maps")))
+  -- the input maps, left: x1 grows to the right (blue to red), x2 upwards (the top
+  -- node is x1, the lower x2); the output 3 x1 - 3 x2: red at the right and the top
+  local x1 = heat_box(img, 0, NW // 2 - 60, 0, NH // 2)
+  local x2 = heat_box(img, 0, NW // 2 - 60, NH // 2, NH)
+  local left, right = x1.ends("x")
+  expect(left == "blue" and right == "red", "x1's map: %s at the left, %s at the right", left, right)
+  local top, bottom = x2.ends("y")
+  expect(top == "red" and bottom == "blue", "x2's map: %s at the top, %s at the bottom", top, bottom)
+  local out = heat_box(img, NW // 2 + 60, NW, 0, NH)
+  left, right = out.ends("x")
+  expect(left == "blue" and right == "red", "the output's map along x: %s to %s", left, right)
+  top, bottom = out.ends("y")
+  expect(top == "blue" and bottom == "red" or top == "red" and bottom == "blue", "the output's map along y")
+  expect(top == "blue", "3 x1 - 3 x2 falls with x2: the top of the output's map is %s", top)
+  -- the links, down the middle column: from x1 (w = 3) red above, from x2 (w = -3)
+  -- blue below, equally thick
+  local mid = NW // 2
+  local runs = runs_down(img, mid, math.floor(NH * 0.15), math.floor(NH * 0.85))
+  expect(#runs == 2, "two links cross the middle, found %d runs", #runs)
+  expect(runs[1].hue == "red" and runs[2].hue == "blue", "link colours: %s above, %s below", runs[1].hue, runs[2].hue)
+  expect(math.abs(runs[1].len - runs[2].len) <= 1, "|w| equal, thickness %d and %d", runs[1].len, runs[2].len)
+  -- a smaller weight draws a thinner link, and its sign its colour
+  local v2 = plot.network(net2(-3, 1), { show = false, live = false, classes = 0 })
+  v2:save(tmp("net-thin"), NW, NH)
+  local img2 = assert(png.read_png(tmp("net-thin")))
+  runs = runs_down(img2, mid, math.floor(NH * 0.15), math.floor(NH * 0.85))
+  expect(#runs == 2 and runs[1].hue == "blue" and runs[2].hue == "red",
+    "w = (-3, 1): a blue link above and a red one below, got %d runs", #runs)
+  expect(runs[2].len < runs[1].len, "w = 1 is drawn thinner than w = -3: %d and %d px", runs[2].len, runs[1].len)
+end
+
+-- The non-white pixels down the column of x = e (data units) of a lines panel saved
+-- at W x H, between 20% and 80% of its height.
+local function column_ink(img, p, e)
+  local px = pixel_of(p, e, 0)
+  local n = 0
+  for y = math.floor(H * 0.2), math.floor(H * 0.8) do
+    if not is_white(img:pixel(px, y)) then n = n + 1 end
+  end
+  return n
+end
+
+function tests.loss_view_draws_its_curve_and_the_early_stop_marker_where_they_belong()
+  local tr, te = data.blobs{ n = 300, classes = 3, noise = 0.3, test = 0.3, seed = 4 }
+  nncore.seed(4)
+  local m = nn.sequential{ nn.linear(2, 16), nn.relu(), nn.linear(16, 3) }
+  local run = m:fit{ tr, validation = te, loss = nn.cross_entropy, epochs = 60, batch = 16,
+    verbose = false, patience = 3 }
+  local st = run:status()
+  expect(st.best_epoch == 31 and st.epoch == 34, "this run (seed 4) stops at 34, best 31: %d, %d", st.epoch, st.best_epoch)
+  local lv = plot.loss(run, { show = false, live = false })
+  expect(lv.plot:save(tmp("loss-marker"), W, H), "save failed")
+  local img = assert(png.read_png(tmp("loss-marker")))
+  -- the dashed marker runs down the best epoch's column; half an epoch to either side
+  -- (no grid line there: ticks are at multiples of 10) the column is white but for the curves
+  local at, beside = column_ink(img, lv.plot, 31), column_ink(img, lv.plot, 32.5)
+  expect(at > 100, "the early-stop marker at epoch 31: %d dark pixels down its column", at)
+  expect(beside < 20, "no marker at epoch 32.5: %d dark pixels", beside)
+  -- the validation curve passes through each epoch's validation loss
+  local h = lv.run:history()
+  for _, e in ipairs{ 5, 15, 25 } do
+    local cx, cy = pixel_of(lv.plot, e, h.val_loss[e])
+    local found = false
+    for dy = -3, 3 do
+      for dx = -2, 2 do
+        if hue(img:pixel(cx + dx, cy + dy)) or not is_white(img:pixel(cx + dx, cy + dy)) then found = true end
+      end
+    end
+    expect(found, "no curve at epoch %d, loss %.3f (pixel %d, %d)", e, h.val_loss[e], cx, cy)
+  end
+end
+
+function tests.loss_view_marks_an_lr_change_at_its_step()
+  nncore.seed(2)
+  local d = ndata.synth("circle", 300, 2, 0.05)
+  local m = train.sequential{ train.linear(2, 6, "xavier_uniform", 0, 0, "zeros"), train.activation("tanh"),
+    train.linear(6, 1, "xavier_uniform", 0, 0, "zeros") }
+  local o = optim_core.new("sgd", m, { lr = 0.1 })
+  local r = train.run(m, o, d, nil, { loss = "bce", epochs = 20, batch = 10 })
+  local v = plot.loss(r, { show = false, optimizer = o, live = false, accuracy = false })
+  while r:status().epoch < 7 do r:run_for(1e-6) end -- one step a call
+  local st = r:status()
+  local at = st.step / st.steps_per_epoch -- where the marker goes, in epochs
+  o.lr = 0.01
+  v:refresh()
+  r:run_for(0)
+  v:refresh()
+  expect(v.plot:save(tmp("loss-lr"), W, H), "save failed")
+  local img = assert(png.read_png(tmp("loss-lr")))
+  local ink, beside = column_ink(img, v.plot, at), column_ink(img, v.plot, at + 1.5)
+  expect(ink > 100, "the lr marker at epoch %.2f: %d dark pixels down its column", at, ink)
+  expect(beside < 20, "no marker 1.5 epochs later: %d dark pixels", beside)
+end
+
+function tests.playground_refuses_sine_and_keeps_its_settings_when_a_change_fails()
+  local pg = playground{ data = "xor", hidden = { 4 }, epochs = 2, seed = 4, show = false }
+  local ok, err = pcall(function() pg.data = "sine" end)
+  expect(not ok and err:find("sine is a 1-D set", 1, true) and err:find("plane, gauss_sum", 1, true),
+    "sine is refused with the reason and the 2-D sets: %s", tostring(err))
+  expect(pg.data == "xor" and pg._s.data == "xor", "the refused set is not kept: %s", tostring(pg._s.data))
+  ok, err = pcall(function() pg.data = "swirl" end)
+  expect(not ok and err:find("no data set \"swirl\"", 1, true), "an unknown set is named: %s", tostring(err))
+  -- a change that fails while rebuilding leaves the playground as it was
+  local model, flags = pg.model, pg.flags
+  ok, err = pcall(function() pg.features = {} end)
+  expect(not ok and err:find("choose at least one feature", 1, true), "no features: %s", tostring(err))
+  expect(#pg._s.features == 2 and pg.model == model and pg.flags == flags, "the old features and net stay")
+  pg.hidden = { 3 } -- and it still rebuilds afterwards
+  expect(pg.model:nparams() == (2 * 3 + 3) + (3 + 1), "rebuilt after the failure: %d", pg.model:nparams())
+end
+
+function tests.regression_points_are_coloured_by_their_target()
+  local pg = playground{ data = "plane", epochs = 1, seed = 2, n = 80, show = false }
+  local cs = pg.views.decision.point_colours
+  local seen, lowest, highest = {}, nil, nil
+  local ys = pg.train_raw:y():totable()
+  for i, c in ipairs(cs) do
+    seen[c] = true
+    if not lowest or ys[i][1] < ys[lowest][1] then lowest = i end
+    if not highest or ys[i][1] > ys[highest][1] then highest = i end
+  end
+  local n = 0
+  for _ in pairs(seen) do n = n + 1 end
+  expect(n == views_target_bins, "plane's targets spread over %d colours, want %d", n, views_target_bins)
+  expect(cs[lowest] == 1 and cs[highest] == views_target_bins, "the lowest target gets colour 1, the highest the last")
+end
+
+function tests.a_loss_window_follows_the_run_a_click_starts()
+  local tr = data.xor{ n = 200, noise = 0.05, seed = 6 }
+  nncore.seed(6)
+  local m = nn.sequential{ nn.linear(2, 8), nn.tanh(), nn.linear(8, 1) }
+  local was = repl.interactive
+  repl.interactive = true
+  local ok, err = pcall(function()
+    local run = m:fit{ tr, loss = nn.bce, epochs = 10, batch = 10, verbose = false }
+    run:pause()
+    for _ = 1, 30 do run:step() end -- an epoch and a half
+    local lv = plot.loss(run, { show = false })
+    local v = plot.decision(m, tr, { run = run, show = false })
+    local old = lv.run
+    v:add_point(3, -3, 2)
+    expect(lv.run ~= old, "the loss view follows the new run")
+    wait(v.run.job)
+    lv:refresh()
+    local st = v.run:status()
+    expect(lv.run:status().step == st.step and lv.epochs_drawn == st.epoch,
+      "the loss view drew the new run's %d epochs, drew %d", st.epoch, lv.epochs_drawn)
+    expect(lv.offset > 0, "its curve continues where the old run's ended")
+  end)
+  repl.interactive = was
+  if not ok then error(err, 0) end
 end
 
 local names = {}
