@@ -89,25 +89,27 @@ of your own, to say who reached a minimum.]],
   },
   ["race:advance"] = {
     sig = "r:advance([n]) -> r",
-    summary = "computes n more steps (default: to r.steps) and shows the last",
+    summary = "shows the step n after the shown one (default: r.steps), computing what is needed",
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance(10); print(r.k)   --> 10]],
     text = [[
-Steps every racer in lockstep (a stopped racer stays put). Without n it computes up
-to r.steps; the shown step becomes the last computed one. Returns r, so
-r:advance():table() works.]],
+Steps every racer in lockstep (a stopped racer stays put), counting from the step
+shown now (also after a rewind). Without n it goes to r.steps. An open window is
+redrawn at that step and its animation stops. Returns r, so r:advance():table()
+works.]],
   },
   ["race:seek"] = {
     sig = "r:seek(k) -> r",
-    summary = "shows step k (computing up to it when needed); no redraw",
+    summary = "shows step k (computing up to it when needed), redrawing an open window",
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance()
 r:seek(0); print(r.shown)   --> 0]],
     text = [[
-k = 0 is the start; steps beyond those computed are computed first. The window (if
-any) is not redrawn: r:rewind(k) and the keys do that.]],
+k = 0 is the start; steps beyond those computed are computed first. An open window
+is redrawn at step k (table, paths, step view) and its animation stops there; the
+keys (space, right arrow) play on.]],
   },
   ["race:set"] = {
     sig = "r:set(racer, {lr = ..., ...}) -> r",
@@ -133,6 +135,17 @@ label the racer's name; reached the first step within eps of a known minimum (ni
 none) and global whether that minimum is a global one; value f at the shown step, x,
 y the position; diverged and left say how a stopped racer stopped, message in words.]],
   },
+  ["race:wait"] = {
+    sig = "r:wait() -> r",
+    summary = "lets the race play to its last step, then returns (so that r:table() is the final one)",
+    text = [[
+At the prompt a race{} window plays as a job: r:wait() waits while it plays (other
+jobs and windows go on), and Ctrl-C, a pause or closing the window skips straight to
+the end. In a script or headless, the race is computed to the end at once.]],
+    example = [[
+r = race{surface = "saddle", optimizers = {"gd", "momentum"}, steps = 50, show = false}
+r:wait(); print(r:table())]],
+  },
   ["race:table"] = {
     sig = "r:table([compact]) -> string",
     summary = "the results as a table: steps to within eps of a minimum, f, place, status",
@@ -149,8 +162,10 @@ of a minimum (* for a local one), f at the shown step, its place and status. com
     sig = "r:step_info([racer [, k]]) -> {grad, gd_step, velocity, step_vec, state, effective_lr, ...}",
     summary = "the numbers of the step view: the update k-1 -> k and the optimizer's state after it",
     text = [[
-state holds the optimizer's own arrays (velocity, sum_sq, mean_sq, m, v, ...) as the
-engine had them after step k; effective_lr its per-coordinate step sizes.]],
+k defaults to the shown step; a step not computed yet (a race still playing at the
+prompt) is computed first. state holds the optimizer's own arrays (velocity, sum_sq,
+mean_sq, m, v, ...) as the engine had them after step k; effective_lr its
+per-coordinate step sizes.]],
     example = [[
 r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 40}
 r:advance()

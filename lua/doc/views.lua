@@ -46,7 +46,8 @@ v = plot.loss(run, {ylog = true, show = false}); v:save("loss.png")]],
     summary = "the TensorFlow Playground: network, decision surface and loss, training live",
     text = [[
 Settings (and their defaults): data ("spiral"; also circle, xor, gauss, moons, blobs,
-and the regression sets plane, gauss_sum, sine), n (400 points), noise (0.1), classes
+and the regression sets plane and gauss_sum, whose points are coloured by their
+target; the 1-D sine is refused), n (400 points), noise (0.1), classes
 (2), test (0.5, the fraction held out), seed, hidden ({4, 2}), activation ("tanh"),
 features ({"x1", "x2"}; also "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)"), optimizer
 ("sgd"), init ("xavier_uniform"), lr (0.03), l1 and l2 (0), batch (10), epochs (until

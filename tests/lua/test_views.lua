@@ -385,7 +385,8 @@ function tests.network_view_draws_each_neurons_heat_map_and_links_by_weight()
   local img = assert(png.read_png(tmp("net-maps")))
   -- the input maps, left: x1 grows to the right (blue to red), x2 upwards (the top
   -- node is x1, the lower x2); the output 3 x1 - 3 x2: red at the right and the top
-  local x1 = heat_box(img, 0, NW // 2 - 60, 0, NH // 2)
+  -- (below the weight-colour key, which sits in the top-left corner)
+  local x1 = heat_box(img, 0, NW // 2 - 60, NH * 15 // 100, NH // 2)
   local x2 = heat_box(img, 0, NW // 2 - 60, NH // 2, NH)
   local left, right = x1.ends("x")
   expect(left == "blue" and right == "red", "x1's map: %s at the left, %s at the right", left, right)
