@@ -300,6 +300,7 @@ end
 
 -- Forgets everything after step k and puts the optimizer back as it was then.
 function Racer:truncate(k)
+    self.cuts = (self.cuts or 0) + 1 -- views that cache the record start again
     for t = #self.x, k + 2, -1 do
         self.x[t], self.y[t], self.f[t], self.gx[t], self.gy[t] = nil, nil, nil, nil, nil
         self.snap[t], self.ex[t], self.ey[t] = nil, nil, nil

@@ -196,21 +196,39 @@ function View:draw_table()
     self.tbl:text(self.table_text)
 end
 
--- The paths on the 3-D view, from the start (the main view's decimation).
+-- The paths on the 3-D view, from the start (the main view's decimation). The
+-- decimated path of each racer is kept between frames: playing forward extends it,
+-- a rewind drops its tail (decimation is greedy from the start, so a prefix of the
+-- record keeps a prefix of the points), and a cut record (Racer:truncate) starts it
+-- again. So a frame costs the new steps, not the whole race in Lua.
 function View:draw_surf()
     local r, surf = self.race, self.surf
     local b = r.surface.box
     local gap = MIN_MOVE * math.max(b[2] - b[1], b[4] - b[3])
+    self.surf_paths = self.surf_paths or {}
     surf:clear()
-    for _, racer in ipairs(r.racers) do
-        local px, py = {}, {}
-        local kx, ky = math.huge, math.huge
-        for t = 1, drawable(racer, r.shown) do
+    for i, racer in ipairs(r.racers) do
+        local c = self.surf_paths[i]
+        if not c or c.racer ~= racer or c.cuts ~= racer.cuts or c.gap ~= gap then
+            c = {racer = racer, cuts = racer.cuts, gap = gap, px = {}, py = {}, src = {}, upto = 0}
+            self.surf_paths[i] = c
+        end
+        local px, py, src = c.px, c.py, c.src
+        local n = drawable(racer, r.shown)
+        if n < c.upto then -- a rewind: keep the points taken from entries 1..n
+            while #src > 0 and src[#src] > n do
+                px[#px], py[#py], src[#src] = nil, nil, nil
+            end
+            c.upto = n
+        end
+        local kx, ky = px[#px] or math.huge, py[#py] or math.huge
+        for t = c.upto + 1, n do
             local x, y = racer.x[t], racer.y[t]
             if math.abs(x - kx) + math.abs(y - ky) >= gap then
-                px[#px + 1], py[#py + 1], kx, ky = x, y, x, y
+                px[#px + 1], py[#py + 1], src[#src + 1], kx, ky = x, y, t, x, y
             end
         end
+        c.upto = n
         surf:add(racer.label, px, py)
     end
 end
