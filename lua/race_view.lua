@@ -17,7 +17,7 @@ local view = {}
 local View = {}
 View.__index = View
 
-local GRID = 100        -- contour grid points per side (each frame redraws its contours)
+local GRID = 100        -- contour grid points per side (the viz keeps the drawn contours)
 local GRID3D = 36       -- the 3-D view's grid
 local SLOW_EVERY = 4    -- while playing, the 3-D view and the table follow every 4th frame
 local LOSS_POINTS = 500 -- points of a loss curve at most

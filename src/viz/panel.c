@@ -89,7 +89,7 @@ void viz_panel_free(viz_panel *p) {
     clear_points(p);
     clear_images(p);
     clear_bars(p);
-    free(p->grid), free(p->levels), free(p->sizes), free(p->weights), free(p->maps);
+    free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
     free(p->text);
     graph_clear(p);
     free(p);

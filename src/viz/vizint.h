@@ -222,6 +222,11 @@ struct viz_panel {
     double gx0, gx1, gy0, gy1;
     double *levels;
     int nlevels, nauto;
+    /* a field's heat map and contours as last drawn, with the key of what they were
+     * drawn from: a frame that only moves points or paths copies them back */
+    uint32_t *bg;
+    size_t bgcap;
+    uint64_t bgkey;
     double yaw, pitch;
     int shaded;
     /* points */

@@ -400,6 +400,46 @@ static void test_field_y_labels_of_a_tiny_box_are_not_cut(void **state) {
     viz_app_free(a);
 }
 
+/* The heat map and contours of a frame whose field did not change are copied back from
+ * the panel's kept background (a race redraws its paths 60 times a second over the
+ * same contours); any change of what they are drawn from draws them again. */
+static void test_field_background_is_kept_until_the_field_changes(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = paraboloid();
+    viz_layout lay;
+    uint32_t *first = vt_render(a, p, W, H, &lay);
+    assert_non_null(p->bg);
+    /* mark the kept copy: the next render of the same field shows the mark */
+    const uint32_t mark = viz_rgb(1, 2, 3);
+    for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
+    int cx = (lay.f.x0 + lay.f.x1) / 2, cy = (lay.f.y0 + lay.f.y1) / 2;
+    uint32_t *again = vt_render(a, p, W, H, &lay);
+    assert_int_equal(again[cy * W + cx], mark);
+    /* new levels, a new grid, another size: drawn afresh, as a new panel draws them */
+    double lv = 0.5;
+    assert_int_equal(viz_field_set_levels(p, &lv, 1, 0), VIZ_OK);
+    uint32_t *relevel = vt_render(a, p, W, H, &lay);
+    assert_int_not_equal(relevel[cy * W + cx], mark);
+    viz_panel *fresh = paraboloid();
+    assert_int_equal(viz_field_set_levels(fresh, &lv, 1, 0), VIZ_OK);
+    uint32_t *want = vt_render(a, fresh, W, H, &lay);
+    assert_memory_equal(relevel, want, (size_t)W * H * sizeof *want);
+    static float flat[4] = {1, 1, 1, 1};
+    for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
+    assert_int_equal(viz_field_set(p, flat, 2, 2, -1, 1, -1, 1), VIZ_OK);
+    uint32_t *regrid = vt_render(a, p, W, H, &lay);
+    assert_int_not_equal(regrid[cy * W + cx], mark);
+    for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
+    uint32_t *small = vt_render(a, p, W / 2, H / 2, &lay);
+    assert_int_not_equal(small[(H / 4) * (W / 2) + W / 4], mark);
+    (void)first;
+    free(first), free(again), free(relevel), free(want), free(regrid), free(small);
+    viz_panel_free(fresh);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -413,6 +453,7 @@ int main(void) {
         cmocka_unit_test(test_field_trajectory_heads_and_legend),
         cmocka_unit_test(test_field_classes_confidence_is_lightness),
         cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
+        cmocka_unit_test(test_field_background_is_kept_until_the_field_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
