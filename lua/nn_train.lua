@@ -702,6 +702,9 @@ function LuaRun:_step()
   local o, n = self.o, self.n
   if self.pos == 0 then
     self.t0_epoch = now()
+    -- the weights at the epoch's start, put back when the loss stops being finite
+    self.epoch_start = {}
+    for i, p in ipairs(self.m:parameters()) do self.epoch_start[i] = p:copy() end
     if o.shuffle then
       local keys = core.rand(n):totable()
       table.sort(self.perm, function(a, b) return keys[a] < keys[b] end)
@@ -732,10 +735,14 @@ function LuaRun:_step()
   end
   local v = err
   if v ~= v or v == math.huge or v == -math.huge then
+    for i, p in ipairs(self.m:parameters()) do T.assign(p, self.epoch_start[i]) end
+    if opt.reset then opt:reset() end -- its moments are no longer finite either
     self:_fail("failed", "the loss became %s at step %d (epoch %d, batch %d of %d): the "
       .. "learning rate (%g) may be too high or the gradients exploding; try a smaller lr, "
-      .. "gradient clipping (clip_norm) or standardised inputs", v ~= v and "NaN" or "infinite",
-      self.step_n + 1, self.epoch + 1, self.pos + 1, self.spe, opt.lr)
+      .. "gradient clipping (clip_norm) or standardised inputs. The weights are put back as "
+      .. "they were at the start of epoch %d and the optimizer's state is reset",
+      v ~= v and "NaN" or "infinite", self.step_n + 1, self.epoch + 1, self.pos + 1, self.spe,
+      opt.lr, self.epoch + 1)
     return false
   end
   self.step_n, self.pos = self.step_n + 1, self.pos + 1

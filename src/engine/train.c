@@ -30,15 +30,20 @@ struct nn_run {
     nn_epoch_rec *hist;
     float *losses; /* one per step, sized epochs*spe */
     float *best;   /* the best epoch's parameters, then its batch-norm statistics */
-    float *lrs;    /* opts.lr_steps copied, or NULL */
-    int classes;   /* of the training set; 0 for regression */
+    /* This epoch's start: parameters, batch-norm statistics, the optimizer's state and
+     * step count, put back when the loss stops being finite, so that the advice of the
+     * message (a smaller lr) can be followed on the same model and optimizer. */
+    float *epoch_start;
+    int64_t epoch_start_steps;
+    float *lrs;  /* opts.lr_steps copied, or NULL */
+    int classes; /* of the training set; 0 for regression */
     /* Confusion matrices classes x classes: of this epoch's training batches so far,
      * then of the last finished epoch's training batches and validation set. */
     int64_t *cm_epoch, *cm_train, *cm_val;
     double best_val;
     int best_epoch, since_best;
     nn_run_state state;
-    char msg[NN_ERR_LEN];
+    char msg[2 * NN_ERR_LEN]; /* a NaN message with its advice is longer than an error */
     double t0_epoch, last_cb_ms;
     int64_t last_cb_step;
 };
@@ -187,6 +192,9 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->losses = nn_malloc(ctx, (size_t)total * sizeof(float));
     r->best =
         nn_malloc(ctx, (size_t)(nn_module_nparams(m) + nn_module_stats_size(m)) * sizeof(float));
+    r->epoch_start = nn_malloc(
+        ctx, (size_t)(nn_module_nparams(m) * (1 + nn_optim_nstate(o)) + nn_module_stats_size(m)) *
+                 sizeof(float));
     if (opts->class_weights && (r->cw = nn_malloc(ctx, (size_t)ncw * sizeof(float))))
         memcpy(r->cw, opts->class_weights, (size_t)ncw * sizeof(float));
     bool lrs_ok = true;
@@ -204,7 +212,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
         if (cm_ok) r->cm_train = r->cm_epoch + cc, r->cm_val = r->cm_epoch + 2 * cc;
     }
     if (!r->perm || !r->xb || !r->yb || !r->tb || !r->dy || !r->hist || !r->losses || !r->best ||
-        (opts->class_weights && !r->cw) || !lrs_ok || !cm_ok) {
+        !r->epoch_start || (opts->class_weights && !r->cw) || !lrs_ok || !cm_ok) {
         nn_run_free(r);
         return NULL;
     }
@@ -226,6 +234,7 @@ void nn_run_free(nn_run *r) {
     nn_mfree(r->hist);
     nn_mfree(r->losses);
     nn_mfree(r->best);
+    nn_mfree(r->epoch_start);
     nn_mfree(r->cw);
     nn_mfree(r->lrs);
     nn_mfree(r->cm_epoch);
@@ -240,6 +249,24 @@ static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
     vsnprintf(r->msg, sizeof r->msg, fmt, ap);
     va_end(ap);
     r->state = st;
+}
+
+/* Keeps (or, with keep false, puts back) the parameters, batch-norm statistics and the
+ * optimizer's state and step count of the epoch's start. */
+static void epoch_start_copy(nn_run *r, bool keep) {
+    int64_t np = nn_module_nparams(r->m);
+    size_t bytes = (size_t)np * sizeof(float);
+    float *at = r->epoch_start;
+    if (np) memcpy(keep ? at : nn_module_params(r->m), keep ? nn_module_params(r->m) : at, bytes);
+    at = nn_module_stats_copy(r->m, at + np, keep);
+    for (int i = 0; i < nn_optim_nstate(r->o); i++, at += np) {
+        float *state = nn_optim_state(r->o, i);
+        memcpy(keep ? at : state, keep ? state : at, bytes);
+    }
+    if (keep)
+        r->epoch_start_steps = nn_optim_steps(r->o);
+    else
+        nn_optim_set_steps(r->o, r->epoch_start_steps);
 }
 
 /* The best epoch's weights and batch-norm statistics, kept and put back. */
@@ -320,6 +347,7 @@ static bool step(nn_run *r) {
     const nn_dataset *d = r->tr;
     if (r->pos == 0) {
         r->t0_epoch = run_clock(r);
+        epoch_start_copy(r, true);
         if (r->opts.shuffle)
             for (int i = d->n - 1; i > 0; i--) {
                 int j = (int)nn_rand_below(r->ctx, (uint32_t)i + 1), t = r->perm[i];
@@ -352,12 +380,14 @@ static bool step(nn_run *r) {
         return false;
     }
     if (!isfinite(loss)) {
+        epoch_start_copy(r, false);
         fail(r, NN_RUN_FAILED,
              "the loss became %s at step %lld (epoch %d, batch %d of %d): the learning rate "
              "(%g) may be too high or the gradients exploding; try a smaller lr, gradient "
-             "clipping (clip_norm) or standardised inputs",
+             "clipping (clip_norm) or standardised inputs. The weights and the optimizer are "
+             "put back as they were at the start of epoch %d",
              isnan(loss) ? "NaN" : "infinite", (long long)r->step + 1, r->epoch + 1, r->pos + 1,
-             r->spe, hp->lr);
+             r->spe, hp->lr, r->epoch + 1);
         return false;
     }
     if (r->regularized) loss += nn_module_penalty(r->m); /* reported as Keras does */

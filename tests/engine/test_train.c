@@ -234,6 +234,64 @@ static void test_nan_run_stopped_with_message(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* After two good epochs the learning rate jumps to 1e6; the weights, the optimizer's
+ * state and its step count at that moment are kept to compare with. */
+typedef struct {
+    nn_module *m;
+    nn_optim *o;
+    float params[64], velocity[64];
+    int64_t steps;
+} diverge_at_3;
+
+static int raise_lr_after_epoch_2(nn_run *r, bool epoch_end, void *user) {
+    diverge_at_3 *d = user;
+    if (!epoch_end || nn_run_epoch(r) != 2) return 0;
+    int64_t np = nn_module_nparams(d->m);
+    memcpy(d->params, nn_module_params(d->m), (size_t)np * sizeof(float));
+    memcpy(d->velocity, nn_optim_state(d->o, 0), (size_t)np * sizeof(float));
+    d->steps = nn_optim_steps(d->o);
+    nn_optim_hparams(d->o)->lr = 1e6f;
+    return 0;
+}
+
+/* A loss that stops being finite puts the weights and the optimizer back as they were
+ * at the start of the epoch, so that the message's advice (a smaller learning rate)
+ * works on the same model and optimizer instead of failing again at once. */
+static void test_nan_run_puts_back_the_epochs_start(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 100, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 4, 1, 1, NN_ACT_RELU);
+    int64_t np = nn_module_nparams(m);
+    assert_true(np <= 64);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_MOMENTUM, nn_optim_defaults(NN_OPT_MOMENTUM), np);
+    diverge_at_3 dv = {.m = m, .o = o};
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE,
+                      .epochs = 10,
+                      .batch = 10,
+                      .callback = raise_lr_after_epoch_2,
+                      .user = &dv};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    assert_int_equal(nn_run_epoch(r), 2);
+    assert_non_null(strstr(nn_run_message(r), "put back as they were at the start of epoch 3"));
+    assert_memory_equal(nn_module_params(m), dv.params, (size_t)np * sizeof(float));
+    assert_memory_equal(nn_optim_state(o, 0), dv.velocity, (size_t)np * sizeof(float));
+    assert_int_equal(nn_optim_steps(o), dv.steps);
+    nn_run_free(r);
+    /* the advice followed: a smaller rate trains on */
+    nn_optim_hparams(o)->lr = 1e-4f;
+    nn_fit_opts again = {.loss = NN_LOSS_MSE, .epochs = 2, .batch = 10};
+    r = nn_run_new(ctx, m, o, d, NULL, &again);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    assert_true(isfinite(nn_run_epoch_loss(r)) || isfinite(nn_run_last_loss(r)));
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
 static int count_calls(nn_run *r, bool epoch_end, void *user) {
     (void)r;
     int *c = user;
@@ -613,6 +671,7 @@ int main(void) {
         cmocka_unit_test(test_early_stopping_restores_best_epoch),
         cmocka_unit_test(test_early_stopping_restores_batchnorm_stats),
         cmocka_unit_test(test_nan_run_stopped_with_message),
+        cmocka_unit_test(test_nan_run_puts_back_the_epochs_start),
         cmocka_unit_test(test_time_slices_callbacks_no_allocation),
         cmocka_unit_test(test_penalty_in_reported_loss),
         cmocka_unit_test(test_rejects_mismatched_data),

@@ -102,6 +102,8 @@ end
 do
   local plane = data.plane{n = 100}
   local m = lua_net(1)
+  local w0 = {}
+  for i, p in ipairs(m:parameters()) do w0[i] = p:copy():totable() end
   local printed, print0 = {}, print
   print = function(...) printed[#printed + 1] = table.concat({...}, "\t") end -- luacheck: ignore
   local ok, run = pcall(function()
@@ -116,6 +118,20 @@ do
   for _, line in ipairs(printed) do if line:find("the loss became", 1, true) then n = n + 1 end end
   assert(n == 1, "the NaN message was printed " .. n .. " times")
   assert(#run:losses() >= 1 and run.history.loss, "the run lost its record")
+  -- the weights are those of the failing epoch's start (here the first: the initial
+  -- ones), so the advice can be followed on the same model
+  assert(err:find("put back as they were at the start of epoch 1", 1, true), err)
+  for i, p in ipairs(m:parameters()) do
+    local now_, was = p:totable(), w0[i]
+    for j = 1, #was do
+      if type(was[j]) == "table" then
+        for k = 1, #was[j] do assert(now_[j][k] == was[j][k], "weights not put back") end
+      else assert(now_[j] == was[j], "weights not put back") end
+    end
+  end
+  local again = m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 0.01}), epochs = 2,
+                      verbose = false}
+  assert(again.state == "done", "a smaller rate trains on: " .. tostring(again.error))
   -- class weights are for built-in modules only: refused, not ignored
   local okw, errw = pcall(function() m:fit{moons, class_weights = {1, 2}, verbose = false} end)
   assert(not okw and errw:find("class_weights"), errw)
