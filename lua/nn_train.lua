@@ -635,6 +635,12 @@ function LuaRun:_evaluate(x, y)
   end)
 end
 
+-- Keeps the parameters as the safe point, reached with loss at the start of epoch.
+function LuaRun:_keep_safe(loss, epoch)
+  self.safe, self.safe_loss, self.safe_epoch = {}, loss, epoch
+  for i, p in ipairs(self.m:parameters()) do self.safe[i] = p:copy() end
+end
+
 function LuaRun:_save_best()
   self.best = {}
   for i, p in ipairs(self.m:parameters()) do self.best[i] = p:copy() end
@@ -649,6 +655,7 @@ end
 function LuaRun:_end_epoch()
   local h, e = self.hist, self.epoch + 1
   h.loss[e] = self.ep_loss / self.ep_seen
+  if h.loss[e] < self.safe_loss then self:_keep_safe(h.loss[e], e + 1) end
   h.acc[e] = self.classes > 0 and self.ep_correct / self.ep_seen or 0 / 0
   h.val_loss[e], h.val_acc[e] = 0 / 0, 0 / 0
   local names = {"precision", "recall", "f1"}
@@ -702,9 +709,9 @@ function LuaRun:_step()
   local o, n = self.o, self.n
   if self.pos == 0 then
     self.t0_epoch = now()
-    -- the weights at the epoch's start, put back when the loss stops being finite
-    self.epoch_start = {}
-    for i, p in ipairs(self.m:parameters()) do self.epoch_start[i] = p:copy() end
+    -- the safe point, put back when the loss stops being finite: the run's start, or
+    -- the start of the epoch after the lowest epoch loss (as the C loop keeps it)
+    if self.step_n == 0 then self:_keep_safe(math.huge, 1) end
     if o.shuffle then
       local keys = core.rand(n):totable()
       table.sort(self.perm, function(a, b) return keys[a] < keys[b] end)
@@ -735,16 +742,17 @@ function LuaRun:_step()
   end
   local v = err
   if v ~= v or v == math.huge or v == -math.huge then
-    for i, p in ipairs(self.m:parameters()) do T.assign(p, self.epoch_start[i]) end
+    for i, p in ipairs(self.m:parameters()) do T.assign(p, self.safe[i]) end
     if opt.reset then opt:reset() end -- its moments are no longer finite either
     self:_fail("failed", "the loss became %s at step %d (epoch %d, batch %d of %d): the "
       .. "learning rate (%g) may be too high or the gradients exploding; try a smaller lr, "
       .. "gradient clipping (clip_norm) or standardised inputs. The weights are put back as "
-      .. "they were at the start of epoch %d and the optimizer's state is reset",
+      .. "they were at the start of epoch %d (loss %.4g) and the optimizer's state is reset",
       v ~= v and "NaN" or "infinite", self.step_n + 1, self.epoch + 1, self.pos + 1, self.spe,
-      opt.lr, self.epoch + 1)
+      opt.lr, self.safe_epoch, self.safe_loss)
     return false
   end
+  if self.step_n == 0 then self.safe_loss = v end
   self.step_n, self.pos = self.step_n + 1, self.pos + 1
   self.losses_[self.step_n] = v
   self.ep_loss, self.ep_seen = self.ep_loss + v * B, self.ep_seen + B

@@ -618,8 +618,9 @@ training and validation and shown in the progress line), wait, verbose. The mode
 trains in training mode and validation runs in evaluation mode; the mode the model
 had is given back. A NaN or infinite loss stops the run with a message, printed
 once, that says at which step and why it may have happened; the weights (and the
-optimizer's state) are put back as they were at the start of that epoch, so a smaller
-lr can be tried on the same model at once. The run is still returned, with run.state
+optimizer's state) are put back as they were at the run's start or at the start of
+the epoch after its lowest epoch loss, whichever was lower, so that a smaller lr can
+be tried on the same model at once. The run is still returned, with run.state
 "failed" and run.error the message.
 The run's history has loss, acc, val_loss, val_acc and seconds per epoch, and the
 chosen metrics (precision, val_precision, ...).

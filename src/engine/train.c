@@ -30,11 +30,15 @@ struct nn_run {
     nn_epoch_rec *hist;
     float *losses; /* one per step, sized epochs*spe */
     float *best;   /* the best epoch's parameters, then its batch-norm statistics */
-    /* This epoch's start: parameters, batch-norm statistics, the optimizer's state and
-     * step count, put back when the loss stops being finite, so that the advice of the
-     * message (a smaller lr) can be followed on the same model and optimizer. */
-    float *epoch_start;
-    int64_t epoch_start_steps;
+    /* The last safe point: parameters, batch-norm statistics, the optimizer's state and
+     * step count at the start of the run, or of the epoch after the lowest epoch loss
+     * (safe_loss; the first step's loss for the start). Put back when the loss stops
+     * being finite, so that the message's advice (a smaller lr) can be followed on the
+     * same model and optimizer: weights that merely grew huge before the NaN are not. */
+    float *safe;
+    int64_t safe_steps;
+    double safe_loss;
+    int safe_epoch;
     float *lrs;  /* opts.lr_steps copied, or NULL */
     int classes; /* of the training set; 0 for regression */
     /* Confusion matrices classes x classes: of this epoch's training batches so far,
@@ -192,7 +196,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->losses = nn_malloc(ctx, (size_t)total * sizeof(float));
     r->best =
         nn_malloc(ctx, (size_t)(nn_module_nparams(m) + nn_module_stats_size(m)) * sizeof(float));
-    r->epoch_start = nn_malloc(
+    r->safe = nn_malloc(
         ctx, (size_t)(nn_module_nparams(m) * (1 + nn_optim_nstate(o)) + nn_module_stats_size(m)) *
                  sizeof(float));
     if (opts->class_weights && (r->cw = nn_malloc(ctx, (size_t)ncw * sizeof(float))))
@@ -212,7 +216,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
         if (cm_ok) r->cm_train = r->cm_epoch + cc, r->cm_val = r->cm_epoch + 2 * cc;
     }
     if (!r->perm || !r->xb || !r->yb || !r->tb || !r->dy || !r->hist || !r->losses || !r->best ||
-        !r->epoch_start || (opts->class_weights && !r->cw) || !lrs_ok || !cm_ok) {
+        !r->safe || (opts->class_weights && !r->cw) || !lrs_ok || !cm_ok) {
         nn_run_free(r);
         return NULL;
     }
@@ -234,7 +238,7 @@ void nn_run_free(nn_run *r) {
     nn_mfree(r->hist);
     nn_mfree(r->losses);
     nn_mfree(r->best);
-    nn_mfree(r->epoch_start);
+    nn_mfree(r->safe);
     nn_mfree(r->cw);
     nn_mfree(r->lrs);
     nn_mfree(r->cm_epoch);
@@ -252,11 +256,11 @@ static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
 }
 
 /* Keeps (or, with keep false, puts back) the parameters, batch-norm statistics and the
- * optimizer's state and step count of the epoch's start. */
-static void epoch_start_copy(nn_run *r, bool keep) {
+ * optimizer's state and step count as the safe point. */
+static void safe_copy(nn_run *r, bool keep) {
     int64_t np = nn_module_nparams(r->m);
     size_t bytes = (size_t)np * sizeof(float);
-    float *at = r->epoch_start;
+    float *at = r->safe;
     if (np) memcpy(keep ? at : nn_module_params(r->m), keep ? nn_module_params(r->m) : at, bytes);
     at = nn_module_stats_copy(r->m, at + np, keep);
     for (int i = 0; i < nn_optim_nstate(r->o); i++, at += np) {
@@ -264,9 +268,9 @@ static void epoch_start_copy(nn_run *r, bool keep) {
         memcpy(keep ? at : state, keep ? state : at, bytes);
     }
     if (keep)
-        r->epoch_start_steps = nn_optim_steps(r->o);
+        r->safe_steps = nn_optim_steps(r->o);
     else
-        nn_optim_set_steps(r->o, r->epoch_start_steps);
+        nn_optim_set_steps(r->o, r->safe_steps);
 }
 
 /* The best epoch's weights and batch-norm statistics, kept and put back. */
@@ -287,6 +291,10 @@ static void restore_best(nn_run *r) {
 static bool end_epoch(nn_run *r) {
     nn_epoch_rec *h = &r->hist[r->epoch];
     h->loss = r->ep_loss / r->ep_seen;
+    if (h->loss < r->safe_loss) { /* the weights now start the next epoch */
+        safe_copy(r, true);
+        r->safe_loss = h->loss, r->safe_epoch = r->epoch + 2;
+    }
     h->acc = r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
     h->val_loss = h->val_acc = NAN;
     h->precision = h->recall = h->f1 = NAN;
@@ -347,7 +355,7 @@ static bool step(nn_run *r) {
     const nn_dataset *d = r->tr;
     if (r->pos == 0) {
         r->t0_epoch = run_clock(r);
-        epoch_start_copy(r, true);
+        if (r->step == 0) safe_copy(r, true), r->safe_loss = INFINITY, r->safe_epoch = 1;
         if (r->opts.shuffle)
             for (int i = d->n - 1; i > 0; i--) {
                 int j = (int)nn_rand_below(r->ctx, (uint32_t)i + 1), t = r->perm[i];
@@ -380,17 +388,18 @@ static bool step(nn_run *r) {
         return false;
     }
     if (!isfinite(loss)) {
-        epoch_start_copy(r, false);
+        safe_copy(r, false);
         fail(r, NN_RUN_FAILED,
              "the loss became %s at step %lld (epoch %d, batch %d of %d): the learning rate "
              "(%g) may be too high or the gradients exploding; try a smaller lr, gradient "
              "clipping (clip_norm) or standardised inputs. The weights and the optimizer are "
-             "put back as they were at the start of epoch %d",
+             "put back as they were at the start of epoch %d (loss %.4g)",
              isnan(loss) ? "NaN" : "infinite", (long long)r->step + 1, r->epoch + 1, r->pos + 1,
-             r->spe, hp->lr, r->epoch + 1);
+             r->spe, hp->lr, r->safe_epoch, r->safe_loss);
         return false;
     }
     if (r->regularized) loss += nn_module_penalty(r->m); /* reported as Keras does */
+    if (r->step == 0) r->safe_loss = loss; /* the start's loss, to compare epochs with */
     if ((rc = nn_module_backward(r->m, r->xb, r->dy, NULL, B))) {
         fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;

@@ -365,4 +365,24 @@ do
     assert(not ok and tostring(err):find(bad[2], 1, true), tostring(err))
   end
 end
+
+-- a run that first grows its weights huge (a finite but enormous epoch loss) and then
+-- hits a NaN is put back at its start, where the loss was lowest, not at the huge
+-- weights of the last epoch's start: a smaller lr then trains on the same model
+do
+  nn.seed(1)
+  local m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+  local w0 = m:parameters()[1]:copy():totable()
+  local opt = optim.sgd(m, {lr = 1e6})
+  local d = data.plane{n = 100}
+  local r = m:fit{d, loss = nn.mse, optimizer = opt, epochs = 5, verbose = false}
+  assert(r.state == "failed", "lr 1e6 diverges")
+  assert(r.history.loss[1] > 1e6, "epoch 1 ended finite but huge: " .. tostring(r.history.loss[1]))
+  assert(tostring(r.error):find("start of epoch 1", 1, true), tostring(r.error))
+  local w1 = m:parameters()[1]:totable()
+  for i = 1, #w0 do for j = 1, #w0[i] do assert(w0[i][j] == w1[i][j], "weights put back") end end
+  opt.lr = 0.01
+  local r2 = m:fit{d, loss = nn.mse, optimizer = opt, epochs = 3, verbose = false}
+  assert(r2.state == "done" and r2.history.loss[3] < r2.history.loss[1], "trains on after")
+end
 print("test_train.lua: ok")
