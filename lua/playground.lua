@@ -231,7 +231,8 @@ function Run:losses(from) return self.pg.raw_run:losses(from) end
 function Run:stop() self.pg:stop(); return self end
 function Run:__tostring()
   local st = self.pg.raw_run:status()
-  return ("playground run (%s, epoch %d, step %d, loss %.4g)"):format(self.pg.job.state, st.epoch, st.step, st.last_loss)
+  local loss = st.step > 0 and ("loss %.4g"):format(st.last_loss) or "no step yet"
+  return ("playground run (%s, epoch %d, step %d, %s)"):format(self.pg.job.state, st.epoch, st.step, loss)
 end
 
 --- pg:neuron(layer, i): one neuron's output, large, in a window of its own.
@@ -403,9 +404,10 @@ Playground.__name = "playground"
 Playground.__tostring = function(pg)
   local s = pg._s
   local st = pg.raw_run:status()
-  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, loss %.4g")
+  local loss = st.step > 0 and ("loss %.4g"):format(st.last_loss) or "no step yet"
+  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, %s")
     :format(s.data, s.n, s.noise, table.concat(s.hidden, ", "), s.activation, table.concat(s.features, ", "),
-      s.optimizer, s.lr, s.batch, st.epoch, st.last_loss)
+      s.optimizer, s.lr, s.batch, st.epoch, loss)
 end
 
 return make
