@@ -22,11 +22,17 @@ static int cmp(const void *a, const void *b) {
 }
 
 /* Median render time of p at w x h in milliseconds, wall clock and CPU time of this
- * thread (the CPU time stays meaningful on a loaded machine). */
-static void time_render(viz_app *a, viz_panel *p, uint32_t *px, int w, int h, double *wall,
-                        double *cpu) {
+ * thread (the CPU time stays meaningful on a loaded machine). With grid, the field's
+ * grid is set anew (one value changed) before each render, outside the timing, so that
+ * its kept heat map and contours cannot be reused: a decision surface being trained. */
+static void time_render(viz_app *a, viz_panel *p, uint32_t *px, int w, int h, float *grid, int g,
+                        double *wall, double *cpu) {
     double t[REPS], c[REPS];
     for (int r = 0; r < REPS; r++) {
+        if (grid) {
+            grid[0] += 1e-3f;
+            viz_field_set(p, grid, g, g, -2, 2, -2, 2);
+        }
         double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
         viz_panel_render(a, p, px, w, h, 1, 0);
         t[r] = now_ms(CLOCK_MONOTONIC) - t0;
@@ -70,11 +76,15 @@ int main(void) {
     viz_points_add(f, x, y, c, NP, 0);
     viz_series_add(l, "train", NULL, ly, NL);
     double wall, cpu;
-    time_render(a, f, px, W, H, &wall, &cpu);
+    time_render(a, f, px, W, H, v, G, &wall, &cpu);
     printf("viz field %dx%d + 8 contour levels + %d points at %dx%d: %.2f ms per render "
            "(CPU %.2f ms; median of %d)\n",
            G, G, NP, W, H, wall, cpu, REPS);
-    time_render(a, l, px, W, H, &wall, &cpu);
+    time_render(a, f, px, W, H, NULL, 0, &wall, &cpu);
+    printf("  the same field unchanged (points or paths moving over it, as in a race): %.2f ms "
+           "(CPU %.2f ms)\n",
+           wall, cpu);
+    time_render(a, l, px, W, H, NULL, 0, &wall, &cpu);
     printf("viz lines, %d points at %dx%d: %.2f ms per render (CPU %.2f ms; median of %d)\n", NL, W,
            H, wall, cpu, REPS);
     viz_panel_free(f);
