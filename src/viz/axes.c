@@ -400,3 +400,11 @@ void colorbar_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_fra
                   ALIGN_LEFT | ALIGN_MIDDLE, t->muted, 0);
     }
 }
+
+void draw_with_legend_room(legend_room_draw draw, viz_canvas *cv, viz_app *a, const viz_theme *t,
+                           viz_panel *p, viz_layout *lay) {
+    int room = draw(cv, a, t, p, lay, 0);
+    if (!room) return;
+    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
+    draw(cv, a, t, p, lay, room);
+}

@@ -170,8 +170,5 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
 }
 
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
-    int room = draw_lines(cv, a, t, p, lay, 0);
-    if (!room) return;
-    cv_fill_rect(cv, cv->cx0, cv->cy0, cv->cx1 - cv->cx0, cv->cy1 - cv->cy0, t->bg);
-    draw_lines(cv, a, t, p, lay, room);
+    draw_with_legend_room(draw_lines, cv, a, t, p, lay);
 }

@@ -293,6 +293,13 @@ typedef struct {
     surface_proj sp; /* surface: how it was projected, when has_sp */
     int has_sp;
 } viz_layout;
+/* A plot drawn by draw(..., room): room 0 first; when that returns the width its legend
+ * needs beside the plot (every place inside was busy), the panel is cleared and drawn
+ * again with that room on the right. */
+typedef int (*legend_room_draw)(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                                viz_layout *lay, int room);
+void draw_with_legend_room(legend_room_draw draw, viz_canvas *cv, viz_app *a, const viz_theme *t,
+                           viz_panel *p, viz_layout *lay);
 void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
