@@ -85,6 +85,18 @@ static double ce(const float *y, int B, int k, const float *t, int tcols, const 
     return wsum > 0 ? tot / wsum : 0;
 }
 
+/* A regression target has no class to weigh by: class weights are refused for it
+ * rather than ignored. */
+int nn_loss_check_weights(nn_ctx *ctx, nn_loss_kind kind, const float *weights) {
+    if (!weights || (kind != NN_LOSS_MSE && kind != NN_LOSS_MAE && kind != NN_LOSS_HUBER))
+        return NN_OK;
+    const char *who = nn_loss_name(kind);
+    return nn_errorf(ctx, NN_EARG,
+                     "%s: class weights need a classification loss (bce, cross_entropy, hinge, "
+                     "multi_hinge); %s is a regression loss",
+                     who, who);
+}
+
 int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const float *t, int tcols,
             const float *weights, float delta, double *loss, float *dy) {
     int64_t n = (int64_t)B * k;
@@ -104,12 +116,8 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
         return nn_errorf(ctx, NN_ESHAPE, "%s: predictions [%d,%d] and targets [%d,%d] differ", who,
                          B, k, B, tcols);
     }
-    /* A regression target has no class to weigh by: refused rather than ignored. */
-    if (weights && (kind == NN_LOSS_MSE || kind == NN_LOSS_MAE || kind == NN_LOSS_HUBER))
-        return nn_errorf(ctx, NN_EARG,
-                         "%s: class weights need a classification loss (bce, cross_entropy, "
-                         "hinge, multi_hinge); %s is a regression loss",
-                         who, who);
+    int wrc = nn_loss_check_weights(ctx, kind, weights);
+    if (wrc) return wrc;
     double s = 0, wsum = 0;
     switch (kind) {
     case NN_LOSS_MSE:

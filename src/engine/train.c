@@ -169,15 +169,8 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                   opts->batch);
         return NULL;
     }
-    if (opts->class_weights &&
-        (opts->loss == NN_LOSS_MSE || opts->loss == NN_LOSS_MAE || opts->loss == NN_LOSS_HUBER)) {
-        /* said before the run starts rather than as a failure of its first step */
-        nn_errorf(ctx, NN_EARG,
-                  "fit: %s: class weights need a classification loss (bce, cross_entropy, "
-                  "hinge, multi_hinge); %s is a regression loss",
-                  nn_loss_name(opts->loss), nn_loss_name(opts->loss));
-        return NULL;
-    }
+    /* said before the run starts rather than as a failure of its first step */
+    if (nn_loss_check_weights(ctx, opts->loss, opts->class_weights)) return NULL;
     nn_run *r = nn_calloc(ctx, 1, sizeof *r);
     if (!r) return NULL;
     r->ctx = ctx, r->m = m, r->o = o, r->tr = tr, r->va = va, r->opts = *opts;

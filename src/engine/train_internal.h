@@ -70,4 +70,8 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save);
  * ancestor is frozen. */
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);
 
+/* NN_OK, or an error naming the loss when class weights are given to a regression
+ * loss (which has no class to weigh by). */
+int nn_loss_check_weights(nn_ctx *ctx, nn_loss_kind kind, const float *weights);
+
 #endif
