@@ -203,11 +203,12 @@ static void nested_shape(lua_State *L, int idx, int *ndim, int *shape) {
     lua_pop(L, 1);
 }
 
-/* Writes "t[2][1]" for the first `depth` indices of path into buf. */
+/* Writes "t[2][1]" for the first `depth` indices of path into buf; with no path,
+ * the first entry at that depth ("t[1][1]"), the one the shape was read from. */
 static const char *index_path(char *buf, size_t size, const int *path, int depth) {
     size_t used = (size_t)snprintf(buf, size, "t");
     for (int d = 0; d < depth && used < size; d++)
-        used += (size_t)snprintf(buf + used, size - used, "[%d]", path[d]);
+        used += (size_t)snprintf(buf + used, size - used, "[%d]", path ? path[d] : 1);
     return buf;
 }
 
@@ -221,15 +222,13 @@ static void nested_fill(lua_State *L, int level, int ndim, const int *shape, flo
     if (!lua_istable(L, -1))
         luaL_error(L, "nn.tensor: ragged table: %s is a %s, where %s holds a table of %d %s",
                    index_path(here, sizeof here, path, level), luaL_typename(L, -1),
-                   index_path(first, sizeof first, (int[NN_MAX_DIMS]){1, 1, 1, 1}, level),
-                   shape[level], what);
+                   index_path(first, sizeof first, NULL, level), shape[level], what);
     int n = (int)luaL_len(L, -1);
     if (n != shape[level]) {
         char msg[256]; /* lua_pushfstring has no %.*s: "1 number", "3 numbers" */
         snprintf(msg, sizeof msg, "nn.tensor: ragged table: %s holds %d %.*s, but %s holds %d",
                  index_path(here, sizeof here, path, level), n, (int)strlen(what) - (n == 1), what,
-                 index_path(first, sizeof first, (int[NN_MAX_DIMS]){1, 1, 1, 1}, level),
-                 shape[level]);
+                 index_path(first, sizeof first, NULL, level), shape[level]);
         luaL_error(L, "%s", msg);
     }
     for (int i = 1; i <= shape[level]; i++) {
