@@ -150,7 +150,18 @@ function lesson.load(path)
     need(type(t.solution) == "string", 2, "task: solution must be code (a string), got %s", type(t.solution))
     local ok, err = load(t.solution, "=solution", "t")
     need(ok ~= nil, 2, "task: the solution does not compile: %s", tostring(err))
-    add("task", { prompt = prompt, check = t.check, hint = t.hint, solution = t.solution })
+    -- wrong = {{"what the student did", [[code]]}, ...}: answers students give that
+    -- the check must refuse (--check and the tests run each one)
+    local wrong = t.wrong or {}
+    need(type(wrong) == "table", 2, "task: wrong must be a list of {why, code}, got %s", type(wrong))
+    for k, w in ipairs(wrong) do
+      need(type(w) == "table" and type(w[1]) == "string" and type(w[2]) == "string", 2,
+        "task: wrong[%d] must be {\"what the student did\", [[code]]}", k)
+      local okw, errw = load(w[2], "=wrong", "t")
+      need(okw ~= nil, 2, "task: wrong[%d] (%s) does not compile: %s", k, w[1], tostring(errw))
+    end
+    add("task", { prompt = prompt, check = t.check, hint = t.hint, solution = t.solution,
+                  wrong = wrong })
   end
   function fenv.quiz(t)
     need(type(t) == "table", 2, "quiz: expected a table {q, choices, answer, why}, got %s", type(t))
@@ -715,6 +726,25 @@ function lesson.check_file(path, opts)
   return true, L
 end
 
+-- Runs each of a task's wrong answers in its own layer over env (its writes stay
+-- there, so the next answer and the solution start clean) and asks the check: each
+-- must fail with a message. Returns nil, or the reason one was accepted.
+local function check_wrong_answers(s, env, chunkname, opts)
+  for k, w in ipairs(s.wrong) do
+    local layer = setmetatable({}, { __index = env })
+    -- a wrong answer must run: it is the check, not an error, that refuses it
+    local ok, err = run_code(w[2], layer, chunkname .. " wrong " .. k, opts.verbose, true)
+    if not ok then return ("wrong answer %d (%s) raises: %s"):format(k, w[1], err) end
+    local pass, msg = run_check(s, layer)
+    if pass then return ("the check accepts wrong answer %d (%s)"):format(k, w[1]) end
+    if type(msg) ~= "string" or msg == "" then
+      return ("wrong answer %d (%s) fails without a message"):format(k, w[1])
+    end
+    if opts.verbose then real_print(("wrong answer %d (%s): %s"):format(k, w[1], msg)) end
+  end
+  return nil
+end
+
 -- The steps of check_file, in order; returns nil when all pass, else the reason.
 function lesson._check_steps(L, env, opts)
   local function where(s) return ("step %d (%s, %s:%d)"):format(s.n, s.kind, L.file, s.line) end
@@ -735,6 +765,8 @@ function lesson._check_steps(L, env, opts)
       if type(msg) ~= "string" or msg == "" then
         return where(s) .. ": a failing check must say what is wrong (return false, \"message\")"
       end
+      local werr = check_wrong_answers(s, env, chunkname, opts)
+      if werr then return where(s) .. ": " .. werr end
       local ok, err = run_code(s.solution, env, chunkname, opts.verbose, true)
       if not ok then return where(s) .. ": the reference solution fails: " .. err end
       pass, msg = run_check(s, env)
