@@ -163,20 +163,98 @@ local function sorted_keys()
   return keys
 end
 
+-- The topics help() lists, in the order a course meets them. An entry belongs to
+-- the first topic whose test accepts its key; the nn.* functions that are neither
+-- tensor makers nor losses are layers, so a new layer needs no line here.
+local function set(list)
+  local t = {}
+  for _, k in ipairs(list) do t[k] = true end
+  return t
+end
+local tensor_makers = set{"nn.tensor", "nn.zeros", "nn.ones", "nn.full", "nn.arange",
+  "nn.linspace", "nn.rand", "nn.randn", "nn.seed", "nn.no_grad", "nn.graph", "nn.names"}
+local training_fns = set{"nn.mse", "nn.mae", "nn.huber", "nn.bce", "nn.binary_cross_entropy",
+  "nn.cross_entropy", "nn.hinge", "nn.multi_hinge", "nn.evaluate", "nn.lr_range_test",
+  "nn.save", "nn.load", "nn.save_params", "nn.load_params", "module:fit", "module:evaluate"}
+local function prefix(...)
+  local list = { ... }
+  return function(k)
+    for _, p in ipairs(list) do
+      if k == p or k:sub(1, #p + 1) == p .. "." or k:sub(1, #p + 1) == p .. ":" then return true end
+    end
+    return false
+  end
+end
+help.topics = {
+  { name = "tensors", summary = "numbers in C: make, compute, differentiate (autograd, dual numbers)",
+    has = function(k) return k == "nn" or tensor_makers[k] or prefix("tensor", "dual")(k) end },
+  { name = "layers", summary = "linear, activations, dropout, batch norm, containers; a model's methods",
+    has = function(k)
+      return (k:match("^nn%.") and not training_fns[k]) or (prefix("module")(k) and not training_fns[k])
+    end },
+  { name = "training", summary = "losses, optimizers, fit and its runs, evaluation, model files",
+    has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run")(k) end },
+  { name = "data", summary = "synthetic sets, CSV, Fashion-MNIST; splitting, scaling, features",
+    has = prefix("data", "dataset") },
+  { name = "plots", summary = "line plots, fields, scatter, images, bars, graphs; windows; live views",
+    has = function(k) return prefix("plot", "window", "views")(k) or k:match("_view[.:]") ~= nil end },
+  { name = "race", summary = "optimizers racing across 2-D loss surfaces",
+    has = prefix("race", "racer", "surface") },
+  { name = "playground", summary = "TensorFlow Playground's views, training live; click to add points",
+    has = prefix("playground", "playground_run") },
+  { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
+    has = prefix("lesson") },
+  { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",
+    has = prefix("spawn", "jobs", "wait", "job", "repl", "help", "apropos") },
+}
+
+--- topic_of(key) -> the topic (a help.topics row) an entry's key belongs to, or nil.
+function help.topic_of(key)
+  for _, t in ipairs(help.topics) do
+    if t.has(key) then return t end
+  end
+end
+
+local function find_topic(name)
+  for _, t in ipairs(help.topics) do
+    if t.name == name then return t end
+  end
+end
+
+-- help(topic): its entries, one a line with their summaries cut to the terminal.
+local function show_topic(t)
+  print(("%s: %s"):format(t.name, t.summary))
+  local cols = math.max(60, tonumber(os.getenv("COLUMNS") or "") or 80)
+  for _, k in ipairs(sorted_keys()) do
+    if help.topic_of(k) == t then
+      local line = ("  %-24s %s"):format(k, entries[k].summary or "")
+      if utf8.len(line) and utf8.len(line) > cols - 1 then
+        line = line:sub(1, utf8.offset(line, cols - 2) - 1) .. "…"
+      end
+      print(line)
+    end
+  end
+  print(("?name shows one in full (?%s)"):format((function()
+    for _, k in ipairs(sorted_keys()) do if help.topic_of(k) == t and k:find("[.:]") then return k end end
+    return t.name
+  end)()))
+end
+
 --- help([name or value]): shows the entry of name (a string such as "nn.zeros" or
---- "tensor:matmul", or the function itself); with no argument lists the topics.
+--- "tensor:matmul", or the function itself), or a topic's functions (help("layers"));
+--- with no argument lists the topics.
 function help.help(name)
   load_docs()
   if name == nil then
-    local groups, names = {}, {}
-    for _, k in ipairs(sorted_keys()) do
-      local g = k:match("^([%w_]+)[.:]") or "(globals)"
-      if not groups[g] then groups[g] = {}; names[#names + 1] = g end
-      table.insert(groups[g], k)
-    end
-    table.sort(names)
-    for _, g in ipairs(names) do print_wrapped(g, groups[g]) end
-    print("help(\"name\") or ?name for one topic; apropos(\"word\") searches; :help lists commands")
+    print("Topics (help(\"topic\") lists its functions):")
+    for _, t in ipairs(help.topics) do print(("  %-11s %s"):format(t.name, t.summary)) end
+    print("?name or help(\"name\") shows one function (?nn.linear); apropos(\"word\") searches;")
+    print(":help lists the prompt's commands")
+    return
+  end
+  local topic = type(name) == "string" and find_topic(name)
+  if topic then
+    show_topic(topic)
     return
   end
   local key = name

@@ -144,7 +144,12 @@ end
 --- it), other jobs running beside it; raises its error if it failed. Inside
 --- another job, yields until then.
 function repl.wait(job)
-  if getmetatable(job) ~= Job then error("wait: expected a job, got " .. type(job), 2) end
+  if getmetatable(job) ~= Job then
+    -- a run (m:fit) or a race is waited for by its own wait, which follows its job
+    local ok, w = pcall(function() return job.wait end)
+    if ok and type(w) == "function" then return job:wait() end
+    error("wait: expected a job, a run or a race, got " .. type(job), 2)
+  end
   if coroutine.isyieldable() then
     while live(job) do coroutine.yield() end
   else
@@ -282,6 +287,7 @@ function repl.on_line(fn)
 end
 
 function repl._line(line)
+  repl._quit_asked = nil -- leaving asks again after other work
   return line_fn ~= nil and line_fn(line) == true
 end
 
@@ -298,7 +304,25 @@ repl.command("help", function()
   print("  ?name       help on a function, e.g. ?nn.zeros; help() lists topics")
 end, "list the commands")
 
-repl.command("quit", function() repl._quit = true end, "leave nnlab (also Ctrl-D)")
+--- Asked when the student leaves (Ctrl-D, :quit): true when nnlab may go. With
+--- jobs still running, the first request names them and the next one leaves; a
+--- line typed in between asks again.
+function repl._may_quit()
+  local running = {}
+  for _, job in ipairs(order) do
+    if live(job) then running[#running + 1] = ("%d (%s)"):format(job.id, job.name) end
+  end
+  if #running == 0 or repl._quit_asked then return true end
+  repl._quit_asked = true
+  print(("%s still running: %s. Ctrl-D again (or :quit) leaves and discards %s;"
+    .. " wait(job) lets one finish."):format(#running == 1 and "a job is" or #running .. " jobs are",
+    table.concat(running, ", "), #running == 1 and "it" or "them"))
+  return false
+end
+
+repl.command("quit", function()
+  if repl._may_quit() then repl._quit = true end
+end, "leave nnlab (also Ctrl-D); asks first while jobs run")
 
 repl.command("jobs", function() print(repl.jobs()) end, "list background jobs")
 

@@ -62,11 +62,13 @@ Returns the list (printed as a table of id, state, seconds run and name); finish
 jobs are left out. :stop N stops one.]],
   },
   ["wait"] = {
-    sig = "wait(job)",
-    summary = "run a job in the foreground until it ends; Ctrl-C stops it",
+    sig = "wait(job or run or race)",
+    summary = "run a job, a training run or a race in the foreground until it ends; Ctrl-C stops it",
     text = [[
 Raises the job's error if it failed. Inside another job, wait yields until the job
-ends instead.]],
+ends instead. A run (m:fit at the prompt) or a race is waited for by its own
+run:wait() / race:wait(). Leaving nnlab (Ctrl-D, :quit) while jobs run names them
+and asks for a second Ctrl-D.]],
     example = [[
 wait(spawn(function() for i = 1, 3 do print(i); coroutine.yield() end end))]],
   },

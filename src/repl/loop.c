@@ -141,6 +141,16 @@ static char *accumulate(loop *lp, const char *line) {
 }
 
 /* Handles a line from readline; returns false to leave the prompt. */
+/* Whether Ctrl-D may leave: at a terminal with jobs running, repl._may_quit names
+ * them and asks for a second Ctrl-D; piped input that ends always leaves. */
+static bool may_quit(lua_State *L) {
+    if (!isatty(STDIN_FILENO)) return true;
+    int top = lua_gettop(L);
+    bool go = !repl_call_lua(L, "_may_quit", 0, 1) || lua_toboolean(L, -1);
+    lua_settop(L, top);
+    return go;
+}
+
 static bool take_line(loop *lp) {
     char *line = lp->line;
     lp->have_line = false;
@@ -148,7 +158,7 @@ static bool take_line(loop *lp) {
     prompt_remove(lp);
     if (!line) { /* Ctrl-D on an empty line, or end of input */
         fputc('\n', stdout);
-        return false;
+        return !may_quit(lp->L);
     }
     repl_history_add(lp->r, line);
     char *chunk = accumulate(lp, line);

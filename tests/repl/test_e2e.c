@@ -183,6 +183,44 @@ static void test_e2e_multiline_function(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* Ctrl-D with a job running names it and waits for a second Ctrl-D; a line typed
+ * in between makes the next Ctrl-D ask again. :quit asks the same way. */
+static void test_e2e_ctrl_d_asks_while_jobs_run(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "j = spawn(function() while true do coroutine.yield() end end, 'spinner')\r");
+    expect(&t, "nn> ");
+    type(&t, "\x04");
+    expect(&t, "a job is still running: 1 (spinner). Ctrl-D again");
+    expect(&t, "nn> ");
+    type(&t, "x = 1\r");
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    expect(&t, "a job is still running: 1 (spinner)");
+    expect(&t, "nn> ");
+    type(&t, "\x04");
+    assert_int_equal(finish(&t), 0);
+}
+
+/* wait() takes a run (m:fit at the prompt is a job) as it takes a job. */
+static void test_e2e_wait_takes_a_run(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "nn.seed(1); d = data.xor{n = 64}; m = nn.sequential{nn.linear(2, 4), nn.tanh(), "
+             "nn.linear(4, 1)}\r");
+    expect(&t, "nn> ");
+    type(&t, "r = m:fit{d, loss = nn.bce, epochs = 3, verbose = false}\r");
+    expect(&t, "nn> ");
+    type(&t, "print(wait(r), r:status().state)\r");
+    expect(&t, "true\tdone");
+    type(&t, "\x04");
+    assert_int_equal(finish(&t), 0);
+}
+
 static void test_e2e_error_leaves_repl_alive(void **unused) {
     (void)unused;
     term t;
@@ -590,6 +628,8 @@ static void test_e2e_ctrl_c_stops_endless_loop(void **unused) {
     expect(&t, "stopped by Ctrl-C");
     type(&t, "print(j.state .. '/' .. k.state)\r");
     expect(&t, "running/stopped");
+    type(&t, ":quit\r"); /* j still runs: the first :quit asks */
+    expect(&t, "still running");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
@@ -851,6 +891,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_e2e_expression_prints),
         cmocka_unit_test(test_e2e_multiline_function),
+        cmocka_unit_test(test_e2e_ctrl_d_asks_while_jobs_run),
+        cmocka_unit_test(test_e2e_wait_takes_a_run),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
