@@ -227,18 +227,22 @@ function repl.command(name, fn, help)
   commands[name] = {fn = fn, help = help or ""}
 end
 
+-- Edit distance counting a swap of two neighbours as one edit (maen -> mean), the
+-- typo people make most.
 local function distance(a, b)
-  local prev = {}
-  for j = 0, #b do prev[j] = j end
+  local d = {}
+  for i = 0, #a do d[i] = {[0] = i} end
+  for j = 0, #b do d[0][j] = j end
   for i = 1, #a do
-    local cur = {[0] = i}
     for j = 1, #b do
       local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
-      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1) and a:sub(i - 1, i - 1) == b:sub(j, j) then
+        d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
+      end
     end
-    prev = cur
   end
-  return prev[#b]
+  return d[#a][#b]
 end
 
 --- The names nearest to word among names (edit distance <= 2, or a prefix).
@@ -249,8 +253,69 @@ function repl.nearest(word, names)
     if d <= 2 or name:sub(1, #word) == word then out[#out + 1] = {name, d} end
   end
   table.sort(out, function(x, y) return x[2] < y[2] or (x[2] == y[2] and x[1] < y[1]) end)
-  for i, p in ipairs(out) do out[i] = p[1] end
+  local dists = {}
+  for i, p in ipairs(out) do out[i], dists[i] = p[1], p[2] end
+  return out, dists
+end
+
+-- The qualified names ("nn.linear", "module:fit", "plot") whose last part is near
+-- word: module functions for a field, methods for a method, globals for a global.
+local function near_names(kind, word)
+  local help = require "help"
+  local full, seen = {}, {}
+  local function add(short, qualified)
+    if seen[qualified] then return end
+    seen[qualified] = true
+    full[#full + 1] = { short, qualified }
+  end
+  if kind == "global" then
+    for k in pairs(_G) do
+      if type(k) == "string" and not k:match("^_") then add(k, k) end
+    end
+  elseif kind == "method" then
+    for key in pairs(help.entries()) do
+      local t, m = key:match("^([%w_]+):([%w_]+)$")
+      if m then add(m, key) end
+    end
+    for t, methods in pairs(help.method_tables()) do
+      for m in pairs(methods) do
+        if type(m) == "string" and not m:match("^_") then add(m, t .. ":" .. m) end
+      end
+    end
+  else
+    for _, mod in ipairs(help.modules) do
+      if type(rawget(_G, mod)) == "table" then
+        for k in pairs(rawget(_G, mod)) do
+          if type(k) == "string" and not k:match("^_") then add(k, mod .. "." .. k) end
+        end
+      end
+    end
+  end
+  local shorts = {}
+  for _, p in ipairs(full) do shorts[#shorts + 1] = p[1] end
+  local near, dists = repl.nearest(word, shorts)
+  local out = {}
+  for i, n in ipairs(near) do
+    if dists[i] > dists[1] then break end -- only the nearest are worth reading
+    for _, p in ipairs(full) do
+      if p[1] == n and #out < 3 then out[#out + 1] = p[2] end
+    end
+  end
   return out
+end
+
+--- Called by the error handler: Lua's "attempt to call a nil value (field 'lineaar')"
+--- gains "; did you mean nn.linear?" when a function, method or global of that
+--- kind is near the name. Returns msg unchanged otherwise.
+function repl._did_you_mean(msg)
+  local kind, word = msg:match("attempt to call a nil value %((%a+) '([%w_]+)'%)")
+  if not kind then kind, word = msg:match("attempt to index a nil value %((global) '([%w_]+)'%)") end
+  if not kind or (kind ~= "field" and kind ~= "method" and kind ~= "global") then return msg end
+  local near = near_names(kind, word)
+  if #near == 0 then return msg end
+  local head, rest = msg:match("^(.-)(\nstack traceback:.*)$")
+  head, rest = head or msg, rest or ""
+  return head .. "; did you mean " .. table.concat(near, " or ") .. "?" .. rest
 end
 
 function repl._command(line)

@@ -179,6 +179,23 @@ void repl_trim_traceback(lua_State *L) {
     lua_remove(L, -2);
 }
 
+/* A call of a missing function, method or global ("nn.lineaar(2, 3)") gets the
+ * near names from repl._did_you_mean appended; the message on top is replaced
+ * only when that succeeds. */
+static void add_did_you_mean(lua_State *L) {
+    const char *msg = lua_tostring(L, -1);
+    if (!msg || !strstr(msg, "a nil value (")) return;
+    if (repl_module_field(L, "_did_you_mean") != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushvalue(L, -2);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+        lua_replace(L, -2);
+    else
+        lua_pop(L, 1);
+}
+
 static int msghandler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) { /* not a string: use __tostring when there is one */
@@ -187,6 +204,7 @@ static int msghandler(lua_State *L) {
     }
     luaL_traceback(L, L, msg, 1);
     repl_trim_traceback(L);
+    add_did_you_mean(L);
     return 1;
 }
 

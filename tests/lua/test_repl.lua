@@ -123,3 +123,49 @@ do
   assert(ok2 and listed:find("spinner", 1, true), "jobs() prints without the global table: " .. tostring(listed))
   assert(ok3, ":help works without the global table: " .. tostring(err3))
 end
+
+-- a call of a missing function, method or global names what is near
+do
+  local function hint(code)
+    local _, err = pcall(load(code, "=(test)"))
+    return repl._did_you_mean(tostring(err))
+  end
+  local cases = {
+    { "nn.lineaar(2, 3)", "did you mean nn.linear?" },
+    { "nn.linear(2, 3):fitt()", "did you mean module:fit?" },
+    { "nn.zeros{2}:maen()", "did you mean tensor:mean?" },   -- a swap is one edit
+    { "plto.lines{}", "did you mean plot?" },
+    { "optim.adma()", "did you mean optim.adam?" },
+  }
+  for _, c in ipairs(cases) do
+    local msg = hint(c[1])
+    assert(msg:find(c[2], 1, true), c[1] .. ": expected '" .. c[2] .. "' in: " .. msg)
+  end
+  local far = hint("nn.qqqqqqq()")
+  assert(not far:find("did you mean", 1, true), "nothing near: no suggestion, got " .. far)
+  local other = repl._did_you_mean("stdin:1: boom")
+  assert(other == "stdin:1: boom", "other errors are unchanged")
+end
+
+-- help() lists the topics, help(topic) a topic's functions; every entry has a topic
+do
+  local help = require "help"
+  local out = {}
+  local real_print = print
+  print = function(...) out[#out + 1] = table.concat({ ... }, "\t") end
+  help.help()
+  local topics = table.concat(out, "\n")
+  out = {}
+  help.help("layers")
+  local layers = table.concat(out, "\n")
+  print = real_print
+  for _, t in ipairs{ "tensors", "layers", "training", "data", "plots", "race", "playground", "lessons", "jobs" } do
+    assert(topics:find("\n  " .. t .. " ", 1, true), "help() lists topic " .. t .. ":\n" .. topics)
+  end
+  assert(select(2, topics:gsub("\n", "")) < 16, "help() is short:\n" .. topics)
+  assert(layers:find("nn.linear", 1, true) and layers:find("module:summary", 1, true), "help('layers'):\n" .. layers)
+  assert(not layers:find("tensor:matmul", 1, true), "help('layers') leaves out tensors")
+  for key in pairs(help.entries()) do
+    assert(help.topic_of(key), "help entry " .. key .. " belongs to no topic")
+  end
+end
