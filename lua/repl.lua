@@ -318,6 +318,12 @@ function repl._did_you_mean(msg)
   return head .. "; did you mean " .. table.concat(near, " or ") .. "?" .. rest
 end
 
+--- Called by Tab completion: the option names of the call whose braces the line
+--- (up to the word being completed) is inside (lua/options.lua).
+function repl._complete_option(before)
+  return require("options").complete(before)
+end
+
 function repl._command(line)
   local name, rest = line:match("^%s*:([%w_%-]*)%s*(.-)%s*$")
   if name == "" and rest == "" then name = "help" end  -- a lone ":" lists the commands

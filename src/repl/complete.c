@@ -218,6 +218,34 @@ static void add_keywords(lua_State *L, int set, const char *want) {
     }
 }
 
+/* Inside the braces of a call (m:fit{opt), the option names of that function from
+ * repl._complete_option (lua/options.lua), which reads the state without calling
+ * the student's code. Returns whether any name matched. */
+static bool add_option_names(lua_State *L, int set, const char *line, size_t before,
+                             const char *want) {
+    int top = lua_gettop(L);
+    bool added = false;
+    if (repl_module_field(L, "_complete_option") != LUA_TFUNCTION) {
+        lua_settop(L, top);
+        return false;
+    }
+    lua_pushlstring(L, line, before);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+        size_t wlen = strlen(want);
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+            const char *name = lua_tostring(L, -1);
+            if (strncmp(name, want, wlen) == 0) {
+                lua_pushboolean(L, 1);
+                lua_setfield(L, set, name);
+                added = true;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, top);
+    return added;
+}
+
 /* Completes the word of identifiers, dots and colons that ends at end. */
 static void complete_word(lua_State *L, int set, const char *line, size_t end, size_t *wstart) {
     size_t s = end;
@@ -231,6 +259,9 @@ static void complete_word(lua_State *L, int set, const char *line, size_t end, s
     char *sep = strrchr(word, '.'), *colon = strrchr(word, ':');
     if (colon && (!sep || colon > sep)) sep = colon;
     if (!sep) {
+        /* in a call's braces the option names come first: m:fit{opt is optimizer,
+         * not the global optim; a positional value (m:fit{train) matches none */
+        if (add_option_names(L, set, line, s, word)) return;
         lua_pushglobaltable(L);
         add_fields(L, set, lua_gettop(L), "", word, false);
         lua_pop(L, 1);

@@ -259,6 +259,29 @@ static void test_e2e_tab_completes(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* Inside the braces of a call, Tab completes the option names the function
+ * declared (lua/options.lua), also for a method of an object (m:fit). */
+static void test_e2e_tab_completes_option_names(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "require('options').declare('demo', {'optimizer', 'epochs'}, 1); "
+             "function demo(o) return o.optimizer end\r");
+    expect(&t, "nn> ");
+    type(&t, "demo{1, opt\t");
+    expect(&t, "imizer");
+    type(&t, " = 'adam'}\r");
+    expect(&t, "adam");
+    type(&t, "require('options').declare('module:demo', {'patience'}); m = nn.linear(2, 1)\r");
+    expect(&t, "nn> ");
+    type(&t, "m:demo{pat\t");
+    expect(&t, "ience");
+    type(&t, "\x03");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
 static void test_e2e_odd_input_never_kills_the_prompt(void **unused) {
     (void)unused;
     term t;
@@ -896,6 +919,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_wait_takes_a_run),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
+        cmocka_unit_test(test_e2e_tab_completes_option_names),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
         cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
         cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),
