@@ -359,6 +359,14 @@ end
 
 function repl._line(line)
   repl._quit_asked = nil -- leaving asks again after other work
+  -- a bare word that names a command and no variable (clear, quit, exit, jobs)
+  -- runs the command, instead of printing nil
+  local word = line:match("^%s*([%a_][%w_]*)%s*$")
+  if word == "exit" then word = "quit" end
+  if word and commands[word] and rawget(_G, word) == nil then
+    repl._command(":" .. word)
+    return true
+  end
   return line_fn ~= nil and line_fn(line) == true
 end
 
@@ -412,6 +420,16 @@ repl.command("time", function(arg)
 end, "print how long each command takes: :time on|off")
 
 repl.command("clear", function() core.clear() end, "clear the screen")
+
+repl.command("details", function(arg)
+  local value = rawget(_G, "_")
+  if arg ~= "" then
+    local chunk, err = load("return " .. arg, "=:details", "t")
+    if not chunk then error(":details: " .. tostring(err), 0) end
+    value = chunk()
+  end
+  print(core.repr(value, false, true))
+end, "show every field of the last result (or of :details EXPR): objects print one line")
 
 --- printer(type_name, fn): values whose metatable's __name is type_name print as fn(value).
 function repl.printer(type_name, fn)

@@ -34,7 +34,10 @@ static int core_foreground(lua_State *L) {
 
 static int core_repr(lua_State *L) {
     luaL_checkany(L, 1);
-    repl_pushrepr(L, 1, lua_toboolean(L, 2));
+    if (lua_toboolean(L, 3))
+        repl_pushrepr_full(L, 1);
+    else
+        repl_pushrepr(L, 1, lua_toboolean(L, 2));
     return 1;
 }
 

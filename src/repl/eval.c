@@ -196,12 +196,36 @@ static void add_did_you_mean(lua_State *L) {
         lua_pop(L, 1);
 }
 
+/* An error raised in nnlab's lua/ files at the wrong level starts with our path
+ * ("/usr/share/nnlab/lua/race.lua:803: race: unknown option"), which tells a
+ * student nothing: it gets the position of the innermost frame of the student's
+ * code instead, or none. Returns msg itself, or a new string on the stack. */
+static const char *user_position(lua_State *L, const char *msg) {
+    const char *colon = strchr(msg, ':');
+    if (!colon || colon[1] < '0' || colon[1] > '9') return msg;
+    char dir[REPL_PATH_MAX];
+    lua_dir_slash(L, dir);
+    if (!source_in_dir(msg, (size_t)(colon - msg), dir)) return msg;
+    const char *rest = colon + 1;
+    while (*rest >= '0' && *rest <= '9') rest++;
+    if (rest[0] != ':' || rest[1] != ' ') return msg;
+    rest += 2;
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0 || source_in_dir(ar.short_src, strlen(ar.short_src), dir)) continue;
+        return lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, rest);
+    }
+    return lua_pushstring(L, rest);
+}
+
 static int msghandler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) { /* not a string: use __tostring when there is one */
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
+    msg = user_position(L, msg);
     luaL_traceback(L, L, msg, 1);
     repl_trim_traceback(L);
     add_did_you_mean(L);

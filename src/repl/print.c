@@ -21,6 +21,7 @@
 
 /* stack slot of the table of tables on the current path (cycle detection) */
 #define SEEN 2
+#define FULL 3 /* true: the top-level object's fields are shown (:details) */
 
 static void repr(lua_State *L, int idx, int depth, int indent);
 
@@ -281,8 +282,32 @@ static void join_items(lua_State *L, int n, int indent) {
     lua_settop(L, first);
 }
 
+/* An object (a table with a metatable and no printer or __tostring: a race, a
+ * view) as one line; its fields, often hundreds of numbers, are for :details. */
+static bool object_line(lua_State *L, int t, int depth) {
+    if (depth == 0 && lua_toboolean(L, FULL)) return false;
+    if (!lua_getmetatable(L, t)) return false;
+    lua_pop(L, 1);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        n++;
+    }
+    const char *name = "object";
+    if (luaL_getmetafield(L, t, "__name") == LUA_TSTRING) {
+        name = lua_tostring(L, -1);
+        if (strncmp(name, "nnlab.", 6) == 0) name += 6;
+    } else {
+        lua_pushnil(L);
+    }
+    lua_pushfstring(L, "<%s: %I field%s; :details shows them>", name, n, n == 1 ? "" : "s");
+    lua_remove(L, -2);
+    return true;
+}
+
 static void repr_table(lua_State *L, int t, int depth, int indent) {
-    if (custom_repr(L, t, indent)) return;
+    if (custom_repr(L, t, indent) || object_line(L, t, depth)) return;
     lua_pushvalue(L, t);
     if (lua_rawget(L, SEEN) != LUA_TNIL) {
         lua_pop(L, 1);
@@ -393,11 +418,13 @@ static void repr(lua_State *L, int idx, int depth, int indent) {
     }
 }
 
-/* repr_protected(value, raw_strings) -> string; runs under pcall. */
+/* repr_protected(value, raw_strings, full) -> string; runs under pcall. */
 static int repr_protected(lua_State *L) {
     bool raw = lua_toboolean(L, 2);
+    bool full = lua_toboolean(L, 3);
     lua_settop(L, 1);
-    lua_newtable(L); /* SEEN */
+    lua_newtable(L);          /* SEEN */
+    lua_pushboolean(L, full); /* FULL */
     if (raw && lua_type(L, 1) == LUA_TSTRING)
         lua_pushvalue(L, 1);
     else
@@ -417,14 +444,23 @@ int repl_set_printer(lua_State *L) {
     return 0;
 }
 
-void repl_pushrepr(lua_State *L, int idx, bool raw_strings) {
+static void pushrepr(lua_State *L, int idx, bool raw_strings, bool full) {
     idx = lua_absindex(L, idx);
     lua_pushcfunction(L, repr_protected);
     lua_pushvalue(L, idx);
     lua_pushboolean(L, raw_strings);
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    lua_pushboolean(L, full);
+    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         lua_pushfstring(L, "<%s: %s>", luaL_typename(L, idx), msg ? msg : "printing failed");
         lua_remove(L, -2);
     }
+}
+
+void repl_pushrepr(lua_State *L, int idx, bool raw_strings) {
+    pushrepr(L, idx, raw_strings, false);
+}
+
+void repl_pushrepr_full(lua_State *L, int idx) {
+    pushrepr(L, idx, false, true);
 }

@@ -64,10 +64,13 @@ void repl_report(lua_State *L);
 
 /* Pushes a readable representation of the value at idx: strings quoted when
  * nested, tables with depth and width limits and cycle detection, userdata through
- * a printer registered with repl.printer(type_name, fn) or __tostring. Top-level
+ * a printer registered with repl.printer(type_name, fn) or __tostring, and other
+ * objects (tables with a metatable) as one line saying what they are. Top-level
  * strings are pushed as they are when raw_strings is true. Never raises except for
  * lack of memory (a failing __tostring shows as <tostring error: msg>). */
 void repl_pushrepr(lua_State *L, int idx, bool raw_strings);
+/* The same with a top-level object's fields shown as a table's (:details). */
+void repl_pushrepr_full(lua_State *L, int idx);
 
 /* ---- completion ----------------------------------------------------------- */
 

@@ -169,3 +169,15 @@ do
     assert(help.topic_of(key), "help entry " .. key .. " belongs to no topic")
   end
 end
+
+-- a bare word that names a command and no variable runs the command
+do
+  local ran
+  repl.command("demo_cmd", function() ran = true end, "a test command")
+  assert(repl._line("demo_cmd") == true and ran, "a bare command word runs the command")
+  ran = nil
+  demo_cmd = 5
+  assert(repl._line("demo_cmd") ~= true and not ran, "a variable of that name wins")
+  demo_cmd = nil
+  assert(repl._line("x = 1") ~= true, "other lines are evaluated")
+end

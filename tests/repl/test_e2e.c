@@ -282,6 +282,22 @@ static void test_e2e_tab_completes_option_names(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* An error raised inside nnlab's lua/ files carries the student's position, not
+ * nnlab's file: race's option check raises at level 1 inside lua/race.lua. */
+static void test_e2e_errors_name_no_internal_file(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "race{surface = 'saddle', optimizers = {'sgd'}, show = false, foo = 1}\r");
+    expect(&t, "stdin:1: race: unknown option 'foo'");
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    assert_int_equal(finish_keep(&t), 0);
+    assert_null(strstr(t.out, "lua/race.lua"));
+    free(t.out);
+}
+
 static void test_e2e_odd_input_never_kills_the_prompt(void **unused) {
     (void)unused;
     term t;
@@ -920,6 +936,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_tab_completes_option_names),
+        cmocka_unit_test(test_e2e_errors_name_no_internal_file),
         cmocka_unit_test(test_e2e_odd_input_never_kills_the_prompt),
         cmocka_unit_test(test_e2e_user_globals_cannot_crash_the_prompt),
         cmocka_unit_test(test_e2e_errors_show_only_the_users_frames),

@@ -41,6 +41,27 @@ static const char *show(lua_State *L, const char *expr, bool raw) {
     return out;
 }
 
+/* An object (a table with a metatable and no __tostring: a race, a view) prints as
+ * one line, nested ones too; :details (repl_pushrepr_full) shows its fields. */
+static void test_print_objects_as_one_line(void **state) {
+    lua_State *L = *state;
+    const char *race =
+        "setmetatable({k = 1, racers = {setmetatable({x = 1}, {__name = 'racer'})}}, "
+        "{__name = 'race'})";
+    assert_string_equal(show(L, race, true), "<race: 2 fields; :details shows them>");
+    assert_string_equal(show(L, "setmetatable({}, {})", true),
+                        "<object: 0 fields; :details shows them>");
+    assert_string_equal(show(L, "{setmetatable({a = 1}, {})}", true),
+                        "{<object: 1 field; :details shows them>}");
+    lua_settop(L, 0);
+    lua_pushfstring(L, "return %s", race);
+    assert_int_equal(luaL_dostring(L, lua_tostring(L, -1)), LUA_OK);
+    repl_pushrepr_full(L, -1);
+    assert_string_equal(lua_tostring(L, -1),
+                        "{k = 1, racers = {<racer: 1 field; :details shows them>}}");
+    lua_settop(L, 0);
+}
+
 static void test_print_scalars(void **state) {
     lua_State *L = *state;
     assert_string_equal(show(L, "42", false), "42");
@@ -139,6 +160,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_print_registered_printer_and_tostring, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_print_large_tensor_is_abbreviated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_objects_as_one_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print_sorts_keys_without_the_global_table, setup,
                                         teardown),
     };
