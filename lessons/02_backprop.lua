@@ -584,11 +584,15 @@ graph_plot = plot.graph(E_t, {names = {X = X, T = T, V = V, V0 = V0, W = W, W0 =
 
 pause()
 
+-- The course's sources (/work/shared/seeds): the BPN algorithm with its small
+-- random start and stopping condition, 002:1318-1380; its weaknesses, slow
+-- convergence and local minima, 002:1272; W_new ≈ W_old as the stop, 001:299 and
+-- 001:348; the learning rate's range 10⁻³ to 0.9 and Jacobs' adaptive
+-- coefficient, 002:744-749.
 say[[
 # Training: epochs and a stopping condition
 
-One update on one pattern is not training. The textbook's BPN (002:1318-1380)
-goes: Step I, small random weights and a learning rate; then, while the *stopping
+One update on one pattern is not training. The textbook's BPN goes: Step I, small random weights and a learning rate; then, while the *stopping
 condition* is false, phases I to III for every training pair, one pass over them
 an *epoch*. Common stopping conditions: the error E over all pairs falls below a
 tolerance, the weights stop changing (W_new ≈ W_old, as the notes put it), or a
@@ -612,8 +616,9 @@ for seed = 1, 6 do
     or ("stopped at 5000 epochs with E = %.3f"):format(E)))
 end
 local _, E_equal, v = bpn_xor{init = 0.1, eta = 0.5, max_epochs = 5000}
-print(("every weight starting at 0.1: E = %.3f after 5000 epochs; hidden unit 1 has weights (%.4f, %.4f), unit 2 (%.4f, %.4f)")
-  :format(E_equal, v[1][1], v[2][1], v[1][2], v[2][2]))
+print(("every weight starting at 0.1: E = %.3f after 5000 epochs"):format(E_equal))
+print(("  weights into hidden unit 1: (%.4f, %.4f), into unit 2: (%.4f, %.4f)")
+  :format(v[1][1], v[2][1], v[1][2], v[2][2]))
 ]]
 
 quiz{
@@ -626,7 +631,7 @@ quiz{
     "XOR cannot be learned by a 2-2-1 net.",
   },
   answer = 3,
-  why = [[The textbook names the BPN's weaknesses (002:1272): *slow convergence* (the
+  why = [[The textbook names the BPN's weaknesses: *slow convergence* (the
   other starts need about two thousand epochs for four patterns) and *local
   minima*. Where E is flat the updates are tiny, and more epochs do not help.
   Cures: start again from other random weights, more hidden units, or optimizers
@@ -636,7 +641,7 @@ quiz{
 say[[
 # The learning rate
 
-The textbook (002:744-749): a large η makes the path oscillate; a small one
+The textbook: a large η makes the path oscillate; a small one
 crawls; η from 10⁻³ to 0.9 "has been used successfully" and it suggests keeping it
 constant. Starts 3 and 8, each with three rates:
 ]]
@@ -661,7 +666,11 @@ adaptive coefficient, a learning rate that changes with the error derivative of
 successive updates (grow it while the derivative keeps its sign, shrink it when
 it flips). Optimizers that adapt the rate per weight from the gradients seen so
 far (Adagrad, RMSProp, Adam) come in lesson 06.
+]]
 
+pause()
+
+say[[
 # XOR, solved by a hidden layer
 
 Lesson 01 showed that no single perceptron learns XOR. Two layers do: each hidden
