@@ -318,8 +318,8 @@ say[[
 Sigmoid: hundreds of thousands of times smaller at layer 1, as the quiz said.
 ReLU with Xavier's weights: about 20 times; with He's, about 1 (the flat line).
 ReLU's f′ is exactly 1 where a unit is active and 0 where it is not, and with
-zero-mean weights about half the units are off. Xavier's variance 1/fan_in keeps
-the size of a signal through a layer whose f′ is about 1 everywhere (tanh near
+zero-mean weights about half the units are off. Xavier's variance (here 1/fan_in)
+keeps the size of a signal through a layer whose f′ is about 1 everywhere (tanh near
 0); ReLU passes only half of it, so the variance halves at every layer: a factor
 √2 in size, (√2)⁹ ≈ 22.6 over the nine layers from 10 down to 1. He's variance
 2/fan_in doubles the weights' variance and makes up for exactly that half. An
