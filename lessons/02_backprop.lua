@@ -2,7 +2,8 @@
 -- 2·sin(x²) + √(5x)), the computational graph, the chain rule and memoization; the
 -- three phases of the textbook's BPN algorithm on a 3-3-2 net with every number
 -- shown; the same gradients from autograd; gradient checking by finite
--- differences; XOR solved by a hidden layer.
+-- differences; the BPN trained to a stopping condition (random starts, local
+-- minima, the learning rate); XOR solved by a hidden layer (nn.bce on logits).
 lesson{"backprop", "The MLP and backpropagation"}
 
 local function near(a, b, tol) return type(a) == "number" and math.abs(a - b) <= (tol or 1e-6) * math.max(1, math.abs(b)) end
