@@ -53,6 +53,9 @@ task{
   [[Make `a`, a tensor of shape 2×3 filled with ones.]],
   check = function(env)
     local shape, values = tensor_info(env.a)
+    if type(env.a) == "table" then
+      return false, "`a` is a Lua table, not a tensor: nn.ones{rows, columns} makes a tensor"
+    end
     if not shape then return false, "`a` is not a tensor yet" end
     if #shape ~= 2 or shape[1] ~= 2 or shape[2] ~= 3 then
       return false, ("`a` has shape [%s]; it should be [2, 3]: 2 rows, 3 columns"):format(table.concat(shape, ", "))
@@ -64,6 +67,12 @@ task{
   end,
   hint = "nn.ones takes the shape as a table: nn.ones{rows, columns}",
   solution = [[a = nn.ones{2, 3}]],
+  wrong = {
+    { "rows and columns swapped", [[a = nn.ones{3, 2}]] },
+    { "zeros instead of ones", [[a = nn.zeros{2, 3}]] },
+    { "a Lua table of ones, not a tensor", [[a = {{1, 1, 1}, {1, 1, 1}}]] },
+    { "six ones in one row", [[a = nn.ones{6}]] },
+  },
 }
 
 say[[
@@ -84,19 +93,37 @@ task{
   `nn.linspace(-2, 2, 5)` for the numbers and `^ 2` (or `:pow(2)`).]],
   check = function(env)
     local shape, values = tensor_info(env.sq)
+    if type(env.sq) == "table" then
+      return false, "`sq` is a Lua table, not a tensor: start from nn.linspace(-2, 2, 5)"
+    end
     if not shape then return false, "`sq` is not a tensor yet" end
     local want = {4, 1, 0, 1, 4}
     local got = flat(values)
     if #got ~= 5 then return false, ("`sq` has %d numbers; it should have 5"):format(#got) end
+    if #shape ~= 1 then
+      return false, ("`sq` has shape [%s]; nn.linspace makes a row of 5 numbers, shape [5], and ^ 2 keeps it")
+        :format(table.concat(shape, ", "))
+    end
     for i = 1, 5 do
       if math.abs(got[i] - want[i]) > 1e-6 then
-        return false, ("`sq` holds %s; it should hold 4, 1, 0, 1, 4"):format(table.concat(got, ", "))
+        local shown = {}
+        for k, v in ipairs(got) do shown[k] = ("%g"):format(v) end
+        local hint = ""
+        if got[1] == -4 and got[5] == 4 then hint = ": × 2 doubles, ^ 2 squares"
+        elseif got[1] == -2 and got[5] == 2 then hint = ": those are the numbers; square them with ^ 2" end
+        return false, ("`sq` holds %s; it should hold 4, 1, 0, 1, 4%s"):format(table.concat(shown, ", "), hint)
       end
     end
     return true
   end,
   hint = "sq = nn.linspace(-2, 2, 5) ^ 2",
   solution = [[sq = nn.linspace(-2, 2, 5) ^ 2]],
+  wrong = {
+    { "times 2 instead of squared", [[sq = nn.linspace(-2, 2, 5) * 2]] },
+    { "the numbers, not squared", [[sq = nn.linspace(-2, 2, 5)]] },
+    { "the right values as a column, 5×1", [[sq = nn.tensor{{4}, {1}, {0}, {1}, {4}}]] },
+    { "the values in a Lua table", [[sq = {4, 1, 0, 1, 4}]] },
+  },
 }
 
 say[[
@@ -122,8 +149,9 @@ say[[
 
 Plots open in their own window and update while you work. `plot.lines` draws
 series of points; a tensor can be given directly. In the window, `s` saves a PNG,
-`p` switches to projector mode (large type), `f` to full screen. Without a display
-the plot is still made, and `p:save("file.png")` writes it.
+`p` switches to projector mode (large type), `f` to full screen. The plot below is
+kept in `first_plot`; without a display it is still made, and
+`first_plot:save("first_plot.png")` writes it to a file.
 ]]
 
 show[[

@@ -8,7 +8,8 @@ local function truth_table(f)
   local rows = {}
   for _, x in ipairs{{0, 0}, {0, 1}, {1, 0}, {1, 1}} do
     local ok, y = pcall(f, x[1], x[2])
-    rows[#rows + 1] = { x = x, y = ok and y or ("error: " .. tostring(y)) }
+    if not ok then y = "error: " .. tostring(y) end
+    rows[#rows + 1] = { x = x, y = y }
   end
   return rows
 end
@@ -17,9 +18,66 @@ local function check_gate(env, name, want)
   local f = env[name]
   if type(f) ~= "function" then return false, ("there is no function `%s` yet"):format(name) end
   for k, r in ipairs(truth_table(f)) do
+    if type(r.y) == "boolean" then
+      return false, ("%s(%d, %d) gives %s; a neuron outputs a number: return 1 or 0, not true or false")
+        :format(name, r.x[1], r.x[2], tostring(r.y))
+    end
     if r.y ~= want[k] then
       return false, ("%s(%d, %d) gives %s, it should give %d"):format(name, r.x[1], r.x[2], tostring(r.y), want[k])
     end
+  end
+  return true
+end
+
+-- Rosenblatt's perceptron as the lesson teaches it, for checks that compare the
+-- student's trained weights with what training gives (so that weights typed in by
+-- hand, or copied from another gate, are told apart from trained ones).
+local function ref_step(s) if s > 0 then return 1 else return 0 end end
+local function ref_train(examples, eta, epochs)
+  local w, b = {0, 0}, 0
+  for _ = 1, epochs do
+    local mistakes = 0
+    for _, e in ipairs(examples) do
+      local err = e.t - ref_step(w[1] * e.x[1] + w[2] * e.x[2] + b)
+      if err ~= 0 then mistakes = mistakes + 1 end
+      w, b = { w[1] + eta * err * e.x[1], w[2] + eta * err * e.x[2] }, b + eta * err
+    end
+    if mistakes == 0 then break end
+  end
+  return w, b
+end
+local function ref_train_layer(examples, eta, epochs)
+  local w, b = { {0, 0}, {0, 0} }, {0, 0}
+  for _ = 1, epochs do
+    local mistakes = 0
+    for _, e in ipairs(examples) do
+      for j = 1, 2 do
+        local err = e.t[j] - ref_step(w[1][j] * e.x[1] + w[2][j] * e.x[2] + b[j])
+        if err ~= 0 then mistakes = mistakes + 1 end
+        for i = 1, 2 do w[i][j] = w[i][j] + eta * err * e.x[i] end
+        b[j] = b[j] + eta * err
+      end
+    end
+    if mistakes == 0 then break end
+  end
+  return w, b
+end
+local function near(p, q) return type(p) == "number" and math.abs(p - q) < 1e-9 end
+
+-- A list of four examples {x = {x1, x2}, t = ...} with each corner once, or nil
+-- and what is wrong with it.
+local function four_corners(list, name, target_shape)
+  if type(list) ~= "table" or #list ~= 4 then
+    return nil, ("make `%s`, a table of the four examples"):format(name)
+  end
+  local seen = {}
+  for k, e in ipairs(list) do
+    if type(e) ~= "table" or type(e.x) ~= "table" or type(e.x[1]) ~= "number" or type(e.x[2]) ~= "number" then
+      return nil, ("`%s[%d]` should look like {x = {0, 1}, t = %s}"):format(name, k, target_shape)
+    end
+    local key = e.x[1] .. "," .. e.x[2]
+    if seen[key] then return nil, ("`%s` has x = {%s} twice; each corner once"):format(name, key) end
+    seen[key] = true
   end
   return true
 end
@@ -56,6 +114,18 @@ task{
 function OR_mp(x1, x2)
   if x1 + x2 >= 1 then return 1 else return 0 end
 end]],
+  wrong = {
+    { "always fires", [[function OR_mp(x1, x2) return 1 end]] },
+    { "AND_mp copied, threshold still 2", [[
+function OR_mp(x1, x2)
+  if x1 + x2 >= 2 then return 1 else return 0 end
+end]] },
+    { "threshold 0: fires on no input at all", [[
+function OR_mp(x1, x2)
+  if x1 + x2 >= 0 then return 1 else return 0 end
+end]] },
+    { "returns true/false", [[function OR_mp(x1, x2) return x1 + x2 >= 1 end]] },
+  },
 }
 
 say[[
@@ -79,7 +149,9 @@ Careful with the course notes: one of them writes Δw = ε·(error · output)·x
 Δb = ε·error·(old bias). That is *not* Rosenblatt's rule. With output 0 on a
 missed positive example, error · output = 0, so that neuron would never learn
 from its mistake. The textbook's rule for several outputs, w(new) = w(old) + α t x
-when t ≠ y with bipolar targets (±1), *is* the same rule: there t − y = 2t.
+when t ≠ y with bipolar targets (±1), *is* the same rule: there t − y = 2t. (The
+textbook writes α for the learning rate, the notes ε; these lessons write η
+throughout.)
 ]]
 
 show[[
@@ -106,7 +178,6 @@ task{
       if type(w) ~= "table" or type(b) ~= "number" then
         return false, "update must return the new weights (a table) and the new bias (a number)"
       end
-      local function near(p, q) return math.abs(p - q) < 1e-9 end
       if not (near(w[1], c[6][1]) and near(w[2], c[6][2]) and near(b, c[7])) then
         return false, ("on %s with w = {%g, %g}, b = %g, x = {%g, %g}, t = %d, η = %g it returns w = {%s, %s}, b = %s; Rosenblatt's rule gives w = {%g, %g}, b = %g")
           :format(c[8], c[1][1], c[1][2], c[2], c[3][1], c[3][2], c[4], c[5],
@@ -118,6 +189,35 @@ task{
     end
     return true
   end,
+  wrong = {
+    { "the course notes' Δw = η·(error·output)·x", [[
+function update(w, b, x, t, eta)
+  local y = predict(w, b, x)
+  local err = t - y
+  return { w[1] + eta * err * y * x[1], w[2] + eta * err * y * x[2] }, b + eta * err * b
+end]] },
+    { "η left out (a step of 1)", [[
+function update(w, b, x, t, eta)
+  local err = t - predict(w, b, x)
+  return { w[1] + err * x[1], w[2] + err * x[2] }, b + err
+end]] },
+    { "the bias never moves", [[
+function update(w, b, x, t, eta)
+  local err = t - predict(w, b, x)
+  return { w[1] + eta * err * x[1], w[2] + eta * err * x[2] }, b
+end]] },
+    { "w changed in place", [[
+function update(w, b, x, t, eta)
+  local err = t - predict(w, b, x)
+  w[1], w[2] = w[1] + eta * err * x[1], w[2] + eta * err * x[2]
+  return w, b + eta * err
+end]] },
+    { "the bipolar rule η·t·x on binary targets", [[
+function update(w, b, x, t, eta)
+  if predict(w, b, x) == t then return { w[1], w[2] }, b end
+  return { w[1] + eta * t * x[1], w[2] + eta * t * x[2] }, b + eta * t
+end]] },
+  },
   hint = [[y = predict(w, b, x); then each new weight is w[i] + eta * (t - y) * x[i],
   and the new bias is b + eta * (t - y).]],
   solution = [[
@@ -173,6 +273,8 @@ p_and = plot.field{title = "AND: w·x + b, and the line w·x + b = 0",
   f = function(x1, x2) return w_and[1] * x1 + w_and[2] * x2 + b_and end}
 ]]
 
+pause()
+
 say[[
 # Watch it learn
 
@@ -184,69 +286,20 @@ with the new point. It keeps watching for new points until you close the window
 ]]
 
 show[[
-function perceptron_live(examples, eta, max_epochs)
-  local now = require("repl.core").now
-  local box = { xmin = -0.5, xmax = 1.5, ymin = -0.5, ymax = 1.5, n = 50 }
-  local w, b = {0, 0}, 0
-  local p = plot.field{title = "perceptron", xmin = box.xmin, xmax = box.xmax, ymin = box.ymin,
-    ymax = box.ymax, n = 2, f = function() return 0 end, levels = {0}}
-  local function draw(current, text)
-    p:update{f = function(x1, x2) return w[1] * x1 + w[2] * x2 + b end, xmin = box.xmin,
-      xmax = box.xmax, ymin = box.ymin, ymax = box.ymax, n = box.n}
-    p:clear()
-    local xs, ys, cs = {}, {}, {}
-    for i, e in ipairs(examples) do xs[i], ys[i], cs[i] = e.x[1], e.x[2], e.t + 1 end
-    p:points(xs, ys, cs)
-    if current then p:points({current.x[1]}, {current.x[2]}, {current.t + 1}, true) end
-    p:label("title", text)
-  end
-  p:on_click(function(x1, x2, button)
-    examples[#examples + 1] = { x = {x1, x2}, t = button == 1 and 1 or 0 }
-  end)
-  local live = repl.interactive
-  local function pause_for(seconds)
-    if not live then return end
-    local t_end = now() + seconds
-    repeat coroutine.yield() until now() >= t_end
-  end
-  local job = spawn(function()
-    local epoch = 0
-    while epoch < (max_epochs or 100) do
-      epoch = epoch + 1
-      local mistakes = 0
-      for k = 1, #examples do
-        local e = examples[k]
-        local y = predict(w, b, e.x)
-        if y ~= e.t then mistakes = mistakes + 1 end
-        w, b = update(w, b, e.x, e.t, eta)
-        draw(e, ("epoch %d: x = (%.2f, %.2f), t = %d, y = %d   w = (%.2f, %.2f), b = %.2f")
-          :format(epoch, e.x[1], e.x[2], e.t, y, w[1], w[2], b))
-        pause_for(0.25)
-      end
-      if mistakes == 0 then
-        draw(nil, ("learned in %d epochs: w = (%.2f, %.2f), b = %.2f; click to add points"):format(epoch, w[1], w[2], b))
-        if not live then break end
-        local seen = #examples  -- wait for a new point, or for the window to close
-        while #examples == seen do
-          if not p:window():is_open() then return end
-          coroutine.yield()
-        end
-      end
-    end
-  end, "perceptron_live")
-  if not live then wait(job) end
-  return job, p
-end
-
+-- perceptron_live is in lua/lessonlib_00_03.lua; its heart is your two functions:
+--   for each example e:  y = predict(w, b, e.x);  w, b = update(w, b, e.x, e.t, eta)
+--   then redraw the line w·x + b = 0, wait a moment, and go on
+perceptron_live = require("lessonlib_00_03").perceptron_live
 OR_live = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
-live_job, live_plot = perceptron_live(OR_live, 0.1)
+live_job, live_plot = perceptron_live(OR_live, 0.1, predict, update)
 ]]
 
 task{
   [[Train the perceptron on OR: make the table `OR` of its four examples (like `AND`
   above), then `w_or, b_or = train(OR, 0.1, 20)`.]],
   check = function(env)
-    if type(env.OR) ~= "table" or #env.OR ~= 4 then return false, "make `OR`, a table of the four examples" end
+    local okc, why = four_corners(env.OR, "OR", "1")
+    if not okc then return false, why end
     for _, e in ipairs(env.OR) do
       local want = (e.x[1] == 1 or e.x[2] == 1) and 1 or 0
       if e.t ~= want then
@@ -260,11 +313,30 @@ task{
       local y = env.predict(env.w_or, env.b_or, x)
       local want = (x[1] == 1 or x[2] == 1) and 1 or 0
       if y ~= want then
-        return false, ("with w_or and b_or the perceptron says %d for (%d, %d); OR is %d there: train longer?"):format(y, x[1], x[2], want)
+        return false, ("with w_or and b_or the perceptron says %d for (%d, %d); OR is %d there: train it on OR (w_or, b_or = train(OR, 0.1, 20))"):format(y, x[1], x[2], want)
       end
+    end
+    local w, b = ref_train(env.OR, 0.1, 20)
+    if not (near(env.w_or[1], w[1]) and near(env.w_or[2], w[2]) and near(env.b_or, b)) then
+      return false, ("w_or = (%g, %g), b_or = %g separate OR, but train(OR, 0.1, 20) ends at w = (%g, %g), b = %g: were they typed in? Let the perceptron learn them")
+        :format(env.w_or[1], env.w_or[2], env.b_or, w[1], w[2], b)
     end
     return true
   end,
+  wrong = {
+    { "AND's examples copied as OR", [[
+OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 0}, {x = {1, 0}, t = 0}, {x = {1, 1}, t = 1} }
+w_or, b_or = train(OR, 0.1, 20)]] },
+    { "AND's trained weights reused", [[
+OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
+w_or, b_or = w_and, b_and]] },
+    { "weights typed in, not trained", [[
+OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
+w_or, b_or = {1, 1}, -0.5]] },
+    { "one epoch only", [[
+OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
+w_or, b_or = train(OR, 0.1, 1)]] },
+  },
   hint = "OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, ... } with all four rows; then call train.",
   solution = [[
 OR = { {x = {0, 0}, t = 0}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 1} }
@@ -344,8 +416,12 @@ task{
   [[Use `train_layer` to learn NAND and NOR at once (output 1 NAND, output 2 NOR):
   make the examples in `NAND_NOR`, then `w3, b3 = train_layer(NAND_NOR, 0.1, 50)`.]],
   check = function(env)
-    if type(env.NAND_NOR) ~= "table" or #env.NAND_NOR ~= 4 then
-      return false, "make `NAND_NOR`, the four examples with two targets each"
+    local okc, why = four_corners(env.NAND_NOR, "NAND_NOR", "{1, 0}")
+    if not okc then return false, why end
+    for k, e in ipairs(env.NAND_NOR) do
+      if type(e.t) ~= "table" or type(e.t[1]) ~= "number" or type(e.t[2]) ~= "number" then
+        return false, ("`NAND_NOR[%d].t` should be two targets, {NAND, NOR}, like {1, 0}"):format(k)
+      end
     end
     if type(env.w3) ~= "table" or type(env.b3) ~= "table" then
       return false, "train it: w3, b3 = train_layer(NAND_NOR, 0.1, 50)"
@@ -360,8 +436,33 @@ task{
         end
       end
     end
+    local w, b = ref_train_layer(env.NAND_NOR, 0.1, 50)
+    for i = 1, 2 do
+      for j = 1, 2 do
+        if not near(env.w3[i][j], w[i][j]) or not near(env.b3[j], b[j]) then
+          return false, "w3 and b3 compute NAND and NOR, but they are not what train_layer(NAND_NOR, 0.1, 50) gives: typed in? Let the layer learn them"
+        end
+      end
+    end
     return true
   end,
+  wrong = {
+    { "the targets in the wrong order, {NOR, NAND}", [[
+NAND_NOR = { {x = {0, 0}, t = {1, 1}}, {x = {0, 1}, t = {0, 1}},
+             {x = {1, 0}, t = {0, 1}}, {x = {1, 1}, t = {0, 0}} }
+w3, b3 = train_layer(NAND_NOR, 0.1, 50)]] },
+    { "AND/OR's trained layer reused", [[
+NAND_NOR = { {x = {0, 0}, t = {1, 1}}, {x = {0, 1}, t = {1, 0}},
+             {x = {1, 0}, t = {1, 0}}, {x = {1, 1}, t = {0, 0}} }
+w3, b3 = w2, b2]] },
+    { "weights typed in, not trained", [[
+NAND_NOR = { {x = {0, 0}, t = {1, 1}}, {x = {0, 1}, t = {1, 0}},
+             {x = {1, 0}, t = {1, 0}}, {x = {1, 1}, t = {0, 0}} }
+w3, b3 = { {-1, -1}, {-1, -1} }, {1.5, 0.5}]] },
+    { "one target each, not two", [[
+NAND_NOR = { {x = {0, 0}, t = 1}, {x = {0, 1}, t = 1}, {x = {1, 0}, t = 1}, {x = {1, 1}, t = 0} }
+w3, b3 = { {0, 0}, {0, 0} }, {0, 0}]] },
+  },
   hint = "NAND is 0 only for (1, 1); NOR is 1 only for (0, 0). Row (0, 1) is {x = {0, 1}, t = {1, 0}}.",
   solution = [[
 NAND_NOR = { {x = {0, 0}, t = {1, 1}}, {x = {0, 1}, t = {1, 0}},

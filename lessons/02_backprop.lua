@@ -2,7 +2,8 @@
 -- 2·sin(x²) + √(5x)), the computational graph, the chain rule and memoization; the
 -- three phases of the textbook's BPN algorithm on a 3-3-2 net with every number
 -- shown; the same gradients from autograd; gradient checking by finite
--- differences; XOR solved by a hidden layer.
+-- differences; the BPN trained to a stopping condition (random starts, local
+-- minima, the learning rate); XOR solved by a hidden layer (nn.bce on logits).
 lesson{"backprop", "The MLP and backpropagation"}
 
 local function near(a, b, tol) return type(a) == "number" and math.abs(a - b) <= (tol or 1e-6) * math.max(1, math.abs(b)) end
@@ -12,7 +13,7 @@ local function near(a, b, tol) return type(a) == "number" and math.abs(a - b) <=
 local function f(s) return 1 / (1 + math.exp(-s)) end
 local function example()
   local e = {
-    x = {1, 0, 1}, t = {1, 0}, alpha = 0.5,
+    x = {1, 0, 1}, t = {1, 0}, eta = 0.5,
     v = { {0.2, -0.3, 0.4}, {0.1, 0.5, -0.2}, {-0.4, 0.2, 0.3} }, v0 = {0.1, -0.1, 0.2},
     w = { {0.3, -0.2}, {-0.1, 0.4}, {0.5, 0.1} }, w0 = {-0.2, 0.1},
   }
@@ -37,16 +38,65 @@ local function example()
   return e
 end
 
-local function check_list(env, name, want, what)
+-- slips: {name, values} of what a common mistake gives, named in the message
+local function check_list(env, name, want, what, slips)
   local got = env[name]
   if type(got) ~= "table" then return false, ("there is no table `%s` yet"):format(name) end
-  if #got ~= #want then return false, ("`%s` has %d numbers; there is one per %s, %d in all"):format(name, #got, what, #want) end
+  if #got ~= #want then
+    return false, ("`%s` has %d entr%s; it should be a flat list of numbers, one per %s, %d in all")
+      :format(name, #got, #got == 1 and "y" or "ies", what, #want)
+  end
+  for i = 1, #want do
+    if type(got[i]) ~= "number" then
+      return false, ("%s[%d] is a %s; it should be a number, one per %s"):format(name, i, type(got[i]), what)
+    end
+  end
   for i = 1, #want do
     if not near(got[i], want[i]) then
+      for _, slip in ipairs(slips or {}) do
+        local all = true
+        for k = 1, #want do all = all and near(got[k], slip[2][k]) end
+        if all then return false, ("%s[%d] is %.6f, but it should be %.6f: %s"):format(name, i, got[i], want[i], slip[1]) end
+      end
       return false, ("%s[%d] is %s, but it should be %.6f"):format(name, i, tostring(got[i]), want[i])
     end
   end
   return true
+end
+
+local function slips_delta_k()
+  local e = example()
+  local flipped, no_fprime, twice = {}, {}, {}
+  for k = 1, 2 do
+    flipped[k], no_fprime[k] = -e.delta_k[k], e.t[k] - e.y[k]
+    local s = f(e.y[k])
+    twice[k] = (e.t[k] - e.y[k]) * s * (1 - s)
+  end
+  return {
+    { "the sign is flipped: δ_k = (t_k − y_k)·f′, target minus output", flipped },
+    { "f′(y_ink) = y_k·(1 − y_k) is missing", no_fprime },
+    { "f′ is taken at y_ink, and y_k is already f(y_ink): f′ = y_k·(1 − y_k), no second sigmoid", twice },
+  }
+end
+
+local function slips_delta_j()
+  local e = example()
+  local no_fprime, new_w, one_out = {}, {}, {}
+  for j = 1, 3 do
+    local d_in, d_in_new = 0, 0
+    for k = 1, 2 do
+      d_in = d_in + e.delta_k[k] * e.w[j][k]
+      d_in_new = d_in_new + e.delta_k[k] * (e.w[j][k] + e.eta * e.delta_k[k] * e.z[j])
+    end
+    no_fprime[j] = d_in
+    new_w[j] = d_in_new * e.z[j] * (1 - e.z[j])
+    one_out[j] = e.delta_k[1] * e.w[j][1] * e.z[j] * (1 - e.z[j])
+  end
+  return {
+    { "that is δ_inj; multiply by f′(Z_inj) = Z_j·(1 − Z_j)", no_fprime },
+    { "the error goes back along the old weights w, before Δw is added", new_w },
+    { "δ_inj sums over both outputs k, δ₁·w_j1 + δ₂·w_j2", one_out },
+  }
 end
 
 say[[
@@ -64,7 +114,12 @@ f₂ = square, f₃ = square root, f₄ = sin and f₅ = multiply,
 
 An MLP is the same idea: layers of simple functions composed, whose weights are
 learned. Drawn as a graph, with one node per primitive function and an edge for
-each value passed along, this is the *computational graph* of f.
+each value passed along, this is the *computational graph* of f: the window shows
+it, x and the constants at the top, the result f at the bottom.
+]]
+
+show[[
+graph_of_f = require("lessonlib_00_03").f_graph_plot()
 ]]
 
 show[[
@@ -79,6 +134,8 @@ function f_graph(x)
 end
 print(f_graph(1.5))
 ]]
+
+pause()
 
 say[[
 # The chain rule, node by node
@@ -106,12 +163,39 @@ task{
       local want = 4 * x * math.cos(x * x) + 5 / (2 * math.sqrt(5 * x))
       local ok, got = pcall(env.df_graph, x)
       if not ok then return false, "df_graph raised an error: " .. tostring(got) end
-      if not near(got, want, 1e-9) then
+      if type(got) ~= "number" then return false, ("df_graph(%g) returns %s, not a number"):format(x, tostring(got)) end
+      -- the backward pass is exact up to rounding (about 1e-15); a finite
+      -- difference is off by 1e-10 or more, which is the method, not the sum
+      if near(got, want, 1e-4) and not near(got, want, 1e-12) then
+        return false, ("df_graph(%g) = %.12f is close to f′ = %.12f but not exact: a finite difference? Go backwards through the nodes, multiplying local derivatives")
+          :format(x, got, want)
+      end
+      if not near(got, want, 1e-12) then
+        local fx = 2 * math.sin(x * x) + math.sqrt(5 * x)
+        if near(got, fx, 1e-9) then
+          return false, ("df_graph(%g) returns f(%g) itself, %.6f; it should return the derivative f′(%g) = %.6f"):format(x, x, fx, x, want)
+        end
         return false, ("df_graph(%g) = %s, but f′(%g) = 4x·cos(x²) + 5/(2√(5x)) = %.6f"):format(x, tostring(got), x, want)
       end
     end
     return true
   end,
+  wrong = {
+    { "the path through 5x forgotten", [[
+function df_graph(x)
+  return 2 * math.cos(x * x) * 2 * x
+end]] },
+    { "sin's chain factor 2x forgotten", [[
+function df_graph(x)
+  return 2 * math.cos(x * x) + 5 / (2 * math.sqrt(5 * x))
+end]] },
+    { "a centred finite difference instead of the backward pass", [[
+function df_graph(x)
+  local h = 1e-5
+  return (f_graph(x + h) - f_graph(x - h)) / (2 * h)
+end]] },
+    { "f itself, not its derivative", [[df_graph = f_graph]] },
+  },
   hint = [[∂f/∂b = 2 (from c = 2b), ∂f/∂a = 2·cos(a), and x gets 2·cos(a)·2x through a = x·x;
   through d = 5x it gets 1/(2√d)·5. Return the sum.]],
   solution = [[
@@ -138,18 +222,33 @@ f′(s) = f(s)·(1 − f(s)). Training on one pair (x, t) has three phases:
       Z_inj = v_0j + Σ_i x_i v_ij        Z_j = f(Z_inj)
       y_ink = w_0k + Σ_j Z_j w_jk        y_k = f(y_ink)
     Phase II, back-propagation of error:
-      δ_k = (t_k − y_k)·f′(y_ink)        Δw_jk = α δ_k Z_j     Δw_0k = α δ_k
+      δ_k = (t_k − y_k)·f′(y_ink)        Δw_jk = η δ_k Z_j     Δw_0k = η δ_k
       δ_inj = Σ_k δ_k w_jk               δ_j = δ_inj·f′(Z_inj)
-      Δv_ij = α δ_j x_i                  Δv_0j = α δ_j
+      Δv_ij = η δ_j x_i                  Δv_0j = η δ_j
     Phase III, update: every weight += its Δ
 
-Below is a 3-3-2 net (3 inputs, 3 hidden units, 2 outputs, as the course's figure)
-with weights chosen by hand, the input x = (1, 0, 1), the target t = (1, 0) and
-α = 0.5. Phase I, with every number:
+η is the learning rate (the textbook writes α; these lessons write η throughout).
+The textbook's algorithm starts (its Step I) from *small random* weights; below, a
+3-3-2 net (3 inputs, 3 hidden units, 2 outputs, the course's figure 1.3.1) has
+small weights chosen by hand instead, so that every number can be followed. The
+window draws it: red edges are positive weights, blue negative, thicker is larger.
+The input is x = (1, 0, 1), the target t = (1, 0), and η = 0.5.
 ]]
 
 show[[
-x, t, alpha = {1, 0, 1}, {1, 0}, 0.5
+network_figure = require("lessonlib_00_03").network_332_plot(
+  { {0.2, -0.3, 0.4}, {0.1, 0.5, -0.2}, {-0.4, 0.2, 0.3} },   -- v: input i -> hidden j
+  { {0.3, -0.2}, {-0.1, 0.4}, {0.5, 0.1} })                   -- w: hidden j -> output k
+]]
+
+pause()
+
+say[[
+Phase I, with every number:
+]]
+
+show[[
+x, t, eta = {1, 0, 1}, {1, 0}, 0.5
 v  = { {0.2, -0.3, 0.4}, {0.1, 0.5, -0.2}, {-0.4, 0.2, 0.3} }   -- v[i][j]: input i -> hidden j
 v0 = {0.1, -0.1, 0.2}
 w  = { {0.3, -0.2}, {-0.1, 0.4}, {0.5, 0.1} }                    -- w[j][k]: hidden j -> output k
@@ -177,11 +276,21 @@ task{
   [[Phase II starts at the outputs. Make `delta_k`, the table of the two output
   deltas δ_k = (t_k − y_k)·f′(y_ink), using `t`, `y` and f′ = f·(1 − f) (note that
   y_k is already f(y_ink)).]],
-  check = function(env) return check_list(env, "delta_k", example().delta_k, "output unit") end,
+  check = function(env) return check_list(env, "delta_k", example().delta_k, "output unit", slips_delta_k()) end,
   hint = "delta_k = { (t[1] - y[1]) * y[1] * (1 - y[1]), (t[2] - y[2]) * ... }",
   solution = [[
 delta_k = {}
 for k = 1, 2 do delta_k[k] = (t[k] - y[k]) * y[k] * (1 - y[k]) end]],
+  wrong = {
+    { "output minus target", [[
+delta_k = {}
+for k = 1, 2 do delta_k[k] = (y[k] - t[k]) * y[k] * (1 - y[k]) end]] },
+    { "no f′", [[delta_k = { t[1] - y[1], t[2] - y[2] }]] },
+    { "f′ of the output taken again, f′(y_k) instead of f′(y_ink)", [[
+delta_k = {}
+for k = 1, 2 do local s = sigmoid(y[k]); delta_k[k] = (t[k] - y[k]) * s * (1 - s) end]] },
+    { "both deltas in one row, {{δ1, δ2}}", [[delta_k = { { (t[1] - y[1]) * y[1] * (1 - y[1]), (t[2] - y[2]) * y[2] * (1 - y[2]) } }]] },
+  },
 }
 
 show[[
@@ -192,18 +301,18 @@ dw, dw0 = {}, {}
 for j = 1, 3 do
   dw[j] = {}
   for k = 1, 2 do
-    dw[j][k] = alpha * delta_k[k] * z[j]
-    print(("Δw%d%d = α·δ%d·Z%d = 0.5·(%8.5f)·%.4f = %8.5f"):format(j, k, k, j, delta_k[k], z[j], dw[j][k]))
+    dw[j][k] = eta * delta_k[k] * z[j]
+    print(("Δw%d%d = η·δ%d·Z%d = 0.5·(%8.5f)·%.4f = %8.5f"):format(j, k, k, j, delta_k[k], z[j], dw[j][k]))
   end
 end
-for k = 1, 2 do dw0[k] = alpha * delta_k[k]; print(("Δw0%d = α·δ%d = %8.5f"):format(k, k, dw0[k])) end
+for k = 1, 2 do dw0[k] = eta * delta_k[k]; print(("Δw0%d = η·δ%d = %8.5f"):format(k, k, dw0[k])) end
 ]]
 
 task{
   [[Now the hidden layer. Make `delta_j`, the three hidden deltas:
   δ_inj = Σ_k δ_k·w_jk (the error sent back along the *old* weights w), then
   δ_j = δ_inj·f′(Z_inj) = δ_inj·Z_j·(1 − Z_j).]],
-  check = function(env) return check_list(env, "delta_j", example().delta_j, "hidden unit") end,
+  check = function(env) return check_list(env, "delta_j", example().delta_j, "hidden unit", slips_delta_j()) end,
   hint = "for j = 1, 3: d_in = delta_k[1] * w[j][1] + delta_k[2] * w[j][2]; delta_j[j] = d_in * z[j] * (1 - z[j])",
   solution = [[
 delta_j = {}
@@ -211,6 +320,21 @@ for j = 1, 3 do
   local d_in = delta_k[1] * w[j][1] + delta_k[2] * w[j][2]
   delta_j[j] = d_in * z[j] * (1 - z[j])
 end]],
+  wrong = {
+    { "δ_inj without f′", [[
+delta_j = {}
+for j = 1, 3 do delta_j[j] = delta_k[1] * w[j][1] + delta_k[2] * w[j][2] end]] },
+    { "sent back along the updated weights w + Δw", [[
+delta_j = {}
+for j = 1, 3 do
+  local d_in = 0
+  for k = 1, 2 do d_in = d_in + delta_k[k] * (w[j][k] + dw[j][k]) end
+  delta_j[j] = d_in * z[j] * (1 - z[j])
+end]] },
+    { "only the first output's error", [[
+delta_j = {}
+for j = 1, 3 do delta_j[j] = delta_k[1] * w[j][1] * z[j] * (1 - z[j]) end]] },
+  },
 }
 
 show[[
@@ -222,10 +346,10 @@ for j = 1, 3 do
 end
 for i = 1, 3 do
   dv[i] = {}
-  for j = 1, 3 do dv[i][j] = alpha * delta_j[j] * x[i] + 0.0 end -- + 0.0 turns −0 into 0
-  print(("Δv%d· = α·δ·x%d = %8.5f %8.5f %8.5f"):format(i, i, dv[i][1], dv[i][2], dv[i][3]))
+  for j = 1, 3 do dv[i][j] = eta * delta_j[j] * x[i] + 0.0 end -- + 0.0 turns −0 into 0
+  print(("Δv%d· = η·δ·x%d = %8.5f %8.5f %8.5f"):format(i, i, dv[i][1], dv[i][2], dv[i][3]))
 end
-for j = 1, 3 do dv0[j] = alpha * delta_j[j] end
+for j = 1, 3 do dv0[j] = eta * delta_j[j] end
 
 -- Phase III: update, then feed forward again to see the error fall.
 for j = 1, 3 do for k = 1, 2 do w[j][k] = w[j][k] + dw[j][k] end end
@@ -245,16 +369,16 @@ print(("after one update: y = (%.4f, %.4f), E = %.6f (was %.6f)"):format(y_new[1
 ]]
 
 quiz{
-  "The textbook *adds* Δw_jk = α·δ_k·Z_j. Why is that gradient *descent* and not ascent?",
+  "The textbook *adds* Δw_jk = η·δ_k·Z_j. Why is that gradient *descent* and not ascent?",
   choices = {
     "It is ascent; the textbook has a sign error.",
-    "δ_k contains (t_k − y_k), which is −∂E/∂y_k for E = ½Σ(t − y)², so α·δ_k·Z_j = −α·∂E/∂w_jk.",
+    "δ_k contains (t_k − y_k), which is −∂E/∂y_k for E = ½Σ(t − y)², so η·δ_k·Z_j = −η·∂E/∂w_jk.",
     "The sigmoid's derivative is negative, which flips the sign.",
-    "Adding or subtracting makes no difference once α is small.",
+    "Adding or subtracting makes no difference once η is small.",
   },
   answer = 2,
-  why = [[∂E/∂w_jk = −(t_k − y_k)·f′(y_ink)·Z_j = −δ_k·Z_j, so Δw_jk = α·δ_k·Z_j is exactly
-  −α·∂E/∂w_jk: a step down the error surface. The sign is folded into δ.]],
+  why = [[∂E/∂w_jk = −(t_k − y_k)·f′(y_ink)·Z_j = −δ_k·Z_j, so Δw_jk = η·δ_k·Z_j is exactly
+  −η·∂E/∂w_jk: a step down the error surface. The sign is folded into δ.]],
 }
 
 say[[
@@ -283,17 +407,50 @@ task{
     }
     for _, c in ipairs(cases) do
       local ok, got = pcall(env.numgrad, c[1], c[2])
-      if not ok then return false, "numgrad raised an error: " .. tostring(got) end
+      if not ok then
+        return false, "numgrad(fn, x), called without h, raised an error (give h a default: h = h or 1e-5): " .. tostring(got)
+      end
+      if type(got) == "number" and near(got, c[3], 1e-3) and not near(got, c[3], 1e-6) then
+        return false, ("numgrad of %s gives %.10f, close to %.10f but off by more than a centred difference is (about h²): the forward difference?")
+          :format(c[4], got, c[3])
+      end
       if not near(got, c[3], 1e-6) then
         return false, ("numgrad of %s gives %s; the derivative is %.8f"):format(c[4], tostring(got), c[3])
       end
     end
-    local ok, got = pcall(env.numgrad, function(s) return s * s end, 1, 1e-3)
-    if not ok or not near(got, 2, 1e-9) then
-      return false, "numgrad(fn, x, h) must use the h it is given (x² at 1 with h = 1e-3 is 2 exactly, centred)"
+    -- the centred difference of x³ is 3x² + h² exactly: at 1 with h = 0.1 it is
+    -- 3.01, so only a numgrad that uses its h (and centres it) gives that
+    local ok, got = pcall(env.numgrad, function(s) return s ^ 3 end, 1, 0.1)
+    if not ok then return false, "numgrad(fn, x, h) raised an error when given h: " .. tostring(got) end
+    if not near(got, 3.01, 1e-9) then
+      local why = "is h used?"
+      if near(got, 3.31, 1e-9) then why = "that is the forward difference (fn(x + h) − fn(x))/h; centre it"
+      elseif near(got, 3, 1e-6) then why = "it ignores the h it is given" end
+      return false, ("numgrad(x³, 1, 0.1) gives %s; the centred difference with h = 0.1 is (1.1³ − 0.9³)/0.2 = 3.01: %s")
+        :format(tostring(got), why)
     end
     return true
   end,
+  wrong = {
+    { "h ignored, always 1e-5", [[
+function numgrad(fn, x, h)
+  return (fn(x + 1e-5) - fn(x - 1e-5)) / 2e-5
+end]] },
+    { "the forward difference", [[
+function numgrad(fn, x, h)
+  h = h or 1e-5
+  return (fn(x + h) - fn(x)) / h
+end]] },
+    { "divided by h, not 2h", [[
+function numgrad(fn, x, h)
+  h = h or 1e-5
+  return (fn(x + h) - fn(x - h)) / h
+end]] },
+    { "no default for h", [[
+function numgrad(fn, x, h)
+  return (fn(x + h) - fn(x - h)) / (2 * h)
+end]] },
+  },
   hint = "h = h or 1e-5; return (fn(x + h) - fn(x - h)) / (2 * h)",
   solution = [[
 function numgrad(fn, x, h)
@@ -316,6 +473,13 @@ end
 print(("backprop: ∂E/∂w11 = −δ1·Z1 = %.8f"):format(-delta_k[1] * z[1]))
 print(("numeric:  ∂E/∂w11 ≈        %.8f"):format(numgrad(E_of_w11, w[1][1])))
 ]]
+
+say[[
+The two agree to about eight digits: the hand-written δ's are right. Had a sign
+or an f′ been missing, the numbers would differ in the first digit.
+]]
+
+pause()
 
 say[[
 # The same network, differentiated by the engine
@@ -344,9 +508,60 @@ print("∂E/∂W from the engine:", W.grad)
 print(("by hand, −δ_k·Z_j for j = 1: %.5f %.5f"):format(-delta_k[1] * z[1], -delta_k[2] * z[1]))
 ]]
 
+task{
+  [[Do phase III with the engine's gradient: make `W_new`, the tensor of the
+  hidden-to-output weights after one step of gradient descent with η = 0.5,
+  W − η·∂E/∂W (`W.grad`).]],
+  check = function(env)
+    local e = example()
+    local Wn = env.W_new
+    if type(Wn) == "table" then return false, "`W_new` is a Lua table; compute it with tensors: W - W.grad * 0.5" end
+    local ok, rows = pcall(function() return Wn:totable() end)
+    if Wn == nil or not ok then return false, "`W_new` is not a tensor yet" end
+    if #rows ~= 3 or type(rows[1]) ~= "table" or #rows[1] ~= 2 then
+      return false, ("`W_new` has %d row%s of %s; it should have the shape of W, 3×2 (W[j][k]: hidden j to output k)")
+        :format(#rows, #rows == 1 and "" or "s", type(rows[1]) == "table" and #rows[1] or 1)
+    end
+    local function all(fn)
+      for j = 1, 3 do for k = 1, 2 do if not near(rows[j][k], fn(j, k), 1e-5) then return false end end end
+      return true
+    end
+    local function step(j, k) return e.eta * e.delta_k[k] * e.z[j] end -- −η·∂E/∂w_jk
+    if all(function(j, k) return e.w[j][k] - step(j, k) end) then
+      return false, "`W_new` is W + η·W.grad: that steps *up* the error; gradient descent subtracts"
+    end
+    if all(function(j, k) return -step(j, k) end) or all(function(j, k) return step(j, k) end) then
+      return false, "`W_new` holds only the step η·W.grad; the new weights are W minus it"
+    end
+    for j = 1, 3 do
+      for k = 1, 2 do
+        local want = e.w[j][k] + step(j, k)
+        if not near(rows[j][k], want, 1e-5) then
+          return false, ("W_new[%d][%d] is %.6f; w_%d%d + Δw_%d%d is %.6f (did you subtract η·W.grad, η = 0.5?)")
+            :format(j, k, rows[j][k], j, k, j, k, want)
+        end
+      end
+    end
+    return true
+  end,
+  wrong = {
+    { "added the gradient", [[W_new = W + W.grad * 0.5]] },
+    { "only the step", [[W_new = W.grad * 0.5]] },
+    { "η = 1", [[W_new = W - W.grad]] },
+    { "the right numbers transposed, 2×3", [[W_new = (W - W.grad * 0.5):t()]] },
+  },
+  hint = "W_new = W - W.grad * 0.5",
+  solution = [[W_new = W - W.grad * 0.5]],
+}
+
 say[[
-The graph the engine recorded for E, one node per operation, each with the nodes
-it read (its inputs); `backward` visits them from the last to the first:
+It matches the textbook's w_jk(new) = w_jk(old) + η·δ_k·Z_j to float precision:
+the BPN phases *are* gradient descent with gradients from the chain rule.
+
+# The graph the engine recorded
+
+Here is what `backward` walked: one node per operation, each with the nodes it
+read (its inputs); `backward` visits them from the last to the first.
 ]]
 
 show[[
@@ -357,10 +572,10 @@ end
 ]]
 
 say[[
-Drawn as a picture, it is the graph of the course's figure: data (gray) and weights
-(orange) on the left, each operation (blue) one step right of what it reads, the
-error E at the end. Backpropagation walks the arrows backwards, from E to every
-orange box: those are the tensors that asked for a gradient.
+The window draws it: data (gray) and weights (orange) first, each operation (blue)
+one step after what it reads, the error E at the end. Backpropagation walks the
+arrows backwards, from E to every orange box: those are the tensors that asked for
+a gradient.
 ]]
 
 show[[
@@ -368,37 +583,95 @@ graph_plot = plot.graph(E_t, {names = {X = X, T = T, V = V, V0 = V0, W = W, W0 =
                               title = "the recorded graph of E"})
 ]]
 
-task{
-  [[Do phase III with the engine's gradient: make `W_new`, the tensor of the
-  hidden-to-output weights after one step of gradient descent with α = 0.5,
-  W − α·∂E/∂W (`W.grad`).]],
-  check = function(env)
-    local e = example()
-    local Wn = env.W_new
-    local ok, rows = pcall(function() return Wn:totable() end)
-    if Wn == nil or not ok then return false, "`W_new` is not a tensor yet" end
-    if #rows ~= 3 or type(rows[1]) ~= "table" or #rows[1] ~= 2 then
-      return false, "`W_new` should have the shape of W, 3×2"
-    end
-    for j = 1, 3 do
-      for k = 1, 2 do
-        local want = e.w[j][k] + e.alpha * e.delta_k[k] * e.z[j]
-        if not near(rows[j][k], want, 1e-5) then
-          return false, ("W_new[%d][%d] is %.6f; w_%d%d + Δw_%d%d is %.6f (did you subtract α·W.grad?)")
-            :format(j, k, rows[j][k], j, k, j, k, want)
-        end
-      end
-    end
-    return true
-  end,
-  hint = "W_new = W - W.grad * 0.5",
-  solution = [[W_new = W - W.grad * 0.5]],
+pause()
+
+-- The course's sources (/work/shared/seeds): the BPN algorithm with its small
+-- random start and stopping condition, 002:1318-1380; its weaknesses, slow
+-- convergence and local minima, 002:1272; W_new ≈ W_old as the stop, 001:299 and
+-- 001:348; the learning rate's range 10⁻³ to 0.9 and Jacobs' adaptive
+-- coefficient, 002:744-749.
+say[[
+# Training: epochs and a stopping condition
+
+One update on one pattern is not training. The textbook's BPN goes: Step I, small random weights and a learning rate; then, while the *stopping
+condition* is false, phases I to III for every training pair, one pass over them
+an *epoch*. Common stopping conditions: the error E over all pairs falls below a
+tolerance, the weights stop changing (W_new ≈ W_old, as the notes put it), or a
+maximum number of epochs is reached.
+
+Why random, why small? If every weight starts equal, every hidden unit computes
+the same Z_j and receives the same δ_j, so they stay equal for ever: the net has
+one hidden unit, however many it was given. Small keeps the sigmoids near 0, where
+f′ is largest.
+
+`bpn_xor` (lua/lessonlib_00_03.lua) runs exactly these phases on XOR with a 2-2-1
+sigmoid net, weights uniform in [−0.5, 0.5), η = 0.5, and stops when E < 0.01 or
+after 5000 epochs. Six random starts:
+]]
+
+show[[
+bpn_xor = require("lessonlib_00_03").bpn_xor
+for seed = 1, 6 do
+  local epochs, E = bpn_xor{seed = seed, eta = 0.5, tolerance = 0.01, max_epochs = 5000}
+  print(("start %d: %s"):format(seed, epochs and ("E < 0.01 after %d epochs"):format(epochs)
+    or ("stopped at 5000 epochs with E = %.3f"):format(E)))
+end
+local _, E_equal, v = bpn_xor{init = 0.1, eta = 0.5, max_epochs = 5000}
+print(("every weight starting at 0.1: E = %.3f after 5000 epochs"):format(E_equal))
+print(("  weights into hidden unit 1: (%.4f, %.4f), into unit 2: (%.4f, %.4f)")
+  :format(v[1][1], v[2][1], v[1][2], v[2][2]))
+]]
+
+quiz{
+  [[Starts 1 and 2 stop at E ≈ 0.26 after 5000 epochs (run longer, they are still at
+  0.258 after 100 000). What is going on?]],
+  choices = {
+    "They need a few more thousand epochs: backpropagation always converges in the end.",
+    "η = 0.5 is too large; they oscillate around the solution.",
+    "They are stuck in a local minimum of E: the gradient there is about zero, so the updates stop moving the weights.",
+    "XOR cannot be learned by a 2-2-1 net.",
+  },
+  answer = 3,
+  why = [[The textbook names the BPN's weaknesses: *slow convergence* (the
+  other starts need about two thousand epochs for four patterns) and *local
+  minima*. Where E is flat the updates are tiny, and more epochs do not help.
+  Cures: start again from other random weights, more hidden units, or optimizers
+  with momentum (lesson 06). The net can learn XOR: four of the six starts did.]],
 }
 
 say[[
-It matches the textbook's w_jk(new) = w_jk(old) + α·δ_k·Z_j to float precision:
-the BPN phases *are* gradient descent with gradients from the chain rule.
+# The learning rate
 
+The textbook: a large η makes the path oscillate; a small one
+crawls; η from 10⁻³ to 0.9 "has been used successfully" and it suggests keeping it
+constant. Starts 3 and 8, each with three rates:
+]]
+
+show[[
+for _, seed in ipairs{3, 8} do
+  for _, eta in ipairs{0.1, 0.5, 2} do
+    local epochs, E = bpn_xor{seed = seed, eta = eta, tolerance = 0.01, max_epochs = 10000}
+    print(("start %d, η = %-4g %s"):format(seed, eta, epochs and ("E < 0.01 after %5d epochs"):format(epochs)
+      or ("not there after 10000 epochs, E = %.3f"):format(E)))
+  end
+end
+]]
+
+say[[
+From start 3 the epochs fall about in proportion to η: five times the rate, about
+five times fewer epochs. From start 8, η = 0.1 is still on the plateau E ≈ 0.5 (every
+output near 0.5) after 10000 epochs, and η = 2 (beyond the textbook's range)
+gets stuck where η = 0.5 does not: a larger step can jump into another valley of
+E. The best η depends on the problem and on the start. *Jacobs* proposed an
+adaptive coefficient, a learning rate that changes with the error derivative of
+successive updates (grow it while the derivative keeps its sign, shrink it when
+it flips). Optimizers that adapt the rate per weight from the gradients seen so
+far (Adagrad, RMSProp, Adam) come in lesson 06.
+]]
+
+pause()
+
+say[[
 # XOR, solved by a hidden layer
 
 Lesson 01 showed that no single perceptron learns XOR. Two layers do: each hidden
@@ -406,6 +679,11 @@ unit draws one line, and the output combines them. `m:fit` runs backpropagation
 over mini-batches for us (with `wait = true` it trains before the lesson goes on;
 at the prompt without it, training runs in the background). The plot shows the
 decision surface with the training points (filled) and the test points (hollow).
+
+The net's last layer is *linear*, with no sigmoid after it: `nn.bce` takes the raw
+output, the *logit* s, and applies the sigmoid itself (computing
+−t·log σ(s) − (1 − t)·log(1 − σ(s)) in a form that cannot overflow). The
+probability is σ(s), `mlp:predict(x):sigmoid()`, and the class is 1 where s > 0.
 ]]
 
 show[[
@@ -435,6 +713,10 @@ task{
       end
       if info.name == "relu" then relus = relus + 1 end
     end
+    local last = kids[#kids] and kids[#kids]:info() or {}
+    if last.name == "sigmoid" then
+      return false, "`net2` ends in a sigmoid, but nn.bce takes logits: it applies the sigmoid itself, so the last layer must stay linear (nn.linear(3, 1))"
+    end
     if linears ~= 2 or relus ~= 1 or width ~= 3 then
       return false, ("`net2` has %d linear layers, %d ReLU and a hidden width of %s; it should be linear(2, 3), relu, linear(3, 1)")
         :format(linears, relus, tostring(width))
@@ -452,6 +734,18 @@ nn.seed(3)
 net2 = nn.sequential{ nn.linear(2, 3), nn.relu(), nn.linear(3, 1) }
 net2:fit{ xor_train, loss = nn.bce, epochs = 300, batch = 16,
           optimizer = optim.adam(net2, {lr = 0.03}), wait = true, verbose = false }]],
+  wrong = {
+    { "the tanh net above, copied", [[net2 = mlp]] },
+    { "the right net, not trained", [[nn.seed(3); net2 = nn.sequential{ nn.linear(2, 3), nn.relu(), nn.linear(3, 1) }]] },
+    { "a sigmoid after the last layer, trained with nn.bce", [[
+nn.seed(3)
+net2 = nn.sequential{ nn.linear(2, 3), nn.relu(), nn.linear(3, 1), nn.sigmoid() }
+net2:fit{ xor_train, loss = nn.bce, epochs = 20, batch = 16,
+          optimizer = optim.adam(net2, {lr = 0.03}), wait = true, verbose = false }]] },
+    { "two hidden ReLU layers", [[
+nn.seed(3)
+net2 = nn.sequential{ nn.linear(2, 3), nn.relu(), nn.linear(3, 3), nn.relu(), nn.linear(3, 1) }]] },
+  },
 }
 
 say[[
@@ -481,13 +775,37 @@ task{
   check = function(env)
     local m = env.curve_net
     if m == nil then return false, "there is no `curve_net` yet" end
-    local ok, r = pcall(function() return m:evaluate(env.curve, nn.mse) end)
-    if not ok then return false, "`curve_net` cannot be evaluated on `curve`: " .. tostring(r) end
+    if m == env.line_model then return false, "`curve_net` is the line model above; make an MLP with tanh hidden layers" end
+    local okk, kids = pcall(function() return m:children() end)
+    if not okk then return false, "`curve_net` is not a model: make it with nn.sequential{...}" end
+    local tanhs = 0
+    for _, c in ipairs(kids) do if c:info().name == "tanh" then tanhs = tanhs + 1 end end
+    if tanhs == 0 then return false, "`curve_net` has no tanh layer; the task asks for tanh hidden layers (nn.tanh())" end
+    -- measured on 599 points of f, most of them between the 200 it was trained on:
+    -- a net that follows the curve is right there too
+    local xs, ys = {}, {}
+    for i = 1, 599 do
+      local x = 3 * (i - 1) / 598
+      xs[i], ys[i] = {x}, {2 * math.sin(x * x) + math.sqrt(5 * x)}
+    end
+    local ok, r = pcall(function() return m:evaluate(data.from(nn.tensor(xs), nn.tensor(ys)), nn.mse) end)
+    if not ok then return false, "`curve_net` cannot be evaluated on points of f: " .. tostring(r) end
     if r.loss >= 0.05 then
-      return false, ("`curve_net` has mean squared error %.3f; it needs < 0.05: more hidden units (32), two hidden layers, or more epochs"):format(r.loss)
+      return false, ("`curve_net` has mean squared error %.3f on the curve; it needs < 0.05: more hidden units (32), two hidden layers, or more epochs"):format(r.loss)
     end
     return true
   end,
+  wrong = {
+    { "the line model, copied", [[curve_net = line_model]] },
+    { "the right net, not trained", [[
+nn.seed(2)
+curve_net = nn.sequential{ nn.linear(1, 32), nn.tanh(), nn.linear(32, 32), nn.tanh(), nn.linear(32, 1) }]] },
+    { "trained for 20 epochs only", [[
+nn.seed(2)
+curve_net = nn.sequential{ nn.linear(1, 32), nn.tanh(), nn.linear(32, 32), nn.tanh(), nn.linear(32, 1) }
+curve_net:fit{ curve, loss = nn.mse, epochs = 20, batch = 20,
+               optimizer = optim.adam(curve_net, {lr = 0.01}), wait = true, verbose = false }]] },
+  },
   hint = [[curve_net = nn.sequential{nn.linear(1, 32), nn.tanh(), nn.linear(32, 32), nn.tanh(), nn.linear(32, 1)};
   fit with optim.adam(curve_net, {lr = 0.01}) for about 1000 epochs.]],
   solution = [[
