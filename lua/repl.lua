@@ -431,6 +431,17 @@ repl.command("details", function(arg)
   print(core.repr(value, false, true))
 end, "show every field of the last result (or of :details EXPR): objects print one line")
 
+--- status([text]): a background job's progress, one line just above the prompt,
+--- written over its previous state while nothing else was printed; status() takes
+--- the line away (print the final figures after it). Nothing in a script or while
+--- a command runs in the foreground.
+function repl.status(text)
+  if text ~= nil and type(text) ~= "string" then
+    error("repl.status: expected a string or nothing, got " .. type(text), 2)
+  end
+  core.status(text)
+end
+
 --- printer(type_name, fn): values whose metatable's __name is type_name print as fn(value).
 function repl.printer(type_name, fn)
   core.printer(type_name, fn)

@@ -155,6 +155,20 @@ completion in place otherwise.]],
 local function work() print("working") end
 if repl.interactive then spawn(work) else work() end]],
   },
+  ["repl.status"] = {
+    sig = "repl.status([text])",
+    summary = "a background job's progress as one line just above the prompt, updated in place",
+    text = [[
+The line is written over its previous state while nothing else was printed, and
+cut to the terminal's width, so the student can keep typing below it. status()
+takes the line away: print the final figures after it. In a script, or while a
+command runs in the foreground, it does nothing (print progress there instead).]],
+    example = [[
+spawn(function()
+  for epoch = 1, 3 do repl.status(("epoch %d/3"):format(epoch)); coroutine.yield() end
+  repl.status(); print("done: 3 epochs")
+end)]],
+  },
   ["repl.timing"] = {
     sig = "repl.timing",
     summary = "when true the prompt prints how long each command took (:time on|off)",

@@ -32,6 +32,13 @@ static int core_foreground(lua_State *L) {
     return 1;
 }
 
+/* core.status(text): a background job's progress line just above the prompt;
+ * core.status() takes it away. */
+static int core_status(lua_State *L) {
+    repl_status(repl_get(L), luaL_optstring(L, 1, NULL));
+    return 0;
+}
+
 static int core_repr(lua_State *L) {
     luaL_checkany(L, 1);
     if (lua_toboolean(L, 3))
@@ -217,6 +224,7 @@ static const luaL_Reg core_funcs[] = {
     {"pump", core_pump},
     {"foreground", core_foreground},
     {"repr", core_repr},
+    {"status", core_status},
     {"traceback", core_traceback},
     {"report", core_report},
     {"listdir", core_listdir},

@@ -98,6 +98,7 @@ static void prompt_remove(loop *lp) {
 }
 
 void repl_out_hide(repl *r) {
+    if (r) r->status_fresh = false; /* whatever comes now goes below the status */
     if (!r || !r->rl_active || r->rl_hidden) return;
     fflush(stdout);
     rl_clear_visible_line();
@@ -113,6 +114,30 @@ void repl_out_show(repl *r) {
     rl_on_new_line();
     rl_redisplay();
     r->rl_hidden = false;
+}
+
+void repl_status(repl *r, const char *text) {
+    if (!r || !r->rl_active || !isatty(STDOUT_FILENO)) return;
+    bool over = r->status_fresh;
+    repl_out_hide(r); /* the cursor is now at the start of the prompt's line */
+    int rows = 0, cols = 0;
+    rl_get_screen_size(&rows, &cols);
+    if (cols < 20) cols = 80;
+    if (over) fputs("\033[A\r\033[K", stdout); /* up to the old status, cleared */
+    if (!text) {                               /* the line goes: what follows takes it */
+        fflush(stdout);
+        return;
+    }
+    /* one screen line at most, or the next update would climb too few lines */
+    size_t n = strlen(text), max = (size_t)cols - 1, cut = 0, chars = 0;
+    while (cut < n && chars < max) {
+        cut++;
+        while (cut < n && ((unsigned char)text[cut] & 0xC0) == 0x80) cut++; /* UTF-8 */
+        chars++;
+    }
+    fprintf(stdout, "%.*s\n", (int)cut, text);
+    fflush(stdout);
+    r->status_fresh = true;
 }
 
 /* Appends line to the pending chunk; returns the chunk when it is complete (the
@@ -160,6 +185,7 @@ static bool take_line(loop *lp) {
         fputc('\n', stdout);
         return !may_quit(lp->L);
     }
+    lp->r->status_fresh = false; /* the entered line now sits below the status */
     repl_history_add(lp->r, line);
     char *chunk = accumulate(lp, line);
     free(line);

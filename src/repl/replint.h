@@ -33,6 +33,7 @@ typedef struct repl {
     bool rl_hidden;     /* the line was taken off the screen to print above it */
     bool out_partial;   /* the last write through print/io.write ended inside a line */
     bool echo_held;     /* the terminal's echo is off while a typed line runs */
+    bool status_fresh;  /* the line just above the prompt is the status line */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;
@@ -55,6 +56,11 @@ bool repl_interrupt_take(void);
  * line off the screen; repl_out_show puts it back (called at the end of a pass). */
 void repl_out_hide(repl *r);
 void repl_out_show(repl *r);
+/* Writes a status line (a background job's progress) just above the prompt, over
+ * the previous one while nothing else was written since; cut to the terminal's
+ * width; text NULL takes the status line away. Does nothing unless the prompt is
+ * shown on a terminal. */
+void repl_status(repl *r, const char *text);
 /* While a typed line runs, the terminal does not echo keys (readline shows them
  * when the prompt is back). repl_echo_release turns echo on again for code that
  * reads the terminal (io.read, os.execute, ...; core.c wraps them) and returns

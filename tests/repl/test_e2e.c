@@ -222,6 +222,35 @@ static void test_e2e_wait_takes_a_run(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* repl.status writes a job's progress just above the prompt and over its last
+ * state (cursor up, line cleared), keeps the half-typed line, and status() gives
+ * the line to the final report. */
+static void test_e2e_status_line_above_the_prompt(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "function pause(s) local t = os.clock() while os.clock() - t < s do "
+             "coroutine.yield() end end\r");
+    expect(&t, "nn> ");
+    type(&t,
+         "j = spawn(function() pause(0.3); repl.status('st' .. 'ep 1'); pause(0.3); "
+         "repl.status('st' .. 'ep 2'); pause(0.3); repl.status(); print('fin' .. 'ished') end)\r");
+    expect(&t, "nn> ");
+    type(&t, "half");
+    expect(&t, "step 1\r\n");
+    expect(&t, "\x1b[A\r\x1b[Kstep 2\r\n"); /* over the old one */
+    expect(&t, "half");                     /* the typed text comes back */
+    expect(&t, "\x1b[A\r\x1b[K");           /* the status line goes */
+    expect(&t, "finished");
+    expect(&t, "half");
+    type(&t, "\x03");
+    expect(&t, "^C");
+    expect(&t, "nn> ");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+}
+
 static void test_e2e_error_leaves_repl_alive(void **unused) {
     (void)unused;
     term t;
@@ -277,7 +306,9 @@ static void test_e2e_tab_completes_option_names(void **unused) {
     expect(&t, "nn> ");
     type(&t, "m:demo{pat\t");
     expect(&t, "ience");
-    type(&t, "\x03");
+    type(&t, "\x03"); /* Ctrl-C is a signal: keys typed right after it may come first */
+    expect(&t, "^C");
+    expect(&t, "nn> ");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
 }
@@ -933,6 +964,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_multiline_function),
         cmocka_unit_test(test_e2e_ctrl_d_asks_while_jobs_run),
         cmocka_unit_test(test_e2e_wait_takes_a_run),
+        cmocka_unit_test(test_e2e_status_line_above_the_prompt),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_tab_completes_option_names),
