@@ -421,6 +421,28 @@ end, "print how long each command takes: :time on|off")
 
 repl.command("clear", function() core.clear() end, "clear the screen")
 
+--- Called by the prompt while :record runs (lua/record.lua).
+function repl._record(kind, text)
+  local record = require "record"
+  if kind == "input" then record._input(text)
+  elseif kind == "output" then record._output(text)
+  else record._after() end
+end
+
+repl.command("record", function(arg)
+  local record = require "record"
+  if arg == "" then
+    print(record.active() and ("recording to " .. record.active() .. ".md; :record stop ends it")
+      or "not recording; :record NAME starts a lab record (NAME.md and NAME.html)")
+  elseif arg == "stop" then
+    record.stop()
+  elseif core.safe then
+    error(":record: a --safe session writes no files", 0)
+  else
+    record.start(arg)
+  end
+end, "record the session for a lab report: :record lab3 ... :record stop")
+
 repl.command("details", function(arg)
   local value = rawget(_G, "_")
   if arg ~= "" then

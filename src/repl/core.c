@@ -7,10 +7,12 @@
  * read the terminal (io.read, file:read, os.execute, os.exit) so that they have
  * the terminal's echo, which the loop holds off while a typed line runs. */
 #include <dirent.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "replint.h"
 
@@ -37,6 +39,25 @@ static int core_foreground(lua_State *L) {
 static int core_status(lua_State *L) {
     repl_status(repl_get(L), luaL_optstring(L, 1, NULL));
     return 0;
+}
+
+/* core.record_on(on): whether the prompt hands the session to repl._record. */
+static int core_record_on(lua_State *L) {
+    repl *r = repl_get(L);
+    if (r) r->recording = lua_toboolean(L, 1);
+    return 0;
+}
+
+/* core.mkdir(path) -> true, or nil and the reason (a folder that exists is fine). */
+static int core_mkdir(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 static int core_repr(lua_State *L) {
@@ -152,9 +173,31 @@ static int core_clear(lua_State *L) {
 
 /* The wrapped output function is upvalue 1, and upvalue 2 is true when it ends
  * each call with a newline (print); the prompt comes off the screen first. */
+/* What print (ends_lines) or io.write is about to write, for the lab record. */
+static void record_output(lua_State *L, repl *r, bool ends_lines) {
+    if (!r || !r->recording) return;
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (ends_lines && i > 1) luaL_addchar(&b, '\t');
+        if (ends_lines || lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER) {
+            luaL_tolstring(L, i, NULL);
+            luaL_addvalue(&b);
+        }
+    }
+    if (ends_lines) luaL_addchar(&b, '\n');
+    luaL_pushresult(&b);
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    repl_record(L, "output", s, len);
+    lua_pop(L, 1);
+}
+
 static int wrapped_output(lua_State *L) {
     repl *r = repl_get(L);
     repl_out_hide(r);
+    record_output(L, r, lua_toboolean(L, lua_upvalueindex(2)));
     if (lua_toboolean(L, lua_upvalueindex(2))) {
         if (r) r->out_partial = false;
     } else {
@@ -225,6 +268,8 @@ static const luaL_Reg core_funcs[] = {
     {"foreground", core_foreground},
     {"repr", core_repr},
     {"status", core_status},
+    {"record_on", core_record_on},
+    {"mkdir", core_mkdir},
     {"traceback", core_traceback},
     {"report", core_report},
     {"listdir", core_listdir},

@@ -252,6 +252,12 @@ void repl_report(lua_State *L) {
     if (r) repl_out_hide(r);
     const char *msg = lua_tostring(L, -1);
     if (!msg) msg = "(error object is not a string)";
+    if (r && r->recording) {
+        lua_pushfstring(L, "%s\n", msg); /* anchored while the record takes it */
+        repl_record(L, "output", lua_tostring(L, -1), strlen(lua_tostring(L, -1)));
+        lua_pop(L, 1);
+        msg = lua_tostring(L, -1);
+    }
     if (r && r->out_partial) fputc('\n', stdout); /* after io.write("abc"): own line */
     fflush(stdout);
     if (repl_colour(2)) {
@@ -318,11 +324,16 @@ static void print_results(lua_State *L, int first) {
         repl_pushrepr(L, i, true);
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        if (i > first) fputc('\t', stdout);
+        if (i > first) {
+            fputc('\t', stdout);
+            repl_record(L, "output", "\t", 1);
+        }
         fwrite(s, 1, len, stdout);
+        repl_record(L, "output", s, len);
         lua_pop(L, 1);
     }
     fputc('\n', stdout);
+    repl_record(L, "output", "\n", 1);
     fflush(stdout);
     if (r) r->out_partial = false;
 }
@@ -334,9 +345,38 @@ static bool timing_on(lua_State *L) {
     return on;
 }
 
-void repl_eval_line(lua_State *L, const char *chunk) {
+static int record_protected(lua_State *L) {
+    if (repl_module_field(L, "_record") != LUA_TFUNCTION) return 0;
+    lua_insert(L, 1);
+    lua_call(L, 2, 0);
+    return 0;
+}
+
+void repl_record(lua_State *L, const char *kind, const char *text, size_t len) {
+    repl *r = repl_get(L);
+    if (!r || !r->recording) return;
     int top = lua_gettop(L);
+    lua_pushcfunction(L, record_protected);
+    lua_pushstring(L, kind);
+    if (text)
+        lua_pushlstring(L, text, len);
+    else
+        lua_pushnil(L);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) r->recording = false; /* a broken record stops */
+    lua_settop(L, top);
+}
+
+static void eval_chunk(lua_State *L, const char *chunk);
+
+void repl_eval_line(lua_State *L, const char *chunk) {
     while (*chunk == ' ' || *chunk == '\t') chunk++;
+    repl_record(L, "input", chunk, strlen(chunk));
+    eval_chunk(L, chunk);
+    repl_record(L, "after", NULL, 0);
+}
+
+static void eval_chunk(lua_State *L, const char *chunk) {
+    int top = lua_gettop(L);
     if (*chunk == ':' || *chunk == '?') {
         lua_pushstring(L, chunk);
         repl_call_lua(L, *chunk == ':' ? "_command" : "_help", 1, 0);

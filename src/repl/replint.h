@@ -34,6 +34,7 @@ typedef struct repl {
     bool out_partial;   /* the last write through print/io.write ended inside a line */
     bool echo_held;     /* the terminal's echo is off while a typed line runs */
     bool status_fresh;  /* the line just above the prompt is the status line */
+    bool recording;     /* :record runs: input and output go to repl._record too */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
 } repl;
@@ -70,6 +71,11 @@ bool repl_echo_release(repl *r);
 void repl_echo_hold(repl *r);
 /* Runs the interactive prompt until :quit or Ctrl-D; returns the exit status. */
 int repl_loop(lua_State *L);
+
+/* eval.c: while :record runs, hands repl._record(kind, text) what the session
+ * shows: kind "input" (a command typed), "output" (what it printed), "after" (the
+ * command ended). Does nothing when not recording; never raises. */
+void repl_record(lua_State *L, const char *kind, const char *text, size_t len);
 
 /* eval.c: evaluates one complete chunk typed at the prompt (or a `:command` or a
  * `?name`), prints results, sets _, reports errors. */

@@ -251,6 +251,60 @@ static void test_e2e_status_line_above_the_prompt(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* Reads a whole file into a new string (the caller frees it); fails the test if
+ * it is missing. */
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("%s was not written", path);
+    char *buf = calloc(1 << 20, 1);
+    assert_non_null(buf);
+    fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    return buf;
+}
+
+/* :record NAME ... :record stop writes the commands, their output, errors and the
+ * plots shown into NAME.md (images beside it) and NAME.html (images embedded). */
+static void test_e2e_record_writes_a_lab_record(void **unused) {
+    (void)unused;
+    term t;
+    char cmd[256], path[256];
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    snprintf(cmd, sizeof cmd, ":record %s/lab3\r", state_dir);
+    type(&t, cmd);
+    expect(&t, "Recording to");
+    expect(&t, "nn> ");
+    type(&t, "6 * 7\r");
+    expect(&t, "42");
+    type(&t, "print('hel' .. 'lo')\r");
+    expect(&t, "hello");
+    type(&t, "error('oo' .. 'ps')\r");
+    expect(&t, "oops");
+    type(&t, "p = plot.lines{title = 'loss'}; for i = 1, 9 do p:push('train', 1 / i) end\r");
+    expect(&t, "nn> ");
+    type(&t, ":record stop\r");
+    expect(&t, "lab3.html: 4 commands, 1 plot.");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+    snprintf(path, sizeof path, "%s/lab3.md", state_dir);
+    char *md = slurp(path);
+    assert_non_null(strstr(md, "```lua\nnn> 6 * 7\n```\n\n```\n42\n```"));
+    assert_non_null(strstr(md, "```\nhello\n```"));
+    assert_non_null(strstr(md, "stdin:1: oops"));
+    assert_non_null(strstr(md, "![plot_001.png](lab3_files/plot_001.png)"));
+    assert_null(strstr(md, "record stop"));
+    free(md);
+    snprintf(path, sizeof path, "%s/lab3_files/plot_001.png", state_dir);
+    free(slurp(path));
+    snprintf(path, sizeof path, "%s/lab3.html", state_dir);
+    char *html = slurp(path);
+    assert_non_null(
+        strstr(html, "<img alt=\"plot_001.png\" src=\"data:image/png;base64,iVBORw0KGgo"));
+
+    free(html);
+}
+
 static void test_e2e_error_leaves_repl_alive(void **unused) {
     (void)unused;
     term t;
@@ -965,6 +1019,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_ctrl_d_asks_while_jobs_run),
         cmocka_unit_test(test_e2e_wait_takes_a_run),
         cmocka_unit_test(test_e2e_status_line_above_the_prompt),
+        cmocka_unit_test(test_e2e_record_writes_a_lab_record),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
         cmocka_unit_test(test_e2e_tab_completes),
         cmocka_unit_test(test_e2e_tab_completes_option_names),
