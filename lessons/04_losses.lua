@@ -118,6 +118,8 @@ print(("MSE %.0f thousand², RMSE %.1f thousand, MAE %.1f thousand")
   :format(mse(predicted, actual), rmse(predicted, actual), mae(predicted, actual)))
 ]]
 
+pause()
+
 say[[
 # An outlier
 
