@@ -307,7 +307,9 @@ function Racer:truncate(k)
     end
     if self.stopped and self.stopped > k then self.stopped, self.message = nil, nil end
     if self.reach.upto > k then self.reach = {upto = -1} end
-    if (self.reach.lupto or -1) > k then self.reach.left, self.reach.lupto = nil, nil end
+    if (self.reach.left or -1) > k or (self.reach.lupto or -1) > k then
+        self.reach.left, self.reach.lupto = nil, nil -- Race:left_eps scans again from k
+    end
     self.opt:restore(self.snap[k + 1])
     self.opt:set_position(self.x[k + 1], self.y[k + 1])
     -- the noise was added into the record; the clean gradient is needed again
