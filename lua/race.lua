@@ -634,7 +634,7 @@ end
 function Race:table(compact)
     local lines = {}
     if compact then -- narrow enough for a third of the window
-        lines[1] = ("steps: first within %.2g of a minimum (* local)"):format(self.eps)
+        lines[1] = ("steps to within %.2g (* local)"):format(self.eps)
         lines[2] = ("%-8s%6s%10s %s"):format("", "steps", "f", "status")
     else
         lines[1] = ("%-12s %14s %11s %19s  %s"):format("optimizer",

@@ -189,11 +189,22 @@ do
         end
     end
     local nadam = rosen.racers.nadam
-    near(nadam.f[968 + 1], 0.0003, 0.00005, "nadam's f at step 968")
-    local top, at = 0, 0
-    for k = 968, rosen.steps do if nadam.f[k + 1] > top then top, at = nadam.f[k + 1], k end end
-    near(top, 0.31, 0.005, "nadam's largest f after step 968")
-    check(at == 1986, "nadam's f is largest at step %d, the text says 1986", at)
+    local low, at_low, far, peaks = 1, 0, 0, {}
+    for k = 968, rosen.steps do
+        local f = nadam.f[k + 1]
+        if f < low then low, at_low = f, k end
+        far = math.max(far, math.sqrt((nadam.x[k + 1] - 1) ^ 2 + (nadam.y[k + 1] - 1) ^ 2))
+        if k < rosen.steps and f > 0.05 and f >= nadam.f[k] and f >= nadam.f[k + 2] then
+            peaks[#peaks + 1] = k
+            near(f, 0.3, 0.05, "nadam's spike at step " .. k)
+            near(math.sqrt((nadam.x[k + 1] - 1) ^ 2 + (nadam.y[k + 1] - 1) ^ 2), 0.024, 0.0015,
+                "nadam's distance at its spike at step " .. k)
+        end
+    end
+    near(far, 0.0398, 0.00005, "nadam's furthest from (1, 1) after step 968")
+    near(low, 2e-7, 0.2e-7, "nadam's least f")
+    check(at_low == 1465, "nadam's least f at step %d", at_low)
+    check(table.concat(peaks, ",") == "1522,1750,1986", "nadam's spikes at %s", table.concat(peaks, ","))
 
     -- the bowl: SGD reaches eps at 34 and leaves it at 35; the table says so
     local bowl = env.bowl
@@ -260,6 +271,16 @@ do
     check(nearer == 5, "bumpy: sgd ends nearer the global minimum in %d of 20 seeds", nearer)
     check(not bumpy:reached(bumpy.racers.gd) or not select(3, bumpy:reached(bumpy.racers.gd)),
         "bumpy: gd stays local")
+
+    -- the saddle's Hessian at (0, 0): +2 along x, -2 along y; the monkey saddle's is 0
+    do
+        local l1, l2, v1x, v1y, v2x, v2y = env.saddle:curvature(0, 0)
+        local along = {[math.floor(l1 + 0.5)] = {v1x, v1y}, [math.floor(l2 + 0.5)] = {v2x, v2y}}
+        check(along[2] and math.abs(along[2][1]) == 1 and along[-2] and math.abs(along[-2][2]) == 1,
+            "saddle: eigenvalues %g, %g", l1, l2)
+        local m1, m2 = env.monkey:curvature(0, 0)
+        check(m1 == 0 and m2 == 0, "monkey saddle: eigenvalues %g, %g at (0, 0)", m1, m2)
+    end
 
     -- Adam's second step: m = 0.09 g1 + 0.1 g2, m^ = m / 0.19
     do
