@@ -17,7 +17,8 @@ function lib.call(env, name, ...)
   local ok, v = pcall(fn, ...)
   if not ok then return nil, ("%s raised an error: %s"):format(name, tostring(v)) end
   if type(v) ~= "number" then
-    return nil, ("%s returned %s, not a number"):format(name, tostring(v))
+    return nil, ("%s returned %s, not a number: return the number itself"):format(name,
+      v == nil and "nothing" or "a " .. type(v))
   end
   return v
 end
