@@ -1,9 +1,13 @@
--- Lesson 05: gradient descent. Steps along the tangent of a 1-D loss; learning
--- rates too small, right, too large and diverging to NaN; batch, stochastic and
--- mini-batch (32) gradient descent on the same linear regression, as loss curves.
+-- Lesson 05: gradient descent. Steps along the tangent of a 1-D loss, drawn as they
+-- are taken; learning rates too small, right, too large and diverging to NaN, the
+-- course's range for η and Jacobs' adaptive rate; batch, stochastic and mini-batch
+-- gradient descent on the same linear regression, per epoch, per step and in the
+-- (w, b) plane. The plots' plumbing is in lua/lessonlib_04_06.lua; each task
+-- carries the wrong answers its check must refuse (nnlab --check runs them).
 lesson{"gradient_descent", "Gradient descent"}
 
-local function near(a, b, tol) return type(a) == "number" and math.abs(a - b) <= (tol or 1e-9) * math.max(1, math.abs(b)) end
+local lib = require "lessonlib_04_06"
+local near = lib.near
 
 say[[
 # Walking downhill
@@ -14,7 +18,8 @@ Training minimises a loss L(w). Gradient descent starts somewhere and repeats
 
 The derivative is the slope of the tangent at w_old: where the curve rises to the
 right (slope > 0) the step goes left, and where it falls the step goes right. The
-learning rate η ("step size" or α) scales the step. Near the minimum the slope
+learning rate η scales the step; these lessons write η everywhere, and the course
+text also calls it the "step size" or α (002:255-300). Near the minimum the slope
 shrinks, so the steps shrink too, until w stops moving: the *point of
 convergence*.
 
@@ -34,30 +39,23 @@ end
 ]]
 
 say[[
-The plot shows the curve, the points visited, and at each one its tangent: the
-straight line whose slope is dL/dw there. Each step follows the tangent downhill.
+The plot marks each point visited with an ×. From each, the step runs along the
+tangent (the straight line whose slope is dL/dw there) for −η·slope in w; since
+the curve bends up, the tangent ends below it, and the new point is the curve's
+value at the new w, straight above. The steps shrink as the slope does.
 ]]
 
 show[[
--- The curve, the visited points and a short piece of the tangent at each.
-function gd_plot(eta, w0, steps, title, show)
-  local cx, cy = {}, {}
-  for i = 0, 120 do cx[#cx + 1] = -2 + 8 * i / 120; cy[#cy + 1] = L(cx[#cx]) end
-  local px, py, tx, ty = {}, {}, {}, {}
-  local w = w0
-  for k = 0, steps do
-    px[#px + 1], py[#py + 1] = w, L(w)
-    local s = dL(w)
-    for _, d in ipairs{-0.6, 0.6} do tx[#tx + 1], ty[#ty + 1] = w + d, L(w) + s * d end
-    tx[#tx + 1], ty[#ty + 1] = 0 / 0, 0 / 0   -- NaN: a gap between tangents
-    w = w - eta * s
-  end
-  return plot.lines{title = title or ("gradient descent, η = " .. eta), xlabel = "w", ylabel = "L(w)",
-    ylim = {0, 20}, show = show, series = {["L(w)"] = {x = cx, y = cy}, steps = {x = px, y = py},
-    tangents = {x = tx, y = ty}}}
-end
-gd_view = gd_plot(0.25, -1, 5)
+gd_view = require("lessonlib_04_06").gd_plot{L = L, dL = dL, eta = 0.25, w0 = -1, steps = 5}
 ]]
+
+-- The check's cases: the page's curve, then another gradient, start, rate and number
+-- of steps, so that a gd tuned to the first (its grad or eta written in) fails.
+local GD_CASES = {
+  { "dL", function(w) return 2 * (w - 2) end, -1, 0.25, 4 },
+  { "the gradient 4(w + 1)", function(w) return 4 * (w + 1) end, 3, 0.1, 6 },
+  { "the gradient 0.5·w³", function(w) return 0.5 * w ^ 3 end, 1.5, 0.2, 3 },
+}
 
 task{
   [[Write `gd(grad, w0, eta, steps)`: gradient descent from w0 for `steps` steps,
@@ -65,16 +63,29 @@ task{
   w0 (so it has steps + 1 entries).]],
   check = function(env)
     if type(env.gd) ~= "function" then return false, "there is no function `gd` yet" end
-    local ok, path = pcall(env.gd, function(w) return 2 * (w - 2) end, -1, 0.25, 4)
-    if not ok then return false, "gd raised an error: " .. tostring(path) end
-    if type(path) ~= "table" then return false, "gd must return a table of points" end
-    local want = { -1, 0.5, 1.25, 1.625, 1.8125 }
-    if #path ~= #want then
-      return false, ("gd(dL, -1, 0.25, 4) returned %d points; it should return w0 and one point a step, 5 in all"):format(#path)
-    end
-    for i = 1, #want do
-      if not near(path[i], want[i]) then
-        return false, ("point %d is %s; it should be %g (w − η·dL/dw from %g)"):format(i, tostring(path[i]), want[i], want[i - 1] or 0)
+    for _, c in ipairs(GD_CASES) do
+      local what, grad, w0, eta, steps = table.unpack(c)
+      local call = ("gd(%s, %g, %g, %d)"):format(what, w0, eta, steps)
+      local ok, path = pcall(env.gd, grad, w0, eta, steps)
+      if not ok then return false, "gd raised an error: " .. tostring(path) end
+      if type(path) ~= "table" then
+        return false, ("%s returned %s: it must return a table of the points visited"):format(call, tostring(path))
+      end
+      local want = { w0 }
+      for k = 1, steps do want[k + 1] = want[k] - eta * grad(want[k]) end
+      if #path ~= #want then
+        local why = #path == steps and " (is w0 missing at the start?)" or ""
+        return false, ("%s returned %d points; it should return w0 and one point a step, %d in all%s")
+          :format(call, #path, #want, why)
+      end
+      for i = 1, #want do
+        if not near(path[i], want[i]) then
+          local why = ("it should be %g, w − η·grad(w) from %g"):format(want[i], want[i - 1] or w0)
+          if i > 1 and near(path[i], want[i - 1] + eta * grad(want[i - 1])) then
+            why = "it went uphill: the step subtracts η·grad(w)"
+          end
+          return false, ("%s: point %d is %s: %s"):format(call, i, tostring(path[i]), why)
+        end
       end
     end
     return true
@@ -86,6 +97,18 @@ function gd(grad, w0, eta, steps)
   for i = 1, steps do path[i + 1] = path[i] - eta * grad(path[i]) end
   return path
 end]],
+  wrong = {
+    { "returns the last point only", [[
+function gd(grad, w0, eta, steps) local w = w0; for i = 1, steps do w = w - eta * grad(w) end; return w end]] },
+    { "leaves w0 out of the path", [[
+function gd(grad, w0, eta, steps) local p, w = {}, w0; for i = 1, steps do w = w - eta * grad(w); p[i] = w end; return p end]] },
+    { "the page's gradient written in, grad ignored", [[
+function gd(grad, w0, eta, steps) local p = {w0}; for i = 1, steps do p[i + 1] = p[i] - eta * 2 * (p[i] - 2) end; return p end]] },
+    { "η = 0.25 written in", [[
+function gd(grad, w0, eta, steps) local p = {w0}; for i = 1, steps do p[i + 1] = p[i] - 0.25 * grad(p[i]) end; return p end]] },
+    { "steps uphill", [[
+function gd(grad, w0, eta, steps) local p = {w0}; for i = 1, steps do p[i + 1] = p[i] + eta * grad(p[i]) end; return p end]] },
+  },
 }
 
 say[[
@@ -98,8 +121,9 @@ w − 2 becomes (w − 2) − η·2(w − 2). So:
 - η = 0.3: the factor is 0.4, and w arrives within a few steps.
 - η = 0.9: the factor is −0.8, and w jumps across the valley each step,
   overshooting, but still closing in.
-- η = 1.1: the factor is −1.2; each jump lands further away, and w grows until it
-  overflows to infinity and then to NaN (not a number: inf − inf).
+- η = 1.1: the factor is −1.2; each jump lands further away (the fourth panel's
+  axes grow to show it), and w grows until it overflows to infinity and then to
+  NaN (not a number: inf − inf).
 ]]
 
 show[[
@@ -111,12 +135,16 @@ for _, eta in ipairs{0.01, 0.3, 0.9, 1.1} do
 end
 local far = gd(dL, -1, 1.1, 4000)
 print(("η = 1.1 after 4000 steps: w = %s"):format(tostring(far[#far])))
-rates_views = {}
-for _, eta in ipairs{0.01, 0.3, 0.9, 1.1} do
-  rates_views[#rates_views + 1] = gd_plot(eta, -1, 8, ("η = %g"):format(eta), false)
-end
-rates_window = plot.window{rates_views[1], rates_views[2], rates_views[3], rates_views[4], cols = 4,
-  title = "too small, right, too large, diverging"}
+rates_window = require("lessonlib_04_06").rates_window(L, dL, {0.01, 0.3, 0.9, 1.1}, -1, 8)
+]]
+
+say[[
+No one rate suits every loss. The course's text keeps η constant and reports that
+values from 10⁻³ to 0.9 "have been used successfully" for back-propagation; too
+large a rate oscillates, too small a one crawls. It also cites Jacobs' *adaptive
+coefficient*: a rate that changes with the error derivative on successive updates
+(002:744-749), growing while the slope keeps its sign and shrinking when the sign
+flips. Rprop and the adaptive optimizers of lesson 06 carry that idea on.
 ]]
 
 task{
@@ -124,15 +152,25 @@ task{
   anywhere. Find it, and set `eta_one_step` to it.]],
   check = function(env)
     local eta = env.eta_one_step
-    if type(eta) ~= "number" then return false, "set `eta_one_step` to a number" end
+    if type(eta) ~= "number" then
+      return false, ("set `eta_one_step` to a number (it is %s)"):format(type(eta) == "string"
+        and ("the string %q"):format(eta) or tostring(eta))
+    end
     local w1 = -1 - eta * 2 * (-1 - 2)
     if not near(w1, 2, 1e-9) then
-      return false, ("from w = −1 one step with η = %g lands at w = %g, not at 2: which η makes the factor 1 − 2η zero?"):format(eta, w1)
+      return false, ("with η = %g the factor 1 − 2η is %g: from w = −1 one step lands at w = %g, not at 2. Which η makes the factor zero?")
+        :format(eta, 1 - 2 * eta, w1)
     end
     return true
   end,
   hint = "After one step the distance to 2 is multiplied by 1 − 2η. When is that 0?",
   solution = [[eta_one_step = 0.5]],
+  wrong = {
+    { "1, the edge of divergence", [[eta_one_step = 1]] },
+    { "the page's example rate", [[eta_one_step = 0.25]] },
+    { "the curvature 2", [[eta_one_step = 2]] },
+    { "the right value as a string", [[eta_one_step = "0.5"]] },
+  },
 }
 
 quiz{
@@ -160,14 +198,15 @@ are three ways to take its gradient:
 - **batch** gradient descent uses all N examples for each step: exact, steady, one
   step per epoch, and needs all the data at once;
 - **stochastic** gradient descent (SGD) uses one random example per step: N noisy
-  steps per epoch; the noise can even shake it out of a poor local minimum;
+  steps per epoch; the noise can even shake it out of a poor local minimum (lesson
+  06 shows it on a bumpy surface);
 - **mini-batch** gradient descent uses a small random batch (here 32): less noise
   than SGD, many steps per epoch, and it keeps a vector unit busy. It is the
   usual choice.
 
-Below, each fits y = w·x + b to 256 noisy points of y = 3x + 1 for the same number
-of epochs (passes over the data), and we look at the loss on all the data after
-each epoch.
+Below, each fits y = w·x + b to 256 noisy points of y = 3x + 1 for 20 epochs
+(passes over the data) with η = 0.05, from w = b = 0. `epoch` is one pass;
+`path`, when given, collects (w, b) after every step for the plots.
 ]]
 
 show[=[
@@ -177,16 +216,11 @@ for i = 1, 256 do
   local x = math.random() * 2 - 1
   points[i] = { x = x, y = 3 * x + 1 + (math.random() - 0.5) * 0.4 }
 end
+function full_loss(w, b) return require("lessonlib_04_06").full_loss(points, w, b) end
 
-function full_loss(w, b)
-  local s = 0
-  for _, p in ipairs(points) do s = s + (w * p.x + b - p.y)^2 end
-  return s / #points
-end
-
--- One epoch of mini-batch GD with the given batch size; the gradient is that of
+-- One epoch of mini-batch GD: shuffle, then a step per batch along the gradient of
 -- the batch's mean squared error.
-function epoch(w, b, batch, eta)
+function epoch(w, b, batch, eta, path)
   local order = {}
   for i = 1, #points do order[i] = i end
   for i = #order, 2, -1 do local j = math.random(i); order[i], order[j] = order[j], order[i] end
@@ -198,38 +232,45 @@ function epoch(w, b, batch, eta)
       gw, gb, n = gw + 2 * err * p.x, gb + 2 * err, n + 1
     end
     w, b = w - eta * gw / n, b - eta * gb / n
+    if path then path[#path + 1] = {w, b} end
   end
   return w, b
 end
+]=]
 
-curves = {}
+show[=[
+curves, paths = {}, {}
 for _, run in ipairs{ {"batch (256)", 256}, {"mini-batch (32)", 32}, {"stochastic (1)", 1} } do
-  local w, b, curve = 0, 0, {}
+  local w, b, curve, path = 0, 0, {}, {{0, 0}}
   for e = 1, 20 do
-    w, b = epoch(w, b, run[2], 0.05)
+    w, b = epoch(w, b, run[2], 0.05, path)
     curve[e] = full_loss(w, b)
   end
-  curves[run[1]] = curve
+  curves[run[1]], paths[run[1]] = curve, path
   print(("%-16s after 1 epoch %.4f, 5: %.4f, 20: %.4f   (w = %.3f, b = %.3f)")
     :format(run[1], curve[1], curve[5], curve[20], w, b))
 end
+runs = {}
+for name, c in pairs(curves) do runs[name] = {curve = c, path = paths[name]} end
+batch_views = require("lessonlib_04_06").batch_window(points, runs)
 ]=]
-
-show[[
-local epochs = {}
-for e = 1, 20 do epochs[e] = e end
-local series = {}
-for name, c in pairs(curves) do series[name] = {x = epochs, y = c} end
-batch_plot = plot.lines{title = "loss on all the data after each epoch", xlabel = "epoch", ylabel = "MSE",
-  ylog = true, series = series}
-]]
 
 say[[
 With the same η, batch GD has taken only 20 steps in 20 epochs and is still far
-off; mini-batch took 160 and SGD 5120, and both are at the noise floor (the data's
-own noise gives a loss of about 0.013). Per *step*, batch GD is the most
-accurate; per *epoch* of computing, the smaller batches get further.
+off (loss 0.81); mini-batch took 160 steps and SGD 5120, and both are at the noise
+floor (the best line's loss, 0.0126, is the data's own noise). The middle panel
+puts them on one axis of *steps*: step for step the three fall almost alike (after
+20 steps SGD's loss is 0.71, batch GD's 0.81; batch GD's line ends there, under the
+others), so the smallest batch, with the most steps per epoch, gets furthest per
+epoch. Near the floor the difference shows: batch GD's steps are exact, while
+SGD's keep bouncing (over its last epoch its loss goes between 0.0126 and 0.0186)
+and its path in the (w, b) plane, on the right, wanders instead of settling.
 ]]
+
+-- The check compares the student's curve with runs of batch 8 made with the check's
+-- own shuffles: after one epoch (32 steps) their loss is 0.36 to 0.38, where batch
+-- 32 gives 1.9 and SGD 0.016, and 20 epochs end near the floor.
+local BATCH8_FIRST = {0.25, 0.55}
 
 task{
   [[Make `curves["mini-batch (8)"]`: run the same loop with batch size 8 and η = 0.05
@@ -241,11 +282,23 @@ task{
     for e = 1, 20 do
       if type(c[e]) ~= "number" then return false, ("value %d is %s, not a number"):format(e, tostring(c[e])) end
     end
+    for name, other in pairs(env.curves) do
+      if name ~= "mini-batch (8)" and type(other) == "table" then
+        local same = #other == #c
+        for e = 1, #c do same = same and other[e] == c[e] end
+        if same then
+          return false, ('curves["mini-batch (8)"] is the %s curve, copied: run the loop with batch 8'):format(name)
+        end
+      end
+    end
+    if not (c[1] >= BATCH8_FIRST[1] and c[1] <= BATCH8_FIRST[2]) then
+      local why = c[1] < BATCH8_FIRST[1]
+        and "lower than batch 8 gets in one epoch (0.36 to 0.38): did it start from w = 0, b = 0, with batch 8, not 1?"
+        or "higher than batch 8 gets in one epoch (0.36 to 0.38): batch 8 makes 32 steps an epoch, with η = 0.05"
+      return false, ("the loss after the first epoch is %.4f, %s"):format(c[1], why)
+    end
     if not (c[20] < 0.05) then
       return false, ("after 20 epochs the loss is %.4f; with batch 8 and η = 0.05 it should be near the noise floor, about 0.013"):format(c[20])
-    end
-    if not (c[1] < env.curves["batch (256)"][1]) then
-      return false, "the first epoch's loss should be lower than batch GD's (32 steps against 1): did you use batch size 8?"
     end
     return true
   end,
@@ -258,7 +311,32 @@ for e = 1, 20 do
   curve[e] = full_loss(w, b)
 end
 curves["mini-batch (8)"] = curve]],
+  wrong = {
+    { "the batch-32 curve, copied", [[curves["mini-batch (8)"] = curves["mini-batch (32)"] ]] },
+    { "the batch-32 values, copied one by one", [[
+local c = {}; for e = 1, 20 do c[e] = curves["mini-batch (32)"][e] end; curves["mini-batch (8)"] = c]] },
+    { "batch size 1", [[
+local w, b, curve = 0, 0, {}
+for e = 1, 20 do w, b = epoch(w, b, 1, 0.05); curve[e] = full_loss(w, b) end
+curves["mini-batch (8)"] = curve]] },
+    { "w and b not reset: it goes on from a trained line", [[
+local w, b, curve = 3, 1, {}
+for e = 1, 20 do w, b = epoch(w, b, 8, 0.05); curve[e] = full_loss(w, b) end
+curves["mini-batch (8)"] = curve]] },
+    { "19 epochs", [[
+local w, b, curve = 0, 0, {}
+for e = 1, 19 do w, b = epoch(w, b, 8, 0.05); curve[e] = full_loss(w, b) end
+curves["mini-batch (8)"] = curve]] },
+  },
 }
+
+show[[
+-- your curve joins the others in the left panel
+local ep = {}
+for e = 1, 20 do ep[e] = e end
+batch_views.per_epoch:add("mini-batch (8), yours", ep, curves["mini-batch (8)"])
+print(("batch 8: after 1 epoch %.4f, 20: %.4f"):format(curves["mini-batch (8)"][1], curves["mini-batch (8)"][20]))
+]]
 
 say[[
 That is gradient descent: follow the negative slope, scaled by η. Its whole

@@ -307,6 +307,9 @@ function Racer:truncate(k)
     end
     if self.stopped and self.stopped > k then self.stopped, self.message = nil, nil end
     if self.reach.upto > k then self.reach = {upto = -1} end
+    if (self.reach.left or -1) > k or (self.reach.lupto or -1) > k then
+        self.reach.left, self.reach.lupto = nil, nil -- Race:left_eps scans again from k
+    end
     self.opt:restore(self.snap[k + 1])
     self.opt:set_position(self.x[k + 1], self.y[k + 1])
     -- the noise was added into the record; the clean gradient is needed again
@@ -568,9 +571,34 @@ function Race:reached(racer, upto)
     return nil
 end
 
+-- After a racer first came within eps of a minimum (Race:reached): the first step at
+-- which it was outside eps of that minimum again, or nil (it stayed), up to step
+-- upto; and whether it is inside at upto. "Reached" alone hides a racer that arrives
+-- and leaves again (SGD's noise, an overshoot). Scanned once, like reached.
+function Race:left_eps(racer, upto)
+    upto = math.min(upto or self.k, racer:last())
+    local t, m = self:reached(racer, upto)
+    if not t then return nil end
+    local c = racer.reach
+    local function outside(k)
+        local dx, dy = racer.x[k + 1] - m[1], racer.y[k + 1] - m[2]
+        return dx * dx + dy * dy > self.eps * self.eps
+    end
+    if not (c.left and c.left <= upto) then
+        c.left = nil
+        for k = math.max(t, c.lupto or t) + 1, upto do
+            if outside(k) then c.left = k break end
+            c.lupto = k
+        end
+    end
+    if c.left then return c.left, not outside(upto) end
+    return nil
+end
+
 -- One row per racer at the shown step: {label, reached (step or nil), global (the
--- minimum reached is a global one), value, x, y, diverged (bool), left (the view,
--- downhill: bool), message}.
+-- minimum reached is a global one), left_eps (the first step outside eps again after
+-- reaching, or nil), back (inside eps again at the shown step), value, x, y, diverged
+-- (bool), left (the view, downhill: bool), message}.
 function Race:results()
     local rows = {}
     for i, racer in ipairs(self.racers) do
@@ -581,6 +609,8 @@ function Race:results()
             label = racer.label,
             reached = t,
             global = global,
+            left_eps = t and self:left_eps(racer, self.shown) or nil,
+            back = t and select(2, self:left_eps(racer, self.shown)) or nil,
             value = racer.f[j],
             x = racer.x[j],
             y = racer.y[j],
@@ -599,11 +629,12 @@ local function fmt(v)
 end
 
 -- The final table as text: steps to within eps of a minimum ("local" when that
--- minimum is not a global one), value, place (unless compact), status.
+-- minimum is not a global one), value, place (unless compact), status (ok, diverged,
+-- left the view, or the step at which it left eps again after reaching it).
 function Race:table(compact)
     local lines = {}
     if compact then -- narrow enough for a third of the window
-        lines[1] = ("steps: first within %.2g of a minimum (* local)"):format(self.eps)
+        lines[1] = ("steps to within %.2g (* local)"):format(self.eps)
         lines[2] = ("%-8s%6s%10s %s"):format("", "steps", "f", "status")
     else
         lines[1] = ("%-12s %14s %11s %19s  %s"):format("optimizer",
@@ -612,6 +643,13 @@ function Race:table(compact)
     for _, row in ipairs(self:results()) do
         local status = row.message and (row.diverged and "diverged" or row.left and "left"
             or "error") or "ok"
+        if row.left_eps and not row.message then -- it came within eps, then left it again
+            if not compact then
+                status = ("left eps at %d%s"):format(row.left_eps, row.back and ", back" or "")
+            elseif not row.back then
+                status = ("out@%d"):format(row.left_eps) -- a third of the window: only when out
+            end
+        end
         if compact then
             local reached = row.reached and (row.reached .. (row.global and "" or "*")) or "-"
             lines[#lines + 1] = ("%-8s%6s%10s %s"):format(row.label:sub(1, 8), reached,

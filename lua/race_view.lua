@@ -183,7 +183,7 @@ end
 
 function View:draw_table()
     local r = self.race
-    local head = ("step %d of %d%s, %g steps/s\n\n"):format(r.shown, r.steps,
+    local head = ("step %d of %d%s, %g/s\n\n"):format(r.shown, r.steps, -- short: a third of the window
         self.playing and "" or " (paused)", self.speed)
     local msgs = {}
     for _, racer in ipairs(r.racers) do

@@ -382,6 +382,17 @@ r = race.new{surface = "bowl", optimizers = {"gd", "momentum", "adam"}, steps = 
 r:advance()
 print(r:reached(r.racers[1]))   -- gd: step 12, the minimum {0, 0}, true]],
   },
+  ["race:left_eps"] = {
+    sig = "r:left_eps(racer [, upto]) -> step, back",
+    summary = "after a racer reached a minimum: the first step it was outside eps of it again (nil if it stayed), and whether it is back inside at upto",
+    text = [[
+"Reached" is the first arrival; noise or an overshoot can carry a racer out again.
+The table's status says so ("left eps at N", ", back" when it is inside again).]],
+    example = [[
+r = race.new{surface = "bowl", optimizers = {{"sgd", noise = 2}}, steps = 150, seed = 1}
+r:advance()
+print(r:reached(r.racers[1]), r:left_eps(r.racers[1]))]],
+  },
   ["racer:at"] = {
     sig = "racer:at(k) -> i",
     summary = "the index into the racer's records (x, y, f, gx, gy) of step k: a stopped racer stays at its last point",
