@@ -773,6 +773,10 @@ function lesson._check_steps(L, env, opts)
       if not pass then
         return where(s) .. ": the check fails after the reference solution: " .. tostring(msg)
       end
+      if #s.wrong < 2 then
+        return where(s) .. (": a task needs at least two wrong answers (wrong = {{why, code}, ...})"
+          .. " that its check refuses; it has %d"):format(#s.wrong)
+      end
     end
   end
   return nil

@@ -182,6 +182,7 @@ function tests.check_names_step_and_reason_of_broken_lessons()
     { "03_check_cannot_fail.lua", "step 1 (task, " .. bad .. "03_check_cannot_fail.lua:3): the check passes before the solution ran" },
     { "04_bad_quiz.lua", "does not load:" },
     { "05_accepts_wrong.lua", "step 2 (task, " .. bad .. "05_accepts_wrong.lua:4): the check accepts wrong answer 1 (x itself)" },
+    { "06_one_wrong_answer.lua", "step 2 (task, " .. bad .. "06_one_wrong_answer.lua:4): a task needs at least two wrong answers" },
   }
   for _, c in ipairs(cases) do
     local ok, msg = lesson.check_file(bad .. c[1])
@@ -207,7 +208,7 @@ end
 
 function tests.list_shows_progress()
   local list = lesson.list(fixtures .. "/lessons_bad")
-  expect_eq(#list, 5, "every file is listed")
+  expect_eq(#list, 6, "every file is listed")
   expect_eq(list[1].title, "A check that the solution fails", "a lesson's title")
   assert(list[4].error and list[4].error:find("answer must be", 1, true), "a broken file lists its error")
 end
