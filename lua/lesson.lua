@@ -469,11 +469,37 @@ local function catch_up(upto)
   env.print = saved_print
 end
 
+-- The live background jobs (a page's race or training run), by id; none outside
+-- nnlab.
+local function live_jobs()
+  local ok, repl = pcall(require, "repl")
+  local ids = {}
+  if not ok or type(repl.jobs) ~= "function" then return ids end
+  for _, job in ipairs(repl.jobs()) do ids[job.id] = job end
+  return ids
+end
+
+-- A page's jobs end when the student leaves the page (or the lesson): a race or a
+-- run left playing would keep drawing over the next page's windows.
+local function stop_page_jobs()
+  if not cur or not cur.page_jobs then return end
+  for _, job in pairs(cur.page_jobs) do
+    if job.state == "running" or job.state == "paused" then job:stop() end
+  end
+  cur.page_jobs = nil
+end
+
 local function show_page(p)
   local L = cur.les
+  stop_page_jobs()
   cur.page, cur.skip_warned = p, false
+  local before = live_jobs()
   catch_up(L.pages[p].first)
   for i = L.pages[p].first, L.pages[p].last do present(L.steps[i]) end
+  cur.page_jobs = {}
+  for id, job in pairs(live_jobs()) do
+    if not before[id] then cur.page_jobs[id] = job end
+  end
   local last = L.steps[L.pages[p].last]
   if BLOCKING[last.kind] then
     footer()
@@ -496,6 +522,7 @@ function lesson.start(name, opts)
   opts = opts or {}
   local path = lesson._find(name)
   local L = lesson.load(path)
+  stop_page_jobs() -- the lesson the student leaves
   local _, prog = progress_of(L.name)
   cur = { les = L, env = opts.env or _G, ran = {}, passed = {}, answered = {}, page = 1 }
   local page = opts.page

@@ -264,6 +264,34 @@ function tests.lessons_list_shows_a_lesson_with_a_skipped_task_as_partly_done()
   if not ok then error(err, 0) end
 end
 
+function tests.a_pages_job_stops_when_the_student_leaves_the_page()
+  local path = state .. "/01_jobs.lua"
+  local f = assert(io.open(path, "w"))
+  f:write([[
+lesson{"jobs", "A page with a job"}
+show[=[spinner = spawn(function() while true do coroutine.yield() end end, "page job")]=]
+pause()
+show[=[other = spawn(function() while true do coroutine.yield() end end, "second page job")]=]
+pause()
+say[=[The end.]=]
+]])
+  f:close()
+  local mine = spawn(function() while true do coroutine.yield() end end, "the student's own")
+  local env = setmetatable({}, { __index = _G })
+  lesson.start(path, { env = env, page = 1 })
+  assert(env.spinner.state == "running", "the page's job runs while the page is shown")
+  lesson.next()
+  expect_eq(env.spinner.state, "stopped", "the first page's job after :next")
+  assert(env.other.state == "running", "the second page's job runs")
+  lesson.start(path, { env = env, page = 1 })
+  expect_eq(env.other.state, "stopped", "a page's job when another lesson starts")
+  expect_eq(mine.state, "running", "the student's own job is left alone")
+  mine:stop()
+  env.spinner:stop()
+  output()
+  os.remove(path)
+end
+
 local names = {}
 for name in pairs(tests) do names[#names + 1] = name end
 table.sort(names)
