@@ -7,6 +7,7 @@
 -- modifier keys held; the cursor's moves over a panel to p:on_hover(fn), at most 20
 -- times a second (the viz coalesces a sweep into its latest place).
 local core = require "viz.core"
+local util = require "util"
 
 local plot = {}
 local P = core.plot_methods    -- methods of "nnlab.plot" userdata (C, plus the ones below)
@@ -87,7 +88,7 @@ end
 local function apply(self, names, fn, ...)
   local ok, err = pcall(fn, self, ...)
   if ok then return end
-  local msg = tostring(err):gsub("^[^:\n]*:%d+: ", "")
+  local msg = util.strip_position(err)
   local k = tonumber(msg:match("^bad argument #(%d+)"))
   local what = #names == 1 and names[1] or (k and names[k - 1])
   if not what then -- no argument named: the options that were given
