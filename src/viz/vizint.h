@@ -76,8 +76,26 @@ void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col);
 void cv_ring(viz_canvas *cv, double cx, double cy, double r, double wd, uint32_t col);
 void cv_triangle(viz_canvas *cv, const double *p, uint32_t col); /* p = x0,y0,x1,y1,x2,y2 */
 
-/* ---- text.c: DejaVu Sans through SDL2_ttf ---- */
+/* ---- font.c: DejaVu Sans, bold and mono, one TTF_Font per face and size ---- */
 typedef enum { FONT_SANS, FONT_BOLD, FONT_MONO } viz_face;
+typedef struct {
+    viz_face face;
+    int px;
+    TTF_Font *font;
+} viz_font;
+typedef struct {
+    char path[3][512]; /* by viz_face */
+    viz_font open[VIZ_MAX_FONTS];
+    int n;
+} viz_fonts;
+/* Finds the font files and starts SDL2_ttf; VIZ_EIO with err filled when it cannot. */
+int fonts_init(viz_fonts *fs, char *err, size_t errlen);
+void fonts_free(viz_fonts *fs); /* closes every font and stops SDL2_ttf */
+/* The font of face at px pixels (at least 4), opened on first use; NULL when SDL2_ttf
+ * cannot open it. */
+TTF_Font *font_get(viz_fonts *fs, viz_face face, int px);
+
+/* ---- text.c: text drawn in those fonts ---- */
 enum { ALIGN_LEFT = 0, ALIGN_CENTER = 1, ALIGN_RIGHT = 2 };
 enum { ALIGN_TOP = 0, ALIGN_MIDDLE = 4, ALIGN_BOTTOM = 8 };
 /* Width and height of text in pixels at size px; 0, 0 for an empty string. */
@@ -346,17 +364,9 @@ int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 
 /* ---- app.c, window.c ---- */
-typedef struct {
-    viz_face face;
-    int px;
-    TTF_Font *font;
-} viz_font;
-
 struct viz_app {
     char err[VIZ_ERRLEN];
-    char font_path[3][512];
-    viz_font fonts[VIZ_MAX_FONTS];
-    int nfonts;
+    viz_fonts fonts;
     int video; /* 0 untried, 1 up, -1 unavailable */
     viz_window **wins;
     int nwins, capwins;
@@ -367,7 +377,6 @@ struct viz_app {
     size_t scratch_n;
 };
 
-TTF_Font *app_font(viz_app *a, viz_face face, int px);
 void app_push_event(viz_app *a, const viz_event *ev);
 int app_add_window(viz_app *a, viz_window *w);
 void app_remove_window(viz_app *a, viz_window *w);
