@@ -29,6 +29,7 @@ typedef enum {
     VIZ_TEXT,    /* a readout of lines of text */
     VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
     VIZ_GRAPH,   /* boxes with labels in columns by depth, arrows from inputs to results */
+    VIZ_NKINDS   /* the number of kinds (not a kind); a new kind goes before it */
 } viz_kind;
 
 typedef enum { VIZ_MAP_AUTO, VIZ_MAP_VIRIDIS, VIZ_MAP_DIVERGING, VIZ_MAP_GRAY } viz_map;
@@ -45,6 +46,13 @@ const char *viz_app_error(const viz_app *a);
 /* 1 when windows can be shown: DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER is set and
  * SDL's video starts. Tries once. */
 int viz_app_has_display(viz_app *a);
+
+/* ---- plot kinds ---- */
+
+/* The name of kind k ("lines", "field", ...), unique; NULL when k is not a kind. */
+const char *viz_kind_name(viz_kind k);
+/* The default window size of kind k, in points; VIZ_EINVAL when k is not a kind. */
+int viz_kind_size(viz_kind k, int *width, int *height);
 
 /* ---- panels ---- */
 

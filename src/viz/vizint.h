@@ -1,6 +1,22 @@
 /* vizint.h: what the files of src/viz share and nothing outside uses: the canvas and
- * its primitives, text, colour maps, ticks, contours, axes, the panel's data and the
- * app's state. Tests include it to check layouts against pixels. */
+ * its primitives, fonts and text, colour maps, ticks, contours, axes, the panel's data,
+ * the table of plot kinds and the app's state. Tests include it to check layouts
+ * against pixels.
+ *
+ * Adding a plot kind (say "heatmap"):
+ *  1. viz.h: its VIZ_HEATMAP in viz_kind, before VIZ_NKINDS; and, when it shows data
+ *     no setter takes yet, a setter documented there (panel.c; its data in struct
+ *     viz_panel below, and a VIZ_TAKES_* flag for the kinds that take it).
+ *  2. src/viz/plot_heatmap.c: draw and hover (static), ending in its record
+ *     `const viz_kind_def plot_heatmap_kind = {"heatmap", width, height, takes, draw,
+ *     hover, ...}`; in src/viz/meson.build.
+ *  3. kinds.c: its record's extern and its line in the table.
+ *  4. With a new setter only: its method in src/repl/bind_plot.c, and the options that
+ *     set it in lua/plot.lua (the `options` table, by name) and lua/doc/plot.lua.
+ *  5. Tests: tests/viz/test_plot_heatmap.c (in tests/viz/meson.build) and the case
+ *     that fills a panel of every kind in tests/viz/test_plots.c.
+ * The Lua side reads names and window sizes from the table: plot.heatmap{...} exists
+ * as soon as the kind does (help entry: lua/doc/plot.lua). */
 #ifndef VIZINT_H
 #define VIZINT_H
 
@@ -281,7 +297,7 @@ struct viz_panel {
 void panel_retain(viz_panel *p);
 int panel_fail(viz_panel *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* ---- plot_*.c: one renderer per kind; each fills the whole canvas clip ---- */
+/* ---- plot_*.c: what the kinds share with each other and with tests ---- */
 /* Where a graph drawn in (x0, y0, x1, y1) (title space removed) puts its nodes: depth
  * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
  * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
@@ -318,35 +334,18 @@ typedef int (*legend_room_draw)(viz_canvas *cv, viz_app *a, const viz_theme *t, 
                                 viz_layout *lay, int room);
 void draw_with_legend_room(legend_room_draw draw, viz_canvas *cv, viz_app *a, const viz_theme *t,
                            viz_panel *p, viz_layout *lay);
-void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void graph_clear(viz_panel *p); /* frees the graph's data (plot_graph.c) */
 void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
                     int y1, graph_geom *g);
-/* The graph node whose place (a box's room) holds (px, py), or -1. */
-int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py);
 /* Box of node i; 0 when i is out of range. */
 int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
               int *bx, int *by, int *bw, int *bh);
 /* The panel's series as paths lying on its surface, with heads (surface_paths.c). */
 void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                         const surface_proj *pr);
-/* Hover text of the surface point under (px, py): the grid node nearest the viewer within
- * a cell of the cursor; 0 when the cursor is off the surface. */
-int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
                 int i, int *rx, int *ry, int *rw, int *rh);
-/* Hover text of the image pixel under (px, py) in an image grid laid out as lay. */
-int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* The node under (px, py) of a network diagram laid out as lay: 1 and its layer and
  * index (0-based), or 0 when the cursor is on no node. */
 int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
@@ -355,10 +354,65 @@ int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, i
  * 0 when out of range. */
 int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i, double *x,
                         double *y, double *node);
+/* The value axis of bars and histograms: from 0 (or below, for negative values) to the
+ * largest value, padded away from zero, or the fixed y range (plot_bars.c). */
+void bars_value_range(const viz_panel *p, viz_axis *ay);
+/* The zero line of a value axis that goes below zero. */
+void bars_zero_line(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
 /* Points drawn on a frame (field and scatter). */
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f);
-/* Value text under the cursor at pixel (px, py), or 0 when there is none. */
+/* "x .. y .." of the data point under pixel (px, py): the hover of kinds with data axes
+ * where the cursor is over nothing in particular; 0 off the plot area (render.c). */
+int hover_xy(const viz_layout *lay, int px, int py, char *buf, size_t n);
+
+/* ---- kinds.c: the table of plot kinds ---- */
+/* What a panel of a kind takes beyond labels, log scales, ranges and the colour map:
+ * each setter refuses a panel whose kind lacks its flag. */
+enum {
+    VIZ_TAKES_SERIES = 1 << 0,  /* viz_series_add */
+    VIZ_TAKES_MARKERS = 1 << 1, /* viz_panel_add_marker */
+    VIZ_TAKES_GRID = 1 << 2,    /* viz_field_set, viz_surface_set */
+    VIZ_TAKES_CLASSES = 1 << 3, /* viz_field_set_classes */
+    VIZ_TAKES_LEVELS = 1 << 4,  /* viz_field_set_levels */
+    VIZ_TAKES_POINTS = 1 << 5,  /* viz_points_add */
+    VIZ_TAKES_IMAGES = 1 << 6,  /* viz_images_set */
+    VIZ_TAKES_BARS = 1 << 7,    /* viz_bars_set */
+    VIZ_TAKES_HIST = 1 << 8,    /* viz_hist_set */
+    VIZ_TAKES_NETWORK = 1 << 9, /* viz_network_set, _set_maps */
+    VIZ_TAKES_TEXT = 1 << 10,   /* viz_text_set */
+    VIZ_TAKES_GRAPH = 1 << 11,  /* viz_graph_set */
+};
+/* One plot kind: everything in which kinds differ. Each plot_<kind>.c ends in its
+ * record, named plot_<kind>_kind. */
+typedef struct {
+    const char *name;  /* its Lua name: plot.<name>{...}, unique */
+    int width, height; /* default window size, in points */
+    unsigned takes;    /* VIZ_TAKES_* */
+    /* Draws p into the canvas clip rectangle (already filled with the background) and
+     * fills lay (zeroed before) with where things went, for hover and clicks. */
+    void (*draw)(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+    /* The tooltip's text for the cursor at pixel (px, py) of p drawn as lay; 0 when the
+     * cursor is over nothing the kind names. */
+    int (*hover)(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
+    /* Frees what the kind keeps in the panel beyond the setters' data (NULL: nothing). */
+    void (*free)(viz_panel *p);
+    /* The item (layer and node, 0-based) under (px, py), reported with motion events;
+     * 1 when there is one. NULL: the kind has no items. */
+    int (*item_at)(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
+                   int *node);
+    /* A drag of the left button by (dx, dy) pixels: moves the view (a surface turns);
+     * NULL: the kind takes clicks instead. */
+    void (*drag)(viz_panel *p, int dx, int dy);
+} viz_kind_def;
+/* The record of kind k (0 <= k < VIZ_NKINDS). */
+const viz_kind_def *kind_def(viz_kind k);
+/* VIZ_OK when p's kind takes what (VIZ_TAKES_*), else VIZ_EINVAL with "<setter>: not
+ * available on a <kind> panel" in p's error. */
+int panel_want(viz_panel *p, const char *setter, unsigned what);
+
+/* Value text under the cursor at pixel (px, py), or 0 when there is none: the kind's
+ * hover (render.c). */
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Renders into the canvas clip rectangle; fills lay. */
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
