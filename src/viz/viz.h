@@ -78,7 +78,7 @@ int viz_series_set_smooth(viz_panel *p, double alpha);
 int viz_panel_add_marker(viz_panel *p, double x, const char *label);
 int viz_series_clear(viz_panel *p);
 
-/* Field: v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),
+/* Field (or surface): v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),
  * y = ymin + j*(ymax-ymin)/(h-1) (row 0 at the bottom); w, h >= 2. */
 int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax, double ymin,
                   double ymax);
