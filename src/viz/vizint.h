@@ -3,20 +3,20 @@
  * the table of plot kinds and the app's state. Tests include it to check layouts
  * against pixels.
  *
- * Adding a plot kind (say "heatmap"):
- *  1. viz.h: its VIZ_HEATMAP in viz_kind, before VIZ_NKINDS; and, when it shows data
- *     no setter takes yet, a setter documented there (panel.c; its data in struct
- *     viz_panel below, and a VIZ_TAKES_* flag for the kinds that take it).
- *  2. src/viz/plot_heatmap.c: draw and hover (static), ending in its record
- *     `const viz_kind_def plot_heatmap_kind = {"heatmap", width, height, takes, draw,
- *     hover, ...}`; in src/viz/meson.build.
- *  3. kinds.c: its record's extern and its line in the table.
- *  4. With a new setter only: its method in src/repl/bind_plot.c, and the options that
- *     set it in lua/plot.lua (the `options` table, by name) and lua/doc/plot.lua.
- *  5. Tests: tests/viz/test_plot_heatmap.c (in tests/viz/meson.build) and the case
- *     that fills a panel of every kind in tests/viz/test_plots.c.
- * The Lua side reads names and window sizes from the table: plot.heatmap{...} exists
- * as soon as the kind does (help entry: lua/doc/plot.lua). */
+ * Adding a plot kind (say "heatmap") touches, when it draws data a setter takes already:
+ *  1. viz.h: VIZ_HEATMAP in viz_kind, before VIZ_NKINDS.
+ *  2. src/viz/plot_heatmap.c (and its line in src/viz/meson.build): draw and hover,
+ *     static, then its record `const viz_kind_def plot_heatmap_kind = {.name =
+ *     "heatmap", .width =, .height =, .takes = VIZ_TAKES_..., .draw =, .hover =}`
+ *     (free, item_at, drag when it needs them: the window asks the record).
+ *  3. kinds.c: the record's extern and its line in the table.
+ *  4. lua/doc/plot.lua: the help entry of plot.heatmap, which exists as soon as the
+ *     kind does (plot.lua reads names and sizes from the table through "viz.core").
+ *  5. Tests: tests/viz/test_plot_heatmap.c (in tests/viz/meson.build), and its case in
+ *     tests/viz/test_plots.c's panel of every kind (a missing case does not compile).
+ * Data no setter takes yet also needs its setter (viz.h, panel.c, its fields in struct
+ * viz_panel below, a VIZ_TAKES_* flag), its method in src/repl/bind_plot.c and its
+ * options in lua/plot.lua's `options` table. */
 #ifndef VIZINT_H
 #define VIZINT_H
 
