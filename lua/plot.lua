@@ -127,11 +127,12 @@ function options.lines(self, o)
   end
 end
 
-function options.field(self, o)
-  local kind = self:kind()
+-- A grid sampled from f(x, y) on n x n points (n_default unless o.n) or given as
+-- values, with contour levels, points and the view: a field's and a surface's options.
+local function grid_options(self, o, n_default)
   local xmin, xmax, ymin, ymax = bounds(o)
   if o.f then
-    local n = o.n or (kind == "field" and 100 or 40)
+    local n = o.n or n_default
     local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
     apply(self, {"f", "xmin", "xmax", "ymin", "ymax"}, P.grid, rows, xmin, xmax, ymin, ymax,
       k)
@@ -146,7 +147,9 @@ function options.field(self, o)
     self:view(o.yaw or 35, o.pitch or 30, o.shaded ~= false)
   end
 end
-options.surface = options.field -- the same grid from f or values, seen in 3-D
+
+function options.field(self, o) grid_options(self, o, 100) end
+function options.surface(self, o) grid_options(self, o, 40) end -- each point a facet corner
 
 function options.images(self, o)
   local imgs = o.images
