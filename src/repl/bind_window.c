@@ -154,7 +154,7 @@ static int w_window_record(lua_State *L) {
 }
 
 /* record_gif(w, path | nil, fps): lua/plot.lua's w:record{gif =} calls it. */
-static int record_gif(lua_State *L) {
+static int win_record_gif(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
     int fps = bind_viz_optint(L, 3, 20);
@@ -282,12 +282,12 @@ static void hook(lua_State *L, void *ud) {
     pump(L);
 }
 
-static int core_pump(lua_State *L) {
+static int win_pump(lua_State *L) {
     lua_pushinteger(L, pump(L));
     return 1;
 }
 
-static int core_on_event(lua_State *L) {
+static int win_on_event(lua_State *L) {
     if (!lua_isnil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_settop(L, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, HAND_KEY);
@@ -295,7 +295,7 @@ static int core_on_event(lua_State *L) {
 }
 
 /* has_display() -> true, or false and why. */
-static int core_has_display(lua_State *L) {
+static int win_has_display(lua_State *L) {
     viz_app *a = bind_viz_app(L);
     int ok = viz_app_has_display(a);
     lua_pushboolean(L, ok);
@@ -305,9 +305,12 @@ static int core_has_display(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"new", window_new},         {"pump", core_pump},
-    {"on_event", core_on_event}, {"has_display", core_has_display},
-    {"record_gif", record_gif},  {NULL, NULL},
+    {"new", window_new},
+    {"pump", win_pump},
+    {"on_event", win_on_event},
+    {"has_display", win_has_display},
+    {"record_gif", win_record_gif},
+    {NULL, NULL},
 };
 
 static const luaL_Reg window_methods[] = {
