@@ -16,4 +16,4 @@ data = require "data"
 plot = require "plot"
 dual = require "dual"
 race = require "race"
-playground = require "playground" -- also adds plot.decision, plot.loss and plot.network(model)
+playground = require "playground"

@@ -13,6 +13,7 @@ local train = require "nn.train"
 local optim_core = require "nn.optim"
 local ndata = require "nn.data"
 local rcore = require "repl.core"
+local util = require "util"
 
 local now = rcore.now
 local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
@@ -393,7 +394,7 @@ Playground.__newindex = function(pg, k, v)
   if not ok then
     for f, fv in pairs(saved) do rawset(pg, f, fv) end
     pg._s[k] = old
-    error(("playground: %s = %s failed: %s"):format(k, tostring(v), tostring(err):gsub("^[^:]*:%d+: ", "")), 2)
+    error(("playground: %s = %s failed: %s"):format(k, tostring(v), util.strip_position(err)), 2)
   end
   if job_ended and pg.window:is_open() and interactive() then
     pg.job = start_job(pg)

@@ -1,16 +1,20 @@
--- plot.lua: the friendly plotting API on top of "viz.core" (src/repl/bind_plot.c).
--- Each constructor (plot.lines, plot.field, ...) makes a panel, applies a table of
--- options, and shows it in a window of its own unless show = false; plot.window{...}
--- groups panels in one window. Panels save to PNG with or without a display. Keys in a
+-- plot.lua: the friendly plotting API on top of "viz.core" (panels and the plot kinds,
+-- src/repl/bind_plot.c) and "viz.win" (windows and events, src/repl/bind_window.c).
+-- Each constructor (plot.lines, plot.field, ...: one for every kind of the viz's table)
+-- makes a panel, applies a table of options, and shows it in a window of its own
+-- unless show = false; plot.window{...} groups panels in one window. The training
+-- views plot.decision, plot.loss and plot.network(model) are lua/views.lua's. Panels save to PNG with or without a display. Keys in a
 -- window: space pauses/resumes the job bound with w:bind(job), s saves a PNG, f full
 -- screen, p projector mode. Clicks on a panel go to p:on_click(fn), with the
 -- modifier keys held; the cursor's moves over a panel to p:on_hover(fn), at most 20
 -- times a second (the viz coalesces a sweep into its latest place).
 local core = require "viz.core"
+local wcore = require "viz.win"
+local util = require "util"
 
 local plot = {}
 local P = core.plot_methods    -- methods of "nnlab.plot" userdata (C, plus the ones below)
-local W = core.window_methods  -- methods of "nnlab.window" userdata
+local W = wcore.methods        -- methods of "nnlab.window" userdata
 
 local weak = {__mode = "k"}
 local home = setmetatable({}, weak)     -- panel -> the window it is shown in
@@ -20,12 +24,11 @@ local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
 local bound = setmetatable({}, weak)    -- window -> job
 local said_off = false
 
--- Default window size for each kind, in points.
-local sizes = {
-  lines = {760, 480}, field = {640, 560}, images = {720, 520}, bars = {720, 480},
-  hist = {720, 480}, scatter = {640, 560}, network = {720, 520}, text = {480, 300},
-  surface = {640, 560}, graph = {980, 480},
-}
+-- The viz's plot kinds in its order, each {name =, width =, height =} with its default
+-- window size in points; the kinds are the viz's (src/viz/kinds.c), not listed here.
+local kinds = core.kinds
+local sizes = {}
+for _, k in ipairs(kinds) do sizes[k.name] = {k.width, k.height} end
 
 -- Shows w; without a display says once that windows are off.
 local function show(w)
@@ -87,7 +90,7 @@ end
 local function apply(self, names, fn, ...)
   local ok, err = pcall(fn, self, ...)
   if ok then return end
-  local msg = tostring(err):gsub("^[^:\n]*:%d+: ", "")
+  local msg = util.strip_position(err)
   local k = tonumber(msg:match("^bad argument #(%d+)"))
   local what = #names == 1 and names[1] or (k and names[k - 1])
   if not what then -- no argument named: the options that were given
@@ -103,9 +106,102 @@ end
 
 local IMAGE_ARGS = {"images", "n", "h", "w", "channels", "shared", "cols"}
 
+-- The options that only some kinds take, by kind: fn(panel, opts). A kind with none
+-- has no entry.
+local options = {}
+
+function options.lines(self, o)
+  if o.y then apply(self, {"name", "x", "y"}, P.add, o.name or "data", o.x, o.y) end
+  -- in the order of their names: pairs' order changes from run to run, and with it
+  -- each series' colour and place in the legend
+  local names = {}
+  for name in pairs(o.series or {}) do names[#names + 1] = name end
+  table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+  for _, name in ipairs(names) do
+    local s, what = o.series[name], "series." .. tostring(name)
+    if type(s) == "table" and s.y then
+      apply(self, {what, what .. ".x", what .. ".y"}, P.add, name, s.x, s.y)
+    else
+      apply(self, {what, what}, P.add, name, s)
+    end
+  end
+end
+
+-- A grid sampled from f(x, y) on n x n points (n_default unless o.n) or given as
+-- values, with contour levels, points and the view: a field's and a surface's options.
+local function grid_options(self, o, n_default)
+  local xmin, xmax, ymin, ymax = bounds(o)
+  if o.f then
+    local n = o.n or n_default
+    local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
+    apply(self, {"f", "xmin", "xmax", "ymin", "ymax"}, P.grid, rows, xmin, xmax, ymin, ymax,
+      k)
+  elseif o.values then
+    apply(self, {"values", "xmin", "xmax", "ymin", "ymax", "classes"}, P.grid, o.values,
+      xmin, xmax, ymin, ymax, o.classes)
+  end
+  if o.levels then apply(self, {"levels"}, P.levels, o.levels) end
+  if o.points then apply(self, {"points"}, add_points, o.points, false) end
+  if o.test then apply(self, {"test"}, add_points, o.test, true) end
+  if o.yaw or o.pitch or o.shaded ~= nil then
+    self:view(o.yaw or 35, o.pitch or 30, o.shaded ~= false)
+  end
+end
+
+function options.field(self, o) grid_options(self, o, 100) end
+function options.surface(self, o) grid_options(self, o, 40) end -- each point a facet corner
+
+function options.images(self, o)
+  local imgs = o.images
+  if imgs then
+    if type(imgs) == "table" and type(imgs[1]) == "table" then
+      -- a list of 2-D images (lists of rows): flatten
+      local flat, h, w = {}, #imgs[1], #imgs[1][1]
+      for _, im in ipairs(imgs) do
+        for _, row in ipairs(im) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
+      end
+      apply(self, IMAGE_ARGS, P.images, flat, #imgs, h, w, 1, o.shared ~= false, o.cols)
+    else
+      local n, h, w = o.n, o.h, o.w
+      if not n and type(imgs) == "userdata" then
+        local s = imgs.shape
+        if s and #s >= 3 then n, h, w = s[1], s[#s - 1], s[#s] end
+      end
+      assert(n and h and w, "plot.images: give n, h and w with a flat list of values")
+      apply(self, IMAGE_ARGS, P.images, imgs, n, h, w, o.channels or 1, o.shared ~= false,
+        o.cols)
+    end
+  end
+  for i, c in ipairs(o.captions or {}) do self:caption(i, c) end
+end
+
+function options.bars(self, o)
+  if o.values then
+    apply(self, {"values", "labels", "names"}, P.bars, o.values, o.labels, o.names)
+  end
+end
+
+function options.hist(self, o)
+  if o.values then apply(self, {"values", "bins"}, P.hist, o.values, o.bins) end
+end
+
+function options.scatter(self, o)
+  if o.x then apply(self, {"x", "y", "class"}, P.points, o.x, o.y, o.class) end
+  if o.points then apply(self, {"points"}, add_points, o.points, false) end
+  if o.labels then apply(self, {"labels"}, P.labels, o.labels) end
+end
+
+function options.network(self, o)
+  if o.sizes then apply(self, {"sizes", "weights"}, P.network, o.sizes, o.weights) end
+  if o.maps then apply(self, {"maps", "res"}, P.maps, o.maps, o.res) end
+end
+
+function options.text(self, o)
+  if o.text then self:text(o.text) end
+end
+
 --- p:update(opts): applies options (the same names the constructors take).
 function P:update(o)
-  local kind = self:kind()
   if o.title then self:label("title", o.title) end
   if o.xlabel then self:label("xlabel", o.xlabel) end
   if o.ylabel then self:label("ylabel", o.ylabel) end
@@ -114,76 +210,8 @@ function P:update(o)
   if o.ylim then self:range("y", o.ylim[1], o.ylim[2]) end
   if o.map then self:map(o.map) end
   if o.smooth then self:smooth(o.smooth) end
-  if kind == "lines" then
-    if o.y then apply(self, {"name", "x", "y"}, P.add, o.name or "data", o.x, o.y) end
-    -- in the order of their names: pairs' order changes from run to run, and with it
-    -- each series' colour and place in the legend
-    local names = {}
-    for name in pairs(o.series or {}) do names[#names + 1] = name end
-    table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
-    for _, name in ipairs(names) do
-      local s, what = o.series[name], "series." .. tostring(name)
-      if type(s) == "table" and s.y then
-        apply(self, {what, what .. ".x", what .. ".y"}, P.add, name, s.x, s.y)
-      else
-        apply(self, {what, what}, P.add, name, s)
-      end
-    end
-  elseif kind == "field" or kind == "surface" then
-    local xmin, xmax, ymin, ymax = bounds(o)
-    if o.f then
-      local n = o.n or (kind == "field" and 100 or 40)
-      local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
-      apply(self, {"f", "xmin", "xmax", "ymin", "ymax"}, P.grid, rows, xmin, xmax, ymin, ymax,
-        k)
-    elseif o.values then
-      apply(self, {"values", "xmin", "xmax", "ymin", "ymax", "classes"}, P.grid, o.values,
-        xmin, xmax, ymin, ymax, o.classes)
-    end
-    if o.levels then apply(self, {"levels"}, P.levels, o.levels) end
-    if o.points then apply(self, {"points"}, add_points, o.points, false) end
-    if o.test then apply(self, {"test"}, add_points, o.test, true) end
-    if o.yaw or o.pitch or o.shaded ~= nil then
-      self:view(o.yaw or 35, o.pitch or 30, o.shaded ~= false)
-    end
-  elseif kind == "images" then
-    local imgs = o.images
-    if imgs then
-      if type(imgs) == "table" and type(imgs[1]) == "table" then
-        -- a list of 2-D images (lists of rows): flatten
-        local flat, h, w = {}, #imgs[1], #imgs[1][1]
-        for _, im in ipairs(imgs) do
-          for _, row in ipairs(im) do for _, v in ipairs(row) do flat[#flat + 1] = v end end
-        end
-        apply(self, IMAGE_ARGS, P.images, flat, #imgs, h, w, 1, o.shared ~= false, o.cols)
-      else
-        local n, h, w = o.n, o.h, o.w
-        if not n and type(imgs) == "userdata" then
-          local s = imgs.shape
-          if s and #s >= 3 then n, h, w = s[1], s[#s - 1], s[#s] end
-        end
-        assert(n and h and w, "plot.images: give n, h and w with a flat list of values")
-        apply(self, IMAGE_ARGS, P.images, imgs, n, h, w, o.channels or 1, o.shared ~= false,
-          o.cols)
-      end
-    end
-    for i, c in ipairs(o.captions or {}) do self:caption(i, c) end
-  elseif kind == "bars" then
-    if o.values then
-      apply(self, {"values", "labels", "names"}, P.bars, o.values, o.labels, o.names)
-    end
-  elseif kind == "hist" then
-    if o.values then apply(self, {"values", "bins"}, P.hist, o.values, o.bins) end
-  elseif kind == "scatter" then
-    if o.x then apply(self, {"x", "y", "class"}, P.points, o.x, o.y, o.class) end
-    if o.points then apply(self, {"points"}, add_points, o.points, false) end
-    if o.labels then apply(self, {"labels"}, P.labels, o.labels) end
-  elseif kind == "network" then
-    if o.sizes then apply(self, {"sizes", "weights"}, P.network, o.sizes, o.weights) end
-    if o.maps then apply(self, {"maps", "res"}, P.maps, o.maps, o.res) end
-  elseif kind == "text" then
-    if o.text then self:text(o.text) end
-  end
+  local own = options[self:kind()]
+  if own then own(self, o) end
   return self
 end
 
@@ -240,9 +268,9 @@ function W:record(o)
     if math.type(fps) ~= "integer" then
       error("w:record: fps is a whole number of frames a second (1 to 50), got " .. tostring(fps), 2)
     end
-    return core.window_record_gif(self, o.gif, fps)
+    return wcore.record_gif(self, o.gif, fps)
   elseif o == nil then
-    core.window_record_gif(self, nil)
+    wcore.record_gif(self, nil)
   end
   return record_png(self, o)
 end
@@ -253,7 +281,7 @@ local function make(kind, o)
   p:update(o)
   if o.show ~= false then
     local size = sizes[kind]
-    local w = core.window(o.title or kind, o.width or size[1], o.height or size[2])
+    local w = wcore.new(o.title or kind, o.width or size[1], o.height or size[2])
     w:add(p)
     home[p] = w
     show(w)
@@ -261,27 +289,34 @@ local function make(kind, o)
   return p
 end
 
---- plot.lines{title=, xlabel=, ylabel=, xlog=, ylog=, smooth=, y=, series=}
-function plot.lines(o) return make("lines", o) end
---- plot.field{f = function(x, y) ... end, xmin=, xmax=, ymin=, ymax=, levels=, points=}
-function plot.field(o) return make("field", o) end
---- plot.images{images=, captions=, shared=, cols=}
-function plot.images(o) return make("images", o) end
---- plot.bars{values=, labels=, names=}
-function plot.bars(o) return make("bars", o) end
---- plot.hist{values=, bins=}
-function plot.hist(o) return make("hist", o) end
---- plot.scatter{x=, y=, class=, labels=}
-function plot.scatter(o) return make("scatter", o) end
---- plot.network{sizes=, weights=, maps=, res=}
-function plot.network(o) return make("network", o) end
---- plot.text{text=}
-function plot.text(o)
+-- The constructors of the kinds that take more than a table of options; every other
+-- kind's plot.<kind>{...} is make's (below, from the viz's kinds).
+local constructors = {}
+
+--- plot.text{text=} or plot.text("...")
+function constructors.text(o)
   if type(o) == "string" then o = {text = o} end
   return make("text", o)
 end
---- plot.surface{f=, xmin=, ..., yaw=, pitch=, shaded=}
-function plot.surface(o) return make("surface", o) end
+
+-- The training views are lua/views.lua's; it draws with the panels made here (and so
+-- requires this module), so it is loaded when first used.
+local function views() return require "views" end
+
+--- plot.network{sizes=, weights=, maps=, res=}, or plot.network(model [, opts]): a
+--- model's Playground view (lua/views.lua)
+function constructors.network(o, opts)
+  if type(o) == "table" and getmetatable(o) == nil
+      and not (rawget(o, "module") or rawget(o, "_module") or rawget(o, "model")) then
+    return make("network", o)
+  end
+  return views().network(o, opts)
+end
+
+--- plot.decision(model, data [, opts]) -> view: the decision surface (lua/views.lua)
+function plot.decision(model, data, opts) return views().decision(model, data, opts) end
+--- plot.loss(run [, opts]) -> view: the loss (and accuracy) curves (lua/views.lua)
+function plot.loss(run, opts) return views().loss(run, opts) end
 
 -- The leaf key of a tensor: its shape and whether it needs a gradient, as nn.graph
 -- reports them (a graph has no other handle on the tensors it read).
@@ -354,7 +389,7 @@ local function from_lists(o)
 end
 
 --- plot.graph{nodes=, edges=, title=} or plot.graph(tensor [, {names=, title=}])
-function plot.graph(o, opts)
+function constructors.graph(o, opts)
   local labels, styles, from, to
   if type(o) == "userdata" then
     opts = opts or {}
@@ -374,13 +409,19 @@ function plot.graph(o, opts)
   return p
 end
 
+--- plot.lines{...}, plot.field{...}, ...: one constructor for every kind of the viz
+for _, k in ipairs(kinds) do
+  local name = k.name
+  plot[name] = constructors[name] or function(o) return make(name, o) end
+end
+
 --- plot.window{p1, p2, ..., title=, cols=, width=, height=} -> window
 function plot.window(o)
   local n = #o
   assert(n >= 1, "plot.window: give the panels to group, as plot.window{p1, p2}")
   local cols = o.cols or math.ceil(math.sqrt(n))
   local rows = math.ceil(n / cols)
-  local w = core.window(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
+  local w = wcore.new(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
     o.height or math.min(1000, 400 * rows))
   if o.cols then w:cols(o.cols) end
   for i = 1, n do
@@ -399,12 +440,12 @@ function plot.window(o)
 end
 
 --- plot.pump() -> number of window events handled (the REPL calls it by itself).
-function plot.pump() return core.pump() end
+function plot.pump() return wcore.pump() end
 
 --- plot.display() -> true, or false and why windows cannot open.
-function plot.display() return core.has_display() end
+function plot.display() return wcore.has_display() end
 
-core.on_event(function(ev)
+wcore.on_event(function(ev)
   local w = ev.window
   if ev.type == "key" then
     if ev.key == "space" and w and bound[w] then

@@ -13,6 +13,7 @@
 
 local C = require "nn.race"
 local dual = require "dual"
+local util = require "util"
 
 local race = {}
 
@@ -45,7 +46,7 @@ local OUT = 0.5 -- a racer this far outside the view (in box widths) stops
 -- log_levels}; grid(nx, ny, box) -> flat values.
 local function builtin_surface(name, param)
     local ok, s = pcall(C.surface, name, param)
-    if not ok then error("race: " .. tostring(s):gsub("^[^:]*:%d+: ", ""), 4) end
+    if not ok then error("race: " .. util.strip_position(s), 4) end
     local info = s:info()
     return {
         builtin = true,
@@ -222,7 +223,7 @@ local function new_racer(r, entry, i, start)
         if type(k) == "string" and k ~= "label" and k ~= "start" and k ~= "noise" then hp[k] = v end
     end
     local ok, opt = pcall(C.optimizer, kind, st[1], st[2], hp)
-    if not ok then error(("race: optimizers[%d]: %s"):format(i, opt:gsub("^[^:]*:%d+: ", "")), 3) end
+    if not ok then error(("race: optimizers[%d]: %s"):format(i, util.strip_position(opt)), 3) end
     local x, y = opt:position()
     local racer = setmetatable({
         index = i,
@@ -521,7 +522,7 @@ function Race:set(who, hp)
     if racer:last() > self.shown then racer:truncate(self.shown) end
     for k, v in pairs(hp) do
         local ok, err = pcall(function() racer.opt[k] = v end)
-        if not ok then error("race:set: " .. tostring(err):gsub("^[^:]*:%d+: ", ""), 2) end
+        if not ok then error("race:set: " .. util.strip_position(err), 2) end
     end
     -- the others keep their recorded future; this one recomputes it with the new values
     self:compute_one(racer, self.k)

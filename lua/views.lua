@@ -1,10 +1,10 @@
--- views.lua: the live training views. plot.decision(model, data) draws the decision
+-- views.lua: the live training views. views.decision(model, data) draws the decision
 -- surface of a 2-D classifier (or a regression's predicted surface) with the data
--- points; plot.loss(run) the train/validation loss (and accuracy) as it grows;
--- plot.network(model) the Playground view, each neuron a small heat map of its output
--- over the input plane and each link coloured and thickened by its weight; and
--- playground{...} opens the three and trains a small net, with every setting
--- changeable while it runs. Views refresh at a bounded rate from a background job at
+-- points; views.loss(run) the train/validation loss (and accuracy) as it grows;
+-- views.network(model) the Playground view, each neuron a small heat map of its output
+-- over the input plane and each link coloured and thickened by its weight (plot.lua's
+-- plot.decision, plot.loss and plot.network(model) call them); playground.lua opens
+-- the three and trains a small net, with every setting changeable while it runs. Views refresh at a bounded rate from a background job at
 -- the prompt; in scripts they draw when made and on :refresh() and :save().
 -- Built on the bindings (nn.train, nn.optim, nn.data) and plot.lua; the engine and
 -- the viz know nothing of each other, so the surfaces are grids of floats asked of
@@ -17,7 +17,6 @@ local ndata = require "nn.data"
 local rcore = require "repl.core"
 
 local views = {}
-local network_panel = plot.network -- plot.lua's, before plot.network becomes ours below
 
 local now = rcore.now
 local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
@@ -616,7 +615,7 @@ function Network:save(path, w, h)
   return self.plot:save(path, w, h)
 end
 
---- plot.network(model [, opts]) -> view; plot.network{sizes=...} is plot.lua's
+--- plot.network(model [, opts]) -> view; plot.network{sizes=...} is the bare panel
 local function network_view(model, opts)
   opts = opts or {}
   local m = as_module(model, "plot.network")
@@ -626,7 +625,7 @@ local function network_view(model, opts)
     frames = 0, last_refresh = -math.huge,
   }, Network)
   view.title = opts.title or "network"
-  view.plot = network_panel{ title = view.title, show = opts.show }
+  view.plot = plot.network{ title = view.title, show = opts.show }
   -- hovering a neuron shows its output over the input plane, large (as the
   -- Playground does); only a move to another neuron recomputes it
   view.plot:on_hover(function(_, _, info)
@@ -641,18 +640,5 @@ local function network_view(model, opts)
 end
 
 views.decision, views.loss, views.network = decision, loss_view, network_view
-
--- Added to the plot table: plot.decision and plot.loss, and plot.network, which
--- keeps plot.lua's plot.network{sizes = ..., weights = ...} for a table of options
--- and draws a model's Playground view otherwise.
-plot.decision = decision
-plot.loss = loss_view
-plot.network = function(model, opts)
-  if type(model) == "table" and getmetatable(model) == nil
-      and not (rawget(model, "module") or rawget(model, "_module") or rawget(model, "model")) then
-    return network_panel(model)
-  end
-  return network_view(model, opts)
-end
 
 return views

@@ -7,6 +7,7 @@ static const luaL_Reg openers[] = {
     {"nn.core", bind_open_tensor},   /* bind_tensor.c */
     {"nn.race", bind_open_race},     /* bind_race.c */
     {"viz.core", bind_open_plot},    /* bind_plot.c */
+    {"viz.win", bind_open_window},   /* bind_window.c */
     {"nn.train", bind_open_model},   /* bind_model.c */
     {"nn.optim", bind_open_optim},   /* bind_optim.c */
     {"nn.data", bind_open_data},     /* bind_data.c */

@@ -15,7 +15,8 @@ void bind_open_all(lua_State *L);
 /* Openers, one per bind_*.c; each pushes its module table. */
 int bind_open_tensor(lua_State *L); /* "nn.core": tensors and ops */
 int bind_open_race(lua_State *L);   /* "nn.race": loss surfaces, optimizers on a point */
-int bind_open_plot(lua_State *L);   /* "viz.core": plot panels and windows */
+int bind_open_plot(lua_State *L);   /* "viz.core": plot panels and the plot kinds */
+int bind_open_window(lua_State *L); /* "viz.win": windows and their events (bind_window.c) */
 int bind_open_model(lua_State *L);  /* "nn.train": modules, losses, runs, files (bind_model.c) */
 int bind_open_optim(lua_State *L);  /* "nn.optim": optimizers (bind_optim.c) */
 int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */

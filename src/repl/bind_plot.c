@@ -1,7 +1,7 @@
-/* bind_plot.c: the "viz.core" module: panels ("nnlab.plot") and windows
- * ("nnlab.window") of src/viz for Lua, and the REPL hook that pumps SDL events, redraws
- * windows and hands keys, clicks and closes to a Lua handler. Friendliness (options
- * tables, f(x, y) grids, callbacks, job binding) lives in lua/plot.lua.
+/* bind_plot.c: the "viz.core" module: panels ("nnlab.plot") of src/viz for Lua, and
+ * the plot kinds (names and window sizes) from the viz's table. Windows and the event
+ * pump are bind_window.c's ("viz.win"). Friendliness (options tables, f(x, y) grids,
+ * callbacks, job binding) lives in lua/plot.lua.
  *
  * Numbers come from Lua tables (flat, or nested rows for grids) or engine tensors; viz
  * copies them. A userdata owns its viz object; __gc, __close and :free() share one
@@ -14,27 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bind.h"
-#include "repl.h"
+#include "bind_viz.h"
 #include "viz.h"
 
-#define PLOT_MT    "nnlab.plot"
-#define WINDOW_MT  "nnlab.window"
 #define APP_KEY    "nnlab.viz.app"
-#define WINS_KEY   "nnlab.viz.windows" /* viz_window* -> userdata, weak values */
-#define OPEN_KEY   "nnlab.viz.open"    /* shown windows, kept alive until closed */
-#define HAND_KEY   "nnlab.viz.handler" /* Lua function receiving events */
-#define MAX_VALUES 50000000            /* floats one call may pass (200 MB) */
+#define MAX_VALUES 50000000 /* floats one call may pass (200 MB) */
 
 typedef struct {
     viz_panel *p;
 } plot_ud;
-
-typedef struct {
-    viz_window *w;
-} window_ud;
 
 /* ---- the app ----------------------------------------------------------------------- */
 
@@ -45,7 +35,7 @@ static int app_gc(lua_State *L) {
     return 0;
 }
 
-static viz_app *get_app(lua_State *L) {
+viz_app *bind_viz_app(lua_State *L) {
     if (lua_getfield(L, LUA_REGISTRYINDEX, APP_KEY) == LUA_TUSERDATA) {
         viz_app *a = *(viz_app **)lua_touserdata(L, -1);
         lua_pop(L, 1);
@@ -67,7 +57,7 @@ static viz_app *get_app(lua_State *L) {
     return app;
 }
 
-static viz_app *app_if_any(lua_State *L) {
+viz_app *bind_viz_app_if_any(lua_State *L) {
     viz_app *a = NULL;
     if (lua_getfield(L, LUA_REGISTRYINDEX, APP_KEY) == LUA_TUSERDATA)
         a = *(viz_app **)lua_touserdata(L, -1);
@@ -79,15 +69,15 @@ static viz_app *app_if_any(lua_State *L) {
 
 /* luaL_checkinteger narrowed to an int: a value beyond an int is refused by name, not
  * wrapped into a small or negative number that the viz would then take. */
-static int check_int(lua_State *L, int arg) {
+int bind_viz_checkint(lua_State *L, int arg) {
     lua_Integer v = luaL_checkinteger(L, arg);
     if (v < INT_MIN || v > INT_MAX)
         luaL_argerror(L, arg, lua_pushfstring(L, "%I is out of range", (LUAI_UACINT)v));
     return (int)v;
 }
 
-static int opt_int(lua_State *L, int arg, int def) {
-    return lua_isnoneornil(L, arg) ? def : check_int(L, arg);
+int bind_viz_optint(lua_State *L, int arg, int def) {
+    return lua_isnoneornil(L, arg) ? def : bind_viz_checkint(L, arg);
 }
 
 /* A growable float buffer held by a userdata on the stack, so an error raised while
@@ -221,10 +211,7 @@ static const char **check_strings(lua_State *L, int arg, int n) {
 
 /* ---- panels -------------------------------------------------------------------------- */
 
-static const char *const kinds[] = {"lines",   "field", "images",  "bars",  "hist", "scatter",
-                                    "network", "text",  "surface", "graph", NULL};
-
-static viz_panel *checkplot(lua_State *L, int arg) {
+viz_panel *bind_checkplot(lua_State *L, int arg) {
     plot_ud *u = luaL_checkudata(L, arg, PLOT_MT);
     if (!u->p) luaL_argerror(L, arg, "plot was freed");
     return u->p;
@@ -235,9 +222,12 @@ static int check(lua_State *L, viz_panel *p, int rc) {
     return 0;
 }
 
+/* core.new(kind): a panel of the kind named ("lines", "field", ...: core.kinds). */
 static int plot_new(lua_State *L) {
-    int kind = luaL_checkoption(L, 1, NULL, kinds);
-    get_app(L); /* before the panel: finalized after it */
+    const char *names[VIZ_NKINDS + 1];
+    for (int k = 0; k <= VIZ_NKINDS; k++) names[k] = viz_kind_name((viz_kind)k); /* NULL-ended */
+    int kind = luaL_checkoption(L, 1, NULL, names);
+    bind_viz_app(L); /* before the panel: finalized after it */
     plot_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->p = NULL;
     luaL_setmetatable(L, PLOT_MT);
@@ -257,22 +247,22 @@ static int plot_tostring(lua_State *L) {
     if (!u->p)
         lua_pushstring(L, "plot (freed)");
     else
-        lua_pushfstring(L, "plot (%s)", kinds[viz_panel_kind(u->p)]);
+        lua_pushfstring(L, "plot (%s)", viz_kind_name(viz_panel_kind(u->p)));
     return 1;
 }
 
 static int w_plot_kind(lua_State *L) {
-    lua_pushstring(L, kinds[viz_panel_kind(checkplot(L, 1))]);
+    lua_pushstring(L, viz_kind_name(viz_panel_kind(bind_checkplot(L, 1))));
     return 1;
 }
 
 static int w_plot_version(lua_State *L) {
-    lua_pushinteger(L, viz_panel_version(checkplot(L, 1)));
+    lua_pushinteger(L, viz_panel_version(bind_checkplot(L, 1)));
     return 1;
 }
 
 static int w_plot_label(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     static const char *const which[] = {"title", "xlabel", "ylabel", NULL};
     int k = luaL_checkoption(L, 2, NULL, which);
     check(L, p, viz_panel_set_label(p, (viz_label)k, luaL_optstring(L, 3, NULL)));
@@ -281,14 +271,14 @@ static int w_plot_label(lua_State *L) {
 }
 
 static int w_plot_log(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     check(L, p, viz_panel_set_log(p, lua_toboolean(L, 2), lua_toboolean(L, 3)));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_range(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     static const char *const axes[] = {"x", "y", NULL};
     int ax = luaL_checkoption(L, 2, NULL, axes);
     double lo = luaL_optnumber(L, 3, NAN), hi = luaL_optnumber(L, 4, NAN);
@@ -298,7 +288,7 @@ static int w_plot_range(lua_State *L) {
 }
 
 static int w_plot_map(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     static const char *const maps[] = {"auto", "viridis", "diverging", "gray", NULL};
     check(L, p, viz_panel_set_map(p, (viz_map)luaL_checkoption(L, 2, "auto", maps)));
     lua_settop(L, 1);
@@ -308,7 +298,7 @@ static int w_plot_map(lua_State *L) {
 /* p:add(name, [x,] y): x and y lists (or tensors) of equal length. */
 static int w_plot_add(lua_State *L) {
     lua_settop(L, 4);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     const char *name = luaL_checkstring(L, 2);
     int two = !lua_isnoneornil(L, 4); /* (name, x, y), or (name, nil, y) */
     int hasx = two && !lua_isnil(L, 3);
@@ -324,7 +314,7 @@ static int w_plot_add(lua_State *L) {
 
 /* p:push(name, y [, x]): one point. */
 static int w_plot_push(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     const char *name = luaL_checkstring(L, 2);
     float y = (float)luaL_checknumber(L, 3);
     float x = (float)luaL_optnumber(L, 4, 0);
@@ -334,21 +324,21 @@ static int w_plot_push(lua_State *L) {
 }
 
 static int w_plot_smooth(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     check(L, p, viz_series_set_smooth(p, luaL_checknumber(L, 2)));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_marker(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     check(L, p, viz_panel_add_marker(p, luaL_checknumber(L, 2), luaL_optstring(L, 3, "")));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_clear(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     viz_series_clear(p);
     viz_points_clear(p);
     lua_settop(L, 1);
@@ -356,24 +346,21 @@ static int w_plot_clear(lua_State *L) {
 }
 
 /* p:grid(values, xmin, xmax, ymin, ymax [, k]): values h rows of w (or w*k for k
- * classes); row 1 is at ymin. Field and surface panels. */
+ * classes); row 1 is at ymin. The kinds that take a grid (field, surface); classes: the
+ * kinds that take them (field). */
 static int w_plot_grid(lua_State *L) {
     lua_settop(L, 7);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     double b[4];
     for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
-    int k = opt_int(L, 7, 1);
+    int k = bind_viz_optint(L, 7, 1);
     int h, w;
     fbuf *v = check_floats(L, 2, &h, &w);
     if (k < 1 || w % k) return luaL_error(L, "plot:grid: rows of %d values for %d classes", w, k);
-    int rc;
-    if (viz_panel_kind(p) == VIZ_SURFACE)
-        rc = viz_surface_set(p, v->v, w, h, b[0], b[1], b[2], b[3]);
-    else if (k == 1)
-        rc = viz_field_set(p, v->v, w, h, b[0], b[1], b[2], b[3]);
+    if (k == 1)
+        check(L, p, viz_field_set(p, v->v, w, h, b[0], b[1], b[2], b[3]));
     else
-        rc = viz_field_set_classes(p, v->v, w / k, h, k, b[0], b[1], b[2], b[3]);
-    check(L, p, rc);
+        check(L, p, viz_field_set_classes(p, v->v, w / k, h, k, b[0], b[1], b[2], b[3]));
     lua_settop(L, 1);
     return 1;
 }
@@ -381,9 +368,9 @@ static int w_plot_grid(lua_State *L) {
 /* p:levels(list) for explicit contour levels, p:levels(n) for about n automatic ones. */
 static int w_plot_levels(lua_State *L) {
     lua_settop(L, 2);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     if (lua_isnumber(L, 2)) {
-        check(L, p, viz_field_set_levels(p, NULL, 0, check_int(L, 2)));
+        check(L, p, viz_field_set_levels(p, NULL, 0, bind_viz_checkint(L, 2)));
     } else {
         fbuf *v = check_floats(L, 2, NULL, NULL);
         double l[256];
@@ -398,7 +385,7 @@ static int w_plot_levels(lua_State *L) {
 /* p:points(x, y [, classes [, hollow]]): classes are 1-based. */
 static int w_plot_points(lua_State *L) {
     lua_settop(L, 5);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     int hollow = lua_toboolean(L, 5);
     fbuf *x = check_floats(L, 2, NULL, NULL), *y = check_floats(L, 3, NULL, NULL);
     if (x->n != y->n)
@@ -418,7 +405,7 @@ static int w_plot_points(lua_State *L) {
 
 static int w_plot_labels(lua_State *L) {
     lua_settop(L, 2);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
     const char **s = check_strings(L, 2, n);
@@ -430,11 +417,11 @@ static int w_plot_labels(lua_State *L) {
 /* p:images(data, n, h, w [, channels, shared, cols]) */
 static int w_plot_images(lua_State *L) {
     lua_settop(L, 8);
-    viz_panel *p = checkplot(L, 1);
-    int n = check_int(L, 3), h = check_int(L, 4);
-    int w = check_int(L, 5), c = opt_int(L, 6, 1);
+    viz_panel *p = bind_checkplot(L, 1);
+    int n = bind_viz_checkint(L, 3), h = bind_viz_checkint(L, 4);
+    int w = bind_viz_checkint(L, 5), c = bind_viz_optint(L, 6, 1);
     int shared = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
-    int cols = opt_int(L, 8, 0);
+    int cols = bind_viz_optint(L, 8, 0);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (n < 1 || h < 1 || w < 1 || (c != 1 && c != 3))
         return luaL_error(L, "plot:images: %d images of %d x %d with %d channels", n, h, w, c);
@@ -449,8 +436,8 @@ static int w_plot_images(lua_State *L) {
 }
 
 static int w_plot_caption(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
-    check(L, p, viz_images_set_caption(p, check_int(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+    viz_panel *p = bind_checkplot(L, 1);
+    check(L, p, viz_images_set_caption(p, bind_viz_checkint(L, 2) - 1, luaL_optstring(L, 3, NULL)));
     lua_settop(L, 1);
     return 1;
 }
@@ -459,7 +446,7 @@ static int w_plot_caption(lua_State *L) {
  * of groups, each row one value per series. */
 static int w_plot_bars(lua_State *L) {
     lua_settop(L, 4);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     int rows, cols;
     fbuf *v = check_floats(L, 2, &rows, &cols);
     int ng = rows, ns = cols;
@@ -474,8 +461,8 @@ static int w_plot_bars(lua_State *L) {
 
 static int w_plot_hist(lua_State *L) {
     lua_settop(L, 3);
-    viz_panel *p = checkplot(L, 1);
-    int bins = opt_int(L, 3, 30);
+    viz_panel *p = bind_checkplot(L, 1);
+    int bins = bind_viz_optint(L, 3, 30);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     check(L, p, viz_hist_set(p, v->v, v->n, bins));
     lua_settop(L, 1);
@@ -485,7 +472,7 @@ static int w_plot_hist(lua_State *L) {
 /* p:network(sizes [, weights]): weights a list of matrices (in x out) or of tensors. */
 static int w_plot_network(lua_State *L) {
     lua_settop(L, 3);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int nl = (int)luaL_len(L, 2);
     if (nl < 1 || nl > 64) return luaL_error(L, "plot:network: %d layers (1 to 64)", nl);
@@ -525,8 +512,8 @@ static int w_plot_network(lua_State *L) {
 /* p:maps(values, res): one res x res map per node, nodes in layer order. */
 static int w_plot_maps(lua_State *L) {
     lua_settop(L, 3);
-    viz_panel *p = checkplot(L, 1);
-    int res = check_int(L, 3);
+    viz_panel *p = bind_checkplot(L, 1);
+    int res = bind_viz_checkint(L, 3);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (res < 2 || v->n % ((size_t)res * res))
         return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
@@ -539,7 +526,7 @@ static int w_plot_maps(lua_State *L) {
  * node numbers); styles 0 operation, 1 weights, 2 data. */
 static int w_plot_graph(lua_State *L) {
     lua_settop(L, 5);
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     int n = (int)luaL_len(L, 2);
     const char **labels = check_strings(L, 2, n);
@@ -567,14 +554,14 @@ static int w_plot_graph(lua_State *L) {
 }
 
 static int w_plot_text(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     check(L, p, viz_text_set(p, luaL_checkstring(L, 2)));
     lua_settop(L, 1);
     return 1;
 }
 
 static int w_plot_view(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     int shaded = lua_isnoneornil(L, 4) ? 1 : lua_toboolean(L, 4);
     check(L, p, viz_surface_set_view(p, luaL_checknumber(L, 2), luaL_checknumber(L, 3), shaded));
     lua_settop(L, 1);
@@ -583,20 +570,20 @@ static int w_plot_view(lua_State *L) {
 
 /* p:save(path [, w, h, projector]) */
 static int w_plot_save(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     const char *path = luaL_checkstring(L, 2);
-    int w = opt_int(L, 3, 800), h = opt_int(L, 4, 560);
-    check(L, p, viz_panel_save_png(get_app(L), p, path, w, h, lua_toboolean(L, 5)));
+    int w = bind_viz_optint(L, 3, 800), h = bind_viz_optint(L, 4, 560);
+    check(L, p, viz_panel_save_png(bind_viz_app(L), p, path, w, h, lua_toboolean(L, 5)));
     lua_settop(L, 1);
     return 1;
 }
 
 /* p:to_data(px, py [, w, h]): data coordinates of a pixel of the panel saved at w x h. */
 static int w_plot_to_data(lua_State *L) {
-    viz_panel *p = checkplot(L, 1);
+    viz_panel *p = bind_checkplot(L, 1);
     double px = luaL_checknumber(L, 2), py = luaL_checknumber(L, 3), x, y;
-    int w = opt_int(L, 4, 800), h = opt_int(L, 5, 560);
-    if (viz_panel_to_data(get_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
+    int w = bind_viz_optint(L, 4, 800), h = bind_viz_optint(L, 5, 560);
+    if (viz_panel_to_data(bind_viz_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
         lua_pushnil(L);
         lua_pushstring(L, viz_panel_error(p));
         return 2;
@@ -606,294 +593,26 @@ static int w_plot_to_data(lua_State *L) {
     return 2;
 }
 
-/* ---- windows ------------------------------------------------------------------------- */
-
-static viz_window *checkwindow(lua_State *L, int arg) {
-    window_ud *u = luaL_checkudata(L, arg, WINDOW_MT);
-    if (!u->w) luaL_argerror(L, arg, "window was freed");
-    return u->w;
-}
-
-static int window_new(lua_State *L) {
-    const char *title = luaL_optstring(L, 1, "nnlab");
-    int w = opt_int(L, 2, 800), h = opt_int(L, 3, 560);
-    viz_app *a = get_app(L);
-    window_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
-    u->w = NULL;
-    luaL_setmetatable(L, WINDOW_MT);
-    lua_newtable(L); /* its panels' userdata, for events */
-    lua_setiuservalue(L, -2, 1);
-    if (!(u->w = viz_window_new(a, title, w, h))) return luaL_error(L, "%s", viz_app_error(a));
-    lua_getfield(L, LUA_REGISTRYINDEX, WINS_KEY);
-    lua_pushlightuserdata(L, u->w);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
-    return 1;
-}
-
-static void set_open(lua_State *L, viz_window *w, int idx, int open) {
-    idx = lua_absindex(L, idx);
-    lua_getfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
-    lua_pushlightuserdata(L, w);
-    if (open)
-        lua_pushvalue(L, idx);
-    else
-        lua_pushnil(L);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
-}
-
-static int window_release(lua_State *L) {
-    window_ud *u = luaL_checkudata(L, 1, WINDOW_MT);
-    if (!u->w) return 0;
-    set_open(L, u->w, 1, 0);
-    viz_window_free(u->w);
-    u->w = NULL;
-    return 0;
-}
-
-static int window_tostring(lua_State *L) {
-    window_ud *u = luaL_checkudata(L, 1, WINDOW_MT);
-    if (!u->w)
-        lua_pushstring(L, "window (freed)");
-    else
-        lua_pushfstring(L, "window (%d panels, %s)", viz_window_npanels(u->w),
-                        viz_window_is_open(u->w) ? "open" : "not shown");
-    return 1;
-}
-
-static int w_window_add(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    viz_panel *p = checkplot(L, 2);
-    if (viz_window_add(w, p) != VIZ_OK) return luaL_error(L, "%s", viz_window_error(w));
-    lua_getiuservalue(L, 1, 1);
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, viz_window_npanels(w));
-    lua_settop(L, 1);
-    return 1;
-}
-
-static int w_window_panels(lua_State *L) {
-    checkwindow(L, 1);
-    lua_getiuservalue(L, 1, 1);
-    return 1;
-}
-
-static int w_window_cols(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (viz_window_set_cols(w, check_int(L, 2)) != VIZ_OK)
-        return luaL_error(L, "%s", viz_window_error(w));
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* w:show() -> true, or false and the reason (no display). */
-static int w_window_show(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (viz_window_show(w) != VIZ_OK) {
-        lua_pushboolean(L, 0);
-        lua_pushstring(L, viz_window_error(w));
-        return 2;
+/* core.kinds: the plot kinds in the viz's order, each {name =, width =, height =} (its
+ * default window size in points), so that lua/plot.lua keeps no list of its own. */
+static void push_kinds(lua_State *L) {
+    lua_createtable(L, VIZ_NKINDS, 0);
+    for (int k = 0; k < VIZ_NKINDS; k++) {
+        int w, h;
+        viz_kind_size((viz_kind)k, &w, &h);
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, viz_kind_name((viz_kind)k));
+        lua_setfield(L, -2, "name");
+        lua_pushinteger(L, w);
+        lua_setfield(L, -2, "width");
+        lua_pushinteger(L, h);
+        lua_setfield(L, -2, "height");
+        lua_rawseti(L, -2, k + 1);
     }
-    set_open(L, w, 1, 1);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int w_window_close(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    viz_window_close(w);
-    set_open(L, w, 1, 0);
-    return 0;
-}
-
-static int w_window_is_open(lua_State *L) {
-    lua_pushboolean(L, viz_window_is_open(checkwindow(L, 1)));
-    return 1;
-}
-
-static int w_window_projector(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (!lua_isnoneornil(L, 2)) viz_window_set_projector(w, lua_toboolean(L, 2));
-    lua_pushboolean(L, viz_window_projector(w));
-    return 1;
-}
-
-static int w_window_save(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (viz_window_save_png(w, luaL_checkstring(L, 2)) != VIZ_OK)
-        return luaL_error(L, "%s", viz_window_error(w));
-    lua_settop(L, 1);
-    return 1;
-}
-
-static int w_window_record(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (viz_window_record(w, luaL_optstring(L, 2, NULL)) != VIZ_OK)
-        return luaL_error(L, "%s", viz_window_error(w));
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* core.window_record_gif(w, path | nil, fps): lua/plot.lua's w:record{gif =} calls it. */
-static int core_window_record_gif(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    const char *path = luaL_optstring(L, 2, NULL);
-    int fps = opt_int(L, 3, 20);
-    if (viz_window_record_gif(w, path, fps) != VIZ_OK)
-        return luaL_error(L, "%s", viz_window_error(w));
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* w:frame() -> frames: renders now into the recordings; the GIF's frame count. */
-static int w_window_frame(lua_State *L) {
-    viz_window *w = checkwindow(L, 1);
-    if (viz_window_record_frame(w) != VIZ_OK) return luaL_error(L, "%s", viz_window_error(w));
-    lua_pushinteger(L, viz_window_gif_frames(w));
-    return 1;
-}
-
-/* ---- events and the hook --------------------------------------------------------------- */
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void push_key(lua_State *L, int key) {
-    if (key == ' ')
-        lua_pushstring(L, "space");
-    else if (key > ' ' && key < 127)
-        lua_pushfstring(L, "%c", key);
-    else
-        lua_pushfstring(L, "key%d", key);
-}
-
-static void set_bool(lua_State *L, const char *k, int v) {
-    lua_pushboolean(L, v);
-    lua_setfield(L, -2, k);
-}
-
-/* x, y of a click or motion; nil where the cursor was off the data axes (NAN). */
-static void set_coords(lua_State *L, const viz_event *ev) {
-    if (isnan(ev->x) || isnan(ev->y)) return;
-    lua_pushnumber(L, ev->x);
-    lua_setfield(L, -2, "x");
-    lua_pushnumber(L, ev->y);
-    lua_setfield(L, -2, "y");
-}
-
-/* Pushes the event as a table {type, window, panel, key, button, x, y, shift, ctrl,
- * alt, text, layer, node, path}; layer 0 is a network's inputs, node is 1-based. */
-static void push_event(lua_State *L, const viz_event *ev) {
-    static const char *const types[] = {"key", "click", "close", "saved", "motion"};
-    lua_createtable(L, 0, 12);
-    lua_pushstring(L, types[ev->type]);
-    lua_setfield(L, -2, "type");
-    lua_getfield(L, LUA_REGISTRYINDEX, WINS_KEY);
-    lua_pushlightuserdata(L, ev->win);
-    lua_rawget(L, -2);
-    lua_remove(L, -2);
-    if (ev->panel >= 0 && lua_type(L, -1) == LUA_TUSERDATA) {
-        lua_getiuservalue(L, -1, 1);
-        lua_rawgeti(L, -1, ev->panel + 1);
-        lua_setfield(L, -4, "panel");
-        lua_pop(L, 1);
-    }
-    lua_setfield(L, -2, "window");
-    if (ev->type == VIZ_EV_KEY || ev->type == VIZ_EV_CLICK || ev->type == VIZ_EV_MOTION) {
-        set_bool(L, "shift", ev->mods & VIZ_MOD_SHIFT);
-        set_bool(L, "ctrl", ev->mods & VIZ_MOD_CTRL);
-        set_bool(L, "alt", ev->mods & VIZ_MOD_ALT);
-    }
-    if (ev->type == VIZ_EV_KEY) {
-        push_key(L, ev->key);
-        lua_setfield(L, -2, "key");
-    } else if (ev->type == VIZ_EV_CLICK) {
-        lua_pushinteger(L, ev->button);
-        lua_setfield(L, -2, "button");
-        set_coords(L, ev);
-    } else if (ev->type == VIZ_EV_MOTION) {
-        set_coords(L, ev);
-        lua_pushstring(L, ev->text);
-        lua_setfield(L, -2, "text");
-        if (ev->layer >= 0) {
-            lua_pushinteger(L, ev->layer);
-            lua_setfield(L, -2, "layer");
-            lua_pushinteger(L, ev->node + 1);
-            lua_setfield(L, -2, "node");
-        }
-    } else if (ev->type == VIZ_EV_SAVED) {
-        lua_pushstring(L, ev->path);
-        lua_setfield(L, -2, "path");
-    }
-}
-
-/* Pumps SDL, redraws, and calls the handler for each event; an error in the handler
- * is reported and the rest are still delivered. Returns the number of events. */
-static int pump(lua_State *L) {
-    viz_app *a = app_if_any(L);
-    if (!a) return 0;
-    viz_app_pump(a, now_ms());
-    viz_event ev;
-    int n = 0;
-    while (viz_app_next_event(a, &ev)) {
-        n++;
-        if (ev.type == VIZ_EV_CLOSE) { /* a closed window may be collected again */
-            lua_getfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
-            lua_pushlightuserdata(L, ev.win);
-            lua_pushnil(L);
-            lua_rawset(L, -3);
-            lua_pop(L, 1);
-        }
-        if (lua_getfield(L, LUA_REGISTRYINDEX, HAND_KEY) != LUA_TFUNCTION) {
-            lua_pop(L, 1);
-            continue;
-        }
-        push_event(L, &ev);
-        if (lua_pcall(L, 1, 0, 0) != LUA_OK) repl_report(L);
-    }
-    return n;
-}
-
-static void hook(lua_State *L, void *ud) {
-    (void)ud;
-    if (!lua_checkstack(L, 20)) return;
-    pump(L);
-}
-
-static int core_pump(lua_State *L) {
-    lua_pushinteger(L, pump(L));
-    return 1;
-}
-
-static int core_on_event(lua_State *L) {
-    if (!lua_isnil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_settop(L, 1);
-    lua_setfield(L, LUA_REGISTRYINDEX, HAND_KEY);
-    return 0;
-}
-
-/* core.has_display() -> true, or false and why. */
-static int core_has_display(lua_State *L) {
-    viz_app *a = get_app(L);
-    int ok = viz_app_has_display(a);
-    lua_pushboolean(L, ok);
-    if (ok) return 1;
-    lua_pushstring(L, viz_app_error(a));
-    return 2;
 }
 
 static const luaL_Reg module_fns[] = {
     {"new", plot_new},
-    {"window", window_new},
-    {"pump", core_pump},
-    {"on_event", core_on_event},
-    {"has_display", core_has_display},
-    {"window_record_gif", core_window_record_gif},
     {NULL, NULL},
 };
 
@@ -914,25 +633,8 @@ static const luaL_Reg plot_methods[] = {
     {"free", plot_release},      {NULL, NULL},
 };
 
-static const luaL_Reg window_methods[] = {
-    {"add", w_window_add},
-    {"panels", w_window_panels},
-    {"cols", w_window_cols},
-    {"show", w_window_show},
-    {"close", w_window_close},
-    {"is_open", w_window_is_open},
-    {"projector", w_window_projector},
-    {"save", w_window_save},
-    {"record", w_window_record},
-    {"frame", w_window_frame},
-    {"free", window_release},
-    {NULL, NULL},
-};
-
-/* Makes metatable name with __gc/__close = release, __tostring, and __index = a table
- * of methods, which it leaves in field `field` of the module table on top. */
-static void make_type(lua_State *L, const char *name, lua_CFunction release, lua_CFunction tostring,
-                      const luaL_Reg *methods, const char *field) {
+void bind_viz_type(lua_State *L, const char *name, lua_CFunction release, lua_CFunction tostring,
+                   const luaL_Reg *methods, const char *field) {
     luaL_newmetatable(L, name);
     lua_pushcfunction(L, release);
     lua_setfield(L, -2, "__gc");
@@ -950,16 +652,8 @@ static void make_type(lua_State *L, const char *name, lua_CFunction release, lua
 
 int bind_open_plot(lua_State *L) {
     luaL_newlib(L, module_fns);
-    make_type(L, PLOT_MT, plot_release, plot_tostring, plot_methods, "plot_methods");
-    make_type(L, WINDOW_MT, window_release, window_tostring, window_methods, "window_methods");
-    lua_newtable(L); /* viz_window* -> window userdata, weak: windows die when dropped */
-    lua_createtable(L, 0, 1);
-    lua_pushstring(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, LUA_REGISTRYINDEX, WINS_KEY);
-    lua_newtable(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, OPEN_KEY);
-    repl_hook_add(L, hook, NULL);
+    bind_viz_type(L, PLOT_MT, plot_release, plot_tostring, plot_methods, "plot_methods");
+    push_kinds(L);
+    lua_setfield(L, -2, "kinds");
     return 1;
 }

@@ -1,27 +1,11 @@
-/* app.c: the viz's shared state: SDL and SDL2_ttf start-up, the font cache (DejaVu
- * Sans, bold and mono, one TTF_Font per pixel size), whether a display exists, the list
- * of windows, and the queue of events for the program. */
+/* app.c: the viz's shared state: whether a display exists (SDL's video starts on
+ * demand), the list of windows, the queue of events for the program, and the pump that
+ * hands SDL's events to the windows. The fonts it holds are font.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vizint.h"
-
-static const char *font_dirs[] = {"/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/",
-                                  "/usr/local/share/fonts/dejavu/", NULL};
-static const char *font_files[3] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"};
-
-static int find_font(const char *file, char *out, size_t n) {
-    for (int d = 0; font_dirs[d]; d++) {
-        snprintf(out, n, "%s%s", font_dirs[d], file);
-        FILE *f = fopen(out, "rb");
-        if (f) {
-            fclose(f);
-            return 1;
-        }
-    }
-    return 0;
-}
 
 viz_app *viz_app_new(char *err, size_t errlen) {
     viz_app *a = calloc(1, sizeof *a);
@@ -29,17 +13,7 @@ viz_app *viz_app_new(char *err, size_t errlen) {
         snprintf(err, errlen, "viz: out of memory");
         return NULL;
     }
-    if (!find_font(font_files[0], a->font_path[0], sizeof a->font_path[0])) {
-        snprintf(err, errlen, "viz: DejaVuSans.ttf not found in %s (install fonts-dejavu-core)",
-                 font_dirs[0]);
-        free(a);
-        return NULL;
-    }
-    for (int i = 1; i < 3; i++) /* bold and mono fall back to the regular face */
-        if (!find_font(font_files[i], a->font_path[i], sizeof a->font_path[i]))
-            snprintf(a->font_path[i], sizeof a->font_path[i], "%s", a->font_path[0]);
-    if (TTF_Init() != 0) {
-        snprintf(err, errlen, "viz: SDL2_ttf: %s", TTF_GetError());
+    if (fonts_init(&a->fonts, err, errlen) != VIZ_OK) {
         free(a);
         return NULL;
     }
@@ -51,29 +25,13 @@ void viz_app_free(viz_app *a) {
     while (a->nwins > 0) viz_window_close(a->wins[--a->nwins]);
     free(a->wins);
     free(a->scratch);
-    for (int i = 0; i < a->nfonts; i++) TTF_CloseFont(a->fonts[i].font);
-    TTF_Quit();
+    fonts_free(&a->fonts);
     if (a->video == 1) SDL_QuitSubSystem(SDL_INIT_VIDEO);
     free(a);
 }
 
 const char *viz_app_error(const viz_app *a) {
     return a->err;
-}
-
-TTF_Font *app_font(viz_app *a, viz_face face, int px) {
-    if (px < 4) px = 4;
-    for (int i = 0; i < a->nfonts; i++)
-        if (a->fonts[i].face == face && a->fonts[i].px == px) return a->fonts[i].font;
-    TTF_Font *f = TTF_OpenFont(a->font_path[face], px);
-    if (!f) return NULL;
-    if (a->nfonts == VIZ_MAX_FONTS) { /* full: drop the oldest size */
-        TTF_CloseFont(a->fonts[0].font);
-        memmove(a->fonts, a->fonts + 1, (VIZ_MAX_FONTS - 1) * sizeof *a->fonts);
-        a->nfonts--;
-    }
-    a->fonts[a->nfonts++] = (viz_font){face, px, f};
-    return f;
 }
 
 int viz_app_has_display(viz_app *a) {

@@ -31,14 +31,14 @@ static void free_strings(char **s, size_t n) {
 }
 
 viz_panel *viz_panel_new(viz_kind kind) {
-    if ((int)kind < VIZ_LINES || kind > VIZ_GRAPH) return NULL;
+    if (!kind_def(kind)) return NULL;
     viz_panel *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->kind = kind;
     p->refs = 1;
     p->version = 1;
     for (int a = 0; a < 2; a++) p->fix[a][0] = p->fix[a][1] = NAN;
-    p->nauto = kind == VIZ_FIELD ? 8 : 0;
+    p->nauto = 8; /* automatic contour levels, for the kinds that take levels */
     p->yaw = 35, p->pitch = 30, p->shaded = 1;
     return p;
 }
@@ -91,7 +91,8 @@ void viz_panel_free(viz_panel *p) {
     clear_bars(p);
     free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
     free(p->text);
-    graph_clear(p);
+    const viz_kind_def *k = kind_def(p->kind);
+    if (k->free) k->free(p);
     free(p);
 }
 
@@ -105,16 +106,10 @@ unsigned viz_panel_version(const viz_panel *p) {
     return p->version;
 }
 
-static const char *kind_name(viz_kind k) {
-    static const char *names[] = {"lines",   "field",   "images", "bars",    "hist",
-                                  "scatter", "network", "text",   "surface", "graph"};
-    return names[k];
-}
-
-/* Refuses a setter on a panel of another kind, naming both. */
-static int want(viz_panel *p, const char *what, int ok) {
-    if (ok) return VIZ_OK;
-    return panel_fail(p, VIZ_EINVAL, "%s: not available on a %s panel", what, kind_name(p->kind));
+int panel_want(viz_panel *p, const char *setter, unsigned what) {
+    const viz_kind_def *k = kind_def(p->kind);
+    if (k->takes & what) return VIZ_OK;
+    return panel_fail(p, VIZ_EINVAL, "%s: not available on a %s panel", setter, k->name);
 }
 
 int viz_panel_set_label(viz_panel *p, viz_label which, const char *text) {
@@ -167,9 +162,7 @@ static viz_series *find_series(viz_panel *p, const char *name) {
 }
 
 int viz_series_add(viz_panel *p, const char *name, const float *x, const float *y, size_t n) {
-    int rc = want(p, "series",
-                  p->kind == VIZ_LINES || p->kind == VIZ_FIELD ||
-                      p->kind == VIZ_SURFACE); /* surface: paths on it */
+    int rc = panel_want(p, "series", VIZ_TAKES_SERIES);
     if (rc) return rc;
     if (!name || !*name) name = "data";
     if (!y && n) return panel_fail(p, VIZ_EINVAL, "series %s: no y values", name);
@@ -203,7 +196,7 @@ int viz_series_set_smooth(viz_panel *p, double alpha) {
 }
 
 int viz_panel_add_marker(viz_panel *p, double x, const char *label) {
-    int rc = want(p, "marker", p->kind == VIZ_LINES);
+    int rc = panel_want(p, "marker", VIZ_TAKES_MARKERS);
     if (rc) return rc;
     viz_marker *m = realloc(p->markers, (size_t)(p->nmarkers + 1) * sizeof *m);
     if (!m) return panel_fail(p, VIZ_ENOMEM, "marker: out of memory");
@@ -245,20 +238,20 @@ static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h
 
 int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax, double ymin,
                   double ymax) {
-    int rc = want(p, "field", p->kind == VIZ_FIELD);
+    int rc = panel_want(p, "field", VIZ_TAKES_GRID);
     return rc ? rc : set_grid(p, "field", v, w, h, 1, xmin, xmax, ymin, ymax);
 }
 
 int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, double xmin,
                           double xmax, double ymin, double ymax) {
-    int rc = want(p, "field classes", p->kind == VIZ_FIELD);
+    int rc = panel_want(p, "field classes", VIZ_TAKES_CLASSES);
     if (rc) return rc;
     if (k < 2) return panel_fail(p, VIZ_EINVAL, "field classes: %d classes, need at least 2", k);
     return set_grid(p, "field classes", prob, w, h, k, xmin, xmax, ymin, ymax);
 }
 
 int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count) {
-    int rc = want(p, "levels", p->kind == VIZ_FIELD);
+    int rc = panel_want(p, "levels", VIZ_TAKES_LEVELS);
     if (rc) return rc;
     if (n < 0 || count < 0 || n > 256 || count > 30)
         return panel_fail(p, VIZ_EINVAL, "levels: %d levels / count %d out of range", n, count);
@@ -277,7 +270,7 @@ int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count) {
 
 int viz_surface_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,
                     double ymin, double ymax) {
-    int rc = want(p, "surface", p->kind == VIZ_SURFACE);
+    int rc = panel_want(p, "surface", VIZ_TAKES_GRID);
     return rc ? rc : set_grid(p, "surface", v, w, h, 1, xmin, xmax, ymin, ymax);
 }
 
@@ -295,7 +288,7 @@ int viz_surface_set_view(viz_panel *p, double yaw, double pitch, int shaded) {
 
 int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls, size_t n,
                    int hollow) {
-    int rc = want(p, "points", p->kind == VIZ_FIELD || p->kind == VIZ_SCATTER);
+    int rc = panel_want(p, "points", VIZ_TAKES_POINTS);
     if (rc) return rc;
     if (p->npts + n > p->ptcap) {
         size_t cap = p->ptcap ? p->ptcap : 64;
@@ -348,7 +341,7 @@ int viz_points_clear(viz_panel *p) {
 
 int viz_images_set(viz_panel *p, const float *data, int n, int h, int w, int channels, int shared,
                    int cols) {
-    int rc = want(p, "images", p->kind == VIZ_IMAGES);
+    int rc = panel_want(p, "images", VIZ_TAKES_IMAGES);
     if (rc) return rc;
     if (n < 1 || h < 1 || w < 1 || (channels != 1 && channels != 3) || cols < 0)
         return panel_fail(p, VIZ_EINVAL,
@@ -397,7 +390,7 @@ static char **dup_strings(const char *const *s, int n) {
 
 int viz_bars_set(viz_panel *p, const float *v, int ngroups, int nseries,
                  const char *const *group_labels, const char *const *series_names) {
-    int rc = want(p, "bars", p->kind == VIZ_BARS);
+    int rc = panel_want(p, "bars", VIZ_TAKES_BARS);
     if (rc) return rc;
     if (ngroups < 1 || nseries < 1)
         return panel_fail(p, VIZ_EINVAL, "bars: %d groups of %d bars", ngroups, nseries);
@@ -414,7 +407,7 @@ int viz_bars_set(viz_panel *p, const float *v, int ngroups, int nseries,
 }
 
 int viz_hist_set(viz_panel *p, const float *v, size_t n, int bins) {
-    int rc = want(p, "hist", p->kind == VIZ_HIST);
+    int rc = panel_want(p, "hist", VIZ_TAKES_HIST);
     if (rc) return rc;
     if (bins < 1 || bins > 10000) return panel_fail(p, VIZ_EINVAL, "hist: %d bins", bins);
     double lo = INFINITY, hi = -INFINITY;
@@ -439,7 +432,7 @@ int viz_hist_set(viz_panel *p, const float *v, size_t n, int bins) {
 /* ---- network ---- */
 
 int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *weights) {
-    int rc = want(p, "network", p->kind == VIZ_NETWORK);
+    int rc = panel_want(p, "network", VIZ_TAKES_NETWORK);
     if (rc) return rc;
     if (nlayers < 1 || nlayers > 64)
         return panel_fail(p, VIZ_EINVAL, "network: %d layers (1 to 64)", nlayers);
@@ -465,7 +458,7 @@ int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *we
 }
 
 int viz_network_set_maps(viz_panel *p, const float *maps, int nnodes, int res) {
-    int rc = want(p, "network maps", p->kind == VIZ_NETWORK);
+    int rc = panel_want(p, "network maps", VIZ_TAKES_NETWORK);
     if (rc) return rc;
     int total = 0;
     for (int l = 0; l < p->nlayers; l++) total += p->sizes[l];
@@ -483,7 +476,7 @@ int viz_network_set_maps(viz_panel *p, const float *maps, int nnodes, int res) {
 }
 
 int viz_text_set(viz_panel *p, const char *text) {
-    int rc = want(p, "text", p->kind == VIZ_TEXT);
+    int rc = panel_want(p, "text", VIZ_TAKES_TEXT);
     if (rc) return rc;
     char *d = dupstr(text ? text : "");
     if (!d) return panel_fail(p, VIZ_ENOMEM, "text: out of memory");

@@ -399,86 +399,42 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     return busy ? legend_width(a, t, names, n) : 0;
 }
 
-void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                       viz_layout *lay) {
     draw_with_legend_room(draw_field, cv, a, t, p, lay);
 }
 
-int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+/* The grid's value under the cursor (the likeliest class and its probability on a
+ * multi-class grid); elsewhere on the plot area the cursor's x and y. */
+static int field_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                       size_t n) {
     const viz_frame *f = &lay->f;
-    if (p->kind == VIZ_IMAGES) return images_hover(p, lay, px, py, buf, n);
-    if (p->kind == VIZ_SURFACE) return surface_hover(p, lay, px, py, buf, n);
-    if (p->kind == VIZ_GRAPH) { /* the node's whole label: boxes may shorten it */
-        int g = graph_node_at(p, lay, px, py);
-        if (g < 0) return 0;
-        snprintf(buf, n, "%s", p->nlabel[g]);
-        for (char *c = buf; *c; c++)
-            if (*c == '\n') *c = ' ';
-        return 1;
-    }
-    int l, i;
-    if (p->kind == VIZ_NETWORK && network_node_at(p, lay, px, py, &l, &i)) {
-        if (l == 0)
-            snprintf(buf, n, "input %d", i + 1);
-        else if (l == p->nlayers - 1)
-            snprintf(buf, n, "output %d", i + 1);
-        else
-            snprintf(buf, n, "layer %d, neuron %d", l, i + 1);
-        return 1;
-    }
     if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return 0;
     double x = frame_dx(f, px + 0.5), y = frame_dy(f, py + 0.5);
-    if ((p->kind == VIZ_FIELD) && p->grid && x >= p->gx0 && x <= p->gx1 && y >= p->gy0 &&
-        y <= p->gy1) {
-        double gi = (x - p->gx0) / (p->gx1 - p->gx0) * (p->gw - 1);
-        double gj = (y - p->gy0) / (p->gy1 - p->gy0) * (p->gh - 1);
-        if (p->gk == 1) {
-            snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, sample(p, gi, gj, 0));
-        } else {
-            int best = 0;
-            double bp = -INFINITY;
-            for (int c = 0; c < p->gk; c++) {
-                double pc = sample(p, gi, gj, c);
-                if (pc > bp) bp = pc, best = c;
-            }
-            snprintf(buf, n, "x %.4g  y %.4g  class %d (%.0f%%)", x, y, best + 1, 100 * bp);
-        }
+    if (!p->grid || x < p->gx0 || x > p->gx1 || y < p->gy0 || y > p->gy1)
+        return hover_xy(lay, px, py, buf, n);
+    double gi = (x - p->gx0) / (p->gx1 - p->gx0) * (p->gw - 1);
+    double gj = (y - p->gy0) / (p->gy1 - p->gy0) * (p->gh - 1);
+    if (p->gk == 1) {
+        snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, sample(p, gi, gj, 0));
         return 1;
     }
-    if (p->kind == VIZ_LINES) { /* the data point nearest the cursor, within 24 pixels */
-        double best = 24 * 24;
-        const viz_series *bs = NULL;
-        size_t bi = 0;
-        for (int s = 0; s < p->nseries; s++) {
-            const viz_series *se = &p->series[s];
-            for (size_t i = 0; i < se->n; i++) {
-                double dx = frame_px(f, se->x[i]) - px, dy = frame_py(f, se->y[i]) - py;
-                if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, bs = se, bi = i;
-            }
-        }
-        if (bs) {
-            snprintf(buf, n, "%s: x %.6g  y %.4g", bs->name, bs->x[bi], bs->y[bi]);
-            return 1;
-        }
+    int best = 0;
+    double bp = -INFINITY;
+    for (int c = 0; c < p->gk; c++) {
+        double pc = sample(p, gi, gj, c);
+        if (pc > bp) bp = pc, best = c;
     }
-    if (p->kind == VIZ_BARS && p->bars) { /* the value of the group under the cursor */
-        int g = (int)floor(x - 0.5);
-        if (g >= 0 && g < p->ngroups) {
-            int k = snprintf(buf, n, "%s:", p->glabels && p->glabels[g] ? p->glabels[g] : "");
-            for (int s = 0; s < p->nbseries && k > 0 && (size_t)k < n; s++)
-                k += snprintf(buf + k, n - k, " %.4g", p->bars[(size_t)g * p->nbseries + s]);
-            return 1;
-        }
-    }
-    if (p->kind == VIZ_HIST && p->bars) { /* the bin under the cursor and its count */
-        double bw = (p->hhi - p->hlo) / p->ngroups;
-        int b = (int)floor((x - p->hlo) / bw);
-        if (b >= 0 && b < p->ngroups) {
-            /* the last bin holds its upper end too (viz_hist_set) */
-            snprintf(buf, n, "%.0f in [%.4g, %.4g%c", p->bars[b], p->hlo + b * bw,
-                     p->hlo + (b + 1) * bw, b == p->ngroups - 1 ? ']' : ')');
-            return 1;
-        }
-    }
-    snprintf(buf, n, "x %.4g  y %.4g", x, y);
+    snprintf(buf, n, "x %.4g  y %.4g  class %d (%.0f%%)", x, y, best + 1, 100 * bp);
     return 1;
 }
+
+const viz_kind_def plot_field_kind = {
+    .name = "field",
+    .width = 640,
+    .height = 560,
+    .takes = VIZ_TAKES_GRID | VIZ_TAKES_CLASSES | VIZ_TAKES_LEVELS | VIZ_TAKES_POINTS |
+             VIZ_TAKES_SERIES, /* series: trajectories over it */
+    .draw = plot_field,
+    .hover = field_hover,
+};

@@ -4,6 +4,7 @@
  * its deepest input, a leaf just left of its first user, and rows are ordered by the
  * mean row of their neighbours (a few barycentre sweeps) so that arrows cross less. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 #define GRAPH_MAX_EDGES 8000
 #define GRAPH_SWEEPS    8
 
-void graph_clear(viz_panel *p) {
+static void graph_clear(viz_panel *p) {
     for (int i = 0; i < p->gnodes; i++) free(p->nlabel[i]);
     free(p->nlabel), free(p->nstyle), free(p->efrom), free(p->eto), free(p->ncol), free(p->npos);
     p->nlabel = NULL, p->nstyle = p->efrom = p->eto = p->ncol = NULL, p->npos = NULL;
@@ -102,8 +103,7 @@ static void place(int n, const int *from, const int *to, int ne, const int *col,
 
 int viz_graph_set(viz_panel *p, const char *const *labels, const int *styles, int n,
                   const int *from, const int *to, int nedges) {
-    if (p->kind != VIZ_GRAPH)
-        return panel_fail(p, VIZ_EINVAL, "graph: not available on this panel (make a graph plot)");
+    if (panel_want(p, "graph", VIZ_TAKES_GRAPH)) return VIZ_EINVAL;
     if (n < 1 || n > GRAPH_MAX_NODES || nedges < 0 || nedges > GRAPH_MAX_EDGES)
         return panel_fail(p, VIZ_EINVAL, "graph: %d nodes and %d edges (1 to %d nodes, %d edges)",
                           n, nedges, GRAPH_MAX_NODES, GRAPH_MAX_EDGES);
@@ -256,7 +256,8 @@ static void fit_line(viz_app *a, const viz_theme *t, int compact, int k, char *s
     }
 }
 
-int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py) {
+/* The graph node whose place (a box's room) holds (px, py), or -1. */
+static int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py) {
     const graph_geom *g = &lay->gg;
     if (!p->gnodes || g->dstep <= 0) return -1;
     for (int i = 0; i < p->gnodes; i++) {
@@ -287,7 +288,8 @@ static void arrow(viz_canvas *cv, const viz_theme *t, double x0, double y0, doub
     cv_triangle(cv, tri, col);
 }
 
-void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                       viz_layout *lay) {
     lay->has = 0;
     title_draw(cv, a, t, p, cv->cx0, cv->cx1, cv->cy0 + t->pad);
     if (!p->gnodes) return;
@@ -337,3 +339,24 @@ void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
         cv_clip(cv, cx0, cy0, cx1, cy1);
     }
 }
+
+/* The node's whole label, on one line: boxes may shorten it. */
+static int graph_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                       size_t n) {
+    int g = graph_node_at(p, lay, px, py);
+    if (g < 0) return 0;
+    snprintf(buf, n, "%s", p->nlabel[g]);
+    for (char *c = buf; *c; c++)
+        if (*c == '\n') *c = ' ';
+    return 1;
+}
+
+const viz_kind_def plot_graph_kind = {
+    .name = "graph",
+    .width = 980,
+    .height = 480,
+    .takes = VIZ_TAKES_GRAPH,
+    .draw = plot_graph,
+    .hover = graph_hover,
+    .free = graph_clear, /* labels, styles, edges and the layout made when it is set */
+};

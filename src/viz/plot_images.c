@@ -57,7 +57,9 @@ int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int 
     return 1;
 }
 
-int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+/* The image pixel under the cursor: which image, its row and column, and its value. */
+static int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                        size_t n) {
     if (!p->img || lay->cellw <= 0 || lay->cellh <= 0 || lay->iw <= 0 || lay->ih <= 0) return 0;
     int dx = px - lay->gx, dy = py - lay->gy;
     if (dx < 0 || dy < 0) return 0;
@@ -82,7 +84,8 @@ static void minmax(const float *v, size_t n, double *lo, double *hi) {
     if (!(*lo <= *hi)) *lo = 0, *hi = 1;
 }
 
-void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                        viz_layout *lay) {
     int x0 = cv->cx0, y0 = cv->cy0, x1 = cv->cx1, y1 = cv->cy1;
     lay->has = 0;
     title_draw(cv, a, t, p, x0, x1, y0 + t->pad);
@@ -139,3 +142,12 @@ void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, v
         }
     }
 }
+
+const viz_kind_def plot_images_kind = {
+    .name = "images",
+    .width = 720,
+    .height = 520,
+    .takes = VIZ_TAKES_IMAGES,
+    .draw = plot_images,
+    .hover = images_hover,
+};

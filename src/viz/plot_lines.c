@@ -2,6 +2,7 @@
  * scales, exponential smoothing, labelled vertical markers, a legend. Long series are
  * decimated per pixel column (first, min, max, last) for drawing; the data stay whole. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,37 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     return busy ? legend_width(a, t, names, n) : 0;
 }
 
-void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                       viz_layout *lay) {
     draw_with_legend_room(draw_lines, cv, a, t, p, lay);
 }
+
+/* The data point nearest the cursor, within 24 pixels; elsewhere on the plot area the
+ * cursor's x and y. */
+static int lines_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                       size_t n) {
+    const viz_frame *f = &lay->f;
+    if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return 0;
+    double best = 24 * 24;
+    const viz_series *bs = NULL;
+    size_t bi = 0;
+    for (int s = 0; s < p->nseries; s++) {
+        const viz_series *se = &p->series[s];
+        for (size_t i = 0; i < se->n; i++) {
+            double dx = frame_px(f, se->x[i]) - px, dy = frame_py(f, se->y[i]) - py;
+            if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, bs = se, bi = i;
+        }
+    }
+    if (!bs) return hover_xy(lay, px, py, buf, n);
+    snprintf(buf, n, "%s: x %.6g  y %.4g", bs->name, bs->x[bi], bs->y[bi]);
+    return 1;
+}
+
+const viz_kind_def plot_lines_kind = {
+    .name = "lines",
+    .width = 760,
+    .height = 480,
+    .takes = VIZ_TAKES_SERIES | VIZ_TAKES_MARKERS,
+    .draw = plot_lines,
+    .hover = lines_hover,
+};

@@ -51,7 +51,8 @@ static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, in
     }
 }
 
-void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                         viz_layout *lay) {
     lay->has = 0;
     int x0 = cv->cx0, x1 = cv->cx1, y1 = cv->cy1;
     title_draw(cv, a, t, p, x0, x1, cv->cy0 + t->pad);
@@ -149,3 +150,27 @@ int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, i
     *layer = l, *node = i;
     return 1;
 }
+
+/* The node under the cursor, by its place in the network. */
+static int network_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                         size_t n) {
+    int l, i;
+    if (!network_node_at(p, lay, px, py, &l, &i)) return 0;
+    if (l == 0)
+        snprintf(buf, n, "input %d", i + 1);
+    else if (l == p->nlayers - 1)
+        snprintf(buf, n, "output %d", i + 1);
+    else
+        snprintf(buf, n, "layer %d, neuron %d", l, i + 1);
+    return 1;
+}
+
+const viz_kind_def plot_network_kind = {
+    .name = "network",
+    .width = 720,
+    .height = 520,
+    .takes = VIZ_TAKES_NETWORK,
+    .draw = plot_network,
+    .hover = network_hover,
+    .item_at = network_node_at,
+};

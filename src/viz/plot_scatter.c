@@ -1,5 +1,5 @@
 /* plot_scatter.c: points with class colours and optional text labels (2-D codes,
- * word maps) on autoscaled axes, and the text readout panel. */
+ * word maps) on autoscaled axes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,30 +56,23 @@ static int draw_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pane
     return busy ? legend_width(a, t, names, n) : 0;
 }
 
-void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                         viz_layout *lay) {
     draw_with_legend_room(draw_scatter, cv, a, t, p, lay);
 }
 
-void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
-    lay->has = 0;
-    int x0 = cv->cx0, x1 = cv->cx1;
-    title_draw(cv, a, t, p, x0, x1, cv->cy0 + t->pad);
-    if (!p->text) return;
-    int px = (int)lround(t->font * 1.4), w, h;
-    text_size(a, FONT_MONO, px, "Ag", &w, &h);
-    int y = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
-    const char *s = p->text;
-    char line[512];
-    while (*s) {
-        size_t n = strcspn(s, "\n");
-        size_t m = n < sizeof line - 1 ? n : sizeof line - 1;
-        memcpy(line, s, m);
-        line[m] = 0;
-        if (m)
-            text_draw(cv, a, FONT_MONO, px, line, x0 + 2 * t->pad, y, ALIGN_LEFT | ALIGN_TOP, t->fg,
-                      0);
-        y += h;
-        s += n;
-        if (*s) s++;
-    }
+/* The cursor's x and y: a point's own values are where it is drawn. */
+static int scatter_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                         size_t n) {
+    (void)p;
+    return hover_xy(lay, px, py, buf, n);
 }
+
+const viz_kind_def plot_scatter_kind = {
+    .name = "scatter",
+    .width = 640,
+    .height = 560,
+    .takes = VIZ_TAKES_POINTS,
+    .draw = plot_scatter,
+    .hover = scatter_hover,
+};

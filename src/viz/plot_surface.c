@@ -144,7 +144,8 @@ static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_
     box_axis(cv, a, t, pr, z0, z1, NULL, pr->lo, pr->hi, NULL);
 }
 
-void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
+static void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
+                         viz_layout *lay) {
     lay->has = 0;
     int x0 = cv->cx0, x1 = cv->cx1, y1 = cv->cy1;
     title_draw(cv, a, t, p, x0, x1, cv->cy0 + t->pad);
@@ -248,7 +249,10 @@ void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, 
     free(P), free(F);
 }
 
-int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+/* The surface point under the cursor: the grid node nearest the viewer within a cell
+ * of the cursor; 0 when the cursor is off the surface. */
+static int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                         size_t n) {
     if (!lay->has_sp || !p->grid) return 0;
     const surface_proj *pr = &lay->sp;
     /* the grid node nearest the viewer among those within a cell of the cursor */
@@ -270,3 +274,18 @@ int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, cha
              p->gy0 + (p->gy1 - p->gy0) * bj / (p->gh - 1), p->grid[(size_t)bj * p->gw + bi]);
     return 1;
 }
+
+/* A drag turns the surface: half a degree of yaw a pixel across, 0.3 of pitch down. */
+static void surface_drag(viz_panel *p, int dx, int dy) {
+    viz_surface_set_view(p, p->yaw + dx * 0.5, p->pitch + dy * 0.3, p->shaded);
+}
+
+const viz_kind_def plot_surface_kind = {
+    .name = "surface",
+    .width = 640,
+    .height = 560,
+    .takes = VIZ_TAKES_GRID | VIZ_TAKES_SERIES, /* series: paths lying on it */
+    .draw = plot_surface,
+    .hover = surface_hover,
+    .drag = surface_drag,
+};

@@ -1,5 +1,6 @@
-/* render.c: offscreen rendering of a panel into ARGB pixels, the mapping between data
- * and pixels of a rendered panel, and PNG files through SDL2_image. No display needed. */
+/* render.c: offscreen rendering of a panel into ARGB pixels (by its kind's draw), the
+ * tooltip text at a pixel (by its kind's hover), the mapping between data and pixels of
+ * a rendered panel, and PNG files through SDL2_image. No display needed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +13,18 @@ void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, vi
     memset(lay, 0, sizeof *lay);
     for (int y = cv->cy0; y < cv->cy1; y++)
         for (int x = cv->cx0; x < cv->cx1; x++) cv->px[(size_t)y * cv->w + x] = t->bg;
-    switch (p->kind) {
-    case VIZ_LINES:
-        plot_lines(cv, a, t, p, lay);
-        break;
-    case VIZ_FIELD:
-        plot_field(cv, a, t, p, lay);
-        break;
-    case VIZ_IMAGES:
-        plot_images(cv, a, t, p, lay);
-        break;
-    case VIZ_BARS:
-    case VIZ_HIST:
-        plot_bars(cv, a, t, p, lay);
-        break;
-    case VIZ_SCATTER:
-        plot_scatter(cv, a, t, p, lay);
-        break;
-    case VIZ_NETWORK:
-        plot_network(cv, a, t, p, lay);
-        break;
-    case VIZ_TEXT:
-        plot_text(cv, a, t, p, lay);
-        break;
-    case VIZ_SURFACE:
-        plot_surface(cv, a, t, p, lay);
-        break;
-    case VIZ_GRAPH:
-        plot_graph(cv, a, t, p, lay);
-        break;
-    }
+    kind_def(p->kind)->draw(cv, a, t, p, lay);
+}
+
+int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n) {
+    return kind_def(p->kind)->hover(p, lay, px, py, buf, n);
+}
+
+int hover_xy(const viz_layout *lay, int px, int py, char *buf, size_t n) {
+    const viz_frame *f = &lay->f;
+    if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return 0;
+    snprintf(buf, n, "x %.4g  y %.4g", frame_dx(f, px + 0.5), frame_dy(f, py + 0.5));
+    return 1;
 }
 
 static int check_size(viz_panel *p, int w, int h) {

@@ -1,5 +1,5 @@
 /* text.c: text through SDL2_ttf, blended onto a canvas with anti-aliasing, straight or
- * turned 90 degrees for y-axis labels. Fonts are opened per size by app_font and kept. */
+ * turned 90 degrees for y-axis labels. The fonts come from font.c's cache. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,14 +8,14 @@
 void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h) {
     *w = *h = 0;
     if (!s || !*s) return;
-    TTF_Font *f = app_font(a, face, px);
+    TTF_Font *f = font_get(&a->fonts, face, px);
     if (!f || TTF_SizeUTF8(f, s, w, h) != 0) *w = *h = 0;
 }
 
 void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
                int align, uint32_t col, int rotated) {
     if (!s || !*s) return;
-    TTF_Font *f = app_font(a, face, px);
+    TTF_Font *f = font_get(&a->fonts, face, px);
     if (!f) return;
     SDL_Color white = {255, 255, 255, 255};
     /* Blended gives ARGB8888 with coverage in alpha; we use only the alpha. */

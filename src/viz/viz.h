@@ -29,6 +29,7 @@ typedef enum {
     VIZ_TEXT,    /* a readout of lines of text */
     VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
     VIZ_GRAPH,   /* boxes with labels in columns by depth, arrows from inputs to results */
+    VIZ_NKINDS   /* the number of kinds (not a kind); a new kind goes before it */
 } viz_kind;
 
 typedef enum { VIZ_MAP_AUTO, VIZ_MAP_VIRIDIS, VIZ_MAP_DIVERGING, VIZ_MAP_GRAY } viz_map;
@@ -45,6 +46,13 @@ const char *viz_app_error(const viz_app *a);
 /* 1 when windows can be shown: DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER is set and
  * SDL's video starts. Tries once. */
 int viz_app_has_display(viz_app *a);
+
+/* ---- plot kinds ---- */
+
+/* The name of kind k ("lines", "field", ...), unique; NULL when k is not a kind. */
+const char *viz_kind_name(viz_kind k);
+/* The default window size of kind k, in points; VIZ_EINVAL when k is not a kind. */
+int viz_kind_size(viz_kind k, int *width, int *height);
 
 /* ---- panels ---- */
 
@@ -70,7 +78,7 @@ int viz_series_set_smooth(viz_panel *p, double alpha);
 int viz_panel_add_marker(viz_panel *p, double x, const char *label);
 int viz_series_clear(viz_panel *p);
 
-/* Field: v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),
+/* Field (or surface): v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),
  * y = ymin + j*(ymax-ymin)/(h-1) (row 0 at the bottom); w, h >= 2. */
 int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax, double ymin,
                   double ymax);

@@ -1,6 +1,22 @@
 /* vizint.h: what the files of src/viz share and nothing outside uses: the canvas and
- * its primitives, text, colour maps, ticks, contours, axes, the panel's data and the
- * app's state. Tests include it to check layouts against pixels. */
+ * its primitives, fonts and text, colour maps, ticks, contours, axes, the panel's data,
+ * the table of plot kinds and the app's state. Tests include it to check layouts
+ * against pixels.
+ *
+ * Adding a plot kind (say "heatmap") touches, when it draws data a setter takes already:
+ *  1. viz.h: VIZ_HEATMAP in viz_kind, before VIZ_NKINDS.
+ *  2. src/viz/plot_heatmap.c (and its line in src/viz/meson.build): draw and hover,
+ *     static, then its record `const viz_kind_def plot_heatmap_kind = {.name =
+ *     "heatmap", .width =, .height =, .takes = VIZ_TAKES_..., .draw =, .hover =}`
+ *     (free, item_at, drag when it needs them: the window asks the record).
+ *  3. kinds.c: the record's extern and its line in the table.
+ *  4. lua/doc/plot.lua: the help entry of plot.heatmap, which exists as soon as the
+ *     kind does (plot.lua reads names and sizes from the table through "viz.core").
+ *  5. Tests: tests/viz/test_plot_heatmap.c (in tests/viz/meson.build), and its case in
+ *     tests/viz/test_plots.c's panel of every kind (a missing case does not compile).
+ * Data no setter takes yet also needs its setter (viz.h, panel.c, its fields in struct
+ * viz_panel below, a VIZ_TAKES_* flag), its method in src/repl/bind_plot.c and its
+ * options in lua/plot.lua's `options` table. */
 #ifndef VIZINT_H
 #define VIZINT_H
 
@@ -76,8 +92,26 @@ void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col);
 void cv_ring(viz_canvas *cv, double cx, double cy, double r, double wd, uint32_t col);
 void cv_triangle(viz_canvas *cv, const double *p, uint32_t col); /* p = x0,y0,x1,y1,x2,y2 */
 
-/* ---- text.c: DejaVu Sans through SDL2_ttf ---- */
+/* ---- font.c: DejaVu Sans, bold and mono, one TTF_Font per face and size ---- */
 typedef enum { FONT_SANS, FONT_BOLD, FONT_MONO } viz_face;
+typedef struct {
+    viz_face face;
+    int px;
+    TTF_Font *font;
+} viz_font;
+typedef struct {
+    char path[3][512]; /* by viz_face */
+    viz_font open[VIZ_MAX_FONTS];
+    int n;
+} viz_fonts;
+/* Finds the font files and starts SDL2_ttf; VIZ_EIO with err filled when it cannot. */
+int fonts_init(viz_fonts *fs, char *err, size_t errlen);
+void fonts_free(viz_fonts *fs); /* closes every font and stops SDL2_ttf */
+/* The font of face at px pixels (at least 4), opened on first use; NULL when SDL2_ttf
+ * cannot open it. */
+TTF_Font *font_get(viz_fonts *fs, viz_face face, int px);
+
+/* ---- text.c: text drawn in those fonts ---- */
 enum { ALIGN_LEFT = 0, ALIGN_CENTER = 1, ALIGN_RIGHT = 2 };
 enum { ALIGN_TOP = 0, ALIGN_MIDDLE = 4, ALIGN_BOTTOM = 8 };
 /* Width and height of text in pixels at size px; 0, 0 for an empty string. */
@@ -263,7 +297,7 @@ struct viz_panel {
 void panel_retain(viz_panel *p);
 int panel_fail(viz_panel *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* ---- plot_*.c: one renderer per kind; each fills the whole canvas clip ---- */
+/* ---- plot_*.c: what the kinds share with each other and with tests ---- */
 /* Where a graph drawn in (x0, y0, x1, y1) (title space removed) puts its nodes: depth
  * across (or down, when that gives the boxes more room), dstep pixels a column, pstep
  * a place along it, from the origin (ox, oy); boxes at most maxw x maxh. */
@@ -300,35 +334,18 @@ typedef int (*legend_room_draw)(viz_canvas *cv, viz_app *a, const viz_theme *t, 
                                 viz_layout *lay, int room);
 void draw_with_legend_room(legend_room_draw draw, viz_canvas *cv, viz_app *a, const viz_theme *t,
                            viz_panel *p, viz_layout *lay);
-void plot_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void plot_graph(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
-void graph_clear(viz_panel *p); /* frees the graph's data (plot_graph.c) */
 void graph_geometry(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
                     int y1, graph_geom *g);
-/* The graph node whose place (a box's room) holds (px, py), or -1. */
-int graph_node_at(const viz_panel *p, const viz_layout *lay, int px, int py);
 /* Box of node i; 0 when i is out of range. */
 int graph_box(viz_app *a, const viz_theme *t, const viz_panel *p, const graph_geom *g, int i,
               int *bx, int *by, int *bw, int *bh);
 /* The panel's series as paths lying on its surface, with heads (surface_paths.c). */
 void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                         const surface_proj *pr);
-/* Hover text of the surface point under (px, py): the grid node nearest the viewer within
- * a cell of the cursor; 0 when the cursor is off the surface. */
-int surface_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Cell rectangle of image i in an image grid rendered in (x0, y0, x1, y1) with title
  * space already removed; returns 0 when i is out of range. */
 int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1, int y1,
                 int i, int *rx, int *ry, int *rw, int *rh);
-/* Hover text of the image pixel under (px, py) in an image grid laid out as lay. */
-int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* The node under (px, py) of a network diagram laid out as lay: 1 and its layer and
  * index (0-based), or 0 when the cursor is on no node. */
 int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
@@ -337,26 +354,73 @@ int network_node_at(const viz_panel *p, const viz_layout *lay, int px, int py, i
  * 0 when out of range. */
 int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i, double *x,
                         double *y, double *node);
+/* The value axis of bars and histograms: from 0 (or below, for negative values) to the
+ * largest value, padded away from zero, or the fixed y range (plot_bars.c). */
+void bars_value_range(const viz_panel *p, viz_axis *ay);
+/* The zero line of a value axis that goes below zero. */
+void bars_zero_line(viz_canvas *cv, const viz_theme *t, const viz_frame *f);
 /* Points drawn on a frame (field and scatter). */
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f);
-/* Value text under the cursor at pixel (px, py), or 0 when there is none. */
+/* "x .. y .." of the data point under pixel (px, py): the hover of kinds with data axes
+ * where the cursor is over nothing in particular; 0 off the plot area (render.c). */
+int hover_xy(const viz_layout *lay, int px, int py, char *buf, size_t n);
+
+/* ---- kinds.c: the table of plot kinds ---- */
+/* What a panel of a kind takes beyond labels, log scales, ranges and the colour map:
+ * each setter refuses a panel whose kind lacks its flag. */
+enum {
+    VIZ_TAKES_SERIES = 1 << 0,  /* viz_series_add */
+    VIZ_TAKES_MARKERS = 1 << 1, /* viz_panel_add_marker */
+    VIZ_TAKES_GRID = 1 << 2,    /* viz_field_set, viz_surface_set */
+    VIZ_TAKES_CLASSES = 1 << 3, /* viz_field_set_classes */
+    VIZ_TAKES_LEVELS = 1 << 4,  /* viz_field_set_levels */
+    VIZ_TAKES_POINTS = 1 << 5,  /* viz_points_add */
+    VIZ_TAKES_IMAGES = 1 << 6,  /* viz_images_set */
+    VIZ_TAKES_BARS = 1 << 7,    /* viz_bars_set */
+    VIZ_TAKES_HIST = 1 << 8,    /* viz_hist_set */
+    VIZ_TAKES_NETWORK = 1 << 9, /* viz_network_set, _set_maps */
+    VIZ_TAKES_TEXT = 1 << 10,   /* viz_text_set */
+    VIZ_TAKES_GRAPH = 1 << 11,  /* viz_graph_set */
+};
+/* One plot kind: everything in which kinds differ. Each plot_<kind>.c ends in its
+ * record, named plot_<kind>_kind. */
+typedef struct {
+    const char *name;  /* its Lua name: plot.<name>{...}, unique */
+    int width, height; /* default window size, in points */
+    unsigned takes;    /* VIZ_TAKES_* */
+    /* Draws p into the canvas clip rectangle (already filled with the background) and
+     * fills lay (zeroed before) with where things went, for hover and clicks. */
+    void (*draw)(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
+    /* The tooltip's text for the cursor at pixel (px, py) of p drawn as lay; 0 when the
+     * cursor is over nothing the kind names. */
+    int (*hover)(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
+    /* Frees what the kind keeps in the panel beyond the setters' data (NULL: nothing). */
+    void (*free)(viz_panel *p);
+    /* The item (layer and node, 0-based) under (px, py), reported with motion events;
+     * 1 when there is one. NULL: the kind has no items. */
+    int (*item_at)(const viz_panel *p, const viz_layout *lay, int px, int py, int *layer,
+                   int *node);
+    /* A drag of the left button by (dx, dy) pixels: moves the view (a surface turns);
+     * NULL: the kind takes clicks instead. */
+    void (*drag)(viz_panel *p, int dx, int dy);
+} viz_kind_def;
+/* The record of kind k (0 <= k < VIZ_NKINDS). */
+const viz_kind_def *kind_def(viz_kind k);
+/* VIZ_OK when p's kind takes what (VIZ_TAKES_*), else VIZ_EINVAL with "<setter>: not
+ * available on a <kind> panel" in p's error. */
+int panel_want(viz_panel *p, const char *setter, unsigned what);
+
+/* Value text under the cursor at pixel (px, py), or 0 when there is none: the kind's
+ * hover (render.c). */
 int panel_hover_text(viz_panel *p, const viz_layout *lay, int px, int py, char *buf, size_t n);
 /* Renders into the canvas clip rectangle; fills lay. */
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay);
 
 /* ---- app.c, window.c ---- */
-typedef struct {
-    viz_face face;
-    int px;
-    TTF_Font *font;
-} viz_font;
-
 struct viz_app {
     char err[VIZ_ERRLEN];
-    char font_path[3][512];
-    viz_font fonts[VIZ_MAX_FONTS];
-    int nfonts;
+    viz_fonts fonts;
     int video; /* 0 untried, 1 up, -1 unavailable */
     viz_window **wins;
     int nwins, capwins;
@@ -367,7 +431,6 @@ struct viz_app {
     size_t scratch_n;
 };
 
-TTF_Font *app_font(viz_app *a, viz_face face, int px);
 void app_push_event(viz_app *a, const viz_event *ev);
 int app_add_window(viz_app *a, viz_window *w);
 void app_remove_window(viz_app *a, viz_window *w);

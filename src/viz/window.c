@@ -474,7 +474,7 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     int i = panel_at(win, px, py);
     if (i < 0) return;
     viz_panel *p = win->panels[i];
-    if (p->kind == VIZ_SURFACE) { /* drag to rotate */
+    if (kind_def(p->kind)->drag) { /* a drag moves the view (turns a surface) */
         win->drag = 1, win->dragx = px, win->dragy = py;
         return;
     }
@@ -492,11 +492,8 @@ static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
     to_pixels(win, m->x, m->y, &px, &py);
     if (win->drag && (m->state & SDL_BUTTON_LMASK)) {
         int i = panel_at(win, win->dragx, win->dragy);
-        if (i >= 0 && win->panels[i]->kind == VIZ_SURFACE) {
-            viz_panel *p = win->panels[i];
-            viz_surface_set_view(p, p->yaw + (px - win->dragx) * 0.5,
-                                 p->pitch + (py - win->dragy) * 0.3, p->shaded);
-        }
+        if (i >= 0 && kind_def(win->panels[i]->kind)->drag)
+            kind_def(win->panels[i]->kind)->drag(win->panels[i], px - win->dragx, py - win->dragy);
         win->dragx = px, win->dragy = py;
     } else {
         win->drag = 0;
@@ -527,8 +524,8 @@ void window_motion(viz_window *win, double now_ms) {
     int px = win->mx, py = win->my;
     if (lay->has && px >= f->x0 && px < f->x1 && py >= f->y0 && py < f->y1)
         ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
-    if (p->kind == VIZ_NETWORK && !network_node_at(p, lay, px, py, &ev.layer, &ev.node))
-        ev.layer = ev.node = -1;
+    const viz_kind_def *k = kind_def(p->kind);
+    if (k->item_at && !k->item_at(p, lay, px, py, &ev.layer, &ev.node)) ev.layer = ev.node = -1;
     if (!panel_hover_text(p, lay, px, py, ev.text, sizeof ev.text)) ev.text[0] = 0;
     app_push_event(win->a, &ev);
 }
