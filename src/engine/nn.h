@@ -335,7 +335,9 @@ typedef enum nn_module_kind {
     NN_MOD_DROPOUT,    /* training: y = x m/(1-p), m ~ Bernoulli(1-p); evaluation: y = x */
     NN_MOD_BATCHNORM,  /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
     NN_MOD_SEQUENTIAL, /* y = f_n(...f_1(x)) */
-    NN_MOD_RESIDUAL,   /* y = x + f(x), f's output width = its input width */
+    NN_MOD_RESIDUAL,   /* y = x + f(x), f keeps its input's shape */
+    NN_MOD_FLATTEN,    /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
+    NN_MOD_RESHAPE,    /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -353,12 +355,20 @@ nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps
  * keep their values and the children become views of the container's block. */
 nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n);
 nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner);
+/* Flatten each sample: [batch, ...] -> [batch, product of the rest]. */
+nn_module *nn_flatten_new(nn_ctx *ctx);
+/* Reshape each sample to shape[0..ndim) (1 <= ndim <= NN_MAX_DIMS-1; one size may be
+ * -1 for what the others leave): [batch, ...] -> [batch, shape...]. */
+nn_module *nn_reshape_new(nn_ctx *ctx, int ndim, const int *shape);
 /* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
 nn_module *nn_module_retain(nn_module *m);
 void nn_module_free(nn_module *m);
 
-/* Introspection. in/out widths are 0 for modules that keep any width. */
+/* Introspection. in/out are the widths of [batch, width] inputs and outputs, 0 for
+ * modules that take any shape or whose output is not [batch, width] without data. */
 nn_module_kind nn_module_kind_of(const nn_module *m);
+const char *nn_module_kind_name(const nn_module *m); /* "linear", "activation"... */
+bool nn_module_is_container(const nn_module *m);     /* sequential, residual */
 int nn_module_in(const nn_module *m);
 int nn_module_out(const nn_module *m);
 int nn_module_children(const nn_module *m, nn_module **out, int max); /* returns count */
@@ -389,13 +399,18 @@ void nn_module_regularize(nn_module *m, float l1, float l2);
 double nn_module_penalty(const nn_module *m);
 void nn_module_zero_grad(nn_module *m);
 
-/* Direct forward of x[batch, width] into the module's own buffer, returned in *y
- * (valid until the next forward). The buffers grow to the largest batch seen and
- * are kept, so a steady-state step allocates nothing. */
-int nn_module_forward(nn_module *m, const float *x, int batch, int width, const float **y);
+/* The output shape out[] (batch first) of m for an input of shape (ndim, in), batch
+ * first (2 <= ndim <= NN_MAX_DIMS); returns its ndim, or NN_ESHAPE with a message
+ * naming both shapes: "linear expects [batch, 784], got [batch, 1, 28, 28]". */
+int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out);
+/* Direct forward of x of shape (ndim, shape), batch first, into the module's own
+ * buffer (or x itself for flatten and the like), returned in *y (valid until the
+ * next forward); its shape is nn_module_out_shape's. The buffers grow to the largest
+ * batch seen and are kept, so a steady-state step allocates nothing. */
+int nn_module_forward(nn_module *m, const float *x, int ndim, const int *shape, const float **y);
 /* Backward after nn_module_forward with the same x and batch: adds d(loss)/d(params) into the
  * gradient block (plus the regularizer's gradient), and writes d(loss)/dx into dx
- * when dx is not NULL. dy[batch, out] is d(loss)/dy. */
+ * when dx is not NULL. dy (the output's shape) is d(loss)/dy. */
 int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx, int batch);
 /* The same forward built from ops on tensors (autograd records it when grad is on);
  * the parameters take part as tensors over the block whose .grad is the gradient
@@ -530,15 +545,27 @@ float nn_sched_lr(const nn_sched *s, int64_t t);
 const char *nn_sched_name(nn_sched_kind kind);
 int nn_sched_from_name(const char *name);
 
-/* ---- data sets: x [n, nx] and y [n, ny], rows are samples ---- */
+/* ---- data sets: x [n, ...] and y [n, ...], rows are samples ---- */
 
+/* A sample of x has the shape x_shape[0..x_ndim) (images 1 x 28 x 28, sequences T or
+ * T x F, points 2), stored as a row of nx floats (the product); y likewise. */
 typedef struct nn_dataset {
-    int n, nx, ny;
-    int classes; /* > 0: y is [n,1] class indices 0..classes-1; 0 for regression */
+    int n, nx, ny; /* samples, and floats a sample of x and of y */
+    int classes;   /* > 0: y is [n,1] class indices 0..classes-1; 0 for regression */
     float *x, *y;
+    int x_ndim, y_ndim; /* 1..NN_MAX_DIMS-1 */
+    int x_shape[NN_MAX_DIMS - 1], y_shape[NN_MAX_DIMS - 1];
 } nn_dataset;
 
+/* A zeroed set of n samples, x [n, nx] and y [n, ny]. */
 nn_dataset *nn_dataset_new(nn_ctx *ctx, int n, int nx, int ny, int classes);
+/* The same with samples of any shape: x [n, x_shape...], y [n, y_shape...]. */
+nn_dataset *nn_dataset_new_shaped(nn_ctx *ctx, int n, int x_ndim, const int *x_shape, int y_ndim,
+                                  const int *y_shape, int classes);
+/* Gives the samples of x (or of y, when of_y) the shape (ndim, shape), of as many
+ * floats (images [n, 784] as [n, 1, 28, 28]); no copy. NN_ESHAPE with a message when
+ * the sizes differ, and d is unchanged. */
+int nn_dataset_reshape(nn_ctx *ctx, nn_dataset *d, bool of_y, int ndim, const int *shape);
 void nn_dataset_free(nn_dataset *d);
 /* Synthetic sets of TensorFlow Playground and the course. Points in [-6, 6]^2 (the
  * Playground's scale), labels 0/1 (or 0..classes-1), noise in data units. */

@@ -21,7 +21,7 @@ struct nn_module {
     nn_ctx *ctx;
     nn_module_kind kind;
     int refs;
-    int in, out;     /* widths; 0 = any (activation, dropout) */
+    int in, out;     /* widths of [batch, width] inputs and outputs; 0 = any or not 2-D */
     nn_act_kind act; /* activations */
     float a;         /* activation argument, dropout p, batch-norm momentum */
     float eps;       /* batch norm */
@@ -40,8 +40,14 @@ struct nn_module {
     float *saved;      /* dropout mask; batch norm x_hat then rstd */
     float *dx;         /* d(loss)/d(input), written for the parent */
     const float *yout; /* the last forward's output */
-    int width;         /* the last forward's input width */
-    nn_tensor *pt[2];  /* parameter tensors over the block, made by nn_module_graph */
+    /* The last forward's input and output shapes, batch first, and their sizes. */
+    int in_nd, out_nd;
+    int ishape[NN_MAX_DIMS], oshape[NN_MAX_DIMS];
+    int64_t nin, nout;
+    int tshape_nd; /* reshape: the per-sample target shape (one -1 allowed) */
+    int tshape[NN_MAX_DIMS - 1];
+    void *kstate;     /* a kind's own state, released by its def's free */
+    nn_tensor *pt[2]; /* parameter tensors over the block, made by nn_module_graph */
 };
 
 /* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
