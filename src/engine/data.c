@@ -98,9 +98,7 @@ const char *nn_synth_name(nn_synth_kind kind) {
 }
 
 int nn_synth_from_name(const char *name) {
-    for (int i = 0; i < NN_SYN_COUNT; i++)
-        if (!strcmp(name, synth_names[i])) return i;
-    return -1;
+    return nn_kind_from_name(name, synth_names, NN_SYN_COUNT, NULL);
 }
 
 static double unif(nn_ctx *ctx, double lo, double hi) {

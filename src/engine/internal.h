@@ -33,6 +33,20 @@
  * works. Accepts a NULL ctx (then only returns code). */
 int nn_errorf(nn_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---- names of kinds ---------------------------------------------------------- */
+
+/* Another name of a kind ("glorot_uniform" for xavier_uniform). */
+typedef struct nn_name_alias {
+    const char *name;
+    int kind;
+} nn_name_alias;
+
+/* The kind called name: its index in names[0..n), else the kind of its entry in
+ * aliases (ended by a NULL name; aliases itself may be NULL), else -1 (also for a
+ * NULL name). Every nn_<thing>_from_name is this over its table. */
+int nn_kind_from_name(const char *name, const char *const *names, int n,
+                      const nn_name_alias *aliases);
+
 /* ---- counted heap ---------------------------------------------------------- */
 
 /* malloc/calloc/realloc that count into ctx->heap_allocs and, on failure, set an
