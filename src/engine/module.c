@@ -122,10 +122,10 @@ static void rebase(nn_module *m, nn_block *b, int64_t off) {
         if (t && nn_module_param(m, i, NULL, &data, &grad, NULL, NULL) == NN_OK) {
             t->data = data;
             t->grad->data = grad;
-            nn_tensor_free(t->base); /* the old block's memory may go now */
-            nn_tensor_free(t->grad->base);
-            t->base = nn_tensor_retain(b->pt);
-            t->grad->base = nn_tensor_retain(b->gt);
+            nn_tensor_free(nn_tn(t)->base); /* the old block's memory may go now */
+            nn_tensor_free(nn_tn(t->grad)->base);
+            nn_tn(t)->base = nn_tensor_retain(b->pt);
+            nn_tn(t->grad)->base = nn_tensor_retain(b->gt);
         }
     }
     for (int i = 0; i < m->nkids; i++) {

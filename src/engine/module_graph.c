@@ -25,8 +25,8 @@ nn_tensor *nn_module_param_tensor(nn_module *m, int i) {
         nn_tensor_free(t);
         return NULL;
     }
-    t->base = nn_tensor_retain(m->blk->pt); /* views: the block's memory outlives m */
-    g->base = nn_tensor_retain(m->blk->gt);
+    nn_tn(t)->base = nn_tensor_retain(m->blk->pt); /* views: the block's memory outlives m */
+    nn_tn(g)->base = nn_tensor_retain(m->blk->gt);
     t->grad = g;
     t->requires_grad = !m->frozen;
     return m->pt[i] = t;

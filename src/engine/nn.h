@@ -46,7 +46,10 @@ typedef enum nn_device { NN_CPU = 0, NN_CUDA = 1 } nn_device;
 typedef struct nn_ctx nn_ctx;
 typedef struct nn_tensor nn_tensor;
 
-/* A tensor. Fields are read-only outside the engine unless a comment says so. */
+/* A tensor: what callers read. Fields are read-only outside the engine unless a
+ * comment says so. The engine keeps the rest (how it was made, references, who owns
+ * the memory) in a private part behind these; the accessors below give what of it
+ * callers need. Tensors are made only by the engine. */
 struct nn_tensor {
     float *data;            /* size floats on `device`; row-major */
     nn_tensor *grad;        /* same shape, or NULL until a backward reaches it */
@@ -55,18 +58,7 @@ struct nn_tensor {
     int64_t size;           /* product of the shape */
     nn_device device;
     bool requires_grad; /* leaf: accumulate .grad in backward; result: is in a graph */
-    bool in_arena;      /* memory belongs to the step arena */
-    bool owns_data;     /* engine-private: data came from the backend's alloc */
-    int refcount;
-    int op;                           /* kind of the op that made it; NN_OP_LEAF for leaves */
-    nn_tensor *inputs[NN_MAX_INPUTS]; /* the op's inputs (referenced), NULL-padded */
-    float fargs[2];                   /* op arguments (scalar, exponent, slope...) */
-    int iargs[3];                     /* op arguments (axis, flags...) */
-    void *saved;                      /* what backward needs, owned like data */
-    nn_tensor *base;                  /* for views: the tensor that owns data */
-    nn_ctx *ctx;
-    const char *name; /* optional label for graph drawings; not owned */
-    unsigned mark;    /* engine-private: traversal generation of backward/graph walks */
+    const char *name;   /* optional label for graph drawings; not owned; settable */
 };
 
 /* ---- context: errors, random generator, arena, grad mode ------------------ */
@@ -123,6 +115,13 @@ nn_tensor *nn_rand(nn_ctx *ctx, int ndim, const int *shape, float lo, float hi);
 nn_tensor *nn_randn(nn_ctx *ctx, int ndim, const int *shape, float mean, float std);
 /* A tensor over memory the caller owns and keeps alive (parameter blocks). */
 nn_tensor *nn_wrap(nn_ctx *ctx, int ndim, const int *shape, float *data);
+
+/* Whether t's memory belongs to the step arena (valid until the next nn_step_begin). */
+bool nn_tensor_in_arena(const nn_tensor *t);
+/* The kind of the op that made t (NN_OP_LEAF for leaves; nn_op_name names it), and
+ * its i-th input (NULL past the last): for drawing and printing graphs. */
+int nn_tensor_op(const nn_tensor *t);
+nn_tensor *nn_tensor_input(const nn_tensor *t, int i);
 
 /* Drops one reference; frees at zero. Accepts NULL. Arena tensors are ignored. */
 void nn_tensor_free(nn_tensor *t);

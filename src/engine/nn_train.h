@@ -11,8 +11,8 @@
  * The training side of the engine (issue 5). Models are trees of C modules over
  * inputs [batch, ...] of any rank up to NN_MAX_DIMS: leaves (linear, activation,
  * dropout, batch norm, flatten, reshape) and containers (sequential, residual), one
- * entry each in the module-kind table (src/engine/module_internal.h). A tree's parameters and gradients are
- * each one contiguous block shared by all its nodes, so an optimizer is an update
+ * entry each in the module-kind table (src/engine/module_internal.h). A tree's parameters and
+ * gradients are each one contiguous block shared by all its nodes, so an optimizer is an update
  * rule over three flat arrays. Forward and backward of the built-in modules are
  * direct kernels (no tape) so that a training step allocates nothing and costs a
  * few microseconds on a tiny net; nn_module_graph builds the same forward from ops,
