@@ -362,9 +362,11 @@ int nn_module_fwd(nn_module *m, const float *x, int ndim, const int *shape) {
     if (!d->container) {
         int nd = d->shape(m, ndim, shape, m->oshape);
         if (nd < 0) return nd;
-        m->oshape[0] = shape[0];
-        m->out_nd = nd;
-        m->nout = nn_dims_prod(nd, m->oshape, 0);
+        if (nd > 0) { /* else the kind's forward sets them */
+            m->oshape[0] = shape[0];
+            m->out_nd = nd;
+            m->nout = nn_dims_prod(nd, m->oshape, 0);
+        }
     }
     return d->forward(m, x);
 }

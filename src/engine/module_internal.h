@@ -61,10 +61,14 @@ typedef struct nn_module_def {
      * negative code with an NN_ESHAPE message naming both shapes. ndim 0 asks at build
      * time, with the input unknown: the output shape when the kind fixes it without
      * the input (linear [batch, out], reshape), else 0 (unknown). Returns the output
-     * ndim. Runs on every forward: messages are formatted only on failure. */
+     * ndim. Runs on every forward: messages are formatted only on failure. A kind
+     * whose output shape is known only by running it (a forward written in Lua) may
+     * return 0 for a known input too: its forward then sets m->out_nd, m->oshape
+     * and m->nout itself, as a container's does. */
     int (*shape)(const nn_module *m, int ndim, const int *in, int *out);
-    /* y = f(x) for x of shape m->ishape into m->yout (its own buffer m->y, or x
-     * itself for a view), after shape set m->oshape. NN_OK or an error code. */
+    /* y = f(x) for x of shape m->ishape (m->nin floats) into m->yout (its own
+     * buffer m->y, or x itself for a view), after shape set m->oshape (m->nout
+     * floats). NN_OK or an error code with its message. */
     int (*forward)(nn_module *m, const float *x);
     /* After forward with the same x: adds d(loss)/d(params) into the gradient block
      * (not when frozen) and writes d(loss)/dx into dx when dx is not NULL. */

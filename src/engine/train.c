@@ -130,6 +130,9 @@ static int out_width(nn_ctx *ctx, const char *who, nn_module *m, const nn_datase
         snprintf(msg, sizeof msg, "%s", nn_error(ctx));
         return nn_errorf(ctx, nd, "%s: %s", who, msg);
     }
+    if (nd == 0)
+        return nn_errorf(ctx, NN_ESHAPE, "%s: the output shape of %s is known only by running it",
+                         who, nn_module_name(m));
     int64_t k = 1;
     for (int i = 1; i < nd; i++) k *= out[i];
     return (int)k;

@@ -166,6 +166,7 @@ static int m_out_shape(lua_State *L) {
     in[0] = 1;
     int nd = nn_module_out_shape(m, n + 1, in, out);
     if (nd < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (nd == 0) return 0; /* only a forward can tell */
     lua_createtable(L, nd - 1, 0);
     for (int i = 1; i < nd; i++) {
         lua_pushinteger(L, out[i]);
@@ -493,6 +494,9 @@ static int t_predict(lua_State *L) {
     const float *y;
     int shape[NN_MAX_DIMS], nd = nn_module_out_shape(m, x->ndim, x->shape, shape);
     if (nd < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (nd == 0)
+        luaL_error(L, "predict: the output shape of %s is known only by running it",
+                   nn_module_name(m));
     bool was = nn_module_training(m);
     nn_module_train(m, false);
     int rc = nn_module_forward(m, x->data, x->ndim, x->shape, &y);
