@@ -486,11 +486,13 @@ for _, c in ipairs(m:children()) do print(c:info().name) end]],
   },
   ["module:info"] = {
     sig = "m:info()",
-    summary = "a table: name, kind, inputs, outputs, nparams, arg, frozen",
+    summary = "a table: name, kind, container, inputs, outputs, nparams, arg, frozen",
     text = [[
-name is what summary prints ("linear", "tanh"...), kind the module kind, inputs and
-outputs the widths (0 when any width fits), nparams the parameter count, arg the
-activation's parameter, frozen whether it is frozen.]],
+name is what summary prints ("linear", "tanh"...), kind the module kind ("linear",
+"activation", "flatten"...), container whether it holds other modules (sequential,
+residual), inputs and outputs the widths of [batch, width] data (0 when any shape fits
+or the width depends on the input: m:out_shape tells), nparams the parameter count,
+arg the activation's parameter, frozen whether it is frozen.]],
     example = [[
 i = nn.linear(2, 3):info(); print(i.name, i.inputs, i.outputs, i.nparams)]],
   },
