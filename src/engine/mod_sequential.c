@@ -10,17 +10,18 @@
 /* Walks the children's shapes from the input (ndim, in); ndim 0 = unknown, and a
  * child that cannot tell its output without its input leaves it unknown. Returns
  * the output ndim (0 = unknown) or an error naming the child. */
-static int walk_shapes(const nn_module *m, int ndim, const int *in, int *out) {
+static int walk_shapes(nn_ctx *ctx, nn_module *const *kids, int n, int ndim, const int *in,
+                       int *out) {
     int cur[NN_MAX_DIMS], nd = ndim;
     for (int i = 0; i < nd; i++) cur[i] = in[i];
-    for (int i = 0; i < m->nkids; i++) {
-        const nn_module *k = m->kids[i];
+    for (int i = 0; i < n; i++) {
+        const nn_module *k = kids[i];
         int next[NN_MAX_DIMS];
         int rc = nn_module_def_of(k)->shape(k, nd, cur, next);
         if (rc < 0) {
             char msg[NN_ERR_LEN];
-            snprintf(msg, sizeof msg, "%s", nn_error(m->ctx));
-            return nn_errorf(m->ctx, rc, "sequential: module %d: %s", i + 1, msg);
+            snprintf(msg, sizeof msg, "%s", nn_error(ctx));
+            return nn_errorf(ctx, rc, "sequential: module %d: %s", i + 1, msg);
         }
         if (rc > 0 && nd > 0) next[0] = cur[0];
         nd = rc;
@@ -47,20 +48,13 @@ nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n) {
         if (looking && k->in) in = k->in;
         looking = looking && !k->in && nn_module_def_of(k)->keeps_shape;
     }
-    nn_module *m = nn_module_container(ctx, NN_MOD_SEQUENTIAL, children, n, in, 0);
-    if (!m) return NULL;
-    m->ctx = ctx;
-    int out[NN_MAX_DIMS], nd = walk_shapes(m, 0, NULL, out);
-    if (nd < 0) {
-        nn_module_free(m);
-        return NULL;
-    }
-    m->out = nd == 2 ? out[1] : 0;
-    return m;
+    int out[NN_MAX_DIMS], nd = walk_shapes(ctx, children, n, 0, NULL, out);
+    if (nd < 0) return NULL;
+    return nn_module_container(ctx, NN_MOD_SEQUENTIAL, children, n, in, nd == 2 ? out[1] : 0);
 }
 
 static int seq_shape(const nn_module *m, int ndim, const int *in, int *out) {
-    return walk_shapes(m, ndim, in, out);
+    return walk_shapes(m->ctx, m->kids, m->nkids, ndim, in, out);
 }
 
 static int seq_forward(nn_module *m, const float *x) {
