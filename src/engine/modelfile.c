@@ -87,6 +87,17 @@ static void put_node(buf *b, const nn_module *m) {
     if (nn_module_def_of(m)->save) nn_module_def_of(m)->save(m, b); /* after the children */
 }
 
+/* The first module of m's tree whose kind has no record in model files (no load),
+ * or NULL when the whole tree can be saved. */
+static const nn_module *unsaveable(const nn_module *m) {
+    if (!nn_module_def_of(m)->load) return m;
+    for (int i = 0; i < m->nkids; i++) {
+        const nn_module *k = unsaveable(m->kids[i]);
+        if (k) return k;
+    }
+    return NULL;
+}
+
 static void hp_array(const nn_optim_hp *h, float *a) {
     float v[N_HP] = {h->lr,        h->momentum,     h->beta1,     h->beta2,      h->rho,
                      h->eps,       h->weight_decay, h->clip_norm, h->clip_value, h->eta_plus,
@@ -117,6 +128,10 @@ int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path
         return nn_errorf(ctx, NN_EARG,
                          "save: the optimizer is for %lld parameters, the model has %lld",
                          (long long)nn_optim_size(o), (long long)m->np);
+    const nn_module *bad = unsaveable(m);
+    if (bad)
+        return nn_errorf(ctx, NN_EARG, "save: a %s module cannot be kept in a model file",
+                         nn_module_name(bad));
     buf b = {.ctx = ctx};
     uint64_t zero = 0;
     put(&b, MAGIC, 8);
@@ -227,7 +242,8 @@ static nn_module *read_node(rd *r, int depth) {
     float l1 = get_f32(r), l2 = get_f32(r);
     if (r->bad) return NULL;
     const nn_module_def *def = kind < NN_MOD_COUNT ? nn_module_defs[kind] : NULL;
-    if (!def || depth > MAX_DEPTH || (def->container ? nk < 1 || nk > 1u << 16 : nk != 0)) {
+    if (!def || !def->load || depth > MAX_DEPTH ||
+        (def->container ? nk < 1 || nk > 1u << 16 : nk != 0)) {
         nn_errorf(ctx, NN_EFORMAT, "load: %s: a module record is not valid (kind %u, %u children)",
                   r->path, kind, nk);
         r->bad = true;

@@ -8,7 +8,10 @@
 
 #include "module_internal.h"
 
-/* The module-kind table: one line a kind, indexed by nn_module_kind. */
+/* The module-kind table, indexed by nn_module_kind: one line a kind, whose def is
+ * the one of its mod_<kind>.c declared here. */
+extern const nn_module_def nn_mod_linear, nn_mod_activation, nn_mod_dropout, nn_mod_batchnorm,
+    nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape;
 const nn_module_def *const nn_module_defs[NN_MOD_COUNT] = {
     [NN_MOD_LINEAR] = &nn_mod_linear,         [NN_MOD_ACTIVATION] = &nn_mod_activation,
     [NN_MOD_DROPOUT] = &nn_mod_dropout,       [NN_MOD_BATCHNORM] = &nn_mod_batchnorm,

@@ -14,10 +14,10 @@
  *     `const nn_module_def nn_mod_<kind> = {...}` with at least kind, shape, forward,
  *     backward and graph. State of the kind lives in the common fields (a, eps, act,
  *     in, out, tshape), or behind kstate, released by the def's free.
- *  2. One enum line NN_MOD_<KIND> before NN_MOD_COUNT (nn_train.h), one extern line
- *     below and one line in the table nn_module_defs (module.c), one name in
- *     engine_src (src/engine/meson.build). The model file needs no new code: a kind
- *     with extra state writes it in save and reads it in load.
+ *  2. One enum line NN_MOD_<KIND> before NN_MOD_COUNT (nn_train.h); in module.c the
+ *     def's name in the extern list and one line in the table nn_module_defs; the
+ *     file's name in engine_src (src/engine/meson.build). The model file needs no
+ *     new code: a kind with extra state writes it in save and reads it in load.
  *  3. The constructor in nn_train.h; its binding in src/repl/bind_model.c (t_<kind>
  *     and a line in module_fns); the Lua constructor nn.<kind> (lua/nn.lua) and its
  *     help entry (lua/doc/), whose examples tests/lua/test_help_coverage.lua runs.
@@ -83,16 +83,15 @@ typedef struct nn_module_def {
     float (*arg)(const nn_module *m);                  /* the module's number; NULL: m->a */
     void (*save)(const nn_module *m, nn_mfile_out *w); /* extra record; NULL: none */
     /* The module of a record, children (already read) given; NULL with a message.
-     * Extra state is read from r. */
+     * Extra state is read from r. NULL: the kind cannot be kept in a model file
+     * (saving refuses it, naming it). */
     nn_module *(*load)(nn_ctx *ctx, const nn_module_rec *rec, nn_module *const *kids,
                        nn_mfile_in *r);
     void (*free)(nn_module *m); /* releases kstate; NULL: none */
 } nn_module_def;
 
-/* The table, indexed by nn_module_kind (module.c), and the defs (mod_*.c). */
+/* The table, indexed by nn_module_kind (module.c, beside the defs' declarations). */
 extern const nn_module_def *const nn_module_defs[NN_MOD_COUNT];
-extern const nn_module_def nn_mod_linear, nn_mod_activation, nn_mod_dropout, nn_mod_batchnorm,
-    nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape;
 
 static inline const nn_module_def *nn_module_def_of(const nn_module *m) {
     return nn_module_defs[m->kind];
