@@ -421,7 +421,8 @@ module_mt.__tostring = function(m)
   local ok, info = pcall(m.info, m)
   if not ok or not info.container then return c_tostring(m) end
   local okt, text = pcall(summary_text, m, nil, true)
-  return okt and (info.name .. " (" .. info.inputs .. " -> " .. info.outputs .. ")\n" .. text)
+  local function width(w) return w > 0 and tostring(w) or "any" end
+  return okt and (info.name .. " (" .. width(info.inputs) .. " -> " .. width(info.outputs) .. ")\n" .. text)
     or c_tostring(m)
 end
 function LuaSeq.__tostring(m)
