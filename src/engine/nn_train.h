@@ -102,9 +102,11 @@ nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a);
 nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init);
 nn_module *nn_dropout_new(nn_ctx *ctx, float p); /* 0 <= p < 1 */
 nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps);
-/* Takes a reference to each child. Widths must chain (width 0 = any: activations,
- * dropout). The children's parameters move into the container's one block: they
- * keep their values and the children become views of the container's block. */
+/* Takes a reference to each child. Shapes must chain as far as they are known
+ * without data (each child's output shape fits the next child's input; the message
+ * names the child and both shapes). The children's parameters move into the
+ * container's one block: they keep their values and the children become views of
+ * the container's block. */
 nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n);
 nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner);
 /* Flatten each sample: [batch, ...] -> [batch, product of the rest]. */

@@ -1,6 +1,7 @@
-/* train_internal.h: what the training files of the engine share (module.c,
- * activation.c, loss.c, optim.c, train.c, modelfile.c and the graph builders): the
- * module struct and the kernels. Nothing here is public; see nn.h for contracts. */
+/* train_internal.h: what the training files of the engine share (module.c and the
+ * mod_<kind>.c files, activation.c, loss.c, optim.c, train.c, modelfile.c and the
+ * graph builders): the module struct and the kernels. Nothing here is public; see
+ * nn_train.h for contracts and module_internal.h for the module-kind table. */
 #ifndef NN_TRAIN_INTERNAL_H
 #define NN_TRAIN_INTERNAL_H
 
@@ -34,7 +35,7 @@ struct nn_module {
     int parents; /* containers holding it: a module sits in at most one */
     float l1, l2;
     float *running; /* batch norm: mean[out] then var[out] */
-    /* Buffers, grown to the largest batch*width seen, never shrunk. */
+    /* Buffers, grown to the largest input or output (floats) seen, never shrunk. */
     int64_t ycap, scap, dxcap;
     float *y;          /* output (sequential: none, the last child's) */
     float *saved;      /* dropout mask; batch norm x_hat then rstd */
