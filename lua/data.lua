@@ -151,7 +151,7 @@ local function shape_images(fname, d, shape)
     shape = {1, side, side}
   end
   local ok, err = pcall(d.reshape, d, shape)
-  if not ok then error(fname .. ": " .. tostring(err):gsub("^[^:\n]+:%d+: ", ""), 3) end
+  if not ok then error(fname .. ": " .. tostring(err):gsub("^[^:\n]+:%d+: ", ""):gsub("^dataset: ", ""), 3) end
   return d
 end
 

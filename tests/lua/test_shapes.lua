@@ -19,6 +19,11 @@ assert(info.nx == 784 and #info.shape == 3 and info.shape[1] == 1 and info.shape
 local x = train:x()
 assert(#x.shape == 4 and x.shape[1] == 600 and x.shape[2] == 1 and x.shape[4] == 28)
 assert(tostring(train) == "dataset (600 samples of [1, 28, 28], 10 classes)", tostring(train))
+fails("data.fashion_mnist: samples of x have 784 values, the shape [2,28,28] has 1568",
+  data.fashion_mnist, {split = "test", limit = 5, shape = {2, 28, 28}})
+fails('data.fashion_mnist: shape must be "image"', data.fashion_mnist, {shape = "square"})
+local t784 = data.fashion_mnist{split = "test", limit = 5, shape = {784}}
+assert(#t784:x().shape == 2)
 local flat = data.fashion_mnist{split = "test", limit = 10}
 assert(#flat:x().shape == 2 and flat:x().shape[2] == 784)
 
