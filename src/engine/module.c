@@ -357,20 +357,37 @@ int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out) {
     return nd;
 }
 
+/* Whether (ndim, shape) is the input shape of m's last good forward. */
+static bool same_input(const nn_module *m, int ndim, const int *shape) {
+    if (ndim != m->in_nd) return false;
+    for (int i = 0; i < ndim; i++)
+        if (shape[i] != m->ishape[i]) return false;
+    return true;
+}
+
+/* A step's batch has the shape of the step before (but for an epoch's last), so a
+ * leaf's shapes are checked and worked out again only when its input shape changes:
+ * a shape that passed once passes again and gives the same output (a kind's shape
+ * depends only on the input shape and on what the constructor fixed). */
 int nn_module_fwd(nn_module *m, const float *x, int ndim, const int *shape) {
     const nn_module_def *d = nn_module_def_of(m);
+    if (same_input(m, ndim, shape) && (m->shape_known || d->container))
+        return d->forward(m, x); /* a container's forward works out its shape anew */
+    m->shape_known = false;
+    if (!d->container) {
+        int out[NN_MAX_DIMS], nd = d->shape(m, ndim, shape, out);
+        if (nd < 0) return nd;
+        if (nd > 0) { /* else the kind's forward sets them */
+            out[0] = shape[0];
+            m->out_nd = nd;
+            for (int i = 0; i < nd; i++) m->oshape[i] = out[i];
+            m->nout = nn_dims_prod(nd, out, 0);
+        }
+        m->shape_known = nd > 0;
+    }
     m->in_nd = ndim;
     for (int i = 0; i < ndim; i++) m->ishape[i] = shape[i];
     m->nin = nn_dims_prod(ndim, shape, 0);
-    if (!d->container) {
-        int nd = d->shape(m, ndim, shape, m->oshape);
-        if (nd < 0) return nd;
-        if (nd > 0) { /* else the kind's forward sets them */
-            m->oshape[0] = shape[0];
-            m->out_nd = nd;
-            m->nout = nn_dims_prod(nd, m->oshape, 0);
-        }
-    }
     return d->forward(m, x);
 }
 

@@ -43,6 +43,7 @@ struct nn_module {
     const float *yout; /* the last forward's output */
     /* The last forward's input and output shapes, batch first, and their sizes. */
     int in_nd, out_nd;
+    bool shape_known; /* oshape follows from ishape without running (see nn_module_fwd) */
     int ishape[NN_MAX_DIMS], oshape[NN_MAX_DIMS];
     int64_t nin, nout;
     int tshape_nd; /* reshape: the per-sample target shape (one -1 allowed) */
