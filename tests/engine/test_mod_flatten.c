@@ -76,6 +76,13 @@ static void test_shapes_that_do_not_fit_name_both(void **state) {
     assert_int_equal(nn_module_forward(lin, x, 4, img, &y), NN_ESHAPE);
     assert_string_equal(nn_error(ctx), "linear expects [batch, 784], got [batch, 1, 28, 28]: it "
                                        "takes 2-D input; put nn.flatten() before it");
+    /* a shape that passed does not let another through (shapes are kept between steps) */
+    int rows[2] = {2, 784}, wide[2] = {2, 785};
+    assert_int_equal(nn_module_forward(lin, x, 2, rows, &y), NN_OK);
+    assert_int_equal(nn_module_forward(lin, x, 2, wide, &y), NN_ESHAPE);
+    assert_string_equal(nn_error(ctx), "linear expects [batch, 784], got [batch, 785]");
+    assert_int_equal(nn_module_forward(lin, x, 4, img, &y), NN_ESHAPE);
+    assert_int_equal(nn_module_forward(lin, x, 2, rows, &y), NN_OK);
     nn_module *bn = nn_batchnorm_new(ctx, 4, 0.1f, 1e-5f);
     int seq3[3] = {2, 3, 4};
     assert_int_equal(nn_module_forward(bn, x, 3, seq3, &y), NN_ESHAPE);
