@@ -1,5 +1,6 @@
-/* test_mod_flatten.c: the flatten and reshape layers (mod_flatten.c, mod_reshape.c)
- * and modules over inputs of any rank: output shapes, the messages of shapes that do
+/* test_mod_flatten.c: the module-kind table (every kind has a complete line), the
+ * flatten and reshape layers (mod_flatten.c, mod_reshape.c) and modules over inputs
+ * of any rank: output shapes, the messages of shapes that do
  * not fit (at build time and when data meets the model), the kernels against finite
  * differences and against the autograd graph (gradcheck), the model file, and an
  * image-shaped set N x 1 x 28 x 28 trained through flatten + linear with the loss
@@ -16,7 +17,7 @@
 #include <cmocka.h>
 
 #include "gradcheck.h"
-#include "nn.h"
+#include "module_internal.h" /* the module-kind table */
 
 #define FD_H   1e-2
 #define FD_TOL 1e-2 /* |kernel - numeric| / max(1, |numeric|) */
@@ -364,8 +365,25 @@ static void test_image_set_trains_through_flatten_linear(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A kind added to the enum without its line in the table, or a def missing a part
+ * every kind needs, is caught here rather than by a crash at the prompt. */
+static void test_every_kind_has_a_complete_table_entry(void **state) {
+    (void)state;
+    for (int k = 0; k < NN_MOD_COUNT; k++) {
+        const nn_module_def *d = nn_module_defs[k];
+        if (!d) fail_msg("module kind %d has no line in nn_module_defs", k);
+        if (!d->kind || !d->shape || !d->forward || !d->backward || !d->graph)
+            fail_msg("module kind %d (%s) lacks kind, shape, forward, backward or graph", k,
+                     d->kind ? d->kind : "?");
+        for (int j = 0; j < k; j++)
+            if (!strcmp(nn_module_defs[j]->kind, d->kind))
+                fail_msg("two kinds are called %s", d->kind);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_kind_has_a_complete_table_entry),
         cmocka_unit_test(test_flatten_and_reshape_shapes_and_values),
         cmocka_unit_test(test_shapes_that_do_not_fit_name_both),
         cmocka_unit_test(test_kernels_match_finite_difference),
