@@ -22,7 +22,9 @@
  *     and a line in module_fns); the Lua constructor nn.<kind> (lua/nn.lua) and its
  *     help entry (lua/doc/), whose examples tests/lua/test_help_coverage.lua runs.
  *  4. Tests: tests/engine/test_mod_<kind>.c (values, shape errors, finite-difference
- *     gradients of the kernels and of the graph) and a Lua test in tests/lua/.
+ *     gradients of the kernels and of the graph; a line in tests/engine/meson.build)
+ *     and a Lua test in tests/lua/. test_mod_flatten.c already fails for a kind
+ *     whose table line is missing or incomplete.
  * Summaries, m:info(), save/load, fit, evaluate and predict work through the table. */
 #ifndef NN_MODULE_INTERNAL_H
 #define NN_MODULE_INTERNAL_H
