@@ -1,8 +1,9 @@
 -- data.lua: the `data` table: synthetic sets of TensorFlow Playground and the course,
 -- CSV, Fashion-MNIST (IDX), sets from tensors; each maker takes a table of options
 -- {n=, noise=, classes=, seed=, test=} and returns train, test when test > 0.
--- Data sets ("nnlab.dataset", src/repl/bind_data.c) hold x [n, features] and y
--- [n, 1] class indices (classification) or [n, targets] (regression).
+-- Data sets ("nnlab.dataset", src/repl/bind_data.c) hold x [n, features] (or samples
+-- of any shape: images [n, 1, 28, 28], sequences [n, T] or [n, T, F]) and y [n, 1]
+-- class indices (classification) or [n, targets] (regression).
 local D = require "nn.data"
 local core = require "nn.core"
 
@@ -92,10 +93,10 @@ local function is_tensor(v)
   return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
 end
 
---- data.from(x, y [, {classes=}]) -> a set from tensors
+--- data.from(x, y [, {classes=}]) -> a set from tensors x [n, ...] and y [n, ...]
 function data.from(x, y, opts)
-  if not is_tensor(x) then error("data.from: x must be a tensor [n, features], got " .. describe(x), 2) end
-  if not is_tensor(y) then error("data.from: y must be a tensor [n, 1] or [n, targets], got " .. describe(y), 2) end
+  if not is_tensor(x) then error("data.from: x must be a tensor [n, features] or [n, ...], got " .. describe(x), 2) end
+  if not is_tensor(y) then error("data.from: y must be a tensor [n, 1], [n, targets] or [n, ...], got " .. describe(y), 2) end
   opts = options("data.from", opts, {classes = true, classify = true}, "{classify = true}")
   local classes = field("data.from", opts, "classes", count, "a whole number > 0")
   if classes == nil and opts.classify then
@@ -129,28 +130,56 @@ function data.csv(path, opts)
   return d, info
 end
 
---- data.idx(images, labels [, {limit=}]) -> set
-function data.idx(images, labels, opts)
-  if type(images) ~= "string" then error("data.idx: images must be a file name, got " .. describe(images), 2) end
-  if type(labels) ~= "string" then error("data.idx: labels must be a file name, got " .. describe(labels), 2) end
-  opts = options("data.idx", opts, {limit = true}, "{limit = 1000}")
-  field("data.idx", opts, "limit", count, "a whole number > 0")
-  local d, err = D.idx(images, labels, opts.limit)
-  if not d then error(err, 2) end
+local function is_shape(v)
+  if v == "image" or v == "flat" then return true end
+  if type(v) ~= "table" or #v < 1 or #v > 3 then return false end
+  for _, n in ipairs(v) do if not count(n) then return false end end
+  return true
+end
+local SHAPE_WHAT = '"image" ([n, 1, rows, cols]), "flat" ([n, pixels]) or a sample\'s sizes like {1, 28, 28}'
+
+-- Gives the images of d the shape asked for: "flat" keeps [n, pixels], "image" makes
+-- square images [n, 1, side, side], a table is the sizes of a sample.
+local function shape_images(fname, d, shape)
+  if shape == nil or shape == "flat" then return d end
+  if shape == "image" then
+    local px = d:info().nx
+    local side = math.floor(math.sqrt(px) + 0.5)
+    if side * side ~= px then
+      error(("%s: images of %d pixels are not square; give shape = {1, rows, cols}"):format(fname, px), 3)
+    end
+    shape = {1, side, side}
+  end
+  local ok, err = pcall(d.reshape, d, shape)
+  if not ok then error(fname .. ": " .. tostring(err):gsub("^[^:\n]+:%d+: ", ""):gsub("^dataset: ", ""), 3) end
   return d
 end
 
---- data.fashion_mnist{limit=, split="train"|"test"|"both"} -> train, test (default both)
+--- data.idx(images, labels [, {limit=, shape=}]) -> set
+function data.idx(images, labels, opts)
+  if type(images) ~= "string" then error("data.idx: images must be a file name, got " .. describe(images), 2) end
+  if type(labels) ~= "string" then error("data.idx: labels must be a file name, got " .. describe(labels), 2) end
+  opts = options("data.idx", opts, {limit = true, shape = true}, '{limit = 1000, shape = "image"}')
+  field("data.idx", opts, "limit", count, "a whole number > 0")
+  field("data.idx", opts, "shape", is_shape, SHAPE_WHAT)
+  local d, err = D.idx(images, labels, opts.limit)
+  if not d then error(err, 2) end
+  return shape_images("data.idx", d, opts.shape)
+end
+
+--- data.fashion_mnist{limit=, split="train"|"test"|"both", shape="flat"|"image"} -> train, test (default both)
 function data.fashion_mnist(opts)
-  opts = options("data.fashion_mnist", opts, {limit = true, split = true}, '{limit = 10000, split = "train"}')
+  opts = options("data.fashion_mnist", opts, {limit = true, split = true, shape = true},
+    '{limit = 10000, split = "train", shape = "image"}')
   field("data.fashion_mnist", opts, "limit", count, "a whole number > 0")
+  field("data.fashion_mnist", opts, "shape", is_shape, SHAPE_WHAT)
   field("data.fashion_mnist", opts, "split", function(v) return v == "train" or v == "test" or v == "both" end,
     '"train", "test" or "both"')
   local function load(which)
     local d, err = D.idx(FASHION .. which .. "-images-idx3-ubyte.gz",
       FASHION .. which .. "-labels-idx1-ubyte.gz", opts.limit)
     if not d then error(err, 3) end
-    return d
+    return shape_images("data.fashion_mnist", d, opts.shape)
   end
   local split = opts.split or "both"
   if split == "train" then return load("train") end

@@ -297,15 +297,24 @@ local function param_count(mod)
 end
 
 -- The rows of a summary: {name, shape, params | nil for a container}, and the totals.
--- Built-in layers report their widths; a module written in Lua is run on a dummy
--- batch of zeros [2, inputs] (in evaluation mode, no graph) to see its output shape.
+-- inputs: a sample's shape {1, 28, 28} or width. Built-in layers report their output
+-- shapes for it (m:out_shape), or their widths when it is not known; a module
+-- written in Lua is run on a dummy batch of zeros [2, inputs...] (in evaluation
+-- mode, no graph) to see its output shape.
 local function summary_rows(m, inputs)
   local rows, total, frozen = {}, 0, 0
-  local function shape_of(w) return w and w > 0 and ("(None, " .. w .. ")") or "(None, ?)" end
+  if type(inputs) == "number" then inputs = inputs > 0 and {inputs} or nil end
+  local function shape_of(w)
+    if type(w) == "table" then return "(None, " .. table.concat(w, ", ") .. ")" end
+    return w and w > 0 and ("(None, " .. w .. ")") or "(None, ?)"
+  end
   local function walk(mod, width, depth)
     local info = mod:info()
+    if type(width) == "number" then width = width > 0 and {width} or nil end
+    if width == nil and info.inputs > 0 then width = {info.inputs} end
     local out = info.outputs > 0 and info.outputs or width
-    if info.kind == "sequential" or info.kind == "residual" then
+    if type(width) == "table" then out = mod:out_shape(width) end
+    if info.container then
       if depth > 0 then
         rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, shape_of(out)}
       end
@@ -319,23 +328,25 @@ local function summary_rows(m, inputs)
   end
   if is_builtin(m) then
     local info = m:info()
-    walk(m, inputs or info.inputs, info.kind == "sequential" and 0 or 1)
+    walk(m, inputs, info.kind == "sequential" and 0 or 1)
     return rows, total, frozen
   end
   local mods = m.modules or {m}
   local width = inputs
-  if not width and is_builtin(mods[1]) then width = mods[1]:info().inputs end
-  if not width or width < 1 then
+  if not width and is_builtin(mods[1]) and mods[1]:info().inputs > 0 then
+    width = {mods[1]:info().inputs}
+  end
+  if not width then
     error("summary: the first module is written in Lua, so the input width is unknown; "
       .. "give it: m:summary(features)", 0)
   end
   in_eval(m, function()
-    local x = core.zeros{2, width}
+    local x = core.zeros{2, table.unpack(width)}
     for i, mod in ipairs(mods) do
       local ok, y = pcall(forward, mod, x)
       if not ok then
-        error(("summary: module %d (%s) failed on a dummy batch [2, %d]: %s"):format(i,
-          is_builtin(mod) and mod:info().name or lua_name(mod), x.shape[2] or 0,
+        error(("summary: module %d (%s) failed on a dummy batch [%s]: %s"):format(i,
+          is_builtin(mod) and mod:info().name or lua_name(mod), table.concat(x.shape, ", "),
           tostring(y):gsub("^[^:\n]+:%d+: ", "")), 0)
       end
       local shape = y.shape
@@ -344,8 +355,8 @@ local function summary_rows(m, inputs)
       local text = "(" .. table.concat(dims, ", ") .. ")"
       if is_builtin(mod) then
         local info = mod:info()
-        if info.kind == "sequential" or info.kind == "residual" then
-          walk(mod, x.shape[2], 1)
+        if info.container then
+          walk(mod, {table.unpack(x.shape, 2)}, 1)
         else
           rows[#rows + 1] = {info.name, text, info.nparams}
           total = total + info.nparams
@@ -391,7 +402,9 @@ end
 --- with print = false it prints nothing and returns the text instead.
 local function summary(m, opts)
   local inputs, quiet = opts, false
-  if type(opts) == "table" then inputs, quiet = opts.inputs or opts[1], opts.print == false end
+  if type(opts) == "table" then
+    inputs, quiet = opts.inputs or (#opts > 0 and {table.unpack(opts)} or nil), opts.print == false
+  end
   local ok, text = pcall(summary_text, m, inputs, false)
   if not ok then error((tostring(text):gsub("^[^:\n]+:%d+: ", "")), 2) end
   if quiet then return text end
@@ -406,9 +419,10 @@ local module_mt = debug.getregistry()["nnlab.module"]
 local c_tostring = module_mt.__tostring
 module_mt.__tostring = function(m)
   local ok, info = pcall(m.info, m)
-  if not ok or (info.kind ~= "sequential" and info.kind ~= "residual") then return c_tostring(m) end
+  if not ok or not info.container then return c_tostring(m) end
   local okt, text = pcall(summary_text, m, nil, true)
-  return okt and (info.name .. " (" .. info.inputs .. " -> " .. info.outputs .. ")\n" .. text)
+  local function width(w) return w > 0 and tostring(w) or "any" end
+  return okt and (info.name .. " (" .. width(info.inputs) .. " -> " .. width(info.outputs) .. ")\n" .. text)
     or c_tostring(m)
 end
 function LuaSeq.__tostring(m)

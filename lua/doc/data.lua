@@ -118,12 +118,13 @@ function-approximation lessons.]],
   },
   ["data.from"] = {
     sig = "data.from(x, y [, {classes=, classify=}])",
-    summary = "a data set from tensors x [n, features] and y [n, 1] (class indices from 0) or [n, targets]",
+    summary = "a data set from tensors x [n, features] (or [n, ...]: images, sequences) and y [n, 1] (class indices from 0) or [n, targets]",
     example = [[
 d = data.from(nn.tensor{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, nn.tensor{{0}, {1}, {1}, {0}}, {classes = 2})
 print(d:info().n, d:info().classes)   --> 4 2]],
     text = [[
-x and y must have the same number of rows (an error names both). classes = k makes a
+x and y must have the same number of rows (an error names both). A sample keeps its
+shape: x [n, 1, 28, 28] makes a set of images, [n, T] or [n, T, F] of sequences. classes = k makes a
 classification set whose y holds class indices 0 .. k-1; classify = true counts the
 classes from the largest label. Without either, y is a regression target.]],
   },
@@ -146,19 +147,20 @@ with seed first when given). A file that cannot be read, a missing column, or a 
 that is not a number is an error that names the file, line and column.]],
   },
   ["data.idx"] = {
-    sig = "data.idx(images, labels [, {limit=}])",
+    sig = "data.idx(images, labels [, {limit=, shape=}])",
     summary = "MNIST-style IDX files (gzip or raw): images scaled to [0, 1], labels as classes",
     text = [[
 The IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw: images [n, h*w]
-scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k. A
-file that is not IDX is refused with the reason.]],
+scaled from bytes to [0, 1], labels as classes. limit = k reads only the first k.
+shape = "image" makes square images [n, 1, h, w]; a table such as {1, 28, 28} gives
+each image those sizes. A file that is not IDX is refused with the reason.]],
     example = [[
 dir = "/usr/share/datasets/fashion-mnist/"
 d = data.idx(dir .. "t10k-images-idx3-ubyte.gz", dir .. "t10k-labels-idx1-ubyte.gz", {limit = 100})
 print(d:info().nx, d:info().classes)   --> 784 10]],
   },
   ["data.fashion_mnist"] = {
-    sig = "data.fashion_mnist{limit=, split=}",
+    sig = "data.fashion_mnist{limit=, split=, shape=}",
     summary = "Fashion-MNIST from Debian's dataset-fashion-mnist: train (60000) and test (10000) sets of 784 pixels, 10 classes (data.fashion_labels names them)",
     example = [[
 train, test = data.fashion_mnist{limit = 200}
@@ -166,7 +168,9 @@ print(train:info().n, data.fashion_labels[test:y():totable()[1][1] + 1])]],
     text = [[
 Reads /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist package).
 split = "train" or "test" returns one set; the default returns both. limit = k keeps
-the first k images of each, which loads far faster. Pixels are in [0, 1];
+the first k images of each, which loads far faster. shape = "image" gives samples
+[1, 28, 28] (x is [n, 1, 28, 28], for layers of images: nn.flatten() before a
+linear layer); the default "flat" gives rows of 784. Pixels are in [0, 1];
 plot.images{images = d:x():rows(1, 16):reshape(16, 28, 28)} shows some.]],
   },
   ["data.standardize"] = {
@@ -194,9 +198,10 @@ print(train:x():max(1))   -- 1, 1]],
   },
   ["dataset:x"] = {
     sig = "d:x()",
-    summary = "the inputs as a new [n, features] tensor",
+    summary = "the inputs as a new [n, features] tensor ([n, 1, 28, 28] for a set of images)",
     text = [[
-A copy: changing it leaves the set alone.]],
+A copy: changing it leaves the set alone. Its shape is [n] followed by the shape of a
+sample (d:info().shape).]],
     example = [[
 d = data.xor{n = 10, seed = 1}; print(d:x().shape[1], d:x().shape[2])   --> 10 2]],
   },
@@ -216,11 +221,23 @@ Row i has a 1 in column y_i + 1; refused for a regression set (no classes).]],
     example = [[
 d = data.blobs{n = 6, classes = 3, seed = 1}; print(d:one_hot())]],
   },
+  ["dataset:reshape"] = {
+    sig = "d:reshape({sizes...} [, of_y])",
+    summary = "gives each sample of x (of y with of_y = true) the shape of the given sizes, of as many values; no copy",
+    example = [[
+d = data.from(nn.zeros{8, 784}, nn.zeros{8, 1}, {classes = 2})
+d:reshape{1, 28, 28}; print(d:x().shape[2], d:x().shape[4])   --> 1 28]],
+    text = [[
+A sample of 1 to 3 sizes whose product is the values a sample has (nx), else an error
+names both. Images from data.idx or data.fashion_mnist can be had shaped at once with
+shape = "image". Returns d.]],
+  },
   ["dataset:info"] = {
     sig = "d:info()",
-    summary = "a table: n, nx (features), ny (targets), classes",
+    summary = "a table: n, nx (features), ny (targets), classes, shape and yshape (a sample's sizes)",
     text = [[
-classes is 0 for a regression set.]],
+classes is 0 for a regression set. shape is the sizes of one sample of x ({2} for
+points, {1, 28, 28} for images), nx their product; yshape and ny the same for y.]],
     example = [[
 i = data.spiral{n = 100, classes = 3}:info(); print(i.n, i.nx, i.ny, i.classes)]],
   },

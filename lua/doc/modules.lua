@@ -10,7 +10,8 @@ Tensors: nn.tensor, nn.zeros, nn.ones, nn.full, nn.arange, nn.linspace, nn.rand,
 nn.randn; nn.seed(n) seeds the one generator; nn.no_grad, nn.graph. Tensor methods
 (?tensor:matmul): arithmetic with broadcasting, matmul, sum/mean/max, activations,
 softmax, reshape, rows, backward, grad.
-Layers and models: nn.linear, nn.dropout, nn.batchnorm, nn.sequential, nn.residual;
+Layers and models: nn.linear, nn.dropout, nn.batchnorm, nn.flatten, nn.reshape,
+nn.sequential, nn.residual (inputs [batch, ...] of any rank: images, sequences);
 activations nn.relu, nn.tanh, nn.sigmoid, ... (nn.names().activations), or
 nn.activation(name). Model methods (?module:fit): forward, fit, evaluate, predict,
 summary, parameters, freeze.

@@ -269,6 +269,32 @@ The inner module's output width must equal its input width, else the error names
 both. The gradient reaches x both through m and directly, which is why deep residual
 nets still train.]],
   },
+  ["nn.flatten"] = {
+    sig = "nn.flatten()",
+    summary = "flattens each sample: [batch, 1, 28, 28] -> [batch, 784], so a linear layer can take images",
+    example = [[
+m = nn.sequential{nn.flatten(), nn.linear(784, 10)}
+print(m:predict(nn.zeros{2, 1, 28, 28}).shape[2])   --> 10
+print(m:out_shape{1, 28, 28}[1])                     --> 10]],
+    text = [[
+As Keras' Flatten: the values of each sample in the order they lie in memory (row by
+row), no copy; the gradient passes through unchanged. nn.linear takes only
+[batch, features], so an image set (data.fashion_mnist{shape = "image"}) needs a
+flatten before the first linear layer; without it the error says so.]],
+  },
+  ["nn.reshape"] = {
+    sig = "nn.reshape{sizes...}",
+    summary = "reshapes each sample to the given sizes: nn.reshape{1, 28, 28} makes [batch, 784] into [batch, 1, 28, 28]",
+    example = [[
+m = nn.sequential{nn.linear(4, 6), nn.reshape{2, 3}}
+print(table.concat(m:predict(nn.ones{5, 4}).shape, " "))   --> 5 2 3
+print(table.concat(nn.reshape{-1, 2}:out_shape{6}, " "))   --> 3 2]],
+    text = [[
+The batch stays; each sample keeps its values in order and gets the new shape of 1 to 3
+sizes. One size may be -1: what the others leave. A sample of another number of
+values is refused with both shapes in the message. The gradient passes through
+unchanged.]],
+  },
   ["nn.mse"] = {
     sig = "nn.mse(y, t)  or  loss = nn.mse in fit",
     summary = "mean squared error mean((y - t)^2); the mean over the batch",
@@ -460,11 +486,13 @@ for _, c in ipairs(m:children()) do print(c:info().name) end]],
   },
   ["module:info"] = {
     sig = "m:info()",
-    summary = "a table: name, kind, inputs, outputs, nparams, arg, frozen",
+    summary = "a table: name, kind, container, inputs, outputs, nparams, arg, frozen",
     text = [[
-name is what summary prints ("linear", "tanh"...), kind the module kind, inputs and
-outputs the widths (0 when any width fits), nparams the parameter count, arg the
-activation's parameter, frozen whether it is frozen.]],
+name is what summary prints ("linear", "tanh"...), kind the module kind ("linear",
+"activation", "flatten"...), container whether it holds other modules (sequential,
+residual), inputs and outputs the widths of [batch, width] data (0 when any shape fits
+or the width depends on the input: m:out_shape tells), nparams the parameter count,
+arg the activation's parameter, frozen whether it is frozen.]],
     example = [[
 i = nn.linear(2, 3):info(); print(i.name, i.inputs, i.outputs, i.nparams)]],
   },
@@ -588,6 +616,17 @@ classifiers): take :argmax(2) for classes.]],
     example = [[
 m = nn.sequential{nn.linear(2, 3)}
 print(m:predict(nn.ones(2, 2)):argmax(2))]],
+  },
+  ["module:out_shape"] = {
+    sig = "m:out_shape{sizes...} -> {sizes...}",
+    summary = "the shape of one output sample for input samples of the given shape (the batch left out)",
+    example = [[
+m = nn.sequential{nn.flatten(), nn.linear(784, 10), nn.relu()}
+print(table.concat(m:out_shape{1, 28, 28}, " "))   --> 10]],
+    text = [[
+Checks the shapes on the way as fit and predict do: a layer that cannot take its
+input raises an error naming what it expects and what it got, such as
+"linear expects [batch, 784], got [batch, 1, 28, 28]".]],
   },
   ["module:summary"] = {
     sig = "m:summary([inputs])",

@@ -190,9 +190,7 @@ const char *nn_act_name(nn_act_kind k) {
 }
 
 int nn_act_from_name(const char *name) {
-    for (int i = 0; i < NN_ACT_COUNT; i++)
-        if (!strcmp(name, act_names[i])) return i;
-    return -1;
+    return nn_kind_from_name(name, act_names, NN_ACT_COUNT, NULL);
 }
 
 float nn_act_default_arg(nn_act_kind k) {

@@ -61,35 +61,35 @@ nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, con
             return NULL;
         }
     }
-    nn_tensor tmp;
+    nn_tnode tmp;
     memset(&tmp, 0, sizeof tmp);
     tmp.op = op;
     tmp.ctx = ctx;
     for (int i = 0; i < n; i++) tmp.inputs[i] = inputs[i];
     for (int i = 0; i < 2; i++) tmp.fargs[i] = fargs ? fargs[i] : 0.0f;
     for (int i = 0; i < 3; i++) tmp.iargs[i] = iargs ? iargs[i] : 0;
-    for (int i = 0; i < NN_MAX_DIMS; i++) tmp.shape[i] = 1;
+    for (int i = 0; i < NN_MAX_DIMS; i++) tmp.pub.shape[i] = 1;
     tmp.saved = (void *)extra;
     size_t saved = 0;
-    if (def->shape(ctx, &tmp, &saved) != NN_OK) return NULL;
+    if (def->shape(ctx, &tmp.pub, &saved) != NN_OK) return NULL;
 
     bool arena = ctx->in_step;
-    nn_tensor *out = nn_tensor_alloc(ctx, tmp.ndim, tmp.shape, arena, !def->view);
+    nn_tensor *out = nn_tensor_alloc(ctx, tmp.pub.ndim, tmp.pub.shape, arena, !def->view);
     if (!out) return NULL;
-    out->op = op;
+    nn_tn(out)->op = op;
     out->device = inputs[0]->device;
-    memcpy(out->inputs, tmp.inputs, sizeof out->inputs);
-    memcpy(out->fargs, tmp.fargs, sizeof out->fargs);
-    memcpy(out->iargs, tmp.iargs, sizeof out->iargs);
+    memcpy(nn_tn(out)->inputs, tmp.inputs, sizeof nn_tn(out)->inputs);
+    memcpy(nn_tn(out)->fargs, tmp.fargs, sizeof nn_tn(out)->fargs);
+    memcpy(nn_tn(out)->iargs, tmp.iargs, sizeof nn_tn(out)->iargs);
     if (saved) {
         size_t bytes = nn_float_bytes((int64_t)saved);
-        out->saved = arena ? nn_arena_alloc(ctx, bytes) : nn_malloc(ctx, bytes);
-        if (!out->saved) {
-            out->inputs[0] = out->inputs[1] = out->inputs[2] = NULL;
+        nn_tn(out)->saved = arena ? nn_arena_alloc(ctx, bytes) : nn_malloc(ctx, bytes);
+        if (!nn_tn(out)->saved) {
+            nn_tn(out)->inputs[0] = nn_tn(out)->inputs[1] = nn_tn(out)->inputs[2] = NULL;
             nn_tensor_free(out);
             return NULL;
         }
-        if (extra) memcpy(out->saved, extra, saved * sizeof(float));
+        if (extra) memcpy(nn_tn(out)->saved, extra, saved * sizeof(float));
     }
     def->forward(ctx, out);
 
@@ -98,17 +98,18 @@ nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, con
         for (int i = 0; i < n; i++) record |= inputs[i]->requires_grad;
     out->requires_grad = record;
     if (def->view && !arena) /* the view keeps its memory's owner alive */
-        out->base = nn_tensor_retain(inputs[0]->base ? inputs[0]->base : inputs[0]);
+        nn_tn(out)->base =
+            nn_tensor_retain(nn_tn(inputs[0])->base ? nn_tn(inputs[0])->base : inputs[0]);
     if (!record) {
         /* Not in a graph: forget the inputs, so chains of no-grad results do not keep
          * each other alive. The op kind stays for display. */
-        memset(out->inputs, 0, sizeof out->inputs);
+        memset(nn_tn(out)->inputs, 0, sizeof nn_tn(out)->inputs);
         if (!arena) {
-            nn_mfree(out->saved);
-            out->saved = NULL;
+            nn_mfree(nn_tn(out)->saved);
+            nn_tn(out)->saved = NULL;
         }
     } else if (!arena) {
-        for (int i = 0; i < n; i++) nn_tensor_retain(out->inputs[i]);
+        for (int i = 0; i < n; i++) nn_tensor_retain(nn_tn(out)->inputs[i]);
     }
     return out;
 }
@@ -142,20 +143,20 @@ static int64_t topo_sort(nn_ctx *ctx, nn_tensor *root, bool only_grad) {
     ctx->stack[sp++] = root;
     while (sp > 0) {
         nn_tensor *t = ctx->stack[sp - 1];
-        if (t->mark == done) {
+        if (nn_tn(t)->mark == done) {
             sp--;
-        } else if (t->mark == expanded) {
+        } else if (nn_tn(t)->mark == expanded) {
             sp--;
-            t->mark = done;
+            nn_tn(t)->mark = done;
             /* a wide graph (a tree of adds) has far more nodes than stack depth */
             if (grow_scratch(ctx, count + 1) != NN_OK) return NN_ENOMEM;
             ctx->topo[count++] = t;
         } else {
-            t->mark = expanded;
+            nn_tn(t)->mark = expanded;
             if (grow_scratch(ctx, sp + NN_MAX_INPUTS + 1) != NN_OK) return NN_ENOMEM;
             for (int i = NN_MAX_INPUTS - 1; i >= 0; i--) {
-                nn_tensor *in = t->inputs[i];
-                if (in && in->mark != done && (!only_grad || in->requires_grad))
+                nn_tensor *in = nn_tn(t)->inputs[i];
+                if (in && nn_tn(in)->mark != done && (!only_grad || in->requires_grad))
                     ctx->stack[sp++] = in;
             }
         }
@@ -180,7 +181,7 @@ int nn_graph(nn_ctx *ctx, nn_tensor *root, nn_tensor **out, int max) {
 static void drop_intermediate_grads(nn_ctx *ctx, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
         nn_tensor *t = ctx->topo[i];
-        if (t->op == NN_OP_LEAF || !t->grad) continue;
+        if (nn_tn(t)->op == NN_OP_LEAF || !t->grad) continue;
         nn_tensor_free(t->grad); /* nothing for arena grads */
         t->grad = NULL;
     }
@@ -209,15 +210,15 @@ int nn_backward(nn_ctx *ctx, nn_tensor *loss) {
     ctx->backend->upload(loss->grad->data, &seed, 1);
     for (int64_t i = n - 1; i >= 0; i--) {
         nn_tensor *t = ctx->topo[i];
-        if (t->op == NN_OP_LEAF) continue;
+        if (nn_tn(t)->op == NN_OP_LEAF) continue;
         for (int k = 0; k < NN_MAX_INPUTS; k++) {
-            nn_tensor *in = t->inputs[k];
+            nn_tensor *in = nn_tn(t)->inputs[k];
             if (in && in->requires_grad && (rc = nn_ensure_grad(ctx, in)) != NN_OK) {
                 drop_intermediate_grads(ctx, n);
                 return rc;
             }
         }
-        nn_ops[t->op]->backward(ctx, t);
+        nn_ops[nn_tn(t)->op]->backward(ctx, t);
     }
     drop_intermediate_grads(ctx, n);
     return NN_OK;

@@ -204,3 +204,13 @@ uint32_t nn_rand_below(nn_ctx *ctx, uint32_t n) {
         if (r >= threshold) return r % n;
     }
 }
+
+int nn_kind_from_name(const char *name, const char *const *names, int n,
+                      const nn_name_alias *aliases) {
+    if (!name) return -1;
+    for (int i = 0; i < n; i++)
+        if (names[i] && !strcmp(name, names[i])) return i;
+    for (const nn_name_alias *a = aliases; a && a->name; a++)
+        if (!strcmp(name, a->name)) return a->kind;
+    return -1;
+}

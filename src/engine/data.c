@@ -1,4 +1,5 @@
-/* data.c: data sets in memory (x [n,nx], y [n,ny]) and what is done to them:
+/* data.c: data sets in memory (x [n, ...], y [n, ...], samples stored as rows of nx
+ * and ny floats) and what is done to them:
  * the synthetic 2-D sets of TensorFlow Playground and the course, Playground's input
  * features, shuffling, splitting, scaling fitted on one set, one-hot. Loaders of
  * files are in csv.c and idx.c. */
@@ -10,8 +11,44 @@
 #define PG_RADIUS 5.0 /* Playground's sets live in [-6, 6]^2 with this radius */
 
 nn_dataset *nn_dataset_new(nn_ctx *ctx, int n, int nx, int ny, int classes) {
-    if (n < 1 || nx < 1 || ny < 1 || classes < 0) {
-        nn_errorf(ctx, NN_EARG, "dataset: need n, nx, ny >= 1, got %d, %d, %d", n, nx, ny);
+    return nn_dataset_new_shaped(ctx, n, 1, &nx, 1, &ny, classes);
+}
+
+/* Checks a sample's shape; its product into *size. */
+static int sample_shape(nn_ctx *ctx, const char *what, int ndim, const int *shape, int *size) {
+    if (ndim < 1 || ndim > NN_MAX_DIMS - 1)
+        return nn_errorf(ctx, NN_EARG, "dataset: a sample of %s has 1 to %d sizes, got %d", what,
+                         NN_MAX_DIMS - 1, ndim);
+    int64_t p = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 1)
+            return nn_errorf(ctx, NN_EARG, "dataset: sizes of %s must be >= 1, got %d", what,
+                             shape[i]);
+        p *= shape[i];
+    }
+    if (p > INT32_MAX) return nn_errorf(ctx, NN_EARG, "dataset: samples of %s are too large", what);
+    *size = (int)p;
+    return NN_OK;
+}
+
+static void set_shape(int *ndim_out, int *shape_out, int ndim, const int *shape) {
+    *ndim_out = ndim;
+    for (int i = 0; i < NN_MAX_DIMS - 1; i++) shape_out[i] = i < ndim ? shape[i] : 1;
+}
+
+nn_dataset *nn_dataset_new_shaped(nn_ctx *ctx, int n, int x_ndim, const int *x_shape, int y_ndim,
+                                  const int *y_shape, int classes) {
+    int nx = 0, ny = 0;
+    if (x_ndim == 1 && y_ndim == 1 && (n < 1 || x_shape[0] < 1 || y_shape[0] < 1 || classes < 0)) {
+        nn_errorf(ctx, NN_EARG, "dataset: need n, nx, ny >= 1, got %d, %d, %d", n, x_shape[0],
+                  y_shape[0]);
+        return NULL;
+    }
+    if (sample_shape(ctx, "x", x_ndim, x_shape, &nx) ||
+        sample_shape(ctx, "y", y_ndim, y_shape, &ny))
+        return NULL;
+    if (n < 1 || classes < 0) {
+        nn_errorf(ctx, NN_EARG, "dataset: need n >= 1 and classes >= 0, got %d and %d", n, classes);
         return NULL;
     }
     nn_dataset *d = nn_calloc(ctx, 1, sizeof *d);
@@ -23,7 +60,26 @@ nn_dataset *nn_dataset_new(nn_ctx *ctx, int n, int nx, int ny, int classes) {
         return NULL;
     }
     d->n = n, d->nx = nx, d->ny = ny, d->classes = classes;
+    set_shape(&d->x_ndim, d->x_shape, x_ndim, x_shape);
+    set_shape(&d->y_ndim, d->y_shape, y_ndim, y_shape);
     return d;
+}
+
+int nn_dataset_reshape(nn_ctx *ctx, nn_dataset *d, bool of_y, int ndim, const int *shape) {
+    int size = 0, rc = sample_shape(ctx, of_y ? "y" : "x", ndim, shape, &size);
+    if (rc) return rc;
+    int have = of_y ? d->ny : d->nx;
+    if (size != have) {
+        char s[64];
+        return nn_errorf(ctx, NN_ESHAPE,
+                         "dataset: samples of %s have %d values, the shape %s has %d",
+                         of_y ? "y" : "x", have, nn_dims_str(ndim, shape, s, sizeof s), size);
+    }
+    if (of_y)
+        set_shape(&d->y_ndim, d->y_shape, ndim, shape);
+    else
+        set_shape(&d->x_ndim, d->x_shape, ndim, shape);
+    return NN_OK;
 }
 
 void nn_dataset_free(nn_dataset *d) {
@@ -42,9 +98,7 @@ const char *nn_synth_name(nn_synth_kind kind) {
 }
 
 int nn_synth_from_name(const char *name) {
-    for (int i = 0; i < NN_SYN_COUNT; i++)
-        if (!strcmp(name, synth_names[i])) return i;
-    return -1;
+    return nn_kind_from_name(name, synth_names, NN_SYN_COUNT, NULL);
 }
 
 static double unif(nn_ctx *ctx, double lo, double hi) {
@@ -187,7 +241,8 @@ nn_dataset *nn_dataset_slice(nn_ctx *ctx, const nn_dataset *d, int start, int co
         nn_errorf(ctx, NN_EARG, "slice: rows %d..%d outside 1..%d", start + 1, start + count, d->n);
         return NULL;
     }
-    nn_dataset *o = nn_dataset_new(ctx, count, d->nx, d->ny, d->classes);
+    nn_dataset *o =
+        nn_dataset_new_shaped(ctx, count, d->x_ndim, d->x_shape, d->y_ndim, d->y_shape, d->classes);
     if (!o) return NULL;
     memcpy(o->x, d->x + (int64_t)start * d->nx, (size_t)count * d->nx * sizeof(float));
     memcpy(o->y, d->y + (int64_t)start * d->ny, (size_t)count * d->ny * sizeof(float));

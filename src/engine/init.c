@@ -15,15 +15,17 @@ const char *nn_init_name(nn_init_kind kind) {
     return (unsigned)kind < NN_INIT_COUNT ? init_names[kind] : NULL;
 }
 
+static const nn_name_alias init_aliases[] = {
+    {"glorot_uniform", NN_INIT_XAVIER_UNIFORM},
+    {"glorot_normal", NN_INIT_XAVIER_NORMAL},
+    {"xavier", NN_INIT_XAVIER_UNIFORM},
+    {"he", NN_INIT_HE_NORMAL},
+    {"lecun", NN_INIT_LECUN_NORMAL},
+    {NULL, 0},
+};
+
 int nn_init_from_name(const char *name) {
-    for (int i = 0; i < NN_INIT_COUNT; i++)
-        if (!strcmp(name, init_names[i])) return i;
-    if (!strcmp(name, "glorot_uniform")) return NN_INIT_XAVIER_UNIFORM;
-    if (!strcmp(name, "glorot_normal")) return NN_INIT_XAVIER_NORMAL;
-    if (!strcmp(name, "xavier")) return NN_INIT_XAVIER_UNIFORM;
-    if (!strcmp(name, "he")) return NN_INIT_HE_NORMAL;
-    if (!strcmp(name, "lecun")) return NN_INIT_LECUN_NORMAL;
-    return -1;
+    return nn_kind_from_name(name, init_names, NN_INIT_COUNT, init_aliases);
 }
 
 static void fill_uniform(nn_ctx *ctx, float *w, int64_t n, double lo, double hi) {

@@ -33,6 +33,20 @@
  * works. Accepts a NULL ctx (then only returns code). */
 int nn_errorf(nn_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---- names of kinds ---------------------------------------------------------- */
+
+/* Another name of a kind ("glorot_uniform" for xavier_uniform). */
+typedef struct nn_name_alias {
+    const char *name;
+    int kind;
+} nn_name_alias;
+
+/* The kind called name: its index in names[0..n), else the kind of its entry in
+ * aliases (ended by a NULL name; aliases itself may be NULL), else -1 (also for a
+ * NULL name). Every nn_<thing>_from_name is this over its table. */
+int nn_kind_from_name(const char *name, const char *const *names, int n,
+                      const nn_name_alias *aliases);
+
 /* ---- counted heap ---------------------------------------------------------- */
 
 /* malloc/calloc/realloc that count into ctx->heap_allocs and, on failure, set an
@@ -164,6 +178,30 @@ extern const nn_op_def nn_op_activation, nn_op_prelu, nn_op_dropout, nn_op_loss;
  * bytes are copied into the allocated saved buffer before forward. May be NULL. */
 nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, const float *fargs,
                        const int *iargs, const void *extra);
+
+/* ---- the engine's tensor ------------------------------------------------------ */
+
+/* The public part (nn.h) first, then what only the engine uses. Every tensor the
+ * engine hands out is the pub of one of these (nn_tensor_alloc), so nn_tn is a cast:
+ * nothing on a hot path. */
+typedef struct nn_tnode {
+    nn_tensor pub;
+    bool in_arena;  /* memory belongs to the step arena */
+    bool owns_data; /* data came from the backend's alloc */
+    int refcount;
+    int op;                           /* kind of the op that made it; NN_OP_LEAF for leaves */
+    nn_tensor *inputs[NN_MAX_INPUTS]; /* the op's inputs (referenced), NULL-padded */
+    float fargs[2];                   /* op arguments (scalar, exponent, slope...) */
+    int iargs[3];                     /* op arguments (axis, flags...) */
+    void *saved;                      /* what backward needs, owned like data */
+    nn_tensor *base;                  /* for views: the tensor that owns data */
+    nn_ctx *ctx;
+    unsigned mark; /* traversal generation of backward/graph walks */
+} nn_tnode;
+
+static inline nn_tnode *nn_tn(const nn_tensor *t) {
+    return (nn_tnode *)t;
+}
 
 /* ---- tensor helpers (tensor.c) ---------------------------------------------- */
 

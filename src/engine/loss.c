@@ -15,13 +15,16 @@ const char *nn_loss_name(nn_loss_kind kind) {
     return (unsigned)kind < NN_LOSS_COUNT ? loss_names[kind] : NULL;
 }
 
+static const nn_name_alias loss_aliases[] = {
+    {"ce", NN_LOSS_CE},
+    {"categorical_crossentropy", NN_LOSS_CE},
+    {"binary_cross_entropy", NN_LOSS_BCE},
+    {"binary_crossentropy", NN_LOSS_BCE},
+    {NULL, 0},
+};
+
 int nn_loss_from_name(const char *name) {
-    for (int i = 0; i < NN_LOSS_COUNT; i++)
-        if (!strcmp(name, loss_names[i])) return i;
-    if (!strcmp(name, "ce") || !strcmp(name, "categorical_crossentropy")) return NN_LOSS_CE;
-    if (!strcmp(name, "binary_cross_entropy") || !strcmp(name, "binary_crossentropy"))
-        return NN_LOSS_BCE;
-    return -1;
+    return nn_kind_from_name(name, loss_names, NN_LOSS_COUNT, loss_aliases);
 }
 
 /* The class of row r of t: an index column, or the argmax of a one-hot row. */

@@ -12,8 +12,11 @@
  *   24+P    4     u32 CRC-32 (zlib's crc32) of bytes [0, 24+P)
  *
  * Payload: the module tree in pre-order, one node each:
- *   u32 kind, i32 in, i32 out, u32 activation, f32 a, f32 eps, u32 children,
- *   u32 frozen, f32 l1, f32 l2, and for batch norm f32 running[2*out] (mean, var);
+ *   u32 kind (nn_module_kind), i32 in, i32 out, u32 activation, f32 a, f32 eps,
+ *   u32 children, u32 frozen, f32 l1, f32 l2, then the children's nodes, then what
+ *   the kind's def saves (batch norm: f32 running[2*out], mean then var; reshape:
+ *   u32 k, i32 shape[k]); each kind builds itself back in its def's load, which
+ *   reads that (mod_<kind>.c);
  * then u64 n and the parameter block f32[n]; then, with flag bit 0, the optimizer:
  *   u32 kind, f32 hp[13] (lr, momentum, beta1, beta2, rho, eps, weight_decay,
  *   clip_norm, clip_value, eta_plus, eta_minus, step_min, step_max), i64 steps,
@@ -28,7 +31,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "train_internal.h"
+#include "module_internal.h"
 
 #define MAGIC     "NNLABMDL"
 #define VERSION   1
@@ -36,12 +39,13 @@
 #define MAX_DEPTH 64
 #define N_HP      13
 
-typedef struct buf {
+struct nn_mfile_out {
     nn_ctx *ctx;
     unsigned char *p;
     size_t len, cap;
     bool oom;
-} buf;
+};
+typedef nn_mfile_out buf;
 
 static void put(buf *b, const void *src, size_t n) {
     if (b->oom) return;
@@ -57,6 +61,9 @@ static void put(buf *b, const void *src, size_t n) {
     }
     memcpy(b->p + b->len, src, n);
     b->len += n;
+}
+void nn_mfile_write(nn_mfile_out *w, const void *src, size_t bytes) {
+    put(w, src, bytes);
 }
 static void put_u32(buf *b, uint32_t v) {
     put(b, &v, 4);
@@ -76,8 +83,19 @@ static void put_node(buf *b, const nn_module *m) {
     put_u32(b, m->frozen);
     put_f32(b, m->l1);
     put_f32(b, m->l2);
-    if (m->kind == NN_MOD_BATCHNORM) put(b, m->running, 2 * (size_t)m->out * sizeof(float));
     for (int i = 0; i < m->nkids; i++) put_node(b, m->kids[i]);
+    if (nn_module_def_of(m)->save) nn_module_def_of(m)->save(m, b); /* after the children */
+}
+
+/* The first module of m's tree whose kind has no record in model files (no load),
+ * or NULL when the whole tree can be saved. */
+static const nn_module *unsaveable(const nn_module *m) {
+    if (!nn_module_def_of(m)->load) return m;
+    for (int i = 0; i < m->nkids; i++) {
+        const nn_module *k = unsaveable(m->kids[i]);
+        if (k) return k;
+    }
+    return NULL;
 }
 
 static void hp_array(const nn_optim_hp *h, float *a) {
@@ -110,6 +128,10 @@ int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path
         return nn_errorf(ctx, NN_EARG,
                          "save: the optimizer is for %lld parameters, the model has %lld",
                          (long long)nn_optim_size(o), (long long)m->np);
+    const nn_module *bad = unsaveable(m);
+    if (bad)
+        return nn_errorf(ctx, NN_EARG, "save: a %s module cannot be kept in a model file",
+                         nn_module_name(bad));
     buf b = {.ctx = ctx};
     uint64_t zero = 0;
     put(&b, MAGIC, 8);
@@ -178,13 +200,14 @@ int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path
 
 /* ---- loading ----------------------------------------------------------------- */
 
-typedef struct rd {
+struct nn_mfile_in {
     nn_ctx *ctx;
     const unsigned char *p;
     size_t len, at;
     const char *path;
     bool bad;
-} rd;
+};
+typedef nn_mfile_in rd;
 
 static bool get(rd *r, void *dst, size_t n) {
     if (r->bad || n > r->len - r->at) {
@@ -194,6 +217,9 @@ static bool get(rd *r, void *dst, size_t n) {
     memcpy(dst, r->p + r->at, n);
     r->at += n;
     return true;
+}
+bool nn_mfile_read(nn_mfile_in *r, void *dst, size_t bytes) {
+    return get(r, dst, bytes);
 }
 static uint32_t get_u32(rd *r) {
     uint32_t v = 0;
@@ -215,43 +241,22 @@ static nn_module *read_node(rd *r, int depth) {
     uint32_t nk = get_u32(r), frozen = get_u32(r);
     float l1 = get_f32(r), l2 = get_f32(r);
     if (r->bad) return NULL;
-    bool container = kind == NN_MOD_SEQUENTIAL || kind == NN_MOD_RESIDUAL;
-    if (kind >= NN_MOD_COUNT || depth > MAX_DEPTH ||
-        (container ? nk < 1 || nk > 1u << 16 : nk != 0) || (kind == NN_MOD_RESIDUAL && nk != 1)) {
+    const nn_module_def *def = kind < NN_MOD_COUNT ? nn_module_defs[kind] : NULL;
+    if (!def || !def->load || depth > MAX_DEPTH ||
+        (def->container ? nk < 1 || nk > 1u << 16 : nk != 0)) {
         nn_errorf(ctx, NN_EFORMAT, "load: %s: a module record is not valid (kind %u, %u children)",
                   r->path, kind, nk);
         r->bad = true;
         return NULL;
     }
-    nn_module *m = NULL;
-    nn_init zero = {NN_INIT_ZEROS, 0, 0};
-    if (kind == NN_MOD_LINEAR)
-        m = nn_linear_new(ctx, in, out, zero, zero);
-    else if (kind == NN_MOD_ACTIVATION && act == NN_ACT_PRELU)
-        m = nn_prelu_new(ctx, in, a); /* in is 0 for one shared slope */
-    else if (kind == NN_MOD_ACTIVATION)
-        /* files written before the bipolar sigmoid had a slope hold a = 0 for it */
-        m = nn_activation_new(ctx, (nn_act_kind)act, act == NN_ACT_BIPOLAR && a == 0 ? 1 : a);
-    else if (kind == NN_MOD_DROPOUT)
-        m = nn_dropout_new(ctx, a);
-    else if (kind == NN_MOD_BATCHNORM) {
-        m = nn_batchnorm_new(ctx, in, a, eps);
-        if (m && !get(r, m->running, 2 * (size_t)out * sizeof(float))) {
-            nn_module_free(m);
-            return NULL;
-        }
-    } else {
-        nn_module **kids = nn_calloc(ctx, nk, sizeof *kids);
-        if (!kids) return NULL;
-        uint32_t i = 0;
-        for (; i < nk; i++)
-            if (!(kids[i] = read_node(r, depth + 1))) break;
-        if (i == nk)
-            m = kind == NN_MOD_RESIDUAL ? nn_residual_new(ctx, kids[0])
-                                        : nn_sequential_new(ctx, kids, (int)nk);
-        for (uint32_t j = 0; j < i; j++) nn_module_free(kids[j]);
-        nn_mfree(kids);
-    }
+    nn_module_rec rec = {(int)kind, in, out, (int)act, a, eps, (int)nk};
+    nn_module *m = NULL, **kids = NULL;
+    uint32_t got = 0;
+    if (nk && !(kids = nn_calloc(ctx, nk, sizeof *kids))) return NULL;
+    while (got < nk && (kids[got] = read_node(r, depth + 1))) got++;
+    if (got == nk) m = def->load(ctx, &rec, kids, r);
+    for (uint32_t j = 0; j < got; j++) nn_module_free(kids[j]);
+    nn_mfree(kids);
     if (!m) {
         r->bad = true;
         return NULL;

@@ -1,12 +1,23 @@
-/* module.c: the C modules (linear, activation, dropout, batch norm, sequential,
- * residual): construction into one shared parameter block, the direct forward and
- * backward over [batch, width] matrices (the kernels are the backend's: linear,
- * act, prelu, dropout, batchnorm), modes, freezing, regularisation.
- * The same forward built from ops is in module_graph.c; initialisers in init.c. */
-#include <math.h>
+/* module.c: what every module kind shares: the module-kind table, one shared
+ * parameter block per tree, lifecycle, containers' plumbing, introspection, modes,
+ * freezing, regularisation, and the forward and backward that dispatch through the
+ * table. Each kind's own code is in its mod_<kind>.c (see module_internal.h for
+ * the recipe of a new kind); the graph built from ops is in module_graph.c. */
+#include <stdio.h>
 #include <string.h>
 
-#include "train_internal.h"
+#include "module_internal.h"
+
+/* The module-kind table, indexed by nn_module_kind: one line a kind, whose def is
+ * the one of its mod_<kind>.c declared here. */
+extern const nn_module_def nn_mod_linear, nn_mod_activation, nn_mod_dropout, nn_mod_batchnorm,
+    nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape;
+const nn_module_def *const nn_module_defs[NN_MOD_COUNT] = {
+    [NN_MOD_LINEAR] = &nn_mod_linear,         [NN_MOD_ACTIVATION] = &nn_mod_activation,
+    [NN_MOD_DROPOUT] = &nn_mod_dropout,       [NN_MOD_BATCHNORM] = &nn_mod_batchnorm,
+    [NN_MOD_SEQUENTIAL] = &nn_mod_sequential, [NN_MOD_RESIDUAL] = &nn_mod_residual,
+    [NN_MOD_FLATTEN] = &nn_mod_flatten,       [NN_MOD_RESHAPE] = &nn_mod_reshape,
+};
 
 /* ---- blocks and lifecycle -------------------------------------------------- */
 
@@ -58,7 +69,7 @@ static void drop_param_tensors(nn_module *m) {
     }
 }
 
-static nn_module *module_new(nn_ctx *ctx, nn_module_kind kind, int in, int out, int64_t np) {
+nn_module *nn_module_alloc(nn_ctx *ctx, nn_module_kind kind, int in, int out, int64_t np) {
     nn_module *m = nn_calloc(ctx, 1, sizeof *m);
     if (!m) return NULL;
     m->ctx = ctx;
@@ -87,6 +98,7 @@ void nn_module_free(nn_module *m) {
         nn_module_free(m->kids[i]);
     }
     nn_mfree(m->kids);
+    if (nn_module_def_of(m)->free) nn_module_def_of(m)->free(m);
     drop_param_tensors(m);
     block_release(m->blk);
     nn_mfree(m->running);
@@ -96,87 +108,7 @@ void nn_module_free(nn_module *m) {
     nn_mfree(m);
 }
 
-/* ---- constructors ------------------------------------------------------------ */
-
-nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b_init) {
-    if (in < 1 || out < 1) {
-        nn_errorf(ctx, NN_EARG, "linear: sizes must be >= 1, got in=%d out=%d", in, out);
-        return NULL;
-    }
-    nn_module *m = module_new(ctx, NN_MOD_LINEAR, in, out, (int64_t)in * out + out);
-    if (!m) return NULL;
-    m->w_init = w_init;
-    m->b_init = b_init;
-    float *p = m->blk->p;
-    if (nn_init_fill(ctx, w_init, p, in, out) != NN_OK ||
-        nn_init_fill(ctx, b_init, p + (int64_t)in * out, 1, out) != NN_OK) {
-        nn_module_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a) {
-    if ((unsigned)kind >= NN_ACT_COUNT) {
-        nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", (int)kind);
-        return NULL;
-    }
-    if (kind == NN_ACT_PRELU) return nn_prelu_new(ctx, 0, a);
-    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, 0, 0, 0);
-    if (!m) return NULL;
-    m->act = kind;
-    m->a = a;
-    return m;
-}
-
-nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init) {
-    if (features < 0) {
-        nn_errorf(ctx, NN_EARG, "prelu: features must be >= 1 (or 0 for one shared slope), got %d",
-                  features);
-        return NULL;
-    }
-    /* the slopes are the parameters; width is checked only when they are per feature */
-    nn_module *m = module_new(ctx, NN_MOD_ACTIVATION, features, features, features ? features : 1);
-    if (!m) return NULL;
-    m->act = NN_ACT_PRELU;
-    m->a = init;
-    for (int64_t j = 0; j < m->np; j++) m->blk->p[j] = init;
-    return m;
-}
-
-nn_module *nn_dropout_new(nn_ctx *ctx, float p) {
-    if (!(p >= 0 && p < 1)) {
-        nn_errorf(ctx, NN_EARG, "dropout: p must be in [0, 1), got %g", p);
-        return NULL;
-    }
-    nn_module *m = module_new(ctx, NN_MOD_DROPOUT, 0, 0, 0);
-    if (m) m->a = p;
-    return m;
-}
-
-nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps) {
-    if (features < 1 || !(momentum > 0 && momentum <= 1) || !(eps > 0)) {
-        nn_errorf(ctx, NN_EARG,
-                  "batchnorm: need features >= 1, 0 < momentum <= 1, eps > 0; got %d, %g, %g",
-                  features, momentum, eps);
-        return NULL;
-    }
-    nn_module *m = module_new(ctx, NN_MOD_BATCHNORM, features, features, 2 * (int64_t)features);
-    if (!m) return NULL;
-    m->a = momentum;
-    m->eps = eps;
-    m->running = nn_malloc(ctx, 2 * (size_t)features * sizeof(float));
-    if (!m->running) {
-        nn_module_free(m);
-        return NULL;
-    }
-    for (int j = 0; j < features; j++) {
-        m->blk->p[j] = 1; /* gamma = 1, beta = 0: the identity at start */
-        m->running[j] = 0;
-        m->running[features + j] = 1;
-    }
-    return m;
-}
+/* ---- containers ------------------------------------------------------------ */
 
 /* Points m and its subtree at block b from offset off on (params already copied).
  * Parameter tensors already handed out follow their module into the new block. */
@@ -193,10 +125,10 @@ static void rebase(nn_module *m, nn_block *b, int64_t off) {
         if (t && nn_module_param(m, i, NULL, &data, &grad, NULL, NULL) == NN_OK) {
             t->data = data;
             t->grad->data = grad;
-            nn_tensor_free(t->base); /* the old block's memory may go now */
-            nn_tensor_free(t->grad->base);
-            t->base = nn_tensor_retain(b->pt);
-            t->grad->base = nn_tensor_retain(b->gt);
+            nn_tensor_free(nn_tn(t)->base); /* the old block's memory may go now */
+            nn_tensor_free(nn_tn(t->grad)->base);
+            nn_tn(t)->base = nn_tensor_retain(b->pt);
+            nn_tn(t->grad)->base = nn_tensor_retain(b->gt);
         }
     }
     for (int i = 0; i < m->nkids; i++) {
@@ -205,11 +137,11 @@ static void rebase(nn_module *m, nn_block *b, int64_t off) {
     }
 }
 
-static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *const *kids, int n,
-                                int in, int out) {
+nn_module *nn_module_container(nn_ctx *ctx, nn_module_kind kind, nn_module *const *kids, int n,
+                               int in, int out) {
     int64_t np = 0;
     for (int i = 0; i < n; i++) np += kids[i]->np;
-    nn_module *m = module_new(ctx, kind, in, out, np);
+    nn_module *m = nn_module_alloc(ctx, kind, in, out, np);
     if (!m) return NULL;
     m->kids = nn_calloc(ctx, (size_t)n, sizeof *m->kids);
     if (!m->kids) {
@@ -240,8 +172,8 @@ static nn_module *container_new(nn_ctx *ctx, nn_module_kind kind, nn_module *con
 
 /* A module has buffers of its own and its parameters live in its container's
  * block, so it can sit in one container, once: reuse is refused with a hint. */
-static bool in_use(nn_ctx *ctx, const char *who, const nn_module *k, nn_module *const *earlier,
-                   int i) {
+bool nn_module_in_use(nn_ctx *ctx, const char *who, const nn_module *k, nn_module *const *earlier,
+                      int i) {
     bool dup = k->parents > 0;
     for (int j = 0; j < i && !dup; j++) dup = earlier[j] == k;
     if (dup)
@@ -249,44 +181,6 @@ static bool in_use(nn_ctx *ctx, const char *who, const nn_module *k, nn_module *
                   "%s: module %d (%s) is already part of a model; make a new one for each place",
                   who, i + 1, nn_module_name(k));
     return dup;
-}
-
-nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n) {
-    if (n < 1) {
-        nn_errorf(ctx, NN_EARG, "sequential: needs at least one module");
-        return NULL;
-    }
-    int in = 0, w = 0;
-    for (int i = 0; i < n; i++) {
-        nn_module *k = children[i];
-        if (!k) {
-            nn_errorf(ctx, NN_EARG, "sequential: module %d is missing", i + 1);
-            return NULL;
-        }
-        if (in_use(ctx, "sequential", k, children, i)) return NULL;
-        if (k->in && w && k->in != w) {
-            nn_errorf(ctx, NN_ESHAPE, "sequential: module %d (%s) takes %d features but gets %d",
-                      i + 1, nn_module_name(k), k->in, w);
-            return NULL;
-        }
-        if (!w && !in && k->in) in = k->in;
-        if (k->out) w = k->out;
-    }
-    return container_new(ctx, NN_MOD_SEQUENTIAL, children, n, in, w);
-}
-
-nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner) {
-    if (!inner) {
-        nn_errorf(ctx, NN_EARG, "residual: the inner module is missing");
-        return NULL;
-    }
-    if (in_use(ctx, "residual", inner, NULL, 0)) return NULL;
-    if (inner->in != inner->out) {
-        nn_errorf(ctx, NN_ESHAPE, "residual: x + f(x) needs f to keep the width, got %d -> %d",
-                  inner->in, inner->out);
-        return NULL;
-    }
-    return container_new(ctx, NN_MOD_RESIDUAL, &inner, 1, inner->in, inner->out);
 }
 
 /* ---- introspection ----------------------------------------------------------- */
@@ -304,8 +198,8 @@ nn_act_kind nn_module_act(const nn_module *m) {
     return m->act;
 }
 float nn_module_arg(const nn_module *m) {
-    if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU) return m->blk->p[m->off];
-    return m->a;
+    const nn_module_def *d = nn_module_def_of(m);
+    return d->arg ? d->arg(m) : m->a;
 }
 int64_t nn_module_nparams(const nn_module *m) {
     return m->np;
@@ -329,30 +223,29 @@ int nn_module_children(const nn_module *m, nn_module **out, int max) {
 }
 
 const char *nn_module_name(const nn_module *m) {
-    static const char *const names[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
-                                                    "batchnorm", "sequential", "residual"};
-    if (m->kind == NN_MOD_ACTIVATION) return nn_act_name(m->act);
-    return names[m->kind];
+    const nn_module_def *d = nn_module_def_of(m);
+    return d->name ? d->name(m) : d->kind;
+}
+
+const char *nn_module_kind_name(const nn_module *m) {
+    return nn_module_def_of(m)->kind;
+}
+
+bool nn_module_is_container(const nn_module *m) {
+    return nn_module_def_of(m)->container;
 }
 
 int nn_module_param(nn_module *m, int i, const char **name, float **data, float **grad, int *rows,
                     int *cols) {
-    int r = 0, c = 0;
-    int64_t at = 0;
-    const char *nm = NULL;
-    if (m->kind == NN_MOD_LINEAR && i == 0) nm = "weight", r = m->in, c = m->out;
-    if (m->kind == NN_MOD_LINEAR && i == 1)
-        nm = "bias", r = 1, c = m->out, at = (int64_t)m->in * m->out;
-    if (m->kind == NN_MOD_BATCHNORM && i == 0) nm = "gamma", r = 1, c = m->out;
-    if (m->kind == NN_MOD_BATCHNORM && i == 1) nm = "beta", r = 1, c = m->out, at = m->out;
-    if (m->kind == NN_MOD_ACTIVATION && m->act == NN_ACT_PRELU && i == 0)
-        nm = "alpha", r = 1, c = (int)m->np;
-    if (!nm) return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
-    if (name) *name = nm;
-    if (data) *data = m->blk->p + m->off + at;
-    if (grad) *grad = m->blk->g + m->off + at;
-    if (rows) *rows = r;
-    if (cols) *cols = c;
+    const nn_module_def *d = nn_module_def_of(m);
+    nn_param_desc p;
+    if (!d->param || !d->param(m, i, &p))
+        return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
+    if (name) *name = p.name;
+    if (data) *data = m->blk->p + m->off + p.at;
+    if (grad) *grad = m->blk->g + m->off + p.at;
+    if (rows) *rows = p.rows;
+    if (cols) *cols = p.cols;
     return NN_OK;
 }
 
@@ -380,12 +273,8 @@ void nn_module_regularize(nn_module *m, float l1, float l2) {
 }
 
 double nn_module_penalty(const nn_module *m) {
-    double s = 0;
-    if (m->kind == NN_MOD_LINEAR && (m->l1 != 0 || m->l2 != 0)) {
-        const float *w = m->blk->p + m->off;
-        for (int64_t i = 0; i < (int64_t)m->in * m->out; i++)
-            s += m->l1 * fabsf(w[i]) + m->l2 * (double)w[i] * w[i];
-    }
+    const nn_module_def *d = nn_module_def_of(m);
+    double s = d->penalty && (m->l1 != 0 || m->l2 != 0) ? d->penalty(m) : 0;
     for (int i = 0; i < m->nkids; i++) s += nn_module_penalty(m->kids[i]);
     return s;
 }
@@ -426,151 +315,97 @@ void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), 
     for (int i = 0; i < m->nkids; i++) nn_module_each_leaf(m->kids[i], fn, user);
 }
 
-/* ---- forward and backward ------------------------------------------------------------ */
+/* ---- shapes, forward and backward -------------------------------------------- */
 
-static int width_out(const nn_module *m, int w) {
-    return m->out ? m->out : w;
+char *nn_batch_shape_str(int ndim, const int *shape, char *buf, size_t len) {
+    if (ndim < 1) {
+        snprintf(buf, len, "[batch, ...]");
+        return buf;
+    }
+    size_t at = (size_t)snprintf(buf, len, "[batch");
+    for (int i = 1; i < ndim && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, ", %d", shape[i]);
+    if (at < len) snprintf(buf + at, len - at, "]");
+    return buf;
 }
 
-static int check_width(nn_module *m, int width) {
-    if (m->in && width != m->in)
-        return nn_errorf(m->ctx, NN_ESHAPE, "%s: takes %d features, got %d", nn_module_name(m),
-                         m->in, width);
+int nn_module_shape_error(const nn_module *m, const char *want, int ndim, const int *in,
+                          const char *hint) {
+    char got[64];
+    nn_batch_shape_str(ndim, in, got, sizeof got);
+    return nn_errorf(m->ctx, NN_ESHAPE, "%s expects %s, got %s%s%s", nn_module_name(m), want, got,
+                     hint ? ": " : "", hint ? hint : "");
+}
+
+static int check_full_shape(nn_ctx *ctx, const char *who, int ndim, const int *shape) {
+    if (ndim < 2 || ndim > NN_MAX_DIMS)
+        return nn_errorf(ctx, NN_ESHAPE,
+                         "%s: input must be [batch, ...] of 2 to %d dimensions, got %d", who,
+                         NN_MAX_DIMS, ndim);
+    for (int i = 0; i < ndim; i++)
+        if (shape[i] < 1)
+            return nn_errorf(ctx, NN_ESHAPE, "%s: sizes must be >= 1, got %d in dimension %d", who,
+                             shape[i], i + 1);
     return NN_OK;
 }
 
-static int fwd(nn_module *m, const float *x, int B, int width) {
-    nn_ctx *ctx = m->ctx;
-    int rc = check_width(m, width);
+int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out) {
+    int rc = check_full_shape(m->ctx, nn_module_name(m), ndim, in);
     if (rc) return rc;
-    m->width = width;
-    int ow = width_out(m, width);
-    int64_t n = (int64_t)B * ow;
-    const float *p = m->np ? m->blk->p + m->off : NULL;
-    switch (m->kind) {
-    case NN_MOD_LINEAR:
-        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        ctx->backend->linear(x, p, p + (int64_t)m->in * m->out, m->y, B, m->in, m->out);
-        m->yout = m->y;
-        return NN_OK;
-    case NN_MOD_ACTIVATION:
-        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        if (m->act == NN_ACT_PRELU)
-            ctx->backend->prelu(x, p, (int)m->np, m->y, B, width);
-        else
-            ctx->backend->act(m->act, m->a, x, m->y, B, width);
-        m->yout = m->y;
-        return NN_OK;
-    case NN_MOD_DROPOUT:
-        if (!m->training || m->a == 0) {
-            m->yout = x; /* identity in evaluation: no copy */
-            return NN_OK;
-        }
-        if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n))
-            return NN_ENOMEM;
-        ctx->backend->dropout(x, m->saved, m->y, n, 1 - m->a, ctx->rng);
-        m->yout = m->y;
-        return NN_OK;
-    case NN_MOD_BATCHNORM:
-        if (nn_grow(ctx, &m->y, &m->ycap, n) || nn_grow(ctx, &m->saved, &m->scap, n + ow))
-            return NN_ENOMEM;
-        ctx->backend->batchnorm(x, m->blk->p + m->off, m->blk->p + m->off + ow, m->running,
-                                m->saved, m->saved + n, m->y, B, ow, m->training, m->a, m->eps);
-        m->yout = m->y;
-        return NN_OK;
-    case NN_MOD_SEQUENTIAL: {
-        const float *h = x;
-        int w = width;
-        for (int i = 0; i < m->nkids; i++) {
-            if ((rc = fwd(m->kids[i], h, B, w))) return rc;
-            h = m->kids[i]->yout;
-            w = width_out(m->kids[i], w);
-        }
-        m->yout = h;
-        return NN_OK;
-    }
-    case NN_MOD_RESIDUAL:
-        if ((rc = fwd(m->kids[0], x, B, width))) return rc;
-        if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
-        ctx->backend->copy(m->y, x, n);
-        ctx->backend->acc(m->y, m->kids[0]->yout, n);
-        m->yout = m->y;
-        return NN_OK;
-    case NN_MOD_COUNT:
-        break;
-    }
-    return nn_errorf(ctx, NN_EARG, "module of unknown kind %d", (int)m->kind);
+    int nd = nn_module_def_of(m)->shape(m, ndim, in, out);
+    if (nd > 0) out[0] = in[0];
+    return nd;
 }
 
-int nn_module_forward(nn_module *m, const float *x, int batch, int width, const float **y) {
-    if (batch < 1) return nn_errorf(m->ctx, NN_EARG, "forward: batch must be >= 1, got %d", batch);
-    int rc = fwd(m, x, batch, width);
+/* Whether (ndim, shape) is the input shape of m's last good forward. */
+static bool same_input(const nn_module *m, int ndim, const int *shape) {
+    if (ndim != m->in_nd) return false;
+    for (int i = 0; i < ndim; i++)
+        if (shape[i] != m->ishape[i]) return false;
+    return true;
+}
+
+/* A step's batch has the shape of the step before (but for an epoch's last), so a
+ * leaf's shapes are checked and worked out again only when its input shape changes:
+ * a shape that passed once passes again and gives the same output (a kind's shape
+ * depends only on the input shape and on what the constructor fixed). */
+int nn_module_fwd(nn_module *m, const float *x, int ndim, const int *shape) {
+    const nn_module_def *d = nn_module_def_of(m);
+    if (same_input(m, ndim, shape) && (m->shape_known || d->container))
+        return d->forward(m, x); /* a container's forward works out its shape anew */
+    m->shape_known = false;
+    if (!d->container) {
+        int out[NN_MAX_DIMS], nd = d->shape(m, ndim, shape, out);
+        if (nd < 0) return nd;
+        if (nd > 0) { /* else the kind's forward sets them */
+            out[0] = shape[0];
+            m->out_nd = nd;
+            for (int i = 0; i < nd; i++) m->oshape[i] = out[i];
+            m->nout = nn_dims_prod(nd, out, 0);
+        }
+        m->shape_known = nd > 0;
+    }
+    m->in_nd = ndim;
+    for (int i = 0; i < ndim; i++) m->ishape[i] = shape[i];
+    m->nin = nn_dims_prod(ndim, shape, 0);
+    return d->forward(m, x);
+}
+
+int nn_module_forward(nn_module *m, const float *x, int ndim, const int *shape, const float **y) {
+    int rc = check_full_shape(m->ctx, "forward", ndim, shape);
+    if (rc == NN_OK) rc = nn_module_fwd(m, x, ndim, shape);
     if (rc == NN_OK && y) *y = m->yout;
     return rc;
 }
 
-/* dx (may be NULL) = d(loss)/dx; params get += unless frozen. */
-static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) {
-    int width = m->width, ow = width_out(m, width);
-    int64_t nin = (int64_t)B * width;
-    bool params = m->np > 0 && !m->frozen;
-    float *p = m->np ? m->blk->p + m->off : NULL, *g = m->np ? m->blk->g + m->off : NULL;
-    const nn_backend *be = m->ctx->backend;
-    switch (m->kind) {
-    case NN_MOD_LINEAR:
-        be->linear_back(x, p, dy, params ? g : NULL, params ? g + (int64_t)m->in * m->out : NULL,
-                        dx, B, m->in, m->out);
-        if (params && (m->l1 != 0 || m->l2 != 0))
-            be->penalty_back(p, g, (int64_t)m->in * m->out, m->l1, m->l2);
-        return NN_OK;
-    case NN_MOD_ACTIVATION:
-        if (!dx && !(params && m->act == NN_ACT_PRELU)) return NN_OK;
-        if (dx) be->fill(dx, nin, 0.0f); /* the kernels add */
-        if (m->act == NN_ACT_PRELU)      /* the slopes need their gradient even without dx */
-            be->prelu_back(x, p, (int)m->np, dy, dx, params ? g : NULL, B, width);
-        else if (dx)
-            be->act_back(m->act, m->a, x, m->yout, dy, dx, B, width);
-        return NN_OK;
-    case NN_MOD_DROPOUT:
-        if (!dx) return NN_OK;
-        if (!m->training || m->a == 0)
-            be->copy(dx, dy, nin);
-        else
-            be->dropout_back(dy, m->saved, dx, nin, true);
-        return NN_OK;
-    case NN_MOD_BATCHNORM:
-        be->batchnorm_back(dy, p, m->saved, m->saved + (int64_t)B * ow, params ? g : NULL,
-                           params ? g + ow : NULL, dx, B, ow, m->training);
-        return NN_OK;
-    case NN_MOD_SEQUENTIAL: {
-        const float *d = dy;
-        for (int i = m->nkids - 1; i >= 0; i--) {
-            nn_module *k = m->kids[i];
-            const float *kin = i > 0 ? m->kids[i - 1]->yout : x;
-            float *kdx = dx;
-            if (i > 0) {
-                if (nn_grow(m->ctx, &k->dx, &k->dxcap, (int64_t)B * k->width)) return NN_ENOMEM;
-                kdx = k->dx;
-            }
-            int rc = bwd(k, kin, d, kdx, B);
-            if (rc) return rc;
-            d = kdx;
-        }
-        return NN_OK;
-    }
-    case NN_MOD_RESIDUAL: {
-        int rc = bwd(m->kids[0], x, dy, dx, B);
-        if (rc) return rc;
-        if (dx) be->acc(dx, dy, (int64_t)B * ow);
-        return NN_OK;
-    }
-    case NN_MOD_COUNT:
-        break;
-    }
-    return nn_errorf(m->ctx, NN_EARG, "module of unknown kind %d", (int)m->kind);
+int nn_module_bwd(nn_module *m, const float *x, const float *dy, float *dx) {
+    return nn_module_def_of(m)->backward(m, x, dy, dx);
 }
 
 int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx, int batch) {
     if (!m->yout) return nn_errorf(m->ctx, NN_ESTATE, "backward: no forward before it");
-    return bwd(m, x, dy, dx, batch);
+    if (batch != m->ishape[0])
+        return nn_errorf(m->ctx, NN_EARG, "backward: batch %d, the forward had %d", batch,
+                         m->ishape[0]);
+    return nn_module_bwd(m, x, dy, dx);
 }

@@ -11,11 +11,11 @@ static void rows_cols(const nn_tensor *a, int64_t *rows, int *cols) {
 }
 
 static int act_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    if ((unsigned)out->iargs[0] >= NN_ACT_COUNT)
-        return nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", out->iargs[0]);
-    if (out->op == NN_OP_PRELU) {
-        const nn_tensor *alpha = out->inputs[1];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    if ((unsigned)nn_tn(out)->iargs[0] >= NN_ACT_COUNT)
+        return nn_errorf(ctx, NN_EARG, "activation: unknown kind %d", nn_tn(out)->iargs[0]);
+    if (nn_tn(out)->op == NN_OP_PRELU) {
+        const nn_tensor *alpha = nn_tn(out)->inputs[1];
         int features = a->shape[a->ndim - 1];
         if (alpha->size != 1 && alpha->size != features) {
             char s1[32], s2[32];
@@ -37,11 +37,13 @@ static void act_forward(nn_ctx *ctx, nn_tensor *out) {
     int64_t rows;
     int cols;
     rows_cols(out, &rows, &cols);
-    if (out->op == NN_OP_PRELU) {
-        const nn_tensor *alpha = out->inputs[1];
-        be->prelu(out->inputs[0]->data, alpha->data, (int)alpha->size, out->data, rows, cols);
+    if (nn_tn(out)->op == NN_OP_PRELU) {
+        const nn_tensor *alpha = nn_tn(out)->inputs[1];
+        be->prelu(nn_tn(out)->inputs[0]->data, alpha->data, (int)alpha->size, out->data, rows,
+                  cols);
     } else {
-        be->act(out->iargs[0], out->fargs[0], out->inputs[0]->data, out->data, rows, cols);
+        be->act(nn_tn(out)->iargs[0], nn_tn(out)->fargs[0], nn_tn(out)->inputs[0]->data, out->data,
+                rows, cols);
     }
 }
 
@@ -49,18 +51,18 @@ static void act_forward(nn_ctx *ctx, nn_tensor *out) {
  * da_j += sum over x <= 0 of x dy (over column j, or over all for one slope). */
 static void act_backward(nn_ctx *ctx, nn_tensor *out) {
     const nn_backend *be = ctx->backend;
-    nn_tensor *x = out->inputs[0];
+    nn_tensor *x = nn_tn(out)->inputs[0];
     int64_t rows;
     int cols;
     rows_cols(out, &rows, &cols);
     float *gx = x->requires_grad ? x->grad->data : NULL;
-    if (out->op == NN_OP_PRELU) {
-        nn_tensor *alpha = out->inputs[1];
+    if (nn_tn(out)->op == NN_OP_PRELU) {
+        nn_tensor *alpha = nn_tn(out)->inputs[1];
         float *ga = alpha->requires_grad ? alpha->grad->data : NULL;
         be->prelu_back(x->data, alpha->data, (int)alpha->size, out->grad->data, gx, ga, rows, cols);
     } else if (gx) {
-        be->act_back(out->iargs[0], out->fargs[0], x->data, out->data, out->grad->data, gx, rows,
-                     cols);
+        be->act_back(nn_tn(out)->iargs[0], nn_tn(out)->fargs[0], x->data, out->data,
+                     out->grad->data, gx, rows, cols);
     }
 }
 

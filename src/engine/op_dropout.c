@@ -5,29 +5,31 @@
 #include "train_internal.h"
 
 static int dropout_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    float p = out->fargs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    float p = nn_tn(out)->fargs[0];
     if (!(p >= 0 && p < 1))
         return nn_errorf(ctx, NN_EARG, "dropout: p must be in [0, 1), got %g", p);
     out->ndim = a->ndim;
     for (int k = 0; k < NN_MAX_DIMS; k++) out->shape[k] = a->shape[k];
-    *saved = out->iargs[0] ? (size_t)a->size : 0; /* the mask, in training only */
+    *saved = nn_tn(out)->iargs[0] ? (size_t)a->size : 0; /* the mask, in training only */
     return NN_OK;
 }
 
 static void dropout_forward(nn_ctx *ctx, nn_tensor *out) {
-    const float *x = out->inputs[0]->data;
-    if (!out->iargs[0])
+    const float *x = nn_tn(out)->inputs[0]->data;
+    if (!nn_tn(out)->iargs[0])
         ctx->backend->copy(out->data, x, out->size);
     else
-        ctx->backend->dropout(x, out->saved, out->data, out->size, 1 - out->fargs[0], ctx->rng);
+        ctx->backend->dropout(x, nn_tn(out)->saved, out->data, out->size, 1 - nn_tn(out)->fargs[0],
+                              ctx->rng);
 }
 
 /* forward: y = x mask (training) or y = x, so dx += mask dy or dx += dy */
 static void dropout_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *x = out->inputs[0];
-    if (out->iargs[0])
-        ctx->backend->dropout_back(out->grad->data, out->saved, x->grad->data, out->size, false);
+    nn_tensor *x = nn_tn(out)->inputs[0];
+    if (nn_tn(out)->iargs[0])
+        ctx->backend->dropout_back(out->grad->data, nn_tn(out)->saved, x->grad->data, out->size,
+                                   false);
     else
         ctx->backend->acc(x->grad->data, out->grad->data, out->size);
 }

@@ -50,8 +50,8 @@ static int broadcast(nn_ctx *ctx, const char *who, const nn_tensor *a, const nn_
 static int binary_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     nn_bcast bc;
     *saved = 0;
-    return broadcast(ctx, nn_ops[out->op]->name, out->inputs[0], out->inputs[1], &bc, &out->ndim,
-                     out->shape);
+    return broadcast(ctx, nn_ops[nn_tn(out)->op]->name, nn_tn(out)->inputs[0],
+                     nn_tn(out)->inputs[1], &bc, &out->ndim, out->shape);
 }
 
 static int binary_kind(int op) {
@@ -69,18 +69,18 @@ static int binary_kind(int op) {
 
 static void binary_forward(nn_ctx *ctx, nn_tensor *out) {
     nn_bcast bc;
-    broadcast(ctx, "", out->inputs[0], out->inputs[1], &bc, NULL, NULL);
-    ctx->backend->binary(binary_kind(out->op), &bc, out->inputs[0]->data, out->inputs[1]->data,
-                         out->data);
+    broadcast(ctx, "", nn_tn(out)->inputs[0], nn_tn(out)->inputs[1], &bc, NULL, NULL);
+    ctx->backend->binary(binary_kind(nn_tn(out)->op), &bc, nn_tn(out)->inputs[0]->data,
+                         nn_tn(out)->inputs[1]->data, out->data);
 }
 
 /* out = a (op) b; da and db follow from the op (bin_grads in the backend), summed over
  * the axes where a or b was broadcast. */
 static void binary_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0], *b = out->inputs[1];
+    nn_tensor *a = nn_tn(out)->inputs[0], *b = nn_tn(out)->inputs[1];
     nn_bcast bc;
     broadcast(ctx, "", a, b, &bc, NULL, NULL);
-    ctx->backend->binary_back(binary_kind(out->op), &bc, a->data, b->data, out->grad->data,
+    ctx->backend->binary_back(binary_kind(nn_tn(out)->op), &bc, a->data, b->data, out->grad->data,
                               a->requires_grad ? a->grad->data : NULL,
                               b->requires_grad ? b->grad->data : NULL);
 }
@@ -119,7 +119,7 @@ nn_tensor *nn_div(nn_ctx *ctx, nn_tensor *a, nn_tensor *b) {
 
 static int unary_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     (void)ctx;
-    const nn_tensor *a = out->inputs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
     out->ndim = a->ndim;
     for (int k = 0; k < NN_MAX_DIMS; k++) out->shape[k] = a->shape[k];
     *saved = 0;
@@ -154,15 +154,16 @@ static int unary_kind(int op) {
 }
 
 static void unary_forward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->unary(unary_kind(out->op), a->data, out->data, a->size, out->fargs[0]);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->unary(unary_kind(nn_tn(out)->op), a->data, out->data, a->size,
+                        nn_tn(out)->fargs[0]);
 }
 
 /* out = f(a): da += f'(a) dout, with f' from x = a and y = out (see the backend). */
 static void unary_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->unary_back(unary_kind(out->op), a->data, out->data, out->grad->data,
-                             a->grad->data, a->size, out->fargs[0]);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->unary_back(unary_kind(nn_tn(out)->op), a->data, out->data, out->grad->data,
+                             a->grad->data, a->size, nn_tn(out)->fargs[0]);
 }
 
 #define UNARY_DEF(sym, nm)                                                                         \

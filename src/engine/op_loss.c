@@ -11,20 +11,20 @@ static void dims(const nn_tensor *t, int *rows, int *cols) {
 }
 
 static int loss_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *y = out->inputs[0], *t = out->inputs[1];
+    const nn_tensor *y = nn_tn(out)->inputs[0], *t = nn_tn(out)->inputs[1];
     int B, k, tb, tc;
     dims(y, &B, &k);
     dims(t, &tb, &tc);
-    const char *name = nn_loss_name((nn_loss_kind)out->iargs[0]);
-    if (!name) return nn_errorf(ctx, NN_EARG, "loss: unknown kind %d", out->iargs[0]);
+    const char *name = nn_loss_name((nn_loss_kind)nn_tn(out)->iargs[0]);
+    if (!name) return nn_errorf(ctx, NN_EARG, "loss: unknown kind %d", nn_tn(out)->iargs[0]);
     if (tb != B) {
         char s1[32], s2[32];
         return nn_errorf(ctx, NN_ESHAPE, "%s: %s predictions and %s targets have different rows",
                          name, nn_shape_str(y, s1, sizeof s1), nn_shape_str(t, s2, sizeof s2));
     }
     double l; /* validates targets (classes, widths) with the kernel's own messages */
-    int rc =
-        ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l, NULL);
+    int rc = ctx->backend->loss(ctx, nn_tn(out)->iargs[0], y->data, B, k, t->data, tc,
+                                nn_tn(out)->fargs[0], &l, NULL);
     if (rc) return rc;
     out->ndim = 1;
     out->shape[0] = 1;
@@ -33,21 +33,21 @@ static int loss_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 }
 
 static void loss_forward(nn_ctx *ctx, nn_tensor *out) {
-    const nn_tensor *y = out->inputs[0], *t = out->inputs[1];
+    const nn_tensor *y = nn_tn(out)->inputs[0], *t = nn_tn(out)->inputs[1];
     int B, k, tb, tc;
     dims(y, &B, &k);
     dims(t, &tb, &tc);
     double l = 0;
-    ctx->backend->loss(ctx, out->iargs[0], y->data, B, k, t->data, tc, out->fargs[0], &l,
-                       out->saved);
+    ctx->backend->loss(ctx, nn_tn(out)->iargs[0], y->data, B, k, t->data, tc, nn_tn(out)->fargs[0],
+                       &l, nn_tn(out)->saved);
     ctx->backend->fill(out->data, 1, (float)l);
 }
 
 /* forward: L = loss(y, t) with dL/dy saved, so dy += dout * saved */
 static void loss_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *y = out->inputs[0];
+    nn_tensor *y = nn_tn(out)->inputs[0];
     if (!y->requires_grad) return;
-    ctx->backend->loss_back(out->saved, out->grad->data, y->grad->data, y->size);
+    ctx->backend->loss_back(nn_tn(out)->saved, out->grad->data, y->grad->data, y->size);
 }
 
 const nn_op_def nn_op_loss = {.name = "loss",

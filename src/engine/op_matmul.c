@@ -21,8 +21,8 @@ static int matmul_error(nn_ctx *ctx, const nn_tensor *a, const nn_tensor *b, boo
 /* A is [m,k] ([k,m] when transposed), B is [k,n] ([n,k]); C is [m,n]. Messages are
  * formatted only on failure: this runs on every step. */
 static int matmul_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0], *b = out->inputs[1];
-    bool ta = out->iargs[0], tb = out->iargs[1];
+    const nn_tensor *a = nn_tn(out)->inputs[0], *b = nn_tn(out)->inputs[1];
+    bool ta = nn_tn(out)->iargs[0], tb = nn_tn(out)->iargs[1];
     if (a->ndim != 2 || b->ndim != 2) return matmul_error(ctx, a, b, ta, tb, 0, 0);
     int ka = ta ? a->shape[0] : a->shape[1];
     int kb = tb ? b->shape[1] : b->shape[0];
@@ -35,8 +35,8 @@ static int matmul_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 }
 
 static void matmul_forward(nn_ctx *ctx, nn_tensor *out) {
-    const nn_tensor *a = out->inputs[0], *b = out->inputs[1];
-    bool ta = out->iargs[0], tb = out->iargs[1];
+    const nn_tensor *a = nn_tn(out)->inputs[0], *b = nn_tn(out)->inputs[1];
+    bool ta = nn_tn(out)->iargs[0], tb = nn_tn(out)->iargs[1];
     int m = out->shape[0], n = out->shape[1], k = ta ? a->shape[0] : a->shape[1];
     ctx->backend->gemm(ta, tb, m, n, k, 1.0f, a->data, a->shape[1], b->data, b->shape[1], 0.0f,
                        out->data, n);
@@ -48,8 +48,8 @@ static void matmul_forward(nn_ctx *ctx, nn_tensor *out) {
  *   ta=1 tb=0  dA += B dC^T    dB += A dC
  *   ta=1 tb=1  dA += B^T dC^T  dB += dC^T A^T */
 static void matmul_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0], *b = out->inputs[1];
-    bool ta = out->iargs[0], tb = out->iargs[1];
+    nn_tensor *a = nn_tn(out)->inputs[0], *b = nn_tn(out)->inputs[1];
+    bool ta = nn_tn(out)->iargs[0], tb = nn_tn(out)->iargs[1];
     int m = out->shape[0], n = out->shape[1], k = ta ? a->shape[0] : a->shape[1];
     int lda = a->shape[1], ldb = b->shape[1];
     const float *dc = out->grad->data;

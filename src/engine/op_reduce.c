@@ -21,13 +21,13 @@ static nn_rdims rdims(const nn_tensor *a, int axis) {
 }
 
 static int reduce_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    int axis = out->iargs[0];
-    bool keep = out->iargs[1] != 0;
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    int axis = nn_tn(out)->iargs[0];
+    bool keep = nn_tn(out)->iargs[1] != 0;
     if (axis != NN_ALL) {
-        int rc = nn_norm_axis(ctx, nn_ops[out->op]->name, a, axis, &axis);
+        int rc = nn_norm_axis(ctx, nn_ops[nn_tn(out)->op]->name, a, axis, &axis);
         if (rc != NN_OK) return rc;
-        out->iargs[0] = axis;
+        nn_tn(out)->iargs[0] = axis;
     }
     int n = 0;
     for (int k = 0; k < a->ndim; k++) {
@@ -42,7 +42,7 @@ static int reduce_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     /* max keeps the argmax of every output element for backward */
     int64_t size = 1;
     for (int k = 0; k < n; k++) size *= out->shape[k];
-    *saved = out->op == NN_OP_MAX ? (size_t)size : 0;
+    *saved = nn_tn(out)->op == NN_OP_MAX ? (size_t)size : 0;
     return NN_OK;
 }
 
@@ -51,20 +51,20 @@ static int reduce_kind(int op) {
 }
 
 static void reduce_forward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    nn_rdims d = rdims(a, out->iargs[0]);
-    if (out->op == NN_OP_ARGMAX)
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    nn_rdims d = rdims(a, nn_tn(out)->iargs[0]);
+    if (nn_tn(out)->op == NN_OP_ARGMAX)
         ctx->backend->reduce(NN_R_MAX, d, a->data, NULL, out->data);
     else
-        ctx->backend->reduce(reduce_kind(out->op), d, a->data, out->data, out->saved);
+        ctx->backend->reduce(reduce_kind(nn_tn(out)->op), d, a->data, out->data, nn_tn(out)->saved);
 }
 
 /* sum: out[o,i] = sum_j a[o,j,i], so da[o,j,i] += dout[o,i]; mean divides by n; max
  * routes dout[o,i] to the first j where a[o,j,i] was largest. */
 static void reduce_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->reduce_back(reduce_kind(out->op), rdims(a, out->iargs[0]), out->grad->data,
-                              out->saved, a->grad->data);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->reduce_back(reduce_kind(nn_tn(out)->op), rdims(a, nn_tn(out)->iargs[0]),
+                              out->grad->data, nn_tn(out)->saved, a->grad->data);
 }
 
 #define REDUCE_DEF(sym, nm, diff)                                                                  \

@@ -21,8 +21,8 @@ static int reshape_error(nn_ctx *ctx, const nn_tensor *a, int ndim, const int *s
 }
 
 static int reshape_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    const int *req = out->saved;
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    const int *req = nn_tn(out)->saved;
     int ndim = req[0];
     const int *shape = req + 1;
     if (ndim < 1 || ndim > NN_MAX_DIMS) return reshape_error(ctx, a, ndim, shape, NULL, 0, 0);
@@ -55,17 +55,17 @@ static int reshape_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 
 static void view_forward(nn_ctx *ctx, nn_tensor *out) {
     (void)ctx;
-    const nn_tensor *a = out->inputs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
     /* a row slice starts iargs[0] rows in; a reshape at 0 */
-    int64_t row = out->op == NN_OP_SLICE_ROWS ? a->size / a->shape[0] : 0;
-    out->data = a->data + row * out->iargs[0];
+    int64_t row = nn_tn(out)->op == NN_OP_SLICE_ROWS ? a->size / a->shape[0] : 0;
+    out->data = a->data + row * nn_tn(out)->iargs[0];
 }
 
 /* A view's elements are the input's, in order (from iargs[0] rows in): add back. */
 static void view_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    int64_t row = out->op == NN_OP_SLICE_ROWS ? a->size / a->shape[0] : 0;
-    ctx->backend->acc(a->grad->data + row * out->iargs[0], out->grad->data, out->size);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    int64_t row = nn_tn(out)->op == NN_OP_SLICE_ROWS ? a->size / a->shape[0] : 0;
+    ctx->backend->acc(a->grad->data + row * nn_tn(out)->iargs[0], out->grad->data, out->size);
 }
 
 const nn_op_def nn_op_reshape = {.name = "reshape",
@@ -90,8 +90,8 @@ nn_tensor *nn_reshape(nn_ctx *ctx, nn_tensor *a, int ndim, const int *shape) {
 /* ---- slice_rows: rows [start, start+count) of axis 0; iargs = {start, count} ------- */
 
 static int slice_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    int start = out->iargs[0], count = out->iargs[1];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    int start = nn_tn(out)->iargs[0], count = nn_tn(out)->iargs[1];
     if (start < 0 || count < 1 || start > a->shape[0] - count) {
         char s[64];
         return nn_errorf(ctx, NN_EARG,
@@ -121,9 +121,9 @@ nn_tensor *nn_slice_rows(nn_ctx *ctx, nn_tensor *a, int start, int count) {
 /* ---- gather_rows: out[i] = a[rows[i]]; saved holds the rows; iargs[0] = n ---------- */
 
 static int gather_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
-    const int *rows = out->saved;
-    int n = out->iargs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    const int *rows = nn_tn(out)->saved;
+    int n = nn_tn(out)->iargs[0];
     char s[64];
     if (n < 1 || !rows)
         return nn_errorf(ctx, NN_EARG, "gather: %d row indices; at least one is needed", n);
@@ -141,14 +141,15 @@ static int gather_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 }
 
 static void gather_forward(nn_ctx *ctx, nn_tensor *out) {
-    const nn_tensor *a = out->inputs[0];
-    ctx->backend->gather_rows(a->data, out->saved, out->iargs[0], a->size / a->shape[0], out->data);
+    const nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->gather_rows(a->data, nn_tn(out)->saved, nn_tn(out)->iargs[0],
+                              a->size / a->shape[0], out->data);
 }
 
 /* forward: out[i] = a[rows[i]], so da[rows[i]] += dout[i] (repeated rows add up). */
 static void gather_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->gather_rows_back(out->grad->data, out->saved, out->iargs[0],
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->gather_rows_back(out->grad->data, nn_tn(out)->saved, nn_tn(out)->iargs[0],
                                    a->size / a->shape[0], a->grad->data);
 }
 
@@ -167,7 +168,7 @@ nn_tensor *nn_gather_rows(nn_ctx *ctx, nn_tensor *a, const int *rows, int n) {
 /* ---- transpose of a 2-D tensor ------------------------------------------------------ */
 
 static int transpose_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
     if (a->ndim != 2) {
         char s[64];
         return nn_errorf(ctx, NN_ESHAPE, "transpose: %s: only 2-D tensors transpose",
@@ -181,13 +182,13 @@ static int transpose_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 }
 
 static void transpose_forward(nn_ctx *ctx, nn_tensor *out) {
-    const nn_tensor *a = out->inputs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
     ctx->backend->transpose(a->data, a->shape[0], a->shape[1], out->data);
 }
 
 /* forward: out[j,i] = a[i,j], so da[i,j] += dout[j,i]. */
 static void transpose_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
+    nn_tensor *a = nn_tn(out)->inputs[0];
     ctx->backend->transpose_back(out->grad->data, a->shape[0], a->shape[1], a->grad->data);
 }
 

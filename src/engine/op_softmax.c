@@ -14,11 +14,11 @@ static nn_rdims sm_dims(const nn_tensor *a, int axis) {
 }
 
 static int softmax_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
-    const nn_tensor *a = out->inputs[0];
+    const nn_tensor *a = nn_tn(out)->inputs[0];
     int axis;
-    int rc = nn_norm_axis(ctx, nn_ops[out->op]->name, a, out->iargs[0], &axis);
+    int rc = nn_norm_axis(ctx, nn_ops[nn_tn(out)->op]->name, a, nn_tn(out)->iargs[0], &axis);
     if (rc != NN_OK) return rc;
-    out->iargs[0] = axis;
+    nn_tn(out)->iargs[0] = axis;
     out->ndim = a->ndim;
     for (int k = 0; k < NN_MAX_DIMS; k++) out->shape[k] = a->shape[k];
     *saved = 0;
@@ -26,17 +26,18 @@ static int softmax_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
 }
 
 static void softmax_forward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->softmax(out->op == NN_OP_LOG_SOFTMAX, sm_dims(a, out->iargs[0]), a->data,
-                          out->data);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->softmax(nn_tn(out)->op == NN_OP_LOG_SOFTMAX, sm_dims(a, nn_tn(out)->iargs[0]),
+                          a->data, out->data);
 }
 
 /* forward: y_j = e^x_j / sum_k e^x_k, so dx_j = y_j (dy_j - sum_k dy_k y_k);
  * log-softmax: y_j = x_j - log sum_k e^x_k, so dx_j = dy_j - e^y_j sum_k dy_k. */
 static void softmax_backward(nn_ctx *ctx, nn_tensor *out) {
-    nn_tensor *a = out->inputs[0];
-    ctx->backend->softmax_back(out->op == NN_OP_LOG_SOFTMAX, sm_dims(a, out->iargs[0]), out->data,
-                               out->grad->data, a->grad->data);
+    nn_tensor *a = nn_tn(out)->inputs[0];
+    ctx->backend->softmax_back(nn_tn(out)->op == NN_OP_LOG_SOFTMAX,
+                               sm_dims(a, nn_tn(out)->iargs[0]), out->data, out->grad->data,
+                               a->grad->data);
 }
 
 const nn_op_def nn_op_softmax = {.name = "softmax",

@@ -27,9 +27,7 @@ const char *nn_optim_name(nn_optim_kind kind) {
 }
 
 int nn_optim_from_name(const char *name) {
-    for (int i = 0; i < NN_OPT_COUNT; i++)
-        if (!strcmp(name, optim_names[i])) return i;
-    return -1;
+    return nn_kind_from_name(name, optim_names, NN_OPT_COUNT, NULL);
 }
 
 /* Defaults. The course gives only RMSProp's (rho 0.9, eps 1e-10, seeds-002:1601);

@@ -13,9 +13,7 @@ const char *nn_sched_name(nn_sched_kind kind) {
 }
 
 int nn_sched_from_name(const char *name) {
-    for (int i = 0; i < NN_SCHED_COUNT; i++)
-        if (!strcmp(name, sched_names[i])) return i;
-    return -1;
+    return nn_kind_from_name(name, sched_names, NN_SCHED_COUNT, NULL);
 }
 
 float nn_sched_lr(const nn_sched *s, int64_t t) {

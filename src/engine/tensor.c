@@ -12,7 +12,7 @@
 
 #include "internal.h"
 
-#define HEADER_BYTES ((sizeof(nn_tensor) + NN_ALIGN - 1) / NN_ALIGN * NN_ALIGN)
+#define HEADER_BYTES ((sizeof(nn_tnode) + NN_ALIGN - 1) / NN_ALIGN * NN_ALIGN)
 
 char *nn_dims_str(int ndim, const int *shape, char *buf, size_t len) {
     size_t n = 0;
@@ -82,32 +82,44 @@ nn_tensor *nn_tensor_alloc(nn_ctx *ctx, int ndim, const int *shape, bool in_aren
         }
     }
     nn_tensor *t = (nn_tensor *)mem;
-    memset(t, 0, sizeof *t);
+    memset(nn_tn(t), 0, sizeof(nn_tnode));
     t->data = data;
-    t->owns_data = data && !in_arena;
+    nn_tn(t)->owns_data = data && !in_arena;
     t->ndim = ndim;
     for (int i = 0; i < NN_MAX_DIMS; i++) t->shape[i] = i < ndim ? shape[i] : 1;
     t->size = size;
     t->device = NN_CPU;
-    t->in_arena = in_arena;
-    t->refcount = 1;
-    t->op = NN_OP_LEAF;
-    t->ctx = ctx;
+    nn_tn(t)->in_arena = in_arena;
+    nn_tn(t)->refcount = 1;
+    nn_tn(t)->op = NN_OP_LEAF;
+    nn_tn(t)->ctx = ctx;
     return t;
 }
 
+bool nn_tensor_in_arena(const nn_tensor *t) {
+    return nn_tn(t)->in_arena;
+}
+
+int nn_tensor_op(const nn_tensor *t) {
+    return nn_tn(t)->op;
+}
+
+nn_tensor *nn_tensor_input(const nn_tensor *t, int i) {
+    return i >= 0 && i < NN_MAX_INPUTS ? nn_tn(t)->inputs[i] : NULL;
+}
+
 nn_tensor *nn_tensor_retain(nn_tensor *t) {
-    if (t && !t->in_arena) t->refcount++;
+    if (t && !nn_tn(t)->in_arena) nn_tn(t)->refcount++;
     return t;
 }
 
 /* Drops one reference; a tensor that reaches zero goes on the to-free list, linked
  * through its `saved` field (its saved buffer is freed first). */
 static void drop(nn_tensor *t, nn_tensor **list) {
-    if (!t || t->in_arena) return;
-    if (--t->refcount > 0) return;
-    nn_mfree(t->saved);
-    t->saved = *list;
+    if (!t || nn_tn(t)->in_arena) return;
+    if (--nn_tn(t)->refcount > 0) return;
+    nn_mfree(nn_tn(t)->saved);
+    nn_tn(t)->saved = *list;
     *list = t;
 }
 
@@ -118,18 +130,18 @@ void nn_tensor_free(nn_tensor *t) {
     drop(t, &list);
     while (list) {
         nn_tensor *d = list;
-        list = d->saved;
-        for (int i = 0; i < NN_MAX_INPUTS; i++) drop(d->inputs[i], &list);
-        drop(d->base, &list);
+        list = nn_tn(d)->saved;
+        for (int i = 0; i < NN_MAX_INPUTS; i++) drop(nn_tn(d)->inputs[i], &list);
+        drop(nn_tn(d)->base, &list);
         drop(d->grad, &list);
-        if (d->owns_data) d->ctx->backend->free(d->data);
+        if (nn_tn(d)->owns_data) nn_tn(d)->ctx->backend->free(d->data);
         nn_mfree(d);
     }
 }
 
 int nn_ensure_grad(nn_ctx *ctx, nn_tensor *t) {
     if (t->grad) return NN_OK;
-    bool arena = t->in_arena && t->op != NN_OP_LEAF;
+    bool arena = nn_tn(t)->in_arena && nn_tn(t)->op != NN_OP_LEAF;
     nn_tensor *g = nn_tensor_alloc(ctx, t->ndim, t->shape, arena, true);
     if (!g) return NN_ENOMEM;
     ctx->backend->fill(g->data, g->size, 0.0f);
@@ -289,17 +301,17 @@ nn_tensor *nn_wrap(nn_ctx *ctx, int ndim, const int *shape, float *data) {
 
 int nn_requires_grad(nn_tensor *t, bool on) {
     if (!t) return NN_EARG;
-    if (t->op != NN_OP_LEAF)
-        return nn_errorf(t->ctx, NN_ESTATE,
+    if (nn_tn(t)->op != NN_OP_LEAF)
+        return nn_errorf(nn_tn(t)->ctx, NN_ESTATE,
                          "requires_grad: only leaves can require grad; this is the result of %s "
                          "(use copy() or detach() for a new leaf)",
-                         nn_op_name(t->op));
+                         nn_op_name(nn_tn(t)->op));
     t->requires_grad = on;
     return NN_OK;
 }
 
 void nn_zero_grad(nn_tensor *t) {
-    if (t && t->grad) t->ctx->backend->fill(t->grad->data, t->grad->size, 0.0f);
+    if (t && t->grad) nn_tn(t)->ctx->backend->fill(t->grad->data, t->grad->size, 0.0f);
 }
 
 nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
@@ -314,22 +326,22 @@ nn_tensor *nn_copy(nn_ctx *ctx, const nn_tensor *t) {
 
 int nn_copy_into(nn_tensor *dst, const nn_tensor *src) {
     if (!dst || !src) {
-        nn_ctx *ctx = dst ? dst->ctx : src ? src->ctx : NULL;
+        nn_ctx *ctx = dst ? nn_tn(dst)->ctx : src ? nn_tn(src)->ctx : NULL;
         return nn_errorf(ctx, NN_EARG, "copy: no %s tensor given", dst ? "source" : "destination");
     }
     if (dst->size != src->size) {
         char a[64], b[64];
-        return nn_errorf(dst->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",
+        return nn_errorf(nn_tn(dst)->ctx, NN_ESHAPE, "copy: %s into %s: sizes %lld and %lld differ",
                          nn_shape_str(src, a, sizeof a), nn_shape_str(dst, b, sizeof b),
                          (long long)src->size, (long long)dst->size);
     }
-    dst->ctx->backend->copy(dst->data, src->data, src->size);
+    nn_tn(dst)->ctx->backend->copy(dst->data, src->data, src->size);
     return NN_OK;
 }
 
 int nn_fill(nn_tensor *t, float value) {
     if (!t) return NN_EARG; /* no context to hold a message */
-    t->ctx->backend->fill(t->data, t->size, value);
+    nn_tn(t)->ctx->backend->fill(t->data, t->size, value);
     return NN_OK;
 }
 
@@ -337,18 +349,19 @@ float nn_get(const nn_tensor *t, int64_t index) {
     if (!t) return NAN;
     if (index < 0 || index >= t->size) {
         char s[64];
-        nn_errorf(t->ctx, NN_EARG, "get: index %lld is out of range for shape %s (%lld values)",
-                  (long long)index, nn_shape_str(t, s, sizeof s), (long long)t->size);
+        nn_errorf(nn_tn(t)->ctx, NN_EARG,
+                  "get: index %lld is out of range for shape %s (%lld values)", (long long)index,
+                  nn_shape_str(t, s, sizeof s), (long long)t->size);
         return NAN;
     }
     float v;
-    t->ctx->backend->download(&v, t->data + index, 1);
+    nn_tn(t)->ctx->backend->download(&v, t->data + index, 1);
     return v;
 }
 
 int nn_read(const nn_tensor *t, float *out) {
     if (!t) return NN_EARG;
-    if (!out) return nn_errorf(t->ctx, NN_EARG, "read: no memory to read into");
-    t->ctx->backend->download(out, t->data, t->size);
+    if (!out) return nn_errorf(nn_tn(t)->ctx, NN_EARG, "read: no memory to read into");
+    nn_tn(t)->ctx->backend->download(out, t->data, t->size);
     return NN_OK;
 }

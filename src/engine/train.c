@@ -20,7 +20,8 @@ struct nn_run {
     nn_fit_opts opts;
     float *cw; /* copied class weights */
     int batch, spe, k;
-    bool regularized; /* the loss reported includes the penalty */
+    int xnd, xshape[NN_MAX_DIMS]; /* a batch's shape (the last batch may be smaller) */
+    bool regularized;             /* the loss reported includes the penalty */
     int *perm;
     float *xb, *yb, *tb, *dy; /* batch inputs, targets, one-hot targets, d(loss)/dy */
     int epoch, pos;
@@ -112,13 +113,36 @@ static const float *targets(const nn_dataset *d, const float *y, int B, int k, n
     return y;
 }
 
-static int out_width(const nn_module *m, int nx) {
-    return nn_module_out(m) ? nn_module_out(m) : nx;
+/* The shape of a batch of b samples of d's x into shape[]; returns its ndim. */
+static int batch_shape(const nn_dataset *d, int b, int *shape) {
+    shape[0] = b;
+    for (int i = 0; i < d->x_ndim; i++) shape[i + 1] = d->x_shape[i];
+    return d->x_ndim + 1;
+}
+
+/* Floats of one sample of m's output on d's samples (the loss reads outputs as
+ * [batch, k]), or a negative code with the message "<who>: ..." naming the shapes. */
+static int out_width(nn_ctx *ctx, const char *who, nn_module *m, const nn_dataset *d) {
+    int in[NN_MAX_DIMS], out[NN_MAX_DIMS];
+    int nd = nn_module_out_shape(m, batch_shape(d, 1, in), in, out);
+    if (nd < 0) {
+        char msg[NN_ERR_LEN];
+        snprintf(msg, sizeof msg, "%s", nn_error(ctx));
+        return nn_errorf(ctx, nd, "%s: %s", who, msg);
+    }
+    if (nd == 0)
+        return nn_errorf(ctx, NN_ESHAPE, "%s: the output shape of %s is known only by running it",
+                         who, nn_module_name(m));
+    int64_t k = 1;
+    for (int i = 1; i < nd; i++) k *= out[i];
+    return (int)k;
 }
 
 int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind loss, float delta,
                 double *loss_out, double *acc_out, int64_t *cm) {
-    int k = out_width(m, d->nx), B = d->n < EVAL_BATCH ? d->n : EVAL_BATCH;
+    int k = out_width(ctx, "evaluate", m, d), B = d->n < EVAL_BATCH ? d->n : EVAL_BATCH;
+    if (k < 0) return k;
+    int shape[NN_MAX_DIMS], nd = batch_shape(d, B, shape);
     float *tb = nn_malloc(ctx, (size_t)B * k * sizeof(float));
     if (!tb) return NN_ENOMEM;
     bool was = m->training;
@@ -128,7 +152,8 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     for (int s = 0; s < d->n && rc == NN_OK; s += B) {
         int b = d->n - s < B ? d->n - s : B, tcols;
         const float *y, *yl = d->y + (int64_t)s * d->ny;
-        if ((rc = nn_module_forward(m, d->x + (int64_t)s * d->nx, b, d->nx, &y))) break;
+        shape[0] = b;
+        if ((rc = nn_module_forward(m, d->x + (int64_t)s * d->nx, nd, shape, &y))) break;
         const float *t = targets(d, yl, b, k, loss, tb, &tcols);
         double l;
         if ((rc = nn_loss(ctx, loss, y, b, k, t, tcols, NULL, delta, &l, NULL))) break;
@@ -150,7 +175,7 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
 nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                    const nn_dataset *va, const nn_fit_opts *opts) {
     int in = nn_module_in(m);
-    if (in && in != tr->nx) {
+    if (in && tr->x_ndim == 1 && in != tr->nx) {
         nn_errorf(ctx, NN_ESHAPE, "fit: the model takes %d features, the data has %d", in, tr->nx);
         return NULL;
     }
@@ -159,6 +184,19 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                   tr->nx);
         return NULL;
     }
+    bool same_shape = !va || va->x_ndim == tr->x_ndim;
+    for (int i = 0; va && same_shape && i < tr->x_ndim; i++)
+        same_shape = va->x_shape[i] == tr->x_shape[i];
+    if (!same_shape) {
+        int a[NN_MAX_DIMS], b[NN_MAX_DIMS];
+        char sa[64], sb[64];
+        nn_errorf(ctx, NN_ESHAPE, "fit: validation samples are %s, training samples %s",
+                  nn_dims_str(batch_shape(va, 1, a) - 1, a + 1, sa, sizeof sa),
+                  nn_dims_str(batch_shape(tr, 1, b) - 1, b + 1, sb, sizeof sb));
+        return NULL;
+    }
+    int k = out_width(ctx, "fit", m, tr);
+    if (k < 0) return NULL;
     if (nn_optim_size(o) != nn_module_nparams(m)) {
         nn_errorf(ctx, NN_ESHAPE, "fit: the optimizer is for %lld parameters, the model has %lld",
                   (long long)nn_optim_size(o), (long long)nn_module_nparams(m));
@@ -176,7 +214,8 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->ctx = ctx, r->m = m, r->o = o, r->tr = tr, r->va = va, r->opts = *opts;
     r->batch = opts->batch == 0 || opts->batch > tr->n ? tr->n : opts->batch;
     r->spe = (tr->n + r->batch - 1) / r->batch;
-    r->k = out_width(m, tr->nx);
+    r->k = k;
+    r->xnd = batch_shape(tr, r->batch, r->xshape);
     r->regularized = nn_module_regularized(m);
     int64_t B = r->batch, total = (int64_t)opts->epochs * r->spe;
     int ncw = tr->classes > 0 ? tr->classes : 2;
@@ -371,7 +410,8 @@ static bool step(nn_run *r) {
     const float *y;
     double loss;
     nn_module_zero_grad(r->m);
-    int rc = nn_module_forward(r->m, r->xb, B, d->nx, &y);
+    r->xshape[0] = B;
+    int rc = nn_module_forward(r->m, r->xb, r->xnd, r->xshape, &y);
     const float *t = targets(d, r->yb, B, k, r->opts.loss, r->tb, &tcols);
     if (!rc)
         rc = nn_loss(r->ctx, r->opts.loss, y, B, k, t, tcols, r->opts.class_weights,

@@ -1,6 +1,7 @@
-/* train_internal.h: what the training files of the engine share (module.c,
- * activation.c, loss.c, optim.c, train.c, modelfile.c and the graph builders): the
- * module struct and the kernels. Nothing here is public; see nn.h for contracts. */
+/* train_internal.h: what the training files of the engine share (module.c and the
+ * mod_<kind>.c files, activation.c, loss.c, optim.c, train.c, modelfile.c and the
+ * graph builders): the module struct and the kernels. Nothing here is public; see
+ * nn_train.h for contracts and module_internal.h for the module-kind table. */
 #ifndef NN_TRAIN_INTERNAL_H
 #define NN_TRAIN_INTERNAL_H
 
@@ -21,7 +22,7 @@ struct nn_module {
     nn_ctx *ctx;
     nn_module_kind kind;
     int refs;
-    int in, out;     /* widths; 0 = any (activation, dropout) */
+    int in, out;     /* widths of [batch, width] inputs and outputs; 0 = any or not 2-D */
     nn_act_kind act; /* activations */
     float a;         /* activation argument, dropout p, batch-norm momentum */
     float eps;       /* batch norm */
@@ -34,14 +35,21 @@ struct nn_module {
     int parents; /* containers holding it: a module sits in at most one */
     float l1, l2;
     float *running; /* batch norm: mean[out] then var[out] */
-    /* Buffers, grown to the largest batch*width seen, never shrunk. */
+    /* Buffers, grown to the largest input or output (floats) seen, never shrunk. */
     int64_t ycap, scap, dxcap;
     float *y;          /* output (sequential: none, the last child's) */
     float *saved;      /* dropout mask; batch norm x_hat then rstd */
     float *dx;         /* d(loss)/d(input), written for the parent */
     const float *yout; /* the last forward's output */
-    int width;         /* the last forward's input width */
-    nn_tensor *pt[2];  /* parameter tensors over the block, made by nn_module_graph */
+    /* The last forward's input and output shapes, batch first, and their sizes. */
+    int in_nd, out_nd;
+    bool shape_known; /* oshape follows from ishape without running (see nn_module_fwd) */
+    int ishape[NN_MAX_DIMS], oshape[NN_MAX_DIMS];
+    int64_t nin, nout;
+    int tshape_nd; /* reshape: the per-sample target shape (one -1 allowed) */
+    int tshape[NN_MAX_DIMS - 1];
+    void *kstate;     /* a kind's own state, released by its def's free */
+    nn_tensor *pt[2]; /* parameter tensors over the block, made by nn_module_graph */
 };
 
 /* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time

@@ -1,8 +1,9 @@
 /* bind_data.c: the "nn.data" module: data sets for Lua. A data set userdata
- * ("nnlab.dataset") owns an engine nn_dataset (x [n, nx], y [n, ny], classes);
+ * ("nnlab.dataset") owns an engine nn_dataset (x [n, ...], y [n, ...], classes);
  * synthetic sets, CSV and IDX loaders, shuffling, splitting, scaling, features,
  * and copies of x and y as tensors. The friendly API is lua/data.lua. */
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,16 +47,28 @@ static int w_synth(lua_State *L) {
     return 1;
 }
 
-/* from(x, y [, classes]): a set from tensors [n, nx] and [n, ny] (copied) */
+/* The shape of one sample of t [n, ...] ([n] gives samples of one value). */
+static int sample_shape(const nn_tensor *t, int *shape) {
+    if (t->ndim < 2) {
+        shape[0] = 1;
+        return 1;
+    }
+    for (int i = 1; i < t->ndim; i++) shape[i - 1] = t->shape[i];
+    return t->ndim - 1;
+}
+
+/* from(x, y [, classes]): a set from tensors x [n, ...] and y [n, ...] (copied); the
+ * samples keep their shapes ([n] is n samples of one value) */
 static int w_from(lua_State *L) {
     nn_tensor *x = bind_checktensor(L, 1), *y = bind_checktensor(L, 2);
     int classes = (int)luaL_optinteger(L, 3, 0);
-    int n = x->shape[0], nx = x->ndim >= 2 ? (int)(x->size / n) : 1;
-    int ny = y->ndim >= 2 ? (int)(y->size / y->shape[0]) : 1;
+    int n = x->shape[0], xs[NN_MAX_DIMS], ys[NN_MAX_DIMS];
+    int xnd = sample_shape(x, xs), ynd = sample_shape(y, ys);
+    int ny = (int)(y->size / y->shape[0]);
     if (y->shape[0] != n) luaL_error(L, "data.from: x has %d rows and y %d", n, y->shape[0]);
     if (classes > 0 && ny != 1)
         luaL_error(L, "data.from: class labels must be one column, y has %d", ny);
-    nn_dataset *d = nn_dataset_new(bind_ctx(L), n, nx, ny, classes);
+    nn_dataset *d = nn_dataset_new_shaped(bind_ctx(L), n, xnd, xs, ynd, ys, classes);
     if (!d) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     nn_read(x, d->x);
     nn_read(y, d->y);
@@ -134,15 +147,51 @@ static void push_matrix(lua_State *L, const float *v, int rows, int cols) {
     bind_pushtensor(L, nn_from_array(bind_ctx(L), 2, shape, v));
 }
 
+/* n samples of the given shape as a new tensor [n, shape...] */
+static void push_samples(lua_State *L, const float *v, int n, int ndim, const int *shape) {
+    int full[NN_MAX_DIMS] = {n};
+    for (int i = 0; i < ndim; i++) full[i + 1] = shape[i];
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), ndim + 1, full, v));
+}
+
 static int d_x(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    push_matrix(L, d->x, d->n, d->nx);
+    push_samples(L, d->x, d->n, d->x_ndim, d->x_shape);
     return 1;
 }
 
 static int d_y(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    push_matrix(L, d->y, d->n, d->ny);
+    push_samples(L, d->y, d->n, d->y_ndim, d->y_shape);
+    return 1;
+}
+
+static void push_sizes(lua_State *L, int ndim, const int *shape) {
+    lua_createtable(L, ndim, 0);
+    for (int i = 0; i < ndim; i++) {
+        lua_pushinteger(L, shape[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+/* d:reshape({sizes...} [, of_y]): gives the samples of x (or y) that shape, of as
+ * many values (no copy) */
+static int d_reshape(lua_State *L) {
+    nn_dataset *d = bind_checkdataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int n = (int)luaL_len(L, 2), shape[NN_MAX_DIMS] = {0};
+    if (n < 1 || n > NN_MAX_DIMS - 1)
+        luaL_argerror(
+            L, 2,
+            lua_pushfstring(L, "a sample's shape has 1 to %d sizes, got %d", NN_MAX_DIMS - 1, n));
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 2, i + 1);
+        shape[i] = (int)luaL_checkinteger(L, -1);
+        lua_pop(L, 1);
+    }
+    if (nn_dataset_reshape(bind_ctx(L), d, lua_toboolean(L, 3), n, shape))
+        luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    lua_settop(L, 1);
     return 1;
 }
 
@@ -159,9 +208,13 @@ static int d_one_hot(lua_State *L) {
 
 static int d_info(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 6);
     lua_pushinteger(L, d->n);
     lua_setfield(L, -2, "n");
+    push_sizes(L, d->x_ndim, d->x_shape);
+    lua_setfield(L, -2, "shape");
+    push_sizes(L, d->y_ndim, d->y_shape);
+    lua_setfield(L, -2, "yshape");
     lua_pushinteger(L, d->nx);
     lua_setfield(L, -2, "nx");
     lua_pushinteger(L, d->ny);
@@ -249,7 +302,17 @@ static int d_tostring(lua_State *L) {
     dataset_ud *u = luaL_checkudata(L, 1, DATASET_MT);
     if (!u->d)
         lua_pushliteral(L, "dataset (freed)");
-    else if (u->d->classes)
+    else if (u->d->x_ndim > 1) {
+        char s[64];
+        int at = snprintf(s, sizeof s, "[%d", u->d->x_shape[0]);
+        for (int i = 1; i < u->d->x_ndim; i++)
+            at += snprintf(s + at, sizeof s - (size_t)at, ", %d", u->d->x_shape[i]);
+        snprintf(s + at, sizeof s - (size_t)at, "]");
+        if (u->d->classes)
+            lua_pushfstring(L, "dataset (%d samples of %s, %d classes)", u->d->n, s, u->d->classes);
+        else
+            lua_pushfstring(L, "dataset (%d samples of %s, %d targets)", u->d->n, s, u->d->ny);
+    } else if (u->d->classes)
         lua_pushfstring(L, "dataset (%d samples, %d features, %d classes)", u->d->n, u->d->nx,
                         u->d->classes);
     else
@@ -271,6 +334,7 @@ static const luaL_Reg methods[] = {
     {"split", d_split},
     {"slice", d_slice},
     {"features", d_features},
+    {"reshape", d_reshape},
     {"scaler", d_scaler},
     {"scale", d_scale},
     {"free", d_release},

@@ -126,6 +126,55 @@ static int t_residual(lua_State *L) {
     return 1;
 }
 
+static int t_flatten(lua_State *L) {
+    pushmodule(L, nn_flatten_new(bind_ctx(L)));
+    return 1;
+}
+
+/* Reads a table of 1..NN_MAX_DIMS-1 whole sizes at arg into shape; returns the count. */
+static int checksizes(lua_State *L, int arg, int *shape) {
+    luaL_checktype(L, arg, LUA_TTABLE);
+    int n = (int)luaL_len(L, arg);
+    if (n < 1 || n > NN_MAX_DIMS - 1)
+        luaL_argerror(
+            L, arg,
+            lua_pushfstring(L, "a sample's shape has 1 to %d sizes, got %d", NN_MAX_DIMS - 1, n));
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, arg, i + 1);
+        lua_Integer v = luaL_checkinteger(L, -1);
+        if (v < -1 || v > INT_MAX)
+            luaL_error(L, "size %d must be >= 1 (or -1), got %d", i + 1, (int)v);
+        shape[i] = (int)v;
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+/* reshape{sizes...}: each sample to that shape (one size may be -1) */
+static int t_reshape(lua_State *L) {
+    int shape[NN_MAX_DIMS];
+    int n = checksizes(L, 1, shape);
+    pushmodule(L, nn_reshape_new(bind_ctx(L), n, shape));
+    return 1;
+}
+
+/* m:out_shape{sizes...} -> the output's sample shape for samples of that shape */
+static int m_out_shape(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    int in[NN_MAX_DIMS], out[NN_MAX_DIMS];
+    int n = checksizes(L, 2, in + 1);
+    in[0] = 1;
+    int nd = nn_module_out_shape(m, n + 1, in, out);
+    if (nd < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (nd == 0) return 0; /* only a forward can tell */
+    lua_createtable(L, nd - 1, 0);
+    for (int i = 1; i < nd; i++) {
+        lua_pushinteger(L, out[i]);
+        lua_rawseti(L, -2, i);
+    }
+    return 1;
+}
+
 /* m:forward(x): the graph path, so autograd sees it (x and the parameters). */
 static int m_forward(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
@@ -207,13 +256,13 @@ static int m_children(lua_State *L) {
 
 static int m_info(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
-    static const char *const kinds[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
-                                                    "batchnorm", "sequential", "residual"};
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 9);
     lua_pushstring(L, nn_module_name(m));
     lua_setfield(L, -2, "name");
-    lua_pushstring(L, kinds[nn_module_kind_of(m)]);
+    lua_pushstring(L, nn_module_kind_name(m));
     lua_setfield(L, -2, "kind");
+    lua_pushboolean(L, nn_module_is_container(m));
+    lua_setfield(L, -2, "container");
     lua_pushinteger(L, nn_module_in(m));
     lua_setfield(L, -2, "inputs");
     lua_pushinteger(L, nn_module_out(m));
@@ -441,15 +490,19 @@ static int t_evaluate(lua_State *L) {
 static int t_predict(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
     nn_tensor *x = bind_checktensor(L, 2);
-    if (x->ndim != 2) luaL_argerror(L, 2, "expected [batch, features]");
+    if (x->ndim < 2) luaL_argerror(L, 2, "expected [batch, features] or [batch, ...]");
     const float *y;
+    int shape[NN_MAX_DIMS], nd = nn_module_out_shape(m, x->ndim, x->shape, shape);
+    if (nd < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (nd == 0)
+        luaL_error(L, "predict: the output shape of %s is known only by running it",
+                   nn_module_name(m));
     bool was = nn_module_training(m);
     nn_module_train(m, false);
-    int rc = nn_module_forward(m, x->data, x->shape[0], x->shape[1], &y);
+    int rc = nn_module_forward(m, x->data, x->ndim, x->shape, &y);
     nn_module_train(m, was);
     if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
-    int shape[2] = {x->shape[0], nn_module_out(m) ? nn_module_out(m) : x->shape[1]};
-    bind_pushtensor(L, nn_from_array(bind_ctx(L), 2, shape, y));
+    bind_pushtensor(L, nn_from_array(bind_ctx(L), nd, shape, y));
     return 1;
 }
 
@@ -792,6 +845,8 @@ static const luaL_Reg module_fns[] = {
     {"batchnorm", t_batchnorm},
     {"sequential", t_sequential},
     {"residual", t_residual},
+    {"flatten", t_flatten},
+    {"reshape", t_reshape},
     {"loss", t_loss},
     {"assign", t_assign},
     {"evaluate", t_evaluate},
@@ -811,14 +866,23 @@ static const luaL_Reg module_fns[] = {
 };
 
 static const luaL_Reg module_methods[] = {
-    {"forward", m_forward},   {"parameters", m_parameters},
-    {"param", m_param},       {"children", m_children},
-    {"info", m_info},         {"train", m_train},
-    {"eval", m_eval},         {"freeze", m_freeze},
-    {"unfreeze", m_unfreeze}, {"regularize", m_regularize},
-    {"penalty", m_penalty},   {"zero_grad", m_zero_grad},
-    {"nparams", m_nparams},   {"running", m_running},
-    {"free", m_release},      {NULL, NULL},
+    {"forward", m_forward},
+    {"parameters", m_parameters},
+    {"param", m_param},
+    {"children", m_children},
+    {"info", m_info},
+    {"train", m_train},
+    {"eval", m_eval},
+    {"freeze", m_freeze},
+    {"unfreeze", m_unfreeze},
+    {"regularize", m_regularize},
+    {"penalty", m_penalty},
+    {"zero_grad", m_zero_grad},
+    {"nparams", m_nparams},
+    {"running", m_running},
+    {"out_shape", m_out_shape},
+    {"free", m_release},
+    {NULL, NULL},
 };
 
 static const luaL_Reg run_methods[] = {

@@ -73,7 +73,7 @@ static nn_tensor *totensor(lua_State *L, int arg) {
  * (possibly NULL) pointer. An arena tensor (a step's result) is pushed as a copy. */
 void bind_pushtensor(lua_State *L, nn_tensor *t) {
     if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
-    if (t->in_arena) { /* Lua handles never point into the arena: it is reset each step */
+    if (nn_tensor_in_arena(t)) { /* Lua handles never point into the arena: it is reset each step */
         t = nn_copy(bind_ctx(L), t);
         if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     }
@@ -373,14 +373,14 @@ static int nn_graph_l(lua_State *L) {
         lua_createtable(L, 0, 6);
         lua_pushinteger(L, i + 1);
         lua_setfield(L, -2, "id");
-        lua_pushstring(L, nn_op_name(t->op));
+        lua_pushstring(L, nn_op_name(nn_tensor_op(t)));
         lua_setfield(L, -2, "op");
         push_shape(L, t);
         lua_setfield(L, -2, "shape");
         lua_newtable(L);
         for (int k = 0, m = 0; k < NN_MAX_INPUTS; k++) {
-            if (!t->inputs[k]) continue;
-            lua_pushlightuserdata(L, t->inputs[k]);
+            if (!nn_tensor_input(t, k)) continue;
+            lua_pushlightuserdata(L, nn_tensor_input(t, k));
             lua_rawget(L, ids);
             lua_rawseti(L, -2, ++m);
         }
@@ -837,9 +837,9 @@ static int m_tostring(lua_State *L) {
     luaL_addstring(&b, "tensor ");
     luaL_addstring(&b, nn_shape_str(t, s, sizeof s));
     luaL_addstring(&b, t->device == NN_CPU ? " float32 cpu" : " float32 cuda");
-    if (t->requires_grad && t->op != NN_OP_LEAF) { /* in a graph: what made it */
+    if (t->requires_grad && nn_tensor_op(t) != NN_OP_LEAF) { /* in a graph: what made it */
         luaL_addstring(&b, " op=");
-        luaL_addstring(&b, nn_op_name(t->op));
+        luaL_addstring(&b, nn_op_name(nn_tensor_op(t)));
     }
     if (t->requires_grad) luaL_addstring(&b, " requires_grad");
     luaL_addchar(&b, '\n');
@@ -867,7 +867,7 @@ static int m_index(lua_State *L) {
     } else if (strcmp(k, "shape") == 0) {
         push_shape(L, t);
     } else if (strcmp(k, "op") == 0) {
-        lua_pushstring(L, nn_op_name(t->op));
+        lua_pushstring(L, nn_op_name(nn_tensor_op(t)));
     } else if (strcmp(k, "ndim") == 0) {
         lua_pushinteger(L, t->ndim);
     } else if (strcmp(k, "needs_grad") == 0) {

@@ -3,6 +3,7 @@
  * against finite differences, and a steady-state training step that makes no heap
  * allocation (the arena's point). */
 #include "gradcheck.h"
+#include "internal.h" /* nn_tn: the private part of a tensor */
 #include "testutil.h"
 
 static void test_backward_through_shared_input(void **state) {
@@ -47,7 +48,7 @@ static void test_backward_through_a_deep_chain(void **state) {
     tu_expect(x->grad, 1, TU_SHAPE(1), TU_VALS(1), 0);
     assert_int_equal(nn_graph(ctx, y, NULL, 0), 100001);
     nn_tensor_free(y); /* frees the chain: iteratively, so no deep recursion */
-    assert_int_equal(x->refcount, 1);
+    assert_int_equal(nn_tn(x)->refcount, 1);
     nn_tensor_free(x);
 }
 
@@ -116,7 +117,7 @@ static void test_graph_lists_nodes_inputs_first(void **state) {
     assert_ptr_equal(nodes[3], r);
     assert_ptr_equal(nodes[4], m);
     assert_int_equal(nn_graph(ctx, m, nodes, 2), 5); /* the count even when max is less */
-    assert_string_equal(nn_op_name(m->op), "mean");
+    assert_string_equal(nn_op_name(nn_tensor_op(m)), "mean");
     assert_string_equal(nn_op_name(NN_OP_LEAF), "leaf");
     nn_tensor *t[] = {x, w, h, r, m};
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) nn_tensor_free(t[i]);
@@ -182,7 +183,7 @@ static void test_mlp_loss_grad_matches_finite_difference(void **state) {
     memcpy(keep, w1->grad->data, sizeof keep);
     for (int i = 0; i < 5; i++) nn_zero_grad(in[i]);
     nn_tensor *loss = mlp_loss(ctx, in, onehot);
-    assert_false(loss->in_arena);
+    assert_false(nn_tensor_in_arena(loss));
     assert_int_equal(nn_backward(ctx, loss), NN_OK);
     assert_memory_equal(keep, w1->grad->data, sizeof keep);
     nn_tensor_free(loss); /* frees the whole graph; ASan checks nothing leaks */

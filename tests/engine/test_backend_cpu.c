@@ -202,7 +202,7 @@ static void test_modules_dispatch_through_the_backend(void **state) {
     nn_module_regularize(m, 0, 0.01f);
     float x[6] = {0.5f, -1, 2, 1, 0.25f, -0.5f}, dy[4] = {1, -1, 0.5f, 2}, dx[6];
     const float *y;
-    assert_int_equal(nn_module_forward(m, x, 2, 3, &y), NN_OK);
+    assert_int_equal(nn_module_forward(m, x, 2, (int[]){2, 3}, &y), NN_OK);
     assert_int_equal(nn_module_backward(m, x, dy, dx, 2), NN_OK);
     assert_int_equal(calls.linear, 2);
     assert_int_equal(calls.linear_back, 2);

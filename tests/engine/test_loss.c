@@ -140,6 +140,16 @@ static void test_rejects_bad_targets(void **state) {
     assert_string_equal(nn_error(ctx), "mse: predictions [2,3] and targets [2,1] differ");
     assert_int_equal(nn_loss(ctx, NN_LOSS_CE, y, 2, 1, t, 1, NULL, 1, &l, NULL), NN_EARG);
     assert_int_equal(nn_loss_from_name("cross_entropy"), NN_LOSS_CE);
+    /* the names table, then the aliases; NULL and unknown names are -1 */
+    assert_int_equal(nn_loss_from_name("binary_crossentropy"), NN_LOSS_BCE);
+    assert_int_equal(nn_loss_from_name("ce"), NN_LOSS_CE);
+    assert_int_equal(nn_loss_from_name("multi_hinge"), NN_LOSS_MULTI_HINGE);
+    assert_int_equal(nn_loss_from_name("hinge_loss"), -1);
+    assert_int_equal(nn_loss_from_name(NULL), -1);
+    assert_int_equal(nn_init_from_name("lecun"), NN_INIT_LECUN_NORMAL);
+    assert_int_equal(nn_synth_from_name("moons"), NN_SYN_MOONS);
+    assert_int_equal(nn_act_from_name("gelu"), NN_ACT_GELU);
+    assert_int_equal(nn_sched_from_name("cosine"), NN_SCHED_COSINE);
     nn_ctx_free(ctx);
 }
 

@@ -62,10 +62,10 @@ static void test_save_load_identical_outputs(void **state) {
     float x[30];
     for (int i = 0; i < 30; i++) x[i] = (float)nn_rand_normal(ctx);
     const float *y;
-    nn_module_forward(m, x, 10, 3, &y); /* moves batch norm's running statistics */
+    nn_module_forward(m, x, 2, (int[]){10, 3}, &y); /* moves batch norm's running statistics */
     nn_module_train(m, false);
     float y1[20];
-    nn_module_forward(m, x, 10, 3, &y);
+    nn_module_forward(m, x, 2, (int[]){10, 3}, &y);
     memcpy(y1, y, sizeof y1);
     nn_module_freeze(m, false);
     nn_optim *o =
@@ -83,7 +83,7 @@ static void test_save_load_identical_outputs(void **state) {
     assert_memory_equal(nn_module_params(m2), nn_module_params(m),
                         (size_t)nn_module_nparams(m) * sizeof(float));
     nn_module_train(m2, false);
-    nn_module_forward(m2, x, 10, 3, &y);
+    nn_module_forward(m2, x, 2, (int[]){10, 3}, &y);
     assert_memory_equal(y, y1, sizeof y1); /* bit for bit */
     assert_int_equal(nn_optim_kind_of(o2), NN_OPT_ADAM);
     assert_int_equal(nn_optim_steps(o2), 7);
@@ -326,9 +326,9 @@ static void test_resumed_training_is_bit_identical(void **state) {
     nn_module_train(resumed, false);
     const float *y;
     float yw[80];
-    assert_int_equal(nn_module_forward(whole, d->x, 80, 2, &y), NN_OK);
+    assert_int_equal(nn_module_forward(whole, d->x, 2, (int[]){80, 2}, &y), NN_OK);
     memcpy(yw, y, sizeof yw);
-    assert_int_equal(nn_module_forward(resumed, d->x, 80, 2, &y), NN_OK);
+    assert_int_equal(nn_module_forward(resumed, d->x, 2, (int[]){80, 2}, &y), NN_OK);
     assert_memory_equal(y, yw, sizeof yw);
     nn_optim_free(o2);
     nn_module_free(resumed);

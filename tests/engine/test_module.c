@@ -20,7 +20,7 @@
 static double loss_of(nn_ctx *ctx, nn_module *m, const float *x, int B, int w, const float *r) {
     const float *y;
     nn_seed(ctx, SEED);
-    assert_int_equal(nn_module_forward(m, x, B, w, &y), NN_OK);
+    assert_int_equal(nn_module_forward(m, x, 2, (int[]){B, w}, &y), NN_OK);
     int ow = nn_module_out(m) ? nn_module_out(m) : w;
     double s = 0;
     for (int64_t i = 0; i < (int64_t)B * ow; i++) s += (double)y[i] * r[i];
@@ -110,7 +110,7 @@ static void test_bipolar_sigmoid_slope_value_and_grad(void **state) {
         nn_module *m = nn_activation_new(ctx, NN_ACT_BIPOLAR, lambdas[l]);
         assert_non_null(m);
         const float *y;
-        assert_int_equal(nn_module_forward(m, xs, 4, 1, &y), NN_OK);
+        assert_int_equal(nn_module_forward(m, xs, 2, (int[]){4, 1}, &y), NN_OK);
         float ones[4] = {1, 1, 1, 1}, dx[4];
         nn_module_zero_grad(m);
         assert_int_equal(nn_module_backward(m, xs, ones, dx, 4), NN_OK);
@@ -151,7 +151,7 @@ static void test_activation_values(void **state) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         nn_module *m = nn_activation_new(ctx, cases[i].k, nn_act_default_arg(cases[i].k));
         const float *y;
-        assert_int_equal(nn_module_forward(m, &cases[i].x, 1, 1, &y), NN_OK);
+        assert_int_equal(nn_module_forward(m, &cases[i].x, 2, (int[]){1, 1}, &y), NN_OK);
         if (fabsf(y[0] - cases[i].want) > 1e-6f)
             fail_msg("%s(%g) = %.8g, want %.8g", nn_act_name(cases[i].k), cases[i].x, y[0],
                      cases[i].want);
@@ -184,7 +184,7 @@ static void test_linear_batchnorm_dropout_grads(void **state) {
     float zeros[24] = {0}, dx[40];
     const float *y;
     nn_module_zero_grad(lin);
-    assert_int_equal(nn_module_forward(lin, x, 8, 5, &y), NN_OK);
+    assert_int_equal(nn_module_forward(lin, x, 2, (int[]){8, 5}, &y), NN_OK);
     assert_int_equal(nn_module_backward(lin, x, zeros, dx, 8), NN_OK);
     for (int i = 0; i < 18; i++) {
         double gw = i < 15 ? 0.01 * ((w[i] > 0) - (w[i] < 0)) + 0.04 * w[i] : 0;
@@ -218,7 +218,7 @@ static void test_regularizer_gradient(void **state) {
     float x[2] = {0, 0}, dy[2] = {0, 0};
     const float *y;
     nn_module_zero_grad(lin);
-    nn_module_forward(lin, x, 1, 2, &y);
+    nn_module_forward(lin, x, 2, (int[]){1, 2}, &y);
     nn_module_backward(lin, x, dy, NULL, 1);
     /* d/dw = 0.1 sign(w) + 0.4 w: 0.1 + 0.2 = 0.3; -0.1 - 0.1 = -0.2 */
     assert_float_equal(nn_module_grads(lin)[0], 0.3f, 1e-6);
@@ -263,11 +263,12 @@ static void test_rejects_mismatched_widths(void **state) {
     nn_init z = I(NN_INIT_ZEROS, 0, 0);
     nn_module *a[2] = {nn_linear_new(ctx, 2, 3, z, z), nn_linear_new(ctx, 4, 1, z, z)};
     assert_null(nn_sequential_new(ctx, a, 2));
-    assert_string_equal(nn_error(ctx), "sequential: module 2 (linear) takes 4 features but gets 3");
+    assert_string_equal(nn_error(ctx),
+                        "sequential: module 2: linear expects [batch, 4], got [batch, 3]");
     float x[4] = {0};
     const float *y;
-    assert_int_equal(nn_module_forward(a[1], x, 1, 2, &y), NN_ESHAPE);
-    assert_string_equal(nn_error(ctx), "linear: takes 4 features, got 2");
+    assert_int_equal(nn_module_forward(a[1], x, 2, (int[]){1, 2}, &y), NN_ESHAPE);
+    assert_string_equal(nn_error(ctx), "linear expects [batch, 4], got [batch, 2]");
     assert_null(nn_linear_new(ctx, 0, 3, z, z));
     assert_null(nn_dropout_new(ctx, 1.0f));
     assert_null(nn_residual_new(ctx, a[0]));
@@ -285,7 +286,7 @@ static void test_dropout_scaling(void **state) {
     static float x[4000], *yv;
     const float *y;
     for (int i = 0; i < 4000; i++) x[i] = 1;
-    nn_module_forward(d, x, 1000, 4, &y);
+    nn_module_forward(d, x, 2, (int[]){1000, 4}, &y);
     int zeros = 0;
     double s = 0;
     for (int i = 0; i < 4000; i++) {
@@ -296,7 +297,7 @@ static void test_dropout_scaling(void **state) {
     assert_true(zeros > 850 && zeros < 1150);
     assert_true(fabs(s / 4000 - 1) < 0.05);
     nn_module_train(d, false);
-    nn_module_forward(d, x, 1000, 4, &y);
+    nn_module_forward(d, x, 2, (int[]){1000, 4}, &y);
     yv = (float *)y;
     assert_ptr_equal(yv, x);
     nn_module_free(d);
@@ -312,7 +313,7 @@ static void test_batchnorm_normalises(void **state) {
     for (int i = 0; i < 100; i++)
         x[2 * i] = 5 + 3 * (float)nn_rand_normal(ctx), x[2 * i + 1] = -2 + 0.1f * i;
     const float *y;
-    nn_module_forward(bn, x, 100, 2, &y);
+    nn_module_forward(bn, x, 2, (int[]){100, 2}, &y);
     for (int j = 0; j < 2; j++) {
         double s = 0, s2 = 0;
         for (int i = 0; i < 100; i++) s += y[2 * i + j], s2 += y[2 * i + j] * y[2 * i + j];
@@ -391,12 +392,12 @@ static void test_steady_state_allocates_nothing(void **state) {
     nn_module *m = nn_sequential_new(ctx, p, 5);
     float x[20] = {0}, dy[10] = {0};
     const float *y;
-    nn_module_forward(m, x, 10, 2, &y);
+    nn_module_forward(m, x, 2, (int[]){10, 2}, &y);
     nn_module_backward(m, x, dy, NULL, 10);
     uint64_t before = nn_heap_allocs(ctx);
     for (int i = 0; i < 10; i++) {
         nn_module_zero_grad(m);
-        nn_module_forward(m, x, 10, 2, &y);
+        nn_module_forward(m, x, 2, (int[]){10, 2}, &y);
         nn_module_backward(m, x, dy, NULL, 10);
     }
     assert_int_equal(nn_heap_allocs(ctx), before);

@@ -106,7 +106,7 @@ static void test_kernels_match_autograd(void **state) {
     const float *y;
     nn_seed(ctx, 9);
     nn_module_zero_grad(m);
-    assert_int_equal(nn_module_forward(m, x->data, B, 3, &y), NN_OK);
+    assert_int_equal(nn_module_forward(m, x->data, 2, (int[]){B, 3}, &y), NN_OK);
     memcpy(y_k, y, sizeof y_k);
     assert_int_equal(nn_module_backward(m, x->data, r, dx_k, B), NN_OK);
     memcpy(g_k, nn_module_grads(m), (size_t)np * sizeof(float));

@@ -76,7 +76,7 @@ static void test_prelu_module_learns_one_slope_per_feature(void **state) {
     const float dy[6] = {1, 2, 3, 4, 5, 6};
     const float *y;
     float dx[6];
-    assert_int_equal(nn_module_forward(m, x, 2, 3, &y), NN_OK);
+    assert_int_equal(nn_module_forward(m, x, 2, (int[]){2, 3}, &y), NN_OK);
     const float want_y[6] = {1, -1, -0.5f, -0.25f, 3, -1};
     for (int i = 0; i < 6; i++) assert_float_equal(y[i], want_y[i], 1e-7);
     nn_module_zero_grad(m);
@@ -113,13 +113,13 @@ static void test_prelu_module_checks_width_and_features(void **state) {
     nn_module *m = nn_prelu_new(ctx, 3, 0.25f);
     const float x[4] = {1, 2, 3, 4};
     const float *y;
-    assert_int_equal(nn_module_forward(m, x, 1, 4, &y), NN_ESHAPE);
-    assert_string_equal(nn_error(ctx), "prelu: takes 3 features, got 4");
+    assert_int_equal(nn_module_forward(m, x, 2, (int[]){1, 4}, &y), NN_ESHAPE);
+    assert_string_equal(nn_error(ctx), "prelu expects [batch, 3], got [batch, 4]");
     nn_module_free(m);
     nn_module *shared = nn_prelu_new(ctx, 0, 0.2f); /* any width, one slope */
     assert_int_equal(nn_module_nparams(shared), 1);
-    assert_int_equal(nn_module_forward(shared, x, 1, 4, &y), NN_OK);
-    assert_int_equal(nn_module_forward(shared, x, 2, 2, &y), NN_OK);
+    assert_int_equal(nn_module_forward(shared, x, 2, (int[]){1, 4}, &y), NN_OK);
+    assert_int_equal(nn_module_forward(shared, x, 2, (int[]){2, 2}, &y), NN_OK);
     nn_module_free(shared);
     nn_module *old = nn_activation_new(ctx, NN_ACT_PRELU, 0.3f); /* the same as features 0 */
     assert_int_equal(nn_module_nparams(old), 1);

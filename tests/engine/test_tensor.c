@@ -1,5 +1,6 @@
 /* Tests of tensor.c: makers, shape errors, copies and fills, wrapping caller memory,
  * reference counting (results keep inputs alive), leaves and their gradients. */
+#include "internal.h" /* nn_tn: the private part of a tensor */
 #include "testutil.h"
 
 static void test_makers_fill_values(void **state) {
@@ -127,15 +128,15 @@ static void test_result_keeps_freed_input_alive(void **state) {
     nn_requires_grad(x, true);
     nn_tensor *y = nn_mul(ctx, x, x);
     nn_tensor *s = nn_sum(ctx, y, NN_ALL, false);
-    nn_tensor_free(y);                /* s still needs y, and y needs x */
-    assert_int_equal(x->refcount, 3); /* y holds x twice (x * x) */
+    nn_tensor_free(y);                       /* s still needs y, and y needs x */
+    assert_int_equal(nn_tn(x)->refcount, 3); /* y holds x twice (x * x) */
     nn_tensor *xg_owner = nn_tensor_retain(x);
     nn_tensor_free(x);
     x = xg_owner;
     assert_int_equal(nn_backward(ctx, s), NN_OK);
     tu_expect(x->grad, 1, TU_SHAPE(3), TU_VALS(2, 4, 6), 0);
     nn_tensor_free(s); /* drops y, which drops its references to x */
-    assert_int_equal(x->refcount, 1);
+    assert_int_equal(nn_tn(x)->refcount, 1);
     nn_tensor_free(x);
 }
 
@@ -143,10 +144,10 @@ static void test_results_without_grad_keep_no_inputs(void **state) {
     nn_ctx *ctx = *state;
     nn_tensor *x = nn_ones(ctx, 1, TU_SHAPE(3));
     nn_tensor *y = nn_exp(ctx, x);
-    assert_null(y->inputs[0]);
-    assert_int_equal(x->refcount, 1);
+    assert_null(nn_tensor_input(y, 0));
+    assert_int_equal(nn_tn(x)->refcount, 1);
     assert_false(y->requires_grad);
-    assert_string_equal(nn_op_name(y->op), "exp");
+    assert_string_equal(nn_op_name(nn_tensor_op(y)), "exp");
     nn_tensor_free(y), nn_tensor_free(x);
 }
 
@@ -161,8 +162,8 @@ static void test_requires_grad_only_on_leaves(void **state) {
                                        "result of neg (use copy() or detach() for a new leaf)");
     nn_tensor *c = nn_copy(ctx, y); /* a new leaf, out of the graph */
     assert_false(c->requires_grad);
-    assert_int_equal(c->op, NN_OP_LEAF);
-    assert_null(c->inputs[0]);
+    assert_int_equal(nn_tensor_op(c), NN_OP_LEAF);
+    assert_null(nn_tensor_input(c, 0));
     nn_tensor_free(c), nn_tensor_free(y), nn_tensor_free(x);
 }
 

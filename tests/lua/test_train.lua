@@ -141,7 +141,7 @@ assert(vrun:status().steps_per_epoch == 3) -- 80 rows in batches of 32
 
 -- errors name the user's line and the values
 local okr, e2 = pcall(function() return nn.sequential{nn.linear(2, 3), nn.linear(4, 1)} end)
-assert(not okr and e2:find("module 2 %(linear%) takes 4 features but gets 3"), e2)
+assert(not okr and e2:find("module 2: linear expects %[batch, 4%], got %[batch, 3%]"), e2)
 local reuse = nn.tanh()
 assert(not pcall(nn.sequential, {nn.linear(2, 2), reuse, reuse}))
 

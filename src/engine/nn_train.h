@@ -1,0 +1,489 @@
+/* nn_train.h: the training side of the engine's public interface (nn.h includes
+ * it): modules, activations and initialisers, losses, optimizers and schedules,
+ * data sets and their loaders, metrics, the training loop and model files. The
+ * conventions of nn.h hold here. */
+#ifndef NN_TRAIN_H
+#define NN_TRAIN_H
+
+#include "nn.h"
+
+/* ==== layers, losses, optimizers, training, data, files ====================
+ * The training side of the engine (issue 5). Models are trees of C modules over
+ * inputs [batch, ...] of any rank up to NN_MAX_DIMS: leaves (linear, activation,
+ * dropout, batch norm, flatten, reshape) and containers (sequential, residual), one
+ * entry each in the module-kind table (src/engine/module_internal.h). A tree's parameters and
+ * gradients are each one contiguous block shared by all its nodes, so an optimizer is an update
+ * rule over three flat arrays. Forward and backward of the built-in modules are
+ * direct kernels (no tape) so that a training step allocates nothing and costs a
+ * few microseconds on a tiny net; nn_module_graph builds the same forward from ops,
+ * for autograd at the prompt and as the reference the kernels are tested against. */
+
+typedef struct nn_module nn_module;
+typedef struct nn_optim nn_optim;
+typedef struct nn_run nn_run;
+
+/* Activation kinds of lesson 03. The float parameter `a` of nn_activation_new is
+ * used by: sigmoid and bipolar sigmoid (slope lambda, default 1), leaky ReLU
+ * (negative slope, default 0.01), ELU (alpha, default 1), PReLU (initial slope,
+ * default 0.25). */
+typedef enum nn_act_kind {
+    NN_ACT_STEP,       /* x > 0 ? 1 : 0; no gradient (zero) */
+    NN_ACT_LINEAR,     /* x */
+    NN_ACT_SIGMOID,    /* 1/(1+exp(-a x)) */
+    NN_ACT_BIPOLAR,    /* bipolar sigmoid (1-exp(-a x))/(1+exp(-a x)) = tanh(a x/2) */
+    NN_ACT_TANH,       /* tanh x */
+    NN_ACT_LECUN_TANH, /* 1.7159 tanh(2x/3) */
+    NN_ACT_HARD_TANH,  /* clamp(x, -1, 1) */
+    NN_ACT_RELU,       /* max(0, x) */
+    NN_ACT_LEAKY_RELU, /* x > 0 ? x : a x */
+    NN_ACT_PRELU,      /* x > 0 ? x : a_j x, a_j learned (per feature: nn_prelu_new) */
+    NN_ACT_ELU,        /* x > 0 ? x : a (exp(x)-1) */
+    NN_ACT_SOFTPLUS,   /* log(1+exp(x)) */
+    NN_ACT_SWISH,      /* x sigmoid(x) */
+    NN_ACT_GELU,       /* x Phi(x), the exact erf form */
+    NN_ACT_SOFTMAX,    /* exp(x_j)/sum_k exp(x_k) along each row */
+    NN_ACT_COUNT
+} nn_act_kind;
+
+/* The name of an activation ("tanh"...) or NULL; and back (-1 if unknown). */
+const char *nn_act_name(nn_act_kind k);
+int nn_act_from_name(const char *name);
+/* The default of an activation's argument a (see nn_act_kind), 0 if it has none. */
+float nn_act_default_arg(nn_act_kind k);
+
+/* Initialisers (fan_in/fan_out are the layer's in/out features). */
+typedef enum nn_init_kind {
+    NN_INIT_ZEROS,
+    NN_INIT_CONSTANT,       /* every value = a */
+    NN_INIT_UNIFORM,        /* U(a, b) */
+    NN_INIT_NORMAL,         /* N(a, b^2): mean a, std b */
+    NN_INIT_XAVIER_UNIFORM, /* U(+-sqrt(6/(fan_in+fan_out))) */
+    NN_INIT_XAVIER_NORMAL,  /* N(0, 2/(fan_in+fan_out)) */
+    NN_INIT_HE_UNIFORM,     /* U(+-sqrt(6/fan_in)) */
+    NN_INIT_HE_NORMAL,      /* N(0, 2/fan_in) */
+    NN_INIT_LECUN_UNIFORM,  /* U(+-sqrt(3/fan_in)) */
+    NN_INIT_LECUN_NORMAL,   /* N(0, 1/fan_in) */
+    NN_INIT_ORTHOGONAL, /* rows or columns orthonormal (Gram-Schmidt of N(0,1)), times gain a (0 =
+                           1) */
+    NN_INIT_COUNT
+} nn_init_kind;
+
+typedef struct nn_init {
+    nn_init_kind kind;
+    float a, b;
+} nn_init;
+
+/* Fills w[rows*cols] (row-major, fan_in = rows, fan_out = cols) from ctx's generator. */
+int nn_init_fill(nn_ctx *ctx, nn_init init, float *w, int rows, int cols);
+/* The name of an initialiser ("xavier_uniform"...), or NULL; and back (-1 if unknown). */
+const char *nn_init_name(nn_init_kind kind);
+int nn_init_from_name(const char *name);
+
+/* ---- modules ---- */
+
+typedef enum nn_module_kind {
+    NN_MOD_LINEAR,     /* y = x W + b, W [in,out], b [out] */
+    NN_MOD_ACTIVATION, /* y = f(x) elementwise (softmax: per row) */
+    NN_MOD_DROPOUT,    /* training: y = x m/(1-p), m ~ Bernoulli(1-p); evaluation: y = x */
+    NN_MOD_BATCHNORM,  /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
+    NN_MOD_SEQUENTIAL, /* y = f_n(...f_1(x)) */
+    NN_MOD_RESIDUAL,   /* y = x + f(x), f keeps its input's shape */
+    NN_MOD_FLATTEN,    /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
+    NN_MOD_RESHAPE,    /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
+    NN_MOD_COUNT
+} nn_module_kind;
+
+/* Constructors return a module with one reference, or NULL with the message set. */
+nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b_init);
+nn_module *nn_activation_new(nn_ctx *ctx, nn_act_kind kind, float a);
+/* PReLU learning one slope per feature (in = out = features) or, with features 0, one
+ * slope shared by all (any width, as nn_activation_new(NN_ACT_PRELU, init)); every
+ * slope starts at init. */
+nn_module *nn_prelu_new(nn_ctx *ctx, int features, float init);
+nn_module *nn_dropout_new(nn_ctx *ctx, float p); /* 0 <= p < 1 */
+nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps);
+/* Takes a reference to each child. Shapes must chain as far as they are known
+ * without data (each child's output shape fits the next child's input; the message
+ * names the child and both shapes). The children's parameters move into the
+ * container's one block: they keep their values and the children become views of
+ * the container's block. */
+nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n);
+nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner);
+/* Flatten each sample: [batch, ...] -> [batch, product of the rest]. */
+nn_module *nn_flatten_new(nn_ctx *ctx);
+/* Reshape each sample to shape[0..ndim) (1 <= ndim <= NN_MAX_DIMS-1; one size may be
+ * -1 for what the others leave): [batch, ...] -> [batch, shape...]. */
+nn_module *nn_reshape_new(nn_ctx *ctx, int ndim, const int *shape);
+/* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
+nn_module *nn_module_retain(nn_module *m);
+void nn_module_free(nn_module *m);
+
+/* Introspection. in/out are the widths of [batch, width] inputs and outputs, 0 for
+ * modules that take any shape or whose output is not [batch, width] without data. */
+nn_module_kind nn_module_kind_of(const nn_module *m);
+const char *nn_module_kind_name(const nn_module *m); /* "linear", "activation"... */
+bool nn_module_is_container(const nn_module *m);     /* sequential, residual */
+int nn_module_in(const nn_module *m);
+int nn_module_out(const nn_module *m);
+int nn_module_children(const nn_module *m, nn_module **out, int max); /* returns count */
+const char *nn_module_name(const nn_module *m); /* "linear", "tanh", "sequential"... */
+nn_act_kind nn_module_act(const nn_module *m);  /* for activations */
+float nn_module_arg(const nn_module *m);        /* a, p, momentum: the module's number */
+int64_t nn_module_nparams(const nn_module *m);
+/* The module's parameters and gradients inside the shared block (NULL if none). */
+float *nn_module_params(nn_module *m);
+float *nn_module_grads(nn_module *m);
+/* The i-th parameter tensor of a leaf (0: weight/gamma/alpha, 1: bias/beta) as
+ * [rows, cols] at data; returns NN_EARG when there is none. */
+int nn_module_param(nn_module *m, int i, const char **name, float **data, float **grad, int *rows,
+                    int *cols);
+/* Batch norm's running mean and variance ([features] each); NULL for other kinds. */
+float *nn_module_running(nn_module *m);
+
+/* Training mode (dropout active, batch norm on batch statistics) or evaluation. */
+void nn_module_train(nn_module *m, bool on);
+bool nn_module_training(const nn_module *m); /* whether m is in training mode */
+/* Frozen modules get no gradient and are not updated (transfer learning). */
+void nn_module_freeze(nn_module *m, bool on);
+bool nn_module_frozen(const nn_module *m);
+/* L1 and L2 penalties on the weights (not biases) of the module and its children:
+ * loss += l1 sum|w| + l2 sum w^2 (Keras' convention; elastic net: both). */
+void nn_module_regularize(nn_module *m, float l1, float l2);
+/* The penalty of the current weights (training adds it to the loss it reports). */
+double nn_module_penalty(const nn_module *m);
+void nn_module_zero_grad(nn_module *m);
+
+/* The output shape out[] (batch first) of m for an input of shape (ndim, in), batch
+ * first (2 <= ndim <= NN_MAX_DIMS); returns its ndim (0 when only a forward can tell),
+ * or NN_ESHAPE with a message naming both shapes: "linear expects [batch, 784], got
+ * [batch, 1, 28, 28]". */
+int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out);
+/* Direct forward of x of shape (ndim, shape), batch first, into the module's own
+ * buffer (or x itself for flatten and the like), returned in *y (valid until the
+ * next forward); its shape is nn_module_out_shape's. The buffers grow to the largest
+ * batch seen and are kept, so a steady-state step allocates nothing. */
+int nn_module_forward(nn_module *m, const float *x, int ndim, const int *shape, const float **y);
+/* Backward after nn_module_forward with the same x and batch: adds d(loss)/d(params) into the
+ * gradient block (plus the regularizer's gradient), and writes d(loss)/dx into dx
+ * when dx is not NULL. dy (the output's shape) is d(loss)/dy. */
+int nn_module_backward(nn_module *m, const float *x, const float *dy, float *dx, int batch);
+/* The same forward built from ops on tensors (autograd records it when grad is on);
+ * the parameters take part as tensors over the block whose .grad is the gradient
+ * block, so backward through this graph accumulates where the kernels do. */
+nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
+
+/* The i-th parameter (0: weight/gamma/alpha, 1: bias/beta) of a leaf as a tensor over
+ * the block with .grad over the gradient block; owned by the module (retain to keep;
+ * it stays valid while the module lives and is not put into another container). */
+nn_tensor *nn_module_param_tensor(nn_module *m, int i);
+
+/* Training ops (autograd): activation f(x; a) elementwise (softmax: last axis);
+ * PReLU with learned slopes alpha: [1] shared, or one per feature of the last axis;
+ * inverted dropout (identity unless training). */
+nn_tensor *nn_activation(nn_ctx *ctx, nn_tensor *x, nn_act_kind kind, float a);
+nn_tensor *nn_prelu(nn_ctx *ctx, nn_tensor *x, nn_tensor *alpha);
+nn_tensor *nn_dropout(nn_ctx *ctx, nn_tensor *x, float p, bool training);
+
+/* ---- losses: mean over the batch (weighted mean with class weights) ---- */
+
+typedef enum nn_loss_kind {
+    NN_LOSS_MSE,         /* mean over elements of (y - t)^2 */
+    NN_LOSS_MAE,         /* mean |y - t| */
+    NN_LOSS_HUBER,       /* mean of 0.5 d^2 if |d| <= delta else delta(|d| - 0.5 delta) */
+    NN_LOSS_BCE,         /* binary CE with logits: mean of max(y,0) - y t + log(1+exp(-|y|)) */
+    NN_LOSS_CE,          /* categorical CE with logits: -log softmax(y)[class], per row */
+    NN_LOSS_HINGE,       /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
+    NN_LOSS_MULTI_HINGE, /* per row: sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins) */
+    NN_LOSS_COUNT
+} nn_loss_kind;
+
+/* Targets t: [batch, k] like y, or for CE and multi-hinge [batch, 1] class indices
+ * (0-based, as floats) or [batch, k] one-hot/probabilities. weights: NULL or one per
+ * class (CE, multi-hinge; BCE and hinge: [w0, w1]), a weighted mean over the rows by
+ * target class; MSE, MAE and Huber refuse them. Writes dy = d(loss)/dy if dy is not NULL.
+ * Returns NN_OK and the loss in *loss, or an error naming the shapes/classes. */
+int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int batch, int k, const float *t,
+            int tcols, const float *weights, float delta, double *loss, float *dy);
+const char *nn_loss_name(nn_loss_kind kind);
+int nn_loss_from_name(const char *name);
+/* The loss as one fused autograd op on y [B,k] and targets (as nn_loss, without
+ * class weights): a [1] tensor whose backward adds d(loss)/dy into y's grad. */
+nn_tensor *nn_loss_graph(nn_ctx *ctx, nn_loss_kind kind, nn_tensor *y, nn_tensor *t, float delta);
+
+/* ---- optimizers ---- */
+
+typedef enum nn_optim_kind {
+    NN_OPT_GD,
+    NN_OPT_SGD,
+    NN_OPT_MOMENTUM,
+    NN_OPT_NESTEROV,
+    NN_OPT_ADAGRAD,
+    NN_OPT_RMSPROP,
+    NN_OPT_ADADELTA,
+    NN_OPT_ADAM,
+    NN_OPT_ADAMW,
+    NN_OPT_NADAM,
+    NN_OPT_RPROP,
+    NN_OPT_COUNT
+} nn_optim_kind;
+
+/* Hyper-parameters, settable between steps. Unused ones are ignored. */
+typedef struct nn_optim_hp {
+    float lr;
+    float momentum;     /* momentum, nesterov: mu */
+    float beta1, beta2; /* adam, adamw, nadam */
+    float rho;          /* rmsprop, adadelta: decay of the squared-gradient average */
+    float eps;
+    float weight_decay; /* L2 added to the gradient (adamw: decoupled) */
+    float clip_norm;    /* > 0: scale the gradient to at most this global norm */
+    float clip_value;   /* > 0: clamp each gradient component to [-v, v] */
+    float eta_plus, eta_minus, step_min, step_max; /* rprop */
+} nn_optim_hp;
+
+/* The defaults of a kind (see optim.c for each rule and where its numbers come from). */
+nn_optim_hp nn_optim_defaults(nn_optim_kind kind);
+/* An optimizer over n parameters (its state is one zeroed block). */
+nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n);
+void nn_optim_free(nn_optim *o);
+nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
+/* The name of hyper-parameter i of nn_optim_hp ("lr", "momentum", ...), or NULL when
+ * i is past the last; for bindings that expose them by name. */
+const char *nn_optim_hp_name(int i);
+/* The field of hp called name, or NULL when there is none. */
+float *nn_optim_hp_field(nn_optim_hp *hp, const char *name);
+nn_optim_kind nn_optim_kind_of(const nn_optim *o);
+const char *nn_optim_name(nn_optim_kind kind);
+int nn_optim_from_name(const char *name);
+int64_t nn_optim_steps(const nn_optim *o);
+/* One update of p[n] from g[n] (clipping g first). Returns g's norm before clipping. */
+double nn_optim_step(nn_optim *o, float *p, float *g);
+/* One update over separate arrays p[k][n[k]] (tensors of a module written in Lua):
+ * the state is laid out part after part; sum n[k] must be the optimizer's size. A
+ * part with p[k] NULL is frozen: it keeps its place in the state but is neither
+ * updated nor counted in the norm (g[k] is not read). */
+double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const int64_t *n,
+                           int parts);
+/* Sets the step count (bias corrections use it), e.g. when resuming from a file. */
+void nn_optim_set_steps(nn_optim *o, int64_t t);
+/* Names and arrays of the state ("velocity", "sum_sq"...; n floats each). */
+int nn_optim_nstate(const nn_optim *o);
+const char *nn_optim_state_name(const nn_optim *o, int i);
+float *nn_optim_state(nn_optim *o, int i);
+/* The effective per-parameter step size at the current state into out[n] (lr for
+ * plain SGD, lr/sqrt(acc+eps) for Adagrad, ...). */
+void nn_optim_effective_lr(const nn_optim *o, float *out);
+void nn_optim_reset(nn_optim *o); /* zero the state and the step count */
+int64_t nn_optim_size(const nn_optim *o);
+
+/* One optimizer step over a module's block, skipping frozen modules; the gradient
+ * norm, or NaN with the message set when o does not fit m. */
+double nn_optim_step_module(nn_optim *o, nn_module *m);
+
+/* ---- learning-rate schedules ---- */
+
+typedef enum nn_sched_kind {
+    NN_SCHED_CONSTANT,
+    NN_SCHED_STEP,        /* lr0 gamma^floor(t/period) */
+    NN_SCHED_EXPONENTIAL, /* lr0 gamma^t */
+    NN_SCHED_COSINE,      /* lr_min + (lr0-lr_min)(1+cos(pi t/period))/2, t clamped to period */
+    NN_SCHED_CYCLIC,      /* triangular between lr_min and lr0, half-cycle = period */
+    NN_SCHED_WARMUP,      /* lr0 min(1, (t+1)/period) */
+    NN_SCHED_COUNT
+} nn_sched_kind;
+typedef struct nn_sched {
+    nn_sched_kind kind;
+    float lr0, lr_min, gamma;
+    int period;
+} nn_sched;
+/* The learning rate at step t (0-based). */
+float nn_sched_lr(const nn_sched *s, int64_t t);
+const char *nn_sched_name(nn_sched_kind kind);
+int nn_sched_from_name(const char *name);
+
+/* ---- data sets: x [n, ...] and y [n, ...], rows are samples ---- */
+
+/* A sample of x has the shape x_shape[0..x_ndim) (images 1 x 28 x 28, sequences T or
+ * T x F, points 2), stored as a row of nx floats (the product); y likewise. */
+typedef struct nn_dataset {
+    int n, nx, ny; /* samples, and floats a sample of x and of y */
+    int classes;   /* > 0: y is [n,1] class indices 0..classes-1; 0 for regression */
+    float *x, *y;
+    int x_ndim, y_ndim; /* 1..NN_MAX_DIMS-1 */
+    int x_shape[NN_MAX_DIMS - 1], y_shape[NN_MAX_DIMS - 1];
+} nn_dataset;
+
+/* A zeroed set of n samples, x [n, nx] and y [n, ny]. */
+nn_dataset *nn_dataset_new(nn_ctx *ctx, int n, int nx, int ny, int classes);
+/* The same with samples of any shape: x [n, x_shape...], y [n, y_shape...]. */
+nn_dataset *nn_dataset_new_shaped(nn_ctx *ctx, int n, int x_ndim, const int *x_shape, int y_ndim,
+                                  const int *y_shape, int classes);
+/* Gives the samples of x (or of y, when of_y) the shape (ndim, shape), of as many
+ * floats (images [n, 784] as [n, 1, 28, 28]); no copy. NN_ESHAPE with a message when
+ * the sizes differ, and d is unchanged. */
+int nn_dataset_reshape(nn_ctx *ctx, nn_dataset *d, bool of_y, int ndim, const int *shape);
+void nn_dataset_free(nn_dataset *d);
+/* Synthetic sets of TensorFlow Playground and the course. Points in [-6, 6]^2 (the
+ * Playground's scale), labels 0/1 (or 0..classes-1), noise in data units. */
+typedef enum nn_synth_kind {
+    NN_SYN_CIRCLE,
+    NN_SYN_XOR,
+    NN_SYN_GAUSS,
+    NN_SYN_SPIRAL,
+    NN_SYN_MOONS,
+    NN_SYN_BLOBS,
+    NN_SYN_PLANE,
+    NN_SYN_GAUSS_SUM,
+    NN_SYN_SINE,
+    NN_SYN_COUNT
+} nn_synth_kind;
+nn_dataset *nn_synth(nn_ctx *ctx, nn_synth_kind kind, int n, int classes, float noise);
+const char *nn_synth_name(nn_synth_kind kind);
+int nn_synth_from_name(const char *name);
+/* Playground features of 2-D points: flags bit 0 x1, 1 x2, 2 x1^2, 3 x2^2, 4 x1 x2,
+ * 5 sin x1, 6 sin x2; a new set with the chosen columns in that order. */
+nn_dataset *nn_features(nn_ctx *ctx, const nn_dataset *d, unsigned flags);
+/* Shuffles rows in place with ctx's generator. */
+void nn_dataset_shuffle(nn_ctx *ctx, nn_dataset *d);
+/* The first (1-frac) rows into *a and the rest into *b (copies). 0 < frac < 1. */
+int nn_dataset_split(nn_ctx *ctx, const nn_dataset *d, float frac, nn_dataset **a, nn_dataset **b);
+/* Rows [start, start+count) as a new set. */
+nn_dataset *nn_dataset_slice(nn_ctx *ctx, const nn_dataset *d, int start, int count);
+/* Column statistics of x fitted on one set, applied to any: standardise (mean 0,
+ * std 1; a constant column keeps std 1) or min-max to [0, 1]. stats: 2*nx floats. */
+void nn_fit_standardize(const nn_dataset *d, float *stats);
+void nn_fit_minmax(const nn_dataset *d, float *stats);
+void nn_apply_scaling(nn_dataset *d, const float *stats); /* x = (x - s[j]) / s[nx+j] */
+/* One-hot rows of class indices: out[n*classes]; fails on an index out of range. */
+int nn_one_hot(nn_ctx *ctx, const float *labels, int n, int classes, float *out);
+/* What a CSV file calls its columns and labels (from nn_csv_load; the caller frees
+ * it with nn_csv_names_free). */
+typedef struct nn_csv_names {
+    int ncols;      /* columns of the header */
+    char **columns; /* their names, in file order; x holds all but the label's */
+    int label_col;  /* the label's column (0-based), -1 for none */
+    int nclasses;   /* text labels: how many; 0 when the labels were numbers */
+    char **classes; /* class k's text label is classes[k] (NULL without text labels) */
+} nn_csv_names;
+/* CSV with a header row. The label column is the one whose header is `label` (when
+ * not NULL) or else the 0-based label_col (-1 = none); it becomes y. Numeric labels
+ * are targets, or class indices with classify; text labels (any of them with
+ * classify, or all of them) are classes numbered in order of first appearance.
+ * names, if not NULL, gets the header and the label names. Returns NULL with a
+ * message naming the file, the line and the column on failure. */
+nn_dataset *nn_csv_load(nn_ctx *ctx, const char *path, const char *label, int label_col,
+                        bool classify, nn_csv_names *names);
+void nn_csv_names_free(nn_csv_names *names); /* accepts NULL */
+/* IDX files (gzip or raw): images [n, rows*cols] scaled to [0,1], labels [n,1]. */
+nn_dataset *nn_idx_load(nn_ctx *ctx, const char *images, const char *labels, int limit);
+
+/* ---- metrics ---- */
+
+/* Confusion matrix cm[classes*classes] (row = true class, column = predicted) from
+ * scores y[batch, k]: the argmax, or for k = 1 class 1 when y > threshold (0 for a
+ * logit, 0.5 for a probability). Adds into cm. */
+void nn_confusion_add(const float *y, int batch, int k, const float *labels, int classes,
+                      float threshold, int64_t *cm);
+typedef struct nn_metrics {
+    double accuracy, precision, recall, f1; /* macro averages over classes */
+} nn_metrics;
+nn_metrics nn_metrics_from_confusion(const int64_t *cm, int classes);
+
+/* ---- the training loop ---- */
+
+typedef struct nn_fit_opts {
+    nn_loss_kind loss;
+    float huber_delta;
+    const float *class_weights; /* NULL or one per class; copied */
+    int epochs;
+    int batch; /* 0 = the whole set (GD) */
+    bool shuffle;
+    int patience;    /* > 0: early stopping on the validation loss (training loss without
+                      * a validation set), restoring the best epoch's weights and batch-norm
+                      * statistics, also when the epochs run out */
+    float min_delta; /* an improvement smaller than this does not count */
+    int every_steps; /* callback every N steps (0 = never by steps) */
+    double every_ms; /* callback every M ms (0 = never by time) */
+    nn_sched sched;  /* applied when sched.lr0 > 0 */
+    /* NULL, or the rate of each step 0..n_lr_steps-1 (copied; the last one holds
+     * after them), used instead of sched: a schedule given as a function, sampled
+     * once when the run is made so that the loop calls no function per step. */
+    const float *lr_steps;
+    int64_t n_lr_steps;
+    /* The clock of every_ms callbacks and epoch times in milliseconds, given user;
+     * NULL = CLOCK_MONOTONIC. Tests pass a fake one. */
+    double (*clock_ms)(void *user);
+    /* Called every N steps / M ms and at each epoch end (epoch_end true); a nonzero
+     * return stops the run. */
+    int (*callback)(nn_run *run, bool epoch_end, void *user);
+    void *user;
+} nn_fit_opts;
+
+typedef enum nn_run_state {
+    NN_RUN_RUNNING,
+    NN_RUN_DONE,
+    NN_RUN_STOPPED,
+    NN_RUN_FAILED
+} nn_run_state;
+
+/* One epoch's record. Validation fields are NaN without a validation set; accuracy
+ * NaN for regression. */
+typedef struct nn_epoch_rec {
+    double loss, acc, val_loss, val_acc, seconds;
+    /* as nn_metrics_reported gives them; NaN for regression (val_: without validation) */
+    double precision, recall, f1, val_precision, val_recall, val_f1;
+} nn_epoch_rec;
+
+/* A run trains m with o on train (and reports on val, which may be NULL). It takes
+ * references to nothing: the caller keeps m, o and the data alive until it frees
+ * the run. */
+nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *train,
+                   const nn_dataset *val, const nn_fit_opts *opts);
+void nn_run_free(nn_run *r);
+/* Trains for about ms milliseconds (ms <= 0: to the end) and returns the state.
+ * A NaN/Inf loss fails the run with a message naming the step (nn_run_message). */
+nn_run_state nn_run_for(nn_run *r, double ms);
+void nn_run_stop(nn_run *r); /* the next nn_run_for returns NN_RUN_STOPPED */
+nn_run_state nn_run_status(const nn_run *r);
+const char *nn_run_message(const nn_run *r); /* why it stopped or failed, or "" */
+int nn_run_epoch(const nn_run *r);           /* epochs finished */
+int64_t nn_run_step(const nn_run *r);        /* steps done */
+int nn_run_steps_per_epoch(const nn_run *r);
+int nn_run_step_in_epoch(const nn_run *r);
+double nn_run_last_loss(const nn_run *r);  /* loss of the last step */
+double nn_run_epoch_loss(const nn_run *r); /* running mean of this epoch */
+double nn_run_epoch_acc(const nn_run *r);  /* running accuracy of this epoch */
+int nn_run_best_epoch(const nn_run *r);    /* 1-based; 0 if none */
+const nn_epoch_rec *nn_run_history(const nn_run *r, int *n);
+/* Step losses of the whole run (one per step). */
+const float *nn_run_step_losses(const nn_run *r, int64_t *n);
+/* The confusion matrix (row = true class) of the last finished epoch: of the training
+ * batches as they were trained (validation false) or of the validation set; NULL
+ * before the first epoch, for regression, or without a validation set. *classes gets
+ * its size. */
+const int64_t *nn_run_confusion(const nn_run *r, bool validation, int *classes);
+/* Precision, recall and F1 as fit reports them: of class 1 for two classes (binary),
+ * else the macro averages of nn_metrics_from_confusion. */
+nn_metrics nn_metrics_reported(const int64_t *cm, int classes);
+/* Loss and metrics of m on a whole set, in evaluation mode, in batches. cm may be
+ * NULL, else classes*classes counts. */
+int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind loss, float delta,
+                double *loss_out, double *acc_out, int64_t *cm);
+
+/* LR range test: batches of d with lr growing exponentially from lr_min to lr_max
+ * over n steps (plain SGD unless o is given), writes lr[i], loss[i]; stops early when
+ * the loss passes 4x its minimum or is not finite. Returns the steps done. The
+ * module's weights are restored afterwards. */
+int nn_lr_range_test(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *d, nn_loss_kind loss,
+                     int batch, float lr_min, float lr_max, int n, float *lr, float *loss_out);
+
+/* ---- model files ---- */
+
+/* Writes m (architecture, parameters, batch-norm statistics, and o's state when o is
+ * not NULL) to path through a temporary file renamed over it. See modelfile.c for
+ * the format. */
+int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path);
+/* Reads a model file; *o (if not NULL) gets the saved optimizer or NULL. A file that
+ * is truncated, corrupted (CRC) or not a model is refused with the reason. */
+nn_module *nn_model_load(nn_ctx *ctx, const char *path, nn_optim **o);
+
+#endif
