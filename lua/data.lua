@@ -4,6 +4,7 @@
 -- Data sets ("nnlab.dataset", src/repl/bind_data.c) hold x [n, features] and y
 -- [n, 1] class indices (classification) or [n, targets] (regression).
 local D = require "nn.data"
+local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 local core = require "nn.core"
 
 local data = {}

@@ -15,6 +15,7 @@
 local M = {}
 
 local rawmath = math
+local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 local type, select, setmetatable, getmetatable = type, select, setmetatable, getmetatable
 
 -- A dual is {v, d1, ..., dn} with this metatable: v the value, di = dv/dt_i. Parts

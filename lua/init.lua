@@ -17,3 +17,8 @@ plot = require "plot"
 dual = require "dual"
 race = require "race"
 playground = require "playground" -- also adds plot.decision, plot.loss and plot.network(model)
+-- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
+local sandbox = require "sandbox"
+sandbox.guard_interrupts()
+if repl.safe then sandbox.apply() end
+package.loaded.sandbox = nil
