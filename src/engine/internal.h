@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "backend.h"
 #include "nn.h"
@@ -32,6 +33,14 @@
  * `return nn_errorf(ctx, NN_ESHAPE, "add: %s and %s do not broadcast", sa, sb);`
  * works. Accepts a NULL ctx (then only returns code). */
 int nn_errorf(nn_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- files (fileio.c) -------------------------------------------------------- */
+
+/* fopen(path, mode) for reading ("r", "rb") that refuses at once what is not a
+ * regular file (a folder, a FIFO, a device): NULL with an NN_EIO message
+ * "cannot open PATH: not a regular file (a folder)" or "cannot open PATH: <reason>".
+ * The caller fcloses the result. */
+FILE *nn_open_regular(nn_ctx *ctx, const char *path, const char *mode);
 
 /* ---- counted heap ---------------------------------------------------------- */
 

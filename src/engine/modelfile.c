@@ -269,9 +269,8 @@ static nn_module *read_node(rd *r, int depth) {
 }
 
 static unsigned char *slurp(nn_ctx *ctx, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
+    FILE *f = nn_open_regular(ctx, path, "rb"); /* its message: folders, FIFOs refused */
     if (!f) {
-        nn_errorf(ctx, NN_EIO, "load: cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     unsigned char *p = NULL;

@@ -42,7 +42,7 @@ fails("cannot open", data.csv, path .. ".missing")
 f = assert(io.open(path, "w"))
 f:write("a,b,c\n", "1,2,3\n", "4,five,6\n")
 f:close()
-err = fails("line 3 column 2 ('b'): 'five' is not a number", data.csv, path, {label = "c"})
+err = fails("line 3 column 2: not a number", data.csv, path, {label = "c"})
 assert(err:find(path, 1, true), err)
 os.remove(path)
 
