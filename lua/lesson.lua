@@ -303,6 +303,9 @@ function lesson._save_progress(t)
         serialize_set(p.tasks), serialize_set(p.quizzes))
   end
   lines[#lines + 1] = "}\n"
+  if core.write_atomic then -- temporary file, fsync, rename (src/repl/atomic.c)
+    return core.write_atomic(path, table.concat(lines, "\n"))
+  end
   local tmp = path .. ".tmp"
   local f, err = io_open(tmp, "w")
   if not f then return nil, err end

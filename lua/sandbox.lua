@@ -191,10 +191,11 @@ local function sandbox_bindings(registry)
     local methods = type(mt.__index) == "table" and mt.__index or mt
     wrap(name, methods, list)
   end
-  -- repl.core without what could dodge Ctrl-C or list any folder
+  -- repl.core without what could dodge Ctrl-C, list any folder or write any file
   local user_core = {}
   for k, v in pairs(core) do user_core[k] = v end
   user_core.foreground, user_core.listdir, user_core.register = nil, nil, nil
+  user_core.write_atomic = nil
   package.loaded["repl.core"] = user_core
   package.preload["repl.core"] = function() return user_core end
 end

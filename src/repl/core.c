@@ -252,7 +252,25 @@ static int core_scratch(lua_State *L) {
     return 1;
 }
 
+/* write_atomic(path, text) -> true, or nil and a message: replaces the file whole
+ * (atomic.c), making its folder first. For nnlab's own files (lesson progress);
+ * --safe takes it from user code. */
+static int core_write_atomic(lua_State *L) {
+    size_t n;
+    const char *path = luaL_checkstring(L, 1), *text = luaL_checklstring(L, 2, &n);
+    char dir[REPL_PATH_MAX], err[REPL_PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s", path);
+    if (!repl_make_parent(dir) || !repl_write_atomic(path, text, n, err, sizeof err)) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+    {"write_atomic", core_write_atomic},
     {"pending", core_pending},
     {"safe_path", core_safe_path},
     {"scratch", core_scratch},

@@ -132,6 +132,13 @@ void repl_history_open(repl *r);
 void repl_history_add(repl *r, const char *line);
 void repl_history_close(repl *r);
 
+/* atomic.c: replaces path by len bytes of data through a temporary file, fsync and
+ * rename, so that a crash leaves the old file or the new, never a mix. False with
+ * a message in err (errn bytes) on failure; the old file is then untouched. */
+bool repl_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errn);
+/* mkdir -p of path's parent folder (path is restored on return); false on failure. */
+bool repl_make_parent(char *path);
+
 /* complete.c: installs the readline completion function for L. */
 void repl_complete_install(lua_State *L);
 

@@ -97,7 +97,8 @@ refused("collectgarbage generational", collectgarbage, "generational")
 assert(type(collectgarbage("count")) == "number")
 collectgarbage()
 local core = require "repl.core"
-assert(core.foreground == nil and core.listdir == nil, "repl.core without foreground, listdir")
+assert(core.foreground == nil and core.listdir == nil and core.write_atomic == nil,
+  "repl.core without foreground, listdir, write_atomic")
 assert(package.preload["repl.core"]().foreground == nil, "nor through package.preload")
 
 -- nnlab's own functions that take paths
