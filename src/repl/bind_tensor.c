@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "repl.h"
 
 #define TENSOR_MT    "nnlab.tensor"
 #define CTX_KEY      "nnlab.ctx"
@@ -97,6 +98,7 @@ void bind_pushtensor(lua_State *L, nn_tensor *t) {
     luaL_setmetatable(L, TENSOR_MT);
     u->t = t;
     account_tensor(L, t);
+    repl_interrupt_point(L); /* an op boundary: Ctrl-C stops a loop of long ops here */
 }
 
 static int release(lua_State *L) {

@@ -101,5 +101,10 @@ void repl_complete(lua_State *L, const char *line, size_t end, size_t *wstart);
 /* True when Ctrl-C was pressed and not yet consumed; long C loops called from Lua
  * may poll it between steps and return early. */
 bool repl_interrupted(void);
+/* An op boundary: when Ctrl-C is pending, raises "interrupted!" as the count hook
+ * would (in the foreground, or in a job that has held the loop too long); else
+ * returns at once. Bindings call it after each op, so that a loop of long C calls
+ * (BLAS) stops at the next op instead of after a thousand VM instructions. */
+void repl_interrupt_point(lua_State *L);
 
 #endif

@@ -14,7 +14,12 @@
  * binding that runs a callback under lua_pcall) the hook raises it again every
  * REFIRE_S. So `while true do pcall(function() while true do end end) end` stops.
  * The --time and --memory limits raise the same way, and stay pending: the run
- * ends. */
+ * ends.
+ *
+ * The count hook counts VM instructions, and a loop of long C calls runs few: `for
+ * i = 1, 1000 do c = b:matmul(b) end` reaches 1000 instructions only every hundred
+ * matmuls. So the bindings also call repl_interrupt_point after each op (when a
+ * tensor result is pushed), and Ctrl-C stops such a loop at the next op. */
 #include <lauxlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,6 +136,13 @@ static const char *due(repl *r, double now) {
         return r->pending;
     }
     return NULL;
+}
+
+void repl_interrupt_point(lua_State *L) {
+    if (!interrupted_flag) return; /* the common case: one load */
+    repl *r = repl_get(L);
+    const char *raise = r ? due(r, repl_now()) : NULL;
+    if (raise) luaL_error(L, "%s", raise);
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar) {

@@ -741,6 +741,36 @@ static void test_e2e_ctrl_c_stops_training_and_c_loops(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* A loop of long C calls (BLAS) runs few VM instructions, so the count hook alone
+ * saw Ctrl-C only a hundred matmuls later (minutes); with a training job in the
+ * background it stops at the next op. */
+static void test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "train = data.spiral{n = 200, classes = 3}; m = nn.sequential{nn.linear(2, 32), "
+             "nn.tanh(), nn.linear(32, 3)}; run = m:fit{train, loss = nn.cross_entropy, "
+             "epochs = 1000000, batch = 8, verbose = false}; print('bg' .. 'job')\r");
+    expect(&t, "bgjob");
+    expect(&t, "nn> ");
+    type(&t, "b = nn.randn{1000, 1000}; print('bl' .. 'as'); for i = 1, 1000000 do "
+             "c = b:matmul(b) end\r");
+    expect(&t, "blas");
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    double t0 = now();
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    double waited = now() - t0;
+    if (waited > 10) fail_msg("Ctrl-C took %.1f s to stop a loop of matmuls", waited);
+    expect(&t, "nn> ");
+    type(&t, "print(run:status().state)\r"); /* the job goes on */
+    expect(&t, "running");
+    type(&t, ":quit\r");
+    finish(&t);
+}
+
 /* Runs nnlab with args (no terminal, empty standard input); returns its exit
  * status, with its standard output in out and its standard error in err. */
 static int run_args(const char *const *args, char *out, char *err, size_t n) {
@@ -919,6 +949,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
         cmocka_unit_test(test_e2e_ctrl_c_stops_training_and_c_loops),
+        cmocka_unit_test(test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
         cmocka_unit_test(test_e2e_ctrl_c_cannot_be_caught),
         cmocka_unit_test(test_e2e_safe_time_and_memory_limits),
