@@ -184,6 +184,7 @@ typedef struct rd {
     size_t len, at;
     const char *path;
     bool bad;
+    int64_t claimed; /* floats the records read so far say follow in the file */
 } rd;
 
 static bool get(rd *r, void *dst, size_t n) {
@@ -220,6 +221,24 @@ static nn_module *read_node(rd *r, int depth) {
         (container ? nk < 1 || nk > 1u << 16 : nk != 0) || (kind == NN_MOD_RESIDUAL && nk != 1)) {
         nn_errorf(ctx, NN_EFORMAT, "load: %s: a module record is not valid (kind %u, %u children)",
                   r->path, kind, nk);
+        r->bad = true;
+        return NULL;
+    }
+    /* sizes from the file, checked before anything is allocated or read: a batch
+     * norm's running statistics are 2*in floats, and a linear's in*out + out
+     * weights (a PReLU's in slopes) come after the tree, so all that the records
+     * claim must fit in the bytes left (|in|, |out| < 2^31: no overflow) */
+    bool prelu = kind == NN_MOD_ACTIVATION && act == NN_ACT_PRELU;
+    int64_t floats = kind == NN_MOD_LINEAR      ? (int64_t)in * out + out
+                     : kind == NN_MOD_BATCHNORM ? 2 * (int64_t)out
+                     : prelu                    ? (in > 0 ? (int64_t)in : 1)
+                                                : 0;
+    r->claimed += in < 0 || out < 0 ? 0 : floats;
+    if (in < 0 || out < 0 || (kind == NN_MOD_BATCHNORM && out != in) ||
+        r->claimed > (int64_t)((r->len - r->at) / sizeof(float))) {
+        nn_errorf(ctx, NN_EFORMAT,
+                  "load: %s: a module record's sizes (%d -> %d) do not fit the file", r->path, in,
+                  out);
         r->bad = true;
         return NULL;
     }
