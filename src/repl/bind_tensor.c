@@ -321,9 +321,7 @@ static int nn_arange_l(lua_State *L) {
 
 static int nn_linspace_l(lua_State *L) {
     float a = (float)luaL_checknumber(L, 1), b = (float)luaL_checknumber(L, 2);
-    lua_Integer n = luaL_checkinteger(L, 3);
-    if (n < 1 || n > INT_MAX)
-        luaL_argerror(L, 3, lua_pushfstring(L, "count %I; counts are 1 to %d", n, INT_MAX));
+    lua_Integer n = bind_checkint(L, 3, "count", 1, INT_MAX);
     bind_pushtensor(L, nn_linspace(bind_ctx(L), a, b, (int)n));
     return 1;
 }
@@ -602,10 +600,8 @@ static int m_reshape(lua_State *L) {
 /* t:rows(start [, count]): count rows from the 1-based row start (default 1 row). */
 static int m_rows(lua_State *L) {
     nn_tensor *a = bind_checktensor(L, 1);
-    lua_Integer start = luaL_checkinteger(L, 2), count = luaL_optinteger(L, 3, 1);
-    if (start < 1 || start > a->shape[0])
-        luaL_argerror(L, 2,
-                      lua_pushfstring(L, "row %d is out of range 1..%d", (int)start, a->shape[0]));
+    lua_Integer start = bind_checkint(L, 2, "row", 1, a->shape[0]);
+    lua_Integer count = bind_optint(L, 3, "count", 1, 1, INT_MAX);
     if (count < 1 || count > a->shape[0] - start + 1)
         luaL_argerror(L, 3,
                       lua_pushfstring(L, "%d rows from row %d do not fit in %d rows", (int)count,
@@ -626,6 +622,10 @@ static int m_gather(lua_State *L) {
         int ok;
         lua_Integer r = lua_tointegerx(L, -1, &ok);
         if (!ok) luaL_argerror(L, 2, lua_pushfstring(L, "index %d is not an integer", i + 1));
+        if (r < 1 || r > a->shape[0]) /* not cast to int unchecked: 2^32 + 1 is not row 1 */
+            luaL_argerror(L, 2,
+                          lua_pushfstring(L, "row %I (position %d) is out of range 1..%d", r, i + 1,
+                                          a->shape[0]));
         rows[i] = (int)r - 1;
         lua_pop(L, 1);
     }
