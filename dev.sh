@@ -89,6 +89,7 @@ fuzz)
     status=0
     for r in csv idx model; do
         mkdir -p "build-fuzz/corpus/$r" "tests/fuzz/regress/$r"
+        before=$(ls "tests/fuzz/regress/$r" | wc -l)
         # a crash is saved as tests/fuzz/regress/<reader>/crash-*, which the
         # fuzz_replay_<reader> test then runs in every build
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -96,7 +97,7 @@ fuzz)
             -artifact_prefix="tests/fuzz/regress/$r/" "build-fuzz/corpus/$r" "tests/fuzz/corpus/$r" \
             2>"build-fuzz/fuzz_$r.log" || status=1
         runs=$(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz_$r.log" | grep -o '[0-9]*' || echo "?")
-        echo "fuzz $r: $runs executions in $secs s, $(ls "tests/fuzz/regress/$r" | wc -l) crash inputs kept"
+        echo "fuzz $r: $runs executions in $secs s, $(($(ls "tests/fuzz/regress/$r" | wc -l) - before)) new crash inputs"
         [ $status = 0 ] || tail -40 "build-fuzz/fuzz_$r.log" >&2
     done
     exit $status
