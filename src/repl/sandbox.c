@@ -23,6 +23,7 @@ static const char *const data_dirs[] = {"/usr/share/datasets/fashion-mnist", "/u
 static void add_root(repl *r, const char *dir, bool write) {
     char real[PATH_MAX];
     if (r->nroots == REPL_SANDBOX_ROOTS || !dir || !*dir || !realpath(dir, real)) return;
+    if (strcmp(real, "/") == 0) return; /* a lesson at the root gets no folder, not all */
     snprintf(r->roots[r->nroots], REPL_PATH_MAX, "%s", real);
     r->root_write[r->nroots++] = write;
 }
@@ -105,7 +106,6 @@ static bool resolve(const char *path, char *out, char *err, size_t errn) {
 
 static bool inside(const char *path, const char *root) {
     size_t n = strlen(root);
-    if (n == 1) return true; /* "/" itself: never a root, but be exact */
     return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
