@@ -14,7 +14,9 @@
  * binding that runs a callback under lua_pcall) the hook raises it again every
  * REFIRE_S. So `while true do pcall(function() while true do end end) end` stops.
  * The --time and --memory limits raise the same way, and stay pending: the run
- * ends.
+ * ends. When no Lua runs to take Ctrl-C at all (a finalizer, which Lua runs with
+ * hooks off, looping; C code that never returns), the third unanswered press
+ * ends the process.
  *
  * The count hook counts VM instructions, and a loop of long C calls runs few: `for
  * i = 1, 1000 do c = b:matmul(b) end` reaches 1000 instructions only every hundred
@@ -34,11 +36,23 @@
 #define REFIRE_S      0.25       /* a pending interruption swallowed this long: again */
 #define MEM_CHECK_S   0.01       /* seconds between resident-memory checks (--memory) */
 
+/* Ctrl-C presses not yet taken; FORCE_QUIT_PRESSES of them mean that no Lua runs
+ * to take them (a finalizer loops with hooks off, C code never returns): then the
+ * process ends rather than hang. */
 static volatile sig_atomic_t interrupted_flag;
+
+#define FORCE_QUIT_PRESSES 3
 
 static void on_sigint(int sig) {
     (void)sig;
-    interrupted_flag = 1;
+    if (interrupted_flag >= FORCE_QUIT_PRESSES - 1) {
+        static const char msg[] = "\nnnlab: Ctrl-C three times and the code did not stop; "
+                                  "leaving\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(130);
+    }
+    interrupted_flag = interrupted_flag + 1;
 }
 
 void repl_signals_install(void) {

@@ -638,6 +638,19 @@ static void test_e2e_ctrl_c_cannot_be_caught(void **unused) {
     expect(&t, "false\tcaughtfine");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
+    /* a finalizer runs with hooks off: nothing takes Ctrl-C, the third press leaves */
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "setmetatable({}, {__gc = function() while true do end end}); print('g' .. 'c'); "
+             "collectgarbage()\r");
+    expect(&t, "gc");
+    struct timespec ts = {0, 200 * 1000000L};
+    for (int i = 0; i < 3; i++) {
+        nanosleep(&ts, NULL);
+        type(&t, "\x03");
+    }
+    expect(&t, "Ctrl-C three times and the code did not stop");
+    assert_int_equal(finish(&t), 130);
 }
 
 /* --time and --memory end a run that catches errors, with a message saying which. */
