@@ -4,6 +4,9 @@
 #   ./dev.sh test         install what is missing, build, run every test
 #   ./dev.sh asan         the same tests built with AddressSanitizer + UBSan
 #   ./dev.sh bench        benchmarks against PyTorch (installs python3-torch)
+#   ./dev.sh fuzz [SECS]  libFuzzer on the CSV, IDX and model-file readers, SECS
+#                         (default 60) each, under ASan+UBSan (installs clang);
+#                         crashes land in tests/fuzz/regress/<reader>/
 #   ./dev.sh deps         only install the system packages
 # Packages come from Debian 12. As root apt-get runs directly, otherwise through
 # sudo; when neither works the exact apt-get line is printed and we stop.
@@ -14,6 +17,7 @@ PKGS="gcc libc6-dev meson ninja-build pkg-config liblua5.4-dev libreadline-dev \
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libopenblas-dev libcmocka-dev zlib1g-dev libgif-dev \
 fonts-dejavu-core xvfb xauth dataset-fashion-mnist wamerican python3"
 BENCH_PKGS="python3-torch python3-numpy"
+FUZZ_PKGS="clang libclang-rt-14-dev"
 
 missing_packages() {
     for p in "$@"; do
@@ -76,8 +80,30 @@ bench)
     ninja -C build-release
     exec sh bench/run.sh build-release "$@"
     ;;
+fuzz)
+    install_packages $PKGS $FUZZ_PKGS
+    secs=${1:-60}
+    CC=clang configure build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dc_args=-fsanitize=fuzzer-no-link
+    ninja -C build-fuzz tests/fuzz/fuzz_csv tests/fuzz/fuzz_idx tests/fuzz/fuzz_model
+    status=0
+    for r in csv idx model; do
+        mkdir -p "build-fuzz/corpus/$r" "tests/fuzz/regress/$r"
+        before=$(ls "tests/fuzz/regress/$r" | wc -l)
+        # a crash is saved as tests/fuzz/regress/<reader>/crash-*, which the
+        # fuzz_replay_<reader> test then runs in every build
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            "build-fuzz/tests/fuzz/fuzz_$r" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+            -artifact_prefix="tests/fuzz/regress/$r/" "build-fuzz/corpus/$r" "tests/fuzz/corpus/$r" \
+            2>"build-fuzz/fuzz_$r.log" || status=1
+        runs=$(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz_$r.log" | grep -o '[0-9]*' || echo "?")
+        echo "fuzz $r: $runs executions in $secs s, $(($(ls "tests/fuzz/regress/$r" | wc -l) - before)) new crash inputs"
+        [ $status = 0 ] || tail -40 "build-fuzz/fuzz_$r.log" >&2
+    done
+    exit $status
+    ;;
 *)
-    echo "usage: ./dev.sh run|test|asan|bench|deps" >&2
+    echo "usage: ./dev.sh run|test|asan|bench|fuzz|deps" >&2
     exit 2
     ;;
 esac

@@ -5,6 +5,7 @@
 -- of any shape: images [n, 1, 28, 28], sequences [n, T] or [n, T, F]) and y [n, 1]
 -- class indices (classification) or [n, targets] (regression).
 local D = require "nn.data"
+local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 local core = require "nn.core"
 
 local data = {}

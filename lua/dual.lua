@@ -15,6 +15,10 @@
 local M = {}
 
 local rawmath = math
+-- captured: --safe takes debug and string.dump from user code, and load's mode
+-- "b" (lua/sandbox.lua); the bytecode here is dumped from a live function, never
+-- read from outside
+local debug, dump, load = debug, string.dump, load
 local type, select, setmetatable, getmetatable = type, select, setmetatable, getmetatable
 
 -- A dual is {v, d1, ..., dn} with this metatable: v the value, di = dv/dt_i. Parts
@@ -298,7 +302,7 @@ function M.wrap(f)
     if wrapped[f] then return wrapped[f] end
     local info = debug.getinfo(f, "Su")
     if info.what == "C" then return f end
-    local ok, code = pcall(string.dump, f)
+    local ok, code = pcall(dump, f)
     if not ok then return f end
     local g = load(code, "=" .. (info.short_src or "f"), "b")
     for i = 1, info.nups do

@@ -5,6 +5,7 @@
 -- object, whose methods it lists), help() lists them, apropos(word) searches them.
 -- help.missing() lists what has no entry (tests/lua/test_help_coverage.lua).
 local core = require "repl.core"
+local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 
 local help = {}
 local entries = {}   -- key -> entry

@@ -17,3 +17,8 @@ plot = require "plot"
 dual = require "dual"
 race = require "race"
 playground = require "playground"
+-- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
+local sandbox = require "sandbox"
+sandbox.guard_interrupts()
+if repl.safe then sandbox.apply() end
+package.loaded.sandbox = nil

@@ -13,6 +13,7 @@ local lesson = {}
 -- user's globals later, and the engine still needs them to keep progress files.
 local os_execute, os_rename, os_remove, io_open = os.execute, os.rename, os.remove, io.open
 local real_print = print
+local debug, getenv = debug, os.getenv -- --safe takes them from user code (sandbox.lua)
 
 -- The REPL's C helpers (a directory listing, the lessons folder, its printer) when
 -- running inside nnlab; plain Lua (lua5.4 with LUA_PATH) has none of them.
@@ -39,7 +40,7 @@ local tty_stdout
 local function colour()
   if lesson._colour ~= nil then return lesson._colour end
   if tty_stdout == nil then
-    local nocolour = os.getenv("NO_COLOR")
+    local nocolour = getenv("NO_COLOR")
     tty_stdout = (nocolour == nil or nocolour == "") and os_execute ~= nil
       and os_execute("test -t 1") == true
   end
@@ -48,7 +49,7 @@ end
 
 -- Text width: readline exports COLUMNS; long lines read badly, so at most 86.
 local function width()
-  local cols = tonumber(os.getenv("COLUMNS") or "") or 80
+  local cols = tonumber(getenv("COLUMNS") or "") or 80
   return math.max(40, math.min(cols, 88) - 2)
 end
 
@@ -58,7 +59,7 @@ local function st(s, name) return markup.style(s, name, colour()) end
 -- $NNLAB_LESSONS_DIR, else lessons/ beside the lua/ folder this file was loaded from.
 function lesson._dir()
   if type(core.lessons_dir) == "string" then return core.lessons_dir end
-  local env = os.getenv("NNLAB_LESSONS_DIR")
+  local env = getenv("NNLAB_LESSONS_DIR")
   if env and env ~= "" then return env end
   local here = package.searchpath("lesson", package.path)
   if here then
@@ -70,9 +71,9 @@ end
 
 -- Progress lives in $XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state when unset).
 function lesson._state_dir()
-  local xdg = os.getenv("XDG_STATE_HOME")
+  local xdg = getenv("XDG_STATE_HOME")
   if xdg and xdg ~= "" then return xdg .. "/nnlab" end
-  local home = os.getenv("HOME")
+  local home = getenv("HOME")
   if not home or home == "" then return nil end
   return home .. "/.local/state/nnlab"
 end
@@ -302,6 +303,9 @@ function lesson._save_progress(t)
         serialize_set(p.tasks), serialize_set(p.quizzes))
   end
   lines[#lines + 1] = "}\n"
+  if core.write_atomic then -- temporary file, fsync, rename (src/repl/atomic.c)
+    return core.write_atomic(path, table.concat(lines, "\n"))
+  end
   local tmp = path .. ".tmp"
   local f, err = io_open(tmp, "w")
   if not f then return nil, err end

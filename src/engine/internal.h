@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "backend.h"
 #include "nn.h"
@@ -46,6 +47,13 @@ typedef struct nn_name_alias {
  * NULL name). Every nn_<thing>_from_name is this over its table. */
 int nn_kind_from_name(const char *name, const char *const *names, int n,
                       const nn_name_alias *aliases);
+/* ---- files (fileio.c) -------------------------------------------------------- */
+
+/* fopen(path, mode) for reading ("r", "rb") that refuses at once what is not a
+ * regular file (a folder, a FIFO, a device): NULL with an NN_EIO message
+ * "cannot open PATH: not a regular file (a folder)" or "cannot open PATH: <reason>".
+ * The caller fcloses the result. */
+FILE *nn_open_regular(nn_ctx *ctx, const char *path, const char *mode);
 
 /* ---- counted heap ---------------------------------------------------------- */
 

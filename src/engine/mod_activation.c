@@ -112,8 +112,11 @@ static float act_arg(const nn_module *m) {
 
 static nn_module *act_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *const *kids,
                            nn_mfile_in *r) {
-    (void)kids, (void)r;
-    if (rec->act == NN_ACT_PRELU) return nn_prelu_new(ctx, rec->in, rec->a); /* in 0: shared */
+    (void)kids;
+    if (rec->act == NN_ACT_PRELU) { /* in 0: one shared slope */
+        if (rec->in < 0 || !nn_mfile_claim(r, rec->in > 0 ? rec->in : 1, "prelu")) return NULL;
+        return nn_prelu_new(ctx, rec->in, rec->a);
+    }
     /* files written before the bipolar sigmoid had a slope hold a = 0 for it */
     float a = rec->act == NN_ACT_BIPOLAR && rec->a == 0 ? 1 : rec->a;
     return nn_activation_new(ctx, (nn_act_kind)rec->act, a);

@@ -130,6 +130,9 @@ static void bn_save(const nn_module *m, nn_mfile_out *w) {
 static nn_module *bn_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *const *kids,
                           nn_mfile_in *r) {
     (void)kids;
+    /* gamma and beta follow the tree; the running statistics, read here, are bounded
+     * by the read itself */
+    if (rec->in < 1 || !nn_mfile_claim(r, 2 * (int64_t)rec->in, "batchnorm")) return NULL;
     nn_module *m = nn_batchnorm_new(ctx, rec->in, rec->a, rec->eps);
     if (m && !nn_mfile_read(r, m->running, 2 * (size_t)m->out * sizeof(float))) {
         nn_module_free(m);

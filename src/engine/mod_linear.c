@@ -84,7 +84,10 @@ static double linear_penalty(const nn_module *m) {
 /* The weights follow the record in the parameter block: start from zeros. */
 static nn_module *linear_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *const *kids,
                               nn_mfile_in *r) {
-    (void)kids, (void)r;
+    (void)kids;
+    if (rec->in < 1 || rec->out < 1 ||
+        !nn_mfile_claim(r, (int64_t)rec->in * rec->out + rec->out, "linear"))
+        return NULL;
     nn_init zero = {NN_INIT_ZEROS, 0, 0};
     return nn_linear_new(ctx, rec->in, rec->out, zero, zero);
 }

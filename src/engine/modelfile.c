@@ -206,6 +206,7 @@ struct nn_mfile_in {
     size_t len, at;
     const char *path;
     bool bad;
+    int64_t claimed; /* floats the records read so far say follow in the file */
 };
 typedef nn_mfile_in rd;
 
@@ -220,6 +221,17 @@ static bool get(rd *r, void *dst, size_t n) {
 }
 bool nn_mfile_read(nn_mfile_in *r, void *dst, size_t bytes) {
     return get(r, dst, bytes);
+}
+bool nn_mfile_claim(nn_mfile_in *r, int64_t floats, const char *what) {
+    if (floats >= 0) r->claimed += floats;
+    if (floats < 0 || r->claimed > (int64_t)((r->len - r->at) / sizeof(float))) {
+        if (!r->bad)
+            nn_errorf(r->ctx, NN_EFORMAT, "load: %s: a %s record's sizes do not fit the file",
+                      r->path, what);
+        r->bad = true;
+        return false;
+    }
+    return true;
 }
 static uint32_t get_u32(rd *r) {
     uint32_t v = 0;
@@ -274,9 +286,8 @@ static nn_module *read_node(rd *r, int depth) {
 }
 
 static unsigned char *slurp(nn_ctx *ctx, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
+    FILE *f = nn_open_regular(ctx, path, "rb"); /* its message: folders, FIFOs refused */
     if (!f) {
-        nn_errorf(ctx, NN_EIO, "load: cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     unsigned char *p = NULL;

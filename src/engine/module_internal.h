@@ -53,6 +53,12 @@ typedef struct nn_mfile_in nn_mfile_in;
 void nn_mfile_write(nn_mfile_out *w, const void *src, size_t bytes);
 /* false (and the reader marked bad) when the record is cut short */
 bool nn_mfile_read(nn_mfile_in *r, void *dst, size_t bytes);
+/* A kind's load calls this with the floats its record says follow in the file (its
+ * parameters, its extra state) before it allocates anything: false, with a message
+ * naming the kind (what) and the reader marked bad, when all that the records read
+ * so far claim does not fit in the bytes left, so that a crafted size can make the
+ * loader neither allocate gigabytes nor read past the end. */
+bool nn_mfile_claim(nn_mfile_in *r, int64_t floats, const char *what);
 
 typedef struct nn_module_def {
     const char *kind; /* "linear": m:info().kind and the summary's type */

@@ -1,5 +1,7 @@
-/* bind.c: the list of binding openers; each becomes a package.preload entry. */
+/* bind.c: the list of binding openers (each becomes a package.preload entry), and
+ * the checked integer reader every binding shares. */
 #include <lauxlib.h>
+#include <math.h>
 
 #include "bind.h"
 
@@ -22,4 +24,27 @@ void bind_open_all(lua_State *L) {
         lua_setfield(L, -2, o->name);
     }
     lua_pop(L, 1);
+}
+
+lua_Integer bind_checkint(lua_State *L, int arg, const char *what, lua_Integer min,
+                          lua_Integer max) {
+    int ok;
+    lua_Integer v = lua_tointegerx(L, arg, &ok);
+    if (ok && v >= min && v <= max) return v;
+    const char *got;
+    if (ok)
+        got = lua_pushfstring(L, "%I", v);
+    else if (lua_type(L, arg) == LUA_TNUMBER) {
+        lua_Number x = lua_tonumber(L, arg);
+        got = isfinite(x) ? lua_pushfstring(L, "%f", x) : x != x ? "nan" : x > 0 ? "inf" : "-inf";
+    } else
+        got = lua_pushfstring(L, "a %s", luaL_typename(L, arg));
+    return luaL_argerror(
+        L, arg,
+        lua_pushfstring(L, "%s must be a whole number from %I to %I, got %s", what, min, max, got));
+}
+
+lua_Integer bind_optint(lua_State *L, int arg, const char *what, lua_Integer def, lua_Integer min,
+                        lua_Integer max) {
+    return lua_isnoneornil(L, arg) ? def : bind_checkint(L, arg, what, min, max);
 }

@@ -22,6 +22,15 @@ int bind_open_optim(lua_State *L);  /* "nn.optim": optimizers (bind_optim.c) */
 int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */
 int bind_open_views(lua_State *L);  /* "views.core": PNG pixels for the views (bind_views.c) */
 
+/* Argument arg as a whole number from min to max, or a Lua error naming the
+ * argument (what, e.g. "size") and its range: refuses non-numbers, fractions,
+ * NaN and infinities, and values out of range (so that 2^32 + 2 is not taken as 2
+ * when cast to int). bind_optint returns def for nil or none. */
+lua_Integer bind_checkint(lua_State *L, int arg, const char *what, lua_Integer min,
+                          lua_Integer max);
+lua_Integer bind_optint(lua_State *L, int arg, const char *what, lua_Integer def, lua_Integer min,
+                        lua_Integer max);
+
 /* The engine context of this Lua state (created on first use, freed with the state). */
 nn_ctx *bind_ctx(lua_State *L);
 /* Checks that argument arg is a live tensor and returns it; raises a Lua error naming

@@ -3,6 +3,7 @@
  * synthetic sets, CSV and IDX loaders, shuffling, splitting, scaling, features,
  * and copies of x and y as tensors. The friendly API is lua/data.lua. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,8 @@ static int w_synth(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
     int k = nn_synth_from_name(name);
     if (k < 0) luaL_argerror(L, 1, lua_pushfstring(L, "unknown data set '%s'", name));
-    int n = (int)luaL_checkinteger(L, 2), c = (int)luaL_optinteger(L, 3, 0);
+    int n = (int)bind_checkint(L, 2, "n", 1, INT_MAX);
+    int c = (int)bind_optint(L, 3, "classes", 0, 0, INT_MAX);
     float noise = (float)luaL_optnumber(L, 4, 0);
     bind_pushdataset(L, nn_synth(bind_ctx(L), (nn_synth_kind)k, n, c, noise));
     return 1;
@@ -61,7 +63,7 @@ static int sample_shape(const nn_tensor *t, int *shape) {
  * samples keep their shapes ([n] is n samples of one value) */
 static int w_from(lua_State *L) {
     nn_tensor *x = bind_checktensor(L, 1), *y = bind_checktensor(L, 2);
-    int classes = (int)luaL_optinteger(L, 3, 0);
+    int classes = (int)bind_optint(L, 3, "classes", 0, 0, INT_MAX);
     int n = x->shape[0], xs[NN_MAX_DIMS], ys[NN_MAX_DIMS];
     int xnd = sample_shape(x, xs), ynd = sample_shape(y, ys);
     int ny = (int)(y->size / y->shape[0]);
@@ -102,7 +104,7 @@ static int w_csv(lua_State *L) {
     if (lua_type(L, 2) == LUA_TSTRING)
         label = lua_tostring(L, 2);
     else if (!lua_isnoneornil(L, 2))
-        col = (int)luaL_checkinteger(L, 2) - 1;
+        col = (int)bind_checkint(L, 2, "label column", 1, INT_MAX) - 1;
     if (!label && col < -1) luaL_argerror(L, 2, "a column is numbered from 1");
     nn_csv_names names;
     nn_dataset *d = nn_csv_load(bind_ctx(L), path, label, col, lua_toboolean(L, 3), &names);
@@ -132,7 +134,7 @@ static int w_csv(lua_State *L) {
 /* idx(images, labels [, limit]) -> set | nil, message */
 static int w_idx(lua_State *L) {
     nn_dataset *d = nn_idx_load(bind_ctx(L), luaL_checkstring(L, 1), luaL_checkstring(L, 2),
-                                (int)luaL_optinteger(L, 3, 0));
+                                (int)bind_optint(L, 3, "limit", 0, 0, INT_MAX));
     if (!d) {
         lua_pushnil(L);
         lua_pushstring(L, nn_error(bind_ctx(L)));
@@ -243,7 +245,8 @@ static int d_split(lua_State *L) {
 /* d:slice(first, count) with 1-based first */
 static int d_slice(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    int first = (int)luaL_checkinteger(L, 2), count = (int)luaL_checkinteger(L, 3);
+    int first = (int)bind_checkint(L, 2, "first", 1, INT_MAX);
+    int count = (int)bind_checkint(L, 3, "count", 1, INT_MAX);
     bind_pushdataset(L, nn_dataset_slice(bind_ctx(L), d, first - 1, count));
     return 1;
 }
@@ -251,7 +254,8 @@ static int d_slice(lua_State *L) {
 /* d:features(flags) -> a new set of Playground features */
 static int d_features(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    bind_pushdataset(L, nn_features(bind_ctx(L), d, (unsigned)luaL_checkinteger(L, 2)));
+    bind_pushdataset(L, nn_features(bind_ctx(L), d,
+                                    (unsigned)bind_checkint(L, 2, "feature flags", 0, UINT_MAX)));
     return 1;
 }
 

@@ -77,11 +77,10 @@ static int w_surface_hessian(lua_State *L) {
  * after row j-1; the box defaults to the view box. */
 static int w_surface_grid(lua_State *L) {
     const nn_surface *s = checksurface(L, 1);
-    int nx = (int)luaL_checkinteger(L, 2), ny = (int)luaL_checkinteger(L, 3);
+    int nx = (int)bind_checkint(L, 2, "nx (points across)", 2, 4096);
+    int ny = (int)bind_checkint(L, 3, "ny (points down)", 2, 4096);
     double x0 = luaL_optnumber(L, 4, s->xmin), x1 = luaL_optnumber(L, 5, s->xmax);
     double y0 = luaL_optnumber(L, 6, s->ymin), y1 = luaL_optnumber(L, 7, s->ymax);
-    luaL_argcheck(L, nx >= 2 && nx <= 4096, 2, "between 2 and 4096 points");
-    luaL_argcheck(L, ny >= 2 && ny <= 4096, 3, "between 2 and 4096 points");
     float *v = lua_newuserdatauv(L, (size_t)nx * ny * sizeof *v, 0); /* freed by the GC */
     nn_ctx *ctx = bind_ctx(L);
     if (nn_surface_grid(ctx, s, x0, x1, y0, y1, nx, ny, v) != NN_OK)
@@ -452,8 +451,7 @@ static const luaL_Reg opt_meta[] = {
 /* normals(n [, seed]) -> n standard normal draws from the engine's one generator,
  * seeded first when seed is given (as nn.seed would). */
 static int w_normals(lua_State *L) {
-    lua_Integer n = luaL_checkinteger(L, 1);
-    luaL_argcheck(L, n >= 0 && n <= (1 << 26), 1, "between 0 and 2^26 draws");
+    lua_Integer n = bind_checkint(L, 1, "n (draws)", 0, 1 << 26);
     nn_ctx *ctx = bind_ctx(L);
     if (!lua_isnoneornil(L, 2)) nn_seed(ctx, (uint64_t)luaL_checkinteger(L, 2));
     lua_createtable(L, (int)n, 0);

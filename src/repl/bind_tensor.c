@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "repl.h"
 
 #define TENSOR_MT    "nnlab.tensor"
 #define CTX_KEY      "nnlab.ctx"
@@ -69,6 +70,21 @@ static nn_tensor *totensor(lua_State *L, int arg) {
     return u ? u->t : NULL;
 }
 
+/* The collector sees only the small userdata, not the tensor's record and data
+ * that the engine allocated: without help a loop of 40 KB tensors grows past a GB
+ * before Lua's own heap has doubled once. So each new handle tells the collector
+ * what it holds: LUA_GCSTEP with n counts as n KB allocated, which advances the
+ * collection (and brings the next cycle nearer) without changing what Lua reports
+ * as its heap. Chosen over allocating the data inside the userdata, which would
+ * change who owns tensor memory in the engine. */
+#define TENSOR_RECORD_BYTES 256       /* the engine's record and the allocator's overhead */
+#define GC_STEP_MAX_KB      (1 << 20) /* one step's charge is capped (lua_gc takes an int) */
+
+static void account_tensor(lua_State *L, const nn_tensor *t) {
+    int64_t kb = (t->size * (int64_t)sizeof(float) + TENSOR_RECORD_BYTES + 1023) / 1024;
+    lua_gc(L, LUA_GCSTEP, (int)(kb < GC_STEP_MAX_KB ? kb : GC_STEP_MAX_KB));
+}
+
 /* The userdata gets its metatable before it owns t, so __gc always finds a valid
  * (possibly NULL) pointer. An arena tensor (a step's result) is pushed as a copy. */
 void bind_pushtensor(lua_State *L, nn_tensor *t) {
@@ -81,6 +97,8 @@ void bind_pushtensor(lua_State *L, nn_tensor *t) {
     u->t = NULL;
     luaL_setmetatable(L, TENSOR_MT);
     u->t = t;
+    account_tensor(L, t);
+    repl_interrupt_point(L); /* an op boundary: Ctrl-C stops a loop of long ops here */
 }
 
 static int release(lua_State *L) {
@@ -303,9 +321,7 @@ static int nn_arange_l(lua_State *L) {
 
 static int nn_linspace_l(lua_State *L) {
     float a = (float)luaL_checknumber(L, 1), b = (float)luaL_checknumber(L, 2);
-    lua_Integer n = luaL_checkinteger(L, 3);
-    if (n < 1 || n > INT_MAX)
-        luaL_argerror(L, 3, lua_pushfstring(L, "count %I; counts are 1 to %d", n, INT_MAX));
+    lua_Integer n = bind_checkint(L, 3, "count", 1, INT_MAX);
     bind_pushtensor(L, nn_linspace(bind_ctx(L), a, b, (int)n));
     return 1;
 }
@@ -584,10 +600,8 @@ static int m_reshape(lua_State *L) {
 /* t:rows(start [, count]): count rows from the 1-based row start (default 1 row). */
 static int m_rows(lua_State *L) {
     nn_tensor *a = bind_checktensor(L, 1);
-    lua_Integer start = luaL_checkinteger(L, 2), count = luaL_optinteger(L, 3, 1);
-    if (start < 1 || start > a->shape[0])
-        luaL_argerror(L, 2,
-                      lua_pushfstring(L, "row %d is out of range 1..%d", (int)start, a->shape[0]));
+    lua_Integer start = bind_checkint(L, 2, "row", 1, a->shape[0]);
+    lua_Integer count = bind_optint(L, 3, "count", 1, 1, INT_MAX);
     if (count < 1 || count > a->shape[0] - start + 1)
         luaL_argerror(L, 3,
                       lua_pushfstring(L, "%d rows from row %d do not fit in %d rows", (int)count,
@@ -608,6 +622,10 @@ static int m_gather(lua_State *L) {
         int ok;
         lua_Integer r = lua_tointegerx(L, -1, &ok);
         if (!ok) luaL_argerror(L, 2, lua_pushfstring(L, "index %d is not an integer", i + 1));
+        if (r < 1 || r > a->shape[0]) /* not cast to int unchecked: 2^32 + 1 is not row 1 */
+            luaL_argerror(L, 2,
+                          lua_pushfstring(L, "row %I (position %d) is out of range 1..%d", r, i + 1,
+                                          a->shape[0]));
         rows[i] = (int)r - 1;
         lua_pop(L, 1);
     }

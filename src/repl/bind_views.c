@@ -57,10 +57,9 @@ static int m_size(lua_State *L) {
 /* img:pixel(x, y) -> r, g, b (0..255) of column x, row y, 0-based from the top left. */
 static int m_pixel(lua_State *L) {
     image_ud *u = checkimage(L, 1);
-    lua_Integer x = luaL_checkinteger(L, 2), y = luaL_checkinteger(L, 3);
-    if (x < 0 || x >= u->w || y < 0 || y >= u->h)
-        return luaL_error(L, "pixel (%d, %d) is outside the %d x %d image", (int)x, (int)y, u->w,
-                          u->h);
+    if (u->w < 1 || u->h < 1) return luaL_error(L, "the image is empty");
+    lua_Integer x = bind_checkint(L, 2, "x (column, 0-based)", 0, u->w - 1);
+    lua_Integer y = bind_checkint(L, 3, "y (row, 0-based)", 0, u->h - 1);
     uint32_t p = u->argb[(size_t)y * (size_t)u->w + (size_t)x];
     lua_pushinteger(L, (p >> 16) & 0xff);
     lua_pushinteger(L, (p >> 8) & 0xff);

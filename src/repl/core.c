@@ -262,7 +262,71 @@ static void wrap(lua_State *L, const char *table, const char *name, bool ends_li
     lua_pop(L, 1);
 }
 
+/* pending() -> the message of an interruption (or limit) that user code must not
+ * catch, or nil: lua/sandbox.lua's pcall raises it again. */
+static int core_pending(lua_State *L) {
+    repl *r = repl_get(L);
+    if (r && r->pending)
+        lua_pushstring(L, r->pending);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* safe_path(path, write) -> the resolved path when --safe allows it, or nil and
+ * why not (src/repl/sandbox.c). */
+static int core_safe_path(lua_State *L) {
+    size_t n;
+    const char *path = luaL_checklstring(L, 1, &n);
+    bool write = lua_toboolean(L, 2);
+    repl *r = repl_get(L);
+    char out[REPL_PATH_MAX], err[REPL_PATH_MAX + 200];
+    if (strlen(path) != n) {
+        luaL_pushfail(L);
+        lua_pushliteral(L, "the path has a zero byte in it");
+        return 2;
+    }
+    if (!r || !repl_sandbox_check(r, path, write, out, err, sizeof err)) {
+        luaL_pushfail(L);
+        lua_pushstring(L, r ? err : "no sandbox in this state");
+        return 2;
+    }
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/* scratch() -> the scratch folder of a --safe run, or nil. */
+static int core_scratch(lua_State *L) {
+    repl *r = repl_get(L);
+    if (r && r->scratch[0])
+        lua_pushstring(L, r->scratch);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* write_atomic(path, text) -> true, or nil and a message: replaces the file whole
+ * (atomic.c), making its folder first. For nnlab's own files (lesson progress);
+ * --safe takes it from user code. */
+static int core_write_atomic(lua_State *L) {
+    size_t n;
+    const char *path = luaL_checkstring(L, 1), *text = luaL_checklstring(L, 2, &n);
+    char dir[REPL_PATH_MAX], err[REPL_PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s", path);
+    if (!repl_make_parent(dir) || !repl_write_atomic(path, text, n, err, sizeof err)) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+    {"write_atomic", core_write_atomic},
+    {"pending", core_pending},
+    {"safe_path", core_safe_path},
+    {"scratch", core_scratch},
     {"now", core_now},
     {"pump", core_pump},
     {"foreground", core_foreground},

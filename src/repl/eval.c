@@ -244,6 +244,7 @@ int repl_docall(lua_State *L, int nargs) {
     if (r) r->foreground = was;
     /* a Ctrl-C that came after the last check belongs to this command, not the prompt */
     repl_interrupt_take();
+    if (!was) repl_pending_clear(r); /* back at the top: the interruption is spent */
     return status;
 }
 
@@ -252,11 +253,13 @@ void repl_report(lua_State *L) {
     if (r) repl_out_hide(r);
     const char *msg = lua_tostring(L, -1);
     if (!msg) msg = "(error object is not a string)";
+    /* past --memory Lua can allocate nothing, so the error may be "not enough
+     * memory" (or its traceback missing): say which limit ended the run */
+    if (r && r->limit_hit && !strstr(msg, r->pending)) msg = r->pending;
     if (r && r->recording) {
-        lua_pushfstring(L, "%s\n", msg); /* anchored while the record takes it */
+        lua_pushfstring(L, "%s\n", msg); /* the error as the lab record shows it */
         repl_record(L, "output", lua_tostring(L, -1), strlen(lua_tostring(L, -1)));
         lua_pop(L, 1);
-        msg = lua_tostring(L, -1);
     }
     if (r && r->out_partial) fputc('\n', stdout); /* after io.write("abc"): own line */
     fflush(stdout);

@@ -236,6 +236,7 @@ static bool run_jobs(loop *lp) {
     lp->r->jobs_since = repl_now();
     int status = lua_pcall(L, 1, 1, 0);
     lp->r->jobs_since = 0;
+    repl_pending_clear(lp->r);
     bool busy = status == LUA_OK && lua_toboolean(L, -1);
     if (status != LUA_OK) repl_report(L);
     lua_settop(L, top);
@@ -316,7 +317,7 @@ int repl_loop(lua_State *L) {
             fputc('\n', stdout);
             break;
         }
-        if (quit_requested(L)) break;
+        if (quit_requested(L) || lp.r->limit_hit) break;
         run_hooks(&lp);
         busy = run_jobs(&lp);
         if (!lp.r->rl_active) prompt_show(&lp);

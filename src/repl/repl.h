@@ -34,6 +34,21 @@ void repl_hooks_run(lua_State *L);
  * os.rename, package.loadlib and C module loading. Returns NULL after printing the
  * reason on stderr when init.lua fails. */
 lua_State *repl_newstate(bool safe);
+/* What `nnlab --safe --time S --memory M --scratch DIR script` asks of the state.
+ * With safe, files outside the script's folder, the scratch folder (made with
+ * mkdtemp when scratch is NULL) and nnlab's own folders are refused, and so are
+ * binary chunks, the debug library, the environment, os.exit and stopping the
+ * collector (lua/sandbox.lua). time_s > 0 ends the run after that many seconds;
+ * memory > 0 refuses Lua allocations past it and ends the run when the resident
+ * set grows past it (tensors included). */
+typedef struct repl_options {
+    bool safe;
+    const char *script;  /* the script's path, or NULL */
+    const char *scratch; /* --scratch, or NULL */
+    double time_s;
+    size_t memory;
+} repl_options;
+lua_State *repl_newstate_with(const repl_options *o);
 /* Closes a state made by repl_newstate (NULL is accepted). */
 void repl_closestate(lua_State *L);
 
@@ -89,5 +104,10 @@ void repl_complete(lua_State *L, const char *line, size_t end, size_t *wstart);
 /* True when Ctrl-C was pressed and not yet consumed; long C loops called from Lua
  * may poll it between steps and return early. */
 bool repl_interrupted(void);
+/* An op boundary: when Ctrl-C is pending, raises "interrupted!" as the count hook
+ * would (in the foreground, or in a job that has held the loop too long); else
+ * returns at once. Bindings call it after each op, so that a loop of long C calls
+ * (BLAS) stops at the next op instead of after a thousand VM instructions. */
+void repl_interrupt_point(lua_State *L);
 
 #endif

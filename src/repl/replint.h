@@ -10,7 +10,10 @@
 
 #include "repl.h"
 
-#define REPL_PATH_MAX 4096
+#define REPL_PATH_MAX      4096
+#define REPL_SANDBOX_ROOTS 8
+
+typedef struct repl repl;
 
 typedef struct repl_hook {
     repl_hook_fn fn;
@@ -18,7 +21,7 @@ typedef struct repl_hook {
 } repl_hook;
 
 /* One per Lua state, a userdata in the registry (repl_get finds it). */
-typedef struct repl {
+struct repl {
     lua_State *main;
     repl_hook *hooks;
     int nhooks, caphooks;
@@ -26,6 +29,23 @@ typedef struct repl {
     bool foreground;  /* a command or wait() runs: Ctrl-C raises "interrupted!" */
     bool interactive; /* at the prompt (also repl.interactive) */
     bool safe;
+    /* Ctrl-C or a --time/--memory limit raised an error that user code must not
+     * catch: set by the count hook, cleared when the command (or job pass) that
+     * got it returns to the top (signals.c). limit is sticky: the run ends. */
+    const char *pending; /* "interrupted!" or a limit's message, or NULL */
+    double pending_since;
+    bool limit_hit;
+    double deadline;   /* monotonic seconds after which --time stops the run, or 0 */
+    double time_limit; /* --time in seconds (for the message), or 0 */
+    size_t mem_limit;  /* --memory in bytes (resident set), or 0 */
+    double last_mem;   /* monotonic seconds of the last resident-memory check */
+    /* --safe's folders (sandbox.c): roots[i] is readable, writable when
+     * root_write[i]; scratch is one of them (made with mkdtemp unless --scratch) */
+    char roots[REPL_SANDBOX_ROOTS][REPL_PATH_MAX];
+    bool root_write[REPL_SANDBOX_ROOTS];
+    int nroots;
+    char scratch[REPL_PATH_MAX];
+    bool scratch_made;
     double jobs_since; /* monotonic start of the background job pass running now, or 0 */
     double last_hooks; /* monotonic seconds of the last hook pass from the count hook */
     /* prompt state, owned by loop.c */
@@ -37,7 +57,7 @@ typedef struct repl {
     bool recording;     /* :record runs: input and output go to repl._record too */
     char *history_path; /* NULL: history in memory only */
     char lua_dir[REPL_PATH_MAX], lessons_dir[REPL_PATH_MAX];
-} repl;
+};
 
 /* The record of L's state (L may be any of its threads); NULL for states not made
  * by repl_newstate, until a hook is added to them. */
@@ -52,6 +72,29 @@ void repl_signals_install(void);
 void repl_counthook_install(lua_State *L);
 /* Returns and clears the Ctrl-C flag. */
 bool repl_interrupt_take(void);
+/* Clears the uncatchable error of the command that ended (not a limit's). */
+void repl_pending_clear(repl *r);
+/* Starts the --time limit: the hook raises at the deadline, and SIGALRM ends the
+ * process REPL_TIME_GRACE_S later if C code (a regex, a long BLAS call) never
+ * returns to Lua. */
+#define REPL_TIME_GRACE_S 5
+void repl_time_limit_start(repl *r, double seconds);
+/* Ends the run with a limit's message (fmt takes value), raised by the hook. */
+void repl_limit_hit(repl *r, const char *fmt, double value);
+/* Checks the resident set against --memory (now: repl_now()); false once over. */
+bool repl_memory_check(repl *r, double now);
+/* Resident memory of this process in bytes (/proc/self/statm), 0 if unknown. */
+size_t repl_resident_bytes(void);
+
+/* sandbox.c: --safe's file rules. repl_sandbox_init makes the scratch folder and
+ * records the folders a --safe run may read and write; repl_sandbox_check
+ * resolves path (symlinks, "..") and returns it when it lies inside them, else
+ * NULL with a message in err. */
+bool repl_sandbox_init(repl *r, const char *script, const char *scratch);
+bool repl_sandbox_check(const repl *r, const char *path, bool write, char out[REPL_PATH_MAX],
+                        char *err, size_t errn);
+/* Removes the scratch folder when it was made here and is empty. */
+void repl_sandbox_close(repl *r);
 
 /* loop.c: before anything is written while the prompt is shown, take the typed
  * line off the screen; repl_out_show puts it back (called at the end of a pass). */
@@ -100,6 +143,13 @@ bool repl_history_path(char *out, size_t n);
 void repl_history_open(repl *r);
 void repl_history_add(repl *r, const char *line);
 void repl_history_close(repl *r);
+
+/* atomic.c: replaces path by len bytes of data through a temporary file, fsync and
+ * rename, so that a crash leaves the old file or the new, never a mix. False with
+ * a message in err (errn bytes) on failure; the old file is then untouched. */
+bool repl_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errn);
+/* mkdir -p of path's parent folder (path is restored on return); false on failure. */
+bool repl_make_parent(char *path);
 
 /* complete.c: installs the readline completion function for L. */
 void repl_complete_install(lua_State *L);

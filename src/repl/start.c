@@ -5,6 +5,7 @@
  * with -i they go on in the background at the prompt instead. */
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,8 +15,12 @@ static const char usage[] =
     "usage: nnlab [options] [script [args]]\n"
     "  -e CODE      run the Lua code CODE\n"
     "  -i           enter the prompt after running script or -e\n"
-    "  --safe       run without os.execute, io.popen, os.remove, os.rename,\n"
-    "               package.loadlib and C modules\n"
+    "  --safe       run a lesson file from elsewhere in a sandbox: files only in\n"
+    "               its folder and a scratch folder, no programs, C modules,\n"
+    "               binary chunks, debug library, environment or os.exit\n"
+    "  --time S     stop the run after S seconds (Ctrl-C-proof; for --safe)\n"
+    "  --memory M   stop the run when it holds more than M bytes (512M, 2G)\n"
+    "  --scratch DIR  the scratch folder of --safe (default: a new one in /tmp)\n"
     "  --lesson NAME  start (or resume) lesson NAME at the prompt, e.g. --lesson 01\n"
     "  --check [NAME...]  run every lesson (or the named ones) headless with the\n"
     "               reference solutions; exit 1 naming the lesson, step and reason\n"
@@ -29,10 +34,49 @@ static const char usage[] =
 
 typedef struct options {
     bool interactive, safe, version, help, has_e;
-    int script;         /* index of the script in argv, 0 when none */
-    const char *lesson; /* --lesson NAME, or NULL */
-    int check;          /* index of --check in argv (the lesson names follow), 0 when none */
+    double time_s;       /* --time, 0 when none */
+    size_t memory;       /* --memory in bytes, 0 when none */
+    const char *scratch; /* --scratch, or NULL */
+    int script;          /* index of the script in argv, 0 when none */
+    const char *lesson;  /* --lesson NAME, or NULL */
+    int check;           /* index of --check in argv (the lesson names follow), 0 when none */
 } options;
+
+/* "512M", "2G", "100k", "1000000" -> bytes; 0 when the text is not a size. */
+static size_t parse_size(const char *s) {
+    char *end;
+    double v = strtod(s, &end);
+    double unit = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        unit = 1 << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        unit = 1 << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        unit = 1 << 30;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (end == s || *end || !(v > 0) || v * unit > 1e15) return 0;
+    return (size_t)(v * unit);
+}
+
+/* The value of option argv[*i]; NULL (after a message) when there is none. */
+static const char *option_value(int argc, char **argv, int *i, const char *what) {
+    if (++*i < argc) return argv[*i];
+    fprintf(stderr, "nnlab: %s needs %s\n%s", argv[*i - 1], what, usage);
+    return NULL;
+}
 
 /* Returns false (after a message) on a bad option. */
 static bool parse(int argc, char **argv, options *o) {
@@ -51,7 +95,25 @@ static bool parse(int argc, char **argv, options *o) {
             o->interactive = true;
         else if (strcmp(a, "--safe") == 0)
             o->safe = true;
-        else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
+        else if (strcmp(a, "--time") == 0) {
+            const char *v = option_value(argc, argv, &i, "a number of seconds, e.g. --time 60");
+            char *end;
+            if (!v) return false;
+            o->time_s = strtod(v, &end);
+            if (end == v || *end || !(o->time_s > 0) || o->time_s > 1e7) {
+                fprintf(stderr, "nnlab: --time %s: expected seconds from 0 to 1e7, e.g. 60\n", v);
+                return false;
+            }
+        } else if (strcmp(a, "--memory") == 0) {
+            const char *v = option_value(argc, argv, &i, "a size, e.g. --memory 512M");
+            if (!v) return false;
+            if (!(o->memory = parse_size(v))) {
+                fprintf(stderr, "nnlab: --memory %s: expected a size such as 512M or 2G\n", v);
+                return false;
+            }
+        } else if (strcmp(a, "--scratch") == 0) {
+            if (!(o->scratch = option_value(argc, argv, &i, "a folder"))) return false;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
             o->version = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
             o->help = true;
@@ -191,7 +253,12 @@ int repl_main(int argc, char **argv) {
         if (!o.interactive && !o.has_e && !o.script) return 0;
     }
     repl_signals_install();
-    lua_State *L = repl_newstate(o.safe);
+    repl_options ro = {.safe = o.safe,
+                       .script = o.script ? argv[o.script] : NULL,
+                       .scratch = o.scratch,
+                       .time_s = o.time_s,
+                       .memory = o.memory};
+    lua_State *L = repl_newstate_with(&ro);
     if (!L) return 1;
     set_arg(L, argc, argv, o.script);
     if (o.check) {

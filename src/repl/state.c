@@ -109,6 +109,48 @@ static void make_safe(lua_State *L) {
     lua_pop(L, 2);
 }
 
+/* The Lua allocator with a ceiling (--memory): counts what Lua holds and refuses
+ * to grow past limit, which Lua raises as "not enough memory". */
+typedef struct limited_alloc {
+    lua_Alloc next;
+    void *next_ud;
+    size_t used, limit;
+    repl *r; /* also checks the resident set (tensors) every ALLOC_CHECK */
+    unsigned growths;
+} limited_alloc;
+
+#define ALLOC_CHECK   16    /* growing allocations between looks at the clock */
+#define ALLOC_CHECK_S 0.005 /* seconds between resident-set checks from here */
+
+/* Past the limit it returns NULL: Lua raises "not enough memory", and the pending
+ * limit (signals.c) keeps pcall from swallowing it. Checking here too, not only in
+ * the count hook, matters for loops of few instructions that each make a large
+ * tensor. */
+static void *alloc_limited(void *ud, void *ptr, size_t osize, size_t nsize) {
+    limited_alloc *a = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize > old) {
+        if (a->used - old + nsize > a->limit || a->r->limit_hit) return NULL;
+        if (++a->growths % ALLOC_CHECK == 0) {
+            double now = repl_now();
+            if (now - a->r->last_mem >= ALLOC_CHECK_S && !repl_memory_check(a->r, now)) return NULL;
+        }
+    }
+    void *p = a->next(a->next_ud, ptr, osize, nsize);
+    if (p || nsize == 0) a->used = a->used - old + nsize;
+    return p;
+}
+
+static void limit_memory(lua_State *L, repl *r, size_t limit) {
+    limited_alloc *a = calloc(1, sizeof *a); /* freed by repl_closestate */
+    if (!a) return;
+    a->r = r;
+    a->next = lua_getallocf(L, &a->next_ud);
+    a->used = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
+    a->limit = limit;
+    lua_setallocf(L, alloc_limited, a);
+}
+
 static int pinit(lua_State *L) {
     bool safe = lua_toboolean(L, 1);
     luaL_openlibs(L);
@@ -126,30 +168,51 @@ static int pinit(lua_State *L) {
     return 0;
 }
 
-lua_State *repl_newstate(bool safe) {
+lua_State *repl_newstate_with(const repl_options *o) {
     lua_State *L = luaL_newstate();
     if (!L) {
         fprintf(stderr, "nnlab: cannot create the Lua state: out of memory\n");
         return NULL;
     }
     repl *r = repl_record_new(L);
-    r->safe = safe;
+    r->safe = o->safe;
     repl_find_lua_dir(r->lua_dir, sizeof r->lua_dir);
     repl_find_lessons_dir(r->lessons_dir, sizeof r->lessons_dir);
+    if (o->safe && !repl_sandbox_init(r, o->script, o->scratch)) {
+        lua_close(L);
+        return NULL;
+    }
     repl_counthook_install(L);
     lua_pushcfunction(L, pinit);
-    lua_pushboolean(L, safe);
+    lua_pushboolean(L, o->safe);
     if (repl_docall(L, 1) != LUA_OK) {
         lua_pushfstring(L, "nnlab: starting up (%s/init.lua): %s", r->lua_dir, lua_tostring(L, -1));
         lua_remove(L, -2);
         repl_report(L);
+        repl_sandbox_close(r);
         lua_close(L);
         return NULL;
     }
     lua_settop(L, 0);
+    /* limits start once nnlab itself is up: they are the user's code's */
+    if (o->memory) {
+        r->mem_limit = o->memory;
+        limit_memory(L, r, o->memory);
+    }
+    if (o->time_s > 0) repl_time_limit_start(r, o->time_s);
     return L;
 }
 
+lua_State *repl_newstate(bool safe) {
+    repl_options o = {.safe = safe};
+    return repl_newstate_with(&o);
+}
+
 void repl_closestate(lua_State *L) {
-    if (L) lua_close(L);
+    if (!L) return;
+    repl_sandbox_close(repl_get(L));
+    void *ud;
+    bool limited = lua_getallocf(L, &ud) == alloc_limited;
+    lua_close(L);
+    if (limited) free(ud);
 }

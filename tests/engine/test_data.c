@@ -127,7 +127,7 @@ static void test_csv(void **state) {
     nn_dataset_free(d);
     write_file(p, "a,b,c\n1,2,3\n3,x,4\n");
     assert_null(nn_csv_load(ctx, p, NULL, 2, false, NULL));
-    assert_non_null(strstr(nn_error(ctx), "line 3 column 2 ('b'): 'x' is not a number"));
+    assert_non_null(strstr(nn_error(ctx), "line 3 column 2: not a number"));
     unlink(p);
     nn_ctx_free(ctx);
 }
@@ -164,13 +164,12 @@ static void test_csv_label_by_name_keeps_names(void **state) {
 
     assert_null(nn_csv_load(ctx, p, "kind", -1, true, &names));
     assert_non_null(strstr(nn_error(ctx), p));
-    assert_non_null(strstr(nn_error(ctx), "no column 'kind' (its columns: species, sepal, petal)"));
+    assert_non_null(strstr(nn_error(ctx), "no column 'kind' (its header, line 1, has 3 columns)"));
     assert_null(names.columns);
 
     write_file(p, "x,y\n1,2\n2,oops\n3,4\n");
     assert_null(nn_csv_load(ctx, p, "y", -1, false, NULL));
-    assert_non_null(
-        strstr(nn_error(ctx), "column 'y' mixes numbers and text ('oops' in data row 2)"));
+    assert_non_null(strstr(nn_error(ctx), "column 2 mixes numbers and text (text at line 3)"));
     d = nn_csv_load(ctx, p, "y", -1, true, &names); /* with classify every label is a name */
     assert_non_null(d);
     assert_int_equal(d->classes, 3);

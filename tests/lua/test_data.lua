@@ -34,7 +34,9 @@ assert(#train == 3 and #test == 1 and info2.label == "species")
 
 -- errors name the column and the file
 local err = fails("no column 'kind'", data.csv, path, {label = "kind"})
-assert(err:find(path, 1, true) and err:find("sepal_length, species, petal_length", 1, true), err)
+-- the file's own text stays out of messages (any file may be named): the count only
+assert(err:find(path, 1, true) and err:find("has 3 columns", 1, true)
+  and not err:find("sepal_length", 1, true), err)
 fails("no column 9", data.csv, path, {label = 9})
 fails("label must be a column name or a column number from 1", data.csv, path, {label = 0})
 fails("data.csv: path must be a file name", data.csv, 42)
@@ -42,7 +44,7 @@ fails("cannot open", data.csv, path .. ".missing")
 f = assert(io.open(path, "w"))
 f:write("a,b,c\n", "1,2,3\n", "4,five,6\n")
 f:close()
-err = fails("line 3 column 2 ('b'): 'five' is not a number", data.csv, path, {label = "c"})
+err = fails("line 3 column 2: not a number", data.csv, path, {label = "c"})
 assert(err:find(path, 1, true), err)
 os.remove(path)
 

@@ -776,6 +776,76 @@ static void test_e2e_safe_refuses_os_execute(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* A loop that catches its own interruption still stops on Ctrl-C: pcall, xpcall
+ * and coroutine.resume raise it again while it is pending, and the prompt comes
+ * back working. */
+static void test_e2e_ctrl_c_cannot_be_caught(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    const char *loops[] = {
+        "print('a' .. 'go'); while true do pcall(function() while true do end end) end\r",
+        "print('a' .. 'go'); while true do xpcall(function() while true do end end, print) end\r",
+        "print('a' .. 'go'); while true do coroutine.resume(coroutine.create(function() "
+        "while true do end end)) end\r",
+        "print('a' .. 'go'); while true do pcall(pcall, pcall, function() while true do end "
+        "end) end\r",
+    };
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+        type(&t, loops[i]);
+        expect(&t, "ago");
+        type(&t, "\x03");
+        expect(&t, "interrupted!");
+        expect(&t, "nn> ");
+    }
+    type(&t, "print(pcall(error, 'caught' .. 'fine'))\r"); /* no interruption: normal */
+    expect(&t, "false\tcaughtfine");
+    type(&t, ":quit\r");
+    assert_int_equal(finish(&t), 0);
+    /* a finalizer runs with hooks off: nothing takes Ctrl-C, the third press leaves */
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "setmetatable({}, {__gc = function() while true do end end}); print('g' .. 'c'); "
+             "collectgarbage()\r");
+    expect(&t, "gc");
+    struct timespec ts = {0, 200 * 1000000L};
+    for (int i = 0; i < 3; i++) {
+        nanosleep(&ts, NULL);
+        type(&t, "\x03");
+    }
+    expect(&t, "Ctrl-C three times and the code did not stop");
+    assert_int_equal(finish(&t), 130);
+}
+
+/* --time and --memory end a run that catches errors, with a message saying which. */
+static void test_e2e_safe_time_and_memory_limits(void **unused) {
+    (void)unused;
+    term t;
+    const char *timed[] = {
+        "--safe", "--time", "1", "-e", "while true do pcall(function() while true do end end) end",
+        NULL};
+    double t0 = now();
+    start(&t, state_dir, timed);
+    expect(&t, "time limit of 1 s exceeded");
+    assert_int_equal(finish(&t), 1);
+    assert_true(now() - t0 < 1.0 + DEADLINE_S);
+    const char *big[] = {"--safe",
+                         "--memory",
+                         "300M",
+                         "-e",
+                         "local t = {} while true do pcall(function() t[#t + 1] = "
+                         "nn.randn{1000, 1000} end) end",
+                         NULL};
+    start(&t, state_dir, big);
+    expect(&t, "memory limit exceeded");
+    assert_int_equal(finish(&t), 1);
+    const char *bad[] = {"--safe", "--memory", "lots", "-e", "print(1)", NULL};
+    start(&t, state_dir, bad);
+    expect(&t, "--memory lots: expected a size");
+    assert_int_equal(finish(&t), 1);
+}
+
 /* Runs nnlab with input as its standard input (a pipe, not a terminal); returns
  * its exit status and its output in out. */
 static int run_piped(const char *input, char *out, size_t n) {
@@ -847,6 +917,36 @@ static void test_e2e_ctrl_c_stops_training_and_c_loops(void **unused) {
     expect(&t, "64");
     type(&t, ":quit\r");
     assert_int_equal(finish(&t), 0);
+}
+
+/* A loop of long C calls (BLAS) runs few VM instructions, so the count hook alone
+ * saw Ctrl-C only a hundred matmuls later (minutes); with a training job in the
+ * background it stops at the next op. */
+static void test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "train = data.spiral{n = 200, classes = 3}; m = nn.sequential{nn.linear(2, 32), "
+             "nn.tanh(), nn.linear(32, 3)}; run = m:fit{train, loss = nn.cross_entropy, "
+             "epochs = 1000000, batch = 8, verbose = false}; print('bg' .. 'job')\r");
+    expect(&t, "bgjob");
+    expect(&t, "nn> ");
+    type(&t, "b = nn.randn{1000, 1000}; print('bl' .. 'as'); for i = 1, 1000000 do "
+             "c = b:matmul(b) end\r");
+    expect(&t, "blas");
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    double t0 = now();
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    double waited = now() - t0;
+    if (waited > 10) fail_msg("Ctrl-C took %.1f s to stop a loop of matmuls", waited);
+    expect(&t, "nn> ");
+    type(&t, "print(run:status().state)\r"); /* the job goes on */
+    expect(&t, "running");
+    type(&t, ":quit\r");
+    finish(&t);
 }
 
 /* Runs nnlab with args (no terminal, empty standard input); returns its exit
@@ -1033,7 +1133,10 @@ int main(void) {
         cmocka_unit_test(test_e2e_job_runs_while_typing),
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
         cmocka_unit_test(test_e2e_ctrl_c_stops_training_and_c_loops),
+        cmocka_unit_test(test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
+        cmocka_unit_test(test_e2e_ctrl_c_cannot_be_caught),
+        cmocka_unit_test(test_e2e_safe_time_and_memory_limits),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
         cmocka_unit_test(test_e2e_script_gets_its_arg_table),
         cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),

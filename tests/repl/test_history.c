@@ -1,16 +1,20 @@
 /* test_history.c: the prompt's history file (src/repl/history.c): where it lives
  * ($XDG_STATE_HOME, else ~/.local/state), each line appended at once (a crash loses
  * nothing), blank lines and consecutive duplicates skipped, the file cut to its
- * bound when the prompt opens. */
+ * bound when the prompt opens, and a kill -9 in the middle of a write leaves the
+ * previous file whole. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -91,11 +95,72 @@ static void test_history_is_cut_to_its_bound(void **unused) {
     free(r.history_path);
 }
 
+#define LONG_LINE 4000 /* bytes an entry: 2000 of them make each rewrite take a while */
+
+/* True when every line of the file is a whole entry "<tag>_<n>_xxx...x" of
+ * LONG_LINE bytes, and there are at least min_lines of them. */
+static bool file_whole(int min_lines) {
+    FILE *f = fopen(file, "r");
+    if (!f) return false;
+    static char line[LONG_LINE + 16];
+    int n = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        ok = len == LONG_LINE + 1 && line[LONG_LINE] == '\n' && line[LONG_LINE - 1] == 'x' &&
+             (strncmp(line, "old_", 4) == 0 || strncmp(line, "new_", 4) == 0);
+        n++;
+    }
+    fclose(f);
+    return ok && n >= min_lines;
+}
+
+static void entry(char *buf, const char *tag, int i) {
+    int k = snprintf(buf, LONG_LINE + 1, "%s_%d_", tag, i);
+    memset(buf + k, 'x', (size_t)(LONG_LINE - k));
+    buf[LONG_LINE] = '\0';
+}
+
+/* A child keeps adding long lines; it is killed with SIGKILL at varying moments,
+ * most of them in the middle of rewriting the 8 MB file. */
+static void test_history_survives_kill_9_mid_write(void **unused) {
+    (void)unused;
+    static char buf[LONG_LINE + 1];
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 1999; i++) {
+        entry(buf, "old", i);
+        fprintf(f, "%s\n", buf);
+    }
+    fclose(f);
+    for (int round = 0; round < 8; round++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            clear_history();
+            repl r = {0};
+            repl_history_open(&r);
+            for (int i = 0;; i++) {
+                entry(buf, "new", i);
+                repl_history_add(&r, buf);
+            }
+        }
+        struct timespec ts = {0, (long)(5 + 7 * round) * 1000000L};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        assert_true(WIFSIGNALED(status));
+        if (!file_whole(1999)) fail_msg("round %d: the history file is broken", round);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_history_path_follows_xdg_then_home),
         cmocka_unit_test(test_history_appends_each_line_at_once),
         cmocka_unit_test(test_history_is_cut_to_its_bound),
+        cmocka_unit_test(test_history_survives_kill_9_mid_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
