@@ -68,7 +68,7 @@ end
 
 -- fn with its argument i (a path) checked. With optional, anything but a string
 -- passes unchecked: nil (stop recording) or a table (w:record{gif =}, whose path
--- lua/plot.lua hands to viz.core.window_record_gif, checked there).
+-- lua/plot.lua hands to viz.win.record_gif, checked there).
 local function guard(fname, fn, i, write, optional)
   return function(...)
     local n = select("#", ...)
@@ -164,7 +164,7 @@ local function sandbox_bindings(registry)
     ["nn.train"] = {{"save", 2, true}, {"load", 1, false}},
     ["nn.data"] = {{"csv", 1, false}, {"idx", 1, false}, {"idx", 2, false}},
     ["views.core"] = {{"read_png", 1, false}},
-    ["viz.core"] = {{"window_record_gif", 2, true, true}},
+    ["viz.win"] = {{"record_gif", 2, true, true}},
   }
   local metatables = {
     ["nnlab.plot"] = {{"save", 2, true}},

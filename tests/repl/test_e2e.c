@@ -945,6 +945,8 @@ static void test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job(void **unused)
     expect(&t, "nn> ");
     type(&t, "print(run:status().state)\r"); /* the job goes on */
     expect(&t, "running");
+    type(&t, ":quit\r"); /* the run is a job: the first :quit asks */
+    expect(&t, "still running");
     type(&t, ":quit\r");
     finish(&t);
 }
