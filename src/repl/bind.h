@@ -38,5 +38,13 @@ nn_optim *bind_checkoptim(lua_State *L, int arg);
  * tensors) alive. */
 void bind_pushoptim(lua_State *L, nn_optim *o, int target);
 nn_dataset *bind_checkdataset(lua_State *L, int arg);
+/* A loss named by argument arg ("mse", "cross_entropy"...), or a Lua error. */
+nn_loss_kind bind_checkloss(lua_State *L, int arg);
+/* Pushes a confusion matrix cm[c*c] (row = true class) as rows of counts, then
+ * {accuracy, precision, recall, f1} read from it as fit reports them. */
+void bind_pushconfusion(lua_State *L, const int64_t *cm, int c);
+/* Adds the runs (run, run_confusion, lr_range_test, isatty) to the "nn.train" table at
+ * index lib, with the "nnlab.run" metatable as lib.run_methods (bind_run.c). */
+void bind_open_run(lua_State *L, int lib);
 void bind_pushdataset(lua_State *L, nn_dataset *d); /* NULL raises the engine error */
 #endif
