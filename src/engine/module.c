@@ -82,6 +82,7 @@ nn_module *nn_module_retain(nn_module *m) {
 
 void nn_module_free(nn_module *m) {
     if (!m || --m->refs > 0) return;
+    if (m->kind == NN_MOD_CALLBACK) nn_callback_release(m);
     for (int i = 0; i < m->nkids; i++) {
         m->kids[i]->parents--;
         nn_module_free(m->kids[i]);
@@ -311,10 +312,10 @@ int64_t nn_module_nparams(const nn_module *m) {
     return m->np;
 }
 float *nn_module_params(nn_module *m) {
-    return m->np ? m->blk->p + m->off : NULL;
+    return m->blk ? m->blk->p + m->off : NULL; /* a callback's are its caller's tensors */
 }
 float *nn_module_grads(nn_module *m) {
-    return m->np ? m->blk->g + m->off : NULL;
+    return m->blk ? m->blk->g + m->off : NULL;
 }
 float *nn_module_running(nn_module *m) {
     return m->running;
@@ -329,8 +330,8 @@ int nn_module_children(const nn_module *m, nn_module **out, int max) {
 }
 
 const char *nn_module_name(const nn_module *m) {
-    static const char *const names[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
-                                                    "batchnorm", "sequential", "residual"};
+    static const char *const names[NN_MOD_COUNT] = {
+        "linear", "activation", "dropout", "batchnorm", "sequential", "residual", "lua module"};
     if (m->kind == NN_MOD_ACTIVATION) return nn_act_name(m->act);
     return names[m->kind];
 }
@@ -361,6 +362,7 @@ int nn_module_param(nn_module *m, int i, const char **name, float **data, float 
 void nn_module_train(nn_module *m, bool on) {
     m->training = on;
     for (int i = 0; i < m->nkids; i++) nn_module_train(m->kids[i], on);
+    if (m->kind == NN_MOD_CALLBACK) nn_callback_train(m, on);
 }
 
 /* Also flips requires_grad of the parameter tensors already made for autograd, so a
@@ -403,6 +405,14 @@ int64_t nn_module_stats_size(const nn_module *m) {
     return n;
 }
 
+float *nn_module_params_copy(nn_module *m, float *buf, bool save) {
+    if (m->kind == NN_MOD_CALLBACK) return nn_callback_params_copy(m, buf, save);
+    if (m->np)
+        memcpy(save ? buf : nn_module_params(m), save ? nn_module_params(m) : buf,
+               (size_t)m->np * sizeof(float));
+    return buf + m->np;
+}
+
 /* Copies the running statistics of every batch norm in m to buf (save) or back. */
 float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
     if (m->running) {
@@ -415,6 +425,7 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
 }
 
 void nn_module_zero_grad(nn_module *m) {
+    if (m->kind == NN_MOD_CALLBACK) return nn_callback_zero_grad(m);
     if (m->np) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
 }
 
@@ -446,7 +457,7 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
     m->width = width;
     int ow = width_out(m, width);
     int64_t n = (int64_t)B * ow;
-    const float *p = m->np ? m->blk->p + m->off : NULL;
+    const float *p = m->blk ? m->blk->p + m->off : NULL;
     switch (m->kind) {
     case NN_MOD_LINEAR:
         if (nn_grow(ctx, &m->y, &m->ycap, n)) return NN_ENOMEM;
@@ -496,6 +507,8 @@ static int fwd(nn_module *m, const float *x, int B, int width) {
         ctx->backend->acc(m->y, m->kids[0]->yout, n);
         m->yout = m->y;
         return NN_OK;
+    case NN_MOD_CALLBACK:
+        return nn_callback_forward(m, x, B, width);
     case NN_MOD_COUNT:
         break;
     }
@@ -514,7 +527,7 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
     int width = m->width, ow = width_out(m, width);
     int64_t nin = (int64_t)B * width;
     bool params = m->np > 0 && !m->frozen;
-    float *p = m->np ? m->blk->p + m->off : NULL, *g = m->np ? m->blk->g + m->off : NULL;
+    float *p = m->blk ? m->blk->p + m->off : NULL, *g = m->blk ? m->blk->g + m->off : NULL;
     const nn_backend *be = m->ctx->backend;
     switch (m->kind) {
     case NN_MOD_LINEAR:
@@ -564,6 +577,8 @@ static int bwd(nn_module *m, const float *x, const float *dy, float *dx, int B) 
         if (dx) be->acc(dx, dy, (int64_t)B * ow);
         return NN_OK;
     }
+    case NN_MOD_CALLBACK:
+        return nn_callback_backward(m, dy, dx, B);
     case NN_MOD_COUNT:
         break;
     }

@@ -117,6 +117,7 @@ nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
         if (!ctx->in_step) nn_tensor_free(f);
         return y;
     }
+    case NN_MOD_CALLBACK: /* its forward is the caller's: it calls it on tensors itself */
     case NN_MOD_COUNT:
         break;
     }

@@ -198,6 +198,10 @@ nn_tensor *nn_log_softmax(nn_ctx *ctx, nn_tensor *a, int axis);
 /* Back-propagates from a one-element tensor: every leaf that requires grad gets
  * d(loss)/d(leaf) added into its .grad (allocated zeroed on first use). */
 int nn_backward(nn_ctx *ctx, nn_tensor *loss);
+/* Back-propagates a given gradient dy[y->size] = d(loss)/dy from a result y of any
+ * shape (a model's output, with dy from a loss computed outside the graph): as
+ * nn_backward of sum(y * dy). NN_ESTATE when y does not require grad. */
+int nn_backward_grad(nn_ctx *ctx, nn_tensor *y, const float *dy);
 
 /* The graph that produced root, in topological order (inputs before results, root
  * last). Writes at most max pointers and returns the node count, which may exceed
@@ -336,6 +340,7 @@ typedef enum nn_module_kind {
     NN_MOD_BATCHNORM,  /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
     NN_MOD_SEQUENTIAL, /* y = f_n(...f_1(x)) */
     NN_MOD_RESIDUAL,   /* y = x + f(x), f's output width = its input width */
+    NN_MOD_CALLBACK,   /* y = f(x) by the caller's function (a model written in Lua) */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -406,6 +411,30 @@ nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
  * the block with .grad over the gradient block; owned by the module (retain to keep;
  * it stays valid while the module lives and is not put into another container). */
 nn_tensor *nn_module_param_tensor(nn_module *m, int i);
+
+/* A module whose forward is a function of the caller's, over tensors (a model written
+ * in Lua; mod_lua.c): it trains through the same loop (nn_run_*) and evaluates as the
+ * built-in ones. Its forward calls fns->forward on a new tensor over the batch, with
+ * gradient recording on in training mode (off in evaluation), and keeps the output;
+ * its backward is autograd from that output, seeded with d(loss)/dy. */
+typedef struct nn_callback_fns {
+    /* y [batch, out] = f(x) for x [batch, width]; returns a reference to y that the
+     * module takes over, or NULL with the reason written into err. */
+    nn_tensor *(*forward)(void *user, nn_tensor *x, char *err, size_t errlen);
+    /* Sets the training mode of the caller's model (may be NULL). */
+    void (*train)(void *user, bool on);
+    /* Whether the caller's model is in training mode (may be NULL: the module's flag). */
+    bool (*training)(void *user);
+} nn_callback_fns;
+/* params: the model's parameter tensors, in the order its optimizer's state is laid
+ * out (nn_optim_step_parts); a tensor that does not require grad (a frozen layer's)
+ * is not updated. inner: the built-in modules inside the model, which become its
+ * children for their L1/L2 penalties (loss and gradient), batch-norm statistics and
+ * modes. out: the output width (>= 1). Retains the tensors and modules. Returns NULL
+ * with the message set on failure. */
+nn_module *nn_callback_new(nn_ctx *ctx, const nn_callback_fns *fns, void *user,
+                           nn_tensor *const *params, int nparams, nn_module *const *inner,
+                           int ninner, int out);
 
 /* Training ops (autograd): activation f(x; a) elementwise (softmax: last axis);
  * PReLU with learned slopes alpha: [1] shared, or one per feature of the last axis;

@@ -428,6 +428,7 @@ double nn_optim_step_module(nn_optim *o, nn_module *m) {
                   optim_names[o->kind], (long long)o->n, (long long)m->np);
         return NAN;
     }
+    if (m->kind == NN_MOD_CALLBACK) return nn_callback_optim_step(o, m);
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     if (!m->frozen && m->nkids == 0) return nn_optim_step(o, p, g);
     ranges rs = {.cap = SMALL_RANGES, .base = m->off, .ctx = o->ctx};

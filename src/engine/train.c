@@ -65,7 +65,7 @@ static double run_clock(const nn_run *r) {
 /* Kept here, beside the loop that saves and restores the mode, because module.c has
  * only the setter. */
 bool nn_module_training(const nn_module *m) {
-    return m->training;
+    return m->kind == NN_MOD_CALLBACK ? nn_callback_training(m) : m->training;
 }
 
 nn_metrics nn_metrics_reported(const int64_t *cm, int classes) {
@@ -121,7 +121,7 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     int k = out_width(m, d->nx), B = d->n < EVAL_BATCH ? d->n : EVAL_BATCH;
     float *tb = nn_malloc(ctx, (size_t)B * k * sizeof(float));
     if (!tb) return NN_ENOMEM;
-    bool was = m->training;
+    bool was = nn_module_training(m);
     nn_module_train(m, false);
     double tot = 0, correct = 0;
     int rc = NN_OK;
@@ -253,9 +253,8 @@ static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
 static void safe_copy(nn_run *r, bool keep) {
     int64_t np = nn_module_nparams(r->m);
     size_t bytes = (size_t)np * sizeof(float);
-    float *at = r->safe;
-    if (np) memcpy(keep ? at : nn_module_params(r->m), keep ? nn_module_params(r->m) : at, bytes);
-    at = nn_module_stats_copy(r->m, at + np, keep);
+    float *at = nn_module_params_copy(r->m, r->safe, keep);
+    at = nn_module_stats_copy(r->m, at, keep);
     for (int i = 0; i < nn_optim_nstate(r->o); i++, at += np) {
         float *state = nn_optim_state(r->o, i);
         memcpy(keep ? at : state, keep ? state : at, bytes);
@@ -268,16 +267,12 @@ static void safe_copy(nn_run *r, bool keep) {
 
 /* The best epoch's weights and batch-norm statistics, kept and put back. */
 static void save_best(nn_run *r) {
-    int64_t np = nn_module_nparams(r->m);
-    if (np) memcpy(r->best, nn_module_params(r->m), (size_t)np * sizeof(float));
-    nn_module_stats_copy(r->m, r->best + np, true);
+    nn_module_stats_copy(r->m, nn_module_params_copy(r->m, r->best, true), true);
 }
 
 static void restore_best(nn_run *r) {
-    int64_t np = nn_module_nparams(r->m);
     if (r->best_epoch <= 0) return;
-    if (np) memcpy(nn_module_params(r->m), r->best, (size_t)np * sizeof(float));
-    nn_module_stats_copy(r->m, r->best + np, false);
+    nn_module_stats_copy(r->m, nn_module_params_copy(r->m, r->best, false), false);
 }
 
 /* Epoch end: validation, history, early stopping. Returns false when the run ended. */
@@ -376,8 +371,9 @@ static bool step(nn_run *r) {
     if (!rc)
         rc = nn_loss(r->ctx, r->opts.loss, y, B, k, t, tcols, r->opts.class_weights,
                      r->opts.huber_delta, &loss, r->dy);
-    if (rc) {
-        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
+    if (rc) { /* a run stopped during the forward (Ctrl-C in a model's callback) stays so */
+        if (r->state == NN_RUN_RUNNING)
+            fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;
     }
     if (!isfinite(loss)) {
@@ -438,7 +434,7 @@ static bool callback_due(nn_run *r, double t) {
 nn_run_state nn_run_for(nn_run *r, double ms) {
     double t0 = run_clock(r), t = t0, tlast = t0;
     int stride = 1, since = 0;
-    bool user_mode = r->m->training;
+    bool user_mode = nn_module_training(r->m);
     nn_module_train(r->m, true);
     while (r->state == NN_RUN_RUNNING) {
         bool more = step(r); /* the last step's callback still comes */
@@ -528,9 +524,8 @@ static int save_model(nn_ctx *ctx, nn_module *m, nn_optim *o, saved_model *sv) {
     sv->buf = nn_malloc(ctx, (size_t)(np * (1 + nst) + ns) * sizeof(float));
     if (!sv->buf) return NN_ENOMEM;
     sv->np = np, sv->steps = nn_optim_steps(o), sv->hp = *nn_optim_hparams(o);
-    sv->training = m->training;
-    if (np) memcpy(sv->buf, nn_module_params(m), (size_t)np * sizeof(float));
-    float *at = nn_module_stats_copy(m, sv->buf + np, true);
+    sv->training = nn_module_training(m);
+    float *at = nn_module_stats_copy(m, nn_module_params_copy(m, sv->buf, true), true);
     for (int i = 0; i < nst; i++, at += np)
         memcpy(at, nn_optim_state(o, i), (size_t)np * sizeof(float));
     return NN_OK;
@@ -538,8 +533,7 @@ static int save_model(nn_ctx *ctx, nn_module *m, nn_optim *o, saved_model *sv) {
 
 static void restore_model(nn_module *m, nn_optim *o, saved_model *sv) {
     int64_t np = sv->np;
-    if (np) memcpy(nn_module_params(m), sv->buf, (size_t)np * sizeof(float));
-    float *at = nn_module_stats_copy(m, sv->buf + np, false);
+    float *at = nn_module_stats_copy(m, nn_module_params_copy(m, sv->buf, false), false);
     for (int i = 0; i < nn_optim_nstate(o); i++, at += np)
         memcpy(nn_optim_state(o, i), at, (size_t)np * sizeof(float));
     nn_optim_set_steps(o, sv->steps);

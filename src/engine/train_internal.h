@@ -42,6 +42,7 @@ struct nn_module {
     const float *yout; /* the last forward's output */
     int width;         /* the last forward's input width */
     nn_tensor *pt[2];  /* parameter tensors over the block, made by nn_module_graph */
+    void *impl;        /* a kind's own state (mod_lua.c), or NULL */
 };
 
 /* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
@@ -69,6 +70,20 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save);
 /* Calls fn on every leaf of m that has parameters, with frozen = whether it or an
  * ancestor is frozen. */
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);
+
+/* The parameters of m, copied into buf (save) or from it (nparams floats); returns the
+ * position after them in buf. */
+float *nn_module_params_copy(nn_module *m, float *buf, bool save);
+
+/* The callback kind (mod_lua.c), called from the generic module code. */
+void nn_callback_release(nn_module *m);
+int nn_callback_forward(nn_module *m, const float *x, int batch, int width);
+int nn_callback_backward(nn_module *m, const float *dy, float *dx, int batch);
+void nn_callback_zero_grad(nn_module *m);
+float *nn_callback_params_copy(nn_module *m, float *buf, bool save);
+double nn_callback_optim_step(nn_optim *o, nn_module *m);
+void nn_callback_train(nn_module *m, bool on);
+bool nn_callback_training(const nn_module *m);
 
 /* NN_OK, or an error naming the loss when class weights are given to a regression
  * loss (which has no class to weigh by). */

@@ -3,7 +3,14 @@
  * step it in time slices (run_for), stop it and read its status, history, step losses
  * and confusion matrices; also the LR range test. The friendly m:fit{...} is
  * lua/nn_train.lua on top. A run keeps its model, optimizer and data sets alive
- * through user values, and calls a Lua function from the C loop for on_step. */
+ * through user values, and calls a Lua function from the C loop for on_step.
+ *
+ * A model written in Lua trains through the same loop as an engine module of the
+ * callback kind (mod_lua.c), made by lua_model(...) ("nnlab.luamodel"): its forward
+ * calls the Lua forward on a tensor over the batch and hands back the output, whose
+ * graph the engine back-propagates. Lua is entered only inside run_for and the LR
+ * range test, where the state is known; an error in the forward fails the step with
+ * its message, and Ctrl-C ("interrupted!") stops the run and is raised after it. */
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -11,13 +18,165 @@
 
 #include "bind.h"
 
-#define RUN_MT "nnlab.run"
+#define RUN_MT      "nnlab.run"
+#define LUAMODEL_MT "nnlab.luamodel"
+#define TENSOR_MT   "nnlab.tensor"
+
+typedef struct {
+    nn_module *m;    /* of the callback kind */
+    lua_State *L;    /* set while the engine may call the model (run_for, LR test) */
+    nn_run *run;     /* the run being stepped, so that Ctrl-C can stop it */
+    int forward_ref; /* registry: function(x) -> y, the model's forward */
+    int mode_ref;    /* registry: function([on]) -> training, sets and reads the mode */
+    char err[256];   /* an interrupt seen in the forward, raised after the slice */
+} luamodel_ud;
 
 typedef struct {
     nn_run *r;
-    lua_State *L;  /* the thread inside the current run_for, for callbacks */
-    char err[256]; /* a callback's error, raised after the slice */
+    lua_State *L;    /* the thread inside the current run_for, for callbacks */
+    luamodel_ud *lm; /* the model written in Lua that it trains, or NULL */
+    char err[256];   /* a callback's error, raised after the slice */
 } run_ud;
+
+/* ---- models written in Lua ------------------------------------------------------- */
+
+/* In a protected call: y = forward(x) for the luamodel (1, light) and tensor (2,
+ * light); returns y retained, as a light userdata. */
+static int call_forward(lua_State *L) {
+    luamodel_ud *lm = lua_touserdata(L, 1);
+    nn_tensor *x = lua_touserdata(L, 2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lm->forward_ref);
+    bind_pushtensor(L, nn_tensor_retain(x));
+    lua_call(L, 1, 1);
+    if (!luaL_testudata(L, -1, TENSOR_MT))
+        luaL_error(L, "the model's forward returned %s, not a tensor", luaL_typename(L, -1));
+    lua_pushlightuserdata(L, nn_tensor_retain(bind_checktensor(L, -1)));
+    return 1;
+}
+
+static nn_tensor *lua_forward(void *user, nn_tensor *x, char *err, size_t errlen) {
+    luamodel_ud *lm = user;
+    lua_State *L = lm->L;
+    if (!L) {
+        snprintf(err, errlen, "a model written in Lua runs only inside fit");
+        return NULL;
+    }
+    lua_pushcfunction(L, call_forward);
+    lua_pushlightuserdata(L, lm);
+    lua_pushlightuserdata(L, x);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        snprintf(err, errlen, "%s", msg ? msg : "error in the model's forward");
+        if (msg && strstr(msg, "interrupted!")) { /* Ctrl-C: stop, and say so after */
+            snprintf(lm->err, sizeof lm->err, "%s", msg);
+            if (lm->run) nn_run_stop(lm->run);
+        }
+        lua_pop(L, 1);
+        return NULL;
+    }
+    nn_tensor *y = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return y;
+}
+
+/* In a protected call: mode(on) for the luamodel (1, light) and on (2: boolean, or
+ * none to only read it); returns the mode. */
+static int call_mode(lua_State *L) {
+    luamodel_ud *lm = lua_touserdata(L, 1);
+    int n = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lm->mode_ref);
+    if (n >= 2) lua_pushvalue(L, 2);
+    lua_call(L, n >= 2 ? 1 : 0, 1);
+    return 1;
+}
+
+static bool lua_mode(luamodel_ud *lm, int on) {
+    lua_State *L = lm->L;
+    if (!L) return true;
+    lua_pushcfunction(L, call_mode);
+    lua_pushlightuserdata(L, lm);
+    if (on >= 0) lua_pushboolean(L, on);
+    bool training = true; /* a mode that cannot be read counts as training */
+    if (lua_pcall(L, on >= 0 ? 2 : 1, 1, 0) == LUA_OK) training = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return training;
+}
+
+static void lua_train(void *user, bool on) {
+    lua_mode(user, on);
+}
+
+static bool lua_training(void *user) {
+    return lua_mode(user, -1);
+}
+
+static int lm_release(lua_State *L) {
+    luamodel_ud *u = luaL_checkudata(L, 1, LUAMODEL_MT);
+    nn_module_free(u->m);
+    u->m = NULL;
+    luaL_unref(L, LUA_REGISTRYINDEX, u->forward_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, u->mode_ref);
+    u->forward_ref = u->mode_ref = LUA_NOREF;
+    return 0;
+}
+
+/* lua_model(forward, mode, params, builtins, out) -> the engine's view of a model
+ * written in Lua: forward(x) -> y [batch, out] with autograd; mode([on]) sets (on
+ * given) and returns its training mode; params: its parameter tensors, in the order
+ * of its optimizer; builtins: the built-in modules inside it. */
+static int t_lua_model(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer out = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, out >= 1 && out <= INT32_MAX, 5, "the output width must be >= 1");
+    int np = (int)luaL_len(L, 3), nm = (int)luaL_len(L, 4);
+    nn_tensor **ps = lua_newuserdatauv(L, (size_t)(np + 1) * sizeof *ps, 0); /* GC frees */
+    nn_module **ms = lua_newuserdatauv(L, (size_t)(nm + 1) * sizeof *ms, 0);
+    for (int i = 0; i < np; i++) {
+        lua_geti(L, 3, i + 1);
+        if (!luaL_testudata(L, -1, TENSOR_MT))
+            luaL_error(L, "fit: parameter %d of the model is %s, not a tensor", i + 1,
+                       luaL_typename(L, -1));
+        ps[i] = bind_checktensor(L, -1);
+        lua_pop(L, 1);
+    }
+    for (int i = 0; i < nm; i++) {
+        lua_geti(L, 4, i + 1);
+        ms[i] = bind_checkmodule(L, -1);
+        lua_pop(L, 1);
+    }
+    luamodel_ud *lm = lua_newuserdatauv(L, sizeof *lm, 0);
+    memset(lm, 0, sizeof *lm);
+    lm->forward_ref = lm->mode_ref = LUA_NOREF;
+    luaL_setmetatable(L, LUAMODEL_MT);
+    lua_pushvalue(L, 1);
+    lm->forward_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, 2);
+    lm->mode_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    static const nn_callback_fns fns = {lua_forward, lua_train, lua_training};
+    lm->m = nn_callback_new(bind_ctx(L), &fns, lm, ps, np, ms, nm, (int)out);
+    if (!lm->m) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    return 1;
+}
+
+/* A model argument: a built-in module, or a model written in Lua (then *lm is set). */
+static nn_module *checkmodel(lua_State *L, int arg, luamodel_ud **lm) {
+    *lm = luaL_testudata(L, arg, LUAMODEL_MT);
+    if (!*lm) return bind_checkmodule(L, arg);
+    if (!(*lm)->m) luaL_argerror(L, arg, "model was freed");
+    return (*lm)->m;
+}
+
+/* Raises the interrupt that a Lua model's forward saw during the last engine call. */
+static void raise_interrupt(lua_State *L, luamodel_ud *lm) {
+    if (!lm || !lm->err[0]) return;
+    char msg[256];
+    memcpy(msg, lm->err, sizeof msg);
+    lm->err[0] = '\0';
+    luaL_error(L, "%s", msg);
+}
 
 enum { UV_MODEL = 1, UV_OPTIM, UV_TRAIN, UV_VAL, UV_CALLBACK, RUN_NUV = UV_CALLBACK };
 
@@ -92,7 +251,8 @@ static const float *sample_schedule(lua_State *L, int fi, int64_t steps) {
  * patience, min_delta, every, every_ms, delta, class_weights, callback, schedule =
  * {kind, lr0 (or lr), lr_min, gamma, period} or a function of the step -> lr} */
 static int t_run(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
+    luamodel_ud *lm;
+    nn_module *m = checkmodel(L, 1, &lm);
     nn_optim *o = bind_checkoptim(L, 2);
     nn_dataset *tr = bind_checkdataset(L, 3);
     nn_dataset *va = lua_isnoneornil(L, 4) ? NULL : bind_checkdataset(L, 4);
@@ -100,6 +260,7 @@ static int t_run(lua_State *L) {
     run_ud *u = lua_newuserdatauv(L, sizeof *u, RUN_NUV);
     memset(u, 0, sizeof *u);
     luaL_setmetatable(L, RUN_MT);
+    u->lm = lm;
     int ri = lua_gettop(L);
     for (int i = 1; i <= 4; i++) {
         lua_pushvalue(L, i);
@@ -178,8 +339,11 @@ static int r_run_for(lua_State *L) {
     double ms = luaL_optnumber(L, 2, 0);
     lua_settop(L, 1); /* the callback finds the run at index 1 */
     u->L = L;
+    if (u->lm) u->lm->L = L, u->lm->run = u->r;
     nn_run_state st = nn_run_for(u->r, ms);
     u->L = NULL;
+    if (u->lm) u->lm->L = NULL, u->lm->run = NULL;
+    raise_interrupt(L, u->lm);
     if (u->err[0]) {
         char msg[256];
         memcpy(msg, u->err, sizeof msg);
@@ -265,22 +429,30 @@ static int r_losses(lua_State *L) {
 
 /* lr_range_test(m, data, loss, batch, lr_min, lr_max, n [, opt]) -> lrs, losses */
 static int t_lr_range(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
+    luamodel_ud *lm;
+    nn_module *m = checkmodel(L, 1, &lm);
     nn_dataset *d = bind_checkdataset(L, 2);
     nn_loss_kind k = bind_checkloss(L, 3);
     int batch = (int)luaL_checkinteger(L, 4), n = (int)luaL_checkinteger(L, 7);
-    float lo = (float)luaL_checknumber(L, 5), hi = (float)luaL_checknumber(L, 6);
+    double lo = luaL_checknumber(L, 5), hi = luaL_checknumber(L, 6);
     nn_optim *o = lua_isnoneornil(L, 8) ? NULL : bind_checkoptim(L, 8);
     if (n < 2 || n > 100000) luaL_argerror(L, 7, "steps must be in 2..100000");
     float *buf = lua_newuserdatauv(L, 2 * (size_t)n * sizeof(float), 0);
-    int done = nn_lr_range_test(bind_ctx(L), m, o, d, k, batch, lo, hi, n, buf, buf + n);
+    if (lm) lm->L = L;
+    int done =
+        nn_lr_range_test(bind_ctx(L), m, o, d, k, batch, (float)lo, (float)hi, n, buf, buf + n);
+    if (lm) lm->L = NULL;
+    raise_interrupt(L, lm);
     if (done < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
-    for (int t = 0; t < 2; t++) {
-        lua_createtable(L, done, 0);
-        for (int i = 0; i < done; i++) {
-            lua_pushnumber(L, buf[t * n + i]);
-            lua_rawseti(L, -2, i + 1);
-        }
+    lua_createtable(L, done, 0); /* the rates as asked for (the engine's are floats) */
+    for (int i = 0; i < done; i++) {
+        lua_pushnumber(L, lo * pow(hi / lo, (double)i / (n - 1)));
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_createtable(L, done, 0);
+    for (int i = 0; i < done; i++) {
+        lua_pushnumber(L, buf[n + i]);
+        lua_rawseti(L, -2, i + 1);
     }
     return 2;
 }
@@ -302,11 +474,8 @@ static int t_isatty(lua_State *L) {
 }
 
 static const luaL_Reg run_fns[] = {
-    {"run", t_run},
-    {"run_confusion", r_confusion},
-    {"lr_range_test", t_lr_range},
-    {"isatty", t_isatty},
-    {NULL, NULL},
+    {"run", t_run},       {"run_confusion", r_confusion}, {"lr_range_test", t_lr_range},
+    {"isatty", t_isatty}, {"lua_model", t_lua_model},     {NULL, NULL},
 };
 
 static const luaL_Reg run_methods[] = {
@@ -329,5 +498,9 @@ void bind_open_run(lua_State *L, int lib) {
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "__index");
     lua_setfield(L, lib, "run_methods");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LUAMODEL_MT);
+    lua_pushcfunction(L, lm_release);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 }

@@ -132,9 +132,6 @@ do
   local again = m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 0.01}), epochs = 2,
                       verbose = false}
   assert(again.state == "done", "a smaller rate trains on: " .. tostring(again.error))
-  -- class weights are for built-in modules only: refused, not ignored
-  local okw, errw = pcall(function() m:fit{moons, class_weights = {1, 2}, verbose = false} end)
-  assert(not okw and errw:find("class_weights"), errw)
 end
 
 -- at the prompt it is a job that advances between yields; opt.lr set while it runs
