@@ -2,8 +2,8 @@
 -- by nn.lua): nn.linear, the activations of lesson 03, nn.dropout, nn.batchnorm,
 -- nn.sequential, nn.residual, the losses, m:fit{...}, m:summary(), nn.save/nn.load.
 -- Built-in modules are C objects ("nn.train") that train without entering Lua per
--- step; a module written in Lua (a table with forward and parameters) trains through
--- autograd at the cost of the calls.
+-- step; a model written in Lua (a table with forward and parameters) trains through
+-- the same C loop, which calls its forward back each step (autograd does the backward).
 local T = require "nn.train"
 local util = require "util"
 local core = require "nn.core"
@@ -152,6 +152,12 @@ function LuaSeq:freeze(on)
   return self
 end
 function LuaSeq:unfreeze() return self:freeze(false) end
+-- s:regularize(l1, l2): L1/L2 penalties on the weights of the modules that take them
+-- (its built-in layers); fit adds them to the loss and the gradient as for a C model
+function LuaSeq:regularize(l1, l2)
+  for _, m in ipairs(self.modules) do if m.regularize then m:regularize(l1, l2) end end
+  return self
+end
 
 --- nn.sequential{m1, m2, ...}
 function nn.sequential(list)
@@ -570,16 +576,29 @@ function Run:_foreground()
   return self:_finish()
 end
 
--- The built-in modules inside a model written in Lua (found through .modules lists):
--- the C loop keeps their batch-norm statistics with the weights, adds their L1/L2
--- penalties and sets their modes.
-local function builtins_of(m, out)
-  out = out or {}
+-- The built-in modules inside a model written in Lua: in its .modules list, or else in
+-- its fields (self.fc = nn.linear(...)), each table searched once, fields in name
+-- order. The C loop keeps their batch-norm statistics with the weights, adds their
+-- L1/L2 penalties and sets their modes.
+local function builtins_of(m, out, seen)
+  out, seen = out or {}, seen or {}
   if is_builtin(m) then
-    out[#out + 1] = m
-  elseif type(m) == "table" and type(m.modules) == "table" then
-    for _, c in ipairs(m.modules) do builtins_of(c, out) end
+    if not seen[m] then out[#out + 1] = m end
+    seen[m] = true
+    return out
   end
+  if type(m) ~= "table" or seen[m] then return out end
+  seen[m] = true
+  if type(m.modules) == "table" then
+    for _, c in ipairs(m.modules) do builtins_of(c, out, seen) end
+    return out
+  end
+  local keys = {}
+  for k, v in pairs(m) do
+    if type(k) == "string" and (is_builtin(v) or type(v) == "table") then keys[#keys + 1] = k end
+  end
+  table.sort(keys)
+  for _, k in ipairs(keys) do builtins_of(m[k], out, seen) end
   return out
 end
 
