@@ -497,11 +497,13 @@ typedef struct nn_optim_hp {
     float clip_norm;    /* > 0: scale the gradient to at most this global norm */
     float clip_value;   /* > 0: clamp each gradient component to [-v, v] */
     float eta_plus, eta_minus, step_min, step_max; /* rprop */
+    float nesterov; /* sgd: nonzero for Nesterov momentum (needs momentum > 0) */
 } nn_optim_hp;
 
 /* The defaults of a kind (see optim.c for each rule and where its numbers come from). */
 nn_optim_hp nn_optim_defaults(nn_optim_kind kind);
-/* An optimizer over n parameters (its state is one zeroed block). */
+/* An optimizer over n parameters (its state is one zeroed block). NULL with a message
+ * for a bad kind or size, or for sgd's nesterov without a momentum > 0. */
 nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n);
 void nn_optim_free(nn_optim *o);
 nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
@@ -510,6 +512,10 @@ nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
 const char *nn_optim_hp_name(int i);
 /* The field of hp called name, or NULL when there is none. */
 float *nn_optim_hp_field(nn_optim_hp *hp, const char *name);
+/* The name of the i-th setting that kind takes ("lr", "momentum", ...; the others do
+ * nothing in its rule), or NULL when i is past the last; and whether it takes name. */
+const char *nn_optim_option(nn_optim_kind kind, int i);
+bool nn_optim_takes(nn_optim_kind kind, const char *name);
 nn_optim_kind nn_optim_kind_of(const nn_optim *o);
 const char *nn_optim_name(nn_optim_kind kind);
 int nn_optim_from_name(const char *name);
