@@ -639,7 +639,7 @@ local function fit_schedule(s)
   local mt = getmetatable(s)
   if mt and mt.__call and s.kind == nil then return s end
   local ok, sched = pcall(require("optim").schedule, s)
-  if not ok then error("fit: " .. tostring(sched):gsub("^[^:\n]+:%d+: ", ""), 3) end
+  if not ok then error("fit: " .. util.strip_position(sched), 3) end
   return sched
 end
 
@@ -666,6 +666,13 @@ local function fit_metrics(list, classes)
   return out
 end
 
+-- fit's defaults, written once: fit fills what the caller leaves out from here, the
+-- binding reads the same table (T.fit_defaults) for a raw T.run, and the engine
+-- checks every value (naming the option and the value it got).
+local FIT_DEFAULTS = {epochs = 10, batch = 32, shuffle = true, patience = 0, min_delta = 0,
+  every = 0, every_ms = 0, delta = 1}
+T.fit_defaults = FIT_DEFAULTS
+
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
 --- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, metrics=,
 --- wait=, verbose=} -> run. A run that fails (a NaN loss) prints why once and still
@@ -684,7 +691,11 @@ local function fit(m, args)
   elseif val ~= nil then
     check_data(val, "fit: validation")
   end
-  local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
+  local o = {}
+  for k, v in pairs(FIT_DEFAULTS) do
+    if args[k] == nil then o[k] = v else o[k] = args[k] end
+  end
+  local self = setmetatable({epochs = o.epochs, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt,
     metrics = fit_metrics(args.metrics, info.classes), has_validation = val ~= nil}, Run)
   local on_step, callback = args.on_step, nil
@@ -694,17 +705,11 @@ local function fit(m, args)
       return false
     end
   end
-  local sched = fit_schedule(args.schedule)
-  if type(sched) == "table" and sched.kind then -- the engine's formula, no Lua per step
-    sched = {kind = sched.kind, lr0 = sched.lr0, lr_min = sched.lr_min, gamma = sched.gamma,
-      period = sched.period}
-  end
+  -- a schedule table is the engine's formula (sched.c), no Lua per step
+  o.schedule, o.loss, o.class_weights = fit_schedule(args.schedule), lname, args.class_weights
+  o.callback = callback
   local model = is_builtin(m) and m or ccall(engine_model, m, d)
-  local r = ccall(T.run, model, opt, d, val, {
-    loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
-    patience = args.patience, min_delta = args.min_delta, every = args.every,
-    every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
-    schedule = sched, callback = callback})
+  local r = ccall(T.run, model, opt, d, val, o)
   self._r = r
   local background = repl and repl.interactive and not args.wait
   if not background then return self:_foreground() end
@@ -833,7 +838,7 @@ function nn.lr_range_test(args)
   end
   local info = d:info()
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
-  local batch, lo, hi, steps = args.batch or 32, args.lr_min or 1e-5, args.lr_max or 10,
+  local batch, lo, hi, steps = args.batch or FIT_DEFAULTS.batch, args.lr_min or 1e-5, args.lr_max or 10,
     args.steps or 100
   local model = is_builtin(m) and m or ccall(engine_model, m, d)
   local lrs, losses = ccall(T.lr_range_test, model, d, lname, batch, lo, hi, steps, args.optimizer)

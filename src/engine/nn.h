@@ -557,11 +557,16 @@ typedef enum nn_sched_kind {
 } nn_sched_kind;
 typedef struct nn_sched {
     nn_sched_kind kind;
-    float lr0, lr_min, gamma;
+    double lr0, lr_min, gamma;
     int period;
 } nn_sched;
-/* The learning rate at step t (0-based). */
+/* The learning rate at step t (0-based), in double (what Lua's optim.schedule gives)
+ * and as the float an optimizer uses. The one place the formulas are written. */
+double nn_sched_rate(const nn_sched *s, int64_t t);
 float nn_sched_lr(const nn_sched *s, int64_t t);
+/* NN_OK, or NN_EARG with a message naming the setting and its value: a kind out of
+ * range, lr0 or lr_min < 0, gamma <= 0, period < 1. */
+int nn_sched_check(nn_ctx *ctx, const nn_sched *s);
 const char *nn_sched_name(nn_sched_kind kind);
 int nn_sched_from_name(const char *name);
 
@@ -686,9 +691,14 @@ typedef struct nn_epoch_rec {
     double precision, recall, f1, val_precision, val_recall, val_f1;
 } nn_epoch_rec;
 
+/* The mini-batch size fit uses on n rows: batch, or n (the whole set) when batch is 0
+ * or more than n. The one place the batch is clamped. */
+int nn_fit_batch(int batch, int n);
+
 /* A run trains m with o on train (and reports on val, which may be NULL). It takes
  * references to nothing: the caller keeps m, o and the data alive until it frees
- * the run. */
+ * the run. Every option is checked (NULL with a message naming the option and its
+ * value); the defaults are the caller's (lua/nn_train.lua's for fit). */
 nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *train,
                    const nn_dataset *val, const nn_fit_opts *opts);
 void nn_run_free(nn_run *r);

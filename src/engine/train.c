@@ -147,6 +147,33 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     return NN_OK;
 }
 
+int nn_fit_batch(int batch, int n) {
+    return batch <= 0 || batch > n ? n : batch;
+}
+
+/* The options' values, each named with its value when out of range. */
+static int check_opts(nn_ctx *ctx, const nn_fit_opts *o) {
+    if (o->epochs < 1)
+        return nn_errorf(ctx, NN_EARG, "fit: epochs must be >= 1, got %d", o->epochs);
+    if (o->batch < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: batch must be >= 1 (or 0: the whole set), got %d",
+                         o->batch);
+    if (o->patience < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: patience must be >= 0 (0: no early stopping), got %d",
+                         o->patience);
+    if (!(o->min_delta >= 0))
+        return nn_errorf(ctx, NN_EARG, "fit: min_delta must be >= 0, got %g", o->min_delta);
+    if (o->loss == NN_LOSS_HUBER && !(o->huber_delta > 0))
+        return nn_errorf(ctx, NN_EARG, "fit: delta (of the Huber loss) must be > 0, got %g",
+                         o->huber_delta);
+    if (o->every_steps < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: every must be >= 0 steps, got %d", o->every_steps);
+    if (!(o->every_ms >= 0))
+        return nn_errorf(ctx, NN_EARG, "fit: every_ms must be >= 0, got %g", o->every_ms);
+    if (o->sched.lr0 > 0 && nn_sched_check(ctx, &o->sched)) return NN_EARG;
+    return NN_OK;
+}
+
 nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                    const nn_dataset *va, const nn_fit_opts *opts) {
     int in = nn_module_in(m);
@@ -164,17 +191,13 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                   (long long)nn_optim_size(o), (long long)nn_module_nparams(m));
         return NULL;
     }
-    if (opts->epochs < 1 || opts->batch < 0) {
-        nn_errorf(ctx, NN_EARG, "fit: need epochs >= 1 and batch >= 0, got %d and %d", opts->epochs,
-                  opts->batch);
-        return NULL;
-    }
+    if (check_opts(ctx, opts)) return NULL;
     /* said before the run starts rather than as a failure of its first step */
     if (nn_loss_check_weights(ctx, opts->loss, opts->class_weights)) return NULL;
     nn_run *r = nn_calloc(ctx, 1, sizeof *r);
     if (!r) return NULL;
     r->ctx = ctx, r->m = m, r->o = o, r->tr = tr, r->va = va, r->opts = *opts;
-    r->batch = opts->batch == 0 || opts->batch > tr->n ? tr->n : opts->batch;
+    r->batch = nn_fit_batch(opts->batch, tr->n);
     r->spe = (tr->n + r->batch - 1) / r->batch;
     r->k = out_width(m, tr->nx);
     r->regularized = nn_module_regularized(m);

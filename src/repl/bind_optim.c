@@ -337,10 +337,35 @@ static int o_tostring(lua_State *L) {
     return 1;
 }
 
+/* schedule(kind, lr0, lr_min, gamma, period [, t]) -> the rate at step t (0-based) by
+ * sched.c's formula, in double; without t only checks the settings. Raises naming a
+ * bad kind or setting. */
+static int w_schedule(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    int k = nn_sched_from_name(name);
+    if (k < 0) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int i = 0; i < NN_SCHED_COUNT; i++) {
+            if (i) luaL_addstring(&b, ", ");
+            luaL_addstring(&b, nn_sched_name((nn_sched_kind)i));
+        }
+        luaL_pushresult(&b);
+        return luaL_error(L, "unknown kind '%s' (there are: %s)", name, lua_tostring(L, -1));
+    }
+    lua_Number period = luaL_checknumber(L, 5);
+    if (period != (lua_Number)(int)period || period < 1)
+        return luaL_error(L, "period must be a whole number >= 1, got %s", lua_tostring(L, 5));
+    nn_sched s = {(nn_sched_kind)k, luaL_checknumber(L, 2), luaL_checknumber(L, 3),
+                  luaL_checknumber(L, 4), (int)period};
+    if (nn_sched_check(bind_ctx(L), &s)) return luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (lua_isnoneornil(L, 6)) return 0;
+    lua_pushnumber(L, nn_sched_rate(&s, (int64_t)luaL_checkinteger(L, 6)));
+    return 1;
+}
+
 static const luaL_Reg fns[] = {
-    {"new", w_new},
-    {"defaults", w_defaults},
-    {"names", w_names},
+    {"new", w_new}, {"schedule", w_schedule}, {"defaults", w_defaults}, {"names", w_names},
     {NULL, NULL},
 };
 

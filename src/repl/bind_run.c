@@ -216,9 +216,41 @@ static int run_callback(nn_run *r, bool epoch_end, void *user) {
     return stop;
 }
 
-static double optfield(lua_State *L, int t, const char *k, double def) {
+/* Pushes option k of fit: opts[k], or else fit_defaults[k] of this module (upvalue 1),
+ * which lua/nn_train.lua sets: the defaults are written there once. */
+static int push_option(lua_State *L, int opts, const char *k) {
+    if (lua_getfield(L, opts, k) != LUA_TNIL) return lua_type(L, -1);
+    lua_pop(L, 1);
+    if (lua_getfield(L, lua_upvalueindex(1), "fit_defaults") != LUA_TTABLE)
+        luaL_error(L, "fit: no value for option '%s' (and no fit_defaults)", k);
+    int t = lua_getfield(L, -1, k);
+    lua_remove(L, -2);
+    if (t == LUA_TNIL) luaL_error(L, "fit: no value for option '%s'", k);
+    return t;
+}
+
+/* A numeric option (whole when integral); its range is the engine's to check. */
+static double num_option(lua_State *L, int opts, const char *k, bool integral) {
+    push_option(L, opts, k);
+    int isnum;
+    double v = lua_tonumberx(L, -1, &isnum);
+    if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
+        luaL_error(L, "fit: %s must be a number, got %s", k, luaL_typename(L, -1));
+    if (integral && (v != floor(v) || fabs(v) > INT32_MAX))
+        luaL_error(L, "fit: %s must be a whole number, got %s", k, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return v;
+}
+
+/* A number field of a schedule table t (made complete by optim.schedule). */
+static double sched_field(lua_State *L, int t, const char *k) {
     lua_getfield(L, t, k);
-    double v = luaL_optnumber(L, -1, def);
+    if (lua_type(L, -1) != LUA_TNUMBER)
+        luaL_error(L,
+                   "fit: the schedule's %s must be a number, got %s (make it with "
+                   "optim.schedule{...})",
+                   k, luaL_typename(L, -1));
+    double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
     return v;
 }
@@ -266,19 +298,20 @@ static int t_run(lua_State *L) {
         lua_pushvalue(L, i);
         lua_setiuservalue(L, ri, i);
     }
-    nn_fit_opts fo = {.huber_delta = 1, .shuffle = true};
+    nn_fit_opts fo = {0};
     lua_getfield(L, 5, "loss");
     fo.loss = bind_checkloss(L, -1);
     lua_pop(L, 1);
-    fo.epochs = (int)optfield(L, 5, "epochs", 10);
-    fo.batch = (int)optfield(L, 5, "batch", 32);
-    fo.patience = (int)optfield(L, 5, "patience", 0);
-    fo.min_delta = (float)optfield(L, 5, "min_delta", 0);
-    fo.every_steps = (int)optfield(L, 5, "every", 0);
-    fo.every_ms = optfield(L, 5, "every_ms", 0);
-    fo.huber_delta = (float)optfield(L, 5, "delta", 1);
-    lua_getfield(L, 5, "shuffle");
-    if (!lua_isnil(L, -1)) fo.shuffle = lua_toboolean(L, -1);
+    fo.epochs = (int)num_option(L, 5, "epochs", true);
+    fo.batch = (int)num_option(L, 5, "batch", true);
+    fo.patience = (int)num_option(L, 5, "patience", true);
+    fo.min_delta = (float)num_option(L, 5, "min_delta", false);
+    fo.every_steps = (int)num_option(L, 5, "every", true);
+    fo.every_ms = num_option(L, 5, "every_ms", false);
+    fo.huber_delta = (float)num_option(L, 5, "delta", false);
+    if (push_option(L, 5, "shuffle") != LUA_TBOOLEAN)
+        luaL_error(L, "fit: shuffle must be true or false, got %s", luaL_typename(L, -1));
+    fo.shuffle = lua_toboolean(L, -1);
     lua_pop(L, 1);
     float cw[1024];
     if (lua_getfield(L, 5, "class_weights") == LUA_TTABLE) {
@@ -294,20 +327,22 @@ static int t_run(lua_State *L) {
     }
     lua_pop(L, 1);
     int st = lua_getfield(L, 5, "schedule");
-    if (st == LUA_TTABLE && !luaL_getmetafield(L, -1, "__call")) {
+    bool formula = st == LUA_TTABLE && lua_getfield(L, -1, "kind") != LUA_TNIL;
+    if (st == LUA_TTABLE) lua_pop(L, 1);
+    if (formula) { /* {kind =, ...} or optim.schedule's: the engine's formula, no Lua a step */
         int t = lua_gettop(L);
         lua_getfield(L, t, "kind");
-        const char *kn = luaL_optstring(L, -1, "constant");
-        int k = nn_sched_from_name(kn);
-        if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn);
+        const char *kn = lua_tostring(L, -1);
+        int k = kn ? nn_sched_from_name(kn) : -1;
+        if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn ? kn : luaL_typename(L, -1));
         lua_pop(L, 1);
-        double lr0 = optfield(L, t, "lr0", optfield(L, t, "lr", 0.01));
         fo.sched =
-            (nn_sched){(nn_sched_kind)k, (float)lr0, (float)optfield(L, t, "lr_min", 0),
-                       (float)optfield(L, t, "gamma", 0.5), (int)optfield(L, t, "period", 10)};
-    } else if (st == LUA_TFUNCTION || st == LUA_TTABLE) { /* a function or a callable */
-        if (st == LUA_TTABLE) lua_pop(L, 1);              /* the __call */
-        int b = fo.batch <= 0 || fo.batch > tr->n ? tr->n : fo.batch;
+            (nn_sched){(nn_sched_kind)k, sched_field(L, t, "lr0"), sched_field(L, t, "lr_min"),
+                       sched_field(L, t, "gamma"), (int)sched_field(L, t, "period")};
+        if (nn_sched_check(bind_ctx(L), &fo.sched)) luaL_error(L, "fit: %s", nn_error(bind_ctx(L)));
+    } else if (st == LUA_TFUNCTION || (st == LUA_TTABLE && luaL_getmetafield(L, -1, "__call"))) {
+        if (st == LUA_TTABLE) lua_pop(L, 1); /* the __call: the table is called */
+        int b = nn_fit_batch(fo.batch, tr->n);
         fo.n_lr_steps = (int64_t)(fo.epochs > 0 ? fo.epochs : 0) * ((tr->n + b - 1) / b);
         if (fo.n_lr_steps > 0) fo.lr_steps = sample_schedule(L, lua_gettop(L), fo.n_lr_steps);
     } else if (st != LUA_TNIL) {
@@ -486,7 +521,8 @@ static const luaL_Reg run_methods[] = {
 void bind_open_run(lua_State *L, int lib) {
     lib = lua_absindex(L, lib);
     lua_pushvalue(L, lib);
-    luaL_setfuncs(L, run_fns, 0);
+    lua_pushvalue(L, lib); /* upvalue: run reads fit_defaults from the module */
+    luaL_setfuncs(L, run_fns, 1);
     lua_pop(L, 1);
     luaL_newmetatable(L, RUN_MT);
     lua_pushcfunction(L, r_release);

@@ -83,4 +83,42 @@ local function fit_with(opts)
 end
 assert(fit_with{lr = 0.05} ~= fit_with{lr = 0.05, momentum = 0.9}, "momentum made no difference in fit")
 
+-- schedules: optim.schedule's rates are the engine's (sched.c), which fit applies
+-- step by step: the same numbers from Lua and from C, for every kind
+do
+  local specs = {
+    {kind = "constant", lr = 0.3},
+    {kind = "step", lr0 = 0.2, gamma = 0.5, period = 3},
+    {kind = "exponential", lr0 = 0.2, gamma = 0.9},
+    {kind = "cosine", lr0 = 0.2, lr_min = 0.01, period = 7},
+    {kind = "cyclic", lr0 = 0.2, lr_min = 0.02, period = 4},
+    {kind = "warmup", lr0 = 0.2, period = 5},
+  }
+  local d = data.gauss{n = 40, seed = 12} -- 4 steps an epoch with batch 10
+  for _, spec in ipairs(specs) do
+    local s = optim.schedule(spec)
+    local net = nn.sequential{nn.linear(2, 2)}
+    local o = optim.sgd(net, {lr = 1})
+    local seen = {}
+    net:fit{d, optimizer = o, epochs = 3, batch = 10, verbose = false, schedule = spec,
+      on_step = function(r) seen[r:status().step] = o.lr end}
+    for t = 1, 12 do
+      -- the run's rate is the float an optimizer holds; the schedule's the double
+      assert(math.abs(seen[t] - s(t - 1)) <= 1e-7 * s(t - 1),
+        ("%s step %d: fit %.9g, schedule %.9g"):format(spec.kind, t, seen[t], s(t - 1)))
+    end
+  end
+  -- worked values: step halves every 3 steps; cosine reaches lr_min at the period
+  local st = optim.schedule{kind = "step", lr0 = 0.2, gamma = 0.5, period = 3}
+  assert(st(2) == 0.2 and st(3) == 0.1 and st(6) == 0.05)
+  local cs = optim.schedule{kind = "cosine", lr0 = 1, lr_min = 0, period = 10}
+  assert(close(cs(5), 0.5, 1e-15) and cs(10) == 0 and cs(30) == 0)
+  -- settings are checked by the engine, each by name
+  local e = refused(optim.schedule, {kind = "sideways"})
+  assert(e:find("^optim.schedule: unknown kind 'sideways' %(there are: constant, step, "), e)
+  e = refused(optim.schedule, {kind = "step", gamma = -1})
+  assert(e == "optim.schedule: schedule step: gamma must be > 0, got -1", e)
+  e = refused(optim.schedule, {kind = "cosine", period = 2.5})
+  assert(e == "optim.schedule: period must be a whole number >= 1, got 2.5", e)
+end
 print("test_optim.lua: ok")
