@@ -18,7 +18,7 @@ local module_methods = T.module_methods
 -- (the user's line, not this file's), without the C side's position.
 local function ccall(f, ...)
   local r = table.pack(pcall(f, ...))
-  if not r[1] then error((tostring(r[2]):gsub("^[^:\n]+:%d+: ", "")), 3) end
+  if not r[1] then error(util.strip_position(r[2]), 3) end
   return table.unpack(r, 2, r.n)
 end
 
@@ -264,7 +264,7 @@ local function evaluate(m, d, l)
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
   if not is_builtin(m) then
     local ok, r = pcall(evaluate_lua, m, d, l)
-    if not ok then error("evaluate: " .. tostring(r):gsub("^[^:\n]+:%d+: ", ""), 2) end
+    if not ok then error("evaluate: " .. util.strip_position(r), 2) end
     return r
   end
   local lv, acc, cm, mt = ccall(T.evaluate, m, d, l)
@@ -343,7 +343,7 @@ local function summary_rows(m, inputs)
       if not ok then
         error(("summary: module %d (%s) failed on a dummy batch [2, %d]: %s"):format(i,
           is_builtin(mod) and mod:info().name or lua_name(mod), x.shape[2] or 0,
-          tostring(y):gsub("^[^:\n]+:%d+: ", "")), 0)
+          util.strip_position(y)), 0)
       end
       local shape = y.shape
       local dims = {"None"}
@@ -400,7 +400,7 @@ local function summary(m, opts)
   local inputs, quiet = opts, false
   if type(opts) == "table" then inputs, quiet = opts.inputs or opts[1], opts.print == false end
   local ok, text = pcall(summary_text, m, inputs, false)
-  if not ok then error((tostring(text):gsub("^[^:\n]+:%d+: ", "")), 2) end
+  if not ok then error(util.strip_position(text), 2) end
   if quiet then return text end
   print(text)
 end
