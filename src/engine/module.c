@@ -331,7 +331,7 @@ int nn_module_children(const nn_module *m, nn_module **out, int max) {
 
 const char *nn_module_name(const nn_module *m) {
     static const char *const names[NN_MOD_COUNT] = {
-        "linear", "activation", "dropout", "batchnorm", "sequential", "residual", "lua module"};
+        "linear", "activation", "dropout", "batchnorm", "sequential", "residual", "callback"};
     if (m->kind == NN_MOD_ACTIVATION) return nn_act_name(m->act);
     return names[m->kind];
 }

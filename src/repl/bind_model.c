@@ -194,8 +194,8 @@ static int m_children(lua_State *L) {
 
 static int m_info(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
-    static const char *const kinds[NN_MOD_COUNT] = {"linear",    "activation", "dropout",
-                                                    "batchnorm", "sequential", "residual"};
+    static const char *const kinds[NN_MOD_COUNT] = {
+        "linear", "activation", "dropout", "batchnorm", "sequential", "residual", "callback"};
     lua_createtable(L, 0, 8);
     lua_pushstring(L, nn_module_name(m));
     lua_setfield(L, -2, "name");
