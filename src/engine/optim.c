@@ -176,9 +176,11 @@ float *nn_optim_hp_field(nn_optim_hp *hp, const char *name) {
             return (float *)((char *)hp + hp_fields[i].offset);
     return NULL;
 }
-/* The settings each rule reads, in the order they are listed to the user. */
+/* The settings each rule reads, in the order they are listed to the user; the rest of
+ * nn_optim_hp does nothing in it and is refused by the bindings. */
 #define CLIPS_AND_DECAY "weight_decay", "clip_norm", "clip_value"
-static const char *const kind_options[NN_OPT_COUNT][11] = {
+#define MAX_OPTIONS     11 /* rprop's 8 and room for the NULL that ends a list */
+static const char *const kind_options[NN_OPT_COUNT][MAX_OPTIONS] = {
     [NN_OPT_GD] = {"lr", CLIPS_AND_DECAY},
     [NN_OPT_SGD] = {"lr", "momentum", "nesterov", CLIPS_AND_DECAY},
     [NN_OPT_MOMENTUM] = {"lr", "momentum", CLIPS_AND_DECAY},
@@ -193,7 +195,7 @@ static const char *const kind_options[NN_OPT_COUNT][11] = {
 };
 
 const char *nn_optim_option(nn_optim_kind kind, int i) {
-    if ((unsigned)kind >= NN_OPT_COUNT || i < 0 || i >= 11) return NULL;
+    if ((unsigned)kind >= NN_OPT_COUNT || i < 0 || i >= MAX_OPTIONS) return NULL;
     return kind_options[kind][i];
 }
 
