@@ -323,8 +323,8 @@ static bool end_epoch(nn_run *r) {
         int64_t *cm = c > 0 && r->va->classes == c ? r->cm_val : NULL;
         int rc = nn_evaluate(r->ctx, r->m, r->va, r->opts.loss, r->opts.huber_delta, &h->val_loss,
                              &h->val_acc, cm);
-        if (rc) {
-            fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
+        if (rc) { /* stopped in the model's forward (Ctrl-C): stays stopped */
+            if (r->state == NN_RUN_RUNNING) fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
             return false;
         }
         if (cm) {

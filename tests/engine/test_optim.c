@@ -1,6 +1,7 @@
 /* test_optim.c: each optimizer's first three steps on f(w) = w^2 (g = 2w) from
  * w = 1, against values worked by hand in the comments; defaults, clipping,
- * effective learning rates, frozen modules. */
+ * effective learning rates, frozen modules; SGD's momentum, nesterov and weight decay
+ * as PyTorch writes them, and the settings each kind takes. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

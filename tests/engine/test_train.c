@@ -2,7 +2,9 @@
  * accuracy with a fixed seed, early stopping restoring the best epoch, a NaN run
  * stopped with its message, time slicing and callbacks, a run that allocates nothing
  * per step, and the LR range test; training mode, per-step rates, epoch metrics,
- * timed callbacks on a fake clock, and deep nets of many separate trainable parts. */
+ * timed callbacks on a fake clock, and deep nets of many separate trainable parts;
+ * a model whose forward is a callback (the kind a model written in Lua is) trains as its
+ * built-in twin, is put back at a NaN, and names a failing forward. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
