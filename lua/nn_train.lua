@@ -127,7 +127,9 @@ end
 local LuaSeq = {}
 LuaSeq.__index = LuaSeq
 function LuaSeq:forward(x)
-  for _, m in ipairs(self.modules) do x = m(x) end
+  for _, m in ipairs(self.modules) do
+    if m.forward then x = m:forward(x) else x = m(x) end -- a table with forward, or callable
+  end
   return x
 end
 LuaSeq.__call = LuaSeq.forward
@@ -607,17 +609,18 @@ end
 -- a tensor over the batch (autograd records it); its backward is autograd from the
 -- output; its parameters are m:parameters(). One forward of the data's first rows,
 -- in evaluation mode and without a graph, gives the output width.
-local function engine_model(m, d)
+local function engine_model(m, d, who)
   if type(m) ~= "table" or type(m.parameters) ~= "function" then
-    error("expected a model (a built-in module, or a table with forward and parameters), got "
-      .. type(m), 0)
+    error(who .. ": expected a model (a built-in module, or a table with forward and "
+      .. "parameters), got " .. type(m), 0)
   end
   local ok, y = pcall(in_eval, m, function() return forward(m, d:slice(1, math.min(2, #d)):x()) end)
   if not ok then
-    error("the model's forward failed on the data's first rows: " .. util.strip_position(y), 0)
+    error(who .. ": the model's forward failed on the data's first rows: "
+      .. util.strip_position(y), 0)
   end
   if getmetatable(y) ~= debug.getregistry()["nnlab.tensor"] or #y.shape ~= 2 then
-    error("the model's forward must give a tensor [batch, outputs], got "
+    error(who .. ": the model's forward must give a tensor [batch, outputs], got "
       .. (getmetatable(y) == debug.getregistry()["nnlab.tensor"]
         and ("shape [" .. table.concat(y.shape, ",") .. "]") or type(y)), 0)
   end
@@ -708,7 +711,7 @@ local function fit(m, args)
   -- a schedule table is the engine's formula (sched.c), no Lua per step
   o.schedule, o.loss, o.class_weights = fit_schedule(args.schedule), lname, args.class_weights
   o.callback = callback
-  local model = is_builtin(m) and m or ccall(engine_model, m, d)
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "fit")
   local r = ccall(T.run, model, opt, d, val, o)
   self._r = r
   local background = repl and repl.interactive and not args.wait
@@ -840,7 +843,7 @@ function nn.lr_range_test(args)
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
   local batch, lo, hi, steps = args.batch or FIT_DEFAULTS.batch, args.lr_min or 1e-5, args.lr_max or 10,
     args.steps or 100
-  local model = is_builtin(m) and m or ccall(engine_model, m, d)
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "lr_range_test")
   local lrs, losses = ccall(T.lr_range_test, model, d, lname, batch, lo, hi, steps, args.optimizer)
   return {lr = lrs, loss = losses}
 end
