@@ -242,20 +242,57 @@ local function in_eval(m, f)
   return table.unpack(r, 2, r.n)
 end
 
--- evaluate of a model with a module written in Lua: one forward of the whole set.
-local function evaluate_lua(m, d, l)
-  local classes = d:info().classes
-  return in_eval(m, function()
-    local x, y = d:x(), d:y()
-    local out = forward(m, x)
-    local r = {loss = T.loss(l, out, y):item()}
-    if classes > 0 then
-      local cm, mt = T.confusion(out, y, classes, l)
-      r.accuracy, r.confusion = mt.accuracy, cm
-      r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1
-    end
-    return r
-  end)
+-- The built-in modules inside a model written in Lua: in its .modules list, or else in
+-- its fields (self.fc = nn.linear(...)), each table searched once, fields in name
+-- order. The C loop keeps their batch-norm statistics with the weights, adds their
+-- L1/L2 penalties and sets their modes.
+local function builtins_of(m, out, seen)
+  out, seen = out or {}, seen or {}
+  if is_builtin(m) then
+    if not seen[m] then out[#out + 1] = m end
+    seen[m] = true
+    return out
+  end
+  if type(m) ~= "table" or seen[m] then return out end
+  seen[m] = true
+  if type(m.modules) == "table" then
+    for _, c in ipairs(m.modules) do builtins_of(c, out, seen) end
+    return out
+  end
+  local keys = {}
+  for k, v in pairs(m) do
+    if type(k) == "string" and (is_builtin(v) or type(v) == "table") then keys[#keys + 1] = k end
+  end
+  table.sort(keys)
+  for _, k in ipairs(keys) do builtins_of(m[k], out, seen) end
+  return out
+end
+
+-- The engine's view of a model written in Lua: a module of the callback kind that the
+-- C training loop runs as it runs the built-in ones. Its forward is m's, called with
+-- a tensor over the batch (autograd records it); its backward is autograd from the
+-- output; its parameters are m:parameters(). One forward of the data's first rows,
+-- in evaluation mode and without a graph, gives the output width.
+local function engine_model(m, d, who)
+  if type(m) ~= "table" or type(m.parameters) ~= "function" then
+    error(who .. ": expected a model (a built-in module, or a table with forward and "
+      .. "parameters), got " .. type(m), 0)
+  end
+  local ok, y = pcall(in_eval, m, function() return forward(m, d:slice(1, math.min(2, #d)):x()) end)
+  if not ok then
+    error(who .. ": the model's forward failed on the data's first rows: "
+      .. util.strip_position(y), 0)
+  end
+  if getmetatable(y) ~= debug.getregistry()["nnlab.tensor"] or #y.shape ~= 2 then
+    error(who .. ": the model's forward must give a tensor [batch, outputs], got "
+      .. (getmetatable(y) == debug.getregistry()["nnlab.tensor"]
+        and ("shape [" .. table.concat(y.shape, ",") .. "]") or type(y)), 0)
+  end
+  return T.lua_model(function(x) return forward(m, x) end,
+    function(on)
+      if on ~= nil then set_mode(m, on) end
+      return is_training(m)
+    end, m:parameters(), builtins_of(m), y.shape[2])
 end
 
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
@@ -264,12 +301,8 @@ local function evaluate(m, d, l)
   check_data(d, "evaluate")
   local info = d:info()
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
-  if not is_builtin(m) then
-    local ok, r = pcall(evaluate_lua, m, d, l)
-    if not ok then error("evaluate: " .. util.strip_position(r), 2) end
-    return r
-  end
-  local lv, acc, cm, mt = ccall(T.evaluate, m, d, l)
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "evaluate")
+  local lv, acc, cm, mt = ccall(T.evaluate, model, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
   if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
   return r
@@ -576,59 +609,6 @@ function Run:_foreground()
     error(err, 0)
   end
   return self:_finish()
-end
-
--- The built-in modules inside a model written in Lua: in its .modules list, or else in
--- its fields (self.fc = nn.linear(...)), each table searched once, fields in name
--- order. The C loop keeps their batch-norm statistics with the weights, adds their
--- L1/L2 penalties and sets their modes.
-local function builtins_of(m, out, seen)
-  out, seen = out or {}, seen or {}
-  if is_builtin(m) then
-    if not seen[m] then out[#out + 1] = m end
-    seen[m] = true
-    return out
-  end
-  if type(m) ~= "table" or seen[m] then return out end
-  seen[m] = true
-  if type(m.modules) == "table" then
-    for _, c in ipairs(m.modules) do builtins_of(c, out, seen) end
-    return out
-  end
-  local keys = {}
-  for k, v in pairs(m) do
-    if type(k) == "string" and (is_builtin(v) or type(v) == "table") then keys[#keys + 1] = k end
-  end
-  table.sort(keys)
-  for _, k in ipairs(keys) do builtins_of(m[k], out, seen) end
-  return out
-end
-
--- The engine's view of a model written in Lua: a module of the callback kind that the
--- C training loop runs as it runs the built-in ones. Its forward is m's, called with
--- a tensor over the batch (autograd records it); its backward is autograd from the
--- output; its parameters are m:parameters(). One forward of the data's first rows,
--- in evaluation mode and without a graph, gives the output width.
-local function engine_model(m, d, who)
-  if type(m) ~= "table" or type(m.parameters) ~= "function" then
-    error(who .. ": expected a model (a built-in module, or a table with forward and "
-      .. "parameters), got " .. type(m), 0)
-  end
-  local ok, y = pcall(in_eval, m, function() return forward(m, d:slice(1, math.min(2, #d)):x()) end)
-  if not ok then
-    error(who .. ": the model's forward failed on the data's first rows: "
-      .. util.strip_position(y), 0)
-  end
-  if getmetatable(y) ~= debug.getregistry()["nnlab.tensor"] or #y.shape ~= 2 then
-    error(who .. ": the model's forward must give a tensor [batch, outputs], got "
-      .. (getmetatable(y) == debug.getregistry()["nnlab.tensor"]
-        and ("shape [" .. table.concat(y.shape, ",") .. "]") or type(y)), 0)
-  end
-  return T.lua_model(function(x) return forward(m, x) end,
-    function(on)
-      if on ~= nil then set_mode(m, on) end
-      return is_training(m)
-    end, m:parameters(), builtins_of(m), y.shape[2])
 end
 
 -- fit's schedule: nil, a function of the step (0-based) -> lr, a callable object of

@@ -281,22 +281,6 @@ static int m_running(lua_State *L) {
     return 2;
 }
 
-/* set_running(m, mean, var): puts back batch norm's running statistics (as
- * m:running() gave them); the LR range test of a model written in Lua uses it. */
-static int m_set_running(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
-    nn_tensor *mean = bind_checktensor(L, 2), *var = bind_checktensor(L, 3);
-    float *r = nn_module_running(m);
-    if (!r) luaL_error(L, "set_running: %s is not a batch norm", nn_module_name(m));
-    int n = nn_module_out(m);
-    if (mean->size != n || var->size != n)
-        luaL_error(L, "set_running: the batch norm has %d features, got %d and %d numbers", n,
-                   (int)mean->size, (int)var->size);
-    memcpy(r, mean->data, (size_t)n * sizeof(float));
-    memcpy(r + n, var->data, (size_t)n * sizeof(float));
-    return 0;
-}
-
 static int m_tostring(lua_State *L) {
     module_ud *u = luaL_checkudata(L, 1, MODULE_MT);
     if (!u->m) {
@@ -364,48 +348,10 @@ void bind_pushconfusion(lua_State *L, const int64_t *cm, int c) {
     lua_setfield(L, -2, "f1");
 }
 
-/* confusion(y, labels, classes, loss) -> confusion, metrics: of scores y [n, k] against
- * class labels [n, 1]; for models written in Lua, whose outputs come from autograd. */
-static int t_confusion(lua_State *L) {
-    nn_tensor *y = bind_checktensor(L, 1), *t = bind_checktensor(L, 2);
-    int c = (int)luaL_checkinteger(L, 3);
-    nn_loss_kind k = bind_checkloss(L, 4);
-    if (y->ndim != 2 || t->size != y->shape[0])
-        luaL_error(L, "confusion: %d labels for outputs of %d rows", (int)t->size,
-                   y->ndim > 0 ? y->shape[0] : 1);
-    if (c < 1 || c > 4096) luaL_argerror(L, 3, "classes must be in 1..4096");
-    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
-    memset(cm, 0, (size_t)c * c * sizeof(int64_t));
-    float thr = k == NN_LOSS_BCE || k == NN_LOSS_HINGE ? 0.0f : 0.5f;
-    nn_confusion_add(y->data, y->shape[0], y->shape[1], t->data, c, thr, cm);
-    bind_pushconfusion(L, cm, c);
-    return 2;
-}
-
-/* metrics(confusion) -> {accuracy, precision, recall, f1} of a table of rows of
- * counts, as fit reports them (a Lua module's run adds its matrices up in Lua). */
-static int t_metrics(lua_State *L) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    int c = (int)luaL_len(L, 1);
-    if (c < 1 || c > 4096) luaL_argerror(L, 1, "expected 1..4096 rows of counts");
-    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
-    for (int i = 0; i < c; i++) {
-        if (lua_geti(L, 1, i + 1) != LUA_TTABLE || luaL_len(L, -1) != c)
-            luaL_error(L, "metrics: row %d is not %d counts", i + 1, c);
-        for (int j = 0; j < c; j++) {
-            lua_geti(L, -1, j + 1);
-            cm[(int64_t)i * c + j] = (int64_t)luaL_checkinteger(L, -1);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
-    bind_pushconfusion(L, cm, c);
-    return 1; /* the metrics, on top */
-}
-
 /* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
 static int t_evaluate(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
+    bind_luamodel *lm;
+    nn_module *m = bind_checkmodel(L, 1, &lm);
     nn_dataset *d = bind_checkdataset(L, 2);
     nn_loss_kind k = bind_checkloss(L, 3);
     float delta = (float)luaL_optnumber(L, 4, 1.0);
@@ -414,8 +360,10 @@ static int t_evaluate(lua_State *L) {
     int64_t *cm = c > 0 ? lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0) : NULL;
     if (cm) memset(cm, 0, (size_t)c * c * sizeof(int64_t));
     double loss, acc;
-    if (nn_evaluate(bind_ctx(L), m, d, k, delta, &loss, &acc, cm))
-        luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    bind_lua_enter(L, lm);
+    int rc = nn_evaluate(bind_ctx(L), m, d, k, delta, &loss, &acc, cm);
+    bind_lua_leave(L, lm);
+    if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     lua_pushnumber(L, loss);
     if (!cm) return 1;
     lua_pushnumber(L, acc);
@@ -490,25 +438,14 @@ static int t_names(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"linear", t_linear},
-    {"activation", t_activation},
-    {"prelu", t_prelu},
-    {"dropout", t_dropout},
-    {"batchnorm", t_batchnorm},
-    {"sequential", t_sequential},
-    {"residual", t_residual},
-    {"loss", t_loss},
-    {"assign", t_assign},
-    {"evaluate", t_evaluate},
-    {"confusion", t_confusion},
-    {"training", m_training},
-    {"set_running", m_set_running},
-    {"metrics", t_metrics},
-    {"predict", t_predict},
-    {"save", t_save},
-    {"load", t_load},
-    {"names", t_names},
-    {NULL, NULL},
+    {"linear", t_linear},       {"activation", t_activation},
+    {"prelu", t_prelu},         {"dropout", t_dropout},
+    {"batchnorm", t_batchnorm}, {"sequential", t_sequential},
+    {"residual", t_residual},   {"loss", t_loss},
+    {"assign", t_assign},       {"evaluate", t_evaluate},
+    {"training", m_training},   {"predict", t_predict},
+    {"save", t_save},           {"load", t_load},
+    {"names", t_names},         {NULL, NULL},
 };
 
 static const luaL_Reg module_methods[] = {

@@ -22,7 +22,7 @@
 #define LUAMODEL_MT "nnlab.luamodel"
 #define TENSOR_MT   "nnlab.tensor"
 
-typedef struct {
+typedef struct bind_luamodel {
     nn_module *m;    /* of the callback kind */
     lua_State *L;    /* set while the engine may call the model (run_for, LR test) */
     nn_run *run;     /* the run being stepped, so that Ctrl-C can stop it */
@@ -161,17 +161,22 @@ static int t_lua_model(lua_State *L) {
     return 1;
 }
 
-/* A model argument: a built-in module, or a model written in Lua (then *lm is set). */
-static nn_module *checkmodel(lua_State *L, int arg, luamodel_ud **lm) {
+nn_module *bind_checkmodel(lua_State *L, int arg, luamodel_ud **lm) {
     *lm = luaL_testudata(L, arg, LUAMODEL_MT);
     if (!*lm) return bind_checkmodule(L, arg);
     if (!(*lm)->m) luaL_argerror(L, arg, "model was freed");
     return (*lm)->m;
 }
 
-/* Raises the interrupt that a Lua model's forward saw during the last engine call. */
-static void raise_interrupt(lua_State *L, luamodel_ud *lm) {
-    if (!lm || !lm->err[0]) return;
+void bind_lua_enter(lua_State *L, luamodel_ud *lm) {
+    if (lm) lm->L = L;
+}
+
+/* Also raises the interrupt that a Lua model's forward saw since bind_lua_enter. */
+void bind_lua_leave(lua_State *L, luamodel_ud *lm) {
+    if (!lm) return;
+    lm->L = NULL, lm->run = NULL;
+    if (!lm->err[0]) return;
     char msg[256];
     memcpy(msg, lm->err, sizeof msg);
     lm->err[0] = '\0';
@@ -284,7 +289,7 @@ static const float *sample_schedule(lua_State *L, int fi, int64_t steps) {
  * {kind, lr0 (or lr), lr_min, gamma, period} or a function of the step -> lr} */
 static int t_run(lua_State *L) {
     luamodel_ud *lm;
-    nn_module *m = checkmodel(L, 1, &lm);
+    nn_module *m = bind_checkmodel(L, 1, &lm);
     nn_optim *o = bind_checkoptim(L, 2);
     nn_dataset *tr = bind_checkdataset(L, 3);
     nn_dataset *va = lua_isnoneornil(L, 4) ? NULL : bind_checkdataset(L, 4);
@@ -374,11 +379,11 @@ static int r_run_for(lua_State *L) {
     double ms = luaL_optnumber(L, 2, 0);
     lua_settop(L, 1); /* the callback finds the run at index 1 */
     u->L = L;
-    if (u->lm) u->lm->L = L, u->lm->run = u->r;
+    bind_lua_enter(L, u->lm);
+    if (u->lm) u->lm->run = u->r;
     nn_run_state st = nn_run_for(u->r, ms);
     u->L = NULL;
-    if (u->lm) u->lm->L = NULL, u->lm->run = NULL;
-    raise_interrupt(L, u->lm);
+    bind_lua_leave(L, u->lm);
     if (u->err[0]) {
         char msg[256];
         memcpy(msg, u->err, sizeof msg);
@@ -465,7 +470,7 @@ static int r_losses(lua_State *L) {
 /* lr_range_test(m, data, loss, batch, lr_min, lr_max, n [, opt]) -> lrs, losses */
 static int t_lr_range(lua_State *L) {
     luamodel_ud *lm;
-    nn_module *m = checkmodel(L, 1, &lm);
+    nn_module *m = bind_checkmodel(L, 1, &lm);
     nn_dataset *d = bind_checkdataset(L, 2);
     nn_loss_kind k = bind_checkloss(L, 3);
     int batch = (int)luaL_checkinteger(L, 4), n = (int)luaL_checkinteger(L, 7);
@@ -476,8 +481,7 @@ static int t_lr_range(lua_State *L) {
     if (lm) lm->L = L;
     int done =
         nn_lr_range_test(bind_ctx(L), m, o, d, k, batch, (float)lo, (float)hi, n, buf, buf + n);
-    if (lm) lm->L = NULL;
-    raise_interrupt(L, lm);
+    bind_lua_leave(L, lm);
     if (done < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     lua_createtable(L, done, 0); /* the rates as asked for (the engine's are floats) */
     for (int i = 0; i < done; i++) {
