@@ -268,7 +268,9 @@ void nn_sym2_eig(const double h[3], double val[2], double vec[2][2]);
  * rule over three flat arrays. Forward and backward of the built-in modules are
  * direct kernels (no tape) so that a training step allocates nothing and costs a
  * few microseconds on a tiny net; nn_module_graph builds the same forward from ops,
- * for autograd at the prompt and as the reference the kernels are tested against. */
+ * for autograd at the prompt and as the reference the kernels are tested against.
+ * A model written outside the engine (in Lua) is a module of the callback kind
+ * (nn_callback_new, mod_lua.c) and trains through the same loop. */
 
 typedef struct nn_module nn_module;
 typedef struct nn_optim nn_optim;

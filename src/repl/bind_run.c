@@ -8,9 +8,10 @@
  * A model written in Lua trains through the same loop as an engine module of the
  * callback kind (mod_lua.c), made by lua_model(...) ("nnlab.luamodel"): its forward
  * calls the Lua forward on a tensor over the batch and hands back the output, whose
- * graph the engine back-propagates. Lua is entered only inside run_for and the LR
- * range test, where the state is known; an error in the forward fails the step with
- * its message, and Ctrl-C ("interrupted!") stops the run and is raised after it. */
+ * graph the engine back-propagates. Lua is entered only between bind_lua_enter and
+ * bind_lua_leave (run_for, the LR range test, evaluate), where the state is known; an
+ * error in the forward fails the step with its message, and Ctrl-C ("interrupted!")
+ * stops the run and is raised after it. */
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 
 typedef struct bind_luamodel {
     nn_module *m;    /* of the callback kind */
-    lua_State *L;    /* set while the engine may call the model (run_for, LR test) */
+    lua_State *L;    /* set while the engine may call it (run_for, LR test, evaluate) */
     nn_run *run;     /* the run being stepped, so that Ctrl-C can stop it */
     int forward_ref; /* registry: function(x) -> y, the model's forward */
     int mode_ref;    /* registry: function([on]) -> training, sets and reads the mode */
