@@ -2,9 +2,10 @@
 -- by nn.lua): nn.linear, the activations of lesson 03, nn.dropout, nn.batchnorm,
 -- nn.sequential, nn.residual, the losses, m:fit{...}, m:summary(), nn.save/nn.load.
 -- Built-in modules are C objects ("nn.train") that train without entering Lua per
--- step; a module written in Lua (a table with forward and parameters) trains through
--- autograd at the cost of the calls.
+-- step; a model written in Lua (a table with forward and parameters) trains through
+-- the same C loop, which calls its forward back each step (autograd does the backward).
 local T = require "nn.train"
+local util = require "util"
 local core = require "nn.core"
 local ok_core, rcore = pcall(require, "repl.core")
 local now = ok_core and rcore.now or os.clock -- wall-clock seconds at the prompt
@@ -17,7 +18,7 @@ local module_methods = T.module_methods
 -- (the user's line, not this file's), without the C side's position.
 local function ccall(f, ...)
   local r = table.pack(pcall(f, ...))
-  if not r[1] then error((tostring(r[2]):gsub("^[^:\n]+:%d+: ", "")), 3) end
+  if not r[1] then error(util.strip_position(r[2]), 3) end
   return table.unpack(r, 2, r.n)
 end
 
@@ -126,7 +127,9 @@ end
 local LuaSeq = {}
 LuaSeq.__index = LuaSeq
 function LuaSeq:forward(x)
-  for _, m in ipairs(self.modules) do x = m(x) end
+  for _, m in ipairs(self.modules) do
+    if m.forward then x = m:forward(x) else x = m(x) end -- a table with forward, or callable
+  end
   return x
 end
 LuaSeq.__call = LuaSeq.forward
@@ -151,6 +154,12 @@ function LuaSeq:freeze(on)
   return self
 end
 function LuaSeq:unfreeze() return self:freeze(false) end
+-- s:regularize(l1, l2): L1/L2 penalties on the weights of the modules that take them
+-- (its built-in layers); fit adds them to the loss and the gradient as for a C model
+function LuaSeq:regularize(l1, l2)
+  for _, m in ipairs(self.modules) do if m.regularize then m:regularize(l1, l2) end end
+  return self
+end
 
 --- nn.sequential{m1, m2, ...}
 function nn.sequential(list)
@@ -233,20 +242,57 @@ local function in_eval(m, f)
   return table.unpack(r, 2, r.n)
 end
 
--- evaluate of a model with a module written in Lua: one forward of the whole set.
-local function evaluate_lua(m, d, l)
-  local classes = d:info().classes
-  return in_eval(m, function()
-    local x, y = d:x(), d:y()
-    local out = forward(m, x)
-    local r = {loss = T.loss(l, out, y):item()}
-    if classes > 0 then
-      local cm, mt = T.confusion(out, y, classes, l)
-      r.accuracy, r.confusion = mt.accuracy, cm
-      r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1
-    end
-    return r
-  end)
+-- The built-in modules inside a model written in Lua: in its .modules list, or else in
+-- its fields (self.fc = nn.linear(...)), each table searched once, fields in name
+-- order. The C loop keeps their batch-norm statistics with the weights, adds their
+-- L1/L2 penalties and sets their modes.
+local function builtins_of(m, out, seen)
+  out, seen = out or {}, seen or {}
+  if is_builtin(m) then
+    if not seen[m] then out[#out + 1] = m end
+    seen[m] = true
+    return out
+  end
+  if type(m) ~= "table" or seen[m] then return out end
+  seen[m] = true
+  if type(m.modules) == "table" then
+    for _, c in ipairs(m.modules) do builtins_of(c, out, seen) end
+    return out
+  end
+  local keys = {}
+  for k, v in pairs(m) do
+    if type(k) == "string" and (is_builtin(v) or type(v) == "table") then keys[#keys + 1] = k end
+  end
+  table.sort(keys)
+  for _, k in ipairs(keys) do builtins_of(m[k], out, seen) end
+  return out
+end
+
+-- The engine's view of a model written in Lua: a module of the callback kind that the
+-- C training loop runs as it runs the built-in ones. Its forward is m's, called with
+-- a tensor over the batch (autograd records it); its backward is autograd from the
+-- output; its parameters are m:parameters(). One forward of the data's first rows,
+-- in evaluation mode and without a graph, gives the output width.
+local function engine_model(m, d, who)
+  if type(m) ~= "table" or type(m.parameters) ~= "function" then
+    error(who .. ": expected a model (a built-in module, or a table with forward and "
+      .. "parameters), got " .. type(m), 0)
+  end
+  local ok, y = pcall(in_eval, m, function() return forward(m, d:slice(1, math.min(2, #d)):x()) end)
+  if not ok then
+    error(who .. ": the model's forward failed on the data's first rows: "
+      .. util.strip_position(y), 0)
+  end
+  if getmetatable(y) ~= debug.getregistry()["nnlab.tensor"] or #y.shape ~= 2 then
+    error(who .. ": the model's forward must give a tensor [batch, outputs], got "
+      .. (getmetatable(y) == debug.getregistry()["nnlab.tensor"]
+        and ("shape [" .. table.concat(y.shape, ",") .. "]") or type(y)), 0)
+  end
+  return T.lua_model(function(x) return forward(m, x) end,
+    function(on)
+      if on ~= nil then set_mode(m, on) end
+      return is_training(m)
+    end, m:parameters(), builtins_of(m), y.shape[2])
 end
 
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
@@ -255,12 +301,8 @@ local function evaluate(m, d, l)
   check_data(d, "evaluate")
   local info = d:info()
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
-  if not is_builtin(m) then
-    local ok, r = pcall(evaluate_lua, m, d, l)
-    if not ok then error("evaluate: " .. tostring(r):gsub("^[^:\n]+:%d+: ", ""), 2) end
-    return r
-  end
-  local lv, acc, cm, mt = ccall(T.evaluate, m, d, l)
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "evaluate")
+  local lv, acc, cm, mt = ccall(T.evaluate, model, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
   if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
   return r
@@ -347,7 +389,7 @@ local function summary_rows(m, inputs)
       if not ok then
         error(("summary: module %d (%s) failed on a dummy batch [%s]: %s"):format(i,
           is_builtin(mod) and mod:info().name or lua_name(mod), table.concat(x.shape, ", "),
-          tostring(y):gsub("^[^:\n]+:%d+: ", "")), 0)
+          util.strip_position(y)), 0)
       end
       local shape = y.shape
       local dims = {"None"}
@@ -406,7 +448,7 @@ local function summary(m, opts)
     inputs, quiet = opts.inputs or (#opts > 0 and {table.unpack(opts)} or nil), opts.print == false
   end
   local ok, text = pcall(summary_text, m, inputs, false)
-  if not ok then error((tostring(text):gsub("^[^:\n]+:%d+: ", "")), 2) end
+  if not ok then error(util.strip_position(text), 2) end
   if quiet then return text end
   print(text)
 end
@@ -436,7 +478,6 @@ end
 
 local Run = {}
 Run.__name = "run"
-local LuaRun = {} -- the loop of a module written in Lua, below
 
 function Run.__index(self, k)
   if k == "history" then return self._r:history() end
@@ -471,7 +512,6 @@ function Run:confusion(which)
     error("run:confusion: expected \"train\" or \"validation\", got " .. tostring(which), 2)
   end
   if which == nil then which = self.has_validation and "validation" or "train" end
-  if getmetatable(self._r) == LuaRun then return self._r:confusion(which == "validation") end
   return T.run_confusion(self._r, which == "validation")
 end
 --- run:wait(): runs it in the foreground until it ends
@@ -585,260 +625,6 @@ function Run:_foreground()
   return self:_finish()
 end
 
--- The training loop of a module written in Lua, as an object with the methods of
--- the C run (run_for, stop, status, history, losses), so Run above (progress line,
--- foreground, background job, pause and step) drives both. Each step is autograd:
--- zero_grad, forward, loss, backward, opt:step(); the forward's calls cost what they
--- cost. Differences from the C loop: no class_weights, no l1/l2 penalty of built-in
--- layers, and early stopping restores the parameters but not batch-norm statistics.
-LuaRun.__index = LuaRun
-
-local function lua_run_new(m, opt, d, val, o)
-  local x, y = d:x(), d:y()
-  local n = #x
-  local batch = o.batch
-  if batch <= 0 or batch > n then batch = n end
-  local classes = d:info().classes
-  local r = setmetatable({m = m, opt = opt, x = x, y = y, n = n, batch = batch,
-    spe = (n + batch - 1) // batch, o = o, classes = classes,
-    vx = val and val:x(), vy = val and val:y(),
-    state = "running", msg = "", epoch = 0, pos = 0, step_n = 0, perm = {},
-    ep_loss = 0, ep_correct = 0, ep_seen = 0, losses_ = {}, best_epoch = 0,
-    best_val = math.huge, since_best = 0, last_cb_step = 0, last_cb_ms = now() * 1000,
-    hist = {loss = {}, acc = {}, val_loss = {}, val_acc = {}, seconds = {}, precision = {},
-      recall = {}, f1 = {}, val_precision = {}, val_recall = {}, val_f1 = {}}}, LuaRun)
-  r.cm_epoch = r:_zero_cm()
-  for i = 1, n do r.perm[i] = i end
-  return r
-end
-
-function LuaRun:_fail(state, fmt, ...)
-  self.state, self.msg = state, fmt:format(...)
-end
-
-function LuaRun:_zero_cm()
-  if self.classes <= 0 then return nil end
-  local cm = {}
-  for i = 1, self.classes do
-    cm[i] = {}
-    for j = 1, self.classes do cm[i][j] = 0 end
-  end
-  return cm
-end
-
--- Adds the confusion matrix of outputs out against labels into cm; returns the
--- number of rows predicted right.
-function LuaRun:_confusion_add(cm, out, labels)
-  local c = T.confusion(out, labels, self.classes, self.o.loss)
-  local right = 0
-  for i, row in ipairs(c) do
-    for j, v in ipairs(row) do cm[i][j] = cm[i][j] + v end
-    right = right + row[i]
-  end
-  return right
-end
-
--- The loss (and accuracy, confusion matrix) of the whole set x, y in evaluation mode.
-function LuaRun:_evaluate(x, y)
-  return in_eval(self.m, function()
-    local out = forward(self.m, x)
-    local lv = T.loss(self.o.loss, out, y, self.o.delta):item()
-    if self.classes <= 0 then return lv, 0 / 0 end
-    local cm = self:_zero_cm()
-    return lv, self:_confusion_add(cm, out, y) / #x, cm
-  end)
-end
-
--- Keeps the parameters as the safe point, reached with loss at the start of epoch.
-function LuaRun:_keep_safe(loss, epoch)
-  self.safe, self.safe_loss, self.safe_epoch = {}, loss, epoch
-  for i, p in ipairs(self.m:parameters()) do self.safe[i] = p:copy() end
-end
-
-function LuaRun:_save_best()
-  self.best = {}
-  for i, p in ipairs(self.m:parameters()) do self.best[i] = p:copy() end
-end
-
-function LuaRun:_restore_best()
-  if self.best_epoch <= 0 or not self.best then return end
-  for i, p in ipairs(self.m:parameters()) do T.assign(p, self.best[i]) end
-end
-
--- Epoch end: validation, history, early stopping; false when the run ended.
-function LuaRun:_end_epoch()
-  local h, e = self.hist, self.epoch + 1
-  h.loss[e] = self.ep_loss / self.ep_seen
-  if h.loss[e] < self.safe_loss then self:_keep_safe(h.loss[e], e + 1) end
-  h.acc[e] = self.classes > 0 and self.ep_correct / self.ep_seen or 0 / 0
-  h.val_loss[e], h.val_acc[e] = 0 / 0, 0 / 0
-  local names = {"precision", "recall", "f1"}
-  for _, k in ipairs(names) do h[k][e], h["val_" .. k][e] = 0 / 0, 0 / 0 end
-  if self.classes > 0 then
-    self.cm_train, self.cm_epoch = self.cm_epoch, self:_zero_cm()
-    local mt = T.metrics(self.cm_train)
-    for _, k in ipairs(names) do h[k][e] = mt[k] end
-  end
-  if self.vx then
-    local ok, lv, acc, cm = pcall(self._evaluate, self, self.vx, self.vy)
-    if not ok then self:_fail("failed", "validation: %s", tostring(lv)); return false end
-    h.val_loss[e], h.val_acc[e] = lv, acc
-    if cm then
-      self.cm_val = cm
-      local mt = T.metrics(cm)
-      for _, k in ipairs(names) do h["val_" .. k][e] = mt[k] end
-    end
-  end
-  h.seconds[e] = now() - self.t0_epoch
-  self.epoch, self.pos = e, 0
-  self.ep_loss, self.ep_correct, self.ep_seen = 0, 0, 0
-  local o = self.o
-  if o.patience > 0 then
-    local v = self.vx and h.val_loss[e] or h.loss[e]
-    if v < self.best_val - o.min_delta then
-      self.best_val, self.best_epoch, self.since_best = v, e, 0
-      self:_save_best()
-    else
-      self.since_best = self.since_best + 1
-      if self.since_best >= o.patience then
-        self:_restore_best()
-        self:_fail("stopped", "early stopping after epoch %d: no improvement of the %s loss "
-          .. "for %d epochs; restored the weights of epoch %d", e,
-          self.vx and "validation" or "training", o.patience, self.best_epoch)
-      end
-    end
-  end
-  if o.callback and o.callback(true) and self.state == "running" then
-    self:_fail("stopped", "stopped by the callback after epoch %d", e)
-  end
-  if self.state == "running" and e >= o.epochs then
-    if o.patience > 0 then self:_restore_best() end
-    self.state = "done"
-  end
-  return self.state == "running"
-end
-
--- One mini-batch; false when the run ended.
-function LuaRun:_step()
-  local o, n = self.o, self.n
-  if self.pos == 0 then
-    self.t0_epoch = now()
-    -- the safe point, put back when the loss stops being finite: the run's start, or
-    -- the start of the epoch after the lowest epoch loss (as the C loop keeps it)
-    if self.step_n == 0 then self:_keep_safe(math.huge, 1) end
-    if o.shuffle then
-      local keys = core.rand(n):totable()
-      table.sort(self.perm, function(a, b) return keys[a] < keys[b] end)
-    end
-  end
-  local s = self.pos * self.batch
-  local rows = table.move(self.perm, s + 1, math.min(s + self.batch, n), 1, {})
-  local B, opt = #rows, self.opt
-  if o.schedule then opt.lr = o.schedule(self.step_n) end
-  local ok, err = pcall(function()
-    opt:zero_grad()
-    local yb = self.y:gather(rows)
-    local out = forward(self.m, self.x:gather(rows))
-    local l = T.loss(o.loss, out, yb, o.delta)
-    local v = l:item()
-    if v ~= v or v == math.huge or v == -math.huge then return v end
-    l:backward()
-    opt:step()
-    if self.classes > 0 then
-      self.ep_correct = self.ep_correct + self:_confusion_add(self.cm_epoch, out, yb)
-    end
-    return v
-  end)
-  if not ok and tostring(err):find("interrupted!$") then error(err, 0) end -- Ctrl-C
-  if not ok then
-    self:_fail("failed", "step %d: %s", self.step_n + 1, tostring(err))
-    return false
-  end
-  local v = err
-  if v ~= v or v == math.huge or v == -math.huge then
-    for i, p in ipairs(self.m:parameters()) do T.assign(p, self.safe[i]) end
-    if opt.reset then opt:reset() end -- its moments are no longer finite either
-    self:_fail("failed", "the loss became %s at step %d (epoch %d, batch %d of %d): the "
-      .. "learning rate (%g) may be too high or the gradients exploding; try a smaller lr, "
-      .. "gradient clipping (clip_norm) or standardised inputs. The weights are put back as "
-      .. "they were at the start of epoch %d (loss %.4g) and the optimizer's state is reset",
-      v ~= v and "NaN" or "infinite", self.step_n + 1, self.epoch + 1, self.pos + 1, self.spe,
-      opt.lr, self.safe_epoch, self.safe_loss)
-    return false
-  end
-  if self.step_n == 0 then self.safe_loss = v end
-  self.step_n, self.pos = self.step_n + 1, self.pos + 1
-  self.losses_[self.step_n] = v
-  self.ep_loss, self.ep_seen = self.ep_loss + v * B, self.ep_seen + B
-  if self.pos == self.spe then return self:_end_epoch() end
-  return true
-end
-
--- run_for(ms) -> state: steps for about ms milliseconds (all of them when ms <= 0),
--- calling the callback every `every` steps or `every_ms` milliseconds; its errors
--- are raised, as the C run's are.
-function LuaRun:run_for(ms)
-  local user_mode = is_training(self.m) -- trains in training mode, as the C run does
-  set_mode(self.m, true)
-  local ok, state = pcall(self._run_for, self, ms)
-  set_mode(self.m, user_mode)
-  if not ok then error(state, 0) end
-  return state
-end
-
-function LuaRun:_run_for(ms)
-  ms = ms or 0
-  local o, t0 = self.o, now() * 1000
-  while self.state == "running" do
-    local more = self:_step()
-    local t = now() * 1000
-    if o.callback and ((o.every > 0 and self.step_n - self.last_cb_step >= o.every)
-        or (o.every_ms > 0 and t - self.last_cb_ms >= o.every_ms)) then
-      self.last_cb_step, self.last_cb_ms = self.step_n, t
-      if o.callback(false) and self.state == "running" then
-        self:_fail("stopped", "stopped by the callback at step %d", self.step_n)
-      end
-    end
-    if not more then break end
-    if ms > 0 and t - t0 >= ms then break end
-  end
-  return self.state
-end
-
-function LuaRun:stop()
-  if self.state == "running" then
-    self:_fail("stopped", "stopped at step %d (epoch %d)", self.step_n, self.epoch + 1)
-  end
-end
-
-function LuaRun:status()
-  local seen = self.ep_seen
-  return {state = self.state, message = self.msg, epoch = self.epoch, step = self.step_n,
-    steps_per_epoch = self.spe, step_in_epoch = self.pos,
-    last_loss = self.losses_[self.step_n] or 0 / 0, epoch_loss = self.ep_loss / seen,
-    epoch_acc = self.classes > 0 and self.ep_correct / seen or 0 / 0,
-    best_epoch = self.best_epoch}
-end
-
-function LuaRun:history()
-  local h = {}
-  for k, list in pairs(self.hist) do h[k] = table.move(list, 1, #list, 1, {}) end
-  return h
-end
-
-function LuaRun:confusion(validation)
-  local cm = validation and self.cm_val or not validation and self.epoch > 0 and self.cm_train
-  if not cm then return nil end
-  local copy = {}
-  for i, row in ipairs(cm) do copy[i] = table.move(row, 1, #row, 1, {}) end
-  return copy, T.metrics(cm)
-end
-
-function LuaRun:losses(from)
-  from = math.max(1, from or 1)
-  return table.move(self.losses_, from, #self.losses_, 1, {})
-end
-
 -- fit's schedule: nil, a function of the step (0-based) -> lr, a callable object of
 -- the user's, or a table {kind =, lr0 = (or lr =), ...} made into optim.schedule's.
 local function fit_schedule(s)
@@ -850,7 +636,7 @@ local function fit_schedule(s)
   local mt = getmetatable(s)
   if mt and mt.__call and s.kind == nil then return s end
   local ok, sched = pcall(require("optim").schedule, s)
-  if not ok then error("fit: " .. tostring(sched):gsub("^[^:\n]+:%d+: ", ""), 3) end
+  if not ok then error("fit: " .. util.strip_position(sched), 3) end
   return sched
 end
 
@@ -877,18 +663,12 @@ local function fit_metrics(list, classes)
   return out
 end
 
--- fit's options for a Lua module's run; refuses those it cannot honour.
-local function lua_run_opts(args, lname, epochs, callback)
-  if args.class_weights then
-    error("fit: class_weights work with built-in modules only (this model is written in Lua)", 3)
-  end
-  local sched = fit_schedule(args.schedule)
-  local every, every_ms = args.every or 0, args.every_ms or 0
-  if callback and every <= 0 and every_ms <= 0 then every = 1 end
-  return {loss = lname, epochs = epochs, batch = args.batch or 32, shuffle = args.shuffle ~= false,
-    patience = args.patience or 0, min_delta = args.min_delta or 0, every = every,
-    every_ms = every_ms, delta = args.delta or 1, schedule = sched, callback = callback}
-end
+-- fit's defaults, written once: fit fills what the caller leaves out from here, the
+-- binding reads the same table (T.fit_defaults) for a raw T.run, and the engine
+-- checks every value (naming the option and the value it got).
+local FIT_DEFAULTS = {epochs = 10, batch = 32, shuffle = true, patience = 0, min_delta = 0,
+  every = 0, every_ms = 0, delta = 1}
+T.fit_defaults = FIT_DEFAULTS
 
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
 --- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, metrics=,
@@ -908,7 +688,11 @@ local function fit(m, args)
   elseif val ~= nil then
     check_data(val, "fit: validation")
   end
-  local self = setmetatable({epochs = args.epochs or 10, shown = 0, t0 = now(),
+  local o = {}
+  for k, v in pairs(FIT_DEFAULTS) do
+    if args[k] == nil then o[k] = v else o[k] = args[k] end
+  end
+  local self = setmetatable({epochs = o.epochs, shown = 0, t0 = now(),
     verbose = args.verbose ~= false, tty = T.isatty(), model = m, optimizer = opt,
     metrics = fit_metrics(args.metrics, info.classes), has_validation = val ~= nil}, Run)
   local on_step, callback = args.on_step, nil
@@ -918,21 +702,11 @@ local function fit(m, args)
       return false
     end
   end
-  local r
-  if is_builtin(m) then
-    local sched = fit_schedule(args.schedule)
-    if type(sched) == "table" and sched.kind then -- the engine's formula, no Lua per step
-      sched = {kind = sched.kind, lr0 = sched.lr0, lr_min = sched.lr_min, gamma = sched.gamma,
-        period = sched.period}
-    end
-    r = ccall(T.run, m, opt, d, val, {
-      loss = lname, epochs = self.epochs, batch = args.batch or 32, shuffle = args.shuffle,
-      patience = args.patience, min_delta = args.min_delta, every = args.every,
-      every_ms = args.every_ms, delta = args.delta, class_weights = args.class_weights,
-      schedule = sched, callback = callback})
-  else
-    r = lua_run_new(m, opt, d, val, lua_run_opts(args, lname, self.epochs, callback))
-  end
+  -- a schedule table is the engine's formula (sched.c), no Lua per step
+  o.schedule, o.loss, o.class_weights = fit_schedule(args.schedule), lname, args.class_weights
+  o.callback = callback
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "fit")
+  local r = ccall(T.run, model, opt, d, val, o)
   self._r = r
   local background = repl and repl.interactive and not args.wait
   if not background then return self:_foreground() end
@@ -1051,54 +825,6 @@ end
 --- nn.evaluate(m, data [, loss])
 function nn.evaluate(m, d, l) return evaluate(m, d, l) end
 
--- The LR range test of a model with modules written in Lua: the Lua loop with a copy
--- of the optimizer (so the user's keeps its state); the weights, the batch norms'
--- statistics and the mode are put back.
-local function lr_range_lua(m, d, lname, batch, lo, hi, steps, opt)
-  if not (lo > 0 and hi > lo) or steps < 2 or batch < 1 then
-    error(("lr_range_test: need 0 < lr_min < lr_max, steps >= 2, batch >= 1; got %g, %g, %d, %d")
-      :format(lo, hi, steps, batch), 3)
-  end
-  local optim = require "optim"
-  local o = opt and optim.new(opt:kind(), m, opt:hparams()) or optim.sgd(m)
-  local saved, stats = {}, {}
-  for i, p in ipairs(m:parameters()) do saved[i] = p:copy() end
-  local function collect(mod)
-    if is_builtin(mod) then
-      if mod:info().kind == "batchnorm" then stats[#stats + 1] = {mod, mod:running()} end
-      for _, c in ipairs(mod:children()) do collect(c) end
-    elseif type(mod) == "table" and mod.modules then
-      for _, c in ipairs(mod.modules) do collect(c) end
-    end
-  end
-  collect(m)
-  local g = (hi / lo) ^ (1 / (steps - 1))
-  local spe = (#d + batch - 1) // batch
-  local r = lua_run_new(m, o, d, nil, {loss = lname, epochs = steps // spe + 2, batch = batch,
-    shuffle = true, patience = 0, min_delta = 0, every = 0, every_ms = 0, delta = 1,
-    schedule = function(t) return lo * g ^ t end})
-  local lrs, losses, best = {}, {}, math.huge
-  local user_mode = is_training(m)
-  set_mode(m, true)
-  local ok, err = pcall(function()
-    for i = 1, steps do
-      lrs[i] = lo * g ^ (i - 1)
-      if not r:_step() then
-        if r.state == "failed" then losses[i] = 0 / 0 else lrs[i] = nil end
-        break
-      end
-      losses[i] = r.losses_[r.step_n]
-      best = math.min(best, losses[i])
-      if losses[i] > 4 * best then break end
-    end
-  end)
-  set_mode(m, user_mode)
-  for i, p in ipairs(m:parameters()) do T.assign(p, saved[i]) end
-  for _, s in ipairs(stats) do T.set_running(s[1], s[2], s[3]) end
-  if not ok then error(err, 0) end
-  return lrs, losses
-end
-
 --- nn.lr_range_test{model, data, loss=, batch=, lr_min=, lr_max=, steps=, optimizer=}
 --- -> {lr = {...}, loss = {...}}; the model and the optimizer are left as they were
 function nn.lr_range_test(args)
@@ -1109,14 +835,10 @@ function nn.lr_range_test(args)
   end
   local info = d:info()
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
-  local batch, lo, hi, steps = args.batch or 32, args.lr_min or 1e-5, args.lr_max or 10,
+  local batch, lo, hi, steps = args.batch or FIT_DEFAULTS.batch, args.lr_min or 1e-5, args.lr_max or 10,
     args.steps or 100
-  local lrs, losses
-  if is_builtin(m) then
-    lrs, losses = ccall(T.lr_range_test, m, d, lname, batch, lo, hi, steps, args.optimizer)
-  else
-    lrs, losses = lr_range_lua(m, d, lname, batch, lo, hi, steps, args.optimizer)
-  end
+  local model = is_builtin(m) and m or ccall(engine_model, m, d, "lr_range_test")
+  local lrs, losses = ccall(T.lr_range_test, model, d, lname, batch, lo, hi, steps, args.optimizer)
   return {lr = lrs, loss = losses}
 end
 

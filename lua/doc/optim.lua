@@ -15,12 +15,15 @@ for i = 1, 100 do opt:zero_grad(); (w - 3):pow(2):sum():backward(); opt:step() e
 print(w:item())   -- near 3]],
   },
   ["optim.sgd"] = {
-    sig = "optim.sgd(m [, {lr=, ...}])",
-    summary = "stochastic gradient descent w <- w - lr g",
+    sig = "optim.sgd(m [, {lr=, momentum=, nesterov=, weight_decay=, ...}])",
+    summary = "stochastic gradient descent as PyTorch's: v <- mu v + g; w <- w - lr v (w <- w - lr g without momentum)",
     text = [[
-m is a model, a tensor (w with w.grad) or a list of tensors. Defaults: lr 0.01.
-Every optimizer also takes weight_decay (L2), clip_norm and clip_value; settings are
-fields: opt.lr = 0.003 takes effect at the next step.]],
+m is a model, a tensor (w with w.grad) or a list of tensors. Defaults: lr 0.01,
+momentum 0 (plain SGD). With momentum mu > 0 the velocity sums gradients; nesterov =
+true steps w <- w - lr (g + mu v) instead. weight_decay adds wd w to g first. Every
+optimizer also takes clip_norm and clip_value; an option it does not take is refused
+with the list of those it does. Settings are fields: opt.lr = 0.003 takes effect at
+the next step. optim.momentum and optim.nesterov are the course's forms.]],
     example = [[
 w = nn.tensor{0}:requires_grad()   -- minimise (w - 3)^2
 opt = optim.sgd(w, {lr = 0.1})

@@ -251,8 +251,8 @@ and Szegedy did.]],
     text = [[
 The layers' parameters move into one block owned by the sequential; the layers
 stay usable as views of it. A module written in Lua (a table with forward and
-parameters) may be mixed in: then the sequential is a Lua module trained through
-autograd. A module sits in one model, once: use a new nn.tanh() for each place.]],
+parameters) may be mixed in: then the sequential is a Lua module whose forward the
+training loop calls back, with autograd for the backward. A module sits in one model, once: use a new nn.tanh() for each place.]],
     example = [[
 m = nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}
 print(m(nn.ones(4, 2)).shape[2])   --> 3]],
@@ -664,12 +664,11 @@ be tried on the same model at once. The run is still returned, with run.state
 The run's history has loss, acc, val_loss, val_acc and seconds per epoch, and the
 chosen metrics (precision, val_precision, ...).
 
-A model written in Lua (a sequential with a Lua module in it) takes the same
-options and gives the same run, progress line and job; each step goes through
-autograd (zero_grad, forward, loss, backward, opt:step()), so it is slower. What
-differs there: class_weights is refused, the l1/l2 of built-in layers is not added
-to the loss, and early stopping puts back the parameters but not batch-norm
-running statistics.]],
+A model written in Lua (a sequential with a Lua module in it) trains through the
+same C loop, with the same options, run, progress line and job: each step calls its
+forward on the batch and back-propagates through autograd, so it is slower. Class
+weights, the l1/l2 of the built-in layers inside it, early stopping (weights and
+batch-norm statistics) and the NaN safe point work as for a built-in model.]],
     example = [[
 nn.seed(1)
 train, test = data.spiral{n = 200, test = 0.3}

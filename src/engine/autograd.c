@@ -187,6 +187,25 @@ static void drop_intermediate_grads(nn_ctx *ctx, int64_t n) {
     }
 }
 
+/* Walks the graph under root backward, root->grad already seeded. */
+static int backprop(nn_ctx *ctx, int64_t n) {
+    int rc = NN_OK;
+    for (int64_t i = n - 1; i >= 0; i--) {
+        nn_tensor *t = ctx->topo[i];
+        if (nn_tn(t)->op == NN_OP_LEAF) continue;
+        for (int k = 0; k < NN_MAX_INPUTS; k++) {
+            nn_tensor *in = nn_tn(t)->inputs[k];
+            if (in && in->requires_grad && (rc = nn_ensure_grad(ctx, in)) != NN_OK) {
+                drop_intermediate_grads(ctx, n);
+                return rc;
+            }
+        }
+        nn_ops[nn_tn(t)->op]->backward(ctx, t);
+    }
+    drop_intermediate_grads(ctx, n);
+    return NN_OK;
+}
+
 int nn_backward(nn_ctx *ctx, nn_tensor *loss) {
     if (!loss) return nn_errorf(ctx, NN_EARG, "backward: no tensor given");
     if (loss->size != 1) {
@@ -208,18 +227,19 @@ int nn_backward(nn_ctx *ctx, nn_tensor *loss) {
     ctx->backend->download(&seed, loss->grad->data, 1);
     seed += 1.0f;
     ctx->backend->upload(loss->grad->data, &seed, 1);
-    for (int64_t i = n - 1; i >= 0; i--) {
-        nn_tensor *t = ctx->topo[i];
-        if (nn_tn(t)->op == NN_OP_LEAF) continue;
-        for (int k = 0; k < NN_MAX_INPUTS; k++) {
-            nn_tensor *in = nn_tn(t)->inputs[k];
-            if (in && in->requires_grad && (rc = nn_ensure_grad(ctx, in)) != NN_OK) {
-                drop_intermediate_grads(ctx, n);
-                return rc;
-            }
-        }
-        nn_ops[nn_tn(t)->op]->backward(ctx, t);
-    }
-    drop_intermediate_grads(ctx, n);
-    return NN_OK;
+    return backprop(ctx, n);
+}
+
+int nn_backward_grad(nn_ctx *ctx, nn_tensor *y, const float *dy) {
+    if (!y || !dy) return nn_errorf(ctx, NN_EARG, "backward: no tensor or no gradient given");
+    if (!y->requires_grad)
+        return nn_errorf(ctx, NN_ESTATE,
+                         "backward: the output does not require grad (no parameter reaches "
+                         "it, or it was computed with grad off)");
+    int64_t n = topo_sort(ctx, y, true);
+    if (n < 0) return (int)n;
+    int rc = nn_ensure_grad(ctx, y);
+    if (rc != NN_OK) return rc;
+    ctx->backend->acc(y->grad->data, dy, y->size); /* d(sum(y*dy))/dy = dy, accumulated */
+    return backprop(ctx, n);
 }

@@ -105,9 +105,10 @@ static void hp_array(const nn_optim_hp *h, float *a) {
     memcpy(a, v, sizeof v);
 }
 
+/* sgd's nesterov flag is not in the record (its 13 floats predate it): it loads off. */
 static nn_optim_hp hp_from(const float *a) {
-    nn_optim_hp h = {a[0], a[1], a[2], a[3],  a[4],  a[5], a[6],
-                     a[7], a[8], a[9], a[10], a[11], a[12]};
+    nn_optim_hp h = {a[0], a[1], a[2], a[3],  a[4],  a[5],  a[6],
+                     a[7], a[8], a[9], a[10], a[11], a[12], 0};
     return h;
 }
 

@@ -11,12 +11,13 @@
 /* The module-kind table, indexed by nn_module_kind: one line a kind, whose def is
  * the one of its mod_<kind>.c declared here. */
 extern const nn_module_def nn_mod_linear, nn_mod_activation, nn_mod_dropout, nn_mod_batchnorm,
-    nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape;
+    nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape, nn_mod_callback;
 const nn_module_def *const nn_module_defs[NN_MOD_COUNT] = {
     [NN_MOD_LINEAR] = &nn_mod_linear,         [NN_MOD_ACTIVATION] = &nn_mod_activation,
     [NN_MOD_DROPOUT] = &nn_mod_dropout,       [NN_MOD_BATCHNORM] = &nn_mod_batchnorm,
     [NN_MOD_SEQUENTIAL] = &nn_mod_sequential, [NN_MOD_RESIDUAL] = &nn_mod_residual,
     [NN_MOD_FLATTEN] = &nn_mod_flatten,       [NN_MOD_RESHAPE] = &nn_mod_reshape,
+    [NN_MOD_CALLBACK] = &nn_mod_callback,
 };
 
 /* ---- blocks and lifecycle -------------------------------------------------- */
@@ -93,6 +94,8 @@ nn_module *nn_module_retain(nn_module *m) {
 
 void nn_module_free(nn_module *m) {
     if (!m || --m->refs > 0) return;
+    const nn_module_def *d = nn_module_def_of(m);
+    if (d->release) d->release(m); /* before the generic release of the children */
     for (int i = 0; i < m->nkids; i++) {
         m->kids[i]->parents--;
         nn_module_free(m->kids[i]);
@@ -205,10 +208,10 @@ int64_t nn_module_nparams(const nn_module *m) {
     return m->np;
 }
 float *nn_module_params(nn_module *m) {
-    return m->np ? m->blk->p + m->off : NULL;
+    return m->blk ? m->blk->p + m->off : NULL; /* a callback's are its caller's tensors */
 }
 float *nn_module_grads(nn_module *m) {
-    return m->np ? m->blk->g + m->off : NULL;
+    return m->blk ? m->blk->g + m->off : NULL;
 }
 float *nn_module_running(nn_module *m) {
     return m->running;
@@ -254,6 +257,8 @@ int nn_module_param(nn_module *m, int i, const char **name, float **data, float 
 void nn_module_train(nn_module *m, bool on) {
     m->training = on;
     for (int i = 0; i < m->nkids; i++) nn_module_train(m->kids[i], on);
+    const nn_module_def *d = nn_module_def_of(m);
+    if (d->set_training) d->set_training(m, on);
 }
 
 /* Also flips requires_grad of the parameter tensors already made for autograd, so a
@@ -292,6 +297,15 @@ int64_t nn_module_stats_size(const nn_module *m) {
     return n;
 }
 
+float *nn_module_params_copy(nn_module *m, float *buf, bool save) {
+    const nn_module_def *d = nn_module_def_of(m);
+    if (d->params_copy) return d->params_copy(m, buf, save);
+    if (m->np)
+        memcpy(save ? buf : nn_module_params(m), save ? nn_module_params(m) : buf,
+               (size_t)m->np * sizeof(float));
+    return buf + m->np;
+}
+
 /* Copies the running statistics of every batch norm in m to buf (save) or back. */
 float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
     if (m->running) {
@@ -304,6 +318,11 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save) {
 }
 
 void nn_module_zero_grad(nn_module *m) {
+    const nn_module_def *d = nn_module_def_of(m);
+    if (d->zero_grad) {
+        d->zero_grad(m);
+        return;
+    }
     if (m->np) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
 }
 

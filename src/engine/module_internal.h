@@ -96,6 +96,15 @@ typedef struct nn_module_def {
     nn_module *(*load)(nn_ctx *ctx, const nn_module_rec *rec, nn_module *const *kids,
                        nn_mfile_in *r);
     void (*free)(nn_module *m); /* releases kstate; NULL: none */
+    /* Kinds whose parameters are not in the block (a model written in Lua: the
+     * caller's tensors) say how each generic walk reaches them; NULL: the block. */
+    void (*release)(nn_module *m); /* before the children are released */
+    void (*set_training)(nn_module *m, bool on);
+    bool (*is_training)(const nn_module *m);
+    void (*zero_grad)(nn_module *m);
+    /* copies the parameters to buf (save) or back; returns the position after them */
+    float *(*params_copy)(nn_module *m, float *buf, bool save);
+    double (*optim_step)(nn_optim *o, nn_module *m); /* one update; the gradient norm */
 } nn_module_def;
 
 /* The table, indexed by nn_module_kind (module.c, beside the defs' declarations). */

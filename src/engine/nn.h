@@ -199,6 +199,10 @@ nn_tensor *nn_log_softmax(nn_ctx *ctx, nn_tensor *a, int axis);
 /* Back-propagates from a one-element tensor: every leaf that requires grad gets
  * d(loss)/d(leaf) added into its .grad (allocated zeroed on first use). */
 int nn_backward(nn_ctx *ctx, nn_tensor *loss);
+/* Back-propagates a given gradient dy[y->size] = d(loss)/dy from a result y of any
+ * shape (a model's output, with dy from a loss computed outside the graph): as
+ * nn_backward of sum(y * dy). NN_ESTATE when y does not require grad. */
+int nn_backward_grad(nn_ctx *ctx, nn_tensor *y, const float *dy);
 
 /* The graph that produced root, in topological order (inputs before results, root
  * last). Writes at most max pointers and returns the node count, which may exceed

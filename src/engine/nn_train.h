@@ -16,7 +16,9 @@
  * rule over three flat arrays. Forward and backward of the built-in modules are
  * direct kernels (no tape) so that a training step allocates nothing and costs a
  * few microseconds on a tiny net; nn_module_graph builds the same forward from ops,
- * for autograd at the prompt and as the reference the kernels are tested against. */
+ * for autograd at the prompt and as the reference the kernels are tested against.
+ * A model written outside the engine (in Lua) is a module of the callback kind
+ * (nn_callback_new, mod_lua.c) and trains through the same loop. */
 
 typedef struct nn_module nn_module;
 typedef struct nn_optim nn_optim;
@@ -90,6 +92,7 @@ typedef enum nn_module_kind {
     NN_MOD_RESIDUAL,   /* y = x + f(x), f keeps its input's shape */
     NN_MOD_FLATTEN,    /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
     NN_MOD_RESHAPE,    /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
+    NN_MOD_CALLBACK,   /* y = f(x) by the caller's function (a model written in Lua) */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -177,6 +180,31 @@ nn_tensor *nn_module_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x);
  * it stays valid while the module lives and is not put into another container). */
 nn_tensor *nn_module_param_tensor(nn_module *m, int i);
 
+/* A module whose forward is a function of the caller's, over tensors (a model written
+ * in Lua; mod_lua.c): it trains through the same loop (nn_run_*) and evaluates as the
+ * built-in ones. Its forward calls fns->forward on a new tensor over the batch (of
+ * the data's shape [batch, ...]), with gradient recording on in training mode (off
+ * in evaluation), and keeps the output; its backward is autograd from that output,
+ * seeded with d(loss)/dy. */
+typedef struct nn_callback_fns {
+    /* y [batch, out] = f(x) for x [batch, ...]; returns a reference to y that the
+     * module takes over, or NULL with the reason written into err. */
+    nn_tensor *(*forward)(void *user, nn_tensor *x, char *err, size_t errlen);
+    /* Sets the training mode of the caller's model (may be NULL). */
+    void (*train)(void *user, bool on);
+    /* Whether the caller's model is in training mode (may be NULL: the module's flag). */
+    bool (*training)(void *user);
+} nn_callback_fns;
+/* params: the model's parameter tensors, in the order its optimizer's state is laid
+ * out (nn_optim_step_parts); a tensor that does not require grad (a frozen layer's)
+ * is not updated. inner: the built-in modules inside the model, which become its
+ * children for their L1/L2 penalties (loss and gradient), batch-norm statistics and
+ * modes. out: the output width (>= 1). Retains the tensors and modules. Returns NULL
+ * with the message set on failure. */
+nn_module *nn_callback_new(nn_ctx *ctx, const nn_callback_fns *fns, void *user,
+                           nn_tensor *const *params, int nparams, nn_module *const *inner,
+                           int ninner, int out);
+
 /* Training ops (autograd): activation f(x; a) elementwise (softmax: last axis);
  * PReLU with learned slopes alpha: [1] shared, or one per feature of the last axis;
  * inverted dropout (identity unless training). */
@@ -238,11 +266,13 @@ typedef struct nn_optim_hp {
     float clip_norm;    /* > 0: scale the gradient to at most this global norm */
     float clip_value;   /* > 0: clamp each gradient component to [-v, v] */
     float eta_plus, eta_minus, step_min, step_max; /* rprop */
+    float nesterov; /* sgd: nonzero for Nesterov momentum (needs momentum > 0) */
 } nn_optim_hp;
 
 /* The defaults of a kind (see optim.c for each rule and where its numbers come from). */
 nn_optim_hp nn_optim_defaults(nn_optim_kind kind);
-/* An optimizer over n parameters (its state is one zeroed block). */
+/* An optimizer over n parameters (its state is one zeroed block). NULL with a message
+ * for a bad kind or size, or for sgd's nesterov without a momentum > 0. */
 nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t n);
 void nn_optim_free(nn_optim *o);
 nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
@@ -251,6 +281,10 @@ nn_optim_hp *nn_optim_hparams(nn_optim *o); /* read and write between steps */
 const char *nn_optim_hp_name(int i);
 /* The field of hp called name, or NULL when there is none. */
 float *nn_optim_hp_field(nn_optim_hp *hp, const char *name);
+/* The name of the i-th setting that kind takes ("lr", "momentum", ...; the others do
+ * nothing in its rule), or NULL when i is past the last; and whether it takes name. */
+const char *nn_optim_option(nn_optim_kind kind, int i);
+bool nn_optim_takes(nn_optim_kind kind, const char *name);
 nn_optim_kind nn_optim_kind_of(const nn_optim *o);
 const char *nn_optim_name(nn_optim_kind kind);
 int nn_optim_from_name(const char *name);
@@ -292,11 +326,16 @@ typedef enum nn_sched_kind {
 } nn_sched_kind;
 typedef struct nn_sched {
     nn_sched_kind kind;
-    float lr0, lr_min, gamma;
+    double lr0, lr_min, gamma;
     int period;
 } nn_sched;
-/* The learning rate at step t (0-based). */
+/* The learning rate at step t (0-based), in double (what Lua's optim.schedule gives)
+ * and as the float an optimizer uses. The one place the formulas are written. */
+double nn_sched_rate(const nn_sched *s, int64_t t);
 float nn_sched_lr(const nn_sched *s, int64_t t);
+/* NN_OK, or NN_EARG with a message naming the setting and its value: a kind out of
+ * range, lr0 or lr_min < 0, gamma <= 0, period < 1. */
+int nn_sched_check(nn_ctx *ctx, const nn_sched *s);
 const char *nn_sched_name(nn_sched_kind kind);
 int nn_sched_from_name(const char *name);
 
@@ -433,9 +472,14 @@ typedef struct nn_epoch_rec {
     double precision, recall, f1, val_precision, val_recall, val_f1;
 } nn_epoch_rec;
 
+/* The mini-batch size fit uses on n rows: batch, or n (the whole set) when batch is 0
+ * or more than n. The one place the batch is clamped. */
+int nn_fit_batch(int batch, int n);
+
 /* A run trains m with o on train (and reports on val, which may be NULL). It takes
  * references to nothing: the caller keeps m, o and the data alive until it frees
- * the run. */
+ * the run. Every option is checked (NULL with a message naming the option and its
+ * value); the defaults are the caller's (lua/nn_train.lua's for fit). */
 nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *train,
                    const nn_dataset *val, const nn_fit_opts *opts);
 void nn_run_free(nn_run *r);

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "train_internal.h"
+#include "module_internal.h"
 
 struct nn_optim {
     nn_ctx *ctx;
@@ -44,6 +44,10 @@ nn_optim_hp nn_optim_defaults(nn_optim_kind kind) {
                      .step_min = 1e-6f,
                      .step_max = 50.0f};
     switch (kind) {
+    case NN_OPT_GD:
+    case NN_OPT_SGD: /* PyTorch's SGD: plain unless momentum is given */
+        h.momentum = 0;
+        break;
     case NN_OPT_ADAGRAD:
         h.eps = 1e-10f;
         break;
@@ -71,8 +75,8 @@ nn_optim_hp nn_optim_defaults(nn_optim_kind kind) {
 static int nstate_of(nn_optim_kind k) {
     switch (k) {
     case NN_OPT_GD:
-    case NN_OPT_SGD:
         return 0;
+    case NN_OPT_SGD: /* its momentum buffer, used when momentum > 0 */
     case NN_OPT_MOMENTUM:
     case NN_OPT_NESTEROV:
     case NN_OPT_ADAGRAD:
@@ -85,9 +89,9 @@ static int nstate_of(nn_optim_kind k) {
 
 const char *nn_optim_state_name(const nn_optim *o, int i) {
     static const char *const names[NN_OPT_COUNT][2] = {
-        {NULL, NULL},     {NULL, NULL},      {"velocity", NULL},        {"velocity", NULL},
-        {"sum_sq", NULL}, {"mean_sq", NULL}, {"mean_sq", "mean_dx_sq"}, {"m", "v"},
-        {"m", "v"},       {"m", "v"},        {"prev_grad", "step"},
+        {NULL, NULL},     {"velocity", NULL}, {"velocity", NULL},        {"velocity", NULL},
+        {"sum_sq", NULL}, {"mean_sq", NULL},  {"mean_sq", "mean_dx_sq"}, {"m", "v"},
+        {"m", "v"},       {"m", "v"},         {"prev_grad", "step"},
     };
     return i >= 0 && i < o->nstate ? names[o->kind][i] : NULL;
 }
@@ -100,6 +104,10 @@ nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t 
     if (n < 1) {
         nn_errorf(ctx, NN_EARG, "%s: nothing to optimize (%lld parameters)", optim_names[kind],
                   (long long)n);
+        return NULL;
+    }
+    if (kind == NN_OPT_SGD && hp.nesterov != 0 && !(hp.momentum > 0)) { /* as PyTorch */
+        nn_errorf(ctx, NN_EARG, "sgd: nesterov needs a momentum > 0, got momentum %g", hp.momentum);
         return NULL;
     }
     nn_optim *o = nn_calloc(ctx, 1, sizeof *o);
@@ -152,6 +160,7 @@ static const struct {
     {"eta_minus", offsetof(nn_optim_hp, eta_minus)},
     {"step_min", offsetof(nn_optim_hp, step_min)},
     {"step_max", offsetof(nn_optim_hp, step_max)},
+    {"nesterov", offsetof(nn_optim_hp, nesterov)},
 };
 #define NHP_FIELDS ((int)(sizeof hp_fields / sizeof hp_fields[0]))
 
@@ -165,6 +174,36 @@ float *nn_optim_hp_field(nn_optim_hp *hp, const char *name) {
             return (float *)((char *)hp + hp_fields[i].offset);
     return NULL;
 }
+/* The settings each rule reads, in the order they are listed to the user; the rest of
+ * nn_optim_hp does nothing in it and is refused by the bindings. */
+#define CLIPS_AND_DECAY "weight_decay", "clip_norm", "clip_value"
+#define MAX_OPTIONS     11 /* rprop's 8 and room for the NULL that ends a list */
+static const char *const kind_options[NN_OPT_COUNT][MAX_OPTIONS] = {
+    [NN_OPT_GD] = {"lr", CLIPS_AND_DECAY},
+    [NN_OPT_SGD] = {"lr", "momentum", "nesterov", CLIPS_AND_DECAY},
+    [NN_OPT_MOMENTUM] = {"lr", "momentum", CLIPS_AND_DECAY},
+    [NN_OPT_NESTEROV] = {"lr", "momentum", CLIPS_AND_DECAY},
+    [NN_OPT_ADAGRAD] = {"lr", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_RMSPROP] = {"lr", "rho", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_ADADELTA] = {"lr", "rho", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_ADAM] = {"lr", "beta1", "beta2", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_ADAMW] = {"lr", "beta1", "beta2", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_NADAM] = {"lr", "beta1", "beta2", "eps", CLIPS_AND_DECAY},
+    [NN_OPT_RPROP] = {"lr", "eta_plus", "eta_minus", "step_min", "step_max", CLIPS_AND_DECAY},
+};
+
+const char *nn_optim_option(nn_optim_kind kind, int i) {
+    if ((unsigned)kind >= NN_OPT_COUNT || i < 0 || i >= MAX_OPTIONS) return NULL;
+    return kind_options[kind][i];
+}
+
+bool nn_optim_takes(nn_optim_kind kind, const char *name) {
+    const char *o;
+    for (int i = 0; (o = nn_optim_option(kind, i)); i++)
+        if (!strcmp(o, name)) return true;
+    return false;
+}
+
 nn_optim_kind nn_optim_kind_of(const nn_optim *o) {
     return o->kind;
 }
@@ -200,9 +239,26 @@ NN_VECTOR_CLONES static void update(nn_optim *o, float *restrict p, const float 
     const float c1 = adam ? (float)(1 - pow(b1, (double)o->t)) : 1;
     const float c2 = adam ? (float)(1 - pow(b2, (double)o->t)) : 1;
     switch (o->kind) {
-    case NN_OPT_GD:
-    case NN_OPT_SGD: /* w <- w - lr g (g plus wd w: L2 in the gradient, for every rule) */
+    case NN_OPT_GD: /* w <- w - lr g (g plus wd w: L2 in the gradient, for every rule) */
         for (int64_t i = 0; i < n; i++) p[i] -= lr * (g[i] + wd * p[i]);
+        break;
+    case NN_OPT_SGD:
+        /* PyTorch's SGD (no dampening): g' = g + wd w; v <- mu v + g'; w <- w - lr v, or
+         * with nesterov w <- w - lr (g' + mu v); mu = 0: w <- w - lr g' */
+        if (mu == 0) {
+            for (int64_t i = 0; i < n; i++) p[i] -= lr * (g[i] + wd * p[i]);
+        } else if (h->nesterov != 0) {
+            for (int64_t i = 0; i < n; i++) {
+                float gi = g[i] + wd * p[i];
+                s0[i] = mu * s0[i] + gi;
+                p[i] -= lr * (gi + mu * s0[i]);
+            }
+        } else {
+            for (int64_t i = 0; i < n; i++) {
+                s0[i] = mu * s0[i] + (g[i] + wd * p[i]);
+                p[i] -= lr * s0[i];
+            }
+        }
         break;
     case NN_OPT_MOMENTUM: /* v <- mu v - lr g; w <- w + v (notes O-03, standard form) */
         for (int64_t i = 0; i < n; i++) {
@@ -426,6 +482,8 @@ double nn_optim_step_module(nn_optim *o, nn_module *m) {
                   optim_names[o->kind], (long long)o->n, (long long)m->np);
         return NAN;
     }
+    const nn_module_def *d = nn_module_def_of(m);
+    if (d->optim_step) return d->optim_step(o, m);
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     if (!m->frozen && m->nkids == 0) return nn_optim_step(o, p, g);
     ranges rs = {.cap = SMALL_RANGES, .base = m->off, .ctx = o->ctx};

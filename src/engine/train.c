@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "train_internal.h"
+#include "module_internal.h"
 
 #define EVAL_BATCH 256
 
@@ -66,7 +66,8 @@ static double run_clock(const nn_run *r) {
 /* Kept here, beside the loop that saves and restores the mode, because module.c has
  * only the setter. */
 bool nn_module_training(const nn_module *m) {
-    return m->training;
+    const nn_module_def *d = nn_module_def_of(m);
+    return d->is_training ? d->is_training(m) : m->training;
 }
 
 nn_metrics nn_metrics_reported(const int64_t *cm, int classes) {
@@ -145,7 +146,7 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     int shape[NN_MAX_DIMS], nd = batch_shape(d, B, shape);
     float *tb = nn_malloc(ctx, (size_t)B * k * sizeof(float));
     if (!tb) return NN_ENOMEM;
-    bool was = m->training;
+    bool was = nn_module_training(m);
     nn_module_train(m, false);
     double tot = 0, correct = 0;
     int rc = NN_OK;
@@ -169,6 +170,33 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     if (rc) return rc;
     if (loss_out) *loss_out = tot / d->n;
     if (acc_out) *acc_out = d->classes > 0 ? correct / d->n : NAN;
+    return NN_OK;
+}
+
+int nn_fit_batch(int batch, int n) {
+    return batch <= 0 || batch > n ? n : batch;
+}
+
+/* The options' values, each named with its value when out of range. */
+static int check_opts(nn_ctx *ctx, const nn_fit_opts *o) {
+    if (o->epochs < 1)
+        return nn_errorf(ctx, NN_EARG, "fit: epochs must be >= 1, got %d", o->epochs);
+    if (o->batch < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: batch must be >= 1 (or 0: the whole set), got %d",
+                         o->batch);
+    if (o->patience < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: patience must be >= 0 (0: no early stopping), got %d",
+                         o->patience);
+    if (!(o->min_delta >= 0))
+        return nn_errorf(ctx, NN_EARG, "fit: min_delta must be >= 0, got %g", o->min_delta);
+    if (o->loss == NN_LOSS_HUBER && !(o->huber_delta > 0))
+        return nn_errorf(ctx, NN_EARG, "fit: delta (of the Huber loss) must be > 0, got %g",
+                         o->huber_delta);
+    if (o->every_steps < 0)
+        return nn_errorf(ctx, NN_EARG, "fit: every must be >= 0 steps, got %d", o->every_steps);
+    if (!(o->every_ms >= 0))
+        return nn_errorf(ctx, NN_EARG, "fit: every_ms must be >= 0, got %g", o->every_ms);
+    if (o->sched.lr0 > 0 && nn_sched_check(ctx, &o->sched)) return NN_EARG;
     return NN_OK;
 }
 
@@ -202,17 +230,13 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                   (long long)nn_optim_size(o), (long long)nn_module_nparams(m));
         return NULL;
     }
-    if (opts->epochs < 1 || opts->batch < 0) {
-        nn_errorf(ctx, NN_EARG, "fit: need epochs >= 1 and batch >= 0, got %d and %d", opts->epochs,
-                  opts->batch);
-        return NULL;
-    }
+    if (check_opts(ctx, opts)) return NULL;
     /* said before the run starts rather than as a failure of its first step */
     if (nn_loss_check_weights(ctx, opts->loss, opts->class_weights)) return NULL;
     nn_run *r = nn_calloc(ctx, 1, sizeof *r);
     if (!r) return NULL;
     r->ctx = ctx, r->m = m, r->o = o, r->tr = tr, r->va = va, r->opts = *opts;
-    r->batch = opts->batch == 0 || opts->batch > tr->n ? tr->n : opts->batch;
+    r->batch = nn_fit_batch(opts->batch, tr->n);
     r->spe = (tr->n + r->batch - 1) / r->batch;
     r->k = k;
     r->xnd = batch_shape(tr, r->batch, r->xshape);
@@ -292,9 +316,8 @@ static void fail(nn_run *r, nn_run_state st, const char *fmt, ...) {
 static void safe_copy(nn_run *r, bool keep) {
     int64_t np = nn_module_nparams(r->m);
     size_t bytes = (size_t)np * sizeof(float);
-    float *at = r->safe;
-    if (np) memcpy(keep ? at : nn_module_params(r->m), keep ? nn_module_params(r->m) : at, bytes);
-    at = nn_module_stats_copy(r->m, at + np, keep);
+    float *at = nn_module_params_copy(r->m, r->safe, keep);
+    at = nn_module_stats_copy(r->m, at, keep);
     for (int i = 0; i < nn_optim_nstate(r->o); i++, at += np) {
         float *state = nn_optim_state(r->o, i);
         memcpy(keep ? at : state, keep ? state : at, bytes);
@@ -307,16 +330,12 @@ static void safe_copy(nn_run *r, bool keep) {
 
 /* The best epoch's weights and batch-norm statistics, kept and put back. */
 static void save_best(nn_run *r) {
-    int64_t np = nn_module_nparams(r->m);
-    if (np) memcpy(r->best, nn_module_params(r->m), (size_t)np * sizeof(float));
-    nn_module_stats_copy(r->m, r->best + np, true);
+    nn_module_stats_copy(r->m, nn_module_params_copy(r->m, r->best, true), true);
 }
 
 static void restore_best(nn_run *r) {
-    int64_t np = nn_module_nparams(r->m);
     if (r->best_epoch <= 0) return;
-    if (np) memcpy(nn_module_params(r->m), r->best, (size_t)np * sizeof(float));
-    nn_module_stats_copy(r->m, r->best + np, false);
+    nn_module_stats_copy(r->m, nn_module_params_copy(r->m, r->best, false), false);
 }
 
 /* Epoch end: validation, history, early stopping. Returns false when the run ended. */
@@ -344,8 +363,8 @@ static bool end_epoch(nn_run *r) {
         int64_t *cm = c > 0 && r->va->classes == c ? r->cm_val : NULL;
         int rc = nn_evaluate(r->ctx, r->m, r->va, r->opts.loss, r->opts.huber_delta, &h->val_loss,
                              &h->val_acc, cm);
-        if (rc) {
-            fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
+        if (rc) { /* stopped in the model's forward (Ctrl-C): stays stopped */
+            if (r->state == NN_RUN_RUNNING) fail(r, NN_RUN_FAILED, "%s", nn_error(r->ctx));
             return false;
         }
         if (cm) {
@@ -416,8 +435,9 @@ static bool step(nn_run *r) {
     if (!rc)
         rc = nn_loss(r->ctx, r->opts.loss, y, B, k, t, tcols, r->opts.class_weights,
                      r->opts.huber_delta, &loss, r->dy);
-    if (rc) {
-        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
+    if (rc) { /* a run stopped during the forward (Ctrl-C in a model's callback) stays so */
+        if (r->state == NN_RUN_RUNNING)
+            fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;
     }
     if (!isfinite(loss)) {
@@ -478,7 +498,7 @@ static bool callback_due(nn_run *r, double t) {
 nn_run_state nn_run_for(nn_run *r, double ms) {
     double t0 = run_clock(r), t = t0, tlast = t0;
     int stride = 1, since = 0;
-    bool user_mode = r->m->training;
+    bool user_mode = nn_module_training(r->m);
     nn_module_train(r->m, true);
     while (r->state == NN_RUN_RUNNING) {
         bool more = step(r); /* the last step's callback still comes */
@@ -568,9 +588,8 @@ static int save_model(nn_ctx *ctx, nn_module *m, nn_optim *o, saved_model *sv) {
     sv->buf = nn_malloc(ctx, (size_t)(np * (1 + nst) + ns) * sizeof(float));
     if (!sv->buf) return NN_ENOMEM;
     sv->np = np, sv->steps = nn_optim_steps(o), sv->hp = *nn_optim_hparams(o);
-    sv->training = m->training;
-    if (np) memcpy(sv->buf, nn_module_params(m), (size_t)np * sizeof(float));
-    float *at = nn_module_stats_copy(m, sv->buf + np, true);
+    sv->training = nn_module_training(m);
+    float *at = nn_module_stats_copy(m, nn_module_params_copy(m, sv->buf, true), true);
     for (int i = 0; i < nst; i++, at += np)
         memcpy(at, nn_optim_state(o, i), (size_t)np * sizeof(float));
     return NN_OK;
@@ -578,8 +597,7 @@ static int save_model(nn_ctx *ctx, nn_module *m, nn_optim *o, saved_model *sv) {
 
 static void restore_model(nn_module *m, nn_optim *o, saved_model *sv) {
     int64_t np = sv->np;
-    if (np) memcpy(nn_module_params(m), sv->buf, (size_t)np * sizeof(float));
-    float *at = nn_module_stats_copy(m, sv->buf + np, false);
+    float *at = nn_module_stats_copy(m, nn_module_params_copy(m, sv->buf, false), false);
     for (int i = 0; i < nn_optim_nstate(o); i++, at += np)
         memcpy(nn_optim_state(o, i), at, (size_t)np * sizeof(float));
     nn_optim_set_steps(o, sv->steps);

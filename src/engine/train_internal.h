@@ -78,6 +78,10 @@ float *nn_module_stats_copy(nn_module *m, float *buf, bool save);
  * ancestor is frozen. */
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user);
 
+/* The parameters of m, copied into buf (save) or from it (nparams floats); returns the
+ * position after them in buf. */
+float *nn_module_params_copy(nn_module *m, float *buf, bool save);
+
 /* NN_OK, or an error naming the loss when class weights are given to a regression
  * loss (which has no class to weigh by). */
 int nn_loss_check_weights(nn_ctx *ctx, nn_loss_kind kind, const float *weights);

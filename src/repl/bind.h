@@ -48,5 +48,20 @@ nn_optim *bind_checkoptim(lua_State *L, int arg);
  * tensors) alive. */
 void bind_pushoptim(lua_State *L, nn_optim *o, int target);
 nn_dataset *bind_checkdataset(lua_State *L, int arg);
+/* A loss named by argument arg ("mse", "cross_entropy"...), or a Lua error. */
+nn_loss_kind bind_checkloss(lua_State *L, int arg);
+/* Pushes a confusion matrix cm[c*c] (row = true class) as rows of counts, then
+ * {accuracy, precision, recall, f1} read from it as fit reports them. */
+void bind_pushconfusion(lua_State *L, const int64_t *cm, int c);
+/* Adds the runs (run, run_confusion, lr_range_test, isatty, lua_model) to the "nn.train"
+ * table at index lib, with the "nnlab.run" metatable as lib.run_methods (bind_run.c). */
+void bind_open_run(lua_State *L, int lib);
+/* A model argument: a built-in module, or a model written in Lua (lua_model's userdata;
+ * then *lua is set, else NULL). The engine may call a Lua model back only between
+ * bind_lua_enter and bind_lua_leave, which raises an interrupt seen meanwhile. */
+typedef struct bind_luamodel bind_luamodel;
+nn_module *bind_checkmodel(lua_State *L, int arg, bind_luamodel **lua);
+void bind_lua_enter(lua_State *L, bind_luamodel *lua);
+void bind_lua_leave(lua_State *L, bind_luamodel *lua);
 void bind_pushdataset(lua_State *L, nn_dataset *d); /* NULL raises the engine error */
 #endif

@@ -1,34 +1,21 @@
 /* bind_model.c: the "nn.train" module: C modules (layers and containers), losses,
- * training runs, evaluation, the LR range test and model files, for Lua. The
- * friendly API (nn.linear, m:fit{...}, m:summary()) is lua/nn_train.lua on top.
+ * evaluation and model files, for Lua; the runs are bind_run.c's, added to the same
+ * table. The friendly API (nn.linear, m:fit{...}, m:summary()) is lua/nn_train.lua.
  *
  * A module userdata ("nnlab.module") owns one reference to an engine module; a
- * container holds its children's references itself. A run userdata ("nnlab.run")
- * keeps its model, optimizer and data sets alive through user values, and calls a
- * Lua function from the C loop for on_step callbacks. */
+ * container holds its children's references itself. */
 #include <limits.h>
 #include <lauxlib.h>
-#include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bind.h"
 
 #define MODULE_MT "nnlab.module"
-#define RUN_MT    "nnlab.run"
 #define KEEP_KEY  "nnlab.keepalive" /* weak-keyed: tensor userdata -> its module */
 
 typedef struct {
     nn_module *m;
 } module_ud;
-
-typedef struct {
-    nn_run *r;
-    lua_State *L;  /* the thread inside the current run_for, for callbacks */
-    char err[256]; /* a callback's error, raised after the slice */
-} run_ud;
-
-enum { UV_MODEL = 1, UV_OPTIM, UV_TRAIN, UV_VAL, UV_CALLBACK, RUN_NUV = UV_CALLBACK };
 
 /* ---- modules ------------------------------------------------------------------ */
 
@@ -343,22 +330,6 @@ static int m_running(lua_State *L) {
     return 2;
 }
 
-/* set_running(m, mean, var): puts back batch norm's running statistics (as
- * m:running() gave them); the LR range test of a model written in Lua uses it. */
-static int m_set_running(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
-    nn_tensor *mean = bind_checktensor(L, 2), *var = bind_checktensor(L, 3);
-    float *r = nn_module_running(m);
-    if (!r) luaL_error(L, "set_running: %s is not a batch norm", nn_module_name(m));
-    int n = nn_module_out(m);
-    if (mean->size != n || var->size != n)
-        luaL_error(L, "set_running: the batch norm has %d features, got %d and %d numbers", n,
-                   (int)mean->size, (int)var->size);
-    memcpy(r, mean->data, (size_t)n * sizeof(float));
-    memcpy(r + n, var->data, (size_t)n * sizeof(float));
-    return 0;
-}
-
 static int m_tostring(lua_State *L) {
     module_ud *u = luaL_checkudata(L, 1, MODULE_MT);
     if (!u->m) {
@@ -376,7 +347,7 @@ static int m_tostring(lua_State *L) {
 
 /* ---- losses and evaluation ------------------------------------------------------ */
 
-static nn_loss_kind checkloss(lua_State *L, int arg) {
+nn_loss_kind bind_checkloss(lua_State *L, int arg) {
     const char *name = luaL_checkstring(L, arg);
     int k = nn_loss_from_name(name);
     if (k < 0) luaL_argerror(L, arg, lua_pushfstring(L, "unknown loss '%s'", name));
@@ -396,7 +367,7 @@ static int t_assign(lua_State *L) {
 
 /* loss(name, y, t [, delta]) -> a [1] tensor in the graph */
 static int t_loss(lua_State *L) {
-    nn_loss_kind k = checkloss(L, 1);
+    nn_loss_kind k = bind_checkloss(L, 1);
     nn_tensor *y = bind_checktensor(L, 2), *t = bind_checktensor(L, 3);
     bind_pushtensor(L, nn_loss_graph(bind_ctx(L), k, y, t, (float)luaL_optnumber(L, 4, 1.0)));
     return 1;
@@ -404,7 +375,7 @@ static int t_loss(lua_State *L) {
 
 /* Pushes the confusion matrix cm (classes x classes) as rows of counts, then
  * {accuracy, precision, recall, f1} read from it as fit reports them. */
-static void push_confusion(lua_State *L, const int64_t *cm, int c) {
+void bind_pushconfusion(lua_State *L, const int64_t *cm, int c) {
     lua_createtable(L, c, 0);
     for (int i = 0; i < c; i++) {
         lua_createtable(L, c, 0);
@@ -426,62 +397,26 @@ static void push_confusion(lua_State *L, const int64_t *cm, int c) {
     lua_setfield(L, -2, "f1");
 }
 
-/* confusion(y, labels, classes, loss) -> confusion, metrics: of scores y [n, k] against
- * class labels [n, 1]; for models written in Lua, whose outputs come from autograd. */
-static int t_confusion(lua_State *L) {
-    nn_tensor *y = bind_checktensor(L, 1), *t = bind_checktensor(L, 2);
-    int c = (int)luaL_checkinteger(L, 3);
-    nn_loss_kind k = checkloss(L, 4);
-    if (y->ndim != 2 || t->size != y->shape[0])
-        luaL_error(L, "confusion: %d labels for outputs of %d rows", (int)t->size,
-                   y->ndim > 0 ? y->shape[0] : 1);
-    if (c < 1 || c > 4096) luaL_argerror(L, 3, "classes must be in 1..4096");
-    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
-    memset(cm, 0, (size_t)c * c * sizeof(int64_t));
-    float thr = k == NN_LOSS_BCE || k == NN_LOSS_HINGE ? 0.0f : 0.5f;
-    nn_confusion_add(y->data, y->shape[0], y->shape[1], t->data, c, thr, cm);
-    push_confusion(L, cm, c);
-    return 2;
-}
-
-/* metrics(confusion) -> {accuracy, precision, recall, f1} of a table of rows of
- * counts, as fit reports them (a Lua module's run adds its matrices up in Lua). */
-static int t_metrics(lua_State *L) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    int c = (int)luaL_len(L, 1);
-    if (c < 1 || c > 4096) luaL_argerror(L, 1, "expected 1..4096 rows of counts");
-    int64_t *cm = lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0);
-    for (int i = 0; i < c; i++) {
-        if (lua_geti(L, 1, i + 1) != LUA_TTABLE || luaL_len(L, -1) != c)
-            luaL_error(L, "metrics: row %d is not %d counts", i + 1, c);
-        for (int j = 0; j < c; j++) {
-            lua_geti(L, -1, j + 1);
-            cm[(int64_t)i * c + j] = (int64_t)luaL_checkinteger(L, -1);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
-    push_confusion(L, cm, c);
-    return 1; /* the metrics, on top */
-}
-
 /* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
 static int t_evaluate(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
+    bind_luamodel *lm;
+    nn_module *m = bind_checkmodel(L, 1, &lm);
     nn_dataset *d = bind_checkdataset(L, 2);
-    nn_loss_kind k = checkloss(L, 3);
+    nn_loss_kind k = bind_checkloss(L, 3);
     float delta = (float)luaL_optnumber(L, 4, 1.0);
     lua_settop(L, 3);
     int c = d->classes;
     int64_t *cm = c > 0 ? lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0) : NULL;
     if (cm) memset(cm, 0, (size_t)c * c * sizeof(int64_t));
     double loss, acc;
-    if (nn_evaluate(bind_ctx(L), m, d, k, delta, &loss, &acc, cm))
-        luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    bind_lua_enter(L, lm);
+    int rc = nn_evaluate(bind_ctx(L), m, d, k, delta, &loss, &acc, cm);
+    bind_lua_leave(L, lm);
+    if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     lua_pushnumber(L, loss);
     if (!cm) return 1;
     lua_pushnumber(L, acc);
-    push_confusion(L, cm, c);
+    bind_pushconfusion(L, cm, c);
     return 4;
 }
 
@@ -532,288 +467,6 @@ static int t_load(lua_State *L) {
     return 2;
 }
 
-/* ---- runs ------------------------------------------------------------------------------ */
-
-static run_ud *checkrun(lua_State *L, int arg) {
-    run_ud *u = luaL_checkudata(L, arg, RUN_MT);
-    if (!u->r) luaL_argerror(L, arg, "run was freed");
-    return u;
-}
-
-static int r_release(lua_State *L) {
-    run_ud *u = luaL_checkudata(L, 1, RUN_MT);
-    nn_run_free(u->r);
-    u->r = NULL;
-    return 0;
-}
-
-/* The C loop's callback: calls the Lua function (user value) with epoch_end; a true
- * result or an error stops the run (the error is raised after the slice). */
-static int run_callback(nn_run *r, bool epoch_end, void *user) {
-    (void)r;
-    run_ud *u = user;
-    lua_State *L = u->L;
-    if (!L || u->err[0]) return 1;
-    if (lua_getiuservalue(L, 1, UV_CALLBACK) != LUA_TFUNCTION) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    lua_pushboolean(L, epoch_end);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        const char *msg = lua_tostring(L, -1);
-        snprintf(u->err, sizeof u->err, "%s", msg ? msg : "error in a callback");
-        lua_pop(L, 1);
-        return 1;
-    }
-    int stop = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return stop;
-}
-
-static double optfield(lua_State *L, int t, const char *k, double def) {
-    lua_getfield(L, t, k);
-    double v = luaL_optnumber(L, -1, def);
-    lua_pop(L, 1);
-    return v;
-}
-
-/* Samples the schedule function at index fi for each step of the run into a
- * userdata left on the stack (the run copies it): the C loop calls no Lua per step. */
-static const float *sample_schedule(lua_State *L, int fi, int64_t steps) {
-    if (steps > 100000000)
-        luaL_error(L,
-                   "fit: a schedule function over %lld steps is too many to sample; use a "
-                   "table schedule",
-                   (long long)steps);
-    float *lrs = lua_newuserdatauv(L, (size_t)steps * sizeof(float), 0);
-    for (int64_t t = 0; t < steps; t++) {
-        lua_pushvalue(L, fi);
-        lua_pushinteger(L, (lua_Integer)t);
-        lua_call(L, 1, 1);
-        int isnum;
-        double v = lua_tonumberx(L, -1, &isnum);
-        if (!isnum || !(v >= 0) || isinf(v))
-            luaL_error(L, "fit: the schedule gave %s at step %lld; it must return a rate >= 0",
-                       luaL_tolstring(L, -1, NULL), (long long)t);
-        lrs[t] = (float)v;
-        lua_pop(L, 1);
-    }
-    return lrs;
-}
-
-/* run(m, opt, train, val|nil, opts) with opts {loss, epochs, batch, shuffle,
- * patience, min_delta, every, every_ms, delta, class_weights, callback, schedule =
- * {kind, lr0 (or lr), lr_min, gamma, period} or a function of the step -> lr} */
-static int t_run(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
-    nn_optim *o = bind_checkoptim(L, 2);
-    nn_dataset *tr = bind_checkdataset(L, 3);
-    nn_dataset *va = lua_isnoneornil(L, 4) ? NULL : bind_checkdataset(L, 4);
-    luaL_checktype(L, 5, LUA_TTABLE);
-    run_ud *u = lua_newuserdatauv(L, sizeof *u, RUN_NUV);
-    memset(u, 0, sizeof *u);
-    luaL_setmetatable(L, RUN_MT);
-    int ri = lua_gettop(L);
-    for (int i = 1; i <= 4; i++) {
-        lua_pushvalue(L, i);
-        lua_setiuservalue(L, ri, i);
-    }
-    nn_fit_opts fo = {.huber_delta = 1, .shuffle = true};
-    lua_getfield(L, 5, "loss");
-    fo.loss = checkloss(L, -1);
-    lua_pop(L, 1);
-    fo.epochs = (int)optfield(L, 5, "epochs", 10);
-    fo.batch = (int)optfield(L, 5, "batch", 32);
-    fo.patience = (int)optfield(L, 5, "patience", 0);
-    fo.min_delta = (float)optfield(L, 5, "min_delta", 0);
-    fo.every_steps = (int)optfield(L, 5, "every", 0);
-    fo.every_ms = optfield(L, 5, "every_ms", 0);
-    fo.huber_delta = (float)optfield(L, 5, "delta", 1);
-    lua_getfield(L, 5, "shuffle");
-    if (!lua_isnil(L, -1)) fo.shuffle = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    float cw[1024];
-    if (lua_getfield(L, 5, "class_weights") == LUA_TTABLE) {
-        int nc = tr->classes > 0 ? tr->classes : 2, n = (int)luaL_len(L, -1);
-        if (n != nc || nc > 1024)
-            luaL_error(L, "fit: class_weights needs %d numbers, got %d", nc, n);
-        for (int i = 0; i < n; i++) {
-            lua_geti(L, -1, i + 1);
-            cw[i] = (float)luaL_checknumber(L, -1);
-            lua_pop(L, 1);
-        }
-        fo.class_weights = cw;
-    }
-    lua_pop(L, 1);
-    int st = lua_getfield(L, 5, "schedule");
-    if (st == LUA_TTABLE && !luaL_getmetafield(L, -1, "__call")) {
-        int t = lua_gettop(L);
-        lua_getfield(L, t, "kind");
-        const char *kn = luaL_optstring(L, -1, "constant");
-        int k = nn_sched_from_name(kn);
-        if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn);
-        lua_pop(L, 1);
-        double lr0 = optfield(L, t, "lr0", optfield(L, t, "lr", 0.01));
-        fo.sched =
-            (nn_sched){(nn_sched_kind)k, (float)lr0, (float)optfield(L, t, "lr_min", 0),
-                       (float)optfield(L, t, "gamma", 0.5), (int)optfield(L, t, "period", 10)};
-    } else if (st == LUA_TFUNCTION || st == LUA_TTABLE) { /* a function or a callable */
-        if (st == LUA_TTABLE) lua_pop(L, 1);              /* the __call */
-        int b = fo.batch <= 0 || fo.batch > tr->n ? tr->n : fo.batch;
-        fo.n_lr_steps = (int64_t)(fo.epochs > 0 ? fo.epochs : 0) * ((tr->n + b - 1) / b);
-        if (fo.n_lr_steps > 0) fo.lr_steps = sample_schedule(L, lua_gettop(L), fo.n_lr_steps);
-    } else if (st != LUA_TNIL) {
-        luaL_error(L,
-                   "fit: schedule must be a table {kind = ..., lr0 = ...} or a function of "
-                   "the step, got %s",
-                   luaL_typename(L, -1));
-    }
-    /* the schedule (and its sampled rates) stay on the stack until the run copies them */
-    if (lua_getfield(L, 5, "callback") == LUA_TFUNCTION) {
-        lua_setiuservalue(L, ri, UV_CALLBACK);
-        fo.callback = run_callback;
-        fo.user = u;
-        if (fo.every_steps <= 0 && fo.every_ms <= 0) fo.every_steps = 1;
-    } else {
-        lua_pop(L, 1);
-    }
-    u->r = nn_run_new(bind_ctx(L), m, o, tr, va, &fo);
-    if (!u->r) luaL_error(L, "%s", nn_error(bind_ctx(L)));
-    lua_settop(L, ri);
-    return 1;
-}
-
-static const char *const state_names[] = {"running", "done", "stopped", "failed"};
-
-/* run:run_for(ms) -> state; raises a callback's error */
-static int r_run_for(lua_State *L) {
-    run_ud *u = checkrun(L, 1);
-    double ms = luaL_optnumber(L, 2, 0);
-    lua_settop(L, 1); /* the callback finds the run at index 1 */
-    u->L = L;
-    nn_run_state st = nn_run_for(u->r, ms);
-    u->L = NULL;
-    if (u->err[0]) {
-        char msg[256];
-        memcpy(msg, u->err, sizeof msg);
-        u->err[0] = '\0';
-        luaL_error(L, "%s", msg);
-    }
-    lua_pushstring(L, state_names[st]);
-    return 1;
-}
-
-static int r_stop(lua_State *L) {
-    nn_run_stop(checkrun(L, 1)->r);
-    return 0;
-}
-
-/* run:status() -> a table of where the run stands */
-static int r_status(lua_State *L) {
-    nn_run *r = checkrun(L, 1)->r;
-    lua_createtable(L, 0, 10);
-    lua_pushstring(L, state_names[nn_run_status(r)]);
-    lua_setfield(L, -2, "state");
-    lua_pushstring(L, nn_run_message(r));
-    lua_setfield(L, -2, "message");
-    lua_pushinteger(L, nn_run_epoch(r));
-    lua_setfield(L, -2, "epoch");
-    lua_pushinteger(L, (lua_Integer)nn_run_step(r));
-    lua_setfield(L, -2, "step");
-    lua_pushinteger(L, nn_run_steps_per_epoch(r));
-    lua_setfield(L, -2, "steps_per_epoch");
-    lua_pushinteger(L, nn_run_step_in_epoch(r));
-    lua_setfield(L, -2, "step_in_epoch");
-    lua_pushnumber(L, nn_run_last_loss(r));
-    lua_setfield(L, -2, "last_loss");
-    lua_pushnumber(L, nn_run_epoch_loss(r));
-    lua_setfield(L, -2, "epoch_loss");
-    lua_pushnumber(L, nn_run_epoch_acc(r));
-    lua_setfield(L, -2, "epoch_acc");
-    lua_pushinteger(L, nn_run_best_epoch(r));
-    lua_setfield(L, -2, "best_epoch");
-    return 1;
-}
-
-/* run:history() -> {loss = {...}, acc, val_loss, val_acc, seconds, precision, recall,
- * f1, val_precision, val_recall, val_f1} per epoch; NaN
- * entries (no validation, regression) are left out as nil-free NaNs for plots. */
-static int r_history(lua_State *L) {
-    nn_run *r = checkrun(L, 1)->r;
-    int n;
-    const nn_epoch_rec *h = nn_run_history(r, &n);
-    static const char *const keys[] = {"loss",          "acc",        "val_loss", "val_acc",
-                                       "seconds",       "precision",  "recall",   "f1",
-                                       "val_precision", "val_recall", "val_f1"};
-    enum { NKEYS = sizeof keys / sizeof keys[0] };
-    lua_createtable(L, 0, NKEYS);
-    for (int k = 0; k < NKEYS; k++) {
-        lua_createtable(L, n, 0);
-        for (int e = 0; e < n; e++) {
-            const double v[NKEYS] = {h[e].loss,       h[e].acc,     h[e].val_loss,
-                                     h[e].val_acc,    h[e].seconds, h[e].precision,
-                                     h[e].recall,     h[e].f1,      h[e].val_precision,
-                                     h[e].val_recall, h[e].val_f1};
-            lua_pushnumber(L, v[k]);
-            lua_rawseti(L, -2, e + 1);
-        }
-        lua_setfield(L, -2, keys[k]);
-    }
-    return 1;
-}
-
-/* run:losses([from]) -> the step losses from step `from` (1-based) on, as a table */
-static int r_losses(lua_State *L) {
-    nn_run *r = checkrun(L, 1)->r;
-    int64_t n, from = luaL_optinteger(L, 2, 1);
-    const float *ls = nn_run_step_losses(r, &n);
-    if (from < 1) from = 1;
-    lua_createtable(L, n >= from ? (int)(n - from + 1) : 0, 0);
-    for (int64_t i = from - 1; i < n; i++) {
-        lua_pushnumber(L, ls[i]);
-        lua_rawseti(L, -2, (lua_Integer)(i - from + 2));
-    }
-    return 1;
-}
-
-/* lr_range_test(m, data, loss, batch, lr_min, lr_max, n [, opt]) -> lrs, losses */
-static int t_lr_range(lua_State *L) {
-    nn_module *m = bind_checkmodule(L, 1);
-    nn_dataset *d = bind_checkdataset(L, 2);
-    nn_loss_kind k = checkloss(L, 3);
-    int batch = (int)luaL_checkinteger(L, 4), n = (int)luaL_checkinteger(L, 7);
-    float lo = (float)luaL_checknumber(L, 5), hi = (float)luaL_checknumber(L, 6);
-    nn_optim *o = lua_isnoneornil(L, 8) ? NULL : bind_checkoptim(L, 8);
-    if (n < 2 || n > 100000) luaL_argerror(L, 7, "steps must be in 2..100000");
-    float *buf = lua_newuserdatauv(L, 2 * (size_t)n * sizeof(float), 0);
-    int done = nn_lr_range_test(bind_ctx(L), m, o, d, k, batch, lo, hi, n, buf, buf + n);
-    if (done < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
-    for (int t = 0; t < 2; t++) {
-        lua_createtable(L, done, 0);
-        for (int i = 0; i < done; i++) {
-            lua_pushnumber(L, buf[t * n + i]);
-            lua_rawseti(L, -2, i + 1);
-        }
-    }
-    return 2;
-}
-
-/* run_confusion(run [, validation]) -> confusion, metrics of the last finished epoch (the
- * validation set's when validation is true), or nil */
-static int r_confusion(lua_State *L) {
-    nn_run *r = checkrun(L, 1)->r;
-    int c;
-    const int64_t *cm = nn_run_confusion(r, lua_toboolean(L, 2), &c);
-    if (!cm) return 0;
-    push_confusion(L, cm, c);
-    return 2;
-}
-
-static int t_isatty(lua_State *L) {
-    lua_pushboolean(L, isatty(STDOUT_FILENO));
-    return 1;
-}
-
 static int t_names(lua_State *L) {
     lua_newtable(L);
     lua_newtable(L);
@@ -838,31 +491,12 @@ static int t_names(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"linear", t_linear},
-    {"activation", t_activation},
-    {"prelu", t_prelu},
-    {"dropout", t_dropout},
-    {"batchnorm", t_batchnorm},
-    {"sequential", t_sequential},
-    {"residual", t_residual},
-    {"flatten", t_flatten},
-    {"reshape", t_reshape},
-    {"loss", t_loss},
-    {"assign", t_assign},
-    {"evaluate", t_evaluate},
-    {"confusion", t_confusion},
-    {"run_confusion", r_confusion},
-    {"training", m_training},
-    {"set_running", m_set_running},
-    {"metrics", t_metrics},
-    {"predict", t_predict},
-    {"save", t_save},
-    {"load", t_load},
-    {"run", t_run},
-    {"lr_range_test", t_lr_range},
-    {"isatty", t_isatty},
-    {"names", t_names},
-    {NULL, NULL},
+    {"linear", t_linear},     {"activation", t_activation}, {"prelu", t_prelu},
+    {"dropout", t_dropout},   {"batchnorm", t_batchnorm},   {"sequential", t_sequential},
+    {"residual", t_residual}, {"flatten", t_flatten},       {"reshape", t_reshape},
+    {"loss", t_loss},         {"assign", t_assign},         {"evaluate", t_evaluate},
+    {"training", m_training}, {"predict", t_predict},       {"save", t_save},
+    {"load", t_load},         {"names", t_names},           {NULL, NULL},
 };
 
 static const luaL_Reg module_methods[] = {
@@ -883,11 +517,6 @@ static const luaL_Reg module_methods[] = {
     {"out_shape", m_out_shape},
     {"free", m_release},
     {NULL, NULL},
-};
-
-static const luaL_Reg run_methods[] = {
-    {"run_for", r_run_for}, {"stop", r_stop},    {"status", r_status}, {"history", r_history},
-    {"losses", r_losses},   {"free", r_release}, {NULL, NULL},
 };
 
 /* A metatable named mt with __index = a table of methods, __gc and __close; leaves
@@ -915,7 +544,6 @@ int bind_open_model(lua_State *L) {
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
     lua_setfield(L, -2, "module_methods"); /* lua/nn_train.lua adds fit, summary */
-    new_class(L, RUN_MT, run_methods, r_release);
-    lua_setfield(L, -2, "run_methods");
+    bind_open_run(L, lua_gettop(L));
     return 1;
 }

@@ -4,6 +4,7 @@
  * of tensors (the parameters of a module written in Lua). Hyper-parameters are
  * fields (opt.lr = 0.01 takes effect at the next step); the state is readable. */
 #include <lauxlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "bind.h"
@@ -62,6 +63,65 @@ static int64_t target_size(lua_State *L, int arg) {
     return bind_checktensor(L, arg)->size;
 }
 
+/* Edit distance of a and b (both short names): insertions, deletions, changes. */
+static int edit_distance(const char *a, const char *b) {
+    enum { MAXLEN = 32 };
+    int la = (int)strlen(a), lb = (int)strlen(b), row[MAXLEN + 1];
+    if (la > MAXLEN || lb > MAXLEN) return MAXLEN;
+    for (int j = 0; j <= lb; j++) row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up, row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* Raises "optim.<kind>: unknown option 'x'; did you mean 'y'? (takes ...)" for a
+ * setting the kind does not take, naming the nearest it takes when one is close. */
+static void refuse_option(lua_State *L, nn_optim_kind kind, const char *key) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    const char *opt, *near = NULL;
+    int best = 3; /* farther than two edits is no typo */
+    for (int i = 0; (opt = nn_optim_option(kind, i)); i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, opt);
+        int d = edit_distance(key, opt);
+        if (d < best) best = d, near = opt;
+    }
+    luaL_pushresult(&b);
+    const char *list = lua_tostring(L, -1), *kn = nn_optim_name(kind);
+    if (near)
+        luaL_error(L, "optim.%s: unknown option '%s'; did you mean '%s'? (takes %s)", kn, key, near,
+                   list);
+    luaL_error(L, "optim.%s: unknown option '%s' (takes %s)", kn, key, list);
+}
+
+/* Sets setting key of hp from the value on the top of the stack: a number >= 0, or
+ * for nesterov also a boolean. Raises for a setting kind does not take. */
+static void set_option(lua_State *L, nn_optim_kind kind, nn_optim_hp *hp, const char *key) {
+    float *f = nn_optim_takes(kind, key) ? nn_optim_hp_field(hp, key) : NULL;
+    if (!f) refuse_option(L, kind, key);
+    double v;
+    if (!strcmp(key, "nesterov") && lua_isboolean(L, -1))
+        v = lua_toboolean(L, -1);
+    else if (lua_type(L, -1) == LUA_TNUMBER)
+        v = lua_tonumber(L, -1);
+    else
+        luaL_error(L, "optim.%s: %s must be a number%s, got %s", nn_optim_name(kind), key,
+                   strcmp(key, "nesterov") ? "" : " or a boolean", luaL_typename(L, -1));
+    if (!(v >= 0) || isinf(v))
+        luaL_error(L, "optim.%s: %s must be a finite number >= 0, got %f", nn_optim_name(kind), key,
+                   v);
+    *f = (float)v;
+}
+
 /* new(kind, target [, hp table]) */
 static int w_new(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
@@ -72,11 +132,8 @@ static int w_new(lua_State *L) {
     if (lua_istable(L, 3)) {
         lua_pushnil(L);
         while (lua_next(L, 3)) {
-            if (lua_type(L, -2) == LUA_TSTRING) {
-                float *f = nn_optim_hp_field(&hp, lua_tostring(L, -2));
-                if (!f) luaL_error(L, "%s: unknown option '%s'", name, lua_tostring(L, -2));
-                *f = (float)luaL_checknumber(L, -1);
-            }
+            if (lua_type(L, -2) == LUA_TSTRING)
+                set_option(L, (nn_optim_kind)k, &hp, lua_tostring(L, -2));
             lua_pop(L, 1);
         }
     }
@@ -256,15 +313,17 @@ static int o_index(lua_State *L) {
     return 1;
 }
 
+/* opt.lr = 0.01: a setting the kind takes, checked as at creation (nesterov on needs
+ * a momentum > 0, which is kept). */
 static int o_newindex(lua_State *L) {
     nn_optim *o = bind_checkoptim(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    float *f = nn_optim_hp_field(nn_optim_hparams(o), k);
-    if (!f) luaL_error(L, "%s has no setting '%s'", nn_optim_name(nn_optim_kind_of(o)), k);
-    float v = (float)luaL_checknumber(L, 3);
-    if (!(v >= 0))
-        luaL_error(L, "%s.%s must be >= 0, got %f", nn_optim_name(nn_optim_kind_of(o)), k, v);
-    *f = v;
+    lua_settop(L, 3);
+    nn_optim_hp hp = *nn_optim_hparams(o);
+    set_option(L, nn_optim_kind_of(o), &hp, k);
+    if (nn_optim_kind_of(o) == NN_OPT_SGD && hp.nesterov != 0 && !(hp.momentum > 0))
+        luaL_error(L, "optim.sgd: nesterov needs a momentum > 0, got momentum %f", hp.momentum);
+    *nn_optim_hparams(o) = hp;
     return 0;
 }
 
@@ -278,10 +337,35 @@ static int o_tostring(lua_State *L) {
     return 1;
 }
 
+/* schedule(kind, lr0, lr_min, gamma, period [, t]) -> the rate at step t (0-based) by
+ * sched.c's formula, in double; without t only checks the settings. Raises naming a
+ * bad kind or setting. */
+static int w_schedule(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    int k = nn_sched_from_name(name);
+    if (k < 0) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int i = 0; i < NN_SCHED_COUNT; i++) {
+            if (i) luaL_addstring(&b, ", ");
+            luaL_addstring(&b, nn_sched_name((nn_sched_kind)i));
+        }
+        luaL_pushresult(&b);
+        return luaL_error(L, "unknown kind '%s' (there are: %s)", name, lua_tostring(L, -1));
+    }
+    lua_Number period = luaL_checknumber(L, 5);
+    if (period != (lua_Number)(int)period || period < 1)
+        return luaL_error(L, "period must be a whole number >= 1, got %s", lua_tostring(L, 5));
+    nn_sched s = {(nn_sched_kind)k, luaL_checknumber(L, 2), luaL_checknumber(L, 3),
+                  luaL_checknumber(L, 4), (int)period};
+    if (nn_sched_check(bind_ctx(L), &s)) return luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (lua_isnoneornil(L, 6)) return 0;
+    lua_pushnumber(L, nn_sched_rate(&s, (int64_t)luaL_checkinteger(L, 6)));
+    return 1;
+}
+
 static const luaL_Reg fns[] = {
-    {"new", w_new},
-    {"defaults", w_defaults},
-    {"names", w_names},
+    {"new", w_new}, {"schedule", w_schedule}, {"defaults", w_defaults}, {"names", w_names},
     {NULL, NULL},
 };
 

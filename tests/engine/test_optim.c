@@ -1,6 +1,7 @@
 /* test_optim.c: each optimizer's first three steps on f(w) = w^2 (g = 2w) from
  * w = 1, against values worked by hand in the comments; defaults, clipping,
- * effective learning rates, frozen modules. */
+ * effective learning rates, frozen modules; SGD's momentum, nesterov and weight decay
+ * as PyTorch writes them, and the settings each kind takes. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -297,6 +298,77 @@ static void test_optim_hp_fields_by_name(void **state) {
     assert_null(nn_optim_hp_name(-1));
 }
 
+/* SGD with PyTorch's options, lr 0.1, mu 0.9 (v <- mu v + g; w <- w - lr v):
+ * g=2:    v = 2,                   w = 1 - 0.2 = 0.8
+ * g=1.6:  v = 1.8 + 1.6 = 3.4,     w = 0.8 - 0.34 = 0.46
+ * g=0.92: v = 3.06 + 0.92 = 3.98,  w = 0.46 - 0.398 = 0.062
+ * nesterov (w <- w - lr (g + mu v)):
+ * g=2:      v = 2,                     w = 1 - 0.1 (2 + 1.8) = 0.62
+ * g=1.24:   v = 1.8 + 1.24 = 3.04,     w = 0.62 - 0.1 (1.24 + 2.736) = 0.2224
+ * g=0.4448: v = 2.736 + 0.4448 = 3.1808, w = 0.2224 - 0.1 (0.4448 + 2.86272) = -0.108352
+ * weight_decay 0.1 with mu 0.9 (g' = g + 0.1 w first):
+ * g'=2.1:     v = 2.1,                  w = 1 - 0.21 = 0.79
+ * g'=1.659:   v = 1.89 + 1.659 = 3.549, w = 0.79 - 0.3549 = 0.4351
+ * g'=0.91371: v = 3.1941 + 0.91371 = 4.10781, w = 0.4351 - 0.410781 = 0.024319 */
+static void test_sgd_momentum_nesterov_weight_decay(void **state) {
+    (void)state;
+    nn_optim_hp h = hp_lr(NN_OPT_SGD, 0.1f);
+    assert_float_equal(h.momentum, 0, 0); /* plain unless asked, as PyTorch */
+    h.momentum = 0.9f;
+    three_steps(NN_OPT_SGD, h, (double[]){0.8, 0.46, 0.062});
+    h.nesterov = 1;
+    three_steps(NN_OPT_SGD, h, (double[]){0.62, 0.2224, -0.108352});
+    h.nesterov = 0, h.weight_decay = 0.1f;
+    three_steps(NN_OPT_SGD, h, (double[]){0.79, 0.4351, 0.024319});
+}
+
+/* The velocity is a sum of gradients (PyTorch), not of steps (the course's momentum):
+ * after a first step at lr 0.1 (v = 2, w = 0.8), a second at lr 0.05 moves
+ * w by 0.05 (0.9 2 + 1.6) = 0.17 to 0.63, where "momentum" gives 0.8 - 0.26 = 0.54. */
+static void test_sgd_velocity_is_in_gradient_units(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim_hp h = hp_lr(NN_OPT_SGD, 0.1f);
+    h.momentum = 0.9f;
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, h, 1);
+    float w = 1, g = 2;
+    nn_optim_step(o, &w, &g);
+    assert_string_equal(nn_optim_state_name(o, 0), "velocity");
+    assert_float_equal(nn_optim_state(o, 0)[0], 2, 1e-7);
+    nn_optim_hparams(o)->lr = 0.05f;
+    g = 2 * w;
+    nn_optim_step(o, &w, &g);
+    assert_float_equal(w, 0.63, 1e-6);
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
+/* Each kind lists the settings its rule reads; nesterov without momentum is refused. */
+static void test_options_each_kind_takes(void **state) {
+    (void)state;
+    assert_true(nn_optim_takes(NN_OPT_SGD, "momentum"));
+    assert_true(nn_optim_takes(NN_OPT_SGD, "nesterov"));
+    assert_true(nn_optim_takes(NN_OPT_SGD, "weight_decay"));
+    assert_false(nn_optim_takes(NN_OPT_GD, "momentum"));
+    assert_false(nn_optim_takes(NN_OPT_ADAM, "momentum"));
+    assert_true(nn_optim_takes(NN_OPT_ADAM, "beta2"));
+    assert_false(nn_optim_takes(NN_OPT_MOMENTUM, "nesterov"));
+    assert_true(nn_optim_takes(NN_OPT_RPROP, "step_max"));
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        nn_optim_hp hp = nn_optim_defaults((nn_optim_kind)k);
+        assert_string_equal(nn_optim_option((nn_optim_kind)k, 0), "lr");
+        for (int i = 0; nn_optim_option((nn_optim_kind)k, i); i++) /* each is a real field */
+            assert_non_null(nn_optim_hp_field(&hp, nn_optim_option((nn_optim_kind)k, i)));
+    }
+    assert_null(nn_optim_option(NN_OPT_COUNT, 0));
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_SGD);
+    h.nesterov = 1;
+    assert_null(nn_optim_new(ctx, NN_OPT_SGD, h, 3));
+    assert_string_equal(nn_error(ctx), "sgd: nesterov needs a momentum > 0, got momentum 0");
+    nn_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sgd_three_steps),
@@ -317,6 +389,9 @@ int main(void) {
         cmocka_unit_test(test_rejects_bad_kind_and_size),
         cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_optim_hp_fields_by_name),
+        cmocka_unit_test(test_sgd_momentum_nesterov_weight_decay),
+        cmocka_unit_test(test_sgd_velocity_is_in_gradient_units),
+        cmocka_unit_test(test_options_each_kind_takes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

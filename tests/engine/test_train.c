@@ -2,7 +2,9 @@
  * accuracy with a fixed seed, early stopping restoring the best epoch, a NaN run
  * stopped with its message, time slicing and callbacks, a run that allocates nothing
  * per step, and the LR range test; training mode, per-step rates, epoch metrics,
- * timed callbacks on a fake clock, and deep nets of many separate trainable parts. */
+ * timed callbacks on a fake clock, and deep nets of many separate trainable parts;
+ * a model whose forward is a callback (the kind a model written in Lua is) trains as its
+ * built-in twin, is put back at a NaN, and names a failing forward. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -664,6 +666,212 @@ static void test_epoch_metrics_and_confusion(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* ---- a model whose forward is a callback (the kind a model written in Lua is) ---- */
+
+/* Its forward is the graph of a built-in module (nn_module_graph), recorded by
+ * autograd and called back by the loop as a Lua model's forward is; it must train as
+ * the same built-in module trained by the kernels does. */
+typedef struct {
+    nn_ctx *ctx;
+    nn_module *inner;
+    int calls;
+    bool training;
+} graph_model;
+
+static nn_tensor *graph_forward(void *user, nn_tensor *x, char *err, size_t errlen) {
+    graph_model *g = user;
+    g->calls++;
+    nn_tensor *y = nn_module_graph(g->ctx, g->inner, x);
+    if (!y) snprintf(err, errlen, "%s", nn_error(g->ctx));
+    return y;
+}
+
+static void graph_train(void *user, bool on) {
+    ((graph_model *)user)->training = on;
+}
+
+static bool graph_training(void *user) {
+    return ((graph_model *)user)->training;
+}
+
+/* The parameter tensors of m's leaves, in block order, into out; returns the count. */
+static int param_tensors(nn_module *m, nn_tensor **out, int n) {
+    nn_module *kids[16];
+    int nk = nn_module_children(m, kids, 16);
+    for (int i = 0; i < nk; i++) n = param_tensors(kids[i], out, n);
+    for (int i = 0; nk == 0 && i < 2; i++)
+        if (nn_module_param(m, i, NULL, NULL, NULL, NULL, NULL) == NN_OK)
+            out[n++] = nn_module_param_tensor(m, i);
+    return n;
+}
+
+/* linear (L1 and L2) -> batch norm -> tanh -> linear, the same weights for a seed */
+static nn_module *bn_twin_net(nn_ctx *ctx, int classes) {
+    nn_seed(ctx, 3);
+    nn_init xu = {NN_INIT_XAVIER_UNIFORM, 0, 0}, z = {NN_INIT_ZEROS, 0, 0};
+    nn_module *p[4] = {nn_linear_new(ctx, 2, 8, xu, z), nn_batchnorm_new(ctx, 8, 0.3f, 1e-5f),
+                       nn_activation_new(ctx, NN_ACT_TANH, 0),
+                       nn_linear_new(ctx, 8, classes, xu, z)};
+    nn_module_regularize(p[0], 0.001f, 0.01f);
+    nn_module *m = nn_sequential_new(ctx, p, 4);
+    for (int i = 0; i < 4; i++) nn_module_free(p[i]);
+    return m;
+}
+
+static nn_module *callback_of(nn_ctx *ctx, graph_model *g, nn_module *inner, int out) {
+    static const nn_callback_fns fns = {graph_forward, graph_train, graph_training};
+    nn_tensor *ps[16];
+    int np = param_tensors(inner, ps, 0);
+    *g = (graph_model){ctx, inner, 0, false};
+    return nn_callback_new(ctx, &fns, g, ps, np, &inner, 1, out);
+}
+
+/* Class weights, L1/L2 of the layer inside, batch norm, validation metrics, early
+ * stopping that restores the best epoch's weights and batch-norm statistics: the
+ * callback model and its built-in twin give the same numbers, step after step. */
+static void test_callback_model_trains_as_its_builtin_twin(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 4);
+    nn_dataset *tr = nn_synth(ctx, NN_SYN_SPIRAL, 150, 3, 0.1f);
+    nn_dataset *va = nn_synth(ctx, NN_SYN_SPIRAL, 60, 3, 0.1f);
+    nn_module *twin = bn_twin_net(ctx, 3), *inner = bn_twin_net(ctx, 3);
+    graph_model g;
+    nn_module *cb = callback_of(ctx, &g, inner, 3);
+    assert_non_null(cb);
+    assert_int_equal(nn_module_nparams(cb), nn_module_nparams(twin));
+    float cw[3] = {1, 2, 0.5f};
+    nn_module *ms[2] = {twin, cb};
+    nn_run *runs[2];
+    nn_optim *os[2];
+    for (int k = 0; k < 2; k++) {
+        nn_optim_hp h = nn_optim_defaults(NN_OPT_MOMENTUM);
+        h.lr = 0.05f;
+        os[k] = nn_optim_new(ctx, NN_OPT_MOMENTUM, h, nn_module_nparams(ms[k]));
+        /* a min_delta no epoch beats: stops after epoch 3, back to epoch 1 */
+        nn_fit_opts fo = {.loss = NN_LOSS_CE,
+                          .epochs = 6,
+                          .batch = 16,
+                          .shuffle = true,
+                          .class_weights = cw,
+                          .patience = 2,
+                          .min_delta = 100};
+        runs[k] = nn_run_new(ctx, ms[k], os[k], tr, va, &fo);
+        assert_non_null(runs[k]);
+        nn_seed(ctx, 9); /* the same shuffles */
+        assert_int_equal(nn_run_for(runs[k], 0), NN_RUN_STOPPED);
+    }
+    assert_true(g.calls > 0);
+    assert_false(g.training); /* the user's mode (evaluation) is given back */
+    int64_t n0, n1;
+    const float *l0 = nn_run_step_losses(runs[0], &n0), *l1 = nn_run_step_losses(runs[1], &n1);
+    assert_int_equal(n0, n1);
+    assert_int_equal(n0, 3 * 10);
+    double worst = 0;
+    for (int64_t i = 0; i < n0; i++) worst = fmax(worst, fabs(l0[i] - l1[i]));
+    printf("callback vs built-in: largest step-loss difference %g\n", worst);
+    assert_true(worst < 1e-4);
+    assert_true(nn_module_penalty(inner) > 0); /* the reported losses include it */
+    int h0n, h1n, c;
+    const nn_epoch_rec *h0 = nn_run_history(runs[0], &h0n), *h1 = nn_run_history(runs[1], &h1n);
+    assert_int_equal(h0n, h1n);
+    for (int e = 0; e < h0n; e++) {
+        assert_float_equal(h0[e].val_loss, h1[e].val_loss, 1e-4);
+        assert_float_equal(h0[e].f1, h1[e].f1, 1e-12);
+        assert_float_equal(h0[e].val_f1, h1[e].val_f1, 1e-12);
+    }
+    assert_memory_equal(nn_run_confusion(runs[0], true, &c), nn_run_confusion(runs[1], true, &c),
+                        9 * sizeof(int64_t));
+    assert_int_equal(nn_run_best_epoch(runs[1]), 1);
+    /* both restored epoch 1: weights and batch-norm statistics */
+    const float *p0 = nn_module_params(twin), *p1 = nn_module_params(inner);
+    for (int64_t i = 0; i < nn_module_nparams(twin); i++) assert_float_equal(p0[i], p1[i], 1e-4);
+    nn_module *k0[4], *k1[4];
+    nn_module_children(twin, k0, 4);
+    nn_module_children(inner, k1, 4);
+    for (int j = 0; j < 16; j++)
+        assert_float_equal(nn_module_running(k0[1])[j], nn_module_running(k1[1])[j], 1e-4);
+    for (int k = 0; k < 2; k++) {
+        nn_run_free(runs[k]);
+        nn_optim_free(os[k]);
+        nn_module_free(ms[k]);
+    }
+    nn_module_free(inner);
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    nn_ctx_free(ctx);
+}
+
+/* A NaN loss puts the callback model's own tensors back at the safe point. */
+static void test_callback_model_nan_puts_weights_back(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 100, 0, 0.0f);
+    nn_module *inner = mlp(ctx, 2, 8, 1, 1, NN_ACT_RELU);
+    graph_model g;
+    nn_module *cb = callback_of(ctx, &g, inner, 1);
+    int64_t np = nn_module_nparams(inner);
+    float w0[64];
+    memcpy(w0, nn_module_params(inner), (size_t)np * sizeof(float));
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_SGD);
+    h.lr = 1e6f;
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, h, np);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 50, .batch = 10};
+    nn_run *r = nn_run_new(ctx, cb, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    assert_non_null(strstr(nn_run_message(r), "learning rate (1e+06) may be too high"));
+    assert_memory_equal(nn_module_params(inner), w0, (size_t)np * sizeof(float));
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(cb);
+    nn_module_free(inner);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* A forward that fails (or gives the wrong shape) fails the step with its reason. */
+static nn_tensor *failing_forward(void *user, nn_tensor *x, char *err, size_t errlen) {
+    (void)user, (void)x;
+    snprintf(err, errlen, "boom in the forward");
+    return NULL;
+}
+
+static void test_callback_model_forward_errors_named(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 20, 0, 0.0f);
+    nn_tensor *w = nn_ones(ctx, 1, (int[]){1});
+    nn_requires_grad(w, true);
+    nn_callback_fns fns = {failing_forward, NULL, NULL};
+    nn_module *cb = nn_callback_new(ctx, &fns, NULL, &w, 1, NULL, 0, 1);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), 1);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 1, .batch = 10};
+    nn_run *r = nn_run_new(ctx, cb, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    assert_string_equal(nn_run_message(r), "step 1: boom in the forward");
+    nn_run_free(r);
+    graph_model g;
+    nn_module *inner = mlp(ctx, 2, 4, 1, 2, NN_ACT_TANH); /* gives 2 columns, said 1 */
+    nn_module *bad = callback_of(ctx, &g, inner, 1);
+    nn_optim *o2 =
+        nn_optim_new(ctx, NN_OPT_SGD, nn_optim_defaults(NN_OPT_SGD), nn_module_nparams(bad));
+    r = nn_run_new(ctx, bad, o2, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    assert_string_equal(nn_run_message(r), "step 1: the model's forward gave [10,2] for a batch "
+                                           "of 10 rows; expected [10,1]");
+    nn_run_free(r);
+    nn_optim_free(o2);
+    assert_null(nn_callback_new(ctx, &fns, NULL, &w, 1, NULL, 0, 0));
+    assert_non_null(strstr(nn_error(ctx), "out 0"));
+    nn_optim_free(o);
+    nn_module_free(bad);
+    nn_module_free(inner);
+    nn_module_free(cb);
+    nn_tensor_free(w);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xor_learned_to_100_percent),
@@ -682,6 +890,9 @@ int main(void) {
         cmocka_unit_test(test_many_separate_trainable_parts_train),
         cmocka_unit_test(test_lr_steps_applied_each_step),
         cmocka_unit_test(test_epoch_metrics_and_confusion),
+        cmocka_unit_test(test_callback_model_trains_as_its_builtin_twin),
+        cmocka_unit_test(test_callback_model_nan_puts_weights_back),
+        cmocka_unit_test(test_callback_model_forward_errors_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

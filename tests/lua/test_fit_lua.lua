@@ -1,6 +1,8 @@
--- test_fit_lua.lua: m:fit{...} for a module written in Lua (autograd per step) behaves
--- as for a built-in one: a job at the prompt, on_step, early stopping that restores
--- the best weights, the NaN message, the progress line, pause/step/stop; and freezing
+-- test_fit_lua.lua: m:fit{...} for a module written in Lua (the C loop calls its
+-- forward back; autograd does the backward) behaves as for a built-in one: a job at
+-- the prompt, on_step, early stopping that restores the best weights and batch-norm
+-- statistics, the NaN message, the progress line, pause/step/stop, Ctrl-C; the same
+-- numbers as a built-in twin with class weights, L1/L2 and every metric; and freezing
 -- a layer stops (unfreezing restarts) its learning through autograd.
 
 -- A module written in Lua: y = x * k
@@ -132,9 +134,6 @@ do
   local again = m:fit{plane, loss = nn.mse, optimizer = optim.sgd(m, {lr = 0.01}), epochs = 2,
                       verbose = false}
   assert(again.state == "done", "a smaller rate trains on: " .. tostring(again.error))
-  -- class weights are for built-in modules only: refused, not ignored
-  local okw, errw = pcall(function() m:fit{moons, class_weights = {1, 2}, verbose = false} end)
-  assert(not okw and errw:find("class_weights"), errw)
 end
 
 -- at the prompt it is a job that advances between yields; opt.lr set while it runs
@@ -331,5 +330,124 @@ do
   none, why = nn.load_params(m2, path)
   assert(none == nil and why:find("not a parameter file"), why)
   os.remove(path)
+end
+-- A model written in Lua trains through the same C loop as a built-in one: wrapped
+-- around a built-in twin (its layers found in its fields), it gives the twin's numbers
+-- step by step, with class weights, L1/L2 on a layer inside (in the loss and the
+-- gradient), batch norm, validation, precision/recall/F1 and confusion matrices.
+local Wrap = {}
+Wrap.__index = Wrap
+function Wrap:forward(x) return self.inner(x) end
+Wrap.__call = Wrap.forward
+function Wrap:parameters() return self.inner:parameters() end
+function Wrap:train(on)
+  on = on == nil or not not on
+  self.training = on
+  self.inner:train(on)
+  return self
+end
+-- in a sequential, the Lua model gets fit, evaluate, summary...
+local function wrap(inner) return nn.sequential{setmetatable({inner = inner}, Wrap)} end
+
+local function twin_net()
+  nn.seed(31)
+  return nn.sequential{nn.linear(2, 8, {l1 = 0.001, l2 = 0.01}), nn.batchnorm(8), nn.tanh(),
+    nn.linear(8, 3)}
+end
+
+local function close_lists(a, b, tol, what)
+  assert(#a == #b, what .. ": " .. #a .. " vs " .. #b .. " entries")
+  for i = 1, #a do
+    assert(math.abs(a[i] - b[i]) <= tol, ("%s %d: %.9g vs %.9g"):format(what, i, a[i], b[i]))
+  end
+end
+
+do
+  local tr, va = data.spiral{n = 150, classes = 3, seed = 4, test = 0.3}
+  local c, w = twin_net(), wrap(twin_net())
+  local function fit(m)
+    nn.seed(5) -- the same shuffles
+    return m:fit{tr, validation = va, optimizer = optim.momentum(m, {lr = 0.05}), epochs = 4,
+      batch = 16, class_weights = {1, 2, 0.5}, metrics = {"precision", "recall", "f1"},
+      verbose = false}
+  end
+  local rc, rw = fit(c), fit(w)
+  assert(rw.state == "done", tostring(rw.error))
+  close_lists(rc:losses(), rw:losses(), 1e-4, "step loss")
+  local hc, hw = rc.history, rw.history
+  for _, k in ipairs{"loss", "acc", "val_loss", "val_acc", "precision", "recall", "f1",
+                     "val_precision", "val_recall", "val_f1"} do
+    close_lists(hc[k], hw[k], 1e-4, k)
+  end
+  local cmc, mtc = rc:confusion()
+  local cmw, mtw = rw:confusion()
+  assert(same(cmc, cmw), "the validation confusion matrices differ")
+  assert(same(select(1, rc:confusion("train")), select(1, rw:confusion("train"))))
+  assert(math.abs(mtc.f1 - mtw.f1) < 1e-12)
+  local bc, bw = c:children()[2], w.modules[1].inner:children()[2]
+  assert((bc:running() - bw:running()):abs():max():item() < 1e-4, "batch-norm statistics differ")
+  -- the penalty is in the loss: without it the first step's loss is lower
+  local plain = wrap(twin_net())
+  plain.modules[1].inner:children()[1]:regularize(0, 0)
+  local rp = fit(plain)
+  assert(rp:losses()[1] < rw:losses()[1] - 1e-4, rp:losses()[1] .. " vs " .. rw:losses()[1])
+  -- s:regularize on a sequential with a Lua module puts the penalty on its built-in layers
+  local lr = nn.sequential{nn.linear(2, 3), scale(1.0)}
+  assert(lr.modules[1]:penalty() == 0)
+  lr:regularize(0, 0.1)
+  assert(lr.modules[1]:penalty() > 0, "regularize did not reach the built-in layer")
+  -- class weights act: other weights, other losses
+  nn.seed(5)
+  local ru = wrap(twin_net()):fit{tr, epochs = 1, batch = 16, verbose = false,
+    optimizer = optim.momentum(w, {lr = 0.05})}
+  assert(math.abs(ru:losses()[1] - rw:losses()[1]) > 1e-4, "class weights made no difference")
+end
+
+-- early stopping restores the best epoch's weights and the batch-norm statistics of
+-- the built-in layers inside a Lua model
+do
+  nn.seed(3)
+  local g = data.gauss{n = 200, seed = 3}
+  local flipped = data.from(g:x(), (1 - g:y()), {classes = 2})
+  local bn = nn.batchnorm(8, {momentum = 0.3})
+  local m = nn.sequential{nn.linear(2, 8), bn, nn.tanh(), nn.linear(8, 2), scale(1.0)}
+  local per_epoch = {}
+  local run = m:fit{g, validation = flipped, optimizer = optim.adam(m, {lr = 0.02}), epochs = 50,
+    batch = 20, patience = 2, every = 10, verbose = false,
+    on_step = function(r) per_epoch[r:status().epoch] = {snapshot(m), bn:running():totable()} end}
+  assert(run.state == "stopped" and run.message:find("early stopping"), run.message)
+  local best = run.best_epoch
+  assert(same(snapshot(m), per_epoch[best][1]), "the weights are not those of epoch " .. best)
+  assert(same(bn:running():totable(), per_epoch[best][2]),
+    "batch norm's running mean is not that of epoch " .. best)
+  assert(not same(bn:running():totable(), per_epoch[best + 1][2]), "statistics did not move")
+end
+
+-- an error in the forward fails the run with its message; Ctrl-C ("interrupted!")
+-- in the forward stops it and is raised, as it is for a built-in model
+do
+  local Boom = setmetatable({}, {__index = Wrap})
+  Boom.__index = Boom
+  function Boom:forward(x)
+    self.calls = (self.calls or 0) + 1
+    if self.calls == self.fail_at then error(self.why) end
+    return self.inner(x)
+  end
+  Boom.__call = Boom.forward
+  local boom = setmetatable({inner = nn.sequential{nn.linear(2, 2)}, fail_at = 4, why = "boom"}, Boom)
+  local m = nn.sequential{boom}
+  local printed, print0 = {}, print
+  print = function(...) printed[#printed + 1] = table.concat({...}, "\t") end -- luacheck: ignore
+  local run = m:fit{moons, epochs = 2, batch = 20}
+  print = print0 -- luacheck: ignore
+  assert(run.state == "failed" and run.error:find("step 3: .*boom"), tostring(run.error))
+  local seen
+  boom.calls, boom.fail_at, boom.why = 0, 5, "interrupted!"
+  local ok, err = pcall(function()
+    m:fit{moons, epochs = 2, batch = 20, verbose = false, on_step = function(r) seen = r end}
+  end)
+  assert(not ok and tostring(err):find("interrupted!"), tostring(err))
+  assert(seen and seen.state == "stopped" and seen:status().step == 3,
+    seen and (seen.state .. " at step " .. seen:status().step))
 end
 print("test_fit_lua.lua: ok")

@@ -385,4 +385,47 @@ do
   local r2 = m:fit{d, loss = nn.mse, optimizer = opt, epochs = 3, verbose = false}
   assert(r2.state == "done" and r2.history.loss[3] < r2.history.loss[1], "trains on after")
 end
+-- fit's defaults are written once (lua/nn_train.lua, T.fit_defaults), a raw run of the
+-- binding takes them from there, and the engine checks each value by name; a batch
+-- larger than the set is the whole set, for the run and for a sampled schedule
+do
+  local d64 = data.gauss{n = 64, seed = 14}
+  local m = nn.sequential{nn.linear(2, 2)}
+  local opt = optim.sgd(m, {lr = 0.01})
+  assert(T.fit_defaults.batch == 32 and T.fit_defaults.epochs == 10 and T.fit_defaults.shuffle)
+  local raw = T.run(m, opt, d64, nil, {loss = "cross_entropy"})
+  assert(raw:status().steps_per_epoch == 2, "the default batch is not 32")
+  raw:run_for(0)
+  assert(raw:status().epoch == 10, "the default epochs are not 10")
+  local run = m:fit{d64, optimizer = opt, verbose = false}
+  assert(run:status().steps_per_epoch == 2 and run:status().epoch == 10)
+  local function fit_error(opts)
+    opts[1], opts.optimizer, opts.verbose = d64, opt, false
+    local ok, err = pcall(m.fit, m, opts)
+    assert(not ok, "expected an error")
+    return tostring(err)
+  end
+  for _, case in ipairs{
+    {{epochs = 0}, "fit: epochs must be >= 1, got 0"},
+    {{batch = -2}, "fit: batch must be >= 1 (or 0: the whole set), got -2"},
+    {{batch = 2.5}, "fit: batch must be a whole number, got 2.5"},
+    {{epochs = "many"}, "fit: epochs must be a number, got string"},
+    {{patience = -1}, "fit: patience must be >= 0 (0: no early stopping), got -1"},
+    {{min_delta = -0.5}, "fit: min_delta must be >= 0, got -0.5"},
+    {{every_ms = -1}, "fit: every_ms must be >= 0, got -1"},
+    {{shuffle = "yes"}, "fit: shuffle must be true or false, got string"},
+    {{loss = nn.huber, delta = 0}, "fit: delta (of the Huber loss) must be > 0, got 0"},
+    {{schedule = {kind = "step", period = 0}}, "fit: optim.schedule: period must be a whole number >= 1, got 0"},
+  } do
+    local err = fit_error(case[1])
+    assert(err == case[2], ("%q, want %q"):format(err, case[2]))
+  end
+  -- batch 1000 on 64 rows: one step an epoch, and a schedule function sampled for as many
+  local seen = {}
+  local big = m:fit{d64, optimizer = opt, epochs = 3, batch = 1000, verbose = false,
+    schedule = function(t) return 0.01 * (t + 1) end,
+    on_step = function(r) seen[#seen + 1] = opt.lr end}
+  assert(big:status().steps_per_epoch == 1 and #seen == 3 and close(seen[3], 0.03, 1e-7),
+    #seen .. " steps")
+end
 print("test_train.lua: ok")
