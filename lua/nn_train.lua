@@ -6,6 +6,7 @@
 -- the same C loop, which calls its forward back each step (autograd does the backward).
 local T = require "nn.train"
 local util = require "util"
+local options = require "options"
 local core = require "nn.core"
 local ok_core, rcore = pcall(require, "repl.core")
 local now = ok_core and rcore.now or os.clock -- wall-clock seconds at the prompt
@@ -540,6 +541,14 @@ local function seconds(t)
   return string.format("%dm%02ds", t // 60, math.floor(t % 60))
 end
 
+-- 1.2s, 35ms, 420µs: a time as long as it needs to be read.
+local function duration(sec)
+  if sec ~= sec then return "?" end
+  if sec >= 1 then return string.format("%.1fs", sec) end
+  if sec >= 0.001 then return string.format("%.0fms", sec * 1000) end
+  return string.format("%.0fµs", sec * 1e6)
+end
+
 -- "epoch 3/20 [=====>......] 12/25 - loss 0.4512 - acc 0.8125 - 2s left": the epoch
 -- in progress, or with done = i the record of finished epoch i.
 function Run:progress_line(done)
@@ -561,7 +570,8 @@ function Run:progress_line(done)
     add("val_acc %.4f", h.val_acc[done])
     for _, name in ipairs(self.metrics) do add("val_" .. name .. " %.4f", h["val_" .. name][done]) end
     local sec = h.seconds[done]
-    parts[#parts + 1] = sec < 1 and string.format("%.0fms", sec * 1000) or string.format("%.1fs", sec)
+    -- a tiny net's epoch takes microseconds: its real time, and per step when short
+    parts[#parts + 1] = duration(sec) .. (sec < 1 and spe > 1 and ("  (" .. duration(sec / spe) .. "/step)") or "")
   else
     add("loss %.4f", s.epoch_loss)
     add("acc %.4f", s.epoch_acc)
@@ -570,6 +580,24 @@ function Run:progress_line(done)
     parts[#parts + 1] = seconds(s.step > 0 and el / s.step * (total - s.step) or math.huge) .. " left"
   end
   return table.concat(parts, " - ")
+end
+
+-- "fit: done, 10 epochs in 1.2s: loss 0.0612, acc 0.9800, val_loss ..." of a run
+-- that ended: its last epoch's figures.
+function Run:_summary_line()
+  local s = self._r:status()
+  local h = self._r:history()
+  local e = #h.loss
+  local parts = {}
+  local function add(name, v) if v == v then parts[#parts + 1] = string.format("%s %.4f", name, v) end end
+  add("loss", h.loss[e] or s.last_loss)
+  add("acc", h.acc[e] or 0 / 0)
+  add("val_loss", h.val_loss[e] or 0 / 0)
+  add("val_acc", h.val_acc[e] or 0 / 0)
+  local secs = 0
+  for i = 1, e do secs = secs + h.seconds[i] end
+  return ("fit: %s, %d epoch%s in %s: %s"):format(s.state, s.epoch, s.epoch == 1 and "" or "s",
+    duration(secs), table.concat(parts, ", "))
 end
 
 -- Plain (non-terminal) output shows every epoch up to PLAIN_EPOCHS, and for longer
@@ -674,8 +702,13 @@ T.fit_defaults = FIT_DEFAULTS
 --- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, metrics=,
 --- wait=, verbose=} -> run. A run that fails (a NaN loss) prints why once and still
 --- comes back, with run.state "failed", run.error and its history.
+local FIT_OPTIONS = options.declare("module:fit", {"train", "data", "validation", "loss",
+  "optimizer", "epochs", "batch", "shuffle", "patience", "min_delta", "every", "every_ms",
+  "delta", "on_step", "class_weights", "schedule", "metrics", "wait", "verbose"}, 1, "fit")
+
 local function fit(m, args)
   if type(args) ~= "table" then error("fit: expected a table {train, loss=..., ...}", 2) end
+  options.check(FIT_OPTIONS, args)
   local d = check_data(args[1] or args.train or args.data, "fit")
   local info = d:info()
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
@@ -711,16 +744,29 @@ local function fit(m, args)
   local background = repl and repl.interactive and not args.wait
   if not background then return self:_foreground() end
   self.verbose = args.verbose == true
+  local quiet = args.verbose == false
   self.job = spawn(function()
+    local shown = 0
     while r:run_for(20) == "running" do
       self.job.name = "fit: " .. self:progress_line(false)
+      -- the progress stays one line above the prompt, a few times a second
+      if not quiet and now() - shown > 0.25 then
+        shown = now()
+        repl.status(("job %d %s"):format(self.job.id, self.job.name))
+      end
       coroutine.yield()
     end
     local s = r:status()
     self.job.name = ("fit: %s after epoch %d, loss %.4g"):format(s.state, s.epoch, s.last_loss)
+    if not quiet then repl.status() end
     -- a failed run is reported once, without a traceback; the job itself ends well
-    if s.state == "failed" then (ok_core and rcore.report or print)("fit: " .. s.message) end
+    if s.state == "failed" then (ok_core and rcore.report or print)("fit: " .. s.message)
+    elseif not quiet then print(("job %d %s"):format(self.job.id, self:_summary_line())) end
   end, "fit")
+  if not quiet then
+    print(("fit: job %d trains in the background (%d epochs); r:wait() waits, r:stop() stops")
+      :format(self.job.id, self.epochs))
+  end
   return self
 end
 module_methods.fit = fit

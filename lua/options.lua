@@ -7,14 +7,15 @@ local options = {}
 
 local declared = {} -- function name ("module:fit", "plot.lines") -> {names, set, positional}
 
---- declare(fname, names [, positional]) -> fname: the option names fname takes;
---- positional is how many array entries it takes ({train, validation = ...}: 1).
-function options.declare(fname, names, positional)
+--- declare(fname, names [, positional [, shown]]) -> fname: the option names fname
+--- takes; positional is how many array entries it takes ({train, validation = ...}:
+--- 1); shown is the name errors give (default fname: "fit" for "module:fit").
+function options.declare(fname, names, positional, shown)
   local set = {}
   for _, n in ipairs(names) do set[n] = true end
   local sorted = { table.unpack(names) }
   table.sort(sorted)
-  declared[fname] = { names = sorted, set = set, positional = positional or 0 }
+  declared[fname] = { names = sorted, set = set, positional = positional or 0, shown = shown or fname }
   return fname
 end
 
@@ -37,20 +38,21 @@ end
 function options.check(fname, opts, level)
   level = level or 3
   local d = assert(declared[fname], "options.check: " .. tostring(fname) .. " declares no options")
+  local name = d.shown
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error(("%s: expected a table of options {%s = ...}, got %s"):format(fname, d.names[1] or "...",
+    error(("%s: expected a table of options {%s = ...}, got %s"):format(name, d.names[1] or "...",
       type(opts)), level)
   end
   for k in pairs(opts) do
     if type(k) == "string" then
       if not d.set[k] then
         local near = nearest(k, d.names)
-        error(("%s: unknown option '%s'%s (it takes %s)"):format(fname, k,
+        error(("%s: unknown option '%s'%s (it takes %s)"):format(name, k,
           near and ("; did you mean '" .. near .. "'?") or "", table.concat(d.names, ", ")), level)
       end
     elseif math.type(k) ~= "integer" or k < 1 or k > d.positional then
-      error(("%s: unexpected entry [%s] in the options (%s)"):format(fname, tostring(k),
+      error(("%s: unexpected entry [%s] in the options (%s)"):format(name, tostring(k),
         d.positional > 0 and ("it takes " .. d.positional .. " before the named ones")
           or "it takes only named ones"), level)
     end

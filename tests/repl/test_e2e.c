@@ -204,6 +204,31 @@ static void test_e2e_ctrl_d_asks_while_jobs_run(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* m:fit at the prompt says it started a job, keeps its progress on the status line
+ * above the prompt and reports the final figures when it ends. */
+static void test_e2e_fit_at_the_prompt_shows_its_job(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "nn.seed(1); d = data.spiral{n = 1000}; m = nn.sequential{nn.linear(2, 32), "
+             "nn.tanh(), nn.linear(32, 2)}\r");
+    expect(&t, "nn> ");
+    type(&t, "r = m:fit{d, epochs = 100000}\r");
+    expect(&t, "fit: job 1 trains in the background (100000 epochs)");
+    expect(&t, "job 1 fit: epoch "); /* the status line */
+    expect(&t, "\x1b[A\r\x1b[Kjob 1 fit: epoch "); /* redrawn over itself */
+    type(&t, "r:stop()\r"); /* the run prints its final state */
+    expect(&t, "run (stopped, epoch ");
+    expect(&t, "nn> ");
+    type(&t, "r2 = m:fit{d, epochs = 2}\r"); /* a short one reports its figures */
+    expect(&t, "job 2 fit: done, 2 epochs in ");
+    expect(&t, "loss ");
+    expect(&t, "nn> ");
+    type(&t, "\x04");
+    assert_int_equal(finish(&t), 0);
+}
+
 /* wait() takes a run (m:fit at the prompt is a job) as it takes a job. */
 static void test_e2e_wait_takes_a_run(void **unused) {
     (void)unused;
@@ -1120,6 +1145,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_multiline_function),
         cmocka_unit_test(test_e2e_ctrl_d_asks_while_jobs_run),
         cmocka_unit_test(test_e2e_wait_takes_a_run),
+        cmocka_unit_test(test_e2e_fit_at_the_prompt_shows_its_job),
         cmocka_unit_test(test_e2e_status_line_above_the_prompt),
         cmocka_unit_test(test_e2e_record_writes_a_lab_record),
         cmocka_unit_test(test_e2e_error_leaves_repl_alive),
