@@ -170,7 +170,7 @@ function M.predictions(m, d, first, n)
   first = first or 1
   local total = d:info().n
   n = math.min(n or total, total - first + 1)
-  local x, y = d:x():rows(first, first + n - 1), d:y():rows(first, first + n - 1)
+  local x, y = d:x():rows(first, n), d:y():rows(first, n) -- rows(from, count)
   local out = m:predict(x)
   local probs = out.shape[2] == 1 and out:sigmoid() or out:softmax(2)
   local pred = out.shape[2] == 1 and {} or out:argmax(2):totable()
@@ -201,7 +201,7 @@ local function sample_grid(m, d, idx, opts, title)
   local x = d:x()
   local flat, caps = {}, {}
   for c, i in ipairs(idx) do
-    local r = x:rows(i, i):totable()[1]
+    local r = x:rows(i, 1):totable()[1]
     for _, v in ipairs(r) do flat[#flat + 1] = v end
     local ok = pred[i] == truth[i]
     caps[c] = ok and ("%s"):format(labels[truth[i] + 1])
