@@ -1,0 +1,132 @@
+-- lessonlib_07_10.lua: the plumbing of lessons 07 to 10 (Fashion-MNIST), kept out of
+-- the code the lessons print. A lesson takes what it needs with one line, such as
+-- `compare = require("lessonlib_07_10").compare`. Nothing here leaves names in the
+-- user's globals. The tests (tests/lua/test_lessons_07_10.lua) call the same
+-- functions with the same settings, so the numbers the lessons' text claims are
+-- asserted there.
+local lib = {}
+
+-- The four models of the course notes (784 -> 512 -> 128 -> 10): "sigmoid", "relu",
+-- "batchnorm" (ReLU with batch norm after each hidden linear layer) and "dropout"
+-- (ReLU with dropout p after each hidden layer). ReLU layers start with He weights and
+-- bias 0.01; sigmoid ones with Xavier's.
+function lib.course_model(kind, opts)
+  opts = opts or {}
+  local h1, h2 = opts.h1 or 512, opts.h2 or 128
+  local relu = kind ~= "sigmoid"
+  local init = relu and {init = "he_normal", bias = 0.01} or {init = "xavier_normal"}
+  local layers = {}
+  local function hidden(i, o)
+    layers[#layers + 1] = nn.linear(i, o, init)
+    if kind == "batchnorm" then layers[#layers + 1] = nn.batchnorm(o) end
+    layers[#layers + 1] = relu and nn.relu() or nn.sigmoid()
+    if kind == "dropout" then layers[#layers + 1] = nn.dropout(opts.p or 0.2) end
+  end
+  if kind ~= "sigmoid" and kind ~= "relu" and kind ~= "batchnorm" and kind ~= "dropout" then
+    error(("course_model: %q is none of sigmoid, relu, batchnorm, dropout"):format(tostring(kind)), 2)
+  end
+  hidden(784, h1)
+  hidden(h1, h2)
+  layers[#layers + 1] = nn.linear(h2, 10)
+  return nn.sequential(layers)
+end
+
+-- Trains each model of `models` (a list of {name, model}) on train with validation,
+-- Adam (lr), batch 64, the same seed for each; returns the runs by name and one plot
+-- of their validation accuracy per epoch (show = false keeps it off screen).
+function lib.compare(models, train, test, opts)
+  opts = opts or {}
+  local runs, order = {}, {}
+  local p = plot.lines{title = opts.title or "validation accuracy", xlabel = "epoch",
+    ylabel = opts.ylabel or "accuracy", show = opts.show}
+  for _, pair in ipairs(models) do
+    local name, m = pair[1], pair[2]
+    nn.seed(opts.seed or 1)
+    local run = m:fit{train, validation = test, epochs = opts.epochs or 5, batch = opts.batch or 64,
+      optimizer = optim.adam(m, {lr = opts.lr or 1e-3}), metrics = {"precision", "recall", "f1"},
+      patience = opts.patience, wait = true, verbose = false}
+    runs[name], order[#order + 1] = run, name
+    local h = run.history
+    local xs = {}
+    for e = 1, #h.val_acc do xs[e] = e end
+    p:add(name, xs, opts.train and h.acc or h.val_acc)
+  end
+  return runs, p, order
+end
+
+-- A table of the runs' last-epoch figures, one line a model, as the lessons print it.
+function lib.table(runs, order)
+  local lines = {("%-10s %9s %9s %9s %9s %9s"):format("model", "train acc", "val acc", "precision", "recall", "F1")}
+  for _, name in ipairs(order) do
+    local h = runs[name].history
+    local e = #h.val_acc
+    lines[#lines + 1] = ("%-10s %9.3f %9.3f %9.3f %9.3f %9.3f"):format(name, h.acc[e], h.val_acc[e],
+      h.val_precision[e], h.val_recall[e], h.val_f1[e])
+  end
+  return table.concat(lines, "\n")
+end
+
+-- Precision, recall and F1 of one class (0-based) from a confusion matrix (rows true).
+function lib.class_scores(cm, c)
+  local k, tp, col, row = #cm, cm[c + 1][c + 1], 0, 0
+  for i = 1, k do col, row = col + cm[i][c + 1], row + cm[c + 1][i] end
+  local precision = col > 0 and tp / col or 0
+  local recall = row > 0 and tp / row or 0
+  local f1 = precision + recall > 0 and 2 * precision * recall / (precision + recall) or 0
+  return precision, recall, f1
+end
+
+-- Per-layer standard deviation of the hidden activations of a deep net whose linear
+-- layers all use `init` (and `bias`), on the rows of x: {std per layer}, and the
+-- share of exact zeros in the last hidden layer.
+function lib.init_stats(init, x, opts)
+  opts = opts or {}
+  local depth, width = opts.depth or 6, opts.width or 256
+  local act = opts.activation or "relu"
+  nn.seed(opts.seed or 1)
+  local layers, inp = {}, x.shape[2]
+  for _ = 1, depth do
+    layers[#layers + 1] = nn.linear(inp, width, {init = init, bias = opts.bias})
+    layers[#layers + 1] = nn.activation(act)
+    inp = width
+  end
+  layers[#layers + 1] = nn.linear(width, 10)
+  local m = nn.sequential(layers)
+  local ls = require("views_data").layer_values(m, x)
+  local stds = {}
+  for i, l in ipairs(ls) do stds[i] = l.std end
+  return stds, m, ls[#ls].zero
+end
+
+-- A copy of d with each image shifted by up to `shift` pixels (a random direction per
+-- image) and Gaussian noise of std `noise` added, clamped to [0, 1]: data
+-- augmentation. With copies = k the set grows k times (the originals stay in).
+function lib.augment(d, opts)
+  opts = opts or {}
+  local shift, noise, copies = opts.shift or 2, opts.noise or 0.1, opts.copies or 1
+  local rng = math.random
+  math.randomseed(opts.seed or 1)
+  local function gauss() return math.sqrt(-2 * math.log(1 - rng())) * math.cos(2 * math.pi * rng()) end
+  local imgs, labels = d:x():totable(), d:y():totable()
+  local n = #imgs
+  local X, Y = {}, {}
+  for i = 1, n do X[i], Y[i] = imgs[i], labels[i] end
+  for _ = 1, copies do
+    for i = 1, n do
+      local sx, sy = rng(-shift, shift), rng(-shift, shift)
+      local img, row = imgs[i], {}
+      for r = 1, 28 do
+        for c = 1, 28 do
+          local rr, cc = r - sy, c - sx
+          local v = (rr >= 1 and rr <= 28 and cc >= 1 and cc <= 28) and img[(rr - 1) * 28 + cc] or 0
+          v = v + noise * gauss()
+          row[#row + 1] = v < 0 and 0 or v > 1 and 1 or v
+        end
+      end
+      X[#X + 1], Y[#Y + 1] = row, labels[i]
+    end
+  end
+  return data.from(nn.tensor(X), nn.tensor(Y), {classes = 10})
+end
+
+return lib
