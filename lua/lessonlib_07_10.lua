@@ -31,20 +31,21 @@ function lib.course_model(kind, opts)
   return nn.sequential(layers)
 end
 
--- Trains each model of `models` (a list of {name, model}) on train with validation,
--- Adam (lr), batch 64, the same seed for each; returns the runs by name and one plot
--- of their validation accuracy per epoch (show = false keeps it off screen).
+-- Trains each model of `models` (a list of {name, model [, {lr =, schedule =}]}) on
+-- train with validation, Adam (lr), batch 64, the same seed for each; returns the
+-- runs by name and one plot of their validation accuracy per epoch (show = false
+-- keeps it off screen; train = true plots the training accuracy).
 function lib.compare(models, train, test, opts)
   opts = opts or {}
   local runs, order = {}, {}
   local p = plot.lines{title = opts.title or "validation accuracy", xlabel = "epoch",
     ylabel = opts.ylabel or "accuracy", show = opts.show}
   for _, pair in ipairs(models) do
-    local name, m = pair[1], pair[2]
+    local name, m, own = pair[1], pair[2], pair[3] or {}
     nn.seed(opts.seed or 1)
     local run = m:fit{train, validation = test, epochs = opts.epochs or 5, batch = opts.batch or 64,
-      optimizer = optim.adam(m, {lr = opts.lr or 1e-3}), metrics = {"precision", "recall", "f1"},
-      patience = opts.patience, wait = true, verbose = false}
+      optimizer = optim.adam(m, {lr = own.lr or opts.lr or 1e-3}), metrics = {"precision", "recall", "f1"},
+      schedule = own.schedule, patience = own.patience or opts.patience, wait = true, verbose = false}
     runs[name], order[#order + 1] = run, name
     local h = run.history
     local xs = {}
