@@ -130,4 +130,62 @@ function lib.augment(d, opts)
   return data.from(nn.tensor(X), nn.tensor(Y), {classes = 10})
 end
 
+-- One hidden ReLU layer of `width` units (784 -> width -> 10), He weights, bias 0.01,
+-- the same seed each time.
+function lib.one_hidden(width, opts)
+  opts = opts or {}
+  nn.seed(opts.seed or 1)
+  local layers = {nn.linear(784, width, {init = "he_normal", bias = 0.01}), nn.relu()}
+  if opts.dropout then layers[#layers + 1] = nn.dropout(opts.dropout) end
+  layers[#layers + 1] = nn.linear(width, 10)
+  return nn.sequential(layers)
+end
+
+-- Capacity against error: trains one_hidden(w) for each width (Adam 0.001, batch 32)
+-- and returns rows {width =, train =, val =} of final accuracies (evaluation mode)
+-- and a plot of the error rates against the width (log x).
+function lib.capacity(widths, train, test, opts)
+  opts = opts or {}
+  local rows, te, ve = {}, {}, {}
+  for i, w in ipairs(widths) do
+    local m = lib.one_hidden(w)
+    m:fit{train, epochs = opts.epochs or 20, batch = 32, optimizer = optim.adam(m, {lr = 1e-3}),
+      wait = true, verbose = false}
+    rows[i] = {width = w, train = m:evaluate(train).accuracy, val = m:evaluate(test).accuracy}
+    te[i], ve[i] = 1 - rows[i].train, 1 - rows[i].val
+  end
+  local p = plot.lines{title = opts.title or "error against capacity", xlabel = "hidden units", ylabel = "error rate",
+    xlog = true, show = opts.show, series = {training = {x = widths, y = te}, validation = {x = widths, y = ve}}}
+  return rows, p
+end
+
+-- The loss curves of a run per epoch, training and validation, with the epoch whose
+-- weights early stopping kept marked.
+function lib.curves(run, title)
+  local h, xs = run.history, {}
+  for e = 1, #h.loss do xs[e] = e end
+  local p = plot.lines{title = title or "loss per epoch", xlabel = "epoch", ylabel = "loss",
+    series = {training = {x = xs, y = h.loss}, validation = {x = xs, y = h.val_loss}}}
+  if run.best_epoch and run.best_epoch > 0 and run.best_epoch < #h.loss then
+    p:marker(run.best_epoch, ("best epoch %d: weights kept"):format(run.best_epoch))
+    p:marker(#h.loss, "stopped")
+  end
+  return p
+end
+
+-- Trains one_hidden(width) with m:regularize(l1, l2) and returns the model and the
+-- figures of its first layer's weights: std and the share below 1e-3 in size.
+function lib.regularised(train, test, l1, l2, opts)
+  opts = opts or {}
+  local m = lib.one_hidden(opts.width or 256)
+  m:regularize(l1, l2)
+  m:fit{train, validation = test, epochs = opts.epochs or 10, batch = 32,
+    optimizer = optim.adam(m, {lr = 1e-3}), wait = true, verbose = false}
+  local w = require("views_data").layer_values(m, test, "weights")[1]
+  local small = 0
+  for _, v in ipairs(w.values) do if math.abs(v) < 1e-3 then small = small + 1 end end
+  return m, {std = w.std, small = small / #w.values, train = m:evaluate(train).accuracy,
+    val = m:evaluate(test).accuracy}
+end
+
 return lib
