@@ -188,4 +188,43 @@ function lib.regularised(train, test, l1, l2, opts)
     val = m:evaluate(test).accuracy}
 end
 
+-- A deep net of `depth` hidden layers of `width` units with the activation `act`
+-- ("sigmoid"), with batch norm between each hidden linear layer and its activation
+-- when bn is true; default initialisation, the same seed each time.
+function lib.deep(bn, act, opts)
+  opts = opts or {}
+  nn.seed(opts.seed or 1)
+  local layers, inp = {}, 784
+  for _ = 1, opts.depth or 4 do
+    layers[#layers + 1] = nn.linear(inp, opts.width or 128)
+    if bn then layers[#layers + 1] = nn.batchnorm(opts.width or 128) end
+    layers[#layers + 1] = nn.activation(act or "sigmoid")
+    inp = opts.width or 128
+  end
+  layers[#layers + 1] = nn.linear(inp, 10)
+  return nn.sequential(layers)
+end
+
+-- Trains deep(bn) with plain SGD at each rate of `rates` for `epochs` epochs (batch
+-- 32), with and without batch norm; returns {[bn][lr] = list of validation accuracy
+-- per epoch} and one plot of all the curves.
+function lib.bn_sweep(rates, train, test, opts)
+  opts = opts or {}
+  local out = {[true] = {}, [false] = {}}
+  local p = plot.lines{title = opts.title or "validation accuracy, with and without batch norm",
+    xlabel = "epoch", ylabel = "accuracy", show = opts.show}
+  for _, bn in ipairs{false, true} do
+    for _, lr in ipairs(rates) do
+      local m = lib.deep(bn, opts.activation)
+      local run = m:fit{train, validation = test, epochs = opts.epochs or 3, batch = 32,
+        optimizer = optim.sgd(m, {lr = lr}), wait = true, verbose = false}
+      out[bn][lr] = run.history.val_acc
+      local xs = {}
+      for e = 1, #run.history.val_acc do xs[e] = e end
+      p:add(("%s lr %g"):format(bn and "batch norm" or "plain", lr), xs, run.history.val_acc)
+    end
+  end
+  return out, p
+end
+
 return lib
