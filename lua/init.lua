@@ -18,3 +18,4 @@ dual = require "dual"
 race = require "race"
 playground = require "playground" -- also adds plot.decision, plot.loss and plot.network(model)
 require "views_data" -- adds plot.confusion, plot.samples, plot.probabilities, plot.layers, plot.lr_range
+experiment = require "experiment"

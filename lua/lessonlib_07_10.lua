@@ -9,9 +9,11 @@ local lib = {}
 -- The four models of the course notes (784 -> 512 -> 128 -> 10): "sigmoid", "relu",
 -- "batchnorm" (ReLU with batch norm after each hidden linear layer) and "dropout"
 -- (ReLU with dropout p after each hidden layer). ReLU layers start with He weights and
--- bias 0.01; sigmoid ones with Xavier's.
+-- bias 0.01; sigmoid ones with Xavier's. Seeded (seed = 1), so that a model is the
+-- same whatever ran before it.
 function lib.course_model(kind, opts)
   opts = opts or {}
+  nn.seed(opts.seed or 1)
   local h1, h2 = opts.h1 or 512, opts.h2 or 128
   local relu = kind ~= "sigmoid"
   local init = relu and {init = "he_normal", bias = 0.01} or {init = "xavier_normal"}

@@ -19,7 +19,10 @@ local function gap(name) return last(name, "acc") - last(name, "val_acc") end
 for _, k in ipairs{"relu", "batchnorm", "dropout"} do
   check(last("sigmoid", "val_acc") < last(k, "val_acc"), "07: the sigmoid net is the slowest (val %.3f against %s %.3f)",
     last("sigmoid", "val_acc"), k, last(k, "val_acc"))
-  check(runs.batchnorm.history.val_acc[1] >= runs[k].history.val_acc[1], "07: batch norm learns fastest from epoch 1")
+  if k ~= "batchnorm" then
+    check(last("batchnorm", "acc") > last(k, "acc") and last("batchnorm", "val_acc") > last(k, "val_acc"),
+      "07: batch norm fits the training set fastest and ends best")
+  end
 end
 check(gap("relu") >= 0.08, "07: ReLU's train-validation gap is about ten points (%.3f)", gap("relu"))
 check(last("dropout", "acc") < last("relu", "acc") and last("dropout", "acc") < last("batchnorm", "acc"),
