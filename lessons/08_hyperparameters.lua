@@ -243,3 +243,25 @@ quiz{
   weights below the output layer get no gradient at all. Random initialisation
   breaks the symmetry; Xavier and He choose its scale.]],
 }
+
+say[[
+# A small grid search
+
+To try several settings at once, `experiment{base = {...}, vary = {...}}` trains
+every combination, one after another (in the background at the prompt), draws
+their validation curves on one plot with a legend, prints a table (best
+validation accuracy, its epoch, time) and saves it as CSV (`?experiment`). Here:
+two learning rates times two widths of one hidden ReLU layer, 3 epochs each.
+]]
+
+show[[
+grid = experiment{base = {data = fm_train, validation = fm_test, epochs = 3, batch = 64},
+  vary = {lr = {1e-3, 1e-2}, hidden = {64, 256}}, csv = "grid_search.csv"}
+]]
+
+say[[
+# Next
+
+Lesson 09 turns to the gap between training and validation: over- and
+underfitting.
+]]

@@ -260,3 +260,10 @@ quiz{
   dropout and more (or augmented) data all narrow the gap. More capacity and
   longer training widen it: they are the remedies of underfitting.]],
 }
+
+say[[
+# Next
+
+Lesson 10 opens up the batch-norm layer of lesson 07: what it does to a batch,
+and why a deep net trains faster with it.
+]]

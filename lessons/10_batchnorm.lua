@@ -214,3 +214,10 @@ quiz{
   depend on which other images came along. It is not switched off: γ, β and the
   running statistics are part of the model.]],
 }
+
+say[[
+# Next
+
+Lesson 11 leaves the MLP: convolutions see an image as an image, not as 784
+unrelated numbers.
+]]
