@@ -47,9 +47,13 @@ function column_stats(t)   -- each feature's mean and std over the batch, and th
 end
 print(("z:     feature means from %7.3f to %7.3f, stds from %.3f to %.3f"):format(column_stats(z)))
 print(("z_hat: feature means from %7.3f to %7.3f, stds from %.3f to %.3f"):format(column_stats(z_hat)))
-bn_view = plot.window{plot.hist{values = z, title = "z = x W + b: every unit its own mean and spread", show = false},
-  plot.hist{values = z_hat, title = "after batch norm: mean 0, std 1 per unit", show = false}, cols = 2,
-  title = "one batch of 64 images, 64 units"}
+unit_stats = require("lessonlib_07_10").unit_stats   -- the first 16 units' {mean, std}
+bn_view = plot.window{
+  plot.bars{values = unit_stats(z, 16), labels = select(2, unit_stats(z, 16)), names = {"mean", "std"},
+    title = "z = x W + b: every unit its own mean and spread", xlabel = "unit", show = false},
+  plot.bars{values = unit_stats(z_hat, 16), labels = select(2, unit_stats(z_hat, 16)), names = {"mean", "std"},
+    title = "after batch norm: mean 0, std 1 for every unit", xlabel = "unit", show = false},
+  cols = 2, title = "one batch of 64 images: the first 16 of 64 units"}
 ]]
 
 task{

@@ -242,8 +242,9 @@ local function experiment(opts)
   local self = setmetatable({configs = configs, labels = labels, keys = keys, results = {}, metric = metric,
     lower = metric:find("loss") ~= nil, state = "running", t0 = now(), verbose = opts.verbose ~= false,
     csv = opts.csv == nil and "experiment.csv" or opts.csv}, Experiment)
-  self.plot = plot.lines{title = opts.title or ("experiment: %s per epoch"):format(metric:gsub("_", " ")),
-    xlabel = "epoch", ylabel = metric:gsub("_", " "), show = opts.show}
+  local nice = ({val_acc = "validation accuracy", val_loss = "validation loss"})[metric] or metric:gsub("_", " ")
+  self.plot = plot.lines{title = opts.title or ("experiment: %s per epoch"):format(nice),
+    xlabel = "epoch", ylabel = nice, show = opts.show}
   local function body()
     for i = 1, #configs do
       if self.stopped then break end

@@ -229,4 +229,15 @@ function lib.bn_sweep(rates, train, test, opts)
   return out, p
 end
 
+-- Each of the first k features' mean and standard deviation over the batch (the rows
+-- of t), as rows {mean, std} for grouped bars, and their labels.
+function lib.unit_stats(t, k)
+  local mean = t:mean(1, true)
+  local std = (t - mean):pow(2):mean(1):sqrt():totable()
+  local m = mean:totable()[1]
+  local rows, labels = {}, {}
+  for j = 1, math.min(k or 16, #m) do rows[j], labels[j] = {m[j], std[j]}, tostring(j) end
+  return rows, labels
+end
+
 return lib
