@@ -193,7 +193,7 @@ help.topics = {
       return (k:match("^nn%.") and not training_fns[k]) or (prefix("module")(k) and not training_fns[k])
     end },
   { name = "training", summary = "losses, optimizers, fit and its runs, evaluation, model files",
-    has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run")(k) end },
+    has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run", "experiment")(k) end },
   { name = "data", summary = "synthetic sets, CSV, Fashion-MNIST; splitting, scaling, features",
     has = prefix("data", "dataset") },
   { name = "plots", summary = "line plots, fields, scatter, images, bars, graphs; windows; live views",
