@@ -82,6 +82,28 @@ local wl = plot.layers(m, test, {show = false})
 saved(wl, "acts.png")
 saved(plot.layers(m, test, {what = "gradients", show = false}), "grads.png")
 
+-- live: at the prompt, plot.layers{run = a background fit} redraws while it trains
+do
+  repl.interactive = true
+  nn.seed(2)
+  local lm = nn.sequential{nn.linear(784, 16), nn.relu(), nn.linear(16, 10)}
+  local before = V.layer_values(lm, test, "activations", 64)[1].std
+  local lrun = lm:fit{train, epochs = 3, batch = 32, verbose = false}
+  assert(lrun.job, "at the prompt fit runs as a job")
+  local lw, _, refresh = plot.layers(lm, test, {run = lrun, n = 64})
+  assert(refresh()[1].std == before, "before training the view shows the initial activations")
+  local panel = lw:panels()[1]
+  local v0 = panel:version()
+  wait(lrun.job)
+  local t_end = os.clock() + 1
+  repeat repl._jobs_step(0.05) until os.clock() > t_end  -- the view redraws at most twice a second
+  assert(panel:version() > v0, "the view's job redrew the histograms while or after the run trained")
+  assert(refresh()[1].std ~= before, "after training the activations differ")
+  lw:close()
+  repl._jobs_step(0.1)
+  repl.interactive = false
+end
+
 -- the LR range: a loss falling from 2 to 1 between lr 1e-3 and 1e-1, rising after
 local r = {lr = {}, loss = {}}
 for i = 1, 100 do
