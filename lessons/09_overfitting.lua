@@ -17,7 +17,7 @@ low and the validation error well above it.
 
 To make both visible we train on only 500 images. The model has one hidden ReLU
 layer, and its width is the capacity: 2, 8, 64 and 512 units, 20 epochs each.
-(On the full 60 000 images the same widths overfit far less: try it.)
+(Try the same widths on the full 60 000 images and compare the gaps.)
 ]]
 
 show[[
