@@ -45,7 +45,7 @@ end
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
 help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl"}
-help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground"}
+help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
 --- metatables: __methods when there is one (userdata whose __index is a function),
@@ -194,7 +194,7 @@ help.topics = {
       return (k:match("^nn%.") and not training_fns[k]) or (prefix("module")(k) and not training_fns[k])
     end },
   { name = "training", summary = "losses, optimizers, fit and its runs, evaluation, model files",
-    has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run")(k) end },
+    has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run", "experiment")(k) end },
   { name = "data", summary = "synthetic sets, CSV, Fashion-MNIST; splitting, scaling, features",
     has = prefix("data", "dataset") },
   { name = "plots", summary = "line plots, fields, scatter, images, bars, graphs; windows; live views",

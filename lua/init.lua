@@ -17,6 +17,7 @@ plot = require "plot"
 dual = require "dual"
 race = require "race"
 playground = require "playground"
+experiment = require "experiment"
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()

@@ -318,6 +318,20 @@ function plot.decision(model, data, opts) return views().decision(model, data, o
 --- plot.loss(run [, opts]) -> view: the loss (and accuracy) curves (lua/views.lua)
 function plot.loss(run, opts) return views().loss(run, opts) end
 
+-- The views of a classifier on real data are lua/views_data.lua's, loaded on first use
+-- as views.lua is.
+local function views_data() return require "views_data" end
+--- plot.confusion(run or {model, data} [, opts]): the confusion matrix as a heat map
+function plot.confusion(src, opts) return views_data().confusion(src, opts) end
+--- plot.samples(model, data [, opts]): images with true and predicted labels
+function plot.samples(m, d, opts) return views_data().samples(m, d, opts) end
+--- plot.probabilities(model, data, i [, opts]): one sample's class probabilities
+function plot.probabilities(m, d, i, opts) return views_data().probabilities(m, d, i, opts) end
+--- plot.layers(model, data [, opts]): per-layer histograms of activations or weights
+function plot.layers(m, src, opts) return views_data().layers(m, src, opts) end
+--- plot.lr_range(result [, opts]): the LR range test's loss against the rate
+function plot.lr_range(r, opts) return views_data().lr_range(r, opts) end
+
 -- The leaf key of a tensor: its shape and whether it needs a gradient, as nn.graph
 -- reports them (a graph has no other handle on the tensors it read).
 local function leaf_key(node)

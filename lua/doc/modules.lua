@@ -63,7 +63,8 @@ print(train:info().n, test:info().n, train:info().classes)]],
 Panels: plot.lines, plot.field, plot.surface, plot.images, plot.bars, plot.hist,
 plot.scatter, plot.network, plot.graph, plot.text; plot.window{...} groups them.
 Live views of training: plot.loss(run), plot.decision(model, data),
-plot.network(model) (see help("views")).
+plot.network(model) (see help("views")). Views of a classifier: plot.confusion,
+plot.samples, plot.probabilities, plot.layers, plot.lr_range.
 Panel methods (?plot:push): push, add, marker, update, save, on_click, on_hover, ...;
 window methods (?window:save): add, show, close, save, record, frame, projector.
 Also plot.display() (can windows open?) and plot.pump(). Every plot takes show = false

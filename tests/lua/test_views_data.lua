@@ -1,0 +1,124 @@
+-- test_views_data.lua: the views of lua/views_data.lua: the numbers each is built from
+-- (row percentages, worst pairs, predictions, per-layer statistics, the suggested LR
+-- range) against known answers, and every view renders to a PNG headless.
+local V = require "views_data"
+
+local function near(a, b, tol) return math.abs(a - b) <= (tol or 1e-9) * math.max(1, math.abs(b)) end
+local tmp = os.tmpname()
+os.remove(tmp)
+assert(os.execute("mkdir -p '" .. tmp .. "'"))
+local function saved(p, name, w, h)
+  local path = tmp .. "/" .. name
+  p:save(path, w, h)
+  local f = assert(io.open(path, "rb"), name .. " was not written")
+  local size = #f:read("a")
+  f:close()
+  assert(size > 2000, name .. " is too small to be a rendered view: " .. size .. " bytes")
+end
+
+-- confusion: row percentages and the worst pairs of a known matrix
+local cm = {{50, 0, 10}, {5, 30, 15}, {0, 20, 70}}
+local t = V.confusion_table(cm)
+assert(t.total == 200 and t.k == 3)
+assert(near(t.percent[1][1], 50 / 60 * 100) and near(t.percent[2][3], 30) and near(t.percent[3][2], 20 / 90 * 100))
+local worst = V.worst_pairs(cm, 2, {"a", "b", "c"})
+assert(#worst == 2)
+assert(worst[1]["true"] == 2 and worst[1].predicted == 1 and worst[1].count == 20, "the largest off-diagonal cell is c taken for b")
+assert(worst[2]["true"] == 1 and worst[2].predicted == 2 and worst[2].count == 15)
+assert(worst[1].text:find("c taken for b: 20", 1, true), worst[1].text)
+local p = plot.confusion(cm, {labels = {"a", "b", "c"}, show = false})
+saved(p, "cm.png", 900, 700)
+assert(not pcall(plot.confusion, {{1, 2}, {3}}), "a ragged matrix is refused")
+assert(not pcall(plot.confusion, 42), "a number is refused")
+
+-- a trained Fashion-MNIST model: predictions agree with evaluate, the run's matrix
+nn.seed(1)
+local train, test = data.fashion_mnist{limit = 600}
+local m = nn.sequential{nn.linear(784, 32), nn.relu(), nn.linear(32, 10)}
+local run = m:fit{train, validation = test, epochs = 2, batch = 32, verbose = false}
+local _, pred, truth = V.predictions(m, test)
+assert(#pred == 600 and #truth == 600)
+local right = 0
+for i = 1, #pred do
+  assert(pred[i] >= 0 and pred[i] <= 9, "predicted classes are 0-based: " .. pred[i])
+  if pred[i] == truth[i] then right = right + 1 end
+end
+local ev = m:evaluate(test)
+assert(near(right / 600, ev.accuracy, 1e-6), ("accuracy from predictions %g, evaluate %g"):format(right / 600, ev.accuracy))
+local pc, tc = plot.confusion(run, {labels = data.fashion_labels, show = false, model = m, data = test})
+assert(tc.total == 600, "the run's validation matrix counts the validation set")
+saved(pc, "cm_run.png", 1100, 800)
+local ps, info = plot.samples(m, test, {n = 12, show = false})
+assert(#info.index == 12)
+local wrong = 0
+for i = 1, 12 do if pred[i] ~= truth[i] then wrong = wrong + 1 end end
+assert(info.wrong == wrong)
+saved(ps, "samples.png")
+local pw, iw = plot.samples(m, test, {n = 6, wrong = true, show = false})
+for _, i in ipairs(iw.index) do assert(pred[i] ~= truth[i], "wrong = true shows only mistakes") end
+saved(pw, "wrong.png")
+saved(V.cell_samples(m, test, truth[1], pred[1], {labels = data.fashion_labels, show = false}), "cell.png")
+local pb, probs = plot.probabilities(m, test, 1, {show = false})
+local s, best = 0, 1
+for c = 1, 10 do s = s + probs[c]; if probs[c] > probs[best] then best = c end end
+assert(near(s, 1, 1e-5) and best - 1 == pred[1], "the bars are softmax probabilities, the highest the prediction")
+saved(pb, "probs.png")
+assert(not pcall(plot.probabilities, m, test, 601), "a row beyond the set is refused")
+
+-- per-layer statistics: known weights give known activations
+local lin = nn.linear(2, 3, {init = 1})
+local net = nn.sequential{lin, nn.relu(), nn.linear(3, 1)}
+local x = nn.tensor{{1, 1}, {-1, -2}}          -- hidden: 2 each (+bias 0) and relu(-3) = 0
+local acts = V.layer_values(net, x)
+assert(#acts == 1 and #acts[1].values == 6)
+assert(near(acts[1].mean, 1) and near(acts[1].std, 1) and near(acts[1].zero, 0.5), "relu outputs 2,2,2,0,0,0")
+local ws = V.layer_values(net, x, "weights")
+assert(#ws == 2 and near(ws[1].mean, 1) and near(ws[1].std, 0))
+local gs = V.layer_values(m, test, "gradients", 64)
+assert(#gs == 2 and gs[1].std > 0 and #gs[1].values == 784 * 32)
+assert(m:parameters()[1].grad:abs():sum():item() == 0, "plot.layers leaves no gradients behind")
+assert(not pcall(V.layer_values, net, x, "biases"))
+local wl = plot.layers(m, test, {show = false})
+saved(wl, "acts.png")
+saved(plot.layers(m, test, {what = "gradients", show = false}), "grads.png")
+
+-- live: at the prompt, plot.layers{run = a background fit} redraws while it trains
+do
+  repl.interactive = true
+  nn.seed(2)
+  local lm = nn.sequential{nn.linear(784, 16), nn.relu(), nn.linear(16, 10)}
+  local before = V.layer_values(lm, test, "activations", 64)[1].std
+  local lrun = lm:fit{train, epochs = 3, batch = 32, verbose = false}
+  assert(lrun.job, "at the prompt fit runs as a job")
+  local lw, _, refresh = plot.layers(lm, test, {run = lrun, n = 64})
+  assert(refresh()[1].std == before, "before training the view shows the initial activations")
+  local panel = lw:panels()[1]
+  local v0 = panel:version()
+  wait(lrun.job)
+  local t_end = os.clock() + 1
+  repeat repl._jobs_step(0.05) until os.clock() > t_end  -- the view redraws at most twice a second
+  assert(panel:version() > v0, "the view's job redrew the histograms while or after the run trained")
+  assert(refresh()[1].std ~= before, "after training the activations differ")
+  lw:close()
+  repl._jobs_step(0.1)
+  repl.interactive = false
+end
+
+-- the LR range: a loss falling from 2 to 1 between lr 1e-3 and 1e-1, rising after
+local r = {lr = {}, loss = {}}
+for i = 1, 100 do
+  local lr = 1e-5 * 10 ^ (6 * (i - 1) / 99)
+  r.lr[i] = lr
+  local l = math.log(lr, 10)
+  r.loss[i] = l < -3 and 2 or l < -1 and 2 - (l + 3) / 2 or 1 + (l + 1) ^ 2
+end
+local lo, hi, smooth = V.lr_suggest(r)
+assert(#smooth == 100 and near(smooth[1], 2))
+assert(lo > 1e-3 and lo < 1e-2, "the range starts where the loss starts to fall: " .. lo)
+assert(hi > lo and hi < 1e-1, "the range ends below the minimum's rate: " .. hi)
+local pl, lo2, hi2 = plot.lr_range(r, {show = false})
+assert(lo2 == lo and hi2 == hi)
+saved(pl, "lr.png")
+assert(not pcall(V.lr_suggest, {lr = {1}, loss = {1}}))
+os.execute("rm -rf '" .. tmp .. "'")
+print("test_views_data: ok")
