@@ -109,11 +109,26 @@ static bool inside(const char *path, const char *root) {
     return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+static bool allowed(const repl *r, const char *real, bool write) {
+    for (int i = 0; i < r->nroots; i++)
+        if (inside(real, r->roots[i]) && (!write || r->root_write[i])) return true;
+    return false;
+}
+
 bool repl_sandbox_check(const repl *r, const char *path, bool write, char out[REPL_PATH_MAX],
                         char *err, size_t errn) {
+    /* A relative name is the scratch folder's, the working folder of a --safe
+     * session (a lesson's experiment.csv lands there), unless it reads a file the
+     * rules already let it read where it stands. */
+    if (path[0] != '/' && !(!write && resolve(path, out, err, errn) && allowed(r, out, false))) {
+        char in_scratch[REPL_PATH_MAX];
+        if (snprintf(in_scratch, sizeof in_scratch, "%s/%s", r->scratch, path) <
+                (int)sizeof in_scratch &&
+            resolve(in_scratch, out, err, errn) && allowed(r, out, write))
+            return true;
+    }
     if (!resolve(path, out, err, errn)) return false;
-    for (int i = 0; i < r->nroots; i++)
-        if (inside(out, r->roots[i]) && (!write || r->root_write[i])) return true;
+    if (allowed(r, out, write)) return true;
     snprintf(err, errn,
              "%s is outside the folders --safe lets a lesson %s (%s and the scratch "
              "folder %s)",

@@ -36,6 +36,13 @@ f:close()
 assert(io.open(scratch .. "/note.txt"):read("l") == "hello")
 assert(io.open(arg[0]):read("l"):find("test_safe.lua", 1, true), "the script's own folder reads")
 for line in io.lines(scratch .. "/note.txt") do assert(line == "hello") end
+-- a relative name is the scratch folder's (a lesson's experiment.csv lands there)
+f = assert(io.open("relative_note.txt", "w"))
+f:write("there")
+f:close()
+assert(io.open(scratch .. "/relative_note.txt"):read("l") == "there", "relative writes go to scratch")
+assert(io.open("relative_note.txt"):read("l") == "there", "and read back by the same name")
+refused("a relative climb out of scratch", io.open, "../../../../../../../../tmp/escape.txt", "w")
 
 -- io: outside, relative climbs, the scratch folder's parent, /proc
 refused("io.open of /etc/passwd", io.open, "/etc/passwd")
