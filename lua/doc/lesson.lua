@@ -17,6 +17,16 @@ lesson.load, lesson.check_file.]],
     example = [[
 lesson "01"   -- the same as :lesson 01]],
   },
+  ["lesson.caption"] = {
+    sig = "lesson.caption(text | nil)",
+    summary = "a page's key sentence or formula in large type under every window's panels",
+    example = [[
+lesson.caption("w_new = w_old − η · dL/dw")
+lesson.caption(nil)]],
+    text = [[
+A lesson file's caption "..." step calls it when its page is shown, and the next page
+takes it away: the terminal's text cannot be sized for a room, a window's can.]],
+  },
   ["lesson.start"] = {
     sig = 'lesson.start(name [, {page = n, env = table}])',
     summary = "start or resume a lesson (:lesson NAME)",

@@ -5,6 +5,7 @@
  * with -i they go on in the background at the prompt instead. */
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ static const char usage[] =
     "  -i           enter the prompt after running script or -e\n"
     "  --safe       run without os.execute, io.popen, os.remove, os.rename,\n"
     "               package.loadlib and C modules\n"
+    "  --projector  every window opens in projector mode: large type, thick lines\n"
+    "               (the same as NNLAB_PROJECTOR=1; plot.projector(on) at the prompt)\n"
     "  --lesson NAME  start (or resume) lesson NAME at the prompt, e.g. --lesson 01\n"
     "  --check [NAME...]  run every lesson (or the named ones) headless with the\n"
     "               reference solutions; exit 1 naming the lesson, step and reason\n"
@@ -28,7 +31,7 @@ static const char usage[] =
     "not a terminal, runs it as a script).\n";
 
 typedef struct options {
-    bool interactive, safe, version, help, has_e;
+    bool interactive, safe, version, help, has_e, projector;
     int script;         /* index of the script in argv, 0 when none */
     const char *lesson; /* --lesson NAME, or NULL */
     int check;          /* index of --check in argv (the lesson names follow), 0 when none */
@@ -51,6 +54,8 @@ static bool parse(int argc, char **argv, options *o) {
             o->interactive = true;
         else if (strcmp(a, "--safe") == 0)
             o->safe = true;
+        else if (strcmp(a, "--projector") == 0)
+            o->projector = true;
         else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
             o->version = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
@@ -190,6 +195,8 @@ int repl_main(int argc, char **argv) {
         printf("nnlab %s (%s)\n", NNLAB_VERSION, LUA_RELEASE);
         if (!o.interactive && !o.has_e && !o.script) return 0;
     }
+    /* lua/plot.lua reads it when it loads, and scripts' child nnlabs inherit it */
+    if (o.projector) setenv("NNLAB_PROJECTOR", "1", 1);
     repl_signals_install();
     lua_State *L = repl_newstate(o.safe);
     if (!L) return 1;
