@@ -43,17 +43,17 @@ struct viz_window {
     double motion_ms; /* when the last motion event was queued */
     char *rec;
     int recn;
-    viz_gif *gif;       /* recording to an animated GIF, or NULL */
-    int gw, gh;         /* its frame size: the window's pixels when recording began */
-    double gif_gap_ms;  /* least time between its frames (1 / fps) */
-    double gif_last_ms; /* when its last frame was taken */
-    uint32_t *gifpx;    /* a frame cut or padded to gw x gh after a resize */
+    viz_gif *gif;                     /* recording to an animated GIF, or NULL */
+    int gw, gh;                       /* its frame size: the window's pixels when recording began */
+    double gif_gap_ms;                /* least time between its frames (1 / fps) */
+    double gif_last_ms;               /* when its last frame was taken */
+    uint32_t *gifpx;                  /* a frame cut or padded to gw x gh after a resize */
     char *caption, *status, *overlay; /* strips under and above the panels; a box over them */
-    int top, bottom;      /* the strips' heights in pixels at the last layout */
-    int strips_dirty;     /* a strip's text changed since it was drawn on screen */
-    int place_full, place_display; /* where viz_window_show opens it */
-    int hidden;                    /* minimised or hidden (SDL window events) */
-    uint32_t focus_ms;             /* SDL time the window last gained the focus; 0 never */
+    int top, bottom;                  /* the strips' heights in pixels at the last layout */
+    int strips_dirty;                 /* a strip's text changed since it was drawn on screen */
+    int place_full, place_display;    /* where viz_window_show opens it */
+    int hidden;                       /* minimised or hidden (SDL window events) */
+    uint32_t focus_ms;                /* SDL time the window last gained the focus; 0 never */
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -307,6 +307,14 @@ static void overlay_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const c
 #define STATUS_PX(t)  ((int)lround((t)->title * 1.2))
 #define CAPTION_PX(t) ((int)lround((t)->title * 1.5))
 
+/* The heights of the status and caption strips of a window pw x ph drawn with t. */
+static void strip_layout(const viz_window *win, const viz_theme *t, int pw, int ph, int *top,
+                         int *bottom) {
+    *top = strip_height(win->a, t, FONT_BOLD, STATUS_PX(t), win->status, pw);
+    *bottom = strip_height(win->a, t, FONT_SANS, CAPTION_PX(t), win->caption, pw);
+    if (*top + *bottom >= ph) *top = *bottom = 0; /* a window too small for them */
+}
+
 /* Draws the panels that need it into px (pw x ph); all of them when all is set, the
  * strips when strips is set (or all). Returns how many things were drawn. */
 static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover,
@@ -315,20 +323,19 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     viz_theme t;
     cv_init(&cv, px, pw, ph);
     win->scale = scale;
-    theme_make(&t, scale * window_size_scale((int)(pw / scale), (int)(ph / scale)),
-               win->projector);
-    int top = strip_height(win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status, pw);
-    int bottom = strip_height(win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, pw);
-    if (top + bottom >= ph) top = bottom = 0; /* a window too small for them */
+    theme_make(&t, scale * window_size_scale((int)(pw / scale), (int)(ph / scale)), win->projector);
+    int top, bottom;
+    strip_layout(win, &t, pw, ph, &top, &bottom);
     if (top != win->top || bottom != win->bottom) all = 1;
     win->top = top, win->bottom = bottom;
     if (win->overlay) all = 1; /* panels drawn alone would cover the box */
     int drawn = 0;
-    if ((all || strips) && top) strip_draw(&cv, win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status,
-                                           0, pw, top), drawn++;
+    if ((all || strips) && top)
+        strip_draw(&cv, win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status, 0, pw, top), drawn++;
     if ((all || strips) && bottom)
         strip_draw(&cv, win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, ph - bottom, pw,
-                   bottom), drawn++;
+                   bottom),
+            drawn++;
     for (int i = 0; i < win->n; i++) {
         viz_panel *p = win->panels[i];
         int need = all || p->version != win->drawn[i] ||
@@ -545,7 +552,12 @@ int viz_window_set_placement(viz_window *win, int fullscreen, int display) {
 
 int viz_window_cell(const viz_window *win, int i, int *x, int *y, int *w, int *h) {
     if (i < 0 || i >= win->n) return VIZ_EINVAL;
-    cell(win, win->pw ? win->pw : win->w, win->ph ? win->ph : win->h, i, x, y, w, h);
+    int pw = win->pw ? win->pw : win->w, ph = win->ph ? win->ph : win->h;
+    viz_theme t;
+    window_theme(win, pw, ph, &t);
+    viz_window laid = *win; /* the strips as they are now, drawn or not yet */
+    strip_layout(win, &t, pw, ph, &laid.top, &laid.bottom);
+    cell(&laid, pw, ph, i, x, y, w, h);
     return VIZ_OK;
 }
 
@@ -628,9 +640,8 @@ void window_redraw(viz_window *win, double now_ms) {
         all = 1;
     }
     int hover = win->hover;
-    int drawn =
-        render(win, win->px, win->pw, win->ph, window_scale(win, win->pw), all, hover,
-               win->strips_dirty);
+    int drawn = render(win, win->px, win->pw, win->ph, window_scale(win, win->pw), all, hover,
+                       win->strips_dirty);
     win->strips_dirty = 0;
     win->hover_drawn = hover; /* a change of hovered panel always comes with hover_moved */
     win->hover_moved = 0;
@@ -693,8 +704,8 @@ static int mods_now(void) {
 #define FOCUS_CLICK_MS 250
 
 static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
-    if (win->focus_ms && (uint32_t)(b->timestamp - win->focus_ms + FOCUS_CLICK_MS) <=
-                             2 * FOCUS_CLICK_MS) {
+    if (win->focus_ms &&
+        (uint32_t)(b->timestamp - win->focus_ms + FOCUS_CLICK_MS) <= 2 * FOCUS_CLICK_MS) {
         win->focus_ms = 0; /* only the one click */
         return;
     }

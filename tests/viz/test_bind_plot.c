@@ -282,7 +282,8 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     viz_app *a = vt_app();
     viz_panel *np = panel_of("net_panel");
     viz_layout lay;
-    int pw = atoi(eval("select(3, pg.window:cell(1))")), ph = atoi(eval("select(4, pg.window:cell(1))"));
+    int pw = atoi(eval("select(3, pg.window:cell(1))")),
+        ph = atoi(eval("select(4, pg.window:cell(1))"));
     int top = atoi(eval("select(2, pg.window:cell(1))"));
     uint32_t *px = vt_render(a, np, pw, ph, &lay);
     int hx = -1, hy = -1, gx = -1, gy = -1; /* neurons 2 and 3 of layer 1 */
