@@ -26,7 +26,7 @@ pause("Click the surface to add points; r in the window starts a new net.")
 say[[
 # Too large a step
 
-A learning rate ten times larger: the loss jumps. When it climbs a hundredfold the
+A learning rate a hundred times larger: the loss jumps. When it climbs twentyfold the
 loss plot turns to a log scale and says the run diverges.
 ]]
 

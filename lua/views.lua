@@ -417,10 +417,10 @@ function Loss:refresh()
   return self
 end
 
--- A run diverges when its loss climbs a hundredfold above the lowest it reached (or
+-- A run diverges when its loss climbs twentyfold above the lowest it reached (or
 -- stops being a number): a linear axis would flatten all that came before, so the
 -- curve switches to a log scale, the plot's title and the terminal say so.
-local DIVERGE_FACTOR = 100
+local DIVERGE_FACTOR = 20
 function Loss:_watch_divergence(h, x0)
   if self.diverged then return end
   local low = self.low or math.huge

@@ -64,7 +64,7 @@ pauses and resumes; pg.run:step() then advances one mini-batch; r starts again f
 new weights (pg:reset()). The line above the views shows the epoch, the training and
 test loss, the learning rate and the layer sizes. playground{model = m} (a model, or
 the name of a file nn.save wrote) starts from a net trained before, its widths as
-hidden. When the loss climbs a hundredfold, the curve turns to a log scale and the
+hidden. When the loss climbs twentyfold, the curve turns to a log scale and the
 title and the terminal say the run diverges. Hovering a neuron of
 the network view shows its output over the input plane large, in a window of its
 own; pg:neuron(layer, i) does the same (layer 0: the inputs). pg:stop() ends the
@@ -159,7 +159,7 @@ m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{train, loss = nn.bce, epochs = 3, verbose = false}
 v = plot.loss(run, {show = false}); v:undiverge()]],
     text = [[
-When a run's loss climbs a hundredfold above the lowest it reached (or is no longer a
+When a run's loss climbs twentyfold above the lowest it reached (or is no longer a
 number), the view turns its curve to a log scale, titles it "diverging" and says so in
 the terminal, once. A new curve (follow(run) without continue, pg:reset()) starts
 linear again; undiverge() does it by hand. Returns the view.]],

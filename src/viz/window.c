@@ -196,10 +196,18 @@ double window_size_scale(int w, int h) {
     return f < 1 ? 1 : f > 3 ? 3 : f;
 }
 
+/* The theme at pixel scale `scale`, grown by the window's size; data points grow
+ * less (with the square root), or a full-screen scatter becomes one blot. */
+static void size_theme(const viz_window *win, int pw, int ph, double scale, viz_theme *t) {
+    double f = window_size_scale((int)(pw / scale), (int)(ph / scale));
+    theme_make(t, scale * f, win->projector);
+    t->point /= sqrt(f);
+}
+
 void window_theme(const viz_window *win, int pw, int ph, viz_theme *t) {
     double scale = win->pw == pw && win->ph == ph && win->pw ? win->scale : 1;
     if (!(scale > 0)) scale = 1;
-    theme_make(t, scale * window_size_scale((int)(pw / scale), (int)(ph / scale)), win->projector);
+    size_theme(win, pw, ph, scale, t);
 }
 
 /* The type size at which every line of s fits in width w: from px down to a third of
@@ -323,7 +331,7 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     viz_theme t;
     cv_init(&cv, px, pw, ph);
     win->scale = scale;
-    theme_make(&t, scale * window_size_scale((int)(pw / scale), (int)(ph / scale)), win->projector);
+    size_theme(win, pw, ph, scale, &t);
     int top, bottom;
     strip_layout(win, &t, pw, ph, &top, &bottom);
     if (top != win->top || bottom != win->bottom) all = 1;

@@ -108,7 +108,7 @@ do
   local write = lesson._write
   lesson._write = function() end
   local env = setmetatable({}, { __index = _G })
-  lesson.start(f, { env = env })
+  lesson.start(f, { env = env, page = 1 })
   expect(caps[#caps] == "the key formula", "page 1 set caption %s", tostring(caps[#caps]))
   lesson.next()
   expect(caps[#caps] == "nil", "page 2 kept the caption: %s", tostring(caps[#caps]))
@@ -116,6 +116,7 @@ do
   lesson._state_dir = state_dir
   plot.caption = real
   os.remove(f)
+  os.execute("rm -rf " .. state)
 end
 
 -- The repository's demo script loads as a lesson, with captions and pauses.
