@@ -4,8 +4,11 @@
  * that moved, for the tooltip) are redrawn, at most 60 times a second
  * (and a window takes at most a fifth of the time, when drawing is slow).
  * Keys s (save PNG), f (full screen), p (projector) act here; every key, click and
- * close is also queued for the program. HiDPI: drawn at the window's pixel size with
- * type and lines scaled by pixels per point and by the display's DPI. */
+ * close is also queued for the program, and so are minimising and restoring. HiDPI:
+ * drawn at the window's pixel size with type and lines scaled by pixels per point and
+ * by the display's DPI, and grown with a window beyond 1280 x 720 (a projector's full
+ * screen). A status line above the panels and a caption under them take their own
+ * strips (redrawn alone when their text changes); an overlay box goes over all. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

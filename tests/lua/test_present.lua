@@ -31,6 +31,29 @@ do
   plot.projector(was)
 end
 
+-- Exports in projector lettering: a window's PNG (and so its recorded frames, drawn the
+-- same way) follows the projector switch.
+do
+  local png = require "views.core"
+  local p = plot.lines{ y = { 1, 3, 2 }, title = "loss", show = false }
+  local w = plot.window{ p, show = false, width = 640, height = 400 }
+  local function ink(projector)
+    w:projector(projector)
+    local path = dir .. "/nnlab-test-present-export.png"
+    w:save(path)
+    local img = assert(png.read_png(path))
+    os.remove(path)
+    local n = 0
+    for y = 0, 59 do for x = 0, 639 do
+      local r = img:pixel(x, y)
+      if r < 80 then n = n + 1 end
+    end end
+    return n
+  end
+  local plain, big = ink(false), ink(true)
+  expect(big > plain * 1.3, "the title's ink: %d plain, %d in projector lettering", plain, big)
+end
+
 -- The playground's line of figures; pg:reset() gives new weights and a new curve.
 do
   local pg = playground{ data = "xor", hidden = { 3 }, epochs = 4, seed = 2, show = false }
