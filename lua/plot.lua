@@ -551,6 +551,9 @@ local overlay_on = setmetatable({}, weak)
 local function presenter_key(key)
   local ok, lesson = pcall(require, "lesson")
   if not ok or not lesson._active() then return false end
+  -- the page is written above the prompt, which comes back under it
+  local okc, rcore = pcall(require, "repl.core")
+  if okc and type(rcore) == "table" and rcore.hide then rcore.hide() end
   if key == KEY_PAGEDOWN then lesson.next() else lesson.back() end
   return true
 end
