@@ -776,6 +776,19 @@ static void test_e2e_safe_refuses_os_execute(void **unused) {
     assert_int_equal(finish(&t), 0);
 }
 
+/* --projector: every window opened afterwards is in projector mode (issue 20). */
+static void test_e2e_projector_switch(void **unused) {
+    (void)unused;
+    term t;
+    const char *args[] = {"--projector", "-e",
+                          "w = plot.window{plot.lines{y = {1}, show = false}, show = false}\n"
+                          "print('projector', plot.projector(), w:projector())",
+                          NULL};
+    start(&t, state_dir, args);
+    expect(&t, "projector\ttrue\ttrue");
+    assert_int_equal(finish(&t), 0);
+}
+
 /* Runs nnlab with input as its standard input (a pipe, not a terminal); returns
  * its exit status and its output in out. */
 static int run_piped(const char *input, char *out, size_t n) {
@@ -1034,6 +1047,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_ctrl_c_stops_endless_loop),
         cmocka_unit_test(test_e2e_ctrl_c_stops_training_and_c_loops),
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
+        cmocka_unit_test(test_e2e_projector_switch),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
         cmocka_unit_test(test_e2e_script_gets_its_arg_table),
         cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),
