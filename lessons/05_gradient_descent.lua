@@ -26,6 +26,8 @@ convergence*.
 Our curve is L(w) = (w − 2)² + 1, with dL/dw = 2(w − 2) and its minimum at w = 2.
 ]]
 
+caption[[w_new = w_old − η · dL/dw]]
+
 show[[
 function L(w) return (w - 2)^2 + 1 end
 function dL(w) return 2 * (w - 2) end

@@ -1,5 +1,5 @@
 -- lesson.lua: the lesson engine. A lesson file (lessons/NN_name.lua) calls
--- lesson{id, title}, say[[...]], show[[code]], task{...}, quiz{...} and pause() to
+-- lesson{id, title}, say[[...]], show[[code]], caption[[...]], task{...}, quiz{...} and pause() to
 -- build a list of steps; the engine shows them page by page at the prompt (a page
 -- ends at a task, a quiz or a pause), checks tasks when the student says :check,
 -- keeps progress per user, and runs every lesson headless for `nnlab --check`.
@@ -176,6 +176,13 @@ function lesson.load(path)
       "quiz: answer must be the number of a choice (1 to %d), got %s", #t.choices, tostring(t.answer))
     need(type(t.why) == "string", 2, "quiz: why must be a string, got %s", type(t.why))
     add("quiz", { q = q, choices = t.choices, answer = t.answer, why = t.why, hint = t.hint })
+  end
+  -- caption[[...]]: the page's key sentence or formula, in large type under the panels
+  -- of every window (the terminal's text cannot be sized for a room); the next page
+  -- takes it away.
+  function fenv.caption(text)
+    need(type(text) == "string" and text ~= "", 2, "caption: expected text (a string), got %s", type(text))
+    add("caption", { text = text })
   end
   function fenv.pause(text)
     need(text == nil or type(text) == "string", 2, "pause: expected nothing or text, got %s", type(text))
@@ -446,7 +453,22 @@ local function present(s)
     end
   elseif s.kind == "pause" and s.text then
     out(markup.render(s.text, { colour = colour(), width = width() }))
+  elseif s.kind == "caption" then
+    lesson.caption(s.text)
+    out(st("(on the screen: " .. s.text:gsub("\n", " / ") .. ")", "dim"))
   end
+end
+
+--- lesson.caption(text | nil): puts text in large type under the panels of every
+--- window, open or opened later (nil takes it away); a page's caption[[...]] step
+--- calls it, and the next page clears it. Without nnlab's windows it does nothing.
+function lesson.caption(text)
+  if text ~= nil and type(text) ~= "string" then
+    error("lesson.caption: expected text (a string) or nil, got " .. type(text), 2)
+  end
+  local ok, plot = pcall(require, "plot")
+  if ok and type(plot) == "table" and plot.caption then plot.caption(text) end
+  if cur then cur.caption = text end
 end
 
 -- Runs, quietly, the code of the steps before `upto` that this session has not run:
@@ -496,6 +518,7 @@ end
 local function show_page(p)
   local L = cur.les
   stop_page_jobs()
+  if cur.caption then lesson.caption(nil) end
   cur.page, cur.skip_warned = p, false
   local before = live_jobs()
   catch_up(L.pages[p].first)

@@ -5,7 +5,11 @@
 -- Playground does); clicking the decision surface adds a point (left: the chosen
 -- class, right or shift-left: the other) and training goes on with it; hovering a
 -- neuron of the network view shows its output large; space in the window
--- pauses and resumes, and pg.run:step() advances one mini-batch while paused.
+-- pauses and resumes, r starts the net again from new weights (pg:reset()), and
+-- pg.run:step() advances one mini-batch while paused. The window's top line shows the
+-- epoch, the losses, the learning rate and the layer sizes, large enough for a room.
+-- playground{model = m | "file.nnl"} starts from a trained net (its widths become
+-- pg.hidden).
 local views = require "views"
 local plot = require "plot"
 local nncore = require "nn.core"
@@ -39,6 +43,7 @@ local SETS = { "spiral", "circle", "xor", "gauss", "moons", "blobs", "plane", "g
 local REGRESSION = { plane = true, gauss_sum = true }
 
 local Playground = {}
+local load_given -- below: playground{model = ...}
 
 local function check_setting(name, v)
   local def = SETTINGS[name]
@@ -119,6 +124,16 @@ end
 
 local function make_model(pg)
   local s = pg._s
+  if pg._given then -- playground{model = ...}: the trained net, once
+    local outputs = pg._given:info().outputs
+    if outputs ~= output_width(pg) then
+      error(("playground: the model has %d outputs; %s data needs %d"):format(outputs, s.data, output_width(pg)), 0)
+    end
+    pg.model, pg._given = pg._given, false
+    pg.model:regularize(s.l1, s.l2)
+    pg.opt = optim_core.new(s.optimizer, pg.model, { lr = s.lr })
+    return
+  end
   local mods, width = {}, pg.train_set:info().nx
   for _, h in ipairs(s.hidden) do
     mods[#mods + 1] = train.linear(width, h, s.init, 0, 0, "zeros")
@@ -180,12 +195,58 @@ local function rebuild(pg, level)
   end
 end
 
+-- The widths of the net's layers, inputs first ("2-4-2-1").
+local function widths(pg)
+  local sizes = {}
+  for _, c in ipairs(pg.model:children()) do
+    local info = c:info()
+    if info.kind == "linear" then
+      if #sizes == 0 then sizes[1] = info.inputs end
+      sizes[#sizes + 1] = info.outputs
+    end
+  end
+  return table.concat(sizes, "-")
+end
+
+-- The line above the views: what a room needs to follow the run.
+local function status_line(pg)
+  local st = pg.raw_run:status()
+  local h = pg.raw_run:history()
+  local tr, te = st.step > 0 and st.last_loss or nil, nil
+  if #h.loss > 0 and h.loss[#h.loss] == h.loss[#h.loss] then tr = h.loss[#h.loss] end
+  if #h.val_loss > 0 and h.val_loss[#h.val_loss] == h.val_loss[#h.val_loss] then te = h.val_loss[#h.val_loss] end
+  local function num(v) return v and ("%.4f"):format(v) or "–" end
+  return ("epoch %d    train loss %s    test loss %s    lr %g    layers %s")
+    :format((pg._epochs or 0) + st.epoch, num(tr), num(te), pg._s.lr, widths(pg))
+end
+
+local function show_status(pg)
+  if not pg.window then return end
+  local line = status_line(pg)
+  if line ~= pg._status then pg._status = line; pg.window:status(line) end
+end
+
 --- Redraws the three views now.
 function Playground:refresh()
   local v = self.views
   v.decision:refresh()
   v.network:refresh()
   v.loss:refresh()
+  show_status(self)
+  return self
+end
+
+--- pg:reset(): the same settings, a new net from new random weights, a new loss
+--- curve; training starts again (key r in the window).
+function Playground:reset()
+  self._epochs = 0
+  rebuild(self, LEVEL.model)
+  if self.views.loss.diverged ~= nil then self.views.loss:undiverge() end
+  if self.window:is_open() and interactive() and self.job
+      and (self.job.state == "done" or self.job.state == "stopped") then
+    self.job = self._start_job(self)
+    self.window:bind(self.job)
+  end
   return self
 end
 
@@ -283,6 +344,7 @@ local function start_job(pg)
       local state = train_slice(pg, slice_ms)
       if state == "done" and interactive() and not pg._s.epochs then
         -- the chunk of epochs is done: the same net goes on in a new run
+        pg._epochs = (pg._epochs or 0) + pg.raw_run:status().epoch
         make_run(pg)
         pg.views.loss:follow(pg.raw_run, true)
         state = "running"
@@ -296,7 +358,7 @@ local function start_job(pg)
         v.decision:refresh()
         last.decision = t
         if t - last.network >= 1.5 / fps then v.network:refresh(); last.network = t end
-        if t - last.loss >= 0.1 then v.loss:refresh(); last.loss = t end
+        if t - last.loss >= 0.1 then v.loss:refresh(); show_status(pg); last.loss = t end
       end
       if state ~= "running" then
         if state == "failed" then
@@ -316,6 +378,43 @@ local function start_job(pg)
   end, "playground")
 end
 
+-- playground{model = m | "file.nnl"}: the net (a module, or a file nn.save wrote)
+-- whose layer widths become the hidden setting; its inputs must be the features'
+-- count (x1, x2 unless features = {...} says otherwise).
+load_given = function(model, s, opts)
+  local m = model
+  if type(model) == "string" then
+    local loaded, why = train.load(model)
+    if not loaded then error(("playground: cannot load the model %s: %s"):format(model, tostring(why)), 4) end
+    m = loaded
+  elseif type(model) == "table" then
+    for _, k in ipairs{ "module", "_module", "model" } do
+      if type(rawget(model, k)) == "userdata" then m = rawget(model, k) end
+    end
+  end
+  if type(m) ~= "userdata" or not pcall(function() return m:children() end) then
+    error(("playground: model must be a model or the name of a saved model file, got %s"):format(type(model)), 4)
+  end
+  local sizes = {}
+  for _, c in ipairs(m:children()) do
+    local info = c:info()
+    if info.kind == "linear" then
+      if #sizes == 0 then sizes[1] = info.inputs end
+      sizes[#sizes + 1] = info.outputs
+    elseif info.kind == "activation" and s.activation ~= info.name and not opts.activation then
+      s.activation = info.name
+    end
+  end
+  if #sizes < 2 then error("playground: the model has no linear layers", 4) end
+  local nfeat = #(opts.features or s.features)
+  if sizes[1] ~= nfeat then
+    error(("playground: the model takes %d inputs, the features {%s} are %d"):format(sizes[1],
+      table.concat(opts.features or s.features, ", "), nfeat), 4)
+  end
+  s.hidden = table.move(sizes, 2, #sizes - 1, 1, {})
+  return m
+end
+
 local function make(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("playground: expected a table of settings, got " .. type(opts), 2) end
@@ -325,8 +424,10 @@ local function make(opts)
     if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end
     s[name] = v
   end
+  local given = false
+  if opts.model ~= nil then given = load_given(opts.model, s, opts) end
   for k, v in pairs(opts) do
-    if k ~= "show" and k ~= "wait" then
+    if k ~= "show" and k ~= "wait" and k ~= "model" then
       check_setting(k, v)
       s[k] = v
     end
@@ -336,7 +437,8 @@ local function make(opts)
   local pg = setmetatable({ _s = s, nclasses = false, train_set = false, test_set = false,
     train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
     raw_run = false, run = false, views = false, window = false, job = false, box = false,
-    click_class = 1, _credit = 0, _last_t = 0 }, Playground)
+    click_class = 1, _credit = 0, _last_t = 0, _given = given, _status = false, _epochs = 0,
+    _start_job = start_job }, Playground)
   rebuild(pg, LEVEL.data)
   pg.run = setmetatable({ pg = pg }, Run)
   local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }
@@ -363,6 +465,9 @@ local function make(opts)
     if button ~= 1 or (mods and mods.shift) then c = c % pg.nclasses + 1 end
     pg:add_point(x1, x2, c)
   end)
+  pg.window:keys{ { "r", "reset: a new net from new weights" },
+    { "click", "add a training point (right or shift: the other class)" } }
+  pg.window:on_key(function(key) if key == "r" then pg:reset() end end)
   pg.job = start_job(pg)
   pg.window:bind(pg.job)
   pg:refresh()

@@ -5,7 +5,9 @@
 -- unless show = false; plot.window{...} groups panels in one window. The training
 -- views plot.decision, plot.loss and plot.network(model) are lua/views.lua's. Panels save to PNG with or without a display. Keys in a
 -- window: space pauses/resumes the job bound with w:bind(job), s saves a PNG, f full
--- screen, p projector mode. Clicks on a panel go to p:on_click(fn), with the
+-- screen, p projector mode, ? or h lists the keys, PageDown/PageUp step a lesson or
+-- demo. plot.defaults / plot.projector / plot.caption set what every window opened
+-- afterwards obeys; a job bound to a window pauses while the window is minimised. Clicks on a panel go to p:on_click(fn), with the
 -- modifier keys held; the cursor's moves over a panel to p:on_hover(fn), at most 20
 -- times a second (the viz coalesces a sweep into its latest place).
 local core = require "viz.core"
@@ -22,7 +24,34 @@ local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
 local bound = setmetatable({}, weak)    -- window -> job
+local keyhelp = setmetatable({}, weak)  -- window -> {{key, what}, ...} of its own keys
+local autopaused = setmetatable({}, weak) -- window -> the job paused while it is hidden
+local windows = setmetatable({}, weak)  -- every window made here (for plot.projector)
 local said_off = false
+
+-- What every window opened from now on obeys (plot.defaults, plot.projector,
+-- plot.caption; --projector and NNLAB_PROJECTOR=1 set projector at start).
+local env_projector = os.getenv("NNLAB_PROJECTOR")
+local defaults = {
+  projector = env_projector ~= nil and env_projector ~= "" and env_projector ~= "0",
+  fullscreen = false, display = false, caption = false,
+}
+
+-- A new window with the defaults applied; o.fullscreen and o.display override them.
+local function new_window(title, width, height, o)
+  local w = wcore.new(title, width, height)
+  windows[w] = true
+  w:projector(defaults.projector)
+  local full = defaults.fullscreen
+  if o and o.fullscreen ~= nil then full = o.fullscreen end
+  local display = o and o.display or defaults.display or nil
+  if display ~= nil and (math.type(display) ~= "integer" or display < 1) then
+    error(("plot.window: display is the number of a screen (1, 2, ...), got %s"):format(tostring(display)), 3)
+  end
+  wcore.placement(w, full, display)
+  if defaults.caption then w:caption(defaults.caption) end
+  return w
+end
 
 -- The viz's plot kinds in its order, each {name =, width =, height =} with its default
 -- window size in points; the kinds are the viz's (src/viz/kinds.c), not listed here.
@@ -33,6 +62,7 @@ for _, k in ipairs(kinds) do sizes[k.name] = {k.width, k.height} end
 -- Shows w; without a display says once that windows are off.
 local function show(w)
   local ok, why = w:show()
+  if not ok and tostring(why):match("display %d+, but there") then error("plot: " .. why, 3) end
   if not ok and not said_off then
     said_off = true
     io.stderr:write("plot: windows are off (" .. tostring(why) ..
@@ -248,6 +278,18 @@ function W:bind(job)
   return self
 end
 
+--- w:keys{{"r", "reset"}, ...}: the window's own keys, listed by ? and h in it.
+function W:keys(list)
+  if type(list) ~= "table" then error("w:keys: expected a list of {key, what it does}, got " .. type(list), 2) end
+  for i, k in ipairs(list) do
+    if type(k) ~= "table" or type(k[1]) ~= "string" or type(k[2]) ~= "string" then
+      error(("w:keys: entry %d must be {\"key\", \"what it does\"}"):format(i), 2)
+    end
+  end
+  keyhelp[self] = list
+  return self
+end
+
 --- w:on_key(fn): fn(key, panel, mods) is called for each key pressed in the window;
 --- panel is the one under the cursor, mods = {shift =, ctrl =, alt =}.
 function W:on_key(fn)
@@ -281,7 +323,7 @@ local function make(kind, o)
   p:update(o)
   if o.show ~= false then
     local size = sizes[kind]
-    local w = wcore.new(o.title or kind, o.width or size[1], o.height or size[2])
+    local w = new_window(o.title or kind, o.width or size[1], o.height or size[2], o)
     w:add(p)
     home[p] = w
     show(w)
@@ -429,14 +471,14 @@ for _, k in ipairs(kinds) do
   plot[name] = constructors[name] or function(o) return make(name, o) end
 end
 
---- plot.window{p1, p2, ..., title=, cols=, width=, height=} -> window
+--- plot.window{p1, p2, ..., title=, cols=, width=, height=, fullscreen=, display=} -> window
 function plot.window(o)
   local n = #o
   assert(n >= 1, "plot.window: give the panels to group, as plot.window{p1, p2}")
   local cols = o.cols or math.ceil(math.sqrt(n))
   local rows = math.ceil(n / cols)
-  local w = wcore.new(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
-    o.height or math.min(1000, 400 * rows))
+  local w = new_window(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
+    o.height or math.min(1000, 400 * rows), o)
   if o.cols then w:cols(o.cols) end
   for i = 1, n do
     local p = o[i]
@@ -453,6 +495,83 @@ function plot.window(o)
   return w
 end
 
+--- plot.defaults{projector=, fullscreen=, display=} -> the defaults every window
+--- opened from now on obeys (display: 1 the first screen; false the default one).
+function plot.defaults(o)
+  if o ~= nil then
+    if type(o) ~= "table" then error("plot.defaults: expected a table, got " .. type(o), 2) end
+    for k, v in pairs(o) do
+      if k == "projector" or k == "fullscreen" then
+        if type(v) ~= "boolean" then error(("plot.defaults: %s must be true or false, got %s"):format(k, tostring(v)), 2) end
+      elseif k == "display" then
+        if v ~= false and (math.type(v) ~= "integer" or v < 1) then
+          error(("plot.defaults: display is the number of a screen (1, 2, ...) or false, got %s"):format(tostring(v)), 2)
+        end
+      else
+        error(("plot.defaults: no setting %q (the settings are projector, fullscreen, display)"):format(tostring(k)), 2)
+      end
+      defaults[k] = v
+    end
+    if o.projector ~= nil then for w in pairs(windows) do pcall(w.projector, w, o.projector) end end
+  end
+  return { projector = defaults.projector, fullscreen = defaults.fullscreen, display = defaults.display }
+end
+
+--- plot.projector([on]) -> on: projector mode (large type, thick lines) for the open
+--- windows and every window opened afterwards.
+function plot.projector(on)
+  if on ~= nil then plot.defaults{ projector = not not on } end
+  return defaults.projector
+end
+
+--- plot.caption(text | nil): a line of large type under the panels of every open
+--- window and of those opened afterwards (a lesson's key sentence); nil removes it.
+function plot.caption(text)
+  if text ~= nil and type(text) ~= "string" then
+    error("plot.caption: expected text (a string) or nil, got " .. type(text), 2)
+  end
+  defaults.caption = text or false
+  for w in pairs(windows) do pcall(w.caption, w, text) end
+end
+
+-- The keys every window takes, for ? and h (and for help "keys").
+plot.keys = {
+  { "space", "pause / resume the window's job" },
+  { "s", "save a PNG of the window" },
+  { "f", "full screen on / off" },
+  { "p", "projector mode on / off" },
+  { "PageDown", "next page of the lesson or demo (also Enter or :next)" },
+  { "PageUp", "previous page of the lesson or demo (also :back)" },
+  { "? or h", "show / hide this list" },
+}
+
+local KEY_PAGEDOWN, KEY_PAGEUP, KEY_ESCAPE = "key1073741902", "key1073741899", "key27"
+
+-- The overlay of keys for window w: its own first, then every window's.
+local function key_list(w)
+  local lines = { "Keys in this window" }
+  local function add(list)
+    for _, k in ipairs(list) do lines[#lines + 1] = ("  %-9s %s"):format(k[1], k[2]) end
+  end
+  if keyhelp[w] then add(keyhelp[w]); lines[#lines + 1] = "" end
+  add(plot.keys)
+  return table.concat(lines, "\n")
+end
+plot._key_list = key_list
+
+local overlay_on = setmetatable({}, weak)
+-- The lesson (or demo) steps from a key in any window: a presenter's clicker sends
+-- PageDown and PageUp.
+local function presenter_key(key)
+  local ok, lesson = pcall(require, "lesson")
+  if not ok or not lesson._active() then return false end
+  -- the page is written above the prompt, which comes back under it
+  local okc, rcore = pcall(require, "repl.core")
+  if okc and type(rcore) == "table" and rcore.hide then rcore.hide() end
+  if key == KEY_PAGEDOWN then lesson.next() else lesson.back() end
+  return true
+end
+
 --- plot.pump() -> number of window events handled (the REPL calls it by itself).
 function plot.pump() return wcore.pump() end
 
@@ -464,8 +583,15 @@ wcore.on_event(function(ev)
   if ev.type == "key" then
     if ev.key == "space" and w and bound[w] then
       local job = bound[w]
+      autopaused[w] = nil
       if job.state == "paused" then job:resume() elseif job.state == "running" then job:pause() end
     end
+    if w and (ev.key == "h" or ev.key == "?" or (ev.key == "/" and ev.shift)
+        or (ev.key == KEY_ESCAPE and overlay_on[w])) then
+      overlay_on[w] = not overlay_on[w] and ev.key ~= KEY_ESCAPE or nil
+      w:overlay(overlay_on[w] and key_list(w) or nil)
+    end
+    if ev.key == KEY_PAGEDOWN or ev.key == KEY_PAGEUP then presenter_key(ev.key) end
     local fn = w and on_key[w]
     if fn then fn(ev.key, ev.panel, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
   elseif ev.type == "click" then
@@ -477,6 +603,14 @@ wcore.on_event(function(ev)
       fn(ev.x, ev.y, { text = ev.text, layer = ev.layer, node = ev.node, shift = ev.shift,
         ctrl = ev.ctrl, alt = ev.alt })
     end
+  elseif ev.type == "hidden" then
+    -- a job bound to a hidden (minimised) window does not play unseen
+    local job = w and bound[w]
+    if job and job.state == "running" then job:pause(); autopaused[w] = job end
+  elseif ev.type == "shown" then
+    local job = w and autopaused[w]
+    autopaused[w] = nil
+    if job and bound[w] == job and job.state == "paused" then job:resume() end
   elseif ev.type == "saved" then
     local why = ev.path:match("^%(not saved: (.*)%)$") -- the viz's note when writing failed
     if why then print("plot: not saved: " .. why) else print("saved " .. ev.path) end

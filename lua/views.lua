@@ -411,8 +411,44 @@ function Loss:refresh()
       self.plot:marker(x0 + st.step / spe, st.state)
     end
   end
+  self:_watch_divergence(h, x0)
   self.frames = self.frames + 1
   self.last_refresh = now()
+  return self
+end
+
+-- A run diverges when its loss climbs twentyfold above the lowest it reached (or
+-- stops being a number): a linear axis would flatten all that came before, so the
+-- curve switches to a log scale, the plot's title and the terminal say so.
+local DIVERGE_FACTOR = 20
+function Loss:_watch_divergence(h, x0)
+  if self.diverged then return end
+  local low = self.low or math.huge
+  for e = (self.watched or 0) + 1, #h.loss do
+    local v = h.loss[e]
+    if v == v and v < low then low = v end
+    local bad = v ~= v or v == math.huge or (low < math.huge and v > DIVERGE_FACTOR * math.max(low, 1e-12) and v > 1e-3)
+    if bad then
+      self.diverged = true
+      self.title = self.title or "loss"
+      self.plot:log(false, true)
+      self.plot:label("title", ("%s: diverging, log scale"):format(self.title))
+      self.plot:marker(x0 + e, "diverged")
+      print(("loss: the run is diverging (epoch %d: loss %.3g, lowest %.3g); the curve is now on a log scale. A smaller learning rate may help."):format(e, v, low))
+      break
+    end
+    self.watched = e
+  end
+  self.low = low
+end
+
+--- Back to a linear scale after a divergence (a new net, e.g. pg:reset()).
+function Loss:undiverge()
+  if self.diverged then
+    self.plot:log(false, false)
+    self.plot:label("title", self.title)
+  end
+  self.diverged, self.low, self.watched = false, nil, 0
   return self
 end
 
@@ -452,7 +488,8 @@ local function loss_view(run, opts)
   local r = as_run(run, "plot.loss")
   local view = setmetatable({
     kind = "loss", run = r, next_step = 1, epochs_drawn = 0, frames = 0, last_refresh = -math.huge,
-    offset = 0, names = opts.names or { "train", "validation" },
+    offset = 0, names = opts.names or { "train", "validation" }, title = opts.title or "loss",
+    diverged = false, watched = 0,
     optimizer = opts.optimizer or (type(run) == "table" and (rawget(run, "optimizer") or rawget(run, "opt"))) or nil,
   }, Loss)
   view.plot = plot.lines{ title = opts.title or "loss", xlabel = "epoch", ylabel = "loss",

@@ -8,14 +8,26 @@ return {
 name is the lesson's number ("01" or 1), its file name ("01_perceptron") or a part of
 it that only one lesson has ("percep"). :lessons lists them with your progress.
 A lesson shows its text and code page by page; a page ends at a task, a quiz or a
-pause. Enter (or :next) goes on, :back goes back, :check checks a task, :hint and
+pause. Enter (or :next, or PageDown in any window) goes on, :back (PageUp) goes back,
+:check checks a task, :hint and
 :solution help with it, typing a number (or :answer N) answers a quiz. Progress is saved in
 $XDG_STATE_HOME/nnlab/lessons.lua (~/.local/state/nnlab/ when unset).
 Functions: lesson(name) or lesson.start, lesson.next, lesson.back, lesson.goto_page,
 lesson.restart, lesson.check, lesson.hint, lesson.solution, lesson.answer, lesson.list,
-lesson.load, lesson.check_file.]],
+lesson.load, lesson.check_file, lesson.caption. A lecture demo is a lesson file too:
+:lesson demos/lecture.lua (help "plot.keys").]],
     example = [[
 lesson "01"   -- the same as :lesson 01]],
+  },
+  ["lesson.caption"] = {
+    sig = "lesson.caption(text | nil)",
+    summary = "a page's key sentence or formula in large type under every window's panels",
+    example = [[
+lesson.caption("w_new = w_old − η · dL/dw")
+lesson.caption(nil)]],
+    text = [[
+A lesson file's caption "..." step calls it when its page is shown, and the next page
+takes it away: the terminal's text cannot be sized for a room, a window's can.]],
   },
   ["lesson.start"] = {
     sig = 'lesson.start(name [, {page = n, env = table}])',
@@ -126,7 +138,8 @@ for _, l in ipairs(lesson.list()) do print(l.name, l.title) end]],
     text = [=[
 A lesson file calls lesson{id, title}, then say[[text]], show[[code]],
 task{prompt, check = function(env) ... end, hint = "...", solution = [[code]]},
-quiz{q, choices = {...}, answer = n, why = "..."} and pause(). A check returns true
+quiz{q, choices = {...}, answer = n, why = "..."}, caption[[sentence]] (put in large
+type under every window's panels for its page) and pause(). A check returns true
 when the task is done, or false and a message saying what is still wrong. Errors
 name the file and line of the bad step.]=],
     example = [[

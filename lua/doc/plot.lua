@@ -494,6 +494,110 @@ w:projector(true)]],
 For lecture halls: all panels of the window get large type and thick lines; on
 defaults to true. Key p toggles it.]],
   },
+  ["window:caption"] = {sig = "w:caption(text | nil)",
+    summary = "a line (or lines) of large type under the window's panels",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:caption("w_new = w_old − η · dL/dw")
+w:caption(nil)]],
+    text = [[
+For what the room must read: a lesson's key sentence, a formula. It grows with the
+window and shrinks to fit its width, never cut off. plot.caption(text) sets it on every
+window; a lesson's caption "..." step does that for its page. Returns w.]],
+  },
+  ["window:status"] = {sig = "w:status(text | nil)",
+    summary = "one line of large type above the window's panels (a run's figures)",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:status("epoch 12    train loss 0.231    test loss 0.254")]],
+    text = [[
+The playground shows its epoch, losses, learning rate and layer sizes here. Only the
+line is redrawn when it changes. Returns w.]],
+  },
+  ["window:overlay"] = {sig = "w:overlay(text | nil)",
+    summary = "a box of lines over the middle of the window; nil hides it",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:overlay("space  pause\ns      save a PNG")
+w:overlay(nil)]],
+    text = [[
+The keys ? and h show the window's keys this way (plot.keys and w:keys). Returns w.]],
+  },
+  ["window:cell"] = {sig = "x, y, w, h = w:cell(i)",
+    summary = "where panel i lies in the window, in pixels (under the status line)",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+print(w:cell(1))   --> 0 0 520 400]],
+    text = [[
+For tests and tools that click or read pixels of one panel; the grid reflows with the
+window's size and its caption and status lines.]],
+  },
+  ["window:visible"] = {sig = "w:visible()",
+    summary = "true when the window is shown and not minimised or hidden",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+print(w:visible())   --> false]],
+    text = [[
+A job bound to the window (w:bind) pauses while it is minimised and plays again when
+it comes back, so that nothing plays unseen.]],
+  },
+  ["window:keys"] = {sig = 'w:keys{{"r", "reset"}, ...}',
+    summary = "the window's own keys, listed first by ? and h",
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+w:keys{{"r", "start again"}}]],
+    text = [[
+Describes keys that w:on_key handles; the keys every window takes (plot.keys) follow
+them in the list. Returns w.]],
+  },
+  ["plot.defaults"] = {sig = "plot.defaults{projector =, fullscreen =, display =}",
+    summary = "what every window opened from now on obeys: projector mode, full screen, which screen",
+    example = [[
+print(plot.defaults().projector)
+plot.defaults{fullscreen = false, display = false}]],
+    text = [[
+Returns the current defaults. display is the number of a screen (1, 2, ...; false: the
+default one); plot.window{..., fullscreen = true, display = 2} does it for one window.
+Projector mode also applies to the windows already open. `nnlab --projector` and the
+environment variable NNLAB_PROJECTOR=1 start with projector = true.]],
+  },
+  ["plot.projector"] = {sig = "plot.projector([on])",
+    summary = "projector mode for every window, open or opened later",
+    example = [[
+plot.projector(true)
+plot.projector(false)]],
+    text = [[
+Large type, thick lines, more contrast, for a lecture hall. Type and lines also grow
+with a window larger than 1280 x 720 (full screen on a projector), projector mode or
+not. The same as plot.defaults{projector = on}; returns the setting.]],
+  },
+  ["plot.caption"] = {sig = "plot.caption(text | nil)",
+    summary = "a caption of large type under the panels of every window",
+    example = [[
+plot.caption("the loss falls as the steps shrink")
+plot.caption(nil)]],
+    text = [[
+Windows opened later get it too, until plot.caption(nil). lesson.caption and a
+lesson's caption "..." step call it.]],
+  },
+  ["plot.keys"] = {sig = "plot.keys",
+    summary = "the keys every window takes, for presenting: ? or h lists them in the window",
+    example = [[
+for _, k in ipairs(plot.keys) do print(k[1], k[2]) end]],
+    text = [[
+In any window: space pauses or resumes its job, s saves a PNG, f full screen, p
+projector mode, ? or h shows the keys over the window (Escape hides them), PageDown
+and PageUp step the running lesson or demo (a presenter's clicker sends these), as
+:next and :back do at the prompt. The playground adds r (a new net, pg:reset()); a
+race has its own keys (help race).
+
+A demo for a lecture is a lesson file: lesson{id, title}, then say "..." for your
+notes, show "code" for what runs (a playground, a race), caption "..." for the
+sentence the room should read, and pause() where you want to talk; start it with
+:lesson demos/lecture.lua (demos/lecture.lua in the repository is one) and step it
+with PageDown in any window. `nnlab --projector` makes every window readable from
+the back.]],
+  },
   ["window:save"] = {sig = "w:save(path)", summary = "render the whole window to a PNG",
     example = [[
 w = plot.window{plot.lines{title = "loss", show = false}, show = false}

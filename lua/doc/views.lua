@@ -60,7 +60,12 @@ the next step; pg.batch starts a new run of the same net; pg.hidden, pg.activati
 pg.features, pg.optimizer make a new net; pg.data, pg.noise, pg.n make new data.
 Click the surface to add a training point of class pg.click_class (1), right-click
 or shift-click for the other class: training goes on with it. Space in the window
-pauses and resumes; pg.run:step() then advances one mini-batch. Hovering a neuron of
+pauses and resumes; pg.run:step() then advances one mini-batch; r starts again from
+new weights (pg:reset()). The line above the views shows the epoch, the training and
+test loss, the learning rate and the layer sizes. playground{model = m} (a model, or
+the name of a file nn.save wrote) starts from a net trained before, its widths as
+hidden. When the loss climbs twentyfold, the curve turns to a log scale and the
+title and the terminal say the run diverges. Hovering a neuron of
 the network view shows its output over the input plane large, in a window of its
 own; pg:neuron(layer, i) does the same (layer 0: the inputs). pg:stop() ends the
 training.]],
@@ -144,6 +149,20 @@ nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.loss(run, {show = false}); v:refresh()]],
+  },
+  ["loss_view:undiverge"] = {
+    sig = "view:undiverge()",
+    summary = "back to a linear scale after the view marked a run as diverging",
+    example = [[
+nn.seed(1); train = data.xor{n = 100}
+m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 3, verbose = false}
+v = plot.loss(run, {show = false}); v:undiverge()]],
+    text = [[
+When a run's loss climbs twentyfold above the lowest it reached (or is no longer a
+number), the view turns its curve to a log scale, titles it "diverging" and says so in
+the terminal, once. A new curve (follow(run) without continue, pg:reset()) starts
+linear again; undiverge() does it by hand. Returns the view.]],
   },
   ["loss_view:follow"] = {
     sig = "v:follow(run [, continue]) -> v",
@@ -240,6 +259,16 @@ inputs, i from 1; hovering a neuron does it too.]],
     example = [[
 pg = playground{data = "xor", n = 100, hidden = {4}, epochs = 2}
 p = pg:neuron(1, 1); p:save("neuron.png")]],
+  },
+  ["playground:reset"] = {
+    sig = "pg:reset()",
+    summary = "a new net from new random weights, same settings; training starts again (key r)",
+    example = [[
+pg = playground{data = "xor", epochs = 3}
+pg:reset()]],
+    text = [[
+For when a run has diverged or stalled in front of a class: the data stay, the loss
+curve starts again on a linear scale. Returns pg.]],
   },
   ["playground:stop"] = {
     sig = "pg:stop() -> pg",

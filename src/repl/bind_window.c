@@ -137,6 +137,56 @@ static int w_window_projector(lua_State *L) {
     return 1;
 }
 
+/* w:caption(text | nil), w:status(text | nil), w:overlay(text | nil): the strips under
+ * and above the panels, and the box over them. Return w. */
+static int w_window_text(lua_State *L, int (*set)(viz_window *, const char *)) {
+    viz_window *w = checkwindow(L, 1);
+    const char *text = lua_isnoneornil(L, 2) ? NULL : luaL_checkstring(L, 2);
+    if (set(w, text) != VIZ_OK) return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+static int w_window_caption(lua_State *L) {
+    return w_window_text(L, viz_window_set_caption);
+}
+static int w_window_status(lua_State *L) {
+    return w_window_text(L, viz_window_set_status);
+}
+static int w_window_overlay(lua_State *L) {
+    return w_window_text(L, viz_window_set_overlay);
+}
+
+/* placement(w, fullscreen, display): display 1-based, nil for the default one. */
+static int win_placement(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    int display = lua_isnoneornil(L, 3) ? 0 : bind_viz_checkint(L, 3);
+    if (display < 0)
+        return luaL_error(L, "window: display %d (1 for the first screen, 2 for the second)",
+                          display);
+    if (viz_window_set_placement(w, lua_toboolean(L, 2), display - 1) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* w:cell(i) -> x, y, w, h: where panel i (1-based) lies in the window's pixels. */
+static int w_window_cell(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    int i = bind_viz_checkint(L, 2), x, y, cw, ch;
+    if (viz_window_cell(w, i - 1, &x, &y, &cw, &ch) != VIZ_OK)
+        return luaL_error(L, "w:cell: no panel %d (the window has %d)", i, viz_window_npanels(w));
+    lua_pushinteger(L, x);
+    lua_pushinteger(L, y);
+    lua_pushinteger(L, cw);
+    lua_pushinteger(L, ch);
+    return 4;
+}
+
+static int w_window_visible(lua_State *L) {
+    lua_pushboolean(L, viz_window_visible(checkwindow(L, 1)));
+    return 1;
+}
+
 static int w_window_save(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
     if (viz_window_save_png(w, luaL_checkstring(L, 2)) != VIZ_OK)
@@ -206,7 +256,8 @@ static void set_coords(lua_State *L, const viz_event *ev) {
 /* Pushes the event as a table {type, window, panel, key, button, x, y, shift, ctrl,
  * alt, text, layer, node, path}; layer 0 is a network's inputs, node is 1-based. */
 static void push_event(lua_State *L, const viz_event *ev) {
-    static const char *const types[] = {"key", "click", "close", "saved", "motion"};
+    static const char *const types[] = {"key",    "click",  "close", "saved",
+                                        "motion", "hidden", "shown"};
     lua_createtable(L, 0, 12);
     lua_pushstring(L, types[ev->type]);
     lua_setfield(L, -2, "type");
@@ -310,6 +361,7 @@ static const luaL_Reg module_fns[] = {
     {"on_event", win_on_event},
     {"has_display", win_has_display},
     {"record_gif", win_record_gif},
+    {"placement", win_placement},
     {NULL, NULL},
 };
 
@@ -321,6 +373,11 @@ static const luaL_Reg window_methods[] = {
     {"close", w_window_close},
     {"is_open", w_window_is_open},
     {"projector", w_window_projector},
+    {"caption", w_window_caption},
+    {"status", w_window_status},
+    {"overlay", w_window_overlay},
+    {"visible", w_window_visible},
+    {"cell", w_window_cell},
     {"save", w_window_save},
     {"record", w_window_record},
     {"frame", w_window_frame},

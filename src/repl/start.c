@@ -21,6 +21,8 @@ static const char usage[] =
     "  --time S     stop the run after S seconds (Ctrl-C-proof; for --safe)\n"
     "  --memory M   stop the run when it holds more than M bytes (512M, 2G)\n"
     "  --scratch DIR  the scratch folder of --safe (default: a new one in /tmp)\n"
+    "  --projector  every window opens in projector mode: large type, thick lines\n"
+    "               (the same as NNLAB_PROJECTOR=1; plot.projector(on) at the prompt)\n"
     "  --lesson NAME  start (or resume) lesson NAME at the prompt, e.g. --lesson 01\n"
     "  --check [NAME...]  run every lesson (or the named ones) headless with the\n"
     "               reference solutions; exit 1 naming the lesson, step and reason\n"
@@ -33,7 +35,7 @@ static const char usage[] =
     "not a terminal, runs it as a script).\n";
 
 typedef struct options {
-    bool interactive, safe, version, help, has_e;
+    bool interactive, safe, version, help, has_e, projector;
     double time_s;       /* --time, 0 when none */
     size_t memory;       /* --memory in bytes, 0 when none */
     const char *scratch; /* --scratch, or NULL */
@@ -113,7 +115,9 @@ static bool parse(int argc, char **argv, options *o) {
             }
         } else if (strcmp(a, "--scratch") == 0) {
             if (!(o->scratch = option_value(argc, argv, &i, "a folder"))) return false;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
+        } else if (strcmp(a, "--projector") == 0)
+            o->projector = true;
+        else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
             o->version = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
             o->help = true;
@@ -252,6 +256,8 @@ int repl_main(int argc, char **argv) {
         printf("nnlab %s (%s)\n", NNLAB_VERSION, LUA_RELEASE);
         if (!o.interactive && !o.has_e && !o.script) return 0;
     }
+    /* lua/plot.lua reads it when it loads, and scripts' child nnlabs inherit it */
+    if (o.projector) setenv("NNLAB_PROJECTOR", "1", 1);
     repl_signals_install();
     repl_options ro = {.safe = o.safe,
                        .script = o.script ? argv[o.script] : NULL,

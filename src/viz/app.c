@@ -102,34 +102,53 @@ void app_remove_window(viz_app *a, viz_window *w) {
     forget_events(a, w);
 }
 
+static viz_window *window_of(viz_app *a, uint32_t id) {
+    for (int i = 0; i < a->nwins; i++)
+        if (viz_window_id(a->wins[i]) == id) return a->wins[i];
+    return NULL;
+}
+
 int viz_app_pump(viz_app *a, double now_ms) {
     if (a->video != 1) return a->evcount;
-    SDL_Event e;
-    while (SDL_PollEvent(&e)) {
-        uint32_t id = 0;
-        switch (e.type) {
-        case SDL_WINDOWEVENT:
-            id = e.window.windowID;
-            break;
-        case SDL_KEYDOWN:
-            id = e.key.windowID;
-            break;
-        case SDL_MOUSEMOTION:
-            id = e.motion.windowID;
-            break;
-        case SDL_MOUSEBUTTONDOWN:
-        case SDL_MOUSEBUTTONUP:
-            id = e.button.windowID;
-            break;
-        default:
-            continue; /* SDL_QUIT included: closing windows never ends nnlab */
-        }
-        for (int i = 0; i < a->nwins; i++)
-            if (viz_window_id(a->wins[i]) == id) {
-                window_handle(a->wins[i], &e);
-                break;
+    /* The events are taken in batches, and a window's focus is noted before its batch
+     * is handed out: X11 may queue the focus after the click that brought it. */
+    enum { BATCH = 128 };
+    SDL_Event batch[BATCH];
+    int n;
+    do {
+        n = 0;
+        SDL_Event e;
+        while (n < BATCH && SDL_PollEvent(&e)) batch[n++] = e;
+        for (int k = 0; k < n; k++)
+            if (batch[k].type == SDL_WINDOWEVENT &&
+                batch[k].window.event == SDL_WINDOWEVENT_FOCUS_GAINED) {
+                viz_window *w = window_of(a, batch[k].window.windowID);
+                if (w) window_focus_gained(w, batch[k].window.timestamp);
             }
-    }
+        for (int k = 0; k < n; k++) {
+            const SDL_Event *ev = &batch[k];
+            uint32_t id = 0;
+            switch (ev->type) {
+            case SDL_WINDOWEVENT:
+                id = ev->window.windowID;
+                break;
+            case SDL_KEYDOWN:
+                id = ev->key.windowID;
+                break;
+            case SDL_MOUSEMOTION:
+                id = ev->motion.windowID;
+                break;
+            case SDL_MOUSEBUTTONDOWN:
+            case SDL_MOUSEBUTTONUP:
+                id = ev->button.windowID;
+                break;
+            default:
+                continue; /* SDL_QUIT included: closing windows never ends nnlab */
+            }
+            viz_window *w = window_of(a, id);
+            if (w) window_handle(w, ev);
+        }
+    } while (n == BATCH);
     for (int i = 0; i < a->nwins; i++) {
         window_redraw(a->wins[i], now_ms);
         window_motion(a->wins[i], now_ms); /* after the redraw: layouts are current */

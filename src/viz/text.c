@@ -34,6 +34,7 @@ void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s,
     int ox = hx == ALIGN_CENTER ? x - bw / 2 : hx == ALIGN_RIGHT ? x - bw : x;
     int oy = vy == ALIGN_MIDDLE ? y - bh / 2 : vy == ALIGN_BOTTOM ? y - bh : y;
     if (SDL_LockSurface(s32) == 0) {
+        int cut = 0;
         for (int j = 0; j < th; j++) {
             const uint32_t *row = (const uint32_t *)((const uint8_t *)s32->pixels + j * s32->pitch);
             for (int i = 0; i < tw; i++) {
@@ -41,9 +42,13 @@ void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s,
                 if (!al) continue;
                 /* rotated 90 degrees counter-clockwise: text reads bottom to top */
                 int dx = rotated ? ox + j : ox + i, dy = rotated ? oy + (tw - 1 - i) : oy + j;
+                /* faint anti-aliasing at an edge is not a letter cut off */
+                if (al > 64 && (dx < cv->cx0 || dx >= cv->cx1 || dy < cv->cy0 || dy >= cv->cy1))
+                    cut = 1;
                 cv_blend(cv, dx, dy, col, al / 255.0);
             }
         }
+        a->text_cut += cut;
         SDL_UnlockSurface(s32);
     }
     if (s32 != src) SDL_FreeSurface(s32);

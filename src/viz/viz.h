@@ -172,12 +172,29 @@ const char *viz_window_error(const viz_window *win);
 int viz_window_add(viz_window *win, viz_panel *p); /* takes a reference to p */
 int viz_window_set_cols(viz_window *win, int cols);
 int viz_window_npanels(const viz_window *win);
-/* Opens the SDL window; VIZ_ENODISPLAY when there is no display. */
+/* Opens the SDL window and raises it above the others (a window opened behind a
+ * full-screen one would play unseen); VIZ_ENODISPLAY when there is no display. */
 int viz_window_show(viz_window *win);
 int viz_window_is_open(const viz_window *win);
 void viz_window_close(viz_window *win);
 void viz_window_set_projector(viz_window *win, int on);
 int viz_window_projector(const viz_window *win);
+/* Where the window opens when shown: full screen (on 1) and on display (0-based; -1
+ * the default one). VIZ_EINVAL for a display below -1; a display that does not exist
+ * when shown makes viz_window_show fail with VIZ_EINVAL naming how many there are. */
+int viz_window_set_placement(viz_window *win, int fullscreen, int display);
+/* A caption: lines of large type under the panels (a lesson's key sentence); a status:
+ * one line above them (a run's epoch and losses). Both shrink to the window's width,
+ * never cut. NULL or "" removes them. Only the strip redraws when its text changes. */
+int viz_window_set_caption(viz_window *win, const char *text);
+int viz_window_set_status(viz_window *win, const char *text);
+/* A box of lines drawn over the middle of the window (the keys it takes); NULL hides. */
+int viz_window_set_overlay(viz_window *win, const char *text);
+/* The rectangle of panel i (0-based) in the window's pixels, as laid out at its size
+ * now (strips taken off); VIZ_EINVAL when i is out of range. */
+int viz_window_cell(const viz_window *win, int i, int *x, int *y, int *w, int *h);
+/* 1 when the window is shown and neither hidden nor minimised. */
+int viz_window_visible(const viz_window *win);
 /* Renders the whole window (its size, all panels) into a PNG. */
 int viz_window_save_png(viz_window *win, const char *path);
 /* Records each redraw to prefix-000001.png, ...; NULL prefix stops. */
@@ -198,7 +215,16 @@ uint32_t viz_window_id(const viz_window *win);
 
 /* ---- events ---- */
 
-typedef enum { VIZ_EV_KEY, VIZ_EV_CLICK, VIZ_EV_CLOSE, VIZ_EV_SAVED, VIZ_EV_MOTION } viz_event_type;
+/* HIDDEN: the window was minimised or hidden; SHOWN: it is back. */
+typedef enum {
+    VIZ_EV_KEY,
+    VIZ_EV_CLICK,
+    VIZ_EV_CLOSE,
+    VIZ_EV_SAVED,
+    VIZ_EV_MOTION,
+    VIZ_EV_HIDDEN,
+    VIZ_EV_SHOWN
+} viz_event_type;
 enum { VIZ_MOD_SHIFT = 1, VIZ_MOD_CTRL = 2, VIZ_MOD_ALT = 4 };
 typedef struct {
     viz_event_type type;
@@ -219,7 +245,8 @@ typedef struct {
  * latest place, so that a sweep of the mouse cannot flood the program. */
 #define VIZ_MOTION_MS 50
 
-/* Handles pending SDL events (keys s, f, p are acted on here and also reported),
+/* Handles pending SDL events (keys s, f, p are acted on here and also reported; a
+ * click that only brought its window the focus is dropped),
  * then redraws the panels that changed, at most 60 times a second per window.
  * now_ms is a monotonic clock. Returns the number of events waiting. */
 int viz_app_pump(viz_app *a, double now_ms);

@@ -117,7 +117,9 @@ enum { ALIGN_TOP = 0, ALIGN_MIDDLE = 4, ALIGN_BOTTOM = 8 };
 /* Width and height of text in pixels at size px; 0, 0 for an empty string. */
 void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h);
 /* Draws text anchored at (x, y) by align (ALIGN_* | ALIGN_*); rotated: 90 degrees
- * counter-clockwise (y-axis labels), anchor applies to the rotated box. */
+ * counter-clockwise (y-axis labels), anchor applies to the rotated box. A text whose
+ * ink falls partly outside the clip rectangle counts in the app's text_cut (tests
+ * check that nothing is cut off at projector sizes). */
 void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
                int align, uint32_t col, int rotated);
 /* Copies s into out, shortened with an ellipsis until it is at most w pixels wide (a
@@ -427,6 +429,7 @@ struct viz_app {
     viz_event events[VIZ_MAX_EVENTS];
     int evhead, evcount;
     int saves;      /* counter for the 's' key's file names */
+    int text_cut;   /* texts drawn with ink outside their clip rectangle, since start */
     float *scratch; /* masks' memory, kept between renders */
     size_t scratch_n;
 };
@@ -443,5 +446,14 @@ void window_motion(viz_window *w, double now_ms);
  * point (HiDPI back-ends), times the display's DPI over 96 (at most 3) when the screen
  * is dense (ddpi > 120, X11 reports it that way) but the back-end did not scale. */
 double window_pixel_scale(int pixel_w, int point_w, float ddpi);
+/* How much type and lines grow with a window of w x h points: 1 up to 1280 x 720, then
+ * with the smaller of w / 1280 and h / 720, at most 3 (a full-screen window on a
+ * projector reads from the back of the room). */
+double window_size_scale(int w, int h);
+/* The theme a window of pw x ph pixels draws its panels with (tests check sizes). */
+void window_theme(const viz_window *win, int pw, int ph, viz_theme *t);
+/* Notes that win gained the input focus at SDL time ms (app.c, before the batch of
+ * events that holds it is handed out): a click that only focuses is not a click. */
+void window_focus_gained(viz_window *win, uint32_t ms);
 
 #endif

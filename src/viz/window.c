@@ -4,8 +4,11 @@
  * that moved, for the tooltip) are redrawn, at most 60 times a second
  * (and a window takes at most a fifth of the time, when drawing is slow).
  * Keys s (save PNG), f (full screen), p (projector) act here; every key, click and
- * close is also queued for the program. HiDPI: drawn at the window's pixel size with
- * type and lines scaled by pixels per point and by the display's DPI. */
+ * close is also queued for the program, and so are minimising and restoring. HiDPI:
+ * drawn at the window's pixel size with type and lines scaled by pixels per point and
+ * by the display's DPI, and grown with a window beyond 1280 x 720 (a projector's full
+ * screen). A status line above the panels and a caption under them take their own
+ * strips (redrawn alone when their text changes); an overlay box goes over all. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,11 +46,17 @@ struct viz_window {
     double motion_ms; /* when the last motion event was queued */
     char *rec;
     int recn;
-    viz_gif *gif;       /* recording to an animated GIF, or NULL */
-    int gw, gh;         /* its frame size: the window's pixels when recording began */
-    double gif_gap_ms;  /* least time between its frames (1 / fps) */
-    double gif_last_ms; /* when its last frame was taken */
-    uint32_t *gifpx;    /* a frame cut or padded to gw x gh after a resize */
+    viz_gif *gif;                     /* recording to an animated GIF, or NULL */
+    int gw, gh;                       /* its frame size: the window's pixels when recording began */
+    double gif_gap_ms;                /* least time between its frames (1 / fps) */
+    double gif_last_ms;               /* when its last frame was taken */
+    uint32_t *gifpx;                  /* a frame cut or padded to gw x gh after a resize */
+    char *caption, *status, *overlay; /* strips under and above the panels; a box over them */
+    int top, bottom;                  /* the strips' heights in pixels at the last layout */
+    int strips_dirty;                 /* a strip's text changed since it was drawn on screen */
+    int place_full, place_display;    /* where viz_window_show opens it */
+    int hidden;                       /* minimised or hidden (SDL window events) */
+    uint32_t focus_ms;                /* SDL time the window last gained the focus; 0 never */
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -62,6 +71,7 @@ viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
     win->w = w, win->h = h;
     win->hover = win->hover_drawn = -1;
     win->last_ms = win->motion_ms = -1e18;
+    win->place_display = -1;
     if (!win->title || app_add_window(a, win) != VIZ_OK) {
         free(win->title);
         free(win);
@@ -78,6 +88,7 @@ void viz_window_free(viz_window *win) {
     for (int i = 0; i < win->n; i++) viz_panel_free(win->panels[i]);
     free(win->panels), free(win->drawn), free(win->lays);
     free(win->px), free(win->title), free(win->rec);
+    free(win->caption), free(win->status), free(win->overlay);
     viz_window_record_gif(win, NULL, 0);
     free(win);
 }
@@ -148,11 +159,13 @@ static void grid_shape(const viz_window *win, int W, int H, int *cols, int *rows
 
 /* Cell i of the grid in a W x H window: panel i's, or an empty one past the last. */
 static void cell(const viz_window *win, int W, int H, int i, int *x, int *y, int *w, int *h) {
+    int top = win->top, GH = H - win->top - win->bottom;
+    if (GH < 1) top = 0, GH = H; /* strips taller than the window: panels go under */
     int cols, rows;
-    grid_shape(win, W, H, &cols, &rows);
+    grid_shape(win, W, GH, &cols, &rows);
     int c = i % cols, r = i / cols;
-    *x = c * W / cols, *y = r * H / rows;
-    *w = (c + 1) * W / cols - *x, *h = (r + 1) * H / rows - *y;
+    *x = c * W / cols, *y = top + r * GH / rows;
+    *w = (c + 1) * W / cols - *x, *h = top + (r + 1) * GH / rows - *y;
 }
 
 static int panel_at(const viz_window *win, int px, int py) {
@@ -181,14 +194,159 @@ static void draw_tooltip(viz_canvas *cv, viz_app *a, const viz_theme *t, const c
     text_draw(cv, a, FONT_SANS, t->small, s, bx + pad, by + pad, ALIGN_LEFT | ALIGN_TOP, t->fg, 0);
 }
 
-/* Draws the panels that need it into px (pw x ph); all of them when all is set.
- * Returns how many were drawn. */
-static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover) {
+double window_size_scale(int w, int h) {
+    double f = fmin(w / 1280.0, h / 720.0);
+    return f < 1 ? 1 : f > 3 ? 3 : f;
+}
+
+/* The theme at pixel scale `scale`, grown by the window's size; data points grow
+ * less (with the square root), or a full-screen scatter becomes one blot. */
+static void size_theme(const viz_window *win, int pw, int ph, double scale, viz_theme *t) {
+    double f = window_size_scale((int)(pw / scale), (int)(ph / scale));
+    theme_make(t, scale * f, win->projector);
+    t->point /= sqrt(f);
+}
+
+void window_theme(const viz_window *win, int pw, int ph, viz_theme *t) {
+    double scale = win->pw == pw && win->ph == ph && win->pw ? win->scale : 1;
+    if (!(scale > 0)) scale = 1;
+    size_theme(win, pw, ph, scale, t);
+}
+
+/* The type size at which every line of s fits in width w: from px down to a third of
+ * it (then the lines are shortened with an ellipsis by strip_draw). */
+static int fit_px(viz_app *a, viz_face face, int px, const char *s, int w, int *lines) {
+    int size = px;
+    for (;;) {
+        int widest = 0, n = 0;
+        for (const char *p = s; *p;) {
+            size_t k = strcspn(p, "\n");
+            char line[512];
+            snprintf(line, sizeof line, "%.*s", (int)(k < 511 ? k : 511), p);
+            int tw, th;
+            text_size(a, face, size, line, &tw, &th);
+            if (tw > widest) widest = tw;
+            n++;
+            p += k;
+            if (*p) p++;
+        }
+        *lines = n;
+        if (widest <= w || size <= px / 3 || size <= 6) return size;
+        size = size * 9 / 10;
+    }
+}
+
+/* Height of a strip holding s at px (before fitting), in a window pw wide. */
+static int strip_height(viz_app *a, const viz_theme *t, viz_face face, int px, const char *s,
+                        int pw) {
+    if (!s || !*s) return 0;
+    int lines, w, h;
+    int size = fit_px(a, face, px, s, pw - 4 * t->pad, &lines);
+    text_size(a, face, size, "Ag", &w, &h);
+    return lines * h + 2 * t->pad;
+}
+
+/* Draws the strip s in (0, y, pw, h): its lines centred, in fg on a light band. */
+static void strip_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_face face, int px,
+                       const char *s, int y, int pw, int h) {
+    cv_clip(cv, 0, y, pw, y + h);
+    cv_fill_rect(cv, 0, y, pw, h, viz_rgb(244, 244, 240));
+    int lines, w, lh;
+    int size = fit_px(a, face, px, s, pw - 4 * t->pad, &lines);
+    text_size(a, face, size, "Ag", &w, &lh);
+    int ly = y + t->pad;
+    for (const char *p = s; *p;) {
+        size_t k = strcspn(p, "\n");
+        char line[512], fitted[520];
+        snprintf(line, sizeof line, "%.*s", (int)(k < 511 ? k : 511), p);
+        text_fit(a, face, size, line, pw - 4 * t->pad, fitted, sizeof fitted);
+        text_draw(cv, a, face, size, fitted, pw / 2, ly, ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+        ly += lh;
+        p += k;
+        if (*p) p++;
+    }
+    cv_noclip(cv);
+}
+
+/* The overlay: a box of lines in the middle of the window, over the panels. */
+static void overlay_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const char *s, int pw,
+                         int ph) {
+    int lines, w, lh;
+    int size = fit_px(a, FONT_MONO, t->font, s, pw - 8 * t->pad, &lines);
+    int widest = 0;
+    for (const char *p = s; *p;) {
+        size_t k = strcspn(p, "\n");
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(k < 511 ? k : 511), p);
+        int tw, th;
+        text_size(a, FONT_MONO, size, line, &tw, &th);
+        if (tw > widest) widest = tw;
+        p += k;
+        if (*p) p++;
+    }
+    text_size(a, FONT_MONO, size, "Ag", &w, &lh);
+    int bw = widest + 4 * t->pad, bh = lines * lh + 4 * t->pad;
+    if (bw > pw) bw = pw;
+    if (bh > ph) bh = ph;
+    int bx = (pw - bw) / 2, by = (ph - bh) / 2;
+    cv_noclip(cv);
+    cv_blend_rect(cv, bx, by, bw, bh, t->bg, 0.95);
+    for (int k = 0; k < 2; k++) { /* a frame two lines thick, inside the box */
+        cv_line(cv, bx + k + 0.5, by + k + 0.5, bx + bw - k - 0.5, by + k + 0.5, 1, t->box, 1);
+        cv_line(cv, bx + k + 0.5, by + bh - k - 0.5, bx + bw - k - 0.5, by + bh - k - 0.5, 1,
+                t->box, 1);
+        cv_line(cv, bx + k + 0.5, by + k + 0.5, bx + k + 0.5, by + bh - k - 0.5, 1, t->box, 1);
+        cv_line(cv, bx + bw - k - 0.5, by + k + 0.5, bx + bw - k - 0.5, by + bh - k - 0.5, 1,
+                t->box, 1);
+    }
+    cv_clip(cv, bx, by, bx + bw, by + bh);
+    int ly = by + 2 * t->pad;
+    for (const char *p = s; *p;) {
+        size_t k = strcspn(p, "\n");
+        char line[512], fitted[520];
+        snprintf(line, sizeof line, "%.*s", (int)(k < 511 ? k : 511), p);
+        text_fit(a, FONT_MONO, size, line, bw - 4 * t->pad, fitted, sizeof fitted);
+        text_draw(cv, a, FONT_MONO, size, fitted, bx + 2 * t->pad, ly, ALIGN_LEFT | ALIGN_TOP,
+                  t->fg, 0);
+        ly += lh;
+        p += k;
+        if (*p) p++;
+    }
+    cv_noclip(cv);
+}
+
+#define STATUS_PX(t)  ((int)lround((t)->title * 1.2))
+#define CAPTION_PX(t) ((int)lround((t)->title * 1.5))
+
+/* The heights of the status and caption strips of a window pw x ph drawn with t. */
+static void strip_layout(const viz_window *win, const viz_theme *t, int pw, int ph, int *top,
+                         int *bottom) {
+    *top = strip_height(win->a, t, FONT_BOLD, STATUS_PX(t), win->status, pw);
+    *bottom = strip_height(win->a, t, FONT_SANS, CAPTION_PX(t), win->caption, pw);
+    if (*top + *bottom >= ph) *top = *bottom = 0; /* a window too small for them */
+}
+
+/* Draws the panels that need it into px (pw x ph); all of them when all is set, the
+ * strips when strips is set (or all). Returns how many things were drawn. */
+static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover,
+                  int strips) {
     viz_canvas cv;
     viz_theme t;
     cv_init(&cv, px, pw, ph);
-    theme_make(&t, scale, win->projector);
+    win->scale = scale;
+    size_theme(win, pw, ph, scale, &t);
+    int top, bottom;
+    strip_layout(win, &t, pw, ph, &top, &bottom);
+    if (top != win->top || bottom != win->bottom) all = 1;
+    win->top = top, win->bottom = bottom;
+    if (win->overlay) all = 1; /* panels drawn alone would cover the box */
     int drawn = 0;
+    if ((all || strips) && top)
+        strip_draw(&cv, win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status, 0, pw, top), drawn++;
+    if ((all || strips) && bottom)
+        strip_draw(&cv, win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, ph - bottom, pw,
+                   bottom),
+            drawn++;
     for (int i = 0; i < win->n; i++) {
         viz_panel *p = win->panels[i];
         int need = all || p->version != win->drawn[i] ||
@@ -205,13 +363,14 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
         drawn++;
     }
     int cols, rows;
-    grid_shape(win, pw, ph, &cols, &rows);
+    grid_shape(win, pw, ph - top - bottom > 0 ? ph - top - bottom : ph, &cols, &rows);
     for (int i = win->n; all && i < cols * rows; i++) { /* empty cells (or window) */
         int x, y, w, h;
         cell(win, pw, ph, i, &x, &y, &w, &h);
         cv_noclip(&cv);
         cv_fill_rect(&cv, x, y, w, h, t.bg);
     }
+    if (win->overlay) overlay_draw(&cv, win->a, &t, win->overlay, pw, ph);
     return drawn;
 }
 
@@ -235,7 +394,10 @@ static uint32_t *render_offscreen(viz_window *win, const char *what, int *pwp, i
     }
     int hd = win->hover_drawn;
     win->hover_drawn = -1;
-    render(win, px, pw, ph, scale, 1, -1);
+    double keep_scale = win->scale;
+    int keep_top = win->top, keep_bottom = win->bottom;
+    render(win, px, pw, ph, scale, 1, -1, 1);
+    win->scale = keep_scale, win->top = keep_top, win->bottom = keep_bottom;
     win->hover_drawn = hd;
     if (win->n) {
         memcpy(win->drawn, keep, (size_t)win->n * sizeof *keep);
@@ -354,18 +516,97 @@ void viz_window_set_projector(viz_window *win, int on) {
     win->dirty = 1;
 }
 
+/* Replaces *slot with a copy of text (NULL for NULL or ""). */
+static int set_text(viz_window *win, char **slot, const char *text, const char *what) {
+    char *d = NULL;
+    if (text && *text && !(d = strdup(text))) {
+        snprintf(win->err, sizeof win->err, "%s: out of memory", what);
+        return VIZ_ENOMEM;
+    }
+    free(*slot);
+    *slot = d;
+    return VIZ_OK;
+}
+
+int viz_window_set_caption(viz_window *win, const char *text) {
+    int rc = set_text(win, &win->caption, text, "caption");
+    win->strips_dirty = 1;
+    return rc;
+}
+
+int viz_window_set_status(viz_window *win, const char *text) {
+    int rc = set_text(win, &win->status, text, "status");
+    win->strips_dirty = 1;
+    return rc;
+}
+
+int viz_window_set_overlay(viz_window *win, const char *text) {
+    int rc = set_text(win, &win->overlay, text, "overlay");
+    win->dirty = 1;
+    return rc;
+}
+
+int viz_window_set_placement(viz_window *win, int fullscreen, int display) {
+    if (display < -1) {
+        snprintf(win->err, sizeof win->err, "window: display %d (0 and up, or -1 for any)",
+                 display);
+        return VIZ_EINVAL;
+    }
+    win->place_full = !!fullscreen, win->place_display = display;
+    if (win->sdl && win->fullscreen != win->place_full) {
+        win->fullscreen = win->place_full;
+        SDL_SetWindowFullscreen(win->sdl, win->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        win->dirty = 1;
+    }
+    return VIZ_OK;
+}
+
+int viz_window_cell(const viz_window *win, int i, int *x, int *y, int *w, int *h) {
+    if (i < 0 || i >= win->n) return VIZ_EINVAL;
+    int pw = win->pw ? win->pw : win->w, ph = win->ph ? win->ph : win->h;
+    viz_theme t;
+    window_theme(win, pw, ph, &t);
+    viz_window laid = *win; /* the strips as they are now, drawn or not yet */
+    strip_layout(win, &t, pw, ph, &laid.top, &laid.bottom);
+    cell(&laid, pw, ph, i, x, y, w, h);
+    return VIZ_OK;
+}
+
+int viz_window_visible(const viz_window *win) {
+    if (!win->sdl || win->hidden) return 0;
+    return !(SDL_GetWindowFlags(win->sdl) & (SDL_WINDOW_HIDDEN | SDL_WINDOW_MINIMIZED));
+}
+
+void window_focus_gained(viz_window *win, uint32_t ms) {
+    win->focus_ms = ms ? ms : 1;
+}
+
 int viz_window_show(viz_window *win) {
     if (win->sdl) return VIZ_OK;
     if (!viz_app_has_display(win->a)) {
         snprintf(win->err, sizeof win->err, "%s", win->a->err);
         return VIZ_ENODISPLAY;
     }
-    win->sdl = SDL_CreateWindow(win->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                                win->w, win->h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    int pos = SDL_WINDOWPOS_UNDEFINED;
+    if (win->place_display >= 0) {
+        int nd = SDL_GetNumVideoDisplays();
+        if (win->place_display >= nd) {
+            snprintf(win->err, sizeof win->err, "window %s: display %d, but there %s %d",
+                     win->title, win->place_display + 1, nd == 1 ? "is" : "are", nd);
+            return VIZ_EINVAL;
+        }
+        pos = SDL_WINDOWPOS_CENTERED_DISPLAY(win->place_display);
+    }
+    uint32_t flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (win->place_full) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    win->sdl = SDL_CreateWindow(win->title, pos, pos, win->w, win->h, flags);
     if (!win->sdl) {
         snprintf(win->err, sizeof win->err, "window %s: %s", win->title, SDL_GetError());
         return VIZ_ENODISPLAY;
     }
+    win->fullscreen = win->place_full;
+    win->hidden = 0, win->focus_ms = 0;
+    SDL_RaiseWindow(win->sdl);
     win->id = SDL_GetWindowID(win->sdl);
     win->dirty = 1;
     win->frames = 0, win->gap_ms = 0;
@@ -409,9 +650,10 @@ void window_redraw(viz_window *win, double now_ms) {
         win->px = px, win->pw = surf->w, win->ph = surf->h;
         all = 1;
     }
-    win->scale = window_scale(win, win->pw);
     int hover = win->hover;
-    int drawn = render(win, win->px, win->pw, win->ph, win->scale, all, hover);
+    int drawn = render(win, win->px, win->pw, win->ph, window_scale(win, win->pw), all, hover,
+                       win->strips_dirty);
+    win->strips_dirty = 0;
     win->hover_drawn = hover; /* a change of hovered panel always comes with hover_moved */
     win->hover_moved = 0;
     if (!drawn && !all) return; /* all: an empty window still shows its background */
@@ -468,7 +710,16 @@ static int mods_now(void) {
            (m & KMOD_ALT ? VIZ_MOD_ALT : 0);
 }
 
+/* A press this close to the window gaining the focus (before or after it) is the
+ * click that focused it. */
+#define FOCUS_CLICK_MS 250
+
 static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
+    if (win->focus_ms &&
+        (uint32_t)(b->timestamp - win->focus_ms + FOCUS_CLICK_MS) <= 2 * FOCUS_CLICK_MS) {
+        win->focus_ms = 0; /* only the one click */
+        return;
+    }
     int px, py;
     to_pixels(win, b->x, b->y, &px, &py);
     int i = panel_at(win, px, py);
@@ -544,8 +795,25 @@ void window_handle(viz_window *win, const SDL_Event *e) {
             win->hover_moved = 1;
             break;
         case SDL_WINDOWEVENT_SIZE_CHANGED:
+            win->dirty = 1;
+            break;
+        case SDL_WINDOWEVENT_HIDDEN:
+        case SDL_WINDOWEVENT_MINIMIZED:
+            if (!win->hidden) {
+                win->hidden = 1;
+                viz_event ev = {.type = VIZ_EV_HIDDEN, .win = win, .panel = -1};
+                app_push_event(win->a, &ev);
+            }
+            break;
+        case SDL_WINDOWEVENT_SHOWN:
+        case SDL_WINDOWEVENT_RESTORED:
         case SDL_WINDOWEVENT_EXPOSED:
             win->dirty = 1;
+            if (win->hidden) {
+                win->hidden = 0;
+                viz_event ev = {.type = VIZ_EV_SHOWN, .win = win, .panel = -1};
+                app_push_event(win->a, &ev);
+            }
             break;
         default:
             break;

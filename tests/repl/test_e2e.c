@@ -216,9 +216,9 @@ static void test_e2e_fit_at_the_prompt_shows_its_job(void **unused) {
     expect(&t, "nn> ");
     type(&t, "r = m:fit{d, epochs = 100000}\r");
     expect(&t, "fit: job 1 trains in the background (100000 epochs)");
-    expect(&t, "job 1 fit: epoch "); /* the status line */
+    expect(&t, "job 1 fit: epoch ");               /* the status line */
     expect(&t, "\x1b[A\r\x1b[Kjob 1 fit: epoch "); /* redrawn over itself */
-    type(&t, "r:stop()\r"); /* the run prints its final state */
+    type(&t, "r:stop()\r");                        /* the run prints its final state */
     expect(&t, "run (stopped, epoch ");
     expect(&t, "nn> ");
     type(&t, "r2 = m:fit{d, epochs = 2}\r"); /* a short one reports its figures */
@@ -871,6 +871,19 @@ static void test_e2e_safe_time_and_memory_limits(void **unused) {
     assert_int_equal(finish(&t), 1);
 }
 
+/* --projector: every window opened afterwards is in projector mode (issue 20). */
+static void test_e2e_projector_switch(void **unused) {
+    (void)unused;
+    term t;
+    const char *args[] = {"--projector", "-e",
+                          "w = plot.window{plot.lines{y = {1}, show = false}, show = false}\n"
+                          "print('projector', plot.projector(), w:projector())",
+                          NULL};
+    start(&t, state_dir, args);
+    expect(&t, "projector\ttrue\ttrue");
+    assert_int_equal(finish(&t), 0);
+}
+
 /* Runs nnlab with input as its standard input (a pipe, not a terminal); returns
  * its exit status and its output in out. */
 static int run_piped(const char *input, char *out, size_t n) {
@@ -1165,6 +1178,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_safe_refuses_os_execute),
         cmocka_unit_test(test_e2e_ctrl_c_cannot_be_caught),
         cmocka_unit_test(test_e2e_safe_time_and_memory_limits),
+        cmocka_unit_test(test_e2e_projector_switch),
         cmocka_unit_test(test_e2e_piped_stdin_is_a_script),
         cmocka_unit_test(test_e2e_script_gets_its_arg_table),
         cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),

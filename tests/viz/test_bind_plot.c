@@ -267,28 +267,32 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     /* labels are 0-based: click_class 1 is label 0, the other class label 1 */
     assert_string_equal(
         eval("pg._rows.y[n0 + 1][1] .. pg._rows.y[n0 + 2][1] .. pg._rows.y[n0 + 3][1]"), "011");
-    char code[256];
+    char code[512];
+    /* the panel's cell: the middle third, under the status line of the run's figures */
     snprintf(code, sizeof code,
-             "local x, y = pg.views.decision.plot:to_data(%d, %d, %d, %d)\n"
+             "local x0, y0, w, h = pg.window:cell(2)\n"
+             "local x, y = pg.views.decision.plot:to_data(%d - x0, %d - y0, w, h)\n"
              "local r = pg._rows.x[n0 + 2]\n"
              "assert(math.abs(r[1] - x) < 0.1 and math.abs(r[2] - y) < 0.1,\n"
              "  ('point at %%g, %%g; the click maps to %%g, %%g'):format(r[1], r[2], x, y))",
-             cx - ww / 3, cy, ww - 2 * (ww / 3), wh);
+             cx, cy);
     run(code);
     /* hover: find neuron 2 of the hidden layer in the network panel (the left third)
      * by the viz's own hit test on an offscreen render of the same size */
     viz_app *a = vt_app();
     viz_panel *np = panel_of("net_panel");
     viz_layout lay;
-    int pw = ww / 3;
-    uint32_t *px = vt_render(a, np, pw, wh, &lay);
+    int pw = atoi(eval("select(3, pg.window:cell(1))")),
+        ph = atoi(eval("select(4, pg.window:cell(1))"));
+    int top = atoi(eval("select(2, pg.window:cell(1))"));
+    uint32_t *px = vt_render(a, np, pw, ph, &lay);
     int hx = -1, hy = -1, gx = -1, gy = -1; /* neurons 2 and 3 of layer 1 */
-    for (int y = 0; y < wh; y++)
+    for (int y = 0; y < ph; y++)
         for (int x = 0; x < pw; x++) {
             int l, i;
             if (!network_node_at(np, &lay, x, y, &l, &i) || l != 1) continue;
-            if (i == 1 && hx < 0) hx = x + 6, hy = y + 6;
-            if (i == 2 && gx < 0) gx = x + 6, gy = y + 6;
+            if (i == 1 && hx < 0) hx = x + 6, hy = top + y + 6;
+            if (i == 2 && gx < 0) gx = x + 6, gy = top + y + 6;
         }
     free(px);
     viz_app_free(a);
