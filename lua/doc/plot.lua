@@ -345,6 +345,35 @@ p:labels({"king", "queen"})]],
     text = [[
 For scatter plots: a string per point, drawn beside it (word embeddings, 2-D codes).]],
   },
+  ["plot:values"] = {sig = "p:values({v1, v2, ...})",
+    summary = "values of the points, drawn in a field's own colour map", example = [[
+p = plot.field{values = {{0, 1}, {0, 1}}, show = false}
+p:points({0.2, 0.8}, {0.5, 0.5})
+p:values({0, 1})]],
+    text = [[
+For points on a field of values (a regression's predicted surface): the first #list
+points are coloured by their value on the field's colour scale, as the surface is, so
+a point the surface fits disappears into it. Points without a value keep their class
+colour.]],
+  },
+  ["plot:layer_names"] = {sig = "p:layer_names({name1, name2, ...})",
+    summary = "the words under each layer of a network diagram", example = [[
+p = plot.network{sizes = {2, 4, 1}, show = false}
+p:layer_names({"input 2", "4 tanh", "output 1"})]],
+    text = [[
+One name per layer, replacing the sizes shown under the columns; plot.network(model)
+writes each hidden layer's width and activation there.]],
+  },
+  ["plot:palette"] = {sig = "p:palette(\"series\" | \"marks\")",
+    summary = "the colours of a panel's series: the series palette, or marks no series has",
+    example = [[
+p = plot.field{values = {{0, 1}, {0, 1}}, show = false}
+p:palette("marks")]],
+    text = [[
+"marks" draws the series in three colours (dark gray, white, magenta) that no series
+or class uses: the race's step view draws its arrows in them, so that they are not
+mistaken for racers.]],
+  },
   ["plot:images"] = {sig = "p:images(values, n, h, w [, channels, shared, cols])",
     summary = "set the images of an image grid", example = [[
 p = plot.images{images = {{{0, 1}, {1, 0}}}, show = false}

@@ -104,6 +104,19 @@ run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.decision(m, train, {show = false})
 m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
   },
+  ["decision_view:toggle_test"] = {
+    sig = "v:toggle_test([on]) -> v",
+    summary = "hide or show the test points (t in the window)",
+    text = [[
+Without an argument it flips; true shows, false hides. plot.decision(m, d, {show_test =
+false}) starts with them hidden; the playground's setting is pg.show_test.]],
+    example = [[
+nn.seed(1); d = data.xor{n = 100}
+tr, te = d:split(0.5)
+m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+v = plot.decision(m, tr, {test = te, show = false})
+v:toggle_test(false)]],
+  },
   ["decision_view:add_point"] = {
     sig = "v:add_point(x1, x2, class) -> v",
     summary = "add a training point of class (1 to k) at (x1, x2); a run the view follows trains on with it",
