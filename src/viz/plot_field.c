@@ -275,38 +275,48 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
  * under sgd: same path, both colours), and a head that would land on an earlier head
  * moves aside by most of a radius, so every racer's place stays visible. */
 #define PATH_TAPER 0.9 /* the first path is this much wider than the last */
+#define MAX_PATHS  64
 static void draw_trajectories(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                               const viz_frame *f) {
-    double hx[64], hy[64];
-    int nh = 0;
-    for (int s = 0; s < p->nseries; s++) {
+    int n = p->nseries < MAX_PATHS ? p->nseries : MAX_PATHS;
+    double *xy[MAX_PATHS], wd[MAX_PATHS], hx[MAX_PATHS], hy[MAX_PATHS];
+    uint32_t col[MAX_PATHS], halo[MAX_PATHS];
+    for (int s = 0; s < n; s++) {
         const viz_series *se = &p->series[s];
-        uint32_t col = series_colour(p, s);
-        double *xy = malloc((se->n ? se->n : 1) * 2 * sizeof *xy);
-        if (!xy) continue;
-        for (size_t i = 0; i < se->n; i++)
-            xy[2 * i] = frame_px(f, se->x[i]), xy[2 * i + 1] = frame_py(f, se->y[i]);
-        double wd = t->line;
-        if (p->nseries > 1 && p->palette == 0)
-            wd *= 1 + PATH_TAPER * (p->nseries - 1 - s) / (p->nseries - 1.0);
-        uint32_t halo = cmap_is_light(col) ? LIGHT_EDGE : viz_rgb(255, 255, 255);
-        cv_polyline(cv, xy, se->n, wd + 2 * t->scale, halo, cmap_is_light(col) ? 0.9 : 0.6);
-        cv_polyline(cv, xy, se->n, wd, col, 1);
-        if (se->n) { /* the head: where the optimizer is now */
-            double x = xy[2 * se->n - 2], y = xy[2 * se->n - 1], rad = t->point * 1.6;
-            int near = 0;
-            for (int k = 0; k < nh; k++)
-                near += (hx[k] - x) * (hx[k] - x) + (hy[k] - y) * (hy[k] - y) < rad * rad;
-            if (near) {                       /* aside, each crowded head in another direction */
-                double ang = near * 2.399963; /* the golden angle: no two alike */
-                x += 0.9 * rad * cos(ang), y += 0.9 * rad * sin(ang);
-            }
-            if (nh < 64) hx[nh] = xy[2 * se->n - 2], hy[nh] = xy[2 * se->n - 1], nh++;
-            cv_disc(cv, x, y, rad + 1.5 * t->scale, halo);
-            cv_disc(cv, x, y, rad, col);
-        }
-        free(xy);
+        col[s] = series_colour(p, s);
+        halo[s] = cmap_is_light(col[s]) ? LIGHT_EDGE : viz_rgb(255, 255, 255);
+        wd[s] = t->line;
+        if (n > 1 && p->palette == 0) wd[s] *= 1 + PATH_TAPER * (n - 1 - s) / (n - 1.0);
+        xy[s] = malloc((se->n ? se->n : 1) * 2 * sizeof *xy[s]);
+        for (size_t i = 0; xy[s] && i < se->n; i++)
+            xy[s][2 * i] = frame_px(f, se->x[i]), xy[s][2 * i + 1] = frame_py(f, se->y[i]);
     }
+    /* halos first, then the lines, then the heads: a later path's halo must not hide
+     * the edges of an earlier, wider path under it */
+    for (int s = 0; s < n; s++)
+        if (xy[s])
+            cv_polyline(cv, xy[s], p->series[s].n, wd[s] + 2 * t->scale, halo[s],
+                        cmap_is_light(col[s]) ? 0.9 : 0.6);
+    for (int s = 0; s < n; s++)
+        if (xy[s]) cv_polyline(cv, xy[s], p->series[s].n, wd[s], col[s], 1);
+    int nh = 0;
+    for (int s = 0; s < n; s++) {
+        size_t m = p->series[s].n;
+        if (!xy[s] || !m) continue;
+        double x = xy[s][2 * m - 2], y = xy[s][2 * m - 1], rad = t->point * 1.6;
+        int near = 0;
+        for (int k = 0; k < nh; k++)
+            near += (hx[k] - x) * (hx[k] - x) + (hy[k] - y) * (hy[k] - y) < rad * rad;
+        hx[nh] = x, hy[nh] = y, nh++;
+        /* a crowded head moves aside, each in another direction (the golden angle) */
+        if (near) {
+            double ang = near * 2.399963;
+            x += 1.2 * rad * cos(ang), y += 1.2 * rad * sin(ang);
+        }
+        cv_disc(cv, x, y, rad + 1.5 * t->scale, halo[s]);
+        cv_disc(cv, x, y, rad, col[s]);
+    }
+    for (int s = 0; s < n; s++) free(xy[s]);
 }
 
 /* The points' legend: the classes present (when the points are coloured by class),

@@ -137,7 +137,7 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
             smooth(se->y, se->n, alpha, ys);
         }
         if (cmap_is_light(col)) /* a dark edge: yellow on white vanishes on a projector */
-            draw_series(cv, f, se->x, ys, se->n, t->line + 1.6 * t->scale, LIGHT_EDGE, 1);
+            draw_series(cv, f, se->x, ys, se->n, t->line + 2.4 * t->scale, LIGHT_EDGE, 1);
         draw_series(cv, f, se->x, ys, se->n, t->line, col, 1);
         free(ys);
         if (s < 64) names[s] = se->name, cols[s] = col;
