@@ -158,6 +158,26 @@ function tests.the_step_view_has_no_racers_colour_and_short_ticks()
         "the step view of a still racer spans %g (box %g)", math.abs(xb - xa) * 2.5, b[2] - b[1])
 end
 
+function tests.the_table_panel_keeps_its_text_inside()
+    local r = race{surface = "saddle", steps = 200, show = false}
+    r:rewind(200) -- five racers left the view: long messages under the table
+    local tw, th = 300, 260
+    r.view.tbl:save(tmp("table"), tw, th)
+    local img = assert(png.read_png(tmp("table")))
+    local edge, ink = 0, 0
+    for y = 0, th - 1 do
+        for x = 0, tw - 1 do
+            local rr, gg, bb = img:pixel(x, y)
+            if rr + gg + bb < 300 then
+                ink = ink + 1
+                if x >= tw - 4 or y >= th - 3 then edge = edge + 1 end
+            end
+        end
+    end
+    expect(ink > 500, "the table is drawn: %d dark pixels", ink)
+    expect(edge == 0, "%d dark pixels at the panel's right or bottom edge: the text ran off", edge)
+end
+
 local names = {}
 for name in pairs(tests) do names[#names + 1] = name end
 table.sort(names)
