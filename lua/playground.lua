@@ -434,9 +434,11 @@ Playground.__tostring = function(pg)
   local s = pg._s
   local st = pg.raw_run:status()
   local loss = st.step > 0 and ("loss %.4g"):format(st.last_loss) or "no step yet"
-  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, %s")
+  local state = pg._stopped and "stopped" or (pg.job and pg.job.state == "paused" and "paused")
+    or (st.state == "running" and "training" or st.state)
+  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, %s, %s")
     :format(s.data, s.n, s.noise, table.concat(s.hidden, ", "), s.activation, table.concat(s.features, ", "),
-      s.optimizer, s.lr, s.batch, st.epoch, loss)
+      s.optimizer, s.lr, s.batch, st.epoch, loss, state)
 end
 
 return make

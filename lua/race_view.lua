@@ -390,6 +390,7 @@ function view.new(r, opts)
     local stepv = plot.field{show = false, title = "step view"}
     stepv:palette("marks") -- its arrows in colours no racer has
     local bars = plot.bars{show = false, title = "effective learning rate"}
+    bars:palette("marks") -- the step view's colours: no racer's
     local tbl = plot.text{show = false, text = ""}
     local v3 = field_values(r, box, GRID3D)
     local surf = plot.surface{show = false, title = "3-D (drag to turn)", values = v3,

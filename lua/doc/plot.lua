@@ -370,9 +370,9 @@ writes each hidden layer's width and activation there.]],
 p = plot.field{values = {{0, 1}, {0, 1}}, show = false}
 p:palette("marks")]],
     text = [[
-"marks" draws the series in three colours (dark gray, white, magenta) that no series
-or class uses: the race's step view draws its arrows in them, so that they are not
-mistaken for racers.]],
+"marks" draws the series in three colours (dark gray, magenta, white) that no series
+or class uses: the race's step view draws its arrows in them and the effective learning
+rates' bars, so that they are not mistaken for racers. Fields, lines and bars take it.]],
   },
   ["plot:images"] = {sig = "p:images(values, n, h, w [, channels, shared, cols])",
     summary = "set the images of an image grid", example = [[

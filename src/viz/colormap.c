@@ -62,9 +62,10 @@ uint32_t cmap_series(int i) {
     return series[i % NSERIES] | 0xff000000u;
 }
 
-/* Far from every series colour and from each other: near-black gray, white, magenta
- * (ColorBrewer Dark2's). */
-static const uint32_t marks[3] = {0x4d4d4d, 0xffffff, 0xe7298a};
+/* Far from every series colour and from each other: near-black gray, magenta
+ * (ColorBrewer Dark2's), white (bars of two series take the first two, which read on
+ * white). */
+static const uint32_t marks[3] = {0x4d4d4d, 0xe7298a, 0xffffff};
 
 uint32_t cmap_mark(int i) {
     if (i < 0) i = -i;

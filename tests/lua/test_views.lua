@@ -570,6 +570,8 @@ function tests.decision_view_has_a_legend_of_classes_and_of_train_and_test()
   expect(differ == 0, "without its test points the view is the training-only view: %d pixels differ", differ)
   expect(shown_differ > 200, "with them it is not: %d pixels differ", shown_differ)
   expect(tostring(v):find("test (hidden)", 1, true), "its line says so: %s", tostring(v))
+  expect(repl.repr(v:refresh()) == tostring(v) and not tostring(v):find("\n"),
+    "v:refresh() at the prompt prints one line: %s", repl.repr(v))
 end
 
 function tests.network_maps_share_the_decision_surfaces_colours_and_box()
@@ -610,7 +612,12 @@ function tests.playground_stays_stopped_and_marks_data_changes()
     local pg = playground{ data = "xor", hidden = { 3 }, epochs = 2, seed = 4 }
     for _ = 1, 20 do repl._jobs_step(0.005) end
     pg:stop()
+    local line = repl.repr(pg)
+    expect(line:find("^playground: xor") and line:find("stopped$") and not line:find("\n"),
+      "the playground prints one line with its state: %s", line)
     local lv = pg.views.loss
+    expect(repl.repr(lv):find("^loss view: epoch %d+, train loss [%d.e-]+, test [%d.e-]+, run ") and
+      not repl.repr(lv):find("\n"), "the loss view prints one line: %s", repl.repr(lv))
     local before = lv.plot:version()
     pg.noise = 0.3 -- a data setting: a new run over new data
     expect(pg.job.state == "stopped", "after pg:stop() a setting does not restart training: job %s", pg.job.state)
