@@ -86,15 +86,18 @@ p = plot.scatter{x = {1, 2, 3}, y = {3, 1, 2}, class = {1, 2, 2}, labels = {"a",
 p:save("scatter.png")]],
   },
   ["plot.network"] = {
-    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, opts])",
+    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, data] [, opts])",
     summary = "network diagram: layers of nodes, edges coloured and thickened by weight",
     text = [[
 weights is a list of matrices (tensors or rows), one per pair of layers, in x out.
 maps gives a res x res heat map per node (all nodes in layer order, flat), drawn inside
 the node as the TensorFlow Playground does.
 plot.network(model) draws a model's Playground view (lua/views.lua): each neuron a heat
-map of its output over the input plane, links by weight, refreshed while it trains;
-opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...};
+map of its output over the input plane, links by weight (in the decision surface's
+colours: blue negative, orange positive), each hidden layer named by its width and
+activation, refreshed while it trains. The plane is the box of data (or opts.data),
+else that of the last plot.decision of the model, else -1..1;
+opts: box = {xmin=, xmax=, ymin=, ymax=}, data =, res = 24, features = {"x1", "x2", ...};
 view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs); hovering a
 neuron in the view does the same.
 ]] .. common,
