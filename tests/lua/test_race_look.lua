@@ -134,6 +134,11 @@ function tests.identical_paths_and_heads_stay_visible()
     local px, py = pixel(r.racers[1].x[1], r.racers[1].y[1])
     local around = count(img, SERIES[1], px - 14, py - 14, px + 15, py + 15, 12)
     expect(around > 15, "the first racer's head shows beside the second's: %d pixels", around)
+    -- and on the 3-D view
+    r.view.surf:save(tmp("twins-3d"), W, H)
+    local img3 = assert(png.read_png(tmp("twins-3d")))
+    local blue3 = count(img3, SERIES[1], 0, 0, W, H, 12)
+    expect(blue3 > 15, "the first racer's head on the 3-D view: %d pixels", blue3)
 end
 
 function tests.the_step_view_has_no_racers_colour_and_short_ticks()
