@@ -150,6 +150,7 @@ end
 -- Builds what a change needs, from the deepest level down.
 local LEVEL = { data = 4, model = 3, run = 2, live = 1, view = 0 }
 local function rebuild(pg, level)
+  local data_change = level == LEVEL.data
   local old_width = pg.train_set and pg.train_set:info().nx
   if level >= LEVEL.data then
     make_data(pg)
@@ -174,8 +175,9 @@ local function rebuild(pg, level)
     d.n, d.discretize, d.show_test = pg._s.grid, pg._s.discretize, pg._s.show_test
     v.network.model, v.network.flags, v.network.classes = pg.model, pg.flags, pg.nclasses
     if level >= LEVEL.run then
-      -- a new net starts a new curve; the same net on new data continues its curve
-      v.loss:follow(pg.raw_run, level < LEVEL.model)
+      -- a new net starts a new curve; new data (with its new net) continues the curve,
+      -- where a marker names the change (see __newindex), so the jump shows
+      v.loss:follow(pg.raw_run, level < LEVEL.model or data_change)
       v.loss.optimizer = pg.opt
     end
     pg:refresh()
