@@ -33,9 +33,11 @@ local SETTINGS = {
   lr = { 0.03, "live" }, l1 = { 0, "live" }, l2 = { 0, "live" },
   batch = { 10, "run" }, epochs = { false, "run" },
   grid = { 100, "view" }, discretize = { false, "view" }, fps = { 15, "view" }, speed = { 20, "view" },
+  show_test = { true, "view" },
 }
 local ORDER = { "data", "n", "noise", "classes", "test", "seed", "hidden", "activation", "features",
-  "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps", "speed" }
+  "optimizer", "init", "lr", "l1", "l2", "batch", "epochs", "grid", "discretize", "fps", "speed",
+  "show_test" }
 
 -- The 2-D sets the views can draw, and which of them are regression sets (targets
 -- are numbers, not classes). The engine's 1-D sine (x -> y) has no input plane.
@@ -163,6 +165,7 @@ end
 -- Builds what a change needs, from the deepest level down.
 local LEVEL = { data = 4, model = 3, run = 2, live = 1, view = 0 }
 local function rebuild(pg, level)
+  local data_change = level == LEVEL.data
   local old_width = pg.train_set and pg.train_set:info().nx
   if level >= LEVEL.data then
     make_data(pg)
@@ -184,11 +187,12 @@ local function rebuild(pg, level)
   if v then
     local d = v.decision
     d.model, d.data, d.test, d.classes, d.flags = pg.model, pg.train_raw, pg.test_raw, pg.nclasses, pg.flags
-    d.n, d.discretize = pg._s.grid, pg._s.discretize
+    d.n, d.discretize, d.show_test = pg._s.grid, pg._s.discretize, pg._s.show_test
     v.network.model, v.network.flags, v.network.classes = pg.model, pg.flags, pg.nclasses
     if level >= LEVEL.run then
-      -- a new net starts a new curve; the same net on new data continues its curve
-      v.loss:follow(pg.raw_run, level < LEVEL.model)
+      -- a new net starts a new curve; new data (with its new net) continues the curve,
+      -- where a marker names the change (see __newindex), so the jump shows
+      v.loss:follow(pg.raw_run, level < LEVEL.model or data_change)
       v.loss.optimizer = pg.opt
     end
     pg:refresh()
@@ -276,7 +280,22 @@ local Run = {}
 Run.__index = Run
 Run.__name = "playground run"
 function Run:pause() self.pg.job:pause(); return self end
-function Run:resume() self.pg.job:resume(); return self end
+--- Resumes a paused run; after pg:stop() it starts training again.
+function Run:resume()
+  local pg = self.pg
+  if pg.job.state == "done" or pg.job.state == "stopped" then
+    pg._stopped = false
+    if pg.raw_run:status().state ~= "running" then
+      make_run(pg)
+      pg.views.loss:follow(pg.raw_run, true)
+    end
+    pg.job = pg._start_job(pg)
+    pg.window:bind(pg.job)
+  else
+    pg.job:resume()
+  end
+  return self
+end
 --- Advances one mini-batch while the job is paused, and redraws.
 function Run:step()
   local pg = self.pg
@@ -302,8 +321,10 @@ function Playground:neuron(layer, i)
   return self.views.network:neuron(layer, i)
 end
 
---- Stops training and the job; the window stays until closed.
+--- Stops training and the job; the window stays until closed. Settings changed
+--- afterwards redraw the views but do not train (pg.run:resume() does).
 function Playground:stop()
+  rawset(self, "_stopped", true)
   self.raw_run:stop()
   if self.job then self.job:stop() end
   return self
@@ -438,7 +459,7 @@ local function make(opts)
     train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
     raw_run = false, run = false, views = false, window = false, job = false, box = false,
     click_class = 1, _credit = 0, _last_t = 0, _given = given, _status = false, _epochs = 0,
-    _start_job = start_job }, Playground)
+    _stopped = false, _start_job = start_job }, Playground)
   rebuild(pg, LEVEL.data)
   pg.run = setmetatable({ pg = pg }, Run)
   local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }
@@ -453,7 +474,8 @@ local function make(opts)
     network = views.network(pg.model, { box = box, features = pg.flags, classes = pg.nclasses,
       live = false, show = false, title = "network" }),
     decision = views.decision(pg.model, pg.train_raw, { test = pg.test_raw, box = box, n = s.grid,
-      features = pg.flags, discretize = s.discretize, live = false, show = false, title = "output" }),
+      features = pg.flags, discretize = s.discretize, show_test = s.show_test, live = false, show = false,
+      title = "output" }),
     loss = views.loss(pg.raw_run, { optimizer = pg.opt, names = { "train", "test" },
       accuracy = false, window = false, live = false, title = "loss" }),
   }
@@ -466,8 +488,13 @@ local function make(opts)
     pg:add_point(x1, x2, c)
   end)
   pg.window:keys{ { "r", "reset: a new net from new weights" },
+    { "t", "hide or show the test points" },
     { "click", "add a training point (right or shift: the other class)" } }
-  pg.window:on_key(function(key) if key == "r" then pg:reset() end end)
+  -- one key handler a window: r resets, t hides and shows the test points
+  pg.window:on_key(function(key)
+    if key == "r" then pg:reset()
+    elseif key == "t" then pg.show_test = not pg._s.show_test end
+  end)
   pg.job = start_job(pg)
   pg.window:bind(pg.job)
   pg:refresh()
@@ -501,7 +528,12 @@ Playground.__newindex = function(pg, k, v)
     pg._s[k] = old
     error(("playground: %s = %s failed: %s"):format(k, tostring(v), util.strip_position(err)), 2)
   end
-  if job_ended and pg.window:is_open() and interactive() then
+  if SETTINGS[k][2] == "data" then -- the curve goes on over new data: say where
+    local lv = pg.views.loss
+    local shown = type(v) == "table" and ("{" .. table.concat(v, ", ") .. "}") or tostring(v)
+    lv.plot:marker(lv.offset, ("%s = %s"):format(k, shown))
+  end
+  if job_ended and not pg._stopped and pg.window:is_open() and interactive() then
     pg.job = start_job(pg)
     pg.window:bind(pg.job)
   end
@@ -511,9 +543,11 @@ Playground.__tostring = function(pg)
   local s = pg._s
   local st = pg.raw_run:status()
   local loss = st.step > 0 and ("loss %.4g"):format(st.last_loss) or "no step yet"
-  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, %s")
+  local state = pg._stopped and "stopped" or (pg.job and pg.job.state == "paused" and "paused")
+    or (st.state == "running" and "training" or st.state)
+  return ("playground: %s (%d points, noise %g), hidden {%s} %s, features {%s}, %s lr %g, batch %d; epoch %d, %s, %s")
     :format(s.data, s.n, s.noise, table.concat(s.hidden, ", "), s.activation, table.concat(s.features, ", "),
-      s.optimizer, s.lr, s.batch, st.epoch, loss)
+      s.optimizer, s.lr, s.batch, st.epoch, loss, state)
 end
 
 return make

@@ -347,12 +347,12 @@ local function views() return require "views" end
 
 --- plot.network{sizes=, weights=, maps=, res=}, or plot.network(model [, opts]): a
 --- model's Playground view (lua/views.lua)
-function constructors.network(o, opts)
+function constructors.network(o, ...)
   if type(o) == "table" and getmetatable(o) == nil
       and not (rawget(o, "module") or rawget(o, "_module") or rawget(o, "model")) then
     return make("network", o)
   end
-  return views().network(o, opts)
+  return views().network(o, ...)
 end
 
 --- plot.decision(model, data [, opts]) -> view: the decision surface (lua/views.lua)

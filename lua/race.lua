@@ -629,21 +629,39 @@ local function fmt(v)
     return ("%.4g"):format(v)
 end
 
+-- Whether a racer that has not reached a minimum is stuck at the shown step: it moved
+-- less than eps (the table's own yardstick) over the last quarter of the steps shown
+-- (at least STALL_STEPS), so "ok" would hide that it makes no progress.
+local STALL_STEPS = 20
+function Race:stalled(racer)
+    local k = math.min(self.shown, racer:last())
+    local span = math.max(STALL_STEPS, self.shown // 4)
+    if k < span then return false end
+    local a, b = k + 1, k + 1 - span
+    local dx, dy = racer.x[a] - racer.x[b], racer.y[a] - racer.y[b]
+    return dx * dx + dy * dy < self.eps * self.eps
+end
+
 -- The final table as text: steps to within eps of a minimum ("local" when that
--- minimum is not a global one), value, place (unless compact), status (ok, diverged,
--- left the view, or the step at which it left eps again after reaching it).
+-- minimum is not a global one; no such column on a surface without a minimum in its
+-- box, a saddle), value, place (unless compact), status (ok, stalled, diverged, left
+-- the view, or the step at which it left eps again after reaching it).
 function Race:table(compact)
     local lines = {}
+    local mins = #self.surface.minima > 0
     if compact then -- narrow enough for a third of the window
-        lines[1] = ("steps to within %.2g (* local)"):format(self.eps)
-        lines[2] = ("%-8s%6s%10s %s"):format("", "steps", "f", "status")
+        lines[1] = mins and ("steps to within %.2g (* local)"):format(self.eps)
+            or "no minimum in the view"
+        lines[2] = mins and ("%-8s%6s%10s %s"):format("", "steps", "f", "status")
+            or ("%-8s%10s %s"):format("", "f", "status")
     else
-        lines[1] = ("%-12s %14s %11s %19s  %s"):format("optimizer",
+        lines[1] = mins and ("%-12s %14s %11s %19s  %s"):format("optimizer",
             ("steps<%.2g"):format(self.eps), "f", "(x, y)", "status")
+            or ("%-12s %11s %19s  %s"):format("optimizer", "f", "(x, y)", "status")
     end
-    for _, row in ipairs(self:results()) do
+    for i, row in ipairs(self:results()) do
         local status = row.message and (row.diverged and "diverged" or row.left and "left"
-            or "error") or "ok"
+            or "error") or (not row.reached and self:stalled(self.racers[i]) and "stalled") or "ok"
         if row.left_eps and not row.message then -- it came within eps, then left it again
             if not compact then
                 status = ("left eps at %d%s"):format(row.left_eps, row.back and ", back" or "")
@@ -651,17 +669,36 @@ function Race:table(compact)
                 status = ("out@%d"):format(row.left_eps) -- a third of the window: only when out
             end
         end
+        local steps = row.reached and (row.reached .. (row.global and "" or (compact and "*" or " local"))) or "-"
         if compact then
-            local reached = row.reached and (row.reached .. (row.global and "" or "*")) or "-"
-            lines[#lines + 1] = ("%-8s%6s%10s %s"):format(row.label:sub(1, 8), reached,
-                fmt(row.value), status)
+            lines[#lines + 1] = mins and ("%-8s%6s%10s %s"):format(row.label:sub(1, 8), steps,
+                fmt(row.value), status) or ("%-8s%10s %s"):format(row.label:sub(1, 8), fmt(row.value), status)
         else
-            local reached = row.reached and (row.reached .. (row.global and "" or " local")) or "-"
-            lines[#lines + 1] = ("%-12s %14s %11s %19s  %s"):format(row.label:sub(1, 12), reached,
-                fmt(row.value), ("(%s, %s)"):format(fmt(row.x), fmt(row.y)), status)
+            local place = ("(%s, %s)"):format(fmt(row.x), fmt(row.y))
+            lines[#lines + 1] = mins and ("%-12s %14s %11s %19s  %s"):format(row.label:sub(1, 12), steps,
+                fmt(row.value), place, status)
+                or ("%-12s %11s %19s  %s"):format(row.label:sub(1, 12), fmt(row.value), place, status)
         end
     end
     return table.concat(lines, "\n")
+end
+
+-- One line at the prompt: the race, its racers, the shown step and whether it plays.
+function Race:__tostring()
+    local v = self.view
+    local state = v and v.playing and "playing" or self.shown >= self.steps and "at the end"
+        or "paused"
+    return ("race on %s: %d racer%s, step %d/%d, %s"):format(self.surface.builtin and self.surface.name
+        or "f = " .. self.surface.formula, #self.racers, #self.racers == 1 and "" or "s", self.shown,
+        self.steps, state)
+end
+
+-- One line at the prompt: the racer where it is at the race's shown step.
+function Racer:__tostring()
+    local j = #self.x
+    local status = self.stopped and self.message:gsub("[:,].*", "") or "running"
+    return ("racer %s (%s, lr %.3g): %d steps, f = %s at (%s, %s), %s"):format(self.label, self.kind,
+        self.opt.lr or 0 / 0, j - 1, fmt(self.f[j]), fmt(self.x[j]), fmt(self.y[j]), status)
 end
 
 -- What the step view shows for a racer at step k (default: the shown step): the

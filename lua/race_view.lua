@@ -161,7 +161,10 @@ function View:draw_step()
             size = math.max(size, math.abs(v[2][1]), math.abs(v[2][2]))
         end
     end
-    local half = 1.6 * size
+    -- a racer that stopped moving: a box at least 1e-4 of the view, so that
+    -- its ticks need a few digits, not ten (-0.4871803 to -0.4871804)
+    local b = r.surface.box
+    local half = math.max(1.6 * size, 1e-4 * math.max(b[2] - b[1], b[4] - b[3]))
     local box = {x - half, x + half, y - half, y + half}
     local values = r.surface.grid(STEP_GRID, STEP_GRID, box)
     local p = self.stepv
@@ -385,7 +388,9 @@ function view.new(r, opts)
     local loss = plot.lines{show = false, title = shift and "f - min (log)" or "f", xlabel = "step",
         ylog = shift ~= nil}
     local stepv = plot.field{show = false, title = "step view"}
+    stepv:palette("marks") -- its arrows in colours no racer has
     local bars = plot.bars{show = false, title = "effective learning rate"}
+    bars:palette("marks") -- the step view's colours: no racer's
     local tbl = plot.text{show = false, text = ""}
     local v3 = field_values(r, box, GRID3D)
     local surf = plot.surface{show = false, title = "3-D (drag to turn)", values = v3,

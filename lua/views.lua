@@ -127,6 +127,11 @@ local function data_box(x)
   return { xmin = xmin - mx, xmax = xmax + mx, ymin = ymin - my, ymax = ymax + my }
 end
 
+-- The box of the data each model was last drawn with (weak: a model forgotten goes):
+-- plot.network(model) then shows its neurons over the plane of plot.decision(model,
+-- data), not over -1..1 when the data spans -5..5.
+local model_boxes = setmetatable({}, { __mode = "k" })
+
 -- The last module of a model, to know whether its output is already a probability.
 local function last_activation(m)
   local kids = m:children()
@@ -179,38 +184,46 @@ local Decision = {}
 Decision.__index = Decision
 Decision.__name = "decision view"
 
--- Regression targets are drawn in this many colours, low to high over their range:
--- the viz colours points by class only.
-local TARGET_BINS = 4
-views.target_bins = TARGET_BINS
-
--- The colour (1..TARGET_BINS) of each regression target, by where it lies between
--- the lowest and the highest.
-local function target_colours(labels)
-  local lo, hi = math.huge, -math.huge
-  for _, l in ipairs(labels) do lo, hi = math.min(lo, l[1]), math.max(hi, l[1]) end
-  local cs = {}
-  for i, l in ipairs(labels) do
-    local t = hi > lo and (l[1] - lo) / (hi - lo) or 0
-    cs[i] = math.min(TARGET_BINS, 1 + math.floor(t * TARGET_BINS))
+-- Points of a data set on the panel: its raw first two columns, coloured by class
+-- (regression: by target value, on the surface's own colour scale, so that a point
+-- the net fits well disappears into the surface), hollow for test points. Returns
+-- the classes (1-based), or the targets of a regression.
+local function add_data_points(p, d, hollow, acc)
+  local x, y, info = d:x(), d:y(), d:info()
+  local xs, ys, cs, vs = {}, {}, {}, {}
+  local rows, labels = x:totable(), y:totable()
+  for i, r in ipairs(rows) do
+    xs[i], ys[i] = r[1], r[2]
+    if info.classes > 0 then cs[i] = math.floor(labels[i][1] + 0.5) + 1 else cs[i], vs[i] = 1, labels[i][1] end
+  end
+  if #xs == 0 then return cs end
+  -- values go to the first points of the panel: the test points (added after the
+  -- training ones) are placed after the values of the training points
+  local before = acc.n
+  p:points(xs, ys, cs, hollow)
+  acc.n = before + #xs
+  if info.classes == 0 then
+    for i = 1, #vs do acc.values[before + i] = vs[i] end
+    p:values(acc.values)
+    return vs
   end
   return cs
 end
 
--- Points of a data set on the panel: its raw first two columns, coloured by class
--- (regression: by target value, in TARGET_BINS colours), hollow for test points.
--- Returns the colours used.
-local function add_data_points(p, d, hollow)
-  local x, y, info = d:x(), d:y(), d:info()
-  local xs, ys = {}, {}
-  local rows, labels = x:totable(), y:totable()
-  local cs = info.classes == 0 and target_colours(labels) or {}
-  for i, r in ipairs(rows) do
-    xs[i], ys[i] = r[1], r[2]
-    if info.classes > 0 then cs[i] = math.floor(labels[i][1] + 0.5) + 1 end
-  end
-  if #xs > 0 then p:points(xs, ys, cs, hollow) end
-  return cs
+--- view:toggle_test([on]): shows or hides the test points (the key t in the window).
+function Decision:toggle_test(on)
+  if on == nil then on = not self.show_test end
+  self.show_test = on and true or false
+  return self:refresh()
+end
+
+function Decision:__tostring()
+  local pts = self.data and self.data:info().n or 0
+  local test = self.test and (", %d test%s"):format(self.test:info().n, self.show_test and "" or " (hidden)") or ""
+  local what = self.classes > 0 and ("%d classes"):format(self.classes) or "regression"
+  return ("decision view: %s, %d points%s, %dx%d grid over x1 %.3g..%.3g, x2 %.3g..%.3g, %d frames")
+    :format(what, pts, test, self.n, self.n, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax,
+      self.frames)
 end
 
 --- Recomputes the surface from the model and redraws the points.
@@ -228,8 +241,9 @@ function Decision:refresh()
     p:grid(y:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
   end
   p:clear()
-  if self.data then self.point_colours = add_data_points(p, self.data, false) end
-  if self.test then add_data_points(p, self.test, true) end
+  local acc = { n = 0, values = {} } -- the points added so far, and their values
+  if self.data then self.point_values = add_data_points(p, self.data, false, acc) end
+  if self.test and self.show_test then add_data_points(p, self.test, true, acc) end
   self.frames = self.frames + 1
   self.last_refresh = now()
   return self
@@ -306,11 +320,17 @@ local function decision(model, data, opts)
   local view = setmetatable({
     kind = "decision", model = m, data = d, test = test, classes = info.classes, n = n, box = box,
     flags = feature_flags(opts.features), discretize = opts.discretize == true,
+    show_test = opts.show_test ~= false,
     frames = 0, last_refresh = -math.huge,
   }, Decision)
   view.plot = plot.field{ title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface"),
     xlabel = "x1", ylabel = "x2", show = opts.show }
+  model_boxes[m] = box
   view:refresh()
+  -- t hides and shows the test points (in a window of its own: the playground's
+  -- window has its own keys)
+  local win = opts.show ~= false and view.plot:window()
+  if win then win:on_key(function(key) if key == "t" then view:toggle_test() end end) end
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
   -- opts.run: space in the window pauses and resumes that run's background job, and
   -- clicks add points that it trains on (left: class click_class; right or
@@ -482,6 +502,16 @@ function Loss:save(path)
   return self.plot:save(path)
 end
 
+function Loss:__tostring()
+  local st = self.run:status()
+  local h = self.run:history()
+  local last = #h.loss > 0 and h.loss[#h.loss] or st.last_loss
+  local val = #h.val_loss > 0 and h.val_loss[#h.val_loss] == h.val_loss[#h.val_loss]
+    and (", %s %.4g"):format(self.names[2], h.val_loss[#h.val_loss]) or ""
+  return ("loss view: epoch %d, %s loss %s%s, run %s"):format(st.epoch, self.names[1],
+    st.step > 0 and ("%.4g"):format(last) or "-", val, st.state)
+end
+
 --- plot.loss(run [, opts]) -> view
 local function loss_view(run, opts)
   opts = opts or {}
@@ -566,6 +596,17 @@ function Network:refresh()
   end
   local p = self.plot
   p:network(sizes, weights)
+  -- under each layer its width and activation ("4 tanh"): the diagram alone shows
+  -- only sizes, and the activation is what shapes the neurons' maps
+  local names = { ("input %d"):format(sizes[1]) }
+  for li, l in ipairs(layers) do
+    local acts = {}
+    for k = 2, #l.mods do acts[#acts + 1] = l.mods[k]:info().name end
+    local act = #acts > 0 and (" " .. table.concat(acts, " ")) or ""
+    names[li + 1] = li == #layers and ("output %d%s"):format(l.outputs, act) or ("%d%s"):format(l.outputs, act)
+  end
+  p:layer_names(names)
+  self.layer_names = names
   -- the viz labels the input column "input n" only: the title names the features
   -- (the playground changes them while it runs)
   self.title_text = ("%s (inputs %s)"):format(self.title, table.concat(input_names(self.flags), ", "))
@@ -591,6 +632,9 @@ function Network:refresh()
       append_maps(maps, (h + 1):relu() - (h - 1):relu() - 1)
     end
   end
+  -- the maps in the colours of the surface beside them: a regression's diverging map,
+  -- or the two classes' hues
+  p:map(self.classes > 0 and "auto" or "diverging")
   p:maps(maps, self.res)
   if self.zoom then draw_zoom(self) end
   self.frames = self.frames + 1
@@ -647,17 +691,34 @@ function draw_zoom(self)
     self.box.ymin, self.box.ymax)
 end
 
+function Network:__tostring()
+  local layers = layers_of(self.model)
+  local sizes = { layers[1].inputs }
+  for _, l in ipairs(layers) do sizes[#sizes + 1] = l.outputs end
+  return ("network view: %s, maps over x1 %.3g..%.3g, x2 %.3g..%.3g, %d frames"):format(
+    table.concat(sizes, "-"), self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax, self.frames)
+end
+
 function Network:save(path, w, h)
   self:refresh()
   return self.plot:save(path, w, h)
 end
 
---- plot.network(model [, opts]) -> view; plot.network{sizes=...} is the bare panel
-local function network_view(model, opts)
+--- plot.network(model [, data] [, opts]) -> view; plot.network{sizes=...} is the bare
+--- panel. The neurons' maps cover the box of data (opts.data, or the data of the last
+--- plot.decision of this model), or opts.box, else -1..1.
+local function network_view(model, data, opts)
+  if opts == nil and type(data) == "table" and getmetatable(data) == nil
+      and not (rawget(data, "dataset") or rawget(data, "_dataset") or rawget(data, "set")) then
+    data, opts = nil, data
+  end
   opts = opts or {}
   local m = as_module(model, "plot.network")
+  data = data or opts.data
+  local box = opts.box or (data and data_box(as_dataset(data, "plot.network"):x())) or model_boxes[m]
+    or { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }
   local view = setmetatable({
-    kind = "network", model = m, box = opts.box or { xmin = -1, xmax = 1, ymin = -1, ymax = 1 },
+    kind = "network", model = m, box = box,
     res = opts.res or 24, flags = feature_flags(opts.features), classes = opts.classes or 2,
     frames = 0, last_refresh = -math.huge,
   }, Network)

@@ -86,15 +86,18 @@ p = plot.scatter{x = {1, 2, 3}, y = {3, 1, 2}, class = {1, 2, 2}, labels = {"a",
 p:save("scatter.png")]],
   },
   ["plot.network"] = {
-    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, opts])",
+    sig = "p = plot.network{sizes = {2, 4, 1}, weights=, maps=, res=}  or  view = plot.network(model [, data] [, opts])",
     summary = "network diagram: layers of nodes, edges coloured and thickened by weight",
     text = [[
 weights is a list of matrices (tensors or rows), one per pair of layers, in x out.
 maps gives a res x res heat map per node (all nodes in layer order, flat), drawn inside
 the node as the TensorFlow Playground does.
 plot.network(model) draws a model's Playground view (lua/views.lua): each neuron a heat
-map of its output over the input plane, links by weight, refreshed while it trains;
-opts: box = {xmin=, xmax=, ymin=, ymax=}, res = 24, features = {"x1", "x2", ...};
+map of its output over the input plane, links by weight (in the decision surface's
+colours: blue negative, orange positive), each hidden layer named by its width and
+activation, refreshed while it trains. The plane is the box of data (or opts.data),
+else that of the last plot.decision of the model, else -1..1;
+opts: box = {xmin=, xmax=, ymin=, ymax=}, data =, res = 24, features = {"x1", "x2", ...};
 view:neuron(layer, i) opens one neuron's map large (layer 0: the inputs); hovering a
 neuron in the view does the same.
 ]] .. common,
@@ -344,6 +347,35 @@ p = plot.scatter{x = {1, 2}, y = {1, 2}, show = false}
 p:labels({"king", "queen"})]],
     text = [[
 For scatter plots: a string per point, drawn beside it (word embeddings, 2-D codes).]],
+  },
+  ["plot:values"] = {sig = "p:values({v1, v2, ...})",
+    summary = "values of the points, drawn in a field's own colour map", example = [[
+p = plot.field{values = {{0, 1}, {0, 1}}, show = false}
+p:points({0.2, 0.8}, {0.5, 0.5})
+p:values({0, 1})]],
+    text = [[
+For points on a field of values (a regression's predicted surface): the first #list
+points are coloured by their value on the field's colour scale, as the surface is, so
+a point the surface fits disappears into it. Points without a value keep their class
+colour.]],
+  },
+  ["plot:layer_names"] = {sig = "p:layer_names({name1, name2, ...})",
+    summary = "the words under each layer of a network diagram", example = [[
+p = plot.network{sizes = {2, 4, 1}, show = false}
+p:layer_names({"input 2", "4 tanh", "output 1"})]],
+    text = [[
+One name per layer, replacing the sizes shown under the columns; plot.network(model)
+writes each hidden layer's width and activation there.]],
+  },
+  ["plot:palette"] = {sig = "p:palette(\"series\" | \"marks\")",
+    summary = "the colours of a panel's series: the series palette, or marks no series has",
+    example = [[
+p = plot.field{values = {{0, 1}, {0, 1}}, show = false}
+p:palette("marks")]],
+    text = [[
+"marks" draws the series in three colours (dark gray, magenta, white) that no series
+or class uses: the race's step view draws its arrows in them and the effective learning
+rates' bars, so that they are not mistaken for racers. Fields, lines and bars take it.]],
   },
   ["plot:images"] = {sig = "p:images(values, n, h, w [, channels, shared, cols])",
     summary = "set the images of an image grid", example = [[

@@ -155,8 +155,23 @@ r:advance()
 print(r:table())]],
     text = [[
 What the race window's table shows: one line per racer with the steps to within eps
-of a minimum (* for a local one), f at the shown step, its place and status. compact
-= true drops the header.]],
+of a minimum (* for a local one), f at the shown step, its place and status: ok,
+stalled (moved less than eps over the last quarter of the steps without reaching a
+minimum), diverged, left (the view) or where it left eps again. A surface without a
+minimum in its box (a saddle) has no steps column. compact = true: narrow, for the
+window's panel.]],
+  },
+  ["race:stalled"] = {
+    sig = "r:stalled(racer) -> boolean",
+    summary = "whether a racer moved less than eps over the last quarter of the shown steps",
+    example = [[
+r = race.new{surface = "rosenbrock", optimizers = {{"gd", lr = 1e-5}}, steps = 100}
+r:advance()
+print(r:stalled(r.racers[1]))]],
+    text = [[
+The table says "stalled" for such a racer that has not reached a minimum: it is
+still in the race but makes no progress (a learning rate far too small). Needs at
+least 20 steps shown.]],
   },
   ["race:step_info"] = {
     sig = "r:step_info([racer [, k]]) -> {grad, gd_step, velocity, step_vec, state, effective_lr, ...}",

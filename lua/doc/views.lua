@@ -2,13 +2,16 @@
 -- playground (lua/playground.lua). plot.network's entry is in doc/plot.lua.
 return {
   ["plot.decision"] = {
-    sig = "view = plot.decision(model, data [, {test=, discretize=, n=, box=, features=, fps=, run=}])",
+    sig = "view = plot.decision(model, data [, {test=, show_test=, discretize=, n=, box=, features=, fps=, run=}])",
     summary = "the decision surface of a 2-D classifier (or a regression's surface), live",
     text = [[
 Each class has its colour, lighter where the model is less sure; data points are
-drawn filled, test points (test = a data set) hollow. discretize = true colours each
+drawn filled, test points (test = a data set) as rings; a legend beside the plot names
+the classes and the two kinds of points. t in the window (or v:toggle_test(), or
+show_test = false) hides the test points. discretize = true colours each
 point by its most probable class only, as the Playground's "discretize output". For a
-regression set the field is the predicted value. n is the grid's points per side
+regression set the field is the predicted value and each point is coloured by its
+target on the field's own scale, so a well-fitted point disappears into the surface. n is the grid's points per side
 (100); box the region (the data's, with a margin); features the Playground features
 the model was trained on ({"x1", "x2", "x1^2", ...}). At the prompt the view redraws
 up to fps (20) times a second while its window is open; in scripts it draws when
@@ -47,17 +50,20 @@ v = plot.loss(run, {ylog = true, show = false}); v:save("loss.png")]],
     text = [[
 Settings (and their defaults): data ("spiral"; also circle, xor, gauss, moons, blobs,
 and the regression sets plane and gauss_sum, whose points are coloured by their
-target; the 1-D sine is refused), n (400 points), noise (0.1), classes
+target on the surface's scale; the 1-D sine is refused), n (400 points), noise (0.1), classes
 (2), test (0.5, the fraction held out), seed, hidden ({4, 2}), activation ("tanh"),
 features ({"x1", "x2"}; also "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)"), optimizer
 ("sgd"), init ("xavier_uniform"), lr (0.03), l1 and l2 (0), batch (10), epochs (until
 stopped at the prompt, 200 in scripts), grid (100), discretize (false), fps (15, the
 decision view's frames a second), speed (20 epochs a second at the prompt, so that
-you can watch; 0 trains as fast as it can).
+you can watch; 0 trains as fast as it can), show_test (true; t in the window flips it).
+The neurons, the links and the output share the surface's colours: blue for class 1
+(negative), orange for class 2 (positive).
 
 Every setting can be changed while it trains: pg.lr = 0.01 and pg.l2 = 0.001 apply at
 the next step; pg.batch starts a new run of the same net; pg.hidden, pg.activation,
-pg.features, pg.optimizer make a new net; pg.data, pg.noise, pg.n make new data.
+pg.features, pg.optimizer make a new net; pg.data, pg.noise, pg.n make new data (a
+dashed marker on the loss curve says where).
 Click the surface to add a training point of class pg.click_class (1), right-click
 or shift-click for the other class: training goes on with it. Space in the window
 pauses and resumes; pg.run:step() then advances one mini-batch; r starts again from
@@ -68,7 +74,8 @@ hidden. When the loss climbs twentyfold, the curve turns to a log scale and the
 title and the terminal say the run diverges. Hovering a neuron of
 the network view shows its output over the input plane large, in a window of its
 own; pg:neuron(layer, i) does the same (layer 0: the inputs). pg:stop() ends the
-training.]],
+training; settings changed afterwards redraw the views without training again, until
+pg.run:resume().]],
     example = [[
 pg = playground{data = "spiral", hidden = {8, 8}, activation = "tanh", lr = 0.03,
                 features = {"x1", "x2", "x1^2"}, epochs = 5}
@@ -82,7 +89,7 @@ print(pg)]],
 A view is a table that owns a plot (view.plot) and redraws it from a model or a run:
 at the prompt by itself (up to fps times a second while its window is open), in
 scripts when made and on view:refresh() or view:save(path). Their methods:
-  decision view   v:refresh()  v:add_point(x1, x2, class)  v:save(path [, w, h])
+  decision view   v:refresh()  v:add_point(x1, x2, class)  v:toggle_test([on])  v:save(path [, w, h])
   loss view       v:refresh()  v:follow(run [, continue])  v:save(path)
   network view    v:refresh()  v:neuron(layer, i)  v:save(path [, w, h])
   playground      pg:refresh()  pg:add_point(x1, x2, class)  pg:neuron(layer, i)  pg:stop()
@@ -108,6 +115,19 @@ m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.decision(m, train, {show = false})
 m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
+  },
+  ["decision_view:toggle_test"] = {
+    sig = "v:toggle_test([on]) -> v",
+    summary = "hide or show the test points (t in the window)",
+    text = [[
+Without an argument it flips; true shows, false hides. plot.decision(m, d, {show_test =
+false}) starts with them hidden; the playground's setting is pg.show_test.]],
+    example = [[
+nn.seed(1); d = data.xor{n = 100}
+tr, te = d:split(0.5)
+m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
+v = plot.decision(m, tr, {test = te, show = false})
+v:toggle_test(false)]],
   },
   ["decision_view:add_point"] = {
     sig = "v:add_point(x1, x2, class) -> v",

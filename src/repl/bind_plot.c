@@ -403,6 +403,37 @@ static int w_plot_points(lua_State *L) {
     return 1;
 }
 
+/* p:values(list): the values of the first #list points, coloured on a field's scale */
+static int w_plot_values(lua_State *L) {
+    lua_settop(L, 2);
+    viz_panel *p = bind_checkplot(L, 1);
+    fbuf *v = check_floats(L, 2, NULL, NULL);
+    check(L, p, viz_points_set_values(p, v->v, v->n));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:layer_names{"input 2", "4 tanh", ...}: the words under a network's layers */
+static int w_plot_lnames(lua_State *L) {
+    lua_settop(L, 2);
+    viz_panel *p = bind_checkplot(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int n = (int)luaL_len(L, 2);
+    const char **s = check_strings(L, 2, n);
+    check(L, p, viz_network_set_names(p, s, n));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:palette("series" | "marks"): the colours of the panel's series */
+static int w_plot_palette(lua_State *L) {
+    static const char *const names[] = {"series", "marks", NULL};
+    viz_panel *p = bind_checkplot(L, 1);
+    check(L, p, viz_panel_set_palette(p, luaL_checkoption(L, 2, NULL, names)));
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int w_plot_labels(lua_State *L) {
     lua_settop(L, 2);
     viz_panel *p = bind_checkplot(L, 1);
@@ -616,6 +647,8 @@ static const luaL_Reg module_fns[] = {
     {NULL, NULL},
 };
 
+/* two columns, as before the list grew to an odd length */
+/* clang-format off */
 static const luaL_Reg plot_methods[] = {
     {"kind", w_plot_kind},       {"version", w_plot_version},
     {"label", w_plot_label},     {"log", w_plot_log},
@@ -630,8 +663,11 @@ static const luaL_Reg plot_methods[] = {
     {"maps", w_plot_maps},       {"text", w_plot_text},
     {"graph", w_plot_graph},     {"view", w_plot_view},
     {"save", w_plot_save},       {"to_data", w_plot_to_data},
-    {"free", plot_release},      {NULL, NULL},
+    {"values", w_plot_values},   {"palette", w_plot_palette},
+    {"free", plot_release},      {"layer_names", w_plot_lnames},
+    {NULL, NULL},
 };
+/* clang-format on */
 
 void bind_viz_type(lua_State *L, const char *name, lua_CFunction release, lua_CFunction tostring,
                    const luaL_Reg *methods, const char *field) {

@@ -298,6 +298,9 @@ void legend_draw_at(viz_canvas *cv, viz_app *a, const viz_theme *t, int bx, int 
     cv_line(cv, bx + 0.5, by + 0.5, bx + 0.5, by + bh - 0.5, 1, t->grid, 1);
     for (int i = 0; i < n; i++) {
         double cy = by + pad + i * h + h / 2.0;
+        if (lines == 1 && cmap_is_light(cols[i]))
+            cv_line(cv, bx + pad, cy, bx + pad + sample, cy, t->line * 1.3 + 2.4 * t->scale,
+                    LIGHT_EDGE, 1);
         if (lines == 1)
             cv_line(cv, bx + pad, cy, bx + pad + sample, cy, t->line * 1.3, cols[i], 1);
         else if (lines == 2)

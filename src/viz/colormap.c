@@ -61,3 +61,30 @@ uint32_t cmap_series(int i) {
     if (i < 0) i = -i;
     return series[i % NSERIES] | 0xff000000u;
 }
+
+/* Far from every series colour and from each other: near-black gray, magenta
+ * (ColorBrewer Dark2's), white (bars of two series take the first two, which read on
+ * white). */
+static const uint32_t marks[3] = {0x4d4d4d, 0xe7298a, 0xffffff};
+
+uint32_t cmap_mark(int i) {
+    if (i < 0) i = -i;
+    return marks[i % 3] | 0xff000000u;
+}
+
+uint32_t cmap_two_class(double v) {
+    if (!(v == v)) v = 0;
+    if (v > 1) v = 1;
+    if (v < -1) v = -1;
+    return viz_mix(viz_rgb(255, 255, 255), cmap_series(v > 0 ? 1 : 0), 0.15 + 0.55 * fabs(v));
+}
+
+uint32_t series_colour(const viz_panel *p, int s) {
+    return p->palette == 1 ? cmap_mark(s) : cmap_series(s);
+}
+
+/* Whether a colour is light enough to vanish on white (Okabe-Ito's yellow, 0.85 in
+ * relative luminance; orange, 0.6, is not): such lines get a dark edge. */
+int cmap_is_light(uint32_t c) {
+    return 0.2126 * viz_r(c) + 0.7152 * viz_g(c) + 0.0722 * viz_b(c) > 0.75 * 255;
+}

@@ -63,9 +63,10 @@ static void clear_series(viz_panel *p) {
 }
 
 static void clear_points(viz_panel *p) {
-    free(p->ptx), free(p->pty), free(p->ptcls), free(p->pthollow);
+    free(p->ptx), free(p->pty), free(p->ptcls), free(p->pthollow), free(p->ptval);
     free_strings(p->ptlabel, p->npts);
     p->ptx = p->pty = NULL, p->ptcls = NULL, p->pthollow = NULL, p->ptlabel = NULL;
+    p->ptval = NULL;
     p->npts = p->ptcap = 0;
 }
 
@@ -90,6 +91,7 @@ void viz_panel_free(viz_panel *p) {
     clear_images(p);
     clear_bars(p);
     free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
+    free_strings(p->lname, (size_t)p->nlayers);
     free(p->text);
     const viz_kind_def *k = kind_def(p->kind);
     if (k->free) k->free(p);
@@ -303,7 +305,9 @@ int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls,
         if (nh) p->pthollow = nh;
         char **nl = realloc(p->ptlabel, cap * sizeof *nl);
         if (nl) p->ptlabel = nl;
-        if (!nx || !ny || !nc || !nh || !nl)
+        float *nv = realloc(p->ptval, cap * sizeof *nv);
+        if (nv) p->ptval = nv;
+        if (!nx || !ny || !nc || !nh || !nl || !nv)
             return panel_fail(p, VIZ_ENOMEM, "points: out of memory for %zu", p->npts + n);
         p->ptcap = cap;
     }
@@ -313,6 +317,7 @@ int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls,
         p->ptcls[k] = cls ? cls[i] : 0;
         p->pthollow[k] = !!hollow;
         p->ptlabel[k] = NULL;
+        p->ptval[k] = NAN;
     }
     p->npts += n;
     p->version++;
@@ -327,6 +332,14 @@ int viz_points_set_labels(viz_panel *p, const char *const *labels, size_t n) {
         free(p->ptlabel[i]);
         p->ptlabel[i] = d;
     }
+    p->version++;
+    return VIZ_OK;
+}
+
+int viz_points_set_values(viz_panel *p, const float *v, size_t n) {
+    if (n > p->npts)
+        return panel_fail(p, VIZ_EINVAL, "values: %zu values for %zu points", n, p->npts);
+    for (size_t i = 0; i < n; i++) p->ptval[i] = v[i];
     p->version++;
     return VIZ_OK;
 }
@@ -452,7 +465,35 @@ int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *we
     memcpy(s, sizes, (size_t)nlayers * sizeof *s);
     if (w) memcpy(w, weights, nw * sizeof *w);
     free(p->sizes), free(p->weights);
+    free_strings(p->lname, (size_t)p->nlayers);
+    p->lname = NULL;
     p->sizes = s, p->nlayers = nlayers, p->weights = w, p->nweights = w ? nw : 0;
+    p->version++;
+    return VIZ_OK;
+}
+
+int viz_network_set_names(viz_panel *p, const char *const *names, int n) {
+    int rc = panel_want(p, "network names", VIZ_TAKES_NETWORK);
+    if (rc) return rc;
+    if (n != p->nlayers)
+        return panel_fail(p, VIZ_EINVAL, "network names: %d names for %d layers", n, p->nlayers);
+    char **s = calloc((size_t)n, sizeof *s);
+    if (!s) return panel_fail(p, VIZ_ENOMEM, "network names: out of memory");
+    for (int l = 0; l < n; l++)
+        if (names[l] && !(s[l] = dupstr(names[l]))) {
+            free_strings(s, (size_t)n);
+            return panel_fail(p, VIZ_ENOMEM, "network names: out of memory");
+        }
+    free_strings(p->lname, (size_t)p->nlayers);
+    p->lname = s;
+    p->version++;
+    return VIZ_OK;
+}
+
+int viz_panel_set_palette(viz_panel *p, int palette) {
+    if (palette != 0 && palette != 1)
+        return panel_fail(p, VIZ_EINVAL, "palette: %d (0 series, 1 marks)", palette);
+    p->palette = palette;
     p->version++;
     return VIZ_OK;
 }

@@ -69,7 +69,7 @@ static int draw_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *
             int ya = (int)lround(frame_py(f, fmax(v, 0)));
             int yb = (int)lround(frame_py(f, fmin(v, 0)));
             cv_fill_rect(cv, xa, ya, xb - xa - (p->nbseries > 1 && xb - xa > 4), yb - ya,
-                         cmap_series(s));
+                         series_colour(p, s));
         }
         int row = rows == 2 ? g % 2 : 0;
         if (p->glabels) {
@@ -89,7 +89,7 @@ static int draw_bars(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *
         uint32_t cols[32];
         int n = p->nbseries < 32 ? p->nbseries : 32;
         for (int s = 0; s < n; s++)
-            names[s] = p->snames[s] ? p->snames[s] : "", cols[s] = cmap_series(s);
+            names[s] = p->snames[s] ? p->snames[s] : "", cols[s] = series_colour(p, s);
         if (room)
             legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 2, lay->legend);
         else if (legend_draw(cv, a, t, f, names, cols, n, 2, base, lay->legend))

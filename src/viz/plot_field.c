@@ -205,30 +205,55 @@ static void band(viz_canvas *cv, double x, double y, double r0, double r1, uint3
     cv_ring(cv, x, y, (r0 + r1) / 2, r1 - r0, col);
 }
 
+/* One point marker at (x, y): a disc, or a ring when hollow (see points_draw). */
+static void marker_draw(viz_canvas *cv, const viz_theme *t, double x, double y, uint32_t col,
+                        int hollow) {
+    double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
+    double rim = 0.9 * t->scale;
+    uint32_t white = viz_rgb(255, 255, 255), dark = viz_rgb(30, 30, 30);
+    double R = 2.2 * r, cw = 0.5 * r, ri = R - rim - edge - cw - 0.6 * edge;
+    if (hollow) {
+        band(cv, x, y, ri - rim, R, white);
+        band(cv, x, y, ri, R - rim, dark);
+        band(cv, x, y, ri + 0.6 * edge, R - rim - edge, col);
+    } else {
+        cv_disc(cv, x, y, r + edge + rim, white);
+        cv_disc(cv, x, y, r + edge, dark);
+        cv_disc(cv, x, y, r, col);
+    }
+}
+
+/* The colour of point i: its value on the field's scale s when it has one, else its
+ * class colour. */
+static uint32_t point_colour(const viz_panel *p, size_t i, const field_scale *s) {
+    double v = p->ptval ? p->ptval[i] : NAN;
+    if (!s || !isfinite(v)) return cmap_series(p->ptcls[i]);
+    double l0 = s->log ? log10(s->lo) : s->lo, l1 = s->log ? log10(s->hi) : s->hi;
+    if (s->log) v = v > 0 ? log10(v) : l0;
+    return cmap_apply(s->map, (v - l0) / (l1 - l0));
+}
+
+static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                               const viz_frame *f, const field_scale *s);
+
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
+    points_draw_scaled(cv, a, t, p, f, NULL);
+}
+
+static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                               const viz_frame *f, const field_scale *s) {
     /* Training points are discs of their class colour in a dark outline, so that they
      * read on a background of their own class; a pale rim outside keeps the outline
      * apart from dark backgrounds. Test points are larger rings of the class colour
      * between dark edges with the background showing through the middle: hollow on
      * any background, in projector mode too. */
     double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
-    double rim = 0.9 * t->scale;
-    uint32_t white = viz_rgb(255, 255, 255), dark = viz_rgb(30, 30, 30);
-    double R = 2.2 * r, cw = 0.5 * r, ri = R - rim - edge - cw - 0.6 * edge;
+    uint32_t white = viz_rgb(255, 255, 255);
     for (size_t i = 0; i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
-        uint32_t col = cmap_series(p->ptcls[i]);
-        if (p->pthollow[i]) {
-            band(cv, x, y, ri - rim, R, white);
-            band(cv, x, y, ri, R - rim, dark);
-            band(cv, x, y, ri + 0.6 * edge, R - rim - edge, col);
-        } else {
-            cv_disc(cv, x, y, r + edge + rim, white);
-            cv_disc(cv, x, y, r + edge, dark);
-            cv_disc(cv, x, y, r, col);
-        }
+        marker_draw(cv, t, x, y, point_colour(p, i, s), p->pthollow[i]);
     }
     /* labels after all points, so none hides under a point, with a white halo */
     for (size_t i = 0; p->ptlabel && i < p->npts; i++) {
@@ -245,24 +270,104 @@ void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel
     }
 }
 
+/* Paths of several series (a race's racers) often run on top of each other: earlier
+ * series are drawn wider, so a path under a later one still shows as its edges (gd
+ * under sgd: same path, both colours), and a head that would land on an earlier head
+ * moves aside by most of a radius, so every racer's place stays visible. */
+#define PATH_TAPER 0.9 /* the first path is this much wider than the last */
+#define MAX_PATHS  64
 static void draw_trajectories(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                               const viz_frame *f) {
-    for (int s = 0; s < p->nseries; s++) {
+    int n = p->nseries < MAX_PATHS ? p->nseries : MAX_PATHS;
+    double *xy[MAX_PATHS], wd[MAX_PATHS], hx[MAX_PATHS], hy[MAX_PATHS];
+    uint32_t col[MAX_PATHS], halo[MAX_PATHS];
+    for (int s = 0; s < n; s++) {
         const viz_series *se = &p->series[s];
-        uint32_t col = cmap_series(s);
-        double *xy = malloc((se->n ? se->n : 1) * 2 * sizeof *xy);
-        if (!xy) continue;
-        for (size_t i = 0; i < se->n; i++)
-            xy[2 * i] = frame_px(f, se->x[i]), xy[2 * i + 1] = frame_py(f, se->y[i]);
-        cv_polyline(cv, xy, se->n, t->line + 2 * t->scale, viz_rgb(255, 255, 255), 0.6);
-        cv_polyline(cv, xy, se->n, t->line, col, 1);
-        if (se->n) { /* the head: where the optimizer is now */
-            cv_disc(cv, xy[2 * se->n - 2], xy[2 * se->n - 1], t->point * 1.6 + 1.5 * t->scale,
-                    viz_rgb(255, 255, 255));
-            cv_disc(cv, xy[2 * se->n - 2], xy[2 * se->n - 1], t->point * 1.6, col);
-        }
-        free(xy);
+        col[s] = series_colour(p, s);
+        halo[s] = cmap_is_light(col[s]) ? LIGHT_EDGE : viz_rgb(255, 255, 255);
+        wd[s] = t->line;
+        if (n > 1 && p->palette == 0) wd[s] *= 1 + PATH_TAPER * (n - 1 - s) / (n - 1.0);
+        xy[s] = malloc((se->n ? se->n : 1) * 2 * sizeof *xy[s]);
+        for (size_t i = 0; xy[s] && i < se->n; i++)
+            xy[s][2 * i] = frame_px(f, se->x[i]), xy[s][2 * i + 1] = frame_py(f, se->y[i]);
     }
+    /* halos first, then the lines, then the heads: a later path's halo must not hide
+     * the edges of an earlier, wider path under it */
+    for (int s = 0; s < n; s++)
+        if (xy[s])
+            cv_polyline(cv, xy[s], p->series[s].n, wd[s] + 2 * t->scale, halo[s],
+                        cmap_is_light(col[s]) ? 0.9 : 0.6);
+    for (int s = 0; s < n; s++)
+        if (xy[s]) cv_polyline(cv, xy[s], p->series[s].n, wd[s], col[s], 1);
+    int nh = 0;
+    for (int s = 0; s < n; s++) {
+        size_t m = p->series[s].n;
+        if (!xy[s] || !m) continue;
+        double x = xy[s][2 * m - 2], y = xy[s][2 * m - 1], rad = t->point * 1.6;
+        int near = 0;
+        for (int k = 0; k < nh; k++)
+            near += (hx[k] - x) * (hx[k] - x) + (hy[k] - y) * (hy[k] - y) < rad * rad;
+        hx[nh] = x, hy[nh] = y, nh++;
+        /* a crowded head moves aside, each in another direction (the golden angle) */
+        if (near) {
+            double ang = near * 2.399963;
+            x += 1.2 * rad * cos(ang), y += 1.2 * rad * sin(ang);
+        }
+        cv_disc(cv, x, y, rad + 1.5 * t->scale, halo[s]);
+        cv_disc(cv, x, y, rad, col[s]);
+    }
+    for (int s = 0; s < n; s++) free(xy[s]);
+}
+
+/* The points' legend: the classes present (when the points are coloured by class),
+ * then training points (discs) and test points (rings) when both are there. Drawn
+ * beside the plot, right of the colour bar: over a decision surface every place
+ * inside hides part of it. Returns its width, 0 when it has nothing to say; draws only
+ * when draw is set. */
+static int points_legend(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x,
+                         int y, int draw) {
+    int valued = 0, hollow = 0, solid = 0, maxc = -1;
+    for (size_t i = 0; i < p->npts; i++) {
+        valued |= p->ptval && isfinite(p->ptval[i]);
+        hollow |= p->pthollow[i], solid |= !p->pthollow[i];
+        if (p->ptcls[i] > maxc) maxc = p->ptcls[i];
+    }
+    if (!p->npts || (p->gk < 2 && !valued) || maxc > 31) return 0;
+    char names[40][16];
+    uint32_t cols[40];
+    unsigned char ring[40];
+    int n = 0;
+    for (int c = 0; !valued && c <= maxc; c++) {
+        int seen = 0;
+        for (size_t i = 0; i < p->npts && !seen; i++) seen = p->ptcls[i] == c;
+        if (!seen) continue;
+        snprintf(names[n], sizeof names[n], "class %d", c + 1);
+        cols[n] = cmap_series(c), ring[n++] = 0;
+    }
+    if (hollow && solid) {
+        snprintf(names[n], sizeof names[n], "train");
+        cols[n] = t->muted, ring[n++] = 0;
+    }
+    if (hollow) {
+        snprintf(names[n], sizeof names[n], "test");
+        cols[n] = t->muted, ring[n++] = 1;
+    }
+    if (!n) return 0;
+    int tw = 0, th = 0, w, h;
+    for (int i = 0; i < n; i++) {
+        text_size(a, FONT_SANS, t->small, names[i], &w, &h);
+        tw = w > tw ? w : tw, th = h > th ? h : th;
+    }
+    int sample = (int)lround(4.4 * t->point + 2 * t->scale), rowh = (th > sample ? th : sample) + 2;
+    int width = 2 * t->pad + sample + t->pad + tw;
+    if (!draw) return width + t->pad;
+    for (int i = 0; i < n; i++) {
+        double cy = y + t->pad + i * rowh + rowh / 2.0;
+        marker_draw(cv, t, x + t->pad + sample / 2.0, cy, cols[i], ring[i]);
+        text_draw(cv, a, FONT_SANS, t->small, names[i], x + t->pad + sample + t->pad, (int)cy,
+                  ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
+    }
+    return width + t->pad;
 }
 
 /* As draw_lines (plot_lines.c): room kept right of the colour bar for the legend of
@@ -350,7 +455,8 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     int scalar = has && p->gk == 1;
     if (scalar) s = field_range(p);
     int bar = scalar ? colorbar_width(a, t, s.lo, s.hi, s.log) : 0;
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room, 0, 1);
+    int plw = points_legend(cv, a, t, p, 0, 0, 0);
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room + plw, 0, 1);
     lay->has = 1;
     double levels[256];
     int nl = 0;
@@ -379,7 +485,7 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     }
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
     uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* the legend may hide contours */
-    points_draw(cv, a, t, p, f);
+    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL);
     draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
@@ -389,8 +495,11 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     const char *names[64];
     uint32_t cols[64];
     int n = p->nseries < 64 ? p->nseries : 64, busy = 0;
-    for (int k = 0; k < n; k++) names[k] = p->series[k].name, cols[k] = cmap_series(k);
-    if (n && room)
+    for (int k = 0; k < n; k++) names[k] = p->series[k].name, cols[k] = series_colour(p, k);
+    if (plw) points_legend(cv, a, t, p, f->x1 + bar + room + (bar ? 0 : t->pad), f->y0, 1);
+    if (n > LEGEND_INSIDE_MAX && !room)
+        busy = 1; /* a long legend hides too much wherever it goes: beside the plot */
+    else if (n && room)
         legend_draw_at(cv, a, t, f->x1 + bar + t->pad, f->y0, names, cols, n, 1, lay->legend);
     else if (n)
         busy = legend_draw(cv, a, t, f, names, cols, n, 1, base, lay->legend);

@@ -1,6 +1,8 @@
 /* plot_images.c: a grid of small images (filters, feature maps, samples) with a caption
  * under each; one normalisation shared by all images or one per image; signed values
- * on the diverging map centred on zero, others in gray, 3 channels as RGB. */
+ * on the diverging map centred on zero, others in gray, 3 channels as RGB. Pixels stay
+ * square (one scale for both axes); one-channel images on a shared scale get a colour
+ * bar, which says what the colours mean. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,9 +30,33 @@ static int best_cols(const viz_panel *p, int W, int H, int gap, int caph, double
     return best;
 }
 
-/* The grid's geometry in (x0, y0, x1, y1): first cell, cell steps, image size. */
+static void minmax(const float *v, size_t n, double *lo, double *hi) {
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i])) *lo = fmin(*lo, v[i]), *hi = fmax(*hi, v[i]);
+    if (!(*lo <= *hi)) *lo = 0, *hi = 1;
+}
+
+/* The colour bar of one-channel images on a shared scale: its map and range, and its
+ * width (0: no bar). */
+static int bar_of(viz_app *a, const viz_theme *t, const viz_panel *p, viz_map *m, double *lo,
+                  double *hi) {
+    if (!p->img || !p->ishared || p->ic != 1) return 0;
+    minmax(p->img, (size_t)p->in * p->ih * p->iw, lo, hi);
+    *m = p->map;
+    if (*m == VIZ_MAP_AUTO) *m = *lo < 0 ? VIZ_MAP_DIVERGING : VIZ_MAP_GRAY;
+    if (*m == VIZ_MAP_DIVERGING) *lo = -fmax(fabs(*lo), fabs(*hi)), *hi = -*lo;
+    if (!(*hi > *lo)) *hi = *lo + 1;
+    return colorbar_width(a, t, *lo, *hi, 0);
+}
+
+/* The grid's geometry in (x0, y0, x1, y1), less the colour bar on the right: first
+ * cell, cell steps, image size. */
 static void grid_of(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0, int x1,
                     int y1, viz_layout *g) {
+    viz_map m;
+    double lo, hi;
+    x1 -= bar_of(a, t, p, &m, &lo, &hi);
     int gap = t->pad, cw, ch = 0;
     if (has_captions(p)) text_size(a, FONT_SANS, t->small, "Ag", &cw, &ch);
     double s;
@@ -77,13 +103,6 @@ static int images_hover(const viz_panel *p, const viz_layout *lay, int px, int p
     return 1;
 }
 
-static void minmax(const float *v, size_t n, double *lo, double *hi) {
-    *lo = INFINITY, *hi = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) *lo = fmin(*lo, v[i]), *hi = fmax(*hi, v[i]);
-    if (!(*lo <= *hi)) *lo = 0, *hi = 1;
-}
-
 static void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
                         viz_layout *lay) {
     int x0 = cv->cx0, y0 = cv->cy0, x1 = cv->cx1, y1 = cv->cy1;
@@ -91,10 +110,13 @@ static void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pane
     title_draw(cv, a, t, p, x0, x1, y0 + t->pad);
     if (!p->img) return;
     int top = y0 + t->pad + title_height(a, t, p);
-    grid_of(a, t, p, x0 + t->pad, top, x1 - t->pad, y1 - t->pad, lay);
     size_t per = (size_t)p->ih * p->iw * p->ic;
     double glo, ghi;
     minmax(p->img, per * p->in, &glo, &ghi);
+    viz_map bar_map;
+    double blo, bhi;
+    int bar = bar_of(a, t, p, &bar_map, &blo, &bhi);
+    grid_of(a, t, p, x0 + t->pad, top, x1 - t->pad, y1 - t->pad, lay);
     for (int i = 0; i < p->in; i++) {
         int rx, ry, rw, rh;
         if (!images_cell(a, t, p, x0 + t->pad, top, x1 - t->pad, y1 - t->pad, i, &rx, &ry, &rw,
@@ -141,6 +163,19 @@ static void plot_images(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pane
                       ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
         }
     }
+    if (!bar) return;
+    /* beside the grid, as tall as its images (at least a few lines of text, so that the
+     * bar can show its ends' values) */
+    int rows = (p->in + lay->cols - 1) / lay->cols, sw, sh;
+    text_size(a, FONT_SANS, t->small, "0", &sw, &sh);
+    viz_frame fb = {0};
+    fb.y0 = lay->gy, fb.y1 = lay->gy + (rows - 1) * lay->cellh + lay->ih;
+    if (fb.y1 - fb.y0 < 4 * sh) {
+        int mid = (fb.y0 + fb.y1) / 2;
+        fb.y0 = mid - 2 * sh, fb.y1 = mid + 2 * sh;
+    }
+    int bx = lay->gx + lay->cols * lay->cellw - t->pad + 2 * t->pad;
+    colorbar_draw(cv, a, t, &fb, bx, (int)lround(16 * t->scale), bar_map, blo, bhi, 0, NULL, 0);
 }
 
 const viz_kind_def plot_images_kind = {

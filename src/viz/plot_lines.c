@@ -125,7 +125,7 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
         if (p->series[s].n > longest) longest = p->series[s].n;
     for (int s = 0; s < p->nseries; s++) {
         viz_series *se = &p->series[s];
-        uint32_t col = cmap_series(s);
+        uint32_t col = series_colour(p, s);
         double *ys = malloc((se->n ? se->n : 1) * sizeof *ys);
         if (!ys) continue;
         for (size_t i = 0; i < se->n; i++) ys[i] = se->y[i];
@@ -136,6 +136,8 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
             draw_series(cv, f, se->x, ys, se->n, t->thin * 1.2, col, 0.3);
             smooth(se->y, se->n, alpha, ys);
         }
+        if (cmap_is_light(col)) /* a dark edge: yellow on white vanishes on a projector */
+            draw_series(cv, f, se->x, ys, se->n, t->line + 2.4 * t->scale, LIGHT_EDGE, 1);
         draw_series(cv, f, se->x, ys, se->n, t->line, col, 1);
         free(ys);
         if (s < 64) names[s] = se->name, cols[s] = col;
@@ -156,7 +158,10 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     }
     axes_draw(cv, a, t, p, f);
     int n = p->nseries < 64 ? p->nseries : 64, busy = 0;
-    if (n > 1 || (n == 1 && p->series[0].name[0] && strcmp(p->series[0].name, "data") != 0)) {
+    int shows = n > 1 || (n == 1 && p->series[0].name[0] && strcmp(p->series[0].name, "data") != 0);
+    if (shows && !room && n > LEGEND_INSIDE_MAX) {
+        busy = 1; /* a long legend hides too much wherever it goes: beside the plot */
+    } else if (shows) {
         if (room)
             legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 1, lay->legend);
         else

@@ -1,6 +1,8 @@
 /* plot_network.c: a network diagram: layers as columns of nodes, edges coloured by the
- * sign of their weight (diverging map) and thickened by its size, optionally a tiny heat
- * map inside each node (what the neuron computes over the input plane). */
+ * sign of their weight and thickened by its size, optionally a tiny heat map inside each
+ * node (what the neuron computes over the input plane). Maps and edges share the
+ * decision surface's two-class colours (cmap_two_class): as in the TensorFlow
+ * Playground, one pair of hues says "class 1" and "class 2" everywhere. */
 #include <math.h>
 #include <stdio.h>
 
@@ -27,28 +29,48 @@ int network_node_centre(const viz_panel *p, const viz_layout *lay, int l, int i,
     return 1;
 }
 
-/* The key of the edge colours, a line of each with its word, from (x, y), in words
- * short enough for width w. */
-static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, int x, int y, int w) {
+/* A neuron's map value v in -1..1: the two-class colours, or the diverging map of a
+ * regression's surface when the panel's map is set to it (VIZ_MAP_DIVERGING), so the
+ * maps always match the surface beside them. */
+static uint32_t node_colour(const viz_panel *p, double v) {
+    return p->map == VIZ_MAP_DIVERGING ? cmap_diverging(0.5 + 0.5 * v) : cmap_two_class(v);
+}
+
+/* An edge of weight w relative to the largest |weight| (-1..1): its colour, its width
+ * and its opacity; the key draws with the same three. */
+static uint32_t edge_colour(const viz_panel *p, double w) {
+    return node_colour(p, w);
+}
+static double edge_width(const viz_theme *t, double w) {
+    return t->thin * 0.6 + 4 * t->scale * fabs(w);
+}
+#define EDGE_ALPHA 0.9
+
+/* The key of the edge colours from (x, y): the edges' own colours and widths from the
+ * strongest negative weight through 0 to the strongest positive, between its words, in
+ * words short enough for width w. */
+static void weight_key(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p, int x,
+                       int y, int w) {
     static const char *const words[3][2] = {
-        {"positive weight", "negative weight"}, {"positive", "negative"}, {"+", "\xe2\x88\x92"}};
-    int len = (int)lround(18 * t->scale), tw, th, k = 0;
+        {"negative weight", "positive weight"}, {"negative", "positive"}, {"\xe2\x88\x92", "+"}};
+    int len = (int)lround(60 * t->scale), tw[2], th, k = 0;
     for (; k < 2; k++) { /* the longest words that fit */
-        int need = 0;
-        for (int s = 0; s < 2; s++) {
-            text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
-            need += len + t->pad / 2 + tw + 2 * t->pad;
-        }
-        if (need <= w) break;
+        text_size(a, FONT_SANS, t->small, words[k][0], &tw[0], &th);
+        text_size(a, FONT_SANS, t->small, words[k][1], &tw[1], &th);
+        if (tw[0] + tw[1] + len + 2 * t->pad <= w) break;
     }
-    for (int s = 0; s < 2; s++) {
-        text_size(a, FONT_SANS, t->small, words[k][s], &tw, &th);
-        cv_line(cv, x, y + th / 2.0, x + len, y + th / 2.0, t->line * 1.3,
-                cmap_diverging(s ? 0 : 1), 1);
-        text_draw(cv, a, FONT_SANS, t->small, words[k][s], x + len + t->pad / 2, y,
-                  ALIGN_LEFT | ALIGN_TOP, t->muted, 0);
-        x += len + t->pad / 2 + tw + 2 * t->pad;
+    text_size(a, FONT_SANS, t->small, words[k][0], &tw[0], &th);
+    text_size(a, FONT_SANS, t->small, words[k][1], &tw[1], &th);
+    text_draw(cv, a, FONT_SANS, t->small, words[k][0], x, y, ALIGN_LEFT | ALIGN_TOP, t->muted, 0);
+    double x0 = x + tw[0] + t->pad, cy = y + th / 2.0;
+    enum { STEPS = 24 };
+    for (int i = 0; i < STEPS; i++) { /* pieces of the ramp, each at its weight */
+        double wv = -1 + 2 * (i + 0.5) / STEPS;
+        cv_line(cv, x0 + i * len / (double)STEPS, cy, x0 + (i + 1) * len / (double)STEPS, cy,
+                edge_width(t, wv), edge_colour(p, wv), EDGE_ALPHA);
     }
+    text_draw(cv, a, FONT_SANS, t->small, words[k][1], (int)(x0 + len + t->pad), y,
+              ALIGN_LEFT | ALIGN_TOP, t->muted, 0);
 }
 
 static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
@@ -61,7 +83,7 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
     text_size(a, FONT_SANS, t->small, "Ag", &sw, &sh);
     int top = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
     if (p->weights) { /* the key goes under the title */
-        weight_key(cv, a, t, x0 + 2 * t->pad, top, x1 - x0 - 2 * t->pad);
+        weight_key(cv, a, t, p, x0 + 2 * t->pad, top, x1 - x0 - 2 * t->pad);
         top += sh + t->pad;
     }
     int bottom = y1 - 2 * t->pad - sh;
@@ -85,9 +107,9 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
                 double x1e = cx[l + 1] - nd[l + 1] / 2, y1e = cy0[l + 1] + j * dy[l + 1];
                 if (p->weights && wmax > 0) {
                     double w = p->weights[off + (size_t)i * nj + j] / wmax;
-                    /* weak weights fade towards the white of the map's centre */
-                    cv_line(cv, x0e, y0e, x1e, y1e, t->thin * 0.6 + 4 * t->scale * fabs(w),
-                            cmap_diverging(0.5 + 0.5 * w), 0.9);
+                    /* weak weights fade towards white */
+                    cv_line(cv, x0e, y0e, x1e, y1e, edge_width(t, w), edge_colour(p, w),
+                            EDGE_ALPHA);
                 } else {
                     cv_line(cv, x0e, y0e, x1e, y1e, t->thin, t->grid, 1);
                 }
@@ -97,6 +119,9 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
     double mabs = 0;
     size_t nm = (size_t)p->nmaps * p->mapres * p->mapres;
     for (size_t i = 0; i < nm; i++) mabs = fmax(mabs, fabs(p->maps[i]));
+    /* maps within -1..1 (the Playground's scale: 2p - 1 for the output) are shown as
+     * they are, so the output's map has the decision surface's colours; larger ones are
+     * scaled down together */
     int k = 0;
     for (int l = 0; l < p->nlayers; l++) {
         double node = nd[l];
@@ -109,8 +134,8 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
                 for (int yy = 0; yy < n; yy++)
                     for (int xx = 0; xx < n; xx++) {
                         int r = (n - 1 - yy) * res / n, c = xx * res / n; /* row 0 at bottom */
-                        double v = m[(size_t)r * res + c] / mabs;
-                        cv_fill_rect(cv, bx + xx, by + yy, 1, 1, cmap_diverging(0.5 + 0.5 * v));
+                        double v = m[(size_t)r * res + c] / fmax(mabs, 1);
+                        cv_fill_rect(cv, bx + xx, by + yy, 1, 1, node_colour(p, v));
                     }
                 cv_line(cv, bx - 0.5, by - 0.5, bx + n + 0.5, by - 0.5, t->thin, t->box, 1);
                 cv_line(cv, bx - 0.5, by + n + 0.5, bx + n + 0.5, by + n + 0.5, t->thin, t->box, 1);
@@ -121,8 +146,10 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
                 cv_disc(cv, x, y, node / 2 - t->axis, viz_rgb(255, 255, 255));
             }
         }
-        char buf[32];
-        if (l == 0)
+        char buf[64];
+        if (p->lname && p->lname[l])
+            snprintf(buf, sizeof buf, "%s", p->lname[l]);
+        else if (l == 0)
             snprintf(buf, sizeof buf, "input %d", p->sizes[l]);
         else if (l == p->nlayers - 1)
             snprintf(buf, sizeof buf, "output %d", p->sizes[l]);

@@ -1,11 +1,14 @@
 /* plot_surface.c: a grid as a 3-D surface (loss surfaces), orthographic view from a
  * yaw and a pitch, shaded facets drawn back to front (painter's algorithm) or a
  * wireframe coloured by height, in a box whose front edges carry ticks and labels of x,
- * y and the value, turning with the view. At most 64 x 64 facets are drawn; the data
+ * y and the value, turning with the view. The axes are named ("x", "y" unless labelled);
+ * a tick label that would touch one already drawn (where the axes meet at a corner) is
+ * left out. At most 64 x 64 facets are drawn; the data
  * stay whole. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vizint.h"
 
@@ -52,13 +55,31 @@ static void floor_corners(const surface_proj *pr, int *nearest, int *farthest) {
 
 /* Text at screen point (x, y) pushed out along (dx, dy) (a unit vector) by pad plus
  * half the text's extent that way, so that it clears the edge it labels. */
-static void label_out(viz_canvas *cv, viz_app *a, const viz_theme *t, const char *s, double x,
-                      double y, double dx, double dy, int px, uint32_t col) {
+/* The boxes of the labels drawn so far on the three axes, so that none is drawn over
+ * another. */
+#define SURF_LABELS 64
+typedef struct {
+    int n;
+    double box[SURF_LABELS][4]; /* x0, y0, x1, y1 */
+} label_boxes;
+
+/* Draws the label unless it would come within a third of a pad of one in drawn;
+ * returns whether it drew it. */
+static int label_out(viz_canvas *cv, viz_app *a, const viz_theme *t, label_boxes *drawn,
+                     const char *s, double x, double y, double dx, double dy, int px,
+                     uint32_t col) {
     int w, h;
     text_size(a, FONT_SANS, px, s, &w, &h);
     double push = t->pad / 2.0 + fabs(dx) * w / 2.0 + fabs(dy) * h / 2.0;
-    text_draw(cv, a, FONT_SANS, px, s, (int)lround(x + dx * push), (int)lround(y + dy * push),
-              ALIGN_CENTER | ALIGN_MIDDLE, col, 0);
+    double cx = lround(x + dx * push), cy = lround(y + dy * push), m = t->pad / 3.0;
+    double b[4] = {cx - w / 2.0 - m, cy - h / 2.0 - m, cx + w / 2.0 + m, cy + h / 2.0 + m};
+    for (int i = 0; i < drawn->n; i++) {
+        const double *o = drawn->box[i];
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return 0;
+    }
+    if (drawn->n < SURF_LABELS) memcpy(drawn->box[drawn->n++], b, sizeof b);
+    text_draw(cv, a, FONT_SANS, px, s, (int)cx, (int)cy, ALIGN_CENTER | ALIGN_MIDDLE, col, 0);
+    return 1;
 }
 
 /* The back edges of the box (behind the surface): the two floor edges and the upright
@@ -77,9 +98,9 @@ static void box_back(viz_canvas *cv, const viz_theme *t, const surface_proj *pr)
 /* One axis along the box edge from a to b (box coordinates) for data lo..hi, ticks
  * pointing out along the box direction out (or, when out is NULL, left on the screen),
  * with tick labels and the axis label. */
-static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, const surface_proj *pr,
-                     const double *ea, const double *eb, const double *out, double lo, double hi,
-                     const char *label) {
+static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, label_boxes *drawn,
+                     const surface_proj *pr, const double *ea, const double *eb, const double *out,
+                     double lo, double hi, const char *label) {
     box_line(cv, pr, ea, eb, t->axis, t->box);
     double tk[VIZ_MAX_TICKS], step;
     double sa[2], sb[2];
@@ -110,7 +131,8 @@ static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, const surfa
         if (u < -1e-9 || u > 1 + 1e-9) continue;
         double x = sa[0] + u * (sb[0] - sa[0]), y = sa[1] + u * (sb[1] - sa[1]);
         cv_line(cv, x, y, x + dx * tail, y + dy * tail, t->axis, t->box, 1);
-        label_out(cv, a, t, lab[i], x + dx * tail, y + dy * tail, dx, dy, t->small, t->muted);
+        label_out(cv, a, t, drawn, lab[i], x + dx * tail, y + dy * tail, dx, dy, t->small,
+                  t->muted);
     }
     if (!label || !*label) return;
     /* the axis label beyond the widest tick label */
@@ -121,7 +143,7 @@ static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, const surfa
     }
     double push = tail + t->pad + fabs(dx) * wmax + fabs(dy) * sh;
     double cx = (sa[0] + sb[0]) / 2 + dx * push, cy = (sa[1] + sb[1]) / 2 + dy * push;
-    label_out(cv, a, t, label, cx, cy, dx, dy, t->font, t->fg);
+    label_out(cv, a, t, drawn, label, cx, cy, dx, dy, t->font, t->fg);
 }
 
 /* The front of the box: x and y along the floor edges that meet at the nearest corner,
@@ -133,15 +155,17 @@ static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_
     double nx = near & 1 ? 1 : -1, ny = near & 2 ? 1 : -1;
     double x0[3] = {-1, ny, -0.6}, x1[3] = {1, ny, -0.6}, ox[3] = {0, ny, 0};
     double y0[3] = {nx, -1, -0.6}, y1[3] = {nx, 1, -0.6}, oy[3] = {nx, 0, 0};
-    box_axis(cv, a, t, pr, x0, x1, ox, p->gx0, p->gx1, p->label[VIZ_XLABEL]);
-    box_axis(cv, a, t, pr, y0, y1, oy, p->gy0, p->gy1, p->label[VIZ_YLABEL]);
+    label_boxes drawn = {0};
+    const char *xl = p->label[VIZ_XLABEL], *yl = p->label[VIZ_YLABEL];
+    box_axis(cv, a, t, &drawn, pr, x0, x1, ox, p->gx0, p->gx1, xl && *xl ? xl : "x");
+    box_axis(cv, a, t, &drawn, pr, y0, y1, oy, p->gy0, p->gy1, yl && *yl ? yl : "y");
     /* the two side corners: (-nx, ny) and (nx, -ny); the value axis on the left one */
     double ax, ay, bx, by;
     box_point(pr, -nx, ny, -0.6, &ax, &ay, NULL);
     box_point(pr, nx, -ny, -0.6, &bx, &by, NULL);
     double cx = ax < bx ? -nx : nx, cy = ax < bx ? ny : -ny;
     double z0[3] = {cx, cy, -0.6}, z1[3] = {cx, cy, 0.6};
-    box_axis(cv, a, t, pr, z0, z1, NULL, pr->lo, pr->hi, NULL);
+    box_axis(cv, a, t, &drawn, pr, z0, z1, NULL, pr->lo, pr->hi, "value");
 }
 
 static void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,

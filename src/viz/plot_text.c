@@ -1,5 +1,7 @@
 /* plot_text.c: a readout: lines of text in the mono face under the title (a run's
- * progress, a model's summary, a race's table), sized to fit the panel. */
+ * progress, a model's summary, a race's table), sized to fit the panel; a line still
+ * too wide ends in an ellipsis, and lines past the bottom are replaced by one, never
+ * drawn past the panel's edge. */
 #include <math.h>
 #include <string.h>
 
@@ -37,11 +39,19 @@ typedef struct {
     viz_app *a;
     const viz_theme *t;
     int px, x, y, w, lh, bottom;
+    int left, room; /* lines still to draw, and lines the panel has room for */
 } text_lines;
 
 static void draw_line(void *ud, const char *line) {
     text_lines *d = ud;
-    if (d->y + d->lh > d->bottom) return; /* no room: the line is left out, not cut */
+    if (d->room <= 0) return;
+    if (d->room == 1 && d->left > 1) { /* the rest does not fit: one ellipsis says so */
+        text_draw(d->cv, d->a, FONT_MONO, d->px, "\xe2\x80\xa6", d->x, d->y, ALIGN_LEFT | ALIGN_TOP,
+                  d->t->muted, 0);
+        d->room = 0;
+        return;
+    }
+    d->room--, d->left--;
     char fitted[520];
     text_fit(d->a, FONT_MONO, d->px, line, d->w, fitted, sizeof fitted);
     if (*fitted)
@@ -62,14 +72,16 @@ static void plot_text(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     int y = cv->cy0 + t->pad + title_height(a, t, p) + t->pad;
     int room_w = x1 - x0 - 4 * t->pad, room_h = cv->cy1 - y - t->pad;
     int px = (int)lround(t->font * 1.4), least = t->small * 2 / 3, w, h;
+    text_measure m;
     for (;;) {
-        text_measure m = {a, px, 0, 0};
+        m = (text_measure){a, px, 0, 0};
         each_line(p->text, measure_line, &m);
         text_size(a, FONT_MONO, px, "Ag", &w, &h);
         if ((m.widest <= room_w && m.lines * h <= room_h) || px <= least) break;
         px = px * 9 / 10 > least ? px * 9 / 10 : least;
     }
-    text_lines d = {cv, a, t, px, x0 + 2 * t->pad, y, room_w, h, cv->cy1};
+    text_lines d = {cv,     a, t,       px,      x0 + 2 * t->pad,       y,
+                    room_w, h, cv->cy1, m.lines, h > 0 ? room_h / h : 0};
     each_line(p->text, draw_line, &d);
 }
 

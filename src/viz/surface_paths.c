@@ -63,10 +63,12 @@ static void segment(viz_canvas *cv, const viz_theme *t, const viz_panel *p, cons
 
 void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                         const surface_proj *pr) {
-    uint32_t white = viz_rgb(255, 255, 255);
+    enum { MAX_HEADS = 64 };
+    double headx[MAX_HEADS], heady[MAX_HEADS];
+    int nheads = p->nseries < MAX_HEADS ? p->nseries : MAX_HEADS;
     for (int s = 0; s < p->nseries; s++) {
         const viz_series *se = &p->series[s];
-        uint32_t col = cmap_series(s);
+        uint32_t col = series_colour(p, s);
         double px = 0, py = 0, hx = NAN, hy = NAN;
         int have = 0;
         for (size_t i = 0; i < se->n; i++) {
@@ -81,9 +83,22 @@ void surface_paths_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
             px = qx, py = qy, have = 1;
             hx = qx, hy = qy;
         }
-        if (isfinite(hx)) { /* the head: where the racer is now */
-            cv_disc(cv, hx, hy, t->point * 1.4 + 1.5 * t->scale, white);
-            cv_disc(cv, hx, hy, t->point * 1.4, col);
+        if (s < MAX_HEADS) headx[s] = hx, heady[s] = hy;
+    }
+    /* the heads, where the racers are now, after every path so that no path hides one;
+     * a head on an earlier head moves aside (as on the contour view, plot_field.c) */
+    double rad = t->point * 1.4;
+    for (int s = 0; s < nheads; s++) {
+        double x = headx[s], y = heady[s];
+        if (!isfinite(x)) continue;
+        int near = 0;
+        for (int k = 0; k < s; k++)
+            near += isfinite(headx[k]) && hypot(headx[k] - headx[s], heady[k] - heady[s]) < rad;
+        if (near) {
+            double ang = near * 2.399963; /* the golden angle: no two alike */
+            x += 1.2 * rad * cos(ang), y += 1.2 * rad * sin(ang);
         }
+        cv_disc(cv, x, y, rad + 1.5 * t->scale, viz_rgb(255, 255, 255));
+        cv_disc(cv, x, y, rad, series_colour(p, s));
     }
 }

@@ -96,6 +96,10 @@ int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls,
                    int hollow);
 /* Text labels of the points, in the order they were added (scatter). */
 int viz_points_set_labels(viz_panel *p, const char *const *labels, size_t n);
+/* Values of the first n points: on a field with a value grid each is drawn in the grid's
+ * colour map and scale (a regression's targets on its predicted surface); NAN keeps
+ * the class colour. */
+int viz_points_set_values(viz_panel *p, const float *v, size_t n);
 int viz_points_clear(viz_panel *p);
 
 /* Images: n images of h x w with channels 1 or 3, data[((i*h + r)*w + c)*channels + ch].
@@ -116,6 +120,12 @@ int viz_hist_set(viz_panel *p, const float *v, size_t n, int bins);
 int viz_network_set(viz_panel *p, const int *sizes, int nlayers, const float *weights);
 /* One res x res map per node, nodes in layer order (as the TensorFlow Playground). */
 int viz_network_set_maps(viz_panel *p, const float *maps, int nnodes, int res);
+/* A name under each of the n == nlayers layers ("4 tanh"), replacing the sizes; a NULL
+ * name keeps its size. viz_network_set drops them. */
+int viz_network_set_names(viz_panel *p, const char *const *names, int n);
+/* Series colours: 0 the series palette (as classes), 1 three marks that no series or
+ * class uses (arrows beside racers). */
+int viz_panel_set_palette(viz_panel *p, int palette);
 
 int viz_text_set(viz_panel *p, const char *text); /* lines separated by '\n' */
 

@@ -146,6 +146,21 @@ uint32_t cmap_apply(viz_map m, double t);
 /* Series and class colour i: 14 distinct colours, Okabe-Ito's eight first (ordered so
  * that neighbours contrast and yellow, which vanishes on white, comes last). */
 uint32_t cmap_series(int i);
+/* Colour i of three marks that are no series' colour (the race's step view draws its
+ * arrows in them, beside racers drawn in the series colours). */
+uint32_t cmap_mark(int i);
+/* A two-class value v in [-1, 1] (2p - 1, a neuron's output, a weight): white mixed
+ * with class 1's colour below 0 and class 2's above, by |v|; the decision surface's
+ * shading of two classes, so neurons, weights and the output read in one map. */
+uint32_t cmap_two_class(double v);
+/* Series s of panel p: its palette's colour s. */
+uint32_t series_colour(const viz_panel *p, int s);
+/* 1 when c is light enough to vanish on white (yellow): lines in it get a dark edge. */
+int cmap_is_light(uint32_t c);
+#define LIGHT_EDGE 0xff505050u /* the dark edge of light lines */
+/* Legends of more entries than this go beside the plot: inside they hide too much (a
+ * race of ten optimizers). */
+#define LEGEND_INSIDE_MAX 6
 
 /* ---- ticks.c ---- */
 #define VIZ_MAX_TICKS 32
@@ -250,6 +265,7 @@ struct viz_panel {
     viz_series *series;
     int nseries;
     double smooth;
+    int palette; /* series colours: 0 the series palette, 1 marks (cmap_mark) */
     viz_marker *markers;
     int nmarkers;
     /* field, surface */
@@ -270,6 +286,7 @@ struct viz_panel {
     int *ptcls;
     unsigned char *pthollow;
     char **ptlabel;
+    float *ptval; /* a value coloured on the field's scale, NAN: by class */
     size_t npts, ptcap;
     /* images */
     float *img;
@@ -287,6 +304,7 @@ struct viz_panel {
     size_t nweights;
     float *maps;
     int nmaps, mapres;
+    char **lname; /* a name under each layer (nlayers of them), or NULL */
     /* text */
     char *text;
     /* graph: labels, styles, edges, and the layout made when it is set */

@@ -188,11 +188,12 @@ do
 end
 fails("row 2 has 2 values, row 1 has 3", g.grid, g, {{0, 1, 2}, {1, 2}}, 0, 1, 0, 1)
 
--- images: three 2 x 2 images in a row; image 1 is {{0, 1}, {1, 0}} (signed values on the
+-- images: three 2 x 2 images in a row (cols = 3: beside the colour bar two columns
+-- would give larger cells); image 1 is {{0, 1}, {1, 0}} (signed values on the
 -- diverging map: 0 near white, 1 dark red)
 do
   local im = plot.images{images = {{{0, 1}, {1, 0}}, {{1, 1}, {0, 0}}, {{-1, 0}, {0, 1}}},
-                         captions = {"a", "b", "c"}, show = false}
+                         captions = {"a", "b", "c"}, cols = 3, show = false}
   local img = render(im, "images")
   local w, h = img:size()
   -- find image 1's box: the first row from the top with a dark red pixel in the left third

@@ -7,7 +7,6 @@
 -- follows the run a click starts; playground
 -- settings apply while it runs, clicks add points, run:step() advances one step.
 local plot = require "plot"
-local views_target_bins = require("views").target_bins
 local playground = require "playground"
 local nncore = require "nn.core"
 local train = require "nn.train"
@@ -495,20 +494,152 @@ function tests.playground_refuses_sine_and_keeps_its_settings_when_a_change_fail
   expect(pg.model:nparams() == (2 * 3 + 3) + (3 + 1), "rebuilt after the failure: %d", pg.model:nparams())
 end
 
-function tests.regression_points_are_coloured_by_their_target()
-  local pg = playground{ data = "plane", epochs = 1, seed = 2, n = 80, show = false }
-  local cs = pg.views.decision.point_colours
-  local seen, lowest, highest = {}, nil, nil
-  local ys = pg.train_raw:y():totable()
-  for i, c in ipairs(cs) do
-    seen[c] = true
-    if not lowest or ys[i][1] < ys[lowest][1] then lowest = i end
-    if not highest or ys[i][1] > ys[highest][1] then highest = i end
+-- Distance of (r, g, b) from the nearest colour of the ramp from white to c.
+local function off_ramp(r, g, b, c)
+  local best = math.huge
+  for k = 0, 100 do
+    local t = k / 100
+    local d = math.abs(r - (255 + t * (c[1] - 255))) + math.abs(g - (255 + t * (c[2] - 255)))
+      + math.abs(b - (255 + t * (c[3] - 255)))
+    best = math.min(best, d)
   end
-  local n = 0
-  for _ in pairs(seen) do n = n + 1 end
-  expect(n == views_target_bins, "plane's targets spread over %d colours, want %d", n, views_target_bins)
-  expect(cs[lowest] == 1 and cs[highest] == views_target_bins, "the lowest target gets colour 1, the highest the last")
+  return best
+end
+local CLASS1, CLASS2 = { 0, 114, 178 }, { 213, 94, 0 } -- the viz's first two series colours
+
+function tests.regression_points_are_coloured_on_the_surfaces_scale()
+  -- a field whose value is x; a point of value 0.9 placed at x = 0.1 must take the
+  -- surface's colour at x = 0.9, not at 0.1 (the colour scale is the surface's own)
+  local p = plot.field{ values = { { 0, 1 }, { 0, 1 } }, xmin = 0, xmax = 1, ymin = 0, ymax = 1, show = false }
+  p:levels(0)
+  p:points({ 0.1, 0.9 }, { 0.5, 0.5 })
+  p:values({ 0.9, 0.1 })
+  p:save(tmp("valued"), W, H)
+  local img = assert(png.read_png(tmp("valued")))
+  local function dist(a, b) return math.abs(a[1] - b[1]) + math.abs(a[2] - b[2]) + math.abs(a[3] - b[3]) end
+  local at01, at09 = { colour_at(img, p, 0.1, 0.3) }, { colour_at(img, p, 0.9, 0.3) }
+  local pt1, pt2 = { colour_at(img, p, 0.1, 0.5) }, { colour_at(img, p, 0.9, 0.5) }
+  expect(dist(pt1, at09) < 30 and dist(pt1, at01) > 100,
+    "the point of value 0.9 at x = 0.1 is (%d,%d,%d); the surface is (%d,%d,%d) at 0.9", pt1[1], pt1[2], pt1[3],
+    at09[1], at09[2], at09[3])
+  expect(dist(pt2, at01) < 30, "the point of value 0.1 is (%d,%d,%d), the surface at 0.1 (%d,%d,%d)",
+    pt2[1], pt2[2], pt2[3], at01[1], at01[2], at01[3])
+  -- the playground hands the targets over as the values
+  local pg = playground{ data = "plane", epochs = 1, seed = 2, n = 80, show = false }
+  local vs, ys = pg.views.decision.point_values, pg.train_raw:y():totable()
+  expect(#vs == #ys, "%d values for %d training points", #vs, #ys)
+  for i = 1, #ys do expect(vs[i] == ys[i][1], "point %d: value %s, target %s", i, vs[i], ys[i][1]) end
+end
+
+function tests.decision_view_has_a_legend_of_classes_and_of_train_and_test()
+  local m, d = trained_xor()
+  local tr, te = d:split(0.5)
+  local v = plot.decision(m, tr, { test = te, show = false, n = 60 })
+  v:save(tmp("legend"), W, H)
+  local img = assert(png.read_png(tmp("legend")))
+  -- right of the plot area
+  local x0 = pixel_of(v.plot, v.box.xmax, 0) + 4
+  local seen = { c1 = 0, c2 = 0, ring = 0, dark = 0 }
+  for y = 0, H - 1 do
+    for x = math.min(W - 1, x0), W - 1 do
+      local r, g, b = img:pixel(x, y)
+      if math.abs(r - CLASS1[1]) + math.abs(g - CLASS1[2]) + math.abs(b - CLASS1[3]) < 20 then seen.c1 = seen.c1 + 1 end
+      if math.abs(r - CLASS2[1]) + math.abs(g - CLASS2[2]) + math.abs(b - CLASS2[3]) < 20 then seen.c2 = seen.c2 + 1 end
+      if r < 80 and g < 80 and b < 80 then seen.dark = seen.dark + 1 end
+    end
+  end
+  expect(seen.c1 > 10 and seen.c2 > 10, "the legend shows both class colours: %d and %d pixels", seen.c1, seen.c2)
+  expect(seen.dark > 80, "and its words and the ring of a test point: %d dark pixels", seen.dark)
+  -- hidden test points: the same picture as a view without them
+  v:toggle_test(false)
+  expect(not v.show_test, "toggle_test(false) hides them")
+  v:save(tmp("no-test"), W, H)
+  local plain = plot.decision(m, tr, { show = false, n = 60 })
+  plain:save(tmp("train-only"), W, H)
+  local a, b = assert(png.read_png(tmp("no-test"))), assert(png.read_png(tmp("train-only")))
+  local differ, shown_differ = 0, 0
+  for y = 0, H - 1, 2 do
+    for x = 0, W - 1, 2 do
+      local r1, g1, b1 = a:pixel(x, y)
+      local r2, g2, b2 = b:pixel(x, y)
+      if r1 ~= r2 or g1 ~= g2 or b1 ~= b2 then differ = differ + 1 end
+      local r3, g3, b3 = img:pixel(x, y)
+      if r3 ~= r2 or g3 ~= g2 or b3 ~= b2 then shown_differ = shown_differ + 1 end
+    end
+  end
+  expect(differ == 0, "without its test points the view is the training-only view: %d pixels differ", differ)
+  expect(shown_differ > 200, "with them it is not: %d pixels differ", shown_differ)
+  expect(tostring(v):find("test (hidden)", 1, true), "its line says so: %s", tostring(v))
+  expect(repl.repr(v:refresh()) == tostring(v) and not tostring(v):find("\n"),
+    "v:refresh() at the prompt prints one line: %s", repl.repr(v))
+end
+
+function tests.network_maps_share_the_decision_surfaces_colours_and_box()
+  local m, d = trained_xor()
+  -- spread the data over -5..5: the network's maps must cover that box
+  local big = ndata.from(d:x() * 5, d:y(), 2)
+  local dv = plot.decision(m, big, { show = false, n = 40 })
+  local v = plot.network(m, { show = false, live = false })
+  expect(v.box.xmin == dv.box.xmin and v.box.ymax == dv.box.ymax,
+    "the network view takes the decision view's box: %g..%g, want %g..%g", v.box.xmin, v.box.xmax, dv.box.xmin, dv.box.xmax)
+  local v2 = plot.network(m, big, { show = false, live = false })
+  expect(math.abs(v2.box.xmax - dv.box.xmax) < 1e-9, "plot.network(model, data) takes data's box: %g", v2.box.xmax)
+  expect(v2.layer_names[2] == "8 tanh" and v2.layer_names[3] == "output 1",
+    "the hidden layer is named by width and activation: %s, %s", v2.layer_names[2], v2.layer_names[3])
+  expect(tostring(v2):find("2-8-1", 1, true), "one line: %s", tostring(v2))
+  -- every coloured pixel of the maps lies on the decision surface's two class ramps
+  local NW, NH = 720, 520
+  v2:save(tmp("net-classes"), NW, NH)
+  local img = assert(png.read_png(tmp("net-classes")))
+  local coloured, off = 0, 0
+  for y = NH // 6, NH - 40, 2 do
+    for x = 0, NW - 1, 2 do
+      local r, g, b = img:pixel(x, y)
+      if math.max(r, g, b) - math.min(r, g, b) > 60 then
+        coloured = coloured + 1
+        if math.min(off_ramp(r, g, b, CLASS1), off_ramp(r, g, b, CLASS2)) > 30 then off = off + 1 end
+      end
+    end
+  end
+  expect(coloured > 500 and off < coloured // 50,
+    "%d of %d coloured pixels are in neither class's colours (the old red and blue map)", off, coloured)
+end
+
+function tests.playground_stays_stopped_and_marks_data_changes()
+  local was = repl.interactive
+  repl.interactive = true
+  local ok, err = pcall(function()
+    local pg = playground{ data = "xor", hidden = { 3 }, epochs = 2, seed = 4 }
+    for _ = 1, 20 do repl._jobs_step(0.005) end
+    pg:stop()
+    local line = repl.repr(pg)
+    expect(line:find("^playground: xor") and line:find("stopped$") and not line:find("\n"),
+      "the playground prints one line with its state: %s", line)
+    local lv = pg.views.loss
+    expect(repl.repr(lv):find("^loss view: epoch %d+, train loss [%d.e-]+, test [%d.e-]+, run ") and
+      not repl.repr(lv):find("\n"), "the loss view prints one line: %s", repl.repr(lv))
+    local before = lv.plot:version()
+    pg.noise = 0.3 -- a data setting: a new run over new data
+    expect(pg.job.state == "stopped", "after pg:stop() a setting does not restart training: job %s", pg.job.state)
+    for _ = 1, 20 do repl._jobs_step(0.005) end
+    expect(pg.raw_run:status().step == 0, "no step was taken: %d", pg.raw_run:status().step)
+    expect(lv.plot:version() > before, "the loss panel was redrawn with a marker")
+    lv.plot:save(tmp("data-marker"), W, H)
+    local img = assert(png.read_png(tmp("data-marker")))
+    local px = pixel_of(lv.plot, lv.offset, 0)
+    local ink = 0
+    for y = math.floor(H * 0.3), math.floor(H * 0.8) do
+      local r, g, b = img:pixel(px, y)
+      if not is_white(r, g, b) then ink = ink + 1 end
+    end
+    expect(ink > 40, "a dashed marker at epoch %g where the new data starts: %d pixels", lv.offset, ink)
+    pg.run:resume()
+    expect(pg.job.state == "running", "run:resume() trains again: %s", pg.job.state)
+    pg:stop()
+    pg.window:close()
+  end)
+  repl.interactive = was
+  if not ok then error(err, 0) end
 end
 
 function tests.a_loss_window_follows_the_run_a_click_starts()

@@ -1,4 +1,7 @@
-/* test_plot_images.c: an image grid places each image in its cell, in its colours. */
+/* test_plot_images.c: an image grid places each image in its cell, in its colours, with
+ * square pixels, and a colour bar for images on one shared scale. */
+#include <math.h>
+
 #include "vizt.h"
 
 #define W 600
@@ -112,10 +115,44 @@ static void test_images_hover_names_the_pixel_value(void **state) {
     viz_app_free(a);
 }
 
+static void test_images_keep_their_aspect_and_have_a_colour_bar(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_IMAGES);
+    enum { IH = 10, IW = 30 };
+    float data[2 * IH * IW];
+    for (int k = 0; k < 2 * IH * IW; k++) data[k] = (float)(k % IW) / (IW - 1) * 2 - 1;
+    assert_int_equal(viz_images_set(p, data, 2, IH, IW, 1, 1, 0), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "images_wide");
+    viz_theme t;
+    theme_make(&t, 1, 0);
+    int x, y, w, h, top = t.pad + title_height(a, &t, p);
+    assert_true(images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, 0, &x, &y, &w, &h));
+    /* 10 x 30 stays three times as wide as tall */
+    if (fabs((double)w / h - 3.0) > 0.05) fail_msg("a 10 x 30 image drawn %d x %d", w, h);
+    /* right of the grid, a bar from the map's top (1: dark red) to its bottom (-1) */
+    int right = x + w + 1;
+    int top_red = vt_count(px, W, right, 0, W, H, cmap_diverging(1), 4);
+    int bottom_blue = vt_count(px, W, right, 0, W, H, cmap_diverging(0), 4);
+    if (top_red < 10 || bottom_blue < 10)
+        fail_msg("colour bar: %d pixels of its top colour, %d of its bottom", top_red, bottom_blue);
+    /* per-image scales have no one bar */
+    assert_int_equal(viz_images_set(p, data, 2, IH, IW, 1, 0, 0), VIZ_OK);
+    uint32_t *own = vt_render(a, p, W, H, &lay);
+    assert_true(images_cell(a, &t, p, t.pad, top, W - t.pad, H - t.pad, 0, &x, &y, &w, &h));
+    assert_int_equal(vt_count(own, W, x + w + 1, 0, W, H, cmap_diverging(0.5), 4), 0);
+    free(px), free(own);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_images_hover_names_the_pixel_value),
         cmocka_unit_test(test_images_grid_places_each_image),
+        cmocka_unit_test(test_images_keep_their_aspect_and_have_a_colour_bar),
         cmocka_unit_test(test_images_signed_values_use_diverging_map),
         cmocka_unit_test(test_images_long_caption_stays_under_its_image),
     };

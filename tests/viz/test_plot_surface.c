@@ -1,5 +1,5 @@
-/* test_plot_surface.c: the surface's box carries its axis labels, which turn with the
- * view, and hover reads the value under the cursor. */
+/* test_plot_surface.c: the surface's box carries its axis labels ("x" and "y" when none
+ * are set), which turn with the view, and hover reads the value under the cursor. */
 #include <math.h>
 #include <string.h>
 
@@ -57,6 +57,26 @@ static void test_surface_axis_labels_are_drawn_and_turn_with_the_view(void **sta
     viz_app_free(a);
 }
 
+static void test_surface_names_its_axes_x_and_y_by_default(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *bare = bowl(NULL, NULL, 35), *named = bowl("x", "y", 35),
+              *blank = bowl(" ", " ", 35);
+    viz_layout lay;
+    uint32_t *pb = vt_render(a, bare, W, H, &lay), *pn = vt_render(a, named, W, H, &lay);
+    uint32_t *pk = vt_render(a, blank, W, H, &lay);
+    int same = 1, differ = 0;
+    for (int i = 0; i < W * H; i++) {
+        same &= pb[i] == pn[i];
+        differ += vt_dist(pb[i], pk[i]) > 60;
+    }
+    assert_true(same); /* unlabelled axes are called x and y */
+    if (differ < 20) fail_msg("the default names drew %d pixels", differ);
+    free(pb), free(pn), free(pk);
+    viz_panel_free(bare), viz_panel_free(named), viz_panel_free(blank);
+    viz_app_free(a);
+}
+
 static void test_surface_hover_reads_the_value(void **state) {
     (void)state;
     viz_app *a = vt_app();
@@ -84,6 +104,7 @@ static void test_surface_hover_reads_the_value(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_surface_axis_labels_are_drawn_and_turn_with_the_view),
+        cmocka_unit_test(test_surface_names_its_axes_x_and_y_by_default),
         cmocka_unit_test(test_surface_hover_reads_the_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
