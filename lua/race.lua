@@ -831,7 +831,26 @@ end
 
 race.surfaces = C.surfaces
 race.optimizers = C.optimizers
-race.find_minima = find_minima
+--- race.find_minima(f, box) -> minima, values, nglobal: the local minima of f(x, y)
+--- inside box = {xmin, xmax, ymin, ymax}; checks its arguments, naming them.
+function race.find_minima(f, box)
+    if type(f) ~= "function" then
+        error(("race.find_minima: f must be a function of (x, y), got %s"):format(type(f)), 2)
+    end
+    if type(box) ~= "table" then
+        error(("race.find_minima: box must be {xmin, xmax, ymin, ymax}, got %s"):format(type(box)), 2)
+    end
+    for i = 1, 4 do
+        local b = box[i]
+        if type(b) ~= "number" or b ~= b or b == math.huge or b == -math.huge then
+            error(("race.find_minima: box[%d] must be a finite number, got %s"):format(i, tostring(b)), 2)
+        end
+    end
+    if not (box[1] < box[2] and box[3] < box[4]) then
+        error(("race.find_minima: box {%g, %g, %g, %g} is empty"):format(box[1], box[2], box[3], box[4]), 2)
+    end
+    return find_minima(f, box)
+end
 
 -- The race whose window race{...} opened last: the next one closes it (one race window
 -- at a time, as a lesson goes from race to race) unless keep = true.

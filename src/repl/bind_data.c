@@ -35,6 +35,18 @@ static int d_release(lua_State *L) {
     return 0;
 }
 
+/* Argument arg as an integer in lo..hi, or an error naming fn, what and the range: a
+ * cast to int of 2^31 or of 2^32 + 2 would wrap around (to a negative row or to 2). */
+static int check_int_in(lua_State *L, int arg, const char *fn, const char *what, lua_Integer lo,
+                        lua_Integer hi) {
+    lua_Integer v = luaL_checkinteger(L, arg);
+    if (v < lo || v > hi)
+        luaL_argerror(L, arg,
+                      lua_pushfstring(L, "%s: %s %I is outside %I..%I", fn, what, (LUAI_UACINT)v,
+                                      (LUAI_UACINT)lo, (LUAI_UACINT)hi));
+    return (int)v;
+}
+
 /* synth(kind, n, classes, noise) */
 static int w_synth(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
@@ -190,7 +202,8 @@ static int d_split(lua_State *L) {
 /* d:slice(first, count) with 1-based first */
 static int d_slice(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    int first = (int)luaL_checkinteger(L, 2), count = (int)luaL_checkinteger(L, 3);
+    int first = check_int_in(L, 2, "d:slice", "first row", 1, d->n);
+    int count = check_int_in(L, 3, "d:slice", "count", 1, d->n - first + 1);
     bind_pushdataset(L, nn_dataset_slice(bind_ctx(L), d, first - 1, count));
     return 1;
 }

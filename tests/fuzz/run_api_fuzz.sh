@@ -51,17 +51,17 @@ while :; do
         HOME="$dir" XDG_STATE_HOME="$dir" XDG_CONFIG_HOME="$dir" \
             exec timeout -k 5 "$child_timeout" "$nnlab" "$here/api_fuzz.lua" "$seed" "$calls" calls.log \
             >out.txt 2>err.txt </dev/null
-    )
+    ) 2>/dev/null # the shell's own "Segmentation fault": the summary below says it
     rc=$?
     children=$((children + 1))
-    summary=$(grep '^api_fuzz: seed' "$dir/out.txt" | tail -1)
+    summary=$(grep -a '^api_fuzz: seed' "$dir/out.txt" | tail -1)
     if [ -n "$summary" ]; then
         set -- $summary
         total_calls=$((total_calls + $5)) total_errors=$((total_errors + $7))
         total_internal=$((total_internal + $9))
-        grep '^api_fuzz site' "$dir/out.txt" >>"$work/sites"
+        grep -a '^api_fuzz site' "$dir/out.txt" >>"$work/sites"
     fi
-    sanitizer=$(grep -m1 -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$dir/err.txt")
+    sanitizer=$(grep -a -m1 -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$dir/err.txt")
     if [ $rc = 124 ] || [ $rc = 137 ] && [ -z "$sanitizer" ]; then
         timeouts=$((timeouts + 1))
         n=$(grep -c '^r = C' "$dir/calls.log" 2>/dev/null)
