@@ -298,11 +298,12 @@ for _, name in ipairs(core.listdir(core.lua_dir) or {}) do own_files[name] = tru
 local function classify(msg, fname)
   errors = errors + 1
   if type(msg) ~= "string" then return end
-  local file, line, what = msg:match("^(.-%.lua):(%d+): (attempt to %a+[^(]*)")
+  local file, line, verb = msg:match("^(.-%.lua):(%d+): attempt to (%a+)")
   local base = file and file:match("lua/([%w_]+%.lua)$")
   if not base or not own_files[base] then return end
   internal = internal + 1
-  local site = ("lua/%s:%s %s (%s)"):format(base, line, (what:gsub("%s+$", "")), fname)
+  local what = verb == "perform" and "arithmetic" or verb == "get" and "length" or verb
+  local site = ("lua/%s:%s %s (%s)"):format(base, line, what, fname)
   sites[site] = (sites[site] or 0) + 1
 end
 
@@ -318,7 +319,7 @@ for name in (os.getenv("API_FUZZ_SKIP") or ""):gmatch("[^,%s]+") do skip[name] =
 local function fuzz_call(fn, name, text, args)
   if skip[name] then return end
   calls = calls + 1
-  called[name] = true
+  called[(name:gsub(" %[wrong self%]$", ""))] = true
   logline(("r = C(%s)  -- %d %s"):format(text, calls, name))
   local t0 = core.now()
   arm()
@@ -366,10 +367,14 @@ local function call_method()
   if not key then return call_function() end
   local m = pick(names)
   local self_v, self_s = o.value, o.name
-  if chance(0.15) then self_v, self_s = gen_value(0) end -- a method given the wrong self
+  local label = key .. ":" .. m
+  if chance(0.15) then -- a method given the wrong self (obj.method() for obj:method())
+    self_v, self_s = gen_value(0)
+    label = label .. " [wrong self]"
+  end
   local args, texts = gen_args(options.names(key .. ":" .. m), self_v, self_s)
   local text = table.concat({("M(%s, %q)"):format(o.name, m), table.unpack(texts, 1, args.n)}, ", ")
-  fuzz_call(methods[m], key .. ":" .. m, text, args)
+  fuzz_call(methods[m], label, text, args)
 end
 
 local function call_returned()
@@ -491,7 +496,7 @@ log:close()
 local list = {}
 for site, n in pairs(sites) do list[#list + 1] = {site, n} end
 table.sort(list, function(a, b) return a[2] > b[2] or (a[2] == b[2] and a[1] < b[1]) end)
-for i = 1, math.min(10, #list) do
+for i = 1, math.min(tonumber(os.getenv("API_FUZZ_SITES")) or 10, #list) do
   print(("api_fuzz site %5d  %s"):format(list[i][2], list[i][1]))
 end
 local distinct = 0

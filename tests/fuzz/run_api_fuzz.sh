@@ -7,7 +7,8 @@
 # A child that dies by a signal, reports an AddressSanitizer/UBSan error, or ends
 # without its summary line is a crash: its seed, its last calls (the child logs each
 # call before making it) and its stderr are kept in CRASH_DIR (default
-# tests/fuzz/crashes/), and the script exits 1. A timeout is reported, not a crash.
+# tests/fuzz/crashes/), and the script exits 1. A timeout is reported, not a crash
+# (its last calls are kept as CRASH_DIR/timeout_seedN.lua).
 # Examples:
 #   tests/fuzz/run_api_fuzz.sh build 600                 # ten minutes, normal build
 #   tests/fuzz/run_api_fuzz.sh build-asan 180 2000 0 100 # 3 min under ASan+UBSan
@@ -66,6 +67,7 @@ while :; do
         timeouts=$((timeouts + 1))
         n=$(grep -c '^r = C' "$dir/calls.log" 2>/dev/null)
         echo "seed $seed: timeout after ${child_timeout} s at call ${n:-?}: $(grep '^r = C' "$dir/calls.log" | tail -1)"
+        mkdir -p "$crash_dir" && tail -n 40 "$dir/calls.log" >"$crash_dir/timeout_seed$seed.lua"
     elif [ -n "$sanitizer" ] || [ $rc -gt 128 ] || [ -z "$summary" ]; then
         crashes=$((crashes + 1))
         mkdir -p "$crash_dir"

@@ -35,4 +35,38 @@ do
     "x^2 + y^2 has its one minimum at (0, 0)")
 end
 
+-- dual.math.max/min compared whatever they were given (dual.lua:240, 249); dual.new
+-- kept non-numbers, which failed later in arithmetic (dual.lua:84, from dual.grad)
+do
+  raises("math.max: argument 2 must be a number or a dual number, got table", dual.math.max, 1, {})
+  raises("math.min: argument 1 must be a number or a dual number, got nil", dual.math.min, nil, 2)
+  assert(dual.math.max(1, 3, 2) == 3 and dual.math.min(4, 3, 5) == 3)
+  assert(dual.value(dual.math.min(dual.new(2, 1), 5)) == 2, "the smaller dual wins")
+  raises("dual.new: derivative 1 must be a number or a dual number, got function", dual.new, 1, print)
+  raises("dual.new: the value must be a number or a dual number, got string", dual.new, "x")
+  raises("dual.grad: expected a function, got number", dual.grad, 1, 2)
+  raises("dual.grad: argument 3 must be a number (a point), got function", dual.grad,
+    function(x, y) return x * y end, 1, print)
+  raises("dual.hessian: argument 2 must be a number (a point), got nil", dual.hessian,
+    function(x, y) return x * y end)
+  local v, gx, gy = dual.grad(function(x, y) return x * y end, 2, 3)
+  assert(v == 6 and gx == 3 and gy == 2, "a valid gradient still works")
+end
+
+-- race methods given a wrong step or racer indexed or compared them (race.lua:428,
+-- 438, 537, 554, 579, 760)
+do
+  local r = race.new{steps = 3}
+  raises("race:noise_draws: k must be a whole number of steps >= 0, got table", r.noise_draws, r, {}, 1)
+  raises("race:noise_draws: i must be a racer's number", r.noise_draws, r, 0, 0.5)
+  raises("race:compute: k must be a whole number of steps >= 0, got nil", r.compute, r, nil)
+  raises("race:compute_one: expected one of this race's racers", r.compute_one, r, 1, 2)
+  raises("race:reached: expected one of this race's racers", r.reached, r, nil)
+  raises("race:left_eps: upto must be a whole number of steps >= 0, got -1", r.left_eps, r, r.racers[1], -1)
+  raises("race:back: expected a whole number of steps, got table", r.back, r, {})
+  raises("race:forward: expected a whole number of steps, got inf", r.forward, r, math.huge)
+  r:compute(2)
+  assert(r.k == 2 and #r:noise_draws(1, 1) == 2, "valid calls still work")
+end
+
 print("fuzz regressions: ok")
