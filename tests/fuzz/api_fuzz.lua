@@ -18,7 +18,10 @@
 -- so the call that crashed the process is the log's last line.
 --
 -- The call sequence depends only on SEED (its own generator; keys sorted), except
--- where a call's outcome depends on time (a job slice, the CPU limit).
+-- where a call's outcome depends on time (a job slice, the CPU limit). The log is
+-- Lua: `nnlab api_fuzz.lua replay LOG` runs it (or the lines of it kept) again.
+-- Environment: API_FUZZ_SKIP=module:param,... leaves calls out (a known crash that
+-- would hide the next one); API_FUZZ_SITES=N prints N sites instead of 10.
 -- Last line on standard output:
 --   api_fuzz: seed S calls N errors E internal I timeouts T
 -- followed by the most frequent sites of internal errors: Lua's own "attempt to
@@ -409,7 +412,8 @@ if arg[1] == "replay" then
     return methods and methods[name]
   end
   local n = 0
-  for line in io.lines(assert(arg[2], "replay: give the log to replay")) do
+  local path = arg[2] or error("replay: give the log to replay", 0)
+  for line in io.lines(path) do
     local chunk, err = load(line, "=replay", "t", env)
     if not chunk then error("replay: " .. err) end
     n = n + 1
@@ -460,6 +464,15 @@ local makers = {
   "dual.new(1.5, 1)", "spawn(function() coroutine.yield() end)", "race.new{steps = 3}:show()",
   "plot.loss(nn.linear(2, 2):fit{data.xor{n = 8}, epochs = 1, verbose = false})",
   "nn.save(nn.linear(2, 2), 'm.nnm')", "nn.load('m.nnm')",
+  -- objects that hold others, all kept: freeing one must not leave the other dangling
+  "(function() local m = nn.linear(2, 2) return m, optim.adam(m) end)()",
+  "(function() local l = nn.linear(2, 2) return l, nn.sequential{l, nn.relu()} end)()",
+  "(function() local m, d = nn.linear(2, 2), data.xor{n = 16} return m, d, m:fit{d, epochs = 1, verbose = false} end)()",
+  "(function() local m, d = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}, data.xor{n = 16} return m, d, plot.decision(m, d) end)()",
+  "(function() local t = nn.tensor{{1, 2}, {3, 4}} return t, t:t(), t:reshape(4) end)()",
+  "(function() local x = nn.tensor{1, 2}:requires_grad(true) return x, x:mul(x):sum() end)()",
+  "(function() local p = plot.lines{} return p, plot.window{p} end)()",
+  "(function() local m = nn.linear(2, 2) return m, m:param(1) end)()",
 }
 for _, text in ipairs(makers) do valid(text) end
 local made = #pool
@@ -476,7 +489,11 @@ end
 
 for i = 1, ncalls do
   local r = rand(100)
-  if r <= 45 then call_function()
+  if r <= 3 and #pool > 0 then -- free an object: what holds it must raise, never crash
+    local e = pick(pool)
+    local key, methods = methods_of(e.value)
+    if key and methods.free then fuzz_call(methods.free, key .. ":free", ("M(%s, 'free'), %s"):format(e.name, e.name), {n = 1, e.value}) end
+  elseif r <= 45 then call_function()
   elseif r <= 92 and #pool > 0 then call_method()
   elseif #fn_pool > 0 then call_returned()
   else call_function() end
