@@ -24,6 +24,12 @@ nnlab=$(cd "$build" && pwd)/nnlab
 crash_dir=${CRASH_DIR:-$here/crashes}
 child_timeout=${CHILD_TIMEOUT:-20}
 [ -x "$nnlab" ] || { echo "run_api_fuzz: no nnlab in $build" >&2; exit 2; }
+# crashes already known (known_crashes) are left out unless API_FUZZ_SKIP is set
+if [ -z "${API_FUZZ_SKIP+set}" ]; then
+    API_FUZZ_SKIP=$(grep -v '^#' "$here/known_crashes" | awk 'NF {print $1}' | paste -sd, -)
+fi
+export API_FUZZ_SKIP
+[ -n "$API_FUZZ_SKIP" ] && echo "leaving out calls that crash already (known_crashes): $API_FUZZ_SKIP"
 
 # Sanitizers: any report ends the child; huge allocations fail (as on a small
 # machine) instead of being granted, so that the size checks are what is tested.
