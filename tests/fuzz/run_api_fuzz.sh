@@ -5,10 +5,11 @@
 # (default 2000) in a scratch folder of its own and under a timeout (CHILD_TIMEOUT,
 # default 20 s), until SECONDS have passed or MAX_CHILDREN children have run.
 # A child that dies by a signal, reports an AddressSanitizer/UBSan error, or ends
-# without its summary line is a crash: its seed, its last calls (the child logs each
-# call before making it) and its stderr are kept in CRASH_DIR (default
-# tests/fuzz/crashes/), and the script exits 1. A timeout is reported, not a crash
-# (its last calls are kept as CRASH_DIR/timeout_seedN.lua).
+# without its summary line is a crash: its seed, its calls (the child logs each call
+# before making it, as Lua that `nnlab api_fuzz.lua replay` runs again) and its
+# stderr are kept in CRASH_DIR (default tests/fuzz/crashes/), and the script exits
+# 1. A timeout is reported, not a crash (its last calls: CRASH_DIR/timeout_seedN.lua).
+# Calls listed in known_crashes are left out (API_FUZZ_SKIP= runs them too).
 # Examples:
 #   tests/fuzz/run_api_fuzz.sh build 600                 # ten minutes, normal build
 #   tests/fuzz/run_api_fuzz.sh build-asan 180 2000 0 100 # 3 min under ASan+UBSan
@@ -80,10 +81,14 @@ while :; do
         keep="$crash_dir/seed$seed"
         rm -rf "$keep" && mkdir -p "$keep"
         tail -n 40 "$dir/calls.log" >"$keep/last_calls.lua"
+        cp "$dir/calls.log" "$keep/calls.lua"
         cp "$dir/err.txt" "$keep/stderr.txt"
         {
             echo "seed $seed calls $calls exit status $rc"
-            echo "replay: tests/fuzz/run_api_fuzz.sh $build 0 $calls 1 $seed"
+            echo "again: API_FUZZ_SKIP='$API_FUZZ_SKIP' tests/fuzz/run_api_fuzz.sh $build 0 $calls 1 $seed"
+            echo "replay the log (or a part of it) in a scratch folder:"
+            echo "  d=\$(mktemp -d) && touch \$d/.nnlab_api_fuzz_scratch && cp calls.lua \$d && cd \$d &&"
+            echo "  $nnlab $here/api_fuzz.lua replay calls.lua"
             echo "last call: $(grep '^r = C\|^r = V' "$dir/calls.log" | tail -1)"
             [ -n "$sanitizer" ] && echo "report: $sanitizer"
         } >"$keep/README"
