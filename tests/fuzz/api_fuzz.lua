@@ -113,6 +113,8 @@ local F = {
   tbl = function() return {1, 2} end,
   square = function(x, y) return (x or 0) * (x or 0) + (tonumber(y) or 0) end,
   yield_forever = function() while true do coroutine.yield() end end,
+  yield = function() coroutine.yield() return 1 end, -- from a C callback: an error
+  gc = function(...) collectgarbage() return ... end, -- a full cycle inside a callback
 }
 local fnames = sorted_keys(F)
 
