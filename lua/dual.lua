@@ -236,20 +236,33 @@ function D.atan(y, x)
     return make(r)
 end
 
+-- Argument i of math.<fname> must be a number or a dual: compared, anything else
+-- would raise Lua's own "attempt to compare" from inside this file.
+local function checkvalue(a, i, fname)
+    if type(a) ~= "number" and not isdual(a) then
+        error(("math.%s: argument %d must be a number or a dual number, got %s"):format(fname, i,
+            type(a)), 3)
+    end
+end
+
 -- piecewise: the branch that wins by value carries its derivative
 function D.max(a, ...)
+    checkvalue(a, 1, "max")
     local best = a
     for i = 1, select("#", ...) do
         local b = select(i, ...)
+        checkvalue(b, i + 1, "max")
         if M.value(b) > M.value(best) then best = b end
     end
     return best
 end
 
 function D.min(a, ...)
+    checkvalue(a, 1, "min")
     local best = a
     for i = 1, select("#", ...) do
         local b = select(i, ...)
+        checkvalue(b, i + 1, "min")
         if M.value(b) < M.value(best) then best = b end
     end
     return best
@@ -278,7 +291,23 @@ M.isdual = isdual
 
 -- A dual of value v with derivatives d1, d2, ... (numbers or duals).
 function M.new(v, ...)
-    return make({v, ...})
+    local parts = {v, ...}
+    for i = 1, select("#", ...) + 1 do
+        local p = parts[i]
+        if type(p) ~= "number" and not isdual(p) then
+            error(("dual.new: %s must be a number or a dual number, got %s"):format(
+                i == 1 and "the value" or ("derivative %d"):format(i - 1), type(p)), 2)
+        end
+    end
+    return make(parts)
+end
+
+-- Argument i of fname (a point to differentiate at) must be a number (or a dual,
+-- when derivatives are nested).
+local function checkpoint(x, i, fname)
+    if type(x) ~= "number" and not isdual(x) then
+        error(("%s: argument %d must be a number (a point), got %s"):format(fname, i, type(x)), 3)
+    end
 end
 
 -- ---- running a user's function with duals ------------------------------------
@@ -329,8 +358,12 @@ end
 -- f(x, y), df/dx and df/dy, exact. f is a function of (x, y) as the student writes
 -- it (math.* allowed). Any number of variables works: dual.grad(f, a, b, c).
 function M.grad(f, ...)
+    if type(f) ~= "function" then
+        error(("dual.grad: expected a function, got %s"):format(type(f)), 2)
+    end
     local g = M.wrap(f)
     local n = select("#", ...)
+    for i = 1, n do checkpoint((select(i, ...)), i + 1, "dual.grad") end
     local args = {}
     for i = 1, n do
         local d = {(select(i, ...))}
@@ -347,6 +380,11 @@ end
 -- differentiates the inner one's value and derivatives once more.
 -- Returns f, fx, fy, fxx, fxy, fyy.
 function M.hessian(f, x, y)
+    if type(f) ~= "function" then
+        error(("dual.hessian: expected a function, got %s"):format(type(f)), 2)
+    end
+    checkpoint(x, 2, "dual.hessian")
+    checkpoint(y, 3, "dual.hessian")
     local g = M.wrap(f)
     local X = make({make({x, 1, 0}), 1, 0})
     local Y = make({make({y, 0, 1}), 0, 1})

@@ -423,9 +423,33 @@ function race.new(opts)
     return r
 end
 
+local function is_whole(k)
+    return type(k) == "number" and k == math.floor(k) and k > -math.huge and k < math.huge
+end
+
+-- A step number k >= 0 (a whole number) for fname, or an error naming it.
+local function check_step(k, fname, what)
+    if not is_whole(k) or k < 0 then
+        error(("%s: %s must be a whole number of steps >= 0, got %s"):format(fname, what or "k",
+            tostring(k)), 3)
+    end
+end
+
+-- One of the race's racers, or an error naming fname.
+local function check_racer(self, racer, fname)
+    if getmetatable(racer) ~= Racer or self.racers[racer.index] ~= racer then
+        error(("%s: expected one of this race's racers (r.racers[i]), got %s"):format(fname,
+            tostring(racer)), 3)
+    end
+end
+
 -- The two standard normal draws of racer i's gradient noise at step k.
 function Race:noise_draws(k, i)
+    check_step(k, "race:noise_draws")
     local n = #self.racers
+    if not is_whole(i) or i < 1 or i > n then
+        error(("race:noise_draws: i must be a racer's number 1..%d, got %s"):format(n, tostring(i)), 2)
+    end
     local base = 2 * (k * n + (i - 1))
     if base + 2 > #self.draws then -- past the steps asked for: more from the generator
         local more = C.normals(2 * n * (k + 1) - #self.draws)
@@ -436,6 +460,7 @@ end
 
 -- Computes steps until r.k == k (all racers in lockstep; stopped ones stay put).
 function Race:compute(k)
+    check_step(k, "race:compute")
     while self.k < k do
         for i, racer in ipairs(self.racers) do
             if not racer.stopped and racer:last() == self.k then
@@ -535,6 +560,8 @@ end
 
 -- Recomputes one racer from its last step up to step k.
 function Race:compute_one(racer, k)
+    check_racer(self, racer, "race:compute_one")
+    check_step(k, "race:compute_one")
     for t = racer:last(), k - 1 do
         if racer.stopped then break end
         racer:step(t, racer.noise > 0 and self:noise_draws(t, racer.index) or nil)
@@ -550,6 +577,8 @@ end
 -- also the minimum and whether it is a global one. The scan is remembered (the
 -- record only changes by truncate, which forgets it), so a frame costs O(new steps).
 function Race:reached(racer, upto)
+    check_racer(self, racer, "race:reached")
+    if upto ~= nil then check_step(upto, "race:reached", "upto") end
     local mins = self.surface.minima
     if #mins == 0 then return nil end
     upto = math.min(upto or self.k, racer:last())
@@ -577,6 +606,8 @@ end
 -- upto; and whether it is inside at upto. "Reached" alone hides a racer that arrives
 -- and leaves again (SGD's noise, an overshoot). Scanned once, like reached.
 function Race:left_eps(racer, upto)
+    check_racer(self, racer, "race:left_eps")
+    if upto ~= nil then check_step(upto, "race:left_eps", "upto") end
     upto = math.min(upto or self.k, racer:last())
     local t, m = self:reached(racer, upto)
     if not t then return nil end
@@ -788,6 +819,9 @@ end
 
 -- r:forward(n) / r:back(n): n steps (default 1) forward or back, paused.
 function Race:forward(n)
+    if n ~= nil and not is_whole(n) then
+        error(("race:forward: expected a whole number of steps, got %s"):format(tostring(n)), 2)
+    end
     local v = view_of(self)
     v.playing = false
     v:seek(self.shown + (n or 1))
@@ -795,6 +829,9 @@ function Race:forward(n)
 end
 
 function Race:back(n)
+    if n ~= nil and not is_whole(n) then
+        error(("race:back: expected a whole number of steps, got %s"):format(tostring(n)), 2)
+    end
     return self:forward(-(n or 1))
 end
 
@@ -869,7 +906,26 @@ end
 
 race.surfaces = C.surfaces
 race.optimizers = C.optimizers
-race.find_minima = find_minima
+--- race.find_minima(f, box) -> minima, values, nglobal: the local minima of f(x, y)
+--- inside box = {xmin, xmax, ymin, ymax}; checks its arguments, naming them.
+function race.find_minima(f, box)
+    if type(f) ~= "function" then
+        error(("race.find_minima: f must be a function of (x, y), got %s"):format(type(f)), 2)
+    end
+    if type(box) ~= "table" then
+        error(("race.find_minima: box must be {xmin, xmax, ymin, ymax}, got %s"):format(type(box)), 2)
+    end
+    for i = 1, 4 do
+        local b = box[i]
+        if type(b) ~= "number" or b ~= b or b == math.huge or b == -math.huge then
+            error(("race.find_minima: box[%d] must be a finite number, got %s"):format(i, tostring(b)), 2)
+        end
+    end
+    if not (box[1] < box[2] and box[3] < box[4]) then
+        error(("race.find_minima: box {%g, %g, %g, %g} is empty"):format(box[1], box[2], box[3], box[4]), 2)
+    end
+    return find_minima(f, box)
+end
 
 -- The race whose window race{...} opened last: the next one closes it (one race window
 -- at a time, as a lesson goes from race to race) unless keep = true.

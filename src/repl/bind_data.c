@@ -245,8 +245,8 @@ static int d_split(lua_State *L) {
 /* d:slice(first, count) with 1-based first */
 static int d_slice(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
-    int first = (int)bind_checkint(L, 2, "first", 1, INT_MAX);
-    int count = (int)bind_checkint(L, 3, "count", 1, INT_MAX);
+    int first = (int)bind_checkint(L, 2, "first row", 1, d->n);
+    int count = (int)bind_checkint(L, 3, "count", 1, d->n - first + 1);
     bind_pushdataset(L, nn_dataset_slice(bind_ctx(L), d, first - 1, count));
     return 1;
 }

@@ -1,0 +1,72 @@
+-- test_fuzz_regressions.lua: the calls with which the Lua-API fuzzer
+-- (tests/fuzz/api_fuzz.lua) crashed nnlab or got Lua's own "attempt to ..." from
+-- inside lua/, each now a clear error naming the function and the argument.
+-- Crashes whose fix belongs to code being rewritten wait in tests/fuzz/regressions/.
+
+local function raises(text, f, ...)
+  local ok, err = pcall(f, ...)
+  assert(not ok, "expected an error saying '" .. text .. "', the call succeeded")
+  assert(tostring(err):find(text, 1, true), "expected an error saying '" .. text .. "', got: " .. tostring(err))
+  assert(not tostring(err):find("attempt to"), "Lua's own error instead of a message: " .. tostring(err))
+end
+
+-- build-asan seed 143, call 1758: d:slice(2^31, ...) overflowed an int in
+-- bind_data.c (UBSan abort); 2^32 + 2 wrapped to row 2
+do
+  local d = data.xor{n = 16}
+  raises("first row must be a whole number from 1 to 16, got 2147483648", d.slice, d, 2 ^ 31, -2147483649)
+  raises("first row must be a whole number from 1 to 16, got 4294967298", d.slice, d, 2 ^ 32 + 2, 1)
+  raises("count must be a whole number from 1 to 16, got 2147483648", d.slice, d, 1, 2 ^ 31)
+  raises("first row must be a whole number from 1 to 16, got 0", d.slice, d, 0, 1)
+  raises("count must be a whole number from 1 to 1, got 2", d.slice, d, 16, 2)
+  assert(d:slice(11, 6):info().n == 6, "a valid slice still works")
+end
+
+-- race.find_minima(nil) and find_minima(f, 1) indexed nil and a number (race.lua:75)
+do
+  local f = function(x, y) return x * x + y * y end
+  raises("race.find_minima: f must be a function", race.find_minima, nil, {-1, 1, -1, 1})
+  raises("race.find_minima: box must be", race.find_minima, f, 1)
+  raises("race.find_minima: box[3] must be a finite number, got nil", race.find_minima, f, {-1, 1})
+  raises("race.find_minima: box[2] must be a finite number, got", race.find_minima, f, {-1, 0 / 0, -1, 1})
+  raises("race.find_minima: box {1, -1, -1, 1} is empty", race.find_minima, f, {1, -1, -1, 1})
+  local minima, values, nglobal = race.find_minima(f, {-1, 1, -1, 1})
+  assert(#minima == 1 and math.abs(minima[1][1]) < 1e-9 and values[1] < 1e-12 and nglobal == 1,
+    "x^2 + y^2 has its one minimum at (0, 0)")
+end
+
+-- dual.math.max/min compared whatever they were given (dual.lua:240, 249); dual.new
+-- kept non-numbers, which failed later in arithmetic (dual.lua:84, from dual.grad)
+do
+  raises("math.max: argument 2 must be a number or a dual number, got table", dual.math.max, 1, {})
+  raises("math.min: argument 1 must be a number or a dual number, got nil", dual.math.min, nil, 2)
+  assert(dual.math.max(1, 3, 2) == 3 and dual.math.min(4, 3, 5) == 3)
+  assert(dual.value(dual.math.min(dual.new(2, 1), 5)) == 2, "the smaller dual wins")
+  raises("dual.new: derivative 1 must be a number or a dual number, got function", dual.new, 1, print)
+  raises("dual.new: the value must be a number or a dual number, got string", dual.new, "x")
+  raises("dual.grad: expected a function, got number", dual.grad, 1, 2)
+  raises("dual.grad: argument 3 must be a number (a point), got function", dual.grad,
+    function(x, y) return x * y end, 1, print)
+  raises("dual.hessian: argument 2 must be a number (a point), got nil", dual.hessian,
+    function(x, y) return x * y end)
+  local v, gx, gy = dual.grad(function(x, y) return x * y end, 2, 3)
+  assert(v == 6 and gx == 3 and gy == 2, "a valid gradient still works")
+end
+
+-- race methods given a wrong step or racer indexed or compared them (race.lua:428,
+-- 438, 537, 554, 579, 760)
+do
+  local r = race.new{steps = 3}
+  raises("race:noise_draws: k must be a whole number of steps >= 0, got table", r.noise_draws, r, {}, 1)
+  raises("race:noise_draws: i must be a racer's number", r.noise_draws, r, 0, 0.5)
+  raises("race:compute: k must be a whole number of steps >= 0, got nil", r.compute, r, nil)
+  raises("race:compute_one: expected one of this race's racers", r.compute_one, r, 1, 2)
+  raises("race:reached: expected one of this race's racers", r.reached, r, nil)
+  raises("race:left_eps: upto must be a whole number of steps >= 0, got -1", r.left_eps, r, r.racers[1], -1)
+  raises("race:back: expected a whole number of steps, got table", r.back, r, {})
+  raises("race:forward: expected a whole number of steps, got inf", r.forward, r, math.huge)
+  r:compute(2)
+  assert(r.k == 2 and #r:noise_draws(1, 1) == 2, "valid calls still work")
+end
+
+print("fuzz regressions: ok")
