@@ -24,8 +24,8 @@ refused("n must be a whole number from 1 to 2147483647, got inf", D.synth, "moon
 refused("n must be a whole number from 1 to 2147483647, got -1000000000000", D.synth, "moons", -1e12)
 refused("classes must be a whole number from 0 to 2147483647, got a string", D.synth, "moons", 10, "x")
 local d = D.synth("moons", 10)
-refused("first must be a whole number from 1 to 2147483647, got 0", d.slice, d, 0, 1)
-refused("count must be a whole number from 1 to 2147483647, got 4294967298", d.slice, d, 1, big)
+refused("first row must be a whole number from 1 to 10, got 0", d.slice, d, 0, 1)
+refused("count must be a whole number from 1 to 10, got 4294967298", d.slice, d, 1, big)
 refused("limit must be a whole number from 0 to 2147483647, got -1", D.idx, "a", "b", -1)
 refused("label column must be a whole number from 1 to 2147483647, got 0", D.csv, "a.csv", 0)
 
