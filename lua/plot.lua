@@ -24,6 +24,7 @@ local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
 local bound = setmetatable({}, weak)    -- window -> job
+local bound_space = setmetatable({}, weak) -- window -> whether space pauses its job
 local keyhelp = setmetatable({}, weak)  -- window -> {{key, what}, ...} of its own keys
 local autopaused = setmetatable({}, weak) -- window -> the job paused while it is hidden
 local windows = setmetatable({}, weak)  -- every window made here (for plot.projector)
@@ -272,9 +273,12 @@ function P:window()
   return home[self]
 end
 
---- w:bind(job): space in the window pauses and resumes job.
-function W:bind(job)
+--- w:bind(job [, {space = false}]): space in the window pauses and resumes job (not
+--- with space = false: a window whose own keys play and pause), and job pauses
+--- while the window is hidden or minimised.
+function W:bind(job, opts)
   bound[self] = job
+  bound_space[self] = not (type(opts) == "table" and opts.space == false)
   return self
 end
 
@@ -581,7 +585,7 @@ function plot.display() return wcore.has_display() end
 wcore.on_event(function(ev)
   local w = ev.window
   if ev.type == "key" then
-    if ev.key == "space" and w and bound[w] then
+    if ev.key == "space" and w and bound[w] and bound_space[w] then
       local job = bound[w]
       autopaused[w] = nil
       if job.state == "paused" then job:resume() elseif job.state == "running" then job:pause() end

@@ -186,8 +186,9 @@ end
 
 function View:draw_table()
     local r = self.race
+    -- an exported frame shows the race, not the state of the window's player
     local head = ("step %d of %d%s, %g/s\n\n"):format(r.shown, r.steps, -- short: a third of the window
-        self.playing and "" or " (paused)", self.speed)
+        (self.playing or self.exporting) and "" or " (paused)", self.speed)
     local msgs = {}
     for _, racer in ipairs(r.racers) do
         if racer.stopped and racer.stopped <= r.shown then -- the message up to its details
@@ -328,8 +329,12 @@ function View:start()
     local now = require("repl.core").now
     self.job = require("repl").spawn(function()
         local t0, k0 = now(), self.race.shown
+        local last = now()
         while self.playing and self.race.shown < self.race.steps do
             if not self.window:is_open() and self.shown_window then break end
+            -- after a pause (the window was minimised) the race goes on where it was
+            if now() - last > 0.5 then t0, k0 = now(), self.race.shown end
+            last = now()
             local k = k0 + math.floor((now() - t0) * self.speed)
             if k ~= self.race.shown then self:seek(k) end
             if not self.playing then break end
@@ -341,6 +346,8 @@ function View:start()
         self.playing = false
         self:draw_table()
     end, "race")
+    -- hidden or minimised, the race does not play unseen (its own keys play and pause)
+    self.window:bind(self.job, { space = false })
     return self.job
 end
 
@@ -355,6 +362,7 @@ function View:export(prefix, every, upto, gif, fps)
     local w = self.window
     if gif then w:record{gif = gif, fps = fps or 20} end
     local n = 0
+    self.exporting = true
     local ok, err = pcall(function()
         for k = 0, upto, every do
             self:seek(k)
@@ -363,6 +371,7 @@ function View:export(prefix, every, upto, gif, fps)
             n = n + 1
         end
     end)
+    self.exporting = nil
     if gif then w:record(nil) end -- finishes the file, also after an error
     self:seek(keep)
     if not ok then error(err, 0) end

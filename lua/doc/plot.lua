@@ -663,13 +663,16 @@ w:free()]],
     text = [[
 Closes it and frees it at once; its panels stay usable.]],
   },
-  ["window:bind"] = {sig = "w:bind(job)", summary = "space in the window pauses/resumes job",
+  ["window:bind"] = {sig = "w:bind(job [, {space = false}])", summary = "space in the window pauses/resumes job; hidden, the window pauses it",
     example = [[
 w = plot.window{plot.lines{title = "loss", show = false}, show = false}
 job = spawn(function() for i = 1, 3 do coroutine.yield() end end)
 w:bind(job)]],
     text = [[
-The job (a training run's, a race's) is paused and resumed by space; nil unbinds. Returns w.]],
+The job (a training run's, a race's) is paused and resumed by space, and paused while
+the window is hidden or minimised (resumed when it comes back); with space = false
+only the latter (a window whose own keys play and pause, as a race's). nil unbinds.
+Returns w.]],
   },
   ["window:on_key"] = {sig = "w:on_key(function(key, panel, mods) ... end)",
     summary = "call a function for each key pressed in the window",

@@ -155,6 +155,28 @@ do
     assert(not ok and err:find("expected a step number, got end"), err)
 end
 
+-- exported frames show the race, not the player's state: no "(paused)" in them
+do
+    local rx = race{surface = "bowl", steps = 20, optimizers = {"gd"}, show = false}
+    rx:forward(20)
+    local v = rx.view
+    assert(v.table_text:find("(paused)", 1, true), "a stopped player says paused in its window")
+    local heads = {}
+    v.seek = function(self, k) -- each frame's table, as export draws it
+        getmetatable(self).__index.seek(self, k)
+        heads[#heads + 1] = self.table_text:match("^[^\n]*")
+    end
+    local dir = os.tmpname()
+    rx:export(dir .. "-frame", 10)
+    heads[#heads] = nil -- the last seek puts the shown step back after the frames
+    v.seek = nil
+    for i = 0, 2 do os.remove(("%s-frame-%06d.png"):format(dir, i)) end
+    os.remove(dir)
+    assert(#heads == 3, "three frames, got " .. #heads)
+    for _, h in ipairs(heads) do assert(not h:find("paused", 1, true), "an exported frame says: " .. h) end
+    assert(v.table_text:find("(paused)", 1, true), "after the export the window says paused again")
+end
+
 -- the valley's title shows its condition number
 do
     local rk = race{surface = "valley", kappa = 30, steps = 5, optimizers = {"gd"}, show = false}

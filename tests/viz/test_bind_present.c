@@ -130,6 +130,29 @@ static void test_present_keys_overlay_and_lesson_pages(void **state) {
     assert_int_equal(system(code), 0);
 }
 
+/* A race does not play unseen: its window minimised pauses its animation, and it goes
+ * on where it was when the window comes back. */
+static void test_present_minimised_race_does_not_play(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("repl.interactive = true -- a race plays at the prompt only\n"
+        "r = race{surface = 'bowl', steps = 100000, optimizers = {'gd'}, speed = 10}");
+    uint32_t id = only_window();
+    repl_hooks_run(L);
+    assert_string_equal(eval("r.view.job.state"), "running");
+    window_event(id, SDL_WINDOWEVENT_MINIMIZED);
+    repl_hooks_run(L);
+    assert_string_equal(eval("r.view.job.state"), "paused");
+    run("shown = r.shown");
+    window_event(id, SDL_WINDOWEVENT_RESTORED);
+    repl_hooks_run(L);
+    assert_string_equal(eval("r.view.job.state"), "running");
+    assert_string_equal(eval("r.shown - shown < 50"), "true"); /* no jump for the time away */
+    run("r:pause()");
+    repl_closestate(L);
+}
+
 static void test_present_minimised_window_pauses_its_job(void **state) {
     (void)state;
     L = repl_newstate(false);
@@ -203,6 +226,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_present_keys_overlay_and_lesson_pages),
         cmocka_unit_test(test_present_minimised_window_pauses_its_job),
+        cmocka_unit_test(test_present_minimised_race_does_not_play),
         cmocka_unit_test(test_present_focus_click_is_not_a_click),
         cmocka_unit_test(test_present_projector_from_the_environment),
     };
