@@ -118,7 +118,7 @@ do
     local objects = {model = m, data = d, optimizer = opt, validation = v}
     local noun = ({model = "module:free: the model", data = "dataset:free: the data set",
       optimizer = "optimizer:free: the optimizer", validation = "dataset:free: the data set"})[which]
-    raises(noun .. " is used by a running fit; stop or free the run first", objects[which].free, objects[which])
+    raises(noun .. " is used by a running fit; stop the run first (run:stop())", objects[which].free, objects[which])
     repl._jobs_step(0)
     assert(run:status().state == "running", which .. ": the refused free left the run running")
     run:stop()
