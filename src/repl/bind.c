@@ -48,3 +48,9 @@ lua_Integer bind_optint(lua_State *L, int arg, const char *what, lua_Integer def
                         lua_Integer max) {
     return lua_isnoneornil(L, arg) ? def : bind_checkint(L, arg, what, min, max);
 }
+
+void bind_refuse_free_in_use(lua_State *L, const char *what, const char *noun) {
+    if (bind_used_by_run(L, 1))
+        luaL_error(L, "%s:free: the %s is used by a running fit; stop the run first (run:stop())",
+                   what, noun);
+}

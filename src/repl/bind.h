@@ -56,6 +56,12 @@ void bind_pushconfusion(lua_State *L, const int64_t *cm, int c);
 /* Adds the runs (run, run_confusion, lr_range_test, isatty, lua_model) to the "nn.train"
  * table at index lib, with the "nnlab.run" metatable as lib.run_methods (bind_run.c). */
 void bind_open_run(lua_State *L, int lib);
+/* Whether the userdata at arg (a model, optimizer or data set) is used by a run that
+ * is still running: its :free() then refuses (see bind_refuse_free_in_use). */
+bool bind_used_by_run(lua_State *L, int arg);
+/* Raises "<what>:free: the <noun> is used by a running fit; stop the run first"
+ * when bind_used_by_run(L, 1); returns otherwise. */
+void bind_refuse_free_in_use(lua_State *L, const char *what, const char *noun);
 /* A model argument: a built-in module, or a model written in Lua (lua_model's userdata;
  * then *lua is set, else NULL). The engine may call a Lua model back only between
  * bind_lua_enter and bind_lua_leave, which raises an interrupt seen meanwhile. */

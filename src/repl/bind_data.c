@@ -37,6 +37,13 @@ static int d_release(lua_State *L) {
     return 0;
 }
 
+/* d:free() and <close>: refused while a running fit trains or validates on d. */
+static int d_free(lua_State *L) {
+    luaL_checkudata(L, 1, DATASET_MT);
+    bind_refuse_free_in_use(L, "dataset", "data set");
+    return d_release(L);
+}
+
 /* synth(kind, n, classes, noise) */
 static int w_synth(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
@@ -341,7 +348,7 @@ static const luaL_Reg methods[] = {
     {"reshape", d_reshape},
     {"scaler", d_scaler},
     {"scale", d_scale},
-    {"free", d_release},
+    {"free", d_free},
     {NULL, NULL},
 };
 
@@ -354,7 +361,7 @@ int bind_open_data(lua_State *L) {
     lua_setfield(L, -3, "methods"); /* lua/data.lua adds methods here */
     lua_pushcfunction(L, d_release);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, d_release);
+    lua_pushcfunction(L, d_free);
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, d_len);
     lua_setfield(L, -2, "__len");

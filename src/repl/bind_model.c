@@ -41,6 +41,14 @@ static int m_release(lua_State *L) {
     return 0;
 }
 
+/* m:free() and <close>: refused while a running fit trains m (the collector's __gc
+ * comes only once no run holds m). */
+static int m_free(lua_State *L) {
+    luaL_checkudata(L, 1, MODULE_MT);
+    bind_refuse_free_in_use(L, "module", "model");
+    return m_release(L);
+}
+
 static nn_init checkinit(lua_State *L, int arg) {
     nn_init in = {NN_INIT_ZEROS, 0, 0};
     const char *name = luaL_checkstring(L, arg);
@@ -54,7 +62,8 @@ static nn_init checkinit(lua_State *L, int arg) {
 
 /* linear(in, out, winit, wa, wb, binit, ba, bb) */
 static int t_linear(lua_State *L) {
-    int in = (int)luaL_checkinteger(L, 1), out = (int)luaL_checkinteger(L, 2);
+    int in = (int)bind_checkint(L, 1, "inputs", 1, INT_MAX);
+    int out = (int)bind_checkint(L, 2, "outputs", 1, INT_MAX);
     nn_init w = checkinit(L, 3), b = checkinit(L, 6);
     pushmodule(L, nn_linear_new(bind_ctx(L), in, out, w, b));
     return 1;
@@ -71,8 +80,7 @@ static int t_activation(lua_State *L) {
 
 /* prelu([features [, init]]): features 0 (the default) learns one shared slope. */
 static int t_prelu(lua_State *L) {
-    lua_Integer n = luaL_optinteger(L, 1, 0);
-    luaL_argcheck(L, n >= 0 && n <= INT_MAX, 1, "features must be 0 (one shared slope) or more");
+    lua_Integer n = bind_optint(L, 1, "features (0: one shared slope)", 0, 0, INT_MAX);
     float init = (float)luaL_optnumber(L, 2, nn_act_default_arg(NN_ACT_PRELU));
     pushmodule(L, nn_prelu_new(bind_ctx(L), (int)n, init));
     return 1;
@@ -84,7 +92,7 @@ static int t_dropout(lua_State *L) {
 }
 
 static int t_batchnorm(lua_State *L) {
-    int n = (int)luaL_checkinteger(L, 1);
+    int n = (int)bind_checkint(L, 1, "features", 1, INT_MAX);
     float mom = (float)luaL_optnumber(L, 2, 0.1), eps = (float)luaL_optnumber(L, 3, 1e-5);
     pushmodule(L, nn_batchnorm_new(bind_ctx(L), n, mom, eps));
     return 1;
@@ -128,11 +136,10 @@ static int checksizes(lua_State *L, int arg, int *shape) {
             lua_pushfstring(L, "a sample's shape has 1 to %d sizes, got %d", NN_MAX_DIMS - 1, n));
     for (int i = 0; i < n; i++) {
         lua_geti(L, arg, i + 1);
-        lua_Integer v = luaL_checkinteger(L, -1);
-        if (v < -1 || v > INT_MAX)
-            luaL_error(L, "size %d must be >= 1 (or -1), got %d", i + 1, (int)v);
+        int at = lua_gettop(L); /* the name is pushed above it; 0 is the engine's to refuse */
+        lua_Integer v = bind_checkint(L, at, lua_pushfstring(L, "size %d", i + 1), -1, INT_MAX);
         shape[i] = (int)v;
-        lua_pop(L, 1);
+        lua_pop(L, 2); /* the name and the size */
     }
     return n;
 }
@@ -214,10 +221,11 @@ static int m_parameters(lua_State *L) {
     return 1;
 }
 
-/* m:param(i) -> tensor, name (i = 1 weight/gamma/alpha, 2 bias/beta) of a leaf */
+/* m:param(i) -> tensor, name (i = 1 weight/gamma/alpha, 2 bias/beta) of a leaf; nil
+ * when the module has no such parameter (an activation, a bias-free layer). */
 static int m_param(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
-    int i = (int)luaL_checkinteger(L, 2) - 1;
+    int i = (int)bind_checkint(L, 2, "m:param: the index (1 weight, 2 bias)", 1, 2) - 1;
     const char *name;
     if (nn_module_param(m, i, &name, NULL, NULL, NULL, NULL) != NN_OK) {
         lua_pushnil(L);
@@ -515,7 +523,7 @@ static const luaL_Reg module_methods[] = {
     {"nparams", m_nparams},
     {"running", m_running},
     {"out_shape", m_out_shape},
-    {"free", m_release},
+    {"free", m_free},
     {NULL, NULL},
 };
 
@@ -542,6 +550,8 @@ int bind_open_model(lua_State *L) {
     lua_setfield(L, -2, "__call");
     lua_pushcfunction(L, m_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, m_free);
+    lua_setfield(L, -2, "__close");
     lua_pop(L, 1);
     lua_setfield(L, -2, "module_methods"); /* lua/nn_train.lua adds fit, summary */
     bind_open_run(L, lua_gettop(L));

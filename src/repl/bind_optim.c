@@ -4,6 +4,7 @@
  * of tensors (the parameters of a module written in Lua). Hyper-parameters are
  * fields (opt.lr = 0.01 takes effect at the next step); the state is readable. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -46,6 +47,13 @@ static int o_release(lua_State *L) {
     nn_optim_free(u->o);
     u->o = NULL;
     return 0;
+}
+
+/* opt:free() and <close>: refused while a running fit uses the optimizer. */
+static int o_free(lua_State *L) {
+    luaL_checkudata(L, 1, OPTIM_MT);
+    bind_refuse_free_in_use(L, "optimizer", "optimizer");
+    return o_release(L);
 }
 
 /* The parameter count of a target: module, tensor or list of tensors. */
@@ -205,9 +213,9 @@ static void push_floats(lua_State *L, const float *v, int64_t n) {
 /* opt:state(name|i) -> a copy of a state array (velocity, m, v, sum_sq...) as a tensor */
 static int o_state(lua_State *L) {
     nn_optim *o = bind_checkoptim(L, 1);
-    int i = -1;
-    if (lua_type(L, 2) == LUA_TNUMBER)
-        i = (int)lua_tointeger(L, 2) - 1;
+    int i = -1, n = nn_optim_nstate(o);
+    if (lua_type(L, 2) == LUA_TNUMBER) /* plain SGD keeps none: state(1) is nil */
+        i = (int)bind_checkint(L, 2, "opt:state: the index", 1, n > 1 ? n : 1) - 1;
     else {
         const char *name = luaL_checkstring(L, 2);
         for (int k = 0; k < nn_optim_nstate(o); k++)
@@ -293,7 +301,7 @@ static const luaL_Reg methods[] = {
     {"kind", o_kind},
     {"hparams", o_hparams},
     {"target", o_target},
-    {"free", o_release},
+    {"free", o_free},
     {NULL, NULL},
 };
 
@@ -353,14 +361,14 @@ static int w_schedule(lua_State *L) {
         luaL_pushresult(&b);
         return luaL_error(L, "unknown kind '%s' (there are: %s)", name, lua_tostring(L, -1));
     }
-    lua_Number period = luaL_checknumber(L, 5);
-    if (period != (lua_Number)(int)period || period < 1)
+    lua_Number period = luaL_checknumber(L, 5); /* the message lua/optim.lua's callers read */
+    if (!(period >= 1 && period <= INT_MAX) || period != floor(period))
         return luaL_error(L, "period must be a whole number >= 1, got %s", lua_tostring(L, 5));
     nn_sched s = {(nn_sched_kind)k, luaL_checknumber(L, 2), luaL_checknumber(L, 3),
                   luaL_checknumber(L, 4), (int)period};
     if (nn_sched_check(bind_ctx(L), &s)) return luaL_error(L, "%s", nn_error(bind_ctx(L)));
     if (lua_isnoneornil(L, 6)) return 0;
-    lua_pushnumber(L, nn_sched_rate(&s, (int64_t)luaL_checkinteger(L, 6)));
+    lua_pushnumber(L, nn_sched_rate(&s, (int64_t)bind_checkint(L, 6, "step", 0, INT64_MAX)));
     return 1;
 }
 
@@ -382,7 +390,7 @@ int bind_open_optim(lua_State *L) {
     lua_setfield(L, -2, "__newindex");
     lua_pushcfunction(L, o_release);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, o_release);
+    lua_pushcfunction(L, o_free);
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, o_tostring);
     lua_setfield(L, -2, "__tostring");

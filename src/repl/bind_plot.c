@@ -67,19 +67,6 @@ viz_app *bind_viz_app_if_any(lua_State *L) {
 
 /* ---- numbers from tables and tensors ---------------------------------------------- */
 
-/* luaL_checkinteger narrowed to an int: a value beyond an int is refused by name, not
- * wrapped into a small or negative number that the viz would then take. */
-int bind_viz_checkint(lua_State *L, int arg) {
-    lua_Integer v = luaL_checkinteger(L, arg);
-    if (v < INT_MIN || v > INT_MAX)
-        luaL_argerror(L, arg, lua_pushfstring(L, "%I is out of range", (LUAI_UACINT)v));
-    return (int)v;
-}
-
-int bind_viz_optint(lua_State *L, int arg, int def) {
-    return lua_isnoneornil(L, arg) ? def : bind_viz_checkint(L, arg);
-}
-
 /* A growable float buffer held by a userdata on the stack, so an error raised while
  * reading frees it with the next collection. */
 typedef struct {
@@ -353,7 +340,7 @@ static int w_plot_grid(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
     double b[4];
     for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
-    int k = bind_viz_optint(L, 7, 1);
+    int k = (int)bind_optint(L, 7, "classes", 1, 1, INT_MAX);
     int h, w;
     fbuf *v = check_floats(L, 2, &h, &w);
     if (k < 1 || w % k) return luaL_error(L, "plot:grid: rows of %d values for %d classes", w, k);
@@ -370,7 +357,10 @@ static int w_plot_levels(lua_State *L) {
     lua_settop(L, 2);
     viz_panel *p = bind_checkplot(L, 1);
     if (lua_isnumber(L, 2)) {
-        check(L, p, viz_field_set_levels(p, NULL, 0, bind_viz_checkint(L, 2)));
+        check(
+            L, p,
+            viz_field_set_levels(
+                p, NULL, 0, (int)bind_checkint(L, 2, "levels (a count, 0 for none)", 0, INT_MAX)));
     } else {
         fbuf *v = check_floats(L, 2, NULL, NULL);
         double l[256];
@@ -449,10 +439,13 @@ static int w_plot_labels(lua_State *L) {
 static int w_plot_images(lua_State *L) {
     lua_settop(L, 8);
     viz_panel *p = bind_checkplot(L, 1);
-    int n = bind_viz_checkint(L, 3), h = bind_viz_checkint(L, 4);
-    int w = bind_viz_checkint(L, 5), c = bind_viz_optint(L, 6, 1);
+    int n = (int)bind_checkint(L, 3, "n (images)", 1, INT_MAX);
+    int h = (int)bind_checkint(L, 4, "h (rows of an image)", 1, INT_MAX);
+    int w = (int)bind_checkint(L, 5, "w (columns of an image)", 1, INT_MAX);
+    int c = (int)bind_optint(L, 6, "channels (1 or 3)", 1, 1, 3);
     int shared = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
-    int cols = bind_viz_optint(L, 8, 0);
+    /* the viz says "-5 columns, 0 for automatic" below 0, as plot.images{cols} does */
+    int cols = (int)bind_optint(L, 8, "cols", 0, INT_MIN, INT_MAX);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (n < 1 || h < 1 || w < 1 || (c != 1 && c != 3))
         return luaL_error(L, "plot:images: %d images of %d x %d with %d channels", n, h, w, c);
@@ -468,7 +461,9 @@ static int w_plot_images(lua_State *L) {
 
 static int w_plot_caption(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
-    check(L, p, viz_images_set_caption(p, bind_viz_checkint(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+    check(L, p,
+          viz_images_set_caption(p, (int)bind_checkint(L, 2, "image", 1, INT_MAX) - 1,
+                                 luaL_optstring(L, 3, NULL)));
     lua_settop(L, 1);
     return 1;
 }
@@ -493,7 +488,7 @@ static int w_plot_bars(lua_State *L) {
 static int w_plot_hist(lua_State *L) {
     lua_settop(L, 3);
     viz_panel *p = bind_checkplot(L, 1);
-    int bins = bind_viz_optint(L, 3, 30);
+    int bins = (int)bind_optint(L, 3, "bins", 30, 1, INT_MAX);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     check(L, p, viz_hist_set(p, v->v, v->n, bins));
     lua_settop(L, 1);
@@ -544,7 +539,7 @@ static int w_plot_network(lua_State *L) {
 static int w_plot_maps(lua_State *L) {
     lua_settop(L, 3);
     viz_panel *p = bind_checkplot(L, 1);
-    int res = bind_viz_checkint(L, 3);
+    int res = (int)bind_checkint(L, 3, "res (pixels across a map)", 2, INT_MAX);
     fbuf *v = check_floats(L, 2, NULL, NULL);
     if (res < 2 || v->n % ((size_t)res * res))
         return luaL_error(L, "plot:maps: %d values are not maps of %d x %d", (int)v->n, res, res);
@@ -603,7 +598,8 @@ static int w_plot_view(lua_State *L) {
 static int w_plot_save(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
     const char *path = luaL_checkstring(L, 2);
-    int w = bind_viz_optint(L, 3, 800), h = bind_viz_optint(L, 4, 560);
+    int w = (int)bind_optint(L, 3, "width", 800, 1, INT_MAX);
+    int h = (int)bind_optint(L, 4, "height", 560, 1, INT_MAX);
     check(L, p, viz_panel_save_png(bind_viz_app(L), p, path, w, h, lua_toboolean(L, 5)));
     lua_settop(L, 1);
     return 1;
@@ -613,7 +609,8 @@ static int w_plot_save(lua_State *L) {
 static int w_plot_to_data(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
     double px = luaL_checknumber(L, 2), py = luaL_checknumber(L, 3), x, y;
-    int w = bind_viz_optint(L, 4, 800), h = bind_viz_optint(L, 5, 560);
+    int w = (int)bind_optint(L, 4, "width", 800, 1, INT_MAX);
+    int h = (int)bind_optint(L, 5, "height", 560, 1, INT_MAX);
     if (viz_panel_to_data(bind_viz_app(L), p, w, h, px, py, &x, &y) != VIZ_OK) {
         lua_pushnil(L);
         lua_pushstring(L, viz_panel_error(p));

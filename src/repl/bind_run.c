@@ -130,8 +130,7 @@ static int t_lua_model(lua_State *L) {
     luaL_checktype(L, 2, LUA_TFUNCTION);
     luaL_checktype(L, 3, LUA_TTABLE);
     luaL_checktype(L, 4, LUA_TTABLE);
-    lua_Integer out = luaL_checkinteger(L, 5);
-    luaL_argcheck(L, out >= 1 && out <= INT32_MAX, 5, "the output width must be >= 1");
+    lua_Integer out = bind_checkint(L, 5, "the output width", 1, INT32_MAX);
     int np = (int)luaL_len(L, 3), nm = (int)luaL_len(L, 4);
     nn_tensor **ps = lua_newuserdatauv(L, (size_t)(np + 1) * sizeof *ps, 0); /* GC frees */
     nn_module **ms = lua_newuserdatauv(L, (size_t)(nm + 1) * sizeof *ms, 0);
@@ -197,6 +196,64 @@ static int r_release(lua_State *L) {
     nn_run_free(u->r);
     u->r = NULL;
     return 0;
+}
+
+/* ---- what runs use ---------------------------------------------------------------
+ * The C loop holds engine pointers to its model, optimizer and data sets; the run's
+ * user values keep their userdata alive, but :free() of one would free the engine
+ * object under a running loop. So the registry maps each object a run uses to the
+ * runs using it (weak both ways: neither keeps the other alive), and :free() refuses
+ * while one of them is still running. A run that ended no longer touches them
+ * (r_run_for steps only a running run), so freeing them then is safe. */
+#define USERS_KEY "nnlab.run_users" /* weak-keyed: object -> {run = true} (weak keys) */
+
+static void push_weak_table(lua_State *L) {
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+}
+
+/* Records that the run at index ri uses the object at index obj. */
+static void note_use(lua_State *L, int obj, int ri) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, USERS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        push_weak_table(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, USERS_KEY);
+    }
+    lua_pushvalue(L, obj);
+    if (lua_rawget(L, -2) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        push_weak_table(L);
+        lua_pushvalue(L, obj);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushvalue(L, ri);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 2);
+}
+
+bool bind_used_by_run(lua_State *L, int arg) {
+    arg = lua_absindex(L, arg);
+    bool used = false;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, USERS_KEY) == LUA_TTABLE) {
+        lua_pushvalue(L, arg);
+        if (lua_rawget(L, -2) == LUA_TTABLE) {
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                run_ud *u = luaL_testudata(L, -2, RUN_MT);
+                lua_pop(L, 1);
+                if (u && u->r && nn_run_status(u->r) == NN_RUN_RUNNING) used = true;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return used;
 }
 
 /* The C loop's callback: calls the Lua function (user value) with epoch_end; a true
@@ -304,6 +361,8 @@ static int t_run(lua_State *L) {
         lua_pushvalue(L, i);
         lua_setiuservalue(L, ri, i);
     }
+    for (int i = 1; i <= 4; i++)
+        if (lua_type(L, i) == LUA_TUSERDATA) note_use(L, i, ri);
     nn_fit_opts fo = {0};
     lua_getfield(L, 5, "loss");
     fo.loss = bind_checkloss(L, -1);
@@ -342,9 +401,11 @@ static int t_run(lua_State *L) {
         int k = kn ? nn_sched_from_name(kn) : -1;
         if (k < 0) luaL_error(L, "fit: unknown schedule '%s'", kn ? kn : luaL_typename(L, -1));
         lua_pop(L, 1);
-        fo.sched =
-            (nn_sched){(nn_sched_kind)k, sched_field(L, t, "lr0"), sched_field(L, t, "lr_min"),
-                       sched_field(L, t, "gamma"), (int)sched_field(L, t, "period")};
+        double period = sched_field(L, t, "period"); /* checked before the cast to int */
+        if (!(period >= 1 && period <= INT32_MAX) || period != floor(period))
+            luaL_error(L, "fit: the schedule's period must be a whole number >= 1, got %f", period);
+        fo.sched = (nn_sched){(nn_sched_kind)k, sched_field(L, t, "lr0"),
+                              sched_field(L, t, "lr_min"), sched_field(L, t, "gamma"), (int)period};
         if (nn_sched_check(bind_ctx(L), &fo.sched)) luaL_error(L, "fit: %s", nn_error(bind_ctx(L)));
     } else if (st == LUA_TFUNCTION || (st == LUA_TTABLE && luaL_getmetafield(L, -1, "__call"))) {
         if (st == LUA_TTABLE) lua_pop(L, 1); /* the __call: the table is called */
@@ -378,6 +439,11 @@ static const char *const state_names[] = {"running", "done", "stopped", "failed"
 static int r_run_for(lua_State *L) {
     run_ud *u = checkrun(L, 1);
     double ms = luaL_optnumber(L, 2, 0);
+    nn_run_state now = nn_run_status(u->r);
+    if (now != NN_RUN_RUNNING) { /* its model and data may be freed since it ended */
+        lua_pushstring(L, state_names[now]);
+        return 1;
+    }
     lua_settop(L, 1); /* the callback finds the run at index 1 */
     u->L = L;
     bind_lua_enter(L, u->lm);
@@ -457,9 +523,8 @@ static int r_history(lua_State *L) {
 /* run:losses([from]) -> the step losses from step `from` (1-based) on, as a table */
 static int r_losses(lua_State *L) {
     nn_run *r = checkrun(L, 1)->r;
-    int64_t n, from = luaL_optinteger(L, 2, 1);
+    int64_t n, from = bind_optint(L, 2, "from (a step)", 1, 1, INT64_MAX);
     const float *ls = nn_run_step_losses(r, &n);
-    if (from < 1) from = 1;
     lua_createtable(L, n >= from ? (int)(n - from + 1) : 0, 0);
     for (int64_t i = from - 1; i < n; i++) {
         lua_pushnumber(L, ls[i]);
@@ -474,10 +539,10 @@ static int t_lr_range(lua_State *L) {
     nn_module *m = bind_checkmodel(L, 1, &lm);
     nn_dataset *d = bind_checkdataset(L, 2);
     nn_loss_kind k = bind_checkloss(L, 3);
-    int batch = (int)luaL_checkinteger(L, 4), n = (int)luaL_checkinteger(L, 7);
+    int batch = (int)bind_checkint(L, 4, "batch", 1, INT32_MAX);
+    int n = (int)bind_checkint(L, 7, "steps", 2, 100000);
     double lo = luaL_checknumber(L, 5), hi = luaL_checknumber(L, 6);
     nn_optim *o = lua_isnoneornil(L, 8) ? NULL : bind_checkoptim(L, 8);
-    if (n < 2 || n > 100000) luaL_argerror(L, 7, "steps must be in 2..100000");
     float *buf = lua_newuserdatauv(L, 2 * (size_t)n * sizeof(float), 0);
     if (lm) lm->L = L;
     int done =

@@ -18,10 +18,6 @@ viz_app *bind_viz_app(lua_State *L);
 viz_app *bind_viz_app_if_any(lua_State *L); /* NULL before the first panel or window */
 /* Argument arg as a live panel; raises "plot was freed" or a type error. */
 viz_panel *bind_checkplot(lua_State *L, int arg);
-/* luaL_checkinteger narrowed to an int (a value beyond an int is refused by name);
- * the opt form gives def for none or nil. */
-int bind_viz_checkint(lua_State *L, int arg);
-int bind_viz_optint(lua_State *L, int arg, int def);
 /* Makes metatable name with __gc/__close = release, __tostring, and __index = a table
  * of methods, which it leaves in field `field` of the module table on top. */
 void bind_viz_type(lua_State *L, const char *name, lua_CFunction release, lua_CFunction tostring,

@@ -5,6 +5,7 @@
  *
  * A window's userdata keeps its panels' userdata (its user value) so that events name
  * them; the windows on screen are kept alive in the registry until closed. */
+#include <limits.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <time.h>
@@ -33,7 +34,8 @@ static viz_window *checkwindow(lua_State *L, int arg) {
 
 static int window_new(lua_State *L) {
     const char *title = luaL_optstring(L, 1, "nnlab");
-    int w = bind_viz_optint(L, 2, 800), h = bind_viz_optint(L, 3, 560);
+    int w = (int)bind_optint(L, 2, "width", 800, 1, INT_MAX);
+    int h = (int)bind_optint(L, 3, "height", 560, 1, INT_MAX);
     viz_app *a = bind_viz_app(L);
     window_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
     u->w = NULL;
@@ -99,7 +101,8 @@ static int w_window_panels(lua_State *L) {
 
 static int w_window_cols(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
-    if (viz_window_set_cols(w, bind_viz_checkint(L, 2)) != VIZ_OK)
+    if (viz_window_set_cols(w, (int)bind_checkint(L, 2, "cols (0 for automatic)", 0, INT_MAX)) !=
+        VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);
     return 1;
@@ -159,7 +162,7 @@ static int w_window_overlay(lua_State *L) {
 /* placement(w, fullscreen, display): display 1-based, nil for the default one. */
 static int win_placement(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
-    int display = lua_isnoneornil(L, 3) ? 0 : bind_viz_checkint(L, 3);
+    int display = (int)bind_optint(L, 3, "display (1 for the first screen)", 0, 1, INT_MAX);
     if (display < 0)
         return luaL_error(L, "window: display %d (1 for the first screen, 2 for the second)",
                           display);
@@ -172,7 +175,7 @@ static int win_placement(lua_State *L) {
 /* w:cell(i) -> x, y, w, h: where panel i (1-based) lies in the window's pixels. */
 static int w_window_cell(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
-    int i = bind_viz_checkint(L, 2), x, y, cw, ch;
+    int i = (int)bind_checkint(L, 2, "w:cell: the panel", 1, INT_MAX), x, y, cw, ch;
     if (viz_window_cell(w, i - 1, &x, &y, &cw, &ch) != VIZ_OK)
         return luaL_error(L, "w:cell: no panel %d (the window has %d)", i, viz_window_npanels(w));
     lua_pushinteger(L, x);
@@ -207,7 +210,7 @@ static int w_window_record(lua_State *L) {
 static int win_record_gif(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
-    int fps = bind_viz_optint(L, 3, 20);
+    int fps = (int)bind_optint(L, 3, "fps", 20, 1, INT_MAX);
     if (viz_window_record_gif(w, path, fps) != VIZ_OK)
         return luaL_error(L, "%s", viz_window_error(w));
     lua_settop(L, 1);

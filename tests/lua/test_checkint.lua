@@ -1,7 +1,8 @@
 -- test_checkint.lua: integers from Lua reach the engine only through the checked
 -- reader (bind_checkint in src/repl/bind.c): non-integers, NaN, infinities and
 -- values out of range are refused with the argument's name and range, instead of
--- being cast to int (2^32 + 2 became 2, 2^32 + 1 row 1).
+-- being cast to int (2^32 + 2 became 2, 2^32 + 1 row 1; nn.linear(2^32 + 2, 3) a 2 -> 3
+-- layer, m:param(2^31) an overflow).
 local function refused(want, f, ...)
   local ok, err = pcall(f, ...)
   assert(not ok, "accepted: " .. want)
@@ -34,5 +35,20 @@ local s = R.surface("saddle")
 refused("nx (points across) must be a whole number from 2 to 4096, got 4294967298", s.grid, s, big, 10)
 refused("ny (points down) must be a whole number from 2 to 4096, got 1", s.grid, s, 10, 1)
 refused("n (draws) must be a whole number from 0 to 67108864, got -1", R.normals, -1)
+-- model, optimizer, run and plot bindings (bind_model.c, bind_optim.c, bind_run.c,
+-- bind_plot.c, bind_window.c): the same reader, each with the range it takes
+refused("inputs must be a whole number from 1 to 2147483647, got 4294967298", nn.linear, big, 3)
+refused("features must be a whole number from 1 to 2147483647, got -1000000000000", nn.batchnorm, -1e12)
+local lm = nn.linear(2, 2)
+refused("m:param: the index (1 weight, 2 bias) must be a whole number from 1 to 2, got 4294967297",
+  lm.param, lm, 2^32 + 1)
+local lo = optim.adam(lm)
+refused("opt:state: the index must be a whole number from 1 to 2, got 4294967297", lo.state, lo, 2^32 + 1)
+refused("steps must be a whole number from 2 to 100000, got 4294967298", nn.lr_range_test,
+  {lm, D.synth("moons", 10), steps = big})
+refused("batch must be a whole number from 1 to 2147483647, got 4294967298", nn.lr_range_test,
+  {lm, D.synth("moons", 10), batch = big})
+local ip = plot.images{show = false}
+refused("image must be a whole number from 1 to 2147483647, got 4294967297", ip.caption, ip, 2^32 + 1, "x")
 assert(#R.normals(3, 1) == 3 and #s:grid(2, 2) == 4, "in range still works")
 print("checkint: all refused")

@@ -1,7 +1,8 @@
 -- test_fuzz_regressions.lua: the calls with which the Lua-API fuzzer
 -- (tests/fuzz/api_fuzz.lua) crashed nnlab or got Lua's own "attempt to ..." from
 -- inside lua/, each now a clear error naming the function and the argument.
--- Crashes whose fix belongs to code being rewritten wait in tests/fuzz/regressions/.
+-- Crashes whose fix belongs to code being rewritten wait in tests/fuzz/regressions/
+-- (none today).
 
 local function raises(text, f, ...)
   local ok, err = pcall(f, ...)
@@ -67,6 +68,66 @@ do
   raises("race:forward: expected a whole number of steps, got inf", r.forward, r, math.huge)
   r:compute(2)
   assert(r.k == 2 and #r:noise_draws(1, 1) == 2, "valid calls still work")
+end
+
+-- build-asan seeds 103, 109, 144: m:param(2^31) overflowed an int in bind_model.c
+-- (UBSan abort) and 2^32 + 2 wrapped to 2 (the bias); seed 124: opt:state(2147483648)
+-- likewise in bind_optim.c, 2^32 + 1 wrapped to the first state array
+do
+  local m = nn.linear(2, 3)
+  for _, i in ipairs{2 ^ 31, 2 ^ 32 + 2, -2 ^ 63, 0, 3, 1.5} do
+    raises(("m:param: the index (1 weight, 2 bias) must be a whole number from 1 to 2, got %s")
+      :format(math.type(i) and math.tointeger(i) or i), m.param, m, i)
+  end
+  local w, name = m:param(1)
+  assert(name == "weight" and w.shape[1] == 2 and w.shape[2] == 3 and select(2, m:param(2)) == "bias", "valid indices still work")
+  assert(nn.relu():param(1) == nil, "a module without parameters still gives nil")
+  local opt = optim.adam(m)
+  for _, i in ipairs{2147483648, 2 ^ 32 + 1, -2 ^ 63, 0, 3} do
+    raises(("opt:state: the index must be a whole number from 1 to 2, got %d"):format(i), opt.state, opt, i)
+  end
+  assert(opt:state(2).shape[1] == 9 and opt:state("v").shape[1] == 9, "valid states still work")
+end
+
+-- build-asan seeds 312-345: m:fit{...}, then m:free(), then run:step(), run:wait() or
+-- wait(run) read the freed module in nn_run_for (train.c; heap-use-after-free). A run
+-- that ended no longer touches its model, so these return its state.
+do
+  local m, d = nn.linear(2, 2), data.xor{n = 16}
+  local run = m:fit{d, epochs = 1, verbose = false}
+  m:free()
+  d:free()
+  for _, call in ipairs{{"run:step", run.step}, {"run:wait", run.wait}, {"wait", wait}} do
+    local ok, err = pcall(call[2], run)
+    assert(ok, call[1] .. " after m:free() of an ended run must work, got " .. tostring(err))
+  end
+  assert(run:status().state == "done", run:status().state)
+end
+
+-- seed 2 (as the prompt runs: repl.interactive): m:fit{...} trains in a background
+-- job, and :free() of its model, data set, optimizer or validation set left the job
+-- reading freed memory at the next prompt pass (a segfault in the normal build too).
+-- While the run runs, :free() of what it uses is refused; once it is stopped, the objects can be freed and the job ends without touching them.
+do
+  local interactive = repl.interactive
+  repl.interactive = true
+  for _, which in ipairs{"model", "data", "optimizer", "validation"} do
+    local m, d, v = nn.linear(2, 2), data.xor{n = 64}, data.xor{n = 16}
+    local opt = optim.adam(m)
+    local run = m:fit{d, epochs = 1000, verbose = false, optimizer = opt, validation = v}
+    local objects = {model = m, data = d, optimizer = opt, validation = v}
+    local noun = ({model = "module:free: the model", data = "dataset:free: the data set",
+      optimizer = "optimizer:free: the optimizer", validation = "dataset:free: the data set"})[which]
+    raises(noun .. " is used by a running fit; stop the run first (run:stop())", objects[which].free, objects[which])
+    repl._jobs_step(0)
+    assert(run:status().state == "running", which .. ": the refused free left the run running")
+    run:stop()
+    objects[which]:free()
+    assert(tostring(objects[which]):find("freed"), which .. " was not freed after the stop")
+    for _ = 1, 20 do repl._jobs_step(0) end -- what the prompt does between two lines
+    assert(run:status().state == "stopped", which .. ": " .. run:status().state)
+  end
+  repl.interactive = interactive
 end
 
 print("fuzz regressions: ok")

@@ -324,7 +324,7 @@ do
   fails("-5 columns, 0 for automatic", im.images, im, {1, 2, 3, 4}, 1, 2, 2, 1,
         true, -5)
   local hp = plot.hist{show = false}
-  fails("1099511627776 is out of range", hp.hist, hp, {1, 2}, 2^40)
+  fails("bins must be a whole number from 1 to 2147483647, got 1099511627776", hp.hist, hp, {1, 2}, 2^40)
 end
 fails("2 weight matrices for 2 layers", plot.network,
       {sizes = {2, 1}, weights = {{{1}, {1}}, {{1}}}, show = false})
