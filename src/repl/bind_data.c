@@ -195,7 +195,14 @@ static int d_reshape(lua_State *L) {
             lua_pushfstring(L, "a sample's shape has 1 to %d sizes, got %d", NN_MAX_DIMS - 1, n));
     for (int i = 0; i < n; i++) {
         lua_geti(L, 2, i + 1);
-        shape[i] = (int)luaL_checkinteger(L, -1);
+        /* -1: the size the others leave; 2^32 + 2 must not wrap to a size of 2 */
+        int ok;
+        lua_Integer v = lua_tointegerx(L, -1, &ok);
+        if (!ok || v < -1 || v > INT_MAX)
+            luaL_argerror(L, 2,
+                          lua_pushfstring(L, "size %d must be a whole number from -1 to %d, got %s",
+                                          i + 1, INT_MAX, luaL_tolstring(L, -1, NULL)));
+        shape[i] = (int)v;
         lua_pop(L, 1);
     }
     if (nn_dataset_reshape(bind_ctx(L), d, lua_toboolean(L, 3), n, shape))

@@ -52,3 +52,14 @@ local ip = plot.images{show = false}
 refused("image must be a whole number from 1 to 2147483647, got 4294967297", ip.caption, ip, 2^32 + 1, "x")
 assert(#R.normals(3, 1) == 3 and #s:grid(2, 2) == 4, "in range still works")
 print("checkint: all refused")
+
+-- a data set's sample shape: sizes are whole numbers that fit an int (-1: the rest)
+do
+  local dr = require("data").xor{n = 8}
+  local ok, err = pcall(dr.reshape, dr, {2 ^ 32 + 2})
+  assert(not ok and err:find("size 1 must be a whole number from -1 to 2147483647, got 4.29497e+09", 1, true)
+    or err:find("got 4294967298", 1, true), tostring(err))
+  ok, err = pcall(dr.reshape, dr, {2, 0.5})
+  assert(not ok and err:find("size 2 must be a whole number", 1, true), tostring(err))
+  assert(tostring(dr:reshape{2, 1}):find("[2, 1]", 1, true))
+end
