@@ -145,4 +145,10 @@ static inline int64_t nn_dims_prod(int ndim, const int *shape, int from) {
     return n;
 }
 
+/* The geometry of a conv2d or pooling module m with window win over an input (ndim,
+ * in) that must be [batch, C, H, W] (C = channels, or any when 0): fills g (K = C) or
+ * returns NN_ESHAPE with a message naming the shapes (mod_conv2d.c). */
+int nn_window_geom(const nn_module *m, const nn_window *win, int channels, int ndim, const int *in,
+                   nn_conv_geom *g);
+
 #endif
