@@ -40,10 +40,10 @@ end
 local function pair(who, what, v, min)
   if math.type(v) == "integer" then v = {v, v} end
   if type(v) ~= "table" or #v ~= 2 or math.type(v[1]) ~= "integer" or math.type(v[2]) ~= "integer" then
-    error(("%s: %s must be a whole number or {height, width}, got %s"):format(who, what, tostring(v)), 3)
+    error(("%s: %s must be a whole number or {height, width}, got %s"):format(who, what, tostring(v)), 4)
   end
   if v[1] < min or v[2] < min then
-    error(("%s: %s must be >= %d, got {%d, %d}"):format(who, what, min, v[1], v[2]), 3)
+    error(("%s: %s must be >= %d, got {%d, %d}"):format(who, what, min, v[1], v[2]), 4)
   end
   return v[1], v[2]
 end
