@@ -25,11 +25,13 @@ static int patch_of(const conv_state *s) {
     return s->C / s->groups * s->win.kh * s->win.kw;
 }
 
-static bool window_ok(nn_ctx *ctx, const char *who, const nn_window *w) {
-    if (w->kh < 1 || w->kw < 1 || w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1) {
+bool nn_window_ok(nn_ctx *ctx, const char *who, const nn_window *w) {
+    if (w->kh < 1 || w->kw < 1 || w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 ||
+        w->kh > NN_WINDOW_MAX || w->kw > NN_WINDOW_MAX || w->sh > NN_WINDOW_MAX ||
+        w->sw > NN_WINDOW_MAX || w->dh > NN_WINDOW_MAX || w->dw > NN_WINDOW_MAX) {
         nn_errorf(ctx, NN_EARG,
-                  "%s: kernel, stride and dilation must be >= 1, got kernel %dx%d, stride %dx%d, "
-                  "dilation %dx%d",
+                  "%s: kernel, stride and dilation must be 1 to 4096, got kernel %dx%d, stride "
+                  "%dx%d, dilation %dx%d",
                   who, w->kh, w->kw, w->sh, w->sw, w->dh, w->dw);
         return false;
     }
@@ -54,7 +56,7 @@ nn_module *nn_conv2d_new(nn_ctx *ctx, int in, int out, const nn_window *win, int
                   groups, in, out);
         return NULL;
     }
-    if (!window_ok(ctx, "conv2d", win)) return NULL;
+    if (!nn_window_ok(ctx, "conv2d", win)) return NULL;
     int64_t patch = (int64_t)in / groups * win->kh * win->kw, nw = patch * out;
     if (nw > (int64_t)1 << 30) {
         nn_errorf(ctx, NN_EARG, "conv2d: %lld weights is too many", (long long)nw);
@@ -87,12 +89,12 @@ nn_module *nn_conv2d_new(nn_ctx *ctx, int in, int out, const nn_window *win, int
 /* One axis: the padding before (*p0) and the output size, or 0 when the window does
  * not fit. */
 static int axis_out(int n, int k, int s, int d, int p0, int p1, bool same, int *pbefore) {
-    int span = d * (k - 1) + 1;
+    int64_t span = (int64_t)d * (k - 1) + 1; /* window sizes are capped: no overflow */
     if (same) {
         int o = (n + s - 1) / s;
-        int total = (o - 1) * s + span - n;
+        int64_t total = (int64_t)(o - 1) * s + span - n;
         if (total < 0) total = 0;
-        *pbefore = total / 2;
+        *pbefore = (int)(total / 2);
         return o;
     }
     *pbefore = p0;
@@ -143,11 +145,30 @@ int nn_window_geom(const nn_module *m, const nn_window *win, int channels, int n
     return NN_OK;
 }
 
+/* The geometry of conv m over (ndim, in), refusing one whose im2col scratch of a
+ * sample would pass 2^28 floats (1 GiB). */
+static int conv_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom *g) {
+    const conv_state *s = st(m);
+    int rc = nn_window_geom(m, &s->win, s->C, ndim, in, g);
+    if (rc != NN_OK) return rc;
+    g->K = s->K, g->groups = s->groups;
+    int64_t ncol = (int64_t)g->C * g->kh * g->kw * g->OH * g->OW;
+    if (ncol > (int64_t)1 << 28) {
+        char shape[96];
+        nn_batch_shape_str(ndim, in, shape, sizeof shape);
+        return nn_errorf(m->ctx, NN_ESHAPE,
+                         "conv2d: %s with a %dx%d kernel gives %dx%d maps of %lld values a "
+                         "position: too large (at most 2^28 a sample)",
+                         shape, g->kh, g->kw, g->OH, g->OW, (long long)g->C * g->kh * g->kw);
+    }
+    return NN_OK;
+}
+
 static int conv_shape(const nn_module *m, int ndim, const int *in, int *out) {
     conv_state *s = st(m);
     if (ndim == 0) return 0; /* the map size depends on the input */
     nn_conv_geom g;
-    int rc = nn_window_geom(m, &s->win, s->C, ndim, in, &g);
+    int rc = conv_geom(m, ndim, in, &g);
     if (rc != NN_OK) return rc;
     out[0] = g.B, out[1] = s->K, out[2] = g.OH, out[3] = g.OW;
     return 4;
@@ -155,10 +176,8 @@ static int conv_shape(const nn_module *m, int ndim, const int *in, int *out) {
 
 /* The geometry of the last forward's input (its shape passed the check). */
 static nn_conv_geom geom_now(const nn_module *m) {
-    const conv_state *s = st(m);
     nn_conv_geom g;
-    nn_window_geom(m, &s->win, s->C, m->in_nd, m->ishape, &g);
-    g.K = s->K, g.groups = s->groups;
+    conv_geom(m, m->in_nd, m->ishape, &g);
     return g;
 }
 
@@ -194,8 +213,7 @@ static int conv_backward(nn_module *m, const float *x, const float *dy, float *d
 static nn_tensor *conv_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
     conv_state *s = st(m);
     nn_conv_geom g;
-    if (nn_window_geom(m, &s->win, s->C, x->ndim, x->shape, &g) != NN_OK) return NULL;
-    g.K = s->K, g.groups = s->groups;
+    if (conv_geom(m, x->ndim, x->shape, &g) != NN_OK) return NULL;
     nn_tensor *w = nn_module_param_tensor(m, 0);
     nn_tensor *y = w ? nn_conv2d_op(ctx, x, w, &g) : NULL;
     if (!y || !s->bias) return y;
@@ -247,10 +265,15 @@ static nn_module *conv_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *co
     int32_t v[15];
     if (!nn_mfile_read(r, v, sizeof v)) return NULL;
     nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[11], v[12], v[13]}, v[14] != 0};
-    if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] % v[2] || win.kh < 1 || win.kw < 1 ||
-        win.kh > 4096 || win.kw > 4096 ||
-        !nn_mfile_claim(r, (int64_t)v[0] / v[2] * win.kh * win.kw * v[1] + (v[3] ? v[1] : 0),
-                        "conv2d"))
+    /* sizes bounded before they are multiplied, so that a crafted record cannot overflow */
+    if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] > 1 << 20 || v[1] > 1 << 20 || v[0] % v[2]) {
+        nn_errorf(ctx, NN_EFORMAT, "conv2d: the record has in=%d out=%d groups=%d", v[0], v[1],
+                  v[2]);
+        return NULL;
+    }
+    if (!nn_window_ok(ctx, "conv2d", &win)) return NULL;
+    int64_t patch = (int64_t)v[0] / v[2] * win.kh * win.kw;
+    if (patch > (int64_t)1 << 30 || !nn_mfile_claim(r, patch * v[1] + (v[3] ? v[1] : 0), "conv2d"))
         return NULL;
     nn_init zero = {NN_INIT_ZEROS, 0, 0};
     return nn_conv2d_new(ctx, v[0], v[1], &win, v[2], v[3] != 0, zero, zero);

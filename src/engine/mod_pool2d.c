@@ -26,13 +26,7 @@ nn_module *nn_pool2d_new(nn_ctx *ctx, nn_pool2d_kind kind, const nn_window *win)
     nn_window w = {1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, false};
     if (kind != NN_POOL2D_GLOBAL_AVG) {
         w = *win;
-        if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1 || w.dh < 1 || w.dw < 1) {
-            nn_errorf(ctx, NN_EARG,
-                      "%s: kernel, stride and dilation must be >= 1, got kernel %dx%d, stride "
-                      "%dx%d, dilation %dx%d",
-                      names[kind], w.kh, w.kw, w.sh, w.sw, w.dh, w.dw);
-            return NULL;
-        }
+        if (!nn_window_ok(ctx, names[kind], &w)) return NULL;
         /* a window of padding only would have no value to take */
         int span_h = w.dh * (w.kh - 1) + 1, span_w = w.dw * (w.kw - 1) + 1;
         if (w.pad[0] < 0 || w.pad[1] < 0 || w.pad[2] < 0 || w.pad[3] < 0 || 2 * w.pad[0] > span_h ||

@@ -125,7 +125,7 @@ static nn_window checkwindow(lua_State *L, int arg) {
                                  "dilation",      "padding",      "padding", "padding", "padding"};
     int v[10];
     for (int i = 0; i < 10; i++)
-        v[i] = (int)bind_checkint(L, arg + i, what[i], i < 6 ? 1 : 0, i < 6 ? 65536 : 4096);
+        v[i] = (int)bind_checkint(L, arg + i, what[i], i < 6 ? 1 : 0, 4096);
     nn_window w = {v[0], v[1], v[2], v[3], v[4], v[5], {v[6], v[7], v[8], v[9]}, false};
     w.same = lua_toboolean(L, arg + 10);
     return w;
