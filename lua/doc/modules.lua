@@ -11,7 +11,7 @@ nn.randn; nn.seed(n) seeds the one generator; nn.no_grad, nn.graph. Tensor metho
 (?tensor:matmul): arithmetic with broadcasting, matmul, sum/mean/max, activations,
 softmax, reshape, rows, backward, grad.
 Layers and models: nn.linear, nn.dropout, nn.batchnorm, nn.flatten, nn.reshape,
-nn.sequential, nn.residual (inputs [batch, ...] of any rank: images, sequences);
+nn.conv2d, nn.maxpool2d, nn.avgpool2d, nn.global_avgpool, nn.sequential, nn.residual (inputs [batch, ...] of any rank: images, sequences);
 activations nn.relu, nn.tanh, nn.sigmoid, ... (nn.names().activations), or
 nn.activation(name). Model methods (?module:fit): forward, fit, evaluate, predict,
 summary, parameters, freeze.

@@ -282,6 +282,60 @@ row), no copy; the gradient passes through unchanged. nn.linear takes only
 [batch, features], so an image set (data.fashion_mnist{shape = "image"}) needs a
 flatten before the first linear layer; without it the error says so.]],
   },
+  ["nn.conv2d"] = {
+    sig = "nn.conv2d(in, out, k [, {stride =, padding =, dilation =, groups =, bias =, init =}])",
+    summary = "2-D convolution of images: [batch, in, H, W] -> [batch, out, H', W'], as cross-correlation",
+    example = [[
+c = nn.conv2d(1, 6, 5, {padding = 2})
+print(table.concat(c:out_shape{1, 28, 28}, " "))          --> 6 28 28
+print(table.concat(nn.conv2d(3, 8, 3, {stride = 2}):out_shape{3, 7, 7}, " "))   --> 8 3 3
+m = nn.sequential{c, nn.relu(), nn.maxpool2d(2), nn.flatten(), nn.linear(6 * 14 * 14, 10)}
+m:summary{1, 28, 28}]],
+    text = [[
+Each of the out kernels (in/groups x k x k weights and a bias) slides over the input
+and takes the sum of products at each position, without flipping the kernel (the
+course's grids are computed this way). k, stride and dilation are a number or
+{height, width}. padding: a number, {ph, pw}, {top, bottom, left, right}, "valid" (0,
+the default) or "same" (output size ceil(H / stride)). The output size is
+floor((H + 2P - d(k - 1) - 1) / S) + 1: for d = 1, floor((W - F + 2P)/S) + 1. groups
+splits the channels into groups convolved apart (groups = in: depthwise). bias = false
+leaves the bias out; init names the weights' initialiser (he_uniform by default).
+Input of another shape is refused with both shapes named.]],
+  },
+  ["nn.maxpool2d"] = {
+    sig = "nn.maxpool2d(k [, {stride =, padding =, dilation =}])",
+    summary = "max pooling: the largest value of each k x k window, per channel",
+    example = [[
+p = nn.maxpool2d(2)
+x = nn.tensor{1, 2, 2, 3, 4, 6, 6, 8, 3, 1, 1, 0, 1, 2, 2, 4}:reshape{1, 1, 4, 4}
+print(p:forward(x))   -- 6 8 / 3 4]],
+    text = [[
+The stride is the window's size unless given; padding (at most half the window) is
+never taken as the maximum. The gradient goes to the largest value of each window (the
+first one on a tie).]],
+  },
+  ["nn.avgpool2d"] = {
+    sig = "nn.avgpool2d(k [, {stride =, padding =, dilation =}])",
+    summary = "average pooling: the mean of each k x k window, per channel",
+    example = [[
+p = nn.avgpool2d(2)
+x = nn.tensor{4, 3, 1, 5, 1, 3, 4, 8, 4, 5, 4, 3, 6, 5, 9, 4}:reshape{1, 1, 4, 4}
+print(p:forward(x))   -- 2.75 4.5 / 5 5]],
+    text = [[
+The stride is the window's size unless given; padding counts as zeros in the mean
+(divided by k x k, as PyTorch's default). The gradient shares dy equally over the
+window.]],
+  },
+  ["nn.global_avgpool"] = {
+    sig = "nn.global_avgpool()",
+    summary = "global average pooling: [batch, C, H, W] -> [batch, C], the mean of each map",
+    example = [[
+m = nn.sequential{nn.conv2d(1, 8, 3), nn.relu(), nn.global_avgpool(), nn.linear(8, 10)}
+print(table.concat(m:out_shape{1, 28, 28}, " "))   --> 10]],
+    text = [[
+One number per channel, whatever the map size: a head for a conv net without a large
+linear layer (used after the last Inception module).]],
+  },
   ["nn.reshape"] = {
     sig = "nn.reshape{sizes...}",
     summary = "reshapes each sample to the given sizes: nn.reshape{1, 28, 28} makes [batch, 784] into [batch, 1, 28, 28]",

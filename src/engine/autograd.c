@@ -40,6 +40,8 @@ const nn_op_def *const nn_ops[NN_OP_COUNT] = {
     [NN_OP_PRELU] = &nn_op_prelu,
     [NN_OP_DROPOUT] = &nn_op_dropout,
     [NN_OP_LOSS] = &nn_op_loss,
+    [NN_OP_CONV2D] = &nn_op_conv2d,
+    [NN_OP_POOL2D] = &nn_op_pool2d,
 };
 
 const char *nn_op_name(int op) {
@@ -89,7 +91,11 @@ nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, con
             nn_tensor_free(out);
             return NULL;
         }
-        if (extra) memcpy(nn_tn(out)->saved, extra, saved * sizeof(float));
+        if (extra)
+            memcpy(nn_tn(out)->saved, extra,
+                   def->extra_bytes && def->extra_bytes < saved * sizeof(float)
+                       ? def->extra_bytes
+                       : saved * sizeof(float));
     }
     def->forward(ctx, out);
 

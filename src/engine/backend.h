@@ -33,6 +33,19 @@ typedef struct nn_rdims {
     int64_t outer, n, inner;
 } nn_rdims;
 
+/* The geometry of a 2-D convolution or pooling over x [B, C, H, W] -> y [B, K, OH, OW]
+ * (pooling: K = C, groups = C). Output position (oh, ow) reads input rows
+ * oh*sh - pt + i*dh and columns ow*sw - pl + j*dw for kernel offsets (i, j) < (kh, kw);
+ * positions outside the input are the padding. */
+typedef struct nn_conv_geom {
+    int B, C, H, W, K, OH, OW;
+    int kh, kw, sh, sw, dh, dw;
+    int pt, pl; /* padding above and left (below and right follow from OH, OW) */
+    int groups;
+} nn_conv_geom;
+
+enum nn_pool_kind { NN_POOL_MAX, NN_POOL_AVG };
+
 /* Kernel kinds of the elementwise tables (a subset of the op kinds, own numbering so
  * the backend need not know the op enum). */
 enum nn_unary_kind {
@@ -147,6 +160,21 @@ typedef struct nn_backend {
     void (*batchnorm_back)(const float *dy, const float *gamma, const float *xhat,
                            const float *rstd, float *dgamma, float *dbeta, float *dx, int B, int F,
                            bool training);
+    /* Conv2d as cross-correlation (no flip): y[b,k] = sum over c in k's group and (i, j)
+     * of w[k, c', i, j] x[b, c, at(i, j)] + bias[k], with w [K, C/groups, kh, kw] and bias
+     * NULL for none; by im2col into col (g->C * kh * kw * OH * OW floats, the caller's)
+     * and gemm. Back: dw += and db += (either may be NULL), dx += (when not NULL). */
+    void (*conv2d)(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                   float *y, float *col);
+    void (*conv2d_back)(const nn_conv_geom *g, const float *x, const float *w, const float *dy,
+                        float *dw, float *db, float *dx, float *col);
+    /* Pooling (an nn_pool_kind) per channel over the window (K = C); max skips the
+     * padding and writes the flat index (in x) of the first largest value into idx
+     * (B*C*OH*OW floats); average divides by kh*kw, padding counted as zeros. Back:
+     * dx += (idx is the forward's for max, unused for average). */
+    void (*pool2d)(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx);
+    void (*pool2d_back)(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
+                        float *dx);
     /* The L1/L2 regulariser's gradient: dw += l1 sign(w) + 2 l2 w over n weights. */
     void (*penalty_back)(const float *w, float *dw, int64_t n, float l1, float l2);
     /* Loss `kind` (an nn_loss_kind) of predictions y[B,k] against targets t[B,tcols], as

@@ -568,6 +568,156 @@ static void cpu_loss_back(const float *restrict d, const float *restrict g, floa
     for (int64_t i = 0; i < n; i++) gy[i] += g0 * d[i];
 }
 
+/* col[(c*kh + i)*kw + j][oh*OW + ow] = x[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] of one
+ * sample (0 in the padding): the rows a group's gemm reads are contiguous. */
+static void im2col(const nn_conv_geom *g, const float *x, float *col) {
+    int ohw = g->OH * g->OW;
+    for (int c = 0; c < g->C; c++)
+        for (int i = 0; i < g->kh; i++)
+            for (int j = 0; j < g->kw; j++) {
+                float *row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
+                const float *xc = x + (int64_t)c * g->H * g->W;
+                for (int oh = 0; oh < g->OH; oh++) {
+                    int h = oh * g->sh - g->pt + i * g->dh;
+                    float *r = row + (int64_t)oh * g->OW;
+                    if (h < 0 || h >= g->H) {
+                        memset(r, 0, sizeof(float) * (size_t)g->OW);
+                        continue;
+                    }
+                    const float *xr = xc + (int64_t)h * g->W;
+                    for (int ow = 0; ow < g->OW; ow++) {
+                        int w = ow * g->sw - g->pl + j * g->dw;
+                        r[ow] = w >= 0 && w < g->W ? xr[w] : 0.0f;
+                    }
+                }
+            }
+}
+
+/* im2col's adjoint: x[c, at] += col[row][pos] over every position reading it. */
+static void col2im_add(const nn_conv_geom *g, const float *col, float *x) {
+    int ohw = g->OH * g->OW;
+    for (int c = 0; c < g->C; c++)
+        for (int i = 0; i < g->kh; i++)
+            for (int j = 0; j < g->kw; j++) {
+                const float *row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
+                float *xc = x + (int64_t)c * g->H * g->W;
+                for (int oh = 0; oh < g->OH; oh++) {
+                    int h = oh * g->sh - g->pt + i * g->dh;
+                    if (h < 0 || h >= g->H) continue;
+                    const float *r = row + (int64_t)oh * g->OW;
+                    float *xr = xc + (int64_t)h * g->W;
+                    for (int ow = 0; ow < g->OW; ow++) {
+                        int w = ow * g->sw - g->pl + j * g->dw;
+                        if (w >= 0 && w < g->W) xr[w] += r[ow];
+                    }
+                }
+            }
+}
+
+/* Per sample and group: y_g [K/G, OH*OW] = w_g [K/G, Cg*kh*kw] col_g [Cg*kh*kw, OH*OW]. */
+static void cpu_conv2d(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                       float *y, float *col) {
+    int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
+    int patch = cg * g->kh * g->kw;
+    for (int b = 0; b < g->B; b++) {
+        const float *xb = x + (int64_t)b * g->C * g->H * g->W;
+        float *yb = y + (int64_t)b * g->K * ohw;
+        im2col(g, xb, col);
+        for (int gr = 0; gr < g->groups; gr++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kg, ohw, patch, 1.0f,
+                        w + (int64_t)gr * kg * patch, patch, col + (int64_t)gr * patch * ohw, ohw,
+                        0.0f, yb + (int64_t)gr * kg * ohw, ohw);
+        if (bias)
+            for (int k = 0; k < g->K; k++)
+                for (int p = 0; p < ohw; p++) yb[(int64_t)k * ohw + p] += bias[k];
+    }
+}
+
+/* forward y_g = w_g col_g + b: dw_g += dy_g col_g^T, db += row sums of dy, and
+ * dcol_g = w_g^T dy_g, whose col2im adds into dx. */
+static void cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, const float *dy,
+                            float *dw, float *db, float *dx, float *col) {
+    int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
+    int patch = cg * g->kh * g->kw;
+    for (int b = 0; b < g->B; b++) {
+        const float *dyb = dy + (int64_t)b * g->K * ohw;
+        if (db)
+            for (int k = 0; k < g->K; k++) {
+                float s = 0.0f;
+                for (int p = 0; p < ohw; p++) s += dyb[(int64_t)k * ohw + p];
+                db[k] += s;
+            }
+        if (dw) {
+            im2col(g, x + (int64_t)b * g->C * g->H * g->W, col);
+            for (int gr = 0; gr < g->groups; gr++)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, kg, patch, ohw, 1.0f,
+                            dyb + (int64_t)gr * kg * ohw, ohw, col + (int64_t)gr * patch * ohw, ohw,
+                            1.0f, dw + (int64_t)gr * kg * patch, patch);
+        }
+        if (dx) {
+            for (int gr = 0; gr < g->groups; gr++)
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, patch, ohw, kg, 1.0f,
+                            w + (int64_t)gr * kg * patch, patch, dyb + (int64_t)gr * kg * ohw, ohw,
+                            0.0f, col + (int64_t)gr * patch * ohw, ohw);
+            col2im_add(g, col, dx + (int64_t)b * g->C * g->H * g->W);
+        }
+    }
+}
+
+static void cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx) {
+    float inv = 1.0f / (float)(g->kh * g->kw);
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
+        const float *xc = x + bc * g->H * g->W;
+        for (int oh = 0; oh < g->OH; oh++)
+            for (int ow = 0; ow < g->OW; ow++) {
+                int64_t o = (bc * g->OH + oh) * g->OW + ow;
+                float best = -INFINITY, sum = 0.0f;
+                int64_t at = -1;
+                for (int i = 0; i < g->kh; i++) {
+                    int h = oh * g->sh - g->pt + i * g->dh;
+                    if (h < 0 || h >= g->H) continue;
+                    for (int j = 0; j < g->kw; j++) {
+                        int w = ow * g->sw - g->pl + j * g->dw;
+                        if (w < 0 || w >= g->W) continue;
+                        float v = xc[(int64_t)h * g->W + w];
+                        sum += v;
+                        if (at < 0 || v > best) best = v, at = (int64_t)h * g->W + w;
+                    }
+                }
+                if (kind == NN_POOL_MAX) {
+                    y[o] = best;
+                    idx[o] = (float)at;
+                } else {
+                    y[o] = sum * inv;
+                }
+            }
+    }
+}
+
+static void cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
+                            float *dx) {
+    float inv = 1.0f / (float)(g->kh * g->kw);
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
+        float *dc = dx + bc * g->H * g->W;
+        for (int oh = 0; oh < g->OH; oh++)
+            for (int ow = 0; ow < g->OW; ow++) {
+                int64_t o = (bc * g->OH + oh) * g->OW + ow;
+                if (kind == NN_POOL_MAX) {
+                    dc[(int64_t)idx[o]] += dy[o];
+                    continue;
+                }
+                for (int i = 0; i < g->kh; i++) {
+                    int h = oh * g->sh - g->pt + i * g->dh;
+                    if (h < 0 || h >= g->H) continue;
+                    for (int j = 0; j < g->kw; j++) {
+                        int w = ow * g->sw - g->pl + j * g->dw;
+                        if (w >= 0 && w < g->W) dc[(int64_t)h * g->W + w] += dy[o] * inv;
+                    }
+                }
+            }
+    }
+}
+
 const nn_backend nn_backend_cpu = {
     .name = "cpu",
     .alloc = cpu_alloc,
@@ -600,6 +750,10 @@ const nn_backend nn_backend_cpu = {
     .linear_back = cpu_linear_back,
     .batchnorm = cpu_batchnorm,
     .batchnorm_back = cpu_batchnorm_back,
+    .conv2d = cpu_conv2d,
+    .conv2d_back = cpu_conv2d_back,
+    .pool2d = cpu_pool2d,
+    .pool2d_back = cpu_pool2d_back,
     .penalty_back = cpu_penalty_back,
     .loss = cpu_loss,
     .loss_back = cpu_loss_back,

@@ -142,6 +142,8 @@ enum nn_op_kind {
     NN_OP_PRELU,
     NN_OP_DROPOUT, /* op_dropout.c */
     NN_OP_LOSS,    /* op_loss.c: every loss of loss.c, fused */
+    NN_OP_CONV2D,  /* op_conv.c: x [B,C,H,W] and w [K, C/groups*kh*kw] */
+    NN_OP_POOL2D,  /* op_conv.c: max or average pooling */
     NN_OP_COUNT
 };
 
@@ -152,6 +154,7 @@ typedef struct nn_op_def {
     int ninputs;         /* 1..NN_MAX_INPUTS */
     bool view;           /* the result shares input 0's memory: forward sets out->data */
     bool differentiable; /* false: the result never requires grad (argmax) */
+    size_t extra_bytes;  /* bytes of nn_op_apply's extra copied into saved; 0: all of it */
     /* Sets out->ndim and out->shape (trailing entries 1) and *saved, the number of
      * floats forward wants to keep for backward (0 if none). Returns NN_OK or an
      * nn_errorf code naming the shapes. */
@@ -175,6 +178,7 @@ extern const nn_op_def nn_op_scale, nn_op_add_scalar, nn_op_pow, nn_op_neg, nn_o
 extern const nn_op_def nn_op_sum, nn_op_mean, nn_op_max, nn_op_argmax;
 extern const nn_op_def nn_op_matmul, nn_op_softmax, nn_op_log_softmax;
 extern const nn_op_def nn_op_activation, nn_op_prelu, nn_op_dropout, nn_op_loss; /* training */
+extern const nn_op_def nn_op_conv2d, nn_op_pool2d;
 
 /* Runs op on inputs[0..n) with arguments (fargs: 2 floats, iargs: 3 ints; either may
  * be NULL for zeros): checks inputs (live, same device), calls shape, allocates the
@@ -186,6 +190,12 @@ extern const nn_op_def nn_op_activation, nn_op_prelu, nn_op_dropout, nn_op_loss;
  * bytes are copied into the allocated saved buffer before forward. May be NULL. */
 nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, const float *fargs,
                        const int *iargs, const void *extra);
+
+/* Conv2d and pooling ops (op_conv.c) over a geometry resolved by the caller (the
+ * modules' graphs): x [B,C,H,W] (B..W as g says) -> [B,K,OH,OW]; conv's w is
+ * [K, C/groups*kh*kw], no bias (an add after it); pool's kind an nn_pool_kind. */
+nn_tensor *nn_conv2d_op(nn_ctx *ctx, nn_tensor *x, nn_tensor *w, const nn_conv_geom *g);
+nn_tensor *nn_pool2d_op(nn_ctx *ctx, nn_tensor *x, int kind, const nn_conv_geom *g);
 
 /* ---- the engine's tensor ------------------------------------------------------ */
 

@@ -145,4 +145,14 @@ static inline int64_t nn_dims_prod(int ndim, const int *shape, int from) {
     return n;
 }
 
+/* Kernel, stride and dilation sizes of a window are 1 to NN_WINDOW_MAX, padding 0 to
+ * NN_WINDOW_MAX: nn_window_ok checks them (false with a message naming who). */
+#define NN_WINDOW_MAX 4096
+bool nn_window_ok(nn_ctx *ctx, const char *who, const nn_window *w);
+/* The geometry of a conv2d or pooling module m with window win over an input (ndim,
+ * in) that must be [batch, C, H, W] (C = channels, or any when 0): fills g (K = C) or
+ * returns NN_ESHAPE with a message naming the shapes (mod_conv2d.c). */
+int nn_window_geom(const nn_module *m, const nn_window *win, int channels, int ndim, const int *in,
+                   nn_conv_geom *g);
+
 #endif

@@ -93,6 +93,8 @@ typedef enum nn_module_kind {
     NN_MOD_FLATTEN,    /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
     NN_MOD_RESHAPE,    /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
     NN_MOD_CALLBACK,   /* y = f(x) by the caller's function (a model written in Lua) */
+    NN_MOD_CONV2D,     /* [batch, C, H, W] -> [batch, K, OH, OW] */
+    NN_MOD_POOL2D,     /* max, average or global average pooling of [batch, C, H, W] */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -117,6 +119,26 @@ nn_module *nn_flatten_new(nn_ctx *ctx);
 /* Reshape each sample to shape[0..ndim) (1 <= ndim <= NN_MAX_DIMS-1; one size may be
  * -1 for what the others leave): [batch, ...] -> [batch, shape...]. */
 nn_module *nn_reshape_new(nn_ctx *ctx, int ndim, const int *shape);
+
+/* The window of a conv2d or pooling layer: kernel kh x kw, stride sh x sw, dilation
+ * dh x dw, zero padding pad[4] = {top, bottom, left, right}, or `same` (output size
+ * ceil(H / sh), the padding split with the odd one below and right, as TensorFlow's). */
+typedef struct nn_window {
+    int kh, kw, sh, sw, dh, dw;
+    int pad[4];
+    bool same;
+} nn_window;
+/* conv2d [batch, in, H, W] -> [batch, out, OH, OW], OH = floor((H + pt + pb - dh (kh - 1)
+ * - 1) / sh) + 1, as cross-correlation (the kernel is not flipped); groups divides in
+ * and out (groups = in: depthwise); weight [out, in/groups, kh, kw] (He uniform by
+ * default, fan in = in/groups kh kw), bias [out] (zeros) when bias. */
+nn_module *nn_conv2d_new(nn_ctx *ctx, int in, int out, const nn_window *win, int groups, bool bias,
+                         nn_init w_init, nn_init b_init);
+typedef enum { NN_POOL2D_MAX, NN_POOL2D_AVG, NN_POOL2D_GLOBAL_AVG } nn_pool2d_kind;
+/* Pooling per channel over the window: max (the padding never wins) or average (the
+ * padding counted as zeros, divided by kh kw); global average takes no window and
+ * gives [batch, C]. */
+nn_module *nn_pool2d_new(nn_ctx *ctx, nn_pool2d_kind kind, const nn_window *win);
 /* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
 nn_module *nn_module_retain(nn_module *m);
 void nn_module_free(nn_module *m);

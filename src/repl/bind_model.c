@@ -126,6 +126,42 @@ static int t_flatten(lua_State *L) {
     return 1;
 }
 
+/* The window at args arg..arg+10: kh kw sh sw dh dw pt pb pl pr same (lua/nn.lua
+ * reads the user's options into these). */
+static nn_window checkwindow(lua_State *L, int arg) {
+    static const char *what[] = {"kernel height", "kernel width", "stride",  "stride",  "dilation",
+                                 "dilation",      "padding",      "padding", "padding", "padding"};
+    int v[10];
+    for (int i = 0; i < 10; i++)
+        v[i] = (int)bind_checkint(L, arg + i, what[i], i < 6 ? 1 : 0, 4096);
+    nn_window w = {v[0], v[1], v[2], v[3], v[4], v[5], {v[6], v[7], v[8], v[9]}, false};
+    w.same = lua_toboolean(L, arg + 10);
+    return w;
+}
+
+/* conv2d(in, out, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same, groups, bias, winit,
+ * wa, wb) */
+static int t_conv2d(lua_State *L) {
+    int in = (int)bind_checkint(L, 1, "in channels", 1, 1 << 20);
+    int out = (int)bind_checkint(L, 2, "out channels", 1, 1 << 20);
+    nn_window w = checkwindow(L, 3);
+    int groups = (int)bind_checkint(L, 14, "groups", 1, 1 << 20);
+    bool bias = lua_toboolean(L, 15);
+    nn_init wi = checkinit(L, 16), zero = {NN_INIT_ZEROS, 0, 0};
+    pushmodule(L, nn_conv2d_new(bind_ctx(L), in, out, &w, groups, bias, wi, zero));
+    return 1;
+}
+
+/* pool2d(kind, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same): kind "max", "avg" or
+ * "global_avg" (whose window is ignored) */
+static int t_pool2d(lua_State *L) {
+    static const char *kinds[] = {"max", "avg", "global_avg", NULL};
+    int k = luaL_checkoption(L, 1, NULL, kinds);
+    nn_window w = checkwindow(L, 2);
+    pushmodule(L, nn_pool2d_new(bind_ctx(L), (nn_pool2d_kind)k, &w));
+    return 1;
+}
+
 /* Reads a table of 1..NN_MAX_DIMS-1 whole sizes at arg into shape; returns the count. */
 static int checksizes(lua_State *L, int arg, int *shape) {
     luaL_checktype(L, arg, LUA_TTABLE);
@@ -499,12 +535,16 @@ static int t_names(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"linear", t_linear},     {"activation", t_activation}, {"prelu", t_prelu},
-    {"dropout", t_dropout},   {"batchnorm", t_batchnorm},   {"sequential", t_sequential},
-    {"residual", t_residual}, {"flatten", t_flatten},       {"reshape", t_reshape},
-    {"loss", t_loss},         {"assign", t_assign},         {"evaluate", t_evaluate},
-    {"training", m_training}, {"predict", t_predict},       {"save", t_save},
-    {"load", t_load},         {"names", t_names},           {NULL, NULL},
+    {"linear", t_linear},       {"activation", t_activation},
+    {"prelu", t_prelu},         {"dropout", t_dropout},
+    {"batchnorm", t_batchnorm}, {"sequential", t_sequential},
+    {"residual", t_residual},   {"flatten", t_flatten},
+    {"reshape", t_reshape},     {"conv2d", t_conv2d},
+    {"pool2d", t_pool2d},       {"loss", t_loss},
+    {"assign", t_assign},       {"evaluate", t_evaluate},
+    {"training", m_training},   {"predict", t_predict},
+    {"save", t_save},           {"load", t_load},
+    {"names", t_names},         {NULL, NULL},
 };
 
 static const luaL_Reg module_methods[] = {
