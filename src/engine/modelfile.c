@@ -24,6 +24,7 @@
  * A file is written to "<path>.tmp-XXXXXX" in the same folder, flushed and renamed
  * over path, so a crash leaves the old file or the new one, never half of one. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,7 +317,20 @@ static nn_optim *read_optim(rd *r, int64_t n) {
         r->bad = true;
         return NULL;
     }
-    nn_optim *o = nn_optim_new(r->ctx, (nn_optim_kind)kind, hp_from(hp), n);
+    nn_optim_hp h = hp_from(hp);
+    const char *name; /* a NaN lr would pass for a number until the first step */
+    for (int i = 0; (name = nn_optim_hp_name(i)); i++) {
+        float v = *nn_optim_hp_field(&h, name);
+        if (!isfinite(v) || v < 0) {
+            nn_errorf(r->ctx, NN_EFORMAT,
+                      "load: %s: the saved optimizer (%s) has %s = %g; settings must be finite "
+                      "and >= 0",
+                      r->path, nn_optim_name((nn_optim_kind)kind), name, v);
+            r->bad = true;
+            return NULL;
+        }
+    }
+    nn_optim *o = nn_optim_new(r->ctx, (nn_optim_kind)kind, h, n);
     if (!o) return NULL;
     if (ns != (uint32_t)nn_optim_nstate(o)) {
         nn_optim_free(o);

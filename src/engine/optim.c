@@ -106,6 +106,15 @@ nn_optim *nn_optim_new(nn_ctx *ctx, nn_optim_kind kind, nn_optim_hp hp, int64_t 
                   (long long)n);
         return NULL;
     }
+    const char *name; /* settings from a model file, or a binding's, all >= 0 */
+    for (int i = 0; (name = nn_optim_hp_name(i)); i++) {
+        float v = *nn_optim_hp_field(&hp, name);
+        if (!isfinite(v) || v < 0) {
+            nn_errorf(ctx, NN_EARG, "%s: %s must be a finite number >= 0, got %g",
+                      optim_names[kind], name, v);
+            return NULL;
+        }
+    }
     if (kind == NN_OPT_SGD && hp.nesterov != 0 && !(hp.momentum > 0)) { /* as PyTorch */
         nn_errorf(ctx, NN_EARG, "sgd: nesterov needs a momentum > 0, got momentum %g", hp.momentum);
         return NULL;
@@ -350,7 +359,7 @@ NN_VECTOR_CLONES static void update(nn_optim *o, float *restrict p, const float 
     }
 }
 
-/* Clips g over the ranges; returns the norm before clipping. */
+/* A span [a, b) of the parameters. */
 typedef struct range {
     int64_t a, b;
 } range;
@@ -369,10 +378,8 @@ static double sum_sq(const float *g, int64_t n) {
     return tot;
 }
 
-static double clip(const nn_optim_hp *h, float *g, const range *r, int nr) {
-    double ss = 0;
-    for (int k = 0; k < nr; k++) ss += sum_sq(g + r[k].a, r[k].b - r[k].a);
-    double norm = sqrt(ss);
+/* Clips g over the ranges by the settings; norm is g's before clipping, returned. */
+static double clip(const nn_optim_hp *h, float *g, const range *r, int nr, double norm) {
     if (h->clip_value > 0)
         for (int k = 0; k < nr; k++)
             for (int64_t i = r[k].a; i < r[k].b; i++)
@@ -391,8 +398,38 @@ static double clip(const nn_optim_hp *h, float *g, const range *r, int nr) {
     return norm;
 }
 
+/* A gradient with a NaN (or an infinity that clip_value does not clamp) would turn
+ * every parameter it reaches into NaN: refused (true) with a message naming the
+ * first such component, 1-based over the parts (at, bad: its place and value), before
+ * anything changes: the parameters, state and step count stay as they were. */
+static bool refuse_nonfinite(nn_optim *o, double norm, int64_t at, float bad) {
+    if (at == 0 || (!isnan(norm) && !(isinf(norm) && !(o->hp.clip_value > 0)))) return false;
+    nn_errorf(o->ctx, NN_EARG,
+              "%s: the gradient has a%s at component %lld, so the parameters were left "
+              "unchanged; look for a NaN in the data or the loss, or a learning rate so high "
+              "that the weights overflowed (try a smaller lr or clip_norm)",
+              optim_names[o->kind], isnan(bad) ? " NaN" : "n infinity", (long long)at);
+    return true;
+}
+
+/* The first component of g over the ranges that is not finite (1-based), and its value. */
+static int64_t first_nonfinite(const float *g, const range *r, int nr, float *bad) {
+    int64_t seen = 0;
+    for (int k = 0; k < nr; seen += r[k].b - r[k].a, k++)
+        for (int64_t i = r[k].a; i < r[k].b; i++)
+            if (!isfinite(g[i])) return *bad = g[i], seen + (i - r[k].a) + 1;
+    return *bad = NAN, 0;
+}
+
 static double step_ranges(nn_optim *o, float *p, float *g, const range *r, int nr) {
-    double norm = clip(&o->hp, g, r, nr);
+    double ss = 0;
+    for (int k = 0; k < nr; k++) ss += sum_sq(g + r[k].a, r[k].b - r[k].a);
+    if (!isfinite(ss)) {
+        float bad;
+        int64_t at = first_nonfinite(g, r, nr, &bad);
+        if (refuse_nonfinite(o, sqrt(ss), at, bad)) return NAN;
+    }
+    double norm = clip(&o->hp, g, r, nr, sqrt(ss));
     o->t++;
     for (int k = 0; k < nr; k++) update(o, p + r[k].a, g + r[k].a, r[k].b - r[k].a, r[k].a);
     return norm;
@@ -418,6 +455,17 @@ double nn_optim_step_parts(nn_optim *o, float *const *p, float *const *g, const 
         return NAN;
     }
     double norm = sqrt(ss), scale = 1;
+    if (!isfinite(norm)) {
+        int64_t seen = 0, at = 0;
+        float bad = NAN;
+        for (int k = 0; k < parts && !at; seen += n[k], k++)
+            for (int64_t i = 0; p[k] && i < n[k]; i++)
+                if (!isfinite(g[k][i])) {
+                    at = seen + i + 1, bad = g[k][i];
+                    break;
+                }
+        if (refuse_nonfinite(o, norm, at, bad)) return NAN;
+    }
     const nn_optim_hp *h = &o->hp;
     if (h->clip_value > 0 || h->clip_norm > 0) { /* as clip(), across the parts */
         double ss2 = 0;

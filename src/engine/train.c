@@ -40,8 +40,9 @@ struct nn_run {
     int64_t safe_steps;
     double safe_loss;
     int safe_epoch;
-    float *lrs;  /* opts.lr_steps copied, or NULL */
-    int classes; /* of the training set; 0 for regression */
+    double first_loss; /* the first step's, to tell a diverging run (see DIVERGED) */
+    float *lrs;        /* opts.lr_steps copied, or NULL */
+    int classes;       /* of the training set; 0 for regression */
     /* Confusion matrices classes x classes: of this epoch's training batches so far,
      * then of the last finished epoch's training batches and validation set. */
     int64_t *cm_epoch, *cm_train, *cm_val;
@@ -200,6 +201,42 @@ static int check_opts(nn_ctx *ctx, const nn_fit_opts *o) {
     return NN_OK;
 }
 
+/* Whether v[0..n) holds a NaN or an infinity: x * 0 is NaN exactly for those, summed
+ * in 8 float lanes a block (vectorizes: about the cost of reading the set once). */
+static bool any_nonfinite(const float *v, int64_t n) {
+    for (int64_t i0 = 0; i0 < n; i0 += 4096) {
+        float acc[8] = {0};
+        int64_t end = i0 + 4096 < n ? i0 + 4096 : n, i = i0;
+        for (; i + 8 <= end; i += 8)
+            for (int k = 0; k < 8; k++) acc[k] += v[i + k] * 0.0f;
+        for (; i < end; i++) acc[0] += v[i] * 0.0f;
+        for (int k = 0; k < 8; k++)
+            if (acc[k] != acc[k]) return true;
+    }
+    return false;
+}
+
+/* A NaN or infinity in d's inputs or targets, refused before the run starts (else it
+ * surfaces as a NaN loss blamed on the learning rate), named by its row and column
+ * (1-based, as Lua counts; columns of a sample flattened). Checked once per set per
+ * fit: one pass over the data, small beside an epoch. */
+static int check_finite_data(nn_ctx *ctx, const nn_dataset *d, const char *which) {
+    for (int part = 0; part < 2; part++) {
+        const float *v = part ? d->y : d->x;
+        int w = part ? d->ny : d->nx;
+        if (!v || !any_nonfinite(v, (int64_t)d->n * w)) continue;
+        for (int64_t i = 0; i < (int64_t)d->n * w; i++)
+            if (!isfinite(v[i]))
+                return nn_errorf(ctx, NN_EARG, "fit: the %s %s a %s at row %lld, column %lld",
+                                 which, part ? "targets have" : "data has",
+                                 isnan(v[i]) ? "NaN"
+                                 : v[i] > 0  ? "+inf"
+                                             : "-inf",
+                                 (long long)(i / w + 1), (long long)(i % w + 1));
+    }
+    return NN_OK;
+}
+
 nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
                    const nn_dataset *va, const nn_fit_opts *opts) {
     int in = nn_module_in(m);
@@ -231,6 +268,8 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
         return NULL;
     }
     if (check_opts(ctx, opts)) return NULL;
+    if (check_finite_data(ctx, tr, "training") || (va && check_finite_data(ctx, va, "validation")))
+        return NULL;
     /* said before the run starts rather than as a failure of its first step */
     if (nn_loss_check_weights(ctx, opts->loss, opts->class_weights)) return NULL;
     nn_run *r = nn_calloc(ctx, 1, sizeof *r);
@@ -338,6 +377,13 @@ static void restore_best(nn_run *r) {
     nn_module_stats_copy(r->m, nn_module_params_copy(r->m, r->best, false), false);
 }
 
+/* A run whose epoch loss grows past DIVERGED times its first step's has diverged
+ * (Adam at lr 1e6 ends near 1e10 from 0.7): it ends "failed", as a non-finite loss
+ * does, with the weights put back, rather than "done" with useless weights. Checked
+ * on epochs, not steps, so one noisy batch does not end a run; 1000x is far past the
+ * noise of a working run (a few x early on) and well before floats overflow. */
+#define DIVERGED 1e3
+
 /* Epoch end: validation, history, early stopping. Returns false when the run ended. */
 static bool end_epoch(nn_run *r) {
     nn_epoch_rec *h = &r->hist[r->epoch];
@@ -377,6 +423,17 @@ static bool end_epoch(nn_run *r) {
     r->pos = 0;
     r->ep_loss = r->ep_correct = 0;
     r->ep_seen = 0;
+    if (r->first_loss > 0 && h->loss > DIVERGED * r->first_loss) {
+        safe_copy(r, false);
+        fail(r, NN_RUN_FAILED,
+             "the loss diverged: epoch %d's loss %.4g is over %g times the first step's (%.4g): "
+             "the learning rate (%g) is too high; try a smaller lr or gradient clipping "
+             "(clip_norm). The weights and the optimizer are put back as they were at the "
+             "start of epoch %d (loss %.4g)",
+             r->epoch, h->loss, DIVERGED, r->first_loss, (double)nn_optim_hparams(r->o)->lr,
+             r->safe_epoch, r->safe_loss);
+        return false;
+    }
     if (r->opts.patience > 0) {
         double v = r->va ? h->val_loss : h->loss;
         if (v < r->best_val - r->opts.min_delta) {
@@ -451,17 +508,19 @@ static bool step(nn_run *r) {
              r->spe, hp->lr, r->safe_epoch, r->safe_loss);
         return false;
     }
-    if (r->regularized) loss += nn_module_penalty(r->m); /* reported as Keras does */
-    if (r->step == 0) r->safe_loss = loss; /* the start's loss, to compare epochs with */
+    if (r->regularized) loss += nn_module_penalty(r->m);   /* reported as Keras does */
+    if (r->step == 0) r->safe_loss = r->first_loss = loss; /* to compare epochs with */
     if ((rc = nn_module_backward(r->m, r->xb, r->dy, NULL, B))) {
         fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
         return false;
     }
     nn_clear_error(r->ctx);
-    if (isnan(nn_optim_step_module(r->o, r->m)) && nn_error(r->ctx)[0]) {
-        fail(r, NN_RUN_FAILED, "step %lld: %s", (long long)r->step + 1, nn_error(r->ctx));
-        return false;
-    }
+    /* A gradient with a NaN is refused by the optimizer (nothing changes). The step's
+     * loss was finite and counts: its epoch, when this was the last batch, is recorded
+     * (and may be found diverged); then the run ends, put back as for a NaN loss. */
+    char grad_err[NN_ERR_LEN] = "";
+    if (isnan(nn_optim_step_module(r->o, r->m)) && nn_error(r->ctx)[0])
+        snprintf(grad_err, sizeof grad_err, "%s", nn_error(r->ctx));
     if (d->classes > 0) { /* accuracy and the confusion matrix from one argmax a row */
         float thr = threshold_of(r->opts.loss);
         int c = r->classes;
@@ -476,8 +535,16 @@ static bool step(nn_run *r) {
     r->ep_seen += B;
     r->step++;
     r->pos++;
-    if (r->pos == r->spe) return end_epoch(r);
-    return true;
+    bool more = r->pos == r->spe ? end_epoch(r) : true;
+    if (grad_err[0] && r->state != NN_RUN_FAILED) {
+        safe_copy(r, false);
+        fail(r, NN_RUN_FAILED,
+             "step %lld: %s (lr %g). The weights and the optimizer are put back as they were at "
+             "the start of epoch %d (loss %.4g)",
+             (long long)r->step, grad_err, (double)hp->lr, r->safe_epoch, r->safe_loss);
+        return false;
+    }
+    return more;
 }
 
 static bool callback_due(nn_run *r, double t) {

@@ -124,6 +124,9 @@ static void set_option(lua_State *L, nn_optim_kind kind, nn_optim_hp *hp, const 
     else
         luaL_error(L, "optim.%s: %s must be a number%s, got %s", nn_optim_name(kind), key,
                    strcmp(key, "nesterov") ? "" : " or a boolean", luaL_typename(L, -1));
+    if (v != v) /* 0/0 prints as "-nan" on x86: said plainly */
+        luaL_error(L, "optim.%s: %s must be a finite number >= 0, got NaN", nn_optim_name(kind),
+                   key);
     if (!(v >= 0) || isinf(v))
         luaL_error(L, "optim.%s: %s must be a finite number >= 0, got %f", nn_optim_name(kind), key,
                    v);
@@ -199,7 +202,10 @@ static int o_step(lua_State *L) {
         if (t->size != nn_optim_size(o)) luaL_error(L, "step: the tensor changed size");
         norm = nn_optim_step(o, t->data, t->grad->data);
     }
-    if (norm != norm) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    if (norm != norm) /* the engine names the cause: a NaN gradient, a size changed */
+        luaL_error(L, "%s",
+                   nn_error(bind_ctx(L))[0] ? nn_error(bind_ctx(L))
+                                            : "step: the gradient norm is NaN");
     lua_pushnumber(L, norm);
     return 1;
 }

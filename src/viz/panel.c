@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +165,34 @@ static viz_series *find_series(viz_panel *p, const char *name) {
     return s;
 }
 
+/* A series pushed to for hours stays bounded: the newest VIZ_SERIES_CAP/2 points stay
+ * whole and the older ones (all but the very first) are halved. A line keeps, of each
+ * four, the lowest and the highest in their order, so spikes and the curve's envelope
+ * survive (drawing reduces to min/max per pixel column anyway); a trajectory (field,
+ * surface) keeps every other point, as min/max of y means nothing for a path. Older
+ * parts are halved again at each pass, so resolution falls off with age. */
+static void decimate(viz_series *s, bool minmax) {
+    size_t old_end = s->n - VIZ_SERIES_CAP / 2, w = 1; /* point 0 stays */
+    size_t i = 1;
+    for (; i + 4 <= old_end; i += 4) {
+        size_t lo = SIZE_MAX, hi = SIZE_MAX;
+        for (size_t k = i; k < i + 4; k++) {
+            if (!minmax) break;
+            if (!isfinite(s->y[k])) continue;
+            if (lo == SIZE_MAX || s->y[k] < s->y[lo]) lo = k;
+            if (hi == SIZE_MAX || s->y[k] > s->y[hi]) hi = k;
+        }
+        if (lo == SIZE_MAX) lo = i, hi = i + 2; /* a path, or a gap of NaNs: kept a gap */
+        if (lo == hi) hi = lo == i ? i + 1 : i;
+        size_t a = lo < hi ? lo : hi, b = lo < hi ? hi : lo;
+        s->x[w] = s->x[a], s->y[w] = s->y[a], w++;
+        s->x[w] = s->x[b], s->y[w] = s->y[b], w++;
+    }
+    memmove(s->x + w, s->x + i, (s->n - i) * sizeof *s->x);
+    memmove(s->y + w, s->y + i, (s->n - i) * sizeof *s->y);
+    s->n -= i - w;
+}
+
 int viz_series_add(viz_panel *p, const char *name, const float *x, const float *y, size_t n) {
     int rc = panel_want(p, "series", VIZ_TAKES_SERIES);
     if (rc) return rc;
@@ -181,10 +211,17 @@ int viz_series_add(viz_panel *p, const char *name, const float *x, const float *
         s->cap = cap;
     }
     for (size_t i = 0; i < n; i++) {
-        s->x[s->n + i] = x ? x[i] : (float)(s->n + i + 1);
+        s->x[s->n + i] = x ? x[i] : (float)(s->pushed + i + 1);
         s->y[s->n + i] = y[i];
     }
-    s->n += n;
+    s->n += n, s->pushed += n;
+    while (s->n > VIZ_SERIES_CAP) decimate(s, p->kind == VIZ_LINES);
+    if (s->cap > 2 * VIZ_SERIES_CAP) { /* a long p:add shrinks back; failing keeps it */
+        float *nx = realloc(s->x, VIZ_SERIES_CAP * sizeof *nx);
+        if (nx) s->x = nx;
+        float *ny = nx ? realloc(s->y, VIZ_SERIES_CAP * sizeof *ny) : NULL;
+        if (ny) s->y = ny, s->cap = VIZ_SERIES_CAP;
+    }
     p->version++;
     return VIZ_OK;
 }

@@ -245,7 +245,11 @@ typedef struct {
     char *name;
     float *x, *y;
     size_t n, cap;
+    size_t pushed; /* points ever appended: x of the next when none is given */
 } viz_series;
+
+/* Points a series keeps: past it the older part is halved (see panel.c). */
+#define VIZ_SERIES_CAP 20000
 
 typedef struct {
     double x;

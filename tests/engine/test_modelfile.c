@@ -148,6 +148,30 @@ static void test_corrupted_truncated_foreign_refused(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A saved optimizer whose learning rate is NaN (a file from an older nnlab, or one
+ * written by hand with a valid CRC) is refused on load naming the setting; the same
+ * file loads without the optimizer when it is not asked for. */
+static void test_nonfinite_saved_setting_refused(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_module *m = model(ctx);
+    nn_optim *o =
+        nn_optim_new(ctx, NN_OPT_ADAM, nn_optim_defaults(NN_OPT_ADAM), nn_module_nparams(m));
+    nn_optim_hparams(o)->lr = NAN;
+    assert_int_equal(nn_model_save(ctx, m, o, path), NN_OK);
+    nn_optim *back = NULL;
+    assert_null(nn_model_load(ctx, path, &back));
+    assert_null(back);
+    assert_non_null(strstr(nn_error(ctx), "the saved optimizer (adam) has lr = nan; settings "
+                                          "must be finite and >= 0"));
+    nn_module *only = nn_model_load(ctx, path, NULL);
+    assert_non_null(only);
+    nn_module_free(only);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
 /* A file from a later version is refused by its version number. */
 static void test_other_version_refused(void **state) {
     (void)state;
@@ -343,6 +367,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_save_load_identical_outputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupted_truncated_foreign_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_version_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nonfinite_saved_setting_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_saved_file_has_normal_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_save_leaves_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resumed_training_is_bit_identical, setup, teardown),

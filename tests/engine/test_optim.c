@@ -260,6 +260,60 @@ static void test_rejects_bad_kind_and_size(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A NaN or negative setting is refused at creation naming it (a model file's too). */
+static void test_rejects_nonfinite_settings(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim_hp h = nn_optim_defaults(NN_OPT_ADAM);
+    h.lr = NAN;
+    assert_null(nn_optim_new(ctx, NN_OPT_ADAM, h, 3));
+    assert_string_equal(nn_error(ctx), "adam: lr must be a finite number >= 0, got nan");
+    h = nn_optim_defaults(NN_OPT_SGD), h.momentum = INFINITY;
+    assert_null(nn_optim_new(ctx, NN_OPT_SGD, h, 3));
+    assert_non_null(strstr(nn_error(ctx), "sgd: momentum must be a finite number >= 0, got inf"));
+    h = nn_optim_defaults(NN_OPT_SGD), h.clip_norm = -1;
+    assert_null(nn_optim_new(ctx, NN_OPT_SGD, h, 3));
+    assert_non_null(strstr(nn_error(ctx), "clip_norm"));
+    nn_ctx_free(ctx);
+}
+
+/* A NaN (or an unclamped infinity) in the gradient is refused with a message naming
+ * the component, and nothing changes: parameters, state, step count. With clip_value
+ * an infinity is clamped as before. */
+static void test_nonfinite_gradient_refused_unchanged(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAM, hp_lr(NN_OPT_ADAM, 0.1f), 3);
+    float w[3] = {1, 2, 3}, g[3] = {0.5f, NAN, 1};
+    assert_true(isnan(nn_optim_step(o, w, g)));
+    assert_string_equal(nn_error(ctx),
+                        "adam: the gradient has a NaN at component 2, so the parameters were left "
+                        "unchanged; look for a NaN in the data or the loss, or a learning rate so "
+                        "high that the weights overflowed (try a smaller lr or clip_norm)");
+    assert_true(w[0] == 1 && w[1] == 2 && w[2] == 3);
+    assert_int_equal(nn_optim_steps(o), 0);
+    assert_true(nn_optim_state(o, 0)[0] == 0);
+    g[1] = INFINITY;
+    assert_true(isnan(nn_optim_step(o, w, g)));
+    assert_non_null(strstr(nn_error(ctx), "an infinity at component 2"));
+    /* across parts: component 2 of the second part is the 3rd overall */
+    float p1[1] = {1}, p2[2] = {2, 3}, g1[1] = {1}, g2[2] = {1, NAN};
+    float *ps[2] = {p1, p2}, *gs[2] = {g1, g2};
+    int64_t ns[2] = {1, 2};
+    assert_true(isnan(nn_optim_step_parts(o, ps, gs, ns, 2)));
+    assert_non_null(strstr(nn_error(ctx), "a NaN at component 3"));
+    assert_true(p1[0] == 1 && p2[0] == 2);
+    nn_optim_hp h = hp_lr(NN_OPT_SGD, 0.1f);
+    h.clip_value = 1;
+    nn_optim *c = nn_optim_new(ctx, NN_OPT_SGD, h, 3);
+    g[0] = 0.5f, g[1] = INFINITY, g[2] = 1;
+    assert_false(isnan(nn_optim_step(c, w, g)));
+    assert_true(fabsf(w[1] - 1.9f) < 1e-6f);
+    nn_optim_free(c);
+    nn_optim_free(o);
+    nn_ctx_free(ctx);
+}
+
 /* Schedules: step halves every 10, cosine reaches lr_min at the period, the
  * triangle peaks at the half cycle, warm-up ramps linearly. */
 static void test_schedules(void **state) {
@@ -387,6 +441,8 @@ int main(void) {
         cmocka_unit_test(test_effective_lr_and_state),
         cmocka_unit_test(test_frozen_module_is_not_updated),
         cmocka_unit_test(test_rejects_bad_kind_and_size),
+        cmocka_unit_test(test_rejects_nonfinite_settings),
+        cmocka_unit_test(test_nonfinite_gradient_refused_unchanged),
         cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_optim_hp_fields_by_name),
         cmocka_unit_test(test_sgd_momentum_nesterov_weight_decay),

@@ -236,6 +236,69 @@ static void test_nan_run_stopped_with_message(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* A NaN or an infinity in the data is named by set, row and column before the run
+ * starts, not blamed on the learning rate later. */
+static void test_nonfinite_data_named_before_the_run(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 100, 0, 0.0f);
+    nn_dataset *v = nn_synth(ctx, NN_SYN_PLANE, 20, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 8, 1, 1, NN_ACT_RELU);
+    nn_optim *o = adam(ctx, m, 0.01f);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 2, .batch = 10};
+    d->x[16 * 2 + 1] = NAN; /* row 17, column 2 */
+    assert_null(nn_run_new(ctx, m, o, d, v, &fo));
+    assert_string_equal(nn_error(ctx), "fit: the training data has a NaN at row 17, column 2");
+    d->x[16 * 2 + 1] = 0, d->y[99] = -INFINITY;
+    assert_null(nn_run_new(ctx, m, o, d, v, &fo));
+    assert_string_equal(nn_error(ctx),
+                        "fit: the training targets have a -inf at row 100, column 1");
+    d->y[99] = 0, v->x[5] = INFINITY;
+    assert_null(nn_run_new(ctx, m, o, d, v, &fo));
+    assert_string_equal(nn_error(ctx), "fit: the validation data has a +inf at row 3, column 2");
+    v->x[5] = 0;
+    nn_run *r = nn_run_new(ctx, m, o, d, v, &fo);
+    assert_non_null(r);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(v);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
+/* Adam at lr 1e6 keeps a finite loss that grows to ~1e10: the run ends "failed" (the
+ * loss diverged) naming the learning rate, with the weights put back; a working run
+ * (lr 0.01) ends "done". */
+static void test_diverging_loss_fails_naming_lr(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_dataset *d = nn_synth(ctx, NN_SYN_PLANE, 100, 0, 0.0f);
+    nn_module *m = mlp(ctx, 2, 8, 1, 1, NN_ACT_RELU);
+    float start[64];
+    int64_t np = nn_module_nparams(m);
+    memcpy(start, nn_module_params(m), (size_t)np * sizeof(float));
+    nn_optim *o = adam(ctx, m, 1e6f);
+    nn_fit_opts fo = {.loss = NN_LOSS_MSE, .epochs = 20, .batch = 10};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_FAILED);
+    const char *msg = nn_run_message(r);
+    printf("%s\n", msg);
+    assert_non_null(strstr(msg, "the loss diverged: epoch 1's loss"));
+    assert_non_null(strstr(msg, "over 1000 times the first step's"));
+    assert_non_null(strstr(msg, "learning rate (1e+06) is too high"));
+    assert_memory_equal(nn_module_params(m), start, (size_t)np * sizeof(float));
+    nn_run_free(r);
+    nn_optim_hparams(o)->lr = 0.01f;
+    r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    nn_run_free(r);
+    nn_optim_free(o);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+}
+
 /* After two good epochs the learning rate jumps to 1e6; the weights, the optimizer's
  * state and its step count at that moment are kept to compare with. */
 typedef struct {
@@ -879,6 +942,8 @@ int main(void) {
         cmocka_unit_test(test_early_stopping_restores_best_epoch),
         cmocka_unit_test(test_early_stopping_restores_batchnorm_stats),
         cmocka_unit_test(test_nan_run_stopped_with_message),
+        cmocka_unit_test(test_nonfinite_data_named_before_the_run),
+        cmocka_unit_test(test_diverging_loss_fails_naming_lr),
         cmocka_unit_test(test_nan_run_puts_back_the_epochs_start),
         cmocka_unit_test(test_time_slices_callbacks_no_allocation),
         cmocka_unit_test(test_penalty_in_reported_loss),

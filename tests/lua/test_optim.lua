@@ -121,4 +121,22 @@ do
   e = refused(optim.schedule, {kind = "cosine", period = 2.5})
   assert(e == "optim.schedule: period must be a whole number >= 1, got 2.5", e)
 end
+-- issue 17: a NaN setting is refused naming it; a step on a NaN gradient says so and
+-- leaves the weights as they were
+do
+  local w = nn.tensor{1, 2}:requires_grad()
+  local ok, e = pcall(optim.adam, w, {lr = 0 / 0})
+  assert(not ok and e:find("optim.adam: lr must be a finite number >= 0, got NaN", 1, true), e)
+  local opt = optim.adam(w, {lr = 0.1})
+  ok, e = pcall(function() opt.lr = 0 / 0 end)
+  assert(not ok and e:find("lr must be a finite number >= 0, got NaN", 1, true), e)
+  assert(opt.lr > 0.09 and opt.lr < 0.11)
+  local loss = (w * (0 / 0)):sum()
+  loss:backward()
+  ok, e = pcall(opt.step, opt)
+  assert(not ok and e:find("adam: the gradient has a NaN at component 1, so the parameters were "
+    .. "left unchanged", 1, true), tostring(e))
+  local wv = w:totable()
+  assert(wv[1] == 1 and wv[2] == 2, "weights unchanged")
+end
 print("test_optim.lua: ok")

@@ -64,6 +64,22 @@ local ok, nan_run = pcall(function()
 end)
 assert(ok and nan_run.state == "failed" and nan_run.error:find("learning rate"), tostring(nan_run))
 
+-- issue 17: Adam at lr 1e6 keeps a finite loss that grows past 1e20: the run ends
+-- "failed" saying the loss diverged and naming the learning rate, not "done"
+local div = nn.sequential{nn.linear(2, 8), nn.relu(), nn.linear(8, 1)}
+local div_run = div:fit{plane, loss = nn.mse, optimizer = optim.adam(div, {lr = 1e6}), epochs = 5,
+  verbose = false}
+assert(div_run.state == "failed" and div_run.error:find("^the loss diverged: epoch 1's loss")
+  and div_run.error:find("the learning rate (1e+06) is too high", 1, true), tostring(div_run.error))
+-- a NaN in the data is named by row and column before the run starts
+local nan_rows, nan_ys = {}, {}
+for i = 1, 20 do nan_rows[i] = {i / 20, 1 - i / 20}; nan_ys[i] = {i / 10} end
+nan_rows[17][2] = 0 / 0
+local nan_set = data.from(nn.tensor(nan_rows), nn.tensor(nan_ys))
+local nan_ok, nan_err = pcall(function() return div:fit{nan_set, loss = nn.mse, epochs = 1, verbose = false} end)
+assert(not nan_ok and tostring(nan_err):find("fit: the training data has a NaN at row 17, column 2", 1, true),
+  tostring(nan_err))
+
 -- early stopping restores the best epoch
 local g = data.gauss{n = 200, seed = 3}
 local flipped = data.from(g:x(), (1 - g:y()), {classes = 2})

@@ -326,9 +326,48 @@ static void test_lines_long_last_x_label_stays_in_the_panel(void **state) {
     viz_app_free(a);
 }
 
+/* A series pushed to 10^6 times (hours of a live loss curve) stays bounded: at most
+ * VIZ_SERIES_CAP points, the first and the last kept, x counting every push, and a
+ * spike early on (the maximum) and the dip (the minimum) survive the halving. */
+static void test_lines_long_push_stays_bounded_and_keeps_shape(void **state) {
+    (void)state;
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    size_t most = 0;
+    for (int i = 0; i < 1000000; i++) {
+        float y = 1.0f + 1.0f / (1 + i * 0.001f);
+        if (i == 12345) y = 50; /* one spike, long gone from the whole part */
+        if (i == 777777) y = -3;
+        assert_int_equal(viz_series_add(p, "loss", NULL, &y, 1), VIZ_OK);
+        if (p->series[0].n > most) most = p->series[0].n;
+    }
+    const viz_series *s = &p->series[0];
+    assert_true(most <= VIZ_SERIES_CAP);
+    assert_true(s->n >= VIZ_SERIES_CAP / 2 && s->n <= VIZ_SERIES_CAP);
+    assert_true(s->cap <= 2 * VIZ_SERIES_CAP);
+    assert_true(s->x[0] == 1 && s->y[0] == 2); /* the first point */
+    assert_true(s->x[s->n - 1] == 1000000);    /* the last, x counting every push */
+    assert_true(fabsf(s->y[s->n - 1] - 1.001f) < 1e-4f);
+    float ymax = -INFINITY, ymin = INFINITY, xmax = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->y[i] > ymax) ymax = s->y[i], xmax = s->x[i];
+        ymin = fminf(ymin, s->y[i]);
+        if (i) assert_true(s->x[i] > s->x[i - 1]); /* still in order */
+    }
+    assert_true(ymax == 50 && xmax == 12346);
+    assert_true(ymin == -3);
+    /* a long p:add at once ends bounded too, its memory shrunk back */
+    static float many[100000];
+    for (int i = 0; i < 100000; i++) many[i] = (float)i;
+    assert_int_equal(viz_series_add(p, "bulk", NULL, many, 100000), VIZ_OK);
+    assert_true(p->series[1].n <= VIZ_SERIES_CAP && p->series[1].cap <= VIZ_SERIES_CAP);
+    assert_true(p->series[1].y[p->series[1].n - 1] == 99999);
+    viz_panel_free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines_title_and_legend_are_placed),
+        cmocka_unit_test(test_lines_long_push_stays_bounded_and_keeps_shape),
         cmocka_unit_test(test_lines_series_pixels_follow_data),
         cmocka_unit_test(test_lines_log_axis_maps_decades_evenly),
         cmocka_unit_test(test_lines_many_points_render),
