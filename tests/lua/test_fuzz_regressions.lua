@@ -114,7 +114,7 @@ do
   for _, which in ipairs{"model", "data", "optimizer", "validation"} do
     local m, d, v = nn.linear(2, 2), data.xor{n = 64}, data.xor{n = 16}
     local opt = optim.adam(m)
-    local run = m:fit{d, epochs = 1000, verbose = false, optimizer = opt, validation = v}
+    local run = m:fit{d, epochs = 1000000, verbose = false, optimizer = opt, validation = v}
     local objects = {model = m, data = d, optimizer = opt, validation = v}
     local noun = ({model = "module:free: the model", data = "dataset:free: the data set",
       optimizer = "optimizer:free: the optimizer", validation = "dataset:free: the data set"})[which]
