@@ -15,6 +15,7 @@ local plot = require "plot"
 local nncore = require "nn.core"
 local train = require "nn.train"
 local optim_core = require "nn.optim"
+local checker = require "options"
 local ndata = require "nn.data"
 local rcore = require "repl.core"
 local util = require "util"
@@ -436,9 +437,12 @@ load_given = function(model, s, opts)
   return m
 end
 
+local OPTION_NAMES = { "show", "wait", "model" }
+for _, name in ipairs(ORDER) do OPTION_NAMES[#OPTION_NAMES + 1] = name end
+checker.declare("playground", OPTION_NAMES, 0, "playground", '{data = "spiral", hidden = {4, 2}}')
+
 local function make(opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("playground: expected a table of settings, got " .. type(opts), 2) end
+  opts = checker.check("playground", opts)
   local s = {}
   for _, name in ipairs(ORDER) do
     local v = SETTINGS[name][1]
