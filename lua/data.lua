@@ -29,7 +29,7 @@ local function declare(fname, names, example)
   checker.declare(fname, names, 0, fname, "like " .. example)
 end
 
-local function options(fname, opts) return checker.check(fname, opts, 4) end
+local function options(fname, opts) return checker.check(fname, opts, 3) end -- a tail call
 
 -- opts[key] is nil or passes check (a predicate); else an error saying what it must be.
 local function field(fname, opts, key, check, what)

@@ -47,10 +47,9 @@ for _, kind in ipairs(O.names()) do optim[kind] = maker(kind) end
 
 --- optim.new(kind, m [, opts])
 function optim.new(kind, m, opts)
-  local known = O.names()
-  for _, k in ipairs(known) do
-    if k == kind then return optim[kind](m, opts) end
-  end
+  local known, found = O.names(), false
+  for _, k in ipairs(known) do found = found or k == kind end
+  if found then return optim[kind](m, opts) end -- a tail call: errors point at the caller
   local ok, repl = pcall(require, "repl")
   local near = ok and type(kind) == "string" and repl.nearest(kind, known)[1]
   error(("optim.new: kind must be an optimizer's name (%s), got %s%s"):format(table.concat(known, ", "),
