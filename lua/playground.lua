@@ -48,11 +48,17 @@ local REGRESSION = { plane = true, gauss_sum = true }
 local Playground = {}
 local load_given -- below: playground{model = ...}
 
+-- "playground: no setting "lrate"; did you mean 'lr'? (the settings are ...)"
+local function no_setting(name)
+  local ok, repl = pcall(require, "repl")
+  local near = ok and type(name) == "string" and repl.nearest(name, ORDER)[1]
+  return ("playground: no setting %q%s (the settings are %s)"):format(tostring(name),
+    near and ("; did you mean '" .. near .. "'?") or "", table.concat(ORDER, ", "))
+end
+
 local function check_setting(name, v)
   local def = SETTINGS[name]
-  if not def then
-    error(("playground: no setting %q (the settings are %s)"):format(tostring(name), table.concat(ORDER, ", ")), 3)
-  end
+  if not def then error(no_setting(name), 3) end
   local want = type(def[1])
   if name == "seed" or name == "epochs" then want = "number" end
   if v ~= nil and v ~= false and type(v) ~= want then
@@ -516,7 +522,7 @@ Playground.__index = function(pg, k)
 end
 Playground.__newindex = function(pg, k, v)
   if not SETTINGS[k] then
-    error(("playground: no setting %q (the settings are %s)"):format(tostring(k), table.concat(ORDER, ", ")), 2)
+    error(no_setting(k), 2)
   end
   check_setting(k, v)
   if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end

@@ -548,9 +548,10 @@ end
 
 --- plot.defaults{projector=, fullscreen=, display=} -> the defaults every window
 --- opened from now on obeys (display: 1 the first screen; false the default one).
+checker.declare("plot.defaults", {"projector", "fullscreen", "display"})
 function plot.defaults(o)
   if o ~= nil then
-    if type(o) ~= "table" then error("plot.defaults: expected a table, got " .. type(o), 2) end
+    checker.check("plot.defaults", o)
     for k, v in pairs(o) do
       if k == "projector" or k == "fullscreen" then
         if type(v) ~= "boolean" then error(("plot.defaults: %s must be true or false, got %s"):format(k, tostring(v)), 2) end
@@ -558,8 +559,6 @@ function plot.defaults(o)
         if v ~= false and (math.type(v) ~= "integer" or v < 1) then
           error(("plot.defaults: display is the number of a screen (1, 2, ...) or false, got %s"):format(tostring(v)), 2)
         end
-      else
-        error(("plot.defaults: no setting %q (the settings are projector, fullscreen, display)"):format(tostring(k)), 2)
       end
       defaults[k] = v
     end

@@ -71,6 +71,7 @@ local typos = {
   { "plot.confusion: unknown option 'labals'; did you mean 'labels'?", function() plot.confusion(nil, { labals = {} }) end },
   { "race: unknown option 'surfce'; did you mean 'surface'?", function() race{ surfce = "bowl", show = false } end },
   { "playground: unknown option 'hiden'; did you mean 'hidden'?", function() playground{ hiden = { 2 } } end },
+  { "plot.defaults: unknown option 'projecter'; did you mean 'projector'?", function() plot.defaults{ projecter = true } end },
   { "data.spiral: unknown option 'nosie'; did you mean 'noise'?", function() data.spiral{ nosie = 0.1 } end },
   { "data.csv: unknown option 'lable'; did you mean 'label'?", function() data.csv("x.csv", { lable = "y" }) end },
   { "experiment: unknown option 'bse'; did you mean 'base'?", function() experiment{ bse = {} } end },
@@ -124,6 +125,7 @@ local function call_with(fname, o)
     if name == "graph" then return plot.graph(nn.tensor{ 1 }, o) end
     return plot[name](o)
   end
+  if fname == "plot.defaults" then return plot.defaults(o) end
   if fname == "plot.window" then o[1] = panel; return plot.window(o) end
   if fname == "plot.network(model)" then return plot.network(model, o) end
   if fname == "plot.decision" or fname == "plot.samples" or fname == "plot.layers" then
