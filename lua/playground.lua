@@ -560,4 +560,8 @@ Playground.__tostring = function(pg)
       s.optimizer, s.lr, s.batch, st.epoch, loss, state)
 end
 
+-- pg.reset() for pg:reset() is told so, not met by "attempt to index" in here
+util.guard_methods(Playground, "pg")
+util.guard_methods(Run, "run")
+
 return make

@@ -746,4 +746,10 @@ end
 
 views.decision, views.loss, views.network = decision, loss_view, network_view
 
+-- v.refresh() for v:refresh() is told so, not met by "attempt to index" in here
+local util = require "util"
+util.guard_methods(Decision, "view")
+util.guard_methods(Loss, "view")
+util.guard_methods(Network, "view")
+
 return views

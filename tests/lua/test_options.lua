@@ -159,5 +159,14 @@ for _, fname in ipairs(options.declared()) do
   end
 end
 assert(walked > 60, "the walk called " .. walked .. " functions")
+-- completion knows the names of the functions declared across the modules
+local function has(list, name) for _, v in ipairs(list) do if v == name then return true end end return false end
+assert(has(options.complete("plot.lines{"), "title"), "plot.lines{ completes title")
+assert(has(options.complete("optim.sgd(m, {"), "momentum"), "optim.sgd(m, { completes momentum")
+assert(has(options.complete("nn.linear(2, 3, {"), "init"), "nn.linear(2, 3, { completes init")
+assert(has(options.complete("race{"), "surface"), "race{ completes surface")
+panel_for_completion = panel
+assert(has(options.complete("panel_for_completion:update{"), "ylabel"), "p:update{ completes ylabel")
+panel_for_completion = nil
 print(("options: %d declared functions refuse an unknown option"):format(walked))
 print("options: ok")
