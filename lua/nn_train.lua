@@ -775,6 +775,7 @@ local function fit(m, args)
   end
   return self
 end
+util.guard_methods(Run, "run") -- run.wait() for run:wait() says so
 module_methods.fit = fit
 LuaSeq.fit = fit
 

@@ -924,6 +924,8 @@ end
 -- at a time, as a lesson goes from race to race) unless keep = true.
 local last = setmetatable({}, {__mode = "v"})
 
+util.guard_methods(Race, "r") -- r.advance() for r:advance() says so
+
 setmetatable(race, {__call = function(_, opts)
     if opts == nil then error('race: expected a table of options {surface = "saddle"}, got nil', 2) end
     checker.check("race", opts)
