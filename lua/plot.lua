@@ -265,6 +265,9 @@ checker.declare("plot:update", update_names, 0, "p:update")
 
 --- p:update(opts): applies options (the same names the constructors take).
 function P:update(o)
+  if not pcall(P.kind, self) then
+    error("p:update: call it on a plot with a colon, p:update{...}; got " .. type(self), 2)
+  end
   if type(o) ~= "table" then
     error(("p:update: expected a table of options {title = ...}, got %s"):format(type(o)), 2)
   end

@@ -87,6 +87,7 @@ local wrong = {
   { "plot.lines: expected a table of options", function() plot.lines(5) end },
   { "plot.surface: expected a table of options", function() plot.surface("x") end },
   { "p:update: expected a table of options {title = ...}, got number", function() panel:update(3) end },
+  { "p:update: call it on a plot with a colon", function() panel.update{ title = "x" } end },
   { "plot.window: expected the panels to group", function() plot.window(7) end },
   { "plot.graph: expected a table of options", function() plot.graph(nn.tensor{ 1 }, 4) end },
   { "optim.new: kind must be an optimizer's name", function() optim.new(5, model) end },
