@@ -5,6 +5,7 @@
 -- of any shape: images [n, 1, 28, 28], sequences [n, T] or [n, T, F]) and y [n, 1]
 -- class indices (classification) or [n, targets] (regression).
 local D = require "nn.data"
+local checker = require "options"
 local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 local core = require "nn.core"
 
@@ -22,22 +23,13 @@ local function describe(v)
   return type(v) == "nil" and "nothing" or ("a " .. type(v))
 end
 
-local function options(fname, opts, known, example)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(("%s: expected a table of options like %s, got %s"):format(fname, example, describe(opts)), 3)
-  end
-  for k in pairs(opts) do
-    if not known[k] then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      error(("%s: unknown option %s (options: %s)"):format(fname,
-        type(k) == "string" and ("'" .. k .. "'") or describe(k), table.concat(names, ", ")), 3)
-    end
-  end
-  return opts
+-- The option names of fname and the table a wrong argument is shown, declared for
+-- the one checker (lua/options.lua), which options(fname, opts) runs.
+local function declare(fname, names, example)
+  checker.declare(fname, names, 0, fname, "like " .. example)
 end
+
+local function options(fname, opts) return checker.check(fname, opts, 3) end -- a tail call
 
 -- opts[key] is nil or passes check (a predicate); else an error saying what it must be.
 local function field(fname, opts, key, check, what)
@@ -61,12 +53,13 @@ local function finish(d, opts)
   return d
 end
 
-local synth_options = {n = true, noise = true, classes = true, seed = true, test = true, shuffle = true}
+local synth_options = {"n", "noise", "classes", "seed", "test", "shuffle"}
 
 local function synth(kind, defaults)
   local fname = "data." .. kind
+  declare(fname, synth_options, "{n = 200, noise = 0.1, test = 0.3}")
   return function(opts)
-    opts = options(fname, opts, synth_options, "{n = 200, noise = 0.1, test = 0.3}")
+    opts = options(fname, opts)
     field(fname, opts, "n", count, "a whole number > 0")
     field(fname, opts, "classes", function(v) return integer(v) and v >= 2 end, "a whole number >= 2")
     field(fname, opts, "noise", function(v) return number(v) and v >= 0 end, "a number >= 0")
@@ -95,10 +88,11 @@ local function is_tensor(v)
 end
 
 --- data.from(x, y [, {classes=}]) -> a set from tensors x [n, ...] and y [n, ...]
+declare("data.from", {"classes", "classify"}, "{classify = true}")
 function data.from(x, y, opts)
   if not is_tensor(x) then error("data.from: x must be a tensor [n, features] or [n, ...], got " .. describe(x), 2) end
   if not is_tensor(y) then error("data.from: y must be a tensor [n, 1], [n, targets] or [n, ...], got " .. describe(y), 2) end
-  opts = options("data.from", opts, {classes = true, classify = true}, "{classify = true}")
+  opts = options("data.from", opts)
   local classes = field("data.from", opts, "classes", count, "a whole number > 0")
   if classes == nil and opts.classify then
     classes = 0
@@ -113,10 +107,10 @@ end
 --- data.csv(path, {label=name or column, classify=, test=, shuffle=, seed=}) -> set(s), info
 --- info = {columns=, features=, label=, classes=}: the header's names, those of x's
 --- columns, the label column's, and the text labels by class id + 1 (nil for numbers)
+declare("data.csv", {"label", "classify", "test", "shuffle", "seed"}, '{label = "species", classify = true}')
 function data.csv(path, opts)
   if type(path) ~= "string" then error("data.csv: path must be a file name, got " .. describe(path), 2) end
-  opts = options("data.csv", opts, {label = true, classify = true, test = true, shuffle = true, seed = true},
-    '{label = "species", classify = true}')
+  opts = options("data.csv", opts)
   field("data.csv", opts, "label", function(v) return type(v) == "string" or count(v) end,
     "a column name or a column number from 1")
   field("data.csv", opts, "test", fraction, "a fraction in [0, 1)")
@@ -157,10 +151,11 @@ local function shape_images(fname, d, shape)
 end
 
 --- data.idx(images, labels [, {limit=, shape=}]) -> set
+declare("data.idx", {"limit", "shape"}, '{limit = 1000, shape = "image"}')
 function data.idx(images, labels, opts)
   if type(images) ~= "string" then error("data.idx: images must be a file name, got " .. describe(images), 2) end
   if type(labels) ~= "string" then error("data.idx: labels must be a file name, got " .. describe(labels), 2) end
-  opts = options("data.idx", opts, {limit = true, shape = true}, '{limit = 1000, shape = "image"}')
+  opts = options("data.idx", opts)
   field("data.idx", opts, "limit", count, "a whole number > 0")
   field("data.idx", opts, "shape", is_shape, SHAPE_WHAT)
   local d, err = D.idx(images, labels, opts.limit)
@@ -169,9 +164,9 @@ function data.idx(images, labels, opts)
 end
 
 --- data.fashion_mnist{limit=, split="train"|"test"|"both", shape="flat"|"image"} -> train, test (default both)
+declare("data.fashion_mnist", {"limit", "split", "shape"}, '{limit = 10000, split = "train", shape = "image"}')
 function data.fashion_mnist(opts)
-  opts = options("data.fashion_mnist", opts, {limit = true, split = true, shape = true},
-    '{limit = 10000, split = "train", shape = "image"}')
+  opts = options("data.fashion_mnist", opts)
   field("data.fashion_mnist", opts, "limit", count, "a whole number > 0")
   field("data.fashion_mnist", opts, "shape", is_shape, SHAPE_WHAT)
   field("data.fashion_mnist", opts, "split", function(v) return v == "train" or v == "test" or v == "both" end,

@@ -4,6 +4,7 @@
 -- plot with a legend, prints a results table (best validation accuracy, its epoch,
 -- time) and saves it as CSV.
 local rcore = require "repl.core"
+local checker = require "options"
 
 local Experiment = {}
 Experiment.__index = Experiment
@@ -216,8 +217,11 @@ function Experiment:__tostring()
 end
 
 --- experiment{base = {...}, vary = {...}, csv = "experiment.csv", title=, show=, verbose=} -> ex
+checker.declare("experiment", {"base", "vary", "metric", "verbose", "csv", "title", "show"}, 0, "experiment",
+  "{base = {...}, vary = {...}}")
 local function experiment(opts)
   if type(opts) ~= "table" then error("experiment: expected a table {base = {...}, vary = {...}}", 2) end
+  checker.check("experiment", opts)
   local base, vary = opts.base or {}, opts.vary or {}
   if type(base) ~= "table" or type(vary) ~= "table" then error("experiment: base and vary must be tables", 2) end
   for k in pairs(base) do

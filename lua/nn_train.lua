@@ -35,8 +35,9 @@ local function init_args(spec, default, what)
 end
 
 --- nn.linear(in, out [, {init=, bias=, l1=, l2=}]): y = x W + b
+options.declare("nn.linear", {"init", "bias", "l1", "l2", "freeze"})
 function nn.linear(inputs, outputs, opts)
-  opts = opts or {}
+  opts = options.check("nn.linear", opts)
   local wn, wa, wb = init_args(opts.init, "xavier_uniform", "init")
   local bn, ba, bb = init_args(opts.bias, "zeros", "bias")
   local m = ccall(T.linear, inputs, outputs, wn, wa, wb, bn, ba, bb)
@@ -48,6 +49,7 @@ end
 -- Activation constructors: nn.tanh() is a module; nn.tanh(x) on a tensor applies it.
 local function activation(name, argname)
   local ctor = "nn." .. (name == "linear" and "identity" or name)
+  options.declare(ctor, {argname}, 1)
   return function(a, ...)
     if type(a) == "userdata" and getmetatable(a) == debug.getregistry()["nnlab.tensor"] then
       local arg = select(1, ...)
@@ -55,13 +57,8 @@ local function activation(name, argname)
     end
     if type(a) == "table" then
       -- an option this activation does not have is refused, not silently ignored
-      for k in pairs(a) do
-        if k ~= 1 and k ~= argname then
-          error(("%s: unknown option '%s'%s"):format(ctor, tostring(k),
-            argname and (" (it takes " .. argname .. ")") or " (it takes none)"), 2)
-        end
-      end
-      a = a[argname] or a[1]
+      options.check(ctor, a)
+      a = (argname and a[argname]) or a[1]
     end
     if a ~= nil and not argname then
       error(("%s: takes no argument, got %s"):format(ctor, tostring(a)), 2)
@@ -81,20 +78,13 @@ nn.relu = activation("relu")
 nn.leaky_relu = activation("leaky_relu", "slope")
 --- nn.prelu([features] [, {init = 0.25}]): learned slopes for x < 0, one per feature
 --- (features > 0) or one shared (none); nn.prelu(x) applies a shared 0.25 to a tensor
+options.declare("nn.prelu", {"features", "init"}, 1)
 function nn.prelu(features, opts)
   if type(features) == "userdata" and getmetatable(features) == debug.getregistry()["nnlab.tensor"] then
     return ccall(T.activation("prelu", opts), features)
   end
   if type(features) == "table" then features, opts = features.features or features[1], features end
-  opts = opts or {}
-  if type(opts) ~= "table" then
-    error("nn.prelu: expected options {init = ...}, got " .. type(opts), 2)
-  end
-  for k in pairs(opts) do
-    if k ~= "init" and k ~= "features" and k ~= 1 then
-      error(("nn.prelu: unknown option '%s' (it takes features and init)"):format(tostring(k)), 2)
-    end
-  end
+  opts = options.check("nn.prelu", opts)
   if features ~= nil and (math.type(features) ~= "integer" or features < 0) then
     error("nn.prelu: features must be a whole number of features (0 or none: one shared slope), got "
       .. tostring(features), 2)
@@ -114,8 +104,9 @@ function nn.activation(name, a) return ccall(T.activation, name, a) end
 function nn.dropout(p) return ccall(T.dropout, p or 0.5) end
 
 --- nn.batchnorm(features [, {momentum=0.1, eps=1e-5}])
+options.declare("nn.batchnorm", {"momentum", "eps"})
 function nn.batchnorm(features, opts)
-  opts = opts or {}
+  opts = options.check("nn.batchnorm", opts)
   return ccall(T.batchnorm, features, opts.momentum, opts.eps)
 end
 
@@ -299,6 +290,9 @@ end
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
 --- (precision, recall and F1 of class 1 for two classes, macro averages for more)
 local function evaluate(m, d, l)
+  if not is_builtin(m) and not (type(m) == "table" and m.parameters) then
+    error("evaluate: expected a model (nn.sequential{...}, m:evaluate(data)), got " .. type(m), 2)
+  end
   check_data(d, "evaluate")
   local info = d:info()
   l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
@@ -443,10 +437,22 @@ end
 --- m:summary([inputs | {inputs=, print=}]): prints each layer's output shape and
 --- parameter count (as Keras) and returns nothing, so the prompt shows it once;
 --- with print = false it prints nothing and returns the text instead.
+options.declare("module:summary", {"inputs", "print"}, math.huge, "m:summary")
 local function summary(m, opts)
   local inputs, quiet = opts, false
-  if type(opts) == "table" then
+  if type(opts) == "table" and getmetatable(opts) == nil then
+    options.check("module:summary", opts)
     inputs, quiet = opts.inputs or (#opts > 0 and {table.unpack(opts)} or nil), opts.print == false
+  end
+  local function width_ok(w) return math.type(w) == "integer" and w >= 0 end
+  local good = inputs == nil or width_ok(inputs)
+  if type(inputs) == "table" then
+    good = true
+    for i = 1, #inputs do good = good and width_ok(inputs[i]) end
+  end
+  if not good then
+    error("m:summary: inputs must be the input width (a whole number) or a shape {features, ...}, got "
+      .. tostring(inputs), 2)
   end
   local ok, text = pcall(summary_text, m, inputs, false)
   if not ok then error(util.strip_position(text), 2) end
@@ -769,6 +775,7 @@ local function fit(m, args)
   end
   return self
 end
+util.guard_methods(Run, "run") -- run.wait() for run:wait() says so
 module_methods.fit = fit
 LuaSeq.fit = fit
 
@@ -873,8 +880,11 @@ function nn.evaluate(m, d, l) return evaluate(m, d, l) end
 
 --- nn.lr_range_test{model, data, loss=, batch=, lr_min=, lr_max=, steps=, optimizer=}
 --- -> {lr = {...}, loss = {...}}; the model and the optimizer are left as they were
+options.declare("nn.lr_range_test", {"model", "data", "loss", "batch", "lr_min", "lr_max", "steps",
+  "optimizer"}, 2)
 function nn.lr_range_test(args)
   if type(args) ~= "table" then error("nn.lr_range_test: expected a table {model, data, ...}", 2) end
+  options.check("nn.lr_range_test", args)
   local m, d = args[1] or args.model, check_data(args[2] or args.data, "lr_range_test")
   if not is_builtin(m) and not (type(m) == "table" and m.parameters) then
     error("nn.lr_range_test: expected a model, got " .. type(m), 2)

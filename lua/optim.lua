@@ -5,6 +5,7 @@
 -- rho 0.9 and eps 1e-10).
 local O = require "nn.optim"
 local util = require "util"
+local options = require "options"
 
 local optim = {}
 
@@ -14,10 +15,27 @@ local function target_of(m)
   return m
 end
 
+-- Each optimizer's settings, declared for the one checker (a typo is refused with
+-- the nearest name, Tab completes them). The list is the engine's (optim.c), read
+-- from its refusal of a name no optimizer takes, so that it is written once.
+local probe = require("nn.core").tensor({0})
+local function declare(kind)
+  local fname = "optim." .. kind
+  local ok, err = pcall(O.new, kind, probe, {["not a setting"] = 1})
+  local list = not ok and tostring(err):match("%(takes ([%w_, ]+)%)")
+  local names = {}
+  for n in (list or ""):gmatch("[%w_]+") do names[#names + 1] = n end
+  assert(#names > 0, "optim: the engine did not list the settings of " .. kind)
+  options.declare(fname, names)
+  return fname
+end
+
 local function maker(kind)
+  local fname = declare(kind)
   return function(m, opts)
-    if m == nil then error("optim." .. kind .. ": expected a model or tensors to optimize", 2) end
+    if m == nil then error(fname .. ": expected a model or tensors to optimize", 2) end
     if type(opts) == "number" then opts = {lr = opts} end
+    options.check(fname, opts)
     local ok, o = pcall(O.new, kind, target_of(m), opts)
     if not ok then error(util.strip_position(o), 2) end
     return o
@@ -28,7 +46,15 @@ end
 for _, kind in ipairs(O.names()) do optim[kind] = maker(kind) end
 
 --- optim.new(kind, m [, opts])
-function optim.new(kind, m, opts) return maker(kind)(m, opts) end
+function optim.new(kind, m, opts)
+  local known, found = O.names(), false
+  for _, k in ipairs(known) do found = found or k == kind end
+  if found then return optim[kind](m, opts) end -- a tail call: errors point at the caller
+  local ok, repl = pcall(require, "repl")
+  local near = ok and type(kind) == "string" and repl.nearest(kind, known)[1]
+  error(("optim.new: kind must be an optimizer's name (%s), got %s%s"):format(table.concat(known, ", "),
+    type(kind) == "string" and ("'" .. kind .. "'") or type(kind), near and ("; did you mean '" .. near .. "'?") or ""), 2)
+end
 
 --- optim.defaults(kind) -> the default settings of an optimizer
 function optim.defaults(kind) return O.defaults(kind) end

@@ -7,15 +7,25 @@ local options = {}
 
 local declared = {} -- function name ("module:fit", "plot.lines") -> {names, set, positional}
 
---- declare(fname, names [, positional [, shown]]) -> fname: the option names fname
---- takes; positional is how many array entries it takes ({train, validation = ...}:
---- 1); shown is the name errors give (default fname: "fit" for "module:fit").
-function options.declare(fname, names, positional, shown)
+--- declared() -> the names of every function that declares its options, sorted.
+function options.declared()
+  local out = {}
+  for fname in pairs(declared) do out[#out + 1] = fname end
+  table.sort(out)
+  return out
+end
+
+--- declare(fname, names [, positional [, shown [, example]]]) -> fname: the option
+--- names fname takes; positional is how many array entries it takes ({train,
+--- validation = ...}: 1); shown is the name errors give (default fname: "fit" for
+--- "module:fit"); example is the table a non-table is told to look like.
+function options.declare(fname, names, positional, shown, example)
   local set = {}
   for _, n in ipairs(names) do set[n] = true end
   local sorted = { table.unpack(names) }
   table.sort(sorted)
-  declared[fname] = { names = sorted, set = set, positional = positional or 0, shown = shown or fname }
+  declared[fname] = { names = sorted, set = set, positional = positional or 0, shown = shown or fname,
+    example = example or ("{" .. (sorted[1] or "...") .. " = ...}") }
   return fname
 end
 
@@ -41,8 +51,7 @@ function options.check(fname, opts, level)
   local name = d.shown
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error(("%s: expected a table of options {%s = ...}, got %s"):format(name, d.names[1] or "...",
-      type(opts)), level)
+    error(("%s: expected a table of options %s, got %s"):format(name, d.example, type(opts)), level)
   end
   for k in pairs(opts) do
     if type(k) == "string" then

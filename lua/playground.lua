@@ -15,6 +15,7 @@ local plot = require "plot"
 local nncore = require "nn.core"
 local train = require "nn.train"
 local optim_core = require "nn.optim"
+local checker = require "options"
 local ndata = require "nn.data"
 local rcore = require "repl.core"
 local util = require "util"
@@ -47,11 +48,17 @@ local REGRESSION = { plane = true, gauss_sum = true }
 local Playground = {}
 local load_given -- below: playground{model = ...}
 
+-- "playground: no setting "lrate"; did you mean 'lr'? (the settings are ...)"
+local function no_setting(name)
+  local ok, repl = pcall(require, "repl")
+  local near = ok and type(name) == "string" and repl.nearest(name, ORDER)[1]
+  return ("playground: no setting %q%s (the settings are %s)"):format(tostring(name),
+    near and ("; did you mean '" .. near .. "'?") or "", table.concat(ORDER, ", "))
+end
+
 local function check_setting(name, v)
   local def = SETTINGS[name]
-  if not def then
-    error(("playground: no setting %q (the settings are %s)"):format(tostring(name), table.concat(ORDER, ", ")), 3)
-  end
+  if not def then error(no_setting(name), 3) end
   local want = type(def[1])
   if name == "seed" or name == "epochs" then want = "number" end
   if v ~= nil and v ~= false and type(v) ~= want then
@@ -436,9 +443,12 @@ load_given = function(model, s, opts)
   return m
 end
 
+local OPTION_NAMES = { "show", "wait", "model" }
+for _, name in ipairs(ORDER) do OPTION_NAMES[#OPTION_NAMES + 1] = name end
+checker.declare("playground", OPTION_NAMES, 0, "playground", '{data = "spiral", hidden = {4, 2}}')
+
 local function make(opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("playground: expected a table of settings, got " .. type(opts), 2) end
+  opts = checker.check("playground", opts)
   local s = {}
   for _, name in ipairs(ORDER) do
     local v = SETTINGS[name][1]
@@ -512,7 +522,7 @@ Playground.__index = function(pg, k)
 end
 Playground.__newindex = function(pg, k, v)
   if not SETTINGS[k] then
-    error(("playground: no setting %q (the settings are %s)"):format(tostring(k), table.concat(ORDER, ", ")), 2)
+    error(no_setting(k), 2)
   end
   check_setting(k, v)
   if type(v) == "table" then v = table.move(v, 1, #v, 1, {}) end
@@ -549,5 +559,9 @@ Playground.__tostring = function(pg)
     :format(s.data, s.n, s.noise, table.concat(s.hidden, ", "), s.activation, table.concat(s.features, ", "),
       s.optimizer, s.lr, s.batch, st.epoch, loss, state)
 end
+
+-- pg.reset() for pg:reset() is told so, not met by "attempt to index" in here
+util.guard_methods(Playground, "pg")
+util.guard_methods(Run, "run")
 
 return make

@@ -13,6 +13,7 @@
 local core = require "viz.core"
 local wcore = require "viz.win"
 local util = require "util"
+local checker = require "options"
 
 local plot = {}
 local P = core.plot_methods    -- methods of "nnlab.plot" userdata (C, plus the ones below)
@@ -231,8 +232,52 @@ function options.text(self, o)
   if o.text then self:text(o.text) end
 end
 
+-- The option names each kind takes (the common ones, the window's, and its own):
+-- declared once for the checker, as "plot.<kind>" for the constructors and as
+-- "plot:update:<kind>" for p:update (which names itself in errors).
+local COMMON = {"title", "xlabel", "ylabel", "xlog", "ylog", "xlim", "ylim", "map", "smooth"}
+local WINDOW = {"show", "width", "height", "fullscreen", "display"}
+local GRID = {"f", "n", "values", "classes", "xmin", "xmax", "ymin", "ymax", "levels", "points", "test",
+  "yaw", "pitch", "shaded"}
+local OWN = {
+  lines = {"x", "y", "name", "series"}, field = GRID, surface = GRID,
+  images = {"images", "n", "h", "w", "channels", "shared", "cols", "captions"},
+  bars = {"values", "labels", "names"}, hist = {"values", "bins"},
+  scatter = {"x", "y", "class", "points", "labels"},
+  network = {"sizes", "weights", "maps", "res"}, text = {"text"},
+  graph = {"nodes", "edges", "names"},
+}
+local update_names = {} -- every name some kind takes: p:update{ completes these
+local seen = {}
+for _, k in ipairs(kinds) do
+  local names = {}
+  for _, list in ipairs({COMMON, OWN[k.name] or {}}) do
+    for _, n in ipairs(list) do
+      names[#names + 1] = n
+      if not seen[n] then seen[n], update_names[#update_names + 1] = true, n end
+    end
+  end
+  checker.declare("plot:update:" .. k.name, names, 0, "p:update (a " .. k.name .. " plot)")
+  local all = { table.unpack(names) }
+  for _, n in ipairs(WINDOW) do all[#all + 1] = n end
+  checker.declare("plot." .. k.name, all, 0)
+end
+checker.declare("plot:update", update_names, 0, "p:update")
+
 --- p:update(opts): applies options (the same names the constructors take).
 function P:update(o)
+  if not pcall(P.kind, self) then
+    error("p:update: call it on a plot with a colon, p:update{...}; got " .. type(self), 2)
+  end
+  if type(o) ~= "table" then
+    error(("p:update: expected a table of options {title = ...}, got %s"):format(type(o)), 2)
+  end
+  checker.check("plot:update:" .. self:kind(), o)
+  return self:_apply(o)
+end
+
+-- Applies the options o, already checked (by p:update or a constructor).
+function P:_apply(o)
   if o.title then self:label("title", o.title) end
   if o.xlabel then self:label("xlabel", o.xlabel) end
   if o.ylabel then self:label("ylabel", o.ylabel) end
@@ -321,10 +366,11 @@ function W:record(o)
   return record_png(self, o)
 end
 
-local function make(kind, o)
-  o = o or {}
+-- level: error's level for the user's call (3: a constructor that tail-calls make)
+local function make(kind, o, level)
+  o = checker.check("plot." .. kind, o, level or 3)
   local p = core.new(kind)
-  p:update(o)
+  p:_apply(o)
   if o.show ~= false then
     local size = sizes[kind]
     local w = new_window(o.title or kind, o.width or size[1], o.height or size[2], o)
@@ -452,7 +498,7 @@ end
 function constructors.graph(o, opts)
   local labels, styles, from, to
   if type(o) == "userdata" then
-    opts = opts or {}
+    opts = checker.check("plot.graph", opts)
     labels, styles, from, to = from_autograd(o, opts.names)
     local copy = { title = "computational graph" }
     for k, v in pairs(opts) do if k ~= "names" then copy[k] = v end end
@@ -463,7 +509,7 @@ function constructors.graph(o, opts)
     error("plot.graph: expected a tensor (its recorded graph) or {nodes =, edges =}, got " .. type(o), 2)
   end
   if #labels == 0 then error("plot.graph: no nodes to draw", 2) end
-  local p = make("graph", o)
+  local p = make("graph", o, 4)
   local ok, err = pcall(p.graph, p, labels, from, to, styles)
   if not ok then error("plot." .. tostring(err):gsub("^.-: graph: ", "graph: "), 2) end
   return p
@@ -476,9 +522,17 @@ for _, k in ipairs(kinds) do
 end
 
 --- plot.window{p1, p2, ..., title=, cols=, width=, height=, fullscreen=, display=} -> window
+checker.declare("plot.window", {"title", "cols", "width", "height", "fullscreen", "display", "show"},
+  math.huge)
+
 function plot.window(o)
+  if type(o) ~= "table" then
+    error("plot.window: expected the panels to group and options, as plot.window{p1, p2, title = ...}, got "
+      .. type(o), 2)
+  end
+  checker.check("plot.window", o)
   local n = #o
-  assert(n >= 1, "plot.window: give the panels to group, as plot.window{p1, p2}")
+  if n < 1 then error("plot.window: give the panels to group, as plot.window{p1, p2}", 2) end
   local cols = o.cols or math.ceil(math.sqrt(n))
   local rows = math.ceil(n / cols)
   local w = new_window(o.title or "nnlab", o.width or math.min(1600, 520 * cols),
@@ -501,9 +555,10 @@ end
 
 --- plot.defaults{projector=, fullscreen=, display=} -> the defaults every window
 --- opened from now on obeys (display: 1 the first screen; false the default one).
+checker.declare("plot.defaults", {"projector", "fullscreen", "display"})
 function plot.defaults(o)
   if o ~= nil then
-    if type(o) ~= "table" then error("plot.defaults: expected a table, got " .. type(o), 2) end
+    checker.check("plot.defaults", o)
     for k, v in pairs(o) do
       if k == "projector" or k == "fullscreen" then
         if type(v) ~= "boolean" then error(("plot.defaults: %s must be true or false, got %s"):format(k, tostring(v)), 2) end
@@ -511,8 +566,6 @@ function plot.defaults(o)
         if v ~= false and (math.type(v) ~= "integer" or v < 1) then
           error(("plot.defaults: display is the number of a screen (1, 2, ...) or false, got %s"):format(tostring(v)), 2)
         end
-      else
-        error(("plot.defaults: no setting %q (the settings are projector, fullscreen, display)"):format(tostring(k)), 2)
       end
       defaults[k] = v
     end

@@ -338,24 +338,17 @@ local function parse_box(b, default)
     return {b[1], b[2], b[3], b[4]}
 end
 
-local KNOWN_OPTIONS = {surface = 1, f = 1, optimizers = 1, start = 1, steps = 1, noise = 1,
-    seed = 1, eps = 1, lr = 1, box = 1, param = 1, kappa = 1, show = 1, speed = 1, title = 1,
-    play = 1, width = 1, height = 1, keep = 1}
+-- race{...}'s options, for the one checker (lua/options.lua)
+local OPTION_NAMES = {"surface", "f", "optimizers", "start", "steps", "noise", "seed", "eps", "lr",
+    "box", "param", "kappa", "show", "speed", "title", "play", "width", "height", "keep"}
+local checker = require "options"
+checker.declare("race", OPTION_NAMES, 0, "race", '{surface = "saddle"}')
+checker.declare("race.new", OPTION_NAMES, 0, "race.new", '{surface = "saddle"}')
 
 -- race.new(opts): the race without opening a window (race{...} opens one too).
 function race.new(opts)
-    if type(opts) ~= "table" then
-        error("race: expected a table of options, e.g. race{surface = \"saddle\"}", 2)
-    end
-    for k in pairs(opts) do
-        if not KNOWN_OPTIONS[k] then
-            local names = {}
-            for n in pairs(KNOWN_OPTIONS) do names[#names + 1] = n end
-            table.sort(names)
-            error(("race: unknown option '%s' (options: %s)"):format(tostring(k),
-                table.concat(names, ", ")), 2)
-        end
-    end
+    if opts == nil then error('race.new: expected a table of options {surface = "saddle"}, got nil', 2) end
+    checker.check("race.new", opts)
     if opts.surface and opts.f then error("race: give surface or f, not both", 2) end
     local surface
     if opts.f then
@@ -931,7 +924,11 @@ end
 -- at a time, as a lesson goes from race to race) unless keep = true.
 local last = setmetatable({}, {__mode = "v"})
 
+util.guard_methods(Race, "r") -- r.advance() for r:advance() says so
+
 setmetatable(race, {__call = function(_, opts)
+    if opts == nil then error('race: expected a table of options {surface = "saddle"}, got nil', 2) end
+    checker.check("race", opts)
     local r = race.new(opts)
     if opts.show ~= false then
         if last.race and not opts.keep then last.race:close() end

@@ -7,4 +7,22 @@ function util.strip_position(msg)
   return (tostring(msg):gsub("^[^:\n]*:%d+: ", ""))
 end
 
+-- Wraps each method of class (a metatable of Lua objects, __name its type) so that
+-- a call on something else, as obj.method(x) for obj:method(x), says so naming the
+-- method, instead of Lua's "attempt to index" from inside the method. var is the
+-- object's name in the message ("pg" gives "pg:reset: ...").
+function util.guard_methods(class, var)
+  for name, f in pairs(class) do
+    if type(f) == "function" and type(name) == "string" and not name:find("^__") then
+      class[name] = function(self, ...)
+        if getmetatable(self) ~= class then
+          error(("%s:%s: call it on a %s with a colon, %s:%s(...); got %s"):format(var, name,
+            class.__name or "object", var, name, type(self)), 2)
+        end
+        return f(self, ...)
+      end
+    end
+  end
+end
+
 return util

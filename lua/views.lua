@@ -10,6 +10,7 @@
 -- the viz know nothing of each other, so the surfaces are grids of floats asked of
 -- the engine and handed to the viz.
 local plot = require "plot"
+local checker = require "options"
 local nncore = require "nn.core"
 local train = require "nn.train"
 local optim_core = require "nn.optim"
@@ -306,8 +307,10 @@ local function keep_fresh(view, fps)
 end
 
 --- plot.decision(model, data [, opts]) -> view
+checker.declare("plot.decision", {"box", "classes", "discretize", "features", "fps", "live", "n", "run",
+  "show", "show_test", "test", "title"})
 local function decision(model, data, opts)
-  opts = opts or {}
+  opts = checker.check("plot.decision", opts)
   local m = as_module(model, "plot.decision")
   local d = data and as_dataset(data, "plot.decision")
   local test = opts.test and as_dataset(opts.test, "plot.decision")
@@ -513,8 +516,10 @@ function Loss:__tostring()
 end
 
 --- plot.loss(run [, opts]) -> view
+checker.declare("plot.loss", {"accuracy", "fps", "live", "names", "optimizer", "show", "smooth", "title",
+  "window", "ylog"})
 local function loss_view(run, opts)
-  opts = opts or {}
+  opts = checker.check("plot.loss", opts)
   local r = as_run(run, "plot.loss")
   local view = setmetatable({
     kind = "loss", run = r, next_step = 1, epochs_drawn = 0, frames = 0, last_refresh = -math.huge,
@@ -707,12 +712,14 @@ end
 --- plot.network(model [, data] [, opts]) -> view; plot.network{sizes=...} is the bare
 --- panel. The neurons' maps cover the box of data (opts.data, or the data of the last
 --- plot.decision of this model), or opts.box, else -1..1.
+checker.declare("plot.network(model)", {"box", "classes", "data", "features", "fps", "live", "res", "show",
+  "title"}, 0, "plot.network")
 local function network_view(model, data, opts)
   if opts == nil and type(data) == "table" and getmetatable(data) == nil
       and not (rawget(data, "dataset") or rawget(data, "_dataset") or rawget(data, "set")) then
     data, opts = nil, data
   end
-  opts = opts or {}
+  opts = checker.check("plot.network(model)", opts)
   local m = as_module(model, "plot.network")
   data = data or opts.data
   local box = opts.box or (data and data_box(as_dataset(data, "plot.network"):x())) or model_boxes[m]
@@ -738,5 +745,11 @@ local function network_view(model, data, opts)
 end
 
 views.decision, views.loss, views.network = decision, loss_view, network_view
+
+-- v.refresh() for v:refresh() is told so, not met by "attempt to index" in here
+local util = require "util"
+util.guard_methods(Decision, "view")
+util.guard_methods(Loss, "view")
+util.guard_methods(Network, "view")
 
 return views

@@ -8,6 +8,7 @@
 -- functions of this module (require "views_data"), so that tests and lessons can read
 -- them. Loading this file adds the five plot functions to the plot table.
 local plot = require "plot"
+local checker = require "options"
 local rcore = require "repl.core"
 
 local M = {}
@@ -105,8 +106,9 @@ end
 local SUB = 12 -- grid nodes per cell side: the field interpolates between nodes
 
 --- plot.confusion(run | result | rows [, {set=, labels=, title=, show=, model=, data=}]) -> p
+checker.declare("plot.confusion", {"set", "labels", "title", "show", "model", "data"})
 function M.confusion(src, opts)
-  opts = opts or {}
+  opts = checker.check("plot.confusion", opts)
   local cm = as_matrix(src, opts.set, "plot.confusion")
   local t = M.confusion_table(cm)
   local k = t.k
@@ -216,8 +218,9 @@ local function sample_grid(m, d, idx, opts, title)
 end
 
 --- plot.samples(m, d [, {n = 16, first = 1, wrong = false, labels=, show=}]) -> p, info
+checker.declare("plot.samples", {"first", "n", "title", "wrong", "cols", "labels", "show"})
 function M.samples(m, d, opts)
-  opts = opts or {}
+  opts = checker.check("plot.samples", opts)
   check_model(m, "plot.samples"); check_data(d, "plot.samples")
   local n, first, total = opts.n or 16, opts.first or 1, d:info().n
   local idx = {}
@@ -250,8 +253,9 @@ function M.cell_samples(m, d, ti, pj, opts)
 end
 
 --- plot.probabilities(m, d, i [, {labels=, show=}]) -> p, probs: sample i's class probabilities
+checker.declare("plot.probabilities", {"labels", "show", "title"})
 function M.probabilities(m, d, i, opts)
-  opts = opts or {}
+  opts = checker.check("plot.probabilities", opts)
   check_model(m, "plot.probabilities"); check_data(d, "plot.probabilities")
   if type(i) ~= "number" or i < 1 or i > d:info().n or i % 1 ~= 0 then
     error(("plot.probabilities: sample %s is not a row of the set (1 to %d)"):format(tostring(i), d:info().n), 2)
@@ -353,8 +357,9 @@ end
 --- plot.layers(m, x_or_data [, {what = "activations", bins = 40, run=, title=, show=}]) ->
 --- window, layers: one histogram per layer; with run = a fit at the prompt it redraws
 --- about twice a second while the run trains.
+checker.declare("plot.layers", {"bins", "cols", "n", "run", "show", "title", "what"})
 function M.layers(m, src, opts)
-  opts = opts or {}
+  opts = checker.check("plot.layers", opts)
   local what = opts.what or "activations"
   local layers = M.layer_values(m, src, what, opts.n)
   local panels = {}
@@ -425,8 +430,9 @@ end
 
 --- plot.lr_range(r [, {title=, show=}]) -> p, lo, hi: loss against the rate (log x), the
 --- smoothed loss and the suggested range hatched
+checker.declare("plot.lr_range", {"show", "title"})
 function M.lr_range(r, opts)
-  opts = opts or {}
+  opts = checker.check("plot.lr_range", opts)
   local lo, hi, smooth = M.lr_suggest(r)
   local ymin, ymax = math.huge, -math.huge
   for _, v in ipairs(smooth) do ymin, ymax = math.min(ymin, v), math.max(ymax, v) end

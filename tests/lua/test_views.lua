@@ -247,6 +247,14 @@ function tests.playground_applies_settings_adds_points_and_steps_when_paused()
   expect(pg.train_set:info().nx == 3, "three features give three inputs, got %d", pg.train_set:info().nx)
   local ok, err = pcall(function() pg.learning_rate = 1 end)
   expect(not ok and err:find("no setting \"learning_rate\"", 1, true), "unknown settings are refused: %s", tostring(err))
+  ok, err = pcall(pg.reset, 5)
+  expect(not ok and err:find("pg:reset: call it on a playground with a colon, pg:reset(...); got number", 1, true),
+    "a method on something else says so: %s", tostring(err))
+  ok, err = pcall(pg.views.decision.refresh)
+  expect(not ok and err:find("view:refresh: call it on a decision view", 1, true), "a view's method too: %s", tostring(err))
+  ok, err = pcall(function() pg.noize = 1 end)
+  expect(not ok and err:find("no setting \"noize\"; did you mean 'noise'?", 1, true), "a typo names the setting: %s",
+    tostring(err))
   ok, err = pcall(function() pg.hidden = { 0 } end)
   expect(not ok and err:find("hidden[1]", 1, true), "bad widths are refused: %s", tostring(err))
 
