@@ -514,7 +514,7 @@ function Run:confusion(which)
   end
   if which == nil then which = self.has_validation and "validation" or "train" end
   -- at an epoch run:seek chose: counted again from the model of that epoch
-  local set = self._shown and self._sets and self._sets[which]
+  local set = self._seek_epoch and self._sets and self._sets[which]
   if set then
     local res = self:with_shown(evaluate, self.model, set)
     return res.confusion, res
@@ -619,7 +619,7 @@ function Run:seek(e)
   local now_epoch = self._r:status().epoch
   local h = self._snaps
   if e == "latest" or e == nil then
-    self._shown = nil
+    self._seek_epoch = nil
   else
     if math.type(e) ~= "integer" then
       error(("run:seek: expected an epoch (an integer) or \"latest\", got %s"):format(tostring(e)), 2)
@@ -628,7 +628,7 @@ function Run:seek(e)
       error(("run:seek: epoch %d is not in the run's history (0 to %d)"):format(e, now_epoch), 2)
     end
     if e == now_epoch then
-      self._shown = nil
+      self._seek_epoch = nil
     else
       local pick
       for _, k in ipairs(h and h.epochs or {}) do if k <= e then pick = k end end
@@ -636,15 +636,15 @@ function Run:seek(e)
         error(("run:seek: the run kept no weights at or before epoch %d (snapshots off: "
           .. "the model is larger than their memory budget)"):format(e), 2)
       end
-      self._shown = pick
+      self._seek_epoch = pick
     end
   end
   for view in pairs(self._views or {}) do view:refresh() end
-  return self._shown or now_epoch
+  return self._seek_epoch or now_epoch
 end
 
 --- run:shown_epoch() -> the epoch the views show (the current one unless run:seek chose another)
-function Run:shown_epoch() return self._shown or self._r:status().epoch end
+function Run:shown_epoch() return self._seek_epoch or self._r:status().epoch end
 
 --- run:step_back() / run:step_forward(): seek one kept snapshot earlier or later (the
 --- left and right arrow keys in a view's window)
@@ -668,7 +668,7 @@ end
 -- between the views' refreshes), so nothing trains while the weights are swapped:
 -- the run is not disturbed and no second model is needed.
 function Run:with_shown(fn, ...)
-  local e = self._shown
+  local e = self._seek_epoch
   if not e or not (self._snaps and self._snaps.states[e]) then return fn(...) end
   local live = take_state(self.model)
   put_state(self.model, self._snaps.states[e])
@@ -774,10 +774,10 @@ function Run:_show(final)
     self.said_every = true
     io.write(("(%d epochs: a line every %d epochs and the last)\n"):format(self.epochs, every))
   end
-  while self._shown < s.epoch do
-    self._shown = self._shown + 1
-    if self._shown % every == 0 or self._shown == self.epochs or (final and self._shown == s.epoch) then
-      local line = self:progress_line(self._shown)
+  while self.shown < s.epoch do
+    self.shown = self.shown + 1
+    if self.shown % every == 0 or self.shown == self.epochs or (final and self.shown == s.epoch) then
+      local line = self:progress_line(self.shown)
       io.write(self.tty and ("\r\27[K" .. line .. "\n") or (line .. "\n"))
     end
   end

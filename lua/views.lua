@@ -64,7 +64,7 @@ end
 
 -- The title with the epoch a seek shows (none when the view shows the latest).
 local function epoch_title(title, r)
-  local e = r and rawget(r, "_shown")
+  local e = r and rawget(r, "_seek_epoch")
   return e and ("%s, epoch %d (<- -> to move)"):format(title, e) or title
 end
 
@@ -422,7 +422,7 @@ end
 function Loss:refresh()
   -- a seek redraws the curves with a marker at the epoch shown
   local sr = seekable(self.run_t)
-  local shown = sr and rawget(sr, "_shown")
+  local shown = sr and rawget(sr, "_seek_epoch")
   if sr and shown ~= self.marked and self.offset == 0 then
     self.plot:clear()
     if self.acc_plot then self.acc_plot:clear() end

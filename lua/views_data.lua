@@ -59,7 +59,7 @@ local function follow_run(run, view, p, opts)
         local e = run:status().epoch
         if e ~= drawn then
           drawn = e
-          if not rawget(run, "_shown") then view:refresh() end
+          if not rawget(run, "_seek_epoch") then view:refresh() end
         end
         if run.state ~= "running" then return end
       end
@@ -69,7 +69,7 @@ local function follow_run(run, view, p, opts)
 end
 
 local function with_epoch(title, run)
-  local e = run and rawget(run, "_shown")
+  local e = run and rawget(run, "_seek_epoch")
   return e and ("%s, epoch %d"):format(title, e) or title
 end
 

@@ -85,7 +85,7 @@ expect(v:key(r.KEY_LEFT) and r:shown_epoch() == 2, "left arrow: epoch 2, got %d"
 v:key(r.KEY_RIGHT); v:key(r.KEY_RIGHT)
 expect(r:shown_epoch() == 4, "right arrow twice: epoch 4, got %d", r:shown_epoch())
 for _ = 1, 20 do v:key(r.KEY_RIGHT) end
-expect(r:shown_epoch() == 12 and rawget(r, "_shown") == nil, "right past the end: the latest")
+expect(r:shown_epoch() == 12 and rawget(r, "_seek_epoch") == nil, "right past the end: the latest")
 expect(same(v.surface:totable(), latest), "back at the latest: the surface of epoch 12")
 r:seek(0)
 for _ = 1, 3 do v:key(r.KEY_LEFT) end
