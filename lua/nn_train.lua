@@ -549,6 +549,11 @@ end
 -- spans the whole run evenly). A copy of the parameter block per epoch costs little
 -- beside the epoch itself. Views of the run draw the epoch that run:seek chose.
 local SNAPSHOT_MB = 64
+-- Small nets run epochs of a few steps each, thousands a second: there a snapshot each
+-- epoch would cost more than the epoch (measured: a 2-8-8-2 net on 100 points, batch 10,
+-- half its steps a second). The first stride is the smallest power of two that puts
+-- this many steps between snapshots (1 for any epoch this long).
+local SNAPSHOT_MIN_STEPS = 64
 
 -- The batch-norm modules of a model of built-in layers, in order.
 local function running_modules(m, out)
@@ -604,7 +609,8 @@ local function snapshot(run, e)
 end
 
 --- run:snapshots() -> {epochs = {...}, stride =, bytes =, budget =}: the epochs whose
---- weights the run keeps (0 is before training) and the memory they take
+--- weights the run keeps (0 is before training) and the memory they take; every epoch
+--- when they fit the budget and epochs have 64 steps or more
 function Run:snapshots()
   local h = self._snaps
   if not h then return {epochs = {}, stride = 1, bytes = 0, budget = 0} end
@@ -898,9 +904,14 @@ local function fit(m, args)
       budget = math.floor((type(snaps) == "number" and snaps or SNAPSHOT_MB) * 1048576)}
     snapshot(self, 0)
   end
+  local epochs_done = 0
   if on_step or self._snaps then
     callback = function(epoch_end)
-      if epoch_end then snapshot(self, self._r:status().epoch); return false end
+      if epoch_end then
+        epochs_done = epochs_done + 1 -- once per epoch: no status table per call
+        snapshot(self, epochs_done)
+        return false
+      end
       if on_step then return on_step(self) == false end
       return false
     end
@@ -914,6 +925,10 @@ local function fit(m, args)
   local r = ccall(T.run, model, opt, d, val, o)
   self._r = r
   self._sets = {train = d, validation = val}
+  if self._snaps then
+    local spe = math.max(1, r:status().steps_per_epoch)
+    while self._snaps.stride * spe < SNAPSHOT_MIN_STEPS do self._snaps.stride = self._snaps.stride * 2 end
+  end
   local background = repl and repl.interactive and not args.wait
   if not background then return self:_foreground() end
   self.verbose = args.verbose == true

@@ -800,7 +800,7 @@ goes on undisturbed.]],
     example = [[
 nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
 d = data.xor{n = 100}
-run = m:fit{d, epochs = 6, verbose = false}
+run = m:fit{d, epochs = 6, batch = 1, verbose = false}
 v = plot.decision(m, d, {run = run, show = false})
 run:seek(2)               -- the surface after epoch 2
 v:save("epoch2.png")
@@ -811,10 +811,11 @@ run:seek("latest")]],
     summary = "the epochs whose weights the run keeps for run:seek, and the memory they take",
     text = [[
 epochs lists the kept epochs (0 is before training), stride the spacing (1 while
-every epoch fits the budget, then 2, 4...), bytes what they take and budget the
+every epoch fits the budget, then 2, 4...; epochs of fewer than 64 steps start
+with the stride that puts 64 steps or more between snapshots), bytes what they take and budget the
 limit (fit's snapshots = MB; snapshots = false keeps none).]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 print(table.concat(run:snapshots().epochs, " "))   --> 0 1 2 3 4 5 6]],
   },
   ["run:shown_epoch"] = {
@@ -824,7 +825,7 @@ print(table.concat(run:snapshots().epochs, " "))   --> 0 1 2 3 4 5 6]],
 After run:seek(e) it is e (or the kept epoch before it); after run:seek("latest") the
 epoch the run has reached.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 run:seek(3); print(run:shown_epoch())   --> 3]],
   },
   ["run:step_back"] = {
@@ -833,7 +834,7 @@ run:seek(3); print(run:shown_epoch())   --> 3]],
     text = [[
 Seeks the kept snapshot before the one shown; at epoch 0 it stays.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 print(run:step_back())   --> 5]],
   },
   ["run:step_forward"] = {
@@ -843,7 +844,7 @@ print(run:step_back())   --> 5]],
 Seeks the kept snapshot after the one shown; past the last one the views show the
 latest model.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 run:seek(2); print(run:step_forward())   --> 3]],
   },
   ["run:key"] = {
@@ -854,7 +855,7 @@ The views of a run call it with the keys pressed in their windows; run.KEY_LEFT 
 run.KEY_RIGHT are the arrows' names ("left" and "right" work too). Returns whether
 the key was one of them.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 run:key("left"); print(run:shown_epoch())   --> 5]],
   },
   ["run:with_shown"] = {
@@ -865,7 +866,7 @@ What the views draw with: inside fn the model has the weights of the epoch shown
 after it (also after an error) the live weights are back bit for bit. Nothing trains
 meanwhile: runs and views share one thread.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
-run = m:fit{data.xor{n = 100}, epochs = 6, verbose = false}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 run:seek(0)
 print(run:with_shown(function() return nn.evaluate(m, data.xor{n = 100}).accuracy end))]],
   },

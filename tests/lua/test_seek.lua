@@ -28,7 +28,7 @@ local function fresh()
 end
 local function trained(epochs, extra)
   local m, d = fresh()
-  local args = {d, epochs = epochs, batch = 16, verbose = false}
+  local args = {d, epochs = epochs, batch = 2, verbose = false} -- 75 steps an epoch: each kept
   for k, v in pairs(extra or {}) do args[k] = v end
   return m, d, m:fit(args)
 end
@@ -48,6 +48,10 @@ expect(st.bytes <= st.budget and #st.epochs <= 4, "thinning: %d snapshots, %d by
   st.bytes, st.budget)
 expect(same(st.epochs, {0, 4, 8, 12}) and st.stride == 4, "thinning: expected 0 4 8 12 (stride 4), got %s (stride %d)",
   table.concat(st.epochs, " "), st.stride)
+-- epochs of 10 steps: a snapshot every 8 epochs (64 steps or more between them)
+local _, _, rsmall = trained(20, {batch = 16})
+expect(same(rsmall:snapshots().epochs, {0, 8, 16}) and rsmall:snapshots().stride == 8,
+  "short epochs: expected 0 8 16 (stride 8), got %s", table.concat(rsmall:snapshots().epochs, " "))
 local _, _, roff = trained(2, {snapshots = false})
 expect(#roff:snapshots().epochs == 0, "snapshots = false keeps none")
 
