@@ -703,6 +703,9 @@ end
 local FIT_DEFAULTS = {epochs = 10, batch = 32, shuffle = true, patience = 0, min_delta = 0,
   every = 0, every_ms = 0, delta = 1}
 T.fit_defaults = FIT_DEFAULTS
+-- the set each model last trained on (weak: a model forgotten goes), for the views
+-- that draw a model over its data's plane (plot.network(m) after m:fit)
+T.trained_on = setmetatable({}, {__mode = "k"})
 
 --- m:fit{train, validation=, loss=, optimizer=, epochs=, batch=, on_step=, every=,
 --- every_ms=, patience=, min_delta=, shuffle=, class_weights=, schedule=, metrics=,
@@ -716,6 +719,7 @@ local function fit(m, args)
   if type(args) ~= "table" then error("fit: expected a table {train, loss=..., ...}", 2) end
   options.check(FIT_OPTIONS, args)
   local d = check_data(args[1] or args.train or args.data, "fit")
+  T.trained_on[m] = d
   local info = d:info()
   local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
   local opt = args.optimizer

@@ -95,6 +95,9 @@ function Job:resume()
   return self
 end
 
+-- job.stop() for job:stop() says so, naming the method (not "attempt to index")
+require("util").guard_methods(Job, "job")
+
 local function live(job)
   return job.state == "running" or job.state == "paused"
 end
@@ -247,6 +250,8 @@ end
 
 --- The names nearest to word among names (edit distance <= 2, or a prefix).
 function repl.nearest(word, names)
+  if type(word) ~= "string" then error("repl.nearest: expected a word (a string), got " .. type(word), 2) end
+  if type(names) ~= "table" then error("repl.nearest: expected a list of names, got " .. type(names), 2) end
   local out = {}
   for _, name in ipairs(names) do
     local d = distance(word, name)

@@ -722,7 +722,9 @@ local function network_view(model, data, opts)
   opts = checker.check("plot.network(model)", opts)
   local m = as_module(model, "plot.network")
   data = data or opts.data
+  local trained = train.trained_on and train.trained_on[m]
   local box = opts.box or (data and data_box(as_dataset(data, "plot.network"):x())) or model_boxes[m]
+    or (trained and trained:info().nx == 2 and data_box(trained:x()))
     or { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }
   local view = setmetatable({
     kind = "network", model = m, box = box,

@@ -181,3 +181,13 @@ do
   demo_cmd = nil
   assert(repl._line("x = 1") ~= true, "other lines are evaluated")
 end
+
+-- a job's method called without the colon, and repl.nearest given no word, say so
+do
+  local j = spawn(function() coroutine.yield() end)
+  local ok, err = pcall(j.stop)
+  assert(not ok and err:find("job:stop: call it on a job with a colon", 1, true), tostring(err))
+  j:stop()
+  ok, err = pcall(repl.nearest, 5, {})
+  assert(not ok and err:find("repl.nearest: expected a word", 1, true), tostring(err))
+end

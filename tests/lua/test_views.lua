@@ -689,3 +689,12 @@ for _, name in ipairs(names) do
 end
 if failed > 0 then error(("%d of %d view tests failed"):format(failed, #names)) end
 print(("ok: %d view tests"):format(#names))
+
+-- plot.network(m) after only m:fit takes its box from the data m trained on
+do
+  local dd = data.spiral{n = 100}
+  local mm = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}
+  mm:fit{dd, epochs = 1, verbose = false}
+  local nv = plot.network(mm, {show = false})
+  assert(nv.box.xmin < -4 and nv.box.xmax > 4, ("the box of the spiral, got %g..%g"):format(nv.box.xmin, nv.box.xmax))
+end
