@@ -696,5 +696,5 @@ do
   local mm = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 2)}
   mm:fit{dd, epochs = 1, verbose = false}
   local nv = plot.network(mm, {show = false})
-  assert(nv.box.xmin < -4 and nv.box.xmax > 4, ("the box of the spiral, got %g..%g"):format(nv.box.xmin, nv.box.xmax))
+  assert(nv.box.xmin < -2.5 and nv.box.xmax > 2.5, ("the box of the spiral, not -1..1, got %g..%g"):format(nv.box.xmin, nv.box.xmax))
 end
