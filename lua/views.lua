@@ -58,6 +58,29 @@ local function as_run(r, who)
   error(("%s: expected a training run (what m:fit{...} returns), got %s"):format(who, mt_name(r) or type(r)), 3)
 end
 
+-- The run (of m:fit) whose history a view can move through with run:seek, or nil.
+local function seekable(r)
+  return type(r) == "table" and type(r.with_shown) == "function" and r or nil
+end
+
+-- The title with the epoch a seek shows (none when the view shows the latest).
+local function epoch_title(title, r)
+  local e = r and rawget(r, "_seek_epoch")
+  return e and ("%s, epoch %d (<- -> to move)"):format(title, e) or title
+end
+
+-- Left and right arrows in a view's window seek its run back and forth; the view
+-- redraws on each seek of its run.
+local function seek_keys(view)
+  local r = seekable(view.run_t or view.run)
+  if r then r:_watch(view) end
+  return function(key)
+    local rr = seekable(view.run_t or view.run)
+    return rr and rr:key(key) or false
+  end
+end
+views.seekable = seekable
+
 ---------------------------------------------------------------------------------
 -- Grids over the input plane
 ---------------------------------------------------------------------------------
@@ -227,8 +250,15 @@ function Decision:__tostring()
       self.frames)
 end
 
---- Recomputes the surface from the model and redraws the points.
+--- Recomputes the surface from the model (at the epoch its run shows, see run:seek)
+--- and redraws the points.
 function Decision:refresh()
+  local r = seekable(self.run)
+  if r then return r:with_shown(self._draw, self) end
+  return self:_draw()
+end
+
+function Decision:_draw()
   local m, n = self.model, self.n
   local g = grid_inputs(self.box, n, self.flags, self)
   local y = train.predict(m, g)
@@ -237,14 +267,17 @@ function Decision:refresh()
     local probs = class_probs(m, y)
     if self.discretize then probs = discretize(probs) end
     local k = probs.shape[2]
+    self.surface = probs -- the grid drawn (tests compare it)
     p:grid(probs:reshape{ n, n * k }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax, k)
   else
+    self.surface = y
     p:grid(y:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
   end
   p:clear()
   local acc = { n = 0, values = {} } -- the points added so far, and their values
   if self.data then self.point_values = add_data_points(p, self.data, false, acc) end
   if self.test and self.show_test then add_data_points(p, self.test, true, acc) end
+  p:label("title", epoch_title(self.title, seekable(self.run)))
   self.frames = self.frames + 1
   self.last_refresh = now()
   return self
@@ -282,6 +315,7 @@ function Decision:add_point(x1, x2, c)
     local w = self.plot:window()
     if w and self.run.job then w:bind(self.run.job) end
     hand_over(as_run(r, "add_point"), self.run) -- plot.loss(run) windows go on with it
+    if seekable(self.run) then self.run:_watch(self) end
   end
   return self:refresh()
 end
@@ -326,14 +360,20 @@ local function decision(model, data, opts)
     show_test = opts.show_test ~= false,
     frames = 0, last_refresh = -math.huge,
   }, Decision)
-  view.plot = plot.field{ title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface"),
-    xlabel = "x1", ylabel = "x2", show = opts.show }
+  view.title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface")
+  view.plot = plot.field{ title = view.title, xlabel = "x1", ylabel = "x2", show = opts.show }
   model_boxes[m] = box
+  view.run = type(opts.run) == "table" and opts.run or nil
+  local seek_key = seek_keys(view)
   view:refresh()
   -- t hides and shows the test points (in a window of its own: the playground's
   -- window has its own keys)
   local win = opts.show ~= false and view.plot:window()
-  if win then win:on_key(function(key) if key == "t" then view:toggle_test() end end) end
+  view.key = function(_, key)
+    if key == "t" then view:toggle_test(); return true end
+    return seek_key(key)
+  end
+  if win then win:on_key(function(key) view:key(key) end) end
   if opts.live ~= false then view.job = keep_fresh(view, opts.fps or 20) end
   -- opts.run: space in the window pauses and resumes that run's background job, and
   -- clicks add points that it trains on (left: class click_class; right or
@@ -383,6 +423,19 @@ end
 -- learning-rate changes of the optimizer it watches. x is in epochs, continuing
 -- across the runs it followed (see :follow).
 function Loss:refresh()
+  -- a seek redraws the curves with a marker at the epoch shown
+  local sr = seekable(self.run_t)
+  local shown = sr and rawget(sr, "_seek_epoch")
+  if sr and shown ~= self.marked and self.offset == 0 then
+    self.plot:clear()
+    if self.acc_plot then self.acc_plot:clear() end
+    self.next_step, self.epochs_drawn, self.ended, self.lr = 1, 0, false, nil
+    self.marked = shown
+    if shown then
+      self.plot:marker(shown, ("epoch %d shown"):format(shown))
+      if self.acc_plot then self.acc_plot:marker(shown, ("epoch %d"):format(shown)) end
+    end
+  end
   local r, st = self.run, self.run:status()
   local spe = math.max(1, st.steps_per_epoch)
   local x0, names = self.offset, self.names
@@ -491,6 +544,8 @@ function Loss:follow(run, continue)
     if self.acc_plot then self.acc_plot:clear() end
   end
   self.run, self.next_step, self.epochs_drawn, self.ended = as_run(run, "loss:follow"), 1, 0, false
+  self.run_t, self.marked = seekable(run), nil
+  if self.run_t then self.run_t:_watch(self) end
   follow_later(self, self.run)
   -- the live job ended with the old run; the new one needs it again
   if self.period and not (self.job and (self.job.state == "running" or self.job.state == "paused")) then
@@ -522,7 +577,7 @@ local function loss_view(run, opts)
   opts = checker.check("plot.loss", opts)
   local r = as_run(run, "plot.loss")
   local view = setmetatable({
-    kind = "loss", run = r, next_step = 1, epochs_drawn = 0, frames = 0, last_refresh = -math.huge,
+    kind = "loss", run = r, run_t = seekable(run), next_step = 1, epochs_drawn = 0, frames = 0, last_refresh = -math.huge,
     offset = 0, names = opts.names or { "train", "validation" }, title = opts.title or "loss",
     diverged = false, watched = 0,
     optimizer = opts.optimizer or (type(run) == "table" and (rawget(run, "optimizer") or rawget(run, "opt"))) or nil,
@@ -541,6 +596,9 @@ local function loss_view(run, opts)
     panels.cols = #panels
     view.window = plot.window(panels)
   end
+  local seek_key = seek_keys(view)
+  view.key = function(_, key) return seek_key(key) end
+  if view.window and view.run_t then view.window:on_key(seek_key) end
   view:refresh()
   -- space in the window pauses and resumes a run that trains in the background
   local job = type(run) == "table" and rawget(run, "job")
@@ -593,6 +651,12 @@ end
 local draw_zoom -- below: the enlarged neuron of view:neuron()
 
 function Network:refresh()
+  local r = seekable(self.run)
+  if r then return r:with_shown(self._draw, self) end
+  return self:_draw()
+end
+
+function Network:_draw()
   local layers = layers_of(self.model)
   local sizes, weights = { layers[1].inputs }, {}
   for _, l in ipairs(layers) do
@@ -614,7 +678,8 @@ function Network:refresh()
   self.layer_names = names
   -- the viz labels the input column "input n" only: the title names the features
   -- (the playground changes them while it runs)
-  self.title_text = ("%s (inputs %s)"):format(self.title, table.concat(input_names(self.flags), ", "))
+  self.title_text = epoch_title(("%s (inputs %s)"):format(self.title, table.concat(input_names(self.flags), ", ")),
+    seekable(self.run))
   p:label("title", self.title_text)
   local g = grid_inputs(self.box, self.res, self.flags, self)
   local maps = {}
@@ -729,10 +794,14 @@ local function network_view(model, data, opts)
   local view = setmetatable({
     kind = "network", model = m, box = box,
     res = opts.res or 24, flags = feature_flags(opts.features), classes = opts.classes or 2,
-    frames = 0, last_refresh = -math.huge,
+    frames = 0, last_refresh = -math.huge, run = seekable(opts.run),
   }, Network)
   view.title = opts.title or "network"
   view.plot = plot.network{ title = view.title, show = opts.show }
+  local seek_key = seek_keys(view)
+  view.key = function(_, key) return seek_key(key) end
+  local win = view.run and opts.show ~= false and view.plot:window()
+  if win then win:on_key(seek_key) end
   -- hovering a neuron shows its output over the input plane, large (as the
   -- Playground does); only a move to another neuron recomputes it
   view.plot:on_hover(function(_, _, info)

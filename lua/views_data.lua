@@ -34,6 +34,46 @@ end
 
 -- The class names of a data set with k classes: Fashion-MNIST's when k is 10 and the
 -- inputs are 784 pixels, else "0", "1", ...
+-- A run of m:fit whose history the views move through (run:seek), or nil.
+local function seekable(r)
+  return type(r) == "table" and type(r.with_shown) == "function" and r or nil
+end
+
+-- The views each plot stands for (weak keys: a plot forgotten takes its view along;
+-- the view is held as long as the plot, for the run's seek to reach it).
+local anchors = setmetatable({}, {__mode = "k"})
+
+-- A view of a run: redrawn on each seek of the run (and its arrow keys in the
+-- window), and at the prompt after each epoch while the run trains.
+local function follow_run(run, view, p, opts)
+  anchors[p] = view
+  run:_watch(view)
+  view.key = function(_, key) return run:key(key) end
+  local win = opts.show ~= false and p:window()
+  if win then win:on_key(function(key) run:key(key) end) end
+  if not (win and interactive()) then return end
+  spawn(function()
+    local drawn, last = run:status().epoch, now()
+    while win:is_open() do
+      if now() - last > 0.5 then
+        last = now()
+        local e = run:status().epoch
+        if e ~= drawn then
+          drawn = e
+          if not rawget(run, "_seek_epoch") then view:refresh() end
+        end
+        if run.state ~= "running" then return end
+      end
+      coroutine.yield()
+    end
+  end, view.kind .. " view")
+end
+
+local function with_epoch(title, run)
+  local e = run and rawget(run, "_seek_epoch")
+  return e and ("%s, epoch %d"):format(title, e) or title
+end
+
 local function class_names(k, d, given)
   if given then return given end
   if k == 10 and d and d:info().nx == 784 and rawget(_G, "data") and data.fashion_labels then
@@ -105,11 +145,8 @@ end
 
 local SUB = 12 -- grid nodes per cell side: the field interpolates between nodes
 
---- plot.confusion(run | result | rows [, {set=, labels=, title=, show=, model=, data=}]) -> p
-checker.declare("plot.confusion", {"set", "labels", "title", "show", "model", "data"})
-function M.confusion(src, opts)
-  opts = checker.check("plot.confusion", opts)
-  local cm = as_matrix(src, opts.set, "plot.confusion")
+-- The field of a confusion matrix (values, bounds, title) and its labelled points.
+local function confusion_content(cm, opts)
   local t = M.confusion_table(cm)
   local k = t.k
   local labels = opts.labels or class_names(k, opts.data)
@@ -131,10 +168,9 @@ function M.confusion(src, opts)
   -- one node a hair below zero keeps the colour scale linear (the viz turns to a log
   -- scale when most values crowd the bottom, as a good classifier's zeros do)
   rows[1][nx] = -1e-9
-  local p = plot.field{values = rows, xmin = -margin, xmax = k, ymin = 0, ymax = k + 1, levels = 0,
-    map = "viridis", show = opts.show,
-    title = opts.title or ("confusion matrix (%d samples; colour: %% of the true class)"):format(t.total),
-    xlabel = "predicted class", ylabel = "true class"}
+  local field = {values = rows, xmin = -margin, xmax = k, ymin = 0, ymax = k + 1, levels = 0,
+    title = with_epoch(opts.title or ("confusion matrix (%d samples; colour: %% of the true class)")
+      :format(t.total), seekable(opts.run))}
   local xs, ys, cls, text = {}, {}, {}, {}
   local function add(x, y, c, s) xs[#xs + 1], ys[#ys + 1], cls[#cls + 1], text[#text + 1] = x, y, c, s end
   for i = 1, k do
@@ -148,8 +184,40 @@ function M.confusion(src, opts)
   for j = 1, k do -- column names staggered in two rows so that long ones do not collide
     add(math.min(j - 1 + 0.08, k - 1.4), k + (j % 2 == 1 and 0.72 or 0.28), 2, labels[j])
   end
-  p:points(xs, ys, cls)
-  p:labels(text)
+  return field, {xs, ys, cls, text}, t, labels
+end
+
+--- plot.confusion(run | result | rows [, {set=, labels=, title=, show=, model=, data=}]) -> p,
+--- table, view: of a run (m:fit), the view follows it: it redraws after each epoch while
+--- the run trains, and shows the epoch run:seek chose (the arrow keys in its window).
+checker.declare("plot.confusion", {"set", "labels", "title", "show", "model", "data"})
+function M.confusion(src, opts)
+  opts = checker.check("plot.confusion", opts)
+  local run = seekable(src)
+  local o = setmetatable({run = run}, {__index = opts})
+  local cm = as_matrix(src, opts.set, "plot.confusion")
+  local field, marks, t, labels = confusion_content(cm, o)
+  local k = t.k
+  field.map, field.show, field.xlabel, field.ylabel = "viridis", opts.show, "predicted class", "true class"
+  local p = plot.field(field)
+  p:points(marks[1], marks[2], marks[3])
+  p:labels(marks[4])
+  local view = {kind = "confusion", plot = p}
+  if run then
+    function view.refresh()
+      local cm2 = as_matrix(src, opts.set, "plot.confusion")
+      if not cm2 then return view end
+      local f2, m2, t2 = confusion_content(cm2, o)
+      p:clear()
+      p:update(f2)
+      p:points(m2[1], m2[2], m2[3])
+      p:labels(m2[4])
+      view.table = t2
+      return view
+    end
+    follow_run(run, view, p, opts)
+  end
+  view.table = t
   -- a click on a cell opens the images of that cell (with model = and data =)
   if opts.model and opts.data then
     p:on_click(function(x, y)
@@ -159,7 +227,7 @@ function M.confusion(src, opts)
       end
     end)
   end
-  return p, t
+  return p, t, view
 end
 
 ---------------------------------------------------------------------------------
@@ -194,11 +262,11 @@ local function image_shape(d)
   return s
 end
 
--- An image grid of the given rows of d with captions "true / predicted", wrong ones
--- marked with an X.
-local function sample_grid(m, d, idx, opts, title)
+-- The images of the given rows of d with captions "true / predicted", wrong ones
+-- marked with an X (pred: the predictions when known).
+local function sample_content(m, d, idx, opts, title, probs, pred, truth)
   local s = image_shape(d)
-  local probs, pred, truth = M.predictions(m, d)
+  if not pred then probs, pred, truth = M.predictions(m, d) end
   local labels = opts.labels or class_names(probs.shape[2], d)
   local x = d:x()
   local flat, caps = {}, {}
@@ -210,31 +278,57 @@ local function sample_grid(m, d, idx, opts, title)
       or ("✗ %s→%s"):format(labels[truth[i] + 1], labels[pred[i] + 1])
   end
   if #idx == 0 then flat, caps = {0}, {"none"} end
-  local p = plot.images{images = flat, n = math.max(1, #idx), h = s, w = s, captions = caps, show = opts.show,
-    cols = opts.cols, title = title}
   local wrong = 0
   for _, i in ipairs(idx) do if pred[i] ~= truth[i] then wrong = wrong + 1 end end
-  return p, {index = idx, predicted = pred, truth = truth, wrong = wrong}
+  return {images = flat, n = math.max(1, #idx), h = s, w = s, captions = caps, cols = opts.cols, title = title},
+    {index = idx, predicted = pred, truth = truth, wrong = wrong}
 end
 
---- plot.samples(m, d [, {n = 16, first = 1, wrong = false, labels=, show=}]) -> p, info
-checker.declare("plot.samples", {"first", "n", "title", "wrong", "cols", "labels", "show"})
+local function sample_grid(m, d, idx, opts, title)
+  local spec, info = sample_content(m, d, idx, opts, title)
+  spec.show = opts.show
+  return plot.images(spec), info
+end
+
+--- plot.samples(m, d [, {n = 16, first = 1, wrong = false, labels=, run=, show=}]) -> p, info,
+--- view: with run = the fit that trains m, the grid redraws after each epoch while it
+--- trains and shows the epoch run:seek chose (the arrow keys in its window).
+checker.declare("plot.samples", {"first", "n", "title", "wrong", "cols", "labels", "show", "run"})
 function M.samples(m, d, opts)
   opts = checker.check("plot.samples", opts)
   check_model(m, "plot.samples"); check_data(d, "plot.samples")
+  local run = seekable(opts.run)
   local n, first, total = opts.n or 16, opts.first or 1, d:info().n
-  local idx = {}
-  if opts.wrong then
-    local _, pred, truth = M.predictions(m, d)
-    for i = first, total do
-      if pred[i] ~= truth[i] then idx[#idx + 1] = i end
-      if #idx >= n then break end
+  local base = opts.title or (opts.wrong and "mistakes: ✗ true class→predicted class"
+    or "samples: the true class; ✗ true→predicted where the model is wrong")
+  local function content()
+    local probs, pred, truth = M.predictions(m, d)
+    local idx = {}
+    if opts.wrong then
+      for i = first, total do
+        if pred[i] ~= truth[i] then idx[#idx + 1] = i end
+        if #idx >= n then break end
+      end
+    else
+      for i = first, math.min(total, first + n - 1) do idx[#idx + 1] = i end
     end
-  else
-    for i = first, math.min(total, first + n - 1) do idx[#idx + 1] = i end
+    return sample_content(m, d, idx, opts, with_epoch(base, run), probs, pred, truth)
   end
-  return sample_grid(m, d, idx, opts, opts.title or (opts.wrong and "mistakes: ✗ true class→predicted class"
-    or "samples: the true class; ✗ true→predicted where the model is wrong"))
+  local spec, info
+  if run then spec, info = run:with_shown(content) else spec, info = content() end
+  spec.show = opts.show
+  local p = plot.images(spec)
+  local view = {kind = "samples", plot = p, info = info}
+  if run then
+    function view.refresh()
+      local s2, i2 = run:with_shown(content)
+      p:update(s2)
+      view.info = i2
+      return view
+    end
+    follow_run(run, view, p, opts)
+  end
+  return p, info, view
 end
 
 --- M.cell_samples(m, d, true_class, predicted_class [, opts]) -> p: the images of one

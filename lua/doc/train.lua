@@ -707,7 +707,9 @@ weights), on_step (a function(run) called every `every` steps or `every_ms`
 milliseconds; returning false stops), class_weights, schedule
 (optim.schedule{...}, a table {kind =, lr =, ...}, or a function(step) returning the
 rate), metrics (a list of "precision", "recall", "f1": recorded per epoch for
-training and validation and shown in the progress line), wait, verbose. The model
+training and validation and shown in the progress line), wait, verbose, snapshots
+(the weights kept after each epoch for run:seek: a memory budget in MB, 64 by
+default, or false for none). The model
 trains in training mode and validation runs in evaluation mode; the mode the model
 had is given back. A NaN or infinite loss stops the run with a message, printed
 once, that says at which step and why it may have happened; the weights (and the
@@ -836,6 +838,91 @@ optimizer stay. Later use raises an error.]],
 nn.seed(1); m = nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 1)}
 run = m:fit{data.xor{n = 100}, loss = nn.bce, epochs = 3, verbose = false}
 run._r:free()]],
+  },
+  ["run:seek"] = {
+    sig = "run:seek(epoch | \"latest\") -> the epoch shown",
+    summary = "move the run's views back to the model of an earlier epoch (or to the latest)",
+    text = [[
+A run keeps its weights (and batch norm's running statistics) after every epoch
+within a memory budget (fit's snapshots =, 64 MB by default; when over it, every 2nd,
+then 4th... epoch is kept). seek(e) shows the model of epoch e (the nearest kept one
+at or before it; 0 is before training) in every view of the run: plot.decision and
+plot.network with run =, plot.loss(run) (a marker at the epoch), plot.confusion(run)
+and plot.samples with run =. "latest" shows the model as it is now. The left and
+right arrow keys in those views' windows do the same a snapshot at a time. Training
+goes on undisturbed.]],
+    example = [[
+nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+d = data.xor{n = 100}
+run = m:fit{d, epochs = 6, batch = 1, verbose = false}
+v = plot.decision(m, d, {run = run, show = false})
+run:seek(2)               -- the surface after epoch 2
+v:save("epoch2.png")
+run:seek("latest")]],
+  },
+  ["run:snapshots"] = {
+    sig = "run:snapshots() -> {epochs =, stride =, bytes =, budget =}",
+    summary = "the epochs whose weights the run keeps for run:seek, and the memory they take",
+    text = [[
+epochs lists the kept epochs (0 is before training), stride the spacing (1 while
+every epoch fits the budget, then 2, 4...; epochs of fewer than 64 steps start
+with the stride that puts 64 steps or more between snapshots), bytes what they take and budget the
+limit (fit's snapshots = MB; snapshots = false keeps none).]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+print(table.concat(run:snapshots().epochs, " "))   --> 0 1 2 3 4 5 6]],
+  },
+  ["run:shown_epoch"] = {
+    sig = "run:shown_epoch() -> epoch",
+    summary = "the epoch the run's views show (the current one unless run:seek chose another)",
+    text = [[
+After run:seek(e) it is e (or the kept epoch before it); after run:seek("latest") the
+epoch the run has reached.]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+run:seek(3); print(run:shown_epoch())   --> 3]],
+  },
+  ["run:step_back"] = {
+    sig = "run:step_back() -> epoch",
+    summary = "show the previous kept epoch in the run's views (the left arrow key)",
+    text = [[
+Seeks the kept snapshot before the one shown; at epoch 0 it stays.]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+print(run:step_back())   --> 5]],
+  },
+  ["run:step_forward"] = {
+    sig = "run:step_forward() -> epoch",
+    summary = "show the next kept epoch in the run's views (the right arrow key)",
+    text = [[
+Seeks the kept snapshot after the one shown; past the last one the views show the
+latest model.]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+run:seek(2); print(run:step_forward())   --> 3]],
+  },
+  ["run:key"] = {
+    sig = "run:key(key) -> true | false",
+    summary = "what a view's window does with a key: the left and right arrows step back and forward",
+    text = [[
+The views of a run call it with the keys pressed in their windows; run.KEY_LEFT and
+run.KEY_RIGHT are the arrows' names ("left" and "right" work too). Returns whether
+the key was one of them.]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+run:key("left"); print(run:shown_epoch())   --> 5]],
+  },
+  ["run:with_shown"] = {
+    sig = "run:with_shown(fn, ...) -> fn's results",
+    summary = "calls fn with the model's weights of the epoch shown (run:seek), then puts the live ones back",
+    text = [[
+What the views draw with: inside fn the model has the weights of the epoch shown;
+after it (also after an error) the live weights are back bit for bit. Nothing trains
+meanwhile: runs and views share one thread.]],
+    example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
+run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
+run:seek(0)
+print(run:with_shown(function() return nn.evaluate(m, data.xor{n = 100}).accuracy end))]],
   },
   ["run:wait"] = {
     sig = "run:wait()",

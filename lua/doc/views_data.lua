@@ -1,7 +1,7 @@
 -- doc/views_data.lua: help entries of the views of a trained classifier (lua/views_data.lua).
 return {
   ["plot.confusion"] = {
-    sig = "p, t = plot.confusion(run | nn.evaluate result | rows [, {set=, labels=, model=, data=, title=, show=}])",
+    sig = "p, t, view = plot.confusion(run | nn.evaluate result | rows [, {set=, labels=, model=, data=, title=, show=}])",
     summary = "the confusion matrix as an annotated heat map: counts and row percentages in each cell, class names on both axes",
     text = [[
 Rows are the true classes (the first at the top), columns the predicted ones. Each
@@ -9,7 +9,9 @@ cell shows its count and the share of its true class (row percentage), which is
 also its colour. From a run it takes the last epoch's validation matrix (set =
 "train" for the training one). labels names the classes (data.fashion_labels for
 Fashion-MNIST). With model = and data = a click on a cell opens the images of that
-cell. The second result has counts, percent (rows), total and k;
+cell. Of a run, the matrix redraws after each epoch while the run trains and shows
+the epoch run:seek chose (the arrow keys in its window; view.table is the matrix
+shown, view:refresh() redraws). The second result has counts, percent (rows), total and k;
 require("views_data").worst_pairs(cm, n, labels) lists the most confused pairs.]],
     example = [[
 p, t = plot.confusion({{50, 2}, {8, 40}}, {labels = {"cat", "dog"}, show = false})
@@ -17,12 +19,14 @@ print(t.percent[2][1])   --> 16.666...
 p:save("confusion.png")]],
   },
   ["plot.samples"] = {
-    sig = "p, info = plot.samples(m, d [, {n = 16, first = 1, wrong = false, labels=, cols=, show=}])",
+    sig = "p, info, view = plot.samples(m, d [, {n = 16, first = 1, wrong = false, labels=, cols=, run=, show=}])",
     summary = "a grid of a data set's images captioned with the true class, wrong predictions marked ✗ true→predicted",
     text = [[
 The inputs must be square images (784 = 28 x 28). wrong = true shows only the
 mistakes. info has index (the rows shown), predicted and truth (0-based classes of
-every row) and wrong (how many of those shown are wrong).]],
+every row) and wrong (how many of those shown are wrong). With run = the fit that
+trains m, the grid redraws after each epoch while it trains and shows the epoch
+run:seek chose (the arrow keys in its window; view.info is what is shown).]],
     example = [[
 train = data.fashion_mnist{limit = 100, split = "test"}
 m = nn.sequential{nn.linear(784, 10)}

@@ -578,9 +578,26 @@ static int t_isatty(lua_State *L) {
     return 1;
 }
 
+/* set_running(m, mean, var): puts a batch-norm module's running statistics back (a
+ * run's weight snapshots hold them; m:running() gives copies) */
+static int t_set_running(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_tensor *mean = bind_checktensor(L, 2), *var = bind_checktensor(L, 3);
+    float *r = nn_module_running(m);
+    if (!r) return luaL_error(L, "set_running: %s has no running statistics", nn_module_name(m));
+    int n = nn_module_out(m);
+    if (mean->size != n || var->size != n)
+        return luaL_error(L, "set_running: %s has %d channels, got %lld and %lld values",
+                          nn_module_name(m), n, (long long)mean->size, (long long)var->size);
+    memcpy(r, mean->data, (size_t)n * sizeof(float));
+    memcpy(r + n, var->data, (size_t)n * sizeof(float));
+    return 0;
+}
+
 static const luaL_Reg run_fns[] = {
     {"run", t_run},       {"run_confusion", r_confusion}, {"lr_range_test", t_lr_range},
-    {"isatty", t_isatty}, {"lua_model", t_lua_model},     {NULL, NULL},
+    {"isatty", t_isatty}, {"lua_model", t_lua_model},     {"set_running", t_set_running},
+    {NULL, NULL},
 };
 
 static const luaL_Reg run_methods[] = {
