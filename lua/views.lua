@@ -777,7 +777,7 @@ end
 --- plot.network(model [, data] [, opts]) -> view; plot.network{sizes=...} is the bare
 --- panel. The neurons' maps cover the box of data (opts.data, or the data of the last
 --- plot.decision of this model), or opts.box, else -1..1.
-checker.declare("plot.network(model)", {"box", "classes", "data", "features", "fps", "live", "res", "show",
+checker.declare("plot.network(model)", {"box", "classes", "data", "features", "fps", "live", "res", "run", "show",
   "title"}, 0, "plot.network")
 local function network_view(model, data, opts)
   if opts == nil and type(data) == "table" and getmetatable(data) == nil

@@ -149,26 +149,4 @@ expect(not same(pred0, pred_latest), "samples at epoch 0 differ from the latest"
 ri:seek("latest")
 expect(same(sview.info.predicted, pred_latest), "samples back at the latest")
 
--- at the prompt, the confusion matrix and the samples of a run redraw while it trains
-do
-  nn.seed(2)
-  local sp = data.spiral{n = 300, classes = 3}
-  local ml = nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}
-  repl.interactive = true
-  local rl = ml:fit{sp, epochs = 40, batch = 8, verbose = false, optimizer = optim.adam(ml, {lr = 0.01})}
-  rl:pause()
-  rl:step() -- to the first epoch's end one step at a time: the matrix exists from then
-  while rl:status().epoch < 1 do rl:step() end
-  local _, t1, cv = vd.confusion(rl, {show = true})
-  local first = t1.counts
-  rl:resume()
-  rl:wait()
-  -- the view redraws at most twice a second: give it the time (a loaded machine too)
-  local now, t0 = require("repl.core").now, require("repl.core").now()
-  while now() - t0 < 5 and same(cv.table.counts, first) do repl._jobs_step(0.05) end
-  repl.interactive = false
-  expect(rl.state == "done", "the run ended: %s", rl.state)
-  expect(not same(cv.table.counts, first), "the live confusion matrix changed as the run trained")
-  expect(same(cv.table.counts, (rl:confusion())), "the live confusion matrix shows the last epoch's")
-end
 print("test_seek: ok")
