@@ -59,7 +59,7 @@ static void floor_corners(const surface_proj *pr, int *nearest, int *farthest) {
  * another. */
 #define SURF_LABELS 64
 typedef struct {
-    int n;
+    int n, left_out;
     double box[SURF_LABELS][4]; /* x0, y0, x1, y1 */
 } label_boxes;
 
@@ -75,7 +75,10 @@ static int label_out(viz_canvas *cv, viz_app *a, const viz_theme *t, label_boxes
     double b[4] = {cx - w / 2.0 - m, cy - h / 2.0 - m, cx + w / 2.0 + m, cy + h / 2.0 + m};
     for (int i = 0; i < drawn->n; i++) {
         const double *o = drawn->box[i];
-        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return 0;
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) {
+            drawn->left_out++;
+            return 0;
+        }
     }
     if (drawn->n < SURF_LABELS) memcpy(drawn->box[drawn->n++], b, sizeof b);
     text_draw(cv, a, FONT_SANS, px, s, (int)cx, (int)cy, ALIGN_CENTER | ALIGN_MIDDLE, col, 0);
@@ -148,7 +151,7 @@ static void box_axis(viz_canvas *cv, viz_app *a, const viz_theme *t, label_boxes
 
 /* The front of the box: x and y along the floor edges that meet at the nearest corner,
  * the value up the upright at the side corner farther left on the screen. */
-static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,
                       const surface_proj *pr) {
     int near, far;
     floor_corners(pr, &near, &far);
@@ -166,6 +169,8 @@ static void box_front(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_
     double cx = ax < bx ? -nx : nx, cy = ax < bx ? ny : -ny;
     double z0[3] = {cx, cy, -0.6}, z1[3] = {cx, cy, 0.6};
     box_axis(cv, a, t, &drawn, pr, z0, z1, NULL, pr->lo, pr->hi, "value");
+    p->labels_drawn = drawn.n;
+    p->labels_left_out = drawn.left_out;
 }
 
 static void plot_surface(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p,

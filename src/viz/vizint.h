@@ -285,6 +285,8 @@ struct viz_panel {
     uint64_t bgkey;
     double yaw, pitch;
     int shaded;
+    int labels_drawn, labels_left_out; /* the last draw's axis labels (a crowded box leaves
+                                        * out those that would touch one drawn) */
     /* points */
     float *ptx, *pty;
     int *ptcls;

@@ -77,6 +77,25 @@ static void test_surface_names_its_axes_x_and_y_by_default(void **state) {
     viz_app_free(a);
 }
 
+/* In a small panel the tick labels of the three axes would run into each other: those
+ * that would touch a label already drawn are left out; a roomy panel draws more. */
+static void test_surface_tick_labels_do_not_collide(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = bowl("weight one", "weight two", 35);
+    viz_layout lay;
+    free(vt_render(a, p, W, H, &lay));
+    int roomy_drawn = p->labels_drawn, roomy_out = p->labels_left_out;
+    free(vt_render(a, p, 200, 150, &lay));
+    print_message("tick and axis labels: %d drawn (%d left out) at %dx%d, %d (%d) at 200x150\n",
+                  roomy_drawn, roomy_out, W, H, p->labels_drawn, p->labels_left_out);
+    assert_true(roomy_drawn >= 9);
+    assert_true(p->labels_left_out > roomy_out); /* crowded: more left out */
+    assert_true(p->labels_drawn >= 3 && p->labels_drawn < roomy_drawn);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 static void test_surface_hover_reads_the_value(void **state) {
     (void)state;
     viz_app *a = vt_app();
@@ -105,6 +124,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_surface_axis_labels_are_drawn_and_turn_with_the_view),
         cmocka_unit_test(test_surface_names_its_axes_x_and_y_by_default),
+        cmocka_unit_test(test_surface_tick_labels_do_not_collide),
         cmocka_unit_test(test_surface_hover_reads_the_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
