@@ -87,15 +87,29 @@ static void account_tensor(lua_State *L, const nn_tensor *t) {
 
 /* The userdata gets its metatable before it owns t, so __gc always finds a valid
  * (possibly NULL) pointer. An arena tensor (a step's result) is pushed as a copy. */
+static int new_tensor_ud(lua_State *L) {
+    tensor_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->t = NULL;
+    luaL_setmetatable(L, TENSOR_MT);
+    return 1;
+}
+
 void bind_pushtensor(lua_State *L, nn_tensor *t) {
     if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     if (nn_tensor_in_arena(t)) { /* Lua handles never point into the arena: it is reset each step */
         t = nn_copy(bind_ctx(L), t);
         if (!t) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     }
-    tensor_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->t = NULL;
-    luaL_setmetatable(L, TENSOR_MT);
+    if (repl_memory_limited(L)) { /* the handle's allocation may fail: t must not leak */
+        lua_pushcfunction(L, new_tensor_ud);
+        if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+            nn_tensor_free(t);
+            lua_error(L);
+        }
+    } else {
+        new_tensor_ud(L);
+    }
+    tensor_ud *u = lua_touserdata(L, -1);
     u->t = t;
     account_tensor(L, t);
     repl_interrupt_point(L); /* an op boundary: Ctrl-C stops a loop of long ops here */

@@ -109,5 +109,9 @@ bool repl_interrupted(void);
  * returns at once. Bindings call it after each op, so that a loop of long C calls
  * (BLAS) stops at the next op instead of after a thousand VM instructions. */
 void repl_interrupt_point(lua_State *L);
+/* Whether L's state runs under a --memory limit, where any Lua allocation may fail:
+ * bindings that hold an engine object while they make its userdata then make it in a
+ * protected call, so that the object is freed rather than leaked. */
+bool repl_memory_limited(lua_State *L);
 
 #endif

@@ -152,6 +152,11 @@ static const char *due(repl *r, double now) {
     return NULL;
 }
 
+bool repl_memory_limited(lua_State *L) {
+    repl *r = repl_get(L);
+    return r && r->mem_limit > 0;
+}
+
 void repl_interrupt_point(lua_State *L) {
     if (!interrupted_flag) return; /* the common case: one load */
     repl *r = repl_get(L);
