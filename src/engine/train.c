@@ -43,6 +43,8 @@ struct nn_run {
     double first_loss; /* the first step's, to tell a diverging run (see DIVERGED) */
     float *lrs;        /* opts.lr_steps copied, or NULL */
     int classes;       /* of the training set; 0 for regression */
+    bool val_classes;  /* the validation set has the same classes (copied: the sets may
+                        * be freed once the run has ended, and its records still read) */
     /* Confusion matrices classes x classes: of this epoch's training batches so far,
      * then of the last finished epoch's training batches and validation set. */
     int64_t *cm_epoch, *cm_train, *cm_val;
@@ -303,6 +305,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
             memcpy(r->lrs, opts->lr_steps, (size_t)opts->n_lr_steps * sizeof(float));
     }
     r->classes = tr->classes > 0 ? tr->classes : 0;
+    r->val_classes = va && va->classes == r->classes;
     bool cm_ok = true;
     if (r->classes > 0) {
         size_t cc = (size_t)r->classes * r->classes;
@@ -392,7 +395,7 @@ static bool end_epoch(nn_run *r) {
         safe_copy(r, true);
         r->safe_loss = h->loss, r->safe_epoch = r->epoch + 2;
     }
-    h->acc = r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+    h->acc = r->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
     h->val_loss = h->val_acc = NAN;
     h->precision = h->recall = h->f1 = NAN;
     h->val_precision = h->val_recall = h->val_f1 = NAN;
@@ -619,7 +622,7 @@ double nn_run_epoch_loss(const nn_run *r) {
     return r->ep_seen > 0 ? r->ep_loss / r->ep_seen : NAN;
 }
 double nn_run_epoch_acc(const nn_run *r) {
-    return r->ep_seen > 0 && r->tr->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+    return r->ep_seen > 0 && r->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
 }
 int nn_run_best_epoch(const nn_run *r) {
     return r->best_epoch;
@@ -634,9 +637,7 @@ const float *nn_run_step_losses(const nn_run *r, int64_t *n) {
 }
 const int64_t *nn_run_confusion(const nn_run *r, bool validation, int *classes) {
     *classes = r->classes;
-    if (r->classes == 0 || r->epoch == 0 ||
-        (validation && (!r->va || r->va->classes != r->classes)))
-        return NULL;
+    if (r->classes == 0 || r->epoch == 0 || (validation && !r->val_classes)) return NULL;
     return validation ? r->cm_val : r->cm_train;
 }
 
