@@ -215,6 +215,9 @@ local feature_bits = {x1 = 1, x2 = 2, x1sq = 4, x2sq = 8, x1x2 = 16, sin1 = 32, 
 
 --- d:playground{"x1", "x2", "x1sq", "x2sq", "x1x2", "sin1", "sin2"} -> a new set
 function methods.playground(d, names)
+  if not is_dataset(d) then
+    error("d:playground: call it on a data set with a colon, d:playground{...}; got " .. type(d), 2)
+  end
   if names ~= nil and type(names) ~= "table" then
     error('playground: expected a list of features like {"x1", "x2", "x1sq"}, got ' .. describe(names), 2)
   end

@@ -547,6 +547,7 @@ end
 -- environment its code runs in (the user's globals by default).
 function lesson.start(name, opts)
   opts = opts or {}
+  if type(opts) ~= "table" then error("lesson.start: expected options {page =, env =}, got " .. type(opts), 2) end
   local path = lesson._find(name)
   local L = lesson.load(path)
   stop_page_jobs() -- the lesson the student leaves

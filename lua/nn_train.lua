@@ -680,6 +680,7 @@ end
 -- between the views' refreshes), so nothing trains while the weights are swapped:
 -- the run is not disturbed and no second model is needed.
 function Run:with_shown(fn, ...)
+  if type(fn) ~= "function" then error("run:with_shown: expected a function, got " .. type(fn), 2) end
   local e = self._seek_epoch
   if not e or not (self._snaps and self._snaps.states[e]) then return fn(...) end
   local live = take_state(self.model)

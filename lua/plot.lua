@@ -282,6 +282,11 @@ function P:_apply(o)
   if o.xlabel then self:label("xlabel", o.xlabel) end
   if o.ylabel then self:label("ylabel", o.ylabel) end
   if o.xlog ~= nil or o.ylog ~= nil then self:log(o.xlog, o.ylog) end
+  for _, k in ipairs{"xlim", "ylim"} do
+    if o[k] ~= nil and type(o[k]) ~= "table" then
+      error(("plot: %s must be a pair {min, max}, got %s"):format(k, type(o[k])), 4)
+    end
+  end
   if o.xlim then self:range("x", o.xlim[1], o.xlim[2]) end
   if o.ylim then self:range("y", o.ylim[1], o.ylim[2]) end
   if o.map then self:map(o.map) end

@@ -658,6 +658,9 @@ end
 -- (at least STALL_STEPS), so "ok" would hide that it makes no progress.
 local STALL_STEPS = 20
 function Race:stalled(racer)
+    if type(racer) ~= "table" or type(racer.last) ~= "function" then
+        error("race:stalled: expected a racer (r.racers[i]), got " .. type(racer), 2)
+    end
     local k = math.min(self.shown, racer:last())
     local span = math.max(STALL_STEPS, self.shown // 4)
     if k < span then return false end

@@ -254,6 +254,7 @@ function repl.nearest(word, names)
   if type(names) ~= "table" then error("repl.nearest: expected a list of names, got " .. type(names), 2) end
   local out = {}
   for _, name in ipairs(names) do
+    if type(name) ~= "string" then error("repl.nearest: names must be strings, got a " .. type(name), 2) end
     local d = distance(word, name)
     if d <= 2 or name:sub(1, #word) == word then out[#out + 1] = {name, d} end
   end

@@ -130,4 +130,19 @@ do
   repl.interactive = interactive
 end
 
+-- the last campaign's sites of Lua's own "attempt to ..." inside lua/: each now names
+-- the function and what it expected
+do
+  local dx = data.xor{n = 8}
+  raises("d:playground: call it on a data set with a colon", dx.playground, 5)
+  local rr = race{surface = "bowl", optimizers = {"gd"}, show = false}
+  raises("race:stalled: expected a racer", rr.stalled, rr, 5)
+  raises("repl.nearest: names must be strings", repl.nearest, "a", {1})
+  raises("lesson.start: expected options", lesson.start, "01", 5)
+  raises("xlim must be a pair {min, max}", plot.lines, {xlim = 5, show = false})
+  local mr = nn.sequential{nn.linear(2, 1)}
+  local run = mr:fit{dx, epochs = 1, verbose = false, loss = nn.bce}
+  raises("run:with_shown: expected a function", run.with_shown, run, 5)
+end
+
 print("fuzz regressions: ok")
