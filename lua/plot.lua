@@ -76,6 +76,10 @@ end
 -- Evaluates f(x, y) on an n x n grid over the box; rows go from ymin up. When f
 -- returns k > 1 values (class probabilities) each row holds n*k values.
 local function sample(f, xmin, xmax, ymin, ymax, n)
+  local mt = getmetatable(f)
+  if type(f) ~= "function" and not (type(mt) == "table" and mt.__call) then
+    error(("plot: f must be a function f(x, y), got %s"):format(type(f)), 3)
+  end
   local rows, k = {}, nil
   for j = 0, n - 1 do
     local y = ymin + (ymax - ymin) * j / (n - 1)

@@ -140,6 +140,7 @@ do
   raises("repl.nearest: names must be strings", repl.nearest, "a", {1})
   raises("lesson.start: expected options", lesson.start, "01", 5)
   raises("xlim must be a pair {min, max}", plot.lines, {xlim = 5, show = false})
+  raises("f must be a function f(x, y), got number", plot.field, {f = 5, show = false})
   local mr = nn.sequential{nn.linear(2, 1)}
   local run = mr:fit{dx, epochs = 1, verbose = false, loss = nn.bce}
   raises("run:with_shown: expected a function", run.with_shown, run, 5)
