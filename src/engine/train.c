@@ -384,8 +384,11 @@ static void restore_best(nn_run *r) {
  * (Adam at lr 1e6 ends near 1e10 from 0.7): it ends "failed", as a non-finite loss
  * does, with the weights put back, rather than "done" with useless weights. Checked
  * on epochs, not steps, so one noisy batch does not end a run; 1000x is far past the
- * noise of a working run (a few x early on) and well before floats overflow. */
-#define DIVERGED 1e3
+ * noise of a working run (a few x early on) and well before floats overflow. A model
+ * trained before starts near 0 (1e-7), where 1000x is still a tiny loss, so the base
+ * is at least DIVERGED_FLOOR: a loss must also be large to count as diverged. */
+#define DIVERGED       1e3
+#define DIVERGED_FLOOR 1e-2
 
 /* Epoch end: validation, history, early stopping. Returns false when the run ended. */
 static bool end_epoch(nn_run *r) {
@@ -426,7 +429,8 @@ static bool end_epoch(nn_run *r) {
     r->pos = 0;
     r->ep_loss = r->ep_correct = 0;
     r->ep_seen = 0;
-    if (r->first_loss > 0 && h->loss > DIVERGED * r->first_loss) {
+    double base = r->first_loss > DIVERGED_FLOOR ? r->first_loss : DIVERGED_FLOOR;
+    if (r->first_loss > 0 && h->loss > DIVERGED * base) {
         safe_copy(r, false);
         fail(r, NN_RUN_FAILED,
              "the loss diverged: epoch %d's loss %.4g is over %g times the first step's (%.4g): "
