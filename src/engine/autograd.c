@@ -42,6 +42,8 @@ const nn_op_def *const nn_ops[NN_OP_COUNT] = {
     [NN_OP_LOSS] = &nn_op_loss,
     [NN_OP_CONV2D] = &nn_op_conv2d,
     [NN_OP_POOL2D] = &nn_op_pool2d,
+    [NN_OP_CONV_TRANSPOSE2D] = &nn_op_conv_transpose2d,
+    [NN_OP_CONCAT] = &nn_op_concat,
 };
 
 const char *nn_op_name(int op) {

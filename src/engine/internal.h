@@ -144,6 +144,8 @@ enum nn_op_kind {
     NN_OP_LOSS,    /* op_loss.c: every loss of loss.c, fused */
     NN_OP_CONV2D,  /* op_conv.c: x [B,C,H,W] and w [K, C/groups*kh*kw] */
     NN_OP_POOL2D,  /* op_conv.c: max or average pooling */
+    NN_OP_CONV_TRANSPOSE2D, /* op_conv.c: the adjoint of conv2d */
+    NN_OP_CONCAT,           /* op_concat.c: along axis 1 */
     NN_OP_COUNT
 };
 
@@ -179,6 +181,7 @@ extern const nn_op_def nn_op_sum, nn_op_mean, nn_op_max, nn_op_argmax;
 extern const nn_op_def nn_op_matmul, nn_op_softmax, nn_op_log_softmax;
 extern const nn_op_def nn_op_activation, nn_op_prelu, nn_op_dropout, nn_op_loss; /* training */
 extern const nn_op_def nn_op_conv2d, nn_op_pool2d;
+extern const nn_op_def nn_op_conv_transpose2d, nn_op_concat;
 
 /* Runs op on inputs[0..n) with arguments (fargs: 2 floats, iargs: 3 ints; either may
  * be NULL for zeros): checks inputs (live, same device), calls shape, allocates the
@@ -196,6 +199,11 @@ nn_tensor *nn_op_apply(nn_ctx *ctx, int op, nn_tensor *const *inputs, int n, con
  * [K, C/groups*kh*kw], no bias (an add after it); pool's kind an nn_pool_kind. */
 nn_tensor *nn_conv2d_op(nn_ctx *ctx, nn_tensor *x, nn_tensor *w, const nn_conv_geom *g);
 nn_tensor *nn_pool2d_op(nn_ctx *ctx, nn_tensor *x, int kind, const nn_conv_geom *g);
+/* Transposed conv2d: x [B,K,OH,OW] -> [B,C,H,W], the adjoint of the conv2d of g (whose
+ * input is [B,C,H,W]) with the same w [K, C/groups*kh*kw]; no bias. */
+nn_tensor *nn_conv_transpose2d_op(nn_ctx *ctx, nn_tensor *x, nn_tensor *w, const nn_conv_geom *g);
+/* xs[0..n) [B, c_i, ...] (the same B and trailing sizes) -> [B, sum c_i, ...]. */
+nn_tensor *nn_concat_op(nn_ctx *ctx, nn_tensor *const *xs, int n);
 
 /* ---- the engine's tensor ------------------------------------------------------ */
 

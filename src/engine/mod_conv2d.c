@@ -1,10 +1,12 @@
 /* mod_conv2d.c: the 2-D convolution layer [batch, C, H, W] -> [batch, K, OH, OW],
- * computed as cross-correlation (the kernel is not flipped), as the course does, with
+ * computed as cross-correlation (the kernel is not flipped), as the course does, or
+ * with the flip option as true convolution (the kernel turned by 180 degrees), with
  * stride, dilation, zero padding (per side, or "same"), groups and an optional bias.
  * The weight [K, C/groups, kh, kw] and the bias [K] lie side by side in the block;
  * the kernels are the backend's (im2col and gemm); the im2col scratch is grown and
  * kept, so a steady-state step allocates nothing. Its record in the model file adds
- * i32 {C, K, groups, bias} and the window (i32 kh kw sh sw dh dw pad[4] same). */
+ * i32 {C, K, groups, bias} and the window (i32 kh kw sh sw dh dw pad[4] same), with
+ * the flip option in bit 1 of `same` (files from before it read as not flipped). */
 #include <stdio.h>
 
 #include "module_internal.h"
@@ -13,8 +15,11 @@ typedef struct conv_state {
     nn_window win;
     int C, K, groups;
     bool bias;
+    bool flip;  /* true convolution: the kernels are used turned by 180 degrees */
     float *col; /* im2col scratch of one sample */
     int64_t colcap;
+    float *wflip; /* flip: the turned weights, then their gradient (2 x K * patch) */
+    int64_t wflipcap;
 } conv_state;
 
 static conv_state *st(const nn_module *m) {
@@ -23,6 +28,21 @@ static conv_state *st(const nn_module *m) {
 
 static int patch_of(const conv_state *s) {
     return s->C / s->groups * s->win.kh * s->win.kw;
+}
+
+/* dst = the kernels of w [rows, kh*kw] turned by 180 degrees: reversing the flat
+ * kh*kw index reverses both axes. */
+static void turn_kernels(const float *w, float *dst, int64_t rows, int khw) {
+    for (int64_t r = 0; r < rows; r++)
+        for (int q = 0; q < khw; q++) dst[r * khw + q] = w[r * khw + khw - 1 - q];
+}
+
+void nn_conv2d_flip(nn_module *m, bool on) {
+    if (m && m->kind == NN_MOD_CONV2D) st(m)->flip = on;
+}
+
+bool nn_conv2d_flipped(const nn_module *m) {
+    return m && m->kind == NN_MOD_CONV2D && st(m)->flip;
 }
 
 bool nn_window_ok(nn_ctx *ctx, const char *who, const nn_window *w) {
@@ -187,15 +207,24 @@ static int conv_forward(nn_module *m, const float *x) {
     nn_conv_geom g = geom_now(m);
     const float *p = m->blk->p + m->off;
     int64_t ncol = (int64_t)g.C * g.kh * g.kw * g.OH * g.OW;
-    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) || nn_grow(ctx, &s->col, &s->colcap, ncol))
+    int64_t nw = (int64_t)patch_of(s) * s->K;
+    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) || nn_grow(ctx, &s->col, &s->colcap, ncol) ||
+        (s->flip && nn_grow(ctx, &s->wflip, &s->wflipcap, 2 * nw)))
         return NN_ENOMEM;
-    ctx->backend->conv2d(&g, x, p, s->bias ? p + (int64_t)patch_of(s) * s->K : NULL, m->y, s->col);
+    const float *w = p;
+    if (s->flip) {
+        turn_kernels(p, s->wflip, nw / (g.kh * g.kw), g.kh * g.kw);
+        w = s->wflip;
+    }
+    ctx->backend->conv2d(&g, x, w, s->bias ? p + nw : NULL, m->y, s->col);
     m->yout = m->y;
     return NN_OK;
 }
 
 /* forward y = w * x + b (cross-correlation): dw += dy (*) x, db += sums of dy over the
- * maps, dx = the transposed correlation of dy with w (the backend's, by col2im) */
+ * maps, dx = the transposed correlation of dy with w (the backend's, by col2im). With
+ * flip the forward correlated with turn(w): the gradient of turn(w), found in the
+ * scratch, is turned back into dw (turning is its own inverse). */
 static int conv_backward(nn_module *m, const float *x, const float *dy, float *dx) {
     const nn_backend *be = m->ctx->backend;
     conv_state *s = st(m);
@@ -204,18 +233,51 @@ static int conv_backward(nn_module *m, const float *x, const float *dy, float *d
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     int64_t nw = (int64_t)patch_of(s) * s->K;
     if (dx) be->fill(dx, m->nin, 0.0f);
-    be->conv2d_back(&geom, x, p, dy, params ? g : NULL, params && s->bias ? g + nw : NULL, dx,
-                    s->col);
+    if (s->flip) { /* the forward left turn(w) in wflip[0, nw) */
+        float *dwt = s->wflip + nw;
+        int khw = geom.kh * geom.kw;
+        if (params) be->fill(dwt, nw, 0.0f);
+        be->conv2d_back(&geom, x, s->wflip, dy, params ? dwt : NULL,
+                        params && s->bias ? g + nw : NULL, dx, s->col);
+        if (params)
+            for (int64_t r = 0; r < nw / khw; r++)
+                for (int q = 0; q < khw; q++) g[r * khw + q] += dwt[r * khw + khw - 1 - q];
+    } else {
+        be->conv2d_back(&geom, x, p, dy, params ? g : NULL, params && s->bias ? g + nw : NULL,
+                        dx, s->col);
+    }
     if (params && (m->l1 != 0 || m->l2 != 0)) be->penalty_back(p, g, nw, m->l1, m->l2);
     return NN_OK;
+}
+
+/* turn(w) from ops: w [K, patch] as [rows, kh*kw], transposed, its rows (the kernel
+ * offsets) gathered in reverse, transposed back. Outside a step the intermediates are
+ * dropped here (the result keeps what backward needs). */
+static nn_tensor *turned(nn_ctx *ctx, nn_tensor *w, const nn_conv_geom *g) {
+    if (!w) return NULL;
+    int khw = g->kh * g->kw, rows = (int)(w->size / khw), flat[2] = {rows, khw};
+    int rev[64], *order = rev; /* the common kernels need no allocation */
+    if (khw > 64 && !(order = nn_malloc(ctx, sizeof(int) * (size_t)khw))) return NULL;
+    for (int q = 0; q < khw; q++) order[q] = khw - 1 - q;
+    nn_tensor *t[4] = {NULL};
+    t[0] = nn_reshape(ctx, w, 2, flat);
+    t[1] = t[0] ? nn_transpose(ctx, t[0]) : NULL;
+    t[2] = t[1] ? nn_gather_rows(ctx, t[1], order, khw) : NULL;
+    t[3] = t[2] ? nn_transpose(ctx, t[2]) : NULL;
+    if (order != rev) nn_mfree(order);
+    nn_tensor *y = t[3] ? nn_reshape(ctx, t[3], 2, w->shape) : NULL;
+    if (!ctx->in_step)
+        for (int i = 0; i < 4; i++) nn_tensor_free(t[i]);
+    return y;
 }
 
 static nn_tensor *conv_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
     conv_state *s = st(m);
     nn_conv_geom g;
     if (conv_geom(m, x->ndim, x->shape, &g) != NN_OK) return NULL;
-    nn_tensor *w = nn_module_param_tensor(m, 0);
-    nn_tensor *y = w ? nn_conv2d_op(ctx, x, w, &g) : NULL;
+    nn_tensor *w = nn_module_param_tensor(m, 0), *wt = s->flip ? turned(ctx, w, &g) : w;
+    nn_tensor *y = wt ? nn_conv2d_op(ctx, x, wt, &g) : NULL;
+    if (!ctx->in_step && wt != w) nn_tensor_free(wt);
     if (!y || !s->bias) return y;
     nn_tensor *b = nn_module_param_tensor(m, 1);
     int bshape[4] = {1, s->K, 1, 1};
@@ -245,6 +307,7 @@ static void conv_free(nn_module *m) {
     conv_state *s = st(m);
     if (!s) return;
     nn_mfree(s->col);
+    nn_mfree(s->wflip);
     nn_mfree(s);
     m->kstate = NULL;
 }
@@ -254,7 +317,7 @@ static void conv_save(const nn_module *m, nn_mfile_out *w) {
     const nn_window *v = &s->win;
     int32_t r[14] = {s->C,  s->K,  s->groups, s->bias,   v->kh,     v->kw,     v->sh,
                      v->sw, v->dh, v->dw,     v->pad[0], v->pad[1], v->pad[2], v->pad[3]};
-    int32_t same = v->same;
+    int32_t same = (int32_t)v->same | (int32_t)s->flip << 1;
     nn_mfile_write(w, r, sizeof r);
     nn_mfile_write(w, &same, sizeof same);
 }
@@ -264,7 +327,8 @@ static nn_module *conv_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *co
     (void)rec, (void)kids;
     int32_t v[15];
     if (!nn_mfile_read(r, v, sizeof v)) return NULL;
-    nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[11], v[12], v[13]}, v[14] != 0};
+    nn_window win = {v[4],  v[5],  v[6],  v[7], v[8], v[9], {v[10], v[11], v[12], v[13]},
+                     v[14] & 1};
     /* sizes bounded before they are multiplied, so that a crafted record cannot overflow */
     if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] > 1 << 20 || v[1] > 1 << 20 || v[0] % v[2]) {
         nn_errorf(ctx, NN_EFORMAT, "conv2d: the record has in=%d out=%d groups=%d", v[0], v[1],
@@ -276,7 +340,9 @@ static nn_module *conv_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *co
     if (patch > (int64_t)1 << 30 || !nn_mfile_claim(r, patch * v[1] + (v[3] ? v[1] : 0), "conv2d"))
         return NULL;
     nn_init zero = {NN_INIT_ZEROS, 0, 0};
-    return nn_conv2d_new(ctx, v[0], v[1], &win, v[2], v[3] != 0, zero, zero);
+    nn_module *m = nn_conv2d_new(ctx, v[0], v[1], &win, v[2], v[3] != 0, zero, zero);
+    nn_conv2d_flip(m, (v[14] & 2) != 0);
+    return m;
 }
 
 const nn_module_def nn_mod_conv2d = {.kind = "conv2d",

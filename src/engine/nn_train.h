@@ -95,6 +95,9 @@ typedef enum nn_module_kind {
     NN_MOD_CALLBACK,   /* y = f(x) by the caller's function (a model written in Lua) */
     NN_MOD_CONV2D,     /* [batch, C, H, W] -> [batch, K, OH, OW] */
     NN_MOD_POOL2D,     /* max, average or global average pooling of [batch, C, H, W] */
+    NN_MOD_CONV_TRANSPOSE2D, /* [batch, C, H, W] -> [batch, K, OH, OW], conv2d's adjoint */
+    NN_MOD_DROPOUT2D,        /* dropout of whole maps of [batch, C, ...] */
+    NN_MOD_CONCAT,           /* y = [f_1(x), ..., f_n(x)] along axis 1 */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -114,6 +117,15 @@ nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps
  * the container's block. */
 nn_module *nn_sequential_new(nn_ctx *ctx, nn_module *const *children, int n);
 nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner);
+/* y = f(x) + shortcut(x) (ResNet's projection when f changes the shape); the two
+ * outputs must have one shape. A NULL shortcut is nn_residual_new. */
+nn_module *nn_residual_shortcut_new(nn_ctx *ctx, nn_module *inner, nn_module *shortcut);
+/* Branches side by side: y = [f_1(x), ..., f_n(x)] joined along axis 1 (channels), as
+ * in GoogLeNet's inception module; 1 <= n <= 64, the outputs alike but in axis 1. */
+nn_module *nn_concat_new(nn_ctx *ctx, nn_module *const *branches, int n);
+/* Dropout of whole channels of [batch, C, ...]: each map is kept, times 1/(1-p), with
+ * probability 1-p, or zeroed; the identity in evaluation. 0 <= p < 1. */
+nn_module *nn_dropout2d_new(nn_ctx *ctx, float p);
 /* Flatten each sample: [batch, ...] -> [batch, product of the rest]. */
 nn_module *nn_flatten_new(nn_ctx *ctx);
 /* Reshape each sample to shape[0..ndim) (1 <= ndim <= NN_MAX_DIMS-1; one size may be
@@ -134,6 +146,19 @@ typedef struct nn_window {
  * default, fan in = in/groups kh kw), bias [out] (zeros) when bias. */
 nn_module *nn_conv2d_new(nn_ctx *ctx, int in, int out, const nn_window *win, int groups, bool bias,
                          nn_init w_init, nn_init b_init);
+/* The flip option of a conv2d module (no effect on other kinds): on, the layer computes
+ * true convolution, y[oh, ow] = sum w[i, j] x[oh*sh - pt + (kh-1-i) dh, ...] (the kernel
+ * turned by 180 degrees), kept in the model file. */
+void nn_conv2d_flip(nn_module *m, bool on);
+bool nn_conv2d_flipped(const nn_module *m);
+/* Transposed conv2d [batch, in, H, W] -> [batch, out, OH, OW] with OH = (H - 1) sh -
+ * 2 ph + dh (kh - 1) + out_pad_h + 1 (likewise OW); win's padding must be symmetric
+ * per axis (pad[0] = pad[1] = ph, pad[2] = pad[3] = pw; not `same`); out_pad below the
+ * stride or the dilation; groups divides in and out; weight [in, out/groups, kh, kw]
+ * (PyTorch's layout), bias [out] when bias. */
+nn_module *nn_conv_transpose2d_new(nn_ctx *ctx, int in, int out, const nn_window *win,
+                                   int out_pad_h, int out_pad_w, int groups, bool bias,
+                                   nn_init w_init, nn_init b_init);
 typedef enum { NN_POOL2D_MAX, NN_POOL2D_AVG, NN_POOL2D_GLOBAL_AVG } nn_pool2d_kind;
 /* Pooling per channel over the window: max (the padding never wins) or average (the
  * padding counted as zeros, divided by kh kw); global average takes no window and

@@ -107,3 +107,65 @@ nn_tensor *nn_pool2d_op(nn_ctx *ctx, nn_tensor *x, int kind, const nn_conv_geom 
     int iargs[3] = {kind, 0, 0};
     return nn_op_apply(ctx, NN_OP_POOL2D, &x, 1, NULL, iargs, g);
 }
+
+/* Transposed conv2d: x [B, K, OH, OW] -> y [B, C, H, W] over the geometry of the conv2d
+ * it is the adjoint of (that conv maps [B, C, H, W] to [B, K, OH, OW]), with w [K,
+ * C/groups*kh*kw]: y = conv2d's dx for dy = x. The saved buffer holds the geometry, the
+ * col2im scratch and a buffer of x's size for backward. */
+static int convt_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
+    const nn_conv_geom *g = geom_of(out);
+    const nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
+    int patch = g->C / g->groups * g->kh * g->kw;
+    if (x->ndim != 4 || x->shape[0] != g->B || x->shape[1] != g->K || x->shape[2] != g->OH ||
+        x->shape[3] != g->OW) {
+        char got[64];
+        nn_shape_str(x, got, sizeof got);
+        return nn_errorf(ctx, NN_ESHAPE, "conv_transpose2d expects [%d, %d, %d, %d], got %s",
+                         g->B, g->K, g->OH, g->OW, got);
+    }
+    if (w->ndim != 2 || w->shape[0] != g->K || w->shape[1] != patch) {
+        char got[64];
+        nn_shape_str(w, got, sizeof got);
+        return nn_errorf(ctx, NN_ESHAPE, "conv_transpose2d: the weight must be [%d, %d], got %s",
+                         g->K, patch, got);
+    }
+    out->ndim = 4;
+    out->shape[0] = g->B, out->shape[1] = g->C, out->shape[2] = g->H, out->shape[3] = g->W;
+    *saved = GEOM_FLOATS + (size_t)g->C * g->kh * g->kw * g->OH * g->OW + (size_t)x->size;
+    return NN_OK;
+}
+
+static void convt_forward(nn_ctx *ctx, nn_tensor *out) {
+    const nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
+    ctx->backend->fill(out->data, out->size, 0.0f);
+    ctx->backend->conv2d_back(geom_of(out), NULL, w->data, x->data, NULL, NULL, out->data,
+                              after_geom(out));
+}
+
+/* forward y = col2im(w^T x): dx += conv2d(dy, w) (im2col of dy, then w), dw += x
+ * im2col(dy)^T, which is conv2d's weight gradient with the roles of x and dy swapped */
+static void convt_backward(nn_ctx *ctx, nn_tensor *out) {
+    nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
+    const nn_conv_geom *g = geom_of(out);
+    float *col = after_geom(out), *tmp = col + (int64_t)g->C * g->kh * g->kw * g->OH * g->OW;
+    if (x->requires_grad) {
+        ctx->backend->conv2d(g, out->grad->data, w->data, NULL, tmp, col);
+        ctx->backend->acc(x->grad->data, tmp, x->size);
+    }
+    if (w->requires_grad)
+        ctx->backend->conv2d_back(g, out->grad->data, w->data, x->data, w->grad->data, NULL, NULL,
+                                  col);
+}
+
+const nn_op_def nn_op_conv_transpose2d = {.name = "conv_transpose2d",
+                                          .ninputs = 2,
+                                          .differentiable = true,
+                                          .extra_bytes = sizeof(nn_conv_geom),
+                                          .shape = convt_shape,
+                                          .forward = convt_forward,
+                                          .backward = convt_backward};
+
+nn_tensor *nn_conv_transpose2d_op(nn_ctx *ctx, nn_tensor *x, nn_tensor *w, const nn_conv_geom *g) {
+    nn_tensor *in[2] = {x, w};
+    return nn_op_apply(ctx, NN_OP_CONV_TRANSPOSE2D, in, 2, NULL, NULL, g);
+}

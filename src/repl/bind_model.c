@@ -116,8 +116,34 @@ static int t_sequential(lua_State *L) {
     return 1;
 }
 
+/* residual(f [, shortcut]) */
 static int t_residual(lua_State *L) {
-    pushmodule(L, nn_residual_new(bind_ctx(L), bind_checkmodule(L, 1)));
+    nn_module *f = bind_checkmodule(L, 1), *s = lua_isnoneornil(L, 2) ? NULL : bind_checkmodule(L, 2);
+    pushmodule(L, nn_residual_shortcut_new(bind_ctx(L), f, s));
+    return 1;
+}
+
+/* concat{branches...} */
+static int t_concat(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int n = (int)luaL_len(L, 1);
+    if (n < 1 || n > 64) luaL_argerror(L, 1, "concat takes 1 to 64 branches");
+    nn_module *kids[64];
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 1, i + 1);
+        module_ud *u = luaL_testudata(L, -1, MODULE_MT);
+        if (!u || !u->m)
+            luaL_error(L, "concat: branch %d is not a built-in module (%s)", i + 1,
+                       luaL_typename(L, -1));
+        kids[i] = u->m;
+        lua_pop(L, 1);
+    }
+    pushmodule(L, nn_concat_new(bind_ctx(L), kids, n));
+    return 1;
+}
+
+static int t_dropout2d(lua_State *L) {
+    pushmodule(L, nn_dropout2d_new(bind_ctx(L), (float)luaL_checknumber(L, 1)));
     return 1;
 }
 
@@ -149,6 +175,24 @@ static int t_conv2d(lua_State *L) {
     bool bias = lua_toboolean(L, 15);
     nn_init wi = checkinit(L, 16), zero = {NN_INIT_ZEROS, 0, 0};
     pushmodule(L, nn_conv2d_new(bind_ctx(L), in, out, &w, groups, bias, wi, zero));
+    nn_conv2d_flip(bind_checkmodule(L, -1), lua_toboolean(L, 19)); /* flip: true convolution */
+    return 1;
+}
+
+/* conv_transpose2d(in, out, kh, kw, sh, sw, dh, dw, ph, ph, pw, pw, oph, opw, groups,
+ * bias, winit) */
+static int t_conv_transpose2d(lua_State *L) {
+    int in = (int)bind_checkint(L, 1, "in channels", 1, 1 << 20);
+    int out = (int)bind_checkint(L, 2, "out channels", 1, 1 << 20);
+    nn_window w = checkwindow(L, 3); /* its `same` (arg 13) is the output padding's height */
+    w.same = false;
+    int oph = (int)bind_checkint(L, 13, "output padding", 0, 4096);
+    int opw = (int)bind_checkint(L, 14, "output padding", 0, 4096);
+    int groups = (int)bind_checkint(L, 15, "groups", 1, 1 << 20);
+    bool bias = lua_toboolean(L, 16);
+    nn_init wi = checkinit(L, 17), zero = {NN_INIT_ZEROS, 0, 0};
+    pushmodule(L, nn_conv_transpose2d_new(bind_ctx(L), in, out, &w, oph, opw, groups, bias, wi,
+                                          zero));
     return 1;
 }
 
@@ -544,7 +588,11 @@ static const luaL_Reg module_fns[] = {
     {"assign", t_assign},       {"evaluate", t_evaluate},
     {"training", m_training},   {"predict", t_predict},
     {"save", t_save},           {"load", t_load},
-    {"names", t_names},         {NULL, NULL},
+    {"names", t_names},
+    {"conv_transpose2d", t_conv_transpose2d}, /* issue 13's layers */
+    {"dropout2d", t_dropout2d},
+    {"concat", t_concat},
+    {NULL, NULL},
 };
 
 static const luaL_Reg module_methods[] = {
