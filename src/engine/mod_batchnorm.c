@@ -38,10 +38,7 @@ nn_module *nn_batchnorm_new(nn_ctx *ctx, int features, float momentum, float eps
 
 /* [batch, features] or [batch, C, H, W] -> the same */
 static int bn_shape(const nn_module *m, int ndim, const int *in, int *out) {
-    if (ndim == 0) {
-        out[0] = 1, out[1] = m->in;
-        return 2;
-    }
+    if (ndim == 0) return 0; /* features or maps: the input tells */
     if ((ndim != 2 && ndim != 4) || in[1] != m->in) {
         char want[64]; /* the form nearest the input's: features, or maps */
         if (ndim == 4)

@@ -243,8 +243,8 @@ static int conv_backward(nn_module *m, const float *x, const float *dy, float *d
             for (int64_t r = 0; r < nw / khw; r++)
                 for (int q = 0; q < khw; q++) g[r * khw + q] += dwt[r * khw + khw - 1 - q];
     } else {
-        be->conv2d_back(&geom, x, p, dy, params ? g : NULL, params && s->bias ? g + nw : NULL,
-                        dx, s->col);
+        be->conv2d_back(&geom, x, p, dy, params ? g : NULL, params && s->bias ? g + nw : NULL, dx,
+                        s->col);
     }
     if (params && (m->l1 != 0 || m->l2 != 0)) be->penalty_back(p, g, nw, m->l1, m->l2);
     return NN_OK;
@@ -327,8 +327,7 @@ static nn_module *conv_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *co
     (void)rec, (void)kids;
     int32_t v[15];
     if (!nn_mfile_read(r, v, sizeof v)) return NULL;
-    nn_window win = {v[4],  v[5],  v[6],  v[7], v[8], v[9], {v[10], v[11], v[12], v[13]},
-                     v[14] & 1};
+    nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[11], v[12], v[13]}, v[14] & 1};
     /* sizes bounded before they are multiplied, so that a crafted record cannot overflow */
     if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] > 1 << 20 || v[1] > 1 << 20 || v[0] % v[2]) {
         nn_errorf(ctx, NN_EFORMAT, "conv2d: the record has in=%d out=%d groups=%d", v[0], v[1],

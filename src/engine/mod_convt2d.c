@@ -48,8 +48,7 @@ nn_module *nn_conv_transpose2d_new(nn_ctx *ctx, int in, int out, const nn_window
     }
     /* as PyTorch: the extra rows must be fewer than the stride or the dilation, or
      * they would be rows no input position reaches that a bigger output cannot give */
-    if (out_pad_h < 0 || out_pad_w < 0 ||
-        (out_pad_h >= win->sh && out_pad_h >= win->dh) ||
+    if (out_pad_h < 0 || out_pad_w < 0 || (out_pad_h >= win->sh && out_pad_h >= win->dh) ||
         (out_pad_w >= win->sw && out_pad_w >= win->dw)) {
         nn_errorf(ctx, NN_EARG,
                   "%s: output_padding must be >= 0 and smaller than the stride or the dilation, "
@@ -103,10 +102,10 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
         return nn_module_shape_error(m, want, ndim, in,
                                      ndim == 2 ? "images come as [batch, C, H, W]" : NULL);
     }
-    int64_t oh = (int64_t)(in[2] - 1) * w->sh - 2 * w->pad[0] + (int64_t)w->dh * (w->kh - 1) +
-                 s->oph + 1;
-    int64_t ow = (int64_t)(in[3] - 1) * w->sw - 2 * w->pad[2] + (int64_t)w->dw * (w->kw - 1) +
-                 s->opw + 1;
+    int64_t oh =
+        (int64_t)(in[2] - 1) * w->sh - 2 * w->pad[0] + (int64_t)w->dh * (w->kh - 1) + s->oph + 1;
+    int64_t ow =
+        (int64_t)(in[3] - 1) * w->sw - 2 * w->pad[2] + (int64_t)w->dw * (w->kw - 1) + s->opw + 1;
     if (oh < 1 || ow < 1 || oh > 1 << 20 || ow > 1 << 20) {
         char hint[200];
         snprintf(hint, sizeof hint,
@@ -116,8 +115,8 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
                  oh < 1 || oh > 1 << 20 ? w->dh : w->dw, oh < 1 || oh > 1 << 20 ? w->kh : w->kw,
                  oh < 1 || oh > 1 << 20 ? s->oph : s->opw,
                  (long long)(oh < 1 || oh > 1 << 20 ? oh : ow));
-        return nn_module_shape_error(m, "[batch, C, H, W] with H, W that fit the padding", ndim,
-                                     in, hint);
+        return nn_module_shape_error(m, "[batch, C, H, W] with H, W that fit the padding", ndim, in,
+                                     hint);
     }
     *g = (nn_conv_geom){.B = in[0],
                         .C = s->K,
@@ -260,8 +259,8 @@ static nn_module *convt_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *c
     nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[10], v[11], v[11]}, false};
     /* sizes bounded before they are multiplied, so that a crafted record cannot overflow */
     if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] > 1 << 20 || v[1] > 1 << 20 || v[1] % v[2]) {
-        nn_errorf(ctx, NN_EFORMAT, "conv_transpose2d: the record has in=%d out=%d groups=%d",
-                  v[0], v[1], v[2]);
+        nn_errorf(ctx, NN_EFORMAT, "conv_transpose2d: the record has in=%d out=%d groups=%d", v[0],
+                  v[1], v[2]);
         return NULL;
     }
     if (!nn_window_ok(ctx, "conv_transpose2d", &win)) return NULL;

@@ -39,14 +39,13 @@ nn_module *nn_residual_new(nn_ctx *ctx, nn_module *inner) {
     return nn_module_container(ctx, NN_MOD_RESIDUAL, &inner, 1, inner->in, inner->out);
 }
 
-static int shortcut_error(nn_ctx *ctx, int ndim, const int *in, int fnd, const int *fout,
-                          int snd, const int *sout) {
+static int shortcut_error(nn_ctx *ctx, int ndim, const int *in, int fnd, const int *fout, int snd,
+                          const int *sout) {
     char si[64], sf[64], ss[64];
-    return nn_errorf(ctx, NN_ESHAPE,
-                     "residual: f(x) + shortcut(x) needs one shape, got %s -> %s and %s",
-                     nn_batch_shape_str(ndim, in, si, sizeof si),
-                     nn_batch_shape_str(fnd, fout, sf, sizeof sf),
-                     nn_batch_shape_str(snd, sout, ss, sizeof ss));
+    return nn_errorf(
+        ctx, NN_ESHAPE, "residual: f(x) + shortcut(x) needs one shape, got %s -> %s and %s",
+        nn_batch_shape_str(ndim, in, si, sizeof si), nn_batch_shape_str(fnd, fout, sf, sizeof sf),
+        nn_batch_shape_str(snd, sout, ss, sizeof ss));
 }
 
 nn_module *nn_residual_shortcut_new(nn_ctx *ctx, nn_module *inner, nn_module *shortcut) {
@@ -86,8 +85,7 @@ static int res_forward_shortcut(nn_module *m, const float *x) {
     if (!rc) rc = nn_module_fwd(s, x, m->in_nd, m->ishape);
     if (rc) return rc;
     if (!same(f->out_nd, f->oshape, s->out_nd, s->oshape))
-        return shortcut_error(ctx, m->in_nd, m->ishape, f->out_nd, f->oshape, s->out_nd,
-                              s->oshape);
+        return shortcut_error(ctx, m->in_nd, m->ishape, f->out_nd, f->oshape, s->out_nd, s->oshape);
     m->out_nd = f->out_nd;
     memcpy(m->oshape, f->oshape, sizeof m->oshape);
     m->nout = f->nout;

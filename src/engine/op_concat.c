@@ -4,8 +4,7 @@
 #include "internal.h"
 
 /* rows = B, a sample of a is ca floats, of b cb floats */
-static void sizes(const nn_tensor *a, const nn_tensor *b, int64_t *rows, int64_t *ca,
-                  int64_t *cb) {
+static void sizes(const nn_tensor *a, const nn_tensor *b, int64_t *rows, int64_t *ca, int64_t *cb) {
     *rows = a->shape[0];
     *ca = a->size / a->shape[0];
     *cb = b->size / b->shape[0];

@@ -120,8 +120,8 @@ static int convt_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
         x->shape[3] != g->OW) {
         char got[64];
         nn_shape_str(x, got, sizeof got);
-        return nn_errorf(ctx, NN_ESHAPE, "conv_transpose2d expects [%d, %d, %d, %d], got %s",
-                         g->B, g->K, g->OH, g->OW, got);
+        return nn_errorf(ctx, NN_ESHAPE, "conv_transpose2d expects [%d, %d, %d, %d], got %s", g->B,
+                         g->K, g->OH, g->OW, got);
     }
     if (w->ndim != 2 || w->shape[0] != g->K || w->shape[1] != patch) {
         char got[64];

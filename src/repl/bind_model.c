@@ -118,7 +118,8 @@ static int t_sequential(lua_State *L) {
 
 /* residual(f [, shortcut]) */
 static int t_residual(lua_State *L) {
-    nn_module *f = bind_checkmodule(L, 1), *s = lua_isnoneornil(L, 2) ? NULL : bind_checkmodule(L, 2);
+    nn_module *f = bind_checkmodule(L, 1),
+              *s = lua_isnoneornil(L, 2) ? NULL : bind_checkmodule(L, 2);
     pushmodule(L, nn_residual_shortcut_new(bind_ctx(L), f, s));
     return 1;
 }
@@ -191,8 +192,8 @@ static int t_conv_transpose2d(lua_State *L) {
     int groups = (int)bind_checkint(L, 15, "groups", 1, 1 << 20);
     bool bias = lua_toboolean(L, 16);
     nn_init wi = checkinit(L, 17), zero = {NN_INIT_ZEROS, 0, 0};
-    pushmodule(L, nn_conv_transpose2d_new(bind_ctx(L), in, out, &w, oph, opw, groups, bias, wi,
-                                          zero));
+    pushmodule(L,
+               nn_conv_transpose2d_new(bind_ctx(L), in, out, &w, oph, opw, groups, bias, wi, zero));
     return 1;
 }
 
@@ -579,15 +580,24 @@ static int t_names(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"linear", t_linear},       {"activation", t_activation},
-    {"prelu", t_prelu},         {"dropout", t_dropout},
-    {"batchnorm", t_batchnorm}, {"sequential", t_sequential},
-    {"residual", t_residual},   {"flatten", t_flatten},
-    {"reshape", t_reshape},     {"conv2d", t_conv2d},
-    {"pool2d", t_pool2d},       {"loss", t_loss},
-    {"assign", t_assign},       {"evaluate", t_evaluate},
-    {"training", m_training},   {"predict", t_predict},
-    {"save", t_save},           {"load", t_load},
+    {"linear", t_linear},
+    {"activation", t_activation},
+    {"prelu", t_prelu},
+    {"dropout", t_dropout},
+    {"batchnorm", t_batchnorm},
+    {"sequential", t_sequential},
+    {"residual", t_residual},
+    {"flatten", t_flatten},
+    {"reshape", t_reshape},
+    {"conv2d", t_conv2d},
+    {"pool2d", t_pool2d},
+    {"loss", t_loss},
+    {"assign", t_assign},
+    {"evaluate", t_evaluate},
+    {"training", m_training},
+    {"predict", t_predict},
+    {"save", t_save},
+    {"load", t_load},
     {"names", t_names},
     {"conv_transpose2d", t_conv_transpose2d}, /* issue 13's layers */
     {"dropout2d", t_dropout2d},
