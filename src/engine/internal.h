@@ -140,12 +140,13 @@ enum nn_op_kind {
     /* training ops go here */
     NN_OP_ACTIVATION, /* op_activation.c (issue 5) */
     NN_OP_PRELU,
-    NN_OP_DROPOUT,          /* op_dropout.c */
-    NN_OP_LOSS,             /* op_loss.c: every loss of loss.c, fused */
-    NN_OP_CONV2D,           /* op_conv.c: x [B,C,H,W] and w [K, C/groups*kh*kw] */
-    NN_OP_POOL2D,           /* op_conv.c: max or average pooling */
-    NN_OP_CONV_TRANSPOSE2D, /* op_conv.c: the adjoint of conv2d */
-    NN_OP_CONCAT,           /* op_concat.c: along axis 1 */
+    NN_OP_DROPOUT, /* op_dropout.c */
+    NN_OP_LOSS,    /* op_loss.c: every loss of loss.c, fused */
+    NN_OP_CONV2D,  /* op_conv.c: x [B,C,H,W] and w [K, C/groups*kh*kw] */
+    NN_OP_POOL2D,  /* op_conv.c: max or average pooling */
+    /* op_conv.c: conv2d's adjoint; op_concat.c: joining along axis 1 */
+    NN_OP_CONV_TRANSPOSE2D,
+    NN_OP_CONCAT,
     NN_OP_COUNT
 };
 

@@ -84,20 +84,21 @@ int nn_init_from_name(const char *name);
 /* ---- modules ---- */
 
 typedef enum nn_module_kind {
-    NN_MOD_LINEAR,           /* y = x W + b, W [in,out], b [out] */
-    NN_MOD_ACTIVATION,       /* y = f(x) elementwise (softmax: per row) */
-    NN_MOD_DROPOUT,          /* training: y = x m/(1-p), m ~ Bernoulli(1-p); evaluation: y = x */
-    NN_MOD_BATCHNORM,        /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
-    NN_MOD_SEQUENTIAL,       /* y = f_n(...f_1(x)) */
-    NN_MOD_RESIDUAL,         /* y = x + f(x), f keeps its input's shape */
-    NN_MOD_FLATTEN,          /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
-    NN_MOD_RESHAPE,          /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
-    NN_MOD_CALLBACK,         /* y = f(x) by the caller's function (a model written in Lua) */
-    NN_MOD_CONV2D,           /* [batch, C, H, W] -> [batch, K, OH, OW] */
-    NN_MOD_POOL2D,           /* max, average or global average pooling of [batch, C, H, W] */
-    NN_MOD_CONV_TRANSPOSE2D, /* [batch, C, H, W] -> [batch, K, OH, OW], conv2d's adjoint */
-    NN_MOD_DROPOUT2D,        /* dropout of whole maps of [batch, C, ...] */
-    NN_MOD_CONCAT,           /* y = [f_1(x), ..., f_n(x)] along axis 1 */
+    NN_MOD_LINEAR,     /* y = x W + b, W [in,out], b [out] */
+    NN_MOD_ACTIVATION, /* y = f(x) elementwise (softmax: per row) */
+    NN_MOD_DROPOUT,    /* training: y = x m/(1-p), m ~ Bernoulli(1-p); evaluation: y = x */
+    NN_MOD_BATCHNORM,  /* y = gamma (x - mean)/sqrt(var + eps) + beta per feature */
+    NN_MOD_SEQUENTIAL, /* y = f_n(...f_1(x)) */
+    NN_MOD_RESIDUAL,   /* y = x + f(x), f keeps its input's shape */
+    NN_MOD_FLATTEN,    /* [batch, d1, ..., dk] -> [batch, d1*...*dk] */
+    NN_MOD_RESHAPE,    /* [batch, ...] -> [batch, t1, ..., tk], as many values a sample */
+    NN_MOD_CALLBACK,   /* y = f(x) by the caller's function (a model written in Lua) */
+    NN_MOD_CONV2D,     /* [batch, C, H, W] -> [batch, K, OH, OW] */
+    NN_MOD_POOL2D,     /* max, average or global average pooling of [batch, C, H, W] */
+    /* issue 13: conv2d's adjoint; dropout of whole maps; [f_1(x), ..., f_n(x)] on axis 1 */
+    NN_MOD_CONV_TRANSPOSE2D,
+    NN_MOD_DROPOUT2D,
+    NN_MOD_CONCAT,
     NN_MOD_COUNT
 } nn_module_kind;
 

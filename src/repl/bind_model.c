@@ -580,26 +580,21 @@ static int t_names(lua_State *L) {
 }
 
 static const luaL_Reg module_fns[] = {
-    {"linear", t_linear},
-    {"activation", t_activation},
-    {"prelu", t_prelu},
-    {"dropout", t_dropout},
-    {"batchnorm", t_batchnorm},
-    {"sequential", t_sequential},
-    {"residual", t_residual},
-    {"flatten", t_flatten},
-    {"reshape", t_reshape},
-    {"conv2d", t_conv2d},
-    {"pool2d", t_pool2d},
-    {"loss", t_loss},
-    {"assign", t_assign},
-    {"evaluate", t_evaluate},
-    {"training", m_training},
-    {"predict", t_predict},
-    {"save", t_save},
-    {"load", t_load},
-    {"names", t_names},
-    {"conv_transpose2d", t_conv_transpose2d}, /* issue 13's layers */
+    {"linear", t_linear},       {"activation", t_activation},
+    {"prelu", t_prelu},         {"dropout", t_dropout},
+    {"batchnorm", t_batchnorm}, {"sequential", t_sequential},
+    {"residual", t_residual},   {"flatten", t_flatten},
+    {"reshape", t_reshape},     {"conv2d", t_conv2d},
+    {"pool2d", t_pool2d},       {"loss", t_loss},
+    {"assign", t_assign},       {"evaluate", t_evaluate},
+    {"training", m_training},   {"predict", t_predict},
+    {"save", t_save},           {"load", t_load},
+    {"names", t_names},         {NULL, NULL},
+};
+
+/* issue 13's layers */
+static const luaL_Reg cnn_fns[] = {
+    {"conv_transpose2d", t_conv_transpose2d},
     {"dropout2d", t_dropout2d},
     {"concat", t_concat},
     {NULL, NULL},
@@ -642,6 +637,7 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua
 
 int bind_open_model(lua_State *L) {
     luaL_newlib(L, module_fns);
+    luaL_setfuncs(L, cnn_fns, 0);
     new_class(L, MODULE_MT, module_methods, m_release);
     luaL_getmetatable(L, MODULE_MT);
     lua_pushcfunction(L, m_forward);
