@@ -350,12 +350,19 @@ local function summary_rows(m, inputs)
     if type(width) == "number" then width = width > 0 and {width} or nil end
     if width == nil and info.inputs > 0 then width = {info.inputs} end
     local out = info.outputs > 0 and info.outputs or width
-    if type(width) == "table" then out = mod:out_shape(width) end
+    if type(width) == "table" then out = mod:out_shape(width)
+    elseif width == nil then out = mod:out_shape() or out end -- a reshape's target
     if info.container then
       if depth > 0 then
         rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, shape_of(out)}
       end
-      for _, c in ipairs(mod:children()) do width = walk(c, width, depth + 1) end
+      -- a sequential chains its children; the others (residual, concat) give each
+      -- child the container's input
+      local chain = info.kind == "sequential"
+      for _, c in ipairs(mod:children()) do
+        local o = walk(c, width, depth + 1)
+        if chain then width = o end
+      end
       return out
     end
     rows[#rows + 1] = {string.rep("  ", depth - 1) .. info.name, shape_of(out), info.nparams}
@@ -415,6 +422,9 @@ local function summary_text(m, inputs, compact)
   local rows, total, frozen = summary_rows(m, inputs)
   local w1, w2, w3 = 28, 16, 10
   if compact then w1, w2, w3 = 20, 14, 8 end
+  for _, r in ipairs(rows) do -- long names and the shapes of maps widen their columns
+    w1, w2 = math.max(w1, #r[1]), math.max(w2, #r[2])
+  end
   local rowfmt = "%-" .. w1 .. "s %-" .. w2 .. "s %" .. w3 .. "s"
   local lines = {string.format(rowfmt, "Layer (type)", "Output Shape", "Param #")}
   local rule = string.rep(compact and "-" or "=", w1 + w2 + w3 + 2)

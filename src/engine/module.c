@@ -373,6 +373,7 @@ static int check_full_shape(nn_ctx *ctx, const char *who, int ndim, const int *s
 }
 
 int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out) {
+    if (ndim == 0) return nn_module_def_of(m)->shape(m, 0, NULL, out); /* without the input */
     int rc = check_full_shape(m->ctx, nn_module_name(m), ndim, in);
     if (rc) return rc;
     int nd = nn_module_def_of(m)->shape(m, ndim, in, out);

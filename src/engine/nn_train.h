@@ -205,7 +205,8 @@ double nn_module_penalty(const nn_module *m);
 void nn_module_zero_grad(nn_module *m);
 
 /* The output shape out[] (batch first) of m for an input of shape (ndim, in), batch
- * first (2 <= ndim <= NN_MAX_DIMS); returns its ndim (0 when only a forward can tell),
+ * first (2 <= ndim <= NN_MAX_DIMS; 0: no input, what m fixes by itself, as a reshape's
+ * target); returns its ndim (0 when only a forward can tell),
  * or NN_ESHAPE with a message naming both shapes: "linear expects [batch, 784], got
  * [batch, 1, 28, 28]". */
 int nn_module_out_shape(nn_module *m, int ndim, const int *in, int *out);

@@ -237,7 +237,8 @@ static int t_reshape(lua_State *L) {
 static int m_out_shape(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
     int in[NN_MAX_DIMS], out[NN_MAX_DIMS];
-    int n = checksizes(L, 2, in + 1);
+    /* no sizes: what the module fixes by itself (a reshape's target), if anything */
+    int n = lua_isnoneornil(L, 2) ? -1 : checksizes(L, 2, in + 1);
     in[0] = 1;
     int nd = nn_module_out_shape(m, n + 1, in, out);
     if (nd < 0) luaL_error(L, "%s", nn_error(bind_ctx(L)));
