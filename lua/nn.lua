@@ -89,11 +89,12 @@ local function check_options(who, opts, known)
   return opts
 end
 
---- nn.conv2d(in, out, k [, {stride=, padding=, dilation=, groups=, bias=, init=}]):
+--- nn.conv2d(in, out, k [, {stride=, padding=, dilation=, groups=, bias=, init=, flip=}]):
 --- [batch, in, H, W] -> [batch, out, H', W'], cross-correlation as the course computes it
+--- (flip = true: true convolution, the kernel turned by 180 degrees)
 function nn.conv2d(inputs, outputs, k, opts)
   opts = check_options("nn.conv2d", opts,
-    {stride = true, padding = true, dilation = true, groups = true, bias = true, init = true})
+    {stride = true, padding = true, dilation = true, groups = true, bias = true, init = true, flip = true})
   if math.type(inputs) ~= "integer" or math.type(outputs) ~= "integer" then
     error(("nn.conv2d: expected in and out channels as whole numbers, like nn.conv2d(1, 6, 5), got %s and %s"):format(
       tostring(inputs), tostring(outputs)), 2)
@@ -103,7 +104,7 @@ function nn.conv2d(inputs, outputs, k, opts)
   if type(init) ~= "string" then error("nn.conv2d: init must be an initialiser's name, got " .. type(init), 2) end
   local kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same = window("nn.conv2d", k, opts)
   return make("conv2d", T.conv2d, inputs, outputs, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same,
-    opts.groups or 1, opts.bias ~= false, init)
+    opts.groups or 1, opts.bias ~= false, init, nil, nil, opts.flip == true)
 end
 
 local function pool(kind, ctor)
@@ -125,5 +126,7 @@ function nn.global_avgpool(...)
   if select("#", ...) > 0 then error("nn.global_avgpool: takes no argument", 2) end
   return make("global_avgpool", T.pool2d, "global_avg", 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false)
 end
+
+require("cnn")(nn) -- issue 13: transposed conv, batchnorm2d, dropout2d, concat, resblock, nn.arch (lua/cnn.lua)
 
 return nn

@@ -170,7 +170,7 @@ function nn.sequential(list)
 end
 
 --- nn.residual(m): x + m(x)
-function nn.residual(m) return ccall(T.residual, m) end
+function nn.residual(m, shortcut) return ccall(T.residual, m, shortcut) end
 
 ------------------------------------------------------------------------ losses
 
@@ -444,6 +444,26 @@ local function summary_text(m, inputs, compact)
   return table.concat(lines, "\n")
 end
 
+-- The sample shape a model was built for (nn.arch's models, m:input_shape{...}),
+-- weakly keyed by the model's handle.
+local input_shapes = setmetatable({}, {__mode = "k"})
+
+--- m:input_shape([{sizes...}]): the sample shape m expects (what m:summary() uses
+--- when given none); with sizes, sets it (checked by m:out_shape) and returns m
+function module_methods.input_shape(m, shape)
+  if shape == nil then
+    local s = input_shapes[m]
+    return s and {table.unpack(s)} or nil
+  end
+  if type(shape) ~= "table" then
+    error("m:input_shape: expected a sample's shape like {3, 224, 224}, got " .. type(shape), 2)
+  end
+  local ok, err = pcall(m.out_shape, m, shape)
+  if not ok then error("m:input_shape: " .. util.strip_position(tostring(err)), 2) end
+  input_shapes[m] = {table.unpack(shape)}
+  return m
+end
+
 --- m:summary([inputs | {inputs=, print=}]): prints each layer's output shape and
 --- parameter count (as Keras) and returns nothing, so the prompt shows it once;
 --- with print = false it prints nothing and returns the text instead.
@@ -464,6 +484,7 @@ local function summary(m, opts)
     error("m:summary: inputs must be the input width (a whole number) or a shape {features, ...}, got "
       .. tostring(inputs), 2)
   end
+  if inputs == nil then inputs = input_shapes[m] end -- nn.arch's, or m:input_shape{...}'s
   local ok, text = pcall(summary_text, m, inputs, false)
   if not ok then error(util.strip_position(text), 2) end
   if quiet then return text end
