@@ -258,8 +258,8 @@ m = nn.sequential{nn.linear(2, 16), nn.tanh(), nn.linear(16, 3)}
 print(m(nn.ones(4, 2)).shape[2])   --> 3]],
   },
   ["nn.residual"] = {
-    sig = "nn.residual(m)",
-    summary = "a skip connection: y = x + m(x) (m keeps the width)",
+    sig = "nn.residual(m [, shortcut])",
+    summary = "a skip connection: y = x + m(x) (m keeps the width), or m(x) + shortcut(x)",
     example = [[
 r = nn.residual(nn.sequential{nn.linear(16, 16), nn.relu(), nn.linear(16, 16)})
 m = nn.sequential{nn.linear(2, 16), r, nn.linear(16, 1)}
@@ -267,7 +267,9 @@ print(m(nn.ones(1, 2)))]],
     text = [[
 The inner module's output width must equal its input width, else the error names
 both. The gradient reaches x both through m and directly, which is why deep residual
-nets still train.]],
+nets still train. With a shortcut module (ResNet's 1x1 convolution with a stride
+when m changes the shape) y = m(x) + shortcut(x), the two shapes equal; see
+nn.resblock.]],
   },
   ["nn.flatten"] = {
     sig = "nn.flatten()",
@@ -283,7 +285,7 @@ row), no copy; the gradient passes through unchanged. nn.linear takes only
 flatten before the first linear layer; without it the error says so.]],
   },
   ["nn.conv2d"] = {
-    sig = "nn.conv2d(in, out, k [, {stride =, padding =, dilation =, groups =, bias =, init =}])",
+    sig = "nn.conv2d(in, out, k [, {stride =, padding =, dilation =, groups =, bias =, init =, flip =}])",
     summary = "2-D convolution of images: [batch, in, H, W] -> [batch, out, H', W'], as cross-correlation",
     example = [[
 c = nn.conv2d(1, 6, 5, {padding = 2})
@@ -300,7 +302,8 @@ the default) or "same" (output size ceil(H / stride)). The output size is
 floor((H + 2P - d(k - 1) - 1) / S) + 1: for d = 1, floor((W - F + 2P)/S) + 1. groups
 splits the channels into groups convolved apart (groups = in: depthwise). bias = false
 leaves the bias out; init names the weights' initialiser (he_uniform by default).
-Input of another shape is refused with both shapes named.]],
+flip = true computes true convolution instead: the kernel turned by 180 degrees
+(kept in model files). Input of another shape is refused with both shapes named.]],
   },
   ["nn.maxpool2d"] = {
     sig = "nn.maxpool2d(k [, {stride =, padding =, dilation =}])",
