@@ -102,6 +102,9 @@ function nn.conv2d(inputs, outputs, k, opts)
   if k == nil then error("nn.conv2d: expected the kernel size, like nn.conv2d(1, 6, 5)", 2) end
   local init = opts.init or "he_uniform"
   if type(init) ~= "string" then error("nn.conv2d: init must be an initialiser's name, got " .. type(init), 2) end
+  if opts.flip ~= nil and type(opts.flip) ~= "boolean" then
+    error("nn.conv2d: flip must be true or false, got " .. tostring(opts.flip), 2)
+  end
   local kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same = window("nn.conv2d", k, opts)
   return make("conv2d", T.conv2d, inputs, outputs, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, same,
     opts.groups or 1, opts.bias ~= false, init, nil, nil, opts.flip == true)

@@ -348,8 +348,11 @@ local function summary_rows(m, inputs)
   local function walk(mod, width, depth)
     local info = mod:info()
     if type(width) == "number" then width = width > 0 and {width} or nil end
-    if width == nil and info.inputs > 0 then width = {info.inputs} end
-    local out = info.outputs > 0 and info.outputs or width
+    -- a layer's widths tell its input and output, but batch norm's (the features or
+    -- the channels) fit [batch, C, H, W] too
+    local widths = info.kind ~= "batchnorm"
+    if width == nil and info.inputs > 0 and widths then width = {info.inputs} end
+    local out = info.outputs > 0 and widths and info.outputs or width
     if type(width) == "table" then out = mod:out_shape(width)
     elseif width == nil then out = mod:out_shape() or out end -- a reshape's target
     if info.container then
@@ -500,7 +503,7 @@ local c_tostring = module_mt.__tostring
 module_mt.__tostring = function(m)
   local ok, info = pcall(m.info, m)
   if not ok or not info.container then return c_tostring(m) end
-  local okt, text = pcall(summary_text, m, nil, true)
+  local okt, text = pcall(summary_text, m, input_shapes[m], true)
   local function width(w) return w > 0 and tostring(w) or "any" end
   return okt and (info.name .. " (" .. width(info.inputs) .. " -> " .. width(info.outputs) .. ")\n" .. text)
     or c_tostring(m)
