@@ -243,7 +243,8 @@ print(bn:running())]],
 features is the width of the layer before it. gamma starts at 1 and beta at 0, both
 learned; the running statistics move by momentum each training step and are read
 back with m:running(). Put it between a linear layer and its activation, as Ioffe
-and Szegedy did.]],
+and Szegedy did. On images [batch, C, H, W] it normalises each channel over the
+batch and every position (features = C; nn.batchnorm2d is the same layer).]],
   },
   ["nn.sequential"] = {
     sig = "nn.sequential{m1, m2, ...}",

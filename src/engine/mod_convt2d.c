@@ -106,15 +106,14 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
         (int64_t)(in[2] - 1) * w->sh - 2 * w->pad[0] + (int64_t)w->dh * (w->kh - 1) + s->oph + 1;
     int64_t ow =
         (int64_t)(in[3] - 1) * w->sw - 2 * w->pad[2] + (int64_t)w->dw * (w->kw - 1) + s->opw + 1;
-    if (oh < 1 || ow < 1 || oh > 1 << 20 || ow > 1 << 20) {
+    bool bad_h = oh < 1 || oh > 1 << 20;
+    if (bad_h || ow < 1 || ow > 1 << 20) { /* name the axis that does not fit */
         char hint[200];
         snprintf(hint, sizeof hint,
                  "output size (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %lld is out of range",
-                 oh < 1 || oh > 1 << 20 ? in[2] : in[3], oh < 1 || oh > 1 << 20 ? w->sh : w->sw,
-                 oh < 1 || oh > 1 << 20 ? w->pad[0] : w->pad[2],
-                 oh < 1 || oh > 1 << 20 ? w->dh : w->dw, oh < 1 || oh > 1 << 20 ? w->kh : w->kw,
-                 oh < 1 || oh > 1 << 20 ? s->oph : s->opw,
-                 (long long)(oh < 1 || oh > 1 << 20 ? oh : ow));
+                 bad_h ? in[2] : in[3], bad_h ? w->sh : w->sw, bad_h ? w->pad[0] : w->pad[2],
+                 bad_h ? w->dh : w->dw, bad_h ? w->kh : w->kw, bad_h ? s->oph : s->opw,
+                 (long long)(bad_h ? oh : ow));
         return nn_module_shape_error(m, "[batch, C, H, W] with H, W that fit the padding", ndim, in,
                                      hint);
     }
