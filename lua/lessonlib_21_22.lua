@@ -87,7 +87,7 @@ function lib.ring_gan(loss, opts)
   opts = opts or {}
   nn.seed(opts.seed or 1)
   local o = {"ring", n = 1024, noise = 2, loss = loss or "nonsaturating", lr = opts.lr or 1e-3, k = opts.k,
-    gp = opts.gp, clip = opts.clip}
+    gp = opts.gp, clip = opts.clip, batch = opts.batch}
   return gan.new(o)
 end
 
@@ -102,15 +102,15 @@ function lib.coverage_curve(g, steps, every)
 end
 
 --- lib.fashion_gan(x [, opts]) -> an MLP GAN for 28 x 28 images: G 32 -> 256 -> 784
---- (sigmoid), D 784 -> 256 -> 1 (leaky ReLU), non-saturating, Adam 2e-4 (beta1 0.5)
+--- (sigmoid), D 784 -> 256 -> 1 (leaky ReLU), non-saturating, Adam 1e-3 (beta1 0.5)
 function lib.fashion_gan(x, opts)
   opts = opts or {}
   nn.seed(opts.seed or 1)
   return gan.new{x, noise = 32, hidden = {256}, out = "sigmoid", act = "leaky_relu", g_act = "relu",
-    lr = opts.lr or 2e-4, batch = 64}
+    lr = opts.lr or 1e-3, batch = 64}
 end
 
---- lib.pixel_distance(a, b) -> the mean over rows of a of the distance to the nearest
+--- lib.nearest_distance(a, b) -> the mean over rows of a of the distance to the nearest
 --- row of b (how far generated images are from real ones)
 function lib.nearest_distance(a, b)
   return nn.no_grad(function()

@@ -195,8 +195,9 @@ function GanView:refresh()
   local xs, dr, df = {}, {}, {}
   for i = n0 + 1, #h.d_real do xs[#xs + 1], dr[#dr + 1], df[#df + 1] = i, h.d_real[i], h.d_fake[i] end
   if #xs > 0 then
-    self.curves:add("D(x)", xs, dr)
-    self.curves:add("D(G(z))", xs, df)
+    local w = g.loss == "wasserstein"
+    self.curves:add(w and "f(x)" or "D(x)", xs, dr)
+    self.curves:add(w and "f(G(z))" or "D(G(z))", xs, df)
     if g.loss ~= "wasserstein" then self.curves:add("1/2", {xs[1], xs[#xs]}, {0.5, 0.5}) end
     self.curve_n = #h.d_real
   end
@@ -212,7 +213,8 @@ function GanView:refresh()
   local lines = {
     ("%s loss, k = %d"):format(g.loss, g.k),
     ("D steps %d, G steps %d"):format(g.steps.d, g.steps.g),
-    ("D(x) %.3f   D(G(z)) %.3f"):format(h.d_real[#h.d_real] or 0 / 0, h.d_fake[#h.d_fake] or 0 / 0),
+    (g.loss == "wasserstein" and "f(x) %.3f   f(G(z)) %.3f" or "D(x) %.3f   D(G(z)) %.3f"):format(
+      h.d_real[#h.d_real] or 0 / 0, h.d_fake[#h.d_fake] or 0 / 0),
   }
   if covered then
     lines[#lines + 1] = ("modes covered %d of %d (a mode: %d or more of %d samples within %.2g)"):format(
@@ -280,7 +282,7 @@ function GanView:__tostring()
   return ("gan view: %d real points; %s"):format(#self.real_shown, tostring(self.gan))
 end
 
---- V.gan2d(g [, {res = 60, arrows = true, n_arrows = 64, samples = 256, radius = 0.25,
+--- V.gan2d(g [, {res = 60, arrows = true, n_arrows = 64, samples = 256, radius = 0.3,
 --- box=, show=}]) -> view of a GAN on 2-D points: D's surface with the real points
 --- (class 1) and a fixed batch of generated ones (class 2), each with its gradient
 --- as an arrow; D(x) and D(G(z)) per D step; a readout with the modes covered. At
@@ -288,7 +290,7 @@ end
 function V.gan2d(g, o)
   o = o or {}
   local self = setmetatable({gan = g, res = o.res or 60, arrows = o.arrows ~= false,
-    n_arrows = o.n_arrows or 64, n_real = o.real_shown or 256, radius = o.radius or 0.25, curve_n = 0, fixed_box = o.box,
+    n_arrows = o.n_arrows or 64, n_real = o.real_shown or 256, radius = o.radius or 0.3, curve_n = 0, fixed_box = o.box,
     z = g:noise_batch(o.samples or 256), paused = false}, GanView)
   self.field = plot.field{title = "D over the plane: real (1) and generated (2) points", show = false}
   self.curves = plot.lines{title = g.loss == "wasserstein" and "critic on real and generated" or "D(x) and D(G(z)) -> 1/2",
