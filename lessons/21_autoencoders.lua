@@ -26,7 +26,6 @@ row of the grid is the input, the bottom row what came back through 32 numbers.
 ]]
 
 show[[
-ae = require "ae"
 lib21 = require "lessonlib_21_22"
 views = require "views_gen"
 fm_x, fm_labels = lib21.fashion(2000)

@@ -35,7 +35,6 @@ the bars count generated points near each mode.
 show[[
 lib22 = require "lessonlib_21_22"
 views = require "views_gen"
-gan = require "gan"
 ring = lib22.ring_gan("nonsaturating")
 ring_view = views.gan2d(ring)
 ring_view:run(1500, 100)

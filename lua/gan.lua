@@ -369,5 +369,11 @@ function gan.interpolate(z1, z2, n)
   return nn.tensor(rows)
 end
 
+--- gan.view(g [, opts]) -> the live 2-D view of lua/views_gen.lua (V.gan2d)
+function gan.view(g, opts)
+  if getmetatable(g) ~= G then error("gan.view: expected a GAN (gan.new{...}), got " .. type(g), 2) end
+  return require("views_gen").gan2d(g, opts)
+end
+
 gan.Gan = G
 return gan
