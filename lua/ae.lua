@@ -166,6 +166,8 @@ end
 ---------------------------------------------------------------------- training
 
 local FIT = {epochs = 5, batch = 64, lr = 1e-3}
+local FIT_KNOWN = {x = true, epochs = true, batch = true, lr = true, noise = true, amount = true, l1 = true,
+  kl = true, rho = true, contractive = true, mask = true, shuffle = true, on_epoch = true, on_batch = true}
 
 -- Rows of x in a fresh random order (nn's generator: the same seed, the same order).
 local function shuffled(x)
@@ -211,6 +213,14 @@ function AE:fit(o)
   local x = o[1] or o.x
   if is_dataset(x) then x = x:x() end
   if not is_tensor(x) then error("m:fit: expected the inputs (a tensor or a data set) first, got " .. type(x), 2) end
+  for k in pairs(o) do
+    if type(k) ~= "number" and not FIT_KNOWN[k] then
+      local names = {}
+      for n in pairs(FIT_KNOWN) do names[#names + 1] = n end
+      table.sort(names)
+      error(("m:fit: unknown option '%s' (it takes %s)"):format(tostring(k), table.concat(names, ", ")), 2)
+    end
+  end
   for k, v in pairs(FIT) do if o[k] == nil then o[k] = v end end
   if math.type(o.batch) ~= "integer" or o.batch < 1 then error("m:fit: batch must be a whole number > 0", 2) end
   local opt = self.optimizer or optim.adam(self, {lr = o.lr})

@@ -268,3 +268,19 @@ local png = os.tmpname() .. ".png"
 view:save(png)
 local fh = io.open(png, "rb"); check(fh ~= nil, "the GAN view saves a PNG"); fh:close(); os.remove(png)
 print("ok   presets, CSV and the GAN view")
+
+---------------------------------------------------------------------------- errors
+local function refuses(needle, f, ...)
+  local ok, err = pcall(f, ...)
+  check(not ok and tostring(err):find(needle, 1, true), "expected an error with %q, got %s", needle, tostring(err))
+end
+local small = ae.new{sizes = {4, 2}}
+refuses("unknown option 'epoch'", small.fit, small, {nn.rand(8, 4), epoch = 3})
+refuses("expected the inputs", small.fit, small, {"x"})
+refuses("sizes must list", ae.new, {sizes = {4}})
+refuses("no activation called", ae.new, {sizes = {4, 3, 2}, act = "relux"})
+refuses("contractive = needs", small.fit, small, {nn.rand(8, 4), contractive = 0.1, epochs = 1})
+refuses("k (D steps per G step)", gan.new, {"ring", k = 0})
+refuses("is none of", gan.preset, "circle")
+refuses("gan.view: expected a GAN", gan.view, {})
+print("ok   bad arguments are refused with clear messages")
