@@ -209,6 +209,9 @@ function GanView:refresh()
     for k = 1, #counts do names[k] = tostring(k) end
     self.modes:bars(counts, names)
     self.modes:update{title = ("generated points per mode: %d of %d modes covered"):format(covered, #counts)}
+  else
+    self.modes:bars({0}, {"-"})
+    self.modes:update{title = "no modes known (drawn or loaded points)"}
   end
   local lines = {
     ("%s loss, k = %d"):format(g.loss, g.k),
