@@ -206,7 +206,9 @@ print(("mean distance from a sample to the nearest real image: %.2f before train
 
 say[[
 Codes in between: G is a smooth function of z, so walking on the straight line
-from one code to another morphs one garment into the other.
+from one code to another changes the picture gradually, without jumps (here
+from one noisy silhouette to another; with a better trained G, from one garment
+to another).
 ]]
 
 show[[
