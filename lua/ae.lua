@@ -160,7 +160,9 @@ local function first_linear(m)
   local kids = m:children()
   local lin, nxt = kids[1], kids[2]
   if not lin or lin:info().kind ~= "linear" then return nil end
-  return lin, nxt and nxt:info().kind == "activation" and tostring(nxt):find("sigmoid") ~= nil
+  local info = nxt and nxt:info()
+  -- slope 1: the closed form below is for the plain sigmoid
+  return lin, info ~= nil and info.kind == "activation" and info.name == "sigmoid" and info.arg == 1
 end
 
 ---------------------------------------------------------------------- training

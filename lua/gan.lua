@@ -230,9 +230,9 @@ end
 
 -- D's loss on a real and a generated batch (a tensor in D's graph; fake detached).
 function G:d_loss(xr, xf)
-  local lr, lf = self.discriminator:forward(xr), self.discriminator:forward(xf)
+  local out_r, out_f = self.discriminator:forward(xr), self.discriminator:forward(xf)
   if self.loss == "wasserstein" then
-    local l = lf:mean() - lr:mean()
+    local l = out_f:mean() - out_r:mean()
     if self.gp then
       local n = xr.shape[1]
       local eps = nn.rand(n, 1)
@@ -241,9 +241,9 @@ function G:d_loss(xr, xf)
       local norm = ((gr * gr):sum(2) + 1e-12):sqrt()
       l = l + ((norm - 1) * (norm - 1)):mean() * self.gp
     end
-    return l, lr, lf
+    return l, out_r, out_f
   end
-  return nn.softplus(-lr):mean() + nn.softplus(lf):mean(), lr, lf
+  return nn.softplus(-out_r):mean() + nn.softplus(out_f):mean(), out_r, out_f
 end
 
 -- G's loss from D's outputs on generated points.
@@ -271,15 +271,18 @@ function G:step_d()
   local n = self.batch
   local xr, xf = self:real_batch(n), self:sample(n)
   self.opt_d:zero_grad()
-  local l, lr, lf = self:d_loss(xr, xf)
+  local l, out_r, out_f = self:d_loss(xr, xf)
   l:backward()
   self.opt_d:step()
   if self.clip then self:clip_weights() end
   self.steps.d = self.steps.d + 1
   local v = l:item()
   local h = self.history
-  local dr, df = lr:mean():item(), lf:mean():item()
-  if self.loss ~= "wasserstein" then dr, df = nn.sigmoid(lr):mean():item(), nn.sigmoid(lf):mean():item() end
+  -- D(x) and D(G(z)) of this batch (before the step), or the critic's means
+  local dr, df = nn.no_grad(function()
+    if self.loss == "wasserstein" then return out_r:mean():item(), out_f:mean():item() end
+    return nn.sigmoid(out_r):mean():item(), nn.sigmoid(out_f):mean():item()
+  end)
   push(h.d_loss, v); push(h.d_real, dr); push(h.d_fake, df)
   return v
 end
