@@ -242,7 +242,10 @@ local dw2 = ring.discriminator:children()[1]:param(1):totable()
 check(dw2[1][1] ~= dw[1][1], "a D step left D as it was")
 ring:step_g()
 check(ring.discriminator:children()[1]:param(1):totable()[1][1] == dw2[1][1], "a G step changed D")
-print("ok   D steps and G steps each move only their own net")
+local k3 = gan.new{"ring", n = 64, k = 3, batch = 16}
+k3:step()
+check(k3.steps.d == 3 and k3.steps.g == 1, "g:step() with k = 3 took %d D and %d G steps", k3.steps.d, k3.steps.g)
+print("ok   D steps and G steps each move only their own net; k D steps per G step")
 
 ---------------------------------------------------------------------------- presets and views
 for _, name in ipairs{"ring", "grid", "moons", "spiral"} do
