@@ -21,12 +21,12 @@ function lib.rows_of(x, labels, keep)
   return x:gather(idx), lab
 end
 
---- lib.train(kind, x [, extra fit options]) -> model, losses: the lesson's
---- autoencoders, seeded (seed 1): "undercomplete" 784 -> 32 (ReLU) -> 784 (sigmoid),
+--- lib.model(kind) -> an untrained autoencoder of the lesson's, seeded (seed 1):
+--- "undercomplete" 784 -> 32 (ReLU) -> 784 (sigmoid),
 --- "compression" 784 -> 300 -> 2 -> 300 -> 784 with leaky ReLU (the textbook's,
 --- with a sigmoid output), "denoising" 784 -> 64 with a noise, "sparse" 784 -> 64
---- sigmoid with KL to rho = 0.05, "dense64" the same without the penalty,
---- "contractive" 784 -> 32 sigmoid with lambda, "conv" a conv encoder and linear decoder.
+--- sigmoid (the lesson adds KL to rho = 0.05), "dense64" the same net, "contractive"
+--- and "plain32" 784 -> 32 sigmoid, "conv" a conv encoder and a linear decoder.
 function lib.model(kind)
   nn.seed(1)
   if kind == "undercomplete" then return ae.new{sizes = {784, 32}, code = "relu", out = "sigmoid"} end
