@@ -34,7 +34,7 @@ function lib.model(kind)
     return ae.new{sizes = {784, 300, 2}, act = "leaky_relu", code = "linear", out = "sigmoid"}
   end
   if kind == "denoising" then return ae.new{sizes = {784, 64}, code = "relu"} end
-  if kind == "sparse" or kind == "dense64" or kind == "l1" then return ae.new{sizes = {784, 64}, code = "sigmoid"} end
+  if kind == "sparse" or kind == "dense64" then return ae.new{sizes = {784, 64}, code = "sigmoid"} end
   if kind == "contractive" or kind == "plain32" then return ae.new{sizes = {784, 32}, code = "sigmoid"} end
   if kind == "conv" then
     -- the decoder is linear + reshape: transposed convolution is not in nnlab yet
