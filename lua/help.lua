@@ -44,7 +44,7 @@ end
 
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
-help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl"}
+help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan"}
 help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
@@ -203,6 +203,8 @@ help.topics = {
     has = prefix("race", "racer", "surface") },
   { name = "playground", summary = "TensorFlow Playground's views, training live; click to add points",
     has = prefix("playground", "playground_run") },
+  { name = "generative", summary = "autoencoders and GANs (lessons 21, 22): ae.new, gan.new, gan.view",
+    has = prefix("ae", "gan", "autoencoder") },
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",

@@ -18,6 +18,8 @@ dual = require "dual"
 race = require "race"
 playground = require "playground"
 experiment = require "experiment"
+ae = require "ae"
+gan = require "gan"
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()
