@@ -18,6 +18,7 @@ dual = require "dual"
 race = require "race"
 playground = require "playground"
 experiment = require "experiment"
+require("rbm").install() -- nn.rbm, nn.dbn*, data.digits (issue 18)
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()
