@@ -62,7 +62,7 @@ function M.digits(opts)
 end
 
 ------------------------------------------------------------------------------ RBM
-local RBM = {}
+local RBM = {__name = "rbm"}
 RBM.__index = RBM
 
 --- nn.rbm(visible, hidden [, {gaussian=false}]) -> rbm
@@ -87,12 +87,12 @@ end
 
 function RBM:__tostring() return tostring(self.core) end
 --- r:free_energy(x) -> tensor [n, 1]; r:mean_free_energy(x) -> number
-function RBM:free_energy(x) return self.core:free_energy(flat(batch_of("rbm:free_energy", x), self.nv)) end
+function RBM:free_energy(x) return R.free_energy(self.core, flat(batch_of("rbm:free_energy", x), self.nv)) end
 function RBM:mean_free_energy(x) return self:free_energy(x):mean():item() end
 --- r:hidden(x) -> p(h=1|x); r:visible(h) -> E[v|h]; r:reconstruct(x) -> E[v | p(h|x)]
-function RBM:hidden(x) return self.core:hidden(flat(batch_of("rbm:hidden", x), self.nv)) end
-function RBM:visible(h) return self.core:visible(h) end
-function RBM:reconstruct(x) return self.core:visible(self:hidden(x)) end
+function RBM:hidden(x) return R.hidden(self.core, flat(batch_of("rbm:hidden", x), self.nv)) end
+function RBM:visible(h) return R.visible(self.core, h) end
+function RBM:reconstruct(x) return R.visible(self.core, self:hidden(x)) end
 --- r:reconstruction_error(x) -> mean squared error of r:reconstruct(x)
 function RBM:reconstruction_error(x)
   local v = flat(batch_of("rbm:reconstruction_error", x), self.nv)
@@ -100,12 +100,12 @@ function RBM:reconstruction_error(x)
 end
 --- r:pseudo_likelihood(x) -> mean log pseudo-likelihood (binary units)
 function RBM:pseudo_likelihood(x)
-  return self.core:pseudo_likelihood(flat(batch_of("rbm:pseudo_likelihood", x), self.nv))
+  return R.pseudo_likelihood(self.core, flat(batch_of("rbm:pseudo_likelihood", x), self.nv))
 end
 --- r:params() -> W [visible, hidden], b [1, visible], c [1, hidden] (copies)
-function RBM:params() return self.core:params() end
-function RBM:set_params(w, b, c) return self.core:set_params(w, b, c) end
-function RBM:free() self.core:free() end
+function RBM:params() return R.params(self.core) end
+function RBM:set_params(w, b, c) return R.set_params(self.core, w, b, c) end
+function RBM:free() R.free(self.core) end
 
 -- Random bits for samples that start from noise: p = 0.5 each.
 local function random_bits(n, nv)
@@ -118,7 +118,7 @@ end
 function RBM:sample(o)
   o = options("rbm:sample", o, {n = "count", k = "count", from = "any"})
   local v = o.from and flat(batch_of("rbm:sample", o.from), self.nv) or random_bits(o.n or 16, self.nv)
-  return self.core:gibbs(v, o.k or 1000, true)
+  return R.gibbs(self.core, v, o.k or 1000, true)
 end
 
 --- r:fit(train, {epochs=10, batch=32, lr=0.05, k=1, persistent=false, validation=,
@@ -143,7 +143,7 @@ function RBM:fit(train, o)
     d:shuffle()
     local xs, recon, batches = d:x(), 0, 0
     for first = 1, n - batch + 1, batch do
-      recon = recon + self.core:cd(xs:rows(first, batch), o.k or 1, o.lr or 0.05, o.persistent or false)
+      recon = recon + R.cd(self.core, xs:rows(first, batch), o.k or 1, o.lr or 0.05, o.persistent or false)
       batches = batches + 1
     end
     h.recon[#h.recon + 1] = recon / batches
@@ -190,7 +190,7 @@ end
 
 function View:refresh()
   local r, h, w = self.r, self.h, self.w
-  local W = r.core:params()
+  local W = R.params(r.core)
   self.filters:update{images = W:t():rows(1, self.nfilters):reshape(self.nfilters, h, w), shared = false}
   if self.data then
     local m = math.min(9, self.data.shape[1])
@@ -203,7 +203,7 @@ function View:refresh()
       imgs[#imgs + 1], caps[#caps + 1] = rt[i], "out"
     end
     self.recon:update{images = imgs, captions = caps}
-    local s = r.core:gibbs(x, self.k, true)
+    local s = R.gibbs(r.core, x, self.k, true)
     self.samples:update{images = s:reshape(m, h, w)}
   end
   local hist = r.history
@@ -220,8 +220,14 @@ function View:save(path) return self.window:save(path) end
 ------------------------------------------------------------------------------ DBN
 --- nn.dbn_recipe: the textbook's deep belief net (seeds-002 K-07, dbn.tensorflow's
 --- SupervisedDBNClassification): hidden layers, RBM and backprop settings
-M.recipe = {hidden = {256, 256}, rbm_lr = 0.05, rbm_epochs = 10, lr = 0.1, iterations = 100, batch = 32,
-  activation = "relu", dropout = 0.2, test = 0.25, reported_accuracy = 0.933}
+M.recipe = setmetatable({hidden = {256, 256}, rbm_lr = 0.05, rbm_epochs = 10, lr = 0.1, iterations = 100,
+  batch = 32, activation = "relu", dropout = 0.2, test = 0.25, reported_accuracy = 0.933}, {
+  __name = "dbn recipe",
+  __tostring = function(r)
+    return ("DBN recipe: RBMs %s, RBM lr %g for %d epochs; backprop lr %g for %d epochs, batch %d, %s, "
+      .. "dropout %g; test share %g; the textbook reports %.1f%%"):format(table.concat(r.hidden, " and "),
+      r.rbm_lr, r.rbm_epochs, r.lr, r.iterations, r.batch, r.activation, r.dropout, r.test, 100 * r.reported_accuracy)
+  end})
 
 --- nn.dbn_pretrain(x, {hidden={256,256}, rbm_lr=, rbm_epochs=, batch=, k=, seed=}) ->
 --- rbms: greedy layer-wise pre-training, each RBM trained on the hidden

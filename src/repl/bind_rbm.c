@@ -187,13 +187,10 @@ static int r_tostring(lua_State *L) {
     return 1;
 }
 
+/* One table of functions taking the RBM first (r.cd(rbm, ...)): lua/rbm.lua's RBM
+ * class is what users hold and what help documents; the handle has no methods. */
 static const luaL_Reg functions[] = {
-    {"new", w_new},
-    {"digits", w_digits},
-    {NULL, NULL},
-};
-
-static const luaL_Reg methods[] = {
+    {"new", w_new},       {"digits", w_digits},
     {"cd", r_cd},         {"free_energy", r_free_energy},
     {"hidden", r_hidden}, {"visible", r_visible},
     {"gibbs", r_gibbs},   {"pseudo_likelihood", r_pseudo_likelihood},
@@ -212,8 +209,6 @@ static const luaL_Reg metamethods[] = {
 int bind_open_rbm(lua_State *L) {
     luaL_newmetatable(L, RBM_MT);
     luaL_setfuncs(L, metamethods, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     luaL_newlib(L, functions);
     return 1;
