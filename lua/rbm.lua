@@ -69,7 +69,10 @@ RBM.__index = RBM
 function M.new(nv, nh, opts)
   opts = options("nn.rbm", opts, {gaussian = "boolean"})
   local ok, core = pcall(R.new, nv, nh, opts.gaussian)
-  if not ok then error("nn.rbm: " .. tostring(core):gsub("^[^:]+:%d+: ", ""), 2) end
+  if not ok then
+    local msg = tostring(core):gsub("^[^:\n]+:%d+: ", ""):gsub("^bad argument #%d+ to '[^']+' %((.*)%)$", "%1")
+    error("nn." .. msg, 2)
+  end
   return setmetatable({core = core, nv = nv, nh = nh, gaussian = opts.gaussian or false,
     history = {recon = {}, fe_train = {}, fe_val = {}, pl = {}}}, RBM)
 end
