@@ -130,7 +130,7 @@ end
 --- likelihood of the first 256 rows, binary units) go into r.history; view = true draws them live
 function RBM:fit(train, o)
   o = options("rbm:fit", o, {epochs = "count", batch = "count", lr = "rate", k = "count",
-    persistent = "boolean", validation = "any", view = "any", shape = "any", seed = "count", quiet = "boolean"})
+    persistent = "boolean", validation = "any", view = "any", shape = "any", seed = "count", track = "boolean"})
   local x = flat(batch_of("rbm:fit", train), self.nv)
   local vx = o.validation and flat(batch_of("rbm:fit", o.validation), self.nv)
   if x.shape[2] ~= self.nv then
@@ -150,11 +150,13 @@ function RBM:fit(train, o)
       batches = batches + 1
     end
     h.recon[#h.recon + 1] = recon / batches
+    if o.track == false then goto next_epoch end
     h.fe_train[#h.fe_train + 1] = self:mean_free_energy(x)
     if vx then h.fe_val[#h.fe_val + 1] = self:mean_free_energy(vx) end
     -- on at most PL_ROWS rows: all nv bit flips of every row cost nv times a free energy
     if not self.gaussian then h.pl[#h.pl + 1] = self:pseudo_likelihood(x:rows(1, math.min(n, PL_ROWS))) end
     if view then view:refresh() end
+    ::next_epoch::
   end
   d:free()
   self.view = view or self.view
@@ -244,7 +246,7 @@ function M.pretrain(train, o)
   for i, nh in ipairs(o.hidden or M.recipe.hidden) do
     local r = M.new(inp.shape[2], nh)
     r:fit(inp, {epochs = o.rbm_epochs or M.recipe.rbm_epochs, lr = o.rbm_lr or M.recipe.rbm_lr,
-      batch = o.batch or M.recipe.batch, k = o.k or 1, persistent = o.persistent})
+      batch = o.batch or M.recipe.batch, k = o.k or 1, persistent = o.persistent, track = false})
     rbms[i] = r
     inp = r:hidden(inp)
   end
