@@ -50,6 +50,22 @@ for _, row in ipairs(s) do
   if key == "1100" or key == "0011" then pattern = pattern + 1 end
 end
 check(pattern >= 180, "samples after 200 Gibbs steps are the training patterns (%d of 200)", pattern)
+-- Gaussian visible units on real values: two clusters at (+-1.5, -+1.5) with noise
+nn.seed(3)
+local g = nn.rbm(2, 4, {gaussian = true})
+local pts = nn.randn({400, 2}, 0, 0.3):totable()
+for i, p in ipairs(pts) do
+  local s = i % 2 == 0 and 1.5 or -1.5
+  p[1], p[2] = p[1] + s, p[2] - s
+end
+local gx = nn.tensor(pts)
+local fe0 = g:mean_free_energy(gx)
+g:fit(gx, {epochs = 60, lr = 0.01, batch = 20})
+check(g:mean_free_energy(gx) < fe0 - 0.5, "a Gaussian RBM lowers the data's free energy (%.3f -> %.3f)",
+  fe0, g:mean_free_energy(gx))
+check(g.history.recon[60] < g.history.recon[1] / 2, "and its reconstruction error (%.3f -> %.3f)",
+  g.history.recon[1], g.history.recon[60])
+check(#g.history.pl == 0, "no pseudo-likelihood for Gaussian units")
 print("ok   rbm")
 
 ---------------------------------------------------------------------------- DBN preset
