@@ -186,3 +186,15 @@ quiz{
   model gives the training images more probability than unseen ones of the same kind,
   which is overfitting. (Z is the same for both sets, so the difference is meaningful.)]],
 }
+
+say[[
+# What to take away
+
+- An RBM scores images by free energy; CD-k trains it from short Gibbs chains
+  started at the data, persistent CD from chains that keep running.
+- The reconstruction error is easy to watch but not the objective; the gap between
+  training and validation free energy is the overfitting signal.
+- A DBN pre-trains its layers greedily without labels, then fine-tunes as an MLP.
+  Try `nn.dbn(digits_train, digits_test, {activation = "sigmoid"})` against
+  `pretrain = false`: with sigmoid units the copied weights meet their own kind.
+]]

@@ -57,9 +57,9 @@ gains, tuning_cost, tried = control.tune(model, {candidates = 100, rounds = 3})
 print(("tried %d gain sets: Kp %.3f, Ki %.3f, Kd %.4f"):format(tried, gains.kp, gains.ki, gains.kd))
 on_model, on_plant = control.closed_loop(model, gains), control.closed_loop(plant, gains)
 step_view = control.view({model = on_model, plant = on_plant})
-for name, r in pairs{model = on_model, plant = on_plant} do
-  local m = control.metrics(r)
-  print(("%-6s overshoot %4.1f%%, settling time (5%%) %.1f s, final error %.4f"):format(name, 100 * m.overshoot, m.settling, m.error))
+for _, pair in ipairs{{"model", on_model}, {"plant", on_plant}} do
+  local m = control.metrics(pair[2])
+  print(("%-6s overshoot %4.1f%%, settling time (5%%) %.1f s, final error %.4f"):format(pair[1], 100 * m.overshoot, m.settling, m.error))
 end
 ]]
 
@@ -197,3 +197,16 @@ end
 detection = flagged / normal]] },
   },
 }
+
+say[[
+# What to take away
+
+- A network learns a plant from its inputs and outputs; test it running free, on
+  inputs it has not seen.
+- A controller tuned on the learned model costs nothing to try; keep it inside the
+  range the model was identified in (here u is clamped to it).
+- Faults are found with labels (a classifier names them) or without (a model of
+  normal data flags what it cannot rebuild); the ROC curve and its AUC compare
+  detectors over every threshold. Try `control.plant("motor")` or `"msd"` with
+  `lib25.identify`, and other thresholds for the alarm.
+]]
