@@ -130,7 +130,7 @@ from random weights instead.
 ]]
 
 show[[
-for k, v in pairs(nn.dbn_recipe) do print(k, type(v) == "table" and table.concat(v, ", ") or v) end
+print(nn.dbn_recipe)
 cmp = lib24.dbn_against_scratch(digits_train, digits_test)
 cmp.dbn:summary()
 print(("pre-trained: %.3f after the first epoch, %.3f after 100"):format(cmp.first_dbn, cmp.acc_dbn))
