@@ -96,7 +96,7 @@ print(r:reconstruction_error(x) < 0.1)   --> true]],
 log p(v_i | v_−i) = log σ(F(v with bit i flipped) − F(v)), summed over all visible units
 and averaged over the rows; higher is better, 0 is the top. A tractable stand-in for
 the log-likelihood, whose partition function Z cannot be computed. Binary visible
-units only (a Gaussian RBM is refused).]],
+units only (a Gaussian RBM is refused); grey levels count as 1 above 0.5.]],
     example = small .. [[
 
 print(r:pseudo_likelihood(x) > -2)   --> true]],
