@@ -189,9 +189,9 @@ end
 help.topics = {
   { name = "tensors", summary = "numbers in C: make, compute, differentiate (autograd, dual numbers)",
     has = function(k) return k == "nn" or tensor_makers[k] or prefix("tensor", "dual")(k) end },
-  { name = "layers", summary = "linear, activations, dropout, batch norm, containers; a model's methods",
+  { name = "layers", summary = "linear, activations, dropout, batch norm, containers, RBMs; a model's methods",
     has = function(k)
-      return (k:match("^nn%.") and not training_fns[k]) or (prefix("module")(k) and not training_fns[k])
+      return (k:match("^nn%.") and not training_fns[k]) or (prefix("module", "rbm")(k) and not training_fns[k])
     end },
   { name = "training", summary = "losses, optimizers, fit and its runs, evaluation, model files",
     has = function(k) return training_fns[k] or prefix("optim", "optimizer", "run", "experiment")(k) end },

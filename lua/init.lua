@@ -20,6 +20,7 @@ playground = require "playground"
 experiment = require "experiment"
 ae = require "ae"
 gan = require "gan"
+require("rbm").install() -- nn.rbm, nn.dbn*, data.digits (issue 18)
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()

@@ -297,15 +297,18 @@ local function near_names(kind, word)
       end
     end
   end
-  local shorts = {}
-  for _, p in ipairs(full) do shorts[#shorts + 1] = p[1] end
+  -- each short name once, with the first of its qualified names in sorted order (a
+  -- method of several classes, such as fit of a module and of an RBM, is one hint)
+  local shorts, first = {}, {}
+  for _, p in ipairs(full) do
+    if not first[p[1]] then shorts[#shorts + 1] = p[1] end
+    if not first[p[1]] or p[2] < first[p[1]] then first[p[1]] = p[2] end
+  end
   local near, dists = repl.nearest(word, shorts)
   local out = {}
   for i, n in ipairs(near) do
-    if dists[i] > dists[1] then break end -- only the nearest are worth reading
-    for _, p in ipairs(full) do
-      if p[1] == n and #out < 3 then out[#out + 1] = p[2] end
-    end
+    if dists[i] > dists[1] or #out == 3 then break end -- only the nearest are worth reading
+    out[#out + 1] = first[n]
   end
   return out
 end

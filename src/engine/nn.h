@@ -218,5 +218,6 @@ const char *nn_op_name(int op);
  * a caller all of the engine. */
 #include "nn_surface.h"
 #include "nn_train.h"
+#include "nn_rbm.h"
 
 #endif

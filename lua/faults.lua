@@ -1,0 +1,229 @@
+-- faults.lua: the course's fault-detection application (6.4): simulated machine
+-- sensors (vibration and temperature) with faults of several kinds injected, cut
+-- into windows; a deep belief net that classifies the windows, an autoencoder (a
+-- plain MLP of nn.linear layers trained on normal windows only) whose reconstruction
+-- error is an anomaly score; ROC curves with their AUC, confusion matrices, and the
+-- alarm drawn on the time series.
+local rbm = require "rbm"
+
+local M = {}
+
+M.kinds = {"normal", "imbalance", "bearing", "overheat", "stuck sensor"}
+local NORMAL, IMBALANCE, BEARING, OVERHEAT, STUCK = 0, 1, 2, 3, 4
+
+local BASE_TEMP = 60    -- degrees C of a healthy machine
+local SHAFT_PERIOD = 8  -- samples per shaft turn
+local VIB_NOISE = 0.25  -- vibration noise, in units of the healthy amplitude
+local TEMP_NOISE = 0.3  -- degrees C
+
+--- faults.series{windows=400, window=32, fault_share=0.4, seed=1} -> series:
+--- {vib=, temp=, label= (per sample, 0 normal), window=, n=}; faults last one to three
+--- windows, kinds drawn evenly, machine load (and with it temperature) wanders
+function M.series(o)
+  o = o or {}
+  nn.seed(o.seed or 1)
+  local nw, w = o.windows or 400, o.window or 32
+  local n = nw * w
+  local u = nn.rand({n * 4}, 0, 1):totable()
+  local g = nn.randn({n * 2}):totable()
+  local k = 0
+  local function uni() k = k + 1; return u[k] end
+  local s = {vib = {}, temp = {}, label = {}, window = w, n = n, windows = nw}
+  -- the windows' kinds: segments of 1..3 windows
+  local kinds, i = {}, 1
+  while i <= nw do
+    local kind = uni() < (o.fault_share or 0.4) and 1 + math.floor(uni() * 4) or NORMAL
+    local len = kind == NORMAL and 2 + math.floor(uni() * 4) or 1 + math.floor(uni() * 3)
+    for j = i, math.min(nw, i + len - 1) do kinds[j] = kind end
+    i = i + len
+  end
+  local load, phase, temp_extra = 0.5, 0, 0
+  for t = 1, n do
+    local kind = kinds[(t - 1) // w + 1]
+    load = math.min(1, math.max(0, load + 0.02 * (uni() - 0.5)))
+    phase = phase + 2 * math.pi / SHAFT_PERIOD
+    local amp = 1 + 0.3 * load
+    local v = amp * math.sin(phase) + VIB_NOISE * g[2 * t - 1]
+    if kind == IMBALANCE then v = v + 1.2 * amp * math.sin(phase + 0.7) end
+    if kind == BEARING and t % 5 == 0 then v = v + 3 * (uni() < 0.5 and -1 or 1) end
+    if kind == STUCK then v = s.vib[t - 1] or 0 end
+    temp_extra = kind == OVERHEAT and temp_extra + 0.4 or math.max(0, temp_extra - 0.4)
+    s.vib[t] = v
+    s.temp[t] = BASE_TEMP + 8 * load + temp_extra + TEMP_NOISE * g[2 * t]
+    s.label[t] = kind
+  end
+  s.kinds = kinds
+  return s
+end
+
+--- faults.windows(series [, scale]) -> data set x [windows, 2 window] in [0, 1] (the
+--- vibration's samples then the temperature's), y the window's kind; scale: the
+--- training series' {vmin, vmax, tmin, tmax} (computed when not given), returned too
+function M.windows(s, scale)
+  if not scale then
+    local vmin, vmax, tmin, tmax = math.huge, -math.huge, math.huge, -math.huge
+    for t = 1, s.n do
+      vmin, vmax = math.min(vmin, s.vib[t]), math.max(vmax, s.vib[t])
+      tmin, tmax = math.min(tmin, s.temp[t]), math.max(tmax, s.temp[t])
+    end
+    scale = {vmin, vmax, tmin, tmax}
+  end
+  local w, rows, ys = s.window, {}, {}
+  local function clip(x) return math.min(1, math.max(0, x)) end
+  for i = 1, s.windows do
+    local row = {}
+    for j = 1, w do
+      local t = (i - 1) * w + j
+      row[j] = clip((s.vib[t] - scale[1]) / (scale[2] - scale[1]))
+      row[w + j] = clip((s.temp[t] - scale[3]) / (scale[4] - scale[3]))
+    end
+    rows[i], ys[i] = row, {s.kinds[i]}
+  end
+  return data.from(nn.tensor(rows), nn.tensor(ys), {classes = #M.kinds}), scale
+end
+
+--- faults.autoencoder(train, {hidden=8, epochs=60, lr=0.003, seed=1}) -> model: an
+--- MLP autoencoder (linear, tanh, linear, sigmoid) trained on the NORMAL windows only
+function M.autoencoder(train, o)
+  o = o or {}
+  local x, y = train:x(), train:y():totable()
+  local keep = {}
+  for i, row in ipairs(y) do if row[1] == NORMAL then keep[#keep + 1] = i end end
+  local xn = x:gather(keep)
+  local nx = x.shape[2]
+  nn.seed(o.seed or 1)
+  local m = nn.sequential{nn.linear(nx, o.hidden or 8), nn.tanh(), nn.linear(o.hidden or 8, nx), nn.sigmoid()}
+  local d = data.from(xn, xn)
+  m:fit{d, epochs = o.epochs or 60, batch = 32, loss = "mse", optimizer = optim.adam(m, {lr = o.lr or 0.003}),
+    wait = true, verbose = false}
+  d:free()
+  return m
+end
+
+--- faults.recon_scores(ae, d) -> list: each window's mean squared reconstruction error
+function M.recon_scores(ae, d)
+  local x = d:x()
+  local e = (ae:predict(x) - x):pow(2):mean(2):totable()
+  local s = {}
+  for i, r in ipairs(e) do s[i] = type(r) == "table" and r[1] or r end
+  return s
+end
+
+--- faults.dbn(train, {hidden={64, 32}, rbm_epochs=20, rbm_lr=0.05, epochs=60, lr=0.01,
+---   activation="sigmoid", seed=1}) -> classifier: RBMs pre-trained greedily, copied
+--- into an MLP, fine-tuned by Adam
+function M.dbn(train, o)
+  o = o or {}
+  nn.seed(o.seed or 1)
+  local hidden = o.hidden or {64, 32}
+  local rbms = rbm.pretrain(train, {hidden = hidden, rbm_lr = o.rbm_lr or 0.05, rbm_epochs = o.rbm_epochs or 20,
+    batch = 32})
+  local m = rbm.classifier(train:info().nx, #M.kinds, {hidden = hidden, activation = o.activation or "sigmoid",
+    dropout = 0, rbms = rbms})
+  m:fit{train, epochs = o.epochs or 60, batch = 32, optimizer = optim.adam(m, {lr = o.lr or 0.01}),
+    wait = true, verbose = false}
+  return m
+end
+
+--- faults.fault_scores(model, d) -> list: each window's probability of a fault,
+--- 1 - p(normal), from the classifier's softmax
+function M.fault_scores(m, d)
+  local p = m:predict(d:x()):softmax(2):totable()
+  local s = {}
+  for i, row in ipairs(p) do s[i] = 1 - row[NORMAL + 1] end
+  return s
+end
+
+--- faults.is_fault(d) -> list of booleans: the windows whose kind is not normal
+function M.is_fault(d)
+  local f = {}
+  for i, row in ipairs(d:y():totable()) do f[i] = row[1] ~= NORMAL end
+  return f
+end
+
+--- faults.roc(scores, positive) -> {fpr=, tpr=, thresholds=}, auc: the ROC curve of a
+--- score (higher = more likely a fault) against the truth, and the area under it
+--- (ties counted half, as the Mann-Whitney statistic does)
+function M.roc(scores, positive)
+  local idx = {}
+  for i = 1, #scores do idx[i] = i end
+  table.sort(idx, function(a, b) return scores[a] > scores[b] end)
+  local P, N = 0, 0
+  for _, p in ipairs(positive) do if p then P = P + 1 else N = N + 1 end end
+  if P == 0 or N == 0 then error("faults.roc: needs windows of both kinds (faults and normal)", 2) end
+  local fpr, tpr, th = {0}, {0}, {math.huge}
+  local tp, fp, auc, i = 0, 0, 0, 1
+  while i <= #idx do
+    local j, s = i, scores[idx[i]]
+    local dtp, dfp = 0, 0
+    while j <= #idx and scores[idx[j]] == s do -- a run of tied scores moves diagonally
+      if positive[idx[j]] then dtp = dtp + 1 else dfp = dfp + 1 end
+      j = j + 1
+    end
+    auc = auc + dfp * (tp + dtp / 2)
+    tp, fp = tp + dtp, fp + dfp
+    fpr[#fpr + 1], tpr[#tpr + 1], th[#th + 1] = fp / N, tp / P, s
+    i = j
+  end
+  return {fpr = fpr, tpr = tpr, thresholds = th}, auc / (P * N)
+end
+
+--- faults.threshold(scores, normal, q=0.95) -> the q quantile of the normal windows'
+--- scores: an alarm threshold that raises about 1 - q false alarms
+function M.threshold(scores, normal_mask, q)
+  local v = {}
+  for i, s in ipairs(scores) do if normal_mask[i] then v[#v + 1] = s end end
+  table.sort(v)
+  return v[math.max(1, math.min(#v, math.ceil((q or 0.95) * #v)))]
+end
+
+--- faults.alarm_confusion(scores, positive, threshold) -> {{tn, fp}, {fn, tp}}
+function M.alarm_confusion(scores, positive, thr)
+  local cm = {{0, 0}, {0, 0}}
+  for i, s in ipairs(scores) do
+    local r, c = positive[i] and 2 or 1, s > thr and 2 or 1
+    cm[r][c] = cm[r][c] + 1
+  end
+  return cm
+end
+
+--- faults.roc_view(curves, {title=, show=}) -> plot: ROC curves {name = roc}, chance line
+function M.roc_view(curves, o)
+  o = o or {}
+  local p = plot.lines{title = o.title or "ROC", xlabel = "false alarm rate", ylabel = "detection rate",
+    show = o.show}
+  p:add("chance", {0, 1}, {0, 1})
+  local names = {}
+  for name in pairs(curves) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do p:add(name, curves[name].fpr, curves[name].tpr) end
+  return p
+end
+
+--- faults.alarm_view(series, scores, threshold, {from=1, windows=40, show=}) ->
+--- window: vibration and temperature over time with the true faults and the alarm
+function M.alarm_view(s, scores, thr, o)
+  o = o or {}
+  local first, count = o.from or 1, math.min(o.windows or 40, s.windows - (o.from or 1) + 1)
+  local w = s.window
+  local vib = plot.lines{title = "vibration", xlabel = "sample", show = false}
+  local temp = plot.lines{title = "temperature (°C)", xlabel = "sample", show = false}
+  local flags = plot.lines{title = "fault (truth) and alarm", xlabel = "sample", show = false}
+  local ts, vs, tt, truth, alarm = {}, {}, {}, {}, {}
+  for i = first, first + count - 1 do
+    for j = 1, w do
+      local t = (i - 1) * w + j
+      ts[#ts + 1], vs[#vs + 1], tt[#tt + 1] = t, s.vib[t], s.temp[t]
+      truth[#truth + 1] = s.kinds[i] ~= NORMAL and 1 or 0
+      alarm[#alarm + 1] = scores[i] > thr and 0.9 or 0
+    end
+  end
+  vib:add("vibration", ts, vs)
+  temp:add("temperature", ts, tt)
+  flags:add("fault", ts, truth)
+  flags:add("alarm", ts, alarm)
+  local win = plot.window{vib, temp, flags, title = o.title or "alarm on the sensor series", cols = 1, show = o.show}
+  return win
+end
+
+return M
