@@ -18,6 +18,7 @@ dual = require "dual"
 race = require "race"
 playground = require "playground"
 experiment = require "experiment"
+text = require "text" -- corpora, sequence sets, word2vec, decoding (issue 14); adds data.text
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()
