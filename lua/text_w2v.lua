@@ -45,6 +45,18 @@ function M.new(corpus, opts)
   if math.type(epochs) ~= "integer" or epochs < 0 then
     error("text.word2vec: epochs must be a whole number >= 0, got " .. describe(epochs), 2)
   end
+  for _, r in ipairs{{"dim", 4096}, {"window", 64}, {"negative", 64}} do
+    local v = o[r[1]]
+    if math.type(v) ~= "integer" or v < 1 or v > r[2] then
+      error(("text.word2vec: %s must be 1..%d, got %s"):format(r[1], r[2], describe(v)), 2)
+    end
+  end
+  if not (type(o.lr) == "number" and o.lr > 0 and o.lr <= 10) then
+    error("text.word2vec: lr must be in (0, 10], got " .. describe(o.lr), 2)
+  end
+  if not (type(o.subsample) == "number" and o.subsample >= 0 and o.subsample < 1) then
+    error("text.word2vec: subsample must be in [0, 1), got " .. describe(o.subsample), 2)
+  end
   local ok, m = pcall(T.word2vec, nn.tensor(corpus.vocab.counts),
     {cbow = method == "cbow", dim = o.dim, window = o.window, negative = o.negative, lr = o.lr,
      subsample = o.subsample})
