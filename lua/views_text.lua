@@ -115,8 +115,9 @@ function M.word_map(model, opts)
   end
   local words = opts.words or model:words(opts.n or 60)
   local xs, ys, var = model:map(words)
-  local p = plot.scatter{x = xs, y = ys, labels = words, show = opts.show, xlabel = "PC 1", ylabel = "PC 2",
-    title = opts.title or ("%d words of %s, first two principal components"):format(#words, tostring(model))}
+  local p = plot.scatter{x = xs, y = ys, labels = words, show = opts.show, xlabel = "PC 1",
+    ylabel = "PC 2", title = opts.title or ("%d word vectors (%s, dim %d) on their first two principal components")
+      :format(#words, model.method, model.dim)}
   return p, {words = words, x = xs, y = ys, variance = var}
 end
 
