@@ -44,7 +44,7 @@ end
 
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
-help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl"}
+help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "text"}
 help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"

@@ -63,7 +63,7 @@ text._rng = rng
 -- Vocabularies and corpora
 ---------------------------------------------------------------------------------
 
-local vocab_mt = {}
+local vocab_mt = {__name = "vocabulary"}
 vocab_mt.__index = vocab_mt
 
 --- text.vocabulary(tokens [, {specials =, min_count =, unknown =}]) -> v: the tokens'
@@ -137,7 +137,7 @@ function SPLIT.word(s)
   return out
 end
 
-local corpus_mt = {}
+local corpus_mt = {__name = "corpus"}
 corpus_mt.__index = corpus_mt
 
 local corpus_options = {"level", "min_count", "unknown", "lines", "name"}
@@ -242,7 +242,7 @@ function corpus_mt.windows(c, len, opts)
   return d
 end
 
---- c:sentences() -> a tensor of the ids with -1 after each line (word2vec's input)
+--- c:with_breaks() -> a tensor of the ids with -1 after each line of a word corpus (word2vec's input)
 function corpus_mt.with_breaks(c)
   local out = {}
   for i, id in ipairs(c.ids) do

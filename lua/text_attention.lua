@@ -6,7 +6,7 @@
 -- detached, for plot.attention.
 local M = {}
 
-local att_mt = {}
+local att_mt = {__name = "attention"}
 att_mt.__index = att_mt
 
 local function describe(v)

@@ -6,7 +6,7 @@ local T = require "nn.text"
 local checker = require "options"
 
 local M = {}
-local model_mt = {}
+local model_mt = {__name = "word2vec"}
 model_mt.__index = model_mt
 
 local function describe(v)
@@ -86,6 +86,15 @@ end
 function model_mt.vectors(model)
   model._vectors = model._vectors or model._m:vectors()
   return model._vectors
+end
+
+--- model:out_vectors() -> the output (context) vectors [vocab, dim] of negative sampling
+function model_mt.out_vectors(model) return model._m:out_vectors() end
+
+--- model:free() releases the engine's model now (else the garbage collector does)
+function model_mt.free(model)
+  model._m:free()
+  model._vectors = nil
 end
 
 local function word_id(model, w, who)
