@@ -205,6 +205,8 @@ help.topics = {
     has = prefix("playground", "playground_run") },
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
+  { name = "text", summary = "corpora, sequence sets, word2vec, sampling, greedy and beam decoding, attention",
+    has = prefix("text", "corpus", "vocabulary", "attention", "word2vec") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",
     has = prefix("spawn", "jobs", "wait", "job", "repl", "help", "apropos") },
 }
