@@ -14,7 +14,8 @@ local text = {}
 
 local WORDS = "/usr/share/dict/words"
 local FREEDICT = "/usr/share/dictd/freedict-eng-fra"
-text.paths = {words = WORDS, freedict = FREEDICT}
+local BIBLE = "/usr/lib/bible.data"
+text.paths = {words = WORDS, freedict = FREEDICT, bible = BIBLE}
 
 local function describe(v)
   if type(v) == "string" then return ("the string %q"):format(v) end
@@ -250,6 +251,19 @@ function corpus_mt.with_breaks(c)
     if c.line_ends[i] and c.level == "word" then out[#out + 1] = -1 end
   end
   return tensor_of(out)
+end
+
+checker.declare("text.bible", {"level", "min_count", "unknown", "lines", "path"}, 0, "text.bible", '{lines = 5000}')
+--- text.bible([{level = "word", min_count =, unknown =, lines =, path =}]) -> corpus: the
+--- King James Bible of Debian's bible-kjv-text (its compressed data file, decoded in
+--- C), one verse a line without its reference ("Ge1:1 "); lines = the first n verses.
+function text.bible(opts)
+  opts = options("text.bible", opts)
+  local ok, s = pcall(T.read_bible, opts.path or BIBLE)
+  if not ok then error(("text.bible: %s (Debian's bible-kjv-text holds it)"):format(s), 2) end
+  s = s:gsub("^[^\n]*\n", "", 1):gsub("%f[^\n%z][%w]+%d+:%d+ ", "")
+  local o = setmetatable({name = "the King James Bible", level = opts.level or "word"}, {__index = opts})
+  return make_corpus("text.bible", s, o)
 end
 
 ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ return {
     sig = "text",
     summary = "corpora, sequence sets, word2vec, sampling and decoding, attention",
     text = [[
-Corpora: data.text(path, {level = "char"|"word"}) or text.corpus(s) give a corpus
+Corpora: data.text(path, {level = "char"|"word"}), text.corpus(s) or text.bible() give a corpus
 with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pairs
 (English-French, FreeDict), text.task (reverse, sort, dates, addition), text.entities
 (generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
@@ -21,7 +21,8 @@ print(c, c:encode("not to be")[1])]],
     summary = "where the Debian text packages put their files",
     text = [[
 words is the word list of wamerican (/usr/share/dict/words, one word a line: a
-corpus for character-level models); freedict is the base path of the FreeDict
+corpus for character-level models); bible the King James Bible of bible-kjv-text
+(?text.bible); freedict is the base path of the FreeDict
 English-French dictionary (its .index and .dict.dz) that text.translation_pairs reads.]],
     example = [[print(text.paths.words)]],
   },
@@ -116,6 +117,20 @@ print(v:id("b"), v:token(2))   --> 1 a]],
     summary = "the token of a 0-based id",
     text = [[See text.vocabulary.]],
     example = [[print(text.vocabulary({"x", "y", "y"}):token(1))   --> x]],
+  },
+  ["text.bible"] = {
+    sig = "c = text.bible([{level = \"word\", min_count =, unknown =, lines =, path =}])",
+    summary = "the King James Bible (Debian's bible-kjv-text) as a corpus of words or characters, a verse a line",
+    text = [[
+bible-kjv-text keeps the text in its own format (/usr/lib/bible.data: 68 windows of
+64 KiB, each compressed with Unix compress's LZW), which the engine decodes: 4.4 MB,
+790 000 words, 31 102 verses. Each verse is a line, its reference ("Ge1:1") left
+out. lines = n keeps the first n verses; min_count = 5 maps rare words to <unk>
+(a vocabulary of about 5300 instead of 12 800). A corpus for word2vec: one epoch of
+skip-gram (dim 50) takes a few seconds.]],
+    example = [[
+c = text.bible{lines = 2}
+print(c, c:decode({table.unpack(c.ids, 1, 4)}))   --> ... in the beginning god]],
   },
   ["text.translation_pairs"] = {
     sig = "pairs = text.translation_pairs([{limit =, words = 1, path =}])",

