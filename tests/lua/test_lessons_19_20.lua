@@ -34,4 +34,20 @@ check(capital >= 20 and right >= 5 and right <= 15, "20: analogies %d right, %d 
 local _, _, var = sg:map(L.map_words())
 check(var[1] >= var[2] and var[2] > 0, "20: PCA variances %g, %g", var[1], var[2])
 check(#L.sentences(corpus, 3) == 3, "20: three sentences shown")
+-- the Bible: David's neighbours are people, Egypt's are places
+local bible = text.bible{min_count = 5}
+check(#bible > 780000 and bible:size() > 5000 and bible:size() < 5600, "20: the Bible %d words, vocabulary %d", #bible, bible:size())
+nn.seed(1)
+local kjv = text.word2vec(bible, {method = "skipgram", dim = 50, window = 5, epochs = 1})
+local people = {}
+for w in ("joshua abraham jacob moses isaac saul solomon samuel aaron joseph jonathan absalom joab"):gmatch("%a+") do people[w] = true end
+local places = {}
+for w in ("land country jerusalem philistines assyria babylon canaan israel syria pharaoh captivity"):gmatch("%a+") do places[w] = true end
+local function count_in(word, set)
+  local n = 0
+  for _, r in ipairs(kjv:nearest(word, 5)) do if set[r.word] then n = n + 1 end end
+  return n
+end
+check(count_in("david", people) >= 3, "20: David's nearest words are people (%d of 5)", count_in("david", people))
+check(count_in("egypt", places) >= 2, "20: Egypt's nearest words are places (%d of 5)", count_in("egypt", places))
 print("ok   20")
