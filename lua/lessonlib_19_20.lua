@@ -4,6 +4,8 @@
 -- countries and their capitals), and the checks' measures. Nothing here leaves
 -- names in the user's globals. tests/lua/test_lessons_19_20.lua asserts the claims
 -- the lesson's text makes, with the same settings.
+local text = require "text"
+
 local lib = {}
 
 lib.groups = {

@@ -9,6 +9,8 @@
 -- Token ids start at 0, as class indices do; vocab[id + 1] is the token.
 local T = require "nn.text"
 local checker = require "options"
+local nn = require "nn"     -- not the globals: a student may reuse their names
+local data = require "data"
 
 local text = {}
 
@@ -515,7 +517,6 @@ text.word2vec = require("text_w2v").new
 require "views_text" -- plot.attention, plot.decoding, plot.word_map
 
 -- data.text is the corpus maker by its DESIGN.md name
-if rawget(_G, "data") then data.text = text.file end
-package.loaded.data.text = text.file
+data.text = text.file
 
 return text

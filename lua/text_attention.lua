@@ -4,6 +4,9 @@
 -- own. One sequence at a time: queries [T, d] (decoder states), keys [S, d] and
 -- values [S, dv] (encoder states); the weights [T, S] of the last forward are kept,
 -- detached, for plot.attention.
+local nn = require "nn"
+local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
+
 local M = {}
 
 local att_mt = {__name = "attention"}

@@ -4,6 +4,8 @@
 -- (logits a list or tensor of V scores for the token after `token`; token ids 0-based)
 -- and decodes with it: sampling with a temperature and top-k, greedy decoding, beam
 -- search. Each returns the per-step probabilities it saw, for plot.decoding.
+local nn = require "nn"
+
 local M = {}
 
 local function describe(v)

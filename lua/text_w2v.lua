@@ -4,6 +4,7 @@
 -- (a - b + c), similarities, and the vectors of chosen words for the 2-D map.
 local T = require "nn.text"
 local checker = require "options"
+local nn = require "nn"
 
 local M = {}
 local model_mt = {__name = "word2vec"}
