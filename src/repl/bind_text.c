@@ -68,6 +68,17 @@ static int *check_ids(lua_State *L, int arg, int64_t *n, int lo) {
     return ids;
 }
 
+/* Field name of the options table at index 2, a whole number from 1 to max. */
+static int opt_field_int(lua_State *L, const char *name, int max) {
+    lua_getfield(L, 2, name);
+    int ok;
+    lua_Integer v = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok || v < 1 || v > max)
+        luaL_error(L, "word2vec: %s must be a whole number from 1 to %d", name, max);
+    return (int)v;
+}
+
 /* word2vec(counts, {cbow, dim, window, negative, lr, subsample}) -> model; counts a
  * tensor [vocab] of occurrences */
 static int w_word2vec(lua_State *L) {
@@ -78,17 +89,15 @@ static int w_word2vec(lua_State *L) {
     nn_w2v_opts o;
     lua_getfield(L, 2, "cbow");
     o.cbow = lua_toboolean(L, -1);
-    lua_getfield(L, 2, "dim");
-    o.dim = (int)bind_checkint(L, -1, "dim", 1, 4096);
-    lua_getfield(L, 2, "window");
-    o.window = (int)bind_checkint(L, -1, "window", 1, 64);
-    lua_getfield(L, 2, "negative");
-    o.negative = (int)bind_checkint(L, -1, "negative", 1, 64);
+    lua_pop(L, 1);
+    o.dim = opt_field_int(L, "dim", 4096);
+    o.window = opt_field_int(L, "window", 64);
+    o.negative = opt_field_int(L, "negative", 64);
     lua_getfield(L, 2, "lr");
-    o.lr = (float)luaL_checknumber(L, -1);
+    o.lr = (float)luaL_optnumber(L, -1, 0.025);
     lua_getfield(L, 2, "subsample");
     o.subsample = (float)luaL_optnumber(L, -1, 0);
-    lua_pop(L, 6);
+    lua_pop(L, 2);
     int64_t *counts = lua_newuserdatauv(L, sizeof(int64_t) * (size_t)vocab, 0);
     for (int64_t i = 0; i < vocab; i++) counts[i] = c[i];
     w2v_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
