@@ -69,11 +69,32 @@ text._rng = rng
 local vocab_mt = {__name = "vocabulary"}
 vocab_mt.__index = vocab_mt
 
+-- a method called on something else (v.id(5) for v:id(5)) says so
+local function check_self_vocab_mt(v, name)
+  if getmetatable(v) ~= vocab_mt then
+    error(("vocabulary:%s: call it with a colon on a vocabulary (x:%s(...)), got %s"):format(name, name, type(v)), 3)
+  end
+end
+
 --- text.vocabulary(tokens [, {specials =, min_count =, unknown =}]) -> v: the tokens'
 --- distinct values, specials first, then by falling count (ties by text); v.tokens
 --- (id + 1 -> token), v.index (token -> id), v.counts (id + 1 -> count).
 function text.vocabulary(tokens, opts)
+  if type(tokens) ~= "table" then error("text.vocabulary: expected a list of tokens (strings), got " .. describe(tokens), 2) end
+  if opts ~= nil and type(opts) ~= "table" then error("text.vocabulary: options must be a table, got " .. describe(opts), 2) end
   opts = opts or {}
+  for i, t in ipairs(tokens) do
+    if type(t) ~= "string" then error(("text.vocabulary: token %d is %s, not a string"):format(i, describe(t)), 2) end
+  end
+  for _, key in ipairs{"specials"} do
+    if opts[key] ~= nil and type(opts[key]) ~= "table" then error("text.vocabulary: specials must be a list of strings", 2) end
+  end
+  if opts.min_count ~= nil and not count(opts.min_count) then
+    error("text.vocabulary: min_count must be a whole number > 0, got " .. describe(opts.min_count), 2)
+  end
+  if opts.unknown ~= nil and type(opts.unknown) ~= "string" then
+    error("text.vocabulary: unknown must be a string, got " .. describe(opts.unknown), 2)
+  end
   local counts, order = {}, {}
   for _, t in ipairs(tokens) do
     if counts[t] == nil then order[#order + 1] = t; counts[t] = 0 end
@@ -112,16 +133,19 @@ function vocab_mt.__len(v) return #v.tokens end
 --- v:id(token) -> its id, the unknown token's for one not in the vocabulary, or an
 --- error naming it when there is no unknown token.
 function vocab_mt.id(v, tok)
+  check_self_vocab_mt(v, "id")
   local id = v.index[tok]
   if id then return id end
   if v.unknown then return v.index[v.unknown] end
-  error(("text: %q is not in the vocabulary (%d tokens)"):format(tok, #v.tokens), 3)
+  error(("text: %s is not in the vocabulary (%d tokens)"):format(type(tok) == "string" and ("%q"):format(tok) or describe(tok), #v.tokens), 3)
 end
 
 --- v:token(id) -> the token of a 0-based id
 function vocab_mt.token(v, id)
-  local t = v.tokens[id + 1]
-  if t == nil then error(("text: id %s is outside the vocabulary 0..%d"):format(tostring(id), #v.tokens - 1), 3) end
+  check_self_vocab_mt(v, "token")
+  local i = math.tointeger(id) -- ids from tensors come as floats
+  local t = i and v.tokens[i + 1]
+  if not t then error(("text: id %s is outside the vocabulary 0..%d"):format(tostring(id), #v.tokens - 1), 3) end
   return t
 end
 
@@ -142,6 +166,13 @@ end
 
 local corpus_mt = {__name = "corpus"}
 corpus_mt.__index = corpus_mt
+
+-- a method called on something else (v.id(5) for v:id(5)) says so
+local function check_self_corpus_mt(v, name)
+  if getmetatable(v) ~= corpus_mt then
+    error(("corpus:%s: call it with a colon on a corpus (x:%s(...)), got %s"):format(name, name, type(v)), 3)
+  end
+end
 
 local corpus_options = {"level", "min_count", "unknown", "lines", "name"}
 checker.declare("text.corpus", corpus_options, 0, "text.corpus", '{level = "word"}')
@@ -198,10 +229,14 @@ function corpus_mt.__tostring(c)
   return ("corpus of %d %s, vocabulary %d%s"):format(#c.ids, c.level == "char" and "characters" or "words",
     #c.vocab.tokens, c.name and (" (" .. c.name .. ")") or "")
 end
-function corpus_mt.size(c) return #c.vocab.tokens end
+function corpus_mt.size(c)
+  check_self_corpus_mt(c, "size")
+  return #c.vocab.tokens
+end
 
 --- c:encode(s) -> {ids}: s split as the corpus was (characters or words)
 function corpus_mt.encode(c, s)
+  check_self_corpus_mt(c, "encode")
   if type(s) ~= "string" then error("corpus:encode: expected a string, got " .. describe(s), 2) end
   local out = {}
   for i, t in ipairs(SPLIT[c.level](s)) do out[i] = c.vocab:id(t) end
@@ -210,6 +245,7 @@ end
 
 --- c:decode(ids) -> the text: characters joined, or words joined by spaces
 function corpus_mt.decode(c, ids)
+  check_self_corpus_mt(c, "decode")
   if type(ids) ~= "table" then error("corpus:decode: expected a list of ids, got " .. describe(ids), 2) end
   local out = {}
   for i, id in ipairs(ids) do out[i] = c.vocab:token(id) end
@@ -221,6 +257,7 @@ checker.declare("corpus:windows", {"stride", "limit", "test", "shuffle"}, 0, "wi
 --- token ids, y [N, T] the next token at each position (y[i][t] = x[i][t + 1]);
 --- windows start every stride tokens; limit = at most so many windows.
 function corpus_mt.windows(c, len, opts)
+  check_self_corpus_mt(c, "windows")
   if math.type(len) ~= "integer" or len < 1 then
     error("corpus:windows: T must be a whole number > 0, got " .. describe(len), 2)
   end
@@ -247,6 +284,7 @@ end
 
 --- c:with_breaks() -> a tensor of the ids with -1 after each line of a word corpus (word2vec's input)
 function corpus_mt.with_breaks(c)
+  check_self_corpus_mt(c, "with_breaks")
   local out = {}
   for i, id in ipairs(c.ids) do
     out[#out + 1] = id
@@ -415,6 +453,16 @@ end
 --- text.pad_pairs(task) fills task.x, y_in, y, x_len, y_len from task.pairs and the
 --- vocabularies task.source and task.target (ids 0 <PAD>, 1 <START>, 2 <END>).
 function text.pad_pairs(task)
+  local function is_vocab(v) return type(v) == "table" and getmetatable(v) == vocab_mt end
+  if type(task) ~= "table" or type(task.pairs) ~= "table" or not is_vocab(task.source) or not is_vocab(task.target) then
+    error("text.pad_pairs: expected a task {pairs =, source = vocabulary, target = vocabulary}, got " .. describe(task), 2)
+  end
+  for i, p in ipairs(task.pairs) do
+    if type(p) ~= "table" or type(p[1]) ~= "table" or type(p[2]) ~= "table" then
+      error(("text.pad_pairs: pair %d must be {source tokens, target tokens}, got %s"):format(i, describe(p)), 2)
+    end
+  end
+  if #task.pairs == 0 then error("text.pad_pairs: the task has no pairs", 2) end
   local S, Tn = 1, 1
   for _, p in ipairs(task.pairs) do S = math.max(S, #p[1]); Tn = math.max(Tn, #p[2] + 1) end
   local x, yin, y, xl, yl = {}, {}, {}, {}, {}

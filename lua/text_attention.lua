@@ -12,6 +12,13 @@ local M = {}
 local att_mt = {__name = "attention"}
 att_mt.__index = att_mt
 
+-- a method called on something else (v.id(5) for v:id(5)) says so
+local function check_self_att_mt(v, name)
+  if getmetatable(v) ~= att_mt then
+    error(("attention:%s: call it with a colon on a attention (x:%s(...)), got %s"):format(name, name, type(v)), 3)
+  end
+end
+
 local function describe(v)
   if type(v) == "string" then return ("the string %q"):format(v) end
   return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
@@ -49,6 +56,7 @@ end
 
 --- att:scores(q [T, d], k [S, d]) -> the scores [T, S] before the softmax
 function att_mt.scores(a, q, k)
+  check_self_att_mt(a, "scores")
   local T, S = q.shape[1], k.shape[1]
   if a.kind == "dot" then
     if q.shape[2] ~= k.shape[2] then
@@ -70,6 +78,7 @@ end
 --- weights = softmax over the source of the scores, context = weights v. att.weights
 --- keeps a detached copy of the weights.
 function att_mt.forward(a, q, k, v)
+  check_self_att_mt(a, "forward")
   for i, t in ipairs({q, k}) do
     if not is_tensor(t) or t.ndim ~= 2 then
       error(("attention: %s must be a matrix tensor, got %s"):format(i == 1 and "queries" or "keys",
