@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 PKGS="gcc libc6-dev meson ninja-build pkg-config liblua5.4-dev libreadline-dev \
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libopenblas-dev libcmocka-dev zlib1g-dev libgif-dev \
 fonts-dejavu-core xvfb xauth openbox xdotool x11-apps dataset-fashion-mnist wamerican python3 \
-python3-sklearn"
+python3-sklearn dict-freedict-eng-fra bible-kjv-text"
 BENCH_PKGS="python3-torch python3-numpy"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 

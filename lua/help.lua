@@ -44,7 +44,7 @@ end
 
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
-help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan"}
+help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan", "text"}
 help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
@@ -207,6 +207,8 @@ help.topics = {
     has = prefix("ae", "gan", "autoencoder") },
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
+  { name = "text", summary = "corpora, sequence sets, word2vec, sampling, greedy and beam decoding, attention",
+    has = prefix("text", "corpus", "vocabulary", "attention", "word2vec") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",
     has = prefix("spawn", "jobs", "wait", "job", "repl", "help", "apropos") },
 }

@@ -15,6 +15,7 @@ static const luaL_Reg openers[] = {
     {"nn.data", bind_open_data},     /* bind_data.c */
     {"views.core", bind_open_views}, /* bind_views.c */
     {"nn.rbm", bind_open_rbm},       /* bind_rbm.c */
+    {"nn.text", bind_open_text},     /* bind_text.c */
     {NULL, NULL},
 };
 

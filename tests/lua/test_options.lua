@@ -133,6 +133,7 @@ local function call_with(fname, o)
     return plot[name](model, set, o)
   end
   if fname == "plot.probabilities" then return plot.probabilities(model, set, 1, o) end
+  if fname == "plot.attention" then return plot.attention({ { 1 } }, { "a" }, { "b" }, o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end
@@ -140,6 +141,12 @@ local function call_with(fname, o)
   if fname == "nn.lr_range_test" then o[1], o[2] = model, set; return nn.lr_range_test(o) end
   if mod == "nn" then return nn[name](o) end
   if fname == "data.csv" then return data.csv("x.csv", o) end
+  if fname == "data.text" then return data.text("x.txt", o) end
+  if fname == "text.corpus" then return text.corpus("abc", o) end
+  if fname == "corpus:windows" then return text.corpus("abcdef"):windows(2, o) end
+  if fname == "text.task" then return text.task("reverse", o) end
+  if fname == "text.word2vec" then return text.word2vec(text.corpus("a b", { level = "word" }), o) end
+  if mod == "text" then return text[name](o) end
   if fname == "data.idx" then return data.idx("a", "b", o) end
   if fname == "data.from" then return data.from(set:x(), set:y(), o) end
   if mod == "data" then return data[name](o) end

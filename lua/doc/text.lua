@@ -1,0 +1,387 @@
+-- doc/text.lua: help entries of the text table (lua/text.lua and its parts
+-- text_decode.lua, text_attention.lua, text_w2v.lua) and of its views (views_text.lua).
+return {
+  ["text"] = {
+    sig = "text",
+    summary = "corpora, sequence sets, word2vec, sampling and decoding, attention",
+    text = [[
+Corpora: data.text(path, {level = "char"|"word"}), text.corpus(s) or text.bible() give a corpus
+with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pairs
+(English-French, FreeDict), text.task (reverse, sort, dates, addition), text.entities
+(generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
+text.attention (dot, additive). Decoding over any step function: text.sample,
+text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
+plot.word_map. Token ids start at 0, as class indices do.]],
+    example = [[
+c = text.corpus("to be or not to be\n", {level = "word"})
+print(c, c:encode("not to be")[1])]],
+  },
+  ["text.paths"] = {
+    sig = "text.paths = {words =, freedict =}",
+    summary = "where the Debian text packages put their files",
+    text = [[
+words is the word list of wamerican (/usr/share/dict/words, one word a line: a
+corpus for character-level models); bible the King James Bible of bible-kjv-text
+(?text.bible); freedict is the base path of the FreeDict
+English-French dictionary (its .index and .dict.dz) that text.translation_pairs reads.]],
+    example = [[print(text.paths.words)]],
+  },
+  ["data.text"] = {
+    sig = "c = data.text(path [, {level = \"char\"|\"word\", min_count =, unknown =, lines =}])",
+    summary = "a text file (plain or gzip) as a corpus of characters or words, with its vocabulary",
+    text = [[
+level = "char" (the default) takes every character (UTF-8), each line ending in
+"\n" so that a model learns where lines end; "word" takes words, lower case,
+punctuation dropped, each line a sentence (word2vec's windows do not cross lines).
+The vocabulary is ordered by falling count (ties by text). min_count = n maps words
+seen fewer than n times to unknown ("<unk>"). lines = n reads only the first n
+lines. A missing file is refused naming the path, and so is a text with no tokens.
+Same as text.file.]],
+    example = [[
+c = data.text(text.paths.words, {lines = 1000})
+print(c, c:decode(c:encode("hello")))]],
+  },
+  ["text.file"] = {
+    sig = "c = text.file(path [, {level =, min_count =, unknown =, lines =}])",
+    summary = "the same as data.text: a text file as a corpus",
+    text = [[See data.text.]],
+    example = [[print(text.file(text.paths.words, {lines = 10}))]],
+  },
+  ["text.corpus"] = {
+    sig = "c = text.corpus(s [, {level = \"char\"|\"word\", min_count =, unknown =, lines =}])",
+    summary = "a string as a corpus of characters or words, with its vocabulary",
+    text = [[As data.text, for text already in a string. c.ids lists the token ids, c.vocab is the vocabulary (?text.vocabulary).]],
+    example = [[
+c = text.corpus("the cat sat\nthe dog sat\n", {level = "word"})
+print(#c, c:size(), c.vocab.tokens[1])   --> 6 4 sat (ties by text)]],
+  },
+  ["corpus:encode"] = {
+    sig = "ids = c:encode(s)",
+    summary = "a string as the list of its token ids (split as the corpus was)",
+    text = [[A token not in the vocabulary is an error naming it, unless the corpus has an unknown token (min_count).]],
+    example = [[
+c = text.corpus("abba")
+print(table.concat(c:encode("baa"), ","))   --> 1,0,0]],
+  },
+  ["corpus:decode"] = {
+    sig = "s = c:decode(ids)",
+    summary = "token ids back to text: characters joined, or words joined by spaces",
+    text = [[The inverse of c:encode; an id outside the vocabulary is an error naming it.]],
+    example = [[
+c = text.corpus("abba")
+print(c:decode{1, 0})   --> ba]],
+  },
+  ["corpus:windows"] = {
+    sig = "d = c:windows(T [, {stride = T, limit =, test =, shuffle =}])",
+    summary = "windows of T tokens as a data set: x [N, T] ids, y [N, T] the next token at each position",
+    text = [[
+A language model's training set: y[i][t] = x[i][t + 1]. Windows start every stride
+tokens (stride = 1: every position); limit keeps at most that many; test = 0.2
+splits off a fifth (shuffled first unless shuffle = false).]],
+    example = [[
+c = text.corpus("hello world\n")
+d = c:windows(4)
+print(d, d:x():totable()[1][1], d:y():totable()[1][1])]],
+  },
+  ["corpus:with_breaks"] = {
+    sig = "t = c:with_breaks()",
+    summary = "the ids as a tensor with -1 after each line of a word corpus (word2vec's input)",
+    text = [[A -1 is a sentence break: word2vec's context windows do not cross it.]],
+    example = [[print(text.corpus("a b\nc\n", {level = "word"}):with_breaks())]],
+  },
+  ["corpus:size"] = {
+    sig = "n = c:size()",
+    summary = "the size of the corpus's vocabulary",
+    text = [[#c is the number of tokens; c:size() the number of distinct ones (a model's output size).]],
+    example = [[print(text.corpus("abba"):size())   --> 3 (a, b and the line's end)]],
+  },
+  ["text.vocabulary"] = {
+    sig = "v = text.vocabulary(tokens [, {specials =, min_count =, unknown =}])",
+    summary = "a vocabulary of a token list: v.tokens (id + 1 -> token), v.index (token -> id), v.counts",
+    text = [[
+specials come first ({"<PAD>", "<START>", "<END>"} gives them ids 0, 1, 2), then
+the unknown token when given, then the tokens by falling count (ties by text).
+v:id(token) and v:token(id) look up; #v is the size.]],
+    example = [[
+v = text.vocabulary({"b", "a", "b"}, {specials = {"<PAD>"}})
+print(v:id("b"), v:token(2))   --> 1 a]],
+  },
+  ["vocabulary:id"] = {
+    sig = "id = v:id(token)",
+    summary = "a token's 0-based id (the unknown token's for one not in the vocabulary, else an error)",
+    text = [[See text.vocabulary.]],
+    example = [[print(text.vocabulary({"x", "y", "y"}):id("y"))   --> 0]],
+  },
+  ["vocabulary:token"] = {
+    sig = "token = v:token(id)",
+    summary = "the token of a 0-based id",
+    text = [[See text.vocabulary.]],
+    example = [[print(text.vocabulary({"x", "y", "y"}):token(1))   --> x]],
+  },
+  ["text.bible"] = {
+    sig = "c = text.bible([{level = \"word\", min_count =, unknown =, lines =, path =}])",
+    summary = "the King James Bible (Debian's bible-kjv-text) as a corpus of words or characters, a verse a line",
+    text = [[
+bible-kjv-text keeps the text in its own format (/usr/lib/bible.data: 68 windows of
+64 KiB, each compressed with Unix compress's LZW), which the engine decodes: 4.4 MB,
+790 000 words, 31 102 verses. Each verse is a line, its reference ("Ge1:1") left
+out. lines = n keeps the first n verses; min_count = 5 maps rare words to <unk>
+(a vocabulary of about 5300 instead of 12 800). A corpus for word2vec: one epoch of
+skip-gram (dim 50) takes a few seconds.]],
+    example = [[
+c = text.bible{lines = 2}
+print(c, c:decode({table.unpack(c.ids, 1, 4)}))   --> ... in the beginning god]],
+  },
+  ["text.translation_pairs"] = {
+    sig = "pairs = text.translation_pairs([{limit =, words = 1, path =}])",
+    summary = "English-French word pairs from the FreeDict dictionary, and the lab manual's pair",
+    text = [[
+Reads Debian's dict-freedict-eng-fra in its dictd form: the .index (headword,
+offset and length in base 64) and the gzip'd .dict.dz; each English headword of at
+most `words` words (letters and spaces only) with the first word of its first
+French sense, lower case: about 7400 pairs. Last comes "nice to meet you" ->
+"ravi de vous rencontrer". Each pair is {english, french}.]],
+    example = [[
+p = text.translation_pairs{limit = 5}
+print(#p, p[1][1], p[1][2], p[#p][2])]],
+  },
+  ["text.task"] = {
+    sig = "task = text.task(name [, {n = 1000, seed = 1, length = 8, symbols = 10, digits = 3}])",
+    summary = "a generated sequence-to-sequence set: reverse, sort, dates or addition, padded, with <START> and <END>",
+    text = [[
+"reverse" and "sort": strings of 1 to length letters from the first `symbols`;
+"dates": "march 7 1994" (words) -> "1994-03-07" (characters); "addition": "12+345"
+-> "357" with numbers of up to `digits` digits. task.pairs lists {source tokens,
+target tokens}; task.source and task.target are vocabularies with <PAD> 0,
+<START> 1, <END> 2; tensors task.x [n, S] (padded after), task.y_in [n, T]
+(<START> and the target: the decoder's input under teacher forcing), task.y [n, T]
+(the target and <END>), task.x_len and task.y_len [n, 1]. The same seed gives the
+same set.]],
+    example = [[
+t = text.task("reverse", {n = 3})
+print(table.concat(t.pairs[1][1]), table.concat(t.pairs[1][2]), t.x.shape[2])]],
+  },
+  ["text.pad_pairs"] = {
+    sig = "task = text.pad_pairs(task)",
+    summary = "fills a task's padded tensors (x, y_in, y, x_len, y_len) from its pairs and vocabularies",
+    text = [[For a task of your own: task.pairs of {source tokens, target tokens}, task.source and task.target vocabularies with specials {"<PAD>", "<START>", "<END>"}.]],
+    example = [[
+sp = {"<PAD>", "<START>", "<END>"}
+t = {pairs = {{{"hi"}, {"salut"}}}}
+t.source, t.target = text.vocabulary({"hi"}, {specials = sp}), text.vocabulary({"salut"}, {specials = sp})
+print(text.pad_pairs(t).y)]],
+  },
+  ["text.entities"] = {
+    sig = "set = text.entities([{n = 500, seed = 1}])",
+    summary = "a GENERATED named-entity set: sentences from templates with BIO tags of people, places, organisations",
+    text = [[
+Ten sentence templates filled from made-up lists of people, places and
+organisations: not real annotated text. Tags B-PER, I-PER, B-LOC, I-LOC, B-ORG,
+I-ORG and O. set.sentences = {{words =, tags =}}; set.words and set.tags are
+vocabularies (<PAD> 0); set.x, set.y [n, T] ids padded with 0; set.len [n, 1].]],
+    example = [[
+s = text.entities{n = 2}.sentences[1]
+print(table.concat(s.words, " ")); print(table.concat(s.tags, " "))]],
+  },
+  ["text.softmax"] = {
+    sig = "p = text.softmax(logits [, temperature = 1])",
+    summary = "probabilities exp(z/T) / Σ exp(z/T) of a list or tensor of scores",
+    text = [[A low temperature sharpens the distribution towards the largest score, a high one flattens it towards uniform.]],
+    example = [[print(text.softmax({1, 2, 3}, 0.5)[3])]],
+  },
+  ["text.sample"] = {
+    sig = "id, probs = text.sample(logits [, {temperature = 1, top_k =, uniform =}])",
+    summary = "one token id (0-based) drawn from softmax(logits / temperature), optionally among the top k only",
+    text = [[
+The draw comes from nn's generator (nn.seed makes it repeatable); uniform = u in
+[0, 1) uses u instead. With top_k the k most likely tokens share the probability
+(renormalised), the rest get 0. probs are the probabilities drawn from.]],
+    example = [[
+nn.seed(1)
+print(text.sample({0, 1, 5}, {temperature = 0.5, top_k = 2}))]],
+  },
+  ["text.generate"] = {
+    sig = "ids, steps = text.generate(step, {start =, state =, max_len = 50, stop =, temperature = 1, top_k =})",
+    summary = "samples a sequence one token at a time from a step function",
+    text = [[
+step(state, token) -> logits, state' gives the scores of the token after `token`
+(any model: wrap its forward). Each sampled token is fed back, until stop or
+max_len. steps[i] = {probs =, chosen =} (for plot.decoding).]],
+    example = [[
+nn.seed(1)
+step = function(s, tok) return {0, 0, 3}, s end
+print(#text.generate(step, {start = 0, max_len = 5}))]],
+  },
+  ["text.greedy"] = {
+    sig = "ids, steps = text.greedy(step, {start =, state =, max_len = 50, stop =})",
+    summary = "greedy decoding: the most likely token at each step",
+    text = [[As text.generate with the arg max instead of a draw. ids do not include stop.]],
+    example = [[
+step = function(s, tok) return tok == 0 and {0, 2, 1} or {5, 0, 0}, s end
+print(table.concat(text.greedy(step, {start = 0, stop = 0}), ","))   --> 1]],
+  },
+  ["text.beam"] = {
+    sig = "ids, logp, beams = text.beam(step, {start =, state =, width = 3, max_len = 50, stop =, alpha = 0})",
+    summary = "beam search: the width most likely partial sequences kept at each step",
+    text = [[
+Each open hypothesis is extended by its width best tokens; the width best of all
+candidates (finished ones included) are kept; a hypothesis that emits stop is
+finished. The best by logp / length^alpha wins (alpha = 0: the sum of log
+probabilities). beams lists the final ones {ids =, logp =, score =, done =}. Beam
+search can find a sequence that greedy decoding misses when the first likely token
+leads to flat continuations.]],
+    example = [[
+L = math.log
+tbl = {[0] = {-1e9, L(.6), L(.4), -1e9}, [1] = {-1e9, -1e9, L(.5), L(.5)}, [2] = {-1e9, -1e9, -1e9, 0}}
+step = function(s, tok) return tbl[tok] or {0, 0, 0, 0}, s end
+print(table.concat(text.beam(step, {start = 0, stop = 3, width = 2}), ","))   --> 2 (greedy: 1)]],
+  },
+  ["text.attention"] = {
+    sig = "att = text.attention{kind = \"dot\"|\"additive\", dim =, hidden = dim, key_dim = dim, scale = true}",
+    summary = "attention for an encoder-decoder: dot-product (scaled) or additive (Bahdanau), with autograd",
+    text = [[
+att:forward(q [T, d], k [S, d] [, v = k]) -> context [T, dv], weights [T, S]:
+weights = softmax over the source of the scores, context = weights v. Dot scores
+are q.k / sqrt(d) (scale = false: q.k); additive scores v^T tanh(W_q q + W_k k),
+with W_q, W_k, v in att.params (train them with your other parameters). Built of
+tensor ops, so loss:backward() reaches q, k, v and the parameters. att.weights
+keeps the last weights for plot.attention.]],
+    example = [[
+nn.seed(1)
+att = text.attention{kind = "additive", dim = 4, hidden = 3}
+ctx, w = att:forward(nn.randn{2, 4}, nn.randn{5, 4})
+print(ctx.shape[2], w.shape[2])   --> 4 5]],
+  },
+  ["attention:forward"] = {
+    sig = "context, weights = att:forward(q, k [, v])",
+    summary = "the context vectors and attention weights of queries q [T, d] over keys k [S, d] and values v [S, dv]",
+    text = [[See text.attention. att(q, k, v) is the same.]],
+    example = [[
+att = text.attention{dim = 2}
+print(select(2, att:forward(nn.tensor{{1, 0}}, nn.tensor{{1, 0}, {0, 1}})))]],
+  },
+  ["attention:scores"] = {
+    sig = "s = att:scores(q, k)",
+    summary = "the scores [T, S] before the softmax",
+    text = [[See text.attention.]],
+    example = [[print(text.attention{dim = 2, scale = false}:scores(nn.tensor{{1, 2}}, nn.tensor{{3, 4}}))]],
+  },
+  ["text.word2vec"] = {
+    sig = "model, loss = text.word2vec(corpus [, {method = \"skipgram\"|\"cbow\", dim = 50, window = 5, negative = 5, lr =, subsample = 1e-3, epochs = 5}])",
+    summary = "word vectors by word2vec (negative sampling) on a word corpus, trained in C",
+    text = [[
+skip-gram predicts each context word from the centre word's vector; CBOW predicts
+the centre word from the mean of its context's vectors. Negative sampling: the true
+word against `negative` words drawn in proportion to count^0.75; each occurrence of
+a word of frequency f is kept with probability (sqrt(f/t) + 1) t/f (t = subsample,
+0 keeps all); the window shrinks at random (1 to window). lr (0.025 skip-gram, 0.05
+CBOW) falls linearly to lr/10^4. Draws come from nn's generator: nn.seed makes a run
+repeatable. loss is the mean loss of the last epoch. ?word2vec:nearest.]],
+    example = [[
+nn.seed(1)
+c = text.corpus(("the cat eats\nthe dog eats\na red car\na blue car\n"):rep(100), {level = "word"})
+m = text.word2vec(c, {dim = 8, window = 2, subsample = 0, epochs = 5})
+print(m:nearest("cat", 1)[1].word)   --> dog]],
+  },
+  ["word2vec:train"] = {
+    sig = "loss = model:train([epochs = 1])",
+    summary = "more epochs of word2vec; the mean loss of the last",
+    text = [[The learning rate falls from lr over these epochs again.]],
+    example = [[
+c = text.corpus(("a b c\n"):rep(20), {level = "word"})
+m = text.word2vec(c, {dim = 4, epochs = 0})
+print(m:train(2) > 0, m.epochs)   --> true 2]],
+  },
+  ["word2vec:vectors"] = {
+    sig = "t = model:vectors()",
+    summary = "the word vectors [vocab, dim], row id + 1 for word id",
+    text = [[A copy, made once after each training.]],
+    example = [[print(text.word2vec(text.corpus("a b\n", {level = "word"}), {dim = 3, epochs = 1}):vectors().shape[2])   --> 3]],
+  },
+  ["word2vec:out_vectors"] = {
+    sig = "t = model:out_vectors()",
+    summary = "the output (context) vectors [vocab, dim] that negative sampling trains beside the word vectors",
+    text = [[word2vec keeps two vectors per word; the input ones (model:vectors()) are the embeddings.]],
+    example = [[print(text.word2vec(text.corpus("a b\n", {level = "word"}), {dim = 3, epochs = 1}):out_vectors().shape[1])   --> 2]],
+  },
+  ["word2vec:free"] = {
+    sig = "model:free()",
+    summary = "releases the engine's model now rather than at garbage collection",
+    text = [[Using the model afterwards is an error.]],
+    example = [[m = text.word2vec(text.corpus("a b\n", {level = "word"}), {dim = 2, epochs = 1}); m:free()]],
+  },
+  ["word2vec:vector"] = {
+    sig = "t = model:vector(word)",
+    summary = "one word's vector [dim]",
+    text = [[An unknown word is an error naming it.]],
+    example = [[print(text.word2vec(text.corpus("a b\n", {level = "word"}), {dim = 3, epochs = 1}):vector("a"))]],
+  },
+  ["word2vec:nearest"] = {
+    sig = "list = model:nearest(word [, k = 5])",
+    summary = "the k words with the highest cosine similarity to word's vector, best first: {word =, similarity =}",
+    text = [[The word itself is left out. Cosine: a.b / (|a| |b|), the angle only (the length of a vector grows with how often its word was trained).]],
+    example = [[
+nn.seed(1)
+c = text.corpus(("the cat eats\nthe dog eats\na red car\na blue car\n"):rep(100), {level = "word"})
+print(text.word2vec(c, {dim = 8, window = 2, subsample = 0}):nearest("red", 1)[1].word)   --> blue]],
+  },
+  ["word2vec:analogy"] = {
+    sig = "list = model:analogy(a, b, c [, k = 1])",
+    summary = "the words nearest to vec(a) - vec(b) + vec(c), a, b and c left out",
+    text = [[king - man + woman -> queen on large corpora; small ones rarely hold such regular offsets.]],
+    example = [[
+c = text.corpus(("a b c d\n"):rep(50), {level = "word"})
+print(#text.word2vec(c, {dim = 4}):analogy("a", "b", "c", 1))   --> 1]],
+  },
+  ["word2vec:similarity"] = {
+    sig = "cos = model:similarity(a, b)",
+    summary = "the cosine of two words' vectors",
+    text = [[1 for the same direction, 0 for orthogonal, -1 for opposite.]],
+    example = [[print(text.word2vec(text.corpus("a b\n", {level = "word"}), {dim = 3, epochs = 1}):similarity("a", "a"))]],
+  },
+  ["word2vec:words"] = {
+    sig = "list = model:words([n])",
+    summary = "the n most frequent words of the vocabulary (all without n)",
+    text = [[The vocabulary is ordered by falling count.]],
+    example = [[print(text.word2vec(text.corpus("a b b\n", {level = "word"}), {dim = 2, epochs = 1}):words(1)[1])   --> b]],
+  },
+  ["word2vec:map"] = {
+    sig = "xs, ys, variances = model:map(words)",
+    summary = "the words' vectors on their first two principal components (the 2-D map's coordinates)",
+    text = [[PCA of the chosen words' vectors (mean removed); variances are the two components' variances. plot.word_map draws it.]],
+    example = [[
+c = text.corpus(("a b c d\n"):rep(20), {level = "word"})
+xs, ys = text.word2vec(c, {dim = 4, epochs = 1}):map{"a", "b", "c"}
+print(#xs)   --> 3]],
+  },
+  ["plot.attention"] = {
+    sig = "p = plot.attention(weights, source, target [, {title =, map =, show =}])",
+    summary = "attention weights as a heat map: one row per target token, one column per source token",
+    text = [[
+weights: a tensor [T, S], rows of numbers, or an attention (text.attention) after a
+forward (its last weights). source and target are the token lists that name the
+columns (above) and rows (left).]],
+    example = [[
+att = text.attention{dim = 2}
+att:forward(nn.tensor{{1, 0}, {0, 1}}, nn.tensor{{1, 0}, {0, 1}, {1, 1}})
+plot.attention(att, {"le", "chat", "noir"}, {"the", "cat"}, {show = false}):save("attention.png")]],
+  },
+  ["plot.decoding"] = {
+    sig = "p, bars = plot.decoding(steps [, {step = 1, top = 10, labels =, title =, show =}])",
+    summary = "one decoding step's probability bars: the top tokens, the chosen one named in the title",
+    text = [[steps as text.greedy, text.generate or text.beam's callers get them; labels names the tokens (a vocabulary, a list by id + 1, or a function of the id).]],
+    example = [[
+_, steps = text.greedy(function(s, t) return {1, 3, 2}, s end, {start = 0, max_len = 2})
+p, bars = plot.decoding(steps, {labels = {"a", "b", "c"}, show = false})
+print(bars.labels[1])   --> b]],
+  },
+  ["plot.word_map"] = {
+    sig = "p, map = plot.word_map(model [, {words =, n = 60, title =, show =}])",
+    summary = "a 2-D map of word vectors: the words at their first two principal components, as labels",
+    text = [[words chooses the words (default: the n most frequent). map has words, x, y and the two variances. Close on the map need not mean close in all dimensions: two axes keep only part of the spread.]],
+    example = [[
+c = text.corpus(("the cat eats\nthe dog eats\na red car\n"):rep(30), {level = "word"})
+p, map = plot.word_map(text.word2vec(c, {dim = 4}), {show = false})
+print(#map.words)]],
+  },
+}

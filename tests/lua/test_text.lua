@@ -1,0 +1,299 @@
+-- test_text.lua: the text table (issue 14): corpora of characters and words (the
+-- vocabulary's order, encode/decode, windows of next-token targets, refusals naming
+-- the path or the problem), the FreeDict pairs, the generated tasks and entity set
+-- (padding, <START>/<END>, BIO tags, determinism), sampling, greedy and beam search on
+-- a hand-made step function where they differ, attention (shapes, weights summing
+-- to 1, gradients against finite differences), word2vec through Lua (neighbours,
+-- analogy, determinism) and the three views rendered offscreen.
+local function fails(pattern, f, ...)
+  local ok, err = pcall(f, ...)
+  assert(not ok, "expected an error matching " .. pattern)
+  assert(tostring(err):find(pattern, 1, true), "error was: " .. tostring(err))
+  return err
+end
+-- a list of numbers as text, whole numbers without ".0" (tensors give floats)
+local function join(list)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = type(v) == "number" and ("%.9g"):format(v) or tostring(v) end
+  return table.concat(out, ",")
+end
+local function near(a, b, tol, what)
+  assert(math.abs(a - b) <= tol, ("%s: %.9g and %.9g differ by more than %g"):format(what or "value", a, b, tol))
+end
+
+---------------------------------------------------------------------------------
+-- corpora
+---------------------------------------------------------------------------------
+
+local path = os.tmpname()
+local f = assert(io.open(path, "w"))
+f:write("abba\ncab\n")
+f:close()
+local c = data.text(path, {level = "char"})
+-- counts: a 3, b 3, \n 2, c 1: by count, then by text ("\n" < "a" < "b")
+assert(table.concat(c.vocab.tokens, "|") == "a|b|\n|c", table.concat(c.vocab.tokens, "|"))
+assert(#c == 9 and c:size() == 4)
+assert(join(c:encode("cab")) == "3,0,1")
+assert(c:decode{1, 0, 3} == "bac")
+fails('"z" is not in the vocabulary (4 tokens)', c.encode, c, "z")
+fails("id 7 is outside the vocabulary 0..3", c.decode, c, {7})
+local d = c:windows(3)
+-- windows from tokens 1, 4, 7 of a b b a \n c a b \n: x = abb, a\nc, ab\n would need a 10th token
+assert(#d == 2, #d)
+local x, y = d:x():totable(), d:y():totable()
+assert(join(x[1]) == "0,1,1" and join(y[1]) == "1,1,0")
+assert(join(x[2]) == "0,2,3" and join(y[2]) == "2,3,0")
+assert(#c:windows(3, {stride = 1}) == 6)
+fails("a window of 9 needs 10", c.windows, c, 9)
+fails("T must be a whole number > 0", c.windows, c, 0)
+fails("cannot open /nonexistent/book.txt", data.text, "/nonexistent/book.txt")
+fails('level must be "char" or "word"', data.text, path, {level = "byte"})
+local empty = os.tmpname()
+fails("holds no words", data.text, empty, {level = "word"})
+fails("holds no words", text.corpus, "  ,, .\n", {level = "word"})
+os.remove(empty)
+os.remove(path)
+
+local w = text.corpus("The cat sat.\nThe dog, the cat!\n", {level = "word"})
+assert(table.concat(w.vocab.tokens, " ") == "the cat dog sat")
+assert(join(w:with_breaks():totable()) == "0,1,3,-1,0,2,0,1,-1")
+assert(w:decode(w:encode("the dog sat")) == "the dog sat")
+local rare = text.corpus("a a a b\n", {level = "word", min_count = 2})
+assert(table.concat(rare.vocab.tokens, " ") == "<unk> a" and rare.vocab.counts[1] == 1)
+assert(join(rare:encode("b a")) == "0,1")
+
+-- the word list: every line a word, a char vocabulary of letters and a few more
+local words = data.text(text.paths.words, {level = "char", lines = 2000})
+assert(#words > 10000 and words:size() < 80, tostring(words))
+
+-- the King James Bible (bible-kjv-text's LZW windows, decoded in C): verses without
+-- their references
+local kjv = text.bible{lines = 3}
+assert(kjv:decode({table.unpack(kjv.ids, 1, 4)}) == "in the beginning god", kjv:decode({table.unpack(kjv.ids, 1, 4)}))
+assert(kjv.vocab.index["ge1"] == nil and kjv.vocab.index["1"] == nil)
+local kjv_c = text.bible{lines = 1, level = "char"}
+assert(kjv_c:decode(kjv_c.ids) == "In the beginning God created the heaven and the earth.\n")
+fails("is not bible-kjv's compressed data file", text.bible, {path = text.paths.words})
+fails("cannot open /nonexistent/bible.data", text.bible, {path = "/nonexistent/bible.data"})
+
+---------------------------------------------------------------------------------
+-- FreeDict pairs and generated sets
+---------------------------------------------------------------------------------
+
+local pairs_ = text.translation_pairs{limit = 300}
+assert(#pairs_ == 301, #pairs_)
+assert(pairs_[#pairs_][1] == "nice to meet you" and pairs_[#pairs_][2] == "ravi de vous rencontrer")
+local found = {}
+for _, p in ipairs(text.translation_pairs{}) do found[p[1]] = p[2] end
+assert(found.cello == "violoncelle" and found.parsley == "persil", tostring(found.cello))
+fails("cannot open /nonexistent/dict.index", text.translation_pairs, {path = "/nonexistent/dict"})
+
+local rev = text.task("reverse", {n = 50, seed = 3})
+for _, p in ipairs(rev.pairs) do
+  for i = 1, #p[1] do assert(p[2][i] == p[1][#p[1] + 1 - i]) end
+end
+assert(rev.target.tokens[1] == "<PAD>" and rev.target.tokens[2] == "<START>" and rev.target.tokens[3] == "<END>")
+-- y_in is <START> then the target; y is the target then <END>, then padding
+local p1 = rev.pairs[1]
+local yin, yo, xr = rev.y_in:totable()[1], rev.y:totable()[1], rev.x:totable()[1]
+assert(yin[1] == 1 and yo[#p1[2] + 1] == 2)
+for i = 1, #p1[2] do
+  assert(rev.target.tokens[yo[i] + 1] == p1[2][i] and rev.target.tokens[yin[i + 1] + 1] == p1[2][i])
+end
+for i = #p1[2] + 2, #yo do assert(yo[i] == 0) end
+for i = #p1[1] + 1, #xr do assert(xr[i] == 0) end
+assert(rev.y_len:totable()[1][1] == #p1[2] + 1)
+-- the same seed, the same set; another seed, another
+assert(table.concat(text.task("reverse", {n = 50, seed = 3}).pairs[7][1]) == table.concat(rev.pairs[7][1]))
+assert(join(text.task("reverse", {n = 50, seed = 4}).x:totable()[1]) ~= join(xr))
+local srt = text.task("sort", {n = 20})
+for _, p in ipairs(srt.pairs) do for i = 2, #p[2] do assert(p[2][i - 1] <= p[2][i]) end end
+local add = text.task("addition", {n = 20, digits = 2})
+for _, p in ipairs(add.pairs) do
+  local a, b = table.concat(p[1]):match("^(%d+)%+(%d+)$")
+  assert(tonumber(table.concat(p[2])) == tonumber(a) + tonumber(b), table.concat(p[1]))
+end
+local dates = text.task("dates", {n = 20})
+local months = {january = 1, february = 2, march = 3, april = 4, may = 5, june = 6, july = 7, august = 8,
+  september = 9, october = 10, november = 11, december = 12}
+for _, p in ipairs(dates.pairs) do
+  assert(table.concat(p[2]) == ("%04d-%02d-%02d"):format(tonumber(p[1][3]), months[p[1][1]], tonumber(p[1][2])))
+end
+fails("no task the string \"copy\" (there are addition, dates, reverse, sort)", text.task, "copy")
+fails("symbols must be 1 to 26", text.task, "reverse", {symbols = 30})
+
+local ner = text.entities{n = 40, seed = 2}
+assert(ner.generated and #ner.sentences == 40)
+for _, s in ipairs(ner.sentences) do
+  assert(#s.words == #s.tags)
+  for i, t in ipairs(s.tags) do
+    local kind = t:match("^I%-(%u+)$")
+    if kind then assert(s.tags[i - 1] == "B-" .. kind or s.tags[i - 1] == "I-" .. kind, "I- after " .. tostring(s.tags[i - 1])) end
+  end
+end
+local sent = ner.sentences[1]
+local ytags = ner.y:totable()[1]
+for i = 1, #sent.tags do assert(ner.tags.tokens[ytags[i] + 1] == sent.tags[i]) end
+
+---------------------------------------------------------------------------------
+-- sampling and decoding
+---------------------------------------------------------------------------------
+
+local p = text.softmax({1, 2, 3})
+near(p[3], math.exp(3) / (math.exp(1) + math.exp(2) + math.exp(3)), 1e-12, "softmax")
+local cold = text.softmax({1, 2, 3}, 0.1)
+assert(cold[3] > 0.99)
+local hot = text.softmax({1, 2, 3}, 100)
+assert(hot[1] > 0.32)
+-- a draw u falls into the cumulative probabilities
+assert(text.sample({0, 0, 0, 0}, {uniform = 0.3}) == 1)
+assert(text.sample({0, 0, 0, 0}, {uniform = 0.99}) == 3)
+-- top_k = 2 keeps ids 2 and 3 (the largest), each 1/2 when they tie
+local id, probs = text.sample({0, 0, 5, 5}, {top_k = 2, uniform = 0.6})
+assert(id == 3 and probs[1] == 0 and near(probs[3], 0.5, 1e-12, "top-k") == nil)
+fails("top_k must be a whole number > 0", text.sample, {1, 2}, {top_k = 0})
+fails("temperature must be a number > 0", text.softmax, {1, 2}, 0)
+-- sampling at the prompt draws from nn's generator: the same seed, the same text
+nn.seed(5)
+local counts = {0, 0, 0}
+for _ = 1, 3000 do local i = text.sample({math.log(0.5), math.log(0.3), math.log(0.2)}); counts[i + 1] = counts[i + 1] + 1 end
+near(counts[1] / 3000, 0.5, 0.04, "sampled frequency")
+near(counts[3] / 3000, 0.2, 0.04, "sampled frequency")
+
+-- A hand-made model where greedy and beam differ. Tokens: 0 <START>, 1 A, 2 B, 3 C,
+-- 4 D, 5 <END>. After <START>: A 0.6, B 0.4. After A: C 0.35, D 0.35, <END> 0.3
+-- (a flat continuation). After B: C 0.9. After C or D: <END> 1.
+-- Greedy: A (0.6) then C (0.35) then <END>: 0.21. Beam 2: B C <END> = 0.36.
+local L = math.log
+local NEG = -1e9
+local table_ = {
+  [0] = {NEG, L(0.6), L(0.4), NEG, NEG, NEG},
+  [1] = {NEG, NEG, NEG, L(0.35), L(0.35), L(0.3)},
+  [2] = {NEG, NEG, NEG, L(0.9), NEG, L(0.1)},
+  [3] = {NEG, NEG, NEG, NEG, NEG, 0},
+  [4] = {NEG, NEG, NEG, NEG, NEG, 0},
+}
+local calls = 0
+local function step(state, tok) calls = calls + 1; return table_[tok], (state or 0) + 1 end
+local g_ids, g_steps = text.greedy(step, {start = 0, stop = 5, max_len = 10})
+assert(join(g_ids) == "1,3", join(g_ids))
+assert(#g_steps == 3 and g_steps[3].chosen == 5)
+near(g_steps[1].probs[2], 0.6, 1e-9, "greedy step 1")
+local b_ids, b_logp, beams = text.beam(step, {start = 0, stop = 5, width = 2, max_len = 10})
+assert(join(b_ids) == "2,3", join(b_ids))
+near(b_logp, L(0.36), 1e-9, "beam log probability")
+assert(#beams == 2 and beams[2].logp <= beams[1].logp and beams[1].done)
+-- width 1 is greedy
+assert(join(text.beam(step, {start = 0, stop = 5, width = 1})) == "1,3")
+-- generate at a temperature near 0 is greedy too
+assert(join(text.generate(step, {start = 0, stop = 5, temperature = 1e-3})) == "1,3")
+fails("expected a step function", text.greedy, 42, {})
+fails("the step function must return logits", text.greedy, function() return "x" end, {start = 0})
+
+---------------------------------------------------------------------------------
+-- attention: shapes, weights, gradients against finite differences
+---------------------------------------------------------------------------------
+
+nn.seed(11)
+local q, k, v = nn.randn{3, 4}:requires_grad(), nn.randn{5, 4}:requires_grad(), nn.randn{5, 2}:requires_grad()
+for _, kind in ipairs{"dot", "additive"} do
+  local att = text.attention{kind = kind, dim = 4, hidden = 3}
+  local ctx, wts = att:forward(q, k, v)
+  assert(ctx.shape[1] == 3 and ctx.shape[2] == 2 and wts.shape[1] == 3 and wts.shape[2] == 5)
+  for _, row in ipairs(att.weights:totable()) do
+    local s = 0
+    for _, x_ in ipairs(row) do s = s + x_ end
+    near(s, 1, 1e-5, kind .. " weights' row sum")
+  end
+  -- dot product, by hand for row 1, column 1: q1.k1 / sqrt(4) through the softmax
+  if kind == "dot" then
+    local qt, kt = q:totable(), k:totable()
+    local sc = {}
+    for j = 1, 5 do
+      local s = 0
+      for i = 1, 4 do s = s + qt[1][i] * kt[j][i] end
+      sc[j] = s / 2
+    end
+    near(att.weights:totable()[1][1], text.softmax(sc)[1], 1e-5, "dot weight by hand")
+  end
+  -- gradients of sum(ctx * R) against central differences, for every input and
+  -- parameter: each slot is read and replaced by name (tensors have no setter)
+  local R = nn.randn{3, 2}
+  local vals = {q = q, k = k, v = v}
+  local slots = {"q", "k", "v"}
+  if kind == "additive" then slots = {"q", "k", "v", "W_q", "W_k", "v_att"} end
+  local function get(name) return name == "v_att" and att.v or att[name] or vals[name] end
+  local function set(name, t)
+    if name == "v_att" then att.v = t elseif att[name] then att[name] = t else vals[name] = t end
+  end
+  local function loss() return (att:forward(vals.q, vals.k, vals.v) * R):sum() end
+  for _, n in ipairs(slots) do set(n, get(n):detach():requires_grad()) end
+  loss():backward()
+  local worst = 0
+  for _, n in ipairs(slots) do
+    local t = get(n)
+    local g, flat = t.grad:totable(), t:totable()
+    for i = 1, #flat do
+      for j = 1, #flat[1] do
+        local keep, h = flat[i][j], 1e-2
+        flat[i][j] = keep + h; set(n, nn.tensor(flat))
+        local lp = loss():item()
+        flat[i][j] = keep - h; set(n, nn.tensor(flat))
+        local lm = loss():item()
+        flat[i][j] = keep; set(n, t)
+        worst = math.max(worst, math.abs((lp - lm) / (2 * h) - g[i][j]))
+      end
+    end
+  end
+  assert(worst < 2e-3, kind .. " attention gradient differs from finite differences by " .. worst)
+end
+fails('kind must be "dot" or "additive"', text.attention, {kind = "cosine", dim = 2})
+fails("queries [3,4] and keys [2,3] differ in size", function()
+  text.attention{dim = 4}:forward(nn.randn{3, 4}, nn.randn{2, 3})
+end)
+
+---------------------------------------------------------------------------------
+-- word2vec through Lua
+---------------------------------------------------------------------------------
+
+-- animals in one context, colours in another: each one's nearest word is its twin
+local lines = {}
+local gen = text._rng(9)
+for i = 1, 400 do
+  lines[i] = ("the %s runs fast and a %s car stops"):format(gen.pick{"cat", "dog"}, gen.pick{"red", "blue"})
+end
+local corpus = text.corpus(table.concat(lines, "\n"), {level = "word"})
+for _, method in ipairs{"cbow", "skipgram"} do
+  nn.seed(3)
+  local m = text.word2vec(corpus, {method = method, dim = 10, window = 2, subsample = 0, epochs = 10})
+  assert(m:nearest("cat", 1)[1].word == "dog", method .. ": cat's nearest is " .. m:nearest("cat", 1)[1].word)
+  assert(m:nearest("red", 1)[1].word == "blue", method)
+  assert(m:similarity("cat", "dog") > m:similarity("cat", "red"), method)
+  -- the same seed gives the same vectors
+  nn.seed(3)
+  local m2 = text.word2vec(corpus, {method = method, dim = 10, window = 2, subsample = 0, epochs = 10})
+  assert(join(m2:vector("cat"):totable()) == join(m:vector("cat"):totable()))
+  local xs, ys, var = m:map{"cat", "dog", "red", "blue", "the"}
+  assert(#xs == 5 and #ys == 5 and var[1] >= var[2])
+end
+fails('"zebra" is not in the vocabulary', function() text.word2vec(corpus, {epochs = 1}):nearest("zebra") end)
+fails("the corpus is of characters", text.word2vec, text.corpus("abc"))
+fails("dim must be 1..4096, got number 0", text.word2vec, corpus, {dim = 0})
+
+---------------------------------------------------------------------------------
+-- views, offscreen
+---------------------------------------------------------------------------------
+
+local out = os.tmpname()
+local att = text.attention{dim = 4}
+att:forward(q, k)
+plot.attention(att, {"a", "b", "c", "d", "e"}, {"x", "y", "z"}, {show = false}):save(out)
+local field = require("views_text").attention_field(att.weights:totable(), {"a"}, {"x"})
+assert(#field.values > 0)
+local _, bars = plot.decoding(g_steps, {step = 2, top = 3, show = false, labels = {"<S>", "A", "B", "C", "D", "<E>"}})
+assert(bars.labels[1] == "C" and bars.labels[2] == "D" and bars.labels[3] == "<E>", join(bars.labels))
+local _, map = plot.word_map(text.word2vec(corpus, {epochs = 1}), {n = 6, show = false})
+assert(#map.words == 6 and #map.x == 6)
+fails("step must be 1 to 3", plot.decoding, g_steps, {step = 4, show = false})
+os.remove(out)
+print("test_text: ok")
