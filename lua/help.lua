@@ -45,7 +45,7 @@ end
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
 help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl"}
-help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
+help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment", "conv"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
 --- metatables: __methods when there is one (userdata whose __index is a function),

@@ -18,6 +18,7 @@ dual = require "dual"
 race = require "race"
 playground = require "playground"
 experiment = require "experiment"
+conv = require("convpg").new
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()

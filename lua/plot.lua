@@ -236,6 +236,46 @@ function options.text(self, o)
   if o.text then self:text(o.text) end
 end
 
+-- A matrix's numbers (rows of numbers, or a tensor [rows, cols]) and its marked cells
+-- {{row, col, style}, ...} (1-based; style "window", "pad", "blank" or "pick").
+local MARK_STYLES = {window = 1, pad = 2, blank = 3, pick = 4}
+function options.matrix(self, o)
+  if o.values ~= nil then
+    local v, rows, cols = o.values, nil, nil
+    if type(v) == "userdata" and v.shape and #v.shape == 2 then
+      rows, cols, v = v.shape[1], v.shape[2], v:reshape{-1}:totable()
+    elseif type(v) == "table" and type(v[1]) == "table" then
+      rows, cols = #v, #v[1]
+      local flat = {}
+      for r, row in ipairs(v) do
+        if type(row) ~= "table" or #row ~= cols then
+          error(("plot.matrix{values}: row %d has %s numbers, row 1 has %d"):format(r,
+            type(row) == "table" and #row or type(row), cols), 0)
+        end
+        for _, x in ipairs(row) do flat[#flat + 1] = x end
+      end
+      v = flat
+    else
+      error("plot.matrix{values}: expected rows of numbers {{1, 2}, {3, 4}} or a tensor [rows, cols], got "
+        .. type(v), 0)
+    end
+    apply(self, {"values"}, P.images, v, 1, rows, cols, 1, true, 0)
+  end
+  if o.marks ~= nil then
+    if type(o.marks) ~= "table" then error("plot.matrix{marks}: expected {{row, col, style}, ...}, got " .. type(o.marks), 0) end
+    local xs, ys, cs = {}, {}, {}
+    for i, m in ipairs(o.marks) do
+      local style = type(m) == "table" and MARK_STYLES[m[3] or "window"]
+      if not (style and math.type(m[1]) == "integer" and math.type(m[2]) == "integer") then
+        error(("plot.matrix{marks}: mark %d must be {row, col [, \"window\"|\"pad\"|\"blank\"|\"pick\"]}"):format(i), 0)
+      end
+      xs[i], ys[i], cs[i] = m[2] - 1, m[1] - 1, style
+    end
+    self:clear()
+    if #xs > 0 then apply(self, {"marks"}, P.points, xs, ys, cs) end
+  end
+end
+
 -- The option names each kind takes (the common ones, the window's, and its own):
 -- declared once for the checker, as "plot.<kind>" for the constructors and as
 -- "plot:update:<kind>" for p:update (which names itself in errors).
@@ -250,6 +290,7 @@ local OWN = {
   scatter = {"x", "y", "class", "points", "labels"},
   network = {"sizes", "weights", "maps", "res"}, text = {"text"},
   graph = {"nodes", "edges", "names"},
+  matrix = {"values", "marks"},
 }
 local update_names = {} -- every name some kind takes: p:update{ completes these
 local seen = {}

@@ -29,6 +29,7 @@ typedef enum {
     VIZ_TEXT,    /* a readout of lines of text */
     VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
     VIZ_GRAPH,   /* boxes with labels in columns by depth, arrows from inputs to results */
+    VIZ_MATRIX,  /* a small matrix with its numbers in its cells, marked cells outlined */
     VIZ_NKINDS   /* the number of kinds (not a kind); a new kind goes before it */
 } viz_kind;
 
