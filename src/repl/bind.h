@@ -21,6 +21,7 @@ int bind_open_model(lua_State *L);  /* "nn.train": modules, losses, runs, files 
 int bind_open_optim(lua_State *L);  /* "nn.optim": optimizers (bind_optim.c) */
 int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */
 int bind_open_views(lua_State *L);  /* "views.core": PNG pixels for the views (bind_views.c) */
+int bind_open_embed(lua_State *L);  /* "nn.embed": PCA and t-SNE maps (bind_embed.c) */
 
 /* Argument arg as a whole number from min to max, or a Lua error naming the
  * argument (what, e.g. "size") and its range: refuses non-numbers, fractions,
