@@ -225,6 +225,7 @@ function options.scatter(self, o)
   if o.x then apply(self, {"x", "y", "class"}, P.points, o.x, o.y, o.class) end
   if o.points then apply(self, {"points"}, add_points, o.points, false) end
   if o.labels then apply(self, {"labels"}, P.labels, o.labels) end
+  if o.class_names then apply(self, {"class_names"}, P.class_names, o.class_names) end
 end
 
 function options.network(self, o)
@@ -287,7 +288,7 @@ local OWN = {
   lines = {"x", "y", "name", "series"}, field = GRID, surface = GRID,
   images = {"images", "n", "h", "w", "channels", "shared", "cols", "captions"},
   bars = {"values", "labels", "names"}, hist = {"values", "bins"},
-  scatter = {"x", "y", "class", "points", "labels"},
+  scatter = {"x", "y", "class", "points", "labels", "class_names"},
   network = {"sizes", "weights", "maps", "res"}, text = {"text"},
   graph = {"nodes", "edges", "names"},
   matrix = {"values", "marks"},
@@ -473,6 +474,8 @@ function plot.probabilities(m, d, i, opts) return views_data().probabilities(m, 
 function plot.layers(m, src, opts) return views_data().layers(m, src, opts) end
 --- plot.lr_range(result [, opts]): the LR range test's loss against the rate
 function plot.lr_range(r, opts) return views_data().lr_range(r, opts) end
+--- plot.features(model, data [, opts]): a 2-D map (PCA, t-SNE) of a layer's outputs
+function plot.features(m, d, opts) return require("views_features").features(m, d, opts) end
 
 -- The leaf key of a tensor: its shape and whether it needs a gradient, as nn.graph
 -- reports them (a graph has no other handle on the tensors it read).

@@ -102,6 +102,9 @@ int viz_points_set_labels(viz_panel *p, const char *const *labels, size_t n);
  * the class colour. */
 int viz_points_set_values(viz_panel *p, const float *v, size_t n);
 int viz_points_clear(viz_panel *p);
+/* The names of classes 0..n-1 in a scatter plot's legend (else "class 1", ...); they
+ * stay when points are cleared. */
+int viz_points_set_class_names(viz_panel *p, const char *const *names, int n);
 
 /* Images: n images of h x w with channels 1 or 3, data[((i*h + r)*w + c)*channels + ch].
  * shared: one normalisation for all images, else each its own. Signed values use the
