@@ -24,6 +24,7 @@ local home = setmetatable({}, weak)     -- panel -> the window it is shown in
 local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
+local on_slide = setmetatable({}, weak) -- window -> fn(position) of its slider
 local bound = setmetatable({}, weak)    -- window -> job
 local bound_space = setmetatable({}, weak) -- window -> whether space pauses its job
 local keyhelp = setmetatable({}, weak)  -- window -> {{key, what}, ...} of its own keys
@@ -397,6 +398,16 @@ function W:on_key(fn)
   return self
 end
 
+--- w:on_slide(fn): fn(position) is called when the slider along the window's bottom
+--- (w:slider(n, pos, text)) is clicked or dragged to another position (1-based).
+function W:on_slide(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("w:on_slide: expected a function (or nil), got " .. type(fn), 2)
+  end
+  on_slide[self] = fn
+  return self
+end
+
 local record_png = W.record
 --- w:record(prefix | {gif = path, fps = 20} | nil): every redraw to numbered PNGs, or
 --- to an animated GIF (at most fps frames a second, each shown 1/fps s); nil stops
@@ -721,6 +732,9 @@ wcore.on_event(function(ev)
     local job = w and autopaused[w]
     autopaused[w] = nil
     if job and bound[w] == job and job.state == "paused" then job:resume() end
+  elseif ev.type == "slide" then
+    local fn = w and on_slide[w]
+    if fn then fn(ev.position) end
   elseif ev.type == "saved" then
     local why = ev.path:match("^%(not saved: (.*)%)$") -- the viz's note when writing failed
     if why then print("plot: not saved: " .. why) else print("saved " .. ev.path) end
