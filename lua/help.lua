@@ -203,6 +203,8 @@ help.topics = {
     has = prefix("race", "racer", "surface") },
   { name = "playground", summary = "TensorFlow Playground's views, training live; click to add points",
     has = prefix("playground", "playground_run") },
+  { name = "convolution", summary = "the convolution playground: a kernel sliding over an image, step by step",
+    has = prefix("conv") },
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",

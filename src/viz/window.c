@@ -821,7 +821,13 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     }
     int px, py;
     to_pixels(win, b->x, b->y, &px, &py);
-    if (win->slider_h && py >= win->ph - win->slider_h && b->button == SDL_BUTTON_LEFT) {
+    /* the strip where it is now: a slider set since the last frame (a redraw may wait
+     * while drawing is slow) takes the click already; setting it made the window dirty */
+    viz_theme t;
+    window_theme(win, win->pw, win->ph, &t);
+    int sh = win->pw > 0 ? slider_height(win, &t, win->ph) : 0;
+    if (sh && py >= win->ph - sh && b->button == SDL_BUTTON_LEFT) {
+        win->slider_h = sh;
         win->sliding = 1, win->slid = win->slider_pos;
         slide_to(win, px);
         return;
