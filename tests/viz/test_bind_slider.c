@@ -3,7 +3,8 @@
  * video driver as a user would: a click on a position seeks the run to that snapshot,
  * a drag with the button held follows the cursor, moving without the button does
  * nothing, the last position is the latest model, and the playground's window has the
- * slider of its own run. */
+ * slider of its own run. Also the keys of the convolution playground's window (→ and
+ * space slide the kernel, ← back, a fills the output in, r starts again). */
 #include <lauxlib.h>
 #include <math.h>
 #include <string.h>
@@ -161,6 +162,39 @@ static void test_slider_refuses_bad_positions(void **state) {
     assert_string_equal(eval("select(1, w:slider())"), "0");
 }
 
+static void key(uint32_t id, int sym) {
+    SDL_Event e = {0};
+    e.type = SDL_KEYDOWN;
+    e.key.windowID = id;
+    e.key.keysym.sym = sym;
+    SDL_PushEvent(&e);
+}
+
+static void test_conv_playground_keys_slide_the_kernel(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("pg = conv{image = 'step', kernel = 'vertical_edge', title = 'conv keys'}");
+    uint32_t id = window_titled("conv keys");
+    assert_true(id != 0);
+    pump();
+    key(id, SDLK_RIGHT);
+    key(id, SDLK_SPACE);
+    pump();
+    assert_string_equal(eval("pg.k"), "3");
+    assert_string_equal(eval("pg:dot()"),
+                        "10·1 + 0·0 + 0·(-1) + 10·1 + 0·0 + 0·(-1) + 10·1 + 0·0 + 0·(-1) = 30");
+    key(id, SDLK_LEFT);
+    pump();
+    assert_string_equal(eval("pg.k"), "2");
+    key(id, SDLK_a);
+    pump();
+    assert_string_equal(eval("pg.all"), "true");
+    key(id, SDLK_r);
+    pump();
+    assert_string_equal(eval("pg.k .. ' ' .. tostring(pg.all)"), "1 false");
+}
+
 static int close_state(void **state) {
     (void)state;
     if (L) repl_closestate(L);
@@ -173,6 +207,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_slider_clicks_and_drags_seek_the_run, close_state),
         cmocka_unit_test_teardown(test_slider_of_the_playground_run, close_state),
         cmocka_unit_test_teardown(test_slider_refuses_bad_positions, close_state),
+        cmocka_unit_test_teardown(test_conv_playground_keys_slide_the_kernel, close_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
