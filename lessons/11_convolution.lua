@@ -492,3 +492,12 @@ quiz{
   why = [[Dilation 2 spreads the 3 taps over F = 3 + 2·1 = 5 pixels, so the output is
   ⌊(9 − 5 + 0)/1⌋ + 1 = 5 pixels a side, from 9 weights.]],
 }
+
+say[[
+# Next
+
+A convolutional layer is this playground with many kernels at once, each learned
+by backpropagation instead of chosen by hand, and a bias and an activation after
+each sum. Lesson 12 trains LeNet-5 on Fashion-MNIST and shows the kernels it learns
+and the feature maps they make.
+]]
