@@ -251,13 +251,12 @@ local function factor(v)
 end
 
 -- The size formula of one axis, filled in: "⌊(6 − 3 + 2·0)/1⌋ + 1 = 4".
-local function size_line(axis, n, f, k, d, p0, p1, s, out, op)
-  local fpart = ""
+local function size_line(axis, n, f, p0, p1, s, out, op)
   if op == "transposed" then
-    return ("%s%s: (%s − 1)·S − (P + P) + F = (%d − 1)·%d − %d + %d = %d"):format(fpart, axis, axis, n, s, p0 + p1, f, out)
+    return ("%s: (%s − 1)·S − (P + P) + F = (%d − 1)·%d − %d + %d = %d"):format(axis, axis, n, s, p0 + p1, f, out)
   end
   local ppart = p0 == p1 and ("2·%d"):format(p0) or ("%d + %d"):format(p0, p1)
-  return ("%s%s: ⌊(%s − F + 2P)/S⌋ + 1 = ⌊(%d − %d + %s)/%d⌋ + 1 = %d"):format(fpart, axis,
+  return ("%s: ⌊(%s − F + 2P)/S⌋ + 1 = ⌊(%d − %d + %s)/%d⌋ + 1 = %d"):format(axis,
     axis == "height" and "H" or "W", n, f, ppart, s, out)
 end
 
@@ -555,8 +554,8 @@ local function new(o)
       error(("conv: a transposed convolution's padding must be at most F − 1 = %d, got %s"):format(fh - 1, pg.pad_text), 2)
     end
     pg.formula = {
-      size_line("height", pg.src_h, fh, pg.kh, pg.dilation, pt, pb, s, (pg.src_h - 1) * s - pt - pb + fh, op),
-      size_line("width", pg.src_w, fw, pg.kw, pg.dilation, pl, pr, s, (pg.src_w - 1) * s - pl - pr + fw, op),
+      size_line("height", pg.src_h, fh, pt, pb, s, (pg.src_h - 1) * s - pt - pb + fh, op),
+      size_line("width", pg.src_w, fw, pl, pr, s, (pg.src_w - 1) * s - pl - pr + fw, op),
     }
     pg.image, pg.stuffed, pg.in_h, pg.in_w = image, stuffed, sh, sw
     pg.pad, pg.stride = {eh, eb, ew, er}, 1
@@ -581,14 +580,14 @@ local function new(o)
   local H, W = pg.in_h + pg.pad[1] + pg.pad[2], pg.in_w + pg.pad[3] + pg.pad[4]
   if fh > H or fw > W then
     error(("conv: the %dx%d %s does not fit the %dx%d input%s"):format(fh, fw,
-      pool and "window" or "kernel", H, W, H ~= pg.in_h or W ~= pg.in_w and " with its padding" or ""), 2)
+      pool and "window" or "kernel", H, W, (H ~= pg.in_h or W ~= pg.in_w) and " with its padding" or ""), 2)
   end
   pg.output = compute(pg)
   pg.out_h, pg.out_w = #pg.output[1], #pg.output[1][1]
   if op ~= "transposed" then
     pg.formula = {
-      size_line("height", pg.src_h, fh, pg.kh, pg.dilation, pt, pb, pg.stride, pg.out_h, op),
-      size_line("width", pg.src_w, fw, pg.kw, pg.dilation, pl, pr, pg.stride, pg.out_w, op),
+      size_line("height", pg.src_h, fh, pt, pb, pg.stride, pg.out_h, op),
+      size_line("width", pg.src_w, fw, pl, pr, pg.stride, pg.out_w, op),
     }
   end
   pg.grid, pg.pads = {}, {}
