@@ -45,7 +45,7 @@ end
 -- The public modules whose functions need entries: global names of tables. Each has
 -- an entry of its own too (help(nn) or ?nn shows it).
 help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan", "text"}
-help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment"}
+help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment", "conv"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
 --- metatables: __methods when there is one (userdata whose __index is a function),
@@ -205,6 +205,8 @@ help.topics = {
     has = prefix("playground", "playground_run") },
   { name = "generative", summary = "autoencoders and GANs (lessons 21, 22): ae.new, gan.new, gan.view",
     has = prefix("ae", "gan", "autoencoder") },
+  { name = "convolution", summary = "the convolution playground: a kernel sliding over an image, step by step",
+    has = prefix("conv") },
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
   { name = "text", summary = "corpora, sequence sets, word2vec, sampling, greedy and beam decoding, attention",

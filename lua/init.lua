@@ -22,6 +22,7 @@ ae = require "ae"
 gan = require "gan"
 require("rbm").install() -- nn.rbm, nn.dbn*, data.digits (issue 18)
 text = require "text" -- corpora, sequence sets, word2vec, decoding (issue 14); adds data.text
+conv = require("convpg").new
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()

@@ -686,6 +686,7 @@ function Run:seek(e)
     end
   end
   for view in pairs(self._views or {}) do view:refresh() end
+  if self._views then require("scrub").update(self) end
   return self._seek_epoch or now_epoch
 end
 
@@ -729,6 +730,7 @@ end
 function Run:_watch(view)
   self._views = self._views or setmetatable({}, {__mode = "k"})
   self._views[view] = true
+  require("scrub").update(self) -- the slider along the bottom of the view's window
 end
 
 -- The arrow keys of a view's window, as the window reports them.
@@ -955,6 +957,7 @@ local function fit(m, args)
       if epoch_end then
         epochs_done = epochs_done + 1 -- once per epoch: no status table per call
         snapshot(self, epochs_done)
+        if self._views then require("scrub").update(self, true) end
         return false
       end
       if on_step then return on_step(self) == false end

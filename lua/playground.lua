@@ -317,6 +317,7 @@ function Run:status() return self.pg.raw_run:status() end
 function Run:history() return self.pg.raw_run:history() end
 function Run:losses(from) return self.pg.raw_run:losses(from) end
 function Run:stop() self.pg:stop(); return self end
+require("pg_history").install(Run) -- run:seek, run:shown_epoch, run:snapshots
 function Run:__tostring()
   local st = self.pg.raw_run:status()
   local loss = st.step > 0 and ("loss %.4g"):format(st.last_loss) or "no step yet"
@@ -370,6 +371,7 @@ local function start_job(pg)
       local w = pg.window
       if interactive() and not w:is_open() then return end
       local state = train_slice(pg, slice_ms)
+      require("pg_history").record(pg) -- snapshots for the slider (lua/pg_history.lua)
       if state == "done" and interactive() and not pg._s.epochs then
         -- the chunk of epochs is done: the same net goes on in a new run
         pg._epochs = (pg._epochs or 0) + pg.raw_run:status().epoch
@@ -505,6 +507,7 @@ local function make(opts)
     if key == "r" then pg:reset()
     elseif key == "t" then pg.show_test = not pg._s.show_test end
   end)
+  require("pg_history").attach(pg)
   pg.job = start_job(pg)
   pg.window:bind(pg.job)
   pg:refresh()

@@ -24,6 +24,7 @@ local home = setmetatable({}, weak)     -- panel -> the window it is shown in
 local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
+local on_slide = setmetatable({}, weak) -- window -> fn(position) of its slider
 local bound = setmetatable({}, weak)    -- window -> job
 local bound_space = setmetatable({}, weak) -- window -> whether space pauses its job
 local keyhelp = setmetatable({}, weak)  -- window -> {{key, what}, ...} of its own keys
@@ -225,6 +226,7 @@ function options.scatter(self, o)
   if o.x then apply(self, {"x", "y", "class"}, P.points, o.x, o.y, o.class) end
   if o.points then apply(self, {"points"}, add_points, o.points, false) end
   if o.labels then apply(self, {"labels"}, P.labels, o.labels) end
+  if o.class_names then apply(self, {"class_names"}, P.class_names, o.class_names) end
 end
 
 function options.network(self, o)
@@ -234,6 +236,46 @@ end
 
 function options.text(self, o)
   if o.text then self:text(o.text) end
+end
+
+-- A matrix's numbers (rows of numbers, or a tensor [rows, cols]) and its marked cells
+-- {{row, col, style}, ...} (1-based; style "window", "pad", "blank" or "pick").
+local MARK_STYLES = {window = 1, pad = 2, blank = 3, pick = 4}
+function options.matrix(self, o)
+  if o.values ~= nil then
+    local v, rows, cols = o.values, nil, nil
+    if type(v) == "userdata" and v.shape and #v.shape == 2 then
+      rows, cols, v = v.shape[1], v.shape[2], v:reshape{-1}:totable()
+    elseif type(v) == "table" and type(v[1]) == "table" then
+      rows, cols = #v, #v[1]
+      local flat = {}
+      for r, row in ipairs(v) do
+        if type(row) ~= "table" or #row ~= cols then
+          error(("plot.matrix{values}: row %d has %s numbers, row 1 has %d"):format(r,
+            type(row) == "table" and #row or type(row), cols), 0)
+        end
+        for _, x in ipairs(row) do flat[#flat + 1] = x end
+      end
+      v = flat
+    else
+      error("plot.matrix{values}: expected rows of numbers {{1, 2}, {3, 4}} or a tensor [rows, cols], got "
+        .. type(v), 0)
+    end
+    apply(self, {"values"}, P.images, v, 1, rows, cols, 1, true, 0)
+  end
+  if o.marks ~= nil then
+    if type(o.marks) ~= "table" then error("plot.matrix{marks}: expected {{row, col, style}, ...}, got " .. type(o.marks), 0) end
+    local xs, ys, cs = {}, {}, {}
+    for i, m in ipairs(o.marks) do
+      local style = type(m) == "table" and MARK_STYLES[m[3] or "window"]
+      if not (style and math.type(m[1]) == "integer" and math.type(m[2]) == "integer") then
+        error(("plot.matrix{marks}: mark %d must be {row, col [, \"window\"|\"pad\"|\"blank\"|\"pick\"]}"):format(i), 0)
+      end
+      xs[i], ys[i], cs[i] = m[2] - 1, m[1] - 1, style
+    end
+    self:clear()
+    if #xs > 0 then apply(self, {"marks"}, P.points, xs, ys, cs) end
+  end
 end
 
 -- The option names each kind takes (the common ones, the window's, and its own):
@@ -247,9 +289,10 @@ local OWN = {
   lines = {"x", "y", "name", "series"}, field = GRID, surface = GRID,
   images = {"images", "n", "h", "w", "channels", "shared", "cols", "captions"},
   bars = {"values", "labels", "names"}, hist = {"values", "bins"},
-  scatter = {"x", "y", "class", "points", "labels"},
+  scatter = {"x", "y", "class", "points", "labels", "class_names"},
   network = {"sizes", "weights", "maps", "res"}, text = {"text"},
   graph = {"nodes", "edges", "names"},
+  matrix = {"values", "marks"},
 }
 local update_names = {} -- every name some kind takes: p:update{ completes these
 local seen = {}
@@ -355,6 +398,16 @@ function W:on_key(fn)
   return self
 end
 
+--- w:on_slide(fn): fn(position) is called when the slider along the window's bottom
+--- (w:slider(n, pos, text)) is clicked or dragged to another position (1-based).
+function W:on_slide(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("w:on_slide: expected a function (or nil), got " .. type(fn), 2)
+  end
+  on_slide[self] = fn
+  return self
+end
+
 local record_png = W.record
 --- w:record(prefix | {gif = path, fps = 20} | nil): every redraw to numbered PNGs, or
 --- to an animated GIF (at most fps frames a second, each shown 1/fps s); nil stops
@@ -432,6 +485,8 @@ function plot.probabilities(m, d, i, opts) return views_data().probabilities(m, 
 function plot.layers(m, src, opts) return views_data().layers(m, src, opts) end
 --- plot.lr_range(result [, opts]): the LR range test's loss against the rate
 function plot.lr_range(r, opts) return views_data().lr_range(r, opts) end
+--- plot.features(model, data [, opts]): a 2-D map (PCA, t-SNE) of a layer's outputs
+function plot.features(m, d, opts) return require("views_features").features(m, d, opts) end
 
 -- The leaf key of a tensor: its shape and whether it needs a gradient, as nn.graph
 -- reports them (a graph has no other handle on the tensors it read).
@@ -677,6 +732,9 @@ wcore.on_event(function(ev)
     local job = w and autopaused[w]
     autopaused[w] = nil
     if job and bound[w] == job and job.state == "paused" then job:resume() end
+  elseif ev.type == "slide" then
+    local fn = w and on_slide[w]
+    if fn then fn(ev.position) end
   elseif ev.type == "saved" then
     local why = ev.path:match("^%(not saved: (.*)%)$") -- the viz's note when writing failed
     if why then print("plot: not saved: " .. why) else print("saved " .. ev.path) end

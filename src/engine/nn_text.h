@@ -51,12 +51,6 @@ double nn_w2v_ns_loss(const float *h, const float *const *u, const float *y, int
 int nn_nearest_cosine(const float *vecs, int n, int dim, const float *query, const int *skip,
                       int nskip, int k, int *ids, float *sims);
 
-/* Principal component analysis of x [n, d]: the rows' projections on the first k
- * components (of the covariance, the mean removed) to proj [n, k], each component's
- * variance to var[k] when var is not NULL. Components come by power iteration from a
- * fixed start; each is signed so that its largest entry is positive. NN_EARG unless
- * n >= 1 and 1 <= k <= d. */
-int nn_pca(nn_ctx *ctx, const float *x, int n, int d, int k, float *proj, float *var);
 
 /* The whole file at path, plain or gzip-compressed, NUL-terminated, its length in
  * *len; free it with nn_text_free. NULL with an NN_EIO message naming the path (a

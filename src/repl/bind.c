@@ -16,6 +16,7 @@ static const luaL_Reg openers[] = {
     {"views.core", bind_open_views}, /* bind_views.c */
     {"nn.rbm", bind_open_rbm},       /* bind_rbm.c */
     {"nn.text", bind_open_text},     /* bind_text.c */
+    {"nn.embed", bind_open_embed},   /* bind_embed.c */
     {NULL, NULL},
 };
 

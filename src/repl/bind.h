@@ -23,6 +23,7 @@ int bind_open_data(lua_State *L);   /* "nn.data": data sets (bind_data.c) */
 int bind_open_views(lua_State *L);  /* "views.core": PNG pixels for the views (bind_views.c) */
 int bind_open_rbm(lua_State *L);    /* "nn.rbm": RBMs and the 8x8 digits (bind_rbm.c) */
 int bind_open_text(lua_State *L);   /* "nn.text": text files, word2vec, PCA (bind_text.c) */
+int bind_open_embed(lua_State *L);  /* "nn.embed": PCA and t-SNE maps (bind_embed.c) */
 
 /* Argument arg as a whole number from min to max, or a Lua error naming the
  * argument (what, e.g. "size") and its range: refuses non-numbers, fractions,

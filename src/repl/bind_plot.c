@@ -435,6 +435,18 @@ static int w_plot_labels(lua_State *L) {
     return 1;
 }
 
+/* p:class_names{"T-shirt/top", ...}: the legend's names of classes 1, 2, ... */
+static int w_plot_class_names(lua_State *L) {
+    lua_settop(L, 2);
+    viz_panel *p = bind_checkplot(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int n = (int)luaL_len(L, 2);
+    const char **s = check_strings(L, 2, n);
+    check(L, p, viz_points_set_class_names(p, s, n));
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* p:images(data, n, h, w [, channels, shared, cols]) */
 static int w_plot_images(lua_State *L) {
     lua_settop(L, 8);
@@ -655,6 +667,7 @@ static const luaL_Reg plot_methods[] = {
     {"clear", w_plot_clear},     {"grid", w_plot_grid},
     {"levels", w_plot_levels},   {"points", w_plot_points},
     {"labels", w_plot_labels},   {"images", w_plot_images},
+    {"class_names", w_plot_class_names},
     {"caption", w_plot_caption}, {"bars", w_plot_bars},
     {"hist", w_plot_hist},       {"network", w_plot_network},
     {"maps", w_plot_maps},       {"text", w_plot_text},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "nn_embed.h"
 #include "nn_text.h"
 
 #define W2V_MT "nnlab.word2vec"
@@ -181,7 +182,7 @@ static int w_pca(lua_State *L) {
     int k = (int)bind_checkint(L, 2, "k", 1, x->shape[1]);
     float *proj = lua_newuserdatauv(L, sizeof(float) * (size_t)x->shape[0] * k, 0);
     float *var = lua_newuserdatauv(L, sizeof(float) * (size_t)k, 0);
-    if (nn_pca(bind_ctx(L), x->data, x->shape[0], x->shape[1], k, proj, var) != NN_OK)
+    if (nn_pca(bind_ctx(L), x->data, x->shape[0], x->shape[1], k, proj, NULL, var) != NN_OK)
         return luaL_error(L, "%s", nn_error(bind_ctx(L)));
     push_matrix(L, proj, x->shape[0], k);
     lua_createtable(L, k, 0);

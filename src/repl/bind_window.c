@@ -159,6 +159,38 @@ static int w_window_overlay(lua_State *L) {
     return w_window_text(L, viz_window_set_overlay);
 }
 
+/* w:slider(n, pos, text) puts the scrubbing slider along the bottom (pos 1-based),
+ * w:slider(0) removes it; w:slider() -> n, pos of the slider there (0 when none). */
+static int w_window_slider(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    if (lua_isnoneornil(L, 2)) {
+        int pos, n = viz_window_slider(w, &pos);
+        lua_pushinteger(L, n);
+        lua_pushinteger(L, n ? pos + 1 : 0);
+        return 2;
+    }
+    int n = (int)bind_checkint(L, 2, "n (positions)", 0, 100000);
+    int pos = n ? (int)bind_checkint(L, 3, "pos (1 to n)", 1, n) : 1;
+    if (viz_window_set_slider(w, n, pos - 1, luaL_optstring(L, 4, NULL)) != VIZ_OK)
+        return luaL_error(L, "%s", viz_window_error(w));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* w:slider_at(i) -> x, y: the centre of the slider's position i (1-based) in the
+ * window's pixels, as last laid out (for tests that click it). */
+static int w_window_slider_at(lua_State *L) {
+    viz_window *w = checkwindow(L, 1);
+    int pos, n = viz_window_slider(w, &pos);
+    int i = (int)bind_checkint(L, 2, "i (a position)", 1, n > 0 ? n : 1);
+    int x, y, sw, sh, px;
+    if (viz_window_slider_at(w, i - 1, &x, &y, &sw, &sh, &px) != VIZ_OK)
+        return luaL_error(L, "w:slider_at: the window has no slider");
+    lua_pushinteger(L, px);
+    lua_pushinteger(L, y + sh / 2);
+    return 2;
+}
+
 /* placement(w, fullscreen, display): display 1-based, nil for the default one. */
 static int win_placement(lua_State *L) {
     viz_window *w = checkwindow(L, 1);
@@ -260,7 +292,7 @@ static void set_coords(lua_State *L, const viz_event *ev) {
  * alt, text, layer, node, path}; layer 0 is a network's inputs, node is 1-based. */
 static void push_event(lua_State *L, const viz_event *ev) {
     static const char *const types[] = {"key",    "click",  "close", "saved",
-                                        "motion", "hidden", "shown"};
+                                        "motion", "hidden", "shown", "slide"};
     lua_createtable(L, 0, 12);
     lua_pushstring(L, types[ev->type]);
     lua_setfield(L, -2, "type");
@@ -300,6 +332,9 @@ static void push_event(lua_State *L, const viz_event *ev) {
     } else if (ev->type == VIZ_EV_SAVED) {
         lua_pushstring(L, ev->path);
         lua_setfield(L, -2, "path");
+    } else if (ev->type == VIZ_EV_SLIDE) {
+        lua_pushinteger(L, ev->position + 1);
+        lua_setfield(L, -2, "position");
     }
 }
 
@@ -379,6 +414,8 @@ static const luaL_Reg window_methods[] = {
     {"caption", w_window_caption},
     {"status", w_window_status},
     {"overlay", w_window_overlay},
+    {"slider", w_window_slider},
+    {"slider_at", w_window_slider_at},
     {"visible", w_window_visible},
     {"cell", w_window_cell},
     {"save", w_window_save},

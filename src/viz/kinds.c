@@ -13,6 +13,7 @@ extern const viz_kind_def plot_network_kind;
 extern const viz_kind_def plot_text_kind;
 extern const viz_kind_def plot_surface_kind;
 extern const viz_kind_def plot_graph_kind;
+extern const viz_kind_def plot_matrix_kind;
 
 /* A kind left out of this table is NULL here: tests/viz/test_kinds.c catches it. */
 static const viz_kind_def *const kinds[VIZ_NKINDS] = {
@@ -26,6 +27,7 @@ static const viz_kind_def *const kinds[VIZ_NKINDS] = {
     [VIZ_TEXT] = &plot_text_kind,       /* plot_text.c */
     [VIZ_SURFACE] = &plot_surface_kind, /* plot_surface.c */
     [VIZ_GRAPH] = &plot_graph_kind,     /* plot_graph.c */
+    [VIZ_MATRIX] = &plot_matrix_kind,   /* plot_matrix.c */
 };
 
 const viz_kind_def *kind_def(viz_kind k) {

@@ -94,6 +94,7 @@ void viz_panel_free(viz_panel *p) {
     clear_bars(p);
     free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
     free_strings(p->lname, (size_t)p->nlayers);
+    free_strings(p->clsname, (size_t)p->nclsname);
     free(p->text);
     const viz_kind_def *k = kind_def(p->kind);
     if (k->free) k->free(p);
@@ -377,6 +378,23 @@ int viz_points_set_values(viz_panel *p, const float *v, size_t n) {
     if (n > p->npts)
         return panel_fail(p, VIZ_EINVAL, "values: %zu values for %zu points", n, p->npts);
     for (size_t i = 0; i < n; i++) p->ptval[i] = v[i];
+    p->version++;
+    return VIZ_OK;
+}
+
+int viz_points_set_class_names(viz_panel *p, const char *const *names, int n) {
+    int rc = panel_want(p, "class names", VIZ_TAKES_POINTS);
+    if (rc) return rc;
+    if (n < 0) return panel_fail(p, VIZ_EINVAL, "class names: %d names", n);
+    char **d = n ? calloc((size_t)n, sizeof *d) : NULL;
+    if (n && !d) return panel_fail(p, VIZ_ENOMEM, "class names: out of memory");
+    for (int i = 0; i < n; i++)
+        if (names[i] && !(d[i] = dupstr(names[i]))) {
+            free_strings(d, (size_t)n);
+            return panel_fail(p, VIZ_ENOMEM, "class names: out of memory");
+        }
+    free_strings(p->clsname, (size_t)p->nclsname);
+    p->clsname = d, p->nclsname = n;
     p->version++;
     return VIZ_OK;
 }

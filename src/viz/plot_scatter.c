@@ -45,7 +45,8 @@ static int draw_scatter(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pane
     uint32_t cols[LEGEND_MAX];
     for (int c = 0; c < n; c++) {
         snprintf(buf[c], sizeof buf[c], "class %d", c + 1);
-        names[c] = buf[c], cols[c] = cmap_series(c);
+        names[c] = c < p->nclsname && p->clsname[c] ? p->clsname[c] : buf[c];
+        cols[c] = cmap_series(c);
     }
     if (maxcls >= 1 && room)
         legend_draw_at(cv, a, t, f->x1 + t->pad, f->y0, names, cols, n, 0, lay->legend);

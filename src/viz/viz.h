@@ -29,6 +29,7 @@ typedef enum {
     VIZ_TEXT,    /* a readout of lines of text */
     VIZ_SURFACE, /* 3-D surface of a grid, rotatable */
     VIZ_GRAPH,   /* boxes with labels in columns by depth, arrows from inputs to results */
+    VIZ_MATRIX,  /* a small matrix with its numbers in its cells, marked cells outlined */
     VIZ_NKINDS   /* the number of kinds (not a kind); a new kind goes before it */
 } viz_kind;
 
@@ -101,6 +102,9 @@ int viz_points_set_labels(viz_panel *p, const char *const *labels, size_t n);
  * the class colour. */
 int viz_points_set_values(viz_panel *p, const float *v, size_t n);
 int viz_points_clear(viz_panel *p);
+/* The names of classes 0..n-1 in a scatter plot's legend (else "class 1", ...); they
+ * stay when points are cleared. */
+int viz_points_set_class_names(viz_panel *p, const char *const *names, int n);
 
 /* Images: n images of h x w with channels 1 or 3, data[((i*h + r)*w + c)*channels + ch].
  * shared: one normalisation for all images, else each its own. Signed values use the
@@ -203,6 +207,18 @@ int viz_window_set_overlay(viz_window *win, const char *text);
 /* The rectangle of panel i (0-based) in the window's pixels, as laid out at its size
  * now (strips taken off); VIZ_EINVAL when i is out of range. */
 int viz_window_cell(const viz_window *win, int i, int *x, int *y, int *w, int *h);
+/* A slider in a strip along the bottom of the window (a run's snapshots to scrub
+ * through): n positions (n >= 2; n = 0 removes it), the knob at pos (0-based), text
+ * on its left ("epoch 12 of 40"). A press of the left button in the strip, and each
+ * move of the cursor while it is held, queue a VIZ_EV_SLIDE event with the position
+ * under the cursor when it differs from the knob's; the program moves the knob (it
+ * may refuse). VIZ_EINVAL for pos outside 0..n-1. */
+int viz_window_set_slider(viz_window *win, int n, int pos, const char *text);
+/* The slider strip's rectangle in the window's pixels and the x of position i's
+ * centre; VIZ_EINVAL when there is no slider (for tests that click it). */
+int viz_window_slider_at(const viz_window *win, int i, int *x, int *y, int *w, int *h, int *px);
+/* The slider's number of positions (0: none) and, in *pos, its knob. */
+int viz_window_slider(const viz_window *win, int *pos);
 /* 1 when the window is shown and neither hidden nor minimised. */
 int viz_window_visible(const viz_window *win);
 /* Renders the whole window (its size, all panels) into a PNG. */
@@ -233,7 +249,8 @@ typedef enum {
     VIZ_EV_SAVED,
     VIZ_EV_MOTION,
     VIZ_EV_HIDDEN,
-    VIZ_EV_SHOWN
+    VIZ_EV_SHOWN,
+    VIZ_EV_SLIDE
 } viz_event_type;
 enum { VIZ_MOD_SHIFT = 1, VIZ_MOD_CTRL = 2, VIZ_MOD_ALT = 4 };
 typedef struct {
@@ -249,6 +266,7 @@ typedef struct {
                       * (0-based; layer 0 the inputs), else -1 */
     char text[128];  /* VIZ_EV_MOTION: what the tooltip says ("" when nothing) */
     char path[256];  /* VIZ_EV_SAVED: the PNG written by the 's' key */
+    int position;    /* VIZ_EV_SLIDE: the slider's position under the cursor (0-based) */
 } viz_event;
 
 /* Motion is reported at most once per VIZ_MOTION_MS per window, with the cursor's

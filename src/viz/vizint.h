@@ -294,6 +294,8 @@ struct viz_panel {
     char **ptlabel;
     float *ptval; /* a value coloured on the field's scale, NAN: by class */
     size_t npts, ptcap;
+    char **clsname; /* the legend's name of class i (nclsname of them), or NULL */
+    int nclsname;
     /* images */
     float *img;
     int in, ih, iw, ic, ishared, icols;

@@ -57,6 +57,10 @@ struct viz_window {
     int place_full, place_display;    /* where viz_window_show opens it */
     int hidden;                       /* minimised or hidden (SDL window events) */
     uint32_t focus_ms;                /* SDL time the window last gained the focus; 0 never */
+    int slider_n, slider_pos;         /* the scrubbing slider's positions and knob; n 0: none */
+    char *slider_text;                /* what it says on its left */
+    int slider_h;                     /* its strip's height at the last layout */
+    int sliding, slid;                /* the left button went down in it; the last position sent */
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -88,7 +92,7 @@ void viz_window_free(viz_window *win) {
     for (int i = 0; i < win->n; i++) viz_panel_free(win->panels[i]);
     free(win->panels), free(win->drawn), free(win->lays);
     free(win->px), free(win->title), free(win->rec);
-    free(win->caption), free(win->status), free(win->overlay);
+    free(win->caption), free(win->status), free(win->overlay), free(win->slider_text);
     viz_window_record_gif(win, NULL, 0);
     free(win);
 }
@@ -159,7 +163,7 @@ static void grid_shape(const viz_window *win, int W, int H, int *cols, int *rows
 
 /* Cell i of the grid in a W x H window: panel i's, or an empty one past the last. */
 static void cell(const viz_window *win, int W, int H, int i, int *x, int *y, int *w, int *h) {
-    int top = win->top, GH = H - win->top - win->bottom;
+    int top = win->top, GH = H - win->top - win->bottom - win->slider_h;
     if (GH < 1) top = 0, GH = H; /* strips taller than the window: panels go under */
     int cols, rows;
     grid_shape(win, W, GH, &cols, &rows);
@@ -326,6 +330,53 @@ static void strip_layout(const viz_window *win, const viz_theme *t, int pw, int 
     if (*top + *bottom >= ph) *top = *bottom = 0; /* a window too small for them */
 }
 
+/* The slider strip's height in a window ph pixels high drawn with t (0: none). */
+static int slider_height(const viz_window *win, const viz_theme *t, int ph) {
+    int h = win->slider_n >= 2 ? (int)lround(t->font * 2.6) : 0;
+    return h * 4 < ph ? h : 0;
+}
+
+/* The slider's track in a window pw x ph: from x0 to x1 on the row y (its text left of
+ * x0). */
+static void slider_track(const viz_window *win, const viz_theme *t, int pw, int ph, int *x0,
+                         int *x1, int *y) {
+    int tw = 0, th = 0;
+    if (win->slider_text) text_size(win->a, FONT_BOLD, t->font, win->slider_text, &tw, &th);
+    *x0 = 3 * t->pad + tw + 3 * t->pad + win->slider_h / 4; /* the knob clears the text */
+    *x1 = pw - 3 * t->pad;
+    if (*x1 - *x0 < 40) *x0 = 3 * t->pad; /* too narrow for text and track: track only */
+    *y = ph - win->slider_h / 2;
+}
+
+/* The position whose place on the track is nearest to pixel column px. */
+static int slider_position(const viz_window *win, const viz_theme *t, int px) {
+    int x0, x1, y;
+    slider_track(win, t, win->pw, win->ph, &x0, &x1, &y);
+    double u = x1 > x0 ? (double)(px - x0) / (x1 - x0) : 0;
+    int i = (int)lround(u * (win->slider_n - 1));
+    return i < 0 ? 0 : i >= win->slider_n ? win->slider_n - 1 : i;
+}
+
+/* The strip: a band, the text, the track with a tick a position (when they are far
+ * enough apart) and the knob. */
+static void slider_draw(viz_canvas *cv, const viz_window *win, const viz_theme *t, int pw, int ph) {
+    int h = win->slider_h, x0, x1, y;
+    cv_noclip(cv);
+    cv_fill_rect(cv, 0, ph - h, pw, h, viz_mix(t->bg, t->grid, 0.5));
+    slider_track(win, t, pw, ph, &x0, &x1, &y);
+    if (win->slider_text && x0 > 3 * t->pad)
+        text_draw(cv, win->a, FONT_BOLD, t->font, win->slider_text, 3 * t->pad, y,
+                  ALIGN_LEFT | ALIGN_MIDDLE, t->fg, 0);
+    double step = (double)(x1 - x0) / (win->slider_n - 1);
+    cv_line(cv, x0, y, x1, y, fmax(2, 3 * t->scale), t->muted, 1);
+    if (step >= 4)
+        for (int i = 0; i < win->slider_n; i++)
+            cv_line(cv, x0 + i * step, y - h / 5.0, x0 + i * step, y + h / 5.0, 1, t->muted, 1);
+    double kx = x0 + win->slider_pos * step, r = h / 4.0;
+    cv_disc(cv, kx, y, r, cmap_series(0));
+    cv_ring(cv, kx, y, r, fmax(1, t->scale), t->fg);
+}
+
 /* Draws the panels that need it into px (pw x ph); all of them when all is set, the
  * strips when strips is set (or all). Returns how many things were drawn. */
 static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover,
@@ -335,18 +386,19 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     cv_init(&cv, px, pw, ph);
     win->scale = scale;
     size_theme(win, pw, ph, scale, &t);
-    int top, bottom;
-    strip_layout(win, &t, pw, ph, &top, &bottom);
-    if (top != win->top || bottom != win->bottom) all = 1;
-    win->top = top, win->bottom = bottom;
+    int top, bottom, sh = slider_height(win, &t, ph);
+    strip_layout(win, &t, pw, ph - sh, &top, &bottom);
+    if (top != win->top || bottom != win->bottom || sh != win->slider_h) all = 1;
+    win->top = top, win->bottom = bottom, win->slider_h = sh;
     if (win->overlay) all = 1; /* panels drawn alone would cover the box */
     int drawn = 0;
     if ((all || strips) && top)
         strip_draw(&cv, win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status, 0, pw, top), drawn++;
     if ((all || strips) && bottom)
-        strip_draw(&cv, win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, ph - bottom, pw,
+        strip_draw(&cv, win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, ph - sh - bottom, pw,
                    bottom),
             drawn++;
+    if ((all || strips) && sh) slider_draw(&cv, win, &t, pw, ph), drawn++;
     for (int i = 0; i < win->n; i++) {
         viz_panel *p = win->panels[i];
         int need = all || p->version != win->drawn[i] ||
@@ -363,7 +415,7 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
         drawn++;
     }
     int cols, rows;
-    grid_shape(win, pw, ph - top - bottom > 0 ? ph - top - bottom : ph, &cols, &rows);
+    grid_shape(win, pw, ph - top - bottom - sh > 0 ? ph - top - bottom - sh : ph, &cols, &rows);
     for (int i = win->n; all && i < cols * rows; i++) { /* empty cells (or window) */
         int x, y, w, h;
         cell(win, pw, ph, i, &x, &y, &w, &h);
@@ -567,8 +619,43 @@ int viz_window_cell(const viz_window *win, int i, int *x, int *y, int *w, int *h
     viz_theme t;
     window_theme(win, pw, ph, &t);
     viz_window laid = *win; /* the strips as they are now, drawn or not yet */
-    strip_layout(win, &t, pw, ph, &laid.top, &laid.bottom);
+    laid.slider_h = slider_height(win, &t, ph);
+    strip_layout(win, &t, pw, ph - laid.slider_h, &laid.top, &laid.bottom);
     cell(&laid, pw, ph, i, x, y, w, h);
+    return VIZ_OK;
+}
+
+int viz_window_set_slider(viz_window *win, int n, int pos, const char *text) {
+    if (n < 0 || n == 1 || (n >= 2 && (pos < 0 || pos >= n))) {
+        snprintf(win->err, sizeof win->err,
+                 "slider: position %d of %d (n 0 or at least 2, 0 <= pos < n)", pos, n);
+        return VIZ_EINVAL;
+    }
+    if (n == 0) text = NULL;
+    int rc = set_text(win, &win->slider_text, text, "slider");
+    if (rc) return rc;
+    if (n != win->slider_n) win->dirty = 1; /* the panels move when the strip comes or goes */
+    win->slider_n = n, win->slider_pos = pos;
+    win->strips_dirty = 1;
+    return VIZ_OK;
+}
+
+int viz_window_slider(const viz_window *win, int *pos) {
+    *pos = win->slider_pos;
+    return win->slider_n;
+}
+
+int viz_window_slider_at(const viz_window *win, int i, int *x, int *y, int *w, int *h, int *px) {
+    int pw = win->pw ? win->pw : win->w, ph = win->ph ? win->ph : win->h;
+    viz_theme t;
+    window_theme(win, pw, ph, &t);
+    viz_window laid = *win;
+    laid.slider_h = slider_height(win, &t, ph);
+    if (!laid.slider_h || i < 0 || i >= win->slider_n) return VIZ_EINVAL;
+    int x0, x1, yy;
+    slider_track(&laid, &t, pw, ph, &x0, &x1, &yy);
+    *x = 0, *y = ph - laid.slider_h, *w = pw, *h = laid.slider_h;
+    *px = (int)lround(x0 + (double)i * (x1 - x0) / (win->slider_n - 1));
     return VIZ_OK;
 }
 
@@ -714,6 +801,18 @@ static int mods_now(void) {
  * click that focused it. */
 #define FOCUS_CLICK_MS 250
 
+/* A VIZ_EV_SLIDE for the slider's position under pixel column px, unless the last
+ * one sent said it already. */
+static void slide_to(viz_window *win, int px) {
+    viz_theme t;
+    window_theme(win, win->pw, win->ph, &t);
+    int pos = slider_position(win, &t, px);
+    if (pos == win->slid) return;
+    win->slid = pos;
+    viz_event ev = {.type = VIZ_EV_SLIDE, .win = win, .panel = -1, .position = pos};
+    app_push_event(win->a, &ev);
+}
+
 static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     if (win->focus_ms &&
         (uint32_t)(b->timestamp - win->focus_ms + FOCUS_CLICK_MS) <= 2 * FOCUS_CLICK_MS) {
@@ -722,6 +821,17 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     }
     int px, py;
     to_pixels(win, b->x, b->y, &px, &py);
+    /* the strip where it is now: a slider set since the last frame (a redraw may wait
+     * while drawing is slow) takes the click already; setting it made the window dirty */
+    viz_theme t;
+    window_theme(win, win->pw, win->ph, &t);
+    int sh = win->pw > 0 ? slider_height(win, &t, win->ph) : 0;
+    if (sh && py >= win->ph - sh && b->button == SDL_BUTTON_LEFT) {
+        win->slider_h = sh;
+        win->sliding = 1, win->slid = win->slider_pos;
+        slide_to(win, px);
+        return;
+    }
     int i = panel_at(win, px, py);
     if (i < 0) return;
     viz_panel *p = win->panels[i];
@@ -741,6 +851,11 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
 static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
     int px, py;
     to_pixels(win, m->x, m->y, &px, &py);
+    if (win->sliding && (m->state & SDL_BUTTON_LMASK)) {
+        slide_to(win, px);
+        return;
+    }
+    win->sliding = 0;
     if (win->drag && (m->state & SDL_BUTTON_LMASK)) {
         int i = panel_at(win, win->dragx, win->dragy);
         if (i >= 0 && kind_def(win->panels[i]->kind)->drag)
@@ -833,7 +948,7 @@ void window_handle(viz_window *win, const SDL_Event *e) {
     } else if (e->type == SDL_MOUSEBUTTONDOWN) {
         mouse_down(win, &e->button);
     } else if (e->type == SDL_MOUSEBUTTONUP) {
-        win->drag = 0;
+        win->drag = 0, win->sliding = 0;
     } else if (e->type == SDL_MOUSEMOTION) {
         mouse_move(win, &e->motion);
     }

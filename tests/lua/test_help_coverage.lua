@@ -59,6 +59,7 @@ local objects = {
   require("nn.race").surface("bowl"), spawn(function() end),
   plot.decision(m, train), plot.loss(run), plot.network(m), pg, pg.run,
 }
+objects[#objects + 1] = conv{image = "step", kernel = "sobel_x", show = false}
 
 local missing = help.missing(objects)
 if #missing > 0 then

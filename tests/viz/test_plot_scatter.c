@@ -69,10 +69,37 @@ static void test_scatter_legend_goes_beside_when_every_place_is_taken(void **sta
     viz_app_free(a);
 }
 
+/* Class names replace "class 1", ...: a legend of long names is wider than one of the
+ * defaults, and the names stay when the points are cleared and added again. */
+static void test_scatter_legend_takes_class_names(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_SCATTER);
+    float x[3] = {0, 1, 2}, y[3] = {0, 1, 4};
+    int c[3] = {0, 1, 1};
+    viz_points_add(p, x, y, c, 3, 0);
+    viz_layout plain, named;
+    free(vt_render(a, p, W, H, &plain));
+    static const char *const names[] = {"a very long first name", "a very long second name"};
+    assert_int_equal(viz_points_set_class_names(p, names, 2), VIZ_OK);
+    viz_points_clear(p);
+    viz_points_add(p, x, y, c, 3, 0);
+    free(vt_render(a, p, W, H, &named));
+    if (named.legend[2] <= plain.legend[2] + 40)
+        fail_msg("legend %d pixels wide with the names, %d without", named.legend[2],
+                 plain.legend[2]);
+    viz_panel *l = viz_panel_new(VIZ_LINES);
+    assert_int_equal(viz_points_set_class_names(l, names, 2), VIZ_EINVAL);
+    viz_panel_free(l);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scatter_legend_names_ten_classes),
         cmocka_unit_test(test_scatter_legend_goes_beside_when_every_place_is_taken),
+        cmocka_unit_test(test_scatter_legend_takes_class_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

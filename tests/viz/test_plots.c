@@ -159,6 +159,14 @@ static viz_panel *make(viz_kind k) {
         viz_graph_set(p, lab, sty, 16, from, to, 15);
         break;
     }
+    case VIZ_MATRIX: { /* the course's TV-01 output with the kernel's window marked */
+        static const float v[16] = {0, 30, 30, 0, 0, 30, 30, 0, 0, 30, 30, 0, 0, 30, 30, 0};
+        static const float mx[4] = {0, 1, 0, 1}, my[4] = {0, 0, 1, 1};
+        viz_panel_set_label(p, VIZ_TITLE, "output");
+        viz_images_set(p, v, 1, 4, 4, 1, 1, 0);
+        viz_points_add(p, mx, my, NULL, 4, 0);
+        break;
+    }
     case VIZ_NKINDS: /* not a kind; a new kind without a case here fails to compile */
         break;
     }

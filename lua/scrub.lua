@@ -1,0 +1,71 @@
+-- scrub.lua: the slider along the bottom of every window that shows a view of a run
+-- (m:fit's), for scrubbing through the run's snapshots with the mouse: one position a
+-- kept snapshot (0 is before training) and a last one for the model as it is now.
+-- Dragging or clicking it seeks the run (run:seek), as the arrow keys do; the run calls
+-- scrub.update after each snapshot and each seek, so the knob follows them. The
+-- windows are found through the run's views (view.plot:window()), so that a view moved
+-- into a bigger window (the playground's) takes the slider along.
+local M = {}
+
+-- The positions of a run: its snapshots' epochs, then the epoch it has reached.
+function M.positions(run)
+  local now = run._r:status().epoch
+  local list = {}
+  for _, e in ipairs(run._snaps and run._snaps.epochs or {}) do
+    if e < now then list[#list + 1] = e end
+  end
+  list[#list + 1] = now
+  return list, now
+end
+
+-- The windows showing a view of run.
+local function windows(run)
+  local out = {}
+  for view in pairs(run._views or {}) do
+    local p = rawget(view, "plot")
+    local ok, w = pcall(function() return p:window() end)
+    if ok and w and w:is_open() ~= nil then out[w] = true end
+  end
+  return out
+end
+
+local clock = os.clock
+local MIN_GAP = 0.1 -- seconds of CPU between the updates an epoch's end asks for
+
+--- scrub.set(win, src [, soon]): the slider of a source of history in window win:
+--- src.positions() -> the epochs (kept snapshots, then the latest) and the latest;
+--- src.shown() -> the epoch shown; src.seek(epoch | "latest"). soon (an epoch's end):
+--- at most every MIN_GAP, since small nets end thousands of epochs a second.
+local last_set = setmetatable({}, {__mode = "k"})
+function M.set(win, src, soon)
+  if soon then
+    local t = clock()
+    if t - (last_set[win] or -1) < MIN_GAP then return end
+    last_set[win] = t
+  end
+  local list, now = src.positions()
+  local shown = src.shown()
+  local pos = #list
+  for i, e in ipairs(list) do if e == shown then pos = i end end
+  if #list < 2 then win:slider(0); return end
+  local text = shown == now and ("epoch %d (latest)"):format(now) or ("epoch %d of %d"):format(shown, now)
+  win:slider(#list, pos, text)
+  win:on_slide(function(k)
+    local l = src.positions()
+    src.seek(k >= #l and "latest" or l[math.max(1, k)])
+  end)
+end
+
+-- A run of m:fit as a source.
+local function run_source(run)
+  return {positions = function() return M.positions(run) end,
+    shown = function() return run:shown_epoch() end,
+    seek = function(e) run:seek(e) end}
+end
+
+--- scrub.update(run [, soon]): the slider of run's history in each window of its views.
+function M.update(run, soon)
+  for w in pairs(windows(run)) do M.set(w, run_source(run), soon) end
+end
+
+return M

@@ -1,0 +1,56 @@
+-- test_views_features.lua: plot.features maps a layer's outputs with the engine's PCA
+-- (the scores are the projections nn.embed.pca gives for the same outputs, the first
+-- axis has the larger variance) and t-SNE (the same seed gives the same map), colours
+-- points by class with Fashion-MNIST's names, shows the image of the point nearest
+-- the cursor, and refuses bad arguments naming them.
+local embed = require "nn.embed"
+local tr, te = data.fashion_mnist{limit = 300}
+nn.seed(3)
+local m = nn.sequential{nn.linear(784, 32), nn.relu(), nn.linear(32, 10)}
+m:fit{tr, epochs = 2, batch = 32, optimizer = optim.adam(m), wait = true, verbose = false}
+
+local p, v = plot.features(m, te, {show = false})
+assert(v.layer == 2 and v.method == "pca" and v.n == 300, tostring(v))
+local h = m:children()[2]:predict(m:children()[1]:predict(te:x():rows(1, 300)))
+local scores = embed.pca(h, 2):totable()
+for i = 1, 300 do
+  assert(math.abs(scores[i][1] - v.x[i]) < 1e-4 and math.abs(scores[i][2] - v.y[i]) < 1e-4, "point " .. i)
+end
+assert(v.variance[1] >= v.variance[2] and v.variance[2] > 0)
+-- the variance along PC 1 is the variance of the scores
+local mean, ss = 0, 0
+for i = 1, 300 do mean = mean + v.x[i] / 300 end
+for i = 1, 300 do ss = ss + (v.x[i] - mean) ^ 2 end
+assert(math.abs(ss / 299 - v.variance[1]) < 1e-3 * v.variance[1], ss / 299 .. " " .. v.variance[1])
+assert(v.names[1] == "T-shirt/top" and #v.names == 10)
+local truth = te:y():rows(1, 300):totable()
+for i = 1, 300 do assert(v.class[i] == math.floor(truth[i][1] or truth[i]) + 1) end
+-- hovering: the point nearest to the cursor, its image shown
+assert(v:nearest(v.x[17], v.y[17]) == 17 or (v.x[v:nearest(v.x[17], v.y[17])] == v.x[17]))
+v:show_point(17)
+assert(v.shown == 17)
+local tmp = os.tmpname() .. ".png"
+v.window:save(tmp)
+assert(io.open(tmp)):close()
+os.remove(tmp)
+
+-- t-SNE: the same seed gives the same map; another seed another
+local _, t1 = plot.features(m, te, {method = "tsne", n = 120, layer = 1, seed = 5, show = false})
+local _, t2 = plot.features(m, te, {method = "tsne", n = 120, layer = 1, seed = 5, show = false})
+local _, t3 = plot.features(m, te, {method = "tsne", n = 120, layer = 1, seed = 6, show = false})
+local same, differ = true, false
+for i = 1, 120 do
+  same = same and t1.x[i] == t2.x[i] and t1.y[i] == t2.y[i]
+  differ = differ or t1.x[i] ~= t3.x[i]
+end
+assert(same and differ)
+
+local function fails(pattern, f, ...)
+  local ok, err = pcall(f, ...)
+  assert(not ok and tostring(err):find(pattern, 1, true), tostring(err))
+end
+fails("layer must be a module's number from 1 to 3", plot.features, m, te, {layer = 4, show = false})
+fails("method must be \"pca\" or \"tsne\"", plot.features, m, te, {method = "umap", show = false})
+fails("expected a data set", plot.features, m, te:x(), {show = false})
+fails("perplexity 50 for 120 points", plot.features, m, te, {method = "tsne", n = 120, perplexity = 50, show = false})
+print("test_views_features: ok")
