@@ -18,6 +18,8 @@ dual = require "dual"
 race = require "race"
 playground = require "playground"
 experiment = require "experiment"
+require "views_cnn" -- plot.filters, plot.explain, plot.saliency, plot.top_images
+require "transfer" -- m:freeze(i, j), m:replace(k, layer), m:features(d, k)
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()
