@@ -222,7 +222,7 @@ function M.unit_sum(m, x, k, ch, row, col)
   if not w then
     res.input = at(prev, ch, row, col)
     res.total = res.value
-    res.text = ("%s(%.3g) = %.3g"):format(l.name, res.input, res.value)
+    res.text = ("layer %d, map %d, row %d, col %d\n%s(%.4g) = %.4g"):format(k, ch, row, col, l.name, res.input, res.value)
     return res
   end
   local r0, c0 = (row - 1) * w.sh - l.pt, (col - 1) * w.sw - l.pl -- 0-based top-left of the window
