@@ -618,7 +618,7 @@ function M.explain(m, src, opts)
   local which = shown_layers(maps)
   local H, W = in_shape[2], in_shape[3]
   local p_in = plot.images{images = highlight(maps[1].values, H, W), n = 1, h = H, w = W, channels = 3,
-    show = false, title = "input " .. shape_text(in_shape), captions = {"hover a unit: its receptive field"}}
+    show = false, title = "input " .. shape_text(in_shape), captions = {"hover a unit"}}
   local panels, by_panel = {p_in}, {}
   for _, i in ipairs(which) do
     local mp = maps[i]
@@ -667,7 +667,7 @@ function M.explain(m, src, opts)
     view.field = {r0, r1, c0, c1}
     view.unit = u
     p_in:update{images = highlight(maps[1].values, H, W, r0, r1, c0, c1), n = 1, h = H, w = W, channels = 3,
-      captions = {("receptive field of %d,%d,%d: rows %d-%d, cols %d-%d"):format(ch, row, col, r0, r1, c0, c1)}}
+      captions = {("rows %d-%d, cols %d-%d"):format(r0, r1, c0, c1)}}
     p_text:update{text = u.text}
     local w = layers[k].window
     if w and w.kind == "conv2d" then
