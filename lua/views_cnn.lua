@@ -706,12 +706,16 @@ function M.explain(m, src, opts)
     u.channel, u.row, u.col = ch, row, col
     return u
   end
-  -- the unit under the cursor: the images panel's hover text names image, row, column
+  -- view:hover(k, text) -> the unit's sum or nil: the unit that an images panel's hover
+  -- text ("image 3  row 5  col 7  value ...") names on layer k's maps, selected
+  function view.hover(_, k, text)
+    local img, r, c = (text or ""):match("image (%d+)%s+row (%d+)%s+col (%d+)")
+    if not (img and maps[k + 1] and #maps[k + 1].shape == 3) then return nil end
+    local ok, u = pcall(view.select, view, k, tonumber(img), tonumber(r), tonumber(c))
+    return ok and u or nil
+  end
   for p, i in pairs(by_panel) do
-    p:on_hover(function(_, _, info)
-      local img, r, c = (info and info.text or ""):match("image (%d+)%s+row (%d+)%s+col (%d+)")
-      if img and #maps[i].shape == 3 then pcall(view.select, view, i - 1, tonumber(img), tonumber(r), tonumber(c)) end
-    end)
+    p:on_hover(function(_, _, info) view:hover(i - 1, info and info.text) end)
   end
   if run then follow_run(run, view, p_bars, opts) end
   return win, view

@@ -164,6 +164,10 @@ expect(ev.panel1 and ev.panel6 and ev.panel10 and not ev.panel7 and not ev.panel
 local u = ev:select(4, 2, 3, 3)
 expect(same(ev.field, {V.receptive_field(L, 4, 3, 3)}), "the selection lights the unit's receptive field")
 expect(near(u.total, u.value, 1e-4), "the selection's sum")
+local hu = ev:hover(3, "image 4  row 6  col 2  value 0.25")
+expect(hu and hu.layer == 3 and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "a hover over S2's map 4 selects it")
+expect(ev:hover(8, "image 1  row 1  col 7  value 1") == nil, "a hover over a vector selects nothing")
+expect(ev:hover(3, "nothing here") == nil and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "text without a unit keeps the selection")
 png_ok(we, "explain")
 
 -- every view follows run:seek: after a seek to epoch 0 it shows the untrained net
