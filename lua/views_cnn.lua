@@ -559,7 +559,9 @@ local function highlight(values, H, W, r0, r1, c0, c1)
     for c = 1, W do
       local v = (values[(r - 1) * W + c] - lo) / span
       local inside = r0 and r >= r0 and r <= r1 and c >= c0 and c <= c1
-      local edge = inside and (r == r0 or r == r1 or c == c0 or c == c1)
+      -- the border drawn on the image where the field runs past it (padding)
+      local edge = inside and (r == math.max(r0, 1) or r == math.min(r1, H) or c == math.max(c0, 1)
+        or c == math.min(c1, W))
       local o = #out
       if edge then
         out[o + 1], out[o + 2], out[o + 3] = 1, 0.55, 0
@@ -648,7 +650,7 @@ function M.explain(m, src, opts)
   local p_text = plot.text{text = "hover a unit of a map (or view:select(layer, map, row, col)):\n"
     .. "its receptive field lights up on the input and its sum is written out here", show = false}
   local p_kernel = plot.images{images = {0}, n = 1, h = 1, w = 1, show = false, shared = false,
-    title = "the kernel (top) over the maps before (below)", captions = {"hover a conv unit"}}
+    title = "kernel · window", captions = {"hover a unit"}}
   panels[#panels + 1] = p_bars
   panels[#panels + 1] = p_text
   panels[#panels + 1] = p_kernel
@@ -681,6 +683,9 @@ function M.explain(m, src, opts)
       end
       p_kernel:update{images = imgs, n = 2 * n, h = w.kh, w = w.kw, cols = n, shared = false, captions = caps,
         title = ("kernel %d (top) · window (below)"):format(ch)}
+    elseif w then -- pooling: the window it takes the max or mean of
+      p_kernel:update{images = u.window_values, n = 1, h = w.kh, w = w.kw, cols = 1, shared = false,
+        captions = {("%s %.3g"):format(w.kind, u.total)}, title = ("the %d×%d window on map %d"):format(w.kh, w.kw, ch)}
     end
     return u
   end
