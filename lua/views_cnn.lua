@@ -166,7 +166,12 @@ local function as_input(src, d, who)
     local n = d:info().n
     if src < 1 or src > n then error(("%s: image %d is not a row of the set (1 to %d)"):format(who, src, n), 3) end
     local y = d:y():rows(src, 1):totable()[1]
-    return d:x():rows(src, 1), math.floor(type(y) == "table" and y[1] or y)
+    local x = d:x():rows(src, 1)
+    if #x.shape ~= 4 then
+      error(("%s: the data set's inputs are [%s], not images [n, C, H, W]: load them with shape = \"image\""):format(who,
+        table.concat(d:x().shape, ", ")), 3)
+    end
+    return x, math.floor(type(y) == "table" and y[1] or y)
   end
   if mt_name(src) ~= "nnlab.tensor" then
     error(who .. ": expected an image (a tensor [H, W], [C, H, W] or [1, C, H, W]) or a row number, got "

@@ -39,6 +39,7 @@ local function lenet()
     nn.linear(84, 10)}
 end
 local m = lenet()
+local ok, err
 
 -- receptive fields of LeNet-5: C1 5x5 (padding 2: rows -1..3 for the first unit), S2
 -- 6x6, C3 14x14, S4 16x16
@@ -53,6 +54,22 @@ expect(same(rf(6, 2, 3), {3, 18, 7, 22}), "S4 unit (2,3): 16x16 at stride 4, got
 local sd = nn.sequential{nn.conv2d(1, 2, 3, {stride = 2, dilation = 2})}
 local Ls = V.layers(sd, {1, 11, 11})
 expect(same({V.receptive_field(Ls, 1, 2, 3)}, {3, 7, 5, 9}), "stride 2, dilation 2: rows 3..7, cols 5..9")
+
+-- m:window: each conv and pooling layer's window, nil for others
+local w1, w3 = m:children()[1]:window(), m:children()[3]:window()
+expect(w1.kind == "conv2d" and w1.kh == 5 and w1.sh == 1 and same(w1.pad, {2, 2, 2, 2}) and w1.groups == 1,
+  "C1's window: 5x5, stride 1, padding 2")
+expect(w3.kind == "max" and w3.kh == 2 and w3.sh == 2 and same(w3.pad, {0, 0, 0, 0}), "S2's window: 2x2, stride 2")
+expect(m:children()[2]:window() == nil and m:children()[8]:window() == nil, "no window for relu and linear")
+local wg = nn.conv2d(4, 6, {3, 1}, {padding = "same", groups = 2, stride = {2, 1}, dilation = {1, 2}}):window()
+expect(wg.kh == 3 and wg.kw == 1 and wg.sh == 2 and wg.sw == 1 and wg.dw == 2 and wg.same and wg.groups == 2,
+  "a conv's window keeps kernel, stride, dilation, same and groups")
+expect(nn.avgpool2d(3, {padding = 1}):window().kind == "avg" and nn.global_avgpool():window().kind == "global_avg",
+  "pool kinds")
+-- flat data is refused with the reason
+local flat_set = data.fashion_mnist{limit = 5, split = "test"}
+ok, err = pcall(plot.explain, m, 1, {data = flat_set, show = false})
+expect(not ok and err:find('shape = "image"', 1, true), "flat inputs are refused naming shape = \"image\": %s", tostring(err))
 
 -- a unit's sum: the recomputed sum equals the layer's output
 local x = train:x():rows(4, 1)
@@ -73,7 +90,7 @@ for _, t in ipairs{{1, 1, 1, 1}, {1, 5, 5, 5}, {1, 4, 3, 2}, {2, 6, 1, 1}, {2, 2
     t[3], t[4], u.total, u.value)
 end
 expect(#V.unit_sum(g, xg, 1, 5, 2, 2).terms == 2, "a group of 2 input maps")
-local ok, err = pcall(V.unit_sum, m, x, 4, 17, 1, 1)
+ok, err = pcall(V.unit_sum, m, x, 4, 17, 1, 1)
 expect(not ok and err:find("outside layer 4's maps 16×10×10", 1, true), "a unit off the maps is refused: %s", tostring(err))
 ok, err = pcall(V.unit_sum, m, x, 8, 1, 1, 1)
 expect(not ok and err:find("gives no maps"), "a linear layer has no maps: %s", tostring(err))
