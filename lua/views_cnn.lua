@@ -727,7 +727,25 @@ function M.explain(m, src, opts)
   for p, i in pairs(by_panel) do
     p:on_hover(function(_, _, info) view:hover(i - 1, info and info.text) end)
   end
+  --- view:slide([steps = 1]) -> the unit's sum: moves the selected unit along its row
+  --- (on to the next row at the end, back to the first at the last): the kernel slides
+  --- over the maps below as the key n does in the window (b goes back).
+  function view.slide(_, steps)
+    local u = view.unit
+    if not (u and u.channel) then return nil end
+    local s = maps[u.layer + 1].shape
+    local pos = ((u.row - 1) * s[3] + (u.col - 1) + (steps or 1)) % (s[2] * s[3])
+    return view:select(u.layer, u.channel, pos // s[3] + 1, pos % s[3] + 1)
+  end
+
   if run then follow_run(run, view, p_bars, opts) end
+  if opts.show ~= false then -- after follow_run: one handler for the window's keys, its arrows and these
+    win:on_key(function(key)
+      if key == "n" then view:slide(1) elseif key == "b" then view:slide(-1) elseif run then run:key(key) end
+    end)
+    win:keys{{"n", "slide the selected unit (and its kernel) one step on"}, {"b", "one step back"},
+      {"left/right", "the run's epochs (with run =)"}}
+  end
   return win, view
 end
 

@@ -27,7 +27,8 @@ vectors as blocks of units; the class probabilities as bars. Hover a unit of a m
 its receptive field lights up on the input, its sum (bias + Σ w·x per input map, or
 the max/mean of a pooling window) is written out, and the kernel is drawn above the
 window of the maps below it. view:select(k, map, row, col) does the same from code
-and returns the sum (require("views_cnn").unit_sum). With run = it follows the run
+and returns the sum (require("views_cnn").unit_sum); the key n (view:slide()) moves
+the unit one step along its row, the kernel sliding with it, b one step back. With run = it follows the run
 and its seek. The image is a row of data = or a tensor [H, W], [C, H, W] or
 [1, C, H, W].]],
     example = [[

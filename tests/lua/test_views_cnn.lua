@@ -185,6 +185,13 @@ local hu = ev:hover(3, "image 4  row 6  col 2  value 0.25")
 expect(hu and hu.layer == 3 and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "a hover over S2's map 4 selects it")
 expect(ev:hover(8, "image 1  row 1  col 7  value 1") == nil, "a hover over a vector selects nothing")
 expect(ev:hover(3, "nothing here") == nil and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "text without a unit keeps the selection")
+ev:select(1, 3, 1, 27)
+local us = ev:slide()
+expect(us.row == 1 and us.col == 28 and near(us.total, us.value, 1e-4), "slide: one column on")
+us = ev:slide()
+expect(us.row == 2 and us.col == 1 and same(ev.field, {V.receptive_field(L, 1, 2, 1)}), "slide: on to the next row")
+us = ev:slide(-2)
+expect(us.row == 1 and us.col == 27, "slide back")
 png_ok(we, "explain")
 
 -- every view follows run:seek: after a seek to epoch 0 it shows the untrained net
