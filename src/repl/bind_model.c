@@ -601,7 +601,6 @@ static const luaL_Reg module_methods[] = {
     {"nparams", m_nparams},
     {"running", m_running},
     {"out_shape", m_out_shape},
-    {"window", m_window},
     {"free", m_free},
     {NULL, NULL},
 };
@@ -624,6 +623,8 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua
 int bind_open_model(lua_State *L) {
     luaL_newlib(L, module_fns);
     new_class(L, MODULE_MT, module_methods, m_release);
+    lua_pushcfunction(L, m_window); /* receptive fields, the explainer (lua/views_cnn.lua) */
+    lua_setfield(L, -2, "window");
     luaL_getmetatable(L, MODULE_MT);
     lua_pushcfunction(L, m_forward);
     lua_setfield(L, -2, "__call");
