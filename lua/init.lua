@@ -23,6 +23,8 @@ gan = require "gan"
 require("rbm").install() -- nn.rbm, nn.dbn*, data.digits (issue 18)
 text = require "text" -- corpora, sequence sets, word2vec, decoding (issue 14); adds data.text
 conv = require("convpg").new
+require "views_cnn" -- plot.filters, plot.explain, plot.saliency, plot.top_images
+require "transfer" -- m:freeze(i, j), m:replace(k, layer), m:features(d, k)
 -- last, before any user code: Ctrl-C that pcall cannot swallow, and --safe
 local sandbox = require "sandbox"
 sandbox.guard_interrupts()

@@ -573,9 +573,11 @@ m = nn.sequential{nn.linear(2, 4), nn.dropout(0.5)}; m:eval()
 print(m(nn.ones(1, 2)))   -- the same numbers every call]],
   },
   ["module:freeze"] = {
-    sig = "m:freeze([on])",
+    sig = "m:freeze([on]) | m:freeze(i [, j])",
     summary = "freezes the module's parameters: they get no gradient and are not updated (transfer learning)",
     text = [[
+m:freeze(i, j) freezes layers i to j of a model (as m:children() counts them);
+returns m. The optimizer keeps no state moving for frozen weights (lua/transfer.lua).
 Works in fit, in m(x) with backward (the parameter tensors stop requiring grad) and
 in an optimizer over a Lua module's tensors (a tensor with requires_grad off is left
 alone, its optimizer state kept). On a sequential with Lua modules in it, freeze and
@@ -586,10 +588,10 @@ m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 m:children()[1]:freeze(); m:summary()   -- 24 non-trainable params]],
   },
   ["module:unfreeze"] = {
-    sig = "m:unfreeze()",
+    sig = "m:unfreeze() | m:unfreeze(i [, j])",
     summary = "makes frozen parameters trainable again (in fit and through autograd)",
     text = [[
-The same as m:freeze(false); returns m. The optimizer's state of those parameters
+The same as m:freeze(false); returns m. m:unfreeze(i, j) unfreezes layers i to j. The optimizer's state of those parameters
 was kept, so training resumes smoothly.]],
     example = [[
 l = nn.linear(2, 2); l:freeze(); l:unfreeze(); print(l:info().frozen)   --> false]],

@@ -354,3 +354,9 @@ const nn_module_def nn_mod_conv2d = {.kind = "conv2d",
                                      .save = conv_save,
                                      .load = conv_load,
                                      .free = conv_free};
+
+bool nn_conv2d_window(const nn_module *m, nn_window *win, int *groups) {
+    if (!m || m->kind != NN_MOD_CONV2D || !m->kstate) return false;
+    *win = st(m)->win, *groups = st(m)->groups;
+    return true;
+}

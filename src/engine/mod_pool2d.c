@@ -148,3 +148,9 @@ const nn_module_def nn_mod_pool2d = {.kind = "pool2d",
                                      .save = pool_save,
                                      .load = pool_load,
                                      .free = pool_free};
+
+bool nn_pool2d_window(const nn_module *m, nn_window *win, nn_pool2d_kind *kind) {
+    if (!m || m->kind != NN_MOD_POOL2D || !m->kstate) return false;
+    *win = st(m)->win, *kind = st(m)->kind;
+    return true;
+}

@@ -165,6 +165,11 @@ typedef enum { NN_POOL2D_MAX, NN_POOL2D_AVG, NN_POOL2D_GLOBAL_AVG } nn_pool2d_ki
  * padding counted as zeros, divided by kh kw); global average takes no window and
  * gives [batch, C]. */
 nn_module *nn_pool2d_new(nn_ctx *ctx, nn_pool2d_kind kind, const nn_window *win);
+/* The window of a conv2d module and its groups, or of a pooling module and its kind
+ * (receptive fields, the explainer's sliding kernel); false, changing nothing, for a
+ * module of another kind. */
+bool nn_conv2d_window(const nn_module *m, nn_window *win, int *groups);
+bool nn_pool2d_window(const nn_module *m, nn_window *win, nn_pool2d_kind *kind);
 /* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
 nn_module *nn_module_retain(nn_module *m);
 void nn_module_free(nn_module *m);

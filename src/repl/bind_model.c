@@ -251,6 +251,44 @@ static int m_out_shape(lua_State *L) {
     return 1;
 }
 
+/* m:window() -> {kind =, kh =, kw =, sh =, sw =, dh =, dw =, pad = {t, b, l, r}, same =,
+ * groups =} of a conv2d or pooling layer (kind "conv2d", "max", "avg", "global_avg"),
+ * nil for other layers: what receptive fields are computed from. */
+static int m_window(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    static const char *pools[] = {"max", "avg", "global_avg"};
+    nn_window w;
+    int groups = 1;
+    nn_pool2d_kind pk;
+    const char *kind;
+    if (nn_conv2d_window(m, &w, &groups))
+        kind = "conv2d";
+    else if (nn_pool2d_window(m, &w, &pk))
+        kind = pools[pk];
+    else
+        return 0;
+    lua_createtable(L, 0, 10);
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    const char *names[] = {"kh", "kw", "sh", "sw", "dh", "dw"};
+    const int vals[] = {w.kh, w.kw, w.sh, w.sw, w.dh, w.dw};
+    for (int i = 0; i < 6; i++) {
+        lua_pushinteger(L, vals[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_createtable(L, 4, 0);
+    for (int i = 0; i < 4; i++) {
+        lua_pushinteger(L, w.pad[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "pad");
+    lua_pushboolean(L, w.same);
+    lua_setfield(L, -2, "same");
+    lua_pushinteger(L, groups);
+    lua_setfield(L, -2, "groups");
+    return 1;
+}
+
 /* m:forward(x): the graph path, so autograd sees it (x and the parameters). */
 static int m_forward(lua_State *L) {
     nn_module *m = bind_checkmodule(L, 1);
@@ -640,6 +678,8 @@ int bind_open_model(lua_State *L) {
     luaL_newlib(L, module_fns);
     luaL_setfuncs(L, cnn_fns, 0);
     new_class(L, MODULE_MT, module_methods, m_release);
+    lua_pushcfunction(L, m_window); /* receptive fields, the explainer (lua/views_cnn.lua) */
+    lua_setfield(L, -2, "window");
     luaL_getmetatable(L, MODULE_MT);
     lua_pushcfunction(L, m_forward);
     lua_setfield(L, -2, "__call");

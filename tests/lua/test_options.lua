@@ -134,6 +134,8 @@ local function call_with(fname, o)
   end
   if fname == "plot.probabilities" then return plot.probabilities(model, set, 1, o) end
   if fname == "plot.attention" then return plot.attention({ { 1 } }, { "a" }, { "b" }, o) end
+  if fname == "plot.explain" or fname == "plot.saliency" then return plot[name](model, 1, o) end
+  if fname == "plot.top_images" then return plot.top_images(model, set, o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end
