@@ -596,12 +596,13 @@ static void im2col(const nn_conv_geom *g, const float *restrict x, float *restri
                 for (int oh = oh_lo; oh < oh_hi; oh++) {
                     float *restrict r = row + (int64_t)oh * g->OW;
                     const float *restrict xr = xc + (int64_t)(oh * g->sh + h0) * g->W;
-                    memset(r, 0, sizeof(float) * (size_t)lo);
+                    /* rows are short (LeNet's 28 and 10): loops, not libc calls */
+                    for (int ow = 0; ow < lo; ow++) r[ow] = 0.0f;
                     if (g->sw == 1)
-                        memcpy(r + lo, xr + lo + w0, sizeof(float) * (size_t)(hi - lo));
+                        for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow + w0];
                     else
                         for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow * g->sw + w0];
-                    memset(r + hi, 0, sizeof(float) * (size_t)(g->OW - hi));
+                    for (int ow = hi; ow < g->OW; ow++) r[ow] = 0.0f;
                 }
                 memset(row + (int64_t)oh_hi * g->OW, 0,
                        sizeof(float) * (size_t)(g->OH - oh_hi) * g->OW);
