@@ -62,6 +62,8 @@ fi
 # compared, nnlab as a fraction of the measured sgemm floor, and the test accuracy
 # after 5 epochs against PyTorch's (bench/fashion_mlp.sh)
 sh "$here/fashion_mlp.sh" "$build" "$rounds" 5
+# LeNet-5 (issue 13): the same comparison, and the test accuracy after 3 epochs
+sh "$here/lenet.sh" "$build" "$rounds" 3
 
 for b in bench_core bench_viz; do
     if [ -x "$build/bench/$b" ]; then

@@ -9,10 +9,12 @@
  * (bias, ReLU, softmax, Adam) is memory-bound and left out: the floor is what no
  * implementation on BLAS can beat. Prints "sgemm mlp_floor_s S" and "sgemm gflops G"
  * (the rate the products reached), the best of ROUNDS epochs.
- * Usage: sgemm_floor [rounds, default 3]; OPENBLAS_NUM_THREADS sets the threads. */
+ * With "lenet", the same for LeNet-5's epoch (see lenet_step): "sgemm lenet_floor_s S".
+ * Usage: sgemm_floor [rounds, default 3] [mlp|lenet]; OPENBLAS_NUM_THREADS sets the threads. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now(void) {
@@ -58,12 +60,83 @@ static double step(int b, float *const *act, float *const *w, float *const *grad
     return flops;
 }
 
+/* LeNet-5 (bench/lenet.sh): conv 6@5x5 pad 2 on 28x28, pool, conv 16@5x5 on 14x14,
+ * pool, 400-120-84-10. A conv layer (C -> K maps of P positions, patch C*25) is, for a
+ * batch of b as one im2col product over all b*P positions,
+ *   forward   Y[K, bP]     = W[K, patch] col[patch, bP]
+ *   backward  dW[K, patch] = dY col^T     and, except the first layer,
+ *             dcol[patch, bP] = W^T dY
+ * and the linear layers are as the mlp's (all three with dX: a conv lies below). */
+enum { LENET_CONVS = 2, LENET_FCS = 3 };
+static const int conv_k[LENET_CONVS] = {6, 16}, conv_patch[LENET_CONVS] = {25, 150},
+                 conv_pos[LENET_CONVS] = {784, 100};
+static const int fc_widths[LENET_FCS + 1] = {400, 120, 84, 10};
+
+/* The buffers of lenet_step, each large enough for every layer; outputs are never read
+ * back as inputs, so no value drifts towards overflow or denormals over an epoch. */
+typedef struct lenet_bufs {
+    float *x, *dy, *w, *y, *dw, *dx;
+} lenet_bufs;
+
+static double lenet_step(int b, const lenet_bufs *m) {
+    double flops = 0;
+    for (int l = 0; l < LENET_CONVS; l++) {
+        int k = conv_k[l], p = conv_patch[l], n = b * conv_pos[l];
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, n, p, 1.0f, m->w, p, m->x, n,
+                    0.0f, m->y, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, p, n, 1.0f, m->dy, n, m->x, n, 0.0f,
+                    m->dw, p);
+        flops += 2 * 2.0 * k * p * n;
+        if (l > 0) {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p, n, k, 1.0f, m->w, p, m->dy, n,
+                        0.0f, m->dx, n);
+            flops += 2.0 * k * p * n;
+        }
+    }
+    for (int l = 0; l < LENET_FCS; l++) {
+        int in = fc_widths[l], out = fc_widths[l + 1];
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, out, in, 1.0f, m->x, in, m->w,
+                    out, 0.0f, m->y, out);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, b, 1.0f, m->x, in, m->dy, out,
+                    0.0f, m->dw, out);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, in, out, 1.0f, m->dy, out, m->w,
+                    out, 0.0f, m->dx, in);
+        flops += 3 * 2.0 * b * in * out;
+    }
+    return flops;
+}
+
+/* The LeNet epoch's products at the sgemm rate of now. */
+static int lenet_floor(int rounds) {
+    size_t most = (size_t)BATCH * 784 * 25 > (size_t)BATCH * 100 * 150 ? (size_t)BATCH * 784 * 25
+                                                                       : (size_t)BATCH * 100 * 150;
+    size_t wmost = 400 * 120;
+    lenet_bufs m = {filled(most), filled(most),  filled(wmost),
+                    filled(most), filled(wmost), filled(most)};
+    for (int i = 0; i < 100; i++) lenet_step(BATCH, &m);
+    double best = 1e30, flops = 0;
+    for (int r = 0; r < rounds; r++) {
+        double t0 = now();
+        flops = 0;
+        for (int done = 0; done < IMAGES; done += BATCH)
+            flops += lenet_step(IMAGES - done < BATCH ? IMAGES - done : BATCH, &m);
+        double t = now() - t0;
+        if (t < best) best = t;
+    }
+    printf("sgemm lenet_floor_s %.4f\n", best);
+    printf("sgemm lenet_gflops %.2f\n", flops / best / 1e9);
+    printf("# sgemm_floor lenet: %.2f GFLOP an epoch, best of %d epochs\n", flops / 1e9, rounds);
+    free(m.x), free(m.dy), free(m.w), free(m.y), free(m.dw), free(m.dx);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 3;
-    if (rounds < 1) {
-        fprintf(stderr, "usage: sgemm_floor [rounds >= 1]\n");
+    if (rounds < 1 || (argc > 2 && strcmp(argv[2], "mlp") && strcmp(argv[2], "lenet"))) {
+        fprintf(stderr, "usage: sgemm_floor [rounds >= 1] [mlp|lenet]\n");
         return 2;
     }
+    if (argc > 2 && !strcmp(argv[2], "lenet")) return lenet_floor(rounds);
     float *act[NLAYERS + 1], *grad[NLAYERS + 1], *w[NLAYERS], *dw[NLAYERS];
     for (int l = 0; l <= NLAYERS; l++) {
         act[l] = filled((size_t)BATCH * widths[l]);

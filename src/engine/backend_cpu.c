@@ -568,50 +568,70 @@ static void cpu_loss_back(const float *restrict d, const float *restrict g, floa
     for (int64_t i = 0; i < n; i++) gy[i] += g0 * d[i];
 }
 
+/* The outputs o in [*lo, *hi) of n_out whose input o*stride + offset lies in [0, n_in):
+ * the span of a row (or of the rows) that reads no padding. */
+static void inside(int n_out, int stride, int offset, int n_in, int *lo, int *hi) {
+    int a = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    int b = n_in - offset <= 0 ? 0 : (n_in - offset + stride - 1) / stride;
+    *lo = a < n_out ? a : n_out;
+    *hi = b < n_out ? b : n_out;
+    if (*hi < *lo) *hi = *lo;
+}
+
 /* col[(c*kh + i)*kw + j][oh*OW + ow] = x[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] of one
- * sample (0 in the padding): the rows a group's gemm reads are contiguous. */
-static void im2col(const nn_conv_geom *g, const float *x, float *col) {
+ * sample (0 in the padding): the rows a group's gemm reads are contiguous. Each row of
+ * col is zeros, a strided (with stride 1: copied) run of one input row, and zeros. */
+static void im2col(const nn_conv_geom *g, const float *restrict x, float *restrict col) {
     int ohw = g->OH * g->OW;
     for (int c = 0; c < g->C; c++)
-        for (int i = 0; i < g->kh; i++)
+        for (int i = 0; i < g->kh; i++) {
+            int h0 = i * g->dh - g->pt, oh_lo, oh_hi;
+            inside(g->OH, g->sh, h0, g->H, &oh_lo, &oh_hi);
             for (int j = 0; j < g->kw; j++) {
-                float *row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
+                float *restrict row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
                 const float *xc = x + (int64_t)c * g->H * g->W;
-                for (int oh = 0; oh < g->OH; oh++) {
-                    int h = oh * g->sh - g->pt + i * g->dh;
-                    float *r = row + (int64_t)oh * g->OW;
-                    if (h < 0 || h >= g->H) {
-                        memset(r, 0, sizeof(float) * (size_t)g->OW);
-                        continue;
-                    }
-                    const float *xr = xc + (int64_t)h * g->W;
-                    for (int ow = 0; ow < g->OW; ow++) {
-                        int w = ow * g->sw - g->pl + j * g->dw;
-                        r[ow] = w >= 0 && w < g->W ? xr[w] : 0.0f;
-                    }
+                int w0 = j * g->dw - g->pl, lo, hi;
+                inside(g->OW, g->sw, w0, g->W, &lo, &hi);
+                memset(row, 0, sizeof(float) * (size_t)oh_lo * g->OW);
+                for (int oh = oh_lo; oh < oh_hi; oh++) {
+                    float *restrict r = row + (int64_t)oh * g->OW;
+                    const float *restrict xr = xc + (int64_t)(oh * g->sh + h0) * g->W;
+                    /* rows are short (LeNet's 28 and 10): loops, not libc calls */
+                    for (int ow = 0; ow < lo; ow++) r[ow] = 0.0f;
+                    if (g->sw == 1)
+                        for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow + w0];
+                    else
+                        for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow * g->sw + w0];
+                    for (int ow = hi; ow < g->OW; ow++) r[ow] = 0.0f;
                 }
+                memset(row + (int64_t)oh_hi * g->OW, 0,
+                       sizeof(float) * (size_t)(g->OH - oh_hi) * g->OW);
             }
+        }
 }
 
 /* im2col's adjoint: x[c, at] += col[row][pos] over every position reading it. */
-static void col2im_add(const nn_conv_geom *g, const float *col, float *x) {
+static void col2im_add(const nn_conv_geom *g, const float *restrict col, float *restrict x) {
     int ohw = g->OH * g->OW;
     for (int c = 0; c < g->C; c++)
-        for (int i = 0; i < g->kh; i++)
+        for (int i = 0; i < g->kh; i++) {
+            int h0 = i * g->dh - g->pt, oh_lo, oh_hi;
+            inside(g->OH, g->sh, h0, g->H, &oh_lo, &oh_hi);
             for (int j = 0; j < g->kw; j++) {
                 const float *row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
                 float *xc = x + (int64_t)c * g->H * g->W;
-                for (int oh = 0; oh < g->OH; oh++) {
-                    int h = oh * g->sh - g->pt + i * g->dh;
-                    if (h < 0 || h >= g->H) continue;
-                    const float *r = row + (int64_t)oh * g->OW;
-                    float *xr = xc + (int64_t)h * g->W;
-                    for (int ow = 0; ow < g->OW; ow++) {
-                        int w = ow * g->sw - g->pl + j * g->dw;
-                        if (w >= 0 && w < g->W) xr[w] += r[ow];
-                    }
+                int w0 = j * g->dw - g->pl, lo, hi;
+                inside(g->OW, g->sw, w0, g->W, &lo, &hi);
+                for (int oh = oh_lo; oh < oh_hi; oh++) {
+                    const float *restrict r = row + (int64_t)oh * g->OW;
+                    float *restrict xr = xc + (int64_t)(oh * g->sh + h0) * g->W + w0 + lo * g->sw;
+                    if (g->sw == 1)
+                        for (int ow = lo; ow < hi; ow++) xr[ow - lo] += r[ow];
+                    else
+                        for (int ow = lo; ow < hi; ow++) xr[(ow - lo) * g->sw] += r[ow];
                 }
             }
+        }
 }
 
 /* Per sample and group: y_g [K/G, OH*OW] = w_g [K/G, Cg*kh*kw] col_g [Cg*kh*kw, OH*OW]. */
@@ -664,7 +684,40 @@ static void cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *
     }
 }
 
+/* Max pooling over 2x2 windows with stride 2, no dilation and no padding (LeNet's, and
+ * most nets'): the general loop below with its bounds checks gone, the same first largest
+ * value (row-major order within the window, strict comparisons). */
+static bool is_max_2x2(int kind, const nn_conv_geom *g) {
+    return kind == NN_POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
+           g->dh == 1 && g->dw == 1 && g->pt == 0 && g->pl == 0 && 2 * g->OH <= g->H &&
+           2 * g->OW <= g->W;
+}
+
+static void max_pool_2x2(const nn_conv_geom *g, const float *restrict x, float *restrict y,
+                         float *restrict idx) {
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
+        const float *xc = x + bc * g->H * g->W;
+        for (int oh = 0; oh < g->OH; oh++) {
+            const float *r0 = xc + (int64_t)(2 * oh) * g->W, *r1 = r0 + g->W;
+            int64_t o = (bc * g->OH + oh) * g->OW;
+            for (int ow = 0; ow < g->OW; ow++) {
+                int at = 2 * ow;
+                float best = r0[at];
+                if (r0[2 * ow + 1] > best) best = r0[2 * ow + 1], at = 2 * ow + 1;
+                if (r1[2 * ow] > best) best = r1[2 * ow], at = g->W + 2 * ow;
+                if (r1[2 * ow + 1] > best) best = r1[2 * ow + 1], at = g->W + 2 * ow + 1;
+                y[o + ow] = best;
+                idx[o + ow] = (float)(2 * oh * g->W + at);
+            }
+        }
+    }
+}
+
 static void cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx) {
+    if (is_max_2x2(kind, g)) {
+        max_pool_2x2(g, x, y, idx);
+        return;
+    }
     float inv = 1.0f / (float)(g->kh * g->kw);
     for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
         const float *xc = x + bc * g->H * g->W;

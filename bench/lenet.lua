@@ -1,0 +1,45 @@
+-- lenet.lua: nnlab's side of the LeNet-5 workload (bench/lenet.sh, issue 13): conv 6@5x5
+-- pad 2, ReLU, max pool 2, conv 16@5x5, ReLU, max pool 2, flatten, 120, ReLU, 84, ReLU,
+-- 10 on Fashion-MNIST's 60000 training images as [n, 1, 28, 28], He-uniform conv and
+-- Xavier-uniform linear weights with zero biases (nnlab's defaults, which lenet.py copies),
+-- batch 64, SGD lr 0.01 momentum 0.9, cross-entropy, shuffled epochs, through m:fit.
+--   nnlab bench/lenet.lua time ROUNDS [LIMIT]: after 100 warm-up steps on a model thrown
+--     away, the best wall time of ROUNDS one-epoch fits, each of a new model (LIMIT images);
+--   nnlab bench/lenet.lua accuracy EPOCHS: the test accuracy after EPOCHS epochs.
+-- OPENBLAS_NUM_THREADS sets the threads.
+local mode, count, limit = arg and arg[1] or "time", tonumber(arg and arg[2]) or 1, tonumber(arg and arg[3])
+local now = require("repl.core").now
+
+local function lenet()
+  return nn.sequential{
+    nn.conv2d(1, 6, 5, {padding = 2}), nn.relu(), nn.maxpool2d(2),
+    nn.conv2d(6, 16, 5), nn.relu(), nn.maxpool2d(2), nn.flatten(),
+    nn.linear(400, 120), nn.relu(), nn.linear(120, 84), nn.relu(), nn.linear(84, 10)}
+end
+
+local function fit(m, d, epochs)
+  local opt = optim.sgd(m, {lr = 0.01, momentum = 0.9})
+  m:fit{d, epochs = epochs, batch = 64, optimizer = opt, verbose = false}
+end
+
+nn.seed(1)
+if mode == "time" then
+  local train = data.fashion_mnist{split = "train", limit = limit, shape = "image"}
+  fit(lenet(), data.fashion_mnist{split = "train", limit = math.min(limit or 6400, 6400), shape = "image"}, 1) -- warm-up: 100 steps
+  local best = math.huge
+  for _ = 1, count do
+    local m = lenet()
+    local t0 = now()
+    fit(m, train, 1)
+    best = math.min(best, now() - t0)
+  end
+  print(("nnlab lenet epoch_s %.3f"):format(best))
+  print(("# nnlab lenet: %d images, best of %d epochs"):format(#train, count))
+elseif mode == "accuracy" then
+  local train, test = data.fashion_mnist{shape = "image"}
+  local m = lenet()
+  fit(m, train, count)
+  print(("nnlab lenet test_acc %.4f"):format(m:evaluate(test).accuracy))
+else
+  error("usage: nnlab bench/lenet.lua time ROUNDS [LIMIT] | accuracy EPOCHS")
+end

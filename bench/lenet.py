@@ -1,0 +1,87 @@
+"""lenet.py: PyTorch's side of the LeNet-5 workload (bench/lenet.sh, issue 13), the
+recipe of bench/lenet.lua: conv 6@5x5 pad 2, ReLU, max pool 2, conv 16@5x5, ReLU, max
+pool 2, flatten, 120, ReLU, 84, ReLU, 10 on Fashion-MNIST's 60000 training images
+[n, 1, 28, 28] scaled to [0, 1]; He-uniform conv and Xavier-uniform linear weights with
+zero biases (nnlab's defaults), batch 64, SGD lr 0.01 momentum 0.9, cross-entropy,
+shuffled epochs in the usual PyTorch loop.
+  lenet.py time THREADS ROUNDS: after 100 warm-up steps of a throwaway model, the best
+    epoch time of ROUNDS epochs, each of a new model ("torch lenet epoch_s S");
+  lenet.py accuracy THREADS EPOCHS: the test accuracy after EPOCHS epochs
+    ("torch lenet test_acc A")."""
+import gzip
+import sys
+import time
+
+import torch
+
+WARMUP_STEPS = 100  # as bench/lenet.lua
+FASHION = "/usr/share/datasets/fashion-mnist/"
+
+if len(sys.argv) != 4 or sys.argv[1] not in ("time", "accuracy"):
+    sys.exit("usage: lenet.py time THREADS ROUNDS | lenet.py accuracy THREADS EPOCHS")
+mode, threads, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).reshape(dims)
+
+
+def images(which):
+    x = idx(FASHION + which + "-images-idx3-ubyte.gz").reshape(-1, 1, 28, 28).float() / 255
+    return x, idx(FASHION + which + "-labels-idx1-ubyte.gz").long()
+
+
+def lenet():
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                          nn.Linear(84, 10))
+    for layer in model:
+        if isinstance(layer, nn.Conv2d):
+            nn.init.kaiming_uniform_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+        elif isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model, torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+
+loss_fn = torch.nn.CrossEntropyLoss()
+x, y = images("train")
+n, batch = x.shape[0], 64
+
+
+def epoch(model, opt, steps=None):
+    """One shuffled epoch (or its first `steps` batches): its seconds."""
+    t0 = time.perf_counter()
+    perm = torch.randperm(n)
+    for s, i in enumerate(range(0, n, batch)):
+        if steps is not None and s == steps:
+            break
+        j = perm[i:i + batch]
+        opt.zero_grad()
+        loss_fn(model(x[j]), y[j]).backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+if mode == "time":
+    epoch(*lenet(), steps=WARMUP_STEPS)
+    best = min(epoch(*lenet()) for _ in range(count))
+    print("torch lenet epoch_s %.3f" % best)
+    print("# torch lenet: %d images, best of %d epochs, %d threads" % (n, count, threads))
+else:
+    model, opt = lenet()
+    for _ in range(count):
+        epoch(model, opt)
+    xt, yt = images("t10k")
+    with torch.no_grad():
+        acc = (model(xt).argmax(1) == yt).float().mean().item()
+    print("torch lenet test_acc %.4f" % acc)
