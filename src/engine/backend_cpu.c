@@ -13,6 +13,26 @@
  * OpenBLAS's call and packing overhead dominates tiny Playground nets (2-8-8-1). */
 #define SMALL_GEMM 16384
 
+/* ---- the BLAS kernels the CPU can run -------------------------------------------- */
+
+const char *nn_blas_better_core(void) {
+    static const char *generic[] = {"Prescott", "Core2",  "Penryn", "Dunnington", "Nehalem",
+                                    "Atom",     "Katmai", "Banias", "Northwood",  NULL};
+    const char *chosen = openblas_get_corename();
+    int is_generic = 0;
+    for (int i = 0; chosen && generic[i]; i++) is_generic |= strcmp(chosen, generic[i]) == 0;
+    if (!is_generic) return NULL;
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init(); /* the builtins below also check that the OS saves the registers */
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512cd"))
+        return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+    return NULL;
+}
+
 /* ---- memory: host memory is device memory --------------------------------------- */
 
 static void *cpu_alloc(size_t bytes) {

@@ -69,6 +69,13 @@ nn_ctx *nn_ctx_new(void);
 void nn_ctx_free(nn_ctx *ctx);
 /* The message of the last failed call, or "" if none. */
 const char *nn_error(const nn_ctx *ctx);
+
+/* The OpenBLAS kernel set ("SkylakeX", "Haswell") this CPU can run when OpenBLAS chose
+ * a generic one because it does not know the CPU's model (0.3.21 gives Sapphire Rapids
+ * the Prescott kernels, about 4x slower at sgemm); NULL when its choice stands. OpenBLAS
+ * reads OPENBLAS_CORETYPE only when it loads, so a program applies the answer by
+ * setting it and starting again (main.c). */
+const char *nn_blas_better_core(void);
 /* Forgets the last error message. */
 void nn_clear_error(nn_ctx *ctx);
 
