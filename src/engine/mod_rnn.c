@@ -578,7 +578,7 @@ static bool is_rnn(const nn_module *m) {
 }
 
 int nn_rnn_trace(nn_module *m, const char *what, int layer, int dir, int sample, float *out,
-                 int64_t max) {
+                 int64_t max, int *units) {
     if (!is_rnn(m)) {
         if (m) nn_errorf(m->ctx, NN_EARG, "trace: %s is not a recurrent layer", nn_module_name(m));
         return NN_EARG;
@@ -602,6 +602,8 @@ int nn_rnn_trace(nn_module *m, const char *what, int layer, int dir, int sample,
                          "layers, %d directions, %d samples",
                          layer + 1, dir + 1, sample + 1, s->L, s->D, s->B);
     int T = s->T, H = s->H;
+    if (units) *units = H;
+    if (!out) return T;
     if ((int64_t)T * H > max)
         return nn_errorf(m->ctx, NN_EARG, "trace: room for %lld values, need %d x %d",
                          (long long)max, T, H);

@@ -175,10 +175,11 @@ nn_module *nn_rnn_new(nn_ctx *ctx, nn_cell_kind cell, int in, int hidden, const 
 /* Views of the last forward and backward of a recurrent module m, for one sample of the
  * batch: what = "h" (hidden states), "c" (LSTM cell states) or a gate's letter ("f",
  * "i", "g", "o"; "r", "z", "n") of layer (0-based) and direction; writes [T, H] floats
- * (time order; padding steps carry the state) into out (T H floats at most max) and
+ * (time order; padding steps carry the state, their gates read 0) into out (T H floats
+ * at most max; NULL: only the sizes), sets *units = H (when units is not NULL) and
  * returns T, or a negative code with a message. */
 int nn_rnn_trace(nn_module *m, const char *what, int layer, int dir, int sample, float *out,
-                 int64_t max);
+                 int64_t max, int *units);
 /* The norm over the batch of d(loss)/dh_t at each step t of the last backward (top layer,
  * forward direction, time order) into out (at most max); returns T, or a negative code. */
 int nn_rnn_grad_norms(nn_module *m, float *out, int max);

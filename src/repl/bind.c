@@ -14,6 +14,7 @@ static const luaL_Reg openers[] = {
     {"nn.optim", bind_open_optim},   /* bind_optim.c */
     {"nn.data", bind_open_data},     /* bind_data.c */
     {"views.core", bind_open_views}, /* bind_views.c */
+    {"nn.seq", bind_open_seq},       /* bind_seq.c */
     {NULL, NULL},
 };
 

@@ -79,18 +79,18 @@ static void test_lstm_forward_matches_hand_computed_values(void **state) {
     assert_int_equal(nn_module_forward(m, x, 3, shape, &y), NN_OK);
     assert_near(y[0], 0.23709428995959003, 1e-6, "h1");
     assert_near(y[1], 0.27344180411833585, 1e-6, "h2");
-    assert_int_equal(nn_rnn_trace(m, "c", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "c", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[0], 0.3467494396881143, 1e-6, "C1");
     assert_near(out[1], 0.4529081169963004, 1e-6, "C2");
-    assert_int_equal(nn_rnn_trace(m, "f", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "f", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.7813770796684154, 1e-6, "f2");
-    assert_int_equal(nn_rnn_trace(m, "i", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "i", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.5859915190821504, 1e-6, "i2");
-    assert_int_equal(nn_rnn_trace(m, "g", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "g", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[0], 0.5370495669980353, 1e-6, "C~1");
-    assert_int_equal(nn_rnn_trace(m, "o", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "o", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.6444743709030473, 1e-6, "o2");
-    assert_true(nn_rnn_trace(m, "r", 0, 0, 0, out, 2) < 0); /* no reset gate in an LSTM */
+    assert_true(nn_rnn_trace(m, "r", 0, 0, 0, out, 2, NULL) < 0); /* no reset gate in an LSTM */
     nn_module_free(m);
     nn_ctx_free(ctx);
 }
@@ -108,11 +108,11 @@ static void test_gru_forward_matches_hand_computed_values(void **state) {
     assert_int_equal(nn_module_forward(m, x, 3, shape, &y), NN_OK);
     assert_near(y[0], 0.3802558401276202, 1e-6, "h1");
     assert_near(y[1], 0.41087738192865, 1e-6, "h2");
-    assert_int_equal(nn_rnn_trace(m, "r", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "r", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.5958073086250539, 1e-6, "r2");
-    assert_int_equal(nn_rnn_trace(m, "z", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "z", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.5438994654810473, 1e-6, "z2");
-    assert_int_equal(nn_rnn_trace(m, "n", 0, 0, 0, out, 2), 2);
+    assert_int_equal(nn_rnn_trace(m, "n", 0, 0, 0, out, 2, NULL), 2);
     assert_near(out[1], 0.43655584361070293, 1e-6, "h~2");
     nn_module_free(m);
     nn_ctx_free(ctx);
