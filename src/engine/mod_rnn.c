@@ -34,7 +34,8 @@ typedef struct rnn_state {
     float *hp, *dh, *dc, *ones, *gnorm;
     int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap;
     int B, T; /* of the last forward */
-    bool has_mask, has_back;
+    int gT;   /* steps of the last backward (gnorm's length); 0: none yet */
+    bool has_mask;
 } rnn_state;
 
 static rnn_state *st(const nn_module *m) {
@@ -205,7 +206,7 @@ static int rnn_forward(nn_module *m, const float *x) {
     const nn_backend *be = ctx->backend;
     int B = m->ishape[0], T = m->ishape[1], DH = s->D * s->H;
     int64_t BT = (int64_t)B * T;
-    s->B = B, s->T = T, s->has_back = false;
+    s->B = B, s->T = T;
     if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
         nn_grow(ctx, &s->hp, &s->hpcap, (int64_t)B * s->G * s->H) ||
         nn_grow(ctx, &s->ones, &s->onescap, BT) || nn_grow(ctx, &s->msk, &s->mskcap, BT) ||
@@ -321,7 +322,7 @@ static int rnn_backward(nn_module *m, const float *x, const float *dy, float *dx
         float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
         ctx->backend->penalty_back(p, g, w_rows(s) * GH, m->l1, m->l2);
     }
-    s->has_back = true;
+    s->gT = T;
     return NN_OK;
 }
 
@@ -628,11 +629,11 @@ int nn_rnn_grad_norms(nn_module *m, float *out, int max) {
         return NN_EARG;
     }
     rnn_state *s = st(m);
-    if (!s->has_back)
+    if (!s->gT)
         return nn_errorf(m->ctx, NN_EARG, "grad_norms: %s has not run backward yet", rnn_name(m));
-    int n = s->T < max ? s->T : max;
+    int n = s->gT < max ? s->gT : max;
     memcpy(out, s->gnorm, sizeof(float) * (size_t)n);
-    return s->T;
+    return s->gT;
 }
 
 #define RNN_DEF(k)                                                                                 \
