@@ -288,6 +288,7 @@ typedef enum nn_loss_kind {
     NN_LOSS_CE,          /* categorical CE with logits: -log softmax(y)[class], per row */
     NN_LOSS_HINGE,       /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
     NN_LOSS_MULTI_HINGE, /* per row: sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins) */
+    NN_LOSS_SEQ_CE,      /* per step CE of [batch, T, C] logits, targets [batch, T]; < 0: padding */
     NN_LOSS_COUNT
 } nn_loss_kind;
 

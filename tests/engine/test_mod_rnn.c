@@ -436,6 +436,69 @@ static void test_rnn_save_and_load_keep_each_kind(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* Per-step cross-entropy: a padding step (target -1) counts nowhere; the mean is over
+ * the real steps (log 2 for an even step alone; with the second step, (log 2 +
+ * log(1 + e) - 1) / 2); the gradient against finite differences. */
+static void test_seq_cross_entropy_ignores_padding(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    float y[4] = {0, 0, 1, 0}, pad[2] = {1, -1}, both[2] = {1, 0}, dy[4];
+    double l;
+    assert_int_equal(nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, pad, 2, NULL, 0, &l, dy), NN_OK);
+    assert_near((float)l, log(2.0), 1e-6, "padded");
+    assert_near(dy[2], 0, 0, "padding's gradient");
+    assert_int_equal(nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, both, 2, NULL, 0, &l, dy), NN_OK);
+    assert_near((float)l, (log(2.0) + log(1 + exp(1.0)) - 1) / 2, 1e-6, "both steps");
+    for (int i = 0; i < 4; i++) {
+        float v = y[i];
+        double lp, lm;
+        y[i] = v + 1e-2f;
+        nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, both, 2, NULL, 0, &lp, NULL);
+        y[i] = v - 1e-2f;
+        nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, both, 2, NULL, 0, &lm, NULL);
+        y[i] = v;
+        assert_near(dy[i], (lp - lm) / 2e-2, 1e-4, "seq_cross_entropy gradient");
+    }
+    float bad[2] = {2, 0};
+    assert_true(nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, bad, 2, NULL, 0, &l, dy) < 0);
+    assert_non_null(strstr(nn_error(ctx), "target 2 at [1, 1] is not a class 0..1"));
+    assert_true(nn_loss(ctx, NN_LOSS_SEQ_CE, y, 1, 4, both, 3, NULL, 0, &l, dy) < 0);
+    nn_ctx_free(ctx);
+}
+
+/* A linear layer on [batch, T, in] is the same layer on each step: the rows of
+ * [batch T, in], values and gradients alike. */
+static void test_linear_applies_to_each_step(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 6);
+    nn_module *m = nn_linear_new(ctx, 3, 2, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+    float x[24], dy[16], dx3[24], dx2[24], y3[16], g3[8];
+    for (int i = 0; i < 24; i++) x[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+    for (int i = 0; i < 16; i++) dy[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+    int s3[3] = {2, 4, 3}, s2[2] = {8, 3}, out[3];
+    const float *y;
+    assert_int_equal(nn_module_out_shape(m, 3, s3, out), 3);
+    assert_true(out[0] == 2 && out[1] == 4 && out[2] == 2);
+    assert_int_equal(nn_module_forward(m, x, 3, s3, &y), NN_OK);
+    memcpy(y3, y, sizeof y3);
+    nn_module_zero_grad(m);
+    assert_int_equal(nn_module_backward(m, x, dy, dx3, 2), NN_OK);
+    memcpy(g3, nn_module_grads(m), sizeof g3);
+    assert_int_equal(nn_module_forward(m, x, 2, s2, &y), NN_OK);
+    nn_module_zero_grad(m);
+    assert_int_equal(nn_module_backward(m, x, dy, dx2, 8), NN_OK);
+    for (int i = 0; i < 16; i++) assert_near(y3[i], y[i], 0, "steps' values");
+    for (int i = 0; i < 8; i++) assert_near(g3[i], nn_module_grads(m)[i], 0, "gradients");
+    for (int i = 0; i < 24; i++) assert_near(dx3[i], dx2[i], 0, "dx");
+    nn_tensor *xt = nn_from_array(ctx, 3, s3, x), *yg = nn_module_graph(ctx, m, xt);
+    assert_non_null(yg);
+    assert_int_equal(yg->ndim, 3);
+    for (int i = 0; i < 16; i++) assert_near(yg->data[i], y3[i], 1e-6, "graph");
+    nn_tensor_free(yg), nn_tensor_free(xt), nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnn_parameter_counts_match_the_course),
@@ -448,6 +511,8 @@ int main(void) {
         cmocka_unit_test(test_embedding_gathers_rows_and_skips_padding),
         cmocka_unit_test(test_grad_norms_vanish_and_explode),
         cmocka_unit_test(test_rnn_save_and_load_keep_each_kind),
+        cmocka_unit_test(test_seq_cross_entropy_ignores_padding),
+        cmocka_unit_test(test_linear_applies_to_each_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
