@@ -104,4 +104,22 @@ m = nn.sequential{nn.rnn(1, 4), nn.linear(4, 1)}
 m:fit{d, loss = nn.mse, epochs = 1, verbose = false}
 p = plot.grad_norms(m, {show = false}); p:save("norms.png")]],
   },
+  ["nn.seq_cross_entropy"] = {
+    sig = "nn.seq_cross_entropy(y, t)",
+    summary = "cross-entropy at every step of [batch, T, C] logits against [batch, T] classes; a negative class is padding, ignored",
+    text = [[
+The loss of a language model or a tagger: -log softmax(y_t)[t_t] averaged over the real
+steps (padding, a target below 0, counts nowhere, so it changes neither the loss nor
+the gradient's size). Give it to fit as loss = nn.seq_cross_entropy, with a model whose
+output is [batch, T, C] (a recurrent layer with output = "all", then nn.linear(H, C),
+which works on each step) and targets [batch, T]. In fit only: at the prompt,
+nn.cross_entropy on y:reshape{-1, C} and t:reshape{-1, 1} gives the unpadded value.]],
+    example = [[
+nn.seed(1)
+x = nn.tensor{{1, 2, 3, 0}, {3, 1, 0, 0}}               -- ids, 0 = padding
+y = nn.tensor{{2, 3, 1, -1}, {1, 2, -1, -1}}             -- next ids, -1 = padding
+m = nn.sequential{nn.embedding(4, 8, {padding = 0}), nn.lstm(8, 16, {output = "all", mask = true}), nn.linear(16, 4)}
+run = m:fit{data.from(x, y), loss = nn.seq_cross_entropy, optimizer = optim.adam(m, {lr = 0.05}), epochs = 60, verbose = false}
+print(run:status().last_loss < 0.5)   --> true]],
+  },
 }
