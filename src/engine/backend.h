@@ -196,8 +196,8 @@ typedef struct nn_backend {
      * part, which the reset gate scales), h1, c1 (LSTM) and, when out is not NULL, the
      * step's output (row b at out + b ldo). act: the vanilla cell's nn_act_kind. */
     void (*rnn_cell)(int cell, int act, int B, int H, const float *xp, int64_t ldx, const float *hp,
-                     const float *h0, const float *c0, const float *mask, int64_t ldm,
-                     float *gates, float *hpn, float *h1, float *c1, float *out, int64_t ldo);
+                     const float *h0, const float *c0, const float *mask, int64_t ldm, float *gates,
+                     float *hpn, float *h1, float *c1, float *out, int64_t ldo);
     /* Its backward: dh (d(loss)/dh1, [B, H]) first gets dy's row b (at dy + b ldy, when dy
      * is not NULL) where the mask is 1; then dxp (row b at b ldx) and dhp ([B, G H]) are
      * assigned d(loss)/d(pre-activation) of the input and recurrent parts, and dh, dc

@@ -77,9 +77,10 @@ static int emb_forward(nn_module *m, const float *x) {
     for (int64_t i = 0; i < n; i++) {
         float v = x[i];
         if (!(v >= 0 && v < st(m)->vocab && v == floorf(v)))
-            return nn_errorf(
-                ctx, NN_EARG, "embedding: id %g at [%lld, %lld] is not a whole number in 0..%d", v,
-                (long long)(i / m->ishape[1]) + 1, (long long)(i % m->ishape[1]) + 1, st(m)->vocab - 1);
+            return nn_errorf(ctx, NN_EARG,
+                             "embedding: id %g at [%lld, %lld] is not a whole number in 0..%d", v,
+                             (long long)(i / m->ishape[1]) + 1, (long long)(i % m->ishape[1]) + 1,
+                             st(m)->vocab - 1);
         s->ids[i] = (int)v;
     }
     const float *W = m->blk->p + m->off;

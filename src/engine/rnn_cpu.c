@@ -22,8 +22,11 @@ static inline __attribute__((always_inline)) float fexp(float x) {
     x = fminf(fmaxf(x, -87.0f), 87.0f);
     float n = __builtin_rintf(x * 1.44269504f);
     float r = x - n * 0.693145752f - n * 1.42860677e-6f; /* ln 2 in two parts */
-    float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666667e-1f + r * (4.16666667e-2f +
-                                                   r * (8.33333333e-3f + r * 1.38888889e-3f)))));
+    float p =
+        1.0f +
+        r * (1.0f +
+             r * (0.5f + r * (1.66666667e-1f +
+                              r * (4.16666667e-2f + r * (8.33333333e-3f + r * 1.38888889e-3f)))));
     union {
         int32_t i;
         float f;
