@@ -32,8 +32,8 @@ gates_view = plot.gates(cell, nn.randn{1, 20, 1}, {title = "an untrained LSTM on
 say[[
 Each map has one row per unit and one column per time step: forget, input,
 candidate and output gates, then the cell and the hidden state. Untrained, the
-forget gate sits near σ(1) ≈ 0.73 everywhere (nnlab starts its bias at 1, as Keras
-does, so that the cell remembers by default).
+forget gate averages about σ(1) ≈ 0.73 (from about 0.5 to 0.85 here): nnlab starts
+its bias at 1, as Keras does, so that the cell remembers by default.
 ]]
 
 pause()
