@@ -386,10 +386,19 @@ static nn_tensor *th(gbuild *g, nn_tensor *a) {
 static nn_tensor *reshape(gbuild *g, nn_tensor *a, int n, const int *shape) {
     return g->fail ? NULL : keep(g, nn_reshape(g->ctx, a, n, shape));
 }
+/* A constant of zeros: in a step from the arena (freed at its end), else from the heap
+ * (freed after the build, once the ops that read it hold it). */
+static nn_tensor *zeros(gbuild *g, int r, int c) {
+    int shape[2] = {r, c};
+    nn_tensor *t =
+        g->fail ? NULL : keep(g, nn_tensor_alloc(g->ctx, 2, shape, g->ctx->in_step, true));
+    if (t) g->ctx->backend->fill(t->data, t->size, 0.0f);
+    return t;
+}
+
 /* A constant [r, c] of zeros, or of 1 at (j, at + j) for j < n. */
 static nn_tensor *placer(gbuild *g, int r, int c, int at, int n) {
-    int shape[2] = {r, c};
-    nn_tensor *t = g->fail ? NULL : keep(g, nn_zeros(g->ctx, 2, shape));
+    nn_tensor *t = zeros(g, r, c);
     if (t)
         for (int j = 0; j < n; j++) t->data[(int64_t)j * c + at + j] = 1.0f;
     return t;
@@ -443,15 +452,14 @@ static glane graph_weights(gbuild *g, nn_module *m, int l, int d) {
 
 static nn_tensor *graph_build(gbuild *g, nn_module *m, nn_tensor *x) {
     rnn_state *s = st(m);
-    int B = x->shape[0], T = x->shape[1], H = s->H, DH = s->D * H, hs[2] = {B, H};
+    int B = x->shape[0], T = x->shape[1], H = s->H, DH = s->D * H;
     nn_tensor **mk = NULL; /* the mask of each step, [B, 1] */
     if (s->mask) {
         float *v = nn_malloc(g->ctx, sizeof(float) * (size_t)x->size);
         mk = nn_calloc(g->ctx, (size_t)T, sizeof *mk);
         if (!v || !mk || nn_read(x, v) != NN_OK) g->fail = true;
         for (int t = 0; t < T && !g->fail; t++) {
-            int ms[2] = {B, 1};
-            nn_tensor *mt = keep(g, nn_zeros(g->ctx, 2, ms));
+            nn_tensor *mt = zeros(g, B, 1);
             for (int b = 0; mt && b < B; b++)
                 for (int j = 0; j < s->F; j++)
                     if (v[((int64_t)b * T + t) * s->F + j] != 0.0f) mt->data[b] = 1.0f;
@@ -466,7 +474,7 @@ static nn_tensor *graph_build(gbuild *g, nn_module *m, nn_tensor *x) {
         nn_tensor *flatT = tr(g, reshape(g, cur, 2, fs)), *acc = NULL;
         for (int d = 0; d < s->D && !g->fail; d++) {
             glane w = graph_weights(g, m, l, d);
-            nn_tensor *h = g->fail ? NULL : keep(g, nn_zeros(g->ctx, 2, hs)), *c = h;
+            nn_tensor *h = zeros(g, B, H), *c = h;
             for (int k = 0; k < T && !g->fail; k++) {
                 int t = d ? T - 1 - k : k;
                 nn_tensor *xt = tr(g, rows(g, flatT, t * F, F)), *c1 = c;
