@@ -4,6 +4,7 @@
 local nn = {}
 for k, v in pairs(require "nn.core") do nn[k] = v end
 require("nn_train")(nn) -- layers, losses, models, fit, save/load (lua/nn_train.lua)
+require("nn_seq")(nn) -- embedding, rnn, lstm, gru and their views (lua/nn_seq.lua)
 
 local T = require "nn.train"
 

@@ -190,6 +190,7 @@ nn.binary_cross_entropy = nn.bce
 nn.cross_entropy = loss("cross_entropy")
 nn.hinge = loss("hinge")
 nn.multi_hinge = loss("multi_hinge")
+nn.seq_cross_entropy = loss("seq_cross_entropy") -- per step, padding ignored (loss_seq.c)
 
 local function loss_name(l)
   if type(l) == "string" then return l end

@@ -185,6 +185,28 @@ typedef struct nn_backend {
     /* gy += g[0] d, with g the one-element gradient of the loss and d the dy the
      * forward saved. */
     void (*loss_back)(const float *d, const float *g, float *gy, int64_t n);
+
+    /* ---- recurrent cells (mod_rnn.c; the kernels in rnn_cpu.c) ---- */
+    /* One time step of a recurrent cell (an nn_cell_kind) over B rows of H units, given
+     * the input part xp of its pre-activations (row b at xp + b ldx, G H floats: gates in
+     * the order of nn_cell_kind's comment, bias included) and the recurrent part hp =
+     * h0 W_h ([B, G H], contiguous). A row whose mask is 0 (mask row b at mask[b ldm]; NULL:
+     * none is) is padding: it carries h0 (and c0) through and outputs zeros. Writes
+     * gates[B, G H] (the activated gates; RNN: none), hpn[B, H] (GRU: hp's candidate
+     * part, which the reset gate scales), h1, c1 (LSTM) and, when out is not NULL, the
+     * step's output (row b at out + b ldo). act: the vanilla cell's nn_act_kind. */
+    void (*rnn_cell)(int cell, int act, int B, int H, const float *xp, int64_t ldx, const float *hp,
+                     const float *h0, const float *c0, const float *mask, int64_t ldm, float *gates,
+                     float *hpn, float *h1, float *c1, float *out, int64_t ldo);
+    /* Its backward: dh (d(loss)/dh1, [B, H]) first gets dy's row b (at dy + b ldy, when dy
+     * is not NULL) where the mask is 1; then dxp (row b at b ldx) and dhp ([B, G H]) are
+     * assigned d(loss)/d(pre-activation) of the input and recurrent parts, and dh, dc
+     * (LSTM) are replaced by the direct parts of d(loss)/dh0 and d(loss)/dc0 (dh0's part
+     * through W_h is the caller's gemm). Padding rows pass dh, dc through, zero dxp, dhp. */
+    void (*rnn_cell_back)(int cell, int act, int B, int H, const float *gates, const float *hpn,
+                          const float *h0, const float *c0, const float *h1, const float *c1,
+                          const float *mask, int64_t ldm, const float *dy, int64_t ldy, float *dh,
+                          float *dc, float *dxp, int64_t ldx, float *dhp);
 } nn_backend;
 
 extern const nn_backend nn_backend_cpu;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rnn_cpu.h"
 #include "train_internal.h"
 
 /* Below this many multiply-adds (B * in * out) the linear layer runs its own loops:
@@ -830,4 +831,6 @@ const nn_backend nn_backend_cpu = {
     .penalty_back = cpu_penalty_back,
     .loss = cpu_loss,
     .loss_back = cpu_loss_back,
+    .rnn_cell = nn_cpu_rnn_cell,
+    .rnn_cell_back = nn_cpu_rnn_cell_back,
 };

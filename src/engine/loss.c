@@ -8,7 +8,7 @@
 #include "train_internal.h"
 
 static const char *const loss_names[NN_LOSS_COUNT] = {
-    "mse", "mae", "huber", "bce", "cross_entropy", "hinge", "multi_hinge",
+    "mse", "mae", "huber", "bce", "cross_entropy", "hinge", "multi_hinge", "seq_cross_entropy",
 };
 
 const char *nn_loss_name(nn_loss_kind kind) {
@@ -106,6 +106,7 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
     const char *who = nn_loss_name(kind);
     if (!who) return nn_errorf(ctx, NN_EARG, "unknown loss kind %d", (int)kind);
     if (B < 1 || k < 1) return nn_errorf(ctx, NN_EARG, "%s: empty predictions [%d,%d]", who, B, k);
+    if (kind == NN_LOSS_SEQ_CE) return nn_seq_ce(ctx, y, B, k, t, tcols, loss, dy); /* loss_seq.c */
     bool per_class = kind == NN_LOSS_CE || kind == NN_LOSS_MULTI_HINGE;
     if (per_class) {
         int rc = check_classes(ctx, who, t, B, tcols, k);
@@ -204,6 +205,7 @@ int nn_loss(nn_ctx *ctx, nn_loss_kind kind, const float *y, int B, int k, const 
             wsum += w;
         }
         break;
+    case NN_LOSS_SEQ_CE: /* returned above */
     case NN_LOSS_COUNT:
         break;
     }

@@ -1,6 +1,7 @@
-/* mod_linear.c: the linear layer y = x W + b on [batch, in] -> [batch, out], with W
- * [in, out] and b [out] side by side in the block (W first), its optional L1/L2
- * penalty on W, and its graph (matmul + add). The kernels are the backend's. */
+/* mod_linear.c: the linear layer y = x W + b on [batch, in] -> [batch, out] (or on each
+ * step of [batch, T, in]), with W [in, out] and b [out] side by side in the block (W
+ * first), its optional L1/L2 penalty on W, and its graph (matmul + add). The kernels
+ * are the backend's. */
 #include <math.h>
 #include <stdio.h>
 
@@ -24,8 +25,13 @@ nn_module *nn_linear_new(nn_ctx *ctx, int in, int out, nn_init w_init, nn_init b
     return m;
 }
 
-/* [batch, in] -> [batch, out]; 2-D only (a flatten before it makes images rows). */
+/* [batch, in] -> [batch, out], and a sequence's steps [batch, T, in] -> [batch, T, out]
+ * (the same weights at every step); images go through a flatten first. */
 static int linear_shape(const nn_module *m, int ndim, const int *in, int *out) {
+    if (ndim == 3 && in[2] == m->in) {
+        out[0] = in[0], out[1] = in[1], out[2] = m->out;
+        return 3;
+    }
     if (ndim != 0 && (ndim != 2 || in[1] != m->in)) {
         char want[32];
         snprintf(want, sizeof want, "[batch, %d]", m->in);
@@ -40,7 +46,8 @@ static int linear_forward(nn_module *m, const float *x) {
     nn_ctx *ctx = m->ctx;
     const float *p = m->blk->p + m->off;
     if (nn_grow(ctx, &m->y, &m->ycap, m->nout)) return NN_ENOMEM;
-    ctx->backend->linear(x, p, p + (int64_t)m->in * m->out, m->y, m->ishape[0], m->in, m->out);
+    int rows = (int)(m->nin / m->in); /* batch, or batch x steps */
+    ctx->backend->linear(x, p, p + (int64_t)m->in * m->out, m->y, rows, m->in, m->out);
     m->yout = m->y;
     return NN_OK;
 }
@@ -52,18 +59,26 @@ static int linear_backward(nn_module *m, const float *x, const float *dy, float 
     bool params = !m->frozen;
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     int64_t nw = (int64_t)m->in * m->out;
-    be->linear_back(x, p, dy, params ? g : NULL, params ? g + nw : NULL, dx, m->ishape[0], m->in,
-                    m->out);
+    be->linear_back(x, p, dy, params ? g : NULL, params ? g + nw : NULL, dx, (int)(m->nin / m->in),
+                    m->in, m->out);
     if (params && (m->l1 != 0 || m->l2 != 0)) be->penalty_back(p, g, nw, m->l1, m->l2);
     return NN_OK;
 }
 
 static nn_tensor *linear_graph(nn_ctx *ctx, nn_module *m, nn_tensor *x) {
     nn_tensor *w = nn_module_param_tensor(m, 0), *b = nn_module_param_tensor(m, 1);
-    nn_tensor *xw = w && b ? nn_matmul(ctx, x, w, false, false) : NULL;
+    int rows[2] = {x->ndim == 3 ? x->shape[0] * x->shape[1] : x->shape[0], m->in};
+    nn_tensor *x2 = x->ndim == 3 ? nn_reshape(ctx, x, 2, rows) : x; /* steps as rows */
+    nn_tensor *xw = w && b && x2 ? nn_matmul(ctx, x2, w, false, false) : NULL;
     nn_tensor *y = xw ? nn_add(ctx, xw, b) : NULL;
-    if (!ctx->in_step) nn_tensor_free(xw); /* y holds it when it needs it */
-    return y;
+    int steps[3] = {x->shape[0], x->ndim == 3 ? x->shape[1] : 1, m->out};
+    nn_tensor *y3 = x->ndim == 3 && y ? nn_reshape(ctx, y, 3, steps) : y;
+    if (!ctx->in_step) { /* the result holds what it needs */
+        nn_tensor_free(xw);
+        if (x2 != x) nn_tensor_free(x2);
+        if (y3 != y) nn_tensor_free(y);
+    }
+    return y3;
 }
 
 static bool linear_param(const nn_module *m, int i, nn_param_desc *p) {

@@ -14,14 +14,26 @@ extern const nn_module_def nn_mod_linear, nn_mod_activation, nn_mod_dropout, nn_
     nn_mod_sequential, nn_mod_residual, nn_mod_flatten, nn_mod_reshape, nn_mod_callback,
     nn_mod_conv2d, nn_mod_pool2d;
 extern const nn_module_def nn_mod_conv_transpose2d, nn_mod_dropout2d, nn_mod_concat;
+extern const nn_module_def nn_mod_embedding, nn_mod_rnn, nn_mod_lstm, nn_mod_gru;
 const nn_module_def *const nn_module_defs[NN_MOD_COUNT] = {
-    [NN_MOD_LINEAR] = &nn_mod_linear,         [NN_MOD_ACTIVATION] = &nn_mod_activation,
-    [NN_MOD_DROPOUT] = &nn_mod_dropout,       [NN_MOD_BATCHNORM] = &nn_mod_batchnorm,
-    [NN_MOD_SEQUENTIAL] = &nn_mod_sequential, [NN_MOD_RESIDUAL] = &nn_mod_residual,
-    [NN_MOD_FLATTEN] = &nn_mod_flatten,       [NN_MOD_RESHAPE] = &nn_mod_reshape,
-    [NN_MOD_CONV2D] = &nn_mod_conv2d,         [NN_MOD_POOL2D] = &nn_mod_pool2d,
-    [NN_MOD_CALLBACK] = &nn_mod_callback,     [NN_MOD_CONV_TRANSPOSE2D] = &nn_mod_conv_transpose2d,
-    [NN_MOD_DROPOUT2D] = &nn_mod_dropout2d,   [NN_MOD_CONCAT] = &nn_mod_concat,
+    [NN_MOD_LINEAR] = &nn_mod_linear,
+    [NN_MOD_ACTIVATION] = &nn_mod_activation,
+    [NN_MOD_DROPOUT] = &nn_mod_dropout,
+    [NN_MOD_BATCHNORM] = &nn_mod_batchnorm,
+    [NN_MOD_SEQUENTIAL] = &nn_mod_sequential,
+    [NN_MOD_RESIDUAL] = &nn_mod_residual,
+    [NN_MOD_FLATTEN] = &nn_mod_flatten,
+    [NN_MOD_RESHAPE] = &nn_mod_reshape,
+    [NN_MOD_CONV2D] = &nn_mod_conv2d,
+    [NN_MOD_POOL2D] = &nn_mod_pool2d,
+    [NN_MOD_CALLBACK] = &nn_mod_callback,
+    [NN_MOD_CONV_TRANSPOSE2D] = &nn_mod_conv_transpose2d,
+    [NN_MOD_DROPOUT2D] = &nn_mod_dropout2d,
+    [NN_MOD_CONCAT] = &nn_mod_concat,
+    [NN_MOD_EMBEDDING] = &nn_mod_embedding,
+    [NN_MOD_RNN] = &nn_mod_rnn,
+    [NN_MOD_LSTM] = &nn_mod_lstm,
+    [NN_MOD_GRU] = &nn_mod_gru,
 };
 
 /* ---- blocks and lifecycle -------------------------------------------------- */

@@ -99,6 +99,10 @@ typedef enum nn_module_kind {
     NN_MOD_CONV_TRANSPOSE2D,
     NN_MOD_DROPOUT2D,
     NN_MOD_CONCAT,
+    NN_MOD_EMBEDDING,  /* [batch, T] ids -> [batch, T, dim], rows of a table */
+    NN_MOD_RNN,        /* h_t = f(W [h_{t-1}, x_t] + b) over [batch, T, F] */
+    NN_MOD_LSTM,       /* the course's LSTM over [batch, T, F] */
+    NN_MOD_GRU,        /* the textbook's GRU over [batch, T, F] */
     NN_MOD_COUNT
 } nn_module_kind;
 
@@ -170,6 +174,46 @@ nn_module *nn_pool2d_new(nn_ctx *ctx, nn_pool2d_kind kind, const nn_window *win)
  * module of another kind. */
 bool nn_conv2d_window(const nn_module *m, nn_window *win, int *groups);
 bool nn_pool2d_window(const nn_module *m, nn_window *win, nn_pool2d_kind *kind);
+
+/* Embedding: ids [batch, T] (whole numbers 0 .. vocab-1, as floats) -> [batch, T, dim],
+ * row id of a weight table [vocab, dim] (uniform +-0.05, as Keras). With padding >= 0
+ * that id is padding: it maps to zeros and its row gets no gradient. */
+nn_module *nn_embedding_new(nn_ctx *ctx, int vocab, int dim, int padding);
+
+/* Recurrent cells; the gates' order in the weight columns:
+ *   RNN  h_t = act(W [h_{t-1}, x_t] + b)                        (tanh or relu)
+ *   LSTM f, i, C~, o as the lecture slides: f_t = sig(W_f [h_{t-1}, x_t] + b_f),
+ *        i_t = sig(W_i [..] + b_i), C~_t = tanh(W_C [..] + b_C), C_t = f_t C_{t-1} +
+ *        i_t C~_t, o_t = sig(W_o [..] + b_o), h_t = o_t tanh(C_t)
+ *   GRU  r, z, h~ as the textbook: r_t = sig(W_xr x_t + W_hr h_{t-1} + b_r), z_t likewise,
+ *        h~_t = tanh(W_xh x_t + r_t (W_hh h_{t-1}) + b_h), h_t = (1 - z_t) h_{t-1} + z_t h~_t
+ * Each layer and direction has one weight [H + F, G H] (rows: h's, then x's; G = 1, 4, 3
+ * gates) and one bias [G H]: G m (n + m + 1) parameters for n inputs and m units. */
+typedef enum { NN_CELL_RNN, NN_CELL_LSTM, NN_CELL_GRU } nn_cell_kind;
+typedef struct nn_rnn_opts {
+    nn_act_kind act;    /* the vanilla cell's: NN_ACT_TANH or NN_ACT_RELU */
+    int layers;         /* stacked layers, >= 1 (each after the first takes D H inputs) */
+    bool bidirectional; /* D = 2: a second pass from the end, outputs side by side */
+    bool all_steps;     /* [batch, T, D H]; else the last real step's [batch, D H] */
+    bool mask;          /* a step whose input is all zeros is padding (pre or post) */
+    int bptt;           /* truncated BPTT: gradients flow back within segments of this
+                         * many steps (in each direction's order); 0: the whole sequence */
+} nn_rnn_opts;
+/* [batch, T, in] -> as opts say; weights by w_init (fans H + in, G H), biases 0 (the
+ * LSTM's forget gate 1, as Keras). */
+nn_module *nn_rnn_new(nn_ctx *ctx, nn_cell_kind cell, int in, int hidden, const nn_rnn_opts *o,
+                      nn_init w_init);
+/* Views of the last forward and backward of a recurrent module m, for one sample of the
+ * batch: what = "h" (hidden states), "c" (LSTM cell states) or a gate's letter ("f",
+ * "i", "g", "o"; "r", "z", "n") of layer (0-based) and direction; writes [T, H] floats
+ * (time order; padding steps carry the state, their gates read 0) into out (T H floats
+ * at most max; NULL: only the sizes), sets *units = H (when units is not NULL) and
+ * returns T, or a negative code with a message. */
+int nn_rnn_trace(nn_module *m, const char *what, int layer, int dir, int sample, float *out,
+                 int64_t max, int *units);
+/* The norm over the batch of d(loss)/dh_t at each step t of the last backward (top layer,
+ * forward direction, time order) into out (at most max); returns T, or a negative code. */
+int nn_rnn_grad_norms(nn_module *m, float *out, int max);
 /* Adds / drops a reference; frees at zero (with children). Accepts NULL. */
 nn_module *nn_module_retain(nn_module *m);
 void nn_module_free(nn_module *m);
@@ -276,6 +320,7 @@ typedef enum nn_loss_kind {
     NN_LOSS_CE,          /* categorical CE with logits: -log softmax(y)[class], per row */
     NN_LOSS_HINGE,       /* mean max(0, 1 - s y), s = +-1 (targets 0/1 map to -1/+1) */
     NN_LOSS_MULTI_HINGE, /* per row: sum_{j != c} max(0, 1 + y_j - y_c) (Weston-Watkins) */
+    NN_LOSS_SEQ_CE,      /* per step CE of [batch, T, C] logits, targets [batch, T]; < 0: padding */
     NN_LOSS_COUNT
 } nn_loss_kind;
 

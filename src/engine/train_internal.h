@@ -86,4 +86,11 @@ float *nn_module_params_copy(nn_module *m, float *buf, bool save);
  * loss (which has no class to weigh by). */
 int nn_loss_check_weights(nn_ctx *ctx, nn_loss_kind kind, const float *weights);
 
+/* Per-step cross-entropy (loss_seq.c): logits y [B, T C] (a sample's [T, C]) against
+ * class indices t [B, T] (tcols = T); a negative target is padding and counts nowhere.
+ * The mean over the real steps into *loss, its gradient into dy (when not NULL; 0 on
+ * padding); an error naming the shapes or a bad class. */
+int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tcols, double *loss,
+              float *dy);
+
 #endif

@@ -17,6 +17,7 @@ static const luaL_Reg openers[] = {
     {"nn.rbm", bind_open_rbm},       /* bind_rbm.c */
     {"nn.text", bind_open_text},     /* bind_text.c */
     {"nn.embed", bind_open_embed},   /* bind_embed.c */
+    {"nn.seq", bind_open_seq},       /* bind_seq.c */
     {NULL, NULL},
 };
 

@@ -24,6 +24,7 @@ int bind_open_views(lua_State *L);  /* "views.core": PNG pixels for the views (b
 int bind_open_rbm(lua_State *L);    /* "nn.rbm": RBMs and the 8x8 digits (bind_rbm.c) */
 int bind_open_text(lua_State *L);   /* "nn.text": text files, word2vec, PCA (bind_text.c) */
 int bind_open_embed(lua_State *L);  /* "nn.embed": PCA and t-SNE maps (bind_embed.c) */
+int bind_open_seq(lua_State *L);    /* "nn.seq": embedding and recurrent layers (bind_seq.c) */
 
 /* Argument arg as a whole number from min to max, or a Lua error naming the
  * argument (what, e.g. "size") and its range: refuses non-numbers, fractions,
@@ -46,6 +47,8 @@ void bind_pushtensor(lua_State *L, nn_tensor *t);
 /* Training objects shared between bind_model.c, bind_optim.c and bind_data.c: check
  * an argument (raising "... was freed" / a type error) or push a new owner. */
 nn_module *bind_checkmodule(lua_State *L, int arg);
+/* Pushes a userdata owning m (the caller's reference); NULL raises the engine error. */
+void bind_pushmodule(lua_State *L, nn_module *m);
 nn_optim *bind_checkoptim(lua_State *L, int arg);
 /* Pushes a userdata owning o that keeps the value at index target (its module or
  * tensors) alive. */

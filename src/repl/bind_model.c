@@ -34,6 +34,10 @@ static void pushmodule(lua_State *L, nn_module *m) {
     u->m = m;
 }
 
+void bind_pushmodule(lua_State *L, nn_module *m) {
+    pushmodule(L, m);
+}
+
 static int m_release(lua_State *L) {
     module_ud *u = luaL_checkudata(L, 1, MODULE_MT);
     nn_module_free(u->m);

@@ -158,7 +158,7 @@ static void test_loss_ops(void **state) {
     nn_tensor *y = nn_from_array(ctx, 2, s43, yv), *t = nn_from_array(ctx, 2, s43, tv);
     nn_tensor *c = nn_from_array(ctx, 2, s41, cv);
     for (int k = 0; k < NN_LOSS_COUNT; k++) {
-        bool idx = k == NN_LOSS_CE || k == NN_LOSS_MULTI_HINGE;
+        bool idx = k == NN_LOSS_CE || k == NN_LOSS_MULTI_HINGE || k == NN_LOSS_SEQ_CE;
         loss_case lc = {(nn_loss_kind)k, idx ? c : t};
         double e = gradcheck(ctx, loss_fn, &y, 1, &lc);
         if (e > GC_TOL) fail_msg("%s op: gradient error %.3g", nn_loss_name((nn_loss_kind)k), e);

@@ -136,10 +136,14 @@ local function call_with(fname, o)
   if fname == "plot.attention" then return plot.attention({ { 1 } }, { "a" }, { "b" }, o) end
   if fname == "plot.explain" or fname == "plot.saliency" then return plot[name](model, 1, o) end
   if fname == "plot.top_images" then return plot.top_images(model, set, o) end
+  if fname == "plot.gates" then return plot.gates(model, nil, o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end
   if fname == "nn.batchnorm" then return nn.batchnorm(3, o) end
+  if fname == "nn.embedding" then return nn.embedding(10, 2, o) end
+  if fname == "nn.rnn" or fname == "nn.lstm" or fname == "nn.gru" then return nn[name](2, 3, o) end
+  if fname == "nn.trace" then return nn.trace(model, "h", o) end
   if fname == "nn.lr_range_test" then o[1], o[2] = model, set; return nn.lr_range_test(o) end
   if mod == "nn" then return nn[name](o) end
   if fname == "data.csv" then return data.csv("x.csv", o) end

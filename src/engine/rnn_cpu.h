@@ -1,0 +1,16 @@
+/* rnn_cpu.h: the CPU kernels of the recurrent cells (rnn_cpu.c), for the CPU backend's
+ * table; their contracts are the table's rnn_cell and rnn_cell_back (backend.h). */
+#ifndef NN_RNN_CPU_H
+#define NN_RNN_CPU_H
+
+#include <stdint.h>
+
+void nn_cpu_rnn_cell(int cell, int act, int B, int H, const float *xp, int64_t ldx, const float *hp,
+                     const float *h0, const float *c0, const float *mask, int64_t ldm, float *gates,
+                     float *hpn, float *h1, float *c1, float *out, int64_t ldo);
+void nn_cpu_rnn_cell_back(int cell, int act, int B, int H, const float *gates, const float *hpn,
+                          const float *h0, const float *c0, const float *h1, const float *c1,
+                          const float *mask, int64_t ldm, const float *dy, int64_t ldy, float *dh,
+                          float *dc, float *dxp, int64_t ldx, float *dhp);
+
+#endif
