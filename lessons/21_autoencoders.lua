@@ -206,15 +206,15 @@ reshaped into the image.
 ]]
 
 show[[
-conv = lib21.model("conv")
-conv_losses = conv:fit{fm_x:rows(1, 1000), epochs = 2, lr = 2e-3}
+conv_ae = lib21.model("conv")
+conv_losses = conv_ae:fit{fm_x:rows(1, 1000), epochs = 2, lr = 2e-3}
 print(("conv autoencoder, MSE per epoch: %.4f %.4f"):format(table.unpack(conv_losses)))
-conv_view = views.reconstructions(conv, test_x, {n = 8, title = "conv encoder: original / reconstructed"})
+conv_view = views.reconstructions(conv_ae, test_x, {n = 8, title = "conv encoder: original / reconstructed"})
 ]]
 
 say[[
 After two short epochs on 1000 images its outputs are still blurred and grainy
-(a conv net takes more steps to train); `conv:fit{fm_x, epochs = 10}` trains it
+(a conv net takes more steps to train); `conv_ae:fit{fm_x, epochs = 10}` trains it
 further, at a minute or two of CPU.
 ]]
 
