@@ -7,8 +7,8 @@
 # step's 0.60 GFLOP of matrix products at the rate cblas_sgemm reaches in this same run
 # (sgemm_floor's rate, at nnlab's best thread count). Both sides use OpenBLAS: on a CPU
 # it does not recognise (a virtual "Intel Xeon Processor") it falls back to its
-# Prescott kernels at a quarter of the speed; OPENBLAS_CORETYPE=SkylakeX (or Haswell)
-# before this script gives both sides the right kernels.
+# Prescott kernels at a quarter of the speed; nnlab then restarts itself with the right
+# ones and blas_core.sh gives the floor and PyTorch the same (OPENBLAS_CORETYPE).
 # FLOP a step (B T = 1024 rows; E 32, H 128, 4H 512, V 128), 2 m n k each:
 #   input projection  X[1024,32] W_x[32,512]            33.6 M, and dW_x, dX: x3
 #   recurrent steps   32 x h[32,128] W_h[128,512]      134.2 M, and dW_h, dh: x3
@@ -19,6 +19,7 @@ build=${1:?usage: sh bench/char_lstm.sh BUILD_DIR [STEPS] [ROUNDS]}
 steps=${2:-50}
 rounds=${3:-3}
 here=$(dirname "$0")
+. "$here/blas_core.sh"
 py=/usr/bin/python3
 flop=604e6
 have_torch=no

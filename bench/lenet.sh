@@ -14,6 +14,7 @@ build=${1:?usage: sh bench/lenet.sh BUILD_DIR [ROUNDS] [EPOCHS]}
 rounds=${2:-2}
 epochs=${3:-3}
 here=$(dirname "$0")
+. "$here/blas_core.sh"
 py=/usr/bin/python3
 have_torch=no
 if "$py" -c "import torch" 2>/dev/null; then have_torch=yes; fi

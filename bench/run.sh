@@ -15,6 +15,7 @@ cores=$(nproc 2>/dev/null || echo 2) # before OMP_NUM_THREADS is set: nproc obey
 threads=${2:-$cores}
 rounds=${3:-3}
 here=$(dirname "$0")
+. "$here/blas_core.sh"
 export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
 py=/usr/bin/python3
 have_torch=no
