@@ -475,8 +475,8 @@ function plot.loss(run, opts) return views().loss(run, opts) end
 -- The views of a classifier on real data are lua/views_data.lua's, loaded on first use
 -- as views.lua is.
 local function views_data() return require "views_data" end
---- plot.confusion(run or {model, data} [, opts]): the confusion matrix as a heat map
-function plot.confusion(src, opts) return views_data().confusion(src, opts) end
+--- plot.confusion(run, or model and data [, opts]): the confusion matrix as a heat map
+function plot.confusion(src, opts, more) return views_data().confusion(src, opts, more) end
 --- plot.samples(model, data [, opts]): images with true and predicted labels
 function plot.samples(m, d, opts) return views_data().samples(m, d, opts) end
 --- plot.probabilities(model, data, i [, opts]): one sample's class probabilities

@@ -187,11 +187,28 @@ local function confusion_content(cm, opts)
   return field, {xs, ys, cls, text}, t, labels
 end
 
---- plot.confusion(run | result | rows [, {set=, labels=, title=, show=, model=, data=}]) -> p,
+--- plot.confusion(run | result | rows | model, data [, {set=, labels=, title=, show=, model=, data=}]) -> p,
 --- table, view: of a run (m:fit), the view follows it: it redraws after each epoch while
 --- the run trains, and shows the epoch run:seek chose (the arrow keys in its window).
 checker.declare("plot.confusion", {"set", "labels", "title", "show", "model", "data"})
-function M.confusion(src, opts)
+function M.confusion(src, opts, more)
+  -- plot.confusion(m, d [, opts]) and plot.confusion{model = m, data = d}: what a student
+  -- with a model and a data set types first; the matrix comes from nn.evaluate
+  local function is_model(m)
+    local ok, has = pcall(function() return m.children ~= nil and m.predict ~= nil end)
+    return ok and has
+  end
+  local options_only = type(src) == "table" and getmetatable(src) == nil and src[1] == nil
+    and src.model ~= nil and src.confusion == nil
+  if options_only or (src ~= nil and type(src) ~= "table" or getmetatable(src) ~= nil) and is_model(src) then
+    local model, d = src, opts
+    if options_only then model, d, opts, more = src.model, src.data, src, nil end
+    check_model(model, "plot.confusion")
+    check_data(d, "plot.confusion(model, data)")
+    opts = checker.check("plot.confusion", more or opts ~= d and opts or nil)
+    opts = setmetatable({model = model, data = d}, {__index = opts})
+    return M.confusion(nn.evaluate(model, d), opts)
+  end
   opts = checker.check("plot.confusion", opts)
   local run = seekable(src)
   local o = setmetatable({run = run}, {__index = opts})

@@ -248,18 +248,20 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
      * apart from dark backgrounds. Test points are larger rings of the class colour
      * between dark edges with the background showing through the middle: hollow on
      * any background, in projector mode too. */
-    double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
     uint32_t white = viz_rgb(255, 255, 255);
     for (size_t i = 0; i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
+        if (p->ptlabel && p->ptlabel[i]) continue; /* a labelled point is its text alone */
         marker_draw(cv, t, x, y, point_colour(p, i, s), p->pthollow[i]);
     }
-    /* labels after all points, so none hides under a point, with a white halo */
+    /* labels after all points, so none hides under a point, with a white halo; on a
+     * field a label is the annotation of a place (a confusion matrix's cell, a class
+     * name in the margin): its text starts at the point, no marker beside it */
     for (size_t i = 0; p->ptlabel && i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!p->ptlabel[i] || !isfinite(x) || !isfinite(y)) continue;
-        int lx = (int)(x + r + edge + t->pad / 2), ly = (int)y;
+        int lx = (int)x, ly = (int)y;
         for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++)
                 if (dx || dy)

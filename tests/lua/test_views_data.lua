@@ -48,6 +48,19 @@ assert(near(right / 600, ev.accuracy, 1e-6), ("accuracy from predictions %g, eva
 local pc, tc = plot.confusion(run, {labels = data.fashion_labels, show = false, model = m, data = test})
 assert(tc.total == 600, "the run's validation matrix counts the validation set")
 saved(pc, "cm_run.png", 1100, 800)
+-- a model and a data set, as a student types it first: the same counts as evaluate
+local _, tm = plot.confusion(m, test, {show = false})
+local _, to = plot.confusion{model = m, data = test, show = false}
+for i = 1, 10 do
+  for j = 1, 10 do
+    assert(tm.counts[i][j] == ev.confusion[i][j] and to.counts[i][j] == ev.confusion[i][j],
+      ("plot.confusion(m, d) cell %d,%d: %s and %s, evaluate %s"):format(i, j, tm.counts[i][j], to.counts[i][j], ev.confusion[i][j]))
+  end
+end
+local ok, err = pcall(plot.confusion, m, 3)
+assert(not ok and err:find("expected a data set", 1, true), err)
+ok, err = pcall(plot.confusion, m, test, {titel = "x"})
+assert(not ok and err:find("did you mean 'title'", 1, true), err)
 local ps, info = plot.samples(m, test, {n = 12, show = false})
 assert(#info.index == 12)
 local wrong = 0
