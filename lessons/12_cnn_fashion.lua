@@ -60,18 +60,21 @@ counts follow from the same two formulas: (W − F + 2P)/S + 1 for a side, and
 K·(C·F·F + 1) for a conv layer's parameters. `nn.arch` builds them untrained.
 
 AlexNet (2012) reads 227×227×3 images; its first layer has 96 kernels of 11×11
-at stride 4, so its output is 55×55×96 = 290,400 neurons. VGG-16 (2014) stacks
-thirteen 3×3 convs and three linear layers: 138,357,544 parameters, most of them
-(102,764,544) in the first linear layer (`nn.arch("vgg16")` builds it too, but
-its weights take half a gigabyte). GoogLeNet (`nn.arch("inception")`) runs
-1×1, 3×3 and 5×5 convs side by side and joins them along the channels: 6,998,552
-parameters. ResNet-18 adds skip connections around pairs of 3×3 convs (lesson
-13): 11,689,512.
+at stride 4, so its output is 55×55×96 = 290,400 neurons; with its three linear
+layers it has 62,378,344 parameters. VGG-16 (2014) stacks thirteen 3×3 convs and
+three linear layers: 138,357,544 parameters, most of them (102,764,544) in the
+first linear layer. GoogLeNet (`nn.arch("inception")`) runs 1×1, 3×3 and 5×5
+convs side by side and joins them along the channels: 6,998,552 parameters.
+ResNet-18 adds skip connections around pairs of 3×3 convs (lesson 13): 11,689,512.
+At the prompt `nn.arch("alexnet"):summary()` prints any of them layer by layer
+(AlexNet and VGG-16 take about a gigabyte of memory to build, weights and
+gradients). Here is ResNet-18's count, computed by building it:
 ]]
 
 show[[
-nn.arch("alexnet"):summary()
-print(("ResNet-18: %d parameters"):format(nn.arch("resnet18"):nparams()))
+resnet18 = nn.arch("resnet18")
+print(("ResNet-18: %d parameters"):format(resnet18:nparams()))
+resnet18:free()
 ]]
 
 task{
@@ -111,6 +114,13 @@ alex_c1_side = (227 - 11) // 4 + 1
 alex_c1_params = 96 * 3 * 11 * 11]]},
   },
 }
+
+show[[
+c1 = nn.conv2d(3, 96, 11, {stride = 4})   -- AlexNet's first layer alone
+c1_shape = c1:out_shape{3, 227, 227}
+print(("%s = %d neurons, %d parameters"):format(table.concat(c1_shape, "×"),
+  c1_shape[1] * c1_shape[2] * c1_shape[3], c1:nparams()))
+]]
 
 say[[
 # The CNN against the MLP
