@@ -150,9 +150,10 @@ would gain from more), and it has not yet used its real advantage: it knows
 that neighbouring pixels belong together.
 Now look inside it. `plot.filters` draws the 6 kernels of C1 (red positive,
 blue negative): edge and blob detectors appear as it trains. `plot.explain`
-shows every layer's maps for one test image, and the class scores. Hover a unit
-of any map: its *receptive field* lights up on the input and its sum is written
-out, the kernel above the window of the maps below it; the key n slides the
+shows every layer's maps for one test image, and the class scores. Click a unit
+of any map (hovering shows a preview): its *receptive field* lights up on the
+input and its sum is written out, the kernel above the window of the maps below
+it; the key n slides the
 kernel one step on (`explainer:slide()`), b one step back. The views follow the
 run: the arrow keys (or `cnn_run:seek(0)`) show the untrained net.
 ]]
