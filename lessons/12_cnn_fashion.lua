@@ -53,6 +53,76 @@ task{
 }
 
 say[[
+# Bigger nets, the same arithmetic
+
+The famous ImageNet nets are built from the same layers, and their shapes and
+counts follow from the same two formulas: (W − F + 2P)/S + 1 for a side, and
+K·(C·F·F + 1) for a conv layer's parameters. `nn.arch` builds them untrained.
+
+AlexNet (2012) reads 227×227×3 images; its first layer has 96 kernels of 11×11
+at stride 4, so its output is 55×55×96 = 290,400 neurons; with its three linear
+layers it has 62,378,344 parameters. VGG-16 (2014) stacks thirteen 3×3 convs and
+three linear layers: 138,357,544 parameters, most of them (102,764,544) in the
+first linear layer. GoogLeNet (`nn.arch("inception")`) runs 1×1, 3×3 and 5×5
+convs side by side and joins them along the channels: 6,998,552 parameters.
+ResNet-18 adds skip connections around pairs of 3×3 convs (lesson 13): 11,689,512.
+At the prompt `nn.arch("alexnet"):summary()` prints any of them layer by layer
+(AlexNet and VGG-16 take about a gigabyte of memory to build, weights and
+gradients). Here is ResNet-18's count, computed by building it:
+]]
+
+show[[
+resnet18 = nn.arch("resnet18")
+print(("ResNet-18: %d parameters"):format(resnet18:nparams()))
+resnet18:free()
+]]
+
+task{
+  [[Work out AlexNet's first layer by hand: set `alex_c1_side` to the side of its
+  output maps ((227 − 11 + 2·0)/4 + 1) and `alex_c1_params` to its parameter count
+  (96 kernels of 11×11 over the 3 colour channels, each with a bias). Compare with
+  the first row of the table.]],
+  check = function(env)
+    local side, params = env.alex_c1_side, env.alex_c1_params
+    if type(side) ~= "number" or type(params) ~= "number" then
+      return false, "set alex_c1_side and alex_c1_params to numbers"
+    end
+    -- the answer from the engine's own shape arithmetic, not a number typed here
+    local c1 = nn.conv2d(3, 96, 11, {stride = 4})
+    local shape, want = c1:out_shape{3, 227, 227}, c1:nparams()
+    c1:free()
+    if side == 227 - 11 + 1 then return false, "the kernel moves 4 pixels a step: divide by the stride S = 4" end
+    if side ~= shape[2] then return false, ("%g is not the side: (W − F + 2P)/S + 1 with W = 227, F = 11, P = 0, S = 4"):format(side) end
+    if params == 96 * (11 * 11 + 1) then return false, "each kernel spans the 3 colour channels: 3·11·11 weights a kernel" end
+    if params == 96 * 3 * 11 * 11 then return false, "each of the 96 kernels also has a bias" end
+    if params ~= want then return false, ("%g is not it: K·(C·F·F + 1) with K = 96, C = 3, F = 11"):format(params) end
+    return true
+  end,
+  hint = "Side: (227 − 11)/4 + 1. Parameters: K·(C·F·F + 1) with K = 96, C = 3, F = 11.",
+  solution = [[
+alex_c1_side = (227 - 11 + 2 * 0) // 4 + 1
+alex_c1_params = 96 * (3 * 11 * 11 + 1)]],
+  wrong = {
+    {"the stride forgotten", [[
+alex_c1_side = 227 - 11 + 1
+alex_c1_params = 96 * (3 * 11 * 11 + 1)]]},
+    {"one input channel", [[
+alex_c1_side = (227 - 11) // 4 + 1
+alex_c1_params = 96 * (11 * 11 + 1)]]},
+    {"no biases", [[
+alex_c1_side = (227 - 11) // 4 + 1
+alex_c1_params = 96 * 3 * 11 * 11]]},
+  },
+}
+
+show[[
+c1 = nn.conv2d(3, 96, 11, {stride = 4})   -- AlexNet's first layer alone
+c1_shape = c1:out_shape{3, 227, 227}
+print(("%s = %d neurons, %d parameters"):format(table.concat(c1_shape, "×"),
+  c1_shape[1] * c1_shape[2] * c1_shape[3], c1:nparams()))
+]]
+
+say[[
 # The CNN against the MLP
 
 The same 2000 training images and 1000 test images, the same optimizer (Adam,
@@ -80,9 +150,10 @@ would gain from more), and it has not yet used its real advantage: it knows
 that neighbouring pixels belong together.
 Now look inside it. `plot.filters` draws the 6 kernels of C1 (red positive,
 blue negative): edge and blob detectors appear as it trains. `plot.explain`
-shows every layer's maps for one test image, and the class scores. Hover a unit
-of any map: its *receptive field* lights up on the input and its sum is written
-out, the kernel above the window of the maps below it; the key n slides the
+shows every layer's maps for one test image, and the class scores. Click a unit
+of any map (hovering shows a preview): its *receptive field* lights up on the
+input and its sum is written out, the kernel above the window of the maps below
+it; the key n slides the
 kernel one step on (`explainer:slide()`), b one step back. The views follow the
 run: the arrow keys (or `cnn_run:seek(0)`) show the untrained net.
 ]]

@@ -344,7 +344,8 @@ function P:_apply(o)
 end
 
 --- p:on_click(fn): fn(x, y, button, mods) is called with data coordinates on clicks;
---- mods = {shift = bool, ctrl = bool, alt = bool}.
+--- mods = {shift = bool, ctrl = bool, alt = bool, and on an images panel image =, row =,
+--- col = (the pixel clicked, 1-based; x, y are nil there)}.
 function P:on_click(fn)
   if fn ~= nil and type(fn) ~= "function" then
     error("p:on_click: expected a function (or nil), got " .. type(fn), 2)
@@ -356,7 +357,8 @@ end
 --- p:on_hover(fn): fn(x, y, info) is called as the cursor moves over the panel, at
 --- most 20 times a second. x, y are data coordinates (nil off the plot area); info =
 --- {text = the tooltip's text, layer =, node = (network: the node under the cursor,
---- layer 0 the inputs), shift =, ctrl =, alt =}.
+--- layer 0 the inputs), image =, row =, col = (images: the pixel under the cursor),
+--- shift =, ctrl =, alt =}.
 function P:on_hover(fn)
   if fn ~= nil and type(fn) ~= "function" then
     error("p:on_hover: expected a function (or nil), got " .. type(fn), 2)
@@ -717,12 +719,15 @@ wcore.on_event(function(ev)
     if fn then fn(ev.key, ev.panel, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
   elseif ev.type == "click" then
     local fn = ev.panel and on_click[ev.panel]
-    if fn then fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
+    if fn then
+      fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt, image = ev.image,
+        row = ev.row, col = ev.col })
+    end
   elseif ev.type == "motion" then
     local fn = ev.panel and on_hover[ev.panel]
     if fn then
       fn(ev.x, ev.y, { text = ev.text, layer = ev.layer, node = ev.node, shift = ev.shift,
-        ctrl = ev.ctrl, alt = ev.alt })
+        ctrl = ev.ctrl, alt = ev.alt, image = ev.image, row = ev.row, col = ev.col })
     end
   elseif ev.type == "hidden" then
     -- a job bound to a hidden (minimised) window does not play unseen

@@ -61,39 +61,15 @@ function M.frozen(m)
 end
 function mm.frozen_layers(m) return M.frozen(m) end
 
--- A new layer like c, with a copy of its weights (a layer belongs to one model).
+-- A new layer like c with a copy of its weights, batch-norm statistics and frozen
+-- flags (a layer belongs to one model): the engine copies any kind a model file can
+-- hold (conv, pool, batch norm, residual blocks, nested models, ...).
 local function copy_layer(c, k)
-  local info, win = c:info(), c:window()
-  local new
-  if info.kind == "conv2d" then
-    local W = c:param(1)
-    local pad = win.same and "same" or win.pad
-    local cin = W:numel() // (W.shape[1] * win.kh * win.kw) * win.groups
-    new = nn.conv2d(cin, W.shape[1], {win.kh, win.kw}, {stride = {win.sh, win.sw},
-      dilation = {win.dh, win.dw}, padding = pad, groups = win.groups, bias = #c:parameters() > 1})
-  elseif info.kind == "pool2d" then
-    local pad = win.same and "same" or win.pad
-    if win.kind == "global_avg" then new = nn.global_avgpool()
-    else
-      new = (win.kind == "max" and nn.maxpool2d or nn.avgpool2d)({win.kh, win.kw},
-        {stride = {win.sh, win.sw}, dilation = {win.dh, win.dw}, padding = pad})
-    end
-  elseif info.kind == "linear" then
-    new = nn.linear(info.inputs, info.outputs)
-  elseif info.kind == "activation" then
-    new = nn.activation(info.name, info.arg ~= 0 and info.arg or nil)
-  elseif info.kind == "flatten" then
-    new = nn.flatten()
-  elseif info.kind == "dropout" then
-    new = nn.dropout(info.arg)
-  else
-    error(("m:replace: layer %d (%s) cannot be copied into a new model; rebuild the model by hand"):format(k,
-      info.name), 3)
+  local ok, new = pcall(T.copy, c)
+  if not ok then
+    error(("m:replace: layer %d (%s) cannot be copied into a new model (%s); rebuild the model by hand"):format(k,
+      c:info().name, tostring(new):gsub("^[^:]*:%d+: ", "")), 3)
   end
-  local from, to = c:parameters(), new:parameters()
-  if #from ~= #to then error(("m:replace: layer %d (%s): %d parameters, its copy %d"):format(k, info.name, #from, #to), 3) end
-  for p = 1, #from do T.assign(to[p], from[p]) end
-  if info.frozen then base_freeze(new) end
   return new
 end
 

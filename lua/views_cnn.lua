@@ -625,7 +625,7 @@ function M.explain(m, src, opts)
   local which = shown_layers(maps)
   local H, W = in_shape[2], in_shape[3]
   local p_in = plot.images{images = highlight(maps[1].values, H, W), n = 1, h = H, w = W, channels = 3,
-    show = false, title = "input " .. shape_text(in_shape), captions = {"hover a unit"}}
+    show = false, title = "input " .. shape_text(in_shape), captions = {"click a unit"}}
   local panels, by_panel = {p_in}, {}
   for _, i in ipairs(which) do
     local mp = maps[i]
@@ -652,10 +652,10 @@ function M.explain(m, src, opts)
       truth and (", true " .. labels[truth + 1]) or ""), run)
   end
   local p_bars = plot.bars{values = probs, labels = labels, ylim = {0, 1}, show = false, title = bars_title(probs)}
-  local p_text = plot.text{text = "hover a unit of a map (or view:select(layer, map, row, col)):\n"
+  local p_text = plot.text{text = "click a unit of a map (hover: a preview; or view:select(layer, map, row, col)):\n"
     .. "its receptive field lights up on the input and its sum is written out here", show = false}
   local p_kernel = plot.images{images = {0}, n = 1, h = 1, w = 1, show = false, shared = false,
-    title = "kernel · window", captions = {"hover a unit"}}
+    title = "kernel · window", captions = {"click a unit"}}
   panels[#panels + 1] = p_bars
   panels[#panels + 1] = p_text
   panels[#panels + 1] = p_kernel
@@ -706,36 +706,62 @@ function M.explain(m, src, opts)
     if view.unit then
       local u = view.unit
       local ch, row, col = u.channel, u.row, u.col
-      if ch then view:select(u.layer, ch, row, col) end
+      if ch then view:_show(u.layer, ch, row, col) end
     end
     return view
   end
+  -- view:_show(k, ch, row, col) -> the unit's sum, shown without choosing it (a hover's
+  -- preview); view:select shows it and keeps it chosen (a click, n and b, code).
   local select0 = view.select
-  view.select = function(self, k, ch, row, col)
+  function view._show(self, k, ch, row, col)
     local u = select0(self, k, ch, row, col)
     u.channel, u.row, u.col = ch, row, col
     return u
   end
+  view.select = function(self, k, ch, row, col)
+    local u = view._show(self, k, ch, row, col)
+    view.chosen = {k, ch, row, col}
+    return u
+  end
   -- view:hover(k, text) -> the unit's sum or nil: the unit that an images panel's hover
-  -- text ("image 3  row 5  col 7  value ...") names on layer k's maps, selected
+  -- text ("image 3  row 5  col 7  value ...") names on layer k's maps, shown as a
+  -- preview; with no text (the cursor off the maps) the chosen unit comes back
   function view.hover(_, k, text)
     local img, r, c = (text or ""):match("image (%d+)%s+row (%d+)%s+col (%d+)")
-    if not (img and maps[k + 1] and #maps[k + 1].shape == 3) then return nil end
-    local ok, u = pcall(view.select, view, k, tonumber(img), tonumber(r), tonumber(c))
+    if not (img and maps[k + 1] and #maps[k + 1].shape == 3) then
+      local ch, u = view.chosen, view.unit
+      if (text or "") == "" and ch and u and not (u.layer == ch[1] and u.channel == ch[2]
+          and u.row == ch[3] and u.col == ch[4]) then
+        pcall(view._show, view, ch[1], ch[2], ch[3], ch[4])
+      end
+      return nil
+    end
+    local ok, u = pcall(view._show, view, k, tonumber(img), tonumber(r), tonumber(c))
+    return ok and u or nil
+  end
+  -- view:click(k, image, row, col) -> the unit's sum or nil: a click on pixel (row,
+  -- col) of map `image` of layer k's panel chooses that unit
+  function view.click(_, k, img, r, c)
+    if not (maps[k + 1] and #maps[k + 1].shape == 3) then return nil end
+    local ok, u = pcall(view.select, view, k, img, r, c)
     return ok and u or nil
   end
   for p, i in pairs(by_panel) do
     p:on_hover(function(_, _, info) view:hover(i - 1, info and info.text) end)
+    p:on_click(function(_, _, button, info)
+      if button == 1 and info and info.row then view:click(i - 1, info.image, info.row, info.col) end
+    end)
   end
   --- view:slide([steps = 1]) -> the unit's sum: moves the selected unit along its row
   --- (on to the next row at the end, back to the first at the last): the kernel slides
   --- over the maps below as the key n does in the window (b goes back).
   function view.slide(_, steps)
-    local u = view.unit
-    if not (u and u.channel) then return nil end
-    local s = maps[u.layer + 1].shape
-    local pos = ((u.row - 1) * s[3] + (u.col - 1) + (steps or 1)) % (s[2] * s[3])
-    return view:select(u.layer, u.channel, pos // s[3] + 1, pos % s[3] + 1)
+    local c = view.chosen or (view.unit and view.unit.channel and
+      {view.unit.layer, view.unit.channel, view.unit.row, view.unit.col})
+    if not c then return nil end
+    local s = maps[c[1] + 1].shape
+    local pos = ((c[3] - 1) * s[3] + (c[4] - 1) + (steps or 1)) % (s[2] * s[3])
+    return view:select(c[1], c[2], pos // s[3] + 1, pos % s[3] + 1)
   end
 
   if run then follow_run(run, view, p_bars, opts) end

@@ -197,7 +197,8 @@ stay. Returns p.]],
     summary = "call a function with data coordinates when the panel is clicked",
     text = [[
 button is 1 (left), 2 (middle) or 3 (right); mods = {shift =, ctrl =, alt =} says which
-modifier keys were held. x, y are nil on panels without data axes. nil removes it.]],
+modifier keys were held. x, y are nil on panels without data axes; on an images panel
+mods.image, mods.row and mods.col name the pixel clicked (from 1). nil removes it.]],
     example = [[
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
@@ -209,7 +210,7 @@ p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
 x, y are data coordinates (nil off the plot area or on panels without axes). info.text
 is what the tooltip says (the value, bin count or pixel under the cursor); on network
 panels info.layer and info.node name the node under the cursor (layer 0 the inputs,
-nodes from 1); info.shift, info.ctrl, info.alt the modifier keys. A sweep of the
+nodes from 1); on images panels info.image, info.row, info.col the pixel; info.shift, info.ctrl, info.alt the modifier keys. A sweep of the
 mouse is coalesced: the function sees the cursor's latest place. nil removes it.]],
     example = [[
 p = plot.field{f = function(x, y) return x * y end, show = false}

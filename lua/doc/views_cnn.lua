@@ -23,7 +23,8 @@ p:save("filters.png")]],
     summary = "the student's own CNN explained: every layer's maps for one input, a unit's receptive field and sum, the class scores",
     text = [[
 A panel a layer (its number, name and output shape): maps as image grids, hidden
-vectors as blocks of units; the class probabilities as bars. Hover a unit of a map:
+vectors as blocks of units; the class probabilities as bars. Click a unit of a map (hovering
+shows a preview, the clicked unit comes back when the cursor leaves the maps):
 its receptive field lights up on the input, its sum (bias + Σ w·x per input map, or
 the max/mean of a pooling window) is written out, and the kernel is drawn above the
 window of the maps below it. view:select(k, map, row, col) does the same from code

@@ -405,3 +405,39 @@ done:
     nn_mfree(p);
     return m;
 }
+
+/* A deep copy through the file format in memory: every kind that can be saved
+ * (batch norm with its running statistics, residual blocks, containers) is rebuilt
+ * by its own load, so a copy needs no code per kind. */
+nn_module *nn_model_copy(nn_ctx *ctx, nn_module *m) {
+    nn_clear_error(ctx);
+    const nn_module *bad = unsaveable(m);
+    if (bad) {
+        nn_errorf(ctx, NN_EARG, "copy: a %s module cannot be copied", nn_module_name(bad));
+        return NULL;
+    }
+    buf b = {.ctx = ctx};
+    put_node(&b, m);
+    if (m->np) put(&b, m->blk->p + m->off, (size_t)m->np * sizeof(float));
+    if (b.oom) {
+        nn_mfree(b.p);
+        nn_errorf(ctx, NN_ENOMEM, "copy: out of memory");
+        return NULL;
+    }
+    rd r = {.ctx = ctx, .p = b.p, .len = b.len, .path = "(copy)"};
+    nn_module *c = read_node(&r, 0);
+    if (c && !r.bad && c->np == m->np) {
+        if (c->np) get(&r, c->blk->p + c->off, (size_t)c->np * sizeof(float));
+    } else if (c) {
+        r.bad = true;
+    }
+    if (c && (r.bad || r.at != r.len)) {
+        if (!nn_error(ctx)[0])
+            nn_errorf(ctx, NN_EFORMAT, "copy: the copy of a %s does not match it",
+                      nn_module_name(m));
+        nn_module_free(c);
+        c = NULL;
+    }
+    nn_mfree(b.p);
+    return c;
+}

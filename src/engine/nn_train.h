@@ -628,5 +628,9 @@ int nn_model_save(nn_ctx *ctx, nn_module *m, const nn_optim *o, const char *path
 /* Reads a model file; *o (if not NULL) gets the saved optimizer or NULL. A file that
  * is truncated, corrupted (CRC) or not a model is refused with the reason. */
 nn_module *nn_model_load(nn_ctx *ctx, const char *path, nn_optim **o);
+/* A new module like m with copies of its parameters, batch-norm statistics, frozen
+ * flags and penalties (through the model format in memory); NULL and an error for a
+ * kind that cannot be saved. */
+nn_module *nn_model_copy(nn_ctx *ctx, nn_module *m);
 
 #endif

@@ -599,6 +599,15 @@ static int t_load(lua_State *L) {
     return 2;
 }
 
+/* copy(m) -> a new module, a deep copy of m (weights, statistics, frozen flags) */
+static int t_copy(lua_State *L) {
+    nn_module *m = bind_checkmodule(L, 1);
+    nn_module *c = nn_model_copy(bind_ctx(L), m);
+    if (!c) luaL_error(L, "%s", nn_error(bind_ctx(L)));
+    pushmodule(L, c);
+    return 1;
+}
+
 static int t_names(lua_State *L) {
     lua_newtable(L);
     lua_newtable(L);
@@ -640,6 +649,7 @@ static const luaL_Reg cnn_fns[] = {
     {"conv_transpose2d", t_conv_transpose2d},
     {"dropout2d", t_dropout2d},
     {"concat", t_concat},
+    {"copy", t_copy},
     {NULL, NULL},
 };
 

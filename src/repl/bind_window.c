@@ -288,8 +288,20 @@ static void set_coords(lua_State *L, const viz_event *ev) {
     lua_setfield(L, -2, "y");
 }
 
+/* image, row, col of a click or motion on an images panel's pixel (1-based). */
+static void set_pixel(lua_State *L, const viz_event *ev) {
+    if (ev->row <= 0) return;
+    lua_pushinteger(L, ev->image);
+    lua_setfield(L, -2, "image");
+    lua_pushinteger(L, ev->row);
+    lua_setfield(L, -2, "row");
+    lua_pushinteger(L, ev->col);
+    lua_setfield(L, -2, "col");
+}
+
 /* Pushes the event as a table {type, window, panel, key, button, x, y, shift, ctrl,
- * alt, text, layer, node, path}; layer 0 is a network's inputs, node is 1-based. */
+ * alt, text, layer, node, image, row, col, path}; layer 0 is a network's inputs, node is 1-based.
+ */
 static void push_event(lua_State *L, const viz_event *ev) {
     static const char *const types[] = {"key",    "click",  "close", "saved",
                                         "motion", "hidden", "shown", "slide"};
@@ -319,8 +331,10 @@ static void push_event(lua_State *L, const viz_event *ev) {
         lua_pushinteger(L, ev->button);
         lua_setfield(L, -2, "button");
         set_coords(L, ev);
+        set_pixel(L, ev);
     } else if (ev->type == VIZ_EV_MOTION) {
         set_coords(L, ev);
+        set_pixel(L, ev);
         lua_pushstring(L, ev->text);
         lua_setfield(L, -2, "text");
         if (ev->layer >= 0) {

@@ -83,18 +83,26 @@ int images_cell(viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int 
     return 1;
 }
 
-/* The image pixel under the cursor: which image, its row and column, and its value. */
-static int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
-                        size_t n) {
+/* The image pixel under the cursor (1-based image, row and column); 0 off them. */
+static int images_pixel_at(const viz_panel *p, const viz_layout *lay, int px, int py, int *image,
+                           int *row, int *col) {
     if (!p->img || lay->cellw <= 0 || lay->cellh <= 0 || lay->iw <= 0 || lay->ih <= 0) return 0;
     int dx = px - lay->gx, dy = py - lay->gy;
     if (dx < 0 || dy < 0) return 0;
     int c = dx / lay->cellw, r = dy / lay->cellh, i = r * lay->cols + c;
     int ix = dx - c * lay->cellw, iy = dy - r * lay->cellh;
     if (c >= lay->cols || i >= p->in || ix >= lay->iw || iy >= lay->ih) return 0;
-    int row = iy * p->ih / lay->ih, col = ix * p->iw / lay->iw;
-    const float *v = p->img + (((size_t)i * p->ih + row) * p->iw + col) * p->ic;
-    int k = snprintf(buf, n, "image %d  row %d  col %d  ", i + 1, row + 1, col + 1);
+    *image = i + 1, *row = iy * p->ih / lay->ih + 1, *col = ix * p->iw / lay->iw + 1;
+    return 1;
+}
+
+/* The image pixel under the cursor: which image, its row and column, and its value. */
+static int images_hover(const viz_panel *p, const viz_layout *lay, int px, int py, char *buf,
+                        size_t n) {
+    int i, row, col;
+    if (!images_pixel_at(p, lay, px, py, &i, &row, &col)) return 0;
+    const float *v = p->img + (((size_t)(i - 1) * p->ih + row - 1) * p->iw + col - 1) * p->ic;
+    int k = snprintf(buf, n, "image %d  row %d  col %d  ", i, row, col);
     if (k < 0 || (size_t)k >= n) return 1;
     if (p->ic == 3)
         snprintf(buf + k, n - k, "rgb %.4g %.4g %.4g", v[0], v[1], v[2]);
@@ -185,4 +193,5 @@ const viz_kind_def plot_images_kind = {
     .takes = VIZ_TAKES_IMAGES,
     .draw = plot_images,
     .hover = images_hover,
+    .pixel_at = images_pixel_at,
 };

@@ -267,6 +267,9 @@ typedef struct {
     char text[128];  /* VIZ_EV_MOTION: what the tooltip says ("" when nothing) */
     char path[256];  /* VIZ_EV_SAVED: the PNG written by the 's' key */
     int position;    /* VIZ_EV_SLIDE: the slider's position under the cursor (0-based) */
+    /* VIZ_EV_CLICK, VIZ_EV_MOTION on an images panel: the pixel under the cursor
+     * (image, row, col, 1-based); 0 when none */
+    int image, row, col;
 } viz_event;
 
 /* Motion is reported at most once per VIZ_MOTION_MS per window, with the cursor's

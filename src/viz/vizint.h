@@ -432,6 +432,10 @@ typedef struct {
     /* A drag of the left button by (dx, dy) pixels: moves the view (a surface turns);
      * NULL: the kind takes clicks instead. */
     void (*drag)(viz_panel *p, int dx, int dy);
+    /* The image pixel (image, row, col, 1-based) under (px, py), reported with clicks
+     * and motion; 1 when there is one. NULL: the kind draws no images. */
+    int (*pixel_at)(const viz_panel *p, const viz_layout *lay, int px, int py, int *image, int *row,
+                    int *col);
 } viz_kind_def;
 /* The record of kind k (0 <= k < VIZ_NKINDS). */
 const viz_kind_def *kind_def(viz_kind k);

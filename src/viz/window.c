@@ -841,10 +841,19 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     }
     const viz_layout *lay = &win->lays[i];
     const viz_frame *f = &lay->f;
-    if (!lay->has || px < f->x0 || px >= f->x1 || py < f->y0 || py >= f->y1) return;
-    viz_event ev = {
-        .type = VIZ_EV_CLICK, .win = win, .panel = i, .button = b->button, .mods = mods_now()};
-    ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
+    viz_event ev = {.type = VIZ_EV_CLICK,
+                    .win = win,
+                    .panel = i,
+                    .button = b->button,
+                    .mods = mods_now(),
+                    .x = NAN,
+                    .y = NAN};
+    /* a click counts on the data axes, or on an image's pixel (images have no axes) */
+    int on_axes = lay->has && px >= f->x0 && px < f->x1 && py >= f->y0 && py < f->y1;
+    const viz_kind_def *k = kind_def(p->kind);
+    int on_pixel = k->pixel_at && k->pixel_at(p, lay, px, py, &ev.image, &ev.row, &ev.col);
+    if (!on_axes && !on_pixel) return;
+    if (on_axes) ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
     app_push_event(win->a, &ev);
 }
 
@@ -892,6 +901,8 @@ void window_motion(viz_window *win, double now_ms) {
         ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
     const viz_kind_def *k = kind_def(p->kind);
     if (k->item_at && !k->item_at(p, lay, px, py, &ev.layer, &ev.node)) ev.layer = ev.node = -1;
+    if (k->pixel_at && !k->pixel_at(p, lay, px, py, &ev.image, &ev.row, &ev.col))
+        ev.image = ev.row = ev.col = 0;
     if (!panel_hover_text(p, lay, px, py, ev.text, sizeof ev.text)) ev.text[0] = 0;
     app_push_event(win->a, &ev);
 }

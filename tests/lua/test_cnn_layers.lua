@@ -139,6 +139,9 @@ assert(gtext:find("(None, 1024, 7, 7)", 1, true)) -- 5b
 goog:free()
 local vgg = nn.arch("vgg16")
 assert(vgg:nparams() == 138357544, vgg:nparams())
+for _, c in ipairs(vgg:children()) do -- lesson 12: "most of them (102,764,544) in the first linear layer"
+  if c:info().kind == "linear" then assert(c:nparams() == 102764544, c:nparams()); break end
+end
 vgg:free()
 collectgarbage()
 fails('nn.arch: unknown architecture "resnet50" (known: "lenet5", "alexnet", "vgg16", "resnet18", "inception")', nn.arch, "resnet50")

@@ -96,6 +96,31 @@ expect(not ok and err:find("not one of the model's 10 layers"), "replace(11) ref
 ok, err = pcall(m.replace, m, 10, nn.linear(31, 5))
 expect(not ok and err:find("m:replace"), "a head of the wrong width is refused, got %s", tostring(err))
 
+-- replace copies every kind a model file holds: 2-D batch norm (its running
+-- statistics too) and a residual block, frozen or not; the copy is its own
+nn.seed(3)
+local bn_net = nn.sequential{nn.conv2d(1, 4, 3, {padding = 1}), nn.batchnorm2d(4), nn.relu(), nn.maxpool2d(2),
+  nn.resblock{["in"] = 4, out = 8, stride = 2}, nn.global_avgpool(), nn.linear(8, 10)}
+bn_net:fit{train, epochs = 1, batch = 32, optimizer = optim.sgd(bn_net, {lr = 0.05}), wait = true, verbose = false}
+bn_net:freeze(2)
+local bn5 = bn_net:replace(7, nn.linear(8, 5))
+expect(bn5:predict(x).shape[2] == 5, "the batch-norm net's new head gives 5 outputs")
+expect(same(require("transfer").frozen(bn5), {2}), "replace keeps the frozen batch norm frozen")
+local pb, p5b = params_of(bn_net), params_of(bn5)
+for i = 1, 6 do
+  expect(#pb[i] == #p5b[i], "layer %d of the batch-norm net keeps its %d parameters", i, #pb[i])
+  for j = 1, #pb[i] do expect(same(pb[i][j], p5b[i][j]), "layer %d's weights are copied by replace", i) end
+end
+-- evaluation mode uses the running statistics: equal features mean they were copied
+local fb1, fb2 = flat(bn_net:features(train, 6):x()), flat(bn5:features(train, 6):x())
+expect(same(fb1, fb2), "the copied batch norm and residual block compute what the originals do")
+expect(not same(flat(nn.batchnorm2d(4):predict(nn.ones(1, 4, 2, 2))), flat(bn_net:children()[2]:predict(nn.ones(1, 4, 2, 2)))),
+  "the trained batch norm's statistics differ from a fresh one's (else the check above proves nothing)")
+bn5:unfreeze()
+bn5:fit{train, epochs = 1, batch = 32, optimizer = optim.sgd(bn5, {lr = 0.05}), wait = true, verbose = false}
+expect(same(flat(bn_net:features(train, 6):x()), fb1), "training the copy leaves the original as it was")
+expect(not same(flat(bn5:features(train, 6):x()), fb1), "the copy trains")
+
 -- features: layer 7 (flatten) gives 200 features a sample, equal to running the layers
 local fd = m:features(train, 7)
 expect(fd:info().n == 256 and fd:info().nx == 200 and fd:info().classes == 10,

@@ -185,6 +185,21 @@ local hu = ev:hover(3, "image 4  row 6  col 2  value 0.25")
 expect(hu and hu.layer == 3 and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "a hover over S2's map 4 selects it")
 expect(ev:hover(8, "image 1  row 1  col 7  value 1") == nil, "a hover over a vector selects nothing")
 expect(ev:hover(3, "nothing here") == nil and same(ev.field, {V.receptive_field(L, 3, 6, 2)}), "text without a unit keeps the selection")
+-- a click chooses a unit: hovers preview others, and with the cursor off the maps
+-- (no tooltip text) the chosen one comes back; n and b slide from the chosen one
+local cu = ev:click(4, 1, 2, 5)
+expect(cu and cu.layer == 4 and same(ev.chosen, {4, 1, 2, 5}) and same(ev.field, {V.receptive_field(L, 4, 2, 5)}),
+  "a click on C3's map 1 at row 2, col 5 chooses that unit")
+expect(ev:hover(1, "image 2  row 9  col 9  value 0.5") and same(ev.field, {V.receptive_field(L, 1, 9, 9)}),
+  "a hover previews another unit")
+expect(same(ev.chosen, {4, 1, 2, 5}), "a hover does not choose")
+expect(ev:hover(1, "") == nil and ev.unit.layer == 4 and same(ev.field, {V.receptive_field(L, 4, 2, 5)}),
+  "off the maps the clicked unit comes back")
+expect(ev:click(8, 1, 1, 7) == nil and same(ev.chosen, {4, 1, 2, 5}), "a click on a vector chooses nothing")
+expect(ev:click(4, 1, 99, 1) == nil and same(ev.chosen, {4, 1, 2, 5}), "a click off the maps chooses nothing")
+ev:hover(1, "image 2  row 9  col 9  value 0.5")
+local sl = ev:slide()
+expect(sl.layer == 4 and sl.row == 2 and sl.col == 6, "n slides the chosen unit, not the hovered one")
 ev:select(1, 3, 1, 27)
 local us = ev:slide()
 expect(us.row == 1 and us.col == 28 and near(us.total, us.value, 1e-4), "slide: one column on")

@@ -171,6 +171,95 @@ static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
     L = NULL;
 }
 
+/* Images have no data axes: a click on one reaches Lua with the pixel (image, row,
+ * col) under it, the one its tooltip names; a click beside the images does not. */
+static void test_bind_plot_click_on_an_image_gives_its_pixel(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("p = plot.images{images = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, n = 1, h = 3, w = 4,\n"
+        "  width = 640, height = 560}\n"
+        "hovers, clicks = {}, {}\n"
+        "p:on_hover(function(x, y, info) hovers[#hovers + 1] = info end)\n"
+        "p:on_click(function(x, y, b, info) clicks[#clicks + 1] = {x = x, b = b, info = info} "
+        "end)");
+    uint32_t id = only_window();
+    assert_true(id != 0);
+    repl_hooks_run(L);
+    pump_later();
+    push_click(id, SDL_BUTTON_LEFT, 2, 2); /* the corner: no image there */
+    repl_hooks_run(L);
+    assert_string_equal(eval("#clicks"), "0");
+    /* left of the middle and right of it: two columns of the same row */
+    int xs[2] = {250, 390};
+    for (int k = 0; k < 2; k++) {
+        push_motion(id, xs[k], 290);
+        pump_later();
+        push_click(id, SDL_BUTTON_LEFT, xs[k], 290);
+        repl_hooks_run(L);
+    }
+    assert_string_equal(eval("#clicks"), "2");
+    assert_string_equal(eval("#hovers"), "2");
+    run("for k = 1, 2 do\n"
+        "  local c, h = clicks[k].info, hovers[k]\n"
+        "  assert(c.image == 1 and c.row and c.col and clicks[k].x == nil and clicks[k].b == 1,\n"
+        "    ('click %d: image %s row %s col %s'):format(k, c.image, c.row, c.col))\n"
+        "  assert(h.row == c.row and h.col == c.col, ('click %d at row %d col %d, hover at %s, "
+        "%s')\n"
+        "    :format(k, c.row, c.col, h.row, h.col))\n"
+        "  assert(h.text:find(('row %d  col %d'):format(c.row, c.col), 1, true), h.text)\n"
+        "end\n"
+        "assert(clicks[1].info.row == clicks[2].info.row and clicks[1].info.col < "
+        "clicks[2].info.col,\n"
+        "  ('cols %d then %d'):format(clicks[1].info.col, clicks[2].info.col))");
+    repl_closestate(L);
+    L = NULL;
+}
+
+/* plot.explain chooses the unit clicked on a map: its receptive field and sum. */
+static void test_bind_plot_click_chooses_a_unit_in_explain(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("nn.seed(1)\n"
+        "m = nn.sequential{nn.conv2d(1, 1, 3), nn.relu(), nn.flatten(), nn.linear(36, 3)}\n"
+        "w, view = plot.explain(m, nn.randn(8, 8), {cols = 2})\n"
+        "seen = {}\n"
+        "view.panel1:on_hover(function(x, y, info) seen[#seen + 1] = info end)");
+    uint32_t id = only_window();
+    assert_true(id != 0);
+    repl_hooks_run(L);
+    pump_later();
+    int ww, wh;
+    SDL_GetWindowSize(SDL_GetWindowFromID(id), &ww, &wh);
+    /* layer 1's panel is the top right cell of two columns; its one map fills it */
+    int x = ww * 3 / 4, y = wh / 5;
+    push_motion(id, x, y);
+    pump_later();
+    assert_string_equal(eval("#seen"), "1");
+    assert_string_equal(eval("seen[1].row ~= nil"), "true");
+    assert_string_equal(eval("view.chosen"), "nil");
+    run("view.panel1:on_hover(function(x, y, info) view:hover(1, info.text) end)");
+    push_click(id, SDL_BUTTON_LEFT, x, y);
+    repl_hooks_run(L);
+    run("local c, s = view.chosen, seen[1]\n"
+        "assert(c and c[1] == 1 and c[2] == 1 and c[3] == s.row and c[4] == s.col,\n"
+        "  ('chosen %s; the pixel under the cursor row %d col %d'):format(\n"
+        "    c and table.concat(c, ',') or 'nothing', s.row, s.col))\n"
+        "local V = require 'views_cnn'\n"
+        "local f = {V.receptive_field(view.layers, 1, s.row, s.col)}\n"
+        "assert(view.field[1] == f[1] and view.field[3] == f[3], 'the receptive field lit')\n"
+        "assert(view.unit.text:find(('row %d, col %d'):format(s.row, s.col), 1, true), "
+        "view.unit.text)");
+    /* a right click chooses nothing new */
+    run("view.chosen = nil");
+    push_click(id, SDL_BUTTON_RIGHT, x, y);
+    repl_hooks_run(L);
+    assert_string_equal(eval("view.chosen"), "nil");
+    repl_closestate(L);
+    L = NULL;
+}
+
 static void test_bind_plot_window_records_frames_from_lua(void **state) {
     (void)state;
     L = repl_newstate(false);
@@ -436,6 +525,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_bind_plot_space_click_and_keys_reach_lua, close_state),
         cmocka_unit_test_teardown(test_bind_plot_hover_and_modifiers_reach_lua, close_state),
+        cmocka_unit_test_teardown(test_bind_plot_click_on_an_image_gives_its_pixel, close_state),
+        cmocka_unit_test_teardown(test_bind_plot_click_chooses_a_unit_in_explain, close_state),
         cmocka_unit_test_teardown(test_bind_plot_window_records_frames_from_lua, close_state),
         cmocka_unit_test_teardown(
             test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_class,
