@@ -657,6 +657,14 @@ w = plot.window{p, show = false}
 w:record{gif = "a.gif"}
 for i = 1, 10 do p:push("train", 1 / i); w:frame() end
 w:record(nil)]],},
+  ["window:frames_drawn"] = {sig = "w:frames_drawn() -> n",
+    summary = "how many frames the window has drawn on the screen since it opened",
+    text = [[A window redraws at most 60 times a second, and less often when drawing is slow (it
+takes at most a fifth of the time, so training is never starved). Clicks map through the
+frame last drawn; a script that clicks waits for a new frame first. 0 without a display.]],
+    example = [[
+w = plot.window{plot.lines{title = "loss", show = false}, show = false}
+print(w:frames_drawn())]],},
   ["window:free"] = {sig = "w:free()", summary = "close and release the window now",
     example = [[
 w = plot.window{plot.lines{title = "loss", show = false}, show = false}

@@ -257,6 +257,13 @@ static int w_window_frame(lua_State *L) {
     return 1;
 }
 
+/* w:frames_drawn() -> n: frames drawn since the window opened (a click maps through the
+ * layout of the last one; tests wait for a frame before they click). */
+static int w_window_frames_drawn(lua_State *L) {
+    lua_pushinteger(L, viz_window_frames_drawn(checkwindow(L, 1)));
+    return 1;
+}
+
 /* ---- events and the hook --------------------------------------------------------------- */
 
 static double now_ms(void) {
@@ -435,6 +442,7 @@ static const luaL_Reg window_methods[] = {
     {"save", w_window_save},
     {"record", w_window_record},
     {"frame", w_window_frame},
+    {"frames_drawn", w_window_frames_drawn},
     {"free", window_release},
     {NULL, NULL},
 };

@@ -233,7 +233,8 @@ int viz_window_record_gif(viz_window *win, const char *path, int fps);
 /* Renders the window offscreen now and adds it to the recordings (GIF, PNG frames):
  * for scripted animations that do not wait for redraws; VIZ_EINVAL when not recording. */
 int viz_window_record_frame(viz_window *win);
-int viz_window_gif_frames(const viz_window *win); /* frames in the GIF being recorded */
+int viz_window_gif_frames(const viz_window *win);   /* frames in the GIF being recorded */
+int viz_window_frames_drawn(const viz_window *win); /* frames drawn since it opened */
 /* The pixels last drawn (w x h ARGB), or NULL before the first redraw. */
 const uint32_t *viz_window_pixels(const viz_window *win, int *w, int *h);
 /* The SDL window id, 0 when not shown (for tests that read the screen). */

@@ -542,6 +542,10 @@ int viz_window_record_frame(viz_window *win) {
     return rc;
 }
 
+int viz_window_frames_drawn(const viz_window *win) {
+    return win->frames;
+}
+
 int viz_window_gif_frames(const viz_window *win) {
     return win->gif ? viz_gif_frames(win->gif) : 0;
 }

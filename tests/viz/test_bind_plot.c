@@ -344,10 +344,22 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     assert_true(id != 0);
     int ww, wh;
     SDL_GetWindowSize(SDL_GetWindowFromID(id), &ww, &wh);
-    /* a click maps through the layout last drawn: wait past the frame limit so that the
-     * drawing with the status line (set after the window's first frame) is the last */
-    SDL_Delay(40);
+    /* a click maps through the layout last drawn: wait until training has stopped
+     * changing the status line and the window has drawn what it shows (no frame for
+     * 1.5 s); a busy machine spaces frames out (a window takes at most a fifth of the
+     * time) */
     repl_hooks_run(L);
+    int last = atoi(eval("pg.window:frames_drawn()")), quiet = 0;
+    for (int waited = 0; waited < 30000 && quiet < 1500; waited += 10) {
+        SDL_Delay(10);
+        repl_hooks_run(L);
+        int now = atoi(eval("pg.window:frames_drawn()"));
+        if (now != last || strcmp(eval("pg.job and pg.job.state"), "running") == 0)
+            quiet = 0, last = now;
+        else
+            quiet += 10;
+    }
+    assert_true(quiet >= 1500);
     /* the decision panel is the middle third: click its centre, plain, shifted, right */
     int cx = ww / 2, cy = wh / 2;
     push_click(id, SDL_BUTTON_LEFT, cx, cy);
