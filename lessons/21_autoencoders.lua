@@ -214,8 +214,8 @@ conv_view = views.reconstructions(conv, test_x, {n = 8, title = "conv autoencode
 ]]
 
 say[[
-Three short epochs on 2000 images already give recognisable, if blurred,
-shapes: the transposed convolutions draw local strokes rather than 784
+Three short epochs on 2000 images already give recognisable, if blurred and
+grainy, shapes (an MSE near 0.027, against 0.087 for the mean image): the transposed convolutions draw local strokes rather than 784
 independent pixels. `conv:fit{fm_x, epochs = 10}` trains it further (a
 minute or so of CPU).
 ]]
