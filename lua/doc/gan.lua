@@ -59,8 +59,10 @@ G: z -> linear -> [2*width, side/4, side/4] -> batch norm, ReLU -> 4x4 transpose
 conv of stride 2 -> batch norm, ReLU -> 4x4 transposed conv of stride 2 -> tanh,
 flattened to [n, side*side]. D: two 4x4 convs of stride 2 with leaky ReLU (0.2)
 and a linear logit. Pass them to gan.new{x * 2 - 1, generator = G,
-discriminator = D, noise = 32}: train on images scaled to tanh's range [-1, 1].
-Lesson 22's lib.fashion_gan(x, {conv = true}) does this for Fashion-MNIST.]],
+discriminator = D, noise = 32}: train on images scaled to tanh's range [-1, 1],
+and set g.tanh_images = true so that views_gen's sample grids draw (G(z) + 1) / 2
+as grey levels. Lesson 22's lib.fashion_gan(x, {conv = true}) does all this for
+Fashion-MNIST.]],
     example = [[
 nn.seed(1)
 G, D = gan.dcgan{noise = 8, side = 8, width = 4}
