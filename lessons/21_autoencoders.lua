@@ -203,20 +203,20 @@ convolutions of stride 2 with ReLU — 1 × 28 × 28 → 16 × 14 × 14 → 32 �
 and a linear layer to a code of 32. The decoder is its mirror image: a linear
 layer back to 32 × 7 × 7, then two 3 × 3 *transposed* convolutions of stride 2
 that grow the maps 7 → 14 → 28 (output padding 1 makes each exactly double), a
-sigmoid on the last. `conv.decoder:summary()` lists the shapes.
+sigmoid on the last. `convae.decoder:summary()` lists the shapes.
 ]]
 
 show[[
-conv = lib21.model("conv")
-conv_losses = conv:fit{fm_x, epochs = 3, lr = 2e-3}
-print(("conv autoencoder, MSE per epoch: %.4f %.4f %.4f"):format(table.unpack(conv_losses)))
-conv_view = views.reconstructions(conv, test_x, {n = 8, title = "conv autoencoder: original / reconstructed"})
+convae = lib21.model("conv")
+convae_losses = convae:fit{fm_x, epochs = 3, lr = 2e-3}
+print(("conv autoencoder, MSE per epoch: %.4f %.4f %.4f"):format(table.unpack(convae_losses)))
+convae_view = views.reconstructions(convae, test_x, {n = 8, title = "conv autoencoder: original / reconstructed"})
 ]]
 
 say[[
 Three short epochs on 2000 images already give recognisable, if blurred and
 grainy, shapes (an MSE near 0.027, against 0.087 for the mean image): the transposed convolutions draw local strokes rather than 784
-independent pixels. `conv:fit{fm_x, epochs = 10}` trains it further (a
+independent pixels. `convae:fit{fm_x, epochs = 10}` trains it further (a
 minute or so of CPU).
 ]]
 
