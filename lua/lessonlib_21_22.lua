@@ -26,7 +26,8 @@ end
 --- "compression" 784 -> 300 -> 2 -> 300 -> 784 with leaky ReLU (the textbook's,
 --- with a sigmoid output), "denoising" 784 -> 64 with a noise, "sparse" 784 -> 64
 --- sigmoid (the lesson adds KL to rho = 0.05), "dense64" the same net, "contractive"
---- and "plain32" 784 -> 32 sigmoid, "conv" a conv encoder and a linear decoder.
+--- and "plain32" 784 -> 32 sigmoid, "conv" ae.conv: 1 x 28 x 28 -> 16 @ 14 x 14 -> 32 @ 7 x 7
+--- -> 32, and transposed convolutions back.
 function lib.model(kind)
   nn.seed(1)
   if kind == "undercomplete" then return ae.new{sizes = {784, 32}, code = "relu", out = "sigmoid"} end
@@ -36,14 +37,7 @@ function lib.model(kind)
   if kind == "denoising" then return ae.new{sizes = {784, 64}, code = "relu"} end
   if kind == "sparse" or kind == "dense64" then return ae.new{sizes = {784, 64}, code = "sigmoid"} end
   if kind == "contractive" or kind == "plain32" then return ae.new{sizes = {784, 32}, code = "sigmoid"} end
-  if kind == "conv" then
-    -- the decoder is linear + reshape: transposed convolution is not in nnlab yet
-    return ae.new{
-      encoder = nn.sequential{nn.reshape{1, 28, 28}, nn.conv2d(1, 8, 3, {padding = "same"}), nn.relu(), nn.maxpool2d(2),
-        nn.conv2d(8, 16, 3, {padding = "same"}), nn.relu(), nn.maxpool2d(2), nn.flatten(), nn.linear(16 * 7 * 7, 32), nn.relu()},
-      decoder = nn.sequential{nn.linear(32, 784), nn.sigmoid()},
-    }
-  end
+  if kind == "conv" then return ae.conv{channels = {16, 32}, code = 32} end
   error("lib.model: no autoencoder called " .. tostring(kind), 2)
 end
 
@@ -101,11 +95,21 @@ function lib.coverage_curve(g, steps, every)
   return out
 end
 
---- lib.fashion_gan(x [, opts]) -> an MLP GAN for 28 x 28 images: G 32 -> 256 -> 784
---- (sigmoid), D 784 -> 256 -> 1 (leaky ReLU), non-saturating, Adam 1e-3 (beta1 0.5)
+--- lib.fashion_gan(x [, opts]) -> a GAN for 28 x 28 images, non-saturating, Adam
+--- (beta1 0.5), seeded (opts.seed, 1). By default an MLP: G 32 -> 256 -> 784 (sigmoid),
+--- D 784 -> 256 -> 1 (leaky ReLU), lr 1e-3. With opts.conv = true the small DCGAN of
+--- gan.dcgan (width opts.width, 16), lr 1e-3, trained on the images scaled to [-1, 1]
+--- (g.real) for G's tanh; its samples are in [-1, 1] too.
 function lib.fashion_gan(x, opts)
   opts = opts or {}
   nn.seed(opts.seed or 1)
+  if opts.conv then
+    local g, d = gan.dcgan{noise = 32, side = 28, width = opts.width or 16}
+    local c = gan.new{x * 2 - 1, noise = 32, generator = g, discriminator = d, lr = opts.lr or 1e-3,
+      batch = opts.batch or 64}
+    c.tanh_images = true -- the views show (G(z) + 1) / 2
+    return c
+  end
   return gan.new{x, noise = 32, hidden = {256}, out = "sigmoid", act = "leaky_relu", g_act = "relu",
     lr = opts.lr or 1e-3, batch = 64}
 end

@@ -323,16 +323,24 @@ end
 
 ---------------------------------------------------------------------- image GANs
 
+-- G(z) as pixels in [0, 1]: a tanh generator (g.tanh_images, trained on images scaled
+-- to [-1, 1]) is mapped back, so that the grid shows grey levels, not signs.
+local function pixels(g, z)
+  local s = g:sample(z)
+  if g.tanh_images then s = nn.no_grad(function() return (s + 1) * 0.5 end) end
+  return s
+end
+
 --- V.gan_samples(g, z [, {side = 28, cols = 8, title=, show=}]) -> plot, with p.refresh()
 --- redrawing G(z) for the same fixed noise batch z
 function V.gan_samples(g, z, o)
   o = o or {}
   local side = o.side or 28
-  local p = plot.images{images = as_images(g:sample(z), side), cols = o.cols or 8, show = o.show,
+  local p = plot.images{images = as_images(pixels(g, z), side), cols = o.cols or 8, show = o.show,
     title = o.title or "G(z) for a fixed batch of z"}
   local view = {plot = p}
   function view.refresh(title)
-    p:images(as_images(g:sample(z), side), z.shape[1], side, side, 1, true, o.cols or 8)
+    p:images(as_images(pixels(g, z), side), z.shape[1], side, side, 1, true, o.cols or 8)
     if title then p:update{title = title} end
     return view
   end
@@ -344,7 +352,7 @@ end
 function V.gan_interpolation(g, z1, z2, o)
   o = o or {}
   local z = gan.interpolate(z1, z2, o.n or 10)
-  local p = plot.images{images = as_images(g:sample(z), o.side or 28), cols = o.n or 10, show = o.show,
+  local p = plot.images{images = as_images(pixels(g, z), o.side or 28), cols = o.n or 10, show = o.show,
     title = o.title or "G along a line from z1 to z2"}
   return p, z
 end

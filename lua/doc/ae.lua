@@ -1,7 +1,7 @@
 -- doc/ae.lua: help entries of the autoencoders (lua/ae.lua, lesson 21).
 return {
   ["ae"] = {
-    sig = "ae.new{...}, ae.noise, ae.mse, ae.l1_code, ae.kl_sparsity, ae.contractive, ae.pca, ae.principal_angles, ae.roc, ae.movie_ratings",
+    sig = "ae.new{...}, ae.conv{...}, ae.noise, ae.mse, ae.l1_code, ae.kl_sparsity, ae.contractive, ae.pca, ae.principal_angles, ae.roc, ae.movie_ratings",
     summary = "autoencoders: under-complete, denoising, sparse, contractive, linear (against PCA), masked losses, anomaly scores",
     text = [[
 An autoencoder is an encoder and a decoder trained to give back the input. m:fit
@@ -31,6 +31,24 @@ m = ae.new{sizes = {6, 3}, code = "sigmoid"}
 x = nn.rand(32, 6)
 losses = m:fit{x, epochs = 3, noise = "masking", amount = 0.2, kl = 0.1, rho = 0.1}
 print(#losses, #m:errors(x))   --> 3  32]],
+  },
+  ["ae.conv"] = {
+    sig = "m = ae.conv{side = 28, channels = {16, 32}, code = 32}",
+    summary = "a convolutional autoencoder for flat images [n, side*side]: strided convs down, transposed convs back up",
+    text = [[
+The encoder reshapes each row to [1, side, side], then 3x3 convolutions of
+stride 2 (one per entry of channels, each halving the side: 28 -> 14 -> 7) with
+ReLU, flattens and maps linearly to the code. The decoder mirrors it: linear and
+ReLU back to [channels[#channels], 7, 7], then 3x3 transposed convolutions of
+stride 2 (padding 1, output padding 1: each exactly doubles the side), ReLU
+between, a sigmoid last, flattened to [n, side*side]. Train it with m:fit{x}
+like any autoencoder.]],
+    example = [[
+nn.seed(1)
+m = ae.conv{side = 8, channels = {4, 8}, code = 3}
+x = nn.rand(16, 64)
+print(m:reconstruct(x).shape[2], m:codes(x).shape[2])   --> 64  3
+m:fit{x, epochs = 1, batch = 8}]],
   },
   ["ae.noise"] = {
     sig = "x2 = ae.noise(x, kind, amount)",

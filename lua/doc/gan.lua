@@ -1,7 +1,7 @@
 -- doc/gan.lua: help entries of the GANs (lua/gan.lua, lesson 22).
 return {
   ["gan"] = {
-    sig = "gan.new{...}, gan.preset, gan.load_csv, gan.modes_covered, gan.interpolate, gan.view",
+    sig = "gan.new{...}, gan.preset, gan.load_csv, gan.modes_covered, gan.dcgan, gan.interpolate, gan.view",
     summary = "generative adversarial nets: minimax, non-saturating and Wasserstein (clipping or gradient penalty) losses, k D steps per G step",
     text = [[
 g:step_d() steps the discriminator alone, g:step_g() the generator alone,
@@ -50,6 +50,25 @@ print(gan.load_csv("pts.csv"))]],
     example = [[
 p, c = gan.preset("ring", {n = 400})
 print(gan.modes_covered(p, c, 0.3))   --> 8  ...]],
+  },
+  ["gan.dcgan"] = {
+    sig = "G, D = gan.dcgan{noise = 32, side = 28, width = 32}",
+    summary = "a small DCGAN-like generator and discriminator for flat images [n, side*side] in [-1, 1]",
+    text = [[
+G: z -> linear -> [2*width, side/4, side/4] -> batch norm, ReLU -> 4x4 transposed
+conv of stride 2 -> batch norm, ReLU -> 4x4 transposed conv of stride 2 -> tanh,
+flattened to [n, side*side]. D: two 4x4 convs of stride 2 with leaky ReLU (0.2)
+and a linear logit. Pass them to gan.new{x * 2 - 1, generator = G,
+discriminator = D, noise = 32}: train on images scaled to tanh's range [-1, 1],
+and set g.tanh_images = true so that views_gen's sample grids draw (G(z) + 1) / 2
+as grey levels. Lesson 22's lib.fashion_gan(x, {conv = true}) does all this for
+Fashion-MNIST.]],
+    example = [[
+nn.seed(1)
+G, D = gan.dcgan{noise = 8, side = 8, width = 4}
+g = gan.new{nn.rand(32, 64) * 2 - 1, generator = G, discriminator = D, noise = 8, batch = 8}
+g:train(2)
+print(g:sample(3).shape[2])   --> 64]],
   },
   ["gan.interpolate"] = {
     sig = "z = gan.interpolate(z1, z2, n)",

@@ -29,6 +29,10 @@ local cc, cp = L.contraction(cae, tx), L.contraction(plain, tx)
 check(cp / cc > 2, "21: the contractive code is several times less sensitive (%.4f against %.4f)", cc, cp)
 check(cae.history.loss[3] > plain.history.loss[3], "21: at some cost in reconstruction error")
 
+local conv = L.model("conv")
+local cl = conv:fit{x, epochs = 3, lr = 2e-3}
+check(cl[3] < cl[1] and cl[3] < 0.035, "21: the conv autoencoder's MSE falls to about 0.027 in 3 epochs (%.4f -> %.4f)", cl[1], cl[3])
+
 local roc = L.anomaly(x, labels, tx, tlabels, {[5] = true, [7] = true, [9] = true}, {[1] = true, [3] = true})
 check(roc.auc > 0.9, "21: shoes against trousers and dresses, AUC %.3f", roc.auc)
 print(("ok   21 (sparse %.3f/%.3f, contraction %.4f/%.4f, AUC %.3f)"):format(as, ad, cc, cp, roc.auc))
@@ -49,3 +53,11 @@ f:train(450)
 local after = L.nearest_distance(f:sample(z), x:rows(1, 1000))
 check(after < 0.7 * before, "22: G's samples come nearer to real images (%.2f -> %.2f)", before, after)
 print(("ok   22 (fashion GAN distance %.2f -> %.2f)"):format(before, after))
+
+local dc = L.fashion_gan(x, {conv = true})
+local real = dc.real:rows(1, 1000)
+local dbefore = L.nearest_distance(dc:sample(z), real)
+dc:train(90)
+local dafter = L.nearest_distance(dc:sample(z), real)
+check(dafter < 0.8 * dbefore, "22: the DCGAN's samples come nearer to real images in 90 steps (%.2f -> %.2f)", dbefore, dafter)
+print(("ok   22 (DCGAN distance %.2f -> %.2f)"):format(dbefore, dafter))
