@@ -469,8 +469,11 @@ static int m_tostring(lua_State *L) {
         return 1;
     }
     int in = nn_module_in(u->m), out = nn_module_out(u->m);
+    char ins[16] = "any", outs[16] = "any"; /* 0: any width (a sequence's steps, say) */
+    if (in) snprintf(ins, sizeof ins, "%d", in);
+    if (out) snprintf(outs, sizeof outs, "%d", out);
     if (in || out)
-        lua_pushfstring(L, "%s (%d -> %d, %d parameters)", nn_module_name(u->m), in, out,
+        lua_pushfstring(L, "%s (%s -> %s, %d parameters)", nn_module_name(u->m), ins, outs,
                         (int)nn_module_nparams(u->m));
     else
         lua_pushfstring(L, "%s", nn_module_name(u->m));
