@@ -234,15 +234,15 @@ static uint32_t point_colour(const viz_panel *p, size_t i, const field_scale *s)
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s);
+                               const viz_frame *f, const field_scale *s, int on_field);
 
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
-    points_draw_scaled(cv, a, t, p, f, NULL);
+    points_draw_scaled(cv, a, t, p, f, NULL, 0);
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s) {
+                               const viz_frame *f, const field_scale *s, int on_field) {
     /* Training points are discs of their class colour in a dark outline, so that they
      * read on a background of their own class; a pale rim outside keeps the outline
      * apart from dark backgrounds. Test points are larger rings of the class colour
@@ -252,16 +252,18 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
     for (size_t i = 0; i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!isfinite(x) || !isfinite(y)) continue;
-        if (p->ptlabel && p->ptlabel[i]) continue; /* a labelled point is its text alone */
+        if (on_field && p->ptlabel && p->ptlabel[i]) continue; /* on a field: text alone */
         marker_draw(cv, t, x, y, point_colour(p, i, s), p->pthollow[i]);
     }
     /* labels after all points, so none hides under a point, with a white halo; on a
      * field a label is the annotation of a place (a confusion matrix's cell, a class
-     * name in the margin): its text starts at the point, no marker beside it */
+     * name in the margin): its text starts at the point, no marker beside it; in a
+     * scatter it names its point, right of the marker */
     for (size_t i = 0; p->ptlabel && i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!p->ptlabel[i] || !isfinite(x) || !isfinite(y)) continue;
-        int lx = (int)x, ly = (int)y;
+        double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
+        int lx = on_field ? (int)x : (int)(x + r + edge + t->pad / 2), ly = (int)y;
         for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++)
                 if (dx || dy)
@@ -487,7 +489,7 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     }
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
     uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* the legend may hide contours */
-    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL);
+    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1);
     draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
