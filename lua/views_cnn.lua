@@ -10,12 +10,9 @@
 -- m:replace(k, ...) and m:features(d, k) count.
 local plot = require "plot"
 local checker = require "options"
-local rcore = require "repl.core"
 
 local M = {}
-local now = rcore.now
 
-local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
 local function mt_name(v)
   local mt = getmetatable(v)
   return type(mt) == "table" and rawget(mt, "__name") or nil
@@ -33,43 +30,9 @@ local function check_data(d, who)
       mt_name(d) or type(d)), 3)
   end
 end
-local function seekable(r)
-  return type(r) == "table" and type(r.with_shown) == "function" and r or nil
-end
-
--- The views each plot stands for (weak keys: a plot forgotten takes its view along).
-local anchors = setmetatable({}, {__mode = "k"})
-
--- A view of a run: redrawn on each seek of the run (its arrow keys in the window) and,
--- at the prompt, after each epoch while the run trains.
-local function follow_run(run, view, p, opts)
-  anchors[p] = view
-  run:_watch(view)
-  view.key = function(_, key) return run:key(key) end
-  local win = opts.show ~= false and p:window()
-  if win then win:on_key(function(key) run:key(key) end) end
-  if not (win and interactive()) then return end
-  spawn(function()
-    local drawn, last = run:status().epoch, now()
-    while win:is_open() do
-      if now() - last > 0.5 then
-        last = now()
-        local e = run:status().epoch
-        if e ~= drawn then
-          drawn = e
-          if not rawget(run, "_seek_epoch") then view:refresh() end
-        end
-        if run.state ~= "running" then return end
-      end
-      coroutine.yield()
-    end
-  end, view.kind .. " view")
-end
-
-local function with_epoch(title, run)
-  local e = run and rawget(run, "_seek_epoch")
-  return e and ("%s, epoch %d"):format(title, e) or title
-end
+-- A run's views follow it as the data views do: one follow_run for every view module.
+local views_data = require "views_data"
+local seekable, follow_run, with_epoch = views_data.seekable, views_data.follow_run, views_data.with_epoch
 
 -- fn() with the weights of the epoch the run shows (or the live ones).
 local function shown(run, fn)

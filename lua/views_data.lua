@@ -568,4 +568,7 @@ function M.lr_range(r, opts)
 end
 
 
+-- For the other view modules (views_cnn): a run's views follow it the same way.
+M.seekable, M.follow_run, M.with_epoch = seekable, follow_run, with_epoch
+
 return M

@@ -51,7 +51,6 @@ double nn_w2v_ns_loss(const float *h, const float *const *u, const float *y, int
 int nn_nearest_cosine(const float *vecs, int n, int dim, const float *query, const int *skip,
                       int nskip, int k, int *ids, float *sims);
 
-
 /* The whole file at path, plain or gzip-compressed, NUL-terminated, its length in
  * *len; free it with nn_text_free. NULL with an NN_EIO message naming the path (a
  * missing file, a folder) or NN_EFORMAT (a broken gzip stream, over 1 GiB). */

@@ -99,10 +99,10 @@ typedef enum nn_module_kind {
     NN_MOD_CONV_TRANSPOSE2D,
     NN_MOD_DROPOUT2D,
     NN_MOD_CONCAT,
-    NN_MOD_EMBEDDING,  /* [batch, T] ids -> [batch, T, dim], rows of a table */
-    NN_MOD_RNN,        /* h_t = f(W [h_{t-1}, x_t] + b) over [batch, T, F] */
-    NN_MOD_LSTM,       /* the course's LSTM over [batch, T, F] */
-    NN_MOD_GRU,        /* the textbook's GRU over [batch, T, F] */
+    NN_MOD_EMBEDDING, /* [batch, T] ids -> [batch, T, dim], rows of a table */
+    NN_MOD_RNN,       /* h_t = f(W [h_{t-1}, x_t] + b) over [batch, T, F] */
+    NN_MOD_LSTM,      /* the course's LSTM over [batch, T, F] */
+    NN_MOD_GRU,       /* the textbook's GRU over [batch, T, F] */
     NN_MOD_COUNT
 } nn_module_kind;
 
