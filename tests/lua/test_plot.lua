@@ -188,6 +188,24 @@ do
 end
 fails("row 2 has 2 values, row 1 has 3", g.grid, g, {{0, 1, 2}, {1, 2}}, 0, 1, 0, 1)
 
+-- on a field a labelled point is its text alone (a confusion matrix's cells): no class
+-- marker where it stands; an unlabelled point keeps its marker
+do
+  local lf = plot.field{values = {{0, 0}, {0, 0}}, xmin = 0, xmax = 2, ymin = 0, ymax = 2, show = false}
+  lf:points({0.5, 1.5}, {0.5, 1.5}, {1, 1})
+  lf:labels({"note"})
+  local img = render(lf, "field_labels")
+  -- left of the point: under its marker, if it had one, and clear of the text after it
+  local function left_of(x, y)
+    local px, py = to_pixel(lf, x, y, 800, 560)
+    local r, g, b = img:pixel(px - 3, py)
+    return {r, g, b}
+  end
+  local labelled, plain = left_of(0.5, 0.5), left_of(1.5, 1.5)
+  assert(not same(labelled, BLUE, 25), "a labelled point on a field drew a marker " .. fmt(labelled))
+  assert(same(plain, BLUE, 25), "an unlabelled point on a field lost its marker " .. fmt(plain))
+end
+
 -- images: three 2 x 2 images in a row (cols = 3: beside the colour bar two columns
 -- would give larger cells); image 1 is {{0, 1}, {1, 0}} (signed values on the
 -- diverging map: 0 near white, 1 dark red)
