@@ -9,7 +9,9 @@
 /* The cell loops vectorize only when fminf/fmaxf may be plain min/max instructions (no
  * NaN rules) and the cost model lets GCC version the loops: the gates never see a NaN
  * that matters (a NaN loss stops a run first). */
+#if defined(__GNUC__) && !defined(__clang__) /* clang (the fuzz build) has no such pragma */
 #pragma GCC optimize("finite-math-only", "vect-cost-model=dynamic")
+#endif
 
 #include "rnn_cpu.h"
 #include "train_internal.h"
