@@ -23,6 +23,14 @@ nn_module *nn_reshape_new(nn_ctx *ctx, int ndim, const int *shape) {
             return NULL;
         }
     }
+    /* sizes come from users and from model files: their product must stay a size */
+    int64_t values = 1;
+    for (int i = 0; i < ndim; i++)
+        if (shape[i] > 0 && (values *= shape[i]) > INT32_MAX) {
+            nn_errorf(ctx, NN_EARG, "reshape: a sample of more than %d values (sizes up to %d)",
+                      INT32_MAX, shape[i]);
+            return NULL;
+        }
     nn_module *m = nn_module_alloc(ctx, NN_MOD_RESHAPE, 0, 0, 0);
     if (!m) return NULL;
     m->tshape_nd = ndim;

@@ -111,6 +111,10 @@ static void test_shapes_that_do_not_fit_name_both(void **state) {
     assert_null(nn_reshape_new(ctx, 2, two_free));
     assert_null(nn_reshape_new(ctx, 4, many));
     assert_string_equal(nn_error(ctx), "reshape: a sample's shape has 1 to 3 sizes, got 4");
+    /* sizes from a model file: a product past a size is refused, not overflowed */
+    int huge[3] = {65536, -1, 65536};
+    assert_null(nn_reshape_new(ctx, 3, huge));
+    assert_non_null(strstr(nn_error(ctx), "reshape: a sample of more than 2147483647 values"));
     /* a residual's inner module must keep the shape it is given */
     int twelve[1] = {12};
     nn_module *inner = nn_reshape_new(ctx, 1, twelve);
