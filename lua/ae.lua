@@ -8,14 +8,11 @@
 -- (ae.conv: strided convolutions down, transposed convolutions back up), linear
 -- (against PCA), and a reconstruction loss with missing entries masked out.
 -- Not here: the views (lua/views_gen.lua).
+local check = require "gen_check"
+local util = require "util"
 local ae = {}
 
-local function is_tensor(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
-end
-local function is_dataset(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.dataset"]
-end
+local is_tensor, is_dataset = check.is_tensor, check.is_dataset
 
 local AE = {}
 AE.__index = AE
@@ -23,22 +20,14 @@ AE.__name = "autoencoder"
 
 ---------------------------------------------------------------------- construction
 
--- The activation module of a name ("relu", "sigmoid", "leaky_relu", "linear", ...).
-local function act(name)
-  if name == "linear" or name == nil then return nil end
-  local f = nn[name]
-  if type(f) ~= "function" then error(("ae.new: no activation called %q"):format(tostring(name)), 4) end
-  return f()
-end
-
--- Linear layers through sizes[1] -> ... -> sizes[#sizes], act after each hidden one
--- and last after the last.
+-- Linear layers through sizes[1] -> ... -> sizes[#sizes], the activation named hidden
+-- after each hidden one and last after the last (names checked by ae.new).
 local function dense(sizes, hidden, last)
   local layers = {}
   for i = 1, #sizes - 1 do
     layers[#layers + 1] = nn.linear(sizes[i], sizes[i + 1])
-    local a = act(i < #sizes - 1 and hidden or last)
-    if a then layers[#layers + 1] = a end
+    local a = i < #sizes - 1 and hidden or last
+    if a ~= "linear" then layers[#layers + 1] = nn.activation(a) end
   end
   return nn.sequential(layers)
 end
@@ -48,18 +37,20 @@ end
 --- activation; code: the code layer's; out: the output's. encoder=/decoder= give
 --- modules of your own instead (a conv encoder, say).
 function ae.new(o)
-  if type(o) ~= "table" then error("ae.new: expected {sizes = {784, 32}, ...}", 2) end
+  if type(o) ~= "table" or getmetatable(o) ~= nil then error("ae.new: expected {sizes = {784, 32}, ...}", 2) end
   local enc, dec = o.encoder, o.decoder
+  if enc ~= nil then check.model("ae.new", "encoder", enc) end
+  if dec ~= nil then check.model("ae.new", "decoder", dec) end
+  for _, name in ipairs{"act", "code", "out"} do
+    if o[name] ~= nil then check.activation("ae.new", name, o[name]) end
+  end
   if not enc then
     local s = o.sizes
     if type(s) ~= "table" or #s < 2 then
-      error("ae.new: sizes must list at least the input and the code size, like {784, 32}", 2)
+      error("ae.new: sizes must list at least the input and the code size, like {784, 32}, got "
+        .. check.describe(s), 2)
     end
-    for i, v in ipairs(s) do
-      if math.type(v) ~= "integer" or v < 1 then
-        error(("ae.new: size %d must be a whole number > 0, got %s"):format(i, tostring(v)), 2)
-      end
-    end
+    for i = 1, #s do check.whole("ae.new", ("sizes[%d]"):format(i), s[i], 1) end
     local rev = {}
     for i = #s, 1, -1 do rev[#rev + 1] = s[i] end
     enc = dense(s, o.act or "relu", o.code or "linear")
@@ -76,17 +67,16 @@ end
 --- layer to the code; the decoder mirrors it: linear, reshape, 3 x 3 transposed
 --- convolutions of stride 2 (7 -> 14 -> 28), a sigmoid, flattened back to [n, side*side].
 function ae.conv(o)
-  o = o or {}
-  if type(o) ~= "table" then error("ae.conv: expected {side = 28, channels = {16, 32}, code = 32}", 2) end
-  local side, chans, code = o.side or 28, o.channels or {16, 32}, o.code or 32
-  if math.type(code) ~= "integer" or code < 1 then error("ae.conv: code must be a whole number > 0, got " .. tostring(code), 2) end
-  if type(chans) ~= "table" or #chans < 1 then error("ae.conv: channels must list at least one channel count, like {16, 32}", 2) end
+  o = check.options("ae.conv", o)
+  local side, chans = check.whole("ae.conv", "side", o.side, 2, 4096, 28), o.channels or {16, 32}
+  local code = check.whole("ae.conv", "code", o.code, 1, nil, 32)
+  if type(chans) ~= "table" or #chans < 1 then
+    error("ae.conv: channels must list at least one channel count, like {16, 32}, got " .. check.describe(chans), 2)
+  end
   local s = side
-  for i, c in ipairs(chans) do
-    if math.type(c) ~= "integer" or c < 1 then
-      error(("ae.conv: channels[%d] must be a whole number > 0, got %s"):format(i, tostring(c)), 2)
-    end
-    if math.type(s) ~= "integer" or s < 2 or s % 2 ~= 0 then
+  for i = 1, #chans do
+    check.whole("ae.conv", ("channels[%d]"):format(i), chans[i], 1)
+    if s < 2 or s % 2 ~= 0 then
       error(("ae.conv: side %s cannot be halved %d times (each stride-2 layer halves it)"):format(tostring(side), #chans), 2)
     end
     s = s // 2
@@ -112,9 +102,17 @@ function ae.conv(o)
   return ae.new{encoder = nn.sequential(enc), decoder = nn.sequential(dec)}
 end
 
-function AE:encode(x) return self.encoder:forward(x) end
-function AE:decode(z) return self.decoder:forward(z) end
-function AE:forward(x) return self:decode(self:encode(x)) end
+-- net:forward(x), its error (a shape that does not fit, say) said as fname's.
+local function forward(fname, what, net, x)
+  check.tensor(fname, what, x)
+  local ok, y = pcall(net.forward, net, x)
+  if not ok then error(("%s: %s: %s"):format(fname, what, util.strip_position(y)), 3) end
+  return y
+end
+
+function AE:encode(x) return forward("m:encode", "x", self.encoder, x) end
+function AE:decode(z) return forward("m:decode", "z", self.decoder, z) end
+function AE:forward(x) return self:decode(forward("m:forward", "x", self.encoder, x)) end
 AE.__call = AE.forward
 
 function AE:parameters()
@@ -126,6 +124,7 @@ function AE:parameters()
 end
 
 function AE:train(on)
+  if on ~= nil and type(on) ~= "boolean" then check.fail("m:train", "on", "true, false or nil", on, 3) end
   self.encoder:train(on); self.decoder:train(on)
   return self
 end
@@ -134,9 +133,15 @@ end
 local function quiet(f) return nn.no_grad(f) end
 
 --- m:reconstruct(x) -> y, without a graph
-function AE:reconstruct(x) return quiet(function() return self:forward(x) end) end
+function AE:reconstruct(x)
+  check.tensor("m:reconstruct", "x", x)
+  return quiet(function() return self:forward(x) end)
+end
 --- m:codes(x) -> z, without a graph
-function AE:codes(x) return quiet(function() return self:encode(x) end) end
+function AE:codes(x)
+  check.tensor("m:codes", "x", x)
+  return quiet(function() return self:encode(x) end)
+end
 
 ---------------------------------------------------------------------- noise
 
@@ -147,11 +152,12 @@ local function above(u, threshold) return nn.step(u - threshold) end
 --- "gaussian" adds N(0, amount^2); "masking" sets each value to 0 with probability
 --- amount; "salt_pepper" sets each to 0 or 1 (half each) with probability amount.
 function ae.noise(x, kind, amount)
-  if not is_tensor(x) then error("ae.noise: expected a tensor, got " .. type(x), 2) end
-  if type(amount) ~= "number" or amount < 0 or (kind ~= "gaussian" and amount > 1) then
-    error(("ae.noise: amount must be a number >= 0 (a probability <= 1 for %s), got %s")
-      :format(tostring(kind), tostring(amount)), 2)
+  check.tensor("ae.noise", "x", x)
+  if kind ~= "gaussian" and kind ~= "masking" and kind ~= "salt_pepper" then
+    check.fail("ae.noise", "kind", "\"gaussian\", \"masking\" or \"salt_pepper\"", kind, 3)
   end
+  if kind == "gaussian" then check.number("ae.noise", "amount (a standard deviation)", amount, 0)
+  else check.number("ae.noise", "amount (a probability)", amount, 0, 1) end
   local shape = x.shape
   if kind == "gaussian" then
     return x + nn.randn(shape) * amount
@@ -162,27 +168,44 @@ function ae.noise(x, kind, amount)
     local salt, pepper = above(u, 1 - amount / 2), above(-u, -amount / 2) -- u >= 1-p/2, u <= p/2
     return x * (1 - salt - pepper) + salt
   end
-  error(("ae.noise: kind must be \"gaussian\", \"masking\" or \"salt_pepper\", got %s"):format(tostring(kind)), 2)
 end
 
 ---------------------------------------------------------------------- losses
 
+-- Two tensors of one shape, or an error naming both.
+local function same_shape(fname, an, a, bn, b)
+  local sa, sb = table.concat(a.shape, ", "), table.concat(b.shape, ", ")
+  if sa ~= sb then error(("%s: %s {%s} and %s {%s} must have the same shape"):format(fname, an, sa, bn, sb), 3) end
+end
+
+-- h, a batch of codes [batch, code] with at least one row.
+local function code_tensor(fname, h)
+  check.tensor(fname, "h (codes [batch, code])", h, 2)
+  if h.shape[1] < 1 then error(fname .. ": h has no rows", 3) end
+end
+
 --- ae.mse(y, x [, mask]) -> mean squared error; with a mask (1 observed, 0 missing)
 --- only the observed entries count, averaged over them.
 function ae.mse(y, x, mask)
+  same_shape("ae.mse", "y", check.tensor("ae.mse", "y", y), "x", check.tensor("ae.mse", "x", x))
+  if mask ~= nil then same_shape("ae.mse", "x", x, "mask", check.tensor("ae.mse", "mask", mask)) end
   local d = y - x
   if mask then return (d * d * mask):sum() / math.max(1, mask:sum():item()) end
   return (d * d):mean()
 end
 
 --- ae.l1_code(h) -> the sparse AE's L1 penalty: sum of |h| over the code, mean over the batch
-function ae.l1_code(h) return h:abs():sum() / h.shape[1] end
+function ae.l1_code(h)
+  code_tensor("ae.l1_code", h)
+  return h:abs():sum() / h.shape[1]
+end
 
 --- ae.kl_sparsity(h, rho) -> sum over code units j of KL(rho || rho_hat_j), rho_hat_j
 --- the unit's mean activation over the batch (h must lie in (0, 1): a sigmoid code)
 function ae.kl_sparsity(h, rho)
-  if type(rho) ~= "number" or rho <= 0 or rho >= 1 then
-    error("ae.kl_sparsity: rho must be a target activation in (0, 1), got " .. tostring(rho), 2)
+  code_tensor("ae.kl_sparsity", h)
+  if not check.is_finite(rho) or rho <= 0 or rho >= 1 then
+    check.fail("ae.kl_sparsity", "rho", "a target activation between 0 and 1 (not either)", rho, 3)
   end
   local r = h:mean(1)
   return (((r * (1 / rho)):log() * -rho) + (((1 - r) * (1 / (1 - rho))):log() * -(1 - rho))):sum()
@@ -192,6 +215,12 @@ end
 --- the sigmoid encoder layer h = sigmoid(x w + b) (w [in, code]): dh_j/dx_i = h_j (1 -
 --- h_j) w_ij, so ||J||^2 = sum_j (h_j (1 - h_j))^2 sum_i w_ij^2; mean over the batch.
 function ae.contractive(h, w)
+  code_tensor("ae.contractive", h)
+  check.tensor("ae.contractive", "w", w, 2)
+  if w.shape[2] ~= h.shape[2] then
+    error(("ae.contractive: w [in, code] must have as many columns as h [batch, code] has, got w {%s} and h {%s}")
+      :format(table.concat(w.shape, ", "), table.concat(h.shape, ", ")), 2)
+  end
   local s = (w * w):sum(1)          -- [code]: sum_i w_ij^2
   local d = h * (1 - h)             -- [batch, code]: sigmoid'
   return (d * d * s):sum() / h.shape[1]
@@ -213,6 +242,34 @@ local FIT = {epochs = 5, batch = 64, lr = 1e-3}
 local FIT_KNOWN = {x = true, epochs = true, batch = true, lr = true, noise = true, amount = true, l1 = true,
   kl = true, rho = true, contractive = true, mask = true, shuffle = true, on_epoch = true, on_batch = true}
 
+-- The options of m:fit{...} (defaults filled in) against the inputs x.
+local function check_fit(o, x)
+  local f = "m:fit"
+  o.epochs = check.whole(f, "epochs", o.epochs, 0)
+  o.batch = check.whole(f, "batch", o.batch, 1)
+  check.positive(f, "lr", o.lr)
+  if o.noise ~= nil and o.noise ~= "gaussian" and o.noise ~= "masking" and o.noise ~= "salt_pepper" then
+    check.fail(f, "noise", "\"gaussian\", \"masking\" or \"salt_pepper\"", o.noise)
+  end
+  if o.amount ~= nil then check.number(f, "amount", o.amount, 0, o.noise ~= "gaussian" and 1 or nil) end
+  for _, k in ipairs{"l1", "kl", "contractive"} do
+    if o[k] ~= nil then check.number(f, k, o[k], 0) end
+  end
+  if o.rho ~= nil and (not check.is_finite(o.rho) or o.rho <= 0 or o.rho >= 1) then
+    check.fail(f, "rho", "a target activation between 0 and 1 (not either)", o.rho)
+  end
+  if o.mask ~= nil then
+    check.tensor(f, "mask", o.mask)
+    if table.concat(o.mask.shape, ",") ~= table.concat(x.shape, ",") then
+      error(("m:fit: mask {%s} must have the shape of the inputs {%s}"):format(table.concat(o.mask.shape, ", "),
+        table.concat(x.shape, ", ")), 3)
+    end
+  end
+  if o.shuffle ~= nil and type(o.shuffle) ~= "boolean" then check.fail(f, "shuffle", "true or false", o.shuffle) end
+  check.fn(f, "on_epoch", o.on_epoch, true)
+  check.fn(f, "on_batch", o.on_batch, true)
+end
+
 -- Rows of x in a fresh random order (nn's generator: the same seed, the same order).
 local function shuffled(x)
   local n = x.shape[1]
@@ -225,6 +282,8 @@ end
 
 -- The loss of one batch and its penalty (both tensors in the graph).
 function AE:batch_loss(x, o, target, mask)
+  check.tensor("m:batch_loss", "x", x)
+  o = check.options("m:batch_loss", o)
   local input = x
   if o.noise then input = ae.noise(x, o.noise, o.amount or 0.3) end
   local h = self:encode(input)
@@ -253,10 +312,12 @@ end
 --- x is a tensor [n, ...] or a data set (its x). mask (a tensor like x, 1 observed)
 --- leaves the missing entries out of the loss.
 function AE:fit(o)
-  if type(o) ~= "table" then error("m:fit: expected {x, epochs = ..., ...}", 2) end
+  if type(o) ~= "table" or getmetatable(o) ~= nil then error("m:fit: expected {x, epochs = ..., ...}, got " .. check.describe(o), 2) end
   local x = o[1] or o.x
   if is_dataset(x) then x = x:x() end
-  if not is_tensor(x) then error("m:fit: expected the inputs (a tensor or a data set) first, got " .. type(x), 2) end
+  if not is_tensor(x) or x.ndim < 1 or x.shape[1] < 1 then
+    error("m:fit: expected the inputs (a tensor [n, ...] or a data set) first, got " .. check.describe(x), 2)
+  end
   for k in pairs(o) do
     if type(k) ~= "number" and not FIT_KNOWN[k] then
       local names = {}
@@ -266,7 +327,7 @@ function AE:fit(o)
     end
   end
   for k, v in pairs(FIT) do if o[k] == nil then o[k] = v end end
-  if math.type(o.batch) ~= "integer" or o.batch < 1 then error("m:fit: batch must be a whole number > 0", 2) end
+  check_fit(o, x)
   local opt = self.optimizer or optim.adam(self, {lr = o.lr})
   self.optimizer = opt
   opt.lr = o.lr
@@ -301,7 +362,7 @@ end
 
 --- m:errors(x) -> a list of each row's mean squared reconstruction error (an anomaly score)
 function AE:errors(x)
-  if is_dataset(x) then x = x:x() end
+  x = check.rows("m:errors", "x", x)
   local y = self:reconstruct(x)
   local d = (y - x)
   local n = x.shape[1]
@@ -314,7 +375,8 @@ end
 
 ---------------------------------------------------------------------- PCA and principal angles
 
--- A list of k columns (Lua lists) of a [d, k] tensor or table of rows.
+-- A list of k columns (Lua lists) of a [d, k] tensor or table of rows (checked by the
+-- caller).
 local function columns(m)
   local rows = is_tensor(m) and m:totable() or m
   local cols = {}
@@ -327,7 +389,8 @@ end
 
 local function dot(a, b) local s = 0; for i = 1, #a do s = s + a[i] * b[i] end; return s end
 
--- Gram-Schmidt (twice, for accuracy): an orthonormal basis of the columns' span.
+-- Gram-Schmidt (twice, for accuracy): an orthonormal basis of the columns' span; nil
+-- and the column's number when a column lies in the span of those before it.
 local function orthonormal(cols)
   local q = {}
   for j, c in ipairs(cols) do
@@ -339,7 +402,7 @@ local function orthonormal(cols)
       end
     end
     local nrm = math.sqrt(dot(v, v))
-    if nrm < 1e-12 then error(("ae.principal_angles: column %d lies in the span of the others"):format(j), 3) end
+    if not (nrm >= 1e-12) then return nil, j end
     for i = 1, #v do v[i] = v[i] / nrm end
     q[j] = v
   end
@@ -393,8 +456,39 @@ ae._jacobi = jacobi
 --- ae.principal_angles(a, b) -> the cosines of the principal angles between the
 --- column spaces of a and b ([d, k] tensors or tables of rows), largest first: all 1
 --- when the subspaces are the same.
+-- The rows of a basis for ae.principal_angles: a [d, k] tensor or a table of d rows
+-- of k finite numbers each; d rows expected when given.
+local function basis_rows(what, m, d)
+  local f = "ae.principal_angles"
+  local rows = m
+  if is_tensor(m) then
+    if m.ndim ~= 2 then check.fail(f, what, "a tensor [d, k] or a table of rows", m, 4) end
+    rows = m:totable()
+  elseif type(rows) ~= "table" or type(rows[1]) ~= "table" or #rows[1] < 1 then
+    check.fail(f, what, "a tensor [d, k] or a table of rows {{...}, ...}", m, 4)
+  end
+  if d and #rows ~= d then error(("%s: a has %d rows and b %d; they must be vectors of one space"):format(f, d, #rows), 3) end
+  local k = #rows[1]
+  for i, r in ipairs(rows) do
+    if type(r) ~= "table" or #r ~= k then
+      check.fail(f, ("%s[%d]"):format(what, i), ("a row of %d numbers, as %s[1]"):format(k, what), r, 4)
+    end
+    for j = 1, k do
+      if not check.is_finite(r[j]) then check.fail(f, ("%s[%d][%d]"):format(what, i, j), "a finite number", r[j], 4) end
+    end
+  end
+  return rows
+end
+
 function ae.principal_angles(a, b)
-  local qa, qb = orthonormal(columns(a)), orthonormal(columns(b))
+  a = basis_rows("a", a)
+  b = basis_rows("b", b, #a)
+  local qa, ja = orthonormal(columns(a))
+  local qb, jb = orthonormal(columns(b))
+  if not (qa and qb) then
+    error(("ae.principal_angles: column %d of %s lies in the span of the columns before it"):format(ja or jb,
+      qa and "b" or "a"), 2)
+  end
   local k = math.min(#qa, #qb)
   -- the singular values of M = Qa^T Qb are the square roots of the eigenvalues of M^T M
   local m = {}
@@ -419,16 +513,23 @@ end
 --- covariance, then Jacobi on the k x k projection for the order.
 function ae.pca(x, k, o)
   if is_dataset(x) then x = x:x() end
-  if not is_tensor(x) or x.ndim ~= 2 then error("ae.pca: expected a tensor [n, d]", 2) end
+  if not is_tensor(x) or x.ndim ~= 2 or x.shape[1] < 2 then
+    check.fail("ae.pca", "x", "a tensor [n, d] of n >= 2 rows (or a data set)", x, 3)
+  end
+  check.points("ae.pca", "x", x)
   local n, d = x.shape[1], x.shape[2]
-  if math.type(k) ~= "integer" or k < 1 or k > d then error(("ae.pca: k must be 1..%d, got %s"):format(d, tostring(k)), 2) end
+  k = check.whole("ae.pca", "k", k, 1, d)
+  o = check.options("ae.pca", o)
+  local iters = check.whole("ae.pca", "iters", o.iters, 1, 100000, 100)
   return quiet(function()
     local mean = x:mean(1)
     local xc = x - mean
     local c = xc:matmul(xc, true) / (n - 1) -- [d, d]
     local q = nn.randn(d, k)
-    for _ = 1, (o and o.iters or 100) do
-      q = nn.tensor(orthonormal(columns(c:matmul(q)))):t():copy() -- [d, k]
+    for _ = 1, iters do
+      local cols = orthonormal(columns(c:matmul(q)))
+      if not cols then error(("ae.pca: x varies in fewer than k = %d directions"):format(k), 3) end
+      q = nn.tensor(cols):t():copy() -- [d, k]
     end
     -- Rayleigh-Ritz: the k x k matrix Q^T C Q, diagonalised, orders and mixes q
     local small = q:matmul(c:matmul(q), true):totable()
@@ -443,8 +544,16 @@ end
 --- ae.roc(scores, labels) -> {fpr =, tpr =, auc =}: labels 1 (anomaly, positive) or 0;
 --- a higher score says "anomaly". AUC by the trapezoid rule (ties count half).
 function ae.roc(scores, labels)
+  if type(scores) ~= "table" then check.fail("ae.roc", "scores", "a list of numbers", scores, 3) end
+  if type(labels) ~= "table" then check.fail("ae.roc", "labels", "a list of 1 (anomaly) and 0 (normal)", labels, 3) end
   if #scores ~= #labels or #scores == 0 then
-    error(("ae.roc: %d scores and %d labels"):format(#scores, #labels), 2)
+    error(("ae.roc: %d scores and %d labels; it needs as many of each, at least one"):format(#scores, #labels), 2)
+  end
+  for i = 1, #scores do
+    if not check.is_finite(scores[i]) then check.fail("ae.roc", ("scores[%d]"):format(i), "a finite number", scores[i], 3) end
+    if labels[i] ~= 0 and labels[i] ~= 1 then
+      check.fail("ae.roc", ("labels[%d]"):format(i), "1 (anomaly) or 0 (normal)", labels[i], 3)
+    end
   end
   local idx = {}
   for i = 1, #scores do idx[i] = i end
@@ -489,5 +598,6 @@ function ae.movie_ratings()
   return nn.tensor(r), nn.tensor(m)
 end
 
+util.guard_methods(AE, "m")
 ae.Autoencoder = AE
 return ae

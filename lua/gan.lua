@@ -11,20 +11,28 @@
 --                      on points x^ between real and generated ones.
 -- The 2-D presets (ring and grid of Gaussians, two moons, spiral) and the
 -- mode-coverage count live here too; the live view is in lua/views_gen.lua.
+local check = require "gen_check"
+local util = require "util"
 local gan = {}
 
-local function is_tensor(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
-end
-local function is_dataset(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.dataset"]
-end
+local is_tensor, is_dataset = check.is_tensor, check.is_dataset
+
+-- The most points (or codes) a call makes as Lua lists: more would only exhaust memory.
+local MAX_POINTS = 1000000
 
 local G = {}
 G.__index = G
 G.__name = "gan"
 
 local LOSSES = {minimax = true, nonsaturating = true, wasserstein = true}
+
+-- x, points [n, d] of the real data's d dimensions (what D takes).
+local function check_points(self, fname, what, x)
+  local d = self.real.shape[2]
+  if not is_tensor(x) or x.ndim ~= 2 or x.shape[2] ~= d then
+    check.fail(fname, what, ("points [n, %d] (a tensor)"):format(d), x)
+  end
+end
 
 ---------------------------------------------------------------------- 2-D presets
 
@@ -36,9 +44,12 @@ local function uniforms(n) return nn.rand(n):totable() end
 --- (a list of {x, y}, for "ring" and "grid"; nil otherwise). name: "ring" (8 Gaussians
 --- on a circle of radius 2), "grid" (5 x 5 Gaussians), "moons", "spiral".
 function gan.preset(name, o)
-  o = o or {}
-  local n = o.n or 512
-  if math.type(n) ~= "integer" or n < 1 then error("gan.preset: n must be a whole number > 0", 2) end
+  if name ~= "ring" and name ~= "grid" and name ~= "moons" and name ~= "spiral" then
+    check.fail("gan.preset", "name", "one of \"ring\", \"grid\", \"moons\", \"spiral\"", name, 3)
+  end
+  o = check.options("gan.preset", o)
+  local n = check.whole("gan.preset", "n", o.n, 1, MAX_POINTS, 512)
+  if o.std ~= nil then check.number("gan.preset", "std", o.std, 0) end
   local pts, centres = {}, nil
   local e = normals(2 * n)
   local u = uniforms(n)
@@ -69,21 +80,20 @@ function gan.preset(name, o)
       local r = 0.55 * t
       pts[i] = {r * math.cos(2 * t) + std * e[2 * i - 1], r * math.sin(2 * t) + std * e[2 * i]}
     end
-  else
-    error(("gan.preset: %q is none of \"ring\", \"grid\", \"moons\", \"spiral\""):format(tostring(name)), 2)
   end
   return nn.tensor(pts), centres
 end
 
 --- gan.load_csv(path) -> points [n, 2] from the first two numeric columns of a CSV
 function gan.load_csv(path)
+  if type(path) ~= "string" then check.fail("gan.load_csv", "path", "a file name", path, 3) end
   local f, err = io.open(path)
   if not f then error("gan.load_csv: " .. tostring(err), 2) end
   local pts = {}
   for line in f:lines() do
     local a, b = line:match("^%s*([-+%d.eE]+)%s*[,;%s]%s*([-+%d.eE]+)")
     a, b = tonumber(a), tonumber(b)
-    if a and b then pts[#pts + 1] = {a, b} end
+    if check.is_finite(a) and check.is_finite(b) then pts[#pts + 1] = {a, b} end
   end
   f:close()
   if #pts < 2 then error(("gan.load_csv: %s has %d rows of two numbers; it needs at least 2"):format(path, #pts), 2) end
@@ -95,7 +105,23 @@ end
 --- covered when it holds at least min_share (default 1/4) of its fair share of the
 --- samples (n / #centres).
 function gan.modes_covered(samples, centres, radius, min_share)
-  local s = is_tensor(samples) and samples:totable() or samples
+  local f = "gan.modes_covered"
+  local s = samples
+  if is_tensor(samples) then
+    if samples.ndim ~= 2 or samples.shape[2] < 2 then
+      check.fail(f, "samples", "points [n, 2] (a tensor or a list of {x, y})", samples, 3)
+    end
+    s = samples:totable()
+  elseif type(samples) ~= "table" then
+    check.fail(f, "samples", "points [n, 2] (a tensor or a list of {x, y})", samples, 3)
+  end
+  for i = 1, #s do check.point(f, ("samples[%d]"):format(i), s[i]) end
+  if type(centres) ~= "table" or #centres < 1 then
+    check.fail(f, "centres", "a list of the modes' centres {{x, y}, ...}", centres, 3)
+  end
+  for k = 1, #centres do check.point(f, ("centres[%d]"):format(k), centres[k]) end
+  check.positive(f, "radius", radius)
+  if min_share ~= nil then check.number(f, "min_share", min_share, 0) end
   local counts = {}
   for k = 1, #centres do counts[k] = 0 end
   local r2 = radius * radius
@@ -112,12 +138,14 @@ end
 
 ---------------------------------------------------------------------- the nets
 
+-- Linear layers through sizes, the activation named hidden between them and last (if
+-- any) at the end (names checked by gan.new).
 local function mlp(sizes, hidden, last)
   local layers = {}
   for i = 1, #sizes - 1 do
     layers[#layers + 1] = nn.linear(sizes[i], sizes[i + 1])
-    if i < #sizes - 1 then layers[#layers + 1] = nn[hidden]()
-    elseif last then layers[#layers + 1] = nn[last]() end
+    local a = i < #sizes - 1 and hidden or last
+    if a and a ~= "linear" then layers[#layers + 1] = nn.activation(a) end
   end
   return nn.sequential(layers)
 end
@@ -128,29 +156,49 @@ end
 --- or a preset's name). The discriminator is an MLP of tanh layers (its input
 --- gradient, for gp, is computed in closed form through them).
 function gan.new(o)
-  if type(o) ~= "table" then error("gan.new: expected {real, noise = 2, ...}", 2) end
+  if type(o) ~= "table" or getmetatable(o) ~= nil then error("gan.new: expected {real, noise = 2, ...}, got " .. check.describe(o), 2) end
   local real = o[1] or o.real
   local centres = o.centres
-  if type(real) == "string" then real, centres = gan.preset(real, {n = o.n}) end
+  if type(real) == "string" then
+    if real ~= "ring" and real ~= "grid" and real ~= "moons" and real ~= "spiral" then
+      check.fail("gan.new", "real", "points [n, d] or a preset's name (\"ring\", \"grid\", \"moons\", \"spiral\")", real, 3)
+    end
+    real, centres = gan.preset(real, {n = check.whole("gan.new", "n", o.n, 1, MAX_POINTS, 512)})
+  end
   if is_dataset(real) then real = real:x() end
-  if not is_tensor(real) or real.ndim ~= 2 then
-    error("gan.new: real must be points [n, d] (a tensor, a data set or a preset's name), got " .. type(real), 2)
+  if not is_tensor(real) or real.ndim ~= 2 or real.shape[1] < 1 then
+    check.fail("gan.new", "real", "points [n, d] (a tensor, a data set or a preset's name)", real, 3)
+  end
+  if centres ~= nil then
+    if type(centres) ~= "table" then check.fail("gan.new", "centres", "a list of points {{x, y}, ...}", centres, 3) end
+    for i = 1, #centres do check.point("gan.new", ("centres[%d]"):format(i), centres[i]) end
   end
   local loss = o.loss or "nonsaturating"
   if not LOSSES[loss] then
     error(("gan.new: loss must be \"minimax\", \"nonsaturating\" or \"wasserstein\", got %s"):format(tostring(loss)), 2)
   end
   if o.gp and loss ~= "wasserstein" then error("gan.new: gp (a gradient penalty) goes with loss = \"wasserstein\"", 2) end
-  local k = o.k or (loss == "wasserstein" and 5 or 1)
-  if math.type(k) ~= "integer" or k < 1 then error("gan.new: k (D steps per G step) must be a whole number >= 1", 2) end
-  local dim, nz = real.shape[2], o.noise or 2
+  local f = "gan.new"
+  local k = check.whole(f, "k (D steps per G step)", o.k, 1, 1000, loss == "wasserstein" and 5 or 1)
+  local dim, nz = real.shape[2], check.whole(f, "noise", o.noise, 1, nil, 2)
   local hidden = o.hidden or {64, 64}
+  if type(hidden) ~= "table" then check.fail(f, "hidden", "a list of layer sizes, like {64, 64}", hidden, 3) end
+  for i = 1, #hidden do check.whole(f, ("hidden[%d]"):format(i), hidden[i], 1) end
+  local batch = check.whole(f, "batch", o.batch, 1, MAX_POINTS, 128)
+  for _, name in ipairs{"lr", "lr_d", "lr_g", "clip", "gp"} do
+    if o[name] ~= nil then check.positive(f, name, o[name]) end
+  end
+  if o.generator ~= nil then check.model(f, "generator", o.generator) end
+  if o.discriminator ~= nil then check.model(f, "discriminator", o.discriminator) end
+  for _, name in ipairs{"act", "g_act", "out"} do
+    if o[name] ~= nil then check.activation(f, name, o[name]) end
+  end
   local gs, ds = {nz}, {dim}
   for _, h in ipairs(hidden) do gs[#gs + 1] = h end
   for i = #hidden, 1, -1 do ds[#ds + 1] = hidden[i] end
   gs[#gs + 1], ds[#ds + 1] = dim, 1
   local self = setmetatable({
-    real = real, centres = centres, noise = nz, loss = loss, k = k, batch = o.batch or 128,
+    real = real, centres = centres, noise = nz, loss = loss, k = k, batch = batch,
     clip = loss == "wasserstein" and not o.gp and (o.clip or 0.01) or nil, gp = o.gp,
     generator = o.generator or mlp(gs, o.g_act or "relu", o.out),
     discriminator = o.discriminator or mlp(ds, o.act or "tanh"),
@@ -171,16 +219,23 @@ function gan.new(o)
 end
 
 --- g:noise_batch(n) -> z [n, noise], standard normal
-function G:noise_batch(n) return nn.randn(n, self.noise) end
+function G:noise_batch(n) return nn.randn(check.whole("g:noise_batch", "n", n, 1, MAX_POINTS), self.noise) end
 
 --- g:sample(n | z) -> G(z) [n, d], without a graph
 function G:sample(z)
-  if math.type(z) == "integer" then z = self:noise_batch(z) end
+  if type(z) == "number" then
+    z = nn.randn(check.whole("g:sample", "n", z, 1, MAX_POINTS), self.noise)
+  elseif not is_tensor(z) or z.ndim ~= 2 then
+    check.fail("g:sample", "the argument", ("a number of samples or codes z [n, %d] (a tensor)"):format(self.noise), z, 3)
+  elseif z.shape[2] ~= self.noise then
+    check.fail("g:sample", "z", ("codes [n, %d]"):format(self.noise), z, 3)
+  end
   return nn.no_grad(function() return self.generator:forward(z) end)
 end
 
 -- A random batch of the real points.
 function G:real_batch(n)
+  n = check.whole("g:real_batch", "n", n, 1, MAX_POINTS)
   local total = self.real.shape[1]
   local u = nn.rand(n):totable()
   local idx = {}
@@ -191,6 +246,7 @@ end
 --- g:d(x) -> D's outputs for x [n, d], without a graph: probabilities (sigmoid of the
 --- logit), or critic values for the Wasserstein loss
 function G:d(x)
+  check_points(self, "g:d", "x", x)
   return nn.no_grad(function()
     local l = self.discriminator:forward(x)
     if self.loss ~= "wasserstein" then l = nn.sigmoid(l) end
@@ -214,6 +270,7 @@ function G:critic_input_grad(x)
   if not self.own_critic then
     error("g:critic_input_grad: needs the GAN's own tanh discriminator (no discriminator = of yours)", 2)
   end
+  check_points(self, "g:critic_input_grad", "x", x)
   local ls = critic_layers(self.discriminator)
   local hs, h = {}, x
   for l = 1, #ls - 1 do
@@ -230,6 +287,8 @@ end
 
 -- D's loss on a real and a generated batch (a tensor in D's graph; fake detached).
 function G:d_loss(xr, xf)
+  check_points(self, "g:d_loss", "xr", xr)
+  check_points(self, "g:d_loss", "xf", xf)
   local out_r, out_f = self.discriminator:forward(xr), self.discriminator:forward(xf)
   if self.loss == "wasserstein" then
     local l = out_f:mean() - out_r:mean()
@@ -248,6 +307,7 @@ end
 
 -- G's loss from D's outputs on generated points.
 function G:g_loss_of(lf)
+  check.tensor("g:g_loss_of", "lf", lf)
   if self.loss == "wasserstein" then return -lf:mean() end
   if self.loss == "minimax" then return -nn.softplus(lf):mean() end
   return nn.softplus(-lf):mean()
@@ -256,6 +316,7 @@ end
 --- g:clip_weights(): every critic parameter into [-clip, clip] (Wasserstein with clip)
 function G:clip_weights()
   local c = self.clip
+  if not c then error("g:clip_weights: this GAN clips no weights (it needs loss = \"wasserstein\" without gp)", 2) end
   local assign = require("nn.train").assign
   nn.no_grad(function()
     for _, p in ipairs(self.discriminator:parameters()) do
@@ -265,6 +326,7 @@ function G:clip_weights()
 end
 
 local function push(h, v) h[#h + 1] = v end
+
 
 --- g:step_d() -> D's loss: one step of the discriminator alone (G frozen)
 function G:step_d()
@@ -311,7 +373,8 @@ end
 --- g:train(steps [, on_step]) -> g: steps rounds of g:step(); on_step(g, i) after each
 --- (return false to stop)
 function G:train(steps, on_step)
-  if math.type(steps) ~= "integer" or steps < 0 then error("g:train: steps must be a whole number >= 0", 2) end
+  steps = check.whole("g:train", "steps", steps, 0)
+  check.fn("g:train", "on_step", on_step, true)
   for i = 1, steps do
     self:step()
     if on_step and on_step(self, i) == false then break end
@@ -322,6 +385,7 @@ end
 --- g:point_gradients(x) -> the gradient of G's loss with respect to each generated
 --- point x [n, d] (a tensor [n, d]): -gradient is where G's step moves the point.
 function G:point_gradients(x)
+  check_points(self, "g:point_gradients", "x", x)
   local p = x:copy():requires_grad()
   local l = self:g_loss_of(self.discriminator:forward(p)) * x.shape[1] -- per point, not per mean
   l:backward()
@@ -332,6 +396,8 @@ end
 
 --- g:surface(box, n) -> rows (n x n, row 1 at ymin) of D over the box {xmin=, xmax=, ymin=, ymax=}
 function G:surface(box, n)
+  box = check.box("g:surface", box)
+  n = check.whole("g:surface", "n", n, 2, 1000)
   local pts = {}
   for j = 0, n - 1 do
     local y = box.ymin + j * (box.ymax - box.ymin) / (n - 1)
@@ -349,8 +415,10 @@ end
 --- g:coverage([n = 1000, radius = 0.25]) -> modes covered, counts (needs centres: a
 --- ring or grid preset)
 function G:coverage(n, radius)
+  n = check.whole("g:coverage", "n", n, 1, MAX_POINTS, 1000)
+  radius = check.positive("g:coverage", "radius", radius, 0.25)
   if not self.centres then return nil end
-  return gan.modes_covered(self:sample(n or 1000), self.centres, radius or 0.25)
+  return gan.modes_covered(self:sample(n), self.centres, radius)
 end
 
 function G:__tostring()
@@ -366,15 +434,11 @@ end
 --- [1, side, side] -> tanh, flattened. D: conv 4x4 stride 2 (width) -> leaky ReLU ->
 --- conv 4x4 stride 2 (2*width) -> leaky ReLU -> linear -> a logit.
 function gan.dcgan(o)
-  o = o or {}
-  if type(o) ~= "table" then error("gan.dcgan: expected {noise = 32, side = 28, width = 32}", 2) end
-  local nz, side, w = o.noise or 32, o.side or 28, o.width or 32
-  for _, v in ipairs{{"noise", nz}, {"width", w}} do
-    if math.type(v[2]) ~= "integer" or v[2] < 1 then
-      error(("gan.dcgan: %s must be a whole number > 0, got %s"):format(v[1], tostring(v[2])), 2)
-    end
-  end
-  if math.type(side) ~= "integer" or side < 4 or side % 4 ~= 0 then
+  o = check.options("gan.dcgan", o)
+  local nz = check.whole("gan.dcgan", "noise", o.noise, 1, nil, 32)
+  local w = check.whole("gan.dcgan", "width", o.width, 1, 4096, 32)
+  local side = o.side or 28
+  if math.type(side) ~= "integer" or side < 4 or side > 4096 or side % 4 ~= 0 then
     error("gan.dcgan: side must be a whole multiple of 4 (two stride-2 layers), got " .. tostring(side), 2)
   end
   local q = side // 4
@@ -400,8 +464,16 @@ end
 
 --- gan.interpolate(z1, z2, n) -> z [n, noise]: n codes on the straight line from z1 to z2 (rows [1, noise])
 function gan.interpolate(z1, z2, n)
+  local f = "gan.interpolate"
+  for _, z in ipairs{{"z1", z1}, {"z2", z2}} do
+    if not is_tensor(z[2]) or not (z[2].ndim == 1 or (z[2].ndim == 2 and z[2].shape[1] == 1)) then
+      check.fail(f, z[1], "a code [1, noise] or [noise] (a tensor)", z[2], 3)
+    end
+  end
   local a, b = z1:totable(), z2:totable()
   a, b = type(a[1]) == "table" and a[1] or a, type(b[1]) == "table" and b[1] or b
+  if #a ~= #b then error(("gan.interpolate: z1 has %d values and z2 %d; they must be codes of one size"):format(#a, #b), 2) end
+  n = check.whole(f, "n", n, 1, MAX_POINTS // math.max(1, #a))
   local rows = {}
   for i = 1, n do
     local t = (i - 1) / math.max(1, n - 1)
@@ -417,5 +489,6 @@ function gan.view(g, opts)
   return require("views_gen").gan2d(g, opts)
 end
 
+util.guard_methods(G, "g")
 gan.Gan = G
 return gan

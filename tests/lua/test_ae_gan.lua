@@ -281,10 +281,10 @@ local small = ae.new{sizes = {4, 2}}
 refuses("unknown option 'epoch'", small.fit, small, {nn.rand(8, 4), epoch = 3})
 refuses("expected the inputs", small.fit, small, {"x"})
 refuses("sizes must list", ae.new, {sizes = {4}})
-refuses("no activation called", ae.new, {sizes = {4, 3, 2}, act = "relux"})
+refuses("act must be the name of an activation", ae.new, {sizes = {4, 3, 2}, act = "relux"})
 refuses("contractive = needs", small.fit, small, {nn.rand(8, 4), contractive = 0.1, epochs = 1})
 refuses("k (D steps per G step)", gan.new, {"ring", k = 0})
-refuses("is none of", gan.preset, "circle")
+refuses("name must be one of \"ring\", \"grid\", \"moons\", \"spiral\", got \"circle\"", gan.preset, "circle")
 refuses("gan.view: expected a GAN", gan.view, {})
 print("ok   bad arguments are refused with clear messages")
 

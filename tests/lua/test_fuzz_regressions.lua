@@ -146,4 +146,58 @@ do
   raises("run:with_shown: expected a function", run.with_shown, run, 5)
 end
 
+-- the last campaign's sites in the generative models: ae.roc took the length of a
+-- number (ae.lua:446), ae.contractive, ae.mse and ae.l1_code did arithmetic on or
+-- indexed what they were given (195, 173, 179), ae.principal_angles indexed a number
+-- (321), gan.modes_covered took the length of nil (gan.lua:100), gan.interpolate
+-- indexed a number (403); NaN and out-of-range numbers passed silently (a NaN
+-- probability of noise, a NaN radius, a 1-step walk dividing by zero)
+do
+  local V = require "views_gen"
+  raises("ae.roc: scores must be a list of numbers, got 5", ae.roc, 5, {1})
+  raises("ae.roc: scores[2] must be a finite number, got nan", ae.roc, {0.1, 0 / 0}, {1, 0})
+  raises("ae.roc: labels[1] must be 1 (anomaly) or 0 (normal), got \"x\"", ae.roc, {0.1, 0.2}, {"x", 0})
+  raises("ae.contractive: h (codes [batch, code]) must be a tensor, got nil", ae.contractive, nil, nn.ones(2, 2))
+  raises("ae.contractive: w [in, code] must have as many columns as h [batch, code] has, got w {4, 5} and h {3, 2}",
+    ae.contractive, nn.ones(3, 2), nn.ones(4, 5))
+  raises("ae.mse: y must be a tensor, got table", ae.mse, {}, nn.ones(2))
+  raises("ae.mse: y {2, 3} and x {3, 2} must have the same shape", ae.mse, nn.ones(2, 3), nn.ones(3, 2))
+  raises("ae.l1_code: h (codes [batch, code]) must be a tensor, got 1", ae.l1_code, 1)
+  raises("ae.kl_sparsity: rho must be a target activation between 0 and 1 (not either), got nan",
+    ae.kl_sparsity, nn.ones(2, 2) * 0.5, 0 / 0)
+  raises("ae.principal_angles: a must be a tensor [d, k] or a table of rows {{...}, ...}, got 3",
+    ae.principal_angles, 3, {{1}})
+  raises("ae.principal_angles: b[2][1] must be a finite number, got nan", ae.principal_angles,
+    {{1}, {0}}, {{1}, {0 / 0}})
+  raises("ae.noise: amount (a probability) must be a finite number from 0 to 1, got nan",
+    ae.noise, nn.ones(2), "masking", 0 / 0)
+  raises("ae.pca: k must be a whole number from 1 to 2, got 1.5", ae.pca, nn.rand(5, 2), 1.5)
+  local m = ae.new{sizes = {4, 2}}
+  raises("m:fit: lr must be a finite number > 0, got nan", m.fit, m, {nn.rand(8, 4), lr = 0 / 0})
+  raises("m:encode: x: linear expects [batch, 4], got [batch, 3]", m.encode, m, nn.ones(2, 3))
+  raises("m:fit: call it on a autoencoder with a colon", m.fit, 5)
+  raises("gan.modes_covered: centres must be a list of the modes' centres {{x, y}, ...}, got nil",
+    gan.modes_covered, {{0, 0}}, nil, 0.3)
+  raises("gan.modes_covered: radius must be a finite number > 0, got nan", gan.modes_covered, {{0, 0}}, {{0, 0}}, 0 / 0)
+  raises("gan.interpolate: z1 must be a code [1, noise] or [noise] (a tensor), got 1",
+    gan.interpolate, 1, nn.ones(1, 2), 3)
+  raises("gan.interpolate: n must be a whole number from 1 to 500000, got nan",
+    gan.interpolate, nn.zeros(1, 2), nn.ones(1, 2), 0 / 0)
+  raises("gan.new: act must be the name of an activation", gan.new, {"ring", n = 16, act = "tanhh"})
+  local g = gan.new{"ring", n = 32, hidden = {4}, batch = 8}
+  raises("g:surface: box {xmin = 1, xmax = -1, ymin = 0, ymax = 1} must have min < max", g.surface, g,
+    {xmin = 1, xmax = -1, ymin = 0, ymax = 1}, 5)
+  raises("g:d: x must be points [n, 2] (a tensor), got a tensor {3, 4}", g.d, g, nn.ones(3, 4))
+  raises("gan.view: res must be a whole number from 2 to 400, got 1", gan.view, g, {show = false, res = 1})
+  local view = gan.view(g, {show = false, res = 8, samples = 8})
+  raises("view:key: key must be a key's name", view.key, view, 5)
+  raises("view:add_points: x must be a finite number, got nan", view.add_points, view, 0 / 0, 0)
+  raises("views.walk: steps must be a whole number from 2 to 50, got 1", V.walk, m, {steps = 1, side = 2, show = false})
+  raises("views.code_scatter: labels must list 3 classes (one per row of x), got 1",
+    V.code_scatter, m, nn.rand(3, 4), {1}, {show = false})
+  local r = ae.roc({0.9, 0.2, 0.6}, {1, 0, 0})
+  assert(r.auc == 1 and gan.interpolate(nn.zeros(1, 2), nn.ones(1, 2), 3).shape[1] == 3, "valid calls still work")
+  assert(view:add_points(0, 0, 4).gan.real.shape[1] == 4, "a valid click still adds its points")
+end
+
 print("fuzz regressions: ok")
