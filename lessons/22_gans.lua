@@ -44,8 +44,10 @@ print(ring, ("  modes covered %d of 8"):format(ring_view.covered))
 say[[
 In the window: **d** steps D alone, **g** steps G alone (watch the arrows turn
 after a few D steps), **space** trains or pauses, **1**–**4** swap in a ring, a
-grid, two moons or a spiral, **c** clears the data and then each click draws real
-points (draw your own distribution), **a** hides the arrows.
+grid, two moons or a spiral, **a** hides the arrows. Draw your own distribution
+with the mouse: **c** clears the data, a click adds a blob of real points, and
+dragging with the left button held draws points along the stroke; the GAN trains
+on what you draw as you draw it.
 `gan.load_csv(path)` reads points from a file: `ring_view:set_real(gan.load_csv("my.csv"))`.
 ]]
 

@@ -358,7 +358,8 @@ end
 --- most 20 times a second. x, y are data coordinates (nil off the plot area); info =
 --- {text = the tooltip's text, layer =, node = (network: the node under the cursor,
 --- layer 0 the inputs), image =, row =, col = (images: the pixel under the cursor),
---- shift =, ctrl =, alt =}.
+--- button = (the mouse button held down: a drag; 1 left, 2 middle, 3 right; nil
+--- none), shift =, ctrl =, alt =}.
 function P:on_hover(fn)
   if fn ~= nil and type(fn) ~= "function" then
     error("p:on_hover: expected a function (or nil), got " .. type(fn), 2)
@@ -726,7 +727,7 @@ wcore.on_event(function(ev)
   elseif ev.type == "motion" then
     local fn = ev.panel and on_hover[ev.panel]
     if fn then
-      fn(ev.x, ev.y, { text = ev.text, layer = ev.layer, node = ev.node, shift = ev.shift,
+      fn(ev.x, ev.y, { text = ev.text, layer = ev.layer, node = ev.node, button = ev.button, shift = ev.shift,
         ctrl = ev.ctrl, alt = ev.alt, image = ev.image, row = ev.row, col = ev.col })
     end
   elseif ev.type == "hidden" then

@@ -4,18 +4,32 @@
 -- code space decoded into an image grid, a ROC curve. For GANs: the 2-D view (real
 -- and generated points over D's surface, each generated point's gradient as an
 -- arrow, D(x) and D(G(z)) against steps, the modes covered; keys step D alone or G
--- alone; clicks draw the real distribution), and image-GAN sample grids. The models
--- are in lua/ae.lua and lua/gan.lua.
+-- alone; the mouse draws the real distribution: a press adds a blob of points, a
+-- drag a stroke of them), and image-GAN sample grids. The models are in lua/ae.lua
+-- and lua/gan.lua.
 local ae = require "ae"
 local gan = require "gan"
+local check = require "gen_check"
+local util = require "util"
 local V = {}
 
 local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
 
 -- Rows of x [n, h*w] (or [n, 1, h, w]) as an [n, h, w] tensor for plot.images.
-local function as_images(x, side)
+local function as_images(x, side, fname)
   local n = x.shape[1]
+  if x:numel() ~= n * side * side then
+    error(("%s: side %d does not fit images of %d values ({%s})"):format(fname, side, x:numel() // math.max(1, n),
+      table.concat(x.shape, ", ")), 3)
+  end
   return x:reshape(n, side, side)
+end
+
+local function check_ae(fname, m)
+  if getmetatable(m) ~= ae.Autoencoder then check.fail(fname, "m", "an autoencoder (ae.new{...})", m, 4) end
+end
+local function check_gan(fname, g)
+  if getmetatable(g) ~= gan.Gan then check.fail(fname, "g", "a GAN (gan.new{...})", g, 4) end
 end
 
 ---------------------------------------------------------------------- autoencoder views
@@ -24,7 +38,15 @@ end
 --- code (the first two code units) as a point coloured by its class (labels 0-based);
 --- view:refresh() recomputes the codes.
 function V.code_scatter(m, x, labels, o)
-  o = o or {}
+  local f = "views.code_scatter"
+  check_ae(f, m)
+  x = check.rows(f, "x", x)
+  if type(labels) ~= "table" then check.fail(f, "labels", "a list of classes (one per row of x)", labels) end
+  if #labels ~= x.shape[1] then
+    error(("%s: labels must list %d classes (one per row of x), got %d"):format(f, x.shape[1], #labels), 2)
+  end
+  for i = 1, #labels do check.whole(f, ("labels[%d]"):format(i), labels[i], 0, 255) end
+  o = check.options(f, o)
   local view = {model = m, x = x, classes = {}, refreshes = 0}
   for i, c in ipairs(labels) do view.classes[i] = c + 1 end
   view.plot = plot.scatter{title = o.title or "the 2-D code, coloured by class", xlabel = "z1", ylabel = "z2",
@@ -47,9 +69,20 @@ end
 --- plot, the three image tensors: the first n rows of x (top row), their corrupted
 --- copies (middle row, when noise is given) and m's reconstructions (bottom row)
 function V.reconstructions(m, x, o)
-  o = o or {}
-  local n, side = o.n or 8, o.side or 28
+  local f = "views.reconstructions"
+  check_ae(f, m)
+  x = check.rows(f, "x", x)
+  o = check.options(f, o)
+  local n = check.whole(f, "n", o.n, 1, math.min(x.shape[1], 64), math.min(8, x.shape[1]))
+  local side = check.whole(f, "side", o.side, 1, 1024, 28)
+  if o.noise ~= nil and o.noise ~= "gaussian" and o.noise ~= "masking" and o.noise ~= "salt_pepper" then
+    check.fail(f, "noise", "\"gaussian\", \"masking\" or \"salt_pepper\"", o.noise)
+  end
+  if o.amount ~= nil then check.number(f, "amount", o.amount, 0, o.noise ~= "gaussian" and 1 or nil) end
   local orig = x:rows(1, n)
+  if orig:numel() ~= n * side * side then
+    error(("%s: side %d does not fit images of %d values"):format(f, side, orig:numel() // n), 2)
+  end
   local noisy = o.noise and nn.no_grad(function() return ae.noise(orig, o.noise, o.amount or 0.3) end) or nil
   local rec = m:reconstruct(noisy or orig)
   local flat = {}
@@ -75,23 +108,36 @@ end
 --- a steps x steps grid of 2-D codes over the box, each decoded into an image (rows
 --- from ymax at the top to ymin, columns from xmin to xmax)
 function V.walk(m, o)
-  o = o or {}
-  local k = o.steps or 10
-  local xmin, xmax, ymin, ymax = o.xmin or -3, o.xmax or 3, o.ymin or -3, o.ymax or 3
+  local f = "views.walk"
+  check_ae(f, m)
+  o = check.options(f, o)
+  local k = check.whole(f, "steps", o.steps, 2, 50, 10)
+  local box = check.box(f, {xmin = o.xmin or -3, xmax = o.xmax or 3, ymin = o.ymin or -3, ymax = o.ymax or 3})
+  local xmin, xmax, ymin, ymax = box.xmin, box.xmax, box.ymin, box.ymax
+  local side = check.whole(f, "side", o.side, 1, 1024, 28)
   local codes = {}
   for r = 1, k do
     local y = ymax - (r - 1) * (ymax - ymin) / (k - 1)
     for c = 1, k do codes[#codes + 1] = {xmin + (c - 1) * (xmax - xmin) / (k - 1), y} end
   end
   local imgs = nn.no_grad(function() return m:decode(nn.tensor(codes)) end)
-  local p = plot.images{images = as_images(imgs, o.side or 28), cols = k, show = o.show,
+  local p = plot.images{images = as_images(imgs, side, f), cols = k, show = o.show,
     title = o.title or ("decoded codes, z1 %.3g..%.3g across, z2 %.3g..%.3g down"):format(xmin, xmax, ymax, ymin)}
   return p, codes
 end
 
 --- V.roc(r [, {title=, show=}]) -> plot of a ROC (ae.roc's result) with the diagonal
 function V.roc(r, o)
-  o = o or {}
+  local f = "views.roc"
+  if type(r) ~= "table" or type(r.fpr) ~= "table" or type(r.tpr) ~= "table" or #r.fpr ~= #r.tpr
+      or not check.is_finite(r.auc) then
+    check.fail(f, "r", "a ROC (ae.roc's {fpr =, tpr =, auc =})", r)
+  end
+  for i = 1, #r.fpr do
+    check.number(f, ("r.fpr[%d]"):format(i), r.fpr[i], 0, 1)
+    check.number(f, ("r.tpr[%d]"):format(i), r.tpr[i], 0, 1)
+  end
+  o = check.options(f, o)
   local p = plot.lines{title = o.title or ("ROC, AUC %.3f"):format(r.auc), xlabel = "false positive rate",
     ylabel = "true positive rate", show = o.show}
   p:add("reconstruction error", r.fpr, r.tpr)
@@ -104,11 +150,17 @@ end
 --- redrawn every `every` batches (default 10); at the prompt the training is a job
 --- (view.job), in a script it runs to the end before returning.
 function V.ae_live(m, x, labels, fit_opts, o)
-  o = o or {}
+  local f = "views.ae_live"
+  check_ae(f, m)
+  if type(fit_opts) ~= "table" or getmetatable(fit_opts) ~= nil then
+    check.fail(f, "fit_opts", "m:fit's options {x, epochs = ...}", fit_opts)
+  end
+  check.fn(f, "fit_opts.on_epoch", fit_opts.on_epoch, true)
+  o = check.options(f, o)
+  local every = check.whole(f, "every", o.every, 1, nil, 10)
   local view = V.code_scatter(m, x, labels, {show = false})
   view.loss = plot.lines{title = "reconstruction loss", xlabel = "epoch", ylabel = "MSE", show = false}
   view.window = plot.window{view.plot, view.loss, cols = 2, title = "autoencoder", show = o.show}
-  local every = o.every or 10
   local batches = 0
   local fo = {}
   for k, v in pairs(fit_opts) do fo[k] = v end
@@ -219,41 +271,117 @@ function GanView:refresh()
     (g.loss == "wasserstein" and "f(x) %.3f   f(G(z)) %.3f" or "D(x) %.3f   D(G(z)) %.3f"):format(
       h.d_real[#h.d_real] or 0 / 0, h.d_fake[#h.d_fake] or 0 / 0),
   }
-  if covered then
+  if #real == 0 then
+    lines[#lines + 1] = "no real points: draw them (press and drag on the plane) or press 1-4"
+  elseif covered then
     lines[#lines + 1] = ("modes covered %d of %d (a mode: %d or more of %d samples within %.2g)"):format(
       covered, #g.centres, math.ceil(#fake / #g.centres / 4), #fake, self.radius)
   else
     lines[#lines + 1] = "modes: none known (drawn or loaded data)"
   end
-  lines[#lines + 1] = "keys: d  one D step    g  one G step    space  run/pause"
-  lines[#lines + 1] = "      1-4  ring, grid, moons, spiral    c  clear, then click to draw    a  arrows"
+  lines[#lines + 1] = "keys: d  one D step    g  one G step    space  run/pause    a  arrows"
+  lines[#lines + 1] = "      1-4  ring, grid, moons, spiral    c  clear    mouse: press and drag to draw points"
   self.text:text(table.concat(lines, "\n"))
   return self
 end
 
 --- view:set_real(points [, centres]): new real data (a tensor [n, 2]); the GAN keeps its nets
 function GanView:set_real(pts, centres)
+  check.points("view:set_real", "points", pts, 2)
+  if centres ~= nil then
+    if type(centres) ~= "table" then check.fail("view:set_real", "centres", "a list of points {{x, y}, ...}", centres, 3) end
+    for i = 1, #centres do check.point("view:set_real", ("centres[%d]"):format(i), centres[i]) end
+  end
   self.gan.real, self.gan.centres = pts, centres
   self.real_shown = pts:totable()
+  self.drawn, self.stroke = false, nil
   self.box = self.fixed_box or box_of(self.real_shown)
+  return self:refresh()
+end
+
+-- Appends the points (a list of {x, y}) to the drawn set, the one the GAN trains on
+-- (a set that was not drawn, a preset, is replaced), and redraws.
+local function add_real(self, pts)
+  local all = self.drawn and self.real_shown or {}
+  for _, p in ipairs(pts) do all[#all + 1] = p end
+  self.drawn = true
+  self.gan.real, self.gan.centres = nn.tensor(all), nil
+  self.real_shown = all
   return self:refresh()
 end
 
 --- view:add_points(x, y [, n = 16, std = 0.05]): n real points around (x, y) (a click)
 function GanView:add_points(x, y, n, std)
-  n, std = n or 16, std or 0.05
+  local f = "view:add_points"
+  check.number(f, "x", x)
+  check.number(f, "y", y)
+  n = check.whole(f, "n", n, 1, 100000, 16)
+  std = check.number(f, "std", std, 0, nil, 0.05)
   local e = nn.randn(n, 2):totable()
-  local pts = self.drawn and self.real_shown or {}
-  for i = 1, n do pts[#pts + 1] = {x + std * e[i][1], y + std * e[i][2]} end
-  self.drawn = true
-  self.gan.real, self.gan.centres = nn.tensor(pts), nil
-  self.real_shown = pts
+  local pts = {}
+  for i = 1, n do pts[i] = {x + std * e[i][1], y + std * e[i][2]} end
+  return add_real(self, pts)
+end
+
+-- A stroke drawn with the mouse: a spot of DRAW_SPOT points every DRAW_STEP of the
+-- box's width along it, each jittered by DRAW_JITTER spacings (a standard deviation),
+-- so that a drawn curve becomes a band of points the GAN can learn.
+local DRAW_STEP, DRAW_SPOT, DRAW_JITTER = 1 / 60, 4, 0.5
+
+--- view:draw_to(x, y): the stroke being drawn goes on to (x, y): points along the
+--- line from where it was (the last press or move), a spot every 1/60 of the box's
+--- width; the first call after view:end_stroke() only starts a new stroke there.
+function GanView:draw_to(x, y)
+  check.number("view:draw_to", "x", x)
+  check.number("view:draw_to", "y", y)
+  local st = self.stroke
+  if not st then
+    self.stroke = {x = x, y = y, since = 0}
+    return self
+  end
+  local step = DRAW_STEP * (self.box.xmax - self.box.xmin)
+  local dx, dy = x - st.x, y - st.y
+  local len = math.sqrt(dx * dx + dy * dy)
+  local spots = {}
+  local t = step - st.since -- distance along this segment to the next spot
+  while t <= len do
+    spots[#spots + 1] = t / len
+    t = t + step
+  end
+  st.since = len - (t - step) -- distance from the last spot to (x, y)
+  st.x, st.y = x, y
+  if #spots == 0 then return self end
+  local e = nn.randn(#spots * DRAW_SPOT, 2):totable()
+  local pts = {}
+  for i, u in ipairs(spots) do
+    for j = 1, DRAW_SPOT do
+      local r = e[(i - 1) * DRAW_SPOT + j]
+      pts[#pts + 1] = {st.x - (1 - u) * dx + DRAW_JITTER * step * r[1], st.y - (1 - u) * dy + DRAW_JITTER * step * r[2]}
+    end
+  end
+  return add_real(self, pts)
+end
+
+--- view:end_stroke(): the next view:draw_to starts a new stroke (the button was let go)
+function GanView:end_stroke()
+  self.stroke = nil
+  return self
+end
+
+--- view:clear(): no real points, ready for drawing (the c key); training waits for them
+function GanView:clear()
+  self.drawn, self.real_shown, self.stroke = false, {}, nil
+  self.gan.centres = nil
   return self:refresh()
 end
 
 --- view:run(steps [, every = 10]): steps rounds of the GAN, redrawn every `every`
 function GanView:run(steps, every)
-  every = every or 10
+  steps = check.whole("view:run", "steps", steps, 0)
+  every = check.whole("view:run", "every", every, 1, nil, 10)
+  if #self.real_shown == 0 then
+    error("view:run: there are no real points; draw some (press and drag) or press 1-4 for a preset", 2)
+  end
   for i = 1, steps do
     self.gan:step()
     if i % every == 0 or i == steps then self:refresh() end
@@ -262,15 +390,14 @@ function GanView:run(steps, every)
 end
 
 function GanView:key(key)
+  if type(key) ~= "string" then check.fail("view:key", "key", "a key's name (\"d\", \"g\", \"space\", ...)", key, 3) end
   local g = self.gan
   if key == "d" then g:step_d(); self:refresh()
   elseif key == "g" then g:step_g(); self:refresh()
   elseif key == "space" then self.paused = not self.paused
   elseif key == "a" then self.arrows = not self.arrows; self:refresh()
   elseif key == "c" then
-    self.drawn, self.real_shown = false, {}
-    self.paused = true
-    self.text:text("cleared: click to draw the real points, space to train")
+    self:clear()
   elseif key:match("^[1-4]$") then
     self.drawn = false
     self:set_real(gan.preset(({"ring", "grid", "moons", "spiral"})[tonumber(key)], {n = 512}))
@@ -280,10 +407,14 @@ function GanView:key(key)
   return true
 end
 
-function GanView:save(path) return self.window:save(path) end
+function GanView:save(path)
+  if type(path) ~= "string" then check.fail("view:save", "path", "a file name (.png)", path, 3) end
+  return self.window:save(path)
+end
 function GanView:__tostring()
   return ("gan view: %d real points; %s"):format(#self.real_shown, tostring(self.gan))
 end
+util.guard_methods(GanView, "view")
 
 --- V.gan2d(g [, {res = 60, arrows = true, n_arrows = 64, samples = 256, radius = 0.3,
 --- box=, show=}]) -> view of a GAN on 2-D points: D's surface with the real points
@@ -291,10 +422,19 @@ end
 --- as an arrow; D(x) and D(G(z)) per D step; a readout with the modes covered. At
 --- the prompt it trains in a job while the window is open (space pauses).
 function V.gan2d(g, o)
-  o = o or {}
-  local self = setmetatable({gan = g, res = o.res or 60, arrows = o.arrows ~= false,
-    n_arrows = o.n_arrows or 64, n_real = o.real_shown or 256, radius = o.radius or 0.3, curve_n = 0, fixed_box = o.box,
-    z = g:noise_batch(o.samples or 256), paused = false}, GanView)
+  local f = "gan.view"
+  check_gan(f, g)
+  if g.real.shape[2] ~= 2 or g.noise < 1 then
+    error(("%s: the view draws 2-D points; this GAN's real data are {%s}"):format(f, table.concat(g.real.shape, ", ")), 3)
+  end
+  o = check.options(f, o)
+  if o.arrows ~= nil and type(o.arrows) ~= "boolean" then check.fail(f, "arrows", "true or false", o.arrows) end
+  if o.box ~= nil then check.box(f, o.box) end
+  local self = setmetatable({gan = g, res = check.whole(f, "res", o.res, 2, 400, 60), arrows = o.arrows ~= false,
+    n_arrows = check.whole(f, "n_arrows", o.n_arrows, 0, 100000, 64),
+    n_real = check.whole(f, "real_shown", o.real_shown, 1, nil, 256),
+    radius = check.positive(f, "radius", o.radius, 0.3), curve_n = 0, fixed_box = o.box,
+    z = g:noise_batch(check.whole(f, "samples", o.samples, 1, 100000, 256)), paused = false}, GanView)
   self.field = plot.field{title = "D over the plane: real (1) and generated (2) points", show = false}
   self.curves = plot.lines{title = g.loss == "wasserstein" and "critic on real and generated" or "D(x) and D(G(z)) -> 1/2",
     xlabel = "D step", show = false, smooth = 0.9}
@@ -303,10 +443,17 @@ function V.gan2d(g, o)
   self.window = plot.window{self.field, self.curves, self.modes, self.text, cols = 2, width = 1200, height = 900,
     title = "GAN", show = o.show}
   self.window:keys{{"d", "one step of D alone"}, {"g", "one step of G alone"}, {"space", "train or pause"},
-    {"1-4", "presets: ring, grid, moons, spiral"}, {"c", "clear, then click to draw"}, {"a", "arrows on or off"},
-    {"click", "add real points there"}}
+    {"1-4", "presets: ring, grid, moons, spiral"}, {"c", "clear the real points"}, {"a", "arrows on or off"},
+    {"click", "add real points there"}, {"drag", "draw real points along the stroke"}}
   self.window:on_key(function(key) self:key(key) end)
-  self.field:on_click(function(x, y) if x then self:add_points(x, y) end end)
+  -- a press adds a blob and starts a stroke; moves with the left button held draw it on
+  self.field:on_click(function(x, y, button)
+    self.stroke = nil
+    if x and button == 1 then self:add_points(x, y); self:draw_to(x, y) end
+  end)
+  self.field:on_hover(function(x, y, info)
+    if x and info.button == 1 then self:draw_to(x, y) else self.stroke = nil end
+  end)
   self.real_shown = g.real:totable()
   self.box = o.box or box_of(self.real_shown)
   self:refresh()
@@ -331,16 +478,27 @@ local function pixels(g, z)
   return s
 end
 
+-- z, codes [n, g.noise] for g's generator.
+local function check_codes(fname, what, g, z)
+  if not check.is_tensor(z) or z.ndim ~= 2 or z.shape[2] ~= g.noise then
+    check.fail(fname, what, ("codes [n, %d] (a tensor)"):format(g.noise), z, 4)
+  end
+end
+
 --- V.gan_samples(g, z [, {side = 28, cols = 8, title=, show=}]) -> plot, with p.refresh()
 --- redrawing G(z) for the same fixed noise batch z
 function V.gan_samples(g, z, o)
-  o = o or {}
-  local side = o.side or 28
-  local p = plot.images{images = as_images(pixels(g, z), side), cols = o.cols or 8, show = o.show,
+  local f = "views.gan_samples"
+  check_gan(f, g)
+  check_codes(f, "z", g, z)
+  o = check.options(f, o)
+  local side = check.whole(f, "side", o.side, 1, 1024, 28)
+  local cols = check.whole(f, "cols", o.cols, 1, 1000, 8)
+  local p = plot.images{images = as_images(pixels(g, z), side, f), cols = cols, show = o.show,
     title = o.title or "G(z) for a fixed batch of z"}
   local view = {plot = p}
   function view.refresh(title)
-    p:images(as_images(pixels(g, z), side), z.shape[1], side, side, 1, true, o.cols or 8)
+    p:images(as_images(pixels(g, z), side, f), z.shape[1], side, side, 1, true, cols)
     if title then p:update{title = title} end
     return view
   end
@@ -350,9 +508,14 @@ end
 --- V.gan_interpolation(g, z1, z2 [, {n = 10, side = 28, show=}]) -> plot, the codes:
 --- G along the straight line from z1 to z2
 function V.gan_interpolation(g, z1, z2, o)
-  o = o or {}
-  local z = gan.interpolate(z1, z2, o.n or 10)
-  local p = plot.images{images = as_images(pixels(g, z), o.side or 28), cols = o.n or 10, show = o.show,
+  local f = "views.gan_interpolation"
+  check_gan(f, g)
+  o = check.options(f, o)
+  local n = check.whole(f, "n", o.n, 2, 100, 10)
+  local side = check.whole(f, "side", o.side, 1, 1024, 28)
+  local z = gan.interpolate(z1, z2, n)
+  check_codes(f, "z1 and z2", g, z)
+  local p = plot.images{images = as_images(pixels(g, z), side, f), cols = n, show = o.show,
     title = o.title or "G along a line from z1 to z2"}
   return p, z
 end

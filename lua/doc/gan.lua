@@ -81,8 +81,12 @@ print(g:sample(3).shape[2])   --> 64]],
     summary = "a GAN on 2-D points, live: D's surface, real and generated points, each point's gradient, D(x) and D(G(z)), modes covered",
     text = [[
 Keys in its window: d one D step, g one G step, space train or pause, 1-4 presets
-(ring, grid, moons, spiral), c clear (then clicks draw the real points), a arrows.
-view:run(steps), view:set_real(points), view:add_points(x, y), view:save(path).]],
+(ring, grid, moons, spiral), c clear the real points, a arrows. The mouse draws
+the real distribution on D's plane: a click adds a blob of 16 points; dragging
+with the left button held adds points along the stroke (4 every 1/60 of the
+plane's width, with a little jitter), and the GAN trains on them as you draw.
+view:run(steps), view:set_real(points), view:add_points(x, y), view:draw_to(x, y)
+and view:end_stroke() (a stroke from code), view:clear(), view:save(path).]],
     example = [[
 nn.seed(1)
 v = gan.view(gan.new{"ring", n = 256}, {show = false, res = 20})

@@ -211,7 +211,9 @@ x, y are data coordinates (nil off the plot area or on panels without axes). inf
 is what the tooltip says (the value, bin count or pixel under the cursor); on network
 panels info.layer and info.node name the node under the cursor (layer 0 the inputs,
 nodes from 1); on images panels info.image, info.row, info.col the pixel; info.shift, info.ctrl, info.alt the modifier keys. A sweep of the
-mouse is coalesced: the function sees the cursor's latest place. nil removes it.]],
+mouse is coalesced: the function sees the cursor's latest place. info.button is the
+button held down while moving (a drag: 1 left, 2 middle, 3 right; nil none), so a
+press (p:on_click) and the moves after it draw a stroke. nil removes it.]],
     example = [[
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:on_hover(function(x, y, info) print(info.text) end)]],

@@ -340,6 +340,10 @@ static void push_event(lua_State *L, const viz_event *ev) {
         set_coords(L, ev);
         set_pixel(L, ev);
     } else if (ev->type == VIZ_EV_MOTION) {
+        if (ev->button) { /* held down: a drag */
+            lua_pushinteger(L, ev->button);
+            lua_setfield(L, -2, "button");
+        }
         set_coords(L, ev);
         set_pixel(L, ev);
         lua_pushstring(L, ev->text);

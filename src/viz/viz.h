@@ -259,7 +259,8 @@ typedef struct {
     viz_window *win;
     int panel;       /* 0-based index in win, -1 if none */
     int key;         /* VIZ_EV_KEY: the SDL keycode ("space" is ' ') */
-    int button;      /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right */
+    int button;      /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right; VIZ_EV_MOTION: the
+                      * button held down while moving (a drag), 0 none */
     int mods;        /* VIZ_EV_CLICK, VIZ_EV_KEY: VIZ_MOD_* held down */
     double x, y;     /* VIZ_EV_CLICK, VIZ_EV_MOTION: data coordinates (NAN: no data axes
                       * or outside the plot area) */

@@ -43,6 +43,7 @@ struct viz_window {
     int hover_moved;                /* the cursor moved (or left) since the tooltip was drawn */
     int drag, dragx, dragy;
     int moved;        /* the cursor moved since the last motion event */
+    int held;         /* the button held down at the last move (1 left, 2 middle, 3 right; 0) */
     double motion_ms; /* when the last motion event was queued */
     char *rec;
     int recn;
@@ -878,6 +879,10 @@ static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
         win->drag = 0;
     }
     win->mx = px, win->my = py;
+    win->held = m->state & SDL_BUTTON_LMASK   ? 1
+                : m->state & SDL_BUTTON_MMASK ? 2
+                : m->state & SDL_BUTTON_RMASK ? 3
+                                              : 0;
     win->hover = panel_at(win, px, py);
     win->moved = 1;
     win->hover_moved = 1;
@@ -892,6 +897,7 @@ void window_motion(viz_window *win, double now_ms) {
     viz_event ev = {.type = VIZ_EV_MOTION,
                     .win = win,
                     .panel = i,
+                    .button = win->held,
                     .mods = mods_now(),
                     .x = NAN,
                     .y = NAN,

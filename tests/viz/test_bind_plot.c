@@ -526,6 +526,106 @@ static void test_bind_plot_s_key_says_saved_or_why_not(void **state) {
 
 /* A failed test leaves its state (and its windows) behind; the next test must not
  * find them. */
+static void push_drag(uint32_t id, int x, int y) {
+    SDL_Event m = {0};
+    m.type = SDL_MOUSEMOTION;
+    m.motion.windowID = id;
+    m.motion.state = SDL_BUTTON_LMASK;
+    m.motion.x = x, m.motion.y = y;
+    SDL_PushEvent(&m);
+}
+
+/* The 2-D GAN view (lua/views_gen.lua): a press on D's plane adds a blob of real
+ * points and starts a stroke; moves with the left button held add points along the
+ * stroke, which the GAN then trains on; a move with no button held ends the stroke
+ * (the next drag starts afresh, not joined to it); c clears them. */
+static void test_bind_plot_gan_view_drag_draws_real_points_along_the_stroke(void **state) {
+    (void)state;
+    L = repl_newstate(false);
+    assert_non_null(L);
+    run("nn.seed(1)\n"
+        "g = gan.new{'ring', n = 64, hidden = {8}, batch = 16}\n"
+        "view = gan.view(g, {res = 10, samples = 16, box = {xmin = -3, xmax = 3, ymin = -3, "
+        "ymax = 3}})");
+    uint32_t id = 0;
+    for (uint32_t k = 1; k < 64; k++) {
+        SDL_Window *sw = SDL_GetWindowFromID(k);
+        if (sw && strcmp(SDL_GetWindowTitle(sw), "GAN") == 0) id = k;
+    }
+    assert_true(id != 0);
+    /* clicks map through the layout last drawn: let the window draw */
+    for (int waited = 0; waited < 10000 && atoi(eval("view.window:frames_drawn()")) < 1;
+         waited += 10) {
+        SDL_Delay(10);
+        repl_hooks_run(L);
+    }
+    assert_true(atoi(eval("view.window:frames_drawn()")) >= 1);
+    int x0 = atoi(eval("select(1, view.window:cell(1))"));
+    int y0 = atoi(eval("select(2, view.window:cell(1))"));
+    int cw = atoi(eval("select(3, view.window:cell(1))"));
+    int ch = atoi(eval("select(4, view.window:cell(1))"));
+    /* the stroke: a press at a, a drag through b to c */
+    int ax = x0 + cw * 3 / 10, ay = y0 + ch / 2, bx = x0 + cw / 2, by = y0 + ch / 2,
+        cx = x0 + cw * 6 / 10, cy = y0 + ch * 3 / 10;
+    char code[1024];
+    snprintf(code, sizeof code,
+             "stroke = {}\n"
+             "for i, p in ipairs{{%d, %d}, {%d, %d}, {%d, %d}} do\n"
+             "  stroke[i] = {view.field:to_data(p[1] - %d, p[2] - %d, %d, %d)}\n"
+             "end",
+             ax, ay, bx, by, cx, cy, x0, y0, cw, ch);
+    run(code);
+    pump_later();
+    push_click(id, SDL_BUTTON_LEFT, ax, ay);
+    repl_hooks_run(L);
+    assert_string_equal(eval("#view.real_shown"), "16"); /* the blob of a press */
+    push_drag(id, bx, by);
+    pump_later();
+    push_drag(id, cx, cy);
+    pump_later();
+    /* a spot of 4 points every 1/60 of the box's width (6 / 60 = 0.1) along the
+     * stroke, each within a few jitters (0.05) of it, from a to c */
+    run("local a, b, c = stroke[1], stroke[2], stroke[3]\n"
+        "local function dist(p, u, v)\n"
+        "  local dx, dy = v[1] - u[1], v[2] - u[2]\n"
+        "  local t = math.max(0, math.min(1, ((p[1] - u[1]) * dx + (p[2] - u[2]) * dy) / (dx * "
+        "dx + dy * dy)))\n"
+        "  return math.sqrt((p[1] - u[1] - t * dx) ^ 2 + (p[2] - u[2] - t * dy) ^ 2)\n"
+        "end\n"
+        "local len = dist(a, b, b) + dist(b, c, c)\n"
+        "local n = #view.real_shown - 16\n"
+        "local want = 4 * math.floor(len / 0.1)\n"
+        "assert(math.abs(n - want) <= 4, ('%d points along a stroke %.2f long, want %d'):format(n, "
+        "len, want))\n"
+        "assert(g.real.shape[1] == #view.real_shown and g.centres == nil, 'the GAN trains on the "
+        "drawn points')\n"
+        "local nearest_c = math.huge\n"
+        "for i = 17, #view.real_shown do\n"
+        "  local p = view.real_shown[i]\n"
+        "  local d = math.min(dist(p, a, b), dist(p, b, c))\n"
+        "  assert(d < 0.25, ('point %d at %.2f, %.2f is %.2f off the stroke'):format(i, p[1], "
+        "p[2], d))\n"
+        "  nearest_c = math.min(nearest_c, dist(p, c, c))\n"
+        "end\n"
+        "assert(nearest_c < 0.3, ('the stroke ends %.2f short of where the drag did'):format("
+        "nearest_c))\n"
+        "drawn = #view.real_shown\n"
+        "local d0 = g.steps.d\n"
+        "view:run(2)\n"
+        "assert(g.steps.d == d0 + 2)");
+    /* a move with no button ends the stroke: the next drag starts a new one there */
+    push_motion(id, bx, cy);
+    pump_later();
+    push_drag(id, ax, cy);
+    pump_later();
+    assert_string_equal(eval("#view.real_shown == drawn"), "true");
+    key(id, SDLK_c);
+    repl_hooks_run(L);
+    assert_string_equal(eval("#view.real_shown"), "0");
+    repl_closestate(L);
+    L = NULL;
+}
+
 static int close_state(void **state) {
     (void)state;
     if (L) repl_closestate(L);
@@ -545,6 +645,8 @@ int main(void) {
             close_state),
         cmocka_unit_test_teardown(test_bind_plot_says_once_that_windows_are_off, close_state),
         cmocka_unit_test_teardown(test_bind_plot_s_key_says_saved_or_why_not, close_state),
+        cmocka_unit_test_teardown(test_bind_plot_gan_view_drag_draws_real_points_along_the_stroke,
+                                  close_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
