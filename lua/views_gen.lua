@@ -389,17 +389,28 @@ function GanView:run(steps, every)
   return self
 end
 
+--- view:step_d([n = 1]) and view:step_g([n = 1]): n steps of D alone (or of G alone),
+--- then a redraw: the d and g keys, as commands
+function GanView:step_d(n)
+  n = check.whole("view:step_d", "n", n, 1, nil, 1)
+  if #self.real_shown == 0 then error("view:step_d: there are no real points; draw some or press 1-4", 2) end
+  for _ = 1, n do self.gan:step_d() end
+  return self:refresh()
+end
+function GanView:step_g(n)
+  n = check.whole("view:step_g", "n", n, 1, nil, 1)
+  for _ = 1, n do self.gan:step_g() end
+  return self:refresh()
+end
+
 function GanView:key(key)
   if type(key) ~= "string" then check.fail("view:key", "key", "a key's name (\"d\", \"g\", \"space\", ...)", key, 3) end
-  local g = self.gan
-  if key == "d" then g:step_d(); self:refresh()
-  elseif key == "g" then g:step_g(); self:refresh()
+  if key == "d" then if #self.real_shown > 0 then self:step_d() end
+  elseif key == "g" then self:step_g()
   elseif key == "space" then self.paused = not self.paused
   elseif key == "a" then self.arrows = not self.arrows; self:refresh()
-  elseif key == "c" then
-    self:clear()
+  elseif key == "c" then self:clear()
   elseif key:match("^[1-4]$") then
-    self.drawn = false
     self:set_real(gan.preset(({"ring", "grid", "moons", "spiral"})[tonumber(key)], {n = 512}))
   else
     return false

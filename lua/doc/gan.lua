@@ -85,7 +85,8 @@ Keys in its window: d one D step, g one G step, space train or pause, 1-4 preset
 the real distribution on D's plane: a click adds a blob of 16 points; dragging
 with the left button held adds points along the stroke (4 every 1/60 of the
 plane's width, with a little jitter), and the GAN trains on them as you draw.
-view:run(steps), view:set_real(points), view:add_points(x, y), view:draw_to(x, y)
+view:run(steps), view:step_d(n) and view:step_g(n) (the d and g keys as commands),
+view:set_real(points), view:add_points(x, y), view:draw_to(x, y)
 and view:end_stroke() (a stroke from code), view:clear(), view:save(path).]],
     example = [[
 nn.seed(1)

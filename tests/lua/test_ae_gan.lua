@@ -264,9 +264,25 @@ check(view.covered and view.covered >= 1, "the GAN view counts modes")
 local n_d = ring.steps.d
 view:key("d")
 check(ring.steps.d == n_d + 1 and ring.steps.g == ring.steps.g, "the d key steps D once")
+local n_g = ring.steps.g
 view:key("g")
+check(ring.steps.g == n_g + 1 and ring.steps.d == n_d + 1, "the g key steps G once")
+view:step_d(3)
+view:step_g(2)
+check(ring.steps.d == n_d + 4 and ring.steps.g == n_g + 3, "view:step_d(3) and view:step_g(2) step D alone, then G alone")
 view:add_points(0, 0, 8)
 check(ring.real.shape[1] == 8 and ring.centres == nil, "a click starts a drawn set")
+-- a stroke from code: spots of 4 points every 1/60 of the box's width along it
+local width = view.box.xmax - view.box.xmin
+view:draw_to(0, 0)
+view:draw_to(0.5 * width, 0)
+check(#view.real_shown == 8 + 4 * 30 and ring.real.shape[1] == #view.real_shown,
+  "a stroke half the box wide adds 30 spots of 4 points (%d points)", #view.real_shown)
+view:end_stroke()
+view:draw_to(0, 1)
+check(#view.real_shown == 128, "after view:end_stroke() the next draw_to only starts a stroke")
+view:key("c")
+check(#view.real_shown == 0 and not pcall(view.run, view, 1), "c clears the real points; training waits for new ones")
 local png = os.tmpname() .. ".png"
 view:save(png)
 local fh = io.open(png, "rb"); check(fh ~= nil, "the GAN view saves a PNG"); fh:close(); os.remove(png)
