@@ -261,9 +261,9 @@ check(#pc == 3 and pc[3][1] == -1.5 and math.abs(pc[3][2] - 0.2) < 1e-7, "CSV po
 
 local view = V.gan2d(ring, {show = false, res = 20})
 check(view.covered and view.covered >= 1, "the GAN view counts modes")
-local n_d = ring.steps.d
+local n_d, n_g0 = ring.steps.d, ring.steps.g
 view:key("d")
-check(ring.steps.d == n_d + 1 and ring.steps.g == ring.steps.g, "the d key steps D once")
+check(ring.steps.d == n_d + 1 and ring.steps.g == n_g0, "the d key steps D once and G not at all")
 local n_g = ring.steps.g
 view:key("g")
 check(ring.steps.g == n_g + 1 and ring.steps.d == n_d + 1, "the g key steps G once")
