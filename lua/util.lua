@@ -16,8 +16,9 @@ function util.guard_methods(class, var)
     if type(f) == "function" and type(name) == "string" and not name:find("^__") then
       class[name] = function(self, ...)
         if getmetatable(self) ~= class then
-          error(("%s:%s: call it on a %s with a colon, %s:%s(...); got %s"):format(var, name,
-            class.__name or "object", var, name, type(self)), 2)
+          local what = class.__name or "object"
+          error(("%s:%s: call it on %s %s with a colon, %s:%s(...); got %s"):format(var, name,
+            what:find("^[aeiouAEIOU]") and "an" or "a", what, var, name, type(self)), 2)
         end
         return f(self, ...)
       end

@@ -175,7 +175,7 @@ do
   local m = ae.new{sizes = {4, 2}}
   raises("m:fit: lr must be a finite number > 0, got nan", m.fit, m, {nn.rand(8, 4), lr = 0 / 0})
   raises("m:encode: x: linear expects [batch, 4], got [batch, 3]", m.encode, m, nn.ones(2, 3))
-  raises("m:fit: call it on a autoencoder with a colon", m.fit, 5)
+  raises("m:fit: call it on an autoencoder with a colon", m.fit, 5)
   raises("gan.modes_covered: centres must be a list of the modes' centres {{x, y}, ...}, got nil",
     gan.modes_covered, {{0, 0}}, nil, 0.3)
   raises("gan.modes_covered: radius must be a finite number > 0, got nan", gan.modes_covered, {{0, 0}}, {{0, 0}}, 0 / 0)
