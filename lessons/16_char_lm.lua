@@ -281,8 +281,10 @@ say[[
 
 The page trained on 6000 words so that it runs in seconds. The whole list has
 63,875: `words = text.word_list()`, `word_train, word_test = words:lines{test = 0.1}`,
-and the same model and fit (a few seconds an epoch). With ten times the words, a
-larger LSTM (128 units) pays off, and `plot.lm_samples` shows more real words.
+and the same model and fit. An epoch then takes about 10 s of CPU (64 units) and
+reaches 2.86 bits a character; three reach 2.78. With ten times the words a larger
+LSTM pays off: 128 units (about 20 s an epoch) reach 2.69 bits in two epochs, and a
+quarter of its samples at T = 0.5 are dictionary words (a seventh on the page).
 `text.word_list{all = true}` keeps names and possessives (capitals and 's).
 
 # Next

@@ -48,7 +48,8 @@ check(d02 <= 0.8 and d05 >= 0.95 and d1 >= 0.95, "16: T = 0.2 repeats (%.2f dist
 check(w02 >= 0.1, "16: T = 0.2 samples real words (%.2f)", w02)
 -- generated words look like words: at T = 0.5 a share are words of the dictionary, and
 -- nearly all their letter triples are English ones; at T = 2 far fewer
-check(w05 >= 0.08 and w05 >= 3 * w2, "16: T = 0.5 gives dictionary words (%.2f, T = 2: %.2f)", w05, w2)
+-- ("a seventh on the page")
+check(w05 >= 0.1 and w05 <= 0.2 and w05 >= 3 * w2, "16: T = 0.5 gives dictionary words, about a seventh (%.2f, T = 2: %.2f)", w05, w2)
 check(k05 >= 0.97 and k1 >= 0.95, "16: T = 0.5 and 1 keep to English letter triples (%.3f, %.3f)", k05, k1)
 check(k2 < 0.95, "16: T = 2 makes letter triples no English word has (%.3f known)", k2)
 check(w1 < w05 or w1 < 0.15, "16: T = 1's words are mostly new (%.2f in the dictionary)", w1)

@@ -4,8 +4,8 @@
 -- hand and whose samples follow softmax(logits / T) (argmax as T -> 0, top_k = 1
 -- greedy, the shares of the first letter at T = 1 and T = 0.5), the word list's
 -- subsample, the refusals, and plot.lm_samples during a fit: it refreshes every
--- `every` steps, draws its PNG, and run:seek(0) gives back the untrained model's
--- samples (the same seed, the same weights).
+-- `every` steps, leaves the training as it would be without it, draws its PNG, and
+-- run:seek(0) gives back the untrained model's samples (the same seed, the same weights).
 local V = require "views_lm"
 
 local function fails(pattern, f, ...)
@@ -125,6 +125,13 @@ local run = lm:fit{wc:lines(), loss = nn.seq_cross_entropy, optimizer = optim.ad
 assert(view.refreshes == 5, "refreshes: " .. view.refreshes)
 assert(view.step == 30 and view.loss:version() > 0)
 local trained = {table.unpack(view.samples[3].lines)}
+-- the view draws from a generator of its own and its forwards leave the run alone:
+-- the same model trained without it ends with the same weights
+nn.seed(1)
+local twin = nn.sequential{nn.embedding(wc:size(), 8), nn.lstm(8, 16, {output = "all"}), nn.linear(16, wc:size())}
+twin:fit{wc:lines(), loss = nn.seq_cross_entropy, optimizer = optim.adam(twin, {lr = 0.01}), epochs = 3, batch = 30,
+  verbose = false}
+assert(text.bits_per_char(twin, wc:lines()) == text.bits_per_char(lm, wc:lines()), "the view changed the training")
 assert(not same(trained, untrained), "training changed the samples")
 run:seek(0)
 assert(same(view.samples[3].lines, untrained), "seek(0): the untrained model's samples again")
