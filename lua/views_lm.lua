@@ -86,12 +86,16 @@ function View:_push_losses()
   local shown = rawget(r, "_seek_epoch")
   if shown ~= self.marked then -- a seek: the curve again, marked at the epoch shown
     self.loss:clear()
-    self.next_step, self.baseline_to, self.marked = 1, 0, shown
+    self.next_step, self.baseline_to, self.marked, self.started = 1, 0, shown, false
     if shown then
       self.loss:marker(shown * math.max(1, r:status().steps_per_epoch), ("epoch %d shown"):format(shown))
     end
   end
   local losses = r:losses(self.next_step)
+  if not self.started and losses[1] and losses[1] == losses[1] then -- where it starts: above the baseline
+    self.loss:push("train", losses[1] / LN2, 1)
+    self.started = true
+  end
   local k = math.max(1, self.every)
   local i = 1
   while i + k - 1 <= #losses do
@@ -141,7 +145,7 @@ end
 -- refreshes it every `every` steps while r trains in the background.
 function View:_follow(r)
   if self.run == r then return end
-  self.run, self.next_step, self.baseline_to = r, 1, 0
+  self.run, self.next_step, self.baseline_to, self.started = r, 1, 0, false
   self.loss:clear()
   if type(r.with_shown) == "function" then
     views_data.follow_run(r, self, self.panel, {show = self.show})

@@ -18,7 +18,8 @@ check(x:sub(1, 3) == "⏎" and y:find("⏎", 1, true) and y:find("·", 1, true),
 -- the reference solutions of the first two tasks
 nn.seed(1)
 local lm = nn.sequential{nn.embedding(words:size(), 16), nn.lstm(16, 64, {output = "all"}), nn.linear(64, words:size())}
-lm:fit{train, loss = nn.seq_cross_entropy, optimizer = optim.adam(lm, {lr = 0.01}), epochs = 6, batch = 32, verbose = false}
+local run = lm:fit{train, loss = nn.seq_cross_entropy, optimizer = optim.adam(lm, {lr = 0.01}), epochs = 6, batch = 32,
+  verbose = false}
 
 -- "about 3 bits, a perplexity near 8 instead of 19"; "about 1.2 bits less"; the check's bar 0.8
 local bits, ppl = text.bits_per_char(lm, test)
@@ -26,6 +27,13 @@ local uni = L.unigram_bits(words)
 check(math.abs(uni - 4.24) < 0.01 and math.abs(2 ^ uni - 19) < 0.2, "16: the unigram baseline 4.24 bits, perplexity 19 (%.3f)", uni)
 check(bits > 2.8 and bits < 3.2 and ppl > 7 and ppl < 9, "16: the LSTM about 3 bits a character, perplexity near 8 (%.3f, %.2f)", bits, ppl)
 check(uni - bits >= 1.0 and uni - bits <= 1.4, "16: the LSTM beats the unigram baseline by about 1.2 bits (%.3f)", uni - bits)
+
+-- "The loss curve starts above the orange line ... crosses the line within the first hundred steps"
+local steps = run:losses()
+local late = 0
+for i = 91, 100 do late = late + steps[i] / 10 end
+check(steps[1] / math.log(2) > uni and late / math.log(2) < uni, "16: the loss starts above the baseline (%.2f bits) and is below it by step 100 (%.2f)",
+  steps[1] / math.log(2), late / math.log(2))
 
 -- task 3: a lower temperature gives likelier words (the check's margins, with room)
 local cold = text.lm_sample(lm, words, {n = 20, temperature = 0.2, seed = 1})
