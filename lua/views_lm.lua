@@ -142,16 +142,17 @@ function View:refresh()
 end
 
 -- Follows run r: seek (and the arrow keys) redraw the view; at the prompt a job
--- refreshes it every `every` steps while r trains in the background.
-function View:_follow(r)
+-- refreshes it every `every` steps while r trains in the background, unless fit's
+-- on_step does (by_step).
+function View:_follow(r, by_step)
   if self.run == r then return end
   self.run, self.next_step, self.baseline_to, self.started = r, 1, 0, false
   self.loss:clear()
   if type(r.with_shown) == "function" then
     views_data.follow_run(r, self, self.panel, {show = self.show})
   end
-  if interactive() and self.window and rawget(r, "job") then
-    self.window:bind(r.job)
+  if self.window and self.show ~= false and rawget(r, "job") then self.window:bind(r.job) end -- space pauses it
+  if interactive() and self.window and rawget(r, "job") and not by_step then
     spawn(function()
       local drawn = -1
       while self.window:is_open() do
@@ -226,7 +227,7 @@ function M.lm_samples(m, c, opts)
   --- and redraws every `every` steps
   local last = -math.huge
   view.on_step = function(r)
-    if view.run ~= r then view:_follow(r) end
+    if view.run ~= r then view:_follow(r, true) end
     local st = r:status()
     local final = st.step >= (rawget(r, "epochs") or math.huge) * st.steps_per_epoch
     if st.step - last >= view.every or final then
