@@ -562,6 +562,7 @@ text.softmax, text.sample, text.generate, text.greedy, text.beam =
   decode.softmax, decode.sample, decode.generate, decode.greedy, decode.beam
 text.attention = require("text_attention").new
 text.word2vec = require("text_w2v").new
+require("text_lm")(text, corpus_mt) -- text.word_list, corpus:lines, text.lm_sample, text.bits_per_char
 require "views_text" -- plot.attention, plot.decoding, plot.word_map
 
 -- data.text is the corpus maker by its DESIGN.md name

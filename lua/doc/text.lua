@@ -11,7 +11,9 @@ with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pa
 (generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
 text.attention (dot, additive). Decoding over any step function: text.sample,
 text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
-plot.word_map. Token ids start at 0, as class indices do.]],
+plot.word_map. Token ids start at 0, as class indices do. A character language
+model (lesson 16): text.word_list, corpus:lines, text.lm_sample, text.bits_per_char,
+plot.lm_samples.]],
     example = [[
 c = text.corpus("to be or not to be\n", {level = "word"})
 print(c, c:encode("not to be")[1])]],

@@ -137,6 +137,7 @@ local function call_with(fname, o)
   if fname == "plot.explain" or fname == "plot.saliency" then return plot[name](model, 1, o) end
   if fname == "plot.top_images" then return plot.top_images(model, set, o) end
   if fname == "plot.gates" then return plot.gates(model, nil, o) end
+  if fname == "plot.lm_samples" then return plot.lm_samples(model, text.corpus("ab\n"), o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end
@@ -152,6 +153,9 @@ local function call_with(fname, o)
   if fname == "corpus:windows" then return text.corpus("abcdef"):windows(2, o) end
   if fname == "text.task" then return text.task("reverse", o) end
   if fname == "text.word2vec" then return text.word2vec(text.corpus("a b", { level = "word" }), o) end
+  if fname == "corpus:lines" then return text.corpus("ab\n"):lines(o) end
+  if fname == "text.lm_sample" then return text.lm_sample(model, text.corpus("ab\n"), o) end
+  if fname == "text.bits_per_char" then return text.bits_per_char(model, set, o) end
   if mod == "text" then return text[name](o) end
   if fname == "data.idx" then return data.idx("a", "b", o) end
   if fname == "data.from" then return data.from(set:x(), set:y(), o) end
