@@ -204,13 +204,21 @@ function S2S:batch_loss(batch, ratio)
   return total * (-1 / n), n
 end
 
+-- Whether two vocabularies hold the same tokens in the same order (the same ids).
+local function same_vocab(a, b)
+  if a == b then return true end
+  if #a.tokens ~= #b.tokens then return false end
+  for i, t in ipairs(a.tokens) do if b.tokens[i] ~= t then return false end end
+  return true
+end
+
 -- A task's pairs as ids: {{source ids}, {target ids}}.
 local function id_pairs(self, task)
   if not is_task(task) then error("seq2seq: expected a task (text.task or text.pairs_task), got " .. describe(task), 3) end
-  if task.source ~= self.source or task.target ~= self.target then
+  if not same_vocab(task.source, self.source) or not same_vocab(task.target, self.target) then
     error("seq2seq: the task's vocabularies are not this model's (make the model with task = that task)", 3)
   end
-  if task._ids then return task._ids end
+  if task._ids and task._ids_of == self.source then return task._ids end
   local out = {}
   for i, p in ipairs(task.pairs) do
     local s, t = {}, {}
@@ -218,7 +226,7 @@ local function id_pairs(self, task)
     for j, tok in ipairs(p[2]) do t[j] = self.target:id(tok) end
     out[i] = {s, t}
   end
-  task._ids = out
+  task._ids, task._ids_of = out, self.source
   return out
 end
 
