@@ -76,16 +76,20 @@ function lib.teacher_forcing_race(train, test, epochs)
   return out
 end
 
---- lib.freedict(n) -> train: the first n FreeDict English-French word pairs whose two
---- words have 2 to 7 letters, as a character-level task
+--- lib.freedict(n) -> train: n FreeDict English-French word pairs whose two words have 2
+--- to 7 letters (no spaces or punctuation), spread evenly over the alphabet (every k-th
+--- such pair of the dictionary), as a character-level task
 function lib.freedict(n)
-  local keep = {}
-  for _, p in ipairs(text.translation_pairs{limit = 4 * n}) do
+  local all = {}
+  for _, p in ipairs(text.translation_pairs()) do
     local a, b = utf8.len(p[1]), utf8.len(p[2])
-    if a and b and a >= 2 and a <= 7 and b >= 2 and b <= 7 and not p[2]:find("[%s%p]") then
-      keep[#keep + 1] = p
-      if #keep == n then break end
-    end
+    if a and b and a >= 2 and a <= 7 and b >= 2 and b <= 7 and p[1]:find("^%l+$")
+      and p[2]:find("^[a-z\xC3\x80-\xBF]+$") then all[#all + 1] = p end
+  end
+  local keep, stride = {}, math.max(1, #all // n)
+  for i = 1, #all, stride do
+    keep[#keep + 1] = all[i]
+    if #keep == n then break end
   end
   return text.pairs_task(keep, {level = "char"})
 end
