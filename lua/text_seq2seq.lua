@@ -131,6 +131,7 @@ end
 
 --- s2s:encode(x [B, S], lengths) -> states [B, S, H], the last real state of each [B, H]
 function S2S:encode(x, len)
+  check_self(self, "encode")
   local B, S, H = x.shape[1], x.shape[2], self.hidden
   local states = self.encoder:forward(self.src_embedding:forward(x))
   local at = {}
@@ -172,10 +173,14 @@ local function argmax_ids(logits)
   return out
 end
 
---- s2s:loss(pairs_ids, ratio) -> the mean cross-entropy per target token (<END> counted)
---- of a batch {{source ids}, {target ids}} ..., the decoder fed the true previous token
---- with probability ratio (teacher forcing), else its own guess
+--- s2s:batch_loss(batch [, ratio = 1]) -> loss, tokens: the mean cross-entropy per target
+--- token (<END> counted) of a batch {{source ids}, {target ids}}, ..., the decoder fed
+--- the true previous token with probability ratio (teacher forcing), else its own guess
 function S2S:batch_loss(batch, ratio)
+  check_self(self, "batch_loss")
+  if type(batch) ~= "table" or #batch == 0 or type(batch[1]) ~= "table" or type(batch[1][1]) ~= "table" then
+    error("seq2seq:batch_loss: expected a list of {source ids, target ids} pairs, got " .. describe(batch), 2)
+  end
   ratio = ratio or 1
   local B, V = #batch, #self.target.tokens
   local src, T = {}, 0

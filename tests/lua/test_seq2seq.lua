@@ -223,5 +223,26 @@ plot.attention(ab, {"a", "b", "c", "d", "e"}, {"x", "y", "z"}, {sample = 2, show
 fails("sample must be 1 to 2", plot.attention, ab, {}, {}, {sample = 3, show = false})
 local noatt = text.seq2seq{task = pair, attention = false}
 fails("has no attention", plot.attention, noatt, "nice to meet you", {show = false})
+
+-- at the prompt fit trains in a job, and the views on its model redraw after each epoch
+local repl = require "repl"
+repl.interactive = true
+local lt = text.task("reverse", {n = 100, length = 4, symbols = 4})
+nn.seed(1)
+local lm = text.seq2seq{task = lt, embed = 8, hidden = 16}
+local lrun = lm:fit{lt, epochs = 3, verbose = false}
+assert(lrun.job and lrun.state == "running", "fit at the prompt runs in a background job")
+local lp = plot.attention(lm, "abcd", {run = lrun})
+plot.decoding(lm, {run = lrun})
+lm.last = nil -- only the views' redraws translate from here on
+for _ = 1, 100000 do
+  if lrun.state ~= "running" then break end
+  repl._jobs_step(0.05)
+end
+for _ = 1, 10 do repl._jobs_step(0.01) end
+assert(lrun.state == "done" and lrun.epoch == 3, tostring(lrun))
+assert(lm.last and lm.last.source_text == "abcd", "the attention view did not redraw after an epoch")
+lp:save(png)
+repl.interactive = false
 os.remove(png)
 print("test_seq2seq: ok")
