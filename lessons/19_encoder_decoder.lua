@@ -248,7 +248,8 @@ say[[
 The decoder starts from one vector, the encoder's last state: eight letters must
 fit in 48 numbers, and the first letter has been through eight LSTM steps since.
 **Attention** (Bahdanau et al., 2015) lets each decoder step look back at every
-encoder state h_1 .. h_S. At step t, with decoder state s_t:
+encoder state h_1 .. h_S. At step t, with decoder state s_t (the arrangement of
+Luong et al., 2015):
 
     e_tj = v^T tanh(W_q s_t + W_k h_j)         a score for each source position j
     a_tj = exp(e_tj) / Σ_k exp(e_tk)            the weights: a softmax over j

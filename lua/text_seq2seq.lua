@@ -255,6 +255,10 @@ function S2S:fit(o)
   if type(o) ~= "table" then error("seq2seq:fit: expected {task, epochs = ...}, got " .. describe(o), 2) end
   local task = o[1]
   o = checker.check("seq2seq:fit", o)
+  if self.run and self.run.state == "running" then
+    error(("seq2seq:fit: a fit of this model is still running (epoch %d of %d): run:wait() or run:stop() first")
+      :format(self.run.epoch, self.run.epochs), 2)
+  end
   local ids = id_pairs(self, task)
   local function whole(k, d)
     local v = o[k] or d
@@ -369,8 +373,9 @@ checker.declare("seq2seq:translate", {"beam", "max_len", "alpha"}, 0, "translate
 --- s2s:translate(source [, {beam =, max_len =, alpha =}]) -> text, result: greedy decoding
 --- (beam = width: beam search) of one source (a string, split as the task's source, or
 --- a list of tokens). result = {source =, tokens =, ids =, steps =, weights =, done =}:
---- steps[i] = {probs =, chosen =} (greedy), weights[i] the attention over the source
---- at output step i (the <END> step included). Kept in s2s.last for the views.
+--- steps[i] = {probs =, chosen =} (a beam search: its winner's), weights[i] the
+--- attention over the source at output step i (the <END> step included); a beam
+--- search adds logp and beams. Kept in s2s.last for the views.
 function S2S:translate(src, o)
   check_self(self, "translate")
   o = checker.check("seq2seq:translate", o)
@@ -380,17 +385,20 @@ function S2S:translate(src, o)
     local keys, len, h, c = start(self, {sids})
     local function fn(state, tok)
       local logits, h2, c2 = step(self, {tok}, state.h, state.c, keys, len)
-      local rows = {table.unpack(state.rows)}
+      local rows, probs = {table.unpack(state.rows)}, {table.unpack(state.probs)}
       if self.att then rows[#rows + 1] = self.att.weights:reshape{#sids}:totable() end
-      local s = {h = h2, c = c2, rows = rows}
+      probs[#probs + 1] = decode.softmax(logits)
+      local s = {h = h2, c = c2, rows = rows, probs = probs}
       state.next = s
       return logits, s
     end
-    local first = {h = h, c = c, rows = {}}
+    local first = {h = h, c = c, rows = {}, probs = {}}
     if o.beam then
       local ids, logp, beams = decode.beam(fn, {start = START, stop = END, state = first, width = o.beam, max_len = max_len,
         alpha = o.alpha})
-      return {ids = ids, logp = logp, beams = beams, weights = beams[1].state.rows, done = beams[1].done}
+      local best, steps = beams[1], {} -- the winner's steps: what it chose, from which probabilities
+      for i, p in ipairs(best.state.probs) do steps[i] = {probs = p, chosen = ids[i] or END} end
+      return {ids = ids, logp = logp, beams = beams, steps = steps, weights = best.state.rows, done = best.done}
     end
     local ids, steps = decode.greedy(fn, {start = START, stop = END, state = first, max_len = max_len})
     local last = first

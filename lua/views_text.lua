@@ -151,7 +151,6 @@ function M.decoding(steps, opts)
   if is_seq2seq(steps) then
     local m = steps
     local r = translation(m, opts.source, "plot.decoding")
-    if not r.steps then r = select(2, m:translate(r.source)) end -- a beam search keeps no steps
     local o = {step = math.min(opts.step or 1, #r.steps), top = opts.top, labels = m.target, title = opts.title,
       show = opts.show}
     local p, bars = M.decoding(r.steps, o)

@@ -224,8 +224,8 @@ print(#run.losses)   --> 2]],
     summary = "greedy (or beam) decoding of one source, with each step's probabilities and attention weights",
     text = [[
 source: a string (split as the task's source: words or characters) or a list of
-tokens. result.tokens, result.ids, result.steps ({probs =, chosen =} per step,
-greedy), result.weights (the attention over the source at each output step, <END>
+tokens. result.tokens, result.ids, result.steps ({probs =, chosen =} per step; of
+a beam search, its winner's, with result.logp and result.beams), result.weights (the attention over the source at each output step, <END>
 step included), result.done (ended with <END>). Kept in s2s.last.]],
     example = [[
 nn.seed(1)

@@ -170,6 +170,8 @@ assert(#r.steps == 5 and r.done and #r.weights == 5 and #r.weights[1] == 4)
 for _, s in ipairs(r.steps) do near(s.probs[s.chosen + 1] > 0.5 and 1 or 0, 1, 0, "a confident step") end
 local bout, br = m:translate({"nice", "to", "meet", "you"}, {beam = 3})
 assert(bout == out and #br.weights == 5 and br.logp < 0, bout)
+assert(#br.steps == 5 and br.steps[5].chosen == 2 and br.steps[1].chosen == r.steps[1].chosen, "beam steps")
+near(br.steps[2].probs[br.steps[2].chosen + 1], r.steps[2].probs[r.steps[2].chosen + 1], 1e-9, "beam and greedy step 2")
 assert(m:accuracy(pair) == 1)
 -- the same seed gives the same numbers
 nn.seed(1)
@@ -232,6 +234,7 @@ nn.seed(1)
 local lm = text.seq2seq{task = lt, embed = 8, hidden = 16}
 local lrun = lm:fit{lt, epochs = 3, verbose = false}
 assert(lrun.job and lrun.state == "running", "fit at the prompt runs in a background job")
+fails("a fit of this model is still running", lm.fit, lm, {lt, epochs = 1})
 local lp = plot.attention(lm, "abcd", {run = lrun})
 plot.decoding(lm, {run = lrun})
 lm.last = nil -- only the views' redraws translate from here on
