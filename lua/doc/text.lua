@@ -3,13 +3,14 @@
 return {
   ["text"] = {
     sig = "text",
-    summary = "corpora, sequence sets, word2vec, sampling and decoding, attention",
+    summary = "corpora, sequence sets, word2vec, sampling and decoding, attention, the encoder-decoder",
     text = [[
 Corpora: data.text(path, {level = "char"|"word"}), text.corpus(s) or text.bible() give a corpus
 with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pairs
 (English-French, FreeDict), text.task (reverse, sort, dates, addition), text.entities
-(generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
-text.attention (dot, additive). Decoding over any step function: text.sample,
+(generated named entities, BIO tags), text.pairs_task (pairs of strings). Models:
+text.word2vec (CBOW, skip-gram), text.attention (dot, additive; batched, masked),
+text.seq2seq (an LSTM encoder-decoder with attention). Decoding over any step function: text.sample,
 text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
 plot.word_map. Token ids start at 0, as class indices do.]],
     example = [[
