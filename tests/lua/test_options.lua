@@ -152,6 +152,13 @@ local function call_with(fname, o)
   if fname == "corpus:windows" then return text.corpus("abcdef"):windows(2, o) end
   if fname == "text.task" then return text.task("reverse", o) end
   if fname == "text.word2vec" then return text.word2vec(text.corpus("a b", { level = "word" }), o) end
+  if fname == "text.pairs_task" then return text.pairs_task({ { "a", "b" } }, o) end
+  if fname == "seq2seq:fit" or fname == "seq2seq:translate" then
+    local t = text.task("reverse", { n = 4, length = 2, symbols = 2 })
+    local s2s = text.seq2seq{ task = t, embed = 2, hidden = 2 }
+    if fname == "seq2seq:fit" then o[1] = t; return s2s:fit(o) end
+    return s2s:translate("ab", o)
+  end
   if mod == "text" then return text[name](o) end
   if fname == "data.idx" then return data.idx("a", "b", o) end
   if fname == "data.from" then return data.from(set:x(), set:y(), o) end
