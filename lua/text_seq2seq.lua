@@ -369,6 +369,13 @@ function S2S:join(tokens)
   return table.concat(tokens, self.target_level == "word" and " " or "")
 end
 
+-- A translation's result prints as one line at the prompt (its tables are long).
+local Translation = {__name = "translation"}
+function Translation.__tostring(r)
+  return ("translation %q -> %q (%s, %d steps%s; fields steps, weights, tokens, ids)"):format(r.source_text, r.text,
+    r.beams and ("beam of " .. #r.beams) or "greedy", #r.steps, r.done and "" or ", no <END> before max_len")
+end
+
 checker.declare("seq2seq:translate", {"beam", "max_len", "alpha"}, 0, "translate", "{beam = 3}")
 --- s2s:translate(source [, {beam =, max_len =, alpha =}]) -> text, result: greedy decoding
 --- (beam = width: beam search) of one source (a string, split as the task's source, or
@@ -412,7 +419,7 @@ function S2S:translate(src, o)
   for i, id in ipairs(r.ids) do r.tokens[i] = self.target:token(id) end
   r.vocab = self.target
   r.text = self:join(r.tokens)
-  self.last = r
+  self.last = setmetatable(r, Translation)
   return r.text, r
 end
 

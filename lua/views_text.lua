@@ -104,7 +104,11 @@ checker.declare("plot.attention", {"title", "show", "map", "sample", "run"})
 --- run = (its fit at the prompt) translated again and redrawn after each epoch.
 function M.attention(w, source, target, opts)
   if is_seq2seq(w) then
-    if type(target) == "table" and opts == nil and not target[1] then opts, target = target, nil end
+    if type(source) == "table" and source[1] == nil and target == nil and opts == nil then
+      opts, source = source, nil -- plot.attention(s2s, {opts}): its last translation
+    elseif type(target) == "table" and opts == nil and not target[1] then
+      opts, target = target, nil
+    end
     opts = checker.check("plot.attention", opts)
     local m, r = w, translation(w, source, "plot.attention")
     if not m.att then error("plot.attention: this seq2seq model has no attention (attention = false)", 2) end

@@ -214,6 +214,8 @@ local png = os.tmpname()
 local p, res = plot.attention(m, "nice to meet you", {show = false})
 p:save(png)
 assert(res.text == "ravi de vous rencontrer")
+local _, again = plot.attention(m, {show = false}) -- its last translation
+assert(again == m.last and again.text == "ravi de vous rencontrer")
 local _, bars = plot.decoding(m, {step = 4, top = 3, show = false})
 assert(bars.labels[1] == "rencontrer", bars.labels[1])
 local _, bars2 = plot.decoding(res, {step = 5, show = false})
