@@ -278,8 +278,23 @@ function S2S:fit(o)
     optimizer = optim.adam(self.params, {lr = lr, clip_norm = o.clip or 5}), _at = 1, _sum = 0, _n = 0}, Run)
   self.run = run
   if interactive() and not o.wait then
+    local quiet = o.verbose == false
     run.job = spawn(function()
-      while run:step() do coroutine.yield() end
+      local shown = -1
+      while run:step() do
+        -- the progress stays one line above the prompt, a few times a second
+        if not quiet and os.clock() - shown > 0.25 then
+          shown = os.clock()
+          local last = run.losses[#run.losses]
+          repl.status(("job %d seq2seq fit: epoch %d of %d%s"):format(run.job.id, run.epoch + 1, run.epochs,
+            last and (", last epoch's loss %.4f"):format(last) or ""))
+        end
+        coroutine.yield()
+      end
+      if not quiet then
+        repl.status()
+        print(("job %d %s"):format(run.job.id, tostring(run)))
+      end
     end, "seq2seq fit")
     if o.verbose ~= false then
       print(("fit: job %d trains the seq2seq in the background (%d epochs); run:wait() waits"):format(run.job.id, epochs))
