@@ -210,7 +210,7 @@ help.topics = {
   { name = "lessons", summary = "the course, lesson by lesson: :lessons, :next, :check, :hint",
     has = prefix("lesson") },
   { name = "text", summary = "corpora, sequence sets, word2vec, sampling, greedy and beam decoding, attention",
-    has = prefix("text", "corpus", "vocabulary", "attention", "word2vec") },
+    has = prefix("text", "corpus", "vocabulary", "attention", "word2vec", "seq2seq", "seq2seq_run") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",
     has = prefix("spawn", "jobs", "wait", "job", "repl", "help", "apropos") },
 }

@@ -443,12 +443,48 @@ function text.task(name, opts)
     table.move(t, 1, #t, #tgt_tok + 1, tgt_tok)
   end
   local specials = {text.PAD, text.START, text.END}
-  local task = {name = name, pairs = pairs_,
+  local task = {name = name, pairs = pairs_, source_level = name == "dates" and "word" or "char", target_level = "char",
     source = text.vocabulary(src_tok, {specials = specials}),
     target = text.vocabulary(tgt_tok, {specials = specials})}
   text.pad_pairs(task)
   return task
 end
+
+checker.declare("text.pairs_task", {"level", "source_level", "target_level"}, 0, "text.pairs_task", '{level = "word"}')
+--- text.pairs_task(pairs [, {level = "word", source_level =, target_level =}]) -> task: a
+--- sequence-to-sequence set (as text.task's) from pairs of strings {{source, target}, ...}
+--- (text.translation_pairs gives them), split into words or characters (level, or
+--- each side's own).
+function text.pairs_task(list, opts)
+  opts = options("text.pairs_task", opts)
+  if type(list) ~= "table" or #list == 0 then
+    error("text.pairs_task: expected a list of {source, target} string pairs, got " .. describe(list), 2)
+  end
+  local lv = {}
+  for _, side in ipairs{"source", "target"} do
+    local l = opts[side .. "_level"] or opts.level or "word"
+    if l ~= "word" and l ~= "char" then
+      error(("text.pairs_task: %s_level must be \"word\" or \"char\", got %s"):format(side, describe(l)), 2)
+    end
+    lv[side] = l
+  end
+  local pairs_, src_tok, tgt_tok = {}, {}, {}
+  for i, p in ipairs(list) do
+    if type(p) ~= "table" or type(p[1]) ~= "string" or type(p[2]) ~= "string" then
+      error(("text.pairs_task: pair %d must be {source string, target string}, got %s"):format(i, describe(p)), 2)
+    end
+    local s, t = SPLIT[lv.source](p[1]), SPLIT[lv.target](p[2])
+    if #s == 0 or #t == 0 then error(("text.pairs_task: pair %d (%q, %q) has an empty side"):format(i, p[1], p[2]), 2) end
+    pairs_[i] = {s, t}
+    table.move(s, 1, #s, #src_tok + 1, src_tok)
+    table.move(t, 1, #t, #tgt_tok + 1, tgt_tok)
+  end
+  local specials = {text.PAD, text.START, text.END}
+  local task = {name = "pairs", pairs = pairs_, source_level = lv.source, target_level = lv.target,
+    source = text.vocabulary(src_tok, {specials = specials}), target = text.vocabulary(tgt_tok, {specials = specials})}
+  return text.pad_pairs(task)
+end
+text._split = SPLIT
 
 --- text.pad_pairs(task) fills task.x, y_in, y, x_len, y_len from task.pairs and the
 --- vocabularies task.source and task.target (ids 0 <PAD>, 1 <START>, 2 <END>).
@@ -561,6 +597,7 @@ local decode = require "text_decode"
 text.softmax, text.sample, text.generate, text.greedy, text.beam =
   decode.softmax, decode.sample, decode.generate, decode.greedy, decode.beam
 text.attention = require("text_attention").new
+text.seq2seq = require("text_seq2seq").new
 text.word2vec = require("text_w2v").new
 require("text_lm")(text, corpus_mt) -- text.word_list, corpus:lines, text.lm_sample, text.bits_per_char
 require "views_text" -- plot.attention, plot.decoding, plot.word_map

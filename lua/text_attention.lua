@@ -1,9 +1,10 @@
 -- text_attention.lua: attention for an encoder-decoder, dot-product (Luong, scaled as
 -- in the Transformer) and additive (Bahdanau), made of tensor ops that autograd
 -- records (matmul, broadcast add, tanh, softmax), so their gradients are the ops'
--- own. One sequence at a time: queries [T, d] (decoder states), keys [S, d] and
--- values [S, dv] (encoder states); the weights [T, S] of the last forward are kept,
--- detached, for plot.attention.
+-- own. One sequence (queries [T, d] (decoder states), keys [S, d] and values [S, dv]
+-- (encoder states)) or a batch of them ([B, T, d], [B, S, d], [B, S, dv]), whose
+-- padded source positions a mask keeps out of the softmax; the weights ([T, S] or
+-- [B, T, S]) of the last forward are kept, detached, for plot.attention.
 local nn = require "nn"
 local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
 
@@ -54,45 +55,125 @@ function M.new(opts)
   return a
 end
 
---- att:scores(q [T, d], k [S, d]) -> the scores [T, S] before the softmax
+-- The scores of a batch: q [B, T, d], k [B, S, kd] -> [B, T, S], by broadcasting
+-- (each of the B sequences its own T x S block; the tensor ops have no batched matmul).
+local function batch_scores(a, q, k)
+  local B, T, S = q.shape[1], q.shape[2], k.shape[2]
+  if a.kind == "dot" then
+    local d = q.shape[3]
+    local s = (q:reshape{B, T, 1, d} * k:reshape{B, 1, S, d}):sum(4)
+    return a.scale and s * (1 / math.sqrt(d)) or s
+  end
+  local h = a.hidden
+  local qp = q:reshape{B * T, a.dim}:matmul(a.W_q):reshape{B, T, 1, h}
+  local kp = k:reshape{B * S, a.key_dim}:matmul(a.W_k):reshape{B, 1, S, h}
+  return (qp + kp):tanh():reshape{B * T * S, h}:matmul(a.v):reshape{B, T, S}
+end
+
+--- att:scores(q [T, d], k [S, d]) -> the scores [T, S] before the softmax; a batch
+--- q [B, T, d], k [B, S, d] -> [B, T, S]
 function att_mt.scores(a, q, k)
   check_self_att_mt(a, "scores")
+  local last = q.ndim
+  if q.ndim ~= k.ndim or (last == 3 and q.shape[1] ~= k.shape[1]) then
+    error(("attention: queries %s and keys %s: both [T, d] and [S, d], or both a batch [B, T, d] and [B, S, d]")
+      :format(shape_str(q), shape_str(k)), 3)
+  end
+  if a.kind == "dot" and q.shape[last] ~= k.shape[last] then
+    error(("attention: queries %s and keys %s differ in size"):format(shape_str(q), shape_str(k)), 3)
+  end
+  if a.kind == "additive" and (q.shape[last] ~= a.dim or k.shape[last] ~= a.key_dim) then
+    local b = last == 3 and "B," or ""
+    error(("attention: queries %s and keys %s, this attention takes [%sT,%d] and [%sS,%d]"):format(shape_str(q),
+      shape_str(k), b, a.dim, b, a.key_dim), 3)
+  end
+  if last == 3 then return batch_scores(a, q, k) end
   local T, S = q.shape[1], k.shape[1]
   if a.kind == "dot" then
-    if q.shape[2] ~= k.shape[2] then
-      error(("attention: queries %s and keys %s differ in size"):format(shape_str(q), shape_str(k)), 3)
-    end
     local s = q:matmul(k, false, true)
     return a.scale and s * (1 / math.sqrt(q.shape[2])) or s
-  end
-  if q.shape[2] ~= a.dim or k.shape[2] ~= a.key_dim then
-    error(("attention: queries %s and keys %s, this attention takes [T,%d] and [S,%d]"):format(shape_str(q),
-      shape_str(k), a.dim, a.key_dim), 3)
   end
   local h = a.hidden
   local e = (q:matmul(a.W_q):reshape{T, 1, h} + k:matmul(a.W_k):reshape{1, S, h}):tanh()
   return e:reshape{T * S, h}:matmul(a.v):reshape{T, S}
 end
 
---- att:forward(q [T, d], k [S, d] [, v = k]) -> context [T, dv], weights [T, S]:
---- weights = softmax over the source of the scores, context = weights v. att.weights
---- keeps a detached copy of the weights.
-function att_mt.forward(a, q, k, v)
+-- The additive mask [B, 1, S] of a mask argument: 0 at the real source positions,
+-- -1e9 at padding (exp of it is 0: padding gets no weight and no gradient). mask is
+-- a list of B source lengths (the first len positions are real) or a tensor [B, S]
+-- of 1 (real) and 0 (padding); every sequence needs one real position.
+local function mask_bias(mask, B, S)
+  local rows = {}
+  if is_tensor(mask) then
+    if mask.ndim ~= 2 or mask.shape[1] ~= B or mask.shape[2] ~= S then
+      error(("attention: a mask tensor must be [%d, %d] (1 real, 0 padding), got %s"):format(B, S, shape_str(mask)), 3)
+    end
+    rows = mask:totable()
+  elseif type(mask) == "table" then
+    if #mask ~= B then error(("attention: the mask lists %d lengths for %d sequences"):format(#mask, B), 3) end
+    for b, n in ipairs(mask) do
+      if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) then
+        error(("attention: source length %d is %s, not a whole number"):format(b, describe(n)), 3)
+      end
+      rows[b] = {}
+      for j = 1, S do rows[b][j] = j <= n and 1 or 0 end
+    end
+  else
+    error("attention: mask must be a list of source lengths or a tensor [B, S] of 1 and 0, got " .. describe(mask), 3)
+  end
+  local bias = {}
+  for b = 1, B do
+    local any = false
+    for j = 1, S do
+      local real = rows[b][j] ~= 0
+      any = any or real
+      bias[#bias + 1] = real and 0 or -1e9
+    end
+    if not any then error(("attention: sequence %d of the batch has no real source position"):format(b), 3) end
+  end
+  return nn.tensor(bias):reshape{B, 1, S}
+end
+
+--- att:forward(q [T, d], k [S, d] [, v = k [, mask]]) -> context [T, dv], weights [T, S]:
+--- weights = softmax over the source of the scores, context = weights v. A batch:
+--- q [B, T, d], k [B, S, d], v [B, S, dv] -> context [B, T, dv], weights [B, T, S];
+--- mask (a list of B source lengths, or a tensor [B, S] of 1 real / 0 padding) gives
+--- padded source positions weight 0. att.weights keeps a detached copy of the weights.
+function att_mt.forward(a, q, k, v, mask)
   check_self_att_mt(a, "forward")
   for i, t in ipairs({q, k}) do
-    if not is_tensor(t) or t.ndim ~= 2 then
-      error(("attention: %s must be a matrix tensor, got %s"):format(i == 1 and "queries" or "keys",
-        is_tensor(t) and shape_str(t) or describe(t)), 2)
+    if not is_tensor(t) or (t.ndim ~= 2 and t.ndim ~= 3) then
+      error(("attention: %s must be a matrix [T, d] or a batch [B, T, d], got %s"):format(
+        i == 1 and "queries" or "keys", is_tensor(t) and shape_str(t) or describe(t)), 2)
     end
   end
   v = v or k
-  if not is_tensor(v) or v.ndim ~= 2 or v.shape[1] ~= k.shape[1] then
-    error(("attention: values must be a matrix with as many rows as the keys (%d), got %s"):format(k.shape[1],
-      is_tensor(v) and shape_str(v) or describe(v)), 2)
+  local batched = q.ndim == 3
+  local S = k.shape[k.ndim - 1]
+  if not is_tensor(v) or v.ndim ~= k.ndim or v.shape[k.ndim - 1] ~= S or (batched and v.shape[1] ~= k.shape[1]) then
+    error(("attention: values must be a %s with as many rows as the keys (%d), got %s"):format(
+      batched and "batch [B, S, dv]" or "matrix", S, is_tensor(v) and shape_str(v) or describe(v)), 2)
   end
-  local w = a:scores(q, k):softmax(2)
+  if mask ~= nil and not batched then -- one sequence with a mask: a batch of one
+    local T, dv = q.shape[1], v.shape[2]
+    if type(mask) == "number" then mask = {mask} end
+    if is_tensor(mask) and mask.ndim == 1 then mask = mask:reshape{1, -1} end
+    local ctx, w = a:forward(q:reshape{1, T, q.shape[2]}, k:reshape{1, S, k.shape[2]}, v:reshape{1, S, dv}, mask)
+    a.weights = a.weights:reshape{T, S}
+    return ctx:reshape{T, dv}, w:reshape{T, S}
+  end
+  local sc = a:scores(q, k)
+  if not batched then
+    local w = sc:softmax(2)
+    a.weights = w:detach()
+    return w:matmul(v), w
+  end
+  local B, T, dv = q.shape[1], q.shape[2], v.shape[3]
+  if mask ~= nil then sc = sc + mask_bias(mask, B, S) end
+  local w = sc:softmax(3)
   a.weights = w:detach()
-  return w:matmul(v), w
+  local ctx = (w:reshape{B, T, S, 1} * v:reshape{B, 1, S, dv}):sum(3)
+  return ctx, w
 end
 att_mt.__call = att_mt.forward
 

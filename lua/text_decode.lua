@@ -134,8 +134,9 @@ end
 --- logp, beams: keeps the `width` most likely partial sequences at each step (each
 --- extended by its width best tokens); a sequence that emits stop is finished. The
 --- best finished one by logp / length^alpha wins (alpha = 0: the plain sum of log
---- probabilities). beams lists the final hypotheses {ids =, logp =, score =}, best
---- first; ids never include start or stop.
+--- probabilities). beams lists the final hypotheses {ids =, logp =, score =, state =},
+--- best first (state: the step function's last state of that hypothesis); ids never
+--- include start or stop.
 function M.beam(step, opts)
   check_step(step, "beam")
   opts = opts or {}
@@ -175,7 +176,7 @@ function M.beam(step, opts)
     for i = 1, math.min(width, #cand) do beams[i] = cand[i] end
   end
   local out = {}
-  for i, h in ipairs(beams) do out[i] = {ids = h.ids, logp = h.logp, score = score(h), done = h.done} end
+  for i, h in ipairs(beams) do out[i] = {ids = h.ids, logp = h.logp, score = score(h), done = h.done, state = h.state} end
   return out[1].ids, out[1].logp, out
 end
 

@@ -3,13 +3,14 @@
 return {
   ["text"] = {
     sig = "text",
-    summary = "corpora, sequence sets, word2vec, sampling and decoding, attention",
+    summary = "corpora, sequence sets, word2vec, sampling and decoding, attention, the encoder-decoder",
     text = [[
 Corpora: data.text(path, {level = "char"|"word"}), text.corpus(s) or text.bible() give a corpus
 with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pairs
 (English-French, FreeDict), text.task (reverse, sort, dates, addition), text.entities
-(generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
-text.attention (dot, additive). Decoding over any step function: text.sample,
+(generated named entities, BIO tags), text.pairs_task (pairs of strings). Models:
+text.word2vec (CBOW, skip-gram), text.attention (dot, additive; batched, masked),
+text.seq2seq (an LSTM encoder-decoder with attention). Decoding over any step function: text.sample,
 text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
 plot.word_map. Token ids start at 0, as class indices do. A character language
 model (lesson 16): text.word_list, corpus:lines, text.lm_sample, text.bits_per_char,
@@ -173,6 +174,152 @@ t = {pairs = {{{"hi"}, {"salut"}}}}
 t.source, t.target = text.vocabulary({"hi"}, {specials = sp}), text.vocabulary({"salut"}, {specials = sp})
 print(text.pad_pairs(t).y)]],
   },
+  ["text.pairs_task"] = {
+    sig = "task = text.pairs_task(pairs [, {level = \"word\", source_level =, target_level =}])",
+    summary = "a sequence-to-sequence task (as text.task's) from pairs of strings, split into words or characters",
+    text = [[
+pairs: {{source string, target string}, ...}, such as text.translation_pairs() gives.
+level "word" (default) or "char" for both sides, or source_level and target_level
+each. The task has pairs, source and target vocabularies (<PAD> 0, <START> 1, <END>
+2) and the padded tensors x, y_in, y, x_len, y_len of text.task.]],
+    example = [[
+t = text.pairs_task({{"nice to meet you", "ravi de vous rencontrer"}})
+print(t.y_in, t.y)]],
+  },
+  ["text.seq2seq"] = {
+    sig = "s2s = text.seq2seq{task = | source =, target =, embed = 32, hidden = 64, attention = \"additive\"|\"dot\"|false, max_len =}",
+    summary = "an LSTM encoder-decoder with attention over a task's vocabularies: fit, translate (greedy or beam), accuracy",
+    text = [[
+The encoder embeds the source and runs an LSTM over it (padding masked); the decoder
+is an LSTM cell that starts from the encoder's last state, reads <START> and then
+the previous target token, attends over the encoder's states (text.attention,
+additive by default) and scores the next token through tanh(W_c context + U_c h +
+b_c). s2s:fit{task, ...} trains it with teacher forcing (a ratio), s2s:translate(s)
+decodes greedily (or {beam = k}), keeping each step's probabilities and attention
+weights for plot.decoding and plot.attention. s2s.params lists its tensors.]],
+    example = [[
+nn.seed(1)
+pair = text.pairs_task({{"nice to meet you", "ravi de vous rencontrer"}})
+s2s = text.seq2seq{task = pair, embed = 16, hidden = 32}
+s2s:fit{pair, epochs = 30, batch = 1}
+print((s2s:translate("nice to meet you")))   --> ravi de vous rencontrer]],
+  },
+  ["seq2seq:fit"] = {
+    sig = "run = s2s:fit{task, epochs = 10, batch = 32, lr = 0.01, teacher_forcing = 1, clip = 5, verbose =, wait =, on_epoch =}",
+    summary = "trains the encoder-decoder on a task's pairs with Adam on mini-batches; teacher forcing with a ratio",
+    text = [[
+Each step of the decoder reads the true previous target token with probability
+teacher_forcing (1: always, teacher forcing; 0: its own previous guess, free
+running), drawn for each sequence and step. The loss is the mean cross-entropy per
+target token, <END> included. Gradients are clipped to norm clip. At the prompt the
+run trains in a background job (run:wait() waits; plot.attention(s2s, s, {run =
+run}) follows it); elsewhere, or with wait = true, fit returns when done.
+run.losses[e] is epoch e's mean loss; on_epoch(run) runs after each epoch.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 200, length = 4, symbols = 4})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+run = s2s:fit{t, epochs = 2, teacher_forcing = 0.5}
+print(#run.losses)   --> 2]],
+  },
+  ["seq2seq:translate"] = {
+    sig = "text, result = s2s:translate(source [, {beam =, max_len =, alpha =}])",
+    summary = "greedy (or beam) decoding of one source, with each step's probabilities and attention weights",
+    text = [[
+source: a string (split as the task's source: words or characters) or a list of
+tokens. result.tokens, result.ids, result.steps ({probs =, chosen =} per step; of
+a beam search, its winner's, with result.logp and result.beams), result.weights (the attention over the source at each output step, <END>
+step included), result.done (ended with <END>). Kept in s2s.last.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 50, length = 3, symbols = 3})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+out, r = s2s:translate("abc")
+print(#r.steps, #r.weights[1])   -- one row of 3 weights per step]],
+  },
+  ["seq2seq:predict"] = {
+    sig = "outputs, weights = s2s:predict(sources [, max_len])",
+    summary = "greedy decoding of a batch of sources (lists of source ids) at once",
+    text = [[outputs[b] lists the ids written before <END>; weights[b][t] the attention over source b at output step t.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 50, length = 3, symbols = 3})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+out = s2s:predict({{3, 4}, {5}})
+print(#out)   --> 2]],
+  },
+  ["seq2seq:accuracy"] = {
+    sig = "exact, tokens = s2s:accuracy(task [, {n =}])",
+    summary = "the share of a task's pairs translated exactly (greedy), and of target tokens right in place",
+    text = [[task: one with the model's vocabularies (a test set made with text.task and given the training set's source and target, then text.pad_pairs).]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 50, length = 3, symbols = 3})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+print(s2s:accuracy(t) <= 1)   --> true]],
+  },
+  ["seq2seq:encode"] = {
+    sig = "states, last = s2s:encode(x, lengths)",
+    summary = "the encoder's states [B, S, H] of source ids x [B, S] (padded with 0) and each one's last real state [B, H]",
+    text = [[lengths lists the B source lengths. Recorded by autograd like the rest.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 20, length = 3, symbols = 3})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+states, last = s2s:encode(nn.tensor{{3, 4, 0}}, {2})
+print(states.shape[2], last.shape[2])   --> 3 16]],
+  },
+  ["seq2seq:batch_loss"] = {
+    sig = "loss, tokens = s2s:batch_loss(batch [, teacher_forcing = 1])",
+    summary = "the mean cross-entropy per target token of a batch of {source ids, target ids} pairs (a tensor to backward)",
+    text = [[What fit minimises; tokens is the number of target tokens counted (<END> included).]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 20, length = 3, symbols = 3})
+s2s = text.seq2seq{task = t, embed = 8, hidden = 16}
+loss = s2s:batch_loss({{{3, 4}, {4, 3}}})
+loss:backward(); print(loss:item() > 0)   --> true]],
+  },
+  ["seq2seq:nparams"] = {
+    sig = "n = s2s:nparams()",
+    summary = "the number of trained numbers of the encoder-decoder",
+    text = [[The sum over s2s.params.]],
+    example = [[print(text.seq2seq{task = text.task("reverse", {n = 5}), embed = 4, hidden = 8}:nparams())]],
+  },
+  ["seq2seq:join"] = {
+    sig = "s = s2s:join(tokens)",
+    summary = "target tokens as text: joined by spaces for words, directly for characters",
+    text = [[How translate makes its text.]],
+    example = [[print(text.seq2seq{task = text.task("reverse", {n = 5})}:join{"c", "b", "a"})   --> cba]],
+  },
+  ["seq2seq_run:step"] = {
+    sig = "more = run:step()",
+    summary = "one mini-batch of a seq2seq fit (and the epoch's end); false when the run is over",
+    text = [[fit's background job calls it between prompts; run:wait() calls it to the end.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 40, length = 3, symbols = 3})
+run = text.seq2seq{task = t, embed = 4, hidden = 8}:fit{t, epochs = 1}
+print(run:step())   --> false]],
+  },
+  ["seq2seq_run:wait"] = {
+    sig = "run = run:wait()",
+    summary = "trains a seq2seq fit to its end here",
+    text = [[At the prompt fit trains in the background; wait finishes it in the foreground.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 40, length = 3, symbols = 3})
+print(text.seq2seq{task = t, embed = 4, hidden = 8}:fit{t, epochs = 1}:wait().state)   --> done]],
+  },
+  ["seq2seq_run:stop"] = {
+    sig = "run = run:stop()",
+    summary = "stops a seq2seq fit after its current mini-batch",
+    text = [[run.state becomes "stopped"; the model keeps what it learned.]],
+    example = [[
+nn.seed(1)
+t = text.task("reverse", {n = 40, length = 3, symbols = 3})
+print(text.seq2seq{task = t, embed = 4, hidden = 8}:fit{t, epochs = 1}:stop().state)   --> done]],
+  },
   ["text.entities"] = {
     sig = "set = text.entities([{n = 500, seed = 1}])",
     summary = "a GENERATED named-entity set: sentences from templates with BIO tags of people, places, organisations",
@@ -242,8 +389,11 @@ print(table.concat(text.beam(step, {start = 0, stop = 3, width = 2}), ","))   --
     sig = "att = text.attention{kind = \"dot\"|\"additive\", dim =, hidden = dim, key_dim = dim, scale = true}",
     summary = "attention for an encoder-decoder: dot-product (scaled) or additive (Bahdanau), with autograd",
     text = [[
-att:forward(q [T, d], k [S, d] [, v = k]) -> context [T, dv], weights [T, S]:
-weights = softmax over the source of the scores, context = weights v. Dot scores
+att:forward(q [T, d], k [S, d] [, v = k] [, mask]) -> context [T, dv], weights [T, S]:
+weights = softmax over the source of the scores, context = weights v. A batch:
+q [B, T, d], k [B, S, d], v [B, S, dv] -> context [B, T, dv], weights [B, T, S], with
+mask a list of the B source lengths (or a tensor [B, S] of 1 real, 0 padding): padded
+positions get weight 0 and no gradient. Dot scores
 are q.k / sqrt(d) (scale = false: q.k); additive scores v^T tanh(W_q q + W_k k),
 with W_q, W_k, v in att.params (train them with your other parameters). Built of
 tensor ops, so loss:backward() reaches q, k, v and the parameters. att.weights
@@ -255,16 +405,16 @@ ctx, w = att:forward(nn.randn{2, 4}, nn.randn{5, 4})
 print(ctx.shape[2], w.shape[2])   --> 4 5]],
   },
   ["attention:forward"] = {
-    sig = "context, weights = att:forward(q, k [, v])",
-    summary = "the context vectors and attention weights of queries q [T, d] over keys k [S, d] and values v [S, dv]",
-    text = [[See text.attention. att(q, k, v) is the same.]],
+    sig = "context, weights = att:forward(q, k [, v [, mask]])",
+    summary = "the context vectors and attention weights of queries q [T, d] over keys k [S, d] and values v [S, dv], or of a batch [B, ...] with source lengths as mask",
+    text = [[See text.attention. att(q, k, v, mask) is the same.]],
     example = [[
 att = text.attention{dim = 2}
 print(select(2, att:forward(nn.tensor{{1, 0}}, nn.tensor{{1, 0}, {0, 1}})))]],
   },
   ["attention:scores"] = {
     sig = "s = att:scores(q, k)",
-    summary = "the scores [T, S] before the softmax",
+    summary = "the scores [T, S] (a batch: [B, T, S]) before the softmax",
     text = [[See text.attention.]],
     example = [[print(text.attention{dim = 2, scale = false}:scores(nn.tensor{{1, 2}}, nn.tensor{{3, 4}}))]],
   },
@@ -357,21 +507,29 @@ xs, ys = text.word2vec(c, {dim = 4, epochs = 1}):map{"a", "b", "c"}
 print(#xs)   --> 3]],
   },
   ["plot.attention"] = {
-    sig = "p = plot.attention(weights, source, target [, {title =, map =, show =}])",
+    sig = "p = plot.attention(weights, source, target [, {title =, map =, sample =, show =}])  or  plot.attention(s2s [, source] [, {run =}])",
     summary = "attention weights as a heat map: one row per target token, one column per source token",
     text = [[
-weights: a tensor [T, S], rows of numbers, or an attention (text.attention) after a
-forward (its last weights). source and target are the token lists that name the
-columns (above) and rows (left).]],
+weights: a tensor [T, S] (of a batch [B, T, S]: the sample's, 1 by default), rows of
+numbers, or an attention (text.attention) after a forward (its last weights). source
+and target are the token lists that name the columns (above) and rows (left). On a
+seq2seq model (text.seq2seq): the weights while it translates source (a string or
+tokens; default its last translation); with run = its fit at the prompt, translated
+again and redrawn after each epoch. Returns p and the translation.]],
     example = [[
 att = text.attention{dim = 2}
 att:forward(nn.tensor{{1, 0}, {0, 1}}, nn.tensor{{1, 0}, {0, 1}, {1, 1}})
 plot.attention(att, {"le", "chat", "noir"}, {"the", "cat"}, {show = false}):save("attention.png")]],
   },
   ["plot.decoding"] = {
-    sig = "p, bars = plot.decoding(steps [, {step = 1, top = 10, labels =, title =, show =}])",
+    sig = "p, bars = plot.decoding(steps [, {step = 1, top = 10, labels =, title =, show =}])  or  plot.decoding(s2s [, {source =, step =, run =}])",
     summary = "one decoding step's probability bars: the top tokens, the chosen one named in the title",
-    text = [[steps as text.greedy, text.generate or text.beam's callers get them; labels names the tokens (a vocabulary, a list by id + 1, or a function of the id).]],
+    text = [[
+steps as text.greedy, text.generate or text.beam's callers get them, or a
+seq2seq translation's result; labels names the tokens (a vocabulary, a list by id +
+1, or a function of the id). On a seq2seq model: the greedy steps of source (default
+its last translation), named by its target vocabulary, redrawn after each epoch of
+run (its fit at the prompt).]],
     example = [[
 _, steps = text.greedy(function(s, t) return {1, 3, 2}, s end, {start = 0, max_len = 2})
 p, bars = plot.decoding(steps, {labels = {"a", "b", "c"}, show = false})

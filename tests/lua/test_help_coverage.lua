@@ -60,6 +60,11 @@ local objects = {
   plot.decision(m, train), plot.loss(run), plot.network(m), pg, pg.run,
 }
 objects[#objects + 1] = conv{image = "step", kernel = "sobel_x", show = false}
+-- a seq2seq model and its run (lesson 19)
+local s2s_task = text.task("reverse", {n = 8, length = 3, symbols = 3})
+local s2s = text.seq2seq{task = s2s_task, embed = 4, hidden = 4}
+objects[#objects + 1] = s2s
+objects[#objects + 1] = s2s:fit{s2s_task, epochs = 1}
 
 local missing = help.missing(objects)
 if #missing > 0 then

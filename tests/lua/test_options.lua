@@ -156,6 +156,13 @@ local function call_with(fname, o)
   if fname == "corpus:lines" then return text.corpus("ab\n"):lines(o) end
   if fname == "text.lm_sample" then return text.lm_sample(model, text.corpus("ab\n"), o) end
   if fname == "text.bits_per_char" then return text.bits_per_char(model, set, o) end
+  if fname == "text.pairs_task" then return text.pairs_task({ { "a", "b" } }, o) end
+  if fname == "seq2seq:fit" or fname == "seq2seq:translate" then
+    local t = text.task("reverse", { n = 4, length = 2, symbols = 2 })
+    local s2s = text.seq2seq{ task = t, embed = 2, hidden = 2 }
+    if fname == "seq2seq:fit" then o[1] = t; return s2s:fit(o) end
+    return s2s:translate("ab", o)
+  end
   if mod == "text" then return text[name](o) end
   if fname == "data.idx" then return data.idx("a", "b", o) end
   if fname == "data.from" then return data.from(set:x(), set:y(), o) end

@@ -222,9 +222,10 @@ for _, kind in ipairs{"dot", "additive"} do
   local vals = {q = q, k = k, v = v}
   local slots = {"q", "k", "v"}
   if kind == "additive" then slots = {"q", "k", "v", "W_q", "W_k", "v_att"} end
-  local function get(name) return name == "v_att" and att.v or att[name] or vals[name] end
+  -- q, k, v name the inputs (vals first: the additive attention's own v is "v_att")
+  local function get(name) if vals[name] then return vals[name] end return name == "v_att" and att.v or att[name] end
   local function set(name, t)
-    if name == "v_att" then att.v = t elseif att[name] then att[name] = t else vals[name] = t end
+    if vals[name] then vals[name] = t elseif name == "v_att" then att.v = t else att[name] = t end
   end
   local function loss() return (att:forward(vals.q, vals.k, vals.v) * R):sum() end
   for _, n in ipairs(slots) do set(n, get(n):detach():requires_grad()) end
