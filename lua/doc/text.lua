@@ -75,7 +75,8 @@ print(c:decode{1, 0})   --> ba]],
     sig = "d = c:windows(T [, {stride = T, limit =, test =, shuffle =}])",
     summary = "windows of T tokens as a data set: x [N, T] ids, y [N, T] the next token at each position",
     text = [[
-A language model's training set: y[i][t] = x[i][t + 1]. Windows start every stride
+A language model's training set: y[i][t] = x[i][t + 1], a class of the vocabulary at
+each step (fit and evaluate report the accuracy per token). Windows start every stride
 tokens (stride = 1: every position); limit keeps at most that many; test = 0.2
 splits off a fifth (shuffled first unless shuffle = false).]],
     example = [[
@@ -175,13 +176,18 @@ print(text.pad_pairs(t).y)]],
     sig = "set = text.entities([{n = 500, seed = 1}])",
     summary = "a GENERATED named-entity set: sentences from templates with BIO tags of people, places, organisations",
     text = [[
-Ten sentence templates filled from made-up lists of people, places and
-organisations: not real annotated text. Tags B-PER, I-PER, B-LOC, I-LOC, B-ORG,
-I-ORG and O. set.sentences = {{words =, tags =}}; set.words and set.tags are
-vocabularies (<PAD> 0); set.x, set.y [n, T] ids padded with 0; set.len [n, 1].]],
+Twelve sentence templates filled from made-up lists of people, places and
+organisations: not real annotated text. The names of text.AMBIGUOUS are people and
+places both: at the start of a sentence only the words after them decide. Tags
+B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG and O. set.sentences = {{words =, tags =}};
+set.words and set.tags are vocabularies (<PAD> 0); set.x, set.y [n, T] ids padded
+with 0; set.len [n, 1]. set.data is the tagger's data set: x = set.x and a class of
+set.labels (the tags without <PAD>) at each step, -1 at padding.]],
     example = [[
-s = text.entities{n = 2}.sentences[1]
-print(table.concat(s.words, " ")); print(table.concat(s.tags, " "))]],
+set = text.entities{n = 2}
+s = set.sentences[1]
+print(table.concat(s.words, " ")); print(table.concat(s.tags, " "))
+print(set.data)   --> dataset (2 samples, 9 features, 5 classes at each of 9 steps)]],
   },
   ["text.softmax"] = {
     sig = "p = text.softmax(logits [, temperature = 1])",

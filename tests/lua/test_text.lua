@@ -44,6 +44,8 @@ local x, y = d:x():totable(), d:y():totable()
 assert(join(x[1]) == "0,1,1" and join(y[1]) == "1,1,0")
 assert(join(x[2]) == "0,2,3" and join(y[2]) == "2,3,0")
 assert(#c:windows(3, {stride = 1}) == 6)
+-- the next token is a class of the vocabulary at every step (per-token metrics)
+assert(d:info().classes == 4 and d:info().ny == 3, d:info().classes)
 fails("a window of 9 needs 10", c.windows, c, 9)
 fails("T must be a whole number > 0", c.windows, c, 0)
 fails("cannot open /nonexistent/book.txt", data.text, "/nonexistent/book.txt")
@@ -134,6 +136,50 @@ end
 local sent = ner.sentences[1]
 local ytags = ner.y:totable()[1]
 for i = 1, #sent.tags do assert(ner.tags.tokens[ytags[i] + 1] == sent.tags[i]) end
+-- the tagger's data set: a class of set.labels at each step, -1 at padding
+assert(ner.data:info().classes == #ner.labels and #ner.labels == 7 and ner.data:info().ny == ner.x:shape()[2])
+local dy = ner.data:y():totable()
+for i, s in ipairs(ner.sentences) do
+  for t = 1, #dy[i] do
+    if t <= #s.tags then assert(ner.labels[dy[i][t] + 1] == s.tags[t]) else assert(dy[i][t] == -1) end
+  end
+end
+-- the ambiguous names are people and places both
+local kinds = {}
+for _, s in ipairs(text.entities{n = 400, seed = 3}.sentences) do
+  for i, w in ipairs(s.words) do kinds[w .. " " .. s.tags[i]] = true end
+end
+assert(kinds["georgia B-PER"] and kinds["georgia B-LOC"])
+
+---------------------------------------------------------------------------------
+-- per-step labels: accuracy and the confusion matrix count the real steps only
+---------------------------------------------------------------------------------
+
+nn.seed(4)
+local tagger = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+  nn.lstm(4, 5, {output = "all", mask = true}), nn.linear(5, #ner.labels)}
+local run = tagger:fit{ner.data, epochs = 2, batch = 8, verbose = false, wait = true}
+assert(run.state == "done" and run.history.acc[2] > 0, "a tagger trains on the set with its default loss")
+local ev = tagger:evaluate(ner.data) -- the default loss of per-step classes: seq_cross_entropy
+local pred, right, real, cm_total = tagger:predict(ner.data:x()):totable(), 0, 0, 0
+for i, row in ipairs(dy) do
+  for t, tag in ipairs(row) do
+    if tag >= 0 then
+      local best = 1
+      for j = 2, #ner.labels do if pred[i][t][j] > pred[i][t][best] then best = j end end
+      real, right = real + 1, right + (best - 1 == tag and 1 or 0)
+    end
+  end
+end
+for _, r in ipairs(ev.confusion) do for _, v in ipairs(r) do cm_total = cm_total + v end end
+assert(#ev.confusion == #ner.labels and cm_total == real, ("confusion counts %d tags, %d are real"):format(cm_total, real))
+near(ev.accuracy, right / real, 1e-12, "per-token accuracy over the real steps")
+near(ev.loss, nn.seq_cross_entropy(tagger:predict(ner.data:x()):reshape{40, 11 * 7}, ner.data:y()):item(), 1e-4, "loss")
+fails("label 7.0 of row 1, step 2 is not a class 0..6 (or -1 for padding)", data.from,
+  nn.zeros{1, 3}, nn.tensor{{0, 7, -1}}, {classes = 7})
+fails("label -1.0 of row 2 is not a class 0..2", data.from, nn.zeros{2, 1}, nn.tensor{{0}, {-1}}, {classes = 3})
+fails("one_hot takes one", ner.data.one_hot, ner.data)
+assert(tostring(ner.data):find("7 classes at each of", 1, true), tostring(ner.data))
 
 ---------------------------------------------------------------------------------
 -- sampling and decoding
