@@ -180,6 +180,13 @@ fails("label 7.0 of row 1, step 2 is not a class 0..6 (or -1 for padding)", data
 fails("label -1.0 of row 2 is not a class 0..2", data.from, nn.zeros{2, 1}, nn.tensor{{0}, {-1}}, {classes = 3})
 fails("one_hot takes one", ner.data.one_hot, ner.data)
 assert(tostring(ner.data):find("7 classes at each of", 1, true), tostring(ner.data))
+-- a vocabulary past 512 classes: accuracy per token, no confusion matrix (its square)
+local many = {}
+for i = 1, 600 do many[i] = "w" .. i end
+local big = text.corpus(table.concat(many, " "), {level = "word"}):windows(5)
+nn.seed(1)
+local bev = nn.sequential{nn.embedding(600, 3), nn.linear(3, 600)}:evaluate(big)
+assert(bev.accuracy >= 0 and bev.accuracy <= 1 and bev.confusion == nil and big:info().classes == 600)
 
 ---------------------------------------------------------------------------------
 -- sampling and decoding
