@@ -10,7 +10,7 @@ with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pa
 (English-French, FreeDict), text.task (reverse, sort, dates, addition), text.entities
 (generated named entities, BIO tags). Models: text.word2vec (CBOW, skip-gram),
 text.attention (dot, additive). Decoding over any step function: text.sample,
-text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
+text.generate, text.greedy, text.beam. Views: plot.attention, plot.states (LSTMVis), plot.decoding,
 plot.word_map. Token ids start at 0, as class indices do.]],
     example = [[
 c = text.corpus("to be or not to be\n", {level = "word"})
@@ -389,5 +389,82 @@ print(bars.labels[1])   --> b]],
 c = text.corpus(("the cat eats\nthe dog eats\na red car\n"):rep(30), {level = "word"})
 p, map = plot.word_map(text.word2vec(c, {dim = 4}), {show = false})
 print(#map.words)]],
+  },
+  ["plot.states"] = {
+    sig = "v = plot.states(model, x [, {words =, pad =, sample = 1, state = \"h\", threshold = 0.3, min_length =, list = 12, limit = 500, layer =, direction =, run =, title =, show =}])",
+    summary = "a recurrent layer's hidden (or cell) states as a heat map, with LSTMVis's selection of the units on over a span and the other spans where they are on",
+    text = [[
+x: token ids [N, T] (a tensor or a data set; at most limit sequences). The heat map
+shows sequence `sample`: units down, steps across, its words (words: a vocabulary, a
+list or a function of the id) above; state "c" is an LSTM's cell state. Drag over
+the steps, or type v:select(first, last): the units above threshold at every step of
+the span are marked (> beside their number, dots on their cells) and the list under
+the map names the other spans of the N sequences, at least min_length steps (the
+span's length by default), where all of them are on, with their words and the span
+in brackets. Keys: + and - move the threshold by 0.05, n and b show the next or
+previous sequence. pad (default 0 when the vocabulary's first token is <PAD>) ends
+each sequence. direction = 2 reads a bidirectional layer's backward states.
+run = a run of m:fit{...}: the states are read again after each epoch, live.
+v.units, v.matches ({seq =, first =, last =, text =}), v.states[s][t][unit].]],
+    example = [[
+set = text.entities{n = 40}
+nn.seed(1)
+m = nn.sequential{nn.embedding(#set.words.tokens, 8, {padding = 0}),
+  nn.lstm(8, 6, {output = "all", mask = true}), nn.linear(6, #set.labels)}
+v = plot.states(m, set.data, {words = set.words, threshold = 0, show = false})
+units, matches = v:select(2, 3)
+print(#units, #matches)]],
+  },
+  ["states:select"] = {
+    sig = "units, matches = v:select(first, last [, threshold])",
+    summary = "select steps first..last of the sequence shown: the units on all along, and the other spans where they are all on",
+    text = [[
+units: the units whose state is above the threshold at every step of the span.
+matches: {{seq =, first =, last =, text =}, ...} the longest runs of steps, in every
+sequence of the view, where all those units are above it (the selection's own run
+left out, runs shorter than min_length too). The heat map marks them; the list
+below it names them. A mouse drag over the steps calls it.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {words = set.words, show = false})
+print(#v:select(1, 2, 0))]],
+  },
+  ["states:set_threshold"] = {
+    sig = "v:set_threshold(t)",
+    summary = "the level above which a unit counts as on (v.threshold); the selection is made again",
+    text = [[The keys + and - in the view's window move it by 0.05. A hidden state h = o tanh(C) lies in (-1, 1).]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false})
+v:select(1, 1); v:set_threshold(0.1); print(#v.units)]],
+  },
+  ["states:show"] = {
+    sig = "v:show(i)",
+    summary = "show sequence i of the view's data in the heat map (the selection is cleared)",
+    text = [[The keys n and b in the window show the next and the previous sequence. A match's seq is such an i.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false}); v:show(5); print(v.sample)   --> 5]],
+  },
+  ["states:refresh"] = {
+    sig = "v:refresh()",
+    summary = "read the states again from the model (after more training), keeping the selection",
+    text = [[plot.states{..., run = run} does it after each epoch of a run at the prompt.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false}); v:refresh()]],
+  },
+  ["states:save"] = {
+    sig = "v:save(path)",
+    summary = "the heat map and the list of matches as one PNG",
+    text = [[The view's window saved (with no display too).]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {words = set.words, show = false}); v:select(2, 2, 0); v:save("states.png")]],
   },
 }

@@ -348,5 +348,53 @@ assert(bars.labels[1] == "C" and bars.labels[2] == "D" and bars.labels[3] == "<E
 local _, map = plot.word_map(text.word2vec(corpus, {epochs = 1}), {n = 6, show = false})
 assert(#map.words == 6 and #map.x == 6)
 fails("step must be 1 to 3", plot.decoding, g_steps, {step = 4, show = false})
+
+-- plot.states: LSTMVis's selection and match on hand-made states (time by unit):
+-- units 1 and 3 are above 0.5 at steps 2-3; they are both on again at steps 5-6
+local VT = require "views_text"
+local st = {{0.9, 0, 0.1}, {0.8, 0.2, 0.7}, {0.6, 0.9, 0.9}, {0.1, 0.9, 0.8}, {0.7, 0, 0.6}, {0.9, 0.1, 0.9}}
+assert(join(VT.units_on(st, 2, 3, 0.5)) == "1,3")
+assert(join(VT.units_on(st, 1, 3, 0.5)) == "1")
+assert(#VT.units_on(st, 1, 6, 0.95) == 0)
+local function spans_text(sp)
+  local o = {}
+  for i, x in ipairs(sp) do o[i] = x[1] .. "-" .. x[2] end
+  return table.concat(o, " ")
+end
+assert(spans_text(VT.spans_on(st, 6, {1, 3}, 0.5)) == "2-3 5-6", spans_text(VT.spans_on(st, 6, {1, 3}, 0.5)))
+assert(spans_text(VT.spans_on(st, 5, {1, 3}, 0.5)) == "2-3 5-5", "the length cuts the last run")
+assert(spans_text(VT.spans_on(st, 6, {}, 0.5)) == "", "no units, no spans")
+-- the view on a model: the states are nn.trace's, the list names every other span
+nn.seed(2)
+local sm = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+  nn.lstm(4, 6, {output = "all", mask = true}), nn.linear(6, #ner.labels)}
+local sv = plot.states(sm, ner.data, {words = ner.words, threshold = 0, sample = 3, show = false})
+assert(sv.lens[3] == #ner.sentences[3].words, "lengths from the padding (<PAD> is id 0)")
+sm:predict(ner.x)
+local trace3 = nn.trace(sm, "h", {sample = 3}):totable()
+near(sv.states[3][2][4], trace3[2][4], 1e-6, "the view's states are the trace's")
+local units, matches = sv:select(2, 3)
+assert(join(units) == join(VT.units_on(trace3, 2, 3, 0)))
+local expect = 0
+for s = 1, #sv.states do
+  for _, sp in ipairs(VT.spans_on(sv.states[s], sv.lens[s], units, 0)) do
+    local own = s == 3 and sp[1] <= 3 and sp[2] >= 2
+    if not own and sp[2] - sp[1] + 1 >= 2 then expect = expect + 1 end
+  end
+end
+assert(#matches == expect and expect > 0, ("%d matches, %d expected"):format(#matches, expect))
+assert(matches[1].text:find("[", 1, true) and sv.list:kind() == "text")
+sv:set_threshold(2) -- no unit of a tanh state is above 2
+assert(#sv.units == 0 and #sv.matches == 0 and sv.selection[1] == 2)
+sv:save(out)
+local f = io.open(out, "rb")
+assert(f and f:read(4) == "\137PNG", "the view saves a PNG")
+f:close()
+fails("steps are whole numbers 1 to " .. sv.lens[3], sv.select, sv, 0, 2)
+fails("expected a number", sv.set_threshold, sv, "high")
+fails("call it with a colon", sv.select, 2, 3)
+fails("expected a model with an rnn, lstm or gru layer", plot.states, nn.sequential{nn.linear(2, 2)}, ner.data)
+fails('state must be "h" or "c"', plot.states, sm, ner.data, {state = "x", show = false})
+fails("only an LSTM has a cell state", plot.states, nn.sequential{nn.embedding(90, 4), nn.gru(4, 3, {output = "all"})}, ner.data, {state = "c", show = false})
 os.remove(out)
 print("test_text: ok")
