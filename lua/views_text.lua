@@ -447,15 +447,16 @@ function M.states(m, x, opts)
   end)
   local run = opts.run
   if run and rawget(_G, "repl") ~= nil and repl.interactive == true then -- live: after each epoch
-    local period, last, epoch = 1 / (opts.fps or 2), os.clock(), -1
+    local now = require("repl.core").now
+    local period, last, epoch = 1 / (opts.fps or 2), now(), run:status().epoch
     spawn(function()
       while view.window:is_open() do
-        local e = run:status().epoch
-        if e ~= epoch and os.clock() - last >= period then
-          epoch, last = e, os.clock()
+        local e, done = run:status().epoch, run.state ~= "running"
+        if e ~= epoch and (done or now() - last >= period) then -- the end state at once
+          epoch, last = e, now()
           view:refresh()
         end
-        if run.state ~= "running" and e == epoch then return end
+        if done and e == epoch then return end
         coroutine.yield()
       end
     end, "states view")

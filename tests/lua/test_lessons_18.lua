@@ -40,6 +40,20 @@ check(bacc >= 0.95, "18: the bidirectional tagger reads the words after them (%.
 -- the task's checks pass on the references and their bars sit between the two taggers
 check(L.ambiguous_accuracy(uni, test, ner) < 0.95, "18: task 3's bar rejects the left-to-right tagger")
 
+-- "O taken for B-ORG, B-LOC and B-PER swapped": the left-to-right tagger's confusion
+local cm, lab = uni:evaluate(test).confusion, {}
+for i, l in ipairs(ner.labels) do lab[l] = i end
+local function cell(t, p) return cm[lab[t]][lab[p]] end
+check(cell("O", "B-ORG") > 0 and cell("B-LOC", "B-PER") + cell("B-PER", "B-LOC") > 0,
+  "18: the mistakes the text names (O as B-ORG %d, LOC/PER swaps %d)", cell("O", "B-ORG"),
+  cell("B-LOC", "B-PER") + cell("B-PER", "B-LOC"))
+local off = 0
+for i, r in ipairs(cm) do for j, v in ipairs(r) do if i ~= j then off = off + v end end end
+check(off == cell("O", "B-ORG") + cell("B-LOC", "B-PER") + cell("B-PER", "B-LOC"), "18: no other mistakes (%d)", off)
+local bcm, bdiag, btot = bi:evaluate(test).confusion, 0, 0
+for i, r in ipairs(bcm) do for j, v in ipairs(r) do btot = btot + v; if i == j then bdiag = bdiag + v end end end
+check(btot == 2337 and bdiag >= 0.995 * btot, "18: the bidirectional tagger's %d of %d test words right", bdiag, btot)
+
 -- spans: the task's cases and the quiz
 local function show(list)
   local out = {}

@@ -396,5 +396,32 @@ fails("call it with a colon", sv.select, 2, 3)
 fails("expected a model with an rnn, lstm or gru layer", plot.states, nn.sequential{nn.linear(2, 2)}, ner.data)
 fails('state must be "h" or "c"', plot.states, sm, ner.data, {state = "x", show = false})
 fails("only an LSTM has a cell state", plot.states, nn.sequential{nn.embedding(90, 4), nn.gru(4, 3, {output = "all"})}, ner.data, {state = "c", show = false})
+-- live: with run = a run at the prompt, the view reads the states again as it trains,
+-- and the trained model's at its end, keeping the selection
+do
+  local repl = require "repl"
+  nn.seed(2)
+  local lm = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+    nn.lstm(4, 6, {output = "all", mask = true}), nn.linear(6, #ner.labels)}
+  local was = repl.interactive
+  repl.interactive = true
+  local lrun = lm:fit{ner.data, epochs = 30, batch = 8, verbose = false}
+  local lv = plot.states(lm, ner.data, {words = ner.words, threshold = 0, run = lrun})
+  local before = lv.states[1][2][1]
+  lv:select(2, 3)
+  for _ = 1, 20000 do
+    if lrun.state ~= "running" then break end
+    repl._jobs_step(0.01)
+  end
+  for _ = 1, 20 do repl._jobs_step(0.01) end
+  repl.interactive = was
+  assert(lrun.state == "done", lrun.state)
+  lm:predict(ner.x)
+  local after = nn.trace(lm, "h", {sample = 1}):totable()[2][1]
+  assert(after ~= before, "training moved the state")
+  near(lv.states[1][2][1], after, 1e-6, "the live view's state at the end of the run")
+  assert(lv.selection[1] == 2 and lv.selection[2] == 3, "the selection is kept")
+  lv.window:close()
+end
 os.remove(out)
 print("test_text: ok")
