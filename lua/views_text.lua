@@ -180,7 +180,7 @@ local function span_text(view, s, first, last)
   return #line > 80 and line:sub(1, 77) .. "..." or line
 end
 
-local States = {}
+local States = {__name = "states view"} -- help's key: states_view
 States.__index = States
 
 -- The states of every sequence from one forward (the traces are the last forward's).
@@ -303,7 +303,7 @@ end
 
 local function check_view(v, name)
   if getmetatable(v) ~= States then
-    error(("states:%s: call it with a colon on a states view (v:%s(...))"):format(name, name), 3)
+    error(("states_view:%s: call it with a colon on a states view (v:%s(...))"):format(name, name), 3)
   end
 end
 
@@ -317,7 +317,7 @@ function States:select(first, last, thr)
   local T = self.lens[self.sample]
   for _, v in ipairs{first, last} do
     if math.type(v) ~= "integer" or v < 1 or v > T then
-      error(("states:select: steps are whole numbers 1 to %d (the length of sequence %d), got %s")
+      error(("states_view:select: steps are whole numbers 1 to %d (the length of sequence %d), got %s")
         :format(T, self.sample, tostring(v)), 2)
     end
   end
@@ -344,7 +344,7 @@ end
 --- selection is redone
 function States:set_threshold(t, quiet)
   check_view(self, "set_threshold")
-  if type(t) ~= "number" or t ~= t then error("states:set_threshold: expected a number, got " .. describe(t), 2) end
+  if type(t) ~= "number" or t ~= t then error("states_view:set_threshold: expected a number, got " .. describe(t), 2) end
   self.threshold = t
   if quiet then return self end
   if self.selection then self:select(self.selection[1], self.selection[2]) else self:_draw() end
@@ -355,7 +355,7 @@ end
 function States:show(i)
   check_view(self, "show")
   if math.type(i) ~= "integer" or i < 1 or i > #self.ids then
-    error(("states:show: expected a sequence 1 to %d, got %s"):format(#self.ids, describe(i)), 2)
+    error(("states_view:show: expected a sequence 1 to %d, got %s"):format(#self.ids, describe(i)), 2)
   end
   self.sample, self.selection, self.units, self.matches = i, nil, nil, nil
   return self:_draw()

@@ -415,7 +415,7 @@ v = plot.states(m, set.data, {words = set.words, threshold = 0, show = false})
 units, matches = v:select(2, 3)
 print(#units, #matches)]],
   },
-  ["states:select"] = {
+  ["states_view:select"] = {
     sig = "units, matches = v:select(first, last [, threshold])",
     summary = "select steps first..last of the sequence shown: the units on all along, and the other spans where they are all on",
     text = [[
@@ -430,7 +430,7 @@ m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "a
 v = plot.states(m, set.data, {words = set.words, show = false})
 print(#v:select(1, 2, 0))]],
   },
-  ["states:set_threshold"] = {
+  ["states_view:set_threshold"] = {
     sig = "v:set_threshold(t)",
     summary = "the level above which a unit counts as on (v.threshold); the selection is made again",
     text = [[The keys + and - in the view's window move it by 0.05. A hidden state h = o tanh(C) lies in (-1, 1).]],
@@ -440,7 +440,7 @@ m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "a
 v = plot.states(m, set.data, {show = false})
 v:select(1, 1); v:set_threshold(0.1); print(#v.units)]],
   },
-  ["states:show"] = {
+  ["states_view:show"] = {
     sig = "v:show(i)",
     summary = "show sequence i of the view's data in the heat map (the selection is cleared)",
     text = [[The keys n and b in the window show the next and the previous sequence. A match's seq is such an i.]],
@@ -449,7 +449,7 @@ set = text.entities{n = 20}
 m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
 v = plot.states(m, set.data, {show = false}); v:show(5); print(v.sample)   --> 5]],
   },
-  ["states:refresh"] = {
+  ["states_view:refresh"] = {
     sig = "v:refresh()",
     summary = "read the states again from the model (after more training), keeping the selection",
     text = [[plot.states{..., run = run} does it after each epoch of a run at the prompt.]],
@@ -458,7 +458,7 @@ set = text.entities{n = 20}
 m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
 v = plot.states(m, set.data, {show = false}); v:refresh()]],
   },
-  ["states:save"] = {
+  ["states_view:save"] = {
     sig = "v:save(path)",
     summary = "the heat map and the list of matches as one PNG",
     text = [[The view's window saved (with no display too).]],

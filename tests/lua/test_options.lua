@@ -137,6 +137,7 @@ local function call_with(fname, o)
   if fname == "plot.explain" or fname == "plot.saliency" then return plot[name](model, 1, o) end
   if fname == "plot.top_images" then return plot.top_images(model, set, o) end
   if fname == "plot.gates" then return plot.gates(model, nil, o) end
+  if fname == "plot.states" then return plot.states(model, nil, o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end
