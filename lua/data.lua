@@ -87,7 +87,9 @@ local function is_tensor(v)
   return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
 end
 
---- data.from(x, y [, {classes=}]) -> a set from tensors x [n, ...] and y [n, ...]
+--- data.from(x, y [, {classes=}]) -> a set from tensors x [n, ...] and y [n, ...];
+--- with classes, y [n, 1] holds one class a sample, or y [n, T] one a step (a
+--- tagger's), -1 for padding steps, and metrics count the labelled steps
 declare("data.from", {"classes", "classify"}, "{classify = true}")
 function data.from(x, y, opts)
   if not is_tensor(x) then error("data.from: x must be a tensor [n, features] or [n, ...], got " .. describe(x), 2) end
@@ -96,10 +98,13 @@ function data.from(x, y, opts)
   local classes = field("data.from", opts, "classes", count, "a whole number > 0")
   if classes == nil and opts.classify then
     classes = 0
-    for _, v in ipairs(y:totable()) do
-      local l = type(v) == "table" and v[1] or v
-      classes = math.max(classes, math.floor(l) + 1)
+    local function most(v) -- the largest label of a row (of any depth) or value
+      if type(v) ~= "table" then return v end
+      local m = -math.huge
+      for _, e in ipairs(v) do m = math.max(m, most(e)) end
+      return m
     end
+    for _, v in ipairs(y:totable()) do classes = math.max(classes, math.floor(most(v)) + 1) end
   end
   return D.from(x, y, classes or 0)
 end

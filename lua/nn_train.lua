@@ -288,6 +288,13 @@ local function engine_model(m, d, who)
     end, m:parameters(), builtins_of(m), y.shape[2])
 end
 
+-- The loss a set implies: cross-entropy for classes (per step for a tagger's labels,
+-- one a step), MSE for regression.
+local function default_loss(info)
+  if info.classes == 0 then return "mse" end
+  return info.ny > 1 and "seq_cross_entropy" or "cross_entropy"
+end
+
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
 --- (precision, recall and F1 of class 1 for two classes, macro averages for more)
 local function evaluate(m, d, l)
@@ -296,7 +303,7 @@ local function evaluate(m, d, l)
   end
   check_data(d, "evaluate")
   local info = d:info()
-  l = loss_name(l or (info.classes > 0 and "cross_entropy" or "mse"))
+  l = loss_name(l or default_loss(info))
   local model = is_builtin(m) and m or ccall(engine_model, m, d, "evaluate")
   local lv, acc, cm, mt = ccall(T.evaluate, model, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
@@ -925,7 +932,7 @@ local function fit(m, args)
   local d = check_data(args[1] or args.train or args.data, "fit")
   T.trained_on[m] = d
   local info = d:info()
-  local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
+  local lname = loss_name(args.loss or default_loss(info))
   local opt = args.optimizer
   if opt == nil then opt = require("optim").adam(m) end
   local val = args.validation
@@ -1121,7 +1128,7 @@ function nn.lr_range_test(args)
     error("nn.lr_range_test: expected a model, got " .. type(m), 2)
   end
   local info = d:info()
-  local lname = loss_name(args.loss or (info.classes > 0 and "cross_entropy" or "mse"))
+  local lname = loss_name(args.loss or default_loss(info))
   local batch, lo, hi, steps = args.batch or FIT_DEFAULTS.batch, args.lr_min or 1e-5, args.lr_max or 10,
     args.steps or 100
   local model = is_builtin(m) and m or ccall(engine_model, m, d, "lr_range_test")

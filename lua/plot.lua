@@ -23,6 +23,7 @@ local weak = {__mode = "k"}
 local home = setmetatable({}, weak)     -- panel -> the window it is shown in
 local on_click = setmetatable({}, weak) -- panel -> fn(x, y, button, mods)
 local on_hover = setmetatable({}, weak) -- panel -> fn(x, y, info)
+local on_release = setmetatable({}, weak) -- panel -> fn(x, y, button, mods) ending a click or drag
 local on_key = setmetatable({}, weak)   -- window -> fn(key, panel, mods)
 local on_slide = setmetatable({}, weak) -- window -> fn(position) of its slider
 local bound = setmetatable({}, weak)    -- window -> job
@@ -351,6 +352,17 @@ function P:on_click(fn)
     error("p:on_click: expected a function (or nil), got " .. type(fn), 2)
   end
   on_click[self] = fn
+  return self
+end
+
+--- p:on_release(fn): fn(x, y, button, mods) is called when the button of a click on
+--- the panel is let go, with the data coordinates where it was let go (beyond the
+--- axes too: the end of a drag that began with the click); mods as on_click's.
+function P:on_release(fn)
+  if fn ~= nil and type(fn) ~= "function" then
+    error("p:on_release: expected a function (or nil), got " .. type(fn), 2)
+  end
+  on_release[self] = fn
   return self
 end
 
@@ -720,6 +732,12 @@ wcore.on_event(function(ev)
     if fn then fn(ev.key, ev.panel, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt }) end
   elseif ev.type == "click" then
     local fn = ev.panel and on_click[ev.panel]
+    if fn then
+      fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt, image = ev.image,
+        row = ev.row, col = ev.col })
+    end
+  elseif ev.type == "release" then
+    local fn = ev.panel and on_release[ev.panel]
     if fn then
       fn(ev.x, ev.y, ev.button, { shift = ev.shift, ctrl = ev.ctrl, alt = ev.alt, image = ev.image,
         row = ev.row, col = ev.col })

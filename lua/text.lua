@@ -254,7 +254,8 @@ end
 
 checker.declare("corpus:windows", {"stride", "limit", "test", "shuffle"}, 0, "windows", "{stride = 8}")
 --- c:windows(T [, {stride = T, limit =, test =, shuffle =}]) -> data set(s): x [N, T]
---- token ids, y [N, T] the next token at each position (y[i][t] = x[i][t + 1]);
+--- token ids, y [N, T] the next token at each position (y[i][t] = x[i][t + 1]), a
+--- class of the vocabulary at each step (accuracy and confusion per token);
 --- windows start every stride tokens; limit = at most so many windows.
 function corpus_mt.windows(c, len, opts)
   check_self_corpus_mt(c, "windows")
@@ -276,7 +277,7 @@ function corpus_mt.windows(c, len, opts)
       y[#y + 1] = c.ids[s + t + 1]
     end
   end
-  local d = data.from(tensor_of(x, {n, len}), tensor_of(y, {n, len}))
+  local d = data.from(tensor_of(x, {n, len}), tensor_of(y, {n, len}), {classes = #c.vocab.tokens})
   if opts.shuffle ~= false and (opts.test or 0) > 0 then d:shuffle() end
   if (opts.test or 0) > 0 then return d:split(opts.test) end
   return d
@@ -522,10 +523,16 @@ end
 -- A named-entity set generated from templates (BIO tags)
 ---------------------------------------------------------------------------------
 
+-- Four names are both a person's and a place's (text.AMBIGUOUS): at the start of a
+-- sentence only the words after them tell which ("georgia works for ..." against
+-- "georgia is a beautiful place ."), the right context a bidirectional tagger reads.
+local AMBIGUOUS = {"jordan", "georgia", "florence", "victoria"}
+text.AMBIGUOUS = AMBIGUOUS
 local PEOPLE = {"ada lovelace", "alan turing", "grace hopper", "marie curie", "john smith", "maria garcia",
-  "ahmed khan", "yuki tanaka", "olga petrova", "kwame mensah", "emma", "noah", "liam", "sofia"}
+  "ahmed khan", "yuki tanaka", "olga petrova", "kwame mensah", "emma", "noah", "liam", "sofia",
+  table.unpack(AMBIGUOUS)}
 local PLACES = {"paris", "london", "new york", "lagos", "tokyo", "buenos aires", "cairo", "berlin",
-  "cape town", "oslo", "lima", "hanoi"}
+  "cape town", "oslo", "lima", "hanoi", table.unpack(AMBIGUOUS)}
 local ORGS = {"acme corp", "the red cross", "united nations", "globex", "initech", "stark industries",
   "the world bank", "nasa", "unicef", "the royal society"}
 local TEMPLATES = {
@@ -539,16 +546,21 @@ local TEMPLATES = {
   "a letter from {PER} reached {LOC} on monday .",
   "we visited {LOC} and {LOC} with {PER} .",
   "{ORG} and {ORG} signed a deal .",
+  "{LOC} is a beautiful place .",
+  "{LOC} has a famous museum .",
 }
 local FILL = {PER = PEOPLE, LOC = PLACES, ORG = ORGS}
 
 checker.declare("text.entities", {"n", "seed"}, 0, "text.entities", "{n = 500, seed = 1}")
---- text.entities([{n = 500, seed = 1}]) -> set: a named-entity set GENERATED from ten
+--- text.entities([{n = 500, seed = 1}]) -> set: a named-entity set GENERATED from twelve
 --- sentence templates filled with made-up lists of people, places and organisations
---- (not real annotated text). set.sentences = {{words = {...}, tags = {...}}} with
+--- (not real annotated text); the names of text.AMBIGUOUS are people and places both.
+--- set.sentences = {{words = {...}, tags = {...}}} with
 --- BIO tags (B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG, O); set.words and set.tags are
 --- vocabularies (id 0 <PAD>); tensors set.x [n, T] word ids, set.y [n, T] tag ids
---- (padded with <PAD>), set.len [n, 1] the lengths.
+--- (padded with <PAD>), set.len [n, 1] the lengths. set.data is the tagger's data set:
+--- x = set.x, y = set.y - 1, a class of set.labels (the tags without <PAD>: class c is
+--- set.labels[c + 1]) at each step, -1 at padding.
 function text.entities(opts)
   opts = options("text.entities", opts)
   local n = want("text.entities", opts, "n", count, "a whole number > 0") or 500
@@ -586,6 +598,8 @@ function text.entities(opts)
     len[i] = #s.words
   end
   set.x, set.y, set.len = tensor_of(x, {n, L}), tensor_of(y, {n, L}), tensor_of(len, {n, 1})
+  set.labels = {table.unpack(set.tags.tokens, 2)}
+  set.data = data.from(set.x, set.y - 1, {classes = #set.labels})
   return set
 end
 

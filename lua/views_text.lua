@@ -4,8 +4,10 @@
 -- plot.decoding (one decoding step's probability bars, the chosen token named), both
 -- also on a seq2seq model (text.seq2seq) and live while it trains, and
 -- plot.word_map (word vectors on their first two principal components, a scatter
--- with the words as labels). The numbers come from plain functions of this module so
--- that tests and lessons can read them. Loading it adds the three to the plot table.
+-- with the words as labels) and plot.states (hidden or cell states as a heat map with
+-- LSTMVis's selection of the units on over a span and its list of the other spans
+-- where they are on). The numbers come from plain functions of this module so that
+-- tests and lessons can read them. Loading it adds the four to the plot table.
 local plot = require "plot"
 local checker = require "options"
 
@@ -214,5 +216,347 @@ function M.word_map(model, opts)
   return p, {words = words, x = xs, y = ys, variance = var}
 end
 
+---------------------------------------------------------------------------------
+-- plot.states: hidden or cell states as a heat map with LSTMVis's selection and
+-- match: select a span of steps, the units on (above a threshold) over all of it are
+-- selected; the other spans of the data where those units are all on are listed.
+---------------------------------------------------------------------------------
+
+--- M.units_on(states, first, last, threshold) -> {units}: the units j whose state
+--- states[t][j] (time by unit) is above threshold at every step first..last
+function M.units_on(states, first, last, thr)
+  local units = {}
+  for j = 1, #states[first] do
+    local on = true
+    for t = first, last do
+      if not (states[t][j] > thr) then on = false; break end
+    end
+    if on then units[#units + 1] = j end
+  end
+  return units
+end
+
+--- M.spans_on(states, len, units, threshold) -> {{first, last}, ...}: the longest runs
+--- of steps 1..len where every one of units is above threshold (none without units)
+function M.spans_on(states, len, units, thr)
+  local spans, start = {}, nil
+  for t = 1, len + 1 do
+    local on = t <= len and #units > 0
+    for _, j in ipairs(on and units or {}) do
+      if not (states[t][j] > thr) then on = false; break end
+    end
+    if on and not start then start = t end
+    if not on and start then spans[#spans + 1] = {start, t - 1}; start = nil end
+  end
+  return spans
+end
+
+local function token_namer(words)
+  if type(words) == "function" then return function(id) return tostring(words(id)) end end
+  local list = type(words) == "table" and (words.tokens or words) or nil
+  return function(id)
+    local i = math.tointeger(id)
+    return list and i and list[i + 1] or tostring(i or id)
+  end
+end
+
+-- A sequence's words with the steps first..last in brackets (cut to about 80 characters).
+local function span_text(view, s, first, last)
+  local out = {}
+  for t = 1, view.lens[s] do
+    local w = view.name(view.ids[s][t])
+    if t == first then w = "[" .. w end
+    if t == last then w = w .. "]" end
+    out[#out + 1] = w
+  end
+  local line = table.concat(out, " ")
+  return #line > 80 and line:sub(1, 77) .. "..." or line
+end
+
+local States = {__name = "states view"} -- help's key: states_view
+States.__index = States
+
+-- The states of every sequence from one forward (the traces are the last forward's).
+local function read_states(view)
+  local S = require "nn.seq"
+  local m = view.model
+  m:predict(view.x)
+  local r = view.layer_module
+  view.states = {}
+  for s = 1, #view.ids do
+    view.states[s] = S.trace(r, view.state, view.layer, view.direction, s):totable()
+  end
+end
+
+local function recurrent_layer(m)
+  local kinds = {rnn = true, lstm = true, gru = true}
+  local function find(x)
+    if kinds[x:info().kind] then return x end
+    for _, c in ipairs(x:children() or {}) do
+      local r = find(c)
+      if r then return r end
+    end
+  end
+  local ok, r = pcall(find, m)
+  return ok and r or nil
+end
+
+-- The heat map's field (units down, steps across, words above) and its marks.
+function States:_field()
+  local st, T, H = self.states[self.sample], self.lens[self.sample], #self.states[self.sample][1]
+  local margin = 1.2
+  local nx, ny = math.floor((T + margin) * SUB + 0.5), (H + 1) * SUB
+  local rows = {}
+  for gy = 1, ny do
+    local row = {}
+    local j = H - math.floor((gy - 0.5) / SUB) -- unit, 1 at the top
+    for gx = 1, nx do
+      local t = math.floor((gx - 0.5) / SUB - margin) + 1 -- step t is centred on x = t
+      row[gx] = (j >= 1 and t >= 1 and t <= T) and st[t][j] or 0 / 0
+    end
+    rows[gy] = row
+  end
+  if self.state == "h" then rows[1][1], rows[1][2] = -1, 1 end -- tanh's range: one scale for every view
+  local groups = {labels = {{}, {}, {}, {}}, solid = {{}, {}, {}}, hollow = {{}, {}, {}}}
+  local function add(g, x, y, c, s)
+    g = groups[g]
+    local n = #g[1] + 1
+    g[1][n], g[2][n], g[3][n] = x, y, c
+    if g[4] then g[4][n] = s end
+  end
+  local chosen, sel = {}, self.selection
+  for _, j in ipairs(self.units or {}) do chosen[j] = true end
+  for j = 1, H do add("labels", 0.55 - margin, H - j + 0.5, 2, (chosen[j] and "> " or "") .. j) end
+  for t = 1, T do
+    local w = self.name(self.ids[self.sample][t])
+    if sel and t == sel[1] then w = "[" .. w end
+    if sel and t == sel[2] then w = w .. "]" end
+    add("labels", t - 0.45, H + (t % 2 == 1 and 0.7 or 0.3), 2, w)
+  end
+  if sel then -- the selected cells; those of the matches in this sequence hollow
+    for _, j in ipairs(self.units) do
+      for t = sel[1], sel[2] do add("solid", t, H - j + 0.5, 2) end
+    end
+    for _, m in ipairs(self.matches) do
+      if m.seq == self.sample then
+        for _, j in ipairs(self.units) do
+          for t = m.first, m.last do add("hollow", t, H - j + 0.5, 2) end
+        end
+      end
+    end
+  end
+  return {values = rows, xmin = 0.5 - margin, xmax = T + 0.5, ymin = 0, ymax = H + 1, levels = 0,
+    map = "diverging", xlabel = "time step", ylabel = "units (numbered on the left)"}, groups
+end
+
+function States:_list()
+  local sel = self.selection
+  if not sel then
+    return ("Select a span: drag over the steps, or v:select(first, last).\nthreshold %.2f (+/- keys)")
+      :format(self.threshold)
+  end
+  local out = {}
+  local us = {}
+  for i, j in ipairs(self.units) do us[i] = tostring(j) end
+  out[1] = ("steps %d-%d of sequence %d: %s"):format(sel[1], sel[2], self.sample,
+    span_text(self, self.sample, sel[1], sel[2]))
+  if #self.units == 0 then
+    out[2] = ("no unit is above %.2f over the whole span: lower the threshold (-) or select fewer steps")
+      :format(self.threshold)
+    return table.concat(out, "\n")
+  end
+  out[2] = ("%d of %d units on (> %.2f) all along: %s"):format(#self.units, #self.states[1][1],
+    self.threshold, table.concat(us, ", "))
+  out[3] = ("%d other spans (of %d step%s or more) where they are all on%s:"):format(#self.matches,
+    self.min_length, self.min_length == 1 and "" or "s",
+    #self.matches > self.list_max and (", the first " .. self.list_max) or "")
+  for i = 1, math.min(#self.matches, self.list_max) do
+    local m = self.matches[i]
+    out[#out + 1] = ("  %4d  %s"):format(m.seq, m.text)
+  end
+  return table.concat(out, "\n")
+end
+
+function States:_draw()
+  local field, marks = self:_field()
+  field.title = self.title or ("%s states of sequence %d (units down, steps across; threshold %.2f)")
+    :format(self.state == "c" and "cell" or "hidden", self.sample, self.threshold)
+  self.map:clear()
+  self.map:update(field)
+  local lab = marks.labels
+  self.map:points(lab[1], lab[2], lab[3])
+  self.map:labels(lab[4])
+  for _, g in ipairs{"solid", "hollow"} do
+    local pts = marks[g]
+    if #pts[1] > 0 then self.map:points(pts[1], pts[2], pts[3], g == "hollow") end
+  end
+  self.list:update{text = self:_list()}
+  return self
+end
+
+local function check_view(v, name)
+  if getmetatable(v) ~= States then
+    error(("states_view:%s: call it with a colon on a states view (v:%s(...))"):format(name, name), 3)
+  end
+end
+
+--- v:select(first, last [, threshold]) -> units, matches: selects steps first..last
+--- of the sequence shown; units = those above the threshold at all of them; matches =
+--- {{seq =, first =, last =, text =}, ...} the other spans (of at least min_length
+--- steps, in every sequence) where all those units are on
+function States:select(first, last, thr)
+  check_view(self, "select")
+  last = last or first
+  local T = self.lens[self.sample]
+  for _, v in ipairs{first, last} do
+    if math.type(v) ~= "integer" or v < 1 or v > T then
+      error(("states_view:select: steps are whole numbers 1 to %d (the length of sequence %d), got %s")
+        :format(T, self.sample, tostring(v)), 2)
+    end
+  end
+  if thr ~= nil then self:set_threshold(thr, true) end
+  if first > last then first, last = last, first end
+  self.selection = {first, last}
+  self.min_length = self.opts.min_length or (last - first + 1)
+  self.units = M.units_on(self.states[self.sample], first, last, self.threshold)
+  local matches = {}
+  for s = 1, #self.states do
+    for _, sp in ipairs(M.spans_on(self.states[s], self.lens[s], self.units, self.threshold)) do
+      local own = s == self.sample and sp[1] <= last and sp[2] >= first
+      if not own and sp[2] - sp[1] + 1 >= self.min_length then
+        matches[#matches + 1] = {seq = s, first = sp[1], last = sp[2], text = span_text(self, s, sp[1], sp[2])}
+      end
+    end
+  end
+  self.matches = matches
+  self:_draw()
+  return self.units, matches
+end
+
+--- v:set_threshold(t) -> v: the level above which a unit is on (v.threshold); the
+--- selection is redone
+function States:set_threshold(t, quiet)
+  check_view(self, "set_threshold")
+  if type(t) ~= "number" or t ~= t then error("states_view:set_threshold: expected a number, got " .. describe(t), 2) end
+  self.threshold = t
+  if quiet then return self end
+  if self.selection then self:select(self.selection[1], self.selection[2]) else self:_draw() end
+  return self
+end
+
+--- v:show(i) -> v: shows sequence i (the selection is cleared)
+function States:show(i)
+  check_view(self, "show")
+  if math.type(i) ~= "integer" or i < 1 or i > #self.ids then
+    error(("states_view:show: expected a sequence 1 to %d, got %s"):format(#self.ids, describe(i)), 2)
+  end
+  self.sample, self.selection, self.units, self.matches = i, nil, nil, nil
+  return self:_draw()
+end
+
+--- v:refresh() -> v: reads the states again from the model (after training), keeping
+--- the selection
+function States:refresh()
+  check_view(self, "refresh")
+  read_states(self)
+  if self.selection then return self:select(self.selection[1], self.selection[2]) end
+  return self:_draw()
+end
+
+--- v:save(path) -> v: the heat map and the list as one PNG (the window's)
+function States:save(path)
+  check_view(self, "save")
+  self.window:save(path)
+  return self
+end
+
+checker.declare("plot.states", {"words", "pad", "sample", "state", "threshold", "layer", "direction",
+  "min_length", "list", "limit", "run", "fps", "title", "show"})
+--- plot.states(model, x [, {words =, pad =, sample = 1, state = "h", threshold = 0.3,
+--- min_length =, list = 12, limit = 500, layer =, direction =, run =, title =, show =}])
+--- -> v: the hidden (or cell, state = "c") states of the model's recurrent layer on
+--- sequence `sample` of x (token ids [N, T], or a data set) as a heat map, units down,
+--- steps across, the words (words: a vocabulary, a list or a function of the id) above.
+--- Drag over the steps (or v:select(first, last)) to select the units on all along;
+--- the list names the other spans of the N sequences where they are all on.
+function M.states(m, x, opts)
+  opts = checker.check("plot.states", opts)
+  local r = type(m) == "userdata" and recurrent_layer(m) or nil
+  if not r then error("plot.states: expected a model with an rnn, lstm or gru layer, got " .. describe(m), 2) end
+  if type(x) == "userdata" and getmetatable(x) == debug.getregistry()["nnlab.dataset"] then x = x:x() end
+  local ok, ids = pcall(function() return x:totable() end)
+  if not ok or type(ids[1]) ~= "table" or type(ids[1][1]) ~= "number" then
+    error("plot.states: expected token ids [N, T] (a tensor or a data set), got " .. describe(x), 2)
+  end
+  local limit = opts.limit or 500
+  if #ids > limit then ids = {table.unpack(ids, 1, limit)}; x = x:rows(1, limit) end
+  local state = opts.state or "h"
+  if state ~= "h" and state ~= "c" then error(('plot.states: state must be "h" or "c", got %s'):format(describe(state)), 2) end
+  if state == "c" and r:info().kind ~= "lstm" then error("plot.states: only an LSTM has a cell state c", 2) end
+  local words = opts.words
+  local pad = opts.pad
+  if pad == nil and type(words) == "table" and (words.tokens or words)[1] == "<PAD>" then pad = 0 end
+  local lens = {}
+  for s, row in ipairs(ids) do
+    local n = #row
+    while pad and n > 1 and row[n] == pad do n = n - 1 end
+    lens[s] = n
+  end
+  local view = setmetatable({kind = "states", model = m, layer_module = r, x = x, ids = ids, lens = lens,
+    name = token_namer(words), state = state, threshold = opts.threshold or 0.3, sample = opts.sample or 1,
+    layer = opts.layer or 1, direction = opts.direction or 1, list_max = opts.list or 12, opts = opts,
+    title = opts.title}, States)
+  if math.type(view.sample) ~= "integer" or view.sample < 1 or view.sample > #ids then
+    error(("plot.states: sample must be 1 to %d, got %s"):format(#ids, describe(opts.sample)), 2)
+  end
+  local okr, err = pcall(read_states, view)
+  if not okr then error("plot.states: " .. tostring(err):gsub("^[^:\n]+:%d+: ", ""), 2) end
+  view.map = plot.field{values = {{0, 0}, {0, 0}}, show = false}
+  view.list = plot.text{text = "", show = false}
+  view.window = plot.window{view.map, view.list, cols = 1, width = 900, height = 820, show = opts.show,
+    title = "states: select a span (drag over the steps)"}
+  view:_draw()
+  local press
+  view.map:on_click(function(px)
+    if not px then return end
+    local T = view.lens[view.sample]
+    press = math.max(1, math.min(T, math.floor(px + 0.5)))
+    if px >= 0.5 then view:select(press, press) end
+  end)
+  view.map:on_release(function(px)
+    if not (press and px) then return end
+    local T = view.lens[view.sample]
+    local t = math.max(1, math.min(T, math.floor(px + 0.5)))
+    if t ~= press then view:select(math.min(press, t), math.max(press, t)) end
+    press = nil
+  end)
+  view.window:keys{{"+", "raise the threshold by 0.05"}, {"-", "lower the threshold by 0.05"},
+    {"n", "the next sequence"}, {"b", "the sequence before"}}
+  view.window:on_key(function(key)
+    if key == "+" or key == "=" then view:set_threshold(view.threshold + 0.05)
+    elseif key == "-" then view:set_threshold(view.threshold - 0.05)
+    elseif key == "n" and view.sample < #view.ids then view:show(view.sample + 1)
+    elseif key == "b" and view.sample > 1 then view:show(view.sample - 1) end
+  end)
+  local run = opts.run
+  if run and rawget(_G, "repl") ~= nil and repl.interactive == true then -- live: after each epoch
+    local now = require("repl.core").now
+    local period, last, epoch = 1 / (opts.fps or 2), now(), run:status().epoch
+    spawn(function()
+      while view.window:is_open() do
+        local e, done = run:status().epoch, run.state ~= "running"
+        if e ~= epoch and (done or now() - last >= period) then -- the end state at once
+          epoch, last = e, now()
+          view:refresh()
+        end
+        if done and e == epoch then return end
+        coroutine.yield()
+      end
+    end, "states view")
+  end
+  return view
+end
+
 plot.attention, plot.decoding, plot.word_map = M.attention, M.decoding, M.word_map
+plot.states = M.states
 return M

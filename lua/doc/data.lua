@@ -126,7 +126,10 @@ print(d:info().n, d:info().classes)   --> 4 2]],
 x and y must have the same number of rows (an error names both). A sample keeps its
 shape: x [n, 1, 28, 28] makes a set of images, [n, T] or [n, T, F] of sequences. classes = k makes a
 classification set whose y holds class indices 0 .. k-1; classify = true counts the
-classes from the largest label. Without either, y is a regression target.]],
+classes from the largest label. Without either, y is a regression target. A y of
+[n, T] with classes labels every step (a tagger's, a language model's next token),
+-1 where a step is padding: accuracy and the confusion matrix count tokens, padding
+left out, and seq_cross_entropy is the default loss.]],
   },
   ["data.csv"] = {
     sig = "data.csv(path, {label = name or column, classify =, test =, shuffle =, seed =}) -> set(s), info",

@@ -34,7 +34,7 @@ values crowd the bottom tenth of the range, as on Rosenbrock), levels = {0.1, 1}
 for given ones, levels = 0 for none. points = {x = {...}, y = {...}, class = {...}}
 draws filled points, test = {...} hollow ones. Signed values use the diverging map.
 Trajectories: p:add(name, xs, ys) or p:push(name, y, x) draws a path with a moving head.
-Clicks: p:on_click(function(x, y, button, mods) ... end); the cursor: p:on_hover(fn).
+Clicks: p:on_click(function(x, y, button, mods) ... end), their end p:on_release(fn); the cursor: p:on_hover(fn).
 ]] .. common,
     example = [[
 p = plot.field{xmin = -2, xmax = 2, ymin = -2, ymax = 2, show = false,
@@ -202,6 +202,19 @@ mods.image, mods.row and mods.col name the pixel clicked (from 1). nil removes i
     example = [[
 p = plot.field{f = function(x, y) return x * y end, show = false}
 p:on_click(function(x, y, b, mods) print(x, y, b, mods.shift) end)]],
+  },
+  ["plot:on_release"] = {
+    sig = "p:on_release(function(x, y, button, mods) ... end)",
+    summary = "call a function when the button of a click on the panel is let go: the end of a drag",
+    text = [[
+x, y are the data coordinates where the button was let go, beyond the axes too (a drag
+that left the plot area), on the panel that was clicked; nil on panels without data
+axes. With p:on_click it makes a drag: the click is where it began, the release where
+it ended (plot.states selects steps this way). mods as on_click's. nil removes it.]],
+    example = [[
+p = plot.field{f = function(x, y) return x * y end, show = false}
+p:on_click(function(x) first = x end)
+p:on_release(function(x) print("dragged from", first, "to", x) end)]],
   },
   ["plot:on_hover"] = {
     sig = "p:on_hover(function(x, y, info) ... end)",

@@ -11,7 +11,7 @@ with its vocabulary (?corpus:encode, decode, windows). Sets: text.translation_pa
 (generated named entities, BIO tags), text.pairs_task (pairs of strings). Models:
 text.word2vec (CBOW, skip-gram), text.attention (dot, additive; batched, masked),
 text.seq2seq (an LSTM encoder-decoder with attention). Decoding over any step function: text.sample,
-text.generate, text.greedy, text.beam. Views: plot.attention, plot.decoding,
+text.generate, text.greedy, text.beam. Views: plot.attention, plot.states (LSTMVis), plot.decoding,
 plot.word_map. Token ids start at 0, as class indices do. A character language
 model (lesson 16): text.word_list, corpus:lines, text.lm_sample, text.bits_per_char,
 plot.lm_samples.]],
@@ -78,7 +78,8 @@ print(c:decode{1, 0})   --> ba]],
     sig = "d = c:windows(T [, {stride = T, limit =, test =, shuffle =}])",
     summary = "windows of T tokens as a data set: x [N, T] ids, y [N, T] the next token at each position",
     text = [[
-A language model's training set: y[i][t] = x[i][t + 1]. Windows start every stride
+A language model's training set: y[i][t] = x[i][t + 1], a class of the vocabulary at
+each step (fit and evaluate report the accuracy per token). Windows start every stride
 tokens (stride = 1: every position); limit keeps at most that many; test = 0.2
 splits off a fifth (shuffled first unless shuffle = false).]],
     example = [[
@@ -324,13 +325,18 @@ print(text.seq2seq{task = t, embed = 4, hidden = 8}:fit{t, epochs = 1}:stop().st
     sig = "set = text.entities([{n = 500, seed = 1}])",
     summary = "a GENERATED named-entity set: sentences from templates with BIO tags of people, places, organisations",
     text = [[
-Ten sentence templates filled from made-up lists of people, places and
-organisations: not real annotated text. Tags B-PER, I-PER, B-LOC, I-LOC, B-ORG,
-I-ORG and O. set.sentences = {{words =, tags =}}; set.words and set.tags are
-vocabularies (<PAD> 0); set.x, set.y [n, T] ids padded with 0; set.len [n, 1].]],
+Twelve sentence templates filled from made-up lists of people, places and
+organisations: not real annotated text. The names of text.AMBIGUOUS are people and
+places both: at the start of a sentence only the words after them decide. Tags
+B-PER, I-PER, B-LOC, I-LOC, B-ORG, I-ORG and O. set.sentences = {{words =, tags =}};
+set.words and set.tags are vocabularies (<PAD> 0); set.x, set.y [n, T] ids padded
+with 0; set.len [n, 1]. set.data is the tagger's data set: x = set.x and a class of
+set.labels (the tags without <PAD>) at each step, -1 at padding.]],
     example = [[
-s = text.entities{n = 2}.sentences[1]
-print(table.concat(s.words, " ")); print(table.concat(s.tags, " "))]],
+set = text.entities{n = 2}
+s = set.sentences[1]
+print(table.concat(s.words, " ")); print(table.concat(s.tags, " "))
+print(set.data)   --> dataset (2 samples, 9 features, 5 classes at each of 9 steps)]],
   },
   ["text.softmax"] = {
     sig = "p = text.softmax(logits [, temperature = 1])",
@@ -543,5 +549,82 @@ print(bars.labels[1])   --> b]],
 c = text.corpus(("the cat eats\nthe dog eats\na red car\n"):rep(30), {level = "word"})
 p, map = plot.word_map(text.word2vec(c, {dim = 4}), {show = false})
 print(#map.words)]],
+  },
+  ["plot.states"] = {
+    sig = "v = plot.states(model, x [, {words =, pad =, sample = 1, state = \"h\", threshold = 0.3, min_length =, list = 12, limit = 500, layer =, direction =, run =, title =, show =}])",
+    summary = "a recurrent layer's hidden (or cell) states as a heat map, with LSTMVis's selection of the units on over a span and the other spans where they are on",
+    text = [[
+x: token ids [N, T] (a tensor or a data set; at most limit sequences). The heat map
+shows sequence `sample`: units down, steps across, its words (words: a vocabulary, a
+list or a function of the id) above; state "c" is an LSTM's cell state. Drag over
+the steps, or type v:select(first, last): the units above threshold at every step of
+the span are marked (> beside their number, dots on their cells) and the list under
+the map names the other spans of the N sequences, at least min_length steps (the
+span's length by default), where all of them are on, with their words and the span
+in brackets. Keys: + and - move the threshold by 0.05, n and b show the next or
+previous sequence. pad (default 0 when the vocabulary's first token is <PAD>) ends
+each sequence. direction = 2 reads a bidirectional layer's backward states.
+run = a run of m:fit{...}: the states are read again after each epoch, live.
+v.units, v.matches ({seq =, first =, last =, text =}), v.states[s][t][unit].]],
+    example = [[
+set = text.entities{n = 40}
+nn.seed(1)
+m = nn.sequential{nn.embedding(#set.words.tokens, 8, {padding = 0}),
+  nn.lstm(8, 6, {output = "all", mask = true}), nn.linear(6, #set.labels)}
+v = plot.states(m, set.data, {words = set.words, threshold = 0, show = false})
+units, matches = v:select(2, 3)
+print(#units, #matches)]],
+  },
+  ["states_view:select"] = {
+    sig = "units, matches = v:select(first, last [, threshold])",
+    summary = "select steps first..last of the sequence shown: the units on all along, and the other spans where they are all on",
+    text = [[
+units: the units whose state is above the threshold at every step of the span.
+matches: {{seq =, first =, last =, text =}, ...} the longest runs of steps, in every
+sequence of the view, where all those units are above it (the selection's own run
+left out, runs shorter than min_length too). The heat map marks them; the list
+below it names them. A mouse drag over the steps calls it.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {words = set.words, show = false})
+print(#v:select(1, 2, 0))]],
+  },
+  ["states_view:set_threshold"] = {
+    sig = "v:set_threshold(t)",
+    summary = "the level above which a unit counts as on (v.threshold); the selection is made again",
+    text = [[The keys + and - in the view's window move it by 0.05. A hidden state h = o tanh(C) lies in (-1, 1).]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false})
+v:select(1, 1); v:set_threshold(0.1); print(#v.units)]],
+  },
+  ["states_view:show"] = {
+    sig = "v:show(i)",
+    summary = "show sequence i of the view's data in the heat map (the selection is cleared)",
+    text = [[The keys n and b in the window show the next and the previous sequence. A match's seq is such an i.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false}); v:show(5); print(v.sample)   --> 5]],
+  },
+  ["states_view:refresh"] = {
+    sig = "v:refresh()",
+    summary = "read the states again from the model (after more training), keeping the selection",
+    text = [[plot.states{..., run = run} does it after each epoch of a run at the prompt.]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {show = false}); v:refresh()]],
+  },
+  ["states_view:save"] = {
+    sig = "v:save(path)",
+    summary = "the heat map and the list of matches as one PNG",
+    text = [[The view's window saved (with no display too).]],
+    example = [[
+set = text.entities{n = 20}
+m = nn.sequential{nn.embedding(#set.words.tokens, 4), nn.lstm(4, 3, {output = "all"})}
+v = plot.states(m, set.data, {words = set.words, show = false}); v:select(2, 2, 0); v:save("states.png")]],
   },
 }

@@ -1,5 +1,6 @@
 /* metrics.c: the confusion matrix of a classifier's scores and the metrics read
- * from it: accuracy and the macro averages of precision, recall and F1. */
+ * from it: accuracy and the macro averages of precision, recall and F1; labels one a
+ * sample or one a step of a sequence (a tagger's), padding steps left out. */
 #include "train_internal.h"
 
 static int predicted(const float *yr, int k, float threshold) {
@@ -11,10 +12,27 @@ static int predicted(const float *yr, int k, float threshold) {
 
 void nn_confusion_add(const float *y, int batch, int k, const float *labels, int classes,
                       float threshold, int64_t *cm) {
-    for (int r = 0; r < batch; r++) {
-        int p = predicted(y + (int64_t)r * k, k, threshold), t = (int)labels[r];
-        if (t >= 0 && t < classes && p < classes) cm[(int64_t)t * classes + p]++;
+    int64_t right;
+    nn_labels_score(y, batch, k, labels, 1, classes, threshold, cm, &right);
+}
+
+/* Label j of sample r is labels[r ny + j], scored by the w = k / ny outputs at
+ * y[r k + j w ...]: a tagger's [batch, T, C] logits against [batch, T] tags. */
+int64_t nn_labels_score(const float *y, int batch, int k, const float *labels, int ny, int classes,
+                        float threshold, int64_t *cm, int64_t *right) {
+    int w = ny > 0 && k % ny == 0 ? k / ny : 0;
+    int64_t counted = 0;
+    *right = 0;
+    if (w == 0) return 0;
+    for (int64_t r = 0; r < (int64_t)batch * ny; r++) {
+        float l = labels[r];
+        if (l < 0) continue; /* padding */
+        int p = predicted(y + r * w, w, threshold), t = (int)l;
+        counted++;
+        *right += p == t;
+        if (cm && t < classes && p < classes) cm[(int64_t)t * classes + p]++;
     }
+    return counted;
 }
 
 /* Precision of class c = cm[c][c] / column sum, recall = cm[c][c] / row sum, F1

@@ -444,7 +444,8 @@ int nn_sched_from_name(const char *name);
  * T x F, points 2), stored as a row of nx floats (the product); y likewise. */
 typedef struct nn_dataset {
     int n, nx, ny; /* samples, and floats a sample of x and of y */
-    int classes;   /* > 0: y is [n,1] class indices 0..classes-1; 0 for regression */
+    int classes;   /* > 0: y holds class indices 0..classes-1, [n,1] one a sample or
+                    * [n, T] one a step (a tagger's; -1 pads); 0 for regression */
     float *x, *y;
     int x_ndim, y_ndim; /* 1..NN_MAX_DIMS-1 */
     int x_shape[NN_MAX_DIMS - 1], y_shape[NN_MAX_DIMS - 1];
@@ -521,6 +522,15 @@ nn_dataset *nn_idx_load(nn_ctx *ctx, const char *images, const char *labels, int
  * logit, 0.5 for a probability). Adds into cm. */
 void nn_confusion_add(const float *y, int batch, int k, const float *labels, int classes,
                       float threshold, int64_t *cm);
+/* The same for labels[batch, ny]: ny > 1 labels a sample (one a step), each scored by
+ * k / ny of its outputs; a negative label is padding and not counted. Adds into cm
+ * (may be NULL); *right gets the number predicted right. Returns the labels counted
+ * (0 when k is not a multiple of ny). */
+int64_t nn_labels_score(const float *y, int batch, int k, const float *labels, int ny, int classes,
+                        float threshold, int64_t *cm, int64_t *right);
+/* Runs and nn_evaluate keep confusion matrices up to this many classes (a word
+ * model's vocabulary would need its square); above, accuracy alone. */
+#define NN_CONFUSION_MAX_CLASSES 512
 typedef struct nn_metrics {
     double accuracy, precision, recall, f1; /* macro averages over classes */
 } nn_metrics;

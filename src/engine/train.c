@@ -26,7 +26,8 @@ struct nn_run {
     float *xb, *yb, *tb, *dy; /* batch inputs, targets, one-hot targets, d(loss)/dy */
     int epoch, pos;
     int64_t step;
-    double ep_loss, ep_correct;
+    double ep_loss;
+    int64_t ep_correct, ep_labels; /* labels right and counted (a tagger's: its steps) */
     int ep_seen;
     nn_epoch_rec *hist;
     float *losses; /* one per step, sized epochs*spe */
@@ -93,13 +94,6 @@ static float threshold_of(nn_loss_kind l) {
     return l == NN_LOSS_BCE || l == NN_LOSS_HINGE ? 0.0f : 0.5f;
 }
 
-static int predicted(const float *yr, int k, float thr) {
-    if (k == 1) return yr[0] > thr;
-    int c = 0;
-    for (int j = 1; j < k; j++) c = yr[j] > yr[c] ? j : c;
-    return c;
-}
-
 /* Targets of rows [0,B) for the loss: labels as they are, or one-hot rows when the
  * loss wants one column per class of a classification set. */
 static const float *targets(const nn_dataset *d, const float *y, int B, int k, nn_loss_kind l,
@@ -151,7 +145,8 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
     if (!tb) return NN_ENOMEM;
     bool was = nn_module_training(m);
     nn_module_train(m, false);
-    double tot = 0, correct = 0;
+    double tot = 0;
+    int64_t correct = 0, labels = 0;
     int rc = NN_OK;
     for (int s = 0; s < d->n && rc == NN_OK; s += B) {
         int b = d->n - s < B ? d->n - s : B, tcols;
@@ -163,16 +158,17 @@ int nn_evaluate(nn_ctx *ctx, nn_module *m, const nn_dataset *d, nn_loss_kind los
         if ((rc = nn_loss(ctx, loss, y, b, k, t, tcols, NULL, delta, &l, NULL))) break;
         tot += l * b;
         if (d->classes > 0) {
-            for (int r = 0; r < b; r++)
-                correct += predicted(y + (int64_t)r * k, k, threshold_of(loss)) == (int)yl[r];
-            if (cm) nn_confusion_add(y, b, k, yl, d->classes, threshold_of(loss), cm);
+            int64_t right;
+            labels +=
+                nn_labels_score(y, b, k, yl, d->ny, d->classes, threshold_of(loss), cm, &right);
+            correct += right;
         }
     }
     nn_module_train(m, was);
     nn_mfree(tb);
     if (rc) return rc;
     if (loss_out) *loss_out = tot / d->n;
-    if (acc_out) *acc_out = d->classes > 0 ? correct / d->n : NAN;
+    if (acc_out) *acc_out = d->classes > 0 && labels > 0 ? (double)correct / labels : NAN;
     return NN_OK;
 }
 
@@ -307,7 +303,7 @@ nn_run *nn_run_new(nn_ctx *ctx, nn_module *m, nn_optim *o, const nn_dataset *tr,
     r->classes = tr->classes > 0 ? tr->classes : 0;
     r->val_classes = va && va->classes == r->classes;
     bool cm_ok = true;
-    if (r->classes > 0) {
+    if (r->classes > 0 && r->classes <= NN_CONFUSION_MAX_CLASSES) {
         size_t cc = (size_t)r->classes * r->classes;
         r->cm_epoch = nn_calloc(ctx, 3 * cc, sizeof(int64_t));
         cm_ok = r->cm_epoch != NULL;
@@ -398,21 +394,21 @@ static bool end_epoch(nn_run *r) {
         safe_copy(r, true);
         r->safe_loss = h->loss, r->safe_epoch = r->epoch + 2;
     }
-    h->acc = r->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+    h->acc = r->classes > 0 && r->ep_labels > 0 ? (double)r->ep_correct / r->ep_labels : NAN;
     h->val_loss = h->val_acc = NAN;
     h->precision = h->recall = h->f1 = NAN;
     h->val_precision = h->val_recall = h->val_f1 = NAN;
     int c = r->classes;
     size_t cm_bytes = (size_t)c * c * sizeof(int64_t);
-    if (c > 0) {
+    if (r->cm_epoch) {
         memcpy(r->cm_train, r->cm_epoch, cm_bytes);
         memset(r->cm_epoch, 0, cm_bytes);
         nn_metrics mt = nn_metrics_reported(r->cm_train, c);
         h->precision = mt.precision, h->recall = mt.recall, h->f1 = mt.f1;
     }
     if (r->va) {
-        if (c > 0) memset(r->cm_val, 0, cm_bytes);
-        int64_t *cm = c > 0 && r->va->classes == c ? r->cm_val : NULL;
+        if (r->cm_epoch) memset(r->cm_val, 0, cm_bytes);
+        int64_t *cm = r->cm_epoch && r->va->classes == c ? r->cm_val : NULL;
         int rc = nn_evaluate(r->ctx, r->m, r->va, r->opts.loss, r->opts.huber_delta, &h->val_loss,
                              &h->val_acc, cm);
         if (rc) { /* stopped in the model's forward (Ctrl-C): stays stopped */
@@ -427,7 +423,8 @@ static bool end_epoch(nn_run *r) {
     h->seconds = (run_clock(r) - r->t0_epoch) / 1e3;
     r->epoch++;
     r->pos = 0;
-    r->ep_loss = r->ep_correct = 0;
+    r->ep_loss = 0;
+    r->ep_correct = r->ep_labels = 0;
     r->ep_seen = 0;
     double base = r->first_loss > DIVERGED_FLOOR ? r->first_loss : DIVERGED_FLOOR;
     if (r->first_loss > 0 && h->loss > DIVERGED * base) {
@@ -528,14 +525,11 @@ static bool step(nn_run *r) {
     char grad_err[NN_ERR_LEN] = "";
     if (isnan(nn_optim_step_module(r->o, r->m)) && nn_error(r->ctx)[0])
         snprintf(grad_err, sizeof grad_err, "%s", nn_error(r->ctx));
-    if (d->classes > 0) { /* accuracy and the confusion matrix from one argmax a row */
-        float thr = threshold_of(r->opts.loss);
-        int c = r->classes;
-        for (int i = 0; i < B; i++) {
-            int p = predicted(y + (int64_t)i * k, k, thr), t = (int)r->yb[i];
-            r->ep_correct += p == t;
-            if (t >= 0 && t < c && p < c) r->cm_epoch[(int64_t)t * c + p]++;
-        }
+    if (d->classes > 0) { /* accuracy and the confusion matrix: one argmax a label */
+        int64_t right;
+        r->ep_labels += nn_labels_score(y, B, k, r->yb, d->ny, r->classes,
+                                        threshold_of(r->opts.loss), r->cm_epoch, &right);
+        r->ep_correct += right;
     }
     r->losses[r->step] = (float)loss;
     r->ep_loss += loss * B;
@@ -626,7 +620,7 @@ double nn_run_epoch_loss(const nn_run *r) {
     return r->ep_seen > 0 ? r->ep_loss / r->ep_seen : NAN;
 }
 double nn_run_epoch_acc(const nn_run *r) {
-    return r->ep_seen > 0 && r->classes > 0 ? r->ep_correct / r->ep_seen : NAN;
+    return r->ep_labels > 0 && r->classes > 0 ? (double)r->ep_correct / r->ep_labels : NAN;
 }
 int nn_run_best_epoch(const nn_run *r) {
     return r->best_epoch;

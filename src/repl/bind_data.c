@@ -75,20 +75,24 @@ static int w_from(lua_State *L) {
     int xnd = sample_shape(x, xs), ynd = sample_shape(y, ys);
     int ny = (int)(y->size / y->shape[0]);
     if (y->shape[0] != n) luaL_error(L, "data.from: x has %d rows and y %d", n, y->shape[0]);
-    if (classes > 0 && ny != 1)
-        luaL_error(L, "data.from: class labels must be one column, y has %d", ny);
     nn_dataset *d = nn_dataset_new_shaped(bind_ctx(L), n, xnd, xs, ynd, ys, classes);
     if (!d) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     nn_read(x, d->x);
     nn_read(y, d->y);
-    if (classes > 0)
-        for (int i = 0; i < n; i++)
-            if (!(d->y[i] >= 0 && d->y[i] < classes) || d->y[i] != (float)(int)d->y[i]) {
-                float v = d->y[i];
-                nn_dataset_free(d);
-                luaL_error(L, "data.from: label %f of row %d is not a class 0..%d", v, i + 1,
+    if (classes > 0) /* one label a sample, or one a step (ny > 1) where -1 pads */
+        for (int64_t i = 0; i < (int64_t)n * ny; i++) {
+            float v = d->y[i];
+            bool pad = ny > 1 && v == -1;
+            if (pad || (v >= 0 && v < classes && v == (float)(int)v)) continue;
+            nn_dataset_free(d);
+            if (ny == 1)
+                luaL_error(L, "data.from: label %f of row %d is not a class 0..%d", v, (int)i + 1,
                            classes - 1);
-            }
+            luaL_error(L,
+                       "data.from: label %f of row %d, step %d is not a class 0..%d (or -1 "
+                       "for padding)",
+                       v, (int)(i / ny) + 1, (int)(i % ny) + 1, classes - 1);
+        }
     bind_pushdataset(L, d);
     return 1;
 }
@@ -215,6 +219,9 @@ static int d_reshape(lua_State *L) {
 static int d_one_hot(lua_State *L) {
     nn_dataset *d = bind_checkdataset(L, 1);
     if (d->classes < 1) luaL_error(L, "one_hot: the set has no classes (regression)");
+    if (d->ny != 1)
+        luaL_error(L, "one_hot: the set has %d labels a sample (one a step); one_hot takes one",
+                   d->ny);
     float *buf = lua_newuserdatauv(L, (size_t)d->n * d->classes * sizeof(float), 0);
     if (nn_one_hot(bind_ctx(L), d->y, d->n, d->classes, buf))
         luaL_error(L, "%s", nn_error(bind_ctx(L)));
@@ -320,6 +327,9 @@ static int d_tostring(lua_State *L) {
     dataset_ud *u = luaL_checkudata(L, 1, DATASET_MT);
     if (!u->d)
         lua_pushliteral(L, "dataset (freed)");
+    else if (u->d->classes && u->d->ny > 1) /* a tagger's: one label a step */
+        lua_pushfstring(L, "dataset (%d samples, %d features, %d classes at each of %d steps)",
+                        u->d->n, u->d->nx, u->d->classes, u->d->ny);
     else if (u->d->x_ndim > 1) {
         char s[64];
         int at = snprintf(s, sizeof s, "[%d", u->d->x_shape[0]);

@@ -532,7 +532,8 @@ void bind_pushconfusion(lua_State *L, const int64_t *cm, int c) {
     lua_setfield(L, -2, "f1");
 }
 
-/* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil */
+/* evaluate(m, data, loss [, delta]) -> loss, accuracy|nil, confusion|nil, metrics|nil
+ * (no confusion over NN_CONFUSION_MAX_CLASSES classes) */
 static int t_evaluate(lua_State *L) {
     bind_luamodel *lm;
     nn_module *m = bind_checkmodel(L, 1, &lm);
@@ -541,7 +542,9 @@ static int t_evaluate(lua_State *L) {
     float delta = (float)luaL_optnumber(L, 4, 1.0);
     lua_settop(L, 3);
     int c = d->classes;
-    int64_t *cm = c > 0 ? lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0) : NULL;
+    int64_t *cm = c > 0 && c <= NN_CONFUSION_MAX_CLASSES
+                      ? lua_newuserdatauv(L, (size_t)c * c * sizeof(int64_t), 0)
+                      : NULL;
     if (cm) memset(cm, 0, (size_t)c * c * sizeof(int64_t));
     double loss, acc;
     bind_lua_enter(L, lm);
@@ -549,8 +552,9 @@ static int t_evaluate(lua_State *L) {
     bind_lua_leave(L, lm);
     if (rc) luaL_error(L, "%s", nn_error(bind_ctx(L)));
     lua_pushnumber(L, loss);
-    if (!cm) return 1;
+    if (c == 0) return 1;
     lua_pushnumber(L, acc);
+    if (!cm) return 2; /* too many classes for a matrix: accuracy alone */
     bind_pushconfusion(L, cm, c);
     return 4;
 }

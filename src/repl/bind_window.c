@@ -310,8 +310,8 @@ static void set_pixel(lua_State *L, const viz_event *ev) {
  * alt, text, layer, node, image, row, col, path}; layer 0 is a network's inputs, node is 1-based.
  */
 static void push_event(lua_State *L, const viz_event *ev) {
-    static const char *const types[] = {"key",    "click",  "close", "saved",
-                                        "motion", "hidden", "shown", "slide"};
+    static const char *const types[] = {"key",    "click", "close", "saved",  "motion",
+                                        "hidden", "shown", "slide", "release"};
     lua_createtable(L, 0, 12);
     lua_pushstring(L, types[ev->type]);
     lua_setfield(L, -2, "type");
@@ -326,7 +326,8 @@ static void push_event(lua_State *L, const viz_event *ev) {
         lua_pop(L, 1);
     }
     lua_setfield(L, -2, "window");
-    if (ev->type == VIZ_EV_KEY || ev->type == VIZ_EV_CLICK || ev->type == VIZ_EV_MOTION) {
+    if (ev->type == VIZ_EV_KEY || ev->type == VIZ_EV_CLICK || ev->type == VIZ_EV_MOTION ||
+        ev->type == VIZ_EV_RELEASE) {
         set_bool(L, "shift", ev->mods & VIZ_MOD_SHIFT);
         set_bool(L, "ctrl", ev->mods & VIZ_MOD_CTRL);
         set_bool(L, "alt", ev->mods & VIZ_MOD_ALT);
@@ -334,7 +335,7 @@ static void push_event(lua_State *L, const viz_event *ev) {
     if (ev->type == VIZ_EV_KEY) {
         push_key(L, ev->key);
         lua_setfield(L, -2, "key");
-    } else if (ev->type == VIZ_EV_CLICK) {
+    } else if (ev->type == VIZ_EV_CLICK || ev->type == VIZ_EV_RELEASE) {
         lua_pushinteger(L, ev->button);
         lua_setfield(L, -2, "button");
         set_coords(L, ev);

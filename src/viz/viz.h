@@ -242,7 +242,9 @@ uint32_t viz_window_id(const viz_window *win);
 
 /* ---- events ---- */
 
-/* HIDDEN: the window was minimised or hidden; SHOWN: it is back. */
+/* HIDDEN: the window was minimised or hidden; SHOWN: it is back. RELEASE: the
+ * button of a CLICK was let go, wherever the cursor is (the end of a drag): x, y in
+ * the clicked panel's data coordinates, beyond its axes too (NAN: no data axes). */
 typedef enum {
     VIZ_EV_KEY,
     VIZ_EV_CLICK,
@@ -251,7 +253,8 @@ typedef enum {
     VIZ_EV_MOTION,
     VIZ_EV_HIDDEN,
     VIZ_EV_SHOWN,
-    VIZ_EV_SLIDE
+    VIZ_EV_SLIDE,
+    VIZ_EV_RELEASE
 } viz_event_type;
 enum { VIZ_MOD_SHIFT = 1, VIZ_MOD_CTRL = 2, VIZ_MOD_ALT = 4 };
 typedef struct {
@@ -259,8 +262,8 @@ typedef struct {
     viz_window *win;
     int panel;       /* 0-based index in win, -1 if none */
     int key;         /* VIZ_EV_KEY: the SDL keycode ("space" is ' ') */
-    int button;      /* VIZ_EV_CLICK: 1 left, 2 middle, 3 right; VIZ_EV_MOTION: the
-                      * button held down while moving (a drag), 0 none */
+    int button;      /* VIZ_EV_CLICK, VIZ_EV_RELEASE: 1 left, 2 middle, 3 right;
+                      * VIZ_EV_MOTION: the button held down while moving (a drag), 0 none */
     int mods;        /* VIZ_EV_CLICK, VIZ_EV_KEY: VIZ_MOD_* held down */
     double x, y;     /* VIZ_EV_CLICK, VIZ_EV_MOTION: data coordinates (NAN: no data axes
                       * or outside the plot area) */

@@ -62,6 +62,7 @@ struct viz_window {
     char *slider_text;                /* what it says on its left */
     int slider_h;                     /* its strip's height at the last layout */
     int sliding, slid;                /* the left button went down in it; the last position sent */
+    int pressed, pressed_button;      /* 1 + the panel a CLICK went to, until its RELEASE */
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -860,6 +861,30 @@ static void mouse_down(viz_window *win, const SDL_MouseButtonEvent *b) {
     if (!on_axes && !on_pixel) return;
     if (on_axes) ev.x = frame_dx(f, px + 0.5), ev.y = frame_dy(f, py + 0.5);
     app_push_event(win->a, &ev);
+    win->pressed = i + 1, win->pressed_button = b->button;
+}
+
+/* The end of a click (or of a drag that began with one): a VIZ_EV_RELEASE to the panel
+ * clicked, in its coordinates wherever the cursor has gone. */
+static void mouse_up(viz_window *win, const SDL_MouseButtonEvent *b) {
+    int i = win->pressed - 1;
+    if (i < 0 || i >= win->n || b->button != win->pressed_button) return;
+    win->pressed = 0;
+    int px, py;
+    to_pixels(win, b->x, b->y, &px, &py);
+    const viz_layout *lay = &win->lays[i];
+    viz_event ev = {.type = VIZ_EV_RELEASE,
+                    .win = win,
+                    .panel = i,
+                    .button = b->button,
+                    .mods = mods_now(),
+                    .x = NAN,
+                    .y = NAN};
+    if (lay->has) ev.x = frame_dx(&lay->f, px + 0.5), ev.y = frame_dy(&lay->f, py + 0.5);
+    const viz_kind_def *k = kind_def(win->panels[i]->kind);
+    if (!(k->pixel_at && k->pixel_at(win->panels[i], lay, px, py, &ev.image, &ev.row, &ev.col)))
+        ev.image = ev.row = ev.col = 0;
+    app_push_event(win->a, &ev);
 }
 
 static void mouse_move(viz_window *win, const SDL_MouseMotionEvent *m) {
@@ -970,6 +995,7 @@ void window_handle(viz_window *win, const SDL_Event *e) {
         mouse_down(win, &e->button);
     } else if (e->type == SDL_MOUSEBUTTONUP) {
         win->drag = 0, win->sliding = 0;
+        mouse_up(win, &e->button);
     } else if (e->type == SDL_MOUSEMOTION) {
         mouse_move(win, &e->motion);
     }

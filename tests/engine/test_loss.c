@@ -173,6 +173,28 @@ static void test_metrics(void **state) {
     assert_int_equal(c2[2], 1); /* row 3 predicted 0, true 1 */
 }
 
+/* A tagger's labels: one a step, scored by the C outputs of that step; -1 pads.
+ *   sample 1: logits (2,1) (0,3) (9,0), tags 0 1 -1 -> predicted 0 1, the pad skipped
+ *   sample 2: logits (0,1) (5,4) (1,0), tags 1 1 0  -> predicted 1 0 0
+ * 5 tags counted, 4 right; confusion [[2, 0], [1, 2]]. */
+static void test_metrics_per_step_labels_skip_padding(void **state) {
+    (void)state;
+    float y[12] = {2, 1, 0, 3, 9, 0, 0, 1, 5, 4, 1, 0}, lab[6] = {0, 1, -1, 1, 1, 0};
+    int64_t cm[4] = {0}, right = -1;
+    assert_int_equal(nn_labels_score(y, 2, 6, lab, 3, 2, 0.5f, cm, &right), 5);
+    assert_int_equal(right, 4);
+    assert_int_equal(cm[0], 2);
+    assert_int_equal(cm[1], 0);
+    assert_int_equal(cm[2], 1);
+    assert_int_equal(cm[3], 2);
+    /* one output a step (a logit): class 1 above the threshold */
+    float z[3] = {1.5f, -2, 0.2f}, zl[3] = {1, 0, 0};
+    assert_int_equal(nn_labels_score(z, 1, 3, zl, 3, 2, 0, NULL, &right), 3);
+    assert_int_equal(right, 2);
+    /* outputs that do not divide among the steps: nothing counted */
+    assert_int_equal(nn_labels_score(y, 2, 5, lab, 3, 2, 0, NULL, &right), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),
@@ -182,6 +204,7 @@ int main(void) {
         cmocka_unit_test(test_grads_match_finite_difference),
         cmocka_unit_test(test_rejects_bad_targets),
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_metrics_per_step_labels_skip_padding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

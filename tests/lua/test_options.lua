@@ -138,6 +138,7 @@ local function call_with(fname, o)
   if fname == "plot.top_images" then return plot.top_images(model, set, o) end
   if fname == "plot.gates" then return plot.gates(model, nil, o) end
   if fname == "plot.lm_samples" then return plot.lm_samples(model, text.corpus("ab\n"), o) end
+  if fname == "plot.states" then return plot.states(model, nil, o) end
   if mod == "plot" then return plot[name](nil, o) end -- plot.loss, plot.confusion, plot.lr_range
   if mod == "optim" then return optim[name](model, o) end
   if fname == "nn.linear" then return nn.linear(2, 3, o) end

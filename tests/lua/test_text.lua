@@ -44,6 +44,8 @@ local x, y = d:x():totable(), d:y():totable()
 assert(join(x[1]) == "0,1,1" and join(y[1]) == "1,1,0")
 assert(join(x[2]) == "0,2,3" and join(y[2]) == "2,3,0")
 assert(#c:windows(3, {stride = 1}) == 6)
+-- the next token is a class of the vocabulary at every step (per-token metrics)
+assert(d:info().classes == 4 and d:info().ny == 3, d:info().classes)
 fails("a window of 9 needs 10", c.windows, c, 9)
 fails("T must be a whole number > 0", c.windows, c, 0)
 fails("cannot open /nonexistent/book.txt", data.text, "/nonexistent/book.txt")
@@ -134,6 +136,57 @@ end
 local sent = ner.sentences[1]
 local ytags = ner.y:totable()[1]
 for i = 1, #sent.tags do assert(ner.tags.tokens[ytags[i] + 1] == sent.tags[i]) end
+-- the tagger's data set: a class of set.labels at each step, -1 at padding
+assert(ner.data:info().classes == #ner.labels and #ner.labels == 7 and ner.data:info().ny == ner.x:shape()[2])
+local dy = ner.data:y():totable()
+for i, s in ipairs(ner.sentences) do
+  for t = 1, #dy[i] do
+    if t <= #s.tags then assert(ner.labels[dy[i][t] + 1] == s.tags[t]) else assert(dy[i][t] == -1) end
+  end
+end
+-- the ambiguous names are people and places both
+local kinds = {}
+for _, s in ipairs(text.entities{n = 400, seed = 3}.sentences) do
+  for i, w in ipairs(s.words) do kinds[w .. " " .. s.tags[i]] = true end
+end
+assert(kinds["georgia B-PER"] and kinds["georgia B-LOC"])
+
+---------------------------------------------------------------------------------
+-- per-step labels: accuracy and the confusion matrix count the real steps only
+---------------------------------------------------------------------------------
+
+nn.seed(4)
+local tagger = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+  nn.lstm(4, 5, {output = "all", mask = true}), nn.linear(5, #ner.labels)}
+local run = tagger:fit{ner.data, epochs = 2, batch = 8, verbose = false, wait = true}
+assert(run.state == "done" and run.history.acc[2] > 0, "a tagger trains on the set with its default loss")
+local ev = tagger:evaluate(ner.data) -- the default loss of per-step classes: seq_cross_entropy
+local pred, right, real, cm_total = tagger:predict(ner.data:x()):totable(), 0, 0, 0
+for i, row in ipairs(dy) do
+  for t, tag in ipairs(row) do
+    if tag >= 0 then
+      local best = 1
+      for j = 2, #ner.labels do if pred[i][t][j] > pred[i][t][best] then best = j end end
+      real, right = real + 1, right + (best - 1 == tag and 1 or 0)
+    end
+  end
+end
+for _, r in ipairs(ev.confusion) do for _, v in ipairs(r) do cm_total = cm_total + v end end
+assert(#ev.confusion == #ner.labels and cm_total == real, ("confusion counts %d tags, %d are real"):format(cm_total, real))
+near(ev.accuracy, right / real, 1e-12, "per-token accuracy over the real steps")
+near(ev.loss, nn.seq_cross_entropy(tagger:predict(ner.data:x()):reshape{40, 11 * 7}, ner.data:y()):item(), 1e-4, "loss")
+fails("label 7.0 of row 1, step 2 is not a class 0..6 (or -1 for padding)", data.from,
+  nn.zeros{1, 3}, nn.tensor{{0, 7, -1}}, {classes = 7})
+fails("label -1.0 of row 2 is not a class 0..2", data.from, nn.zeros{2, 1}, nn.tensor{{0}, {-1}}, {classes = 3})
+fails("one_hot takes one", ner.data.one_hot, ner.data)
+assert(tostring(ner.data):find("7 classes at each of", 1, true), tostring(ner.data))
+-- a vocabulary past 512 classes: accuracy per token, no confusion matrix (its square)
+local many = {}
+for i = 1, 600 do many[i] = "w" .. i end
+local big = text.corpus(table.concat(many, " "), {level = "word"}):windows(5)
+nn.seed(1)
+local bev = nn.sequential{nn.embedding(600, 3), nn.linear(3, 600)}:evaluate(big)
+assert(bev.accuracy >= 0 and bev.accuracy <= 1 and bev.confusion == nil and big:info().classes == 600)
 
 ---------------------------------------------------------------------------------
 -- sampling and decoding
@@ -296,5 +349,80 @@ assert(bars.labels[1] == "C" and bars.labels[2] == "D" and bars.labels[3] == "<E
 local _, map = plot.word_map(text.word2vec(corpus, {epochs = 1}), {n = 6, show = false})
 assert(#map.words == 6 and #map.x == 6)
 fails("step must be 1 to 3", plot.decoding, g_steps, {step = 4, show = false})
+
+-- plot.states: LSTMVis's selection and match on hand-made states (time by unit):
+-- units 1 and 3 are above 0.5 at steps 2-3; they are both on again at steps 5-6
+local VT = require "views_text"
+local st = {{0.9, 0, 0.1}, {0.8, 0.2, 0.7}, {0.6, 0.9, 0.9}, {0.1, 0.9, 0.8}, {0.7, 0, 0.6}, {0.9, 0.1, 0.9}}
+assert(join(VT.units_on(st, 2, 3, 0.5)) == "1,3")
+assert(join(VT.units_on(st, 1, 3, 0.5)) == "1")
+assert(#VT.units_on(st, 1, 6, 0.95) == 0)
+local function spans_text(sp)
+  local o = {}
+  for i, x in ipairs(sp) do o[i] = x[1] .. "-" .. x[2] end
+  return table.concat(o, " ")
+end
+assert(spans_text(VT.spans_on(st, 6, {1, 3}, 0.5)) == "2-3 5-6", spans_text(VT.spans_on(st, 6, {1, 3}, 0.5)))
+assert(spans_text(VT.spans_on(st, 5, {1, 3}, 0.5)) == "2-3 5-5", "the length cuts the last run")
+assert(spans_text(VT.spans_on(st, 6, {}, 0.5)) == "", "no units, no spans")
+-- the view on a model: the states are nn.trace's, the list names every other span
+nn.seed(2)
+local sm = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+  nn.lstm(4, 6, {output = "all", mask = true}), nn.linear(6, #ner.labels)}
+local sv = plot.states(sm, ner.data, {words = ner.words, threshold = 0, sample = 3, show = false})
+assert(sv.lens[3] == #ner.sentences[3].words, "lengths from the padding (<PAD> is id 0)")
+sm:predict(ner.x)
+local trace3 = nn.trace(sm, "h", {sample = 3}):totable()
+near(sv.states[3][2][4], trace3[2][4], 1e-6, "the view's states are the trace's")
+local units, matches = sv:select(2, 3)
+assert(join(units) == join(VT.units_on(trace3, 2, 3, 0)))
+local expect = 0
+for s = 1, #sv.states do
+  for _, sp in ipairs(VT.spans_on(sv.states[s], sv.lens[s], units, 0)) do
+    local own = s == 3 and sp[1] <= 3 and sp[2] >= 2
+    if not own and sp[2] - sp[1] + 1 >= 2 then expect = expect + 1 end
+  end
+end
+assert(#matches == expect and expect > 0, ("%d matches, %d expected"):format(#matches, expect))
+assert(matches[1].text:find("[", 1, true) and sv.list:kind() == "text")
+sv:set_threshold(2) -- no unit of a tanh state is above 2
+assert(#sv.units == 0 and #sv.matches == 0 and sv.selection[1] == 2)
+sv:save(out)
+local f = io.open(out, "rb")
+assert(f and f:read(4) == "\137PNG", "the view saves a PNG")
+f:close()
+fails("steps are whole numbers 1 to " .. sv.lens[3], sv.select, sv, 0, 2)
+fails("expected a number", sv.set_threshold, sv, "high")
+fails("call it with a colon", sv.select, 2, 3)
+fails("expected a model with an rnn, lstm or gru layer", plot.states, nn.sequential{nn.linear(2, 2)}, ner.data)
+fails('state must be "h" or "c"', plot.states, sm, ner.data, {state = "x", show = false})
+fails("only an LSTM has a cell state", plot.states, nn.sequential{nn.embedding(90, 4), nn.gru(4, 3, {output = "all"})}, ner.data, {state = "c", show = false})
+-- live: with run = a run at the prompt, the view reads the states again as it trains,
+-- and the trained model's at its end, keeping the selection
+do
+  local repl = require "repl"
+  nn.seed(2)
+  local lm = nn.sequential{nn.embedding(#ner.words.tokens, 4, {padding = 0}),
+    nn.lstm(4, 6, {output = "all", mask = true}), nn.linear(6, #ner.labels)}
+  local was = repl.interactive
+  repl.interactive = true
+  local lrun = lm:fit{ner.data, epochs = 30, batch = 8, verbose = false}
+  local lv = plot.states(lm, ner.data, {words = ner.words, threshold = 0, run = lrun})
+  local before = lv.states[1][2][1]
+  lv:select(2, 3)
+  for _ = 1, 20000 do
+    if lrun.state ~= "running" then break end
+    repl._jobs_step(0.01)
+  end
+  for _ = 1, 20 do repl._jobs_step(0.01) end
+  repl.interactive = was
+  assert(lrun.state == "done", lrun.state)
+  lm:predict(ner.x)
+  local after = nn.trace(lm, "h", {sample = 1}):totable()[2][1]
+  assert(after ~= before, "training moved the state")
+  near(lv.states[1][2][1], after, 1e-6, "the live view's state at the end of the run")
+  assert(lv.selection[1] == 2 and lv.selection[2] == 3, "the selection is kept")
+  lv.window:close()
+end
 os.remove(out)
 print("test_text: ok")
