@@ -4,7 +4,12 @@
 -- search, all candidates simulated at once as one batch through the model), step
 -- responses and their figures (overshoot, settling time), and a live view. Plants are
 -- discrete-time simulations written here; the network is nn's.
+local A = require "argcheck"
+local util = require "util"
+
 local M = {}
+
+local MAX_STEPS = 1000000 -- inputs, horizons, candidates: beyond it, a typo
 
 ------------------------------------------------------------------------------ plants
 -- Each plant kind: defaults, and a step(state, u, p) that advances one dt and returns
@@ -16,7 +21,9 @@ local kinds = {}
 -- Besides its parameters, each kind has the identification orders and epochs that
 -- suit it (ident), the horizon of a step response in steps (horizon), and the
 -- ranges a PID's gains are searched in (gains).
+-- positive: parameters that must be > 0 (the rest: any finite number; delay >= 0).
 kinds.lag = {defaults = {K = 2, tau = 2, delay = 0.5, dt = 0.1, umin = -1, umax = 1},
+  positive = {tau = true, dt = true},
   ident = {na = 2, nb = 8, epochs = 40}, horizon = 200,
   gains = {kp = {0.05, 10}, ki = {0.01, 5}, kd = {0.001, 2}},
   reset = function(s, p)
@@ -34,6 +41,7 @@ kinds.lag = {defaults = {K = 2, tau = 2, delay = 0.5, dt = 0.1, umin = -1, umax 
 -- Mass-spring-damper: m x'' = u - c x' - k x, output the position x; semi-implicit
 -- Euler on `sub` sub-steps of each dt.
 kinds.msd = {defaults = {m = 1, c = 0.6, k = 2, dt = 0.05, sub = 10, umin = -4, umax = 4},
+  positive = {m = true, dt = true},
   ident = {na = 3, nb = 3, epochs = 150, lr = 0.003}, horizon = 400,
   gains = {kp = {0.05, 20}, ki = {0.01, 10}, kd = {0.001, 10}},
   reset = function(s) s.x, s.v = 0, 0 end,
@@ -49,6 +57,7 @@ kinds.msd = {defaults = {m = 1, c = 0.6, k = 2, dt = 0.05, sub = 10, umin = -4, 
 -- DC motor, armature voltage V in, speed w out: J w' = Kt i - b w, L i' = V - R i - Kt w.
 kinds.motor = {defaults = {J = 0.01, b = 0.1, Kt = 0.01, R = 1, L = 0.5, dt = 0.05, sub = 20,
     umin = -12, umax = 12},
+  positive = {J = true, L = true, dt = true},
   ident = {na = 2, nb = 8, epochs = 40}, horizon = 100,
   gains = {kp = {0.05, 200}, ki = {0.01, 400}, kd = {0.001, 5}},
   reset = function(s) s.w, s.i = 0, 0 end,
@@ -76,10 +85,24 @@ function M.plant(kind, params)
   end
   local p = {}
   for name, v in pairs(k.defaults) do p[name] = v end
-  for name, v in pairs(params or {}) do
+  for name, v in pairs(A.options("control.plant", params)) do
     if k.defaults[name] == nil then error(("control.plant: %s has no parameter %s"):format(kind, tostring(name)), 2) end
-    if type(v) ~= "number" or v ~= v then error(("control.plant: %s must be a number, got %s"):format(name, tostring(v)), 2) end
+    if name == "sub" then
+      A.count("control.plant", name, v, 1, 10000)
+    elseif name == "delay" then
+      A.number("control.plant", name, v, 0, 1e6)
+    elseif k.positive[name] then
+      A.positive("control.plant", name, v, 1e6)
+    else
+      A.number("control.plant", name, v, -1e6, 1e6)
+    end
     p[name] = v
+  end
+  if p.delay and p.delay / p.dt > MAX_STEPS then
+    error(("control.plant: a delay of %g s is more than %d steps of dt = %g s"):format(p.delay, MAX_STEPS, p.dt), 2)
+  end
+  if not (p.umin < p.umax) then
+    error(("control.plant: umin must be below umax, got %g and %g"):format(p.umin, p.umax), 2)
   end
   local pl = setmetatable({kind = kind, p = p, dt = p.dt, umin = p.umin, umax = p.umax, s = {},
     ident = k.ident, horizon = k.horizon, gains = k.gains}, Plant)
@@ -88,23 +111,33 @@ function M.plant(kind, params)
 end
 
 function Plant:reset() kinds[self.kind].reset(self.s, self.p) end
-function Plant:step(u) return kinds[self.kind].step(self.s, u, self.p) end
+function Plant:step(u) return kinds[self.kind].step(self.s, A.number("plant:step", "u", u), self.p) end
 function Plant:simulate(us)
+  A.numbers("plant:simulate", "us (the inputs)", us)
   self:reset()
   local ys = {}
   for t, u in ipairs(us) do ys[t] = self:step(u) end
   return ys
 end
 function Plant:__tostring() return ("plant %s (dt %g s)"):format(self.kind, self.dt) end
+util.guard_methods(Plant, "plant")
 
 ------------------------------------------------------------------------------ inputs
 --- control.prbs{n=, hold=5, low=-1, high=1, seed=} -> list: a pseudo-random binary
 --- sequence, each level held `hold` steps (the seed is nn's generator's)
+-- The options every input signal takes: n, hold, low, high, seed.
+local function signal_options(f, o, hold)
+  o = A.options(f, o)
+  local n = A.count(f, "n", o.n or 1000, 1, MAX_STEPS)
+  hold = A.count(f, "hold", o.hold or hold, 1, MAX_STEPS)
+  local lo, hi = A.number(f, "low", o.low or -1, -1e6, 1e6), A.number(f, "high", o.high or 1, -1e6, 1e6)
+  if o.seed ~= nil then nn.seed(A.count(f, "seed", o.seed, 0, math.maxinteger)) end
+  return o, n, hold, lo, hi
+end
+
 function M.prbs(o)
-  o = o or {}
-  if o.seed then nn.seed(o.seed) end
-  local n, hold = o.n or 1000, o.hold or 5
-  local lo, hi = o.low or -1, o.high or 1
+  local n, hold, lo, hi
+  o, n, hold, lo, hi = signal_options("control.prbs", o, 5)
   local r = nn.rand({math.ceil(n / hold)}, 0, 1):totable()
   local us = {}
   for t = 1, n do us[t] = r[math.floor((t - 1) / hold) + 1] < 0.5 and lo or hi end
@@ -113,16 +146,20 @@ end
 
 --- control.steps{n=, levels={...}, hold=} -> list: steps through the levels
 function M.steps(o)
-  local us, levels, hold = {}, o.levels or {0, 1}, o.hold or 50
-  for t = 1, o.n or #levels * hold do us[t] = levels[math.floor((t - 1) / hold) % #levels + 1] end
+  o = A.options("control.steps", o)
+  local levels = A.numbers("control.steps", "levels", o.levels or {0, 1}, 1)
+  local hold = A.count("control.steps", "hold", o.hold or 50, 1, MAX_STEPS)
+  local us = {}
+  for t = 1, A.count("control.steps", "n", o.n or math.min(#levels * hold, MAX_STEPS), 1, MAX_STEPS) do us[t] = levels[math.floor((t - 1) / hold) % #levels + 1] end
   return us
 end
 
 --- control.random_levels{n=, hold=, low=, high=, seed=} -> list: random levels in
 --- [low, high], each held `hold` steps (richer than a PRBS for a nonlinear model)
 function M.random_levels(o)
-  if o.seed then nn.seed(o.seed) end
-  local n, hold, lo, hi = o.n or 1000, o.hold or 20, o.low or -1, o.high or 1
+  local n, hold, lo, hi
+  o, n, hold, lo, hi = signal_options("control.random_levels", o, 20)
+  if not (lo < hi) then error(("control.random_levels: low must be below high, got %g and %g"):format(lo, hi), 2) end
   local r = nn.rand({math.ceil(n / hold)}, lo, hi):totable()
   local us = {}
   for t = 1, n do us[t] = r[math.floor((t - 1) / hold) + 1] end
@@ -144,8 +181,18 @@ Learned.__index = Learned
 ---   validation=us2}) -> learned model: an MLP from (past outputs, past inputs) to the
 --- next output, trained on the plant's response to us; learned.run, learned.val_rmse
 function M.identify(plant, us, o)
-  o = o or {}
+  A.class("control.identify", "plant", plant, Plant, "a plant (control.plant)")
   if type(us) ~= "table" or #us < 20 then error("control.identify: us must be a list of at least 20 inputs", 2) end
+  A.numbers("control.identify", "us", us)
+  o = A.options("control.identify", o)
+  local f = "control.identify"
+  if o.na ~= nil then A.count(f, "na", o.na, 1, 64) end
+  if o.nb ~= nil then A.count(f, "nb", o.nb, 1, 64) end
+  if o.hidden ~= nil then A.count(f, "hidden", o.hidden, 1, 4096) end
+  if o.epochs ~= nil then A.count(f, "epochs", o.epochs, 1, 100000) end
+  if o.lr ~= nil then A.positive(f, "lr", o.lr) end
+  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
+  if o.validation ~= nil then A.numbers(f, "validation", o.validation, 1) end
   local def = plant.ident or {}
   local na, nb = o.na or def.na or 2, o.nb or def.nb or 8
   local ys = plant:simulate(us)
@@ -205,18 +252,30 @@ end
 
 --- learned:simulate(us) -> outputs: the model run free (its own outputs fed back)
 function Learned:simulate(us)
+  A.numbers("learned:simulate", "us (the inputs)", us)
   local hist, ys = {{ys = {0}, us = {}}}, {}
   for t, u in ipairs(us) do ys[t] = self:_step_batch(hist, {u})[1] end
   return ys
 end
 
+util.guard_methods(Learned, "learned")
+
 ------------------------------------------------------------------------------ PID
 --- control.pid{kp=, ki=, kd=, dt=, umin=, umax=} -> pid: u = kp e + ki ∫e + kd de/dt,
 --- the derivative taken of the measurement (no kick when the set point jumps), the
 --- output clamped to [umin, umax] and the integral frozen while it is (anti-windup)
+local PID = {__name = "pid"}
+
 function M.pid(g)
-  return {kp = g.kp or 0, ki = g.ki or 0, kd = g.kd or 0, dt = g.dt, umin = g.umin or -math.huge,
-    umax = g.umax or math.huge, i = 0, last = nil}
+  local f = "control.pid"
+  A.table(f, "the gains", g)
+  local c = {kp = A.number(f, "kp", g.kp or 0), ki = A.number(f, "ki", g.ki or 0), kd = A.number(f, "kd", g.kd or 0),
+    dt = A.positive(f, "dt", g.dt), umin = g.umin or -math.huge, umax = g.umax or math.huge, i = 0, last = nil}
+  for _, k in ipairs{"umin", "umax"} do
+    if type(c[k]) ~= "number" or c[k] ~= c[k] then error(("%s: %s must be a number, got %s"):format(f, k, A.describe(c[k])), 2) end
+  end
+  if not (c.umin < c.umax) then error(("%s: umin must be below umax, got %g and %g"):format(f, c.umin, c.umax), 2) end
+  return setmetatable(c, PID)
 end
 
 local function pid_step(c, r, y)
@@ -228,12 +287,33 @@ local function pid_step(c, r, y)
   else c.i = c.i + e * c.dt end
   return u
 end
-M.pid_step = pid_step
+--- control.pid_step(pid, setpoint, y) -> u: one step of a controller from control.pid
+function M.pid_step(c, r, y)
+  A.class("control.pid_step", "the controller", c, PID, "a controller (control.pid)")
+  return pid_step(c, A.number("control.pid_step", "the set point", r), A.number("control.pid_step", "y", y))
+end
 
 --- control.closed_loop(system, gains, {setpoint=1, n=}) -> {t=, r=, y=, u=}: the step
 --- response of a plant or a learned model under a PID with those gains
+-- A plant or a learned model, the gains {kp=, ki=, kd=} and the options n, setpoint.
+local function check_loop(f, sys, g, o)
+  if getmetatable(sys) ~= Plant and getmetatable(sys) ~= Learned then
+    error(("%s: expected a plant (control.plant) or a learned model (control.identify), got %s"):format(f,
+      A.describe(sys)), 3)
+  end
+  if g ~= nil then
+    A.table(f, "the gains", g)
+    for _, k in ipairs{"kp", "ki", "kd"} do if g[k] ~= nil then A.number(f, k, g[k]) end end
+  end
+  o = A.options(f, o)
+  if o.n ~= nil then A.count(f, "n", o.n, 2, MAX_STEPS) end
+  if o.setpoint ~= nil then A.number(f, "setpoint", o.setpoint, -1e6, 1e6) end
+  return o
+end
+
 function M.closed_loop(sys, g, o)
-  o = o or {}
+  A.table("control.closed_loop", "the gains ({kp =, ki =, kd =})", g)
+  o = check_loop("control.closed_loop", sys, g, o)
   local n, r = o.n or sys.horizon or 200, o.setpoint or 1
   local c = M.pid{kp = g.kp, ki = g.ki, kd = g.kd, dt = sys.dt, umin = sys.umin, umax = sys.umax}
   local out = {t = {}, r = {}, y = {}, u = {}}
@@ -251,7 +331,7 @@ end
 --- control.metrics(resp) -> {overshoot=, settling=, rise=, error=, iae=}: overshoot as
 --- a share of the set point, settling time (last leaving the 5% band), rise time
 --- (10% to 90%), the final error and the integral of |e| dt
-function M.metrics(resp)
+local function metrics(resp)
   local r, ys, ts = resp.r[1], resp.y, resp.t
   local dt = ts[2] - ts[1]
   local peak, settle, t10, t90, iae = -math.huge, 0, nil, nil, 0
@@ -266,9 +346,32 @@ function M.metrics(resp)
     rise = (t10 and t90) and t90 - t10 or math.huge, error = math.abs(r - ys[#ys]), iae = iae}
 end
 
+-- Public: the lists checked (any numbers: an unstable loop's response runs to inf)
+function M.metrics(resp)
+  A.table("control.metrics", "the response", resp)
+  for _, k in ipairs{"t", "r", "y"} do
+    local list = resp[k]
+    if type(list) ~= "table" or #list < 2 or #list ~= #resp.t then
+      error(("control.metrics: response.%s must be a list of %s numbers, got %s"):format(k,
+        type(resp.t) == "table" and #resp.t >= 2 and #resp.t or "2 or more",
+        type(list) == "table" and ("a list of %d"):format(#list) or A.describe(list)), 2)
+    end
+    for i = 1, #list do
+      if type(list[i]) ~= "number" then
+        error(("control.metrics: response.%s[%d] must be a number, got %s"):format(k, i, A.describe(list[i])), 2)
+      end
+    end
+  end
+  return metrics(resp)
+end
+
 -- The cost a tuning minimises: IAE, plus overshoot above 5% and a final error.
 local function cost(m) return m.iae + 20 * math.max(0, m.overshoot - 0.05) + 10 * m.error end
-M.cost = cost
+function M.cost(m)
+  A.table("control.cost", "the metrics", m)
+  for _, k in ipairs{"iae", "overshoot", "error"} do A.number("control.cost", "metrics." .. k, m[k]) end
+  return cost(m)
+end
 
 -- Step responses of C gain sets on the learned model at once (one batch a step).
 local function batch_responses(model, gains, n, r)
@@ -296,9 +399,19 @@ end
 --- each round around the best so far; every candidate's step response is simulated
 --- on the learned model (or a plant: then one by one)
 function M.tune(model, o)
-  o = o or {}
+  local f = "control.tune"
+  o = check_loop(f, model, nil, o)
   local dg = model.gains or {kp = {0.05, 5}, ki = {0.01, 2}, kd = {0, 0}}
   local ranges = {kp = o.kp or dg.kp, ki = o.ki or dg.ki, kd = o.kd or dg.kd}
+  for _, k in ipairs{"kp", "ki", "kd"} do
+    local rg = ranges[k]
+    if type(rg) ~= "table" then A.table(f, k .. " (a range {lo, hi})", rg) end
+    A.number(f, k .. "[1]", rg[1], 0, 1e9)
+    A.number(f, k .. "[2]", rg[2], rg[1], 1e9)
+  end
+  if o.candidates ~= nil then A.count(f, "candidates", o.candidates, 1, 100000) end
+  if o.rounds ~= nil then A.count(f, "rounds", o.rounds, 1, 1000) end
+  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
   local C, n, setpoint = o.candidates or 200, o.n or model.horizon or 200, o.setpoint or 1
   nn.seed(o.seed or 1)
   local best, best_cost, tried = nil, math.huge, 0
@@ -326,7 +439,7 @@ function M.tune(model, o)
       for c, g in ipairs(gains) do resp[c] = M.closed_loop(model, g, {n = n, setpoint = setpoint}) end
     end
     for c, r in ipairs(resp) do
-      local j = cost(M.metrics(r))
+      local j = cost(metrics(r))
       if j < best_cost then best, best_cost = gains[c], j end
     end
     tried = tried + C
@@ -342,7 +455,24 @@ end
 --- learned model's and the true plant's step responses, and the control effort;
 --- responses = {plant = resp, model = resp}; live draws them point by point
 function M.view(responses, o)
-  o = o or {}
+  A.table("control.view", "the responses ({plant = resp, model = resp})", responses)
+  if responses.plant == nil and responses.model == nil then
+    error("control.view: responses must have a plant or a model response ({plant = resp, model = resp})", 2)
+  end
+  for _, k in ipairs{"plant", "model"} do
+    local r = responses[k]
+    if r ~= nil then
+      A.table("control.view", "responses." .. k, r)
+      for _, key in ipairs{"t", "r", "y", "u"} do
+        local list = A.numbers("control.view", ("responses.%s.%s"):format(k, key), r[key], 1, true)
+        local first = (responses.plant or responses.model).t
+        if #list ~= #first then
+          error(("control.view: responses.%s.%s has %d values, the time %d"):format(k, key, #list, #first), 2)
+        end
+      end
+    end
+  end
+  o = A.options("control.view", o)
   local out = plot.lines{title = o.title or "step response", xlabel = "time (s)", ylabel = "output", show = false}
   local eff = plot.lines{title = "control effort u", xlabel = "time (s)", show = false}
   local w = plot.window{out, eff, title = o.title or "PID on the true plant and the learned model", cols = 1,

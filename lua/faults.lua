@@ -5,6 +5,7 @@
 -- error is an anomaly score; ROC curves with their AUC, confusion matrices, and the
 -- alarm drawn on the time series.
 local rbm = require "rbm"
+local A = require "argcheck"
 
 local M = {}
 
@@ -20,9 +21,12 @@ local TEMP_NOISE = 0.3  -- degrees C
 --- {vib=, temp=, label= (per sample, 0 normal), window=, n=}; faults last one to three
 --- windows, kinds drawn evenly, machine load (and with it temperature) wanders
 function M.series(o)
-  o = o or {}
-  nn.seed(o.seed or 1)
-  local nw, w = o.windows or 400, o.window or 32
+  local f = "faults.series"
+  o = A.options(f, o)
+  nn.seed(A.count(f, "seed", o.seed or 1, 0, math.maxinteger))
+  local nw, w = A.count(f, "windows", o.windows or 400, 1, 100000), A.count(f, "window", o.window or 32, 1, 4096)
+  if nw * w > 4000000 then error(("%s: %d windows of %d samples is more than 4 000 000 samples"):format(f, nw, w), 2) end
+  if o.fault_share ~= nil then A.number(f, "fault_share", o.fault_share, 0, 1) end
   local n = nw * w
   local u = nn.rand({n * 4}, 0, 1):totable()
   local g = nn.randn({n * 2}):totable()
@@ -59,7 +63,26 @@ end
 --- faults.windows(series [, scale]) -> data set x [windows, 2 window] in [0, 1] (the
 --- vibration's samples then the temperature's), y the window's kind; scale: the
 --- training series' {vmin, vmax, tmin, tmax} (computed when not given), returned too
+-- A series from faults.series: its fields, of the sizes they claim.
+local function check_series(f, s)
+  A.table(f, "the series (faults.series)", s)
+  local nw, w = math.tointeger(s.windows), math.tointeger(s.window)
+  if not (nw and w and nw > 0 and w > 0 and type(s.vib) == "table" and type(s.temp) == "table"
+      and type(s.kinds) == "table" and #s.vib == nw * w and #s.temp == nw * w and #s.kinds == nw and s.n == nw * w) then
+    error(f .. ": expected a series from faults.series (windows, window, n, vib, temp and kinds that agree)", 3)
+  end
+  return s
+end
+
 function M.windows(s, scale)
+  check_series("faults.windows", s)
+  if scale ~= nil then
+    A.numbers("faults.windows", "scale ({vmin, vmax, tmin, tmax})", scale, 4)
+    if not (scale[1] < scale[2] and scale[3] < scale[4]) then
+      error(("faults.windows: scale must be {vmin, vmax, tmin, tmax} with min < max, got {%g, %g, %g, %g}")
+        :format(scale[1], scale[2], scale[3], scale[4]), 2)
+    end
+  end
   if not scale then
     local vmin, vmax, tmin, tmax = math.huge, -math.huge, math.huge, -math.huge
     for t = 1, s.n do
@@ -84,11 +107,24 @@ end
 
 --- faults.autoencoder(train, {hidden=8, epochs=60, lr=0.003, seed=1}) -> model: an
 --- MLP autoencoder (linear, tanh, linear, sigmoid) trained on the NORMAL windows only
+-- Options of a training: counts, a rate, a seed.
+local function check_training(f, o)
+  o = A.options(f, o)
+  if o.hidden ~= nil and type(o.hidden) ~= "table" then A.count(f, "hidden", o.hidden, 1, 4096) end
+  for _, k in ipairs{"epochs", "rbm_epochs"} do if o[k] ~= nil then A.count(f, k, o[k], 1, 100000) end end
+  for _, k in ipairs{"lr", "rbm_lr"} do if o[k] ~= nil then A.positive(f, k, o[k]) end end
+  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
+  return o
+end
+
 function M.autoencoder(train, o)
-  o = o or {}
+  A.dataset("faults.autoencoder", "train", train)
+  o = check_training("faults.autoencoder", o)
+  if type(o.hidden) == "table" then error("faults.autoencoder: hidden must be one width (8), got a table", 2) end
   local x, y = train:x(), train:y():totable()
   local keep = {}
   for i, row in ipairs(y) do if row[1] == NORMAL then keep[#keep + 1] = i end end
+  if #keep == 0 then error("faults.autoencoder: train has no normal windows (kind 0) to learn from", 2) end
   local xn = x:gather(keep)
   local nx = x.shape[2]
   nn.seed(o.seed or 1)
@@ -102,7 +138,8 @@ end
 
 --- faults.recon_scores(ae, d) -> list: each window's mean squared reconstruction error
 function M.recon_scores(ae, d)
-  local x = d:x()
+  A.model("faults.recon_scores", "the autoencoder", ae)
+  local x = A.dataset("faults.recon_scores", "d", d):x()
   local e = (ae:predict(x) - x):pow(2):mean(2):totable()
   local s = {}
   for i, r in ipairs(e) do s[i] = type(r) == "table" and r[1] or r end
@@ -113,7 +150,11 @@ end
 ---   activation="sigmoid", seed=1}) -> classifier: RBMs pre-trained greedily, copied
 --- into an MLP, fine-tuned by Adam
 function M.dbn(train, o)
-  o = o or {}
+  A.dataset("faults.dbn", "train", train)
+  o = check_training("faults.dbn", o)
+  if o.activation ~= nil and type(o.activation) ~= "string" then
+    error("faults.dbn: activation must be a name (\"sigmoid\"), got " .. A.describe(o.activation), 2)
+  end
   nn.seed(o.seed or 1)
   local hidden = o.hidden or {64, 32}
   local rbms = rbm.pretrain(train, {hidden = hidden, rbm_lr = o.rbm_lr or 0.05, rbm_epochs = o.rbm_epochs or 20,
@@ -128,7 +169,8 @@ end
 --- faults.fault_scores(model, d) -> list: each window's probability of a fault,
 --- 1 - p(normal), from the classifier's softmax
 function M.fault_scores(m, d)
-  local p = m:predict(d:x()):softmax(2):totable()
+  A.model("faults.fault_scores", "the classifier", m)
+  local p = m:predict(A.dataset("faults.fault_scores", "d", d):x()):softmax(2):totable()
   local s = {}
   for i, row in ipairs(p) do s[i] = 1 - row[NORMAL + 1] end
   return s
@@ -136,6 +178,7 @@ end
 
 --- faults.is_fault(d) -> list of booleans: the windows whose kind is not normal
 function M.is_fault(d)
+  A.dataset("faults.is_fault", "d", d)
   local f = {}
   for i, row in ipairs(d:y():totable()) do f[i] = row[1] ~= NORMAL end
   return f
@@ -144,7 +187,23 @@ end
 --- faults.roc(scores, positive) -> {fpr=, tpr=, thresholds=}, auc: the ROC curve of a
 --- score (higher = more likely a fault) against the truth, and the area under it
 --- (ties counted half, as the Mann-Whitney statistic does)
+-- scores: a list of numbers (NaN refused: it sorts nowhere); flags: a list of as many
+-- booleans.
+local function check_scores(f, scores, flags, flags_name)
+  A.numbers(f, "scores", scores, 1)
+  if type(flags) ~= "table" or #flags ~= #scores then
+    error(("%s: %s must be a list of %d booleans, one a score, got %s"):format(f, flags_name, #scores,
+      type(flags) == "table" and ("a list of %d"):format(#flags) or A.describe(flags)), 3)
+  end
+  for i = 1, #flags do
+    if type(flags[i]) ~= "boolean" then
+      error(("%s: %s[%d] must be true or false, got %s"):format(f, flags_name, i, A.describe(flags[i])), 3)
+    end
+  end
+end
+
 function M.roc(scores, positive)
+  check_scores("faults.roc", scores, positive, "positive")
   local idx = {}
   for i = 1, #scores do idx[i] = i end
   table.sort(idx, function(a, b) return scores[a] > scores[b] end)
@@ -171,14 +230,19 @@ end
 --- faults.threshold(scores, normal, q=0.95) -> the q quantile of the normal windows'
 --- scores: an alarm threshold that raises about 1 - q false alarms
 function M.threshold(scores, normal_mask, q)
+  check_scores("faults.threshold", scores, normal_mask, "normal")
+  if q ~= nil then A.number("faults.threshold", "q", q, 0, 1) end
   local v = {}
   for i, s in ipairs(scores) do if normal_mask[i] then v[#v + 1] = s end end
+  if #v == 0 then error("faults.threshold: no window is marked normal", 2) end
   table.sort(v)
   return v[math.max(1, math.min(#v, math.ceil((q or 0.95) * #v)))]
 end
 
 --- faults.alarm_confusion(scores, positive, threshold) -> {{tn, fp}, {fn, tp}}
 function M.alarm_confusion(scores, positive, thr)
+  check_scores("faults.alarm_confusion", scores, positive, "positive")
+  A.number("faults.alarm_confusion", "the threshold", thr)
   local cm = {{0, 0}, {0, 0}}
   for i, s in ipairs(scores) do
     local r, c = positive[i] and 2 or 1, s > thr and 2 or 1
@@ -189,7 +253,14 @@ end
 
 --- faults.roc_view(curves, {title=, show=}) -> plot: ROC curves {name = roc}, chance line
 function M.roc_view(curves, o)
-  o = o or {}
+  A.table("faults.roc_view", "curves ({name = roc})", curves)
+  for name, c in pairs(curves) do
+    if type(name) ~= "string" then error("faults.roc_view: curves are named by strings, got " .. A.describe(name), 2) end
+    A.table("faults.roc_view", "curves." .. name, c)
+    A.numbers("faults.roc_view", ("curves.%s.fpr"):format(name), c.fpr, 1)
+    A.numbers("faults.roc_view", ("curves.%s.tpr"):format(name), c.tpr, #c.fpr)
+  end
+  o = A.options("faults.roc_view", o)
   local p = plot.lines{title = o.title or "ROC", xlabel = "false alarm rate", ylabel = "detection rate",
     show = o.show}
   p:add("chance", {0, 1}, {0, 1})
@@ -203,7 +274,13 @@ end
 --- faults.alarm_view(series, scores, threshold, {from=1, windows=40, show=}) ->
 --- window: vibration and temperature over time with the true faults and the alarm
 function M.alarm_view(s, scores, thr, o)
-  o = o or {}
+  local f = "faults.alarm_view"
+  check_series(f, s)
+  A.numbers(f, "scores", scores, s.windows)
+  A.number(f, "the threshold", thr)
+  o = A.options(f, o)
+  if o.from ~= nil then A.count(f, "from", o.from, 1, s.windows) end
+  if o.windows ~= nil then A.count(f, "windows", o.windows, 1, s.windows) end
   local first, count = o.from or 1, math.min(o.windows or 40, s.windows - (o.from or 1) + 1)
   local w = s.window
   local vib = plot.lines{title = "vibration", xlabel = "sample", show = false}

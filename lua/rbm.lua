@@ -6,20 +6,18 @@
 -- as a preset (nn.dbn_recipe), and data.digits (scikit-learn's 8x8 digits).
 local R = require "nn.rbm"
 local T = require "nn.train"
+local A = require "argcheck"
+local util = require "util"
 
 local M = {}
 
 local PL_ROWS = 256 -- rows whose pseudo-likelihood fit records each epoch
+local MAX_COUNT = 1000000 -- epochs, batch, Gibbs steps, samples, units: beyond it, a typo
 
 -- Debian's python3-sklearn ships the 8x8 digits (the UCI optical digits' test set).
 M.DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
 
-local function is_tensor(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
-end
-local function is_dataset(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.dataset"]
-end
+local is_tensor, is_dataset = A.is_tensor, A.is_dataset
 
 -- Checks the option table: every key known, every value of its kind.
 local function options(fname, o, known)
@@ -33,15 +31,18 @@ local function options(fname, o, known)
       table.sort(names)
       error(("%s: unknown option %s (known: %s)"):format(fname, tostring(k), table.concat(names, ", ")), 3)
     end
-    local ok = (kind == "count" and math.type(v) == "integer" and v > 0)
+    local ok = (kind == "count" and math.type(v) == "integer" and v > 0 and v <= MAX_COUNT)
+      or (kind == "seed" and math.type(v) == "integer" and v >= 0)
       or (kind == "rate" and type(v) == "number" and v > 0 and v < math.huge)
       or (kind == "fraction" and type(v) == "number" and v >= 0 and v < 1)
       or (kind == "boolean" and type(v) == "boolean")
+      or (kind == "string" and type(v) == "string")
       or (kind == "any")
     if not ok then
-      local what = ({count = "a whole number > 0", rate = "a number > 0", fraction = "a fraction in [0, 1)",
-        boolean = "true or false"})[kind]
-      error(("%s: %s must be %s, got %s"):format(fname, k, what, tostring(v)), 3)
+      local what = ({count = ("a whole number from 1 to %d"):format(MAX_COUNT), seed = "a whole number >= 0",
+        rate = "a number > 0", fraction = "a fraction in [0, 1)", boolean = "true or false",
+        string = "a string"})[kind]
+      error(("%s: %s must be %s, got %s"):format(fname, k, what, A.describe(v)), 3)
     end
   end
   return o
@@ -49,7 +50,7 @@ end
 
 --- data.digits{test=0.25, seed=} -> train, test: 1797 8x8 digits, pixels in [0, 1]
 function M.digits(opts)
-  opts = options("data.digits", opts, {test = "fraction", seed = "count", shuffle = "boolean", path = "any"})
+  opts = options("data.digits", opts, {test = "fraction", seed = "seed", shuffle = "boolean", path = "string"})
   local d, err = R.digits(opts.path or M.DIGITS)
   if not d then
     error("data.digits: " .. err .. " (Debian's python3-sklearn package carries the file)", 2)
@@ -64,6 +65,8 @@ end
 ------------------------------------------------------------------------------ RBM
 local RBM = {__name = "rbm"}
 RBM.__index = RBM
+local View = {__name = "rbm view"} -- its methods below
+View.__index = View
 
 --- nn.rbm(visible, hidden [, {gaussian=false}]) -> rbm
 function M.new(nv, nh, opts)
@@ -77,37 +80,59 @@ function M.new(nv, nh, opts)
     history = {recon = {}, fe_train = {}, fe_val = {}, pl = {}}}, RBM)
 end
 
-local function batch_of(fname, v)
-  if is_dataset(v) then return v:x() end
-  if is_tensor(v) then return v end
-  error(fname .. ": expected a data set or a tensor [n, visible], got " .. type(v), 3)
-end
-
-local function flat(x, nv)
-  if x.ndim ~= 2 then return x:reshape(x.shape[1], nv) end
+-- The rows of a data set or tensor as a tensor [n, nv] (images [n, h, w] flattened);
+-- nv nil: any width. what names the argument in the error.
+local function batch_of(fname, v, nv, what)
+  local x = is_dataset(v) and v:x() or is_tensor(v) and v
+  what = what or "the data"
+  if not x then
+    error(("%s: %s must be a data set or a tensor [n, %s], got %s"):format(fname, what, nv or "values",
+      A.describe(v)), 3)
+  end
+  local n, size = x.shape[1], 1
+  for i = 1, x.ndim do size = size * x.shape[i] end
+  local width = x.ndim >= 2 and n > 0 and size // n or nil
+  if not width then
+    error(("%s: %s must have rows of %s values, got a tensor of shape [%s]"):format(fname, what, nv or "n > 0",
+      table.concat(x.shape, ", ")), 3)
+  end
+  -- a [n, width] batch of the wrong width: the engine's message (naming the batch it
+  -- expects) unless the caller wants this one
+  if nv and width ~= nv and (x.ndim ~= 2 or fname == "rbm:fit") then
+    error(("%s: %s %s %d values a row and the RBM %d %s units"):format(fname, what, what == "h" and "has" or "have",
+      width, nv, what == "h" and "hidden" or "visible"), 3)
+  end
+  if x.ndim ~= 2 then return x:reshape(n, width) end
   return x
 end
 
 function RBM:__tostring() return tostring(self.core) end
 --- r:free_energy(x) -> tensor [n, 1]; r:mean_free_energy(x) -> number
-function RBM:free_energy(x) return R.free_energy(self.core, flat(batch_of("rbm:free_energy", x), self.nv)) end
+function RBM:free_energy(x) return R.free_energy(self.core, batch_of("rbm:free_energy", x, self.nv)) end
 function RBM:mean_free_energy(x) return self:free_energy(x):mean():item() end
 --- r:hidden(x) -> p(h=1|x); r:visible(h) -> E[v|h]; r:reconstruct(x) -> E[v | p(h|x)]
-function RBM:hidden(x) return R.hidden(self.core, flat(batch_of("rbm:hidden", x), self.nv)) end
-function RBM:visible(h) return R.visible(self.core, h) end
+function RBM:hidden(x) return R.hidden(self.core, batch_of("rbm:hidden", x, self.nv)) end
+function RBM:visible(h) return R.visible(self.core, batch_of("rbm:visible", h, self.nh, "h")) end
 function RBM:reconstruct(x) return R.visible(self.core, self:hidden(x)) end
 --- r:reconstruction_error(x) -> mean squared error of r:reconstruct(x)
 function RBM:reconstruction_error(x)
-  local v = flat(batch_of("rbm:reconstruction_error", x), self.nv)
+  local v = batch_of("rbm:reconstruction_error", x, self.nv)
   return (self:reconstruct(v) - v):pow(2):mean():item()
 end
 --- r:pseudo_likelihood(x) -> mean log pseudo-likelihood (binary units)
 function RBM:pseudo_likelihood(x)
-  return R.pseudo_likelihood(self.core, flat(batch_of("rbm:pseudo_likelihood", x), self.nv))
+  return R.pseudo_likelihood(self.core, batch_of("rbm:pseudo_likelihood", x, self.nv))
 end
 --- r:params() -> W [visible, hidden], b [1, visible], c [1, hidden] (copies)
 function RBM:params() return R.params(self.core) end
-function RBM:set_params(w, b, c) return R.set_params(self.core, w, b, c) end
+function RBM:set_params(w, b, c)
+  for i, t in ipairs{{"W", w}, {"b", b}, {"c", c}} do
+    if not is_tensor(t[2]) then
+      error(("rbm:set_params: %s (argument %d) must be a tensor, got %s"):format(t[1], i, A.describe(t[2])), 2)
+    end
+  end
+  return R.set_params(self.core, w, b, c)
+end
 function RBM:free() R.free(self.core) end
 
 -- Random bits for samples that start from noise: p = 0.5 each.
@@ -120,7 +145,7 @@ end
 --- (a tensor) or from random bits; the last visible step is the mean
 function RBM:sample(o)
   o = options("rbm:sample", o, {n = "count", k = "count", from = "any"})
-  local v = o.from and flat(batch_of("rbm:sample", o.from), self.nv) or random_bits(o.n or 16, self.nv)
+  local v = o.from and batch_of("rbm:sample", o.from, self.nv, "from") or random_bits(o.n or 16, self.nv)
   return R.gibbs(self.core, v, o.k or 1000, true)
 end
 
@@ -130,11 +155,11 @@ end
 --- likelihood of the first 256 rows, binary units) go into r.history; view = true draws them live
 function RBM:fit(train, o)
   o = options("rbm:fit", o, {epochs = "count", batch = "count", lr = "rate", k = "count",
-    persistent = "boolean", validation = "any", view = "any", shape = "any", seed = "count", track = "boolean"})
-  local x = flat(batch_of("rbm:fit", train), self.nv)
-  local vx = o.validation and flat(batch_of("rbm:fit", o.validation), self.nv)
-  if x.shape[2] ~= self.nv then
-    error(("rbm:fit: the data have %d values a row and the RBM %d visible units"):format(x.shape[2], self.nv), 2)
+    persistent = "boolean", validation = "any", view = "any", shape = "any", seed = "seed", track = "boolean"})
+  local x = batch_of("rbm:fit", train, self.nv)
+  local vx = o.validation and batch_of("rbm:fit", o.validation, self.nv, "validation")
+  if o.view ~= nil and type(o.view) ~= "boolean" and getmetatable(o.view) ~= View then
+    error("rbm:fit: view must be true, false or a view from rbm.view, got " .. A.describe(o.view), 2)
   end
   if o.seed then nn.seed(o.seed) end
   local n, batch = x.shape[1], math.min(o.batch or 32, x.shape[1])
@@ -163,9 +188,9 @@ function RBM:fit(train, o)
   return self
 end
 
+util.guard_methods(RBM, "rbm")
+
 ------------------------------------------------------------------------------ views
-local View = {}
-View.__index = View
 
 -- The side of a square image of n pixels, or nil.
 local function square(n)
@@ -177,11 +202,17 @@ end
 --- filters (W's columns as images), inputs beside their reconstructions, samples
 --- after k Gibbs steps, and the free energy of training and validation data by epoch
 function M.view(r, o)
+  if getmetatable(r) ~= RBM then error("rbm.view: expected an RBM (nn.rbm), got " .. A.describe(r), 2) end
   o = options("rbm.view", o, {data = "any", validation = "any", shape = "any", filters = "count",
     k = "count", show = "boolean"})
   local hw = o.shape or {square(r.nv), square(r.nv)}
-  if not hw[1] then error(("rbm.view: %d visible units are not a square image; give shape = {h, w}"):format(r.nv), 2) end
-  local v = setmetatable({r = r, h = hw[1], w = hw[2], data = o.data and flat(batch_of("rbm.view", o.data), r.nv),
+  if o.shape == nil and not hw[1] then error(("rbm.view: %d visible units are not a square image; give shape = {h, w}"):format(r.nv), 2) end
+  local h, w = type(hw) == "table" and math.tointeger(hw[1]), type(hw) == "table" and math.tointeger(hw[2])
+  if not (h and w and h > 0 and w > 0 and h * w == r.nv) then
+    error(("rbm.view: shape must be {h, w} with h * w = %d visible units, got %s"):format(r.nv,
+      type(hw) == "table" and ("{%s, %s}"):format(tostring(hw[1]), tostring(hw[2])) or A.describe(hw)), 2)
+  end
+  local v = setmetatable({r = r, h = h, w = w, data = o.data and batch_of("rbm.view", o.data, r.nv),
     nfilters = math.min(o.filters or 36, r.nh), k = o.k or 200}, View)
   local show = false
   v.filters = plot.images{images = {{{0}}}, title = "filters (W's columns)", cols = 6, show = show}
@@ -221,6 +252,7 @@ function View:refresh()
 end
 
 function View:save(path) return self.window:save(path) end
+util.guard_methods(View, "view")
 
 ------------------------------------------------------------------------------ DBN
 --- nn.dbn_recipe: the textbook's deep belief net (seeds-002 K-07, dbn.tensorflow's
@@ -234,13 +266,27 @@ M.recipe = setmetatable({hidden = {256, 256}, rbm_lr = 0.05, rbm_epochs = 10, lr
       r.rbm_lr, r.rbm_epochs, r.lr, r.iterations, r.batch, r.activation, r.dropout, r.test, 100 * r.reported_accuracy)
   end})
 
+-- hidden: nil or a list of layer widths
+local function check_hidden(fname, hidden)
+  if hidden == nil then return end
+  if type(hidden) ~= "table" or #hidden == 0 then
+    error(("%s: hidden must be a list of layer widths ({256, 256}), got %s"):format(fname, A.describe(hidden)), 3)
+  end
+  for i, nh in ipairs(hidden) do
+    if math.type(nh) ~= "integer" or nh < 1 or nh > 65536 then
+      error(("%s: hidden[%d] must be a whole number from 1 to 65536, got %s"):format(fname, i, A.describe(nh)), 3)
+    end
+  end
+end
+
 --- nn.dbn_pretrain(x, {hidden={256,256}, rbm_lr=, rbm_epochs=, batch=, k=, seed=}) ->
 --- rbms: greedy layer-wise pre-training, each RBM trained on the hidden
 --- probabilities of the one below
 function M.pretrain(train, o)
   o = options("nn.dbn_pretrain", o, {hidden = "any", rbm_lr = "rate", rbm_epochs = "count", batch = "count",
-    k = "count", seed = "count", persistent = "boolean"})
+    k = "count", seed = "seed", persistent = "boolean"})
   local x = batch_of("nn.dbn_pretrain", train)
+  check_hidden("nn.dbn_pretrain", o.hidden)
   if o.seed then nn.seed(o.seed) end
   local rbms, inp = {}, x
   for i, nh in ipairs(o.hidden or M.recipe.hidden) do
@@ -257,7 +303,18 @@ end
 --- -> nn.sequential: linear, activation, dropout per hidden layer, then a linear
 --- output of logits; with rbms, each hidden linear layer starts from its RBM's W, c
 function M.classifier(nin, classes, o)
-  o = options("nn.dbn_classifier", o, {hidden = "any", activation = "any", dropout = "fraction", rbms = "any"})
+  A.count("nn.dbn_classifier", "inputs", nin, 1, MAX_COUNT)
+  A.count("nn.dbn_classifier", "classes", classes, 1, MAX_COUNT)
+  o = options("nn.dbn_classifier", o, {hidden = "any", activation = "string", dropout = "fraction", rbms = "any"})
+  check_hidden("nn.dbn_classifier", o.hidden)
+  if o.rbms ~= nil then
+    if type(o.rbms) ~= "table" then error("nn.dbn_classifier: rbms must be a list of RBMs, got " .. A.describe(o.rbms), 2) end
+    for i, r in pairs(o.rbms) do
+      if getmetatable(r) ~= RBM then
+        error(("nn.dbn_classifier: rbms[%s] must be an RBM (nn.rbm), got %s"):format(tostring(i), A.describe(r)), 2)
+      end
+    end
+  end
   local hidden = o.hidden or M.recipe.hidden
   local layers, inp = {}, nin
   for i, nh in ipairs(hidden) do
@@ -283,9 +340,15 @@ end
 --- nn.dbn(train, test, {recipe fields..., pretrain=true, seed=1}) -> model, run:
 --- the recipe end to end (pretrain = false: the same net trained from scratch)
 function M.dbn(train, test, o)
+  if not is_dataset(train) then error("nn.dbn: train must be a data set, got " .. A.describe(train), 2) end
+  if test ~= nil and not is_dataset(test) then error("nn.dbn: test must be a data set or nil, got " .. A.describe(test), 2) end
   o = options("nn.dbn", o, {hidden = "any", rbm_lr = "rate", rbm_epochs = "count", lr = "rate",
-    iterations = "count", batch = "count", activation = "any", dropout = "fraction", seed = "count",
+    iterations = "count", batch = "count", activation = "string", dropout = "fraction", seed = "seed",
     pretrain = "boolean", k = "count"})
+  check_hidden("nn.dbn", o.hidden)
+  if train:info().classes < 1 then
+    error("nn.dbn: train must be a classification data set (its classes), got one of regression targets", 2)
+  end
   local rc = setmetatable(o, {__index = M.recipe})
   nn.seed(o.seed or 1)
   local info = train:info()

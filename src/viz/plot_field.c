@@ -135,6 +135,25 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
     lerp_at *cols = malloc((size_t)(x1 - x0) * sizeof *cols);
     if (!cols) return;
     lerp_table(cols, x1 - x0, gx, dgx, p->gw);
+    /* classes: the grid lerped along the two grid rows around the pixel row (top, bot;
+     * pixel rows between the same grid rows share them), and the colour of each class
+     * at each of viz_mix's 257 weights; the same sums in the same order as sample() */
+    double *top = NULL, *bot = NULL;
+    uint32_t *mix = NULL;
+    int row_j = -1;
+    if (p->gk > 1) {
+        size_t n = (size_t)(x1 - x0) * p->gk;
+        top = malloc((2 * n) * sizeof *top + (size_t)p->gk * 257 * sizeof *mix);
+        if (!top) {
+            free(cols);
+            return;
+        }
+        bot = top + n;
+        mix = (uint32_t *)(bot + n);
+        for (int k = 0; k < p->gk; k++)
+            for (int w = 0; w <= 256; w++)
+                mix[k * 257 + w] = viz_mix(viz_rgb(255, 255, 255), cmap_series(k), w / 256.0);
+    }
     double scale = 255 / (l1 - l0);
     for (int y = y0; y < y1; y++) {
         lerp_at r;
@@ -157,21 +176,38 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
             }
             continue;
         }
-        for (int x = x0; x < x1; x++) { /* hue of the likeliest class, paler where unsure */
-            lerp_at c = cols[x - x0];
-            double gi = c.i + c.u, gj = r.i + r.u;
+        /* hue of the likeliest class, paler where unsure */
+        if (r.i != row_j) { /* a new pair of grid rows: lerp both across the pixel columns */
+            row_j = r.i;
+            const float *g = p->grid;
+            size_t k = (size_t)p->gk, gw = (size_t)p->gw;
+            for (int x = x0; x < x1; x++) {
+                lerp_at c = cols[x - x0];
+                double u = c.u;
+                const float *a = g + ((size_t)r.i * gw + c.i) * k, *d = a + gw * k;
+                for (size_t q = 0; q < k; q++) {
+                    top[(size_t)(x - x0) * k + q] = a[q] * (1 - u) + a[q + k] * u;
+                    bot[(size_t)(x - x0) * k + q] = d[q] * (1 - u) + d[q + k] * u;
+                }
+            }
+        }
+        double v = r.u;
+        for (int x = x0; x < x1; x++) {
+            const double *tq = top + (size_t)(x - x0) * p->gk, *bq = bot + (size_t)(x - x0) * p->gk;
             int best = 0;
             double bp = -INFINITY;
             for (int k = 0; k < p->gk; k++) {
-                double pc = sample(p, gi, gj, k);
+                double pc = tq[k] * (1 - v) + bq[k] * v;
                 if (pc > bp) bp = pc, best = k;
             }
             double conf = (bp - 1.0 / p->gk) / (1 - 1.0 / p->gk);
             conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
-            out[x] = viz_mix(viz_rgb(255, 255, 255), cmap_series(best), 0.15 + 0.55 * conf);
+            /* viz_mix's own weight, so the table gives its colour exactly */
+            out[x] = mix[best * 257 + (int)((0.15 + 0.55 * conf) * 256 + 0.5)];
         }
     }
     free(cols);
+    free(top);
 }
 
 static void draw_contours(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,

@@ -200,4 +200,63 @@ do
   assert(view:add_points(0, 0, 4).gan.real.shape[1] == 4, "a valid click still adds its points")
 end
 
+-- issue 18's libraries: nn.dbn(nil) indexed its train (rbm.lua:291, the campaign's
+-- site), and the other public functions of rbm.lua, control.lua and faults.lua took
+-- wrong types, NaN and out-of-range numbers into Lua's own errors, hangs (a plant's
+-- dt = 0: a dead time of infinitely many steps) or nonsense; each now names itself,
+-- the argument and the value
+do
+  local rbmlib, control, faults = require "rbm", require "control", require "faults"
+  raises("nn.dbn: train must be a data set, got nil", nn.dbn, nil)
+  raises("nn.dbn: test must be a data set or nil, got 5", nn.dbn, data.xor{n = 8}, 5)
+  raises("nn.dbn: hidden[2] must be a whole number from 1 to 65536, got nan", nn.dbn, data.xor{n = 8}, nil,
+    {hidden = {4, 0 / 0}})
+  raises("nn.dbn_pretrain: the data must be a data set or a tensor [n, values], got 5", nn.dbn_pretrain, 5)
+  raises("nn.dbn_classifier: rbms must be a list of RBMs, got 5", nn.dbn_classifier, 4, 2, {rbms = 5})
+  raises("nn.dbn_classifier: classes must be a whole number from 1 to 1000000, got nil", nn.dbn_classifier, 4)
+  local r = nn.rbm(4, 3)
+  raises("rbm.view: expected an RBM (nn.rbm), got 5", rbmlib.view, 5)
+  raises("rbm.view: shape must be {h, w} with h * w = 4 visible units, got 5", rbmlib.view, r, {shape = 5, show = false})
+  raises("rbm:fit: view must be true, false or a view from rbm.view, got 5", r.fit, r, nn.zeros{4, 4}, {view = 5})
+  raises("rbm:fit: the data have 2 values a row and the RBM 4 visible units", r.fit, r, data.xor{n = 8})
+  raises("rbm:free_energy: the data must have rows of 4 values, got a tensor of shape [4]", r.free_energy, r,
+    nn.zeros{4})
+  raises("rbm:sample: k must be a whole number from 1 to 1000000, got 9223372036854775807", r.sample, r,
+    {k = math.maxinteger})
+  raises("rbm:visible: h must be a data set or a tensor [n, 3], got 5", r.visible, r, 5)
+  raises("rbm:hidden: call it on a rbm with a colon", r.hidden, nn.zeros{2, 4})
+  raises("rbm:set_params: W (argument 1) must be a tensor, got 1", r.set_params, r, 1)
+  raises("data.digits: path must be a string, got 5", data.digits, {path = 5})
+  assert(r:hidden(nn.zeros{2, 4}).shape[2] == 3 and r:fit(nn.zeros{4, 4}, {epochs = 1}) == r, "valid RBM calls still work")
+
+  raises("control.plant: dt must be a number > 0 and <= 1e+06, got 0", control.plant, "lag", {dt = 0})
+  raises("control.plant: tau must be a number > 0 and <= 1e+06, got -1", control.plant, "lag", {tau = -1})
+  raises("control.plant: the options must be a table, got 5", control.plant, "msd", 5)
+  local pl = control.plant("lag")
+  raises("plant:step: u must be a finite number, got nan", pl.step, pl, 0 / 0)
+  raises("plant:simulate: us (the inputs)[2] must be a finite number, got the string \"a\"", pl.simulate, pl, {1, "a"})
+  raises("control.steps: the options must be a table, got 5", control.steps, 5)
+  raises("control.prbs: n must be a whole number from 1 to 1000000, got nan", control.prbs, {n = 0 / 0})
+  raises("control.pid: dt must be a number > 0, got nil", control.pid, {kp = 1})
+  raises("control.pid_step: the controller must be a controller (control.pid), got a table", control.pid_step, {}, 1, 0)
+  raises("control.closed_loop: expected a plant (control.plant) or a learned model", control.closed_loop, 5, {kp = 1})
+  raises("control.tune: kp[2] must be a finite number from 1 to 1e+09, got 0.5", control.tune, pl, {kp = {1, 0.5}})
+  raises("control.metrics: response.y[2] must be a number, got the string \"a\"", control.metrics, {t = {1, 2}, r = {1, 1}, y = {1, "a"}})
+  raises("control.view: responses must have a plant or a model response", control.view, {})
+  local c = control.pid{kp = 1, dt = 0.1}
+  assert(control.pid_step(c, 1, 0) == 1 and #pl:simulate{1, 1, 1} == 3, "valid control calls still work")
+
+  raises("faults.series: windows must be a whole number from 1 to 100000, got nan", faults.series, {windows = 0 / 0})
+  raises("faults.windows: expected a series from faults.series", faults.windows, {})
+  raises("faults.roc: positive must be a list of 2 booleans, one a score, got 5", faults.roc, {1, 2}, 5)
+  raises("faults.roc: scores[2] must be a finite number, got nan", faults.roc, {1, 0 / 0}, {true, false})
+  raises("faults.threshold: q must be a finite number from 0 to 1, got 2", faults.threshold, {1, 2}, {true, true}, 2)
+  raises("faults.recon_scores: the autoencoder must be a model", faults.recon_scores, 5, data.xor{n = 8})
+  raises("faults.is_fault: d must be a data set, got nil", faults.is_fault)
+  raises("faults.alarm_view: the threshold must be a finite number, got nil", faults.alarm_view,
+    faults.series{windows = 4, window = 8}, {0, 0, 0, 0})
+  local _, auc = faults.roc({0.9, 0.1}, {true, false})
+  assert(auc == 1 and faults.threshold({1, 2, 3}, {true, true, false}, 0.5) == 1, "valid fault calls still work")
+end
+
 print("fuzz regressions: ok")
