@@ -521,32 +521,40 @@ static int quad_build(nn_ctx *ctx, quadtree *t, const float *yx, const float *yy
     return NN_OK;
 }
 
-/* Point i's repulsion from the points of cell k, added to acc: acc[0] += sum_j w_ij,
- * acc[1..2] += sum_j w_ij^2 (y_i - y_j) (j != i). A cell of side s whose centre of mass
- * is at distance r stands for all its points when s < theta r and i is not inside it;
- * a leaf's points count one by one. */
-static void quad_repel(const quadtree *t, int k, int i, const float *yx, const float *yy,
-                       float theta2, double *acc) {
-    const quad_cell *c = &t->cell[k];
-    if (c->count == 0) return;
+/* Point i's repulsion from the other points, into acc: acc[0] = sum_j w_ij and
+ * acc[1..2] = sum_j w_ij^2 (y_i - y_j) (j != i). A cell whose half side h and whose
+ * centre of mass at distance r from i have h < theta r, i not inside it, stands for
+ * all its points (van der Maaten's criterion, the half side as in his bhtsne); a
+ * leaf's points count one by one. Depth first, on a stack: at most 3 cells wait at
+ * each level. */
+static void quad_repel(const quadtree *t, int i, const float *yx, const float *yy, float theta2,
+                       double *acc) {
+    int stack[3 * MAX_DEPTH + 8], top = 0;
     float x = yx[i], y = yy[i];
-    if (c->child < 0) {
-        for (int j = c->first; j >= 0; j = t->next[j]) {
-            if (j == i) continue;
-            float dx = x - yx[j], dy = y - yy[j], w = 1.0f / (1.0f + dx * dx + dy * dy);
-            acc[0] += w, acc[1] += w * w * dx, acc[2] += w * w * dy;
+    double z = 0, fx = 0, fy = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+        const quad_cell *c = &t->cell[stack[--top]];
+        if (c->child < 0) {
+            for (int j = c->first; j >= 0; j = t->next[j]) {
+                if (j == i) continue;
+                float dx = x - yx[j], dy = y - yy[j], w = 1.0f / (1.0f + dx * dx + dy * dy);
+                z += w, fx += w * w * dx, fy += w * w * dy;
+            }
+            continue;
         }
-        return;
+        float dx = x - c->mx, dy = y - c->my, d2 = dx * dx + dy * dy;
+        float reach = c->half * 1.0001f; /* rounding of the centres: a margin, never a miss */
+        int inside = fabsf(x - c->cx) <= reach && fabsf(y - c->cy) <= reach;
+        if (!inside && c->half * c->half < theta2 * d2) {
+            float w = 1.0f / (1.0f + d2), cw = c->count * w;
+            z += cw, fx += cw * w * dx, fy += cw * w * dy;
+            continue;
+        }
+        for (int q = 0; q < 4; q++)
+            if (t->cell[c->child + q].count) stack[top++] = c->child + q;
     }
-    float dx = x - c->mx, dy = y - c->my, d2 = dx * dx + dy * dy, side = 2 * c->half;
-    float reach = c->half * 1.0001f; /* rounding of the centres: a margin, never a miss */
-    int inside = fabsf(x - c->cx) <= reach && fabsf(y - c->cy) <= reach;
-    if (!inside && side * side < theta2 * d2) {
-        float w = 1.0f / (1.0f + d2), cw = c->count * w;
-        acc[0] += cw, acc[1] += cw * w * dx, acc[2] += cw * w * dy;
-        return;
-    }
-    for (int q = 0; q < 4; q++) quad_repel(t, c->child + q, i, yx, yy, theta2, acc);
+    acc[0] = z, acc[1] = fx, acc[2] = fy;
 }
 
 /* ---- t-SNE ------------------------------------------------------------------------ */
@@ -631,7 +639,7 @@ static int bh_gradient(nn_ctx *ctx, tsne_state *s, const float *yx, const float 
             float a = p->val[e] / (1.0f + dx * dx + dy * dy);
             sax += a * dx, say += a * dy;
         }
-        quad_repel(&s->tree, 0, i, yx, yy, theta2, acc);
+        quad_repel(&s->tree, i, yx, yy, theta2, acc);
         ax[i] = (float)sax, ay[i] = (float)say, rx[i] = (float)acc[1], ry[i] = (float)acc[2];
         z += acc[0];
     }

@@ -27,9 +27,10 @@ int nn_pca(nn_ctx *ctx, const float *x, int n, int d, int k, float *out, float *
  *    other points; O(n^2) memory and time per iteration, n at most NN_TSNE_MAX;
  *  - Barnes-Hut (van der Maaten 2014): affinities over each point's k = floor(3
  *    perplexity) nearest neighbours only (found by brute force), the attraction summed
- *    over those, the repulsion through a quadtree whose cells of side s at distance r
- *    from a point stand for all their points when s / r < theta; O(n log n) an
- *    iteration, n at most NN_TSNE_BH_MAX.
+ *    over those, the repulsion through a quadtree whose cells of half side h whose
+ *    centre of mass is at distance r from a point stand for all their points when
+ *    h / r < theta (his bhtsne's criterion); O(n log n) an iteration, n at most
+ *    NN_TSNE_BH_MAX.
  * NN_TSNE_AUTO takes the exact one up to NN_TSNE_BH_ABOVE points, Barnes-Hut above.
  * NN_OK or NN_EARG / NN_ENOMEM with the message in ctx. */
 #define NN_TSNE_MAX      5000
@@ -41,7 +42,7 @@ typedef struct {
     int iterations;    /* 1000 by default; at least 250 */
     uint64_t seed;
     int method;   /* NN_TSNE_AUTO (0), NN_TSNE_EXACT or NN_TSNE_BARNES_HUT */
-    double theta; /* Barnes-Hut's cell-size-to-distance limit, 0 to 1; 0.5 when 0 */
+    double theta; /* Barnes-Hut's half-side-to-distance limit, 0 to 1; 0.5 when 0 */
 } nn_tsne_opts;
 int nn_tsne(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o, float *out);
 
