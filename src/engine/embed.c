@@ -47,23 +47,29 @@ static void jacobi_eigen(double *a, int m, double *w, double *v) {
     for (int i = 0; i < m; i++) w[i] = a[i * m + i];
 }
 
-/* Orthonormalises the m columns of q (d x m, row-major) by modified Gram-Schmidt; a
- * column that vanishes becomes a unit vector along an axis. */
+/* Orthonormalises the m <= d columns of q (d x m, row-major) by modified Gram-Schmidt,
+ * twice (one pass loses orthogonality when a column nearly lies in the others' span).
+ * A column that lies in the others' span (rank-deficient data: dead units) is replaced
+ * by a unit vector along the next axis not yet tried; an axis that fails lies in the
+ * span for good, so after at most d tries every column stands. */
 static void orthonormalise(double *q, int d, int m) {
-    for (int c = 0; c < m; c++) {
-        for (int p = 0; p < c; p++) {
-            double dot = 0;
-            for (int j = 0; j < d; j++) dot += q[j * m + c] * q[j * m + p];
-            for (int j = 0; j < d; j++) q[j * m + c] -= dot * q[j * m + p];
-        }
-        double norm = 0;
+    for (int c = 0, axis = 0; c < m; c++) {
+        double before = 0, norm = 0;
+        for (int j = 0; j < d; j++) before += q[j * m + c] * q[j * m + c];
+        for (int pass = 0; pass < 2; pass++)
+            for (int p = 0; p < c; p++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) dot += q[j * m + c] * q[j * m + p];
+                for (int j = 0; j < d; j++) q[j * m + c] -= dot * q[j * m + p];
+            }
         for (int j = 0; j < d; j++) norm += q[j * m + c] * q[j * m + c];
-        norm = sqrt(norm);
-        if (norm < 1e-12) {
-            for (int j = 0; j < d; j++) q[j * m + c] = j == c % d;
+        if (!(norm > 1e-20 * before) || norm < 1e-300) {
+            for (int j = 0; j < d; j++) q[j * m + c] = j == axis % d;
+            axis++;
             c--; /* orthonormalise that axis against the others instead */
             continue;
         }
+        norm = sqrt(norm);
         for (int j = 0; j < d; j++) q[j * m + c] /= norm;
     }
 }

@@ -61,6 +61,30 @@ static void test_pca_matches_a_2x2_covariance_solved_by_hand(void **state) {
     assert_true(fabs(var[0] - 16 / 3.0) < 1e-4 && fabs(var[1] - 4 / 3.0) < 1e-4);
 }
 
+/* Points varying along axes 3, 4 and 5 only: the covariance has rank 3 and its range
+ * holds the very axes orthogonal iteration falls back on for the spare vectors (it
+ * looped for ever on such data, a net's features with dead ReLU units). */
+static void test_pca_of_rank_deficient_points(void **state) {
+    nn_ctx *ctx = *state;
+    enum { N = 40, D = 12 };
+    float x[N * D] = {0}, out[N * 2], comps[2 * D], var[2];
+    uint32_t s = 3;
+    for (int i = 0; i < N; i++)
+        for (int j = 3; j < 6; j++)
+            s = s * 1664525u + 1013904223u, x[i * D + j] = (float)((s >> 8) / 16777216.0) * (j - 2);
+    assert_int_equal(nn_pca(ctx, x, N, D, 2, out, comps, var), NN_OK);
+    double outside = 0, unit0 = 0, unit1 = 0, dot = 0;
+    for (int j = 0; j < D; j++) {
+        if (j < 3 || j > 5) outside = fmax(outside, fabs(comps[j]) + fabs(comps[D + j]));
+        unit0 += comps[j] * comps[j], unit1 += comps[D + j] * comps[D + j];
+        dot += comps[j] * comps[D + j];
+    }
+    if (outside > 1e-5 || fabs(unit0 - 1) > 1e-5 || fabs(unit1 - 1) > 1e-5 || fabs(dot) > 1e-5)
+        fail_msg("components: %g outside axes 3-5, norms %g %g, dot %g", outside, unit0, unit1,
+                 dot);
+    assert_true(var[0] >= var[1] && var[1] > 0);
+}
+
 /* n points in 3 clusters of d values, centres 12 apart, unit spread (a fixed LCG). */
 static void clusters(float *x, int *cls, int n, int d) {
     uint32_t s = 7;
@@ -288,6 +312,7 @@ int main(void) {
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_pca_matches_a_2x2_covariance_solved_by_hand, tu_setup,
                                         tu_teardown),
+        cmocka_unit_test_setup_teardown(test_pca_of_rank_deficient_points, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_tsne_separates_well_separated_clusters, tu_setup,
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_tsne_and_pca_are_deterministic, tu_setup, tu_teardown),
