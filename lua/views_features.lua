@@ -65,6 +65,10 @@ function M.features(m, d, opts)
     error(("plot.features: exact must be true or false (nil: exact up to 1000 points), got %s"):format(
       tostring(opts.exact)), 2)
   end
+  if opts.theta ~= nil and not (type(opts.theta) == "number" and opts.theta > 0 and opts.theta <= 1) then
+    error(("plot.features: theta must be a number above 0 and at most 1 (Barnes-Hut's accuracy), got %s"):format(
+      tostring(opts.theta)), 2)
+  end
   local run = views_data.seekable(opts.run)
   if opts.run ~= nil and not run then
     error(("plot.features: run must be a run of m:fit (its history to follow), got %s"):format(
