@@ -1,10 +1,11 @@
 /* bind_embed.c: "nn.embed", the engine's 2-D maps of many points (nn_embed.h) for
  * plot.features: pca(x, k) and tsne(x, {perplexity =, iterations =, seed =, method =,
- * theta =}) of a tensor x [n, d] of CPU floats. The results are new tensors; nothing is kept here.
- */
+ * theta =}) of a tensor x [n, d] of CPU floats. The results are new tensors; nothing
+ * is kept here. */
 #include <lauxlib.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bind.h"
 #include "nn.h"
@@ -56,8 +57,16 @@ static int w_tsne(lua_State *L) {
             o.iterations = (int)bind_checkint(L, -1, "iterations", 250, 100000);
         if (lua_getfield(L, 2, "seed") != LUA_TNIL)
             o.seed = (uint64_t)bind_checkint(L, -1, "seed", 0, INT64_MAX);
-        if (lua_getfield(L, 2, "method") != LUA_TNIL)
-            o.method = luaL_checkoption(L, -1, NULL, methods);
+        if (lua_getfield(L, 2, "method") != LUA_TNIL) {
+            const char *m = lua_tostring(L, -1);
+            int k = 0;
+            while (methods[k] && !(m && strcmp(m, methods[k]) == 0)) k++;
+            if (!methods[k])
+                return luaL_error(
+                    L, "tsne: method must be \"auto\", \"exact\" or \"barnes_hut\", got %s",
+                    m ? m : luaL_typename(L, -1));
+            o.method = k; /* the order of NN_TSNE_AUTO, NN_TSNE_EXACT, NN_TSNE_BARNES_HUT */
+        }
         if (lua_getfield(L, 2, "theta") != LUA_TNIL) {
             o.theta = luaL_checknumber(L, -1);
             if (!(o.theta > 0 && o.theta <= 1))

@@ -96,6 +96,7 @@ fails("method must be \"pca\" or \"tsne\"", plot.features, m, te, {method = "uma
 fails("expected a data set", plot.features, m, te:x(), {show = false})
 fails("exact must be true or false", plot.features, m, te, {method = "tsne", exact = "yes", show = false})
 fails("theta must be a number above 0 and at most 1", plot.features, m, te, {method = "tsne", theta = 2, show = false})
+fails('tsne: method must be "auto", "exact" or "barnes_hut", got fast', embed.tsne, h, {method = "fast"})
 fails("run must be a run of m:fit", plot.features, m, te, {run = {}, show = false})
 fails("perplexity 50 for 120 points", plot.features, m, te, {method = "tsne", n = 120, perplexity = 50, show = false})
 print("test_views_features: ok")
