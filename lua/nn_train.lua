@@ -741,14 +741,13 @@ function Run:_watch(view)
   require("scrub").update(self) -- the slider along the bottom of the view's window
 end
 
--- The arrow keys of a view's window, as the window reports them.
-Run.KEY_LEFT, Run.KEY_RIGHT = "key1073741904", "key1073741903"
---- run:key(key) -> true when the key was the left or right arrow (seek back, forward)
-function Run:key(key)
-  if key == Run.KEY_LEFT or key == "left" then self:step_back(); return true end
-  if key == Run.KEY_RIGHT or key == "right" then self:step_forward(); return true end
-  return false
-end
+-- The keys of a view's window that move through the history, as the window reports them.
+local scrub = require "scrub"
+Run.KEY_LEFT, Run.KEY_RIGHT, Run.KEY_HOME, Run.KEY_END = scrub.KEY_LEFT, scrub.KEY_RIGHT, scrub.KEY_HOME,
+  scrub.KEY_END
+--- run:key(key) -> true when the key was the left or right arrow (seek back, forward),
+--- Home (the first kept epoch) or End (the latest)
+function Run:key(key) return scrub.key(self, key) end
 
 local function seconds(t)
   if t ~= t or t == math.huge then return "?" end

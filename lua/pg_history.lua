@@ -3,7 +3,7 @@
 -- one is dropped and the stride doubles, so that an endless run keeps a bounded history), pg.run:seek(epoch)
 -- to show the net as it was then (training pauses: the views draw the old weights),
 -- and the slider along the bottom of the playground's window (scrub.lua) to drag
--- through them. The playground's nets have no batch norm: the parameters are the state.
+-- through them, or the arrow keys in it (left, right, Home, End). The playground's nets have no batch norm: the parameters are the state.
 local scrub = require "scrub"
 local assign = require("nn.train").assign
 
@@ -118,6 +118,28 @@ function Methods.seek(run, e)
   scrub.set(pg.window, source(pg))
   return run:shown_epoch()
 end
+
+--- pg.run:step_back() / pg.run:step_forward() -> the epoch shown: one kept snapshot
+--- earlier or later (the left and right arrow keys in the playground's window); past
+--- the last one the net as it is now
+function Methods.step_back(run)
+  local h, cur = rawget(run.pg, "_hist"), run:shown_epoch()
+  local pick
+  for _, k in ipairs(h and h.epochs or {}) do if k < cur then pick = k end end
+  if pick then return run:seek(pick) end
+  return cur
+end
+function Methods.step_forward(run)
+  local h, cur, now = rawget(run.pg, "_hist"), run:shown_epoch(), epoch_of(run.pg)
+  for _, k in ipairs(h and h.epochs or {}) do
+    if k > cur and k < now then return run:seek(k) end
+  end
+  return run:seek("latest")
+end
+
+--- pg.run:key(key) -> true when the key moved through the history: left and right
+--- arrows, Home (epoch 0) and End (the latest), as in every run's window
+function Methods.key(run, key) return scrub.key(run, key) end
 
 --- install(run_class): adds the methods above to the playground run's class.
 function M.install(run_class)

@@ -501,11 +501,15 @@ local function make(opts)
   end)
   pg.window:keys{ { "r", "reset: a new net from new weights" },
     { "t", "hide or show the test points" },
-    { "click", "add a training point (right or shift: the other class)" } }
-  -- one key handler a window: r resets, t hides and shows the test points
+    { "click", "add a training point (right or shift: the other class)" },
+    { "left/right", "the net one kept epoch earlier or later (training pauses)" },
+    { "home/end", "the net before training, and as it is now" } }
+  -- one key handler a window: r resets, t hides and shows the test points, the arrows,
+  -- Home and End move through the run's history (lua/pg_history.lua)
   pg.window:on_key(function(key)
     if key == "r" then pg:reset()
-    elseif key == "t" then pg.show_test = not pg._s.show_test end
+    elseif key == "t" then pg.show_test = not pg._s.show_test
+    else pg.run:key(key) end
   end)
   require("pg_history").attach(pg)
   pg.job = start_job(pg)

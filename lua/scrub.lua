@@ -1,7 +1,8 @@
 -- scrub.lua: the slider along the bottom of every window that shows a view of a run
 -- (m:fit's), for scrubbing through the run's snapshots with the mouse: one position a
 -- kept snapshot (0 is before training) and a last one for the model as it is now.
--- Dragging or clicking it seeks the run (run:seek), as the arrow keys do; the run calls
+-- Dragging or clicking it seeks the run (run:seek), as the arrow keys do (scrub.key: the
+-- keys of every run's windows, the playground's included); the run calls
 -- scrub.update after each snapshot and each seek, so the knob follows them. The
 -- windows are found through the run's views (view.plot:window()), so that a view moved
 -- into a bigger window (the playground's) takes the slider along.
@@ -54,6 +55,24 @@ function M.set(win, src, soon)
     local l = src.positions()
     src.seek(k >= #l and "latest" or l[math.max(1, k)])
   end)
+end
+
+-- The keys of a run's windows, as the windows report them (SDL's key codes).
+M.KEY_LEFT, M.KEY_RIGHT = "key1073741904", "key1073741903"
+M.KEY_HOME, M.KEY_END = "key1073741898", "key1073741901"
+
+--- scrub.key(run, key) -> true when key moved through the history of run (a run of
+--- m:fit or the playground's): left and right one kept snapshot back and forward, Home
+--- the first (epoch 0), End the latest; false for any other key.
+function M.key(run, key)
+  if key == M.KEY_LEFT or key == "left" then run:step_back()
+  elseif key == M.KEY_RIGHT or key == "right" then run:step_forward()
+  elseif key == M.KEY_HOME or key == "home" then
+    local first = run:snapshots().epochs[1]
+    if first then run:seek(first) end
+  elseif key == M.KEY_END or key == "end" then run:seek("latest")
+  else return false end
+  return true
 end
 
 -- A run of m:fit as a source.

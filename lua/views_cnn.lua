@@ -733,7 +733,7 @@ function M.explain(m, src, opts)
       if key == "n" then view:slide(1) elseif key == "b" then view:slide(-1) elseif run then run:key(key) end
     end)
     win:keys{{"n", "slide the selected unit (and its kernel) one step on"}, {"b", "one step back"},
-      {"left/right", "the run's epochs (with run =)"}}
+      {"left/right", "the run's epochs (with run =)"}, {"home/end", "epoch 0 and the latest (with run =)"}}
   end
   return win, view
 end

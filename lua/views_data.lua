@@ -50,7 +50,10 @@ local function follow_run(run, view, p, opts)
   run:_watch(view)
   view.key = function(_, key) return run:key(key) end
   local win = opts.show ~= false and p:window()
-  if win then win:on_key(function(key) run:key(key) end) end
+  if win then
+    win:on_key(function(key) run:key(key) end)
+    win:keys{{"left/right", "the run's kept epochs, one back or on"}, {"home/end", "epoch 0 and the latest"}}
+  end
   if not (win and interactive()) then return end
   spawn(function()
     local drawn, last = run:status().epoch, now()

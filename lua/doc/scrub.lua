@@ -64,4 +64,32 @@ print(pg.run:shown_epoch())   --> 10]],
 pg = playground{data = "xor", hidden = {3}, epochs = 10, show = false}
 print(pg.run:snapshots().epochs[1])   --> 0]],
   },
+  ["playground_run:step_back"] = {
+    sig = "pg.run:step_back() -> epoch",
+    summary = "the playground's net one kept epoch earlier (the left arrow in its window)",
+    text = "Training pauses, as with pg.run:seek; at the first kept epoch it stays.",
+    example = [[
+pg = playground{data = "xor", hidden = {3}, epochs = 10, show = false}
+print(pg.run:step_back())   --> 0]],
+  },
+  ["playground_run:step_forward"] = {
+    sig = "pg.run:step_forward() -> epoch",
+    summary = "the playground's net one kept epoch later (the right arrow in its window)",
+    text = "Past the last kept epoch the net as it is now.",
+    example = [[
+pg = playground{data = "xor", hidden = {3}, epochs = 10, show = false}
+pg.run:seek(0)
+print(pg.run:step_forward())   --> 10]],
+  },
+  ["playground_run:key"] = {
+    sig = "pg.run:key(key) -> true | false",
+    summary = "what the playground's window does with a key: the arrows, Home and End move through the history",
+    text = [[
+Left and right step one kept epoch back and forward, Home shows the net before
+training (epoch 0), End the net as it is now, as in the window of any view of a run
+(run:key). Returns whether the key was one of them.]],
+    example = [[
+pg = playground{data = "xor", hidden = {3}, epochs = 10, show = false}
+pg.run:key("home"); print(pg.run:shown_epoch())   --> 0]],
+  },
 }

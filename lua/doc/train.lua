@@ -909,11 +909,13 @@ run:seek(2); print(run:step_forward())   --> 3]],
   },
   ["run:key"] = {
     sig = "run:key(key) -> true | false",
-    summary = "what a view's window does with a key: the left and right arrows step back and forward",
+    summary = "what a view's window does with a key: the arrows step back and forward, Home and End",
     text = [[
-The views of a run call it with the keys pressed in their windows; run.KEY_LEFT and
-run.KEY_RIGHT are the arrows' names ("left" and "right" work too). Returns whether
-the key was one of them.]],
+The views of a run call it with the keys pressed in their windows: the left and right
+arrows step one kept epoch back and forward, Home shows the first kept epoch (0, the
+model before training), End the latest. run.KEY_LEFT, run.KEY_RIGHT, run.KEY_HOME
+and run.KEY_END are the keys' names ("left", "right", "home" and "end" work too).
+Returns whether the key was one of them.]],
     example = [[nn.seed(1); m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 2)}
 run = m:fit{data.xor{n = 100}, epochs = 6, batch = 1, verbose = false}
 run:key("left"); print(run:shown_epoch())   --> 5]],

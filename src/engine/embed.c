@@ -1,8 +1,8 @@
-/* embed.c: principal component analysis and exact t-SNE (nn_embed.h), the 2-D maps
- * of a layer's features. PCA: the covariance by one sgemm, then orthogonal iteration
- * with a Rayleigh-Ritz step (Jacobi on the small block) so that each component, not
- * only their span, converges. t-SNE: van der Maaten's exact algorithm, O(n^2) a step;
- * no Barnes-Hut tree, hence NN_TSNE_MAX points. */
+/* embed.c: principal component analysis and t-SNE (nn_embed.h), the 2-D maps of a
+ * layer's features. PCA: the covariance by one sgemm, then orthogonal iteration with a
+ * Rayleigh-Ritz step (Jacobi on the small block) so that each component, not only their
+ * span, converges. t-SNE: van der Maaten's exact algorithm, O(n^2) a step, and his
+ * Barnes-Hut one (sparse nearest-neighbour affinities, a quadtree), O(n log n) a step. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -47,23 +47,29 @@ static void jacobi_eigen(double *a, int m, double *w, double *v) {
     for (int i = 0; i < m; i++) w[i] = a[i * m + i];
 }
 
-/* Orthonormalises the m columns of q (d x m, row-major) by modified Gram-Schmidt; a
- * column that vanishes becomes a unit vector along an axis. */
+/* Orthonormalises the m <= d columns of q (d x m, row-major) by modified Gram-Schmidt,
+ * twice (one pass loses orthogonality when a column nearly lies in the others' span).
+ * A column that lies in the others' span (rank-deficient data: dead units) is replaced
+ * by a unit vector along the next axis not yet tried; an axis that fails lies in the
+ * span for good, so after at most d tries every column stands. */
 static void orthonormalise(double *q, int d, int m) {
-    for (int c = 0; c < m; c++) {
-        for (int p = 0; p < c; p++) {
-            double dot = 0;
-            for (int j = 0; j < d; j++) dot += q[j * m + c] * q[j * m + p];
-            for (int j = 0; j < d; j++) q[j * m + c] -= dot * q[j * m + p];
-        }
-        double norm = 0;
+    for (int c = 0, axis = 0; c < m; c++) {
+        double before = 0, norm = 0;
+        for (int j = 0; j < d; j++) before += q[j * m + c] * q[j * m + c];
+        for (int pass = 0; pass < 2; pass++)
+            for (int p = 0; p < c; p++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) dot += q[j * m + c] * q[j * m + p];
+                for (int j = 0; j < d; j++) q[j * m + c] -= dot * q[j * m + p];
+            }
         for (int j = 0; j < d; j++) norm += q[j * m + c] * q[j * m + c];
-        norm = sqrt(norm);
-        if (norm < 1e-12) {
-            for (int j = 0; j < d; j++) q[j * m + c] = j == c % d;
+        if (!(norm > 1e-20 * before) || norm < 1e-300) {
+            for (int j = 0; j < d; j++) q[j * m + c] = j == axis % d;
+            axis++;
             c--; /* orthonormalise that axis against the others instead */
             continue;
         }
+        norm = sqrt(norm);
         for (int j = 0; j < d; j++) q[j * m + c] /= norm;
     }
 }
@@ -202,18 +208,34 @@ static double mix_normal(uint64_t *s) {
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
-/* p[i*n + j] = p(j | i): row i's Gaussian affinities, its width found by bisection so
- * that the row's perplexity 2^H is perp. dist holds squared distances. */
-static void row_affinities(const float *dist, int n, int i, double perp, float *p) {
-    const float *di = dist + (size_t)i * n;
+/* ---- input affinities ------------------------------------------------------------ */
+
+/* The input affinities P, symmetric and summing to 1: dense (p[i*n + j], the exact
+ * algorithm's) or sparse (Barnes-Hut's: row i's entries col[row[i] .. row[i+1] - 1]
+ * with values val[...], a point's nearest neighbours and the points it is one of). */
+typedef struct {
+    float *p;
+    int *row, *col;
+    float *val;
+} affinities;
+
+static void affinities_free(affinities *a) {
+    nn_mfree(a->p), nn_mfree(a->row), nn_mfree(a->col), nn_mfree(a->val);
+    *a = (affinities){0};
+}
+
+/* p[j] = p(j | i) over the m candidates whose squared distances from point i are
+ * di[0..m-1] (the entry skip, point i itself, left out and set to 0; -1 for none): a
+ * Gaussian whose width is found by bisection so that the row's perplexity 2^H is perp. */
+static void row_affinities(const float *di, int m, int skip, double perp, float *p) {
     double dmin = INFINITY;
-    for (int j = 0; j < n; j++)
-        if (j != i && di[j] < dmin) dmin = di[j];
+    for (int j = 0; j < m; j++)
+        if (j != skip && di[j] < dmin) dmin = di[j];
     double beta = 1, lo = -INFINITY, hi = INFINITY, target = log(perp);
     for (int it = 0; it < 100; it++) {
         double sum = 0, dsum = 0;
-        for (int j = 0; j < n; j++) {
-            if (j == i) continue;
+        for (int j = 0; j < m; j++) {
+            if (j == skip) continue;
             double e = exp(-(di[j] - dmin) * beta);
             sum += e, dsum += (di[j] - dmin) * e;
         }
@@ -228,15 +250,19 @@ static void row_affinities(const float *dist, int n, int i, double perp, float *
         }
     }
     double sum = 0;
-    for (int j = 0; j < n; j++) sum += j == i ? 0 : exp(-(di[j] - dmin) * beta);
-    for (int j = 0; j < n; j++)
-        p[(size_t)i * n + j] = j == i ? 0.0f : (float)(exp(-(di[j] - dmin) * beta) / sum);
+    for (int j = 0; j < m; j++) sum += j == skip ? 0 : exp(-(di[j] - dmin) * beta);
+    for (int j = 0; j < m; j++)
+        p[j] = j == skip ? 0.0f : (float)(exp(-(di[j] - dmin) * beta) / sum);
 }
 
-/* The symmetric joint affinities P = (P(j|i) + P(i|j)) / 2n of the n points. */
-static int joint_affinities(nn_ctx *ctx, const float *x, int n, int d, double perp, float *p) {
+/* The dense P = (P(j|i) + P(i|j)) / 2n of the n points, over all pairs. */
+static int dense_affinities(nn_ctx *ctx, const float *x, int n, int d, double perp, affinities *a) {
     float *dist = nn_malloc(ctx, sizeof *dist * (size_t)n * n);
-    if (!dist) return NN_ENOMEM;
+    float *p = a->p = nn_malloc(ctx, sizeof *p * (size_t)n * n);
+    if (!dist || !p) {
+        nn_mfree(dist);
+        return NN_ENOMEM;
+    }
     for (int i = 0; i < n; i++)
         for (int j = i; j < n; j++) {
             double s = 0;
@@ -246,7 +272,7 @@ static int joint_affinities(nn_ctx *ctx, const float *x, int n, int d, double pe
             }
             dist[(size_t)i * n + j] = dist[(size_t)j * n + i] = (float)s;
         }
-    for (int i = 0; i < n; i++) row_affinities(dist, n, i, perp, p);
+    for (int i = 0; i < n; i++) row_affinities(dist + (size_t)i * n, n, i, perp, p + (size_t)i * n);
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
             double v = (p[(size_t)i * n + j] + p[(size_t)j * n + i]) / (2.0 * n);
@@ -254,6 +280,128 @@ static int joint_affinities(nn_ctx *ctx, const float *x, int n, int d, double pe
         }
     nn_mfree(dist);
     return NN_OK;
+}
+
+/* A max-heap of (distance, index) of size m, the farthest on top: moves entry at down. */
+static void heap_down(float *hd, int *hi, int m, int at) {
+    for (;;) {
+        int big = at, l = 2 * at + 1, r = l + 1;
+        if (l < m && hd[l] > hd[big]) big = l;
+        if (r < m && hd[r] > hd[big]) big = r;
+        if (big == at) return;
+        float td = hd[at];
+        int ti = hi[at];
+        hd[at] = hd[big], hi[at] = hi[big], hd[big] = td, hi[big] = ti;
+        at = big;
+    }
+}
+
+/* Each point's k nearest neighbours by brute force: nb[i*k + c] and their squared
+ * distances nd[i*k + c] (in no order). The distances |a|^2 + |b|^2 - 2 a.b of the
+ * centred points (centred so that the difference loses few digits), a block of rows
+ * at a time by sgemm; the k smallest of a row kept in a max-heap. O(n^2 d) once. */
+static int nearest_neighbours(nn_ctx *ctx, const float *x, int n, int d, int k, int *nb,
+                              float *nd) {
+    enum { BLOCK = 256 };
+    float *xc = nn_malloc(ctx, sizeof *xc * (size_t)n * d);
+    float *sq = nn_malloc(ctx, sizeof *sq * (size_t)n);
+    float *blk = nn_malloc(ctx, sizeof *blk * (size_t)BLOCK * n);
+    double *mean = nn_calloc(ctx, (size_t)d, sizeof *mean);
+    if (!xc || !sq || !blk || !mean) {
+        nn_mfree(xc), nn_mfree(sq), nn_mfree(blk), nn_mfree(mean);
+        return NN_ENOMEM;
+    }
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < d; c++) mean[c] += x[(size_t)i * d + c];
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int c = 0; c < d; c++) {
+            float v = (float)(x[(size_t)i * d + c] - mean[c] / n);
+            xc[(size_t)i * d + c] = v;
+            s += (double)v * v;
+        }
+        sq[i] = (float)s;
+    }
+    for (int i0 = 0; i0 < n; i0 += BLOCK) {
+        int rows = n - i0 < BLOCK ? n - i0 : BLOCK;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, d, -2.0f, xc + (size_t)i0 * d,
+                    d, xc, d, 0.0f, blk, n); /* blk = -2 a.b */
+        for (int r = 0; r < rows; r++) {
+            int i = i0 + r, m = 0;
+            float *hd = nd + (size_t)i * k;
+            int *hi = nb + (size_t)i * k;
+            for (int j = 0; j < n; j++) {
+                if (j == i) continue;
+                float dist = fmaxf(blk[(size_t)r * n + j] + sq[i] + sq[j], 0.0f);
+                if (m < k) { /* fill, then heapify once full */
+                    hd[m] = dist, hi[m] = j;
+                    if (++m == k)
+                        for (int at = k / 2 - 1; at >= 0; at--) heap_down(hd, hi, k, at);
+                } else if (dist < hd[0]) {
+                    hd[0] = dist, hi[0] = j;
+                    heap_down(hd, hi, k, 0);
+                }
+            }
+        }
+    }
+    nn_mfree(xc), nn_mfree(sq), nn_mfree(blk), nn_mfree(mean);
+    return NN_OK;
+}
+
+typedef struct {
+    int col;
+    float val;
+} sparse_entry;
+
+static int by_col(const void *a, const void *b) {
+    int x = ((const sparse_entry *)a)->col, y = ((const sparse_entry *)b)->col;
+    return (x > y) - (x < y);
+}
+
+/* The sparse P of Barnes-Hut t-SNE: p(j | i) over point i's k = floor(3 perp) nearest
+ * neighbours (0 elsewhere), then P = (P(j|i) + P(i|j)) / 2n, each pair once per row. */
+static int sparse_affinities(nn_ctx *ctx, const float *x, int n, int d, double perp,
+                             affinities *a) {
+    int k = (int)(3 * perp) < n - 1 ? (int)(3 * perp) : n - 1;
+    size_t nk = (size_t)n * k;
+    int *nb = nn_malloc(ctx, sizeof *nb * nk), *fill = nn_calloc(ctx, (size_t)n + 1, sizeof *fill);
+    float *nd = nn_malloc(ctx, sizeof *nd * nk), *pc = nn_malloc(ctx, sizeof *pc * nk);
+    sparse_entry *e = nn_malloc(ctx, sizeof *e * 2 * nk);
+    a->row = nn_calloc(ctx, (size_t)n + 1, sizeof *a->row);
+    a->col = nn_malloc(ctx, sizeof *a->col * 2 * nk);
+    a->val = nn_malloc(ctx, sizeof *a->val * 2 * nk);
+    int rc = NN_ENOMEM;
+    if (!nb || !fill || !nd || !pc || !e || !a->row || !a->col || !a->val) goto done;
+    if ((rc = nearest_neighbours(ctx, x, n, d, k, nb, nd)) != NN_OK) goto done;
+    for (int i = 0; i < n; i++) row_affinities(nd + (size_t)i * k, k, -1, perp, pc + (size_t)i * k);
+    /* each p(j|i) goes to row i (column j) and to row j (column i) */
+    for (size_t t = 0; t < nk; t++) fill[t / k + 1]++, fill[nb[t] + 1]++;
+    for (int i = 0; i < n; i++) fill[i + 1] += fill[i];
+    for (size_t t = 0; t < nk; t++) {
+        int i = (int)(t / k), j = nb[t];
+        e[fill[i]++] = (sparse_entry){j, pc[t]};
+        e[fill[j]++] = (sparse_entry){i, pc[t]};
+    }
+    /* fill[i] is now row i's end; a row's entries sorted by column, a pair met twice
+     * (each among the other's neighbours) summed into one */
+    size_t out = 0;
+    for (int i = 0, from = 0; i < n; from = fill[i], i++) {
+        qsort(e + from, (size_t)(fill[i] - from), sizeof *e, by_col);
+        for (int t = from; t < fill[i]; t++) {
+            if (out > (size_t)a->row[i] && a->col[out - 1] == e[t].col) {
+                a->val[out - 1] += e[t].val;
+                continue;
+            }
+            a->col[out] = e[t].col, a->val[out] = e[t].val;
+            out++;
+        }
+        a->row[i + 1] = (int)out;
+    }
+    for (size_t t = 0; t < out; t++) a->val[t] = (float)(a->val[t] / (2.0 * n));
+    rc = NN_OK;
+done:
+    nn_mfree(nb), nn_mfree(fill), nn_mfree(nd), nn_mfree(pc), nn_mfree(e);
+    return rc;
 }
 
 /* One gradient of KL(P || Q) at y (x and y coordinates apart), into gx, gy:
@@ -286,13 +434,173 @@ static void tsne_gradient(const float *p, const float *yx, const float *yy, int 
     }
 }
 
-int nn_tsne(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o, float *out) {
+/* ---- Barnes-Hut's quadtree -------------------------------------------------------- */
+
+/* A cell of the quadtree over the map: a square with its points' count and centre of
+ * mass; four children, or (a leaf) a chain of points through next[]. A leaf holds one
+ * point, or several at the same place (or below MAX_DEPTH, close enough to be). */
+typedef struct {
+    double sx, sy;      /* the sums of its points' coordinates while building */
+    float cx, cy, half; /* the square: its centre and half its side */
+    float mx, my;       /* its points' centre of mass (sx, sy / count once built) */
+    int count;          /* points inside */
+    int child; /* the first of its 4 children (quadrant x >= cx, + 2 if y >= cy); -1: a leaf */
+    int first; /* a leaf's first point (-1: none), the others through next[] */
+} quad_cell;
+
+typedef struct {
+    quad_cell *cell;
+    int used, cap;
+    int *next; /* next[i]: the point after point i in its leaf */
+} quadtree;
+
+enum { MAX_DEPTH = 40 };
+
+/* Splits leaf k into 4 empty children and moves its points (all at one place) into the
+ * child of their quadrant. NN_ENOMEM when the cells cannot grow. */
+/* Room for m more cells (doubling: a tree rebuilt each iteration soon stops growing). */
+static int quad_reserve(nn_ctx *ctx, quadtree *t, int m) {
+    if (t->used + m <= t->cap) return NN_OK;
+    int cap = 2 * t->cap > t->used + m ? 2 * t->cap : t->used + m;
+    quad_cell *grown = nn_realloc(ctx, t->cell, sizeof *grown * (size_t)cap);
+    if (!grown) return NN_ENOMEM;
+    t->cell = grown, t->cap = cap;
+    return NN_OK;
+}
+
+static int quad_split(nn_ctx *ctx, quadtree *t, int k, const float *yx, const float *yy) {
+    if (quad_reserve(ctx, t, 4) != NN_OK) return NN_ENOMEM;
+    quad_cell *c = &t->cell[k];
+    int base = t->used;
+    t->used += 4;
+    float h = c->half / 2;
+    for (int q = 0; q < 4; q++)
+        t->cell[base + q] = (quad_cell){.cx = c->cx + (q & 1 ? h : -h),
+                                        .cy = c->cy + (q & 2 ? h : -h),
+                                        .half = h,
+                                        .child = -1,
+                                        .first = -1};
+    int f = c->first, q = (yx[f] >= c->cx) + 2 * (yy[f] >= c->cy);
+    quad_cell *to = &t->cell[base + q];
+    to->sx = c->sx, to->sy = c->sy, to->count = c->count, to->first = f;
+    c->first = -1, c->child = base;
+    return NN_OK;
+}
+
+/* Adds point i, walking down from the root and splitting an occupied leaf on the way
+ * unless the point sits where the leaf's points do. */
+static int quad_insert(nn_ctx *ctx, quadtree *t, int i, const float *yx, const float *yy) {
+    float x = yx[i], y = yy[i];
+    for (int k = 0, depth = 0;; depth++) {
+        quad_cell *c = &t->cell[k];
+        if (c->child < 0 && c->count > 0 && depth < MAX_DEPTH &&
+            !(yx[c->first] == x && yy[c->first] == y)) {
+            if (quad_split(ctx, t, k, yx, yy) != NN_OK) return NN_ENOMEM;
+            c = &t->cell[k];
+        }
+        c->sx += x, c->sy += y, c->count++;
+        if (c->child < 0) {
+            t->next[i] = c->first, c->first = i;
+            return NN_OK;
+        }
+        k = c->child + (x >= c->cx) + 2 * (y >= c->cy);
+    }
+}
+
+/* The tree of the map's n points (the cells kept from the last build are reused). */
+static int quad_build(nn_ctx *ctx, quadtree *t, const float *yx, const float *yy, int n) {
+    float x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (int i = 0; i < n; i++)
+        x0 = fminf(x0, yx[i]), x1 = fmaxf(x1, yx[i]), y0 = fminf(y0, yy[i]), y1 = fmaxf(y1, yy[i]);
+    t->used = 0;
+    if (quad_reserve(ctx, t, 1) != NN_OK) return NN_ENOMEM;
+    t->used = 1;
+    float half = fmaxf(x1 - x0, y1 - y0) / 2 * 1.0001f + 1e-20f;
+    t->cell[0] = (quad_cell){
+        .cx = (x0 + x1) / 2, .cy = (y0 + y1) / 2, .half = half, .child = -1, .first = -1};
+    for (int i = 0; i < n; i++)
+        if (quad_insert(ctx, t, i, yx, yy) != NN_OK) return NN_ENOMEM;
+    for (int k = 0; k < t->used; k++) {
+        quad_cell *c = &t->cell[k];
+        if (c->count) c->mx = (float)(c->sx / c->count), c->my = (float)(c->sy / c->count);
+    }
+    return NN_OK;
+}
+
+/* Point i's repulsion from the other points, into acc: acc[0] = sum_j w_ij and
+ * acc[1..2] = sum_j w_ij^2 (y_i - y_j) (j != i). A cell whose half side h and whose
+ * centre of mass at distance r from i have h < theta r, i not inside it, stands for
+ * all its points (van der Maaten's criterion, the half side as in his bhtsne); a
+ * leaf's points count one by one. Depth first, on a stack: at most 3 cells wait at
+ * each level. */
+static void quad_repel(const quadtree *t, int i, const float *yx, const float *yy, float theta2,
+                       double *acc) {
+    int stack[3 * MAX_DEPTH + 8], top = 0;
+    float x = yx[i], y = yy[i];
+    double z = 0, fx = 0, fy = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+        const quad_cell *c = &t->cell[stack[--top]];
+        if (c->child < 0) {
+            for (int j = c->first; j >= 0; j = t->next[j]) {
+                if (j == i) continue;
+                float dx = x - yx[j], dy = y - yy[j], w = 1.0f / (1.0f + dx * dx + dy * dy);
+                z += w, fx += w * w * dx, fy += w * w * dy;
+            }
+            continue;
+        }
+        float dx = x - c->mx, dy = y - c->my, d2 = dx * dx + dy * dy;
+        float reach = c->half * 1.0001f; /* rounding of the centres: a margin, never a miss */
+        int inside = fabsf(x - c->cx) <= reach && fabsf(y - c->cy) <= reach;
+        if (!inside && c->half * c->half < theta2 * d2) {
+            float w = 1.0f / (1.0f + d2), cw = c->count * w;
+            z += cw, fx += cw * w * dx, fy += cw * w * dy;
+            continue;
+        }
+        for (int q = 0; q < 4; q++)
+            if (t->cell[c->child + q].count) stack[top++] = c->child + q;
+    }
+    acc[0] = z, acc[1] = fx, acc[2] = fy;
+}
+
+/* ---- t-SNE ------------------------------------------------------------------------ */
+
+/* What an optimisation keeps: the affinities, the method's choice, the scratch. */
+typedef struct {
+    int n, barnes_hut;
+    float theta;
+    affinities p;
+    quadtree tree;
+    float *buf; /* per point: y (x, y apart), gradient, A and R sums, update, gain */
+} tsne_state;
+
+static void tsne_free(tsne_state *s) {
+    affinities_free(&s->p);
+    nn_mfree(s->tree.cell), nn_mfree(s->tree.next), nn_mfree(s->buf);
+}
+
+/* Checks the arguments, picks the method, reduces inputs of over 50 values to 50 by
+ * PCA and computes the affinities. On failure the message is in ctx and s holds
+ * nothing to free beyond what tsne_free frees. */
+static int tsne_prepare(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o,
+                        tsne_state *s) {
     double perp = o && o->perplexity > 0 ? o->perplexity : 30;
     int iters = o && o->iterations > 0 ? o->iterations : 1000;
-    if (n < 4 || n > NN_TSNE_MAX || d < 1)
+    int method = o ? o->method : NN_TSNE_AUTO;
+    double theta = o && o->theta != 0 ? o->theta : 0.5;
+    *s = (tsne_state){.n = n};
+    if (method < NN_TSNE_AUTO || method > NN_TSNE_BARNES_HUT)
         return nn_errorf(ctx, NN_EARG,
-                         "tsne: %d points of %d values: t-SNE here takes 4 to %d points", n, d,
-                         NN_TSNE_MAX);
+                         "tsne: method %d: expected auto (%d), exact (%d) or "
+                         "Barnes-Hut (%d)",
+                         method, NN_TSNE_AUTO, NN_TSNE_EXACT, NN_TSNE_BARNES_HUT);
+    s->barnes_hut =
+        method == NN_TSNE_BARNES_HUT || (method == NN_TSNE_AUTO && n > NN_TSNE_BH_ABOVE);
+    int most = s->barnes_hut ? NN_TSNE_BH_MAX : NN_TSNE_MAX;
+    if (n < 4 || n > most || d < 1)
+        return nn_errorf(ctx, NN_EARG,
+                         "tsne: %d points of %d values: %s t-SNE here takes 4 to %d points", n, d,
+                         s->barnes_hut ? "Barnes-Hut" : "exact", most);
     if (!(perp >= 1) || perp >= n / 3.0)
         return nn_errorf(ctx, NN_EARG,
                          "tsne: perplexity %g for %d points: it must be from 1 to below n / 3 = %g",
@@ -300,24 +608,102 @@ int nn_tsne(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o, fl
     if (iters < 250)
         return nn_errorf(ctx, NN_EARG,
                          "tsne: %d iterations: at least 250 (the early exaggeration's)", iters);
+    if (!(theta > 0 && theta <= 1))
+        return nn_errorf(ctx, NN_EARG, "tsne: theta %g: it must be above 0 and at most 1", theta);
+    s->theta = (float)theta;
     int dr = d > 50 ? 50 : d, rc = NN_ENOMEM;
     float *xr = d > 50 ? nn_malloc(ctx, sizeof *xr * (size_t)n * dr) : NULL;
-    float *p = nn_malloc(ctx, sizeof *p * (size_t)n * n);
-    /* per point: y (x, y apart), gradient, A and R sums, update and gain of each */
-    float *buf = nn_calloc(ctx, 14 * (size_t)n, sizeof *buf);
-    if ((d > 50 && !xr) || !p || !buf) goto done;
-    float *yv[2] = {buf, buf + n}, *g[2] = {buf + 2 * n, buf + 3 * n};
-    float *ax = buf + 4 * (size_t)n, *ay = buf + 5 * (size_t)n, *rx = buf + 6 * (size_t)n,
-          *ry = buf + 7 * (size_t)n, *upd = buf + 8 * (size_t)n, *gain = buf + 10 * (size_t)n;
+    s->buf = nn_calloc(ctx, 14 * (size_t)n, sizeof *s->buf);
+    s->tree.next = s->barnes_hut ? nn_malloc(ctx, sizeof *s->tree.next * (size_t)n) : NULL;
+    if ((d > 50 && !xr) || !s->buf || (s->barnes_hut && !s->tree.next)) goto done;
     if (xr && (rc = nn_pca(ctx, x, n, d, dr, xr, NULL, NULL)) != NN_OK) goto done;
-    if ((rc = joint_affinities(ctx, xr ? xr : x, n, dr, perp, p)) != NN_OK) goto done;
+    rc = s->barnes_hut ? sparse_affinities(ctx, xr ? xr : x, n, dr, perp, &s->p)
+                       : dense_affinities(ctx, xr ? xr : x, n, dr, perp, &s->p);
+done:
+    if (rc == NN_ENOMEM) nn_errorf(ctx, rc, "tsne: out of memory for %d points", n);
+    nn_mfree(xr);
+    return rc;
+}
+
+/* The gradient of KL(P || Q) by Barnes-Hut: as tsne_gradient, A_i over the sparse P's
+ * entries, R_i and Z through the quadtree. */
+static int bh_gradient(nn_ctx *ctx, tsne_state *s, const float *yx, const float *yy, float exag,
+                       float *gx, float *gy) {
+    int n = s->n;
+    const affinities *p = &s->p;
+    if (quad_build(ctx, &s->tree, yx, yy, n) != NN_OK)
+        return nn_errorf(ctx, NN_ENOMEM, "tsne: out of memory for the tree of %d points", n);
+    double z = 0;
+    float *ax = s->buf + 4 * (size_t)n, *ay = s->buf + 5 * (size_t)n, *rx = s->buf + 6 * (size_t)n,
+          *ry = s->buf + 7 * (size_t)n;
+    float theta2 = s->theta * s->theta;
+    for (int i = 0; i < n; i++) {
+        double sax = 0, say = 0, acc[3] = {0, 0, 0};
+        for (int e = p->row[i]; e < p->row[i + 1]; e++) {
+            int j = p->col[e];
+            float dx = yx[i] - yx[j], dy = yy[i] - yy[j];
+            float a = p->val[e] / (1.0f + dx * dx + dy * dy);
+            sax += a * dx, say += a * dy;
+        }
+        quad_repel(&s->tree, i, yx, yy, theta2, acc);
+        ax[i] = (float)sax, ay[i] = (float)say, rx[i] = (float)acc[1], ry[i] = (float)acc[2];
+        z += acc[0];
+    }
+    float iz = (float)(1 / z);
+    for (int i = 0; i < n; i++) {
+        gx[i] = 4 * (exag * ax[i] - rx[i] * iz);
+        gy[i] = 4 * (exag * ay[i] - ry[i] * iz);
+    }
+    return NN_OK;
+}
+
+/* The gradient at (yx, yy) by the state's method into gx, gy. */
+static int tsne_step_gradient(nn_ctx *ctx, tsne_state *s, const float *yx, const float *yy,
+                              float exag, float *gx, float *gy) {
+    int n = s->n;
+    if (s->barnes_hut) return bh_gradient(ctx, s, yx, yy, exag, gx, gy);
+    tsne_gradient(s->p.p, yx, yy, n, exag, s->buf + 4 * (size_t)n, s->buf + 5 * (size_t)n,
+                  s->buf + 6 * (size_t)n, s->buf + 7 * (size_t)n, gx, gy);
+    return NN_OK;
+}
+
+/* KL(P || Q) = sum p_ij log(p_ij / q_ij) over P's entries, Q exact (O(n^2)). */
+static double tsne_kl(const tsne_state *s, const float *yx, const float *yy) {
+    int n = s->n;
+    double z = 0, kl = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            double dx = yx[i] - yx[j], dy = yy[i] - yy[j];
+            z += 2 / (1 + dx * dx + dy * dy);
+        }
+    for (int i = 0; i < n; i++) {
+        int from = s->barnes_hut ? s->p.row[i] : 0, to = s->barnes_hut ? s->p.row[i + 1] : n;
+        for (int e = from; e < to; e++) {
+            int j = s->barnes_hut ? s->p.col[e] : e;
+            double pij = s->barnes_hut ? s->p.val[e] : s->p.p[(size_t)i * n + j];
+            if (j == i || pij <= 0) continue;
+            double dx = yx[i] - yx[j], dy = yy[i] - yy[j];
+            kl += pij * log(pij * z * (1 + dx * dx + dy * dy));
+        }
+    }
+    return kl;
+}
+
+int nn_tsne(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o, float *out) {
+    int iters = o && o->iterations > 0 ? o->iterations : 1000;
+    tsne_state st;
+    int rc = tsne_prepare(ctx, x, n, d, o, &st);
+    if (rc != NN_OK) goto done;
+    float *buf = st.buf;
+    float *yv[2] = {buf, buf + n}, *g[2] = {buf + 2 * n, buf + 3 * n};
+    float *upd = buf + 8 * (size_t)n, *gain = buf + 10 * (size_t)n;
     uint64_t s = o ? o->seed : 0;
     for (int i = 0; i < n; i++)
         for (int c = 0; c < 2; c++) yv[c][i] = (float)(1e-4 * mix_normal(&s)), gain[c * n + i] = 1;
     float eta = (float)fmax(n / 12.0, 200);
     for (int it = 0; it < iters; it++) {
         float exag = it < 250 ? 12 : 1, mom = it < 250 ? 0.5f : 0.8f;
-        tsne_gradient(p, yv[0], yv[1], n, exag, ax, ay, rx, ry, g[0], g[1]);
+        if ((rc = tsne_step_gradient(ctx, &st, yv[0], yv[1], exag, g[0], g[1])) != NN_OK) goto done;
         for (int c = 0; c < 2; c++) {
             double mean = 0;
             for (int i = 0; i < n; i++) {
@@ -332,9 +718,23 @@ int nn_tsne(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o, fl
         }
     }
     for (int i = 0; i < n; i++) out[2 * i] = yv[0][i], out[2 * i + 1] = yv[1][i];
-    rc = NN_OK;
 done:
-    if (rc == NN_ENOMEM) nn_errorf(ctx, rc, "tsne: out of memory for %d points", n);
-    nn_mfree(xr), nn_mfree(p), nn_mfree(buf);
+    tsne_free(&st);
+    return rc;
+}
+
+int nn_tsne_gradient(nn_ctx *ctx, const float *x, int n, int d, const nn_tsne_opts *o,
+                     const float *y, float *grad, double *kl) {
+    tsne_state st;
+    int rc = tsne_prepare(ctx, x, n, d, o, &st);
+    if (rc != NN_OK) goto done;
+    float *yx = st.buf, *yy = st.buf + n, *gx = st.buf + 2 * (size_t)n,
+          *gy = st.buf + 3 * (size_t)n;
+    for (int i = 0; i < n; i++) yx[i] = y[2 * i], yy[i] = y[2 * i + 1];
+    if ((rc = tsne_step_gradient(ctx, &st, yx, yy, 1, gx, gy)) != NN_OK) goto done;
+    for (int i = 0; i < n; i++) grad[2 * i] = gx[i], grad[2 * i + 1] = gy[i];
+    if (kl) *kl = tsne_kl(&st, yx, yy);
+done:
+    tsne_free(&st);
     return rc;
 }

@@ -1,9 +1,11 @@
 /* bind_embed.c: "nn.embed", the engine's 2-D maps of many points (nn_embed.h) for
- * plot.features: pca(x, k) and tsne(x, {perplexity =, iterations =, seed =}) of a
- * tensor x [n, d] of CPU floats. The results are new tensors; nothing is kept here. */
+ * plot.features: pca(x, k) and tsne(x, {perplexity =, iterations =, seed =, method =,
+ * theta =}) of a tensor x [n, d] of CPU floats. The results are new tensors; nothing
+ * is kept here. */
 #include <lauxlib.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bind.h"
 #include "nn.h"
@@ -41,11 +43,13 @@ static int w_pca(lua_State *L) {
     return 3;
 }
 
-/* tsne(x [, {perplexity = 30, iterations = 1000, seed = 0}]) -> y [n, 2] */
+/* tsne(x [, {perplexity = 30, iterations = 1000, seed = 0, method = "auto" | "exact" |
+ * "barnes_hut", theta = 0.5}]) -> y [n, 2]; auto: exact up to 1000 points */
 static int w_tsne(lua_State *L) {
+    static const char *const methods[] = {"auto", "exact", "barnes_hut", NULL};
     int n, d;
     nn_tensor *x = check_points(L, 1, "tsne", &n, &d);
-    nn_tsne_opts o = {30, 1000, 0};
+    nn_tsne_opts o = {.perplexity = 30, .iterations = 1000, .method = NN_TSNE_AUTO, .theta = 0.5};
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
         if (lua_getfield(L, 2, "perplexity") != LUA_TNIL) o.perplexity = luaL_checknumber(L, -1);
@@ -53,7 +57,22 @@ static int w_tsne(lua_State *L) {
             o.iterations = (int)bind_checkint(L, -1, "iterations", 250, 100000);
         if (lua_getfield(L, 2, "seed") != LUA_TNIL)
             o.seed = (uint64_t)bind_checkint(L, -1, "seed", 0, INT64_MAX);
-        lua_pop(L, 3);
+        if (lua_getfield(L, 2, "method") != LUA_TNIL) {
+            const char *m = lua_tostring(L, -1);
+            int k = 0;
+            while (methods[k] && !(m && strcmp(m, methods[k]) == 0)) k++;
+            if (!methods[k])
+                return luaL_error(
+                    L, "tsne: method must be \"auto\", \"exact\" or \"barnes_hut\", got %s",
+                    m ? m : luaL_typename(L, -1));
+            o.method = k; /* the order of NN_TSNE_AUTO, NN_TSNE_EXACT, NN_TSNE_BARNES_HUT */
+        }
+        if (lua_getfield(L, 2, "theta") != LUA_TNIL) {
+            o.theta = luaL_checknumber(L, -1);
+            if (!(o.theta > 0 && o.theta <= 1))
+                return luaL_error(L, "tsne: theta %f: it must be above 0 and at most 1", o.theta);
+        }
+        lua_pop(L, 5);
     }
     nn_ctx *ctx = bind_ctx(L);
     int so[2] = {n, 2};

@@ -2,7 +2,8 @@
 -- (the scores are the projections nn.embed.pca gives for the same outputs, the first
 -- axis has the larger variance) and t-SNE (the same seed gives the same map), colours
 -- points by class with Fashion-MNIST's names, shows the image of the point nearest
--- the cursor, and refuses bad arguments naming them.
+-- the cursor, follows a run's seek (run =), and refuses bad arguments naming them.
+-- Barnes-Hut t-SNE (exact = false) is deterministic for a seed.
 local embed = require "nn.embed"
 local tr, te = data.fashion_mnist{limit = 300}
 nn.seed(3)
@@ -45,6 +46,47 @@ for i = 1, 120 do
 end
 assert(same and differ)
 
+-- Barnes-Hut: chosen by exact = false (and above 1000 points), deterministic too
+local _, b1 = plot.features(m, te, {method = "tsne", n = 120, layer = 1, seed = 5, exact = false, show = false})
+local _, b2 = plot.features(m, te, {method = "tsne", n = 120, layer = 1, seed = 5, exact = false, show = false})
+local bsame, bdiffer = true, false
+for i = 1, 120 do
+  bsame = bsame and b1.x[i] == b2.x[i] and b1.y[i] == b2.y[i]
+  bdiffer = bdiffer or b1.x[i] ~= t1.x[i]
+end
+assert(bsame and bdiffer, "Barnes-Hut: the same map for the same seed, not the exact one's")
+
+-- a run's map follows run:seek, the slider and the arrow keys, as the other views of a run
+nn.seed(4)
+local mr = nn.sequential{nn.linear(784, 16), nn.relu(), nn.linear(16, 10)}
+local r = mr:fit{tr, epochs = 3, batch = 4, optimizer = optim.adam(mr, {lr = 3e-3}), wait = true, verbose = false}
+assert(#r:snapshots().epochs == 4, "snapshots after each epoch: " .. table.concat(r:snapshots().epochs, " "))
+local _, fv = plot.features(mr, te, {run = r, n = 200, show = false})
+local function map_of_shown()
+  return r:with_shown(function()
+    local hh = mr:children()[2]:predict(mr:children()[1]:predict(te:x():rows(1, 200)))
+    return embed.pca(hh, 2):totable()
+  end)
+end
+local function matches(v, ref)
+  for i = 1, 200 do
+    if math.abs(ref[i][1] - v.x[i]) > 1e-4 or math.abs(ref[i][2] - v.y[i]) > 1e-4 then return false end
+  end
+  return true
+end
+local latest = {}
+for i = 1, 200 do latest[i] = {fv.x[i], fv.y[i]} end
+assert(matches(fv, map_of_shown()) and fv.epoch == 3, "the latest map")
+r:seek(0)
+assert(fv.epoch == 0 and matches(fv, map_of_shown()), "seek(0): the map of the untrained weights")
+assert(not matches(fv, latest), "the untrained map differs from the latest")
+fv:key(r.KEY_RIGHT)
+assert(r:shown_epoch() == 1 and fv.epoch == 1 and matches(fv, map_of_shown()), "right arrow: epoch 1's map")
+-- the point under the cursor is found in the map shown
+assert(fv:nearest(fv.x[9], fv.y[9]) == 9 or fv.x[fv:nearest(fv.x[9], fv.y[9])] == fv.x[9])
+r:seek("latest")
+assert(fv.epoch == 3 and matches(fv, latest), "back at the latest map")
+
 local function fails(pattern, f, ...)
   local ok, err = pcall(f, ...)
   assert(not ok and tostring(err):find(pattern, 1, true), tostring(err))
@@ -52,5 +94,9 @@ end
 fails("layer must be a module's number from 1 to 3", plot.features, m, te, {layer = 4, show = false})
 fails("method must be \"pca\" or \"tsne\"", plot.features, m, te, {method = "umap", show = false})
 fails("expected a data set", plot.features, m, te:x(), {show = false})
+fails("exact must be true or false", plot.features, m, te, {method = "tsne", exact = "yes", show = false})
+fails("theta must be a number above 0 and at most 1", plot.features, m, te, {method = "tsne", theta = 2, show = false})
+fails('tsne: method must be "auto", "exact" or "barnes_hut", got fast', embed.tsne, h, {method = "fast"})
+fails("run must be a run of m:fit", plot.features, m, te, {run = {}, show = false})
 fails("perplexity 50 for 120 points", plot.features, m, te, {method = "tsne", n = 120, perplexity = 50, show = false})
 print("test_views_features: ok")
