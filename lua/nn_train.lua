@@ -462,6 +462,9 @@ local input_shapes = setmetatable({}, {__mode = "k"})
 --- m:input_shape([{sizes...}]): the sample shape m expects (what m:summary() uses
 --- when given none); with sizes, sets it (checked by m:out_shape) and returns m
 function module_methods.input_shape(m, shape)
+  if type(m) ~= "userdata" and type(m) ~= "table" or not m.out_shape then
+    error("m:input_shape: call it on a model with a colon, m:input_shape(...); got " .. type(m), 2)
+  end
   if shape == nil then
     local s = input_shapes[m]
     return s and {table.unpack(s)} or nil
@@ -1079,6 +1082,7 @@ function nn.load_params(m, path)
   if not f then return nil, err end
   local bytes = f:read("a")
   f:close()
+  if not bytes then return nil, tostring(path) .. ": not a readable file (a folder?)" end
   if bytes:sub(1, #PARAMS_MAGIC) ~= PARAMS_MAGIC then
     return nil, path .. ": not a parameter file of nn.save_params"
   end

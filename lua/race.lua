@@ -789,6 +789,9 @@ end
 -- `nnlab --check` rather than the prompt) it shows the finished race instead; space
 -- in the window replays it.
 function Race:show(opts)
+    if opts ~= nil and type(opts) ~= "table" then
+        error("r:show: options must be a table like {play = false}, got " .. type(opts), 2)
+    end
     local v = view_of(self)
     v.shown_window = v.window:show()
     local repl = package.loaded.repl

@@ -35,6 +35,7 @@ local function want(fname, opts, key, ok, what)
   return v
 end
 local function count(v) return math.type(v) == "integer" and v > 0 end
+local function is_integer(v) return math.type(v) == "integer" end
 local function positive(v) return type(v) == "number" and v > 0 and v < math.huge end
 
 local function tensor_of(list, shape)
@@ -435,7 +436,7 @@ function text.task(name, opts)
     symbols = want("text.task", opts, "symbols", function(v) return count(v) and v <= 26 end, "1 to 26") or 10,
     digits = want("text.task", opts, "digits", function(v) return count(v) and v <= 9 end, "1 to 9") or 3,
   }
-  local g = rng(opts.seed or 1)
+  local g = rng(want("text.task", opts, "seed", is_integer, "a whole number") or 1)
   local pairs_, src_tok, tgt_tok = {}, {}, {}
   for i = 1, o.n do
     local s, t = TASKS[name](g, o)
@@ -564,7 +565,7 @@ checker.declare("text.entities", {"n", "seed"}, 0, "text.entities", "{n = 500, s
 function text.entities(opts)
   opts = options("text.entities", opts)
   local n = want("text.entities", opts, "n", count, "a whole number > 0") or 500
-  local g = rng(opts.seed or 1)
+  local g = rng(want("text.entities", opts, "seed", is_integer, "a whole number") or 1)
   local sentences, all_w, all_t = {}, {}, {}
   for i = 1, n do
     local words, tags = {}, {}

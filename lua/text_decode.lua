@@ -13,6 +13,14 @@ local function describe(v)
   return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
 end
 
+-- the options table of fname (nothing: all defaults)
+local function options_of(opts, fname)
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("%s: options must be a table like {temperature = 1}, got %s"):format(fname, describe(opts)), 3)
+  end
+  return opts or {}
+end
+
 -- logits as a flat Lua list (a tensor [V] or [1, V], or a list)
 local function as_list(logits, who)
   if type(logits) == "table" then return logits end
@@ -59,7 +67,7 @@ M.top_ids = top_ids
 --- top_k is given (renormalised); uniform is a number in [0, 1) to use instead of a
 --- draw from nn's generator (tests). probs are the probabilities drawn from.
 function M.sample(logits, opts)
-  opts = opts or {}
+  opts = options_of(opts, "sample")
   local p = M.softmax(as_list(logits, "sample"), opts.temperature)
   if opts.top_k ~= nil then
     local k = opts.top_k
@@ -96,7 +104,7 @@ end
 --- stop (when given) or max_len tokens. steps[i] = {probs =, chosen =}.
 function M.generate(step, opts)
   check_step(step, "generate")
-  opts = opts or {}
+  opts = options_of(opts, "generate")
   local n = check_len(opts.max_len, "generate", 50)
   local state, tok, ids, steps = opts.state, opts.start, {}, {}
   for i = 1, n do
@@ -115,7 +123,7 @@ end
 --- likely token at each step (ids without the stop token).
 function M.greedy(step, opts)
   check_step(step, "greedy")
-  opts = opts or {}
+  opts = options_of(opts, "greedy")
   local n = check_len(opts.max_len, "greedy", 50)
   local state, tok, ids, steps = opts.state, opts.start, {}, {}
   for i = 1, n do
@@ -139,7 +147,7 @@ end
 --- include start or stop.
 function M.beam(step, opts)
   check_step(step, "beam")
-  opts = opts or {}
+  opts = options_of(opts, "beam")
   local n = check_len(opts.max_len, "beam", 50)
   local width = opts.width or 3
   if math.type(width) ~= "integer" or width < 1 then error("beam: width must be a whole number > 0, got " .. describe(width), 2) end

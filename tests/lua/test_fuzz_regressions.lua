@@ -259,4 +259,27 @@ do
   assert(auc == 1 and faults.threshold({1, 2, 3}, {true, true, false}, 0.5) == 1, "valid fault calls still work")
 end
 
+-- the campaign after issues 15 and 18: text.sample/generate/greedy/beam indexed options
+-- that were not tables (text_decode.lua:63, 100, 119, 143); text.entities and
+-- text.task multiplied a seed that was not a number (text.lua:52); m.input_shape(5)
+-- indexed a number (nn_train.lua:472); nn.load_params on a folder read nothing and
+-- indexed nil (nn_train.lua:1082); r:show(5) indexed its options (race.lua:797)
+do
+  local step = function(state, _) return {0, 1}, state end
+  raises("sample: options must be a table like {temperature = 1}, got number 5", text.sample, {0, 1}, 5)
+  raises("generate: options must be a table", text.generate, step, "x")
+  raises("greedy: options must be a table", text.greedy, step, true)
+  raises("beam: options must be a table", text.beam, step, 3)
+  assert(#text.greedy(step, {max_len = 3}) == 3, "greedy with options still decodes")
+  raises("text.entities: seed must be a whole number, got the string \"a\"", text.entities, {n = 2, seed = "a"})
+  raises("text.task: seed must be a whole number, got number 0.5", text.task, "reverse", {n = 2, seed = 0.5})
+  assert(#text.entities{n = 2, seed = 3}.sentences == 2, "a whole seed still works")
+  local m = nn.sequential{nn.linear(2, 1)}
+  raises("m:input_shape: call it on a model with a colon", m.input_shape, 5)
+  local ok, why = nn.load_params(m, os.getenv("TMPDIR") or "/tmp")
+  assert(ok == nil and why:find("not a readable file", 1, true), "a folder is no parameter file: " .. tostring(why))
+  local rr = race{surface = "bowl", optimizers = {"gd"}, show = false}
+  raises("r:show: options must be a table like {play = false}, got number", rr.show, rr, 5)
+end
+
 print("fuzz regressions: ok")
