@@ -49,7 +49,13 @@ static void cpu_transfer(float *dst, const float *src, int64_t n) {
     if (dst != src && n > 0) memmove(dst, src, (size_t)n * sizeof(float));
 }
 
+/* Zeroing (every step's zero_grad) goes through memset: wider stores than the baseline
+ * build's loop, about half the time on the MLP's 235k gradients. */
 static void cpu_fill(float *x, int64_t n, float v) {
+    if (v == 0.0f && !signbit(v)) {
+        if (n > 0) memset(x, 0, (size_t)n * sizeof(float));
+        return;
+    }
     for (int64_t i = 0; i < n; i++) x[i] = v;
 }
 
@@ -372,9 +378,17 @@ static void cpu_gather_rows_back(const float *gy, const int *rows, int n, int64_
     for (int i = 0; i < n; i++) cpu_acc(gx + (int64_t)rows[i] * cols, gy + (int64_t)i * cols, cols);
 }
 
-static void cpu_transpose(const float *x, int r, int c, float *y) {
-    for (int i = 0; i < r; i++)
-        for (int j = 0; j < c; j++) y[(int64_t)j * r + i] = x[(int64_t)i * c + j];
+/* In TRANSPOSE_TILE square tiles, so that the strided side stays in cache: the LSTM
+ * transposes its recurrent weights (128 x 512) once a backward. */
+#define TRANSPOSE_TILE 32
+static void cpu_transpose(const float *restrict x, int r, int c, float *restrict y) {
+    for (int i0 = 0; i0 < r; i0 += TRANSPOSE_TILE)
+        for (int j0 = 0; j0 < c; j0 += TRANSPOSE_TILE) {
+            int i1 = i0 + TRANSPOSE_TILE < r ? i0 + TRANSPOSE_TILE : r;
+            int j1 = j0 + TRANSPOSE_TILE < c ? j0 + TRANSPOSE_TILE : c;
+            for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++) y[(int64_t)j * r + i] = x[(int64_t)i * c + j];
+        }
 }
 
 static void cpu_transpose_back(const float *gy, int r, int c, float *gx) {

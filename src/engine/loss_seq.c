@@ -6,6 +6,11 @@
 
 #include "train_internal.h"
 
+/* Classes up to this many keep their e^(y - max) for the gradient (one exp an element,
+ * not two: the char-LSTM's loss spent a fifth of its step in exp); wider rows recompute
+ * them. 8 KiB of stack. */
+#define SEQ_CE_KEEP 1024
+
 int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tcols, double *loss,
               float *dy) {
     if (tcols < 1 || k % tcols || k / tcols < 2)
@@ -25,7 +30,7 @@ int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tco
                              c, (long long)(r / tcols) + 1, (long long)(r % tcols) + 1, C - 1);
         real++;
     }
-    double s = 0;
+    double s = 0, ex[SEQ_CE_KEEP];
     for (int64_t r = 0; r < rows; r++) {
         const float *yr = y + r * C;
         float *dr = dy ? dy + r * C : NULL;
@@ -37,11 +42,21 @@ int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tco
         float mx = yr[0];
         for (int j = 1; j < C; j++) mx = yr[j] > mx ? yr[j] : mx;
         double z = 0;
-        for (int j = 0; j < C; j++) z += exp((double)yr[j] - mx);
+        bool keep = dr && C <= SEQ_CE_KEEP; /* the gradient reuses each e^(y - max) */
+        for (int j = 0; j < C; j++) {
+            double e = exp((double)yr[j] - mx);
+            if (keep) ex[j] = e;
+            z += e;
+        }
         int c = (int)t[r];
         s += log(z) + mx - yr[c];
-        for (int j = 0; dr && j < C; j++)
-            dr[j] = (float)((exp((double)yr[j] - mx) / z - (j == c)) / (double)real);
+        if (keep) { /* no calls or branches in the loop: it vectorizes (x - 0 is x) */
+            for (int j = 0; j < C; j++) dr[j] = (float)(ex[j] / z / (double)real);
+            dr[c] = (float)((ex[c] / z - 1) / (double)real);
+        } else {
+            for (int j = 0; dr && j < C; j++)
+                dr[j] = (float)((exp((double)yr[j] - mx) / z - (j == c)) / (double)real);
+        }
     }
     *loss = real ? s / (double)real : 0.0;
     return NN_OK;
