@@ -14,7 +14,7 @@ typedef struct convt_state {
     nn_window win; /* pad[0] = pad[1] = ph, pad[2] = pad[3] = pw */
     int C, K, groups, oph, opw;
     bool bias;
-    float *col; /* col2im scratch of one sample */
+    float *col; /* the backend's conv scratch */
     int64_t colcap;
 } convt_state;
 
@@ -170,11 +170,11 @@ static int convt_forward(nn_module *m, const float *x) {
     nn_conv_geom g;
     convt_geom(m, m->in_nd, m->ishape, &g); /* the shape passed the check */
     const float *p = m->blk->p + m->off;
-    int64_t ncol = (int64_t)g.C * g.kh * g.kw * g.OH * g.OW;
-    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) || nn_grow(ctx, &s->col, &s->colcap, ncol))
+    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
+        nn_grow(ctx, &s->col, &s->colcap, be->conv2d_scratch(&g)))
         return NN_ENOMEM;
     be->fill(m->y, m->nout, 0.0f);
-    be->conv2d_back(&g, NULL, p, x, NULL, NULL, m->y, s->col);
+    be->conv2d_back(&g, NULL, p, NULL, x, NULL, NULL, m->y, s->col);
     if (s->bias) {
         nn_bcast bc = channel_bcast(&g);
         be->binary(NN_B_ADD, &bc, m->y, p + nweights(s), m->y);
@@ -192,9 +192,9 @@ static int convt_backward(nn_module *m, const float *x, const float *dy, float *
     convt_geom(m, m->in_nd, m->ishape, &geom);
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     int64_t nw = nweights(s);
-    if (dx) be->conv2d(&geom, dy, p, NULL, dx, s->col);
+    if (dx) be->conv2d(&geom, dy, p, NULL, false, dx, s->col);
     if (m->frozen) return NN_OK;
-    be->conv2d_back(&geom, dy, p, x, g, NULL, NULL, s->col);
+    be->conv2d_back(&geom, dy, p, NULL, x, g, NULL, NULL, s->col);
     if (s->bias) {
         nn_bcast bc = channel_bcast(&geom);
         be->binary_back(NN_B_ADD, &bc, m->y, p + nw, dy, NULL, g + nw);
