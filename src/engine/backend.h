@@ -91,6 +91,8 @@ typedef struct nn_backend {
      * is none; free accepts NULL. upload/download copy n floats host -> device and
      * device -> host. */
     void *(*alloc)(size_t bytes);
+    /* As alloc, the memory zeroed; the CPU's takes no memory until it is written. */
+    void *(*alloc_zeros)(size_t bytes);
     void (*free)(void *p);
     void (*upload)(float *dst, const float *host_src, int64_t n);
     void (*download)(float *host_dst, const float *src, int64_t n);

@@ -37,13 +37,32 @@ const char *nn_blas_better_core(void) {
 
 /* ---- memory: host memory is device memory --------------------------------------- */
 
+/* Memory NN_ALIGN-aligned inside a malloc'd or calloc'd chunk whose address lies just
+ * before it, so that zeroed memory can come from calloc: a large calloc maps fresh pages,
+ * which take no memory until they are written (a model's gradients until it trains). */
+static void *aligned_in(void *raw) {
+    if (!raw) return NULL;
+    uintptr_t at = ((uintptr_t)raw + sizeof(void *) + NN_ALIGN - 1) & ~(uintptr_t)(NN_ALIGN - 1);
+    ((void **)at)[-1] = raw;
+    return (void *)at;
+}
+
+static size_t padded(size_t bytes) {
+    return bytes > SIZE_MAX - NN_ALIGN - sizeof(void *) ? 0 : bytes + NN_ALIGN + sizeof(void *);
+}
+
 static void *cpu_alloc(size_t bytes) {
-    void *p = NULL;
-    return posix_memalign(&p, NN_ALIGN, bytes ? bytes : 1) == 0 ? p : NULL;
+    size_t n = padded(bytes);
+    return n ? aligned_in(malloc(n)) : NULL;
+}
+
+static void *cpu_alloc_zeros(size_t bytes) {
+    size_t n = padded(bytes);
+    return n ? aligned_in(calloc(1, n)) : NULL;
 }
 
 static void cpu_free(void *p) {
-    free(p);
+    if (p) free(((void **)p)[-1]);
 }
 
 static void cpu_transfer(float *dst, const float *src, int64_t n) {
@@ -593,6 +612,7 @@ static void cpu_loss_back(const float *restrict d, const float *restrict g, floa
 const nn_backend nn_backend_cpu = {
     .name = "cpu",
     .alloc = cpu_alloc,
+    .alloc_zeros = cpu_alloc_zeros,
     .free = cpu_free,
     .upload = cpu_transfer,
     .download = cpu_transfer,
