@@ -1,16 +1,15 @@
 /* conv_cpu.c: the CPU kernels of 2-D convolution (im2col and sgemm) and pooling.
  *
- * A convolution runs over chunks of a few samples: the chunk's im2col lies as one
- * matrix col [C kh kw, n OH OW] (sample s in columns [s OH OW, (s+1) OH OW)), so each
- * group's product is one sgemm over the chunk. A chunk is as many samples as keep col
- * and the chunk's output under CHUNK_FLOATS (256 KB): measured on LeNet-5's shapes
+ * The backward runs over chunks of a few samples: the chunk's im2col lies as one
+ * matrix col [C kh kw, n OH OW] (sample s in columns [s OH OW, (s+1) OH OW)), so the
+ * weight gradient of a group is one sgemm over the chunk. A chunk is as many samples as
+ * keep col and the chunk's dy under CHUNK_FLOATS (256 KB): measured on LeNet-5's shapes
  * (bench/lenet.sh), sgemm over a whole batch of 64 (5 MB of col) ran 3 to 4 times
- * slower than over a chunk that stays in the L2 cache, and a chunk of 2 to 4 samples
- * beat one sample a product (thin products: K is 6 or 16 rows). The workspace is so
- * bounded, whatever the batch. The bias and the ReLU of a conv + ReLU pair are applied
- * in the pass that moves the chunk's output [K, n OH OW] into y [n, K, OH, OW]; the
- * backward's first pass is the reverse move of dy, masked by the ReLU and summed for
- * the bias gradient on the way.
+ * slower than over a chunk that stays in the L2 cache (thin products: K is 6 or 16
+ * rows). The workspace is so bounded, whatever the batch. The backward's first pass
+ * moves dy [n, K, OH, OW] into the chunk's [K, n OH OW], masked by a fused ReLU and
+ * summed for the bias gradient on the way. The forward goes one sample at a time (see
+ * nn_cpu_conv2d), the bias and the ReLU of a conv + ReLU pair in one pass after it.
  *
  * GCC would turn the short row copies and fills of im2col (28 and 10 floats on LeNet)
  * into calls of memcpy and memset, which cost more than the copies: the pragma below
@@ -110,17 +109,15 @@ NN_VECTOR_CLONES static void col2im_add(const nn_conv_geom *g, const float *rest
         }
 }
 
-/* y[p] = src[p] + b; y[p] = max(0, src[p] + b) (NaN to 0, as the ReLU's). Two
- * functions: GCC vectorizes neither loop behind a test of relu. */
-NN_VECTOR_CLONES static void out_row(float *restrict y, const float *restrict src, int64_t n,
-                                     float b) {
-    for (int64_t p = 0; p < n; p++) y[p] = src[p] + b;
+/* y[p] += b, then max(0, .) (NaN to 0, as the ReLU's) with relu. Two functions: GCC
+ * vectorizes neither loop behind a test of relu. */
+NN_VECTOR_CLONES static void add_bias(float *y, int64_t n, float b) {
+    for (int64_t p = 0; p < n; p++) y[p] += b;
 }
 
-NN_VECTOR_CLONES static void out_row_relu(float *restrict y, const float *restrict src, int64_t n,
-                                          float b) {
+NN_VECTOR_CLONES static void add_bias_relu(float *y, int64_t n, float b) {
     for (int64_t p = 0; p < n; p++) {
-        float v = src[p] + b;
+        float v = y[p] + b;
         y[p] = v > 0.0f ? v : 0.0f;
     }
 }
@@ -145,27 +142,27 @@ NN_VECTOR_CLONES static float in_row(float *restrict d, const float *restrict dy
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-/* Per chunk of n samples and group: yc_g [K/G, n OH OW] = w_g [K/G, patch] col_g
- * [patch, n OH OW], then y = yc + bias (ReLU'd) moved sample by sample. */
+/* Per sample and group: y_g [K/G, OH OW] = w_g [K/G, patch] col_g [patch, OH OW], then
+ * the bias and the ReLU in one pass. The forward goes a sample at a time, so that a
+ * sample's outputs are the same bits in any batch (a product's rounding may depend on
+ * its width); it measured no slower than chunks of 2 to 4 (bench/lenet.sh's shapes). */
 void nn_cpu_conv2d(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
                    bool relu, float *y, float *col) {
     int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
-    int patch = cg * g->kh * g->kw, rows = g->C * g->kh * g->kw, nb = chunk_of(g);
+    int patch = cg * g->kh * g->kw;
     int64_t chw = (int64_t)g->C * g->H * g->W;
-    for (int b0 = 0; b0 < g->B; b0 += nb) {
-        int n = g->B - b0 < nb ? g->B - b0 : nb;
-        int64_t ld = (int64_t)n * ohw;
-        float *yc = col + rows * ld;
-        for (int s = 0; s < n; s++) im2col(g, x + (b0 + s) * chw, col + (int64_t)s * ohw, ld);
+    for (int b = 0; b < g->B; b++) {
+        float *yb = y + (int64_t)b * g->K * ohw;
+        im2col(g, x + b * chw, col, ohw);
         for (int gr = 0; gr < g->groups; gr++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kg, (int)ld, patch, 1.0f,
-                        w + (int64_t)gr * kg * patch, patch, col + (int64_t)gr * patch * ld,
-                        (int)ld, 0.0f, yc + (int64_t)gr * kg * ld, (int)ld);
-        for (int s = 0; s < n; s++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kg, ohw, patch, 1.0f,
+                        w + (int64_t)gr * kg * patch, patch, col + (int64_t)gr * patch * ohw, ohw,
+                        0.0f, yb + (int64_t)gr * kg * ohw, ohw);
+        if (relu)
             for (int k = 0; k < g->K; k++)
-                (relu ? out_row_relu : out_row)(y + ((int64_t)(b0 + s) * g->K + k) * ohw,
-                                                yc + k * ld + (int64_t)s * ohw, ohw,
-                                                bias ? bias[k] : 0.0f);
+                add_bias_relu(yb + (int64_t)k * ohw, ohw, bias ? bias[k] : 0.0f);
+        else if (bias)
+            for (int k = 0; k < g->K; k++) add_bias(yb + (int64_t)k * ohw, ohw, bias[k]);
     }
 }
 

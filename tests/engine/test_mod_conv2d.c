@@ -363,8 +363,8 @@ static void test_conv_gradients(void **state) {
 }
 
 /* conv, ReLU, max pool, conv, ReLU in a sequential: the conv + ReLU pairs run fused
- * (one pass, the ReLU passed through) over a batch of 5 that the conv kernels take in
- * chunks of 3 and 2 samples. Their outputs and gradients (dx, every parameter) against
+ * (one pass, the ReLU passed through) over a batch of 5 that the first conv's backward
+ * takes in chunks of 3 and 2 samples. Their outputs and gradients (dx, every parameter) against
  * the graph's, whose ops run unfused and pass gradcheck above (finite differences of
  * the whole net would cross the ReLUs' kinks). */
 static void test_fused_conv_relu_in_chunks(void **state) {
