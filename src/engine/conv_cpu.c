@@ -1,12 +1,12 @@
 /* conv_cpu.c: the CPU kernels of 2-D convolution (im2col and sgemm) and pooling.
  *
- * The backward runs over chunks of a few samples: the chunk's im2col lies as one
- * matrix col [C kh kw, n OH OW] (sample s in columns [s OH OW, (s+1) OH OW)), so the
- * weight gradient of a group is one sgemm over the chunk. A chunk is as many samples as
- * keep col and the chunk's dy under CHUNK_FLOATS (256 KB): measured on LeNet-5's shapes
+ * The backward runs over chunks of samples: the chunk's im2col lies as one matrix col
+ * [C kh kw, n OH OW] (sample s in columns [s OH OW, (s+1) OH OW)), so the weight
+ * gradient of a group is one sgemm over the chunk. Measured on LeNet-5's shapes
  * (bench/lenet.sh), sgemm over a whole batch of 64 (5 MB of col) ran 3 to 4 times
- * slower than over a chunk that stays in the L2 cache (thin products: K is 6 or 16
- * rows). The workspace is so bounded, whatever the batch. The backward's first pass
+ * slower than over one sample or a few, whose col stays in the L2 cache (thin
+ * products: K is 6 or 16 rows); a chunk is one sample (CHUNK_SAMPLES), so the
+ * workspace is bounded whatever the batch. The backward's first pass
  * moves dy [n, K, OH, OW] into the chunk's [K, n OH OW], masked by a fused ReLU and
  * summed for the bias gradient on the way. The forward goes one sample at a time (see
  * nn_cpu_conv2d), the bias and the ReLU of a conv + ReLU pair in one pass after it.
@@ -25,7 +25,11 @@
 #include "conv_cpu.h"
 #include "train_internal.h"
 
-enum { CHUNK_FLOATS = 1 << 16 };
+/* Samples a chunk of the backward takes: one. Chunks of 2 to 4 measured no faster, and
+ * with one the products have the shapes they had before chunks, so that training gives
+ * the same bits as it did (lesson 14's claims compare two nets epoch by epoch, a
+ * rounding apart); the chunk machinery stays for a backend or shapes that gain. */
+enum { CHUNK_SAMPLES = 1 };
 
 /* Floats a sample takes in the scratch: its im2col rows and its output (or dy) rows. */
 static int64_t per_sample(const nn_conv_geom *g) {
@@ -34,9 +38,7 @@ static int64_t per_sample(const nn_conv_geom *g) {
 
 /* Samples per chunk: at least one, at most the batch. */
 static int chunk_of(const nn_conv_geom *g) {
-    int64_t nb = CHUNK_FLOATS / per_sample(g);
-    if (nb > g->B) nb = g->B;
-    return nb < 1 ? 1 : (int)nb;
+    return g->B < CHUNK_SAMPLES ? (g->B < 1 ? 1 : g->B) : CHUNK_SAMPLES;
 }
 
 int64_t nn_cpu_conv2d_scratch(const nn_conv_geom *g) {
@@ -123,23 +125,16 @@ NN_VECTOR_CLONES static void add_bias_relu(float *y, int64_t n, float b) {
 }
 
 /* d[p] = dy[p], or 0 where relu_y[p] <= 0 (the ReLU's gradient); returns the sum of
- * d, in eight partial sums so that the loop vectorizes. */
+ * d, added in order (the bias gradient's rounding as it was). */
 NN_VECTOR_CLONES static float in_row(float *restrict d, const float *restrict dy,
                                      const float *restrict relu_y, int64_t n) {
-    float acc[8] = {0};
-    int64_t p = 0;
-    for (; p + 8 <= n; p += 8)
-        for (int l = 0; l < 8; l++) {
-            float v = relu_y && relu_y[p + l] <= 0.0f ? 0.0f : dy[p + l];
-            d[p + l] = v;
-            acc[l] += v;
-        }
-    for (; p < n; p++) {
-        float v = relu_y && relu_y[p] <= 0.0f ? 0.0f : dy[p];
-        d[p] = v;
-        acc[0] += v;
-    }
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    if (relu_y)
+        for (int64_t p = 0; p < n; p++) d[p] = relu_y[p] > 0.0f ? dy[p] : 0.0f;
+    else
+        for (int64_t p = 0; p < n; p++) d[p] = dy[p];
+    float sum = 0.0f;
+    for (int64_t p = 0; p < n; p++) sum += d[p];
+    return sum;
 }
 
 /* Per sample and group: y_g [K/G, OH OW] = w_g [K/G, patch] col_g [patch, OH OW], then
