@@ -62,16 +62,18 @@ function nn.conv_transpose2d(inputs, outputs, k, opts)
   local kh, kw = pair(who, "the kernel size", k, 1)
   local sh, sw = pair(who, "stride", opts.stride or 1, 1)
   local dh, dw = pair(who, "dilation", opts.dilation or 1, 1)
-  if type(opts.padding) == "string" or (type(opts.padding) == "table" and #opts.padding == 4) then
-    error(("nn.%s: padding must be a number or {ph, pw} (the same on both sides), got %s"):format(
-      who, type(opts.padding) == "string" and ('"' .. opts.padding .. '"') or "4 sides"), 2)
+  local same = opts.padding == "same" -- the output is the input times the stride
+  local padding = opts.padding == "valid" and 0 or opts.padding
+  if (type(padding) == "string" and not same) or (type(padding) == "table" and #padding == 4) then
+    error(("nn.%s: padding must be a number, {ph, pw} (the same on both sides), \"same\" or \"valid\", got %s"):format(
+      who, type(padding) == "string" and ('"' .. padding .. '"') or "4 sides"), 2)
   end
-  local ph, pw = pair(who, "padding", opts.padding or 0, 0)
+  local ph, pw = pair(who, "padding", same and 0 or padding or 0, 0)
   local oph, opw = pair(who, "output_padding", opts.output_padding or 0, 0)
   local init = opts.init or "he_uniform"
   if type(init) ~= "string" then error("nn." .. who .. ": init must be an initialiser's name, got " .. type(init), 2) end
   return make(who, T.conv_transpose2d, inputs, outputs, kh, kw, sh, sw, dh, dw, ph, ph, pw, pw,
-    oph, opw, opts.groups or 1, opts.bias ~= false, init)
+    oph, opw, opts.groups or 1, opts.bias ~= false, init, nil, nil, same)
 end
 
 --- nn.batchnorm2d(channels [, {momentum=, eps=}]): batch norm per channel of [batch, C, H, W]

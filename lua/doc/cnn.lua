@@ -7,7 +7,8 @@ return {
 t = nn.conv_transpose2d(1, 1, 2, {stride = 2, bias = false})
 require("nn.train").assign(t:param(1), nn.tensor{1, 2, 3, 4})
 print(t:forward(nn.tensor{1, 2, 3, 4}:reshape{1, 1, 2, 2}))   -- each input stamps the kernel: 4x4
-print(table.concat(nn.conv_transpose2d(8, 4, 3, {stride = 2, padding = 1, output_padding = 1}):out_shape{8, 7, 7}, " "))   --> 4 14 14]],
+print(table.concat(nn.conv_transpose2d(8, 4, 3, {stride = 2, padding = 1, output_padding = 1}):out_shape{8, 7, 7}, " "))   --> 4 14 14
+print(table.concat(nn.conv_transpose2d(8, 4, 4, {stride = 2, padding = "same"}):out_shape{8, 7, 7}, " "))   --> 4 14 14]],
     text = [[
 Each input value multiplies the whole kernel, and the products are added into the
 output at stride steps: conv2d run backwards (its gradient with respect to its
@@ -15,7 +16,9 @@ input), so a stride of 2 doubles the maps. The output size is
 (H - 1) S - 2P + D (K - 1) + output_padding + 1. padding (a number or {ph, pw})
 crops the output on both sides; output_padding (smaller than the stride or the
 dilation) adds rows below and columns at the right, to undo a strided conv2d's
-floor. The weight is [in, out/groups, kh, kw], as PyTorch's.]],
+floor. padding = "same" makes the output exactly H S (as Keras): conv2d "same"
+run backwards, the extra rows cropped half above (rounded down), the rest below.
+The weight is [in, out/groups, kh, kw], as PyTorch's.]],
   },
   ["nn.batchnorm2d"] = {
     sig = "nn.batchnorm2d(channels [, {momentum = 0.1, eps = 1e-5}])",

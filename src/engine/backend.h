@@ -91,6 +91,8 @@ typedef struct nn_backend {
      * is none; free accepts NULL. upload/download copy n floats host -> device and
      * device -> host. */
     void *(*alloc)(size_t bytes);
+    /* As alloc, the memory zeroed; the CPU's takes no memory until it is written. */
+    void *(*alloc_zeros)(size_t bytes);
     void (*free)(void *p);
     void (*upload)(float *dst, const float *host_src, int64_t n);
     void (*download)(float *host_dst, const float *src, int64_t n);
@@ -162,19 +164,23 @@ typedef struct nn_backend {
                            bool training);
     /* Conv2d as cross-correlation (no flip): y[b,k] = sum over c in k's group and (i, j)
      * of w[k, c', i, j] x[b, c, at(i, j)] + bias[k], with w [K, C/groups, kh, kw] and bias
-     * NULL for none; by im2col into col (g->C * kh * kw * OH * OW floats, the caller's)
-     * and gemm. Back: dw += and db += (either may be NULL), dx += (when not NULL). */
+     * NULL for none, then max(0, .) when relu (a conv + ReLU pair in one pass); col is
+     * the caller's scratch of conv2d_scratch(g) floats (the CPU's: im2col of a few
+     * samples at a time, bounded whatever the batch). Back: dw += and db += (either may
+     * be NULL), dx += (when not NULL); relu_y, when not NULL, is the output of a forward
+     * with relu, whose mask (relu_y > 0) applies to dy first. */
+    int64_t (*conv2d_scratch)(const nn_conv_geom *g);
     void (*conv2d)(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
-                   float *y, float *col);
-    void (*conv2d_back)(const nn_conv_geom *g, const float *x, const float *w, const float *dy,
-                        float *dw, float *db, float *dx, float *col);
+                   bool relu, float *y, float *col);
+    void (*conv2d_back)(const nn_conv_geom *g, const float *x, const float *w, const float *relu_y,
+                        const float *dy, float *dw, float *db, float *dx, float *col);
     /* Pooling (an nn_pool_kind) per channel over the window (K = C); max skips the
      * padding and writes the flat index (in x) of the first largest value into idx
      * (B*C*OH*OW floats); average divides by kh*kw, padding counted as zeros. Back:
-     * dx += (idx is the forward's for max, unused for average). */
+     * dx += (idx is the forward's for max, unused for average), or dx = when assign. */
     void (*pool2d)(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx);
     void (*pool2d_back)(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
-                        float *dx);
+                        float *dx, bool assign);
     /* The L1/L2 regulariser's gradient: dw += l1 sign(w) + 2 l2 w over n weights. */
     void (*penalty_back)(const float *w, float *dw, int64_t n, float l1, float l2);
     /* Loss `kind` (an nn_loss_kind) of predictions y[B,k] against targets t[B,tcols], as

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv_cpu.h"
 #include "rnn_cpu.h"
 #include "train_internal.h"
 
@@ -36,13 +37,32 @@ const char *nn_blas_better_core(void) {
 
 /* ---- memory: host memory is device memory --------------------------------------- */
 
+/* Memory NN_ALIGN-aligned inside a malloc'd or calloc'd chunk whose address lies just
+ * before it, so that zeroed memory can come from calloc: a large calloc maps fresh pages,
+ * which take no memory until they are written (a model's gradients until it trains). */
+static void *aligned_in(void *raw) {
+    if (!raw) return NULL;
+    uintptr_t at = ((uintptr_t)raw + sizeof(void *) + NN_ALIGN - 1) & ~(uintptr_t)(NN_ALIGN - 1);
+    ((void **)at)[-1] = raw;
+    return (void *)at;
+}
+
+static size_t padded(size_t bytes) {
+    return bytes > SIZE_MAX - NN_ALIGN - sizeof(void *) ? 0 : bytes + NN_ALIGN + sizeof(void *);
+}
+
 static void *cpu_alloc(size_t bytes) {
-    void *p = NULL;
-    return posix_memalign(&p, NN_ALIGN, bytes ? bytes : 1) == 0 ? p : NULL;
+    size_t n = padded(bytes);
+    return n ? aligned_in(malloc(n)) : NULL;
+}
+
+static void *cpu_alloc_zeros(size_t bytes) {
+    size_t n = padded(bytes);
+    return n ? aligned_in(calloc(1, n)) : NULL;
 }
 
 static void cpu_free(void *p) {
-    free(p);
+    if (p) free(((void **)p)[-1]);
 }
 
 static void cpu_transfer(float *dst, const float *src, int64_t n) {
@@ -661,212 +681,10 @@ static void cpu_loss_back(const float *restrict d, const float *restrict g, floa
     for (int64_t i = 0; i < n; i++) gy[i] += g0 * d[i];
 }
 
-/* The outputs o in [*lo, *hi) of n_out whose input o*stride + offset lies in [0, n_in):
- * the span of a row (or of the rows) that reads no padding. */
-static void inside(int n_out, int stride, int offset, int n_in, int *lo, int *hi) {
-    int a = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    int b = n_in - offset <= 0 ? 0 : (n_in - offset + stride - 1) / stride;
-    *lo = a < n_out ? a : n_out;
-    *hi = b < n_out ? b : n_out;
-    if (*hi < *lo) *hi = *lo;
-}
-
-/* col[(c*kh + i)*kw + j][oh*OW + ow] = x[c, oh*sh - pt + i*dh, ow*sw - pl + j*dw] of one
- * sample (0 in the padding): the rows a group's gemm reads are contiguous. Each row of
- * col is zeros, a strided (with stride 1: copied) run of one input row, and zeros. */
-static void im2col(const nn_conv_geom *g, const float *restrict x, float *restrict col) {
-    int ohw = g->OH * g->OW;
-    for (int c = 0; c < g->C; c++)
-        for (int i = 0; i < g->kh; i++) {
-            int h0 = i * g->dh - g->pt, oh_lo, oh_hi;
-            inside(g->OH, g->sh, h0, g->H, &oh_lo, &oh_hi);
-            for (int j = 0; j < g->kw; j++) {
-                float *restrict row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
-                const float *xc = x + (int64_t)c * g->H * g->W;
-                int w0 = j * g->dw - g->pl, lo, hi;
-                inside(g->OW, g->sw, w0, g->W, &lo, &hi);
-                memset(row, 0, sizeof(float) * (size_t)oh_lo * g->OW);
-                for (int oh = oh_lo; oh < oh_hi; oh++) {
-                    float *restrict r = row + (int64_t)oh * g->OW;
-                    const float *restrict xr = xc + (int64_t)(oh * g->sh + h0) * g->W;
-                    /* rows are short (LeNet's 28 and 10): loops, not libc calls */
-                    for (int ow = 0; ow < lo; ow++) r[ow] = 0.0f;
-                    if (g->sw == 1)
-                        for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow + w0];
-                    else
-                        for (int ow = lo; ow < hi; ow++) r[ow] = xr[ow * g->sw + w0];
-                    for (int ow = hi; ow < g->OW; ow++) r[ow] = 0.0f;
-                }
-                memset(row + (int64_t)oh_hi * g->OW, 0,
-                       sizeof(float) * (size_t)(g->OH - oh_hi) * g->OW);
-            }
-        }
-}
-
-/* im2col's adjoint: x[c, at] += col[row][pos] over every position reading it. */
-static void col2im_add(const nn_conv_geom *g, const float *restrict col, float *restrict x) {
-    int ohw = g->OH * g->OW;
-    for (int c = 0; c < g->C; c++)
-        for (int i = 0; i < g->kh; i++) {
-            int h0 = i * g->dh - g->pt, oh_lo, oh_hi;
-            inside(g->OH, g->sh, h0, g->H, &oh_lo, &oh_hi);
-            for (int j = 0; j < g->kw; j++) {
-                const float *row = col + ((int64_t)(c * g->kh + i) * g->kw + j) * ohw;
-                float *xc = x + (int64_t)c * g->H * g->W;
-                int w0 = j * g->dw - g->pl, lo, hi;
-                inside(g->OW, g->sw, w0, g->W, &lo, &hi);
-                for (int oh = oh_lo; oh < oh_hi; oh++) {
-                    const float *restrict r = row + (int64_t)oh * g->OW;
-                    float *restrict xr = xc + (int64_t)(oh * g->sh + h0) * g->W + w0 + lo * g->sw;
-                    if (g->sw == 1)
-                        for (int ow = lo; ow < hi; ow++) xr[ow - lo] += r[ow];
-                    else
-                        for (int ow = lo; ow < hi; ow++) xr[(ow - lo) * g->sw] += r[ow];
-                }
-            }
-        }
-}
-
-/* Per sample and group: y_g [K/G, OH*OW] = w_g [K/G, Cg*kh*kw] col_g [Cg*kh*kw, OH*OW]. */
-static void cpu_conv2d(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
-                       float *y, float *col) {
-    int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
-    int patch = cg * g->kh * g->kw;
-    for (int b = 0; b < g->B; b++) {
-        const float *xb = x + (int64_t)b * g->C * g->H * g->W;
-        float *yb = y + (int64_t)b * g->K * ohw;
-        im2col(g, xb, col);
-        for (int gr = 0; gr < g->groups; gr++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kg, ohw, patch, 1.0f,
-                        w + (int64_t)gr * kg * patch, patch, col + (int64_t)gr * patch * ohw, ohw,
-                        0.0f, yb + (int64_t)gr * kg * ohw, ohw);
-        if (bias)
-            for (int k = 0; k < g->K; k++)
-                for (int p = 0; p < ohw; p++) yb[(int64_t)k * ohw + p] += bias[k];
-    }
-}
-
-/* forward y_g = w_g col_g + b: dw_g += dy_g col_g^T, db += row sums of dy, and
- * dcol_g = w_g^T dy_g, whose col2im adds into dx. */
-static void cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, const float *dy,
-                            float *dw, float *db, float *dx, float *col) {
-    int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
-    int patch = cg * g->kh * g->kw;
-    for (int b = 0; b < g->B; b++) {
-        const float *dyb = dy + (int64_t)b * g->K * ohw;
-        if (db)
-            for (int k = 0; k < g->K; k++) {
-                float s = 0.0f;
-                for (int p = 0; p < ohw; p++) s += dyb[(int64_t)k * ohw + p];
-                db[k] += s;
-            }
-        if (dw) {
-            im2col(g, x + (int64_t)b * g->C * g->H * g->W, col);
-            for (int gr = 0; gr < g->groups; gr++)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, kg, patch, ohw, 1.0f,
-                            dyb + (int64_t)gr * kg * ohw, ohw, col + (int64_t)gr * patch * ohw, ohw,
-                            1.0f, dw + (int64_t)gr * kg * patch, patch);
-        }
-        if (dx) {
-            for (int gr = 0; gr < g->groups; gr++)
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, patch, ohw, kg, 1.0f,
-                            w + (int64_t)gr * kg * patch, patch, dyb + (int64_t)gr * kg * ohw, ohw,
-                            0.0f, col + (int64_t)gr * patch * ohw, ohw);
-            col2im_add(g, col, dx + (int64_t)b * g->C * g->H * g->W);
-        }
-    }
-}
-
-/* Max pooling over 2x2 windows with stride 2, no dilation and no padding (LeNet's, and
- * most nets'): the general loop below with its bounds checks gone, the same first largest
- * value (row-major order within the window, strict comparisons). */
-static bool is_max_2x2(int kind, const nn_conv_geom *g) {
-    return kind == NN_POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
-           g->dh == 1 && g->dw == 1 && g->pt == 0 && g->pl == 0 && 2 * g->OH <= g->H &&
-           2 * g->OW <= g->W;
-}
-
-static void max_pool_2x2(const nn_conv_geom *g, const float *restrict x, float *restrict y,
-                         float *restrict idx) {
-    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
-        const float *xc = x + bc * g->H * g->W;
-        for (int oh = 0; oh < g->OH; oh++) {
-            const float *r0 = xc + (int64_t)(2 * oh) * g->W, *r1 = r0 + g->W;
-            int64_t o = (bc * g->OH + oh) * g->OW;
-            for (int ow = 0; ow < g->OW; ow++) {
-                int at = 2 * ow;
-                float best = r0[at];
-                if (r0[2 * ow + 1] > best) best = r0[2 * ow + 1], at = 2 * ow + 1;
-                if (r1[2 * ow] > best) best = r1[2 * ow], at = g->W + 2 * ow;
-                if (r1[2 * ow + 1] > best) best = r1[2 * ow + 1], at = g->W + 2 * ow + 1;
-                y[o + ow] = best;
-                idx[o + ow] = (float)(2 * oh * g->W + at);
-            }
-        }
-    }
-}
-
-static void cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx) {
-    if (is_max_2x2(kind, g)) {
-        max_pool_2x2(g, x, y, idx);
-        return;
-    }
-    float inv = 1.0f / (float)(g->kh * g->kw);
-    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
-        const float *xc = x + bc * g->H * g->W;
-        for (int oh = 0; oh < g->OH; oh++)
-            for (int ow = 0; ow < g->OW; ow++) {
-                int64_t o = (bc * g->OH + oh) * g->OW + ow;
-                float best = -INFINITY, sum = 0.0f;
-                int64_t at = -1;
-                for (int i = 0; i < g->kh; i++) {
-                    int h = oh * g->sh - g->pt + i * g->dh;
-                    if (h < 0 || h >= g->H) continue;
-                    for (int j = 0; j < g->kw; j++) {
-                        int w = ow * g->sw - g->pl + j * g->dw;
-                        if (w < 0 || w >= g->W) continue;
-                        float v = xc[(int64_t)h * g->W + w];
-                        sum += v;
-                        if (at < 0 || v > best) best = v, at = (int64_t)h * g->W + w;
-                    }
-                }
-                if (kind == NN_POOL_MAX) {
-                    y[o] = best;
-                    idx[o] = (float)at;
-                } else {
-                    y[o] = sum * inv;
-                }
-            }
-    }
-}
-
-static void cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
-                            float *dx) {
-    float inv = 1.0f / (float)(g->kh * g->kw);
-    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++) {
-        float *dc = dx + bc * g->H * g->W;
-        for (int oh = 0; oh < g->OH; oh++)
-            for (int ow = 0; ow < g->OW; ow++) {
-                int64_t o = (bc * g->OH + oh) * g->OW + ow;
-                if (kind == NN_POOL_MAX) {
-                    dc[(int64_t)idx[o]] += dy[o];
-                    continue;
-                }
-                for (int i = 0; i < g->kh; i++) {
-                    int h = oh * g->sh - g->pt + i * g->dh;
-                    if (h < 0 || h >= g->H) continue;
-                    for (int j = 0; j < g->kw; j++) {
-                        int w = ow * g->sw - g->pl + j * g->dw;
-                        if (w >= 0 && w < g->W) dc[(int64_t)h * g->W + w] += dy[o] * inv;
-                    }
-                }
-            }
-    }
-}
-
 const nn_backend nn_backend_cpu = {
     .name = "cpu",
     .alloc = cpu_alloc,
+    .alloc_zeros = cpu_alloc_zeros,
     .free = cpu_free,
     .upload = cpu_transfer,
     .download = cpu_transfer,
@@ -896,10 +714,11 @@ const nn_backend nn_backend_cpu = {
     .linear_back = cpu_linear_back,
     .batchnorm = cpu_batchnorm,
     .batchnorm_back = cpu_batchnorm_back,
-    .conv2d = cpu_conv2d,
-    .conv2d_back = cpu_conv2d_back,
-    .pool2d = cpu_pool2d,
-    .pool2d_back = cpu_pool2d_back,
+    .conv2d_scratch = nn_cpu_conv2d_scratch,
+    .conv2d = nn_cpu_conv2d,
+    .conv2d_back = nn_cpu_conv2d_back,
+    .pool2d = nn_cpu_pool2d,
+    .pool2d_back = nn_cpu_pool2d_back,
     .penalty_back = cpu_penalty_back,
     .loss = cpu_loss,
     .loss_back = cpu_loss_back,

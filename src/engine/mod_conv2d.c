@@ -15,8 +15,10 @@ typedef struct conv_state {
     nn_window win;
     int C, K, groups;
     bool bias;
-    bool flip;  /* true convolution: the kernels are used turned by 180 degrees */
-    float *col; /* im2col scratch of one sample */
+    bool flip;      /* true convolution: the kernels are used turned by 180 degrees */
+    bool relu_next; /* the next forward applies the ReLU that follows in a sequential */
+    bool relu;      /* the last forward did: its output is rectified, its backward masks */
+    float *col;     /* the backend's conv scratch */
     int64_t colcap;
     float *wflip; /* flip: the turned weights, then their gradient (2 x K * patch) */
     int64_t wflipcap;
@@ -206,9 +208,10 @@ static int conv_forward(nn_module *m, const float *x) {
     conv_state *s = st(m);
     nn_conv_geom g = geom_now(m);
     const float *p = m->blk->p + m->off;
-    int64_t ncol = (int64_t)g.C * g.kh * g.kw * g.OH * g.OW;
     int64_t nw = (int64_t)patch_of(s) * s->K;
-    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) || nn_grow(ctx, &s->col, &s->colcap, ncol) ||
+    s->relu = s->relu_next, s->relu_next = false;
+    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
+        nn_grow(ctx, &s->col, &s->colcap, ctx->backend->conv2d_scratch(&g)) ||
         (s->flip && nn_grow(ctx, &s->wflip, &s->wflipcap, 2 * nw)))
         return NN_ENOMEM;
     const float *w = p;
@@ -216,12 +219,13 @@ static int conv_forward(nn_module *m, const float *x) {
         turn_kernels(p, s->wflip, nw / (g.kh * g.kw), g.kh * g.kw);
         w = s->wflip;
     }
-    ctx->backend->conv2d(&g, x, w, s->bias ? p + nw : NULL, m->y, s->col);
+    ctx->backend->conv2d(&g, x, w, s->bias ? p + nw : NULL, s->relu, m->y, s->col);
     m->yout = m->y;
     return NN_OK;
 }
 
-/* forward y = w * x + b (cross-correlation): dw += dy (*) x, db += sums of dy over the
+/* forward y = w * x + b (cross-correlation; with the fused ReLU y = max(0, .), and dy
+ * is masked by y > 0 first): dw += dy (*) x, db += sums of dy over the
  * maps, dx = the transposed correlation of dy with w (the backend's, by col2im). With
  * flip the forward correlated with turn(w): the gradient of turn(w), found in the
  * scratch, is turned back into dw (turning is its own inverse). */
@@ -232,19 +236,21 @@ static int conv_backward(nn_module *m, const float *x, const float *dy, float *d
     bool params = !m->frozen;
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     int64_t nw = (int64_t)patch_of(s) * s->K;
+    const float *relu_y = s->relu ? m->y : NULL;
+    if (!params && !dx) return NN_OK;
     if (dx) be->fill(dx, m->nin, 0.0f);
     if (s->flip) { /* the forward left turn(w) in wflip[0, nw) */
         float *dwt = s->wflip + nw;
         int khw = geom.kh * geom.kw;
         if (params) be->fill(dwt, nw, 0.0f);
-        be->conv2d_back(&geom, x, s->wflip, dy, params ? dwt : NULL,
+        be->conv2d_back(&geom, x, s->wflip, relu_y, dy, params ? dwt : NULL,
                         params && s->bias ? g + nw : NULL, dx, s->col);
         if (params)
             for (int64_t r = 0; r < nw / khw; r++)
                 for (int q = 0; q < khw; q++) g[r * khw + q] += dwt[r * khw + khw - 1 - q];
     } else {
-        be->conv2d_back(&geom, x, p, dy, params ? g : NULL, params && s->bias ? g + nw : NULL, dx,
-                        s->col);
+        be->conv2d_back(&geom, x, p, relu_y, dy, params ? g : NULL,
+                        params && s->bias ? g + nw : NULL, dx, s->col);
     }
     if (params && (m->l1 != 0 || m->l2 != 0)) be->penalty_back(p, g, nw, m->l1, m->l2);
     return NN_OK;
@@ -359,4 +365,15 @@ bool nn_conv2d_window(const nn_module *m, nn_window *win, int *groups) {
     if (!m || m->kind != NN_MOD_CONV2D || !m->kstate) return false;
     *win = st(m)->win, *groups = st(m)->groups;
     return true;
+}
+
+bool nn_conv2d_fuse_relu(nn_module *m, const nn_module *next) {
+    if (!m || m->kind != NN_MOD_CONV2D || !m->kstate) return false;
+    bool on = next && next->kind == NN_MOD_ACTIVATION && next->act == NN_ACT_RELU;
+    st(m)->relu_next = on;
+    return on;
+}
+
+bool nn_conv2d_relu_fused(const nn_module *m) {
+    return m && m->kind == NN_MOD_CONV2D && m->kstate && st(m)->relu;
 }

@@ -1,20 +1,25 @@
 /* mod_convt2d.c: the transposed 2-D convolution layer [batch, C, H, W] -> [batch, K,
  * OH, OW] with OH = (H - 1) sh - 2 ph + dh (kh - 1) + oph + 1 (the output padding oph
- * adds rows below, to undo a strided conv2d's floor), groups and an optional bias.
+ * adds rows below, to undo a strided conv2d's floor), or with "same" padding OH = H sh
+ * (Keras's: the adjoint of conv2d's "same", which maps H sh back to H: of the
+ * dh (kh - 1) + 1 - sh rows too many, half, rounded down, are cropped above and the
+ * rest below; when the window is shorter than the stride, the rows missing come below,
+ * reached by no input), groups and an optional bias.
  * It is the adjoint of the conv2d that maps [batch, K, OH, OW] back to [batch, C, H,
  * W] with the same weight [C, K/groups, kh, kw] (PyTorch's layout), so it runs on the
  * backend's conv2d entries with the roles swapped: forward is conv2d's input gradient
  * (gemm, then col2im), backward's input gradient is conv2d's forward (im2col, gemm).
- * Its record adds i32 {C, K, groups, bias, kh, kw, sh, sw, dh, dw, ph, pw, oph, opw}. */
+ * Its record adds i32 {C, K, groups, bias, kh, kw, sh, sw, dh, dw, ph, pw, oph, opw},
+ * "same" in bit 1 of bias (files from before it read as not same). */
 #include <stdio.h>
 
 #include "module_internal.h"
 
 typedef struct convt_state {
-    nn_window win; /* pad[0] = pad[1] = ph, pad[2] = pad[3] = pw */
+    nn_window win; /* pad[0] = pad[1] = ph, pad[2] = pad[3] = pw; or same */
     int C, K, groups, oph, opw;
     bool bias;
-    float *col; /* col2im scratch of one sample */
+    float *col; /* the backend's conv scratch */
     int64_t colcap;
 } convt_state;
 
@@ -38,12 +43,18 @@ nn_module *nn_conv_transpose2d_new(nn_ctx *ctx, int in, int out, const nn_window
         return NULL;
     }
     if (!nn_window_ok(ctx, who, win)) return NULL;
-    if (win->same || win->pad[0] != win->pad[1] || win->pad[2] != win->pad[3]) {
+    if (!win->same && (win->pad[0] != win->pad[1] || win->pad[2] != win->pad[3])) {
         nn_errorf(ctx, NN_EARG,
                   "%s: padding must be the same on both sides of an axis (a number or {ph, pw}), "
-                  "got %d+%d, %d+%d%s",
-                  who, win->pad[0], win->pad[1], win->pad[2], win->pad[3],
-                  win->same ? " (\"same\")" : "");
+                  "got %d+%d, %d+%d",
+                  who, win->pad[0], win->pad[1], win->pad[2], win->pad[3]);
+        return NULL;
+    }
+    if (win->same && (out_pad_h || out_pad_w)) {
+        nn_errorf(ctx, NN_EARG,
+                  "%s: padding \"same\" makes the output the input times the stride: no "
+                  "output_padding, got %dx%d",
+                  who, out_pad_h, out_pad_w);
         return NULL;
     }
     /* as PyTorch: the extra rows must be fewer than the stride or the dilation, or
@@ -66,7 +77,9 @@ nn_module *nn_conv_transpose2d_new(nn_ctx *ctx, int in, int out, const nn_window
         nn_errorf(ctx, NN_ENOMEM, "%s: out of memory", who);
         return NULL;
     }
-    *s = (convt_state){.win = *win,
+    nn_window w = *win;
+    if (w.same) w.pad[0] = w.pad[1] = w.pad[2] = w.pad[3] = 0; /* the input's size decides */
+    *s = (convt_state){.win = w,
                        .C = in,
                        .K = out,
                        .groups = groups,
@@ -102,18 +115,27 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
         return nn_module_shape_error(m, want, ndim, in,
                                      ndim == 2 ? "images come as [batch, C, H, W]" : NULL);
     }
-    int64_t oh =
-        (int64_t)(in[2] - 1) * w->sh - 2 * w->pad[0] + (int64_t)w->dh * (w->kh - 1) + s->oph + 1;
-    int64_t ow =
-        (int64_t)(in[3] - 1) * w->sw - 2 * w->pad[2] + (int64_t)w->dw * (w->kw - 1) + s->opw + 1;
+    int64_t span_h = (int64_t)w->dh * (w->kh - 1) + 1, span_w = (int64_t)w->dw * (w->kw - 1) + 1;
+    int64_t oh = (int64_t)(in[2] - 1) * w->sh - 2 * w->pad[0] + span_h + s->oph;
+    int64_t ow = (int64_t)(in[3] - 1) * w->sw - 2 * w->pad[2] + span_w + s->opw;
+    int pt = w->pad[0], pl = w->pad[2];
+    if (w->same) { /* the crop above (left) is half of what the window overshoots */
+        oh = (int64_t)in[2] * w->sh, ow = (int64_t)in[3] * w->sw;
+        pt = span_h > w->sh ? (int)((span_h - w->sh) / 2) : 0;
+        pl = span_w > w->sw ? (int)((span_w - w->sw) / 2) : 0;
+    }
     bool bad_h = oh < 1 || oh > 1 << 20;
     if (bad_h || ow < 1 || ow > 1 << 20) { /* name the axis that does not fit */
         char hint[200];
-        snprintf(hint, sizeof hint,
-                 "output size (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %lld is out of range",
-                 bad_h ? in[2] : in[3], bad_h ? w->sh : w->sw, bad_h ? w->pad[0] : w->pad[2],
-                 bad_h ? w->dh : w->dw, bad_h ? w->kh : w->kw, bad_h ? s->oph : s->opw,
-                 (long long)(bad_h ? oh : ow));
+        if (w->same)
+            snprintf(hint, sizeof hint, "output size %d*%d = %lld (\"same\") is out of range",
+                     bad_h ? in[2] : in[3], bad_h ? w->sh : w->sw, (long long)(bad_h ? oh : ow));
+        else
+            snprintf(hint, sizeof hint,
+                     "output size (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %lld is out of range",
+                     bad_h ? in[2] : in[3], bad_h ? w->sh : w->sw, bad_h ? w->pad[0] : w->pad[2],
+                     bad_h ? w->dh : w->dw, bad_h ? w->kh : w->kw, bad_h ? s->oph : s->opw,
+                     (long long)(bad_h ? oh : ow));
         return nn_module_shape_error(m, "[batch, C, H, W] with H, W that fit the padding", ndim, in,
                                      hint);
     }
@@ -130,8 +152,8 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
                         .sw = w->sw,
                         .dh = w->dh,
                         .dw = w->dw,
-                        .pt = w->pad[0],
-                        .pl = w->pad[2],
+                        .pt = pt,
+                        .pl = pl,
                         .groups = s->groups};
     int64_t ncol = (int64_t)g->C * g->kh * g->kw * g->OH * g->OW;
     if (ncol > (int64_t)1 << 28) {
@@ -170,11 +192,11 @@ static int convt_forward(nn_module *m, const float *x) {
     nn_conv_geom g;
     convt_geom(m, m->in_nd, m->ishape, &g); /* the shape passed the check */
     const float *p = m->blk->p + m->off;
-    int64_t ncol = (int64_t)g.C * g.kh * g.kw * g.OH * g.OW;
-    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) || nn_grow(ctx, &s->col, &s->colcap, ncol))
+    if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
+        nn_grow(ctx, &s->col, &s->colcap, be->conv2d_scratch(&g)))
         return NN_ENOMEM;
     be->fill(m->y, m->nout, 0.0f);
-    be->conv2d_back(&g, NULL, p, x, NULL, NULL, m->y, s->col);
+    be->conv2d_back(&g, NULL, p, NULL, x, NULL, NULL, m->y, s->col);
     if (s->bias) {
         nn_bcast bc = channel_bcast(&g);
         be->binary(NN_B_ADD, &bc, m->y, p + nweights(s), m->y);
@@ -192,9 +214,9 @@ static int convt_backward(nn_module *m, const float *x, const float *dy, float *
     convt_geom(m, m->in_nd, m->ishape, &geom);
     float *p = m->blk->p + m->off, *g = m->blk->g + m->off;
     int64_t nw = nweights(s);
-    if (dx) be->conv2d(&geom, dy, p, NULL, dx, s->col);
+    if (dx) be->conv2d(&geom, dy, p, NULL, false, dx, s->col);
     if (m->frozen) return NN_OK;
-    be->conv2d_back(&geom, dy, p, x, g, NULL, NULL, s->col);
+    be->conv2d_back(&geom, dy, p, NULL, x, g, NULL, NULL, s->col);
     if (s->bias) {
         nn_bcast bc = channel_bcast(&geom);
         be->binary_back(NN_B_ADD, &bc, m->y, p + nw, dy, NULL, g + nw);
@@ -245,8 +267,10 @@ static void convt_free(nn_module *m) {
 static void convt_save(const nn_module *m, nn_mfile_out *w) {
     const convt_state *s = st(m);
     const nn_window *v = &s->win;
-    int32_t r[14] = {s->C,  s->K,  s->groups, s->bias,   v->kh,     v->kw,  v->sh,
-                     v->sw, v->dh, v->dw,     v->pad[0], v->pad[2], s->oph, s->opw};
+    int32_t r[14] = {s->C,   s->K,  s->groups, (int32_t)s->bias | (int32_t)v->same << 1,
+                     v->kh,  v->kw, v->sh,     v->sw,
+                     v->dh,  v->dw, v->pad[0], v->pad[2],
+                     s->oph, s->opw};
     nn_mfile_write(w, r, sizeof r);
 }
 
@@ -255,7 +279,7 @@ static nn_module *convt_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *c
     (void)rec, (void)kids;
     int32_t v[14];
     if (!nn_mfile_read(r, v, sizeof v)) return NULL;
-    nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[10], v[11], v[11]}, false};
+    nn_window win = {v[4], v[5], v[6], v[7], v[8], v[9], {v[10], v[10], v[11], v[11]}, v[3] & 2};
     /* sizes bounded before they are multiplied, so that a crafted record cannot overflow */
     if (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[0] > 1 << 20 || v[1] > 1 << 20 || v[1] % v[2]) {
         nn_errorf(ctx, NN_EFORMAT, "conv_transpose2d: the record has in=%d out=%d groups=%d", v[0],
@@ -268,7 +292,7 @@ static nn_module *convt_load(nn_ctx *ctx, const nn_module_rec *rec, nn_module *c
         !nn_mfile_claim(r, patch * v[0] + (v[3] ? v[1] : 0), "conv_transpose2d"))
         return NULL;
     nn_init zero = {NN_INIT_ZEROS, 0, 0};
-    return nn_conv_transpose2d_new(ctx, v[0], v[1], &win, v[12], v[13], v[2], v[3] != 0, zero,
+    return nn_conv_transpose2d_new(ctx, v[0], v[1], &win, v[12], v[13], v[2], (v[3] & 1) != 0, zero,
                                    zero);
 }
 

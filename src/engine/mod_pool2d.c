@@ -93,8 +93,7 @@ static int pool_backward(nn_module *m, const float *x, const float *dy, float *d
     pool_state *s = st(m);
     nn_conv_geom g;
     pool_geom(m, m->in_nd, m->ishape, &g);
-    m->ctx->backend->fill(dx, m->nin, 0.0f);
-    m->ctx->backend->pool2d_back(backend_kind(s), &g, dy, s->idx, dx);
+    m->ctx->backend->pool2d_back(backend_kind(s), &g, dy, s->idx, dx, true);
     return NN_OK;
 }
 

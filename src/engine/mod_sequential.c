@@ -57,15 +57,30 @@ static int seq_shape(const nn_module *m, int ndim, const int *in, int *out) {
     return walk_shapes(m->ctx, m->kids, m->nkids, ndim, in, out);
 }
 
+/* The ReLU of a fused conv + ReLU pair takes the conv's rectified output as its own:
+ * what nn_module_fwd records for a module that keeps the shape, without the pass. */
+static void pass_through(nn_module *k, const float *x, int nd, const int *shape) {
+    k->in_nd = k->out_nd = nd;
+    for (int i = 0; i < nd; i++) k->ishape[i] = k->oshape[i] = shape[i];
+    k->nin = k->nout = nn_dims_prod(nd, shape, 0);
+    k->shape_known = true;
+    k->yout = x;
+}
+
 static int seq_forward(nn_module *m, const float *x) {
     const float *h = x;
     int nd = m->in_nd;
     const int *shape = m->ishape;
     for (int i = 0; i < m->nkids; i++) {
         nn_module *k = m->kids[i];
+        bool fused = i + 1 < m->nkids && nn_conv2d_fuse_relu(k, m->kids[i + 1]);
         int rc = nn_module_fwd(k, h, nd, shape);
-        if (rc) return rc;
+        if (rc) {
+            nn_conv2d_fuse_relu(k, NULL); /* a forward of k alone rectifies nothing */
+            return rc;
+        }
         h = k->yout, nd = k->out_nd, shape = k->oshape;
+        if (fused) pass_through(m->kids[++i], h, nd, shape);
     }
     m->yout = h;
     m->out_nd = nd;
@@ -75,11 +90,13 @@ static int seq_forward(nn_module *m, const float *x) {
 }
 
 /* Back through the children, last first: each one's d(loss)/d(input) goes to its
- * own dx buffer (grown to its input), which is the previous child's dy. */
+ * own dx buffer (grown to its input), which is the previous child's dy. The ReLU of a
+ * fused pair is skipped: the conv's backward applies its mask. */
 static int seq_backward(nn_module *m, const float *x, const float *dy, float *dx) {
     const float *d = dy;
     for (int i = m->nkids - 1; i >= 0; i--) {
         nn_module *k = m->kids[i];
+        if (i > 0 && nn_conv2d_relu_fused(m->kids[i - 1])) continue;
         const float *kin = i > 0 ? m->kids[i - 1]->yout : x;
         float *kdx = dx;
         if (i > 0) {

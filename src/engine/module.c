@@ -167,25 +167,24 @@ nn_module *nn_module_container(nn_ctx *ctx, nn_module_kind kind, nn_module *cons
         nn_module_free(m);
         return NULL;
     }
+    /* each child moves in at once, so that its old block (when nothing else holds it)
+     * goes before the next is copied: the peak is the model and one child, not two models */
     int64_t off = 0;
     for (int i = 0; i < n; i++) {
         nn_module *k = kids[i];
         if (k->np > 0) {
             ctx->backend->copy(m->blk->p + off, k->blk->p + k->off, k->np);
-            ctx->backend->copy(m->blk->g + off, k->blk->g + k->off, k->np);
+            if (k->blk->g_used) {
+                ctx->backend->copy(m->blk->g + off, k->blk->g + k->off, k->np);
+                m->blk->g_used = true;
+            }
+            rebase(k, m->blk, off);
         }
         m->kids[i] = nn_module_retain(k);
         k->parents++;
         off += k->np;
     }
     m->nkids = n;
-    if (np > 0) {
-        off = 0;
-        for (int i = 0; i < n; i++) {
-            rebase(m->kids[i], m->blk, off);
-            off += m->kids[i]->np;
-        }
-    }
     return m;
 }
 
@@ -227,6 +226,7 @@ float *nn_module_params(nn_module *m) {
     return m->blk ? m->blk->p + m->off : NULL; /* a callback's are its caller's tensors */
 }
 float *nn_module_grads(nn_module *m) {
+    if (m->blk) m->blk->g_used = true; /* the caller may write them */
     return m->blk ? m->blk->g + m->off : NULL;
 }
 float *nn_module_running(nn_module *m) {
@@ -262,7 +262,7 @@ int nn_module_param(nn_module *m, int i, const char **name, float **data, float 
         return nn_errorf(m->ctx, NN_EARG, "%s has no parameter %d", nn_module_name(m), i + 1);
     if (name) *name = p.name;
     if (data) *data = m->blk->p + m->off + p.at;
-    if (grad) *grad = m->blk->g + m->off + p.at;
+    if (grad) *grad = m->blk->g + m->off + p.at, m->blk->g_used = true;
     if (rows) *rows = p.rows;
     if (cols) *cols = p.cols;
     return NN_OK;
@@ -339,7 +339,7 @@ void nn_module_zero_grad(nn_module *m) {
         d->zero_grad(m);
         return;
     }
-    if (m->np) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
+    if (m->np && m->blk->g_used) m->ctx->backend->fill(m->blk->g + m->off, m->np, 0.0f);
 }
 
 void nn_module_each_leaf(nn_module *m, void (*fn)(nn_module *leaf, void *user), void *user) {
@@ -435,6 +435,7 @@ int nn_module_forward(nn_module *m, const float *x, int ndim, const int *shape, 
 }
 
 int nn_module_bwd(nn_module *m, const float *x, const float *dy, float *dx) {
+    if (m->blk) m->blk->g_used = true;
     return nn_module_def_of(m)->backward(m, x, dy, dx);
 }
 

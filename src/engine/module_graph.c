@@ -27,6 +27,7 @@ nn_tensor *nn_module_param_tensor(nn_module *m, int i) {
     }
     nn_tn(t)->base = nn_tensor_retain(m->blk->pt); /* views: the block's memory outlives m */
     nn_tn(g)->base = nn_tensor_retain(m->blk->gt);
+    m->blk->g_used = true; /* autograd adds into it */
     t->grad = g;
     t->requires_grad = !m->frozen;
     return m->pt[i] = t;

@@ -155,4 +155,12 @@ bool nn_window_ok(nn_ctx *ctx, const char *who, const nn_window *w);
 int nn_window_geom(const nn_module *m, const nn_window *win, int channels, int ndim, const int *in,
                    nn_conv_geom *g);
 
+/* A conv2d followed by a ReLU in a sequential computes both in one pass: called before
+ * conv m's forward with the module after it, true (and the forward rectifies its output,
+ * its backward masks dy by it) when next is a ReLU; the sequential then passes the ReLU
+ * through (its output is its input) and skips its backward (mod_conv2d.c).
+ * nn_conv2d_relu_fused: whether m's last forward did so. */
+bool nn_conv2d_fuse_relu(nn_module *m, const nn_module *next);
+bool nn_conv2d_relu_fused(const nn_module *m);
+
 #endif

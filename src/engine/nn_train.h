@@ -158,7 +158,8 @@ void nn_conv2d_flip(nn_module *m, bool on);
 bool nn_conv2d_flipped(const nn_module *m);
 /* Transposed conv2d [batch, in, H, W] -> [batch, out, OH, OW] with OH = (H - 1) sh -
  * 2 ph + dh (kh - 1) + out_pad_h + 1 (likewise OW); win's padding must be symmetric
- * per axis (pad[0] = pad[1] = ph, pad[2] = pad[3] = pw; not `same`); out_pad below the
+ * per axis (pad[0] = pad[1] = ph, pad[2] = pad[3] = pw), or `same`: OH = H sh (the
+ * padding ignored, no out_pad; see mod_convt2d.c); out_pad below the
  * stride or the dilation; groups divides in and out; weight [in, out/groups, kh, kw]
  * (PyTorch's layout), bias [out] when bias. */
 nn_module *nn_conv_transpose2d_new(nn_ctx *ctx, int in, int out, const nn_window *win,

@@ -39,19 +39,19 @@ static int conv_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     }
     out->ndim = 4;
     out->shape[0] = g->B, out->shape[1] = g->K, out->shape[2] = g->OH, out->shape[3] = g->OW;
-    *saved = GEOM_FLOATS + (size_t)g->C * g->kh * g->kw * g->OH * g->OW;
+    *saved = GEOM_FLOATS + (size_t)ctx->backend->conv2d_scratch(g);
     return NN_OK;
 }
 
 static void conv_forward(nn_ctx *ctx, nn_tensor *out) {
     const nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
-    ctx->backend->conv2d(geom_of(out), x->data, w->data, NULL, out->data, after_geom(out));
+    ctx->backend->conv2d(geom_of(out), x->data, w->data, NULL, false, out->data, after_geom(out));
 }
 
 /* The backend's conv2d_back adds dw and dx from dy (see backend.h). */
 static void conv_backward(nn_ctx *ctx, nn_tensor *out) {
     nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
-    ctx->backend->conv2d_back(geom_of(out), x->data, w->data, out->grad->data,
+    ctx->backend->conv2d_back(geom_of(out), x->data, w->data, NULL, out->grad->data,
                               w->requires_grad ? w->grad->data : NULL, NULL,
                               x->requires_grad ? x->grad->data : NULL, after_geom(out));
 }
@@ -92,7 +92,7 @@ static void pool_backward(nn_ctx *ctx, nn_tensor *out) {
     nn_tensor *x = nn_tn(out)->inputs[0];
     if (x->requires_grad)
         ctx->backend->pool2d_back(nn_tn(out)->iargs[0], geom_of(out), out->grad->data,
-                                  after_geom(out), x->grad->data);
+                                  after_geom(out), x->grad->data, false);
 }
 
 const nn_op_def nn_op_pool2d = {.name = "pool2d",
@@ -131,14 +131,14 @@ static int convt_shape(nn_ctx *ctx, nn_tensor *out, size_t *saved) {
     }
     out->ndim = 4;
     out->shape[0] = g->B, out->shape[1] = g->C, out->shape[2] = g->H, out->shape[3] = g->W;
-    *saved = GEOM_FLOATS + (size_t)g->C * g->kh * g->kw * g->OH * g->OW + (size_t)x->size;
+    *saved = GEOM_FLOATS + (size_t)ctx->backend->conv2d_scratch(g) + (size_t)x->size;
     return NN_OK;
 }
 
 static void convt_forward(nn_ctx *ctx, nn_tensor *out) {
     const nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
     ctx->backend->fill(out->data, out->size, 0.0f);
-    ctx->backend->conv2d_back(geom_of(out), NULL, w->data, x->data, NULL, NULL, out->data,
+    ctx->backend->conv2d_back(geom_of(out), NULL, w->data, NULL, x->data, NULL, NULL, out->data,
                               after_geom(out));
 }
 
@@ -147,14 +147,14 @@ static void convt_forward(nn_ctx *ctx, nn_tensor *out) {
 static void convt_backward(nn_ctx *ctx, nn_tensor *out) {
     nn_tensor *x = nn_tn(out)->inputs[0], *w = nn_tn(out)->inputs[1];
     const nn_conv_geom *g = geom_of(out);
-    float *col = after_geom(out), *tmp = col + (int64_t)g->C * g->kh * g->kw * g->OH * g->OW;
+    float *col = after_geom(out), *tmp = col + ctx->backend->conv2d_scratch(g);
     if (x->requires_grad) {
-        ctx->backend->conv2d(g, out->grad->data, w->data, NULL, tmp, col);
+        ctx->backend->conv2d(g, out->grad->data, w->data, NULL, false, tmp, col);
         ctx->backend->acc(x->grad->data, tmp, x->size);
     }
     if (w->requires_grad)
-        ctx->backend->conv2d_back(g, out->grad->data, w->data, x->data, w->grad->data, NULL, NULL,
-                                  col);
+        ctx->backend->conv2d_back(g, out->grad->data, w->data, NULL, x->data, w->grad->data, NULL,
+                                  NULL, col);
 }
 
 const nn_op_def nn_op_conv_transpose2d = {.name = "conv_transpose2d",

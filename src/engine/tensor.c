@@ -171,9 +171,27 @@ static nn_tensor *new_leaf(nn_ctx *ctx, const char *who, int ndim, const int *sh
     return nn_tensor_alloc(ctx, ndim, shape, false, true);
 }
 
+/* Zeros come from the backend's zeroed memory, not a fill: on the CPU a large tensor of
+ * zeros then takes no memory until it is written (a model's gradients before training,
+ * its parameters before their initialisation writes them). */
 static nn_tensor *filled(nn_ctx *ctx, const char *who, int ndim, const int *shape, float v) {
-    nn_tensor *t = new_leaf(ctx, who, ndim, shape);
-    if (t) ctx->backend->fill(t->data, t->size, v);
+    if (v != 0.0f || signbit(v)) {
+        nn_tensor *t = new_leaf(ctx, who, ndim, shape);
+        if (t) ctx->backend->fill(t->data, t->size, v);
+        return t;
+    }
+    if (!shape && ndim > 0) return new_leaf(ctx, who, ndim, shape); /* its message */
+    if (nn_check_shape(ctx, who, ndim, shape) != NN_OK) return NULL;
+    nn_tensor *t = nn_tensor_alloc(ctx, ndim, shape, false, false);
+    if (!t) return NULL;
+    size_t bytes = nn_float_bytes(t->size);
+    if (!(t->data = ctx->backend->alloc_zeros(bytes))) {
+        nn_errorf(ctx, NN_ENOMEM, "out of %s memory (%zu bytes)", ctx->backend->name, bytes);
+        nn_tensor_free(t);
+        return NULL;
+    }
+    nn_tn(t)->owns_data = true;
+    ctx->heap_allocs++;
     return t;
 }
 

@@ -16,6 +16,10 @@ typedef struct nn_block {
     nn_tensor *pt, *gt;
     int64_t n;
     int refs;
+    /* g may be other than zeros: a backward ran or g was handed out. Until then g is
+     * neither filled nor copied, so a model that never trains (nn.arch's) keeps its
+     * gradient memory untouched, which on the CPU takes none. */
+    bool g_used;
 } nn_block;
 
 struct nn_module {

@@ -185,7 +185,7 @@ static int t_conv2d(lua_State *L) {
 }
 
 /* conv_transpose2d(in, out, kh, kw, sh, sw, dh, dw, ph, ph, pw, pw, oph, opw, groups,
- * bias, winit) */
+ * bias, winit, wa, wb, same) */
 static int t_conv_transpose2d(lua_State *L) {
     int in = (int)bind_checkint(L, 1, "in channels", 1, 1 << 20);
     int out = (int)bind_checkint(L, 2, "out channels", 1, 1 << 20);
@@ -196,6 +196,7 @@ static int t_conv_transpose2d(lua_State *L) {
     int groups = (int)bind_checkint(L, 15, "groups", 1, 1 << 20);
     bool bias = lua_toboolean(L, 16);
     nn_init wi = checkinit(L, 17), zero = {NN_INIT_ZEROS, 0, 0};
+    w.same = lua_toboolean(L, 20);
     pushmodule(L,
                nn_conv_transpose2d_new(bind_ctx(L), in, out, &w, oph, opw, groups, bias, wi, zero));
     return 1;

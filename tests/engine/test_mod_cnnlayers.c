@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -363,6 +365,149 @@ static void test_convt_gradients(void **state) {
     nn_ctx_free(ctx);
 }
 
+static nn_window same_win(int k, int s, int d) {
+    return (nn_window){k, k, s, s, d, d, {0, 0, 0, 0}, true};
+}
+
+/* padding "same": the output is the input times the stride. By hand, x = {1, 2; 3, 4}
+ * and a kernel of ones: the unpadded 3x3 stride-2 output is 5x5, and "same" crops
+ * (3 - 2) / 2 = 0 rows above and the one left over below (Keras's rule); a 4x4 kernel
+ * overshoots by 2, cropped one a side; a 1x1 kernel of stride 2 falls short, and the
+ * rows and columns no input reaches are zeros. Then sizes, refusals, finite
+ * differences of the module, its graph and its model file. */
+static void test_convt_same_padding(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 6);
+    float x[4] = {1, 2, 3, 4}, ones[16];
+    for (int i = 0; i < 16; i++) ones[i] = 1;
+    int shape[4] = {1, 1, 2, 2};
+    const float *y;
+    nn_module *m = convt(ctx, 1, 1, same_win(3, 2, 1), 0, 1, false);
+    memcpy(nn_module_params(m), ones, 9 * sizeof(float));
+    assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
+    assert_int_equal(m->oshape[2], 4);
+    assert_int_equal(m->oshape[3], 4);
+    float k3[16] = {1, 1, 3, 2, 1, 1, 3, 2, 4, 4, 10, 6, 3, 3, 7, 4};
+    assert_grid(y, k3, 16, 1e-5f);
+    nn_module_free(m);
+    m = convt(ctx, 1, 1, same_win(4, 2, 1), 0, 1, false);
+    memcpy(nn_module_params(m), ones, 16 * sizeof(float));
+    assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
+    /* the unpadded 6x6 has rows {1,1,3,3,2,2}-wise sums; its centre 4x4 */
+    float k4[16] = {1, 3, 3, 2, 4, 10, 10, 6, 4, 10, 10, 6, 3, 7, 7, 4};
+    assert_grid(y, k4, 16, 1e-5f);
+    nn_module_free(m);
+    m = convt(ctx, 1, 1, same_win(1, 2, 1), 0, 1, false);
+    nn_module_params(m)[0] = 1;
+    assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
+    float k1[16] = {1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 0, 0};
+    assert_grid(y, k1, 16, 1e-5f);
+    nn_module_free(m);
+    /* sizes: H S whatever the kernel, stride and dilation */
+    int sizes[][4] = {{5, 3, 2, 1}, {7, 4, 2, 1}, {3, 5, 3, 1}, {4, 3, 1, 2}, {6, 1, 3, 1}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        nn_module *t =
+            convt(ctx, 2, 3, same_win(sizes[i][1], sizes[i][2], sizes[i][3]), 0, 1, true);
+        int in[4] = {2, 2, sizes[i][0], sizes[i][0] + 1}, out[4];
+        assert_int_equal(nn_module_out_shape(t, 4, in, out), 4);
+        assert_int_equal(out[2], sizes[i][0] * sizes[i][2]);
+        assert_int_equal(out[3], (sizes[i][0] + 1) * sizes[i][2]);
+        nn_module_free(t);
+    }
+    nn_window sw = same_win(3, 2, 1);
+    assert_null(
+        nn_conv_transpose2d_new(ctx, 2, 2, &sw, 1, 1, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    assert_non_null(strstr(nn_error(ctx), "no output_padding, got 1x1"));
+    /* gradients: odd and even overshoots, a short window, dilation, groups */
+    struct {
+        int c, k, h, w;
+        nn_window win;
+        int groups;
+    } cases[] = {
+        {2, 3, 3, 4, same_win(3, 2, 1), 1},
+        {2, 2, 3, 3, same_win(4, 2, 1), 1},
+        {1, 2, 2, 3, same_win(1, 3, 1), 1},
+        {4, 4, 3, 3, same_win(3, 1, 2), 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        m = convt(ctx, cases[i].c, cases[i].k, cases[i].win, 0, cases[i].groups, true);
+        random_params(ctx, m);
+        int xs[4] = {2, cases[i].c, cases[i].h, cases[i].w};
+        double fd = module_fd(ctx, m, 4, xs);
+        printf("conv_transpose2d same case %zu: module vs finite differences %.2e\n", i, fd);
+        assert_true(fd < FD_TOL);
+        assert_graph_matches(ctx, m, 4, xs);
+        if (i == 1) assert_model_file_keeps(ctx, m, 4, xs);
+        nn_module_free(m);
+    }
+    nn_ctx_free(ctx);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+static long maxrss_kb(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+/* nn.arch's models are built and never trained: building one must not cost twice its
+ * parameters (it cost four times: every layer's parameters and gradients, then the
+ * container's copies of both). Two 4000x4000 layers (128 MB of weights) into a
+ * sequential raise the peak by less than 1.6 times that (weights, and one layer's
+ * copy while it moves); the gradients stay untouched until a backward, which then
+ * gives the right ones, and a layer's gradient written before it moves moves with it. */
+static void test_building_costs_the_parameters_once(void **state) {
+    (void)state;
+#ifdef M_PERTURB
+    mallopt(M_PERTURB, 0); /* meson's MALLOC_PERTURB_ makes calloc write every page */
+#endif
+    nn_ctx *ctx = nn_ctx_new();
+    nn_init xu = I(NN_INIT_XAVIER_UNIFORM), z = I(NN_INIT_ZEROS);
+    long before = maxrss_kb();
+    nn_module *kids[2] = {nn_linear_new(ctx, 4000, 4000, xu, z),
+                          nn_linear_new(ctx, 4000, 4000, xu, z)};
+    nn_module *m = nn_sequential_new(ctx, kids, 2);
+    assert_non_null(m);
+    double mb = (double)nn_module_nparams(m) * 4 / 1e6, grew = (double)(maxrss_kb() - before) / 1e3;
+    printf("a sequential of %.0f MB of parameters raised the peak by %.0f MB\n", mb, grew);
+#ifdef UNDER_ASAN
+    (void)grew; /* AddressSanitizer keeps freed blocks in quarantine: no peak to measure */
+#else
+    assert_true(grew < 1.6 * mb);
+#endif
+    assert_false(m->blk->g_used);
+    /* one row through it: the gradient of the last layer's bias is dy */
+    float *x = calloc(4000, sizeof(float)), *dy = calloc(4000, sizeof(float));
+    x[0] = 1, dy[7] = 2;
+    int shape[2] = {1, 4000};
+    const float *y;
+    assert_int_equal(nn_module_forward(m, x, 2, shape, &y), NN_OK);
+    assert_int_equal(nn_module_backward(m, x, dy, NULL, 1), NN_OK);
+    assert_true(m->blk->g_used);
+    const float *g = nn_module_grads(m);
+    int64_t bias2 = nn_module_nparams(m) - 4000;
+    assert_true(g[bias2 + 7] == 2 && g[bias2 + 6] == 0);
+    free(x), free(dy);
+    for (int i = 0; i < 2; i++) nn_module_free(kids[i]);
+    nn_module_free(m);
+    /* a gradient written before its layer moves into a container moves with it */
+    nn_module *a = nn_linear_new(ctx, 2, 2, xu, z), *b = nn_linear_new(ctx, 2, 2, xu, z);
+    nn_module_grads(b)[1] = 5;
+    nn_module *pair[2] = {a, b}, *s = nn_sequential_new(ctx, pair, 2);
+    assert_true(s->blk->g_used);
+    assert_true(nn_module_grads(s)[nn_module_nparams(a) + 1] == 5);
+    nn_module_free(a), nn_module_free(b), nn_module_free(s);
+    nn_ctx_free(ctx);
+}
+
 /* A transposed conv of stride 2 undoes a conv2d's halving: 7 -> 4 -> 7 with
  * output_padding 0, 8 -> 4 -> 8 with 1. */
 static void test_convt_inverts_conv_sizes(void **state) {
@@ -650,6 +795,8 @@ int main(void) {
         cmocka_unit_test(test_convt_known_answers),
         cmocka_unit_test(test_convt_output_sizes_and_refusals),
         cmocka_unit_test(test_convt_gradients),
+        cmocka_unit_test(test_convt_same_padding),
+        cmocka_unit_test(test_building_costs_the_parameters_once),
         cmocka_unit_test(test_convt_inverts_conv_sizes),
         cmocka_unit_test(test_batchnorm_maps_known_answer),
         cmocka_unit_test(test_batchnorm_maps_gradients),

@@ -362,6 +362,65 @@ static void test_conv_gradients(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* conv, ReLU, max pool, conv, ReLU in a sequential: the conv + ReLU pairs run fused
+ * (one pass, the ReLU passed through) over a batch of 5, the backward a sample a chunk
+ * in a scratch of one sample. Their outputs and gradients (dx, every parameter) against
+ * the graph's, whose ops run unfused and pass gradcheck above (finite differences of
+ * the whole net would cross the ReLUs' kinks). */
+static void test_fused_conv_relu_in_chunks(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 5);
+    nn_window w3 = win(3, 1, 1, 1), w3v = win(3, 1, 0, 1), p2 = win(2, 2, 0, 1);
+    nn_module *kids[5] = {conv(ctx, 3, 4, w3, 1, true), nn_activation_new(ctx, NN_ACT_RELU, 0),
+                          nn_pool2d_new(ctx, NN_POOL2D_MAX, &p2), conv(ctx, 4, 5, w3v, 1, true),
+                          nn_activation_new(ctx, NN_ACT_RELU, 0)};
+    nn_module *m = nn_sequential_new(ctx, kids, 5);
+    assert_non_null(m);
+    float *p = nn_module_params(m);
+    int64_t np = nn_module_nparams(m);
+    for (int64_t j = 0; j < np; j++) p[j] = (float)(nn_rand_uniform(ctx) * 2 - 1) * 0.5f;
+    int B = 5, shape[4] = {B, 3, 24, 24};
+    nn_conv_geom g;
+    assert_int_equal(nn_window_geom(kids[0], &w3, 3, 4, shape, &g), NN_OK);
+    g.K = 4, g.groups = 1;
+    assert_int_equal(nn_backend_cpu.conv2d_scratch(&g), ((int64_t)27 + 4) * 24 * 24);
+    nn_tensor *x = nn_zeros(ctx, 4, shape);
+    distinct(ctx, x->data, (int)x->size);
+    nn_requires_grad(x, true);
+    const float *y;
+    assert_int_equal(nn_module_forward(m, x->data, 4, shape, &y), NN_OK);
+    assert_true(nn_conv2d_relu_fused(kids[0]) && nn_conv2d_relu_fused(kids[3]));
+    assert_ptr_equal(kids[1]->yout, kids[0]->yout); /* passed through */
+    int64_t ny = m->nout, nx = x->size;
+    float *r = malloc(sizeof(float) * ny), *yk = malloc(sizeof(float) * ny),
+          *dxk = malloc(sizeof(float) * nx), *gk = malloc(sizeof(float) * np);
+    memcpy(yk, y, sizeof(float) * ny);
+    for (int64_t i = 0; i < ny; i++) r[i] = (float)cos(0.37 * i);
+    nn_module_zero_grad(m);
+    assert_int_equal(nn_module_backward(m, x->data, r, dxk, B), NN_OK);
+    memcpy(gk, nn_module_grads(m), sizeof(float) * np);
+    nn_module_zero_grad(m);
+    nn_tensor *rt = nn_from_array(ctx, m->out_nd, m->oshape, r);
+    nn_step_begin(ctx);
+    nn_tensor *yg = nn_module_graph(ctx, m, x);
+    assert_non_null(yg);
+    assert_int_equal(yg->size, ny);
+    assert_int_equal(nn_backward(ctx, nn_sum(ctx, nn_mul(ctx, yg, rt), NN_ALL, false)), NN_OK);
+    double worst = 0;
+    for (int64_t i = 0; i < ny; i++) worst = fmax(worst, fabs(yg->data[i] - yk[i]));
+    for (int64_t i = 0; i < nx; i++) worst = fmax(worst, fabs(x->grad->data[i] - dxk[i]));
+    for (int64_t i = 0; i < np; i++) worst = fmax(worst, fabs(nn_module_grads(m)[i] - gk[i]));
+    nn_step_end(ctx);
+    printf("fused conv + relu: kernels vs autograd %.2e\n", worst);
+    assert_true(worst < 1e-4);
+    free(r), free(yk), free(dxk), free(gk);
+    nn_tensor_free(rt), nn_tensor_free(x);
+    for (int i = 0; i < 5; i++) nn_module_free(kids[i]);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
 typedef struct gc_pool {
     nn_conv_geom g;
     int kind;
@@ -493,6 +552,7 @@ int main(void) {
         cmocka_unit_test(test_refusals_name_the_shapes),
         cmocka_unit_test(test_conv_gradients),
         cmocka_unit_test(test_pool_gradients),
+        cmocka_unit_test(test_fused_conv_relu_in_chunks),
         cmocka_unit_test(test_model_file_keeps_conv_and_pool),
         cmocka_unit_test(test_small_cnn_trains_without_allocating),
     };

@@ -37,8 +37,20 @@ assert(shape(nn.conv_transpose2d(8, 4, 3, {stride = 2, padding = 1, output_paddi
 assert(shape(nn.conv_transpose2d(2, 3, {3, 5}, {stride = {1, 2}, dilation = 2}), {2, 4, 4}) == "3 8 15")
 fails("nn.conv_transpose2d: output_padding must be >= 0 and smaller than the stride or the dilation, got 2x2",
   nn.conv_transpose2d, 2, 2, 3, {stride = 2, output_padding = 2})
-fails('nn.conv_transpose2d: padding must be a number or {ph, pw} (the same on both sides), got "same"',
-  nn.conv_transpose2d, 2, 2, 3, {padding = "same"})
+fails('nn.conv_transpose2d: padding must be a number, {ph, pw} (the same on both sides), "same" or "valid", got "full"',
+  nn.conv_transpose2d, 2, 2, 3, {padding = "full"})
+-- "same": the input times the stride, whatever the kernel (issue 13)
+assert(shape(nn.conv_transpose2d(8, 4, 4, {stride = 2, padding = "same"}), {8, 7, 7}) == "4 14 14")
+assert(shape(nn.conv_transpose2d(2, 3, {3, 5}, {stride = {1, 3}, padding = "same"}), {2, 4, 5}) == "3 4 15")
+assert(shape(nn.conv_transpose2d(2, 2, 3, {padding = "valid"}), {2, 4, 4}) == "2 6 6")
+do -- the unpadded 5x5 less its last row and column (Keras's crop)
+  local ts = nn.conv_transpose2d(1, 1, 3, {stride = 2, padding = "same", bias = false})
+  assign(ts:param(1), nn.tensor{1, 1, 1, 1, 1, 1, 1, 1, 1})
+  local g = grid(ts:forward(img({1, 2, 3, 4}, 1, 2, 2)))
+  assert(g == "1 1 3 2 1 1 3 2 4 4 10 6 3 3 7 4", g)
+end
+fails('padding "same" makes the output the input times the stride: no output_padding, got 1x1',
+  nn.conv_transpose2d, 2, 2, 3, {stride = 2, padding = "same", output_padding = 1})
 fails("nn.conv_transpose2d: unknown option 'strides'", nn.conv_transpose2d, 2, 2, 3, {strides = 2})
 fails("expects [batch, 2, H, W], got [batch, 3, 4, 4]", function() t = nn.conv_transpose2d(2, 2, 3); t:out_shape{3, 4, 4} end)
 -- it trains: gradients reach input, weight and bias

@@ -1,0 +1,21 @@
+/* conv_cpu.h: the CPU kernels of 2-D convolution and pooling (conv_cpu.c), for the CPU
+ * backend's table; their contracts are the table's conv2d_scratch, conv2d, conv2d_back,
+ * pool2d and pool2d_back (backend.h). */
+#ifndef NN_CONV_CPU_H
+#define NN_CONV_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+int64_t nn_cpu_conv2d_scratch(const nn_conv_geom *g);
+void nn_cpu_conv2d(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                   bool relu, float *y, float *col);
+void nn_cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, const float *relu_y,
+                        const float *dy, float *dw, float *db, float *dx, float *col);
+void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx);
+void nn_cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
+                        float *dx, bool assign);
+
+#endif
