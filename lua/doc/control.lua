@@ -169,8 +169,9 @@ print(control.cost{iae = 1, overshoot = 0.15, error = 0.01})   --> ~3.1]],
     sig = "gains, cost, tried = control.tune(system [, {kp =, ki =, kd =, candidates = 200, rounds = 3, n =, setpoint = 1, seed = 1}])",
     summary = "PID gains by a seeded random search on the learned model (or a plant)",
     text = [[
-Each round draws candidates gain sets log-uniformly in the ranges ({lo, hi} each;
-defaults: the plant kind's; a range with hi = 0 keeps that gain 0), simulates every
+Each round draws candidates gain sets log-uniformly in the ranges ({lo, hi} each,
+lo raised to hi/1000 if below; defaults: the plant kind's, e.g. lag kp {0.05, 10},
+ki {0.01, 5}, kd {0.001, 2}; hi = 0 keeps that gain 0), simulates every
 step response of n steps (default the horizon) and scores it with control.cost; the
 next round searches a factor 2 around the best, which stays a candidate. On a
 learned model all candidates run at once as one batch through the network; on a
