@@ -213,6 +213,8 @@ help.topics = {
     has = prefix("text", "corpus", "vocabulary", "attention", "word2vec", "seq2seq", "seq2seq_run") },
   { name = "jobs", summary = "background work while you type: spawn, jobs, wait; the REPL itself",
     has = prefix("spawn", "jobs", "wait", "job", "repl", "help", "apropos") },
+  { name = "control", summary = "system identification, PID tuning, fault detection: require \"control\", \"faults\"",
+    has = prefix("control", "plant", "learned", "faults") },
 }
 
 --- topic_of(key) -> the topic (a help.topics row) an entry's key belongs to, or nil.

@@ -72,6 +72,16 @@ if #missing > 0 then
     :format(#missing, table.concat(missing, "\n  ")))
 end
 
+-- the modules students require by hand (lesson 25): every public function has an entry
+for _, mod in ipairs{"control", "faults"} do
+  for k, v in pairs(require(mod)) do
+    local key = mod .. "." .. k
+    if type(k) == "string" and not k:match("^_") and not help.entries()[key] then
+      fail(("%s (a %s) has no help entry (add it to lua/doc/control.lua)"):format(key, type(v)))
+    end
+  end
+end
+
 -- every entry has all four parts
 local keys = {}
 for key, e in pairs(help.entries()) do
