@@ -33,8 +33,17 @@
 #define GRADCHECK_H
 
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include <cmocka.h>
+
+#include "module_internal.h"
 #include "nn.h"
 
 #define GC_EPS  1e-2
@@ -113,6 +122,87 @@ static inline double gradcheck(nn_ctx *ctx, gc_fn f, nn_tensor **in, int n, void
                worst_in + 1, (long long)worst_i, worst_auto, worst_num, worst);
     nn_tensor_free(r);
     return worst;
+}
+
+/* Modules: a layer's own backward (nn_module_backward, dx and every parameter
+ * gradient) against central differences of its forward, for L = sum(y r) with r a
+ * fixed random vector. The test for an element is looser than gradcheck's:
+ * |kernel - numeric| / max(1, |numeric|), the worst of which gc_module_fd returns. */
+
+/* An initialiser of the kind with no options. */
+static inline nn_init gc_init(nn_init_kind k) {
+    return (nn_init){k, 0, 0};
+}
+
+/* A square window: kernel k, stride s, padding p on every side, dilation d. */
+static inline nn_window gc_window(int k, int s, int p, int d) {
+    return (nn_window){k, k, s, s, d, d, {p, p, p, p}, false};
+}
+
+/* Fills n floats with distinct values spaced 0.05 apart in random order (max pooling
+ * has no near ties for finite differences to cross). */
+static inline void gc_distinct(nn_ctx *ctx, float *x, int n) {
+    for (int i = 0; i < n; i++) x[i] = (float)(i - n / 2) * 0.05f;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(nn_rand_uniform(ctx) * (i + 1));
+        float t = x[i];
+        x[i] = x[j], x[j] = t;
+    }
+}
+
+/* L = sum(y r) through the module (double sum of the float outputs). */
+static inline double gc_module_loss(nn_module *m, const float *x, int nd, const int *shape,
+                                    const float *r) {
+    const float *y;
+    assert_int_equal(nn_module_forward(m, x, nd, shape, &y), NN_OK);
+    double s = 0;
+    for (int64_t i = 0; i < m->nout; i++) s += (double)y[i] * r[i];
+    return s;
+}
+
+/* The larger of w and the error of autograd a against numeric n. */
+static inline double gc_worst(double a, double n, double w) {
+    double e = fabs(a - n) / fmax(1.0, fabs(n));
+    return e > w ? e : w;
+}
+
+/* The worst of w and the errors of the gradients grad of the n values v (the input x
+ * or the parameters) against central differences of L = sum(y r) of step h. */
+static inline double gc_module_fd_over(nn_module *m, float *x, int nd, const int *shape,
+                                       const float *r, float *v, const float *grad, int64_t n,
+                                       double h, bool skip_zeros, double w) {
+    for (int64_t i = 0; i < n; i++) {
+        float keep = v[i];
+        if (skip_zeros && keep == 0.0f) continue;
+        v[i] = keep + (float)h;
+        double lp = gc_module_loss(m, x, nd, shape, r);
+        v[i] = keep - (float)h;
+        double lm = gc_module_loss(m, x, nd, shape, r);
+        v[i] = keep;
+        w = gc_worst(grad[i], (lp - lm) / (2 * h), w);
+    }
+    return w;
+}
+
+/* The module's backward against central differences of step h, on the input x (of nd
+ * dimensions, the caller's values, left as they were); skip_zeros leaves the elements
+ * of x that are 0 unmoved (padding steps: moving one would make it real). */
+static inline double gc_module_fd(nn_ctx *ctx, nn_module *m, float *x, int nd, const int *shape,
+                                  double h, bool skip_zeros) {
+    int64_t nx = nn_dims_prod(nd, shape, 0);
+    float *dx = malloc(sizeof(float) * nx);
+    const float *y;
+    assert_int_equal(nn_module_forward(m, x, nd, shape, &y), NN_OK);
+    int64_t ny = m->nout;
+    float *r = malloc(sizeof(float) * ny);
+    for (int64_t i = 0; i < ny; i++) r[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+    nn_module_zero_grad(m);
+    assert_int_equal(nn_module_backward(m, x, r, dx, shape[0]), NN_OK);
+    double w = gc_module_fd_over(m, x, nd, shape, r, x, dx, nx, h, skip_zeros, 0);
+    w = gc_module_fd_over(m, x, nd, shape, r, nn_module_params(m), nn_module_grads(m),
+                          nn_module_nparams(m), h, false, w);
+    free(dx), free(r);
+    return w;
 }
 
 #endif

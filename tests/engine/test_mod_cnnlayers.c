@@ -24,28 +24,10 @@
 #define FD_H   1e-2
 #define FD_TOL 1e-2 /* |kernel - numeric| / max(1, |numeric|) */
 
-static nn_init I(nn_init_kind k) {
-    return (nn_init){k, 0, 0};
-}
-
-static nn_window win(int k, int s, int p, int d) {
-    return (nn_window){k, k, s, s, d, d, {p, p, p, p}, false};
-}
-
 static void assert_grid(const float *y, const float *want, int n, float tol) {
     for (int i = 0; i < n; i++) {
         if (fabsf(y[i] - want[i]) > tol) fprintf(stderr, "at %d: %g, want %g\n", i, y[i], want[i]);
         assert_true(fabsf(y[i] - want[i]) <= tol);
-    }
-}
-
-/* n distinct values 0.05 apart in random order */
-static void distinct(nn_ctx *ctx, float *x, int n) {
-    for (int i = 0; i < n; i++) x[i] = (float)(i - n / 2) * 0.05f;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(nn_rand_uniform(ctx) * (i + 1));
-        float t = x[i];
-        x[i] = x[j], x[j] = t;
     }
 }
 
@@ -54,60 +36,21 @@ static void random_params(nn_ctx *ctx, nn_module *m) {
     for (int64_t j = 0; j < nn_module_nparams(m); j++) p[j] = (float)(nn_rand_uniform(ctx) * 2 - 1);
 }
 
-static double module_loss(nn_module *m, const float *x, int nd, int *shape, const float *r) {
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, nd, shape, &y), NN_OK);
-    double s = 0;
-    for (int64_t i = 0; i < m->nout; i++) s += (double)y[i] * r[i];
-    return s;
-}
-
-static double worst(double a, double n, double w) {
-    double e = fabs(a - n) / fmax(1.0, fabs(n));
-    return e > w ? e : w;
-}
-
 /* The module's backward (dx, parameter gradients) against central differences of its
- * forward, L = sum(y r) for a fixed random r. */
+ * forward, L = sum(y r) for a fixed random r, on distinct inputs. */
 static double module_fd(nn_ctx *ctx, nn_module *m, int nd, int *shape) {
     int64_t nx = nn_dims_prod(nd, shape, 0);
-    float *x = malloc(sizeof(float) * nx), *dx = malloc(sizeof(float) * nx);
-    distinct(ctx, x, (int)nx);
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, nd, shape, &y), NN_OK);
-    int64_t ny = m->nout;
-    float *r = malloc(sizeof(float) * ny);
-    for (int64_t i = 0; i < ny; i++) r[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
-    nn_module_zero_grad(m);
-    assert_int_equal(nn_module_backward(m, x, r, dx, shape[0]), NN_OK);
-    double w = 0;
-    for (int64_t i = 0; i < nx; i++) {
-        float v = x[i];
-        x[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, nd, shape, r);
-        x[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, nd, shape, r);
-        x[i] = v;
-        w = worst(dx[i], (lp - lm) / (2 * FD_H), w);
-    }
-    float *p = nn_module_params(m), *g = nn_module_grads(m);
-    for (int64_t i = 0; i < nn_module_nparams(m); i++) {
-        float v = p[i];
-        p[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, nd, shape, r);
-        p[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, nd, shape, r);
-        p[i] = v;
-        w = worst(g[i], (lp - lm) / (2 * FD_H), w);
-    }
-    free(x), free(dx), free(r);
+    float *x = malloc(sizeof(float) * nx);
+    gc_distinct(ctx, x, (int)nx);
+    double w = gc_module_fd(ctx, m, x, nd, shape, FD_H, false);
+    free(x);
     return w;
 }
 
 /* The module's graph gives its forward, on x of the shape. */
 static void assert_graph_matches(nn_ctx *ctx, nn_module *m, int nd, int *shape) {
     nn_tensor *x = nn_zeros(ctx, nd, shape);
-    distinct(ctx, x->data, (int)x->size);
+    gc_distinct(ctx, x->data, (int)x->size);
     nn_tensor *yg = nn_module_graph(ctx, m, x);
     if (!yg) fprintf(stderr, "graph: %s\n", nn_error(ctx));
     assert_non_null(yg);
@@ -134,7 +77,7 @@ static void assert_model_file_keeps(nn_ctx *ctx, nn_module *m, int nd, int *shap
     nn_module_train(back, false);
     int64_t n = nn_dims_prod(nd, shape, 0);
     float *x = malloc(sizeof(float) * n);
-    distinct(ctx, x, (int)n);
+    gc_distinct(ctx, x, (int)n);
     const float *y1, *y2;
     assert_int_equal(nn_module_forward(m, x, nd, shape, &y1), NN_OK);
     int64_t ny = m->nout;
@@ -155,8 +98,9 @@ static void assert_model_file_keeps(nn_ctx *ctx, nn_module *m, int nd, int *shap
 static void test_flip_is_true_convolution(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_window w = win(2, 1, 0, 1);
-    nn_module *m = nn_conv2d_new(ctx, 1, 1, &w, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+    nn_window w = gc_window(2, 1, 0, 1);
+    nn_module *m =
+        nn_conv2d_new(ctx, 1, 1, &w, 1, false, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
     float k[4] = {1, 2, 3, 4}, x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     memcpy(nn_module_params(m), k, sizeof k);
     int shape[4] = {1, 1, 3, 3};
@@ -179,11 +123,11 @@ static void test_flip_gradients(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 11);
-    nn_window ws[] = {win(3, 1, 1, 1), {3, 2, 2, 1, 1, 2, {1, 0, 2, 1}, false}};
+    nn_window ws[] = {gc_window(3, 1, 1, 1), {3, 2, 2, 1, 1, 2, {1, 0, 2, 1}, false}};
     int groups[] = {1, 2};
     for (int i = 0; i < 2; i++) {
-        nn_module *m =
-            nn_conv2d_new(ctx, 2, 4, &ws[i], groups[i], true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+        nn_module *m = nn_conv2d_new(ctx, 2, 4, &ws[i], groups[i], true, gc_init(NN_INIT_ZEROS),
+                                     gc_init(NN_INIT_ZEROS));
         nn_conv2d_flip(m, true);
         random_params(ctx, m);
         int shape[4] = {2, 2, 6, 7};
@@ -200,7 +144,7 @@ static void test_flip_gradients(void **state) {
 
 static nn_module *convt(nn_ctx *ctx, int in, int out, nn_window w, int oph, int groups, bool bias) {
     nn_module *m = nn_conv_transpose2d_new(ctx, in, out, &w, oph, oph, groups, bias,
-                                           I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS));
+                                           gc_init(NN_INIT_HE_UNIFORM), gc_init(NN_INIT_ZEROS));
     if (!m) fprintf(stderr, "%s\n", nn_error(ctx));
     assert_non_null(m);
     return m;
@@ -215,7 +159,7 @@ static void test_convt_known_answers(void **state) {
     int shape[4] = {1, 1, 2, 2}, out[4];
     const float *y;
     /* stride 2: the four stamps side by side, 4x4 */
-    nn_module *m = convt(ctx, 1, 1, win(2, 2, 0, 1), 0, 1, false);
+    nn_module *m = convt(ctx, 1, 1, gc_window(2, 2, 0, 1), 0, 1, false);
     memcpy(nn_module_params(m), k, sizeof k);
     assert_int_equal(nn_module_out_shape(m, 4, shape, out), 4);
     assert_int_equal(out[2], 4);
@@ -225,7 +169,7 @@ static void test_convt_known_answers(void **state) {
     assert_grid(y, s2, 16, 1e-5f);
     nn_module_free(m);
     /* stride 1, a kernel of ones and a bias of 0.5: overlaps add, 3x3 */
-    m = convt(ctx, 1, 1, win(2, 1, 0, 1), 0, 1, true);
+    m = convt(ctx, 1, 1, gc_window(2, 1, 0, 1), 0, 1, true);
     memcpy(nn_module_params(m), ones, sizeof ones);
     nn_module_params(m)[4] = 0.5f;
     assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
@@ -233,14 +177,14 @@ static void test_convt_known_answers(void **state) {
     assert_grid(y, s1, 9, 1e-5f);
     nn_module_free(m);
     /* padding 1 crops a row and a column on each side: the centre, 10 */
-    m = convt(ctx, 1, 1, win(2, 1, 1, 1), 0, 1, false);
+    m = convt(ctx, 1, 1, gc_window(2, 1, 1, 1), 0, 1, false);
     memcpy(nn_module_params(m), ones, sizeof ones);
     assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
     assert_int_equal(m->nout, 1);
     assert_true(fabsf(y[0] - 10) < 1e-5f);
     nn_module_free(m);
     /* two in channels summed, two out channels: w [in=2, out=2, 1, 1] */
-    m = convt(ctx, 2, 2, win(1, 1, 0, 1), 0, 1, false);
+    m = convt(ctx, 2, 2, gc_window(1, 1, 0, 1), 0, 1, false);
     float w2[4] = {1, 10, 100, 1000}, x2[2] = {2, 3}; /* 1x1 maps */
     memcpy(nn_module_params(m), w2, sizeof w2);
     int s11[4] = {1, 2, 1, 1};
@@ -262,7 +206,7 @@ static void test_convt_output_sizes_and_refusals(void **state) {
         {3, 3, 1, 0, 2, 0, 7},  {1, 5, 3, 2, 1, 2, 3}, {14, 2, 2, 0, 1, 0, 28},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        nn_module *m = convt(ctx, 3, 2, win(cases[i].k, cases[i].s, cases[i].p, cases[i].d),
+        nn_module *m = convt(ctx, 3, 2, gc_window(cases[i].k, cases[i].s, cases[i].p, cases[i].d),
                              cases[i].op, 1, true);
         int shape[4] = {2, 3, cases[i].h, cases[i].h}, out[4];
         assert_int_equal(nn_module_out_shape(m, 4, shape, out), 4);
@@ -271,20 +215,20 @@ static void test_convt_output_sizes_and_refusals(void **state) {
         assert_int_equal(out[3], cases[i].want);
         nn_module_free(m);
     }
-    nn_window w = win(3, 2, 0, 1);
-    assert_null(
-        nn_conv_transpose2d_new(ctx, 2, 2, &w, 2, 0, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    nn_window w = gc_window(3, 2, 0, 1);
+    assert_null(nn_conv_transpose2d_new(ctx, 2, 2, &w, 2, 0, 1, true, gc_init(NN_INIT_ZEROS),
+                                        gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "output_padding must be >= 0 and smaller than the "
                                           "stride or the dilation, got 2x0 with stride 2x2"));
     nn_window lop = {3, 3, 1, 1, 1, 1, {1, 0, 1, 1}, false};
-    assert_null(nn_conv_transpose2d_new(ctx, 2, 2, &lop, 0, 0, 1, true, I(NN_INIT_ZEROS),
-                                        I(NN_INIT_ZEROS)));
+    assert_null(nn_conv_transpose2d_new(ctx, 2, 2, &lop, 0, 0, 1, true, gc_init(NN_INIT_ZEROS),
+                                        gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "same on both sides"));
-    assert_null(
-        nn_conv_transpose2d_new(ctx, 3, 2, &w, 0, 0, 2, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    assert_null(nn_conv_transpose2d_new(ctx, 3, 2, &w, 0, 0, 2, true, gc_init(NN_INIT_ZEROS),
+                                        gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "groups divide both, got in=3 out=2 groups=2"));
     /* padding that eats the whole output, and the wrong channels, name the shapes */
-    nn_module *m = convt(ctx, 2, 2, win(1, 1, 1, 1), 0, 1, false);
+    nn_module *m = convt(ctx, 2, 2, gc_window(1, 1, 1, 1), 0, 1, false);
     int small[4] = {1, 2, 2, 2}, wrong[4] = {1, 3, 2, 2}, out[4];
     assert_true(nn_module_out_shape(m, 4, small, out) < 0);
     assert_non_null(strstr(nn_error(ctx), "got [batch, 2, 2, 2]"));
@@ -320,9 +264,9 @@ static void test_convt_gradients(void **state) {
         {4, 6, 3, 4, {2, 2, 1, 2, 2, 1, {0, 0, 0, 0}, false}, 0, 2, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        nn_module *m = nn_conv_transpose2d_new(ctx, cases[i].c, cases[i].k, &cases[i].win,
-                                               cases[i].op, cases[i].op, cases[i].groups,
-                                               cases[i].bias, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+        nn_module *m = nn_conv_transpose2d_new(
+            ctx, cases[i].c, cases[i].k, &cases[i].win, cases[i].op, cases[i].op, cases[i].groups,
+            cases[i].bias, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
         assert_non_null(m);
         random_params(ctx, m);
         int shape[4] = {2, cases[i].c, cases[i].h, cases[i].w};
@@ -352,7 +296,7 @@ static void test_convt_gradients(void **state) {
         int wshape[2] = {cases[i].c,
                          cases[i].k / cases[i].groups * cases[i].win.kh * cases[i].win.kw};
         nn_tensor *x = nn_zeros(ctx, 4, shape), *w = nn_zeros(ctx, 2, wshape);
-        distinct(ctx, x->data, (int)x->size);
+        gc_distinct(ctx, x->data, (int)x->size);
         memcpy(w->data, nn_module_params(m), sizeof(float) * w->size);
         nn_tensor *in[2] = {x, w};
         double err = gradcheck(ctx, convt_fn, in, 2, &gc);
@@ -416,8 +360,8 @@ static void test_convt_same_padding(void **state) {
         nn_module_free(t);
     }
     nn_window sw = same_win(3, 2, 1);
-    assert_null(
-        nn_conv_transpose2d_new(ctx, 2, 2, &sw, 1, 1, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    assert_null(nn_conv_transpose2d_new(ctx, 2, 2, &sw, 1, 1, 1, true, gc_init(NN_INIT_ZEROS),
+                                        gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "no output_padding, got 1x1"));
     /* gradients: odd and even overshoots, a short window, dilation, groups */
     struct {
@@ -470,7 +414,7 @@ static void test_building_costs_the_parameters_once(void **state) {
     mallopt(M_PERTURB, 0); /* meson's MALLOC_PERTURB_ makes calloc write every page */
 #endif
     nn_ctx *ctx = nn_ctx_new();
-    nn_init xu = I(NN_INIT_XAVIER_UNIFORM), z = I(NN_INIT_ZEROS);
+    nn_init xu = gc_init(NN_INIT_XAVIER_UNIFORM), z = gc_init(NN_INIT_ZEROS);
     long before = maxrss_kb();
     nn_module *kids[2] = {nn_linear_new(ctx, 4000, 4000, xu, z),
                           nn_linear_new(ctx, 4000, 4000, xu, z)};
@@ -513,8 +457,9 @@ static void test_building_costs_the_parameters_once(void **state) {
 static void test_convt_inverts_conv_sizes(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_window w = win(3, 2, 1, 1);
-    nn_module *c = nn_conv2d_new(ctx, 1, 1, &w, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+    nn_window w = gc_window(3, 2, 1, 1);
+    nn_module *c =
+        nn_conv2d_new(ctx, 1, 1, &w, 1, false, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
     for (int h = 7; h <= 8; h++) {
         nn_module *t = convt(ctx, 1, 1, w, h - 7, 1, false);
         int shape[4] = {1, 1, h, h}, mid[4], back[4];
@@ -650,15 +595,17 @@ static nn_module *seq(nn_ctx *ctx, nn_module **kids, int n) {
 /* ResNet's downsampling basic block: conv3x3/2, bn, relu, conv3x3, bn, plus the
  * shortcut conv1x1/2, bn. */
 static nn_module *down_block(nn_ctx *ctx, int in, int out) {
-    nn_window w3s = win(3, 2, 1, 1), w3 = win(3, 1, 1, 1), w1s = win(1, 2, 0, 1);
-    nn_module *f[5] = {
-        nn_conv2d_new(ctx, in, out, &w3s, 1, false, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS)),
-        nn_batchnorm_new(ctx, out, 0.1f, 1e-3f), nn_activation_new(ctx, NN_ACT_TANH, 0),
-        nn_conv2d_new(ctx, out, out, &w3, 1, false, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS)),
-        nn_batchnorm_new(ctx, out, 0.1f, 1e-3f)};
-    nn_module *s[2] = {
-        nn_conv2d_new(ctx, in, out, &w1s, 1, false, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS)),
-        nn_batchnorm_new(ctx, out, 0.1f, 1e-3f)};
+    nn_window w3s = gc_window(3, 2, 1, 1), w3 = gc_window(3, 1, 1, 1), w1s = gc_window(1, 2, 0, 1);
+    nn_module *f[5] = {nn_conv2d_new(ctx, in, out, &w3s, 1, false, gc_init(NN_INIT_HE_UNIFORM),
+                                     gc_init(NN_INIT_ZEROS)),
+                       nn_batchnorm_new(ctx, out, 0.1f, 1e-3f),
+                       nn_activation_new(ctx, NN_ACT_TANH, 0),
+                       nn_conv2d_new(ctx, out, out, &w3, 1, false, gc_init(NN_INIT_HE_UNIFORM),
+                                     gc_init(NN_INIT_ZEROS)),
+                       nn_batchnorm_new(ctx, out, 0.1f, 1e-3f)};
+    nn_module *s[2] = {nn_conv2d_new(ctx, in, out, &w1s, 1, false, gc_init(NN_INIT_HE_UNIFORM),
+                                     gc_init(NN_INIT_ZEROS)),
+                       nn_batchnorm_new(ctx, out, 0.1f, 1e-3f)};
     nn_module *fs = seq(ctx, f, 5), *ss = seq(ctx, s, 2);
     nn_module *r = nn_residual_shortcut_new(ctx, fs, ss);
     nn_module_free(fs), nn_module_free(ss);
@@ -684,9 +631,11 @@ static void test_residual_shortcut(void **state) {
     assert_model_file_keeps(ctx, r, 4, shape);
     nn_module_free(r);
     /* y = f(x) + s(x) by hand: f = 2x (a 1x1 conv), s = 3x */
-    nn_window w1 = win(1, 1, 0, 1);
-    nn_module *f = nn_conv2d_new(ctx, 1, 1, &w1, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)),
-              *s = nn_conv2d_new(ctx, 1, 1, &w1, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+    nn_window w1 = gc_window(1, 1, 0, 1);
+    nn_module *f = nn_conv2d_new(ctx, 1, 1, &w1, 1, false, gc_init(NN_INIT_ZEROS),
+                                 gc_init(NN_INIT_ZEROS)),
+              *s = nn_conv2d_new(ctx, 1, 1, &w1, 1, false, gc_init(NN_INIT_ZEROS),
+                                 gc_init(NN_INIT_ZEROS));
     r = nn_residual_shortcut_new(ctx, f, s);
     nn_module_free(f), nn_module_free(s);
     nn_module_params(r)[0] = 2, nn_module_params(r)[1] = 3;
@@ -697,9 +646,9 @@ static void test_residual_shortcut(void **state) {
     assert_true(y[0] == 5 && y[1] == -10);
     nn_module_free(r);
     /* shapes that do not add are named */
-    nn_window w3s = win(3, 2, 1, 1);
-    f = nn_conv2d_new(ctx, 2, 4, &w3s, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
-    s = nn_conv2d_new(ctx, 2, 4, &w1, 1, false, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+    nn_window w3s = gc_window(3, 2, 1, 1);
+    f = nn_conv2d_new(ctx, 2, 4, &w3s, 1, false, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
+    s = nn_conv2d_new(ctx, 2, 4, &w1, 1, false, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
     r = nn_residual_shortcut_new(ctx, f, s);
     nn_module_free(f), nn_module_free(s);
     assert_true(nn_module_out_shape(r, 4, shape, out) < 0);
@@ -714,15 +663,16 @@ static void test_concat_branches(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 13);
-    nn_window w1 = win(1, 1, 0, 1), w3 = win(3, 1, 1, 1), p3 = win(3, 1, 1, 1);
+    nn_window w1 = gc_window(1, 1, 0, 1), w3 = gc_window(3, 1, 1, 1), p3 = gc_window(3, 1, 1, 1);
     nn_module *b3[2] = {
-        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS)),
-        nn_conv2d_new(ctx, 2, 3, &w3, 1, true, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS))};
-    nn_module *b4[2] = {
-        nn_pool2d_new(ctx, NN_POOL2D_MAX, &p3),
-        nn_conv2d_new(ctx, 3, 1, &w1, 1, true, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS))};
+        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, gc_init(NN_INIT_HE_UNIFORM), gc_init(NN_INIT_ZEROS)),
+        nn_conv2d_new(ctx, 2, 3, &w3, 1, true, gc_init(NN_INIT_HE_UNIFORM),
+                      gc_init(NN_INIT_ZEROS))};
+    nn_module *b4[2] = {nn_pool2d_new(ctx, NN_POOL2D_MAX, &p3),
+                        nn_conv2d_new(ctx, 3, 1, &w1, 1, true, gc_init(NN_INIT_HE_UNIFORM),
+                                      gc_init(NN_INIT_ZEROS))};
     nn_module *br[3] = {
-        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS)),
+        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, gc_init(NN_INIT_HE_UNIFORM), gc_init(NN_INIT_ZEROS)),
         seq(ctx, b3, 2), seq(ctx, b4, 2)};
     nn_module *c = nn_concat_new(ctx, br, 3);
     for (int i = 0; i < 3; i++) nn_module_free(br[i]);
@@ -739,7 +689,7 @@ static void test_concat_branches(void **state) {
     assert_model_file_keeps(ctx, c, 4, shape);
     /* the joined output holds branch 1's maps first, per sample */
     float x[72];
-    distinct(ctx, x, 72);
+    gc_distinct(ctx, x, 72);
     const float *y;
     assert_int_equal(nn_module_forward(c, x, 4, shape, &y), NN_OK);
     const nn_module *k0 = c->kids[0];
@@ -747,10 +697,10 @@ static void test_concat_branches(void **state) {
         for (int j = 0; j < 24; j++) assert_true(y[b * 72 + j] == k0->yout[b * 24 + j]);
     nn_module_free(c);
     /* branches whose maps differ in size are named */
-    nn_window s2 = win(1, 2, 0, 1);
+    nn_window s2 = gc_window(1, 2, 0, 1);
     nn_module *bad[2] = {
-        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)),
-        nn_conv2d_new(ctx, 3, 2, &s2, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS))};
+        nn_conv2d_new(ctx, 3, 2, &w1, 1, true, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS)),
+        nn_conv2d_new(ctx, 3, 2, &s2, 1, true, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS))};
     c = nn_concat_new(ctx, bad, 2);
     nn_module_free(bad[0]), nn_module_free(bad[1]);
     assert_true(nn_module_out_shape(c, 4, shape, out) < 0);

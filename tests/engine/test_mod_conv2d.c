@@ -22,17 +22,9 @@
 #define FD_H   1e-2
 #define FD_TOL 1e-2 /* |kernel - numeric| / max(1, |numeric|) */
 
-static nn_init I(nn_init_kind k) {
-    return (nn_init){k, 0, 0};
-}
-
-static nn_window win(int k, int s, int p, int d) {
-    return (nn_window){k, k, s, s, d, d, {p, p, p, p}, false};
-}
-
 static nn_module *conv(nn_ctx *ctx, int in, int out, nn_window w, int groups, bool bias) {
-    nn_module *m =
-        nn_conv2d_new(ctx, in, out, &w, groups, bias, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS));
+    nn_module *m = nn_conv2d_new(ctx, in, out, &w, groups, bias, gc_init(NN_INIT_HE_UNIFORM),
+                                 gc_init(NN_INIT_ZEROS));
     assert_non_null(m);
     return m;
 }
@@ -49,7 +41,7 @@ static void assert_grid(const float *y, const float *want, int n) {
 static void test_tv01_vertical_edge(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_module *m = conv(ctx, 1, 1, win(3, 1, 0, 1), 1, false);
+    nn_module *m = conv(ctx, 1, 1, gc_window(3, 1, 0, 1), 1, false);
     float k[9] = {1, 0, -1, 1, 0, -1, 1, 0, -1};
     memcpy(nn_module_params(m), k, sizeof k);
     float x[36];
@@ -71,7 +63,7 @@ static void test_tv01_vertical_edge(void **state) {
 static void test_tv02_zero_padding(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_module *m = conv(ctx, 1, 1, win(2, 1, 1, 1), 1, true);
+    nn_module *m = conv(ctx, 1, 1, gc_window(2, 1, 1, 1), 1, true);
     float k[5] = {0, 1, 2, 3, 0}; /* the kernel, then a bias of 0 */
     memcpy(nn_module_params(m), k, sizeof k);
     float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
@@ -99,7 +91,7 @@ static const float *pool(nn_module *m, const float *x, int h, int w) {
 static void test_tv03_tv04_pooling(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_window w = win(2, 2, 0, 1);
+    nn_window w = gc_window(2, 2, 0, 1);
     nn_module *mx = nn_pool2d_new(ctx, NN_POOL2D_MAX, &w);
     nn_module *av = nn_pool2d_new(ctx, NN_POOL2D_AVG, &w);
     nn_module *gl = nn_pool2d_new(ctx, NN_POOL2D_GLOBAL_AVG, NULL);
@@ -139,7 +131,7 @@ static void test_tv05_output_sizes(void **state) {
                  {7, 3, 2, 0, 1, 3}, {7, 3, 1, 1, 1, 7}, {7, 3, 1, 0, 2, 3}, {32, 5, 1, 0, 1, 28}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         nn_module *m =
-            conv(ctx, 1, 1, win(cases[i].k, cases[i].s, cases[i].p, cases[i].d), 1, true);
+            conv(ctx, 1, 1, gc_window(cases[i].k, cases[i].s, cases[i].p, cases[i].d), 1, true);
         int oh, ow;
         out_hw(m, 1, cases[i].n, cases[i].n, &oh, &ow);
         assert_int_equal(oh, cases[i].want);
@@ -147,7 +139,7 @@ static void test_tv05_output_sizes(void **state) {
         nn_module_free(m);
     }
     /* same: ceil(n / s) whatever the kernel, with dilation too */
-    nn_window same = win(4, 2, 0, 2);
+    nn_window same = gc_window(4, 2, 0, 2);
     same.same = true;
     nn_module *m = conv(ctx, 3, 2, same, 1, true);
     int oh, ow;
@@ -156,9 +148,9 @@ static void test_tv05_output_sizes(void **state) {
     assert_int_equal(ow, 5);
     nn_module_free(m);
     /* LeNet: 32 -> 28 -> 14 -> 10 -> 5 */
-    nn_window p2 = win(2, 2, 0, 1);
-    nn_module *c1 = conv(ctx, 1, 6, win(5, 1, 0, 1), 1, true),
-              *c3 = conv(ctx, 6, 16, win(5, 1, 0, 1), 1, true);
+    nn_window p2 = gc_window(2, 2, 0, 1);
+    nn_module *c1 = conv(ctx, 1, 6, gc_window(5, 1, 0, 1), 1, true),
+              *c3 = conv(ctx, 6, 16, gc_window(5, 1, 0, 1), 1, true);
     nn_module *s2 = nn_pool2d_new(ctx, NN_POOL2D_AVG, &p2);
     out_hw(c1, 1, 32, 32, &oh, &ow);
     assert_int_equal(oh, 28);
@@ -179,18 +171,18 @@ static void test_tv05_output_sizes(void **state) {
 static void test_tv06_parameter_counts(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_module *c5 = conv(ctx, 16, 120, win(5, 1, 0, 1), 1, true);
+    nn_module *c5 = conv(ctx, 16, 120, gc_window(5, 1, 0, 1), 1, true);
     assert_int_equal(nn_module_nparams(c5), 48120);
     int shape[4] = {2, 16, 5, 5}, out[4];
     assert_int_equal(nn_module_out_shape(c5, 4, shape, out), 4);
     assert_int_equal(out[1] * out[2] * out[3], 120);
-    nn_module *f6 = nn_linear_new(ctx, 120, 84, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS));
+    nn_module *f6 = nn_linear_new(ctx, 120, 84, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS));
     assert_int_equal(nn_module_nparams(f6), 10164);
-    nn_module *c1 = conv(ctx, 1, 6, win(5, 1, 0, 1), 1, true);
+    nn_module *c1 = conv(ctx, 1, 6, gc_window(5, 1, 0, 1), 1, true);
     assert_int_equal(nn_module_nparams(c1), 156);
-    nn_module *dil = conv(ctx, 1, 1, win(3, 1, 0, 2), 1, false);
+    nn_module *dil = conv(ctx, 1, 1, gc_window(3, 1, 0, 2), 1, false);
     assert_int_equal(nn_module_nparams(dil), 9);
-    nn_module *dw = conv(ctx, 8, 16, win(3, 1, 1, 1), 8, true); /* 16 kernels of 1x3x3 */
+    nn_module *dw = conv(ctx, 8, 16, gc_window(3, 1, 1, 1), 8, true); /* 16 kernels of 1x3x3 */
     assert_int_equal(nn_module_nparams(dw), 16 * 9 + 16);
     nn_module *ms[] = {c5, f6, c1, dil, dw};
     for (int i = 0; i < 5; i++) nn_module_free(ms[i]);
@@ -200,7 +192,7 @@ static void test_tv06_parameter_counts(void **state) {
 static void test_refusals_name_the_shapes(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
-    nn_module *m = conv(ctx, 3, 4, win(5, 1, 0, 1), 1, true);
+    nn_module *m = conv(ctx, 3, 4, gc_window(5, 1, 0, 1), 1, true);
     float x[2 * 784] = {0};
     const float *y;
     int flat[2] = {2, 784};
@@ -215,78 +207,29 @@ static void test_refusals_name_the_shapes(void **state) {
     assert_non_null(strstr(nn_error(ctx), "got [batch, 3, 4, 4]"));
     assert_non_null(strstr(nn_error(ctx), "floor((4 - 5 + 0)/1) + 1 < 1"));
     nn_module_free(m);
-    nn_window w = win(3, 1, 0, 1);
-    assert_null(nn_conv2d_new(ctx, 6, 4, &w, 4, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    nn_window w = gc_window(3, 1, 0, 1);
+    assert_null(
+        nn_conv2d_new(ctx, 6, 4, &w, 4, true, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS)));
     assert_string_equal(nn_error(ctx),
                         "conv2d: groups (4) must divide in (6) and out (4) channels");
-    nn_window bad = win(3, 0, 0, 1);
-    assert_null(nn_conv2d_new(ctx, 1, 1, &bad, 1, true, I(NN_INIT_ZEROS), I(NN_INIT_ZEROS)));
+    nn_window bad = gc_window(3, 0, 0, 1);
+    assert_null(
+        nn_conv2d_new(ctx, 1, 1, &bad, 1, true, gc_init(NN_INIT_ZEROS), gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "stride 0x0"));
-    nn_window wide = win(2, 2, 2, 1);
+    nn_window wide = gc_window(2, 2, 2, 1);
     assert_null(nn_pool2d_new(ctx, NN_POOL2D_MAX, &wide));
     assert_non_null(strstr(nn_error(ctx), "maxpool2d: padding must be 0 to half"));
     nn_ctx_free(ctx);
 }
 
-/* Fills n floats with distinct values spaced 0.05 apart in random order (max pooling
- * has no near ties for finite differences to cross). */
-static void distinct(nn_ctx *ctx, float *x, int n) {
-    for (int i = 0; i < n; i++) x[i] = (float)(i - n / 2) * 0.05f;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(nn_rand_uniform(ctx) * (i + 1));
-        float t = x[i];
-        x[i] = x[j], x[j] = t;
-    }
-}
-
-/* L = sum(y r) through the module (double sum of the float outputs). */
-static double module_loss(nn_module *m, const float *x, int *shape, const float *r) {
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
-    double s = 0;
-    for (int64_t i = 0; i < m->nout; i++) s += (double)y[i] * r[i];
-    return s;
-}
-
-static double worst(double a, double n, double w) {
-    double e = fabs(a - n) / fmax(1.0, fabs(n));
-    return e > w ? e : w;
-}
-
 /* The module's backward (dx and the parameter gradients) against central differences of
- * its forward. */
+ * its forward, on distinct inputs. */
 static double module_fd(nn_ctx *ctx, nn_module *m, int *shape) {
     int64_t nx = nn_dims_prod(4, shape, 0);
-    float *x = malloc(sizeof(float) * nx), *dx = malloc(sizeof(float) * nx);
-    distinct(ctx, x, (int)nx);
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, 4, shape, &y), NN_OK);
-    int64_t ny = m->nout;
-    float *r = malloc(sizeof(float) * ny);
-    for (int64_t i = 0; i < ny; i++) r[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
-    nn_module_zero_grad(m);
-    assert_int_equal(nn_module_backward(m, x, r, dx, shape[0]), NN_OK);
-    double w = 0;
-    for (int64_t i = 0; i < nx; i++) {
-        float v = x[i];
-        x[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, shape, r);
-        x[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, shape, r);
-        x[i] = v;
-        w = worst(dx[i], (lp - lm) / (2 * FD_H), w);
-    }
-    float *p = nn_module_params(m), *g = nn_module_grads(m);
-    for (int64_t i = 0; i < nn_module_nparams(m); i++) {
-        float v = p[i];
-        p[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, shape, r);
-        p[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, shape, r);
-        p[i] = v;
-        w = worst(g[i], (lp - lm) / (2 * FD_H), w);
-    }
-    free(x), free(dx), free(r);
+    float *x = malloc(sizeof(float) * nx);
+    gc_distinct(ctx, x, (int)nx);
+    double w = gc_module_fd(ctx, m, x, 4, shape, FD_H, false);
+    free(x);
     return w;
 }
 
@@ -322,8 +265,9 @@ static void test_conv_gradients(void **state) {
         {4, 6, 6, 6, {2, 2, 2, 1, 1, 2, {0, 0, 0, 0}, true}, 2, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        nn_module *m = nn_conv2d_new(ctx, cases[i].c, cases[i].k, &cases[i].win, cases[i].groups,
-                                     cases[i].bias, I(NN_INIT_HE_UNIFORM), I(NN_INIT_ZEROS));
+        nn_module *m =
+            nn_conv2d_new(ctx, cases[i].c, cases[i].k, &cases[i].win, cases[i].groups,
+                          cases[i].bias, gc_init(NN_INIT_HE_UNIFORM), gc_init(NN_INIT_ZEROS));
         assert_non_null(m);
         float *p = nn_module_params(m);
         for (int64_t j = 0; j < nn_module_nparams(m); j++)
@@ -341,7 +285,7 @@ static void test_conv_gradients(void **state) {
         int bshape[1] = {cases[i].k};
         nn_tensor *x = nn_zeros(ctx, 4, shape), *w = nn_zeros(ctx, 2, pshape),
                   *b = nn_zeros(ctx, 1, bshape);
-        distinct(ctx, x->data, (int)x->size);
+        gc_distinct(ctx, x->data, (int)x->size);
         memcpy(w->data, p, sizeof(float) * w->size);
         for (int j = 0; j < cases[i].k; j++) b->data[j] = (float)nn_rand_uniform(ctx);
         nn_tensor *in[3] = {x, w, b};
@@ -371,7 +315,7 @@ static void test_fused_conv_relu_in_chunks(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 5);
-    nn_window w3 = win(3, 1, 1, 1), w3v = win(3, 1, 0, 1), p2 = win(2, 2, 0, 1);
+    nn_window w3 = gc_window(3, 1, 1, 1), w3v = gc_window(3, 1, 0, 1), p2 = gc_window(2, 2, 0, 1);
     nn_module *kids[5] = {conv(ctx, 3, 4, w3, 1, true), nn_activation_new(ctx, NN_ACT_RELU, 0),
                           nn_pool2d_new(ctx, NN_POOL2D_MAX, &p2), conv(ctx, 4, 5, w3v, 1, true),
                           nn_activation_new(ctx, NN_ACT_RELU, 0)};
@@ -386,7 +330,7 @@ static void test_fused_conv_relu_in_chunks(void **state) {
     g.K = 4, g.groups = 1;
     assert_int_equal(nn_backend_cpu.conv2d_scratch(&g), ((int64_t)27 + 4) * 24 * 24);
     nn_tensor *x = nn_zeros(ctx, 4, shape);
-    distinct(ctx, x->data, (int)x->size);
+    gc_distinct(ctx, x->data, (int)x->size);
     nn_requires_grad(x, true);
     const float *y;
     assert_int_equal(nn_module_forward(m, x->data, 4, shape, &y), NN_OK);
@@ -435,7 +379,8 @@ static void test_pool_gradients(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 4);
-    nn_window ws[] = {win(2, 2, 0, 1), win(3, 2, 1, 1), {3, 2, 1, 2, 2, 1, {2, 2, 0, 1}, false}};
+    nn_window ws[] = {
+        gc_window(2, 2, 0, 1), gc_window(3, 2, 1, 1), {3, 2, 1, 2, 2, 1, {2, 2, 0, 1}, false}};
     for (int kind = 0; kind < 3; kind++)
         for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
             nn_module *m = nn_pool2d_new(ctx, (nn_pool2d_kind)kind, &ws[i]);
@@ -449,7 +394,7 @@ static void test_pool_gradients(void **state) {
                 w = (nn_window){7, 6, 7, 6, 1, 1, {0, 0, 0, 0}, false};
             assert_int_equal(nn_window_geom(m, &w, 0, 4, shape, &gp.g), NN_OK);
             nn_tensor *x = nn_zeros(ctx, 4, shape);
-            distinct(ctx, x->data, (int)x->size);
+            gc_distinct(ctx, x->data, (int)x->size);
             double err = gradcheck(ctx, pool_fn, &x, 1, &gp);
             printf("pool kind %d case %zu: fd %.2e gradcheck %.3f\n", kind, i, fd, err);
             assert_true(err <= GC_TOL);
@@ -463,7 +408,7 @@ static void test_model_file_keeps_conv_and_pool(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 6);
-    nn_window same = {3, 3, 2, 1, 1, 2, {0, 0, 0, 0}, true}, p = win(2, 2, 0, 1);
+    nn_window same = {3, 3, 2, 1, 1, 2, {0, 0, 0, 0}, true}, p = gc_window(2, 2, 0, 1);
     nn_module *kids[4] = {conv(ctx, 2, 4, same, 2, true), nn_pool2d_new(ctx, NN_POOL2D_MAX, &p),
                           nn_pool2d_new(ctx, NN_POOL2D_GLOBAL_AVG, NULL), nn_flatten_new(ctx)};
     nn_module *m = nn_sequential_new(ctx, kids, 4);
@@ -478,7 +423,7 @@ static void test_model_file_keeps_conv_and_pool(void **state) {
     assert_non_null(back);
     int shape[4] = {2, 2, 8, 9};
     float x[2 * 2 * 8 * 9];
-    distinct(ctx, x, 2 * 2 * 8 * 9);
+    gc_distinct(ctx, x, 2 * 2 * 8 * 9);
     const float *y1, *y2;
     assert_int_equal(nn_module_forward(m, x, 4, shape, &y1), NN_OK);
     assert_int_equal(nn_module_forward(back, x, 4, shape, &y2), NN_OK);
@@ -510,13 +455,14 @@ static void test_small_cnn_trains_without_allocating(void **state) {
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 12);
     nn_dataset *d = bars(ctx, 160);
-    nn_window p2 = win(2, 2, 0, 1);
-    nn_module *kids[6] = {conv(ctx, 1, 4, win(3, 1, 1, 1), 1, true),
-                          nn_activation_new(ctx, NN_ACT_RELU, 0),
-                          nn_pool2d_new(ctx, NN_POOL2D_MAX, &p2),
-                          conv(ctx, 4, 8, win(3, 1, 0, 1), 1, true),
-                          nn_pool2d_new(ctx, NN_POOL2D_GLOBAL_AVG, NULL),
-                          nn_linear_new(ctx, 8, 4, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS))};
+    nn_window p2 = gc_window(2, 2, 0, 1);
+    nn_module *kids[6] = {
+        conv(ctx, 1, 4, gc_window(3, 1, 1, 1), 1, true),
+        nn_activation_new(ctx, NN_ACT_RELU, 0),
+        nn_pool2d_new(ctx, NN_POOL2D_MAX, &p2),
+        conv(ctx, 4, 8, gc_window(3, 1, 0, 1), 1, true),
+        nn_pool2d_new(ctx, NN_POOL2D_GLOBAL_AVG, NULL),
+        nn_linear_new(ctx, 8, 4, gc_init(NN_INIT_XAVIER_UNIFORM), gc_init(NN_INIT_ZEROS))};
     nn_module *m = nn_sequential_new(ctx, kids, 6);
     for (int i = 0; i < 6; i++) nn_module_free(kids[i]);
     nn_optim_hp h = nn_optim_defaults(NN_OPT_ADAM);

@@ -21,14 +21,10 @@
 #define FD_H   2e-3 /* small: relu's kink is crossed less often */
 #define FD_TOL 1e-3 /* |kernel - numeric| / max(1, |numeric|); a wrong term gives > 1e-2 */
 
-static nn_init I(nn_init_kind k) {
-    return (nn_init){k, 0, 0};
-}
-
 static nn_module *cell(nn_ctx *ctx, nn_cell_kind c, int in, int h, nn_rnn_opts o) {
     if (!o.layers) o.layers = 1;
     if (!o.act) o.act = NN_ACT_TANH;
-    nn_module *m = nn_rnn_new(ctx, c, in, h, &o, I(NN_INIT_XAVIER_UNIFORM));
+    nn_module *m = nn_rnn_new(ctx, c, in, h, &o, gc_init(NN_INIT_XAVIER_UNIFORM));
     assert_non_null(m);
     return m;
 }
@@ -118,19 +114,6 @@ static void test_gru_forward_matches_hand_computed_values(void **state) {
     nn_ctx_free(ctx);
 }
 
-static double worst(double a, double n, double w) {
-    double e = fabs(a - n) / fmax(1.0, fabs(n));
-    return e > w ? e : w;
-}
-
-static double module_loss(nn_module *m, const float *x, const int *shape, const float *r) {
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, 3, shape, &y), NN_OK);
-    double s = 0;
-    for (int64_t i = 0; i < m->nout; i++) s += (double)y[i] * r[i];
-    return s;
-}
-
 /* The input [B, T, F] with the padding of sample b (pre: the first pads[b] steps; post:
  * the last) set to zeros. */
 static void fill_input(nn_ctx *ctx, float *x, const int *shape, const int *pads, bool pre) {
@@ -144,40 +127,13 @@ static void fill_input(nn_ctx *ctx, float *x, const int *shape, const int *pads,
 }
 
 /* The module's backward (dx and every parameter's gradient) against central differences
- * of its forward, for L = sum(y r). */
+ * of its forward, for L = sum(y r); the padding steps stay unmoved. */
 static double module_fd(nn_ctx *ctx, nn_module *m, const int *shape, const int *pads, bool pre) {
     int64_t nx = (int64_t)shape[0] * shape[1] * shape[2];
-    float *x = malloc(sizeof(float) * nx), *dx = malloc(sizeof(float) * nx);
+    float *x = malloc(sizeof(float) * nx);
     fill_input(ctx, x, shape, pads, pre);
-    const float *y;
-    assert_int_equal(nn_module_forward(m, x, 3, shape, &y), NN_OK);
-    int64_t ny = m->nout;
-    float *r = malloc(sizeof(float) * ny);
-    for (int64_t i = 0; i < ny; i++) r[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
-    nn_module_zero_grad(m);
-    assert_int_equal(nn_module_backward(m, x, r, dx, shape[0]), NN_OK);
-    double w = 0;
-    for (int64_t i = 0; i < nx; i++) {
-        float v = x[i];
-        if (v == 0.0f) continue; /* a padding step: moving it would make it real */
-        x[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, shape, r);
-        x[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, shape, r);
-        x[i] = v;
-        w = worst(dx[i], (lp - lm) / (2 * FD_H), w);
-    }
-    float *p = nn_module_params(m), *g = nn_module_grads(m);
-    for (int64_t i = 0; i < nn_module_nparams(m); i++) {
-        float v = p[i];
-        p[i] = v + (float)FD_H;
-        double lp = module_loss(m, x, shape, r);
-        p[i] = v - (float)FD_H;
-        double lm = module_loss(m, x, shape, r);
-        p[i] = v;
-        w = worst(g[i], (lp - lm) / (2 * FD_H), w);
-    }
-    free(x), free(dx), free(r);
+    double w = gc_module_fd(ctx, m, x, 3, shape, FD_H, true);
+    free(x);
     return w;
 }
 
@@ -332,7 +288,7 @@ static void test_rnn_shape_errors_name_the_shapes(void **state) {
     assert_true(nn_module_forward(m, x, 2, flat, &y) < 0);
     assert_non_null(strstr(nn_error(ctx), "nn.embedding"));
     nn_rnn_opts o = {.act = NN_ACT_SIGMOID, .layers = 1};
-    assert_null(nn_rnn_new(ctx, NN_CELL_RNN, 2, 2, &o, I(NN_INIT_ZEROS)));
+    assert_null(nn_rnn_new(ctx, NN_CELL_RNN, 2, 2, &o, gc_init(NN_INIT_ZEROS)));
     assert_non_null(strstr(nn_error(ctx), "tanh or relu"));
     nn_module *e = nn_embedding_new(ctx, 10, 3, -1);
     float ids[4] = {1, 2, 10, 0};
@@ -472,7 +428,8 @@ static void test_linear_applies_to_each_step(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 6);
-    nn_module *m = nn_linear_new(ctx, 3, 2, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS));
+    nn_module *m =
+        nn_linear_new(ctx, 3, 2, gc_init(NN_INIT_XAVIER_UNIFORM), gc_init(NN_INIT_ZEROS));
     float x[24], dy[16], dx3[24], dx2[24], y3[16], g3[8];
     for (int i = 0; i < 24; i++) x[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
     for (int i = 0; i < 16; i++) dy[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
