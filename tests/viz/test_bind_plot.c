@@ -8,39 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "repl.h"
+#define VIZT_LUA
 #include "vizt.h"
-
-static lua_State *L;
-
-static void run(const char *code) {
-    if (luaL_dostring(L, code) != LUA_OK) fail_msg("lua: %s", lua_tostring(L, -1));
-}
-
-/* The value of a Lua expression as a string (valid until the next call). */
-static const char *eval(const char *expr) {
-    static char out[256];
-    char buf[512];
-    snprintf(buf, sizeof buf, "return tostring(%s)", expr);
-    run(buf);
-    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return out;
-}
-
-static uint32_t only_window(void) {
-    for (uint32_t id = 1; id < 64; id++)
-        if (SDL_GetWindowFromID(id)) return id;
-    return 0;
-}
-
-static void key(uint32_t id, int sym) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.windowID = id;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-}
 
 static void test_bind_plot_space_click_and_keys_reach_lua(void **state) {
     (void)state;
@@ -56,11 +25,11 @@ static void test_bind_plot_space_click_and_keys_reach_lua(void **state) {
     uint32_t id = only_window();
     assert_true(id != 0);
     repl_hooks_run(L);
-    key(id, SDLK_SPACE);
+    vt_key(id, SDLK_SPACE);
     repl_hooks_run(L);
     assert_string_equal(eval("job.state"), "paused");
-    key(id, SDLK_SPACE);
-    key(id, SDLK_x);
+    vt_key(id, SDLK_SPACE);
+    vt_key(id, SDLK_x);
     repl_hooks_run(L);
     assert_string_equal(eval("job.state"), "running");
     assert_string_equal(eval("table.concat(keys, ',')"), "space,space,x");
@@ -90,29 +59,6 @@ static void test_bind_plot_space_click_and_keys_reach_lua(void **state) {
     L = NULL;
 }
 
-static void push_motion(uint32_t id, int x, int y) {
-    SDL_Event m = {0};
-    m.type = SDL_MOUSEMOTION;
-    m.motion.windowID = id;
-    m.motion.x = x, m.motion.y = y;
-    SDL_PushEvent(&m);
-}
-
-static void push_click(uint32_t id, int button, int x, int y) {
-    SDL_Event c = {0};
-    c.type = SDL_MOUSEBUTTONDOWN;
-    c.button.windowID = id;
-    c.button.button = (uint8_t)button;
-    c.button.x = x, c.button.y = y;
-    SDL_PushEvent(&c);
-}
-
-/* Runs the hooks after the motion limit has passed (the binding uses the real clock). */
-static void pump_later(void) {
-    SDL_Delay(VIZ_MOTION_MS + 10);
-    repl_hooks_run(L);
-}
-
 static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
     (void)state;
     L = repl_newstate(false);
@@ -124,11 +70,11 @@ static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
     uint32_t id = only_window();
     assert_true(id != 0);
     repl_hooks_run(L);
-    pump_later();
+    vt_pump_later();
     /* a sweep of 40 moves in one pass reaches Lua once, at its last place */
-    for (int k = 0; k < 40; k++) push_motion(id, 200 + k, 200 + k);
-    push_motion(id, 320, 280);
-    pump_later();
+    for (int k = 0; k < 40; k++) vt_motion(id, 200 + k, 200 + k, 0);
+    vt_motion(id, 320, 280, 0);
+    vt_pump_later();
     assert_string_equal(eval("#hovers"), "1");
     run("local x, y = p:to_data(320, 280, 640, 560)\n"
         "local h = hovers[1]\n"
@@ -136,16 +82,16 @@ static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
         "  ('hover at %g, %g; pixel maps to %g, %g'):format(h.x, h.y, x, y))\n"
         "assert(h.info.text:find('value', 1, true), 'the tooltip text: ' .. h.info.text)");
     /* a move outside the plot area: no data coordinates */
-    push_motion(id, 2, 2);
-    pump_later();
+    vt_motion(id, 2, 2, 0);
+    vt_pump_later();
     assert_string_equal(eval("#hovers"), "2");
     assert_string_equal(eval("hovers[2].x"), "nil");
     /* clicks carry the modifier keys */
     SDL_SetModState(KMOD_LSHIFT);
-    push_click(id, SDL_BUTTON_LEFT, 320, 280);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, 320, 280);
     repl_hooks_run(L);
     SDL_SetModState(KMOD_LCTRL);
-    push_click(id, SDL_BUTTON_RIGHT, 320, 280);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_RIGHT, 320, 280);
     repl_hooks_run(L);
     SDL_SetModState(KMOD_NONE);
     assert_string_equal(eval("#clicks"), "2");
@@ -156,14 +102,14 @@ static void test_bind_plot_hover_and_modifiers_reach_lua(void **state) {
     run("keys = {}; p:window():on_key(function(k, panel, mods) keys[#keys + 1] = {k = k, mods = "
         "mods} end)");
     SDL_SetModState(KMOD_LCTRL);
-    key(id, SDLK_z);
+    vt_key(id, SDLK_z);
     repl_hooks_run(L);
     SDL_SetModState(KMOD_NONE);
     assert_string_equal(eval("#keys == 1 and keys[1].k == 'z' and keys[1].mods.ctrl"), "true");
     /* p:on_hover(nil) stops them; a bad callback is refused */
     run("p:on_hover(nil)");
-    push_motion(id, 300, 300);
-    pump_later();
+    vt_motion(id, 300, 300, 0);
+    vt_pump_later();
     assert_string_equal(eval("#hovers"), "2");
     assert_string_equal(
         eval("select(2, pcall(p.on_hover, p, 3)):match('expected a function') ~= nil"), "true");
@@ -186,16 +132,16 @@ static void test_bind_plot_click_on_an_image_gives_its_pixel(void **state) {
     uint32_t id = only_window();
     assert_true(id != 0);
     repl_hooks_run(L);
-    pump_later();
-    push_click(id, SDL_BUTTON_LEFT, 2, 2); /* the corner: no image there */
+    vt_pump_later();
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, 2, 2); /* the corner: no image there */
     repl_hooks_run(L);
     assert_string_equal(eval("#clicks"), "0");
     /* left of the middle and right of it: two columns of the same row */
     int xs[2] = {250, 390};
     for (int k = 0; k < 2; k++) {
-        push_motion(id, xs[k], 290);
-        pump_later();
-        push_click(id, SDL_BUTTON_LEFT, xs[k], 290);
+        vt_motion(id, xs[k], 290, 0);
+        vt_pump_later();
+        vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, xs[k], 290);
         repl_hooks_run(L);
     }
     assert_string_equal(eval("#clicks"), "2");
@@ -229,18 +175,18 @@ static void test_bind_plot_click_chooses_a_unit_in_explain(void **state) {
     uint32_t id = only_window();
     assert_true(id != 0);
     repl_hooks_run(L);
-    pump_later();
+    vt_pump_later();
     int ww, wh;
     SDL_GetWindowSize(SDL_GetWindowFromID(id), &ww, &wh);
     /* layer 1's panel is the top right cell of two columns; its one map fills it */
     int x = ww * 3 / 4, y = wh / 5;
-    push_motion(id, x, y);
-    pump_later();
+    vt_motion(id, x, y, 0);
+    vt_pump_later();
     assert_string_equal(eval("#seen"), "1");
     assert_string_equal(eval("seen[1].row ~= nil"), "true");
     assert_string_equal(eval("view.chosen"), "nil");
     run("view.panel1:on_hover(function(x, y, info) view:hover(1, info.text) end)");
-    push_click(id, SDL_BUTTON_LEFT, x, y);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, x, y);
     repl_hooks_run(L);
     run("local c, s = view.chosen, seen[1]\n"
         "assert(c and c[1] == 1 and c[2] == 1 and c[3] == s.row and c[4] == s.col,\n"
@@ -253,7 +199,7 @@ static void test_bind_plot_click_chooses_a_unit_in_explain(void **state) {
         "view.unit.text)");
     /* a right click chooses nothing new */
     run("view.chosen = nil");
-    push_click(id, SDL_BUTTON_RIGHT, x, y);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_RIGHT, x, y);
     repl_hooks_run(L);
     assert_string_equal(eval("view.chosen"), "nil");
     repl_closestate(L);
@@ -362,13 +308,13 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     assert_true(quiet >= 1500);
     /* the decision panel is the middle third: click its centre, plain, shifted, right */
     int cx = ww / 2, cy = wh / 2;
-    push_click(id, SDL_BUTTON_LEFT, cx, cy);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, cx, cy);
     repl_hooks_run(L);
     SDL_SetModState(KMOD_LSHIFT);
-    push_click(id, SDL_BUTTON_LEFT, cx, cy);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, cx, cy);
     repl_hooks_run(L);
     SDL_SetModState(KMOD_NONE);
-    push_click(id, SDL_BUTTON_RIGHT, cx, cy);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_RIGHT, cx, cy);
     repl_hooks_run(L);
     assert_string_equal(eval("#pg._rows.y - n0"), "3");
     /* labels are 0-based: click_class 1 is label 0, the other class label 1 */
@@ -404,9 +350,9 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     free(px);
     viz_app_free(a);
     assert_true(hx >= 0 && gx >= 0);
-    pump_later();
-    push_motion(id, hx, hy);
-    pump_later();
+    vt_pump_later();
+    vt_motion(id, hx, hy, 0);
+    vt_pump_later();
     assert_string_equal(eval("pg.views.network.zoom and pg.views.network.zoom.layer"), "1");
     assert_string_equal(eval("pg.views.network.zoom.index"), "2");
     /* the enlarged plot shows that neuron: red where its tanh output is positive, blue
@@ -442,8 +388,8 @@ test_bind_plot_playground_hover_shows_a_neuron_and_shift_click_adds_the_other_cl
     /* moving to another neuron shows it in the same plot */
     run("zoom_plot, zoom_version = pg.views.network.zoom.plot, "
         "pg.views.network.zoom.plot:version()");
-    push_motion(id, gx, gy);
-    pump_later();
+    vt_motion(id, gx, gy, 0);
+    vt_pump_later();
     assert_string_equal(eval("pg.views.network.zoom.index"), "3");
     assert_string_equal(eval("pg.views.network.zoom.plot == zoom_plot"), "true");
     assert_string_equal(eval("zoom_plot:version() > zoom_version"), "true");
@@ -509,12 +455,12 @@ static void test_bind_plot_s_key_says_saved_or_why_not(void **state) {
     uint32_t id = only_window();
     assert_true(id != 0);
     repl_hooks_run(L);
-    key(id, SDLK_s);
+    vt_key(id, SDLK_s);
     repl_hooks_run(L);
     assert_string_equal(eval("said[1]"), "saved nnlab-k-1.png");
     unlink("nnlab-k-1.png");
     assert_int_equal(rmdir(dir), 0); /* the folder is gone: the next save fails */
-    key(id, SDLK_s);
+    vt_key(id, SDLK_s);
     repl_hooks_run(L);
     const char *msg = eval("said[2]");
     if (strncmp(msg, "plot: not saved: ", 17) != 0 || !strstr(msg, "nnlab-k-2.png"))
@@ -522,17 +468,6 @@ static void test_bind_plot_s_key_says_saved_or_why_not(void **state) {
     repl_closestate(L);
     L = NULL;
     assert_int_equal(chdir(old), 0);
-}
-
-/* A failed test leaves its state (and its windows) behind; the next test must not
- * find them. */
-static void push_drag(uint32_t id, int x, int y) {
-    SDL_Event m = {0};
-    m.type = SDL_MOUSEMOTION;
-    m.motion.windowID = id;
-    m.motion.state = SDL_BUTTON_LMASK;
-    m.motion.x = x, m.motion.y = y;
-    SDL_PushEvent(&m);
 }
 
 /* The 2-D GAN view (lua/views_gen.lua): a press on D's plane adds a blob of real
@@ -575,14 +510,14 @@ static void test_bind_plot_gan_view_drag_draws_real_points_along_the_stroke(void
              "end",
              ax, ay, bx, by, cx, cy, x0, y0, cw, ch);
     run(code);
-    pump_later();
-    push_click(id, SDL_BUTTON_LEFT, ax, ay);
+    vt_pump_later();
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, ax, ay);
     repl_hooks_run(L);
     assert_string_equal(eval("#view.real_shown"), "16"); /* the blob of a press */
-    push_drag(id, bx, by);
-    pump_later();
-    push_drag(id, cx, cy);
-    pump_later();
+    vt_motion(id, bx, by, SDL_BUTTON_LMASK);
+    vt_pump_later();
+    vt_motion(id, cx, cy, SDL_BUTTON_LMASK);
+    vt_pump_later();
     /* a spot of 4 points every 1/60 of the box's width (6 / 60 = 0.1) along the
      * stroke, each within a few jitters (0.05) of it, from a to c */
     run("local a, b, c = stroke[1], stroke[2], stroke[3]\n"
@@ -614,23 +549,16 @@ static void test_bind_plot_gan_view_drag_draws_real_points_along_the_stroke(void
         "view:run(2)\n"
         "assert(g.steps.d == d0 + 2)");
     /* a move with no button ends the stroke: the next drag starts a new one there */
-    push_motion(id, bx, cy);
-    pump_later();
-    push_drag(id, ax, cy);
-    pump_later();
+    vt_motion(id, bx, cy, 0);
+    vt_pump_later();
+    vt_motion(id, ax, cy, SDL_BUTTON_LMASK);
+    vt_pump_later();
     assert_string_equal(eval("#view.real_shown == drawn"), "true");
-    key(id, SDLK_c);
+    vt_key(id, SDLK_c);
     repl_hooks_run(L);
     assert_string_equal(eval("#view.real_shown"), "0");
     repl_closestate(L);
     L = NULL;
-}
-
-static int close_state(void **state) {
-    (void)state;
-    if (L) repl_closestate(L);
-    L = NULL;
-    return 0;
 }
 
 int main(void) {

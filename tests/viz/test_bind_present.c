@@ -8,38 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "repl.h"
+#define VIZT_LUA
 #include "vizt.h"
 
-static lua_State *L;
-
-static void run(const char *code) {
-    if (luaL_dostring(L, code) != LUA_OK) fail_msg("lua: %s", lua_tostring(L, -1));
-}
-
-static const char *eval(const char *expr) {
-    static char out[256];
-    char buf[512];
-    snprintf(buf, sizeof buf, "return tostring(%s)", expr);
-    run(buf);
-    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return out;
-}
-
-static uint32_t only_window(void) {
-    for (uint32_t id = 1; id < 64; id++)
-        if (SDL_GetWindowFromID(id)) return id;
-    return 0;
-}
-
 static void key(uint32_t id, int sym, int mod) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.windowID = id;
-    e.key.keysym.sym = sym;
     SDL_SetModState((SDL_Keymod)mod);
-    SDL_PushEvent(&e);
+    vt_key(id, sym);
 }
 
 static void window_event(uint32_t id, int what) {
@@ -51,12 +25,7 @@ static void window_event(uint32_t id, int what) {
 }
 
 static void click(uint32_t id, int x, int y) {
-    SDL_Event c = {0};
-    c.type = SDL_MOUSEBUTTONDOWN;
-    c.button.windowID = id;
-    c.button.button = SDL_BUTTON_LEFT;
-    c.button.x = x, c.button.y = y;
-    SDL_PushEvent(&c);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, x, y);
 }
 
 /* Dark pixels in the middle fifth of the window as last drawn (the overlay's box),

@@ -7,46 +7,13 @@
 #include <lauxlib.h>
 #include <string.h>
 
-#include "repl.h"
+#define VIZT_LUA
 #include "vizt.h"
-
-static lua_State *L;
-
-static void run(const char *code) {
-    if (luaL_dostring(L, code) != LUA_OK) fail_msg("lua: %s", lua_tostring(L, -1));
-}
-
-static const char *eval(const char *expr) {
-    static char out[256];
-    char buf[512];
-    snprintf(buf, sizeof buf, "return tostring(%s)", expr);
-    run(buf);
-    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return out;
-}
-
-static int eval_int(const char *expr) {
-    return atoi(eval(expr));
-}
-
-static uint32_t window_titled(const char *title) {
-    for (uint32_t k = 1; k < 64; k++) {
-        SDL_Window *sw = SDL_GetWindowFromID(k);
-        if (sw && strstr(SDL_GetWindowTitle(sw), title)) return k;
-    }
-    return 0;
-}
 
 /* Presses key sym in window id and lets the REPL's hook deliver it. */
 static void press(uint32_t id, int sym) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.windowID = id;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-    SDL_Delay(20);
-    repl_hooks_run(L);
+    vt_key(id, sym);
+    vt_pump(20);
 }
 
 static void test_playground_window_arrows_home_and_end_seek(void **state) {
@@ -115,13 +82,6 @@ static void test_fit_views_windows_arrows_home_and_end_seek(void **state) {
     press(fid, SDLK_LEFT);
     assert_int_equal(eval_int("r:shown_epoch()"), 3);
     assert_int_equal(eval_int("fv.epoch"), 3);
-}
-
-static int close_state(void **state) {
-    (void)state;
-    if (L) repl_closestate(L);
-    L = NULL;
-    return 0;
 }
 
 int main(void) {

@@ -10,54 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "repl.h"
+#define VIZT_LUA
 #include "vizt.h"
 
-static lua_State *L;
-
-static void run(const char *code) {
-    if (luaL_dostring(L, code) != LUA_OK) fail_msg("lua: %s", lua_tostring(L, -1));
-}
-
-static const char *eval(const char *expr) {
-    static char out[256];
-    char buf[512];
-    snprintf(buf, sizeof buf, "return tostring(%s)", expr);
-    run(buf);
-    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return out;
-}
-
-static int eval_int(const char *expr) {
-    return atoi(eval(expr));
-}
-
-static uint32_t window_titled(const char *title) {
-    for (uint32_t k = 1; k < 64; k++) {
-        SDL_Window *sw = SDL_GetWindowFromID(k);
-        if (sw && strstr(SDL_GetWindowTitle(sw), title)) return k;
-    }
-    return 0;
-}
-
+/* A left-button press or release, or a move (with the button held when held is set). */
 static void mouse(uint32_t id, int type, int x, int y, int held) {
-    SDL_Event e = {0};
-    e.type = (uint32_t)type;
-    if (type == SDL_MOUSEMOTION) {
-        e.motion.windowID = id, e.motion.x = x, e.motion.y = y;
-        e.motion.state = held ? SDL_BUTTON_LMASK : 0;
-    } else {
-        e.button.windowID = id, e.button.x = x, e.button.y = y;
-        e.button.button = SDL_BUTTON_LEFT;
-    }
-    SDL_PushEvent(&e);
+    if (type == SDL_MOUSEMOTION)
+        vt_motion(id, x, y, held ? SDL_BUTTON_LMASK : 0);
+    else
+        vt_button(id, (uint32_t)type, SDL_BUTTON_LEFT, x, y);
 }
 
 /* Pumps after the frame limit, so that the window has been drawn with its slider. */
 static void pump(void) {
-    SDL_Delay(40);
-    repl_hooks_run(L);
+    vt_pump(40);
 }
 
 /* The pixel of slider position i (1-based) of window w. */
@@ -162,14 +128,6 @@ static void test_slider_refuses_bad_positions(void **state) {
     assert_string_equal(eval("select(1, w:slider())"), "0");
 }
 
-static void key(uint32_t id, int sym) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.windowID = id;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-}
-
 static void test_conv_playground_keys_slide_the_kernel(void **state) {
     (void)state;
     L = repl_newstate(false);
@@ -178,28 +136,21 @@ static void test_conv_playground_keys_slide_the_kernel(void **state) {
     uint32_t id = window_titled("conv keys");
     assert_true(id != 0);
     pump();
-    key(id, SDLK_RIGHT);
-    key(id, SDLK_SPACE);
+    vt_key(id, SDLK_RIGHT);
+    vt_key(id, SDLK_SPACE);
     pump();
     assert_string_equal(eval("pg.k"), "3");
     assert_string_equal(eval("pg:dot()"),
                         "10·1 + 0·0 + 0·(-1) + 10·1 + 0·0 + 0·(-1) + 10·1 + 0·0 + 0·(-1) = 30");
-    key(id, SDLK_LEFT);
+    vt_key(id, SDLK_LEFT);
     pump();
     assert_string_equal(eval("pg.k"), "2");
-    key(id, SDLK_a);
+    vt_key(id, SDLK_a);
     pump();
     assert_string_equal(eval("pg.all"), "true");
-    key(id, SDLK_r);
+    vt_key(id, SDLK_r);
     pump();
     assert_string_equal(eval("pg.k .. ' ' .. tostring(pg.all)"), "1 false");
-}
-
-static int close_state(void **state) {
-    (void)state;
-    if (L) repl_closestate(L);
-    L = NULL;
-    return 0;
 }
 
 int main(void) {

@@ -7,66 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "repl.h"
+#define VIZT_LUA
 #include "vizt.h"
-
-static lua_State *L;
-
-static void run(const char *code) {
-    if (luaL_dostring(L, code) != LUA_OK) fail_msg("lua: %s", lua_tostring(L, -1));
-}
-
-/* The value of a Lua expression as a string (valid until the next call). */
-static const char *eval(const char *expr) {
-    static char out[256];
-    char buf[512];
-    snprintf(buf, sizeof buf, "return tostring(%s)", expr);
-    run(buf);
-    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return out;
-}
-
-static double number(const char *expr) {
-    return strtod(eval(expr), NULL);
-}
-
-static uint32_t only_window(void) {
-    for (uint32_t id = 1; id < 64; id++)
-        if (SDL_GetWindowFromID(id)) return id;
-    return 0;
-}
-
-static void push_button(uint32_t id, uint32_t type, int x, int y) {
-    SDL_Event c = {0};
-    c.type = type;
-    c.button.windowID = id;
-    c.button.button = SDL_BUTTON_LEFT;
-    c.button.x = x, c.button.y = y;
-    SDL_PushEvent(&c);
-}
-
-static void push_motion(uint32_t id, int x, int y) {
-    SDL_Event m = {0};
-    m.type = SDL_MOUSEMOTION;
-    m.motion.windowID = id;
-    m.motion.x = x, m.motion.y = y;
-    SDL_PushEvent(&m);
-}
-
-static void key(uint32_t id, int sym) {
-    SDL_Event e = {0};
-    e.type = SDL_KEYDOWN;
-    e.key.windowID = id;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-}
-
-/* Runs the hooks after the motion limit has passed (the binding uses the real clock). */
-static void pump_later(void) {
-    SDL_Delay(VIZ_MOTION_MS + 10);
-    repl_hooks_run(L);
-}
 
 static void test_bind_states_drag_selects_a_span(void **state) {
     (void)state;
@@ -85,26 +27,26 @@ static void test_bind_states_drag_selects_a_span(void **state) {
     int ww, wh;
     SDL_GetWindowSize(SDL_GetWindowFromID(id), &ww, &wh);
     repl_hooks_run(L);
-    pump_later();
+    vt_pump_later();
     /* two places on the heat map (the upper panel) give the pixels' scale in steps */
     int y = wh / 4, xa = ww / 3, xb = ww * 2 / 3;
-    push_motion(id, xa, y);
-    pump_later();
-    push_motion(id, xb, y);
-    pump_later();
+    vt_motion(id, xa, y, 0);
+    vt_pump_later();
+    vt_motion(id, xb, y, 0);
+    vt_pump_later();
     assert_string_equal(eval("#hovers"), "2");
-    double da = number("hovers[1]"), db = number("hovers[2]");
+    double da = eval_number("hovers[1]"), db = eval_number("hovers[2]");
     assert_true(db > da);
     double px_per_step = (xb - xa) / (db - da);
     int x2 = xa + (int)lround((2 - da) * px_per_step),
         x4 = xa + (int)lround((4 - da) * px_per_step);
     assert_string_equal(eval("v.selection"), "nil");
     /* press on step 2, move with the button held, let go on step 4 */
-    push_button(id, SDL_MOUSEBUTTONDOWN, x2, y);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, x2, y);
     repl_hooks_run(L);
     assert_string_equal(eval("v.selection[1] .. '-' .. v.selection[2]"), "2-2");
-    push_motion(id, x4, y);
-    push_button(id, SDL_MOUSEBUTTONUP, x4, y);
+    vt_motion(id, x4, y, 0);
+    vt_button(id, SDL_MOUSEBUTTONUP, SDL_BUTTON_LEFT, x4, y);
     repl_hooks_run(L);
     assert_string_equal(eval("v.selection[1] .. '-' .. v.selection[2]"), "2-4");
     /* the units and matches are v:select's */
@@ -115,26 +57,17 @@ static void test_bind_states_drag_selects_a_span(void **state) {
         "local u2, m2 = v:select(2, 4)\n"
         "assert(#m2 == #matches and table.concat(u2, ',') == table.concat(units, ','))");
     /* a release past the heat map's right edge stops at the last step */
-    push_button(id, SDL_MOUSEBUTTONDOWN, x2, y);
-    push_button(id, SDL_MOUSEBUTTONUP, ww - 2, y);
+    vt_button(id, SDL_MOUSEBUTTONDOWN, SDL_BUTTON_LEFT, x2, y);
+    vt_button(id, SDL_MOUSEBUTTONUP, SDL_BUTTON_LEFT, ww - 2, y);
     repl_hooks_run(L);
     assert_string_equal(eval("v.selection[1] .. '-' .. v.selection[2] == '2-' .. T"), "true");
     /* + raises the threshold and selects again */
-    key(id, '+');
+    vt_key(id, '+');
     repl_hooks_run(L);
-    assert_true(fabs(number("v.threshold") - 0.05) < 1e-9);
+    assert_true(fabs(eval_number("v.threshold") - 0.05) < 1e-9);
     assert_string_equal(eval("v.selection[2] == T"), "true");
     repl_closestate(L);
     L = NULL;
-}
-
-/* A failed test leaves its state (and its windows) behind; the next test must not
- * find them. */
-static int close_state(void **state) {
-    (void)state;
-    if (L) repl_closestate(L);
-    L = NULL;
-    return 0;
 }
 
 int main(void) {
