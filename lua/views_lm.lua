@@ -78,8 +78,9 @@ function View:_sample()
   return draw()
 end
 
--- Appends the losses of the steps not drawn yet, averaged over chunks of `every`
--- steps, in bits per character (the run's loss is in nats).
+-- Appends the losses of the steps not drawn yet, averaged over chunks of a tenth of
+-- `every` steps (the curve keeps its shape between two refreshes of the samples), in
+-- bits per character (the run's loss is in nats).
 function View:_push_losses()
   local r = self.run
   if not r then return end
@@ -96,7 +97,7 @@ function View:_push_losses()
     self.loss:push("train", losses[1] / LN2, 1)
     self.started = true
   end
-  local k = math.max(1, self.every)
+  local k = math.max(1, self.every // 10)
   local i = 1
   while i + k - 1 <= #losses do
     local s = 0

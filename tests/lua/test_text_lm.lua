@@ -146,4 +146,20 @@ os.remove(png)
 fails("temperature 2 must be a number > 0", plot.lm_samples, lm, wc, {temperatures = {1, -1}, show = false})
 fails("expected a language model", plot.lm_samples, nil, wc)
 fails("run must be a run", plot.lm_samples, lm, wc, {run = 3, show = false})
+
+-- the loss curve draws a point every tenth of `every` steps: a run shorter than one
+-- refresh of the samples still shows its curve (not only its first loss)
+do
+  local m2 = nn.sequential{nn.embedding(wc:size(), 8), nn.lstm(8, 16, {output = "all"}), nn.linear(16, wc:size())}
+  local v2 = plot.lm_samples(m2, wc, {every = 100, n = 2, show = false})
+  local real, pushed = v2.loss, {}
+  v2.loss = setmetatable({push = function(_, name, y, x)
+    if name == "train" then pushed[#pushed + 1] = x end
+    return real:push(name, y, x)
+  end}, {__index = function(_, k) return function(_, ...) return real[k](real, ...) end end})
+  m2:fit{wc:lines(), loss = nn.seq_cross_entropy, epochs = 3, batch = 30, on_step = v2.on_step, verbose = false}
+  -- 30 steps: the first loss at step 1, then the means of steps 1-10, 11-20 and 21-30
+  assert(#pushed == 4 and pushed[1] == 1 and pushed[4] == 30,
+    "the curve's points: " .. #pushed .. " at " .. table.concat(pushed, ", "))
+end
 print("text_lm: ok")
