@@ -282,7 +282,7 @@ end
 -- The option names each kind takes (the common ones, the window's, and its own):
 -- declared once for the checker, as "plot.<kind>" for the constructors and as
 -- "plot:update:<kind>" for p:update (which names itself in errors).
-local COMMON = {"title", "xlabel", "ylabel", "xlog", "ylog", "xlim", "ylim", "map", "smooth"}
+local COMMON = {"title", "xlabel", "ylabel", "xlog", "ylog", "xlim", "ylim", "map", "smooth", "xticks", "yticks"}
 local WINDOW = {"show", "width", "height", "fullscreen", "display"}
 local GRID = {"f", "n", "values", "classes", "xmin", "xmax", "ymin", "ymax", "levels", "points", "test",
   "yaw", "pitch", "shaded"}
@@ -337,6 +337,13 @@ function P:_apply(o)
   end
   if o.xlim then self:range("x", o.xlim[1], o.xlim[2]) end
   if o.ylim then self:range("y", o.ylim[1], o.ylim[2]) end
+  for _, k in ipairs{"xticks", "yticks"} do
+    if o[k] ~= nil and type(o[k]) ~= "table" then
+      error(("plot: %s must be a list of names {\"a\", \"b\", ...}, got %s"):format(k, type(o[k])), 4)
+    end
+  end
+  if o.xticks then self:ticks("x", o.xticks) end
+  if o.yticks then self:ticks("y", o.yticks) end
   if o.map then self:map(o.map) end
   if o.smooth then self:smooth(o.smooth) end
   local own = options[self:kind()]

@@ -153,25 +153,27 @@ local function confusion_content(cm, opts)
   local t = M.confusion_table(cm)
   local k = t.k
   local labels = opts.labels or class_names(k, opts.data)
-  local margin = 2.6 -- room left of the cells for the class names
   -- the grid: each cell SUB x SUB nodes of its row percentage (the field interpolates
-  -- between nodes: many nodes keep the cells' edges sharp); the margins left and above,
-  -- where the class names go, are NaN (drawn gray)
-  local nx, ny = math.floor((k + margin) * SUB + 0.5), (k + 1) * SUB
+  -- between nodes: many nodes keep the cells' edges sharp), cells centred on whole
+  -- numbers: predicted class j at x = j, true class i at y = k - i + 1 (the first at the
+  -- top), where the axes' ticks name them
+  local nx, ny = k * SUB, k * SUB
   local rows = {}
   for gy = 1, ny do
     local row = {}
     local ti = k - math.floor((gy - 0.5) / SUB)      -- true class row, 1 at the top
     for gx = 1, nx do
-      local pj = math.floor((gx - 0.5) / SUB - margin) + 1
-      row[gx] = (ti >= 1 and pj >= 1 and pj <= k) and t.percent[ti][pj] or 0 / 0
+      row[gx] = t.percent[ti][math.floor((gx - 0.5) / SUB) + 1]
     end
     rows[gy] = row
   end
   -- one node a hair below zero keeps the colour scale linear (the viz turns to a log
   -- scale when most values crowd the bottom, as a good classifier's zeros do)
   rows[1][nx] = -1e-9
-  local field = {values = rows, xmin = -margin, xmax = k, ymin = 0, ymax = k + 1, levels = 0,
+  local names, down = {}, {}
+  for i = 1, k do names[i], down[k - i + 1] = tostring(labels[i]), tostring(labels[i]) end
+  local field = {values = rows, xmin = 0.5, xmax = k + 0.5, ymin = 0.5, ymax = k + 0.5, levels = 0,
+    xticks = names, yticks = down,
     title = with_epoch(opts.title or ("confusion matrix (%d samples; colour: %% of the true class)")
       :format(t.total), seekable(opts.run))}
   local xs, ys, cls, text = {}, {}, {}, {}
@@ -179,13 +181,9 @@ local function confusion_content(cm, opts)
   for i = 1, k do
     for j = 1, k do
       if cm[i][j] > 0 then
-        add(j - 1 + 0.08, k - i + 0.5, i == j and 3 or 1, ("%d %.0f%%"):format(cm[i][j], t.percent[i][j]))
+        add(j - 0.42, k - i + 1, i == j and 3 or 1, ("%d %.0f%%"):format(cm[i][j], t.percent[i][j]))
       end
     end
-    add(-margin + 0.05, k - i + 0.5, 2, labels[i])
-  end
-  for j = 1, k do -- column names staggered in two rows so that long ones do not collide
-    add(math.min(j - 1 + 0.08, k - 1.4), k + (j % 2 == 1 and 0.72 or 0.28), 2, labels[j])
   end
   return field, {xs, ys, cls, text}, t, labels
 end
@@ -218,7 +216,7 @@ function M.confusion(src, opts, more)
   local cm = as_matrix(src, opts.set, "plot.confusion")
   local field, marks, t, labels = confusion_content(cm, o)
   local k = t.k
-  field.map, field.show, field.xlabel, field.ylabel = "viridis", opts.show, "predicted class", "true class"
+  field.map, field.show, field.xlabel, field.ylabel = "viridis", opts.show, "predicted", "true"
   local p = plot.field(field)
   p:points(marks[1], marks[2], marks[3])
   p:labels(marks[4])
@@ -241,7 +239,7 @@ function M.confusion(src, opts, more)
   -- a click on a cell opens the images of that cell (with model = and data =)
   if opts.model and opts.data then
     p:on_click(function(x, y)
-      local j, i = math.floor(x) + 1, k - math.floor(y)
+      local j, i = math.floor(x + 0.5), k - math.floor(y + 0.5) + 1
       if i >= 1 and i <= k and j >= 1 and j <= k then
         M.cell_samples(opts.model, opts.data, i - 1, j - 1, {labels = labels})
       end

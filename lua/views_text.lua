@@ -73,28 +73,25 @@ end
 
 local SUB = 8 -- grid nodes per cell side
 
---- M.attention_field(weights, source, target) -> the field of the heat map and its
---- labelled points (token names left of the rows and above the columns)
+--- M.attention_field(weights, source, target) -> the field of the heat map, cells centred
+--- on whole numbers (source token j at x = j, target token i at y = T - i + 1: the first
+--- at the top), the tokens naming the axes' ticks
 function M.attention_field(w, source, target)
   local T, S = #w, #w[1]
-  local margin = 1.6
-  local nx, ny = math.floor((S + margin) * SUB + 0.5), (T + 1) * SUB
+  local nx, ny = S * SUB, T * SUB
   local rows = {}
   for gy = 1, ny do
     local row = {}
     local ti = T - math.floor((gy - 0.5) / SUB) -- target row, 1 at the top
-    for gx = 1, nx do
-      local sj = math.floor((gx - 0.5) / SUB - margin) + 1
-      row[gx] = (ti >= 1 and sj >= 1 and sj <= S) and w[ti][sj] or 0 / 0
-    end
+    for gx = 1, nx do row[gx] = w[ti][math.floor((gx - 0.5) / SUB) + 1] end
     rows[gy] = row
   end
   rows[1][nx] = -1e-9 -- keeps the colour scale linear (see views_data's confusion)
-  local xs, ys, cls, text = {}, {}, {}, {}
-  local function add(x, y, c, s) xs[#xs + 1], ys[#ys + 1], cls[#cls + 1], text[#text + 1] = x, y, c, s end
-  for i = 1, T do add(-margin + 0.05, T - i + 0.5, 2, tostring(target[i] or i)) end
-  for j = 1, S do add(j - 1 + 0.1, T + (j % 2 == 1 and 0.7 or 0.3), 2, tostring(source[j] or j)) end
-  return {values = rows, xmin = -margin, xmax = S, ymin = 0, ymax = T + 1, levels = 0}, {xs, ys, cls, text}
+  local xt, yt = {}, {}
+  for i = 1, T do yt[T - i + 1] = tostring(target[i] or i) end
+  for j = 1, S do xt[j] = tostring(source[j] or j) end
+  return {values = rows, xmin = 0.5, xmax = S + 0.5, ymin = 0.5, ymax = T + 0.5, levels = 0,
+    xticks = xt, yticks = yt}
 end
 
 checker.declare("plot.attention", {"title", "show", "map", "sample", "run"})
@@ -121,12 +118,10 @@ function M.attention(w, source, target, opts)
     local p = M.attention(r.weights, r.source, target_tokens(r), {title = title(r), show = opts.show, map = opts.map})
     follow(p, opts.run, function()
       local res = select(2, m:translate(r.source))
-      local field, marks = M.attention_field(res.weights, res.source, target_tokens(res))
+      local field = M.attention_field(res.weights, res.source, target_tokens(res))
       field.title = title(res)
       p:clear()
       p:update(field)
-      p:points(marks[1], marks[2], marks[3])
-      p:labels(marks[4])
     end, "attention view")
     return p, r
   end
@@ -136,13 +131,10 @@ function M.attention(w, source, target, opts)
   if type(source) ~= "table" or type(target) ~= "table" then
     error("plot.attention: source and target must be lists of tokens", 2)
   end
-  local field, marks = M.attention_field(w, source, target)
+  local field = M.attention_field(w, source, target)
   field.title = opts.title or ("attention weights (%d target x %d source tokens)"):format(#w, #w[1])
   field.map, field.show, field.xlabel, field.ylabel = opts.map or "viridis", opts.show, "source", "target"
-  local p = plot.field(field)
-  p:points(marks[1], marks[2], marks[3])
-  p:labels(marks[4])
-  return p
+  return plot.field(field)
 end
 
 checker.declare("plot.decoding", {"step", "top", "labels", "title", "show", "source", "run"})
@@ -301,52 +293,49 @@ local function recurrent_layer(m)
   return ok and r or nil
 end
 
--- The heat map's field (units down, steps across, words above) and its marks.
+-- The heat map's field (units down, steps across, cells centred on whole numbers: step
+-- t at x = t, unit j at y = H - j + 1; the axes' ticks name them) and its marks.
 function States:_field()
   local st, T, H = self.states[self.sample], self.lens[self.sample], #self.states[self.sample][1]
-  local margin = 1.2
-  local nx, ny = math.floor((T + margin) * SUB + 0.5), (H + 1) * SUB
+  local nx, ny = T * SUB, H * SUB
   local rows = {}
   for gy = 1, ny do
     local row = {}
     local j = H - math.floor((gy - 0.5) / SUB) -- unit, 1 at the top
-    for gx = 1, nx do
-      local t = math.floor((gx - 0.5) / SUB - margin) + 1 -- step t is centred on x = t
-      row[gx] = (j >= 1 and t >= 1 and t <= T) and st[t][j] or 0 / 0
-    end
+    for gx = 1, nx do row[gx] = st[math.floor((gx - 0.5) / SUB) + 1][j] end
     rows[gy] = row
   end
   if self.state == "h" then rows[1][1], rows[1][2] = -1, 1 end -- tanh's range: one scale for every view
-  local groups = {labels = {{}, {}, {}, {}}, solid = {{}, {}, {}}, hollow = {{}, {}, {}}}
-  local function add(g, x, y, c, s)
+  local groups = {solid = {{}, {}, {}}, hollow = {{}, {}, {}}}
+  local function add(g, x, y, c)
     g = groups[g]
     local n = #g[1] + 1
     g[1][n], g[2][n], g[3][n] = x, y, c
-    if g[4] then g[4][n] = s end
   end
   local chosen, sel = {}, self.selection
   for _, j in ipairs(self.units or {}) do chosen[j] = true end
-  for j = 1, H do add("labels", 0.55 - margin, H - j + 0.5, 2, (chosen[j] and "> " or "") .. j) end
+  local units, words = {}, {}
+  for j = 1, H do units[H - j + 1] = (chosen[j] and "> " or "") .. j end
   for t = 1, T do
     local w = self.name(self.ids[self.sample][t])
     if sel and t == sel[1] then w = "[" .. w end
     if sel and t == sel[2] then w = w .. "]" end
-    add("labels", t - 0.45, H + (t % 2 == 1 and 0.7 or 0.3), 2, w)
+    words[t] = w
   end
   if sel then -- the selected cells; those of the matches in this sequence hollow
     for _, j in ipairs(self.units) do
-      for t = sel[1], sel[2] do add("solid", t, H - j + 0.5, 2) end
+      for t = sel[1], sel[2] do add("solid", t, H - j + 1, 2) end
     end
     for _, m in ipairs(self.matches) do
       if m.seq == self.sample then
         for _, j in ipairs(self.units) do
-          for t = m.first, m.last do add("hollow", t, H - j + 0.5, 2) end
+          for t = m.first, m.last do add("hollow", t, H - j + 1, 2) end
         end
       end
     end
   end
-  return {values = rows, xmin = 0.5 - margin, xmax = T + 0.5, ymin = 0, ymax = H + 1, levels = 0,
-    map = "diverging", xlabel = "time step", ylabel = "units (numbered on the left)"}, groups
+  return {values = rows, xmin = 0.5, xmax = T + 0.5, ymin = 0.5, ymax = H + 0.5, levels = 0,
+    xticks = words, yticks = units, map = "diverging", xlabel = "time step", ylabel = "unit"}, groups
 end
 
 function States:_list()
@@ -383,9 +372,6 @@ function States:_draw()
     :format(self.state == "c" and "cell" or "hidden", self.sample, self.threshold)
   self.map:clear()
   self.map:update(field)
-  local lab = marks.labels
-  self.map:points(lab[1], lab[2], lab[3])
-  self.map:labels(lab[4])
   for _, g in ipairs{"solid", "hollow"} do
     local pts = marks[g]
     if #pts[1] > 0 then self.map:points(pts[1], pts[2], pts[3], g == "hollow") end

@@ -2,7 +2,8 @@
 -- plots ("nnlab.plot") and windows ("nnlab.window").
 local common = [[
 Options every plot takes: title, xlabel, ylabel, xlog, ylog (log axes), xlim = {lo, hi},
-ylim = {lo, hi}, map ("viridis", "diverging", "gray"), show = false (no window of its
+ylim = {lo, hi}, xticks, yticks = {"a", "b", ...} (names at 1, 2, ... instead of numbers;
+see p:ticks), map ("viridis", "diverging", "gray"), show = false (no window of its
 own), width, height (window size). Numbers may be Lua lists or tensors.
 Without a display the plot is still made and p:save("file.png") writes it.]]
 
@@ -263,6 +264,16 @@ p = plot.lines{title = "loss", show = false}
 p:label("ylabel", "cross-entropy")]],
     text = [[
 Same as the title =, xlabel = and ylabel = options; another first argument is refused.]],
+  },
+  ["plot:ticks"] = {sig = "p:ticks(\"x\"|\"y\", {names})",
+    summary = "name an axis's ticks (classes, tokens) instead of numbering them", example = [[
+p = plot.field{values = {{1, 2}, {3, 4}}, xmin = 0.5, xmax = 2.5, ymin = 0.5, ymax = 2.5,
+  show = false}
+p:ticks("x", {"cat", "dog"}); p:ticks("y", {"low", "high"})]],
+    text = [[
+names[i] goes at position i (a field over 0.5 .. n + 0.5 has its cells centred there);
+when the names would touch, every second (third, ...) is written. p:ticks("x") or {}
+goes back to numbers. Same as the xticks = and yticks = options.]],
   },
   ["plot:log"] = {sig = "p:log(xlog, ylog)", summary = "log scale on x and/or y",
     example = [[

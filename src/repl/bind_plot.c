@@ -274,6 +274,42 @@ static int w_plot_range(lua_State *L) {
     return 1;
 }
 
+/* p:ticks("x"|"y", {names}): names[i] at position i on that axis instead of numbers;
+ * nil or {} goes back to numbers. */
+static int w_plot_ticks(lua_State *L) {
+    viz_panel *p = bind_checkplot(L, 1);
+    static const char *const axes[] = {"x", "y"};
+    const char *axis = lua_tostring(L, 2);
+    int ax = axis && !strcmp(axis, "x") ? 0 : axis && !strcmp(axis, "y") ? 1 : -1;
+    if (ax < 0)
+        return luaL_error(L, "p:ticks: the axis is \"x\" or \"y\", got %s",
+                          axis ? axis : luaL_typename(L, 2));
+    if (lua_isnoneornil(L, 3)) {
+        check(L, p, viz_panel_set_tick_labels(p, ax, 0, NULL, NULL));
+        lua_settop(L, 1);
+        return 1;
+    }
+    if (!lua_istable(L, 3))
+        return luaL_error(L, "p:ticks: %sticks must be a list of names, got %s", axes[ax],
+                          luaL_typename(L, 3));
+    int n = (int)luaL_len(L, 3);
+    if (n > 10000) return luaL_error(L, "p:ticks: %d %sticks, at most 10000", n, axes[ax]);
+    luaL_checkstack(L, n + 4, "p:ticks: too many names");
+    double *pos = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *pos, 0);
+    const char **names = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *names, 0);
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 3, i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER)
+            return luaL_error(L, "p:ticks: %sticks[%d] must be a name (a string), got %s", axes[ax],
+                              i + 1, luaL_typename(L, -1));
+        names[i] = lua_tostring(L, -1); /* kept alive by the stack until set */
+        pos[i] = i + 1;
+    }
+    check(L, p, viz_panel_set_tick_labels(p, ax, n, pos, names));
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int w_plot_map(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
     static const char *const maps[] = {"auto", "viridis", "diverging", "gray", NULL};
@@ -662,6 +698,7 @@ static const luaL_Reg plot_methods[] = {
     {"kind", w_plot_kind},       {"version", w_plot_version},
     {"label", w_plot_label},     {"log", w_plot_log},
     {"range", w_plot_range},     {"map", w_plot_map},
+    {"ticks", w_plot_ticks},
     {"add", w_plot_add},         {"push", w_plot_push},
     {"smooth", w_plot_smooth},   {"marker", w_plot_marker},
     {"clear", w_plot_clear},     {"grid", w_plot_grid},

@@ -81,9 +81,21 @@ void title_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel 
               0);
 }
 
+/* Named tick i of axis (0 x, 1 y) is drawn: inside the axis range, and one of every k. */
+static int named_drawn(const viz_panel *p, const viz_axis *ax, int axis, int k, int i);
+
 /* Widest tick label of the y axis. */
-static int ylabels_width(viz_app *a, const viz_theme *t, const viz_frame *f) {
+static int ylabels_width(viz_app *a, const viz_theme *t, const viz_panel *p, const viz_frame *f) {
     int wmax = 0;
+    if (f->yk > 0) {
+        for (int i = 0; i < p->ntick[1]; i++) {
+            int w, h;
+            if (!named_drawn(p, &f->ay, 1, f->yk, i)) continue;
+            text_size(a, FONT_SANS, t->small, p->ticklab[1][i], &w, &h);
+            if (w > wmax) wmax = w;
+        }
+        return wmax;
+    }
     char lab[VIZ_MAX_TICKS][VIZ_TICK_LABEL];
     ticks_labels(f->yt, f->nyt, f->ystep, f->ay.log, 0, lab);
     for (int i = 0; i < f->nyt; i++) {
@@ -119,6 +131,34 @@ static int xlabels_overrun(viz_app *a, const viz_theme *t, const viz_frame *f, i
     return (int)ceil(frame_px(f, f->xt[f->nxt - 1]) + w / 2.0) - xmax;
 }
 
+static int named_drawn(const viz_panel *p, const viz_axis *ax, int axis, int k, int i) {
+    double v = p->tickpos[axis][i], lo = fmin(ax->min, ax->max), hi = fmax(ax->min, ax->max);
+    double e = (hi - lo) * 1e-9;
+    return v >= lo - e && v <= hi + e && i % k == 0;
+}
+
+/* The least k such that every k-th named tick label of the axis, drawn, leaves a gap to
+ * the next: on x one letter wide between the centred labels, on y a fifth of a line. */
+static int named_stride(viz_app *a, const viz_theme *t, const viz_panel *p, const viz_frame *f,
+                        int axis) {
+    int n = p->ntick[axis];
+    for (int k = 1; k < n; k++) {
+        int ok = 1, any = 0;
+        double prev_c = 0, prev_half = 0;
+        for (int i = 0; ok && i < n; i++) {
+            if (!named_drawn(p, axis ? &f->ay : &f->ax, axis, k, i)) continue;
+            int w, h;
+            text_size(a, FONT_SANS, t->small, p->ticklab[axis][i], &w, &h);
+            double c = axis ? frame_py(f, p->tickpos[1][i]) : frame_px(f, p->tickpos[0][i]);
+            double half = axis ? h / 2.0 : w / 2.0, gap = axis ? h / 5.0 : t->small / 2.0;
+            if (any && fabs(c - prev_c) < prev_half + half + gap) ok = 0;
+            any = 1, prev_c = c, prev_half = half;
+        }
+        if (ok) return k;
+    }
+    return n > 0 ? n : 1;
+}
+
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
                  int x1, int y1, int right, int below, int equal) {
     int fw, fh, sw, sh;
@@ -132,7 +172,10 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
     f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
-    int lw0 = ylabels_width(a, t, f);
+    f->xk = f->yk = 0;
+    f->y0 = top, f->y1 = bottom;
+    if (p->ntick[1] > 0) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
+    int lw0 = ylabels_width(a, t, p, f);
     int left = x0 + t->pad + lw0 + tick_tail(t) + t->pad / 2;
     if (p->label[VIZ_YLABEL]) left += fh + t->pad / 2;
     int rgt = x1 - t->pad - right - 2 * sw; /* room for half the last x tick label */
@@ -149,9 +192,10 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
             f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
             ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
             f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+            if (f->yk) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
             /* the new ticks may need more digits ("1.05525"): make room, keeping the
              * aspect, so that their labels are not cut at the panel's edge */
-            int more = ylabels_width(a, t, f) - lw0;
+            int more = ylabels_width(a, t, p, f) - lw0;
             if (more > 0 && f->x1 - f->x0 - more > 10) {
                 f->x0 += more;
                 nh = (int)lround((f->x1 - f->x0) * ra);
@@ -165,6 +209,10 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     }
     /* x ticks: start generous and drop until the labels do not overlap; then, when the
      * last label (a long "1.0010e6") runs past the panel, narrow the plot and again */
+    if (p->ntick[0] > 0) {
+        f->nxt = 0, f->xk = named_stride(a, t, p, f, 0);
+        return;
+    }
     for (int pass = 0; pass < 2; pass++) {
         for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
             f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
@@ -218,6 +266,20 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
         text_draw(cv, a, FONT_SANS, t->small, lab[i], f->x0 - tail - t->pad / 2, (int)y,
                   ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
     }
+    for (int i = 0; f->xk && i < p->ntick[0]; i++) {
+        if (!named_drawn(p, &f->ax, 0, f->xk, i)) continue;
+        double x = floor(frame_px(f, p->tickpos[0][i])) + 0.5;
+        cv_line(cv, x, f->y1, x, f->y1 + tail, t->axis, t->box, 1);
+        text_draw(cv, a, FONT_SANS, t->small, p->ticklab[0][i], (int)x, f->y1 + tail + 1,
+                  ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+    }
+    for (int i = 0; f->yk && i < p->ntick[1]; i++) {
+        if (!named_drawn(p, &f->ay, 1, f->yk, i)) continue;
+        double y = floor(frame_py(f, p->tickpos[1][i])) + 0.5;
+        cv_line(cv, f->x0 - tail, y, f->x0, y, t->axis, t->box, 1);
+        text_draw(cv, a, FONT_SANS, t->small, p->ticklab[1][i], f->x0 - tail - t->pad / 2, (int)y,
+                  ALIGN_RIGHT | ALIGN_MIDDLE, t->muted, 0);
+    }
     int w, h;
     char fit[256];
     if (p->label[VIZ_XLABEL]) {
@@ -229,7 +291,7 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
     if (p->label[VIZ_YLABEL]) {
         /* no taller than the plot, or it runs into the title: shortened, or dropped when
          * fewer than three letters would be left */
-        int lw = ylabels_width(a, t, f);
+        int lw = ylabels_width(a, t, p, f);
         text_size(a, FONT_SANS, t->font, "Ag", &w, &h);
         text_fit(a, FONT_SANS, t->font, p->label[VIZ_YLABEL], f->y1 - f->y0, fit, sizeof fit);
         if (strlen(fit) < strlen(p->label[VIZ_YLABEL]) && strlen(fit) < 3 + 3) fit[0] = 0;

@@ -96,6 +96,8 @@ void viz_panel_free(viz_panel *p) {
     free_strings(p->lname, (size_t)p->nlayers);
     free_strings(p->clsname, (size_t)p->nclsname);
     free(p->text);
+    for (int i = 0; i < 2; i++)
+        free(p->tickpos[i]), free_strings(p->ticklab[i], (size_t)p->ntick[i]);
     const viz_kind_def *k = kind_def(p->kind);
     if (k->free) k->free(p);
     free(p);
@@ -139,6 +141,38 @@ int viz_panel_set_range(viz_panel *p, int axis, double min, double max) {
         return panel_fail(p, VIZ_EINVAL, "range: axis %d is not 0 or 1", axis);
     if (min > max) return panel_fail(p, VIZ_EINVAL, "range: min %g is above max %g", min, max);
     p->fix[axis][0] = min, p->fix[axis][1] = max;
+    p->version++;
+    return VIZ_OK;
+}
+
+int viz_panel_set_tick_labels(viz_panel *p, int axis, int n, const double *pos,
+                              const char *const *labels) {
+    if (axis != 0 && axis != 1)
+        return panel_fail(p, VIZ_EINVAL, "tick labels: axis %d is not 0 or 1", axis);
+    if (n < 0 || (n > 0 && (!pos || !labels)))
+        return panel_fail(p, VIZ_EINVAL, "tick labels: %d labels without positions or names", n);
+    for (int i = 0; i < n; i++)
+        if (!isfinite(pos[i]) || !labels[i])
+            return panel_fail(p, VIZ_EINVAL, "tick labels: label %d has no name or position %g", i,
+                              pos[i]);
+    double *np = NULL;
+    char **nl = NULL;
+    if (n > 0) {
+        np = malloc((size_t)n * sizeof *np);
+        nl = calloc((size_t)n, sizeof *nl);
+        for (int i = 0; np && nl && i < n; i++)
+            if (!(nl[i] = dupstr(labels[i]))) {
+                free_strings(nl, (size_t)n);
+                nl = NULL;
+            }
+        if (!np || !nl) {
+            free(np), free_strings(nl, (size_t)n);
+            return panel_fail(p, VIZ_ENOMEM, "tick labels: out of memory");
+        }
+        memcpy(np, pos, (size_t)n * sizeof *np);
+    }
+    free(p->tickpos[axis]), free_strings(p->ticklab[axis], (size_t)p->ntick[axis]);
+    p->tickpos[axis] = np, p->ticklab[axis] = nl, p->ntick[axis] = n;
     p->version++;
     return VIZ_OK;
 }

@@ -69,6 +69,11 @@ int viz_panel_set_log(viz_panel *p, int xlog, int ylog);
 /* Fixed axis range (axis 0 = x, 1 = y); min == max (e.g. both NAN) means automatic. */
 int viz_panel_set_range(viz_panel *p, int axis, double min, double max);
 int viz_panel_set_map(viz_panel *p, viz_map map);
+/* Named (categorical) ticks on axis 0 (x) or 1 (y): labels[i] at data position pos[i]
+ * instead of numbers (copied); n = 0 goes back to numbers. Drawn centred under x
+ * positions, right-aligned beside y ones; when they would touch, every k-th is drawn. */
+int viz_panel_set_tick_labels(viz_panel *p, int axis, int n, const double *pos,
+                              const char *const *labels);
 
 /* Series (lines; trajectories over a field): appends n points to the series called
  * name, creating it. x NULL means x = 1, 2, 3, ... continuing the series. */

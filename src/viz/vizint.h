@@ -202,6 +202,7 @@ typedef struct {
     viz_axis ax, ay;
     double xt[VIZ_MAX_TICKS], yt[VIZ_MAX_TICKS], xstep, ystep; /* ticks chosen by layout */
     int nxt, nyt;
+    int xk, yk; /* named ticks (the panel's tick labels): every k-th is drawn; 0: numeric */
 } viz_frame;
 double frame_px(const viz_frame *f, double x);
 double frame_py(const viz_frame *f, double y);
@@ -263,7 +264,10 @@ struct viz_panel {
     char err[VIZ_ERRLEN];
     char *label[3];
     int xlog, ylog;
-    double fix[2][2]; /* fixed ranges [axis][min,max], NAN when automatic */
+    double fix[2][2];   /* fixed ranges [axis][min,max], NAN when automatic */
+    double *tickpos[2]; /* named ticks [axis]: ntick labels at tickpos instead of numbers */
+    char **ticklab[2];
+    int ntick[2];
     viz_map map;
     /* lines and trajectories */
     viz_series *series;

@@ -480,6 +480,39 @@ do
   end
 end
 
+-- xticks, yticks: names at 1, 2, ... instead of numbers (p:ticks); {} goes back
+do
+  local W, H = 480, 400
+  local f = plot.field{values = {{1, 2}, {3, 4}}, xmin = 0.5, xmax = 2.5, ymin = 0.5, ymax = 2.5,
+    levels = 0, show = false}
+  local function ink_below(img, x) -- dark pixels of the x tick label band under data x
+    local px, py = to_pixel(f, x, 0.5, W, H)
+    local n = 0
+    for yy = py + 3, py + 23 do
+      for xx = px - 4, px + 4 do
+        local r, g, b = img:pixel(xx, yy)
+        if r + g + b < 3 * 160 then n = n + 1 end
+      end
+    end
+    return n
+  end
+  local numbered = render(f, "ticks-numbers", W, H)
+  local v = f:version()
+  f:update{xticks = {"WWW", "MMM"}, yticks = {"low", "high"}}
+  assert(f:version() > v, "ticks move the version")
+  local named = render(f, "ticks-names", W, H)
+  assert(ink_below(numbered, 1.6) > 5, "numbers first: " .. ink_below(numbered, 1.6))
+  assert(ink_below(named, 1) > 5 and ink_below(named, 2) > 5, "the names under their cells")
+  assert(ink_below(named, 1.6) == 0, "no number between them: " .. ink_below(named, 1.6))
+  f:ticks("x", {})
+  assert(ink_below(render(f, "ticks-back", W, H), 1.6) > 5, "{} goes back to numbers")
+  fails("xticks must be a list of names", f.update, f, {xticks = 3})
+  fails("yticks[2] must be a name (a string), got table", f.update, f, {yticks = {"a", {}}})
+  fails('p:ticks: the axis is "x" or "y", got z', f.ticks, f, "z", {})
+  local lp = plot.lines{y = {1, 2, 3}, xticks = {"one", "two", "three"}, show = false}
+  assert(lp:kind() == "lines")
+end
+
 -- a freed plot says so
 local q = plot.text{text = "x", show = false}
 q:free()

@@ -440,6 +440,49 @@ static void test_field_background_is_kept_until_the_field_changes(void **state) 
     viz_app_free(a);
 }
 
+/* Ink (dark pixels) of the x tick label band under data x, and of the y tick label band
+ * left of data y, of a field over 0..10 rendered W x H. */
+static int xband_ink(viz_app *a, viz_panel *p, const uint32_t *px, double x) {
+    double cx, cy;
+    assert_int_equal(viz_panel_to_pixel(a, p, W, H, x, 0, &cx, &cy), VIZ_OK);
+    return vt_dark(px, W, (int)cx - 4, (int)cy + 3, (int)cx + 5, (int)cy + 24, 160);
+}
+static int yband_ink(viz_app *a, viz_panel *p, const uint32_t *px, double y) {
+    double cx, cy;
+    assert_int_equal(viz_panel_to_pixel(a, p, W, H, 0, y, &cx, &cy), VIZ_OK);
+    return vt_dark(px, W, (int)cx - 40, (int)cy - 4, (int)cx - 3, (int)cy + 5, 160);
+}
+
+static void test_field_tick_labels_replace_the_numbers(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = sampled(bowl, 41, 0, 10, 0, 10);
+    viz_layout lay;
+    uint32_t *numbers = vt_render(a, p, W, H, &lay);
+    /* numbered: 0, 2, 4, ... on both axes */
+    assert_true(xband_ink(a, p, numbers, 4) > 5 && yband_ink(a, p, numbers, 4) > 5);
+    const double pos[2] = {2.5, 7.5};
+    const char *const names[2] = {"Ab", "Cd"};
+    assert_int_equal(viz_panel_set_tick_labels(p, 0, 2, pos, names), VIZ_OK);
+    assert_int_equal(viz_panel_set_tick_labels(p, 1, 2, pos, names), VIZ_OK);
+    uint32_t *named = vt_render(a, p, W, H, &lay);
+    vt_look(named, W, H, "field_tick_labels");
+    for (int i = 0; i < 2; i++) /* the names where they were put */
+        assert_true(xband_ink(a, p, named, pos[i]) > 5 && yband_ink(a, p, named, pos[i]) > 5);
+    for (double v = 0; v <= 10; v += 2) /* and no number, no tick mark of one */
+        assert_int_equal(xband_ink(a, p, named, v) + yband_ink(a, p, named, v), 0);
+    /* n = 0: numbers again */
+    assert_int_equal(viz_panel_set_tick_labels(p, 0, 0, NULL, NULL), VIZ_OK);
+    uint32_t *again = vt_render(a, p, W, H, &lay);
+    assert_true(xband_ink(a, p, again, 4) > 5 && xband_ink(a, p, again, 2.5) == 0);
+    assert_int_equal(viz_panel_set_tick_labels(p, 2, 2, pos, names), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "axis 2"));
+    assert_int_equal(viz_panel_set_tick_labels(p, 0, 2, pos, NULL), VIZ_EINVAL);
+    free(numbers), free(named), free(again);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -454,6 +497,7 @@ int main(void) {
         cmocka_unit_test(test_field_classes_confidence_is_lightness),
         cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
         cmocka_unit_test(test_field_background_is_kept_until_the_field_changes),
+        cmocka_unit_test(test_field_tick_labels_replace_the_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
