@@ -98,7 +98,7 @@ checker.declare("plot.attention", {"title", "show", "map", "sample", "run"})
 --- plot.attention(weights, source, target [, {title =, show =, sample =}]) -> p: the weights
 --- [T, S] (a tensor, rows, or an attention whose forward ran; of a batch [B, T, S], the
 --- sample's) as a heat map, one row a target token (its name on the left), one column a
---- source token (named above). plot.attention(s2s [, source] [, {run =}]): a seq2seq
+--- source token (its name below). plot.attention(s2s [, source] [, {run =}]): a seq2seq
 --- model's weights while it translates source (default its last translation); with
 --- run = (its fit at the prompt) translated again and redrawn after each epoch.
 function M.attention(w, source, target, opts)

@@ -518,7 +518,7 @@ print(#xs)   --> 3]],
     text = [[
 weights: a tensor [T, S] (of a batch [B, T, S]: the sample's, 1 by default), rows of
 numbers, or an attention (text.attention) after a forward (its last weights). source
-and target are the token lists that name the columns (above) and rows (left). On a
+and target are the token lists that name the columns (x ticks) and rows (y ticks). On a
 seq2seq model (text.seq2seq): the weights while it translates source (a string or
 tokens; default its last translation); with run = its fit at the prompt, translated
 again and redrawn after each epoch. Returns p and the translation.]],
@@ -556,7 +556,7 @@ print(#map.words)]],
     text = [[
 x: token ids [N, T] (a tensor or a data set; at most limit sequences). The heat map
 shows sequence `sample`: units down, steps across, its words (words: a vocabulary, a
-list or a function of the id) above; state "c" is an LSTM's cell state. Drag over
+list or a function of the id) as x ticks, the units as y ticks; state "c" is an LSTM's cell state. Drag over
 the steps, or type v:select(first, last): the units above threshold at every step of
 the span are marked (> beside their number, dots on their cells) and the list under
 the map names the other spans of the N sequences, at least min_length steps (the
