@@ -165,8 +165,21 @@ function options.lines(self, o)
   end
 end
 
+-- The rows and columns of a matrix: rows of numbers, a list (one row) or a tensor
+-- ([rows, ...]; [n] is one row).
+local function matrix_size(v)
+  if type(v) == "userdata" and v.shape then
+    local rows = #v.shape > 1 and v.shape[1] or 1
+    return rows, v:numel() // rows
+  end
+  if type(v) ~= "table" then return 1, 1 end -- p:cells refuses it, naming the option
+  if type(v[1]) == "table" then return #v, #v[1] end
+  return 1, #v
+end
+
 -- A grid sampled from f(x, y) on n x n points (n_default unless o.n) or given as
--- values, with contour levels, points and the view: a field's and a surface's options.
+-- values (a field's with cells = true: flat cells), with contour levels, points and the
+-- view: a field's and a surface's options.
 local function grid_options(self, o, n_default)
   local xmin, xmax, ymin, ymax = bounds(o)
   if o.f then
@@ -174,6 +187,10 @@ local function grid_options(self, o, n_default)
     local rows, k = sample(o.f, xmin, xmax, ymin, ymax, n)
     apply(self, {"f", "xmin", "xmax", "ymin", "ymax"}, P.grid, rows, xmin, xmax, ymin, ymax,
       k)
+  elseif o.values and o.cells then
+    local rows, cols = matrix_size(o.values)
+    apply(self, {"values", "xmin", "xmax", "ymin", "ymax"}, P.cells, o.values, o.xmin or 0.5,
+      o.xmax or cols + 0.5, o.ymin or 0.5, o.ymax or rows + 0.5)
   elseif o.values then
     apply(self, {"values", "xmin", "xmax", "ymin", "ymax", "classes"}, P.grid, o.values,
       xmin, xmax, ymin, ymax, o.classes)
@@ -186,7 +203,18 @@ local function grid_options(self, o, n_default)
   end
 end
 
-function options.field(self, o) grid_options(self, o, 100) end
+-- cells = true: values are a matrix of flat cells, by default centred on 1, 2, ... (the
+-- box 0.5 .. n + 0.5, where xticks and yticks name them); clim = {lo, hi}: the colours'
+-- fixed range.
+function options.field(self, o)
+  if o.clim ~= nil then
+    if type(o.clim) ~= "table" then
+      error(("plot: clim must be a pair {min, max}, got %s"):format(type(o.clim)), 0)
+    end
+    apply(self, {"clim"}, P.range, "c", o.clim[1], o.clim[2])
+  end
+  grid_options(self, o, 100)
+end
 function options.surface(self, o) grid_options(self, o, 40) end -- each point a facet corner
 
 function options.images(self, o)
@@ -287,7 +315,8 @@ local WINDOW = {"show", "width", "height", "fullscreen", "display"}
 local GRID = {"f", "n", "values", "classes", "xmin", "xmax", "ymin", "ymax", "levels", "points", "test",
   "yaw", "pitch", "shaded"}
 local OWN = {
-  lines = {"x", "y", "name", "series"}, field = GRID, surface = GRID,
+  lines = {"x", "y", "name", "series"}, surface = GRID,
+  field = {"cells", "clim", table.unpack(GRID)},
   images = {"images", "n", "h", "w", "channels", "shared", "cols", "captions"},
   bars = {"values", "labels", "names"}, hist = {"values", "bins"},
   scatter = {"x", "y", "class", "points", "labels", "class_names"},

@@ -146,36 +146,22 @@ function M.worst_pairs(cm, n, labels)
   return out
 end
 
-local SUB = 12 -- grid nodes per cell side: the field interpolates between nodes
-
 -- The field of a confusion matrix (values, bounds, title) and its labelled points.
 local function confusion_content(cm, opts)
   local t = M.confusion_table(cm)
   local k = t.k
   local labels = opts.labels or class_names(k, opts.data)
-  -- the grid: each cell SUB x SUB nodes of its row percentage (the field interpolates
-  -- between nodes: many nodes keep the cells' edges sharp), cells centred on whole
-  -- numbers: predicted class j at x = j, true class i at y = k - i + 1 (the first at the
-  -- top), where the axes' ticks name them
-  local nx, ny = k * SUB, k * SUB
+  -- one flat cell a count, coloured by its row percentage on a fixed 0-100 scale (an
+  -- automatic one turns to log colours when most cells are 0, as a good classifier's
+  -- are), centred on whole numbers: predicted class j at x = j, true class i at
+  -- y = k - i + 1 (the first at the top), where the axes' ticks name them
   local rows = {}
-  for gy = 1, ny do
-    local row = {}
-    local ti = k - math.floor((gy - 0.5) / SUB)      -- true class row, 1 at the top
-    for gx = 1, nx do
-      row[gx] = t.percent[ti][math.floor((gx - 0.5) / SUB) + 1]
-    end
-    rows[gy] = row
-  end
-  -- one node a hair below zero keeps the colour scale linear (the viz turns to a log
-  -- scale when most values crowd the bottom, as a good classifier's zeros do)
-  rows[1][nx] = -1e-9
+  for i = 1, k do rows[k - i + 1] = t.percent[i] end
   local names, down = {}, {}
   for i = 1, k do names[i], down[k - i + 1] = tostring(labels[i]), tostring(labels[i]) end
-  local field = {values = rows, xmin = 0.5, xmax = k + 0.5, ymin = 0.5, ymax = k + 0.5, levels = 0,
-    xticks = names, yticks = down,
-    title = with_epoch(opts.title or ("confusion matrix (%d samples; colour: %% of the true class)")
-      :format(t.total), seekable(opts.run))}
+  local field = {values = rows, cells = true, clim = {0, 100}, xticks = names, yticks = down,
+    title = with_epoch(opts.title or ("confusion matrix (%d %s; colour: %% of the true class)")
+      :format(t.total, opts.counted or "samples"), seekable(opts.run))}
   local xs, ys, cls, text = {}, {}, {}, {}
   local function add(x, y, c, s) xs[#xs + 1], ys[#ys + 1], cls[#cls + 1], text[#text + 1] = x, y, c, s end
   for i = 1, k do
@@ -186,6 +172,14 @@ local function confusion_content(cm, opts)
     end
   end
   return field, {xs, ys, cls, text}, t, labels
+end
+
+-- What the counts count: the steps of the sequences ("tokens", a tagger's words) when
+-- the data set (the run's, else the one given) has one label a step, else "samples".
+local function counted(run, set, d)
+  d = d or run and rawget(run, "_sets") and run._sets[set or (run.has_validation and "validation" or "train")]
+  local ok, info = pcall(function() return d:info() end)
+  return ok and (info.classes or 0) > 0 and (info.ny or 1) > 1 and "tokens" or "samples"
 end
 
 --- plot.confusion(run | result | rows | model, data [, {set=, labels=, title=, show=, model=, data=}]) -> p,
@@ -212,7 +206,7 @@ function M.confusion(src, opts, more)
   end
   opts = checker.check("plot.confusion", opts)
   local run = seekable(src)
-  local o = setmetatable({run = run}, {__index = opts})
+  local o = setmetatable({run = run, counted = counted(run, opts.set, opts.data)}, {__index = opts})
   local cm = as_matrix(src, opts.set, "plot.confusion")
   local field, marks, t, labels = confusion_content(cm, o)
   local k = t.k

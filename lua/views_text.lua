@@ -71,27 +71,22 @@ local function follow(p, run, draw, name)
   end, name)
 end
 
-local SUB = 8 -- grid nodes per cell side
-
---- M.attention_field(weights, source, target) -> the field of the heat map, cells centred
---- on whole numbers (source token j at x = j, target token i at y = T - i + 1: the first
---- at the top), the tokens naming the axes' ticks
+--- M.attention_field(weights, source, target) -> the field of the heat map, one flat cell
+--- a weight centred on whole numbers (source token j at x = j, target token i at
+--- y = T - i + 1: the first at the top), the tokens naming the axes' ticks
 function M.attention_field(w, source, target)
   local T, S = #w, #w[1]
-  local nx, ny = S * SUB, T * SUB
-  local rows = {}
-  for gy = 1, ny do
-    local row = {}
-    local ti = T - math.floor((gy - 0.5) / SUB) -- target row, 1 at the top
-    for gx = 1, nx do row[gx] = w[ti][math.floor((gx - 0.5) / SUB) + 1] end
-    rows[gy] = row
+  local rows, top = {}, 0
+  for i = 1, T do
+    rows[T - i + 1] = w[i]
+    for j = 1, S do top = math.max(top, w[i][j]) end
   end
-  rows[1][nx] = -1e-9 -- keeps the colour scale linear (see views_data's confusion)
   local xt, yt = {}, {}
   for i = 1, T do yt[T - i + 1] = tostring(target[i] or i) end
   for j = 1, S do xt[j] = tostring(source[j] or j) end
-  return {values = rows, xmin = 0.5, xmax = S + 0.5, ymin = 0.5, ymax = T + 0.5, levels = 0,
-    xticks = xt, yticks = yt}
+  -- colours from 0 (no weight) to the largest weight, linear: an automatic scale turns
+  -- to log colours when most weights are near 0, as a sharp attention's are
+  return {values = rows, cells = true, clim = {0, top > 0 and top or 1}, xticks = xt, yticks = yt}
 end
 
 checker.declare("plot.attention", {"title", "show", "map", "sample", "run"})
@@ -243,12 +238,21 @@ function M.spans_on(states, len, units, thr)
   return spans
 end
 
+-- The tokens of words: a vocabulary's, a corpus's (text.corpus: its characters) or a
+-- list; nil for a function or nothing.
+local function token_list(words)
+  if type(words) ~= "table" then return nil end
+  return words.tokens or type(words.vocab) == "table" and words.vocab.tokens or words
+end
+
 local function token_namer(words)
   if type(words) == "function" then return function(id) return tostring(words(id)) end end
-  local list = type(words) == "table" and (words.tokens or words) or nil
+  local list = token_list(words)
   return function(id)
     local i = math.tointeger(id)
-    return list and i and list[i + 1] or tostring(i or id)
+    local t = list and i and list[i + 1]
+    if t == "\n" then return "⏎" end -- a line's end, as lesson 16 writes it
+    return t or tostring(i or id)
   end
 end
 
@@ -297,15 +301,12 @@ end
 -- t at x = t, unit j at y = H - j + 1; the axes' ticks name them) and its marks.
 function States:_field()
   local st, T, H = self.states[self.sample], self.lens[self.sample], #self.states[self.sample][1]
-  local nx, ny = T * SUB, H * SUB
   local rows = {}
-  for gy = 1, ny do
+  for j = 1, H do
     local row = {}
-    local j = H - math.floor((gy - 0.5) / SUB) -- unit, 1 at the top
-    for gx = 1, nx do row[gx] = st[math.floor((gx - 0.5) / SUB) + 1][j] end
-    rows[gy] = row
+    for t = 1, T do row[t] = st[t][j] end
+    rows[H - j + 1] = row -- unit 1 at the top
   end
-  if self.state == "h" then rows[1][1], rows[1][2] = -1, 1 end -- tanh's range: one scale for every view
   local groups = {solid = {{}, {}, {}}, hollow = {{}, {}, {}}}
   local function add(g, x, y, c)
     g = groups[g]
@@ -334,8 +335,9 @@ function States:_field()
       end
     end
   end
-  return {values = rows, xmin = 0.5, xmax = T + 0.5, ymin = 0.5, ymax = H + 0.5, levels = 0,
-    xticks = words, yticks = units, map = "diverging", xlabel = "time step", ylabel = "unit"}, groups
+  -- hidden states on tanh's range -1..1: one scale for every sequence and every view
+  return {values = rows, cells = true, clim = self.state == "h" and {-1, 1} or {}, xticks = words,
+    yticks = units, map = "diverging", xlabel = "time step", ylabel = "unit"}, groups
 end
 
 function States:_list()
@@ -378,6 +380,39 @@ function States:_draw()
   end
   self.list:update{text = self:_list()}
   return self
+end
+
+-- The window's width: its steps spaced so that each gets its word below it (the viz
+-- writes every k-th when neighbours would touch), in the longest need of the sequences
+-- n and b go through, a selection's brackets included; 900 points at least, 1600 (a
+-- screen's) at most, where long sequences have every k-th word again.
+local STATES_WIDTH = {900, 1600}
+local STATES_HEIGHT = 820
+local STATES_MAP_HEIGHT = STATES_HEIGHT / 2 -- the heat map's half
+-- A window over 1280 x 720 points draws its type larger, by its size over that (the
+-- viz's window_size_scale): up to 820 / 720 here, which the height bounds.
+local LARGE_WINDOW, LARGE_TYPE = 1280, STATES_HEIGHT / 720
+local function states_width(view)
+  local room = require("viz.core").tick_label_room
+  local projector = plot.defaults().projector
+  local area = 0 -- the heat map's width that the steps need
+  for s, ids in ipairs(view.ids) do
+    local step, prev = 0, nil
+    for t = 1, view.lens[s] do
+      local r = room("[" .. view.name(ids[t]) .. "]", projector)
+      step = math.max(step, prev and (prev + r) / 2 or r)
+      prev = r
+    end
+    area = math.max(area, step * view.lens[s])
+  end
+  -- the margins (unit names, the colour bar): the pixels beside the T steps at any width
+  local w, h, T = STATES_WIDTH[1], STATES_MAP_HEIGHT, view.lens[view.sample]
+  local x1 = view.map:to_data(w / 2, h / 2, w, h)
+  local x2 = view.map:to_data(w / 2 + 100, h / 2, w, h)
+  local margins = x1 and x2 and x2 > x1 and w - T * 100 / (x2 - x1) or 0
+  local width = area + margins
+  if width > LARGE_WINDOW then width = width * LARGE_TYPE end
+  return math.floor(math.max(STATES_WIDTH[1], math.min(STATES_WIDTH[2], width)) + 0.5)
 end
 
 local function check_view(v, name)
@@ -481,7 +516,11 @@ function M.states(m, x, opts)
   if state == "c" and r:info().kind ~= "lstm" then error("plot.states: only an LSTM has a cell state c", 2) end
   local words = opts.words
   local pad = opts.pad
-  if pad == nil and type(words) == "table" and (words.tokens or words)[1] == "<PAD>" then pad = 0 end
+  local tokens = token_list(words)
+  if pad == nil and tokens and tokens[1] == "<PAD>" then pad = 0 end
+  if pad == nil and tokens and words.vocab then -- a corpus's lines are padded with the line's end
+    for i, t in ipairs(tokens) do if t == "\n" then pad = i - 1; break end end
+  end
   local lens = {}
   for s, row in ipairs(ids) do
     local n = #row
@@ -499,9 +538,9 @@ function M.states(m, x, opts)
   if not okr then error("plot.states: " .. tostring(err):gsub("^[^:\n]+:%d+: ", ""), 2) end
   view.map = plot.field{values = {{0, 0}, {0, 0}}, show = false}
   view.list = plot.text{text = "", show = false}
-  view.window = plot.window{view.map, view.list, cols = 1, width = 900, height = 820, show = opts.show,
-    title = "states: select a span (drag over the steps)"}
   view:_draw()
+  view.window = plot.window{view.map, view.list, cols = 1, width = states_width(view),
+    height = STATES_HEIGHT, show = opts.show, title = "states: select a span (drag over the steps)"}
   local press
   view.map:on_click(function(px)
     if not px then return end

@@ -34,6 +34,9 @@ for about 10 automatic contour levels (log-spaced, with log colours, when most o
 values crowd the bottom tenth of the range, as on Rosenbrock), levels = {0.1, 1}
 for given ones, levels = 0 for none. points = {x = {...}, y = {...}, class = {...}}
 draws filled points, test = {...} hollow ones. Signed values use the diverging map.
+cells = true draws values as a matrix of flat cells, each one colour with sharp edges
+(no interpolation, no contours), centred on 1, 2, ... unless the box is given; clim =
+{lo, hi} fixes the colours' range (linear; {} back to automatic).
 Trajectories: p:add(name, xs, ys) or p:push(name, y, x) draws a path with a moving head.
 Clicks: p:on_click(function(x, y, button, mods) ... end), their end p:on_release(fn); the cursor: p:on_hover(fn).
 ]] .. common,
@@ -282,14 +285,25 @@ p:log(false, true)]],
     text = [[
 Both arguments are booleans; values <= 0 cannot be drawn on a log axis and are left out.]],
   },
-  ["plot:range"] = {sig = "p:range(\"x\"|\"y\", lo, hi)",
-    summary = "fix an axis range; p:range(\"y\") goes back to automatic",
+  ["plot:range"] = {sig = "p:range(\"x\"|\"y\"|\"c\", lo, hi)",
+    summary = "fix an axis range (or a field's colour range); p:range(\"y\") goes back to automatic",
     example = [[
 p = plot.lines{title = "loss", show = false}
 p:range("y", 0, 1); p:range("y")]],
     text = [[
 Without lo and hi the axis goes back to fitting the data. Same as the xlim = and
-ylim = options.]],
+ylim = options. "c" (fields only, the clim = option) fixes the values that the colour
+map's ends stand for, on a linear scale.]],
+  },
+  ["plot:cells"] = {sig = "p:cells(rows, xmin, xmax, ymin, ymax)",
+    summary = "set a field's values as a matrix of flat cells (sharp edges, no interpolation)",
+    example = [[
+p = plot.field{values = {{0, 0}, {0, 0}}, show = false}
+p:cells({{1, 2, 3}, {4, 5, 6}}, 0.5, 3.5, 0.5, 2.5)]],
+    text = [[
+rows is a list of rows of numbers (row 1 at ymin) or a tensor [rows, cols]; the cells
+fill the box, here each centred on whole numbers. plot.field{values = ..., cells =
+true} is the friendly form.]],
   },
   ["plot:map"] = {sig = "p:map(\"auto\"|\"viridis\"|\"diverging\"|\"gray\")",
     summary = "colour map of fields and images", example = [[

@@ -556,14 +556,16 @@ print(#map.words)]],
     text = [[
 x: token ids [N, T] (a tensor or a data set; at most limit sequences). The heat map
 shows sequence `sample`: units down, steps across, its words (words: a vocabulary, a
-list or a function of the id) as x ticks, the units as y ticks; state "c" is an LSTM's cell state. Drag over
+corpus (its characters, the line's end as ⏎), a list or a function of the id) as x
+ticks, the units as y ticks, the window wide enough for every word (up to 1600
+points); state "c" is an LSTM's cell state. Drag over
 the steps, or type v:select(first, last): the units above threshold at every step of
 the span are marked (> beside their number, dots on their cells) and the list under
 the map names the other spans of the N sequences, at least min_length steps (the
 span's length by default), where all of them are on, with their words and the span
 in brackets. Keys: + and - move the threshold by 0.05, n and b show the next or
-previous sequence. pad (default 0 when the vocabulary's first token is <PAD>) ends
-each sequence. direction = 2 reads a bidirectional layer's backward states.
+previous sequence. pad (default 0 when the vocabulary's first token is <PAD>; a
+corpus's line end) ends each sequence. direction = 2 reads a bidirectional layer's backward states.
 run = a run of m:fit{...}: the states are read again after each epoch, live.
 v.units, v.matches ({seq =, first =, last =, text =}), v.states[s][t][unit].]],
     example = [[

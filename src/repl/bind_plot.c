@@ -266,10 +266,13 @@ static int w_plot_log(lua_State *L) {
 
 static int w_plot_range(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
-    static const char *const axes[] = {"x", "y", NULL};
+    static const char *const axes[] = {"x", "y", "c", NULL}; /* c: a field's colours */
     int ax = luaL_checkoption(L, 2, NULL, axes);
     double lo = luaL_optnumber(L, 3, NAN), hi = luaL_optnumber(L, 4, NAN);
-    check(L, p, viz_panel_set_range(p, ax, lo, hi));
+    if (ax == 2)
+        check(L, p, viz_field_set_value_range(p, lo, hi));
+    else
+        check(L, p, viz_panel_set_range(p, ax, lo, hi));
     lua_settop(L, 1);
     return 1;
 }
@@ -384,6 +387,20 @@ static int w_plot_grid(lua_State *L) {
         check(L, p, viz_field_set(p, v->v, w, h, b[0], b[1], b[2], b[3]));
     else
         check(L, p, viz_field_set_classes(p, v->v, w / k, h, k, b[0], b[1], b[2], b[3]));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:cells(values, xmin, xmax, ymin, ymax): values h rows of w flat cells filling the box
+ * (a matrix); row 1 at ymin. Fields only. */
+static int w_plot_cells(lua_State *L) {
+    lua_settop(L, 6);
+    viz_panel *p = bind_checkplot(L, 1);
+    double b[4];
+    for (int i = 0; i < 4; i++) b[i] = luaL_checknumber(L, 3 + i);
+    int h, w;
+    fbuf *v = check_floats(L, 2, &h, &w);
+    check(L, p, viz_field_set_cells(p, v->v, w, h, b[0], b[1], b[2], b[3]));
     lua_settop(L, 1);
     return 1;
 }
@@ -687,8 +704,17 @@ static void push_kinds(lua_State *L) {
     }
 }
 
+/* core.tick_label_room(label [, projector]) -> the points a named x tick label takes
+ * with its gap (viz_tick_label_room): views size their windows by it. */
+static int plot_tick_label_room(lua_State *L) {
+    const char *label = luaL_checkstring(L, 1);
+    lua_pushinteger(L, viz_tick_label_room(bind_viz_app(L), label, lua_toboolean(L, 2)));
+    return 1;
+}
+
 static const luaL_Reg module_fns[] = {
     {"new", plot_new},
+    {"tick_label_room", plot_tick_label_room},
     {NULL, NULL},
 };
 
@@ -702,6 +728,7 @@ static const luaL_Reg plot_methods[] = {
     {"add", w_plot_add},         {"push", w_plot_push},
     {"smooth", w_plot_smooth},   {"marker", w_plot_marker},
     {"clear", w_plot_clear},     {"grid", w_plot_grid},
+    {"cells", w_plot_cells},
     {"levels", w_plot_levels},   {"points", w_plot_points},
     {"labels", w_plot_labels},   {"images", w_plot_images},
     {"class_names", w_plot_class_names},

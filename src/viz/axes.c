@@ -159,6 +159,15 @@ static int named_stride(viz_app *a, const viz_theme *t, const viz_panel *p, cons
     return n > 0 ? n : 1;
 }
 
+int viz_tick_label_room(viz_app *a, const char *label, int projector) {
+    if (!label || !*label) return 0;
+    viz_theme t;
+    theme_make(&t, 1, projector);
+    int w, h;
+    text_size(a, FONT_SANS, t.small, label, &w, &h);
+    return (int)ceil(w + t.small / 2.0); /* named_stride's gap on x */
+}
+
 void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *p, int x0, int y0,
                  int x1, int y1, int right, int below, int equal) {
     int fw, fh, sw, sh;

@@ -40,6 +40,7 @@ viz_panel *viz_panel_new(viz_kind kind) {
     p->refs = 1;
     p->version = 1;
     for (int a = 0; a < 2; a++) p->fix[a][0] = p->fix[a][1] = NAN;
+    p->vfix[0] = p->vfix[1] = NAN;
     p->nauto = 8; /* automatic contour levels, for the kinds that take levels */
     p->yaw = 35, p->pitch = 30, p->shaded = 1;
     return p;
@@ -290,11 +291,12 @@ int viz_series_clear(viz_panel *p) {
 
 /* ---- grids: field and surface ---- */
 
-static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h, int k,
+static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h, int k, int cells,
                     double xmin, double xmax, double ymin, double ymax) {
-    if (w < 2 || h < 2 || k < 1)
-        return panel_fail(p, VIZ_EINVAL, "%s: grid %d x %d is too small (at least 2 x 2)", what, w,
-                          h);
+    int least = cells ? 1 : 2; /* nodes to lerp between need two a side, cells one */
+    if (w < least || h < least || k < 1)
+        return panel_fail(p, VIZ_EINVAL, "%s: grid %d x %d is too small (at least %d x %d)", what,
+                          w, h, least, least);
     if (!(xmax > xmin) || !(ymax > ymin))
         return panel_fail(p, VIZ_EINVAL, "%s: empty range x [%g, %g], y [%g, %g]", what, xmin, xmax,
                           ymin, ymax);
@@ -304,7 +306,7 @@ static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h
     memcpy(g, v, n * sizeof *g);
     free(p->grid);
     p->grid = g;
-    p->gw = w, p->gh = h, p->gk = k;
+    p->gw = w, p->gh = h, p->gk = k, p->gcells = cells;
     p->gx0 = xmin, p->gx1 = xmax, p->gy0 = ymin, p->gy1 = ymax;
     p->version++;
     return VIZ_OK;
@@ -313,7 +315,27 @@ static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h
 int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax, double ymin,
                   double ymax) {
     int rc = panel_want(p, "field", VIZ_TAKES_GRID);
-    return rc ? rc : set_grid(p, "field", v, w, h, 1, xmin, xmax, ymin, ymax);
+    return rc ? rc : set_grid(p, "field", v, w, h, 1, 0, xmin, xmax, ymin, ymax);
+}
+
+int viz_field_set_cells(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,
+                        double ymin, double ymax) {
+    if (p->kind != VIZ_FIELD)
+        return panel_fail(p, VIZ_EINVAL, "field cells: not available on a %s panel",
+                          viz_kind_name(p->kind));
+    return set_grid(p, "field cells", v, w, h, 1, 1, xmin, xmax, ymin, ymax);
+}
+
+int viz_field_set_value_range(viz_panel *p, double lo, double hi) {
+    if (p->kind != VIZ_FIELD)
+        return panel_fail(p, VIZ_EINVAL, "value range: not available on a %s panel",
+                          viz_kind_name(p->kind));
+    int automatic = isnan(lo) || isnan(hi) || lo == hi;
+    if (!automatic && (!(lo < hi) || !isfinite(lo) || !isfinite(hi)))
+        return panel_fail(p, VIZ_EINVAL, "value range: [%g, %g] is not lo < hi", lo, hi);
+    p->vfix[0] = automatic ? NAN : lo, p->vfix[1] = automatic ? NAN : hi;
+    p->version++;
+    return VIZ_OK;
 }
 
 int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, double xmin,
@@ -321,7 +343,7 @@ int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, 
     int rc = panel_want(p, "field classes", VIZ_TAKES_CLASSES);
     if (rc) return rc;
     if (k < 2) return panel_fail(p, VIZ_EINVAL, "field classes: %d classes, need at least 2", k);
-    return set_grid(p, "field classes", prob, w, h, k, xmin, xmax, ymin, ymax);
+    return set_grid(p, "field classes", prob, w, h, k, 0, xmin, xmax, ymin, ymax);
 }
 
 int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count) {
@@ -345,7 +367,7 @@ int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count) {
 int viz_surface_set(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,
                     double ymin, double ymax) {
     int rc = panel_want(p, "surface", VIZ_TAKES_GRID);
-    return rc ? rc : set_grid(p, "surface", v, w, h, 1, xmin, xmax, ymin, ymax);
+    return rc ? rc : set_grid(p, "surface", v, w, h, 1, 0, xmin, xmax, ymin, ymax);
 }
 
 int viz_surface_set_view(viz_panel *p, double yaw, double pitch, int shaded) {

@@ -1,4 +1,5 @@
-/* plot_field.c: a scalar grid as a heat map with a colour bar and contour lines, or a
+/* plot_field.c: a scalar grid as a heat map with a colour bar and contour lines (or as
+ * flat cells, a matrix's, without them), or a
  * multi-class grid (hue per class, lightness by confidence), with points and
  * trajectories (series, with a moving head) on top. Also the point markers that
  * scatter plots share. */
@@ -89,12 +90,15 @@ static int wants_log(const viz_panel *p, field_scale *s) {
 
 static field_scale field_range(const viz_panel *p) {
     field_scale s = {INFINITY, -INFINITY, 0, p->map};
-    size_t n = (size_t)p->gw * p->gh;
+    int fixed = p->vfix[0] < p->vfix[1]; /* viz_field_set_value_range: as given, linear */
+    size_t n = fixed ? 0 : (size_t)p->gw * p->gh;
+    if (fixed) s.lo = p->vfix[0], s.hi = p->vfix[1];
     for (size_t i = 0; i < n; i++)
         if (isfinite(p->grid[i])) s.lo = fmin(s.lo, p->grid[i]), s.hi = fmax(s.hi, p->grid[i]);
     if (!(s.lo <= s.hi)) s.lo = 0, s.hi = 1;
     if (s.hi == s.lo) s.lo -= 0.5, s.hi += 0.5;
     if (s.map == VIZ_MAP_AUTO) s.map = s.lo < 0 && s.hi > 0 ? VIZ_MAP_DIVERGING : VIZ_MAP_VIRIDIS;
+    if (fixed) return s;
     if (s.map == VIZ_MAP_DIVERGING && s.lo < 0 && s.hi > 0) { /* white stays at zero */
         double m = fmax(-s.lo, s.hi);
         s.lo = -m, s.hi = m;
@@ -208,6 +212,39 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
     }
     free(cols);
     free(top);
+}
+
+/* A grid of flat cells (viz_field_set_cells): each pixel takes the colour of the cell
+ * its centre lies in, so cells are rectangles with sharp edges on pixel boundaries. */
+static void draw_cells(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
+                       const field_scale *s) {
+    int x0 = f->x0 > cv->cx0 ? f->x0 : cv->cx0, x1 = f->x1 < cv->cx1 ? f->x1 : cv->cx1;
+    int y0 = f->y0 > cv->cy0 ? f->y0 : cv->cy0, y1 = f->y1 < cv->cy1 ? f->y1 : cv->cy1;
+    if (x1 <= x0 || y1 <= y0) return;
+    size_t n = (size_t)p->gw * p->gh;
+    int *col = malloc((size_t)(x1 - x0) * sizeof *col);
+    uint32_t *colour = malloc(n * sizeof *colour); /* of each cell */
+    if (!col || !colour) {
+        free(col), free(colour);
+        return;
+    }
+    double l0 = s->log ? log10(s->lo) : s->lo, l1 = s->log ? log10(s->hi) : s->hi;
+    for (size_t i = 0; i < n; i++) {
+        double v = p->grid[i];
+        if (s->log) v = v > 0 ? log10(v) : l0;
+        colour[i] = isfinite(v) ? cmap_apply(s->map, (v - l0) / (l1 - l0)) : viz_rgb(200, 200, 200);
+    }
+    for (int x = x0; x < x1; x++) {
+        int i = (int)floor((frame_dx(f, x + 0.5) - p->gx0) / (p->gx1 - p->gx0) * p->gw);
+        col[x - x0] = i < 0 ? 0 : i >= p->gw ? p->gw - 1 : i;
+    }
+    for (int y = y0; y < y1; y++) {
+        int j = (int)floor((frame_dy(f, y + 0.5) - p->gy0) / (p->gy1 - p->gy0) * p->gh);
+        const uint32_t *row = colour + (size_t)(j < 0 ? 0 : j >= p->gh ? p->gh - 1 : j) * p->gw;
+        uint32_t *out = cv->px + (size_t)y * cv->w;
+        for (int x = x0; x < x1; x++) out[x] = row[col[x - x0]];
+    }
+    free(col), free(colour);
 }
 
 static void draw_contours(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
@@ -428,8 +465,9 @@ static uint64_t background_key(const viz_canvas *cv, const viz_theme *t, const v
                                int nl) {
     uint64_t h = 14695981039346656037u;
     h = fnv(h, p->grid, (size_t)p->gw * p->gh * p->gk * sizeof *p->grid);
-    int ints[] = {p->gw,   p->gh,   p->gk, f->x0, f->y0,  f->x1,       f->y1, cv->cx0,     cv->cy0,
-                  cv->cx1, cv->cy1, cv->w, cv->h, s->log, (int)s->map, nl,    t->projector};
+    int ints[] = {p->gw, p->gh,   p->gk,       f->x0,   f->y0,        f->x1,
+                  f->y1, cv->cx0, cv->cy0,     cv->cx1, cv->cy1,      cv->w,
+                  cv->h, s->log,  (int)s->map, nl,      t->projector, p->gcells};
     double reals[] = {p->gx0,    p->gx1,    p->gy0, p->gy1, f->ax.min, f->ax.max,
                       f->ay.min, f->ay.max, s->lo,  s->hi,  t->scale,  t->thin};
     h = fnv(h, ints, sizeof ints);
@@ -496,11 +534,14 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     if (scalar) s = field_range(p);
     int bar = scalar ? colorbar_width(a, t, s.lo, s.hi, s.log) : 0;
     int plw = points_legend(cv, a, t, p, 0, 0, 0);
-    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room + plw, 0, 1);
+    /* one data unit as long on both axes, for a plane; a matrix's cells fill the panel */
+    axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room + plw, 0, !p->gcells);
     lay->has = 1;
     double levels[256];
     int nl = 0;
-    if (scalar && p->nlevels > 0) {
+    if (p->gcells) {
+        /* flat cells: no contours (a level between two cells is their edge) */
+    } else if (scalar && p->nlevels > 0) {
         nl = p->nlevels;
         memcpy(levels, p->levels, (size_t)nl * sizeof *levels);
     } else if (scalar) {
@@ -512,7 +553,9 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
      * so the area's pixels depend on the key alone: kept, they are copied back */
     uint64_t key = has ? background_key(cv, t, p, f, &s, levels, nl) : 0;
     int kept = has && background_restore(cv, p, f, key);
-    if (has && !kept)
+    if (has && !kept && p->gcells)
+        draw_cells(cv, p, f, &s);
+    else if (has && !kept)
         draw_heat(cv, p, f, &s);
     else if (!has)
         axes_grid(cv, t, f);
@@ -562,6 +605,13 @@ static int field_hover(const viz_panel *p, const viz_layout *lay, int px, int py
     double x = frame_dx(f, px + 0.5), y = frame_dy(f, py + 0.5);
     if (!p->grid || x < p->gx0 || x > p->gx1 || y < p->gy0 || y > p->gy1)
         return hover_xy(lay, px, py, buf, n);
+    if (p->gcells) { /* the cell's own value */
+        int i = (int)((x - p->gx0) / (p->gx1 - p->gx0) * p->gw);
+        int j = (int)((y - p->gy0) / (p->gy1 - p->gy0) * p->gh);
+        i = i < p->gw ? i : p->gw - 1, j = j < p->gh ? j : p->gh - 1;
+        snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, p->grid[(size_t)j * p->gw + i]);
+        return 1;
+    }
     double gi = (x - p->gx0) / (p->gx1 - p->gx0) * (p->gw - 1);
     double gj = (y - p->gy0) / (p->gy1 - p->gy0) * (p->gh - 1);
     if (p->gk == 1) {

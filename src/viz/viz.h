@@ -74,6 +74,10 @@ int viz_panel_set_map(viz_panel *p, viz_map map);
  * positions, right-aligned beside y ones; when they would touch, every k-th is drawn. */
 int viz_panel_set_tick_labels(viz_panel *p, int axis, int n, const double *pos,
                               const char *const *labels);
+/* The room in points that a named x tick label takes: its width and the gap kept to the
+ * next (in the projector's larger type when projector is set); 0 for NULL or "". Ticks
+ * spaced by (room(a) + room(b)) / 2 or more all get their labels. */
+int viz_tick_label_room(viz_app *a, const char *label, int projector);
 
 /* Series (lines; trajectories over a field): appends n points to the series called
  * name, creating it. x NULL means x = 1, 2, 3, ... continuing the series. */
@@ -91,6 +95,15 @@ int viz_field_set(viz_panel *p, const float *v, int w, int h, double xmin, doubl
 /* Multi-class field: prob[(j*w + i)*k + c], each class its hue, confidence as lightness. */
 int viz_field_set_classes(viz_panel *p, const float *prob, int w, int h, int k, double xmin,
                           double xmax, double ymin, double ymax);
+/* Field of flat cells (a matrix: confusion counts, attention weights): v[j*w + i] fills
+ * the cell x in [xmin + i*dx, xmin + (i+1)*dx], y in [ymin + j*dy, ymin + (j+1)*dy],
+ * dx = (xmax-xmin)/w, dy = (ymax-ymin)/h (row 0 at the bottom): one colour each, sharp
+ * edges, no interpolation and no contours; w, h >= 1. viz_field_set goes back to nodes. */
+int viz_field_set_cells(viz_panel *p, const float *v, int w, int h, double xmin, double xmax,
+                        double ymin, double ymax);
+/* Fixed colour range of a field's values: lo and hi take the map's ends on a linear scale
+ * (values beyond take the end colours); NAN or lo == hi goes back to the grid's range. */
+int viz_field_set_value_range(viz_panel *p, double lo, double hi);
 /* Contour levels: n explicit levels, or n == 0 with count > 0 for automatic levels
  * (log-spaced, with log colours, when the values are >= 0 and more than half of them
  * lie in the lowest tenth of their range, as in a Rosenbrock valley; explicit levels a

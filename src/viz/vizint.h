@@ -279,6 +279,8 @@ struct viz_panel {
     /* field, surface */
     float *grid; /* w*h values, or w*h*k class probabilities */
     int gw, gh, gk;
+    int gcells;     /* 1: the grid is w x h flat cells filling the box, not nodes to lerp */
+    double vfix[2]; /* fixed colour range of the values (lo, hi), NAN when automatic */
     double gx0, gx1, gy0, gy1;
     double *levels;
     int nlevels, nauto;
