@@ -344,6 +344,15 @@ att:forward(q, k)
 plot.attention(att, {"a", "b", "c", "d", "e"}, {"x", "y", "z"}, {show = false}):save(out)
 local field = require("views_text").attention_field(att.weights:totable(), {"a"}, {"x"})
 assert(#field.values > 0)
+-- the weights as flat cells, the first target at the top, colours from 0 to the largest
+-- weight: no upsampled nodes and no fake node below zero
+local aw = {{0.5, 0.25, 0.25}, {0.1, 0.8, 0.1}}
+field = require("views_text").attention_field(aw, {"a", "b", "c"}, {"x", "y"})
+assert(field.cells and #field.values == 2 and #field.values[1] == 3, "2 x 3 cells")
+for i = 1, 2 do
+  for j = 1, 3 do assert(field.values[3 - i][j] == aw[i][j], ("cell %d,%d"):format(i, j)) end
+end
+assert(field.clim[1] == 0 and field.clim[2] == 0.8 and field.yticks[2] == "x" and field.xticks[3] == "c")
 local _, bars = plot.decoding(g_steps, {step = 2, top = 3, show = false, labels = {"<S>", "A", "B", "C", "D", "<E>"}})
 assert(bars.labels[1] == "C" and bars.labels[2] == "D" and bars.labels[3] == "<E>", join(bars.labels))
 local _, map = plot.word_map(text.word2vec(corpus, {epochs = 1}), {n = 6, show = false})
@@ -374,6 +383,17 @@ assert(sv.lens[3] == #ner.sentences[3].words, "lengths from the padding (<PAD> i
 sm:predict(ner.x)
 local trace3 = nn.trace(sm, "h", {sample = 3}):totable()
 near(sv.states[3][2][4], trace3[2][4], 1e-6, "the view's states are the trace's")
+-- the heat map: one flat cell a unit and step (unit 1 at the top), hidden states on
+-- tanh's fixed -1..1, no fake nodes
+local sf = sv:_field()
+assert(sf.cells and #sf.values == 6 and #sf.values[1] == sv.lens[3], "6 units x the steps, as cells")
+for j = 1, 6 do
+  for t = 1, sv.lens[3] do
+    assert(sf.values[6 - j + 1][t] == sv.states[3][t][j], ("unit %d step %d"):format(j, t))
+  end
+end
+assert(sf.clim[1] == -1 and sf.clim[2] == 1)
+assert(#plot.states(sm, ner.data, {state = "c", show = false}):_field().clim == 0, "cell states: the range of the values")
 local units, matches = sv:select(2, 3)
 assert(join(units) == join(VT.units_on(trace3, 2, 3, 0)))
 local expect = 0

@@ -26,7 +26,27 @@ assert(#worst == 2)
 assert(worst[1]["true"] == 2 and worst[1].predicted == 1 and worst[1].count == 20, "the largest off-diagonal cell is c taken for b")
 assert(worst[2]["true"] == 1 and worst[2].predicted == 2 and worst[2].count == 15)
 assert(worst[1].text:find("c taken for b: 20", 1, true), worst[1].text)
+-- what the view hands the viz: its matrix as k x k flat cells of the row percentages
+-- (the first class at the top), on a fixed 0-100 scale: no upsampled nodes and no
+-- fake node below zero
+local P = require("viz.core").plot_methods
+local sent = {}
+local cells, grid, range = P.cells, P.grid, P.range
+P.cells = function(self, v, ...) sent.cells = v; return cells(self, v, ...) end
+P.grid = function(self, v, ...) sent.grid = v; return grid(self, v, ...) end
+P.range = function(self, axis, lo, hi) if axis == "c" then sent.clim = {lo, hi} end return range(self, axis, lo, hi) end
 local p = plot.confusion(cm, {labels = {"a", "b", "c"}, show = false})
+P.cells, P.grid, P.range = cells, grid, range
+assert(sent.grid == nil and sent.cells, "the matrix is drawn as cells, not as an interpolated grid")
+assert(#sent.cells == 3, "3 rows of cells, got " .. #sent.cells)
+for i = 1, 3 do
+  assert(#sent.cells[4 - i] == 3, "3 cells a row")
+  for j = 1, 3 do
+    local v = sent.cells[4 - i][j]
+    assert(v >= 0 and near(v, t.percent[i][j]), ("cell %d,%d is %g, its row percentage %g"):format(i, j, v, t.percent[i][j]))
+  end
+end
+assert(sent.clim and sent.clim[1] == 0 and sent.clim[2] == 100, "colours fixed to 0-100%")
 saved(p, "cm.png", 900, 700)
 assert(not pcall(plot.confusion, {{1, 2}, {3}}), "a ragged matrix is refused")
 assert(not pcall(plot.confusion, 42), "a number is refused")
@@ -57,6 +77,29 @@ for i = 1, 10 do
       ("plot.confusion(m, d) cell %d,%d: %s and %s, evaluate %s"):format(i, j, tm.counts[i][j], to.counts[i][j], ev.confusion[i][j]))
   end
 end
+assert(tm ~= nil)
+-- the title counts samples here, tokens when the labels are one a step (lesson 18's tagger)
+local function title_of(...)
+  local label = P.label
+  local title
+  P.label = function(self, which, text) if which == "title" then title = text end return label(self, which, text) end
+  local ok, e = pcall(plot.confusion, ...)
+  P.label = label
+  assert(ok, e)
+  return title
+end
+assert(title_of(m, test, {show = false}):find("(600 samples;", 1, true), title_of(m, test, {show = false}))
+local ner = text.entities{n = 60, seed = 1}
+nn.seed(7)
+local tagger = nn.sequential{nn.embedding(#ner.words.tokens, 8, {padding = 0}),
+  nn.lstm(8, 8, {output = "all", mask = true}), nn.linear(8, 7)}
+local tokens = 0
+for _, row in ipairs(ner.data:y():totable()) do for _, y in ipairs(row) do if y >= 0 then tokens = tokens + 1 end end end
+local tt = title_of(tagger, ner.data, {show = false})
+assert(tt:find(("(%d tokens;"):format(tokens), 1, true), tt)
+local trun = tagger:fit{ner.data, loss = nn.seq_cross_entropy, epochs = 1, verbose = false}
+tt = title_of(trun, {show = false})
+assert(tt:find(("(%d tokens;"):format(tokens), 1, true), tt)
 local ok, err = pcall(plot.confusion, m, 3)
 assert(not ok and err:find("expected a data set", 1, true), err)
 ok, err = pcall(plot.confusion, m, test, {titel = "x"})

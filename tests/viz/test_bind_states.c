@@ -116,7 +116,8 @@ static void test_bind_states_every_step_has_its_word(void **state) {
         "train, test = ner.data:split(0.3)\n"
         "nn.seed(7)\n"
         "m = nn.sequential{nn.embedding(#ner.words.tokens, 16, {padding = 0}),\n"
-        "  nn.lstm(16, 32, {output = 'all', mask = true, bidirectional = true}), nn.linear(64, 7)}\n"
+        "  nn.lstm(16, 32, {output = 'all', mask = true, bidirectional = true}), nn.linear(64, "
+        "7)}\n"
         "v = plot.states(m, test, {words = ner.words, show = false})\n"
         "v:show(most_crowded(v)); v:select(1, 2)");
     assert_true(eval_int("v.lens[v.sample]") >= 9);

@@ -1,5 +1,6 @@
 /* test_plot_field.c: the rendered field: contour lines where the level is, colour bar
- * ends in the map's end colours, points in their class colours, clicks map back. */
+ * ends in the map's end colours, points in their class colours, clicks map back; flat
+ * cells with sharp edges on a fixed colour range. */
 #include <math.h>
 #include <string.h>
 
@@ -483,6 +484,68 @@ static void test_field_tick_labels_replace_the_numbers(void **state) {
     viz_app_free(a);
 }
 
+/* A 3 x 2 matrix as flat cells centred on whole numbers, colours fixed to 0..10: each
+ * cell's centre has its own value's colour (1 is a tenth up the map, not its bottom),
+ * and the pixels next to an edge, on either side, have their cell's colour, nothing
+ * between (no interpolation, no contour line). */
+static void test_field_cells_are_flat_with_sharp_edges(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    static const float v[6] = {1, 2, 3, 4, 5, 6}; /* row 0 (bottom) 1 2 3, row 1 4 5 6 */
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set_cells(p, v, 3, 2, 0.5, 3.5, 0.5, 2.5), VIZ_OK);
+    assert_int_equal(viz_field_set_value_range(p, 0, 10), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "field_cells");
+    const viz_frame *f = &lay.f;
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 3; i++) {
+            uint32_t want = cmap_viridis(v[j * 3 + i] / 10.0);
+            int x = (int)frame_px(f, i + 1), y = (int)frame_py(f, j + 1);
+            if (vt_dist(px[y * W + x], want) > 2)
+                fail_msg("cell %d,%d: centre %06x, want %06x", i, j, px[y * W + x] & 0xffffff,
+                         want & 0xffffff);
+        }
+    /* the edges x = 1.5 and 2.5 on row 0, and y = 1.5 on column 1: one pixel either side */
+    for (int e = 0; e < 3; e++) {
+        int vertical = e < 2;
+        double at = vertical ? frame_px(f, 1.5 + e) : frame_py(f, 1.5);
+        int before = (int)floor(at) - 1, after = (int)floor(at) + 1; /* centres either side */
+        int across = vertical ? (int)frame_py(f, 1) : (int)frame_px(f, 2);
+        /* cells either side: (e, 0) | (e + 1, 0); upward (x = 2): (1, 1) above (1, 0) */
+        float lo = vertical ? v[e] : v[4], hi = vertical ? v[e + 1] : v[1];
+        uint32_t c0 = vertical ? px[across * W + before] : px[before * W + across];
+        uint32_t c1 = vertical ? px[across * W + after] : px[after * W + across];
+        if (vt_dist(c0, cmap_viridis(lo / 10.0)) > 2 || vt_dist(c1, cmap_viridis(hi / 10.0)) > 2)
+            fail_msg("edge %d at %.1f px: %06x | %06x, want %06x | %06x", e, at, c0 & 0xffffff,
+                     c1 & 0xffffff, cmap_viridis(lo / 10.0) & 0xffffff,
+                     cmap_viridis(hi / 10.0) & 0xffffff);
+    }
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
+static void test_field_cells_and_value_range_reject_bad_input(void **state) {
+    (void)state;
+    viz_panel *p = viz_panel_new(VIZ_FIELD), *s = viz_panel_new(VIZ_SURFACE);
+    float v[4] = {0};
+    assert_int_equal(viz_field_set_cells(p, v, 1, 1, 0, 1, 0, 1), VIZ_OK); /* one cell */
+    assert_int_equal(viz_field_set_cells(p, v, 0, 4, 0, 1, 0, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "0 x 4"));
+    assert_int_equal(viz_field_set_cells(p, v, 2, 2, 0, 1, 1, 1), VIZ_EINVAL);
+    assert_int_equal(viz_field_set_value_range(p, 2, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "[2, 1]"));
+    assert_int_equal(viz_field_set_value_range(p, NAN, NAN), VIZ_OK); /* automatic again */
+    assert_int_equal(viz_field_set_cells(s, v, 2, 2, 0, 1, 0, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(s), "surface"));
+    assert_int_equal(viz_field_set_value_range(s, 0, 1), VIZ_EINVAL);
+    viz_panel_free(p);
+    viz_panel_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -498,6 +561,8 @@ int main(void) {
         cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
         cmocka_unit_test(test_field_background_is_kept_until_the_field_changes),
         cmocka_unit_test(test_field_tick_labels_replace_the_numbers),
+        cmocka_unit_test(test_field_cells_are_flat_with_sharp_edges),
+        cmocka_unit_test(test_field_cells_and_value_range_reject_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
