@@ -26,6 +26,15 @@ function lib.train(m, train, test, opts)
     optimizer = optim.adam(m, {lr = opts.lr or 2e-3}), wait = true, verbose = false}
 end
 
+--- lib.mean_accuracy(run) -> the mean of the run's test (validation) accuracy over its
+--- epochs: how far ahead a net is over a whole run, where one epoch's accuracy on 1000
+--- images moves by a few tenths of a percent with the order of a sum.
+function lib.mean_accuracy(run)
+  local acc, sum = run.history.val_acc, 0
+  for _, a in ipairs(acc) do sum = sum + a end
+  return sum / #acc
+end
+
 --- lib.shapes(m, in_shape) -> rows {layer =, name =, shape = "6×28×28", params =} and the
 --- total: the output shape and parameter count of each layer.
 function lib.shapes(m, in_shape)

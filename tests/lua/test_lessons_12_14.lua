@@ -50,8 +50,13 @@ local sr = L.train(scratch, few, second_test, {epochs = 5})
 local t, s = tr14.history.val_acc, sr.history.val_acc
 check(not L.moved(loaded, tuned, {1, 2, 3, 4, 5, 6}), "14: the frozen conv layers keep the pretrained weights")
 check(L.moved(loaded, tuned, {8, 10}), "14: the layers above them learn")
-check(t[1] > s[2], "14: after one epoch the fine-tuned net beats the scratch net after two (%.3f, %.3f)", t[1], s[2])
-for e = 1, 5 do check(t[e] >= s[e], "14: the fine-tuned net is ahead at epoch %d (%.3f, %.3f)", e, t[e], s[e]) end
+-- margins of 3 points: one epoch's accuracy on 1000 images moves by a few tenths of a
+-- point with the order of a sum in the engine (epoch 4: 0.887 against 0.887)
+check(t[1] >= s[2] + 0.03, "14: after one epoch the fine-tuned net beats the scratch net after two (%.3f, %.3f)",
+  t[1], s[2])
+local tm, sm = L.mean_accuracy(tr14), L.mean_accuracy(sr)
+check(tm >= sm + 0.03, "14: over the five epochs the fine-tuned net is well ahead on average (%.3f, %.3f)", tm, sm)
+check(math.abs(t[5] - s[5]) < 0.05, "14: by the last epoch the two are close (%.3f, %.3f)", t[5], s[5])
 check(t[5] >= 0.85, "14: the task's 0.85 is reachable (%.3f)", t[5])
 local acc = {}
 for _, k in ipairs{7, 11} do
@@ -60,4 +65,5 @@ for _, k in ipairs{7, 11} do
   acc[k] = L.train(small, ft, fte2, {epochs = 30, lr = 0.01}).history.val_acc[30]
 end
 check(acc[7] > acc[11] + 0.03 and acc[7] >= 0.88, "14: layer 7's features beat layer 11's (%.3f, %.3f)", acc[7], acc[11])
-print(("ok   14 (fine-tuned %.3f, scratch %.3f; features 7 %.3f, 11 %.3f)"):format(t[5], s[5], acc[7], acc[11]))
+print(("ok   14 (fine-tuned %.3f, scratch %.3f, means %.3f, %.3f; features 7 %.3f, 11 %.3f)"):format(t[5], s[5], tm,
+  sm, acc[7], acc[11]))
