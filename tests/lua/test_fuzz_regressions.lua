@@ -41,6 +41,10 @@ end
 do
   raises("math.max: argument 2 must be a number or a dual number, got table", dual.math.max, 1, {})
   raises("math.min: argument 1 must be a number or a dual number, got nil", dual.math.min, nil, 2)
+  -- api_fuzz (seeds 100 to 109): dual.math.atan(dual, "x") did arithmetic on the string (dual.lua:233)
+  raises("math.atan: argument 2 must be a number or a dual number, got string", dual.math.atan, dual.new(1, 1), "x")
+  raises("math.atan: argument 1 must be a number or a dual number, got table", dual.math.atan, {}, dual.new(1, 1))
+  assert(dual.value(dual.math.atan(dual.new(1, 1), 1)) == math.atan(1, 1), "atan of a dual still works")
   assert(dual.math.max(1, 3, 2) == 3 and dual.math.min(4, 3, 5) == 3)
   assert(dual.value(dual.math.min(dual.new(2, 1), 5)) == 2, "the smaller dual wins")
   raises("dual.new: derivative 1 must be a number or a dual number, got function", dual.new, 1, print)
