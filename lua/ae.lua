@@ -8,7 +8,7 @@
 -- (ae.conv: strided convolutions down, transposed convolutions back up), linear
 -- (against PCA), and a reconstruction loss with missing entries masked out.
 -- Not here: the views (lua/views_gen.lua).
-local check = require "gen_check"
+local check = require "argcheck"
 local util = require "util"
 local ae = {}
 

@@ -4,7 +4,7 @@
 -- search, all candidates simulated at once as one batch through the model), step
 -- responses and their figures (overshoot, settling time), and a live view. Plants are
 -- discrete-time simulations written here; the network is nn's.
-local A = require "argcheck"
+local check = require "argcheck"
 local util = require "util"
 
 local M = {}
@@ -85,16 +85,16 @@ function M.plant(kind, params)
   end
   local p = {}
   for name, v in pairs(k.defaults) do p[name] = v end
-  for name, v in pairs(A.options("control.plant", params)) do
+  for name, v in pairs(check.options("control.plant", params)) do
     if k.defaults[name] == nil then error(("control.plant: %s has no parameter %s"):format(kind, tostring(name)), 2) end
     if name == "sub" then
-      A.count("control.plant", name, v, 1, 10000)
+      check.whole("control.plant", name, v, 1, 10000)
     elseif name == "delay" then
-      A.number("control.plant", name, v, 0, 1e6)
+      check.number("control.plant", name, v, 0, 1e6)
     elseif k.positive[name] then
-      A.positive("control.plant", name, v, 1e6)
+      check.positive("control.plant", name, v, nil, 1e6)
     else
-      A.number("control.plant", name, v, -1e6, 1e6)
+      check.number("control.plant", name, v, -1e6, 1e6)
     end
     p[name] = v
   end
@@ -111,9 +111,9 @@ function M.plant(kind, params)
 end
 
 function Plant:reset() kinds[self.kind].reset(self.s, self.p) end
-function Plant:step(u) return kinds[self.kind].step(self.s, A.number("plant:step", "u", u), self.p) end
+function Plant:step(u) return kinds[self.kind].step(self.s, check.number("plant:step", "u", u), self.p) end
 function Plant:simulate(us)
-  A.numbers("plant:simulate", "us (the inputs)", us)
+  check.numbers("plant:simulate", "us (the inputs)", us)
   self:reset()
   local ys = {}
   for t, u in ipairs(us) do ys[t] = self:step(u) end
@@ -127,11 +127,11 @@ util.guard_methods(Plant, "plant")
 --- sequence, each level held `hold` steps (the seed is nn's generator's)
 -- The options every input signal takes: n, hold, low, high, seed.
 local function signal_options(f, o, hold)
-  o = A.options(f, o)
-  local n = A.count(f, "n", o.n or 1000, 1, MAX_STEPS)
-  hold = A.count(f, "hold", o.hold or hold, 1, MAX_STEPS)
-  local lo, hi = A.number(f, "low", o.low or -1, -1e6, 1e6), A.number(f, "high", o.high or 1, -1e6, 1e6)
-  if o.seed ~= nil then nn.seed(A.count(f, "seed", o.seed, 0, math.maxinteger)) end
+  o = check.options(f, o)
+  local n = check.whole(f, "n", o.n or 1000, 1, MAX_STEPS)
+  hold = check.whole(f, "hold", o.hold or hold, 1, MAX_STEPS)
+  local lo, hi = check.number(f, "low", o.low or -1, -1e6, 1e6), check.number(f, "high", o.high or 1, -1e6, 1e6)
+  if o.seed ~= nil then nn.seed(check.whole(f, "seed", o.seed, 0, math.maxinteger)) end
   return o, n, hold, lo, hi
 end
 
@@ -146,11 +146,11 @@ end
 
 --- control.steps{n=, levels={...}, hold=} -> list: steps through the levels
 function M.steps(o)
-  o = A.options("control.steps", o)
-  local levels = A.numbers("control.steps", "levels", o.levels or {0, 1}, 1)
-  local hold = A.count("control.steps", "hold", o.hold or 50, 1, MAX_STEPS)
+  o = check.options("control.steps", o)
+  local levels = check.numbers("control.steps", "levels", o.levels or {0, 1}, 1)
+  local hold = check.whole("control.steps", "hold", o.hold or 50, 1, MAX_STEPS)
   local us = {}
-  for t = 1, A.count("control.steps", "n", o.n or math.min(#levels * hold, MAX_STEPS), 1, MAX_STEPS) do us[t] = levels[math.floor((t - 1) / hold) % #levels + 1] end
+  for t = 1, check.whole("control.steps", "n", o.n or math.min(#levels * hold, MAX_STEPS), 1, MAX_STEPS) do us[t] = levels[math.floor((t - 1) / hold) % #levels + 1] end
   return us
 end
 
@@ -181,18 +181,18 @@ Learned.__index = Learned
 ---   validation=us2}) -> learned model: an MLP from (past outputs, past inputs) to the
 --- next output, trained on the plant's response to us; learned.run, learned.val_rmse
 function M.identify(plant, us, o)
-  A.class("control.identify", "plant", plant, Plant, "a plant (control.plant)")
+  check.class("control.identify", "plant", plant, Plant, "a plant (control.plant)")
   if type(us) ~= "table" or #us < 20 then error("control.identify: us must be a list of at least 20 inputs", 2) end
-  A.numbers("control.identify", "us", us)
-  o = A.options("control.identify", o)
+  check.numbers("control.identify", "us", us)
+  o = check.options("control.identify", o)
   local f = "control.identify"
-  if o.na ~= nil then A.count(f, "na", o.na, 1, 64) end
-  if o.nb ~= nil then A.count(f, "nb", o.nb, 1, 64) end
-  if o.hidden ~= nil then A.count(f, "hidden", o.hidden, 1, 4096) end
-  if o.epochs ~= nil then A.count(f, "epochs", o.epochs, 1, 100000) end
-  if o.lr ~= nil then A.positive(f, "lr", o.lr) end
-  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
-  if o.validation ~= nil then A.numbers(f, "validation", o.validation, 1) end
+  if o.na ~= nil then check.whole(f, "na", o.na, 1, 64) end
+  if o.nb ~= nil then check.whole(f, "nb", o.nb, 1, 64) end
+  if o.hidden ~= nil then check.whole(f, "hidden", o.hidden, 1, 4096) end
+  if o.epochs ~= nil then check.whole(f, "epochs", o.epochs, 1, 100000) end
+  if o.lr ~= nil then check.positive(f, "lr", o.lr) end
+  if o.seed ~= nil then check.whole(f, "seed", o.seed, 0, math.maxinteger) end
+  if o.validation ~= nil then check.numbers(f, "validation", o.validation, 1) end
   local def = plant.ident or {}
   local na, nb = o.na or def.na or 2, o.nb or def.nb or 8
   local ys = plant:simulate(us)
@@ -252,7 +252,7 @@ end
 
 --- learned:simulate(us) -> outputs: the model run free (its own outputs fed back)
 function Learned:simulate(us)
-  A.numbers("learned:simulate", "us (the inputs)", us)
+  check.numbers("learned:simulate", "us (the inputs)", us)
   local hist, ys = {{ys = {0}, us = {}}}, {}
   for t, u in ipairs(us) do ys[t] = self:_step_batch(hist, {u})[1] end
   return ys
@@ -268,11 +268,11 @@ local PID = {__name = "pid"}
 
 function M.pid(g)
   local f = "control.pid"
-  A.table(f, "the gains", g)
-  local c = {kp = A.number(f, "kp", g.kp or 0), ki = A.number(f, "ki", g.ki or 0), kd = A.number(f, "kd", g.kd or 0),
-    dt = A.positive(f, "dt", g.dt), umin = g.umin or -math.huge, umax = g.umax or math.huge, i = 0, last = nil}
+  check.table(f, "the gains", g)
+  local c = {kp = check.number(f, "kp", g.kp or 0), ki = check.number(f, "ki", g.ki or 0), kd = check.number(f, "kd", g.kd or 0),
+    dt = check.positive(f, "dt", g.dt), umin = g.umin or -math.huge, umax = g.umax or math.huge, i = 0, last = nil}
   for _, k in ipairs{"umin", "umax"} do
-    if type(c[k]) ~= "number" or c[k] ~= c[k] then error(("%s: %s must be a number, got %s"):format(f, k, A.describe(c[k])), 2) end
+    if type(c[k]) ~= "number" or c[k] ~= c[k] then error(("%s: %s must be a number, got %s"):format(f, k, check.describe(c[k])), 2) end
   end
   if not (c.umin < c.umax) then error(("%s: umin must be below umax, got %g and %g"):format(f, c.umin, c.umax), 2) end
   return setmetatable(c, PID)
@@ -289,8 +289,8 @@ local function pid_step(c, r, y)
 end
 --- control.pid_step(pid, setpoint, y) -> u: one step of a controller from control.pid
 function M.pid_step(c, r, y)
-  A.class("control.pid_step", "the controller", c, PID, "a controller (control.pid)")
-  return pid_step(c, A.number("control.pid_step", "the set point", r), A.number("control.pid_step", "y", y))
+  check.class("control.pid_step", "the controller", c, PID, "a controller (control.pid)")
+  return pid_step(c, check.number("control.pid_step", "the set point", r), check.number("control.pid_step", "y", y))
 end
 
 --- control.closed_loop(system, gains, {setpoint=1, n=}) -> {t=, r=, y=, u=}: the step
@@ -299,20 +299,20 @@ end
 local function check_loop(f, sys, g, o)
   if getmetatable(sys) ~= Plant and getmetatable(sys) ~= Learned then
     error(("%s: expected a plant (control.plant) or a learned model (control.identify), got %s"):format(f,
-      A.describe(sys)), 3)
+      check.describe(sys)), 3)
   end
   if g ~= nil then
-    A.table(f, "the gains", g)
-    for _, k in ipairs{"kp", "ki", "kd"} do if g[k] ~= nil then A.number(f, k, g[k]) end end
+    check.table(f, "the gains", g)
+    for _, k in ipairs{"kp", "ki", "kd"} do if g[k] ~= nil then check.number(f, k, g[k]) end end
   end
-  o = A.options(f, o)
-  if o.n ~= nil then A.count(f, "n", o.n, 2, MAX_STEPS) end
-  if o.setpoint ~= nil then A.number(f, "setpoint", o.setpoint, -1e6, 1e6) end
+  o = check.options(f, o)
+  if o.n ~= nil then check.whole(f, "n", o.n, 2, MAX_STEPS) end
+  if o.setpoint ~= nil then check.number(f, "setpoint", o.setpoint, -1e6, 1e6) end
   return o
 end
 
 function M.closed_loop(sys, g, o)
-  A.table("control.closed_loop", "the gains ({kp =, ki =, kd =})", g)
+  check.table("control.closed_loop", "the gains ({kp =, ki =, kd =})", g)
   o = check_loop("control.closed_loop", sys, g, o)
   local n, r = o.n or sys.horizon or 200, o.setpoint or 1
   local c = M.pid{kp = g.kp, ki = g.ki, kd = g.kd, dt = sys.dt, umin = sys.umin, umax = sys.umax}
@@ -348,17 +348,17 @@ end
 
 -- Public: the lists checked (any numbers: an unstable loop's response runs to inf)
 function M.metrics(resp)
-  A.table("control.metrics", "the response", resp)
+  check.table("control.metrics", "the response", resp)
   for _, k in ipairs{"t", "r", "y"} do
     local list = resp[k]
     if type(list) ~= "table" or #list < 2 or #list ~= #resp.t then
       error(("control.metrics: response.%s must be a list of %s numbers, got %s"):format(k,
         type(resp.t) == "table" and #resp.t >= 2 and #resp.t or "2 or more",
-        type(list) == "table" and ("a list of %d"):format(#list) or A.describe(list)), 2)
+        type(list) == "table" and ("a list of %d"):format(#list) or check.describe(list)), 2)
     end
     for i = 1, #list do
       if type(list[i]) ~= "number" then
-        error(("control.metrics: response.%s[%d] must be a number, got %s"):format(k, i, A.describe(list[i])), 2)
+        error(("control.metrics: response.%s[%d] must be a number, got %s"):format(k, i, check.describe(list[i])), 2)
       end
     end
   end
@@ -368,8 +368,8 @@ end
 -- The cost a tuning minimises: IAE, plus overshoot above 5% and a final error.
 local function cost(m) return m.iae + 20 * math.max(0, m.overshoot - 0.05) + 10 * m.error end
 function M.cost(m)
-  A.table("control.cost", "the metrics", m)
-  for _, k in ipairs{"iae", "overshoot", "error"} do A.number("control.cost", "metrics." .. k, m[k]) end
+  check.table("control.cost", "the metrics", m)
+  for _, k in ipairs{"iae", "overshoot", "error"} do check.number("control.cost", "metrics." .. k, m[k]) end
   return cost(m)
 end
 
@@ -405,13 +405,13 @@ function M.tune(model, o)
   local ranges = {kp = o.kp or dg.kp, ki = o.ki or dg.ki, kd = o.kd or dg.kd}
   for _, k in ipairs{"kp", "ki", "kd"} do
     local rg = ranges[k]
-    if type(rg) ~= "table" then A.table(f, k .. " (a range {lo, hi})", rg) end
-    A.number(f, k .. "[1]", rg[1], 0, 1e9)
-    A.number(f, k .. "[2]", rg[2], rg[1], 1e9)
+    if type(rg) ~= "table" then check.table(f, k .. " (a range {lo, hi})", rg) end
+    check.number(f, k .. "[1]", rg[1], 0, 1e9)
+    check.number(f, k .. "[2]", rg[2], rg[1], 1e9)
   end
-  if o.candidates ~= nil then A.count(f, "candidates", o.candidates, 1, 100000) end
-  if o.rounds ~= nil then A.count(f, "rounds", o.rounds, 1, 1000) end
-  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
+  if o.candidates ~= nil then check.whole(f, "candidates", o.candidates, 1, 100000) end
+  if o.rounds ~= nil then check.whole(f, "rounds", o.rounds, 1, 1000) end
+  if o.seed ~= nil then check.whole(f, "seed", o.seed, 0, math.maxinteger) end
   local C, n, setpoint = o.candidates or 200, o.n or model.horizon or 200, o.setpoint or 1
   nn.seed(o.seed or 1)
   local best, best_cost, tried = nil, math.huge, 0
@@ -455,16 +455,16 @@ end
 --- learned model's and the true plant's step responses, and the control effort;
 --- responses = {plant = resp, model = resp}; live draws them point by point
 function M.view(responses, o)
-  A.table("control.view", "the responses ({plant = resp, model = resp})", responses)
+  check.table("control.view", "the responses ({plant = resp, model = resp})", responses)
   if responses.plant == nil and responses.model == nil then
     error("control.view: responses must have a plant or a model response ({plant = resp, model = resp})", 2)
   end
   for _, k in ipairs{"plant", "model"} do
     local r = responses[k]
     if r ~= nil then
-      A.table("control.view", "responses." .. k, r)
+      check.table("control.view", "responses." .. k, r)
       for _, key in ipairs{"t", "r", "y", "u"} do
-        local list = A.numbers("control.view", ("responses.%s.%s"):format(k, key), r[key], 1, true)
+        local list = check.numbers("control.view", ("responses.%s.%s"):format(k, key), r[key], 1, true)
         local first = (responses.plant or responses.model).t
         if #list ~= #first then
           error(("control.view: responses.%s.%s has %d values, the time %d"):format(k, key, #list, #first), 2)
@@ -472,7 +472,7 @@ function M.view(responses, o)
       end
     end
   end
-  o = A.options("control.view", o)
+  o = check.options("control.view", o)
   local out = plot.lines{title = o.title or "step response", xlabel = "time (s)", ylabel = "output", show = false}
   local eff = plot.lines{title = "control effort u", xlabel = "time (s)", show = false}
   local w = plot.window{out, eff, title = o.title or "PID on the true plant and the learned model", cols = 1,

@@ -6,7 +6,7 @@
 -- class indices (classification) or [n, targets] (regression).
 local D = require "nn.data"
 local checker = require "options"
-local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
+local check = require "argcheck"
 local core = require "nn.core"
 
 local data = {}
@@ -17,11 +17,7 @@ local FASHION = "/usr/share/datasets/fashion-mnist/"
 -- Argument checks: a maker called with something else than a table of options, or
 -- an option of the wrong type or name, gets an error at the caller's line that names
 -- the function, what it expects and what it got.
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  if type(v) == "number" or type(v) == "boolean" then return ("%s %s"):format(type(v), tostring(v)) end
-  return type(v) == "nil" and "nothing" or ("a " .. type(v))
-end
+local describe = check.describe
 
 -- The option names of fname and the table a wrong argument is shown, declared for
 -- the one checker (lua/options.lua), which options(fname, opts) runs.
@@ -31,19 +27,10 @@ end
 
 local function options(fname, opts) return checker.check(fname, opts, 3) end -- a tail call
 
--- opts[key] is nil or passes check (a predicate); else an error saying what it must be.
-local function field(fname, opts, key, check, what)
-  local v = opts[key]
-  if v ~= nil and not check(v) then
-    error(("%s: %s must be %s, got %s"):format(fname, key, what, describe(v)), 3)
-  end
-  return v
-end
+local field = check.want
 
-local function count(v) return math.type(v) == "integer" and v > 0 end
+local count, fraction, integer = check.is_count, check.is_fraction, check.is_integer
 local function number(v) return type(v) == "number" and v == v end
-local function fraction(v) return type(v) == "number" and v >= 0 and v < 1 end
-local function integer(v) return math.type(v) == "integer" end
 
 -- Splits off opts.test of the rows (shuffled first unless shuffle = false).
 local function finish(d, opts)
@@ -83,9 +70,7 @@ data.plane = synth("plane", {n = 500})
 data.gauss_sum = synth("gauss_sum", {n = 500})
 data.sine = synth("sine", {n = 200, noise = 0.05})
 
-local function is_tensor(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
-end
+local is_tensor = check.is_tensor
 
 --- data.from(x, y [, {classes=}]) -> a set from tensors x [n, ...] and y [n, ...];
 --- with classes, y [n, 1] holds one class a sample, or y [n, T] one a step (a
@@ -191,9 +176,7 @@ end
 data.fashion_labels = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
   "Shirt", "Sneaker", "Bag", "Ankle boot"}
 
-local function is_dataset(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.dataset"]
-end
+local is_dataset = check.is_dataset
 
 -- Fits a scaler of kind on train and applies it to train and every other set.
 local function scale_all(fname, kind, train, ...)

@@ -224,25 +224,27 @@ function D.log(a, base)
 end
 dlog = D.ln
 
+-- Argument i of math.<fname> must be a number or a dual: compared or computed
+-- with, anything else would raise Lua's own "attempt to ..." from inside this file.
+local function checkvalue(a, i, fname)
+    if type(a) ~= "number" and not isdual(a) then
+        error(("math.%s: argument %d must be a number or a dual number, got %s"):format(fname, i,
+            type(a)), 3)
+    end
+end
+
 -- atan(y) and atan(y, x): d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2)
 function D.atan(y, x)
     x = x == nil and 1 or x
     if not isdual(y) and not isdual(x) then return rawmath.atan(y, x) end
+    checkvalue(y, 1, "atan")
+    checkvalue(x, 2, "atan")
     local yv, xv = M.part(y, 1), M.part(x, 1)
     local n = rawmath.max(isdual(y) and #y or 0, isdual(x) and #x or 0)
     local r2 = xv * xv + yv * yv
     local r = {D.atan(yv, xv)}
     for i = 2, n do r[i] = (xv * part(y, i) - yv * part(x, i)) / r2 end
     return make(r)
-end
-
--- Argument i of math.<fname> must be a number or a dual: compared, anything else
--- would raise Lua's own "attempt to compare" from inside this file.
-local function checkvalue(a, i, fname)
-    if type(a) ~= "number" and not isdual(a) then
-        error(("math.%s: argument %d must be a number or a dual number, got %s"):format(fname, i,
-            type(a)), 3)
-    end
 end
 
 -- piecewise: the branch that wins by value carries its derivative

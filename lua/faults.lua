@@ -5,7 +5,7 @@
 -- error is an anomaly score; ROC curves with their AUC, confusion matrices, and the
 -- alarm drawn on the time series.
 local rbm = require "rbm"
-local A = require "argcheck"
+local check = require "argcheck"
 
 local M = {}
 
@@ -22,11 +22,11 @@ local TEMP_NOISE = 0.3  -- degrees C
 --- windows, kinds drawn evenly, machine load (and with it temperature) wanders
 function M.series(o)
   local f = "faults.series"
-  o = A.options(f, o)
-  nn.seed(A.count(f, "seed", o.seed or 1, 0, math.maxinteger))
-  local nw, w = A.count(f, "windows", o.windows or 400, 1, 100000), A.count(f, "window", o.window or 32, 1, 4096)
+  o = check.options(f, o)
+  nn.seed(check.whole(f, "seed", o.seed or 1, 0, math.maxinteger))
+  local nw, w = check.whole(f, "windows", o.windows or 400, 1, 100000), check.whole(f, "window", o.window or 32, 1, 4096)
   if nw * w > 4000000 then error(("%s: %d windows of %d samples is more than 4 000 000 samples"):format(f, nw, w), 2) end
-  if o.fault_share ~= nil then A.number(f, "fault_share", o.fault_share, 0, 1) end
+  if o.fault_share ~= nil then check.number(f, "fault_share", o.fault_share, 0, 1) end
   local n = nw * w
   local u = nn.rand({n * 4}, 0, 1):totable()
   local g = nn.randn({n * 2}):totable()
@@ -65,7 +65,7 @@ end
 --- training series' {vmin, vmax, tmin, tmax} (computed when not given), returned too
 -- A series from faults.series: its fields, of the sizes they claim.
 local function check_series(f, s)
-  A.table(f, "the series (faults.series)", s)
+  check.table(f, "the series (faults.series)", s)
   local nw, w = math.tointeger(s.windows), math.tointeger(s.window)
   if not (nw and w and nw > 0 and w > 0 and type(s.vib) == "table" and type(s.temp) == "table"
       and type(s.kinds) == "table" and #s.vib == nw * w and #s.temp == nw * w and #s.kinds == nw and s.n == nw * w) then
@@ -77,7 +77,7 @@ end
 function M.windows(s, scale)
   check_series("faults.windows", s)
   if scale ~= nil then
-    A.numbers("faults.windows", "scale ({vmin, vmax, tmin, tmax})", scale, 4)
+    check.numbers("faults.windows", "scale ({vmin, vmax, tmin, tmax})", scale, 4)
     if not (scale[1] < scale[2] and scale[3] < scale[4]) then
       error(("faults.windows: scale must be {vmin, vmax, tmin, tmax} with min < max, got {%g, %g, %g, %g}")
         :format(scale[1], scale[2], scale[3], scale[4]), 2)
@@ -109,16 +109,16 @@ end
 --- MLP autoencoder (linear, tanh, linear, sigmoid) trained on the NORMAL windows only
 -- Options of a training: counts, a rate, a seed.
 local function check_training(f, o)
-  o = A.options(f, o)
-  if o.hidden ~= nil and type(o.hidden) ~= "table" then A.count(f, "hidden", o.hidden, 1, 4096) end
-  for _, k in ipairs{"epochs", "rbm_epochs"} do if o[k] ~= nil then A.count(f, k, o[k], 1, 100000) end end
-  for _, k in ipairs{"lr", "rbm_lr"} do if o[k] ~= nil then A.positive(f, k, o[k]) end end
-  if o.seed ~= nil then A.count(f, "seed", o.seed, 0, math.maxinteger) end
+  o = check.options(f, o)
+  if o.hidden ~= nil and type(o.hidden) ~= "table" then check.whole(f, "hidden", o.hidden, 1, 4096) end
+  for _, k in ipairs{"epochs", "rbm_epochs"} do if o[k] ~= nil then check.whole(f, k, o[k], 1, 100000) end end
+  for _, k in ipairs{"lr", "rbm_lr"} do if o[k] ~= nil then check.positive(f, k, o[k]) end end
+  if o.seed ~= nil then check.whole(f, "seed", o.seed, 0, math.maxinteger) end
   return o
 end
 
 function M.autoencoder(train, o)
-  A.dataset("faults.autoencoder", "train", train)
+  check.dataset("faults.autoencoder", "train", train)
   o = check_training("faults.autoencoder", o)
   if type(o.hidden) == "table" then error("faults.autoencoder: hidden must be one width (8), got a table", 2) end
   local x, y = train:x(), train:y():totable()
@@ -138,8 +138,8 @@ end
 
 --- faults.recon_scores(ae, d) -> list: each window's mean squared reconstruction error
 function M.recon_scores(ae, d)
-  A.model("faults.recon_scores", "the autoencoder", ae)
-  local x = A.dataset("faults.recon_scores", "d", d):x()
+  check.model("faults.recon_scores", "the autoencoder", ae, "predict")
+  local x = check.dataset("faults.recon_scores", "d", d):x()
   local e = (ae:predict(x) - x):pow(2):mean(2):totable()
   local s = {}
   for i, r in ipairs(e) do s[i] = type(r) == "table" and r[1] or r end
@@ -150,10 +150,10 @@ end
 ---   activation="sigmoid", seed=1}) -> classifier: RBMs pre-trained greedily, copied
 --- into an MLP, fine-tuned by Adam
 function M.dbn(train, o)
-  A.dataset("faults.dbn", "train", train)
+  check.dataset("faults.dbn", "train", train)
   o = check_training("faults.dbn", o)
   if o.activation ~= nil and type(o.activation) ~= "string" then
-    error("faults.dbn: activation must be a name (\"sigmoid\"), got " .. A.describe(o.activation), 2)
+    error("faults.dbn: activation must be a name (\"sigmoid\"), got " .. check.describe(o.activation), 2)
   end
   nn.seed(o.seed or 1)
   local hidden = o.hidden or {64, 32}
@@ -169,8 +169,8 @@ end
 --- faults.fault_scores(model, d) -> list: each window's probability of a fault,
 --- 1 - p(normal), from the classifier's softmax
 function M.fault_scores(m, d)
-  A.model("faults.fault_scores", "the classifier", m)
-  local p = m:predict(A.dataset("faults.fault_scores", "d", d):x()):softmax(2):totable()
+  check.model("faults.fault_scores", "the classifier", m, "predict")
+  local p = m:predict(check.dataset("faults.fault_scores", "d", d):x()):softmax(2):totable()
   local s = {}
   for i, row in ipairs(p) do s[i] = 1 - row[NORMAL + 1] end
   return s
@@ -178,7 +178,7 @@ end
 
 --- faults.is_fault(d) -> list of booleans: the windows whose kind is not normal
 function M.is_fault(d)
-  A.dataset("faults.is_fault", "d", d)
+  check.dataset("faults.is_fault", "d", d)
   local f = {}
   for i, row in ipairs(d:y():totable()) do f[i] = row[1] ~= NORMAL end
   return f
@@ -190,14 +190,14 @@ end
 -- scores: a list of numbers (NaN refused: it sorts nowhere); flags: a list of as many
 -- booleans.
 local function check_scores(f, scores, flags, flags_name)
-  A.numbers(f, "scores", scores, 1)
+  check.numbers(f, "scores", scores, 1)
   if type(flags) ~= "table" or #flags ~= #scores then
     error(("%s: %s must be a list of %d booleans, one a score, got %s"):format(f, flags_name, #scores,
-      type(flags) == "table" and ("a list of %d"):format(#flags) or A.describe(flags)), 3)
+      type(flags) == "table" and ("a list of %d"):format(#flags) or check.describe(flags)), 3)
   end
   for i = 1, #flags do
     if type(flags[i]) ~= "boolean" then
-      error(("%s: %s[%d] must be true or false, got %s"):format(f, flags_name, i, A.describe(flags[i])), 3)
+      error(("%s: %s[%d] must be true or false, got %s"):format(f, flags_name, i, check.describe(flags[i])), 3)
     end
   end
 end
@@ -231,7 +231,7 @@ end
 --- scores: an alarm threshold that raises about 1 - q false alarms
 function M.threshold(scores, normal_mask, q)
   check_scores("faults.threshold", scores, normal_mask, "normal")
-  if q ~= nil then A.number("faults.threshold", "q", q, 0, 1) end
+  if q ~= nil then check.number("faults.threshold", "q", q, 0, 1) end
   local v = {}
   for i, s in ipairs(scores) do if normal_mask[i] then v[#v + 1] = s end end
   if #v == 0 then error("faults.threshold: no window is marked normal", 2) end
@@ -242,7 +242,7 @@ end
 --- faults.alarm_confusion(scores, positive, threshold) -> {{tn, fp}, {fn, tp}}
 function M.alarm_confusion(scores, positive, thr)
   check_scores("faults.alarm_confusion", scores, positive, "positive")
-  A.number("faults.alarm_confusion", "the threshold", thr)
+  check.number("faults.alarm_confusion", "the threshold", thr)
   local cm = {{0, 0}, {0, 0}}
   for i, s in ipairs(scores) do
     local r, c = positive[i] and 2 or 1, s > thr and 2 or 1
@@ -253,14 +253,14 @@ end
 
 --- faults.roc_view(curves, {title=, show=}) -> plot: ROC curves {name = roc}, chance line
 function M.roc_view(curves, o)
-  A.table("faults.roc_view", "curves ({name = roc})", curves)
+  check.table("faults.roc_view", "curves ({name = roc})", curves)
   for name, c in pairs(curves) do
-    if type(name) ~= "string" then error("faults.roc_view: curves are named by strings, got " .. A.describe(name), 2) end
-    A.table("faults.roc_view", "curves." .. name, c)
-    A.numbers("faults.roc_view", ("curves.%s.fpr"):format(name), c.fpr, 1)
-    A.numbers("faults.roc_view", ("curves.%s.tpr"):format(name), c.tpr, #c.fpr)
+    if type(name) ~= "string" then error("faults.roc_view: curves are named by strings, got " .. check.describe(name), 2) end
+    check.table("faults.roc_view", "curves." .. name, c)
+    check.numbers("faults.roc_view", ("curves.%s.fpr"):format(name), c.fpr, 1)
+    check.numbers("faults.roc_view", ("curves.%s.tpr"):format(name), c.tpr, #c.fpr)
   end
-  o = A.options("faults.roc_view", o)
+  o = check.options("faults.roc_view", o)
   local p = plot.lines{title = o.title or "ROC", xlabel = "false alarm rate", ylabel = "detection rate",
     show = o.show}
   p:add("chance", {0, 1}, {0, 1})
@@ -276,11 +276,11 @@ end
 function M.alarm_view(s, scores, thr, o)
   local f = "faults.alarm_view"
   check_series(f, s)
-  A.numbers(f, "scores", scores, s.windows)
-  A.number(f, "the threshold", thr)
-  o = A.options(f, o)
-  if o.from ~= nil then A.count(f, "from", o.from, 1, s.windows) end
-  if o.windows ~= nil then A.count(f, "windows", o.windows, 1, s.windows) end
+  check.numbers(f, "scores", scores, s.windows)
+  check.number(f, "the threshold", thr)
+  o = check.options(f, o)
+  if o.from ~= nil then check.whole(f, "from", o.from, 1, s.windows) end
+  if o.windows ~= nil then check.whole(f, "windows", o.windows, 1, s.windows) end
   local first, count = o.from or 1, math.min(o.windows or 40, s.windows - (o.from or 1) + 1)
   local w = s.window
   local vib = plot.lines{title = "vibration", xlabel = "sample", show = false}

@@ -11,7 +11,7 @@
 --                      on points x^ between real and generated ones.
 -- The 2-D presets (ring and grid of Gaussians, two moons, spiral) and the
 -- mode-coverage count live here too; the live view is in lua/views_gen.lua.
-local check = require "gen_check"
+local check = require "argcheck"
 local util = require "util"
 local gan = {}
 

@@ -6,6 +6,7 @@
 -- help.missing() lists what has no entry (tests/lua/test_help_coverage.lua).
 local core = require "repl.core"
 local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
+local package_loaded = package.loaded
 
 local help = {}
 local entries = {}   -- key -> entry
@@ -42,9 +43,23 @@ function help.add(docs)
   for key, entry in pairs(docs) do entries[key] = entry end
 end
 
--- The public modules whose functions need entries: global names of tables. Each has
--- an entry of its own too (help(nn) or ?nn shows it).
-help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan", "text"}
+-- The public modules whose functions need entries: global names of tables, and the
+-- modules a lesson loads with require (control, faults: lesson 25). Each has an entry
+-- of its own too (help(nn) or ?nn shows it).
+help.modules = {"nn", "optim", "data", "plot", "dual", "race", "lesson", "repl", "ae", "gan", "text",
+  "control", "faults"}
+
+--- module(name) -> the table of a module of help.modules: the global of that name,
+--- else what require gave (control = require "control"); nil when neither is there.
+function help.module(name)
+  for _, mod in ipairs(help.modules) do
+    if mod == name then
+      local m = _G[name]
+      if type(m) ~= "table" then m = package_loaded[name] end
+      return type(m) == "table" and m or nil
+    end
+  end
+end
 help.globals = {"help", "apropos", "spawn", "jobs", "wait", "playground", "experiment", "conv"}
 
 --- method_tables() -> {type = methods}: the method tables of the "nnlab.*"
@@ -110,8 +125,9 @@ local function key_of(value)
     end
   end
   for _, mod in ipairs(help.modules) do
-    if type(_G[mod]) == "table" then
-      local found = search(mod, _G[mod], {})
+    local t = help.module(mod)
+    if t then
+      local found = search(mod, t, {})
       if found then return found end
     end
   end
@@ -283,7 +299,7 @@ function help.help(name)
       end
     end
   end
-  if not e and type(name) == "string" and type(_G[name]) == "table" then
+  if not e and type(name) == "string" and help.module(name) then
     -- a module without an entry of its own: list what it has
     local keys = {}
     for _, k in ipairs(sorted_keys()) do
@@ -302,7 +318,7 @@ function help.help(name)
     return
   end
   show(key, e)
-  if type(_G[key]) == "table" then -- a module: its topics follow its entry
+  if help.module(key) then -- a module: its topics follow its entry
     local keys = {}
     for _, k in ipairs(sorted_keys()) do
       if k:sub(1, #key + 1) == key .. "." then keys[#keys + 1] = k end
@@ -328,7 +344,7 @@ function help.apropos(word)
 end
 
 --- missing([objects]) -> sorted list of public functions and modules that have no
---- entry: the global modules themselves and their functions (help.modules), the
+--- entry: the modules themselves and their functions (help.modules, those loaded), the
 --- REPL globals, the methods of the "nnlab.*" metatables (help.method_tables) and
 --- the methods of each object in the list objects (help.class_of: how the methods
 --- of classes written in Lua, such as runs, views and races, are found).
@@ -359,7 +375,8 @@ function help.missing(objects)
     end
   end
   for _, mod in ipairs(help.modules) do
-    if type(_G[mod]) == "table" then walk(mod, _G[mod], {}) end
+    local t = help.module(mod)
+    if t then walk(mod, t, {}) end
   end
   for tname, methods in pairs(help.method_tables()) do
     for k, v in pairs(methods) do

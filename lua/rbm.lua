@@ -6,7 +6,7 @@
 -- as a preset (nn.dbn_recipe), and data.digits (scikit-learn's 8x8 digits).
 local R = require "nn.rbm"
 local T = require "nn.train"
-local A = require "argcheck"
+local check = require "argcheck"
 local util = require "util"
 
 local M = {}
@@ -17,7 +17,7 @@ local MAX_COUNT = 1000000 -- epochs, batch, Gibbs steps, samples, units: beyond 
 -- Debian's python3-sklearn ships the 8x8 digits (the UCI optical digits' test set).
 M.DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
 
-local is_tensor, is_dataset = A.is_tensor, A.is_dataset
+local is_tensor, is_dataset = check.is_tensor, check.is_dataset
 
 -- Checks the option table: every key known, every value of its kind.
 local function options(fname, o, known)
@@ -42,7 +42,7 @@ local function options(fname, o, known)
       local what = ({count = ("a whole number from 1 to %d"):format(MAX_COUNT), seed = "a whole number >= 0",
         rate = "a number > 0", fraction = "a fraction in [0, 1)", boolean = "true or false",
         string = "a string"})[kind]
-      error(("%s: %s must be %s, got %s"):format(fname, k, what, A.describe(v)), 3)
+      error(("%s: %s must be %s, got %s"):format(fname, k, what, check.describe(v)), 3)
     end
   end
   return o
@@ -87,7 +87,7 @@ local function batch_of(fname, v, nv, what)
   what = what or "the data"
   if not x then
     error(("%s: %s must be a data set or a tensor [n, %s], got %s"):format(fname, what, nv or "values",
-      A.describe(v)), 3)
+      check.describe(v)), 3)
   end
   local n, size = x.shape[1], 1
   for i = 1, x.ndim do size = size * x.shape[i] end
@@ -128,7 +128,7 @@ function RBM:params() return R.params(self.core) end
 function RBM:set_params(w, b, c)
   for i, t in ipairs{{"W", w}, {"b", b}, {"c", c}} do
     if not is_tensor(t[2]) then
-      error(("rbm:set_params: %s (argument %d) must be a tensor, got %s"):format(t[1], i, A.describe(t[2])), 2)
+      error(("rbm:set_params: %s (argument %d) must be a tensor, got %s"):format(t[1], i, check.describe(t[2])), 2)
     end
   end
   return R.set_params(self.core, w, b, c)
@@ -159,7 +159,7 @@ function RBM:fit(train, o)
   local x = batch_of("rbm:fit", train, self.nv)
   local vx = o.validation and batch_of("rbm:fit", o.validation, self.nv, "validation")
   if o.view ~= nil and type(o.view) ~= "boolean" and getmetatable(o.view) ~= View then
-    error("rbm:fit: view must be true, false or a view from rbm.view, got " .. A.describe(o.view), 2)
+    error("rbm:fit: view must be true, false or a view from rbm.view, got " .. check.describe(o.view), 2)
   end
   if o.seed then nn.seed(o.seed) end
   local n, batch = x.shape[1], math.min(o.batch or 32, x.shape[1])
@@ -202,7 +202,7 @@ end
 --- filters (W's columns as images), inputs beside their reconstructions, samples
 --- after k Gibbs steps, and the free energy of training and validation data by epoch
 function M.view(r, o)
-  if getmetatable(r) ~= RBM then error("rbm.view: expected an RBM (nn.rbm), got " .. A.describe(r), 2) end
+  if getmetatable(r) ~= RBM then error("rbm.view: expected an RBM (nn.rbm), got " .. check.describe(r), 2) end
   o = options("rbm.view", o, {data = "any", validation = "any", shape = "any", filters = "count",
     k = "count", show = "boolean"})
   local hw = o.shape or {square(r.nv), square(r.nv)}
@@ -210,7 +210,7 @@ function M.view(r, o)
   local h, w = type(hw) == "table" and math.tointeger(hw[1]), type(hw) == "table" and math.tointeger(hw[2])
   if not (h and w and h > 0 and w > 0 and h * w == r.nv) then
     error(("rbm.view: shape must be {h, w} with h * w = %d visible units, got %s"):format(r.nv,
-      type(hw) == "table" and ("{%s, %s}"):format(tostring(hw[1]), tostring(hw[2])) or A.describe(hw)), 2)
+      type(hw) == "table" and ("{%s, %s}"):format(tostring(hw[1]), tostring(hw[2])) or check.describe(hw)), 2)
   end
   local v = setmetatable({r = r, h = h, w = w, data = o.data and batch_of("rbm.view", o.data, r.nv),
     nfilters = math.min(o.filters or 36, r.nh), k = o.k or 200}, View)
@@ -270,11 +270,11 @@ M.recipe = setmetatable({hidden = {256, 256}, rbm_lr = 0.05, rbm_epochs = 10, lr
 local function check_hidden(fname, hidden)
   if hidden == nil then return end
   if type(hidden) ~= "table" or #hidden == 0 then
-    error(("%s: hidden must be a list of layer widths ({256, 256}), got %s"):format(fname, A.describe(hidden)), 3)
+    error(("%s: hidden must be a list of layer widths ({256, 256}), got %s"):format(fname, check.describe(hidden)), 3)
   end
   for i, nh in ipairs(hidden) do
     if math.type(nh) ~= "integer" or nh < 1 or nh > 65536 then
-      error(("%s: hidden[%d] must be a whole number from 1 to 65536, got %s"):format(fname, i, A.describe(nh)), 3)
+      error(("%s: hidden[%d] must be a whole number from 1 to 65536, got %s"):format(fname, i, check.describe(nh)), 3)
     end
   end
 end
@@ -303,15 +303,15 @@ end
 --- -> nn.sequential: linear, activation, dropout per hidden layer, then a linear
 --- output of logits; with rbms, each hidden linear layer starts from its RBM's W, c
 function M.classifier(nin, classes, o)
-  A.count("nn.dbn_classifier", "inputs", nin, 1, MAX_COUNT)
-  A.count("nn.dbn_classifier", "classes", classes, 1, MAX_COUNT)
+  check.whole("nn.dbn_classifier", "inputs", nin, 1, MAX_COUNT)
+  check.whole("nn.dbn_classifier", "classes", classes, 1, MAX_COUNT)
   o = options("nn.dbn_classifier", o, {hidden = "any", activation = "string", dropout = "fraction", rbms = "any"})
   check_hidden("nn.dbn_classifier", o.hidden)
   if o.rbms ~= nil then
-    if type(o.rbms) ~= "table" then error("nn.dbn_classifier: rbms must be a list of RBMs, got " .. A.describe(o.rbms), 2) end
+    if type(o.rbms) ~= "table" then error("nn.dbn_classifier: rbms must be a list of RBMs, got " .. check.describe(o.rbms), 2) end
     for i, r in pairs(o.rbms) do
       if getmetatable(r) ~= RBM then
-        error(("nn.dbn_classifier: rbms[%s] must be an RBM (nn.rbm), got %s"):format(tostring(i), A.describe(r)), 2)
+        error(("nn.dbn_classifier: rbms[%s] must be an RBM (nn.rbm), got %s"):format(tostring(i), check.describe(r)), 2)
       end
     end
   end
@@ -340,8 +340,8 @@ end
 --- nn.dbn(train, test, {recipe fields..., pretrain=true, seed=1}) -> model, run:
 --- the recipe end to end (pretrain = false: the same net trained from scratch)
 function M.dbn(train, test, o)
-  if not is_dataset(train) then error("nn.dbn: train must be a data set, got " .. A.describe(train), 2) end
-  if test ~= nil and not is_dataset(test) then error("nn.dbn: test must be a data set or nil, got " .. A.describe(test), 2) end
+  if not is_dataset(train) then error("nn.dbn: train must be a data set, got " .. check.describe(train), 2) end
+  if test ~= nil and not is_dataset(test) then error("nn.dbn: test must be a data set or nil, got " .. check.describe(test), 2) end
   o = options("nn.dbn", o, {hidden = "any", rbm_lr = "rate", rbm_epochs = "count", lr = "rate",
     iterations = "count", batch = "count", activation = "string", dropout = "fraction", seed = "seed",
     pretrain = "boolean", k = "count"})

@@ -9,6 +9,7 @@
 -- Token ids start at 0, as class indices do; vocab[id + 1] is the token.
 local T = require "nn.text"
 local checker = require "options"
+local check = require "argcheck"
 local nn = require "nn"     -- not the globals: a student may reuse their names
 local data = require "data"
 
@@ -19,24 +20,12 @@ local FREEDICT = "/usr/share/dictd/freedict-eng-fra"
 local BIBLE = "/usr/lib/bible.data"
 text.paths = {words = WORDS, freedict = FREEDICT, bible = BIBLE}
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  if type(v) == "number" or type(v) == "boolean" then return ("%s %s"):format(type(v), tostring(v)) end
-  return v == nil and "nothing" or ("a " .. type(v))
-end
+local describe = check.describe
 
 local function options(fname, opts) return checker.check(fname, opts, 3) end
 
-local function want(fname, opts, key, ok, what)
-  local v = opts[key]
-  if v ~= nil and not ok(v) then
-    error(("%s: %s must be %s, got %s"):format(fname, key, what, describe(v)), 3)
-  end
-  return v
-end
-local function count(v) return math.type(v) == "integer" and v > 0 end
-local function is_integer(v) return math.type(v) == "integer" end
-local function positive(v) return type(v) == "number" and v > 0 and v < math.huge end
+local want = check.want
+local count, is_integer = check.is_count, check.is_integer
 
 local function tensor_of(list, shape)
   local t = nn.tensor(#list > 0 and list or {0})
@@ -70,20 +59,12 @@ text._rng = rng
 local vocab_mt = {__name = "vocabulary"}
 vocab_mt.__index = vocab_mt
 
--- a method called on something else (v.id(5) for v:id(5)) says so
-local function check_self_vocab_mt(v, name)
-  if getmetatable(v) ~= vocab_mt then
-    error(("vocabulary:%s: call it with a colon on a vocabulary (x:%s(...)), got %s"):format(name, name, type(v)), 3)
-  end
-end
-
 --- text.vocabulary(tokens [, {specials =, min_count =, unknown =}]) -> v: the tokens'
 --- distinct values, specials first, then by falling count (ties by text); v.tokens
 --- (id + 1 -> token), v.index (token -> id), v.counts (id + 1 -> count).
 function text.vocabulary(tokens, opts)
   if type(tokens) ~= "table" then error("text.vocabulary: expected a list of tokens (strings), got " .. describe(tokens), 2) end
-  if opts ~= nil and type(opts) ~= "table" then error("text.vocabulary: options must be a table, got " .. describe(opts), 2) end
-  opts = opts or {}
+  opts = check.options("text.vocabulary", opts)
   for i, t in ipairs(tokens) do
     if type(t) ~= "string" then error(("text.vocabulary: token %d is %s, not a string"):format(i, describe(t)), 2) end
   end
@@ -134,7 +115,7 @@ function vocab_mt.__len(v) return #v.tokens end
 --- v:id(token) -> its id, the unknown token's for one not in the vocabulary, or an
 --- error naming it when there is no unknown token.
 function vocab_mt.id(v, tok)
-  check_self_vocab_mt(v, "id")
+  check.method(v, vocab_mt, "id", "v")
   local id = v.index[tok]
   if id then return id end
   if v.unknown then return v.index[v.unknown] end
@@ -143,7 +124,7 @@ end
 
 --- v:token(id) -> the token of a 0-based id
 function vocab_mt.token(v, id)
-  check_self_vocab_mt(v, "token")
+  check.method(v, vocab_mt, "token", "v")
   local i = math.tointeger(id) -- ids from tensors come as floats
   local t = i and v.tokens[i + 1]
   if not t then error(("text: id %s is outside the vocabulary 0..%d"):format(tostring(id), #v.tokens - 1), 3) end
@@ -167,13 +148,6 @@ end
 
 local corpus_mt = {__name = "corpus"}
 corpus_mt.__index = corpus_mt
-
--- a method called on something else (v.id(5) for v:id(5)) says so
-local function check_self_corpus_mt(v, name)
-  if getmetatable(v) ~= corpus_mt then
-    error(("corpus:%s: call it with a colon on a corpus (x:%s(...)), got %s"):format(name, name, type(v)), 3)
-  end
-end
 
 local corpus_options = {"level", "min_count", "unknown", "lines", "name"}
 checker.declare("text.corpus", corpus_options, 0, "text.corpus", '{level = "word"}')
@@ -231,13 +205,13 @@ function corpus_mt.__tostring(c)
     #c.vocab.tokens, c.name and (" (" .. c.name .. ")") or "")
 end
 function corpus_mt.size(c)
-  check_self_corpus_mt(c, "size")
+  check.method(c, corpus_mt, "size", "c")
   return #c.vocab.tokens
 end
 
 --- c:encode(s) -> {ids}: s split as the corpus was (characters or words)
 function corpus_mt.encode(c, s)
-  check_self_corpus_mt(c, "encode")
+  check.method(c, corpus_mt, "encode", "c")
   if type(s) ~= "string" then error("corpus:encode: expected a string, got " .. describe(s), 2) end
   local out = {}
   for i, t in ipairs(SPLIT[c.level](s)) do out[i] = c.vocab:id(t) end
@@ -246,7 +220,7 @@ end
 
 --- c:decode(ids) -> the text: characters joined, or words joined by spaces
 function corpus_mt.decode(c, ids)
-  check_self_corpus_mt(c, "decode")
+  check.method(c, corpus_mt, "decode", "c")
   if type(ids) ~= "table" then error("corpus:decode: expected a list of ids, got " .. describe(ids), 2) end
   local out = {}
   for i, id in ipairs(ids) do out[i] = c.vocab:token(id) end
@@ -259,7 +233,7 @@ checker.declare("corpus:windows", {"stride", "limit", "test", "shuffle"}, 0, "wi
 --- class of the vocabulary at each step (accuracy and confusion per token);
 --- windows start every stride tokens; limit = at most so many windows.
 function corpus_mt.windows(c, len, opts)
-  check_self_corpus_mt(c, "windows")
+  check.method(c, corpus_mt, "windows", "c")
   if math.type(len) ~= "integer" or len < 1 then
     error("corpus:windows: T must be a whole number > 0, got " .. describe(len), 2)
   end
@@ -286,7 +260,7 @@ end
 
 --- c:with_breaks() -> a tensor of the ids with -1 after each line of a word corpus (word2vec's input)
 function corpus_mt.with_breaks(c)
-  check_self_corpus_mt(c, "with_breaks")
+  check.method(c, corpus_mt, "with_breaks", "c")
   local out = {}
   for i, id in ipairs(c.ids) do
     out[#out + 1] = id

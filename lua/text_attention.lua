@@ -6,28 +6,14 @@
 -- padded source positions a mask keeps out of the softmax; the weights ([T, S] or
 -- [B, T, S]) of the last forward are kept, detached, for plot.attention.
 local nn = require "nn"
-local debug = debug -- captured: --safe takes it from user code (lua/sandbox.lua)
+local check = require "argcheck"
 
 local M = {}
 
 local att_mt = {__name = "attention"}
 att_mt.__index = att_mt
 
--- a method called on something else (v.id(5) for v:id(5)) says so
-local function check_self_att_mt(v, name)
-  if getmetatable(v) ~= att_mt then
-    error(("attention:%s: call it with a colon on a attention (x:%s(...)), got %s"):format(name, name, type(v)), 3)
-  end
-end
-
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
-end
-
-local function is_tensor(v)
-  return type(v) == "userdata" and getmetatable(v) == debug.getregistry()["nnlab.tensor"]
-end
+local describe, is_tensor = check.describe, check.is_tensor
 
 local function shape_str(t) return "[" .. table.concat(t.shape, ",") .. "]" end
 
@@ -73,7 +59,7 @@ end
 --- att:scores(q [T, d], k [S, d]) -> the scores [T, S] before the softmax; a batch
 --- q [B, T, d], k [B, S, d] -> [B, T, S]
 function att_mt.scores(a, q, k)
-  check_self_att_mt(a, "scores")
+  check.method(a, att_mt, "scores", "att")
   local last = q.ndim
   if q.ndim ~= k.ndim or (last == 3 and q.shape[1] ~= k.shape[1]) then
     error(("attention: queries %s and keys %s: both [T, d] and [S, d], or both a batch [B, T, d] and [B, S, d]")
@@ -140,7 +126,7 @@ end
 --- mask (a list of B source lengths, or a tensor [B, S] of 1 real / 0 padding) gives
 --- padded source positions weight 0. att.weights keeps a detached copy of the weights.
 function att_mt.forward(a, q, k, v, mask)
-  check_self_att_mt(a, "forward")
+  check.method(a, att_mt, "forward", "att")
   for i, t in ipairs({q, k}) do
     if not is_tensor(t) or (t.ndim ~= 2 and t.ndim ~= 3) then
       error(("attention: %s must be a matrix [T, d] or a batch [B, T, d], got %s"):format(

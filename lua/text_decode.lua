@@ -5,21 +5,11 @@
 -- and decodes with it: sampling with a temperature and top-k, greedy decoding, beam
 -- search. Each returns the per-step probabilities it saw, for plot.decoding.
 local nn = require "nn"
+local check = require "argcheck"
 
 local M = {}
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
-end
-
--- the options table of fname (nothing: all defaults)
-local function options_of(opts, fname)
-  if opts ~= nil and type(opts) ~= "table" then
-    error(("%s: options must be a table like {temperature = 1}, got %s"):format(fname, describe(opts)), 3)
-  end
-  return opts or {}
-end
+local describe = check.describe
 
 -- logits as a flat Lua list (a tensor [V] or [1, V], or a list)
 local function as_list(logits, who)
@@ -67,7 +57,7 @@ M.top_ids = top_ids
 --- top_k is given (renormalised); uniform is a number in [0, 1) to use instead of a
 --- draw from nn's generator (tests). probs are the probabilities drawn from.
 function M.sample(logits, opts)
-  opts = options_of(opts, "sample")
+  opts = check.options("sample", opts, "{temperature = 1}")
   local p = M.softmax(as_list(logits, "sample"), opts.temperature)
   if opts.top_k ~= nil then
     local k = opts.top_k
@@ -104,7 +94,7 @@ end
 --- stop (when given) or max_len tokens. steps[i] = {probs =, chosen =}.
 function M.generate(step, opts)
   check_step(step, "generate")
-  opts = options_of(opts, "generate")
+  opts = check.options("generate", opts, "{temperature = 1}")
   local n = check_len(opts.max_len, "generate", 50)
   local state, tok, ids, steps = opts.state, opts.start, {}, {}
   for i = 1, n do
@@ -123,7 +113,7 @@ end
 --- likely token at each step (ids without the stop token).
 function M.greedy(step, opts)
   check_step(step, "greedy")
-  opts = options_of(opts, "greedy")
+  opts = check.options("greedy", opts, "{max_len = 50}")
   local n = check_len(opts.max_len, "greedy", 50)
   local state, tok, ids, steps = opts.state, opts.start, {}, {}
   for i = 1, n do
@@ -147,7 +137,7 @@ end
 --- include start or stop.
 function M.beam(step, opts)
   check_step(step, "beam")
-  opts = options_of(opts, "beam")
+  opts = check.options("beam", opts, "{width = 3}")
   local n = check_len(opts.max_len, "beam", 50)
   local width = opts.width or 3
   if math.type(width) ~= "integer" or width < 1 then error("beam: width must be a whole number > 0, got " .. describe(width), 2) end

@@ -11,25 +11,13 @@
 local nn = require "nn"
 local data = require "data"
 local checker = require "options"
+local check = require "argcheck"
 local decode = require "text_decode"
 
 return function(text, corpus_mt)
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  if type(v) == "number" or type(v) == "boolean" then return ("%s %s"):format(type(v), tostring(v)) end
-  return v == nil and "nothing" or ("a " .. type(v))
-end
-local function count(v) return math.type(v) == "integer" and v > 0 end
-local function want(fname, opts, key, ok, what)
-  local v = opts[key]
-  if v ~= nil and not ok(v) then
-    error(("%s: %s must be %s, got %s"):format(fname, key, what, describe(v)), 3)
-  end
-  return v
-end
-local function fraction(v) return type(v) == "number" and v >= 0 and v < 1 end
-local function positive(v) return type(v) == "number" and v > 0 and v < math.huge end
+local describe, want = check.describe, check.want
+local count, fraction, positive = check.is_count, check.is_fraction, check.is_positive
 local function is_corpus(c) return getmetatable(c) == corpus_mt end
 
 ---------------------------------------------------------------------------------
@@ -109,9 +97,7 @@ checker.declare("corpus:lines", {"test", "limit", "max_len", "shuffle", "strings
 --- strings = {s1, s2, ...}: these lines instead of the corpus's own, encoded with its
 --- vocabulary (to score sampled or made-up words with text.bits_per_char).
 function corpus_mt.lines(c, opts)
-  if not is_corpus(c) then
-    error(("corpus:lines: call it with a colon on a corpus (c:lines(...)), got %s"):format(describe(c)), 2)
-  end
+  check.method(c, corpus_mt, "lines", "c")
   opts = checker.check("corpus:lines", opts, 2)
   local nl = newline_id(c, "corpus:lines")
   want("corpus:lines", opts, "test", fraction, "a fraction in [0, 1)")

@@ -12,6 +12,7 @@
 local nn = require "nn"
 local optim = require "optim"
 local checker = require "options"
+local check = require "argcheck"
 local decode = require "text_decode"
 local attention = require "text_attention"
 
@@ -23,18 +24,7 @@ M.class = S2S
 
 local PAD, START, END = 0, 1, 2
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  if type(v) == "number" or type(v) == "boolean" then return ("%s %s"):format(type(v), tostring(v)) end
-  return v == nil and "nothing" or ("a " .. type(v))
-end
-
-local function check_self(m, name)
-  if getmetatable(m) ~= S2S then
-    error(("seq2seq:%s: call it with a colon on a seq2seq model (s2s:%s(...)), got %s"):format(name, name,
-      describe(m)), 3)
-  end
-end
+local describe = check.describe
 
 local function is_vocab(v) return type(v) == "table" and type(v.tokens) == "table" and type(v.index) == "table" end
 local function is_task(t) return type(t) == "table" and type(t.pairs) == "table" and is_vocab(t.source) and is_vocab(t.target) end
@@ -105,7 +95,7 @@ end
 
 --- s2s:nparams() -> the number of trained numbers
 function S2S:nparams()
-  check_self(self, "nparams")
+  check.method(self, S2S, "nparams", "s2s")
   local n = 0
   for _, t in ipairs(self.params) do n = n + t:numel() end
   return n
@@ -131,7 +121,7 @@ end
 
 --- s2s:encode(x [B, S], lengths) -> states [B, S, H], the last real state of each [B, H]
 function S2S:encode(x, len)
-  check_self(self, "encode")
+  check.method(self, S2S, "encode", "s2s")
   local B, S, H = x.shape[1], x.shape[2], self.hidden
   local states = self.encoder:forward(self.src_embedding:forward(x))
   local at = {}
@@ -177,7 +167,7 @@ end
 --- token (<END> counted) of a batch {{source ids}, {target ids}}, ..., the decoder fed
 --- the true previous token with probability ratio (teacher forcing), else its own guess
 function S2S:batch_loss(batch, ratio)
-  check_self(self, "batch_loss")
+  check.method(self, S2S, "batch_loss", "s2s")
   if type(batch) ~= "table" or #batch == 0 or type(batch[1]) ~= "table" or type(batch[1][1]) ~= "table" then
     error("seq2seq:batch_loss: expected a list of {source ids, target ids} pairs, got " .. describe(batch), 2)
   end
@@ -251,7 +241,7 @@ checker.declare("seq2seq:fit", {"epochs", "batch", "lr", "teacher_forcing", "cli
 --- background job (run:wait() waits); elsewhere, or with wait = true, before returning.
 --- run.losses[e] is epoch e's mean loss; on_epoch(run) runs after each epoch.
 function S2S:fit(o)
-  check_self(self, "fit")
+  check.method(self, S2S, "fit", "s2s")
   if type(o) ~= "table" then error("seq2seq:fit: expected {task, epochs = ...}, got " .. describe(o), 2) end
   local task = o[1]
   o = checker.check("seq2seq:fit", o)
@@ -380,7 +370,7 @@ local function source_tokens(self, src, who)
 end
 
 function S2S:join(tokens)
-  check_self(self, "join")
+  check.method(self, S2S, "join", "s2s")
   return table.concat(tokens, self.target_level == "word" and " " or "")
 end
 
@@ -399,7 +389,7 @@ checker.declare("seq2seq:translate", {"beam", "max_len", "alpha"}, 0, "translate
 --- attention over the source at output step i (the <END> step included); a beam
 --- search adds logp and beams. Kept in s2s.last for the views.
 function S2S:translate(src, o)
-  check_self(self, "translate")
+  check.method(self, S2S, "translate", "s2s")
   o = checker.check("seq2seq:translate", o)
   local toks, sids = source_tokens(self, src, "seq2seq:translate")
   local max_len = o.max_len or self.max_len
@@ -442,7 +432,7 @@ end
 --- of 0-based source ids) in one batch; outputs[b] the ids before <END>, weights[b][t]
 --- the attention over source b at output step t
 function S2S:predict(rows, max_len)
-  check_self(self, "predict")
+  check.method(self, S2S, "predict", "s2s")
   max_len = max_len or self.max_len
   return nn.no_grad(function()
     local B = #rows
@@ -470,7 +460,7 @@ end
 --- s2s:accuracy(task [, {n =}]) -> the share of the task's pairs (the first n) whose greedy
 --- translation is exactly the target, and the share of target tokens right in place
 function S2S:accuracy(task, o)
-  check_self(self, "accuracy")
+  check.method(self, S2S, "accuracy", "s2s")
   local ids = id_pairs(self, task)
   local n = math.min(#ids, o and o.n or #ids)
   local exact, right, total = 0, 0, 0

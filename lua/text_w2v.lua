@@ -4,23 +4,14 @@
 -- (a - b + c), similarities, and the vectors of chosen words for the 2-D map.
 local T = require "nn.text"
 local checker = require "options"
+local check = require "argcheck"
 local nn = require "nn"
 
 local M = {}
 local model_mt = {__name = "word2vec"}
 model_mt.__index = model_mt
 
--- a method called on something else (m.nearest("x") for m:nearest("x")) says so
-local function check_self_model_mt(v, name)
-  if getmetatable(v) ~= model_mt then
-    error(("word2vec:%s: call it with a colon on a word2vec (x:%s(...)), got %s"):format(name, name, type(v)), 3)
-  end
-end
-
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
-end
+local describe = check.describe
 
 local DEFAULTS = {
   cbow = {dim = 50, window = 5, negative = 5, lr = 0.05, subsample = 1e-3, epochs = 5},
@@ -79,7 +70,7 @@ end
 --- model:train([epochs = 1]) -> the mean loss of the last epoch (the learning rate
 --- falls over these epochs from lr)
 function model_mt.train(model, epochs)
-  check_self_model_mt(model, "train")
+  check.method(model, model_mt, "train", "m")
   epochs = epochs or 1
   if math.type(epochs) ~= "integer" or epochs < 1 then
     error("word2vec:train: epochs must be a whole number > 0, got " .. describe(epochs), 2)
@@ -93,20 +84,20 @@ end
 
 --- model:vectors() -> the word vectors [vocab, dim] (row id + 1 is word id's)
 function model_mt.vectors(model)
-  check_self_model_mt(model, "vectors")
+  check.method(model, model_mt, "vectors", "m")
   model._vectors = model._vectors or model._m:vectors()
   return model._vectors
 end
 
 --- model:out_vectors() -> the output (context) vectors [vocab, dim] of negative sampling
 function model_mt.out_vectors(model)
-  check_self_model_mt(model, "out_vectors")
+  check.method(model, model_mt, "out_vectors", "m")
   return model._m:out_vectors()
 end
 
 --- model:free() releases the engine's model now (else the garbage collector does)
 function model_mt.free(model)
-  check_self_model_mt(model, "free")
+  check.method(model, model_mt, "free", "m")
   model._m:free()
   model._vectors = nil
 end
@@ -120,7 +111,7 @@ end
 
 --- model:vector(word) -> its vector [dim]
 function model_mt.vector(model, w)
-  check_self_model_mt(model, "vector")
+  check.method(model, model_mt, "vector", "m")
   return model:vectors():rows(word_id(model, w, "word2vec:vector") + 1):reshape{model.dim}
 end
 
@@ -139,7 +130,7 @@ end
 --- model:nearest(word [, k = 5]) -> {{word =, similarity =}, ...}: the k words whose
 --- vectors have the highest cosine with word's, best first (word itself left out)
 function model_mt.nearest(model, w, k)
-  check_self_model_mt(model, "nearest")
+  check.method(model, model_mt, "nearest", "m")
   local id = word_id(model, w, "word2vec:nearest")
   return nearest_to(model, model:vector(w), k or 5, {id})
 end
@@ -147,7 +138,7 @@ end
 --- model:analogy(a, b, c [, k = 1]) -> {{word =, similarity =}, ...}: the words nearest
 --- to vec(a) - vec(b) + vec(c) ("king" - "man" + "woman"), a, b and c left out
 function model_mt.analogy(model, a, b, c, k)
-  check_self_model_mt(model, "analogy")
+  check.method(model, model_mt, "analogy", "m")
   local ia, ib, ic = word_id(model, a, "word2vec:analogy"), word_id(model, b, "word2vec:analogy"),
     word_id(model, c, "word2vec:analogy")
   local q = model:vector(a) - model:vector(b) + model:vector(c)
@@ -156,7 +147,7 @@ end
 
 --- model:similarity(a, b) -> the cosine of the two words' vectors
 function model_mt.similarity(model, a, b)
-  check_self_model_mt(model, "similarity")
+  check.method(model, model_mt, "similarity", "m")
   local va, vb = model:vector(a):totable(), model:vector(b):totable()
   local d, na, nb = 0, 0, 0
   for i = 1, #va do d, na, nb = d + va[i] * vb[i], na + va[i] ^ 2, nb + vb[i] ^ 2 end
@@ -165,7 +156,7 @@ end
 
 --- model:words([n]) -> the n most frequent words (all when n is nil)
 function model_mt.words(model, n)
-  check_self_model_mt(model, "words")
+  check.method(model, model_mt, "words", "m")
   local out = {}
   for i = 1, math.min(n or #model.vocab.tokens, #model.vocab.tokens) do out[i] = model.vocab.tokens[i] end
   return out
@@ -174,7 +165,7 @@ end
 --- model:map(words) -> xs, ys, variances: the words' vectors projected on their first
 --- two principal components (the 2-D map), and the two components' variances
 function model_mt.map(model, words)
-  check_self_model_mt(model, "map")
+  check.method(model, model_mt, "map", "m")
   local rows = {}
   for i, w in ipairs(words) do rows[i] = word_id(model, w, "word2vec:map") + 1 end
   if #rows < 2 then error("word2vec:map: give at least two words", 2) end

@@ -1,4 +1,6 @@
 -- util.lua: small helpers that the files of the Lua library share.
+local check = require "argcheck"
+
 local util = {}
 
 -- The message of an error without the "file.lua:123: " that Lua puts in front of
@@ -9,17 +11,13 @@ end
 
 -- Wraps each method of class (a metatable of Lua objects, __name its type) so that
 -- a call on something else, as obj.method(x) for obj:method(x), says so naming the
--- method, instead of Lua's "attempt to index" from inside the method. var is the
--- object's name in the message ("pg" gives "pg:reset: ...").
+-- method (argcheck's check.method), instead of Lua's "attempt to index" from inside
+-- the method. var is the object's name in the message ("pg" gives "pg:reset: ...").
 function util.guard_methods(class, var)
   for name, f in pairs(class) do
     if type(f) == "function" and type(name) == "string" and not name:find("^__") then
       class[name] = function(self, ...)
-        if getmetatable(self) ~= class then
-          local what = class.__name or "object"
-          error(("%s:%s: call it on %s %s with a colon, %s:%s(...); got %s"):format(var, name,
-            what:find("^[aeiouAEIOU]") and "an" or "a", what, var, name, type(self)), 2)
-        end
+        check.method(self, class, name, var)
         return f(self, ...)
       end
     end

@@ -9,7 +9,7 @@
 -- and lua/gan.lua.
 local ae = require "ae"
 local gan = require "gan"
-local check = require "gen_check"
+local check = require "argcheck"
 local util = require "util"
 local V = {}
 

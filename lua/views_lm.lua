@@ -9,15 +9,13 @@
 -- refresh to the next only the model changes, not the dice.
 local plot = require "plot"
 local checker = require "options"
+local check = require "argcheck"
 local views_data = require "views_data"
 
 local M = {}
 local LN2 = math.log(2)
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
-end
+local describe = check.describe
 local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
 
 --- M.unigram_bits(corpus) -> the entropy -Σ p log2 p of the corpus's token

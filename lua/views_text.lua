@@ -10,13 +10,11 @@
 -- tests and lessons can read them. Loading it adds the four to the plot table.
 local plot = require "plot"
 local checker = require "options"
+local check = require "argcheck"
 
 local M = {}
 
-local function describe(v)
-  if type(v) == "string" then return ("the string %q"):format(v) end
-  return type(v) == "number" and ("number " .. tostring(v)) or (v == nil and "nothing" or "a " .. type(v))
-end
+local describe = check.describe
 
 local function rows_of(w, who, sample)
   if type(w) == "table" and getmetatable(w) and rawget(w, "weights") then w = w.weights end -- an attention
@@ -415,18 +413,12 @@ local function states_width(view)
   return math.floor(math.max(STATES_WIDTH[1], math.min(STATES_WIDTH[2], width)) + 0.5)
 end
 
-local function check_view(v, name)
-  if getmetatable(v) ~= States then
-    error(("states_view:%s: call it with a colon on a states view (v:%s(...))"):format(name, name), 3)
-  end
-end
-
 --- v:select(first, last [, threshold]) -> units, matches: selects steps first..last
 --- of the sequence shown; units = those above the threshold at all of them; matches =
 --- {{seq =, first =, last =, text =}, ...} the other spans (of at least min_length
 --- steps, in every sequence) where all those units are on
 function States:select(first, last, thr)
-  check_view(self, "select")
+  check.method(self, States, "select", "v")
   last = last or first
   local T = self.lens[self.sample]
   for _, v in ipairs{first, last} do
@@ -457,7 +449,7 @@ end
 --- v:set_threshold(t) -> v: the level above which a unit is on (v.threshold); the
 --- selection is redone
 function States:set_threshold(t, quiet)
-  check_view(self, "set_threshold")
+  check.method(self, States, "set_threshold", "v")
   if type(t) ~= "number" or t ~= t then error("states_view:set_threshold: expected a number, got " .. describe(t), 2) end
   self.threshold = t
   if quiet then return self end
@@ -467,7 +459,7 @@ end
 
 --- v:show(i) -> v: shows sequence i (the selection is cleared)
 function States:show(i)
-  check_view(self, "show")
+  check.method(self, States, "show", "v")
   if math.type(i) ~= "integer" or i < 1 or i > #self.ids then
     error(("states_view:show: expected a sequence 1 to %d, got %s"):format(#self.ids, describe(i)), 2)
   end
@@ -478,7 +470,7 @@ end
 --- v:refresh() -> v: reads the states again from the model (after training), keeping
 --- the selection
 function States:refresh()
-  check_view(self, "refresh")
+  check.method(self, States, "refresh", "v")
   read_states(self)
   if self.selection then return self:select(self.selection[1], self.selection[2]) end
   return self:_draw()
@@ -486,7 +478,7 @@ end
 
 --- v:save(path) -> v: the heat map and the list as one PNG (the window's)
 function States:save(path)
-  check_view(self, "save")
+  check.method(self, States, "save", "v")
   self.window:save(path)
   return self
 end

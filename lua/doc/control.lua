@@ -24,6 +24,21 @@ fault = {true, true, false, true, false, false}]]
 
 return {
   ------------------------------------------------------------------ control
+  ["control"] = {
+    sig = "control = require \"control\"",
+    summary = "system identification and PID control of simulated plants (lesson 25)",
+    text = [[
+A plant (control.plant: a lag, a mass-spring-damper, a DC motor) is excited by
+inputs (control.prbs, control.steps, control.random_levels) and a network learns it
+from the outputs (control.identify). A PID controller (control.pid, control.pid_step)
+then closes the loop on the plant or on the learned model (control.closed_loop),
+scored by its step response (control.metrics, control.cost), tuned by a search
+(control.tune) and drawn by control.view. help(control.pid) or ?control.pid shows one.]],
+    example = lag .. [[
+
+r = control.closed_loop(plant, {kp = 1, ki = 0.5}, {n = 50})
+print(#r.y)   --> 50]],
+  },
   ["control.plant"] = {
     sig = "plant = control.plant(kind [, params])",
     summary = "a simulated plant to identify and control: \"lag\", \"msd\" or \"motor\"",
@@ -217,6 +232,21 @@ simulation of the plant. Compare with plant:simulate(us).]],
 print(#model:simulate(control.steps{levels = {1}, n = 20}))   --> 20]],
   },
   ------------------------------------------------------------------ faults
+  ["faults"] = {
+    sig = "faults = require \"faults\"",
+    summary = "sensor fault detection (lesson 25): simulated series, DBN and autoencoder detectors, ROC, alarms",
+    text = [[
+faults.series simulates a sensor whose windows are normal or carry a fault (of the
+kinds faults.kinds); faults.windows makes them a data set. A classifier pre-trained
+as a deep belief net (faults.dbn) or an autoencoder trained on normal windows only
+(faults.autoencoder) scores each window (faults.fault_scores, faults.recon_scores);
+faults.roc, faults.threshold and faults.alarm_confusion turn scores into alarms, and
+faults.roc_view and faults.alarm_view draw them. help(faults.roc) or ?faults.roc
+shows one.]],
+    example = series .. [[
+
+print(d:info().n)   --> 30]],
+  },
   ["faults.kinds"] = {
     sig = "faults.kinds",
     summary = "the window kinds: {\"normal\", \"imbalance\", \"bearing\", \"overheat\", \"stuck sensor\"}",

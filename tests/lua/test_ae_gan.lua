@@ -300,7 +300,7 @@ refuses("sizes must list", ae.new, {sizes = {4}})
 refuses("act must be the name of an activation", ae.new, {sizes = {4, 3, 2}, act = "relux"})
 refuses("contractive = needs", small.fit, small, {nn.rand(8, 4), contractive = 0.1, epochs = 1})
 refuses("k (D steps per G step)", gan.new, {"ring", k = 0})
-refuses("name must be one of \"ring\", \"grid\", \"moons\", \"spiral\", got \"circle\"", gan.preset, "circle")
+refuses("gan.preset: name must be one of \"ring\", \"grid\", \"moons\", \"spiral\", got the string \"circle\"", gan.preset, "circle")
 refuses("gan.view: expected a GAN", gan.view, {})
 print("ok   bad arguments are refused with clear messages")
 

@@ -53,7 +53,7 @@ for _, name in ipairs{"circle", "xor", "gauss", "spiral", "moons", "blobs", "pla
   fails("data." .. name .. ": expected a table of options like {n = 200", data[name], 100)
 end
 fails("data.moons: unknown option 'size'", data.moons, {size = 100})
-fails("data.moons: n must be a whole number > 0, got number 1.5", data.moons, {n = 1.5})
+fails("data.moons: n must be a whole number > 0, got 1.5", data.moons, {n = 1.5})
 fails("data.spiral: test must be a fraction in [0, 1)", data.spiral, {test = 2})
 fails("data.blobs: noise must be a number >= 0", data.blobs, {noise = "lots"})
 fails("data.spiral: classes must be a whole number >= 2", data.spiral, {classes = 1})

@@ -41,6 +41,10 @@ end
 do
   raises("math.max: argument 2 must be a number or a dual number, got table", dual.math.max, 1, {})
   raises("math.min: argument 1 must be a number or a dual number, got nil", dual.math.min, nil, 2)
+  -- api_fuzz (seeds 100 to 109): dual.math.atan(dual, "x") did arithmetic on the string (dual.lua:233)
+  raises("math.atan: argument 2 must be a number or a dual number, got string", dual.math.atan, dual.new(1, 1), "x")
+  raises("math.atan: argument 1 must be a number or a dual number, got table", dual.math.atan, {}, dual.new(1, 1))
+  assert(dual.value(dual.math.atan(dual.new(1, 1), 1)) == math.atan(1, 1), "atan of a dual still works")
   assert(dual.math.max(1, 3, 2) == 3 and dual.math.min(4, 3, 5) == 3)
   assert(dual.value(dual.math.min(dual.new(2, 1), 5)) == 2, "the smaller dual wins")
   raises("dual.new: derivative 1 must be a number or a dual number, got function", dual.new, 1, print)
@@ -156,11 +160,11 @@ do
   local V = require "views_gen"
   raises("ae.roc: scores must be a list of numbers, got 5", ae.roc, 5, {1})
   raises("ae.roc: scores[2] must be a finite number, got nan", ae.roc, {0.1, 0 / 0}, {1, 0})
-  raises("ae.roc: labels[1] must be 1 (anomaly) or 0 (normal), got \"x\"", ae.roc, {0.1, 0.2}, {"x", 0})
+  raises("ae.roc: labels[1] must be 1 (anomaly) or 0 (normal), got the string \"x\"", ae.roc, {0.1, 0.2}, {"x", 0})
   raises("ae.contractive: h (codes [batch, code]) must be a tensor, got nil", ae.contractive, nil, nn.ones(2, 2))
   raises("ae.contractive: w [in, code] must have as many columns as h [batch, code] has, got w {4, 5} and h {3, 2}",
     ae.contractive, nn.ones(3, 2), nn.ones(4, 5))
-  raises("ae.mse: y must be a tensor, got table", ae.mse, {}, nn.ones(2))
+  raises("ae.mse: y must be a tensor, got a table", ae.mse, {}, nn.ones(2))
   raises("ae.mse: y {2, 3} and x {3, 2} must have the same shape", ae.mse, nn.ones(2, 3), nn.ones(3, 2))
   raises("ae.l1_code: h (codes [batch, code]) must be a tensor, got 1", ae.l1_code, 1)
   raises("ae.kl_sparsity: rho must be a target activation between 0 and 1 (not either), got nan",
@@ -187,7 +191,7 @@ do
   local g = gan.new{"ring", n = 32, hidden = {4}, batch = 8}
   raises("g:surface: box {xmin = 1, xmax = -1, ymin = 0, ymax = 1} must have min < max", g.surface, g,
     {xmin = 1, xmax = -1, ymin = 0, ymax = 1}, 5)
-  raises("g:d: x must be points [n, 2] (a tensor), got a tensor {3, 4}", g.d, g, nn.ones(3, 4))
+  raises("g:d: x must be points [n, 2] (a tensor), got a tensor [3, 4]", g.d, g, nn.ones(3, 4))
   raises("gan.view: res must be a whole number from 2 to 400, got 1", gan.view, g, {show = false, res = 1})
   local view = gan.view(g, {show = false, res = 8, samples = 8})
   raises("view:key: key must be a key's name", view.key, view, 5)
@@ -229,18 +233,18 @@ do
   raises("data.digits: path must be a string, got 5", data.digits, {path = 5})
   assert(r:hidden(nn.zeros{2, 4}).shape[2] == 3 and r:fit(nn.zeros{4, 4}, {epochs = 1}) == r, "valid RBM calls still work")
 
-  raises("control.plant: dt must be a number > 0 and <= 1e+06, got 0", control.plant, "lag", {dt = 0})
-  raises("control.plant: tau must be a number > 0 and <= 1e+06, got -1", control.plant, "lag", {tau = -1})
+  raises("control.plant: dt must be a finite number > 0 and <= 1000000, got 0", control.plant, "lag", {dt = 0})
+  raises("control.plant: tau must be a finite number > 0 and <= 1000000, got -1", control.plant, "lag", {tau = -1})
   raises("control.plant: the options must be a table, got 5", control.plant, "msd", 5)
   local pl = control.plant("lag")
   raises("plant:step: u must be a finite number, got nan", pl.step, pl, 0 / 0)
   raises("plant:simulate: us (the inputs)[2] must be a finite number, got the string \"a\"", pl.simulate, pl, {1, "a"})
   raises("control.steps: the options must be a table, got 5", control.steps, 5)
   raises("control.prbs: n must be a whole number from 1 to 1000000, got nan", control.prbs, {n = 0 / 0})
-  raises("control.pid: dt must be a number > 0, got nil", control.pid, {kp = 1})
+  raises("control.pid: dt must be a finite number > 0, got nil", control.pid, {kp = 1})
   raises("control.pid_step: the controller must be a controller (control.pid), got a table", control.pid_step, {}, 1, 0)
   raises("control.closed_loop: expected a plant (control.plant) or a learned model", control.closed_loop, 5, {kp = 1})
-  raises("control.tune: kp[2] must be a finite number from 1 to 1e+09, got 0.5", control.tune, pl, {kp = {1, 0.5}})
+  raises("control.tune: kp[2] must be a finite number from 1 to 1000000000, got 0.5", control.tune, pl, {kp = {1, 0.5}})
   raises("control.metrics: response.y[2] must be a number, got the string \"a\"", control.metrics, {t = {1, 2}, r = {1, 1}, y = {1, "a"}})
   raises("control.view: responses must have a plant or a model response", control.view, {})
   local c = control.pid{kp = 1, dt = 0.1}
@@ -266,13 +270,13 @@ end
 -- indexed nil (nn_train.lua:1082); r:show(5) indexed its options (race.lua:797)
 do
   local step = function(state, _) return {0, 1}, state end
-  raises("sample: options must be a table like {temperature = 1}, got number 5", text.sample, {0, 1}, 5)
-  raises("generate: options must be a table", text.generate, step, "x")
-  raises("greedy: options must be a table", text.greedy, step, true)
-  raises("beam: options must be a table", text.beam, step, 3)
+  raises("sample: the options must be a table like {temperature = 1}, got 5", text.sample, {0, 1}, 5)
+  raises("generate: the options must be a table like {temperature = 1}, got the string \"x\"", text.generate, step, "x")
+  raises("greedy: the options must be a table like {max_len = 50}, got true", text.greedy, step, true)
+  raises("beam: the options must be a table like {width = 3}, got 3", text.beam, step, 3)
   assert(#text.greedy(step, {max_len = 3}) == 3, "greedy with options still decodes")
   raises("text.entities: seed must be a whole number, got the string \"a\"", text.entities, {n = 2, seed = "a"})
-  raises("text.task: seed must be a whole number, got number 0.5", text.task, "reverse", {n = 2, seed = 0.5})
+  raises("text.task: seed must be a whole number, got 0.5", text.task, "reverse", {n = 2, seed = 0.5})
   assert(#text.entities{n = 2, seed = 3}.sentences == 2, "a whole seed still works")
   local m = nn.sequential{nn.linear(2, 1)}
   raises("m:input_shape: call it on a model with a colon", m.input_shape, 5)

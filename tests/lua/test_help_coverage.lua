@@ -124,6 +124,38 @@ for _, mod in ipairs(help.modules) do
   if _G[mod] then expect_help(mod, _G[mod], sig(mod)) end
 end
 expect_help("nn.zeros", nn.zeros, sig("nn.zeros"))
+-- every documented function of every module, required ones too (control.pid): the
+-- key's value, looked up, finds its entry, or that of another key naming the same
+-- function (repl.spawn is the global spawn)
+local keys_of = {} -- function -> the keys that name it
+local is_global = {}
+for _, g in ipairs(help.globals) do is_global[g] = true end
+for key in pairs(help.entries()) do
+  local mod, path = key:match("^([%w_]+)%.([%w_.]+)$")
+  local v = mod and (rawget(_G, mod) or package.loaded[mod]) -- not help's own lookup
+  for part in (path or ""):gmatch("[^.]+") do v = type(v) == "table" and v[part] or nil end
+  if is_global[key] then v = _G[key] end
+  if type(v) == "function" then
+    keys_of[v] = keys_of[v] or {}
+    table.insert(keys_of[v], key)
+  end
+end
+local walked, per_module = 0, {}
+for f, names in pairs(keys_of) do
+  table.sort(names)
+  local text, err = shown(f)
+  local found = false
+  for _, key in ipairs(names) do found = found or (text and text:find(sig(key), 1, true) ~= nil) end
+  if not found then
+    fail(("help(%s) by value did not find its entry: %s"):format(names[1], text or tostring(err)))
+  end
+  walked = walked + 1
+  per_module[names[1]:match("^[%w_]+")] = true
+end
+for _, mod in ipairs(help.modules) do
+  if not per_module[mod] then fail("help by value: no documented function of " .. mod .. " was looked up") end
+end
+if not keys_of[require("control").pid] then fail("help by value: control.pid was not looked up") end
 expect_help("spawn", spawn, sig("spawn"))
 expect_help("a tensor's matmul", nn.ones(1).matmul, sig("tensor:matmul"))
 expect_help("a tensor", nn.ones(2), "tensor:matmul")
@@ -170,8 +202,8 @@ for i, key in ipairs(keys) do
   end
 end
 os.execute("rm -rf '" .. tmp .. "'")
-print(("help coverage: %d entries, %d examples run, %d marked no_run (%s)")
-  :format(#keys, ran, #skipped, table.concat(skipped, ", ")))
+print(("help coverage: %d entries, %d functions found by value, %d examples run, %d marked no_run (%s)")
+  :format(#keys, walked, ran, #skipped, table.concat(skipped, ", ")))
 if #skipped > 12 then fail(#skipped .. " examples are marked no_run: keep the exceptions few") end
 
 if #failures > 0 then

@@ -204,7 +204,7 @@ fails("text.seq2seq: unknown option 'hiden'", text.seq2seq, {task = pair, hiden 
 fails("teacher_forcing must be a ratio from 0 to 1", m.fit, m, {pair, teacher_forcing = 2})
 fails("the task's vocabularies are not this model's", m.fit, m, {task})
 fails("\"hello\" is not a source token of this model", m.translate, m, "hello there")
-fails("call it with a colon", m.translate, "nice")
+fails("s2s:translate: call it on a seq2seq with a colon, s2s:translate(...); got the string \"nice\"", m.translate, "nice")
 
 ---------------------------------------------------------------------------------
 -- views on a model, offscreen

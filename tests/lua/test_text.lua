@@ -332,7 +332,7 @@ for _, method in ipairs{"cbow", "skipgram"} do
 end
 fails('"zebra" is not in the vocabulary', function() text.word2vec(corpus, {epochs = 1}):nearest("zebra") end)
 fails("the corpus is of characters", text.word2vec, text.corpus("abc"))
-fails("dim must be 1..4096, got number 0", text.word2vec, corpus, {dim = 0})
+fails("dim must be 1..4096, got 0", text.word2vec, corpus, {dim = 0})
 
 ---------------------------------------------------------------------------------
 -- views, offscreen
@@ -413,7 +413,7 @@ assert(f and f:read(4) == "\137PNG", "the view saves a PNG")
 f:close()
 fails("steps are whole numbers 1 to " .. sv.lens[3], sv.select, sv, 0, 2)
 fails("expected a number", sv.set_threshold, sv, "high")
-fails("call it with a colon", sv.select, 2, 3)
+fails("v:select: call it on a states view with a colon, v:select(...); got 2", sv.select, 2, 3)
 fails("expected a model with an rnn, lstm or gru layer", plot.states, nn.sequential{nn.linear(2, 2)}, ner.data)
 fails('state must be "h" or "c"', plot.states, sm, ner.data, {state = "x", show = false})
 fails("only an LSTM has a cell state", plot.states, nn.sequential{nn.embedding(90, 4), nn.gru(4, 3, {output = "all"})}, ner.data, {state = "c", show = false})

@@ -43,7 +43,7 @@ fails("strings[1]: text: \"z\" is not in the vocabulary", function() return c:li
 fails("strings[1] must be a string without a newline", function() return c:lines{strings = {"a\nb"}} end)
 fails("no line of at most", function() return c:lines{max_len = 0 + 0 * 1 + 1, limit = 1, strings = {"abab"}} end)
 fails("unknown option 'tset'", function() return c:lines{tset = 0.1} end)
-fails("call it with a colon", function() return c.lines({}) end)
+fails("c:lines: call it on a corpus with a colon, c:lines(...); got a table", function() return c.lines({}) end)
 
 -- A bigram model of known probabilities: the logits at each step are log P(. | x_t).
 local P = {[0] = {0.1, 0.3, 0.6}, [1] = {0.8, 0.1, 0.1}, [2] = {0.2, 0.7, 0.1}} -- by id: "\n", b, a

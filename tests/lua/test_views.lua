@@ -248,7 +248,7 @@ function tests.playground_applies_settings_adds_points_and_steps_when_paused()
   local ok, err = pcall(function() pg.learning_rate = 1 end)
   expect(not ok and err:find("no setting \"learning_rate\"", 1, true), "unknown settings are refused: %s", tostring(err))
   ok, err = pcall(pg.reset, 5)
-  expect(not ok and err:find("pg:reset: call it on a playground with a colon, pg:reset(...); got number", 1, true),
+  expect(not ok and err:find("pg:reset: call it on a playground with a colon, pg:reset(...); got 5", 1, true),
     "a method on something else says so: %s", tostring(err))
   ok, err = pcall(pg.views.decision.refresh)
   expect(not ok and err:find("view:refresh: call it on a decision view", 1, true), "a view's method too: %s", tostring(err))
