@@ -10,9 +10,15 @@
  *   mlp         784-256-128-10 ReLU on Fashion-MNIST's 60000 training images (a
  *               generated stand-in of the same shape if the files are missing),
  *               batch 64, Adam lr 1e-3, cross-entropy: after WARMUP_STEPS steps of a
- *               throwaway model, the best of `rounds` epochs, each of a new model.
+ *               throwaway model, the best of `rounds` epochs, each of a new model;
+ *   adam        the mlp epoch's optimizer pass alone: 938 Adam steps (nn_optim_step,
+ *               its finiteness check included) over the model's 235146 parameters,
+ *               no forward or backward. The pass is bound by memory (it reads w, g,
+ *               m and v and writes w, m and v: 28 bytes a parameter, 6.6 MB a step,
+ *               more than a core's L2), so it is a floor of its own beside the
+ *               sgemm floor (bench/sgemm_floor.c): the best of `rounds` epochs.
  * Prints one "nnlab <workload> <metric> <value>" line each, for bench/run.sh.
- * Usage: bench_train [playground|mlp|all] [seconds, default 2] [rounds, default 3]
+ * Usage: bench_train [playground|mlp|adam|all] [seconds, default 2] [rounds, default 3]
  *                    [DATA.csv] */
 #include <stdbool.h>
 #include <stdio.h>
@@ -167,13 +173,51 @@ static int mlp_epoch(nn_ctx *ctx, int rounds) {
     return 0;
 }
 
+/* The MLP's parameter count: 784-256-128-10, weights and biases. */
+#define MLP_PARAMS (784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10)
+#define MLP_STEPS  938 /* 60000 images in batches of 64 */
+
+static int adam_epoch(nn_ctx *ctx, int rounds) {
+    nn_seed(ctx, 1);
+    float *w = malloc(MLP_PARAMS * sizeof(float)), *g = malloc(MLP_PARAMS * sizeof(float));
+    if (!w || !g) {
+        free(w), free(g);
+        fprintf(stderr, "bench_train: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < MLP_PARAMS; i++) { /* gradients of a trained net's size */
+        w[i] = 0.1f * ((float)nn_rand_uniform(ctx) - 0.5f);
+        g[i] = 2e-3f * ((float)nn_rand_uniform(ctx) - 0.5f);
+    }
+    double best = 1e30;
+    for (int round = 0; round < rounds; round++) {
+        nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAM, nn_optim_defaults(NN_OPT_ADAM), MLP_PARAMS);
+        if (!o) break;
+        double t0 = now();
+        for (int s = 0; s < MLP_STEPS; s++) nn_optim_step(o, w, g);
+        double t = now() - t0;
+        if (t < best) best = t;
+        nn_optim_free(o);
+    }
+    free(w), free(g);
+    if (best == 1e30) {
+        fprintf(stderr, "bench_train: %s\n", nn_error(ctx));
+        return 1;
+    }
+    printf("nnlab adam epoch_s %.3f\n", best);
+    printf("# adam: %d steps over %d parameters alone, best of %d: %.3f s (%.2f ns a "
+           "parameter a step)\n",
+           MLP_STEPS, MLP_PARAMS, rounds, best, 1e9 * best / MLP_STEPS / MLP_PARAMS);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     const char *which = argc > 1 ? argv[1] : "all";
     double seconds = argc > 2 ? atof(argv[2]) : 2.0;
     int rounds = argc > 3 ? atoi(argv[3]) : 3;
     const char *data_out = argc > 4 ? argv[4] : NULL;
     if (rounds < 1 || !(seconds > 0)) {
-        fprintf(stderr, "usage: bench_train [playground|mlp|all] [seconds > 0] [rounds >= 1] "
+        fprintf(stderr, "usage: bench_train [playground|mlp|adam|all] [seconds > 0] [rounds >= 1] "
                         "[DATA.csv]\n");
         return 2;
     }
@@ -182,6 +226,7 @@ int main(int argc, char **argv) {
     if (!strcmp(which, "playground") || !strcmp(which, "all"))
         rc |= playground(ctx, seconds, rounds, data_out);
     if (!strcmp(which, "mlp") || !strcmp(which, "all")) rc |= mlp_epoch(ctx, rounds);
+    if (!strcmp(which, "adam")) rc |= adam_epoch(ctx, rounds);
     nn_ctx_free(ctx);
     return rc;
 }

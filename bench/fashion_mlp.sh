@@ -8,6 +8,9 @@
 # (sgemm_floor, at nnlab's best thread count); nnlab's epoch is reported as a fraction
 # of it. Then the test accuracy after EPOCHS (5) epochs of the same recipe on both
 # sides, each at its best thread count. ROUNDS (default 3) epochs, the best kept.
+# Also the epoch's Adam pass alone (bench_train adam, one thread: the engine's
+# optimizer is serial), which is bound by memory, not flops: the sgemm floor plus
+# it is what the present design cannot beat.
 set -eu
 build=${1:?usage: sh bench/fashion_mlp.sh BUILD_DIR [ROUNDS] [EPOCHS]}
 rounds=${2:-3}
@@ -42,6 +45,10 @@ done
 eval "floor=\$floor_$best_nn_t"
 awk -v a="$best_nn" -v t="$best_nn_t" -v f="$floor" 'BEGIN {
     printf "nnlab best: %.3f s at %d thread(s) = %.0f%% of the floor (%.3f s of sgemm at %d thread(s), same run)\n", a, t, 100 * f / a, f, t }'
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$build/bench/bench_train" adam 1 "$rounds" > "$out"
+adam=$(value epoch_s "$out")
+awk -v a="$best_nn" -v f="$floor" -v o="$adam" 'BEGIN {
+    printf "Adam pass of the epoch alone: %.3f s (1 thread); sgemm floor + Adam pass = %.3f s = %.0f%% of the nnlab epoch\n", o, f + o, 100 * (f + o) / a }'
 if [ "$have_torch" = yes ]; then
     awk -v a="$best_nn" -v at="$best_nn_t" -v b="$best_pt" -v bt="$best_pt_t" 'BEGIN {
         printf "against PyTorch at its best (%d thread(s), %.3f s): nnlab (%d thread(s)) takes %.2f of its time\n", bt, b, at, a / b }'
