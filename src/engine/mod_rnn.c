@@ -20,7 +20,8 @@
 
 typedef struct lane {
     float *xp, *hs, *cs, *gates, *hpn, *dxp, *dhp;
-    int64_t xpcap, hscap, cscap, gcap, hpncap, dxpcap, dhpcap;
+    float *tc; /* LSTM: tanh(c) of each step, for the backend's lstm_seq */
+    int64_t xpcap, hscap, cscap, gcap, hpncap, dxpcap, dhpcap, tccap;
 } lane;
 
 typedef struct rnn_state {
@@ -32,9 +33,11 @@ typedef struct rnn_state {
     float *ys, *dys; /* layer outputs [L-1][B, T, D H]; their gradients, two buffers */
     float *msk;      /* [B, T]: 1 real step, 0 padding */
     float *hp, *dh, *dc, *ones, *gnorm;
-    float *wt; /* W_h^T [G H, H] of the lane in backward: dh += dhp W_h^T as a plain
-                * product runs about a quarter faster in OpenBLAS than the transposed one */
-    int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap;
+    float *wt;    /* W_h^T [G H, H] of the lane in backward: dh += dhp W_h^T as a plain
+                   * product runs about a quarter faster in OpenBLAS than the transposed one;
+                   * lstm_seq's packed W_h when the backend has it */
+    float *rowsq; /* doubles [T, B]: lstm_seq's squared row norms for gnorm */
+    int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap, rowsqcap;
     int B, T; /* of the last forward */
     int gT;   /* steps of the last backward (gnorm's length); 0: none yet */
     bool has_mask;
@@ -160,6 +163,7 @@ static int grow_lane(nn_ctx *ctx, const rnn_state *s, lane *ln, int B, int T) {
     if (nn_grow(ctx, &ln->xp, &ln->xpcap, BT * GH) ||
         nn_grow(ctx, &ln->hs, &ln->hscap, (T + 1) * BH) ||
         (s->cell == NN_CELL_LSTM && nn_grow(ctx, &ln->cs, &ln->cscap, (T + 1) * BH)) ||
+        (s->cell == NN_CELL_LSTM && nn_grow(ctx, &ln->tc, &ln->tccap, T * BH)) ||
         (s->cell != NN_CELL_RNN && nn_grow(ctx, &ln->gates, &ln->gcap, BT * GH)) ||
         (s->cell == NN_CELL_GRU && nn_grow(ctx, &ln->hpn, &ln->hpncap, BT * s->H)))
         return NN_ENOMEM;
@@ -192,6 +196,23 @@ static void lane_forward(nn_module *m, int l, int d, const float *X, float *out)
     be->gemm(false, false, (int)BT, GH, F, 1.0f, X, F, W + (int64_t)H * GH, GH, 1.0f, ln->xp, GH);
     be->fill(ln->hs, BH, 0.0f);
     if (ln->cs) be->fill(ln->cs, BH, 0.0f);
+    if (s->cell == NN_CELL_LSTM && be->lstm_seq) {
+        nn_lstm_seq q = {.B = B,
+                         .T = T,
+                         .H = H,
+                         .reverse = d,
+                         .W = W,
+                         .pack = s->wt,
+                         .mask = s->has_mask ? s->msk : NULL,
+                         .xp = ln->xp,
+                         .hs = ln->hs,
+                         .cs = ln->cs,
+                         .gates = ln->gates,
+                         .tc = ln->tc,
+                         .out = out ? out + d * H : NULL,
+                         .ldo = DH};
+        if (be->lstm_seq(&q, false)) return;
+    }
     for (int k = 0; k < T; k++) {
         int t = d ? T - 1 - k : k;
         be->gemm(false, false, B, GH, H, 1.0f, ln->hs + k * BH, H, W, GH, 0.0f, s->hp, GH);
@@ -214,6 +235,7 @@ static int rnn_forward(nn_module *m, const float *x) {
     if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
         nn_grow(ctx, &s->hp, &s->hpcap, (int64_t)B * s->G * s->H) ||
         nn_grow(ctx, &s->ones, &s->onescap, BT) || nn_grow(ctx, &s->msk, &s->mskcap, BT) ||
+        nn_grow(ctx, &s->wt, &s->wtcap, (int64_t)s->G * s->H * s->H) ||
         (s->L > 1 && nn_grow(ctx, &s->ys, &s->yscap, (s->L - 1) * BT * DH)))
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++)
@@ -288,8 +310,38 @@ static void lane_backward(nn_module *m, int l, int d, const float *X, const floa
             be->copy(s->dh + (int64_t)b * H, dy + (int64_t)b * DH + d * H, H);
     const float *dys = last ? NULL : dy + d * H;
     bool trace = l == s->L - 1 && d == 0;
-    be->transpose(W, H, GH, s->wt); /* once a lane, for T steps */
-    for (int k = T - 1; k >= 0; k--) {
+    bool seq = false;
+    if (s->cell == NN_CELL_LSTM && be->lstm_seq) {
+        double *rowsq = trace ? (double *)s->rowsq : NULL;
+        nn_lstm_seq q = {.B = B,
+                         .T = T,
+                         .H = H,
+                         .bptt = s->bptt,
+                         .reverse = d,
+                         .W = W,
+                         .pack = s->wt,
+                         .mask = s->has_mask ? s->msk : NULL,
+                         .hs = ln->hs,
+                         .cs = ln->cs,
+                         .gates = ln->gates,
+                         .tc = ln->tc,
+                         .dy = dys,
+                         .ldy = DH,
+                         .dh = s->dh,
+                         .dc = s->dc,
+                         .dxp = ln->dxp,
+                         .dhp = ln->dhp,
+                         .rowsq = rowsq};
+        seq = be->lstm_seq(&q, true);
+        if (seq && trace) /* in grad_norm's order: rows, then the square root */
+            for (int t = 0; t < T; t++) {
+                double ss = 0;
+                for (int b = 0; b < B; b++) ss += rowsq[(int64_t)t * B + b];
+                s->gnorm[t] = (float)sqrt(ss);
+            }
+    }
+    if (!seq) be->transpose(W, H, GH, s->wt); /* once a lane, for T steps */
+    for (int k = T - 1; k >= 0 && !seq; k--) {
         int t = d ? T - 1 - k : k;
         if (trace) s->gnorm[t] = grad_norm(s, s->dh, dys, t);
         be->rnn_cell_back(s->cell, s->act, B, H, ln->gates ? ln->gates + k * BH * s->G : NULL,
@@ -325,6 +377,7 @@ static int rnn_backward(nn_module *m, const float *x, const float *dy, float *dx
     if (nn_grow(ctx, &s->dh, &s->dhcap, (int64_t)B * s->H) ||
         nn_grow(ctx, &s->dc, &s->dccap, (int64_t)B * s->H) ||
         nn_grow(ctx, &s->gnorm, &s->gncap, T) || nn_grow(ctx, &s->wt, &s->wtcap, GH * s->H) ||
+        nn_grow(ctx, &s->rowsq, &s->rowsqcap, 2 * BT) ||
         (s->L > 1 && nn_grow(ctx, &s->dys, &s->dyscap, 2 * BT * DH)))
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++) {
@@ -562,11 +615,11 @@ static void rnn_free(nn_module *m) {
     for (int k = 0; k < s->L * s->D; k++) {
         lane *ln = &s->lanes[k];
         nn_mfree(ln->xp), nn_mfree(ln->hs), nn_mfree(ln->cs), nn_mfree(ln->gates);
-        nn_mfree(ln->hpn), nn_mfree(ln->dxp), nn_mfree(ln->dhp);
+        nn_mfree(ln->hpn), nn_mfree(ln->dxp), nn_mfree(ln->dhp), nn_mfree(ln->tc);
     }
     nn_mfree(s->lanes), nn_mfree(s->ys), nn_mfree(s->dys), nn_mfree(s->msk), nn_mfree(s->hp);
     nn_mfree(s->dh), nn_mfree(s->dc), nn_mfree(s->ones), nn_mfree(s->gnorm);
-    nn_mfree(s->wt);
+    nn_mfree(s->wt), nn_mfree(s->rowsq);
     nn_mfree(s);
     m->kstate = NULL;
 }
