@@ -88,22 +88,23 @@ static inline double nn_xoshiro_uniform(uint64_t s[4]) {
 /* One LSTM lane's pass over its sequence for the backend's lstm_seq: B rows, T steps, H
  * units, gates f, i, C~, o side by side (4H a row). Step k (processing order) is time t =
  * k, or T-1-k when reverse. Rows (b, t) of the [B, T, .] arrays lie at (b T + t) times
- * their row stride; the time-major ones [T(+1), B, .] hold step k at k B rows. */
+ * their row stride; the step-major ones [T(+1), B, .] hold step k at k B rows. */
 typedef struct nn_lstm_seq {
     int B, T, H, bptt; /* bptt > 0: the gradient stops after steps k with k % bptt == 0 */
     bool reverse;
     const float *W;    /* W_h [H, 4H] */
     float *pack;       /* scratch of 4 H H floats */
     const float *mask; /* [B, T]: 1 a real step, 0 padding (carries the state); NULL none */
-    const float *xp;   /* [B, T, 4H]: the input parts of the pre-activations, bias included */
+    const float *xp;   /* [T, B, 4H]: X_k W_x, the input parts of the pre-activations */
+    const float *bias; /* [4H], added to them */
     float *hs, *cs;    /* [T+1, B, H]: slot k the states after k steps */
     float *gates, *tc; /* [T, B, 4H] the activated gates, [T, B, H] tanh(c) after the step */
     float *out;        /* [B, T, .] stride ldo: each step's h (0 on padding), or NULL */
     const float *dy;   /* [B, T, .] stride ldy: d(loss)/d(out), or NULL */
     int64_t ldo, ldy;
-    float *dh, *dc;   /* [B, H]: d(loss)/d(h, c) after the last step in, before the first out */
-    float *dxp, *dhp; /* [B, T, 4H] and [T, B, 4H]: d(loss)/d(pre-activations), both */
-    double *rowsq;    /* [T, B]: |dh + dy_t|^2 of each row as step t's cell gets it, or NULL */
+    float *dh, *dc; /* [B, H]: d(loss)/d(h, c) after the last step in, before the first out */
+    float *dhp;     /* [T, B, 4H]: d(loss)/d(pre-activations) */
+    double *rowsq;  /* [T, B]: |dh + dy_t|^2 of each row as step t's cell gets it, or NULL */
 } nn_lstm_seq;
 
 typedef struct nn_backend {
@@ -235,11 +236,13 @@ typedef struct nn_backend {
                           const float *mask, int64_t ldm, const float *dy, int64_t ldy, float *dh,
                           float *dc, float *dxp, int64_t ldx, float *dhp);
     /* The LSTM's whole recurrence of one lane (q's comment), forward (assigns hs, cs, gates,
-     * tc and out from slot 0 of hs, cs) or backward (dxp, dhp, rowsq; dh, dc from the last
+     * tc and out from slot 0 of hs, cs) or backward (dhp, rowsq; dh, dc from the last
      * step's to the first's), W_h packed once for all its steps. Optional (NULL: the module
-     * runs rnn_cell and a gemm a step); returns false, having done nothing, for a shape or
-     * CPU it has no kernel for, and the module does the same. */
+     * runs rnn_cell and a gemm a step); returns false, having done nothing, where
+     * lstm_seq_takes is false. */
     bool (*lstm_seq)(const nn_lstm_seq *q, bool backward);
+    /* Whether lstm_seq runs B rows of H units (optional with it). */
+    bool (*lstm_seq_takes)(int B, int H);
 } nn_backend;
 
 extern const nn_backend nn_backend_cpu;

@@ -725,4 +725,5 @@ const nn_backend nn_backend_cpu = {
     .rnn_cell = nn_cpu_rnn_cell,
     .rnn_cell_back = nn_cpu_rnn_cell_back,
     .lstm_seq = nn_cpu_lstm_seq,
+    .lstm_seq_takes = nn_cpu_lstm_seq_takes,
 };

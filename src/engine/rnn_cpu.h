@@ -20,6 +20,7 @@ void nn_cpu_rnn_cell_back(int cell, int act, int B, int H, const float *gates, c
  * false when it has no kernel for the CPU or shape, or nn_cpu_lstm_fast is false (the
  * tests' switch to the per-step path it is compared with). */
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward);
+bool nn_cpu_lstm_seq_takes(int B, int H);
 extern bool nn_cpu_lstm_fast;
 /* Its threads (1 or 2; 0: as many as OpenBLAS uses, which the tests fix to compare). */
 extern int nn_cpu_lstm_threads;

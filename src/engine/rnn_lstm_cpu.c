@@ -111,13 +111,6 @@ AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
             int n = b1 - rb < R ? b1 - rb : R;
             const float *hr[R];
             for (int r = 0; r < R; r++) hr[r] = h0 + (int64_t)(rb + (r < n ? r : 0)) * H;
-            /* the block's input parts lie a row of the batch apart (T 4H floats): fetch
-             * them while the product runs, or the gates wait on memory */
-            for (int r = 0; r < n; r++)
-                for (int g = 0; g < 4; g++)
-                    _mm_prefetch(
-                        (const char *)(q->xp + ((int64_t)(rb + r) * T + t) * GH + g * H + u0),
-                        _MM_HINT_T0);
             __m512 acc[R][4];
 #pragma GCC unroll 4
             for (int r = 0; r < R; r++)
@@ -148,12 +141,18 @@ AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
                     if (out) memset(out, 0, sizeof(float) * V);
                     continue;
                 }
-                const float *a = q->xp + ((int64_t)b * T + t) * GH + u0;
+                const float *a = q->xp + ((int64_t)k * B + b) * GH + u0, *bi = q->bias + u0;
                 float *g = gates + (int64_t)b * GH + u0;
-                __m512 f = vsigm(_mm512_add_ps(_mm512_loadu_ps(a), acc[r][0]));
-                __m512 i = vsigm(_mm512_add_ps(_mm512_loadu_ps(a + H), acc[r][1]));
-                __m512 cc = vtanh(_mm512_add_ps(_mm512_loadu_ps(a + 2 * H), acc[r][2]));
-                __m512 og = vsigm(_mm512_add_ps(_mm512_loadu_ps(a + 3 * H), acc[r][3]));
+                __m512 f = vsigm(_mm512_add_ps(
+                    _mm512_add_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(bi)), acc[r][0]));
+                __m512 i = vsigm(_mm512_add_ps(
+                    _mm512_add_ps(_mm512_loadu_ps(a + H), _mm512_loadu_ps(bi + H)), acc[r][1]));
+                __m512 cc = vtanh(_mm512_add_ps(
+                    _mm512_add_ps(_mm512_loadu_ps(a + 2 * H), _mm512_loadu_ps(bi + 2 * H)),
+                    acc[r][2]));
+                __m512 og = vsigm(_mm512_add_ps(
+                    _mm512_add_ps(_mm512_loadu_ps(a + 3 * H), _mm512_loadu_ps(bi + 3 * H)),
+                    acc[r][3]));
                 __m512 c = _mm512_fmadd_ps(f, _mm512_loadu_ps(c0 + o), _mm512_mul_ps(i, cc));
                 __m512 tc = vtanh(c), h = _mm512_mul_ps(og, tc);
                 _mm512_storeu_ps(g, f), _mm512_storeu_ps(g + H, i);
@@ -167,13 +166,13 @@ AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
 }
 
 /* The cell's backward at step k for row b (rnn_cpu.c's lstm_row_back, with the forward's
- * tanh(c)): dh gets dy_t, then dA into dhp and dxp, dc = dC f, dh = 0 (the part through
+ * tanh(c)): dh gets dy_t, then dA into dhp, dc = dC f, dh = 0 (the part through
  * W_h is bwd_product's). */
 AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
     int B = q->B, T = q->T, H = q->H, t = q->reverse ? T - 1 - k : k;
     int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H, o = (int64_t)b * H;
     float *dh = q->dh + o, *dc = q->dc + o;
-    float *dp = q->dhp + k * BH * 4 + b * GH, *dx = q->dxp + ((int64_t)b * T + t) * GH;
+    float *dp = q->dhp + k * BH * 4 + b * GH;
     bool pad = is_pad(q, b, t);
     const float *dy = q->dy && !pad ? q->dy + ((int64_t)b * T + t) * q->ldy : NULL;
     if (q->rowsq) { /* as mod_rnn.c's row_sq: 8 float lanes, then their sum in double */
@@ -189,7 +188,6 @@ AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
     }
     if (pad) {
         memset(dp, 0, sizeof(float) * GH);
-        memset(dx, 0, sizeof(float) * GH);
         return;
     }
     const float *g = q->gates + k * BH * 4 + b * GH, *c0 = q->cs + k * BH + o,
@@ -212,8 +210,6 @@ AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
             _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(d, tc), og), _mm512_sub_ps(one, og));
         _mm512_storeu_ps(dp + j, df), _mm512_storeu_ps(dp + H + j, di);
         _mm512_storeu_ps(dp + 2 * H + j, dcc), _mm512_storeu_ps(dp + 3 * H + j, dout);
-        _mm512_storeu_ps(dx + j, df), _mm512_storeu_ps(dx + H + j, di);
-        _mm512_storeu_ps(dx + 2 * H + j, dcc), _mm512_storeu_ps(dx + 3 * H + j, dout);
         _mm512_storeu_ps(dc + j, _mm512_mul_ps(dC, f));
         _mm512_storeu_ps(dh + j, _mm512_setzero_ps());
     }
@@ -285,13 +281,17 @@ static void *run_part(void *arg) {
     return NULL;
 }
 
-bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
+bool nn_cpu_lstm_seq_takes(int B, int H) {
     static int avx512 = -1;
     if (avx512 < 0) {
         __builtin_cpu_init();
         avx512 = __builtin_cpu_supports("avx512f");
     }
-    if (!nn_cpu_lstm_fast || !avx512 || q->H % V != 0) return false;
+    return nn_cpu_lstm_fast && avx512 && B > 0 && H % V == 0;
+}
+
+bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
+    if (!nn_cpu_lstm_seq_takes(q->B, q->H)) return false;
     (backward ? pack_back : pack_fwd)(q->H, q->W, q->pack);
     /* two halves of the rows on two threads when OpenBLAS may use two (its setting is
      * the engine's thread count) and each half has a few row blocks */
@@ -313,6 +313,11 @@ bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
 }
 
 #else
+
+bool nn_cpu_lstm_seq_takes(int B, int H) {
+    (void)B, (void)H;
+    return false;
+}
 
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
     (void)q, (void)backward;

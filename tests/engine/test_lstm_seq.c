@@ -110,13 +110,14 @@ static void test_lstm_seq_takes_multiples_of_16_units(void **state) {
     nn_lstm_seq q = {.B = 1, .T = 1, .H = 3, .W = W, .pack = pack, .hs = h, .cs = h};
     assert_false(nn_cpu_lstm_seq(&q, false));
     float W16[4 * 16 * 16] = {0}, pack16[4 * 16 * 16], hs[2 * 16] = {0}, cs[2 * 16] = {0},
-                       xp[64] = {0}, g[64], tc[16];
+                       xp[64] = {0}, bias[64] = {0}, g[64], tc[16];
     q = (nn_lstm_seq){.B = 1,
                       .T = 1,
                       .H = 16,
                       .W = W16,
                       .pack = pack16,
                       .xp = xp,
+                      .bias = bias,
                       .hs = hs,
                       .cs = cs,
                       .gates = g,
