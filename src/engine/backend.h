@@ -92,11 +92,12 @@ static inline double nn_xoshiro_uniform(uint64_t s[4]) {
 typedef struct nn_lstm_seq {
     int B, T, H, bptt; /* bptt > 0: the gradient stops after steps k with k % bptt == 0 */
     bool reverse;
-    const float *W;    /* W_h [H, 4H] */
-    float *pack;       /* scratch of 4 H H floats */
+    int F;             /* inputs a step */
+    const float *W;    /* [H + F, 4H]: W_h, then W_x */
+    const float *bias; /* [4H] */
+    float *pack;       /* scratch of 4 H (H + F) floats */
     const float *mask; /* [B, T]: 1 a real step, 0 padding (carries the state); NULL none */
-    const float *xp;   /* [T, B, 4H]: X_k W_x, the input parts of the pre-activations */
-    const float *bias; /* [4H], added to them */
+    const float *x;    /* [T, B, F]: the inputs in processing order (forward) */
     float *hs, *cs;    /* [T+1, B, H]: slot k the states after k steps */
     float *gates, *tc; /* [T, B, 4H] the activated gates, [T, B, H] tanh(c) after the step */
     float *out;        /* [B, T, .] stride ldo: each step's h (0 on padding), or NULL */

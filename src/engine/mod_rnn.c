@@ -35,7 +35,7 @@ typedef struct rnn_state {
     float *hp, *dh, *dc, *ones, *gnorm;
     float *wt;    /* W_h^T [G H, H] of the lane in backward: dh += dhp W_h^T as a plain
                    * product runs about a quarter faster in OpenBLAS than the transposed one;
-                   * lstm_seq's packed W_h when the backend has it */
+                   * lstm_seq's packed W [G H (H + F)] when the backend has it */
     float *rowsq; /* doubles [T, B]: lstm_seq's squared row norms for gnorm */
     float *xk;    /* lstm_seq: a lane's input in processing order [T, B, F], or its dX */
     int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap, rowsqcap, xkcap;
@@ -222,12 +222,10 @@ static void lane_forward(nn_module *m, int l, int d, const float *X, float *out)
                 *bias = m->blk->p + m->off + b_off(s, l, d);
     be->fill(ln->hs, BH, 0.0f);
     if (ln->cs) be->fill(ln->cs, BH, 0.0f);
-    if (s->seq) { /* lstm_seq: XP = X_k W_x in processing order, the bias the kernel's */
+    if (s->seq) { /* lstm_seq: [h, x] W + b a step, in one product */
         gather_steps(s, X, F, d);
-        be->gemm(false, false, (int)BT, GH, F, 1.0f, s->xk, F, W + (int64_t)H * GH, GH, 0.0f,
-                 ln->xp, GH);
         nn_lstm_seq q = seq_args(s, ln, W, d);
-        q.xp = ln->xp, q.bias = bias, q.out = out ? out + d * H : NULL, q.ldo = DH;
+        q.F = F, q.x = s->xk, q.bias = bias, q.out = out ? out + d * H : NULL, q.ldo = DH;
         be->lstm_seq(&q, false);
         return;
     }
@@ -257,7 +255,7 @@ static int rnn_forward(nn_module *m, const float *x) {
     if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
         nn_grow(ctx, &s->hp, &s->hpcap, (int64_t)B * s->G * s->H) ||
         nn_grow(ctx, &s->ones, &s->onescap, BT) || nn_grow(ctx, &s->msk, &s->mskcap, BT) ||
-        nn_grow(ctx, &s->wt, &s->wtcap, (int64_t)s->G * s->H * s->H) ||
+        nn_grow(ctx, &s->wt, &s->wtcap, (int64_t)s->G * s->H * (s->H + (s->F > DH ? s->F : DH))) ||
         (s->L > 1 && nn_grow(ctx, &s->ys, &s->yscap, (s->L - 1) * BT * DH)))
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++)

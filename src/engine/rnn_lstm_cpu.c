@@ -71,14 +71,15 @@ INL __m512 vtanh(__m512 x) {
     return _mm512_fnmadd_ps(_mm512_set1_ps(2.0f), r, one);
 }
 
-/* Forward pack: for each block of 16 units u, for each k, the four gates' 16 weights:
- * P[((u H + k) 4 + g) 16 + v] = W[k][g H + 16 u + v]. */
-static void pack_fwd(int H, const float *W, float *P) {
-    int64_t GH = 4 * (int64_t)H;
+/* Forward pack of W [H + F, 4H] (the rows of h, then of x): for each block of 16 units
+ * u, for each row kk, the four gates' 16 weights: P[((u K + kk) 4 + g) 16 + v] =
+ * W[kk][g H + 16 u + v], K = H + F. */
+static void pack_fwd(int H, int F, const float *W, float *P) {
+    int64_t GH = 4 * (int64_t)H, K = (int64_t)H + F;
     for (int u = 0; u < H / V; u++)
-        for (int k = 0; k < H; k++)
+        for (int64_t kk = 0; kk < K; kk++)
             for (int g = 0; g < 4; g++)
-                memcpy(P + (((int64_t)u * H + k) * 4 + g) * V, W + k * GH + g * H + u * V,
+                memcpy(P + (((int64_t)u * K + kk) * 4 + g) * V, W + kk * GH + g * H + u * V,
                        sizeof(float) * V);
 }
 
@@ -95,40 +96,50 @@ static bool is_pad(const nn_lstm_seq *q, int b, int t) {
     return q->mask && q->mask[(int64_t)b * q->T + t] == 0.0f;
 }
 
-/* Step k (time t) of rows [b0, b1): h_k W_h by blocks of R rows and 16 units, the gates
+/* acc[r][g] += sum over kk < K of src[r][kk] P[kk][g] (P: a block's packed rows). */
+INL void gate_products(__m512 acc[R][4], const float *const src[R], const float *P, int K) {
+    for (int kk = 0; kk < K; kk++) {
+        const float *w = P + (int64_t)kk * 4 * V;
+        __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + V),
+               w2 = _mm512_loadu_ps(w + 2 * V), w3 = _mm512_loadu_ps(w + 3 * V);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; r++) {
+            __m512 x = _mm512_set1_ps(src[r][kk]);
+            acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
+            acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
+            acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
+        }
+    }
+}
+
+/* Step k (time t) of rows [b0, b1): the pre-activations b + h_k W_h + x_k W_x (the
+ * concatenated [h, x] times W, one product) by blocks of R rows and 16 units, the gates
  * activated and the state updated as each block leaves the registers. A block short of R
  * rows repeats its first row in the others and stores only its own. */
 AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
-    int B = q->B, T = q->T, H = q->H, t = q->reverse ? T - 1 - k : k;
-    int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H;
-    const float *h0 = q->hs + k * BH, *c0 = q->cs + k * BH;
+    int B = q->B, T = q->T, H = q->H, F = q->F, t = q->reverse ? T - 1 - k : k;
+    int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H, K = (int64_t)H + F;
+    const float *h0 = q->hs + k * BH, *c0 = q->cs + k * BH, *x = q->x + k * (int64_t)B * F;
     float *h1 = q->hs + (k + 1) * BH, *c1 = q->cs + (k + 1) * BH;
     float *gates = q->gates + k * BH * 4, *tcs = q->tc + k * BH;
     for (int u = 0; u < H / V; u++) {
-        const float *P = q->pack + (int64_t)u * H * 4 * V;
+        const float *P = q->pack + (int64_t)u * K * 4 * V;
         int u0 = u * V;
         for (int rb = b0; rb < b1; rb += R) {
             int n = b1 - rb < R ? b1 - rb : R;
-            const float *hr[R];
-            for (int r = 0; r < R; r++) hr[r] = h0 + (int64_t)(rb + (r < n ? r : 0)) * H;
+            const float *hr[R], *xr[R];
+            for (int r = 0; r < R; r++) {
+                hr[r] = h0 + (int64_t)(rb + (r < n ? r : 0)) * H;
+                xr[r] = x + (int64_t)(rb + (r < n ? r : 0)) * F;
+            }
             __m512 acc[R][4];
 #pragma GCC unroll 4
             for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
-                for (int g = 0; g < 4; g++) acc[r][g] = _mm512_setzero_ps();
-            for (int kk = 0; kk < H; kk++) {
-                const float *w = P + (int64_t)kk * 4 * V;
-                __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + V),
-                       w2 = _mm512_loadu_ps(w + 2 * V), w3 = _mm512_loadu_ps(w + 3 * V);
-#pragma GCC unroll 4
-                for (int r = 0; r < R; r++) {
-                    __m512 x = _mm512_set1_ps(hr[r][kk]);
-                    acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
-                    acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
-                    acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
-                    acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
-                }
-            }
+                for (int g = 0; g < 4; g++) acc[r][g] = _mm512_loadu_ps(q->bias + g * H + u0);
+            gate_products(acc, hr, P, H);
+            gate_products(acc, xr, P + (int64_t)H * 4 * V, F);
 #pragma GCC unroll 4
             for (int r = 0; r < R; r++) {
                 if (r >= n) break;
@@ -141,18 +152,9 @@ AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
                     if (out) memset(out, 0, sizeof(float) * V);
                     continue;
                 }
-                const float *a = q->xp + ((int64_t)k * B + b) * GH + u0, *bi = q->bias + u0;
                 float *g = gates + (int64_t)b * GH + u0;
-                __m512 f = vsigm(_mm512_add_ps(
-                    _mm512_add_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(bi)), acc[r][0]));
-                __m512 i = vsigm(_mm512_add_ps(
-                    _mm512_add_ps(_mm512_loadu_ps(a + H), _mm512_loadu_ps(bi + H)), acc[r][1]));
-                __m512 cc = vtanh(_mm512_add_ps(
-                    _mm512_add_ps(_mm512_loadu_ps(a + 2 * H), _mm512_loadu_ps(bi + 2 * H)),
-                    acc[r][2]));
-                __m512 og = vsigm(_mm512_add_ps(
-                    _mm512_add_ps(_mm512_loadu_ps(a + 3 * H), _mm512_loadu_ps(bi + 3 * H)),
-                    acc[r][3]));
+                __m512 f = vsigm(acc[r][0]), i = vsigm(acc[r][1]), cc = vtanh(acc[r][2]),
+                       og = vsigm(acc[r][3]);
                 __m512 c = _mm512_fmadd_ps(f, _mm512_loadu_ps(c0 + o), _mm512_mul_ps(i, cc));
                 __m512 tc = vtanh(c), h = _mm512_mul_ps(og, tc);
                 _mm512_storeu_ps(g, f), _mm512_storeu_ps(g + H, i);
@@ -292,7 +294,10 @@ bool nn_cpu_lstm_seq_takes(int B, int H) {
 
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
     if (!nn_cpu_lstm_seq_takes(q->B, q->H)) return false;
-    (backward ? pack_back : pack_fwd)(q->H, q->W, q->pack);
+    if (backward)
+        pack_back(q->H, q->W, q->pack);
+    else
+        pack_fwd(q->H, q->F, q->W, q->pack);
     /* two halves of the rows on two threads when OpenBLAS may use two (its setting is
      * the engine's thread count) and each half has a few row blocks */
     int half = (q->B / 2 + R - 1) / R * R;

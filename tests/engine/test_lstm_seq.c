@@ -109,14 +109,15 @@ static void test_lstm_seq_takes_multiples_of_16_units(void **state) {
     float W[4 * 3 * 3] = {0}, pack[4 * 3 * 3], h[4 * 3] = {0};
     nn_lstm_seq q = {.B = 1, .T = 1, .H = 3, .W = W, .pack = pack, .hs = h, .cs = h};
     assert_false(nn_cpu_lstm_seq(&q, false));
-    float W16[4 * 16 * 16] = {0}, pack16[4 * 16 * 16], hs[2 * 16] = {0}, cs[2 * 16] = {0},
-                       xp[64] = {0}, bias[64] = {0}, g[64], tc[16];
+    float W16[4 * 16 * 17] = {0}, pack16[4 * 16 * 17], hs[2 * 16] = {0}, cs[2 * 16] = {0},
+                       x[1] = {0}, bias[64] = {0}, g[64], tc[16];
     q = (nn_lstm_seq){.B = 1,
                       .T = 1,
                       .H = 16,
                       .W = W16,
                       .pack = pack16,
-                      .xp = xp,
+                      .F = 1,
+                      .x = x,
                       .bias = bias,
                       .hs = hs,
                       .cs = cs,
@@ -131,7 +132,7 @@ static void test_lstm_seq_takes_multiples_of_16_units(void **state) {
         return;
     }
     assert_true(nn_cpu_lstm_seq(&q, false));
-    /* zero weights and inputs: gates 1/2, C~ 0, so c = 0 and h = 0 */
+    /* zero weights, inputs and bias: gates 1/2, C~ 0, so c = 0 and h = 0 */
     for (int j = 0; j < 16; j++) {
         assert_float_equal(g[j], 0.5f, 1e-7);
         assert_float_equal(g[32 + j], 0.0f, 1e-7);
