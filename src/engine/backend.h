@@ -105,6 +105,7 @@ typedef struct nn_lstm_seq {
     int64_t ldo, ldy;
     float *dh, *dc; /* [B, H]: d(loss)/d(h, c) after the last step in, before the first out */
     float *dhp;     /* [T, B, 4H]: d(loss)/d(pre-activations) */
+    float *dx;      /* [T, B, F]: d(loss)/dx in processing order (dA W_x^T), or NULL */
     double *rowsq;  /* [T, B]: |dh + dy_t|^2 of each row as step t's cell gets it, or NULL */
 } nn_lstm_seq;
 
@@ -242,7 +243,8 @@ typedef struct nn_backend {
      * runs rnn_cell and a gemm a step); returns false, having done nothing, where
      * lstm_seq_takes is false. */
     bool (*lstm_seq)(const nn_lstm_seq *q, bool backward);
-    /* Whether lstm_seq runs B rows of H units (optional with it). */
+    /* Whether lstm_seq runs B rows of H units (optional with it); its backward's dx also
+     * wants F a multiple of 16 (it declines otherwise). */
     bool (*lstm_seq_takes)(int B, int H);
 } nn_backend;
 

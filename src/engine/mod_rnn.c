@@ -326,25 +326,22 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
     const float *W = m->blk->p + m->off + w_off(s, l, d);
     double *rowsq = trace ? (double *)s->rowsq : NULL;
     nn_lstm_seq q = seq_args(s, ln, W, d);
-    q.dy = dys, q.ldy = DH, q.dh = s->dh, q.dc = s->dc, q.dhp = ln->dhp, q.rowsq = rowsq;
-    be->lstm_seq(&q, true);
+    q.F = F, q.dy = dys, q.ldy = DH, q.dh = s->dh, q.dc = s->dc, q.dhp = ln->dhp, q.rowsq = rowsq;
+    q.dx = dX ? s->xk : NULL; /* dX in processing order, from the kernel when it takes F */
+    bool dx_done = dX && be->lstm_seq(&q, true);
+    if (!dx_done) {
+        q.dx = NULL;
+        be->lstm_seq(&q, true);
+    }
     for (int t = 0; trace && t < T; t++) { /* in grad_norm's order: rows, then the root */
         double ss = 0;
         for (int b = 0; b < B; b++) ss += rowsq[(int64_t)t * B + b];
         s->gnorm[t] = (float)sqrt(ss);
     }
-    if (!m->frozen) {
-        float *g = m->blk->g + m->off, *gW = g + w_off(s, l, d), *gb = g + b_off(s, l, d);
-        gather_steps(s, X, F, d);
-        be->gemm(true, false, H, GH, (int)BT, 1.0f, ln->hs, H, ln->dhp, GH, 1.0f, gW, GH);
-        be->gemm(true, false, F, GH, (int)BT, 1.0f, s->xk, F, ln->dhp, GH, 1.0f,
-                 gW + (int64_t)H * GH, GH);
-        be->gemm(true, false, 1, GH, (int)BT, 1.0f, s->ones, 1, ln->dhp, GH, 1.0f, gb, GH);
-    }
-    if (!dX) return;
-    be->gemm(false, true, (int)BT, F, GH, 1.0f, ln->dhp, GH, W + (int64_t)H * GH, GH, 0.0f, s->xk,
-             F);
-    for (int k = 0; k < T; k++) {
+    if (dX && !dx_done)
+        be->gemm(false, true, (int)BT, F, GH, 1.0f, ln->dhp, GH, W + (int64_t)H * GH, GH, 0.0f,
+                 s->xk, F);
+    for (int k = 0; dX && k < T; k++) {
         int t = d ? T - 1 - k : k;
         for (int b = 0; b < B; b++) {
             float *dst = dX + ((int64_t)b * T + t) * F;
@@ -354,6 +351,14 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
             else
                 be->copy(dst, src, F);
         }
+    }
+    if (!m->frozen) {
+        float *g = m->blk->g + m->off, *gW = g + w_off(s, l, d), *gb = g + b_off(s, l, d);
+        gather_steps(s, X, F, d);
+        be->gemm(true, false, H, GH, (int)BT, 1.0f, ln->hs, H, ln->dhp, GH, 1.0f, gW, GH);
+        be->gemm(true, false, F, GH, (int)BT, 1.0f, s->xk, F, ln->dhp, GH, 1.0f,
+                 gW + (int64_t)H * GH, GH);
+        be->gemm(true, false, 1, GH, (int)BT, 1.0f, s->ones, 1, ln->dhp, GH, 1.0f, gb, GH);
     }
 }
 

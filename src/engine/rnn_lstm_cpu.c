@@ -83,10 +83,11 @@ static void pack_fwd(int H, int F, const float *W, float *P) {
                        sizeof(float) * V);
 }
 
-/* Backward pack, W_h^T by blocks of 16 units j: P[(j 4H + kk) 16 + v] = W[16 j + v][kk]. */
-static void pack_back(int H, const float *W, float *P) {
+/* Backward pack of W^T by blocks of 16 of W's rows j (those of W_h, then W_x's when
+ * nj covers them): P[(j 4H + kk) 16 + v] = W[16 j + v][kk]. */
+static void pack_back(int H, int nj, const float *W, float *P) {
     int64_t GH = 4 * (int64_t)H;
-    for (int j = 0; j < H / V; j++)
+    for (int j = 0; j < nj; j++)
         for (int64_t kk = 0; kk < GH; kk++)
             for (int v = 0; v < V; v++)
                 P[((int64_t)j * GH + kk) * V + v] = W[(j * V + v) * GH + kk];
@@ -217,11 +218,13 @@ AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
     }
 }
 
-/* dh[rows rb..rb+n) += dA W_h^T over NJ blocks of 16 units from j0 (a row block short of
- * R rows repeats its first row, as fwd_step). */
-INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0, const int NJ) {
-    int H = q->H;
-    int64_t GH = 4 * (int64_t)H;
+/* out[rows rb..rb+n) (+)= dA W^T over NJ blocks of 16 of W's rows from j0 (packed by
+ * pack_back), row r of out at out + r ld, its columns from 16 c0; accumulates when acc
+ * (dh), else assigns (dx). A row block short of R rows repeats its first row, as
+ * fwd_step. */
+INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0, const int NJ,
+                   float *out, int64_t ld, int c0, bool accumulate) {
+    int64_t GH = 4 * (int64_t)q->H;
     const float *ar[R];
     for (int r = 0; r < R; r++) ar[r] = dA + (int64_t)(rb + (r < n ? r : 0)) * GH;
     __m512 acc[R][4];
@@ -229,8 +232,9 @@ INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0,
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
         for (int j = 0; j < NJ; j++)
-            acc[r][j] = r < n ? _mm512_loadu_ps(q->dh + (int64_t)(rb + r) * H + (j0 + j) * V)
-                              : _mm512_setzero_ps();
+            acc[r][j] = r < n && accumulate
+                            ? _mm512_loadu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V)
+                            : _mm512_setzero_ps();
     const float *P = q->pack + (int64_t)j0 * GH * V;
     for (int64_t kk = 0; kk < GH; kk++) {
         __m512 w[4];
@@ -248,18 +252,23 @@ INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0,
         if (r < n)
 #pragma GCC unroll 4
             for (int j = 0; j < NJ; j++)
-                _mm512_storeu_ps(q->dh + (int64_t)(rb + r) * H + (j0 + j) * V, acc[r][j]);
+                _mm512_storeu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V, acc[r][j]);
 }
 
+/* Step k's backward for rows [b0, b1): the cells, then dh += dA W_h^T and (when q->dx)
+ * dx_k = dA W_x^T from the same broadcasts of dA. */
 AVX512 static void bwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
-    int B = q->B, H = q->H;
+    int B = q->B, H = q->H, F = q->F, nh = H / V, nx = q->dx ? F / V : 0;
     int64_t BH = (int64_t)B * H;
     for (int b = b0; b < b1; b++) bwd_cell(q, k, b);
     const float *dA = q->dhp + k * BH * 4;
+    float *dx = q->dx ? q->dx + (int64_t)k * B * F : NULL;
     for (int rb = b0; rb < b1; rb += R) {
         int n = b1 - rb < R ? b1 - rb : R, j = 0;
-        for (; j + 4 <= H / V; j += 4) bwd_block(q, dA, rb, n, j, 4);
-        for (; j < H / V; j++) bwd_block(q, dA, rb, n, j, 1);
+        for (; j + 4 <= nh; j += 4) bwd_block(q, dA, rb, n, j, 4, q->dh, H, j, true);
+        for (; j < nh; j++) bwd_block(q, dA, rb, n, j, 1, q->dh, H, j, true);
+        for (j = 0; j + 4 <= nx; j += 4) bwd_block(q, dA, rb, n, nh + j, 4, dx, F, j, false);
+        for (; j < nx; j++) bwd_block(q, dA, rb, n, nh + j, 1, dx, F, j, false);
     }
     if (q->bptt > 0 && k % q->bptt == 0) { /* a segment's start: the gradient stops */
         memset(q->dh + (int64_t)b0 * H, 0, sizeof(float) * (size_t)(b1 - b0) * H);
@@ -293,9 +302,9 @@ bool nn_cpu_lstm_seq_takes(int B, int H) {
 }
 
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
-    if (!nn_cpu_lstm_seq_takes(q->B, q->H)) return false;
+    if (!nn_cpu_lstm_seq_takes(q->B, q->H) || (backward && q->dx && q->F % V != 0)) return false;
     if (backward)
-        pack_back(q->H, q->W, q->pack);
+        pack_back(q->H, (q->H + (q->dx ? q->F : 0)) / V, q->W, q->pack);
     else
         pack_fwd(q->H, q->F, q->W, q->pack);
     /* two halves of the rows on two threads when OpenBLAS may use two (its setting is

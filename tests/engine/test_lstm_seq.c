@@ -28,11 +28,13 @@ typedef struct seq_case {
 
 static const seq_case cases[] = {
     {3, 16, 9, 6, {NN_ACT_TANH, 1, false, true, false, 0}, 0, false},
-    {5, 64, 10, 4, {NN_ACT_TANH, 1, false, true, false, 0}, 0, false}, /* 4 unit blocks */
-    {4, 80, 6, 3, {NN_ACT_TANH, 1, false, false, false, 0}, 0, false}, /* 4 + 1 blocks */
-    {3, 32, 17, 5, {NN_ACT_TANH, 2, true, true, true, 0}, 2, false},   /* stacked, bi, post */
-    {2, 16, 5, 6, {NN_ACT_TANH, 1, false, false, true, 2}, 3, true},   /* pre-padding, bptt 2 */
-    {3, 16, 33, 5, {NN_ACT_TANH, 1, true, true, false, 3}, 0, false},  /* two threads' halves */
+    {5, 64, 10, 4, {NN_ACT_TANH, 1, false, true, false, 0}, 0, false},  /* 4 unit blocks */
+    {4, 80, 6, 3, {NN_ACT_TANH, 1, false, false, false, 0}, 0, false},  /* 4 + 1 blocks */
+    {3, 32, 17, 5, {NN_ACT_TANH, 2, true, true, true, 0}, 2, false},    /* stacked, bi, post */
+    {2, 16, 5, 6, {NN_ACT_TANH, 1, false, false, true, 2}, 3, true},    /* pre-padding, bptt 2 */
+    {3, 16, 33, 5, {NN_ACT_TANH, 1, true, true, false, 3}, 0, false},   /* two threads' halves */
+    {16, 16, 9, 5, {NN_ACT_TANH, 1, false, true, true, 0}, 1, false},   /* dx in the kernel */
+    {48, 64, 20, 3, {NN_ACT_TANH, 1, true, false, false, 0}, 0, false}, /* 3 blocks of dx */
 };
 
 typedef struct run_out {
@@ -178,14 +180,14 @@ static void test_lstm_seq_gradients_match_finite_differences(void **state) {
     nn_ctx *ctx = nn_ctx_new();
     nn_seed(ctx, 3);
     nn_rnn_opts o = {NN_ACT_TANH, 1, true, true, true, 0};
-    nn_module *m = nn_rnn_new(ctx, NN_CELL_LSTM, 2, 16, &o, gc_init(NN_INIT_XAVIER_UNIFORM));
+    nn_module *m = nn_rnn_new(ctx, NN_CELL_LSTM, 16, 16, &o, gc_init(NN_INIT_XAVIER_UNIFORM));
     float *p = nn_module_params(m);
     for (int64_t j = 0; j < nn_module_nparams(m); j++)
         p[j] = (float)(nn_rand_uniform(ctx) * 1.2 - 0.6);
-    int shape[3] = {3, 5, 2};
-    float x[30];
-    for (int i = 0; i < 30; i++) x[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
-    memset(x + (1 * 5 + 4) * 2, 0, sizeof(float) * 2); /* sample 1's last step is padding */
+    int shape[3] = {3, 5, 16}; /* 16 inputs: dx comes from the kernel */
+    float x[240];
+    for (int i = 0; i < 240; i++) x[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+    memset(x + (1 * 5 + 4) * 16, 0, sizeof(float) * 16); /* sample 1's last step is padding */
     double w = gc_module_fd(ctx, m, x, 3, shape, 2e-3, true);
     printf("lstm_seq vs finite differences %.2e\n", w);
     assert_true(w < 1e-3);
