@@ -85,6 +85,30 @@ static inline double nn_xoshiro_uniform(uint64_t s[4]) {
     return (double)(nn_xoshiro_next(s) >> 11) * 0x1.0p-53;
 }
 
+/* One LSTM lane's pass over its sequence for the backend's lstm_seq: B rows, T steps, H
+ * units, gates f, i, C~, o side by side (4H a row). Step k (processing order) is time t =
+ * k, or T-1-k when reverse. Rows (b, t) of the [B, T, .] arrays lie at (b T + t) times
+ * their row stride; the step-major ones [T(+1), B, .] hold step k at k B rows. */
+typedef struct nn_lstm_seq {
+    int B, T, H, bptt; /* bptt > 0: the gradient stops after steps k with k % bptt == 0 */
+    bool reverse;
+    int F;             /* inputs a step */
+    const float *W;    /* [H + F, 4H]: W_h, then W_x */
+    const float *bias; /* [4H] */
+    float *pack;       /* scratch of 4 H (H + F) floats */
+    const float *mask; /* [B, T]: 1 a real step, 0 padding (carries the state); NULL none */
+    const float *x;    /* [T, B, F]: the inputs in processing order (forward) */
+    float *hs, *cs;    /* [T+1, B, H]: slot k the states after k steps */
+    float *gates, *tc; /* [T, B, 4H] the activated gates, [T, B, H] tanh(c) after the step */
+    float *out;        /* [B, T, .] stride ldo: each step's h (0 on padding), or NULL */
+    const float *dy;   /* [B, T, .] stride ldy: d(loss)/d(out), or NULL */
+    int64_t ldo, ldy;
+    float *dh, *dc; /* [B, H]: d(loss)/d(h, c) after the last step in, before the first out */
+    float *dhp;     /* [T, B, 4H]: d(loss)/d(pre-activations) */
+    float *dx;      /* [T, B, F]: d(loss)/dx in processing order (dA W_x^T), or NULL */
+    double *rowsq;  /* [T, B]: |dh + dy_t|^2 of each row as step t's cell gets it, or NULL */
+} nn_lstm_seq;
+
 typedef struct nn_backend {
     const char *name;
     /* Memory. alloc: `bytes` of device memory aligned for vector loads, NULL when there
@@ -213,6 +237,15 @@ typedef struct nn_backend {
                           const float *h0, const float *c0, const float *h1, const float *c1,
                           const float *mask, int64_t ldm, const float *dy, int64_t ldy, float *dh,
                           float *dc, float *dxp, int64_t ldx, float *dhp);
+    /* The LSTM's whole recurrence of one lane (q's comment), forward (assigns hs, cs, gates,
+     * tc and out from slot 0 of hs, cs) or backward (dhp, rowsq; dh, dc from the last
+     * step's to the first's), W_h packed once for all its steps. Optional (NULL: the module
+     * runs rnn_cell and a gemm a step); returns false, having done nothing, where
+     * lstm_seq_takes is false. */
+    bool (*lstm_seq)(const nn_lstm_seq *q, bool backward);
+    /* Whether lstm_seq runs B rows of H units (optional with it); its backward's dx also
+     * wants F a multiple of 16 (it declines otherwise). */
+    bool (*lstm_seq_takes)(int B, int H);
 } nn_backend;
 
 extern const nn_backend nn_backend_cpu;

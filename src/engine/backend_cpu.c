@@ -724,4 +724,6 @@ const nn_backend nn_backend_cpu = {
     .loss_back = cpu_loss_back,
     .rnn_cell = nn_cpu_rnn_cell,
     .rnn_cell_back = nn_cpu_rnn_cell_back,
+    .lstm_seq = nn_cpu_lstm_seq,
+    .lstm_seq_takes = nn_cpu_lstm_seq_takes,
 };

@@ -3,13 +3,55 @@
  * model or a tagger trains. The mean is over the real steps, so that padding changes
  * neither the loss nor the size of the gradient. Fused with log-softmax (stable). */
 #include <math.h>
+#include <stdint.h>
 
 #include "train_internal.h"
 
 /* Classes up to this many keep their e^(y - max) for the gradient (one exp an element,
  * not two: the char-LSTM's loss spent a fifth of its step in exp); wider rows recompute
- * them. 8 KiB of stack. */
+ * them. 4 KiB of stack. */
 #define SEQ_CE_KEEP 1024
+
+/* e^x for x <= 0 (y - max), branch-free so that a row vectorizes (libm's double exp was
+ * a tenth of the char-LSTM's step): rnn_cpu.c's fexp, x = n ln 2 + r, e^r by its
+ * degree-6 Taylor polynomial (relative error below 2e-7) times 2^n in the exponent bits;
+ * x clamped at -87, where e^x stays a normal float (and underflows to it, harmlessly). */
+static inline float exp_le0(float x) {
+    x = x < -87.0f ? -87.0f : x;
+    float n = __builtin_rintf(x * 1.44269504f);
+    float r = x - n * 0.693145752f - n * 1.42860677e-6f; /* ln 2 in two parts */
+    float p =
+        1.0f +
+        r * (1.0f +
+             r * (0.5f + r * (1.66666667e-1f +
+                              r * (4.16666667e-2f + r * (8.33333333e-3f + r * 1.38888889e-3f)))));
+    union {
+        int32_t i;
+        float f;
+    } scale = {.i = ((int32_t)n + 127) << 23};
+    return p * scale.f;
+}
+
+/* e^(y_j - mx) into ex and their sum, in 8 float lanes summed in double at the end (a
+ * double sum in order does not vectorize). */
+NN_VECTOR_CLONES
+static double row_exp(const float *restrict y, float mx, int C, float *restrict ex) {
+    float acc[8] = {0};
+    int j = 0;
+    for (; j + 8 <= C; j += 8)
+        for (int v = 0; v < 8; v++) {
+            float e = exp_le0(y[j + v] - mx);
+            ex[j + v] = e;
+            acc[v] += e;
+        }
+    for (; j < C; j++) {
+        ex[j] = exp_le0(y[j] - mx);
+        acc[0] += ex[j];
+    }
+    double z = 0;
+    for (int v = 0; v < 8; v++) z += acc[v];
+    return z;
+}
 
 int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tcols, double *loss,
               float *dy) {
@@ -30,7 +72,8 @@ int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tco
                              c, (long long)(r / tcols) + 1, (long long)(r % tcols) + 1, C - 1);
         real++;
     }
-    double s = 0, ex[SEQ_CE_KEEP];
+    double s = 0;
+    float ex[SEQ_CE_KEEP];
     for (int64_t r = 0; r < rows; r++) {
         const float *yr = y + r * C;
         float *dr = dy ? dy + r * C : NULL;
@@ -41,22 +84,22 @@ int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tco
         /* l = logsumexp(y) - y_c; dl/dy_j = softmax_j - [j == c], over the real steps */
         float mx = yr[0];
         for (int j = 1; j < C; j++) mx = yr[j] > mx ? yr[j] : mx;
-        double z = 0;
-        bool keep = dr && C <= SEQ_CE_KEEP; /* the gradient reuses each e^(y - max) */
-        for (int j = 0; j < C; j++) {
-            double e = exp((double)yr[j] - mx);
-            if (keep) ex[j] = e;
-            z += e;
-        }
         int c = (int)t[r];
-        s += log(z) + mx - yr[c];
-        if (keep) { /* no calls or branches in the loop: it vectorizes (x - 0 is x) */
-            for (int j = 0; j < C; j++) dr[j] = (float)(ex[j] / z / (double)real);
-            dr[c] = (float)((ex[c] / z - 1) / (double)real);
-        } else {
-            for (int j = 0; dr && j < C; j++)
-                dr[j] = (float)((exp((double)yr[j] - mx) / z - (j == c)) / (double)real);
+        if (C <= SEQ_CE_KEEP) { /* the gradient reuses each e^(y - max) */
+            double z = row_exp(yr, mx, C, ex);
+            s += log(z) + mx - yr[c];
+            if (dr) { /* no calls or branches in the loop: it vectorizes */
+                float scale = (float)(1.0 / (z * (double)real));
+                for (int j = 0; j < C; j++) dr[j] = ex[j] * scale;
+                dr[c] = (float)((ex[c] / z - 1) / (double)real);
+            }
+            continue;
         }
+        double z = 0;
+        for (int j = 0; j < C; j++) z += exp((double)yr[j] - mx);
+        s += log(z) + mx - yr[c];
+        for (int j = 0; dr && j < C; j++)
+            dr[j] = (float)((exp((double)yr[j] - mx) / z - (j == c)) / (double)real);
     }
     *loss = real ? s / (double)real : 0.0;
     return NN_OK;

@@ -8,6 +8,10 @@
  * weights (h W_h, all gates at once) and one elementwise cell kernel; the backward
  * keeps each step's gradients of the pre-activations and makes the weight gradients
  * three gemms over all steps. The kernels are the backend's (rnn_cell, gemm).
+ * The LSTM goes through the backend's lstm_seq where it has one (the CPU's: AVX-512,
+ * units a multiple of 16): the whole recurrence of a lane in one call, each step the
+ * concatenated [h, x] times W with the gates applied in registers, W packed once a pass;
+ * its step-indexed arrays (inputs, dA) are then in processing order, [T, B, .].
  * Layout of a layer and direction ("lane") in the block: W [H + F_l, G H] (rows of h,
  * then of x: W [h_{t-1}, x_t] as the course writes it), every lane's W first, then
  * the biases [L D, G H]. States are kept time-major in processing order (slot s holds
@@ -20,7 +24,8 @@
 
 typedef struct lane {
     float *xp, *hs, *cs, *gates, *hpn, *dxp, *dhp;
-    int64_t xpcap, hscap, cscap, gcap, hpncap, dxpcap, dhpcap;
+    float *tc; /* LSTM: tanh(c) of each step, for the backend's lstm_seq */
+    int64_t xpcap, hscap, cscap, gcap, hpncap, dxpcap, dhpcap, tccap;
 } lane;
 
 typedef struct rnn_state {
@@ -32,12 +37,16 @@ typedef struct rnn_state {
     float *ys, *dys; /* layer outputs [L-1][B, T, D H]; their gradients, two buffers */
     float *msk;      /* [B, T]: 1 real step, 0 padding */
     float *hp, *dh, *dc, *ones, *gnorm;
-    float *wt; /* W_h^T [G H, H] of the lane in backward: dh += dhp W_h^T as a plain
-                * product runs about a quarter faster in OpenBLAS than the transposed one */
-    int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap;
+    float *wt;    /* W_h^T [G H, H] of the lane in backward: dh += dhp W_h^T as a plain
+                   * product runs about a quarter faster in OpenBLAS than the transposed one;
+                   * lstm_seq's packed W [G H (H + F)] when the backend has it */
+    float *rowsq; /* doubles [T, B]: lstm_seq's squared row norms for gnorm */
+    float *xk;    /* lstm_seq: a lane's input in processing order [T, B, F], or its dX */
+    int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap, rowsqcap, xkcap;
     int B, T; /* of the last forward */
     int gT;   /* steps of the last backward (gnorm's length); 0: none yet */
     bool has_mask;
+    bool seq; /* the last forward ran through the backend's lstm_seq */
 } rnn_state;
 
 static rnn_state *st(const nn_module *m) {
@@ -160,6 +169,7 @@ static int grow_lane(nn_ctx *ctx, const rnn_state *s, lane *ln, int B, int T) {
     if (nn_grow(ctx, &ln->xp, &ln->xpcap, BT * GH) ||
         nn_grow(ctx, &ln->hs, &ln->hscap, (T + 1) * BH) ||
         (s->cell == NN_CELL_LSTM && nn_grow(ctx, &ln->cs, &ln->cscap, (T + 1) * BH)) ||
+        (s->cell == NN_CELL_LSTM && nn_grow(ctx, &ln->tc, &ln->tccap, T * BH)) ||
         (s->cell != NN_CELL_RNN && nn_grow(ctx, &ln->gates, &ln->gcap, BT * GH)) ||
         (s->cell == NN_CELL_GRU && nn_grow(ctx, &ln->hpn, &ln->hpncap, BT * s->H)))
         return NN_ENOMEM;
@@ -177,6 +187,34 @@ static void make_mask(rnn_state *s, const float *x, int B, int T) {
     }
 }
 
+/* The LSTM through the backend's lstm_seq (one call a pass, W_h packed once) keeps its
+ * step-indexed arrays in processing order, a step's rows contiguous: X_k [T, B, F] is the
+ * lane's input gathered so (direction d), and XP, dA are [T, B, 4H]. */
+static void gather_steps(rnn_state *s, const float *X, int F, int d) {
+    int B = s->B, T = s->T;
+    for (int k = 0; k < T; k++) {
+        int t = d ? T - 1 - k : k;
+        for (int b = 0; b < B; b++)
+            memcpy(s->xk + ((int64_t)k * B + b) * F, X + ((int64_t)b * T + t) * F,
+                   sizeof(float) * (size_t)F);
+    }
+}
+
+static nn_lstm_seq seq_args(const rnn_state *s, lane *ln, const float *W, int d) {
+    return (nn_lstm_seq){.B = s->B,
+                         .T = s->T,
+                         .H = s->H,
+                         .bptt = s->bptt,
+                         .reverse = d,
+                         .W = W,
+                         .pack = s->wt,
+                         .mask = s->has_mask ? s->msk : NULL,
+                         .hs = ln->hs,
+                         .cs = ln->cs,
+                         .gates = ln->gates,
+                         .tc = ln->tc};
+}
+
 /* One lane's pass over the sequence: XP = X W_x + b, then a gemm and a cell a step. */
 static void lane_forward(nn_module *m, int l, int d, const float *X, float *out) {
     rnn_state *s = st(m);
@@ -186,12 +224,19 @@ static void lane_forward(nn_module *m, int l, int d, const float *X, float *out)
     int64_t BT = (int64_t)B * T, BH = (int64_t)B * H;
     const float *W = m->blk->p + m->off + w_off(s, l, d),
                 *bias = m->blk->p + m->off + b_off(s, l, d);
+    be->fill(ln->hs, BH, 0.0f);
+    if (ln->cs) be->fill(ln->cs, BH, 0.0f);
+    if (s->seq) { /* lstm_seq: [h, x] W + b a step, in one product */
+        gather_steps(s, X, F, d);
+        nn_lstm_seq q = seq_args(s, ln, W, d);
+        q.F = F, q.x = s->xk, q.bias = bias, q.out = out ? out + d * H : NULL, q.ldo = DH;
+        be->lstm_seq(&q, false);
+        return;
+    }
     /* the bias in every row, then += X W_x: a copy a row, not a gemm of inner size 1
      * (OpenBLAS's small kernel took a twentieth of the char-LSTM's step); same numbers */
     for (int64_t r = 0; r < BT; r++) be->copy(ln->xp + r * GH, bias, GH);
     be->gemm(false, false, (int)BT, GH, F, 1.0f, X, F, W + (int64_t)H * GH, GH, 1.0f, ln->xp, GH);
-    be->fill(ln->hs, BH, 0.0f);
-    if (ln->cs) be->fill(ln->cs, BH, 0.0f);
     for (int k = 0; k < T; k++) {
         int t = d ? T - 1 - k : k;
         be->gemm(false, false, B, GH, H, 1.0f, ln->hs + k * BH, H, W, GH, 0.0f, s->hp, GH);
@@ -214,10 +259,14 @@ static int rnn_forward(nn_module *m, const float *x) {
     if (nn_grow(ctx, &m->y, &m->ycap, m->nout) ||
         nn_grow(ctx, &s->hp, &s->hpcap, (int64_t)B * s->G * s->H) ||
         nn_grow(ctx, &s->ones, &s->onescap, BT) || nn_grow(ctx, &s->msk, &s->mskcap, BT) ||
+        nn_grow(ctx, &s->wt, &s->wtcap, (int64_t)s->G * s->H * (s->H + (s->F > DH ? s->F : DH))) ||
         (s->L > 1 && nn_grow(ctx, &s->ys, &s->yscap, (s->L - 1) * BT * DH)))
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++)
         if (grow_lane(ctx, s, &s->lanes[k], B, T)) return NN_ENOMEM;
+    s->seq = s->cell == NN_CELL_LSTM && be->lstm_seq_takes && be->lstm_seq_takes(B, s->H);
+    if (s->seq && nn_grow(ctx, &s->xk, &s->xkcap, BT * (s->L > 1 && DH > s->F ? DH : s->F)))
+        return NN_ENOMEM;
     be->fill(s->ones, BT, 1.0f);
     s->has_mask = s->mask;
     if (s->mask) make_mask(s, x, B, T);
@@ -268,6 +317,55 @@ static float grad_norm(const rnn_state *s, const float *dh, const float *dy, int
     return (float)sqrt(ss);
 }
 
+/* lane_backward through lstm_seq: dA [T, B, 4H] in processing order, so that dW_h,
+ * dW_x and db are each one gemm over it, and dX (+)= dA W_x^T goes back to [B, T, F]
+ * through X_k's buffer. */
+static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const float *dys,
+                              bool trace, float *dX) {
+    rnn_state *s = st(m);
+    const nn_backend *be = m->ctx->backend;
+    lane *ln = &s->lanes[l * s->D + d];
+    int B = s->B, T = s->T, H = s->H, F = lane_in(s, l), GH = s->G * H, DH = s->D * H;
+    int64_t BT = (int64_t)B * T;
+    const float *W = m->blk->p + m->off + w_off(s, l, d);
+    double *rowsq = trace ? (double *)s->rowsq : NULL;
+    nn_lstm_seq q = seq_args(s, ln, W, d);
+    q.F = F, q.dy = dys, q.ldy = DH, q.dh = s->dh, q.dc = s->dc, q.dhp = ln->dhp, q.rowsq = rowsq;
+    q.dx = dX ? s->xk : NULL; /* dX in processing order, from the kernel when it takes F */
+    bool dx_done = dX && be->lstm_seq(&q, true);
+    if (!dx_done) {
+        q.dx = NULL;
+        be->lstm_seq(&q, true);
+    }
+    for (int t = 0; trace && t < T; t++) { /* in grad_norm's order: rows, then the root */
+        double ss = 0;
+        for (int b = 0; b < B; b++) ss += rowsq[(int64_t)t * B + b];
+        s->gnorm[t] = (float)sqrt(ss);
+    }
+    if (dX && !dx_done)
+        be->gemm(false, true, (int)BT, F, GH, 1.0f, ln->dhp, GH, W + (int64_t)H * GH, GH, 0.0f,
+                 s->xk, F);
+    for (int k = 0; dX && k < T; k++) {
+        int t = d ? T - 1 - k : k;
+        for (int b = 0; b < B; b++) {
+            float *dst = dX + ((int64_t)b * T + t) * F;
+            const float *src = s->xk + ((int64_t)k * B + b) * F;
+            if (d)
+                be->acc(dst, src, F);
+            else
+                be->copy(dst, src, F);
+        }
+    }
+    if (!m->frozen) {
+        float *g = m->blk->g + m->off, *gW = g + w_off(s, l, d), *gb = g + b_off(s, l, d);
+        gather_steps(s, X, F, d);
+        be->gemm(true, false, H, GH, (int)BT, 1.0f, ln->hs, H, ln->dhp, GH, 1.0f, gW, GH);
+        be->gemm(true, false, F, GH, (int)BT, 1.0f, s->xk, F, ln->dhp, GH, 1.0f,
+                 gW + (int64_t)H * GH, GH);
+        be->gemm(true, false, 1, GH, (int)BT, 1.0f, s->ones, 1, ln->dhp, GH, 1.0f, gb, GH);
+    }
+}
+
 /* forward: XP = X W_x + b; at step k, a = XP_t + h_{k} W_h, (h_{k+1}, c_{k+1}) = cell(a,
  * h_k, c_k). So, from the last step back: the cell's backward gives dA (dxp, dhp) and
  * the direct parts of dh_k, dc_k; dh_k += dhp W_h^T; then dW_h += H^T dHP, dW_x +=
@@ -288,6 +386,10 @@ static void lane_backward(nn_module *m, int l, int d, const float *X, const floa
             be->copy(s->dh + (int64_t)b * H, dy + (int64_t)b * DH + d * H, H);
     const float *dys = last ? NULL : dy + d * H;
     bool trace = l == s->L - 1 && d == 0;
+    if (s->seq) {
+        lane_backward_seq(m, l, d, X, dys, trace, dX);
+        return;
+    }
     be->transpose(W, H, GH, s->wt); /* once a lane, for T steps */
     for (int k = T - 1; k >= 0; k--) {
         int t = d ? T - 1 - k : k;
@@ -325,6 +427,7 @@ static int rnn_backward(nn_module *m, const float *x, const float *dy, float *dx
     if (nn_grow(ctx, &s->dh, &s->dhcap, (int64_t)B * s->H) ||
         nn_grow(ctx, &s->dc, &s->dccap, (int64_t)B * s->H) ||
         nn_grow(ctx, &s->gnorm, &s->gncap, T) || nn_grow(ctx, &s->wt, &s->wtcap, GH * s->H) ||
+        nn_grow(ctx, &s->rowsq, &s->rowsqcap, 2 * BT) ||
         (s->L > 1 && nn_grow(ctx, &s->dys, &s->dyscap, 2 * BT * DH)))
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++) {
@@ -562,11 +665,11 @@ static void rnn_free(nn_module *m) {
     for (int k = 0; k < s->L * s->D; k++) {
         lane *ln = &s->lanes[k];
         nn_mfree(ln->xp), nn_mfree(ln->hs), nn_mfree(ln->cs), nn_mfree(ln->gates);
-        nn_mfree(ln->hpn), nn_mfree(ln->dxp), nn_mfree(ln->dhp);
+        nn_mfree(ln->hpn), nn_mfree(ln->dxp), nn_mfree(ln->dhp), nn_mfree(ln->tc);
     }
     nn_mfree(s->lanes), nn_mfree(s->ys), nn_mfree(s->dys), nn_mfree(s->msk), nn_mfree(s->hp);
     nn_mfree(s->dh), nn_mfree(s->dc), nn_mfree(s->ones), nn_mfree(s->gnorm);
-    nn_mfree(s->wt);
+    nn_mfree(s->wt), nn_mfree(s->rowsq), nn_mfree(s->xk);
     nn_mfree(s);
     m->kstate = NULL;
 }

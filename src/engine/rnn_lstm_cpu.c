@@ -1,0 +1,341 @@
+/* rnn_lstm_cpu.c: the LSTM's whole recurrence in one call (the backend's lstm_seq) on
+ * CPUs with AVX-512: W_h packed once a pass, each step's h W_h a register-blocked
+ * product (4 rows by the four gates of 16 units) whose gates are activated as they leave
+ * the registers, and in backward each step's dA W_h^T the same way from a packed W_h^T.
+ * One gemm call a step made OpenBLAS repack W_h 32 times a pass (an eighth of the
+ * char-LSTM's step) and write the pre-activations out and read them back.
+ * The rows of the batch are independent in the recurrence: with two threads each runs
+ * its half of them through every step, and a row's numbers do not depend on the split.
+ * Elsewhere (no AVX-512, H not a multiple of 16) it declines and the module runs the
+ * per-step path (rnn_cpu.c's cells and gemm), which the tests compare it with. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rnn_cpu.h"
+#include "train_internal.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define HAVE_LSTM_AVX512 1
+#include <cblas.h>
+#include <immintrin.h>
+#include <pthread.h>
+#endif
+
+bool nn_cpu_lstm_fast = true;
+int nn_cpu_lstm_threads = 0;
+
+#ifdef HAVE_LSTM_AVX512
+
+#define AVX512 __attribute__((target("avx512f")))
+#define INL    static inline __attribute__((always_inline, target("avx512f")))
+#define V      16 /* floats a vector */
+#define R      4  /* rows a block */
+
+/* e^x as rnn_cpu.c's fexp, 16 at a time: x = n ln 2 + r, e^r by its degree-6 Taylor
+ * polynomial, times 2^n built in the exponent bits; x clamped to [-87, 87]. */
+INL __m512 vexp(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(87.0f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145752f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860677e-6f), r);
+    __m512 p = _mm512_set1_ps(1.38888889e-3f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.33333333e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.16666667e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.66666667e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    __m512i e =
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+/* 1 / x by the 14-bit estimate and one Newton step (relative error about 1e-8, within
+ * a float's rounding): a division's throughput was a third of the gates' time. */
+INL __m512 vrcp(__m512 x) {
+    __m512 r = _mm512_rcp14_ps(x);
+    return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(x, r, _mm512_set1_ps(1.0f)), r);
+}
+
+INL __m512 vsigm(__m512 x) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    return vrcp(_mm512_add_ps(one, vexp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+/* tanh x = 1 - 2 / (e^{2x} + 1) */
+INL __m512 vtanh(__m512 x) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    __m512 r = vrcp(_mm512_add_ps(vexp(_mm512_add_ps(x, x)), one));
+    return _mm512_fnmadd_ps(_mm512_set1_ps(2.0f), r, one);
+}
+
+/* Forward pack of W [H + F, 4H] (the rows of h, then of x): for each block of 16 units
+ * u, for each row kk, the four gates' 16 weights: P[((u K + kk) 4 + g) 16 + v] =
+ * W[kk][g H + 16 u + v], K = H + F. */
+static void pack_fwd(int H, int F, const float *W, float *P) {
+    int64_t GH = 4 * (int64_t)H, K = (int64_t)H + F;
+    for (int u = 0; u < H / V; u++)
+        for (int64_t kk = 0; kk < K; kk++)
+            for (int g = 0; g < 4; g++)
+                memcpy(P + (((int64_t)u * K + kk) * 4 + g) * V, W + kk * GH + g * H + u * V,
+                       sizeof(float) * V);
+}
+
+/* Backward pack of W^T by blocks of 16 of W's rows j (those of W_h, then W_x's when
+ * nj covers them): P[(j 4H + kk) 16 + v] = W[16 j + v][kk]. */
+static void pack_back(int H, int nj, const float *W, float *P) {
+    int64_t GH = 4 * (int64_t)H;
+    for (int j = 0; j < nj; j++)
+        for (int64_t kk = 0; kk < GH; kk++)
+            for (int v = 0; v < V; v++)
+                P[((int64_t)j * GH + kk) * V + v] = W[(j * V + v) * GH + kk];
+}
+
+static bool is_pad(const nn_lstm_seq *q, int b, int t) {
+    return q->mask && q->mask[(int64_t)b * q->T + t] == 0.0f;
+}
+
+/* acc[r][g] += sum over kk < K of src[r][kk] P[kk][g] (P: a block's packed rows). */
+INL void gate_products(__m512 acc[R][4], const float *const src[R], const float *P, int K) {
+    for (int kk = 0; kk < K; kk++) {
+        const float *w = P + (int64_t)kk * 4 * V;
+        __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + V),
+               w2 = _mm512_loadu_ps(w + 2 * V), w3 = _mm512_loadu_ps(w + 3 * V);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; r++) {
+            __m512 x = _mm512_set1_ps(src[r][kk]);
+            acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
+            acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
+            acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
+        }
+    }
+}
+
+/* Step k (time t) of rows [b0, b1): the pre-activations b + h_k W_h + x_k W_x (the
+ * concatenated [h, x] times W, one product) by blocks of R rows and 16 units, the gates
+ * activated and the state updated as each block leaves the registers. A block short of R
+ * rows repeats its first row in the others and stores only its own. */
+AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
+    int B = q->B, T = q->T, H = q->H, F = q->F, t = q->reverse ? T - 1 - k : k;
+    int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H, K = (int64_t)H + F;
+    const float *h0 = q->hs + k * BH, *c0 = q->cs + k * BH, *x = q->x + k * (int64_t)B * F;
+    float *h1 = q->hs + (k + 1) * BH, *c1 = q->cs + (k + 1) * BH;
+    float *gates = q->gates + k * BH * 4, *tcs = q->tc + k * BH;
+    for (int u = 0; u < H / V; u++) {
+        const float *P = q->pack + (int64_t)u * K * 4 * V;
+        int u0 = u * V;
+        for (int rb = b0; rb < b1; rb += R) {
+            int n = b1 - rb < R ? b1 - rb : R;
+            const float *hr[R], *xr[R];
+            for (int r = 0; r < R; r++) {
+                hr[r] = h0 + (int64_t)(rb + (r < n ? r : 0)) * H;
+                xr[r] = x + (int64_t)(rb + (r < n ? r : 0)) * F;
+            }
+            __m512 acc[R][4];
+#pragma GCC unroll 4
+            for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+                for (int g = 0; g < 4; g++) acc[r][g] = _mm512_loadu_ps(q->bias + g * H + u0);
+            gate_products(acc, hr, P, H);
+            gate_products(acc, xr, P + (int64_t)H * 4 * V, F);
+#pragma GCC unroll 4
+            for (int r = 0; r < R; r++) {
+                if (r >= n) break;
+                int b = rb + r;
+                int64_t o = (int64_t)b * H + u0;
+                float *out = q->out ? q->out + ((int64_t)b * T + t) * q->ldo + u0 : NULL;
+                if (is_pad(q, b, t)) {
+                    memcpy(h1 + o, h0 + o, sizeof(float) * V);
+                    memcpy(c1 + o, c0 + o, sizeof(float) * V);
+                    if (out) memset(out, 0, sizeof(float) * V);
+                    continue;
+                }
+                float *g = gates + (int64_t)b * GH + u0;
+                __m512 f = vsigm(acc[r][0]), i = vsigm(acc[r][1]), cc = vtanh(acc[r][2]),
+                       og = vsigm(acc[r][3]);
+                __m512 c = _mm512_fmadd_ps(f, _mm512_loadu_ps(c0 + o), _mm512_mul_ps(i, cc));
+                __m512 tc = vtanh(c), h = _mm512_mul_ps(og, tc);
+                _mm512_storeu_ps(g, f), _mm512_storeu_ps(g + H, i);
+                _mm512_storeu_ps(g + 2 * H, cc), _mm512_storeu_ps(g + 3 * H, og);
+                _mm512_storeu_ps(c1 + o, c), _mm512_storeu_ps(tcs + o, tc);
+                _mm512_storeu_ps(h1 + o, h);
+                if (out) _mm512_storeu_ps(out, h);
+            }
+        }
+    }
+}
+
+/* The cell's backward at step k for row b (rnn_cpu.c's lstm_row_back, with the forward's
+ * tanh(c)): dh gets dy_t, then dA into dhp, dc = dC f, dh = 0 (the part through
+ * W_h is bwd_product's). */
+AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
+    int B = q->B, T = q->T, H = q->H, t = q->reverse ? T - 1 - k : k;
+    int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H, o = (int64_t)b * H;
+    float *dh = q->dh + o, *dc = q->dc + o;
+    float *dp = q->dhp + k * BH * 4 + b * GH;
+    bool pad = is_pad(q, b, t);
+    const float *dy = q->dy && !pad ? q->dy + ((int64_t)b * T + t) * q->ldy : NULL;
+    if (q->rowsq) { /* as mod_rnn.c's row_sq: 8 float lanes, then their sum in double */
+        float acc[8] = {0};
+        for (int j = 0; j < H; j += 8)
+            for (int v = 0; v < 8; v++) {
+                float e = dh[j + v] + (dy ? dy[j + v] : 0.0f);
+                acc[v] += e * e;
+            }
+        double s = 0;
+        for (int v = 0; v < 8; v++) s += acc[v];
+        q->rowsq[(int64_t)t * B + b] = s;
+    }
+    if (pad) {
+        memset(dp, 0, sizeof(float) * GH);
+        return;
+    }
+    const float *g = q->gates + k * BH * 4 + b * GH, *c0 = q->cs + k * BH + o,
+                *tcs = q->tc + k * BH + o;
+    __m512 one = _mm512_set1_ps(1.0f);
+    for (int j = 0; j < H; j += V) {
+        __m512 d = _mm512_loadu_ps(dh + j);
+        if (dy) d = _mm512_add_ps(d, _mm512_loadu_ps(dy + j));
+        __m512 f = _mm512_loadu_ps(g + j), i = _mm512_loadu_ps(g + H + j),
+               cc = _mm512_loadu_ps(g + 2 * H + j), og = _mm512_loadu_ps(g + 3 * H + j),
+               tc = _mm512_loadu_ps(tcs + j);
+        __m512 dC =
+            _mm512_add_ps(_mm512_loadu_ps(dc + j),
+                          _mm512_mul_ps(_mm512_mul_ps(d, og), _mm512_fnmadd_ps(tc, tc, one)));
+        __m512 df = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(dC, _mm512_loadu_ps(c0 + j)), f),
+                                  _mm512_sub_ps(one, f));
+        __m512 di = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(dC, cc), i), _mm512_sub_ps(one, i));
+        __m512 dcc = _mm512_mul_ps(_mm512_mul_ps(dC, i), _mm512_fnmadd_ps(cc, cc, one));
+        __m512 dout =
+            _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(d, tc), og), _mm512_sub_ps(one, og));
+        _mm512_storeu_ps(dp + j, df), _mm512_storeu_ps(dp + H + j, di);
+        _mm512_storeu_ps(dp + 2 * H + j, dcc), _mm512_storeu_ps(dp + 3 * H + j, dout);
+        _mm512_storeu_ps(dc + j, _mm512_mul_ps(dC, f));
+        _mm512_storeu_ps(dh + j, _mm512_setzero_ps());
+    }
+}
+
+/* out[rows rb..rb+n) (+)= dA W^T over NJ blocks of 16 of W's rows from j0 (packed by
+ * pack_back), row r of out at out + r ld, its columns from 16 c0; accumulates when acc
+ * (dh), else assigns (dx). A row block short of R rows repeats its first row, as
+ * fwd_step. */
+INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0, const int NJ,
+                   float *out, int64_t ld, int c0, bool accumulate) {
+    int64_t GH = 4 * (int64_t)q->H;
+    const float *ar[R];
+    for (int r = 0; r < R; r++) ar[r] = dA + (int64_t)(rb + (r < n ? r : 0)) * GH;
+    __m512 acc[R][4];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+        for (int j = 0; j < NJ; j++)
+            acc[r][j] = r < n && accumulate
+                            ? _mm512_loadu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V)
+                            : _mm512_setzero_ps();
+    const float *P = q->pack + (int64_t)j0 * GH * V;
+    for (int64_t kk = 0; kk < GH; kk++) {
+        __m512 w[4];
+#pragma GCC unroll 4
+        for (int j = 0; j < NJ; j++) w[j] = _mm512_loadu_ps(P + ((int64_t)j * GH + kk) * V);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; r++) {
+            __m512 x = _mm512_set1_ps(ar[r][kk]);
+#pragma GCC unroll 4
+            for (int j = 0; j < NJ; j++) acc[r][j] = _mm512_fmadd_ps(x, w[j], acc[r][j]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+        if (r < n)
+#pragma GCC unroll 4
+            for (int j = 0; j < NJ; j++)
+                _mm512_storeu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V, acc[r][j]);
+}
+
+/* Step k's backward for rows [b0, b1): the cells, then dh += dA W_h^T and (when q->dx)
+ * dx_k = dA W_x^T from the same broadcasts of dA. */
+AVX512 static void bwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
+    int B = q->B, H = q->H, F = q->F, nh = H / V, nx = q->dx ? F / V : 0;
+    int64_t BH = (int64_t)B * H;
+    for (int b = b0; b < b1; b++) bwd_cell(q, k, b);
+    const float *dA = q->dhp + k * BH * 4;
+    float *dx = q->dx ? q->dx + (int64_t)k * B * F : NULL;
+    for (int rb = b0; rb < b1; rb += R) {
+        int n = b1 - rb < R ? b1 - rb : R, j = 0;
+        for (; j + 4 <= nh; j += 4) bwd_block(q, dA, rb, n, j, 4, q->dh, H, j, true);
+        for (; j < nh; j++) bwd_block(q, dA, rb, n, j, 1, q->dh, H, j, true);
+        for (j = 0; j + 4 <= nx; j += 4) bwd_block(q, dA, rb, n, nh + j, 4, dx, F, j, false);
+        for (; j < nx; j++) bwd_block(q, dA, rb, n, nh + j, 1, dx, F, j, false);
+    }
+    if (q->bptt > 0 && k % q->bptt == 0) { /* a segment's start: the gradient stops */
+        memset(q->dh + (int64_t)b0 * H, 0, sizeof(float) * (size_t)(b1 - b0) * H);
+        memset(q->dc + (int64_t)b0 * H, 0, sizeof(float) * (size_t)(b1 - b0) * H);
+    }
+}
+
+typedef struct part {
+    const nn_lstm_seq *q;
+    bool backward;
+    int b0, b1;
+} part;
+
+static void *run_part(void *arg) {
+    const part *p = arg;
+    const nn_lstm_seq *q = p->q;
+    if (p->backward)
+        for (int k = q->T - 1; k >= 0; k--) bwd_step(q, k, p->b0, p->b1);
+    else
+        for (int k = 0; k < q->T; k++) fwd_step(q, k, p->b0, p->b1);
+    return NULL;
+}
+
+bool nn_cpu_lstm_seq_takes(int B, int H) {
+    static int avx512 = -1;
+    if (avx512 < 0) {
+        __builtin_cpu_init();
+        avx512 = __builtin_cpu_supports("avx512f");
+    }
+    return nn_cpu_lstm_fast && avx512 && B > 0 && H % V == 0;
+}
+
+bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
+    if (!nn_cpu_lstm_seq_takes(q->B, q->H) || (backward && q->dx && q->F % V != 0)) return false;
+    if (backward)
+        pack_back(q->H, (q->H + (q->dx ? q->F : 0)) / V, q->W, q->pack);
+    else
+        pack_fwd(q->H, q->F, q->W, q->pack);
+    /* two halves of the rows on two threads when OpenBLAS may use two (its setting is
+     * the engine's thread count) and each half has a few row blocks */
+    int half = (q->B / 2 + R - 1) / R * R;
+    part parts[2] = {{q, backward, 0, q->B}, {q, backward, half, q->B}};
+    pthread_t th;
+    int threads = nn_cpu_lstm_threads > 0 ? nn_cpu_lstm_threads : openblas_get_num_threads();
+    if (threads > 1 && q->B >= 4 * R) {
+        parts[0].b1 = half;
+        if (pthread_create(&th, NULL, run_part, &parts[1]) == 0) {
+            run_part(&parts[0]);
+            pthread_join(th, NULL);
+            return true;
+        }
+        parts[0].b1 = q->B;
+    }
+    run_part(&parts[0]);
+    return true;
+}
+
+#else
+
+bool nn_cpu_lstm_seq_takes(int B, int H) {
+    (void)B, (void)H;
+    return false;
+}
+
+bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
+    (void)q, (void)backward;
+    return false;
+}
+
+#endif
