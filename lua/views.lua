@@ -724,12 +724,10 @@ local function layers_of(m)
   return layers
 end
 
--- Appends the columns of h [N, width] (N = res*res) as maps to out.
+-- Appends the columns of h [N, width] (N = res*res) as maps to out: its transpose, a
+-- block of width maps that p:maps reads as it is (no Lua number a value).
 local function append_maps(out, h)
-  local rows = h:t():totable()
-  for _, row in ipairs(rows) do
-    for _, v in ipairs(row) do out[#out + 1] = v end
-  end
+  out[#out + 1] = h:t()
 end
 
 local draw_zoom -- below: the enlarged neuron of view:neuron()

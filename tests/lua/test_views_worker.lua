@@ -173,5 +173,37 @@ collectgarbage()
 local ok8, err8 = pcall(views.decision, net(nil, 1), nil, { classes = 2, n = 20,
   box = { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }, live = false, show = false })
 expect(not ok8 and tostring(err8):find("[batch, 3]", 1, true), "2 inputs for 3: %s", tostring(err8))
+-- 9. p:maps takes blocks of tensors (the network view's layers) as it takes a flat
+-- list of numbers: the same panel, pixel for pixel
+local png = require "views.core"
+local dir = os.getenv("TMPDIR") or "/tmp"
+local h1, h2 = nncore.randn{ 5, 16 }, nncore.randn{ 4, 16 }
+local flat = {}
+for _, t in ipairs{ h1, h2 } do
+  for _, row in ipairs(t:totable()) do for _, x in ipairs(row) do flat[#flat + 1] = x end end
+end
+local function drawn(maps, name)
+  local p = plot.network{ sizes = { 5, 4 }, show = false }
+  p:maps(maps, 4)
+  local path = ("%s/nnlab-maps-%s-%d.png"):format(dir, name, math.random(1 << 30))
+  assert(p:save(path, 300, 200))
+  local img = assert(png.read_png(path))
+  os.remove(path)
+  return img
+end
+local ia, ib = drawn(flat, "flat"), drawn({ h1, h2 }, "blocks")
+local wi, hi = ia:size()
+local differ = 0
+for y = 0, hi - 1, 2 do
+  for x = 0, wi - 1, 2 do
+    local r1, g1, b1 = ia:pixel(x, y)
+    local r2, g2, b2 = ib:pixel(x, y)
+    if r1 ~= r2 or g1 ~= g2 or b1 ~= b2 then differ = differ + 1 end
+  end
+end
+expect(differ == 0, "p:maps from tensors differs from the flat list at %d pixels", differ)
+local okm, errm = pcall(function() plot.network{ sizes = { 5, 4 }, show = false }:maps({ h1, "x" }, 4) end)
+expect(not okm and tostring(errm):find("map block 2 is not a tensor", 1, true), "a bad block: %s", tostring(errm))
+
 repl.interactive = false
 print("test_views_worker: ok")
