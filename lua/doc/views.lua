@@ -14,7 +14,8 @@ regression set the field is the predicted value and each point is coloured by it
 target on the field's own scale, so a well-fitted point disappears into the surface. n is the grid's points per side
 (100); box the region (the data's, with a margin); features the Playground features
 the model was trained on ({"x1", "x2", "x1^2", ...}). At the prompt the view redraws
-up to fps (20) times a second while its window is open; in scripts it draws when
+up to fps (20) times a second while its window is open, its surface computed on a
+thread of its own beside training (see v:tick()); in scripts it draws when
 made, on view:refresh() and on view:save(path). Clicking it calls the function given
 With run = the run that trains the model in the background, space in the window
 pauses and resumes it (run:step() then advances one mini-batch), and a click adds a
@@ -89,7 +90,7 @@ print(pg)]],
 A view is a table that owns a plot (view.plot) and redraws it from a model or a run:
 at the prompt by itself (up to fps times a second while its window is open), in
 scripts when made and on view:refresh() or view:save(path). Their methods:
-  decision view   v:refresh()  v:add_point(x1, x2, class)  v:toggle_test([on])  v:save(path [, w, h])
+  decision view   v:refresh()  v:tick()  v:add_point(x1, x2, class)  v:toggle_test([on])  v:save(path [, w, h])
   loss view       v:refresh()  v:follow(run [, continue])  v:save(path)
   network view    v:refresh()  v:neuron(layer, i)  v:save(path [, w, h])
   playground      pg:refresh()  pg:add_point(x1, x2, class)  pg:neuron(layer, i)  pg:stop()
@@ -115,6 +116,24 @@ m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.decision(m, train, {show = false})
 m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
+  },
+  ["decision_view:tick"] = {
+    sig = "v:tick() -> v",
+    summary = "the live redraw: the surface is computed on a thread of its own, beside training",
+    text = [[
+What the view does at the prompt (and the playground at its fps): it draws the
+surface its worker thread finished since the last tick, then hands the worker a copy
+of the weights of now (of the epoch shown, after run:seek). The worker runs the copy
+over the n x n grid while training goes on, so watching costs the training thread
+only the copy and the drawing. A surface is always one version of the weights, drawn
+a tick after they were taken; one computed for a model, grid or box the view no longer
+shows is dropped. v:refresh() computes and draws at once instead.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {show = false})
+v:tick(); m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:tick()]],
   },
   ["decision_view:toggle_test"] = {
     sig = "v:toggle_test([on]) -> v",
