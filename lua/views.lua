@@ -324,6 +324,7 @@ function Decision:tick()
   local w = worker_of(self)
   if not w then return self:refresh() end
   local s, tag = w:result()
+  if s == nil and tag ~= nil then return self:refresh() end -- the forward failed: its error, here
   local sub = self._submitted
   if s and sub and tag == sub.tag and sub.key == field_key(self) then
     self._submitted = nil
