@@ -135,6 +135,58 @@ run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.decision(m, train, {show = false})
 v:tick(); m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:tick()]],
   },
+  ["field_worker:submit"] = {
+    sig = "w:submit(model, grid, classes, tag [, wait]) -> true | false | nil, why",
+    summary = "a decision view's worker (v.worker): copy the weights, compute the surface on its thread",
+    text = [[
+The thread behind v:tick() (require "nn.field"; one per decision view, started on its
+first job). Copies the model's weights and the grid's inputs [n, features] now, then
+runs the copy over the grid on its own thread and turns the outputs into class
+probabilities (classes 2: [1 - p, p]; more: softmax; 0: the values). false while a
+job still runs; nil and the reason when the model does not fit the grid. With wait the
+job runs at once on the caller's thread.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+g = nn.randn{100, 2}; w:submit(m, g, 2, 1); s, tag = w:result(true); print(s.shape[1], tag)]],
+  },
+  ["field_worker:result"] = {
+    sig = "w:result([wait]) -> surface, tag | nil",
+    summary = "the surface the worker finished (once), with the tag of its submit",
+    text = [[
+nil while the job runs (with wait: waits for it) or when none was submitted; nil and
+the message when the forward failed. Each surface is taken once.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:submit(m, nn.randn{50, 2}, 2, 7); print(select(2, w:result(true)), w:result())]],
+  },
+  ["field_worker:busy"] = {
+    sig = "w:busy() -> boolean",
+    summary = "whether a job of the worker is queued or running",
+    text = [[
+v:tick() hands over new weights only when the worker is not busy: a slow surface
+skips frames instead of queueing them.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:submit(m, nn.randn{50, 2}, 2, 1); w:result(true); print(w:busy())]],
+  },
+  ["field_worker:close"] = {
+    sig = "w:close()",
+    summary = "stop the worker's thread (a running job is cancelled); also when collected",
+    text = [[
+Closing the view's window, or dropping the view, leaves the thread to end when the
+worker is collected; close ends it now. A closed worker refuses jobs.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:close(); print(w)]],
+  },
   ["decision_view:toggle_test"] = {
     sig = "v:toggle_test([on]) -> v",
     summary = "hide or show the test points (t in the window)",
