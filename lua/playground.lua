@@ -385,7 +385,7 @@ local function start_job(pg)
       -- the network and loss views change only on the decision view's frames, so
       -- that the window is redrawn once a frame rather than for each view
       if t - last.decision >= 1 / fps then
-        v.decision:refresh()
+        v.decision:tick() -- the surface is computed beside training (views.lua)
         last.decision = t
         if t - last.network >= 1.5 / fps then v.network:refresh(); last.network = t end
         if t - last.loss >= 0.1 then v.loss:refresh(); show_status(pg); last.loss = t end

@@ -15,6 +15,7 @@ local nncore = require "nn.core"
 local train = require "nn.train"
 local optim_core = require "nn.optim"
 local ndata = require "nn.data"
+local fieldcore = require "nn.field"
 local rcore = require "repl.core"
 
 local views = {}
@@ -250,6 +251,49 @@ function Decision:__tostring()
       self.frames)
 end
 
+-- The view's state a surface belongs to: a surface computed before a change of
+-- model, grid, box or classes is dropped, never drawn over the new state.
+local function field_key(view)
+  local b = view.box
+  return ("%s %.17g %.17g %.17g %.17g %d %s %d"):format(tostring(view.model), b.xmin, b.xmax, b.ymin, b.ymax,
+    view.n, tostring(view.flags), view.classes)
+end
+
+-- The surface in Lua, for a model the field worker cannot copy (a module written in
+-- Lua): class probabilities [n*n, k], or the predicted values of a regression.
+local function surface_in_lua(view, g)
+  local y = train.predict(view.model, g)
+  if view.classes > 0 then return class_probs(view.model, y) end
+  return y
+end
+
+-- The view's field worker (nn.field, src/repl/bind_field.c): it copies the weights
+-- when given a job, runs the copy over the grid on a thread of its own and turns the
+-- outputs into class probabilities in one pass. Nil when the model cannot be copied.
+local function worker_of(view)
+  if view._lua_model == view.model then return nil end
+  if not view.worker then view.worker = fieldcore.worker() end
+  return view.worker
+end
+
+-- The surface of the model's weights now, computed on this thread.
+function Decision:_surface()
+  local g = grid_inputs(self.box, self.n, self.flags, self)
+  local w = worker_of(self)
+  if w then
+    self._tag = self._tag + 1
+    self._submitted = nil -- a job still running for tick() is dropped
+    local ok = w:submit(self.model, g, self.classes, self._tag, true)
+    if ok then
+      local s, why = w:result()
+      if s then return s end
+      error("decision view: " .. tostring(why), 0)
+    end
+    self._lua_model = self.model -- cannot be copied: computed in Lua from now on
+  end
+  return surface_in_lua(self, g)
+end
+
 --- Recomputes the surface from the model (at the epoch its run shows, see run:seek)
 --- and redraws the points.
 function Decision:refresh()
@@ -258,26 +302,65 @@ function Decision:refresh()
   return self:_draw()
 end
 
-function Decision:_draw()
-  local m, n = self.model, self.n
-  local g = grid_inputs(self.box, n, self.flags, self)
-  local y = train.predict(m, g)
+-- Hands the weights (at the shown epoch) to the worker, unless it is still busy.
+local function submit_live(view)
+  local w = worker_of(view)
+  if not w or w:busy() then return w ~= nil end
+  local g = grid_inputs(view.box, view.n, view.flags, view)
+  view._tag = view._tag + 1
+  local ok = w:submit(view.model, g, view.classes, view._tag)
+  if ok == nil then view._lua_model = view.model; return false end
+  view._submitted = { tag = view._tag, key = field_key(view), title = epoch_title(view.title, seekable(view.run)) }
+  return true
+end
+
+--- view:tick(): the live redraw (the playground's job calls it at the view's rate).
+--- Draws the surface the worker finished since the last tick, when it still belongs
+--- to what the view shows, and hands the worker the weights of now: the forward pass
+--- over the grid runs beside training, and the training thread pays only for a copy
+--- of the weights and the drawing. A surface drawn is one weight version, a tick
+--- late. A model the worker cannot copy is redrawn as refresh() does.
+function Decision:tick()
+  local w = worker_of(self)
+  if not w then return self:refresh() end
+  local s, tag = w:result()
+  if s == nil and tag ~= nil then return self:refresh() end -- the forward failed: its error, here
+  local sub = self._submitted
+  if s and sub and tag == sub.tag and sub.key == field_key(self) then
+    self._submitted = nil
+    self:_draw(s, sub.title)
+  end
+  local r = seekable(self.run)
+  local ok
+  if r then ok = r:with_shown(submit_live, self) else ok = submit_live(self) end
+  if not ok and not w:busy() then return self:refresh() end
+  return self
+end
+
+-- Draws surface (computed now when not given) under title (the view's, with the
+-- shown epoch, when not given); the points are added again only when they changed.
+function Decision:_draw(surface, title)
+  local n = self.n
+  surface = surface or self:_surface()
   local p = self.plot
   if self.classes > 0 then
-    local probs = class_probs(m, y)
-    if self.discretize then probs = discretize(probs) end
+    local probs = self.discretize and discretize(surface) or surface
     local k = probs.shape[2]
     self.surface = probs -- the grid drawn (tests compare it)
     p:grid(probs:reshape{ n, n * k }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax, k)
   else
-    self.surface = y
-    p:grid(y:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
+    self.surface = surface
+    p:grid(surface:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
   end
-  p:clear()
-  local acc = { n = 0, values = {} } -- the points added so far, and their values
-  if self.data then self.point_values = add_data_points(p, self.data, false, acc) end
-  if self.test and self.show_test then add_data_points(p, self.test, true, acc) end
-  p:label("title", epoch_title(self.title, seekable(self.run)))
+  local pts = self._points
+  if not (pts and pts.data == self.data and pts.test == self.test and pts.show_test == self.show_test) then
+    p:clear()
+    local acc = { n = 0, values = {} } -- the points added so far, and their values
+    if self.data then self.point_values = add_data_points(p, self.data, false, acc) end
+    if self.test and self.show_test then add_data_points(p, self.test, true, acc) end
+    self._points = { data = self.data, test = self.test, show_test = self.show_test }
+  end
+  p:label("title", title or epoch_title(self.title, seekable(self.run)))
   self.frames = self.frames + 1
   self.last_refresh = now()
   return self
@@ -334,7 +417,9 @@ local function keep_fresh(view, fps)
     while true do
       local w = view.plot:window()
       if not (w and w:is_open()) then return end
-      if now() - view.last_refresh >= period then view:refresh() end
+      if now() - view.last_refresh >= period then
+        if view.tick then view:tick() else view:refresh() end
+      end
       coroutine.yield()
     end
   end, view.kind .. " view")
@@ -358,7 +443,7 @@ local function decision(model, data, opts)
     kind = "decision", model = m, data = d, test = test, classes = info.classes, n = n, box = box,
     flags = feature_flags(opts.features), discretize = opts.discretize == true,
     show_test = opts.show_test ~= false,
-    frames = 0, last_refresh = -math.huge,
+    frames = 0, last_refresh = -math.huge, _tag = 0,
   }, Decision)
   view.title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface")
   view.plot = plot.field{ title = view.title, xlabel = "x1", ylabel = "x2", show = opts.show }
@@ -640,12 +725,10 @@ local function layers_of(m)
   return layers
 end
 
--- Appends the columns of h [N, width] (N = res*res) as maps to out.
+-- Appends the columns of h [N, width] (N = res*res) as maps to out: its transpose, a
+-- block of width maps that p:maps reads as it is (no Lua number a value).
 local function append_maps(out, h)
-  local rows = h:t():totable()
-  for _, row in ipairs(rows) do
-    for _, v in ipairs(row) do out[#out + 1] = v end
-  end
+  out[#out + 1] = h:t()
 end
 
 local draw_zoom -- below: the enlarged neuron of view:neuron()

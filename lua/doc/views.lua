@@ -14,7 +14,8 @@ regression set the field is the predicted value and each point is coloured by it
 target on the field's own scale, so a well-fitted point disappears into the surface. n is the grid's points per side
 (100); box the region (the data's, with a margin); features the Playground features
 the model was trained on ({"x1", "x2", "x1^2", ...}). At the prompt the view redraws
-up to fps (20) times a second while its window is open; in scripts it draws when
+up to fps (20) times a second while its window is open, its surface computed on a
+thread of its own beside training (see v:tick()); in scripts it draws when
 made, on view:refresh() and on view:save(path). Clicking it calls the function given
 With run = the run that trains the model in the background, space in the window
 pauses and resumes it (run:step() then advances one mini-batch), and a click adds a
@@ -89,7 +90,7 @@ print(pg)]],
 A view is a table that owns a plot (view.plot) and redraws it from a model or a run:
 at the prompt by itself (up to fps times a second while its window is open), in
 scripts when made and on view:refresh() or view:save(path). Their methods:
-  decision view   v:refresh()  v:add_point(x1, x2, class)  v:toggle_test([on])  v:save(path [, w, h])
+  decision view   v:refresh()  v:tick()  v:add_point(x1, x2, class)  v:toggle_test([on])  v:save(path [, w, h])
   loss view       v:refresh()  v:follow(run [, continue])  v:save(path)
   network view    v:refresh()  v:neuron(layer, i)  v:save(path [, w, h])
   playground      pg:refresh()  pg:add_point(x1, x2, class)  pg:neuron(layer, i)  pg:stop()
@@ -115,6 +116,76 @@ m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
 v = plot.decision(m, train, {show = false})
 m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
+  },
+  ["decision_view:tick"] = {
+    sig = "v:tick() -> v",
+    summary = "the live redraw: the surface is computed on a thread of its own, beside training",
+    text = [[
+What the view does at the prompt (and the playground at its fps): it draws the
+surface its worker thread finished since the last tick, then hands the worker a copy
+of the weights of now (of the epoch shown, after run:seek). The worker runs the copy
+over the n x n grid while training goes on, so watching costs the training thread
+only the copy and the drawing. A surface is always one version of the weights, drawn
+a tick after they were taken; one computed for a model, grid or box the view no longer
+shows is dropped. v:refresh() computes and draws at once instead.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+run = m:fit{train, loss = nn.bce, epochs = 5, verbose = false}
+v = plot.decision(m, train, {show = false})
+v:tick(); m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:tick()]],
+  },
+  ["field_worker:submit"] = {
+    sig = "w:submit(model, grid, classes, tag [, wait]) -> true | false | nil, why",
+    summary = "a decision view's worker (v.worker): copy the weights, compute the surface on its thread",
+    text = [[
+The thread behind v:tick() (require "nn.field"; one per decision view, started on its
+first job). Copies the model's weights and the grid's inputs [n, features] now, then
+runs the copy over the grid on its own thread and turns the outputs into class
+probabilities (classes 2: [1 - p, p]; more: softmax; 0: the values). false while a
+job still runs; nil and the reason when the model does not fit the grid. With wait the
+job runs at once on the caller's thread.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+g = nn.randn{100, 2}; w:submit(m, g, 2, 1); s, tag = w:result(true); print(s.shape[1], tag)]],
+  },
+  ["field_worker:result"] = {
+    sig = "w:result([wait]) -> surface, tag | nil",
+    summary = "the surface the worker finished (once), with the tag of its submit",
+    text = [[
+nil while the job runs (with wait: waits for it) or when none was submitted; nil and
+the message when the forward failed. Each surface is taken once.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:submit(m, nn.randn{50, 2}, 2, 7); print(select(2, w:result(true)), w:result())]],
+  },
+  ["field_worker:busy"] = {
+    sig = "w:busy() -> boolean",
+    summary = "whether a job of the worker is queued or running",
+    text = [[
+v:tick() hands over new weights only when the worker is not busy: a slow surface
+skips frames instead of queueing them.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:submit(m, nn.randn{50, 2}, 2, 1); w:result(true); print(w:busy())]],
+  },
+  ["field_worker:close"] = {
+    sig = "w:close()",
+    summary = "stop the worker's thread (a running job is cancelled); also when collected",
+    text = [[
+Closing the view's window, or dropping the view, leaves the thread to end when the
+worker is collected; close ends it now. A closed worker refuses jobs.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {show = false}); w = v.worker
+w:close(); print(w)]],
   },
   ["decision_view:toggle_test"] = {
     sig = "v:toggle_test([on]) -> v",

@@ -18,6 +18,7 @@ static const luaL_Reg openers[] = {
     {"nn.text", bind_open_text},     /* bind_text.c */
     {"nn.embed", bind_open_embed},   /* bind_embed.c */
     {"nn.seq", bind_open_seq},       /* bind_seq.c */
+    {"nn.field", bind_open_field},   /* bind_field.c */
     {NULL, NULL},
 };
 

@@ -25,6 +25,7 @@ int bind_open_rbm(lua_State *L);    /* "nn.rbm": RBMs and the 8x8 digits (bind_r
 int bind_open_text(lua_State *L);   /* "nn.text": text files, word2vec, PCA (bind_text.c) */
 int bind_open_embed(lua_State *L);  /* "nn.embed": PCA and t-SNE maps (bind_embed.c) */
 int bind_open_seq(lua_State *L);    /* "nn.seq": embedding and recurrent layers (bind_seq.c) */
+int bind_open_field(lua_State *L);  /* "nn.field": decision surfaces off the main thread */
 
 /* Argument arg as a whole number from min to max, or a Lua error naming the
  * argument (what, e.g. "size") and its range: refuses non-numbers, fractions,

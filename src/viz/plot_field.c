@@ -196,6 +196,20 @@ static void draw_heat(viz_canvas *cv, const viz_panel *p, const viz_frame *f,
             }
         }
         double v = r.u;
+        if (p->gk == 2) { /* the loop below for two classes, the same sums unrolled */
+            for (int x = x0; x < x1; x++) {
+                const double *tq = top + (size_t)(x - x0) * 2, *bq = bot + (size_t)(x - x0) * 2;
+                double p0 = tq[0] * (1 - v) + bq[0] * v, p1 = tq[1] * (1 - v) + bq[1] * v;
+                double bp = -INFINITY;
+                int best = 0;
+                if (p0 > bp) bp = p0;
+                if (p1 > bp) bp = p1, best = 1;
+                double conf = (bp - 0.5) / 0.5;
+                conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+                out[x] = mix[best * 257 + (int)((0.15 + 0.55 * conf) * 256 + 0.5)];
+            }
+            continue;
+        }
         for (int x = x0; x < x1; x++) {
             const double *tq = top + (size_t)(x - x0) * p->gk, *bq = bot + (size_t)(x - x0) * p->gk;
             int best = 0;

@@ -989,6 +989,36 @@ static void test_e2e_ctrl_c_stops_a_loop_of_long_ops_beside_a_job(void **unused)
     finish(&t);
 }
 
+/* Ctrl-C while the decision surface is computed on its worker thread (a loop of
+ * ticks keeps the worker busy beside the playground's training): the loop stops, the
+ * run goes on, closing the window and quitting with a job still on the worker neither
+ * hangs nor crashes. */
+static void test_e2e_ctrl_c_beside_the_decision_worker(void **unused) {
+    (void)unused;
+    term t;
+    start(&t, state_dir, NULL);
+    expect(&t, "nn> ");
+    type(&t, "pg = playground{grid = 400, speed = 0}; v = pg.views.decision; "
+             "print('pg' .. 'up')\r");
+    expect(&t, "pgup");
+    expect(&t, "nn> ");
+    type(&t, "print('tic' .. 'king'); while true do v:tick() end\r");
+    expect(&t, "ticking");
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    type(&t, "\x03");
+    expect(&t, "interrupted!");
+    expect(&t, "nn> ");
+    type(&t, "print('state', pg.run:status().state, v.frames > 1)\r");
+    expect(&t, "state\trunning\ttrue");
+    expect(&t, "nn> ");
+    type(&t, "v:tick(); pg.window:close(); pg:stop(); print('clo' .. 'sed')\r");
+    expect(&t, "closed");
+    expect(&t, "nn> ");
+    type(&t, "v:tick()\r:quit\r"); /* a job on the worker: lua_close cancels it */
+    assert_int_equal(finish(&t), 0);
+}
+
 /* Runs nnlab with args (no terminal, empty standard input); returns its exit
  * status, with its standard output in out and its standard error in err. */
 static int run_args(const char *const *args, char *out, char *err, size_t n) {
@@ -1184,6 +1214,7 @@ int main(void) {
         cmocka_unit_test(test_e2e_script_error_goes_to_stderr_with_status_1),
         cmocka_unit_test(test_e2e_version_and_help),
         cmocka_unit_test(test_e2e_dash_i_runs_the_script_then_the_prompt),
+        cmocka_unit_test(test_e2e_ctrl_c_beside_the_decision_worker),
         cmocka_unit_test(test_e2e_time_on_prints_a_time),
         cmocka_unit_test(test_e2e_colour_unless_no_color),
     };
