@@ -18,4 +18,17 @@ void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, fl
 void nn_cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
                         float *dx, bool assign);
 
+/* The direct kernels of thin stride-1 layers (conv_direct.c), which the functions above
+ * take where nn_cpu_conv_direct_applies(g); their scratch is
+ * nn_cpu_conv_direct_scratch(g) floats. nn_cpu_conv_direct_enable(false) turns them off
+ * (the tests compare the two paths). */
+bool nn_cpu_conv_direct_applies(const nn_conv_geom *g);
+int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g);
+void nn_cpu_conv_direct_enable(bool on);
+void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                        bool relu, float *y, float *scratch);
+void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
+                             const float *relu_y, const float *dy, float *dw, float *db, float *dx,
+                             float *scratch);
+
 #endif

@@ -1,0 +1,114 @@
+/* conv_direct_tmpl.h: the register-blocked loops of conv_direct.c, included once per
+ * block shape, so that the accumulator arrays have constant sizes (GCC keeps them in
+ * registers then). With CORR_KB and CORR_NV it defines corr_<KB>_<NV>: KB output
+ * channels of rows of NV vectors; with WG_JT and WG_NV it defines wgrad_<JT>_<NV>: a
+ * tile of 4 channels by JT taps over rows of NV vectors. */
+#define TMPL_CAT3(a, b, c) a##_##b##_##c
+#define TMPL_NAME(a, b, c) TMPL_CAT3(a, b, c)
+
+#ifdef CORR_KB
+DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
+    enum { KB = CORR_KB, NV = CORR_NV };
+    int taps = a->cin * a->kh * a->kw;
+    int64_t ohw = (int64_t)a->OH * a->OW;
+    for (int k0 = 0; k0 < a->kout; k0 += KB) {
+        const float *wb = a->wpk + (int64_t)(k0 / KB) * taps * KB;
+        int kn = a->kout - k0 < KB ? a->kout - k0 : KB;
+        for (int oh = 0; oh < a->OH; oh++) {
+            v16 acc[KB][NV];
+#pragma GCC unroll 16
+            for (int kb = 0; kb < KB; kb++) {
+                float b = a->bias && kb < kn ? a->bias[k0 + kb] : 0.0f;
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; v++) acc[kb][v] = (v16){0} + b;
+            }
+            const float *wt = wb;
+            for (int c = 0; c < a->cin; c++)
+                for (int i = 0; i < a->kh; i++) {
+                    const float *row =
+                        a->in + c * a->cstride + (int64_t)(a->r0 + oh + i * a->dh) * a->ld + a->s0;
+                    for (int j = 0; j < a->kw; j++, wt += KB) {
+                        v16 xv[NV];
+#pragma GCC unroll 4
+                        for (int v = 0; v < NV; v++) xv[v] = load16(row + j * a->dw + VL * v);
+#pragma GCC unroll 16
+                        for (int kb = 0; kb < KB; kb++)
+#pragma GCC unroll 4
+                            for (int v = 0; v < NV; v++) acc[kb][v] += xv[v] * wt[kb];
+                    }
+                }
+            for (int kb = 0; kb < kn; kb++) {
+                float tmp[NV * VL];
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; v++) {
+                    v16 r = acc[kb][v];
+                    if (a->relu) r = (v16)((v16i)(r > 0.0f) & (v16i)r); /* NaN to 0 too */
+                    store16(tmp + VL * v, r);
+                }
+                float *o = a->out + (k0 + kb) * ohw + (int64_t)oh * a->OW;
+                if (a->add)
+                    for (int ow = 0; ow < a->OW; ow++) o[ow] += tmp[ow];
+                else
+                    for (int ow = 0; ow < a->OW; ow++) o[ow] = tmp[ow];
+            }
+        }
+    }
+}
+#undef CORR_KB
+#undef CORR_NV
+#endif
+
+#ifdef WG_JT
+DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
+    enum { JT = WG_JT, NV = WG_NV };
+    const layout *l = a->l;
+    for (int c = 0; c < a->C; c++)
+        for (int i = 0; i < a->kh; i++)
+            for (int k0 = 0; k0 < a->K; k0 += KB2) {
+                int kn = a->K - k0 < KB2 ? a->K - k0 : KB2;
+                for (int j0 = 0; j0 < a->kwpad; j0 += JT) {
+                    v16 acc[KB2][JT];
+                    float *vd[KB2];
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++) {
+                        vd[kb] =
+                            a->vdw +
+                            ((((int64_t)(k0 + kb) * a->C + c) * a->kh + i) * a->kwpad + j0) * VL;
+#pragma GCC unroll 8
+                        for (int j = 0; j < JT; j++) acc[kb][j] = load16(vd[kb] + j * VL);
+                    }
+                    const float *dr[KB2];
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++)
+                        dr[kb] = a->dyp +
+                                 ((int64_t)(k0 + (kb < kn ? kb : 0)) * l->rq + l->ay) * l->wq +
+                                 l->ax;
+                    for (int oh = 0; oh < a->OH; oh++) {
+                        const float *xr =
+                            a->xp + ((int64_t)c * l->hp + oh + i * a->dh) * l->wp + j0 * a->dw;
+#pragma GCC unroll 4
+                        for (int v = 0; v < NV; v++) {
+                            v16 d[KB2];
+#pragma GCC unroll 4
+                            for (int kb = 0; kb < KB2; kb++) {
+                                d[kb] = load16(dr[kb] + (int64_t)oh * l->wq + VL * v);
+                                if (kb >= kn) d[kb] = (v16){0};
+                            }
+#pragma GCC unroll 8
+                            for (int j = 0; j < JT; j++) {
+                                v16 xv = load16(xr + j * a->dw + VL * v);
+#pragma GCC unroll 4
+                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv;
+                            }
+                        }
+                    }
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++)
+#pragma GCC unroll 8
+                        for (int j = 0; j < JT; j++) store16(vd[kb] + j * VL, acc[kb][j]);
+                }
+            }
+}
+#undef WG_JT
+#undef WG_NV
+#endif
