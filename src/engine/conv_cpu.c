@@ -208,6 +208,12 @@ void nn_cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, c
     }
 }
 
+static bool use_pool_rows = true;
+
+void nn_cpu_pool_rows_enable(bool on) {
+    use_pool_rows = on;
+}
+
 /* Max pooling over 2x2 windows with stride 2, no dilation and no padding (LeNet's, and
  * most nets'): the general loop below with its bounds checks gone, the same first largest
  * value (row-major order within the window, strict comparisons). */
@@ -261,7 +267,10 @@ NN_VECTOR_CLONES static void max_pool_2x2_back(const nn_conv_geom *g, const floa
 
 void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx) {
     if (is_max_2x2(kind, g)) {
-        max_pool_2x2(g, x, y, idx);
+        if (use_pool_rows && nn_cpu_max_pool_2x2_rows_apply(g))
+            nn_cpu_max_pool_2x2_rows(g, x, y, idx);
+        else
+            max_pool_2x2(g, x, y, idx);
         return;
     }
     float inv = 1.0f / (float)(g->kh * g->kw);
@@ -296,7 +305,10 @@ void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, fl
 void nn_cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
                         float *dx, bool assign) {
     if (assign && is_max_2x2(kind, g) && 2 * g->OH == g->H && 2 * g->OW == g->W) {
-        max_pool_2x2_back(g, dy, idx, dx);
+        if (use_pool_rows && nn_cpu_max_pool_2x2_rows_apply(g))
+            nn_cpu_max_pool_2x2_rows_back(g, dy, idx, dx);
+        else
+            max_pool_2x2_back(g, dy, idx, dx);
         return;
     }
     if (assign) memset(dx, 0, sizeof(float) * (size_t)((int64_t)g->B * g->C * g->H * g->W));

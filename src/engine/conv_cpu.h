@@ -30,5 +30,12 @@ void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, c
 void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
                              const float *relu_y, const float *dy, float *dw, float *db, float *dx,
                              float *scratch);
+/* 2x2 max pooling with stride 2 a row of vectors at a time, for maps at most 32 wide
+ * (nn_cpu_max_pool_2x2_rows_apply): the same values and positions as the loop. */
+bool nn_cpu_max_pool_2x2_rows_apply(const nn_conv_geom *g);
+void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *x, float *y, float *idx);
+void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy, const float *idx,
+                                   float *dx);
+void nn_cpu_pool_rows_enable(bool on); /* off: the loops of conv_cpu.c (tests compare) */
 
 #endif

@@ -310,8 +310,7 @@ static void wgrad_any(const wgrad *a, int jt, int nv) {
  * gradient's partial sums. */
 DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const float *dy,
                                  const float *relu_y, float *dyp, float *vdb) {
-    for (int k = 0; k < g->K; k++) {
-        v16 sum = load16(vdb + k * VL);
+    for (int k = 0; k < g->K; k++)
         for (int oh = 0; oh < g->OH; oh++) {
             int64_t at = ((int64_t)k * g->OH + oh) * g->OW;
             float *restrict dst = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
@@ -322,7 +321,14 @@ DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const f
             } else {
                 for (int ow = 0; ow < g->OW; ow++) dst[ow] = src[ow];
             }
-            for (int v = 0; v < l->nvo; v++) sum += load16(dst + VL * v);
+        }
+    /* the sums in a second pass: a vector load of a row just stored in pieces would
+     * wait for the stores */
+    for (int k = 0; k < g->K; k++) {
+        v16 sum = load16(vdb + k * VL);
+        for (int oh = 0; oh < g->OH; oh++) {
+            const float *row = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
+            for (int v = 0; v < l->nvo; v++) sum += load16(row + VL * v);
         }
         store16(vdb + k * VL, sum);
     }
@@ -398,4 +404,93 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
                 for (int j = 0; j < g->kw; j++)
                     dw[((int64_t)k * g->C + c) * khw + i * g->kw + j] +=
                         lanes_sum(vdw + ((((int64_t)k * g->C + c) * g->kh + i) * l.kwpad + j) * VL);
+}
+
+/* ---- 2x2 max pooling with stride 2 over maps at most 32 wide, a row at a time ---- */
+
+/* n <= 2 VL floats from p into v[0], v[1], zeros after them; whole vectors are read
+ * where at least 2 VL floats remain in the array (avail). */
+INLINE void load_row(const float *p, int n, int64_t avail, v16 v[2]) {
+    if (avail >= 2 * VL) {
+        v[0] = load16(p), v[1] = load16(p + VL);
+        return;
+    }
+    float tmp[2 * VL] = {0};
+    for (int i = 0; i < n; i++) tmp[i] = p[i];
+    v[0] = load16(tmp), v[1] = load16(tmp + VL);
+}
+
+/* The first n lanes of v to p; the whole vector where VL floats remain (avail): the
+ * lanes past n land on what the caller writes next. */
+INLINE void store_lanes(float *p, v16 v, int n, int64_t avail) {
+    if (avail >= VL) {
+        store16(p, v);
+        return;
+    }
+    float tmp[VL];
+    store16(tmp, v);
+    for (int i = 0; i < n; i++) p[i] = tmp[i];
+}
+
+INLINE v16 select16(v16i m, v16 a, v16 b) {
+    return (v16)((m & (v16i)a) | (~m & (v16i)b));
+}
+
+bool nn_cpu_max_pool_2x2_rows_apply(const nn_conv_geom *g) {
+    return g->W <= 2 * VL;
+}
+
+DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *x, float *y,
+                                            float *idx) {
+    const v16i even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    const v16i odd = even + 1;
+    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+        for (int oh = 0; oh < g->OH; oh++) {
+            int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
+            v16 a[2], b[2];
+            load_row(x + r0, g->W, nx - r0, a);
+            load_row(x + r0 + g->W, g->W, nx - r0 - g->W, b);
+            v16 e0 = __builtin_shuffle(a[0], a[1], even), o0 = __builtin_shuffle(a[0], a[1], odd);
+            v16 e1 = __builtin_shuffle(b[0], b[1], even), o1 = __builtin_shuffle(b[0], b[1], odd);
+            /* the first largest in row-major order: strict comparisons, as the loop */
+            v16 best = e0;
+            v16i at = even, m = o0 > best;
+            best = select16(m, o0, best), at = (m & odd) | (~m & at);
+            m = e1 > best;
+            best = select16(m, e1, best), at = (m & (even + g->W)) | (~m & at);
+            m = o1 > best;
+            best = select16(m, o1, best), at = (m & (odd + g->W)) | (~m & at);
+            v16 where = __builtin_convertvector(at + 2 * oh * g->W, v16);
+            store_lanes(y + o, best, g->OW, ny - o);
+            store_lanes(idx + o, where, g->OW, ny - o);
+        }
+}
+
+/* Its backward where the windows tile the map: each input position gets dy where it
+ * was its window's largest, else 0. */
+DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy,
+                                                 const float *idx, float *dx) {
+    const v16i lo = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7}, hi = lo + 8;
+    const v16i col = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+        for (int oh = 0; oh < g->OH; oh++) {
+            int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
+            v16 d[2], p[2];
+            load_row(dy + o, g->OW, ny - o, d);
+            load_row(idx + o, g->OW, ny - o, p);
+            v16i at = __builtin_convertvector(p[0], v16i) - 2 * oh * g->W;
+            v16 dl = __builtin_shuffle(d[0], lo), dh = __builtin_shuffle(d[0], hi);
+            v16i al = __builtin_shuffle(at, lo), ah = __builtin_shuffle(at, hi);
+            for (int r = 0; r < 2; r++) {
+                int64_t row = r0 + r * g->W;
+                v16i c0 = col + r * g->W, c1 = c0 + VL;
+                store_lanes(dx + row, (v16)((al == c0) & (v16i)dl), g->W < VL ? g->W : VL,
+                            nx - row);
+                if (g->W > VL)
+                    store_lanes(dx + row + VL, (v16)((ah == c1) & (v16i)dh), g->W - VL,
+                                nx - row - VL);
+            }
+        }
 }

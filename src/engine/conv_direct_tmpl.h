@@ -8,48 +8,68 @@
 
 #ifdef CORR_KB
 DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
-    enum { KB = CORR_KB, NV = CORR_NV };
+    /* NR rows at once where a row's block alone has too few independent sums to hide
+     * the FMA's latency; each broadcast weight then serves NR rows */
+    enum { KB = CORR_KB, NV = CORR_NV, NR = KB * NV <= 8 ? 2 : 1 };
     int taps = a->cin * a->kh * a->kw;
     int64_t ohw = (int64_t)a->OH * a->OW;
     for (int k0 = 0; k0 < a->kout; k0 += KB) {
         const float *wb = a->wpk + (int64_t)(k0 / KB) * taps * KB;
         int kn = a->kout - k0 < KB ? a->kout - k0 : KB;
-        for (int oh = 0; oh < a->OH; oh++) {
-            v16 acc[KB][NV];
+        for (int oh = 0; oh < a->OH; oh += NR) {
+            /* the rows of the block; past the map the last one again, not stored */
+            int rows[NR];
+#pragma GCC unroll 2
+            for (int r = 0; r < NR; r++) rows[r] = oh + r < a->OH ? oh + r : oh;
+            v16 acc[KB][NR][NV];
 #pragma GCC unroll 16
             for (int kb = 0; kb < KB; kb++) {
                 float b = a->bias && kb < kn ? a->bias[k0 + kb] : 0.0f;
+#pragma GCC unroll 2
+                for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
-                for (int v = 0; v < NV; v++) acc[kb][v] = (v16){0} + b;
+                    for (int v = 0; v < NV; v++) acc[kb][r][v] = (v16){0} + b;
             }
             const float *wt = wb;
             for (int c = 0; c < a->cin; c++)
                 for (int i = 0; i < a->kh; i++) {
-                    const float *row =
-                        a->in + c * a->cstride + (int64_t)(a->r0 + oh + i * a->dh) * a->ld + a->s0;
+                    const float *base =
+                        a->in + c * a->cstride + (int64_t)(a->r0 + i * a->dh) * a->ld + a->s0;
                     for (int j = 0; j < a->kw; j++, wt += KB) {
-                        v16 xv[NV];
+                        v16 xv[NR][NV];
+#pragma GCC unroll 2
+                        for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
-                        for (int v = 0; v < NV; v++) xv[v] = load16(row + j * a->dw + VL * v);
+                            for (int v = 0; v < NV; v++)
+                                xv[r][v] =
+                                    load16(base + (int64_t)rows[r] * a->ld + j * a->dw + VL * v);
 #pragma GCC unroll 16
-                        for (int kb = 0; kb < KB; kb++)
+                        for (int kb = 0; kb < KB; kb++) {
+                            float wk = wt[kb];
+#pragma GCC unroll 2
+                            for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
-                            for (int v = 0; v < NV; v++) acc[kb][v] += xv[v] * wt[kb];
+                                for (int v = 0; v < NV; v++) acc[kb][r][v] += xv[r][v] * wk;
+                        }
                     }
                 }
-            for (int kb = 0; kb < kn; kb++) {
-                float tmp[NV * VL];
+#pragma GCC unroll 2
+            for (int r = 0; r < NR; r++) {
+                if (r > 0 && rows[r] == oh) break;
+                for (int kb = 0; kb < kn; kb++) {
+                    float tmp[NV * VL];
 #pragma GCC unroll 4
-                for (int v = 0; v < NV; v++) {
-                    v16 r = acc[kb][v];
-                    if (a->relu) r = (v16)((v16i)(r > 0.0f) & (v16i)r); /* NaN to 0 too */
-                    store16(tmp + VL * v, r);
+                    for (int v = 0; v < NV; v++) {
+                        v16 y = acc[kb][r][v];
+                        if (a->relu) y = (v16)((v16i)(y > 0.0f) & (v16i)y); /* NaN to 0 too */
+                        store16(tmp + VL * v, y);
+                    }
+                    float *o = a->out + (k0 + kb) * ohw + (int64_t)rows[r] * a->OW;
+                    if (a->add)
+                        for (int ow = 0; ow < a->OW; ow++) o[ow] += tmp[ow];
+                    else
+                        for (int ow = 0; ow < a->OW; ow++) o[ow] = tmp[ow];
                 }
-                float *o = a->out + (k0 + kb) * ohw + (int64_t)oh * a->OW;
-                if (a->add)
-                    for (int ow = 0; ow < a->OW; ow++) o[ow] += tmp[ow];
-                else
-                    for (int ow = 0; ow < a->OW; ow++) o[ow] = tmp[ow];
             }
         }
     }

@@ -131,7 +131,51 @@ static void test_direct_equals_im2col(void **state) {
     }
 }
 
+/* 2x2 max pooling a row of vectors at a time against the loop: the same values, argmax
+ * positions (ties, with values drawn from a few levels, go to the first in row-major
+ * order) and input gradients, bit for bit, over map widths up to 32, odd sizes (the
+ * last row or column left out) and LeNet's. */
+static void test_pool_rows_equal_loop(void **state) {
+    (void)state;
+    static const int shapes[][4] = {{3, 6, 28, 28}, {3, 16, 10, 10}, {2, 3, 7, 9},  {1, 2, 2, 2},
+                                    {2, 1, 6, 32},  {2, 5, 5, 17},   {1, 4, 12, 30}};
+    unsigned seed = 11u;
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        nn_conv_geom g = {.B = shapes[t][0],
+                          .C = shapes[t][1],
+                          .H = shapes[t][2],
+                          .W = shapes[t][3],
+                          .kh = 2,
+                          .kw = 2,
+                          .sh = 2,
+                          .sw = 2,
+                          .dh = 1,
+                          .dw = 1};
+        g.K = g.C, g.groups = g.C, g.OH = g.H / 2, g.OW = g.W / 2;
+        int64_t nx = (int64_t)g.B * g.C * g.H * g.W, ny = (int64_t)g.B * g.C * g.OH * g.OW;
+        float *x = randoms(nx, &seed), *dy = randoms(ny, &seed);
+        for (int64_t i = 0; i < nx; i++) x[i] = floorf(x[i] * 2.0f); /* ties */
+        float *y[2], *idx[2], *dx[2];
+        for (int path = 0; path < 2; path++) {
+            nn_cpu_pool_rows_enable(path == 1);
+            y[path] = malloc(sizeof(float) * (size_t)ny);
+            idx[path] = malloc(sizeof(float) * (size_t)ny);
+            dx[path] = malloc(sizeof(float) * (size_t)nx);
+            for (int64_t i = 0; i < nx; i++) dx[path][i] = 7.0f; /* assigned where tiled */
+            nn_cpu_pool2d(NN_POOL_MAX, &g, x, y[path], idx[path]);
+            nn_cpu_pool2d_back(NN_POOL_MAX, &g, dy, idx[path], dx[path], true);
+        }
+        nn_cpu_pool_rows_enable(true);
+        assert_memory_equal(y[0], y[1], sizeof(float) * (size_t)ny);
+        assert_memory_equal(idx[0], idx[1], sizeof(float) * (size_t)ny);
+        assert_memory_equal(dx[0], dx[1], sizeof(float) * (size_t)nx);
+        for (int p = 0; p < 2; p++) free(y[p]), free(idx[p]), free(dx[p]);
+        free(x), free(dy);
+    }
+}
+
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_direct_equals_im2col)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_direct_equals_im2col),
+                                       cmocka_unit_test(test_pool_rows_equal_loop)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
