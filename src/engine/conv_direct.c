@@ -17,8 +17,11 @@
  * Rounding differs from sgemm's (another order of the same sums); the tests hold the
  * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
  * register, two AVX2 or four SSE ones), so the one source serves every clone. */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conv_cpu.h"
 #include "train_internal.h"
@@ -31,13 +34,15 @@
 #pragma GCC optimize("fp-contract=fast")
 /* short row copies stay loops, not calls of memcpy (see conv_cpu.c) */
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
+#ifndef DIRECT_CLONES /* -DDIRECT_CLONES= builds the baseline alone (a test of it) */
 #define DIRECT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#endif
 #else
 #define DIRECT_CLONES
 #endif
 #define INLINE static inline __attribute__((always_inline))
 
-enum { VL = 16, MAX_W = 2 * VL, KB2 = 4 };
+enum { VL = 16, MAX_W = 2 * VL, KB2 = 4, PARTS = 2 };
 
 typedef float v16 __attribute__((vector_size(VL * sizeof(float))));
 typedef int32_t v16i __attribute__((vector_size(VL * sizeof(int32_t))));
@@ -120,10 +125,82 @@ static layout layout_of(const nn_conv_geom *g) {
     return l;
 }
 
+/* The scratch: the packed weights, then each part's x_pad, dy_pad and partial sums. */
+static int64_t part_floats(const layout *l) {
+    return l->nxp + l->ndyp + l->nvdw + l->nvdb;
+}
+
 int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
     if (!shape_fits(g)) return 0;
     layout l = layout_of(g);
-    return l.nxp + l.ndyp + l.nwf + l.nwx + l.nvdw + l.nvdb;
+    return l.nwf + l.nwx + PARTS * part_floats(&l);
+}
+
+/* ---- the batch in two parts, the second on a worker thread when two are allowed ----
+ * The parts are fixed (the first and second half of the batch), each with its own
+ * partial sums of the weight and bias gradients, added part 0 first: the numbers are
+ * the same whatever the thread count. Threads: OPENBLAS_NUM_THREADS, else
+ * OMP_NUM_THREADS, else the online CPUs, at most PARTS (read once). One worker thread,
+ * started at the first use and kept; a caller finding it busy (another thread's
+ * conv) runs both parts itself. */
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t busy, mu;
+    pthread_cond_t cv;
+    bool started;
+    int threads;
+    void (*fn)(void *, int);
+    void *arg;
+    uint64_t posted, done;
+} pool = {.once = PTHREAD_ONCE_INIT,
+          .busy = PTHREAD_MUTEX_INITIALIZER,
+          .mu = PTHREAD_MUTEX_INITIALIZER,
+          .cv = PTHREAD_COND_INITIALIZER};
+
+static void *worker(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&pool.mu);
+    for (;;) {
+        while (pool.done == pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
+        pthread_mutex_unlock(&pool.mu);
+        pool.fn(pool.arg, 1);
+        pthread_mutex_lock(&pool.mu);
+        pool.done = pool.posted;
+        pthread_cond_broadcast(&pool.cv);
+    }
+    return NULL;
+}
+
+static void pool_start(void) {
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    if (!env || !*env) env = getenv("OMP_NUM_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    pool.threads = n >= PARTS ? PARTS : 1;
+    if (pool.threads < 2) return;
+    pthread_t th;
+    pthread_attr_t at;
+    if (pthread_attr_init(&at) != 0) return;
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pool.started = pthread_create(&th, &at, worker, NULL) == 0;
+    pthread_attr_destroy(&at);
+}
+
+/* fn(arg, 0) and fn(arg, 1), at once where a worker is free */
+static void run_parts(void (*fn)(void *, int), void *arg) {
+    pthread_once(&pool.once, pool_start);
+    if (!pool.started || pthread_mutex_trylock(&pool.busy) != 0) {
+        fn(arg, 0), fn(arg, 1);
+        return;
+    }
+    pthread_mutex_lock(&pool.mu);
+    pool.fn = fn, pool.arg = arg, pool.posted++;
+    pthread_cond_broadcast(&pool.cv);
+    pthread_mutex_unlock(&pool.mu);
+    fn(arg, 0);
+    pthread_mutex_lock(&pool.mu);
+    while (pool.done != pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
+    pthread_mutex_unlock(&pool.mu);
+    pthread_mutex_unlock(&pool.busy);
 }
 
 /* One correlation: out[k][oh][ow] (=, or += with add) = bias[k] + sum over c < cin,
@@ -216,32 +293,56 @@ DIRECT_CLONES static void pad_x(const nn_conv_geom *g, const layout *l, const fl
         }
 }
 
-void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
-                        bool relu, float *y, float *scratch) {
-    layout l = layout_of(g);
-    float *xp = scratch, *wpk = xp + l.nxp + l.ndyp;
-    memset(xp, 0, sizeof(float) * (size_t)l.nxp);
-    pack(g, w, false, l.kbf, wpk);
+/* What the parts of a pass share. */
+typedef struct job {
+    const nn_conv_geom *g;
+    const layout *l;
+    const float *x, *w, *bias, *relu_y, *dy;
+    bool relu;
+    float *y, *dw, *dx, *wpk, *parts;
+} job;
+
+static void forward_part(void *arg, int part) {
+    const job *j = arg;
+    const nn_conv_geom *g = j->g;
+    const layout *l = j->l;
+    float *xp = j->parts + part * part_floats(l);
+    memset(xp, 0, sizeof(float) * (size_t)l->nxp);
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = xp,
               .cin = g->C,
-              .ld = l.wp,
-              .cstride = (int64_t)l.hp * l.wp,
+              .ld = l->wp,
+              .cstride = (int64_t)l->hp * l->wp,
               .dh = g->dh,
               .dw = g->dw,
               .kh = g->kh,
               .kw = g->kw,
-              .wpk = wpk,
+              .wpk = j->wpk,
               .kout = g->K,
               .OH = g->OH,
               .OW = g->OW,
-              .bias = bias,
-              .relu = relu};
-    for (int b = 0; b < g->B; b++) {
-        pad_x(g, &l, x + b * chw, xp);
-        a.out = y + b * kohw;
-        corr_any(&a, l.kbf, l.nvo);
+              .bias = j->bias,
+              .relu = j->relu};
+    for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
+        pad_x(g, l, j->x + b * chw, xp);
+        a.out = j->y + b * kohw;
+        corr_any(&a, l->kbf, l->nvo);
     }
+}
+
+void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                        bool relu, float *y, float *scratch) {
+    layout l = layout_of(g);
+    pack(g, w, false, l.kbf, scratch);
+    job j = {.g = g,
+             .l = &l,
+             .x = x,
+             .bias = bias,
+             .relu = relu,
+             .y = y,
+             .wpk = scratch,
+             .parts = scratch + l.nwf + l.nwx};
+    run_parts(forward_part, &j);
 }
 
 /* The weight gradient's tile: 4 output channels (from k0) x JT taps (from j0) of row
@@ -343,31 +444,30 @@ static float lanes_sum(const float *p) {
     return lane[0];
 }
 
-void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
-                             const float *relu_y, const float *dy, float *dw, float *db, float *dx,
-                             float *scratch) {
-    layout l = layout_of(g);
-    float *xp = scratch, *dyp = xp + l.nxp, *wpk = dyp + l.ndyp, *vdw = wpk + l.nwf + l.nwx;
-    float *vdb = vdw + l.nvdw;
-    memset(dyp, 0, sizeof(float) * (size_t)l.ndyp);
-    memset(vdb, 0, sizeof(float) * (size_t)l.nvdb);
-    if (dw) {
-        memset(xp, 0, sizeof(float) * (size_t)l.nxp);
-        memset(vdw, 0, sizeof(float) * (size_t)l.nvdw);
+static void backward_part(void *arg, int part) {
+    const job *j = arg;
+    const nn_conv_geom *g = j->g;
+    const layout *l = j->l;
+    float *xp = j->parts + part * part_floats(l), *dyp = xp + l->nxp, *vdw = dyp + l->ndyp;
+    float *vdb = vdw + l->nvdw;
+    memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
+    if (j->dw) {
+        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+        memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
     }
-    if (dx) pack(g, w, true, l.kbx, wpk);
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = dyp,
               .cin = g->K,
-              .ld = l.wq,
-              .cstride = (int64_t)l.rq * l.wq,
+              .ld = l->wq,
+              .cstride = (int64_t)l->rq * l->wq,
               .r0 = g->pt,
               .s0 = g->pl,
               .dh = g->dh,
               .dw = g->dw,
               .kh = g->kh,
               .kw = g->kw,
-              .wpk = wpk,
+              .wpk = j->wpk,
               .kout = g->C,
               .OH = g->H,
               .OW = g->W,
@@ -380,30 +480,58 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
                .kh = g->kh,
                .dh = g->dh,
                .dw = g->dw,
-               .kwpad = l.kwpad,
-               .l = &l,
+               .kwpad = l->kwpad,
+               .l = l,
                .vdw = vdw};
-    for (int b = 0; b < g->B; b++) {
-        pad_dy(g, &l, dy + b * kohw, relu_y ? relu_y + b * kohw : NULL, dyp, vdb);
-        if (dw) {
-            pad_x(g, &l, x + b * chw, xp);
-            wgrad_any(&t, l.jt, l.nvo);
+    const float *relu_y = j->relu_y;
+    for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
+        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL, dyp, vdb);
+        if (j->dw) {
+            pad_x(g, l, j->x + b * chw, xp);
+            wgrad_any(&t, l->jt, l->nvo);
         }
-        if (dx) {
-            a.out = dx + b * chw;
-            corr_any(&a, l.kbx, l.nvi);
+        if (j->dx) {
+            a.out = j->dx + b * chw;
+            corr_any(&a, l->kbx, l->nvi);
         }
     }
+}
+
+void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
+                             const float *relu_y, const float *dy, float *dw, float *db, float *dx,
+                             float *scratch) {
+    layout l = layout_of(g);
+    if (dx) pack(g, w, true, l.kbx, scratch);
+    job j = {.g = g,
+             .l = &l,
+             .x = x,
+             .relu_y = relu_y,
+             .dy = dy,
+             .dw = dw,
+             .dx = dx,
+             .wpk = scratch,
+             .parts = scratch + l.nwf + l.nwx};
+    run_parts(backward_part, &j);
+    /* the parts' partial sums, part 0 first, each one's lanes pairwise */
+    int64_t pf = part_floats(&l);
+    const float *vdw = j.parts + l.nxp + l.ndyp, *vdb = vdw + l.nvdw;
     if (db)
-        for (int k = 0; k < g->K; k++) db[k] += lanes_sum(vdb + k * VL);
+        for (int k = 0; k < g->K; k++) {
+            float sum = 0.0f;
+            for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdb + p * pf + k * VL);
+            db[k] += sum;
+        }
     if (!dw) return;
     int khw = g->kh * g->kw;
     for (int k = 0; k < g->K; k++)
         for (int c = 0; c < g->C; c++)
             for (int i = 0; i < g->kh; i++)
-                for (int j = 0; j < g->kw; j++)
-                    dw[((int64_t)k * g->C + c) * khw + i * g->kw + j] +=
-                        lanes_sum(vdw + ((((int64_t)k * g->C + c) * g->kh + i) * l.kwpad + j) * VL);
+                for (int jj = 0; jj < g->kw; jj++) {
+                    int64_t at = ((((int64_t)k * g->C + c) * g->kh + i) * l.kwpad + jj) * VL;
+                    float sum = 0.0f;
+                    for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdw + p * pf + at);
+                    dw[((int64_t)k * g->C + c) * khw + i * g->kw + jj] += sum;
+                }
 }
 
 /* ---- 2x2 max pooling with stride 2 over maps at most 32 wide, a row at a time ---- */
