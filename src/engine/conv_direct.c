@@ -57,6 +57,18 @@ INLINE void store16(float *p, v16 v) {
     memcpy(p, &v, sizeof v);
 }
 
+/* n <= 2 VL floats from p into v[0], v[1], zeros after them; whole vectors are read
+ * where at least 2 VL floats remain in the array (avail). */
+INLINE void load_row(const float *p, int n, int64_t avail, v16 v[2]) {
+    if (avail >= 2 * VL) {
+        v[0] = load16(p), v[1] = load16(p + VL);
+        return;
+    }
+    float tmp[2 * VL] = {0};
+    for (int i = 0; i < n; i++) tmp[i] = p[i];
+    v[0] = load16(tmp), v[1] = load16(tmp + VL);
+}
+
 static bool use_direct = true;
 
 void nn_cpu_conv_direct_enable(bool on) {
@@ -212,6 +224,7 @@ typedef struct corr {
     int cin, ld;
     int64_t cstride;
     int r0, s0, dh, dw, kh, kw;
+    int row_lo, row_hi; /* the rows of in that may hold other than zeros */
     const float *wpk;
     int kout, OH, OW;
     const float *bias;
@@ -317,6 +330,8 @@ static void forward_part(void *arg, int part) {
               .dw = g->dw,
               .kh = g->kh,
               .kw = g->kw,
+              .row_lo = g->pt,
+              .row_hi = g->pt + g->H,
               .wpk = j->wpk,
               .kout = g->K,
               .OH = g->OH,
@@ -406,30 +421,28 @@ static void wgrad_any(const wgrad *a, int jt, int nv) {
     }
 }
 
-/* dy_pad's data area from one sample's dy, masked by relu_y > 0 when relu_y; each
- * channel's padded rows (zeros past the map) added into its 16 lanes of vdb, the bias
- * gradient's partial sums. */
+/* dy_pad's data area from one sample's dy (avail floats left in dy from it), masked by
+ * relu_y > 0 when relu_y, a row of vectors at a time; each channel's rows added into
+ * its 16 lanes of vdb, the bias gradient's partial sums. */
 DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const float *dy,
-                                 const float *relu_y, float *dyp, float *vdb) {
-    for (int k = 0; k < g->K; k++)
-        for (int oh = 0; oh < g->OH; oh++) {
-            int64_t at = ((int64_t)k * g->OH + oh) * g->OW;
-            float *restrict dst = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
-            const float *restrict src = dy + at;
-            if (relu_y) {
-                const float *restrict mask = relu_y + at;
-                for (int ow = 0; ow < g->OW; ow++) dst[ow] = mask[ow] > 0.0f ? src[ow] : 0.0f;
-            } else {
-                for (int ow = 0; ow < g->OW; ow++) dst[ow] = src[ow];
-            }
-        }
-    /* the sums in a second pass: a vector load of a row just stored in pieces would
-     * wait for the stores */
+                                 const float *relu_y, int64_t avail, float *dyp, float *vdb) {
+    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const v16i inside[2] = {lane < g->OW, lane + VL < g->OW};
     for (int k = 0; k < g->K; k++) {
         v16 sum = load16(vdb + k * VL);
         for (int oh = 0; oh < g->OH; oh++) {
-            const float *row = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
-            for (int v = 0; v < l->nvo; v++) sum += load16(row + VL * v);
+            int64_t at = ((int64_t)k * g->OH + oh) * g->OW;
+            float *dst = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
+            v16 d[2], m[2] = {{0}, {0}};
+            load_row(dy + at, g->OW, avail - at, d);
+            if (relu_y) load_row(relu_y + at, g->OW, avail - at, m);
+            for (int v = 0; v < l->nvo; v++) {
+                v16i keep = inside[v];
+                if (relu_y) keep &= m[v] > 0.0f;
+                v16 dv = (v16)(keep & (v16i)d[v]); /* zeros past the row: the padding's */
+                store16(dst + VL * v, dv);
+                sum += dv;
+            }
         }
         store16(vdb + k * VL, sum);
     }
@@ -467,6 +480,8 @@ static void backward_part(void *arg, int part) {
               .dw = g->dw,
               .kh = g->kh,
               .kw = g->kw,
+              .row_lo = l->ay,
+              .row_hi = l->ay + g->OH,
               .wpk = j->wpk,
               .kout = g->C,
               .OH = g->H,
@@ -485,7 +500,8 @@ static void backward_part(void *arg, int part) {
                .vdw = vdw};
     const float *relu_y = j->relu_y;
     for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
-        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL, dyp, vdb);
+        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+               (int64_t)(g->B - b) * kohw, dyp, vdb);
         if (j->dw) {
             pad_x(g, l, j->x + b * chw, xp);
             wgrad_any(&t, l->jt, l->nvo);
@@ -535,18 +551,6 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
 }
 
 /* ---- 2x2 max pooling with stride 2 over maps at most 32 wide, a row at a time ---- */
-
-/* n <= 2 VL floats from p into v[0], v[1], zeros after them; whole vectors are read
- * where at least 2 VL floats remain in the array (avail). */
-INLINE void load_row(const float *p, int n, int64_t avail, v16 v[2]) {
-    if (avail >= 2 * VL) {
-        v[0] = load16(p), v[1] = load16(p + VL);
-        return;
-    }
-    float tmp[2 * VL] = {0};
-    for (int i = 0; i < n; i++) tmp[i] = p[i];
-    v[0] = load16(tmp), v[1] = load16(tmp + VL);
-}
 
 /* The first n lanes of v to p; the whole vector where VL floats remain (avail): the
  * lanes past n land on what the caller writes next. */

@@ -30,11 +30,19 @@ DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
 #pragma GCC unroll 4
                     for (int v = 0; v < NV; v++) acc[kb][r][v] = (v16){0} + b;
             }
-            const float *wt = wb;
             for (int c = 0; c < a->cin; c++)
                 for (int i = 0; i < a->kh; i++) {
+                    /* a kernel row that meets only padding rows adds nothing */
+                    bool some = false;
+#pragma GCC unroll 2
+                    for (int r = 0; r < NR; r++) {
+                        int at = a->r0 + rows[r] + i * a->dh;
+                        some |= at >= a->row_lo && at < a->row_hi;
+                    }
+                    if (!some) continue;
                     const float *base =
                         a->in + c * a->cstride + (int64_t)(a->r0 + i * a->dh) * a->ld + a->s0;
+                    const float *wt = wb + ((int64_t)c * a->kh + i) * a->kw * KB;
                     for (int j = 0; j < a->kw; j++, wt += KB) {
                         v16 xv[NR][NV];
 #pragma GCC unroll 2
