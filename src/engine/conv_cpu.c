@@ -42,7 +42,9 @@ static int chunk_of(const nn_conv_geom *g) {
 }
 
 int64_t nn_cpu_conv2d_scratch(const nn_conv_geom *g) {
-    return chunk_of(g) * per_sample(g);
+    int64_t n = chunk_of(g) * per_sample(g);
+    int64_t d = nn_cpu_conv_direct_scratch(g); /* whether on or off: tests switch */
+    return d > n ? d : n;
 }
 
 /* The outputs o in [*lo, *hi) of n_out whose input o*stride + offset lies in [0, n_in):
@@ -146,6 +148,10 @@ void nn_cpu_conv2d(const nn_conv_geom *g, const float *x, const float *w, const 
     int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
     int patch = cg * g->kh * g->kw;
     int64_t chw = (int64_t)g->C * g->H * g->W;
+    if (nn_cpu_conv_direct_applies(g)) {
+        nn_cpu_conv_direct(g, x, w, bias, relu, y, col);
+        return;
+    }
     for (int b = 0; b < g->B; b++) {
         float *yb = y + (int64_t)b * g->K * ohw;
         im2col(g, x + b * chw, col, ohw);
@@ -169,6 +175,10 @@ void nn_cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, c
     int ohw = g->OH * g->OW, kg = g->K / g->groups, cg = g->C / g->groups;
     int patch = cg * g->kh * g->kw, rows = g->C * g->kh * g->kw, nb = chunk_of(g);
     int64_t chw = (int64_t)g->C * g->H * g->W;
+    if (nn_cpu_conv_direct_applies(g)) {
+        nn_cpu_conv_direct_back(g, x, w, relu_y, dy, dw, db, dx, col);
+        return;
+    }
     for (int b0 = 0; b0 < g->B; b0 += nb) {
         int n = g->B - b0 < nb ? g->B - b0 : nb;
         int64_t ld = (int64_t)n * ohw;
@@ -196,6 +206,12 @@ void nn_cpu_conv2d_back(const nn_conv_geom *g, const float *x, const float *w, c
                 col2im_add(g, col + (int64_t)s * ohw, ld, dx + (b0 + s) * chw);
         }
     }
+}
+
+static bool use_pool_rows = true;
+
+void nn_cpu_pool_rows_enable(bool on) {
+    use_pool_rows = on;
 }
 
 /* Max pooling over 2x2 windows with stride 2, no dilation and no padding (LeNet's, and
@@ -251,7 +267,10 @@ NN_VECTOR_CLONES static void max_pool_2x2_back(const nn_conv_geom *g, const floa
 
 void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, float *idx) {
     if (is_max_2x2(kind, g)) {
-        max_pool_2x2(g, x, y, idx);
+        if (use_pool_rows && nn_cpu_max_pool_2x2_rows_apply(g))
+            nn_cpu_max_pool_2x2_rows(g, x, y, idx);
+        else
+            max_pool_2x2(g, x, y, idx);
         return;
     }
     float inv = 1.0f / (float)(g->kh * g->kw);
@@ -286,7 +305,10 @@ void nn_cpu_pool2d(int kind, const nn_conv_geom *g, const float *x, float *y, fl
 void nn_cpu_pool2d_back(int kind, const nn_conv_geom *g, const float *dy, const float *idx,
                         float *dx, bool assign) {
     if (assign && is_max_2x2(kind, g) && 2 * g->OH == g->H && 2 * g->OW == g->W) {
-        max_pool_2x2_back(g, dy, idx, dx);
+        if (use_pool_rows && nn_cpu_max_pool_2x2_rows_apply(g))
+            nn_cpu_max_pool_2x2_rows_back(g, dy, idx, dx);
+        else
+            max_pool_2x2_back(g, dy, idx, dx);
         return;
     }
     if (assign) memset(dx, 0, sizeof(float) * (size_t)((int64_t)g->B * g->C * g->H * g->W));

@@ -1,0 +1,628 @@
+/* conv_direct.c: direct 2-D convolution kernels for thin layers (few channels, maps at
+ * most 32 wide, stride 1, one group: LeNet's), which never build im2col. Measured on
+ * LeNet-5 (bench/lenet.sh), im2col, col2im and sgemm's packing of its 6- and 16-row
+ * products took most of the epoch; these kernels keep their accumulators in vector
+ * registers and read each input row straight from a zero-padded copy of the sample.
+ *
+ * Every pass is a row correlation: an output row of up to 32 positions is one or two
+ * 16-lane vectors, a block of KB output channels' accumulators of it stay in registers,
+ * and each tap adds a shifted input row times the tap's weight (broadcast).
+ *  - forward: y[k] = sum over c, i, j of w[k,c,i,j] x_pad[c] shifted by (i dh, j dw);
+ *  - input gradient: the same correlation of dy, padded by the kernel's span, with
+ *    the kernels turned by 180 degrees and the roles of C and K swapped;
+ *  - weight gradient: dw[k,c,i,j] = sum over samples and positions of dy[k] times
+ *    x_pad[c] shifted by (i, j), a reduction: a tile of 4 channels x JT taps of 16-lane
+ *    partial sums runs over a sample's rows, is kept between samples, and its lanes
+ *    are summed (in a fixed order) once per batch.
+ * Rounding differs from sgemm's (another order of the same sums); the tests hold the
+ * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
+ * register, two AVX2 or four SSE ones), so the one source serves every clone. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conv_cpu.h"
+#include "train_internal.h"
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* the generic vectors' ABI note of GCC (a 64-byte vector passed without AVX-512) does
+ * not concern static functions, which are all inlined */
+#pragma GCC diagnostic ignored "-Wpsabi"
+/* C11 turns off the contraction of a * b + c into one FMA; these sums want it */
+#pragma GCC optimize("fp-contract=fast")
+/* short row copies stay loops, not calls of memcpy (see conv_cpu.c) */
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+#ifndef DIRECT_CLONES /* -DDIRECT_CLONES= builds the baseline alone (a test of it) */
+#define DIRECT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#endif
+#else
+#define DIRECT_CLONES
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+enum { VL = 16, MAX_W = 2 * VL, KB2 = 4, PARTS = 2 };
+
+typedef float v16 __attribute__((vector_size(VL * sizeof(float))));
+typedef int32_t v16i __attribute__((vector_size(VL * sizeof(int32_t))));
+
+INLINE v16 load16(const float *p) {
+    v16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store16(float *p, v16 v) {
+    memcpy(p, &v, sizeof v);
+}
+
+/* n <= 2 VL floats from p into v[0], v[1], zeros after them; whole vectors are read
+ * where at least 2 VL floats remain in the array (avail). */
+INLINE void load_row(const float *p, int n, int64_t avail, v16 v[2]) {
+    if (avail >= 2 * VL) {
+        v[0] = load16(p), v[1] = load16(p + VL);
+        return;
+    }
+    float tmp[2 * VL] = {0};
+    for (int i = 0; i < n; i++) tmp[i] = p[i];
+    v[0] = load16(tmp), v[1] = load16(tmp + VL);
+}
+
+static bool use_direct = true;
+
+void nn_cpu_conv_direct_enable(bool on) {
+    use_direct = on;
+}
+
+/* Thin stride-1 layers of one group with maps of at most 32 columns: LeNet's convs
+ * and those of the lessons; wider or strided ones go to im2col and sgemm. */
+static bool shape_fits(const nn_conv_geom *g) {
+    return g->groups == 1 && g->sh == 1 && g->sw == 1 && g->OW <= MAX_W && g->W <= MAX_W &&
+           g->K <= 32 && g->C <= 32 && g->kh <= 16 && g->kw <= 16 && g->dh <= 4 && g->dw <= 4 &&
+           g->pt <= 64 && g->pl <= 64;
+}
+
+bool nn_cpu_conv_direct_applies(const nn_conv_geom *g) {
+    return use_direct && shape_fits(g);
+}
+
+/* The layout of the direct path's scratch, from the geometry. */
+typedef struct layout {
+    int nvo, nvi;       /* vectors of an output row (forward, weight gradient), of an input row */
+    int jt, kwpad;      /* taps of the weight gradient's tile, kw rounded up to a multiple */
+    int hp, wp;         /* the padded input: x_pad[c][r][s] = x[c][r - pt][s - pl] */
+    int ay, ax, rq, wq; /* the padded dy: dy_pad[k][r][s] = dy[k][r - ay][s - ax] */
+    int kbf, kbx;       /* channels of a register block: forward, input gradient */
+    int64_t nxp, ndyp, nwf, nwx, nvdw, nvdb;
+} layout;
+
+static int ceil_div(int a, int b) {
+    return (a + b - 1) / b;
+}
+
+static int max_int(int a, int b) {
+    return a > b ? a : b;
+}
+
+/* Channels in a register block of nv-vector rows: the candidate leaving the fewest
+ * padded channels, the larger on a tie (16 or 24 accumulators at most). */
+static int block_of(int n, int nv) {
+    static const int one[] = {4, 6, 8, 16}, two[] = {4, 6, 8, 12};
+    const int *c = nv == 1 ? one : two;
+    int best = c[0];
+    for (int i = 1; i < 4; i++)
+        if (ceil_div(n, c[i]) * c[i] <= ceil_div(n, best) * best) best = c[i];
+    return best;
+}
+
+static layout layout_of(const nn_conv_geom *g) {
+    layout l;
+    l.nvo = ceil_div(g->OW, VL), l.nvi = ceil_div(g->W, VL);
+    l.jt = g->kw <= 5 ? g->kw : 5;
+    l.kwpad = ceil_div(g->kw, l.jt) * l.jt;
+    l.hp = g->OH + (g->kh - 1) * g->dh;
+    l.wp = (l.kwpad - 1) * g->dw + VL * l.nvo;
+    l.ay = (g->kh - 1) * g->dh, l.ax = (g->kw - 1) * g->dw;
+    l.rq = l.ay + max_int(g->H + g->pt, g->OH);
+    l.wq = l.ax + max_int(g->pl + VL * l.nvi, VL * l.nvo);
+    l.kbf = block_of(g->K, l.nvo), l.kbx = block_of(g->C, l.nvi);
+    int khw = g->kh * g->kw;
+    l.nxp = (int64_t)g->C * l.hp * l.wp;
+    l.ndyp = (int64_t)g->K * l.rq * l.wq;
+    l.nwf = (int64_t)ceil_div(g->K, l.kbf) * l.kbf * g->C * khw;
+    l.nwx = (int64_t)ceil_div(g->C, l.kbx) * l.kbx * g->K * khw;
+    l.nvdw = (int64_t)ceil_div(g->K, KB2) * KB2 * g->C * g->kh * l.kwpad * VL;
+    l.nvdb = (int64_t)g->K * VL;
+    return l;
+}
+
+/* The scratch: the packed weights, then each part's x_pad, dy_pad and partial sums. */
+static int64_t part_floats(const layout *l) {
+    return l->nxp + l->ndyp + l->nvdw + l->nvdb;
+}
+
+int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
+    if (!shape_fits(g)) return 0;
+    layout l = layout_of(g);
+    return l.nwf + l.nwx + PARTS * part_floats(&l);
+}
+
+/* ---- the batch in two parts, the second on a worker thread when two are allowed ----
+ * The parts are fixed (the first and second half of the batch), each with its own
+ * partial sums of the weight and bias gradients, added part 0 first: the numbers are
+ * the same whatever the thread count. Threads: OPENBLAS_NUM_THREADS, else
+ * OMP_NUM_THREADS, else the online CPUs, at most PARTS (read once). One worker thread,
+ * started at the first use and kept; a caller finding it busy (another thread's
+ * conv) runs both parts itself. */
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t busy, mu;
+    pthread_cond_t cv;
+    bool started;
+    int threads;
+    void (*fn)(void *, int);
+    void *arg;
+    uint64_t posted, done;
+} pool = {.once = PTHREAD_ONCE_INIT,
+          .busy = PTHREAD_MUTEX_INITIALIZER,
+          .mu = PTHREAD_MUTEX_INITIALIZER,
+          .cv = PTHREAD_COND_INITIALIZER};
+
+static void *worker(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&pool.mu);
+    for (;;) {
+        while (pool.done == pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
+        pthread_mutex_unlock(&pool.mu);
+        pool.fn(pool.arg, 1);
+        pthread_mutex_lock(&pool.mu);
+        pool.done = pool.posted;
+        pthread_cond_broadcast(&pool.cv);
+    }
+    return NULL;
+}
+
+static void pool_start(void) {
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    if (!env || !*env) env = getenv("OMP_NUM_THREADS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    pool.threads = n >= PARTS ? PARTS : 1;
+    if (pool.threads < 2) return;
+    pthread_t th;
+    pthread_attr_t at;
+    if (pthread_attr_init(&at) != 0) return;
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pool.started = pthread_create(&th, &at, worker, NULL) == 0;
+    pthread_attr_destroy(&at);
+}
+
+/* fn(arg, 0) and fn(arg, 1), at once where a worker is free */
+static void run_parts(void (*fn)(void *, int), void *arg) {
+    pthread_once(&pool.once, pool_start);
+    if (!pool.started || pthread_mutex_trylock(&pool.busy) != 0) {
+        fn(arg, 0), fn(arg, 1);
+        return;
+    }
+    pthread_mutex_lock(&pool.mu);
+    pool.fn = fn, pool.arg = arg, pool.posted++;
+    pthread_cond_broadcast(&pool.cv);
+    pthread_mutex_unlock(&pool.mu);
+    fn(arg, 0);
+    pthread_mutex_lock(&pool.mu);
+    while (pool.done != pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
+    pthread_mutex_unlock(&pool.mu);
+    pthread_mutex_unlock(&pool.busy);
+}
+
+/* One correlation: out[k][oh][ow] (=, or += with add) = bias[k] + sum over c < cin,
+ * i < kh, j < kw of wpk(k, c, i, j) in[c][r0 + oh + i dh][s0 + ow + j dw], then max(0,
+ * .) with relu. wpk holds blocks of KB channels as [block][c][i][j][KB]; the input
+ * rows are readable for nv whole vectors (zeros past the map). */
+typedef struct corr {
+    const float *in;
+    int cin, ld;
+    int64_t cstride;
+    int r0, s0, dh, dw, kh, kw;
+    int row_lo, row_hi; /* the rows of in that may hold other than zeros */
+    const float *wpk;
+    int kout, OH, OW;
+    const float *bias;
+    bool relu, add;
+    float *out;
+} corr;
+
+#define CORR_KB 4
+#define CORR_NV 1
+#include "conv_direct_tmpl.h"
+#define CORR_KB 6
+#define CORR_NV 1
+#include "conv_direct_tmpl.h"
+#define CORR_KB 8
+#define CORR_NV 1
+#include "conv_direct_tmpl.h"
+#define CORR_KB 16
+#define CORR_NV 1
+#include "conv_direct_tmpl.h"
+#define CORR_KB 4
+#define CORR_NV 2
+#include "conv_direct_tmpl.h"
+#define CORR_KB 6
+#define CORR_NV 2
+#include "conv_direct_tmpl.h"
+#define CORR_KB 8
+#define CORR_NV 2
+#include "conv_direct_tmpl.h"
+#define CORR_KB 12
+#define CORR_NV 2
+#include "conv_direct_tmpl.h"
+#define CORR_CASE(KB, NV)                                                                          \
+    case (KB)*4 + (NV):                                                                            \
+        corr_##KB##_##NV(a);                                                                       \
+        break
+
+static void corr_any(const corr *a, int kb, int nv) {
+    switch (kb * 4 + nv) {
+        CORR_CASE(4, 1);
+        CORR_CASE(6, 1);
+        CORR_CASE(8, 1);
+        CORR_CASE(16, 1);
+        CORR_CASE(4, 2);
+        CORR_CASE(6, 2);
+        CORR_CASE(8, 2);
+        CORR_CASE(12, 2);
+    default:
+        break; /* block_of gives no other */
+    }
+}
+
+/* wpk[block][c][i][j][KB] = w[k][c][i][j] (forward) or, with turn, the input gradient's
+ * kernels w[c][k][kh-1-i][kw-1-j] with (k, c) = (an input channel, an output one);
+ * zeros for the channels past the last block's end. */
+static void pack(const nn_conv_geom *g, const float *w, bool turn, int kb, float *wpk) {
+    int kout = turn ? g->C : g->K, cin = turn ? g->K : g->C, khw = g->kh * g->kw;
+    int blocks = ceil_div(kout, kb);
+    for (int bl = 0; bl < blocks; bl++)
+        for (int c = 0; c < cin; c++)
+            for (int q = 0; q < khw; q++)
+                for (int t = 0; t < kb; t++) {
+                    int k = bl * kb + t;
+                    float v = 0.0f;
+                    if (k < kout)
+                        v = turn ? w[((int64_t)c * g->C + k) * khw + khw - 1 - q]
+                                 : w[((int64_t)k * g->C + c) * khw + q];
+                    wpk[(((int64_t)bl * cin + c) * khw + q) * kb + t] = v;
+                }
+}
+
+/* The data area of x_pad from one sample's x (the padding stays as zeroed). */
+DIRECT_CLONES static void pad_x(const nn_conv_geom *g, const layout *l, const float *x, float *xp) {
+    for (int c = 0; c < g->C; c++)
+        for (int h = 0; h < g->H && h + g->pt < l->hp; h++) {
+            const float *src = x + ((int64_t)c * g->H + h) * g->W;
+            float *dst = xp + ((int64_t)c * l->hp + h + g->pt) * l->wp + g->pl;
+            int n = g->W < l->wp - g->pl ? g->W : l->wp - g->pl;
+            for (int w = 0; w < n; w++) dst[w] = src[w];
+        }
+}
+
+/* What the parts of a pass share. */
+typedef struct job {
+    const nn_conv_geom *g;
+    const layout *l;
+    const float *x, *w, *bias, *relu_y, *dy;
+    bool relu;
+    float *y, *dw, *dx, *wpk, *parts;
+} job;
+
+static void forward_part(void *arg, int part) {
+    const job *j = arg;
+    const nn_conv_geom *g = j->g;
+    const layout *l = j->l;
+    float *xp = j->parts + part * part_floats(l);
+    memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+    int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
+    corr a = {.in = xp,
+              .cin = g->C,
+              .ld = l->wp,
+              .cstride = (int64_t)l->hp * l->wp,
+              .dh = g->dh,
+              .dw = g->dw,
+              .kh = g->kh,
+              .kw = g->kw,
+              .row_lo = g->pt,
+              .row_hi = g->pt + g->H,
+              .wpk = j->wpk,
+              .kout = g->K,
+              .OH = g->OH,
+              .OW = g->OW,
+              .bias = j->bias,
+              .relu = j->relu};
+    for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
+        pad_x(g, l, j->x + b * chw, xp);
+        a.out = j->y + b * kohw;
+        corr_any(&a, l->kbf, l->nvo);
+    }
+}
+
+void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
+                        bool relu, float *y, float *scratch) {
+    layout l = layout_of(g);
+    pack(g, w, false, l.kbf, scratch);
+    job j = {.g = g,
+             .l = &l,
+             .x = x,
+             .bias = bias,
+             .relu = relu,
+             .y = y,
+             .wpk = scratch,
+             .parts = scratch + l.nwf + l.nwx};
+    run_parts(forward_part, &j);
+}
+
+/* The weight gradient's tile: 4 output channels (from k0) x JT taps (from j0) of row
+ * i and input channel c, partial sums of 16 lanes in vdw, over one sample's rows. */
+typedef struct wgrad {
+    const float *xp, *dyp;
+    int K, C, OH, kh, dh, dw, kwpad;
+    const layout *l;
+    float *vdw;
+} wgrad;
+
+#define WG_JT 1
+#define WG_NV 1
+#include "conv_direct_tmpl.h"
+#define WG_JT 2
+#define WG_NV 1
+#include "conv_direct_tmpl.h"
+#define WG_JT 3
+#define WG_NV 1
+#include "conv_direct_tmpl.h"
+#define WG_JT 4
+#define WG_NV 1
+#include "conv_direct_tmpl.h"
+#define WG_JT 5
+#define WG_NV 1
+#include "conv_direct_tmpl.h"
+#define WG_JT 1
+#define WG_NV 2
+#include "conv_direct_tmpl.h"
+#define WG_JT 2
+#define WG_NV 2
+#include "conv_direct_tmpl.h"
+#define WG_JT 3
+#define WG_NV 2
+#include "conv_direct_tmpl.h"
+#define WG_JT 4
+#define WG_NV 2
+#include "conv_direct_tmpl.h"
+#define WG_JT 5
+#define WG_NV 2
+#include "conv_direct_tmpl.h"
+#define WGRAD_CASE(JT, NV)                                                                         \
+    case (JT)*4 + (NV):                                                                            \
+        wgrad_##JT##_##NV(a);                                                                      \
+        break
+
+static void wgrad_any(const wgrad *a, int jt, int nv) {
+    switch (jt * 4 + nv) {
+        WGRAD_CASE(1, 1);
+        WGRAD_CASE(2, 1);
+        WGRAD_CASE(3, 1);
+        WGRAD_CASE(4, 1);
+        WGRAD_CASE(5, 1);
+        WGRAD_CASE(1, 2);
+        WGRAD_CASE(2, 2);
+        WGRAD_CASE(3, 2);
+        WGRAD_CASE(4, 2);
+        WGRAD_CASE(5, 2);
+    default:
+        break; /* layout_of gives no other */
+    }
+}
+
+/* dy_pad's data area from one sample's dy (avail floats left in dy from it), masked by
+ * relu_y > 0 when relu_y, a row of vectors at a time; each channel's rows added into
+ * its 16 lanes of vdb, the bias gradient's partial sums. */
+DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const float *dy,
+                                 const float *relu_y, int64_t avail, float *dyp, float *vdb) {
+    const v16i lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const v16i inside[2] = {lane < g->OW, lane + VL < g->OW};
+    for (int k = 0; k < g->K; k++) {
+        v16 sum = load16(vdb + k * VL);
+        for (int oh = 0; oh < g->OH; oh++) {
+            int64_t at = ((int64_t)k * g->OH + oh) * g->OW;
+            float *dst = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
+            v16 d[2], m[2] = {{0}, {0}};
+            load_row(dy + at, g->OW, avail - at, d);
+            if (relu_y) load_row(relu_y + at, g->OW, avail - at, m);
+            for (int v = 0; v < l->nvo; v++) {
+                v16i keep = inside[v];
+                if (relu_y) keep &= m[v] > 0.0f;
+                v16 dv = (v16)(keep & (v16i)d[v]); /* zeros past the row: the padding's */
+                store16(dst + VL * v, dv);
+                sum += dv;
+            }
+        }
+        store16(vdb + k * VL, sum);
+    }
+}
+
+/* The sum of 16 lanes, pairwise in a fixed order. */
+static float lanes_sum(const float *p) {
+    float lane[VL];
+    memcpy(lane, p, sizeof lane);
+    for (int s = VL / 2; s > 0; s /= 2)
+        for (int q = 0; q < s; q++) lane[q] += lane[q + s];
+    return lane[0];
+}
+
+static void backward_part(void *arg, int part) {
+    const job *j = arg;
+    const nn_conv_geom *g = j->g;
+    const layout *l = j->l;
+    float *xp = j->parts + part * part_floats(l), *dyp = xp + l->nxp, *vdw = dyp + l->ndyp;
+    float *vdb = vdw + l->nvdw;
+    memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
+    if (j->dw) {
+        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+        memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
+    }
+    int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
+    corr a = {.in = dyp,
+              .cin = g->K,
+              .ld = l->wq,
+              .cstride = (int64_t)l->rq * l->wq,
+              .r0 = g->pt,
+              .s0 = g->pl,
+              .dh = g->dh,
+              .dw = g->dw,
+              .kh = g->kh,
+              .kw = g->kw,
+              .row_lo = l->ay,
+              .row_hi = l->ay + g->OH,
+              .wpk = j->wpk,
+              .kout = g->C,
+              .OH = g->H,
+              .OW = g->W,
+              .add = true};
+    wgrad t = {.xp = xp,
+               .dyp = dyp,
+               .K = g->K,
+               .C = g->C,
+               .OH = g->OH,
+               .kh = g->kh,
+               .dh = g->dh,
+               .dw = g->dw,
+               .kwpad = l->kwpad,
+               .l = l,
+               .vdw = vdw};
+    const float *relu_y = j->relu_y;
+    for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
+        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+               (int64_t)(g->B - b) * kohw, dyp, vdb);
+        if (j->dw) {
+            pad_x(g, l, j->x + b * chw, xp);
+            wgrad_any(&t, l->jt, l->nvo);
+        }
+        if (j->dx) {
+            a.out = j->dx + b * chw;
+            corr_any(&a, l->kbx, l->nvi);
+        }
+    }
+}
+
+void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
+                             const float *relu_y, const float *dy, float *dw, float *db, float *dx,
+                             float *scratch) {
+    layout l = layout_of(g);
+    if (dx) pack(g, w, true, l.kbx, scratch);
+    job j = {.g = g,
+             .l = &l,
+             .x = x,
+             .relu_y = relu_y,
+             .dy = dy,
+             .dw = dw,
+             .dx = dx,
+             .wpk = scratch,
+             .parts = scratch + l.nwf + l.nwx};
+    run_parts(backward_part, &j);
+    /* the parts' partial sums, part 0 first, each one's lanes pairwise */
+    int64_t pf = part_floats(&l);
+    const float *vdw = j.parts + l.nxp + l.ndyp, *vdb = vdw + l.nvdw;
+    if (db)
+        for (int k = 0; k < g->K; k++) {
+            float sum = 0.0f;
+            for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdb + p * pf + k * VL);
+            db[k] += sum;
+        }
+    if (!dw) return;
+    int khw = g->kh * g->kw;
+    for (int k = 0; k < g->K; k++)
+        for (int c = 0; c < g->C; c++)
+            for (int i = 0; i < g->kh; i++)
+                for (int jj = 0; jj < g->kw; jj++) {
+                    int64_t at = ((((int64_t)k * g->C + c) * g->kh + i) * l.kwpad + jj) * VL;
+                    float sum = 0.0f;
+                    for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdw + p * pf + at);
+                    dw[((int64_t)k * g->C + c) * khw + i * g->kw + jj] += sum;
+                }
+}
+
+/* ---- 2x2 max pooling with stride 2 over maps at most 32 wide, a row at a time ---- */
+
+/* The first n lanes of v to p; the whole vector where VL floats remain (avail): the
+ * lanes past n land on what the caller writes next. */
+INLINE void store_lanes(float *p, v16 v, int n, int64_t avail) {
+    if (avail >= VL) {
+        store16(p, v);
+        return;
+    }
+    float tmp[VL];
+    store16(tmp, v);
+    for (int i = 0; i < n; i++) p[i] = tmp[i];
+}
+
+INLINE v16 select16(v16i m, v16 a, v16 b) {
+    return (v16)((m & (v16i)a) | (~m & (v16i)b));
+}
+
+bool nn_cpu_max_pool_2x2_rows_apply(const nn_conv_geom *g) {
+    return g->W <= 2 * VL;
+}
+
+DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *x, float *y,
+                                            float *idx) {
+    const v16i even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    const v16i odd = even + 1;
+    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+        for (int oh = 0; oh < g->OH; oh++) {
+            int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
+            v16 a[2], b[2];
+            load_row(x + r0, g->W, nx - r0, a);
+            load_row(x + r0 + g->W, g->W, nx - r0 - g->W, b);
+            v16 e0 = __builtin_shuffle(a[0], a[1], even), o0 = __builtin_shuffle(a[0], a[1], odd);
+            v16 e1 = __builtin_shuffle(b[0], b[1], even), o1 = __builtin_shuffle(b[0], b[1], odd);
+            /* the first largest in row-major order: strict comparisons, as the loop */
+            v16 best = e0;
+            v16i at = even, m = o0 > best;
+            best = select16(m, o0, best), at = (m & odd) | (~m & at);
+            m = e1 > best;
+            best = select16(m, e1, best), at = (m & (even + g->W)) | (~m & at);
+            m = o1 > best;
+            best = select16(m, o1, best), at = (m & (odd + g->W)) | (~m & at);
+            v16 where = __builtin_convertvector(at + 2 * oh * g->W, v16);
+            store_lanes(y + o, best, g->OW, ny - o);
+            store_lanes(idx + o, where, g->OW, ny - o);
+        }
+}
+
+/* Its backward where the windows tile the map: each input position gets dy where it
+ * was its window's largest, else 0. */
+DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy,
+                                                 const float *idx, float *dx) {
+    const v16i lo = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7}, hi = lo + 8;
+    const v16i col = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
+    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+        for (int oh = 0; oh < g->OH; oh++) {
+            int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
+            v16 d[2], p[2];
+            load_row(dy + o, g->OW, ny - o, d);
+            load_row(idx + o, g->OW, ny - o, p);
+            v16i at = __builtin_convertvector(p[0], v16i) - 2 * oh * g->W;
+            v16 dl = __builtin_shuffle(d[0], lo), dh = __builtin_shuffle(d[0], hi);
+            v16i al = __builtin_shuffle(at, lo), ah = __builtin_shuffle(at, hi);
+            for (int r = 0; r < 2; r++) {
+                int64_t row = r0 + r * g->W;
+                v16i c0 = col + r * g->W, c1 = c0 + VL;
+                store_lanes(dx + row, (v16)((al == c0) & (v16i)dl), g->W < VL ? g->W : VL,
+                            nx - row);
+                if (g->W > VL)
+                    store_lanes(dx + row + VL, (v16)((ah == c1) & (v16i)dh), g->W - VL,
+                                nx - row - VL);
+            }
+        }
+}

@@ -1,0 +1,142 @@
+/* conv_direct_tmpl.h: the register-blocked loops of conv_direct.c, included once per
+ * block shape, so that the accumulator arrays have constant sizes (GCC keeps them in
+ * registers then). With CORR_KB and CORR_NV it defines corr_<KB>_<NV>: KB output
+ * channels of rows of NV vectors; with WG_JT and WG_NV it defines wgrad_<JT>_<NV>: a
+ * tile of 4 channels by JT taps over rows of NV vectors. */
+#define TMPL_CAT3(a, b, c) a##_##b##_##c
+#define TMPL_NAME(a, b, c) TMPL_CAT3(a, b, c)
+
+#ifdef CORR_KB
+DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
+    /* NR rows at once where a row's block alone has too few independent sums to hide
+     * the FMA's latency; each broadcast weight then serves NR rows */
+    enum { KB = CORR_KB, NV = CORR_NV, NR = KB * NV <= 8 ? 2 : 1 };
+    int taps = a->cin * a->kh * a->kw;
+    int64_t ohw = (int64_t)a->OH * a->OW;
+    for (int k0 = 0; k0 < a->kout; k0 += KB) {
+        const float *wb = a->wpk + (int64_t)(k0 / KB) * taps * KB;
+        int kn = a->kout - k0 < KB ? a->kout - k0 : KB;
+        for (int oh = 0; oh < a->OH; oh += NR) {
+            /* the rows of the block; past the map the last one again, not stored */
+            int rows[NR];
+#pragma GCC unroll 2
+            for (int r = 0; r < NR; r++) rows[r] = oh + r < a->OH ? oh + r : oh;
+            v16 acc[KB][NR][NV];
+#pragma GCC unroll 16
+            for (int kb = 0; kb < KB; kb++) {
+                float b = a->bias && kb < kn ? a->bias[k0 + kb] : 0.0f;
+#pragma GCC unroll 2
+                for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+                    for (int v = 0; v < NV; v++) acc[kb][r][v] = (v16){0} + b;
+            }
+            for (int c = 0; c < a->cin; c++)
+                for (int i = 0; i < a->kh; i++) {
+                    /* a kernel row that meets only padding rows adds nothing */
+                    bool some = false;
+#pragma GCC unroll 2
+                    for (int r = 0; r < NR; r++) {
+                        int at = a->r0 + rows[r] + i * a->dh;
+                        some |= at >= a->row_lo && at < a->row_hi;
+                    }
+                    if (!some) continue;
+                    const float *base =
+                        a->in + c * a->cstride + (int64_t)(a->r0 + i * a->dh) * a->ld + a->s0;
+                    const float *wt = wb + ((int64_t)c * a->kh + i) * a->kw * KB;
+                    for (int j = 0; j < a->kw; j++, wt += KB) {
+                        v16 xv[NR][NV];
+#pragma GCC unroll 2
+                        for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+                            for (int v = 0; v < NV; v++)
+                                xv[r][v] =
+                                    load16(base + (int64_t)rows[r] * a->ld + j * a->dw + VL * v);
+#pragma GCC unroll 16
+                        for (int kb = 0; kb < KB; kb++) {
+                            float wk = wt[kb];
+#pragma GCC unroll 2
+                            for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+                                for (int v = 0; v < NV; v++) acc[kb][r][v] += xv[r][v] * wk;
+                        }
+                    }
+                }
+#pragma GCC unroll 2
+            for (int r = 0; r < NR; r++) {
+                if (r > 0 && rows[r] == oh) break;
+                for (int kb = 0; kb < kn; kb++) {
+                    float tmp[NV * VL];
+#pragma GCC unroll 4
+                    for (int v = 0; v < NV; v++) {
+                        v16 y = acc[kb][r][v];
+                        if (a->relu) y = (v16)((v16i)(y > 0.0f) & (v16i)y); /* NaN to 0 too */
+                        store16(tmp + VL * v, y);
+                    }
+                    float *o = a->out + (k0 + kb) * ohw + (int64_t)rows[r] * a->OW;
+                    if (a->add)
+                        for (int ow = 0; ow < a->OW; ow++) o[ow] += tmp[ow];
+                    else
+                        for (int ow = 0; ow < a->OW; ow++) o[ow] = tmp[ow];
+                }
+            }
+        }
+    }
+}
+#undef CORR_KB
+#undef CORR_NV
+#endif
+
+#ifdef WG_JT
+DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
+    enum { JT = WG_JT, NV = WG_NV };
+    const layout *l = a->l;
+    for (int c = 0; c < a->C; c++)
+        for (int i = 0; i < a->kh; i++)
+            for (int k0 = 0; k0 < a->K; k0 += KB2) {
+                int kn = a->K - k0 < KB2 ? a->K - k0 : KB2;
+                for (int j0 = 0; j0 < a->kwpad; j0 += JT) {
+                    v16 acc[KB2][JT];
+                    float *vd[KB2];
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++) {
+                        vd[kb] =
+                            a->vdw +
+                            ((((int64_t)(k0 + kb) * a->C + c) * a->kh + i) * a->kwpad + j0) * VL;
+#pragma GCC unroll 8
+                        for (int j = 0; j < JT; j++) acc[kb][j] = load16(vd[kb] + j * VL);
+                    }
+                    const float *dr[KB2];
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++)
+                        dr[kb] = a->dyp +
+                                 ((int64_t)(k0 + (kb < kn ? kb : 0)) * l->rq + l->ay) * l->wq +
+                                 l->ax;
+                    for (int oh = 0; oh < a->OH; oh++) {
+                        const float *xr =
+                            a->xp + ((int64_t)c * l->hp + oh + i * a->dh) * l->wp + j0 * a->dw;
+#pragma GCC unroll 4
+                        for (int v = 0; v < NV; v++) {
+                            v16 d[KB2];
+#pragma GCC unroll 4
+                            for (int kb = 0; kb < KB2; kb++) {
+                                d[kb] = load16(dr[kb] + (int64_t)oh * l->wq + VL * v);
+                                if (kb >= kn) d[kb] = (v16){0};
+                            }
+#pragma GCC unroll 8
+                            for (int j = 0; j < JT; j++) {
+                                v16 xv = load16(xr + j * a->dw + VL * v);
+#pragma GCC unroll 4
+                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv;
+                            }
+                        }
+                    }
+#pragma GCC unroll 4
+                    for (int kb = 0; kb < KB2; kb++)
+#pragma GCC unroll 8
+                        for (int j = 0; j < JT; j++) store16(vd[kb] + j * VL, acc[kb][j]);
+                }
+            }
+}
+#undef WG_JT
+#undef WG_NV
+#endif
