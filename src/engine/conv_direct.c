@@ -17,13 +17,12 @@
  * Rounding differs from sgemm's (another order of the same sums); the tests hold the
  * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
  * register, two AVX2 or four SSE ones), so the one source serves every clone. */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conv_cpu.h"
+#include "parallel.h"
 #include "train_internal.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -148,72 +147,10 @@ int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
     return l.nwf + l.nwx + PARTS * part_floats(&l);
 }
 
-/* ---- the batch in two parts, the second on a worker thread when two are allowed ----
- * The parts are fixed (the first and second half of the batch), each with its own
- * partial sums of the weight and bias gradients, added part 0 first: the numbers are
- * the same whatever the thread count. Threads: OPENBLAS_NUM_THREADS, else
- * OMP_NUM_THREADS, else the online CPUs, at most PARTS (read once). One worker thread,
- * started at the first use and kept; a caller finding it busy (another thread's
- * conv) runs both parts itself. */
-static struct {
-    pthread_once_t once;
-    pthread_mutex_t busy, mu;
-    pthread_cond_t cv;
-    bool started;
-    int threads;
-    void (*fn)(void *, int);
-    void *arg;
-    uint64_t posted, done;
-} pool = {.once = PTHREAD_ONCE_INIT,
-          .busy = PTHREAD_MUTEX_INITIALIZER,
-          .mu = PTHREAD_MUTEX_INITIALIZER,
-          .cv = PTHREAD_COND_INITIALIZER};
-
-static void *worker(void *unused) {
-    (void)unused;
-    pthread_mutex_lock(&pool.mu);
-    for (;;) {
-        while (pool.done == pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
-        pthread_mutex_unlock(&pool.mu);
-        pool.fn(pool.arg, 1);
-        pthread_mutex_lock(&pool.mu);
-        pool.done = pool.posted;
-        pthread_cond_broadcast(&pool.cv);
-    }
-    return NULL;
-}
-
-static void pool_start(void) {
-    const char *env = getenv("OPENBLAS_NUM_THREADS");
-    if (!env || !*env) env = getenv("OMP_NUM_THREADS");
-    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    pool.threads = n >= PARTS ? PARTS : 1;
-    if (pool.threads < 2) return;
-    pthread_t th;
-    pthread_attr_t at;
-    if (pthread_attr_init(&at) != 0) return;
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pool.started = pthread_create(&th, &at, worker, NULL) == 0;
-    pthread_attr_destroy(&at);
-}
-
-/* fn(arg, 0) and fn(arg, 1), at once where a worker is free */
-static void run_parts(void (*fn)(void *, int), void *arg) {
-    pthread_once(&pool.once, pool_start);
-    if (!pool.started || pthread_mutex_trylock(&pool.busy) != 0) {
-        fn(arg, 0), fn(arg, 1);
-        return;
-    }
-    pthread_mutex_lock(&pool.mu);
-    pool.fn = fn, pool.arg = arg, pool.posted++;
-    pthread_cond_broadcast(&pool.cv);
-    pthread_mutex_unlock(&pool.mu);
-    fn(arg, 0);
-    pthread_mutex_lock(&pool.mu);
-    while (pool.done != pool.posted) pthread_cond_wait(&pool.cv, &pool.mu);
-    pthread_mutex_unlock(&pool.mu);
-    pthread_mutex_unlock(&pool.busy);
-}
+/* ---- the batch in two parts, the second on the engine's worker when two threads are
+ * allowed (parallel.h) ---- The parts are fixed (the first and second half of the
+ * batch), each with its own partial sums of the weight and bias gradients, added part 0
+ * first: the numbers are the same whatever the thread count. */
 
 /* One correlation: out[k][oh][ow] (=, or += with add) = bias[k] + sum over c < cin,
  * i < kh, j < kw of wpk(k, c, i, j) in[c][r0 + oh + i dh][s0 + ow + j dw], then max(0,
@@ -357,7 +294,7 @@ void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, c
              .y = y,
              .wpk = scratch,
              .parts = scratch + l.nwf + l.nwx};
-    run_parts(forward_part, &j);
+    nn_par_halves(forward_part, &j);
 }
 
 /* The weight gradient's tile: 4 output channels (from k0) x JT taps (from j0) of row
@@ -527,7 +464,7 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
              .dx = dx,
              .wpk = scratch,
              .parts = scratch + l.nwf + l.nwx};
-    run_parts(backward_part, &j);
+    nn_par_halves(backward_part, &j);
     /* the parts' partial sums, part 0 first, each one's lanes pairwise */
     int64_t pf = part_floats(&l);
     const float *vdw = j.parts + l.nxp + l.ndyp, *vdb = vdw + l.nvdw;

@@ -22,7 +22,5 @@ void nn_cpu_rnn_cell_back(int cell, int act, int B, int H, const float *gates, c
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward);
 bool nn_cpu_lstm_seq_takes(int B, int H);
 extern bool nn_cpu_lstm_fast;
-/* Its threads (1 or 2; 0: as many as OpenBLAS uses, which the tests fix to compare). */
-extern int nn_cpu_lstm_threads;
 
 #endif

@@ -12,18 +12,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "parallel.h"
 #include "rnn_cpu.h"
 #include "train_internal.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define HAVE_LSTM_AVX512 1
-#include <cblas.h>
 #include <immintrin.h>
-#include <pthread.h>
 #endif
 
 bool nn_cpu_lstm_fast = true;
-int nn_cpu_lstm_threads = 0;
 
 #ifdef HAVE_LSTM_AVX512
 
@@ -276,20 +274,23 @@ AVX512 static void bwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
     }
 }
 
-typedef struct part {
+/* A pass over rows [0, half) (part 0) and [half, B) (part 1); split = false: all rows
+ * in part 0 (a row's numbers do not depend on the split, so this is only speed). */
+typedef struct pass {
     const nn_lstm_seq *q;
-    bool backward;
-    int b0, b1;
-} part;
+    bool backward, split;
+    int half;
+} pass;
 
-static void *run_part(void *arg) {
-    const part *p = arg;
+static void run_part(void *arg, int part) {
+    const pass *p = arg;
     const nn_lstm_seq *q = p->q;
+    int b0 = p->split && part ? p->half : 0, b1 = !p->split ? q->B : part ? q->B : p->half;
+    if (!p->split && part) return;
     if (p->backward)
-        for (int k = q->T - 1; k >= 0; k--) bwd_step(q, k, p->b0, p->b1);
+        for (int k = q->T - 1; k >= 0; k--) bwd_step(q, k, b0, b1);
     else
-        for (int k = 0; k < q->T; k++) fwd_step(q, k, p->b0, p->b1);
-    return NULL;
+        for (int k = 0; k < q->T; k++) fwd_step(q, k, b0, b1);
 }
 
 bool nn_cpu_lstm_seq_takes(int B, int H) {
@@ -307,22 +308,13 @@ bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
         pack_back(q->H, (q->H + (q->dx ? q->F : 0)) / V, q->W, q->pack);
     else
         pack_fwd(q->H, q->F, q->W, q->pack);
-    /* two halves of the rows on two threads when OpenBLAS may use two (its setting is
-     * the engine's thread count) and each half has a few row blocks */
-    int half = (q->B / 2 + R - 1) / R * R;
-    part parts[2] = {{q, backward, 0, q->B}, {q, backward, half, q->B}};
-    pthread_t th;
-    int threads = nn_cpu_lstm_threads > 0 ? nn_cpu_lstm_threads : openblas_get_num_threads();
-    if (threads > 1 && q->B >= 4 * R) {
-        parts[0].b1 = half;
-        if (pthread_create(&th, NULL, run_part, &parts[1]) == 0) {
-            run_part(&parts[0]);
-            pthread_join(th, NULL);
-            return true;
-        }
-        parts[0].b1 = q->B;
-    }
-    run_part(&parts[0]);
+    /* two halves of the rows on the engine's two threads when it may use two and each
+     * half has a few row blocks */
+    pass p = {q, backward, nn_par_threads() > 1 && q->B >= 4 * R, (q->B / 2 + R - 1) / R * R};
+    if (p.split)
+        nn_par_halves(run_part, &p);
+    else
+        run_part(&p, 0);
     return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include "conv_cpu.h"
 #include "internal.h"
+#include "parallel.h"
 
 typedef struct conv_case {
     int B, C, K, H, W, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, groups;
@@ -131,6 +132,45 @@ static void test_direct_equals_im2col(void **state) {
     }
 }
 
+/* The direct path on one thread and on two (the batch's halves, the second on the
+ * engine's worker) gives the same bits: the halves are fixed and their partial sums are
+ * added in half order. An odd batch makes the halves uneven. */
+static void test_direct_same_bits_on_one_thread_or_two(void **state) {
+    (void)state;
+    static const conv_case cases[] = {
+        {5, 6, 16, 14, 14, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1}, /* LeNet's conv2 */
+        {3, 1, 6, 28, 28, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1},  /* LeNet's conv1 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const conv_case *c = &cases[i];
+        nn_conv_geom g = geom_of(c);
+        assert_true(nn_cpu_conv_direct_applies(&g));
+        unsigned seed = 99u;
+        int64_t nx = (int64_t)c->B * c->C * c->H * c->W, ny = (int64_t)c->B * c->K * g.OH * g.OW,
+                nw = (int64_t)c->K * c->C * c->kh * c->kw;
+        float *x = randoms(nx, &seed), *w = randoms(nw, &seed), *bias = randoms(c->K, &seed),
+              *dy = randoms(ny, &seed);
+        float *col = malloc(sizeof(float) * (size_t)nn_cpu_conv2d_scratch(&g));
+        float *y[2], *dw[2], *db[2], *dx[2];
+        for (int t = 0; t < 2; t++) {
+            nn_par_set_threads(t + 1);
+            y[t] = malloc(sizeof(float) * (size_t)ny);
+            dw[t] = calloc((size_t)nw, sizeof(float));
+            db[t] = calloc((size_t)c->K, sizeof(float));
+            dx[t] = calloc((size_t)nx, sizeof(float));
+            nn_cpu_conv2d(&g, x, w, bias, true, y[t], col);
+            nn_cpu_conv2d_back(&g, x, w, y[t], dy, dw[t], db[t], dx[t], col);
+        }
+        nn_par_set_threads(0);
+        assert_memory_equal(y[0], y[1], sizeof(float) * (size_t)ny);
+        assert_memory_equal(dw[0], dw[1], sizeof(float) * (size_t)nw);
+        assert_memory_equal(db[0], db[1], sizeof(float) * (size_t)c->K);
+        assert_memory_equal(dx[0], dx[1], sizeof(float) * (size_t)nx);
+        for (int t = 0; t < 2; t++) free(y[t]), free(dw[t]), free(db[t]), free(dx[t]);
+        free(x), free(w), free(bias), free(dy), free(col);
+    }
+}
+
 /* 2x2 max pooling a row of vectors at a time against the loop: the same values, argmax
  * positions (ties, with values drawn from a few levels, go to the first in row-major
  * order) and input gradients, bit for bit, over map widths up to 32, odd sizes (the
@@ -176,6 +216,7 @@ static void test_pool_rows_equal_loop(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_direct_equals_im2col),
+                                       cmocka_unit_test(test_direct_same_bits_on_one_thread_or_two),
                                        cmocka_unit_test(test_pool_rows_equal_loop)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

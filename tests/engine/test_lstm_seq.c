@@ -17,6 +17,7 @@
 
 #include "gradcheck.h"
 #include "module_internal.h"
+#include "parallel.h"
 #include "rnn_cpu.h"
 
 typedef struct seq_case {
@@ -65,7 +66,7 @@ static run_out run_case(const seq_case *c, bool fast, int threads) {
             memset(x + ((int64_t)b * c->T + (c->pre ? k : c->T - 1 - k)) * c->F, 0,
                    sizeof(float) * c->F);
     nn_cpu_lstm_fast = fast;
-    nn_cpu_lstm_threads = threads; /* OpenBLAS stays at one: its own threads change bits */
+    nn_par_set_threads(threads); /* OpenBLAS stays at one: its own threads change bits */
     openblas_set_num_threads(1);
     const float *y;
     assert_int_equal(nn_module_forward(m, x, 3, shape, &y), NN_OK);
@@ -81,7 +82,7 @@ static run_out run_case(const seq_case *c, bool fast, int threads) {
     memcpy(r.g, nn_module_grads(m), sizeof(float) * r.np);
     assert_int_equal(nn_rnn_grad_norms(m, r.gn, 16), c->T);
     nn_cpu_lstm_fast = true;
-    nn_cpu_lstm_threads = 0;
+    nn_par_set_threads(0);
     free(x), free(dy);
     nn_module_free(m);
     nn_ctx_free(ctx);
