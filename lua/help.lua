@@ -214,7 +214,7 @@ help.topics = {
   { name = "data", summary = "synthetic sets, CSV, Fashion-MNIST; splitting, scaling, features",
     has = prefix("data", "dataset") },
   { name = "plots", summary = "line plots, fields, scatter, images, bars, graphs; windows; live views",
-    has = function(k) return prefix("plot", "window", "views")(k) or k:match("_view[.:]") ~= nil end },
+    has = function(k) return prefix("plot", "window", "views", "field_worker")(k) or k:match("_view[.:]") ~= nil end },
   { name = "race", summary = "optimizers racing across 2-D loss surfaces",
     has = prefix("race", "racer", "surface") },
   { name = "playground", summary = "TensorFlow Playground's views, training live; click to add points",
