@@ -3,7 +3,8 @@
 -- 1000 epochs. At the prompt training goes on in runs of 1000 epochs, each
 -- continuing the last; right after a run rolls over, the new one has no step and no
 -- epoch yet, and the line must keep the last losses it knew (it showed "train loss –
--- test loss –" at epoch 2000). A new net (pg:reset()) has no losses: the dashes again.
+-- test loss –" at epoch 2000). Back from a seek to an old epoch, the line is the
+-- latest's again. A new net (pg:reset()) has no losses: the dashes again.
 -- Offscreen (SDL_VIDEODRIVER=dummy); the job is driven by hand, as the prompt does.
 -- 2. A fit's line (run:progress_line(): the status above the prompt, the job's name in
 -- jobs()) between two epochs, where the epoch just begun has no loss of its own yet.
@@ -72,6 +73,16 @@ expect(known, "no line with both losses: %s", lines[#lines])
 local h_line = after_rollover[2]
 expect(h_line:find("train loss 0%.%d%d%d%d") and h_line:find("test loss 0%.%d%d%d%d"),
   "at epoch 2000: %s", h_line)
+
+-- back from an old epoch (the slider, Home then End) while paused: the line of the
+-- latest epoch again, not the seek's "epoch 0 shown"
+pg.run:pause()
+pg:refresh()
+local latest = lines[#lines]
+pg.run:seek(0)
+expect(lines[#lines]:find("^epoch 0 shown"), "seek(0): %s", lines[#lines])
+pg.run:seek("latest")
+expect(lines[#lines] == latest, "back at the latest epoch: %s (was %s)", lines[#lines], latest)
 
 -- a new net: its losses are not known yet, the line says so
 pg:stop()
