@@ -791,8 +791,16 @@ function Run:progress_line(done)
     -- a tiny net's epoch takes microseconds: its real time, and per step when short
     parts[#parts + 1] = duration(sec) .. (sec < 1 and spe > 1 and ("  (" .. duration(sec / spe) .. "/step)") or "")
   else
-    add("loss %.4f", s.epoch_loss)
-    add("acc %.4f", s.epoch_acc)
+    -- an epoch just begun has no loss of its own: the last finished epoch's, so that
+    -- the live line (jobs(), the status above the prompt) keeps its loss between
+    -- epochs (a full-batch run's slices all end there)
+    local loss, acc = s.epoch_loss, s.epoch_acc
+    if s.step_in_epoch == 0 and s.epoch > 0 then
+      local h = self._r:history()
+      loss, acc = h.loss[s.epoch], h.acc[s.epoch]
+    end
+    add("loss %.4f", loss)
+    add("acc %.4f", acc)
     local total = self.epochs * spe
     local el = now() - self.t0
     parts[#parts + 1] = seconds(s.step > 0 and el / s.step * (total - s.step) or math.huge) .. " left"

@@ -114,6 +114,7 @@ function Methods.seek(run, e)
     put(pg.model, live)
     if not ok then error(err, 0) end
     pg.window:status(("epoch %d shown (of %d): drag the slider, or \"latest\""):format(pick, now))
+    rawset(pg, "_status", false) -- the playground's own line is drawn again at "latest"
   end
   scrub.set(pg.window, source(pg))
   return run:shown_epoch()

@@ -133,6 +133,7 @@ end
 
 local function make_model(pg)
   local s = pg._s
+  pg._known = {} -- the losses the status line shows: none yet for a new net
   if pg._given then -- playground{model = ...}: the trained net, once
     local outputs = pg._given:info().outputs
     if outputs ~= output_width(pg) then
@@ -164,7 +165,11 @@ local function epochs_of(pg)
   return interactive() and CHUNK_EPOCHS or 200
 end
 
-local function make_run(pg)
+local latest_losses -- below: the status line's losses
+-- same_net: the net trains on in the new run; the old run's last losses are kept for
+-- the status line (a chunk may end within one slice, before the line was drawn)
+local function make_run(pg, same_net)
+  if same_net and pg.raw_run then latest_losses(pg) end
   pg.raw_run = train.run(pg.model, pg.opt, pg.train_set, pg.test_set,
     { loss = loss_name(pg), epochs = epochs_of(pg), batch = pg._s.batch })
 end
@@ -185,7 +190,7 @@ local function rebuild(pg, level)
     if level == LEVEL.model then featurize(pg) end
     make_model(pg)
   end
-  if level >= LEVEL.run then make_run(pg) end
+  if level >= LEVEL.run then make_run(pg, level < LEVEL.model) end
   if level == LEVEL.live then
     pg.opt.lr = pg._s.lr
     pg.model:regularize(pg._s.l1, pg._s.l2)
@@ -219,13 +224,25 @@ local function widths(pg)
   return table.concat(sizes, "-")
 end
 
--- The line above the views: what a room needs to follow the run.
-local function status_line(pg)
+-- The line above the views: what a room needs to follow the run. A new run of the
+-- same net (the next chunk of epochs, a clicked point, a resume) has no losses until
+-- its first step and epoch: the line keeps the last ones known of this net meanwhile,
+-- rather than blanking them at each chunk; a new net forgets them (make_model).
+latest_losses = function(pg)
   local st = pg.raw_run:status()
   local h = pg.raw_run:history()
   local tr, te = st.step > 0 and st.last_loss or nil, nil
   if #h.loss > 0 and h.loss[#h.loss] == h.loss[#h.loss] then tr = h.loss[#h.loss] end
   if #h.val_loss > 0 and h.val_loss[#h.val_loss] == h.val_loss[#h.val_loss] then te = h.val_loss[#h.val_loss] end
+  local known = pg._known
+  if tr then known.train = tr else tr = known.train end
+  if te then known.test = te else te = known.test end
+  return tr, te
+end
+
+local function status_line(pg)
+  local st = pg.raw_run:status()
+  local tr, te = latest_losses(pg)
   local function num(v) return v and ("%.4f"):format(v) or "–" end
   return ("epoch %d    train loss %s    test loss %s    lr %g    layers %s")
     :format((pg._epochs or 0) + st.epoch, num(tr), num(te), pg._s.lr, widths(pg))
@@ -274,7 +291,7 @@ function Playground:add_point(x1, x2, c)
   rows.y[#rows.y + 1] = { c - 1 }
   self.train_raw = ndata.from(nncore.tensor(rows.x), nncore.tensor(rows.y), self.nclasses)
   self.train_set = self.train_raw:features(self.flags)
-  make_run(self)
+  make_run(self, true)
   local v = self.views
   v.decision.data = self.train_raw
   v.loss:follow(self.raw_run, true)
@@ -293,7 +310,7 @@ function Run:resume()
   if pg.job.state == "done" or pg.job.state == "stopped" then
     pg._stopped = false
     if pg.raw_run:status().state ~= "running" then
-      make_run(pg)
+      make_run(pg, true)
       pg.views.loss:follow(pg.raw_run, true)
     end
     pg.job = pg._start_job(pg)
@@ -375,7 +392,7 @@ local function start_job(pg)
       if state == "done" and interactive() and not pg._s.epochs then
         -- the chunk of epochs is done: the same net goes on in a new run
         pg._epochs = (pg._epochs or 0) + pg.raw_run:status().epoch
-        make_run(pg)
+        make_run(pg, true)
         pg.views.loss:follow(pg.raw_run, true)
         state = "running"
       end
@@ -471,7 +488,7 @@ local function make(opts)
     train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
     raw_run = false, run = false, views = false, window = false, job = false, box = false,
     click_class = 1, _credit = 0, _last_t = 0, _given = given, _status = false, _epochs = 0,
-    _stopped = false, _start_job = start_job }, Playground)
+    _known = false, _stopped = false, _start_job = start_job }, Playground)
   rebuild(pg, LEVEL.data)
   pg.run = setmetatable({ pg = pg }, Run)
   local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }
