@@ -331,7 +331,7 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
  * returns the count of lines. */
 static int cell_lines(viz_app *a, const viz_theme *t, const char *s, double cw, double ch,
                       char line[2][64], int *px, int *lh) {
-    double roomw = cw - 4, roomh = ch - 2;
+    double roomw = cw - 2 - t->pad / 2.0, roomh = ch - 2;
     const char *sp = strrchr(s, ' ');
     for (int k = 0; k < 2; k++) {
         int w, h, w2, h2;
