@@ -657,6 +657,12 @@ static void check_confusion(viz_app *a, int k, int proj) {
             fail_msg("%d classes, projector %d: cell \"%s\" shows no percentage inside it", k, proj,
                      labels[q]);
     }
+    if (k == 10) { /* hovering a cell that shows its percentage alone gives its count */
+        char buf[256];
+        int x = (int)frame_px(f, 2), y = (int)frame_py(f, 10); /* "3 0%": T-shirt as Trouser */
+        assert_true(panel_hover_text(p, &lay, x, y, buf, sizeof buf));
+        if (!strstr(buf, "3 0%")) fail_msg("projector %d: hover says \"%s\"", proj, buf);
+    }
     free(px);
     viz_panel_free(p);
 }
