@@ -63,12 +63,15 @@ static int make_ticks(const viz_axis *a, int maxn, double *out, double *step) {
     return ticks_nice(a->min, a->max, maxn, out, step);
 }
 
-/* A cell field's ticks (no names given) count cells: whole numbers, never 0.75 or
- * 1.25, since a cell has no halves; fewer ticks (a step of 2, 5, ...) when whole
- * numbers would crowd the axis. */
-static int axis_ticks(const viz_panel *p, const viz_axis *a, int maxn, double *out, double *step) {
+/* A cell field's ticks (no names given) on an axis whose cells are one unit wide (by
+ * default, centred on 1, 2, ...) count cells: whole numbers, never 0.75 or 1.25, since
+ * a cell has no halves; fewer ticks (a step of 2, 5, ...) when whole numbers would
+ * crowd the axis. Cells over another range (0 to 1 in ten) keep the nice ticks. */
+static int axis_ticks(const viz_panel *p, int axis, const viz_axis *a, int maxn, double *out,
+                      double *step) {
     int n = make_ticks(a, maxn, out, step);
-    if (!p->gcells || a->log || *step >= 1) return n;
+    double cell = !p->gcells ? 0 : axis ? (p->gy1 - p->gy0) / p->gh : (p->gx1 - p->gx0) / p->gw;
+    if (fabs(cell - 1) > 1e-9 || a->log || *step >= 1) return n;
     double lo = ceil(fmin(a->min, a->max) - 1e-9), hi = floor(fmax(a->min, a->max) + 1e-9);
     n = 0;
     for (double v = lo; v <= hi && n < VIZ_MAX_TICKS; v++) out[n++] = v;
@@ -232,7 +235,7 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     if (bottom < top + 10) bottom = top + 10;
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
-    f->nyt = axis_ticks(p, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+    f->nyt = axis_ticks(p, 1, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
     f->xk = f->yk = 0, f->xrows = 1, f->xturn = 0;
     f->y0 = top, f->y1 = bottom;
     if (p->ntick[1] > 0) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
@@ -252,7 +255,7 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
             int nh = (int)lround(w * ra);
             f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
             ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
-            f->nyt = axis_ticks(p, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+            f->nyt = axis_ticks(p, 1, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
             if (f->yk) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
             /* the new ticks may need more digits ("1.05525"): make room, keeping the
              * aspect, so that their labels are not cut at the panel's edge */
@@ -285,7 +288,7 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     }
     for (int pass = 0; pass < 2; pass++) {
         for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
-            f->nxt = axis_ticks(p, &f->ax, nx, f->xt, &f->xstep);
+            f->nxt = axis_ticks(p, 0, &f->ax, nx, f->xt, &f->xstep);
             if (xlabels_fit(a, t, f)) break;
         }
         int over = xlabels_overrun(a, t, f, x1 - t->pad / 2);

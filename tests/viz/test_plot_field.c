@@ -696,6 +696,12 @@ static void test_field_cells_ticks_are_whole_numbers(void **state) {
             if (f->yt[i] != floor(f->yt[i])) fail_msg("projector %d: y tick %g", proj, f->yt[i]);
         free(px);
     }
+    /* cells over 0..1 are not counted: their ticks stay fractions (0, 0.2, ...) */
+    assert_int_equal(viz_field_set_cells(p, v, 3, 2, 0, 1, 0, 1), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    assert_true(lay.f.nxt >= 3 && lay.f.nyt >= 3 && lay.f.xt[1] - lay.f.xt[0] < 1);
+    free(px);
     viz_panel_free(p);
     viz_app_free(a);
 }
