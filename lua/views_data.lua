@@ -167,7 +167,9 @@ local function confusion_content(cm, opts)
   for i = 1, k do
     for j = 1, k do
       if cm[i][j] > 0 then
-        add(j - 0.42, k - i + 1, i == j and 3 or 1, ("%d %.0f%%"):format(cm[i][j], t.percent[i][j]))
+        -- centred in its cell; the viz writes count and percentage on one line or
+        -- two, or the percentage alone where the cell is too small (all on hover)
+        add(j, k - i + 1, i == j and 3 or 1, ("%d %.0f%%"):format(cm[i][j], t.percent[i][j]))
       end
     end
   end

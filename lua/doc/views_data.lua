@@ -6,7 +6,8 @@ return {
     text = [[
 Rows are the true classes (the first at the top), columns the predicted ones. Each
 cell shows its count and the share of its true class (row percentage), which is
-also its colour (0 to 100%). The title counts samples, or tokens when the labels are
+also its colour (0 to 100%); a cell too small for both (ten classes in a small or
+projector window) shows the percentage alone, and the mouse over it shows both. The title counts samples, or tokens when the labels are
 one a step of a sequence (a tagger's, lesson 18). From a run it takes the last epoch's validation matrix (set =
 "train" for the training one). labels names the classes (data.fashion_labels for
 Fashion-MNIST). With model = and data = a click on a cell opens the images of that

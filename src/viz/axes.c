@@ -63,6 +63,22 @@ static int make_ticks(const viz_axis *a, int maxn, double *out, double *step) {
     return ticks_nice(a->min, a->max, maxn, out, step);
 }
 
+/* A cell field's ticks (no names given) on an axis whose cells are one unit wide (by
+ * default, centred on 1, 2, ...) count cells: whole numbers, never 0.75 or 1.25, since
+ * a cell has no halves; fewer ticks (a step of 2, 5, ...) when whole numbers would
+ * crowd the axis. Cells over another range (0 to 1 in ten) keep the nice ticks. */
+static int axis_ticks(const viz_panel *p, int axis, const viz_axis *a, int maxn, double *out,
+                      double *step) {
+    int n = make_ticks(a, maxn, out, step);
+    double cell = !p->gcells ? 0 : axis ? (p->gy1 - p->gy0) / p->gh : (p->gx1 - p->gx0) / p->gw;
+    if (fabs(cell - 1) > 1e-9 || a->log || *step >= 1) return n;
+    double lo = ceil(fmin(a->min, a->max) - 1e-9), hi = floor(fmax(a->min, a->max) + 1e-9);
+    n = 0;
+    for (double v = lo; v <= hi && n < VIZ_MAX_TICKS; v++) out[n++] = v;
+    *step = 1;
+    return n;
+}
+
 static int tick_tail(const viz_theme *t) {
     return (int)lround(5 * t->scale);
 }
@@ -159,6 +175,45 @@ static int named_stride(viz_app *a, const viz_theme *t, const viz_panel *p, cons
     return n > 0 ? n : 1;
 }
 
+/* The step between staggered rows of x tick labels: one line of tick text. */
+static int xrow_height(viz_app *a, const viz_theme *t) {
+    int w, h;
+    text_size(a, FONT_SANS, t->small, "0", &w, &h);
+    return h;
+}
+
+/* True when the named x tick labels, odd ones a row lower, leave named_stride's gap
+ * to the next label of their row. */
+static int staggered_fit(viz_app *a, const viz_theme *t, const viz_panel *p, const viz_frame *f) {
+    int n = p->ntick[0];
+    for (int i = 0; i < n; i++)
+        if (!named_drawn(p, &f->ax, 0, 1, i)) return 0;
+    for (int i = 2; i < n; i++) {
+        int w0, w1, h;
+        text_size(a, FONT_SANS, t->small, p->ticklab[0][i - 2], &w0, &h);
+        text_size(a, FONT_SANS, t->small, p->ticklab[0][i], &w1, &h);
+        double d = fabs(frame_px(f, p->tickpos[0][i]) - frame_px(f, p->tickpos[0][i - 2]));
+        if (d < (w0 + w1) / 2.0 + t->small / 2.0) return 0;
+    }
+    return 1;
+}
+
+/* The height the named x tick labels take turned (their widest), when turned they all
+ * leave named_stride's gap between them and take at most a third of the plot's height;
+ * else 0. */
+static int turned_height(viz_app *a, const viz_theme *t, const viz_panel *p, const viz_frame *f) {
+    int n = p->ntick[0], wmax = 0, w, h;
+    for (int i = 0; i < n; i++) {
+        if (!named_drawn(p, &f->ax, 0, 1, i)) return 0;
+        text_size(a, FONT_SANS, t->small, p->ticklab[0][i], &w, &h);
+        wmax = w > wmax ? w : wmax;
+        double d =
+            i ? fabs(frame_px(f, p->tickpos[0][i]) - frame_px(f, p->tickpos[0][i - 1])) : 1e9;
+        if (d < h + t->small / 2.0) return 0;
+    }
+    return wmax <= (f->y1 - f->y0) / 3 ? wmax : 0;
+}
+
 int viz_tick_label_room(viz_app *a, const char *label, int projector) {
     if (!label || !*label) return 0;
     viz_theme t;
@@ -180,8 +235,8 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
     if (bottom < top + 10) bottom = top + 10;
     /* y ticks: about one per 3.5 lines of tick text */
     int ny = (int)((bottom - top) / (3.5 * sh)) + 1;
-    f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
-    f->xk = f->yk = 0;
+    f->nyt = axis_ticks(p, 1, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+    f->xk = f->yk = 0, f->xrows = 1, f->xturn = 0;
     f->y0 = top, f->y1 = bottom;
     if (p->ntick[1] > 0) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
     int lw0 = ylabels_width(a, t, p, f);
@@ -200,7 +255,7 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
             int nh = (int)lround(w * ra);
             f->y0 = top + (h - nh) / 2, f->y1 = f->y0 + nh;
             ny = (int)((f->y1 - f->y0) / (3.5 * sh)) + 1;
-            f->nyt = make_ticks(&f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
+            f->nyt = axis_ticks(p, 1, &f->ay, ny < 2 ? 2 : ny, f->yt, &f->ystep);
             if (f->yk) f->nyt = 0, f->yk = named_stride(a, t, p, f, 1);
             /* the new ticks may need more digits ("1.05525"): make room, keeping the
              * aspect, so that their labels are not cut at the panel's edge */
@@ -220,11 +275,20 @@ void axes_layout(viz_frame *f, viz_app *a, const viz_theme *t, const viz_panel *
      * last label (a long "1.0010e6") runs past the panel, narrow the plot and again */
     if (p->ntick[0] > 0) {
         f->nxt = 0, f->xk = named_stride(a, t, p, f, 0);
+        /* names too wide for one row (a confusion matrix's ten classes at 640 pixels):
+         * on two staggered rows, every name written, rather than every second */
+        int turn = f->xk > 1 && !equal ? turned_height(a, t, p, f) : 0;
+        if (f->xk > 1 && !equal && staggered_fit(a, t, p, f))
+            f->xk = 1, f->xrows = 2, f->y1 -= sh;
+        else if (turn) /* else turned to read upwards, ending at the axis (as bars do) */
+            f->xk = 1, f->xturn = turn, f->y1 -= turn - sh;
+        if (f->y1 < f->y0 + 10) f->y1 = f->y0 + 10;
+        if (f->yk) f->yk = named_stride(a, t, p, f, 1);
         return;
     }
     for (int pass = 0; pass < 2; pass++) {
         for (int nx = (f->x1 - f->x0) / (4 * sw) + 1; nx >= 2; nx--) {
-            f->nxt = make_ticks(&f->ax, nx, f->xt, &f->xstep);
+            f->nxt = axis_ticks(p, 0, &f->ax, nx, f->xt, &f->xstep);
             if (xlabels_fit(a, t, f)) break;
         }
         int over = xlabels_overrun(a, t, f, x1 - t->pad / 2);
@@ -278,9 +342,10 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
     for (int i = 0; f->xk && i < p->ntick[0]; i++) {
         if (!named_drawn(p, &f->ax, 0, f->xk, i)) continue;
         double x = floor(frame_px(f, p->tickpos[0][i])) + 0.5;
-        cv_line(cv, x, f->y1, x, f->y1 + tail, t->axis, t->box, 1);
-        text_draw(cv, a, FONT_SANS, t->small, p->ticklab[0][i], (int)x, f->y1 + tail + 1,
-                  ALIGN_CENTER | ALIGN_TOP, t->muted, 0);
+        int low = f->xrows > 1 && i % 2 ? xrow_height(a, t) : 0; /* a staggered name */
+        cv_line(cv, x, f->y1, x, f->y1 + tail + low, t->axis, t->box, 1);
+        text_draw(cv, a, FONT_SANS, t->small, p->ticklab[0][i], (int)x, f->y1 + tail + 1 + low,
+                  ALIGN_CENTER | ALIGN_TOP, t->muted, f->xturn > 0);
     }
     for (int i = 0; f->yk && i < p->ntick[1]; i++) {
         if (!named_drawn(p, &f->ay, 1, f->yk, i)) continue;
@@ -295,7 +360,8 @@ void axes_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *
         text_size(a, FONT_SANS, t->small, "0", &w, &h);
         text_fit(a, FONT_SANS, t->font, p->label[VIZ_XLABEL], f->x1 - f->x0, fit, sizeof fit);
         text_draw(cv, a, FONT_SANS, t->font, fit, (f->x0 + f->x1) / 2,
-                  f->y1 + tail + h + t->pad / 2, ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
+                  f->y1 + tail + (f->xturn ? f->xturn : f->xrows * h) + t->pad / 2,
+                  ALIGN_CENTER | ALIGN_TOP, t->fg, 0);
     }
     if (p->label[VIZ_YLABEL]) {
         /* no taller than the plot, or it runs into the title: shortened, or dropped when

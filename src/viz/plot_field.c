@@ -323,6 +323,36 @@ static uint32_t point_colour(const viz_panel *p, size_t i, const field_scale *s)
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                                const viz_frame *f, const field_scale *s, int on_field);
 
+/* How a cell's annotation ("158 79%") fits a cell cw x ch pixels, its halo inside
+ * the cell: on one line; else its words on two lines (split at the last space); else
+ * its last word alone (the percentage; the whole text shows on hover); each in the
+ * small type, else in four fifths of it (projector type in a ten-class matrix at 640
+ * pixels); else nothing. Fills line, *px (the type) and *lh (the step between lines);
+ * returns the count of lines. */
+static int cell_lines(viz_app *a, const viz_theme *t, const char *s, double cw, double ch,
+                      char line[2][64], int *px, int *lh) {
+    double roomw = cw - 2 - t->pad / 2.0, roomh = ch - 2;
+    const char *sp = strrchr(s, ' ');
+    for (int k = 0; k < 2; k++) {
+        int w, h, w2, h2;
+        *px = k ? (int)lround(t->small * 0.8) : t->small;
+        text_size(a, FONT_SANS, *px, s, &w, &h);
+        *lh = h;
+        snprintf(line[0], 64, "%s", s);
+        if (w <= roomw && h <= roomh) return 1;
+        if (!sp) continue;
+        snprintf(line[0], 64, "%.*s", (int)(sp - s), s);
+        snprintf(line[1], 64, "%s", sp + 1);
+        text_size(a, FONT_SANS, *px, line[0], &w, &h);
+        text_size(a, FONT_SANS, *px, line[1], &w2, &h2);
+        /* two lines a line apart: their ink keeps clear of each other and of the edges */
+        if (w <= roomw && w2 <= roomw && 2 * h <= roomh + h / 4) return 2;
+        snprintf(line[0], 64, "%s", sp + 1);
+        if (w2 <= roomw && h2 <= roomh) return 1;
+    }
+    return 0;
+}
+
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
     points_draw_scaled(cv, a, t, p, f, NULL, 0);
@@ -346,18 +376,29 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
      * field a label is the annotation of a place (a confusion matrix's cell, a class
      * name in the margin): its text starts at the point, no marker beside it; in a
      * scatter it names its point, right of the marker */
+    int cells = on_field && p->gcells && p->grid;
+    double cw = cells ? fabs(frame_px(f, p->gx1) - frame_px(f, p->gx0)) / p->gw : 0;
+    double ch = cells ? fabs(frame_py(f, p->gy1) - frame_py(f, p->gy0)) / p->gh : 0;
     for (size_t i = 0; p->ptlabel && i < p->npts; i++) {
         double x = frame_px(f, p->ptx[i]), y = frame_py(f, p->pty[i]);
         if (!p->ptlabel[i] || !isfinite(x) || !isfinite(y)) continue;
         double r = t->point, edge = 1.2 * t->scale * (t->projector ? 1.5 : 1);
         int lx = on_field ? (int)x : (int)(x + r + edge + t->pad / 2), ly = (int)y;
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-                if (dx || dy)
-                    text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], lx + dx, ly + dy,
-                              ALIGN_LEFT | ALIGN_MIDDLE, white, 0);
-        text_draw(cv, a, FONT_SANS, t->small, p->ptlabel[i], lx, ly, ALIGN_LEFT | ALIGN_MIDDLE,
-                  t->fg, 0);
+        char line[2][64];
+        int nl = 1, lh = 0, align = ALIGN_LEFT | ALIGN_MIDDLE, px = t->small;
+        snprintf(line[0], sizeof line[0], "%s", p->ptlabel[i]);
+        if (cells) { /* a cell's annotation, centred in it, kept inside it */
+            nl = cell_lines(a, t, p->ptlabel[i], cw, ch, line, &px, &lh);
+            align = ALIGN_CENTER | ALIGN_MIDDLE;
+        }
+        for (int l = 0; l < nl; l++) {
+            int yl = (int)lround(ly + (l - (nl - 1) / 2.0) * lh);
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                    if (dx || dy)
+                        text_draw(cv, a, FONT_SANS, px, line[l], lx + dx, yl + dy, align, white, 0);
+            text_draw(cv, a, FONT_SANS, px, line[l], lx, yl, align, t->fg, 0);
+        }
     }
 }
 
@@ -623,7 +664,16 @@ static int field_hover(const viz_panel *p, const viz_layout *lay, int px, int py
         int i = (int)((x - p->gx0) / (p->gx1 - p->gx0) * p->gw);
         int j = (int)((y - p->gy0) / (p->gy1 - p->gy0) * p->gh);
         i = i < p->gw ? i : p->gw - 1, j = j < p->gh ? j : p->gh - 1;
-        snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, p->grid[(size_t)j * p->gw + i]);
+        int w =
+            snprintf(buf, n, "x %.4g  y %.4g  value %.4g", x, y, p->grid[(size_t)j * p->gw + i]);
+        /* and the cell's annotation: the whole of it, when the cell shows only a part */
+        double dx = (p->gx1 - p->gx0) / p->gw, dy = (p->gy1 - p->gy0) / p->gh;
+        for (size_t k = 0; p->ptlabel && w >= 0 && (size_t)w < n && k < p->npts; k++)
+            if (p->ptlabel[k] && (int)floor((p->ptx[k] - p->gx0) / dx) == i &&
+                (int)floor((p->pty[k] - p->gy0) / dy) == j) {
+                snprintf(buf + w, n - (size_t)w, "  %s", p->ptlabel[k]);
+                break;
+            }
         return 1;
     }
     double gi = (x - p->gx0) / (p->gx1 - p->gx0) * (p->gw - 1);

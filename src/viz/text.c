@@ -1,5 +1,6 @@
 /* text.c: text through SDL2_ttf, blended onto a canvas with anti-aliasing, straight or
  * turned 90 degrees for y-axis labels. The fonts come from font.c's cache. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s,
     int ox = hx == ALIGN_CENTER ? x - bw / 2 : hx == ALIGN_RIGHT ? x - bw : x;
     int oy = vy == ALIGN_MIDDLE ? y - bh / 2 : vy == ALIGN_BOTTOM ? y - bh : y;
     if (SDL_LockSurface(s32) == 0) {
-        int cut = 0;
+        int cut = 0, ix0 = INT_MAX, iy0 = INT_MAX, ix1 = INT_MIN, iy1 = INT_MIN;
         for (int j = 0; j < th; j++) {
             const uint32_t *row = (const uint32_t *)((const uint8_t *)s32->pixels + j * s32->pitch);
             for (int i = 0; i < tw; i++) {
@@ -45,10 +46,18 @@ void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s,
                 /* faint anti-aliasing at an edge is not a letter cut off */
                 if (al > 64 && (dx < cv->cx0 || dx >= cv->cx1 || dy < cv->cy0 || dy >= cv->cy1))
                     cut = 1;
+                if (al > 64) /* the ink, as for cut */
+                    ix0 = dx < ix0 ? dx : ix0, ix1 = dx + 1 > ix1 ? dx + 1 : ix1,
+                    iy0 = dy < iy0 ? dy : iy0, iy1 = dy + 1 > iy1 ? dy + 1 : iy1;
                 cv_blend(cv, dx, dy, col, al / 255.0);
             }
         }
         a->text_cut += cut;
+        if (a->text_log && a->text_log_n < a->text_log_cap) {
+            viz_text_ink *k = &a->text_log[a->text_log_n++];
+            *k = (viz_text_ink){ix0, iy0, ix1, iy1, ""};
+            snprintf(k->s, sizeof k->s, "%s", s);
+        }
         SDL_UnlockSurface(s32);
     }
     if (s32 != src) SDL_FreeSurface(s32);

@@ -122,6 +122,11 @@ void text_size(viz_app *a, viz_face face, int px, const char *s, int *w, int *h)
  * check that nothing is cut off at projector sizes). */
 void text_draw(viz_canvas *cv, viz_app *a, viz_face face, int px, const char *s, int x, int y,
                int align, uint32_t col, int rotated);
+/* Where one drawn text's ink went (text_log, for tests that check text apart). */
+typedef struct {
+    int x0, y0, x1, y1; /* half-open ink box; x1 <= x0 when no ink */
+    char s[48];
+} viz_text_ink;
 /* Copies s into out, shortened with an ellipsis until it is at most w pixels wide (a
  * label cut at an edge mid-letter reads as another word); "" when not even "…" fits.
  * Cuts only between UTF-8 characters. */
@@ -203,6 +208,8 @@ typedef struct {
     double xt[VIZ_MAX_TICKS], yt[VIZ_MAX_TICKS], xstep, ystep; /* ticks chosen by layout */
     int nxt, nyt;
     int xk, yk; /* named ticks (the panel's tick labels): every k-th is drawn; 0: numeric */
+    int xrows;  /* named x ticks on this many staggered rows (2: odd ones one line lower) */
+    int xturn;  /* named x ticks turned to read upwards: their band's height; 0: level */
 } viz_frame;
 double frame_px(const viz_frame *f, double x);
 double frame_py(const viz_frame *f, double y);
@@ -464,8 +471,10 @@ struct viz_app {
     int nwins, capwins;
     viz_event events[VIZ_MAX_EVENTS];
     int evhead, evcount;
-    int saves;      /* counter for the 's' key's file names */
-    int text_cut;   /* texts drawn with ink outside their clip rectangle, since start */
+    int saves;              /* counter for the 's' key's file names */
+    int text_cut;           /* texts drawn with ink outside their clip rectangle, since start */
+    viz_text_ink *text_log; /* when set (tests): the ink box of each text drawn, up to cap */
+    int text_log_n, text_log_cap;
     float *scratch; /* masks' memory, kept between renders */
     size_t scratch_n;
 };

@@ -546,6 +546,166 @@ static void test_field_cells_and_value_range_reject_bad_input(void **state) {
     viz_panel_free(s);
 }
 
+/* A confusion matrix as plot.confusion draws it (lua/views_data.lua): k x k flat cells,
+ * the classes named on both axes (the first at the top), each non-zero cell annotated
+ * "count percent%" at its centre. At the default 640 x 560 window, in both modes, for
+ * 2, 3 and 10 classes (Fashion-MNIST's names, a trained MLP's counts): no two texts'
+ * ink overlaps, every class is named below the x axis and left of the y axis, and every
+ * annotation shows at least its percentage inside its own cell. */
+static const char *const fashion[10] = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                        "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                        "Bag",         "Ankle boot"};
+static const int fashion_cm[10][10] = {
+    {812, 3, 14, 42, 5, 1, 113, 0, 10, 0},   {4, 955, 3, 28, 6, 0, 3, 0, 1, 0},
+    {15, 1, 781, 11, 111, 0, 79, 0, 2, 0},   {27, 12, 12, 870, 38, 0, 37, 0, 4, 0},
+    {0, 1, 98, 34, 800, 0, 64, 0, 3, 0},     {0, 0, 0, 1, 0, 935, 0, 41, 2, 21},
+    {158, 2, 109, 36, 84, 0, 597, 0, 14, 0}, {0, 0, 0, 0, 0, 22, 0, 946, 0, 32},
+    {4, 1, 6, 6, 4, 3, 12, 5, 959, 0},       {0, 0, 0, 0, 0, 9, 1, 39, 0, 951}};
+
+static int ink_apart(const viz_text_ink *a, const viz_text_ink *b) {
+    return a->x1 <= b->x0 || b->x1 <= a->x0 || a->y1 <= b->y0 || b->y1 <= a->y0;
+}
+
+static void check_confusion(viz_app *a, int k, int proj) {
+    static const char *const two[2] = {"cat", "dog"}, *const three[3] = {"setosa", "versicolor",
+                                                                         "virginica"};
+    const char *const *names = k == 2 ? two : k == 3 ? three : fashion;
+    float v[100];
+    double pos[10];
+    const char *down[10];
+    char text[100][32];
+    const char *labels[100];
+    float px_[100], py_[100];
+    size_t n = 0;
+    for (int i = 0; i < k; i++) {
+        int sum = 0;
+        for (int j = 0; j < k; j++) sum += k == 10 ? fashion_cm[i][j] : (i == j ? 40 : 5 + j);
+        pos[i] = i + 1, down[k - 1 - i] = names[i];
+        for (int j = 0; j < k; j++) {
+            int c = k == 10 ? fashion_cm[i][j] : (i == j ? 40 : 5 + j);
+            v[(k - 1 - i) * k + j] = (float)(100.0 * c / sum); /* row 0 at the bottom */
+            if (!c) continue;
+            snprintf(text[n], sizeof text[n], "%d %.0f%%", c, 100.0 * c / sum);
+            labels[n] = text[n], px_[n] = (float)(j + 1), py_[n] = (float)(k - i), n++;
+        }
+    }
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set_cells(p, v, k, k, 0.5, k + 0.5, 0.5, k + 0.5), VIZ_OK);
+    assert_int_equal(viz_field_set_value_range(p, 0, 100), VIZ_OK);
+    assert_int_equal(viz_panel_set_tick_labels(p, 0, k, pos, names), VIZ_OK);
+    assert_int_equal(viz_panel_set_tick_labels(p, 1, k, pos, down), VIZ_OK);
+    viz_panel_set_label(p, VIZ_TITLE,
+                        "confusion matrix (10000 samples; colour: % of the true class)");
+    viz_panel_set_label(p, VIZ_XLABEL, "predicted");
+    viz_panel_set_label(p, VIZ_YLABEL, "true");
+    assert_int_equal(viz_points_add(p, px_, py_, NULL, n, 0), VIZ_OK);
+    assert_int_equal(viz_points_set_labels(p, labels, n), VIZ_OK);
+    viz_text_ink log[1200];
+    a->text_log = log, a->text_log_cap = 1200, a->text_log_n = 0;
+    viz_layout lay;
+    uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+    a->text_log = NULL;
+    char name[64];
+    snprintf(name, sizeof name, "field_confusion_%d%s", k, proj ? "_projector" : "");
+    vt_look(px, W, H, name);
+    assert_true(a->text_log_n < 1200);
+    /* the halo draws each text eight times a pixel off: one box per text (the kept one
+     * may lie two pixels off another copy) */
+    viz_text_ink kept[400];
+    int nk = 0;
+    for (int i = 0; i < a->text_log_n; i++) {
+        const viz_text_ink *t = &log[i];
+        if (t->x1 <= t->x0) continue;
+        int dup = 0;
+        for (int q = 0; q < nk && !dup; q++)
+            dup = !strcmp(kept[q].s, t->s) && abs(kept[q].x0 - t->x0) <= 2 &&
+                  abs(kept[q].y0 - t->y0) <= 2;
+        if (!dup && nk < 400) kept[nk++] = *t;
+    }
+    for (int i = 0; i < nk; i++)
+        for (int j = i + 1; j < nk; j++)
+            if (!ink_apart(&kept[i], &kept[j]))
+                fail_msg("%d classes, projector %d: \"%s\" (%d %d %d %d) overlaps \"%s\" (%d %d %d "
+                         "%d)",
+                         k, proj, kept[i].s, kept[i].x0, kept[i].y0, kept[i].x1, kept[i].y1,
+                         kept[j].s, kept[j].x0, kept[j].y0, kept[j].x1, kept[j].y1);
+    const viz_frame *f = &lay.f;
+    for (int c = 0; c < k; c++) {
+        int onx = 0, ony = 0;
+        for (int i = 0; i < nk; i++) {
+            if (strcmp(kept[i].s, names[c])) continue;
+            onx |= kept[i].y0 >= f->y1 && kept[i].x0 < frame_px(f, c + 1) &&
+                   kept[i].x1 > frame_px(f, c + 1);
+            ony |= kept[i].x1 <= f->x0 && kept[i].y0 < frame_py(f, k - c) &&
+                   kept[i].y1 > frame_py(f, k - c);
+        }
+        if (!onx || !ony)
+            fail_msg("%d classes, projector %d: \"%s\" not named on the %s axis", k, proj, names[c],
+                     onx ? "y" : "x");
+    }
+    for (size_t q = 0; q < n; q++) { /* the percentage, at least, inside its own cell */
+        const char *pct = strrchr(labels[q], ' ') + 1;
+        double cx0 = frame_px(f, px_[q] - 0.5), cx1 = frame_px(f, px_[q] + 0.5);
+        double cy0 = frame_py(f, py_[q] + 0.5), cy1 = frame_py(f, py_[q] - 0.5);
+        int shown = 0;
+        for (int i = 0; i < nk && !shown; i++)
+            shown = (strstr(kept[i].s, pct) || !strcmp(kept[i].s, labels[q])) &&
+                    kept[i].x0 >= cx0 && kept[i].x1 <= cx1 + 1 && kept[i].y0 >= cy0 &&
+                    kept[i].y1 <= cy1 + 1;
+        if (!shown)
+            fail_msg("%d classes, projector %d: cell \"%s\" shows no percentage inside it", k, proj,
+                     labels[q]);
+    }
+    if (k == 10) { /* hovering a cell that shows its percentage alone gives its count */
+        char buf[256];
+        int x = (int)frame_px(f, 2), y = (int)frame_py(f, 10); /* "3 0%": T-shirt as Trouser */
+        assert_true(panel_hover_text(p, &lay, x, y, buf, sizeof buf));
+        if (!strstr(buf, "3 0%")) fail_msg("projector %d: hover says \"%s\"", proj, buf);
+    }
+    free(px);
+    viz_panel_free(p);
+}
+
+static void test_field_confusion_texts_apart_every_class_named(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    static const int ks[3] = {2, 3, 10};
+    for (int proj = 0; proj <= 1; proj++)
+        for (int i = 0; i < 3; i++) check_confusion(a, ks[i], proj);
+    viz_app_free(a);
+}
+
+/* A cell field without names counts its cells: whole-number ticks on both axes (three
+ * by two cells at 640 x 560 once had 0.75, 1.25, ... on y). */
+static void test_field_cells_ticks_are_whole_numbers(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    static const float v[6] = {1, 2, 3, 4, 5, 6};
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_non_null(p);
+    assert_int_equal(viz_field_set_cells(p, v, 3, 2, 0.5, 3.5, 0.5, 2.5), VIZ_OK);
+    for (int proj = 0; proj <= 1; proj++) {
+        viz_layout lay;
+        uint32_t *px = vt_render_mode(a, p, W, H, proj, &lay);
+        const viz_frame *f = &lay.f;
+        assert_true(f->nxt >= 2 && f->nyt >= 2);
+        for (int i = 0; i < f->nxt; i++)
+            if (f->xt[i] != floor(f->xt[i])) fail_msg("projector %d: x tick %g", proj, f->xt[i]);
+        for (int i = 0; i < f->nyt; i++)
+            if (f->yt[i] != floor(f->yt[i])) fail_msg("projector %d: y tick %g", proj, f->yt[i]);
+        free(px);
+    }
+    /* cells over 0..1 are not counted: their ticks stay fractions (0, 0.2, ...) */
+    assert_int_equal(viz_field_set_cells(p, v, 3, 2, 0, 1, 0, 1), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    assert_true(lay.f.nxt >= 3 && lay.f.nyt >= 3 && lay.f.xt[1] - lay.f.xt[0] < 1);
+    free(px);
+    viz_panel_free(p);
+    viz_app_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_contour_passes_at_radius),
@@ -563,6 +723,8 @@ int main(void) {
         cmocka_unit_test(test_field_tick_labels_replace_the_numbers),
         cmocka_unit_test(test_field_cells_are_flat_with_sharp_edges),
         cmocka_unit_test(test_field_cells_and_value_range_reject_bad_input),
+        cmocka_unit_test(test_field_confusion_texts_apart_every_class_named),
+        cmocka_unit_test(test_field_cells_ticks_are_whole_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
