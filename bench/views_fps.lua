@@ -5,7 +5,10 @@
 --   2. the playground with its views at their default rates (decision 15 Hz, network
 --      7.5 Hz, loss 10 Hz) and a 200 x 200 decision grid;
 --   3. the same with the decision view uncapped (fps = 1000): the frames a second
---      the 200 x 200 decision view reaches while the net trains.
+--      the 200 x 200 decision view reaches while the net trains;
+--   4. the playground's job with its views never redrawn (fps = 0.001): what the job
+--      itself costs (history snapshots, the slider, the status line, the window's
+--      redraws for them), so that 2 against 4 is what the views alone cost.
 -- The playground is driven as the prompt drives it (job slices, then plot.pump, which
 -- redraws the window when a display is there). Run: nnlab bench/views_fps.lua [SECONDS]
 -- (under xvfb-run for a real window; SDL_VIDEODRIVER=dummy measures offscreen).
@@ -62,6 +65,7 @@ end
 
 local capped_steps, capped_fps = watched(15)
 local free_steps, free_fps = watched(1000)
+local job_steps = watched(0.001)
 
 print(("playground net (spiral, {8, 8} tanh, x1 x2 x1^2, batch 10), %g s each, display: %s")
   :format(seconds, tostring(plot.display())))
@@ -70,3 +74,5 @@ print(("  views at default rates (decision 15 Hz): %9.0f steps/s, decision view 
   :format(capped_steps, capped_fps))
 print(("  decision view uncapped (%d x %d):     %9.0f steps/s, decision view %.1f frames/s")
   :format(grid, grid, free_steps, free_fps))
+print(("  playground job, views never redrawn:     %9.0f steps/s (views at default rates: %.0f%% of it)")
+  :format(job_steps, 100 * capped_steps / job_steps))
