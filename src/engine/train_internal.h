@@ -59,7 +59,7 @@ struct nn_module {
 /* An AVX2+FMA copy of a hot loop beside the baseline one, picked at load time
  * (GCC's function multiversioning), so one binary runs everywhere and uses 8 lanes
  * where it can. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) &&       \
     !defined(__SANITIZE_THREAD__) /* ThreadSanitizer: resolvers run before its runtime */
 #define NN_VECTOR_CLONES __attribute__((target_clones("avx2,fma", "default")))
 #else
