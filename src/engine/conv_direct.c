@@ -37,6 +37,8 @@
 #define DIRECT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #endif
 #else
+/* clang: one baseline build (no clones), with the same note about inlined statics */
+#pragma clang diagnostic ignored "-Wpsabi"
 #define DIRECT_CLONES
 #endif
 #define INLINE static inline __attribute__((always_inline))
@@ -505,6 +507,14 @@ INLINE v16 select16(v16i m, v16 a, v16 b) {
     return (v16)((m & (v16i)a) | (~m & (v16i)b));
 }
 
+/* Lane orders for __builtin_shufflevector (GCC 12 and clang both have it; GCC's own
+ * __builtin_shuffle is not clang's): the even and odd lanes of two vectors, and each of
+ * the low and high eight lanes twice. */
+#define EVENS 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODDS  1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define LOWS  0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7
+#define HIGHS 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15
+
 bool nn_cpu_max_pool_2x2_rows_apply(const nn_conv_geom *g) {
     return g->W <= 2 * VL;
 }
@@ -520,8 +530,10 @@ DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *
             v16 a[2], b[2];
             load_row(x + r0, g->W, nx - r0, a);
             load_row(x + r0 + g->W, g->W, nx - r0 - g->W, b);
-            v16 e0 = __builtin_shuffle(a[0], a[1], even), o0 = __builtin_shuffle(a[0], a[1], odd);
-            v16 e1 = __builtin_shuffle(b[0], b[1], even), o1 = __builtin_shuffle(b[0], b[1], odd);
+            v16 e0 = __builtin_shufflevector(a[0], a[1], EVENS),
+                o0 = __builtin_shufflevector(a[0], a[1], ODDS);
+            v16 e1 = __builtin_shufflevector(b[0], b[1], EVENS),
+                o1 = __builtin_shufflevector(b[0], b[1], ODDS);
             /* the first largest in row-major order: strict comparisons, as the loop */
             v16 best = e0;
             v16i at = even, m = o0 > best;
@@ -540,7 +552,6 @@ DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *
  * was its window's largest, else 0. */
 DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy,
                                                  const float *idx, float *dx) {
-    const v16i lo = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7}, hi = lo + 8;
     const v16i col = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
     for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
@@ -550,8 +561,10 @@ DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const fl
             load_row(dy + o, g->OW, ny - o, d);
             load_row(idx + o, g->OW, ny - o, p);
             v16i at = __builtin_convertvector(p[0], v16i) - 2 * oh * g->W;
-            v16 dl = __builtin_shuffle(d[0], lo), dh = __builtin_shuffle(d[0], hi);
-            v16i al = __builtin_shuffle(at, lo), ah = __builtin_shuffle(at, hi);
+            v16 dl = __builtin_shufflevector(d[0], d[0], LOWS),
+                dh = __builtin_shufflevector(d[0], d[0], HIGHS);
+            v16i al = __builtin_shufflevector(at, at, LOWS),
+                 ah = __builtin_shufflevector(at, at, HIGHS);
             for (int r = 0; r < 2; r++) {
                 int64_t row = r0 + r * g->W;
                 v16i c0 = col + r * g->W, c1 = c0 + VL;
