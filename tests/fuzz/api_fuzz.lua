@@ -189,15 +189,20 @@ function gen_value(depth, opt_names)
 end
 
 --------------------------------------------------------------- the API
-local modules = help.modules     -- nn, optim, data, plot, dual, race, lesson, repl
-local globals = {"spawn", "jobs", "wait", "playground", "help", "apropos"}
+-- every module help documents: the globals (nn, optim, data, plot, ...) and those a
+-- lesson loads with require (control, faults), found as help.module finds them
+local modules = help.modules
+for _, m in ipairs(modules) do
+  if rawget(_G, m) == nil then pcall(require, m) end
+end
+local globals = help.globals
 
 -- The functions to call: {fn=, name="nn.linear", key="nn.linear"}. Names starting
 -- with "_" are private (the prompt's own entry points) and left alone.
 local function module_functions()
   local list = {}
   for _, m in ipairs(modules) do
-    local t = rawget(_G, m)
+    local t = help.module(m)
     if type(t) == "table" then
       for _, k in ipairs(sorted_keys(t)) do
         local v = t[k]
