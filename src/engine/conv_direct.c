@@ -88,6 +88,21 @@ bool nn_cpu_conv_direct_applies(const nn_conv_geom *g) {
     return use_direct && shape_fits(g);
 }
 
+/* Positions of a block of kfwd: the candidate (at most OW) that computes the fewest
+ * positions of a row, the larger on a tie. */
+static const int kf_blocks[] = {4, 5, 6, 8, 10, 12};
+
+static int kf_block_of(int ow) {
+    int best = 0, cost = 0;
+    for (size_t i = 0; i < sizeof kf_blocks / sizeof kf_blocks[0]; i++) {
+        int pb = kf_blocks[i];
+        if (pb > ow) break;
+        int c = (ow + pb - 1) / pb * pb;
+        if (!best || c <= cost) best = pb, cost = c;
+    }
+    return best;
+}
+
 /* The layout of the direct path's scratch, from the geometry. */
 typedef struct layout {
     int nvo, nvi;       /* vectors of an output row (forward, weight gradient), of an input row */
@@ -95,7 +110,9 @@ typedef struct layout {
     int hp, wp;         /* the padded input: x_pad[c][r][s] = x[c][r - pt][s - pl] */
     int ay, ax, rq, wq; /* the padded dy: dy_pad[k][r][s] = dy[k][r - ay][s - ax] */
     int kbf, kbx;       /* channels of a register block: forward, input gradient */
-    int64_t nxp, ndyp, nwf, nwx, nvdw, nvdb;
+    bool kf, kw;        /* forward, weight gradient over output channels (kfwd, kwg) */
+    int pb;             /* positions of kfwd's block */
+    int64_t nxp, ndyp, nwf, nwx, nvdw, nvdb, ndyt, nvdk;
 } layout;
 
 static int ceil_div(int a, int b) {
@@ -128,6 +145,11 @@ static layout layout_of(const nn_conv_geom *g) {
     l.rq = l.ay + max_int(g->H + g->pt, g->OH);
     l.wq = l.ax + max_int(g->pl + VL * l.nvi, VL * l.nvo);
     l.kbf = block_of(g->K, l.nvo), l.kbx = block_of(g->C, l.nvi);
+    /* over output channels where they fill more lanes than a row's positions do (LeNet's
+     * conv2: 16 channels, rows of 10 in 16 lanes): 37% fewer multiply-adds */
+    l.kf = g->K <= VL && g->OW >= kf_blocks[0] && g->K * l.nvo > g->OW;
+    l.pb = l.kf ? kf_block_of(g->OW) : 0;
+    l.kw = l.kf && g->kh == g->kw && (g->kh == 3 || g->kh == 5) && g->dh == 1 && g->dw == 1;
     int khw = g->kh * g->kw;
     l.nxp = (int64_t)g->C * l.hp * l.wp;
     l.ndyp = (int64_t)g->K * l.rq * l.wq;
@@ -135,12 +157,15 @@ static layout layout_of(const nn_conv_geom *g) {
     l.nwx = (int64_t)ceil_div(g->C, l.kbx) * l.kbx * g->K * khw;
     l.nvdw = (int64_t)ceil_div(g->K, KB2) * KB2 * g->C * g->kh * l.kwpad * VL;
     l.nvdb = (int64_t)g->K * VL;
+    if (l.kf && l.nwf < (int64_t)g->C * khw * VL) l.nwf = (int64_t)g->C * khw * VL;
+    l.ndyt = l.kf ? (int64_t)g->OH * g->OW * VL : 0;
+    l.nvdk = l.kw ? (int64_t)g->C * khw * VL : 0;
     return l;
 }
 
 /* The scratch: the packed weights, then each part's x_pad, dy_pad and partial sums. */
 static int64_t part_floats(const layout *l) {
-    return l->nxp + l->ndyp + l->nvdw + l->nvdb;
+    return l->nxp + l->ndyp + l->nvdw + l->nvdb + l->ndyt + l->nvdk;
 }
 
 int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
@@ -215,6 +240,85 @@ static void corr_any(const corr *a, int kb, int nv) {
     }
 }
 
+/* The forward pass over output channels (kfwd_<PB>): x_pad (rows row_lo to row_hi
+ * other than zeros) correlated with wk, [c][i][j][16] (lanes past K zeros), plus bias,
+ * then max(0, .) with relu, to tmp as [position][16]. */
+typedef struct kcorr {
+    const float *xp, *wk, *bias;
+    int C, K, kh, kw, dh, dw, ld, OH, OW, row_lo, row_hi;
+    int64_t cstride;
+    bool relu;
+    float *tmp;
+} kcorr;
+
+#define KF_PB 4
+#include "conv_direct_tmpl.h"
+#define KF_PB 5
+#include "conv_direct_tmpl.h"
+#define KF_PB 6
+#include "conv_direct_tmpl.h"
+#define KF_PB 8
+#include "conv_direct_tmpl.h"
+#define KF_PB 10
+#include "conv_direct_tmpl.h"
+#define KF_PB 12
+#include "conv_direct_tmpl.h"
+
+static void kfwd_any(const kcorr *a, int pb) {
+    switch (pb) {
+    case 4:
+        kfwd_4_1(a);
+        break;
+    case 5:
+        kfwd_5_1(a);
+        break;
+    case 6:
+        kfwd_6_1(a);
+        break;
+    case 8:
+        kfwd_8_1(a);
+        break;
+    case 10:
+        kfwd_10_1(a);
+        break;
+    case 12:
+        kfwd_12_1(a);
+        break;
+    default:
+        break; /* kf_block_of gives no other */
+    }
+}
+
+/* The weight gradient over output channels (kwg_<T>): vdk[c][i][j][16] += sum over a
+ * sample's positions of dyt[position][16] x_pad[c][oh + i][ow + j]. */
+typedef struct kwgrad {
+    const float *xp, *dyt;
+    int C, OH, OW, ld;
+    int64_t cstride;
+    float *vdk;
+} kwgrad;
+
+#define KW_T 3
+#include "conv_direct_tmpl.h"
+#define KW_T 5
+#include "conv_direct_tmpl.h"
+
+/* y[k][position] from tmp[position][16], the first K lanes. */
+static void untranspose(const float *tmp, int K, int64_t n, float *y) {
+    for (int k = 0; k < K; k++)
+        for (int64_t p = 0; p < n; p++) y[k * n + p] = tmp[p * VL + k];
+}
+
+/* wk[c][i][j][16] = w[k][c][i][j] for k < K, zeros past K. */
+static void pack_lanes(const nn_conv_geom *g, const float *w, float *wk) {
+    int khw = g->kh * g->kw;
+    for (int c = 0; c < g->C; c++)
+        for (int q = 0; q < khw; q++)
+            for (int k = 0; k < VL; k++)
+                wk[((int64_t)c * khw + q) * VL + k] =
+                    k < g->K ? w[((int64_t)k * g->C + c) * khw + q] : 0.0f;
+}
+
 /* wpk[block][c][i][j][KB] = w[k][c][i][j] (forward) or, with turn, the input gradient's
  * kernels w[c][k][kh-1-i][kw-1-j] with (k, c) = (an input channel, an output one);
  * zeros for the channels past the last block's end. */
@@ -277,17 +381,42 @@ static void forward_part(void *arg, int part) {
               .OW = g->OW,
               .bias = j->bias,
               .relu = j->relu};
+    kcorr ka = {.xp = xp,
+                .wk = j->wpk,
+                .bias = j->bias,
+                .C = g->C,
+                .K = g->K,
+                .kh = g->kh,
+                .kw = g->kw,
+                .dh = g->dh,
+                .dw = g->dw,
+                .ld = l->wp,
+                .OH = g->OH,
+                .OW = g->OW,
+                .row_lo = g->pt,
+                .row_hi = g->pt + g->H,
+                .cstride = (int64_t)l->hp * l->wp,
+                .relu = j->relu,
+                .tmp = xp + l->nxp + l->ndyp + l->nvdw + l->nvdb};
     for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
         pad_x(g, l, j->x + b * chw, xp);
         a.out = j->y + b * kohw;
-        corr_any(&a, l->kbf, l->nvo);
+        if (l->kf) {
+            kfwd_any(&ka, l->pb);
+            untranspose(ka.tmp, g->K, (int64_t)g->OH * g->OW, a.out);
+        } else {
+            corr_any(&a, l->kbf, l->nvo);
+        }
     }
 }
 
 void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
                         bool relu, float *y, float *scratch) {
     layout l = layout_of(g);
-    pack(g, w, false, l.kbf, scratch);
+    if (l.kf)
+        pack_lanes(g, w, scratch);
+    else
+        pack(g, w, false, l.kbf, scratch);
     job j = {.g = g,
              .l = &l,
              .x = x,
@@ -401,13 +530,23 @@ static void backward_part(void *arg, int part) {
     const nn_conv_geom *g = j->g;
     const layout *l = j->l;
     float *xp = j->parts + part * part_floats(l), *dyp = xp + l->nxp, *vdw = dyp + l->ndyp;
-    float *vdb = vdw + l->nvdw;
+    float *vdb = vdw + l->nvdw, *dyt = vdb + l->nvdb, *vdk = dyt + l->ndyt;
     memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
     memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
     if (j->dw) {
         memset(xp, 0, sizeof(float) * (size_t)l->nxp);
         memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
+        memset(dyt, 0, sizeof(float) * (size_t)l->ndyt); /* lanes past K stay zeros */
+        memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
     }
+    kwgrad kt = {.xp = xp,
+                 .dyt = dyt,
+                 .C = g->C,
+                 .OH = g->OH,
+                 .OW = g->OW,
+                 .ld = l->wp,
+                 .cstride = (int64_t)l->hp * l->wp,
+                 .vdk = vdk};
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = dyp,
               .cin = g->K,
@@ -443,7 +582,21 @@ static void backward_part(void *arg, int part) {
                (int64_t)(g->B - b) * kohw, dyp, vdb);
         if (j->dw) {
             pad_x(g, l, j->x + b * chw, xp);
-            wgrad_any(&t, l->jt, l->nvo);
+            if (l->kw) {
+                /* dy (masked) as [position][16] from dy_pad */
+                for (int k = 0; k < g->K; k++)
+                    for (int oh = 0; oh < g->OH; oh++) {
+                        const float *src = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
+                        float *dst = dyt + (int64_t)oh * g->OW * VL + k;
+                        for (int ow = 0; ow < g->OW; ow++) dst[ow * VL] = src[ow];
+                    }
+                if (g->kh == 3)
+                    kwg_3_1(&kt);
+                else
+                    kwg_5_1(&kt);
+            } else {
+                wgrad_any(&t, l->jt, l->nvo);
+            }
         }
         if (j->dx) {
             a.out = j->dx + b * chw;
@@ -478,6 +631,18 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
         }
     if (!dw) return;
     int khw = g->kh * g->kw;
+    if (l.kw) {
+        const float *vdk = vdb + l.nvdb + l.ndyt;
+        for (int k = 0; k < g->K; k++)
+            for (int c = 0; c < g->C; c++)
+                for (int q = 0; q < khw; q++) {
+                    float sum = 0.0f;
+                    for (int p = 0; p < PARTS; p++)
+                        sum += vdk[p * pf + ((int64_t)c * khw + q) * VL + k];
+                    dw[((int64_t)k * g->C + c) * khw + q] += sum;
+                }
+        return;
+    }
     for (int k = 0; k < g->K; k++)
         for (int c = 0; c < g->C; c++)
             for (int i = 0; i < g->kh; i++)

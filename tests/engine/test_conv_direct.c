@@ -109,6 +109,11 @@ static void test_direct_equals_im2col(void **state) {
         {2, 32, 32, 12, 32, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1}, /* the most channels */
         {1, 7, 13, 9, 20, 4, 6, 1, 1, 2, 1, 4, 3, 5, 2, 1},   /* pads past the span */
         {2, 2, 24, 5, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},   /* 1x1 */
+        /* over output channels (more channels than a row's positions fill lanes) */
+        {2, 3, 12, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3, blocks overlap */
+        {3, 4, 16, 12, 12, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1}, /* 5x5 padded, one block */
+        {2, 2, 10, 6, 8, 3, 3, 1, 1, 2, 2, 2, 1, 2, 1, 1},   /* dilated: forward only */
+        {2, 5, 7, 7, 6, 2, 2, 1, 1, 1, 1, 0, 1, 0, 0, 1},    /* 2x2: forward only */
     };
     static const conv_case im2col[] = {
         {2, 2, 2, 7, 7, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1},  /* strided */
