@@ -111,6 +111,7 @@ typedef struct layout {
     int ay, ax, rq, wq; /* the padded dy: dy_pad[k][r][s] = dy[k][r - ay][s - ax] */
     int kbf, kbx;       /* channels of a register block: forward, input gradient */
     bool kf, kw;        /* forward, weight gradient over output channels (kfwd, kwg) */
+    bool unpadded;      /* no padding: kfwd and kwg read x itself, not x_pad */
     int pb;             /* positions of kfwd's block */
     int64_t nxp, ndyp, nwf, nwx, nvdw, nvdb, ndyt, nvdk;
 } layout;
@@ -149,6 +150,8 @@ static layout layout_of(const nn_conv_geom *g) {
      * conv2: 16 channels, rows of 10 in 16 lanes): 37% fewer multiply-adds */
     l.kf = g->K <= VL && g->OW >= kf_blocks[0] && g->K * l.nvo > g->OW;
     l.pb = l.kf ? kf_block_of(g->OW) : 0;
+    l.unpadded = g->pt == 0 && g->pl == 0 && g->OH + (g->kh - 1) * g->dh == g->H &&
+                 g->OW + (g->kw - 1) * g->dw == g->W;
     l.kw = l.kf && g->kh == g->kw && (g->kh == 3 || g->kh == 5) && g->dh == 1 && g->dw == 1;
     int khw = g->kh * g->kw;
     l.nxp = (int64_t)g->C * l.hp * l.wp;
@@ -398,9 +401,13 @@ static void forward_part(void *arg, int part) {
                 .cstride = (int64_t)l->hp * l->wp,
                 .relu = j->relu,
                 .tmp = xp + l->nxp + l->ndyp + l->nvdw + l->nvdb};
+    if (l->kf && l->unpadded) ka.ld = g->W, ka.cstride = (int64_t)g->H * g->W;
     for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
-        pad_x(g, l, j->x + b * chw, xp);
         a.out = j->y + b * kohw;
+        if (l->kf && l->unpadded)
+            ka.xp = j->x + b * chw; /* its reads stay inside the map */
+        else
+            pad_x(g, l, j->x + b * chw, xp);
         if (l->kf) {
             kfwd_any(&ka, l->pb);
             untranspose(ka.tmp, g->K, (int64_t)g->OH * g->OW, a.out);
@@ -547,6 +554,7 @@ static void backward_part(void *arg, int part) {
                  .ld = l->wp,
                  .cstride = (int64_t)l->hp * l->wp,
                  .vdk = vdk};
+    if (l->kw && l->unpadded) kt.ld = g->W, kt.cstride = (int64_t)g->H * g->W;
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = dyp,
               .cin = g->K,
@@ -581,7 +589,10 @@ static void backward_part(void *arg, int part) {
         pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
                (int64_t)(g->B - b) * kohw, dyp, vdb);
         if (j->dw) {
-            pad_x(g, l, j->x + b * chw, xp);
+            if (l->kw && l->unpadded)
+                kt.xp = j->x + b * chw; /* its reads stay inside the map */
+            else
+                pad_x(g, l, j->x + b * chw, xp);
             if (l->kw) {
                 /* dy (masked) as [position][16] from dy_pad */
                 for (int k = 0; k < g->K; k++)
@@ -684,12 +695,15 @@ bool nn_cpu_max_pool_2x2_rows_apply(const nn_conv_geom *g) {
     return g->W <= 2 * VL;
 }
 
-DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *x, float *y,
-                                            float *idx) {
+/* A pool pass over maps bc0 to bc1 of the batch's B C. */
+DIRECT_CLONES static void pool_rows(const nn_conv_geom *g, const float *x, float *y, float *idx,
+                                    int64_t bc0, int64_t bc1) {
     const v16i even = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
     const v16i odd = even + 1;
-    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
-    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+    /* whole vectors are stored only where they end inside this part's maps (yend): the
+     * lanes past a row land on the next row, which this part writes after it */
+    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, yend = bc1 * g->OH * g->OW;
+    for (int64_t bc = bc0; bc < bc1; bc++)
         for (int oh = 0; oh < g->OH; oh++) {
             int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
             v16 a[2], b[2];
@@ -708,18 +722,19 @@ DIRECT_CLONES void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *
             m = o1 > best;
             best = select16(m, o1, best), at = (m & (odd + g->W)) | (~m & at);
             v16 where = __builtin_convertvector(at + 2 * oh * g->W, v16);
-            store_lanes(y + o, best, g->OW, ny - o);
-            store_lanes(idx + o, where, g->OW, ny - o);
+            store_lanes(y + o, best, g->OW, yend - o);
+            store_lanes(idx + o, where, g->OW, yend - o);
         }
 }
 
 /* Its backward where the windows tile the map: each input position gets dy where it
  * was its window's largest, else 0. */
-DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy,
-                                                 const float *idx, float *dx) {
+DIRECT_CLONES static void pool_rows_back(const nn_conv_geom *g, const float *dy, const float *idx,
+                                         float *dx, int64_t bc0, int64_t bc1) {
     const v16i col = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    int64_t nx = (int64_t)g->B * g->C * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
-    for (int64_t bc = 0; bc < (int64_t)g->B * g->C; bc++)
+    /* whole vectors stored only inside this part's maps (xend), as in pool_rows */
+    int64_t xend = bc1 * g->H * g->W, ny = (int64_t)g->B * g->C * g->OH * g->OW;
+    for (int64_t bc = bc0; bc < bc1; bc++)
         for (int oh = 0; oh < g->OH; oh++) {
             int64_t r0 = (bc * g->H + 2 * oh) * g->W, o = (bc * g->OH + oh) * g->OW;
             v16 d[2], p[2];
@@ -734,10 +749,38 @@ DIRECT_CLONES void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const fl
                 int64_t row = r0 + r * g->W;
                 v16i c0 = col + r * g->W, c1 = c0 + VL;
                 store_lanes(dx + row, (v16)((al == c0) & (v16i)dl), g->W < VL ? g->W : VL,
-                            nx - row);
+                            xend - row);
                 if (g->W > VL)
                     store_lanes(dx + row + VL, (v16)((ah == c1) & (v16i)dh), g->W - VL,
-                                nx - row - VL);
+                                xend - row - VL);
             }
         }
+}
+
+/* The pools' maps in two fixed halves, the second on the engine's worker (parallel.h):
+ * the halves' outputs do not meet, so the numbers are the same on one thread or two. */
+typedef struct pool_job {
+    const nn_conv_geom *g;
+    const float *x, *dy, *idx_in;
+    float *y, *idx, *dx;
+} pool_job;
+
+static void pool_part(void *arg, int part) {
+    const pool_job *p = arg;
+    int64_t n = (int64_t)p->g->B * p->g->C, bc0 = n * part / PARTS, bc1 = n * (part + 1) / PARTS;
+    if (p->dy)
+        pool_rows_back(p->g, p->dy, p->idx_in, p->dx, bc0, bc1);
+    else
+        pool_rows(p->g, p->x, p->y, p->idx, bc0, bc1);
+}
+
+void nn_cpu_max_pool_2x2_rows(const nn_conv_geom *g, const float *x, float *y, float *idx) {
+    pool_job p = {.g = g, .x = x, .y = y, .idx = idx};
+    nn_par_halves(pool_part, &p);
+}
+
+void nn_cpu_max_pool_2x2_rows_back(const nn_conv_geom *g, const float *dy, const float *idx,
+                                   float *dx) {
+    pool_job p = {.g = g, .dy = dy, .idx_in = idx, .dx = dx};
+    nn_par_halves(pool_part, &p);
 }
