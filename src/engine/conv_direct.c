@@ -43,7 +43,7 @@
 #endif
 #define INLINE static inline __attribute__((always_inline))
 
-enum { VL = 16, MAX_W = 2 * VL, PARTS = 2 };
+enum { VL = 16, MAX_W = 2 * VL, KB2 = 4, PARTS = 2 };
 
 typedef float v16 __attribute__((vector_size(VL * sizeof(float))));
 typedef int32_t v16i __attribute__((vector_size(VL * sizeof(int32_t))));
@@ -107,7 +107,6 @@ static int kf_block_of(int ow) {
 typedef struct layout {
     int nvo, nvi;       /* vectors of an output row (forward, weight gradient), of an input row */
     int jt, kwpad;      /* taps of the weight gradient's tile, kw rounded up to a multiple */
-    int kbw;            /* channels of the weight gradient's tile: 4, or 3 where fewer pad */
     int hp, wp;         /* the padded input: x_pad[c][r][s] = x[c][r - pt][s - pl] */
     int ay, ax, rq, wq; /* the padded dy: dy_pad[k][r][s] = dy[k][r - ay][s - ax] */
     int kbf, kbx;       /* channels of a register block: forward, input gradient */
@@ -159,9 +158,7 @@ static layout layout_of(const nn_conv_geom *g) {
     l.ndyp = (int64_t)g->K * l.rq * l.wq;
     l.nwf = (int64_t)ceil_div(g->K, l.kbf) * l.kbf * g->C * khw;
     l.nwx = (int64_t)ceil_div(g->C, l.kbx) * l.kbx * g->K * khw;
-    /* 3 channels a tile where 4 would pad more (LeNet's conv1: 6 channels, 8 with 4) */
-    l.kbw = l.jt == 5 && ceil_div(g->K, 3) * 3 < ceil_div(g->K, 4) * 4 ? 3 : 4;
-    l.nvdw = (int64_t)ceil_div(g->K, l.kbw) * l.kbw * g->C * g->kh * l.kwpad * VL;
+    l.nvdw = (int64_t)ceil_div(g->K, KB2) * KB2 * g->C * g->kh * l.kwpad * VL;
     l.nvdb = (int64_t)g->K * VL;
     if (l.kf && l.nwf < (int64_t)g->C * khw * VL) l.nwf = (int64_t)g->C * khw * VL;
     l.ndyt = l.kf ? (int64_t)g->OH * g->OW * VL : 0;
@@ -477,27 +474,12 @@ typedef struct wgrad {
 #define WG_JT 5
 #define WG_NV 2
 #include "conv_direct_tmpl.h"
-#define WG_JT  5
-#define WG_NV  1
-#define WG_KB3 1
-#include "conv_direct_tmpl.h"
-#define WG_JT  5
-#define WG_NV  2
-#define WG_KB3 1
-#include "conv_direct_tmpl.h"
 #define WGRAD_CASE(JT, NV)                                                                         \
     case (JT)*4 + (NV):                                                                            \
         wgrad_##JT##_##NV(a);                                                                      \
         break
 
-static void wgrad_any(const wgrad *a, int jt, int nv, int kb) {
-    if (kb == 3) {
-        if (nv == 1)
-            wgrad3_5_1(a);
-        else
-            wgrad3_5_2(a);
-        return; /* layout_of takes 3 with 5 taps alone */
-    }
+static void wgrad_any(const wgrad *a, int jt, int nv) {
     switch (jt * 4 + nv) {
         WGRAD_CASE(1, 1);
         WGRAD_CASE(2, 1);
@@ -624,7 +606,7 @@ static void backward_part(void *arg, int part) {
                 else
                     kwg_5_1(&kt);
             } else {
-                wgrad_any(&t, l->jt, l->nvo, l->kbw);
+                wgrad_any(&t, l->jt, l->nvo);
             }
         }
         if (j->dx) {

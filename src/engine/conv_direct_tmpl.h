@@ -2,8 +2,7 @@
  * block shape, so that the accumulator arrays have constant sizes (GCC keeps them in
  * registers then). With CORR_KB and CORR_NV it defines corr_<KB>_<NV>: KB output
  * channels of rows of NV vectors; with WG_JT and WG_NV it defines wgrad_<JT>_<NV>: a
- * tile of 4 channels by JT taps over rows of NV vectors (3 channels with WG_KB3:
- * wgrad3_<JT>_<NV>). */
+ * tile of 4 channels by JT taps over rows of NV vectors. */
 #define TMPL_CAT3(a, b, c) a##_##b##_##c
 #define TMPL_NAME(a, b, c) TMPL_CAT3(a, b, c)
 
@@ -88,15 +87,8 @@ DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
 #endif
 
 #ifdef WG_JT
-#ifdef WG_KB3 /* tiles of 3 channels (wgrad3_<JT>_<NV>), else 4 */
-#define WG_KB   3
-#define WG_NAME wgrad3
-#else
-#define WG_KB   4
-#define WG_NAME wgrad
-#endif
-DIRECT_CLONES static void TMPL_NAME(WG_NAME, WG_JT, WG_NV)(const wgrad *a) {
-    enum { JT = WG_JT, NV = WG_NV, KB2 = WG_KB };
+DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
+    enum { JT = WG_JT, NV = WG_NV };
     const layout *l = a->l;
     for (int c = 0; c < a->C; c++)
         for (int i = 0; i < a->kh; i++)
@@ -147,9 +139,6 @@ DIRECT_CLONES static void TMPL_NAME(WG_NAME, WG_JT, WG_NV)(const wgrad *a) {
 }
 #undef WG_JT
 #undef WG_NV
-#undef WG_KB
-#undef WG_KB3
-#undef WG_NAME
 #endif
 
 #ifdef KF_PB
