@@ -511,7 +511,10 @@ DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const f
             v16 d[2], m[2] = {{0}, {0}};
             load_row(dy + at, g->OW, avail - at, d);
             if (relu_y) load_row(relu_y + at, g->OW, avail - at, m);
-            for (int v = 0; v < l->nvo; v++) {
+                /* constant bounds, unrolled: d and m stay in registers, not on the stack */
+#pragma GCC unroll 2
+            for (int v = 0; v < 2; v++) {
+                if (v == l->nvo) break;
                 v16i keep = inside[v];
                 if (relu_y) keep &= m[v] > 0.0f;
                 v16 dv = (v16)(keep & (v16i)d[v]); /* zeros past the row: the padding's */
