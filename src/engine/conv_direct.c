@@ -14,6 +14,11 @@
  *    x_pad[c] shifted by (i, j), a reduction: a tile of 4 channels x JT taps of 16-lane
  *    partial sums runs over a sample's rows, is kept between samples, and its lanes
  *    are summed (in a fixed order) once per batch.
+ * Where a layer has more output channels (at most 16) than a row has positions (LeNet's
+ * conv2: 16 channels, rows of 10), the forward pass and the 3x3 / 5x5 weight gradient
+ * run over channels instead: one vector holds a position's 16 channels (kfwd, kwg), so
+ * every lane works (37% fewer multiply-adds on conv2), and unpadded maps are read as
+ * they are. The 2x2 max pool runs a row at a time, the maps in the batch's two halves.
  * Rounding differs from sgemm's (another order of the same sums); the tests hold the
  * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
  * register, two AVX2 or four SSE ones), so the one source serves every clone. */
