@@ -140,3 +140,78 @@ DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
 #undef WG_JT
 #undef WG_NV
 #endif
+
+#ifdef KF_PB
+/* kfwd_<PB>: the forward pass over output channels: one vector holds the K (at most 16)
+ * output channels of one position; a block of PB positions of a row keeps its sums in
+ * registers, and each tap adds its weights' vector (wk, [c][i][j][16]) times the
+ * input's value at each position (broadcast). The sums go to tmp as [position][16]. */
+DIRECT_CLONES static void TMPL_NAME(kfwd, KF_PB, 1)(const kcorr *a) {
+    enum { PB = KF_PB };
+    v16 b = {0};
+    for (int k = 0; k < a->K; k++) b[k] = a->bias ? a->bias[k] : 0.0f;
+    for (int oh = 0; oh < a->OH; oh++)
+        for (int ow = 0; ow < a->OW; ow += PB) {
+            /* the last block ends at the row's end, overlapping the one before */
+            int o = ow + PB <= a->OW ? ow : a->OW - PB;
+            v16 acc[PB];
+#pragma GCC unroll 16
+            for (int q = 0; q < PB; q++) acc[q] = b;
+            for (int c = 0; c < a->C; c++)
+                for (int i = 0; i < a->kh; i++) {
+                    int r = oh + i * a->dh;
+                    if (r < a->row_lo || r >= a->row_hi) continue; /* padding: zeros */
+                    const float *xr = a->xp + c * a->cstride + (int64_t)r * a->ld + o;
+                    const float *wt = a->wk + ((int64_t)c * a->kh + i) * a->kw * VL;
+                    for (int j = 0; j < a->kw; j++, wt += VL, xr += a->dw) {
+                        v16 w = load16(wt);
+#pragma GCC unroll 16
+                        for (int q = 0; q < PB; q++) acc[q] += w * xr[q];
+                    }
+                }
+            float *t = a->tmp + ((int64_t)oh * a->OW + o) * VL;
+#pragma GCC unroll 16
+            for (int q = 0; q < PB; q++) {
+                v16 y = acc[q];
+                if (a->relu) y = (v16)((v16i)(y > 0.0f) & (v16i)y); /* NaN to 0 too */
+                store16(t + q * VL, y);
+            }
+        }
+}
+#undef KF_PB
+#endif
+
+#ifdef KW_T
+/* kwg_<T>: the weight gradient over output channels for T x T kernels, undilated: the
+ * T x T taps of input channel c keep 16-lane sums (lane k: output channel k) in
+ * registers over a sample's positions; each position adds its dy vector (dyt,
+ * [position][16]) times the input value under each tap (broadcast). */
+DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
+    enum { T = KW_T };
+    for (int c = 0; c < a->C; c++) {
+        float *vd = a->vdk + (int64_t)c * T * T * VL;
+        v16 acc[T][T];
+#pragma GCC unroll 8
+        for (int i = 0; i < T; i++)
+#pragma GCC unroll 8
+            for (int j = 0; j < T; j++) acc[i][j] = load16(vd + (i * T + j) * VL);
+        const float *xc = a->xp + c * a->cstride;
+        for (int oh = 0; oh < a->OH; oh++) {
+            const float *d = a->dyt + (int64_t)oh * a->OW * VL;
+            const float *xr = xc + (int64_t)oh * a->ld;
+            for (int ow = 0; ow < a->OW; ow++, d += VL, xr++) {
+                v16 dv = load16(d);
+#pragma GCC unroll 8
+                for (int i = 0; i < T; i++)
+#pragma GCC unroll 8
+                    for (int j = 0; j < T; j++) acc[i][j] += dv * xr[i * a->ld + j];
+            }
+        }
+#pragma GCC unroll 8
+        for (int i = 0; i < T; i++)
+#pragma GCC unroll 8
+            for (int j = 0; j < T; j++) store16(vd + (i * T + j) * VL, acc[i][j]);
+    }
+}
+#undef KW_T
+#endif

@@ -109,6 +109,11 @@ static void test_direct_equals_im2col(void **state) {
         {2, 32, 32, 12, 32, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1}, /* the most channels */
         {1, 7, 13, 9, 20, 4, 6, 1, 1, 2, 1, 4, 3, 5, 2, 1},   /* pads past the span */
         {2, 2, 24, 5, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1},   /* 1x1 */
+        /* over output channels (more channels than a row's positions fill lanes) */
+        {2, 3, 12, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3, blocks overlap */
+        {3, 4, 16, 12, 12, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1}, /* 5x5 padded, one block */
+        {2, 2, 10, 6, 8, 3, 3, 1, 1, 2, 2, 2, 1, 2, 1, 1},   /* dilated: forward only */
+        {2, 5, 7, 7, 6, 2, 2, 1, 1, 1, 1, 0, 1, 0, 0, 1},    /* 2x2: forward only */
     };
     static const conv_case im2col[] = {
         {2, 2, 2, 7, 7, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1},  /* strided */
@@ -174,7 +179,8 @@ static void test_direct_same_bits_on_one_thread_or_two(void **state) {
 /* 2x2 max pooling a row of vectors at a time against the loop: the same values, argmax
  * positions (ties, with values drawn from a few levels, go to the first in row-major
  * order) and input gradients, bit for bit, over map widths up to 32, odd sizes (the
- * last row or column left out) and LeNet's. */
+ * last row or column left out) and LeNet's; the rows on one thread and on two (the
+ * maps' halves, the second on the engine's worker). */
 static void test_pool_rows_equal_loop(void **state) {
     (void)state;
     static const int shapes[][4] = {{3, 6, 28, 28}, {3, 16, 10, 10}, {2, 3, 7, 9},  {1, 2, 2, 2},
@@ -195,9 +201,10 @@ static void test_pool_rows_equal_loop(void **state) {
         int64_t nx = (int64_t)g.B * g.C * g.H * g.W, ny = (int64_t)g.B * g.C * g.OH * g.OW;
         float *x = randoms(nx, &seed), *dy = randoms(ny, &seed);
         for (int64_t i = 0; i < nx; i++) x[i] = floorf(x[i] * 2.0f); /* ties */
-        float *y[2], *idx[2], *dx[2];
-        for (int path = 0; path < 2; path++) {
-            nn_cpu_pool_rows_enable(path == 1);
+        float *y[3], *idx[3], *dx[3];
+        for (int path = 0; path < 3; path++) { /* the loop, the rows on 1 and 2 threads */
+            nn_cpu_pool_rows_enable(path > 0);
+            nn_par_set_threads(path == 2 ? 2 : 1);
             y[path] = malloc(sizeof(float) * (size_t)ny);
             idx[path] = malloc(sizeof(float) * (size_t)ny);
             dx[path] = malloc(sizeof(float) * (size_t)nx);
@@ -206,10 +213,13 @@ static void test_pool_rows_equal_loop(void **state) {
             nn_cpu_pool2d_back(NN_POOL_MAX, &g, dy, idx[path], dx[path], true);
         }
         nn_cpu_pool_rows_enable(true);
-        assert_memory_equal(y[0], y[1], sizeof(float) * (size_t)ny);
-        assert_memory_equal(idx[0], idx[1], sizeof(float) * (size_t)ny);
-        assert_memory_equal(dx[0], dx[1], sizeof(float) * (size_t)nx);
-        for (int p = 0; p < 2; p++) free(y[p]), free(idx[p]), free(dx[p]);
+        nn_par_set_threads(0);
+        for (int p = 1; p < 3; p++) {
+            assert_memory_equal(y[0], y[p], sizeof(float) * (size_t)ny);
+            assert_memory_equal(idx[0], idx[p], sizeof(float) * (size_t)ny);
+            assert_memory_equal(dx[0], dx[p], sizeof(float) * (size_t)nx);
+        }
+        for (int p = 0; p < 3; p++) free(y[p]), free(idx[p]), free(dx[p]);
         free(x), free(dy);
     }
 }

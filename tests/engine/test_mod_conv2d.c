@@ -263,6 +263,9 @@ static void test_conv_gradients(void **state) {
         {1, 2, 7, 6, {3, 3, 1, 2, 2, 1, {2, 0, 1, 0}, false}, 1, false},
         {4, 4, 5, 5, {3, 3, 1, 1, 1, 1, {1, 1, 1, 1}, false}, 4, true}, /* depthwise */
         {4, 6, 6, 6, {2, 2, 2, 1, 1, 2, {0, 0, 0, 0}, true}, 2, true},
+        /* more channels than positions in a row: the direct kernels over channels */
+        {1, 5, 4, 4, {3, 3, 1, 1, 1, 1, {1, 1, 1, 1}, false}, 1, true},
+        {1, 5, 6, 6, {5, 5, 1, 1, 1, 1, {1, 1, 1, 1}, false}, 1, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         nn_module *m =
