@@ -6,8 +6,8 @@ zero biases (nnlab's defaults), batch 64, SGD lr 0.01 momentum 0.9, cross-entrop
 shuffled epochs in the usual PyTorch loop.
   lenet.py time THREADS ROUNDS: after 100 warm-up steps of a throwaway model, the best
     epoch time of ROUNDS epochs, each of a new model ("torch lenet epoch_s S");
-  lenet.py accuracy THREADS EPOCHS: the test accuracy after EPOCHS epochs
-    ("torch lenet test_acc A")."""
+  lenet.py accuracy THREADS EPOCHS [SEEDS]: the test accuracy after EPOCHS epochs, the
+    mean over seeds 1..SEEDS (default 3) ("torch lenet test_acc A"), as bench/lenet.lua."""
 import gzip
 import sys
 import time
@@ -17,9 +17,10 @@ import torch
 WARMUP_STEPS = 100  # as bench/lenet.lua
 FASHION = "/usr/share/datasets/fashion-mnist/"
 
-if len(sys.argv) != 4 or sys.argv[1] not in ("time", "accuracy"):
-    sys.exit("usage: lenet.py time THREADS ROUNDS | lenet.py accuracy THREADS EPOCHS")
+if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("time", "accuracy"):
+    sys.exit("usage: lenet.py time THREADS ROUNDS | lenet.py accuracy THREADS EPOCHS [SEEDS]")
 mode, threads, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seeds = int(sys.argv[4]) if len(sys.argv) == 5 else 3
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 
@@ -78,10 +79,15 @@ if mode == "time":
     print("torch lenet epoch_s %.3f" % best)
     print("# torch lenet: %d images, best of %d epochs, %d threads" % (n, count, threads))
 else:
-    model, opt = lenet()
-    for _ in range(count):
-        epoch(model, opt)
     xt, yt = images("t10k")
-    with torch.no_grad():
-        acc = (model(xt).argmax(1) == yt).float().mean().item()
-    print("torch lenet test_acc %.4f" % acc)
+    total = 0.0
+    for seed in range(1, seeds + 1):
+        torch.manual_seed(seed)
+        model, opt = lenet()
+        for _ in range(count):
+            epoch(model, opt)
+        with torch.no_grad():
+            acc = (model(xt).argmax(1) == yt).float().mean().item()
+        print("# torch lenet seed %d test_acc %.4f" % (seed, acc))
+        total += acc
+    print("torch lenet test_acc %.4f" % (total / seeds))

@@ -7,8 +7,10 @@
 # im2col shapes over the whole batch, timed by cblas_sgemm in this same run
 # (sgemm_floor lenet, at nnlab's best thread count); nnlab's epoch is reported as a
 # fraction of it. Thin products (6 rows) run far below sgemm's best rate, so the epoch's
-# FLOPs at the rate of the mlp's products (sgemm_floor) are printed too: a lower bound. Then the test accuracy after EPOCHS (3) epochs on both sides, each at
-# its best thread count. ROUNDS (default 2) epochs, the best kept.
+# FLOPs at the rate of the mlp's products (sgemm_floor) are printed too: a lower bound.
+# Then the test accuracy after EPOCHS (3) epochs on both sides, each at its best thread
+# count, the mean over seeds 1-3 (one seed's figure moves by about a point). ROUNDS
+# (default 2) epochs, the best kept.
 set -eu
 build=${1:?usage: sh bench/lenet.sh BUILD_DIR [ROUNDS] [EPOCHS]}
 rounds=${2:-2}
@@ -54,12 +56,14 @@ else
     echo "(PyTorch not found: install python3-torch for the comparison)"
 fi
 [ "$epochs" -gt 0 ] || exit 0
-echo "== test accuracy after $epochs epochs, same recipe"
+echo "== test accuracy after $epochs epochs, same recipe, mean of seeds 1-3"
 OPENBLAS_NUM_THREADS=$best_nn_t OMP_NUM_THREADS=$best_nn_t "$build/nnlab" "$here/lenet.lua" accuracy "$epochs" > "$out"
+grep '^# nnlab lenet seed' "$out" || true
 na=$(value test_acc "$out")
 echo "nnlab test accuracy $na"
 if [ "$have_torch" = yes ]; then
     "$py" "$here/lenet.py" accuracy "$best_pt_t" "$epochs" > "$out"
+    grep '^# torch lenet seed' "$out" || true
     pa=$(value test_acc "$out")
     awk -v a="$na" -v b="$pa" 'BEGIN { d = 100 * (a - b); printf "test accuracy: nnlab %.2f%%, PyTorch %.2f%%: %+.2f points (target: within 1)\n", 100 * a, 100 * b, d }'
 fi
