@@ -541,14 +541,18 @@ function Loss:refresh()
     end
     self.next_step = self.next_step + i - 1
   end
-  local h = r:history()
-  if self.acc_plot == nil and self.window and (h.acc[1] == h.acc[1] and #h.acc > 0) then
+  -- only the epochs not drawn (nor watched for divergence) yet: a playground's run
+  -- ends thousands of epochs a second, and this runs ten times a second
+  local first = math.min(self.epochs_drawn, self.watched or 0) + 1
+  local h = r:history(first)
+  local a = h.acc[first]
+  if self.acc_plot == nil and self.window and (a == a and h.epochs >= first) then
     -- the first accuracy shows that the run classifies: its panel joins the window
     self.acc_plot = plot.lines{ title = "accuracy", xlabel = "epoch", ylabel = "accuracy", show = false }
     self.window:add(self.acc_plot)
     self.window:cols(2)
   end
-  for e = self.epochs_drawn + 1, #h.loss do
+  for e = self.epochs_drawn + 1, h.epochs do
     if not by_steps and h.loss[e] == h.loss[e] then self.plot:push(names[1], h.loss[e], x0 + e) end
     if h.val_loss[e] == h.val_loss[e] then self.plot:push(names[2], h.val_loss[e], x0 + e) end
     if self.acc_plot then
@@ -585,7 +589,7 @@ local DIVERGE_FACTOR = 20
 function Loss:_watch_divergence(h, x0)
   if self.diverged then return end
   local low = self.low or math.huge
-  for e = (self.watched or 0) + 1, #h.loss do
+  for e = (self.watched or 0) + 1, h.epochs do
     local v = h.loss[e]
     if v == v and v < low then low = v end
     local bad = v ~= v or v == math.huge or (low < math.huge and v > DIVERGE_FACTOR * math.max(low, 1e-12) and v > 1e-3)
@@ -628,7 +632,10 @@ function Loss:follow(run, continue)
     self.plot:clear()
     if self.acc_plot then self.acc_plot:clear() end
   end
+  -- the epochs watched for divergence are the new run's from its first (they were the
+  -- old run's numbers: a playground's next chunk went unwatched up to its last epoch)
   self.run, self.next_step, self.epochs_drawn, self.ended = as_run(run, "loss:follow"), 1, 0, false
+  self.watched = 0
   self.run_t, self.marked = seekable(run), nil
   if self.run_t then self.run_t:_watch(self) end
   follow_later(self, self.run)
