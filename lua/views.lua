@@ -502,6 +502,8 @@ local function start_live_loss(view)
   end, "loss view")
 end
 
+local THIN_AFTER, THIN_POINTS = 400, 200 -- see the epochs' loop in Loss:refresh
+
 -- Appends what the run did since the last refresh: the step losses averaged over
 -- chunks (about 20 points an epoch, so a long run stays light), each epoch's
 -- validation loss and accuracies, and markers for early stopping and for
@@ -552,14 +554,31 @@ function Loss:refresh()
     self.window:add(self.acc_plot)
     self.window:cols(2)
   end
-  for e = self.epochs_drawn + 1, h.epochs do
-    if not by_steps and h.loss[e] == h.loss[e] then self.plot:push(names[1], h.loss[e], x0 + e) end
-    if h.val_loss[e] == h.val_loss[e] then self.plot:push(names[2], h.val_loss[e], x0 + e) end
-    if self.acc_plot then
-      if h.acc[e] == h.acc[e] then self.acc_plot:push(names[1], h.acc[e], x0 + e) end
-      if h.val_acc[e] == h.val_acc[e] then self.acc_plot:push(names[2], h.val_acc[e], x0 + e) end
+  -- A refresh with more than THIN_AFTER new epochs (a tiny net ends thousands a second)
+  -- adds one point for each block of epochs, their mean at the block's last epoch, and
+  -- at most THIN_POINTS a series: the curve looks the same at any panel's width, while
+  -- a point an epoch would grow the plot by 40 000 points a second, to be pushed here
+  -- and walked at every redraw.
+  local first_new, last = self.epochs_drawn + 1, h.epochs
+  local block = 1
+  if last - first_new + 1 > THIN_AFTER then block = -((first_new - last - 1) // THIN_POINTS) end
+  local function push(p, name, values, a, b)
+    local sum, n = 0, 0
+    for e = a, b do
+      local v = values[e]
+      if v == v then sum, n = sum + v, n + 1 end
     end
-    self.epochs_drawn = e
+    if n > 0 then p:push(name, sum / n, x0 + b) end
+  end
+  for a = first_new, last, block do
+    local b = math.min(a + block - 1, last)
+    if not by_steps then push(self.plot, names[1], h.loss, a, b) end
+    push(self.plot, names[2], h.val_loss, a, b)
+    if self.acc_plot then
+      push(self.acc_plot, names[1], h.acc, a, b)
+      push(self.acc_plot, names[2], h.val_acc, a, b)
+    end
+    self.epochs_drawn = b
   end
   if self.optimizer then
     local lr = self.optimizer.lr
@@ -589,7 +608,7 @@ local DIVERGE_FACTOR = 20
 function Loss:_watch_divergence(h, x0)
   if self.diverged then return end
   local low = self.low or math.huge
-  for e = (self.watched or 0) + 1, h.epochs do
+  for e = (self.watched or 0) + 1, h.epochs or #h.loss do
     local v = h.loss[e]
     if v == v and v < low then low = v end
     local bad = v ~= v or v == math.huge or (low < math.huge and v > DIVERGE_FACTOR * math.max(low, 1e-12) and v > 1e-3)

@@ -154,6 +154,37 @@ function tests.three_classes_get_three_colours_and_early_stopping_is_marked()
   expect(lv2.plot:version() > before, "early stopping (best epoch %d of %d) adds a marker", st.best_epoch, st.epoch)
 end
 
+-- A refresh that finds more than 400 new epochs (a tiny net's thousands a second) adds a
+-- point for each block of epochs, their mean at the block's last epoch, at most 200 a
+-- series; up to 400 new epochs it adds each epoch's point as before.
+function tests.loss_view_thins_a_flood_of_epochs_into_block_means()
+  local xor = data.from(nn.tensor{ { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, nn.tensor{ { 0 }, { 1 }, { 1 }, { 0 } },
+    { classes = 2 })
+  local function pushes(epochs)
+    nncore.seed(3)
+    local m = nn.sequential{ nn.linear(2, 3), nn.tanh(), nn.linear(3, 1) }
+    local run = m:fit{ xor, validation = xor, loss = nn.bce, epochs = epochs, batch = 4, verbose = false }
+    local lv = plot.loss(run, { show = false, live = false })
+    local got, pts = {}, {}
+    lv.plot = setmetatable({ push = function(_, name, y, x) pts[name] = pts[name] or {}; table.insert(pts[name], { x, y }) end },
+      { __index = function() return function() end end })
+    lv.epochs_drawn, lv.watched, lv.ended = 0, 0, true
+    lv:refresh()
+    got.train, got.test = pts[lv.names[1]] or {}, pts[lv.names[2]] or {}
+    return got, run.history
+  end
+  local got, h = pushes(1000)
+  expect(#got.test == 200 and #got.train == 200, "1000 epochs in one refresh: %d and %d points", #got.test, #got.train)
+  local mean = 0
+  for e = 6, 10 do mean = mean + h.val_loss[e] / 5 end
+  expect(got.test[2][1] == 10 and math.abs(got.test[2][2] - mean) < 1e-12,
+    "the second point is the mean of epochs 6-10 at epoch 10: %s at %s", got.test[2][2], got.test[2][1])
+  expect(got.train[200][1] == 1000, "the last point at the last epoch: %s", got.train[200][1])
+  got, h = pushes(400)
+  expect(#got.test == 400 and got.test[7][1] == 7 and got.test[7][2] == h.val_loss[7],
+    "400 epochs: a point an epoch (%d points)", #got.test)
+end
+
 function tests.regression_surface_is_bright_where_the_prediction_is_high()
   nncore.seed(5)
   -- y = x1 + x2 on [-1, 1]^2: a linear model learns it exactly
