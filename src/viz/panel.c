@@ -306,6 +306,7 @@ static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h
     memcpy(g, v, n * sizeof *g);
     free(p->grid);
     p->grid = g;
+    p->grid_gen++;
     p->gw = w, p->gh = h, p->gk = k, p->gcells = cells;
     p->gx0 = xmin, p->gx1 = xmax, p->gy0 = ymin, p->gy1 = ymax;
     p->version++;

@@ -284,7 +284,8 @@ struct viz_panel {
     viz_marker *markers;
     int nmarkers;
     /* field, surface */
-    float *grid; /* w*h values, or w*h*k class probabilities */
+    float *grid;       /* w*h values, or w*h*k class probabilities */
+    uint64_t grid_gen; /* bumped by each grid set: what the background's key is of */
     int gw, gh, gk;
     int gcells;     /* 1: the grid is w x h flat cells filling the box, not nodes to lerp */
     double vfix[2]; /* fixed colour range of the values (lo, hi), NAN when automatic */

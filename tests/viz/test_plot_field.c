@@ -431,6 +431,13 @@ static void test_field_background_is_kept_until_the_field_changes(void **state) 
     assert_int_equal(viz_field_set(p, flat, 2, 2, -1, 1, -1, 1), VIZ_OK);
     uint32_t *regrid = vt_render(a, p, W, H, &lay);
     assert_int_not_equal(regrid[cy * W + cx], mark);
+    /* a new grid of the same size (a live view's next frame): drawn afresh too */
+    static float tilted[4] = {0, 1, 1, 2};
+    for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
+    assert_int_equal(viz_field_set(p, tilted, 2, 2, -1, 1, -1, 1), VIZ_OK);
+    uint32_t *next = vt_render(a, p, W, H, &lay);
+    assert_int_not_equal(next[cy * W + cx], mark);
+    free(next);
     for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
     uint32_t *small = vt_render(a, p, W / 2, H / 2, &lay);
     assert_int_not_equal(small[(H / 4) * (W / 2) + W / 4], mark);
