@@ -93,6 +93,7 @@ void viz_panel_free(viz_panel *p) {
     clear_points(p);
     clear_images(p);
     clear_bars(p);
+    free(p->ptlog.op);
     free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
     free_strings(p->lname, (size_t)p->nlayers);
     free_strings(p->clsname, (size_t)p->nclsname);
