@@ -502,7 +502,7 @@ local function start_live_loss(view)
   end, "loss view")
 end
 
-local THIN_AFTER, THIN_POINTS = 400, 200 -- see the epochs' loop in Loss:refresh
+local THIN_AFTER, THIN_POINTS = 100, 50 -- see the epochs' loop in Loss:refresh
 
 -- Appends what the run did since the last refresh: the step losses averaged over
 -- chunks (about 20 points an epoch, so a long run stays light), each epoch's
@@ -558,7 +558,8 @@ function Loss:refresh()
   -- adds one point for each block of epochs, their mean at the block's last epoch, and
   -- at most THIN_POINTS a series: the curve looks the same at any panel's width, while
   -- a point an epoch would grow the plot by 40 000 points a second, to be pushed here
-  -- and walked at every redraw.
+  -- and walked at every redraw. A run of fewer than 750 epochs a second (a refresh
+  -- every 0.13 s) keeps a point an epoch.
   local first_new, last = self.epochs_drawn + 1, h.epochs
   local block = 1
   if last - first_new + 1 > THIN_AFTER then block = -((first_new - last - 1) // THIN_POINTS) end

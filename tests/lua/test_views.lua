@@ -154,9 +154,9 @@ function tests.three_classes_get_three_colours_and_early_stopping_is_marked()
   expect(lv2.plot:version() > before, "early stopping (best epoch %d of %d) adds a marker", st.best_epoch, st.epoch)
 end
 
--- A refresh that finds more than 400 new epochs (a tiny net's thousands a second) adds a
--- point for each block of epochs, their mean at the block's last epoch, at most 200 a
--- series; up to 400 new epochs it adds each epoch's point as before.
+-- A refresh that finds more than 100 new epochs (a tiny net's thousands a second) adds a
+-- point for each block of epochs, their mean at the block's last epoch, at most 50 a
+-- series; up to 100 new epochs it adds each epoch's point as before.
 function tests.loss_view_thins_a_flood_of_epochs_into_block_means()
   local xor = data.from(nn.tensor{ { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, nn.tensor{ { 0 }, { 1 }, { 1 }, { 0 } },
     { classes = 2 })
@@ -174,15 +174,15 @@ function tests.loss_view_thins_a_flood_of_epochs_into_block_means()
     return got, run.history
   end
   local got, h = pushes(1000)
-  expect(#got.test == 200 and #got.train == 200, "1000 epochs in one refresh: %d and %d points", #got.test, #got.train)
+  expect(#got.test == 50 and #got.train == 50, "1000 epochs in one refresh: %d and %d points", #got.test, #got.train)
   local mean = 0
-  for e = 6, 10 do mean = mean + h.val_loss[e] / 5 end
-  expect(got.test[2][1] == 10 and math.abs(got.test[2][2] - mean) < 1e-12,
-    "the second point is the mean of epochs 6-10 at epoch 10: %s at %s", got.test[2][2], got.test[2][1])
-  expect(got.train[200][1] == 1000, "the last point at the last epoch: %s", got.train[200][1])
-  got, h = pushes(400)
-  expect(#got.test == 400 and got.test[7][1] == 7 and got.test[7][2] == h.val_loss[7],
-    "400 epochs: a point an epoch (%d points)", #got.test)
+  for e = 21, 40 do mean = mean + h.val_loss[e] / 20 end
+  expect(got.test[2][1] == 40 and math.abs(got.test[2][2] - mean) < 1e-12,
+    "the second point is the mean of epochs 21-40 at epoch 40: %s at %s", got.test[2][2], got.test[2][1])
+  expect(got.train[50][1] == 1000, "the last point at the last epoch: %s", got.train[50][1])
+  got, h = pushes(100)
+  expect(#got.test == 100 and got.test[7][1] == 7 and got.test[7][2] == h.val_loss[7],
+    "100 epochs: a point an epoch (%d points)", #got.test)
 end
 
 function tests.regression_surface_is_bright_where_the_prediction_is_high()
