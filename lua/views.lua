@@ -554,15 +554,17 @@ function Loss:refresh()
     self.window:add(self.acc_plot)
     self.window:cols(2)
   end
-  -- A refresh with more than THIN_AFTER new epochs (a tiny net ends thousands a second)
-  -- adds one point for each block of epochs, their mean at the block's last epoch, and
-  -- at most THIN_POINTS a series: the curve looks the same at any panel's width, while
-  -- a point an epoch would grow the plot by 40 000 points a second, to be pushed here
-  -- and walked at every redraw. A run of fewer than 750 epochs a second (a refresh
-  -- every 0.13 s) keeps a point an epoch.
+  -- A live refresh (of a run training, or handing over to the next) with more than
+  -- THIN_AFTER new epochs (a tiny net ends thousands a second) adds one point for each
+  -- block of epochs, their mean at the block's last epoch, and at most THIN_POINTS a
+  -- series: the curve looks the same at any panel's width, while a point an epoch would
+  -- grow the plot by 40 000 points a second, to be pushed here and walked at every
+  -- redraw. A run of fewer than 750 epochs a second (a refresh every 0.13 s), and a
+  -- finished run drawn whole, keep a point an epoch.
   local first_new, last = self.epochs_drawn + 1, h.epochs
   local block = 1
-  if last - first_new + 1 > THIN_AFTER then block = -((first_new - last - 1) // THIN_POINTS) end
+  local live = st.state == "running" or self.handing_over
+  if live and last - first_new + 1 > THIN_AFTER then block = -((first_new - last - 1) // THIN_POINTS) end
   local function push(p, name, values, a, b)
     local sum, n = 0, 0
     for e = a, b do
