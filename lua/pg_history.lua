@@ -14,19 +14,25 @@ local function epoch_of(pg)
   return (rawget(pg, "_epochs") or 0) + pg.raw_run:status().epoch
 end
 
-local function take(m)
-  local s = {}
-  for i, p in ipairs(m:parameters()) do s[i] = p:copy() end
+-- A snapshot of m's parameters, copied into reused (a state dropped from the history,
+-- of the same net) when there is one: a small net takes a snapshot nearly every slice.
+local function take(m, reused)
+  local s = reused or {}
+  for i, p in ipairs(m:parameters()) do
+    if s[i] then assign(s[i], p) else s[i] = p:copy() end
+  end
   return s
 end
 local function put(m, s)
   for i, p in ipairs(m:parameters()) do assign(p, s[i]) end
 end
 
--- The slider's view of the playground: its positions, the epoch shown, and seeking.
+-- The slider's view of the playground: its positions, the epoch shown, and seeking
+-- (one a history, so that the slider's handler is set once).
 local function source(pg)
   local h = rawget(pg, "_hist")
-  return {
+  if h.source then return h.source end
+  h.source = {
     positions = function()
       local now, list = epoch_of(pg), {}
       for _, e in ipairs(h.epochs) do if e < now then list[#list + 1] = e end end
@@ -36,11 +42,13 @@ local function source(pg)
     shown = function() return pg.run:shown_epoch() end,
     seek = function(e) pg.run:seek(e) end,
   }
+  return h.source
 end
 
 --- attach(pg): starts the history of pg's run (at epoch 0, the net's first weights).
 function M.attach(pg)
-  rawset(pg, "_hist", {epochs = {}, states = {}, stride = 1, model = pg.model, last = -math.huge})
+  rawset(pg, "_hist", {epochs = {}, states = {}, stride = 1, model = pg.model, last = -math.huge,
+    spare = {}})
   M.record(pg)
 end
 
@@ -54,18 +62,20 @@ function M.record(pg)
   local e = epoch_of(pg)
   if h.model ~= pg.model or e < h.last then
     h.epochs, h.states, h.stride, h.model, h.last = {}, {}, 1, pg.model, -math.huge
+    h.spare = {} -- states of the old net do not fit the new one
     rawset(pg, "_seek_epoch", nil)
   end
   -- a slice trains many epochs of a small net: a snapshot once stride epochs passed
   if e < h.last + h.stride then return end
   h.last = e
-  h.states[e] = take(pg.model)
+  local spare = h.spare
+  h.states[e] = take(pg.model, table.remove(spare))
   h.epochs[#h.epochs + 1] = e
   while #h.epochs > MAX do
     h.stride = h.stride * 2
     local kept = {}
     for i, k in ipairs(h.epochs) do -- every other one, the first (epoch 0) kept
-      if i % 2 == 1 then kept[#kept + 1] = k else h.states[k] = nil end
+      if i % 2 == 1 then kept[#kept + 1] = k else spare[#spare + 1] = h.states[k]; h.states[k] = nil end
     end
     h.epochs = kept
   end

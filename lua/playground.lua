@@ -230,10 +230,11 @@ end
 -- rather than blanking them at each chunk; a new net forgets them (make_model).
 latest_losses = function(pg)
   local st = pg.raw_run:status()
-  local h = pg.raw_run:history()
+  local h = pg.raw_run:history(math.max(1, st.epoch - 1)) -- the last epochs alone
+  local n = h.epochs
   local tr, te = st.step > 0 and st.last_loss or nil, nil
-  if #h.loss > 0 and h.loss[#h.loss] == h.loss[#h.loss] then tr = h.loss[#h.loss] end
-  if #h.val_loss > 0 and h.val_loss[#h.val_loss] == h.val_loss[#h.val_loss] then te = h.val_loss[#h.val_loss] end
+  if n > 0 and h.loss[n] == h.loss[n] then tr = h.loss[n] end
+  if n > 0 and h.val_loss[n] == h.val_loss[n] then te = h.val_loss[n] end
   local known = pg._known
   if tr then known.train = tr else tr = known.train end
   if te then known.test = te else te = known.test end

@@ -38,6 +38,7 @@ local MIN_GAP = 0.1 -- seconds of CPU between the updates an epoch's end asks fo
 --- src.shown() -> the epoch shown; src.seek(epoch | "latest"). soon (an epoch's end):
 --- at most every MIN_GAP, since small nets end thousands of epochs a second.
 local last_set = setmetatable({}, {__mode = "k"})
+local slid = setmetatable({}, {__mode = "k"}) -- window -> the source its handler seeks
 function M.set(win, src, soon)
   if soon then
     local t = clock()
@@ -51,10 +52,13 @@ function M.set(win, src, soon)
   if #list < 2 then win:slider(0); return end
   local text = shown == now and ("epoch %d (latest)"):format(now) or ("epoch %d of %d"):format(shown, now)
   win:slider(#list, pos, text)
-  win:on_slide(function(k)
-    local l = src.positions()
-    src.seek(k >= #l and "latest" or l[math.max(1, k)])
-  end)
+  if slid[win] ~= src then -- the handler once a source (a run's history) and window
+    slid[win] = src
+    win:on_slide(function(k)
+      local l = src.positions()
+      src.seek(k >= #l and "latest" or l[math.max(1, k)])
+    end)
+  end
 end
 
 -- The keys of a run's windows, as the windows report them (SDL's key codes).

@@ -502,6 +502,8 @@ local function start_live_loss(view)
   end, "loss view")
 end
 
+local THIN_AFTER, THIN_POINTS = 100, 50 -- see the epochs' loop in Loss:refresh
+
 -- Appends what the run did since the last refresh: the step losses averaged over
 -- chunks (about 20 points an epoch, so a long run stays light), each epoch's
 -- validation loss and accuracies, and markers for early stopping and for
@@ -541,21 +543,45 @@ function Loss:refresh()
     end
     self.next_step = self.next_step + i - 1
   end
-  local h = r:history()
-  if self.acc_plot == nil and self.window and (h.acc[1] == h.acc[1] and #h.acc > 0) then
+  -- only the epochs not drawn (nor watched for divergence) yet: a playground's run
+  -- ends thousands of epochs a second, and this runs ten times a second
+  local first = math.min(self.epochs_drawn, self.watched or 0) + 1
+  local h = r:history(first)
+  local a = h.acc[first]
+  if self.acc_plot == nil and self.window and (a == a and h.epochs >= first) then
     -- the first accuracy shows that the run classifies: its panel joins the window
     self.acc_plot = plot.lines{ title = "accuracy", xlabel = "epoch", ylabel = "accuracy", show = false }
     self.window:add(self.acc_plot)
     self.window:cols(2)
   end
-  for e = self.epochs_drawn + 1, #h.loss do
-    if not by_steps and h.loss[e] == h.loss[e] then self.plot:push(names[1], h.loss[e], x0 + e) end
-    if h.val_loss[e] == h.val_loss[e] then self.plot:push(names[2], h.val_loss[e], x0 + e) end
-    if self.acc_plot then
-      if h.acc[e] == h.acc[e] then self.acc_plot:push(names[1], h.acc[e], x0 + e) end
-      if h.val_acc[e] == h.val_acc[e] then self.acc_plot:push(names[2], h.val_acc[e], x0 + e) end
+  -- A live refresh (of a run training, or handing over to the next) with more than
+  -- THIN_AFTER new epochs (a tiny net ends thousands a second) adds one point for each
+  -- block of epochs, their mean at the block's last epoch, and at most THIN_POINTS a
+  -- series: the curve looks the same at any panel's width, while a point an epoch would
+  -- grow the plot by 40 000 points a second, to be pushed here and walked at every
+  -- redraw. A run of fewer than 750 epochs a second (a refresh every 0.13 s), and a
+  -- finished run drawn whole, keep a point an epoch.
+  local first_new, last = self.epochs_drawn + 1, h.epochs
+  local block = 1
+  local live = st.state == "running" or self.handing_over
+  if live and last - first_new + 1 > THIN_AFTER then block = -((first_new - last - 1) // THIN_POINTS) end
+  local function push(p, name, values, a, b)
+    local sum, n = 0, 0
+    for e = a, b do
+      local v = values[e]
+      if v == v then sum, n = sum + v, n + 1 end
     end
-    self.epochs_drawn = e
+    if n > 0 then p:push(name, sum / n, x0 + b) end
+  end
+  for a = first_new, last, block do
+    local b = math.min(a + block - 1, last)
+    if not by_steps then push(self.plot, names[1], h.loss, a, b) end
+    push(self.plot, names[2], h.val_loss, a, b)
+    if self.acc_plot then
+      push(self.acc_plot, names[1], h.acc, a, b)
+      push(self.acc_plot, names[2], h.val_acc, a, b)
+    end
+    self.epochs_drawn = b
   end
   if self.optimizer then
     local lr = self.optimizer.lr
@@ -585,7 +611,7 @@ local DIVERGE_FACTOR = 20
 function Loss:_watch_divergence(h, x0)
   if self.diverged then return end
   local low = self.low or math.huge
-  for e = (self.watched or 0) + 1, #h.loss do
+  for e = (self.watched or 0) + 1, h.epochs or #h.loss do
     local v = h.loss[e]
     if v == v and v < low then low = v end
     local bad = v ~= v or v == math.huge or (low < math.huge and v > DIVERGE_FACTOR * math.max(low, 1e-12) and v > 1e-3)
@@ -628,7 +654,10 @@ function Loss:follow(run, continue)
     self.plot:clear()
     if self.acc_plot then self.acc_plot:clear() end
   end
+  -- the epochs watched for divergence are the new run's from its first (they were the
+  -- old run's numbers: a playground's next chunk went unwatched up to its last epoch)
   self.run, self.next_step, self.epochs_drawn, self.ended = as_run(run, "loss:follow"), 1, 0, false
+  self.watched = 0
   self.run_t, self.marked = seekable(run), nil
   if self.run_t then self.run_t:_watch(self) end
   follow_later(self, self.run)

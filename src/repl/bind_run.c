@@ -13,6 +13,7 @@
  * error in the forward fails the step with its message, and Ctrl-C ("interrupted!")
  * stops the run and is raised after it. */
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -493,21 +494,26 @@ static int r_status(lua_State *L) {
     return 1;
 }
 
-/* run:history() -> {loss = {...}, acc, val_loss, val_acc, seconds, precision, recall,
- * f1, val_precision, val_recall, val_f1} per epoch; NaN
- * entries (no validation, regression) are left out as nil-free NaNs for plots. */
+/* run:history([from]) -> {loss = {...}, acc, val_loss, val_acc, seconds, precision,
+ * recall, f1, val_precision, val_recall, val_f1} per epoch; NaN entries (no validation,
+ * regression) are left out as nil-free NaNs for plots. With from, the tables hold the
+ * epochs from `from` on only, at their own epoch numbers (h.loss[from] .. h.loss[n]),
+ * and h.epochs is n: a live view asks for what it has not drawn yet, rather than copying
+ * a long run's whole history ten times a second. */
 static int r_history(lua_State *L) {
     nn_run *r = checkrun(L, 1)->r;
     int n;
     const nn_epoch_rec *h = nn_run_history(r, &n);
+    bool ranged = !lua_isnoneornil(L, 2);
+    int from = (int)bind_optint(L, 2, "from (an epoch)", 1, 1, INT_MAX);
     static const char *const keys[] = {"loss",          "acc",        "val_loss", "val_acc",
                                        "seconds",       "precision",  "recall",   "f1",
                                        "val_precision", "val_recall", "val_f1"};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
-    lua_createtable(L, 0, NKEYS);
+    lua_createtable(L, 0, NKEYS + ranged);
     for (int k = 0; k < NKEYS; k++) {
-        lua_createtable(L, n, 0);
-        for (int e = 0; e < n; e++) {
+        lua_createtable(L, from == 1 ? n : 0, from == 1 ? 0 : (n >= from ? n - from + 1 : 0));
+        for (int e = from - 1; e < n; e++) {
             const double v[NKEYS] = {h[e].loss,       h[e].acc,     h[e].val_loss,
                                      h[e].val_acc,    h[e].seconds, h[e].precision,
                                      h[e].recall,     h[e].f1,      h[e].val_precision,
@@ -516,6 +522,10 @@ static int r_history(lua_State *L) {
             lua_rawseti(L, -2, e + 1);
         }
         lua_setfield(L, -2, keys[k]);
+    }
+    if (ranged) {
+        lua_pushinteger(L, n);
+        lua_setfield(L, -2, "epochs");
     }
     return 1;
 }

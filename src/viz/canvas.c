@@ -11,7 +11,38 @@ void cv_init(viz_canvas *cv, uint32_t *px, int w, int h) {
     cv->px = px;
     cv->w = w;
     cv->h = h;
+    cv->rec = NULL;
     cv_noclip(cv);
+}
+
+/* A blend of a disc or ring: painted, or recorded when the canvas records (the clip
+ * test and the cover as cv_blend has them, so that a replay paints the same). */
+static void disc_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover) {
+    viz_blend_log *log = cv->rec;
+    if (!log) {
+        cv_blend(cv, x, y, col, cover);
+        return;
+    }
+    if (x < cv->cx0 || y < cv->cy0 || x >= cv->cx1 || y >= cv->cy1 || cover <= 0 || !log->ok)
+        return;
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? 2 * log->cap : 4096;
+        viz_blend_op *op = realloc(log->op, cap * sizeof *op);
+        if (!op) {
+            log->ok = 0;
+            return;
+        }
+        log->op = op, log->cap = cap;
+    }
+    log->op[log->n++] = (viz_blend_op){(uint32_t)((size_t)y * cv->w + x), col, cover};
+}
+
+void cv_replay(viz_canvas *cv, const viz_blend_log *log) {
+    for (size_t i = 0; i < log->n; i++) {
+        const viz_blend_op *o = &log->op[i];
+        uint32_t *d = &cv->px[o->idx];
+        *d = o->cover >= 1 ? (o->col | 0xff000000u) : viz_mix(*d, o->col, o->cover);
+    }
 }
 
 void cv_noclip(viz_canvas *cv) {
@@ -215,7 +246,7 @@ void cv_disc(viz_canvas *cv, double cx, double cy, double r, uint32_t col) {
         for (int i = (int)floor(cx - r - 1); i <= (int)ceil(cx + r + 1); i++) {
             double dx = i + 0.5 - cx, dy = j + 0.5 - cy, d2 = dx * dx + dy * dy;
             if (d2 >= out2) continue;
-            cv_blend(cv, i, j, col, d2 <= in2 ? 1 : r + 0.5 - sqrt(d2));
+            disc_blend(cv, i, j, col, d2 <= in2 ? 1 : r + 0.5 - sqrt(d2));
         }
 }
 
@@ -230,7 +261,7 @@ static void ring_span(viz_canvas *cv, double cx, double cy, double r, double h, 
         double dx = i + 0.5 - cx, dy = j + 0.5 - cy, d2 = dx * dx + dy * dy;
         if (d2 <= lo || d2 >= hi) continue;
         double c = h - fabs(sqrt(d2) - r);
-        cv_blend(cv, i, j, col, c > 1 ? 1 : c);
+        disc_blend(cv, i, j, col, c > 1 ? 1 : c);
     }
 }
 

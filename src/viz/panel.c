@@ -93,6 +93,7 @@ void viz_panel_free(viz_panel *p) {
     clear_points(p);
     clear_images(p);
     clear_bars(p);
+    free(p->ptlog.op);
     free(p->grid), free(p->levels), free(p->bg), free(p->sizes), free(p->weights), free(p->maps);
     free_strings(p->lname, (size_t)p->nlayers);
     free_strings(p->clsname, (size_t)p->nclsname);
@@ -306,6 +307,7 @@ static int set_grid(viz_panel *p, const char *what, const float *v, int w, int h
     memcpy(g, v, n * sizeof *g);
     free(p->grid);
     p->grid = g;
+    p->grid_gen++;
     p->gw = w, p->gh = h, p->gk = k, p->gcells = cells;
     p->gx0 = xmin, p->gx1 = xmax, p->gy0 = ymin, p->gy1 = ymax;
     p->version++;

@@ -30,10 +30,26 @@
 #define VIZ_MAX_EVENTS 64
 
 /* ---- canvas.c: ARGB8888 pixels with a clip rectangle, anti-aliased primitives ---- */
+/* One blend of a recorded drawing: pixel idx (y * w + x) mixed with col at cover. */
+typedef struct {
+    uint32_t idx, col;
+    double cover;
+} viz_blend_op;
+
+/* Blends recorded instead of painted (cv_disc, cv_ring), to be replayed over another
+ * background with the same result: a field's markers over a heat map that changes
+ * every frame. ok 0: out of memory, nothing usable. */
+typedef struct {
+    viz_blend_op *op;
+    size_t n, cap;
+    int ok;
+} viz_blend_log;
+
 typedef struct {
     uint32_t *px;
     int w, h;               /* stride is w */
     int cx0, cy0, cx1, cy1; /* clip, half-open: cx0 <= x < cx1 */
+    viz_blend_log *rec;     /* when set, discs and rings are recorded here, not painted */
 } viz_canvas;
 
 static inline uint32_t viz_rgb(int r, int g, int b) {
@@ -67,6 +83,8 @@ static inline void cv_blend(viz_canvas *cv, int x, int y, uint32_t col, double c
     *d = cover >= 1 ? (col | 0xff000000u) : viz_mix(*d, col, cover);
 }
 void cv_fill_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col);
+/* Paints the blends of log onto cv (the canvas it was recorded on, or one as large). */
+void cv_replay(viz_canvas *cv, const viz_blend_log *log);
 void cv_blend_rect(viz_canvas *cv, int x, int y, int w, int h, uint32_t col, double alpha);
 /* Segment of width wd (pixels) with round caps, anti-aliased; coordinates are pixel
  * centres at +0.5. alpha < 1 makes it translucent. */
@@ -284,7 +302,8 @@ struct viz_panel {
     viz_marker *markers;
     int nmarkers;
     /* field, surface */
-    float *grid; /* w*h values, or w*h*k class probabilities */
+    float *grid;       /* w*h values, or w*h*k class probabilities */
+    uint64_t grid_gen; /* bumped by each grid set: what the background's key is of */
     int gw, gh, gk;
     int gcells;     /* 1: the grid is w x h flat cells filling the box, not nodes to lerp */
     double vfix[2]; /* fixed colour range of the values (lo, hi), NAN when automatic */
@@ -305,7 +324,9 @@ struct viz_panel {
     int *ptcls;
     unsigned char *pthollow;
     char **ptlabel;
-    float *ptval; /* a value coloured on the field's scale, NAN: by class */
+    viz_blend_log ptlog; /* a field's markers as last drawn (plot_field.c), and the key */
+    uint64_t ptkey;      /* of what they were drawn from; 0: none kept */
+    float *ptval;        /* a value coloured on the field's scale, NAN: by class */
     size_t npts, ptcap;
     char **clsname; /* the legend's name of class i (nclsname of them), or NULL */
     int nclsname;

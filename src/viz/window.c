@@ -640,7 +640,9 @@ int viz_window_set_slider(viz_window *win, int n, int pos, const char *text) {
     if (n == 0) text = NULL;
     int rc = set_text(win, &win->slider_text, text, "slider");
     if (rc) return rc;
-    if (n != win->slider_n) win->dirty = 1; /* the panels move when the strip comes or goes */
+    /* the panels move when the strip comes or goes; a new count of positions (a run's
+     * new snapshot, ten times a second) redraws the strip alone */
+    if ((n >= 2) != (win->slider_n >= 2)) win->dirty = 1;
     win->slider_n = n, win->slider_pos = pos;
     win->strips_dirty = 1;
     return VIZ_OK;

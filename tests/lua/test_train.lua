@@ -28,6 +28,20 @@ local steps = 0
 run = s:fit{train, validation = test, loss = nn.cross_entropy, optimizer = opt, epochs = 150,
   batch = 32, on_step = function(r) steps = steps + 1 end, every = 9, verbose = false}
 assert(steps == 150, "on_step ran " .. steps .. " times")
+-- history(from): the epochs from `from` on at their own numbers, and how many there are
+-- (what a live view asks for ten times a second instead of the whole history)
+do
+  local raw, whole = run._r, run._r:history()
+  local part = raw:history(148)
+  assert(part.epochs == 150 and #whole.loss == 150, tostring(part.epochs))
+  for _, k in ipairs{ "loss", "val_loss", "acc", "val_acc", "f1" } do
+    assert(part[k][147] == nil and part[k][148] == whole[k][148] and part[k][150] == whole[k][150], k)
+  end
+  assert(next(raw:history(151).loss) == nil and raw:history(151).epochs == 150)
+  assert(whole.epochs == nil) -- the whole history is as it was
+  local ok, err = pcall(raw.history, raw, 0)
+  assert(not ok and err:find("from", 1, true), err)
+end
 local ev = s:evaluate(test)
 assert(ev.accuracy >= 0.95, "spiral test accuracy " .. ev.accuracy)
 assert(#ev.confusion == 3 and ev.f1 > 0.9)

@@ -154,6 +154,51 @@ function tests.three_classes_get_three_colours_and_early_stopping_is_marked()
   expect(lv2.plot:version() > before, "early stopping (best epoch %d of %d) adds a marker", st.best_epoch, st.epoch)
 end
 
+-- A live refresh (the run still training) that finds more than 100 new epochs (a tiny
+-- net's thousands a second) adds a point for each block of epochs, their mean at the
+-- block's last epoch, at most 50 a series; up to 100 new epochs, or a finished run drawn
+-- whole, a point an epoch as before.
+function tests.loss_view_thins_a_flood_of_epochs_into_block_means()
+  local T = require "nn.train"
+  local xor = data.from(nn.tensor{ { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, nn.tensor{ { 0 }, { 1 }, { 1 }, { 0 } },
+    { classes = 2 })
+  local function pushes(epochs, running)
+    nncore.seed(3)
+    local m = nn.sequential{ nn.linear(2, 3), nn.tanh(), nn.linear(3, 1) }
+    local r
+    if running then -- a run as the playground makes it, still running after `epochs`
+      local raw = require("nn.data").synth("xor", 8, 2, 0.1)
+      local net = T.sequential{ T.linear(2, 3, "xavier_uniform", 0, 0, "zeros"), T.activation("tanh"),
+        T.linear(3, 1, "xavier_uniform", 0, 0, "zeros") }
+      r = T.run(net, require("nn.optim").new("sgd", net, { lr = 0.1 }), raw, raw,
+        { loss = "bce", epochs = 10 * epochs, batch = 8 })
+      while r:status().epoch < epochs do r:run_for(1e-6) end
+    else
+      r = m:fit{ xor, validation = xor, loss = nn.bce, epochs = epochs, batch = 4, verbose = false }
+    end
+    local lv = plot.loss(r, { show = false, live = false })
+    local got, pts = {}, {}
+    lv.plot = setmetatable({ push = function(_, name, y, x) pts[name] = pts[name] or {}; table.insert(pts[name], { x, y }) end },
+      { __index = function() return function() end end })
+    lv.epochs_drawn, lv.watched, lv.ended = 0, 0, true
+    lv:refresh()
+    got.train, got.test = pts[lv.names[1]] or {}, pts[lv.names[2]] or {}
+    return got, lv.run:history()
+  end
+  local got, h = pushes(1000, true)
+  expect(#got.test == 50 and #got.train == 50, "1000 epochs in one refresh: %d and %d points", #got.test, #got.train)
+  local mean = 0
+  for e = 21, 40 do mean = mean + h.val_loss[e] / 20 end
+  expect(got.test[2][1] == 40 and math.abs(got.test[2][2] - mean) < 1e-12,
+    "the second point is the mean of epochs 21-40 at epoch 40: %s at %s", got.test[2][2], got.test[2][1])
+  expect(got.train[50][1] == 1000, "the last point at the last epoch: %s", got.train[50][1])
+  got, h = pushes(100, true)
+  expect(#got.test == 100 and got.test[7][1] == 7 and got.test[7][2] == h.val_loss[7],
+    "100 epochs: a point an epoch (%d points)", #got.test)
+  got, h = pushes(1000, false)
+  expect(#got.test == 1000 and got.test[700][2] == h.val_loss[700], "a finished run: a point an epoch (%d)", #got.test)
+end
+
 function tests.regression_surface_is_bright_where_the_prediction_is_high()
   nncore.seed(5)
   -- y = x1 + x2 on [-1, 1]^2: a linear model learns it exactly

@@ -70,12 +70,47 @@ static void test_canvas_disc_is_round(void **state) {
     free(px);
 }
 
+/* Discs and rings recorded on one canvas and replayed on another with the same
+ * background paint exactly what drawing them there paints (a field's markers are kept
+ * this way and replayed over each new heat map); a clip keeps the same pixels out. */
+static void test_canvas_replayed_discs_and_rings_paint_the_same(void **state) {
+    (void)state;
+    uint32_t *direct = malloc(W * W * sizeof *direct), *again = malloc(W * W * sizeof *again);
+    assert_non_null(direct), assert_non_null(again);
+    for (int i = 0; i < W * W; i++) direct[i] = again[i] = viz_rgb(i % 251, (7 * i) % 253, 90);
+    viz_canvas cv, rc;
+    cv_init(&cv, direct, W, W);
+    cv_init(&rc, again, W, W);
+    cv_clip(&cv, 5, 5, W - 5, W - 5);
+    cv_clip(&rc, 5, 5, W - 5, W - 5);
+    viz_blend_log log = {NULL, 0, 0, 1};
+    rc.rec = &log;
+    for (int k = 0; k < 2; k++) {
+        viz_canvas *c = k ? &rc : &cv;
+        for (int i = 0; i < 12; i++) {
+            double x = 3.3 + i * 8.1, y = 97 - i * 7.7;
+            cv_disc(c, x, y, 6.4, viz_rgb(255, 255, 255));
+            cv_disc(c, x, y, 4.9, viz_rgb(30, 30, 30));
+            cv_disc(c, x, y, 3.7, viz_rgb(200, 40, 10));
+            cv_ring(c, y, x, 5.2, 1.9, viz_rgb(20, 90, 220));
+        }
+    }
+    rc.rec = NULL;
+    assert_true(log.ok && log.n > 0);
+    for (int i = 0; i < W * W; i++) /* recording painted nothing */
+        assert_int_equal(again[i], viz_rgb(i % 251, (7 * i) % 253, 90));
+    cv_replay(&rc, &log);
+    assert_memory_equal(direct, again, W * W * sizeof *direct);
+    free(log.op), free(direct), free(again);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_canvas_diagonal_line_colours_diagonal_pixels),
         cmocka_unit_test(test_canvas_thick_line_has_its_width),
         cmocka_unit_test(test_canvas_clip_keeps_pixels_outside),
         cmocka_unit_test(test_canvas_disc_is_round),
+        cmocka_unit_test(test_canvas_replayed_discs_and_rings_paint_the_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -431,6 +431,13 @@ static void test_field_background_is_kept_until_the_field_changes(void **state) 
     assert_int_equal(viz_field_set(p, flat, 2, 2, -1, 1, -1, 1), VIZ_OK);
     uint32_t *regrid = vt_render(a, p, W, H, &lay);
     assert_int_not_equal(regrid[cy * W + cx], mark);
+    /* a new grid of the same size (a live view's next frame): drawn afresh too */
+    static float tilted[4] = {0, 1, 1, 2};
+    for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
+    assert_int_equal(viz_field_set(p, tilted, 2, 2, -1, 1, -1, 1), VIZ_OK);
+    uint32_t *next = vt_render(a, p, W, H, &lay);
+    assert_int_not_equal(next[cy * W + cx], mark);
+    free(next);
     for (size_t i = 0; i < p->bgcap; i++) p->bg[i] = mark;
     uint32_t *small = vt_render(a, p, W / 2, H / 2, &lay);
     assert_int_not_equal(small[(H / 4) * (W / 2) + W / 4], mark);
@@ -438,6 +445,50 @@ static void test_field_background_is_kept_until_the_field_changes(void **state) 
     free(first), free(again), free(relevel), free(want), free(regrid), free(small);
     viz_panel_free(fresh);
     viz_panel_free(p);
+    viz_app_free(a);
+}
+
+/* A field's markers are recorded once and replayed over each new heat map: a frame
+ * with a new grid, or with a point moved, is what a new panel draws from the same
+ * grid and points. */
+static viz_panel *field_with_points(const float *grid, float x0) {
+    viz_panel *p = viz_panel_new(VIZ_FIELD);
+    assert_int_equal(viz_field_set(p, grid, G, G, -1, 1, -1, 1), VIZ_OK);
+    float x[] = {x0, 0.5f, -0.2f, 0.1f}, y[] = {0.3f, -0.4f, 0.6f, 0.05f};
+    int cls[] = {0, 1, 0, 1};
+    assert_int_equal(viz_points_add(p, x, y, cls, 2, 0), VIZ_OK);
+    assert_int_equal(viz_points_add(p, x + 2, y + 2, cls + 2, 2, 1), VIZ_OK);
+    return p;
+}
+
+static void test_field_markers_are_kept_and_follow_their_points(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    static float g1[G * G], g2[G * G];
+    for (int i = 0; i < G * G; i++) g1[i] = (float)(i % G), g2[i] = (float)(i / G);
+    viz_panel *p = field_with_points(g1, -0.5f);
+    viz_layout lay;
+    uint32_t *first = vt_render(a, p, W, H, &lay);
+    assert_true(p->ptkey != 0 && p->ptlog.n > 0);
+    /* the next frame: a new grid under the same points */
+    assert_int_equal(viz_field_set(p, g2, G, G, -1, 1, -1, 1), VIZ_OK);
+    uint32_t *next = vt_render(a, p, W, H, &lay);
+    viz_panel *fresh = field_with_points(g2, -0.5f);
+    uint32_t *want = vt_render(a, fresh, W, H, &lay);
+    assert_memory_equal(next, want, (size_t)W * H * sizeof *want);
+    /* a point moved: its marker moves */
+    viz_points_clear(p);
+    float x[] = {0.7f, 0.5f, -0.2f, 0.1f}, y[] = {0.3f, -0.4f, 0.6f, 0.05f};
+    int cls[] = {0, 1, 0, 1};
+    assert_int_equal(viz_points_add(p, x, y, cls, 2, 0), VIZ_OK);
+    assert_int_equal(viz_points_add(p, x + 2, y + 2, cls + 2, 2, 1), VIZ_OK);
+    uint32_t *moved = vt_render(a, p, W, H, &lay);
+    viz_panel *fresh2 = field_with_points(g2, 0.7f);
+    uint32_t *want2 = vt_render(a, fresh2, W, H, &lay);
+    assert_memory_equal(moved, want2, (size_t)W * H * sizeof *want2);
+    assert_memory_not_equal(moved, want, (size_t)W * H * sizeof *want);
+    free(first), free(next), free(want), free(moved), free(want2);
+    viz_panel_free(fresh), viz_panel_free(fresh2), viz_panel_free(p);
     viz_app_free(a);
 }
 
@@ -720,6 +771,7 @@ int main(void) {
         cmocka_unit_test(test_field_classes_confidence_is_lightness),
         cmocka_unit_test(test_field_y_labels_of_a_tiny_box_are_not_cut),
         cmocka_unit_test(test_field_background_is_kept_until_the_field_changes),
+        cmocka_unit_test(test_field_markers_are_kept_and_follow_their_points),
         cmocka_unit_test(test_field_tick_labels_replace_the_numbers),
         cmocka_unit_test(test_field_cells_are_flat_with_sharp_edges),
         cmocka_unit_test(test_field_cells_and_value_range_reject_bad_input),

@@ -88,6 +88,52 @@ static void test_window_redraws_only_changed_panels(void **state) {
     viz_app_free(a);
 }
 
+/* A slider whose count of positions grows (a snapshot taken while training) repaints
+ * its strip only: the panels above it stay as drawn; the strip coming or going moves the
+ * panels, and they are redrawn. */
+static void test_window_slider_count_redraws_the_strip_only(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "t", 400, 300);
+    viz_panel *p = lines();
+    viz_window_add(w, p);
+    viz_window_show(w);
+    assert_int_equal(viz_window_set_slider(w, 3, 2, "epoch 2 (latest)"), VIZ_OK);
+    double t = 0;
+    pump(a, &t);
+    int pw, ph, x, y, sw, sh, knob;
+    uint32_t *px = (uint32_t *)viz_window_pixels(w, &pw, &ph);
+    assert_int_equal(viz_window_slider_at(w, 2, &x, &y, &sw, &sh, &knob), VIZ_OK);
+    int panel_at = 10 * pw + 10, strip_at = (y + sh / 2) * pw + knob;
+    px[panel_at] = 0xff123456u;
+    px[strip_at] = 0xff123456u;
+    assert_int_equal(viz_window_set_slider(w, 4, 3, "epoch 3 (latest)"), VIZ_OK);
+    pump(a, &t);
+    assert_int_equal(px[panel_at], 0xff123456u);     /* the panel was not redrawn */
+    assert_int_not_equal(px[strip_at], 0xff123456u); /* the strip was */
+    /* what is on screen is what a window drawn whole gives */
+    viz_window *whole = viz_window_new(a, "t", 400, 300);
+    viz_window_add(whole, p);
+    viz_window_show(whole);
+    viz_window_set_slider(whole, 4, 3, "epoch 3 (latest)");
+    pump(a, &t);
+    int ww, wh;
+    const uint32_t *wpx = viz_window_pixels(whole, &ww, &wh);
+    assert_int_equal(ww, pw);
+    assert_int_equal(wh, ph);
+    px[panel_at] = wpx[panel_at]; /* the scribble aside */
+    assert_memory_equal(px, wpx, (size_t)pw * ph * 4);
+    viz_window_free(whole);
+    /* the strip going away moves the panel: redrawn */
+    assert_int_equal(viz_window_set_slider(w, 0, 0, NULL), VIZ_OK);
+    px[panel_at] = 0xff123456u;
+    pump(a, &t);
+    assert_int_not_equal(px[panel_at], 0xff123456u);
+    viz_panel_free(p);
+    viz_window_free(w);
+    viz_app_free(a);
+}
+
 static void test_window_keys_clicks_and_close_become_events(void **state) {
     (void)state;
     viz_app *a = vt_app();
@@ -869,6 +915,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_matches_offscreen_render),
         cmocka_unit_test(test_window_redraws_only_changed_panels),
+        cmocka_unit_test(test_window_slider_count_redraws_the_strip_only),
         cmocka_unit_test(test_window_keys_clicks_and_close_become_events),
         cmocka_unit_test(test_window_without_display_still_saves),
         cmocka_unit_test(test_window_hover_shows_value_but_not_in_saved_png),
