@@ -359,6 +359,8 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
     if (!m->frozen) {
         float *g = m->blk->g + m->off, *gW = g + w_off(s, l, d), *gb = g + b_off(s, l, d);
         gather_steps(s, X, F, d);
+        q.x = s->xk;
+        if (be->lstm_seq_grads && be->lstm_seq_grads(&q, gW, gb)) return;
         be->gemm(true, false, H, GH, (int)BT, 1.0f, ln->hs, H, ln->dhp, GH, 1.0f, gW, GH);
         be->gemm(true, false, F, GH, (int)BT, 1.0f, s->xk, F, ln->dhp, GH, 1.0f,
                  gW + (int64_t)H * GH, GH);

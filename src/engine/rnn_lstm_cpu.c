@@ -274,6 +274,104 @@ AVX512 static void bwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
     }
 }
 
+/* The weight gradient's tile: C[i][16 c..] += sum over rows r in [r0, r1) of A[r][i]
+ * D[r][16 c..] for NR rows i of C (A's columns i0..) and four vectors of columns, the
+ * tile in registers over the rows and D read in place (no packing: OpenBLAS's packing
+ * of dA was a twelfth of the LSTM's time). Each C element sums its rows in order
+ * whatever the tiling, so a thread's share of the columns does not change its bits. */
+INL void grad_tile(const float *A, int64_t lda, int i0, const int NR, const float *D, int64_t ldd,
+                   int64_t r0, int64_t r1, float *C, int64_t ldc) {
+    __m512 acc[6][4];
+#pragma GCC unroll 6
+    for (int i = 0; i < NR; i++)
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) acc[i][j] = _mm512_loadu_ps(C + (int64_t)i * ldc + j * V);
+    for (int64_t r = r0; r < r1; r++) {
+        const float *d = D + r * ldd, *a = A + r * lda + i0;
+        __m512 d0 = _mm512_loadu_ps(d), d1 = _mm512_loadu_ps(d + V),
+               d2 = _mm512_loadu_ps(d + 2 * V), d3 = _mm512_loadu_ps(d + 3 * V);
+#pragma GCC unroll 6
+        for (int i = 0; i < NR; i++) {
+            __m512 x = _mm512_set1_ps(a[i]);
+            acc[i][0] = _mm512_fmadd_ps(x, d0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(x, d1, acc[i][1]);
+            acc[i][2] = _mm512_fmadd_ps(x, d2, acc[i][2]);
+            acc[i][3] = _mm512_fmadd_ps(x, d3, acc[i][3]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int i = 0; i < NR; i++)
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) _mm512_storeu_ps(C + (int64_t)i * ldc + j * V, acc[i][j]);
+}
+
+/* C[n rows][64 columns] += A[rows r0..r1)[columns 0..n)]^T D[r0..r1)[64 columns], by tiles
+ * of 6 rows (24 accumulators) and the rest. */
+AVX512 static void grad_rows(const float *A, int64_t lda, int n, const float *D, int64_t ldd,
+                             int64_t r0, int64_t r1, float *C, int64_t ldc) {
+    int i = 0;
+    for (; i + 6 <= n; i += 6) grad_tile(A, lda, i, 6, D, ldd, r0, r1, C + i * ldc, ldc);
+    switch (n - i) {
+    case 5:
+        grad_tile(A, lda, i, 5, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
+    case 4:
+        grad_tile(A, lda, i, 4, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
+    case 3:
+        grad_tile(A, lda, i, 3, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
+    case 2:
+        grad_tile(A, lda, i, 2, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
+    case 1:
+        grad_tile(A, lda, i, 1, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
+    default:
+        break;
+    }
+}
+
+typedef struct grads {
+    const nn_lstm_seq *q;
+    float *dW, *db;
+    bool split;
+} grads;
+
+/* Columns [0, half) (part 0) or [half, 4H) (part 1) of dW += [H_k, X_k]^T dA and db += the
+ * column sums of dA, by blocks of 64 columns and 64 rows of dA (a block of dA stays in
+ * L1 while every row of dW's block takes it). */
+AVX512 static void grad_part(void *arg, int part) {
+    const grads *p = arg;
+    const nn_lstm_seq *q = p->q;
+    if (!p->split && part) return;
+    int H = q->H, F = q->F;
+    int64_t GH = 4 * (int64_t)H, BT = (int64_t)q->B * q->T;
+    int64_t half = (GH / (4 * V) + 1) / 2 * 4 * V; /* GH is a multiple of 64 */
+    int64_t c0 = p->split && part ? half : 0, c1 = p->split && !part ? half : GH;
+    float blk[64 * 4 * V] __attribute__((aligned(64)));
+    for (int64_t c = c0; c < c1; c += 4 * V) {
+        const float *D = q->dhp + c;
+        for (int64_t r = 0; r < BT; r += 64) {
+            int64_t n = BT - r < 64 ? BT - r : 64;
+            /* dA's rows lie 4H apart, which maps them onto a few of L1's sets: copied
+             * together, the block stays in L1 */
+            for (int64_t k = 0; k < n; k++)
+                for (int j = 0; j < 4; j++)
+                    _mm512_store_ps(blk + (k * 4 + j) * V,
+                                    _mm512_loadu_ps(D + (r + k) * GH + j * V));
+            grad_rows(q->hs + r * H, H, H, blk, 4 * V, 0, n, p->dW + c, GH);
+            grad_rows(q->x + r * F, F, F, blk, 4 * V, 0, n, p->dW + (int64_t)H * GH + c, GH);
+        }
+        __m512 s[4];
+        for (int j = 0; j < 4; j++) s[j] = _mm512_loadu_ps(p->db + c + j * V);
+        for (int64_t r = 0; r < BT; r++)
+            for (int j = 0; j < 4; j++)
+                s[j] = _mm512_add_ps(s[j], _mm512_loadu_ps(D + r * GH + j * V));
+        for (int j = 0; j < 4; j++) _mm512_storeu_ps(p->db + c + j * V, s[j]);
+    }
+}
+
 /* A pass over rows [0, half) (part 0) and [half, B) (part 1); split = false: all rows
  * in part 0 (a row's numbers do not depend on the split, so this is only speed). */
 typedef struct pass {
@@ -318,6 +416,16 @@ bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
     return true;
 }
 
+bool nn_cpu_lstm_seq_grads(const nn_lstm_seq *q, float *dW, float *db) {
+    if (!nn_cpu_lstm_seq_takes(q->B, q->H)) return false;
+    grads p = {q, dW, db, nn_par_threads() > 1};
+    if (p.split)
+        nn_par_halves(grad_part, &p);
+    else
+        grad_part(&p, 0);
+    return true;
+}
+
 #else
 
 bool nn_cpu_lstm_seq_takes(int B, int H) {
@@ -327,6 +435,11 @@ bool nn_cpu_lstm_seq_takes(int B, int H) {
 
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
     (void)q, (void)backward;
+    return false;
+}
+
+bool nn_cpu_lstm_seq_grads(const nn_lstm_seq *q, float *dW, float *db) {
+    (void)q, (void)dW, (void)db;
     return false;
 }
 
