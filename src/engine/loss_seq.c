@@ -53,6 +53,27 @@ static double row_exp(const float *restrict y, float mx, int C, float *restrict 
     return z;
 }
 
+/* The largest of y[0..C), in 8 lanes so that it vectorizes (a maximum in order does
+ * not; the same value either way). */
+NN_VECTOR_CLONES
+static float row_max(const float *restrict y, int C) {
+    float m[8];
+    int j = 0;
+    for (int v = 0; v < 8; v++) m[v] = y[0];
+    for (; j + 8 <= C; j += 8)
+        for (int v = 0; v < 8; v++) m[v] = y[j + v] > m[v] ? y[j + v] : m[v];
+    for (; j < C; j++) m[0] = y[j] > m[0] ? y[j] : m[0];
+    float mx = m[0];
+    for (int v = 1; v < 8; v++) mx = m[v] > mx ? m[v] : mx;
+    return mx;
+}
+
+/* d[j] = e[j] s over a row, vectorized on the CPU's widest vectors. */
+NN_VECTOR_CLONES
+static void row_scale(float *restrict d, const float *restrict e, float s, int C) {
+    for (int j = 0; j < C; j++) d[j] = e[j] * s;
+}
+
 int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tcols, double *loss,
               float *dy) {
     if (tcols < 1 || k % tcols || k / tcols < 2)
@@ -82,15 +103,13 @@ int nn_seq_ce(nn_ctx *ctx, const float *y, int B, int k, const float *t, int tco
             continue;
         }
         /* l = logsumexp(y) - y_c; dl/dy_j = softmax_j - [j == c], over the real steps */
-        float mx = yr[0];
-        for (int j = 1; j < C; j++) mx = yr[j] > mx ? yr[j] : mx;
+        float mx = row_max(yr, C);
         int c = (int)t[r];
         if (C <= SEQ_CE_KEEP) { /* the gradient reuses each e^(y - max) */
             double z = row_exp(yr, mx, C, ex);
             s += log(z) + mx - yr[c];
             if (dr) { /* no calls or branches in the loop: it vectorizes */
-                float scale = (float)(1.0 / (z * (double)real));
-                for (int j = 0; j < C; j++) dr[j] = ex[j] * scale;
+                row_scale(dr, ex, (float)(1.0 / (z * (double)real)), C);
                 dr[c] = (float)((ex[c] / z - 1) / (double)real);
             }
             continue;

@@ -352,22 +352,21 @@ AVX512 static void grad_part(void *arg, int part) {
     float blk[64 * 4 * V] __attribute__((aligned(64)));
     for (int64_t c = c0; c < c1; c += 4 * V) {
         const float *D = q->dhp + c;
+        __m512 s[4];
+        for (int j = 0; j < 4; j++) s[j] = _mm512_loadu_ps(p->db + c + j * V);
         for (int64_t r = 0; r < BT; r += 64) {
             int64_t n = BT - r < 64 ? BT - r : 64;
             /* dA's rows lie 4H apart, which maps them onto a few of L1's sets: copied
-             * together, the block stays in L1 */
+             * together, the block stays in L1; db's sums on the way */
             for (int64_t k = 0; k < n; k++)
-                for (int j = 0; j < 4; j++)
-                    _mm512_store_ps(blk + (k * 4 + j) * V,
-                                    _mm512_loadu_ps(D + (r + k) * GH + j * V));
+                for (int j = 0; j < 4; j++) {
+                    __m512 d = _mm512_loadu_ps(D + (r + k) * GH + j * V);
+                    s[j] = _mm512_add_ps(s[j], d);
+                    _mm512_store_ps(blk + (k * 4 + j) * V, d);
+                }
             grad_rows(q->hs + r * H, H, H, blk, 4 * V, 0, n, p->dW + c, GH);
             grad_rows(q->x + r * F, F, F, blk, 4 * V, 0, n, p->dW + (int64_t)H * GH + c, GH);
         }
-        __m512 s[4];
-        for (int j = 0; j < 4; j++) s[j] = _mm512_loadu_ps(p->db + c + j * V);
-        for (int64_t r = 0; r < BT; r++)
-            for (int j = 0; j < 4; j++)
-                s[j] = _mm512_add_ps(s[j], _mm512_loadu_ps(D + r * GH + j * V));
         for (int j = 0; j < 4; j++) _mm512_storeu_ps(p->db + c + j * V, s[j]);
     }
 }
