@@ -174,15 +174,18 @@ AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
     float *dp = q->dhp + k * BH * 4 + b * GH;
     bool pad = is_pad(q, b, t);
     const float *dy = q->dy && !pad ? q->dy + ((int64_t)b * T + t) * q->ldy : NULL;
-    if (q->rowsq) { /* as mod_rnn.c's row_sq: 8 float lanes, then their sum in double */
-        float acc[8] = {0};
-        for (int j = 0; j < H; j += 8)
-            for (int v = 0; v < 8; v++) {
-                float e = dh[j + v] + (dy ? dy[j + v] : 0.0f);
-                acc[v] += e * e;
-            }
+    if (q->rowsq) { /* 16 float lanes, then their sum in double (mod_rnn.c's row_sq
+                     * has 8: the same to a float's rounding) */
+        __m512 acc = _mm512_setzero_ps();
+        for (int j = 0; j < H; j += V) {
+            __m512 e = _mm512_loadu_ps(dh + j);
+            if (dy) e = _mm512_add_ps(e, _mm512_loadu_ps(dy + j));
+            acc = _mm512_fmadd_ps(e, e, acc);
+        }
+        float lanes[V];
+        _mm512_storeu_ps(lanes, acc);
         double s = 0;
-        for (int v = 0; v < 8; v++) s += acc[v];
+        for (int v = 0; v < V; v++) s += lanes[v];
         q->rowsq[(int64_t)t * B + b] = s;
     }
     if (pad) {
