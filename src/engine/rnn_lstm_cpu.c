@@ -93,14 +93,16 @@ static bool is_pad(const nn_lstm_seq *q, int b, int t) {
     return q->mask && q->mask[(int64_t)b * q->T + t] == 0.0f;
 }
 
-/* acc[r][g] += sum over kk < K of src[r][kk] P[kk][g] (P: a block's packed rows). */
-INL void gate_products(__m512 acc[R][4], const float *const src[R], const float *P, int K) {
+/* acc[r][g] += sum over kk < K of src[r][kk] P[kk][g] for NR rows (P: a block's packed
+ * rows). */
+INL void gate_products(__m512 acc[6][4], const float *const src[6], const int NR, const float *P,
+                       int K) {
     for (int kk = 0; kk < K; kk++) {
         const float *w = P + (int64_t)kk * 4 * V;
         __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + V),
                w2 = _mm512_loadu_ps(w + 2 * V), w3 = _mm512_loadu_ps(w + 3 * V);
-#pragma GCC unroll 4
-        for (int r = 0; r < R; r++) {
+#pragma GCC unroll 6
+        for (int r = 0; r < NR; r++) {
             __m512 x = _mm512_set1_ps(src[r][kk]);
             acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
             acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
@@ -110,58 +112,84 @@ INL void gate_products(__m512 acc[R][4], const float *const src[R], const float 
     }
 }
 
-/* Step k (time t) of rows [b0, b1): the pre-activations b + h_k W_h + x_k W_x (the
- * concatenated [h, x] times W, one product) by blocks of R rows and 16 units, the gates
- * activated and the state updated as each block leaves the registers. A block short of R
- * rows repeats its first row in the others and stores only its own. */
-AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
-    int B = q->B, T = q->T, H = q->H, F = q->F, t = q->reverse ? T - 1 - k : k;
-    int64_t GH = 4 * (int64_t)H, BH = (int64_t)B * H, K = (int64_t)H + F;
-    const float *h0 = q->hs + k * BH, *c0 = q->cs + k * BH, *x = q->x + k * (int64_t)B * F;
+/* Row b's 16 units from u0 at step k (time t) from their pre-activations a: the gates,
+ * the cell and the state, or the state carried over a padding step. */
+INL void fwd_cell(const nn_lstm_seq *q, int k, int t, int b, int u0, __m512 a0, __m512 a1,
+                  __m512 a2, __m512 a3) {
+    int64_t H = q->H, BH = (int64_t)q->B * H, o = (int64_t)b * H + u0;
+    const float *h0 = q->hs + k * BH, *c0 = q->cs + k * BH;
     float *h1 = q->hs + (k + 1) * BH, *c1 = q->cs + (k + 1) * BH;
-    float *gates = q->gates + k * BH * 4, *tcs = q->tc + k * BH;
-    for (int u = 0; u < H / V; u++) {
-        const float *P = q->pack + (int64_t)u * K * 4 * V;
-        int u0 = u * V;
-        for (int rb = b0; rb < b1; rb += R) {
-            int n = b1 - rb < R ? b1 - rb : R;
-            const float *hr[R], *xr[R];
-            for (int r = 0; r < R; r++) {
-                hr[r] = h0 + (int64_t)(rb + (r < n ? r : 0)) * H;
-                xr[r] = x + (int64_t)(rb + (r < n ? r : 0)) * F;
-            }
-            __m512 acc[R][4];
-#pragma GCC unroll 4
-            for (int r = 0; r < R; r++)
-#pragma GCC unroll 4
-                for (int g = 0; g < 4; g++) acc[r][g] = _mm512_loadu_ps(q->bias + g * H + u0);
-            gate_products(acc, hr, P, H);
-            gate_products(acc, xr, P + (int64_t)H * 4 * V, F);
-#pragma GCC unroll 4
-            for (int r = 0; r < R; r++) {
-                if (r >= n) break;
-                int b = rb + r;
-                int64_t o = (int64_t)b * H + u0;
-                float *out = q->out ? q->out + ((int64_t)b * T + t) * q->ldo + u0 : NULL;
-                if (is_pad(q, b, t)) {
-                    memcpy(h1 + o, h0 + o, sizeof(float) * V);
-                    memcpy(c1 + o, c0 + o, sizeof(float) * V);
-                    if (out) memset(out, 0, sizeof(float) * V);
-                    continue;
-                }
-                float *g = gates + (int64_t)b * GH + u0;
-                __m512 f = vsigm(acc[r][0]), i = vsigm(acc[r][1]), cc = vtanh(acc[r][2]),
-                       og = vsigm(acc[r][3]);
-                __m512 c = _mm512_fmadd_ps(f, _mm512_loadu_ps(c0 + o), _mm512_mul_ps(i, cc));
-                __m512 tc = vtanh(c), h = _mm512_mul_ps(og, tc);
-                _mm512_storeu_ps(g, f), _mm512_storeu_ps(g + H, i);
-                _mm512_storeu_ps(g + 2 * H, cc), _mm512_storeu_ps(g + 3 * H, og);
-                _mm512_storeu_ps(c1 + o, c), _mm512_storeu_ps(tcs + o, tc);
-                _mm512_storeu_ps(h1 + o, h);
-                if (out) _mm512_storeu_ps(out, h);
-            }
-        }
+    float *out = q->out ? q->out + ((int64_t)b * q->T + t) * q->ldo + u0 : NULL;
+    if (is_pad(q, b, t)) {
+        memcpy(h1 + o, h0 + o, sizeof(float) * V);
+        memcpy(c1 + o, c0 + o, sizeof(float) * V);
+        if (out) memset(out, 0, sizeof(float) * V);
+        return;
     }
+    float *g = q->gates + k * BH * 4 + (int64_t)b * 4 * H + u0;
+    __m512 f = vsigm(a0), i = vsigm(a1), cc = vtanh(a2), og = vsigm(a3);
+    __m512 c = _mm512_fmadd_ps(f, _mm512_loadu_ps(c0 + o), _mm512_mul_ps(i, cc));
+    __m512 tc = vtanh(c), h = _mm512_mul_ps(og, tc);
+    _mm512_storeu_ps(g, f), _mm512_storeu_ps(g + H, i);
+    _mm512_storeu_ps(g + 2 * H, cc), _mm512_storeu_ps(g + 3 * H, og);
+    _mm512_storeu_ps(c1 + o, c), _mm512_storeu_ps(q->tc + k * BH + o, tc);
+    _mm512_storeu_ps(h1 + o, h);
+    if (out) _mm512_storeu_ps(out, h);
+}
+
+/* NR rows from rb, 16 units from u0, at step k: the pre-activations b + h_k W_h + x_k
+ * W_x (the concatenated [h, x] times W, one product) in registers, then each row's cell. */
+INL void fwd_block(const nn_lstm_seq *q, int k, int t, int u, int rb, const int NR) {
+    int H = q->H, F = q->F, u0 = u * V;
+    int64_t BH = (int64_t)q->B * H, K = (int64_t)H + F;
+    const float *P = q->pack + (int64_t)u * K * 4 * V;
+    const float *hr[6], *xr[6];
+    for (int r = 0; r < NR; r++) {
+        hr[r] = q->hs + k * BH + (int64_t)(rb + r) * H;
+        xr[r] = q->x + (k * (int64_t)q->B + rb + r) * F;
+    }
+    __m512 acc[6][4];
+#pragma GCC unroll 6
+    for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+        for (int g = 0; g < 4; g++) acc[r][g] = _mm512_loadu_ps(q->bias + g * H + u0);
+    gate_products(acc, hr, NR, P, H);
+    gate_products(acc, xr, NR, P + (int64_t)H * 4 * V, F);
+#pragma GCC unroll 6
+    for (int r = 0; r < NR; r++)
+        fwd_cell(q, k, t, rb + r, u0, acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
+}
+
+/* Step k (time t) of rows [b0, b1), by blocks of 16 units (each block's packed weights
+ * stay in L1 over the rows) and of 6 rows (24 accumulators: a weight load feeds six
+ * FMAs, four with blocks of 4), the last ones 4 and the rest. */
+AVX512 static void fwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
+    int t = q->reverse ? q->T - 1 - k : k;
+    for (int u = 0; u < q->H / V; u++)
+        for (int rb = b0; rb < b1;) {
+            int n = b1 - rb, nr = n >= 10 ? 6 : n > 6 ? 4 : n;
+            switch (nr) {
+            case 6:
+                fwd_block(q, k, t, u, rb, 6);
+                break;
+            case 5:
+                fwd_block(q, k, t, u, rb, 5);
+                break;
+            case 4:
+                fwd_block(q, k, t, u, rb, 4);
+                break;
+            case 3:
+                fwd_block(q, k, t, u, rb, 3);
+                break;
+            case 2:
+                fwd_block(q, k, t, u, rb, 2);
+                break;
+            default:
+                fwd_block(q, k, t, u, rb, 1);
+                break;
+            }
+            rb += nr;
+        }
 }
 
 /* The cell's backward at step k for row b (rnn_cpu.c's lstm_row_back, with the forward's
