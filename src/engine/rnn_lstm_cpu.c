@@ -245,59 +245,87 @@ AVX512 static void bwd_cell(const nn_lstm_seq *q, int k, int b) {
     }
 }
 
-/* out[rows rb..rb+n) (+)= dA W^T over NJ blocks of 16 of W's rows from j0 (packed by
- * pack_back), row r of out at out + r ld, its columns from 16 c0; accumulates when acc
- * (dh), else assigns (dx). A row block short of R rows repeats its first row, as
- * fwd_step. */
-INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, int n, int j0, const int NJ,
-                   float *out, int64_t ld, int c0, bool accumulate) {
+/* out[rows rb..rb+n) (+)= dA[.., kk0..kk1) W^T[kk0..kk1) over NJ blocks of 16 of W's
+ * rows from j0 (packed by pack_back), row r of out at out + r ld, its columns from 16 c0;
+ * accumulates when asked (dh, and a later part of kk), else assigns (dx's first part).
+ * A block short of its NR rows repeats its first row in the others and stores only its
+ * own (a row's sums are the same whatever the block). */
+INL void bwd_block(const nn_lstm_seq *q, const float *dA, int rb, const int NR, int n, int j0,
+                   const int NJ, float *out, int64_t ld, int c0, bool accumulate, int64_t kk0,
+                   int64_t kk1) {
     int64_t GH = 4 * (int64_t)q->H;
-    const float *ar[R];
-    for (int r = 0; r < R; r++) ar[r] = dA + (int64_t)(rb + (r < n ? r : 0)) * GH;
-    __m512 acc[R][4];
-#pragma GCC unroll 4
-    for (int r = 0; r < R; r++)
+    const float *ar[6];
+    for (int r = 0; r < NR; r++) ar[r] = dA + (int64_t)(rb + (r < n ? r : 0)) * GH;
+    __m512 acc[6][4];
+#pragma GCC unroll 6
+    for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
         for (int j = 0; j < NJ; j++)
             acc[r][j] = r < n && accumulate
                             ? _mm512_loadu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V)
                             : _mm512_setzero_ps();
     const float *P = q->pack + (int64_t)j0 * GH * V;
-    for (int64_t kk = 0; kk < GH; kk++) {
+    for (int64_t kk = kk0; kk < kk1; kk++) {
         __m512 w[4];
 #pragma GCC unroll 4
         for (int j = 0; j < NJ; j++) w[j] = _mm512_loadu_ps(P + ((int64_t)j * GH + kk) * V);
-#pragma GCC unroll 4
-        for (int r = 0; r < R; r++) {
+#pragma GCC unroll 6
+        for (int r = 0; r < NR; r++) {
             __m512 x = _mm512_set1_ps(ar[r][kk]);
 #pragma GCC unroll 4
             for (int j = 0; j < NJ; j++) acc[r][j] = _mm512_fmadd_ps(x, w[j], acc[r][j]);
         }
     }
-#pragma GCC unroll 4
-    for (int r = 0; r < R; r++)
+#pragma GCC unroll 6
+    for (int r = 0; r < NR; r++)
         if (r < n)
 #pragma GCC unroll 4
             for (int j = 0; j < NJ; j++)
                 _mm512_storeu_ps(out + (int64_t)(rb + r) * ld + (c0 + j) * V, acc[r][j]);
 }
 
+/* The rows [b0, b1) of one group of NJ blocks: by parts of 128 of dA's columns (the
+ * group's packed W^T part, 32 KiB at most, stays in L1 over the rows; each sum still
+ * runs over kk in order), blocks of 6 rows, the last ones of 4. */
+INL void bwd_group(const nn_lstm_seq *q, const float *dA, int b0, int b1, int j0, const int NJ,
+                   float *out, int64_t ld, int c0, bool accumulate) {
+    int64_t GH = 4 * (int64_t)q->H;
+    for (int64_t kk = 0; kk < GH; kk += 128) {
+        int64_t ke = kk + 128 < GH ? kk + 128 : GH;
+        bool acc = accumulate || kk > 0;
+        for (int rb = b0; rb < b1;) {
+            int n = b1 - rb;
+            if (n >= 10) {
+                bwd_block(q, dA, rb, 6, 6, j0, NJ, out, ld, c0, acc, kk, ke);
+                rb += 6;
+            } else {
+                bwd_block(q, dA, rb, 4, n < 4 ? n : 4, j0, NJ, out, ld, c0, acc, kk, ke);
+                rb += 4;
+            }
+        }
+    }
+}
+
 /* Step k's backward for rows [b0, b1): the cells, then dh += dA W_h^T and (when q->dx)
- * dx_k = dA W_x^T from the same broadcasts of dA. */
+ * dx_k = dA W_x^T, by groups of 4 blocks of 16 columns (then 2, then 1). */
 AVX512 static void bwd_step(const nn_lstm_seq *q, int k, int b0, int b1) {
     int B = q->B, H = q->H, F = q->F, nh = H / V, nx = q->dx ? F / V : 0;
     int64_t BH = (int64_t)B * H;
     for (int b = b0; b < b1; b++) bwd_cell(q, k, b);
     const float *dA = q->dhp + k * BH * 4;
     float *dx = q->dx ? q->dx + (int64_t)k * B * F : NULL;
-    for (int rb = b0; rb < b1; rb += R) {
-        int n = b1 - rb < R ? b1 - rb : R, j = 0;
-        for (; j + 4 <= nh; j += 4) bwd_block(q, dA, rb, n, j, 4, q->dh, H, j, true);
-        for (; j + 2 <= nh; j += 2) bwd_block(q, dA, rb, n, j, 2, q->dh, H, j, true);
-        for (; j < nh; j++) bwd_block(q, dA, rb, n, j, 1, q->dh, H, j, true);
-        for (j = 0; j + 4 <= nx; j += 4) bwd_block(q, dA, rb, n, nh + j, 4, dx, F, j, false);
-        for (; j + 2 <= nx; j += 2) bwd_block(q, dA, rb, n, nh + j, 2, dx, F, j, false);
-        for (; j < nx; j++) bwd_block(q, dA, rb, n, nh + j, 1, dx, F, j, false);
+    for (int part = 0; part < 2; part++) {
+        int nb = part ? nx : nh, jb = part ? nh : 0;
+        float *out = part ? dx : q->dh;
+        int64_t ld = part ? F : H;
+        for (int j = 0; j < nb;) {
+            if (nb - j >= 4)
+                bwd_group(q, dA, b0, b1, jb + j, 4, out, ld, j, !part), j += 4;
+            else if (nb - j >= 2)
+                bwd_group(q, dA, b0, b1, jb + j, 2, out, ld, j, !part), j += 2;
+            else
+                bwd_group(q, dA, b0, b1, jb + j, 1, out, ld, j, !part), j += 1;
+        }
     }
     if (q->bptt > 0 && k % q->bptt == 0) { /* a segment's start: the gradient stops */
         memset(q->dh + (int64_t)b0 * H, 0, sizeof(float) * (size_t)(b1 - b0) * H);
