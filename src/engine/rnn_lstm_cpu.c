@@ -365,12 +365,16 @@ INL void grad_tile(const float *A, int64_t lda, int i0, const int NR, const floa
 }
 
 /* C[n rows][64 columns] += A[rows r0..r1)[columns 0..n)]^T D[r0..r1)[64 columns], by tiles
- * of 6 rows (24 accumulators) and the rest. */
+ * of 6 rows (24 accumulators), the last ones of 4 or fewer (128 = 20 6 + 2 4). */
 AVX512 static void grad_rows(const float *A, int64_t lda, int n, const float *D, int64_t ldd,
                              int64_t r0, int64_t r1, float *C, int64_t ldc) {
     int i = 0;
-    for (; i + 6 <= n; i += 6) grad_tile(A, lda, i, 6, D, ldd, r0, r1, C + i * ldc, ldc);
+    for (; n - i >= 10; i += 6) grad_tile(A, lda, i, 6, D, ldd, r0, r1, C + i * ldc, ldc);
+    if (n - i > 6) grad_tile(A, lda, i, 4, D, ldd, r0, r1, C + i * ldc, ldc), i += 4;
     switch (n - i) {
+    case 6:
+        grad_tile(A, lda, i, 6, D, ldd, r0, r1, C + i * ldc, ldc);
+        break;
     case 5:
         grad_tile(A, lda, i, 5, D, ldd, r0, r1, C + i * ldc, ldc);
         break;
