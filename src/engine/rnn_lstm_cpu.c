@@ -79,14 +79,41 @@ static void pack_fwd(int H, int F, const float *W, float *P) {
                        sizeof(float) * V);
 }
 
+/* r[i] = column i of the 16 x 16 block whose rows were r[0..16): pairs of rows
+ * interleaved, then groups of four, then the 128-bit lanes twice. */
+INL void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2)
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    for (int i = 0; i < 16; i += 4) { /* r[i + c]: columns c, c + 4, c + 8, c + 12 */
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int h = 0; h < 16; h += 8) /* t[h + c]: columns c, c + 8; t[h + 4 + c]: c + 4, c + 12 */
+        for (int c = 0; c < 4; c++) {
+            t[h + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0x88);
+            t[h + 4 + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0xDD);
+        }
+    for (int c = 0; c < 8; c++) {
+        r[c] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0x88);
+        r[c + 8] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0xDD);
+    }
+}
+
 /* Backward pack of W^T by blocks of 16 of W's rows j (those of W_h, then W_x's when
- * nj covers them): P[(j 4H + kk) 16 + v] = W[16 j + v][kk]. */
-static void pack_back(int H, int nj, const float *W, float *P) {
+ * nj covers them): P[(j 4H + kk) 16 + v] = W[16 j + v][kk], 16 x 16 blocks transposed in
+ * registers (element by element it was a fiftieth of the step). */
+AVX512 static void pack_back(int H, int nj, const float *W, float *P) {
     int64_t GH = 4 * (int64_t)H;
     for (int j = 0; j < nj; j++)
-        for (int64_t kk = 0; kk < GH; kk++)
-            for (int v = 0; v < V; v++)
-                P[((int64_t)j * GH + kk) * V + v] = W[(j * V + v) * GH + kk];
+        for (int64_t kk = 0; kk < GH; kk += V) {
+            __m512 r[16];
+            for (int v = 0; v < V; v++) r[v] = _mm512_loadu_ps(W + (j * V + v) * GH + kk);
+            transpose16(r);
+            for (int i = 0; i < V; i++) _mm512_storeu_ps(P + ((int64_t)j * GH + kk + i) * V, r[i]);
+        }
 }
 
 static bool is_pad(const nn_lstm_seq *q, int b, int t) {
