@@ -10,7 +10,8 @@
  * three gemms over all steps. The kernels are the backend's (rnn_cell, gemm).
  * The LSTM goes through the backend's lstm_seq where it has one (the CPU's: AVX-512,
  * units a multiple of 16): the whole recurrence of a lane in one call, each step the
- * concatenated [h, x] times W with the gates applied in registers, W packed once a pass;
+ * concatenated [h, x] times W with the gates applied in registers, W packed once a pass,
+ * and the weight gradients from the backend's lstm_seq_grads where it has it;
  * its step-indexed arrays (inputs, dA) are then in processing order, [T, B, .].
  * Layout of a layer and direction ("lane") in the block: W [H + F_l, G H] (rows of h,
  * then of x: W [h_{t-1}, x_t] as the course writes it), every lane's W first, then

@@ -1,11 +1,14 @@
 /* rnn_lstm_cpu.c: the LSTM's whole recurrence in one call (the backend's lstm_seq) on
  * CPUs with AVX-512: W_h packed once a pass, each step's h W_h a register-blocked
- * product (4 rows by the four gates of 16 units) whose gates are activated as they leave
+ * product (6 rows by the four gates of 16 units) whose gates are activated as they leave
  * the registers, and in backward each step's dA W_h^T the same way from a packed W_h^T.
  * One gemm call a step made OpenBLAS repack W_h 32 times a pass (an eighth of the
- * char-LSTM's step) and write the pre-activations out and read them back.
+ * char-LSTM's step) and write the pre-activations out and read them back. After the
+ * backward, lstm_seq_grads makes dW and db in one pass over dA (no packing of dA, which
+ * was a twelfth of the LSTM in OpenBLAS).
  * The rows of the batch are independent in the recurrence: with two threads each runs
- * its half of them through every step, and a row's numbers do not depend on the split.
+ * its half of them through every step, and a row's numbers do not depend on the split;
+ * the weight gradient splits its columns instead, each summed over the rows in order.
  * Elsewhere (no AVX-512, H not a multiple of 16) it declines and the module runs the
  * per-step path (rnn_cpu.c's cells and gemm), which the tests compare it with. */
 #include <stdbool.h>
