@@ -246,6 +246,11 @@ typedef struct nn_backend {
     /* Whether lstm_seq runs B rows of H units (optional with it); its backward's dx also
      * wants F a multiple of 16 (it declines otherwise). */
     bool (*lstm_seq_takes)(int B, int H);
+    /* After lstm_seq's backward: dW [H + F, 4H] += [h_k, x_k]^T dA_k and db [4H] += the
+     * sums of dA_k's rows, over every step k (q's hs, x in processing order, dhp).
+     * Optional; false, having done nothing, where it has no kernel (the module then runs
+     * three gemms). */
+    bool (*lstm_seq_grads)(const nn_lstm_seq *q, float *dW, float *db);
 } nn_backend;
 
 extern const nn_backend nn_backend_cpu;

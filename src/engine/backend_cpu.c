@@ -726,4 +726,5 @@ const nn_backend nn_backend_cpu = {
     .rnn_cell_back = nn_cpu_rnn_cell_back,
     .lstm_seq = nn_cpu_lstm_seq,
     .lstm_seq_takes = nn_cpu_lstm_seq_takes,
+    .lstm_seq_grads = nn_cpu_lstm_seq_grads,
 };

@@ -10,7 +10,8 @@
  * three gemms over all steps. The kernels are the backend's (rnn_cell, gemm).
  * The LSTM goes through the backend's lstm_seq where it has one (the CPU's: AVX-512,
  * units a multiple of 16): the whole recurrence of a lane in one call, each step the
- * concatenated [h, x] times W with the gates applied in registers, W packed once a pass;
+ * concatenated [h, x] times W with the gates applied in registers, W packed once a pass,
+ * and the weight gradients from the backend's lstm_seq_grads where it has it;
  * its step-indexed arrays (inputs, dA) are then in processing order, [T, B, .].
  * Layout of a layer and direction ("lane") in the block: W [H + F_l, G H] (rows of h,
  * then of x: W [h_{t-1}, x_t] as the course writes it), every lane's W first, then
@@ -41,12 +42,13 @@ typedef struct rnn_state {
                    * product runs about a quarter faster in OpenBLAS than the transposed one;
                    * lstm_seq's packed W [G H (H + F)] when the backend has it */
     float *rowsq; /* doubles [T, B]: lstm_seq's squared row norms for gnorm */
-    float *xk;    /* lstm_seq: a lane's input in processing order [T, B, F], or its dX */
+    float *xk;    /* lstm_seq: a lane's input in processing order [T, B, F] */
     int64_t yscap, dyscap, mskcap, hpcap, dhcap, dccap, onescap, gncap, wtcap, rowsqcap, xkcap;
     int B, T; /* of the last forward */
     int gT;   /* steps of the last backward (gnorm's length); 0: none yet */
     bool has_mask;
-    bool seq; /* the last forward ran through the backend's lstm_seq */
+    bool seq;  /* the last forward ran through the backend's lstm_seq */
+    int xk_of; /* the lane (l D + d) whose input xk holds since its forward, or -1 */
 } rnn_state;
 
 static rnn_state *st(const nn_module *m) {
@@ -228,6 +230,7 @@ static void lane_forward(nn_module *m, int l, int d, const float *X, float *out)
     if (ln->cs) be->fill(ln->cs, BH, 0.0f);
     if (s->seq) { /* lstm_seq: [h, x] W + b a step, in one product */
         gather_steps(s, X, F, d);
+        s->xk_of = l * s->D + d;
         nn_lstm_seq q = seq_args(s, ln, W, d);
         q.F = F, q.x = s->xk, q.bias = bias, q.out = out ? out + d * H : NULL, q.ldo = DH;
         be->lstm_seq(&q, false);
@@ -265,6 +268,7 @@ static int rnn_forward(nn_module *m, const float *x) {
     for (int k = 0; k < s->L * s->D; k++)
         if (grow_lane(ctx, s, &s->lanes[k], B, T)) return NN_ENOMEM;
     s->seq = s->cell == NN_CELL_LSTM && be->lstm_seq_takes && be->lstm_seq_takes(B, s->H);
+    s->xk_of = -1;
     if (s->seq && nn_grow(ctx, &s->xk, &s->xkcap, BT * (s->L > 1 && DH > s->F ? DH : s->F)))
         return NN_ENOMEM;
     be->fill(s->ones, BT, 1.0f);
@@ -318,8 +322,9 @@ static float grad_norm(const rnn_state *s, const float *dh, const float *dy, int
 }
 
 /* lane_backward through lstm_seq: dA [T, B, 4H] in processing order, so that dW_h,
- * dW_x and db are each one gemm over it, and dX (+)= dA W_x^T goes back to [B, T, F]
- * through X_k's buffer. */
+ * dW_x and db are each one pass over it, and dX (+)= dA W_x^T goes back to [B, T, F]
+ * through dxp (unused on this path) in processing order. X_k is gathered again only
+ * when another lane's forward took xk since this one's. */
 static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const float *dys,
                               bool trace, float *dX) {
     rnn_state *s = st(m);
@@ -331,7 +336,7 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
     double *rowsq = trace ? (double *)s->rowsq : NULL;
     nn_lstm_seq q = seq_args(s, ln, W, d);
     q.F = F, q.dy = dys, q.ldy = DH, q.dh = s->dh, q.dc = s->dc, q.dhp = ln->dhp, q.rowsq = rowsq;
-    q.dx = dX ? s->xk : NULL; /* dX in processing order, from the kernel when it takes F */
+    q.dx = dX ? ln->dxp : NULL; /* dX in processing order, from the kernel when it takes F */
     bool dx_done = dX && be->lstm_seq(&q, true);
     if (!dx_done) {
         q.dx = NULL;
@@ -344,12 +349,12 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
     }
     if (dX && !dx_done)
         be->gemm(false, true, (int)BT, F, GH, 1.0f, ln->dhp, GH, W + (int64_t)H * GH, GH, 0.0f,
-                 s->xk, F);
+                 ln->dxp, F);
     for (int k = 0; dX && k < T; k++) {
         int t = d ? T - 1 - k : k;
         for (int b = 0; b < B; b++) {
             float *dst = dX + ((int64_t)b * T + t) * F;
-            const float *src = s->xk + ((int64_t)k * B + b) * F;
+            const float *src = ln->dxp + ((int64_t)k * B + b) * F;
             if (d)
                 be->acc(dst, src, F);
             else
@@ -358,7 +363,10 @@ static void lane_backward_seq(nn_module *m, int l, int d, const float *X, const 
     }
     if (!m->frozen) {
         float *g = m->blk->g + m->off, *gW = g + w_off(s, l, d), *gb = g + b_off(s, l, d);
-        gather_steps(s, X, F, d);
+        if (s->xk_of != l * s->D + d) gather_steps(s, X, F, d);
+        s->xk_of = l * s->D + d;
+        q.x = s->xk;
+        if (be->lstm_seq_grads && be->lstm_seq_grads(&q, gW, gb)) return;
         be->gemm(true, false, H, GH, (int)BT, 1.0f, ln->hs, H, ln->dhp, GH, 1.0f, gW, GH);
         be->gemm(true, false, F, GH, (int)BT, 1.0f, s->xk, F, ln->dhp, GH, 1.0f,
                  gW + (int64_t)H * GH, GH);
@@ -432,7 +440,8 @@ static int rnn_backward(nn_module *m, const float *x, const float *dy, float *dx
         return NN_ENOMEM;
     for (int k = 0; k < s->L * s->D; k++) {
         lane *ln = &s->lanes[k];
-        if (nn_grow(ctx, &ln->dxp, &ln->dxpcap, BT * GH) ||
+        int64_t in = lane_in(s, k / s->D); /* lstm_seq's dX [T, B, in] goes through dxp */
+        if (nn_grow(ctx, &ln->dxp, &ln->dxpcap, BT * (GH > in ? GH : in)) ||
             nn_grow(ctx, &ln->dhp, &ln->dhpcap, BT * GH))
             return NN_ENOMEM;
     }

@@ -21,6 +21,7 @@ void nn_cpu_rnn_cell_back(int cell, int act, int B, int H, const float *gates, c
  * tests' switch to the per-step path it is compared with). */
 bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward);
 bool nn_cpu_lstm_seq_takes(int B, int H);
+bool nn_cpu_lstm_seq_grads(const nn_lstm_seq *q, float *dW, float *db);
 extern bool nn_cpu_lstm_fast;
 
 #endif

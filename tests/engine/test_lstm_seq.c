@@ -3,7 +3,7 @@
  * outputs, input and weight gradients and the gradient-norm view, over stacked,
  * bidirectional, masked (pre and post) and truncated cases and row counts that leave a
  * partial row block; its own finite-difference check; the same numbers on one thread and
- * on two. */
+ * on two; the weight-gradient pass against the sums written out. */
 #include <cblas.h>
 #include <math.h>
 #include <setjmp.h>
@@ -174,6 +174,60 @@ static void test_lstm_seq_two_threads_give_the_same_numbers(void **state) {
     }
 }
 
+/* The weight-gradient pass (nn_cpu_lstm_seq_grads) against the sums written out in
+ * double, over row counts that leave a partial block of 64 rows and every remainder of
+ * its 6-row tiles (inputs 1 to 13), on one thread and on two (the same bits). */
+static void test_lstm_seq_grads_match_the_sums(void **state) {
+    (void)state;
+    if (!have_kernel()) {
+        printf("no AVX-512 here: the grads pass declines\n");
+        return;
+    }
+    const int shapes[][4] = {{16, 1, 5, 7}, {32, 7, 3, 40}, {80, 13, 9, 11}, {16, 12, 2, 1}};
+    for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+        int H = shapes[c][0], F = shapes[c][1], B = shapes[c][2], T = shapes[c][3];
+        int64_t GH = 4 * (int64_t)H, BT = (int64_t)B * T, nw = (H + F) * GH;
+        float *hs = malloc(sizeof(float) * (BT + B) * H), *x = malloc(sizeof(float) * BT * F),
+              *dA = malloc(sizeof(float) * BT * GH), *dW[2], *db[2];
+        uint64_t r = 12345 + c;
+        float *all[] = {hs, x, dA};
+        int64_t n[] = {(BT + B) * H, BT * F, BT * GH};
+        for (int a = 0; a < 3; a++)
+            for (int64_t i = 0; i < n[a]; i++) {
+                r = r * 6364136223846793005ull + 1442695040888963407ull;
+                all[a][i] = (float)((double)(r >> 11) * 0x1.0p-53 * 2 - 1);
+            }
+        for (int th = 0; th < 2; th++) {
+            dW[th] = malloc(sizeof(float) * nw), db[th] = malloc(sizeof(float) * GH);
+            for (int64_t i = 0; i < nw; i++) dW[th][i] = 0.25f; /* it adds to what is there */
+            for (int64_t i = 0; i < GH; i++) db[th][i] = -0.5f;
+            nn_lstm_seq q = {.B = B, .T = T, .H = H, .F = F, .x = x, .hs = hs, .dhp = dA};
+            nn_par_set_threads(th + 1);
+            assert_true(nn_cpu_lstm_seq_grads(&q, dW[th], db[th]));
+            nn_par_set_threads(0);
+        }
+        double w = 0;
+        for (int i = 0; i < H + F; i++)
+            for (int64_t j = 0; j < GH; j++) {
+                double sum = 0.25;
+                for (int64_t k = 0; k < BT; k++)
+                    sum += (double)(i < H ? hs[k * H + i] : x[k * F + i - H]) * dA[k * GH + j];
+                w = fmax(w, fabs(dW[0][i * GH + j] - sum));
+            }
+        for (int64_t j = 0; j < GH; j++) {
+            double sum = -0.5;
+            for (int64_t k = 0; k < BT; k++) sum += dA[k * GH + j];
+            w = fmax(w, fabs(db[0][j] - sum));
+        }
+        printf("grads H %d F %d rows %lld: %.1e\n", H, F, (long long)BT, w);
+        assert_true(w < 1e-4);
+        assert_memory_equal(dW[0], dW[1], sizeof(float) * nw);
+        assert_memory_equal(db[0], db[1], sizeof(float) * GH);
+        for (int th = 0; th < 2; th++) free(dW[th]), free(db[th]);
+        free(hs), free(x), free(dA);
+    }
+}
+
 /* The kernel's gradients against central differences of its forward, over five steps
  * (the cell-state path), two directions and post-padding. */
 static void test_lstm_seq_gradients_match_finite_differences(void **state) {
@@ -201,6 +255,7 @@ int main(void) {
         cmocka_unit_test(test_lstm_seq_takes_multiples_of_16_units),
         cmocka_unit_test(test_lstm_seq_matches_the_per_step_path),
         cmocka_unit_test(test_lstm_seq_two_threads_give_the_same_numbers),
+        cmocka_unit_test(test_lstm_seq_grads_match_the_sums),
         cmocka_unit_test(test_lstm_seq_gradients_match_finite_differences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
