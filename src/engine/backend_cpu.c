@@ -70,11 +70,32 @@ static void cpu_transfer(float *dst, const float *src, int64_t n) {
     if (dst != src && n > 0) memmove(dst, src, (size_t)n * sizeof(float));
 }
 
+/* From this many floats on, zeroing runs as two halves (nn_par_halves), on the engine's
+ * two threads when it may use two: a step's zero_grad of the MLP's 235k gradients is
+ * otherwise the largest part of the step that one core runs alone. */
+#define SPLIT_ZERO (1 << 17)
+
+typedef struct zero_job {
+    float *x;
+    int64_t n, split;
+} zero_job;
+
+static void zero_half(void *arg, int part) {
+    const zero_job *j = arg;
+    int64_t a = part ? j->split : 0, b = part ? j->n : j->split;
+    memset(j->x + a, 0, (size_t)(b - a) * sizeof(float));
+}
+
 /* Zeroing (every step's zero_grad) goes through memset: wider stores than the baseline
  * build's loop, about half the time on the MLP's 235k gradients. */
 static void cpu_fill(float *x, int64_t n, float v) {
     if (v == 0.0f && !signbit(v)) {
-        if (n > 0) memset(x, 0, (size_t)n * sizeof(float));
+        if (n >= SPLIT_ZERO) {
+            zero_job j = {x, n, n / 2 / 16 * 16};
+            nn_par_halves(zero_half, &j);
+        } else if (n > 0) {
+            memset(x, 0, (size_t)n * sizeof(float));
+        }
         return;
     }
     for (int64_t i = 0; i < n; i++) x[i] = v;
