@@ -1,19 +1,24 @@
 /* parallel.c: one worker thread, started at the first use and kept, that runs the
- * second half of a kernel's batch while the caller runs the first (parallel.h).
+ * second half of a kernel's work while the caller runs the first (parallel.h).
  *
- * A handoff is a counter: the caller bumps `posted`, the worker bumps `done`. Each
- * side first polls the other's counter for up to SPIN_NS, then sleeps on a condition
- * variable. A training step of the MLP benchmark hands off five times in well under a
- * millisecond: sleeping every time costs a futex wake and a reschedule (tens of
- * microseconds when the idle core has dropped into a sleep state), a tenth of the
- * step, while a kernel that is called once in a while (a conv, an LSTM pass) loses
- * only the bounded poll of a core that had nothing else to do. */
+ * A call is a ticket: the caller bumps `posted` to it and runs half 0; half 1 goes to
+ * whichever of the worker and the caller claims the ticket first (a compare-and-swap on
+ * `claimed`), and the caller waits for `done` only when the worker has it. On a loaded
+ * machine, where the worker may not run for a whole time slice, the caller so never
+ * stalls: it runs both halves, as one thread would. Each side polls the other's
+ * counter for up to SPIN_NS before it sleeps on a condition variable: a training step
+ * of the MLP benchmark hands off six times in about half a millisecond, and a futex
+ * wake and a reschedule each time (tens of microseconds when the idle core has dropped
+ * into a sleep state) would be a tenth of the step, while a kernel called once in a
+ * while (a conv, an LSTM pass) loses only the bounded poll of a core that had nothing
+ * else to do. */
 #include "parallel.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,8 +38,9 @@ static struct {
     void (*half)(void *, int);
     void *arg;
     /* half and arg are written before posted is bumped (release) and read after it is
-     * seen (acquire); the half's results before done is bumped, the same way back */
-    atomic_uint_fast64_t posted, done;
+     * seen (acquire) and the ticket claimed; the half's results are written before done
+     * is bumped, the same way back */
+    atomic_uint_fast64_t posted, claimed, done;
 } pool = {.once = PTHREAD_ONCE_INIT,
           .busy = PTHREAD_MUTEX_INITIALIZER,
           .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -52,11 +58,12 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-/* Waits until *counter differs from `from`: polls for SPIN_NS, then sleeps on the
- * condition variable (the other side broadcasts under mu after each bump). */
-static void await_change(atomic_uint_fast64_t *counter, uint64_t from) {
+/* Waits until *counter (which only grows) reaches `target`: polls for SPIN_NS
+ * (yielding the core now and then to a thread that wants it), then sleeps on the
+ * condition variable (the other side broadcasts under mu after each change). */
+static void await_reach(atomic_uint_fast64_t *counter, uint64_t target) {
     int64_t t0 = 0;
-    for (unsigned i = 1; atomic_load_explicit(counter, memory_order_acquire) == from; i++) {
+    for (unsigned i = 1; atomic_load_explicit(counter, memory_order_acquire) < target; i++) {
         cpu_relax();
         if (i % 64) continue; /* the clock every 64 polls: a few microseconds */
         int64_t t = now_ns();
@@ -64,29 +71,42 @@ static void await_change(atomic_uint_fast64_t *counter, uint64_t from) {
             t0 = t;
         } else if (t - t0 > SPIN_NS) {
             pthread_mutex_lock(&pool.mu);
-            while (atomic_load_explicit(counter, memory_order_acquire) == from)
+            while (atomic_load_explicit(counter, memory_order_acquire) < target)
                 pthread_cond_wait(&pool.cv, &pool.mu);
             pthread_mutex_unlock(&pool.mu);
             return;
         }
+        sched_yield();
     }
 }
 
-/* Bumps *counter and wakes a side that sleeps on it. The broadcast goes under mu, so
- * that a side that checked the counter under mu before the bump is already waiting. */
-static void bump(atomic_uint_fast64_t *counter) {
-    atomic_fetch_add_explicit(counter, 1, memory_order_release);
+/* Sets *counter to v and wakes a side that sleeps on it. The broadcast goes under mu,
+ * so that a side that checked the counter under mu before the change is already
+ * waiting. */
+static void publish(atomic_uint_fast64_t *counter, uint64_t v) {
+    atomic_store_explicit(counter, v, memory_order_release);
     pthread_mutex_lock(&pool.mu);
     pthread_cond_broadcast(&pool.cv);
     pthread_mutex_unlock(&pool.mu);
 }
 
+/* Claims half 1 of ticket t: true for the first of the worker and the caller to ask. */
+static bool claim(uint64_t t) {
+    uint_fast64_t prev = t - 1;
+    return atomic_compare_exchange_strong_explicit(&pool.claimed, &prev, t, memory_order_acq_rel,
+                                                   memory_order_relaxed);
+}
+
 static void *worker(void *unused) {
     (void)unused;
-    for (uint64_t seen = 0;; seen++) {
-        await_change(&pool.posted, seen);
+    for (uint64_t seen = 0;;) {
+        await_reach(&pool.posted, seen + 1);
+        seen = atomic_load_explicit(&pool.posted, memory_order_acquire);
+        /* a claim of the newest ticket succeeds only while its caller has not taken
+         * half 1 back, so half and arg are still that caller's */
+        if (!claim(seen)) continue;
         pool.half(pool.arg, 1);
-        bump(&pool.done);
+        publish(&pool.done, seen);
     }
     return NULL;
 }
@@ -131,9 +151,12 @@ void nn_par_halves(void (*half)(void *arg, int part), void *arg) {
         return;
     }
     pool.half = half, pool.arg = arg;
-    uint64_t ticket = atomic_load_explicit(&pool.done, memory_order_relaxed);
-    bump(&pool.posted);
+    uint64_t ticket = atomic_load_explicit(&pool.posted, memory_order_relaxed) + 1;
+    publish(&pool.posted, ticket);
     half(arg, 0);
-    await_change(&pool.done, ticket);
+    if (claim(ticket))
+        half(arg, 1); /* the worker had not started it: no waiting on a thread that may not run */
+    else
+        await_reach(&pool.done, ticket); /* done holds the last ticket the worker ran */
     pthread_mutex_unlock(&pool.busy);
 }
