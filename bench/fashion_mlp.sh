@@ -8,9 +8,10 @@
 # (sgemm_floor, at nnlab's best thread count); nnlab's epoch is reported as a fraction
 # of it. Then the test accuracy after EPOCHS (5) epochs of the same recipe on both
 # sides, each at its best thread count. ROUNDS (default 3) epochs, the best kept.
-# Also the epoch's Adam pass alone (bench_train adam, one thread: the engine's
-# optimizer is serial), which is bound by memory, not flops: the sgemm floor plus
-# it is what the present design cannot beat.
+# Also the epoch's Adam pass alone (bench_train adam, one thread), which is bound by
+# memory, not flops: the sgemm floor plus it is what one thread cannot beat. With two,
+# nnlab runs the big products and the Adam pass as two one-threaded halves (parallel.h),
+# not through OpenBLAS's own threads, so it can beat the floor's two-thread sgemm.
 set -eu
 build=${1:?usage: sh bench/fashion_mlp.sh BUILD_DIR [ROUNDS] [EPOCHS]}
 rounds=${2:-3}

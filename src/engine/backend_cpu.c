@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conv_cpu.h"
+#include "parallel.h"
 #include "rnn_cpu.h"
 #include "train_internal.h"
 
@@ -69,11 +70,32 @@ static void cpu_transfer(float *dst, const float *src, int64_t n) {
     if (dst != src && n > 0) memmove(dst, src, (size_t)n * sizeof(float));
 }
 
+/* From this many floats on, zeroing runs as two halves (nn_par_halves), on the engine's
+ * two threads when it may use two: a step's zero_grad of the MLP's 235k gradients is
+ * otherwise the largest part of the step that one core runs alone. */
+#define SPLIT_ZERO (1 << 17)
+
+typedef struct zero_job {
+    float *x;
+    int64_t n, split;
+} zero_job;
+
+static void zero_half(void *arg, int part) {
+    const zero_job *j = arg;
+    int64_t a = part ? j->split : 0, b = part ? j->n : j->split;
+    memset(j->x + a, 0, (size_t)(b - a) * sizeof(float));
+}
+
 /* Zeroing (every step's zero_grad) goes through memset: wider stores than the baseline
  * build's loop, about half the time on the MLP's 235k gradients. */
 static void cpu_fill(float *x, int64_t n, float v) {
     if (v == 0.0f && !signbit(v)) {
-        if (n > 0) memset(x, 0, (size_t)n * sizeof(float));
+        if (n >= SPLIT_ZERO) {
+            zero_job j = {x, n, n / 2 / 16 * 16};
+            nn_par_halves(zero_half, &j);
+        } else if (n > 0) {
+            memset(x, 0, (size_t)n * sizeof(float));
+        }
         return;
     }
     for (int64_t i = 0; i < n; i++) x[i] = v;
@@ -537,10 +559,58 @@ linear_narrow(const float *x, const float *w, const float *b, float *y, int B, i
 #undef NARROW_ROWS
 }
 
+/* From this many multiply-adds (B * in * out) on, the linear layer's products run as
+ * two fixed halves (nn_par_halves): on the engine's two threads when it may use two,
+ * one after the other on one. The split is by this size alone, never by the thread
+ * count, so that one thread and two give the same bits. OpenBLAS on two threads
+ * reaches only 1.3 times its one-thread rate at the MLP benchmark's shapes (64 rows),
+ * two one-threaded halves nearly twice. The MLP's 784-256 and 256-128 layers are split,
+ * its 128-10 one (82k) and the Playground's nets are not. */
+#define SPLIT_GEMM (1 << 19)
+
+/* Where the halves of n columns meet: near the middle, on a 64-byte line of a row. */
+static int half_cols(int n) {
+    int h = (n / 2 + 8) / 16 * 16;
+    return h > 0 && h < n ? h : n / 2;
+}
+
+/* Runs half(arg, 0) and half(arg, 1) as nn_par_halves does, OpenBLAS on one thread
+ * inside when they run on two: its own workers on top would put three busy threads on
+ * two cores. Its thread count is one global setting (a plain store in OpenBLAS 0.3.21,
+ * a few nanoseconds); another thread's sgemm meanwhile merely runs on one thread. */
+static void blas_halves(void (*half)(void *arg, int part), void *arg) {
+    int blas = nn_par_threads() > 1 ? openblas_get_num_threads() : 1;
+    if (blas > 1) openblas_set_num_threads(1);
+    nn_par_halves(half, arg);
+    if (blas > 1) openblas_set_num_threads(blas);
+}
+
+typedef struct linear_job {
+    const float *x, *w, *b, *dy;
+    float *y, *dw, *db, *dx;
+    int B, in, out, split; /* split: the first column of half 1 (of out forward, of in back) */
+} linear_job;
+
+/* Half `part` of the forward: the columns [j0, j1) of y = x W + b, over all rows. */
+static void linear_half(void *arg, int part) {
+    const linear_job *j = arg;
+    int j0 = part ? j->split : 0, n = (part ? j->out : j->split) - j0;
+    for (int r = 0; r < j->B; r++)
+        memcpy(j->y + (int64_t)r * j->out + j0, j->b + j0, (size_t)n * sizeof(float));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->B, n, j->in, 1.0f, j->x, j->in,
+                j->w + j0, j->out, 1.0f, j->y + j0, j->out);
+}
+
 NN_VECTOR_CLONES static void cpu_linear(const float *x, const float *w, const float *b, float *y,
                                         int B, int in, int out) {
     if (out <= LANES && in <= NARROW_IN) {
         linear_narrow(x, w, b, y, B, in, out);
+        return;
+    }
+    if ((int64_t)B * in * out >= SPLIT_GEMM && out >= 2) {
+        linear_job j = {.x = x, .w = w, .b = b, .y = y, .B = B, .in = in, .out = out};
+        j.split = half_cols(out);
+        blas_halves(linear_half, &j);
         return;
     }
     for (int r = 0; r < B; r++) memcpy(y + (int64_t)r * out, b, (size_t)out * sizeof(float));
@@ -560,14 +630,42 @@ NN_VECTOR_CLONES static void cpu_linear(const float *x, const float *w, const fl
                 out);
 }
 
+/* The column sums of dy into db (added). */
+static void bias_back(const float *dy, float *db, int B, int out) {
+    for (int r = 0; r < B; r++)
+        for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
+}
+
+/* Half `part` of the backward, over the inputs [k0, k1): the rows [k0, k1) of dW (x's
+ * columns k0.. times dy) and the columns [k0, k1) of dx (dy times W's rows k0..), so
+ * that each half reads only its own rows of W and writes its own of dW, and no sum is
+ * split between the halves. Half 0 also sums db, in the order of the unsplit loop. */
+static void linear_back_half(void *arg, int part) {
+    const linear_job *j = arg;
+    int k0 = part ? j->split : 0, n = (part ? j->in : j->split) - k0;
+    if (j->dw) {
+        if (!part) bias_back(j->dy, j->db, j->B, j->out);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, j->out, j->B, 1.0f, j->x + k0,
+                    j->in, j->dy, j->out, 1.0f, j->dw + (int64_t)k0 * j->out, j->out);
+    }
+    if (j->dx)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->B, n, j->out, 1.0f, j->dy, j->out,
+                    j->w + (int64_t)k0 * j->out, j->out, 0.0f, j->dx + k0, j->in);
+}
+
 /* forward was y = x W + b, so: dW += x^T dy, db += sum_rows dy, dx = dy W^T. */
 NN_VECTOR_CLONES static void cpu_linear_back(const float *x, const float *w, const float *dy,
                                              float *dw, float *db, float *dx, int B, int in,
                                              int out) {
+    if ((int64_t)B * in * out >= SPLIT_GEMM && in >= 2 && (dw || dx)) {
+        linear_job j = {.x = x, .w = w, .dy = dy, .dw = dw, .db = db, .dx = dx};
+        j.B = B, j.in = in, j.out = out, j.split = half_cols(in);
+        blas_halves(linear_back_half, &j);
+        return;
+    }
     bool small = (int64_t)B * in * out < SMALL_GEMM;
     if (dw) {
-        for (int r = 0; r < B; r++)
-            for (int j = 0; j < out; j++) db[j] += dy[(int64_t)r * out + j];
+        bias_back(dy, db, B, out);
         if (small) {
             for (int r = 0; r < B; r++) {
                 const float *xr = x + (int64_t)r * in, *gr = dy + (int64_t)r * out;

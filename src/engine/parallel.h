@@ -1,8 +1,10 @@
-/* parallel.h: the engine's second thread, private to the engine. Kernels that split a
- * batch in two fixed halves (the direct convolutions, the LSTM's recurrence) run the
- * second half on one persistent worker when the engine may use two threads. The halves
- * are fixed whatever the thread count and their partial results are combined in half
- * order, so the same seed gives the same numbers on one thread or two. */
+/* parallel.h: the engine's second thread, private to the engine. Kernels that split
+ * their work in two fixed halves (the direct convolutions and the LSTM's recurrence by
+ * batch rows, the linear layer's big products by columns, the optimizer's passes and
+ * large zeroings by parameter range) run the second half on one persistent worker when
+ * the engine may use two threads. The halves are fixed whatever the thread count and
+ * their partial results are combined in half order, so the same seed gives the same
+ * numbers on one thread or two. */
 #ifndef NN_PARALLEL_H
 #define NN_PARALLEL_H
 

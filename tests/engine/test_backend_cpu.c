@@ -1,10 +1,13 @@
 /* Tests of backend_cpu.c and of the dispatch through the backend table: memory entries
  * (aligned alloc, upload/download), the training kernels (PReLU slopes, dropout's mask
  * from the context's generator, the linear layer's small-matrix loops against its
- * sgemm path, the loss's backward), and that the ops and built-in modules that used to
- * compute on host memory behind the table's back now call its entries: a table that
- * is the CPU one with each entry counted is put into the context. */
+ * sgemm path and its two halves on one thread or two, the loss's backward), and that the ops and
+ * built-in modules that used to compute on host memory behind the table's back now call its
+ * entries: a table that is the CPU one with each entry counted is put into the context. */
+#include <cblas.h>
+
 #include "internal.h"
+#include "parallel.h"
 #include "testutil.h"
 
 /* ---- a counting copy of the CPU table ------------------------------------------ */
@@ -283,11 +286,12 @@ static double worst_rel(const float *got, const double *want, int64_t n) {
     return worst;
 }
 
-/* 2x3x4 runs the small-matrix loops, 64x32x16 (32768 multiply-adds) OpenBLAS. */
+/* 2x3x4 runs the small-matrix loops, 64x32x16 (32768 multiply-adds) OpenBLAS, 33x300x201
+ * (about 2M) OpenBLAS in two halves. */
 static void test_linear_small_loops_and_sgemm_agree_with_reference(void **state) {
     nn_ctx *ctx = *state;
-    int sizes[2][3] = {{2, 3, 4}, {64, 32, 16}};
-    for (int s = 0; s < 2; s++) {
+    int sizes[3][3] = {{2, 3, 4}, {64, 32, 16}, {33, 300, 201}};
+    for (int s = 0; s < 3; s++) {
         int B = sizes[s][0], in = sizes[s][1], out = sizes[s][2];
         int64_t nx = (int64_t)B * in, nw = (int64_t)in * out, ny = (int64_t)B * out;
         float *buf = calloc((size_t)(2 * nx + 2 * nw + 2 * out + 2 * ny), sizeof(float));
@@ -313,6 +317,94 @@ static void test_linear_small_loops_and_sgemm_agree_with_reference(void **state)
         assert_true(e <= 1e-5);
         nn_backend_cpu.linear_back(x, w, dy, NULL, NULL, NULL, B, in, out); /* nothing asked */
         free(buf), free(ref);
+    }
+}
+
+/* The linear layer of one shape with its gradients asked as `ask` (bit 1 dW and db,
+ * bit 2 dx), run on `threads` engine threads, OpenBLAS on as many: y, then dW and db
+ * added to ones and dx. */
+typedef struct linear_out {
+    float *y, *dw, *db, *dx;
+} linear_out;
+
+static linear_out linear_run(const float *x, const float *w, const float *b, const float *dy, int B,
+                             int in, int out, int ask, int threads) {
+    linear_out r = {malloc(sizeof(float) * (size_t)B * out),
+                    malloc(sizeof(float) * (size_t)in * out), malloc(sizeof(float) * (size_t)out),
+                    malloc(sizeof(float) * (size_t)B * in)};
+    for (int64_t i = 0; i < (int64_t)in * out; i++) r.dw[i] = 1;
+    for (int j = 0; j < out; j++) r.db[j] = 1;
+    for (int64_t i = 0; i < (int64_t)B * in; i++) r.dx[i] = 99;
+    nn_par_set_threads(threads);
+    openblas_set_num_threads(threads); /* the halves' own guard keeps it at one inside */
+    nn_backend_cpu.linear(x, w, b, r.y, B, in, out);
+    nn_backend_cpu.linear_back(x, w, dy, ask & 1 ? r.dw : NULL, ask & 1 ? r.db : NULL,
+                               ask & 2 ? r.dx : NULL, B, in, out);
+    nn_par_set_threads(0);
+    openblas_set_num_threads(1);
+    return r;
+}
+
+static void linear_out_free(linear_out r) {
+    free(r.y), free(r.dw), free(r.db), free(r.dx);
+}
+
+static double worst_rel_f(const float *got, const float *want, int64_t n) {
+    double worst = 0;
+    for (int64_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs((double)got[i] - want[i]) / (1 + fabs(want[i])));
+    return worst;
+}
+
+/* The linear layer's products above the split size run as two fixed halves (columns of
+ * y; rows of dW and columns of dx): the same bits on one thread or two, and the old
+ * whole-matrix sgemm calls' values within float rounding, for the MLP benchmark's
+ * layers (784-256, 256-128, batch 64) and odd sizes, with all gradients, dW alone (a
+ * first layer: no dx) and dx alone (a frozen layer). */
+static void test_linear_halves_same_bits_on_one_thread_or_two(void **state) {
+    nn_ctx *ctx = *state;
+    int sizes[3][3] = {{64, 784, 256}, {64, 256, 128}, {37, 301, 203}};
+    for (int s = 0; s < 3; s++) {
+        int B = sizes[s][0], in = sizes[s][1], out = sizes[s][2];
+        int64_t nx = (int64_t)B * in, nw = (int64_t)in * out, ny = (int64_t)B * out;
+        float *x = malloc(sizeof(float) * (size_t)nx), *w = malloc(sizeof(float) * (size_t)nw),
+              *b = malloc(sizeof(float) * (size_t)out), *dy = malloc(sizeof(float) * (size_t)ny);
+        for (int64_t i = 0; i < nx; i++) x[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        for (int64_t i = 0; i < nw; i++) w[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        for (int j = 0; j < out; j++) b[j] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        for (int64_t i = 0; i < ny; i++) dy[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        /* the old path: one sgemm a product over the whole matrices */
+        float *oy = malloc(sizeof(float) * (size_t)ny), *odw = malloc(sizeof(float) * (size_t)nw),
+              *odx = malloc(sizeof(float) * (size_t)nx);
+        for (int r = 0; r < B; r++) memcpy(oy + (int64_t)r * out, b, sizeof(float) * (size_t)out);
+        for (int64_t i = 0; i < nw; i++) odw[i] = 1;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1, x, in, w, out, 1, oy,
+                    out);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1, x, in, dy, out, 1, odw,
+                    out);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1, dy, out, w, out, 0, odx,
+                    in);
+        for (int ask = 1; ask <= 3; ask++) {
+            linear_out one = linear_run(x, w, b, dy, B, in, out, ask, 1);
+            linear_out two = linear_run(x, w, b, dy, B, in, out, ask, 2);
+            assert_memory_equal(one.y, two.y, sizeof(float) * (size_t)ny);
+            assert_memory_equal(one.dw, two.dw, sizeof(float) * (size_t)nw);
+            assert_memory_equal(one.db, two.db, sizeof(float) * (size_t)out);
+            assert_memory_equal(one.dx, two.dx, sizeof(float) * (size_t)nx);
+            double e = worst_rel_f(one.y, oy, ny);
+            if (ask & 1)
+                e = fmax(e, worst_rel_f(one.dw, odw, nw));
+            else
+                for (int64_t i = 0; i < nw; i++) assert_true(one.dw[i] == 1); /* not asked */
+            if (ask & 2)
+                e = fmax(e, worst_rel_f(one.dx, odx, nx));
+            else
+                for (int64_t i = 0; i < nx; i++) assert_true(one.dx[i] == 99);
+            if (e > 1e-6) print_message("%dx%dx%d ask %d: relative error %g\n", B, in, out, ask, e);
+            assert_true(e <= 1e-6);
+            linear_out_free(one), linear_out_free(two);
+        }
+        free(x), free(w), free(b), free(dy), free(oy), free(odw), free(odx);
     }
 }
 
@@ -356,6 +448,8 @@ int main(void) {
                                         tu_teardown),
         cmocka_unit_test_setup_teardown(test_linear_small_loops_and_sgemm_agree_with_reference,
                                         tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_linear_halves_same_bits_on_one_thread_or_two, tu_setup,
+                                        tu_teardown),
         cmocka_unit_test(test_prelu_kernel_shared_and_per_feature_slopes),
         cmocka_unit_test(test_loss_back_scales_the_saved_gradient),
     };

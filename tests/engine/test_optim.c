@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "nn.h"
+#include "parallel.h"
 
 #define TOL 1e-6
 
@@ -249,6 +251,89 @@ static void test_frozen_module_is_not_updated(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* Parameters that are many (over the size from which a step's passes run as two fixed
+ * halves), frozen in the middle: the middle layer's range is skipped and the span of
+ * each half crosses range ends. */
+static nn_module *three_layers(nn_ctx *ctx, nn_module *l[3]) {
+    nn_init u = {NN_INIT_UNIFORM, -1, 1};
+    l[0] = nn_linear_new(ctx, 300, 200, u, u); /* 60200 parameters */
+    l[1] = nn_linear_new(ctx, 200, 10, u, u);  /* 2010, frozen */
+    l[2] = nn_linear_new(ctx, 10, 3001, u, u); /* 33011 */
+    nn_module_freeze(l[1], true);
+    return nn_sequential_new(ctx, l, 3);
+}
+
+/* Three Adam steps of the three layers on `threads` threads from one seed: the
+ * parameters, both moments and each step's gradient norm, into the caller's arrays. */
+static void adam_three_steps_big(int threads, float *p, float *mv, double *norms) {
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 7);
+    nn_module *l[3], *m = three_layers(ctx, l);
+    int64_t n = nn_module_nparams(m);
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAM, hp_lr(NN_OPT_ADAM, 0.01f), n);
+    nn_par_set_threads(threads);
+    for (int t = 0; t < 3; t++) {
+        float *g = nn_module_grads(m);
+        for (int64_t i = 0; i < n; i++) g[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        norms[t] = nn_optim_step_module(o, m);
+    }
+    nn_par_set_threads(0);
+    memcpy(p, nn_module_params(m), sizeof(float) * (size_t)n);
+    memcpy(mv, nn_optim_state(o, 0), sizeof(float) * (size_t)n);
+    memcpy(mv + n, nn_optim_state(o, 1), sizeof(float) * (size_t)n);
+    nn_optim_free(o);
+    for (int i = 0; i < 3; i++) nn_module_free(l[i]);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+}
+
+/* A step over many parameters runs its sum of squares and its update as two halves:
+ * the same bits on one thread or two, and Adam's first step as worked by hand for every
+ * parameter (m^ = g, v^ = g^2: w <- w - lr g/(|g| + eps)), the frozen ones unchanged,
+ * the gradient norm that of the trainable ones. */
+static void test_big_step_same_bits_on_one_thread_or_two(void **state) {
+    (void)state;
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 7);
+    nn_module *l[3], *m = three_layers(ctx, l);
+    int64_t n = nn_module_nparams(m), frozen0 = 60200, frozen1 = 62210;
+    assert_int_equal(n, 95221);
+    float *w0 = malloc(sizeof(float) * (size_t)n), *g = nn_module_grads(m);
+    memcpy(w0, nn_module_params(m), sizeof(float) * (size_t)n);
+    double ss = 0;
+    for (int64_t i = 0; i < n; i++) {
+        g[i] = (float)(nn_rand_uniform(ctx) * 2 - 1);
+        if (i < frozen0 || i >= frozen1) ss += (double)g[i] * g[i];
+    }
+    nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAM, hp_lr(NN_OPT_ADAM, 0.01f), n);
+    nn_par_set_threads(2);
+    double norm = nn_optim_step_module(o, m);
+    nn_par_set_threads(0);
+    assert_true(fabs(norm - sqrt(ss)) <= 1e-6 * sqrt(ss)); /* float sums in blocks */
+    const float *w = nn_module_params(m);
+    for (int64_t i = 0; i < n; i++) {
+        double want =
+            i >= frozen0 && i < frozen1 ? w0[i] : w0[i] - 0.01 * g[i] / (fabs(g[i]) + 1e-8);
+        if (fabs(w[i] - want) > 1e-6)
+            fail_msg("w[%lld] = %.9g, want %.9g", (long long)i, w[i], want);
+    }
+    nn_optim_free(o);
+    for (int i = 0; i < 3; i++) nn_module_free(l[i]);
+    nn_module_free(m);
+    nn_ctx_free(ctx);
+    free(w0);
+    float *p[2], *mv[2];
+    double norms[2][3];
+    for (int t = 0; t < 2; t++) {
+        p[t] = malloc(sizeof(float) * (size_t)n), mv[t] = malloc(sizeof(float) * 2 * (size_t)n);
+        adam_three_steps_big(t + 1, p[t], mv[t], norms[t]);
+    }
+    assert_memory_equal(p[0], p[1], sizeof(float) * (size_t)n);
+    assert_memory_equal(mv[0], mv[1], sizeof(float) * 2 * (size_t)n);
+    assert_memory_equal(norms[0], norms[1], sizeof norms[0]);
+    for (int t = 0; t < 2; t++) free(p[t]), free(mv[t]);
+}
+
 static void test_rejects_bad_kind_and_size(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
@@ -440,6 +525,7 @@ int main(void) {
         cmocka_unit_test(test_clipping_by_norm_and_value),
         cmocka_unit_test(test_effective_lr_and_state),
         cmocka_unit_test(test_frozen_module_is_not_updated),
+        cmocka_unit_test(test_big_step_same_bits_on_one_thread_or_two),
         cmocka_unit_test(test_rejects_bad_kind_and_size),
         cmocka_unit_test(test_rejects_nonfinite_settings),
         cmocka_unit_test(test_nonfinite_gradient_refused_unchanged),

@@ -5,16 +5,20 @@
  * timed callbacks on a fake clock, and deep nets of many separate trainable parts;
  * a model whose forward is a callback (the kind a model written in Lua is) trains as its
  * built-in twin, is put back at a NaN, and names a failing forward. */
+#include <cblas.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "nn.h"
+#include "parallel.h"
+#undef I /* complex.h's, through cblas.h: this file's I is the initialiser below */
 
 static nn_init I(nn_init_kind k) {
     return (nn_init){k, 0, 0};
@@ -639,6 +643,55 @@ static void test_many_separate_trainable_parts_train(void **state) {
     nn_ctx_free(ctx);
 }
 
+/* One epoch of the MLP benchmark's net (784-256-128-10 ReLU, batch 64, Adam) on 256
+ * random images, on `threads` threads (OpenBLAS on as many, as OPENBLAS_NUM_THREADS
+ * would set them): the parameters after it into p, and the epoch's loss. */
+static double mlp_epoch_on(int threads, float *p) {
+    nn_ctx *ctx = nn_ctx_new();
+    nn_seed(ctx, 3);
+    nn_dataset *d = nn_dataset_new(ctx, 256, 784, 1, 10);
+    for (int64_t i = 0; i < 256 * 784; i++) d->x[i] = (float)nn_rand_uniform(ctx);
+    for (int i = 0; i < 256; i++) d->y[i] = (float)nn_rand_below(ctx, 10);
+    nn_module *l[5] = {nn_linear_new(ctx, 784, 256, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS)),
+                       nn_activation_new(ctx, NN_ACT_RELU, 0),
+                       nn_linear_new(ctx, 256, 128, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS)),
+                       nn_activation_new(ctx, NN_ACT_RELU, 0),
+                       nn_linear_new(ctx, 128, 10, I(NN_INIT_XAVIER_UNIFORM), I(NN_INIT_ZEROS))};
+    nn_module *m = nn_sequential_new(ctx, l, 5);
+    nn_optim *o = adam(ctx, m, 1e-3f);
+    nn_fit_opts fo = {.loss = NN_LOSS_CE, .epochs = 1, .batch = 64, .shuffle = true};
+    nn_run *r = nn_run_new(ctx, m, o, d, NULL, &fo);
+    nn_par_set_threads(threads);
+    openblas_set_num_threads(threads);
+    assert_int_equal(nn_run_for(r, 0), NN_RUN_DONE);
+    nn_par_set_threads(0);
+    openblas_set_num_threads(1);
+    memcpy(p, nn_module_params(m), sizeof(float) * (size_t)nn_module_nparams(m));
+    int n;
+    double loss = nn_run_history(r, &n)[0].loss;
+    nn_run_free(r);
+    nn_optim_free(o);
+    free_all(l, 5);
+    nn_module_free(m);
+    nn_dataset_free(d);
+    nn_ctx_free(ctx);
+    return loss;
+}
+
+/* The MLP benchmark's training gives the same numbers on one thread or two: its big
+ * products and its Adam passes run as fixed halves whatever the thread count, and
+ * OpenBLAS's own threads never split its products. */
+static void test_mlp_same_bits_on_one_thread_or_two(void **state) {
+    (void)state;
+    int64_t np = 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10;
+    float *p[2] = {malloc(sizeof(float) * (size_t)np), malloc(sizeof(float) * (size_t)np)};
+    double loss[2];
+    for (int t = 0; t < 2; t++) loss[t] = mlp_epoch_on(t + 1, p[t]);
+    assert_true(loss[0] == loss[1] && isfinite(loss[0]));
+    assert_memory_equal(p[0], p[1], sizeof(float) * (size_t)np);
+    free(p[0]), free(p[1]);
+}
+
 static int record_lr(nn_run *r, bool epoch_end, void *user) {
     (void)r;
     if (!epoch_end) {
@@ -953,6 +1006,7 @@ int main(void) {
         cmocka_unit_test(test_lr_range_test_restores_optimizer_and_batchnorm),
         cmocka_unit_test(test_every_ms_callbacks_follow_the_clock),
         cmocka_unit_test(test_many_separate_trainable_parts_train),
+        cmocka_unit_test(test_mlp_same_bits_on_one_thread_or_two),
         cmocka_unit_test(test_lr_steps_applied_each_step),
         cmocka_unit_test(test_epoch_metrics_and_confusion),
         cmocka_unit_test(test_callback_model_trains_as_its_builtin_twin),
