@@ -7,10 +7,15 @@
  * backward, lstm_seq_grads makes dW and db in one pass over dA (no packing of dA, which
  * was a twelfth of the LSTM in OpenBLAS).
  * The rows of the batch are independent in the recurrence: with two threads each runs
- * its half of them through every step, and a row's numbers do not depend on the split;
- * the weight gradient splits its columns instead, each summed over the rows in order.
+ * chunks of them (a quarter of the batch each, claimed as a thread comes free) through
+ * every step, and a row's numbers do not depend on the split; the weight gradient
+ * splits its columns instead (blocks of 64, claimed the same way), each summed over the
+ * rows in order. Claimed chunks rather than fixed halves: a worker that starts late or
+ * is held up by another program takes what is left, and the caller never waits for a
+ * half that the worker has claimed but not yet run.
  * Elsewhere (no AVX-512, H not a multiple of 16) it declines and the module runs the
  * per-step path (rnn_cpu.c's cells and gemm), which the tests compare it with. */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -429,58 +434,77 @@ typedef struct grads {
     const nn_lstm_seq *q;
     float *dW, *db;
     bool split;
+    atomic_int next; /* split: the next block of 64 columns to claim */
 } grads;
 
-/* Columns [0, half) (part 0) or [half, 4H) (part 1) of dW += [H_k, X_k]^T dA and db += the
- * column sums of dA, by blocks of 64 columns and 64 rows of dA (a block of dA stays in
- * L1 while every row of dW's block takes it). */
-AVX512 static void grad_part(void *arg, int part) {
-    const grads *p = arg;
+/* dW's columns [c, c + 64) += [H_k, X_k]^T dA and db's the column sums of dA, by blocks
+ * of 64 rows of dA (a block of dA stays in L1 while every row of dW's block takes it). */
+AVX512 static void grad_cols(const grads *p, int64_t c) {
     const nn_lstm_seq *q = p->q;
-    if (!p->split && part) return;
     int H = q->H, F = q->F;
     int64_t GH = 4 * (int64_t)H, BT = (int64_t)q->B * q->T;
-    int64_t half = (GH / (4 * V) + 1) / 2 * 4 * V; /* GH is a multiple of 64 */
-    int64_t c0 = p->split && part ? half : 0, c1 = p->split && !part ? half : GH;
     float blk[64 * 4 * V] __attribute__((aligned(64)));
-    for (int64_t c = c0; c < c1; c += 4 * V) {
-        const float *D = q->dhp + c;
-        __m512 s[4];
-        for (int j = 0; j < 4; j++) s[j] = _mm512_loadu_ps(p->db + c + j * V);
-        for (int64_t r = 0; r < BT; r += 64) {
-            int64_t n = BT - r < 64 ? BT - r : 64;
-            /* dA's rows lie 4H apart, which maps them onto a few of L1's sets: copied
-             * together, the block stays in L1; db's sums on the way */
-            for (int64_t k = 0; k < n; k++)
-                for (int j = 0; j < 4; j++) {
-                    __m512 d = _mm512_loadu_ps(D + (r + k) * GH + j * V);
-                    s[j] = _mm512_add_ps(s[j], d);
-                    _mm512_store_ps(blk + (k * 4 + j) * V, d);
-                }
-            grad_rows(q->hs + r * H, H, H, blk, 4 * V, 0, n, p->dW + c, GH);
-            grad_rows(q->x + r * F, F, F, blk, 4 * V, 0, n, p->dW + (int64_t)H * GH + c, GH);
-        }
-        for (int j = 0; j < 4; j++) _mm512_storeu_ps(p->db + c + j * V, s[j]);
+    const float *D = q->dhp + c;
+    __m512 s[4];
+    for (int j = 0; j < 4; j++) s[j] = _mm512_loadu_ps(p->db + c + j * V);
+    for (int64_t r = 0; r < BT; r += 64) {
+        int64_t n = BT - r < 64 ? BT - r : 64;
+        /* dA's rows lie 4H apart, which maps them onto a few of L1's sets: copied
+         * together, the block stays in L1; db's sums on the way */
+        for (int64_t k = 0; k < n; k++)
+            for (int j = 0; j < 4; j++) {
+                __m512 d = _mm512_loadu_ps(D + (r + k) * GH + j * V);
+                s[j] = _mm512_add_ps(s[j], d);
+                _mm512_store_ps(blk + (k * 4 + j) * V, d);
+            }
+        grad_rows(q->hs + r * H, H, H, blk, 4 * V, 0, n, p->dW + c, GH);
+        grad_rows(q->x + r * F, F, F, blk, 4 * V, 0, n, p->dW + (int64_t)H * GH + c, GH);
     }
+    for (int j = 0; j < 4; j++) _mm512_storeu_ps(p->db + c + j * V, s[j]);
 }
 
-/* A pass over rows [0, half) (part 0) and [half, B) (part 1); split = false: all rows
- * in part 0 (a row's numbers do not depend on the split, so this is only speed). */
+/* One thread's share of dW and db: all blocks of 64 columns (not split), or, split, the
+ * blocks it claims first: a worker that starts late, or is held up by another program,
+ * still takes what is left rather than a fixed half that the caller must wait for. Each
+ * column sums its rows in order whoever takes it, so the bits do not change. */
+static void grad_part(void *arg, int part) {
+    grads *p = arg;
+    int64_t GH = 4 * (int64_t)p->q->H;
+    if (!p->split) {
+        if (!part)
+            for (int64_t c = 0; c < GH; c += 4 * V) grad_cols(p, c);
+        return;
+    }
+    for (int64_t c; (c = (int64_t)atomic_fetch_add(&p->next, 1) * 4 * V) < GH;) grad_cols(p, c);
+}
+
+/* A pass over the rows: all of them in part 0 (split = false), or, split, by chunks of
+ * `chunk` rows that the two threads claim as they come free (as grad_part's columns; a
+ * row's numbers do not depend on who runs it, so this is only speed). */
 typedef struct pass {
     const nn_lstm_seq *q;
     bool backward, split;
-    int half;
+    int chunk;
+    atomic_int next;
 } pass;
 
-static void run_part(void *arg, int part) {
-    const pass *p = arg;
+static void run_rows(const pass *p, int b0, int b1) {
     const nn_lstm_seq *q = p->q;
-    int b0 = p->split && part ? p->half : 0, b1 = !p->split ? q->B : part ? q->B : p->half;
-    if (!p->split && part) return;
     if (p->backward)
         for (int k = q->T - 1; k >= 0; k--) bwd_step(q, k, b0, b1);
     else
         for (int k = 0; k < q->T; k++) fwd_step(q, k, b0, b1);
+}
+
+static void run_part(void *arg, int part) {
+    pass *p = arg;
+    int B = p->q->B;
+    if (!p->split) {
+        if (!part) run_rows(p, 0, B);
+        return;
+    }
+    for (int b0; (b0 = atomic_fetch_add(&p->next, 1) * p->chunk) < B;)
+        run_rows(p, b0, b0 + p->chunk < B ? b0 + p->chunk : B);
 }
 
 bool nn_cpu_lstm_seq_takes(int B, int H) {
@@ -498,9 +522,12 @@ bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
         pack_back(q->H, (q->H + (q->dx ? q->F : 0)) / V, q->W, q->pack);
     else
         pack_fwd(q->H, q->F, q->W, q->pack);
-    /* two halves of the rows on the engine's two threads when it may use two and each
-     * half has a few row blocks */
-    pass p = {q, backward, nn_par_threads() > 1 && q->B >= 4 * R, (q->B / 2 + R - 1) / R * R};
+    /* chunks of the rows on the engine's two threads when it may use two and the batch
+     * has a few row blocks: about a quarter of the rows each (two per thread when both
+     * run from the start), whole blocks of R rows */
+    pass p = {.q = q, .backward = backward, .split = nn_par_threads() > 1 && q->B >= 4 * R};
+    p.chunk = (q->B / 4 + R - 1) / R * R;
+    atomic_init(&p.next, 0);
     if (p.split)
         nn_par_halves(run_part, &p);
     else
@@ -510,7 +537,8 @@ bool nn_cpu_lstm_seq(const nn_lstm_seq *q, bool backward) {
 
 bool nn_cpu_lstm_seq_grads(const nn_lstm_seq *q, float *dW, float *db) {
     if (!nn_cpu_lstm_seq_takes(q->B, q->H)) return false;
-    grads p = {q, dW, db, nn_par_threads() > 1};
+    grads p = {.q = q, .dW = dW, .db = db, .split = nn_par_threads() > 1};
+    atomic_init(&p.next, 0);
     if (p.split)
         nn_par_halves(grad_part, &p);
     else
