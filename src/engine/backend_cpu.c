@@ -585,6 +585,20 @@ static void blas_halves(void (*half)(void *arg, int part), void *arg) {
     if (blas > 1) openblas_set_num_threads(blas);
 }
 
+/* An unsplit linear product (under SPLIT_GEMM), with OpenBLAS on one thread while the
+ * engine may use two: OpenBLAS threads products from 2^18 multiply-adds (LeNet's last
+ * batch of 32 or 40 through 120-84), and after a threaded call its idle worker spins
+ * in sched_yield for a while, taking the core that the engine's worker needs for the
+ * next conv's halves. At these sizes two threads gain OpenBLAS little. */
+static void sgemm_unsplit(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k,
+                          const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                          int ldc) {
+    int blas = nn_par_threads() > 1 ? openblas_get_num_threads() : 1;
+    if (blas > 1) openblas_set_num_threads(1);
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
+    if (blas > 1) openblas_set_num_threads(blas);
+}
+
 typedef struct linear_job {
     const float *x, *w, *b, *dy;
     float *y, *dw, *db, *dx;
@@ -626,8 +640,7 @@ NN_VECTOR_CLONES static void cpu_linear(const float *x, const float *w, const fl
         }
         return;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out, 1.0f, y,
-                out);
+    sgemm_unsplit(CblasNoTrans, CblasNoTrans, B, out, in, x, in, w, out, 1.0f, y, out);
 }
 
 /* The column sums of dy into db (added). */
@@ -676,8 +689,7 @@ NN_VECTOR_CLONES static void cpu_linear_back(const float *x, const float *w, con
                 }
             }
         } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dy, out,
-                        1.0f, dw, out);
+            sgemm_unsplit(CblasTrans, CblasNoTrans, in, out, B, x, in, dy, out, 1.0f, dw, out);
         }
     }
     if (!dx) return;
@@ -693,8 +705,7 @@ NN_VECTOR_CLONES static void cpu_linear_back(const float *x, const float *w, con
             }
         }
     } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dy, out, w, out,
-                    0.0f, dx, in);
+        sgemm_unsplit(CblasNoTrans, CblasTrans, B, in, out, dy, out, w, out, 0.0f, dx, in);
     }
 }
 
