@@ -7,7 +7,10 @@ shuffled epochs in the usual PyTorch loop.
   lenet.py time THREADS ROUNDS: after 100 warm-up steps of a throwaway model, the best
     epoch time of ROUNDS epochs, each of a new model ("torch lenet epoch_s S");
   lenet.py accuracy THREADS EPOCHS [SEEDS]: the test accuracy after EPOCHS epochs, the
-    mean over seeds 1..SEEDS (default 3) ("torch lenet test_acc A"), as bench/lenet.lua."""
+    mean over seeds 1..SEEDS (default 3) ("torch lenet test_acc A"), as bench/lenet.lua;
+  lenet.py same THREADS EPOCHS FILE: the test accuracy after EPOCHS epochs from the
+    initial weights and the epochs' row orders that `nnlab bench/lenet.lua same` wrote to
+    FILE, and the first epoch's mean loss ("torch lenet same test_acc A")."""
 import gzip
 import sys
 import time
@@ -17,10 +20,12 @@ import torch
 WARMUP_STEPS = 100  # as bench/lenet.lua
 FASHION = "/usr/share/datasets/fashion-mnist/"
 
-if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("time", "accuracy"):
-    sys.exit("usage: lenet.py time THREADS ROUNDS | lenet.py accuracy THREADS EPOCHS [SEEDS]")
+if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("time", "accuracy", "same") or \
+        (sys.argv[1] == "same") != (len(sys.argv) == 5 and not sys.argv[4].isdigit()):
+    sys.exit("usage: lenet.py time THREADS ROUNDS | lenet.py accuracy THREADS EPOCHS [SEEDS]"
+             " | lenet.py same THREADS EPOCHS FILE")
 mode, threads, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seeds = int(sys.argv[4]) if len(sys.argv) == 5 else 3
+seeds = int(sys.argv[4]) if len(sys.argv) == 5 and mode == "accuracy" else 3
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 
@@ -59,35 +64,63 @@ x, y = images("train")
 n, batch = x.shape[0], 64
 
 
-def epoch(model, opt, steps=None):
-    """One shuffled epoch (or its first `steps` batches): its seconds."""
+def epoch(model, opt, steps=None, perm=None):
+    """One shuffled epoch (or its first `steps` batches; in the order perm if given):
+    its seconds and, with perm (the loss read back only then, to leave the timed loop
+    as it was), its mean loss."""
     t0 = time.perf_counter()
-    perm = torch.randperm(n)
+    keep_loss = perm is not None
+    perm = torch.randperm(n) if perm is None else perm
+    total = 0.0
     for s, i in enumerate(range(0, n, batch)):
         if steps is not None and s == steps:
             break
         j = perm[i:i + batch]
         opt.zero_grad()
-        loss_fn(model(x[j]), y[j]).backward()
+        loss = loss_fn(model(x[j]), y[j])
+        loss.backward()
         opt.step()
-    return time.perf_counter() - t0
+        if keep_loss:
+            total += loss.item() * len(j)
+    return time.perf_counter() - t0, total / n
+
+
+def test_accuracy(model):
+    xt, yt = images("t10k")
+    with torch.no_grad():
+        return (model(xt).argmax(1) == yt).float().mean().item()
 
 
 if mode == "time":
     epoch(*lenet(), steps=WARMUP_STEPS)
-    best = min(epoch(*lenet()) for _ in range(count))
+    best = min(epoch(*lenet())[0] for _ in range(count))
     print("torch lenet epoch_s %.3f" % best)
     print("# torch lenet: %d images, best of %d epochs, %d threads" % (n, count, threads))
+elif mode == "same":
+    blocks = {}
+    with open(sys.argv[4]) as f:
+        for head in f:
+            tag, size = head.split()
+            blocks[tag] = torch.tensor([float(v) for v in f.readline().split()])
+            assert blocks[tag].numel() == int(size), tag
+    model, opt = lenet()
+    with torch.no_grad():
+        for i, p in enumerate(model.parameters(), 1):
+            v = blocks["param%d" % i]
+            # nnlab's linear weights are [in, out]
+            p.copy_(v.reshape(p.shape[1], p.shape[0]).t() if p.dim() == 2 else v.reshape(p.shape))
+    for e in range(1, count + 1):
+        _, loss = epoch(model, opt, perm=blocks["order%d" % e].long())
+        print("# torch lenet same epoch %d loss %.6f" % (e, loss))
+    print("torch lenet same test_acc %.4f" % test_accuracy(model))
 else:
-    xt, yt = images("t10k")
     total = 0.0
     for seed in range(1, seeds + 1):
         torch.manual_seed(seed)
         model, opt = lenet()
         for _ in range(count):
             epoch(model, opt)
-        with torch.no_grad():
-            acc = (model(xt).argmax(1) == yt).float().mean().item()
+        acc = test_accuracy(model)
         print("# torch lenet seed %d test_acc %.4f" % (seed, acc))
         total += acc
     print("torch lenet test_acc %.4f" % (total / seeds))

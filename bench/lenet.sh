@@ -1,5 +1,5 @@
 #!/bin/sh
-# lenet.sh BUILD_DIR [ROUNDS] [EPOCHS]: the LeNet-5 workload of issue 13: conv 6@5x5 pad 2,
+# lenet.sh BUILD_DIR [ROUNDS] [EPOCHS] [same]: the LeNet-5 workload of issue 13: conv 6@5x5 pad 2,
 # ReLU, max pool 2, conv 16@5x5, ReLU, max pool 2, 120, 84, 10 on the real Fashion-MNIST
 # (60000 images), batch 64, SGD momentum 0.9, one epoch. nnlab (bench/lenet.lua, m:fit)
 # and PyTorch (bench/lenet.py) each run at 1 and at 2 threads, and each side is compared
@@ -10,18 +10,23 @@
 # FLOPs at the rate of the mlp's products (sgemm_floor) are printed too: a lower bound.
 # Then the test accuracy after EPOCHS (3) epochs on both sides, each at its best thread
 # count, the mean over seeds 1-3 (one seed's figure moves by about a point). ROUNDS
-# (default 2) epochs, the best kept.
+# (default 2) epochs, the best kept. With `same`, then the accuracy of both sides from the
+# SAME initial weights and batch order (nnlab's, seeds 1-3, written by lenet.lua same and
+# read by lenet.py same): the two sides' steps agree to float rounding, so what is left
+# of the gap above is the seeds' draws (weights and shuffles), not the recipe.
 set -eu
-build=${1:?usage: sh bench/lenet.sh BUILD_DIR [ROUNDS] [EPOCHS]}
+build=${1:?usage: sh bench/lenet.sh BUILD_DIR [ROUNDS] [EPOCHS] [same]}
 rounds=${2:-2}
 epochs=${3:-3}
+same=${4:-}
 here=$(dirname "$0")
 . "$here/blas_core.sh"
 py=/usr/bin/python3
 have_torch=no
 if "$py" -c "import torch" 2>/dev/null; then have_torch=yes; fi
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+shared=$(mktemp)
+trap 'rm -f "$out" "$shared"' EXIT
 value() { awk -v m="$1" '$3 == m { print $4 }' "$2"; }
 echo "== LeNet-5 on Fashion-MNIST, batch 64, SGD momentum 0.9, one epoch (best of $rounds); load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 best_nn=1e30 best_nn_t=0 best_pt=1e30 best_pt_t=0
@@ -67,3 +72,15 @@ if [ "$have_torch" = yes ]; then
     pa=$(value test_acc "$out")
     awk -v a="$na" -v b="$pa" 'BEGIN { d = 100 * (a - b); printf "test accuracy: nnlab %.2f%%, PyTorch %.2f%%: %+.2f points (target: within 1)\n", 100 * a, 100 * b, d }'
 fi
+[ "$same" = same ] && [ "$have_torch" = yes ] || exit 0
+echo "== test accuracy after $epochs epochs from the same initial weights and batches (nnlab's), seeds 1-3"
+for seed in 1 2 3; do
+    OPENBLAS_NUM_THREADS=$best_nn_t OMP_NUM_THREADS=$best_nn_t "$build/nnlab" "$here/lenet.lua" same "$epochs" "$seed" "$shared" > "$out"
+    na=$(awk '$(NF - 1) == "test_acc" { print $NF }' "$out")
+    nl=$(awk '$5 == "epoch" && $6 == 1 { print $8 }' "$out")
+    "$py" "$here/lenet.py" same "$best_pt_t" "$epochs" "$shared" > "$out"
+    pa=$(awk '$(NF - 1) == "test_acc" { print $NF }' "$out")
+    pl=$(awk '$5 == "epoch" && $6 == 1 { print $8 }' "$out")
+    awk -v s="$seed" -v a="$na" -v b="$pa" -v la="$nl" -v lb="$pl" 'BEGIN {
+        printf "seed %d: nnlab %.2f%%, PyTorch %.2f%%: %+.2f points (first epoch mean loss %s and %s)\n", s, 100 * a, 100 * b, 100 * (a - b), la, lb }'
+done
