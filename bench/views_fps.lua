@@ -15,9 +15,11 @@
 -- The playground is driven as the prompt drives it (job slices, then plot.pump, which
 -- redraws the window when a display is there). Run: nnlab bench/views_fps.lua [SECONDS]
 -- (under xvfb-run for a real window; SDL_VIDEODRIVER=dummy measures offscreen).
--- An optional second argument sets the decision grid's points per side (200).
+-- An optional second argument sets the decision grid's points per side (200), a third
+-- the rounds (3): 1, 2 and 4 take turns that many times and each keeps its best.
 local seconds = tonumber(arg and arg[1]) or 5
 local grid = math.tointeger(tonumber(arg and arg[2])) or 200
+local rounds = math.tointeger(tonumber(arg and arg[3])) or 3
 local now = require("repl.core").now
 local train = require "nn.train"
 
@@ -32,13 +34,16 @@ local function copy(t, extra)
 end
 
 -- 1. the run alone
-nn.seed(1)
-local pg0 = playground(copy(settings, { epochs = 1, show = false }))
-local r = train.run(pg0.model, pg0.opt, pg0.train_set, pg0.test_set, { loss = "bce", epochs = 1000000, batch = 10 })
-local t0, steps0 = now(), r:status().step
-while now() - t0 < seconds do r:run_for(8) end
-local bare = (r:status().step - steps0) / (now() - t0)
-r:stop()
+local function alone()
+  nn.seed(1)
+  local pg0 = playground(copy(settings, { epochs = 1, show = false }))
+  local r = train.run(pg0.model, pg0.opt, pg0.train_set, pg0.test_set, { loss = "bce", epochs = 1000000, batch = 10 })
+  local t0, steps0 = now(), r:status().step
+  while now() - t0 < seconds do r:run_for(8) end
+  local steps = (r:status().step - steps0) / (now() - t0)
+  r:stop()
+  return steps
+end
 
 -- 2 and 3: the playground at the prompt's pace
 local function watched(fps)
@@ -66,12 +71,20 @@ local function watched(fps)
   return steps / dt, frames / dt
 end
 
-local capped_steps, capped_fps = watched(15)
+-- The ways 1, 2 and 4 take turns, ROUNDS times, and each keeps its best: a virtual
+-- machine's neighbours slow a run by up to half for seconds at a time, and a slowdown
+-- that fell on one way alone would read as a cost of the views.
+local bare, capped_steps, capped_fps, job_steps = 0, 0, 0, 0
+for _ = 1, rounds do
+  bare = math.max(bare, alone())
+  local s, f = watched(15)
+  if s > capped_steps then capped_steps, capped_fps = s, f end
+  job_steps = math.max(job_steps, (watched(0.001)))
+end
 local free_steps, free_fps = watched(1000)
-local job_steps = watched(0.001)
 
-print(("playground net (spiral, {8, 8} tanh, x1 x2 x1^2, batch 10), %g s each, display: %s")
-  :format(seconds, tostring(plot.display())))
+print(("playground net (spiral, {8, 8} tanh, x1 x2 x1^2, batch 10), %g s each, best of %d rounds, display: %s")
+  :format(seconds, rounds, tostring(plot.display())))
 print(("  no views:                               %9.0f steps/s"):format(bare))
 print(("  views at default rates (decision 15 Hz): %9.0f steps/s, decision view %.1f frames/s (%.0f%% of no views)")
   :format(capped_steps, capped_fps, 100 * capped_steps / bare))
