@@ -82,13 +82,6 @@ function M.record(pg)
   scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
 end
 
---- label(pg): the slider's label and positions now, drawn with the status line so that
---- the two name the same epoch (snapshots come only every stride epochs)
-function M.label(pg)
-  local h = rawget(pg, "_hist")
-  if h and h.source and pg.window then scrub.set(pg.window, h.source, false) end
-end
-
 -- The methods pg.run gains (the playground run's class).
 local Methods = {}
 

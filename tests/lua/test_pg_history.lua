@@ -69,28 +69,6 @@ local e = h.epochs[#h.epochs // 2]
 expect(pg.run:seek(e) == e and pg.run:shown_epoch() == e, "seek(%d) shows %s", e, tostring(pg.run:shown_epoch()))
 expect(dump(pg.model:parameters()) == live, "the live weights are back after the seek drew epoch %d", e)
 pg.run:seek("latest")
-
--- between snapshots (a stride of 16 epochs and more now) the slider's label follows the
--- epoch with the status line: both name the same epoch
-local scrub = require "scrub"
-local set, labelled = scrub.set, nil
-scrub.set = function(win, src, soon)
-  local _, now = src.positions()
-  labelled = now
-  return set(win, src, soon)
-end
-pg.speed = 100 -- epochs a second: a slice trains a few steps, not many strides
-pg.run:resume()
-local from = pg._epochs and pg._epochs + pg.raw_run:status().epoch or pg.raw_run:status().epoch
-repeat
-  repl._jobs_step(0.005)
-  pg:refresh()
-until ((pg._epochs or 0) + pg.raw_run:status().epoch) % h.stride ~= 0
-  and (pg._epochs or 0) + pg.raw_run:status().epoch > from
-scrub.set = set
-local status_epoch = tonumber(pg._status:match("epoch (%d+)"))
-expect(labelled == status_epoch, "the slider says epoch %s, the status line %s", tostring(labelled),
-  tostring(status_epoch))
 pg:stop()
 pg.window:close()
 repl.interactive = false
