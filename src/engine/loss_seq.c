@@ -12,26 +12,6 @@
  * them. 4 KiB of stack. */
 #define SEQ_CE_KEEP 1024
 
-/* e^x for x <= 0 (y - max), branch-free so that a row vectorizes (libm's double exp was
- * a tenth of the char-LSTM's step): rnn_cpu.c's fexp, x = n ln 2 + r, e^r by its
- * degree-6 Taylor polynomial (relative error below 2e-7) times 2^n in the exponent bits;
- * x clamped at -87, where e^x stays a normal float (and underflows to it, harmlessly). */
-static inline float exp_le0(float x) {
-    x = x < -87.0f ? -87.0f : x;
-    float n = __builtin_rintf(x * 1.44269504f);
-    float r = x - n * 0.693145752f - n * 1.42860677e-6f; /* ln 2 in two parts */
-    float p =
-        1.0f +
-        r * (1.0f +
-             r * (0.5f + r * (1.66666667e-1f +
-                              r * (4.16666667e-2f + r * (8.33333333e-3f + r * 1.38888889e-3f)))));
-    union {
-        int32_t i;
-        float f;
-    } scale = {.i = ((int32_t)n + 127) << 23};
-    return p * scale.f;
-}
-
 /* The row loops' copies: train_internal.h's, and one for AVX-512 (16 lanes: e^x over a
  * 128-class row ran at half the speed on 8). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) &&       \
@@ -45,7 +25,7 @@ static inline float exp_le0(float x) {
  * summed in double at the end (a double sum in order does not vectorize). */
 SEQ_CE_CLONES
 static double row_exp(const float *restrict y, float mx, int C, float *restrict ex) {
-    for (int j = 0; j < C; j++) ex[j] = exp_le0(y[j] - mx);
+    for (int j = 0; j < C; j++) ex[j] = nn_fexp(y[j] - mx);
     float acc[8] = {0};
     int j = 0;
     for (; j + 8 <= C; j += 8)

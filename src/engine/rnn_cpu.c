@@ -16,33 +16,13 @@
 #include "rnn_cpu.h"
 #include "train_internal.h"
 
-/* e^x for the gates, branch-free so that a row's loop vectorizes (libm's expf and
- * tanhf are calls, a third of a step's time): x = n ln 2 + r with |r| <= ln2/2, e^r by
- * its degree-6 Taylor polynomial (relative error below 2e-7), times 2^n made in the
- * exponent bits. x is clamped to [-87, 87], where e^x stays a normal float. */
-static inline __attribute__((always_inline)) float fexp(float x) {
-    x = fminf(fmaxf(x, -87.0f), 87.0f);
-    float n = __builtin_rintf(x * 1.44269504f);
-    float r = x - n * 0.693145752f - n * 1.42860677e-6f; /* ln 2 in two parts */
-    float p =
-        1.0f +
-        r * (1.0f +
-             r * (0.5f + r * (1.66666667e-1f +
-                              r * (4.16666667e-2f + r * (8.33333333e-3f + r * 1.38888889e-3f)))));
-    union {
-        int32_t i;
-        float f;
-    } scale = {.i = ((int32_t)n + 127) << 23};
-    return p * scale.f;
-}
-
 static inline __attribute__((always_inline)) float sigm(float x) {
-    return 1.0f / (1.0f + fexp(-x));
+    return 1.0f / (1.0f + nn_fexp(-x));
 }
 
 /* tanh x = 1 - 2 / (e^{2x} + 1): absolute error about 1e-7 */
 static inline __attribute__((always_inline)) float ftanh(float x) {
-    return 1.0f - 2.0f / (fexp(2.0f * x) + 1.0f);
+    return 1.0f - 2.0f / (nn_fexp(2.0f * x) + 1.0f);
 }
 
 static bool is_pad(const float *mask, int64_t ldm, int b) {

@@ -36,9 +36,9 @@ bool nn_cpu_lstm_fast = true;
 #define AVX512 __attribute__((target("avx512f")))
 #define INL    static inline __attribute__((always_inline, target("avx512f")))
 #define V      16 /* floats a vector */
-#define R      4  /* rows a block */
+#define R      4  /* a thread's chunk of rows is whole multiples of this */
 
-/* e^x as rnn_cpu.c's fexp, 16 at a time: x = n ln 2 + r, e^r by its degree-6 Taylor
+/* e^x as train_internal.h's nn_fexp, 16 at a time: x = n ln 2 + r, e^r by its degree-6 Taylor
  * polynomial, times 2^n built in the exponent bits; x clamped to [-87, 87]. */
 INL __m512 vexp(__m512 x) {
     x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(87.0f));
