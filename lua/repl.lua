@@ -266,7 +266,7 @@ end
 
 -- The qualified names ("nn.linear", "module:fit", "plot") whose last part is near
 -- word: module functions for a field, methods for a method, globals for a global.
-local function near_names(kind, word)
+local function near_names(kind, word, receiver)
   local help = require "help"
   local full, seen = {}, {}
   local function add(short, qualified)
@@ -274,7 +274,10 @@ local function near_names(kind, word)
     seen[qualified] = true
     full[#full + 1] = { short, qualified }
   end
-  if kind == "global" then
+  local class, methods = help.class_of(receiver)
+  if kind == "method" and class then
+    for m in pairs(methods) do add(m, class .. ":" .. m) end
+  elseif kind == "global" then
     for k in pairs(_G) do
       if type(k) == "string" and not k:match("^_") then add(k, k) end
     end
@@ -315,12 +318,13 @@ end
 
 --- Called by the error handler: Lua's "attempt to call a nil value (field 'lineaar')"
 --- gains "; did you mean nn.linear?" when a function, method or global of that
---- kind is near the name. Returns msg unchanged otherwise.
-function repl._did_you_mean(msg)
+--- kind is near the name; for a method, a method of receiver's type when the handler
+--- found the object it was called on. Returns msg unchanged otherwise.
+function repl._did_you_mean(msg, receiver)
   local kind, word = msg:match("attempt to call a nil value %((%a+) '([%w_]+)'%)")
   if not kind then kind, word = msg:match("attempt to index a nil value %((global) '([%w_]+)'%)") end
   if not kind or (kind ~= "field" and kind ~= "method" and kind ~= "global") then return msg end
-  local near = near_names(kind, word)
+  local near = near_names(kind, word, receiver)
   if #near == 0 then return msg end
   local head, rest = msg:match("^(.-)(\nstack traceback:.*)$")
   head, rest = head or msg, rest or ""

@@ -179,9 +179,44 @@ void repl_trim_traceback(lua_State *L) {
     lua_remove(L, -2);
 }
 
+/* Pushes the object a missing method was called on ("m:fitt()"), or nil when it is
+ * not clear: Lua's message names the method, not the object, and a module's fit is
+ * no hint for a tensor. The call's frame (level 1: the handler runs before the stack
+ * unwinds) holds the method (nil) in a temporary and the object in the next one; an
+ * object is one with a __name in its metatable. Arguments can look the same
+ * ("m:f(nil, t)"), so two such objects of different types give nil. */
+static void push_method_receiver(lua_State *L) {
+    lua_Debug ar;
+    const char *kind = NULL;
+    bool found = false, prev_nil = false;
+    lua_pushnil(L);
+    if (!lua_getstack(L, 1, &ar)) return;
+    const char *name;
+    for (int n = 1; (name = lua_getlocal(L, &ar, n)) != NULL; n++) {
+        bool temporary = name[0] == '(';
+        int t = temporary && prev_nil ? luaL_getmetafield(L, -1, "__name") : LUA_TNIL;
+        prev_nil = temporary && lua_isnil(L, t == LUA_TNIL ? -1 : -2);
+        if (t != LUA_TSTRING) {
+            lua_pop(L, t == LUA_TNIL ? 1 : 2);
+            continue;
+        }
+        const char *k = lua_tostring(L, -1); /* stays reachable from the metatable */
+        lua_pop(L, 1);
+        if (found && strcmp(k, kind) != 0) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            lua_replace(L, -2);
+            return;
+        }
+        kind = k;
+        found = true;
+        lua_replace(L, -2);
+    }
+}
+
 /* A call of a missing function, method or global ("nn.lineaar(2, 3)") gets the
- * near names from repl._did_you_mean appended; the message on top is replaced
- * only when that succeeds. */
+ * near names from repl._did_you_mean appended (for a method, those of the object's
+ * type); the message on top is replaced only when that succeeds. */
 static void add_did_you_mean(lua_State *L) {
     const char *msg = lua_tostring(L, -1);
     if (!msg || !strstr(msg, "a nil value (")) return;
@@ -190,7 +225,11 @@ static void add_did_you_mean(lua_State *L) {
         return;
     }
     lua_pushvalue(L, -2);
-    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+    if (strstr(msg, "(method '"))
+        push_method_receiver(L);
+    else
+        lua_pushnil(L);
+    if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
         lua_replace(L, -2);
     else
         lua_pop(L, 1);

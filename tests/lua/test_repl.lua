@@ -141,6 +141,15 @@ do
     local msg = hint(c[1])
     assert(msg:find(c[2], 1, true), c[1] .. ": expected '" .. c[2] .. "' in: " .. msg)
   end
+  -- given the object (the error handler finds it), only its type's methods: a
+  -- module's "params" is near its nparams and param, not an RBM's params
+  local lstm = nn.lstm(4, 8)
+  local _, err = pcall(function() return lstm:params() end)
+  local msg = repl._did_you_mean(tostring(err), lstm)
+  assert(msg:find("did you mean module:nparams or module:param?", 1, true), msg)
+  assert(not msg:find("rbm:", 1, true), msg)
+  msg = repl._did_you_mean(tostring(err))
+  assert(msg:find("rbm:params", 1, true), "without the object, every type's methods: " .. msg)
   local far = hint("nn.qqqqqqq()")
   assert(not far:find("did you mean", 1, true), "nothing near: no suggestion, got " .. far)
   local other = repl._did_you_mean("stdin:1: boom")

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "repl.h"
+#include "replint.h"
 
 static int setup(void **state) {
     lua_State *L = luaL_newstate();
@@ -179,6 +180,40 @@ static void test_docall_success_returns_values(void **state) {
     assert_int_equal(lua_tointeger(L, 3), 3);
 }
 
+/* A missing method's message goes to repl._did_you_mean with the object it was called
+ * on (found in the call's frame), so that the hint names that type's methods; nil
+ * where two objects of different types could be it. The stand-in _did_you_mean
+ * appends the receiver's __name. */
+static void test_docall_passes_a_missing_methods_receiver(void **state) {
+    lua_State *L = *state;
+    const char *module = "local M = {}\n"
+                         "function M._did_you_mean(msg, receiver)\n"
+                         "  local mt = getmetatable(receiver)\n"
+                         "  return msg .. ' [' .. (mt and mt.__name or tostring(receiver)) .. ']'\n"
+                         "end\n"
+                         "return M";
+    assert_int_equal(luaL_loadbuffer(L, module, strlen(module), "=module"), LUA_OK);
+    lua_call(L, 0, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REPL_MODULE_KEY);
+    assert_int_equal(luaL_dostring(L, "A = setmetatable({}, {__name = 'kind.a', __index = {}})\n"
+                                      "B = setmetatable({}, {__name = 'kind.b', __index = {}})"),
+                     LUA_OK);
+    const char *msg = run(L, "local n = nil; local b = B; A:fitt()");
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "(method 'fitt') [kind.a]"));
+    msg = run(L, "local t = {a = A}; t.a:fitt(1, 2)");
+    assert_non_null(strstr(msg, "(method 'fitt') [kind.a]"));
+    msg = run(L, "A:fitt(nil, B)"); /* A or B? not clear */
+    assert_non_null(strstr(msg, "(method 'fitt') [nil]"));
+    msg = run(L, "A:fitt(nil, A)"); /* the same type either way */
+    assert_non_null(strstr(msg, "(method 'fitt') [kind.a]"));
+    msg = run(L, "local s = 'x'; s:nosuch()"); /* no __name */
+    assert_non_null(strstr(msg, "(method 'nosuch') [nil]"));
+    msg = run(L, "nosuch()"); /* not a method: no receiver */
+    assert_non_null(strstr(msg, "(global 'nosuch') [nil]"));
+    assert_int_equal(lua_gettop(L), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_incomplete_open_constructs_ask_for_more, setup,
@@ -196,6 +231,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_docall_error_objects_that_are_not_strings, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_docall_success_returns_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_docall_passes_a_missing_methods_receiver, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
