@@ -346,11 +346,38 @@ end
 -- shapes for it (m:out_shape), or their widths when it is not known; a module
 -- written in Lua is run on a dummy batch of zeros [2, inputs...] (in evaluation
 -- mode, no graph) to see its output shape.
-local function summary_rows(m, inputs)
+-- The length of a sequence whose length is not given: a model that starts with an
+-- embedding takes ids [batch, T] of any T, and its shapes are worked out for this T
+-- and printed with None in its place, as Keras prints them ((None, None, 16)).
+local ANY_LENGTH = 1000003
+
+local function first_leaf(m)
+  while m:info().container do
+    local kids = m:children()
+    if #kids == 0 then return nil end
+    m = kids[1]
+  end
+  return m
+end
+
+local summary_rows
+function summary_rows(m, inputs)
   local rows, total, frozen = {}, 0, 0
   if type(inputs) == "number" then inputs = inputs > 0 and {inputs} or nil end
+  if inputs == nil and is_builtin(m) then
+    local leaf = first_leaf(m)
+    if leaf and leaf:info().kind == "embedding" then
+      -- a layer that needs the length (a flatten before a linear) shows "?" instead
+      local ok, r, t, f = pcall(summary_rows, m, {ANY_LENGTH})
+      if ok then return r, t, f end
+    end
+  end
   local function shape_of(w)
-    if type(w) == "table" then return "(None, " .. table.concat(w, ", ") .. ")" end
+    if type(w) == "table" then
+      local dims = {}
+      for i, d in ipairs(w) do dims[i] = d == ANY_LENGTH and "None" or tostring(d) end
+      return "(None, " .. table.concat(dims, ", ") .. ")"
+    end
     return w and w > 0 and ("(None, " .. w .. ")") or "(None, ?)"
   end
   local function walk(mod, width, depth)

@@ -473,9 +473,11 @@ static int m_tostring(lua_State *L) {
     char ins[16] = "any", outs[16] = "any"; /* 0: any width (a sequence's steps, say) */
     if (in) snprintf(ins, sizeof ins, "%d", in);
     if (out) snprintf(outs, sizeof outs, "%d", out);
+    int np = (int)nn_module_nparams(u->m);
     if (in || out)
-        lua_pushfstring(L, "%s (%s -> %s, %d parameters)", nn_module_name(u->m), ins, outs,
-                        (int)nn_module_nparams(u->m));
+        lua_pushfstring(L, "%s (%s -> %s, %d parameters)", nn_module_name(u->m), ins, outs, np);
+    else if (np) /* a conv or an embedding: its shapes depend on the input's */
+        lua_pushfstring(L, "%s (%d parameters)", nn_module_name(u->m), np);
     else
         lua_pushfstring(L, "%s", nn_module_name(u->m));
     return 1;

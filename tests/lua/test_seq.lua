@@ -19,6 +19,17 @@ print = print0
 local text = table.concat(lines, "\n")
 assert(text:find("160,000", 1, true) and text:find("53,200", 1, true) and text:find("213,301", 1, true), text)
 assert(m:nparams() == 213301)
+-- a sequence of any length: the steps' axis is None, as Keras prints it
+assert(text:find("embedding%s+%(None, None, 32%)%s+160,000") and text:find("lstm%s+%(None, 100%)"), text)
+local all = nn.sequential{nn.embedding(27, 16), nn.lstm(16, 64, {output = "all"}), nn.linear(64, 27)}
+local compact = tostring(all:summary{print = false})
+assert(compact:find("lstm%s+%(None, None, 64%)") and compact:find("linear%s+%(None, None, 27%)"), compact)
+compact = all:summary{12, print = false}
+assert(compact:find("linear%s+%(None, 12, 27%)"), compact)
+-- a layer that needs the length: unknown ("?"), not a made-up number
+compact = nn.sequential{nn.embedding(27, 16), nn.flatten(), nn.linear(16, 3)}:summary{print = false}
+assert(compact:find("flatten%s+%(None, %?%)") and not compact:find("1000"), compact)
+assert(tostring(nn.embedding(5, 3)) == "embedding (15 parameters)", tostring(nn.embedding(5, 3)))
 assert(nn.gru(32, 100):nparams() == 3 * 100 * (32 + 100 + 1))
 assert(nn.rnn(32, 100):nparams() == 100 * (32 + 100 + 1))
 assert(nn.lstm(32, 100, {bidirectional = true, layers = 2}):nparams() == 2 * 53200 + 2 * 4 * 100 * (200 + 101))
