@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bind.h"
@@ -819,19 +820,36 @@ static void add_number(luaL_Buffer *b, const numfmt *f, double v) {
     luaL_addstring(b, p);
 }
 
+/* The width a printed row may take: the terminal's (readline sets COLUMNS) up to
+ * 120, else 80 as PyTorch: a row wider than the terminal wraps in the middle of a
+ * number. */
+static int print_width(void) {
+    const char *c = getenv("COLUMNS");
+    int w = c ? atoi(c) - 1 : 0;
+    return w < 40 ? 80 : w > 120 ? 120 : w;
+}
+
 /* One axis: "[" items "]", items separated as NumPy (", " is not used: spaces for
  * numbers, newlines for rows, blank lines between blocks), "..." in the middle of
- * long axes when the tensor is big. */
+ * long axes when the tensor is big. A row longer than width goes on over more lines,
+ * indented under its first number, as NumPy's. */
 static void add_axis(luaL_Buffer *b, const nn_tensor *t, const numfmt *f, int level, int64_t offset,
-                     bool abbreviate) {
+                     bool abbreviate, int width) {
     int n = t->shape[level];
     int64_t stride = 1;
     for (int k = level + 1; k < t->ndim; k++) stride *= t->shape[k];
     luaL_addchar(b, '[');
+    int col = level + 1; /* a row's "[" is indented by its level */
     for (int i = 0; i < n; i++) {
+        if (level + 1 == t->ndim && i > 0 && col + 1 + f->width + level + 1 > width) {
+            luaL_addchar(b, '\n'); /* room for the number and the closing brackets */
+            for (int s = 0; s < level; s++) luaL_addchar(b, ' ');
+            col = level; /* the separator below puts the number under the first */
+        }
         if (abbreviate && n > 2 * PRINT_EDGE && i == PRINT_EDGE) {
             if (level + 1 == t->ndim) {
                 luaL_addstring(b, " ...");
+                col += 4;
             } else {
                 luaL_addstring(b, "\n");
                 for (int s = 0; s <= level; s++) luaL_addchar(b, ' ');
@@ -843,15 +861,18 @@ static void add_axis(luaL_Buffer *b, const nn_tensor *t, const numfmt *f, int le
         if (i > 0) {
             if (level + 1 == t->ndim) {
                 luaL_addchar(b, ' ');
+                col++;
             } else {
                 for (int k = level + 1; k < t->ndim; k++) luaL_addchar(b, '\n');
                 for (int s = 0; s <= level; s++) luaL_addchar(b, ' ');
             }
         }
-        if (level + 1 == t->ndim)
+        if (level + 1 == t->ndim) {
             add_number(b, f, nn_get(t, offset + i));
-        else
-            add_axis(b, t, f, level + 1, offset + i * stride, abbreviate);
+            col += f->width;
+        } else {
+            add_axis(b, t, f, level + 1, offset + i * stride, abbreviate, width);
+        }
     }
     luaL_addchar(b, ']');
 }
@@ -876,7 +897,7 @@ static int m_tostring(lua_State *L) {
     if (t->requires_grad) luaL_addstring(&b, " requires_grad");
     luaL_addchar(&b, '\n');
     numfmt f = choose_format(t);
-    add_axis(&b, t, &f, 0, 0, t->size > PRINT_THRESH);
+    add_axis(&b, t, &f, 0, 0, t->size > PRINT_THRESH, print_width());
     luaL_pushresult(&b);
     return 1;
 }

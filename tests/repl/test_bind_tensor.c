@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -260,6 +261,16 @@ static void test_tostring_like_numpy(void **state) {
     assert_string_equal(lua_tostring(L, -1), "tensor [3] float32 cpu\n[ nan -inf   0.]");
     lua_getglobal(L, "s6");
     assert_string_equal(lua_tostring(L, -1), "{3, 2}");
+    /* a row wider than the terminal goes on over lines, under its first number */
+    setenv("COLUMNS", "41", 1); /* rows of 40 */
+    run(L, "s7 = tostring(nn.arange(16):reshape(2, 8) * 10)\n");
+    unsetenv("COLUMNS");
+    lua_getglobal(L, "s7");
+    assert_string_equal(lua_tostring(L, -1), "tensor [2,8] float32 cpu\n"
+                                             "[[  0.  10.  20.  30.  40.  50.  60.\n"
+                                             "   70.]\n"
+                                             " [ 80.  90. 100. 110. 120. 130. 140.\n"
+                                             "  150.]]");
     lua_pop(L, 6);
 }
 
