@@ -308,10 +308,14 @@ local function near_names(kind, word, receiver)
     if not first[p[1]] or p[2] < first[p[1]] then first[p[1]] = p[2] end
   end
   local near, dists = repl.nearest(word, shorts)
+  -- two edits turn "m" into "nn" or "io": for short names only what one edit
+  -- reaches (or a longer name they start) is a likely typo, and a name of one or two
+  -- letters is likely not a typo at all (a variable a failed line did not set)
+  local most = #word <= 2 and -1 or #word <= 4 and 1 or math.huge
   local out = {}
   for i, n in ipairs(near) do
     if dists[i] > dists[1] or #out == 3 then break end -- only the nearest are worth reading
-    out[#out + 1] = first[n]
+    if dists[i] <= most or (#word > 2 and n:sub(1, #word) == word) then out[#out + 1] = first[n] end
   end
   return out
 end

@@ -150,6 +150,12 @@ do
   assert(not msg:find("rbm:", 1, true), msg)
   msg = repl._did_you_mean(tostring(err))
   assert(msg:find("rbm:params", 1, true), "without the object, every type's methods: " .. msg)
+  -- a one- or two-letter global is a variable a failed line did not set, not a typo
+  -- of "nn" or "io"; a short name gets only what one edit reaches
+  local short = hint("m:fit()")
+  assert(not short:find("did you mean", 1, true), short)
+  assert(hint("nn.tanhh()"):find("did you mean nn.tanh?", 1, true))
+  assert(not hint("nn.tnhx()"):find("did you mean", 1, true), hint("nn.tnhx()"))
   local far = hint("nn.qqqqqqq()")
   assert(not far:find("did you mean", 1, true), "nothing near: no suggestion, got " .. far)
   local other = repl._did_you_mean("stdin:1: boom")
