@@ -479,6 +479,15 @@ local function summary_text(m, inputs, compact)
     lines[#lines + 1] = "Trainable params: " .. fmt_params(total - frozen)
     lines[#lines + 1] = "Non-trainable params: " .. fmt_params(frozen)
   end
+  local unknown = false
+  for _, r in ipairs(rows) do unknown = unknown or r[2]:find("?", 1, true) ~= nil end
+  if unknown then -- say how to see them: a "?" alone reads as a fault
+    local leaf = is_builtin(m) and first_leaf(m)
+    local kind = leaf and leaf:info().kind or ""
+    local sample = (kind:find("conv") or kind:find("pool")) and "{channels, height, width}"
+      or kind == "embedding" and "{steps}" or "{features}"
+    lines[#lines + 1] = "? depends on the input's size: m:input_shape" .. sample .. " sets it"
+  end
   return table.concat(lines, "\n")
 end
 

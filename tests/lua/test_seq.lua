@@ -29,6 +29,12 @@ assert(compact:find("linear%s+%(None, 12, 27%)"), compact)
 -- a layer that needs the length: unknown ("?"), not a made-up number
 compact = nn.sequential{nn.embedding(27, 16), nn.flatten(), nn.linear(16, 3)}:summary{print = false}
 assert(compact:find("flatten%s+%(None, %?%)") and not compact:find("1000"), compact)
+assert(compact:find("? depends on the input's size: m:input_shape{steps} sets it", 1, true), compact)
+assert(not all:summary{print = false}:find("depends on", 1, true), "no hint when every size is known")
+local cnn = nn.sequential{nn.conv2d(1, 6, 5), nn.flatten(), nn.linear(6 * 24 * 24, 10)}
+assert(tostring(cnn):find("m:input_shape{channels, height, width} sets it", 1, true), tostring(cnn))
+cnn:input_shape{1, 28, 28}
+assert(tostring(cnn):find("conv2d%s+%(None, 6, 24, 24%)") and not tostring(cnn):find("?", 1, true), tostring(cnn))
 assert(tostring(nn.embedding(5, 3)) == "embedding (15 parameters)", tostring(nn.embedding(5, 3)))
 assert(nn.gru(32, 100):nparams() == 3 * 100 * (32 + 100 + 1))
 assert(nn.rnn(32, 100):nparams() == 100 * (32 + 100 + 1))
