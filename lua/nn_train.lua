@@ -297,6 +297,18 @@ end
 
 --- m:evaluate(data [, loss]) -> {loss=, accuracy=, precision=, recall=, f1=, confusion=}
 --- (precision, recall and F1 of class 1 for two classes, macro averages for more)
+-- What evaluate returns prints one line at the prompt (its 10 x 10 confusion matrix
+-- printed as a table filled the screen); the fields are the same.
+local Evaluation = {__name = "evaluation"}
+function Evaluation.__tostring(e)
+  local parts = {("loss %.4f"):format(e.loss)}
+  for _, k in ipairs{"accuracy", "precision", "recall", "f1"} do
+    if e[k] then parts[#parts + 1] = ("%s %.4f"):format(k, e[k]) end
+  end
+  local cm = e.confusion and ((" (.confusion: %d x %d)"):format(#e.confusion, #e.confusion)) or ""
+  return "evaluation: " .. table.concat(parts, ", ") .. cm
+end
+
 local function evaluate(m, d, l)
   if not is_builtin(m) and not (type(m) == "table" and m.parameters) then
     error("evaluate: expected a model (nn.sequential{...}, m:evaluate(data)), got " .. type(m), 2)
@@ -308,7 +320,7 @@ local function evaluate(m, d, l)
   local lv, acc, cm, mt = ccall(T.evaluate, model, d, l)
   local r = {loss = lv, accuracy = acc, confusion = cm}
   if mt then r.precision, r.recall, r.f1 = mt.precision, mt.recall, mt.f1 end
-  return r
+  return setmetatable(r, Evaluation)
 end
 module_methods.evaluate = evaluate
 LuaSeq.evaluate = evaluate
@@ -580,10 +592,20 @@ function Run.__index(self, k)
   return Run[k]
 end
 
+-- The figures are the last finished epoch's, as the line that said the run was done
+-- (a batch's loss beside the epoch's mean read as two different losses); before the
+-- first epoch ends, the last batch's, named so.
 function Run:__tostring()
   local s = self._r:status()
-  return string.format("run (%s, epoch %d/%d, step %d, loss %.4g)%s", s.state, s.epoch,
-    self.epochs, s.step, s.last_loss, s.message ~= "" and (": " .. s.message) or "")
+  local h = self._r:history()
+  local e = #h.loss
+  local figures = ("batch loss %.4g"):format(s.last_loss)
+  if e > 0 then
+    figures = ("loss %.4f"):format(h.loss[e])
+    if h.acc[e] and h.acc[e] == h.acc[e] then figures = figures .. (", acc %.4f"):format(h.acc[e]) end
+  end
+  return string.format("run (%s, epoch %d/%d, step %d, %s)%s", s.state, s.epoch, self.epochs, s.step,
+    figures, s.message ~= "" and (": " .. s.message) or "")
 end
 
 --- run:stop(): stops the run at its next step

@@ -14,6 +14,10 @@ local run = m:fit{xor, loss = nn.bce, optimizer = optim.adam(m, {lr = 0.05}), ep
 assert(run.state == "done", run.state)
 assert(#run.history.loss == 300)
 assert(m:evaluate(xor, nn.bce).accuracy == 1, "XOR not learned")
+-- a run prints its last epoch's figures, as the line that said it was done, not a
+-- batch's loss beside them
+assert(tostring(run) == ("run (done, epoch 300/300, step 300, loss %.4f, acc %.4f)")
+  :format(run.history.loss[300], run.history.acc[300]), tostring(run))
 
 -- the spiral of the design page, with validation and a progress line
 local train, test = data.spiral{n = 400, classes = 3, noise = 0.1, test = 0.3, seed = 42}
@@ -45,6 +49,8 @@ end
 local ev = s:evaluate(test)
 assert(ev.accuracy >= 0.95, "spiral test accuracy " .. ev.accuracy)
 assert(#ev.confusion == 3 and ev.f1 > 0.9)
+assert(tostring(ev) == ("evaluation: loss %.4f, accuracy %.4f, precision %.4f, recall %.4f, f1 %.4f (.confusion: 3 x 3)")
+  :format(ev.loss, ev.accuracy, ev.precision, ev.recall, ev.f1), tostring(ev))
 opt.lr = 0.001 -- settable between steps
 assert(close(opt.lr, 0.001))
 assert(not pcall(function() opt.bogus = 1 end))
