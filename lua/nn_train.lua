@@ -993,6 +993,13 @@ T.trained_on = setmetatable({}, {__mode = "k"})
 local FIT_OPTIONS = options.declare("module:fit", {"train", "data", "validation", "loss",
   "optimizer", "epochs", "batch", "shuffle", "patience", "min_delta", "every", "every_ms",
   "delta", "on_step", "class_weights", "schedule", "metrics", "wait", "verbose", "snapshots"}, 1, "fit")
+local OPTIMIZER_EXAMPLE = "optimizer = optim.adam(m, {lr = 0.01})"
+do
+  local optimizers = "the optimizer's setting: " .. OPTIMIZER_EXAMPLE
+  options.elsewhere(FIT_OPTIONS, {lr = optimizers, learning_rate = optimizers, momentum = optimizers,
+    weight_decay = optimizers, batch_size = "the batch size is batch = 32",
+    validation_data = "validation = test (a data set) or a fraction: validation = 0.1"})
+end
 
 local function fit(m, args)
   if type(args) ~= "table" then error("fit: expected a table {train, loss=..., ...}", 2) end
@@ -1003,6 +1010,10 @@ local function fit(m, args)
   local lname = loss_name(args.loss or default_loss(info))
   local opt = args.optimizer
   if opt == nil then opt = require("optim").adam(m) end
+  if getmetatable(opt) ~= debug.getregistry()["nnlab.optimizer"] then
+    error(("fit: optimizer must be an optimizer of this model's parameters (%s), got %s"):format(
+      OPTIMIZER_EXAMPLE, type(opt) == "string" and ("'" .. opt .. "'") or type(opt)), 2)
+  end
   local val = args.validation
   if type(val) == "number" then -- a fraction of the training set, its last rows
     if not (val > 0 and val < 1) then error("fit: validation = " .. val .. " is not a fraction in (0, 1)", 2) end

@@ -34,6 +34,10 @@ local function maker(kind)
   local fname = declare(kind)
   return function(m, opts)
     if m == nil then error(fname .. ": expected a model or tensors to optimize", 2) end
+    if type(m) == "table" and not getmetatable(m) and #m == 0 and next(m) ~= nil then
+      error(("%s: expected the model first, then the settings: %s(m, {lr = 0.01}); got only a table of settings")
+        :format(fname, fname), 2)
+    end
     if type(opts) == "number" then opts = {lr = opts} end
     options.check(fname, opts)
     local ok, o = pcall(O.new, kind, target_of(m), opts)

@@ -29,6 +29,15 @@ function options.declare(fname, names, positional, shown, example)
   return fname
 end
 
+--- elsewhere(fname, {name = where}) -> fname: names fname does not take but a student
+--- will try, each with where it belongs ("lr" for fit: the optimizer's), said when
+--- check refuses it instead of the nearest name.
+function options.elsewhere(fname, notes)
+  assert(declared[fname], "options.elsewhere: " .. tostring(fname) .. " declares no options")
+  declared[fname].notes = notes
+  return fname
+end
+
 --- names(fname) -> the sorted option names of fname, or nil when it declares none.
 function options.names(fname)
   local d = declared[fname]
@@ -55,7 +64,9 @@ function options.check(fname, opts, level)
   end
   for k in pairs(opts) do
     if type(k) == "string" then
-      if not d.set[k] then
+      if not d.set[k] and d.notes and d.notes[k] then
+        error(("%s: unknown option '%s': %s"):format(name, k, d.notes[k]), level)
+      elseif not d.set[k] then
         local near = nearest(k, d.names)
         error(("%s: unknown option '%s'%s (it takes %s)"):format(name, k,
           near and ("; did you mean '" .. near .. "'?") or "", table.concat(d.names, ", ")), level)

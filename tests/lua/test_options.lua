@@ -103,6 +103,14 @@ local wrong = {
   { "race.new: expected a table of options", function() race.new() end },
   { "data.moons: expected a table of options like {n = 200", function() data.moons(3) end },
   { "plot.loss: expected a table of options", function() plot.loss(nil, 3) end },
+  -- what a student tries first, told where it goes
+  { "fit: unknown option 'lr': the optimizer's setting: optimizer = optim.adam(m, {lr = 0.01})",
+    function() model:fit{ set, lr = 0.1 } end },
+  { "fit: unknown option 'batch_size': the batch size is batch = 32", function() model:fit{ set, batch_size = 8 } end },
+  { "fit: optimizer must be an optimizer of this model's parameters (optimizer = optim.adam(m, {lr = 0.01})), got 'adam'",
+    function() model:fit{ set, optimizer = "adam" } end },
+  { "optim.adam: expected the model first, then the settings: optim.adam(m, {lr = 0.01})",
+    function() optim.adam{ lr = 0.01 } end },
 }
 for _, case in ipairs(wrong) do
   local e = raises(case[2], case[1], case[1])
