@@ -153,10 +153,38 @@ local function show_object(value)
   end
 end
 
+-- words filled into lines of at most width characters, each after indent
+local function fill(words, width, indent)
+  local lines, line = {}, indent
+  for w in words:gmatch("%S+") do
+    if line ~= indent and utf8.len(line) + 1 + utf8.len(w) > width then
+      lines[#lines + 1] = line
+      line = indent
+    end
+    line = line == indent and (line .. w) or (line .. " " .. w)
+  end
+  if line ~= indent then lines[#lines + 1] = line end
+  return table.concat(lines, "\n")
+end
+
+-- An entry's text refilled to the terminal (at most 86 columns, as a lesson's page):
+-- its lines were broken where they were written, so on a narrow terminal they wrapped
+-- twice and on a wide one a line of three words stood among long ones. A paragraph
+-- with an indented (formulas, code), listed or table line keeps its lines.
+local function refill(text, width)
+  local out = {}
+  for para in (text .. "\n\n"):gmatch("(.-)\n%s*\n") do
+    local kept = para:find("\n[%s%-%*|]") or para:find("^[%s%-%*|]") or para:find("\n%d+[.)] ")
+    out[#out + 1] = kept and para or fill(para, width, "")
+  end
+  return table.concat(out, "\n\n")
+end
+
 local function show(key, e)
+  local width = math.min(86, math.max(40, (tonumber(os.getenv("COLUMNS") or "") or 80) - 1))
   local out = {e.sig or key}
-  if e.summary then out[#out + 1] = "  " .. e.summary end
-  if e.text then out[#out + 1] = "\n" .. e.text:gsub("^%s+", ""):gsub("%s+$", "") end
+  if e.summary then out[#out + 1] = fill(e.summary, width, "  ") end
+  if e.text then out[#out + 1] = "\n" .. refill(e.text:gsub("^\n+", ""):gsub("%s+$", ""), width) end
   if e.example then
     out[#out + 1] = "\nExample:\n  " .. e.example:gsub("^%s+", ""):gsub("%s+$", ""):gsub("\n", "\n  ")
   end

@@ -33,8 +33,9 @@ y = r:predict(nn.randn{2, 5, 3}); print(y:shape()[2])     --> 8]],
     sig = "nn.lstm(in, hidden [, {bidirectional =, layers =, output =, mask =, bptt =, init =}])",
     summary = "the LSTM of the lecture slides (forget, input and output gates, cell state) over [batch, T, in]",
     text = [[
-f_t = sig(W_f [h_{t-1}, x_t] + b_f), i_t = sig(W_i [..] + b_i), C~_t = tanh(W_C [..] + b_C),
-C_t = f_t * C_{t-1} + i_t * C~_t, o_t = sig(W_o [..] + b_o), h_t = o_t * tanh(C_t).
+  f_t = sig(W_f [h_{t-1}, x_t] + b_f), i_t = sig(W_i [..] + b_i), C~_t = tanh(W_C [..] + b_C),
+  C_t = f_t * C_{t-1} + i_t * C~_t, o_t = sig(W_o [..] + b_o), h_t = o_t * tanh(C_t).
+
 4m(n + m + 1) parameters: the IMDB model's 4 * 100 * (100 + 32 + 1) = 53,200. The forget
 gate's bias starts at 1. Options as nn.rnn's. Computed fused: the input part of every
 step in one matrix product, then one product a step for all four gates.]],
@@ -47,8 +48,9 @@ print(nn.lstm(32, 100, {bidirectional = true, output = "all"}):nparams())   --> 
     sig = "nn.gru(in, hidden [, {bidirectional =, layers =, output =, mask =, bptt =, init =}])",
     summary = "the GRU of the textbook (reset and update gates, no cell state) over [batch, T, in]",
     text = [[
-r_t = sig(W_xr x_t + W_hr h_{t-1} + b_r), z_t = sig(W_xz x_t + W_hz h_{t-1} + b_z),
-h~_t = tanh(W_xh x_t + r_t * (W_hh h_{t-1}) + b_h), h_t = (1 - z_t) * h_{t-1} + z_t * h~_t.
+  r_t = sig(W_xr x_t + W_hr h_{t-1} + b_r), z_t = sig(W_xz x_t + W_hz h_{t-1} + b_z),
+  h~_t = tanh(W_xh x_t + r_t * (W_hh h_{t-1}) + b_h), h_t = (1 - z_t) * h_{t-1} + z_t * h~_t.
+
 3m(n + m + 1) parameters. Options as nn.rnn's.]],
     example = [[
 g = nn.gru(32, 100); print(g:nparams())   --> 39900]],

@@ -162,6 +162,32 @@ do
   assert(other == "stdin:1: boom", "other errors are unchanged")
 end
 
+-- an entry's summary and prose are filled to the terminal (at most 86 columns), its
+-- lines of formulas and its example kept as written
+do
+  local help = require "help"
+  local out = {}
+  local real_print = print
+  print = function(...) out[#out + 1] = table.concat({ ... }, "\t") end
+  help.help("fit")
+  help.help("nn.lstm")
+  print = real_print
+  local text = table.concat(out, "\n")
+  local width = math.min(86, math.max(40, (tonumber(os.getenv("COLUMNS") or "") or 80) - 1))
+  local in_example = false
+  for line in text:gmatch("[^\n]+") do
+    if line:match("^Example:") then in_example = true end
+    if line:match("^m:fit{") or line:match("^nn.lstm%(") then in_example = false end
+    local formulas = line:match("^  %S+_t = ")
+    if not in_example and not formulas and not line:match("^m:fit{") and not line:match("^nn%.lstm%(") then
+      assert(utf8.len(line) <= width, ("a line of %d > %d columns: %s"):format(utf8.len(line), width, line))
+    end
+  end
+  assert(text:find("\n  C_t = f_t * C_{t-1} + i_t * C~_t, o_t = sig(W_o [..] + b_o), h_t = o_t * tanh(C_t).\n", 1, true),
+    "the LSTM's formulas keep their lines")
+  assert(text:find("trains m; at the prompt as a background job", 1, true))
+end
+
 -- help() lists the topics, help(topic) a topic's functions; every entry has a topic
 do
   local help = require "help"
