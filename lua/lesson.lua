@@ -697,11 +697,25 @@ function lesson._intercept(line)
   return false
 end
 
--- Prints the lessons with the student's progress.
+-- text padded with spaces or cut with "…" to n characters (UTF-8)
+local function fit_to(text, n)
+  local len = utf8.len(text) or #text
+  if len > n then return text:sub(1, (utf8.offset(text, n) or n) - 1) .. "…" end
+  return text .. string.rep(" ", n - len)
+end
+
+-- Prints the lessons with the student's progress: the titles' column as wide as the
+-- longest title, or as the terminal leaves beside a progress of 20 characters (a
+-- long title cut with "…"), so that the progress column stays one column.
 function lesson._print_list()
   local prog = lesson._load_progress()
-  out(st("  #   lesson              title                                   progress", "strong"))
-  for _, L in ipairs(lesson.list()) do
+  local lessons = lesson.list()
+  local cols = tonumber(os.getenv("COLUMNS") or "") or 80
+  local tw = 5
+  for _, L in ipairs(lessons) do tw = math.max(tw, utf8.len(L.title or "") or 0) end
+  tw = math.max(20, math.min(tw, cols - 1 - 26 - 1 - 20))
+  out(st("  #   lesson              " .. fit_to("title", tw) .. " progress", "strong"))
+  for _, L in ipairs(lessons) do
     local num, short = L.name:match("^(%d+)_?(.*)$")
     local state
     if L.error then
@@ -722,7 +736,7 @@ function lesson._print_list()
       end
     end
     local mark = (cur and cur.les.name == L.name) and "▸" or " "
-    out(("%s %-3s %-19s %-39s %s"):format(mark, num or "", short or L.name, L.title or "", state))
+    out(("%s %-3s %-19s %s %s"):format(mark, num or "", short or L.name, fit_to(L.title or "", tw), state))
   end
   out(st("  :lesson NAME starts one (a number is enough: :lesson 1)", "dim"))
 end

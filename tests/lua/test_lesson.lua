@@ -264,6 +264,41 @@ function tests.lessons_list_shows_a_lesson_with_a_skipped_task_as_partly_done()
   if not ok then error(err, 0) end
 end
 
+-- :lessons keeps its progress column in one place: a title longer than the terminal
+-- leaves room for is cut with "…", a short one padded (by characters, not bytes)
+function tests.lessons_list_keeps_its_columns_with_long_titles()
+  local dir = lesson._dir
+  local folder = state .. "/titles"
+  assert(os.execute("mkdir -p '" .. folder .. "'"))
+  local titles = { "Short — with a dash", ("A very long title that goes on and on about encoders and decoders") }
+  for i, t in ipairs(titles) do
+    local f = assert(io.open(("%s/0%d_t%d.lua"):format(folder, i, i), "w"))
+    f:write(("lesson{%q, %q}\nsay[[x]]\n"):format("t" .. i, t))
+    f:close()
+  end
+  lesson._dir = function() return folder end
+  local ok, err = pcall(function()
+    output()
+    lesson._print_list()
+    local o = output()
+    local header = o:match("[^\n]*progress[^\n]*")
+    local col = utf8.len(header:sub(1, header:find("progress", 1, true) - 1))
+    local rows = 0
+    for line in o:gmatch("[^\n]+") do
+      local at = line:find("not started", 1, true)
+      if at then
+        rows = rows + 1
+        expect_eq(utf8.len(line:sub(1, at - 1)), col, "the progress column of: " .. line)
+        assert(utf8.len(line) <= 79, "a row wider than an 80-column terminal: " .. line)
+      end
+    end
+    expect_eq(rows, 2, "rows")
+    expect_find(o, "A very long title that goes on …", "a long title cut")
+  end)
+  lesson._dir = dir
+  if not ok then error(err, 0) end
+end
+
 function tests.a_pages_job_stops_when_the_student_leaves_the_page()
   local path = state .. "/01_jobs.lua"
   local f = assert(io.open(path, "w"))
