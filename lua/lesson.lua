@@ -700,7 +700,10 @@ end
 -- text padded with spaces or cut with "…" to n characters (UTF-8)
 local function fit_to(text, n)
   local len = utf8.len(text) or #text
-  if len > n then return text:sub(1, (utf8.offset(text, n) or n) - 1) .. "…" end
+  if len > n then
+    text = text:sub(1, (utf8.offset(text, n) or n) - 1):gsub("%s+$", "") .. "…"
+    len = utf8.len(text)
+  end
   return text .. string.rep(" ", n - len)
 end
 

@@ -293,7 +293,7 @@ function tests.lessons_list_keeps_its_columns_with_long_titles()
       end
     end
     expect_eq(rows, 2, "rows")
-    expect_find(o, "A very long title that goes on …", "a long title cut")
+    expect_find(o, "A very long title that goes on… ", "a long title cut")
   end)
   lesson._dir = dir
   if not ok then error(err, 0) end
