@@ -139,6 +139,16 @@ local function key_of(value)
 end
 
 -- help(object): the object's type and its documented methods, one a line.
+-- A listing's line cut to the terminal with "…" (a summary that wrapped would break
+-- the column of names).
+local function cut(line)
+  local cols = math.max(60, tonumber(os.getenv("COLUMNS") or "") or 80)
+  if utf8.len(line) and utf8.len(line) > cols - 1 then
+    line = line:sub(1, utf8.offset(line, cols - 2) - 1) .. "…"
+  end
+  return line
+end
+
 local function show_object(value)
   local tkey, methods = help.class_of(value)
   local names = {}
@@ -149,7 +159,7 @@ local function show_object(value)
   print("Methods (help(\"" .. tkey .. ":name\") for one):")
   for _, k in ipairs(names) do
     local m = entries[tkey .. ":" .. k]
-    print(("  %-24s %s"):format(tkey .. ":" .. k, m and m.summary or "(no entry)"))
+    print(cut(("  %-24s %s"):format(tkey .. ":" .. k, m and m.summary or "(no entry)")))
   end
 end
 
@@ -277,15 +287,8 @@ end
 -- help(topic): its entries, one a line with their summaries cut to the terminal.
 local function show_topic(t)
   print(("%s: %s"):format(t.name, t.summary))
-  local cols = math.max(60, tonumber(os.getenv("COLUMNS") or "") or 80)
   for _, k in ipairs(sorted_keys()) do
-    if help.topic_of(k) == t then
-      local line = ("  %-24s %s"):format(k, entries[k].summary or "")
-      if utf8.len(line) and utf8.len(line) > cols - 1 then
-        line = line:sub(1, utf8.offset(line, cols - 2) - 1) .. "…"
-      end
-      print(line)
-    end
+    if help.topic_of(k) == t then print(cut(("  %-24s %s"):format(k, entries[k].summary or ""))) end
   end
   print(("?name shows one in full (?%s)"):format((function()
     for _, k in ipairs(sorted_keys()) do if help.topic_of(k) == t and k:find("[.:]") then return k end end
@@ -364,7 +367,7 @@ function help.apropos(word)
     local e = entries[k]
     local hay = (k .. " " .. (e.summary or "") .. " " .. (e.text or "")):lower()
     if hay:find(lw, 1, true) then
-      print(string.format("%-24s %s", k, e.summary or ""))
+      print(cut(string.format("%-24s %s", k, e.summary or "")))
       found = found + 1
     end
   end

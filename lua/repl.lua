@@ -329,9 +329,20 @@ function repl._did_you_mean(msg, receiver)
   if not kind then kind, word = msg:match("attempt to index a nil value %((global) '([%w_]+)'%)") end
   if not kind or (kind ~= "field" and kind ~= "method" and kind ~= "global") then return msg end
   local near = near_names(kind, word, receiver)
-  if #near == 0 then return msg end
   local head, rest = msg:match("^(.-)(\nstack traceback:.*)$")
   head, rest = head or msg, rest or ""
+  if #near == 0 then
+    -- nothing near, but the object is known: what it does have
+    local class, methods = require("help").class_of(receiver)
+    if kind ~= "method" or not class then return msg end
+    local names = {}
+    for m in pairs(methods) do names[#names + 1] = m end
+    table.sort(names)
+    if #names == 0 then return msg end
+    local what = class:gsub("_", " ")
+    if #names > 12 then return ("%s; help(x) lists a %s's %d methods%s"):format(head, what, #names, rest) end
+    return ("%s; a %s's methods: %s%s"):format(head, what, table.concat(names, ", "), rest)
+  end
   return head .. "; did you mean " .. table.concat(near, " or ") .. "?" .. rest
 end
 
