@@ -334,6 +334,49 @@ static void test_big_step_same_bits_on_one_thread_or_two(void **state) {
     for (int t = 0; t < 2; t++) free(p[t]), free(mv[t]);
 }
 
+/* A subnormal first moment (a weight whose gradient has been zero for some steps: its
+ * m decays by beta1 a step) is flushed to zero by the update, on one thread and on the
+ * worker's half of a big step, while the normal ones follow the rule exactly; the
+ * caller's floating-point mode is put back after (subnormal results again). Without the
+ * flush (another CPU) m becomes beta1 m, still subnormal. */
+static void test_adam_flushes_subnormal_moments(void **state) {
+    (void)state;
+    enum { N = 100000 }; /* above the size that splits a step in halves */
+    const float b1 = 0.9f;
+    nn_ctx *ctx = nn_ctx_new();
+    for (int threads = 1; threads <= 2; threads++) {
+        nn_optim *o = nn_optim_new(ctx, NN_OPT_ADAM, hp_lr(NN_OPT_ADAM, 0.01f), N);
+        float *p = calloc(N, sizeof(float)), *g = calloc(N, sizeof(float));
+        float *m = nn_optim_state(o, 0), *v = nn_optim_state(o, 1);
+        const int64_t at[2] = {10, N - 10}; /* one in each half */
+        for (int k = 0; k < 2; k++) {
+            m[at[k]] = 1e-39f, v[at[k]] = 1e-6f; /* m subnormal, v normal */
+            m[at[k] + 1] = 1e-3f, v[at[k] + 1] = 1e-6f, g[at[k] + 1] = 0.5f;
+        }
+        nn_par_set_threads(threads);
+        nn_optim_step(o, p, g);
+        nn_par_set_threads(0);
+        for (int k = 0; k < 2; k++) {
+            int64_t i = at[k];
+#if defined(__x86_64__) || defined(__i386__)
+            if (m[i] != 0.0f)
+                fail_msg("%d thread(s): m[%lld] = %g, want 0", threads, (long long)i, m[i]);
+            assert_true(p[i] == 0.0f); /* no step */
+#else
+            assert_true(m[i] == 0.9f * 1e-39f);
+#endif
+            assert_true(v[i] == 0.999f * 1e-6f);
+            assert_true(m[i + 1] == b1 * 1e-3f + (1 - b1) * 0.5f); /* the rule's own floats */
+            assert_true(p[i + 1] < -0.009f && p[i + 1] > -0.011f);
+        }
+        free(p), free(g);
+        nn_optim_free(o);
+    }
+    volatile float tiny = 1e-38f, half = 0.5f;
+    assert_true(tiny * half > 0); /* the caller's mode is back: subnormal results */
+    nn_ctx_free(ctx);
+}
+
 static void test_rejects_bad_kind_and_size(void **state) {
     (void)state;
     nn_ctx *ctx = nn_ctx_new();
@@ -534,6 +577,7 @@ int main(void) {
         cmocka_unit_test(test_sgd_momentum_nesterov_weight_decay),
         cmocka_unit_test(test_sgd_velocity_is_in_gradient_units),
         cmocka_unit_test(test_options_each_kind_takes),
+        cmocka_unit_test(test_adam_flushes_subnormal_moments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
