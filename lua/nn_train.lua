@@ -1087,8 +1087,8 @@ local function fit(m, args)
     elseif not quiet then print(("job %d %s"):format(self.job.id, self:_summary_line())) end
   end, "fit")
   if not quiet then
-    print(("fit: job %d trains in the background (%d epochs); r:wait() waits, r:stop() stops")
-      :format(self.job.id, self.epochs))
+    print(("fit: job %d trains in the background (%d epoch%s); r:wait() waits, r:stop() stops")
+      :format(self.job.id, self.epochs, self.epochs == 1 and "" or "s"))
   end
   return self
 end

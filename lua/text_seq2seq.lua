@@ -287,7 +287,8 @@ function S2S:fit(o)
       end
     end, "seq2seq fit")
     if o.verbose ~= false then
-      print(("fit: job %d trains the seq2seq in the background (%d epochs); run:wait() waits"):format(run.job.id, epochs))
+      print(("fit: job %d trains the seq2seq in the background (%d epoch%s); run:wait() waits")
+        :format(run.job.id, epochs, epochs == 1 and "" or "s"))
     end
     return run
   end

@@ -177,8 +177,8 @@ function model_mt.map(model, words)
 end
 
 function model_mt.__tostring(model)
-  return ("word2vec (%s, %d words, dim %d, window %d, %d epochs)"):format(model.method, #model.vocab.tokens,
-    model.dim, model.window, model.epochs)
+  return ("word2vec (%s, %d words, dim %d, window %d, %d epoch%s)"):format(model.method, #model.vocab.tokens,
+    model.dim, model.window, model.epochs, model.epochs == 1 and "" or "s")
 end
 
 return M
