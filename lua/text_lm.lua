@@ -184,6 +184,16 @@ function text.lm_step(m)
   end
 end
 
+-- lm_sample's second result prints one line at the prompt (its lists of ids filled
+-- the screen under the lines the student asked for); the fields are the same.
+local SampleInfo = {__name = "sample info"}
+function SampleInfo.__tostring(info)
+  local lp = {}
+  for i, v in ipairs(info.logp) do lp[i] = ("%.2f"):format(v) end
+  return ("(%d line%s, log p %s; .ids, .logp)"):format(#info.logp, #info.logp == 1 and "" or "s",
+    table.concat(lp, ", "))
+end
+
 checker.declare("text.lm_sample", {"n", "temperature", "top_k", "max_len", "prefix", "seed"}, 0, "text.lm_sample",
   "{n = 8, temperature = 0.5}")
 --- text.lm_sample(model, corpus [, {n = 8, temperature = 1, top_k =, max_len = 30, prefix = "",
@@ -230,7 +240,7 @@ function text.lm_sample(m, c, opts)
   end
   local lines = {}
   for i = 1, n do lines[i] = c:decode(out[i]) end
-  return lines, {ids = out, logp = logp}
+  return lines, setmetatable({ids = out, logp = logp}, SampleInfo)
 end
 
 ---------------------------------------------------------------------------------

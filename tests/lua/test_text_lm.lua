@@ -75,6 +75,9 @@ near(V.unigram_bits(c), -(2 * 3 / 8 * math.log(3 / 8, 2) + 2 / 8 * math.log(2 / 
 -- sampling: T -> 0 is the argmax chain \n -> a -> b -> \n; top_k = 1 is greedy
 local lines, info = text.lm_sample(bigram, c, {n = 3, temperature = 0.01, seed = 1})
 assert(same(lines, {"ab", "ab", "ab"}), table.concat(lines, ","))
+-- the info prints one line at the prompt, its fields as they are
+assert(tostring(info) == ("(3 lines, log p %.2f, %.2f, %.2f; .ids, .logp)"):format(info.logp[1], info.logp[2],
+  info.logp[3]) and #info.ids == 3, tostring(info))
 assert(same(text.lm_sample(bigram, c, {n = 2, top_k = 1, seed = 5}), {"ab", "ab"}))
 -- at T = 1 the log-probability of "ab" is log 0.6 + log 0.7 + log 0.8
 local l1, i1 = text.lm_sample(bigram, c, {n = 40, seed = 3, max_len = 8})
