@@ -16,9 +16,11 @@ end
 
 -- A snapshot of m's parameters, copied into reused (a state dropped from the history,
 -- of the same net) when there is one: a small net takes a snapshot nearly every slice.
-local function take(m, reused)
+-- params: m's parameter tensors when the caller keeps them (m:parameters() makes a
+-- table and a tensor object for each at every call: garbage at every slice).
+local function take(m, reused, params)
   local s = reused or {}
-  for i, p in ipairs(m:parameters()) do
+  for i, p in ipairs(params or m:parameters()) do
     if s[i] then assign(s[i], p) else s[i] = p:copy() end
   end
   return s
@@ -63,13 +65,17 @@ function M.record(pg)
   if h.model ~= pg.model or e < h.last then
     h.epochs, h.states, h.stride, h.model, h.last = {}, {}, 1, pg.model, -math.huge
     h.spare = {} -- states of the old net do not fit the new one
+    h.params = nil
     rawset(pg, "_seek_epoch", nil)
   end
   -- a slice trains many epochs of a small net: a snapshot once stride epochs passed
   if e < h.last + h.stride then return end
   h.last = e
   local spare = h.spare
-  h.states[e] = take(pg.model, table.remove(spare))
+  -- the net's parameter tensors, asked for once a net (they are the same tensors for
+  -- as long as it lives)
+  if not h.params then h.params = pg.model:parameters() end
+  h.states[e] = take(pg.model, table.remove(spare), h.params)
   h.epochs[#h.epochs + 1] = e
   while #h.epochs > MAX do
     h.stride = h.stride * 2
