@@ -88,6 +88,13 @@ function M.record(pg)
   scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
 end
 
+--- label(pg): the slider's label names the epoch the status line names (the playground
+--- calls it with each new status line); between snapshots only the text changes.
+function M.label(pg)
+  local h = rawget(pg, "_hist")
+  if h and h.source and pg.window then scrub.label(pg.window, h.source) end
+end
+
 -- The methods pg.run gains (the playground run's class).
 local Methods = {}
 

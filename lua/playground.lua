@@ -267,7 +267,11 @@ end
 local function show_status(pg)
   if not pg.window then return end
   local line = status_line(pg)
-  if line ~= pg._status then pg._status = line; pg.window:status(line) end
+  if line ~= pg._status then
+    pg._status = line
+    pg.window:status(line)
+    require("pg_history").label(pg) -- the slider's label: the same epoch
+  end
 end
 
 --- Redraws the three views now.

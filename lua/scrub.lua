@@ -61,6 +61,19 @@ function M.set(win, src, soon)
   end
 end
 
+--- scrub.label(win, src): the label of win's slider names the epoch reached now, when
+--- the slider shows the latest (src as for scrub.set). Its positions stay as they are:
+--- snapshots come every stride epochs, and the label said 'epoch 2026 (latest)' under a
+--- status line at epoch 2307 until the next one; a new count of positions, or a slider
+--- where there was none, would move the panels (the strip comes with the second position).
+function M.label(win, src)
+  local n, pos = win:slider()
+  if n < 2 or pos ~= n then return end
+  local now = select(2, src.positions())
+  if src.shown() ~= now then return end
+  win:slider(n, pos, ("epoch %d (latest)"):format(now))
+end
+
 -- The keys of a run's windows, as the windows report them (SDL's key codes).
 M.KEY_LEFT, M.KEY_RIGHT = "key1073741904", "key1073741903"
 M.KEY_HOME, M.KEY_END = "key1073741898", "key1073741901"
