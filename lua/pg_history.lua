@@ -55,7 +55,8 @@ function M.attach(pg)
 end
 
 --- record(pg): after a slice of training, a snapshot when an epoch on the stride ended
---- (a new net or a new run starts the history again).
+--- (a new net or a new run starts the history again). -> true when the slider was set
+--- (the playground then draws its status line, so that the two name one epoch).
 function M.record(pg)
   local h = rawget(pg, "_hist")
   if not h then return end
@@ -69,7 +70,7 @@ function M.record(pg)
     rawset(pg, "_seek_epoch", nil)
   end
   -- a slice trains many epochs of a small net: a snapshot once stride epochs passed
-  if e < h.last + h.stride then return end
+  if e < h.last + h.stride then return false end
   h.last = e
   local spare = h.spare
   -- the net's parameter tensors, asked for once a net (they are the same tensors for
@@ -85,7 +86,7 @@ function M.record(pg)
     end
     h.epochs = kept
   end
-  scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
+  return scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
 end
 
 --- label(pg): the slider's label names the epoch the status line names (the playground

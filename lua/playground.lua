@@ -411,7 +411,9 @@ local function start_job(pg)
       local w = pg.window
       if interactive() and not w:is_open() then return end
       local state = train_slice(pg, slice_ms)
-      require("pg_history").record(pg) -- snapshots for the slider (lua/pg_history.lua)
+      -- snapshots for the slider (lua/pg_history.lua); a slider set anew names the
+      -- epoch now, and the status line above it says the same
+      if require("pg_history").record(pg) then show_status(pg) end
       if state == "done" and interactive() and not pg._s.epochs then
         -- the chunk of epochs is done: the same net goes on in a new run
         pg._epochs = (pg._epochs or 0) + pg.raw_run:status().epoch

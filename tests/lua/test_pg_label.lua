@@ -52,6 +52,10 @@ while checked < 20 or pg._hist.stride < 64 do
   expect(os.clock() < deadline, "%d lines checked, stride %d after 60 s of CPU", checked, pg._hist.stride)
 end
 pg.run:pause()
+-- paused: the last line and the label name one epoch (a slider set anew at a snapshot
+-- draws the line too)
+expect(epoch_in(label) == epoch_in(calls[#calls].status), "paused: the slider says %q under %q", tostring(label),
+  calls[#calls].status)
 -- the text alone changed: the panels are where they were
 local x, y, w, h = window:cell(2)
 pg:refresh()
