@@ -16,9 +16,11 @@ end
 
 -- A snapshot of m's parameters, copied into reused (a state dropped from the history,
 -- of the same net) when there is one: a small net takes a snapshot nearly every slice.
-local function take(m, reused)
+-- params: m's parameter tensors when the caller keeps them (m:parameters() makes a
+-- table and a tensor object for each at every call: garbage at every slice).
+local function take(m, reused, params)
   local s = reused or {}
-  for i, p in ipairs(m:parameters()) do
+  for i, p in ipairs(params or m:parameters()) do
     if s[i] then assign(s[i], p) else s[i] = p:copy() end
   end
   return s
@@ -53,7 +55,8 @@ function M.attach(pg)
 end
 
 --- record(pg): after a slice of training, a snapshot when an epoch on the stride ended
---- (a new net or a new run starts the history again).
+--- (a new net or a new run starts the history again). -> true when the slider was set
+--- (the playground then draws its status line, so that the two name one epoch).
 function M.record(pg)
   local h = rawget(pg, "_hist")
   if not h then return end
@@ -63,13 +66,17 @@ function M.record(pg)
   if h.model ~= pg.model or e < h.last then
     h.epochs, h.states, h.stride, h.model, h.last = {}, {}, 1, pg.model, -math.huge
     h.spare = {} -- states of the old net do not fit the new one
+    h.params = nil
     rawset(pg, "_seek_epoch", nil)
   end
   -- a slice trains many epochs of a small net: a snapshot once stride epochs passed
-  if e < h.last + h.stride then return end
+  if e < h.last + h.stride then return false end
   h.last = e
   local spare = h.spare
-  h.states[e] = take(pg.model, table.remove(spare))
+  -- the net's parameter tensors, asked for once a net (they are the same tensors for
+  -- as long as it lives)
+  if not h.params then h.params = pg.model:parameters() end
+  h.states[e] = take(pg.model, table.remove(spare), h.params)
   h.epochs[#h.epochs + 1] = e
   while #h.epochs > MAX do
     h.stride = h.stride * 2
@@ -79,7 +86,14 @@ function M.record(pg)
     end
     h.epochs = kept
   end
-  scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
+  return scrub.set(pg.window, source(pg), pg.raw_run:status().state == "running")
+end
+
+--- label(pg): the slider's label names the epoch the status line names (the playground
+--- calls it with each new status line); between snapshots only the text changes.
+function M.label(pg)
+  local h = rawget(pg, "_hist")
+  if h and h.source and pg.window then scrub.label(pg.window, h.source) end
 end
 
 -- The methods pg.run gains (the playground run's class).

@@ -174,6 +174,20 @@ local function make_run(pg, same_net)
     { loss = loss_name(pg), epochs = epochs_of(pg), batch = pg._s.batch })
 end
 
+-- The runs of the chunks that rolled over since the loss view last caught up: the view
+-- follows them at its next redraw rather than at each rollover (a small net ends a
+-- chunk 15 times a second, and each follow redrew the curve: a tenth of training).
+-- Whatever follows a new run first catches up with these, so the curve keeps its order.
+local function follow_chunks(pg)
+  local q = rawget(pg, "_chunks")
+  if not q or #q == 0 or not pg.views then return end
+  for i = 1, #q do
+    pg.views.loss:follow(q[i], true)
+    q[i] = nil
+  end
+end
+local MAX_CHUNKS = 8 -- runs kept for the view at most (one a chunk of 1000 epochs)
+
 -- Builds what a change needs, from the deepest level down.
 local LEVEL = { data = 4, model = 3, run = 2, live = 1, view = 0 }
 local function rebuild(pg, level)
@@ -202,6 +216,7 @@ local function rebuild(pg, level)
     d.n, d.discretize, d.show_test = pg._s.grid, pg._s.discretize, pg._s.show_test
     v.network.model, v.network.flags, v.network.classes = pg.model, pg.flags, pg.nclasses
     if level >= LEVEL.run then
+      follow_chunks(pg)
       -- a new net starts a new curve; new data (with its new net) continues the curve,
       -- where a marker names the change (see __newindex), so the jump shows
       v.loss:follow(pg.raw_run, level < LEVEL.model or data_change)
@@ -230,7 +245,7 @@ end
 -- rather than blanking them at each chunk; a new net forgets them (make_model).
 latest_losses = function(pg)
   local st = pg.raw_run:status()
-  local h = pg.raw_run:history(math.max(1, st.epoch - 1)) -- the last epochs alone
+  local h = pg.raw_run:history(math.max(1, st.epoch - 1), "loss", "val_loss") -- the last epochs alone
   local n = h.epochs
   local tr, te = st.step > 0 and st.last_loss or nil, nil
   if n > 0 and h.loss[n] == h.loss[n] then tr = h.loss[n] end
@@ -252,7 +267,11 @@ end
 local function show_status(pg)
   if not pg.window then return end
   local line = status_line(pg)
-  if line ~= pg._status then pg._status = line; pg.window:status(line) end
+  if line ~= pg._status then
+    pg._status = line
+    pg.window:status(line)
+    require("pg_history").label(pg) -- the slider's label: the same epoch
+  end
 end
 
 --- Redraws the three views now.
@@ -260,6 +279,7 @@ function Playground:refresh()
   local v = self.views
   v.decision:refresh()
   v.network:refresh()
+  follow_chunks(self)
   v.loss:refresh()
   show_status(self)
   return self
@@ -292,6 +312,7 @@ function Playground:add_point(x1, x2, c)
   rows.y[#rows.y + 1] = { c - 1 }
   self.train_raw = ndata.from(nncore.tensor(rows.x), nncore.tensor(rows.y), self.nclasses)
   self.train_set = self.train_raw:features(self.flags)
+  follow_chunks(self)
   make_run(self, true)
   local v = self.views
   v.decision.data = self.train_raw
@@ -311,6 +332,7 @@ function Run:resume()
   if pg.job.state == "done" or pg.job.state == "stopped" then
     pg._stopped = false
     if pg.raw_run:status().state ~= "running" then
+      follow_chunks(pg)
       make_run(pg, true)
       pg.views.loss:follow(pg.raw_run, true)
     end
@@ -389,12 +411,16 @@ local function start_job(pg)
       local w = pg.window
       if interactive() and not w:is_open() then return end
       local state = train_slice(pg, slice_ms)
-      require("pg_history").record(pg) -- snapshots for the slider (lua/pg_history.lua)
+      -- snapshots for the slider (lua/pg_history.lua); a slider set anew names the
+      -- epoch now, and the status line above it says the same
+      if require("pg_history").record(pg) then show_status(pg) end
       if state == "done" and interactive() and not pg._s.epochs then
         -- the chunk of epochs is done: the same net goes on in a new run
         pg._epochs = (pg._epochs or 0) + pg.raw_run:status().epoch
         make_run(pg, true)
-        pg.views.loss:follow(pg.raw_run, true)
+        local q = pg._chunks -- the loss view follows at its next redraw (follow_chunks)
+        q[#q + 1] = pg.raw_run
+        if #q >= MAX_CHUNKS then follow_chunks(pg) end
         state = "running"
       end
       local t = now()
@@ -406,7 +432,12 @@ local function start_job(pg)
         v.decision:tick() -- the surface is computed beside training (views.lua)
         last.decision = t
         if t - last.network >= 1.5 / fps then v.network:refresh(); last.network = t end
-        if t - last.loss >= 0.1 then v.loss:refresh(); show_status(pg); last.loss = t end
+        if t - last.loss >= 0.1 then
+          follow_chunks(pg)
+          v.loss:refresh()
+          show_status(pg)
+          last.loss = t
+        end
       end
       if state ~= "running" then
         if state == "failed" then
@@ -489,7 +520,7 @@ local function make(opts)
     train_raw = false, test_raw = false, _rows = false, flags = false, model = false, opt = false,
     raw_run = false, run = false, views = false, window = false, job = false, box = false,
     click_class = 1, _credit = 0, _last_t = 0, _given = given, _status = false, _epochs = 0,
-    _known = false, _stopped = false, _start_job = start_job }, Playground)
+    _known = false, _stopped = false, _start_job = start_job, _chunks = {} }, Playground)
   rebuild(pg, LEVEL.data)
   pg.run = setmetatable({ pg = pg }, Run)
   local box = { xmin = -6.5, xmax = 6.5, ymin = -6.5, ymax = 6.5 }

@@ -36,20 +36,21 @@ local MIN_GAP = 0.1 -- seconds of CPU between the updates an epoch's end asks fo
 --- scrub.set(win, src [, soon]): the slider of a source of history in window win:
 --- src.positions() -> the epochs (kept snapshots, then the latest) and the latest;
 --- src.shown() -> the epoch shown; src.seek(epoch | "latest"). soon (an epoch's end):
---- at most every MIN_GAP, since small nets end thousands of epochs a second.
+--- at most every MIN_GAP, since small nets end thousands of epochs a second. -> true
+--- when the slider was set (false: too soon).
 local last_set = setmetatable({}, {__mode = "k"})
 local slid = setmetatable({}, {__mode = "k"}) -- window -> the source its handler seeks
 function M.set(win, src, soon)
   if soon then
     local t = clock()
-    if t - (last_set[win] or -1) < MIN_GAP then return end
+    if t - (last_set[win] or -1) < MIN_GAP then return false end
     last_set[win] = t
   end
   local list, now = src.positions()
   local shown = src.shown()
   local pos = #list
   for i, e in ipairs(list) do if e == shown then pos = i end end
-  if #list < 2 then win:slider(0); return end
+  if #list < 2 then win:slider(0); return true end
   local text = shown == now and ("epoch %d (latest)"):format(now) or ("epoch %d of %d"):format(shown, now)
   win:slider(#list, pos, text)
   if slid[win] ~= src then -- the handler once a source (a run's history) and window
@@ -59,6 +60,20 @@ function M.set(win, src, soon)
       src.seek(k >= #l and "latest" or l[math.max(1, k)])
     end)
   end
+  return true
+end
+
+--- scrub.label(win, src): the label of win's slider names the epoch reached now, when
+--- the slider shows the latest (src as for scrub.set). Its positions stay as they are:
+--- snapshots come every stride epochs, and the label said 'epoch 2026 (latest)' under a
+--- status line at epoch 2307 until the next one; a new count of positions, or a slider
+--- where there was none, would move the panels (the strip comes with the second position).
+function M.label(win, src)
+  local n, pos = win:slider()
+  if n < 2 or pos ~= n then return end
+  local now = select(2, src.positions())
+  if src.shown() ~= now then return end
+  win:slider(n, pos, ("epoch %d (latest)"):format(now))
 end
 
 -- The keys of a run's windows, as the windows report them (SDL's key codes).

@@ -546,7 +546,8 @@ function Loss:refresh()
   -- only the epochs not drawn (nor watched for divergence) yet: a playground's run
   -- ends thousands of epochs a second, and this runs ten times a second
   local first = math.min(self.epochs_drawn, self.watched or 0) + 1
-  local h = r:history(first)
+  -- the four fields drawn and watched alone: a history table holds eleven
+  local h = r:history(first, "loss", "val_loss", "acc", "val_acc")
   local a = h.acc[first]
   if self.acc_plot == nil and self.window and (a == a and h.epochs >= first) then
     -- the first accuracy shows that the run classifies: its panel joins the window

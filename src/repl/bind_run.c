@@ -499,7 +499,8 @@ static int r_status(lua_State *L) {
  * regression) are left out as nil-free NaNs for plots. With from, the tables hold the
  * epochs from `from` on only, at their own epoch numbers (h.loss[from] .. h.loss[n]),
  * and h.epochs is n: a live view asks for what it has not drawn yet, rather than copying
- * a long run's whole history ten times a second. */
+ * a long run's whole history ten times a second. run:history(from, "loss", "val_loss")
+ * holds the fields named alone. */
 static int r_history(lua_State *L) {
     nn_run *r = checkrun(L, 1)->r;
     int n;
@@ -510,8 +511,25 @@ static int r_history(lua_State *L) {
                                        "seconds",       "precision",  "recall",   "f1",
                                        "val_precision", "val_recall", "val_f1"};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
+    /* names after from: those fields alone (a live view reads two to four of them ten
+     * times a second; the other seven were tables of garbage) */
+    int top = lua_gettop(L);
+    bool want[NKEYS];
+    for (int k = 0; k < NKEYS; k++) want[k] = top < 3;
+    for (int i = 3; i <= top; i++) {
+        const char *name = luaL_checkstring(L, i);
+        int k = 0;
+        while (k < NKEYS && strcmp(keys[k], name) != 0) k++;
+        if (k == NKEYS)
+            return luaL_error(L,
+                              "run:history: no field '%s' (loss, acc, val_loss, val_acc, "
+                              "seconds, precision, recall, f1, val_precision, val_recall, val_f1)",
+                              name);
+        want[k] = true;
+    }
     lua_createtable(L, 0, NKEYS + ranged);
     for (int k = 0; k < NKEYS; k++) {
+        if (!want[k]) continue;
         lua_createtable(L, from == 1 ? n : 0, from == 1 ? 0 : (n >= from ? n - from + 1 : 0));
         for (int e = from - 1; e < n; e++) {
             const double v[NKEYS] = {h[e].loss,       h[e].acc,     h[e].val_loss,

@@ -21,6 +21,8 @@
 /* The shape (width over height) automatic columns aim each panel at: that of a plot
  * with room for its axes, legend and colour bar, between the kinds' default sizes. */
 #define PANEL_ASPECT (4.0 / 3)
+/* Rectangles a redraw copies to the screen one by one; more than this: the window. */
+#define MAX_RECTS 8
 
 struct viz_window {
     viz_app *a;
@@ -63,6 +65,10 @@ struct viz_window {
     int slider_h;                     /* its strip's height at the last layout */
     int sliding, slid;                /* the left button went down in it; the last position sent */
     int pressed, pressed_button;      /* 1 + the panel a CLICK went to, until its RELEASE */
+    /* what the last render drew: n_rects rectangles, or the whole window (n_rects -1),
+     * so that a redraw of a strip or a panel copies that alone to the screen */
+    SDL_Rect rects[MAX_RECTS];
+    int n_rects;
 };
 
 viz_window *viz_window_new(viz_app *a, const char *title, int w, int h) {
@@ -379,6 +385,16 @@ static void slider_draw(viz_canvas *cv, const viz_window *win, const viz_theme *
     cv_ring(cv, kx, y, r, fmax(1, t->scale), t->fg);
 }
 
+/* Notes that the rectangle x, y, w, h was drawn (see viz_window.rects). */
+static void drawn_rect(viz_window *win, int x, int y, int w, int h) {
+    if (win->n_rects < 0) return;
+    if (win->n_rects == MAX_RECTS) {
+        win->n_rects = -1;
+        return;
+    }
+    win->rects[win->n_rects++] = (SDL_Rect){x, y, w, h};
+}
+
 /* Draws the panels that need it into px (pw x ph); all of them when all is set, the
  * strips when strips is set (or all). Returns how many things were drawn. */
 static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, int all, int hover,
@@ -393,14 +409,22 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
     if (top != win->top || bottom != win->bottom || sh != win->slider_h) all = 1;
     win->top = top, win->bottom = bottom, win->slider_h = sh;
     if (win->overlay) all = 1; /* panels drawn alone would cover the box */
+    win->n_rects = all ? -1 : 0;
     int drawn = 0;
-    if ((all || strips) && top)
+    if ((all || strips) && top) {
         strip_draw(&cv, win->a, &t, FONT_BOLD, STATUS_PX(&t), win->status, 0, pw, top), drawn++;
-    if ((all || strips) && bottom)
+        drawn_rect(win, 0, 0, pw, top);
+    }
+    if ((all || strips) && bottom) {
         strip_draw(&cv, win->a, &t, FONT_SANS, CAPTION_PX(&t), win->caption, ph - sh - bottom, pw,
                    bottom),
             drawn++;
-    if ((all || strips) && sh) slider_draw(&cv, win, &t, pw, ph), drawn++;
+        drawn_rect(win, 0, ph - sh - bottom, pw, bottom);
+    }
+    if ((all || strips) && sh) {
+        slider_draw(&cv, win, &t, pw, ph), drawn++;
+        drawn_rect(win, 0, ph - sh, pw, sh);
+    }
     for (int i = 0; i < win->n; i++) {
         viz_panel *p = win->panels[i];
         int need = all || p->version != win->drawn[i] ||
@@ -415,6 +439,7 @@ static int render(viz_window *win, uint32_t *px, int pw, int ph, double scale, i
             draw_tooltip(&cv, win->a, &t, buf, win->mx, win->my);
         win->drawn[i] = p->version;
         drawn++;
+        drawn_rect(win, x, y, w, h);
     }
     int cols, rows;
     grid_shape(win, pw, ph - top - bottom - sh > 0 ? ph - top - bottom - sh : ph, &cols, &rows);
@@ -758,9 +783,19 @@ void window_redraw(viz_window *win, double now_ms) {
                                                           win->pw * 4, SDL_PIXELFORMAT_ARGB8888);
     if (!src) return;
     SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_NONE);
-    SDL_BlitSurface(src, NULL, surf, NULL);
+    /* only what was drawn goes to the screen: a new status line or slider position (ten
+     * times a second while a small net trains) copies its strip, not the whole window */
+    if (all || win->n_rects < 0) {
+        SDL_BlitSurface(src, NULL, surf, NULL);
+        SDL_UpdateWindowSurface(win->sdl);
+    } else {
+        for (int i = 0; i < win->n_rects; i++) {
+            SDL_Rect r = win->rects[i];
+            SDL_BlitSurface(src, &r, surf, &r);
+        }
+        SDL_UpdateWindowSurfaceRects(win->sdl, win->rects, win->n_rects);
+    }
     SDL_FreeSurface(src);
-    SDL_UpdateWindowSurface(win->sdl);
     /* a window may take at most a fifth of the time, so training is never starved; the
      * first frame opens fonts and the window's surface, and does not set the pace */
     if (win->frames++ > 0)

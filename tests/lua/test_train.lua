@@ -45,6 +45,12 @@ do
   assert(whole.epochs == nil) -- the whole history is as it was
   local ok, err = pcall(raw.history, raw, 0)
   assert(not ok and err:find("from", 1, true), err)
+  -- history(from, names...): those fields alone, the same numbers
+  local two = raw:history(148, "val_loss", "loss")
+  assert(two.epochs == 150 and two.acc == nil and two.f1 == nil and two.seconds == nil)
+  assert(two.loss[148] == whole.loss[148] and two.val_loss[150] == whole.val_loss[150])
+  ok, err = pcall(raw.history, raw, 1, "loss", "lsos")
+  assert(not ok and err:find("no field 'lsos'", 1, true), err)
 end
 local ev = s:evaluate(test)
 assert(ev.accuracy >= 0.95, "spiral test accuracy " .. ev.accuracy)

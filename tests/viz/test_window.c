@@ -878,6 +878,79 @@ static void test_window_empty_window_shows_its_background(void **state) {
     viz_app_free(a);
 }
 
+/* Pixels of the screen that differ from what the window drew into its buffer, and
+ * how many of them are black (the screen was painted black before the redraw). */
+static int screen_vs_drawn(viz_window *w, int *black) {
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    int pw, ph, differ = 0;
+    const uint32_t *px = viz_window_pixels(w, &pw, &ph);
+    assert_non_null(px);
+    assert_int_equal(s->w, pw);
+    *black = 0;
+    for (int y = 0; y < ph; y++)
+        for (int x = 0; x < pw; x++) {
+            uint8_t r, g, b;
+            screen_rgb(w, x, y, &r, &g, &b);
+            if (viz_rgb(r, g, b) != (px[(size_t)y * pw + x] | 0xff000000u)) differ++;
+            if (!r && !g && !b) (*black)++;
+        }
+    return differ;
+}
+
+/* A redraw copies to the screen what it drew, and only that: a new status line and
+ * slider text (ten times a second while a small net trains) copy their strips, a
+ * panel with new data its cell; the rest of the screen is left as it was. */
+static void test_window_redraw_copies_what_it_drew(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_window *w = viz_window_new(a, "parts", 300, 200);
+    viz_panel *p = lines(), *q = lines();
+    viz_window_add(w, p);
+    viz_window_add(w, q);
+    viz_window_set_status(w, "epoch 1");
+    viz_window_set_slider(w, 3, 2, "epoch 1 (latest)");
+    viz_window_show(w);
+    double t = 0;
+    pump(a, &t);
+    int black, panel_x, panel_y, panel_w, panel_h;
+    assert_int_equal(screen_vs_drawn(w, &black), 0);
+    SDL_Surface *s = SDL_GetWindowSurface(SDL_GetWindowFromID(viz_window_id(w)));
+    /* the strips alone: the screen outside them stays black */
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 0, 0, 0));
+    viz_window_set_status(w, "epoch 2");
+    viz_window_set_slider(w, 3, 2, "epoch 2 (latest)");
+    pump(a, &t);
+    int differ = screen_vs_drawn(w, &black);
+    assert_int_equal(viz_window_cell(w, 0, &panel_x, &panel_y, &panel_w, &panel_h), VIZ_OK);
+    /* both panels still black, the strips (status above, slider below) drawn */
+    assert_true(black >= 2 * panel_w * panel_h * 9 / 10);
+    assert_int_equal(differ, black);
+    uint8_t r, g, b;
+    screen_rgb(w, 150, 2, &r, &g, &b);
+    assert_true(r > 200 && g > 200 && b > 200); /* the status strip's light band */
+    screen_rgb(w, 298, 198, &r, &g, &b);
+    assert_true(r > 150 && g > 150 && b > 150); /* the slider's band */
+    /* one panel's new data: its cell, and the cell beside it stays black */
+    float y[2] = {5, 0};
+    viz_series_add(q, "a", NULL, y, 2);
+    pump(a, &t);
+    int qx, qy, qw, qh;
+    assert_int_equal(viz_window_cell(w, 1, &qx, &qy, &qw, &qh), VIZ_OK);
+    differ = screen_vs_drawn(w, &black);
+    assert_true(black >= panel_w * panel_h * 9 / 10 && black < 2 * panel_w * panel_h * 9 / 10);
+    assert_int_equal(differ, black);
+    screen_rgb(w, panel_x + panel_w / 2, panel_y + panel_h / 2, &r, &g, &b);
+    assert_true(!r && !g && !b);
+    /* a change of layout (the slider goes): the whole window */
+    viz_window_set_slider(w, 0, 0, NULL);
+    pump(a, &t);
+    assert_int_equal(screen_vs_drawn(w, &black), 0);
+    viz_window_free(w);
+    viz_panel_free(p);
+    viz_panel_free(q);
+    viz_app_free(a);
+}
+
 /* Cells past the last panel (three panels in two by two) show the background, on
  * screen and in a saved PNG, not black or stale pixels. */
 static void test_window_empty_cells_show_the_background(void **state) {
@@ -933,6 +1006,7 @@ int main(void) {
         cmocka_unit_test(test_window_several_windows_draw_and_report_on_their_own),
         cmocka_unit_test(test_window_hidpi_scale_follows_pixels_per_point_and_dpi),
         cmocka_unit_test(test_window_empty_window_shows_its_background),
+        cmocka_unit_test(test_window_redraw_copies_what_it_drew),
         cmocka_unit_test(test_window_empty_cells_show_the_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
