@@ -20,10 +20,11 @@
  * every lane works (37% fewer multiply-adds on conv2), and unpadded maps are read as
  * they are; its 3x3 / 5x5 input gradient too (kdx), which forms no product with the
  * padding of dy (the correlation above forms 70% more on conv2) and ends each input
- * position's sum over the channels with a lane sum, sixteen positions at a time. The 2x2 max pool runs a row at a time, the maps in the batch's two halves.
- * Rounding differs from sgemm's (another order of the same sums); the tests hold the
- * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
- * register, two AVX2 or four SSE ones), so the one source serves every clone. */
+ * position's sum over the channels with a lane sum, sixteen positions at a time. The 2x2 max pool
+ * runs a row at a time, the maps in the batch's two halves. Rounding differs from sgemm's (another
+ * order of the same sums); the tests hold the two paths to each other. Vectors are GCC's generic
+ * vectors (16 lanes: one AVX-512 register, two AVX2 or four SSE ones), so the one source serves
+ * every clone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,6 +581,82 @@ DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const f
     }
 }
 
+/* 16 positions' lanes of the channels of r (16 vectors) from 16 channels' lanes of the
+ * positions: r[q] lane k = r[k] lane q before, in four steps that each swap one bit of
+ * the vector's index with one of the lane's. */
+#define SWAP8_LO 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define SWAP8_HI 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define SWAP4_LO 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define SWAP4_HI 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define SWAP2_LO 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define SWAP2_HI 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define SWAP1_LO 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define SWAP1_HI 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+#define SWAP_STEP(S)                                                                               \
+    _Pragma("GCC unroll 8") for (int t = 0; t < VL / 2; t++) {                                     \
+        int q = t / (S)*2 * (S) + t % (S);                                                         \
+        v16 lo = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_LO);                          \
+        v16 hi = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_HI);                          \
+        r[q] = lo, r[q + (S)] = hi;                                                                \
+    }
+
+INLINE void transpose16(v16 r[VL]){SWAP_STEP(8) SWAP_STEP(4) SWAP_STEP(2) SWAP_STEP(1)}
+
+/* VL floats from p, zeros past the array's end (avail floats left from p). */
+INLINE v16 load_avail(const float *p, int64_t avail) {
+    if (avail >= VL) return load16(p);
+    float tmp[VL] = {0};
+    for (int64_t i = 0; i < avail; i++) tmp[i] = p[i];
+    return load16(tmp);
+}
+
+/* dyt[position][16], lane k dy[k][position] masked by relu_y > 0 when relu_y (lanes
+ * past K zeros), from one sample's dy (avail floats left in dy from it), 16 positions
+ * at a time by a transpose; the positions' vectors added into vdb[0, 16), the bias
+ * gradient's partial sums (lane k). kwg and kdx read it; dy_pad is not built. */
+DIRECT_CLONES static void transpose_dy(const nn_conv_geom *g, const float *dy, const float *relu_y,
+                                       int64_t avail, float *dyt, float *vdb) {
+    static const float zeros[VL];
+    int64_t n = (int64_t)g->OH * g->OW;
+    v16 sum = load16(vdb);
+    for (int64_t p0 = 0; p0 < n; p0 += VL) {
+        v16 r[VL];
+        if (avail - ((g->K - 1) * n + p0) >= VL) { /* whole vectors of every channel */
+#pragma GCC unroll 16
+            for (int k = 0; k < VL; k++) {
+                int64_t at = k * n + p0;
+                r[k] = load16(k < g->K ? dy + at : zeros);
+                if (relu_y)
+                    r[k] =
+                        (v16)((v16i)(load16(k < g->K ? relu_y + at : zeros) > 0.0f) & (v16i)r[k]);
+            }
+        } else {
+            for (int k = 0; k < VL; k++) {
+                int64_t at = k * n + p0;
+                r[k] = k < g->K ? load_avail(dy + at, avail - at) : (v16){0};
+                if (relu_y && k < g->K)
+                    r[k] = (v16)((v16i)(load_avail(relu_y + at, avail - at) > 0.0f) & (v16i)r[k]);
+            }
+        }
+        transpose16(r);
+        /* the lanes of positions past n came from the next channel: not stored */
+        int m = n - p0 < VL ? (int)(n - p0) : VL;
+#pragma GCC unroll 16
+        for (int q = 0; q < VL; q++) {
+            if (q == m) break;
+            store16(dyt + (p0 + q) * VL, r[q]);
+            sum += r[q];
+        }
+    }
+    store16(vdb, sum);
+}
+
+/* Whether the backward pass reads dy as [position][16] alone (transpose_dy, whose bias
+ * partial sums are per lane) rather than dy_pad. */
+static bool dy_transposed(const layout *l, bool dw, bool dx) {
+    return (dw || dx) && (!dw || l->kw) && (!dx || l->kx);
+}
+
 /* The sum of 16 lanes, pairwise in a fixed order. */
 static float lanes_sum(const float *p) {
     float lane[VL];
@@ -595,13 +672,16 @@ static void backward_part(void *arg, int part) {
     const layout *l = j->l;
     float *xp = j->parts + part * part_floats(l), *dyp = xp + l->nxp, *vdw = dyp + l->ndyp;
     float *vdb = vdw + l->nvdw, *dyt = vdb + l->nvdb, *vdk = dyt + l->ndyt;
-    memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
-    memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
-    /* dy as [position][16] for kwg and kdx */
+    /* dy as [position][16] for kwg and kdx: from dy itself where they are all that
+     * read it, else from dy_pad */
     bool transposed = (j->dw && l->kw) || (j->dx && l->kx);
-    if (transposed) memset(dyt, 0, sizeof(float) * (size_t)l->ndyt); /* lanes past K stay 0 */
+    bool direct_t = dy_transposed(l, j->dw, j->dx);
+    if (!direct_t) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
+    if (transposed && !direct_t) /* lanes past K stay 0 */
+        memset(dyt, 0, sizeof(float) * (size_t)l->ndyt);
     if (j->dw) {
-        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+        if (!(l->kw && l->unpadded)) memset(xp, 0, sizeof(float) * (size_t)l->nxp);
         memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
         memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
     }
@@ -654,9 +734,14 @@ static void backward_part(void *arg, int part) {
                .vdw = vdw};
     const float *relu_y = j->relu_y;
     for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
-        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
-               (int64_t)(g->B - b) * kohw, dyp, vdb);
-        if (transposed) /* dy (masked) as [position][16] from dy_pad */
+        if (direct_t) {
+            transpose_dy(g, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+                         (int64_t)(g->B - b) * kohw, dyt, vdb);
+        } else {
+            pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+                   (int64_t)(g->B - b) * kohw, dyp, vdb);
+        }
+        if (transposed && !direct_t) /* dy (masked) as [position][16] from dy_pad */
             for (int k = 0; k < g->K; k++)
                 for (int oh = 0; oh < g->OH; oh++) {
                     const float *src = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
@@ -711,10 +796,12 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
     /* the parts' partial sums, part 0 first, each one's lanes pairwise */
     int64_t pf = part_floats(&l);
     const float *vdw = j.parts + l.nxp + l.ndyp, *vdb = vdw + l.nvdw;
+    bool direct_t = dy_transposed(&l, dw, dx);
     if (db)
         for (int k = 0; k < g->K; k++) {
             float sum = 0.0f;
-            for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdb + p * pf + k * VL);
+            for (int p = 0; p < PARTS; p++)
+                sum += direct_t ? vdb[p * pf + k] : lanes_sum(vdb + p * pf + k * VL);
             db[k] += sum;
         }
     if (!dw) return;
