@@ -109,6 +109,35 @@ INLINE v16 lane_sums(const v16 v[VL]) {
     return __builtin_shufflevector(p[0], p[1], EVENS) + __builtin_shufflevector(p[0], p[1], ODDS);
 }
 
+/* 16 positions' lanes of the channels of r (16 vectors) from 16 channels' lanes of the
+ * positions: r[q] lane k = r[k] lane q before, in four steps that each swap one bit of
+ * the vector's index with one of the lane's. */
+#define SWAP8_LO 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define SWAP8_HI 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define SWAP4_LO 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define SWAP4_HI 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define SWAP2_LO 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define SWAP2_HI 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define SWAP1_LO 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define SWAP1_HI 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+#define SWAP_STEP(S)                                                                               \
+    _Pragma("GCC unroll 8") for (int t = 0; t < VL / 2; t++) {                                     \
+        int q = t / (S)*2 * (S) + t % (S);                                                         \
+        v16 lo = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_LO);                          \
+        v16 hi = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_HI);                          \
+        r[q] = lo, r[q + (S)] = hi;                                                                \
+    }
+
+INLINE void transpose16(v16 r[VL]){SWAP_STEP(8) SWAP_STEP(4) SWAP_STEP(2) SWAP_STEP(1)}
+
+/* VL floats from p, zeros past the array's end (avail floats left from p). */
+INLINE v16 load_avail(const float *p, int64_t avail) {
+    if (avail >= VL) return load16(p);
+    float tmp[VL] = {0};
+    for (int64_t i = 0; i < avail; i++) tmp[i] = p[i];
+    return load16(tmp);
+}
+
 static bool use_direct = true;
 
 void nn_cpu_conv_direct_enable(bool on) {
@@ -361,10 +390,27 @@ typedef struct kdgrad {
 #define KX_T 5
 #include "conv_direct_tmpl.h"
 
-/* y[k][position] from tmp[position][16], the first K lanes. */
-static void untranspose(const float *tmp, int K, int64_t n, float *y) {
-    for (int k = 0; k < K; k++)
-        for (int64_t p = 0; p < n; p++) y[k * n + p] = tmp[p * VL + k];
+/* y[k][position] from tmp[position][16], the first K lanes, 16 positions at a time by
+ * a transpose. */
+DIRECT_CLONES static void untranspose(const float *tmp, int K, int64_t n, float *y) {
+    for (int64_t p0 = 0; p0 < n; p0 += VL) {
+        int m = n - p0 < VL ? (int)(n - p0) : VL;
+        v16 r[VL];
+        if (m == VL) {
+#pragma GCC unroll 16
+            for (int q = 0; q < VL; q++) r[q] = load16(tmp + (p0 + q) * VL);
+            transpose16(r);
+            for (int k = 0; k < K; k++) store16(y + k * n + p0, r[k]);
+            continue;
+        }
+        for (int q = 0; q < VL; q++) r[q] = q < m ? load16(tmp + (p0 + q) * VL) : (v16){0};
+        transpose16(r);
+        for (int k = 0; k < K; k++) {
+            float lanes[VL];
+            store16(lanes, r[k]);
+            for (int q = 0; q < m; q++) y[k * n + p0 + q] = lanes[q];
+        }
+    }
 }
 
 /* wk[c][i][j][16] = w[k][c][i][j] for k < K, zeros past K. */
@@ -579,35 +625,6 @@ DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const f
         }
         store16(vdb + k * VL, sum);
     }
-}
-
-/* 16 positions' lanes of the channels of r (16 vectors) from 16 channels' lanes of the
- * positions: r[q] lane k = r[k] lane q before, in four steps that each swap one bit of
- * the vector's index with one of the lane's. */
-#define SWAP8_LO 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
-#define SWAP8_HI 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
-#define SWAP4_LO 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
-#define SWAP4_HI 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
-#define SWAP2_LO 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
-#define SWAP2_HI 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
-#define SWAP1_LO 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
-#define SWAP1_HI 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
-#define SWAP_STEP(S)                                                                               \
-    _Pragma("GCC unroll 8") for (int t = 0; t < VL / 2; t++) {                                     \
-        int q = t / (S)*2 * (S) + t % (S);                                                         \
-        v16 lo = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_LO);                          \
-        v16 hi = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_HI);                          \
-        r[q] = lo, r[q + (S)] = hi;                                                                \
-    }
-
-INLINE void transpose16(v16 r[VL]){SWAP_STEP(8) SWAP_STEP(4) SWAP_STEP(2) SWAP_STEP(1)}
-
-/* VL floats from p, zeros past the array's end (avail floats left from p). */
-INLINE v16 load_avail(const float *p, int64_t avail) {
-    if (avail >= VL) return load16(p);
-    float tmp[VL] = {0};
-    for (int64_t i = 0; i < avail; i++) tmp[i] = p[i];
-    return load16(tmp);
 }
 
 /* dyt[position][16], lane k dy[k][position] masked by relu_y > 0 when relu_y (lanes
