@@ -18,10 +18,13 @@
  * conv2: 16 channels, rows of 10), the forward pass and the 3x3 / 5x5 weight gradient
  * run over channels instead: one vector holds a position's 16 channels (kfwd, kwg), so
  * every lane works (37% fewer multiply-adds on conv2), and unpadded maps are read as
- * they are. The 2x2 max pool runs a row at a time, the maps in the batch's two halves.
- * Rounding differs from sgemm's (another order of the same sums); the tests hold the
- * two paths to each other. Vectors are GCC's generic vectors (16 lanes: one AVX-512
- * register, two AVX2 or four SSE ones), so the one source serves every clone. */
+ * they are; its 3x3 / 5x5 input gradient too (kdx), which forms no product with the
+ * padding of dy (the correlation above forms 70% more on conv2) and ends each input
+ * position's sum over the channels with a lane sum, sixteen positions at a time. The 2x2 max pool
+ * runs a row at a time, the maps in the batch's two halves. Rounding differs from sgemm's (another
+ * order of the same sums); the tests hold the two paths to each other. Vectors are GCC's generic
+ * vectors (16 lanes: one AVX-512 register, two AVX2 or four SSE ones), so the one source serves
+ * every clone. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +78,66 @@ INLINE void load_row(const float *p, int n, int64_t avail, v16 v[2]) {
     v[0] = load16(tmp), v[1] = load16(tmp + VL);
 }
 
+/* Lane orders of lane_sums: each step adds the lower and the upper halves of the
+ * groups of its two vectors (group sizes 16, 8, 4, 2), the groups in order. */
+#define HALVES_LO   0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define HALVES_HI   8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define QUARTERS_LO 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27
+#define QUARTERS_HI 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31
+#define PAIRS_LO    0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29
+#define PAIRS_HI    2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31
+#define EVENS       0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODDS        1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+
+/* The vector whose lane q is the sum of v[q]'s 16 lanes (in a fixed order): 15 adds and
+ * 30 shuffles for 16 sums, where one horizontal sum each would take 4 adds and 4
+ * shuffles. */
+INLINE v16 lane_sums(const v16 v[VL]) {
+    v16 h[8], q[4], p[2];
+#pragma GCC unroll 8
+    for (int n = 0; n < 8; n++)
+        h[n] = __builtin_shufflevector(v[2 * n], v[2 * n + 1], HALVES_LO) +
+               __builtin_shufflevector(v[2 * n], v[2 * n + 1], HALVES_HI);
+#pragma GCC unroll 4
+    for (int n = 0; n < 4; n++)
+        q[n] = __builtin_shufflevector(h[2 * n], h[2 * n + 1], QUARTERS_LO) +
+               __builtin_shufflevector(h[2 * n], h[2 * n + 1], QUARTERS_HI);
+#pragma GCC unroll 2
+    for (int n = 0; n < 2; n++)
+        p[n] = __builtin_shufflevector(q[2 * n], q[2 * n + 1], PAIRS_LO) +
+               __builtin_shufflevector(q[2 * n], q[2 * n + 1], PAIRS_HI);
+    return __builtin_shufflevector(p[0], p[1], EVENS) + __builtin_shufflevector(p[0], p[1], ODDS);
+}
+
+/* 16 positions' lanes of the channels of r (16 vectors) from 16 channels' lanes of the
+ * positions: r[q] lane k = r[k] lane q before, in four steps that each swap one bit of
+ * the vector's index with one of the lane's. */
+#define SWAP8_LO 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define SWAP8_HI 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define SWAP4_LO 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define SWAP4_HI 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define SWAP2_LO 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define SWAP2_HI 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define SWAP1_LO 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define SWAP1_HI 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+#define SWAP_STEP(S)                                                                               \
+    _Pragma("GCC unroll 8") for (int t = 0; t < VL / 2; t++) {                                     \
+        int q = t / (S)*2 * (S) + t % (S);                                                         \
+        v16 lo = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_LO);                          \
+        v16 hi = __builtin_shufflevector(r[q], r[q + (S)], SWAP##S##_HI);                          \
+        r[q] = lo, r[q + (S)] = hi;                                                                \
+    }
+
+INLINE void transpose16(v16 r[VL]){SWAP_STEP(8) SWAP_STEP(4) SWAP_STEP(2) SWAP_STEP(1)}
+
+/* VL floats from p, zeros past the array's end (avail floats left from p). */
+INLINE v16 load_avail(const float *p, int64_t avail) {
+    if (avail >= VL) return load16(p);
+    float tmp[VL] = {0};
+    for (int64_t i = 0; i < avail; i++) tmp[i] = p[i];
+    return load16(tmp);
+}
+
 static bool use_direct = true;
 
 void nn_cpu_conv_direct_enable(bool on) {
@@ -115,7 +178,7 @@ typedef struct layout {
     int hp, wp;         /* the padded input: x_pad[c][r][s] = x[c][r - pt][s - pl] */
     int ay, ax, rq, wq; /* the padded dy: dy_pad[k][r][s] = dy[k][r - ay][s - ax] */
     int kbf, kbx;       /* channels of a register block: forward, input gradient */
-    bool kf, kw;        /* forward, weight gradient over output channels (kfwd, kwg) */
+    bool kf, kw, kx;    /* forward, weight and input gradients over output channels */
     bool unpadded;      /* no padding: kfwd and kwg read x itself, not x_pad */
     int pb;             /* positions of kfwd's block */
     int64_t nxp, ndyp, nwf, nwx, nvdw, nvdb, ndyt, nvdk;
@@ -158,6 +221,9 @@ static layout layout_of(const nn_conv_geom *g) {
     l.unpadded = g->pt == 0 && g->pl == 0 && g->OH + (g->kh - 1) * g->dh == g->H &&
                  g->OW + (g->kw - 1) * g->dw == g->W;
     l.kw = l.kf && g->kh == g->kw && (g->kh == 3 || g->kh == 5) && g->dh == 1 && g->dw == 1;
+    /* kdx's row of sums covers the dy columns and the kernel's span in 16 lanes */
+    l.kx = l.kf && g->kh == g->kw && (g->kh == 3 || g->kh == 5) && g->dh == 1 && g->dw == 1 &&
+           g->OW + g->kw - 1 <= VL;
     int khw = g->kh * g->kw;
     l.nxp = (int64_t)g->C * l.hp * l.wp;
     l.ndyp = (int64_t)g->K * l.rq * l.wq;
@@ -311,10 +377,40 @@ typedef struct kwgrad {
 #define KW_T 5
 #include "conv_direct_tmpl.h"
 
-/* y[k][position] from tmp[position][16], the first K lanes. */
-static void untranspose(const float *tmp, int K, int64_t n, float *y) {
-    for (int k = 0; k < K; k++)
-        for (int64_t p = 0; p < n; p++) y[k * n + p] = tmp[p * VL + k];
+/* The input gradient over output channels (kdx_<T>): dx[c] += the sums of dyt
+ * ([position][16]) times wk ([c][i][j][16]) over every o, i, j. */
+typedef struct kdgrad {
+    const float *dyt, *wk;
+    int C, H, W, OH, OW, pt, pl;
+    float *dx;
+} kdgrad;
+
+#define KX_T 3
+#include "conv_direct_tmpl.h"
+#define KX_T 5
+#include "conv_direct_tmpl.h"
+
+/* y[k][position] from tmp[position][16], the first K lanes, 16 positions at a time by
+ * a transpose. */
+DIRECT_CLONES static void untranspose(const float *tmp, int K, int64_t n, float *y) {
+    for (int64_t p0 = 0; p0 < n; p0 += VL) {
+        int m = n - p0 < VL ? (int)(n - p0) : VL;
+        v16 r[VL];
+        if (m == VL) {
+#pragma GCC unroll 16
+            for (int q = 0; q < VL; q++) r[q] = load16(tmp + (p0 + q) * VL);
+            transpose16(r);
+            for (int k = 0; k < K; k++) store16(y + k * n + p0, r[k]);
+            continue;
+        }
+        for (int q = 0; q < VL; q++) r[q] = q < m ? load16(tmp + (p0 + q) * VL) : (v16){0};
+        transpose16(r);
+        for (int k = 0; k < K; k++) {
+            float lanes[VL];
+            store16(lanes, r[k]);
+            for (int q = 0; q < m; q++) y[k * n + p0 + q] = lanes[q];
+        }
+    }
 }
 
 /* wk[c][i][j][16] = w[k][c][i][j] for k < K, zeros past K. */
@@ -531,6 +627,53 @@ DIRECT_CLONES static void pad_dy(const nn_conv_geom *g, const layout *l, const f
     }
 }
 
+/* dyt[position][16], lane k dy[k][position] masked by relu_y > 0 when relu_y (lanes
+ * past K zeros), from one sample's dy (avail floats left in dy from it), 16 positions
+ * at a time by a transpose; the positions' vectors added into vdb[0, 16), the bias
+ * gradient's partial sums (lane k). kwg and kdx read it; dy_pad is not built. */
+DIRECT_CLONES static void transpose_dy(const nn_conv_geom *g, const float *dy, const float *relu_y,
+                                       int64_t avail, float *dyt, float *vdb) {
+    static const float zeros[VL];
+    int64_t n = (int64_t)g->OH * g->OW;
+    v16 sum = load16(vdb);
+    for (int64_t p0 = 0; p0 < n; p0 += VL) {
+        v16 r[VL];
+        if (avail - ((g->K - 1) * n + p0) >= VL) { /* whole vectors of every channel */
+#pragma GCC unroll 16
+            for (int k = 0; k < VL; k++) {
+                int64_t at = k * n + p0;
+                r[k] = load16(k < g->K ? dy + at : zeros);
+                if (relu_y)
+                    r[k] =
+                        (v16)((v16i)(load16(k < g->K ? relu_y + at : zeros) > 0.0f) & (v16i)r[k]);
+            }
+        } else {
+            for (int k = 0; k < VL; k++) {
+                int64_t at = k * n + p0;
+                r[k] = k < g->K ? load_avail(dy + at, avail - at) : (v16){0};
+                if (relu_y && k < g->K)
+                    r[k] = (v16)((v16i)(load_avail(relu_y + at, avail - at) > 0.0f) & (v16i)r[k]);
+            }
+        }
+        transpose16(r);
+        /* the lanes of positions past n came from the next channel: not stored */
+        int m = n - p0 < VL ? (int)(n - p0) : VL;
+#pragma GCC unroll 16
+        for (int q = 0; q < VL; q++) {
+            if (q == m) break;
+            store16(dyt + (p0 + q) * VL, r[q]);
+            sum += r[q];
+        }
+    }
+    store16(vdb, sum);
+}
+
+/* Whether the backward pass reads dy as [position][16] alone (transpose_dy, whose bias
+ * partial sums are per lane) rather than dy_pad. */
+static bool dy_transposed(const layout *l, bool dw, bool dx) {
+    return (dw || dx) && (!dw || l->kw) && (!dx || l->kx);
+}
+
 /* The sum of 16 lanes, pairwise in a fixed order. */
 static float lanes_sum(const float *p) {
     float lane[VL];
@@ -546,14 +689,28 @@ static void backward_part(void *arg, int part) {
     const layout *l = j->l;
     float *xp = j->parts + part * part_floats(l), *dyp = xp + l->nxp, *vdw = dyp + l->ndyp;
     float *vdb = vdw + l->nvdw, *dyt = vdb + l->nvdb, *vdk = dyt + l->ndyt;
-    memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    /* dy as [position][16] for kwg and kdx: from dy itself where they are all that
+     * read it, else from dy_pad */
+    bool transposed = (j->dw && l->kw) || (j->dx && l->kx);
+    bool direct_t = dy_transposed(l, j->dw, j->dx);
+    if (!direct_t) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
     memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
+    if (transposed && !direct_t) /* lanes past K stay 0 */
+        memset(dyt, 0, sizeof(float) * (size_t)l->ndyt);
     if (j->dw) {
-        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+        if (!(l->kw && l->unpadded)) memset(xp, 0, sizeof(float) * (size_t)l->nxp);
         memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
-        memset(dyt, 0, sizeof(float) * (size_t)l->ndyt); /* lanes past K stay zeros */
         memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
     }
+    kdgrad kd = {.dyt = dyt,
+                 .wk = j->wpk,
+                 .C = g->C,
+                 .H = g->H,
+                 .W = g->W,
+                 .OH = g->OH,
+                 .OW = g->OW,
+                 .pt = g->pt,
+                 .pl = g->pl};
     kwgrad kt = {.xp = xp,
                  .dyt = dyt,
                  .C = g->C,
@@ -594,21 +751,26 @@ static void backward_part(void *arg, int part) {
                .vdw = vdw};
     const float *relu_y = j->relu_y;
     for (int b = g->B * part / PARTS; b < g->B * (part + 1) / PARTS; b++) {
-        pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
-               (int64_t)(g->B - b) * kohw, dyp, vdb);
+        if (direct_t) {
+            transpose_dy(g, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+                         (int64_t)(g->B - b) * kohw, dyt, vdb);
+        } else {
+            pad_dy(g, l, j->dy + b * kohw, relu_y ? relu_y + b * kohw : NULL,
+                   (int64_t)(g->B - b) * kohw, dyp, vdb);
+        }
+        if (transposed && !direct_t) /* dy (masked) as [position][16] from dy_pad */
+            for (int k = 0; k < g->K; k++)
+                for (int oh = 0; oh < g->OH; oh++) {
+                    const float *src = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
+                    float *dst = dyt + (int64_t)oh * g->OW * VL + k;
+                    for (int ow = 0; ow < g->OW; ow++) dst[ow * VL] = src[ow];
+                }
         if (j->dw) {
             if (l->kw && l->unpadded)
                 kt.xp = j->x + b * chw; /* its reads stay inside the map */
             else
                 pad_x(g, l, j->x + b * chw, xp);
             if (l->kw) {
-                /* dy (masked) as [position][16] from dy_pad */
-                for (int k = 0; k < g->K; k++)
-                    for (int oh = 0; oh < g->OH; oh++) {
-                        const float *src = dyp + ((int64_t)k * l->rq + oh + l->ay) * l->wq + l->ax;
-                        float *dst = dyt + (int64_t)oh * g->OW * VL + k;
-                        for (int ow = 0; ow < g->OW; ow++) dst[ow * VL] = src[ow];
-                    }
                 if (g->kh == 3)
                     kwg_3_1(&kt);
                 else
@@ -617,7 +779,13 @@ static void backward_part(void *arg, int part) {
                 wgrad_any(&t, l->jt, l->nvo);
             }
         }
-        if (j->dx) {
+        if (j->dx && l->kx) {
+            kd.dx = j->dx + b * chw;
+            if (g->kh == 3)
+                kdx_3_1(&kd);
+            else
+                kdx_5_1(&kd);
+        } else if (j->dx) {
             a.out = j->dx + b * chw;
             corr_any(&a, l->kbx, l->nvi);
         }
@@ -628,7 +796,10 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
                              const float *relu_y, const float *dy, float *dw, float *db, float *dx,
                              float *scratch) {
     layout l = layout_of(g);
-    if (dx) pack(g, w, true, l.kbx, scratch);
+    if (dx && l.kx)
+        pack_lanes(g, w, scratch);
+    else if (dx)
+        pack(g, w, true, l.kbx, scratch);
     job j = {.g = g,
              .l = &l,
              .x = x,
@@ -642,10 +813,12 @@ void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float 
     /* the parts' partial sums, part 0 first, each one's lanes pairwise */
     int64_t pf = part_floats(&l);
     const float *vdw = j.parts + l.nxp + l.ndyp, *vdb = vdw + l.nvdw;
+    bool direct_t = dy_transposed(&l, dw, dx);
     if (db)
         for (int k = 0; k < g->K; k++) {
             float sum = 0.0f;
-            for (int p = 0; p < PARTS; p++) sum += lanes_sum(vdb + p * pf + k * VL);
+            for (int p = 0; p < PARTS; p++)
+                sum += direct_t ? vdb[p * pf + k] : lanes_sum(vdb + p * pf + k * VL);
             db[k] += sum;
         }
     if (!dw) return;
@@ -692,10 +865,8 @@ INLINE v16 select16(v16i m, v16 a, v16 b) {
 }
 
 /* Lane orders for __builtin_shufflevector (GCC 12 and clang both have it; GCC's own
- * __builtin_shuffle is not clang's): the even and odd lanes of two vectors, and each of
- * the low and high eight lanes twice. */
-#define EVENS 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
-#define ODDS  1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+ * __builtin_shuffle is not clang's): each of the low and high eight lanes twice (EVENS
+ * and ODDS, the even and odd lanes of two vectors, are lane_sums'). */
 #define LOWS  0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7
 #define HIGHS 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15
 

@@ -215,3 +215,44 @@ DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
 }
 #undef KW_T
 #endif
+
+#ifdef KX_T
+/* kdx_<T>: the input gradient over output channels for T x T kernels, undilated:
+ * dx[c][y][x] = sum over o, i, j of w[o][c][i][j] dy[o][y + pt - i][x + pl - j]. The 16
+ * lanes hold the output channels o (the weights wk, [c][i][j][16], and the masked dy,
+ * dyt, [position][16]), so a lane sum per input position ends the sum over o. A row of
+ * dx keeps one such vector per column x' = x + pl (at most 16) in registers: each dy
+ * value of the rows r = y + pt - i inside the map adds its product with the T weights
+ * of kernel row i into the columns u + j it reaches; products with the padding's zeros
+ * are never formed (where the correlation of the padded dy would form them). */
+DIRECT_CLONES static void TMPL_NAME(kdx, KX_T, 1)(const kdgrad *a) {
+    enum { T = KX_T, NU = VL - T + 1 }; /* the dy columns that 16 sums' columns cover */
+    float *dx = a->dx;
+    for (int c = 0; c < a->C; c++)
+        for (int y = 0; y < a->H; y++, dx += a->W) {
+            v16 acc[VL];
+#pragma GCC unroll 16
+            for (int q = 0; q < VL; q++) acc[q] = (v16){0};
+            for (int i = 0; i < T; i++) {
+                int r = y + a->pt - i;
+                if (r < 0 || r >= a->OH) continue; /* a padding row: zeros */
+                const float *wt = a->wk + ((int64_t)c * T + i) * T * VL;
+                const float *d = a->dyt + (int64_t)r * a->OW * VL;
+                v16 w[T];
+#pragma GCC unroll 8
+                for (int j = 0; j < T; j++) w[j] = load16(wt + j * VL);
+#pragma GCC unroll 16
+                for (int u = 0; u < NU; u++) {
+                    if (u == a->OW) break;
+                    v16 dv = load16(d + u * VL);
+#pragma GCC unroll 8
+                    for (int j = 0; j < T; j++) acc[u + j] += w[j] * dv;
+                }
+            }
+            float sums[VL];
+            store16(sums, lane_sums(acc));
+            for (int x = 0; x < a->W; x++) dx[x] += sums[a->pl + x];
+        }
+}
+#undef KX_T
+#endif

@@ -114,6 +114,11 @@ static void test_direct_equals_im2col(void **state) {
         {3, 4, 16, 12, 12, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1}, /* 5x5 padded, one block */
         {2, 2, 10, 6, 8, 3, 3, 1, 1, 2, 2, 2, 1, 2, 1, 1},   /* dilated: forward only */
         {2, 5, 7, 7, 6, 2, 2, 1, 1, 1, 1, 0, 1, 0, 0, 1},    /* 2x2: forward only */
+        /* the input gradient over output channels (kdx) too: one-sided pads, fewer
+         * channels than lanes; a row one column past its 16 sums (the correlation) */
+        {2, 3, 13, 7, 11, 5, 5, 1, 1, 1, 1, 3, 0, 1, 4, 1}, /* 5x5, sums' row full */
+        {2, 2, 16, 6, 10, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0, 1}, /* 3x3, pads on one side */
+        {1, 2, 16, 6, 17, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1}, /* 17 columns: not kdx */
     };
     static const conv_case im2col[] = {
         {2, 2, 2, 7, 7, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1},  /* strided */
