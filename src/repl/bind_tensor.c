@@ -835,6 +835,7 @@ static int print_width(void) {
  * indented under its first number, as NumPy's. */
 static void add_axis(luaL_Buffer *b, const nn_tensor *t, const numfmt *f, int level, int64_t offset,
                      bool abbreviate, int width) {
+    if (level >= NN_MAX_DIMS) return; /* never (ndim <= 4): -O3's inlined recursion asks */
     int n = t->shape[level];
     int64_t stride = 1;
     for (int k = level + 1; k < t->ndim; k++) stride *= t->shape[k];
