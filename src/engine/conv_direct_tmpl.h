@@ -1,10 +1,12 @@
 /* conv_direct_tmpl.h: the register-blocked loops of conv_direct.c, included once per
  * block shape, so that the accumulator arrays have constant sizes (GCC keeps them in
  * registers then). With CORR_KB and CORR_NV it defines corr_<KB>_<NV>: KB output
- * channels of rows of NV vectors; with WG_JT and WG_NV it defines wgrad_<JT>_<NV>: a
- * tile of 4 channels by JT taps over rows of NV vectors. */
-#define TMPL_CAT3(a, b, c) a##_##b##_##c
-#define TMPL_NAME(a, b, c) TMPL_CAT3(a, b, c)
+ * channels of rows of NV vectors; with WG_KB, WG_JT and WG_NV it defines
+ * wgrad_<KB>_<JT>_<NV>: a tile of KB channels by JT taps over rows of NV vectors. */
+#define TMPL_CAT3(a, b, c)     a##_##b##_##c
+#define TMPL_NAME(a, b, c)     TMPL_CAT3(a, b, c)
+#define TMPL_CAT4(a, b, c, d)  a##_##b##_##c##_##d
+#define TMPL_NAME4(a, b, c, d) TMPL_CAT4(a, b, c, d)
 
 #ifdef CORR_KB
 DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
@@ -87,8 +89,8 @@ DIRECT_CLONES static void TMPL_NAME(corr, CORR_KB, CORR_NV)(const corr *a) {
 #endif
 
 #ifdef WG_JT
-DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
-    enum { JT = WG_JT, NV = WG_NV };
+DIRECT_CLONES static void TMPL_NAME4(wgrad, WG_KB, WG_JT, WG_NV)(const wgrad *a) {
+    enum { KB2 = WG_KB, JT = WG_JT, NV = WG_NV };
     const layout *l = a->l;
     for (int c = 0; c < a->C; c++)
         for (int i = 0; i < a->kh; i++)
@@ -137,6 +139,7 @@ DIRECT_CLONES static void TMPL_NAME(wgrad, WG_JT, WG_NV)(const wgrad *a) {
                 }
             }
 }
+#undef WG_KB
 #undef WG_JT
 #undef WG_NV
 #endif
