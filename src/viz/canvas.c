@@ -110,9 +110,12 @@ static inline double seg_d2(const seg *s, double u, double v) {
 
 /* Calls fn(ud, x, y, distance) for each pixel of the clip rectangle whose centre lies
  * within reach of the segment: along the major axis, a band stretched by the slope, so
- * long diagonal lines stay cheap. Pixel (i, j) covers [i, i+1) x [j, j+1). */
-static inline void seg_visit(const seg *s, double reach, int cx0, int cy0, int cx1, int cy1,
-                             void (*fn)(void *, int, int, double), void *ud) {
+ * long diagonal lines stay cheap. Pixel (i, j) covers [i, i+1) x [j, j+1). Always
+ * inlined, and fn with it: an indirect call per pixel cost as much as the pixel. */
+static inline __attribute__((always_inline)) void seg_visit(const seg *s, double reach, int cx0,
+                                                            int cy0, int cx1, int cy1,
+                                                            void (*fn)(void *, int, int, double),
+                                                            void *ud) {
     double r2 = reach * reach;
     double lo = s->u0 - reach, hi = s->u1 + reach;
     int clo = s->xmajor ? cx0 : cy0, chi = s->xmajor ? cx1 : cy1;
@@ -143,7 +146,7 @@ typedef struct {
     uint32_t col;
 } line_paint;
 
-static void paint_px(void *ud, int x, int y, double d) {
+static inline void paint_px(void *ud, int x, int y, double d) {
     line_paint *lp = ud;
     double c = lp->r + 0.5 - d;
     if (c > 1) c = 1;
@@ -191,7 +194,7 @@ typedef struct {
     double ra, rb;
 } mask_paint;
 
-static void mask_px(void *ud, int x, int y, double d) {
+static inline void mask_px(void *ud, int x, int y, double d) {
     mask_paint *mp = ud;
     viz_mask *m = mp->m;
     size_t k = (size_t)(y - m->y0) * m->w + (x - m->x0);

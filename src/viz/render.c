@@ -11,8 +11,15 @@
 
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
     memset(lay, 0, sizeof *lay);
-    for (int y = cv->cy0; y < cv->cy1; y++)
-        for (int x = cv->cx0; x < cv->cx1; x++) cv->px[(size_t)y * cv->w + x] = t->bg;
+    /* locals, not cv-> and t-> fields: the stores could alias them, so the loop reloaded
+     * them at every pixel (a live view clears its whole panel at every frame) */
+    uint32_t bg = t->bg, *px = cv->px;
+    int x0 = cv->cx0, x1 = cv->cx1;
+    size_t w = (size_t)cv->w;
+    for (int y = cv->cy0; y < cv->cy1; y++) {
+        uint32_t *row = px + (size_t)y * w;
+        for (int x = x0; x < x1; x++) row[x] = bg;
+    }
     kind_def(p->kind)->draw(cv, a, t, p, lay);
 }
 
