@@ -34,14 +34,16 @@ static void disc_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover)
         }
         log->op = op, log->cap = cap;
     }
-    log->op[log->n++] = (viz_blend_op){(uint32_t)((size_t)y * cv->w + x), col, cover};
+    /* viz_mix's weight, or 256 for an opaque blend (the same pixel either way) */
+    uint32_t w = cover >= 1 ? 256 : (uint32_t)(int)(cover * 256 + 0.5);
+    log->op[log->n++] = (viz_blend_op){(uint32_t)((size_t)y * cv->w + x), col, w};
 }
 
 void cv_replay(viz_canvas *cv, const viz_blend_log *log) {
     for (size_t i = 0; i < log->n; i++) {
         const viz_blend_op *o = &log->op[i];
         uint32_t *d = &cv->px[o->idx];
-        *d = o->cover >= 1 ? (o->col | 0xff000000u) : viz_mix(*d, o->col, o->cover);
+        *d = o->w >= 256 ? (o->col | 0xff000000u) : viz_mix_w(*d, o->col, o->w);
     }
 }
 

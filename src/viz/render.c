@@ -11,14 +11,15 @@
 
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
     memset(lay, 0, sizeof *lay);
-    /* locals, not cv-> and t-> fields: the stores could alias them, so the loop reloaded
-     * them at every pixel (a live view clears its whole panel at every frame) */
-    uint32_t bg = t->bg, *px = cv->px;
-    int x0 = cv->cx0, x1 = cv->cx1;
+    /* one row filled, then copied to the others (memcpy's wide stores; the plain loop
+     * stored a pixel at a time, and a live view clears its whole panel at every frame) */
+    int x0 = cv->cx0, n = cv->cx1 - cv->cx0;
     size_t w = (size_t)cv->w;
-    for (int y = cv->cy0; y < cv->cy1; y++) {
-        uint32_t *row = px + (size_t)y * w;
-        for (int x = x0; x < x1; x++) row[x] = bg;
+    if (n > 0 && cv->cy1 > cv->cy0) {
+        uint32_t bg = t->bg, *first = cv->px + (size_t)cv->cy0 * w + x0;
+        for (int x = 0; x < n; x++) first[x] = bg;
+        for (int y = cv->cy0 + 1; y < cv->cy1; y++)
+            memcpy(cv->px + (size_t)y * w + x0, first, (size_t)n * sizeof *first);
     }
     kind_def(p->kind)->draw(cv, a, t, p, lay);
 }
