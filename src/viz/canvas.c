@@ -34,14 +34,16 @@ static void disc_blend(viz_canvas *cv, int x, int y, uint32_t col, double cover)
         }
         log->op = op, log->cap = cap;
     }
-    log->op[log->n++] = (viz_blend_op){(uint32_t)((size_t)y * cv->w + x), col, cover};
+    /* viz_mix's weight, or 256 for an opaque blend (the same pixel either way) */
+    uint32_t w = cover >= 1 ? 256 : (uint32_t)(int)(cover * 256 + 0.5);
+    log->op[log->n++] = (viz_blend_op){(uint32_t)((size_t)y * cv->w + x), col, w};
 }
 
 void cv_replay(viz_canvas *cv, const viz_blend_log *log) {
     for (size_t i = 0; i < log->n; i++) {
         const viz_blend_op *o = &log->op[i];
         uint32_t *d = &cv->px[o->idx];
-        *d = o->cover >= 1 ? (o->col | 0xff000000u) : viz_mix(*d, o->col, o->cover);
+        *d = o->w >= 256 ? (o->col | 0xff000000u) : viz_mix_w(*d, o->col, o->w);
     }
 }
 
@@ -110,9 +112,12 @@ static inline double seg_d2(const seg *s, double u, double v) {
 
 /* Calls fn(ud, x, y, distance) for each pixel of the clip rectangle whose centre lies
  * within reach of the segment: along the major axis, a band stretched by the slope, so
- * long diagonal lines stay cheap. Pixel (i, j) covers [i, i+1) x [j, j+1). */
-static inline void seg_visit(const seg *s, double reach, int cx0, int cy0, int cx1, int cy1,
-                             void (*fn)(void *, int, int, double), void *ud) {
+ * long diagonal lines stay cheap. Pixel (i, j) covers [i, i+1) x [j, j+1). Always
+ * inlined, and fn with it: an indirect call per pixel cost as much as the pixel. */
+static inline __attribute__((always_inline)) void seg_visit(const seg *s, double reach, int cx0,
+                                                            int cy0, int cx1, int cy1,
+                                                            void (*fn)(void *, int, int, double),
+                                                            void *ud) {
     double r2 = reach * reach;
     double lo = s->u0 - reach, hi = s->u1 + reach;
     int clo = s->xmajor ? cx0 : cy0, chi = s->xmajor ? cx1 : cy1;
@@ -143,7 +148,7 @@ typedef struct {
     uint32_t col;
 } line_paint;
 
-static void paint_px(void *ud, int x, int y, double d) {
+static inline void paint_px(void *ud, int x, int y, double d) {
     line_paint *lp = ud;
     double c = lp->r + 0.5 - d;
     if (c > 1) c = 1;
@@ -191,7 +196,7 @@ typedef struct {
     double ra, rb;
 } mask_paint;
 
-static void mask_px(void *ud, int x, int y, double d) {
+static inline void mask_px(void *ud, int x, int y, double d) {
     mask_paint *mp = ud;
     viz_mask *m = mp->m;
     size_t k = (size_t)(y - m->y0) * m->w + (x - m->x0);

@@ -44,7 +44,8 @@ static uint32_t edge_colour(const viz_panel *p, double w) {
 static double edge_width(const viz_theme *t, double w) {
     return t->thin * 0.6 + 4 * t->scale * fabs(w);
 }
-#define EDGE_ALPHA 0.9
+#define EDGE_ALPHA  0.9
+#define MAP_RES_MAX 256 /* a map row's colours kept on the stack up to this */
 
 /* The key of the edge colours from (x, y): the edges' own colours and widths from the
  * strongest negative weight through 0 to the strongest positive, between its words, in
@@ -122,6 +123,7 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
     /* maps within -1..1 (the Playground's scale: 2p - 1 for the output) are shown as
      * they are, so the output's map has the decision surface's colours; larger ones are
      * scaled down together */
+    double div = mabs > 1 ? mabs : 1; /* fmax(mabs, 1) without the call (never NaN) */
     int k = 0;
     for (int l = 0; l < p->nlayers; l++) {
         double node = nd[l];
@@ -131,11 +133,26 @@ static void plot_network(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_pan
                 int n = (int)node, res = p->mapres;
                 const float *m = p->maps + (size_t)k * res * res;
                 int bx = (int)lround(x - node / 2), by = (int)lround(y - node / 2);
-                for (int yy = 0; yy < n; yy++)
+                /* each map row's colours once, then the pixels straight in (cv_fill_rect
+                 * and a colour per pixel cost a live network view most of its time) */
+                uint32_t rowc[MAP_RES_MAX];
+                int rprev = -1, xa = bx > cv->cx0 ? 0 : cv->cx0 - bx;
+                int xb = bx + n < cv->cx1 ? n : cv->cx1 - bx;
+                for (int yy = 0; yy < n && res <= MAP_RES_MAX; yy++) {
+                    if (by + yy < cv->cy0 || by + yy >= cv->cy1) continue;
+                    int r = (n - 1 - yy) * res / n; /* row 0 at bottom */
+                    if (r != rprev)
+                        for (int c = 0; c < res; c++)
+                            rowc[c] = node_colour(p, m[(size_t)r * res + c] / div) | 0xff000000u;
+                    rprev = r;
+                    uint32_t *out = cv->px + (size_t)(by + yy) * cv->w + bx;
+                    for (int xx = xa; xx < xb; xx++) out[xx] = rowc[xx * res / n];
+                }
+                for (int yy = 0; yy < n && res > MAP_RES_MAX; yy++)
                     for (int xx = 0; xx < n; xx++) {
-                        int r = (n - 1 - yy) * res / n, c = xx * res / n; /* row 0 at bottom */
-                        double v = m[(size_t)r * res + c] / fmax(mabs, 1);
-                        cv_fill_rect(cv, bx + xx, by + yy, 1, 1, node_colour(p, v));
+                        int r = (n - 1 - yy) * res / n, c = xx * res / n;
+                        cv_fill_rect(cv, bx + xx, by + yy, 1, 1,
+                                     node_colour(p, m[(size_t)r * res + c] / div));
                     }
                 cv_line(cv, bx - 0.5, by - 0.5, bx + n + 0.5, by - 0.5, t->thin, t->box, 1);
                 cv_line(cv, bx - 0.5, by + n + 0.5, bx + n + 0.5, by + n + 0.5, t->thin, t->box, 1);

@@ -11,8 +11,16 @@
 
 void panel_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay) {
     memset(lay, 0, sizeof *lay);
-    for (int y = cv->cy0; y < cv->cy1; y++)
-        for (int x = cv->cx0; x < cv->cx1; x++) cv->px[(size_t)y * cv->w + x] = t->bg;
+    /* one row filled, then copied to the others (memcpy's wide stores; the plain loop
+     * stored a pixel at a time, and a live view clears its whole panel at every frame) */
+    int x0 = cv->cx0, n = cv->cx1 - cv->cx0;
+    size_t w = (size_t)cv->w;
+    if (n > 0 && cv->cy1 > cv->cy0) {
+        uint32_t bg = t->bg, *first = cv->px + (size_t)cv->cy0 * w + x0;
+        for (int x = 0; x < n; x++) first[x] = bg;
+        for (int y = cv->cy0 + 1; y < cv->cy1; y++)
+            memcpy(cv->px + (size_t)y * w + x0, first, (size_t)n * sizeof *first);
+    }
     kind_def(p->kind)->draw(cv, a, t, p, lay);
 }
 

@@ -30,10 +30,10 @@
 #define VIZ_MAX_EVENTS 64
 
 /* ---- canvas.c: ARGB8888 pixels with a clip rectangle, anti-aliased primitives ---- */
-/* One blend of a recorded drawing: pixel idx (y * w + x) mixed with col at cover. */
+/* One blend of a recorded drawing: pixel idx (y * w + x) mixed with col at viz_mix's
+ * weight w of 256 (256: col itself), computed once when recorded. */
 typedef struct {
-    uint32_t idx, col;
-    double cover;
+    uint32_t idx, col, w;
 } viz_blend_op;
 
 /* Blends recorded instead of painted (cv_disc, cv_ring), to be replayed over another
@@ -65,13 +65,18 @@ static inline int viz_b(uint32_t c) {
     return c & 255;
 }
 /* (1-t) a + t b, per channel; inline because every anti-aliased pixel goes through it */
-static inline uint32_t viz_mix(uint32_t a, uint32_t b, double t) {
-    if (t <= 0) return a;
-    if (t >= 1) return b;
-    int w = (int)(t * 256 + 0.5), iw = 256 - w;
+/* a and b mixed at weight w of 256 (0 <= w <= 256), opaque */
+static inline uint32_t viz_mix_w(uint32_t a, uint32_t b, uint32_t w) {
+    uint32_t iw = 256 - w;
     uint32_t rb = (((a & 0xff00ffu) * iw + (b & 0xff00ffu) * w + 0x800080u) >> 8) & 0xff00ffu;
     uint32_t g = (((a & 0x00ff00u) * iw + (b & 0x00ff00u) * w + 0x008000u) >> 8) & 0x00ff00u;
     return 0xff000000u | rb | g;
+}
+
+static inline uint32_t viz_mix(uint32_t a, uint32_t b, double t) {
+    if (t <= 0) return a;
+    if (t >= 1) return b;
+    return viz_mix_w(a, b, (uint32_t)(int)(t * 256 + 0.5));
 }
 
 void cv_init(viz_canvas *cv, uint32_t *px, int w, int h);
