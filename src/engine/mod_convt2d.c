@@ -169,7 +169,7 @@ static int convt_geom(const nn_module *m, int ndim, const int *in, nn_conv_geom 
 
 static int convt_shape(const nn_module *m, int ndim, const int *in, int *out) {
     if (ndim == 0) return 0; /* the map size depends on the input */
-    nn_conv_geom g = {0}; /* -O3 cannot see that an error return leaves it unread */
+    nn_conv_geom g = {0};    /* -O3 cannot see that an error return leaves it unread */
     int rc = convt_geom(m, ndim, in, &g);
     if (rc != NN_OK) return rc;
     out[0] = g.B, out[1] = g.C, out[2] = g.H, out[3] = g.W;
