@@ -467,7 +467,9 @@ function summary_rows(m, inputs)
   return rows, total, frozen
 end
 
--- The summary table: Keras' layout, or compact (the printed form of a model).
+-- The summary table: Keras' layout, or compact (the printed form of a model, at most
+-- COMPACT_ROWS layer rows).
+local COMPACT_ROWS = 16
 local function summary_text(m, inputs, compact)
   local rows, total, frozen = summary_rows(m, inputs)
   local w1, w2, w3 = 28, 16, 10
@@ -479,8 +481,16 @@ local function summary_text(m, inputs, compact)
   local lines = {string.format(rowfmt, "Layer (type)", "Output Shape", "Param #")}
   local rule = string.rep(compact and "-" or "=", w1 + w2 + w3 + 2)
   lines[#lines + 1] = rule
-  for _, r in ipairs(rows) do
-    lines[#lines + 1] = string.format(rowfmt, r[1], r[2], r[3] and fmt_params(r[3]) or "")
+  -- The printed form keeps to a screen: a deep net shows its first and last layers
+  -- (where the shapes start and end) and says how to see the rest.
+  local head, tail = #rows, 0
+  if compact and #rows > COMPACT_ROWS then head, tail = COMPACT_ROWS - 4, 3 end
+  for i, r in ipairs(rows) do
+    if i <= head or i > #rows - tail then
+      lines[#lines + 1] = string.format(rowfmt, r[1], r[2], r[3] and fmt_params(r[3]) or "")
+    elseif i == head + 1 then
+      lines[#lines + 1] = ("... %d more layers (m:summary() lists every one)"):format(#rows - head - tail)
+    end
   end
   lines[#lines + 1] = rule
   if compact then
@@ -562,9 +572,12 @@ local c_tostring = module_mt.__tostring
 module_mt.__tostring = function(m)
   local ok, info = pcall(m.info, m)
   if not ok or not info.container then return c_tostring(m) end
-  local okt, text = pcall(summary_text, m, input_shapes[m], true)
+  local shape = input_shapes[m]
+  local okt, text = pcall(summary_text, m, shape, true)
   local function width(w) return w > 0 and tostring(w) or "any" end
-  return okt and (info.name .. " (" .. width(info.inputs) .. " -> " .. width(info.outputs) .. ")\n" .. text)
+  -- the sample shape it was built for (nn.arch's, m:input_shape's) says more than "any"
+  local ins = shape and #shape > 1 and table.concat(shape, "x") or width(info.inputs)
+  return okt and (info.name .. " (" .. ins .. " -> " .. width(info.outputs) .. ")\n" .. text)
     or c_tostring(m)
 end
 function LuaSeq.__tostring(m)

@@ -359,6 +359,23 @@ do
   local out = captured(function() assert(select("#", s:summary()) == 0) end)
   assert(count(out, "Total params") == 1, out)
   assert(tostring(nn.tanh()) == "tanh")
+  -- a deep net's printed form keeps to a screen: its first and last layers, and how to
+  -- see the rest; m:summary() still lists every layer
+  local layers = {}
+  for i = 1, 15 do layers[#layers + 1] = nn.linear(i == 1 and 4 or 8, 8); layers[#layers + 1] = nn.relu() end
+  layers[#layers + 1] = nn.linear(8, 3)
+  local deep = nn.sequential(layers)
+  local printed = tostring(deep)
+  assert(count(printed, "\n") <= 16 + 5, printed)
+  assert(printed:find("... 16 more layers (m:summary() lists every one)", 1, true), printed)
+  assert(printed:find("linear%s+%(None, 3%)%s+27"), printed)
+  local listed = deep:summary{print = false}
+  assert(count(listed, "relu ") == 15 and not listed:find("more layers", 1, true), listed)
+  -- the sample shape a model was built for heads its printed form
+  local cm = nn.sequential{nn.conv2d(1, 2, 3), nn.relu(), nn.flatten(), nn.linear(2 * 4 * 4, 3)}
+  assert(tostring(cm):find("^sequential %(any %-> 3%)"), tostring(cm))
+  cm:input_shape{1, 6, 6}
+  assert(tostring(cm):find("^sequential %(1x6x6 %-> 3%)"), tostring(cm))
 end
 
 -- the LR range test leaves the user's optimizer (state, steps, rate) as it was
