@@ -9,6 +9,7 @@
 -- (against PCA), and a reconstruction loss with missing entries masked out.
 -- Not here: the views (lua/views_gen.lua).
 local check = require "argcheck"
+local options = require "options"
 local util = require "util"
 local ae = {}
 
@@ -320,10 +321,7 @@ function AE:fit(o)
   end
   for k in pairs(o) do
     if type(k) ~= "number" and not FIT_KNOWN[k] then
-      local names = {}
-      for n in pairs(FIT_KNOWN) do names[#names + 1] = n end
-      table.sort(names)
-      error(("m:fit: unknown option '%s' (it takes %s)"):format(tostring(k), table.concat(names, ", ")), 2)
+      options.refuse("m:fit", k, FIT_KNOWN, 2)
     end
   end
   for k, v in pairs(FIT) do if o[k] == nil then o[k] = v end end

@@ -5,6 +5,7 @@
 -- AlexNet, VGG-16, ResNet-18, GoogLeNet) so that m:summary() shows their shapes and
 -- parameter counts. lua/nn.lua calls this with its nn table.
 local T = require "nn.train"
+local options = require "options"
 local util = require "util"
 
 return function(nn)
@@ -25,11 +26,7 @@ local function check_options(who, opts, known, level)
   end
   for k in pairs(opts) do
     if not known[k] then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      error(("nn.%s: unknown option '%s' (it takes %s)"):format(who, tostring(k),
-        table.concat(names, ", ")), level or 3)
+      options.refuse("nn." .. who, k, known, level or 3)
     end
   end
   return opts

@@ -8,6 +8,7 @@
 -- of the position written out. Keys in its window: → or space a step, ← back, a all,
 -- r the start. Named kernels (sobel_x, ...) and images (the course's grids) are in
 -- M.kernels and M.images. Loaded by init.lua as the global conv.
+local options = require "options"
 local plot = require "plot"
 local assign = require("nn.train").assign
 
@@ -155,7 +156,9 @@ local function kernel_set(kernel, C)
       local names = {}
       for k in pairs(M.kernels) do names[#names + 1] = k end
       table.sort(names)
-      error(("conv: no built-in kernel %q (there are %s)"):format(kernel, table.concat(names, ", ")), 3)
+      local near = options.nearest(kernel, names)
+      error(("conv: no built-in kernel %q%s (there are %s)"):format(kernel,
+        near and ("; did you mean %q?"):format(near) or "", table.concat(names, ", ")), 3)
     end
     kernel = g
   end
@@ -494,10 +497,7 @@ local function new(o)
   end
   for k in pairs(o) do
     if not KNOWN[k] then
-      local names = {}
-      for n in pairs(KNOWN) do names[#names + 1] = n end
-      table.sort(names)
-      error(("conv: unknown option '%s' (it takes %s)"):format(tostring(k), table.concat(names, ", ")), 2)
+      options.refuse("conv", k, KNOWN, 2)
     end
   end
   local op = o.op or "conv"

@@ -7,6 +7,7 @@ require("nn_train")(nn) -- layers, losses, models, fit, save/load (lua/nn_train.
 require("nn_seq")(nn) -- embedding, rnn, lstm, gru and their views (lua/nn_seq.lua)
 
 local T = require "nn.train"
+local options = require "options"
 
 -- Calls the constructor of kind and raises its error at the user's line as
 -- "nn.<kind>: ...", without the C position or Lua's "bad argument" wrapper.
@@ -81,10 +82,7 @@ local function check_options(who, opts, known)
   if type(opts) ~= "table" then error(("%s: options must be a table, got %s"):format(who, type(opts)), 3) end
   for k in pairs(opts) do
     if not known[k] then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      error(("%s: unknown option '%s' (it takes %s)"):format(who, tostring(k), table.concat(names, ", ")), 3)
+      options.refuse(who, k, known, 3)
     end
   end
   return opts

@@ -44,10 +44,24 @@ function options.names(fname)
   return d and d.names
 end
 
+--- nearest(word, names) -> the name of names nearest to word (a typo's fix), or nil.
 local function nearest(word, names)
   local ok, repl = pcall(require, "repl")
   if not ok or type(repl.nearest) ~= "function" then return nil end
   return repl.nearest(word, names)[1]
+end
+options.nearest = nearest
+
+--- refuse(who, key, known [, level]): raises "who: unknown option 'key'; did you mean
+--- 'near'? (it takes a, b, ...)" for the functions that keep their option names in a
+--- set of their own (known: name -> anything); level as error's, for refuse's caller.
+function options.refuse(who, key, known, level)
+  local names = {}
+  for n in pairs(known) do names[#names + 1] = n end
+  table.sort(names)
+  local near = type(key) == "string" and nearest(key, names)
+  error(("%s: unknown option '%s'%s (it takes %s)"):format(who, tostring(key),
+    near and ("; did you mean '" .. near .. "'?") or "", table.concat(names, ", ")), (level or 1) + 1)
 end
 
 --- check(fname, opts [, level]) -> opts, or {} for nil: raises, naming fname, when

@@ -7,6 +7,7 @@
 local R = require "nn.rbm"
 local T = require "nn.train"
 local check = require "argcheck"
+local optionlib = require "options"
 local util = require "util"
 
 local M = {}
@@ -26,10 +27,7 @@ local function options(fname, o, known)
   for k, v in pairs(o) do
     local kind = known[k]
     if not kind then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      error(("%s: unknown option %s (known: %s)"):format(fname, tostring(k), table.concat(names, ", ")), 3)
+      optionlib.refuse(fname, k, known, 3)
     end
     local ok = (kind == "count" and math.type(v) == "integer" and v > 0 and v <= MAX_COUNT)
       or (kind == "seed" and math.type(v) == "integer" and v >= 0)

@@ -75,6 +75,13 @@ local typos = {
   { "data.spiral: unknown option 'nosie'; did you mean 'noise'?", function() data.spiral{ nosie = 0.1 } end },
   { "data.csv: unknown option 'lable'; did you mean 'label'?", function() data.csv("x.csv", { lable = "y" }) end },
   { "experiment: unknown option 'bse'; did you mean 'base'?", function() experiment{ bse = {} } end },
+  { "nn.conv2d: unknown option 'pading'; did you mean 'padding'?", function() nn.conv2d(1, 6, 5, { pading = 2 }) end },
+  { "nn.batchnorm2d: unknown option 'momentun'; did you mean 'momentum'?", function() nn.batchnorm2d(4, { momentun = 0.1 }) end },
+  { "nn.rbm: unknown option 'gausian'; did you mean 'gaussian'?", function() nn.rbm(4, 3, { gausian = true }) end },
+  { "m:fit: unknown option 'epoch'; did you mean 'epochs'?", function() ae.new{ sizes = { 4, 2 } }:fit{ nn.rand(8, 4), epoch = 3 } end },
+  { "conv: unknown option 'kernal'; did you mean 'kernel'?", function() conv{ image = "edge6", kernal = "sobel_x" } end },
+  { 'conv: no built-in kernel "sobelx"; did you mean "sobel_x"?', function() conv{ image = "edge6", kernel = "sobelx", show = false } end },
+  { 'conv: no built-in kernel "vertical"; did you mean "vertical_edge"?', function() conv{ image = "edge6", kernel = "vertical", show = false } end },
 }
 for _, case in ipairs(typos) do
   local e = raises(case[2], case[1], case[1])

@@ -18,7 +18,7 @@ end
 
 ---------------------------------------------------------------------------- nn.rbm
 raises(function() nn.rbm(0, 3) end, "nn.rbm: visible units must be a whole number from 1 to 1000000, got 0")
-raises(function() nn.rbm(4, 2, {gausian = true}) end, "unknown option gausian")
+raises(function() nn.rbm(4, 2, {gausian = true}) end, "unknown option 'gausian'; did you mean 'gaussian'?")
 local r = nn.rbm(4, 2)
 raises(function() r:fit(nn.zeros{3, 5}) end, "the data have 5 values a row and the RBM 4 visible units")
 raises(function() r:free_energy(nn.zeros{3, 5}) end, "a batch [n, 4] of visible values, got [3,5]")
