@@ -155,6 +155,10 @@ end
 
 --- data.fashion_mnist{limit=, split="train"|"test"|"both", shape="flat"|"image"} -> train, test (default both)
 declare("data.fashion_mnist", {"limit", "split", "shape"}, '{limit = 10000, split = "train", shape = "image"}')
+-- what the synthetic sets' options mean here (data.spiral{n = ...}, data.csv{test = ...})
+checker.elsewhere("data.fashion_mnist", {n = "limit = 2000 takes the first 2000 images of each split",
+  size = "limit = 2000 takes the first 2000 images of each split",
+  test = 'split = "test" gives the 10,000 test images alone; with no split it returns train, test'})
 function data.fashion_mnist(opts)
   opts = options("data.fashion_mnist", opts)
   field("data.fashion_mnist", opts, "limit", count, "a whole number > 0")

@@ -82,6 +82,7 @@ local typos = {
   { "conv: unknown option 'kernal'; did you mean 'kernel'?", function() conv{ image = "edge6", kernal = "sobel_x" } end },
   { 'conv: no built-in kernel "sobelx"; did you mean "sobel_x"?', function() conv{ image = "edge6", kernel = "sobelx", show = false } end },
   { 'conv: no built-in kernel "vertical"; did you mean "vertical_edge"?', function() conv{ image = "edge6", kernel = "vertical", show = false } end },
+  { "data.fashion_mnist: unknown option 'n': limit = 2000 takes the first 2000 images", function() data.fashion_mnist{ n = 2000 } end },
 }
 for _, case in ipairs(typos) do
   local e = raises(case[2], case[1], case[1])
