@@ -349,7 +349,8 @@ bool repl_call_lua(lua_State *L, const char *name, int nargs, int nresults) {
     return true;
 }
 
-/* Prints the values from index first to the top, tab-separated, and makes the
+/* Prints the values from index first to the top, tab-separated (each in one line
+ * when there are several), and makes the
  * first one `_`: set raw, so that a metatable the user gave _G (read-only
  * globals, say) can neither refuse it nor raise outside any pcall. */
 static void print_results(lua_State *L, int first) {
@@ -363,7 +364,12 @@ static void print_results(lua_State *L, int first) {
     repl *r = repl_get(L);
     if (r && r->out_partial) fputc('\n', stdout); /* io.write('x') printed no newline */
     for (int i = first; i < first + n; i++) {
-        repl_pushrepr(L, i, true);
+        /* One value is what the student asked to see; several (p, table, view of a
+         * plot) would fill the screen with what they did not ask for. */
+        if (n > 1)
+            repl_pushrepr_line(L, i);
+        else
+            repl_pushrepr(L, i, true);
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
         if (i > first) {

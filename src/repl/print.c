@@ -418,10 +418,72 @@ static void repr(lua_State *L, int idx, int depth, int indent) {
     }
 }
 
-/* repr_protected(value, raw_strings, full) -> string; runs under pcall. */
+/* A plain table in one line, by what it holds: "<table: counts, k, percent, total>"
+ * or "<table of 2000 items>". The first BRIEF_KEYS keys, sorted, are named. */
+#define BRIEF_KEYS 8
+static void brief_table(lua_State *L, int t) {
+    lua_Integer narr = 0;
+    while (lua_rawgeti(L, t, narr + 1) != LUA_TNIL) {
+        lua_pop(L, 1);
+        narr++;
+    }
+    lua_pop(L, 1);
+    lua_newtable(L);
+    int keys = lua_gettop(L);
+    lua_Integer nkeys = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 && lua_tointeger(L, -1) <= narr)
+            continue;
+        if (nkeys >= MAX_SORT) {
+            nkeys++;
+            continue;
+        }
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, keys, ++nkeys);
+    }
+    if (nkeys > MAX_SORT) {
+        lua_pushfstring(L, "<table of %I items and %I keys>", narr, nkeys);
+        lua_remove(L, keys);
+        return;
+    }
+    sort_keys(L, keys, nkeys);
+    int parts = 0; /* pushed above keys, then joined */
+    lua_pushliteral(L, "<table");
+    parts++;
+    if (narr > 0) {
+        lua_pushfstring(L, " of %I item%s%s", narr, narr == 1 ? "" : "s", nkeys > 0 ? " and" : "");
+        parts++;
+    }
+    if (nkeys > 0) {
+        lua_pushstring(L, narr > 0 ? " " : ": ");
+        parts++;
+    }
+    for (lua_Integer i = 1; i <= nkeys && i <= BRIEF_KEYS; i++) {
+        if (i > 1) {
+            lua_pushliteral(L, ", ");
+            parts++;
+        }
+        lua_rawgeti(L, keys, i);
+        luaL_tolstring(L, -1, NULL);
+        lua_remove(L, -2);
+        parts++;
+    }
+    if (nkeys > BRIEF_KEYS) {
+        lua_pushfstring(L, " (%I more)", nkeys - BRIEF_KEYS);
+        parts++;
+    }
+    lua_pushliteral(L, ">");
+    lua_concat(L, parts + 1);
+    lua_remove(L, keys);
+}
+
+/* repr_protected(value, raw_strings, full, brief) -> string; runs under pcall. */
 static int repr_protected(lua_State *L) {
     bool raw = lua_toboolean(L, 2);
     bool full = lua_toboolean(L, 3);
+    bool brief = lua_toboolean(L, 4);
     lua_settop(L, 1);
     lua_newtable(L);          /* SEEN */
     lua_pushboolean(L, full); /* FULL */
@@ -429,6 +491,18 @@ static int repr_protected(lua_State *L) {
         lua_pushvalue(L, 1);
     else
         repr(L, 1, 0, 0);
+    const char *s = lua_tostring(L, -1);
+    int type = lua_type(L, 1); /* a string is shown whole, as it is its own form */
+    const char *nl =
+        brief && (type == LUA_TTABLE || type == LUA_TUSERDATA) ? strchr(s, '\n') : NULL;
+    if (!nl) return 1;
+    if (type == LUA_TTABLE && !lua_getmetatable(L, 1)) {
+        brief_table(L, 1);
+    } else { /* an object's first line says what it is */
+        lua_pushlstring(L, s, (size_t)(nl - s));
+        lua_pushliteral(L, " ...");
+        lua_concat(L, 2);
+    }
     return 1;
 }
 
@@ -444,13 +518,14 @@ int repl_set_printer(lua_State *L) {
     return 0;
 }
 
-static void pushrepr(lua_State *L, int idx, bool raw_strings, bool full) {
+static void pushrepr(lua_State *L, int idx, bool raw_strings, bool full, bool brief) {
     idx = lua_absindex(L, idx);
     lua_pushcfunction(L, repr_protected);
     lua_pushvalue(L, idx);
     lua_pushboolean(L, raw_strings);
     lua_pushboolean(L, full);
-    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+    lua_pushboolean(L, brief);
+    if (lua_pcall(L, 4, 1, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         lua_pushfstring(L, "<%s: %s>", luaL_typename(L, idx), msg ? msg : "printing failed");
         lua_remove(L, -2);
@@ -458,9 +533,13 @@ static void pushrepr(lua_State *L, int idx, bool raw_strings, bool full) {
 }
 
 void repl_pushrepr(lua_State *L, int idx, bool raw_strings) {
-    pushrepr(L, idx, raw_strings, false);
+    pushrepr(L, idx, raw_strings, false, false);
 }
 
 void repl_pushrepr_full(lua_State *L, int idx) {
-    pushrepr(L, idx, false, true);
+    pushrepr(L, idx, false, true, false);
+}
+
+void repl_pushrepr_line(lua_State *L, int idx) {
+    pushrepr(L, idx, true, false, true);
 }

@@ -86,6 +86,10 @@ void repl_report(lua_State *L);
 void repl_pushrepr(lua_State *L, int idx, bool raw_strings);
 /* The same with a top-level object's fields shown as a table's (:details). */
 void repl_pushrepr_full(lua_State *L, int idx);
+/* The same in one line, for a value printed beside others (a call's second and third
+ * results): a plain table that would take several lines names its keys instead, an
+ * object shows its first line. */
+void repl_pushrepr_line(lua_State *L, int idx);
 
 /* ---- completion ----------------------------------------------------------- */
 

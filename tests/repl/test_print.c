@@ -151,6 +151,44 @@ static void test_print_sorts_keys_without_the_global_table(void **state) {
                         "{[0.5] = \"y\", [2] = \"x\", a = 2, b = 1, [true] = 3}");
 }
 
+/* Evaluates expr and returns its one-line form (a result printed beside others). */
+static const char *show_line(lua_State *L, const char *expr) {
+    static char out[4096];
+    lua_settop(L, 0);
+    lua_pushfstring(L, "return %s", expr);
+    if (luaL_dostring(L, lua_tostring(L, -1)) != LUA_OK)
+        fail_msg("%s: %s", expr, lua_tostring(L, -1));
+    repl_pushrepr_line(L, -1);
+    snprintf(out, sizeof out, "%s", lua_tostring(L, -1));
+    lua_settop(L, 0);
+    return out;
+}
+
+/* A plot's second and third results (a confusion table of 10 x 10 counts, a view)
+ * print as one line naming what they hold; what fits one line prints as always. */
+static void test_print_line_names_a_big_tables_keys(void **state) {
+    lua_State *L = *state;
+    const char *cm = "(function() local t = {k = 10, total = 2000, counts = {}, percent = {}} "
+                     "for i = 1, 10 do t.counts[i] = {} t.percent[i] = {} for j = 1, 10 do "
+                     "t.counts[i][j] = i * j t.percent[i][j] = i / j end end return t end)()";
+    assert_string_equal(show_line(L, cm), "<table: counts, k, percent, total>");
+    assert_string_equal(show_line(L, "(function() local t = {} for i = 1, 2000 do t[i] = i end "
+                                     "return t end)()"),
+                        "<table of 2000 items>");
+    assert_string_equal(show_line(L, "(function() local t = {x = 1} for i = 1, 30 do t[i] = "
+                                     "i * 1000 end return t end)()"),
+                        "<table of 30 items and x>");
+    assert_string_equal(show_line(L, "(function() local t = {} for i = 1, 12 do t['k' .. "
+                                     "string.char(96 + i)] = string.rep('x', 20) end return t "
+                                     "end)()"),
+                        "<table: ka, kb, kc, kd, ke, kf, kg, kh (4 more)>");
+    assert_string_equal(show_line(L, "{1, 2, {a = 'b'}}"), "{1, 2, {a = \"b\"}}");
+    assert_string_equal(show_line(L, "'two\\nlines'"), "two\nlines"); /* a string as it is */
+    assert_string_equal(show_line(L, "setmetatable({}, {__tostring = function() return "
+                                     "'model (2 -> 1)\\nlayer 1\\nlayer 2' end})"),
+                        "model (2 -> 1) ...");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_print_scalars, setup, teardown),
@@ -161,6 +199,7 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(test_print_large_tensor_is_abbreviated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print_objects_as_one_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_line_names_a_big_tables_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print_sorts_keys_without_the_global_table, setup,
                                         teardown),
     };
