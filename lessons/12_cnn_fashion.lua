@@ -27,8 +27,14 @@ per input map, and one bias per kernel.
 ]]
 
 show[[
-lenet5 = require("lessonlib_12_14").lenet5
-cnn = lenet5()
+nn.seed(1) -- the starting weights behind the figures of this lesson
+cnn = nn.sequential{
+  nn.conv2d(1, 6, 5, {padding = 2}), nn.relu(), nn.maxpool2d(2), -- C1, S2
+  nn.conv2d(6, 16, 5), nn.relu(), nn.maxpool2d(2),                -- C3, S4
+  nn.flatten(),
+  nn.linear(400, 120), nn.relu(),                                 -- F5
+  nn.linear(120, 84), nn.relu(),                                  -- F6
+  nn.linear(84, 10)}                                              -- output
 cnn:summary{1, 28, 28}
 ]]
 
