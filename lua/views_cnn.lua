@@ -218,9 +218,11 @@ function M.unit_sum(m, x, k, ch, row, col)
     res.bias, res.total = bias, total
     local lines = {("layer %d (%s), map %d, row %d, col %d"):format(k, l.name, ch, row, col),
       ("= b + Σ w·x over a %d×%d window on %d map%s"):format(w.kh, w.kw, cin, cin > 1 and "s" or "")}
+    -- two products written out: the text panel beside the maps is narrow, and its type
+    -- shrinks to the longest line (44 characters keep it readable on a projector)
     local first = {}
     for i, p in ipairs(res.terms[1].products) do
-      if i <= 4 then first[#first + 1] = ("%.2f·%.2f"):format(p[1], p[2]) end
+      if i <= 2 then first[#first + 1] = ("%.2f·%.2f"):format(p[1], p[2]) end
     end
     lines[#lines + 1] = ("map %d: %s + … = %.3g"):format(res.terms[1].channel, table.concat(first, " + "),
       res.terms[1].sum)
@@ -611,12 +613,15 @@ function M.explain(m, src, opts)
   local function bars_title(pr)
     local best = 1
     for i = 2, #pr do if pr[i] > pr[best] then best = i end end
-    return with_epoch(("scores (softmax): %s %.0f%%%s"):format(labels[best], 100 * pr[best],
-      truth and (", true " .. labels[truth + 1]) or ""), run)
+    -- short enough for a quarter of the window: the axis says these are softmax scores
+    local verdict = truth == nil and "" or truth + 1 == best and " ✓" or (", true " .. labels[truth + 1])
+    return with_epoch(("%s %.0f%%%s"):format(labels[best], 100 * pr[best], verdict), run)
   end
-  local p_bars = plot.bars{values = probs, labels = labels, ylim = {0, 1}, show = false, title = bars_title(probs)}
-  local p_text = plot.text{text = "click a unit of a map (hover: a preview; or view:select(layer, map, row, col)):\n"
-    .. "its receptive field lights up on the input and its sum is written out here", show = false}
+  local p_bars = plot.bars{values = probs, labels = labels, ylim = {0, 1}, show = false, title = bars_title(probs),
+    ylabel = "softmax"}
+  local p_text = plot.text{text = "click a unit of a map (hover: a preview):\n"
+    .. "its receptive field lights up on the input\nand its sum is written out here\n\n"
+    .. "from code: view:select(layer, map, row, col)", show = false}
   local p_kernel = plot.images{images = {0}, n = 1, h = 1, w = 1, show = false, shared = false,
     title = "kernel · window", captions = {"click a unit"}}
   panels[#panels + 1] = p_bars
@@ -636,8 +641,9 @@ function M.explain(m, src, opts)
     local r0, r1, c0, c1 = M.receptive_field(layers, k, row, col)
     view.field = {r0, r1, c0, c1}
     view.unit = u
+    -- the field's rows and columns in the title: a caption is as narrow as the image
     p_in:update{images = highlight(maps[1].values, H, W, r0, r1, c0, c1), n = 1, h = H, w = W, channels = 3,
-      captions = {("rows %d-%d, cols %d-%d"):format(r0, r1, c0, c1)}}
+      captions = {"receptive field"}, title = ("input: rows %d-%d, cols %d-%d"):format(r0, r1, c0, c1)}
     p_text:update{text = u.text}
     local w = layers[k].window
     if w and w.kind == "conv2d" then

@@ -80,6 +80,9 @@ for _, t in ipairs{{1, 2, 1, 1}, {1, 5, 14, 20}, {4, 9, 3, 7}, {3, 2, 6, 6}, {6,
   expect(type(u.text) == "string" and u.text:find(("%.4g"):format(u.total), 1, true), "the text shows the sum %.4g: %s", u.total, u.text)
 end
 local u4 = V.unit_sum(m, x, 4, 9, 3, 7)
+for line in u4.text:gmatch("[^\n]+") do -- the explainer's text panel stays at a readable size
+  expect(utf8.len(line) <= 44, "a line of the written-out sum fits its panel: %q", line)
+end
 expect(#u4.terms == 6 and #u4.terms[1].products == 25, "C3's sum runs over 6 maps of 25 products")
 -- groups, "same" padding, average pooling
 local g = nn.sequential{nn.conv2d(4, 6, 3, {padding = "same", groups = 2, stride = 2}), nn.avgpool2d(2, {padding = 1})}
