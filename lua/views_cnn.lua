@@ -413,7 +413,7 @@ function M.saliency(m, src, opts)
     local s = M.saliency_map(m, x, opts.class)
     local labels = opts.labels or class_names(m:out_shape({x.shape[2], x.shape[3], x.shape[4]})[1])
     s.title = with_epoch(opts.title or ("saliency of %s (score %.3g)%s"):format(labels[s.class + 1] or s.class,
-      s.score, truth and (", true class " .. (labels[truth + 1] or truth)) or ""), run)
+      s.score, truth == nil and "" or truth == s.class and " ✓" or (", true " .. (labels[truth + 1] or truth))), run)
     return s
   end
   local s = shown(run, content)
