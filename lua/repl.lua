@@ -331,6 +331,17 @@ function repl._did_you_mean(msg, receiver)
   local near = near_names(kind, word, receiver)
   local head, rest = msg:match("^(.-)(\nstack traceback:.*)$")
   head, rest = head or msg, rest or ""
+  if #near == 0 and kind == "method" then
+    -- no such method, but a library function of that very name (m:lr_range_test for
+    -- nn.lr_range_test): say so, and where its way of calling is explained
+    for _, mod in ipairs(require("help").modules) do
+      local t = rawget(_G, mod)
+      if type(t) == "table" and type(rawget(t, word)) == "function" then
+        return ("%s; did you mean %s.%s? (a function, not a method: ?%s.%s shows how to call it)%s"):format(head,
+          mod, word, mod, word, rest)
+      end
+    end
+  end
   if #near == 0 then
     -- nothing near, but the object is known: what it does have
     local class, methods = require("help").class_of(receiver)

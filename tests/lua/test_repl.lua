@@ -170,6 +170,11 @@ do
   _, err = pcall(function() return t:frobnicate() end)
   msg = repl._did_you_mean(tostring(err), t)
   assert(msg:find("; help%(x%) lists a tensor's %d+ methods$"), msg)
+  -- a method that is a library function: m:lr_range_test() is nn.lr_range_test
+  local mlp = nn.sequential{nn.linear(2, 2)}
+  _, err = pcall(function() return mlp:lr_range_test() end)
+  msg = repl._did_you_mean(tostring(err), mlp)
+  assert(msg:find("did you mean nn.lr_range_test? (a function, not a method: ?nn.lr_range_test shows how", 1, true), msg)
   local far = hint("nn.qqqqqqq()")
   assert(not far:find("did you mean", 1, true), "nothing near: no suggestion, got " .. far)
   local other = repl._did_you_mean("stdin:1: boom")
