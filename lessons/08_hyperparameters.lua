@@ -19,7 +19,7 @@ steps become too large and the loss shoots up.
 
 `nn.lr_range_test` does this and puts the weights back afterwards. The plot shows
 the loss (and a smoothed copy) against the rate on a log axis, with the suggested
-range hatched: from where the loss starts to fall to a third of the rate at its
+range shaded: from where the loss starts to fall to a third of the rate at its
 lowest point. As in lesson 07 we use 1000 images; try the full set
 (`data.fashion_mnist()`) too.
 ]]

@@ -4,7 +4,7 @@
 -- predicted labels), plot.probabilities (bars of one sample's class probabilities),
 -- plot.layers (per-layer histograms of activations, weights or gradients) and
 -- plot.lr_range (the LR range test, loss against a log learning rate, with the
--- suggested range hatched). The numbers each view is built from come from plain
+-- suggested range shaded). The numbers each view is built from come from plain
 -- functions of this module (require "views_data"), so that tests and lessons can read
 -- them. Loading this file adds the five plot functions to the plot table.
 local plot = require "plot"
@@ -513,7 +513,9 @@ end
 --- M.lr_suggest(r [, beta]) -> lo, hi, smooth: a range for cyclical learning rates from
 --- an nn.lr_range_test result. The loss is smoothed (an exponential average with bias
 --- correction, beta 0.9); lo is the rate where the smoothed loss has fallen a tenth of
---- the way from its start to its minimum, hi a third of the rate at its minimum.
+--- the way from its start to its minimum for good (the last rate before the minimum
+--- above that line: one lucky batch early on does not start the range), hi a third of
+--- the rate at its minimum.
 function M.lr_suggest(r, beta)
   if type(r) ~= "table" or type(r.lr) ~= "table" or type(r.loss) ~= "table" or #r.lr < 3 then
     error("lr_suggest: expected the result of nn.lr_range_test{...} ({lr = ..., loss = ...}, 3 points or more)", 2)
@@ -528,8 +530,8 @@ function M.lr_suggest(r, beta)
   for i = 2, #smooth do if smooth[i] < smooth[imin] then imin = i end end
   local start, low = smooth[1], smooth[imin]
   local ilo = 1
-  for i = 1, imin do
-    if smooth[i] <= start - 0.1 * (start - low) then ilo = i; break end
+  for i = imin, 1, -1 do
+    if smooth[i] >= start - 0.1 * (start - low) then ilo = i; break end
   end
   local lo, hi = r.lr[ilo], r.lr[imin] / 3
   if hi < lo then hi = lo end
@@ -537,7 +539,7 @@ function M.lr_suggest(r, beta)
 end
 
 --- plot.lr_range(r [, {title=, show=}]) -> p, lo, hi: loss against the rate (log x), the
---- smoothed loss and the suggested range hatched
+--- smoothed loss and the suggested range shaded
 checker.declare("plot.lr_range", {"show", "title"})
 function M.lr_range(r, opts)
   opts = checker.check("plot.lr_range", opts)
@@ -546,19 +548,10 @@ function M.lr_range(r, opts)
   for _, v in ipairs(smooth) do ymin, ymax = math.min(ymin, v), math.max(ymax, v) end
   for _, v in ipairs(r.loss) do if v == v and v < 4 * smooth[#smooth] + 10 then ymin = math.min(ymin, v) end end
   ymax = math.max(ymax, smooth[1] * 1.2)
-  -- the hatching: vertical strokes across the range, evenly spaced on the log axis
-  local hx, hy = {}, {}
-  local strokes = 10
-  for s = 0, strokes do
-    local x = lo * (hi / lo) ^ (s / strokes)
-    hx[#hx + 1], hy[#hy + 1] = x, ymin
-    hx[#hx + 1], hy[#hy + 1] = x, ymax
-    hx[#hx + 1], hy[#hy + 1] = 0 / 0, 0 / 0
-  end
-  local p = plot.lines{title = opts.title or ("LR range test: suggested range %.2g to %.2g"):format(lo, hi),
+  local p = plot.lines{title = opts.title or ("LR range test: suggested range %.2g to %.2g (shaded)"):format(lo, hi),
     xlabel = "learning rate", ylabel = "loss", xlog = true, ylim = {ymin, ymax}, show = opts.show,
-    series = {["loss"] = {x = r.lr, y = r.loss}, ["smoothed"] = {x = r.lr, y = smooth},
-      ["suggested range"] = {x = hx, y = hy}}}
+    series = {["loss"] = {x = r.lr, y = r.loss}, ["smoothed"] = {x = r.lr, y = smooth}}}
+  p:band(lo, hi)
   p:marker(lo, ("lo %.2g"):format(lo))
   p:marker(hi, ("hi %.2g"):format(hi))
   return p, lo, hi

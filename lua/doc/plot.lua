@@ -347,6 +347,13 @@ p:marker(120, "early stop")]],
     text = [[
 Marks an event on the x axis (an lr change, the best epoch); plot.loss draws them for you.]],
   },
+  ["plot:band"] = {sig = "p:band(x0, x1)", summary = "a shaded band from x0 to x1 behind the lines",
+    example = [[
+p = plot.lines{title = "loss", xlog = true, show = false}
+p:band(1e-4, 3e-3)]],
+    text = [[
+Shades a range of the x axis (the LR range test's suggested rates); p:clear() removes it.]],
+  },
   ["plot:clear"] = {sig = "p:clear()", summary = "remove series, markers and points",
     example = [[
 p = plot.lines{title = "loss", show = false}

@@ -66,7 +66,7 @@ print(layers[1].name, layers[1].std)]],
   },
   ["plot.lr_range"] = {
     sig = "p, lo, hi = plot.lr_range(r [, {title=, show=}])",
-    summary = "the LR range test: loss against the learning rate (log x), smoothed, with the suggested range hatched",
+    summary = "the LR range test: loss against the learning rate (log x), smoothed, with the suggested range shaded",
     text = [[
 r is what nn.lr_range_test gives. The range comes from
 require("views_data").lr_suggest(r): the loss is smoothed (exponential average,

@@ -363,6 +363,13 @@ static int w_plot_marker(lua_State *L) {
     return 1;
 }
 
+static int w_plot_band(lua_State *L) {
+    viz_panel *p = bind_checkplot(L, 1);
+    check(L, p, viz_panel_add_band(p, luaL_checknumber(L, 2), luaL_checknumber(L, 3)));
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int w_plot_clear(lua_State *L) {
     viz_panel *p = bind_checkplot(L, 1);
     viz_series_clear(p);
@@ -754,7 +761,7 @@ static const luaL_Reg plot_methods[] = {
     {"range", w_plot_range},     {"map", w_plot_map},
     {"ticks", w_plot_ticks},
     {"add", w_plot_add},         {"push", w_plot_push},
-    {"smooth", w_plot_smooth},   {"marker", w_plot_marker},
+    {"smooth", w_plot_smooth},   {"marker", w_plot_marker}, {"band", w_plot_band},
     {"clear", w_plot_clear},     {"grid", w_plot_grid},
     {"cells", w_plot_cells},
     {"levels", w_plot_levels},   {"points", w_plot_points},

@@ -278,9 +278,24 @@ int viz_panel_add_marker(viz_panel *p, double x, const char *label) {
     if (!m) return panel_fail(p, VIZ_ENOMEM, "marker: out of memory");
     p->markers = m;
     m[p->nmarkers].x = x;
+    m[p->nmarkers].x1 = NAN;
     m[p->nmarkers].label = dupstr(label ? label : "");
     p->nmarkers++;
     p->version++;
+    return VIZ_OK;
+}
+
+int viz_panel_add_band(viz_panel *p, double x0, double x1) {
+    if (!isfinite(x0) || !isfinite(x1)) { /* NaN, not the "-nan" printf writes for 0/0 */
+        char a[32], b[32];
+        snprintf(a, sizeof a, isnan(x0) ? "NaN" : "%g", x0);
+        snprintf(b, sizeof b, isnan(x1) ? "NaN" : "%g", x1);
+        return panel_fail(p, VIZ_EINVAL, "band: the ends must be finite numbers, got %s and %s", a,
+                          b);
+    }
+    int rc = viz_panel_add_marker(p, fmin(x0, x1), NULL);
+    if (rc) return rc;
+    p->markers[p->nmarkers - 1].x1 = fmax(x0, x1);
     return VIZ_OK;
 }
 

@@ -84,6 +84,26 @@ static void smooth(const float *y, size_t n, double alpha, double *out) {
 /* Draws the panel with room pixels kept right of the plot for the legend (0: the
  * legend goes inside); returns the room the legend needs when no place inside was free
  * of data, else 0. */
+/* The bands (viz_panel_add_band): a light shade from one end to the other across the
+ * plot area, under the grid's lines and the series, cut at the frame. */
+static void draw_bands(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f) {
+    double lo = fmin(f->ax.min, f->ax.max), hi = fmax(f->ax.min, f->ax.max);
+    for (int m = 0; m < p->nmarkers; m++) {
+        const viz_marker *b = &p->markers[m];
+        if (isnan(b->x1) || b->x1 < lo || b->x > hi) continue;
+        if (f->ax.log && b->x1 <= 0) continue;
+        double x0 = b->x < lo || (f->ax.log && b->x <= 0) ? lo : b->x, x1 = fmin(b->x1, hi);
+        int px0 = (int)lround(frame_px(f, x0)), px1 = (int)lround(frame_px(f, x1));
+        if (px1 < px0) {
+            int swap = px0;
+            px0 = px1, px1 = swap;
+        }
+        px0 = px0 < f->x0 ? f->x0 : px0, px1 = px1 > f->x1 ? f->x1 : px1;
+        if (px1 <= px0) px1 = px0 + 1; /* a band thinner than a pixel still shows */
+        cv_blend_rect(cv, px0, f->y0, px1 - px0, f->y1 - f->y0, t->muted, 0.15);
+    }
+}
+
 static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay,
                       int room) {
     viz_frame *f = &lay->f;
@@ -101,9 +121,11 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
         }
     }
     for (int m = 0; m < p->nmarkers; m++)
-        if (isfinite(p->markers[m].x) && (!p->xlog || p->markers[m].x > 0))
-            f->ax.min = fmin(f->ax.min, p->markers[m].x),
-            f->ax.max = fmax(f->ax.max, p->markers[m].x);
+        for (int end = 0; end < 2; end++) { /* a line's x, or a band's two ends */
+            double x = end ? p->markers[m].x1 : p->markers[m].x;
+            if (isfinite(x) && (!p->xlog || x > 0))
+                f->ax.min = fmin(f->ax.min, x), f->ax.max = fmax(f->ax.max, x);
+        }
     if (total == 0)
         f->ax.min = f->ay.min = p->xlog ? 1 : 0, f->ax.max = f->ay.max = p->xlog ? 10 : 1;
     if (f->ax.max == f->ax.min) range_nice(&f->ax.min, &f->ax.max, p->xlog);
@@ -115,7 +137,8 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, room, 0, 0);
     lay->has = 1;
     axes_grid(cv, t, f);
-    uint32_t *base = room ? NULL : frame_snapshot(cv, f);
+    draw_bands(cv, t, p, f);
+    uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* bands are background */
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0 - 1, f->x1 + 1, f->y1 + 1);
     const char *names[64];
@@ -145,6 +168,7 @@ static int draw_lines(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     cv_clip(cv, cx0, cy0, cx1, cy1);
     for (int m = 0; m < p->nmarkers; m++) {
         double x = p->markers[m].x;
+        if (!isnan(p->markers[m].x1)) continue; /* a band, drawn under the series */
         if (!(x >= fmin(f->ax.min, f->ax.max) && x <= fmax(f->ax.min, f->ax.max))) continue;
         double px = floor(frame_px(f, x)) + 0.5;
         cv_dashed(cv, px, f->y0, px, f->y1, t->thin * 1.5, t->muted, 6 * t->scale, 4 * t->scale);

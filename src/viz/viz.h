@@ -86,6 +86,9 @@ int viz_series_add(viz_panel *p, const char *name, const float *x, const float *
 int viz_series_set_smooth(viz_panel *p, double alpha);
 /* A vertical marker at data x with a label (e.g. "early stop"). */
 int viz_panel_add_marker(viz_panel *p, double x, const char *label);
+/* A shaded band from data x0 to x1 behind the series (a suggested range), finite ends
+ * in either order. */
+int viz_panel_add_band(viz_panel *p, double x0, double x1);
 int viz_series_clear(viz_panel *p);
 
 /* Field (or surface): v[j*w + i] is the value at x = xmin + i*(xmax-xmin)/(w-1),

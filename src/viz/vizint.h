@@ -284,6 +284,7 @@ typedef struct {
 
 typedef struct {
     double x;
+    double x1; /* a band's other end (x to x1, shaded); NAN: a dashed line at x */
     char *label;
 } viz_marker;
 

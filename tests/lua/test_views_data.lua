@@ -172,9 +172,16 @@ local lo, hi, smooth = V.lr_suggest(r)
 assert(#smooth == 100 and near(smooth[1], 2))
 assert(lo > 1e-3 and lo < 1e-2, "the range starts where the loss starts to fall: " .. lo)
 assert(hi > lo and hi < 1e-1, "the range ends below the minimum's rate: " .. hi)
+-- one lucky batch at the start (a loss of 1.2 among 2s) does not start the range there
+local lucky = {lr = r.lr, loss = {table.unpack(r.loss)}}
+lucky.loss[3] = 1.2
+local lo3, hi3 = V.lr_suggest(lucky)
+assert(lo3 > 1e-3 and lo3 < 1e-2 and hi3 == hi, "a lucky early batch: the range still starts at " .. lo3)
 local pl, lo2, hi2 = plot.lr_range(r, {show = false})
 assert(lo2 == lo and hi2 == hi)
 saved(pl, "lr.png")
+local okb, errb = pcall(pl.band, pl, 0 / 0, 1)
+assert(not okb and tostring(errb):find("band: the ends must be finite numbers, got NaN and 1", 1, true), tostring(errb))
 assert(not pcall(V.lr_suggest, {lr = {1}, loss = {1}}))
 os.execute("rm -rf '" .. tmp .. "'")
 print("test_views_data: ok")

@@ -278,6 +278,51 @@ static void test_lines_marker_is_a_dashed_line_with_its_label(void **state) {
     viz_app_free(a);
 }
 
+/* A band shades its range of x (ends given in either order, on a log axis too) under
+ * the series, and nothing outside it; a band needs finite ends and a lines panel. */
+static void test_lines_band_shades_its_range_only(void **state) {
+    (void)state;
+    viz_app *a = vt_app();
+    viz_panel *p = viz_panel_new(VIZ_LINES);
+    float x[61], y[61];
+    for (int i = 0; i <= 60; i++) x[i] = powf(10.0f, -5.0f + i / 10.0f), y[i] = 0.1f;
+    viz_series_add(p, "data", x, y, 61);
+    viz_panel_set_log(p, 1, 0);
+    viz_panel_set_range(p, 1, 0, 1);
+    assert_int_equal(viz_panel_add_band(p, 1e-2, 1e-4), VIZ_OK);
+    viz_layout lay;
+    uint32_t *px = vt_render(a, p, W, H, &lay);
+    vt_look(px, W, H, "lines_band");
+    const viz_frame *f = &lay.f;
+    uint32_t bg = px[(size_t)(f->y0 + 20) * W + (int)frame_px(f, pow(10, -0.5))]; /* off the grid */
+    int row = (f->y0 + f->y1) / 2, shaded = 0, tried = 0;
+    for (int k = 1; k < 20; k++) { /* inside (1e-4 to 1e-2): a shade darker, off the grid */
+        if (k == 10) continue;     /* the grid line at 1e-3 */
+        uint32_t c = px[(size_t)row * W + (int)frame_px(f, pow(10, -4 + k / 10.0))];
+        shaded += vt_luma(c) < vt_luma(bg) - 10 && vt_luma(c) > vt_luma(bg) - 80;
+        tried++;
+    }
+    if (shaded != tried)
+        fail_msg("%d of %d points in the band shaded (bg luma %d, at 1e-3.5 %d)", shaded, tried,
+                 vt_luma(bg), vt_luma(px[(size_t)row * W + (int)frame_px(f, pow(10, -3.5))]));
+    for (int k = 1; k < 10; k++) { /* outside: the background, 1e-5 to 1e-4 and 1e-2 to 1e-1 */
+        double lo = pow(10, -5 + k / 10.0), hi = pow(10, -2 + k / 10.0);
+        assert_true(vt_luma(px[(size_t)row * W + (int)frame_px(f, lo)]) > vt_luma(bg) - 8);
+        assert_true(vt_luma(px[(size_t)row * W + (int)frame_px(f, hi)]) > vt_luma(bg) - 8);
+    }
+    /* the series is drawn over the band */
+    int X = (int)frame_px(f, 1e-3), Y = (int)frame_py(f, 0.1);
+    assert_true(vt_dist(px[(size_t)Y * W + X], cmap_series(0)) < 40);
+    free(px);
+    assert_int_equal(viz_panel_add_band(p, NAN, 1), VIZ_EINVAL);
+    assert_non_null(strstr(viz_panel_error(p), "band: the ends must be finite"));
+    viz_panel_free(p);
+    viz_panel *field = viz_panel_new(VIZ_FIELD);
+    assert_int_not_equal(viz_panel_add_band(field, 0, 1), VIZ_OK);
+    viz_panel_free(field);
+    viz_app_free(a);
+}
+
 static void test_lines_smoothing_draws_the_average_over_faint_data(void **state) {
     (void)state;
     viz_app *a = vt_app();
@@ -378,6 +423,7 @@ int main(void) {
         cmocka_unit_test(test_lines_long_title_is_shortened_not_clipped),
         cmocka_unit_test(test_lines_y_label_no_taller_than_the_plot),
         cmocka_unit_test(test_lines_marker_is_a_dashed_line_with_its_label),
+        cmocka_unit_test(test_lines_band_shades_its_range_only),
         cmocka_unit_test(test_lines_smoothing_draws_the_average_over_faint_data),
         cmocka_unit_test(test_lines_long_last_x_label_stays_in_the_panel),
     };
