@@ -219,6 +219,30 @@ end
 --- experiment{base = {...}, vary = {...}, csv = "experiment.csv", title=, show=, verbose=} -> ex
 checker.declare("experiment", {"base", "vary", "metric", "verbose", "csv", "title", "show"}, 0, "experiment",
   "{base = {...}, vary = {...}}")
+-- The settings only the model's shape uses: with base.model, the function must read
+-- them from its config, or varying them varies nothing.
+local MODEL_KEYS = {hidden = true, activation = true, dropout = true, batchnorm = true, init = true, bias = true}
+
+-- Refuses a base.model that ignores a varied setting of the model (its runs would be
+-- copies of each other under different names): it builds the first configuration's
+-- model once, watching which settings the function reads.
+local function check_model_reads(cfg, keys)
+  if type(cfg.model) ~= "function" then return end
+  local read = {}
+  local seen = setmetatable({}, {__index = function(_, k) read[k] = true; return cfg[k] end,
+    __newindex = function(_, k, v) cfg[k] = v end, __pairs = function() return next, cfg, nil end})
+  local ok, m = pcall(cfg.model, seen)
+  if not ok then error("experiment: base.model failed: " .. tostring(m), 0) end
+  if type(m) == "userdata" and m.free then m:free() end
+  for _, k in ipairs(keys) do
+    if MODEL_KEYS[k] and not read[k] then
+      error(("experiment: base.model never reads config.%s, so varying %s would train the same net under "
+        .. "different names: build with it (function(config) ... config.%s ... end), or leave model out "
+        .. "and experiment builds an MLP from hidden, activation, dropout, ..."):format(k, k, k), 3)
+    end
+  end
+end
+
 local function experiment(opts)
   if type(opts) ~= "table" then error("experiment: expected a table {base = {...}, vary = {...}}", 2) end
   checker.check("experiment", opts)
@@ -241,6 +265,7 @@ local function experiment(opts)
     for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. show_value(c[k]) end
     labels[i] = #parts > 0 and table.concat(parts, " ") or "base"
   end
+  if #configs > 0 then check_model_reads(configs[1], keys) end
   local classes = d:info().classes > 0
   local metric = opts.metric or (classes and "val_acc" or "val_loss")
   local self = setmetatable({configs = configs, labels = labels, keys = keys, results = {}, metric = metric,

@@ -54,6 +54,16 @@ ok, err = pcall(experiment, {base = {data = train}, vary = {lr = {0.1}}})
 assert(not ok and err:find("validation", 1, true), err)
 ok, err = pcall(experiment, {base = {data = train, validation = test, model = nn.linear(2, 3)}, vary = {lr = {0.1}}, csv = false, show = false})
 assert(not ok and err:find("function(config)", 1, true), err)
+-- a model function that ignores a varied setting of the model would train one net
+-- under two names: refused, naming the setting
+ok, err = pcall(experiment, {base = {data = train, validation = test, epochs = 1,
+  model = function() return nn.sequential{nn.linear(2, 4), nn.tanh(), nn.linear(4, 3)} end},
+  vary = {dropout = {0, 0.5}}, csv = false, show = false, verbose = false})
+assert(not ok and err:find("base.model never reads config.dropout", 1, true), err)
+local reads = experiment{base = {data = train, validation = test, epochs = 1, model = function(c)
+  return nn.sequential{nn.linear(2, 4), nn.tanh(), nn.dropout(c.dropout), nn.linear(4, 3)} end},
+  vary = {dropout = {0, 0.5}, lr = {0.01}}, csv = false, show = false, verbose = false}
+assert(#reads.results == 2, "a model function that reads the varied setting runs")
 -- at the prompt: a background job that ends with the table
 repl.interactive = true
 local ex3 = experiment{base = {data = train, validation = test, epochs = 2}, vary = {lr = {0.01, 0.1}},
