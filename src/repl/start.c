@@ -237,11 +237,11 @@ static bool start_lesson(lua_State *L, const char *name) {
     return run(L, 1);
 }
 
-/* What a student sees first at a bare prompt: where help is and how to leave. */
+/* What a student sees first at a bare prompt: where help is and how to leave, in lines
+ * that fit an 80-column terminal. */
 static void banner(void) {
     printf("nnlab %s, a deep-learning lab at the prompt (%s)\n"
-           "help() lists topics, ?name explains one, :lessons lists the lessons, "
-           ":quit leaves\n",
+           "help() lists topics, ?name explains one, :lessons lists lessons, :quit leaves\n",
            NNLAB_VERSION, LUA_RELEASE);
 }
 

@@ -327,6 +327,28 @@ say[=[The end.]=]
   os.remove(path)
 end
 
+-- A code line wider than the terminal wraps at spaces outside strings and comments;
+-- the pieces are the same Lua (they run to the same values) and fit where they can.
+function tests.long_code_lines_wrap_outside_strings_and_comments()
+  local code = [=[
+t = {("a b c  d"):rep(2), 1 + 2 * 3, "x  y " .. [[ p  q  r ]], #"s t", nested = {{1, 2}, {3, 4}}, 'u  v'} -- a  b  c  d  e
+short = 1]=]
+  local pieces = lesson._wrap_code(code, 30)
+  local a, b = {}, {}
+  assert(load(code, "=orig", "t", a))()
+  assert(load(table.concat(pieces, "\n"), "=wrapped", "t", b))()
+  expect_eq(require("repl").repr(b.t), require("repl").repr(a.t), "the wrapped code's value")
+  assert(#pieces > 3, "a 120-character line in 30 columns: " .. #pieces .. " pieces")
+  for _, p in ipairs(pieces) do
+    -- only what has no break in reach stays long: the string, and the comment
+    assert(utf8.len(p) <= 30 or p:find('"x  y "', 1, true) or p:find("[[ p", 1, true) or p:find("--", 1, true),
+      "a piece wider than 30 columns: " .. p)
+  end
+  expect_find(table.concat(pieces, "\n"), '("a b c  d")', "a string is never cut")
+  expect_find(table.concat(pieces, "\n"), "-- a  b  c  d  e", "a comment is never cut")
+  expect_eq(pieces[#pieces], "short = 1", "a short line is left as it is")
+end
+
 local names = {}
 for name in pairs(tests) do names[#names + 1] = name end
 table.sort(names)
