@@ -343,7 +343,9 @@ function M.filters(m, opts)
   local spec = shown(run, content)
   spec.show = opts.show
   local p = plot.images(spec)
-  local view = {kind = "filters", plot = p, layer = k, images = spec.images}
+  local view = views_data.as_view({kind = "filters", plot = p, layer = k, images = spec.images}, function(v)
+    return ("filters view: layer %d%s"):format(v.layer, run and ", follows its run" or "")
+  end)
   function view.refresh()
     local s2 = shown(run, content)
     p:update{images = s2.images, n = s2.n, h = s2.h, w = s2.w, title = s2.title}
@@ -426,7 +428,9 @@ function M.saliency(m, src, opts)
     title = "|d score / d pixel|", captions = {"saliency"}}
   ps:update{title = s.title}
   local win = plot.window{pi, ps, cols = 2, title = "saliency", show = opts.show}
-  local view = {kind = "saliency", plot = ps, window = win, map = s}
+  local view = views_data.as_view({kind = "saliency", plot = ps, window = win, map = s}, function(v)
+    return ("saliency view: %s"):format(v.map.title)
+  end)
   function view.refresh()
     local s2 = shown(run, content)
     ps:update{images = s2.saliency, n = 1, h = s2.h, w = s2.w, title = s2.title}
@@ -503,7 +507,9 @@ function M.top_images(m, d, opts)
   local spec, top = shown(run, content)
   spec.show = opts.show
   local p = plot.images(spec)
-  local view = {kind = "top_images", plot = p, top = top}
+  local view = views_data.as_view({kind = "top_images", plot = p, top = top}, function(v)
+    return ("top images view: %d images%s"):format(#v.top, run and ", follows its run" or "")
+  end)
   function view.refresh()
     local s2, t2 = shown(run, content)
     p:update{images = s2.images, n = s2.n, h = s2.h, w = s2.w, captions = s2.captions, title = s2.title}
@@ -585,7 +591,11 @@ function M.explain(m, src, opts)
   local run = seekable(opts.run)
   local in_shape = {x.shape[2], x.shape[3], x.shape[4]}
   local layers = M.layers(m, in_shape)
-  local view = {kind = "explain", layers = layers}
+  local view = views_data.as_view({kind = "explain", layers = layers}, function(v)
+    local u = v.unit
+    return ("explainer: %d layers%s%s"):format(#v.layers, u and u.channel and (", unit (%d, %d, %d) of layer %d chosen")
+      :format(u.channel, u.row, u.col, u.layer) or "", run and ", follows its run" or "")
+  end)
   local maps = shown(run, function() return M.feature_maps(m, x) end)
   local which = shown_layers(maps)
   local H, W = in_shape[2], in_shape[3]

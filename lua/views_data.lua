@@ -15,6 +15,13 @@ local M = {}
 local now = rcore.now
 
 local function interactive() return rawget(_G, "repl") ~= nil and repl.interactive == true end
+
+--- M.as_view(view, describe) -> view: at the prompt a view prints as the one line
+--- describe(view) gives (what it shows), not as its fields (plots, maps, hundreds of
+--- numbers: :details shows them). Its fields stay plain.
+function M.as_view(view, describe)
+  return setmetatable(view, {__name = "view", __tostring = describe})
+end
 local function mt_name(v)
   local mt = getmetatable(v)
   return type(mt) == "table" and rawget(mt, "__name") or nil
@@ -216,7 +223,9 @@ function M.confusion(src, opts, more)
   local p = plot.field(field)
   p:points(marks[1], marks[2], marks[3])
   p:labels(marks[4])
-  local view = {kind = "confusion", plot = p}
+  local view = M.as_view({kind = "confusion", plot = p}, function(v)
+    return ("confusion view: %d classes, %d samples%s"):format(v.table.k, v.table.total, run and ", follows its run" or "")
+  end)
   if run then
     function view.refresh()
       local cm2 = as_matrix(src, opts.set, "plot.confusion")
@@ -332,7 +341,9 @@ function M.samples(m, d, opts)
   if run then spec, info = run:with_shown(content) else spec, info = content() end
   spec.show = opts.show
   local p = plot.images(spec)
-  local view = {kind = "samples", plot = p, info = info}
+  local view = M.as_view({kind = "samples", plot = p, info = info}, function(v)
+    return ("samples view: %d images, %d wrong%s"):format(#v.info.index, v.info.wrong, run and ", follows its run" or "")
+  end)
   if run then
     function view.refresh()
       local s2, i2 = run:with_shown(content)

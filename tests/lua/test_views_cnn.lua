@@ -175,6 +175,7 @@ png_ok(pt, "top_images")
 -- the explainer: a panel per layer with maps or units, probabilities of the scores,
 -- a unit selected lights its receptive field
 local we, ev = plot.explain(m, 4, {data = train, show = false})
+assert(repl.repr(ev):find("^explainer: %d+ layers$"), "one line at the prompt: " .. repl.repr(ev))
 local logits = m:predict(x):totable()[1]
 local z = 0
 for _, v in ipairs(logits) do z = z + math.exp(v) end

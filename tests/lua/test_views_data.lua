@@ -67,6 +67,12 @@ local ev = m:evaluate(test)
 assert(near(right / 600, ev.accuracy, 1e-6), ("accuracy from predictions %g, evaluate %g"):format(right / 600, ev.accuracy))
 local pc, tc = plot.confusion(run, {labels = data.fashion_labels, show = false, model = m, data = test})
 assert(tc.total == 600, "the run's validation matrix counts the validation set")
+do -- at the prompt the view prints one line, not its plots and matrices
+  local _, _, cview = plot.confusion(run, {show = false})
+  local _, _, sview = plot.samples(m, test, {show = false})
+  assert(repl.repr(cview) == "confusion view: 10 classes, 600 samples, follows its run", repl.repr(cview))
+  assert(repl.repr(sview):find("^samples view: 16 images, %d+ wrong$"), repl.repr(sview))
+end
 saved(pc, "cm_run.png", 1100, 800)
 -- a model and a data set, as a student types it first: the same counts as evaluate
 local _, tm = plot.confusion(m, test, {show = false})
