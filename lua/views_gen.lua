@@ -47,7 +47,11 @@ function V.code_scatter(m, x, labels, o)
   end
   for i = 1, #labels do check.whole(f, ("labels[%d]"):format(i), labels[i], 0, 255) end
   o = check.options(f, o)
-  local view = {model = m, x = x, classes = {}, refreshes = 0}
+  -- one line at the prompt, not its points
+  local view = setmetatable({model = m, x = x, classes = {}, refreshes = 0}, {__name = "view",
+    __tostring = function(v)
+      return ("code view: %d points%s, %d redraws"):format(#v.classes, v.job and ", training" or "", v.refreshes)
+    end})
   for i, c in ipairs(labels) do view.classes[i] = c + 1 end
   view.plot = plot.scatter{title = o.title or "the 2-D code, coloured by class", xlabel = "z1", ylabel = "z2",
     show = o.show}
@@ -507,7 +511,9 @@ function V.gan_samples(g, z, o)
   local cols = check.whole(f, "cols", o.cols, 1, 1000, 8)
   local p = plot.images{images = as_images(pixels(g, z), side, f), cols = cols, show = o.show,
     title = o.title or "G(z) for a fixed batch of z"}
-  local view = {plot = p}
+  local view = setmetatable({plot = p}, {__name = "view", __tostring = function()
+    return ("GAN samples view: %d codes"):format(z.shape[1])
+  end})
   function view.refresh(title)
     p:images(as_images(pixels(g, z), side, f), z.shape[1], side, side, 1, true, cols)
     if title then p:update{title = title} end

@@ -259,6 +259,14 @@ local pc = gan.load_csv(csv):totable()
 os.remove(csv)
 check(#pc == 3 and pc[3][1] == -1.5 and math.abs(pc[3][2] - 0.2) < 1e-7, "CSV points read")
 
+do -- the code view: its points from the model's codes, one line at the prompt
+  local small_ae = ae.new{sizes = {4, 2}}
+  local cls = {}
+  for i = 1, 30 do cls[i] = i % 3 end
+  local cv = V.code_scatter(small_ae, nn.rand(30, 4), cls, {show = false})
+  check(repl.repr(cv) == "code view: 30 points, 1 redraws", "the code view in one line: %s", repl.repr(cv))
+end
+
 local view = V.gan2d(ring, {show = false, res = 20})
 check(view.covered and view.covered >= 1, "the GAN view counts modes")
 local n_d, n_g0 = ring.steps.d, ring.steps.g
