@@ -5,6 +5,7 @@
  * registered under its metatable's __name (repl.printer) or a __tostring through
  * that. Everything runs inside one pcall, so a failing __tostring can't escape. */
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,7 +251,9 @@ static void join_items(lua_State *L, int n, int indent) {
         if (strchr(s, '\n')) multiline = true;
     }
     bool packed = !multiline && total + 2 + (size_t)indent > LINE_WIDTH;
-    for (int i = n; packed && i >= 1; i--) packed = luaL_len(L, -i) <= PACK_WIDTH;
+    for (int i = n; packed && i >= 1; i--) /* the last may say "... (100312 more)" */
+        packed = luaL_len(L, -i) <= PACK_WIDTH ||
+                 (i == 1 && strncmp(lua_tostring(L, -i), "... (", 5) == 0);
     multiline = multiline || total + 2 + (size_t)indent > LINE_WIDTH;
     if (packed) {
         join_packed(L, n, indent);
@@ -398,6 +401,15 @@ static void repr_function(lua_State *L, int idx) {
     }
 }
 
+/* A float inside a table in 6 significant digits (a list of weights packs several a
+ * line, where 15 digits put one a line), still written as a float: 2.0, not 2. */
+static void push_short_float(lua_State *L, double v) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.6g", isnan(v) ? NAN : v); /* nan, not 0/0's -nan */
+    if (!strpbrk(buf, ".eni")) strcat(buf, ".0");          /* not 1e+20, nan or inf */
+    lua_pushstring(L, buf);
+}
+
 static void repr(lua_State *L, int idx, int depth, int indent) {
     idx = lua_absindex(L, idx);
     switch (lua_type(L, idx)) {
@@ -412,6 +424,12 @@ static void repr(lua_State *L, int idx, int depth, int indent) {
         break;
     case LUA_TUSERDATA:
         if (!custom_repr(L, idx, indent)) luaL_tolstring(L, idx, NULL);
+        break;
+    case LUA_TNUMBER: /* a number asked for alone shows all its digits */
+        if (depth > 0 && !lua_isinteger(L, idx))
+            push_short_float(L, lua_tonumber(L, idx));
+        else
+            luaL_tolstring(L, idx, NULL);
         break;
     default:
         luaL_tolstring(L, idx, NULL);

@@ -70,6 +70,10 @@ static void test_print_scalars(void **state) {
     assert_string_equal(show(L, "true", false), "true");
     assert_string_equal(show(L, "'a\\nb'", true), "a\nb");             /* at the prompt: as is */
     assert_string_equal(show(L, "'a\\nb\"'", false), "\"a\\nb\\\"\""); /* quoted, escaped */
+    /* a float alone keeps its digits; inside a table it takes 6, and stays a float */
+    assert_string_equal(show(L, "1/3", false), "0.33333333333333");
+    assert_string_equal(show(L, "{1/3, 2.0, 3, 1e20, 0/0, -1e-7, {x = 12345.678}}", false),
+                        "{0.333333, 2.0, 3, 1e+20, nan, -1e-07, {x = 12345.7}}");
 }
 
 static void test_print_nested_tables(void **state) {
@@ -94,6 +98,15 @@ static void test_print_width_limit_counts_the_rest(void **state) {
                          true);
     assert_non_null(strstr(s, "... (961 more)"));
     assert_null(strstr(s, "41,"));
+    /* a layer's 100,000 weights: 40 shown, packed several a line, the rest counted */
+    s = show(L,
+             "(function() local t = {} for i = 1, 100040 do t[i] = 0.01 * i + 1e-9 end "
+             "return t end)()",
+             true);
+    assert_non_null(strstr(s, "... (100000 more)"));
+    int lines = 0;
+    for (const char *c = s; *c; c++) lines += *c == '\n';
+    if (lines > 8) fail_msg("40 numbers in %d lines:\n%s", lines, s);
     assert_true(strlen(s) < 400);
 }
 
