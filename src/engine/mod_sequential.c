@@ -13,17 +13,26 @@
 static int walk_shapes(nn_ctx *ctx, nn_module *const *kids, int n, int ndim, const int *in,
                        int *out) {
     int cur[NN_MAX_DIMS], nd = ndim;
+    int before[NN_MAX_DIMS], bnd = 0; /* the shape the previous child took */
     for (int i = 0; i < nd; i++) cur[i] = in[i];
     for (int i = 0; i < n; i++) {
         const nn_module *k = kids[i];
         int next[NN_MAX_DIMS];
         int rc = nn_module_def_of(k)->shape(k, nd, cur, next);
         if (rc < 0) {
-            char msg[NN_ERR_LEN];
+            char msg[NN_ERR_LEN], hint[96] = "";
             snprintf(msg, sizeof msg, "%s", nn_error(ctx));
-            return nn_errorf(ctx, rc, "sequential: module %d: %s", i + 1, msg);
+            /* a linear after a flatten of maps: the width it needs, worked out */
+            if (k->kind == NN_MOD_LINEAR && i > 0 && kids[i - 1]->kind == NN_MOD_FLATTEN &&
+                bnd == 4 && nd == 2 && k->out > 0)
+                snprintf(hint, sizeof hint,
+                         "; the flatten before it gives %dx%dx%d = %d: nn.linear(%d, %d)",
+                         before[1], before[2], before[3], cur[1], cur[1], k->out);
+            return nn_errorf(ctx, rc, "sequential: module %d: %s%s", i + 1, msg, hint);
         }
         if (rc > 0 && nd > 0) next[0] = cur[0];
+        bnd = nd;
+        for (int j = 0; j < nd; j++) before[j] = cur[j];
         nd = rc;
         for (int j = 0; j < nd; j++) cur[j] = next[j];
     }
