@@ -686,7 +686,11 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
         axes_grid(cv, t, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
-    uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* the legend may hide contours */
+    /* the legend placed inside may hide contours: what lies under it is read from a copy
+     * of the plot area, taken only when such a legend is drawn (a live decision view has
+     * none, and copying its area at 15 Hz cost a fresh page-faulted megabyte a frame) */
+    int inside = !room && p->nseries > 0 && p->nseries <= LEGEND_INSIDE_MAX;
+    uint32_t *base = inside ? frame_snapshot(cv, f) : NULL;
     points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1);
     draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
