@@ -321,7 +321,8 @@ static uint32_t point_colour(const viz_panel *p, size_t i, const field_scale *s)
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s, int on_field);
+                               const viz_frame *f, const field_scale *s, int on_field,
+                               uint64_t painted);
 
 /* How a cell's annotation ("158 79%") fits a cell cw x ch pixels, its halo inside
  * the cell: on one line; else its words on two lines (split at the last space); else
@@ -355,7 +356,7 @@ static int cell_lines(viz_app *a, const viz_theme *t, const char *s, double cw, 
 
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
-    points_draw_scaled(cv, a, t, p, f, NULL, 0);
+    points_draw_scaled(cv, a, t, p, f, NULL, 0, 0);
 }
 
 static void markers_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
@@ -374,9 +375,9 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n);
  * their colours, the frame and the theme stay (a live decision view draws the same 400
  * points over a new heat map 15 times a second; replaying their blends paints the same
  * pixels as drawing them, at a fraction of the cost). */
-static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
-                         const field_scale *s) {
-    viz_panel *kp = (viz_panel *)p; /* the kept blends are a cache, not the panel's data */
+/* The key of everything the markers' blends are recorded from (drawn on cv's clip). */
+static uint64_t markers_key(const viz_canvas *cv, const viz_theme *t, const viz_panel *p,
+                            const viz_frame *f, const field_scale *s) {
     uint64_t h = 14695981039346656037u;
     h = fnv(h, p->ptx, p->npts * sizeof *p->ptx);
     h = fnv(h, p->pty, p->npts * sizeof *p->pty);
@@ -390,7 +391,17 @@ static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                       t->scale,  (double)p->npts, s ? s->lo : 0, s ? s->hi : 0};
     h = fnv(h, ints, sizeof ints);
     h = fnv(h, reals, sizeof reals);
-    if (!h) h = 1; /* 0 is "none kept" */
+    return h ? h : 1; /* 0 is "none kept" */
+}
+
+/* painted: the key of the markers whose blends the background restored holds already
+ * (a field layer's, see viz_field_layer_render), 0 when none: those are not painted
+ * twice. */
+static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
+                         const field_scale *s, uint64_t painted) {
+    viz_panel *kp = (viz_panel *)p; /* the kept blends are a cache, not the panel's data */
+    uint64_t h = markers_key(cv, t, p, f, s);
+    if (painted && painted == h) return;
     if (kp->ptkey != h || !kp->ptlog.ok) {
         kp->ptlog.n = 0, kp->ptlog.ok = 1;
         cv->rec = &kp->ptlog;
@@ -406,7 +417,8 @@ static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s, int on_field) {
+                               const viz_frame *f, const field_scale *s, int on_field,
+                               uint64_t painted) {
     /* Training points are discs of their class colour in a dark outline, so that they
      * read on a background of their own class; a pale rim outside keeps the outline
      * apart from dark backgrounds. Test points are larger rings of the class colour
@@ -414,7 +426,7 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
      * any background, in projector mode too. */
     uint32_t white = viz_rgb(255, 255, 255);
     if (on_field)
-        markers_kept(cv, t, p, f, s);
+        markers_kept(cv, t, p, f, s, painted);
     else
         markers_draw(cv, t, p, f, s, 0);
     /* labels after all points, so none hides under a point, with a white halo; on a
@@ -599,7 +611,7 @@ static int background_restore(viz_canvas *cv, const viz_panel *p, const viz_fram
  * the next frame just draws it again). */
 static void background_keep(const viz_canvas *cv, viz_panel *p, const viz_frame *f, uint64_t key) {
     int x0, y0, x1, y1;
-    p->bgkey = 0;
+    p->bgkey = 0, p->bgmarks = 0;
     if (!background_rect(cv, f, &x0, &y0, &x1, &y1)) return;
     size_t w = (size_t)(x1 - x0), n = w * (size_t)(y1 - y0);
     if (n > p->bgcap) {
@@ -673,6 +685,14 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     /* the heat map covers the plot area with opaque pixels and the contours go on top,
      * so the area's pixels depend on the key alone: kept, they are copied back */
     uint64_t key = has ? background_key(cv, t, p, f, &s, levels, nl) : 0;
+    if (p->bgmarks) { /* a layer's background holds markers: are they the ones to draw? */
+        int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
+        cv_clip(cv, f->x0, f->y0, f->x1, f->y1); /* as when they are drawn */
+        uint64_t now = markers_key(cv, t, p, f, scalar ? &s : NULL);
+        cv_clip(cv, cx0, cy0, cx1, cy1);
+        /* other markers, or a legend that must see them apart: drawn afresh */
+        if (now != p->bgmarks || p->nseries) p->bgkey = 0, p->bgmarks = 0;
+    }
     int kept = has && background_restore(cv, p, f, key);
     if (has) { /* what a layer rendered elsewhere needs to draw the next grid so */
         int spec[6] = {cv->w, cv->h, cv->cx0, cv->cy0, cv->cx1, cv->cy1};
@@ -691,7 +711,7 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
      * none, and copying its area at 15 Hz cost a fresh page-faulted megabyte a frame) */
     int inside = !room && p->nseries > 0 && p->nseries <= LEGEND_INSIDE_MAX;
     uint32_t *base = inside ? frame_snapshot(cv, f) : NULL;
-    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1);
+    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1, kept ? p->bgmarks : 0);
     draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
@@ -781,6 +801,10 @@ struct viz_field_layer {
     viz_map map;
     double vfix[2], levels[256];
     int nlevels, nauto;
+    /* the panel's markers' blends as last recorded, and their key (0: none taken):
+     * copied again only when the key moved */
+    viz_blend_log marks;
+    uint64_t markkey;
     /* rendered (the worker's thread): the grid, its scale and levels, the pixels of the
      * plot area clipped (background_rect), as background_keep keeps them */
     int rendered;
@@ -791,6 +815,7 @@ struct viz_field_layer {
     field_scale s;
     double lv[256];
     int nl;
+    uint64_t painted; /* markers' key of the blends replayed over the render, 0: none */
     uint32_t *bg;
     size_t bgcap;
     uint32_t *canvas; /* the panel's whole canvas, drawn into as the panel would be */
@@ -804,7 +829,7 @@ viz_field_layer *viz_field_layer_new(void) {
 
 void viz_field_layer_free(viz_field_layer *l) {
     if (!l) return;
-    free(l->grid), free(l->bg), free(l->canvas), free(l->app.scratch);
+    free(l->grid), free(l->bg), free(l->canvas), free(l->app.scratch), free(l->marks.op);
     free(l);
 }
 
@@ -816,6 +841,20 @@ int viz_field_layer_capture(viz_field_layer *l, const viz_panel *p) {
     l->vfix[0] = p->vfix[0], l->vfix[1] = p->vfix[1];
     l->nlevels = p->nlevels < 256 ? p->nlevels : 256, l->nauto = p->nauto;
     if (l->nlevels > 0) memcpy(l->levels, p->levels, (size_t)l->nlevels * sizeof *l->levels);
+    /* the markers go over the layer too (a frame then only copies it), unless a legend
+     * drawn inside must tell them from the background */
+    int marks = p->ptkey && p->ptlog.ok && p->ptlog.n && !p->nseries;
+    if (marks && l->markkey != p->ptkey) {
+        l->markkey = 0;
+        if (p->ptlog.n > l->marks.cap) {
+            viz_blend_op *op = realloc(l->marks.op, p->ptlog.n * sizeof *op);
+            if (!op) return l->captured = 1; /* no markers: the panel paints them */
+            l->marks.op = op, l->marks.cap = p->ptlog.n;
+        }
+        memcpy(l->marks.op, p->ptlog.op, p->ptlog.n * sizeof *l->marks.op);
+        l->marks.n = p->ptlog.n, l->markkey = p->ptkey;
+    } else if (!marks)
+        l->markkey = 0;
     return l->captured = 1;
 }
 
@@ -868,6 +907,14 @@ int viz_field_layer_render(viz_field_layer *l, const float *grid, int w, int h, 
         l->bg = bg, l->bgcap = bn;
     }
     draw_background(&cv, &l->app, &l->t, &q, &l->f, &l->s, l->lv, l->nl);
+    /* the markers' blends as the panel replays them next (classes only: a scalar grid's
+     * markers take their colours from its scale, which moves with each grid); only when
+     * all of them land in the pixels kept, the plot area whole */
+    l->painted = 0;
+    if (l->markkey && k >= 2 && x0 == l->f.x0 && y0 == l->f.y0 && x1 == l->f.x1 && y1 == l->f.y1) {
+        cv_replay(&cv, &l->marks);
+        l->painted = l->markkey;
+    }
     for (int y = y0; y < y1; y++)
         memcpy(l->bg + (size_t)(y - y0) * bw, cv.px + (size_t)y * cv.w + x0, bw * sizeof *l->bg);
     l->rendered = 1;
@@ -894,5 +941,6 @@ int viz_field_layer_adopt(viz_panel *p, viz_field_layer *l) {
     p->bg = l->bg, p->bgcap = l->bgcap;
     l->bg = bg, l->bgcap = cap;
     p->bgkey = background_key(&cv, &l->t, &q, &l->f, &l->s, l->lv, l->nl);
+    p->bgmarks = l->painted;
     return 1;
 }

@@ -320,6 +320,8 @@ struct viz_panel {
     uint32_t *bg;
     size_t bgcap;
     uint64_t bgkey;
+    uint64_t bgmarks; /* the markers' key (ptkey) whose blends that background holds
+                       * already (a field layer's, viz_field_layer_adopt); 0: none */
     /* where and how that background was last drawn (canvas size and clip, frame,
      * theme): what a field layer rendered on another thread copies to draw the next
      * grid the same way (viz_field_layer_capture) */

@@ -208,7 +208,8 @@ expect(not okm and tostring(errm):find("map block 2 is not a tensor", 1, true), 
 
 -- 10. the heat map and contours the worker renders beside the surface (view.layers
 -- counts the frames that took them) give the window's pixels that the window draws
--- itself from the same surface: three classes and a regression
+-- itself from the same surface: three classes (with their points, drawn by the worker
+-- too) and a regression
 local function file_bytes(path)
   local f = assert(io.open(path, "rb"))
   local b = f:read("a")
@@ -216,9 +217,9 @@ local function file_bytes(path)
   os.remove(path)
   return b
 end
-for _, c in ipairs{ { 3, net(nil, 3) }, { 0, net(nil, 1) } } do
+for _, c in ipairs{ { 3, net(nil, 3), d5 }, { 0, net(nil, 1) } } do
   local classes, model = c[1], c[2]
-  local v10 = views.decision(model, nil, { classes = classes, features = { "x1", "x2", "x1^2" }, n = 80,
+  local v10 = views.decision(model, c[3], { classes = classes, features = { "x1", "x2", "x1^2" }, n = 80,
     box = { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }, live = false, show = true })
   local win = v10.plot:window()
   local path = ("%s/nnlab-layer-%d.png"):format(dir, math.random(1 << 30))

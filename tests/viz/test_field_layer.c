@@ -1,9 +1,10 @@
 /* test_field_layer.c: a field's heat map and contours rendered away from the panel
  * (viz_field_layer, on a thread of its own as the decision view's worker renders it)
  * give the very pixels the panel draws itself from the same grid: two classes, three
- * classes, a scalar grid with a colour bar and automatic contours. The panel really
- * copies the layer (its background key stays the one adopt set), a layer of another
- * size or grid is never shown, and one that does not match the panel is refused. */
+ * classes, a scalar grid with a colour bar and automatic contours; the markers over
+ * them too for classes. The panel really copies the layer (its background key stays
+ * the one adopt set), a layer of another size, grid or points is never shown, and one
+ * that does not match the panel is refused. */
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -67,9 +68,10 @@ static void *render_thread(void *arg) {
 }
 
 /* The panel draws g1, a layer rendered on another thread takes the plot's look, the
- * panel gets g2 and the layer: its pixels at w x h are compared with a fresh panel's
- * drawing of g2. Returns whether the layer was the one shown (its key kept). */
-static int layer_vs_panel(int k, int w, int h) {
+ * panel gets g2 and the layer (and one more point when moved is set): its pixels at
+ * w x h are compared with a fresh panel's drawing of g2. Returns whether the layer was
+ * the one shown (its key kept); *marks: whether its markers were (classes only). */
+static int layer_vs_panel(int k, int w, int h, int moved, int *marks) {
     viz_app *a = vt_app();
     viz_layout lay;
     float *g1 = field_grid(k, 0), *g2 = field_grid(k, 0.7);
@@ -86,8 +88,15 @@ static int layer_vs_panel(int k, int w, int h) {
     assert_int_equal(j.rc, VIZ_OK);
     set_grid(p, g2, k);
     assert_int_equal(viz_field_layer_adopt(p, l), 1);
-    uint64_t adopted = p->bgkey;
+    uint64_t adopted = p->bgkey, painted = p->bgmarks;
+    float x = 0.2f, y = -0.4f;
+    int cls = 1;
+    if (moved) { /* the layer's markers are not the panel's now */
+        assert_int_equal(viz_points_add(p, &x, &y, &cls, 1, 0), VIZ_OK);
+        assert_int_equal(viz_points_add(fresh, &x, &y, &cls, 1, 0), VIZ_OK);
+    }
     uint32_t *got = vt_render(a, p, w, h, &lay);
+    *marks = painted && p->bgmarks == painted;
     set_grid(fresh, g2, k);
     uint32_t *want = vt_render(a, fresh, w, h, &lay);
     size_t diff = 0;
@@ -102,26 +111,46 @@ static int layer_vs_panel(int k, int w, int h) {
     return shown;
 }
 
+/* Classes: the heat map, the boundary and the markers come with the layer. */
 static void test_two_classes_same_pixels(void **state) {
     (void)state;
-    assert_true(layer_vs_panel(2, W, H));
+    int marks;
+    assert_true(layer_vs_panel(2, W, H, 0, &marks));
+    assert_true(marks);
 }
 
 static void test_three_classes_same_pixels(void **state) {
     (void)state;
-    assert_true(layer_vs_panel(3, W, H));
+    int marks;
+    assert_true(layer_vs_panel(3, W, H, 0, &marks));
+    assert_true(marks);
 }
 
+/* A scalar grid: heat map and contours; its markers (coloured on its scale) the panel
+ * paints itself. */
 static void test_scalar_same_pixels(void **state) {
     (void)state;
-    assert_true(layer_vs_panel(1, W, H));
+    int marks;
+    assert_true(layer_vs_panel(1, W, H, 0, &marks));
+    assert_false(marks);
 }
 
 /* A layer made for 640 x 560 and a panel drawn at 500 x 400 (a resized window): the
  * panel draws its own, and the pixels are still right. */
 static void test_stale_size_drawn_afresh(void **state) {
     (void)state;
-    assert_false(layer_vs_panel(2, 500, 400));
+    int marks;
+    assert_false(layer_vs_panel(2, 500, 400, 0, &marks));
+    assert_false(marks);
+}
+
+/* A point added after the layer was made: its markers are stale, the panel draws the
+ * background afresh under the new ones. */
+static void test_moved_points_drawn_afresh(void **state) {
+    (void)state;
+    int marks;
+    layer_vs_panel(2, W, H, 1, &marks); /* its key is the layer's: the same background */
+    assert_false(marks);
 }
 
 /* Another grid, box or kind than the layer's: adopt refuses; nothing captured: render
@@ -161,6 +190,7 @@ int main(void) {
         cmocka_unit_test(test_three_classes_same_pixels),
         cmocka_unit_test(test_scalar_same_pixels),
         cmocka_unit_test(test_stale_size_drawn_afresh),
+        cmocka_unit_test(test_moved_points_drawn_afresh),
         cmocka_unit_test(test_mismatch_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
