@@ -302,13 +302,17 @@ function Decision:refresh()
   return self:_draw()
 end
 
--- Hands the weights (at the shown epoch) to the worker, unless it is still busy.
+-- Hands the weights (at the shown epoch) to the worker, unless it is still busy. The
+-- worker also renders the surface's heat map and contours as the plot last drew them
+-- (not when discretized: the plot is given other values than the worker's), so that
+-- drawing the frame here only copies them (tick, _draw).
 local function submit_live(view)
   local w = worker_of(view)
   if not w or w:busy() then return w ~= nil end
   local g = grid_inputs(view.box, view.n, view.flags, view)
   view._tag = view._tag + 1
-  local ok = w:submit(view.model, g, view.classes, view._tag)
+  local b, p = view.box, not view.discretize and view.plot or nil
+  local ok = w:submit(view.model, g, view.classes, view._tag, false, p, view.n, b.xmin, b.xmax, b.ymin, b.ymax)
   if ok == nil then view._lua_model = view.model; return false end
   view._submitted = { tag = view._tag, key = field_key(view), title = epoch_title(view.title, seekable(view.run)) }
   return true
@@ -328,7 +332,7 @@ function Decision:tick()
   local sub = self._submitted
   if s and sub and tag == sub.tag and sub.key == field_key(self) then
     self._submitted = nil
-    self:_draw(s, sub.title)
+    self:_draw(s, sub.title, tag)
   end
   local r = seekable(self.run)
   local ok
@@ -339,7 +343,9 @@ end
 
 -- Draws surface (computed now when not given) under title (the view's, with the
 -- shown epoch, when not given); the points are added again only when they changed.
-function Decision:_draw(surface, title)
+-- tag: the worker's job the surface came from, whose heat map and contours the plot
+-- then takes (drawn on the worker's thread; view.layers counts them).
+function Decision:_draw(surface, title, tag)
   local n = self.n
   surface = surface or self:_surface()
   local p = self.plot
@@ -352,6 +358,7 @@ function Decision:_draw(surface, title)
     self.surface = surface
     p:grid(surface:reshape{ n, n }, self.box.xmin, self.box.xmax, self.box.ymin, self.box.ymax)
   end
+  if tag and self.worker and self.worker:layer_to(p, tag) then self.layers = self.layers + 1 end
   local pts = self._points
   if not (pts and pts.data == self.data and pts.test == self.test and pts.show_test == self.show_test) then
     p:clear()
@@ -443,7 +450,7 @@ local function decision(model, data, opts)
     kind = "decision", model = m, data = d, test = test, classes = info.classes, n = n, box = box,
     flags = feature_flags(opts.features), discretize = opts.discretize == true,
     show_test = opts.show_test ~= false,
-    frames = 0, last_refresh = -math.huge, _tag = 0,
+    frames = 0, layers = 0, last_refresh = -math.huge, _tag = 0,
   }, Decision)
   view.title = opts.title or (info.classes > 0 and "decision surface" or "predicted surface")
   view.plot = plot.field{ title = view.title, xlabel = "x1", ylabel = "x2", show = opts.show }

@@ -124,8 +124,9 @@ m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:refresh()]],
 What the view does at the prompt (and the playground at its fps): it draws the
 surface its worker thread finished since the last tick, then hands the worker a copy
 of the weights of now (of the epoch shown, after run:seek). The worker runs the copy
-over the n x n grid while training goes on, so watching costs the training thread
-only the copy and the drawing. A surface is always one version of the weights, drawn
+over the n x n grid while training goes on, and draws the surface's heat map and
+contours there too (as the plot last drew them; see w:layer_to), so watching costs the
+training thread only the copies and the points, axes and text. A surface is always one version of the weights, drawn
 a tick after they were taken; one computed for a model, grid or box the view no longer
 shows is dropped. v:refresh() computes and draws at once instead.]],
     example = [[
@@ -136,7 +137,7 @@ v = plot.decision(m, train, {show = false})
 v:tick(); m:fit{train, loss = nn.bce, epochs = 5, verbose = false}; v:tick()]],
   },
   ["field_worker:submit"] = {
-    sig = "w:submit(model, grid, classes, tag [, wait]) -> true | false | nil, why",
+    sig = "w:submit(model, grid, classes, tag [, wait [, plot, n, xmin, xmax, ymin, ymax]]) -> true | false | nil, why",
     summary = "a decision view's worker (v.worker): copy the weights, compute the surface on its thread",
     text = [[
 The thread behind v:tick() (require "nn.field"; one per decision view, started on its
@@ -144,7 +145,9 @@ first job). Copies the model's weights and the grid's inputs [n, features] now, 
 runs the copy over the grid on its own thread and turns the outputs into class
 probabilities (classes 2: [1 - p, p]; more: softmax; 0: the values). false while a
 job still runs; nil and the reason when the model does not fit the grid. With wait the
-job runs at once on the caller's thread.]],
+job runs at once on the caller's thread. With plot (a field plot that has been drawn)
+and the grid's n points a side over the box, the thread also draws the surface's heat
+map and contours as plot would, for w:layer_to.]],
     example = [[
 nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
@@ -162,6 +165,24 @@ nn.seed(1); train = data.xor{n = 200}
 m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
 v = plot.decision(m, train, {show = false}); w = v.worker
 w:submit(m, nn.randn{50, 2}, 2, 7); print(select(2, w:result(true)), w:result())]],
+  },
+  ["field_worker:layer_to"] = {
+    sig = "w:layer_to(plot, tag) -> boolean",
+    summary = "give plot the heat map and contours the worker drew for the surface of submit tag",
+    text = [[
+Called right after plot:grid set that surface (the one w:result returned for tag):
+plot's next frame copies what the worker's thread drew instead of drawing it, pixel
+for pixel the same. false, and plot draws it as always, when the surface set is not
+the worker's, or when nothing was drawn for it; a drawing made for another window
+size or look of the plot is never shown.]],
+    example = [[
+nn.seed(1); train = data.xor{n = 200}
+m = nn.sequential{nn.linear(2, 8), nn.tanh(), nn.linear(8, 1)}
+v = plot.decision(m, train, {n = 50, show = false}); w, p, b = v.worker, v.plot, v.box
+p:save("layer.png", 640, 560) -- drawn once: the look the worker copies
+w:submit(m, v.grid, 2, 1, false, p, 50, b.xmin, b.xmax, b.ymin, b.ymax)
+s = w:result(true); p:grid(s:reshape{50, 100}, b.xmin, b.xmax, b.ymin, b.ymax, 2)
+print(w:layer_to(p, 1))]],
   },
   ["field_worker:busy"] = {
     sig = "w:busy() -> boolean",

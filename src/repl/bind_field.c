@@ -12,7 +12,16 @@
  * the mutex). The forward never draws random numbers (evaluation mode), and wide
  * layers call OpenBLAS, whose pthreads build (Debian's) serialises concurrent callers
  * with its own locks. The training numbers cannot change: the worker reads only its
- * copies. SDL and Lua stay on the caller's thread. */
+ * copies. SDL and Lua stay on the caller's thread.
+ *
+ * A submit that names the view's plot also has the thread render the surface's heat
+ * map and contours (viz_field_layer, src/viz/plot_field.c) as the plot last drew them,
+ * so that the caller's thread only copies the pixels when it sets that surface on the
+ * plot (w:layer_to). The layer is safe for the same reasons: capture (reading the
+ * panel) and adopt (writing it) run on the caller's thread; render, on the worker,
+ * touches only the job's layer and the job's result, which the caller leaves alone
+ * while a job is queued or running (the hand-overs are under the mutex as above); the
+ * finished layer moves to w->ready under the mutex in result(). */
 #include <lauxlib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +32,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "bind_viz.h"
 #include "nn_train.h"
 
 #define WORKER_MT  "nnlab.field_worker"
@@ -51,6 +61,12 @@ typedef struct field_job {
     int rc;
     char err[256];
     lua_Integer tag;
+    /* the plot's layer: rendered after the forward when want_layer (side x side grid
+     * over box, gk floats a node) */
+    viz_field_layer *layer;
+    bool want_layer;
+    int side, gk;
+    double box[4];
 } field_job;
 
 typedef struct field_worker {
@@ -62,6 +78,9 @@ typedef struct field_worker {
     worker_state state;
     nn_ctx *ctx; /* the worker's own: the copies, their errors and allocations */
     field_job job;
+    viz_field_layer *ready; /* the last result's layer (caller's thread), when ready_ok */
+    bool ready_ok;
+    lua_Integer ready_tag;
     bool closed;
 } field_worker;
 
@@ -92,6 +111,11 @@ static int job_run(field_job *j, nn_ctx *ctx, atomic_bool *cancel) {
         }
         head_rows(j, y, j->res + r0 * j->k, rows);
     }
+    /* a layer that cannot be rendered (out of memory) is just not there: the plot
+     * draws the surface itself */
+    if (j->want_layer && !(cancel && atomic_load(cancel)))
+        j->want_layer = viz_field_layer_render(j->layer, j->res, j->side, j->side, j->gk, j->box[0],
+                                               j->box[1], j->box[2], j->box[3]) == VIZ_OK;
     return NN_OK;
 }
 
@@ -149,6 +173,8 @@ static void worker_close(field_worker *w) {
     job_release(&w->job);
     free(w->job.x);
     free(w->job.res);
+    viz_field_layer_free(w->job.layer);
+    viz_field_layer_free(w->ready);
     nn_ctx_free(w->ctx);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
@@ -208,6 +234,20 @@ static const char *job_setup(field_worker *w, nn_module *m, const nn_tensor *g, 
     return NULL;
 }
 
+/* Asks the job for plot's layer when plot is given, has drawn a field before, and the
+ * result is what the view sets on it (classes: k floats a node; regression: one).
+ * Caller holds w->mu, the worker idle. */
+static void layer_setup(field_worker *w, const viz_panel *plot, int side, const double box[4],
+                        int classes) {
+    field_job *j = &w->job;
+    j->want_layer = false;
+    if (!plot || (int64_t)side * side != j->n || (classes == 0 && j->k != 1)) return;
+    if (!j->layer && !(j->layer = viz_field_layer_new())) return;
+    j->want_layer = viz_field_layer_capture(j->layer, plot);
+    j->side = side, j->gk = j->k;
+    memcpy(j->box, box, sizeof j->box);
+}
+
 /* ---- Lua ----------------------------------------------------------------------------- */
 
 static field_worker *checkworker(lua_State *L) {
@@ -236,6 +276,7 @@ static int f_worker(lua_State *L) {
 static int push_result(lua_State *L, field_worker *w) {
     field_job *j = &w->job;
     w->state = W_IDLE;
+    w->ready_ok = false;
     if (j->rc != NN_OK) {
         pthread_mutex_unlock(&w->mu);
         luaL_pushfail(L);
@@ -245,17 +286,26 @@ static int push_result(lua_State *L, field_worker *w) {
     int shape[2] = {(int)j->n, j->k};
     nn_tensor *t = nn_from_array(bind_ctx(L), 2, shape, j->res);
     lua_Integer tag = j->tag;
+    w->ready_ok = j->want_layer; /* the job's layer becomes the ready one */
+    if (j->want_layer) {
+        viz_field_layer *l = w->ready;
+        w->ready = j->layer, j->layer = l;
+        w->ready_tag = tag;
+        j->want_layer = false;
+    }
     pthread_mutex_unlock(&w->mu);
     bind_pushtensor(L, t);
     lua_pushinteger(L, tag);
     return 2;
 }
 
-/* w:submit(model, grid, classes, tag [, wait]) -> true, or false when a job is still
- * running (try again at the next frame), or nil and the reason when the model cannot
- * be copied (a module written in Lua: the caller computes in Lua). A finished result
- * not yet taken is dropped. With wait, the job runs now on the caller's thread and
- * w:result() has it at once. */
+/* w:submit(model, grid, classes, tag [, wait [, plot, side, xmin, xmax, ymin, ymax]])
+ * -> true, or false when a job is still running (try again at the next frame), or nil
+ * and the reason when the model cannot be copied (a module written in Lua: the caller
+ * computes in Lua). A finished result not yet taken is dropped. With wait, the job runs
+ * now on the caller's thread and w:result() has it at once. With plot (a field that has
+ * drawn a surface before) and the grid's side and box, the job also renders the
+ * surface's heat map and contours as plot would draw them, for w:layer_to. */
 static int w_submit(lua_State *L) {
     field_worker *w = checkworker(L);
     nn_module *m = bind_checkmodule(L, 2);
@@ -263,6 +313,10 @@ static int w_submit(lua_State *L) {
     int classes = (int)bind_checkint(L, 4, "classes", 0, 1 << 20);
     lua_Integer tag = luaL_checkinteger(L, 5);
     bool now = lua_toboolean(L, 6);
+    viz_panel *plot = lua_isnoneornil(L, 7) ? NULL : bind_checkplot(L, 7);
+    int side = plot ? (int)bind_checkint(L, 8, "side", 2, 1 << 15) : 0;
+    double box[4] = {0, 0, 0, 0};
+    for (int i = 0; plot && i < 4; i++) box[i] = luaL_checknumber(L, 9 + i);
     pthread_mutex_lock(&w->mu);
     if (now) wait_idle(w);
     if (w->state == W_QUEUED || w->state == W_BUSY) {
@@ -281,6 +335,7 @@ static int w_submit(lua_State *L) {
         return 2;
     }
     w->job.tag = tag;
+    layer_setup(w, plot, side, box, classes);
     if (now) {
         w->job.rc = job_run(&w->job, w->ctx, NULL);
         w->state = W_DONE;
@@ -310,6 +365,19 @@ static int w_result(lua_State *L) {
         return 1;
     }
     return push_result(L, w);
+}
+
+/* w:layer_to(plot, tag) -> whether the layer of the result of submit tag (taken by
+ * w:result()) went to plot: call it right after setting that surface on plot, which
+ * then draws it by copying the layer (see viz_field_layer_adopt). */
+static int w_layer_to(lua_State *L) {
+    field_worker *w = checkworker(L);
+    viz_panel *p = bind_checkplot(L, 2);
+    lua_Integer tag = luaL_checkinteger(L, 3);
+    bool ok = w->ready_ok && w->ready_tag == tag && viz_field_layer_adopt(p, w->ready);
+    w->ready_ok = false;
+    lua_pushboolean(L, ok);
+    return 1;
 }
 
 /* w:busy() -> whether a job is queued or running */
@@ -344,7 +412,8 @@ static const luaL_Reg fns[] = {
 };
 
 static const luaL_Reg methods[] = {
-    {"submit", w_submit}, {"result", w_result}, {"busy", w_busy}, {"close", w_close}, {NULL, NULL},
+    {"submit", w_submit}, {"result", w_result},     {"busy", w_busy},
+    {"close", w_close},   {"layer_to", w_layer_to}, {NULL, NULL},
 };
 
 static const luaL_Reg metamethods[] = {

@@ -321,7 +321,8 @@ static uint32_t point_colour(const viz_panel *p, size_t i, const field_scale *s)
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s, int on_field);
+                               const viz_frame *f, const field_scale *s, int on_field,
+                               uint64_t painted);
 
 /* How a cell's annotation ("158 79%") fits a cell cw x ch pixels, its halo inside
  * the cell: on one line; else its words on two lines (split at the last space); else
@@ -355,7 +356,7 @@ static int cell_lines(viz_app *a, const viz_theme *t, const char *s, double cw, 
 
 void points_draw(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
                  const viz_frame *f) {
-    points_draw_scaled(cv, a, t, p, f, NULL, 0);
+    points_draw_scaled(cv, a, t, p, f, NULL, 0, 0);
 }
 
 static void markers_draw(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
@@ -374,9 +375,9 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n);
  * their colours, the frame and the theme stay (a live decision view draws the same 400
  * points over a new heat map 15 times a second; replaying their blends paints the same
  * pixels as drawing them, at a fraction of the cost). */
-static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
-                         const field_scale *s) {
-    viz_panel *kp = (viz_panel *)p; /* the kept blends are a cache, not the panel's data */
+/* The key of everything the markers' blends are recorded from (drawn on cv's clip). */
+static uint64_t markers_key(const viz_canvas *cv, const viz_theme *t, const viz_panel *p,
+                            const viz_frame *f, const field_scale *s) {
     uint64_t h = 14695981039346656037u;
     h = fnv(h, p->ptx, p->npts * sizeof *p->ptx);
     h = fnv(h, p->pty, p->npts * sizeof *p->pty);
@@ -390,7 +391,17 @@ static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
                       t->scale,  (double)p->npts, s ? s->lo : 0, s ? s->hi : 0};
     h = fnv(h, ints, sizeof ints);
     h = fnv(h, reals, sizeof reals);
-    if (!h) h = 1; /* 0 is "none kept" */
+    return h ? h : 1; /* 0 is "none kept" */
+}
+
+/* painted: the key of the markers whose blends the background restored holds already
+ * (a field layer's, see viz_field_layer_render), 0 when none: those are not painted
+ * twice. */
+static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p, const viz_frame *f,
+                         const field_scale *s, uint64_t painted) {
+    viz_panel *kp = (viz_panel *)p; /* the kept blends are a cache, not the panel's data */
+    uint64_t h = markers_key(cv, t, p, f, s);
+    if (painted && painted == h) return;
     if (kp->ptkey != h || !kp->ptlog.ok) {
         kp->ptlog.n = 0, kp->ptlog.ok = 1;
         cv->rec = &kp->ptlog;
@@ -406,7 +417,8 @@ static void markers_kept(viz_canvas *cv, const viz_theme *t, const viz_panel *p,
 }
 
 static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
-                               const viz_frame *f, const field_scale *s, int on_field) {
+                               const viz_frame *f, const field_scale *s, int on_field,
+                               uint64_t painted) {
     /* Training points are discs of their class colour in a dark outline, so that they
      * read on a background of their own class; a pale rim outside keeps the outline
      * apart from dark backgrounds. Test points are larger rings of the class colour
@@ -414,7 +426,7 @@ static void points_draw_scaled(viz_canvas *cv, viz_app *a, const viz_theme *t, c
      * any background, in projector mode too. */
     uint32_t white = viz_rgb(255, 255, 255);
     if (on_field)
-        markers_kept(cv, t, p, f, s);
+        markers_kept(cv, t, p, f, s, painted);
     else
         markers_draw(cv, t, p, f, s, 0);
     /* labels after all points, so none hides under a point, with a white halo; on a
@@ -599,7 +611,7 @@ static int background_restore(viz_canvas *cv, const viz_panel *p, const viz_fram
  * the next frame just draws it again). */
 static void background_keep(const viz_canvas *cv, viz_panel *p, const viz_frame *f, uint64_t key) {
     int x0, y0, x1, y1;
-    p->bgkey = 0;
+    p->bgkey = 0, p->bgmarks = 0;
     if (!background_rect(cv, f, &x0, &y0, &x1, &y1)) return;
     size_t w = (size_t)(x1 - x0), n = w * (size_t)(y1 - y0);
     if (n > p->bgcap) {
@@ -610,6 +622,36 @@ static void background_keep(const viz_canvas *cv, viz_panel *p, const viz_frame 
     for (int y = y0; y < y1; y++)
         memcpy(p->bg + (size_t)(y - y0) * w, cv->px + (size_t)y * cv->w + x0, w * sizeof *p->bg);
     p->bgkey = key;
+}
+
+/* The contour levels of p's grid on scale s (none for flat cells; the decision
+ * boundary p1 = 0.5 for two classes); returns their number. */
+static int field_levels(const viz_panel *p, const field_scale *s, double levels[256]) {
+    if (p->gcells) return 0; /* flat cells: no contours (a level between two cells is their edge) */
+    if (p->gk == 1 && p->nlevels > 0) {
+        int nl = p->nlevels < 256 ? p->nlevels : 256;
+        memcpy(levels, p->levels, (size_t)nl * sizeof *levels);
+        return nl;
+    }
+    if (p->gk == 1) return contour_auto_levels(s->lo, s->hi, p->nauto, s->log, levels);
+    if (p->gk == 2) return levels[0] = 0.5, 1;
+    return 0;
+}
+
+/* The heat map (or cells) and the contours over the plot area of f: what the key is of.
+ * Reads p's grid and settings and writes cv alone (a (layer's) app's scratch for the
+ * contours' masks): a worker thread renders layers with it. */
+static void draw_background(viz_canvas *cv, viz_app *a, const viz_theme *t, const viz_panel *p,
+                            const viz_frame *f, const field_scale *s, const double *levels,
+                            int nl) {
+    if (p->gcells)
+        draw_cells(cv, p, f, s);
+    else
+        draw_heat(cv, p, f, s);
+    int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
+    cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
+    if (nl) draw_contours(cv, a, t, p, f, levels, nl);
+    cv_clip(cv, cx0, cy0, cx1, cy1);
 }
 
 static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel *p, viz_layout *lay,
@@ -639,37 +681,37 @@ static int draw_field(viz_canvas *cv, viz_app *a, const viz_theme *t, viz_panel 
     axes_layout(f, a, t, p, cv->cx0, cv->cy0, cv->cx1, cv->cy1, bar + room + plw, 0, !p->gcells);
     lay->has = 1;
     double levels[256];
-    int nl = 0;
-    if (p->gcells) {
-        /* flat cells: no contours (a level between two cells is their edge) */
-    } else if (scalar && p->nlevels > 0) {
-        nl = p->nlevels;
-        memcpy(levels, p->levels, (size_t)nl * sizeof *levels);
-    } else if (scalar) {
-        nl = contour_auto_levels(s.lo, s.hi, p->nauto, s.log, levels);
-    } else if (has && p->gk == 2) {
-        levels[0] = 0.5, nl = 1;
-    }
+    int nl = has ? field_levels(p, &s, levels) : 0;
     /* the heat map covers the plot area with opaque pixels and the contours go on top,
      * so the area's pixels depend on the key alone: kept, they are copied back */
     uint64_t key = has ? background_key(cv, t, p, f, &s, levels, nl) : 0;
+    if (p->bgmarks) { /* a layer's background holds markers: are they the ones to draw? */
+        int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
+        cv_clip(cv, f->x0, f->y0, f->x1, f->y1); /* as when they are drawn */
+        uint64_t now = markers_key(cv, t, p, f, scalar ? &s : NULL);
+        cv_clip(cv, cx0, cy0, cx1, cy1);
+        /* other markers, or a legend that must see them apart: drawn afresh */
+        if (now != p->bgmarks || p->nseries) p->bgkey = 0, p->bgmarks = 0;
+    }
     int kept = has && background_restore(cv, p, f, key);
-    if (has && !kept && p->gcells)
-        draw_cells(cv, p, f, &s);
-    else if (has && !kept)
-        draw_heat(cv, p, f, &s);
-    else if (!has)
+    if (has) { /* what a layer rendered elsewhere needs to draw the next grid so */
+        int spec[6] = {cv->w, cv->h, cv->cx0, cv->cy0, cv->cx1, cv->cy1};
+        memcpy(p->bgcv, spec, sizeof spec);
+        p->bgframe = *f, p->bgtheme = *t, p->bgspec_ok = 1;
+    }
+    if (has && !kept) {
+        draw_background(cv, a, t, p, f, &s, levels, nl);
+        background_keep(cv, p, f, key);
+    } else if (!has)
         axes_grid(cv, t, f);
     int cx0 = cv->cx0, cy0 = cv->cy0, cx1 = cv->cx1, cy1 = cv->cy1;
-    if (has && !kept) {
-        cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
-        if (nl) draw_contours(cv, a, t, p, f, levels, nl);
-        cv_clip(cv, cx0, cy0, cx1, cy1);
-        background_keep(cv, p, f, key);
-    }
     cv_clip(cv, f->x0, f->y0, f->x1, f->y1);
-    uint32_t *base = room ? NULL : frame_snapshot(cv, f); /* the legend may hide contours */
-    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1);
+    /* the legend placed inside may hide contours: what lies under it is read from a copy
+     * of the plot area, taken only when such a legend is drawn (a live decision view has
+     * none, and copying its area at 15 Hz cost a fresh page-faulted megabyte a frame) */
+    int inside = !room && p->nseries > 0 && p->nseries <= LEGEND_INSIDE_MAX;
+    uint32_t *base = inside ? frame_snapshot(cv, f) : NULL;
+    points_draw_scaled(cv, a, t, p, f, scalar ? &s : NULL, 1, kept ? p->bgmarks : 0);
     draw_trajectories(cv, t, p, f);
     cv_clip(cv, cx0, cy0, cx1, cy1);
     axes_draw(cv, a, t, p, f);
@@ -747,3 +789,158 @@ const viz_kind_def plot_field_kind = {
     .draw = plot_field,
     .hover = field_hover,
 };
+
+/* ---- a field's background rendered off the panel's thread (viz.h) ---------------- */
+
+struct viz_field_layer {
+    /* captured from the panel (its thread): how its background was last drawn */
+    int captured;
+    int cv[6]; /* canvas w, h, clip */
+    viz_frame f;
+    viz_theme t;
+    viz_map map;
+    double vfix[2], levels[256];
+    int nlevels, nauto;
+    /* the panel's markers' blends as last recorded, and their key (0: none taken):
+     * copied again only when the key moved */
+    viz_blend_log marks;
+    uint64_t markkey;
+    /* rendered (the worker's thread): the grid, its scale and levels, the pixels of the
+     * plot area clipped (background_rect), as background_keep keeps them */
+    int rendered;
+    float *grid;
+    size_t gridcap;
+    int gw, gh, gk;
+    double box[4];
+    field_scale s;
+    double lv[256];
+    int nl;
+    uint64_t painted; /* markers' key of the blends replayed over the render, 0: none */
+    uint32_t *bg;
+    size_t bgcap;
+    uint32_t *canvas; /* the panel's whole canvas, drawn into as the panel would be */
+    size_t canvascap;
+    viz_app app; /* only its scratch (the contours' masks): the panel's app is not ours */
+};
+
+viz_field_layer *viz_field_layer_new(void) {
+    return calloc(1, sizeof(viz_field_layer));
+}
+
+void viz_field_layer_free(viz_field_layer *l) {
+    if (!l) return;
+    free(l->grid), free(l->bg), free(l->canvas), free(l->app.scratch), free(l->marks.op);
+    free(l);
+}
+
+int viz_field_layer_capture(viz_field_layer *l, const viz_panel *p) {
+    l->captured = l->rendered = 0;
+    if (p->kind != VIZ_FIELD || !p->bgspec_ok) return 0;
+    memcpy(l->cv, p->bgcv, sizeof l->cv);
+    l->f = p->bgframe, l->t = p->bgtheme, l->map = p->map;
+    l->vfix[0] = p->vfix[0], l->vfix[1] = p->vfix[1];
+    l->nlevels = p->nlevels < 256 ? p->nlevels : 256, l->nauto = p->nauto;
+    if (l->nlevels > 0) memcpy(l->levels, p->levels, (size_t)l->nlevels * sizeof *l->levels);
+    /* the markers go over the layer too (a frame then only copies it), unless a legend
+     * drawn inside must tell them from the background */
+    int marks = p->ptkey && p->ptlog.ok && p->ptlog.n && !p->nseries;
+    if (marks && l->markkey != p->ptkey) {
+        l->markkey = 0;
+        if (p->ptlog.n > l->marks.cap) {
+            viz_blend_op *op = realloc(l->marks.op, p->ptlog.n * sizeof *op);
+            if (!op) return l->captured = 1; /* no markers: the panel paints them */
+            l->marks.op = op, l->marks.cap = p->ptlog.n;
+        }
+        memcpy(l->marks.op, p->ptlog.op, p->ptlog.n * sizeof *l->marks.op);
+        l->marks.n = p->ptlog.n, l->markkey = p->ptkey;
+    } else if (!marks)
+        l->markkey = 0;
+    return l->captured = 1;
+}
+
+/* The panel the layer's grid and settings make: what draw_field reads of a panel. */
+static viz_panel layer_panel(const viz_field_layer *l) {
+    viz_panel q;
+    memset(&q, 0, sizeof q);
+    q.kind = VIZ_FIELD, q.map = l->map;
+    q.vfix[0] = l->vfix[0], q.vfix[1] = l->vfix[1];
+    q.levels = (double *)l->levels, q.nlevels = l->nlevels, q.nauto = l->nauto;
+    q.grid = l->grid, q.gw = l->gw, q.gh = l->gh, q.gk = l->gk;
+    q.gx0 = l->box[0], q.gx1 = l->box[1], q.gy0 = l->box[2], q.gy1 = l->box[3];
+    return q;
+}
+
+int viz_field_layer_render(viz_field_layer *l, const float *grid, int w, int h, int k, double xmin,
+                           double xmax, double ymin, double ymax) {
+    l->rendered = 0;
+    if (!l->captured || w < 2 || h < 2 || k < 1 || !(xmax > xmin) || !(ymax > ymin))
+        return VIZ_EINVAL;
+    size_t n = (size_t)w * h * k, cvn = (size_t)l->cv[0] * l->cv[1];
+    if (n > l->gridcap) {
+        float *g = realloc(l->grid, n * sizeof *g);
+        if (!g) return VIZ_ENOMEM;
+        l->grid = g, l->gridcap = n;
+    }
+    if (cvn > l->canvascap) { /* zeroed once: the contours blend over the plot area */
+        free(l->canvas);
+        l->canvascap = 0;
+        if (!(l->canvas = calloc(cvn, sizeof *l->canvas))) return VIZ_ENOMEM;
+        l->canvascap = cvn;
+    }
+    memcpy(l->grid, grid, n * sizeof *grid);
+    l->gw = w, l->gh = h, l->gk = k;
+    l->box[0] = xmin, l->box[1] = xmax, l->box[2] = ymin, l->box[3] = ymax;
+    viz_panel q = layer_panel(l);
+    /* as draw_field: the scale, the levels, then the background in the same canvas */
+    l->s = (field_scale){0, 1, 0, VIZ_MAP_VIRIDIS};
+    if (k == 1) l->s = field_range(&q);
+    l->nl = field_levels(&q, &l->s, l->lv);
+    viz_canvas cv;
+    cv_init(&cv, l->canvas, l->cv[0], l->cv[1]);
+    cv_clip(&cv, l->cv[2], l->cv[3], l->cv[4], l->cv[5]);
+    int x0, y0, x1, y1;
+    if (!background_rect(&cv, &l->f, &x0, &y0, &x1, &y1)) return VIZ_EINVAL;
+    size_t bw = (size_t)(x1 - x0), bn = bw * (size_t)(y1 - y0);
+    if (bn > l->bgcap) {
+        uint32_t *bg = realloc(l->bg, bn * sizeof *bg);
+        if (!bg) return VIZ_ENOMEM;
+        l->bg = bg, l->bgcap = bn;
+    }
+    draw_background(&cv, &l->app, &l->t, &q, &l->f, &l->s, l->lv, l->nl);
+    /* the markers' blends as the panel replays them next (classes only: a scalar grid's
+     * markers take their colours from its scale, which moves with each grid); only when
+     * all of them land in the pixels kept, the plot area whole */
+    l->painted = 0;
+    if (l->markkey && k >= 2 && x0 == l->f.x0 && y0 == l->f.y0 && x1 == l->f.x1 && y1 == l->f.y1) {
+        cv_replay(&cv, &l->marks);
+        l->painted = l->markkey;
+    }
+    for (int y = y0; y < y1; y++)
+        memcpy(l->bg + (size_t)(y - y0) * bw, cv.px + (size_t)y * cv.w + x0, bw * sizeof *l->bg);
+    l->rendered = 1;
+    return VIZ_OK;
+}
+
+int viz_field_layer_adopt(viz_panel *p, viz_field_layer *l) {
+    int ok = l->rendered && p->kind == VIZ_FIELD && p->grid && !p->gcells && p->gw == l->gw &&
+             p->gh == l->gh && p->gk == l->gk && p->gx0 == l->box[0] && p->gx1 == l->box[1] &&
+             p->gy0 == l->box[2] && p->gy1 == l->box[3] &&
+             !memcmp(p->grid, l->grid, (size_t)l->gw * l->gh * l->gk * sizeof *l->grid);
+    l->rendered = 0;
+    if (!ok) return 0;
+    /* the key draw_field will compute when nothing changed since the capture: the
+     * layer's canvas, frame, theme, scale and levels, and the panel's grid generation */
+    viz_panel q = layer_panel(l);
+    q.grid_gen = p->grid_gen;
+    viz_canvas cv;
+    cv_init(&cv, NULL, l->cv[0], l->cv[1]);
+    cv_clip(&cv, l->cv[2], l->cv[3], l->cv[4], l->cv[5]);
+    /* the pixels change hands: the panel's old background becomes the layer's buffer */
+    uint32_t *bg = p->bg;
+    size_t cap = p->bgcap;
+    p->bg = l->bg, p->bgcap = l->bgcap;
+    l->bg = bg, l->bgcap = cap;
+    p->bgkey = background_key(&cv, &l->t, &q, &l->f, &l->s, l->lv, l->nl);
+    p->bgmarks = l->painted;
+    return 1;
+}

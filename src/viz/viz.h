@@ -113,6 +113,25 @@ int viz_field_set_value_range(viz_panel *p, double lo, double hi);
  * decade apart ask for log colours too), count == 0 for none. */
 int viz_field_set_levels(viz_panel *p, const double *levels, int n, int count);
 
+/* A field's heat map and contours rendered away from the panel, on any thread, for
+ * the panel's next grid: a live view computes its grid on a worker thread and renders
+ * this layer there too, so the thread that owns the panel only copies it. capture
+ * (panel's thread) copies how p last drew its field (canvas size and clip, plot area,
+ * theme, colour map, value range, levels); 0 when p has drawn none yet. render (any
+ * one thread; touches nothing but l and grid) draws a grid as viz_field_set (k == 1)
+ * or viz_field_set_classes would be drawn with that; VIZ_OK, VIZ_EINVAL without a
+ * capture or for a bad grid, VIZ_ENOMEM. adopt (panel's thread, right after the same
+ * grid was set) hands the pixels to p; 1 when p's grid, size, box and kind match the
+ * render, else 0 and p draws as always. A layer drawn for another window size, state
+ * of the panel or theme is never shown: p draws its own then. */
+typedef struct viz_field_layer viz_field_layer;
+viz_field_layer *viz_field_layer_new(void);    /* NULL on lack of memory */
+void viz_field_layer_free(viz_field_layer *l); /* NULL ok */
+int viz_field_layer_capture(viz_field_layer *l, const viz_panel *p);
+int viz_field_layer_render(viz_field_layer *l, const float *grid, int w, int h, int k, double xmin,
+                           double xmax, double ymin, double ymax);
+int viz_field_layer_adopt(viz_panel *p, viz_field_layer *l);
+
 /* Points on fields and scatter plots; cls NULL means class 0; hollow marks test points. */
 int viz_points_add(viz_panel *p, const float *x, const float *y, const int *cls, size_t n,
                    int hollow);

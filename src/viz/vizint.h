@@ -321,6 +321,15 @@ struct viz_panel {
     uint32_t *bg;
     size_t bgcap;
     uint64_t bgkey;
+    uint64_t bgmarks; /* the markers' key (ptkey) whose blends that background holds
+                       * already (a field layer's, viz_field_layer_adopt); 0: none */
+    /* where and how that background was last drawn (canvas size and clip, frame,
+     * theme): what a field layer rendered on another thread copies to draw the next
+     * grid the same way (viz_field_layer_capture) */
+    int bgspec_ok;
+    int bgcv[6]; /* canvas w, h, clip cx0, cy0, cx1, cy1 */
+    viz_frame bgframe;
+    viz_theme bgtheme;
     double yaw, pitch;
     int shaded;
     int labels_drawn, labels_left_out; /* the last draw's axis labels (a crowded box leaves

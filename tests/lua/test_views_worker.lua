@@ -5,7 +5,8 @@
 -- the model trains, is freed or is rebuilt meanwhile; training gives the same numbers
 -- with the live view as without; a stale surface is never drawn after a rebuild or a
 -- seek; closing the window, closing the worker or dropping the view while a field is
--- computed neither hangs nor crashes. Offscreen (SDL_VIDEODRIVER=dummy).
+-- computed neither hangs nor crashes; the heat map and contours rendered on the
+-- worker's thread are the window's own pixels. Offscreen (SDL_VIDEODRIVER=dummy).
 local field = require "nn.field"
 local train = require "nn.train"
 local nncore = require "nn.core"
@@ -204,6 +205,43 @@ end
 expect(differ == 0, "p:maps from tensors differs from the flat list at %d pixels", differ)
 local okm, errm = pcall(function() plot.network{ sizes = { 5, 4 }, show = false }:maps({ h1, "x" }, 4) end)
 expect(not okm and tostring(errm):find("map block 2 is not a tensor", 1, true), "a bad block: %s", tostring(errm))
+
+-- 10. the heat map and contours the worker renders beside the surface (view.layers
+-- counts the frames that took them) give the window's pixels that the window draws
+-- itself from the same surface: three classes (with their points, drawn by the worker
+-- too) and a regression
+local function file_bytes(path)
+  local f = assert(io.open(path, "rb"))
+  local b = f:read("a")
+  f:close()
+  os.remove(path)
+  return b
+end
+for _, c in ipairs{ { 3, net(nil, 3), d5 }, { 0, net(nil, 1) } } do
+  local classes, model = c[1], c[2]
+  local v10 = views.decision(model, c[3], { classes = classes, features = { "x1", "x2", "x1^2" }, n = 80,
+    box = { xmin = -1, xmax = 1, ymin = -1, ymax = 1 }, live = false, show = true })
+  local win = v10.plot:window()
+  local path = ("%s/nnlab-layer-%d.png"):format(dir, math.random(1 << 30))
+  assert(win:save(path)) -- drawn once: the look a layer copies
+  os.remove(path)
+  v10:tick()
+  settle(v10)
+  v10:tick()
+  expect(v10.layers == 1, "%d classes: the tick took %d layers, not 1", classes, v10.layers)
+  assert(win:save(path))
+  local with_layer = file_bytes(path)
+  local k = classes > 0 and v10.surface.shape[2] or 1
+  v10.plot:grid(v10.surface:reshape{ 80, 80 * k }, -1, 1, -1, 1, k) -- the same, drawn here
+  assert(win:save(path))
+  expect(file_bytes(path) == with_layer, "%d classes: the worker's layer differs from the window's drawing",
+    classes)
+  -- discretized views and synchronous refreshes take none
+  v10:refresh()
+  expect(v10.layers == 1, "refresh took a layer")
+  win:close()
+  v10.worker:close()
+end
 
 repl.interactive = false
 print("test_views_worker: ok")
