@@ -50,6 +50,9 @@
 #define DIRECT_CLONES
 #endif
 #define INLINE static inline __attribute__((always_inline))
+/* Loads before it stay loads of their own: a compiler barrier (no instruction) that keeps
+ * GCC from folding a vector loaded once into each multiply-add that uses it. */
+#define LOADS_DONE() __asm__ volatile("" ::: "memory")
 
 enum { VL = 16, MAX_W = 2 * VL, PARTS = 2 };
 
@@ -203,7 +206,18 @@ static int block_of(int n, int nv) {
     return best;
 }
 
-static layout layout_of(const nn_conv_geom *g) {
+/* n floats rounded up to whole 64-byte lines: each area of the scratch starts on a line
+ * (the scratch itself is aligned to one by direct_area), so that rows of whole vectors
+ * at a multiple of VL floats load without crossing a line. */
+static int64_t lines(int64_t n) {
+    return (n + VL - 1) / VL * VL;
+}
+
+/* The layout of a pass; dx says whether the backward pass forms the input gradient.
+ * Without it (a first layer's, whose input is the data) dy_pad needs no padding: only
+ * the weight gradient reads it, so its rows are whole aligned vectors (ay = ax = 0, wq
+ * = VL nvo) and each pass writes all of it. */
+static layout layout_of(const nn_conv_geom *g, bool dx) {
     layout l;
     l.nvo = ceil_div(g->OW, VL), l.nvi = ceil_div(g->W, VL);
     l.jt = g->kw <= 5 ? g->kw : 5;
@@ -213,6 +227,7 @@ static layout layout_of(const nn_conv_geom *g) {
     l.ay = (g->kh - 1) * g->dh, l.ax = (g->kw - 1) * g->dw;
     l.rq = l.ay + max_int(g->H + g->pt, g->OH);
     l.wq = l.ax + max_int(g->pl + VL * l.nvi, VL * l.nvo);
+    if (!dx) l.ay = 0, l.ax = 0, l.rq = g->OH, l.wq = VL * l.nvo;
     l.kbf = block_of(g->K, l.nvo), l.kbx = block_of(g->C, l.nvi);
     /* over output channels where they fill more lanes than a row's positions do (LeNet's
      * conv2: 16 channels, rows of 10 in 16 lanes): 37% fewer multiply-adds */
@@ -238,6 +253,7 @@ static layout layout_of(const nn_conv_geom *g) {
     if (l.kf && l.nwf < (int64_t)g->C * khw * VL) l.nwf = (int64_t)g->C * khw * VL;
     l.ndyt = l.kf ? (int64_t)g->OH * g->OW * VL : 0;
     l.nvdk = l.kw ? (int64_t)g->C * khw * VL : 0;
+    l.nxp = lines(l.nxp), l.ndyp = lines(l.ndyp), l.nwf = lines(l.nwf), l.nwx = lines(l.nwx);
     return l;
 }
 
@@ -248,8 +264,14 @@ static int64_t part_floats(const layout *l) {
 
 int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
     if (!shape_fits(g)) return 0;
-    layout l = layout_of(g);
-    return l.nwf + l.nwx + PARTS * part_floats(&l);
+    layout l = layout_of(g, true); /* dy_pad no smaller than without dx */
+    return VL + l.nwf + l.nwx + PARTS * part_floats(&l);
+}
+
+/* The scratch from its first 64-byte line (VL floats of slack were asked for). */
+static float *direct_area(float *scratch) {
+    uintptr_t at = (uintptr_t)scratch, line = VL * sizeof(float);
+    return scratch + (line - at % line) % line / sizeof(float);
 }
 
 /* ---- the batch in two parts, the second on the engine's worker when two threads are
@@ -524,7 +546,8 @@ static void forward_part(void *arg, int part) {
 
 void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
                         bool relu, float *y, float *scratch) {
-    layout l = layout_of(g);
+    layout l = layout_of(g, false);
+    scratch = direct_area(scratch);
     if (l.kf)
         pack_lanes(g, w, scratch);
     else
@@ -859,7 +882,8 @@ static void backward_part(void *arg, int part) {
 void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
                              const float *relu_y, const float *dy, float *dw, float *db, float *dx,
                              float *scratch) {
-    layout l = layout_of(g);
+    layout l = layout_of(g, dx != NULL);
+    scratch = direct_area(scratch);
     if (dx && l.kx)
         pack_lanes(g, w, scratch);
     else if (dx)

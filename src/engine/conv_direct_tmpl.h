@@ -107,29 +107,37 @@ DIRECT_CLONES static void TMPL_NAME4(wgrad, WG_KB, WG_JT, WG_NV)(const wgrad *a)
 #pragma GCC unroll 8
                         for (int j = 0; j < JT; j++) acc[kb][j] = load16(vd[kb] + j * VL);
                     }
+                    /* in locals: the barrier below would reload them from *a */
+                    const int OH = a->OH, dw = a->dw, wp = l->wp;
+                    const int64_t wq = l->wq;
+                    const float *x0 =
+                        a->xp + ((int64_t)c * l->hp + i * a->dh) * l->wp + j0 * a->dw;
                     const float *dr[KB2];
 #pragma GCC unroll 4
                     for (int kb = 0; kb < KB2; kb++)
                         dr[kb] = a->dyp +
                                  ((int64_t)(k0 + (kb < kn ? kb : 0)) * l->rq + l->ay) * l->wq +
                                  l->ax;
-                    for (int oh = 0; oh < a->OH; oh++) {
-                        const float *xr =
-                            a->xp + ((int64_t)c * l->hp + oh + i * a->dh) * l->wp + j0 * a->dw;
+                    for (int oh = 0; oh < OH; oh++) {
+                        const float *xr = x0 + (int64_t)oh * wp;
 #pragma GCC unroll 4
                         for (int v = 0; v < NV; v++) {
-                            v16 d[KB2];
+                            v16 d[KB2], xv[JT];
 #pragma GCC unroll 4
                             for (int kb = 0; kb < KB2; kb++) {
-                                d[kb] = load16(dr[kb] + (int64_t)oh * l->wq + VL * v);
+                                d[kb] = load16(dr[kb] + (int64_t)oh * wq + VL * v);
                                 if (kb >= kn) d[kb] = (v16){0};
                             }
+                            /* each x vector loaded once for the KB2 channels (GCC would
+                             * otherwise fold it into every multiply-add: KB2 loads, most
+                             * across two cache lines) */
 #pragma GCC unroll 8
-                            for (int j = 0; j < JT; j++) {
-                                v16 xv = load16(xr + j * a->dw + VL * v);
+                            for (int j = 0; j < JT; j++) xv[j] = load16(xr + j * dw + VL * v);
+                            LOADS_DONE();
+#pragma GCC unroll 8
+                            for (int j = 0; j < JT; j++)
 #pragma GCC unroll 4
-                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv;
-                            }
+                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv[j];
                         }
                     }
 #pragma GCC unroll 4
