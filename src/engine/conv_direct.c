@@ -493,7 +493,8 @@ static void forward_part(void *arg, int part) {
     const nn_conv_geom *g = j->g;
     const layout *l = j->l;
     float *xp = j->parts + part * part_floats(l);
-    memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+    if (!(l->kf && l->unpadded)) /* else x is read as it is */
+        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = xp,
               .cin = g->C,
@@ -780,14 +781,18 @@ static void backward_part(void *arg, int part) {
      * read it, else from dy_pad */
     bool transposed = (j->dw && l->kw) || (j->dx && l->kx);
     bool direct_t = dy_transposed(l, j->dw, j->dx);
-    if (!direct_t) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    /* without dx, pad_dy writes the whole of dy_pad (no padding: layout_of) */
+    if (!direct_t && j->dx) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
     memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
     if (transposed && !direct_t) /* lanes past K stay 0 */
         memset(dyt, 0, sizeof(float) * (size_t)l->ndyt);
     if (j->dw) {
         if (!(l->kw && l->unpadded)) memset(xp, 0, sizeof(float) * (size_t)l->nxp);
-        memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
-        memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
+        /* the partial sums of the kernel that runs: kwg's (vdk) or wgrad's (vdw) */
+        if (l->kw)
+            memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
+        else
+            memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
     }
     kdgrad kd = {.dyt = dyt,
                  .wk = j->wpk,
