@@ -110,8 +110,7 @@ DIRECT_CLONES static void TMPL_NAME4(wgrad, WG_KB, WG_JT, WG_NV)(const wgrad *a)
                     /* in locals: the barrier below would reload them from *a */
                     const int OH = a->OH, dw = a->dw, wp = l->wp;
                     const int64_t wq = l->wq;
-                    const float *x0 =
-                        a->xp + ((int64_t)c * l->hp + i * a->dh) * l->wp + j0 * a->dw;
+                    const float *x0 = a->xp + ((int64_t)c * l->hp + i * a->dh) * l->wp + j0 * a->dw;
                     const float *dr[KB2];
 #pragma GCC unroll 4
                     for (int kb = 0; kb < KB2; kb++)
