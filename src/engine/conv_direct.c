@@ -223,7 +223,8 @@ static layout layout_of(const nn_conv_geom *g, bool dx) {
     l.jt = g->kw <= 5 ? g->kw : 5;
     l.kwpad = ceil_div(g->kw, l.jt) * l.jt;
     l.hp = g->OH + (g->kh - 1) * g->dh;
-    l.wp = (l.kwpad - 1) * g->dw + VL * l.nvo;
+    /* rows of whole 64-byte lines: the loads of the first tap do not cross one */
+    l.wp = (int)lines((l.kwpad - 1) * g->dw + VL * l.nvo);
     l.ay = (g->kh - 1) * g->dh, l.ax = (g->kw - 1) * g->dw;
     l.rq = l.ay + max_int(g->H + g->pt, g->OH);
     l.wq = l.ax + max_int(g->pl + VL * l.nvi, VL * l.nvo);
