@@ -44,8 +44,12 @@
 #ifndef DIRECT_CLONES /* -DDIRECT_CLONES= builds the baseline alone (a test of it) */
 #define DIRECT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #endif
+/* kwg: carrying a row's x values over to the next position (GCC's predictive commoning)
+ * spills them and the taps' offsets; each tap's broadcast from its row pointer does not */
+#define NO_PREDICTIVE_COMMONING __attribute__((optimize("no-predictive-commoning")))
 #else
 /* clang: one baseline build (no clones), with the same note about inlined statics */
+#define NO_PREDICTIVE_COMMONING
 #pragma clang diagnostic ignored "-Wpsabi"
 #define DIRECT_CLONES
 #endif

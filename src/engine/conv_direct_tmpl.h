@@ -196,7 +196,7 @@ DIRECT_CLONES static void TMPL_NAME(kfwd, KF_PB, 1)(const kcorr *a) {
  * T x T taps of input channel c keep 16-lane sums (lane k: output channel k) in
  * registers over a sample's positions; each position adds its dy vector (dyt,
  * [position][16]) times the input value under each tap (broadcast). */
-DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
+DIRECT_CLONES NO_PREDICTIVE_COMMONING static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
     enum { T = KW_T };
     for (int c = 0; c < a->C; c++) {
         float *vd = a->vdk + (int64_t)c * T * T * VL;
@@ -208,13 +208,17 @@ DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
         const float *xc = a->xp + c * a->cstride;
         for (int oh = 0; oh < a->OH; oh++) {
             const float *d = a->dyt + (int64_t)oh * a->OW * VL;
-            const float *xr = xc + (int64_t)oh * a->ld;
-            for (int ow = 0; ow < a->OW; ow++, d += VL, xr++) {
+            /* one pointer per kernel row, the taps at constant offsets from it (25
+             * offsets i ld + j in registers would not fit: GCC reloaded them) */
+            const float *xr[T];
+#pragma GCC unroll 8
+            for (int i = 0; i < T; i++) xr[i] = xc + (int64_t)(oh + i) * a->ld;
+            for (int ow = 0; ow < a->OW; ow++, d += VL) {
                 v16 dv = load16(d);
 #pragma GCC unroll 8
                 for (int i = 0; i < T; i++)
 #pragma GCC unroll 8
-                    for (int j = 0; j < T; j++) acc[i][j] += dv * xr[i * a->ld + j];
+                    for (int j = 0; j < T; j++) acc[i][j] += dv * xr[i][ow + j];
             }
         }
 #pragma GCC unroll 8
