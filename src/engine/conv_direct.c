@@ -273,8 +273,8 @@ static int64_t layout_floats(const layout *l) {
 }
 
 /* The layout of a pass (dx: see layout_with). x_pad's rows are whole 64-byte lines,
- * so that the first tap's loads of a row do not cross one (LeNet's conv1: its forward
- * 15% faster, its weight gradient 8%), where that fits in the scratch that
+ * so that the first tap's loads of a row do not cross one (LeNet's conv1 forward and
+ * weight gradient), where that fits in the scratch that
  * nn_cpu_conv_direct_scratch asks for (with dx, without lines: the smallest that
  * serves every pass); the sums are the same either way. */
 static layout layout_of(const nn_conv_geom *g, bool dx) {
