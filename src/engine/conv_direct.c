@@ -44,12 +44,19 @@
 #ifndef DIRECT_CLONES /* -DDIRECT_CLONES= builds the baseline alone (a test of it) */
 #define DIRECT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #endif
+/* kwg: carrying a row's x values over to the next position (GCC's predictive commoning)
+ * spills them and the taps' offsets; each tap's broadcast from its row pointer does not */
+#define NO_PREDICTIVE_COMMONING __attribute__((optimize("no-predictive-commoning")))
 #else
 /* clang: one baseline build (no clones), with the same note about inlined statics */
+#define NO_PREDICTIVE_COMMONING
 #pragma clang diagnostic ignored "-Wpsabi"
 #define DIRECT_CLONES
 #endif
 #define INLINE static inline __attribute__((always_inline))
+/* Loads before it stay loads of their own: a compiler barrier (no instruction) that keeps
+ * GCC from folding a vector loaded once into each multiply-add that uses it. */
+#define LOADS_DONE() __asm__ volatile("" ::: "memory")
 
 enum { VL = 16, MAX_W = 2 * VL, PARTS = 2 };
 
@@ -203,16 +210,30 @@ static int block_of(int n, int nv) {
     return best;
 }
 
-static layout layout_of(const nn_conv_geom *g) {
+/* n floats rounded up to whole 64-byte lines: each area of the scratch starts on a line
+ * (the scratch itself is aligned to one by direct_area), so that rows of whole vectors
+ * at a multiple of VL floats load without crossing a line. */
+static int64_t lines(int64_t n) {
+    return (n + VL - 1) / VL * VL;
+}
+
+/* The layout of a pass; dx says whether the backward pass forms the input gradient,
+ * line_rows whether x_pad's rows are whole 64-byte lines (layout_of). Without the input
+ * gradient (a first layer's, whose input is the data) dy_pad needs no padding: only the
+ * weight gradient reads it, so its rows are whole aligned vectors (ay = ax = 0, wq = VL
+ * nvo) and each pass writes all of it. */
+static layout layout_with(const nn_conv_geom *g, bool dx, bool line_rows) {
     layout l;
     l.nvo = ceil_div(g->OW, VL), l.nvi = ceil_div(g->W, VL);
     l.jt = g->kw <= 5 ? g->kw : 5;
     l.kwpad = ceil_div(g->kw, l.jt) * l.jt;
     l.hp = g->OH + (g->kh - 1) * g->dh;
     l.wp = (l.kwpad - 1) * g->dw + VL * l.nvo;
+    if (line_rows) l.wp = (int)lines(l.wp);
     l.ay = (g->kh - 1) * g->dh, l.ax = (g->kw - 1) * g->dw;
     l.rq = l.ay + max_int(g->H + g->pt, g->OH);
     l.wq = l.ax + max_int(g->pl + VL * l.nvi, VL * l.nvo);
+    if (!dx) l.ay = 0, l.ax = 0, l.rq = g->OH, l.wq = VL * l.nvo;
     l.kbf = block_of(g->K, l.nvo), l.kbx = block_of(g->C, l.nvi);
     /* over output channels where they fill more lanes than a row's positions do (LeNet's
      * conv2: 16 channels, rows of 10 in 16 lanes): 37% fewer multiply-adds */
@@ -238,6 +259,7 @@ static layout layout_of(const nn_conv_geom *g) {
     if (l.kf && l.nwf < (int64_t)g->C * khw * VL) l.nwf = (int64_t)g->C * khw * VL;
     l.ndyt = l.kf ? (int64_t)g->OH * g->OW * VL : 0;
     l.nvdk = l.kw ? (int64_t)g->C * khw * VL : 0;
+    l.nxp = lines(l.nxp), l.ndyp = lines(l.ndyp), l.nwf = lines(l.nwf), l.nwx = lines(l.nwx);
     return l;
 }
 
@@ -246,10 +268,30 @@ static int64_t part_floats(const layout *l) {
     return l->nxp + l->ndyp + l->nvdw + l->nvdb + l->ndyt + l->nvdk;
 }
 
+static int64_t layout_floats(const layout *l) {
+    return VL + l->nwf + l->nwx + PARTS * part_floats(l);
+}
+
+/* The layout of a pass (dx: see layout_with). x_pad's rows are whole 64-byte lines,
+ * so that the first tap's loads of a row do not cross one (LeNet's conv1 forward and
+ * weight gradient), where that fits in the scratch that
+ * nn_cpu_conv_direct_scratch asks for (with dx, without lines: the smallest that
+ * serves every pass); the sums are the same either way. */
+static layout layout_of(const nn_conv_geom *g, bool dx) {
+    layout lined = layout_with(g, dx, true), least = layout_with(g, true, false);
+    return layout_floats(&lined) <= layout_floats(&least) ? lined : layout_with(g, dx, false);
+}
+
 int64_t nn_cpu_conv_direct_scratch(const nn_conv_geom *g) {
     if (!shape_fits(g)) return 0;
-    layout l = layout_of(g);
-    return l.nwf + l.nwx + PARTS * part_floats(&l);
+    layout l = layout_with(g, true, false); /* dy_pad no smaller than without dx */
+    return layout_floats(&l);
+}
+
+/* The scratch from its first 64-byte line (VL floats of slack were asked for). */
+static float *direct_area(float *scratch) {
+    uintptr_t at = (uintptr_t)scratch, line = VL * sizeof(float);
+    return scratch + (line - at % line) % line / sizeof(float);
 }
 
 /* ---- the batch in two parts, the second on the engine's worker when two threads are
@@ -471,7 +513,8 @@ static void forward_part(void *arg, int part) {
     const nn_conv_geom *g = j->g;
     const layout *l = j->l;
     float *xp = j->parts + part * part_floats(l);
-    memset(xp, 0, sizeof(float) * (size_t)l->nxp);
+    if (!(l->kf && l->unpadded)) /* else x is read as it is */
+        memset(xp, 0, sizeof(float) * (size_t)l->nxp);
     int64_t chw = (int64_t)g->C * g->H * g->W, kohw = (int64_t)g->K * g->OH * g->OW;
     corr a = {.in = xp,
               .cin = g->C,
@@ -524,7 +567,8 @@ static void forward_part(void *arg, int part) {
 
 void nn_cpu_conv_direct(const nn_conv_geom *g, const float *x, const float *w, const float *bias,
                         bool relu, float *y, float *scratch) {
-    layout l = layout_of(g);
+    layout l = layout_of(g, false);
+    scratch = direct_area(scratch);
     if (l.kf)
         pack_lanes(g, w, scratch);
     else
@@ -757,14 +801,18 @@ static void backward_part(void *arg, int part) {
      * read it, else from dy_pad */
     bool transposed = (j->dw && l->kw) || (j->dx && l->kx);
     bool direct_t = dy_transposed(l, j->dw, j->dx);
-    if (!direct_t) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
+    /* without dx, pad_dy writes the whole of dy_pad (no padding: layout_of) */
+    if (!direct_t && j->dx) memset(dyp, 0, sizeof(float) * (size_t)l->ndyp);
     memset(vdb, 0, sizeof(float) * (size_t)l->nvdb);
     if (transposed && !direct_t) /* lanes past K stay 0 */
         memset(dyt, 0, sizeof(float) * (size_t)l->ndyt);
     if (j->dw) {
         if (!(l->kw && l->unpadded)) memset(xp, 0, sizeof(float) * (size_t)l->nxp);
-        memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
-        memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
+        /* the partial sums of the kernel that runs: kwg's (vdk) or wgrad's (vdw) */
+        if (l->kw)
+            memset(vdk, 0, sizeof(float) * (size_t)l->nvdk);
+        else
+            memset(vdw, 0, sizeof(float) * (size_t)l->nvdw);
     }
     kdgrad kd = {.dyt = dyt,
                  .wk = j->wpk,
@@ -859,7 +907,8 @@ static void backward_part(void *arg, int part) {
 void nn_cpu_conv_direct_back(const nn_conv_geom *g, const float *x, const float *w,
                              const float *relu_y, const float *dy, float *dw, float *db, float *dx,
                              float *scratch) {
-    layout l = layout_of(g);
+    layout l = layout_of(g, dx != NULL);
+    scratch = direct_area(scratch);
     if (dx && l.kx)
         pack_lanes(g, w, scratch);
     else if (dx)

@@ -107,29 +107,36 @@ DIRECT_CLONES static void TMPL_NAME4(wgrad, WG_KB, WG_JT, WG_NV)(const wgrad *a)
 #pragma GCC unroll 8
                         for (int j = 0; j < JT; j++) acc[kb][j] = load16(vd[kb] + j * VL);
                     }
+                    /* in locals: the barrier below would reload them from *a */
+                    const int OH = a->OH, dw = a->dw, wp = l->wp;
+                    const int64_t wq = l->wq;
+                    const float *x0 = a->xp + ((int64_t)c * l->hp + i * a->dh) * l->wp + j0 * a->dw;
                     const float *dr[KB2];
 #pragma GCC unroll 4
                     for (int kb = 0; kb < KB2; kb++)
                         dr[kb] = a->dyp +
                                  ((int64_t)(k0 + (kb < kn ? kb : 0)) * l->rq + l->ay) * l->wq +
                                  l->ax;
-                    for (int oh = 0; oh < a->OH; oh++) {
-                        const float *xr =
-                            a->xp + ((int64_t)c * l->hp + oh + i * a->dh) * l->wp + j0 * a->dw;
+                    for (int oh = 0; oh < OH; oh++) {
+                        const float *xr = x0 + (int64_t)oh * wp;
 #pragma GCC unroll 4
                         for (int v = 0; v < NV; v++) {
-                            v16 d[KB2];
+                            v16 d[KB2], xv[JT];
 #pragma GCC unroll 4
                             for (int kb = 0; kb < KB2; kb++) {
-                                d[kb] = load16(dr[kb] + (int64_t)oh * l->wq + VL * v);
+                                d[kb] = load16(dr[kb] + (int64_t)oh * wq + VL * v);
                                 if (kb >= kn) d[kb] = (v16){0};
                             }
+                            /* each x vector loaded once for the KB2 channels (GCC would
+                             * otherwise fold it into every multiply-add: KB2 loads, most
+                             * across two cache lines) */
 #pragma GCC unroll 8
-                            for (int j = 0; j < JT; j++) {
-                                v16 xv = load16(xr + j * a->dw + VL * v);
+                            for (int j = 0; j < JT; j++) xv[j] = load16(xr + j * dw + VL * v);
+                            LOADS_DONE();
+#pragma GCC unroll 8
+                            for (int j = 0; j < JT; j++)
 #pragma GCC unroll 4
-                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv;
-                            }
+                                for (int kb = 0; kb < KB2; kb++) acc[kb][j] += d[kb] * xv[j];
                         }
                     }
 #pragma GCC unroll 4
@@ -189,7 +196,7 @@ DIRECT_CLONES static void TMPL_NAME(kfwd, KF_PB, 1)(const kcorr *a) {
  * T x T taps of input channel c keep 16-lane sums (lane k: output channel k) in
  * registers over a sample's positions; each position adds its dy vector (dyt,
  * [position][16]) times the input value under each tap (broadcast). */
-DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
+DIRECT_CLONES NO_PREDICTIVE_COMMONING static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
     enum { T = KW_T };
     for (int c = 0; c < a->C; c++) {
         float *vd = a->vdk + (int64_t)c * T * T * VL;
@@ -201,13 +208,17 @@ DIRECT_CLONES static void TMPL_NAME(kwg, KW_T, 1)(const kwgrad *a) {
         const float *xc = a->xp + c * a->cstride;
         for (int oh = 0; oh < a->OH; oh++) {
             const float *d = a->dyt + (int64_t)oh * a->OW * VL;
-            const float *xr = xc + (int64_t)oh * a->ld;
-            for (int ow = 0; ow < a->OW; ow++, d += VL, xr++) {
+            /* one pointer per kernel row, the taps at constant offsets from it (25
+             * offsets i ld + j in registers would not fit: GCC reloaded them) */
+            const float *xr[T];
+#pragma GCC unroll 8
+            for (int i = 0; i < T; i++) xr[i] = xc + (int64_t)(oh + i) * a->ld;
+            for (int ow = 0; ow < a->OW; ow++, d += VL) {
                 v16 dv = load16(d);
 #pragma GCC unroll 8
                 for (int i = 0; i < T; i++)
 #pragma GCC unroll 8
-                    for (int j = 0; j < T; j++) acc[i][j] += dv * xr[i * a->ld + j];
+                    for (int j = 0; j < T; j++) acc[i][j] += dv * xr[i][ow + j];
             }
         }
 #pragma GCC unroll 8

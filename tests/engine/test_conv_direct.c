@@ -2,7 +2,8 @@
  * and sgemm path, pass by pass (forward with bias and fused ReLU, weight, bias and input
  * gradients with the ReLU's mask), over LeNet-5's two convs and paddings (per side),
  * dilations, kernel widths, channel counts and map widths that select them, and shapes
- * that must not (strides, groups, wide maps), which then give the same bits. */
+ * that must not (strides, groups, wide maps), which then give the same bits; the
+ * weight and bias gradients without the input gradient equal those with it. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +81,14 @@ static double compare(const conv_case *c, bool relu, bool *direct) {
         nn_cpu_conv2d(&g, x, w, bias, relu, y[path], col);
         /* the ReLU's mask comes from the im2col path's output: the same on both */
         nn_cpu_conv2d_back(&g, x, w, relu ? y[0] : NULL, dy, dw[path], db[path], dx[path], col);
+        /* without dx (a first layer's: the direct path lays dy out unpadded then): the
+         * same dw and db, bit for bit, on either path */
+        float *dw1 = malloc(sizeof(float) * (size_t)nw), *db1 = calloc((size_t)c->K, sizeof(float));
+        for (int64_t i = 0; i < nw; i++) dw1[i] = 0.25f;
+        nn_cpu_conv2d_back(&g, x, w, relu ? y[0] : NULL, dy, dw1, db1, NULL, col);
+        assert_memory_equal(dw1, dw[path], sizeof(float) * (size_t)nw);
+        assert_memory_equal(db1, db[path], sizeof(float) * (size_t)c->K);
+        free(dw1), free(db1);
     }
     nn_cpu_conv_direct_enable(true);
     if (getenv("CONV_DIRECT_VERBOSE"))
