@@ -13,11 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "replint.h"
 
 static int core_now(lua_State *L) {
     lua_pushnumber(L, repl_now());
+    return 1;
+}
+
+/* cpu_time() -> the seconds of CPU this thread has run: what a benchmark charges to
+ * the training thread alone, without the time a busy host takes from it. */
+static int core_cpu_time(lua_State *L) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    lua_pushnumber(L, (double)ts.tv_sec + ts.tv_nsec * 1e-9);
     return 1;
 }
 
@@ -328,6 +338,7 @@ static const luaL_Reg core_funcs[] = {
     {"safe_path", core_safe_path},
     {"scratch", core_scratch},
     {"now", core_now},
+    {"cpu_time", core_cpu_time},
     {"pump", core_pump},
     {"foreground", core_foreground},
     {"repr", core_repr},

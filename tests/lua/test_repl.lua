@@ -251,3 +251,14 @@ do
   ok, err = pcall(repl.nearest, 5, {})
   assert(not ok and err:find("repl.nearest: expected a word", 1, true), tostring(err))
 end
+
+-- the thread's CPU clock (bench/views_fps.lua): it moves with work done on this
+-- thread, and no faster than the wall clock
+do
+  local rc = require "repl.core"
+  local c0, t0 = rc.cpu_time(), rc.now()
+  local s = 0
+  for i = 1, 3e6 do s = s + i % 7 end
+  local dc, dt = rc.cpu_time() - c0, rc.now() - t0
+  assert(s > 0 and dc > 0 and dc <= dt + 1e-3, ("cpu %g s in %g s of wall time"):format(dc, dt))
+end
