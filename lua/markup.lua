@@ -232,4 +232,87 @@ function markup.highlight(code, colour)
   return table.concat(out)
 end
 
+-- Where each line may break, outside strings and comments and past its indentation:
+-- at a space (the byte position, the space dropped), or after an opening bracket
+-- (minus the position: a call's long arguments go on the next line). Long strings and
+-- comments ([[...]]) may span lines; a short string or a -- comment ends with its line.
+local function break_points(lines)
+  local out, state, close = {}, "code", nil
+  for li, l in ipairs(lines) do
+    local pts, i, lead = {}, 1, #l:match("^%s*")
+    while i <= #l do
+      local c = l:sub(i, i)
+      if state == "code" then
+        local eq = l:match("^%-%-%[(=*)%[", i) or l:match("^%[(=*)%[", i)
+        if eq then
+          state, close = "long", "]" .. eq .. "]"
+          i = i + #eq + (l:sub(i, i) == "-" and 3 or 1)
+        elseif l:sub(i, i + 1) == "--" then
+          break -- a comment to the end of the line
+        elseif c == '"' or c == "'" then
+          state, close = "short", c
+        elseif c == " " and i > lead then
+          pts[#pts + 1] = i
+        elseif (c == "(" or c == "{") and i > lead and l:sub(i + 1, i + 1):match("[^%s%)}]") then
+          pts[#pts + 1] = -i
+        end
+      elseif state == "short" then
+        if c == "\\" then i = i + 1 elseif c == close then state = "code" end
+      elseif l:sub(i, i + #close - 1) == close then
+        state, i = "code", i + #close - 1
+      end
+      i = i + 1
+    end
+    if state == "short" then state = "code" end
+    out[li] = pts
+  end
+  return out
+end
+
+-- A code line wider than cols, cut at its break points into pieces that fit (a piece
+-- with no break point in reach stays long), the later ones indented under the first:
+-- pasted back, the pieces are the same Lua.
+local function wrap_code(l, pts, cols)
+  if markup.width(l) <= cols or #pts == 0 then return {l} end
+  local more = l:match("^%s*") .. "    "
+  local pieces, start, indent = {}, 1, ""
+  while true do
+    local rest = l:sub(start)
+    if markup.width(indent .. rest) <= cols then break end
+    local cut, last -- the piece's last byte, and the next piece's first
+    local space_cut, space_last -- the same at the last space that fits
+    for _, p in ipairs(pts) do
+      local e, s = p > 0 and p - 1 or -p, p > 0 and p + 1 or -p + 1
+      if e >= start then
+        local fits = markup.width(indent .. l:sub(start, e)) <= cols
+        if cut == nil or fits then cut, last = e, s end
+        if fits and p > 0 then space_cut, space_last = e, s end
+        if not fits then break end
+      end
+    end
+    -- a break between arguments reads better than one inside a call, unless it
+    -- leaves the line much shorter
+    if space_cut and space_cut ~= cut and markup.width(indent .. l:sub(start, space_cut)) >= 0.6 * cols then
+      cut, last = space_cut, space_last
+    end
+    if not cut then break end
+    pieces[#pieces + 1] = indent .. l:sub(start, cut)
+    start, indent = last, more
+    while l:sub(start, start) == " " do start = start + 1 end
+  end
+  pieces[#pieces + 1] = indent .. l:sub(start)
+  return pieces
+end
+
+--- markup.wrap_code(lines, cols) -> lines: Lua source lines, each wider than cols
+--- cut where it may break (outside strings and comments), the later pieces indented
+--- under the first; pasted back, the pieces are the same Lua.
+function markup.wrap_code(lines, cols)
+  local pts, out = break_points(lines), {}
+  for li, l in ipairs(lines) do
+    for _, piece in ipairs(wrap_code(l, pts[li], cols)) do out[#out + 1] = piece end
+  end
+  return out
+end
+
 return markup

@@ -333,7 +333,7 @@ function tests.long_code_lines_wrap_outside_strings_and_comments()
   local code = [=[
 t = {("a b c  d"):rep(2), 1 + 2 * 3, "x  y " .. [[ p  q  r ]], #"s t", nested = {{1, 2}, {3, 4}}, 'u  v'} -- a  b  c  d  e
 short = 1]=]
-  local pieces = lesson._wrap_code(code, 30)
+  local pieces = markup.wrap_code(markup.dedent(code), 30)
   local a, b = {}, {}
   assert(load(code, "=orig", "t", a))()
   assert(load(table.concat(pieces, "\n"), "=wrapped", "t", b))()
